@@ -1,0 +1,49 @@
+'use strict';
+// The practical limit: the same routes written by hand on Express 5 over a Map.
+const express = require('express');
+
+const todos = new Map();
+let nextId = 1;
+const n = Number(process.env.SEED_ROWS || 1000);
+for (let i = 0; i < n; i++) {
+  const id = nextId++;
+  todos.set(id, { title: `todo ${i}`, done: i % 3 === 0, priority: (i * 37) % 100, createdAt: new Date(1700000000000 + i * 1000), id });
+}
+
+function query(filter) {
+  let rows = Array.from(todos.values());
+  const where = filter.where || {};
+  if (where.priority && where.priority.gt !== undefined) rows = rows.filter((r) => r.priority > where.priority.gt);
+  if (where.done !== undefined) rows = rows.filter((r) => r.done === where.done);
+  if (filter.order === 'priority DESC') rows.sort((a, b) => b.priority - a.priority);
+  const skip = filter.skip || 0;
+  return rows.slice(skip, filter.limit ? skip + filter.limit : undefined);
+}
+
+const app = express();
+app.use(express.json());
+app.get('/api/Todos', (req, res) => {
+  const filter = req.query.filter ? JSON.parse(req.query.filter) : {};
+  res.json(query(filter));
+});
+app.get('/api/Todos/count', (req, res) => res.json({ count: todos.size }));
+app.get('/api/Todos/:id', (req, res) => {
+  const row = todos.get(Number(req.params.id));
+  if (!row) return res.status(404).json({ error: { statusCode: 404, message: 'not found' } });
+  res.json(row);
+});
+app.post('/api/Todos', (req, res) => {
+  if (typeof req.body.title !== 'string') return res.status(422).json({ error: { statusCode: 422 } });
+  const id = nextId++;
+  const row = { title: req.body.title, done: req.body.done === true, priority: req.body.priority, createdAt: req.body.createdAt ? new Date(req.body.createdAt) : undefined, id };
+  todos.set(id, row);
+  res.json(row);
+});
+app.patch('/api/Todos/:id', (req, res) => {
+  const row = todos.get(Number(req.params.id));
+  if (!row) return res.status(404).json({ error: { statusCode: 404 } });
+  Object.assign(row, req.body, { id: row.id });
+  res.json(row);
+});
+
+const server = app.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`READY ${server.address().port}`));

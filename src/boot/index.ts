@@ -1,0 +1,161 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { debugFor } from '../util/debug';
+import { NodeCallback, withCallback } from '../util/callback';
+import type { LooplineApp } from '../loopback/application';
+import { BootError } from './errors';
+import { loadLayered, rel } from './json-file';
+import { mergeConfig, substitute } from './merge';
+import { discoverModels, loadMixins, orderModels, runModelScript } from './models';
+import { resolveReference, setupMiddleware } from './middleware';
+import { validateFile } from './schemas';
+import { loadScript } from './script-loader';
+
+const debug = debugFor('boot');
+
+export interface BootOptions {
+  appRootDir?: string;
+  appConfigRootDir?: string;
+  modelsRootDir?: string;
+  dsRootDir?: string;
+  middlewareRootDir?: string;
+  componentRootDir?: string;
+  env?: string;
+  config?: Record<string, unknown>;
+  dataSources?: Record<string, Record<string, unknown>>;
+  models?: Record<string, Record<string, unknown>>;
+  modelSources?: string[];
+  mixinDirs?: string[];
+  middleware?: Record<string, any>;
+  components?: Record<string, any>;
+  bootDirs?: string[];
+  bootScripts?: string[];
+}
+
+const DEFAULT_SOURCES = ['loopback/common/models', 'loopback/server/models', '../common/models', './models'];
+const DEFAULT_MIXINS = ['loopback/common/mixins', 'loopback/server/mixins', '../common/mixins', './mixins'];
+
+/**
+ * loopback-boot for loopline: `boot(app, __dirname, cb)`. Steps in loopback-boot's order:
+ * app config, data sources, mixins and models, middleware, components, boot scripts.
+ */
+export function boot(app: LooplineApp, options?: string | BootOptions, cb?: NodeCallback<void>): Promise<void> {
+  if (typeof options === 'function') [cb, options] = [options as NodeCallback<void>, undefined];
+  const opts: BootOptions = typeof options === 'string' ? { appRootDir: options } : (options ?? {});
+  app.booting = true;
+  const done = run(app, opts).then(
+    () => {
+      app.booting = false;
+      app.emit('booted');
+    },
+    (err) => {
+      app.booting = false;
+      throw err;
+    },
+  );
+  return withCallback(done, cb);
+}
+
+async function run(app: LooplineApp, opts: BootOptions): Promise<void> {
+  const appRootDir = path.resolve(opts.appRootDir ?? process.cwd());
+  const env = opts.env ?? process.env.NODE_ENV ?? 'development';
+  const dir = (d: string | undefined) => path.resolve(appRootDir, d ?? '.');
+  const lookup = (name: string) => app.get(name) ?? process.env[name];
+
+  // 1. app config
+  const configDir = dir(opts.appConfigRootDir);
+  const config = opts.config ?? loadLayered(configDir, 'config', env, mergeConfig).value ?? {};
+  for (const [key, value] of Object.entries(substitute(config, (n) => process.env[n]))) app.set(key, value);
+  if (process.env.PORT) app.set('port', process.env.PORT);
+  if (process.env.HOST) app.set('host', process.env.HOST);
+  debug('config loaded (env %s)', env);
+
+  // 2. data sources
+  const dsDir = dir(opts.dsRootDir);
+  const ds = opts.dataSources ? { value: opts.dataSources, files: [] as string[] } : loadLayered(dsDir, 'datasources', env, mergeConfig);
+  if (ds.files[0]) validateFile('datasources', ds.value, ds.files[0]);
+  for (const [name, settings] of Object.entries((ds.value ?? {}) as Record<string, Record<string, unknown>>)) {
+    const resolved = substitute(settings, lookup) as Record<string, unknown>;
+    if (typeof resolved.file === 'string' && !path.isAbsolute(resolved.file)) resolved.file = path.resolve(appRootDir, '..', resolved.file);
+    app.dataSource(name, resolved);
+  }
+
+  // 3. mixins and models
+  const modelsDir = dir(opts.modelsRootDir);
+  const mc = opts.models ? { value: opts.models, files: [] as string[] } : loadLayered(modelsDir, 'model-config', env, mergeConfig);
+  const modelConfig = (mc.value ?? {}) as Record<string, any>;
+  const modelConfigFile = mc.files[0] ?? path.join(modelsDir, 'model-config.json');
+  if (mc.files[0]) validateFile('model-config', modelConfig, mc.files[0]);
+  const meta = modelConfig._meta ?? {};
+  loadMixins(opts.mixinDirs ?? meta.mixins ?? DEFAULT_MIXINS, modelsDir, appRootDir, (name, fn) => app.registry.modelBuilder.mixins.define(name, fn));
+  const sources = discoverModels(opts.modelSources ?? meta.sources ?? DEFAULT_SOURCES, modelsDir);
+  const wanted = Object.keys(modelConfig).filter((k) => k !== '_meta');
+  for (const src of orderModels(wanted, sources, (n) => app.registry.hasModel(n))) {
+    const Model = app.registry.createModel(src.definition as any);
+    runModelScript(src, Model, appRootDir);
+    debug('defined model %s from %s', src.definition.name, rel(src.file));
+  }
+  for (const name of wanted) {
+    const entry = modelConfig[name] ?? {};
+    if (!app.registry.hasModel(name)) throw new BootError(`${rel(modelConfigFile)}: Model "${name}" is not defined.`, 'MODEL_NOT_DEFINED');
+    const dataSource = entry.dataSource;
+    if (typeof dataSource === 'string' && !app.dataSources[dataSource]) {
+      throw new BootError(`${rel(modelConfigFile)}: /${name}/dataSource names an unknown data source "${dataSource}"`, 'UNKNOWN_DATASOURCE');
+    }
+    app.model(app.registry.getModel(name), { ...entry, dataSource: dataSource ?? null });
+  }
+
+  // 4. middleware
+  const mwDir = dir(opts.middlewareRootDir);
+  const mw = opts.middleware ? { value: opts.middleware, files: [path.join(mwDir, 'middleware.json')] } : loadLayered(mwDir, 'middleware', env, mergeConfig);
+  if (mw.value) {
+    if (!opts.middleware) validateFile('middleware', mw.value, mw.files[0]);
+    setupMiddleware(app, mw.value, mw.files[0], appRootDir);
+  }
+
+  // 5. components
+  const compDir = dir(opts.componentRootDir);
+  const cc = opts.components ? { value: opts.components, files: [path.join(compDir, 'component-config.json')] } : loadLayered(compDir, 'component-config', env, mergeConfig);
+  for (const [ref, settings] of Object.entries((cc.value ?? {}) as Record<string, unknown>)) {
+    if (settings === null || settings === false) continue;
+    const resolvedSettings = substitute(settings, lookup);
+    if (ref === 'loopback-component-explorer') {
+      // The explorer is loopline's own; until it is mounted, its settings are kept for it.
+      app.set('loopback-component-explorer', resolvedSettings);
+      continue;
+    }
+    const component = resolveReference(ref, compDir, appRootDir, app.loopback, cc.files[0]);
+    await component(app, resolvedSettings);
+  }
+
+  // 6. boot scripts, in file-name order
+  const scripts = opts.bootScripts ?? listBootScripts((opts.bootDirs ?? ['boot']).map((d) => path.resolve(appRootDir, d)));
+  for (const file of scripts) {
+    const fn = loadScript(file, appRootDir);
+    if (typeof fn !== 'function') continue;
+    debug('running boot script %s', rel(file));
+    if (fn.length >= 2) {
+      await new Promise<void>((resolve, reject) => {
+        const ret = (fn as any)(app, (err?: Error) => (err ? reject(err) : resolve()));
+        if (ret && typeof ret.then === 'function') ret.then(() => undefined, reject);
+      });
+    } else {
+      await (fn as any)(app);
+    }
+  }
+}
+
+function listBootScripts(dirs: string[]): string[] {
+  return dirs.flatMap((d) =>
+    fs.existsSync(d)
+      ? fs
+          .readdirSync(d)
+          .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+          .sort()
+          .map((f) => path.join(d, f))
+      : [],
+  );
+}
+
+export default boot;
+module.exports = Object.assign(boot, { default: boot, boot, BootError });

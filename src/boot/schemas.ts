@@ -1,0 +1,133 @@
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { BootError } from './errors';
+import { rel } from './json-file';
+
+/**
+ * JSON schemas of the LB3 file formats loopline boots from. They check structure (what LB3 would
+ * have choked on later, or silently ignored), and allow the extra settings LB3 apps carry.
+ */
+const typeName = {
+  anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', maxItems: 1 }, { type: 'object' }],
+};
+
+const property = {
+  anyOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', maxItems: 1 },
+    {
+      type: 'object',
+      properties: {
+        type: typeName,
+        required: { type: 'boolean' },
+        id: { type: ['boolean', 'number'] },
+        generated: { type: 'boolean' },
+        hidden: { type: 'boolean' },
+        protected: { type: 'boolean' },
+        index: { type: ['boolean', 'object'] },
+        defaultFn: { enum: ['now', 'guid', 'uuid', 'uuidv4', 'shortid', 'nanoid'] },
+        description: { type: ['string', 'array'] },
+      },
+    },
+  ],
+};
+
+const modelDefinition = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    base: { type: 'string', minLength: 1 },
+    plural: { type: 'string', minLength: 1 },
+    strict: { anyOf: [{ type: 'boolean' }, { enum: ['filter', 'throw', 'validate'] }] },
+    idInjection: { type: 'boolean' },
+    forceId: { type: ['boolean', 'string'] },
+    hidden: { type: 'array', items: { type: 'string' } },
+    protected: { type: 'array', items: { type: 'string' } },
+    properties: { type: 'object', additionalProperties: property },
+    relations: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['type'],
+        properties: {
+          type: { enum: ['belongsTo', 'hasMany', 'hasOne', 'hasAndBelongsToMany', 'referencesMany', 'embedsOne', 'embedsMany'] },
+          model: { type: 'string' },
+          foreignKey: { type: 'string' },
+          through: { type: 'string' },
+        },
+      },
+    },
+    acls: { type: 'array', items: { type: 'object' } },
+    scope: { type: 'object' },
+    scopes: { type: 'object', additionalProperties: { type: 'object' } },
+    methods: { type: 'object', additionalProperties: { type: 'object' } },
+    mixins: { type: 'object' },
+    validations: { type: 'array' },
+    options: { type: 'object' },
+    http: { type: 'object', properties: { path: { type: 'string' } } },
+  },
+};
+
+const modelConfig = {
+  type: 'object',
+  properties: {
+    _meta: {
+      type: 'object',
+      properties: { sources: { type: 'array', items: { type: 'string' } }, mixins: { type: 'array', items: { type: 'string' } } },
+    },
+  },
+  additionalProperties: {
+    type: 'object',
+    properties: {
+      dataSource: { type: ['string', 'null'] },
+      public: { type: 'boolean' },
+      relations: { type: 'object' },
+      acls: { type: 'array' },
+      options: { type: 'object' },
+    },
+  },
+};
+
+const dataSources = {
+  type: 'object',
+  additionalProperties: { type: 'object', properties: { connector: { type: ['string', 'object'] }, name: { type: 'string' } } },
+};
+
+const middlewareEntry = {
+  type: 'object',
+  properties: { enabled: { type: 'boolean' }, paths: { type: ['string', 'array'], items: { type: 'string' } } },
+};
+
+const middleware = {
+  type: 'object',
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: { anyOf: [middlewareEntry, { type: 'array', items: middlewareEntry }] },
+  },
+};
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators: Record<string, ValidateFunction> = {
+  model: ajv.compile(modelDefinition),
+  'model-config': ajv.compile(modelConfig),
+  datasources: ajv.compile(dataSources),
+  middleware: ajv.compile(middleware),
+};
+
+export type SchemaName = keyof typeof validators;
+
+function describe(e: ErrorObject): string {
+  const where = e.instancePath || '/';
+  if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (e.keyword === 'required') return `${where} must have the property "${(e.params as { missingProperty: string }).missingProperty}"`;
+  return `${where} ${e.message}`;
+}
+
+/** Validates a parsed file; the error names the file, the JSON path and what is wrong. */
+export function validateFile(schema: SchemaName, value: unknown, file: string): void {
+  const validate = validators[schema];
+  if (validate(value)) return;
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
+  const shown = (errors.length ? errors : validate.errors ?? []).slice(0, 3).map(describe);
+  throw new BootError(`${rel(file)}: ${shown.join('; ')}`, 'INVALID_CONFIG');
+}

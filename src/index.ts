@@ -1,0 +1,30 @@
+/**
+ * The public entry. `require('loopline')` is callable like LB3's `loopback` — `loopback()` makes an
+ * app — with the registry, model classes and built-in middleware as its properties;
+ * `import loopback, { PersistedModel, Filter } from 'loopline'` works from TypeScript and ESM.
+ */
+import { loopback } from './loopback/loopback';
+import { boot } from './boot';
+
+loopback.boot = boot as any;
+
+export default loopback;
+export { boot };
+export { ModelBase as Model } from './juggler/model-base';
+export { PersistedModel } from './juggler/persisted-model';
+export type { Props, ModelOf } from './juggler/persisted-model';
+export { DataSource } from './juggler/datasource';
+export { ModelBuilder } from './juggler/model-builder';
+export { GeoPoint } from './juggler/geo-point';
+export { Registry } from './loopback/registry';
+export type { LooplineApp } from './loopback/application';
+export type { Filter, Where, Fields, Order, Inclusion, PropertyCondition } from './juggler/filter/types';
+export type { Connector, ConnectorCapabilities, Row } from './juggler/connectors/connector';
+export { SharedClass } from './remoting/shared-class';
+export { RemotingContext } from './remoting/context';
+export * from './errors';
+
+// CommonJS: `require('loopline')` is the callable itself, carrying every named export too.
+const named = { ...exports };
+delete (named as any).default;
+module.exports = Object.assign(loopback, named, { default: loopback, __esModule: true });

@@ -1,0 +1,60 @@
+import { ModelDefinition } from '../model-definition';
+import { NormalizedFilter, WhereClause } from '../filter/types';
+
+/**
+ * THE connector contract. The DAO speaks only this; the memory, PostgreSQL and MySQL connectors
+ * implement it and nothing else.
+ *
+ * Rows are plain objects keyed by property name, holding values in loopline's canonical forms
+ * (Date, Buffer, plain objects/arrays for object and embedded types, `{lat, lng}` for GeoPoint).
+ * A connector maps names to columns itself. Every where clause it receives has been validated and
+ * coerced by `normalizeFilter`/`normalizeWhere`: operators are known, values are of the property's type.
+ */
+export type Row = Record<string, unknown>;
+
+export interface OperationOptions {
+  [key: string]: unknown;
+  /** A transaction handle from `beginTransaction`, for connectors that support them. */
+  transaction?: unknown;
+}
+
+export interface ConnectorCapabilities {
+  /** Type of ids the connector generates when a model has none declared. */
+  readonly defaultIdType: 'Number' | 'String';
+  /** The `regexp` operator is supported. */
+  readonly regexp: boolean;
+  /** `near` on GeoPoint properties is supported. */
+  readonly geo: boolean;
+  /** Transactions via `beginTransaction`. */
+  readonly transactions: boolean;
+  /** Properties not in the model definition can be stored (strict: false). */
+  readonly freeformProperties: boolean;
+}
+
+export interface Connector {
+  readonly name: string;
+  readonly capabilities: ConnectorCapabilities;
+
+  /** Open the store (pool, file). Called once, lazily, before the first operation. */
+  connect(): Promise<void>;
+  /** Release every resource; pending writes are flushed first. */
+  disconnect(): Promise<void>;
+  /** Tell the connector about a model; called when the model is attached to the data source. */
+  define(model: ModelDefinition): void;
+
+  /** Insert one row; the store generates ids the row lacks. Resolves to the id. */
+  create(model: ModelDefinition, data: Row, options: OperationOptions): Promise<unknown>;
+  /** Rows matching the filter, honouring where, fields, order, skip and limit (not include). */
+  find(model: ModelDefinition, filter: NormalizedFilter, options: OperationOptions): Promise<Row[]>;
+  /** The row with this id, or null. Must not scan. */
+  findById(model: ModelDefinition, id: unknown, options: OperationOptions): Promise<Row | null>;
+  count(model: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number>;
+  /** Set `data`'s properties on every matching row. Resolves to the number of rows matched. */
+  updateAll(model: ModelDefinition, where: WhereClause | undefined, data: Row, options: OperationOptions): Promise<number>;
+  /** Delete every matching row. Resolves to the number deleted. */
+  destroyAll(model: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number>;
+  /** Merge `data` into the row with this id; resolves to the full row afterwards, or null if absent. */
+  patchById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null>;
+  /** Replace the row with this id by `data` (properties absent from data become absent); null if absent. */
+  replaceById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null>;
+}

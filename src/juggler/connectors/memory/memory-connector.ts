@@ -1,0 +1,264 @@
+import { randomUUID } from 'crypto';
+import { DuplicateIdError } from '../../../errors';
+import { debugFor } from '../../../util/debug';
+import type { Connector, ConnectorCapabilities, OperationOptions, Row } from '../connector';
+import type { ModelDefinition } from '../../model-definition';
+import type { NormalizedFilter, WhereClause } from '../../filter/types';
+import { compileWhere, findNear } from '../../filter/where-matcher';
+import { compileDistanceOrder, sortRows } from '../../filter/order';
+import { copyRow, copyValue } from './row-copy';
+import { FileStore, MemoryFileContent } from './file-store';
+import { MemoryTable } from './memory-table';
+import { reviveRow } from './revive';
+
+const debug = debugFor('connector:memory');
+
+export interface MemorySettings {
+  /** Persist to this JSON file (LB3's memory-connector format), written atomically after each change. */
+  file?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The embedded default store. Rows live in a Map per model keyed by id, so lookups by id (and
+ * where clauses that are only `{id: v}` or `{id: {inq: [...]}}`) never scan; every other query is
+ * one filtered pass. Rows are private: values are copied on the way in and on the way out.
+ */
+export class MemoryConnector implements Connector {
+  readonly name = 'memory';
+  readonly capabilities: ConnectorCapabilities = Object.freeze({
+    defaultIdType: 'Number',
+    regexp: true,
+    geo: true,
+    transactions: false,
+    freeformProperties: true,
+  });
+  private readonly tables = new Map<string, MemoryTable>();
+  private readonly fileStore: FileStore | undefined;
+  private loaded: MemoryFileContent | undefined;
+
+  constructor(settings: MemorySettings = {}) {
+    this.fileStore = typeof settings.file === 'string' && settings.file ? new FileStore(settings.file, () => this.snapshot()) : undefined;
+  }
+
+  async connect(): Promise<void> {
+    if (!this.fileStore || this.loaded) return;
+    this.loaded = this.fileStore.load() ?? { ids: {}, models: {} };
+    for (const table of this.tables.values()) this.restore(table);
+    debug('loaded %s', this.fileStore.file);
+  }
+
+  async disconnect(): Promise<void> {
+    await this.fileStore?.flush();
+  }
+
+  define(def: ModelDefinition): void {
+    const existing = this.tables.get(def.name);
+    if (existing) {
+      // A redefinition (defineProperty, autoupdate) keeps the rows.
+      existing.def = def;
+      return;
+    }
+    const table = new MemoryTable(def, this.fileStore !== undefined);
+    this.tables.set(def.name, table);
+    if (this.loaded) this.restore(table);
+  }
+
+  private restore(table: MemoryTable): void {
+    const name = table.def.name;
+    const data = Object.prototype.hasOwnProperty.call(this.loaded!.models, name) ? this.loaded!.models[name] : undefined;
+    const nextId = this.loaded!.ids[name];
+    if (typeof nextId === 'number' && nextId > table.nextId) table.nextId = nextId;
+    if (!data) return;
+    for (const key of Object.keys(data)) {
+      const text = data[key];
+      table.set(key, reviveRow(table.def, JSON.parse(text) as Row), text);
+      const n = Number(key);
+      if (Number.isInteger(n) && n >= table.nextId) table.nextId = n + 1;
+    }
+  }
+
+  private snapshot(): MemoryFileContent {
+    const out: MemoryFileContent = { ids: {}, models: {} };
+    // Models in the file that this app does not define are kept, not silently dropped.
+    if (this.loaded) {
+      for (const [name, id] of Object.entries(this.loaded.ids)) out.ids[name] = id;
+      for (const [name, rows] of Object.entries(this.loaded.models)) out.models[name] = rows;
+    }
+    for (const [name, table] of this.tables) {
+      out.ids[name] = table.nextId;
+      out.models[name] = table.jsonRows();
+    }
+    return out;
+  }
+
+  private table(def: ModelDefinition): MemoryTable {
+    let t = this.tables.get(def.name);
+    if (!t) {
+      this.define(def);
+      t = this.tables.get(def.name)!;
+    }
+    return t;
+  }
+
+  /** Resolves once the change just made is on disk (immediately without a file). */
+  private persisted(): Promise<void> {
+    return this.fileStore ? this.fileStore.persist() : Promise.resolve();
+  }
+
+  /** The id keys a where clause pins down without a scan: `{id: v}`, `{id: {eq: v}}` or `{id: {inq: [...]}}`. */
+  private idKeys(def: ModelDefinition, where: WhereClause | undefined): string[] | undefined {
+    const idName = def.idName;
+    if (!where || !idName) return undefined;
+    const keys = Object.keys(where);
+    if (keys.length !== 1 || keys[0] !== idName) return undefined;
+    const cond = where[idName];
+    if (cond === null) return [];
+    if (typeof cond !== 'object' || cond instanceof Date) return [String(cond)];
+    if (cond instanceof RegExp || Array.isArray(cond)) return undefined;
+    const ops = cond as Record<string, unknown>;
+    const opKeys = Object.keys(ops);
+    if (opKeys.length !== 1) return undefined;
+    if (opKeys[0] === 'inq') return (ops.inq as unknown[]).filter((v) => v !== null && typeof v !== 'object').map(String);
+    if (opKeys[0] === 'eq') return ops.eq === null ? [] : typeof ops.eq !== 'object' ? [String(ops.eq)] : undefined;
+    return undefined;
+  }
+
+  /** Matching stored rows (not copies), in the default order. */
+  private matching(table: MemoryTable, where: WhereClause | undefined): Row[] {
+    const keys = this.idKeys(table.def, where);
+    if (keys) return table.pick(keys);
+    const rows = table.rows();
+    if (!where) return rows;
+    const test = compileWhere(where);
+    const out: Row[] = [];
+    for (let i = 0; i < rows.length; i++) if (test(rows[i])) out.push(rows[i]);
+    return out;
+  }
+
+  private keyOf(def: ModelDefinition, row: Row): string {
+    return String(def.idName ? row[def.idName] : '');
+  }
+
+  async create(def: ModelDefinition, data: Row, _options: OperationOptions): Promise<unknown> {
+    const table = this.table(def);
+    const idName = def.idName;
+    const row = copyRow(data);
+    let key: string;
+    let id: unknown;
+    if (!idName) {
+      // A model without an id still needs a key; the row does not see it.
+      key = String(table.nextId++);
+    } else {
+      id = row[idName];
+      if (id === undefined || id === null) {
+        id = def.properties[idName]?.type.name === 'String' ? randomUUID() : table.nextId++;
+        row[idName] = id;
+      } else if (typeof id === 'number' && Number.isInteger(id) && id >= table.nextId) {
+        table.nextId = id + 1;
+      }
+      key = String(id);
+      // LB3: 409 "Duplicate entry for Customer.id" (the value is not in the message).
+      if (table.has(key)) throw new DuplicateIdError(def.name, idName, id);
+    }
+    table.set(key, row);
+    await this.persisted();
+    return id;
+  }
+
+  async find(def: ModelDefinition, filter: NormalizedFilter, _options: OperationOptions): Promise<Row[]> {
+    const table = this.table(def);
+    let rows = this.matching(table, filter.where);
+    const skip = filter.skip ?? 0;
+    const near = findNear(filter.where);
+    // LB3 orders by distance when `near` is used; an explicit order still wins, distance breaks ties.
+    if (near) rows = rows.slice().sort(compileDistanceOrder(near.path, near.point));
+    if (filter.order) rows = sortRows(rows, filter.order, filter.limit !== undefined ? skip + filter.limit : undefined);
+    const end = filter.limit !== undefined ? Math.min(skip + filter.limit, rows.length) : rows.length;
+    const out = new Array<Row>(Math.max(0, end - skip));
+    for (let i = skip; i < end; i++) out[i - skip] = copyRow(rows[i], filter.fields);
+    return out;
+  }
+
+  async findById(def: ModelDefinition, id: unknown, _options: OperationOptions): Promise<Row | null> {
+    if (id === undefined || id === null) return null;
+    const row = this.table(def).get(String(id));
+    return row ? copyRow(row) : null;
+  }
+
+  async count(def: ModelDefinition, where: WhereClause | undefined, _options: OperationOptions): Promise<number> {
+    const table = this.table(def);
+    if (!where) return table.size;
+    return this.matching(table, where).length;
+  }
+
+  async updateAll(def: ModelDefinition, where: WhereClause | undefined, data: Row, _options: OperationOptions): Promise<number> {
+    const table = this.table(def);
+    const rows = this.matching(table, where);
+    const names = Object.keys(data).filter((k) => k !== def.idName);
+    for (const row of rows) {
+      const next = { ...row };
+      for (const k of names) next[k] = copyValue(data[k]);
+      table.set(this.keyOf(def, row), next);
+    }
+    if (rows.length) await this.persisted();
+    return rows.length;
+  }
+
+  async destroyAll(def: ModelDefinition, where: WhereClause | undefined, _options: OperationOptions): Promise<number> {
+    const table = this.table(def);
+    let count: number;
+    if (!where) {
+      count = table.size;
+      table.clear();
+    } else {
+      const rows = this.matching(table, where);
+      for (const row of rows) table.delete(this.keyOf(def, row));
+      count = rows.length;
+    }
+    if (count) await this.persisted();
+    return count;
+  }
+
+  async patchById(def: ModelDefinition, id: unknown, data: Row, _options: OperationOptions): Promise<Row | null> {
+    const table = this.table(def);
+    const key = String(id);
+    const row = table.get(key);
+    if (!row) return null;
+    const next = { ...row };
+    for (const k of Object.keys(data)) if (k !== def.idName) next[k] = copyValue(data[k]);
+    table.set(key, next);
+    await this.persisted();
+    return copyRow(next);
+  }
+
+  async replaceById(def: ModelDefinition, id: unknown, data: Row, _options: OperationOptions): Promise<Row | null> {
+    const table = this.table(def);
+    const key = String(id);
+    const row = table.get(key);
+    if (!row) return null;
+    const next = copyRow(data);
+    if (def.idName) next[def.idName] = row[def.idName];
+    table.set(key, next);
+    await this.persisted();
+    return copyRow(next);
+  }
+
+  /** Drops the rows of the given models and restarts their ids (memory has no schema to recreate). */
+  async automigrate(defs: ModelDefinition[]): Promise<void> {
+    for (const def of defs) {
+      const table = this.table(def);
+      table.clear();
+      table.nextId = 1;
+    }
+    await this.persisted();
+  }
+
+  async autoupdate(defs: ModelDefinition[]): Promise<void> {
+    for (const def of defs) this.table(def).def = def;
+  }
+
+  async ping(): Promise<void> {
+    // Always reachable.
+  }
+}

@@ -1,0 +1,16 @@
+import type { ModelDefinition } from '../../model-definition';
+import { INVALID } from '../../types';
+
+/** A row read back from JSON text: dates and buffers become Date and Buffer again, per property type. */
+export function reviveRow(def: ModelDefinition, row: Record<string, unknown>): Record<string, unknown> {
+  for (const name of def.propertyNames) {
+    const v = row[name];
+    if (v === null || v === undefined) continue;
+    const type = def.properties[name].type.name;
+    if (type === 'Date' || type === 'Buffer') {
+      const coerced = def.properties[name].type.coerce(v);
+      if (coerced !== INVALID) row[name] = coerced;
+    }
+  }
+  return row;
+}

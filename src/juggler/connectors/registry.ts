@@ -1,0 +1,42 @@
+import { ConfigurationError } from '../../errors';
+import type { Connector } from './connector';
+import { MemoryConnector } from './memory/memory-connector';
+
+export type ConnectorFactory = (settings: Record<string, unknown>) => Connector;
+
+/**
+ * Connector name → factory: the only file that names a concrete connector; everything else speaks
+ * the Connector interface. LB3's package names (`loopback-connector-memory`) resolve too, so an
+ * LB3 `datasources.json` works unchanged.
+ */
+const FACTORIES = new Map<string, ConnectorFactory>([['memory', (settings) => new MemoryConnector(settings)]]);
+
+/** Adds a connector under a name (for tests and third-party connectors). */
+export function registerConnector(name: string, factory: ConnectorFactory): void {
+  FACTORIES.set(name, factory);
+}
+
+/**
+ * The connector a data source's `connector` setting names, built with its settings. A value that
+ * already implements Connector is used as is. An unknown name is a configuration error that says
+ * which names are available.
+ */
+export function resolveConnector(nameOrConnector: unknown, settings: Record<string, unknown>): Connector {
+  if (nameOrConnector && typeof nameOrConnector === 'object') {
+    if (isConnector(nameOrConnector)) return nameOrConnector;
+    throw new ConfigurationError('The connector object does not implement the loopline Connector interface (find, create, …)');
+  }
+  const given = nameOrConnector ?? 'memory';
+  if (typeof given !== 'string') throw new ConfigurationError(`The connector setting must be a name such as "memory", not ${typeof given}`);
+  const name = given.replace(/^loopback-connector-/, '');
+  const factory = FACTORIES.get(name);
+  if (!factory) {
+    throw new ConfigurationError(`Unknown connector "${given}"; available: ${Array.from(FACTORIES.keys()).join(', ')}`);
+  }
+  return factory(settings);
+}
+
+function isConnector(value: object): value is Connector {
+  const c = value as Partial<Record<keyof Connector, unknown>>;
+  return typeof c.find === 'function' && typeof c.create === 'function' && typeof c.findById === 'function' && typeof c.define === 'function';
+}

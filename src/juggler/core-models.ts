@@ -1,0 +1,30 @@
+import { ModelBase } from './model-base';
+import { ModelBuilder } from './model-builder';
+import { PersistedModel } from './persisted-model';
+
+ModelBase.modelName = 'Model';
+PersistedModel.modelName = 'PersistedModel';
+
+/** A builder that knows the two core classes by name, so `base: 'PersistedModel'` resolves. */
+export function createModelBuilder(): ModelBuilder {
+  const builder = new ModelBuilder();
+  registerCoreModels(builder);
+  return builder;
+}
+
+let compiled = false;
+
+function registerCoreModels(builder: ModelBuilder): void {
+  if (!compiled) {
+    compiled = true;
+    for (const M of [ModelBase, PersistedModel] as const) {
+      Object.defineProperty(M, '__rawProperties', { value: {}, writable: true });
+      Object.defineProperty(M, '__rawSettings', { value: {}, writable: true });
+      M.settings = {};
+      M.relations = {};
+      builder.compile(M);
+    }
+  }
+  builder.models.Model = ModelBase;
+  builder.models.PersistedModel = PersistedModel;
+}

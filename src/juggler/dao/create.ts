@@ -1,0 +1,50 @@
+import { ValidationError } from '../../errors';
+import type { OperationOptions } from '../connectors/connector';
+import { scopeDefaults } from '../scope';
+import { DaoModel, instanceToRow, normalizeOptions, notify, storeOf } from './support';
+import { validateOrThrow } from './validate';
+
+/**
+ * create: `before save` (ctx.instance) → validation → `persist` (ctx.data) → store → `loaded`
+ * → `after save`, each with `isNewInstance: true`, as LB3. An array creates each item; all items
+ * are validated before the first is written, so a bad item leaves the store untouched.
+ */
+export async function create(Model: DaoModel, data: unknown, rawOptions: unknown): Promise<any> {
+  const options = normalizeOptions(rawOptions);
+  if (Array.isArray(data)) {
+    const instances = data.map((item) => buildNew(Model, item));
+    if (options.validate !== false) await Promise.all(instances.map((inst) => validateOrThrow(inst, options)));
+    const out = [];
+    for (const inst of instances) out.push(await createInstance(Model, inst, options));
+    return out;
+  }
+  return createInstance(Model, buildNew(Model, data), options);
+}
+
+export function buildNew(Model: DaoModel, data: unknown): any {
+  if (data instanceof Model) return data;
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) {
+    throw new ValidationError(Model.modelName, { data: ['type'] }, { data: ['must be an object'] });
+  }
+  const scoped = scopeDefaults((Model.definition.settings.scope as any)?.where);
+  const input = scoped ? { ...scoped, ...((data as object) ?? {}) } : (data as Record<string, unknown> | undefined);
+  return new (Model as any)(input ?? {}, { applyDefaultValues: true });
+}
+
+export async function createInstance(Model: DaoModel, inst: any, options: OperationOptions): Promise<any> {
+  const store = await storeOf(Model, 'create');
+  const hookState = {};
+  await notify(Model, 'before save', { instance: inst, isNewInstance: true }, hookState, options);
+  if (options.validate !== false) await validateOrThrow(inst, options);
+  let row = instanceToRow(inst);
+  const persistCtx = await notify(Model, 'persist', { data: row, isNewInstance: true, currentInstance: inst }, hookState, options);
+  if (persistCtx) row = persistCtx.data;
+  const id = await store.connector.create(store.def, row, options);
+  const idName = store.def.idName;
+  if (idName !== undefined && id !== undefined && id !== null) row[idName] = id;
+  const loadedCtx = await notify(Model, 'loaded', { data: row, isNewInstance: true }, hookState, options);
+  inst.setAttributes(loadedCtx ? loadedCtx.data : row);
+  inst.__persisted = true;
+  await notify(Model, 'after save', { instance: inst, isNewInstance: true }, hookState, options);
+  return inst;
+}

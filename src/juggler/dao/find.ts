@@ -1,0 +1,170 @@
+import type { OperationOptions, Row } from '../connectors/connector';
+import { normalizeFilter, normalizeWhere } from '../filter/normalize-filter';
+import type { NormalizedFilter } from '../filter/types';
+import { mergeQuery, mergeWhere } from '../scope';
+import { DaoModel, coerceId, hooksObserved, idWhere, normalizeOptions, notify, requireId, storeOf } from './support';
+import { INVALID } from '../types';
+import { InvalidFilterError } from '../../errors';
+import { isPlainObject } from '../../util/own';
+
+/**
+ * The read path shared by find, findOne, findById, exists and count:
+ * default scope → `access` hook (may rewrite the query) → normalise once → connector → `loaded`
+ * per row → instances → include.
+ */
+
+function defaultScope(Model: DaoModel): Record<string, any> | undefined {
+  const scope = Model.definition.settings.scope;
+  return scope && Object.keys(scope).length ? (scope as Record<string, any>) : undefined;
+}
+
+/** Parses a filter given as a JSON string, as LB3 accepts `find('{"where":…}')`. */
+export function parseFilterArg(filter: unknown): Record<string, any> | undefined {
+  if (filter === undefined || filter === null || filter === '') return undefined;
+  if (typeof filter === 'string') {
+    try {
+      filter = JSON.parse(filter);
+    } catch {
+      throw new InvalidFilterError('The filter is not valid JSON');
+    }
+  }
+  if (!isPlainObject(filter)) throw new InvalidFilterError('The filter must be an object');
+  return filter as Record<string, any>;
+}
+
+export interface ReadResult {
+  rows: Row[];
+  filter: NormalizedFilter;
+  hookState: object;
+  options: OperationOptions;
+}
+
+export async function accessAndQuery(Model: DaoModel, rawFilter: unknown, rawOptions: unknown, method: string, extra?: Record<string, any>): Promise<ReadResult> {
+  const options = normalizeOptions(rawOptions);
+  const store = await storeOf(Model, method);
+  let query = parseFilterArg(rawFilter);
+  if (extra) query = { ...(query ?? {}), ...extra };
+  const scope = defaultScope(Model);
+  if (scope) query = mergeQuery(query, scope);
+  const limits = filterLimits(Model, options);
+  const hookState = {};
+  let filter: NormalizedFilter;
+  if (hooksObserved(Model, 'access')) {
+    normalizeFilter(query ?? {}, store.def, limits);
+    const ctx = await notify(Model, 'access', { query: query ?? {} }, hookState, options);
+    filter = normalizeFilter(ctx!.query, store.def, limits);
+  } else {
+    filter = normalizeFilter(query ?? {}, store.def, limits);
+  }
+  const rows = await store.connector.find(store.def, filter, options);
+  return { rows, filter, hookState, options };
+}
+
+export function filterLimits(Model: DaoModel, options: OperationOptions): Record<string, unknown> | undefined {
+  // A filter that arrived over REST may not name hidden or unknown properties (a probe of hidden data).
+  const fromRest = options.__restFilter === true;
+  const limits = (Model.dataSource?.settings as any)?.filterLimits as Record<string, unknown> | undefined;
+  if (!fromRest && !limits) return undefined;
+  return { ...(limits ?? {}), ...(fromRest ? { rejectHidden: true, rejectUnknown: Model.definition.strict !== false } : {}) };
+}
+
+/** Turns rows into instances, running `loaded` for each (LB3 lets the hook rewrite `ctx.data`). */
+export async function rowsToInstances(Model: DaoModel, result: ReadResult): Promise<any[]> {
+  const { rows, filter, hookState, options } = result;
+  const out = new Array(rows.length);
+  const observed = hooksObserved(Model, 'loaded');
+  const initOptions = { persisted: true, applyDefaultValues: false, fields: filter.fields };
+  for (let i = 0; i < rows.length; i++) {
+    let data = rows[i];
+    if (observed) {
+      const ctx = await notify(Model, 'loaded', { data, isNewInstance: false }, hookState, options);
+      data = ctx!.data;
+    }
+    out[i] = new (Model as any)(data, initOptions);
+  }
+  if (filter.include && filter.include.length && out.length) {
+    await includeRelated(Model, out, filter.include, options);
+  }
+  return out;
+}
+
+async function includeRelated(Model: DaoModel, instances: any[], include: NormalizedFilter['include'], options: OperationOptions): Promise<void> {
+  if (typeof Model.include === 'function') {
+    await Model.include(instances, include, options);
+    return;
+  }
+  const relation = include![0].relation;
+  throw new InvalidFilterError(`Relation "${relation}" is not defined for ${Model.modelName} model`);
+}
+
+export async function find(Model: DaoModel, filter: unknown, options: unknown): Promise<any[]> {
+  const result = await accessAndQuery(Model, filter, options, 'find');
+  return rowsToInstances(Model, result);
+}
+
+export async function findOne(Model: DaoModel, filter: unknown, options: unknown): Promise<any | null> {
+  const result = await accessAndQuery(Model, filter, options, 'findOne', { limit: 1 });
+  const list = await rowsToInstances(Model, result);
+  return list.length ? list[0] : null;
+}
+
+export async function findById(Model: DaoModel, id: unknown, filter: unknown, options: unknown): Promise<any | null> {
+  requireId(Model, id, 'findById');
+  const idValue = coerceId(Model, id);
+  const def = Model.definition;
+  if (def.properties[def.idName!].type.coerce(idValue) === INVALID) return null;
+  const base = parseFilterArg(filter) ?? {};
+  const where = mergeWhere(base.where, idWhere(Model, idValue));
+  const result = await accessAndQuery(Model, { ...base, where, limit: 1, offset: 0, skip: 0 }, options, 'findById');
+  const list = await rowsToInstances(Model, result);
+  return list.length ? list[0] : null;
+}
+
+/** Instances for the given ids, in the order of the ids (as LB3). */
+export async function findByIds(Model: DaoModel, ids: unknown[], filter: unknown, options: unknown): Promise<any[]> {
+  if (!Array.isArray(ids) || ids.length === 0) return [];
+  const idName = Model.definition.idName!;
+  const coerced = ids.map((id) => coerceId(Model, id));
+  const base = parseFilterArg(filter) ?? {};
+  const where = mergeWhere(base.where, { [idName]: { inq: coerced } });
+  const list = await find(Model, { ...base, where }, options);
+  const position = new Map<unknown, number>();
+  coerced.forEach((id, i) => position.set(String(id), i));
+  return list.sort((a, b) => (position.get(String(a[idName])) ?? 0) - (position.get(String(b[idName])) ?? 0));
+}
+
+export async function count(Model: DaoModel, where: unknown, rawOptions: unknown): Promise<number> {
+  const options = normalizeOptions(rawOptions);
+  const store = await storeOf(Model, 'count');
+  const scope = defaultScope(Model);
+  let w = parseWhereArg(where);
+  if (scope) w = mergeWhere(w, scope.where);
+  const limits = filterLimits(Model, options);
+  if (hooksObserved(Model, 'access')) {
+    normalizeWhere(w, store.def, limits);
+    const ctx = await notify(Model, 'access', { query: { where: w } }, {}, options);
+    w = ctx!.query.where;
+  }
+  return store.connector.count(store.def, normalizeWhere(w, store.def, limits), options);
+}
+
+export async function exists(Model: DaoModel, id: unknown, options: unknown): Promise<boolean> {
+  requireId(Model, id, 'exists');
+  const idValue = coerceId(Model, id);
+  const def = Model.definition;
+  if (def.properties[def.idName!].type.coerce(idValue) === INVALID) return false;
+  return (await count(Model, idWhere(Model, idValue), options)) > 0;
+}
+
+export function parseWhereArg(where: unknown): Record<string, any> | undefined {
+  if (where === undefined || where === null || where === '') return undefined;
+  if (typeof where === 'string') {
+    try {
+      where = JSON.parse(where);
+    } catch {
+      throw new InvalidFilterError('The where clause is not valid JSON');
+    }
+  }
+  if (!isPlainObject(where)) throw new InvalidFilterError('The where clause must be an object');
+  return where as Record<string, any>;
+}

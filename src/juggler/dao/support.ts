@@ -1,0 +1,156 @@
+import { ConfigurationError, InvalidArgumentError, ValidationError } from '../../errors';
+import { isPlainObject } from '../../util/own';
+import type { Connector, OperationOptions, Row } from '../connectors/connector';
+import type { ModelBase } from '../model-base';
+import type { ModelDefinition } from '../model-definition';
+import { hasObservers, notifyObservers } from '../operation-hooks';
+import type { DataSource } from '../datasource';
+import { INVALID } from '../types';
+
+/** A persisted model class as the DAO sees it. */
+export type DaoModel = typeof ModelBase & {
+  dataSource?: DataSource;
+  [key: string]: any;
+};
+
+export interface Store {
+  connector: Connector;
+  def: ModelDefinition;
+}
+
+/**
+ * The connector behind a model, connected. LB3's message when the model was never attached is
+ * kept, since users search for it.
+ */
+export async function storeOf(Model: DaoModel, method: string): Promise<Store> {
+  const ds = Model.dataSource;
+  if (!ds) {
+    throw new ConfigurationError(
+      `Cannot call ${Model.modelName}.${method}(). The ${method} method has not been setup. ` +
+        'The PersistedModel has not been correctly attached to a DataSource!',
+      'MODEL_NOT_ATTACHED',
+    );
+  }
+  if (!ds.connected) await ds.ready();
+  return { connector: ds.connector, def: Model.definition };
+}
+
+export function normalizeOptions(options: unknown): OperationOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError('The options argument must be an object', 'INVALID_OPTIONS');
+  }
+  return options as OperationOptions;
+}
+
+/** Calls the observers of one operation with a fresh context, unless nobody observes. */
+export async function notify(Model: DaoModel, operation: string, fields: Record<string, unknown>, hookState: object, options: OperationOptions): Promise<Record<string, any> | undefined> {
+  if (!hasObservers(Model, operation)) return undefined;
+  const ctx = { Model, ...fields, hookState, options };
+  await notifyObservers(Model, operation, ctx);
+  return ctx;
+}
+
+export function hooksObserved(Model: DaoModel, operation: string): boolean {
+  return hasObservers(Model, operation);
+}
+
+/** The row a connector stores for an instance: schema values (and free-form ones when not strict). */
+export function instanceToRow(inst: ModelBase): Row {
+  const def = (inst.constructor as typeof ModelBase).definition;
+  const data = inst.__data;
+  const row: Row = {};
+  for (const name of def.propertyNames) {
+    const v = data[name];
+    if (v !== undefined) row[name] = plainValue(v);
+  }
+  if (def.strict === false) {
+    for (const key of Object.keys(data)) {
+      if (!(key in def.properties) && data[key] !== undefined) row[key] = plainValue(data[key]);
+    }
+  }
+  return row;
+}
+
+/** Nested model instances and GeoPoints become plain objects; Dates and Buffers stay as they are. */
+export function plainValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || v instanceof Date || Buffer.isBuffer(v)) return v;
+  if (Array.isArray(v)) return v.map(plainValue);
+  const m = v as { __data?: unknown; toObject?: (...a: boolean[]) => unknown; toJSON?: () => unknown };
+  if (m.__data !== undefined && typeof m.toObject === 'function') return stripUndefined(m.toObject(false, false, false) as Record<string, unknown>);
+  if (!isPlainObject(v) && typeof m.toJSON === 'function') return m.toJSON();
+  return v;
+}
+
+function stripUndefined(obj: Record<string, unknown>): Record<string, unknown> {
+  for (const k of Object.keys(obj)) {
+    if (obj[k] === undefined) delete obj[k];
+    else obj[k] = plainValue(obj[k]);
+  }
+  return obj;
+}
+
+/**
+ * Data for a partial write (updateAll, patch): coerced to the property types. Unknown names on a
+ * strict model and values of the wrong type are refused with LB3's ValidationError shape.
+ */
+export function coercePartialData(Model: DaoModel, data: unknown): Row {
+  if (!isPlainObject(data) && !(data && typeof data === 'object' && (data as any).__data)) {
+    throw new InvalidArgumentError(`The data argument for ${Model.modelName} must be an object`, 'INVALID_DATA');
+  }
+  const source = (data as any).__data && typeof (data as any).toObject === 'function' ? (data as any).toObject(true) : (data as Record<string, unknown>);
+  const def = Model.definition;
+  const row: Row = {};
+  const codes: Record<string, string[]> = {};
+  const messages: Record<string, string[]> = {};
+  for (const key of Object.keys(source)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    const value = source[key];
+    if (value === undefined) continue;
+    const prop = def.properties[key];
+    if (!prop) {
+      if (Model.relations && key in Model.relations) continue;
+      if (def.strict === false) row[key] = value;
+      else if (def.strict === true) {
+        codes[key] = ['unknown-property'];
+        messages[key] = ['is not defined in the model'];
+      }
+      continue;
+    }
+    if (value === null) {
+      row[key] = null;
+      continue;
+    }
+    const coerced = prop.type.coerce(value);
+    if (coerced === INVALID) {
+      codes[key] = ['type'];
+      messages[key] = [`is not a valid ${prop.type.name.toLowerCase()}`];
+      continue;
+    }
+    row[key] = plainValue(coerced);
+  }
+  if (Object.keys(codes).length) throw new ValidationError(Model.modelName, codes, messages, source);
+  return row;
+}
+
+export function requireId(Model: DaoModel, id: unknown, method: string): void {
+  if (id === undefined || id === null || id === '') {
+    throw new InvalidArgumentError(`Model::${method} requires the id argument`, 'MISSING_ID');
+  }
+  if (!Model.definition.idName) {
+    throw new ConfigurationError(`${Model.modelName} has no id property`, 'MODEL_WITHOUT_ID');
+  }
+}
+
+/** The id coerced to the id property's type (a REST path gives strings). */
+export function coerceId(Model: DaoModel, id: unknown): unknown {
+  const def = Model.definition;
+  const prop = def.idName ? def.properties[def.idName] : undefined;
+  if (!prop || id === null || id === undefined) return id;
+  const coerced = prop.type.coerce(id);
+  return coerced === INVALID ? id : coerced;
+}
+
+export function idWhere(Model: DaoModel, id: unknown): Record<string, unknown> {
+  return { [Model.definition.idName!]: id };
+}

@@ -1,0 +1,126 @@
+import { ModelDefinition, ModelSettings, StrictMode } from './model-definition';
+import type { CompiledModel } from './model-compile';
+
+/**
+ * The root of every model class (`loopback.Model`). An instance keeps its values in `__data`;
+ * the per-property accessors live on each model's prototype, defined once when the model is built.
+ *
+ * Instance fields are `declare`d, never initialised by class-field semantics, so every instance
+ * of a model is shaped by one initialiser (CompiledModel.init) and shares one hidden class.
+ */
+export class ModelBase {
+  declare static modelName: string;
+  declare static definition: ModelDefinition;
+  declare static settings: ModelSettings;
+  /** Relations by name; filled by the relations layer. */
+  declare static relations: Record<string, any>;
+  declare static __compiled: CompiledModel;
+  declare static base: typeof ModelBase | undefined;
+
+  declare __data: Record<string, any>;
+  declare __cachedRelations: Record<string, any>;
+  declare __strict: StrictMode;
+  declare __persisted: boolean;
+  /** Names given to a strict model that it does not define; reported by validation. */
+  declare __unknownProperties: string[] | undefined;
+  /** Raw values that could not be coerced to their property's type; reported by validation. */
+  declare __invalidProperties: Record<string, unknown> | undefined;
+
+  constructor(data?: Record<string, any> | null, options?: ModelInitOptions) {
+    (this.constructor as typeof ModelBase).__compiled.init(this, data, options);
+  }
+
+  /** `Model.extend('Admin', properties, settings)`: a model based on this one (LB3). */
+  static extend(this: typeof ModelBase, name: string, properties?: Record<string, unknown>, settings?: Record<string, unknown>): typeof ModelBase {
+    const builder = (this as any).modelBuilder;
+    if (!builder) throw new TypeError(`${this.modelName} was not built by a ModelBuilder and cannot be extended`);
+    return builder.define(name, properties ?? {}, settings ?? {}, this);
+  }
+
+  /** Adds (or replaces) a property after the model was built, as LB3's `defineProperty`. */
+  static defineProperty(this: typeof ModelBase, name: string, definition: unknown): void {
+    const builder = (this as any).modelBuilder;
+    builder.defineProperty(this, name, definition);
+    const ds = (this as any).dataSource;
+    if (ds) ds.connector.define(this.definition);
+  }
+
+  static getIdName(this: typeof ModelBase): string | undefined {
+    return this.definition.idName;
+  }
+
+  static getPropertyType(this: typeof ModelBase, name: string): string | undefined {
+    return this.definition.properties[name]?.type.name;
+  }
+
+  getId(): any {
+    const idName = (this.constructor as typeof ModelBase).definition.idName;
+    return idName === undefined ? undefined : this.__data[idName];
+  }
+
+  setId(value: unknown): void {
+    const idName = (this.constructor as typeof ModelBase).definition.idName;
+    if (idName !== undefined) (this as any)[idName] = value;
+  }
+
+  getIdName(): string | undefined {
+    return (this.constructor as typeof ModelBase).definition.idName;
+  }
+
+  /** True until the instance has been saved or was loaded from the store. */
+  isNewRecord(): boolean {
+    return !this.__persisted;
+  }
+
+  /**
+   * A plain object of the instance's values. LB3's signature: `toObject(onlySchema, removeHidden,
+   * removeProtected)`; the default keeps hidden properties (server-side code needs them).
+   */
+  toObject(onlySchema?: boolean, removeHidden?: boolean, removeProtected?: boolean): Record<string, any> {
+    return (this.constructor as typeof ModelBase).__compiled.toObject(this, {
+      onlySchema: onlySchema === true,
+      removeHidden: removeHidden === true,
+      removeProtected: removeProtected === true,
+      json: false,
+    });
+  }
+
+  /** What `JSON.stringify` and the REST layer see: hidden properties removed, included relations kept. */
+  toJSON(): Record<string, any> {
+    return (this.constructor as typeof ModelBase).__compiled.toObject(this, {
+      onlySchema: false,
+      removeHidden: true,
+      removeProtected: false,
+      json: true,
+    });
+  }
+
+  /** Sets several properties at once through their accessors (so values are coerced). */
+  setAttributes(data: Record<string, any>): void {
+    (this.constructor as typeof ModelBase).__compiled.assign(this, data);
+  }
+
+  setAttribute(name: string, value: unknown): void {
+    this.setAttributes({ [name]: value });
+  }
+
+  getAttribute(name: string): unknown {
+    return this.__data[name];
+  }
+
+  inspect(): Record<string, any> {
+    return this.toObject();
+  }
+}
+
+export interface ModelInitOptions {
+  /** Apply `default`/`defaultFn` values to missing properties (true for new instances). */
+  applyDefaultValues?: boolean;
+  /** The data comes from the store: mark persisted, skip defaults and strictness checks. */
+  persisted?: boolean;
+  /** Properties absent from the data are not to be filled in (a `fields` projection). */
+  fields?: readonly string[];
+  [key: string]: unknown;
+}
+
+export type ModelClass = typeof ModelBase;

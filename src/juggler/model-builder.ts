@@ -1,0 +1,244 @@
+import { EventEmitter } from 'events';
+import { ConfigurationError } from '../errors';
+import { FORBIDDEN_KEYS, hasOwn, isPlainObject } from '../util/own';
+import { ModelBase } from './model-base';
+import { compileModel, defineAccessors } from './model-compile';
+import { DEFAULT_FNS, DefaultFn, ModelDefinition, ModelSettings, PropertyDefinition, StrictMode, pluralize } from './model-definition';
+import { TypeDescriptor, arrayOf, builtinType, embeddedModelType } from './types';
+import { applyMixins, MixinRegistry } from './mixins';
+
+export type RawProperties = Record<string, unknown>;
+
+export interface ModelConfig extends ModelSettings {
+  name: string;
+  base?: string | typeof ModelBase;
+  properties?: RawProperties;
+}
+
+/** Settings whose arrays accumulate down the inheritance chain instead of being replaced. */
+const ACCUMULATED_ARRAYS = new Set(['hidden', 'protected', 'acls']);
+
+/** Keys of a model JSON that are structure, not settings. */
+const DEFINITION_KEYS = new Set(['name', 'base', 'properties']);
+
+/**
+ * Turns model definitions (code or JSON) into model classes and keeps them by name, so `base`
+ * and property types can name other models.
+ */
+export class ModelBuilder extends EventEmitter {
+  readonly models: Record<string, typeof ModelBase> = Object.create(null);
+  readonly definitions: Record<string, ModelDefinition> = Object.create(null);
+  readonly mixins = new MixinRegistry();
+  /** The class a definition without `base` extends. */
+  defaultBase: typeof ModelBase = ModelBase;
+  private anonymousCount = 0;
+
+  constructor() {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  getModel(name: string): typeof ModelBase | undefined {
+    return hasOwn(this.models, name) ? this.models[name] : undefined;
+  }
+
+  /** Builds a model from the JSON form `{name, base, properties, ...settings}`. */
+  buildModelFromConfig(config: ModelConfig): typeof ModelBase {
+    if (!config || typeof config.name !== 'string' || !config.name) {
+      throw new ConfigurationError('A model definition needs a non-empty "name"', 'INVALID_MODEL_DEFINITION');
+    }
+    const settings: Record<string, unknown> = {};
+    for (const key of Object.keys(config)) if (!DEFINITION_KEYS.has(key)) settings[key] = (config as any)[key];
+    return this.define(config.name, config.properties ?? {}, settings, config.base);
+  }
+
+  /**
+   * `define(name, properties, settings, base)`: the class for a model. `base` is a class or the
+   * name of a model already defined; properties and settings are merged over the base's as LB3
+   * does (child wins; hidden/protected/acls accumulate).
+   */
+  define(name: string, properties: RawProperties = {}, settings: ModelSettings = {}, base?: string | typeof ModelBase): typeof ModelBase {
+    if (FORBIDDEN_KEYS.has(name)) throw new ConfigurationError(`"${name}" cannot name a model`, 'INVALID_MODEL_DEFINITION');
+    const Parent = this.resolveBase(base ?? (settings.base as string | typeof ModelBase | undefined), name);
+    const parentRaw = (Parent as any).__rawProperties as RawProperties | undefined;
+    const parentSettings = (Parent as any).__rawSettings as ModelSettings | undefined;
+
+    const rawProperties: RawProperties = { ...(parentRaw ?? {}) };
+    for (const [key, value] of Object.entries(properties ?? {})) {
+      if (value === null || value === false) delete rawProperties[key];
+      else rawProperties[key] = value;
+    }
+    const rawSettings = mergeSettings(parentSettings ?? {}, settings ?? {});
+    delete rawSettings.base;
+
+    const ModelClass = { [name]: class extends (Parent as any) {} }[name] as unknown as typeof ModelBase;
+    Object.defineProperty(ModelClass, '__rawProperties', { value: rawProperties, writable: true });
+    Object.defineProperty(ModelClass, '__rawSettings', { value: rawSettings, writable: true });
+    ModelClass.modelName = name;
+    ModelClass.base = Parent;
+    ModelClass.relations = { ...(Parent.relations ?? {}) };
+    (ModelClass as any).modelBuilder = this;
+    ModelClass.settings = rawSettings;
+    this.models[name] = ModelClass;
+    this.compile(ModelClass);
+
+    if (rawSettings.mixins && isPlainObject(rawSettings.mixins)) {
+      applyMixins(this.mixins, ModelClass, rawSettings.mixins as Record<string, unknown>);
+    }
+    const scopes = rawSettings.scopes;
+    if (scopes && isPlainObject(scopes) && typeof (ModelClass as any).scope === 'function') {
+      for (const [scopeName, scope] of Object.entries(scopes)) (ModelClass as any).scope(scopeName, scope);
+    }
+    if (typeof (ModelClass as any).setup === 'function') (ModelClass as any).setup();
+    this.emit('define', ModelClass, name, rawProperties, rawSettings);
+    return ModelClass;
+  }
+
+  /** (Re)builds the definition, accessors and serialisers, e.g. after a property is added. */
+  compile(ModelClass: typeof ModelBase): void {
+    const name = ModelClass.modelName;
+    const definition = this.normalize(name, (ModelClass as any).__rawProperties, ModelClass.settings, ModelClass);
+    ModelClass.definition = definition;
+    this.definitions[name] = definition;
+    const compiled = compileModel(definition, () => ModelClass.relations);
+    ModelClass.__compiled = compiled;
+    defineAccessors(ModelClass.prototype, definition, compiled);
+  }
+
+  /** Adds or replaces one property on a built model, as LB3's `defineProperty`. */
+  defineProperty(ModelClass: typeof ModelBase, name: string, definition: unknown): void {
+    (ModelClass as any).__rawProperties[name] = definition;
+    this.compile(ModelClass);
+  }
+
+  private resolveBase(base: string | typeof ModelBase | undefined, forModel: string): typeof ModelBase {
+    if (base === undefined || base === null || base === '') return this.defaultBase;
+    if (typeof base === 'function') return base;
+    const found = this.getModel(base);
+    if (!found) {
+      throw new ConfigurationError(`Model "${forModel}" extends an unknown model "${base}"`, 'INVALID_MODEL_DEFINITION');
+    }
+    return found;
+  }
+
+  private normalize(name: string, rawProperties: RawProperties, settings: ModelSettings, ModelClass: typeof ModelBase): ModelDefinition {
+    const properties: Record<string, PropertyDefinition> = Object.create(null);
+    const hidden = new Set<string>(Array.isArray(settings.hidden) ? settings.hidden : []);
+    const protectedSet = new Set<string>(Array.isArray(settings.protected) ? settings.protected : []);
+    let names = Object.keys(rawProperties);
+    for (const prop of names) {
+      if (FORBIDDEN_KEYS.has(prop)) throw new ConfigurationError(`"${prop}" cannot name a property of ${name}`, 'INVALID_MODEL_DEFINITION');
+      properties[prop] = this.normalizeProperty(name, prop, rawProperties[prop], hidden, protectedSet);
+    }
+    let idNames = names.filter((n) => properties[n].id !== undefined).sort((a, b) => properties[a].id! - properties[b].id!);
+    const persisted = (ModelClass as any).__isPersistedModel === true;
+    const idInjection = settings.idInjection;
+    if (idNames.length === 0 && (idInjection === true || (persisted && idInjection !== false))) {
+      properties.id = {
+        name: 'id',
+        type: builtinType('number')!,
+        required: false,
+        id: 1,
+        generated: true,
+        hidden: hidden.has('id'),
+        protected: protectedSet.has('id'),
+        raw: { type: 'number', id: true, generated: true },
+      };
+      names = [...names, 'id'];
+      idNames = ['id'];
+    }
+    // LB3: strict defaults to false, except on stores that cannot keep free-form properties (SQL),
+    // where the data source sets it to true when the model is attached.
+    const strict: StrictMode = settings.strict === true || settings.strict === 'filter' ? settings.strict : false;
+    const firstId = idNames.length ? properties[idNames[0]] : undefined;
+    const forceId = typeof settings.forceId === 'boolean' ? settings.forceId : !!firstId?.generated;
+    return Object.freeze({
+      name,
+      properties: Object.freeze(properties),
+      propertyNames: Object.freeze(names),
+      settings,
+      idNames: Object.freeze(idNames),
+      idName: idNames[0],
+      strict,
+      forceId,
+      hidden,
+      protected: protectedSet,
+      pluralName: typeof settings.plural === 'string' && settings.plural ? settings.plural : pluralize(name),
+    });
+  }
+
+  private normalizeProperty(model: string, prop: string, raw: unknown, hidden: Set<string>, protectedSet: Set<string>): PropertyDefinition {
+    const spec: Record<string, unknown> =
+      isPlainObject(raw) && !isAnonymousObjectType(raw) ? (raw as Record<string, unknown>) : { type: raw };
+    const type = this.resolveType(spec.type, `${model}.${prop}`);
+    const idValue = spec.id;
+    const id = idValue === true ? 1 : typeof idValue === 'number' && idValue > 0 ? idValue : undefined;
+    const defaultFn = spec.defaultFn as string | undefined;
+    if (defaultFn !== undefined && !DEFAULT_FNS.includes(defaultFn as DefaultFn)) {
+      throw new ConfigurationError(`${model}.${prop}: unknown defaultFn "${defaultFn}" (one of ${DEFAULT_FNS.join(', ')})`, 'INVALID_MODEL_DEFINITION');
+    }
+    if (spec.hidden === true) hidden.add(prop);
+    if (spec.protected === true) protectedSet.add(prop);
+    return Object.freeze({
+      name: prop,
+      type,
+      required: spec.required === true,
+      id,
+      generated: spec.generated === true,
+      default: spec.default,
+      defaultFn: defaultFn as DefaultFn | undefined,
+      index: spec.index,
+      hidden: hidden.has(prop),
+      protected: protectedSet.has(prop),
+      description: Array.isArray(spec.description) ? spec.description.join('\n') : (spec.description as string | undefined),
+      raw: spec,
+    });
+  }
+
+  /** A property's `type`: built-in name or constructor, `[type]`, a model name, or a nested definition. */
+  resolveType(type: unknown, where: string): TypeDescriptor {
+    if (type === undefined || type === null) return builtinType('any')!;
+    if (Array.isArray(type)) return arrayOf(type.length ? this.resolveType(type[0], where) : undefined);
+    const builtin = builtinType(type);
+    if (builtin) return builtin;
+    if (typeof type === 'string') {
+      const model = this.getModel(type);
+      if (model) return embeddedModelType(model as any);
+      throw new ConfigurationError(`${where}: unknown type "${type}"`, 'INVALID_MODEL_DEFINITION');
+    }
+    if (typeof type === 'function' && (type as any).modelName) return embeddedModelType(type as any);
+    if (isPlainObject(type)) {
+      // An anonymous nested object: a model of its own, without an id.
+      const anon = this.define(`AnonymousModel_${++this.anonymousCount}`, type as RawProperties, { idInjection: false, anonymous: true });
+      return embeddedModelType(anon as any);
+    }
+    throw new ConfigurationError(`${where}: unsupported type ${String(type)}`, 'INVALID_MODEL_DEFINITION');
+  }
+}
+
+/** `{street: 'string'}` as a property value is a nested type, not a property spec with a `type` key. */
+function isAnonymousObjectType(raw: Record<string, unknown>): boolean {
+  return !hasOwn(raw, 'type') && Object.keys(raw).length > 0 && !Object.keys(raw).some((k) => PROPERTY_SPEC_KEYS.has(k));
+}
+
+const PROPERTY_SPEC_KEYS = new Set([
+  'required', 'id', 'generated', 'default', 'defaultFn', 'index', 'hidden', 'protected', 'description',
+  'length', 'precision', 'scale', 'doc', 'postgresql', 'mysql', 'memory', 'mongodb', 'jsonSchema', 'comments',
+]);
+
+/** LB3's settings merge: objects merge deeply, scalars are replaced, some arrays accumulate. */
+export function mergeSettings(base: ModelSettings, own: ModelSettings): ModelSettings {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(own)) {
+    if (FORBIDDEN_KEYS.has(key)) continue;
+    const prev = out[key];
+    if (ACCUMULATED_ARRAYS.has(key) && Array.isArray(prev) && Array.isArray(value)) {
+      out[key] = key === 'acls' ? [...prev, ...value] : Array.from(new Set([...prev, ...value]));
+    } else if (isPlainObject(prev) && isPlainObject(value)) {
+      out[key] = mergeSettings(prev as ModelSettings, value as ModelSettings);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out as ModelSettings;
+}

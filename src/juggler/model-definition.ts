@@ -1,0 +1,73 @@
+import * as inflection from 'inflection';
+import { TypeDescriptor } from './types';
+
+/**
+ * The normalised, frozen description of a model that every layer below the model class reads:
+ * the filter compiler, the validators and the connectors. Built once per model by the ModelBuilder.
+ */
+
+export type DefaultFn = 'now' | 'guid' | 'uuid' | 'uuidv4' | 'shortid' | 'nanoid';
+export const DEFAULT_FNS: readonly DefaultFn[] = ['now', 'guid', 'uuid', 'uuidv4', 'shortid', 'nanoid'];
+
+export interface PropertyDefinition {
+  readonly name: string;
+  readonly type: TypeDescriptor;
+  readonly required: boolean;
+  /** Position in a composite id (1-based), or undefined when not part of the id. */
+  readonly id?: number;
+  /** The store assigns the value (auto-increment, serial, uuid). */
+  readonly generated: boolean;
+  readonly default?: unknown;
+  readonly defaultFn?: DefaultFn;
+  readonly index?: unknown;
+  readonly hidden: boolean;
+  readonly protected: boolean;
+  readonly description?: string;
+  /** The property's definition as written, with connector-specific keys (`postgresql: {columnName}`…). */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+export type StrictMode = boolean | 'filter';
+
+export interface ModelSettings {
+  [key: string]: unknown;
+  strict?: StrictMode;
+  forceId?: boolean | 'auto';
+  idInjection?: boolean;
+  plural?: string;
+  hidden?: string[];
+  protected?: string[];
+  scope?: Record<string, unknown>;
+  scopes?: Record<string, Record<string, unknown>>;
+  validations?: unknown;
+  relations?: Record<string, Record<string, unknown>>;
+  methods?: Record<string, unknown>;
+  mixins?: Record<string, unknown>;
+  acls?: unknown[];
+  options?: Record<string, unknown>;
+  description?: string | string[];
+}
+
+export interface ModelDefinition {
+  readonly name: string;
+  /** Properties in definition order; the injected `id` (if any) comes last, as in LB3. */
+  readonly properties: Readonly<Record<string, PropertyDefinition>>;
+  readonly propertyNames: readonly string[];
+  readonly settings: Readonly<ModelSettings>;
+  /** Id property names ordered by their `id` position; empty for a model without an id. */
+  readonly idNames: readonly string[];
+  /** The first id property name, the one `findById` uses. */
+  readonly idName: string | undefined;
+  readonly strict: StrictMode;
+  /** True when a client may not supply the id (LB3's forceId, on by default for generated ids). */
+  readonly forceId: boolean;
+  readonly hidden: ReadonlySet<string>;
+  readonly protected: ReadonlySet<string>;
+  /** Name of the model in the store, for connectors: `settings[connector].table` wins over this. */
+  readonly pluralName: string;
+}
+
+/** LB3's default plural: `Customer` → `Customers`, `Category` → `Categories`, `Address` → `Addresses`. */
+export function pluralize(name: string): string {
+  return inflection.pluralize(name);
+}

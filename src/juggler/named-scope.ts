@@ -1,0 +1,43 @@
+import { withCallback, splitCallback } from '../util/callback';
+import { mergeQuery, mergeWhere, scopeDefaults } from './scope';
+import { create } from './dao/create';
+import { count, find, parseFilterArg, parseWhereArg } from './dao/find';
+import { destroyAll } from './dao/delete';
+import { updateAll } from './dao/update';
+import type { DaoModel } from './dao/support';
+
+/**
+ * A named scope: `Model.vips(filter?, options?, cb?)` finds within the scope, with `.find`,
+ * `.count`, `.create`, `.updateAll` and `.destroyAll` beside it, as LB3's scope objects.
+ */
+export function defineScope(Model: DaoModel, name: string, scope: Record<string, any>): void {
+  const where = scope.where as Record<string, any> | undefined;
+  const doFind = (...args: unknown[]) => {
+    const { args: p, cb } = splitCallback(args);
+    return withCallback(Promise.resolve().then(() => find(Model, mergeQuery(parseFilterArg(p[0]), scope), p[1])), cb);
+  };
+  const accessor = Object.assign(doFind, {
+    find: doFind,
+    count(...args: unknown[]) {
+      const { args: p, cb } = splitCallback(args);
+      return withCallback(Promise.resolve().then(() => count(Model, mergeWhere(parseWhereArg(p[0]), where), p[1])), cb);
+    },
+    create(...args: unknown[]) {
+      const { args: p, cb } = splitCallback(args);
+      const defaults = scopeDefaults(where);
+      return withCallback(Promise.resolve().then(() => create(Model, { ...(p[0] as object), ...(defaults ?? {}) }, p[1])), cb);
+    },
+    updateAll(...args: unknown[]) {
+      const { args: p, cb } = splitCallback(args);
+      return withCallback(Promise.resolve().then(() => updateAll(Model, mergeWhere(parseWhereArg(p[0]), where), p[1], p[2])), cb);
+    },
+    destroyAll(...args: unknown[]) {
+      const { args: p, cb } = splitCallback(args);
+      return withCallback(Promise.resolve().then(() => destroyAll(Model, mergeWhere(parseWhereArg(p[0]), where), p[1])), cb);
+    },
+    _scope: scope,
+  });
+  Object.defineProperty(Model, name, { value: accessor, configurable: true, writable: true, enumerable: false });
+  const scopes = Object.prototype.hasOwnProperty.call(Model, '__scopes') ? (Model as any).__scopes : ((Model as any).__scopes = { ...((Model as any).__scopes ?? {}) });
+  scopes[name] = scope;
+}

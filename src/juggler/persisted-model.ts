@@ -1,0 +1,235 @@
+import { EventEmitter } from 'events';
+import { splitCallback, withCallback } from '../util/callback';
+import { ModelBase } from './model-base';
+import { observe, Observer, removeObserver, clearObservers } from './operation-hooks';
+import { create } from './dao/create';
+import { count, exists, find, findById, findByIds, findOne } from './dao/find';
+import { destroyAll, destroyById, destroyInstance } from './dao/delete';
+import { patchInstance, replaceById, saveInstance, updateAll } from './dao/update';
+import { findOrCreate, replaceOrCreate, upsert, upsertWithWhere } from './dao/upsert';
+import { DaoModel, normalizeOptions, storeOf } from './dao/support';
+import { defineScope } from './named-scope';
+import { installValidationMethods } from './validations';
+import type { DataSource } from './datasource';
+import type { Filter, Where } from './filter/types';
+import type { NodeCallback } from '../util/callback';
+import type Bluebird from 'bluebird';
+
+type Args = unknown[];
+
+/** A model class: the `this` of the typed statics, so `Customer.find()` resolves to `Customer[]`. */
+type ModelCtor = abstract new (...args: any[]) => PersistedModel;
+/** The data properties of a model's instances (methods and internals left out). */
+export type Props<M extends ModelCtor> = {
+  [K in keyof InstanceType<M> as InstanceType<M>[K] extends (...a: any[]) => any ? never : K extends `__${string}` ? never : K]: InstanceType<M>[K];
+};
+type Data<M extends ModelCtor> = Partial<Props<M>> & Record<string, unknown>;
+
+function run<T>(args: Args, arity: number, impl: (...params: any[]) => Promise<T>, spread = false): Bluebird<T> {
+  const { args: params, cb } = splitCallback(args);
+  let promise: Promise<T>;
+  try {
+    promise = impl(...params.slice(0, arity));
+  } catch (err) {
+    promise = Promise.reject(err);
+  }
+  return withCallback(promise, cb, spread);
+}
+
+/** One EventEmitter per model class (LB3 models emit 'attached', 'changed'…). */
+function emitterOf(Model: any): EventEmitter {
+  if (!Object.prototype.hasOwnProperty.call(Model, '__emitter')) {
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    Object.defineProperty(Model, '__emitter', { value: emitter });
+  }
+  return Model.__emitter;
+}
+
+/**
+ * PersistedModel: a model backed by a data source, with LB3's data access API. Every method takes
+ * an optional node-style callback last and otherwise returns a Bluebird promise.
+ */
+export class PersistedModel extends ModelBase {
+  static readonly __isPersistedModel = true;
+  declare static dataSource: DataSource | undefined;
+  declare static app: any;
+
+  // ---- events ----
+  static on(this: any, event: string, fn: (...a: any[]) => void): any {
+    emitterOf(this).on(event, fn);
+    return this;
+  }
+  static once(this: any, event: string, fn: (...a: any[]) => void): any {
+    emitterOf(this).once(event, fn);
+    return this;
+  }
+  static emit(this: any, event: string, ...args: any[]): boolean {
+    return emitterOf(this).emit(event, ...args);
+  }
+  static removeListener(this: any, event: string, fn: (...a: any[]) => void): any {
+    emitterOf(this).removeListener(event, fn);
+    return this;
+  }
+
+  // ---- operation hooks ----
+  static observe(this: any, operation: string, fn: Observer): void {
+    observe(this, operation, fn);
+  }
+  static removeObserver(this: any, operation: string, fn: Observer): void {
+    removeObserver(this, operation, fn);
+  }
+  static clearObservers(this: any, operation?: string): void {
+    clearObservers(this, operation);
+  }
+
+  // ---- data access: statics ----
+  static create<M extends ModelCtor>(this: M, data: Data<M>[], options?: object | NodeCallback<InstanceType<M>[]>, cb?: NodeCallback<InstanceType<M>[]>): Bluebird<InstanceType<M>[]>;
+  static create<M extends ModelCtor>(this: M, data?: Data<M>, options?: object | NodeCallback<InstanceType<M>>, cb?: NodeCallback<InstanceType<M>>): Bluebird<InstanceType<M>>;
+  static create(this: any, ...args: Args): Bluebird<any> {
+    return run(args, 2, (data, options) => create(this, data, options));
+  }
+
+  static find<M extends ModelCtor>(this: M, filter?: Filter<Props<M>> | string | NodeCallback<InstanceType<M>[]>, options?: object | NodeCallback<InstanceType<M>[]>, cb?: NodeCallback<InstanceType<M>[]>): Bluebird<InstanceType<M>[]>;
+  static find(this: any, ...args: Args): Bluebird<any> {
+    return run(args, 2, (filter, options) => find(this, filter, options));
+  }
+
+  static findOne<M extends ModelCtor>(this: M, filter?: Filter<Props<M>> | string | NodeCallback<InstanceType<M> | null>, options?: object | NodeCallback<InstanceType<M> | null>, cb?: NodeCallback<InstanceType<M> | null>): Bluebird<InstanceType<M> | null>;
+  static findOne(this: any, ...args: Args): Bluebird<any> {
+    return run(args, 2, (filter, options) => findOne(this, filter, options));
+  }
+
+  static findById<M extends ModelCtor>(this: M, id: unknown, filter?: Filter<Props<M>> | string | NodeCallback<InstanceType<M> | null>, options?: object | NodeCallback<InstanceType<M> | null>, cb?: NodeCallback<InstanceType<M> | null>): Bluebird<InstanceType<M> | null>;
+  static findById(this: any, ...args: Args): Bluebird<any> {
+    return run(args, 3, (id, filter, options) => findById(this, id, filter, options));
+  }
+
+  static findByIds(this: DaoModel, ...args: Args): Bluebird<any[]> {
+    return run(args, 3, (ids, filter, options) => findByIds(this, ids as unknown[], filter, options));
+  }
+
+  static count<M extends ModelCtor>(this: M, where?: Where<Props<M>> | NodeCallback<number>, options?: object | NodeCallback<number>, cb?: NodeCallback<number>): Bluebird<number>;
+  static count(this: any, ...args: Args): Bluebird<number> {
+    return run(args, 2, (where, options) => count(this, where, options));
+  }
+
+  static exists(this: DaoModel, ...args: Args): Bluebird<boolean> {
+    return run(args, 2, (id, options) => exists(this, id, options));
+  }
+
+  static updateAll(this: DaoModel, ...args: Args): Bluebird<{ count: number }> {
+    const { args: params, cb } = splitCallback(args);
+    // updateAll(data) updates every instance, as LB3.
+    const [where, data, options] = params.length === 1 ? [undefined, params[0], undefined] : params;
+    return withCallback(Promise.resolve().then(() => updateAll(this, where, data, options)), cb);
+  }
+
+  static destroyAll(this: DaoModel, ...args: Args): Bluebird<{ count: number }> {
+    return run(args, 2, (where, options) => destroyAll(this, where, options));
+  }
+
+  static destroyById(this: DaoModel, ...args: Args): Bluebird<{ count: number }> {
+    return run(args, 2, (id, options) => destroyById(this, id, options));
+  }
+
+  static upsert(this: DaoModel, ...args: Args): Bluebird<any> {
+    return run(args, 2, (data, options) => upsert(this, data, options));
+  }
+
+  static replaceOrCreate(this: DaoModel, ...args: Args): Bluebird<any> {
+    return run(args, 2, (data, options) => replaceOrCreate(this, data, options));
+  }
+
+  static upsertWithWhere(this: DaoModel, ...args: Args): Bluebird<any> {
+    return run(args, 3, (where, data, options) => upsertWithWhere(this, where, data, options));
+  }
+
+  static findOrCreate(this: DaoModel, ...args: Args): Bluebird<[any, boolean]> {
+    const { args: params, cb } = splitCallback(args);
+    const [filter, data, options] = params.length === 1 ? [{ where: params[0] }, params[0], undefined] : params;
+    return withCallback(Promise.resolve().then(() => findOrCreate(this, filter, data, options)), cb, true);
+  }
+
+  static replaceById(this: DaoModel, ...args: Args): Bluebird<any> {
+    return run(args, 3, (id, data, options) => replaceById(this, id, data, options));
+  }
+
+  /** Defines a named scope: `Model.scope('vips', {where: {vip: true}})` → `Model.vips(filter)`. */
+  static scope(this: DaoModel, name: string, filter: Record<string, unknown>): void {
+    defineScope(this, name, filter);
+  }
+
+  static getDataSource(this: DaoModel): DataSource | undefined {
+    return this.dataSource;
+  }
+
+  static async ready(this: DaoModel): Promise<void> {
+    await storeOf(this, 'ready');
+  }
+
+  // ---- data access: instances ----
+  save(options?: object | NodeCallback<this>, cb?: NodeCallback<this>): Bluebird<this>;
+  save(...args: Args): Bluebird<this> {
+    return run(args, 1, (options) => saveInstance(this.constructor as DaoModel, this, options));
+  }
+
+  updateAttributes(...args: Args): Bluebird<this> {
+    return run(args, 2, (data, options) => patchInstance(this.constructor as DaoModel, this, data, options));
+  }
+
+  patchAttributes(...args: Args): Bluebird<this> {
+    return this.updateAttributes(...args);
+  }
+
+  updateAttribute(name: string, value: unknown, ...rest: Args): Bluebird<this> {
+    return this.updateAttributes({ [name]: value }, ...rest);
+  }
+
+  replaceAttributes(...args: Args): Bluebird<this> {
+    return run(args, 2, async (data, options) => {
+      const replaced = await replaceById(this.constructor as DaoModel, this.getId(), data, options);
+      this.__data = replaced.__data;
+      return this;
+    });
+  }
+
+  destroy(...args: Args): Bluebird<{ count: number }> {
+    return run(args, 1, (options) => destroyInstance(this.constructor as DaoModel, this, options));
+  }
+
+  delete(...args: Args): Bluebird<{ count: number }> {
+    return this.destroy(...args);
+  }
+
+  remove(...args: Args): Bluebird<{ count: number }> {
+    return this.destroy(...args);
+  }
+
+  reload(...args: Args): Bluebird<this> {
+    return run(args, 1, async (options) => {
+      normalizeOptions(options);
+      return findById(this.constructor as DaoModel, this.getId(), undefined, options);
+    });
+  }
+}
+
+// LB3's aliases, as static members so they show in TypeScript and are inherited.
+const statics = PersistedModel as any;
+statics.patchOrCreate = PersistedModel.upsert;
+statics.updateOrCreate = PersistedModel.upsert;
+statics.patchOrCreateWithWhere = PersistedModel.upsertWithWhere;
+statics.update = PersistedModel.updateAll;
+statics.deleteAll = PersistedModel.destroyAll;
+statics.remove = PersistedModel.destroyAll;
+statics.deleteById = PersistedModel.destroyById;
+statics.removeById = PersistedModel.destroyById;
+statics.all = PersistedModel.find;
+
+installValidationMethods(ModelBase);
+
+/**
+ * The class of a model whose instances carry `P`: `ds.createModel('Customer', {...}) as
+ * ModelOf<{name: string}>` gives `Customer.find()` the type `Promise<(PersistedModel & {name})[]>`.
+ */
+export type ModelOf<P extends object> = typeof PersistedModel & (abstract new (...args: any[]) => PersistedModel & P);

@@ -1,0 +1,291 @@
+import { ValidationError } from '../errors';
+import { hasOwn } from '../util/own';
+import type { ModelDefinition } from './model-definition';
+
+/**
+ * LB3's validations: the `validates*` statics, `required` and `forceId` from the definition,
+ * unknown and mistyped properties, and `isValid`. Codes and default messages are LB3's
+ * (`length.min`/"too short", `format.blank`/"is blank", …), so clients keep matching them.
+ */
+
+export interface ValidationOptions {
+  message?: string | Record<string, string>;
+  code?: string;
+  allowNull?: boolean;
+  allowBlank?: boolean;
+  if?: string | ((this: any) => boolean);
+  unless?: string | ((this: any) => boolean);
+  [key: string]: unknown;
+}
+
+type Kind = 'presence' | 'absence' | 'length' | 'numericality' | 'inclusion' | 'exclusion' | 'format' | 'uniqueness' | 'date' | 'custom';
+
+interface Rule {
+  prop: string;
+  kind: Kind;
+  options: ValidationOptions;
+  /** custom/async: the user's function. */
+  fn?: (...args: any[]) => unknown;
+  async?: boolean;
+}
+
+const MESSAGES: Record<string, string> = {
+  presence: "can't be blank",
+  absence: "can't be set",
+  'unknown-property': 'is not defined in the model',
+  'length.min': 'too short',
+  'length.max': 'too long',
+  'length.is': 'length is wrong',
+  'numericality.int': 'is not an integer',
+  'numericality.number': 'is not a number',
+  inclusion: 'is not included in the list',
+  exclusion: 'is reserved',
+  format: 'is invalid',
+  uniqueness: 'is not unique',
+  date: 'is not a valid date',
+  custom: 'is invalid',
+  blank: 'is blank',
+  null: 'is null',
+};
+
+interface ValidatableCtor {
+  modelName: string;
+  definition: ModelDefinition;
+  __validations?: Rule[];
+  find?: (filter: object, options?: object) => PromiseLike<any[]>;
+}
+
+function ownRules(Model: ValidatableCtor): Rule[] {
+  if (!hasOwn(Model, '__validations')) Object.defineProperty(Model, '__validations', { value: [], writable: true });
+  return Model.__validations!;
+}
+
+/** Rules of the model and every base model, base first. */
+function rulesOf(Model: ValidatableCtor): Rule[] {
+  const chain: Rule[][] = [];
+  for (let c: any = Model; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    if (hasOwn(c, '__validations')) chain.unshift(c.__validations);
+  }
+  return chain.flat();
+}
+
+function addRule(Model: ValidatableCtor, prop: string, kind: Kind, options: ValidationOptions = {}, fn?: Rule['fn'], isAsync = false): void {
+  ownRules(Model).push({ prop, kind, options: options ?? {}, fn, async: isAsync });
+}
+
+/** Splits LB3's `(prop1, prop2, ..., options?)` argument list. */
+function propsAndOptions(args: unknown[]): [string[], ValidationOptions] {
+  const last = args[args.length - 1];
+  if (last && typeof last === 'object' && !Array.isArray(last)) return [args.slice(0, -1).flat() as string[], last as ValidationOptions];
+  return [args.flat() as string[], {}];
+}
+
+function blank(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'number' && isNaN(v));
+}
+
+class Errors {
+  declare codes: Record<string, string[]>;
+  constructor() {
+    Object.defineProperty(this, 'codes', { value: {}, enumerable: false });
+  }
+  add(prop: string, message: string, code: string): void {
+    ((this as any)[prop] ??= []).push(message);
+    (this.codes[prop] ??= []).push(code);
+  }
+}
+
+function messageFor(rule: Rule | undefined, code: string, kind?: string): string {
+  const custom = rule?.options.message;
+  if (typeof custom === 'string') return custom;
+  if (custom && typeof custom === 'object' && kind && typeof custom[kind] === 'string') return custom[kind];
+  return MESSAGES[code] ?? MESSAGES[kind ?? ''] ?? 'is invalid';
+}
+
+function conditionHolds(inst: any, rule: Rule): boolean {
+  const test = (cond: ValidationOptions['if']) => (typeof cond === 'function' ? cond.call(inst) : typeof cond === 'string' ? (typeof inst[cond] === 'function' ? inst[cond]() : !!inst[cond]) : true);
+  if (rule.options.if !== undefined && !test(rule.options.if)) return false;
+  if (rule.options.unless !== undefined && test(rule.options.unless)) return false;
+  return true;
+}
+
+/** LB3's null/blank pre-check shared by most validators; true means "stop, handled". */
+function nullCheck(inst: any, rule: Rule, errors: Errors): boolean {
+  const v = inst[rule.prop];
+  const report = (kind: 'null' | 'blank') => errors.add(rule.prop, messageFor(rule, kind, kind), `${rule.options.code ?? rule.kind}.${kind}`);
+  if (v === null) {
+    if (!rule.options.allowNull) report('null');
+    return true;
+  }
+  if (blank(v)) {
+    if (!rule.options.allowBlank) report('blank');
+    return true;
+  }
+  return false;
+}
+
+async function runRule(inst: any, rule: Rule, errors: Errors, options: object): Promise<void> {
+  if (!conditionHolds(inst, rule)) return;
+  const v = inst[rule.prop];
+  const fail = (code: string, kind?: string) => errors.add(rule.prop, messageFor(rule, code, kind), rule.options.code ?? code);
+  switch (rule.kind) {
+    case 'presence':
+      if (blank(v)) fail('presence');
+      return;
+    case 'absence':
+      if (!blank(v)) fail('absence');
+      return;
+    case 'length': {
+      if (nullCheck(inst, rule, errors)) return;
+      const len = typeof v === 'string' || Array.isArray(v) ? v.length : String(v).length;
+      const { min, max, is } = rule.options as { min?: number; max?: number; is?: number };
+      if (typeof min === 'number' && len < min) fail('length.min', 'min');
+      if (typeof max === 'number' && len > max) fail('length.max', 'max');
+      if (typeof is === 'number' && len !== is) fail('length.is', 'is');
+      return;
+    }
+    case 'numericality':
+      if (nullCheck(inst, rule, errors)) return;
+      if (typeof v !== 'number' || isNaN(v)) fail('numericality.number', 'number');
+      else if (rule.options.int && !Number.isInteger(v)) fail('numericality.int', 'int');
+      return;
+    case 'inclusion':
+      if (nullCheck(inst, rule, errors)) return;
+      if (!((rule.options.in as unknown[]) ?? []).includes(v)) fail('inclusion');
+      return;
+    case 'exclusion':
+      if (nullCheck(inst, rule, errors)) return;
+      if (((rule.options.in as unknown[]) ?? []).includes(v)) fail('exclusion');
+      return;
+    case 'format': {
+      if (nullCheck(inst, rule, errors)) return;
+      const s = String(v);
+      const withRe = rule.options.with as RegExp | undefined;
+      const withoutRe = rule.options.without as RegExp | undefined;
+      if ((withRe && !withRe.test(s)) || (withoutRe && withoutRe.test(s))) fail('format');
+      return;
+    }
+    case 'date':
+      if (v === undefined || v === null) return;
+      if (!(v instanceof Date) || isNaN(v.getTime())) fail('date');
+      return;
+    case 'uniqueness': {
+      if (blank(v) && !rule.options.allowNull) return;
+      const Model = inst.constructor as ValidatableCtor;
+      if (typeof Model.find !== 'function' || !(Model as any).dataSource) return;
+      const where: Record<string, unknown> = {};
+      where[rule.prop] = rule.options.ignoreCase && typeof v === 'string' ? { regexp: new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'i') } : v;
+      for (const scoped of (rule.options.scopedTo as string[] | undefined) ?? []) where[scoped] = inst[scoped] ?? null;
+      const found = await Model.find({ where, limit: 2 }, options);
+      const idName = Model.definition.idName;
+      const others = found.filter((f: any) => inst.isNewRecord() || !idName || String(f[idName]) !== String(inst[idName]));
+      if (others.length) fail('uniqueness');
+      return;
+    }
+    case 'custom': {
+      let failed = false;
+      const err = (kind?: string | false) => {
+        if (kind === false) return;
+        failed = true;
+      };
+      if (rule.async) {
+        await new Promise<void>((resolve) => {
+          rule.fn!.call(inst, err, () => resolve());
+        });
+      } else {
+        await rule.fn!.call(inst, err);
+      }
+      if (failed) fail('custom');
+      return;
+    }
+  }
+}
+
+/**
+ * Validates an instance: fills `inst.errors` (LB3's shape: messages per property, `codes` beside
+ * them, non-enumerable) and resolves to whether it is valid.
+ */
+export async function isValid(inst: any, options: object = {}): Promise<boolean> {
+  const Model = inst.constructor as ValidatableCtor;
+  const def = Model.definition;
+  const errors = new Errors();
+  const isNew = typeof inst.isNewRecord === 'function' ? inst.isNewRecord() : true;
+  for (const name of def.propertyNames) {
+    const p = def.properties[name];
+    if (p.required && !(p.id !== undefined && p.generated) && blank(inst.__data[name])) errors.add(name, MESSAGES.presence, 'presence');
+  }
+  const idName = def.idName;
+  if (isNew && def.forceId && idName && inst.__data[idName] !== undefined && inst.__data[idName] !== null) {
+    errors.add(idName, MESSAGES.absence, 'absence');
+  }
+  for (const name of inst.__unknownProperties ?? []) errors.add(name, MESSAGES['unknown-property'], 'unknown-property');
+  for (const name of Object.keys(inst.__invalidProperties ?? {})) {
+    errors.add(name, `is not a valid ${def.properties[name]?.type.name.toLowerCase() ?? 'value'}`, 'type');
+  }
+  for (const rule of rulesOf(Model)) await runRule(inst, rule, errors, options);
+  Object.defineProperty(inst, 'errors', { value: Object.keys(errors).length ? errors : false, writable: true, configurable: true, enumerable: false });
+  return Object.keys(errors).length === 0;
+}
+
+/** The 422 error for an instance that `isValid` found wanting. */
+export function validationErrorFor(inst: any): ValidationError {
+  const errors = inst.errors as Errors;
+  const messages: Record<string, string[]> = {};
+  for (const k of Object.keys(errors)) messages[k] = (errors as any)[k];
+  return new ValidationError((inst.constructor as ValidatableCtor).modelName, { ...errors.codes }, messages, inst.__data);
+}
+
+type Args = unknown[];
+
+/** The `validates*` statics, installed on the root model class so every model inherits them. */
+export function installValidationMethods(Root: abstract new (...args: any[]) => unknown): void {
+  const statics: Record<string, (this: ValidatableCtor, ...args: any[]) => void> = {
+    validatesPresenceOf(...args: Args) {
+      const [props, options] = propsAndOptions(args);
+      for (const p of props) addRule(this, p, 'presence', options);
+    },
+    validatesAbsenceOf(...args: Args) {
+      const [props, options] = propsAndOptions(args);
+      for (const p of props) addRule(this, p, 'absence', options);
+    },
+    validatesLengthOf(prop: string, options: ValidationOptions) {
+      addRule(this, prop, 'length', options);
+    },
+    validatesNumericalityOf(prop: string, options: ValidationOptions = {}) {
+      addRule(this, prop, 'numericality', options);
+    },
+    validatesInclusionOf(prop: string, options: ValidationOptions) {
+      addRule(this, prop, 'inclusion', options);
+    },
+    validatesExclusionOf(prop: string, options: ValidationOptions) {
+      addRule(this, prop, 'exclusion', options);
+    },
+    validatesFormatOf(prop: string, options: ValidationOptions) {
+      addRule(this, prop, 'format', options);
+    },
+    validatesUniquenessOf(prop: string, options: ValidationOptions = {}) {
+      addRule(this, prop, 'uniqueness', options);
+    },
+    validatesDateOf(prop: string, options: ValidationOptions = {}) {
+      addRule(this, prop, 'date', options);
+    },
+    validate(prop: string, fn: Rule['fn'], options: ValidationOptions = {}) {
+      addRule(this, prop, 'custom', options, fn);
+    },
+    validateAsync(prop: string, fn: Rule['fn'], options: ValidationOptions = {}) {
+      addRule(this, prop, 'custom', options, fn, true);
+    },
+  };
+  for (const [name, fn] of Object.entries(statics)) {
+    Object.defineProperty(Root, name, { value: fn, writable: true, configurable: true, enumerable: false });
+  }
+  Object.defineProperty(Root.prototype, 'isValid', {
+    value: function (this: any, cb?: (valid: boolean) => void, _data?: unknown, options?: object) {
+      const p = isValid(this, options);
+      if (typeof cb === 'function') p.then(cb, () => cb(false));
+      return p;
+    },
+    writable: true,
+    configurable: true,
+  });
+}

@@ -1,0 +1,152 @@
+import express, { Express, RequestHandler } from 'express';
+import finalhandler from 'finalhandler';
+import * as http from 'http';
+import * as qs from 'qs';
+import { ConfigurationError } from '../errors';
+import { DataSource } from '../juggler/datasource';
+import { RemoteObjects } from '../remoting/remote-objects';
+import { defaultErrorHandler } from './middleware/error-handler';
+import { MiddlewarePhases } from './middleware-phases';
+import { installModelApi } from './model';
+import { ModelAppConfig, ModelClass, Registry, registry as defaultRegistry } from './registry';
+
+export interface MiddlewareConfig {
+  phase: string;
+  paths?: string | string[];
+  params?: unknown;
+  enabled?: boolean;
+}
+
+export interface LooplineApp extends Express {
+  loopback: any;
+  registry: Registry;
+  models: ((() => ModelClass[]) & Record<string, ModelClass>);
+  dataSources: Record<string, DataSource>;
+  booting?: boolean;
+  model(Model: ModelClass | string, config?: ModelAppConfig): ModelClass;
+  dataSource(name: string, config: Record<string, unknown> | DataSource): DataSource;
+  remotes(): RemoteObjects;
+  middleware(phase: string, paths: string | string[] | RequestHandler | RequestHandler[], handler?: RequestHandler | RequestHandler[]): LooplineApp;
+  middlewareFromConfig(factory: (...args: any[]) => RequestHandler, config: MiddlewareConfig): LooplineApp;
+  defineMiddlewarePhases(phases: string | string[]): void;
+  enableAuth(options?: Record<string, unknown>): void;
+  start?: () => http.Server;
+  [key: string]: any;
+}
+
+function camelize(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+/** `loopback()`: an Express 5 app with LB3's application API on top. */
+export function createApplication(loopback: any, options: { localRegistry?: boolean } = {}): LooplineApp {
+  installModelApi();
+  const app = express() as unknown as LooplineApp;
+  const registry = options.localRegistry ? new Registry() : defaultRegistry;
+  const phases = new MiddlewarePhases();
+  let remotes: RemoteObjects | undefined;
+
+  app.loopback = loopback;
+  app.registry = registry;
+  app.set('restApiRoot', '/api');
+  app.set('query parser', (str: string) => qs.parse(str, { depth: 8, arrayLimit: 1000, parameterLimit: 1000, allowPrototypes: false }));
+  app.disable('x-powered-by');
+
+  const models = (() => Object.values(models).filter((m, i, all) => all.indexOf(m) === i)) as LooplineApp['models'];
+  app.models = models;
+  app.dataSources = {};
+
+  app.handle = function handle(this: LooplineApp, req: any, res: any, callback?: (err?: unknown) => void) {
+    // Anything no handler answered ends in a safe error response: no stack traces by default.
+    const done = callback ?? ((err?: unknown) => (err ? defaultErrorHandler(err, req, res) : finalhandler(req, res, { env: 'production' })()));
+    req.res = res;
+    res.req = req;
+    Object.setPrototypeOf(req, this.request);
+    Object.setPrototypeOf(res, this.response);
+    if (!res.locals) res.locals = Object.create(null);
+    phases.run(req, res, this.router as unknown as RequestHandler, done);
+  } as any;
+
+  app.remotes = () => (remotes ??= new RemoteObjects(app.get('remoting') ?? {}));
+
+  app.model = (ModelOrName, config = {}) => {
+    const Model = typeof ModelOrName === 'string' ? registry.getModel(ModelOrName) : ModelOrName;
+    if (!Model || typeof Model !== 'function' || !Model.modelName) throw new ConfigurationError('app.model() expects a model class or the name of one', 'INVALID_MODEL');
+    let ds = config.dataSource;
+    if (typeof ds === 'string') {
+      const found = app.dataSources[ds];
+      if (!found) throw new ConfigurationError(`Model "${Model.modelName}" uses an unknown data source "${ds}"`, 'UNKNOWN_DATASOURCE');
+      ds = found;
+    }
+    registry.configureModel(Model, { ...config, dataSource: ds ?? null });
+    Model.app = app;
+    models[Model.modelName] = Model;
+    models[camelize(Model.modelName)] = Model;
+    Model.shared = config.public !== false;
+    if (config.public !== false && Model.sharedClass) {
+      app.remotes().addClass(Model.sharedClass);
+      app.emit('modelRemoted', Model.sharedClass);
+    }
+    Model.__attachedToApp?.(app);
+    Model.emit?.('attached', app);
+    return Model;
+  };
+
+  app.dataSource = (name, config) => {
+    const ds = config instanceof DataSource ? config : registry.createDataSource(name, config as Record<string, unknown>);
+    app.dataSources[name] = ds;
+    app.dataSources[camelize(name)] = ds;
+    app.dataSources[name.charAt(0).toUpperCase() + name.slice(1)] = ds;
+    return ds;
+  };
+
+  app.middleware = (phase, paths, handler) => {
+    if (handler === undefined) {
+      phases.add(phase, undefined, paths as RequestHandler | RequestHandler[]);
+    } else {
+      phases.add(phase, paths as string | string[], handler);
+    }
+    return app;
+  };
+
+  app.middlewareFromConfig = (factory, config) => {
+    if (!config || typeof config.phase !== 'string') throw new ConfigurationError('middlewareFromConfig needs a phase', 'INVALID_MIDDLEWARE');
+    if (config.enabled === false) return app;
+    const params = config.params;
+    const handler = Array.isArray(params) ? factory(...params) : params === undefined ? factory() : factory(params);
+    return app.middleware(config.phase, config.paths ?? (undefined as any), handler);
+  };
+
+  app.defineMiddlewarePhases = (list) => phases.define(list);
+
+  app.enableAuth = (opts = {}) => {
+    app.set('_enableAuth', true);
+    app.set('_enableAuthOptions', opts);
+    app.isAuthEnabled = true;
+  };
+
+  const listen = app.listen.bind(app);
+  app.listen = ((...args: any[]) => {
+    let server: http.Server;
+    const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+    if (args.length === 0) {
+      const port = app.get('port') ?? 3000;
+      const host = app.get('host');
+      server = host ? listen(port, host) : listen(port);
+    } else {
+      server = listen(...args);
+    }
+    server.on('listening', () => {
+      const address = server.address();
+      if (address && typeof address === 'object') {
+        app.set('port', address.port);
+        const host = !app.get('host') || app.get('host') === '0.0.0.0' || app.get('host') === '::' ? 'localhost' : app.get('host');
+        app.set('url', `http://${host}:${address.port}/`);
+      }
+      if (cb) cb();
+    });
+    return server;
+  }) as any;
+
+  return app;
+}

@@ -1,0 +1,147 @@
+import { ModelNotFoundError } from '../errors';
+import { SharedClass } from '../remoting/shared-class';
+import type { RemoteMethodOptions } from '../remoting/shared-method';
+import type { RemotingContext } from '../remoting/context';
+import type { ModelClass } from './registry';
+
+/**
+ * The REST face of a PersistedModel: LB3's remote method table (verbs, paths, accepts, returns,
+ * status) for the DAO, declared once per model when it is defined.
+ */
+
+const OPTIONS_ARG = { arg: 'options', type: 'object', http: 'optionsFromRequest' } as const;
+
+function dataArg(modelName: string, description = 'Model instance data') {
+  return { arg: 'data', type: 'object', model: modelName, allowArray: true, description, http: { source: 'body' } };
+}
+
+function idArg(description = 'Model id') {
+  return { arg: 'id', type: 'any', description, required: true, http: { source: 'path' } };
+}
+
+const FILTER_ARG = {
+  arg: 'filter',
+  type: 'object',
+  description: 'Filter defining fields, where, include, order, offset, and limit - must be a JSON-encoded string ({"something":"value"})',
+  http: { source: 'query' },
+};
+
+const WHERE_ARG = { arg: 'where', type: 'object', description: 'Criteria to match model instances', http: { source: 'query' } };
+
+/** LB3 answers 404 MODEL_NOT_FOUND when findById/findOne resolve to null. */
+function nullToNotFound(ctx: RemotingContext, next: (err?: unknown) => void): void {
+  if (ctx.result !== null && ctx.result !== undefined) return next();
+  const modelName = (ctx.method.sharedClass as SharedClass).name;
+  next(new ModelNotFoundError(modelName, ctx.req?.params?.id));
+}
+
+export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteMethodOptions]> {
+  const name = Model.modelName;
+  const replaceOnPUT = Model.settings.replaceOnPUT !== false;
+  const type = name;
+  return [
+    ['create', { description: 'Create a new instance of the model and persist it into the data source.', accessType: 'WRITE', accepts: [dataArg(name), OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: '/' } }],
+    ['patchOrCreate', {
+      aliases: ['upsert', 'updateOrCreate'],
+      description: 'Patch an existing model instance or insert a new one into the data source.',
+      accessType: 'WRITE',
+      accepts: [dataArg(name), OPTIONS_ARG],
+      returns: { arg: 'data', type, root: true },
+      http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'patch', path: '/' }, { verb: 'put', path: '/' }],
+    }],
+    ['replaceOrCreate', {
+      description: 'Replace an existing model instance or insert a new one into the data source.',
+      accessType: 'WRITE',
+      accepts: [dataArg(name), OPTIONS_ARG],
+      returns: { arg: 'data', type, root: true },
+      http: replaceOnPUT ? [{ verb: 'post', path: '/replaceOrCreate' }, { verb: 'put', path: '/' }] : [{ verb: 'post', path: '/replaceOrCreate' }],
+    }],
+    ['upsertWithWhere', {
+      aliases: ['patchOrCreateWithWhere'],
+      description: 'Update an existing model instance or insert a new one into the data source based on the where criteria.',
+      accessType: 'WRITE',
+      accepts: [WHERE_ARG, dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
+      returns: { arg: 'data', type, root: true },
+      http: { verb: 'post', path: '/upsertWithWhere' },
+    }],
+    ['exists', {
+      description: 'Check whether a model instance exists in the data source.',
+      accessType: 'READ',
+      accepts: [idArg(), OPTIONS_ARG],
+      returns: { arg: 'exists', type: 'boolean' },
+      http: [{ verb: 'get', path: '/:id/exists' }, { verb: 'head', path: '/:id' }],
+    }],
+    ['findById', {
+      description: 'Find a model instance by {{id}} from the data source.',
+      accessType: 'READ',
+      accepts: [idArg(), { ...FILTER_ARG, description: 'Filter defining fields and include - must be a JSON-encoded string ({"something":"value"})' }, OPTIONS_ARG],
+      returns: { arg: 'data', type, root: true },
+      http: { verb: 'get', path: '/:id' },
+      rest: { after: nullToNotFound },
+    }],
+    ['replaceById', {
+      description: 'Replace attributes for a model instance and persist it into the data source.',
+      accessType: 'WRITE',
+      accepts: [idArg(), dataArg(name, 'Model instance data'), OPTIONS_ARG],
+      returns: { arg: 'data', type, root: true },
+      http: replaceOnPUT ? [{ verb: 'post', path: '/:id/replace' }, { verb: 'put', path: '/:id' }] : [{ verb: 'post', path: '/:id/replace' }],
+    }],
+    ['find', {
+      description: 'Find all instances of the model matched by filter from the data source.',
+      accessType: 'READ',
+      accepts: [FILTER_ARG, OPTIONS_ARG],
+      returns: { arg: 'data', type: [type], root: true },
+      http: { verb: 'get', path: '/' },
+    }],
+    ['findOne', {
+      description: 'Find first instance of the model matched by filter from the data source.',
+      accessType: 'READ',
+      accepts: [FILTER_ARG, OPTIONS_ARG],
+      returns: { arg: 'data', type, root: true },
+      http: { verb: 'get', path: '/findOne' },
+      rest: { after: nullToNotFound },
+    }],
+    ['updateAll', {
+      aliases: ['update'],
+      description: 'Update instances of the model matched by {{where}} from the data source.',
+      accessType: 'WRITE',
+      accepts: [WHERE_ARG, dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
+      returns: { arg: 'info', type: 'object', root: true, description: 'Information related to the outcome of the operation' },
+      http: { verb: 'post', path: '/update' },
+    }],
+    ['deleteById', {
+      aliases: ['destroyById', 'removeById'],
+      description: 'Delete a model instance by {{id}} from the data source.',
+      accessType: 'WRITE',
+      accepts: [idArg(), OPTIONS_ARG],
+      returns: { arg: 'count', type: 'object', root: true },
+      http: { verb: 'del', path: '/:id' },
+    }],
+    ['count', {
+      description: 'Count instances of the model matched by where from the data source.',
+      accessType: 'READ',
+      accepts: [WHERE_ARG, OPTIONS_ARG],
+      returns: { arg: 'count', type: 'number' },
+      http: { verb: 'get', path: '/count' },
+    }],
+    ['prototype.patchAttributes', {
+      aliases: ['updateAttributes'],
+      description: 'Patch attributes for a model instance and persist it into the data source.',
+      accessType: 'WRITE',
+      accepts: [dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
+      returns: { arg: 'data', type, root: true },
+      http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'patch', path: '/' }, { verb: 'put', path: '/' }],
+    }],
+  ];
+}
+
+/** Remote methods of a named scope: GET/POST/DELETE /<scope> and GET /<scope>/count. */
+export function scopeMethods(Model: ModelClass, scopeName: string): Array<[string, RemoteMethodOptions]> {
+  const type = Model.modelName;
+  return [
+    [`__get__${scopeName}`, { description: `Queries ${scopeName} of ${type}.`, accessType: 'READ', accepts: [FILTER_ARG, OPTIONS_ARG], returns: { arg: scopeName, type: [type], root: true }, http: { verb: 'get', path: `/${scopeName}` } }],
+    [`__create__${scopeName}`, { description: `Creates a new instance in ${scopeName} of this model.`, accessType: 'WRITE', accepts: [dataArg(type), OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: `/${scopeName}` } }],
+    [`__delete__${scopeName}`, { description: `Deletes all ${scopeName} of this model.`, accessType: 'WRITE', accepts: [WHERE_ARG, OPTIONS_ARG], http: { verb: 'delete', path: `/${scopeName}` } }],
+    [`__count__${scopeName}`, { description: `Counts ${scopeName} of ${type}.`, accessType: 'READ', accepts: [WHERE_ARG, OPTIONS_ARG], returns: { arg: 'count', type: 'number' }, http: { verb: 'get', path: `/${scopeName}/count` } }],
+  ];
+}

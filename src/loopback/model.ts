@@ -1,0 +1,111 @@
+import { SharedClass } from '../remoting/shared-class';
+import type { RemoteMethodOptions } from '../remoting/shared-method';
+import type { RemotingContext } from '../remoting/context';
+import type { RemoteHook } from '../remoting/remote-objects';
+import { ModelBase } from '../juggler/model-base';
+import { PersistedModel } from '../juggler/persisted-model';
+import { ModelNotFoundError } from '../errors';
+import { persistedModelMethods, scopeMethods } from './model-remoting';
+import type { ModelClass } from './registry';
+
+/**
+ * LB3's model-level remoting API, installed on the core classes so every model inherits it:
+ * `Model.sharedClass`, `remoteMethod`, `disableRemoteMethodByName`, `beforeRemote`/`afterRemote`/
+ * `afterRemoteError` (queued until the model joins an app), `createOptionsFromRemotingContext`.
+ */
+
+function sharedClassOf(Model: ModelClass): SharedClass {
+  if (Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) return Model.__sharedClass;
+  const settings = Model.settings as Record<string, any>;
+  const path = settings.http?.path ?? '/' + Model.definition.pluralName;
+  const sharedClass = new SharedClass(Model.modelName, Model, { http: { path } });
+  Object.defineProperty(Model, '__sharedClass', { value: sharedClass, configurable: true });
+  if ((Model as any).__isPersistedModel && Model !== (PersistedModel as unknown)) {
+    sharedClass.resolveInstance = async (id: unknown, ctx: RemotingContext) => {
+      const options = Model.createOptionsFromRemotingContext(ctx);
+      const inst = await Model.findById(id, undefined, options);
+      if (!inst) throw new ModelNotFoundError(Model.modelName, id);
+      return inst;
+    };
+    for (const [name, options] of persistedModelMethods(Model)) sharedClass.defineMethod(name, options);
+    const scopes = (Model as any).__scopes as Record<string, unknown> | undefined;
+    for (const scopeName of Object.keys(scopes ?? {})) defineScopeMethods(Model, sharedClass, scopeName);
+  }
+  for (const [name, options] of Object.entries((Model.settings.methods ?? {}) as Record<string, RemoteMethodOptions>)) {
+    sharedClass.defineMethod(name.startsWith('prototype.') || (options as any).isStatic !== false ? name : `prototype.${name}`, options);
+  }
+  return sharedClass;
+}
+
+function defineScopeMethods(Model: ModelClass, sharedClass: SharedClass, scopeName: string): void {
+  const scope = Model[scopeName];
+  Model[`__get__${scopeName}`] = (filter: unknown, options: unknown) => scope(filter, options);
+  Model[`__create__${scopeName}`] = (data: unknown, options: unknown) => scope.create(data, options);
+  Model[`__delete__${scopeName}`] = async (where: unknown, options: unknown) => {
+    await scope.destroyAll(where, options);
+  };
+  Model[`__count__${scopeName}`] = (where: unknown, options: unknown) => scope.count(where, options);
+  for (const [name, options] of scopeMethods(Model, scopeName)) sharedClass.defineMethod(name, options);
+}
+
+type HookKind = 'before' | 'after' | 'afterError';
+
+function registerRemoteHook(Model: ModelClass, kind: HookKind, name: string, userFn: (...args: any[]) => unknown): void {
+  const pattern = `${Model.modelName}.${name}`;
+  // LB3 calls model-level remote hooks as fn(ctx, ctx.result, next).
+  const fn: RemoteHook = (ctx, next) => userFn(ctx, ctx.result, next);
+  if (Model.app) {
+    Model.app.remotes()[kind](pattern, fn);
+    return;
+  }
+  const queue: Array<[HookKind, string, RemoteHook]> = Object.prototype.hasOwnProperty.call(Model, '__pendingRemoteHooks')
+    ? Model.__pendingRemoteHooks
+    : (Model.__pendingRemoteHooks = []);
+  queue.push([kind, pattern, fn]);
+}
+
+const modelStatics = {
+  get sharedClass(): SharedClass {
+    return sharedClassOf(this as unknown as ModelClass);
+  },
+  remoteMethod(this: ModelClass, name: string, options: RemoteMethodOptions = {}): void {
+    const methodName = (options as any).isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name;
+    sharedClassOf(this).defineMethod(methodName, options);
+  },
+  disableRemoteMethodByName(this: ModelClass, name: string): void {
+    sharedClassOf(this).disableMethodByName(name);
+  },
+  disableRemoteMethod(this: ModelClass, name: string, isStatic: boolean): void {
+    sharedClassOf(this).disableMethodByName(isStatic === false ? `prototype.${name}` : name);
+  },
+  beforeRemote(this: ModelClass, name: string, fn: RemoteHook): void {
+    registerRemoteHook(this, 'before', name, fn);
+  },
+  afterRemote(this: ModelClass, name: string, fn: RemoteHook): void {
+    registerRemoteHook(this, 'after', name, fn);
+  },
+  afterRemoteError(this: ModelClass, name: string, fn: RemoteHook): void {
+    registerRemoteHook(this, 'afterError', name, fn);
+  },
+  /** What DAO methods called over REST receive as `options` (LB3 3.x: `{accessToken}`). */
+  createOptionsFromRemotingContext(this: ModelClass, ctx: RemotingContext): Record<string, unknown> {
+    const req = ctx.req as any;
+    return { accessToken: req?.accessToken ?? null, remotingContext: ctx };
+  },
+  /** Called by `app.model()` once the app owns the model: queued remote hooks are registered. */
+  __attachedToApp(this: ModelClass, app: any): void {
+    const queue = Object.prototype.hasOwnProperty.call(this, '__pendingRemoteHooks') ? this.__pendingRemoteHooks : [];
+    for (const [kind, pattern, fn] of queue) app.remotes()[kind](pattern, fn);
+    this.__pendingRemoteHooks = [];
+  },
+};
+
+let installed = false;
+
+export function installModelApi(): void {
+  if (installed) return;
+  installed = true;
+  for (const key of Object.getOwnPropertyNames(modelStatics)) {
+    Object.defineProperty(ModelBase, key, { ...Object.getOwnPropertyDescriptor(modelStatics, key)!, enumerable: false, configurable: true });
+  }
+}

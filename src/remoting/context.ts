@@ -1,0 +1,27 @@
+import type { Request, Response } from 'express';
+import type { SharedMethod } from './shared-method';
+
+/**
+ * What remote hooks and methods see of one invocation: LB3's `ctx` with `req`, `res`, `args`,
+ * `result`, `method`, `methodString` and, for prototype methods, `instance`.
+ */
+export class RemotingContext {
+  req: Request;
+  res: Response;
+  args: Record<string, any> = {};
+  result: any = undefined;
+  instance: any = undefined;
+  error: any = undefined;
+  options: Record<string, unknown> | undefined = undefined;
+  readonly method: SharedMethod;
+  readonly methodString: string;
+  [key: string]: any;
+
+  constructor(req: Request, res: Response, method: SharedMethod) {
+    this.req = req;
+    this.res = res;
+    this.method = method;
+    this.methodString = method.stringName;
+    (req as any).remotingContext = this;
+  }
+}

@@ -1,0 +1,72 @@
+import type { RequestHandler } from 'express';
+import type { SharedClass } from './shared-class';
+import type { SharedMethod } from './shared-method';
+import { RemoteHook, RemoteHooks } from './remote-hooks';
+import { createRestHandler, RestOptions } from './rest/rest-adapter';
+
+export type { RemoteHook } from './remote-hooks';
+
+export interface RemotingOptions {
+  rest?: RestOptions['rest'];
+  json?: RestOptions['json'];
+  urlencoded?: RestOptions['urlencoded'];
+  [key: string]: unknown;
+}
+
+/** The registry of shared classes and remote hooks of one app (`app.remotes()`). */
+export class RemoteObjects {
+  readonly options: RemotingOptions;
+  readonly hooks = new RemoteHooks();
+  private readonly classMap = new Map<string, SharedClass>();
+  private classVersion = 0;
+  private restHandler: RequestHandler | undefined;
+
+  constructor(options: RemotingOptions = {}) {
+    this.options = options;
+  }
+
+  addClass(sharedClass: SharedClass): void {
+    this.classMap.set(sharedClass.name, sharedClass);
+    this.classVersion++;
+  }
+
+  classes(): SharedClass[] {
+    return Array.from(this.classMap.values());
+  }
+
+  methods(): SharedMethod[] {
+    return this.classes().flatMap((c) => c.methods());
+  }
+
+  findMethod(methodString: string): SharedMethod | undefined {
+    const [className, ...rest] = methodString.split('.');
+    return this.classMap.get(className)?.findMethodByName(rest.join('.'));
+  }
+
+  /** A number that changes whenever a class or one of its methods changes. */
+  version(): number {
+    let v = this.classVersion;
+    for (const c of this.classMap.values()) v += c.version * 7919;
+    return v;
+  }
+
+  before(pattern: string, fn: RemoteHook): void {
+    this.hooks.add('before', pattern, fn);
+  }
+
+  after(pattern: string, fn: RemoteHook): void {
+    this.hooks.add('after', pattern, fn);
+  }
+
+  afterError(pattern: string, fn: RemoteHook): void {
+    this.hooks.add('afterError', pattern, fn);
+  }
+
+  handler(name: 'rest', options?: RestOptions): RequestHandler {
+    if (name !== 'rest') throw new Error(`Unknown remoting handler "${String(name)}"`);
+    if (!options && this.restHandler) return this.restHandler;
+    const handler = createRestHandler(this, { ...this.options, ...(options ?? {}) } as RestOptions);
+    if (!options) this.restHandler = handler;
+    return handler;
+  }
+}

@@ -1,0 +1,223 @@
+import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import * as qs from 'qs';
+import { LooplineError } from '../../errors';
+import { debugFor } from '../../util/debug';
+import { compileCoercer, BadArgumentError, Coercer } from '../coerce';
+import { RemotingContext } from '../context';
+import type { RemoteObjects } from '../remote-objects';
+import { runChain } from '../remote-hooks';
+import type { AcceptArg } from '../shared-method';
+import { sendResult } from './http-result';
+import { buildRouteTable, RestRoute } from './route-table';
+
+const debug = debugFor('remoting');
+
+export interface RestOptions {
+  rest?: { normalizeHttpPath?: boolean; handleErrors?: boolean; [key: string]: unknown };
+  json?: { limit?: string | number; strict?: boolean };
+  urlencoded?: { limit?: string | number; extended?: boolean };
+  /** Bounds on query-string parsing (`?filter[where][a][gt]=1`). */
+  query?: { depth?: number; arrayLimit?: number; parameterLimit?: number };
+}
+
+type ArgReader = (req: Request, ctx: RemotingContext, query: Record<string, unknown>) => { value: unknown; fromString: boolean };
+
+interface CompiledArg {
+  accept: AcceptArg;
+  read: ArgReader;
+  coerce: Coercer;
+  required: boolean;
+}
+
+const BODY_VERBS = new Set(['post', 'put', 'patch', 'delete', 'all']);
+
+function reader(accept: AcceptArg, verb: string): ArgReader {
+  const http = accept.http;
+  const name = accept.arg;
+  if (typeof http === 'function') return (_req, ctx) => ({ value: http(ctx), fromString: false });
+  if (http === 'optionsFromRequest') {
+    return (_req, ctx) => {
+      const ctor = ctx.method.sharedClass.ctor;
+      const value = typeof ctor?.createOptionsFromRemotingContext === 'function' ? ctor.createOptionsFromRemotingContext(ctx) : {};
+      return { value, fromString: false };
+    };
+  }
+  const source = typeof http === 'object' && http ? http.source : undefined;
+  switch (source) {
+    case 'path':
+      return (req) => ({ value: req.params[name], fromString: true });
+    case 'query':
+      return (_req, _ctx, query) => ({ value: query[name], fromString: true });
+    case 'body':
+      return (req) => ({ value: req.body, fromString: isForm(req) });
+    case 'form':
+    case 'formData':
+      return (req) => ({ value: req.body?.[name], fromString: isForm(req) });
+    case 'header':
+      return (req) => ({ value: req.get(name), fromString: true });
+    case 'req':
+      return (req) => ({ value: req, fromString: false });
+    case 'res':
+      return (req) => ({ value: req.res, fromString: false });
+    case 'context':
+      return (_req, ctx) => ({ value: ctx, fromString: false });
+    default:
+      // LB3's default: a path param, else the query string, else a body property.
+      return (req, _ctx, query) => {
+        if (req.params && name in req.params) return { value: req.params[name], fromString: true };
+        if (query[name] !== undefined) return { value: query[name], fromString: true };
+        if (BODY_VERBS.has(verb) && req.body && typeof req.body === 'object' && !Array.isArray(req.body) && Object.prototype.hasOwnProperty.call(req.body, name)) {
+          return { value: req.body[name], fromString: isForm(req) };
+        }
+        return { value: undefined, fromString: true };
+      };
+  }
+}
+
+function isForm(req: Request): boolean {
+  return !!req.headers['content-type'] && req.headers['content-type'].includes('application/x-www-form-urlencoded');
+}
+
+const PASSTHROUGH = new Set(['req', 'res', 'context']);
+
+function compileArgs(accepts: AcceptArg[], verb: string): CompiledArg[] {
+  return accepts.map((accept) => {
+    const src = typeof accept.http === 'object' && accept.http ? accept.http.source : undefined;
+    const passthrough = typeof accept.http === 'function' || accept.http === 'optionsFromRequest' || (src !== undefined && PASSTHROUGH.has(src));
+    return {
+      accept,
+      read: reader(accept, verb),
+      coerce: passthrough ? (v: unknown) => v : compileCoercer(accept),
+      required: accept.required === true,
+    };
+  });
+}
+
+function buildArgs(compiled: CompiledArg[], req: Request, ctx: RemotingContext, query: Record<string, unknown>): void {
+  for (const c of compiled) {
+    const { value, fromString } = c.read(req, ctx, query);
+    let v = c.coerce(value, fromString);
+    if (v === undefined && c.accept.default !== undefined) v = c.accept.default;
+    if (v === undefined && c.required) throw new BadArgumentError(`${c.accept.arg} is a required argument`);
+    ctx.args[c.accept.arg] = v;
+  }
+}
+
+function parseQuery(req: Request, options: RestOptions['query']): Record<string, unknown> {
+  const url = req.url;
+  const q = url.indexOf('?');
+  if (q < 0) return {};
+  return qs.parse(url.slice(q + 1), {
+    depth: options?.depth ?? 8,
+    arrayLimit: options?.arrayLimit ?? 1000,
+    parameterLimit: options?.parameterLimit ?? 1000,
+    allowPrototypes: false,
+  }) as Record<string, unknown>;
+}
+
+function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOptions): RequestHandler {
+  const method = route.method;
+  const sharedClass = route.sharedClass;
+  const args = compileArgs(method.accepts, route.verb);
+  const ctorArgs = method.isStatic ? [] : compileArgs(sharedClass.sharedCtorAccepts, route.verb);
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const ctx = new RemotingContext(req, res, method);
+    try {
+      const query = parseQuery(req, options.query);
+      if (!method.isStatic) {
+        const holder = new RemotingContext(req, res, method);
+        buildArgs(ctorArgs, req, holder, query);
+        if (!sharedClass.resolveInstance) throw new LooplineError('CONFIGURATION_ERROR', 500, `${sharedClass.name} cannot resolve instances`);
+        ctx.instance = await sharedClass.resolveInstance(holder.args.id, ctx);
+        (req as any).remotingContext = ctx;
+      }
+      buildArgs(args, req, ctx, query);
+      await runChain(remotes.hooks.chain('before', method), ctx);
+      if (method.rest.before) await runStep(method.rest.before, ctx);
+      const target = method.isStatic ? sharedClass.ctor : ctx.instance;
+      const results = await method.invoke(target, method.accepts.map((a) => ctx.args[a.arg]));
+      ctx.result = shapeResult(method.returns, results);
+      if (method.rest.after) await runStep(method.rest.after, ctx);
+      await runChain(remotes.hooks.chain('after', method), ctx);
+      if (!res.headersSent) sendResult(req, res, ctx, route);
+    } catch (err: any) {
+      ctx.error = err;
+      try {
+        await runChain(remotes.hooks.chain('afterError', method), ctx);
+      } catch (hookErr) {
+        return next(hookErr);
+      }
+      if (err && typeof err === 'object' && !err.statusCode && !err.status && route.errorStatus) err.statusCode = route.errorStatus;
+      debug('%s failed: %s', method.stringName, err?.message);
+      next(err);
+    }
+  };
+}
+
+function runStep(step: (ctx: RemotingContext, next: (err?: unknown) => void) => unknown, ctx: RemotingContext): Promise<void> {
+  return runChain([step as any], ctx);
+}
+
+/** One value for a root return; an object of named values otherwise. */
+function shapeResult(returns: RestRoute['returns'], results: unknown[]): unknown {
+  if (returns.length === 0) return results[0];
+  const root = returns.find((r) => r.root);
+  if (root) return results[returns.indexOf(root)] ?? results[0];
+  const out: Record<string, unknown> = {};
+  returns.forEach((r, i) => {
+    if (r.arg) out[r.arg] = results[i];
+  });
+  return out;
+}
+
+/** Gives body-parser failures a stable code. */
+function bodyErrors(err: any, _req: Request, _res: Response, next: NextFunction): void {
+  if (err && err.type === 'entity.parse.failed') {
+    err.code = 'MALFORMED_JSON';
+    err.statusCode = 400;
+  } else if (err && err.type === 'entity.too.large') {
+    err.code = 'PAYLOAD_TOO_LARGE';
+    err.statusCode = 413;
+  } else if (err && err.type === 'encoding.unsupported') {
+    err.code = 'UNSUPPORTED_ENCODING';
+  }
+  next(err);
+}
+
+/**
+ * The REST handler: an Express router over the route table, rebuilt only when classes or methods
+ * change (checked by a version number, not per request work).
+ */
+export function createRestHandler(remotes: RemoteObjects, options: RestOptions): RequestHandler {
+  let router: Router | undefined;
+  let builtFor = -1;
+  const json = express.json({ limit: options.json?.limit ?? '100kb', strict: options.json?.strict ?? false });
+  const urlencoded = express.urlencoded({ extended: options.urlencoded?.extended ?? true, limit: options.urlencoded?.limit ?? '100kb' });
+
+  const build = (): Router => {
+    const r = express.Router();
+    const routes = buildRouteTable(remotes.classes());
+    for (const route of routes) {
+      const handler = makeHandler(remotes, route, options);
+      const verb = route.verb as 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'all' | 'options';
+      if (BODY_VERBS.has(route.verb)) r[verb](route.path, json, urlencoded, bodyErrors, handler);
+      else r[verb](route.path, handler);
+    }
+    r.use((req: Request, _res: Response, next: NextFunction) => {
+      next(Object.assign(new LooplineError('URL_NOT_FOUND', 404, `There is no method to handle ${req.method} ${req.path}`), { name: 'Error' }));
+    });
+    debug('built %d REST routes', routes.length);
+    return r;
+  };
+
+  const handler: RequestHandler & { routes?: () => RestRoute[] } = (req, res, next) => {
+    const v = remotes.version();
+    if (!router || v !== builtFor) {
+      router = build();
+      builtFor = v;
+    }
+    router(req, res, next);
+  };
+  handler.routes = () => buildRouteTable(remotes.classes());
+  return handler;
+}

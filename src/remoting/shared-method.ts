@@ -1,0 +1,139 @@
+import type { RemotingContext } from './context';
+import type { SharedClass } from './shared-class';
+
+export type HttpSource = 'path' | 'query' | 'body' | 'form' | 'formData' | 'header' | 'req' | 'res' | 'context';
+
+export interface AcceptArg {
+  arg: string;
+  type?: string | unknown[] | Record<string, unknown>;
+  required?: boolean;
+  root?: boolean;
+  description?: string | string[];
+  default?: unknown;
+  model?: string;
+  allowArray?: boolean;
+  http?: { source?: HttpSource | string } | ((ctx: RemotingContext) => unknown) | string;
+}
+
+export interface ReturnArg {
+  arg?: string;
+  type?: string | unknown[] | Record<string, unknown>;
+  root?: boolean;
+  description?: string | string[];
+}
+
+export interface Route {
+  verb: string;
+  path: string;
+}
+
+export interface RemoteMethodOptions {
+  accepts?: AcceptArg | AcceptArg[];
+  returns?: ReturnArg | ReturnArg[];
+  http?: (Partial<Route> & { status?: number; errorStatus?: number }) | Array<Partial<Route> & { status?: number; errorStatus?: number }>;
+  description?: string | string[];
+  notes?: string | string[];
+  accessType?: 'READ' | 'WRITE' | 'EXECUTE';
+  isStatic?: boolean;
+  shared?: boolean;
+  documented?: boolean;
+  aliases?: string[];
+  rest?: { before?: RestStep; after?: RestStep };
+  [key: string]: unknown;
+}
+
+export type RestStep = (ctx: RemotingContext, next: (err?: unknown) => void) => unknown;
+
+function toArray<T>(v: T | T[] | undefined): T[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+const VERBS: Record<string, string> = { del: 'delete', delete: 'delete', get: 'get', post: 'post', put: 'put', patch: 'patch', head: 'head', all: 'all', options: 'options' };
+
+/** One remotely callable method of a shared class, with its accepts, returns and routes. */
+export class SharedMethod {
+  readonly name: string;
+  readonly isStatic: boolean;
+  readonly sharedClass: SharedClass;
+  readonly accepts: AcceptArg[];
+  readonly returns: ReturnArg[];
+  readonly routes: Array<Route & { status?: number; errorStatus?: number }>;
+  readonly description: string | undefined;
+  readonly notes: string | undefined;
+  readonly accessType: string | undefined;
+  readonly aliases: string[];
+  readonly documented: boolean;
+  readonly rest: { before?: RestStep; after?: RestStep };
+  readonly options: RemoteMethodOptions;
+  shared = true;
+
+  constructor(sharedClass: SharedClass, name: string, options: RemoteMethodOptions) {
+    const isProto = name.startsWith('prototype.');
+    this.name = isProto ? name.slice('prototype.'.length) : name;
+    this.isStatic = !isProto && options.isStatic !== false;
+    this.sharedClass = sharedClass;
+    this.options = options;
+    this.accepts = toArray(options.accepts).map((a) => (typeof a === 'string' ? { arg: a } : a));
+    this.returns = toArray(options.returns);
+    this.description = Array.isArray(options.description) ? options.description.join('\n') : options.description;
+    this.notes = Array.isArray(options.notes) ? options.notes.join('\n') : options.notes;
+    this.accessType = options.accessType;
+    this.aliases = options.aliases ?? [];
+    this.documented = options.documented !== false;
+    this.rest = options.rest ?? {};
+    const http = toArray(options.http);
+    if (http.length === 0) http.push({});
+    this.routes = http.map((h) => ({
+      verb: VERBS[String(h.verb ?? 'post').toLowerCase()] ?? 'post',
+      path: h.path ?? `/${this.name}`,
+      status: h.status,
+      errorStatus: h.errorStatus,
+    }));
+  }
+
+  /** `Customer.find` or `Customer.prototype.patchAttributes`. */
+  get stringName(): string {
+    return `${this.sharedClass.name}.${this.isStatic ? '' : 'prototype.'}${this.name}`;
+  }
+
+  /** Every name hooks may use for this method: its own and its aliases. */
+  get hookNames(): string[] {
+    const prefix = `${this.sharedClass.name}.${this.isStatic ? '' : 'prototype.'}`;
+    return [this.name, ...this.aliases].map((n) => prefix + n);
+  }
+
+  /**
+   * Calls the implementation found at call time (so an app may replace `Model.find` after the
+   * remote method is declared) with positional args and a node callback; a returned promise wins.
+   */
+  invoke(target: any, args: unknown[]): Promise<unknown[]> {
+    const fn = target[this.name];
+    if (typeof fn !== 'function') {
+      return Promise.reject(Object.assign(new Error(`Method ${this.stringName} is not implemented`), { statusCode: 501, code: 'METHOD_NOT_IMPLEMENTED' }));
+    }
+    return new Promise((resolve, reject) => {
+      let done = false;
+      const cb = (err: unknown, ...results: unknown[]) => {
+        if (done) return;
+        done = true;
+        if (err) reject(err);
+        else resolve(results);
+      };
+      try {
+        const ret = fn.apply(target, [...args, cb]);
+        if (ret && typeof ret.then === 'function') {
+          ret.then(
+            (value: unknown) => {
+              if (done) return;
+              done = true;
+              resolve(this.returns.length > 1 && Array.isArray(value) ? value : [value]);
+            },
+            (err: unknown) => cb(err ?? new Error('Remote method rejected')),
+          );
+        }
+      } catch (err) {
+        cb(err);
+      }
+    });
+  }
+}

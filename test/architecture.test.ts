@@ -1,0 +1,83 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * The import arrows of DESIGN.md, enforced: boot → loopback → {remoting, juggler}, explorer →
+ * remoting, juggler → connectors; errors.ts and util/ import nothing of ours; remoting never
+ * imports juggler; only connectors/registry.ts names a concrete connector.
+ */
+const SRC = path.join(__dirname, '..', 'src');
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+function importsOf(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const out: string[] = [];
+  const re = /(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|require\(\s*['"](\.[^'"]+)['"]\s*\)|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const spec = m[1] ?? m[2] ?? m[3];
+    out.push(path.relative(SRC, path.resolve(path.dirname(file), spec)));
+  }
+  return out;
+}
+
+const area = (rel: string) => rel.split(path.sep)[0].replace(/\.ts$/, '');
+
+const ALLOWED: Record<string, string[]> = {
+  errors: [],
+  util: ['util'],
+  juggler: ['juggler', 'errors', 'util'],
+  remoting: ['remoting', 'errors', 'util'],
+  loopback: ['loopback', 'remoting', 'juggler', 'errors', 'util'],
+  explorer: ['explorer', 'remoting', 'errors', 'util'],
+  boot: ['boot', 'loopback', 'errors', 'util'],
+  index: ['loopback', 'juggler', 'remoting', 'boot', 'explorer', 'errors', 'util'],
+  cli: ['cli', 'boot', 'loopback', 'juggler', 'explorer', 'errors', 'util'],
+};
+
+describe('architecture', () => {
+  const files = walk(SRC);
+
+  it('keeps every import arrow pointing the allowed way', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const rel = path.relative(SRC, file);
+      const from = area(rel);
+      const allowed = ALLOWED[from];
+      for (const target of importsOf(file)) {
+        if (target === path.join('..', 'package.json')) continue; // the version number
+        const to = area(target);
+        if (!allowed || !allowed.includes(to)) violations.push(`${rel} → ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('names concrete connectors only in connectors/registry.ts', () => {
+    const offenders = files
+      .filter((f) => !f.includes(path.join('connectors')))
+      .filter((f) => importsOf(f).some((t) => /connectors[\\/](memory|postgresql|mysql)/.test(t)))
+      .map((f) => path.relative(SRC, f));
+    const inConnectors = files
+      .filter((f) => f.includes(path.join('juggler', 'connectors')) && !f.endsWith('registry.ts'))
+      .filter((f) => {
+        const own = path.relative(path.join(SRC, 'juggler', 'connectors'), f).split(path.sep)[0];
+        return importsOf(f).some((t) => {
+          const m = /juggler[\\/]connectors[\\/](memory|postgresql|mysql)/.exec(t);
+          return m !== null && m[1] !== own;
+        });
+      })
+      .map((f) => path.relative(SRC, f));
+    expect([...offenders, ...inConnectors]).toEqual([]);
+  });
+
+  it('keeps source files small enough to read (under 600 lines)', () => {
+    const long = files.filter((f) => fs.readFileSync(f, 'utf8').split('\n').length > 600).map((f) => path.relative(SRC, f));
+    expect(long).toEqual([]);
+  });
+});

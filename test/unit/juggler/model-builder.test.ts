@@ -1,0 +1,180 @@
+import { DataSource } from '../../../src/juggler/datasource';
+import { ModelBuilder } from '../../../src/juggler/model-builder';
+import { createModelBuilder } from '../../../src/juggler/core-models';
+import { GeoPoint } from '../../../src/juggler/geo-point';
+
+function memory(): DataSource {
+  return new DataSource('db', { connector: 'memory' }, createModelBuilder());
+}
+
+describe('model definitions', () => {
+  it('accepts the shorthand and full property forms and injects an id last', () => {
+    const ds = memory();
+    const Customer = ds.createModel('Customer', { name: 'string', age: { type: 'number', required: true } });
+    expect(Customer.definition.propertyNames).toEqual(['name', 'age', 'id']);
+    expect(Customer.definition.properties.age.required).toBe(true);
+    expect(Customer.definition.properties.id.generated).toBe(true);
+    expect(Customer.definition.forceId).toBe(true);
+    expect(Customer.definition.pluralName).toBe('Customers');
+  });
+
+  it('keeps a declared id and does not inject one', () => {
+    const ds = memory();
+    const Product = ds.createModel('Product', { sku: { type: 'string', id: true }, title: 'string' });
+    expect(Product.definition.idName).toBe('sku');
+    expect(Product.definition.propertyNames).toEqual(['sku', 'title']);
+    expect(Product.definition.forceId).toBe(false);
+  });
+
+  it('honours idInjection: false', () => {
+    const Note = memory().createModel('Note', { text: 'string' }, { idInjection: false });
+    expect(Note.definition.idName).toBeUndefined();
+  });
+
+  it('uses LB3 plurals and the plural setting', () => {
+    const ds = memory();
+    expect(ds.createModel('Person', {}).definition.pluralName).toBe('People');
+    expect(ds.createModel('Category', {}).definition.pluralName).toBe('Categories');
+    expect(ds.createModel('Thing', {}, { plural: 'Stuff' }).definition.pluralName).toBe('Stuff');
+  });
+
+  it('merges properties and settings down the base chain, accumulating hidden', () => {
+    const ds = memory();
+    const Base = ds.createModel('Account', { email: 'string', password: 'string' }, { hidden: ['password'], strict: true, custom: { a: 1 } });
+    const Admin = ds.createModel('Admin', { level: 'number', email: { type: 'string', required: true } }, { base: 'Account', hidden: ['level'], custom: { b: 2 } });
+    expect(Object.getPrototypeOf(Admin)).toBe(Base);
+    expect(Admin.definition.propertyNames).toEqual(['email', 'password', 'level', 'id']);
+    expect(Admin.definition.properties.email.required).toBe(true);
+    expect([...Admin.definition.hidden].sort()).toEqual(['level', 'password']);
+    expect(Admin.settings.custom).toEqual({ a: 1, b: 2 });
+    expect(Admin.definition.strict).toBe(true);
+    expect(Base.definition.hidden.has('level')).toBe(false);
+  });
+
+  it('refuses an unknown base and an unknown type with a message naming them', () => {
+    const ds = memory();
+    expect(() => ds.createModel('A', {}, { base: 'Nope' })).toThrow(/unknown model "Nope"/);
+    expect(() => ds.createModel('B', { x: 'widget' })).toThrow(/B\.x: unknown type "widget"/);
+  });
+});
+
+describe('instances', () => {
+  const ds = memory();
+  const Address = ds.modelBuilder.define('Address', { street: 'string', zip: 'number' }, { idInjection: false });
+  const Customer = ds.createModel(
+    'Customer',
+    {
+      name: 'string',
+      age: 'number',
+      dob: 'date',
+      tags: ['string'],
+      active: { type: 'boolean', default: true },
+      secret: { type: 'string', hidden: true },
+      address: 'Address',
+      geo: 'GeoPoint',
+      meta: { color: 'string' },
+      created: { type: 'date', defaultFn: 'now' },
+      code: { type: 'string', defaultFn: 'uuidv4' },
+    },
+    { strict: true },
+  );
+
+  it('defines accessors once on the prototype, never on the instance', () => {
+    const c: any = new Customer({ name: 'Ann' });
+    expect(Object.getOwnPropertyDescriptor(Customer.prototype, 'name')?.get).toBeInstanceOf(Function);
+    expect(Object.keys(c)).not.toContain('name');
+    expect(c.name).toBe('Ann');
+    c.age = '41';
+    expect(c.age).toBe(41);
+  });
+
+  it('coerces values to their property types', () => {
+    const c: any = new Customer({ age: '42', dob: '2000-01-01', tags: [1, 'a'], active: 'false', geo: '10,20', address: { street: 'x', zip: '7' } });
+    expect(c.age).toBe(42);
+    expect(c.dob).toBeInstanceOf(Date);
+    expect(c.tags).toEqual(['1', 'a']);
+    expect(c.active).toBe(false);
+    expect(c.geo).toBeInstanceOf(GeoPoint);
+    expect(c.address).toBeInstanceOf(Address);
+    expect(c.address.zip).toBe(7);
+    expect(c.__invalidProperties).toBeUndefined();
+  });
+
+  it('records values that cannot be coerced instead of inventing NaN or null', () => {
+    const c: any = new Customer({ age: 'abc', dob: 'never' });
+    expect(c.__invalidProperties).toEqual({ age: 'abc', dob: 'never' });
+  });
+
+  it('applies default and defaultFn to new instances', () => {
+    const c: any = new Customer({});
+    expect(c.active).toBe(true);
+    expect(c.created).toBeInstanceOf(Date);
+    expect(c.code).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serialises to JSON without hidden properties, dates as UTC ISO strings', () => {
+    const c: any = new Customer({ name: 'Ann', secret: 's3', dob: new Date(Date.UTC(2000, 0, 1)), geo: { lat: 1, lng: 2 }, meta: { color: 'red' } });
+    const json = JSON.parse(JSON.stringify(c));
+    expect(json.secret).toBeUndefined();
+    expect(json.dob).toBe('2000-01-01T00:00:00.000Z');
+    expect(json.geo).toEqual({ lat: 1, lng: 2 });
+    expect(json.meta).toEqual({ color: 'red' });
+    expect(c.toObject().secret).toBe('s3');
+  });
+
+  it('records unknown properties on a strict model, keeps them when not strict, drops them on filter', () => {
+    expect((new Customer({ nope: 1 }) as any).__unknownProperties).toEqual(['nope']);
+    const Loose = ds.createModel('Loose', { a: 'string' }, { strict: false });
+    const l: any = new Loose({ a: 'x', extra: 5 });
+    expect(l.extra).toBe(5);
+    expect(l.toJSON()).toEqual({ a: 'x', extra: 5 });
+    const Filtered = ds.createModel('Filtered', { a: 'string' }, { strict: 'filter' });
+    const f: any = new Filtered({ a: 'x', extra: 5 });
+    expect(f.toJSON()).toEqual({ a: 'x' });
+    expect(f.__unknownProperties).toBeUndefined();
+  });
+
+  it('ignores __proto__ and constructor keys in data', () => {
+    const c: any = new Customer(JSON.parse('{"__proto__": {"polluted": true}, "name": "x"}'));
+    expect(({} as any).polluted).toBeUndefined();
+    expect(c.polluted).toBeUndefined();
+    expect(c.name).toBe('x');
+  });
+
+  it('shares one shape: instances have the same own keys', () => {
+    const a = new Customer({ name: 'a' });
+    const b = new Customer({ age: 3 });
+    expect(Object.keys(a)).toEqual(Object.keys(b));
+  });
+});
+
+describe('mixins', () => {
+  it('applies registered mixins with their options at definition time', () => {
+    const builder = createModelBuilder();
+    builder.mixins.define('Stamp', (Model: any, options: any) => {
+      Model.defineStamp = options.field;
+    });
+    const ds = new DataSource('db', { connector: 'memory' }, builder);
+    const M: any = ds.createModel('M', {}, { mixins: { Stamp: { field: 'at' } } });
+    expect(M.defineStamp).toBe('at');
+    expect(() => ds.createModel('N', {}, { mixins: { Nope: true } })).toThrow(/unknown mixin "Nope"/);
+  });
+
+  it('is a ModelBuilder', () => {
+    expect(createModelBuilder()).toBeInstanceOf(ModelBuilder);
+  });
+});
+
+describe('extend and defineProperty', () => {
+  it('extends a model from code and adds properties later', async () => {
+    const ds = memory();
+    const Base: any = ds.createModel('Animal', { name: 'string' });
+    const Dog: any = Base.extend('Dog', { barks: 'boolean' });
+    expect(Dog.definition.propertyNames).toEqual(['name', 'barks', 'id']);
+    expect(Object.getPrototypeOf(Dog)).toBe(Base);
+    Base.defineProperty('legs', { type: 'number', default: 4 });
+    expect(Base.definition.properties.legs.default).toBe(4);
+    const a = await Base.create({ name: 'x' });
+    expect(a.legs).toBe(4);
+  });
+});
