@@ -36,8 +36,8 @@ export class InvalidFilterError extends LooplineError {
 
 /** 404 for a missing id, with LB3's message: `Unknown "Customer" id "5".` */
 export class ModelNotFoundError extends LooplineError {
-  constructor(modelName: string, id: unknown) {
-    super('MODEL_NOT_FOUND', 404, `Unknown "${modelName}" id "${String(id)}".`);
+  constructor(modelName: string, id: unknown, message = `Unknown "${modelName}" id "${String(id)}".`) {
+    super('MODEL_NOT_FOUND', 404, message);
   }
 }
 

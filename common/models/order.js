@@ -5,7 +5,7 @@ module.exports = function (Order) {
 
   // A remote hook: the response of a create says where the new order lives.
   Order.afterRemote('create', function (ctx, order, next) {
-    ctx.res.set('Location', `${ctx.req.baseUrl}/Orders/${order.id}`);
+    ctx.res.set('Location', `${ctx.req.baseUrl}/${order.id}`);
     next();
   });
 };

@@ -95,11 +95,29 @@ class Errors {
   }
 }
 
+/** A validator's own message before any kind is applied, as LB3 keeps them. */
+const RULE_MESSAGES: Partial<Record<Kind, string | Record<string, string>>> = {
+  presence: MESSAGES.presence,
+  absence: MESSAGES.absence,
+  length: { min: MESSAGES['length.min'], max: MESSAGES['length.max'], is: MESSAGES['length.is'] },
+  numericality: { int: MESSAGES['numericality.int'], number: MESSAGES['numericality.number'] },
+  inclusion: MESSAGES.inclusion,
+  exclusion: MESSAGES.exclusion,
+  uniqueness: MESSAGES.uniqueness,
+  date: MESSAGES.date,
+};
+
+/**
+ * LB3's message resolution, quirks included: a kind (`min`, `blank`, ...) looks inside an object
+ * message, then falls back to the common `is blank`/`is null`, then to `is invalid`, so a plain
+ * string message never replaces `is blank`.
+ */
 function messageFor(rule: Rule | undefined, code: string, kind?: string): string {
-  const custom = rule?.options.message;
-  if (typeof custom === 'string') return custom;
-  if (custom && typeof custom === 'object' && kind && typeof custom[kind] === 'string') return custom[kind];
-  return MESSAGES[code] ?? MESSAGES[kind ?? ''] ?? 'is invalid';
+  if (!rule) return MESSAGES[code] ?? 'is invalid';
+  const base = rule.options.message ?? RULE_MESSAGES[rule.kind] ?? 'is invalid';
+  if (!kind) return typeof base === 'string' ? base : 'is invalid';
+  if (typeof base === 'object' && typeof base[kind] === 'string') return base[kind];
+  return kind === 'blank' || kind === 'null' ? MESSAGES[kind] : 'is invalid';
 }
 
 function conditionHolds(inst: any, rule: Rule): boolean {

@@ -1,4 +1,5 @@
 import { ModelNotFoundError } from '../errors';
+import { assertClientFilter } from '../juggler/dao/find';
 import { SharedClass } from '../remoting/shared-class';
 import type { RemoteMethodOptions } from '../remoting/shared-method';
 import type { RemotingContext } from '../remoting/context';
@@ -19,20 +20,30 @@ function idArg(description = 'Model id') {
   return { arg: 'id', type: 'any', description, required: true, http: { source: 'path' } };
 }
 
-const FILTER_ARG = {
-  arg: 'filter',
-  type: 'object',
-  description: 'Filter defining fields, where, include, order, offset, and limit - must be a JSON-encoded string ({"something":"value"})',
-  http: { source: 'query' },
-};
+const FILTER_DESCRIPTION = 'Filter defining fields, where, include, order, offset, and limit - must be a JSON-encoded string ({"something":"value"})';
 
-const WHERE_ARG = { arg: 'where', type: 'object', description: 'Criteria to match model instances', http: { source: 'query' } };
+/** A `filter` query argument; what a client sends is checked against the model (hidden properties). */
+function filterArg(Model: ModelClass, description = FILTER_DESCRIPTION) {
+  return { arg: 'filter', type: 'object', description, http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, v, 'filter') };
+}
+
+function whereArg(Model: ModelClass) {
+  return { arg: 'where', type: 'object', description: 'Criteria to match model instances', http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, v, 'where') };
+}
 
 /** LB3 answers 404 MODEL_NOT_FOUND when findById/findOne resolve to null. */
 function nullToNotFound(ctx: RemotingContext, next: (err?: unknown) => void): void {
   if (ctx.result !== null && ctx.result !== undefined) return next();
   const modelName = (ctx.method.sharedClass as SharedClass).name;
   next(new ModelNotFoundError(modelName, ctx.req?.params?.id));
+}
+
+/** `HEAD /Model/:id` answers with the status alone: 200 when it exists, 404 when not (as LB3). */
+function headExistsToStatus(ctx: RemotingContext, next: (err?: unknown) => void): void {
+  if (ctx.req?.method !== 'HEAD') return next();
+  const result = ctx.result as { exists?: boolean } | undefined;
+  if (result && result.exists) return next();
+  next(new ModelNotFoundError((ctx.method.sharedClass as SharedClass).name, ctx.req?.params?.id));
 }
 
 export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteMethodOptions]> {
@@ -60,7 +71,7 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       aliases: ['patchOrCreateWithWhere'],
       description: 'Update an existing model instance or insert a new one into the data source based on the where criteria.',
       accessType: 'WRITE',
-      accepts: [WHERE_ARG, dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
+      accepts: [whereArg(Model), dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
       returns: { arg: 'data', type, root: true },
       http: { verb: 'post', path: '/upsertWithWhere' },
     }],
@@ -70,11 +81,12 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       accepts: [idArg(), OPTIONS_ARG],
       returns: { arg: 'exists', type: 'boolean' },
       http: [{ verb: 'get', path: '/:id/exists' }, { verb: 'head', path: '/:id' }],
+      rest: { after: headExistsToStatus },
     }],
     ['findById', {
       description: 'Find a model instance by {{id}} from the data source.',
       accessType: 'READ',
-      accepts: [idArg(), { ...FILTER_ARG, description: 'Filter defining fields and include - must be a JSON-encoded string ({"something":"value"})' }, OPTIONS_ARG],
+      accepts: [idArg(), filterArg(Model, 'Filter defining fields and include - must be a JSON-encoded string ({"something":"value"})'), OPTIONS_ARG],
       returns: { arg: 'data', type, root: true },
       http: { verb: 'get', path: '/:id' },
       rest: { after: nullToNotFound },
@@ -89,14 +101,14 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
     ['find', {
       description: 'Find all instances of the model matched by filter from the data source.',
       accessType: 'READ',
-      accepts: [FILTER_ARG, OPTIONS_ARG],
+      accepts: [filterArg(Model), OPTIONS_ARG],
       returns: { arg: 'data', type: [type], root: true },
       http: { verb: 'get', path: '/' },
     }],
     ['findOne', {
       description: 'Find first instance of the model matched by filter from the data source.',
       accessType: 'READ',
-      accepts: [FILTER_ARG, OPTIONS_ARG],
+      accepts: [filterArg(Model), OPTIONS_ARG],
       returns: { arg: 'data', type, root: true },
       http: { verb: 'get', path: '/findOne' },
       rest: { after: nullToNotFound },
@@ -105,7 +117,7 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       aliases: ['update'],
       description: 'Update instances of the model matched by {{where}} from the data source.',
       accessType: 'WRITE',
-      accepts: [WHERE_ARG, dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
+      accepts: [whereArg(Model), dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
       returns: { arg: 'info', type: 'object', root: true, description: 'Information related to the outcome of the operation' },
       http: { verb: 'post', path: '/update' },
     }],
@@ -120,7 +132,7 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
     ['count', {
       description: 'Count instances of the model matched by where from the data source.',
       accessType: 'READ',
-      accepts: [WHERE_ARG, OPTIONS_ARG],
+      accepts: [whereArg(Model), OPTIONS_ARG],
       returns: { arg: 'count', type: 'number' },
       http: { verb: 'get', path: '/count' },
     }],
@@ -139,9 +151,9 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
 export function scopeMethods(Model: ModelClass, scopeName: string): Array<[string, RemoteMethodOptions]> {
   const type = Model.modelName;
   return [
-    [`__get__${scopeName}`, { description: `Queries ${scopeName} of ${type}.`, accessType: 'READ', accepts: [FILTER_ARG, OPTIONS_ARG], returns: { arg: scopeName, type: [type], root: true }, http: { verb: 'get', path: `/${scopeName}` } }],
+    [`__get__${scopeName}`, { description: `Queries ${scopeName} of ${type}.`, accessType: 'READ', accepts: [filterArg(Model), OPTIONS_ARG], returns: { arg: scopeName, type: [type], root: true }, http: { verb: 'get', path: `/${scopeName}` } }],
     [`__create__${scopeName}`, { description: `Creates a new instance in ${scopeName} of this model.`, accessType: 'WRITE', accepts: [dataArg(type), OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: `/${scopeName}` } }],
-    [`__delete__${scopeName}`, { description: `Deletes all ${scopeName} of this model.`, accessType: 'WRITE', accepts: [WHERE_ARG, OPTIONS_ARG], http: { verb: 'delete', path: `/${scopeName}` } }],
-    [`__count__${scopeName}`, { description: `Counts ${scopeName} of ${type}.`, accessType: 'READ', accepts: [WHERE_ARG, OPTIONS_ARG], returns: { arg: 'count', type: 'number' }, http: { verb: 'get', path: `/${scopeName}/count` } }],
+    [`__delete__${scopeName}`, { description: `Deletes all ${scopeName} of this model.`, accessType: 'WRITE', accepts: [whereArg(Model), OPTIONS_ARG], http: { verb: 'delete', path: `/${scopeName}` } }],
+    [`__count__${scopeName}`, { description: `Counts ${scopeName} of ${type}.`, accessType: 'READ', accepts: [whereArg(Model), OPTIONS_ARG], returns: { arg: 'count', type: 'number' }, http: { verb: 'get', path: `/${scopeName}/count` } }],
   ];
 }

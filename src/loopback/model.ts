@@ -24,7 +24,8 @@ function sharedClassOf(Model: ModelClass): SharedClass {
     sharedClass.resolveInstance = async (id: unknown, ctx: RemotingContext) => {
       const options = Model.createOptionsFromRemotingContext(ctx);
       const inst = await Model.findById(id, undefined, options);
-      if (!inst) throw new ModelNotFoundError(Model.modelName, id);
+      // LB3's shared constructor words this 404 differently from findById's.
+      if (!inst) throw new ModelNotFoundError(Model.modelName, id, `could not find a model with id ${String(id)}`);
       return inst;
     };
     for (const [name, options] of persistedModelMethods(Model)) sharedClass.defineMethod(name, options);

@@ -11,8 +11,9 @@ import type { AcceptArg } from './shared-method';
  */
 
 export class BadArgumentError extends LooplineError {
-  constructor(message: string) {
-    super('INVALID_ARGUMENT', 400, message);
+  /** The message is LB3's own; which argument failed travels in `details.argument`. */
+  constructor(message: string, arg: string) {
+    super('INVALID_ARGUMENT', 400, message, { argument: arg });
   }
 }
 
@@ -21,7 +22,7 @@ export type Coercer = (value: unknown, fromString: boolean) => unknown;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 function fail(arg: string, message: string): never {
-  throw new BadArgumentError(`${message} (argument "${arg}")`);
+  throw new BadArgumentError(message, arg);
 }
 
 /** The type name an accepts entry declares, lower-cased; model names count as objects. */
@@ -49,7 +50,9 @@ function scalar(type: string, arg: string): Coercer {
       return (v, fromString) => {
         let n: number;
         if (typeof v === 'number') n = v;
-        else if (fromString && typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?\s*$/i.test(v)) n = Number(v);
+        // LB3 takes whatever unary plus takes (decimal, exponent, 0x/0o/0b); a blank string is
+        // not a number here, where unary plus would quietly make it 0.
+        else if (fromString && typeof v === 'string' && v.trim() !== '') n = +v;
         else return fail(arg, 'Value is not a number.');
         if (!Number.isFinite(n)) fail(arg, 'Value is not a number.');
         if (type === 'integer' && (!Number.isInteger(n) || Math.abs(n) > MAX_SAFE)) fail(arg, 'Value is not a safe integer.');

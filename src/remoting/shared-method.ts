@@ -13,6 +13,11 @@ export interface AcceptArg {
   model?: string;
   allowArray?: boolean;
   http?: { source?: HttpSource | string } | ((ctx: RemotingContext) => unknown) | string;
+  /**
+   * loopline's own: checks a client-supplied value after coercion and throws a 4xx error to refuse
+   * it. It runs before any remote hook, so server-side additions to the value are never checked.
+   */
+  check?: (value: unknown) => void;
 }
 
 export interface ReturnArg {

@@ -60,12 +60,20 @@ export async function accessAndQuery(Model: DaoModel, rawFilter: unknown, rawOpt
   return { rows, filter, hookState, options };
 }
 
-export function filterLimits(Model: DaoModel, options: OperationOptions): Record<string, unknown> | undefined {
-  // A filter that arrived over REST may not name hidden or unknown properties (a probe of hidden data).
-  const fromRest = options.__restFilter === true;
-  const limits = (Model.dataSource?.settings as any)?.filterLimits as Record<string, unknown> | undefined;
-  if (!fromRest && !limits) return undefined;
-  return { ...(limits ?? {}), ...(fromRest ? { rejectHidden: true, rejectUnknown: Model.definition.strict !== false } : {}) };
+/** The data source's `filterLimits` setting, if any (bounds on limit, inq size, depth ...). */
+export function filterLimits(Model: DaoModel, _options?: OperationOptions): Record<string, unknown> | undefined {
+  return (Model.dataSource?.settings as any)?.filterLimits as Record<string, unknown> | undefined;
+}
+
+/**
+ * Checks a filter (or a where, with `kind: 'where'`) that came from a client: on top of the usual
+ * rules it may not name hidden properties, nor unknown ones on a strict model, so hidden data
+ * cannot be probed. Called at the REST boundary, before any hook adds server-side conditions.
+ */
+export function assertClientFilter(Model: DaoModel, value: unknown, kind: 'filter' | 'where'): void {
+  if (value === undefined || value === null) return;
+  const limits = { ...(filterLimits(Model) ?? {}), rejectHidden: true, rejectUnknown: Model.definition.strict !== false };
+  normalizeFilter(kind === 'where' ? { where: value } : value, Model.definition, limits);
 }
 
 /** Turns rows into instances, running `loaded` for each (LB3 lets the hook rewrite `ctx.data`). */

@@ -4,6 +4,7 @@ import { buildNew, createInstance } from './create';
 import { accessAndQuery, parseFilterArg, parseWhereArg, rowsToInstances } from './find';
 import { DaoModel, coerceId, normalizeOptions } from './support';
 import { patchInstance, replaceById } from './update';
+import { validateOrThrow } from './validate';
 
 /**
  * The combined writes. Each finds the current row first (through `access`/`loaded`, as LB3's
@@ -48,6 +49,11 @@ export async function replaceOrCreate(Model: DaoModel, data: unknown, rawOptions
 export async function upsertWithWhere(Model: DaoModel, where: unknown, data: unknown, rawOptions: unknown): Promise<any> {
   const options = normalizeOptions(rawOptions);
   const w = parseWhereArg(where) ?? {};
+  // LB3 validates the given data on its own (no defaults, no current values), whether the row
+  // exists or not; a partial update must still carry the required properties.
+  if (options.validate !== false && isPlainObject(data)) {
+    await validateOrThrow(new (Model as any)(data, { applyDefaultValues: false }), options);
+  }
   const matches = await findCurrent(Model, w, options, 'upsertWithWhere', 2);
   if (matches.length > 1) {
     throw new LooplineError('MULTIPLE_INSTANCES_FOUND', 400, 'There are multiple instances found. Upsert Operation will not be performed!');

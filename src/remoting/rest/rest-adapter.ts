@@ -98,7 +98,8 @@ function buildArgs(compiled: CompiledArg[], req: Request, ctx: RemotingContext, 
     const { value, fromString } = c.read(req, ctx, query);
     let v = c.coerce(value, fromString);
     if (v === undefined && c.accept.default !== undefined) v = c.accept.default;
-    if (v === undefined && c.required) throw new BadArgumentError(`${c.accept.arg} is a required argument`);
+    if (v === undefined && c.required) throw new BadArgumentError(`${c.accept.arg} is a required argument`, c.accept.arg);
+    if (v !== undefined && c.accept.check) c.accept.check(v);
     ctx.args[c.accept.arg] = v;
   }
 }
@@ -120,8 +121,12 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
   const sharedClass = route.sharedClass;
   const args = compileArgs(method.accepts, route.verb);
   const ctorArgs = method.isStatic ? [] : compileArgs(sharedClass.sharedCtorAccepts, route.verb);
+  const classPath = sharedClass.http.path;
   return async (req: Request, res: Response, next: NextFunction) => {
     const ctx = new RemotingContext(req, res, method);
+    // LB3 mounts one router per class, so hooks see `req.baseUrl` as e.g. `/api/Orders`.
+    const outerBase = req.baseUrl;
+    req.baseUrl = outerBase + classPath;
     try {
       const query = parseQuery(req, options.query);
       if (!method.isStatic) {
@@ -140,13 +145,16 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
       if (method.rest.after) await runStep(method.rest.after, ctx);
       await runChain(remotes.hooks.chain('after', method), ctx);
       if (!res.headersSent) sendResult(req, res, ctx, route);
+      req.baseUrl = outerBase;
     } catch (err: any) {
       ctx.error = err;
       try {
         await runChain(remotes.hooks.chain('afterError', method), ctx);
       } catch (hookErr) {
+        req.baseUrl = outerBase;
         return next(hookErr);
       }
+      req.baseUrl = outerBase;
       if (err && typeof err === 'object' && !err.statusCode && !err.status && route.errorStatus) err.statusCode = route.errorStatus;
       debug('%s failed: %s', method.stringName, err?.message);
       next(err);
@@ -168,6 +176,15 @@ function shapeResult(returns: RestRoute['returns'], results: unknown[]): unknown
     if (r.arg) out[r.arg] = results[i];
   });
   return out;
+}
+
+/** LB3's wording: a path under a known class names the class, any other names the whole path. */
+function notFoundMessage(verb: string, path: string, classByPath: Map<string, string>): string {
+  const slash = path.indexOf('/', 1);
+  const head = slash < 0 ? path : path.slice(0, slash);
+  const className = classByPath.get(head);
+  if (className === undefined) return `There is no method to handle ${verb} ${path}`;
+  return `Shared class "${className}" has no method handling ${verb} ${slash < 0 ? '/' : path.slice(slash)}`;
 }
 
 /** Gives body-parser failures a stable code. */
@@ -203,8 +220,9 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
       if (BODY_VERBS.has(route.verb)) r[verb](route.path, json, urlencoded, bodyErrors, handler);
       else r[verb](route.path, handler);
     }
+    const classByPath = new Map(remotes.classes().map((c) => [c.http.path.replace(/\/+$/, ''), c.name]));
     r.use((req: Request, _res: Response, next: NextFunction) => {
-      next(Object.assign(new LooplineError('URL_NOT_FOUND', 404, `There is no method to handle ${req.method} ${req.path}`), { name: 'Error' }));
+      next(new LooplineError('URL_NOT_FOUND', 404, notFoundMessage(req.method, req.path, classByPath)));
     });
     debug('built %d REST routes', routes.length);
     return r;

@@ -25,7 +25,11 @@ function toExpressPath(path: string): string {
   return path.replace(/:(\w+)\([^)]*\)/g, ':$1');
 }
 
-/** Literal segments before parameters, so `/Customers/count` wins over `/Customers/:id`. */
+/**
+ * Literal segments before parameters, so `/Customers/count` wins over `/Customers/:id`. A route's
+ * shape (literal or parameter per segment) is compared lexicographically, shorter first, which
+ * keeps the comparison a total order; equal shapes keep declaration order.
+ */
 function compareRoutes(a: RestRoute, b: RestRoute): number {
   const sa = a.path.split('/');
   const sb = b.path.split('/');
@@ -34,7 +38,7 @@ function compareRoutes(a: RestRoute, b: RestRoute): number {
     const pb = sb[i].startsWith(':');
     if (pa !== pb) return pa ? 1 : -1;
   }
-  return 0;
+  return sa.length - sb.length;
 }
 
 export function buildRouteTable(classes: SharedClass[]): RestRoute[] {
