@@ -58,7 +58,8 @@ export function boot(app: LooplineApp, options?: string | BootOptions, cb?: Node
 
 async function run(app: LooplineApp, opts: BootOptions): Promise<void> {
   const appRootDir = path.resolve(opts.appRootDir ?? process.cwd());
-  const env = opts.env ?? process.env.NODE_ENV ?? 'development';
+  // As loopback-boot: an unset or empty NODE_ENV means development.
+  const env = opts.env || process.env.NODE_ENV || 'development';
   const dir = (d: string | undefined) => path.resolve(appRootDir, d ?? '.');
   const lookup = (name: string) => app.get(name) ?? process.env[name];
 
