@@ -102,10 +102,13 @@ export class DataSource extends EventEmitter {
 
   /** Attaches a model class to this data source; the connector learns its definition. */
   attach(Model: typeof ModelBase): typeof ModelBase {
-    if (!(Model as any).__isPersistedModel) {
-      throw new ConfigurationError(`${Model.modelName} is not a PersistedModel and cannot be attached to a data source`);
-    }
     (Model as any).dataSource = this;
+    if (!(Model as any).__isPersistedModel) {
+      // LB3 apps attach plain Models (remote methods only) to a data source; they store nothing.
+      this.models[Model.modelName] = Model;
+      this.emit('attached', Model);
+      return Model;
+    }
     if (Model.settings.strict === undefined && !this.connector.capabilities.freeformProperties) {
       Model.settings.strict = true;
       this.modelBuilder.compile(Model);

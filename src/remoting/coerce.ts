@@ -69,11 +69,8 @@ function scalar(type: string, arg: string): Coercer {
         return fail(arg, 'Value is not a boolean.');
       };
     case 'string':
-      return (v) => {
-        if (typeof v === 'string') return v;
-        if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-        return fail(arg, 'Value is not a string.');
-      };
+      // A JSON number is not a string (LB3 3.0 does not coerce typed values).
+      return (v) => (typeof v === 'string' ? v : fail(arg, 'Value is not a string.'));
     case 'date':
       return (v, fromString) => {
         let d: Date;
@@ -81,7 +78,8 @@ function scalar(type: string, arg: string): Coercer {
         else if (typeof v === 'number') d = new Date(v);
         else if (typeof v === 'string') d = fromString && /^-?\d+$/.test(v) ? new Date(Number(v)) : new Date(v);
         else return fail(arg, 'Value is not a valid date.');
-        if (isNaN(d.getTime())) fail(arg, 'Value is not a valid date.');
+        // LB3 names the argument in the message when a string failed to parse.
+        if (isNaN(d.getTime())) fail(arg, `Invalid argument "${arg}". Value is not a valid date.`);
         return d;
       };
     case 'object':
@@ -122,8 +120,9 @@ function anyCoercer(arg: string): Coercer {
       // LB3 3.0: numbers too large to be exact stay strings, so no precision is lost.
       return Number.isSafeInteger(n) || (!Number.isInteger(n) && Number.isFinite(n)) ? n : v;
     }
-    if (v === 'true') return true;
-    if (v === 'false') return false;
+    const lower = v.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
     if ((v.startsWith('{') && v.endsWith('}')) || (v.startsWith('[') && v.endsWith(']'))) {
       try {
         const parsed = JSON.parse(v);
@@ -169,6 +168,15 @@ function arrayCoercer(itemType: string, arg: string, allowSingle: boolean): Coer
   };
 }
 
+/** LB3's refusal of a null for each scalar type. */
+const NOT_A: Record<string, string> = {
+  number: 'Value is not a number.',
+  integer: 'Value is not a number.',
+  boolean: 'Value is not a boolean.',
+  string: 'Value is not a string.',
+  date: 'Value is not a valid date.',
+};
+
 /** Compiles the coercer for one accepts entry. */
 export function compileCoercer(accept: AcceptArg): Coercer {
   const t = typeOf(accept);
@@ -181,7 +189,7 @@ export function compileCoercer(accept: AcceptArg): Coercer {
     if (value === '' && fromString) return undefined;
     if (value === null || (fromString && value === 'null' && nullable)) {
       if (nullable) return null;
-      return fail(arg, `Value may not be null.`);
+      return fail(arg, NOT_A[t as string] ?? 'Value may not be null.');
     }
     if (allowArray && Array.isArray(value)) return value.map((v) => core(v, fromString));
     if (!allowArray && Array.isArray(value) && (t === 'object' || t === 'geopoint')) {
