@@ -53,8 +53,8 @@ type HookKind = 'before' | 'after' | 'afterError';
 
 function registerRemoteHook(Model: ModelClass, kind: HookKind, name: string, userFn: (...args: any[]) => unknown): void {
   const pattern = `${Model.modelName}.${name}`;
-  // LB3 calls model-level remote hooks as fn(ctx, ctx.result, next).
-  const fn: RemoteHook = (ctx, next) => userFn(ctx, ctx.result, next);
+  // LB3 calls model-level before/after hooks as fn(ctx, ctx.result, next), error hooks as fn(ctx, next).
+  const fn: RemoteHook = kind === 'afterError' ? userFn : (ctx, next) => userFn(ctx, ctx.result, next);
   if (Model.app) {
     Model.app.remotes()[kind](pattern, fn);
     return;

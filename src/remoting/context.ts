@@ -9,7 +9,8 @@ export class RemotingContext {
   req: Request;
   res: Response;
   args: Record<string, any> = {};
-  result: any = undefined;
+  // LB3 starts every context with an empty result object; before hooks see it as their second argument.
+  result: any = {};
   instance: any = undefined;
   error: any = undefined;
   options: Record<string, unknown> | undefined = undefined;

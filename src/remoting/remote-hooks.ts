@@ -6,6 +6,7 @@ export type HookKind = 'before' | 'after' | 'afterError';
 
 interface Registration {
   kind: HookKind;
+  segments: string[];
   pattern: RegExp;
   fn: RemoteHook;
 }
@@ -14,6 +15,10 @@ interface Registration {
  * `before('Customer.*', fn)`-style registrations, resolved to per-method chains. Patterns:
  * `*` is one name segment (so `Customer.*` means static methods), `**` any number of them.
  * Chains are cached per method and rebuilt only when a hook is added.
+ *
+ * Order is LB3's (strong-remoting walks a wildcard tree): segment by segment, an exact name runs
+ * before `*` and `*` before `**`, so `Customer.create` hooks precede `Customer.*`, which precede
+ * `Customer.**` and then `**`; hooks on the same pattern run in registration order.
  */
 export class RemoteHooks {
   private readonly registrations: Registration[] = [];
@@ -21,7 +26,7 @@ export class RemoteHooks {
 
   add(kind: HookKind, pattern: string, fn: RemoteHook): void {
     if (typeof fn !== 'function') throw new TypeError(`A ${kind} hook for "${pattern}" must be a function`);
-    this.registrations.push({ kind, pattern: compilePattern(pattern), fn });
+    this.registrations.push({ kind, segments: pattern.split('.'), pattern: compilePattern(pattern), fn });
     this.cache = new Map();
   }
 
@@ -31,11 +36,34 @@ export class RemoteHooks {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     const names = method.hookNames;
-    const list = this.registrations.filter((r) => r.kind === kind && names.some((n) => r.pattern.test(n))).map((r) => r.fn);
+    const list = this.registrations
+      .map((r, index) => ({ r, index, name: r.kind === kind ? names.find((n) => r.pattern.test(n)) : undefined }))
+      .filter((m) => m.name !== undefined)
+      .map((m) => ({ ...m, rank: specificity(m.r.segments) }))
+      .sort((a, b) => compareRanks(a.rank, b.rank) || a.index - b.index)
+      .map((m) => m.r.fn);
     const chain = list.length ? list : null;
     this.cache.set(key, chain);
     return chain;
   }
+}
+
+/** Per segment: 0 for a literal name, 1 for a segment with `*` in it, 2 for `**` (which ends it). */
+function specificity(segments: string[]): number[] {
+  const rank: number[] = [];
+  for (const seg of segments) {
+    if (seg === '**') {
+      rank.push(2);
+      break;
+    }
+    rank.push(seg.includes('*') ? 1 : 0);
+  }
+  return rank;
+}
+
+function compareRanks(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return a.length - b.length;
 }
 
 function compilePattern(pattern: string): RegExp {
