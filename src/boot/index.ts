@@ -98,7 +98,7 @@ async function run(app: LooplineApp, opts: BootOptions): Promise<void> {
   }
   for (const name of wanted) {
     const entry = modelConfig[name] ?? {};
-    if (!app.registry.hasModel(name)) throw new BootError(`${rel(modelConfigFile)}: Model "${name}" is not defined.`, 'MODEL_NOT_DEFINED');
+    if (!app.registry.hasModel(name)) throw new BootError(`${rel(modelConfigFile)}: Cannot configure unknown model ${name}`, 'MODEL_NOT_DEFINED');
     const dataSource = entry.dataSource;
     if (typeof dataSource === 'string' && !app.dataSources[dataSource]) {
       throw new BootError(`${rel(modelConfigFile)}: /${name}/dataSource names an unknown data source "${dataSource}"`, 'UNKNOWN_DATASOURCE');

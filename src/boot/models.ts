@@ -46,8 +46,9 @@ export function orderModels(wanted: string[], sources: Map<string, ModelSource>,
     if (done.has(name)) return;
     const src = sources.get(name);
     if (!src) {
-      if (isKnown(name)) return;
-      throw new BootError(from ? `${from}: extends an unknown model "${name}"` : `Model "${name}" is not defined.`, 'MODEL_NOT_DEFINED');
+      // A model-config entry nobody defines is reported by the caller, which knows the file.
+      if (isKnown(name) || !from) return;
+      throw new BootError(`${from}: extends an unknown model "${name}"`, 'MODEL_NOT_DEFINED');
     }
     if (visiting.has(name)) throw new BootError(`${rel(src.file)}: the base chain of "${name}" is circular`, 'INVALID_CONFIG');
     visiting.add(name);
