@@ -1,0 +1,44 @@
+import fs from 'fs';
+import path from 'path';
+import { ERROR_CODES } from '../src/errors';
+
+/** The README's error table is the contract users read: it must list exactly the codes raised. */
+const ROOT = path.resolve(__dirname, '..');
+const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(full) : e.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+/** Upper-case string literals such as 'MODEL_NOT_FOUND' in the given files. */
+function codeLiterals(files: string[]): Set<string> {
+  const found = new Set<string>();
+  for (const file of files) {
+    for (const m of fs.readFileSync(file, 'utf8').matchAll(/'([A-Z][A-Z_]{4,})'/g)) found.add(m[1]);
+  }
+  return found;
+}
+
+const NOT_ERROR_CODES = new Set(['READ', 'WRITE', 'EXECUTE', 'ENOENT']);
+
+describe('README error codes', () => {
+  it('has one row per entry of ERROR_CODES, with its status and meaning', () => {
+    const rows = [...README.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (.+) \|$/gm)].map((m) => [m[1], Number(m[2]), m[3]]);
+    expect(rows).toEqual(Object.entries(ERROR_CODES).map(([code, { status, meaning }]) => [code, status, meaning]));
+  });
+
+  it('declares every code the runtime raises', () => {
+    const runtime = sourceFiles(path.join(ROOT, 'src')).filter((f) => !f.includes(`${path.sep}boot${path.sep}`));
+    const missing = [...codeLiterals(runtime)].filter((c) => !NOT_ERROR_CODES.has(c) && !(c in ERROR_CODES));
+    expect(missing).toEqual([]);
+  });
+
+  it('names every boot error code', () => {
+    const boot = codeLiterals(sourceFiles(path.join(ROOT, 'src', 'boot')));
+    const missing = [...boot].filter((c) => !NOT_ERROR_CODES.has(c) && !README.includes(`\`${c}\``));
+    expect(missing).toEqual([]);
+  });
+});
