@@ -145,7 +145,8 @@ function nullCheck(inst: any, rule: Rule, errors: Errors): boolean {
 async function runRule(inst: any, rule: Rule, errors: Errors, options: object): Promise<void> {
   if (!conditionHolds(inst, rule)) return;
   const v = inst[rule.prop];
-  const fail = (code: string, kind?: string) => errors.add(rule.prop, messageFor(rule, code, kind), rule.options.code ?? code);
+  // LB3: a custom `code` option replaces the rule's name, the kind is still appended (`myCode.min`).
+  const fail = (code: string, kind?: string) => errors.add(rule.prop, messageFor(rule, code, kind), rule.options.code !== undefined ? (kind ? `${rule.options.code}.${kind}` : rule.options.code) : code);
   switch (rule.kind) {
     case 'presence':
       if (blank(v)) fail('presence');
@@ -185,7 +186,8 @@ async function runRule(inst: any, rule: Rule, errors: Errors, options: object): 
     }
     case 'date':
       if (v === undefined || v === null) return;
-      if (!(v instanceof Date) || isNaN(v.getTime())) fail('date');
+      // LB3 accepts anything `new Date()` can read (ISO strings, timestamps).
+      if (isNaN((v instanceof Date ? v : new Date(v as string | number)).getTime())) fail('date');
       return;
     case 'uniqueness': {
       if (blank(v) && !rule.options.allowNull) return;
@@ -201,19 +203,23 @@ async function runRule(inst: any, rule: Rule, errors: Errors, options: object): 
       return;
     }
     case 'custom': {
-      let failed = false;
+      // Each `err(kind?)` call is one error: LB3 appends the kind to the code (`custom.kind`) and
+      // picks `message[kind]`.
+      const kinds: Array<string | undefined> = [];
       const err = (kind?: string | false) => {
         if (kind === false) return;
-        failed = true;
+        kinds.push(typeof kind === 'string' && kind ? kind : undefined);
       };
       if (rule.async) {
         await new Promise<void>((resolve) => {
-          rule.fn!.call(inst, err, () => resolve());
+          // LB3 passes the options to validators declared with three parameters.
+          if (rule.fn!.length === 3) rule.fn!.call(inst, err, options, () => resolve());
+          else rule.fn!.call(inst, err, () => resolve());
         });
       } else {
-        await rule.fn!.call(inst, err);
+        await rule.fn!.call(inst, err, options);
       }
-      if (failed) fail('custom');
+      for (const kind of kinds) fail(kind ? `custom.${kind}` : 'custom', kind);
       return;
     }
   }

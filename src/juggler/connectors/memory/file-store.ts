@@ -48,7 +48,7 @@ export class FileStore {
       throw new ConfigurationError(`The memory store file ${this.file} is not valid JSON: ${(err as Error).message}`);
     }
     const content = parsed as Partial<MemoryFileContent> | null;
-    if (!content || typeof content !== 'object' || !isRecord(content.ids ?? {}) || !isRecord(content.models ?? {})) {
+    if (!isRecord(content) || !isRecord(content.ids ?? {}) || !isRecord(content.models ?? {})) {
       throw new ConfigurationError(`The memory store file ${this.file} is not in the memory connector's format ({"ids": {...}, "models": {...}})`);
     }
     const models = content.models ?? {};
