@@ -205,18 +205,20 @@ async function httpSuite(results, boots) {
   const workloads = HTTP_WORKLOADS.filter((w) => !only || w.name.includes(only)).slice(0, smoke ? 2 : undefined);
   if (!workloads.length) return;
   const names = ['lb3', 'loopline', 'express'];
-  const servers = {};
   let port = 4100;
-  try {
-    for (const name of names) {
-      try {
-        servers[name] = await startServer(name, port++, seedRows);
-        boots.push({ target: name, models: 1, bootMs: servers[name].bootMs });
-      } catch (err) {
-        servers[name] = { error: err.message };
+  for (const w of workloads) {
+    // Fresh servers for every workload, so each one runs on the seeded rows it names and rows
+    // created by an earlier workload (POST) never make a later one unequal between targets.
+    const servers = {};
+    try {
+      for (const name of names) {
+        try {
+          servers[name] = await startServer(name, port++, seedRows);
+          if (w === workloads[0]) boots.push({ target: name, models: 1, bootMs: servers[name].bootMs });
+        } catch (err) {
+          servers[name] = { error: err.message };
+        }
       }
-    }
-    for (const w of workloads) {
       const samples = Object.fromEntries(names.map((n) => [n, { rps: [], p50: [], p99: [], errors: 0 }]));
       for (const n of names) if (servers[n].child) await loadOnce(servers[n].port, { ...w, duration: 1 }, seedRows).catch(() => undefined); // warm-up
       for (let r = 0; r < rounds; r++) {
@@ -243,9 +245,9 @@ async function httpSuite(results, boots) {
         ratioLb3: targets.loopline.rate / targets.lb3.rate,
         ratioBaseline: targets.loopline.rate / targets.express.rate,
       });
+    } finally {
+      for (const n of names) await stopServer(servers[n]);
     }
-  } finally {
-    for (const n of names) await stopServer(servers[n]);
   }
 }
 
