@@ -130,6 +130,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   URL_NOT_FOUND: { status: 404, meaning: 'No route or remote method handles this verb and path.' },
   MODEL_NOT_FOUND: { status: 404, meaning: 'No instance has the given id.' },
   DUPLICATE_ID: { status: 409, meaning: 'A create named an id that is already taken.' },
+  DUPLICATE_RELATED: { status: 409, meaning: 'A hasOne relation already has its related instance; update it instead.' },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The request body is over the configured limit (100 kB by default).' },
   UNSUPPORTED_ENCODING: { status: 415, meaning: 'The request body uses a charset or encoding the server does not read.' },
   VALIDATION_FAILED: { status: 422, meaning: 'The instance is not valid; `details` lists each property.' },

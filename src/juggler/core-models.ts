@@ -1,6 +1,7 @@
 import { ModelBase } from './model-base';
 import { ModelBuilder } from './model-builder';
 import { PersistedModel } from './persisted-model';
+import { installRelationMethods, watchRelations } from './relations/define';
 
 ModelBase.modelName = 'Model';
 PersistedModel.modelName = 'PersistedModel';
@@ -9,6 +10,7 @@ PersistedModel.modelName = 'PersistedModel';
 export function createModelBuilder(): ModelBuilder {
   const builder = new ModelBuilder();
   registerCoreModels(builder);
+  watchRelations(builder);
   return builder;
 }
 
@@ -24,6 +26,7 @@ function registerCoreModels(builder: ModelBuilder): void {
       M.relations = {};
       builder.compile(M);
     }
+    installRelationMethods(ModelBase as any);
   }
   builder.models.Model = ModelBase;
   builder.models.PersistedModel = PersistedModel;

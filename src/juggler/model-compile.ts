@@ -137,12 +137,15 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
       for (const key in cached) {
         const v = cached[key];
         if (v === undefined) continue;
-        out[key] = serializeValue(v, how);
+        // Related instances drop their protected properties too (LB3 nests them that way).
+        out[key] = serializeValue(v, how.json ? RELATED_JSON : { ...how, removeProtected: true });
       }
       return out;
     },
   };
 }
+
+const RELATED_JSON: SerializeOptions = { onlySchema: false, removeHidden: true, removeProtected: true, json: false };
 
 function serializeValue(v: unknown, how: SerializeOptions): unknown {
   if (v === null || typeof v !== 'object') return v;

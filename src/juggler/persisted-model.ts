@@ -9,6 +9,9 @@ import { patchInstance, replaceById, saveInstance, updateAll } from './dao/updat
 import { findOrCreate, replaceOrCreate, upsert, upsertWithWhere } from './dao/upsert';
 import { DaoModel, normalizeOptions, storeOf } from './dao/support';
 import { defineScope } from './named-scope';
+import { includeRelated } from './relations/include';
+import { normalizeInclude } from './filter/include';
+import { resolveLimits } from './filter/limits';
 import { installValidationMethods } from './validations';
 import type { DataSource } from './datasource';
 import type { Filter, Where } from './filter/types';
@@ -156,6 +159,16 @@ export class PersistedModel extends ModelBase {
   }
 
   /** Defines a named scope: `Model.scope('vips', {where: {vip: true}})` → `Model.vips(filter)`. */
+  /** Fills each instance's included relations (batched: one query per relation per level). */
+  static include(this: DaoModel, instances: any[], include: unknown, options?: object, cb?: NodeCallback<any[]>): Bluebird<any[]> {
+    const promise = (async () => {
+      const specs = normalizeInclude(include, resolveLimits((this.dataSource?.settings as any)?.filterLimits)) ?? [];
+      await includeRelated(this, instances, specs, options ?? {});
+      return instances;
+    })();
+    return withCallback(promise, cb);
+  }
+
   static scope(this: DaoModel, name: string, filter: Record<string, unknown>): void {
     defineScope(this, name, filter);
   }

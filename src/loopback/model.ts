@@ -6,6 +6,8 @@ import { ModelBase } from '../juggler/model-base';
 import { PersistedModel } from '../juggler/persisted-model';
 import { ModelNotFoundError } from '../errors';
 import { persistedModelMethods, scopeMethods } from './model-remoting';
+import { defineRelationMethods } from './relation-remoting';
+import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import type { ModelClass } from './registry';
 
 /**
@@ -31,6 +33,7 @@ function sharedClassOf(Model: ModelClass): SharedClass {
     for (const [name, options] of persistedModelMethods(Model)) sharedClass.defineMethod(name, options);
     const scopes = (Model as any).__scopes as Record<string, unknown> | undefined;
     for (const scopeName of Object.keys(scopes ?? {})) defineScopeMethods(Model, sharedClass, scopeName);
+    for (const rel of Object.values((Model as any).relations ?? {})) defineRelationMethods(sharedClass, rel as RelationDefinition);
   }
   for (const [name, options] of Object.entries((Model.settings.methods ?? {}) as Record<string, RemoteMethodOptions>)) {
     sharedClass.defineMethod(name.startsWith('prototype.') || (options as any).isStatic !== false ? name : `prototype.${name}`, options);

@@ -1,5 +1,7 @@
 import { ConfigurationError } from '../errors';
 import { hasOwn, isPlainObject } from '../util/own';
+import { defineRelationMethods } from './relation-remoting';
+import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import { DataSource, DataSourceSettings } from '../juggler/datasource';
 import { createModelBuilder } from '../juggler/core-models';
 import type { ModelBase } from '../juggler/model-base';
@@ -27,6 +29,12 @@ export class Registry {
   constructor() {
     this.modelBuilder = createModelBuilder();
     this.modelBuilder.defaultBase = this.modelBuilder.getModel('PersistedModel')!;
+    // A relation defined after its model's REST face exists (in a model script, a boot script)
+    // gets its endpoints at once.
+    this.modelBuilder.on('relation', (rel: RelationDefinition) => {
+      const Model = rel.modelFrom as any;
+      if (Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) defineRelationMethods(Model.__sharedClass, rel);
+    });
   }
 
   /** `createModel({name, base, properties, ...settings})` or `createModel(name, properties, settings)`. */
@@ -54,7 +62,8 @@ export class Registry {
     else if (ds !== undefined && ds !== null) {
       throw new ConfigurationError(`Model "${Model.modelName}" names data source ${String(ds)} that was not given as a DataSource`, 'UNKNOWN_DATASOURCE');
     }
-    if (typeof Model.setupRelations === 'function') Model.setupRelations();
+    // Relations the app config adds (model-config.json `relations`) are defined now.
+    if (config.relations) this.modelBuilder.emit('settings-changed', Model);
   }
 
   getModel(name: string): ModelClass {

@@ -29,7 +29,6 @@ export class SharedClass {
     const method = new SharedMethod(this, options.isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name, options);
     const key = method.isStatic ? method.name : `prototype.${method.name}`;
     this.byName.set(key, method);
-    this.disabled.delete(key);
     this.version++;
     return method;
   }

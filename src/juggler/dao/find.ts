@@ -6,6 +6,7 @@ import { DaoModel, coerceId, hooksObserved, idWhere, normalizeOptions, notify, r
 import { INVALID } from '../types';
 import { InvalidFilterError } from '../../errors';
 import { isPlainObject } from '../../util/own';
+import { includeRelated, keysNeededFor } from '../relations/include';
 
 /**
  * The read path shared by find, findOne, findById, exists and count:
@@ -37,6 +38,8 @@ export interface ReadResult {
   filter: NormalizedFilter;
   hookState: object;
   options: OperationOptions;
+  /** Properties fetched only for an include's join, removed from the instances afterwards. */
+  stripAfterInclude?: string[];
 }
 
 export async function accessAndQuery(Model: DaoModel, rawFilter: unknown, rawOptions: unknown, method: string, extra?: Record<string, any>): Promise<ReadResult> {
@@ -56,8 +59,18 @@ export async function accessAndQuery(Model: DaoModel, rawFilter: unknown, rawOpt
   } else {
     filter = normalizeFilter(query ?? {}, store.def, limits);
   }
+  let stripAfterInclude: string[] | undefined;
+  if (filter.include && filter.include.length) {
+    // The parent keys an include joins on stay in the query even when `fields` leaves them out;
+    // they are taken off the instances once the include is done (LB3 does the same).
+    const needed = keysNeededFor(Model, filter.include);
+    if (filter.fields) {
+      stripAfterInclude = needed.filter((k) => !filter.fields!.includes(k));
+      if (stripAfterInclude.length) filter = Object.freeze({ ...filter, fields: Object.freeze([...filter.fields, ...stripAfterInclude]) });
+    }
+  }
   const rows = await store.connector.find(store.def, filter, options);
-  return { rows, filter, hookState, options };
+  return { rows, filter, hookState, options, stripAfterInclude };
 }
 
 /** The data source's `filterLimits` setting, if any (bounds on limit, inq size, depth ...). */
@@ -92,17 +105,10 @@ export async function rowsToInstances(Model: DaoModel, result: ReadResult): Prom
   }
   if (filter.include && filter.include.length && out.length) {
     await includeRelated(Model, out, filter.include, options);
+    const strip = result.stripAfterInclude;
+    if (strip && strip.length) for (const inst of out) for (const k of strip) delete inst.__data[k];
   }
   return out;
-}
-
-async function includeRelated(Model: DaoModel, instances: any[], include: NormalizedFilter['include'], options: OperationOptions): Promise<void> {
-  if (typeof Model.include === 'function') {
-    await Model.include(instances, include, options);
-    return;
-  }
-  const relation = include![0].relation;
-  throw new InvalidFilterError(`Relation "${relation}" is not defined for ${Model.modelName} model`);
 }
 
 export async function find(Model: DaoModel, filter: unknown, options: unknown): Promise<any[]> {

@@ -8,7 +8,10 @@ import type { RestRoute } from './route-table';
  */
 export function sendResult(req: Request, res: Response, ctx: RemotingContext, route: RestRoute): void {
   if (route.returns.length === 0 && ctx.result === undefined) {
-    res.status(route.status ?? 204).end();
+    res.status(route.status ?? 204);
+    // LB3 labels even an empty answer as JSON.
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end();
     return;
   }
   const status = route.status ?? 200;

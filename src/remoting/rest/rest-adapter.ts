@@ -166,9 +166,10 @@ function runStep(step: (ctx: RemotingContext, next: (err?: unknown) => void) => 
   return runChain([step as any], ctx);
 }
 
-/** One value for a root return; an object of named values otherwise. */
+/** One value for a root return; an object of named values otherwise; nothing (204) without returns. */
 function shapeResult(returns: RestRoute['returns'], results: unknown[]): unknown {
-  if (returns.length === 0) return results[0];
+  // LB3 answers 204 for a method that declares no return value, whatever it resolved to.
+  if (returns.length === 0) return undefined;
   const root = returns.find((r) => r.root);
   if (root) return results[returns.indexOf(root)] ?? results[0];
   const out: Record<string, unknown> = {};

@@ -117,12 +117,14 @@ describe('PersistedModel data access', () => {
   it('upsertWithWhere patches the single match, creates when none, refuses several', async () => {
     const { Customer } = setup();
     await Customer.create([{ name: 'a', age: 1 }, { name: 'b', age: 1 }]);
-    const up = await Customer.upsertWithWhere({ name: 'a' }, { age: 10 });
+    const up = await Customer.upsertWithWhere({ name: 'a' }, { name: 'a', age: 10 });
     expect(up.toJSON()).toMatchObject({ name: 'a', age: 10, id: 1 });
+    // As LB3: the given data is validated on its own, so it must carry the required properties.
+    await expect(Customer.upsertWithWhere({ name: 'a' }, { age: 11 })).rejects.toMatchObject({ statusCode: 422, details: { codes: { name: ['presence'] } } });
     const made = await Customer.patchOrCreateWithWhere({ name: 'c' }, { name: 'c', age: 3 });
     expect(made.id).toBe(3);
     await Customer.create({ name: 'd', age: 1 });
-    await expect(Customer.upsertWithWhere({ age: 1 }, { age: 2 })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(Customer.upsertWithWhere({ age: 1 }, { name: 'x', age: 2 })).rejects.toMatchObject({ statusCode: 400, code: 'MULTIPLE_INSTANCES_FOUND' });
   });
 
   it('replaceById removes absent properties and 404s on a missing id', async () => {

@@ -1,0 +1,261 @@
+import { ConfigurationError } from '../../errors';
+import { hasOwn, isPlainObject } from '../../util/own';
+import type { ModelBase } from '../model-base';
+import type { ModelBuilder } from '../model-builder';
+import { installAccessors } from './accessors';
+import { camelize, normalizePolymorphic, RELATION_TYPES, RelationDefinition, RelationParams, RelationType } from './relation-definition';
+
+/**
+ * Defining relations: `Customer.hasMany(Order, params)` and friends, and the `relations` of a
+ * model JSON (resolved once every model they name exists). Keys default as LB3's do, and the
+ * foreign key property is added to the model that holds it, typed like the id it points at.
+ */
+
+type ModelClass = typeof ModelBase & Record<string, any>;
+type Target = ModelClass | string;
+
+function builderOf(Model: ModelClass): ModelBuilder {
+  return Model.modelBuilder as ModelBuilder;
+}
+
+function resolveModel(Model: ModelClass, target: Target, what: string): ModelClass {
+  if (typeof target === 'function') return target as ModelClass;
+  const found = typeof target === 'string' ? builderOf(Model)?.getModel(target) : undefined;
+  if (!found) throw new ConfigurationError(`${Model.modelName}: ${what} names an unknown model "${String(target)}"`, 'MODEL_NOT_DEFINED');
+  return found as ModelClass;
+}
+
+function idNameOf(Model: ModelClass): string {
+  return Model.definition.idName ?? 'id';
+}
+
+function pluralOf(Model: ModelClass): string {
+  return Model.definition.pluralName;
+}
+
+/** The raw type of a key property, so a foreign key is declared like the id it references. */
+function keyType(Model: ModelClass, key: string): string {
+  return Model.definition.properties[key]?.type.name ?? 'Number';
+}
+
+/** Adds `name` to `Model` unless it already has it; the store learns the new property. */
+function ensureProperty(Model: ModelClass, name: string, definition: Record<string, unknown>): void {
+  if (Model.definition.properties[name]) return;
+  builderOf(Model).defineProperty(Model, name, definition);
+  const ds = Model.dataSource;
+  if (ds && Model.__isPersistedModel) ds.connector.define(Model.definition);
+}
+
+function register(rel: RelationDefinition): RelationDefinition {
+  const Model = rel.modelFrom;
+  if (!hasOwn(Model, 'relations')) Model.relations = { ...(Model.relations ?? {}) };
+  Model.relations[rel.name] = rel;
+  installAccessors(rel);
+  builderOf(Model)?.emit('relation', rel);
+  return rel;
+}
+
+function common(params: RelationParams) {
+  return {
+    scope: isPlainObject(params.scope) ? (params.scope as Record<string, any>) : undefined,
+    properties: isPlainObject(params.properties) ? (params.properties as Record<string, string>) : undefined,
+    options: isPlainObject(params.options) ? (params.options as Record<string, any>) : {},
+    disableInclude: params.disableInclude === true || (isPlainObject(params.options) && (params.options as any).disableInclude === true),
+  };
+}
+
+export function hasMany(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+  const To = resolveModel(Model, target, 'hasMany');
+  const name = params.as ?? camelize(pluralOf(To));
+  const keyFrom = params.primaryKey ?? idNameOf(Model);
+  const poly = normalizePolymorphic(params.polymorphic, name);
+  const keyTo = poly?.foreignKey ?? params.foreignKey ?? camelize(`${Model.modelName}_id`);
+  if (params.through) {
+    const Through = resolveModel(Model, params.through as Target, 'through');
+    const keyThrough = params.keyThrough ?? camelize(`${To.modelName}_id`);
+    ensureProperty(Through, keyTo, { type: keyType(Model, keyFrom) });
+    ensureProperty(Through, keyThrough, { type: keyType(To, idNameOf(To)) });
+    if (poly) ensureProperty(Through, poly.discriminator, { type: 'string' });
+    return register(
+      new RelationDefinition({
+        name,
+        type: 'hasMany',
+        modelFrom: Model,
+        modelTo: To,
+        keyFrom,
+        keyTo,
+        multiple: true,
+        modelThrough: Through,
+        keyThrough,
+        polymorphic: poly ? { ...poly, invert: false } : undefined,
+        ...common(params),
+      }),
+    );
+  }
+  ensureProperty(To, keyTo, { type: keyType(Model, keyFrom) });
+  if (poly) ensureProperty(To, poly.discriminator, { type: 'string' });
+  return register(new RelationDefinition({ name, type: 'hasMany', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: true, polymorphic: poly ? { ...poly, invert: false } : undefined, ...common(params) }));
+}
+
+export function belongsTo(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+  if (params.polymorphic) {
+    const name = params.as ?? (typeof target === 'string' ? target : camelize((target as ModelClass).modelName));
+    const poly = normalizePolymorphic(params.polymorphic, name)!;
+    ensureProperty(Model, poly.foreignKey, { type: 'any' });
+    ensureProperty(Model, poly.discriminator, { type: 'string' });
+    return register(
+      new RelationDefinition({ name, type: 'belongsTo', modelFrom: Model, modelTo: null, keyFrom: poly.foreignKey, keyTo: 'id', multiple: false, polymorphic: { ...poly, invert: true }, ...common(params) }),
+    );
+  }
+  const To = resolveModel(Model, target, 'belongsTo');
+  const name = params.as ?? camelize(To.modelName);
+  const keyTo = params.primaryKey ?? idNameOf(To);
+  const keyFrom = params.foreignKey ?? `${name}Id`;
+  ensureProperty(Model, keyFrom, { type: keyType(To, keyTo) });
+  return register(new RelationDefinition({ name, type: 'belongsTo', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: false, ...common(params) }));
+}
+
+export function hasOne(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+  const To = resolveModel(Model, target, 'hasOne');
+  const name = params.as ?? camelize(To.modelName);
+  const keyFrom = params.primaryKey ?? idNameOf(Model);
+  const poly = normalizePolymorphic(params.polymorphic, name);
+  const keyTo = poly?.foreignKey ?? params.foreignKey ?? camelize(`${Model.modelName}_id`);
+  ensureProperty(To, keyTo, { type: keyType(Model, keyFrom) });
+  if (poly) ensureProperty(To, poly.discriminator, { type: 'string' });
+  return register(new RelationDefinition({ name, type: 'hasOne', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: false, polymorphic: poly ? { ...poly, invert: false } : undefined, ...common(params) }));
+}
+
+/** hasAndBelongsToMany: hasMany through a join model, found (`AB` or `BA`) or made on the fly. */
+export function hasAndBelongsToMany(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+  const To = resolveModel(Model, target, 'hasAndBelongsToMany');
+  let Through = params.through ? resolveModel(Model, params.through as Target, 'through') : undefined;
+  if (!Through) {
+    const builder = builderOf(Model);
+    Through = (builder.getModel(Model.modelName + To.modelName) ?? builder.getModel(To.modelName + Model.modelName)) as ModelClass | undefined;
+    if (!Through) {
+      Through = builder.define(Model.modelName + To.modelName, {}, {}, Model.__isPersistedModel ? 'PersistedModel' : undefined) as ModelClass;
+      if (Model.dataSource) Model.dataSource.attach(Through);
+    }
+  }
+  if (!Through.relations?.[camelize(Model.modelName)]) belongsTo(Through, Model, {});
+  if (!Through.relations?.[camelize(To.modelName)]) belongsTo(Through, To, {});
+  const rel = hasMany(Model, To, { ...params, through: Through });
+  (rel as { type: RelationType }).type = 'hasAndBelongsToMany';
+  return rel;
+}
+
+export function referencesMany(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+  const To = resolveModel(Model, target, 'referencesMany');
+  const name = params.as ?? camelize(pluralOf(To));
+  const keyFrom = params.foreignKey ?? camelize(`${To.modelName}_ids`);
+  ensureProperty(Model, keyFrom, { type: [keyType(To, idNameOf(To))], default: [] });
+  return register(new RelationDefinition({ name, type: 'referencesMany', modelFrom: Model, modelTo: To, keyFrom, keyTo: idNameOf(To), multiple: true, ...common(params) }));
+}
+
+export function embedsOne(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+  const To = resolveModel(Model, target, 'embedsOne');
+  const name = params.as ?? `${camelize(To.modelName)}Item`;
+  const property = params.property ?? camelize(To.modelName);
+  ensureProperty(Model, property, { type: To.modelName });
+  return register(new RelationDefinition({ name, type: 'embedsOne', modelFrom: Model, modelTo: To, keyFrom: property, keyTo: '', multiple: false, embedProperty: property, ...common(params) }));
+}
+
+export function embedsMany(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+  const To = resolveModel(Model, target, 'embedsMany');
+  const name = params.as ?? `${camelize(To.modelName)}List`;
+  const property = params.property ?? camelize(pluralOf(To));
+  ensureProperty(Model, property, { type: [To.modelName], default: [] });
+  return register(new RelationDefinition({ name, type: 'embedsMany', modelFrom: Model, modelTo: To, keyFrom: property, keyTo: '', multiple: true, embedProperty: property, ...common(params) }));
+}
+
+const DEFINERS: Record<RelationType, (Model: ModelClass, target: Target, params: RelationParams) => RelationDefinition> = {
+  hasMany,
+  belongsTo,
+  hasOne,
+  hasAndBelongsToMany,
+  referencesMany,
+  embedsOne,
+  embedsMany,
+};
+
+/** `Model.hasMany(...)` and friends, as statics of every model class. */
+export function installRelationMethods(Root: ModelClass): void {
+  for (const [type, definer] of Object.entries(DEFINERS)) {
+    Object.defineProperty(Root, type, {
+      value: function (this: ModelClass, target: Target, params?: RelationParams) {
+        return definer(this, target, params ?? {});
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
+}
+
+/** What a relation entry of a model JSON still waits for (a model not defined yet), if anything. */
+function missingModel(Model: ModelClass, spec: RelationParams): string | undefined {
+  const builder = builderOf(Model);
+  for (const name of [spec.model, spec.through]) {
+    if (typeof name === 'string' && !builder.getModel(name)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * Defines the relations a model's settings declare. Returns the names still waiting for a model
+ * that is not defined yet; the builder retries them whenever a model is defined.
+ */
+export function defineRelationsFromSettings(Model: ModelClass): string[] {
+  const relations = Model.settings?.relations;
+  if (!isPlainObject(relations)) return [];
+  const waiting: string[] = [];
+  for (const [name, raw] of Object.entries(relations as Record<string, unknown>)) {
+    if (!isPlainObject(raw)) continue;
+    const spec = raw as RelationParams;
+    const existing = Model.relations?.[name] as RelationDefinition | undefined;
+    if (existing && existing.modelFrom === Model) continue;
+    if (typeof spec.type !== 'string' || !RELATION_TYPES.has(spec.type)) {
+      throw new ConfigurationError(`${Model.modelName}: relation "${name}" has an unknown type "${String(spec.type)}"`, 'INVALID_MODEL_DEFINITION');
+    }
+    const polymorphicBelongsTo = spec.type === 'belongsTo' && spec.polymorphic;
+    if (!polymorphicBelongsTo && typeof spec.model !== 'string') {
+      throw new ConfigurationError(`${Model.modelName}: relation "${name}" needs a "model"`, 'INVALID_MODEL_DEFINITION');
+    }
+    if (missingModel(Model, spec)) {
+      waiting.push(name);
+      continue;
+    }
+    DEFINERS[spec.type as RelationType](Model, (spec.model as string) ?? name, { ...spec, as: name });
+  }
+  return waiting;
+}
+
+/** Keeps a builder's JSON relations resolving as models arrive in any order. */
+export function watchRelations(builder: ModelBuilder): void {
+  const pending = new Set<ModelClass>();
+  // Defining a relation may define models itself (a foreign key recompiles a model with nested
+  // anonymous types, a hasAndBelongsToMany makes its join model): those re-entrant defines are
+  // queued and settled by the outer call.
+  let busy = false;
+  const settle = (Model?: ModelClass) => {
+    if (Model) pending.add(Model);
+    if (busy) return;
+    busy = true;
+    try {
+      let progress = true;
+      while (progress) {
+        progress = false;
+        for (const M of [...pending]) {
+          if (defineRelationsFromSettings(M).length === 0) {
+            pending.delete(M);
+            progress = true;
+          }
+        }
+      }
+    } finally {
+      busy = false;
+    }
+  };
+  builder.on('define', (Model: ModelClass) => settle(Model));
+  builder.on('settings-changed', (Model: ModelClass) => settle(Model));
+}

@@ -1,0 +1,180 @@
+import { LooplineError } from '../../errors';
+import { isPlainObject } from '../../util/own';
+import { mergeQuery, mergeWhere, scopeDefaults } from '../scope';
+import { parseFilterArg, parseWhereArg } from '../dao/find';
+import type { RelationDefinition } from './relation-definition';
+
+/**
+ * The collection side of relations — hasMany (plain, polymorphic, through), hasAndBelongsToMany
+ * and referencesMany — as plain async functions of (relation, owner instance, ...). The accessor
+ * objects (`customer.orders.find()`) and the REST methods (`__get__orders`) both call these, and
+ * they go through the target model's own statics so operation hooks fire on the target, as in LB3.
+ */
+
+type Query = Record<string, any>;
+type Inst = Record<string, any>;
+
+export function notFoundInRelation(rel: RelationDefinition, fk: unknown): LooplineError {
+  return new LooplineError('MODEL_NOT_FOUND', 404, `No instance with id ${String(fk)} found for ${rel.modelTo!.modelName}`);
+}
+
+function targetIdName(rel: RelationDefinition): string {
+  return rel.modelTo!.definition.idName ?? 'id';
+}
+
+/** The where that ties targets to this owner (without the relation scope). */
+export function ownerWhere(rel: RelationDefinition, owner: Inst): Query {
+  const where: Query = { [rel.keyTo]: owner[rel.keyFrom] };
+  if (rel.polymorphic && !rel.polymorphic.invert) where[rel.polymorphic.discriminator] = rel.modelFrom.modelName;
+  return where;
+}
+
+/** For through relations: the target ids linked to this owner, in link order. */
+async function linkedIds(rel: RelationDefinition, owner: Inst, options: object): Promise<unknown[]> {
+  if (rel.type === 'referencesMany') {
+    const ids = owner[rel.keyFrom];
+    return Array.isArray(ids) ? ids : [];
+  }
+  const links = await rel.modelThrough!.find({ where: ownerWhere(rel, owner), fields: undefined }, options);
+  return links.map((l: Inst) => l[rel.keyThrough!]).filter((v: unknown) => v !== undefined && v !== null);
+}
+
+/** The where that selects this owner's targets: keyed directly, or by the linked ids. */
+async function targetWhere(rel: RelationDefinition, owner: Inst, options: object): Promise<Query> {
+  if (rel.isThrough || rel.type === 'referencesMany') return { [targetIdName(rel)]: { inq: await linkedIds(rel, owner, options) } };
+  return ownerWhere(rel, owner);
+}
+
+function scoped(rel: RelationDefinition, filter: Query | undefined, where: Query): Query {
+  const q = mergeQuery(filter, rel.scope);
+  q.where = mergeWhere(q.where, where);
+  return q;
+}
+
+export async function findRelated(rel: RelationDefinition, owner: Inst, filter: unknown, options: object): Promise<any[]> {
+  if (owner[rel.keyFrom] === undefined || owner[rel.keyFrom] === null) return [];
+  const where = await targetWhere(rel, owner, options);
+  const list = await rel.modelTo!.find(scoped(rel, parseFilterArg(filter), where), options);
+  if (rel.type === 'referencesMany' && !parseFilterArg(filter)?.order) return orderByIds(list, owner[rel.keyFrom], targetIdName(rel));
+  return list;
+}
+
+function orderByIds(list: Inst[], ids: unknown[], idName: string): Inst[] {
+  const pos = new Map(ids.map((id, i) => [String(id), i]));
+  return [...list].sort((a, b) => (pos.get(String(a[idName])) ?? 0) - (pos.get(String(b[idName])) ?? 0));
+}
+
+export async function findOneRelated(rel: RelationDefinition, owner: Inst, filter: unknown, options: object): Promise<any | null> {
+  const [first] = await findRelated(rel, owner, { ...(parseFilterArg(filter) ?? {}), limit: 1 }, options);
+  return first ?? null;
+}
+
+export async function findRelatedById(rel: RelationDefinition, owner: Inst, fk: unknown, filter: unknown, options: object): Promise<any> {
+  const idWhere = { [targetIdName(rel)]: fk };
+  if (rel.isThrough || rel.type === 'referencesMany') {
+    if (!(await linkExists(rel, owner, fk, options))) throw notFoundInRelation(rel, fk);
+    const found = await rel.modelTo!.findOne(scoped(rel, parseFilterArg(filter), idWhere), options);
+    if (!found) throw notFoundInRelation(rel, fk);
+    return found;
+  }
+  const found = await rel.modelTo!.findOne(scoped(rel, parseFilterArg(filter), mergeWhere(idWhere, ownerWhere(rel, owner))!), options);
+  if (!found) throw notFoundInRelation(rel, fk);
+  return found;
+}
+
+export async function countRelated(rel: RelationDefinition, owner: Inst, where: unknown, options: object): Promise<number> {
+  const base = mergeWhere(await targetWhere(rel, owner, options), rel.scope?.where);
+  return rel.modelTo!.count(mergeWhere(parseWhereArg(where), base), options);
+}
+
+export async function existsRelated(rel: RelationDefinition, owner: Inst, fk: unknown, options: object): Promise<boolean> {
+  if (rel.isThrough || rel.type === 'referencesMany') return linkExists(rel, owner, fk, options);
+  return (await rel.modelTo!.count(mergeWhere({ [targetIdName(rel)]: fk }, ownerWhere(rel, owner)), options)) > 0;
+}
+
+async function linkExists(rel: RelationDefinition, owner: Inst, fk: unknown, options: object): Promise<boolean> {
+  if (rel.type === 'referencesMany') return (Array.isArray(owner[rel.keyFrom]) ? owner[rel.keyFrom] : []).some((id: unknown) => String(id) === String(fk));
+  return (await rel.modelThrough!.count({ ...ownerWhere(rel, owner), [rel.keyThrough!]: fk }, options)) > 0;
+}
+
+/** Data for a new target: the owner's key, the discriminator, `properties` and scope equalities. */
+function targetData(rel: RelationDefinition, owner: Inst, data: unknown): Inst {
+  const out: Inst = isPlainObject(data) ? { ...data } : data && typeof data === 'object' && typeof (data as any).toObject === 'function' ? (data as any).toObject(true) : {};
+  Object.assign(out, scopeDefaults(rel.scope?.where));
+  for (const [targetProp, ownerProp] of Object.entries(rel.properties ?? {})) out[targetProp] = owner[ownerProp];
+  if (!rel.isThrough && rel.type !== 'referencesMany') Object.assign(out, ownerWhere(rel, owner));
+  return out;
+}
+
+export function buildRelated(rel: RelationDefinition, owner: Inst, data: unknown): any {
+  return new (rel.modelTo as any)(targetData(rel, owner, data));
+}
+
+export async function createRelated(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
+  if (Array.isArray(data)) {
+    const out = [];
+    for (const item of data) out.push(await createRelated(rel, owner, item, options));
+    return out;
+  }
+  const created = await rel.modelTo!.create(targetData(rel, owner, data), options);
+  if (rel.isThrough) await addLink(rel, owner, created, undefined, options);
+  else if (rel.type === 'referencesMany') await addReference(rel, owner, created[targetIdName(rel)], options);
+  return created;
+}
+
+export async function updateRelatedById(rel: RelationDefinition, owner: Inst, fk: unknown, data: unknown, options: object): Promise<any> {
+  const inst = await findRelatedById(rel, owner, fk, undefined, options);
+  const patch: Inst = isPlainObject(data) ? { ...data } : {};
+  // The key that ties the target to its owner is not the client's to move.
+  if (!rel.isThrough && rel.type !== 'referencesMany') Object.assign(patch, ownerWhere(rel, owner));
+  return inst.updateAttributes(patch, options);
+}
+
+export async function destroyRelatedById(rel: RelationDefinition, owner: Inst, fk: unknown, options: object): Promise<void> {
+  const inst = await findRelatedById(rel, owner, fk, undefined, options);
+  if (rel.isThrough) await removeLink(rel, owner, fk, options);
+  else if (rel.type === 'referencesMany') await removeReference(rel, owner, fk, options);
+  await inst.destroy(options);
+}
+
+export async function destroyAllRelated(rel: RelationDefinition, owner: Inst, where: unknown, options: object): Promise<{ count: number }> {
+  const base = mergeWhere(await targetWhere(rel, owner, options), rel.scope?.where);
+  if (rel.isThrough) {
+    const doomed = await rel.modelTo!.find({ where: mergeWhere(parseWhereArg(where), base), fields: [targetIdName(rel)] }, options);
+    for (const t of doomed) await removeLink(rel, owner, t[targetIdName(rel)], options);
+  }
+  return rel.modelTo!.destroyAll(mergeWhere(parseWhereArg(where), base), options);
+}
+
+export async function updateAllRelated(rel: RelationDefinition, owner: Inst, where: unknown, data: unknown, options: object): Promise<{ count: number }> {
+  const base = mergeWhere(await targetWhere(rel, owner, options), rel.scope?.where);
+  return rel.modelTo!.updateAll(mergeWhere(parseWhereArg(where), base), data, options);
+}
+
+/** hasMany-through `add` / REST `__link__`: links an existing target, with extra through data. */
+export async function addLink(rel: RelationDefinition, owner: Inst, target: unknown, data: unknown, options: object): Promise<any> {
+  if (rel.type === 'referencesMany') return addReference(rel, owner, idOf(rel, target), options);
+  const link: Inst = { ...(isPlainObject(data) ? data : {}), ...ownerWhere(rel, owner), [rel.keyThrough!]: idOf(rel, target) };
+  return rel.modelThrough!.create(link, options);
+}
+
+export async function removeLink(rel: RelationDefinition, owner: Inst, target: unknown, options: object): Promise<void> {
+  if (rel.type === 'referencesMany') return removeReference(rel, owner, idOf(rel, target), options);
+  await rel.modelThrough!.destroyAll({ ...ownerWhere(rel, owner), [rel.keyThrough!]: idOf(rel, target) }, options);
+}
+
+function idOf(rel: RelationDefinition, target: unknown): unknown {
+  return target && typeof target === 'object' ? (target as Inst)[targetIdName(rel)] : target;
+}
+
+async function addReference(rel: RelationDefinition, owner: Inst, id: unknown, options: object): Promise<any> {
+  const ids: unknown[] = Array.isArray(owner[rel.keyFrom]) ? [...owner[rel.keyFrom]] : [];
+  if (!ids.some((x) => String(x) === String(id))) ids.push(id);
+  await owner.updateAttributes({ [rel.keyFrom]: ids }, options);
+  return rel.modelTo!.findById(id, undefined, options);
+}
+
+async function removeReference(rel: RelationDefinition, owner: Inst, id: unknown, options: object): Promise<void> {
+  const ids: unknown[] = Array.isArray(owner[rel.keyFrom]) ? owner[rel.keyFrom] : [];
+  await owner.updateAttributes({ [rel.keyFrom]: ids.filter((x) => String(x) !== String(id)) }, options);
+}
