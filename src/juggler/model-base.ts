@@ -1,5 +1,6 @@
 import { ModelDefinition, ModelSettings, StrictMode } from './model-definition';
-import type { CompiledModel } from './model-compile';
+import { CompiledModel, ModelBaseToJSON } from './model-compile';
+import { TO_JSON_TEXT } from '../util/json-text';
 
 /**
  * The root of every model class (`loopback.Model`). An instance keeps its values in `__data`;
@@ -95,6 +96,12 @@ export class ModelBase {
     });
   }
 
+  /** The instance's JSON text, written by the model's compiled serialiser (no toJSON object). */
+  [TO_JSON_TEXT](): string | undefined {
+    if (this.toJSON !== ModelBase.prototype.toJSON) return undefined;
+    return (this.constructor as typeof ModelBase).__compiled.toJSONText(this, false);
+  }
+
   /** Sets several properties at once through their accessors (so values are coerced). */
   setAttributes(data: Record<string, any>): void {
     (this.constructor as typeof ModelBase).__compiled.assign(this, data);
@@ -120,7 +127,11 @@ export interface ModelInitOptions {
   persisted?: boolean;
   /** Properties absent from the data are not to be filled in (a `fields` projection). */
   fields?: readonly string[];
+  /** The data is a fresh row from the connector, owned by the instance from now on. */
+  adopt?: boolean;
   [key: string]: unknown;
 }
 
 export type ModelClass = typeof ModelBase;
+
+ModelBaseToJSON.fn = ModelBase.prototype.toJSON;

@@ -13,6 +13,11 @@ export interface CompiledModel {
   init(inst: ModelBase, data: Record<string, any> | null | undefined, options?: ModelInitOptions): void;
   assign(inst: ModelBase, data: Record<string, any>): void;
   toObject(inst: ModelBase, how: SerializeOptions): Record<string, any>;
+  /**
+   * The text `JSON.stringify(inst.toJSON())` would give, written directly (no intermediate
+   * object). `nested` is true for included related instances, which also drop protected properties.
+   */
+  toJSONText(inst: ModelBase, nested: boolean): string;
   coerceProperty(name: string, value: unknown): unknown;
 }
 
@@ -26,6 +31,8 @@ export interface SerializeOptions {
 
 interface CompiledProperty {
   name: string;
+  /** `"name":`, ready to write. */
+  jsonKey: string;
   type: TypeDescriptor;
   hidden: boolean;
   protected: boolean;
@@ -39,6 +46,7 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
     const p: PropertyDefinition = def.properties[name];
     return {
       name,
+      jsonKey: JSON.stringify(name) + ':',
       type: p.type,
       hidden: p.hidden,
       protected: p.protected,
@@ -50,6 +58,9 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
   const byName: Record<string, CompiledProperty> = Object.create(null);
   for (const p of props) byName[p.name] = p;
   const strict = def.strict;
+  // Rows a connector returns already hold canonical values; when no property needs an instance
+  // built from its value (embedded models, GeoPoint), such a row can become `__data` as it is.
+  const adoptable = props.every((p) => isPlainValueType(p.type));
 
   function coerceInto(inst: ModelBase, p: CompiledProperty, value: unknown): void {
     if (value === null || value === undefined) {
@@ -82,6 +93,11 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
     // strict: 'filter' drops the value silently.
   }
 
+  function knowsEveryKey(data: Record<string, any>): boolean {
+    for (const key in data) if (!(key in byName)) return false;
+    return true;
+  }
+
   function assign(inst: ModelBase, data: Record<string, any>, fromStore = false): void {
     for (const key of Object.keys(data)) {
       if (FORBIDDEN_KEYS.has(key)) continue;
@@ -93,6 +109,16 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
 
   return {
     init(inst, data, options) {
+      // Only a non-strict model stores properties it does not define; those need accessors.
+      if (options?.adopt === true && adoptable && data && (strict !== false || knowsEveryKey(data))) {
+        inst.__data = data;
+        inst.__cachedRelations = {};
+        inst.__strict = strict;
+        inst.__persisted = true;
+        inst.__unknownProperties = undefined;
+        inst.__invalidProperties = undefined;
+        return;
+      }
       inst.__data = {};
       inst.__cachedRelations = {};
       inst.__strict = strict;
@@ -115,6 +141,37 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
       const p = byName[name];
       if (!p || value === null || value === undefined) return value;
       return p.type.coerce(value);
+    },
+    toJSONText(inst, nested) {
+      const data = inst.__data;
+      let out = '{';
+      let first = true;
+      for (let i = 0; i < props.length; i++) {
+        const p = props[i];
+        const v = data[p.name];
+        if (v === undefined || p.hidden || (nested && p.protected)) continue;
+        const text = valueText(v, nested);
+        if (text === undefined) continue;
+        out += first ? p.jsonKey + text : ',' + p.jsonKey + text;
+        first = false;
+      }
+      for (const key of Object.keys(data)) {
+        if (key in byName || data[key] === undefined || def.hidden.has(key)) continue;
+        const text = valueText(data[key], nested);
+        if (text === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
+        first = false;
+      }
+      const cached = inst.__cachedRelations;
+      for (const key in cached) {
+        const v = cached[key];
+        if (v === undefined) continue;
+        const text = valueText(v, true);
+        if (text === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
+        first = false;
+      }
+      return out + '}';
     },
     toObject(inst, how) {
       const out: Record<string, any> = {};
@@ -155,6 +212,52 @@ function serializeValue(v: unknown, how: SerializeOptions): unknown {
     return how.json ? model.toJSON!() : model.toObject(false, how.removeHidden, how.removeProtected);
   }
   return v;
+}
+
+/**
+ * One value's JSON text, as JSON.stringify would write it inside `toJSON()`'s output. Model
+ * instances (embedded values, included relations) write themselves; `nested` says whether they
+ * drop protected properties.
+ */
+function valueText(v: unknown, nested: boolean): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'null' : '"' + v.toISOString() + '"';
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (valueText(v[i], nested) ?? 'null');
+        return out + ']';
+      }
+      const model = v as ModelBase;
+      if (model.__data !== undefined && model.toJSON === ModelBaseToJSON.fn) {
+        return (model.constructor as typeof ModelBase).__compiled.toJSONText(model, nested);
+      }
+      return JSON.stringify(v);
+    }
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    default:
+      return JSON.stringify(v);
+  }
+}
+
+/** ModelBase.prototype.toJSON, set by model-base.ts: an instance with its own toJSON is left to it. */
+export const ModelBaseToJSON: { fn: unknown } = { fn: undefined };
+
+const PLAIN_TYPES = new Set(['String', 'Number', 'Boolean', 'Date', 'Buffer', 'Object', 'Any']);
+
+function isPlainValueType(type: TypeDescriptor): boolean {
+  if (PLAIN_TYPES.has(type.name) && !type.model) return true;
+  return type.name === 'Array' && (!type.itemType || isPlainValueType(type.itemType));
 }
 
 function cloneDefault(value: unknown): unknown {

@@ -94,7 +94,7 @@ export async function rowsToInstances(Model: DaoModel, result: ReadResult): Prom
   const { rows, filter, hookState, options } = result;
   const out = new Array(rows.length);
   const observed = hooksObserved(Model, 'loaded');
-  const initOptions = { persisted: true, applyDefaultValues: false, fields: filter.fields };
+  const initOptions = { persisted: true, applyDefaultValues: false, fields: filter.fields, adopt: !observed };
   for (let i = 0; i < rows.length; i++) {
     let data = rows[i];
     if (observed) {

@@ -21,10 +21,16 @@ function wrap(rel: RelationDefinition, data: unknown): any {
   return new (rel.modelTo as any)(plain(data));
 }
 
+/** The stored value, read from the data: a relation named like its property hides the accessor. */
+function stored(rel: RelationDefinition, owner: Inst): unknown {
+  const data = owner.__data as Inst | undefined;
+  return data ? data[rel.embedProperty!] : owner[rel.embedProperty!];
+}
+
 // ---- embedsOne -------------------------------------------------------------------------------
 
 export function embeddedValue(rel: RelationDefinition, owner: Inst): any | null {
-  const v = owner[rel.embedProperty!];
+  const v = stored(rel, owner);
   return v === undefined || v === null ? null : wrap(rel, v);
 }
 
@@ -52,7 +58,7 @@ function idName(rel: RelationDefinition): string {
 }
 
 export function embeddedList(rel: RelationDefinition, owner: Inst): any[] {
-  const v = owner[rel.embedProperty!];
+  const v = stored(rel, owner);
   return Array.isArray(v) ? v.map((item) => wrap(rel, item)) : [];
 }
 

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { RemotingContext } from '../context';
 import type { RestRoute } from './route-table';
+import { toJSONText } from '../../util/json-text';
 
 /**
  * Writes a method's result as LB3 does: JSON with `application/json; charset=utf-8`, the route's
@@ -16,7 +17,7 @@ export function sendResult(req: Request, res: Response, ctx: RemotingContext, ro
   }
   const status = route.status ?? 200;
   const body = ctx.result === undefined ? null : ctx.result;
-  const text = JSON.stringify(body);
+  const text = toJSONText(body);
   res.status(status);
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   if (req.method === 'HEAD') {

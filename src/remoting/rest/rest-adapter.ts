@@ -1,4 +1,4 @@
-import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import * as qs from 'qs';
 import { LooplineError } from '../../errors';
 import { debugFor } from '../../util/debug';
@@ -179,6 +179,58 @@ function shapeResult(returns: RestRoute['returns'], results: unknown[]): unknown
   return out;
 }
 
+interface CompiledRoute {
+  verb: string;
+  /** Literal segments lower-cased; parameters as `{param}`. */
+  segments: Array<string | { param: string }>;
+  body: boolean;
+  handler: RequestHandler;
+}
+
+function compileRoute(route: RestRoute, handler: RequestHandler): CompiledRoute {
+  const segments = splitPath(route.path).map((s) => (s.startsWith(':') ? { param: s.slice(1) } : s.toLowerCase()));
+  return { verb: route.verb, segments, body: BODY_VERBS.has(route.verb), handler };
+}
+
+/** `/Customers/1/orders/` → `['Customers', '1', 'orders']` (a trailing slash is ignored, as Express does). */
+function splitPath(path: string): string[] {
+  const parts = path.split('/');
+  parts.shift();
+  if (parts.length && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+/** The first route (in table order) for this verb and path; HEAD also takes GET routes, as Express. */
+function findRoute(routes: CompiledRoute[], method: string, parts: string[]): { route: CompiledRoute; params: () => Record<string, string> } | undefined {
+  const verb = method.toLowerCase();
+  for (const route of routes) {
+    if (route.verb !== verb && route.verb !== 'all' && !(verb === 'head' && route.verb === 'get')) continue;
+    const segs = route.segments;
+    if (segs.length !== parts.length) continue;
+    let ok = true;
+    for (let i = 0; i < segs.length; i++) {
+      const seg = segs[i];
+      if (typeof seg === 'string' ? seg !== parts[i].toLowerCase() : parts[i] === '') {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    return {
+      route,
+      params: () => {
+        const out: Record<string, string> = {};
+        for (let i = 0; i < segs.length; i++) {
+          const seg = segs[i];
+          if (typeof seg !== 'string') out[seg.param] = decodeURIComponent(parts[i]);
+        }
+        return out;
+      },
+    };
+  }
+  return undefined;
+}
+
 /** LB3's wording: a path under a known class names the class, any other names the whole path. */
 function notFoundMessage(verb: string, path: string, classByPath: Map<string, string>): string {
   const slash = path.indexOf('/', 1);
@@ -207,26 +259,50 @@ function bodyErrors(err: any, _req: Request, _res: Response, next: NextFunction)
  * change (checked by a version number, not per request work).
  */
 export function createRestHandler(remotes: RemoteObjects, options: RestOptions): RequestHandler {
-  let router: Router | undefined;
+  let router: RequestHandler | undefined;
   let builtFor = -1;
   const json = express.json({ limit: options.json?.limit ?? '100kb', strict: options.json?.strict ?? false });
   const urlencoded = express.urlencoded({ extended: options.urlencoded?.extended ?? true, limit: options.urlencoded?.limit ?? '100kb' });
 
-  const build = (): Router => {
-    const r = express.Router();
+  /**
+   * The routes, grouped by their first path segment (the class), each compiled to literal and
+   * parameter segments: a request is matched against its class's routes only, segment by segment,
+   * without a regular expression or a router layer per route.
+   */
+  const build = (): RequestHandler => {
     const routes = buildRouteTable(remotes.classes());
-    for (const route of routes) {
-      const handler = makeHandler(remotes, route, options);
-      const verb = route.verb as 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'all' | 'options';
-      if (BODY_VERBS.has(route.verb)) r[verb](route.path, json, urlencoded, bodyErrors, handler);
-      else r[verb](route.path, handler);
-    }
+    const byClass = new Map<string, CompiledRoute[]>();
+    const anyClass: CompiledRoute[] = [];
     const classByPath = new Map(remotes.classes().map((c) => [c.http.path.replace(/\/+$/, ''), c.name]));
-    r.use((req: Request, _res: Response, next: NextFunction) => {
-      next(new LooplineError('URL_NOT_FOUND', 404, notFoundMessage(req.method, req.path, classByPath)));
-    });
+    for (const route of routes) {
+      const compiled = compileRoute(route, makeHandler(remotes, route, options));
+      // Express matches paths case-insensitively (as LB3 did), so the dispatch does too.
+      const head = compiled.segments[0];
+      if (typeof head !== 'string') anyClass.push(compiled);
+      else {
+        let list = byClass.get(head);
+        if (!list) byClass.set(head, (list = []));
+        list.push(compiled);
+      }
+    }
     debug('built %d REST routes', routes.length);
-    return r;
+    return (req, res, next) => {
+      const parts = splitPath(req.path);
+      const match = findRoute(byClass.get(parts[0]?.toLowerCase() ?? '') ?? [], req.method, parts) ?? findRoute(anyClass, req.method, parts);
+      if (!match) return next(new LooplineError('URL_NOT_FOUND', 404, notFoundMessage(req.method, req.path, classByPath)));
+      let params: Record<string, string>;
+      try {
+        params = match.params();
+      } catch {
+        return next(new LooplineError('INVALID_ARGUMENT', 400, `Failed to decode the path ${req.path}`));
+      }
+      req.params = params;
+      if (!match.route.body) return match.route.handler(req, res, next);
+      json(req, res, (err?: unknown) => {
+        if (err) return bodyErrors(err, req, res, next);
+        urlencoded(req, res, (err2?: unknown) => (err2 ? bodyErrors(err2, req, res, next) : match.route.handler(req, res, next)));
+      });
+    };
   };
 
   const handler: RequestHandler & { routes?: () => RestRoute[] } = (req, res, next) => {

@@ -178,3 +178,48 @@ describe('extend and defineProperty', () => {
     expect(a.legs).toBe(4);
   });
 });
+
+describe('the compiled JSON writer', () => {
+  it('writes exactly what JSON.stringify(inst.toJSON()) writes, for every kind of value', async () => {
+    const { DataSource } = await import('../../../src/juggler/datasource');
+    const { createModelBuilder } = await import('../../../src/juggler/core-models');
+    const { toJSONText } = await import('../../../src/util/json-text');
+    const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
+    ds.createModel('Tag', { label: 'string', code: 'string' }, { protected: ['code'] } as any);
+    const Item: any = ds.createModel(
+      'Item',
+      { name: 'string', n: 'number', ok: 'boolean', at: 'date', meta: 'object', list: ['number'], blob: 'buffer', secret: 'string', loc: 'GeoPoint', weird: 'any' },
+      { hidden: ['secret'], strict: false, relations: { tags: { type: 'hasMany', model: 'Tag' } } } as any,
+    );
+    const item = await Item.create({
+      name: 'quote " back\\slash \u2028 é',
+      n: 1.5,
+      ok: false,
+      at: new Date('2020-01-02T03:04:05.006Z'),
+      meta: { a: [1, { b: null }], d: new Date(0) },
+      list: [1, 2, 3],
+      blob: Buffer.from('hi'),
+      secret: 's',
+      loc: { lat: 1, lng: 2 },
+      weird: NaN,
+      extra: 'kept',
+    });
+    await item.tags.create([{ label: 'x', code: 'c1' }, { label: 'y', code: 'c2' }]);
+    const [loaded] = await Item.find({ include: 'tags' });
+    for (const inst of [item, loaded, ...loaded.tags()]) expect(toJSONText(inst)).toBe(JSON.stringify(inst.toJSON()));
+    expect(toJSONText([loaded, null, { plain: 1 }])).toBe(JSON.stringify([loaded, null, { plain: 1 }]));
+    expect(JSON.parse(toJSONText(loaded)).tags).toEqual([{ label: 'x', itemId: 1, id: 1 }, { label: 'y', itemId: 1, id: 2 }]);
+  });
+
+  it('leaves a model with its own toJSON to that toJSON', async () => {
+    const { DataSource } = await import('../../../src/juggler/datasource');
+    const { createModelBuilder } = await import('../../../src/juggler/core-models');
+    const { toJSONText } = await import('../../../src/util/json-text');
+    const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
+    const Custom: any = ds.createModel('Custom', { name: 'string' });
+    Custom.prototype.toJSON = function () {
+      return { shout: String(this.name).toUpperCase() };
+    };
+    expect(toJSONText(await Custom.create({ name: 'a' }))).toBe('{"shout":"A"}');
+  });
+});

@@ -8,7 +8,7 @@ import { compileWhere, findNear } from '../../filter/where-matcher';
 import { compileDistanceOrder, sortRows } from '../../filter/order';
 import { copyRow, copyValue } from './row-copy';
 import { FileStore, MemoryFileContent } from './file-store';
-import { MemoryTable } from './memory-table';
+import { indexValueKey, MemoryTable } from './memory-table';
 import { reviveRow } from './revive';
 
 const debug = debugFor('connector:memory');
@@ -124,10 +124,52 @@ export class MemoryConnector implements Connector {
     return undefined;
   }
 
+  /**
+   * A top-level equality or `inq` on a scalar property, answerable by the table's hash index:
+   * `{customerId: 5}`, `{customerId: {inq: [1, 2]}}`. Other conditions beside it are then tested
+   * on the candidates only.
+   */
+  private indexedCondition(def: ModelDefinition, where: WhereClause): { prop: string; valueKeys: string[] } | undefined {
+    for (const prop of Object.keys(where)) {
+      const type = def.properties[prop]?.type.name;
+      if (type !== 'String' && type !== 'Number' && type !== 'Boolean' && type !== 'Date') continue;
+      const cond = where[prop];
+      let values: unknown[] | undefined;
+      if (cond !== null && (typeof cond !== 'object' || cond instanceof Date)) values = [cond];
+      else if (cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof RegExp)) {
+        const ops = Object.keys(cond);
+        if (ops.length === 1 && ops[0] === 'inq' && Array.isArray((cond as any).inq)) values = (cond as any).inq;
+        else if (ops.length === 1 && ops[0] === 'eq' && (cond as any).eq !== null) values = [(cond as any).eq];
+      }
+      if (!values) continue;
+      const valueKeys: string[] = [];
+      let indexable = true;
+      for (const v of values) {
+        const vk = indexValueKey(v);
+        if (vk === undefined) {
+          indexable = false;
+          break;
+        }
+        valueKeys.push(vk);
+      }
+      if (indexable) return { prop, valueKeys };
+    }
+    return undefined;
+  }
+
   /** Matching stored rows (not copies), in the default order. */
   private matching(table: MemoryTable, where: WhereClause | undefined): Row[] {
     const keys = this.idKeys(table.def, where);
     if (keys) return table.pick(keys);
+    if (where) {
+      const indexed = this.indexedCondition(table.def, where);
+      if (indexed) {
+        const candidates = table.lookup(indexed.prop, indexed.valueKeys);
+        if (Object.keys(where).length === 1) return candidates;
+        const test = compileWhere(where);
+        return candidates.filter((row) => test(row));
+      }
+    }
     const rows = table.rows();
     if (!where) return rows;
     const test = compileWhere(where);

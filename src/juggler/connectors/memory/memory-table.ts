@@ -6,6 +6,8 @@ interface Entry {
   row: Row;
   /** Insertion sequence: the default order among keys that are not integer-like. */
   readonly seq: number;
+  /** The key as an array index, or -1 (computed once; the default order sorts on it). */
+  readonly index: number;
   /** The row as JSON text, kept only when the store persists to a file (the file holds it so). */
   json: string | undefined;
 }
@@ -27,6 +29,8 @@ export class MemoryTable {
   private maxIndexKey = -1;
   private hasOtherKeys = false;
   private unordered = false;
+  /** Property → value key → row keys; built on first use, dropped on any write. */
+  private indexes = new Map<string, Map<string, string[]>>();
 
   constructor(
     def: ModelDefinition,
@@ -49,6 +53,7 @@ export class MemoryTable {
 
   /** Inserts or replaces; a replaced row keeps its place. `json` is the row's text if already known. */
   set(key: string, row: Row, json?: string): void {
+    if (this.indexes.size) this.indexes.clear();
     const text = this.keepJson ? (json ?? JSON.stringify(row)) : undefined;
     const existing = this.entries.get(key);
     if (existing) {
@@ -63,14 +68,16 @@ export class MemoryTable {
     } else {
       this.hasOtherKeys = true;
     }
-    this.entries.set(key, { row, seq: this.seq++, json: text });
+    this.entries.set(key, { row, seq: this.seq++, index, json: text });
   }
 
   delete(key: string): boolean {
+    if (this.indexes.size) this.indexes.clear();
     return this.entries.delete(key);
   }
 
   clear(): void {
+    this.indexes.clear();
     this.entries.clear();
     this.maxIndexKey = -1;
     this.hasOtherKeys = false;
@@ -100,6 +107,32 @@ export class MemoryTable {
     return found.map(([, e]) => e.row);
   }
 
+  /**
+   * The rows whose `prop` equals one of `values` (default order), through a hash index built on
+   * first use and kept until the next write, so a foreign-key lookup (an include, a relation read)
+   * does not scan. Values must be index keys made by `indexValueKey`.
+   */
+  lookup(prop: string, valueKeys: readonly string[]): Row[] {
+    let index = this.indexes.get(prop);
+    if (!index) {
+      index = new Map();
+      for (const [key, e] of this.entries) {
+        const vk = indexValueKey(e.row[prop]);
+        if (vk === undefined) continue;
+        const list = index.get(vk);
+        if (list) list.push(key);
+        else index.set(vk, [key]);
+      }
+      this.indexes.set(prop, index);
+    }
+    const keys: string[] = [];
+    for (const vk of valueKeys) {
+      const list = index.get(vk);
+      if (list) for (const k of list) keys.push(k);
+    }
+    return this.pick(keys);
+  }
+
   /** Key → JSON text, in the default order, for the file. */
   jsonRows(): Record<string, string> {
     const out: Record<string, string> = Object.create(null);
@@ -115,12 +148,26 @@ export class MemoryTable {
 }
 
 function compareEntries(a: [string, Entry], b: [string, Entry]): number {
-  const x = indexKey(a[0]);
-  const y = indexKey(b[0]);
+  const x = a[1].index;
+  const y = b[1].index;
   if (x >= 0 && y >= 0) return x - y;
   if (x >= 0) return -1;
   if (y >= 0) return 1;
   return a[1].seq - b[1].seq;
+}
+
+/** A value's key in a hash index: typed, so 1 and '1' differ; undefined for what is not indexed. */
+export function indexValueKey(v: unknown): string | undefined {
+  switch (typeof v) {
+    case 'string':
+      return 's' + v;
+    case 'number':
+      return 'n' + v;
+    case 'boolean':
+      return v ? 'bt' : 'bf';
+    default:
+      return v instanceof Date ? 'd' + v.getTime() : undefined;
+  }
 }
 
 /** The key as an array index (what a JS object orders first), or -1. */
