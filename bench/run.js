@@ -177,6 +177,11 @@ const HTTP_WORKLOADS = [
   },
   { name: 'PATCH /api/Todos/{id}', method: 'PATCH', path: '/api/Todos/', ids: true, body: JSON.stringify({ done: true }) },
   { name: 'GET /api/Todos/count', method: 'GET', path: '/api/Todos/count' },
+  {
+    name: 'GET include hasMany (100 customers × 10 orders)',
+    method: 'GET',
+    path: '/api/Customers?filter=' + encodeURIComponent('{"include":"orders","limit":20}'),
+  },
 ];
 
 function loadOnce(port, w, seedRows) {

@@ -20,11 +20,32 @@ function query(filter) {
   return rows.slice(skip, filter.limit ? skip + filter.limit : undefined);
 }
 
+// Customers and their orders, as the seed script makes them, with the orders indexed by customer
+// as a hand-written handler would keep them.
+const { makeCustomers } = require('../shared/server/boot/seed');
+const customers = new Map();
+const ordersByCustomer = new Map();
+{
+  const seed = makeCustomers();
+  seed.customers.forEach((c, i) => customers.set(i + 1, { ...c, id: i + 1 }));
+  seed.orders.forEach((o, i) => {
+    const row = { ...o, id: i + 1 };
+    if (!ordersByCustomer.has(o.customerId)) ordersByCustomer.set(o.customerId, []);
+    ordersByCustomer.get(o.customerId).push(row);
+  });
+}
+
 const app = express();
 app.use(express.json());
 app.get('/api/Todos', (req, res) => {
   const filter = req.query.filter ? JSON.parse(req.query.filter) : {};
   res.json(query(filter));
+});
+// The include workload done by hand: the page of customers, then their orders.
+app.get('/api/Customers', (req, res) => {
+  const filter = req.query.filter ? JSON.parse(req.query.filter) : {};
+  const page = Array.from(customers.values()).slice(0, filter.limit || undefined);
+  res.json(filter.include === 'orders' ? page.map((c) => ({ ...c, orders: ordersByCustomer.get(c.id) || [] })) : page);
 });
 app.get('/api/Todos/count', (req, res) => res.json({ count: todos.size }));
 app.get('/api/Todos/:id', (req, res) => {

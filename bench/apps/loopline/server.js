@@ -10,7 +10,7 @@ const loopback = require(root);
 const boot = require(path.join(root, 'dist/boot'));
 
 const app = (module.exports = loopback());
-process.on('SIGTERM', () => process.exit(0)); // exit cleanly so --cpu-prof can write
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0)); // exit cleanly so --cpu-prof can write
 
 boot(app, path.join(__dirname, '../shared/server'), (err) => {
   if (err) throw err;

@@ -17,13 +17,28 @@ function makeRows(n) {
   return rows;
 }
 
+/** 100 customers with 10 orders each, for the include workload (ids 1..100 and 1..1000). */
+function makeCustomers() {
+  const customers = [];
+  const orders = [];
+  for (let c = 1; c <= 100; c++) {
+    customers.push({ name: `customer ${c}`, email: `c${c}@example.com` });
+    for (let o = 0; o < 10; o++) orders.push({ total: (c * 10 + o) % 97, customerId: c });
+  }
+  return { customers, orders };
+}
+
 module.exports = async function seed(app) {
   if (process.env.BENCH_SEED === '0') return;
   const n = Number(process.env.SEED_ROWS || 1000);
   const store = process.env.BENCH_STORE || 'memory';
-  if (store !== 'memory') await app.dataSources.db.automigrate('Todo');
+  if (store !== 'memory') await app.dataSources.db.automigrate(['Todo', 'Customer', 'Order']);
   const rows = makeRows(n);
   for (let i = 0; i < rows.length; i += 500) await app.models.Todo.create(rows.slice(i, i + 500));
+  const { customers, orders } = makeCustomers();
+  await app.models.Customer.create(customers);
+  for (let i = 0; i < orders.length; i += 500) await app.models.Order.create(orders.slice(i, i + 500));
 };
 
 module.exports.makeRows = makeRows;
+module.exports.makeCustomers = makeCustomers;
