@@ -354,7 +354,10 @@ async function main() {
   console.log(md);
   for (const r of results) for (const [n, t] of Object.entries(r.targets)) if (t && t.error) console.log(`\n${n} on ${r.workload}: ${t.error}`);
   if (!smoke) {
-    const file = path.join(__dirname, 'results', `${new Date().toISOString().slice(0, 10)}.json`);
+    // A full run is the day's record; a partial one (--only) is kept beside it, never over it.
+    const stamp = new Date().toISOString().slice(0, 10);
+    const suffix = only ? `-${String(only).replace(/[^a-zA-Z0-9]+/g, '_')}` : '';
+    const file = path.join(__dirname, 'results', `${stamp}${suffix}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, rounds, duration, connections, results, boots }, null, 2));
     console.log(`\nSaved ${path.relative(ROOT, file)}`);
