@@ -35,7 +35,8 @@ const ALLOWED: Record<string, string[]> = {
   remoting: ['remoting', 'errors', 'util'],
   loopback: ['loopback', 'remoting', 'juggler', 'errors', 'util'],
   explorer: ['explorer', 'remoting', 'errors', 'util'],
-  boot: ['boot', 'loopback', 'errors', 'util'],
+  // boot mounts the explorer when component-config.json names loopback-component-explorer.
+  boot: ['boot', 'loopback', 'explorer', 'errors', 'util'],
   index: ['loopback', 'juggler', 'remoting', 'boot', 'explorer', 'errors', 'util'],
   cli: ['cli', 'boot', 'loopback', 'juggler', 'explorer', 'errors', 'util'],
 };

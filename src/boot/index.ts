@@ -4,6 +4,7 @@ import { debugFor } from '../util/debug';
 import { NodeCallback, withCallback } from '../util/callback';
 import type { LooplineApp } from '../loopback/application';
 import { BootError } from './errors';
+import { ExplorerSettings, mountExplorer } from '../explorer';
 import { loadLayered, rel } from './json-file';
 import { mergeConfig, substitute } from './merge';
 import { discoverModels, loadMixins, orderModels, runModelScript } from './models';
@@ -121,8 +122,8 @@ async function run(app: LooplineApp, opts: BootOptions): Promise<void> {
     if (settings === null || settings === false) continue;
     const resolvedSettings = substitute(settings, lookup);
     if (ref === 'loopback-component-explorer') {
-      // The explorer is loopline's own; until it is mounted, its settings are kept for it.
-      app.set('loopback-component-explorer', resolvedSettings);
+      // loopline serves its own explorer for this key, installed or not.
+      mountExplorer(app as any, (resolvedSettings ?? {}) as ExplorerSettings);
       continue;
     }
     const component = resolveReference(ref, compDir, appRootDir, app.loopback, cc.files[0]);

@@ -1,0 +1,70 @@
+/**
+ * LB3's explorer served Swagger 2.0; tools that still expect it get the same API in that form,
+ * converted from the OpenAPI 3.1 document (one source of truth).
+ */
+
+type Json = Record<string, any>;
+
+function retarget(value: unknown): any {
+  if (Array.isArray(value)) return value.map(retarget);
+  if (!value || typeof value !== 'object') return value;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(value as Json)) {
+    if (k === '$ref' && typeof v === 'string') out[k] = v.replace('#/components/schemas/', '#/definitions/');
+    else if (k === 'oneOf') return retarget((v as unknown[])[0]); // 2.0 has no oneOf: the single form
+    else out[k] = retarget(v);
+  }
+  return out;
+}
+
+function inlineParameter(p: Json): Json {
+  const schema = p.schema ?? {};
+  const out: Json = { name: p.name, in: p.in, required: p.required === true, type: schema.type ?? 'string' };
+  if (schema.format) out.format = schema.format;
+  if (p.description) out.description = p.description;
+  return out;
+}
+
+export function toSwagger2(doc: Json, basePath: string): Json {
+  const paths: Json = {};
+  const prefix = basePath.replace(/\/+$/, '');
+  for (const [path, ops] of Object.entries(doc.paths as Json)) {
+    const target = (paths[path.startsWith(prefix) ? path.slice(prefix.length) || '/' : path] = {} as Json);
+    for (const [verb, op] of Object.entries(ops as Json)) {
+      const parameters: Json[] = (op.parameters ?? []).map(inlineParameter);
+      const content = op.requestBody?.content;
+      if (content?.['application/x-www-form-urlencoded']) {
+        const schema = content['application/x-www-form-urlencoded'].schema;
+        for (const [name, s] of Object.entries(schema.properties as Json)) {
+          parameters.push({ name, in: 'formData', required: (schema.required ?? []).includes(name), type: (s as Json).type ?? 'string' });
+        }
+      } else if (content?.['application/json']) {
+        parameters.push({ name: 'data', in: 'body', required: op.requestBody.required === true, schema: retarget(content['application/json'].schema) });
+      }
+      const responses: Json = {};
+      for (const [status, r] of Object.entries(op.responses as Json)) {
+        const schema = (r as Json).content?.['application/json']?.schema;
+        responses[status] = { description: (r as Json).description, ...(schema ? { schema: retarget(schema) } : {}) };
+      }
+      target[verb] = {
+        tags: op.tags,
+        operationId: op.operationId,
+        ...(op.summary ? { summary: op.summary } : {}),
+        ...(op.description ? { description: op.description } : {}),
+        ...(parameters.length ? { parameters } : {}),
+        responses,
+      };
+    }
+  }
+  return {
+    swagger: '2.0',
+    info: doc.info,
+    basePath: prefix || '/',
+    consumes: ['application/json', 'application/x-www-form-urlencoded'],
+    produces: ['application/json'],
+    tags: doc.tags,
+    paths,
+    definitions: retarget(doc.components.schemas),
+    securityDefinitions: { AccessToken: { type: 'apiKey', in: 'header', name: 'Authorization' } },
+  };
+}
