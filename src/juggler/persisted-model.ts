@@ -27,6 +27,8 @@ export type Props<M extends ModelCtor> = {
   [K in keyof InstanceType<M> as InstanceType<M>[K] extends (...a: any[]) => any ? never : K extends `__${string}` ? never : K]: InstanceType<M>[K];
 };
 type Data<M extends ModelCtor> = Partial<Props<M>> & Record<string, unknown>;
+/** The relation names of a model class typed by ModelOf (any string otherwise). */
+export type RelationsOf<M> = M extends { readonly __relationNames?: infer R } ? (R extends string ? (string extends R ? string : R) : string) : string;
 
 function run<T>(args: Args, arity: number, impl: (...params: any[]) => Promise<T>, spread = false): Bluebird<T> {
   const { args: params, cb } = splitCallback(args);
@@ -93,17 +95,17 @@ export class PersistedModel extends ModelBase {
     return run(args, 2, (data, options) => create(this, data, options));
   }
 
-  static find<M extends ModelCtor>(this: M, filter?: Filter<Props<M>> | string | NodeCallback<InstanceType<M>[]>, options?: object | NodeCallback<InstanceType<M>[]>, cb?: NodeCallback<InstanceType<M>[]>): Bluebird<InstanceType<M>[]>;
+  static find<M extends ModelCtor>(this: M, filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M>[]>, options?: object | NodeCallback<InstanceType<M>[]>, cb?: NodeCallback<InstanceType<M>[]>): Bluebird<InstanceType<M>[]>;
   static find(this: any, ...args: Args): Bluebird<any> {
     return run(args, 2, (filter, options) => find(this, filter, options));
   }
 
-  static findOne<M extends ModelCtor>(this: M, filter?: Filter<Props<M>> | string | NodeCallback<InstanceType<M> | null>, options?: object | NodeCallback<InstanceType<M> | null>, cb?: NodeCallback<InstanceType<M> | null>): Bluebird<InstanceType<M> | null>;
+  static findOne<M extends ModelCtor>(this: M, filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M> | null>, options?: object | NodeCallback<InstanceType<M> | null>, cb?: NodeCallback<InstanceType<M> | null>): Bluebird<InstanceType<M> | null>;
   static findOne(this: any, ...args: Args): Bluebird<any> {
     return run(args, 2, (filter, options) => findOne(this, filter, options));
   }
 
-  static findById<M extends ModelCtor>(this: M, id: unknown, filter?: Filter<Props<M>> | string | NodeCallback<InstanceType<M> | null>, options?: object | NodeCallback<InstanceType<M> | null>, cb?: NodeCallback<InstanceType<M> | null>): Bluebird<InstanceType<M> | null>;
+  static findById<M extends ModelCtor>(this: M, id: unknown, filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M> | null>, options?: object | NodeCallback<InstanceType<M> | null>, cb?: NodeCallback<InstanceType<M> | null>): Bluebird<InstanceType<M> | null>;
   static findById(this: any, ...args: Args): Bluebird<any> {
     return run(args, 3, (id, filter, options) => findById(this, id, filter, options));
   }
@@ -245,4 +247,8 @@ installValidationMethods(ModelBase);
  * The class of a model whose instances carry `P`: `ds.createModel('Customer', {...}) as
  * ModelOf<{name: string}>` gives `Customer.find()` the type `Promise<(PersistedModel & {name})[]>`.
  */
-export type ModelOf<P extends object> = typeof PersistedModel & (abstract new (...args: any[]) => PersistedModel & P);
+export type ModelOf<P extends object, R extends string = string> = typeof PersistedModel &
+  (abstract new (...args: any[]) => PersistedModel & P) & {
+    /** Type-level only: the names `include` accepts. */
+    readonly __relationNames?: R;
+  };

@@ -17,10 +17,18 @@ export interface MiddlewareConfig {
   enabled?: boolean;
 }
 
+/**
+ * `app.models`, by name. Generated declarations (`loopline types`) add each model of an app
+ * with its properties and relations: `declare module 'loopline' { interface AppModels {...} }`.
+ */
+export interface AppModels {
+  [name: string]: any;
+}
+
 export interface LooplineApp extends Express {
   loopback: any;
   registry: Registry;
-  models: ((() => ModelClass[]) & Record<string, ModelClass>);
+  models: (() => ModelClass[]) & AppModels;
   dataSources: Record<string, DataSource>;
   booting?: boolean;
   model(Model: ModelClass | string, config?: ModelAppConfig): ModelClass;

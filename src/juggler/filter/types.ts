@@ -48,16 +48,21 @@ export type Order<T> = `${Extract<keyof T, string>}` | `${Extract<keyof T, strin
 
 export type Fields<T> = { [K in keyof T]?: boolean } | Extract<keyof T, string>[];
 
-export type Inclusion = string | string[] | Record<string, unknown> | Array<string | Record<string, unknown>>;
+/** An include naming relations `R` (any string when the model's relations are not typed). */
+export type Inclusion<R extends string = string> =
+  | R
+  | { relation: R; scope?: Filter<any, string> }
+  | { [K in R]?: Inclusion<string> | true }
+  | Array<R | { relation: R; scope?: Filter<any, string> } | { [K in R]?: Inclusion<string> | true }>;
 
-export interface Filter<T = Record<string, any>> {
+export interface Filter<T = Record<string, any>, R extends string = string> {
   where?: Where<T>;
   fields?: Fields<T>;
   order?: Order<T> | Order<T>[] | string | string[];
   limit?: number;
   skip?: number;
   offset?: number;
-  include?: Inclusion;
+  include?: Inclusion<R>;
 }
 
 export interface OrderKey {
