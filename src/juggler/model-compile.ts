@@ -219,10 +219,13 @@ function serializeValue(v: unknown, how: SerializeOptions): unknown {
  * instances (embedded values, included relations) write themselves; `nested` says whether they
  * drop protected properties.
  */
+/** Characters JSON.stringify would escape (quote, backslash, controls, lone surrogate halves). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 function valueText(v: unknown, nested: boolean): string | undefined {
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
     case 'number':
       return Number.isFinite(v) ? String(v) : 'null';
     case 'boolean':

@@ -8,6 +8,8 @@ interface Entry {
   readonly seq: number;
   /** The key as an array index, or -1 (computed once; the default order sorts on it). */
   readonly index: number;
+  /** Place in the default order when the indexes were last built. */
+  position: number;
   /** The row as JSON text, kept only when the store persists to a file (the file holds it so). */
   json: string | undefined;
 }
@@ -29,8 +31,8 @@ export class MemoryTable {
   private maxIndexKey = -1;
   private hasOtherKeys = false;
   private unordered = false;
-  /** Property → value key → row keys; built on first use, dropped on any write. */
-  private indexes = new Map<string, Map<string, string[]>>();
+  /** Property → value key → entries (in default order); built on first use, dropped on any write. */
+  private indexes = new Map<string, Map<string, Entry[]>>();
 
   constructor(
     def: ModelDefinition,
@@ -68,7 +70,7 @@ export class MemoryTable {
     } else {
       this.hasOtherKeys = true;
     }
-    this.entries.set(key, { row, seq: this.seq++, index, json: text });
+    this.entries.set(key, { row, seq: this.seq++, index, position: 0, json: text });
   }
 
   delete(key: string): boolean {
@@ -115,22 +117,38 @@ export class MemoryTable {
   lookup(prop: string, valueKeys: readonly string[]): Row[] {
     let index = this.indexes.get(prop);
     if (!index) {
+      this.reorder();
       index = new Map();
-      for (const [key, e] of this.entries) {
+      let position = 0;
+      for (const e of this.entries.values()) {
+        e.position = position++;
         const vk = indexValueKey(e.row[prop]);
         if (vk === undefined) continue;
         const list = index.get(vk);
-        if (list) list.push(key);
-        else index.set(vk, [key]);
+        if (list) list.push(e);
+        else index.set(vk, [e]);
       }
       this.indexes.set(prop, index);
     }
-    const keys: string[] = [];
+    // Each list is in default order and the lists are disjoint: one list needs no sort, several
+    // are merged by their entries' positions (numbers, fixed until the next write).
+    let found: Entry[] | undefined;
+    let lists = 0;
+    const seen = valueKeys.length > 1 ? new Set<string>() : undefined;
     for (const vk of valueKeys) {
+      if (seen) {
+        if (seen.has(vk)) continue;
+        seen.add(vk);
+      }
       const list = index.get(vk);
-      if (list) for (const k of list) keys.push(k);
+      if (!list) continue;
+      found = lists++ === 0 ? list : found!.concat(list);
     }
-    return this.pick(keys);
+    if (!found) return [];
+    if (lists > 1) found.sort((a, b) => a.position - b.position);
+    const out = new Array<Row>(found.length);
+    for (let i = 0; i < found.length; i++) out[i] = found[i].row;
+    return out;
   }
 
   /** Key → JSON text, in the default order, for the file. */
