@@ -220,6 +220,7 @@ function serializeValue(v: unknown, how: SerializeOptions): unknown {
  * drop protected properties.
  */
 /** Characters JSON.stringify would escape (quote, backslash, controls, lone surrogate halves). */
+// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function valueText(v: unknown, nested: boolean): string | undefined {
