@@ -126,6 +126,8 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MISSING_ID: { status: 400, meaning: 'A method that needs an id was called without one.' },
   ID_CHANGE_FORBIDDEN: { status: 400, meaning: 'A write tried to change the id of an existing instance.' },
   MULTIPLE_INSTANCES_FOUND: { status: 400, meaning: 'upsertWithWhere matched more than one instance.' },
+  TRANSACTIONS_UNSUPPORTED: { status: 400, meaning: 'beginTransaction was called on a store without transactions (the memory store).' },
+  TRANSACTION_FINISHED: { status: 400, meaning: 'A data-access call used a transaction that was already committed or rolled back.' },
   MALFORMED_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
   URL_NOT_FOUND: { status: 404, meaning: 'No route or remote method handles this verb and path.' },
   MODEL_NOT_FOUND: { status: 404, meaning: 'No instance has the given id.' },

@@ -13,11 +13,17 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Upper-case string literals such as 'MODEL_NOT_FOUND' in the given files. */
+/**
+ * The codes errors are raised with: the first or last string argument of an `...Error(...)`
+ * call, and `code: '...'` / `.code = '...'` assignments (driver codes compared against are not).
+ */
+const CODE_PATTERNS = [/Error\(\s*'([A-Z][A-Z_]{3,})'/g, /Error\([^;]*?,\s*'([A-Z][A-Z_]{3,})'\s*\)/g, /\bcode:\s*'([A-Z][A-Z_]{3,})'/g, /\.code = '([A-Z][A-Z_]{3,})'/g];
+
 function codeLiterals(files: string[]): Set<string> {
   const found = new Set<string>();
   for (const file of files) {
-    for (const m of fs.readFileSync(file, 'utf8').matchAll(/'([A-Z][A-Z_]{4,})'/g)) found.add(m[1]);
+    const text = fs.readFileSync(file, 'utf8');
+    for (const re of CODE_PATTERNS) for (const m of text.matchAll(re)) found.add(m[1]);
   }
   return found;
 }

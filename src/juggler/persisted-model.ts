@@ -1,4 +1,5 @@
 import { EventEmitter } from 'events';
+import { LooplineError } from '../errors';
 import { splitCallback, withCallback } from '../util/callback';
 import { ModelBase } from './model-base';
 import { observe, Observer, removeObserver, clearObservers } from './operation-hooks';
@@ -167,6 +168,24 @@ export class PersistedModel extends ModelBase {
       const specs = normalizeInclude(include, resolveLimits((this.dataSource?.settings as any)?.filterLimits)) ?? [];
       await includeRelated(this, instances, specs, options ?? {});
       return instances;
+    })();
+    return withCallback(promise, cb);
+  }
+
+  /**
+   * `Model.beginTransaction({isolationLevel, timeout})`: a transaction on the model's store, to
+   * pass as `{transaction: tx}` in the options of DAO calls; `tx.commit()` / `tx.rollback()`.
+   */
+  static beginTransaction(this: DaoModel, options?: { isolationLevel?: string; timeout?: number } | string | NodeCallback<any>, cb?: NodeCallback<any>): Bluebird<any> {
+    if (typeof options === 'function') [cb, options] = [options, undefined];
+    const opts = typeof options === 'string' ? { isolationLevel: options } : (options ?? {});
+    const promise = (async () => {
+      const store = await storeOf(this, 'beginTransaction');
+      const begin = (store.connector as any).beginTransaction as ((o: object) => Promise<unknown>) | undefined;
+      if (typeof begin !== 'function' || !store.connector.capabilities.transactions) {
+        throw new LooplineError('TRANSACTIONS_UNSUPPORTED', 400, `The ${store.connector.name} connector does not support transactions`);
+      }
+      return begin.call(store.connector, opts);
     })();
     return withCallback(promise, cb);
   }

@@ -1,6 +1,8 @@
 import { ConfigurationError } from '../../errors';
 import type { Connector } from './connector';
 import { MemoryConnector } from './memory/memory-connector';
+import { MySQLConnector } from './mysql/mysql-connector';
+import { PostgreSQLConnector } from './postgresql/postgresql-connector';
 
 export type ConnectorFactory = (settings: Record<string, unknown>) => Connector;
 
@@ -9,7 +11,13 @@ export type ConnectorFactory = (settings: Record<string, unknown>) => Connector;
  * the Connector interface. LB3's package names (`loopback-connector-memory`) resolve too, so an
  * LB3 `datasources.json` works unchanged.
  */
-const FACTORIES = new Map<string, ConnectorFactory>([['memory', (settings) => new MemoryConnector(settings)]]);
+const FACTORIES = new Map<string, ConnectorFactory>([
+  ['memory', (settings) => new MemoryConnector(settings)],
+  ['postgresql', (settings) => new PostgreSQLConnector(settings)],
+  ['postgres', (settings) => new PostgreSQLConnector(settings)],
+  ['mysql', (settings) => new MySQLConnector(settings)],
+  ['mariadb', (settings) => new MySQLConnector(settings)],
+]);
 
 /** Adds a connector under a name (for tests and third-party connectors). */
 export function registerConnector(name: string, factory: ConnectorFactory): void {

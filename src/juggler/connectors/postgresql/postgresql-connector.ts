@@ -1,0 +1,170 @@
+import { Pool, PoolClient, PoolConfig } from 'pg';
+import { LooplineError } from '../../../errors';
+import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
+import type { OperationOptions, Row } from '../connector';
+import { connectorSettings, Dialect, isJsonProperty } from '../sql/dialect';
+import { SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
+
+/**
+ * PostgreSQL on `pg`. Names follow loopback-connector-postgresql: a model's table and its
+ * columns are the lower-cased names unless `postgresql: {schema, table}` on the model or
+ * `postgresql: {columnName, dataType}` on a property say otherwise; the schema is `public`.
+ */
+const dialect: Dialect = {
+  name: 'postgresql',
+  quote: (id) => `"${id.replace(/"/g, '""')}"`,
+  placeholder: (n) => `$${n}`,
+  ilike: (col, p, negate) => `${col} ${negate ? 'NOT ILIKE' : 'ILIKE'} ${p}`,
+  regexp: (col, p, insensitive) => ({ sql: `${col} ${insensitive ? '~*' : '~'} ${p}`, pattern: (s) => s }),
+  jsonText: (col, pathParam) => `(${col} #>> ${pathParam}::text[])`,
+  jsonPathValue: (segments) => segments,
+  columnType(prop: PropertyDefinition, generatedId: boolean): string {
+    const own = connectorSettings(prop.raw, 'postgresql').dataType;
+    if (typeof own === 'string') return own;
+    if (generatedId) return prop.type.name === 'String' ? 'TEXT' : 'SERIAL';
+    if (isJsonProperty(prop)) return 'JSONB';
+    switch (prop.type.name) {
+      case 'String':
+        return 'TEXT';
+      case 'Number':
+        return prop.id ? 'INTEGER' : 'DOUBLE PRECISION';
+      case 'Boolean':
+        return 'BOOLEAN';
+      case 'Date':
+        return 'TIMESTAMPTZ';
+      case 'Buffer':
+        return 'BYTEA';
+      default:
+        return 'TEXT';
+    }
+  },
+  tableName: (def) => String(connectorSettings(def.settings, 'postgresql').table ?? def.name.toLowerCase()),
+  schemaName: (def) => String(connectorSettings(def.settings, 'postgresql').schema ?? 'public'),
+  columnName: (def, property) => String(connectorSettings(def.properties[property]?.raw, 'postgresql').columnName ?? property.toLowerCase()),
+};
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+
+function runnerOf(client: Pool | PoolClient): SqlRunner {
+  return {
+    async query(sql, params) {
+      const result = await client.query(sql, params as unknown[]);
+      return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
+    },
+  };
+}
+
+export class PostgreSQLConnector extends SqlConnector {
+  readonly name = 'postgresql';
+  private poolInstance: Pool | undefined;
+
+  constructor(settings: Record<string, unknown>) {
+    super(dialect, settings);
+  }
+
+  private config(): PoolConfig {
+    const s = this.settings;
+    const url = (s.url ?? s.connectionString) as string | undefined;
+    return {
+      ...(url ? { connectionString: url } : {}),
+      host: s.host as string | undefined,
+      port: s.port !== undefined ? Number(s.port) : undefined,
+      user: (s.user ?? s.username) as string | undefined,
+      password: s.password as string | undefined,
+      database: (s.database ?? s.db) as string | undefined,
+      ssl: s.ssl as PoolConfig['ssl'],
+      max: s.max !== undefined ? Number(s.max) : 10,
+      connectionTimeoutMillis: s.connectionTimeout !== undefined ? Number(s.connectionTimeout) : 5000,
+      idleTimeoutMillis: 30000,
+    };
+  }
+
+  protected get pool(): SqlRunner {
+    return runnerOf(this.ensurePool());
+  }
+
+  private ensurePool(): Pool {
+    if (!this.poolInstance) {
+      this.poolInstance = new Pool(this.config());
+      // An idle client that loses its server must not crash the process; the next query reconnects.
+      this.poolInstance.on('error', (err) => this.debug('idle client error: %s', err.message));
+    }
+    return this.poolInstance;
+  }
+
+  async connect(): Promise<void> {
+    const client = await this.ensurePool().connect();
+    client.release();
+  }
+
+  async disconnect(): Promise<void> {
+    const pool = this.poolInstance;
+    this.poolInstance = undefined;
+    if (pool) await pool.end();
+  }
+
+  protected isConnectionError(err: unknown): boolean {
+    const e = err as { code?: string; message?: string };
+    return (!!e?.code && CONNECTION_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');
+  }
+
+  protected isDuplicateKey(err: unknown): boolean {
+    return (err as { code?: string })?.code === '23505';
+  }
+
+  protected async insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, _row: Row, options: OperationOptions): Promise<unknown> {
+    const returning = idName ? ` RETURNING ${this.col(def, idName)} AS id` : '';
+    const sql = cols.length ? `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})${returning}` : `INSERT INTO ${this.table(def)} DEFAULT VALUES${returning}`;
+    const { rows } = await this.run(sql, params, options);
+    return rows[0]?.id;
+  }
+
+  protected async existingColumns(def: ModelDefinition): Promise<Set<string> | undefined> {
+    const { rows } = await this.run('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [dialect.schemaName(def), dialect.tableName(def)]);
+    return rows.length ? new Set(rows.map((r) => String(r.column_name).toLowerCase())) : undefined;
+  }
+
+  async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
+    const client = await this.ensurePool().connect();
+    const level = options.isolationLevel ?? 'READ COMMITTED';
+    if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
+      client.release();
+      throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
+    }
+    await client.query(`BEGIN ISOLATION LEVEL ${level.toUpperCase()}`);
+    return makeTransaction(this, client, options.timeout);
+  }
+}
+
+function makeTransaction(connector: SqlConnector, client: PoolClient, timeout: number | undefined): SqlTransaction {
+  let finished = false;
+  let timer: NodeJS.Timeout | undefined;
+  const end = async (statement: 'COMMIT' | 'ROLLBACK') => {
+    if (finished) return;
+    finished = true;
+    if (timer) clearTimeout(timer);
+    try {
+      await client.query(statement);
+    } finally {
+      client.release();
+    }
+  };
+  const withCb = (p: Promise<void>, cb?: (err?: Error | null) => void) => {
+    if (cb) p.then(() => cb(null), (err: Error) => cb(err));
+    return p;
+  };
+  const runner = runnerOf(client);
+  const tx: SqlTransaction = {
+    connector,
+    get finished() {
+      return finished;
+    },
+    query: (sql, params) => runner.query(sql, params),
+    commit: (cb) => withCb(end('COMMIT'), cb),
+    rollback: (cb) => withCb(end('ROLLBACK'), cb),
+  };
+  // A transaction left open past its timeout is rolled back, so it cannot hold locks forever.
+  if (timeout && timeout > 0) timer = setTimeout(() => void end('ROLLBACK').catch(() => undefined), timeout);
+  return tx;
+}
+

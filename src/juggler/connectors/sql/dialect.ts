@@ -1,0 +1,39 @@
+import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
+
+/**
+ * What differs between SQL stores, as data and small functions: how identifiers are quoted,
+ * how parameters are written, how types map to columns, and the few operators that differ.
+ * The compiler and the base connector are written once against this.
+ */
+export interface Dialect {
+  readonly name: 'postgresql' | 'mysql';
+  /** Quotes an identifier (already taken from a model definition, never from a client). */
+  quote(identifier: string): string;
+  /** The placeholder of the n-th parameter (1-based). */
+  placeholder(n: number): string;
+  /** Case-insensitive LIKE of a column against a parameter placeholder. */
+  ilike(column: string, param: string, negate: boolean): string;
+  /** A regular-expression match of a column against a pattern parameter. */
+  regexp(column: string, param: string, caseInsensitive: boolean): { sql: string; pattern: (source: string) => string };
+  /** Text of a JSON path inside a JSON column; `pathParam` is a placeholder bound to `pathValue`. */
+  jsonText(column: string, pathParam: string): string;
+  jsonPathValue(segments: string[]): unknown;
+  /** The column type for a property (a `dataType` setting wins). */
+  columnType(prop: PropertyDefinition, isGeneratedId: boolean): string;
+  /** The store's own name for the table and column (LB3's defaults per connector). */
+  tableName(def: ModelDefinition): string;
+  schemaName(def: ModelDefinition): string | undefined;
+  columnName(def: ModelDefinition, property: string): string;
+}
+
+/** Per-connector settings of a model or property: `{"postgresql": {"table": "..."}}`. */
+export function connectorSettings(source: Readonly<Record<string, unknown>> | undefined, connector: string): Record<string, any> {
+  const value = source?.[connector];
+  return value && typeof value === 'object' ? (value as Record<string, any>) : {};
+}
+
+/** Property types stored as JSON text/documents. */
+export function isJsonProperty(prop: PropertyDefinition): boolean {
+  const t = prop.type;
+  return t.name === 'Object' || t.name === 'Array' || t.name === 'Any' || t.name === 'GeoPoint' || t.model !== undefined;
+}
