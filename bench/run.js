@@ -23,6 +23,13 @@ const rounds = Number(args.rounds || (smoke ? 1 : 5));
 const duration = Number(args.duration || (smoke ? 1 : 8));
 const connections = Number(args.connections || 50);
 const only = args.only;
+// --store postgresql|mysql runs the HTTP workloads on that store (the servers on this machine).
+const store = args.store || 'memory';
+const STORE_SETTINGS = {
+  postgresql: { connector: 'postgresql', host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' },
+  mysql: { connector: 'mysql', host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' },
+};
+if (store !== 'memory' && !STORE_SETTINGS[store]) throw new Error(`--store must be memory, postgresql or mysql, not ${store}`);
 
 function parseArgs(argv) {
   const out = {};
@@ -122,15 +129,19 @@ async function daoSuite(results) {
 const SERVERS = {
   lb3: path.join(__dirname, 'apps', 'lb3', 'server.js'),
   loopline: path.join(__dirname, 'apps', 'loopline', 'server.js'),
-  express: path.join(__dirname, 'apps', 'express', 'server.js'),
+  express: path.join(__dirname, 'apps', store === 'memory' ? 'express' : 'express-sql', 'server.js'),
 };
 
-function startServer(name, port, seedRows) {
+function startServer(name, port, seedRows, seed = true) {
   return new Promise((resolve, reject) => {
     const nodeArgs = [];
     if (args['cpu-prof'] && name === 'loopline') nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(__dirname, 'profiles'));
     const argv = [...nodeArgs, SERVERS[name]];
     const env = { ...process.env, PORT: String(port), SEED_ROWS: String(seedRows), NODE_ENV: 'production' };
+    if (store !== 'memory') {
+      // The targets share the database: the first one creates and seeds the tables.
+      Object.assign(env, { BENCH_STORE: store, BENCH_STORE_SETTINGS: JSON.stringify(STORE_SETTINGS[store]), BENCH_SEED: seed ? '1' : '0' });
+    }
     const child = hasTaskset ? spawn('taskset', ['-c', '0', process.execPath, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const started = Date.now();
     let log = '';
@@ -218,7 +229,7 @@ async function httpSuite(results, boots) {
     try {
       for (const name of names) {
         try {
-          servers[name] = await startServer(name, port++, seedRows);
+          servers[name] = await startServer(name, port++, seedRows, name === names[0]);
           if (w === workloads[0]) boots.push({ target: name, models: 1, bootMs: servers[name].bootMs });
         } catch (err) {
           servers[name] = { error: err.message };
@@ -244,7 +255,7 @@ async function httpSuite(results, boots) {
       }
       results.push({
         kind: 'http',
-        workload: `${w.name} (${seedRows} rows)`,
+        workload: `${w.name} (${seedRows} rows${store === 'memory' ? '' : `, ${store}`})`,
         unit: 'req/s',
         targets,
         ratioLb3: targets.loopline.rate / targets.lb3.rate,
@@ -344,9 +355,10 @@ async function main() {
   requireBenchDeps();
   const results = [];
   const boots = [];
-  if (!only || only.startsWith('dao') || ['findById', 'find', 'create'].some((w) => only === w)) await daoSuite(results);
+  // DAO and boot figures are the memory store's; --store runs the HTTP workloads only.
+  if (store === 'memory' && (!only || only.startsWith('dao') || ['findById', 'find', 'create'].some((w) => only === w))) await daoSuite(results);
   await httpSuite(results, boots);
-  await bootSuite(results);
+  if (store === 'memory') await bootSuite(results);
   const machine = { cpu: os.cpus()[0] && os.cpus()[0].model, cores: os.cpus().length, node: process.version, taskset: hasTaskset };
   const md = table(results);
   console.log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${hasTaskset ? ', server on core 0, load on core 1' : ''}`);
@@ -356,7 +368,7 @@ async function main() {
   if (!smoke) {
     // A full run is the day's record; a partial one (--only) is kept beside it, never over it.
     const stamp = new Date().toISOString().slice(0, 10);
-    const suffix = only ? `-${String(only).replace(/[^a-zA-Z0-9]+/g, '_')}` : '';
+    const suffix = (store !== 'memory' ? `-${store}` : '') + (only ? `-${String(only).replace(/[^a-zA-Z0-9]+/g, '_')}` : '');
     const file = path.join(__dirname, 'results', `${stamp}${suffix}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, rounds, duration, connections, results, boots }, null, 2));
