@@ -16,9 +16,12 @@ export function mergeQuery(query: Query | undefined, scope: Query | undefined): 
   if (scope.include !== undefined) {
     q.include = q.include === undefined ? scope.include : [...toArray(scope.include), ...toArray(q.include)];
   }
-  for (const key of ['fields', 'order', 'limit', 'skip', 'offset'] as const) {
-    if (q[key] === undefined && scope[key] !== undefined) q[key] = scope[key];
+  // As LB3's mergeQuery: the scope's limit/skip/offset/fields win when it sets them; its order only
+  // fills in for a query without one.
+  for (const key of ['fields', 'limit', 'skip', 'offset'] as const) {
+    if (scope[key] !== undefined) q[key] = scope[key];
   }
+  if (q.order === undefined && scope.order !== undefined) q.order = scope.order;
   if (q.collect === undefined && scope.collect !== undefined) q.collect = scope.collect;
   return q;
 }
@@ -42,7 +45,12 @@ export function scopeDefaults(scopeWhere: Query | undefined): Query | undefined 
   if (!scopeWhere) return undefined;
   let out: Query | undefined;
   for (const [key, value] of Object.entries(scopeWhere)) {
-    if (key === 'and' || key === 'or') continue;
+    if (key === 'and' && Array.isArray(value)) {
+      // Equalities inside an `and` hold for every row in scope too.
+      for (const part of value) if (isPlainObject(part)) Object.assign((out ??= {}), scopeDefaults(part as Query));
+      continue;
+    }
+    if (key === 'or') continue;
     if (isPlainObject(value) || Array.isArray(value) || value instanceof RegExp) continue;
     (out ??= {})[key] = value;
   }

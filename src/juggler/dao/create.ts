@@ -27,7 +27,8 @@ export function buildNew(Model: DaoModel, data: unknown): any {
     throw new ValidationError(Model.modelName, { data: ['type'] }, { data: ['must be an object'] });
   }
   const scoped = scopeDefaults((Model.definition.settings.scope as any)?.where);
-  const input = scoped ? { ...scoped, ...((data as object) ?? {}) } : (data as Record<string, unknown> | undefined);
+  // As LB3: the default scope's equalities win over the data (a scoped model only makes rows in scope).
+  const input = scoped ? { ...((data as object) ?? {}), ...scoped } : (data as Record<string, unknown> | undefined);
   return new (Model as any)(input ?? {}, { applyDefaultValues: true });
 }
 

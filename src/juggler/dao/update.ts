@@ -1,7 +1,8 @@
 import { InvalidArgumentError, LooplineError } from '../../errors';
 import type { OperationOptions, Row } from '../connectors/connector';
 import { normalizeWhere } from '../filter/normalize-filter';
-import { mergeWhere } from '../scope';
+import { mergeWhere, scopeDefaults } from '../scope';
+import { isPlainObject } from '../../util/own';
 import { createInstance } from './create';
 import { filterLimits, parseWhereArg } from './find';
 import { DaoModel, coerceId, coercePartialData, idWhere, instanceToRow, normalizeOptions, notify, requireId, storeOf } from './support';
@@ -14,7 +15,9 @@ export async function updateAll(Model: DaoModel, where: unknown, data: unknown, 
   let w = mergeWhere(parseWhereArg(where), (Model.definition.settings.scope as any)?.where);
   const limits = filterLimits(Model, options);
   normalizeWhere(w, store.def, limits);
-  let row = coercePartialData(Model, data);
+  // As LB3: an update through a default scope cannot move rows out of it.
+  const scoped = scopeDefaults((Model.definition.settings.scope as any)?.where);
+  let row = coercePartialData(Model, scoped && isPlainObject(data) ? { ...data, ...scoped } : data);
   const hookState = {};
   const access = await notify(Model, 'access', { query: { where: w } }, hookState, options);
   if (access) w = access.query.where;

@@ -314,3 +314,29 @@ describe('named scopes', () => {
     expect(names(await Product.bakery())).toEqual(['bread']);
   });
 });
+
+describe('the default scope where LB3 lets the scope win', () => {
+  function scoped(scope: Record<string, unknown>): any {
+    return dataSource().createModel('Kept', { name: 'string', kind: 'string', active: 'boolean', n: 'number' }, { scope } as any);
+  }
+
+  it('writes its equalities over the data on create, including those inside `and`', async () => {
+    const M = scoped({ where: { and: [{ active: true }, { kind: 'a' }] } });
+    const made = await M.create({ name: 'x', active: false, kind: 'b' });
+    expect([made.active, made.kind]).toEqual([true, 'a']);
+  });
+
+  it('keeps updateAll from moving rows out of the scope', async () => {
+    const M = scoped({ where: { active: true } });
+    await M.create({ name: 'a' });
+    expect(await M.updateAll({ name: 'a' }, { name: 'b', active: false })).toEqual({ count: 1 });
+    expect((await M.find()).map((m: any) => [m.name, m.active])).toEqual([['b', true]]);
+  });
+
+  it('lets its limit, skip and fields override the query’s, while the query’s order wins', async () => {
+    const M = scoped({ limit: 2, order: 'n DESC', fields: ['n'] });
+    await M.create([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect((await M.find({ limit: 10 })).map((m: any) => m.toJSON())).toEqual([{ n: 3 }, { n: 2 }]);
+    expect((await M.find({ order: 'n ASC' })).map((m: any) => m.n)).toEqual([1, 2]);
+  });
+});
