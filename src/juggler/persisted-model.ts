@@ -172,6 +172,14 @@ export class PersistedModel extends ModelBase {
     return withCallback(promise, cb);
   }
 
+  /** LB3's isolation level names: `Model.beginTransaction({isolationLevel: Model.Transaction.READ_COMMITTED})`. */
+  static readonly Transaction = Object.freeze({
+    READ_UNCOMMITTED: 'READ UNCOMMITTED',
+    READ_COMMITTED: 'READ COMMITTED',
+    REPEATABLE_READ: 'REPEATABLE READ',
+    SERIALIZABLE: 'SERIALIZABLE',
+  });
+
   /**
    * `Model.beginTransaction({isolationLevel, timeout})`: a transaction on the model's store, to
    * pass as `{transaction: tx}` in the options of DAO calls; `tx.commit()` / `tx.rollback()`.

@@ -1,4 +1,5 @@
 import { execFileSync } from 'child_process';
+import net from 'net';
 import path from 'path';
 
 /**
@@ -10,10 +11,19 @@ export interface StoreConfig {
   settings: Record<string, unknown>;
 }
 
+const env = process.env;
+
+/** The servers of the house rules (DESIGN.md); the usual client variables point elsewhere. */
 export const STORES: StoreConfig[] = [
   { name: 'memory', settings: { connector: 'memory' } },
-  { name: 'postgresql', settings: { connector: 'postgresql', host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' } },
-  { name: 'mysql', settings: { connector: 'mysql', host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' } },
+  {
+    name: 'postgresql',
+    settings: { connector: 'postgresql', host: env.PGHOST ?? '127.0.0.1', port: Number(env.PGPORT ?? 5432), user: env.PGUSER ?? 'postgres', password: env.PGPASSWORD, database: env.PGDATABASE ?? 'test' },
+  },
+  {
+    name: 'mysql',
+    settings: { connector: 'mysql', host: env.MYSQL_HOST ?? '127.0.0.1', port: Number(env.MYSQL_PORT ?? 3306), user: env.MYSQL_USER ?? 'root', password: env.MYSQL_PASSWORD ?? '', database: env.MYSQL_DATABASE ?? 'test' },
+  },
 ];
 
 const PROBE = `
@@ -52,3 +62,52 @@ export function describeStore(store: StoreConfig, fn: () => void): void {
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * A TCP relay in front of a real server, so a test can cut the store off and bring it back
+ * (`stop()` closes the listener and every open connection; `start()` listens again on the same
+ * port). The store itself is real; only the wire between is interrupted.
+ */
+export class Relay {
+  private server: net.Server | undefined;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async start(): Promise<number> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect({ host: this.targetHost, port: this.targetPort });
+      this.sockets.add(client);
+      this.sockets.add(upstream);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(upstream);
+      };
+      client.on('error', drop).on('close', drop);
+      upstream.on('error', drop).on('close', drop);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.port = (server.address() as net.AddressInfo).port;
+    return this.port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

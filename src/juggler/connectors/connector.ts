@@ -53,7 +53,10 @@ export interface Connector {
   updateAll(model: ModelDefinition, where: WhereClause | undefined, data: Row, options: OperationOptions): Promise<number>;
   /** Delete every matching row. Resolves to the number deleted. */
   destroyAll(model: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number>;
-  /** Merge `data` into the row with this id; resolves to the full row afterwards, or null if absent. */
+  /**
+   * Merge `data` into the row with this id; resolves to a row (the full row afterwards, or at least
+   * its id: the DAO merges the patch into the instance it holds), or null if absent.
+   */
   patchById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null>;
   /** Replace the row with this id by `data` (properties absent from data become absent); null if absent. */
   replaceById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null>;

@@ -10,41 +10,64 @@ import type { SqlBuilder } from '../sql/sql-where';
  * MySQL and MariaDB on `mysql2`. Names follow loopback-connector-mysql: the model and property
  * names as written, unless `mysql: {table}` / `mysql: {columnName, dataType}` say otherwise.
  * Dates travel in UTC; JSON columns are parsed on the way out (MariaDB stores JSON as text).
+ * The dialect is made per connector: text read from JSON documents compares in the collation the
+ * connector chose for its server (see BINARY_COLLATIONS).
  */
-const dialect: Dialect = {
-  name: 'mysql',
-  quote: (id) => `\`${id.replace(/`/g, '``')}\``,
-  placeholder: () => '?',
-  ilike: (col, p, negate) => `LOWER(${col}) ${negate ? 'NOT LIKE' : 'LIKE'} LOWER(${p})`,
-  // PCRE inline flags make case sensitivity explicit whatever the column's collation says.
-  regexp: (col, p, insensitive) => ({ sql: `${col} REGEXP ${p}`, pattern: (s) => (insensitive ? '(?i)' : '(?-i)') + s }),
-  jsonText: (col, pathParam) => `JSON_UNQUOTE(JSON_EXTRACT(${col}, ${pathParam}))`,
-  jsonPathValue: (segments) => '$' + segments.map((s) => `."${s.replace(/["\\]/g, '\\$&')}"`).join(''),
-  columnType(prop: PropertyDefinition, generatedId: boolean): string {
-    const own = connectorSettings(prop.raw, 'mysql').dataType;
-    if (typeof own === 'string') return own;
-    if (generatedId) return prop.type.name === 'String' ? 'VARCHAR(64)' : 'INT NOT NULL AUTO_INCREMENT';
-    if (prop.id) return prop.type.name === 'Number' ? 'INT' : 'VARCHAR(255)';
-    if (isJsonProperty(prop)) return 'JSON';
-    switch (prop.type.name) {
-      case 'String':
-        return prop.index ? 'VARCHAR(255)' : 'TEXT';
-      case 'Number':
-        return 'DOUBLE';
-      case 'Boolean':
-        return 'TINYINT(1)';
-      case 'Date':
-        return 'DATETIME(3)';
-      case 'Buffer':
-        return 'LONGBLOB';
-      default:
-        return 'TEXT';
-    }
-  },
-  tableName: (def) => String(connectorSettings(def.settings, 'mysql').table ?? def.name),
-  schemaName: (def) => connectorSettings(def.settings, 'mysql').database as string | undefined,
-  columnName: (def, property) => String(connectorSettings(def.properties[property]?.raw, 'mysql').columnName ?? property),
-};
+function makeDialect(collation: () => string): Dialect {
+  return {
+    name: 'mysql',
+    quote: (id) => `\`${id.replace(/`/g, '``')}\``,
+    placeholder: () => '?',
+    ilike: (col, p, negate) => `LOWER(${col}) ${negate ? 'NOT LIKE' : 'LIKE'} LOWER(${p})`,
+    // PCRE inline flags make case sensitivity explicit whatever the column's collation says.
+    regexp: (col, p, insensitive) => ({ sql: `${col} REGEXP ${p}`, pattern: (s) => (insensitive ? '(?i)' : '(?-i)') + s }),
+    jsonText: (col, pathParam) => `(JSON_UNQUOTE(JSON_EXTRACT(${col}, ${pathParam})) COLLATE ${collation()})`,
+    jsonPathValue: (segments) => '$' + segments.map((s) => `."${s.replace(/["\\]/g, '\\$&')}"`).join(''),
+    jsonNumber: (col, pathParam) => `(CASE WHEN JSON_TYPE(JSON_EXTRACT(${col}, ${pathParam()})) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL') THEN JSON_EXTRACT(${col}, ${pathParam()}) + 0 END)`,
+    jsonString: (col, pathParam) =>
+      `(CASE WHEN JSON_TYPE(JSON_EXTRACT(${col}, ${pathParam()})) = 'STRING' THEN JSON_UNQUOTE(JSON_EXTRACT(${col}, ${pathParam()})) END COLLATE ${collation()})`,
+    // JSON_EXTRACT(…, '$') reads both sides as documents (MariaDB keeps JSON as text).
+    jsonEquals: (col, p) => `JSON_EXTRACT(${col}, '$') = JSON_EXTRACT(${p}, '$')`,
+    jsonContains: (col, p) => `JSON_CONTAINS(${col}, ${p})`,
+    // NULL already sorts first ascending and last descending.
+    nullsOrder: () => '',
+    columnType(prop: PropertyDefinition, generatedId: boolean): string {
+      const own = connectorSettings(prop.raw, 'mysql').dataType;
+      if (typeof own === 'string') return own;
+      if (generatedId) return prop.type.name === 'String' ? 'VARCHAR(64)' : 'INT NOT NULL AUTO_INCREMENT';
+      if (prop.id) return prop.type.name === 'Number' ? 'INT' : 'VARCHAR(255)';
+      if (isJsonProperty(prop)) return 'JSON';
+      switch (prop.type.name) {
+        case 'String':
+          return prop.index ? 'VARCHAR(255)' : 'TEXT';
+        case 'Number':
+          return 'DOUBLE';
+        case 'Boolean':
+          return 'TINYINT(1)';
+        case 'Date':
+          return 'DATETIME(3)';
+        case 'Buffer':
+          return 'LONGBLOB';
+        default:
+          return 'TEXT';
+      }
+    },
+    tableName: (def) => String(connectorSettings(def.settings, 'mysql').table ?? def.name),
+    schemaName: (def) => {
+      const own = connectorSettings(def.settings, 'mysql');
+      return (own.schema ?? own.database) as string | undefined;
+    },
+    columnName: (def, property) => String(connectorSettings(def.properties[property]?.raw, 'mysql').columnName ?? property),
+  };
+}
+
+/**
+ * Tables are created with a binary, no-pad collation, so `=`, LIKE, ORDER BY and uniqueness
+ * compare strings exactly as the memory store and PostgreSQL do (case-sensitive, trailing spaces
+ * significant, code-point order). The first of these the server has is used; a `collation`
+ * setting on the data source or `mysql: {collation}` on a model wins.
+ */
+const BINARY_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin', 'utf8mb4_bin'];
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
 
@@ -63,8 +86,14 @@ export class MySQLConnector extends SqlConnector {
   readonly name = 'mysql';
   private poolInstance: Pool | undefined;
 
+  /** The collation of new tables and of text read from JSON documents (see BINARY_COLLATIONS). */
+  private readonly text: { collation: string; chosen: boolean };
+
   constructor(settings: Record<string, unknown>) {
-    super(dialect, settings);
+    const own = typeof settings.collation === 'string' && /^\w+$/.test(settings.collation) ? settings.collation : undefined;
+    const text = { collation: own ?? 'utf8mb4_bin', chosen: own !== undefined };
+    super(makeDialect(() => text.collation), settings);
+    this.text = text;
   }
 
   private options(): PoolOptions {
@@ -92,13 +121,39 @@ export class MySQLConnector extends SqlConnector {
   }
 
   private ensurePool(): Pool {
-    this.poolInstance ??= createPool(this.options());
+    if (!this.poolInstance) {
+      const pool = createPool(this.options());
+      // mysql2 writes values into the statement with backslash escapes; a server whose sql_mode
+      // has NO_BACKSLASH_ESCAPES would read them differently, so every session turns it off first
+      // (a connection runs its queries in order, so this precedes any statement of ours).
+      pool.on('connection', (conn) => {
+        const core = conn as unknown as { query(sql: string, cb: (err: Error | null) => void): void };
+        core.query("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')", (err) => {
+          if (err) this.debug('cannot reset sql_mode: %s', err.message);
+        });
+      });
+      this.poolInstance = pool;
+    }
     return this.poolInstance;
   }
 
   async connect(): Promise<void> {
-    const conn = await this.ensurePool().getConnection();
-    conn.release();
+    let conn: PoolConnection;
+    try {
+      conn = await this.ensurePool().getConnection();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+    try {
+      if (!this.text.chosen) {
+        const [rows] = await conn.query('SELECT COLLATION_NAME AS name FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN (?)', [BINARY_COLLATIONS]);
+        const have = new Set((rows as Row[]).map((r) => String(r.name)));
+        this.text.collation = BINARY_COLLATIONS.find((c) => have.has(c)) ?? 'utf8mb4_bin';
+        this.text.chosen = true;
+      }
+    } finally {
+      conn.release();
+    }
   }
 
   async disconnect(): Promise<void> {
@@ -108,12 +163,20 @@ export class MySQLConnector extends SqlConnector {
   }
 
   protected isConnectionError(err: unknown): boolean {
-    const code = (err as { code?: string })?.code;
-    return !!code && CONNECTION_CODES.has(code);
+    const e = err as { code?: string; fatal?: boolean; message?: string } | undefined;
+    if (e?.code && CONNECTION_CODES.has(e.code)) return true;
+    // mysql2 marks errors that end the connection `fatal`, and refuses commands on a closed one.
+    return (e?.fatal === true && !e.code?.startsWith('ER_')) || /connection is in closed state|Connection lost/i.test(e?.message ?? '');
   }
 
   protected isDuplicateKey(err: unknown): boolean {
     return (err as { code?: string })?.code === 'ER_DUP_ENTRY';
+  }
+
+  protected duplicateKeyName(err: unknown): string | undefined {
+    // "Duplicate entry '…' for key 'name'" (MySQL 8 writes 'table.name').
+    const e = err as { sqlMessage?: string; message?: string };
+    return /for key '(?:[^']*\.)?([^'.]*)'\s*$/.exec(e?.sqlMessage ?? e?.message ?? '')?.[1];
   }
 
   protected override toDb(prop: PropertyDefinition, value: unknown): unknown {
@@ -130,7 +193,7 @@ export class MySQLConnector extends SqlConnector {
     const prop = def.properties[property];
     const col = this.col(def, property);
     // TEXT columns index by prefix in MySQL.
-    return /TEXT|BLOB/i.test(dialect.columnType(prop, false)) ? `${col}(191)` : col;
+    return /TEXT|BLOB/i.test(this.dialect.columnType(prop, false)) ? `${col}(191)` : col;
   }
 
   protected async insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, row: Row, options: OperationOptions): Promise<unknown> {
@@ -141,12 +204,27 @@ export class MySQLConnector extends SqlConnector {
   }
 
   protected override createTableSql(def: ModelDefinition): string {
-    return `${super.createTableSql(def)} ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+    const own = connectorSettings(def.settings, 'mysql').collation;
+    const collation = typeof own === 'string' && /^\w+$/.test(own) ? own : this.text.collation;
+    return `${super.createTableSql(def)} ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
   }
 
   protected async existingColumns(def: ModelDefinition): Promise<Set<string> | undefined> {
-    const { rows } = await this.run('SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [dialect.tableName(def)]);
+    const schema = this.dialect.schemaName(def);
+    const { rows } = await this.run(
+      `SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND TABLE_NAME = ?`,
+      schema === undefined ? [this.dialect.tableName(def)] : [schema, this.dialect.tableName(def)],
+    );
     return rows.length ? new Set(rows.map((r) => String(r.name).toLowerCase())) : undefined;
+  }
+
+  protected async existingIndexes(def: ModelDefinition): Promise<Set<string>> {
+    const schema = this.dialect.schemaName(def);
+    const { rows } = await this.run(
+      `SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND TABLE_NAME = ?`,
+      schema === undefined ? [this.dialect.tableName(def)] : [schema, this.dialect.tableName(def)],
+    );
+    return new Set(rows.map((r) => String(r.name)));
   }
 
   async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
@@ -154,37 +232,28 @@ export class MySQLConnector extends SqlConnector {
     if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
       throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
     }
-    const conn = await this.ensurePool().getConnection();
-    await conn.query(`SET TRANSACTION ISOLATION LEVEL ${level.toUpperCase()}`);
-    await conn.beginTransaction();
-    let finished = false;
-    let timer: NodeJS.Timeout | undefined;
-    const end = async (commit: boolean) => {
-      if (finished) return;
-      finished = true;
-      if (timer) clearTimeout(timer);
-      try {
-        if (commit) await conn.commit();
-        else await conn.rollback();
-      } finally {
-        conn.release();
-      }
-    };
-    const withCb = (p: Promise<void>, cb?: (err?: Error | null) => void) => {
-      if (cb) p.then(() => cb(null), (err: Error) => cb(err));
-      return p;
-    };
-    const runner = runnerOf(conn);
-    const tx: SqlTransaction = {
-      connector: this,
-      get finished() {
-        return finished;
+    let conn: PoolConnection;
+    try {
+      conn = await this.ensurePool().getConnection();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+    // A connection that failed is closed rather than returned to the pool.
+    const release = (failed?: unknown) => (failed ? conn.destroy() : conn.release());
+    try {
+      await conn.query(`SET TRANSACTION ISOLATION LEVEL ${level.toUpperCase()}`);
+      await conn.beginTransaction();
+    } catch (err) {
+      release(err);
+      throw this.unavailable(err);
+    }
+    return this.transaction(
+      {
+        runner: runnerOf(conn),
+        finish: (commit) => (commit ? conn.commit() : conn.rollback()),
+        release,
       },
-      query: (sql, params) => runner.query(sql, params),
-      commit: (cb) => withCb(end(true), cb),
-      rollback: (cb) => withCb(end(false), cb),
-    };
-    if (options.timeout && options.timeout > 0) timer = setTimeout(() => void end(false).catch(() => undefined), options.timeout);
-    return tx;
+      options.timeout,
+    );
   }
 }

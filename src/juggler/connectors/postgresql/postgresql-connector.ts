@@ -18,6 +18,11 @@ const dialect: Dialect = {
   regexp: (col, p, insensitive) => ({ sql: `${col} ${insensitive ? '~*' : '~'} ${p}`, pattern: (s) => s }),
   jsonText: (col, pathParam) => `(${col} #>> ${pathParam}::text[])`,
   jsonPathValue: (segments) => segments,
+  jsonNumber: (col, pathParam) => `(CASE WHEN jsonb_typeof(${col} #> ${pathParam()}::text[]) = 'number' THEN (${col} #>> ${pathParam()}::text[])::double precision END)`,
+  jsonEquals: (col, p) => `${col} = ${p}::jsonb`,
+  jsonContains: (col, p) => `${col} @> ${p}::jsonb`,
+  jsonString: (col, pathParam) => `(CASE WHEN jsonb_typeof(${col} #> ${pathParam()}::text[]) = 'string' THEN ${col} #>> ${pathParam()}::text[] END)`,
+  nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
   columnType(prop: PropertyDefinition, generatedId: boolean): string {
     const own = connectorSettings(prop.raw, 'postgresql').dataType;
     if (typeof own === 'string') return own;
@@ -93,8 +98,12 @@ export class PostgreSQLConnector extends SqlConnector {
   }
 
   async connect(): Promise<void> {
-    const client = await this.ensurePool().connect();
-    client.release();
+    try {
+      const client = await this.ensurePool().connect();
+      client.release();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
   }
 
   async disconnect(): Promise<void> {
@@ -112,6 +121,10 @@ export class PostgreSQLConnector extends SqlConnector {
     return (err as { code?: string })?.code === '23505';
   }
 
+  protected duplicateKeyName(err: unknown): string | undefined {
+    return (err as { constraint?: string })?.constraint;
+  }
+
   protected async insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, _row: Row, options: OperationOptions): Promise<unknown> {
     const returning = idName ? ` RETURNING ${this.col(def, idName)} AS id` : '';
     const sql = cols.length ? `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})${returning}` : `INSERT INTO ${this.table(def)} DEFAULT VALUES${returning}`;
@@ -119,52 +132,61 @@ export class PostgreSQLConnector extends SqlConnector {
     return rows[0]?.id;
   }
 
+  /** One round trip: the updated row comes back with RETURNING. */
+  protected override async updateReturning(def: ModelDefinition, sql: string, params: unknown[], _id: unknown, options: OperationOptions): Promise<Row | null> {
+    const columns = def.propertyNames.map((n) => this.col(def, n)).join(', ');
+    const { rows } = await this.run(`${sql} RETURNING ${columns}`, params, options);
+    return rows.length ? this.rowFromDb(def, rows[0]) : null;
+  }
+
   protected async existingColumns(def: ModelDefinition): Promise<Set<string> | undefined> {
     const { rows } = await this.run('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [dialect.schemaName(def), dialect.tableName(def)]);
     return rows.length ? new Set(rows.map((r) => String(r.column_name).toLowerCase())) : undefined;
   }
 
+  protected async existingIndexes(def: ModelDefinition): Promise<Set<string>> {
+    const { rows } = await this.run('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [dialect.schemaName(def), dialect.tableName(def)]);
+    return new Set(rows.map((r) => String(r.indexname)));
+  }
+
   async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
-    const client = await this.ensurePool().connect();
     const level = options.isolationLevel ?? 'READ COMMITTED';
     if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
-      client.release();
       throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
     }
-    await client.query(`BEGIN ISOLATION LEVEL ${level.toUpperCase()}`);
-    return makeTransaction(this, client, options.timeout);
+    let client: PoolClient;
+    try {
+      client = await this.ensurePool().connect();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+    // A checked-out client has no error listener of the pool's: one that loses its server while
+    // the transaction waits must not crash the process; its next statement reports the loss.
+    let lost: Error | undefined;
+    const onError = (err: Error) => {
+      lost = err;
+      this.debug('transaction client error: %s', err.message);
+    };
+    client.on('error', onError);
+    const release = (failed?: unknown) => {
+      client.removeListener('error', onError);
+      client.release(failed || lost ? ((failed ?? lost) as Error) : undefined);
+    };
+    try {
+      await client.query(`BEGIN ISOLATION LEVEL ${level.toUpperCase()}`);
+    } catch (err) {
+      release(err);
+      throw this.unavailable(err);
+    }
+    return this.transaction(
+      {
+        runner: runnerOf(client),
+        finish: async (commit) => {
+          await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+        },
+        release,
+      },
+      options.timeout,
+    );
   }
 }
-
-function makeTransaction(connector: SqlConnector, client: PoolClient, timeout: number | undefined): SqlTransaction {
-  let finished = false;
-  let timer: NodeJS.Timeout | undefined;
-  const end = async (statement: 'COMMIT' | 'ROLLBACK') => {
-    if (finished) return;
-    finished = true;
-    if (timer) clearTimeout(timer);
-    try {
-      await client.query(statement);
-    } finally {
-      client.release();
-    }
-  };
-  const withCb = (p: Promise<void>, cb?: (err?: Error | null) => void) => {
-    if (cb) p.then(() => cb(null), (err: Error) => cb(err));
-    return p;
-  };
-  const runner = runnerOf(client);
-  const tx: SqlTransaction = {
-    connector,
-    get finished() {
-      return finished;
-    },
-    query: (sql, params) => runner.query(sql, params),
-    commit: (cb) => withCb(end('COMMIT'), cb),
-    rollback: (cb) => withCb(end('ROLLBACK'), cb),
-  };
-  // A transaction left open past its timeout is rolled back, so it cannot hold locks forever.
-  if (timeout && timeout > 0) timer = setTimeout(() => void end('ROLLBACK').catch(() => undefined), timeout);
-  return tx;
-}
-

@@ -18,6 +18,16 @@ export interface Dialect {
   /** Text of a JSON path inside a JSON column; `pathParam` is a placeholder bound to `pathValue`. */
   jsonText(column: string, pathParam: string): string;
   jsonPathValue(segments: string[]): unknown;
+  /** The number at a JSON path (NULL when the value there is not a number); `pathParam()` binds the path anew for each use. */
+  jsonNumber(column: string, pathParam: () => string): string;
+  /** A JSON column equal to the JSON document in a parameter. */
+  jsonEquals(column: string, param: string): string;
+  /** A JSON array column holding every element of the JSON array in a parameter. */
+  jsonContains(column: string, param: string): string;
+  /** The string at a JSON path (NULL when the value there is not a string). */
+  jsonString(column: string, pathParam: () => string): string;
+  /** What follows ASC/DESC so NULL sorts first ascending and last descending ('' when native). */
+  nullsOrder(desc: boolean): string;
   /** The column type for a property (a `dataType` setting wins). */
   columnType(prop: PropertyDefinition, isGeneratedId: boolean): string;
   /** The store's own name for the table and column (LB3's defaults per connector). */

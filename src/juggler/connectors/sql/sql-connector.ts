@@ -1,5 +1,7 @@
 import { randomUUID } from 'crypto';
-import { DuplicateIdError, LooplineError, StoreUnavailableError } from '../../../errors';
+import { ConfigurationError, DuplicateIdError, LooplineError, StoreUnavailableError } from '../../../errors';
+import type Bluebird from 'bluebird';
+import { splitCallback, withCallback } from '../../../util/callback';
 import { debugFor } from '../../../util/debug';
 import type { NormalizedFilter, WhereClause } from '../../filter/types';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
@@ -18,6 +20,14 @@ export interface SqlTransaction extends SqlRunner {
   commit(cb?: (err?: Error | null) => void): Promise<void>;
   rollback(cb?: (err?: Error | null) => void): Promise<void>;
   readonly finished: boolean;
+}
+
+/** What a dialect hands a transaction: its connection's runner, and how to end and release it. */
+export interface TransactionConnection {
+  readonly runner: SqlRunner;
+  finish(commit: boolean): Promise<void>;
+  /** Returns the connection to the pool; one that failed is discarded instead. */
+  release(failed?: unknown): void;
 }
 
 /**
@@ -51,7 +61,53 @@ export abstract class SqlConnector implements Connector {
   /** True when the error means the store is unreachable (refused, reset, timed out). */
   protected abstract isConnectionError(err: unknown): boolean;
   protected abstract isDuplicateKey(err: unknown): boolean;
+  /** The name of the index (or primary key) a duplicate-key error names, when the store says. */
+  protected abstract duplicateKeyName(err: unknown): string | undefined;
   abstract beginTransaction(options?: { isolationLevel?: string; timeout?: number }): Promise<SqlTransaction>;
+
+  /**
+   * A transaction handle over a connection taken from the pool: commit/rollback (promise or
+   * callback) end it once and give the connection back; past `timeout` ms it is rolled back, so it
+   * cannot hold locks forever. A commit that cannot reach the store is 503 STORE_UNAVAILABLE; a
+   * rollback on a lost connection succeeds, since the server drops the transaction with it.
+   */
+  protected transaction(conn: TransactionConnection, timeout: number | undefined): SqlTransaction {
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined;
+    const end = async (commit: boolean): Promise<void> => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      let failed: unknown;
+      try {
+        await conn.finish(commit);
+      } catch (err) {
+        failed = err;
+      } finally {
+        conn.release(failed);
+      }
+      if (failed === undefined || (!commit && this.isConnectionError(failed))) return;
+      throw this.unavailable(failed);
+    };
+    const withCb = (p: Promise<void>, cb?: (err?: Error | null) => void) => {
+      if (cb) p.then(() => cb(null), (err: Error) => cb(err));
+      return p;
+    };
+    const tx: SqlTransaction = {
+      connector: this,
+      get finished() {
+        return finished;
+      },
+      query: (sql, params) => conn.runner.query(sql, params),
+      commit: (cb) => withCb(end(true), cb),
+      rollback: (cb) => withCb(end(false), cb),
+    };
+    if (timeout && timeout > 0) {
+      timer = setTimeout(() => void end(false).catch(() => undefined), timeout);
+      timer.unref?.();
+    }
+    return tx;
+  }
 
   define(def: ModelDefinition): void {
     this.defs.set(def.name, def);
@@ -66,9 +122,14 @@ export abstract class SqlConnector implements Connector {
     try {
       return await runner.query(sql, params);
     } catch (err) {
-      if (this.isConnectionError(err)) throw new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${(err as Error).message}); retry later`);
-      throw err;
+      throw this.unavailable(err);
     }
+  }
+
+  /** A store fault as thrown to the DAO: 503 STORE_UNAVAILABLE when the store cannot be reached. */
+  protected unavailable(err: unknown): unknown {
+    if (!this.isConnectionError(err)) return err;
+    return new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${(err as Error).message}); retry later`);
   }
 
   // ---- names ---------------------------------------------------------------------------------
@@ -120,12 +181,25 @@ export abstract class SqlConnector implements Connector {
     }
   }
 
+  /** Per model definition, computed once: each property with its column name. */
+  private readonly layouts = new WeakMap<ModelDefinition, Map<string, { prop: PropertyDefinition; column: string }>>();
+
+  private layout(def: ModelDefinition): Map<string, { prop: PropertyDefinition; column: string }> {
+    let layout = this.layouts.get(def);
+    if (!layout) {
+      layout = new Map(def.propertyNames.map((n) => [n, { prop: def.properties[n], column: this.dialect.columnName(def, n) }]));
+      this.layouts.set(def, layout);
+    }
+    return layout;
+  }
+
   protected rowFromDb(def: ModelDefinition, record: Row, fields?: readonly string[]): Row {
     const out: Row = {};
+    const layout = this.layout(def);
     for (const name of fields ?? def.propertyNames) {
-      const prop = def.properties[name];
-      if (!prop) continue;
-      const v = this.fromDb(prop, record[this.dialect.columnName(def, name)]);
+      const entry = layout.get(name);
+      if (!entry) continue;
+      const v = this.fromDb(entry.prop, record[entry.column]);
       if (v !== undefined) out[name] = v;
     }
     return out;
@@ -144,17 +218,46 @@ export abstract class SqlConnector implements Connector {
     try {
       return await this.insert(def, cols, vals, b.params, idName, row, options);
     } catch (err) {
-      if (this.isDuplicateKey(err)) throw new DuplicateIdError(def.name, idName ?? 'id', idName ? row[idName] : undefined);
-      throw err;
+      throw this.duplicate(def, err, row);
     }
+  }
+
+  /**
+   * A duplicate-key error as 409 DUPLICATE_ID naming the property whose unique index (or the id)
+   * refused the value; any other error unchanged.
+   */
+  protected duplicate(def: ModelDefinition, err: unknown, row: Row): unknown {
+    if (!this.isDuplicateKey(err)) return err;
+    const key = this.duplicateKeyName(err);
+    const property = (key && this.indexes(def).find((i) => i.unique && i.name === key)?.properties[0]) || def.idName || 'id';
+    return new DuplicateIdError(def.name, property, row[property]);
   }
 
   /** INSERT and the id the row got (RETURNING on PostgreSQL, insertId on MySQL). */
   protected abstract insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, row: Row, options: OperationOptions): Promise<unknown>;
 
+  /** Statement text that depends only on the model definition, built once per definition. */
+  private readonly fixed = new WeakMap<ModelDefinition, { all: string; byId?: string }>();
+
+  private fixedFor(def: ModelDefinition): { all: string; byId?: string } {
+    let f = this.fixed.get(def);
+    if (!f) {
+      const all = this.buildSelectList(def, undefined);
+      const byId = def.idName ? `SELECT ${all} FROM ${this.table(def)} WHERE ${this.col(def, def.idName)} = ${this.dialect.placeholder(1)}` : undefined;
+      f = { all, byId };
+      this.fixed.set(def, f);
+    }
+    return f;
+  }
+
   private selectList(def: ModelDefinition, fields: readonly string[] | undefined): string {
+    return fields ? this.buildSelectList(def, fields) : this.fixedFor(def).all;
+  }
+
+  private buildSelectList(def: ModelDefinition, fields: readonly string[] | undefined): string {
     const names = fields ?? def.propertyNames;
-    return names.filter((n) => def.properties[n]).map((n) => this.col(def, n)).join(', ') || '*';
+    // Fields naming no known property still select a real column (the row then comes back empty).
+    return names.filter((n) => def.properties[n]).map((n) => this.col(def, n)).join(', ') || this.col(def, def.idName ?? def.propertyNames[0]);
   }
 
   async find(def: ModelDefinition, filter: NormalizedFilter, options: OperationOptions): Promise<Row[]> {
@@ -178,10 +281,8 @@ export abstract class SqlConnector implements Connector {
 
   async findById(def: ModelDefinition, id: unknown, options: OperationOptions): Promise<Row | null> {
     if (id === undefined || id === null) return null;
-    const b = new SqlBuilder(this.dialect, def);
-    const idName = this.idName(def);
-    const sql = `SELECT ${this.selectList(def, undefined)} FROM ${this.table(def)} WHERE ${this.col(def, idName)} = ${b.param(id)}`;
-    const { rows } = await this.run(sql, b.params, options);
+    this.idName(def);
+    const { rows } = await this.run(this.fixedFor(def).byId!, [id], options);
     return rows.length ? this.rowFromDb(def, rows[0]) : null;
   }
 
@@ -196,8 +297,12 @@ export abstract class SqlConnector implements Connector {
     if (!names.length) return this.count(def, where, options);
     const b = new SqlBuilder(this.dialect, def);
     const sets = names.map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], data[n]))}`);
-    const { affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')}${b.where(where)}`, b.params, options);
-    return affected;
+    try {
+      const { affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')}${b.where(where)}`, b.params, options);
+      return affected;
+    } catch (err) {
+      throw this.duplicate(def, err, data);
+    }
   }
 
   async destroyAll(def: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number> {
@@ -208,8 +313,24 @@ export abstract class SqlConnector implements Connector {
 
   async patchById(def: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null> {
     const idName = this.idName(def);
-    const count = await this.updateAll(def, { [idName]: id }, data, options);
-    if (!count && !(await this.findById(def, id, options))) return null;
+    const names = Object.keys(data).filter((n) => def.properties[n] && n !== idName);
+    if (!names.length) return this.findById(def, id, options);
+    const b = new SqlBuilder(this.dialect, def);
+    const sets = names.map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], data[n]))}`);
+    const where = `${this.col(def, idName)} = ${b.param(id)}`;
+    try {
+      return await this.updateReturning(def, `UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${where}`, b.params, id, options);
+    } catch (err) {
+      throw this.duplicate(def, err, data);
+    }
+  }
+
+  /** Runs an UPDATE of one row and answers the row afterwards (null when there was none). */
+  protected async updateReturning(def: ModelDefinition, sql: string, params: unknown[], id: unknown, options: OperationOptions): Promise<Row | null> {
+    const { affected } = await this.run(sql, params, options);
+    // The DAO merges the patch into the instance it holds (as LB3 does), so a changed row needs
+    // no second read; MySQL counts unchanged rows as unaffected, so only then is existence checked.
+    if (affected) return { [def.idName!]: id };
     return this.findById(def, id, options);
   }
 
@@ -221,9 +342,28 @@ export abstract class SqlConnector implements Connector {
     const b = new SqlBuilder(this.dialect, def);
     const sets = Object.keys(full).map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], full[n]))}`);
     if (!sets.length) return this.findById(def, id, options);
-    const { affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${this.col(def, idName)} = ${b.param(id)}`, b.params, options);
+    let affected: number;
+    try {
+      ({ affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${this.col(def, idName)} = ${b.param(id)}`, b.params, options));
+    } catch (err) {
+      throw this.duplicate(def, err, full);
+    }
     if (!affected && !(await this.findById(def, id, options))) return null;
     return this.findById(def, id, options);
+  }
+
+  /**
+   * LB3's raw-SQL escape hatch, `ds.connector.execute(sql, params, [options], [cb])`: values only
+   * as parameters ($1 on PostgreSQL, ? on MySQL). Resolves to the rows of a query, or to
+   * `{affectedRows, count}` for a statement that returns none.
+   */
+  execute(sql: string, ...rest: unknown[]): Bluebird<unknown> {
+    const { args, cb } = splitCallback(rest);
+    const [params, options] = args as [unknown[] | undefined, OperationOptions | undefined];
+    const promise = this.run(sql, Array.isArray(params) ? params : [], options).then(({ rows, affected }) =>
+      rows.length || /^\s*(SELECT|WITH|SHOW|VALUES|EXPLAIN|DESCRIBE)\b/i.test(sql) ? rows : { affectedRows: affected, count: affected },
+    );
+    return withCallback(promise, cb);
   }
 
   async ping(): Promise<void> {
@@ -248,17 +388,47 @@ export abstract class SqlConnector implements Connector {
     return `CREATE TABLE ${this.table(def)} (\n  ${cols.join(',\n  ')}\n)`;
   }
 
-  /** Index statements for properties declaring `index` (unique or not). */
-  protected indexSql(def: ModelDefinition): string[] {
-    const out: string[] = [];
+  /**
+   * The indexes a model declares: properties with `index` (true or `{unique: true}`), and LB3's
+   * model-level `indexes` setting, `{"name": {"keys": {"a": 1, "b": -1}, "options": {"unique": true}}}`
+   * or the short form `{"name": {"a": 1}}`. A key naming no property is a configuration error.
+   */
+  protected indexes(def: ModelDefinition): { name: string; unique: boolean; properties: string[]; sql: string }[] {
+    const out: { name: string; unique: boolean; properties: string[]; sql: string }[] = [];
+    const add = (name: string, unique: boolean, keys: [string, unknown][]) => {
+      const cols = keys.map(([n, dir]) => `${this.indexColumn(def, n)}${dir === -1 || dir === '-1' || /^desc$/i.test(String(dir)) ? ' DESC' : ''}`);
+      const sql = `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${this.dialect.quote(name)} ON ${this.table(def)} (${cols.join(', ')})`;
+      out.push({ name, unique, properties: keys.map(([n]) => n), sql });
+    };
     for (const n of def.propertyNames) {
       const index = def.properties[n].index;
       if (!index || n === def.idName) continue;
-      const unique = typeof index === 'object' && (index as any).unique === true;
-      const name = this.dialect.quote(`${this.dialect.tableName(def)}_${this.dialect.columnName(def, n)}_idx`.slice(0, 60));
-      out.push(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${name} ON ${this.table(def)} (${this.indexColumn(def, n)})`);
+      add(this.indexName(def, n), typeof index === 'object' && (index as { unique?: unknown }).unique === true, [[n, 1]]);
+    }
+    const declared = def.settings.indexes;
+    if (declared && typeof declared === 'object') {
+      for (const [name, raw] of Object.entries(declared as Record<string, unknown>)) {
+        if (!raw || typeof raw !== 'object') continue;
+        const spec = raw as Record<string, unknown>;
+        const keysOf = (spec.keys && typeof spec.keys === 'object' ? spec.keys : spec) as Record<string, unknown>;
+        const keys = Object.entries(keysOf).filter(([k]) => k !== 'options' && k !== 'keys' && k !== 'unique');
+        const missing = keys.find(([k]) => !Object.prototype.hasOwnProperty.call(def.properties, k));
+        if (missing) throw new ConfigurationError(`The index "${name}" of ${def.name} names "${missing[0]}", which is not a property of the model`);
+        if (!keys.length) continue;
+        const options = (spec.options && typeof spec.options === 'object' ? spec.options : {}) as Record<string, unknown>;
+        add(name, options.unique === true || spec.unique === true, keys);
+      }
     }
     return out;
+  }
+
+  protected indexSql(def: ModelDefinition): string[] {
+    return this.indexes(def).map((i) => i.sql);
+  }
+
+  /** The name automigrate gives the index of a property declaring `index`. */
+  protected indexName(def: ModelDefinition, property: string): string {
+    return `${this.dialect.tableName(def)}_${this.dialect.columnName(def, property)}_idx`.slice(0, 60);
   }
 
   protected indexColumn(def: ModelDefinition, property: string): string {
@@ -290,8 +460,14 @@ export abstract class SqlConnector implements Connector {
         if (existing.has(this.dialect.columnName(def, n).toLowerCase())) continue;
         await this.run(`ALTER TABLE ${this.table(def)} ADD COLUMN ${this.col(def, n)} ${this.dialect.columnType(def.properties[n], false)}`, []);
       }
+      // Declared indexes the table lacks are added; existing ones are left as they are.
+      const indexes = await this.existingIndexes(def);
+      for (const index of this.indexes(def)) if (!indexes.has(index.name)) await this.run(index.sql, []);
     }
   }
+
+  /** The names of the table's indexes. */
+  protected abstract existingIndexes(def: ModelDefinition): Promise<Set<string>>;
 
   async isActual(defs: ModelDefinition[]): Promise<boolean> {
     for (const def of defs) {
