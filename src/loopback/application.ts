@@ -8,6 +8,7 @@ import { RemoteObjects } from '../remoting/remote-objects';
 import { defaultErrorHandler } from './middleware/error-handler';
 import { MiddlewarePhases } from './middleware-phases';
 import { installModelApi } from './model';
+import { createAuthorizer } from './security/access';
 import { ModelAppConfig, ModelClass, Registry, registry as defaultRegistry } from './registry';
 
 export interface MiddlewareConfig {
@@ -75,7 +76,13 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     phases.run(req, res, this.router as unknown as RequestHandler, done);
   } as any;
 
-  app.remotes = () => (remotes ??= new RemoteObjects(app.get('remoting') ?? {}));
+  app.remotes = () => {
+    if (!remotes) {
+      remotes = new RemoteObjects(app.get('remoting') ?? {});
+      if (app.isAuthEnabled) remotes.authorize = createAuthorizer(app);
+    }
+    return remotes;
+  };
 
   app.model = (ModelOrName, config = {}) => {
     const Model = typeof ModelOrName === 'string' ? registry.getModel(ModelOrName) : ModelOrName;
@@ -127,10 +134,23 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
 
   app.defineMiddlewarePhases = (list) => phases.define(list);
 
-  app.enableAuth = (opts = {}) => {
+  /**
+   * Turns access control on: every remote invocation is checked against the model's ACLs. With
+   * `{dataSource}`, the built-in User, AccessToken, ACL, Role and RoleMapping not yet in the app
+   * are attached to it (as LB3). Models without ACLs stay open, as in LB3.
+   */
+  app.enableAuth = (opts: Record<string, unknown> = {}) => {
     app.set('_enableAuth', true);
     app.set('_enableAuthOptions', opts);
     app.isAuthEnabled = true;
+    const ds = opts.dataSource;
+    if (ds) {
+      for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping']) {
+        const Model = registry.findModel(name);
+        if (Model && !models[name]) app.model(Model, { dataSource: ds as DataSource | string, public: name === 'User' });
+      }
+    }
+    if (remotes) remotes.authorize = createAuthorizer(app);
   };
 
   const listen = app.listen.bind(app);

@@ -1,6 +1,6 @@
 import express from 'express';
 import { createApplication, LooplineApp } from './application';
-import { registry, Registry } from './registry';
+import { registry, Registry, ModelClass } from './registry';
 import { favicon, rest, staticFiles, status, token, urlNotFound } from './middleware/builtin';
 import { ModelBase } from '../juggler/model-base';
 import { PersistedModel } from '../juggler/persisted-model';
@@ -55,7 +55,20 @@ export const loopback = Object.assign(loopbackFn, {
     Object.assign(fn, options);
     return fn;
   },
+  // Replaced below by getters reading the default registry.
+  User: undefined as unknown as ModelClass,
+  AccessToken: undefined as unknown as ModelClass,
+  ACL: undefined as unknown as ModelClass,
+  Role: undefined as unknown as ModelClass,
+  RoleMapping: undefined as unknown as ModelClass,
+  Application: undefined as unknown as ModelClass,
+  Email: undefined as unknown as ModelClass,
   boot: undefined as unknown as (app: LooplineApp, options?: unknown, cb?: (err?: Error) => void) => Promise<void>,
 });
+
+// The built-in models of the default registry: `loopback.User`, `loopback.AccessToken`, ...
+for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Application', 'Email']) {
+  Object.defineProperty(loopback, name, { get: () => registry.getModel(name), enumerable: true, configurable: true });
+}
 
 export type Loopback = typeof loopback;

@@ -9,6 +9,8 @@ import { persistedModelMethods, scopeMethods } from './model-remoting';
 import { defineRelationMethods } from './relation-remoting';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import type { ModelClass } from './registry';
+import { checkAccess, createAccessContext } from './security/access';
+import { withCallback } from '../util/callback';
 
 /**
  * LB3's model-level remoting API, installed on the core classes so every model inherits it:
@@ -95,6 +97,26 @@ const modelStatics = {
   createOptionsFromRemotingContext(this: ModelClass, ctx: RemotingContext): Record<string, unknown> {
     const req = ctx.req as any;
     return { accessToken: req?.accessToken ?? null, remotingContext: ctx };
+  },
+  /**
+   * LB3's `Model.checkAccess(token, modelId, sharedMethod, ctx, cb)`: whether the token may
+   * invoke the method (by the model's ACLs and the ACL model), as a boolean.
+   */
+  checkAccess(this: ModelClass, token: any, modelId: unknown, sharedMethod: any, ctx?: any, cb?: (err: Error | null, allowed?: boolean) => void): Promise<boolean> {
+    if (typeof ctx === 'function') [cb, ctx] = [ctx, undefined];
+    const name = typeof sharedMethod === 'string' ? sharedMethod : (sharedMethod?.name ?? '*');
+    const aliases: string[] = typeof sharedMethod === 'object' && Array.isArray(sharedMethod?.aliases) ? sharedMethod.aliases : [];
+    const access = createAccessContext({
+      app: this.app,
+      model: this,
+      modelId,
+      property: name,
+      methodNames: [name, ...aliases],
+      accessType: (typeof sharedMethod === 'object' && sharedMethod?.accessType) || 'EXECUTE',
+      accessToken: token,
+      remotingContext: ctx,
+    });
+    return withCallback(checkAccess(access).then((d) => d.allowed), cb);
   },
   /** Called by `app.model()` once the app owns the model: queued remote hooks are registered. */
   __attachedToApp(this: ModelClass, app: any): void {

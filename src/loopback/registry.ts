@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors';
 import { hasOwn, isPlainObject } from '../util/own';
 import { defineRelationMethods } from './relation-remoting';
+import { defineBuiltinModels } from './models';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import { DataSource, DataSourceSettings } from '../juggler/datasource';
 import { createModelBuilder } from '../juggler/core-models';
@@ -35,6 +36,7 @@ export class Registry {
       const Model = rel.modelFrom as any;
       if (Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) defineRelationMethods(Model.__sharedClass, rel);
     });
+    defineBuiltinModels(this);
   }
 
   /** `createModel({name, base, properties, ...settings})` or `createModel(name, properties, settings)`. */
@@ -89,6 +91,13 @@ export class Registry {
   }
 
   createDataSource(name: string | DataSourceSettings | undefined, settings?: DataSourceSettings): DataSource {
+    // LB3's `mail` connector: loopline has no SMTP client; Email sends through its own log/collect
+    // transport (see models/email.ts), so such a data source only needs to exist.
+    const given = (typeof name === 'object' && name !== null ? name : settings) as Record<string, unknown> | undefined;
+    if (given && (given.connector === 'mail' || given.connector === 'loopback-connector-mail')) {
+      const mail = { ...given, connector: 'memory', mailConnector: true };
+      return typeof name === 'object' && name !== null ? new DataSource(undefined, mail, this.modelBuilder) : new DataSource(name, mail, this.modelBuilder);
+    }
     if (typeof name === 'object' && name !== null) return new DataSource(undefined, name, this.modelBuilder);
     return new DataSource(name, settings ?? {}, this.modelBuilder);
   }

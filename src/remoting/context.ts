@@ -14,6 +14,8 @@ export class RemotingContext {
   instance: any = undefined;
   error: any = undefined;
   options: Record<string, unknown> | undefined = undefined;
+  /** For prototype methods: the arguments that select the instance (`id`). */
+  ctorArgs: Record<string, any> = {};
   readonly method: SharedMethod;
   readonly methodString: string;
   [key: string]: any;

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { SharedClass } from './shared-class';
 import type { SharedMethod } from './shared-method';
+import type { RemotingContext } from './context';
 import { RemoteHook, RemoteHooks } from './remote-hooks';
 import { createRestHandler, RestOptions } from './rest/rest-adapter';
 
@@ -20,6 +21,11 @@ export class RemoteObjects {
   private readonly classMap = new Map<string, SharedClass>();
   private classVersion = 0;
   private restHandler: RequestHandler | undefined;
+  /**
+   * Set by the app when access control is on: called for every invocation after its arguments
+   * are read and coerced, before before-remote hooks; it throws (401/403) to refuse.
+   */
+  authorize: ((ctx: RemotingContext) => Promise<void>) | undefined = undefined;
 
   constructor(options: RemotingOptions = {}) {
     this.options = options;

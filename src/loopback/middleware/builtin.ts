@@ -1,10 +1,18 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LooplineError } from '../../errors';
+import { tokenMiddleware, TokenOptions } from '../security/token-middleware';
 
 /** `loopback.rest()`: the app's REST API, served from the route table built once. */
 export function rest(): RequestHandler {
+  let findToken: RequestHandler | undefined;
   return (req: Request, res: Response, next: NextFunction) => {
     const app = (req as any).app;
+    // As LB3: with auth enabled, the REST handler resolves the token itself when no
+    // `loopback#token` middleware ran before it.
+    if (app.isAuthEnabled && (req as any).accessToken === undefined) {
+      findToken ??= tokenMiddleware();
+      return findToken(req, res, (err?: unknown) => (err ? next(err) : app.remotes().handler('rest')(req, res, next)));
+    }
     app.remotes().handler('rest')(req, res, next);
   };
 }
@@ -45,24 +53,9 @@ export function status(): RequestHandler {
 }
 
 /**
- * `loopback.token()`: resolves the access token of a request. Users, tokens and ACLs are their own
- * part of loopline; until an AccessToken model with `findForRequest` is attached this sets
- * `req.accessToken = null`.
+ * `loopback.token()`: resolves the access token of a request into `req.accessToken` (see
+ * security/token-middleware.ts for where tokens are looked for).
  */
-export function token(options: { model?: any } = {}): RequestHandler {
-  return async (req: Request, _res: Response, next: NextFunction) => {
-    const app = (req as any).app;
-    const TokenModel = options.model ?? app?.models?.AccessToken;
-    if ((req as any).accessToken !== undefined) return next();
-    if (!TokenModel || typeof TokenModel.findForRequest !== 'function') {
-      (req as any).accessToken = null;
-      return next();
-    }
-    try {
-      (req as any).accessToken = (await TokenModel.findForRequest(req, options)) ?? null;
-      next();
-    } catch (err) {
-      next(err);
-    }
-  };
+export function token(options: TokenOptions = {}): RequestHandler {
+  return tokenMiddleware(options);
 }

@@ -131,12 +131,18 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
       const query = parseQuery(req, options.query);
       if (!method.isStatic) {
         const holder = new RemotingContext(req, res, method);
-        buildArgs(ctorArgs, req, holder, query);
-        if (!sharedClass.resolveInstance) throw new LooplineError('CONFIGURATION_ERROR', 500, `${sharedClass.name} cannot resolve instances`);
-        ctx.instance = await sharedClass.resolveInstance(holder.args.id, ctx);
         (req as any).remotingContext = ctx;
+        buildArgs(ctorArgs, req, holder, query);
+        ctx.ctorArgs = holder.args;
       }
       buildArgs(args, req, ctx, query);
+      // Access control sees the coerced arguments and runs before the instance is loaded (no 404
+      // that tells an intruder an id exists) and before any before-remote hook.
+      if (remotes.authorize) await remotes.authorize(ctx);
+      if (!method.isStatic) {
+        if (!sharedClass.resolveInstance) throw new LooplineError('CONFIGURATION_ERROR', 500, `${sharedClass.name} cannot resolve instances`);
+        ctx.instance = await sharedClass.resolveInstance(ctx.ctorArgs.id, ctx);
+      }
       await runChain(remotes.hooks.chain('before', method), ctx);
       if (method.rest.before) await runStep(method.rest.before, ctx);
       const target = method.isStatic ? sharedClass.ctor : ctx.instance;

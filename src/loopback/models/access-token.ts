@@ -1,0 +1,58 @@
+import type { Request } from 'express';
+import { withCallback } from '../../util/callback';
+import { generateTokenId, safeEqual } from '../security/token-id';
+import { tokenIdForRequest, TokenOptions } from '../security/token-middleware';
+
+type AnyModel = any;
+
+/** AccessToken: random ids, expiry by ttl, and the lookup the token middleware uses. */
+export function setupAccessToken(AccessToken: AnyModel): void {
+  AccessToken.observe('before save', async (ctx: any) => {
+    if (!ctx.isNewInstance || !ctx.instance) return;
+    if (!ctx.instance.id) ctx.instance.id = generateTokenId();
+    if (!ctx.instance.created) ctx.instance.created = new Date();
+  });
+
+  const statics: Record<string, (...args: any[]) => unknown> = {
+    createAccessTokenId(cb?: (err: Error | null, id?: string) => void) {
+      return withCallback(Promise.resolve(generateTokenId()), cb);
+    },
+    getIdForRequest(req: Request, options?: TokenOptions) {
+      return tokenIdForRequest(req, options);
+    },
+    /** The valid token a request presents, or null; an expired token is deleted. */
+    findForRequest(this: AnyModel, req: Request, options?: TokenOptions, cb?: (err: Error | null, token?: unknown) => void) {
+      const run = async () => {
+        const id = tokenIdForRequest(req, options);
+        if (!id || id.length > 512) return null;
+        const token = await this.findById(id);
+        // The store found it; the ids are compared again in constant time, so a store that
+        // matches case-insensitively (some SQL collations) cannot accept a different token.
+        if (!token || !safeEqual(String(token.id), id)) return null;
+        return (await token.validate()) ? token : null;
+      };
+      return withCallback(run(), cb);
+    },
+  };
+  for (const [name, fn] of Object.entries(statics)) Object.defineProperty(AccessToken, name, { value: fn, writable: true, configurable: true });
+
+  Object.defineProperty(AccessToken.prototype, 'validate', {
+    value(this: any, cb?: (err: Error | null, ok?: boolean) => void) {
+      const run = async () => {
+        const created = this.created instanceof Date ? this.created.getTime() : new Date(this.created).getTime();
+        const ttl = Number(this.ttl);
+        const Model = this.constructor;
+        const eternal = ttl === -1 && (Model.app?.models?.User?.settings?.allowEternalTokens || Model.settings?.allowEternalTokens);
+        const valid = eternal || (Number.isFinite(created) && Number.isFinite(ttl) && ttl > 0 && Date.now() < created + ttl * 1000);
+        if (!valid) {
+          await Model.destroyById(this.id).catch(() => undefined);
+          return false;
+        }
+        return true;
+      };
+      return withCallback(run(), cb);
+    },
+    writable: true,
+    configurable: true,
+  });
+}

@@ -1,0 +1,348 @@
+import { LooplineError } from '../../errors';
+import { withCallback } from '../../util/callback';
+import type { RemotingContext } from '../../remoting/context';
+import { hashPassword, isHashed, MAX_PASSWORD_BYTES, verifyPassword } from '../security/password';
+import { generateTokenId, safeEqual } from '../security/token-id';
+
+/**
+ * The built-in User: hashed passwords, login/logout, email verification, password reset and
+ * change, and invalidation of other sessions when the password or email changes.
+ */
+
+type AnyModel = any;
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function settingsOf(User: AnyModel): Record<string, any> {
+  return User.settings ?? {};
+}
+
+function tokenModelOf(User: AnyModel): AnyModel {
+  return User.relations?.accessTokens?.modelTo ?? User.app?.models?.AccessToken ?? User.modelBuilder?.getModel('AccessToken');
+}
+
+function hashRounds(User: AnyModel): number {
+  const r = Number(settingsOf(User).saltWorkFactor ?? 10);
+  return Number.isInteger(r) && r >= 4 && r <= 31 ? r : 10;
+}
+
+/** LB3's checks of a plain password: a non-empty string that bcrypt will not truncate. */
+export function validatePlainPassword(plain: unknown): asserts plain is string {
+  if (typeof plain !== 'string' || plain.length === 0) throw new LooplineError('INVALID_PASSWORD', 422, 'Invalid password.');
+  const bytes = Buffer.byteLength(plain, 'utf8');
+  if (bytes > MAX_PASSWORD_BYTES) {
+    throw new LooplineError('PASSWORD_TOO_LONG', 422, `The password entered was too long. Max length is ${MAX_PASSWORD_BYTES} (entered ${bytes})`);
+  }
+}
+
+function normalizeEmail(User: AnyModel, email: unknown): unknown {
+  return typeof email === 'string' && settingsOf(User).caseSensitiveEmail === false ? email.toLowerCase() : email;
+}
+
+function includesUser(include: unknown): boolean {
+  const list = Array.isArray(include) ? include : typeof include === 'string' ? include.split(',') : [];
+  return list.some((i) => typeof i === 'string' && i.trim().toLowerCase() === 'user');
+}
+
+function loginFailed(): LooplineError {
+  return new LooplineError('LOGIN_FAILED', 401, 'login failed');
+}
+
+async function invalidateSessions(User: AnyModel, userIds: unknown[], options: any): Promise<void> {
+  if (settingsOf(User).logoutSessionsOnSensitiveChanges === false || userIds.length === 0) return;
+  const Token = tokenModelOf(User);
+  if (!Token?.dataSource) return;
+  const where: Record<string, unknown> = { userId: { inq: userIds } };
+  const current = options?.accessToken;
+  // The session making the change stays signed in, unless it is a single-use reset token.
+  if (current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password'))) where.id = { neq: current.id };
+  await Token.destroyAll(where);
+}
+
+function installHooks(User: AnyModel): void {
+  User.observe('before save', async (ctx: any) => {
+    const Model = ctx.Model ?? User;
+    const target = ctx.instance ?? ctx.data;
+    if (!target) return;
+    if (target.email !== undefined) target.email = normalizeEmail(Model, target.email);
+    const pw = target.password;
+    if (pw !== undefined && pw !== null && !isHashed(pw)) {
+      validatePlainPassword(pw);
+      target.password = await hashPassword(pw, hashRounds(Model));
+    }
+    if (ctx.isNewInstance) return;
+    // Remember who is changing so `after save` can end their other sessions.
+    const touches = ctx.instance ? true : ctx.data && (ctx.data.password !== undefined || ctx.data.email !== undefined);
+    if (!touches) return;
+    let before: any[] = [];
+    if (ctx.currentInstance) before = [ctx.currentInstance];
+    else if (ctx.instance?.id !== undefined) before = [await Model.findById(ctx.instance.id, undefined, ctx.options)].filter(Boolean);
+    else if (ctx.where) before = await Model.find({ where: ctx.where }, ctx.options);
+    ctx.hookState.userSnapshots = before.map((u: any) => ({ id: u.id, email: u.email, password: u.password }));
+  });
+
+  User.observe('after save', async (ctx: any) => {
+    const snapshots = ctx.hookState?.userSnapshots as Array<{ id: unknown; email: unknown; password: unknown }> | undefined;
+    if (!snapshots?.length) return;
+    const Model = ctx.Model ?? User;
+    const changed: unknown[] = [];
+    for (const s of snapshots) {
+      const now = await Model.findById(s.id, undefined, ctx.options);
+      if (!now) continue;
+      if (now.email !== s.email || now.password !== s.password) changed.push(s.id);
+    }
+    await invalidateSessions(Model, changed, ctx.options);
+  });
+}
+
+const statics = {
+  async login(this: AnyModel, credentials: any, include?: unknown): Promise<any> {
+    if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials)) {
+      throw new LooplineError('USERNAME_EMAIL_REQUIRED', 400, 'username or email is required');
+    }
+    const settings = settingsOf(this);
+    const query: Record<string, unknown> = {};
+    if (typeof credentials.email === 'string' && credentials.email) query.email = normalizeEmail(this, credentials.email);
+    else if (typeof credentials.username === 'string' && credentials.username) query.username = credentials.username;
+    else throw new LooplineError('USERNAME_EMAIL_REQUIRED', 400, 'username or email is required');
+    if (settings.realmRequired) {
+      if (typeof credentials.realm !== 'string' || !credentials.realm) throw new LooplineError('REALM_REQUIRED', 400, 'realm is required');
+      query.realm = credentials.realm;
+    }
+    const user = await this.findOne({ where: query });
+    // Unknown user and wrong password take the same path: one bcrypt comparison, then 401.
+    const ok = await verifyPassword(credentials.password, user?.password, hashRounds(this));
+    if (!user || !ok) throw loginFailed();
+    if (settings.emailVerificationRequired && !user.emailVerified) {
+      throw new LooplineError('LOGIN_FAILED_EMAIL_NOT_VERIFIED', 401, 'login failed as the email has not been verified', { userId: user.id });
+    }
+    const token = await user.createAccessToken(credentials.ttl);
+    const body = token.toJSON();
+    if (includesUser(include)) body.user = user.toJSON();
+    return body;
+  },
+
+  async logout(this: AnyModel, tokenId: unknown): Promise<void> {
+    if (typeof tokenId !== 'string' || !tokenId) throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'accessToken is required to logout');
+    const Token = tokenModelOf(this);
+    const info = await Token.destroyById(tokenId);
+    if (!info || info.count === 0) throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'could not find accessToken');
+  },
+
+  async confirm(this: AnyModel, uid: unknown, token: unknown, _redirect?: unknown): Promise<void> {
+    const user = await this.findById(uid);
+    if (!user) throw new LooplineError('USER_NOT_FOUND', 404, `User not found: ${String(uid)}`);
+    if (!user.verificationToken || !safeEqual(token, user.verificationToken)) {
+      throw new LooplineError('INVALID_TOKEN', 400, 'Invalid token');
+    }
+    await user.updateAttributes({ emailVerified: true, verificationToken: null });
+  },
+
+  async resetPassword(this: AnyModel, options: any): Promise<void> {
+    const settings = settingsOf(this);
+    const email = options && typeof options === 'object' ? options.email : undefined;
+    if (typeof email !== 'string' || !email) throw new LooplineError('EMAIL_REQUIRED', 400, 'Email is required');
+    const where: Record<string, unknown> = { email: normalizeEmail(this, email) };
+    if (options.realm) where.realm = options.realm;
+    const user = await this.findOne({ where });
+    if (!user) {
+      // Safe default: the answer does not tell whether an address is registered.
+      if (settings.resetPasswordRevealsUnknownEmail) throw new LooplineError('EMAIL_NOT_FOUND', 404, 'Email not found');
+      return;
+    }
+    if (settings.emailVerificationRequired && !user.emailVerified) {
+      throw new LooplineError('RESET_FAILED_EMAIL_NOT_VERIFIED', 401, 'Password reset failed as the email has not been verified');
+    }
+    const ttl = Number(settings.resetPasswordTokenTTL ?? 900);
+    const accessToken = await user.createAccessToken(ttl, { scopes: ['reset-password'] });
+    this.emit('resetPasswordRequest', { email: user.email, accessToken, user, options });
+  },
+
+  async setPassword(this: AnyModel, userId: unknown, newPassword: unknown, options?: any): Promise<void> {
+    validatePlainPassword(newPassword);
+    const user = await this.findById(userId, undefined, options);
+    if (!user) throw new LooplineError('USER_NOT_FOUND', 404, `User not found: ${String(userId)}`);
+    await user.setPassword(newPassword, options);
+  },
+
+  async changePassword(this: AnyModel, userId: unknown, oldPassword: unknown, newPassword: unknown, options?: any): Promise<void> {
+    const user = await this.findById(userId, undefined, options);
+    if (!user) throw new LooplineError('USER_NOT_FOUND', 404, `User not found: ${String(userId)}`);
+    await user.changePassword(oldPassword, newPassword, options);
+  },
+
+  /** Password check used by login; exposed as LB3's `user.hasPassword`. */
+  normalizeCredentials(credentials: any, realmRequired: boolean, realmDelimiter?: string): any {
+    const query: Record<string, unknown> = {};
+    credentials = credentials || {};
+    if (!realmRequired) {
+      if (credentials.email) query.email = credentials.email;
+      else if (credentials.username) query.username = credentials.username;
+      return query;
+    }
+    if (credentials.realm) query.realm = credentials.realm;
+    let parts: string[];
+    if (credentials.email) {
+      parts = realmDelimiter ? String(credentials.email).split(realmDelimiter) : [];
+      if (parts.length === 2) [query.realm, query.email] = parts;
+      else query.email = credentials.email;
+    } else if (credentials.username) {
+      parts = realmDelimiter ? String(credentials.username).split(realmDelimiter) : [];
+      if (parts.length === 2) [query.realm, query.username] = parts;
+      else query.username = credentials.username;
+    }
+    return query;
+  },
+};
+
+const prototype = {
+  hasPassword(this: any, plain: unknown): Promise<boolean> {
+    return verifyPassword(plain, this.password, hashRounds(this.constructor));
+  },
+
+  async createAccessToken(this: any, ttl?: unknown, options: { scopes?: string[] } = {}): Promise<any> {
+    const User = this.constructor;
+    const settings = settingsOf(User);
+    const maxTTL = Number(settings.maxTTL ?? 31556926);
+    let value = typeof ttl === 'number' || (typeof ttl === 'string' && ttl !== '') ? Number(ttl) : Number(settings.ttl ?? 1209600);
+    if (!Number.isFinite(value) || value === 0) value = Number(settings.ttl ?? 1209600);
+    if (value === -1 && !settings.allowEternalTokens) value = maxTTL;
+    else if (value < 0 && value !== -1) value = Number(settings.ttl ?? 1209600);
+    else if (value > maxTTL) value = maxTTL;
+    const Token = tokenModelOf(User);
+    const data: Record<string, unknown> = { userId: this.id, ttl: Math.floor(value), principalType: User.modelName };
+    if (options && Array.isArray(options.scopes)) data.scopes = options.scopes;
+    return Token.create(data);
+  },
+
+  async verify(this: any, verifyOptions: any = {}, options?: any): Promise<{ email: unknown; token: string; uid: unknown }> {
+    const User = this.constructor;
+    const app = User.app;
+    const opts = verifyOptions && typeof verifyOptions === 'object' ? { ...verifyOptions } : {};
+    const token = generateTokenId(64);
+    await this.updateAttributes({ verificationToken: token }, options);
+    const restApiRoot = app?.get?.('restApiRoot') ?? '/api';
+    const host = opts.host ?? app?.get?.('host') ?? 'localhost';
+    const port = opts.port ?? app?.get?.('port') ?? 3000;
+    const protocol = opts.protocol ?? 'http';
+    const path = User.sharedClass?.http?.path ?? `/${User.definition.pluralName}`;
+    const redirect = typeof opts.redirect === 'string' ? opts.redirect : '/';
+    const href = `${protocol}://${host}${port === 80 || port === 443 ? '' : ':' + String(port)}${restApiRoot}${path}/confirm?uid=${encodeURIComponent(String(this.id))}&redirect=${encodeURIComponent(redirect)}&token=${token}`;
+    const Email = opts.mailer ?? User.email ?? app?.models?.Email ?? User.modelBuilder?.getModel('Email');
+    const message = {
+      to: opts.to ?? this.email,
+      from: opts.from ?? settingsOf(User).emailFrom ?? 'noreply@localhost',
+      subject: opts.subject ?? 'Thanks for Registering',
+      text: opts.text ?? `Please verify your email by opening this link in a web browser:\n\t${href}`,
+      html: opts.html,
+    };
+    if (Email && typeof Email.send === 'function') await Email.send(message);
+    return { email: message.to, token, uid: this.id };
+  },
+
+  async setPassword(this: any, newPassword: unknown, options?: any): Promise<void> {
+    validatePlainPassword(newPassword);
+    await this.updateAttributes({ password: newPassword }, options);
+    const current = options?.accessToken;
+    if (current?.id && Array.isArray(current.scopes) && current.scopes.includes('reset-password')) {
+      await tokenModelOf(this.constructor).destroyById(current.id);
+    }
+  },
+
+  async changePassword(this: any, oldPassword: unknown, newPassword: unknown, options?: any): Promise<void> {
+    if (!(await this.hasPassword(oldPassword))) throw new LooplineError('INVALID_PASSWORD', 400, 'Invalid current password');
+    validatePlainPassword(newPassword);
+    await this.updateAttributes({ password: newPassword }, options);
+  },
+};
+
+/** Only same-site redirects after confirm: a full URL elsewhere would make an open redirect. */
+function confirmRedirect(ctx: RemotingContext, next: (err?: unknown) => void): void {
+  const redirect = ctx.args.redirect;
+  if (typeof redirect === 'string' && redirect.startsWith('/') && !redirect.startsWith('//') && !redirect.startsWith('/\\')) {
+    ctx.res.redirect(redirect);
+  }
+  next();
+}
+
+const tokenUserId = (ctx: RemotingContext) => (ctx.req as any)?.accessToken?.userId;
+const tokenId = (ctx: RemotingContext) => (ctx.req as any)?.accessToken?.id;
+const OPTIONS_ARG = { arg: 'options', type: 'object', http: 'optionsFromRequest' };
+
+/** The remote methods, as `methods` settings so models extending User inherit them. */
+export const USER_METHODS: Record<string, unknown> = {
+  login: {
+    description: 'Login a user with username/email and password.',
+    accepts: [
+      { arg: 'credentials', type: 'object', required: true, http: { source: 'body' } },
+      { arg: 'include', type: ['string'], http: { source: 'query' }, description: 'Related objects to include in the response. See the description of return value for more details.' },
+    ],
+    returns: { arg: 'accessToken', type: 'object', root: true, description: 'The response body contains properties of the AccessToken created on login.' },
+    http: { verb: 'post' },
+  },
+  logout: {
+    description: 'Logout a user with access token.',
+    accepts: [{ arg: 'access_token', type: 'string', http: tokenId, description: 'Do not supply this argument, it is automatically extracted from request headers.' }],
+    http: { verb: 'all' },
+  },
+  'prototype.verify': {
+    description: 'Trigger user\'s identity verification with configured verifyOptions',
+    accepts: [{ arg: 'verifyOptions', type: 'object', http: () => undefined }, OPTIONS_ARG],
+    http: { verb: 'post' },
+  },
+  confirm: {
+    description: 'Confirm a user registration with identity verification token.',
+    accepts: [
+      { arg: 'uid', type: 'string', required: true },
+      { arg: 'token', type: 'string', required: true },
+      { arg: 'redirect', type: 'string' },
+    ],
+    http: { verb: 'get', path: '/confirm' },
+    rest: { after: confirmRedirect },
+  },
+  resetPassword: {
+    description: 'Reset password for a user with email.',
+    accepts: [{ arg: 'options', type: 'object', required: true, http: { source: 'body' } }],
+    http: { verb: 'post', path: '/reset' },
+  },
+  changePassword: {
+    description: 'Change a user\'s password.',
+    accepts: [
+      { arg: 'id', type: 'any', http: tokenUserId },
+      { arg: 'oldPassword', type: 'string', required: true, http: { source: 'form' } },
+      { arg: 'newPassword', type: 'string', required: true, http: { source: 'form' } },
+      OPTIONS_ARG,
+    ],
+    http: { verb: 'POST', path: '/change-password' },
+  },
+  setPassword: {
+    description: 'Reset user\'s password via a password-reset token.',
+    accepts: [
+      { arg: 'id', type: 'any', http: tokenUserId },
+      { arg: 'newPassword', type: 'string', required: true, http: { source: 'form' } },
+      OPTIONS_ARG,
+    ],
+    accessScopes: ['reset-password'],
+    http: { verb: 'POST', path: '/reset-password' },
+  },
+};
+
+function bridge(fn: (...args: any[]) => Promise<unknown>) {
+  return function (this: unknown, ...args: any[]) {
+    const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+    return withCallback(fn.apply(this, args), cb);
+  };
+}
+
+export function setupUser(User: AnyModel): void {
+  for (const [name, fn] of Object.entries(statics)) {
+    Object.defineProperty(User, name, { value: name === 'normalizeCredentials' ? fn : bridge(fn as any), writable: true, configurable: true });
+  }
+  for (const [name, fn] of Object.entries(prototype)) {
+    Object.defineProperty(User.prototype, name, { value: bridge(fn as any), writable: true, configurable: true });
+  }
+  User.validatesFormatOf('email', { with: EMAIL, message: 'Must provide a valid email', allowNull: true, allowBlank: true });
+  User.validatesUniquenessOf('email', { message: 'Email already exists' });
+  User.validatesUniquenessOf('username', { message: 'User already exists' });
+  installHooks(User);
+}

@@ -1,0 +1,290 @@
+import { LooplineError } from '../../errors';
+import type { RemotingContext } from '../../remoting/context';
+import type { SharedMethod } from '../../remoting/shared-method';
+import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, USER, normalizeRules, ALL } from './acl-resolver';
+
+/**
+ * Access checks: who the request is (user, application, roles), which rules apply (the model's
+ * JSON `acls` plus rows of the ACL model), and the decision. The REST adapter calls the
+ * authorizer after the arguments are read and before any before-remote hook.
+ */
+
+type ModelClass = any;
+
+export interface AccessContext {
+  app: any;
+  registry: any;
+  model: ModelClass;
+  modelName: string;
+  modelId: unknown;
+  property: string;
+  methodNames: string[];
+  accessType: string;
+  accessToken: any;
+  userId: unknown;
+  appId: unknown;
+  remotingContext?: RemotingContext;
+  /** The instance, loaded once if a role ($owner, a resolver) asks for it. */
+  getInstance(): Promise<any>;
+}
+
+export function createAccessContext(init: {
+  app: any;
+  model: ModelClass;
+  modelId?: unknown;
+  property: string;
+  methodNames?: string[];
+  accessType?: string;
+  accessToken?: any;
+  remotingContext?: RemotingContext;
+}): AccessContext {
+  const token = init.accessToken ?? null;
+  let loaded: Promise<any> | undefined;
+  const ctx: AccessContext = {
+    app: init.app,
+    registry: init.app?.registry ?? init.model.app?.registry,
+    model: init.model,
+    modelName: init.model.modelName,
+    modelId: init.modelId,
+    property: init.property,
+    methodNames: init.methodNames ?? [init.property],
+    accessType: (init.accessType ?? ALL).toUpperCase(),
+    accessToken: token,
+    userId: token && token.userId !== undefined && token.userId !== null ? token.userId : undefined,
+    appId: token && token.appId !== undefined && token.appId !== null ? token.appId : undefined,
+    remotingContext: init.remotingContext,
+    getInstance() {
+      if (ctx.modelId === undefined || ctx.modelId === null || typeof ctx.model.findById !== 'function') return Promise.resolve(null);
+      return (loaded ??= Promise.resolve(ctx.model.findById(ctx.modelId, undefined, { accessToken: token, skipAccessCheck: true })).catch(() => null));
+    },
+  };
+  return ctx;
+}
+
+function sameId(a: unknown, b: unknown): boolean {
+  if (a === undefined || a === null || b === undefined || b === null) return false;
+  return String(a) === String(b);
+}
+
+function userModelOf(ctx: AccessContext): ModelClass | undefined {
+  return ctx.registry?.findModel?.('User');
+}
+
+function isUserModel(M: ModelClass, User: ModelClass | undefined): boolean {
+  return !!User && (M === User || M.prototype instanceof User);
+}
+
+/** `$owner`: the user is the instance itself (a user model), or it points at the user. */
+export async function isOwner(ctx: AccessContext): Promise<boolean> {
+  if (ctx.userId === undefined || ctx.modelId === undefined || ctx.modelId === null) return false;
+  const User = userModelOf(ctx);
+  if (isUserModel(ctx.model, User)) {
+    // A token of one user model does not own an instance of another.
+    const tokenModel = ctx.accessToken?.principalType;
+    if (tokenModel && tokenModel !== ctx.model.modelName && !(User && ctx.model === User)) return false;
+    return sameId(ctx.modelId, ctx.userId);
+  }
+  const inst = await ctx.getInstance();
+  if (!inst) return false;
+  const relations = Object.values((ctx.model.relations ?? {}) as Record<string, any>).filter((r) => r.type === 'belongsTo' && r.modelTo && isUserModel(r.modelTo, User));
+  if (relations.length) return relations.some((r) => sameId(inst[r.keyFrom], ctx.userId));
+  return sameId(inst.userId ?? inst.ownerId ?? inst.owner, ctx.userId);
+}
+
+export type RoleResolver = (role: string, context: AccessContext, cb?: (err: unknown, yes?: boolean) => void) => unknown;
+
+/** Calls a resolver written in either style: callback `(role, ctx, cb)` or returning a value/promise. */
+function callResolver(fn: RoleResolver, role: string, ctx: AccessContext): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const cb = (err: unknown, yes?: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(err);
+      else resolve(!!yes);
+    };
+    try {
+      const ret = fn(role, ctx, cb) as any;
+      if (ret !== undefined && !settled) {
+        if (ret && typeof ret.then === 'function') ret.then((v: unknown) => cb(null, !!v), (e: unknown) => cb(e ?? new Error('role resolver failed')));
+        else cb(null, !!ret);
+      }
+    } catch (err) {
+      cb(err);
+    }
+  });
+}
+
+/** Is the request's principal in `role`? Built-in roles, registered resolvers, then Role+RoleMapping. */
+export async function isInRole(role: string, ctx: AccessContext, depth = 0): Promise<boolean> {
+  switch (role) {
+    case EVERYONE:
+      return true;
+    case AUTHENTICATED:
+      return ctx.userId !== undefined;
+    case UNAUTHENTICATED:
+      return ctx.userId === undefined;
+    case OWNER:
+      return isOwner(ctx);
+  }
+  const Role = ctx.app?.models?.Role ?? ctx.registry?.findModel?.('Role');
+  const resolver = Role?.resolvers?.[role] as RoleResolver | undefined;
+  if (resolver) return callResolver(resolver, role, ctx);
+  if (depth > 8 || !Role?.dataSource) return false;
+  const RoleMapping = ctx.app?.models?.RoleMapping ?? ctx.registry?.findModel?.('RoleMapping');
+  if (!RoleMapping?.dataSource) return false;
+  const found = await Role.findOne({ where: { name: role } });
+  if (!found) return false;
+  const mappings: any[] = await RoleMapping.find({ where: { roleId: found.id } });
+  const userModelName = ctx.accessToken?.principalType;
+  for (const m of mappings) {
+    const type = String(m.principalType ?? '').toUpperCase();
+    if ((type === USER || (userModelName && m.principalType === userModelName)) && sameId(m.principalId, ctx.userId)) return true;
+    if ((type === APP || type === 'APPLICATION') && sameId(m.principalId, ctx.appId)) return true;
+    if (type === ROLE) {
+      const inner = await Role.findById(m.principalId).catch(() => null);
+      if (inner && inner.name !== role && (await isInRole(inner.name, ctx, depth + 1))) return true;
+    }
+  }
+  return false;
+}
+
+async function hasPrincipal(rule: AclRule, ctx: AccessContext): Promise<boolean> {
+  const id = rule.principalId;
+  switch (rule.principalType) {
+    case USER:
+      return sameId(id, ctx.userId);
+    case APP:
+      return sameId(id, ctx.appId);
+    case ROLE:
+      return typeof id === 'string' ? isInRole(id, ctx) : false;
+    default:
+      return false;
+  }
+}
+
+/** The model's rules: JSON `acls` (accumulated through `base`) and the ACL model's rows for it. */
+export async function rulesFor(ctx: AccessContext): Promise<AclRule[]> {
+  const rules = normalizeRules(ctx.model.settings?.acls, ctx.modelName);
+  const ACL = ctx.app?.models?.ACL;
+  if (ACL?.dataSource && typeof ACL.find === 'function') {
+    const rows: any[] = await ACL.find({ where: { model: { inq: [ctx.modelName, ALL] } } });
+    rules.push(...normalizeRules(rows.map((r) => (typeof r.toJSON === 'function' ? r.toJSON() : r)), ctx.modelName));
+  }
+  return rules;
+}
+
+export interface AccessDecision {
+  allowed: boolean;
+  permission: string;
+  rule?: AclRule;
+}
+
+export async function checkAccess(ctx: AccessContext): Promise<AccessDecision> {
+  const rules = await rulesFor(ctx);
+  const req: AccessRequest = { model: ctx.modelName, property: ctx.property, methodNames: ctx.methodNames, accessType: ctx.accessType };
+  const defaultPermission = String(ctx.model.settings?.defaultPermission ?? ctx.app?.get?.('defaultPermission') ?? ALLOW).toUpperCase();
+  const decision = await resolvePermission(rules, req, (rule) => hasPrincipal(rule, ctx), defaultPermission);
+  return { allowed: decision.permission !== DENY, permission: decision.permission, rule: decision.rule };
+}
+
+/** LB3's denial: 401 AUTHORIZATION_REQUIRED, or 403 ACCESS_DENIED with `aclErrorStatus: 403` for a signed-in user. */
+export function denialError(Model: ModelClass, app: any, accessToken: any): LooplineError {
+  const configured = Number(Model.settings?.aclErrorStatus ?? app?.get?.('aclErrorStatus') ?? 401);
+  if (configured === 403 && accessToken && accessToken.userId !== undefined && accessToken.userId !== null) {
+    return new LooplineError('ACCESS_DENIED', 403, 'Access Denied');
+  }
+  return new LooplineError('AUTHORIZATION_REQUIRED', 401, 'Authorization Required');
+}
+
+/** A token with `scopes` (e.g. a password-reset token) only opens methods declaring one of them. */
+export function tokenScopeAllows(token: any, method: SharedMethod | undefined): boolean {
+  if (!token) return true;
+  const scopes: string[] = Array.isArray(token.scopes) && token.scopes.length ? token.scopes : ['DEFAULT'];
+  const declared = method?.options?.accessScopes;
+  const allowed: string[] = Array.isArray(declared) && declared.length ? (declared as string[]) : ['DEFAULT'];
+  return scopes.some((s) => allowed.includes(s));
+}
+
+const RELATION_METHOD = /^__([a-zA-Z]+)__(.+)$/;
+const TARGET_PROPERTY: Record<string, [string, string]> = {
+  get: ['find', READ],
+  findById: ['findById', READ],
+  count: ['count', READ],
+  exists: ['exists', READ],
+  create: ['create', 'WRITE'],
+  update: ['patchAttributes', 'WRITE'],
+  updateById: ['patchAttributes', 'WRITE'],
+  destroy: ['deleteById', 'WRITE'],
+  destroyById: ['deleteById', 'WRITE'],
+  delete: ['deleteById', 'WRITE'],
+  link: ['create', 'WRITE'],
+  unlink: ['deleteById', 'WRITE'],
+};
+
+const TARGET_ALIASES: Record<string, string[]> = {
+  patchAttributes: ['updateAttributes'],
+  deleteById: ['destroyById', 'removeById'],
+};
+
+/** Relation names a client filter's `include` asks for, with the nested includes of each. */
+function includedRelations(include: unknown, out: Array<[string, unknown]> = []): Array<[string, unknown]> {
+  if (typeof include === 'string') out.push([include, undefined]);
+  else if (Array.isArray(include)) for (const i of include) includedRelations(i, out);
+  else if (include && typeof include === 'object') {
+    const o = include as Record<string, unknown>;
+    if (typeof o.relation === 'string') {
+      const scope = o.scope as Record<string, unknown> | undefined;
+      out.push([o.relation, scope && typeof scope === 'object' ? scope.include : undefined]);
+    } else for (const [k, v] of Object.entries(o)) out.push([k, v]);
+  }
+  return out;
+}
+
+async function check(ctx: AccessContext): Promise<void> {
+  const decision = await checkAccess(ctx);
+  if (!decision.allowed) throw denialError(ctx.model, ctx.app, ctx.accessToken);
+}
+
+/** READ on the target of every relation a filter includes, nested includes too. */
+async function checkIncludes(app: any, Model: ModelClass, include: unknown, token: any, remotingContext: RemotingContext | undefined, depth = 0): Promise<void> {
+  if (include === undefined || include === null || depth > 8) return;
+  for (const [name, nested] of includedRelations(include)) {
+    const rel = Model.relations?.[name];
+    const To = rel?.modelTo;
+    if (!To) continue;
+    await check(createAccessContext({ app, model: To, property: 'find', accessType: READ, accessToken: token, remotingContext }));
+    if (rel.modelThrough) await check(createAccessContext({ app, model: rel.modelThrough, property: 'find', accessType: READ, accessToken: token, remotingContext }));
+    await checkIncludes(app, To, nested, token, remotingContext, depth + 1);
+  }
+}
+
+/** What the REST adapter calls for every remote invocation once auth is enabled. */
+export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<void> {
+  return async (rctx: RemotingContext) => {
+    const method = rctx.method;
+    const Model = method.sharedClass.ctor as ModelClass;
+    if (!Model || typeof Model !== 'function' || !Model.modelName) return;
+    const req = rctx.req as any;
+    const token = req?.accessToken ?? null;
+    if (!tokenScopeAllows(token, method)) throw denialError(Model, app, null);
+    const modelId = method.isStatic ? rctx.args.id : (rctx.ctorArgs?.id ?? req?.params?.id);
+    const base = { app, accessToken: token, remotingContext: rctx };
+    await check(createAccessContext({ ...base, model: Model, modelId, property: method.name, methodNames: [method.name, ...method.aliases], accessType: method.accessType ?? 'EXECUTE' }));
+    const m = RELATION_METHOD.exec(method.name);
+    const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;
+    if (m && rel?.modelTo) {
+      const [property, accessType] = TARGET_PROPERTY[m[1]] ?? ['find', method.accessType ?? READ];
+      const targetId = rctx.args.fk;
+      const target = m[1] === 'link' || m[1] === 'unlink' ? (rel.modelThrough ?? rel.modelTo) : rel.modelTo;
+      await check(createAccessContext({ ...base, model: target, modelId: targetId, property, methodNames: [property, ...(TARGET_ALIASES[property] ?? [])], accessType }));
+      const filter = rctx.args.filter as Record<string, unknown> | undefined;
+      if (filter && typeof filter === 'object') await checkIncludes(app, rel.modelTo, filter.include, token, rctx);
+    } else {
+      const filter = rctx.args.filter as Record<string, unknown> | undefined;
+      if (filter && typeof filter === 'object') await checkIncludes(app, Model, filter.include, token, rctx);
+    }
+  };
+}
+
+export { ALLOW, DENY };
