@@ -23,11 +23,11 @@ function idArg(description = 'Model id') {
 const FILTER_DESCRIPTION = 'Filter defining fields, where, include, order, offset, and limit - must be a JSON-encoded string ({"something":"value"})';
 
 /** A `filter` query argument; what a client sends is checked against the model (hidden properties). */
-function filterArg(Model: ModelClass, description = FILTER_DESCRIPTION) {
+export function filterArg(Model: ModelClass, description = FILTER_DESCRIPTION) {
   return { arg: 'filter', type: 'object', description, http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, v, 'filter') };
 }
 
-function whereArg(Model: ModelClass) {
+export function whereArg(Model: ModelClass) {
   return { arg: 'where', type: 'object', description: 'Criteria to match model instances', http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, v, 'where') };
 }
 

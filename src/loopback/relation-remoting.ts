@@ -1,5 +1,6 @@
 import { LooplineError } from '../errors';
-import { assertClientFilter } from '../juggler/dao/find';
+import { filterArg, whereArg } from './model-remoting';
+import type { ModelClass } from './registry';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import type { RemotingContext } from '../remoting/context';
 import type { RemoteMethodOptions } from '../remoting/shared-method';
@@ -41,8 +42,6 @@ export function relationMethods(rel: RelationDefinition): Array<[string, RemoteM
   const path = `/${(rel.options.http && rel.options.http.path) || name}`;
   const To = rel.modelTo;
   const toName = To?.modelName ?? 'PersistedModel';
-  const filterArg = { arg: 'filter', type: 'object', http: { source: 'query' }, ...(To ? { check: (v: unknown) => assertClientFilter(To as any, v, 'filter') } : {}) };
-  const whereArg = { arg: 'where', type: 'object', description: 'Criteria to match model instances', http: { source: 'query' }, ...(To ? { check: (v: unknown) => assertClientFilter(To as any, v, 'where') } : {}) };
   const dataArg = (model = toName) => ({ arg: 'data', type: 'object', model, http: { source: 'body' } });
   const proto = (options: RemoteMethodOptions): RemoteMethodOptions => ({ ...options, isStatic: false });
 
@@ -74,10 +73,10 @@ export function relationMethods(rel: RelationDefinition): Array<[string, RemoteM
     );
   }
   methods.push(
-    [`__get__${name}`, proto({ http: { verb: 'get', path }, accepts: [filterArg, OPTIONS_ARG], description: `Queries ${name} of ${rel.modelFrom.modelName}.`, accessType: 'READ', returns: { arg: name, type: [toName], root: true } })],
+    [`__get__${name}`, proto({ http: { verb: 'get', path }, accepts: [filterArg(To as ModelClass), OPTIONS_ARG], description: `Queries ${name} of ${rel.modelFrom.modelName}.`, accessType: 'READ', returns: { arg: name, type: [toName], root: true } })],
     [`__create__${name}`, proto({ http: { verb: 'post', path }, accepts: [{ ...dataArg(), allowArray: true }, OPTIONS_ARG], description: `Creates a new instance in ${name} of this model.`, accessType: 'WRITE', returns: { arg: 'data', type: toName, root: true } })],
     [`__delete__${name}`, proto({ http: { verb: 'delete', path }, accepts: [{ arg: 'where', type: 'object', http: () => undefined }, OPTIONS_ARG], description: `Deletes all ${name} of this model.`, accessType: 'WRITE' })],
-    [`__count__${name}`, proto({ http: { verb: 'get', path: `${path}/count` }, accepts: [whereArg, OPTIONS_ARG], description: `Counts ${name} of ${rel.modelFrom.modelName}.`, accessType: 'READ', returns: { arg: 'count', type: 'number' } })],
+    [`__count__${name}`, proto({ http: { verb: 'get', path: `${path}/count` }, accepts: [whereArg(To as ModelClass), OPTIONS_ARG], description: `Counts ${name} of ${rel.modelFrom.modelName}.`, accessType: 'READ', returns: { arg: 'count', type: 'number' } })],
   );
   return methods;
 }

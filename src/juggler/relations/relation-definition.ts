@@ -45,36 +45,27 @@ type ModelClass = typeof ModelBase & Record<string, any>;
  * owner, `keyThrough` is on the through model and points at the target.
  */
 export class RelationDefinition {
-  readonly name: string;
-  readonly type: RelationType;
-  readonly modelFrom: ModelClass;
+  readonly name!: string;
+  readonly type!: RelationType;
+  readonly modelFrom!: ModelClass;
   /** Null only for a polymorphic belongsTo, whose target is read from each row. */
-  readonly modelTo: ModelClass | null;
-  readonly keyFrom: string;
-  readonly keyTo: string;
-  readonly multiple: boolean;
+  readonly modelTo!: ModelClass | null;
+  readonly keyFrom!: string;
+  readonly keyTo!: string;
+  readonly multiple!: boolean;
   readonly modelThrough?: ModelClass;
   readonly keyThrough?: string;
   readonly polymorphic?: Polymorphic;
   readonly scope?: Record<string, any>;
   /** Properties copied from the owner onto created targets: `{targetProp: ownerProp}`. */
   readonly properties?: Record<string, string>;
-  readonly options: Record<string, any>;
+  readonly options!: Record<string, any>;
   /** embedsOne/embedsMany: the owner's property that stores the embedded data. */
   readonly embedProperty?: string;
-  readonly disableInclude: boolean;
+  readonly disableInclude!: boolean;
 
   constructor(init: Omit<RelationDefinition, 'toJSON' | 'targetFor' | 'isThrough' | 'isEmbedded'>) {
     Object.assign(this, init);
-    this.name = init.name;
-    this.type = init.type;
-    this.modelFrom = init.modelFrom;
-    this.modelTo = init.modelTo;
-    this.keyFrom = init.keyFrom;
-    this.keyTo = init.keyTo;
-    this.multiple = init.multiple;
-    this.options = init.options;
-    this.disableInclude = init.disableInclude;
   }
 
   get isThrough(): boolean {

@@ -1,9 +1,8 @@
 import { createPool, Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise';
-import { LooplineError } from '../../../errors';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { OperationOptions, Row } from '../connector';
 import { connectorSettings, Dialect, isJsonProperty } from '../sql/dialect';
-import { SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
+import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import type { SqlBuilder } from '../sql/sql-where';
 
 /**
@@ -228,10 +227,7 @@ export class MySQLConnector extends SqlConnector {
   }
 
   async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
-    const level = options.isolationLevel ?? 'READ COMMITTED';
-    if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
-      throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
-    }
+    const level = isolationLevelOf(options);
     let conn: PoolConnection;
     try {
       conn = await this.ensurePool().getConnection();
@@ -241,7 +237,7 @@ export class MySQLConnector extends SqlConnector {
     // A connection that failed is closed rather than returned to the pool.
     const release = (failed?: unknown) => (failed ? conn.destroy() : conn.release());
     try {
-      await conn.query(`SET TRANSACTION ISOLATION LEVEL ${level.toUpperCase()}`);
+      await conn.query(`SET TRANSACTION ISOLATION LEVEL ${level}`);
       await conn.beginTransaction();
     } catch (err) {
       release(err);

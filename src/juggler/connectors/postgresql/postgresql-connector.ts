@@ -1,9 +1,8 @@
 import { Pool, PoolClient, PoolConfig } from 'pg';
-import { LooplineError } from '../../../errors';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { OperationOptions, Row } from '../connector';
 import { connectorSettings, Dialect, isJsonProperty } from '../sql/dialect';
-import { SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
+import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 
 /**
  * PostgreSQL on `pg`. Names follow loopback-connector-postgresql: a model's table and its
@@ -150,10 +149,7 @@ export class PostgreSQLConnector extends SqlConnector {
   }
 
   async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
-    const level = options.isolationLevel ?? 'READ COMMITTED';
-    if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
-      throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
-    }
+    const level = isolationLevelOf(options);
     let client: PoolClient;
     try {
       client = await this.ensurePool().connect();
@@ -173,7 +169,7 @@ export class PostgreSQLConnector extends SqlConnector {
       client.release(failed || lost ? ((failed ?? lost) as Error) : undefined);
     };
     try {
-      await client.query(`BEGIN ISOLATION LEVEL ${level.toUpperCase()}`);
+      await client.query(`BEGIN ISOLATION LEVEL ${level}`);
     } catch (err) {
       release(err);
       throw this.unavailable(err);

@@ -35,6 +35,15 @@ export interface TransactionConnection {
  * supplies the pool (`runner`), transactions and the error classification; everything else —
  * statements, row mapping, schema — is here, once.
  */
+/** The isolation level a transaction asks for, checked against the four SQL names (READ COMMITTED by default). */
+export function isolationLevelOf(options: { isolationLevel?: string }): string {
+  const level = options.isolationLevel ?? 'READ COMMITTED';
+  if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
+    throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
+  }
+  return level.toUpperCase();
+}
+
 export abstract class SqlConnector implements Connector {
   abstract readonly name: string;
   readonly capabilities: ConnectorCapabilities = Object.freeze({
