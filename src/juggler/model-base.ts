@@ -127,8 +127,11 @@ export interface ModelInitOptions {
   persisted?: boolean;
   /** Properties absent from the data are not to be filled in (a `fields` projection). */
   fields?: readonly string[];
-  /** The data is a fresh row from the connector, owned by the instance from now on. */
-  adopt?: boolean;
+  /**
+   * The data is a fresh row from the connector, owned by the instance from now on; `'defined'`
+   * adds that the connector vouches it holds only defined properties.
+   */
+  adopt?: boolean | 'defined';
   [key: string]: unknown;
 }
 

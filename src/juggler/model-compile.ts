@@ -61,7 +61,6 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
   // Rows a connector returns already hold canonical values; when no property needs an instance
   // built from its value (embedded models, GeoPoint), such a row can become `__data` as it is.
   const adoptable = props.every((p) => isPlainValueType(p.type));
-
   function coerceInto(inst: ModelBase, p: CompiledProperty, value: unknown): void {
     if (value === null || value === undefined) {
       inst.__data[p.name] = value;
@@ -110,7 +109,8 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
   return {
     init(inst, data, options) {
       // Only a non-strict model stores properties it does not define; those need accessors.
-      if (options?.adopt === true && adoptable && data && (strict !== false || knowsEveryKey(data))) {
+      const adopt = options?.adopt;
+      if (adopt && adoptable && data && (strict !== false || adopt === 'defined' || knowsEveryKey(data))) {
         inst.__data = data;
         inst.__cachedRelations = {};
         inst.__strict = strict;

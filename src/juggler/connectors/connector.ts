@@ -60,4 +60,9 @@ export interface Connector {
   patchById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null>;
   /** Replace the row with this id by `data` (properties absent from data become absent); null if absent. */
   replaceById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null>;
+  /**
+   * True when every row `find` returns for this model holds only properties the model defines
+   * (SQL rows are built from the columns); the DAO then adopts rows without looking at their keys.
+   */
+  rowsHoldOnlyDefinedKeys?(model: ModelDefinition): boolean;
 }

@@ -1,4 +1,4 @@
-import type { OperationOptions, Row } from '../connectors/connector';
+import type { Connector, OperationOptions, Row } from '../connectors/connector';
 import { normalizeFilter, normalizeWhere } from '../filter/normalize-filter';
 import type { NormalizedFilter } from '../filter/types';
 import { mergeQuery, mergeWhere } from '../scope';
@@ -94,14 +94,24 @@ export async function rowsToInstances(Model: DaoModel, result: ReadResult): Prom
   const { rows, filter, hookState, options } = result;
   const out = new Array(rows.length);
   const observed = hooksObserved(Model, 'loaded');
-  const initOptions = { persisted: true, applyDefaultValues: false, fields: filter.fields, adopt: !observed };
-  for (let i = 0; i < rows.length; i++) {
-    let data = rows[i];
-    if (observed) {
-      const ctx = await notify(Model, 'loaded', { data, isNewInstance: false }, hookState, options);
-      data = ctx!.data;
+  const connector = Model.dataSource?.connector as Connector | undefined;
+  const adopt = observed ? false : connector?.rowsHoldOnlyDefinedKeys?.(Model.definition) ? 'defined' : true;
+  const initOptions = { persisted: true, applyDefaultValues: false, fields: filter.fields, adopt };
+  if (observed) {
+    for (let i = 0; i < rows.length; i++) {
+      const ctx = await notify(Model, 'loaded', { data: rows[i], isNewInstance: false }, hookState, options);
+      out[i] = new (Model as any)(ctx!.data, initOptions);
     }
-    out[i] = new (Model as any)(data, initOptions);
+  } else {
+    // What the constructor chain would do (every model constructor only runs the compiled
+    // initialiser), without walking it once per row.
+    const proto = (Model as any).prototype;
+    const compiled = (Model as any).__compiled;
+    for (let i = 0; i < rows.length; i++) {
+      const inst = Object.create(proto);
+      compiled.init(inst, rows[i], initOptions);
+      out[i] = inst;
+    }
   }
   if (filter.include && filter.include.length && out.length) {
     await includeRelated(Model, out, filter.include, options);

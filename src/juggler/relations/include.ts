@@ -63,12 +63,25 @@ async function includeOne(rel: RelationDefinition, parents: Inst[], scope: Query
 
 function uniqueKeys(values: unknown[]): unknown[] {
   const seen = new Map<string, unknown>();
-  for (const v of values) if (v !== undefined && v !== null && !seen.has(keyString(v))) seen.set(keyString(v), v);
+  for (const v of values) {
+    if (v === undefined || v === null) continue;
+    const k = keyString(v);
+    if (!seen.has(k)) seen.set(k, v);
+  }
   return [...seen.values()];
 }
 
+/** Join keys compare by their text (LB3 matches 1 and '1'); dates by their time. */
 function keyString(v: unknown): string {
-  return v instanceof Date ? String(v.getTime()) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (typeof v === 'string') return v;
+  return v instanceof Date ? String(v.getTime()) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+}
+
+/** A property's value on an instance, read from its data (no accessor call per row). */
+function valueOf(inst: Inst, name: string): unknown {
+  const data = inst.__data;
+  const v = data === undefined ? undefined : data[name];
+  return v !== undefined ? v : inst[name];
 }
 
 function inqLimitOf(Model: any): number {
@@ -120,18 +133,20 @@ function page(list: Inst[], scope: Query): Inst[] {
 }
 
 async function includeChildren(rel: RelationDefinition, parents: Inst[], scope: Query, options: object): Promise<void> {
-  const keys = uniqueKeys(parents.map((p) => p[rel.keyFrom]));
+  const { keyFrom, keyTo } = rel;
+  const keys = uniqueKeys(parents.map((p) => valueOf(p, keyFrom)));
   const discriminator = rel.polymorphic ? { [rel.polymorphic.discriminator]: rel.modelFrom.modelName } : undefined;
-  const rows = await fetchByKeys(rel, rel.modelTo, rel.keyTo, keys, discriminator ? { ...scope, where: mergeWhere(scope.where, discriminator) } : scope, options);
+  const rows = await fetchByKeys(rel, rel.modelTo, keyTo, keys, discriminator ? { ...scope, where: mergeWhere(scope.where, discriminator) } : scope, options);
   const byKey = new Map<string, Inst[]>();
   for (const row of rows) {
-    const k = keyString(row[rel.keyTo]);
+    const k = keyString(valueOf(row, keyTo));
     let list = byKey.get(k);
     if (!list) byKey.set(k, (list = []));
     list.push(row);
   }
+  const merged = rel.scope ? mergeQuery(scope, rel.scope) : scope;
   for (const p of parents) {
-    const list = page(byKey.get(keyString(p[rel.keyFrom])) ?? [], mergeQuery(scope, rel.scope));
+    const list = page(byKey.get(keyString(valueOf(p, keyFrom))) ?? [], merged);
     p.__cachedRelations[rel.name] = rel.multiple ? list : (list[0] ?? null);
   }
 }

@@ -146,6 +146,32 @@ describe('memory connector: rows are private copies', () => {
     expect(fresh.when.toISOString()).toBe('2020-01-01T00:00:00.000Z');
   });
 
+  it('copies an object value that first appears in a later row of a free-form model', async () => {
+    const ds = memory();
+    const M: any = ds.createModel('M', { name: String }, { strict: false });
+    await M.create({ name: 'plain' });
+    const [before] = await M.find();
+    expect(before.extra).toBeUndefined();
+    const created = await M.create({ name: 'rich', extra: { n: 1 } });
+    const found = await M.findById(created.id);
+    // an undeclared property read from the store has an accessor, and is a private copy
+    expect(found.extra).toEqual({ n: 1 });
+    found.extra.n = 2;
+    const [, viaFind] = await M.find();
+    expect(viaFind.extra).toEqual({ n: 1 });
+    expect(viaFind.toJSON()).toEqual({ name: 'rich', extra: { n: 1 }, id: created.id });
+  });
+
+  it('answers a multi-key lookup in the default order, whatever the order of the keys', async () => {
+    const ds = memory();
+    const M: any = ds.createModel('M', { group: Number });
+    for (const group of [3, 1, 2, 1, 3, 2]) await M.create({ group });
+    const rows = await M.find({ where: { group: { inq: [2, 3, 1, 2] } } });
+    expect(rows.map((r: any) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    const two = await M.find({ where: { group: { inq: [3, 2] } } });
+    expect(two.map((r: any) => [r.id, r.group])).toEqual([[1, 3], [3, 2], [5, 3], [6, 2]]);
+  });
+
   it('is not changed by mutating the data given to updateAll / patch', async () => {
     const ds = memory();
     const M: any = ds.createModel('M', { name: String, meta: Object });

@@ -92,6 +92,10 @@ export class MemoryConnector implements Connector {
     return out;
   }
 
+  rowsHoldOnlyDefinedKeys(def: ModelDefinition): boolean {
+    return this.table(def).onlyKnownKeys(def);
+  }
+
   private table(def: ModelDefinition): MemoryTable {
     let t = this.tables.get(def.name);
     if (!t) {
@@ -218,14 +222,16 @@ export class MemoryConnector implements Connector {
     if (filter.order) rows = sortRows(rows, filter.order, filter.limit !== undefined ? skip + filter.limit : undefined);
     const end = filter.limit !== undefined ? Math.min(skip + filter.limit, rows.length) : rows.length;
     const out = new Array<Row>(Math.max(0, end - skip));
-    for (let i = skip; i < end; i++) out[i - skip] = copyRow(rows[i], filter.fields);
+    if (filter.fields) for (let i = skip; i < end; i++) out[i - skip] = copyRow(rows[i], filter.fields);
+    else for (let i = skip; i < end; i++) out[i - skip] = table.copyOut(rows[i]);
     return out;
   }
 
   async findById(def: ModelDefinition, id: unknown, _options: OperationOptions): Promise<Row | null> {
     if (id === undefined || id === null) return null;
-    const row = this.table(def).get(String(id));
-    return row ? copyRow(row) : null;
+    const table = this.table(def);
+    const row = table.get(String(id));
+    return row ? table.copyOut(row) : null;
   }
 
   async count(def: ModelDefinition, where: WhereClause | undefined, _options: OperationOptions): Promise<number> {

@@ -1,4 +1,5 @@
 import type { ModelDefinition } from '../../model-definition';
+import { copyValue } from './row-copy';
 
 type Row = Record<string, unknown>;
 
@@ -33,6 +34,16 @@ export class MemoryTable {
   private unordered = false;
   /** Property → value key → entries (in default order); built on first use, dropped on any write. */
   private indexes = new Map<string, Map<string, Entry[]>>();
+  /** The entries by `position`, built with the indexes (a merge of index lists sorts positions). */
+  private ordered: Entry[] = [];
+  /**
+   * Every key any stored row has held, and those that ever held an object (Date, array, nested
+   * object): supersets kept at write time, so a read copies a row with one spread and deep-copies
+   * only those keys, and can tell the model every key is a defined property without looking.
+   */
+  private readonly seenKeys = new Set<string>();
+  private objectKeys: string[] = [];
+  private knownKeysFor: { def: ModelDefinition; seen: number; known: boolean } | undefined;
 
   constructor(
     def: ModelDefinition,
@@ -56,6 +67,7 @@ export class MemoryTable {
   /** Inserts or replaces; a replaced row keeps its place. `json` is the row's text if already known. */
   set(key: string, row: Row, json?: string): void {
     if (this.indexes.size) this.indexes.clear();
+    this.noteKeys(row);
     const text = this.keepJson ? (json ?? JSON.stringify(row)) : undefined;
     const existing = this.entries.get(key);
     if (existing) {
@@ -115,25 +127,11 @@ export class MemoryTable {
    * does not scan. Values must be index keys made by `indexValueKey`.
    */
   lookup(prop: string, valueKeys: readonly string[]): Row[] {
-    let index = this.indexes.get(prop);
-    if (!index) {
-      this.reorder();
-      index = new Map();
-      let position = 0;
-      for (const e of this.entries.values()) {
-        e.position = position++;
-        const vk = indexValueKey(e.row[prop]);
-        if (vk === undefined) continue;
-        const list = index.get(vk);
-        if (list) list.push(e);
-        else index.set(vk, [e]);
-      }
-      this.indexes.set(prop, index);
-    }
+    const index = this.indexes.get(prop) ?? this.buildIndex(prop);
     // Each list is in default order and the lists are disjoint: one list needs no sort, several
-    // are merged by their entries' positions (numbers, fixed until the next write).
-    let found: Entry[] | undefined;
-    let lists = 0;
+    // are merged by sorting their entries' positions (numbers, fixed until the next write).
+    const lists: Entry[][] = [];
+    let total = 0;
     const seen = valueKeys.length > 1 ? new Set<string>() : undefined;
     for (const vk of valueKeys) {
       if (seen) {
@@ -142,13 +140,79 @@ export class MemoryTable {
       }
       const list = index.get(vk);
       if (!list) continue;
-      found = lists++ === 0 ? list : found!.concat(list);
+      lists.push(list);
+      total += list.length;
     }
-    if (!found) return [];
-    if (lists > 1) found.sort((a, b) => a.position - b.position);
-    const out = new Array<Row>(found.length);
-    for (let i = 0; i < found.length; i++) out[i] = found[i].row;
+    const out = new Array<Row>(total);
+    if (lists.length === 1) {
+      const list = lists[0];
+      for (let i = 0; i < total; i++) out[i] = list[i].row;
+      return out;
+    }
+    const positions = new Float64Array(total);
+    let n = 0;
+    for (const list of lists) for (const e of list) positions[n++] = e.position;
+    positions.sort();
+    const ordered = this.ordered;
+    for (let i = 0; i < total; i++) out[i] = ordered[positions[i]].row;
     return out;
+  }
+
+  /**
+   * A private copy of a stored row for a caller: one spread (which defines a `__proto__` key as
+   * data, never as the prototype), then a deep copy of the values that can be objects.
+   */
+  copyOut(row: Row): Row {
+    const out: Row = { ...row };
+    const keys = this.objectKeys;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const v = out[k];
+      if (v !== null && typeof v === 'object') out[k] = copyValue(v);
+    }
+    return out;
+  }
+
+  /** True when no stored row holds a key the model does not define (so rows need no checking). */
+  onlyKnownKeys(def: ModelDefinition): boolean {
+    const cached = this.knownKeysFor;
+    if (cached && cached.def === def && cached.seen === this.seenKeys.size) return cached.known;
+    let known = true;
+    for (const k of this.seenKeys) {
+      if (!Object.prototype.hasOwnProperty.call(def.properties, k)) {
+        known = false;
+        break;
+      }
+    }
+    this.knownKeysFor = { def, seen: this.seenKeys.size, known };
+    return known;
+  }
+
+  private noteKeys(row: Row): void {
+    for (const k in row) {
+      if (!this.seenKeys.has(k)) this.seenKeys.add(k);
+      const v = row[k];
+      if (v !== null && typeof v === 'object' && !this.objectKeys.includes(k)) this.objectKeys = [...this.objectKeys, k];
+    }
+  }
+
+  private buildIndex(prop: string): Map<string, Entry[]> {
+    this.reorder();
+    const index = new Map<string, Entry[]>();
+    const ordered = new Array<Entry>(this.entries.size);
+    let position = 0;
+    for (const e of this.entries.values()) {
+      ordered[position] = e;
+      e.position = position++;
+      const vk = indexValueKey(e.row[prop]);
+      if (vk === undefined) continue;
+      const list = index.get(vk);
+      if (list) list.push(e);
+      else index.set(vk, [e]);
+    }
+    this.ordered = ordered;
+    this.indexes.set(prop, index);
+    return index;
   }
 
   /** Key → JSON text, in the default order, for the file. */

@@ -216,6 +216,11 @@ export abstract class SqlConnector implements Connector {
 
   // ---- the Connector contract -------------------------------------------------------------
 
+  /** Rows are built from the mapped columns only (rowFromDb). */
+  rowsHoldOnlyDefinedKeys(): boolean {
+    return true;
+  }
+
   async create(def: ModelDefinition, data: Row, options: OperationOptions): Promise<unknown> {
     const idName = def.idName;
     const row = { ...data };
