@@ -606,6 +606,34 @@ for (const store of STORES) {
       expect((await Item.findById(1)).extra).toBe('yes');
     });
 
+    it('reads a model redefined and migrated after earlier reads (no stale prepared statement)', async () => {
+      const first: any = ds.createModel('CtShape', { n: { type: 'number' } });
+      await ds.automigrate(['CtShape']);
+      await first.create({ n: 1 });
+      for (let i = 0; i < 3; i++) expect(json(await first.find({ where: { n: 1 } }))).toEqual([{ n: 1, id: 1 }]);
+      // Another process on the same server (memory has none), with statements of its own
+      // prepared before the migration.
+      const other = store.name === 'memory' ? undefined : new DataSource('other', store.settings, createModelBuilder());
+      const elsewhere: any = other?.createModel('CtShape', { n: { type: 'string' } });
+      if (other) {
+        for (let i = 0; i < 3; i++) expect(await elsewhere.count({ id: 1 })).toBe(1);
+        for (let i = 0; i < 3; i++) expect(await elsewhere.findById(1)).not.toBeNull();
+      }
+      // Same statement text, but the column's type changed under it.
+      const second: any = ds.createModel('CtShape', { n: { type: 'string' } });
+      await ds.automigrate(['CtShape']);
+      await second.create({ n: '1' });
+      for (let i = 0; i < 3; i++) expect(json(await second.find({ where: { n: '1' } }))).toEqual([{ n: '1', id: 1 }]);
+      if (!other) return;
+      try {
+        // Its prepared count now meets a recreated table: it answers, unprepared, then prepares anew.
+        for (let i = 0; i < 3; i++) expect(await elsewhere.count({ id: 1 })).toBe(1);
+        expect(json(await elsewhere.findById(1))).toEqual({ n: '1', id: 1 });
+      } finally {
+        await other.disconnect();
+      }
+    });
+
     if (store.name === 'memory') {
       it('has no transactions, and says so', async () => {
         await expect(Item.beginTransaction({})).rejects.toMatchObject({ statusCode: 400, code: 'TRANSACTIONS_UNSUPPORTED' });

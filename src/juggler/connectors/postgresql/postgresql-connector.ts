@@ -3,6 +3,7 @@ import type { ModelDefinition, PropertyDefinition } from '../../model-definition
 import type { OperationOptions, Row } from '../connector';
 import { connectorSettings, Dialect, isJsonProperty } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
+import { STALE_STATEMENT_CODES, StatementNames } from './statement-names';
 
 /**
  * PostgreSQL on `pg`. Names follow loopback-connector-postgresql: a model's table and its
@@ -49,10 +50,19 @@ const dialect: Dialect = {
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
 
-function runnerOf(client: Pool | PoolClient): SqlRunner {
+function runnerOf(client: Pool | PoolClient, names: StatementNames): SqlRunner {
   return {
     async query(sql, params) {
-      const result = await client.query(sql, params as unknown[]);
+      const name = names.nameFor(sql);
+      let result;
+      try {
+        result = name ? await client.query({ name, text: sql, values: params as unknown[] }) : await client.query(sql, params as unknown[]);
+      } catch (err) {
+        if (!name || !STALE_STATEMENT_CODES.has((err as { code?: string })?.code ?? '')) throw err;
+        // Prepared before the table changed: prepare anew under fresh names.
+        names.retire();
+        result = await client.query(sql, params as unknown[]);
+      }
       return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
     },
   };
@@ -83,8 +93,28 @@ export class PostgreSQLConnector extends SqlConnector {
     };
   }
 
+  private readonly statements = new StatementNames();
+
+  // Statements prepared before a migration may carry the old column types: prepare anew after.
+  override async automigrate(defs: ModelDefinition[]): Promise<void> {
+    try {
+      await super.automigrate(defs);
+    } finally {
+      this.statements.retire();
+    }
+  }
+
+  override async autoupdate(defs: ModelDefinition[]): Promise<void> {
+    try {
+      await super.autoupdate(defs);
+    } finally {
+      this.statements.retire();
+    }
+  }
+  private poolRunner: SqlRunner | undefined;
+
   protected get pool(): SqlRunner {
-    return runnerOf(this.ensurePool());
+    return (this.poolRunner ??= runnerOf(this.ensurePool(), this.statements));
   }
 
   private ensurePool(): Pool {
@@ -108,6 +138,7 @@ export class PostgreSQLConnector extends SqlConnector {
   async disconnect(): Promise<void> {
     const pool = this.poolInstance;
     this.poolInstance = undefined;
+    this.poolRunner = undefined;
     if (pool) await pool.end();
   }
 
@@ -176,7 +207,7 @@ export class PostgreSQLConnector extends SqlConnector {
     }
     return this.transaction(
       {
-        runner: runnerOf(client),
+        runner: runnerOf(client, this.statements),
         finish: async (commit) => {
           await client.query(commit ? 'COMMIT' : 'ROLLBACK');
         },

@@ -9,6 +9,17 @@ import type { Connector, ConnectorCapabilities, OperationOptions, Row } from '..
 import { Dialect, isJsonProperty } from './dialect';
 import { SqlBuilder } from './sql-where';
 
+interface ColumnReader {
+  name: string;
+  column: string;
+  read: (value: unknown) => unknown;
+}
+
+interface ColumnLayout {
+  all: ColumnReader[];
+  byName: Map<string, ColumnReader>;
+}
+
 /** A query runner: a pool, or the client of a transaction. */
 export interface SqlRunner {
   query(sql: string, params: unknown[]): Promise<{ rows: Row[]; affected: number; insertId?: unknown }>;
@@ -166,37 +177,42 @@ export abstract class SqlConnector implements Connector {
     return value;
   }
 
-  protected fromDb(prop: PropertyDefinition, value: unknown): unknown {
-    // A NULL column is a null property, as LB3's SQL connectors return it.
-    if (value === null || value === undefined) return null;
+  /** How a column's value becomes the property's (chosen once per property, not per value). */
+  protected readerFor(prop: PropertyDefinition): (value: unknown) => unknown {
     switch (prop.type.name) {
       case 'Boolean':
-        return typeof value === 'boolean' ? value : value === 1 || value === '1' || value === 'true';
+        return (v) => (v === null || v === undefined ? null : typeof v === 'boolean' ? v : v === 1 || v === '1' || v === 'true');
       case 'Number':
-        return typeof value === 'number' ? value : Number(value);
+        return (v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : Number(v));
       case 'Date':
-        return value instanceof Date ? value : new Date(value as string);
+        return (v) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(v as string));
       case 'String':
-        return typeof value === 'string' ? value : String(value);
+        return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
       default:
-        if (isJsonProperty(prop) && typeof value === 'string') {
+        if (!isJsonProperty(prop)) return (v) => (v === undefined ? null : v);
+        return (v) => {
+          if (v === null || v === undefined) return null;
+          if (typeof v !== 'string') return v;
           try {
-            return JSON.parse(value);
+            return JSON.parse(v);
           } catch {
-            return value;
+            return v;
           }
-        }
-        return value;
+        };
     }
   }
 
-  /** Per model definition, computed once: each property with its column name. */
-  private readonly layouts = new WeakMap<ModelDefinition, Map<string, { prop: PropertyDefinition; column: string }>>();
+  /**
+   * Per model definition, computed once: each property with its column and reader, in property
+   * order (a NULL column is a null property, as LB3's SQL connectors return it).
+   */
+  private readonly layouts = new WeakMap<ModelDefinition, ColumnLayout>();
 
-  private layout(def: ModelDefinition): Map<string, { prop: PropertyDefinition; column: string }> {
+  private layout(def: ModelDefinition): ColumnLayout {
     let layout = this.layouts.get(def);
     if (!layout) {
-      layout = new Map(def.propertyNames.map((n) => [n, { prop: def.properties[n], column: this.dialect.columnName(def, n) }]));
+      const all = def.propertyNames.map((name) => ({ name, column: this.dialect.columnName(def, name), read: this.readerFor(def.properties[name]) }));
+      layout = { all, byName: new Map(all.map((c) => [c.name, c])) };
       this.layouts.set(def, layout);
     }
     return layout;
@@ -205,11 +221,17 @@ export abstract class SqlConnector implements Connector {
   protected rowFromDb(def: ModelDefinition, record: Row, fields?: readonly string[]): Row {
     const out: Row = {};
     const layout = this.layout(def);
-    for (const name of fields ?? def.propertyNames) {
-      const entry = layout.get(name);
-      if (!entry) continue;
-      const v = this.fromDb(entry.prop, record[entry.column]);
-      if (v !== undefined) out[name] = v;
+    if (!fields) {
+      const all = layout.all;
+      for (let i = 0; i < all.length; i++) {
+        const c = all[i];
+        out[c.name] = c.read(record[c.column]);
+      }
+      return out;
+    }
+    for (const name of fields) {
+      const c = layout.byName.get(name);
+      if (c) out[name] = c.read(record[c.column]);
     }
     return out;
   }
