@@ -606,6 +606,24 @@ for (const store of STORES) {
       expect((await Item.findById(1)).extra).toBe('yes');
     });
 
+    it('binds fresh values to a filter shape seen before, and tells apart shapes that differ', async () => {
+      // Same shape, other values: each answer is the one for its own values.
+      for (const [qty, expected] of [[5, [1]], [-1, []], [5, [1]]] as const) expect(await names({ qty: { gte: qty, lte: qty } })).toEqual(expected);
+      const all = await names({});
+      const pick = (n: number) => all.slice(0, n);
+      for (const n of [1, 2, 3, 2, 1]) expect(await names({ id: { inq: pick(n) } })).toEqual(pick(n));
+      // Shapes alike but for null, a like pattern or a nested and/or.
+      expect(await names({ name: 'apple' })).toEqual(await names({ name: { like: 'apple' } }));
+      expect(await names({ name: null })).toEqual(await names({ name: { exists: false } }));
+      expect(await names({ or: [{ id: all[0] }, { id: all[1] }] })).toEqual(pick(2));
+      expect(await names({ or: [{ id: all[1] }, { id: all[0] }] })).toEqual(pick(2));
+      expect(await Item.count({ id: { inq: pick(2) } })).toBe(2);
+      expect(await Item.count({ id: { inq: pick(3) } })).toBe(3);
+      expect(await names({}, { limit: 1 })).toEqual(pick(1));
+      expect(await names({}, { limit: 2, skip: 1 })).toEqual(all.slice(1, 3));
+      expect(await names({}, { limit: 2 })).toEqual(pick(2));
+    });
+
     it('reads a model redefined and migrated after earlier reads (no stale prepared statement)', async () => {
       const first: any = ds.createModel('CtShape', { n: { type: 'number' } });
       await ds.automigrate(['CtShape']);

@@ -7,6 +7,7 @@ import type { NormalizedFilter, WhereClause } from '../../filter/types';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { Connector, ConnectorCapabilities, OperationOptions, Row } from '../connector';
 import { Dialect, isJsonProperty } from './dialect';
+import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
 
 interface ColumnReader {
@@ -297,13 +298,37 @@ export abstract class SqlConnector implements Connector {
   }
 
   async find(def: ModelDefinition, filter: NormalizedFilter, options: OperationOptions): Promise<Row[]> {
-    const b = new SqlBuilder(this.dialect, def);
-    let sql = `SELECT ${this.selectList(def, filter.fields)} FROM ${this.table(def)}${b.where(filter.where)}`;
-    const order = filter.order ?? (def.idName ? [{ property: def.idName, direction: 'ASC' as const }] : undefined);
-    sql += b.orderBy(order);
-    sql += this.limitClause(b, filter.limit, filter.skip);
-    const { rows } = await this.run(sql, b.params, options);
+    const shape = filterShape(def, filter);
+    const key = shape && 'find' + shape.key;
+    const cached = key !== undefined ? this.shapes.get(def, key) : undefined;
+    let sql: string;
+    let params: unknown[];
+    if (cached !== undefined) {
+      sql = cached;
+      params = this.shapedParams(def, shape!, filter);
+    } else {
+      const b = new SqlBuilder(this.dialect, def);
+      sql = `SELECT ${this.selectList(def, filter.fields)} FROM ${this.table(def)}${b.where(filter.where)}`;
+      const order = filter.order ?? (def.idName ? [{ property: def.idName, direction: 'ASC' as const }] : undefined);
+      sql += b.orderBy(order);
+      sql += this.limitClause(b, filter.limit, filter.skip);
+      params = b.params;
+      // Kept for the shape only if the shape binds exactly what the builder bound.
+      if (key !== undefined && sameParams(params, this.shapedParams(def, shape!, filter))) this.shapes.set(def, key, sql);
+    }
+    const { rows } = await this.run(sql, params, options);
     return rows.map((r) => this.rowFromDb(def, r, filter.fields));
+  }
+
+  /** Statement texts by filter shape (statement-shapes.ts). */
+  private readonly shapes = new StatementCache();
+
+  /** The parameters of a shaped filter: its values, then what the limit clause binds. */
+  private shapedParams(def: ModelDefinition, shape: FilterShape, filter: Pick<NormalizedFilter, 'limit' | 'skip'>): unknown[] {
+    const b = new SqlBuilder(this.dialect, def);
+    b.params.push(...shape.values);
+    this.limitClause(b, filter.limit, filter.skip);
+    return b.params;
   }
 
   protected limitClause(b: SqlBuilder, limit: number | undefined, skip: number | undefined): string {
@@ -323,8 +348,21 @@ export abstract class SqlConnector implements Connector {
   }
 
   async count(def: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number> {
-    const b = new SqlBuilder(this.dialect, def);
-    const { rows } = await this.run(`SELECT COUNT(*) AS cnt FROM ${this.table(def)}${b.where(where)}`, b.params, options);
+    const shape = filterShape(def, { where });
+    const key = shape && 'count' + shape.key;
+    const cached = key !== undefined ? this.shapes.get(def, key) : undefined;
+    let sql: string;
+    let params: unknown[];
+    if (cached !== undefined) {
+      sql = cached;
+      params = shape!.values;
+    } else {
+      const b = new SqlBuilder(this.dialect, def);
+      sql = `SELECT COUNT(*) AS cnt FROM ${this.table(def)}${b.where(where)}`;
+      params = b.params;
+      if (key !== undefined && sameParams(params, shape!.values)) this.shapes.set(def, key, sql);
+    }
+    const { rows } = await this.run(sql, params, options);
     return Number(rows[0]?.cnt ?? 0);
   }
 
