@@ -19,6 +19,34 @@ export interface CompiledModel {
    */
   toJSONText(inst: ModelBase, nested: boolean): string;
   coerceProperty(name: string, value: unknown): unknown;
+  /**
+   * What `init` with `{adopt}` does for a stored row, as a function of this model's own; undefined
+   * when rows of this model need the full initialiser (a property type that coerces, or a
+   * non-strict model whose rows the store does not vouch for).
+   */
+  adopter(proto: object, adopt: true | 'defined'): ((data: Record<string, any>) => ModelBase) | undefined;
+}
+
+/**
+ * The body of an adopter. Compiled once per model on purpose: a single shared function sees
+ * every model's prototype at its property stores and goes megamorphic, which the include
+ * workload's profile showed as the largest cost of turning rows into instances. The text is fixed;
+ * only the prototype and the strict setting vary, passed in as arguments.
+ */
+const ADOPTER_SOURCE = `return function adopt(data) {
+  const inst = Object.create(proto);
+  inst.__data = data;
+  inst.__cachedRelations = {};
+  inst.__strict = strict;
+  inst.__persisted = true;
+  inst.__unknownProperties = undefined;
+  inst.__invalidProperties = undefined;
+  return inst;
+};`;
+
+function makeAdopter(proto: object, strict: unknown): (data: Record<string, any>) => ModelBase {
+  const factory = new Function('proto', 'strict', ADOPTER_SOURCE) as (proto: object, strict: unknown) => (data: Record<string, any>) => ModelBase;
+  return factory(proto, strict);
 }
 
 export interface SerializeOptions {
@@ -106,7 +134,14 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
     }
   }
 
+  let adopterCache: { proto: object; make: (data: Record<string, any>) => ModelBase } | undefined;
+
   return {
+    adopter(proto, adopt) {
+      if (!adoptable || (strict === false && adopt !== 'defined')) return undefined;
+      if (adopterCache?.proto !== proto) adopterCache = { proto, make: makeAdopter(proto, strict) };
+      return adopterCache.make;
+    },
     init(inst, data, options) {
       // Only a non-strict model stores properties it does not define; those need accessors.
       const adopt = options?.adopt;
