@@ -3,6 +3,7 @@ import { DEFAULT_FN_GENERATORS } from './default-fns';
 import { ModelDefinition, PropertyDefinition } from './model-definition';
 import type { ModelBase, ModelInitOptions } from './model-base';
 import { INVALID, TypeDescriptor } from './types';
+import { compileJSONWriter, NEEDS_ESCAPE } from './json-writer';
 
 /**
  * What a model class does per instance, prepared once per model: the initialiser that builds
@@ -134,6 +135,33 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
     }
   }
 
+  // Undeclared keys (non-strict models) and included relations, after the defined properties.
+  function restText(inst: ModelBase, out: string, first: boolean, nested: boolean): string {
+    const data = inst.__data;
+    for (const key of Object.keys(data)) {
+      if (key in byName || data[key] === undefined || def.hidden.has(key)) continue;
+      const text = valueText(data[key], nested);
+      if (text === undefined) continue;
+      out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
+      first = false;
+    }
+    const cached = inst.__cachedRelations;
+    for (const key in cached) {
+      const v = cached[key];
+      if (v === undefined) continue;
+      const text = valueText(v, true);
+      if (text === undefined) continue;
+      out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
+      first = false;
+    }
+    return out + '}';
+  }
+  const writeInstance = compileJSONWriter(
+    props.map((p) => ({ name: p.name, jsonKey: p.jsonKey, typeName: p.type.name, hidden: p.hidden, protected: p.protected })),
+    valueText,
+    restText,
+  );
+
   let adopterCache: { proto: object; make: (data: Record<string, any>) => ModelBase } | undefined;
 
   return {
@@ -178,35 +206,7 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
       return p.type.coerce(value);
     },
     toJSONText(inst, nested) {
-      const data = inst.__data;
-      let out = '{';
-      let first = true;
-      for (let i = 0; i < props.length; i++) {
-        const p = props[i];
-        const v = data[p.name];
-        if (v === undefined || p.hidden || (nested && p.protected)) continue;
-        const text = valueText(v, nested);
-        if (text === undefined) continue;
-        out += first ? p.jsonKey + text : ',' + p.jsonKey + text;
-        first = false;
-      }
-      for (const key of Object.keys(data)) {
-        if (key in byName || data[key] === undefined || def.hidden.has(key)) continue;
-        const text = valueText(data[key], nested);
-        if (text === undefined) continue;
-        out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
-        first = false;
-      }
-      const cached = inst.__cachedRelations;
-      for (const key in cached) {
-        const v = cached[key];
-        if (v === undefined) continue;
-        const text = valueText(v, true);
-        if (text === undefined) continue;
-        out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
-        first = false;
-      }
-      return out + '}';
+      return writeInstance(inst, nested);
     },
     toObject(inst, how) {
       const out: Record<string, any> = {};
@@ -254,10 +254,6 @@ function serializeValue(v: unknown, how: SerializeOptions): unknown {
  * instances (embedded values, included relations) write themselves; `nested` says whether they
  * drop protected properties.
  */
-/** Characters JSON.stringify would escape (quote, backslash, controls, lone surrogate halves). */
-// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
 function valueText(v: unknown, nested: boolean): string | undefined {
   switch (typeof v) {
     case 'string':
