@@ -1,8 +1,9 @@
 import { Pool, PoolClient, PoolConfig } from 'pg';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
-import type { OperationOptions, Row } from '../connector';
+import type { OperationOptions, Row, UpsertResult } from '../connector';
 import { connectorSettings, Dialect, isJsonProperty } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
+import { SqlBuilder } from '../sql/sql-where';
 import { STALE_STATEMENT_CODES, StatementNames } from './statement-names';
 
 /**
@@ -160,6 +161,44 @@ export class PostgreSQLConnector extends SqlConnector {
     const sql = cols.length ? `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})${returning}` : `INSERT INTO ${this.table(def)} DEFAULT VALUES${returning}`;
     const { rows } = await this.run(sql, params, options);
     return rows[0]?.id;
+  }
+
+  /**
+   * One statement: INSERT … ON CONFLICT (id) DO UPDATE … RETURNING the row. `xmax` is 0 only on
+   * a row version this statement inserted, which tells a created row from an updated one. A
+   * conflict on another unique index is not caught by the ON CONFLICT and stays a 409.
+   */
+  async upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult> {
+    const idName = def.idName!;
+    const b = new SqlBuilder(this.dialect, def);
+    const { cols, vals } = this.insertColumns(def, insertRow, b);
+    const idCol = this.col(def, idName);
+    const sets = Object.keys(updateRow)
+      .filter((n) => n !== idName && def.properties[n] && updateRow[n] !== undefined)
+      .map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], updateRow[n]))}`);
+    // With nothing to change, the row is still locked and returned.
+    if (!sets.length) sets.push(`${idCol} = EXCLUDED.${idCol}`);
+    const returning = def.propertyNames.map((n) => this.col(def, n)).join(', ');
+    const sql = `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')}) ON CONFLICT (${idCol}) DO UPDATE SET ${sets.join(', ')} RETURNING ${returning}, (xmax = 0) AS "loopline$created"`;
+    let rows: Row[];
+    try {
+      ({ rows } = await this.run(sql, b.params, options));
+    } catch (err) {
+      throw this.duplicate(def, err, insertRow);
+    }
+    return { row: this.rowFromDb(def, rows[0]), created: rows[0]['loopline$created'] === true };
+  }
+
+  /**
+   * A transaction-scoped advisory lock on a hash of the key: every process on this database that
+   * asks for the same key waits for the holder's commit or rollback. A hash collision only makes
+   * two keys wait for each other.
+   */
+  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
+    return this.inTransaction(options, async (_tx, inner) => {
+      await this.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.table(def)}:${key}`], inner);
+      return fn(inner);
+    });
   }
 
   /** One round trip: the updated row comes back with RETURNING. */
