@@ -97,6 +97,21 @@ for (const store of STORES) {
       expect((await Note.findById(1)).body).toBe('a /* not a comment */ b');
     });
 
+    sqlOnly('applies the isolation level asked for: REPEATABLE READ keeps its snapshot, READ COMMITTED sees commits', async () => {
+      const repeatable = await Note.beginTransaction({ isolationLevel: 'REPEATABLE READ' });
+      const committed = await Note.beginTransaction({ isolationLevel: 'READ COMMITTED' });
+      try {
+        expect(await Note.count({}, { transaction: repeatable })).toBe(3);
+        expect(await Note.count({}, { transaction: committed })).toBe(3);
+        await Note.create({ id: 40, title: 'meanwhile' });
+        expect(await Note.count({}, { transaction: repeatable })).toBe(3);
+        expect(await Note.count({}, { transaction: committed })).toBe(4);
+      } finally {
+        await repeatable.rollback();
+        await committed.rollback();
+      }
+    });
+
     sqlOnly('a transaction past its timeout is rolled back; using it afterwards is 400 TRANSACTION_FINISHED', async () => {
       const tx = await Note.beginTransaction({ timeout: 50 });
       await Note.create({ id: 30, title: 'late' }, { transaction: tx });
