@@ -128,6 +128,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MULTIPLE_INSTANCES_FOUND: { status: 400, meaning: 'upsertWithWhere matched more than one instance.' },
   TRANSACTIONS_UNSUPPORTED: { status: 400, meaning: 'beginTransaction was called on a store without transactions (the memory store).' },
   TRANSACTION_FINISHED: { status: 400, meaning: 'A data-access call used a transaction that was already committed or rolled back.' },
+  UNSUPPORTED_CHARACTER: { status: 400, meaning: 'A value holds a character the store cannot keep in text (PostgreSQL: the NUL character, \\u0000); nothing was written.' },
   MALFORMED_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
   USERNAME_EMAIL_REQUIRED: { status: 400, meaning: 'Login was called without an email or username.' },
   REALM_REQUIRED: { status: 400, meaning: 'Login on a user model with `realmRequired` was called without a realm.' },

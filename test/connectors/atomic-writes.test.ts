@@ -130,6 +130,31 @@ for (const store of STORES) {
       expect(created.filter((c) => c === false)).toHaveLength(PARALLEL - 1);
     });
 
+    const twoProcesses = (title: string, fn: (Other: any) => Promise<void>) =>
+      store.name === 'memory'
+        ? it.skip(`${title} [skipped: the memory store lives in one process]`, () => fn(undefined))
+        : it(title, async () => {
+            // A second data source has its own pool, as another loopline process would.
+            const other = new DataSource('other', store.settings, createModelBuilder());
+            const Other: any = other.createModel('AwThing', { id: { type: 'number', id: true, generated: false }, name: { type: 'string', required: true }, qty: 'number', note: 'string' }, { forceId: false } as any);
+            try {
+              await fn(Other);
+            } finally {
+              await other.disconnect();
+            }
+          });
+
+    twoProcesses('findOrCreate, upsertWithWhere and upsert from two pools at once still make one row each', async (Other) => {
+      const both = (i: number) => (i % 2 ? Thing : Other);
+      const found = await times(PARALLEL, (i) => both(i).findOrCreate({ where: { name: 'shared' } }, { id: 300 + i, name: 'shared' }));
+      expect(await Thing.count({ name: 'shared' })).toBe(1);
+      expect(found.filter(([, c]: any) => c)).toHaveLength(1);
+      await times(PARALLEL, (i) => both(i).upsertWithWhere({ name: 'ww2' }, { id: 400 + i, name: 'ww2', qty: i }));
+      expect(await Thing.count({ name: 'ww2' })).toBe(1);
+      await times(PARALLEL, (i) => both(i).upsert({ id: 500, name: `u${i}` }));
+      expect(await Thing.count({ id: 500 })).toBe(1);
+    });
+
     it('findOrCreate and upsert answer created / isNewInstance and the stored data', async () => {
       const [made, wasMade] = await Thing.findOrCreate(
         { where: { name: 'fresh' } },

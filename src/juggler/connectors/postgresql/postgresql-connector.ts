@@ -148,6 +148,12 @@ export class PostgreSQLConnector extends SqlConnector {
     return (!!e?.code && CONNECTION_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');
   }
 
+  /** 22021: a NUL byte in text; 22P05: `\u0000` inside a JSON document. */
+  protected override isUnsupportedCharacter(err: unknown): boolean {
+    const code = (err as { code?: string })?.code;
+    return code === '22021' || code === '22P05';
+  }
+
   protected isDuplicateKey(err: unknown): boolean {
     return (err as { code?: string })?.code === '23505';
   }

@@ -78,8 +78,16 @@ export abstract class SqlConnector implements Connector {
     try {
       return await runner.query(sql, params);
     } catch (err) {
+      if (this.isUnsupportedCharacter(err)) {
+        throw new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${this.dialect.name} store cannot keep this text (it holds the NUL character, \\u0000): remove it and send again`);
+      }
       throw this.unavailable(err);
     }
+  }
+
+  /** True when the store refused a value's text for a character it cannot hold (PostgreSQL: NUL). */
+  protected isUnsupportedCharacter(_err: unknown): boolean {
+    return false;
   }
 
   /** A store fault as thrown to the DAO: 503 STORE_UNAVAILABLE when the store cannot be reached. */
