@@ -290,10 +290,10 @@ export class MySQLConnector extends SqlConnector {
     });
   }
 
-  protected override createTableSql(def: ModelDefinition): string {
+  protected override tableOptions(def: ModelDefinition): string {
     const own = connectorSettings(def.settings, 'mysql').collation;
     const collation = typeof own === 'string' && /^\w+$/.test(own) ? own : this.text.collation;
-    return `${super.createTableSql(def)} ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
+    return ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
   }
 
   protected async existingColumns(def: ModelDefinition): Promise<Set<string> | undefined> {
