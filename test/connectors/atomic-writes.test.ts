@@ -299,6 +299,17 @@ for (const store of STORES) {
       ]);
     });
 
+    it('findOrCreate and upsertWithWhere have written the row for everyone by the time after save runs', async () => {
+      const seenOutside: number[] = [];
+      Thing.observe('after save', async (ctx: any) => {
+        // Read without the call's options: another connection, as another process would read.
+        seenOutside.push(await Thing.count({ id: ctx.instance.id }));
+      });
+      await Thing.findOrCreate({ where: { name: 'visible' } }, { id: 80, name: 'visible' });
+      await Thing.upsertWithWhere({ name: 'visible too' }, { id: 81, name: 'visible too' });
+      expect(seenOutside).toEqual([1, 1]);
+    });
+
     it('a hook that rewrites the access query of an upsert is obeyed: the write goes by that query', async () => {
       Thing.observe('access', async (ctx: any) => {
         ctx.query.where = { name: 'one' };

@@ -276,13 +276,14 @@ export class MySQLConnector extends SqlConnector {
   }
 
   /**
-   * A named lock (GET_LOCK) on a hash of the key, taken on the transaction's connection and
-   * released once the transaction has ended, so a waiter reads what the holder committed.
+   * A named lock (GET_LOCK) on a hash of the key, on the caller's transaction's connection
+   * (released once that transaction has ended, so a waiter reads what the holder committed) or
+   * on a connection of its own whose writes commit as they run (released when `fn` is done).
    */
   async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
     const name = 'loopline:' + createHash('sha1').update(`${this.table(def)}:${key}`).digest('hex');
     const wait = this.settings.lockTimeout !== undefined ? Number(this.settings.lockTimeout) : 10;
-    return this.inTransaction(options, async (tx, inner) => {
+    return this.onOwnConnection(options, async (tx, inner) => {
       const { rows } = await this.run('SELECT GET_LOCK(?, ?) AS got', [name, wait], inner);
       if (Number(rows[0]?.got) !== 1) throw new StoreUnavailableError(`Waited ${wait}s for another writer of the same ${def.name} to finish; retry later`);
       tx.atEnd((runner) => runner.query('SELECT RELEASE_LOCK(?)', [name]));
@@ -315,7 +316,15 @@ export class MySQLConnector extends SqlConnector {
   }
 
   async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
-    const level = isolationLevelOf(options);
+    return this.checkout(isolationLevelOf(options), options.timeout);
+  }
+
+  protected session(): Promise<SqlTransaction> {
+    return this.checkout(undefined, undefined);
+  }
+
+  /** A connection of its own from the pool, in a transaction at `level` when given, else in autocommit mode. */
+  private async checkout(level: string | undefined, timeout: number | undefined): Promise<SqlTransaction> {
     let conn: PoolConnection;
     try {
       conn = await this.ensurePool().getConnection();
@@ -325,8 +334,10 @@ export class MySQLConnector extends SqlConnector {
     // A connection that failed is closed rather than returned to the pool.
     const release = (failed?: unknown) => (failed ? conn.destroy() : conn.release());
     try {
-      await conn.query(`SET TRANSACTION ISOLATION LEVEL ${level}`);
-      await conn.beginTransaction();
+      if (level) {
+        await conn.query(`SET TRANSACTION ISOLATION LEVEL ${level}`);
+        await conn.beginTransaction();
+      }
     } catch (err) {
       release(err);
       throw this.unavailable(err);
@@ -334,10 +345,12 @@ export class MySQLConnector extends SqlConnector {
     return this.transaction(
       {
         runner: runnerOf(conn),
-        finish: (commit) => (commit ? conn.commit() : conn.rollback()),
+        finish: async (commit) => {
+          if (level) await (commit ? conn.commit() : conn.rollback());
+        },
         release,
       },
-      options.timeout,
+      timeout,
     );
   }
 }

@@ -196,13 +196,20 @@ export class PostgreSQLConnector extends SqlConnector {
   }
 
   /**
-   * A transaction-scoped advisory lock on a hash of the key: every process on this database that
-   * asks for the same key waits for the holder's commit or rollback. A hash collision only makes
-   * two keys wait for each other.
+   * An advisory lock on a hash of the key: every process on this database that asks for the same
+   * key waits until the holder is done. In the caller's transaction it is held until that ends;
+   * otherwise it is taken on a connection of its own, whose writes commit as they run, and
+   * released once `fn` is done. A hash collision only makes two keys wait for each other.
    */
   async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
-    return this.inTransaction(options, async (_tx, inner) => {
-      await this.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${this.table(def)}:${key}`], inner);
+    const name = `${this.table(def)}:${key}`;
+    return this.onOwnConnection(options, async (conn, inner, inCallerTransaction) => {
+      if (inCallerTransaction) {
+        await this.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name], inner);
+      } else {
+        await this.run('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name], inner);
+        conn.atEnd((runner) => runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]));
+      }
       return fn(inner);
     });
   }
@@ -225,7 +232,15 @@ export class PostgreSQLConnector extends SqlConnector {
   }
 
   async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
-    const level = isolationLevelOf(options);
+    return this.checkout(`BEGIN ISOLATION LEVEL ${isolationLevelOf(options)}`, options.timeout);
+  }
+
+  protected session(): Promise<SqlTransaction> {
+    return this.checkout(undefined, undefined);
+  }
+
+  /** A client of its own from the pool, in a transaction when `begin` is given, else in autocommit mode. */
+  private async checkout(begin: string | undefined, timeout: number | undefined): Promise<SqlTransaction> {
     let client: PoolClient;
     try {
       client = await this.ensurePool().connect();
@@ -245,7 +260,7 @@ export class PostgreSQLConnector extends SqlConnector {
       client.release(failed || lost ? ((failed ?? lost) as Error) : undefined);
     };
     try {
-      await client.query(`BEGIN ISOLATION LEVEL ${level}`);
+      if (begin) await client.query(begin);
     } catch (err) {
       release(err);
       throw this.unavailable(err);
@@ -254,11 +269,11 @@ export class PostgreSQLConnector extends SqlConnector {
       {
         runner: runnerOf(client, this.statements),
         finish: async (commit) => {
-          await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+          if (begin) await client.query(commit ? 'COMMIT' : 'ROLLBACK');
         },
         release,
       },
-      options.timeout,
+      timeout,
     );
   }
 }

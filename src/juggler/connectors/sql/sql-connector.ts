@@ -228,20 +228,26 @@ export abstract class SqlConnector implements Connector {
 
   abstract exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T>;
 
-  /** Runs `fn` in the caller's transaction, or in one of its own (READ COMMITTED) committed when `fn` resolves. */
-  protected async inTransaction<T>(options: OperationOptions, fn: (tx: SqlTransaction, options: OperationOptions) => Promise<T>): Promise<T> {
+  /**
+   * A connection of its own from the pool in autocommit mode, as a handle shaped like a
+   * transaction's (passed in options the same way; commit or rollback gives it back).
+   */
+  protected abstract session(): Promise<SqlTransaction>;
+
+  /**
+   * Runs `fn` on one connection: the caller's transaction's, or a session of its own given back
+   * when `fn` is done. Every statement of `fn` then runs where a session lock was taken, and the
+   * work never waits for a second connection from a pool its waiters may have drained.
+   */
+  protected async onOwnConnection<T>(options: OperationOptions, fn: (conn: SqlTransaction, options: OperationOptions, inCallerTransaction: boolean) => Promise<T>): Promise<T> {
     const given = options.transaction as SqlTransaction | undefined;
-    if (given && given.connector === this) return fn(given, options);
-    const own = await this.beginTransaction({});
-    let result: T;
+    if (given && given.connector === this) return fn(given, options, true);
+    const own = await this.session();
     try {
-      result = await fn(own, { ...options, transaction: own });
-    } catch (err) {
-      await own.rollback().catch(() => undefined);
-      throw err;
+      return await fn(own, { ...options, transaction: own }, false);
+    } finally {
+      await own.commit().catch(() => undefined);
     }
-    await own.commit();
-    return result;
   }
 
   /** The columns and placeholders of an INSERT of the row's set properties, bound on `b`. */
