@@ -3,9 +3,10 @@ import { createPool, Pool, PoolConnection, PoolOptions, ResultSetHeader } from '
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import { StoreUnavailableError } from '../../../errors';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
-import { connectorSettings, Dialect, isJsonProperty } from '../sql/dialect';
+import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
+import { MySQLCatalog } from './mysql-discovery';
 
 /**
  * MySQL and MariaDB on `mysql2`. Names follow loopback-connector-mysql: the model and property
@@ -34,14 +35,16 @@ function makeDialect(collation: () => string): Dialect {
     nullsOrder: () => '',
     columnType(prop: PropertyDefinition, generatedId: boolean): string {
       const own = connectorSettings(prop.raw, 'mysql').dataType;
-      if (typeof own === 'string') return own;
+      const size = columnSize(prop, 'mysql');
+      if (typeof own === 'string') return sizedType(own, size);
       if (generatedId) return prop.type.name === 'String' ? 'VARCHAR(64)' : 'INT NOT NULL AUTO_INCREMENT';
-      if (prop.id) return prop.type.name === 'Number' ? 'INT' : 'VARCHAR(255)';
+      if (prop.id) return prop.type.name === 'Number' ? 'INT' : `VARCHAR(${size.length ?? 255})`;
       if (isJsonProperty(prop)) return 'JSON';
       switch (prop.type.name) {
         case 'String':
-          return prop.index ? 'VARCHAR(255)' : 'TEXT';
+          return size.length ? `VARCHAR(${size.length})` : prop.index ? 'VARCHAR(255)' : 'TEXT';
         case 'Number':
+          if (size.precision) return sizedType('DECIMAL', size);
           return 'DOUBLE';
         case 'Boolean':
           return 'TINYINT(1)';
@@ -290,6 +293,8 @@ export class MySQLConnector extends SqlConnector {
       return fn(inner);
     });
   }
+  /** information_schema as LB3's discovery reads it (mysql-discovery.ts). */
+  readonly catalog = new MySQLCatalog((sql, params) => this.run(sql, params));
 
   protected override tableOptions(def: ModelDefinition): string {
     const own = connectorSettings(def.settings, 'mysql').collation;

@@ -1,9 +1,10 @@
 import { Pool, PoolClient, PoolConfig } from 'pg';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
-import { connectorSettings, Dialect, isJsonProperty } from '../sql/dialect';
+import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
+import { PostgreSQLCatalog } from './postgresql-discovery';
 import { STALE_STATEMENT_CODES, StatementNames } from './statement-names';
 
 /**
@@ -26,13 +27,15 @@ const dialect: Dialect = {
   nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
   columnType(prop: PropertyDefinition, generatedId: boolean): string {
     const own = connectorSettings(prop.raw, 'postgresql').dataType;
-    if (typeof own === 'string') return own;
+    const size = columnSize(prop, 'postgresql');
+    if (typeof own === 'string') return sizedType(own, size);
     if (generatedId) return prop.type.name === 'String' ? 'TEXT' : 'SERIAL';
     if (isJsonProperty(prop)) return 'JSONB';
     switch (prop.type.name) {
       case 'String':
-        return 'TEXT';
+        return size.length ? `VARCHAR(${size.length})` : 'TEXT';
       case 'Number':
+        if (size.precision) return sizedType('NUMERIC', size);
         return prop.id ? 'INTEGER' : 'DOUBLE PRECISION';
       case 'Boolean':
         return 'BOOLEAN';
@@ -95,6 +98,8 @@ export class PostgreSQLConnector extends SqlConnector {
   }
 
   private readonly statements = new StatementNames();
+  /** information_schema as LB3's discovery reads it (postgresql-discovery.ts). */
+  readonly catalog = new PostgreSQLCatalog((sql, params) => this.run(sql, params));
 
   // Statements prepared before a migration may carry the old column types: prepare anew after.
   override async automigrate(defs: ModelDefinition[]): Promise<void> {

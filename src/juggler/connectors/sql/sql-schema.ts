@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../../errors';
-import type { ModelDefinition } from '../../model-definition';
+import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { Row } from '../connector';
-import type { Dialect } from './dialect';
+import { connectorSettings, Dialect } from './dialect';
 
 /** What the schema code needs of its connector: names, statements, and the dialect's hooks. */
 export interface SchemaHost {
@@ -36,9 +36,17 @@ export class SqlSchema {
       const prop = def.properties[n];
       const generatedId = n === def.idName && prop.generated;
       let sql = `${this.host.col(def, n)} ${this.dialect.columnType(prop, generatedId)}`;
-      if (n === def.idName && !generatedId) sql += ' NOT NULL';
+      if ((n === def.idName && !generatedId) || (!generatedId && this.notNull(prop))) sql += ' NOT NULL';
       return sql;
     });
+  }
+
+  /** NOT NULL: `<connector>.nullable` ("N"/"NO"/false) when set, else `required`, as LB3's SQL connectors decide. */
+  notNull(prop: PropertyDefinition): boolean {
+    const nullable = connectorSettings(prop.raw, this.dialect.name).nullable;
+    if (nullable === false || (typeof nullable === 'string' && /^(n|no|false)$/i.test(nullable))) return true;
+    if (nullable === true || (typeof nullable === 'string' && /^(y|yes|true)$/i.test(nullable))) return false;
+    return prop.required || !!prop.id;
   }
 
   createTableSql(def: ModelDefinition): string {
