@@ -230,67 +230,6 @@ export class MySQLConnector extends SqlConnector {
     return insertId;
   }
 
-  /**
-   * UPDATE by id, then INSERT when it matched no row; an INSERT that meets a row inserted since
-   * (duplicate primary key) goes back to the UPDATE. Unlike INSERT … ON DUPLICATE KEY UPDATE,
-   * this never updates the row holding another unique value, and it tells an update that changed
-   * nothing from an insert. The connection counts matched rows (mysql2's FOUND_ROWS flag), so a
-   * row set to its own values still counts as found.
-   */
-  async upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult> {
-    const idName = def.idName!;
-    const id = insertRow[idName];
-    for (let attempt = 0; ; attempt++) {
-      if (await this.updateMatched(def, id, updateRow, options)) {
-        const row = await this.findById(def, id, options);
-        if (row) return { row, created: false };
-        // Deleted between the two statements: it is created anew below.
-      }
-      const b = new SqlBuilder(this.dialect, def);
-      const { cols, vals } = this.insertColumns(def, insertRow, b);
-      try {
-        const { insertId } = await this.run(`INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})`, b.params, options);
-        return { row: { ...insertRow, [idName]: id ?? insertId }, created: true };
-      } catch (err) {
-        if (attempt < 3 && this.isDuplicateKey(err) && this.duplicateKeyName(err) === 'PRIMARY') continue;
-        throw this.duplicate(def, err, insertRow);
-      }
-    }
-  }
-
-  /** Sets the row's non-id properties on the row with this id; true when such a row exists. */
-  private async updateMatched(def: ModelDefinition, id: unknown, row: Row, options: OperationOptions): Promise<boolean> {
-    const idName = def.idName!;
-    const b = new SqlBuilder(this.dialect, def);
-    const idCol = this.col(def, idName);
-    const sets = Object.keys(row)
-      .filter((n) => n !== idName && def.properties[n] && row[n] !== undefined)
-      .map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], row[n]))}`);
-    if (!sets.length) sets.push(`${idCol} = ${idCol}`);
-    try {
-      const { affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${idCol} = ${b.param(id)}`, b.params, options);
-      return affected > 0;
-    } catch (err) {
-      throw this.duplicate(def, err, row);
-    }
-  }
-
-  /**
-   * A named lock (GET_LOCK) on a hash of the key, on the caller's transaction's connection
-   * (released once that transaction has ended, so a waiter reads what the holder committed) or
-   * on a connection of its own whose writes commit as they run (released when `fn` is done).
-   */
-  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
-    const name = 'loopline:' + createHash('sha1').update(`${this.table(def)}:${key}`).digest('hex');
-    const wait = this.settings.lockTimeout !== undefined ? Number(this.settings.lockTimeout) : 10;
-    return this.onOwnConnection(options, async (tx, inner) => {
-      const { rows } = await this.run('SELECT GET_LOCK(?, ?) AS got', [name, wait], inner);
-      if (Number(rows[0]?.got) !== 1) throw new StoreUnavailableError(`Waited ${wait}s for another writer of the same ${def.name} to finish; retry later`);
-      tx.atEnd((runner) => runner.query('SELECT RELEASE_LOCK(?)', [name]));
-      return fn(inner);
-    });
-  }
-
   protected override createTableSql(def: ModelDefinition): string {
     const own = connectorSettings(def.settings, 'mysql').collation;
     const collation = typeof own === 'string' && /^\w+$/.test(own) ? own : this.text.collation;
@@ -352,5 +291,66 @@ export class MySQLConnector extends SqlConnector {
       },
       timeout,
     );
+  }
+
+  /**
+   * UPDATE by id, then INSERT when it matched no row; an INSERT that meets a row inserted since
+   * (duplicate primary key) goes back to the UPDATE. Unlike INSERT … ON DUPLICATE KEY UPDATE,
+   * this never updates the row holding another unique value, and it tells an update that changed
+   * nothing from an insert. The connection counts matched rows (mysql2's FOUND_ROWS flag), so a
+   * row set to its own values still counts as found.
+   */
+  async upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult> {
+    const idName = def.idName!;
+    const id = insertRow[idName];
+    for (let attempt = 0; ; attempt++) {
+      if (await this.updateMatched(def, id, updateRow, options)) {
+        const row = await this.findById(def, id, options);
+        if (row) return { row, created: false };
+        // Deleted between the two statements: it is created anew below.
+      }
+      const b = new SqlBuilder(this.dialect, def);
+      const { cols, vals } = this.insertColumns(def, insertRow, b);
+      try {
+        const { insertId } = await this.run(`INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})`, b.params, options);
+        return { row: { ...insertRow, [idName]: id ?? insertId }, created: true };
+      } catch (err) {
+        if (attempt < 3 && this.isDuplicateKey(err) && this.duplicateKeyName(err) === 'PRIMARY') continue;
+        throw this.duplicate(def, err, insertRow);
+      }
+    }
+  }
+
+  /** Sets the row's non-id properties on the row with this id; true when such a row exists. */
+  private async updateMatched(def: ModelDefinition, id: unknown, row: Row, options: OperationOptions): Promise<boolean> {
+    const idName = def.idName!;
+    const b = new SqlBuilder(this.dialect, def);
+    const idCol = this.col(def, idName);
+    const sets = Object.keys(row)
+      .filter((n) => n !== idName && def.properties[n] && row[n] !== undefined)
+      .map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], row[n]))}`);
+    if (!sets.length) sets.push(`${idCol} = ${idCol}`);
+    try {
+      const { affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${idCol} = ${b.param(id)}`, b.params, options);
+      return affected > 0;
+    } catch (err) {
+      throw this.duplicate(def, err, row);
+    }
+  }
+
+  /**
+   * A named lock (GET_LOCK) on a hash of the key, on the caller's transaction's connection
+   * (released once that transaction has ended, so a waiter reads what the holder committed) or
+   * on a connection of its own whose writes commit as they run (released when `fn` is done).
+   */
+  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
+    const name = 'loopline:' + createHash('sha1').update(`${this.table(def)}:${key}`).digest('hex');
+    const wait = this.settings.lockTimeout !== undefined ? Number(this.settings.lockTimeout) : 10;
+    return this.onOwnConnection(options, async (tx, inner) => {
+      const { rows } = await this.run('SELECT GET_LOCK(?, ?) AS got', [name, wait], inner);
+      if (Number(rows[0]?.got) !== 1) throw new StoreUnavailableError(`Waited ${wait}s for another writer of the same ${def.name} to finish; retry later`);
+      tx.atEnd((runner) => runner.query('SELECT RELEASE_LOCK(?)', [name]));
+      return fn(inner);
+    });
   }
 }

@@ -6,13 +6,10 @@ import { debugFor } from '../../../util/debug';
 import type { NormalizedFilter, WhereClause } from '../../filter/types';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { Connector, ConnectorCapabilities, OperationOptions, Row, UpsertResult } from '../connector';
+import { openTransaction, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
 import { Dialect, isJsonProperty } from './dialect';
 import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
-import { openTransaction, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
-
-export { isolationLevelOf } from './sql-transaction';
-export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
 
 interface ColumnReader {
   name: string;
@@ -24,6 +21,9 @@ interface ColumnLayout {
   all: ColumnReader[];
   byName: Map<string, ColumnReader>;
 }
+
+export { isolationLevelOf } from './sql-transaction';
+export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
 
 /**
  * The SQL connectors' shared implementation of the Connector contract. A dialect subclass
