@@ -109,6 +109,20 @@ function runnerOf(conn: Pool | PoolConnection): SqlRunner {
   };
 }
 
+/** Strict-mode refusals of a value: wrong text for a type, out of range, too long, bad characters. */
+const VALUE_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ER_TRUNCATED_WRONG_VALUE',
+  'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
+  'ER_WARN_DATA_OUT_OF_RANGE',
+  'ER_DATA_TOO_LONG',
+  'ER_DATA_OUT_OF_RANGE',
+  'ER_INVALID_CHARACTER_STRING',
+  'ER_WRONG_VALUE',
+  'ER_WRONG_VALUE_FOR_TYPE',
+  'ER_INVALID_JSON_TEXT',
+  'ER_CANT_CREATE_GEOMETRY_OBJECT',
+]);
+
 export class MySQLConnector extends SqlConnector {
   readonly name = 'mysql';
   private poolInstance: Pool | undefined;
@@ -201,6 +215,11 @@ export class MySQLConnector extends SqlConnector {
 
   protected isDuplicateKey(err: unknown): boolean {
     return (err as { code?: string })?.code === 'ER_DUP_ENTRY';
+  }
+
+  protected override isValueError(err: unknown): boolean {
+    const code = (err as { code?: unknown })?.code;
+    return typeof code === 'string' && VALUE_ERROR_CODES.has(code);
   }
 
   protected duplicateKeyName(err: unknown): string | undefined {

@@ -163,6 +163,12 @@ export class PostgreSQLConnector extends SqlConnector {
     return (err as { code?: string })?.code === '23505';
   }
 
+  /** SQLSTATE class 22, data exception: bad text for a type, out of range, a NUL byte in text. */
+  protected override isValueError(err: unknown): boolean {
+    const code = (err as { code?: unknown })?.code;
+    return typeof code === 'string' && code.length === 5 && code.startsWith('22');
+  }
+
   protected duplicateKeyName(err: unknown): string | undefined {
     return (err as { constraint?: string })?.constraint;
   }

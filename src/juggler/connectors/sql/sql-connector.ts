@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { DuplicateIdError, LooplineError, StoreUnavailableError } from '../../../errors';
+import { DuplicateIdError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
 import type Bluebird from 'bluebird';
 import { splitCallback, withCallback } from '../../../util/callback';
 import { debugFor } from '../../../util/debug';
@@ -91,10 +91,20 @@ export abstract class SqlConnector implements Connector {
     return false;
   }
 
-  /** A store fault as thrown to the DAO: 503 STORE_UNAVAILABLE when the store cannot be reached. */
+  /**
+   * A store fault as thrown to the DAO: 503 STORE_UNAVAILABLE when the store cannot be reached,
+   * 400 INVALID_VALUE when it refused a value the client sent (text it cannot hold, a number out
+   * of the column's range), which is the client's to fix and no server fault.
+   */
   protected unavailable(err: unknown): unknown {
+    if (this.isValueError(err)) return new InvalidValueError(`The ${this.dialect.name} store cannot hold a value of this request: ${(err as Error).message}`);
     if (!this.isConnectionError(err)) return err;
     return new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${(err as Error).message}); retry later`);
+  }
+
+  /** True for the store's "this value does not fit" errors; each dialect names its own. */
+  protected isValueError(_err: unknown): boolean {
+    return false;
   }
 
   // ---- names ---------------------------------------------------------------------------------
