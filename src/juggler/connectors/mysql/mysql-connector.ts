@@ -73,7 +73,10 @@ function makeDialect(collation: () => string): Dialect {
  */
 const BINARY_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin', 'utf8mb4_bin'];
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
+/** mysql2's error when a statement got no answer within its `timeout`. */
+const QUERY_TIMEOUT = 'PROTOCOL_SEQUENCE_TIMEOUT';
+
+const CONNECTION_CODES = new Set([QUERY_TIMEOUT, 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
 
 /**
  * Statements that run as server-side prepared statements (mysql2 keeps them per connection): the
@@ -81,29 +84,64 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
  */
 const PREPARABLE = /^(SELECT|INSERT|UPDATE|DELETE)\s/i;
 
-/** The callback API under a promise pool or connection (see runnerOf). */
-interface CoreRunner {
-  query(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
-  execute(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
+/** The callback API under a promise connection (see runnerOf). */
+interface CoreConnection {
+  query(options: { sql: string; timeout?: number }, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
+  execute(options: { sql: string; timeout?: number }, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
+  release(): void;
+  destroy(): void;
+}
+
+interface CorePool {
+  getConnection(cb: (err: Error | null, conn: CoreConnection) => void): void;
 }
 
 /**
  * Runs statements through mysql2's callback API: its promise wrapper captures a stack trace per
  * query (a measurable share of a request), which our own errors do not need.
+ *
+ * A statement without an answer within `timeout` ms fails, and its connection is destroyed: the
+ * server (or the wire) may still owe the answer, and a pooled connection waiting for it would
+ * stall every later statement given to it.
  */
-function runnerOf(conn: Pool | PoolConnection): SqlRunner {
-  const core = ('pool' in conn ? conn.pool : conn.connection) as unknown as CoreRunner;
+function runnerOf(conn: Pool | PoolConnection, timeout: number | undefined): SqlRunner {
+  const send = (core: CoreConnection, sql: string, params: unknown[], done: (err: Error | null, result: unknown) => void) => {
+    const options = { sql, timeout };
+    if (PREPARABLE.test(sql)) core.execute(options, params, done);
+    else core.query(options, params, done);
+  };
+  const settle = (resolve: (r: { rows: Row[]; affected: number; insertId?: unknown }) => void, result: unknown) => {
+    if (Array.isArray(result)) return resolve({ rows: result as Row[], affected: result.length });
+    const header = result as ResultSetHeader;
+    resolve({ rows: [], affected: header.affectedRows, insertId: header.insertId });
+  };
+  if ('pool' in conn) {
+    const pool = conn.pool as unknown as CorePool;
+    return {
+      query(sql, params) {
+        return new Promise((resolve, reject) => {
+          pool.getConnection((err, core) => {
+            if (err) return reject(err);
+            send(core, sql, params, (qerr, result) => {
+              if ((qerr as { code?: string } | null)?.code === QUERY_TIMEOUT) core.destroy();
+              else core.release();
+              if (qerr) return reject(qerr);
+              settle(resolve, result);
+            });
+          });
+        });
+      },
+    };
+  }
+  const core = conn.connection as unknown as CoreConnection;
   return {
     query(sql, params) {
       return new Promise((resolve, reject) => {
-        const done = (err: Error | null, result: unknown) => {
+        send(core, sql, params, (err, result) => {
+          if ((err as { code?: string } | null)?.code === QUERY_TIMEOUT) core.destroy();
           if (err) return reject(err);
-          if (Array.isArray(result)) return resolve({ rows: result as Row[], affected: result.length });
-          const header = result as ResultSetHeader;
-          resolve({ rows: [], affected: header.affectedRows, insertId: header.insertId });
-        };
-        if (PREPARABLE.test(sql)) core.execute(sql, params, done);
-        else core.query(sql, params, done);
+          settle(resolve, result);
+        });
       });
     },
   };
@@ -160,8 +198,17 @@ export class MySQLConnector extends SqlConnector {
     };
   }
 
+  /** `queryTimeout` (ms, default 10000): a statement unanswered for longer fails with 503. */
+  private get queryTimeout(): number | undefined {
+    const t = this.settings.queryTimeout;
+    if (t === 0 || t === false) return undefined;
+    return t !== undefined ? Number(t) : 10000;
+  }
+
+  private poolRunner: SqlRunner | undefined;
+
   protected get pool(): SqlRunner {
-    return runnerOf(this.ensurePool());
+    return (this.poolRunner ??= runnerOf(this.ensurePool(), this.queryTimeout));
   }
 
   private ensurePool(): Pool {
@@ -203,6 +250,7 @@ export class MySQLConnector extends SqlConnector {
   async disconnect(): Promise<void> {
     const pool = this.poolInstance;
     this.poolInstance = undefined;
+    this.poolRunner = undefined;
     if (pool) await pool.end();
   }
 
@@ -368,7 +416,7 @@ export class MySQLConnector extends SqlConnector {
     }
     return this.transaction(
       {
-        runner: runnerOf(conn),
+        runner: runnerOf(conn, this.queryTimeout),
         finish: async (commit) => {
           if (level) await (commit ? conn.commit() : conn.rollback());
         },

@@ -94,6 +94,8 @@ export class PostgreSQLConnector extends SqlConnector {
       max: s.max !== undefined ? Number(s.max) : 10,
       connectionTimeoutMillis: s.connectionTimeout !== undefined ? Number(s.connectionTimeout) : 5000,
       idleTimeoutMillis: 30000,
+      // A statement unanswered for this long fails (503) and its client is discarded by the pool.
+      query_timeout: s.queryTimeout === 0 || s.queryTimeout === false ? undefined : s.queryTimeout !== undefined ? Number(s.queryTimeout) : 10000,
     };
   }
 
@@ -150,7 +152,7 @@ export class PostgreSQLConnector extends SqlConnector {
 
   protected isConnectionError(err: unknown): boolean {
     const e = err as { code?: string; message?: string };
-    return (!!e?.code && CONNECTION_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');
+    return (!!e?.code && CONNECTION_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(e?.message ?? '');
   }
 
   /** 22021: a NUL byte in text; 22P05: `\u0000` inside a JSON document. */
