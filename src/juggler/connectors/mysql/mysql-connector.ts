@@ -312,6 +312,8 @@ export class MySQLConnector extends SqlConnector {
     const id = insertRow[idName];
     for (let attempt = 0; ; attempt++) {
       if (await this.updateMatched(def, id, updateRow, options)) {
+        // A replace wrote every column: the row is known without reading it back.
+        if (def.propertyNames.every((n) => n in updateRow)) return { row: { ...updateRow, [idName]: id }, created: false };
         const row = await this.findById(def, id, options);
         if (row) return { row, created: false };
         // Deleted between the two statements: it is created anew below.
