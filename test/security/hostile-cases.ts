@@ -91,6 +91,13 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'an unknown operator', method: 'get', path: `/api/HostileThings?filter=${q({ where: { size: { $where: 'sleep(1000)' } } })}`, expect: badFilter },
   { name: 'an unknown relation in include', method: 'get', path: `/api/HostileNotes?filter=${q({ include: 'secrets' })}`, expect: badFilter },
 
+  { name: 'an include of "constructor"', method: 'get', path: `/api/HostileNotes?filter=${q({ include: 'constructor' })}`, expect: badFilter },
+  { name: 'an include of "toString"', method: 'get', path: `/api/HostileNotes?filter=${q({ include: ['toString', 'hasOwnProperty'] })}`, expect: badFilter },
+  { name: 'an order by "__proto__"', method: 'get', path: `/api/HostileThings?filter=${q({ order: '__proto__ DESC' })}`, expect: badFilter },
+  { name: 'fields naming "constructor"', method: 'get', path: `/api/HostileThings?filter=${q({ fields: ['constructor'] })}`, expect: badFilter },
+  { name: 'a filter that is not JSON', method: 'get', path: '/api/HostileThings?filter=%7B%22where%22%3A', expect: { status: 400, code: 'INVALID_ARGUMENT' } },
+  { name: 'a where that is an array', method: 'get', path: `/api/HostileThings/count?where=${q([{ size: 1 }])}`, expect: { status: 400, code: 'INVALID_ARGUMENT' } },
+
   // SQL metacharacters in every filter position.
   { name: 'a quote and comment in a where value', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: "O'Brien; DROP TABLE x; --" } })}`, expect: { status: 200 }, check: names(["O'Brien; DROP TABLE x; --"]) },
   { name: 'a tautology as a where value', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: "' OR '1'='1" } })}`, expect: { status: 200 }, check: names([]) },
@@ -114,6 +121,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'a regexp over the length limit', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { regexp: 'a'.repeat(1500) } } })}`, expect: badFilter },
   { name: 'a regexp that does not compile', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { regexp: '([a-' } } })}`, expect: badFilter },
   { name: 'a like pattern over the length limit', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { like: '%a'.repeat(800) } } })}`, expect: badFilter },
+  { name: 'a like with many wildcards', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { like: '%a'.repeat(40) + '%zzz' } } })}`, expect: { status: 200 }, check: names([]) },
+  { name: 'unicode in a where round-trips', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: 'ünïcödé 漢字 🎉' } })}`, expect: { status: 200 }, check: names(['ünïcödé 漢字 🎉']) },
+  { name: 'metacharacters in ilike', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { ilike: "o'brien%" } } })}`, expect: { status: 200 }, check: names(["O'Brien; DROP TABLE x; --"]) },
   { name: 'bad regexp flags', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { regexp: '/a/zz' } } })}`, expect: badFilter },
 
   // Huge lists and counts (the app sets maxInq 200, maxLimit 500 in filterLimits).
