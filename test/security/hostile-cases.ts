@@ -167,5 +167,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'a note deleted by a non-owner', method: 'delete', path: '/api/HostileNotes/1', as: 'bob', expect: { status: 401, code: 'AUTHORIZATION_REQUIRED' } },
   { name: 'a forged token', method: 'patch', path: '/api/HostileNotes/1', headers: { Authorization: 'x'.repeat(64) }, body: { title: 'forged' }, expect: { status: 401, code: 'AUTHORIZATION_REQUIRED' } },
   { name: 'an unknown property on a strict model', method: 'post', path: '/api/HostileThings', body: { name: 'x', isAdmin: true }, expect: { status: 422, code: 'VALIDATION_FAILED' } },
+  { name: 'a verificationToken by PATCH on oneself', method: 'patch', path: '/api/HostileMembers/2', as: 'bob', body: { verificationToken: 'mine' }, expect: { status: 400, code: 'PROPERTY_NOT_WRITABLE' } },
+  { name: 'emailVerified through updateAll', method: 'post', path: `/api/HostileMembers/update?where=${q({ id: 2 })}`, as: 'bob', body: { emailVerified: true }, expect: { status: 401, code: 'AUTHORIZATION_REQUIRED' } },
+  { name: 'an operator as the login email', method: 'post', path: '/api/HostileMembers/login', body: { email: { neq: null }, password: 'ann-secret' }, expect: { status: 400, code: 'USERNAME_EMAIL_REQUIRED' } },
+  { name: 'an operator as the login password', method: 'post', path: '/api/HostileMembers/login', body: { email: 'ann@example.com', password: { neq: null } }, expect: { status: 401, code: 'LOGIN_FAILED' } },
   { name: 'list the users anonymously', method: 'get', path: '/api/HostileMembers', expect: { status: 401, code: 'AUTHORIZATION_REQUIRED' } },
 ];
