@@ -14,7 +14,7 @@ beforeEach(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-cli-'));
   app = path.join(tmp, 'shop');
   const made = await runCli(tmp, 'new', 'shop', '--loopline', 'file:/opt/loopline');
-  expect([made.code, made.err]).toEqual([0, '']);
+  expect([made.code, made.err, made.out.split('\n').slice(0, 2)]).toEqual([0, '', ['Created shop. Next:', '  cd shop']]);
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
