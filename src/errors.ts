@@ -164,4 +164,5 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MODEL_WITHOUT_ID: { status: 500, meaning: 'An id-based method was called on a model that has no id property.' },
   METHOD_NOT_IMPLEMENTED: { status: 501, meaning: 'A remote method is declared but has no implementation.' },
   STORE_UNAVAILABLE: { status: 503, meaning: 'The store cannot be reached; retry later.' },
+  NOT_READY: { status: 503, meaning: '`GET /ready`: a data source did not answer its ping; `details` names each one and why.' },
 });

@@ -7,6 +7,8 @@ import { DataSource } from '../juggler/datasource';
 import { RemoteObjects } from '../remoting/remote-objects';
 import { defaultErrorHandler } from './middleware/error-handler';
 import { MiddlewarePhases } from './middleware-phases';
+import { answerProbe, probeSettings, ProbeSettings } from './operations/probes';
+import { manageServer, shutdownTimeoutOf } from './operations/shutdown';
 import { installModelApi } from './model';
 import { createAuthorizer } from './security/access';
 import { ModelAppConfig, ModelClass, Registry, registry as defaultRegistry } from './registry';
@@ -65,7 +67,13 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   app.models = models;
   app.dataSources = {};
 
+  let probesFor: unknown = Symbol('unset');
+  let probes: ProbeSettings | undefined;
+
   app.handle = function handle(this: LooplineApp, req: any, res: any, callback?: (err?: unknown) => void) {
+    const probeConfig = this.get('probes');
+    if (probeConfig !== probesFor) [probesFor, probes] = [probeConfig, probeSettings(probeConfig)];
+    if (probes && !callback && answerProbe(req, res, probes, this.dataSources)) return;
     // Anything no handler answered ends in a safe error response: no stack traces by default.
     const done = callback ?? ((err?: unknown) => (err ? defaultErrorHandler(err, req, res) : finalhandler(req, res, { env: 'production' })()));
     req.res = res;
@@ -153,10 +161,12 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     if (remotes) remotes.authorize = createAuthorizer(app);
   };
 
+  const urlHost = () => (!app.get('host') || app.get('host') === '0.0.0.0' || app.get('host') === '::' ? 'localhost' : app.get('host'));
   const listen = app.listen.bind(app);
   app.listen = ((...args: any[]) => {
     let server: http.Server;
     const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+    const timeout = shutdownTimeoutOf(app.get('shutdownTimeout'));
     if (args.length === 0) {
       const port = app.get('port') ?? 3000;
       const host = app.get('host');
@@ -164,12 +174,12 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     } else {
       server = listen(...args);
     }
+    if (app.get('gracefulShutdown') !== false) manageServer(server, timeout, () => app.dataSources);
     server.on('listening', () => {
       const address = server.address();
       if (address && typeof address === 'object') {
         app.set('port', address.port);
-        const host = !app.get('host') || app.get('host') === '0.0.0.0' || app.get('host') === '::' ? 'localhost' : app.get('host');
-        app.set('url', `http://${host}:${address.port}/`);
+        app.set('url', `http://${urlHost()}:${address.port}/`);
       }
       if (cb) cb();
     });

@@ -4,6 +4,9 @@ export interface RunningApp {
   url: string;
   output: () => string;
   stop: () => Promise<void>;
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -17,6 +20,7 @@ export function startApp(script: string, opts: { nodeArgs?: string[]; env?: Reco
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -33,7 +37,7 @@ export function startApp(script: string, opts: { nodeArgs?: string[]; env?: Reco
       const m = /listening at: (http:\/\/\S+)/i.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1].replace(/\/$/, ''), output: () => out, stop });
+        resolve({ url: m[1].replace(/\/$/, ''), output: () => out, stop, child, exited });
       }
     };
     child.stdout!.on('data', onData);
