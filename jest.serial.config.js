@@ -1,14 +1,12 @@
 /**
- * Tests that run real app processes, cut or restart the database servers, kill processes or soak:
- * one at a time (`--runInBand`), after the main suite, so they neither flake nor disturb it.
- * @type {import('jest').Config}
+ * Tests that spawn app processes, cut or restart the real database servers, or soak: run alone
+ * (`--runInBand`), after the main suite, so their timings and outages disturb nothing else.
  */
+const base = require('./jest.config');
+
+/** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test/ops'],
-  testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
-  },
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  ...base,
+  testMatch: ['**/test/serial/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
 };

@@ -155,6 +155,46 @@ for (const store of STORES) {
       expect(await Thing.count({ id: 500 })).toBe(1);
     });
 
+    const statementsOf = async (fn: () => Promise<unknown>): Promise<string[]> => {
+      const connector = ds.connector as any;
+      const run = connector.run;
+      const seen: string[] = [];
+      connector.run = function (sql: string, params: unknown[], options: unknown) {
+        seen.push(sql.split(' ')[0]);
+        return run.call(this, sql, params, options);
+      };
+      try {
+        await fn();
+      } finally {
+        connector.run = run;
+      }
+      return seen;
+    };
+
+    (store.name === 'memory' ? it.skip : it)(`takes one statement per plain write and read, and for an upsert on PostgreSQL${store.name === 'memory' ? ' [skipped: the memory store runs no statements]' : ''}`, async () => {
+      expect(await statementsOf(() => Thing.create({ id: 2, name: 'two' }))).toEqual(['INSERT']);
+      expect(await statementsOf(() => Thing.find({ where: { name: 'two' } }))).toEqual(['SELECT']);
+      expect(await statementsOf(() => Thing.findById(2))).toEqual(['SELECT']);
+      const two = await Thing.findById(2);
+      expect(await statementsOf(() => two.patchAttributes({ qty: 3 }))).toEqual(['UPDATE']);
+      expect(await statementsOf(() => Thing.updateAll({ id: 2 }, { qty: 4 }))).toEqual(['UPDATE']);
+      const upserts = await statementsOf(async () => {
+        await Thing.upsert({ id: 2, name: 'two', qty: 5 });
+        await Thing.upsert({ id: 3, name: 'three' });
+        await Thing.replaceOrCreate({ id: 3, name: 'again' });
+      });
+      // PostgreSQL: one INSERT … ON CONFLICT each; MySQL: UPDATE, then SELECT (found) or INSERT (not found).
+      expect(upserts).toEqual(store.name === 'postgresql' ? ['INSERT', 'INSERT', 'INSERT'] : ['UPDATE', 'SELECT', 'UPDATE', 'INSERT', 'UPDATE', 'SELECT']);
+      // Data that is no valid instance alone (no `name`) may only patch a row that exists: read, then update.
+      expect(await statementsOf(() => Thing.upsert({ id: 2, qty: 6 }))).toEqual(['SELECT', 'UPDATE']);
+      expect(await statementsOf(() => Thing.findOrCreate({ where: { name: 'two' } }, { id: 9, name: 'two' }))).toEqual(['SELECT']);
+      expect(json(await Thing.find({ order: 'id ASC' })).map((t: any) => [t.id, t.name, t.qty])).toEqual([
+        [1, 'one', 1],
+        [2, 'two', 6],
+        [3, 'again', 7],
+      ]);
+    });
+
     it('findOrCreate and upsert answer created / isNewInstance and the stored data', async () => {
       const [made, wasMade] = await Thing.findOrCreate(
         { where: { name: 'fresh' } },
@@ -297,6 +337,17 @@ for (const store of STORES) {
         'loaded(data) new=true',
         'after save(instance) new=true',
       ]);
+    });
+
+    it('findOrCreate and upsertWithWhere have written the row for everyone by the time after save runs', async () => {
+      const seenOutside: number[] = [];
+      Thing.observe('after save', async (ctx: any) => {
+        // Read without the call's options: another connection, as another process would read.
+        seenOutside.push(await Thing.count({ id: ctx.instance.id }));
+      });
+      await Thing.findOrCreate({ where: { name: 'visible' } }, { id: 80, name: 'visible' });
+      await Thing.upsertWithWhere({ name: 'visible too' }, { id: 81, name: 'visible too' });
+      expect(seenOutside).toEqual([1, 1]);
     });
 
     it('a hook that rewrites the access query of an upsert is obeyed: the write goes by that query', async () => {

@@ -4,8 +4,9 @@ export interface RunningApp {
   url: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** The process itself, for tests that signal it. */
   child: ChildProcess;
-  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  /** Settles when the process ends, with its exit code (null when a signal ended it). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 

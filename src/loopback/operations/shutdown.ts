@@ -1,99 +1,76 @@
 import type * as http from 'http';
-import type { DataSource } from '../../juggler/datasource';
 
-/**
- * Graceful shutdown of every server `app.listen()` started in this process. On SIGTERM (or
- * SIGINT): stop accepting, let in-flight requests finish (keep-alive connections are closed as
- * soon as they go idle), disconnect each data source (pools closed), exit 0. Past the deadline
- * (config.json `shutdownTimeout`, ms, default 10000) the process exits 1 whatever is still open.
- * config.json `"gracefulShutdown": false` leaves the signals to the app.
- */
 export const DEFAULT_SHUTDOWN_TIMEOUT = 10000;
 
-interface Managed {
-  server: http.Server;
-  timeout: number;
-  dataSources: () => Record<string, DataSource>;
-}
-
-const managed = new Set<Managed>();
-const extraSteps: Array<() => Promise<void>> = [];
-let installed = false;
-let shuttingDown = false;
-let shutdownTimeout = 0;
-
-export function shutdownTimeoutOf(value: unknown): number {
+/** `config.json` `shutdownTimeout`: ms to drain before giving up; `false` leaves signals alone. */
+export function shutdownTimeoutOf(value: unknown): number | undefined {
+  if (value === false) return undefined;
   const n = Number(value);
-  return value !== undefined && value !== null && value !== '' && Number.isFinite(n) && n >= 0 ? n : DEFAULT_SHUTDOWN_TIMEOUT;
+  return value === undefined || value === null || !Number.isFinite(n) || n <= 0 ? DEFAULT_SHUTDOWN_TIMEOUT : n;
 }
 
-function install(): void {
-  if (installed) return;
-  installed = true;
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+export interface GracefulShutdownOptions {
+  timeout: number;
+  /** Closes what the server used (data source pools) once the last request is answered. */
+  release: () => Promise<void>;
+  log: (message: string) => void;
+  exit: (code: number) => void;
 }
 
-/** Puts a listening server (and its app's data sources) under the shutdown above. */
-export function manageServer(server: http.Server, timeout: number, dataSources: () => Record<string, DataSource>): void {
-  const entry = { server, timeout, dataSources };
-  managed.add(entry);
-  server.once('close', () => managed.delete(entry));
-  // A request that arrives on a kept-alive connection while draining is served, then the connection closes.
-  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (shuttingDown && !res.headersSent) res.setHeader('Connection', 'close');
-  });
-  install();
-}
+/**
+ * Stops `server` gracefully: no new connections, idle keep-alive connections closed, each
+ * in-flight request answered (with `Connection: close`), then `release()`, then exit 0. Past the
+ * deadline the remaining connections are cut and the exit code is 1, so an orchestrator can tell
+ * a clean stop from a forced one.
+ */
+export class GracefulShutdown {
+  private started = false;
+  private readonly busy = new Set<http.ServerResponse>();
 
-/** Something else the process must stop before it exits (the cluster primary's workers). */
-export function onShutdown(step: () => Promise<void>, timeout: number): void {
-  extraSteps.push(step);
-  shutdownTimeout = Math.max(shutdownTimeout, timeout);
-  install();
-}
-
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    // In-flight requests on kept-alive connections leave them idle when they finish.
-    const sweep = setInterval(() => server.closeIdleConnections(), 50);
-    sweep.unref();
-    server.once('close', () => clearInterval(sweep));
-  });
-}
-
-async function shutdown(signal: string): Promise<void> {
-  if (shuttingDown) return;
-  shuttingDown = true;
-  const entries = [...managed];
-  const timeout = Math.max(shutdownTimeout, ...entries.map((e) => e.timeout), 0) || DEFAULT_SHUTDOWN_TIMEOUT;
-  console.log(`loopline: ${signal} received, draining (deadline ${timeout} ms)`);
-  const deadline = setTimeout(() => {
-    console.error(`loopline: shutdown did not finish within ${timeout} ms; exiting with code 1`);
-    for (const e of entries) e.server.closeAllConnections();
-    process.exit(1);
-  }, timeout);
-  try {
-    await Promise.all([...entries.map((e) => closeServer(e.server)), ...extraSteps.map((step) => step())]);
-    const pools = new Set<DataSource>();
-    for (const e of entries) for (const ds of Object.values(e.dataSources())) pools.add(ds);
-    await Promise.all(
-      [...pools].map((ds) =>
-        Promise.resolve(ds.disconnect()).then(
-          () => console.log(`loopline: data source "${ds.name}" closed`),
-          (err: unknown) => console.error(`loopline: closing data source "${ds.name}" failed: ${String((err as Error)?.message ?? err)}`),
-        ),
-      ),
-    );
-  } catch (err) {
-    console.error(`loopline: shutdown failed: ${String((err as Error)?.message ?? err)}`);
-    clearTimeout(deadline);
-    process.exit(1);
+  constructor(
+    private readonly server: http.Server,
+    private readonly options: GracefulShutdownOptions,
+  ) {
+    server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      this.busy.add(res);
+      if (this.started) res.setHeader('Connection', 'close');
+      res.once('close', () => {
+        this.busy.delete(res);
+        // A keep-alive connection whose last request is answered is not needed any more.
+        if (this.started) this.server.closeIdleConnections();
+      });
+    });
   }
-  clearTimeout(deadline);
-  console.log('loopline: stopped');
-  process.exit(0);
+
+  get shuttingDown(): boolean {
+    return this.started;
+  }
+
+  begin(signal: string): void {
+    if (this.started) return;
+    this.started = true;
+    const { timeout, log, exit } = this.options;
+    log(`${signal} received: draining ${this.busy.size} in-flight request(s), ${timeout} ms at most`);
+    const deadline = setTimeout(() => {
+      log(`shutdown deadline of ${timeout} ms passed with ${this.busy.size} request(s) unanswered; exiting with code 1`);
+      this.server.closeAllConnections();
+      exit(1);
+    }, timeout);
+    this.server.close(() => {
+      void this.options.release().then(
+        () => {
+          clearTimeout(deadline);
+          log('server closed, data sources disconnected');
+          exit(0);
+        },
+        (err: unknown) => {
+          clearTimeout(deadline);
+          log(`server closed; a data source failed to disconnect: ${(err as Error)?.message ?? String(err)}`);
+          exit(1);
+        },
+      );
+    });
+    for (const res of this.busy) if (!res.headersSent) res.setHeader('Connection', 'close');
+    this.server.closeIdleConnections();
+  }
 }

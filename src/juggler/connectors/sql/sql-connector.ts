@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { ConfigurationError, DuplicateIdError, LooplineError, StoreUnavailableError } from '../../../errors';
+import { DuplicateIdError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
 import type Bluebird from 'bluebird';
 import { splitCallback, withCallback } from '../../../util/callback';
 import { debugFor } from '../../../util/debug';
@@ -10,6 +10,7 @@ import { Dialect, isJsonProperty } from './dialect';
 import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
 import { openTransaction, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
+import { DeclaredIndex, SqlSchema } from './sql-schema';
 
 export { isolationLevelOf } from './sql-transaction';
 export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
@@ -90,10 +91,20 @@ export abstract class SqlConnector implements Connector {
     return false;
   }
 
-  /** A store fault as thrown to the DAO: 503 STORE_UNAVAILABLE when the store cannot be reached. */
+  /**
+   * A store fault as thrown to the DAO: 503 STORE_UNAVAILABLE when the store cannot be reached,
+   * 400 INVALID_VALUE when it refused a value the client sent (text it cannot hold, a number out
+   * of the column's range), which is the client's to fix and no server fault.
+   */
   protected unavailable(err: unknown): unknown {
+    if (this.isValueError(err)) return new InvalidValueError(`The ${this.dialect.name} store cannot hold a value of this request: ${(err as Error).message}`);
     if (!this.isConnectionError(err)) return err;
     return new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${(err as Error).message}); retry later`);
+  }
+
+  /** True for the store's "this value does not fit" errors; each dialect names its own. */
+  protected isValueError(_err: unknown): boolean {
+    return false;
   }
 
   // ---- names ---------------------------------------------------------------------------------
@@ -227,20 +238,26 @@ export abstract class SqlConnector implements Connector {
 
   abstract exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T>;
 
-  /** Runs `fn` in the caller's transaction, or in one of its own (READ COMMITTED) committed when `fn` resolves. */
-  protected async inTransaction<T>(options: OperationOptions, fn: (tx: SqlTransaction, options: OperationOptions) => Promise<T>): Promise<T> {
+  /**
+   * A connection of its own from the pool in autocommit mode, as a handle shaped like a
+   * transaction's (passed in options the same way; commit or rollback gives it back).
+   */
+  protected abstract session(): Promise<SqlTransaction>;
+
+  /**
+   * Runs `fn` on one connection: the caller's transaction's, or a session of its own given back
+   * when `fn` is done. Every statement of `fn` then runs where a session lock was taken, and the
+   * work never waits for a second connection from a pool its waiters may have drained.
+   */
+  protected async onOwnConnection<T>(options: OperationOptions, fn: (conn: SqlTransaction, options: OperationOptions, inCallerTransaction: boolean) => Promise<T>): Promise<T> {
     const given = options.transaction as SqlTransaction | undefined;
-    if (given && given.connector === this) return fn(given, options);
-    const own = await this.beginTransaction({});
-    let result: T;
+    if (given && given.connector === this) return fn(given, options, true);
+    const own = await this.session();
     try {
-      result = await fn(own, { ...options, transaction: own });
-    } catch (err) {
-      await own.rollback().catch(() => undefined);
-      throw err;
+      return await fn(own, { ...options, transaction: own }, false);
+    } finally {
+      await own.commit().catch(() => undefined);
     }
-    await own.commit();
-    return result;
   }
 
   /** The columns and placeholders of an INSERT of the row's set properties, bound on `b`. */
@@ -423,111 +440,54 @@ export abstract class SqlConnector implements Connector {
     await this.run('SELECT 1', []);
   }
 
-  // ---- schema --------------------------------------------------------------------------------
+  // ---- schema (sql-schema.ts) ---------------------------------------------------------------
 
-  protected columnDefinitions(def: ModelDefinition): string[] {
-    return def.propertyNames.map((n) => {
-      const prop = def.properties[n];
-      const generatedId = n === def.idName && prop.generated;
-      let sql = `${this.col(def, n)} ${this.dialect.columnType(prop, generatedId)}`;
-      if (n === def.idName && !generatedId) sql += ' NOT NULL';
-      return sql;
-    });
+  private schemaInstance: SqlSchema | undefined;
+
+  protected get schema(): SqlSchema {
+    return (this.schemaInstance ??= new SqlSchema({
+      dialect: this.dialect,
+      run: (sql, params) => this.run(sql, params),
+      define: (def) => this.define(def),
+      table: (def) => this.table(def),
+      col: (def, property) => this.col(def, property),
+      indexColumn: (def, property) => this.indexColumn(def, property),
+      tableOptions: (def) => this.tableOptions(def),
+      existingColumns: (def) => this.existingColumns(def),
+      existingIndexes: (def) => this.existingIndexes(def),
+    }));
   }
 
-  protected createTableSql(def: ModelDefinition): string {
-    const cols = this.columnDefinitions(def);
-    if (def.idName) cols.push(`PRIMARY KEY (${def.idNames.map((n) => this.col(def, n)).join(', ')})`);
-    return `CREATE TABLE ${this.table(def)} (\n  ${cols.join(',\n  ')}\n)`;
+  /** The indexes a model declares (see SqlSchema.indexes). */
+  protected indexes(def: ModelDefinition): DeclaredIndex[] {
+    return this.schema.indexes(def);
   }
 
-  /**
-   * The indexes a model declares: properties with `index` (true or `{unique: true}`), and LB3's
-   * model-level `indexes` setting, `{"name": {"keys": {"a": 1, "b": -1}, "options": {"unique": true}}}`
-   * or the short form `{"name": {"a": 1}}`. A key naming no property is a configuration error.
-   */
-  protected indexes(def: ModelDefinition): { name: string; unique: boolean; properties: string[]; sql: string }[] {
-    const out: { name: string; unique: boolean; properties: string[]; sql: string }[] = [];
-    const add = (name: string, unique: boolean, keys: [string, unknown][]) => {
-      const cols = keys.map(([n, dir]) => `${this.indexColumn(def, n)}${dir === -1 || dir === '-1' || /^desc$/i.test(String(dir)) ? ' DESC' : ''}`);
-      const sql = `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${this.dialect.quote(name)} ON ${this.table(def)} (${cols.join(', ')})`;
-      out.push({ name, unique, properties: keys.map(([n]) => n), sql });
-    };
-    for (const n of def.propertyNames) {
-      const index = def.properties[n].index;
-      if (!index || n === def.idName) continue;
-      add(this.indexName(def, n), typeof index === 'object' && (index as { unique?: unknown }).unique === true, [[n, 1]]);
-    }
-    const declared = def.settings.indexes;
-    if (declared && typeof declared === 'object') {
-      for (const [name, raw] of Object.entries(declared as Record<string, unknown>)) {
-        if (!raw || typeof raw !== 'object') continue;
-        const spec = raw as Record<string, unknown>;
-        const keysOf = (spec.keys && typeof spec.keys === 'object' ? spec.keys : spec) as Record<string, unknown>;
-        const keys = Object.entries(keysOf).filter(([k]) => k !== 'options' && k !== 'keys' && k !== 'unique');
-        const missing = keys.find(([k]) => !Object.prototype.hasOwnProperty.call(def.properties, k));
-        if (missing) throw new ConfigurationError(`The index "${name}" of ${def.name} names "${missing[0]}", which is not a property of the model`);
-        if (!keys.length) continue;
-        const options = (spec.options && typeof spec.options === 'object' ? spec.options : {}) as Record<string, unknown>;
-        add(name, options.unique === true || spec.unique === true, keys);
-      }
-    }
-    return out;
-  }
-
-  protected indexSql(def: ModelDefinition): string[] {
-    return this.indexes(def).map((i) => i.sql);
-  }
-
-  /** The name automigrate gives the index of a property declaring `index`. */
-  protected indexName(def: ModelDefinition, property: string): string {
-    return `${this.dialect.tableName(def)}_${this.dialect.columnName(def, property)}_idx`.slice(0, 60);
-  }
-
+  /** A key column of an index, as the dialect needs it written. */
   protected indexColumn(def: ModelDefinition, property: string): string {
     return this.col(def, property);
   }
 
-  async automigrate(defs: ModelDefinition[]): Promise<void> {
-    for (const def of defs) {
-      this.define(def);
-      await this.run(`DROP TABLE IF EXISTS ${this.table(def)}`, []);
-      await this.run(this.createTableSql(def), []);
-      for (const sql of this.indexSql(def)) await this.run(sql, []);
-    }
+  /** What follows CREATE TABLE's column list ('' by default). */
+  protected tableOptions(_def: ModelDefinition): string {
+    return '';
   }
 
   /** The table's current column names (lower-case compared), or undefined when it does not exist. */
   protected abstract existingColumns(def: ModelDefinition): Promise<Set<string> | undefined>;
 
-  async autoupdate(defs: ModelDefinition[]): Promise<void> {
-    for (const def of defs) {
-      this.define(def);
-      const existing = await this.existingColumns(def);
-      if (!existing) {
-        await this.run(this.createTableSql(def), []);
-        for (const sql of this.indexSql(def)) await this.run(sql, []);
-        continue;
-      }
-      for (const n of def.propertyNames) {
-        if (existing.has(this.dialect.columnName(def, n).toLowerCase())) continue;
-        await this.run(`ALTER TABLE ${this.table(def)} ADD COLUMN ${this.col(def, n)} ${this.dialect.columnType(def.properties[n], false)}`, []);
-      }
-      // Declared indexes the table lacks are added; existing ones are left as they are.
-      const indexes = await this.existingIndexes(def);
-      for (const index of this.indexes(def)) if (!indexes.has(index.name)) await this.run(index.sql, []);
-    }
-  }
-
   /** The names of the table's indexes. */
   protected abstract existingIndexes(def: ModelDefinition): Promise<Set<string>>;
 
-  async isActual(defs: ModelDefinition[]): Promise<boolean> {
-    for (const def of defs) {
-      const existing = await this.existingColumns(def);
-      if (!existing) return false;
-      if (def.propertyNames.some((n) => !existing.has(this.dialect.columnName(def, n).toLowerCase()))) return false;
-    }
-    return true;
+  automigrate(defs: ModelDefinition[]): Promise<void> {
+    return this.schema.automigrate(defs);
+  }
+
+  autoupdate(defs: ModelDefinition[]): Promise<void> {
+    return this.schema.autoupdate(defs);
+  }
+
+  isActual(defs: ModelDefinition[]): Promise<boolean> {
+    return this.schema.isActual(defs);
   }
 }
