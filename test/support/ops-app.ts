@@ -14,7 +14,7 @@ export interface OpsAppOptions {
  * A small LB3-style app folder in a temp dir, for tests that run it as a real process: the
  * example app's own `server/index.js` and `server/server.js`, one `Note` model on `db`, and a boot
  * script with the routes these tests need — `GET /slow?ms=N` answers after N ms, `GET /hang`
- * never answers. `OPS_MIGRATE=1` in the environment creates the Note table at boot.
+ * never answers; with `OPS_STATS=1`, `GET /_stats` reports RSS and event-loop delay. `OPS_MIGRATE=1` in the environment creates the Note table at boot.
  */
 export function makeOpsApp(options: OpsAppOptions): { dir: string; remove: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-ops-'));
@@ -40,6 +40,17 @@ export function makeOpsApp(options: OpsAppOptions): { dir: string; remove: () =>
 module.exports = function (app, cb) {
   app.get('/slow', (req, res) => setTimeout(() => res.json({ slow: true, pid: process.pid }), Number(req.query.ms || 1000)));
   app.get('/hang', () => undefined);
+  if (process.env.OPS_STATS) {
+    // For the soak test: the app's own memory and event-loop delay, measured inside the process.
+    const { monitorEventLoopDelay } = require('perf_hooks');
+    const eld = monitorEventLoopDelay({ resolution: 10 });
+    eld.enable();
+    app.get('/_stats', (req, res) => {
+      const ms = (ns) => Math.round(ns / 1e4) / 100;
+      res.json({ rss: process.memoryUsage().rss, eld: { mean: ms(eld.mean), p50: ms(eld.percentile(50)), p99: ms(eld.percentile(99)), max: ms(eld.max) } });
+      if (req.query.reset) eld.reset();
+    });
+  }
   if (!process.env.OPS_MIGRATE) return cb();
   app.dataSources.db.automigrate('Note', cb);
 };
