@@ -9,7 +9,7 @@ import type { Connector, ConnectorCapabilities, OperationOptions, Row } from '..
 import { Dialect, isJsonProperty } from './dialect';
 import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
-import { DeclaredIndex, SqlSchema } from './sql-schema';
+import { DeclaredIndex, SchemaDialect, SqlSchema } from './sql-schema';
 
 interface ColumnReader {
   name: string;
@@ -458,8 +458,7 @@ export abstract class SqlConnector implements Connector {
       col: (def, property) => this.col(def, property),
       indexColumn: (def, property) => this.indexColumn(def, property),
       tableOptions: (def) => this.tableOptions(def),
-      existingColumns: (def) => this.existingColumns(def),
-      existingIndexes: (def) => this.existingIndexes(def),
+      schemaDialect: this.schemaDialect,
     }));
   }
 
@@ -478,8 +477,8 @@ export abstract class SqlConnector implements Connector {
     return '';
   }
 
-  /** The table's current column names (lower-case compared), or undefined when it does not exist. */
-  protected abstract existingColumns(def: ModelDefinition): Promise<Set<string> | undefined>;
+  /** How autoupdate reads and changes this store's tables (sql-schema.ts). */
+  protected abstract readonly schemaDialect: SchemaDialect;
 
   /** The names of the table's indexes. */
   protected abstract existingIndexes(def: ModelDefinition): Promise<Set<string>>;

@@ -12,8 +12,33 @@ export interface SchemaHost {
   col(def: ModelDefinition, property: string): string;
   indexColumn(def: ModelDefinition, property: string): string;
   tableOptions(def: ModelDefinition): string;
-  existingColumns(def: ModelDefinition): Promise<Set<string> | undefined>;
-  existingIndexes(def: ModelDefinition): Promise<Set<string>>;
+  readonly schemaDialect: SchemaDialect;
+}
+
+/** A column as the store has it: its type as the store writes it, and whether it takes NULL. */
+export interface ColumnState {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+
+/** An index as the store has it; `kept` ones (primary key, constraint-backed) autoupdate never drops. */
+export interface IndexState {
+  name: string;
+  unique: boolean;
+  kept: boolean;
+  /** Column names, lower-cased, in key order. */
+  columns: string[];
+}
+
+/** The dialect half of autoupdate: reading the table's state and the DDL that changes it. */
+export interface SchemaDialect {
+  /** One spelling per type, so a model's type and the store's can be compared. */
+  canonicalType(type: string): string;
+  columns(owner: string | undefined, table: string): Promise<ColumnState[]>;
+  indexes(owner: string | undefined, table: string): Promise<IndexState[]>;
+  alterColumn(table: string, column: string, type: string, notNull: boolean, change: { type: boolean; nullability: boolean }): string[];
+  dropIndex(table: string, schema: string | undefined, index: string, quote: (id: string) => string): string;
 }
 
 export interface DeclaredIndex {
@@ -103,31 +128,74 @@ export class SqlSchema {
     }
   }
 
+  /**
+   * Brings existing tables to the models without losing rows: missing tables are created, missing
+   * columns added, changed column types and nullability altered, declared indexes created (or
+   * recreated when their keys or uniqueness changed) and undeclared ones dropped. Columns no
+   * property maps to are kept, with their data.
+   */
   async autoupdate(defs: ModelDefinition[]): Promise<void> {
     for (const def of defs) {
       this.host.define(def);
-      const existing = await this.host.existingColumns(def);
-      if (!existing) {
-        await this.host.run(this.createTableSql(def), []);
-        for (const index of this.indexes(def)) await this.host.run(index.sql, []);
-        continue;
-      }
-      for (const n of def.propertyNames) {
-        if (existing.has(this.dialect.columnName(def, n).toLowerCase())) continue;
-        await this.host.run(`ALTER TABLE ${this.host.table(def)} ADD COLUMN ${this.host.col(def, n)} ${this.dialect.columnType(def.properties[n], false)}`, []);
-      }
-      // Declared indexes the table lacks are added; existing ones are left as they are.
-      const indexes = await this.host.existingIndexes(def);
-      for (const index of this.indexes(def)) if (!indexes.has(index.name)) await this.host.run(index.sql, []);
+      for (const sql of await this.changes(def)) await this.host.run(sql, []);
     }
   }
 
+  /** True exactly when autoupdate would run no statement for these models. */
   async isActual(defs: ModelDefinition[]): Promise<boolean> {
-    for (const def of defs) {
-      const existing = await this.host.existingColumns(def);
-      if (!existing) return false;
-      if (def.propertyNames.some((n) => !existing.has(this.dialect.columnName(def, n).toLowerCase()))) return false;
-    }
+    for (const def of defs) if ((await this.changes(def)).length) return false;
     return true;
+  }
+
+  /** The statements autoupdate runs for one model, computed from the store's catalog. */
+  async changes(def: ModelDefinition): Promise<string[]> {
+    const sd = this.host.schemaDialect;
+    const owner = this.dialect.schemaName(def);
+    const tableName = this.dialect.tableName(def);
+    const table = this.host.table(def);
+    const columns = await sd.columns(owner, tableName);
+    if (!columns.length) return [this.createTableSql(def), ...this.indexes(def).map((i) => i.sql)];
+    const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
+    const out: string[] = [];
+    for (const n of def.propertyNames) {
+      const prop = def.properties[n];
+      const col = this.host.col(def, n);
+      const existing = byName.get(this.dialect.columnName(def, n).toLowerCase());
+      const type = this.dialect.columnType(prop, false);
+      if (!existing) {
+        // Added NULL-able: existing rows have no value. It becomes NOT NULL once no row holds NULL.
+        out.push(`ALTER TABLE ${table} ADD COLUMN ${col} ${type}`);
+        if (this.notNull(prop) && !(await this.hasRows(table))) out.push(...sd.alterColumn(table, col, type, true, { type: false, nullability: true }));
+        continue;
+      }
+      // The id column (serial / auto-increment, primary key) is left as it is.
+      if (prop.id) continue;
+      const typeChanged = sd.canonicalType(type) !== sd.canonicalType(existing.type);
+      const notNull = this.notNull(prop);
+      let nullChanged = notNull === existing.nullable;
+      if (nullChanged && notNull && (await this.hasNull(table, col))) nullChanged = false;
+      if (typeChanged || nullChanged) out.push(...sd.alterColumn(table, col, type, nullChanged ? notNull : !existing.nullable, { type: typeChanged, nullability: nullChanged }));
+    }
+    const present = await sd.indexes(owner, tableName);
+    const declared = this.indexes(def);
+    const columnsOf = (i: DeclaredIndex) => i.properties.map((p) => this.dialect.columnName(def, p).toLowerCase()).join(',');
+    for (const index of present) {
+      if (index.kept) continue;
+      const wanted = declared.find((d) => d.name === index.name);
+      if (!wanted || wanted.unique !== index.unique || columnsOf(wanted) !== index.columns.join(',')) out.push(sd.dropIndex(table, owner, index.name, (id) => this.dialect.quote(id)));
+    }
+    for (const index of declared) {
+      const have = present.find((p) => p.name === index.name);
+      if (!have || (!have.kept && (have.unique !== index.unique || columnsOf(index) !== have.columns.join(',')))) out.push(index.sql);
+    }
+    return out;
+  }
+
+  private async hasRows(table: string): Promise<boolean> {
+    return (await this.host.run(`SELECT 1 AS found FROM ${table} LIMIT 1`, [])).rows.length > 0;
+  }
+
+  private async hasNull(table: string, col: string): Promise<boolean> {
+    return (await this.host.run(`SELECT 1 AS found FROM ${table} WHERE ${col} IS NULL LIMIT 1`, [])).rows.length > 0;
   }
 }
