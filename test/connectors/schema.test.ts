@@ -168,6 +168,38 @@ for (const store of STORES) {
       expect(await V1.count()).toBe(2);
     });
 
+    it('foreign keys from the foreignKeys setting: automigrate and autoupdate create them, the store enforces them', async () => {
+      const Customer: any = ds.createModel('SchemaCustomer', { name: 'string' }, { postgresql: { table: 'schema_customer' }, mysql: { table: 'schema_customer' } } as any);
+      const Order: any = ds.createModel(
+        'SchemaOrder',
+        { total: 'number', customerId: 'number' },
+        {
+          postgresql: { table: 'schema_order' },
+          mysql: { table: 'schema_order' },
+          relations: { customer: { type: 'belongsTo', model: 'SchemaCustomer', foreignKey: 'customerId' } },
+          foreignKeys: { schema_order_customer_fk: { name: 'schema_order_customer_fk', entity: 'SchemaCustomer', entityKey: 'id', foreignKey: 'customerId', onDelete: 'CASCADE' } },
+        } as any,
+      );
+      await ds.automigrate(['SchemaOrder', 'SchemaCustomer']);
+      const fks = async () => ((await ds.discoverForeignKeys('schema_order')) as any[]).map((f) => `${f.fkName}: ${f.fkColumnName} -> ${f.pkTableName}.${f.pkColumnName}`);
+      expect(await fks()).toEqual([pg ? 'schema_order_customer_fk: customerid -> schema_customer.id' : 'schema_order_customer_fk: customerId -> schema_customer.id']);
+      const ann = await Customer.create({ name: 'Ann' });
+      await Order.create({ total: 5, customerId: ann.id });
+      await expect(Order.create({ total: 1, customerId: 999 })).rejects.toBeDefined();
+      expect(await ds.isActual(['SchemaCustomer', 'SchemaOrder'])).toBe(true);
+      // Recreating the referenced table alone drops the key that pointed at it; autoupdate adds it back, keeping the rows.
+      await ds.automigrate('SchemaCustomer');
+      expect(await fks()).toEqual([]);
+      expect(await ds.isActual('SchemaOrder')).toBe(false);
+      expect((await Customer.create({ name: 'Ann again' })).id).toBe(ann.id);
+      await ds.autoupdate('SchemaOrder');
+      expect(await fks()).toHaveLength(1);
+      expect(await ds.isActual(['SchemaCustomer', 'SchemaOrder'])).toBe(true);
+      expect(await Order.count()).toBe(1);
+      await Customer.destroyById(ann.id);
+      expect(await Order.count()).toBe(0);
+    });
+
     it('isActual is false when the table lost a column the model maps', async () => {
       ds.createModel('SchemaEvolve', { code: { type: 'string' }, size: { type: 'number' } }, settings as any);
       await ds.automigrate('SchemaEvolve');

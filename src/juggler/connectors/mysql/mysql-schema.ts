@@ -6,7 +6,13 @@ export class MySQLSchemaDialect implements SchemaDialect {
   constructor(private readonly query: CatalogQuery) {}
 
   canonicalType(type: string): string {
-    let s = type.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')');
+    let s = type
+      .trim()
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .replace(/\s*\(\s*/g, '(')
+      .replace(/\s*,\s*/g, ',')
+      .replace(/\s*\)/g, ')');
     s = s.replace(/ not null| null| auto_increment/g, '');
     if (s === 'integer') s = 'int';
     if (s === 'bool' || s === 'boolean') s = 'tinyint(1)';
@@ -14,7 +20,9 @@ export class MySQLSchemaDialect implements SchemaDialect {
     // MariaDB keeps JSON as LONGTEXT.
     if (s === 'json') s = 'longtext';
     // Display widths are no part of the type, except TINYINT(1), which stands for a boolean.
-    s = s.replace(/^(int|bigint|smallint|mediumint)\(\d+\)/, '$1').replace(/^tinyint\((?!1\))\d+\)/, 'tinyint');
+    s = s
+      .replace(/^(int|bigint|smallint|mediumint)\(\d+\)/, '$1')
+      .replace(/^tinyint\((?!1\))\d+\)/, 'tinyint');
     s = s.replace(/^(decimal|numeric)\((\d+)\)/, '$1($2,0)').replace(/^numeric/, 'decimal');
     return s;
   }
@@ -39,7 +47,11 @@ export class MySQLSchemaDialect implements SchemaDialect {
     for (const r of rows) {
       const name = String(r.name);
       let index = byName.get(name);
-      if (!index) byName.set(name, (index = { name, unique: Number(r.nonUnique) === 0, kept: name === 'PRIMARY', columns: [] }));
+      if (!index)
+        byName.set(
+          name,
+          (index = { name, unique: Number(r.nonUnique) === 0, kept: name === 'PRIMARY', columns: [] }),
+        );
       // An index a foreign key uses cannot be dropped while the key exists.
       if (Number(r.fk) === 1) index.kept = true;
       index.columns.push(String(r.col).toLowerCase());
@@ -51,7 +63,16 @@ export class MySQLSchemaDialect implements SchemaDialect {
     return [`ALTER TABLE ${table} MODIFY COLUMN ${column} ${type}${notNull ? ' NOT NULL' : ' NULL'}`];
   }
 
-  dropIndex(table: string, _schema: string | undefined, index: string, quote: (id: string) => string): string {
+  dropIndex(
+    table: string,
+    _schema: string | undefined,
+    index: string,
+    quote: (id: string) => string,
+  ): string {
     return `DROP INDEX ${quote(index)} ON ${table}`;
+  }
+
+  dropForeignKey(table: string, name: string): string {
+    return `ALTER TABLE ${table} DROP FOREIGN KEY ${name}`;
   }
 }

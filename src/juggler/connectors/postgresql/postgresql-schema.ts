@@ -65,15 +65,27 @@ export class PostgreSQLSchemaDialect implements SchemaDialect {
     }));
   }
 
-  alterColumn(table: string, column: string, type: string, notNull: boolean, change: { type: boolean; nullability: boolean }): string[] {
+  alterColumn(
+    table: string,
+    column: string,
+    type: string,
+    notNull: boolean,
+    change: { type: boolean; nullability: boolean },
+  ): string[] {
     const out: string[] = [];
     // Through text, so any value that reads as the new type converts; one that does not fails the statement and changes nothing.
-    if (change.type) out.push(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE ${type} USING ${column}::text::${type}`);
-    if (change.nullability) out.push(`ALTER TABLE ${table} ALTER COLUMN ${column} ${notNull ? 'SET' : 'DROP'} NOT NULL`);
+    if (change.type)
+      out.push(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE ${type} USING ${column}::text::${type}`);
+    if (change.nullability)
+      out.push(`ALTER TABLE ${table} ALTER COLUMN ${column} ${notNull ? 'SET' : 'DROP'} NOT NULL`);
     return out;
   }
 
   dropIndex(table: string, schema: string | undefined, index: string, quote: (id: string) => string): string {
     return `DROP INDEX ${schema ? `${quote(schema)}.` : ''}${quote(index)}`;
+  }
+
+  dropForeignKey(table: string, name: string): string {
+    return `ALTER TABLE ${table} DROP CONSTRAINT ${name}`;
   }
 }

@@ -9,6 +9,7 @@ import type { Connector, ConnectorCapabilities, OperationOptions, Row } from '..
 import { Dialect, isJsonProperty } from './dialect';
 import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
+import type { Catalog } from './catalog';
 import { DeclaredIndex, SchemaDialect, SqlSchema } from './sql-schema';
 
 interface ColumnReader {
@@ -459,6 +460,8 @@ export abstract class SqlConnector implements Connector {
       indexColumn: (def, property) => this.indexColumn(def, property),
       tableOptions: (def) => this.tableOptions(def),
       schemaDialect: this.schemaDialect,
+      catalog: this.catalog,
+      definition: (name) => this.defs.get(name),
     }));
   }
 
@@ -476,6 +479,9 @@ export abstract class SqlConnector implements Connector {
   protected tableOptions(_def: ModelDefinition): string {
     return '';
   }
+
+  /** information_schema in the shapes of LB3's discovery (catalog.ts). */
+  abstract readonly catalog: Catalog;
 
   /** How autoupdate reads and changes this store's tables (sql-schema.ts). */
   protected abstract readonly schemaDialect: SchemaDialect;
