@@ -200,6 +200,29 @@ for (const store of STORES) {
       expect(await Order.count()).toBe(0);
     });
 
+    it('honours dataType, dataLength, dataPrecision, dataScale and columnName in automigrate and autoupdate', async () => {
+      const own = (settings: Record<string, unknown>) => ({ postgresql: settings, mysql: settings });
+      ds.createModel(
+        'SchemaEvolve',
+        { code: { type: 'string', ...own({ columnName: 'the_code', dataType: 'varchar', dataLength: 30 }) }, amount: { type: 'number', ...own({ dataType: 'decimal', dataPrecision: 12, dataScale: 4 }) } },
+        settings as any,
+      );
+      await ds.automigrate('SchemaEvolve');
+      expect(await columns()).toMatchObject(pg ? { the_code: 'character varying(30) NULL', amount: 'numeric(12,4) NULL' } : { the_code: 'varchar(30) NULL', amount: 'decimal(12,4) NULL' });
+      expect(await ds.isActual('SchemaEvolve')).toBe(true);
+      const M: any = ds.createModel(
+        'SchemaEvolve',
+        { code: { type: 'string', ...own({ columnName: 'the_code', dataType: 'varchar', dataLength: 40 }) }, amount: { type: 'number', ...own({ dataType: 'decimal', dataPrecision: 12, dataScale: 4 }) } },
+        settings as any,
+      );
+      await M.create({ code: 'abc', amount: 1.2345 });
+      expect(await ds.isActual('SchemaEvolve')).toBe(false);
+      await ds.autoupdate('SchemaEvolve');
+      expect((await columns()).the_code).toBe(pg ? 'character varying(40) NULL' : 'varchar(40) NULL');
+      expect(await ds.isActual('SchemaEvolve')).toBe(true);
+      expect(json(await M.find())).toEqual([{ id: 1, code: 'abc', amount: 1.2345 }]);
+    });
+
     it('isActual is false when the table lost a column the model maps', async () => {
       ds.createModel('SchemaEvolve', { code: { type: 'string' }, size: { type: 'number' } }, settings as any);
       await ds.automigrate('SchemaEvolve');
