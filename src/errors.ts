@@ -34,6 +34,13 @@ export class InvalidFilterError extends LooplineError {
   }
 }
 
+/** 400: the store cannot hold a value the request carries (a NUL byte in PostgreSQL text, a number out of a column's range). */
+export class InvalidValueError extends LooplineError {
+  constructor(message: string) {
+    super('INVALID_VALUE', 400, message);
+  }
+}
+
 /** 404 for a missing id, with LB3's message: `Unknown "Customer" id "5".` */
 export class ModelNotFoundError extends LooplineError {
   constructor(modelName: string, id: unknown, message = `Unknown "${modelName}" id "${String(id)}".`) {
@@ -128,8 +135,14 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MULTIPLE_INSTANCES_FOUND: { status: 400, meaning: 'upsertWithWhere matched more than one instance.' },
   TRANSACTIONS_UNSUPPORTED: { status: 400, meaning: 'beginTransaction was called on a store without transactions (the memory store).' },
   TRANSACTION_FINISHED: { status: 400, meaning: 'A data-access call used a transaction that was already committed or rolled back.' },
+  UNSUPPORTED_CHARACTER: { status: 400, meaning: 'A value holds a character the store cannot keep in text (PostgreSQL: the NUL character, \\u0000); nothing was written.' },
   DISCOVERY_UNSUPPORTED: { status: 400, meaning: 'Schema discovery was asked of a store that has no catalog to read (the memory store).' },
   MALFORMED_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
+  MALFORMED_BODY: { status: 400, meaning: 'The request body cannot be read: it claims gzip or deflate and does not inflate, or it ends early.' },
+  NESTED_TOO_DEEPLY: { status: 400, meaning: 'A body or filter argument nests objects deeper than `remoting.rest.maxDepth` (32 by default).' },
+  FORBIDDEN_KEY: { status: 400, meaning: 'A body, filter, form or query string uses `__proto__`, `constructor` or `prototype` as a key.' },
+  INVALID_VALUE: { status: 400, meaning: 'The store cannot hold a value of the request (a NUL byte in PostgreSQL text, a number out of range).' },
+  PROPERTY_NOT_WRITABLE: { status: 400, meaning: 'A REST client tried to write a property only the server manages (`emailVerified`, `verificationToken` of a user).' },
   USERNAME_EMAIL_REQUIRED: { status: 400, meaning: 'Login was called without an email or username.' },
   REALM_REQUIRED: { status: 400, meaning: 'Login on a user model with `realmRequired` was called without a realm.' },
   EMAIL_REQUIRED: { status: 400, meaning: 'A password reset was requested without an email.' },
@@ -138,6 +151,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   AUTHORIZATION_REQUIRED: { status: 401, meaning: 'The ACLs deny the request to an anonymous caller (or to any caller, unless `aclErrorStatus` is 403).' },
   LOGIN_FAILED: { status: 401, meaning: 'Unknown user or wrong password (the two are not told apart).' },
   LOGIN_FAILED_EMAIL_NOT_VERIFIED: { status: 401, meaning: 'The password is right but the user model requires a verified email and it is not verified.' },
+  PASSWORD_CHANGE_NOT_ALLOWED: { status: 401, meaning: 'A REST patch or replace of a user carried a password; use changePassword or setPassword (`rejectPasswordChangesViaPatchOrReplace: false` allows it).' },
   ACCESS_TOKEN_REQUIRED: { status: 401, meaning: 'Logout was called without a valid access token.' },
   RESET_FAILED_EMAIL_NOT_VERIFIED: { status: 401, meaning: 'A password reset was requested for an unverified email while verification is required.' },
   ACCESS_DENIED: { status: 403, meaning: 'The ACLs deny the request to a signed-in user and `aclErrorStatus` is 403.' },
@@ -149,6 +163,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   DUPLICATE_ID: { status: 409, meaning: 'A create named an id that is already taken.' },
   DUPLICATE_RELATED: { status: 409, meaning: 'A hasOne relation already has its related instance; update it instead.' },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The request body is over the configured limit (100 kB by default).' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The request body has a content type the REST API does not read; send application/json or a form.' },
   UNSUPPORTED_ENCODING: { status: 415, meaning: 'The request body uses a charset or encoding the server does not read.' },
   VALIDATION_FAILED: { status: 422, meaning: 'The instance is not valid; `details` lists each property.' },
   PASSWORD_TOO_LONG: { status: 422, meaning: 'A password is over 72 bytes, the most bcrypt reads.' },
@@ -165,4 +180,5 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MODEL_WITHOUT_ID: { status: 500, meaning: 'An id-based method was called on a model that has no id property.' },
   METHOD_NOT_IMPLEMENTED: { status: 501, meaning: 'A remote method is declared but has no implementation.' },
   STORE_UNAVAILABLE: { status: 503, meaning: 'The store cannot be reached; retry later.' },
+  NOT_READY: { status: 503, meaning: '`GET /ready`: a data source did not answer a ping (`details.failed` names it), or the server is shutting down.' },
 });

@@ -1,5 +1,6 @@
 import express, { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { ConfigurationError } from '../errors';
+import { withBodyErrorCode } from '../util/body-errors';
 
 export const DEFAULT_PHASES = ['initial', 'session', 'auth', 'parse', 'routes', 'files', 'final'];
 
@@ -16,6 +17,10 @@ interface Entry {
  * added, so an error raised in one phase reaches error middleware in any later phase exactly as
  * Express would route it. The app's own router (app.use, app.get) runs at the end of `routes`.
  */
+function codeBodyErrors(err: unknown, _req: Request, _res: Response, next: NextFunction): void {
+  next(withBodyErrorCode(err));
+}
+
 export class MiddlewarePhases {
   private phases: string[] = [...DEFAULT_PHASES];
   private entries: Entry[] = [];
@@ -66,10 +71,13 @@ export class MiddlewarePhases {
         router.use(appRouter);
         appRouterMounted = true;
       }
+      // Error middleware (four parameters) sees body-parser failures from any phase with their code.
+      if (e.handler.length === 4) router.use(codeBodyErrors);
       if (e.paths === undefined) router.use(e.handler);
       else router.use(e.paths, e.handler);
     }
     if (!appRouterMounted) router.use(appRouter);
+    router.use(codeBodyErrors);
     return router;
   }
 

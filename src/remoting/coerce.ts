@@ -12,9 +12,17 @@ import type { AcceptArg } from './shared-method';
 
 export class BadArgumentError extends LooplineError {
   /** The message is LB3's own; which argument failed travels in `details.argument`. */
-  constructor(message: string, arg: string) {
-    super('INVALID_ARGUMENT', 400, message, { argument: arg });
+  constructor(message: string, arg: string, code = 'INVALID_ARGUMENT') {
+    super(code, 400, message, { argument: arg });
   }
+}
+
+/** How deep an object argument (a body, a filter) may nest unless `remoting.rest.maxDepth` says otherwise. */
+export const DEFAULT_MAX_DEPTH = 32;
+
+export interface CoerceOptions {
+  /** Deepest nesting of objects and arrays in an object or `any` argument. */
+  maxDepth?: number;
 }
 
 export type Coercer = (value: unknown, fromString: boolean) => unknown;
@@ -43,7 +51,7 @@ function parseJson(arg: string, text: string): unknown {
   }
 }
 
-function scalar(type: string, arg: string): Coercer {
+function scalar(type: string, arg: string, maxDepth: number): Coercer {
   switch (type) {
     case 'number':
     case 'integer':
@@ -95,7 +103,7 @@ function scalar(type: string, arg: string): Coercer {
         }
         if (o === null) return null;
         if (!isPlainObject(o)) return fail(arg, 'Value is not an object.');
-        assertNoForbiddenKeys(arg, o, 0);
+        assertNoForbiddenKeys(arg, o, maxDepth);
         return o;
       };
     case 'buffer':
@@ -104,15 +112,15 @@ function scalar(type: string, arg: string): Coercer {
         return fail(arg, 'Value is not a base64 string.');
       };
     default:
-      return anyCoercer(arg);
+      return anyCoercer(arg, maxDepth);
   }
 }
 
 /** `any` keeps strings unless they are plainly a safe number, a boolean or JSON. */
-function anyCoercer(arg: string): Coercer {
+function anyCoercer(arg: string, maxDepth: number): Coercer {
   return (v, fromString) => {
     if (!fromString || typeof v !== 'string') {
-      if (v !== null && typeof v === 'object') assertNoForbiddenKeys(arg, v, 0);
+      if (v !== null && typeof v === 'object') assertNoForbiddenKeys(arg, v, maxDepth);
       return v;
     }
     if (/^-?\d+(\.\d+)?$/.test(v)) {
@@ -126,7 +134,7 @@ function anyCoercer(arg: string): Coercer {
     if ((v.startsWith('{') && v.endsWith('}')) || (v.startsWith('[') && v.endsWith(']'))) {
       try {
         const parsed = JSON.parse(v);
-        assertNoForbiddenKeys(arg, parsed, 0);
+        assertNoForbiddenKeys(arg, parsed, maxDepth);
         return parsed;
       } catch (err) {
         if (err instanceof BadArgumentError) throw err;
@@ -137,21 +145,26 @@ function anyCoercer(arg: string): Coercer {
   };
 }
 
-function assertNoForbiddenKeys(arg: string, value: unknown, depth: number): void {
-  if (depth > 32) fail(arg, 'Value is nested too deeply');
+/**
+ * Walks an object argument once: refuses `__proto__`/`constructor`/`prototype` keys (which
+ * JSON.parse keeps as own keys and a later merge could turn into prototype pollution) and nesting
+ * past `budget` levels (so no later pass recurses without bound).
+ */
+function assertNoForbiddenKeys(arg: string, value: unknown, budget: number): void {
   if (value === null || typeof value !== 'object') return;
+  if (budget < 0) throw new BadArgumentError('Value is nested too deeply (see remoting.rest.maxDepth)', arg, 'NESTED_TOO_DEEPLY');
   if (Array.isArray(value)) {
-    for (const item of value) assertNoForbiddenKeys(arg, item, depth + 1);
+    for (const item of value) assertNoForbiddenKeys(arg, item, budget - 1);
     return;
   }
   for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) fail(arg, `Value may not contain the key "${key}"`);
-    assertNoForbiddenKeys(arg, (value as Record<string, unknown>)[key], depth + 1);
+    if (FORBIDDEN_KEYS.has(key)) throw new BadArgumentError(`Value may not contain the key "${key}"`, arg, 'FORBIDDEN_KEY');
+    assertNoForbiddenKeys(arg, (value as Record<string, unknown>)[key], budget - 1);
   }
 }
 
-function arrayCoercer(itemType: string, arg: string, allowSingle: boolean): Coercer {
-  const item = scalar(itemType, arg);
+function arrayCoercer(itemType: string, arg: string, allowSingle: boolean, maxDepth: number): Coercer {
+  const item = scalar(itemType, arg, maxDepth);
   return (v, fromString) => {
     let list = v;
     if (fromString && typeof v === 'string') {
@@ -178,10 +191,11 @@ const NOT_A: Record<string, string> = {
 };
 
 /** Compiles the coercer for one accepts entry. */
-export function compileCoercer(accept: AcceptArg): Coercer {
+export function compileCoercer(accept: AcceptArg, options: CoerceOptions = {}): Coercer {
   const t = typeOf(accept);
   const arg = accept.arg;
-  const core: Coercer = Array.isArray(t) ? arrayCoercer(t[0], arg, false) : t === 'array' ? arrayCoercer('any', arg, false) : scalar(t, arg);
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const core: Coercer = Array.isArray(t) ? arrayCoercer(t[0], arg, false, maxDepth) : t === 'array' ? arrayCoercer('any', arg, false, maxDepth) : scalar(t, arg, maxDepth);
   const nullable = Array.isArray(t) || t === 'array' || t === 'object' || t === 'any' || t === 'geopoint';
   const allowArray = accept.allowArray === true;
   return (value, fromString) => {

@@ -1,10 +1,11 @@
 import type { Connector, OperationOptions, Row } from '../connectors/connector';
 import { normalizeFilter, normalizeWhere } from '../filter/normalize-filter';
-import type { NormalizedFilter } from '../filter/types';
+import type { FilterLimits } from '../filter/limits';
+import type { IncludeSpec, NormalizedFilter } from '../filter/types';
 import { mergeQuery, mergeWhere } from '../scope';
 import { DaoModel, coerceId, hooksObserved, idWhere, normalizeOptions, notify, requireId, storeOf } from './support';
 import { INVALID } from '../types';
-import { InvalidFilterError } from '../../errors';
+import { InvalidFilterError, LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import { includeRelated, keysNeededFor } from '../relations/include';
 
@@ -85,8 +86,34 @@ export function filterLimits(Model: DaoModel, _options?: OperationOptions): Reco
  */
 export function assertClientFilter(Model: DaoModel, value: unknown, kind: 'filter' | 'where'): void {
   if (value === undefined || value === null) return;
-  const limits = { ...(filterLimits(Model) ?? {}), rejectHidden: true, rejectUnknown: Model.definition.strict !== false };
-  normalizeFilter(kind === 'where' ? { where: value } : value, Model.definition, limits);
+  const filter = normalizeFilter(kind === 'where' ? { where: value } : value, Model.definition, clientLimits(Model));
+  if (filter.include) assertClientIncludes(Model, filter.include, 'include');
+}
+
+function clientLimits(Model: DaoModel): FilterLimits {
+  return { ...(filterLimits(Model) ?? {}), rejectHidden: true, rejectUnknown: Model.definition.strict !== false };
+}
+
+/**
+ * Each include scope is a filter on the related model, held to the same client rules: a hidden
+ * property of the related model in its where, order or fields is refused before any query runs.
+ * An unknown relation name is left for the include itself to report.
+ */
+function assertClientIncludes(Model: DaoModel, includes: readonly IncludeSpec[], path: string): void {
+  for (const spec of includes) {
+    const rel = (Model as any).relations?.[spec.relation] as { modelTo?: DaoModel; modelThrough?: DaoModel } | undefined;
+    const Target = rel?.modelTo;
+    if (!spec.scope || !Target?.definition) continue;
+    const at = `${path}.${spec.relation}.scope`;
+    let scoped: NormalizedFilter;
+    try {
+      scoped = normalizeFilter(spec.scope, Target.definition, clientLimits(Target));
+    } catch (err) {
+      if (err instanceof InvalidFilterError) throw new InvalidFilterError(`${at}: ${err.message}`);
+      throw err;
+    }
+    if (scoped.include) assertClientIncludes(Target, scoped.include, `${at}.include`);
+  }
 }
 
 /** Turns rows into instances, running `loaded` for each (LB3 lets the hook rewrite `ctx.data`). */
@@ -107,10 +134,15 @@ export async function rowsToInstances(Model: DaoModel, result: ReadResult): Prom
     // initialiser), without walking it once per row.
     const proto = (Model as any).prototype;
     const compiled = (Model as any).__compiled;
-    for (let i = 0; i < rows.length; i++) {
-      const inst = Object.create(proto);
-      compiled.init(inst, rows[i], initOptions);
-      out[i] = inst;
+    const make = adopt ? compiled.adopter(proto, adopt) : undefined;
+    if (make) {
+      for (let i = 0; i < rows.length; i++) out[i] = make(rows[i]);
+    } else {
+      for (let i = 0; i < rows.length; i++) {
+        const inst = Object.create(proto);
+        compiled.init(inst, rows[i], initOptions);
+        out[i] = inst;
+      }
     }
   }
   if (filter.include && filter.include.length && out.length) {
@@ -139,9 +171,20 @@ export async function findById(Model: DaoModel, id: unknown, filter: unknown, op
   if (def.properties[def.idName!].type.coerce(idValue) === INVALID) return null;
   const base = parseFilterArg(filter) ?? {};
   const where = mergeWhere(base.where, idWhere(Model, idValue));
-  const result = await accessAndQuery(Model, { ...base, where, limit: 1, offset: 0, skip: 0 }, options, 'findById');
+  let result: ReadResult;
+  try {
+    result = await accessAndQuery(Model, { ...base, where, limit: 1, offset: 0, skip: 0 }, options, 'findById');
+  } catch (err) {
+    // An id the id column cannot hold (1.5 or 1e30 for an integer key) names no instance.
+    if (isIdValueError(err)) return null;
+    throw err;
+  }
   const list = await rowsToInstances(Model, result);
   return list.length ? list[0] : null;
+}
+
+function isIdValueError(err: unknown): boolean {
+  return err instanceof LooplineError && err.code === 'INVALID_VALUE';
 }
 
 /** Instances for the given ids, in the order of the ids (as LB3). */
@@ -177,7 +220,12 @@ export async function exists(Model: DaoModel, id: unknown, options: unknown): Pr
   const idValue = coerceId(Model, id);
   const def = Model.definition;
   if (def.properties[def.idName!].type.coerce(idValue) === INVALID) return false;
-  return (await count(Model, idWhere(Model, idValue), options)) > 0;
+  try {
+    return (await count(Model, idWhere(Model, idValue), options)) > 0;
+  } catch (err) {
+    if (isIdValueError(err)) return false;
+    throw err;
+  }
 }
 
 export function parseWhereArg(where: unknown): Record<string, any> | undefined {

@@ -59,11 +59,47 @@ async function invalidateSessions(User: AnyModel, userIds: unknown[], options: a
   await Token.destroyAll(where);
 }
 
+/** Set by the User methods that legitimately write the verification state for a REST caller. */
+const SERVER_MANAGED_WRITE = Symbol.for('loopline.userServerManagedWrite');
+
+/** Properties of a User only the server writes: a client choosing them could skip verification. */
+const SERVER_MANAGED = ['emailVerified', 'verificationToken'] as const;
+
+function given(target: any, key: string): boolean {
+  const data = target.__data ?? target;
+  return Object.prototype.hasOwnProperty.call(data, key) && data[key] !== undefined && data[key] !== null;
+}
+
+/**
+ * What a REST caller may not write on a user (server code, which passes no remoting context, may):
+ * the verification state, and, unless `rejectPasswordChangesViaPatchOrReplace: false`, the
+ * password through patch/replace (changePassword and setPassword are the ways to change it).
+ */
+function guardClientWrite(Model: AnyModel, ctx: any, target: any): void {
+  const options = ctx.options ?? {};
+  if (!options.remotingContext || options[SERVER_MANAGED_WRITE]) return;
+  if (ctx.isNewInstance) {
+    // LB3 quietly resets emailVerified on a signup; a chosen verification token is refused.
+    if (given(target, 'emailVerified')) target.emailVerified = false;
+    if (given(target, 'verificationToken')) throw notWritable('verificationToken');
+    return;
+  }
+  for (const key of SERVER_MANAGED) if (given(target, key)) throw notWritable(key);
+  if (!options.setPassword && settingsOf(Model).rejectPasswordChangesViaPatchOrReplace !== false && given(target, 'password')) {
+    throw new LooplineError('PASSWORD_CHANGE_NOT_ALLOWED', 401, 'Changing the password through patch or replace is not allowed; use changePassword() or setPassword()');
+  }
+}
+
+function notWritable(key: string): LooplineError {
+  return new LooplineError('PROPERTY_NOT_WRITABLE', 400, `"${key}" is managed by the server and cannot be written by a client`);
+}
+
 function installHooks(User: AnyModel): void {
   User.observe('before save', async (ctx: any) => {
     const Model = ctx.Model ?? User;
     const target = ctx.instance ?? ctx.data;
     if (!target) return;
+    guardClientWrite(Model, ctx, target);
     if (target.email !== undefined) target.email = normalizeEmail(Model, target.email);
     const pw = target.password;
     if (pw !== undefined && pw !== null && !isHashed(pw)) {
@@ -220,7 +256,7 @@ const prototype = {
     const app = User.app;
     const opts = verifyOptions && typeof verifyOptions === 'object' ? { ...verifyOptions } : {};
     const token = generateTokenId(64);
-    await this.updateAttributes({ verificationToken: token }, options);
+    await this.updateAttributes({ verificationToken: token }, { ...options, [SERVER_MANAGED_WRITE]: true });
     const restApiRoot = app?.get?.('restApiRoot') ?? '/api';
     const host = opts.host ?? app?.get?.('host') ?? 'localhost';
     const port = opts.port ?? app?.get?.('port') ?? 3000;
@@ -242,7 +278,7 @@ const prototype = {
 
   async setPassword(this: any, newPassword: unknown, options?: any): Promise<void> {
     validatePlainPassword(newPassword);
-    await this.updateAttributes({ password: newPassword }, options);
+    await this.updateAttributes({ password: newPassword }, { ...options, setPassword: true });
     const current = options?.accessToken;
     if (current?.id && Array.isArray(current.scopes) && current.scopes.includes('reset-password')) {
       await tokenModelOf(this.constructor).destroyById(current.id);
@@ -252,7 +288,7 @@ const prototype = {
   async changePassword(this: any, oldPassword: unknown, newPassword: unknown, options?: any): Promise<void> {
     if (!(await this.hasPassword(oldPassword))) throw new LooplineError('INVALID_PASSWORD', 400, 'Invalid current password');
     validatePlainPassword(newPassword);
-    await this.updateAttributes({ password: newPassword }, options);
+    await this.updateAttributes({ password: newPassword }, { ...options, setPassword: true });
   },
 };
 

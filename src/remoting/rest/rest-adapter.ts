@@ -1,23 +1,24 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
-import * as qs from 'qs';
 import { LooplineError } from '../../errors';
+import { withBodyErrorCode } from '../../util/body-errors';
 import { debugFor } from '../../util/debug';
-import { compileCoercer, BadArgumentError, Coercer } from '../coerce';
+import { compileCoercer, BadArgumentError, Coercer, CoerceOptions } from '../coerce';
 import { RemotingContext } from '../context';
 import type { RemoteObjects } from '../remote-objects';
 import { runChain } from '../remote-hooks';
 import type { AcceptArg } from '../shared-method';
 import { sendResult } from './http-result';
+import { parseQueryString, QueryOptions } from './query-string';
 import { buildRouteTable, RestRoute } from './route-table';
 
 const debug = debugFor('remoting');
 
 export interface RestOptions {
-  rest?: { normalizeHttpPath?: boolean; handleErrors?: boolean; [key: string]: unknown };
+  rest?: { normalizeHttpPath?: boolean; handleErrors?: boolean; maxDepth?: number; [key: string]: unknown };
   json?: { limit?: string | number; strict?: boolean };
   urlencoded?: { limit?: string | number; extended?: boolean };
   /** Bounds on query-string parsing (`?filter[where][a][gt]=1`). */
-  query?: { depth?: number; arrayLimit?: number; parameterLimit?: number };
+  query?: QueryOptions;
 }
 
 type ArgReader = (req: Request, ctx: RemotingContext, query: Record<string, unknown>) => { value: unknown; fromString: boolean };
@@ -80,14 +81,14 @@ function isForm(req: Request): boolean {
 
 const PASSTHROUGH = new Set(['req', 'res', 'context']);
 
-function compileArgs(accepts: AcceptArg[], verb: string): CompiledArg[] {
+function compileArgs(accepts: AcceptArg[], verb: string, coerceOptions: CoerceOptions): CompiledArg[] {
   return accepts.map((accept) => {
     const src = typeof accept.http === 'object' && accept.http ? accept.http.source : undefined;
     const passthrough = typeof accept.http === 'function' || accept.http === 'optionsFromRequest' || (src !== undefined && PASSTHROUGH.has(src));
     return {
       accept,
       read: reader(accept, verb),
-      coerce: passthrough ? (v: unknown) => v : compileCoercer(accept),
+      coerce: passthrough ? (v: unknown) => v : compileCoercer(accept, coerceOptions),
       required: accept.required === true,
     };
   });
@@ -104,23 +105,45 @@ function buildArgs(compiled: CompiledArg[], req: Request, ctx: RemotingContext, 
   }
 }
 
+/** A parameter name with `__proto__`, `constructor` or `prototype` as one of its `a[b].c` parts. */
+const FORBIDDEN_PARAM = /(^|[[.])(__proto__|constructor|prototype)(\]|[[.]|$)/;
+
+/**
+ * qs (with allowPrototypes off) silently drops `?a[__proto__][x]=1`; a request that tries it is
+ * refused instead, so a probe is told no rather than answered as if the key were absent.
+ */
+export function assertNoForbiddenParams(text: string, where: string): void {
+  if (!/__proto__|constructor|prototype/i.test(text) && !text.includes('%')) return;
+  for (const pair of text.split('&')) {
+    const eq = pair.indexOf('=');
+    let name = eq < 0 ? pair : pair.slice(0, eq);
+    try {
+      name = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // qs keeps an undecodable name as it is; so does the check.
+    }
+    const m = FORBIDDEN_PARAM.exec(name);
+    if (m) throw new LooplineError('FORBIDDEN_KEY', 400, `The ${where} may not use the key "${m[2]}" (in "${name}")`);
+  }
+}
+
+function checkQueryString(text: string): void {
+  assertNoForbiddenParams(text, 'query string');
+}
+
 function parseQuery(req: Request, options: RestOptions['query']): Record<string, unknown> {
   const url = req.url;
   const q = url.indexOf('?');
   if (q < 0) return {};
-  return qs.parse(url.slice(q + 1), {
-    depth: options?.depth ?? 8,
-    arrayLimit: options?.arrayLimit ?? 1000,
-    parameterLimit: options?.parameterLimit ?? 1000,
-    allowPrototypes: false,
-  }) as Record<string, unknown>;
+  return parseQueryString(url.slice(q + 1), options, checkQueryString);
 }
 
 function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOptions): RequestHandler {
   const method = route.method;
   const sharedClass = route.sharedClass;
-  const args = compileArgs(method.accepts, route.verb);
-  const ctorArgs = method.isStatic ? [] : compileArgs(sharedClass.sharedCtorAccepts, route.verb);
+  const coerceOptions: CoerceOptions = { maxDepth: options.rest?.maxDepth };
+  const args = compileArgs(method.accepts, route.verb, coerceOptions);
+  const ctorArgs = method.isStatic ? [] : compileArgs(sharedClass.sharedCtorAccepts, route.verb, coerceOptions);
   const classPath = sharedClass.http.path;
   return async (req: Request, res: Response, next: NextFunction) => {
     const ctx = new RemotingContext(req, res, method);
@@ -190,12 +213,13 @@ interface CompiledRoute {
   /** Literal segments lower-cased; parameters as `{param}`. */
   segments: Array<string | { param: string }>;
   body: boolean;
+  readsRawRequest: boolean;
   handler: RequestHandler;
 }
 
 function compileRoute(route: RestRoute, handler: RequestHandler): CompiledRoute {
   const segments = splitPath(route.path).map((s) => (s.startsWith(':') ? { param: s.slice(1) } : s.toLowerCase()));
-  return { verb: route.verb, segments, body: BODY_VERBS.has(route.verb), handler };
+  return { verb: route.verb, segments, body: BODY_VERBS.has(route.verb), readsRawRequest: readsRawRequest(route), handler };
 }
 
 /** `/Customers/1/orders/` → `['Customers', '1', 'orders']` (a trailing slash is ignored, as Express does). */
@@ -248,16 +272,30 @@ function notFoundMessage(verb: string, path: string, classByPath: Map<string, st
 
 /** Gives body-parser failures a stable code. */
 function bodyErrors(err: any, _req: Request, _res: Response, next: NextFunction): void {
-  if (err && err.type === 'entity.parse.failed') {
-    err.code = 'MALFORMED_JSON';
-    err.statusCode = 400;
-  } else if (err && err.type === 'entity.too.large') {
-    err.code = 'PAYLOAD_TOO_LARGE';
-    err.statusCode = 413;
-  } else if (err && err.type === 'encoding.unsupported') {
-    err.code = 'UNSUPPORTED_ENCODING';
-  }
-  next(err);
+  next(withBodyErrorCode(err));
+}
+
+/**
+ * A body nobody could read (text/plain, XML ...) would reach the method as no data at all, and a
+ * create would store an empty instance; the request is refused instead. Methods that read the raw
+ * request themselves (an `http: {source: 'req'}` argument) see every body.
+ */
+function unreadBody(req: Request, readsRawRequest: boolean): LooplineError | undefined {
+  if (readsRawRequest || req.readableEnded) return undefined;
+  const length = req.headers['content-length'];
+  const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+  if (!hasBody) return undefined;
+  const type = req.headers['content-type'] ?? '(none)';
+  return new LooplineError('UNSUPPORTED_MEDIA_TYPE', 415, `The request body is ${type}; send application/json (or application/x-www-form-urlencoded)`);
+}
+
+function readsRawRequest(route: RestRoute): boolean {
+  return route.method.accepts.some((a) => typeof a.http === 'object' && a.http !== null && (a.http.source === 'req' || a.http.source === 'context'));
+}
+
+/** The urlencoded parser's `verify`: refuses prototype keys that qs would otherwise drop silently. */
+function verifyForm(_req: unknown, _res: unknown, buf: Buffer): void {
+  assertNoForbiddenParams(buf.toString('latin1'), 'form body');
 }
 
 /**
@@ -268,7 +306,7 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
   let router: RequestHandler | undefined;
   let builtFor = -1;
   const json = express.json({ limit: options.json?.limit ?? '100kb', strict: options.json?.strict ?? false });
-  const urlencoded = express.urlencoded({ extended: options.urlencoded?.extended ?? true, limit: options.urlencoded?.limit ?? '100kb' });
+  const urlencoded = express.urlencoded({ extended: options.urlencoded?.extended ?? true, limit: options.urlencoded?.limit ?? '100kb', verify: verifyForm });
 
   /**
    * The routes, grouped by their first path segment (the class), each compiled to literal and
@@ -306,7 +344,11 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
       if (!match.route.body) return match.route.handler(req, res, next);
       json(req, res, (err?: unknown) => {
         if (err) return bodyErrors(err, req, res, next);
-        urlencoded(req, res, (err2?: unknown) => (err2 ? bodyErrors(err2, req, res, next) : match.route.handler(req, res, next)));
+        urlencoded(req, res, (err2?: unknown) => {
+          if (err2) return bodyErrors(err2, req, res, next);
+          const unread = unreadBody(req, match.route.readsRawRequest);
+          return unread ? next(unread) : match.route.handler(req, res, next);
+        });
       });
     };
   };

@@ -1,16 +1,20 @@
 import { randomUUID } from 'crypto';
-import { DuplicateIdError, LooplineError, StoreUnavailableError } from '../../../errors';
+import { DuplicateIdError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
 import type Bluebird from 'bluebird';
 import { splitCallback, withCallback } from '../../../util/callback';
 import { debugFor } from '../../../util/debug';
 import type { NormalizedFilter, WhereClause } from '../../filter/types';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
-import type { Connector, ConnectorCapabilities, OperationOptions, Row } from '../connector';
+import type { Connector, ConnectorCapabilities, OperationOptions, Row, UpsertResult } from '../connector';
 import { Dialect, isJsonProperty } from './dialect';
 import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
+import { openTransaction, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
 import type { Catalog } from './catalog';
 import { DeclaredIndex, SchemaDialect, SqlSchema } from './sql-schema';
+
+export { isolationLevelOf } from './sql-transaction';
+export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
 
 interface ColumnReader {
   name: string;
@@ -23,41 +27,11 @@ interface ColumnLayout {
   byName: Map<string, ColumnReader>;
 }
 
-/** A query runner: a pool, or the client of a transaction. */
-export interface SqlRunner {
-  query(sql: string, params: unknown[]): Promise<{ rows: Row[]; affected: number; insertId?: unknown }>;
-}
-
-/** A transaction handle, passed as `{transaction: tx}` in a DAO call's options. */
-export interface SqlTransaction extends SqlRunner {
-  readonly connector: SqlConnector;
-  commit(cb?: (err?: Error | null) => void): Promise<void>;
-  rollback(cb?: (err?: Error | null) => void): Promise<void>;
-  readonly finished: boolean;
-}
-
-/** What a dialect hands a transaction: its connection's runner, and how to end and release it. */
-export interface TransactionConnection {
-  readonly runner: SqlRunner;
-  finish(commit: boolean): Promise<void>;
-  /** Returns the connection to the pool; one that failed is discarded instead. */
-  release(failed?: unknown): void;
-}
-
 /**
  * The SQL connectors' shared implementation of the Connector contract. A dialect subclass
  * supplies the pool (`runner`), transactions and the error classification; everything else —
  * statements, row mapping, schema — is here, once.
  */
-/** The isolation level a transaction asks for, checked against the four SQL names (READ COMMITTED by default). */
-export function isolationLevelOf(options: { isolationLevel?: string }): string {
-  const level = options.isolationLevel ?? 'READ COMMITTED';
-  if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
-    throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
-  }
-  return level.toUpperCase();
-}
-
 export abstract class SqlConnector implements Connector {
   abstract readonly name: string;
   readonly capabilities: ConnectorCapabilities = Object.freeze({
@@ -88,48 +62,9 @@ export abstract class SqlConnector implements Connector {
   protected abstract duplicateKeyName(err: unknown): string | undefined;
   abstract beginTransaction(options?: { isolationLevel?: string; timeout?: number }): Promise<SqlTransaction>;
 
-  /**
-   * A transaction handle over a connection taken from the pool: commit/rollback (promise or
-   * callback) end it once and give the connection back; past `timeout` ms it is rolled back, so it
-   * cannot hold locks forever. A commit that cannot reach the store is 503 STORE_UNAVAILABLE; a
-   * rollback on a lost connection succeeds, since the server drops the transaction with it.
-   */
+  /** A transaction handle over a connection taken from the pool (sql-transaction.ts). */
   protected transaction(conn: TransactionConnection, timeout: number | undefined): SqlTransaction {
-    let finished = false;
-    let timer: NodeJS.Timeout | undefined;
-    const end = async (commit: boolean): Promise<void> => {
-      if (finished) return;
-      finished = true;
-      if (timer) clearTimeout(timer);
-      let failed: unknown;
-      try {
-        await conn.finish(commit);
-      } catch (err) {
-        failed = err;
-      } finally {
-        conn.release(failed);
-      }
-      if (failed === undefined || (!commit && this.isConnectionError(failed))) return;
-      throw this.unavailable(failed);
-    };
-    const withCb = (p: Promise<void>, cb?: (err?: Error | null) => void) => {
-      if (cb) p.then(() => cb(null), (err: Error) => cb(err));
-      return p;
-    };
-    const tx: SqlTransaction = {
-      connector: this,
-      get finished() {
-        return finished;
-      },
-      query: (sql, params) => conn.runner.query(sql, params),
-      commit: (cb) => withCb(end(true), cb),
-      rollback: (cb) => withCb(end(false), cb),
-    };
-    if (timeout && timeout > 0) {
-      timer = setTimeout(() => void end(false).catch(() => undefined), timeout);
-      timer.unref?.();
-    }
-    return tx;
+    return openTransaction(this, conn, timeout, (err) => this.isConnectionError(err), (err) => this.unavailable(err));
   }
 
   define(def: ModelDefinition): void {
@@ -145,14 +80,32 @@ export abstract class SqlConnector implements Connector {
     try {
       return await runner.query(sql, params);
     } catch (err) {
+      if (this.isUnsupportedCharacter(err)) {
+        throw new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${this.dialect.name} store cannot keep this text (it holds the NUL character, \\u0000): remove it and send again`);
+      }
       throw this.unavailable(err);
     }
   }
 
-  /** A store fault as thrown to the DAO: 503 STORE_UNAVAILABLE when the store cannot be reached. */
+  /** True when the store refused a value's text for a character it cannot hold (PostgreSQL: NUL). */
+  protected isUnsupportedCharacter(_err: unknown): boolean {
+    return false;
+  }
+
+  /**
+   * A store fault as thrown to the DAO: 503 STORE_UNAVAILABLE when the store cannot be reached,
+   * 400 INVALID_VALUE when it refused a value the client sent (text it cannot hold, a number out
+   * of the column's range), which is the client's to fix and no server fault.
+   */
   protected unavailable(err: unknown): unknown {
+    if (this.isValueError(err)) return new InvalidValueError(`The ${this.dialect.name} store cannot hold a value of this request: ${(err as Error).message}`);
     if (!this.isConnectionError(err)) return err;
     return new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${(err as Error).message}); retry later`);
+  }
+
+  /** True for the store's "this value does not fit" errors; each dialect names its own. */
+  protected isValueError(_err: unknown): boolean {
+    return false;
   }
 
   // ---- names ---------------------------------------------------------------------------------
@@ -270,6 +223,48 @@ export abstract class SqlConnector implements Connector {
     const key = this.duplicateKeyName(err);
     const property = (key && this.indexes(def).find((i) => i.unique && i.name === key)?.properties[0]) || def.idName || 'id';
     return new DuplicateIdError(def.name, property, row[property]);
+  }
+
+  // ---- atomic writes (each dialect's statement in its connector) ----------------------------
+
+  /** Inserts `insertRow`, or sets `updateRow`'s properties on the row with its id, as one step. */
+  abstract upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult>;
+
+  /** Inserts the row, or replaces the row with its id whole: every property absent is written NULL. */
+  async replaceOrCreate(def: ModelDefinition, row: Row, options: OperationOptions): Promise<UpsertResult> {
+    const full: Row = {};
+    for (const n of def.propertyNames) full[n] = row[n] ?? null;
+    return this.upsert(def, full, full, options);
+  }
+
+  abstract exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T>;
+
+  /**
+   * A connection of its own from the pool in autocommit mode, as a handle shaped like a
+   * transaction's (passed in options the same way; commit or rollback gives it back).
+   */
+  protected abstract session(): Promise<SqlTransaction>;
+
+  /**
+   * Runs `fn` on one connection: the caller's transaction's, or a session of its own given back
+   * when `fn` is done. Every statement of `fn` then runs where a session lock was taken, and the
+   * work never waits for a second connection from a pool its waiters may have drained.
+   */
+  protected async onOwnConnection<T>(options: OperationOptions, fn: (conn: SqlTransaction, options: OperationOptions, inCallerTransaction: boolean) => Promise<T>): Promise<T> {
+    const given = options.transaction as SqlTransaction | undefined;
+    if (given && given.connector === this) return fn(given, options, true);
+    const own = await this.session();
+    try {
+      return await fn(own, { ...options, transaction: own }, false);
+    } finally {
+      await own.commit().catch(() => undefined);
+    }
+  }
+
+  /** The columns and placeholders of an INSERT of the row's set properties, bound on `b`. */
+  protected insertColumns(def: ModelDefinition, row: Row, b: SqlBuilder): { cols: string[]; vals: string[] } {
+    const names = def.propertyNames.filter((n) => row[n] !== undefined);
+    return { cols: names.map((n) => this.col(def, n)), vals: names.map((n) => b.param(this.toDb(def.properties[n], row[n]))) };
   }
 
   /** INSERT and the id the row got (RETURNING on PostgreSQL, insertId on MySQL). */
