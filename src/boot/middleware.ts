@@ -3,6 +3,7 @@ import { BootError } from './errors';
 import { rel } from './json-file';
 import { substitute } from './merge';
 import type { LooplineApp } from '../loopback/application';
+import { showingStoreCodes } from '../loopback/middleware/error-handler';
 
 interface Entry {
   enabled?: boolean;
@@ -32,7 +33,7 @@ export function resolveReference(ref: string, configDir: string, appRootDir: str
   const mod = require(resolved);
   const value = exportName ? mod[exportName] : mod && typeof mod === 'object' && typeof mod.default === 'function' ? mod.default : mod;
   if (typeof value !== 'function') throw new BootError(`${rel(file)}: "${ref}" does not export a function`, 'INVALID_MIDDLEWARE');
-  return value;
+  return modulePart === 'strong-error-handler' && !exportName ? showingStoreCodes(value) : value;
 }
 
 export function setupMiddleware(app: LooplineApp, config: Record<string, Record<string, Entry | Entry[]>>, file: string, appRootDir: string): void {

@@ -15,6 +15,23 @@ let withCode: Handler | undefined;
  */
 const CODES_SHOWN_ON_5XX = new Set(['STORE_UNAVAILABLE']);
 
+/**
+ * strong-error-handler as middleware.json mounts it (`"strong-error-handler": {}`, as every LB3
+ * app has): the same handler, except that the codes above stay in a 5xx body, as they do with
+ * the default handler. Other 5xx codes (a driver's) stay hidden unless `safeFields` names `code`.
+ */
+export function showingStoreCodes(factory: (options?: Record<string, unknown>) => Handler): (options?: Record<string, unknown>) => Handler {
+  return function strongErrorHandler(options: Record<string, unknown> = {}) {
+    const plain = factory(options);
+    const safe = options.safeFields === undefined ? [] : Array.isArray(options.safeFields) ? options.safeFields : [options.safeFields];
+    const coded = safe.includes('code') ? plain : factory({ ...options, safeFields: [...safe, 'code'] });
+    return (err, req, res, next) => {
+      const code = (err as { code?: unknown } | null)?.code;
+      return (typeof code === 'string' && CODES_SHOWN_ON_5XX.has(code) ? coded : plain)(err, req, res, next);
+    };
+  };
+}
+
 export function defaultErrorHandler(err: unknown, req: Request, res: Response): void {
   if (res.headersSent) {
     res.end();
