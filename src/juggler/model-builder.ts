@@ -19,7 +19,7 @@ export interface ModelConfig extends ModelSettings {
 const ACCUMULATED_ARRAYS = new Set(['hidden', 'protected', 'acls']);
 
 /** Keys of a model JSON that are structure, not settings. */
-const DEFINITION_KEYS = new Set(['name', 'base', 'properties']);
+const DEFINITION_KEYS = new Set(['name', 'base', 'properties', 'options']);
 
 /**
  * Turns model definitions (code or JSON) into model classes and keeps them by name, so `base`
@@ -47,7 +47,9 @@ export class ModelBuilder extends EventEmitter {
     if (!config || typeof config.name !== 'string' || !config.name) {
       throw new ConfigurationError('A model definition needs a non-empty "name"', 'INVALID_MODEL_DEFINITION');
     }
-    const settings: Record<string, unknown> = {};
+    // LB3 reads settings from `options` too (the form discoverSchema writes), top-level keys winning.
+    const options = (config as { options?: unknown }).options;
+    const settings: Record<string, unknown> = options && typeof options === 'object' && !Array.isArray(options) ? { ...(options as Record<string, unknown>) } : {};
     for (const key of Object.keys(config)) if (!DEFINITION_KEYS.has(key)) settings[key] = (config as any)[key];
     return this.define(config.name, config.properties ?? {}, settings, config.base);
   }

@@ -154,6 +154,10 @@ for (const store of STORES) {
       const strip = (rows: any[]) => rows.map((r) => JSON.parse(JSON.stringify(r)));
       expect(strip(await Discovered.find({ order: 'id' }))).toEqual(strip(await Trip.find({ order: 'id' })));
       expect(await Discovered.count({ title: "O'Brien" })).toBe(1);
+      // The same JSON as a model file would hold it (settings under `options`, as LB3 reads them).
+      const FromFile: any = ds.modelBuilder.buildModelFromConfig({ ...json, name: 'SchemaTripFile', base: 'PersistedModel' });
+      ds.attach(FromFile);
+      expect(strip(await FromFile.find({ order: 'id' }))).toEqual(strip(await Trip.find({ order: 'id' })));
     });
   });
 }

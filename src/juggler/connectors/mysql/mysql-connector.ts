@@ -6,6 +6,7 @@ import type { OperationOptions, Row, UpsertResult } from '../connector';
 import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
+import { MySQLSchemaDialect } from './mysql-schema';
 import { MySQLCatalog } from './mysql-discovery';
 
 /**
@@ -388,21 +389,13 @@ export class MySQLConnector extends SqlConnector {
     });
   }
   /** information_schema as LB3's discovery reads it (mysql-discovery.ts). */
+  protected readonly schemaDialect = new MySQLSchemaDialect((sql, params) => this.run(sql, params));
   readonly catalog = new MySQLCatalog((sql, params) => this.run(sql, params));
 
   protected override tableOptions(def: ModelDefinition): string {
     const own = connectorSettings(def.settings, 'mysql').collation;
     const collation = typeof own === 'string' && /^\w+$/.test(own) ? own : this.text.collation;
     return ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
-  }
-
-  protected async existingColumns(def: ModelDefinition): Promise<Set<string> | undefined> {
-    const schema = this.dialect.schemaName(def);
-    const { rows } = await this.run(
-      `SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ${schema === undefined ? 'DATABASE()' : '?'} AND TABLE_NAME = ?`,
-      schema === undefined ? [this.dialect.tableName(def)] : [schema, this.dialect.tableName(def)],
-    );
-    return rows.length ? new Set(rows.map((r) => String(r.name).toLowerCase())) : undefined;
   }
 
   protected async existingIndexes(def: ModelDefinition): Promise<Set<string>> {

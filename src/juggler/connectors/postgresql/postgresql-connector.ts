@@ -4,6 +4,7 @@ import type { OperationOptions, Row, UpsertResult } from '../connector';
 import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
+import { PostgreSQLSchemaDialect } from './postgresql-schema';
 import { PostgreSQLCatalog } from './postgresql-discovery';
 import { STALE_STATEMENT_CODES, StatementNames } from './statement-names';
 
@@ -101,6 +102,7 @@ export class PostgreSQLConnector extends SqlConnector {
 
   private readonly statements = new StatementNames();
   /** information_schema as LB3's discovery reads it (postgresql-discovery.ts). */
+  protected readonly schemaDialect = new PostgreSQLSchemaDialect((sql, params) => this.run(sql, params));
   readonly catalog = new PostgreSQLCatalog((sql, params) => this.run(sql, params));
 
   // Statements prepared before a migration may carry the old column types: prepare anew after.
@@ -232,11 +234,6 @@ export class PostgreSQLConnector extends SqlConnector {
     const columns = def.propertyNames.map((n) => this.col(def, n)).join(', ');
     const { rows } = await this.run(`${sql} RETURNING ${columns}`, params, options);
     return rows.length ? this.rowFromDb(def, rows[0]) : null;
-  }
-
-  protected async existingColumns(def: ModelDefinition): Promise<Set<string> | undefined> {
-    const { rows } = await this.run('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2', [dialect.schemaName(def), dialect.tableName(def)]);
-    return rows.length ? new Set(rows.map((r) => String(r.column_name).toLowerCase())) : undefined;
   }
 
   protected async existingIndexes(def: ModelDefinition): Promise<Set<string>> {

@@ -10,7 +10,8 @@ import { Dialect, isJsonProperty } from './dialect';
 import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
 import { openTransaction, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
-import { DeclaredIndex, SqlSchema } from './sql-schema';
+import type { Catalog } from './catalog';
+import { DeclaredIndex, SchemaDialect, SqlSchema } from './sql-schema';
 
 export { isolationLevelOf } from './sql-transaction';
 export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
@@ -454,8 +455,9 @@ export abstract class SqlConnector implements Connector {
       col: (def, property) => this.col(def, property),
       indexColumn: (def, property) => this.indexColumn(def, property),
       tableOptions: (def) => this.tableOptions(def),
-      existingColumns: (def) => this.existingColumns(def),
-      existingIndexes: (def) => this.existingIndexes(def),
+      schemaDialect: this.schemaDialect,
+      catalog: this.catalog,
+      definition: (name) => this.defs.get(name),
     }));
   }
 
@@ -474,8 +476,11 @@ export abstract class SqlConnector implements Connector {
     return '';
   }
 
-  /** The table's current column names (lower-case compared), or undefined when it does not exist. */
-  protected abstract existingColumns(def: ModelDefinition): Promise<Set<string> | undefined>;
+  /** information_schema in the shapes of LB3's discovery (catalog.ts). */
+  abstract readonly catalog: Catalog;
+
+  /** How autoupdate reads and changes this store's tables (sql-schema.ts). */
+  protected abstract readonly schemaDialect: SchemaDialect;
 
   /** The names of the table's indexes. */
   protected abstract existingIndexes(def: ModelDefinition): Promise<Set<string>>;

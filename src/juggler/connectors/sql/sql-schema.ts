@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../../../errors';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { Row } from '../connector';
+import type { Catalog } from './catalog';
 import { connectorSettings, Dialect } from './dialect';
 
 /** What the schema code needs of its connector: names, statements, and the dialect's hooks. */
@@ -12,8 +13,49 @@ export interface SchemaHost {
   col(def: ModelDefinition, property: string): string;
   indexColumn(def: ModelDefinition, property: string): string;
   tableOptions(def: ModelDefinition): string;
-  existingColumns(def: ModelDefinition): Promise<Set<string> | undefined>;
-  existingIndexes(def: ModelDefinition): Promise<Set<string>>;
+  readonly schemaDialect: SchemaDialect;
+  readonly catalog: Catalog;
+  /** A model the connector knows, by name (the target of a foreign key). */
+  definition(name: string): ModelDefinition | undefined;
+}
+
+/** A foreign key a model declares in LB3's `foreignKeys` setting. */
+export interface DeclaredForeignKey {
+  name: string;
+  property: string;
+  column: string;
+  target: ModelDefinition;
+  targetColumn: string;
+  sql: string;
+}
+
+const REFERENTIAL_ACTIONS = /^(CASCADE|SET NULL|SET DEFAULT|RESTRICT|NO ACTION)$/i;
+
+/** A column as the store has it: its type as the store writes it, and whether it takes NULL. */
+export interface ColumnState {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+
+/** An index as the store has it; `kept` ones (primary key, constraint-backed) autoupdate never drops. */
+export interface IndexState {
+  name: string;
+  unique: boolean;
+  kept: boolean;
+  /** Column names, lower-cased, in key order. */
+  columns: string[];
+}
+
+/** The dialect half of autoupdate: reading the table's state and the DDL that changes it. */
+export interface SchemaDialect {
+  /** One spelling per type, so a model's type and the store's can be compared. */
+  canonicalType(type: string): string;
+  columns(owner: string | undefined, table: string): Promise<ColumnState[]>;
+  indexes(owner: string | undefined, table: string): Promise<IndexState[]>;
+  alterColumn(table: string, column: string, type: string, notNull: boolean, change: { type: boolean; nullability: boolean }): string[];
+  dropIndex(table: string, schema: string | undefined, index: string, quote: (id: string) => string): string;
+  dropForeignKey(table: string, name: string): string;
 }
 
 export interface DeclaredIndex {
@@ -35,7 +77,7 @@ export class SqlSchema {
     return def.propertyNames.map((n) => {
       const prop = def.properties[n];
       const generatedId = n === def.idName && prop.generated;
-      let sql = `${this.host.col(def, n)} ${this.dialect.columnType(prop, generatedId)}`;
+      let sql = `${this.host.col(def, n)} ${generatedId ? this.dialect.columnType(prop, true) : this.columnType(def, n)}`;
       if ((n === def.idName && !generatedId) || (!generatedId && this.notNull(prop))) sql += ' NOT NULL';
       return sql;
     });
@@ -89,45 +131,155 @@ export class SqlSchema {
     return out;
   }
 
+  /**
+   * LB3's `foreignKeys` setting: `{"name": {"name", "foreignKey": "customerId", "entity": "Customer",
+   * "entityKey": "id", "onDelete", "onUpdate"}}`; the entity must be a model of this store.
+   */
+  foreignKeys(def: ModelDefinition): DeclaredForeignKey[] {
+    const declared = def.settings.foreignKeys;
+    if (!declared || typeof declared !== 'object') return [];
+    return Object.entries(declared as Record<string, Record<string, unknown>>).map(([key, spec]) => {
+      const name = typeof spec?.name === 'string' && spec.name ? spec.name : key;
+      const property = String(spec?.foreignKey ?? '');
+      if (!Object.prototype.hasOwnProperty.call(def.properties, property)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} names "${property}", which is not a property of the model`);
+      const entity = spec.entity && typeof spec.entity === 'object' ? (spec.entity as { name?: unknown }).name : spec.entity;
+      const target = typeof entity === 'string' ? this.host.definition(entity) : undefined;
+      if (!target) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} references "${String(entity)}", which is not a model of this data source`);
+      const key2 = typeof spec.entityKey === 'string' ? spec.entityKey : target.idName;
+      if (!key2 || !Object.prototype.hasOwnProperty.call(target.properties, key2)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} references "${String(key2)}", which is not a property of ${target.name}`);
+      const actions = (['onDelete', 'onUpdate'] as const).map((k) => {
+        const action = spec[k];
+        if (action === undefined) return '';
+        if (typeof action !== 'string' || !REFERENTIAL_ACTIONS.test(action)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} has ${k} "${String(action)}"; use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION`);
+        return ` ON ${k === 'onDelete' ? 'DELETE' : 'UPDATE'} ${action.toUpperCase()}`;
+      });
+      const column = this.dialect.columnName(def, property);
+      const targetColumn = this.dialect.columnName(target, key2);
+      const sql = `ALTER TABLE ${this.host.table(def)} ADD CONSTRAINT ${this.dialect.quote(name)} FOREIGN KEY (${this.dialect.quote(column)}) REFERENCES ${this.host.table(target)} (${this.dialect.quote(targetColumn)})${actions.join('')}`;
+      return { name, property, column, target, targetColumn, sql };
+    });
+  }
+
+  /** A column's type; a foreign-key column without a `dataType` takes the type of the key it references. */
+  columnType(def: ModelDefinition, property: string): string {
+    const prop = def.properties[property];
+    const fk = this.foreignKeys(def).find((f) => f.property === property);
+    if (fk && typeof connectorSettings(prop.raw, this.dialect.name).dataType !== 'string') {
+      const targetProp = fk.target.properties[fk.targetColumn] ?? Object.values(fk.target.properties).find((p) => this.dialect.columnName(fk.target, p.name) === fk.targetColumn);
+      if (targetProp) return this.dialect.columnType(targetProp, false);
+    }
+    return this.dialect.columnType(prop, false);
+  }
+
   /** The name automigrate gives the index of a property declaring `index`. */
   indexName(def: ModelDefinition, property: string): string {
     return `${this.dialect.tableName(def)}_${this.dialect.columnName(def, property)}_idx`.slice(0, 60);
   }
 
+  /**
+   * Drops and recreates each table with its indexes; foreign keys of other tables that reference
+   * a dropped one are dropped first, and the models' own foreign keys added once every table exists.
+   */
   async automigrate(defs: ModelDefinition[]): Promise<void> {
+    for (const def of defs) this.host.define(def);
     for (const def of defs) {
-      this.host.define(def);
+      for (const fk of await this.host.catalog.exportedForeignKeys(this.dialect.schemaName(def), this.dialect.tableName(def))) {
+        const referencing = `${this.dialect.quote(fk.fkOwner)}.${this.dialect.quote(fk.fkTableName)}`;
+        await this.host.run(this.host.schemaDialect.dropForeignKey(referencing, this.dialect.quote(fk.fkName)), []);
+      }
       await this.host.run(`DROP TABLE IF EXISTS ${this.host.table(def)}`, []);
       await this.host.run(this.createTableSql(def), []);
       for (const index of this.indexes(def)) await this.host.run(index.sql, []);
     }
+    for (const def of defs) for (const fk of this.foreignKeys(def)) await this.host.run(fk.sql, []);
   }
 
+  /**
+   * Brings existing tables to the models without losing rows: missing tables are created, missing
+   * columns added, changed column types and nullability altered, declared indexes created (or
+   * recreated when their keys or uniqueness changed) and undeclared ones dropped. Columns no
+   * property maps to are kept, with their data.
+   */
   async autoupdate(defs: ModelDefinition[]): Promise<void> {
-    for (const def of defs) {
-      this.host.define(def);
-      const existing = await this.host.existingColumns(def);
+    for (const def of defs) this.host.define(def);
+    for (const def of defs) for (const sql of await this.changes(def)) await this.host.run(sql, []);
+    // Foreign keys last: the tables they reference exist by then.
+    for (const def of defs) for (const sql of await this.foreignKeyChanges(def)) await this.host.run(sql, []);
+  }
+
+  /** True exactly when autoupdate would run no statement for these models. */
+  async isActual(defs: ModelDefinition[]): Promise<boolean> {
+    for (const def of defs) if ((await this.changes(def)).length || (await this.foreignKeyChanges(def)).length) return false;
+    return true;
+  }
+
+  /**
+   * Declared foreign keys the table lacks are added; one whose column or target changed is
+   * dropped and added anew. Foreign keys the model does not declare are left as they are.
+   */
+  async foreignKeyChanges(def: ModelDefinition): Promise<string[]> {
+    const declared = this.foreignKeys(def);
+    if (!declared.length) return [];
+    const present = await this.host.catalog.foreignKeys(this.dialect.schemaName(def), this.dialect.tableName(def));
+    const out: string[] = [];
+    for (const fk of declared) {
+      const have = present.filter((p) => p.fkName === fk.name);
+      if (have.length === 1 && have[0].fkColumnName === fk.column && have[0].pkTableName === this.dialect.tableName(fk.target) && have[0].pkColumnName === fk.targetColumn) continue;
+      if (have.length) out.push(this.host.schemaDialect.dropForeignKey(this.host.table(def), this.dialect.quote(fk.name)));
+      out.push(fk.sql);
+    }
+    return out;
+  }
+
+  /** The statements autoupdate runs for one model, computed from the store's catalog. */
+  async changes(def: ModelDefinition): Promise<string[]> {
+    const sd = this.host.schemaDialect;
+    const owner = this.dialect.schemaName(def);
+    const tableName = this.dialect.tableName(def);
+    const table = this.host.table(def);
+    const columns = await sd.columns(owner, tableName);
+    if (!columns.length) return [this.createTableSql(def), ...this.indexes(def).map((i) => i.sql)];
+    const byName = new Map(columns.map((c) => [c.name.toLowerCase(), c]));
+    const out: string[] = [];
+    for (const n of def.propertyNames) {
+      const prop = def.properties[n];
+      const col = this.host.col(def, n);
+      const existing = byName.get(this.dialect.columnName(def, n).toLowerCase());
+      const type = this.columnType(def, n);
       if (!existing) {
-        await this.host.run(this.createTableSql(def), []);
-        for (const index of this.indexes(def)) await this.host.run(index.sql, []);
+        // Added NULL-able: existing rows have no value. It becomes NOT NULL once no row holds NULL.
+        out.push(`ALTER TABLE ${table} ADD COLUMN ${col} ${type}`);
+        if (this.notNull(prop) && !(await this.hasRows(table))) out.push(...sd.alterColumn(table, col, type, true, { type: false, nullability: true }));
         continue;
       }
-      for (const n of def.propertyNames) {
-        if (existing.has(this.dialect.columnName(def, n).toLowerCase())) continue;
-        await this.host.run(`ALTER TABLE ${this.host.table(def)} ADD COLUMN ${this.host.col(def, n)} ${this.dialect.columnType(def.properties[n], false)}`, []);
-      }
-      // Declared indexes the table lacks are added; existing ones are left as they are.
-      const indexes = await this.host.existingIndexes(def);
-      for (const index of this.indexes(def)) if (!indexes.has(index.name)) await this.host.run(index.sql, []);
+      // The id column (serial / auto-increment, primary key) is left as it is.
+      if (prop.id) continue;
+      const typeChanged = sd.canonicalType(type) !== sd.canonicalType(existing.type);
+      const notNull = this.notNull(prop);
+      let nullChanged = notNull === existing.nullable;
+      if (nullChanged && notNull && (await this.hasNull(table, col))) nullChanged = false;
+      if (typeChanged || nullChanged) out.push(...sd.alterColumn(table, col, type, nullChanged ? notNull : !existing.nullable, { type: typeChanged, nullability: nullChanged }));
     }
+    const present = await sd.indexes(owner, tableName);
+    const declared = this.indexes(def);
+    const columnsOf = (i: DeclaredIndex) => i.properties.map((p) => this.dialect.columnName(def, p).toLowerCase()).join(',');
+    for (const index of present) {
+      if (index.kept) continue;
+      const wanted = declared.find((d) => d.name === index.name);
+      if (!wanted || wanted.unique !== index.unique || columnsOf(wanted) !== index.columns.join(',')) out.push(sd.dropIndex(table, owner, index.name, (id) => this.dialect.quote(id)));
+    }
+    for (const index of declared) {
+      const have = present.find((p) => p.name === index.name);
+      if (!have || (!have.kept && (have.unique !== index.unique || columnsOf(index) !== have.columns.join(',')))) out.push(index.sql);
+    }
+    return out;
   }
 
-  async isActual(defs: ModelDefinition[]): Promise<boolean> {
-    for (const def of defs) {
-      const existing = await this.host.existingColumns(def);
-      if (!existing) return false;
-      if (def.propertyNames.some((n) => !existing.has(this.dialect.columnName(def, n).toLowerCase()))) return false;
-    }
-    return true;
+  private async hasRows(table: string): Promise<boolean> {
+    return (await this.host.run(`SELECT 1 AS found FROM ${table} LIMIT 1`, [])).rows.length > 0;
+  }
+
+  private async hasNull(table: string, col: string): Promise<boolean> {
+    return (await this.host.run(`SELECT 1 AS found FROM ${table} WHERE ${col} IS NULL LIMIT 1`, [])).rows.length > 0;
   }
 }

@@ -1,0 +1,78 @@
+import type { CatalogQuery } from '../sql/catalog';
+import type { ColumnState, IndexState, SchemaDialect } from '../sql/sql-schema';
+
+/** What autoupdate needs of MySQL/MariaDB: the table's columns and indexes, and how to change a column. */
+export class MySQLSchemaDialect implements SchemaDialect {
+  constructor(private readonly query: CatalogQuery) {}
+
+  canonicalType(type: string): string {
+    let s = type
+      .trim()
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .replace(/\s*\(\s*/g, '(')
+      .replace(/\s*,\s*/g, ',')
+      .replace(/\s*\)/g, ')');
+    s = s.replace(/ not null| null| auto_increment/g, '');
+    if (s === 'integer') s = 'int';
+    if (s === 'bool' || s === 'boolean') s = 'tinyint(1)';
+    if (s === 'double precision' || s === 'real') s = 'double';
+    // MariaDB keeps JSON as LONGTEXT.
+    if (s === 'json') s = 'longtext';
+    // Display widths are no part of the type, except TINYINT(1), which stands for a boolean.
+    s = s
+      .replace(/^(int|bigint|smallint|mediumint)\(\d+\)/, '$1')
+      .replace(/^tinyint\((?!1\))\d+\)/, 'tinyint');
+    s = s.replace(/^(decimal|numeric)\((\d+)\)/, '$1($2,0)').replace(/^numeric/, 'decimal');
+    return s;
+  }
+
+  async columns(owner: string | undefined, table: string): Promise<ColumnState[]> {
+    const { rows } = await this.query(
+      'SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+      [owner ?? null, table],
+    );
+    return rows.map((r) => ({ name: String(r.name), type: String(r.type), nullable: r.nullable === 'YES' }));
+  }
+
+  async indexes(owner: string | undefined, table: string): Promise<IndexState[]> {
+    const { rows } = await this.query(
+      `SELECT s.INDEX_NAME AS name, s.NON_UNIQUE AS nonUnique, s.COLUMN_NAME AS col,
+        EXISTS (SELECT 1 FROM information_schema.KEY_COLUMN_USAGE k WHERE k.TABLE_SCHEMA = s.TABLE_SCHEMA AND k.TABLE_NAME = s.TABLE_NAME
+          AND k.REFERENCED_TABLE_NAME IS NOT NULL AND (k.CONSTRAINT_NAME = s.INDEX_NAME OR k.COLUMN_NAME = s.COLUMN_NAME)) AS fk
+       FROM information_schema.STATISTICS s WHERE s.TABLE_SCHEMA = COALESCE(?, DATABASE()) AND s.TABLE_NAME = ? ORDER BY s.INDEX_NAME, s.SEQ_IN_INDEX`,
+      [owner ?? null, table],
+    );
+    const byName = new Map<string, IndexState>();
+    for (const r of rows) {
+      const name = String(r.name);
+      let index = byName.get(name);
+      if (!index)
+        byName.set(
+          name,
+          (index = { name, unique: Number(r.nonUnique) === 0, kept: name === 'PRIMARY', columns: [] }),
+        );
+      // An index a foreign key uses cannot be dropped while the key exists.
+      if (Number(r.fk) === 1) index.kept = true;
+      index.columns.push(String(r.col).toLowerCase());
+    }
+    return [...byName.values()];
+  }
+
+  alterColumn(table: string, column: string, type: string, notNull: boolean): string[] {
+    return [`ALTER TABLE ${table} MODIFY COLUMN ${column} ${type}${notNull ? ' NOT NULL' : ' NULL'}`];
+  }
+
+  dropIndex(
+    table: string,
+    _schema: string | undefined,
+    index: string,
+    quote: (id: string) => string,
+  ): string {
+    return `DROP INDEX ${quote(index)} ON ${table}`;
+  }
+
+  dropForeignKey(table: string, name: string): string {
+    return `ALTER TABLE ${table} DROP FOREIGN KEY ${name}`;
+  }
+}
