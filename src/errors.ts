@@ -135,6 +135,8 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MULTIPLE_INSTANCES_FOUND: { status: 400, meaning: 'upsertWithWhere matched more than one instance.' },
   TRANSACTIONS_UNSUPPORTED: { status: 400, meaning: 'beginTransaction was called on a store without transactions (the memory store).' },
   TRANSACTION_FINISHED: { status: 400, meaning: 'A data-access call used a transaction that was already committed or rolled back.' },
+  UNSUPPORTED_CHARACTER: { status: 400, meaning: 'A value holds a character the store cannot keep in text (PostgreSQL: the NUL character, \\u0000); nothing was written.' },
+  DISCOVERY_UNSUPPORTED: { status: 400, meaning: 'Schema discovery was asked of a store that has no catalog to read (the memory store).' },
   MALFORMED_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
   MALFORMED_BODY: { status: 400, meaning: 'The request body cannot be read: it claims gzip or deflate and does not inflate, or it ends early.' },
   NESTED_TOO_DEEPLY: { status: 400, meaning: 'A body or filter argument nests objects deeper than `remoting.rest.maxDepth` (32 by default).' },
@@ -157,6 +159,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MODEL_NOT_FOUND: { status: 404, meaning: 'No instance has the given id.' },
   USER_NOT_FOUND: { status: 404, meaning: 'The user named by a confirm, setPassword or changePassword call does not exist.' },
   EMAIL_NOT_FOUND: { status: 404, meaning: 'A password reset named an unknown email (only with `resetPasswordRevealsUnknownEmail: true`; by default the answer is 204).' },
+  TABLE_NOT_FOUND: { status: 404, meaning: 'discoverSchema named a table (or view) the store does not have.' },
   DUPLICATE_ID: { status: 409, meaning: 'A create named an id that is already taken.' },
   DUPLICATE_RELATED: { status: 409, meaning: 'A hasOne relation already has its related instance; update it instead.' },
   PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The request body is over the configured limit (100 kB by default).' },
@@ -177,4 +180,5 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MODEL_WITHOUT_ID: { status: 500, meaning: 'An id-based method was called on a model that has no id property.' },
   METHOD_NOT_IMPLEMENTED: { status: 501, meaning: 'A remote method is declared but has no implementation.' },
   STORE_UNAVAILABLE: { status: 503, meaning: 'The store cannot be reached; retry later.' },
+  NOT_READY: { status: 503, meaning: '`GET /ready`: a data source did not answer a ping (`details.failed` names it), or the server is shutting down.' },
 });

@@ -23,6 +23,7 @@ export type { Connector, ConnectorCapabilities, Row } from './juggler/connectors
 export { SharedClass } from './remoting/shared-class';
 export { RemotingContext } from './remoting/context';
 export * from './errors';
+export { runWorkers } from './loopback/operations/cluster';
 
 // CommonJS: `require('loopline')` is the callable itself, carrying every named export too.
 const named = { ...exports };

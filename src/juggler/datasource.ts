@@ -1,6 +1,6 @@
 import { EventEmitter } from 'events';
 import { ConfigurationError } from '../errors';
-import { NodeCallback, withCallback } from '../util/callback';
+import { NodeCallback, splitCallback, withCallback } from '../util/callback';
 import { debugFor } from '../util/debug';
 import type { Connector } from './connectors/connector';
 import { resolveConnector } from './connectors/registry';
@@ -8,6 +8,8 @@ import { ModelBase } from './model-base';
 import { ModelBuilder, RawProperties } from './model-builder';
 import type { ModelSettings } from './model-definition';
 import { PersistedModel } from './persisted-model';
+import * as discovery from './discovery';
+import type { DiscoveryOptions } from './discovery';
 import { createModelBuilder } from './core-models';
 import type Bluebird from 'bluebird';
 
@@ -136,16 +138,72 @@ export class DataSource extends EventEmitter {
     return withCallback(this.schemaSync('autoupdate', models), cb);
   }
 
-  private async schemaSync(kind: 'automigrate' | 'autoupdate', models: string | string[] | undefined): Promise<void> {
-    await this.ready();
+  private definitionsOf(kind: string, models: string | string[] | undefined): unknown[] {
     const names = models === undefined ? Object.keys(this.models) : Array.isArray(models) ? models : [models];
-    const defs = names.map((n) => {
+    return names.map((n) => {
       const M = this.models[n];
       if (!M) throw new ConfigurationError(`Cannot ${kind} unknown model "${n}" on data source "${this.name}"`, 'UNKNOWN_MODEL');
       return M.definition;
     });
+  }
+
+  private async schemaSync(kind: 'automigrate' | 'autoupdate', models: string | string[] | undefined): Promise<void> {
+    await this.ready();
+    const defs = this.definitionsOf(kind, models);
     const sync = (this.connector as any)[kind] as ((defs: unknown[]) => Promise<void>) | undefined;
     if (typeof sync === 'function') await sync.call(this.connector, defs);
+  }
+
+  /**
+   * LB3's discovery methods (discovery.ts), each `(…, [options], [cb])`: the store's tables,
+   * a table's columns and keys, and model JSON built from them. The memory store has none: 400.
+   */
+  discoverModelDefinitions(...args: unknown[]): Bluebird<unknown> {
+    return this.discover((options) => discovery.discoverModelDefinitions(this.connector, options), args);
+  }
+
+  discoverModelProperties(table: string, ...args: unknown[]): Bluebird<unknown> {
+    return this.discover((options) => discovery.discoverModelProperties(this.connector, table, options), args);
+  }
+
+  discoverPrimaryKeys(table: string, ...args: unknown[]): Bluebird<unknown> {
+    return this.discover((options) => discovery.discoverPrimaryKeys(this.connector, table, options), args);
+  }
+
+  discoverForeignKeys(table: string, ...args: unknown[]): Bluebird<unknown> {
+    return this.discover((options) => discovery.discoverForeignKeys(this.connector, table, options), args);
+  }
+
+  discoverExportedForeignKeys(table: string, ...args: unknown[]): Bluebird<unknown> {
+    return this.discover((options) => discovery.discoverExportedForeignKeys(this.connector, table, options), args);
+  }
+
+  discoverSchema(table: string, ...args: unknown[]): Bluebird<unknown> {
+    return this.discover((options) => discovery.discoverSchema(this.connector, table, options), args);
+  }
+
+  discoverSchemas(table: string, ...args: unknown[]): Bluebird<unknown> {
+    return this.discover((options) => discovery.discoverSchemas(this.connector, table, options), args);
+  }
+
+  private discover(run: (options: DiscoveryOptions) => Promise<unknown>, rest: unknown[]): Bluebird<unknown> {
+    const { args, cb } = splitCallback(rest);
+    const options = (args[0] && typeof args[0] === 'object' ? args[0] : {}) as DiscoveryOptions;
+    const needsStore = (this.connector as { catalog?: unknown }).catalog !== undefined;
+    return withCallback((needsStore ? this.ready() : Promise.resolve()).then(() => run(options)), cb);
+  }
+
+  /** True when autoupdate would change nothing for the given models (all attached ones by default). */
+  isActual(models?: string | string[] | NodeCallback<boolean>, cb?: NodeCallback<boolean>): Bluebird<boolean> {
+    if (typeof models === 'function') [cb, models] = [models, undefined];
+    return withCallback(this.schemaCheck(models), cb);
+  }
+
+  private async schemaCheck(models: string | string[] | undefined): Promise<boolean> {
+    await this.ready();
+    const check = (this.connector as any).isActual as ((defs: unknown[]) => Promise<boolean>) | undefined;
+    if (typeof check !== 'function') return true;
+    return check.call(this.connector, this.definitionsOf('isActual', models));
   }
 
   ping(cb?: NodeCallback<void>): Bluebird<void> {

@@ -3,6 +3,7 @@ import { DEFAULT_FN_GENERATORS } from './default-fns';
 import { ModelDefinition, PropertyDefinition } from './model-definition';
 import type { ModelBase, ModelInitOptions } from './model-base';
 import { INVALID, TypeDescriptor } from './types';
+import { compileJSONWriter, NEEDS_ESCAPE } from './json-writer';
 
 /**
  * What a model class does per instance, prepared once per model: the initialiser that builds
@@ -19,6 +20,34 @@ export interface CompiledModel {
    */
   toJSONText(inst: ModelBase, nested: boolean): string;
   coerceProperty(name: string, value: unknown): unknown;
+  /**
+   * What `init` with `{adopt}` does for a stored row, as a function of this model's own; undefined
+   * when rows of this model need the full initialiser (a property type that coerces, or a
+   * non-strict model whose rows the store does not vouch for).
+   */
+  adopter(proto: object, adopt: true | 'defined'): ((data: Record<string, any>) => ModelBase) | undefined;
+}
+
+/**
+ * The body of an adopter. Compiled once per model on purpose: a single shared function sees
+ * every model's prototype at its property stores and goes megamorphic, which the include
+ * workload's profile showed as the largest cost of turning rows into instances. The text is fixed;
+ * only the prototype and the strict setting vary, passed in as arguments.
+ */
+const ADOPTER_SOURCE = `return function adopt(data) {
+  const inst = Object.create(proto);
+  inst.__data = data;
+  inst.__cachedRelations = {};
+  inst.__strict = strict;
+  inst.__persisted = true;
+  inst.__unknownProperties = undefined;
+  inst.__invalidProperties = undefined;
+  return inst;
+};`;
+
+function makeAdopter(proto: object, strict: unknown): (data: Record<string, any>) => ModelBase {
+  const factory = new Function('proto', 'strict', ADOPTER_SOURCE) as (proto: object, strict: unknown) => (data: Record<string, any>) => ModelBase;
+  return factory(proto, strict);
 }
 
 export interface SerializeOptions {
@@ -106,7 +135,41 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
     }
   }
 
+  // Undeclared keys (non-strict models) and included relations, after the defined properties.
+  function restText(inst: ModelBase, out: string, first: boolean, nested: boolean): string {
+    const data = inst.__data;
+    for (const key of Object.keys(data)) {
+      if (key in byName || data[key] === undefined || def.hidden.has(key)) continue;
+      const text = valueText(data[key], nested);
+      if (text === undefined) continue;
+      out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
+      first = false;
+    }
+    const cached = inst.__cachedRelations;
+    for (const key in cached) {
+      const v = cached[key];
+      if (v === undefined) continue;
+      const text = valueText(v, true);
+      if (text === undefined) continue;
+      out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
+      first = false;
+    }
+    return out + '}';
+  }
+  const writeInstance = compileJSONWriter(
+    props.map((p) => ({ name: p.name, jsonKey: p.jsonKey, typeName: p.type.name, hidden: p.hidden, protected: p.protected })),
+    valueText,
+    restText,
+  );
+
+  let adopterCache: { proto: object; make: (data: Record<string, any>) => ModelBase } | undefined;
+
   return {
+    adopter(proto, adopt) {
+      if (!adoptable || (strict === false && adopt !== 'defined')) return undefined;
+      if (adopterCache?.proto !== proto) adopterCache = { proto, make: makeAdopter(proto, strict) };
+      return adopterCache.make;
+    },
     init(inst, data, options) {
       // Only a non-strict model stores properties it does not define; those need accessors.
       const adopt = options?.adopt;
@@ -143,35 +206,7 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
       return p.type.coerce(value);
     },
     toJSONText(inst, nested) {
-      const data = inst.__data;
-      let out = '{';
-      let first = true;
-      for (let i = 0; i < props.length; i++) {
-        const p = props[i];
-        const v = data[p.name];
-        if (v === undefined || p.hidden || (nested && p.protected)) continue;
-        const text = valueText(v, nested);
-        if (text === undefined) continue;
-        out += first ? p.jsonKey + text : ',' + p.jsonKey + text;
-        first = false;
-      }
-      for (const key of Object.keys(data)) {
-        if (key in byName || data[key] === undefined || def.hidden.has(key)) continue;
-        const text = valueText(data[key], nested);
-        if (text === undefined) continue;
-        out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
-        first = false;
-      }
-      const cached = inst.__cachedRelations;
-      for (const key in cached) {
-        const v = cached[key];
-        if (v === undefined) continue;
-        const text = valueText(v, true);
-        if (text === undefined) continue;
-        out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
-        first = false;
-      }
-      return out + '}';
+      return writeInstance(inst, nested);
     },
     toObject(inst, how) {
       const out: Record<string, any> = {};
@@ -219,10 +254,6 @@ function serializeValue(v: unknown, how: SerializeOptions): unknown {
  * instances (embedded values, included relations) write themselves; `nested` says whether they
  * drop protected properties.
  */
-/** Characters JSON.stringify would escape (quote, backslash, controls, lone surrogate halves). */
-// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
-
 function valueText(v: unknown, nested: boolean): string | undefined {
   switch (typeof v) {
     case 'string':

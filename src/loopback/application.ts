@@ -7,6 +7,9 @@ import { DataSource } from '../juggler/datasource';
 import { RemoteObjects } from '../remoting/remote-objects';
 import { defaultErrorHandler } from './middleware/error-handler';
 import { MiddlewarePhases } from './middleware-phases';
+import { healthEndpoints } from './operations/health';
+import { logRequest, requestLogEnabled } from './operations/request-log';
+import { GracefulShutdown, shutdownTimeoutOf } from './operations/shutdown';
 import { installModelApi } from './model';
 import { createAuthorizer } from './security/access';
 import { ModelAppConfig, ModelClass, Registry, registry as defaultRegistry } from './registry';
@@ -54,6 +57,9 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   const registry = options.localRegistry ? new Registry() : defaultRegistry;
   const phases = new MiddlewarePhases();
   let remotes: RemoteObjects | undefined;
+  let shutdown: GracefulShutdown | undefined;
+  // Read on the first request, once boot has applied config.json.
+  let logRequests: boolean | undefined;
 
   app.loopback = loopback;
   app.registry = registry;
@@ -73,6 +79,7 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     Object.setPrototypeOf(req, this.request);
     Object.setPrototypeOf(res, this.response);
     if (!res.locals) res.locals = Object.create(null);
+    if ((logRequests ??= requestLogEnabled(this.get('requestLog')))) logRequest(req, res, (line) => process.stdout.write(line));
     phases.run(req, res, this.router as unknown as RequestHandler, done);
   } as any;
 
@@ -134,6 +141,9 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
 
   app.defineMiddlewarePhases = (list) => phases.define(list);
 
+  // After the app's own routes, so an app that serves these paths itself keeps its handlers.
+  phases.add('routes:after', undefined, healthEndpoints(app, () => shutdown?.shuttingDown ?? false));
+
   /**
    * Turns access control on: every remote invocation is checked against the model's ACLs. With
    * `{dataSource}`, the built-in User, AccessToken, ACL, Role and RoleMapping not yet in the app
@@ -164,6 +174,8 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     } else {
       server = listen(...args);
     }
+    const timeout = shutdownTimeoutOf(app.get('shutdownTimeout'));
+    if (timeout !== undefined) handleStopSignals(app, server, timeout, (s) => (shutdown = s));
     server.on('listening', () => {
       const address = server.address();
       if (address && typeof address === 'object') {
@@ -177,4 +189,28 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   }) as any;
 
   return app;
+}
+
+/**
+ * SIGTERM (and SIGINT) stop the server gracefully (see GracefulShutdown), then close every data
+ * source's pool. The handlers go when the server closes, so a test that listens and closes many
+ * times leaves nothing behind.
+ */
+function handleStopSignals(app: LooplineApp, server: http.Server, timeout: number, onCreated: (s: GracefulShutdown) => void): void {
+  const graceful = new GracefulShutdown(server, {
+    timeout,
+    release: async () => {
+      for (const ds of new Set(Object.values(app.dataSources))) await ds.disconnect();
+    },
+    log: (message) => console.log(`[loopline] ${message}`),
+    exit: (code) => process.exit(code),
+  });
+  onCreated(graceful);
+  const onSignal = (signal: NodeJS.Signals) => graceful.begin(signal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  server.once('close', () => {
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGINT', onSignal);
+  });
 }

@@ -4,6 +4,10 @@ export interface RunningApp {
   url: string;
   output: () => string;
   stop: () => Promise<void>;
+  /** The process itself, for tests that signal it. */
+  child: ChildProcess;
+  /** Settles when the process ends, with its exit code (null when a signal ended it). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -17,6 +21,7 @@ export function startApp(script: string, opts: { nodeArgs?: string[]; env?: Reco
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -33,7 +38,7 @@ export function startApp(script: string, opts: { nodeArgs?: string[]; env?: Reco
       const m = /listening at: (http:\/\/\S+)/i.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1].replace(/\/$/, ''), output: () => out, stop });
+        resolve({ url: m[1].replace(/\/$/, ''), output: () => out, stop, child, exited });
       }
     };
     child.stdout!.on('data', onData);

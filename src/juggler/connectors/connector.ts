@@ -18,6 +18,11 @@ export interface OperationOptions {
   transaction?: unknown;
 }
 
+export interface UpsertResult {
+  row: Row;
+  created: boolean;
+}
+
 export interface ConnectorCapabilities {
   /** Type of ids the connector generates when a model has none declared. */
   readonly defaultIdType: 'Number' | 'String';
@@ -60,6 +65,21 @@ export interface Connector {
   patchById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null>;
   /** Replace the row with this id by `data` (properties absent from data become absent); null if absent. */
   replaceById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null>;
+  /**
+   * Atomic upsert: inserts `insertRow`, or — when a row with its id exists — sets `updateRow`'s
+   * properties on that row, as one step no concurrent writer can split (no lost update, no
+   * duplicate). Resolves to the row afterwards and whether it was inserted.
+   */
+  upsert?(model: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult>;
+  /** Atomic replaceOrCreate: inserts `row`, or replaces the row with its id whole (absent properties become null). */
+  replaceOrCreate?(model: ModelDefinition, row: Row, options: OperationOptions): Promise<UpsertResult>;
+  /**
+   * Runs `fn` holding an exclusive lock named by `key` (held by every process on the store), in a
+   * transaction — the caller's `options.transaction`, or one of its own committed when `fn`
+   * resolves. `fn` gets the options to pass on. findOrCreate and upsertWithWhere use it so that
+   * concurrent callers for the same where make one row.
+   */
+  exclusive?<T>(model: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T>;
   /**
    * True when every row `find` returns for this model holds only properties the model defines
    * (SQL rows are built from the columns); the DAO then adopts rows without looking at their keys.

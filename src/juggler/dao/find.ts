@@ -134,10 +134,15 @@ export async function rowsToInstances(Model: DaoModel, result: ReadResult): Prom
     // initialiser), without walking it once per row.
     const proto = (Model as any).prototype;
     const compiled = (Model as any).__compiled;
-    for (let i = 0; i < rows.length; i++) {
-      const inst = Object.create(proto);
-      compiled.init(inst, rows[i], initOptions);
-      out[i] = inst;
+    const make = adopt ? compiled.adopter(proto, adopt) : undefined;
+    if (make) {
+      for (let i = 0; i < rows.length; i++) out[i] = make(rows[i]);
+    } else {
+      for (let i = 0; i < rows.length; i++) {
+        const inst = Object.create(proto);
+        compiled.init(inst, rows[i], initOptions);
+        out[i] = inst;
+      }
     }
   }
   if (filter.include && filter.include.length && out.length) {

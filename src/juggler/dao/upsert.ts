@@ -1,26 +1,70 @@
 import { LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import { buildNew, createInstance } from './create';
-import { accessAndQuery, parseFilterArg, parseWhereArg, rowsToInstances } from './find';
-import { DaoModel, coerceId, normalizeOptions } from './support';
+import type { OperationOptions } from '../connectors/connector';
+import { accessAndQuery, parseFilterArg, parseWhereArg, ReadResult, rowsToInstances } from './find';
+import { atomicReplaceOrCreate, atomicUpsert, atomicUpsertsFor } from './atomic-upsert';
+import { DaoModel, coerceId, normalizeOptions, storeOf } from './support';
 import { patchInstance, replaceById } from './update';
 import { validateOrThrow } from './validate';
 
 /**
- * The combined writes. Each finds the current row first (through `access`/`loaded`, as LB3's
- * non-atomic path does, so hooks see `currentInstance`) and then patches, replaces or creates.
+ * The combined writes. On a connector that writes upserts atomically (SQL), upsert and
+ * replaceOrCreate go to that one write (atomic-upsert.ts). Otherwise (memory: one process, each
+ * step runs to completion) each finds the current row first, through `access`/`loaded` as LB3's
+ * non-atomic path does so hooks see `currentInstance`, then patches, replaces or creates.
+ * findOrCreate and upsertWithWhere read first everywhere; when nothing matched, they look again
+ * and create inside the connector's `exclusive` section for that where, so concurrent callers on
+ * SQL stores make one row, not one each.
  */
 
 function idOf(Model: DaoModel, data: unknown): unknown {
   const idName = Model.definition.idName;
-  if (!idName || !isPlainObject(data) && !(data && typeof data === 'object')) return undefined;
+  if (!idName || (!isPlainObject(data) && !(data && typeof data === 'object'))) return undefined;
   const v = (data as any)[idName];
   return v === null || v === '' ? undefined : v;
 }
 
-async function findCurrent(Model: DaoModel, where: Record<string, unknown>, options: unknown, method: string, limit?: number): Promise<any[]> {
-  const result = await accessAndQuery(Model, { where, ...(limit ? { limit, offset: 0, skip: 0 } : {}) }, options, method);
-  return rowsToInstances(Model, result);
+/** As LB3: when an `access` hook led the read to another row, the client's id is dropped from the patch. */
+function withoutOtherId(Model: DaoModel, current: any, data: unknown): unknown {
+  const idName = Model.definition.idName!;
+  if (String(current.getId()) === String(coerceId(Model, (data as any)[idName]))) return data;
+  const rest = { ...(data as object) } as Record<string, unknown>;
+  delete rest[idName];
+  return rest;
+}
+
+function readById(
+  Model: DaoModel,
+  id: unknown,
+  options: OperationOptions,
+  method: string,
+): Promise<ReadResult> {
+  return accessAndQuery(
+    Model,
+    { where: { [Model.definition.idName!]: coerceId(Model, id) }, limit: 1, offset: 0, skip: 0 },
+    options,
+    method,
+  );
+}
+
+/**
+ * When a read found nothing: runs `fn` in the connector's exclusive section for the read's where,
+ * after reading again there (with `loaded`, without a second `access`), so that of concurrent
+ * callers only the first creates and the others find its row. `fn` gets the rows read again.
+ */
+async function exclusivelyAgain<T>(
+  Model: DaoModel,
+  read: ReadResult,
+  fn: (found: any[], options: OperationOptions) => Promise<T>,
+): Promise<T> {
+  const connector = Model.dataSource!.connector;
+  const def = Model.definition;
+  if (!connector.exclusive) return fn([], read.options);
+  return connector.exclusive(def, JSON.stringify(read.filter.where ?? {}), read.options, async (options) => {
+    const rows = await connector.find(def, read.filter, options);
+    return fn(rows.length ? await rowsToInstances(Model, { ...read, rows, options }) : [], options);
+  });
 }
 
 /** upsert / patchOrCreate / updateOrCreate: patch the instance with this id, or create it. */
@@ -28,10 +72,15 @@ export async function upsert(Model: DaoModel, data: unknown, rawOptions: unknown
   const options = normalizeOptions(rawOptions);
   const id = idOf(Model, data);
   if (id === undefined) return createInstance(Model, buildNew(Model, data), options);
-  const idName = Model.definition.idName!;
-  const [current] = await findCurrent(Model, { [idName]: coerceId(Model, id) }, options, 'upsert', 1);
-  if (current) return patchInstance(Model, current, data, options);
-  return createInstance(Model, buildNew(Model, data), options);
+  const store = await storeOf(Model, 'upsert');
+  if (atomicUpsertsFor(Model, store, 'upsert'))
+    return atomicUpsert(Model, store, coerceId(Model, id), data, options);
+  const read = await readById(Model, id, options, 'upsert');
+  const [current] = await rowsToInstances(Model, read);
+  if (current) return patchInstance(Model, current, withoutOtherId(Model, current, data), options);
+  return exclusivelyAgain(Model, read, ([again], opts) =>
+    again ? patchInstance(Model, again, data, opts) : createInstance(Model, buildNew(Model, data), opts),
+  );
 }
 
 /** replaceOrCreate: replace the instance with this id whole, or create it. */
@@ -39,14 +88,26 @@ export async function replaceOrCreate(Model: DaoModel, data: unknown, rawOptions
   const options = normalizeOptions(rawOptions);
   const id = idOf(Model, data);
   if (id === undefined) return createInstance(Model, buildNew(Model, data), options);
-  const idName = Model.definition.idName!;
-  const [current] = await findCurrent(Model, { [idName]: coerceId(Model, id) }, options, 'replaceOrCreate', 1);
+  const store = await storeOf(Model, 'replaceOrCreate');
+  if (atomicUpsertsFor(Model, store, 'replaceOrCreate'))
+    return atomicReplaceOrCreate(Model, store, coerceId(Model, id), data, options);
+  const read = await readById(Model, id, options, 'replaceOrCreate');
+  const [current] = await rowsToInstances(Model, read);
   if (current) return replaceById(Model, current.getId(), data, options);
-  return createInstance(Model, buildNew(Model, data), options);
+  return exclusivelyAgain(Model, read, ([again], opts) =>
+    again
+      ? replaceById(Model, again.getId(), data, opts)
+      : createInstance(Model, buildNew(Model, data), opts),
+  );
 }
 
 /** upsertWithWhere: patch the one instance matching `where`, create when none, refuse when several. */
-export async function upsertWithWhere(Model: DaoModel, where: unknown, data: unknown, rawOptions: unknown): Promise<any> {
+export async function upsertWithWhere(
+  Model: DaoModel,
+  where: unknown,
+  data: unknown,
+  rawOptions: unknown,
+): Promise<any> {
   const options = normalizeOptions(rawOptions);
   const w = parseWhereArg(where) ?? {};
   // LB3 validates the given data on its own (no defaults, no current values), whether the row
@@ -54,26 +115,53 @@ export async function upsertWithWhere(Model: DaoModel, where: unknown, data: unk
   if (options.validate !== false && isPlainObject(data)) {
     await validateOrThrow(new (Model as any)(data, { applyDefaultValues: false }), options);
   }
-  const matches = await findCurrent(Model, w, options, 'upsertWithWhere', 2);
-  if (matches.length > 1) {
-    throw new LooplineError('MULTIPLE_INSTANCES_FOUND', 400, 'There are multiple instances found. Upsert Operation will not be performed!');
-  }
-  if (matches.length === 1) {
-    const patch = { ...(data as object) };
-    const idName = Model.definition.idName;
-    if (idName) delete (patch as any)[idName];
-    return patchInstance(Model, matches[0], patch, options);
-  }
-  return createInstance(Model, buildNew(Model, data), options);
+  const read = await accessAndQuery(
+    Model,
+    { where: w, limit: 2, offset: 0, skip: 0 },
+    options,
+    'upsertWithWhere',
+  );
+  const write = async (matches: any[], opts: OperationOptions) => {
+    if (matches.length > 1) {
+      throw new LooplineError(
+        'MULTIPLE_INSTANCES_FOUND',
+        400,
+        'There are multiple instances found. Upsert Operation will not be performed!',
+      );
+    }
+    if (matches.length === 1) {
+      const patch = { ...(data as object) };
+      const idName = Model.definition.idName;
+      if (idName) delete (patch as any)[idName];
+      return patchInstance(Model, matches[0], patch, opts);
+    }
+    return createInstance(Model, buildNew(Model, data), opts);
+  };
+  const matches = await rowsToInstances(Model, read);
+  if (matches.length) return write(matches, options);
+  return exclusivelyAgain(Model, read, write);
 }
 
 /** findOrCreate(filter, data): resolves to `[instance, created]`. */
-export async function findOrCreate(Model: DaoModel, filter: unknown, data: unknown, rawOptions: unknown): Promise<[any, boolean]> {
+export async function findOrCreate(
+  Model: DaoModel,
+  filter: unknown,
+  data: unknown,
+  rawOptions: unknown,
+): Promise<[any, boolean]> {
   const options = normalizeOptions(rawOptions);
   const query = parseFilterArg(filter) ?? {};
-  const result = await accessAndQuery(Model, { ...query, limit: 1, offset: 0, skip: 0 }, options, 'findOrCreate');
+  const result = await accessAndQuery(
+    Model,
+    { ...query, limit: 1, offset: 0, skip: 0 },
+    options,
+    'findOrCreate',
+  );
   const [found] = await rowsToInstances(Model, result);
   if (found) return [found, false];
-  const source = data === undefined ? query.where ?? {} : data;
-  return [await createInstance(Model, buildNew(Model, source), options), true];
+  const source = data === undefined ? (query.where ?? {}) : data;
+  return exclusivelyAgain(Model, result, async ([again], opts): Promise<[any, boolean]> => {
+    if (again) return [again, false];
+    return [await createInstance(Model, buildNew(Model, source), opts), true];
+  });
 }

@@ -77,6 +77,19 @@ function keyString(v: unknown): string {
   return v instanceof Date ? String(v.getTime()) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
 }
 
+/**
+ * When every join key on both sides is a number (the usual integer ids), the numbers key the
+ * grouping as they are; converting each to text only matters when a string may meet a number.
+ */
+function allNumbers(values: unknown[]): boolean {
+  for (const v of values) if (typeof v !== 'number') return false;
+  return true;
+}
+
+function sameValue(v: unknown): unknown {
+  return v;
+}
+
 /** A property's value on an instance, read from its data (no accessor call per row). */
 function valueOf(inst: Inst, name: string): unknown {
   const data = inst.__data;
@@ -137,16 +150,18 @@ async function includeChildren(rel: RelationDefinition, parents: Inst[], scope: 
   const keys = uniqueKeys(parents.map((p) => valueOf(p, keyFrom)));
   const discriminator = rel.polymorphic ? { [rel.polymorphic.discriminator]: rel.modelFrom.modelName } : undefined;
   const rows = await fetchByKeys(rel, rel.modelTo, keyTo, keys, discriminator ? { ...scope, where: mergeWhere(scope.where, discriminator) } : scope, options);
-  const byKey = new Map<string, Inst[]>();
+  const keyOf = allNumbers(keys) && rows.every((row) => typeof valueOf(row, keyTo) === 'number') ? sameValue : keyString;
+  const byKey = new Map<unknown, Inst[]>();
   for (const row of rows) {
-    const k = keyString(valueOf(row, keyTo));
+    const k = keyOf(valueOf(row, keyTo));
     let list = byKey.get(k);
     if (!list) byKey.set(k, (list = []));
     list.push(row);
   }
   const merged = rel.scope ? mergeQuery(scope, rel.scope) : scope;
   for (const p of parents) {
-    const list = page(byKey.get(keyString(valueOf(p, keyFrom))) ?? [], merged);
+    const v = valueOf(p, keyFrom);
+    const list = page((v === undefined || v === null ? undefined : byKey.get(keyOf(v))) ?? [], merged);
     p.__cachedRelations[rel.name] = rel.multiple ? list : (list[0] ?? null);
   }
 }

@@ -1,5 +1,4 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
-import * as qs from 'qs';
 import { LooplineError } from '../../errors';
 import { withBodyErrorCode } from '../../util/body-errors';
 import { debugFor } from '../../util/debug';
@@ -9,6 +8,7 @@ import type { RemoteObjects } from '../remote-objects';
 import { runChain } from '../remote-hooks';
 import type { AcceptArg } from '../shared-method';
 import { sendResult } from './http-result';
+import { parseQueryString, QueryOptions } from './query-string';
 import { buildRouteTable, RestRoute } from './route-table';
 
 const debug = debugFor('remoting');
@@ -18,7 +18,7 @@ export interface RestOptions {
   json?: { limit?: string | number; strict?: boolean };
   urlencoded?: { limit?: string | number; extended?: boolean };
   /** Bounds on query-string parsing (`?filter[where][a][gt]=1`). */
-  query?: { depth?: number; arrayLimit?: number; parameterLimit?: number };
+  query?: QueryOptions;
 }
 
 type ArgReader = (req: Request, ctx: RemotingContext, query: Record<string, unknown>) => { value: unknown; fromString: boolean };
@@ -127,17 +127,15 @@ export function assertNoForbiddenParams(text: string, where: string): void {
   }
 }
 
+function checkQueryString(text: string): void {
+  assertNoForbiddenParams(text, 'query string');
+}
+
 function parseQuery(req: Request, options: RestOptions['query']): Record<string, unknown> {
   const url = req.url;
   const q = url.indexOf('?');
   if (q < 0) return {};
-  assertNoForbiddenParams(url.slice(q + 1), 'query string');
-  return qs.parse(url.slice(q + 1), {
-    depth: options?.depth ?? 8,
-    arrayLimit: options?.arrayLimit ?? 1000,
-    parameterLimit: options?.parameterLimit ?? 1000,
-    allowPrototypes: false,
-  }) as Record<string, unknown>;
+  return parseQueryString(url.slice(q + 1), options, checkQueryString);
 }
 
 function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOptions): RequestHandler {

@@ -11,7 +11,7 @@ describe('loopline types', () => {
     expect(generateTypes(path.join(REPO_ROOT, 'server')).text).toBe(committed);
   });
 
-  it('declares inherited properties, foreign keys from relations, and relation names', () => {
+  it('declares inherited properties, foreign keys from relations, and relation names', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-types-'));
     fs.mkdirSync(path.join(dir, 'server'));
     fs.mkdirSync(path.join(dir, 'common', 'models'), { recursive: true });
@@ -26,9 +26,9 @@ describe('loopline types', () => {
     expect(text).toContain('export interface PostProps {\n  at?: Date;\n  tags?: Array<string>;\n  loc?: { lat: number; lng: number };\n  id?: number;\n  adminId?: number;\n  authorId?: number;\n}');
     expect(text).toContain('    Admin: ModelOf<AdminProps, "posts">;\n    Post: ModelOf<PostProps, "author">;');
     const out = path.join(dir, 'types.d.ts');
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    expect(main(['types', path.join(dir, 'server'), '--out', out])).toBe(0);
-    log.mockRestore();
+    const logged: string[] = [];
+    expect(await main(['types', path.join(dir, 'server'), '--out', out], { cwd: dir, log: (line) => logged.push(line) })).toBe(0);
+    expect(logged).toEqual(['Wrote types.d.ts']);
     expect(fs.readFileSync(out, 'utf8')).toBe(text);
   });
 });

@@ -172,6 +172,22 @@ describe('memory connector: rows are private copies', () => {
     expect(two.map((r: any) => [r.id, r.group])).toEqual([[1, 3], [3, 2], [5, 3], [6, 2]]);
   });
 
+  it('answers lookups whose lists already follow one another, and lookups past any buffer size', async () => {
+    const ds = memory();
+    const M: any = ds.createModel('M', { group: Number });
+    await M.create([1, 1, 2, 2, 3].map((group) => ({ group })));
+    const inOrder = await M.find({ where: { group: { inq: [1, 2, 3] } } });
+    expect(inOrder.map((r: any) => r.id)).toEqual([1, 2, 3, 4, 5]);
+    const reversed = await M.find({ where: { group: { inq: [3, 2, 1] } } });
+    expect(reversed.map((r: any) => r.id)).toEqual([1, 2, 3, 4, 5]);
+    const many = Array.from({ length: 3000 }, (_, i) => ({ group: 1000 + ((i * 7) % 50) }));
+    await M.create(many);
+    const groups = Array.from({ length: 50 }, (_, i) => 1049 - i);
+    const found = await M.find({ where: { group: { inq: groups } } });
+    expect(found).toHaveLength(3000);
+    expect(found.map((r: any) => r.id)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 6));
+  });
+
   it('is not changed by mutating the data given to updateAll / patch', async () => {
     const ds = memory();
     const M: any = ds.createModel('M', { name: String, meta: Object });

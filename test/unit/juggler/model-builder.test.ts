@@ -211,6 +211,39 @@ describe('the compiled JSON writer', () => {
     expect(JSON.parse(toJSONText(loaded)).tags).toEqual([{ label: 'x', itemId: 1, id: 1 }, { label: 'y', itemId: 1, id: 2 }]);
   });
 
+  it('writes properties with any name, values of the wrong type, and hidden or protected ones as toJSON does', async () => {
+    const { DataSource } = await import('../../../src/juggler/datasource');
+    const { createModelBuilder } = await import('../../../src/juggler/core-models');
+    const { toJSONText } = await import('../../../src/util/json-text');
+    const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
+    const names = ['plain', 'a"quote', 'back\\slash', 'line\u2028sep', "it's", '${x}', '`tick`', '\u0001ctl', 'é'];
+    const props: Record<string, string> = {};
+    names.forEach((n, i) => (props[n] = ['string', 'number', 'boolean'][i % 3]));
+    const Odd: any = ds.createModel('Odd', { ...props, hid: 'string', prot: 'number' }, { hidden: ['hid'], protected: ['prot'], strict: false } as any);
+    const values: Record<string, unknown> = { hid: 'h', prot: 7, more: 'undeclared' };
+    names.forEach((n, i) => (values[n] = [`v"${i}`, i + 0.5, i % 2 === 0][i % 3]));
+    const inst = await Odd.create(values);
+    const [loaded] = await Odd.find();
+    for (const x of [inst, loaded]) {
+      expect(toJSONText(x)).toBe(JSON.stringify(x.toJSON()));
+      expect(JSON.parse(toJSONText(x))).not.toHaveProperty('hid');
+    }
+    // a value the type would not hold (assigned after creation, as a hook might) is written as is
+    loaded.__data.plain = 42;
+    loaded.__data['a"quote'] = 'not a number';
+    loaded.__data['back\\slash'] = null;
+    loaded.__data['\u0001ctl'] = Infinity;
+    loaded.__data['line\u2028sep'] = 'x';
+    expect(toJSONText(loaded)).toBe(JSON.stringify(loaded.toJSON()));
+    // protected properties go only when the instance is not nested in another's output
+    const Holder: any = ds.createModel('Holder', { label: 'string' }, { relations: { odds: { type: 'hasMany', model: 'Odd' } } } as any);
+    const holder = await Holder.create({ label: 'h' });
+    await holder.odds.create({ plain: 'p', prot: 1 });
+    const [withOdds] = await Holder.find({ include: 'odds' });
+    expect(toJSONText(withOdds)).toBe(JSON.stringify(withOdds.toJSON()));
+    expect(JSON.parse(toJSONText(withOdds)).odds[0]).not.toHaveProperty('prot');
+  });
+
   it('leaves a model with its own toJSON to that toJSON', async () => {
     const { DataSource } = await import('../../../src/juggler/datasource');
     const { createModelBuilder } = await import('../../../src/juggler/core-models');

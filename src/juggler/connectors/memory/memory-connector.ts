@@ -10,6 +10,7 @@ import { copyRow, copyValue } from './row-copy';
 import { FileStore, MemoryFileContent } from './file-store';
 import { indexValueKey, MemoryTable } from './memory-table';
 import { reviveRow } from './revive';
+import { KeyedMutex } from './keyed-mutex';
 
 const debug = debugFor('connector:memory');
 
@@ -304,6 +305,13 @@ export class MemoryConnector implements Connector {
 
   async autoupdate(defs: ModelDefinition[]): Promise<void> {
     for (const def of defs) this.table(def).def = def;
+  }
+
+  private readonly sections = new KeyedMutex();
+
+  /** Serialises callers with the same key in this process (the memory store has no other). */
+  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
+    return this.sections.run(`${def.name}:${key}`, () => fn(options));
   }
 
   async ping(): Promise<void> {

@@ -23,6 +23,9 @@ interface Entry {
  * as 10, 2, 5 are found as 2, 5, 10). The Map is kept in that order lazily: auto-increment ids
  * arrive in order, and only a client-chosen smaller id costs one re-sort before the next read.
  */
+/** Positions to sort, reused by every lookup (rows are read synchronously, one lookup at a time). */
+let scratch = new Float64Array(1024);
+
 export class MemoryTable {
   def: ModelDefinition;
   /** The next auto-increment id, as LB3's file stores it in `ids`. */
@@ -149,10 +152,23 @@ export class MemoryTable {
       for (let i = 0; i < total; i++) out[i] = list[i].row;
       return out;
     }
-    const positions = new Float64Array(total);
+    // Keys usually arrive in the order their rows were stored (parents in id order, children
+    // written parent by parent), so the lists often follow one another already: then no sort.
     let n = 0;
-    for (const list of lists) for (const e of list) positions[n++] = e.position;
-    positions.sort();
+    let last = -1;
+    let ascending = true;
+    for (const list of lists) {
+      if (list[0].position < last) ascending = false;
+      for (const e of list) out[n++] = e.row;
+      last = list[list.length - 1].position;
+    }
+    if (ascending) return out;
+    // A typed array past 64 bytes is allocated outside the heap, which costs more than the sort:
+    // one scratch buffer serves every lookup.
+    if (scratch.length < total) scratch = new Float64Array(Math.max(total, scratch.length * 2));
+    n = 0;
+    for (const list of lists) for (const e of list) scratch[n++] = e.position;
+    const positions = scratch.subarray(0, total).sort();
     const ordered = this.ordered;
     for (let i = 0; i < total; i++) out[i] = ordered[positions[i]].row;
     return out;

@@ -1,9 +1,12 @@
+import { createHash } from 'crypto';
 import { createPool, Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
-import type { OperationOptions, Row } from '../connector';
-import { connectorSettings, Dialect, isJsonProperty } from '../sql/dialect';
+import { StoreUnavailableError } from '../../../errors';
+import type { OperationOptions, Row, UpsertResult } from '../connector';
+import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
-import type { SqlBuilder } from '../sql/sql-where';
+import { SqlBuilder } from '../sql/sql-where';
+import { MySQLCatalog } from './mysql-discovery';
 
 /**
  * MySQL and MariaDB on `mysql2`. Names follow loopback-connector-mysql: the model and property
@@ -32,14 +35,16 @@ function makeDialect(collation: () => string): Dialect {
     nullsOrder: () => '',
     columnType(prop: PropertyDefinition, generatedId: boolean): string {
       const own = connectorSettings(prop.raw, 'mysql').dataType;
-      if (typeof own === 'string') return own;
+      const size = columnSize(prop, 'mysql');
+      if (typeof own === 'string') return sizedType(own, size);
       if (generatedId) return prop.type.name === 'String' ? 'VARCHAR(64)' : 'INT NOT NULL AUTO_INCREMENT';
-      if (prop.id) return prop.type.name === 'Number' ? 'INT' : 'VARCHAR(255)';
+      if (prop.id) return prop.type.name === 'Number' ? 'INT' : `VARCHAR(${size.length ?? 255})`;
       if (isJsonProperty(prop)) return 'JSON';
       switch (prop.type.name) {
         case 'String':
-          return prop.index ? 'VARCHAR(255)' : 'TEXT';
+          return size.length ? `VARCHAR(${size.length})` : prop.index ? 'VARCHAR(255)' : 'TEXT';
         case 'Number':
+          if (size.precision) return sizedType('DECIMAL', size);
           return 'DOUBLE';
         case 'Boolean':
           return 'TINYINT(1)';
@@ -68,7 +73,10 @@ function makeDialect(collation: () => string): Dialect {
  */
 const BINARY_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin', 'utf8mb4_bin'];
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
+/** mysql2's error when a statement got no answer within its `timeout`. */
+const QUERY_TIMEOUT = 'PROTOCOL_SEQUENCE_TIMEOUT';
+
+const CONNECTION_CODES = new Set([QUERY_TIMEOUT, 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
 
 /**
  * Statements that run as server-side prepared statements (mysql2 keeps them per connection): the
@@ -76,29 +84,64 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
  */
 const PREPARABLE = /^(SELECT|INSERT|UPDATE|DELETE)\s/i;
 
-/** The callback API under a promise pool or connection (see runnerOf). */
-interface CoreRunner {
-  query(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
-  execute(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
+/** The callback API under a promise connection (see runnerOf). */
+interface CoreConnection {
+  query(options: { sql: string; timeout?: number }, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
+  execute(options: { sql: string; timeout?: number }, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
+  release(): void;
+  destroy(): void;
+}
+
+interface CorePool {
+  getConnection(cb: (err: Error | null, conn: CoreConnection) => void): void;
 }
 
 /**
  * Runs statements through mysql2's callback API: its promise wrapper captures a stack trace per
  * query (a measurable share of a request), which our own errors do not need.
+ *
+ * A statement without an answer within `timeout` ms fails, and its connection is destroyed: the
+ * server (or the wire) may still owe the answer, and a pooled connection waiting for it would
+ * stall every later statement given to it.
  */
-function runnerOf(conn: Pool | PoolConnection): SqlRunner {
-  const core = ('pool' in conn ? conn.pool : conn.connection) as unknown as CoreRunner;
+function runnerOf(conn: Pool | PoolConnection, timeout: number | undefined): SqlRunner {
+  const send = (core: CoreConnection, sql: string, params: unknown[], done: (err: Error | null, result: unknown) => void) => {
+    const options = { sql, timeout };
+    if (PREPARABLE.test(sql)) core.execute(options, params, done);
+    else core.query(options, params, done);
+  };
+  const settle = (resolve: (r: { rows: Row[]; affected: number; insertId?: unknown }) => void, result: unknown) => {
+    if (Array.isArray(result)) return resolve({ rows: result as Row[], affected: result.length });
+    const header = result as ResultSetHeader;
+    resolve({ rows: [], affected: header.affectedRows, insertId: header.insertId });
+  };
+  if ('pool' in conn) {
+    const pool = conn.pool as unknown as CorePool;
+    return {
+      query(sql, params) {
+        return new Promise((resolve, reject) => {
+          pool.getConnection((err, core) => {
+            if (err) return reject(err);
+            send(core, sql, params, (qerr, result) => {
+              if ((qerr as { code?: string } | null)?.code === QUERY_TIMEOUT) core.destroy();
+              else core.release();
+              if (qerr) return reject(qerr);
+              settle(resolve, result);
+            });
+          });
+        });
+      },
+    };
+  }
+  const core = conn.connection as unknown as CoreConnection;
   return {
     query(sql, params) {
       return new Promise((resolve, reject) => {
-        const done = (err: Error | null, result: unknown) => {
+        send(core, sql, params, (err, result) => {
+          if ((err as { code?: string } | null)?.code === QUERY_TIMEOUT) core.destroy();
           if (err) return reject(err);
-          if (Array.isArray(result)) return resolve({ rows: result as Row[], affected: result.length });
-          const header = result as ResultSetHeader;
-          resolve({ rows: [], affected: header.affectedRows, insertId: header.insertId });
-        };
-        if (PREPARABLE.test(sql)) core.execute(sql, params, done);
-        else core.query(sql, params, done);
+          settle(resolve, result);
+        });
       });
     },
   };
@@ -155,8 +198,17 @@ export class MySQLConnector extends SqlConnector {
     };
   }
 
+  /** `queryTimeout` (ms, default 10000): a statement unanswered for longer fails with 503. */
+  private get queryTimeout(): number | undefined {
+    const t = this.settings.queryTimeout;
+    if (t === 0 || t === false) return undefined;
+    return t !== undefined ? Number(t) : 10000;
+  }
+
+  private poolRunner: SqlRunner | undefined;
+
   protected get pool(): SqlRunner {
-    return runnerOf(this.ensurePool());
+    return (this.poolRunner ??= runnerOf(this.ensurePool(), this.queryTimeout));
   }
 
   private ensurePool(): Pool {
@@ -198,6 +250,7 @@ export class MySQLConnector extends SqlConnector {
   async disconnect(): Promise<void> {
     const pool = this.poolInstance;
     this.poolInstance = undefined;
+    this.poolRunner = undefined;
     if (pool) await pool.end();
   }
 
@@ -247,10 +300,73 @@ export class MySQLConnector extends SqlConnector {
     return insertId;
   }
 
-  protected override createTableSql(def: ModelDefinition): string {
+  /**
+   * UPDATE by id, then INSERT when it matched no row; an INSERT that meets a row inserted since
+   * (duplicate primary key) goes back to the UPDATE. Unlike INSERT … ON DUPLICATE KEY UPDATE,
+   * this never updates the row holding another unique value, and it tells an update that changed
+   * nothing from an insert. The connection counts matched rows (mysql2's FOUND_ROWS flag), so a
+   * row set to its own values still counts as found.
+   */
+  async upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult> {
+    const idName = def.idName!;
+    const id = insertRow[idName];
+    for (let attempt = 0; ; attempt++) {
+      if (await this.updateMatched(def, id, updateRow, options)) {
+        const row = await this.findById(def, id, options);
+        if (row) return { row, created: false };
+        // Deleted between the two statements: it is created anew below.
+      }
+      const b = new SqlBuilder(this.dialect, def);
+      const { cols, vals } = this.insertColumns(def, insertRow, b);
+      try {
+        const { insertId } = await this.run(`INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})`, b.params, options);
+        return { row: { ...insertRow, [idName]: id ?? insertId }, created: true };
+      } catch (err) {
+        if (attempt < 3 && this.isDuplicateKey(err) && this.duplicateKeyName(err) === 'PRIMARY') continue;
+        throw this.duplicate(def, err, insertRow);
+      }
+    }
+  }
+
+  /** Sets the row's non-id properties on the row with this id; true when such a row exists. */
+  private async updateMatched(def: ModelDefinition, id: unknown, row: Row, options: OperationOptions): Promise<boolean> {
+    const idName = def.idName!;
+    const b = new SqlBuilder(this.dialect, def);
+    const idCol = this.col(def, idName);
+    const sets = Object.keys(row)
+      .filter((n) => n !== idName && def.properties[n] && row[n] !== undefined)
+      .map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], row[n]))}`);
+    if (!sets.length) sets.push(`${idCol} = ${idCol}`);
+    try {
+      const { affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${idCol} = ${b.param(id)}`, b.params, options);
+      return affected > 0;
+    } catch (err) {
+      throw this.duplicate(def, err, row);
+    }
+  }
+
+  /**
+   * A named lock (GET_LOCK) on a hash of the key, on the caller's transaction's connection
+   * (released once that transaction has ended, so a waiter reads what the holder committed) or
+   * on a connection of its own whose writes commit as they run (released when `fn` is done).
+   */
+  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
+    const name = 'loopline:' + createHash('sha1').update(`${this.table(def)}:${key}`).digest('hex');
+    const wait = this.settings.lockTimeout !== undefined ? Number(this.settings.lockTimeout) : 10;
+    return this.onOwnConnection(options, async (tx, inner) => {
+      const { rows } = await this.run('SELECT GET_LOCK(?, ?) AS got', [name, wait], inner);
+      if (Number(rows[0]?.got) !== 1) throw new StoreUnavailableError(`Waited ${wait}s for another writer of the same ${def.name} to finish; retry later`);
+      tx.atEnd((runner) => runner.query('SELECT RELEASE_LOCK(?)', [name]));
+      return fn(inner);
+    });
+  }
+  /** information_schema as LB3's discovery reads it (mysql-discovery.ts). */
+  readonly catalog = new MySQLCatalog((sql, params) => this.run(sql, params));
+
+  protected override tableOptions(def: ModelDefinition): string {
     const own = connectorSettings(def.settings, 'mysql').collation;
     const collation = typeof own === 'string' && /^\w+$/.test(own) ? own : this.text.collation;
-    return `${super.createTableSql(def)} ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
+    return ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
   }
 
   protected async existingColumns(def: ModelDefinition): Promise<Set<string> | undefined> {
@@ -272,7 +388,15 @@ export class MySQLConnector extends SqlConnector {
   }
 
   async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
-    const level = isolationLevelOf(options);
+    return this.checkout(isolationLevelOf(options), options.timeout);
+  }
+
+  protected session(): Promise<SqlTransaction> {
+    return this.checkout(undefined, undefined);
+  }
+
+  /** A connection of its own from the pool, in a transaction at `level` when given, else in autocommit mode. */
+  private async checkout(level: string | undefined, timeout: number | undefined): Promise<SqlTransaction> {
     let conn: PoolConnection;
     try {
       conn = await this.ensurePool().getConnection();
@@ -282,19 +406,23 @@ export class MySQLConnector extends SqlConnector {
     // A connection that failed is closed rather than returned to the pool.
     const release = (failed?: unknown) => (failed ? conn.destroy() : conn.release());
     try {
-      await conn.query(`SET TRANSACTION ISOLATION LEVEL ${level}`);
-      await conn.beginTransaction();
+      if (level) {
+        await conn.query(`SET TRANSACTION ISOLATION LEVEL ${level}`);
+        await conn.beginTransaction();
+      }
     } catch (err) {
       release(err);
       throw this.unavailable(err);
     }
     return this.transaction(
       {
-        runner: runnerOf(conn),
-        finish: (commit) => (commit ? conn.commit() : conn.rollback()),
+        runner: runnerOf(conn, this.queryTimeout),
+        finish: async (commit) => {
+          if (level) await (commit ? conn.commit() : conn.rollback());
+        },
         release,
       },
-      options.timeout,
+      timeout,
     );
   }
 }

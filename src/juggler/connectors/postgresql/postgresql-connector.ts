@@ -1,8 +1,10 @@
 import { Pool, PoolClient, PoolConfig } from 'pg';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
-import type { OperationOptions, Row } from '../connector';
-import { connectorSettings, Dialect, isJsonProperty } from '../sql/dialect';
+import type { OperationOptions, Row, UpsertResult } from '../connector';
+import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
+import { SqlBuilder } from '../sql/sql-where';
+import { PostgreSQLCatalog } from './postgresql-discovery';
 import { STALE_STATEMENT_CODES, StatementNames } from './statement-names';
 
 /**
@@ -25,13 +27,15 @@ const dialect: Dialect = {
   nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
   columnType(prop: PropertyDefinition, generatedId: boolean): string {
     const own = connectorSettings(prop.raw, 'postgresql').dataType;
-    if (typeof own === 'string') return own;
+    const size = columnSize(prop, 'postgresql');
+    if (typeof own === 'string') return sizedType(own, size);
     if (generatedId) return prop.type.name === 'String' ? 'TEXT' : 'SERIAL';
     if (isJsonProperty(prop)) return 'JSONB';
     switch (prop.type.name) {
       case 'String':
-        return 'TEXT';
+        return size.length ? `VARCHAR(${size.length})` : 'TEXT';
       case 'Number':
+        if (size.precision) return sizedType('NUMERIC', size);
         return prop.id ? 'INTEGER' : 'DOUBLE PRECISION';
       case 'Boolean':
         return 'BOOLEAN';
@@ -90,10 +94,14 @@ export class PostgreSQLConnector extends SqlConnector {
       max: s.max !== undefined ? Number(s.max) : 10,
       connectionTimeoutMillis: s.connectionTimeout !== undefined ? Number(s.connectionTimeout) : 5000,
       idleTimeoutMillis: 30000,
+      // A statement unanswered for this long fails (503) and its client is discarded by the pool.
+      query_timeout: s.queryTimeout === 0 || s.queryTimeout === false ? undefined : s.queryTimeout !== undefined ? Number(s.queryTimeout) : 10000,
     };
   }
 
   private readonly statements = new StatementNames();
+  /** information_schema as LB3's discovery reads it (postgresql-discovery.ts). */
+  readonly catalog = new PostgreSQLCatalog((sql, params) => this.run(sql, params));
 
   // Statements prepared before a migration may carry the old column types: prepare anew after.
   override async automigrate(defs: ModelDefinition[]): Promise<void> {
@@ -144,7 +152,13 @@ export class PostgreSQLConnector extends SqlConnector {
 
   protected isConnectionError(err: unknown): boolean {
     const e = err as { code?: string; message?: string };
-    return (!!e?.code && CONNECTION_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e?.message ?? '');
+    return (!!e?.code && CONNECTION_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(e?.message ?? '');
+  }
+
+  /** 22021: a NUL byte in text; 22P05: `\u0000` inside a JSON document. */
+  protected override isUnsupportedCharacter(err: unknown): boolean {
+    const code = (err as { code?: string })?.code;
+    return code === '22021' || code === '22P05';
   }
 
   protected isDuplicateKey(err: unknown): boolean {
@@ -168,6 +182,51 @@ export class PostgreSQLConnector extends SqlConnector {
     return rows[0]?.id;
   }
 
+  /**
+   * One statement: INSERT … ON CONFLICT (id) DO UPDATE … RETURNING the row. `xmax` is 0 only on
+   * a row version this statement inserted, which tells a created row from an updated one. A
+   * conflict on another unique index is not caught by the ON CONFLICT and stays a 409.
+   */
+  async upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult> {
+    const idName = def.idName!;
+    const b = new SqlBuilder(this.dialect, def);
+    const { cols, vals } = this.insertColumns(def, insertRow, b);
+    const idCol = this.col(def, idName);
+    const sets = Object.keys(updateRow)
+      .filter((n) => n !== idName && def.properties[n] && updateRow[n] !== undefined)
+      .map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], updateRow[n]))}`);
+    // With nothing to change, the row is still locked and returned.
+    if (!sets.length) sets.push(`${idCol} = EXCLUDED.${idCol}`);
+    const returning = def.propertyNames.map((n) => this.col(def, n)).join(', ');
+    const sql = `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')}) ON CONFLICT (${idCol}) DO UPDATE SET ${sets.join(', ')} RETURNING ${returning}, (xmax = 0) AS "loopline$created"`;
+    let rows: Row[];
+    try {
+      ({ rows } = await this.run(sql, b.params, options));
+    } catch (err) {
+      throw this.duplicate(def, err, insertRow);
+    }
+    return { row: this.rowFromDb(def, rows[0]), created: rows[0]['loopline$created'] === true };
+  }
+
+  /**
+   * An advisory lock on a hash of the key: every process on this database that asks for the same
+   * key waits until the holder is done. In the caller's transaction it is held until that ends;
+   * otherwise it is taken on a connection of its own, whose writes commit as they run, and
+   * released once `fn` is done. A hash collision only makes two keys wait for each other.
+   */
+  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
+    const name = `${this.table(def)}:${key}`;
+    return this.onOwnConnection(options, async (conn, inner, inCallerTransaction) => {
+      if (inCallerTransaction) {
+        await this.run('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [name], inner);
+      } else {
+        await this.run('SELECT pg_advisory_lock(hashtextextended($1, 0))', [name], inner);
+        conn.atEnd((runner) => runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]));
+      }
+      return fn(inner);
+    });
+  }
+
   /** One round trip: the updated row comes back with RETURNING. */
   protected override async updateReturning(def: ModelDefinition, sql: string, params: unknown[], _id: unknown, options: OperationOptions): Promise<Row | null> {
     const columns = def.propertyNames.map((n) => this.col(def, n)).join(', ');
@@ -186,7 +245,15 @@ export class PostgreSQLConnector extends SqlConnector {
   }
 
   async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
-    const level = isolationLevelOf(options);
+    return this.checkout(`BEGIN ISOLATION LEVEL ${isolationLevelOf(options)}`, options.timeout);
+  }
+
+  protected session(): Promise<SqlTransaction> {
+    return this.checkout(undefined, undefined);
+  }
+
+  /** A client of its own from the pool, in a transaction when `begin` is given, else in autocommit mode. */
+  private async checkout(begin: string | undefined, timeout: number | undefined): Promise<SqlTransaction> {
     let client: PoolClient;
     try {
       client = await this.ensurePool().connect();
@@ -206,7 +273,7 @@ export class PostgreSQLConnector extends SqlConnector {
       client.release(failed || lost ? ((failed ?? lost) as Error) : undefined);
     };
     try {
-      await client.query(`BEGIN ISOLATION LEVEL ${level}`);
+      if (begin) await client.query(begin);
     } catch (err) {
       release(err);
       throw this.unavailable(err);
@@ -215,11 +282,11 @@ export class PostgreSQLConnector extends SqlConnector {
       {
         runner: runnerOf(client, this.statements),
         finish: async (commit) => {
-          await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+          if (begin) await client.query(commit ? 'COMMIT' : 'ROLLBACK');
         },
         release,
       },
-      options.timeout,
+      timeout,
     );
   }
 }

@@ -47,3 +47,34 @@ export function isJsonProperty(prop: PropertyDefinition): boolean {
   const t = prop.type;
   return t.name === 'Object' || t.name === 'Array' || t.name === 'Any' || t.name === 'GeoPoint' || t.model !== undefined;
 }
+
+/** A property's declared size: `dataLength`/`dataPrecision`/`dataScale` of its connector settings, else `length`/`precision`/`scale`. */
+export interface ColumnSize {
+  length?: number;
+  precision?: number;
+  scale?: number;
+}
+
+function positive(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+export function columnSize(prop: PropertyDefinition, connector: string): ColumnSize {
+  const own = connectorSettings(prop.raw, connector);
+  const length = positive(own.dataLength) ?? positive(prop.raw.length);
+  const precision = positive(own.dataPrecision) ?? positive(prop.raw.precision);
+  const scale = positive(own.dataScale) ?? positive(prop.raw.scale);
+  return { length: length || undefined, precision: precision || undefined, scale };
+}
+
+/**
+ * A type name with the size it takes: a length for character and binary types, precision and
+ * scale for exact numerics; a name already carrying a size, and every other type, as written.
+ */
+export function sizedType(base: string, size: ColumnSize): string {
+  if (base.includes('(')) return base;
+  if (size.length && /(char|binary|bit)( varying)?$/i.test(base)) return `${base}(${size.length})`;
+  if (size.precision && /^(decimal|numeric|dec|fixed)$/i.test(base)) return `${base}(${size.precision}${size.scale !== undefined ? `,${size.scale}` : ''})`;
+  return base;
+}

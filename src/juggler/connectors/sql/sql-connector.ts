@@ -1,14 +1,19 @@
 import { randomUUID } from 'crypto';
-import { ConfigurationError, DuplicateIdError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
+import { DuplicateIdError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
 import type Bluebird from 'bluebird';
 import { splitCallback, withCallback } from '../../../util/callback';
 import { debugFor } from '../../../util/debug';
 import type { NormalizedFilter, WhereClause } from '../../filter/types';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
-import type { Connector, ConnectorCapabilities, OperationOptions, Row } from '../connector';
+import type { Connector, ConnectorCapabilities, OperationOptions, Row, UpsertResult } from '../connector';
 import { Dialect, isJsonProperty } from './dialect';
 import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
+import { openTransaction, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
+import { DeclaredIndex, SqlSchema } from './sql-schema';
+
+export { isolationLevelOf } from './sql-transaction';
+export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
 
 interface ColumnReader {
   name: string;
@@ -21,41 +26,11 @@ interface ColumnLayout {
   byName: Map<string, ColumnReader>;
 }
 
-/** A query runner: a pool, or the client of a transaction. */
-export interface SqlRunner {
-  query(sql: string, params: unknown[]): Promise<{ rows: Row[]; affected: number; insertId?: unknown }>;
-}
-
-/** A transaction handle, passed as `{transaction: tx}` in a DAO call's options. */
-export interface SqlTransaction extends SqlRunner {
-  readonly connector: SqlConnector;
-  commit(cb?: (err?: Error | null) => void): Promise<void>;
-  rollback(cb?: (err?: Error | null) => void): Promise<void>;
-  readonly finished: boolean;
-}
-
-/** What a dialect hands a transaction: its connection's runner, and how to end and release it. */
-export interface TransactionConnection {
-  readonly runner: SqlRunner;
-  finish(commit: boolean): Promise<void>;
-  /** Returns the connection to the pool; one that failed is discarded instead. */
-  release(failed?: unknown): void;
-}
-
 /**
  * The SQL connectors' shared implementation of the Connector contract. A dialect subclass
  * supplies the pool (`runner`), transactions and the error classification; everything else —
  * statements, row mapping, schema — is here, once.
  */
-/** The isolation level a transaction asks for, checked against the four SQL names (READ COMMITTED by default). */
-export function isolationLevelOf(options: { isolationLevel?: string }): string {
-  const level = options.isolationLevel ?? 'READ COMMITTED';
-  if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
-    throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
-  }
-  return level.toUpperCase();
-}
-
 export abstract class SqlConnector implements Connector {
   abstract readonly name: string;
   readonly capabilities: ConnectorCapabilities = Object.freeze({
@@ -86,48 +61,9 @@ export abstract class SqlConnector implements Connector {
   protected abstract duplicateKeyName(err: unknown): string | undefined;
   abstract beginTransaction(options?: { isolationLevel?: string; timeout?: number }): Promise<SqlTransaction>;
 
-  /**
-   * A transaction handle over a connection taken from the pool: commit/rollback (promise or
-   * callback) end it once and give the connection back; past `timeout` ms it is rolled back, so it
-   * cannot hold locks forever. A commit that cannot reach the store is 503 STORE_UNAVAILABLE; a
-   * rollback on a lost connection succeeds, since the server drops the transaction with it.
-   */
+  /** A transaction handle over a connection taken from the pool (sql-transaction.ts). */
   protected transaction(conn: TransactionConnection, timeout: number | undefined): SqlTransaction {
-    let finished = false;
-    let timer: NodeJS.Timeout | undefined;
-    const end = async (commit: boolean): Promise<void> => {
-      if (finished) return;
-      finished = true;
-      if (timer) clearTimeout(timer);
-      let failed: unknown;
-      try {
-        await conn.finish(commit);
-      } catch (err) {
-        failed = err;
-      } finally {
-        conn.release(failed);
-      }
-      if (failed === undefined || (!commit && this.isConnectionError(failed))) return;
-      throw this.unavailable(failed);
-    };
-    const withCb = (p: Promise<void>, cb?: (err?: Error | null) => void) => {
-      if (cb) p.then(() => cb(null), (err: Error) => cb(err));
-      return p;
-    };
-    const tx: SqlTransaction = {
-      connector: this,
-      get finished() {
-        return finished;
-      },
-      query: (sql, params) => conn.runner.query(sql, params),
-      commit: (cb) => withCb(end(true), cb),
-      rollback: (cb) => withCb(end(false), cb),
-    };
-    if (timeout && timeout > 0) {
-      timer = setTimeout(() => void end(false).catch(() => undefined), timeout);
-      timer.unref?.();
-    }
-    return tx;
+    return openTransaction(this, conn, timeout, (err) => this.isConnectionError(err), (err) => this.unavailable(err));
   }
 
   define(def: ModelDefinition): void {
@@ -144,8 +80,16 @@ export abstract class SqlConnector implements Connector {
     try {
       return await runner.query(sql, params);
     } catch (err) {
+      if (this.isUnsupportedCharacter(err)) {
+        throw new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${this.dialect.name} store cannot keep this text (it holds the NUL character, \\u0000): remove it and send again`);
+      }
       throw this.unavailable(err);
     }
+  }
+
+  /** True when the store refused a value's text for a character it cannot hold (PostgreSQL: NUL). */
+  protected isUnsupportedCharacter(_err: unknown): boolean {
+    return false;
   }
 
   /**
@@ -279,6 +223,48 @@ export abstract class SqlConnector implements Connector {
     const key = this.duplicateKeyName(err);
     const property = (key && this.indexes(def).find((i) => i.unique && i.name === key)?.properties[0]) || def.idName || 'id';
     return new DuplicateIdError(def.name, property, row[property]);
+  }
+
+  // ---- atomic writes (each dialect's statement in its connector) ----------------------------
+
+  /** Inserts `insertRow`, or sets `updateRow`'s properties on the row with its id, as one step. */
+  abstract upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult>;
+
+  /** Inserts the row, or replaces the row with its id whole: every property absent is written NULL. */
+  async replaceOrCreate(def: ModelDefinition, row: Row, options: OperationOptions): Promise<UpsertResult> {
+    const full: Row = {};
+    for (const n of def.propertyNames) full[n] = row[n] ?? null;
+    return this.upsert(def, full, full, options);
+  }
+
+  abstract exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T>;
+
+  /**
+   * A connection of its own from the pool in autocommit mode, as a handle shaped like a
+   * transaction's (passed in options the same way; commit or rollback gives it back).
+   */
+  protected abstract session(): Promise<SqlTransaction>;
+
+  /**
+   * Runs `fn` on one connection: the caller's transaction's, or a session of its own given back
+   * when `fn` is done. Every statement of `fn` then runs where a session lock was taken, and the
+   * work never waits for a second connection from a pool its waiters may have drained.
+   */
+  protected async onOwnConnection<T>(options: OperationOptions, fn: (conn: SqlTransaction, options: OperationOptions, inCallerTransaction: boolean) => Promise<T>): Promise<T> {
+    const given = options.transaction as SqlTransaction | undefined;
+    if (given && given.connector === this) return fn(given, options, true);
+    const own = await this.session();
+    try {
+      return await fn(own, { ...options, transaction: own }, false);
+    } finally {
+      await own.commit().catch(() => undefined);
+    }
+  }
+
+  /** The columns and placeholders of an INSERT of the row's set properties, bound on `b`. */
+  protected insertColumns(def: ModelDefinition, row: Row, b: SqlBuilder): { cols: string[]; vals: string[] } {
+    const names = def.propertyNames.filter((n) => row[n] !== undefined);
+    return { cols: names.map((n) => this.col(def, n)), vals: names.map((n) => b.param(this.toDb(def.properties[n], row[n]))) };
   }
 
   /** INSERT and the id the row got (RETURNING on PostgreSQL, insertId on MySQL). */
@@ -455,111 +441,54 @@ export abstract class SqlConnector implements Connector {
     await this.run('SELECT 1', []);
   }
 
-  // ---- schema --------------------------------------------------------------------------------
+  // ---- schema (sql-schema.ts) ---------------------------------------------------------------
 
-  protected columnDefinitions(def: ModelDefinition): string[] {
-    return def.propertyNames.map((n) => {
-      const prop = def.properties[n];
-      const generatedId = n === def.idName && prop.generated;
-      let sql = `${this.col(def, n)} ${this.dialect.columnType(prop, generatedId)}`;
-      if (n === def.idName && !generatedId) sql += ' NOT NULL';
-      return sql;
-    });
+  private schemaInstance: SqlSchema | undefined;
+
+  protected get schema(): SqlSchema {
+    return (this.schemaInstance ??= new SqlSchema({
+      dialect: this.dialect,
+      run: (sql, params) => this.run(sql, params),
+      define: (def) => this.define(def),
+      table: (def) => this.table(def),
+      col: (def, property) => this.col(def, property),
+      indexColumn: (def, property) => this.indexColumn(def, property),
+      tableOptions: (def) => this.tableOptions(def),
+      existingColumns: (def) => this.existingColumns(def),
+      existingIndexes: (def) => this.existingIndexes(def),
+    }));
   }
 
-  protected createTableSql(def: ModelDefinition): string {
-    const cols = this.columnDefinitions(def);
-    if (def.idName) cols.push(`PRIMARY KEY (${def.idNames.map((n) => this.col(def, n)).join(', ')})`);
-    return `CREATE TABLE ${this.table(def)} (\n  ${cols.join(',\n  ')}\n)`;
+  /** The indexes a model declares (see SqlSchema.indexes). */
+  protected indexes(def: ModelDefinition): DeclaredIndex[] {
+    return this.schema.indexes(def);
   }
 
-  /**
-   * The indexes a model declares: properties with `index` (true or `{unique: true}`), and LB3's
-   * model-level `indexes` setting, `{"name": {"keys": {"a": 1, "b": -1}, "options": {"unique": true}}}`
-   * or the short form `{"name": {"a": 1}}`. A key naming no property is a configuration error.
-   */
-  protected indexes(def: ModelDefinition): { name: string; unique: boolean; properties: string[]; sql: string }[] {
-    const out: { name: string; unique: boolean; properties: string[]; sql: string }[] = [];
-    const add = (name: string, unique: boolean, keys: [string, unknown][]) => {
-      const cols = keys.map(([n, dir]) => `${this.indexColumn(def, n)}${dir === -1 || dir === '-1' || /^desc$/i.test(String(dir)) ? ' DESC' : ''}`);
-      const sql = `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${this.dialect.quote(name)} ON ${this.table(def)} (${cols.join(', ')})`;
-      out.push({ name, unique, properties: keys.map(([n]) => n), sql });
-    };
-    for (const n of def.propertyNames) {
-      const index = def.properties[n].index;
-      if (!index || n === def.idName) continue;
-      add(this.indexName(def, n), typeof index === 'object' && (index as { unique?: unknown }).unique === true, [[n, 1]]);
-    }
-    const declared = def.settings.indexes;
-    if (declared && typeof declared === 'object') {
-      for (const [name, raw] of Object.entries(declared as Record<string, unknown>)) {
-        if (!raw || typeof raw !== 'object') continue;
-        const spec = raw as Record<string, unknown>;
-        const keysOf = (spec.keys && typeof spec.keys === 'object' ? spec.keys : spec) as Record<string, unknown>;
-        const keys = Object.entries(keysOf).filter(([k]) => k !== 'options' && k !== 'keys' && k !== 'unique');
-        const missing = keys.find(([k]) => !Object.prototype.hasOwnProperty.call(def.properties, k));
-        if (missing) throw new ConfigurationError(`The index "${name}" of ${def.name} names "${missing[0]}", which is not a property of the model`);
-        if (!keys.length) continue;
-        const options = (spec.options && typeof spec.options === 'object' ? spec.options : {}) as Record<string, unknown>;
-        add(name, options.unique === true || spec.unique === true, keys);
-      }
-    }
-    return out;
-  }
-
-  protected indexSql(def: ModelDefinition): string[] {
-    return this.indexes(def).map((i) => i.sql);
-  }
-
-  /** The name automigrate gives the index of a property declaring `index`. */
-  protected indexName(def: ModelDefinition, property: string): string {
-    return `${this.dialect.tableName(def)}_${this.dialect.columnName(def, property)}_idx`.slice(0, 60);
-  }
-
+  /** A key column of an index, as the dialect needs it written. */
   protected indexColumn(def: ModelDefinition, property: string): string {
     return this.col(def, property);
   }
 
-  async automigrate(defs: ModelDefinition[]): Promise<void> {
-    for (const def of defs) {
-      this.define(def);
-      await this.run(`DROP TABLE IF EXISTS ${this.table(def)}`, []);
-      await this.run(this.createTableSql(def), []);
-      for (const sql of this.indexSql(def)) await this.run(sql, []);
-    }
+  /** What follows CREATE TABLE's column list ('' by default). */
+  protected tableOptions(_def: ModelDefinition): string {
+    return '';
   }
 
   /** The table's current column names (lower-case compared), or undefined when it does not exist. */
   protected abstract existingColumns(def: ModelDefinition): Promise<Set<string> | undefined>;
 
-  async autoupdate(defs: ModelDefinition[]): Promise<void> {
-    for (const def of defs) {
-      this.define(def);
-      const existing = await this.existingColumns(def);
-      if (!existing) {
-        await this.run(this.createTableSql(def), []);
-        for (const sql of this.indexSql(def)) await this.run(sql, []);
-        continue;
-      }
-      for (const n of def.propertyNames) {
-        if (existing.has(this.dialect.columnName(def, n).toLowerCase())) continue;
-        await this.run(`ALTER TABLE ${this.table(def)} ADD COLUMN ${this.col(def, n)} ${this.dialect.columnType(def.properties[n], false)}`, []);
-      }
-      // Declared indexes the table lacks are added; existing ones are left as they are.
-      const indexes = await this.existingIndexes(def);
-      for (const index of this.indexes(def)) if (!indexes.has(index.name)) await this.run(index.sql, []);
-    }
-  }
-
   /** The names of the table's indexes. */
   protected abstract existingIndexes(def: ModelDefinition): Promise<Set<string>>;
 
-  async isActual(defs: ModelDefinition[]): Promise<boolean> {
-    for (const def of defs) {
-      const existing = await this.existingColumns(def);
-      if (!existing) return false;
-      if (def.propertyNames.some((n) => !existing.has(this.dialect.columnName(def, n).toLowerCase()))) return false;
-    }
-    return true;
+  automigrate(defs: ModelDefinition[]): Promise<void> {
+    return this.schema.automigrate(defs);
+  }
+
+  autoupdate(defs: ModelDefinition[]): Promise<void> {
+    return this.schema.autoupdate(defs);
+  }
+
+  isActual(defs: ModelDefinition[]): Promise<boolean> {
+    return this.schema.isActual(defs);
   }
 }

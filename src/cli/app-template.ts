@@ -1,0 +1,128 @@
+/**
+ * The files of a new app, as LB3's "api-server" template lays them out, so the result is an
+ * ordinary LB3 app folder that happens to depend on loopline.
+ */
+export function appFiles(name: string, looplineSpec: string): Record<string, string | Record<string, unknown>> {
+  return {
+    'package.json': {
+      name,
+      version: '1.0.0',
+      private: true,
+      main: 'server/server.js',
+      scripts: { start: 'node .', types: 'loopline types server' },
+      engines: { node: '>=20' },
+      dependencies: { loopline: looplineSpec },
+    },
+    '.gitignore': 'node_modules/\nserver/data/\n',
+    'README.md': readme(name),
+    'common/models/.gitkeep': '',
+    'server/server.js': SERVER_JS,
+    'server/boot/root.js': ROOT_JS,
+    'server/boot/authentication.js': AUTHENTICATION_JS,
+    'server/config.json': {
+      restApiRoot: '/api',
+      host: '0.0.0.0',
+      port: 3000,
+      remoting: {
+        context: false,
+        rest: { handleErrors: false, normalizeHttpPath: false, xml: false },
+        json: { strict: false, limit: '100kb' },
+        urlencoded: { extended: true, limit: '100kb' },
+        cors: false,
+      },
+    },
+    'server/datasources.json': { db: { name: 'db', connector: 'memory' } },
+    'server/model-config.json': {
+      _meta: {
+        sources: ['loopback/common/models', 'loopback/server/models', '../common/models', './models'],
+        mixins: ['loopback/common/mixins', 'loopback/server/mixins', '../common/mixins', './mixins'],
+      },
+      User: { dataSource: 'db' },
+      AccessToken: { dataSource: 'db', public: false },
+      ACL: { dataSource: 'db', public: false },
+      RoleMapping: { dataSource: 'db', public: false },
+      Role: { dataSource: 'db', public: false },
+    },
+    'server/middleware.json': {
+      'initial:before': { 'loopback#favicon': {} },
+      initial: { cors: { params: { origin: true, credentials: true, maxAge: 86400 } } },
+      session: {},
+      auth: { 'loopback#token': {} },
+      parse: {},
+      routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+      files: {},
+      final: { 'loopback#urlNotFound': {} },
+      'final:after': { 'strong-error-handler': {} },
+    },
+    'server/component-config.json': { 'loopback-component-explorer': { mountPath: '/explorer' } },
+  };
+}
+
+const SERVER_JS = `'use strict';
+
+const loopback = require('loopline');
+const boot = require('loopline/boot');
+
+const app = (module.exports = loopback());
+
+app.start = function () {
+  return app.listen(function () {
+    app.emit('started');
+    const baseUrl = app.get('url').replace(/\\/$/, '');
+    console.log('Web server listening at: %s', baseUrl);
+    if (app.get('loopback-component-explorer')) {
+      console.log('Browse your REST API at %s%s', baseUrl, app.get('loopback-component-explorer').mountPath);
+    }
+  });
+};
+
+// Configure models, data sources and middleware from the JSON files, then run server/boot/*.js.
+boot(app, __dirname, function (err) {
+  if (err) throw err;
+  if (require.main === module) app.start();
+});
+`;
+
+const ROOT_JS = `'use strict';
+
+module.exports = function (server) {
+  // GET / answers with the server's uptime.
+  const router = server.loopback.Router();
+  router.get('/', server.loopback.status());
+  server.use(router);
+};
+`;
+
+const AUTHENTICATION_JS = `'use strict';
+
+module.exports = function enableAuthentication(server) {
+  // Check REST calls against the models' ACLs; models without ACLs stay open.
+  server.enableAuth();
+};
+`;
+
+function readme(name: string): string {
+  return `# ${name}
+
+A LoopBack 3-style API on [loopline](https://www.npmjs.com/package/loopline).
+
+\`\`\`sh
+npm install
+npm start            # http://localhost:3000/api, explorer at /explorer
+\`\`\`
+
+Add to it with the CLI (run inside this folder):
+
+\`\`\`sh
+npx loopline model Customer --property name:string:required --property email:string
+npx loopline relation --model Customer --type hasMany --target Order
+npx loopline datasource --name pg --connector postgresql --database ${name.replace(/[^A-Za-z0-9_]/g, '_')}
+npx loopline acl --model Customer --principalType ROLE --principalId '$everyone' --permission DENY --accessType WRITE
+npx loopline migrate --datasource pg
+npx loopline types   # TypeScript declarations of the models in server/models.d.ts
+\`\`\`
+
+Models live in \`common/models\` (one JSON file and one script each); the app's configuration is in
+\`server/*.json\`.
+`;
+}

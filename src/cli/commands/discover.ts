@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { booleanFlag, parseArgs, stringFlag } from '../args';
+import { assertModelName, editJson, findApp, modelFileBase, modelFiles } from '../app-layout';
+import { bootApp } from '../boot-app';
+import { CliError } from '../cli-error';
+import type { Command } from '../command';
+import { writeJson } from '../json-file';
+
+type DiscoverSchema = (table: string, options: { owner?: string }, cb: (err: unknown, schema?: Record<string, any>) => void) => void;
+
+export const discoverCommand: Command = {
+  name: 'discover',
+  usage: 'discover --datasource <name> --table <table> [--schema owner] [--name Model] [--public|--no-public]',
+  async run(argv, ctx) {
+    const args = parseArgs(argv, { datasource: 'string', table: 'string', schema: 'string', name: 'string', public: 'boolean' }, 'discover');
+    const layout = findApp(ctx.cwd);
+    const dsName = stringFlag(args, 'datasource') ?? (ctx.prompter ? await ctx.prompter.ask('Data source', 'db') : undefined);
+    const table = stringFlag(args, 'table') ?? (ctx.prompter ? await ctx.prompter.ask('Table') : undefined);
+    if (!dsName || !table) throw new CliError('CLI_USAGE', 'loopline discover needs --datasource and --table, e.g. "loopline discover --datasource pg --table customer --schema public".');
+    const { dataSource, close } = await bootApp(layout, dsName);
+    let schema: Record<string, any>;
+    try {
+      const discover = (dataSource as unknown as { discoverSchema?: DiscoverSchema }).discoverSchema;
+      if (typeof discover !== 'function') throw new CliError('CLI_DISCOVERY_UNSUPPORTED', `Data source "${dsName}" cannot discover schemas (this loopline has no DataSource#discoverSchema).`);
+      const owner = stringFlag(args, 'schema');
+      schema = await new Promise((resolve, reject) => discover.call(dataSource, table, owner ? { owner } : {}, (err, result) => (err ? reject(err) : resolve(result ?? {}))));
+    } finally {
+      await close();
+    }
+    const name = stringFlag(args, 'name') ?? (typeof schema.name === 'string' ? schema.name : table);
+    assertModelName(name);
+    if (modelFiles(layout).has(name)) throw new CliError('CLI_ALREADY_EXISTS', `The app already has a model "${name}"; pass --name to give the discovered one another name.`);
+    const { name: _discoveredName, ...rest } = schema;
+    void _discoveredName;
+    const definition = { name, base: 'PersistedModel', ...rest, validations: [], relations: {}, acls: [], methods: {} };
+    fs.mkdirSync(layout.modelsDir, { recursive: true });
+    const file = path.join(layout.modelsDir, `${modelFileBase(name)}.json`);
+    writeJson(file, definition);
+    const isPublic = booleanFlag(args, 'public') ?? true;
+    editJson(path.join(layout.serverDir, 'model-config.json'), (config) => {
+      config[name] = { dataSource: dsName, public: isPublic };
+    });
+    ctx.log(`Wrote ${path.relative(ctx.cwd, file)} from table ${stringFlag(args, 'schema') ? `${stringFlag(args, 'schema')}.` : ''}${table} (${Object.keys(schema.properties ?? {}).length} properties).`);
+  },
+};

@@ -1,0 +1,101 @@
+import { LooplineError } from '../../../errors';
+import type { Row } from '../connector';
+import type { SqlConnector } from './sql-connector';
+
+/** A query runner: a pool, or the client of a transaction. */
+export interface SqlRunner {
+  query(sql: string, params: unknown[]): Promise<{ rows: Row[]; affected: number; insertId?: unknown }>;
+}
+
+/** A transaction handle, passed as `{transaction: tx}` in a DAO call's options. */
+export interface SqlTransaction extends SqlRunner {
+  readonly connector: SqlConnector;
+  commit(cb?: (err?: Error | null) => void): Promise<void>;
+  rollback(cb?: (err?: Error | null) => void): Promise<void>;
+  readonly finished: boolean;
+  /** Runs `task` on the transaction's connection once it has ended, before the connection goes back to the pool. */
+  atEnd(task: (runner: SqlRunner) => Promise<unknown>): void;
+}
+
+/** What a dialect hands a transaction: its connection's runner, and how to end and release it. */
+export interface TransactionConnection {
+  readonly runner: SqlRunner;
+  finish(commit: boolean): Promise<void>;
+  /** Returns the connection to the pool; one that failed is discarded instead. */
+  release(failed?: unknown): void;
+}
+
+/** The isolation level a transaction asks for, checked against the four SQL names (READ COMMITTED by default). */
+export function isolationLevelOf(options: { isolationLevel?: string }): string {
+  const level = options.isolationLevel ?? 'READ COMMITTED';
+  if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
+    throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
+  }
+  return level.toUpperCase();
+}
+
+/**
+ * A transaction handle over a connection taken from the pool: commit/rollback (promise or
+ * callback) end it once and give the connection back; past `timeout` ms it is rolled back, so it
+ * cannot hold locks forever. A commit that cannot reach the store is 503 STORE_UNAVAILABLE; a
+ * rollback on a lost connection succeeds, since the server drops the transaction with it.
+ */
+export function openTransaction(
+  connector: SqlConnector,
+  conn: TransactionConnection,
+  timeout: number | undefined,
+  isConnectionError: (err: unknown) => boolean,
+  unavailable: (err: unknown) => unknown,
+): SqlTransaction {
+  let finished = false;
+  let timer: NodeJS.Timeout | undefined;
+  const endTasks: ((runner: SqlRunner) => Promise<unknown>)[] = [];
+  const end = async (commit: boolean): Promise<void> => {
+    if (finished) return;
+    finished = true;
+    if (timer) clearTimeout(timer);
+    let failed: unknown;
+    try {
+      await conn.finish(commit);
+    } catch (err) {
+      failed = err;
+    }
+    // Session state a task leaves (a named lock) must not outlive it on a pooled connection:
+    // a connection whose task failed is discarded (the transaction's outcome stands).
+    let discard = failed;
+    for (const task of endTasks) {
+      if (discard !== undefined) break;
+      await task(conn.runner).catch((err: unknown) => {
+        discard = err;
+      });
+    }
+    conn.release(discard);
+    if (failed === undefined || (!commit && isConnectionError(failed))) return;
+    throw unavailable(failed);
+  };
+  const withCb = (p: Promise<void>, cb?: (err?: Error | null) => void) => {
+    if (cb)
+      p.then(
+        () => cb(null),
+        (err: Error) => cb(err),
+      );
+    return p;
+  };
+  const tx: SqlTransaction = {
+    connector,
+    get finished() {
+      return finished;
+    },
+    query: (sql, params) => conn.runner.query(sql, params),
+    commit: (cb) => withCb(end(true), cb),
+    rollback: (cb) => withCb(end(false), cb),
+    atEnd: (task) => {
+      endTasks.push(task);
+    },
+  };
+  if (timeout && timeout > 0) {
+    timer = setTimeout(() => void end(false).catch(() => undefined), timeout);
+    timer.unref?.();
+  }
+  return tx;
+}

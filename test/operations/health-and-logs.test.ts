@@ -1,0 +1,128 @@
+import net from 'net';
+import request from 'supertest';
+import loopback from '../../src';
+import { requestLogEnabled } from '../../src/loopback/operations/request-log';
+
+/** A port nothing listens on: taken from the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function appWith(settings: Record<string, unknown> = {}): any {
+  const app = loopback({ localRegistry: true } as any);
+  for (const [k, v] of Object.entries(settings)) app.set(k, v);
+  app.dataSource('db', { connector: 'memory' });
+  const Note = app.registry.createModel('Note', { title: 'string' });
+  app.model(Note, { dataSource: 'db' });
+  app.use('/api', loopback.rest());
+  return app;
+}
+
+describe('GET /health and GET /ready', () => {
+  it('answers liveness without touching a store', async () => {
+    const res = await request(appWith()).get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'UP' });
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('is ready when every data source answers a ping, naming each', async () => {
+    const res = await request(appWith()).get('/ready');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'UP', dataSources: { db: 'UP' } });
+  });
+
+  it('answers 503 NOT_READY naming the data source that did not answer', async () => {
+    const app = appWith({ health: { timeout: 3000 } });
+    app.dataSource('orders', { connector: 'postgresql', host: '127.0.0.1', port: await closedPort(), user: 'postgres', database: 'postgres', connectionTimeout: 1000 });
+    const res = await request(app).get('/ready');
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('NOT_READY');
+    expect(res.body.error.message).toBe('Data source orders did not answer a ping; the server is not ready for traffic');
+    expect(res.body.error.details.dataSources).toEqual({ db: 'UP', orders: 'DOWN' });
+    expect(res.body.error.details.failed).toEqual(['orders']);
+    // Where the store lives (host, port) is not the public's business.
+    expect(JSON.stringify(res.body)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+    await app.dataSources.orders.disconnect();
+  });
+
+  it('moves to configured paths, and the default ones are free again', async () => {
+    const app = appWith({ health: { livenessPath: '/_live', readinessPath: '/_ready' } });
+    expect((await request(app).get('/_live')).body).toEqual({ status: 'UP' });
+    expect((await request(app).get('/_ready')).status).toBe(200);
+    const res = await request(app).get('/health');
+    expect(res.status).toBe(404);
+  });
+
+  it('can be turned off with `health: false`', async () => {
+    const app = appWith({ health: false });
+    expect((await request(app).get('/health')).status).toBe(404);
+    expect((await request(app).get('/ready')).status).toBe(404);
+  });
+
+  it("leaves an app's own /health route in charge", async () => {
+    const app = appWith();
+    app.get('/health', (_req: any, res: any) => res.json({ mine: true }));
+    expect((await request(app).get('/health')).body).toEqual({ mine: true });
+  });
+
+  it('answers only GET and HEAD', async () => {
+    expect((await request(appWith()).post('/health')).status).toBe(404);
+    expect((await request(appWith()).head('/health')).status).toBe(200);
+  });
+});
+
+describe('request logs', () => {
+  let lines: string[];
+  let spy: jest.SpyInstance;
+  beforeEach(() => {
+    lines = [];
+    spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as any);
+  });
+  afterEach(() => spy.mockRestore());
+
+  it('writes nothing and sends no X-Request-Id by default', async () => {
+    const res = await request(appWith()).get('/api/Notes');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-request-id']).toBeUndefined();
+    expect(lines.filter((l) => l.includes('"method"'))).toEqual([]);
+  });
+
+  it('writes one JSON line per request with `requestLog: true`, without the query string', async () => {
+    const app = appWith({ requestLog: true });
+    const res = await request(app).get('/api/Notes?access_token=SECRET123&filter={"limit":1}');
+    expect(res.status).toBe(200);
+    const id = res.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const logged = lines.filter((l) => l.includes(id));
+    expect(logged).toHaveLength(1);
+    expect(logged[0].endsWith('\n')).toBe(true);
+    const entry = JSON.parse(logged[0]);
+    expect(entry).toEqual({ time: expect.any(String), id, pid: process.pid, method: 'GET', path: '/api/Notes', status: 200, ms: expect.any(Number) });
+    expect(lines.join('')).not.toContain('SECRET123');
+  });
+
+  it('echoes a plain incoming X-Request-Id and replaces one that is not', async () => {
+    const app = appWith({ requestLog: true });
+    const echoed = await request(app).get('/api/nowhere').set('X-Request-Id', 'edge-42.a');
+    expect(echoed.status).toBe(404);
+    expect(echoed.headers['x-request-id']).toBe('edge-42.a');
+    expect(JSON.parse(lines.find((l) => l.includes('edge-42.a'))!)).toMatchObject({ method: 'GET', path: '/api/nowhere', status: 404 });
+    const replaced = await request(app).get('/health').set('X-Request-Id', 'bad id\u00e9{}');
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('is switched by LOOPLINE_REQUEST_LOG over config', () => {
+    expect(requestLogEnabled(undefined, { LOOPLINE_REQUEST_LOG: '1' })).toBe(true);
+    expect(requestLogEnabled(true, { LOOPLINE_REQUEST_LOG: '0' })).toBe(false);
+    expect(requestLogEnabled(true, {})).toBe(true);
+    expect(requestLogEnabled(undefined, {})).toBe(false);
+  });
+});

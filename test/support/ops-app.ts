@@ -1,0 +1,45 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { REPO_ROOT } from './example-app';
+
+export interface OpsAppOptions {
+  /** The `db` data source of the app. */
+  dataSource: Record<string, unknown>;
+  /** Extra keys of server/config.json (shutdownTimeout, requestLog, health …). */
+  config?: Record<string, unknown>;
+}
+
+/**
+ * A small LB3-style app folder in a temp dir, for tests that run it as a real process: the
+ * example app's own `server/index.js` and `server/server.js`, one `Note` model on `db`, and a boot
+ * script with the routes these tests need — `GET /slow?ms=N` answers after N ms, `GET /hang`
+ * never answers. `OPS_MIGRATE=1` in the environment creates the Note table at boot.
+ */
+export function makeOpsApp(options: OpsAppOptions): { dir: string; remove: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-ops-'));
+  const write = (rel: string, content: unknown) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  };
+  fs.mkdirSync(path.join(dir, 'server'), { recursive: true });
+  for (const file of ['index.js', 'server.js']) fs.copyFileSync(path.join(REPO_ROOT, 'server', file), path.join(dir, 'server', file));
+  write('server/config.json', { restApiRoot: '/api', host: '127.0.0.1', port: 0, ...options.config });
+  write('server/datasources.json', { db: { name: 'db', ...options.dataSource } });
+  write('server/model-config.json', { _meta: { sources: ['../common/models'] }, Note: { dataSource: 'db', public: true } });
+  write('common/models/note.json', { name: 'Note', base: 'PersistedModel', properties: { title: { type: 'string', required: true }, n: { type: 'number' } } });
+  write(
+    'server/boot/ops.js',
+    `'use strict';
+module.exports = function (app, cb) {
+  app.get('/slow', (req, res) => setTimeout(() => res.json({ slow: true, pid: process.pid }), Number(req.query.ms || 1000)));
+  app.get('/hang', () => undefined);
+  if (!process.env.OPS_MIGRATE) return cb();
+  app.dataSources.db.automigrate('Note', cb);
+};
+`,
+  );
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(REPO_ROOT, path.join(dir, 'node_modules', 'loopline'), 'dir');
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
