@@ -149,6 +149,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   // Values a store may refuse: a 400, never a 500.
   { name: 'a NUL byte in a where value', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: 'a\u0000b' } })}`, expect: { default: { status: 200 }, postgresql: { status: 400, code: 'UNSUPPORTED_CHARACTER' } } },
   { name: 'a NUL byte in a written string', method: 'patch', path: '/api/HostileThings/1', body: { name: 'nul\u0000byte' }, expect: { default: { status: 200 }, postgresql: { status: 400, code: 'UNSUPPORTED_CHARACTER' } } },
+  { name: 'a fraction for an integer id in a where', method: 'get', path: `/api/HostileThings/count?where=${q({ id: 1.5 })}`, expect: { default: { status: 200 }, postgresql: { status: 400, code: 'INVALID_VALUE' } }, check: (res) => res.status === 200 && expect(res.body).toEqual({ count: 0 }) },
   { name: 'a string for a number property', method: 'patch', path: '/api/HostileThings/1', body: { size: 'big' }, expect: { status: 422, code: 'VALIDATION_FAILED' } },
   { name: 'an invalid date', method: 'patch', path: '/api/HostileThings/1', body: { born: 'not a date' }, expect: { status: 422, code: 'VALIDATION_FAILED' } },
   { name: 'an invalid date in a where', method: 'get', path: `/api/HostileThings?filter=${q({ where: { born: { gt: 'yesterday-ish' } } })}`, expect: badFilter },
