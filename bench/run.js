@@ -166,7 +166,7 @@ function startServer(name, port, seedRows, seed = true) {
 
 function stopServer(s) {
   return new Promise((resolve) => {
-    if (!s || s.child.exitCode !== null) return resolve();
+    if (!s || !s.child || s.child.exitCode !== null) return resolve();
     s.child.removeAllListeners('exit');
     s.child.once('exit', resolve);
     s.child.kill(args['cpu-prof'] ? 'SIGINT' : 'SIGTERM');

@@ -5,7 +5,7 @@
  */
 import type { Command, CliContext } from './command';
 import { CliError } from './cli-error';
-import { terminalPrompter } from './prompt';
+import { Prompter, terminalPrompter } from './prompt';
 import { aclCommand } from './commands/acl';
 import { datasourceCommand } from './commands/datasource';
 import { discoverCommand } from './commands/discover';
@@ -27,6 +27,8 @@ export interface MainOptions {
   error?: (text: string) => void;
   /** Ask for missing flags; by default only when stdin is a TTY. */
   interactive?: boolean;
+  /** Who answers the questions when interactive (the terminal by default). */
+  prompter?: Prompter;
 }
 
 /** Runs one command; resolves to the exit code (0 done, 1 failed, 2 usage error). */
@@ -46,7 +48,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const ctx: CliContext = {
     cwd: options.cwd ?? process.cwd(),
     log: options.log ?? ((line) => console.log(line)),
-    prompter: interactive ? terminalPrompter(process.stdin, process.stdout) : undefined,
+    prompter: interactive ? (options.prompter ?? terminalPrompter(process.stdin, process.stdout)) : undefined,
   };
   try {
     await command.run(rest, ctx);

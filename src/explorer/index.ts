@@ -100,10 +100,14 @@ export function mountExplorer(app: ExplorerApp, settings: ExplorerSettings = {})
   router.get('/', (req: Request, res: Response, next) => {
     // Relative asset URLs need the trailing slash.
     if (!req.originalUrl.split('?')[0].endsWith('/')) return res.redirect(301, `${req.originalUrl.split('?')[0]}/`);
+    next();
+  });
+  // As in LB3, the app's uiDirs come first, so their files (an index.html too) replace the UI's.
+  for (const dir of ([] as string[]).concat(settings.uiDirs ?? [])) router.use(express.static(dir, { redirect: false }));
+  router.get('/', (req: Request, res: Response, next) => {
     if (req.path !== '/') return next();
     res.type('html').send(INDEX_HTML(settings.title ?? 'loopline API explorer'));
   });
-  for (const dir of ([] as string[]).concat(settings.uiDirs ?? [])) router.use(express.static(dir, { index: false }));
   router.use(express.static(uiRoot(), { index: false }));
   app.use(mountPath, router);
   app.set('loopback-component-explorer', { ...settings, mountPath });

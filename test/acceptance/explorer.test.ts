@@ -95,6 +95,20 @@ describe('the explorer outside the example app', () => {
     expect((await request(on).get('/docs/openapi.json')).body.paths['/api/Notes']).toBeDefined();
   });
 
+  it('serves the files of uiDirs before its own, an index.html too', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-ui-'));
+    fs.writeFileSync(path.join(dir, 'brand.css'), 'body { color: teal }');
+    const app = appWithModel();
+    mountExplorer(app, { uiDirs: dir });
+    expect((await request(app).get('/explorer/brand.css')).text).toBe('body { color: teal }');
+    expect((await request(app).get('/explorer/')).text).toContain('swagger-ui-bundle.js');
+    fs.writeFileSync(path.join(dir, 'index.html'), '<p>our explorer</p>');
+    const page = await request(app).get('/explorer/');
+    expect([page.status, page.text]).toEqual([200, '<p>our explorer</p>']);
+    expect((await request(app).get('/explorer')).headers.location).toBe('/explorer/');
+    expect((await request(app).get('/explorer/swagger-ui.css')).status).toBe(200);
+  });
+
   it('follows remote methods added after it was mounted', async () => {
     const app = appWithModel();
     mountExplorer(app, {});

@@ -91,6 +91,13 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'an unknown operator', method: 'get', path: `/api/HostileThings?filter=${q({ where: { size: { $where: 'sleep(1000)' } } })}`, expect: badFilter },
   { name: 'an unknown relation in include', method: 'get', path: `/api/HostileNotes?filter=${q({ include: 'secrets' })}`, expect: badFilter },
 
+  { name: 'an include of "constructor"', method: 'get', path: `/api/HostileNotes?filter=${q({ include: 'constructor' })}`, expect: badFilter },
+  { name: 'an include of "toString"', method: 'get', path: `/api/HostileNotes?filter=${q({ include: ['toString', 'hasOwnProperty'] })}`, expect: badFilter },
+  { name: 'an order by "__proto__"', method: 'get', path: `/api/HostileThings?filter=${q({ order: '__proto__ DESC' })}`, expect: badFilter },
+  { name: 'fields naming "constructor"', method: 'get', path: `/api/HostileThings?filter=${q({ fields: ['constructor'] })}`, expect: badFilter },
+  { name: 'a filter that is not JSON', method: 'get', path: '/api/HostileThings?filter=%7B%22where%22%3A', expect: { status: 400, code: 'INVALID_ARGUMENT' } },
+  { name: 'a where that is an array', method: 'get', path: `/api/HostileThings/count?where=${q([{ size: 1 }])}`, expect: { status: 400, code: 'INVALID_ARGUMENT' } },
+
   // SQL metacharacters in every filter position.
   { name: 'a quote and comment in a where value', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: "O'Brien; DROP TABLE x; --" } })}`, expect: { status: 200 }, check: names(["O'Brien; DROP TABLE x; --"]) },
   { name: 'a tautology as a where value', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: "' OR '1'='1" } })}`, expect: { status: 200 }, check: names([]) },
@@ -114,6 +121,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'a regexp over the length limit', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { regexp: 'a'.repeat(1500) } } })}`, expect: badFilter },
   { name: 'a regexp that does not compile', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { regexp: '([a-' } } })}`, expect: badFilter },
   { name: 'a like pattern over the length limit', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { like: '%a'.repeat(800) } } })}`, expect: badFilter },
+  { name: 'a like with many wildcards', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { like: '%a'.repeat(40) + '%zzz' } } })}`, expect: { status: 200 }, check: names([]) },
+  { name: 'unicode in a where round-trips', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: 'ünïcödé 漢字 🎉' } })}`, expect: { status: 200 }, check: names(['ünïcödé 漢字 🎉']) },
+  { name: 'metacharacters in ilike', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { ilike: "o'brien%" } } })}`, expect: { status: 200 }, check: names(["O'Brien; DROP TABLE x; --"]) },
   { name: 'bad regexp flags', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: { regexp: '/a/zz' } } })}`, expect: badFilter },
 
   // Huge lists and counts (the app sets maxInq 200, maxLimit 500 in filterLimits).
@@ -137,8 +147,8 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'exists with a huge number id', method: 'head', path: '/api/HostileThings/99999999999999999999999', expect: { status: 404 } },
 
   // Values a store may refuse: a 400, never a 500.
-  { name: 'a NUL byte in a where value', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: 'a\u0000b' } })}`, expect: { default: { status: 200 }, postgresql: { status: 400, code: 'INVALID_VALUE' } } },
-  { name: 'a NUL byte in a written string', method: 'patch', path: '/api/HostileThings/1', body: { name: 'nul\u0000byte' }, expect: { default: { status: 200 }, postgresql: { status: 400, code: 'INVALID_VALUE' } } },
+  { name: 'a NUL byte in a where value', method: 'get', path: `/api/HostileThings?filter=${q({ where: { name: 'a\u0000b' } })}`, expect: { default: { status: 200 }, postgresql: { status: 400, code: 'UNSUPPORTED_CHARACTER' } } },
+  { name: 'a NUL byte in a written string', method: 'patch', path: '/api/HostileThings/1', body: { name: 'nul\u0000byte' }, expect: { default: { status: 200 }, postgresql: { status: 400, code: 'UNSUPPORTED_CHARACTER' } } },
   { name: 'a string for a number property', method: 'patch', path: '/api/HostileThings/1', body: { size: 'big' }, expect: { status: 422, code: 'VALIDATION_FAILED' } },
   { name: 'an invalid date', method: 'patch', path: '/api/HostileThings/1', body: { born: 'not a date' }, expect: { status: 422, code: 'VALIDATION_FAILED' } },
   { name: 'an invalid date in a where', method: 'get', path: `/api/HostileThings?filter=${q({ where: { born: { gt: 'yesterday-ish' } } })}`, expect: badFilter },
@@ -157,5 +167,9 @@ export const HOSTILE_CASES: HostileCase[] = [
   { name: 'a note deleted by a non-owner', method: 'delete', path: '/api/HostileNotes/1', as: 'bob', expect: { status: 401, code: 'AUTHORIZATION_REQUIRED' } },
   { name: 'a forged token', method: 'patch', path: '/api/HostileNotes/1', headers: { Authorization: 'x'.repeat(64) }, body: { title: 'forged' }, expect: { status: 401, code: 'AUTHORIZATION_REQUIRED' } },
   { name: 'an unknown property on a strict model', method: 'post', path: '/api/HostileThings', body: { name: 'x', isAdmin: true }, expect: { status: 422, code: 'VALIDATION_FAILED' } },
+  { name: 'a verificationToken by PATCH on oneself', method: 'patch', path: '/api/HostileMembers/2', as: 'bob', body: { verificationToken: 'mine' }, expect: { status: 400, code: 'PROPERTY_NOT_WRITABLE' } },
+  { name: 'emailVerified through updateAll', method: 'post', path: `/api/HostileMembers/update?where=${q({ id: 2 })}`, as: 'bob', body: { emailVerified: true }, expect: { status: 401, code: 'AUTHORIZATION_REQUIRED' } },
+  { name: 'an operator as the login email', method: 'post', path: '/api/HostileMembers/login', body: { email: { neq: null }, password: 'ann-secret' }, expect: { status: 400, code: 'USERNAME_EMAIL_REQUIRED' } },
+  { name: 'an operator as the login password', method: 'post', path: '/api/HostileMembers/login', body: { email: 'ann@example.com', password: { neq: null } }, expect: { status: 401, code: 'LOGIN_FAILED' } },
   { name: 'list the users anonymously', method: 'get', path: '/api/HostileMembers', expect: { status: 401, code: 'AUTHORIZATION_REQUIRED' } },
 ];

@@ -26,6 +26,12 @@ export function makeOpsApp(options: OpsAppOptions): { dir: string; remove: () =>
   for (const file of ['index.js', 'server.js']) fs.copyFileSync(path.join(REPO_ROOT, 'server', file), path.join(dir, 'server', file));
   write('server/config.json', { restApiRoot: '/api', host: '127.0.0.1', port: 0, ...options.config });
   write('server/datasources.json', { db: { name: 'db', ...options.dataSource } });
+  write('server/middleware.json', {
+    routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+    final: { 'loopback#urlNotFound': {} },
+    // A production 5xx keeps only its status unless told otherwise; the code is what clients match.
+    'final:after': { 'strong-error-handler': { params: { safeFields: ['code'] } } },
+  });
   write('server/model-config.json', { _meta: { sources: ['../common/models'] }, Note: { dataSource: 'db', public: true } });
   write('common/models/note.json', { name: 'Note', base: 'PersistedModel', properties: { title: { type: 'string', required: true }, n: { type: 'number' } } });
   write(

@@ -29,6 +29,7 @@ export const newCommand: Command = {
       if (typeof content === 'string') fs.writeFileSync(file, content);
       else writeJson(file, content);
     }
-    ctx.log(`Created ${path.relative(ctx.cwd, dir) || dir}. Next:\n  cd ${path.relative(ctx.cwd, dir) || dir}\n  npm install\n  npx loopline model Note --property title:string:required\n  npm start`);
+    // The folder as the user named it: relative stays relative, absolute stays absolute.
+    ctx.log(`Created ${name}. Next:\n  cd ${name}\n  npm install\n  npx loopline model Note --property title:string:required\n  npm start`);
   },
 };

@@ -1,6 +1,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import { main } from '../../../src/cli';
 import { runCli } from '../../support/run-cli';
 
 /** `loopline new`, `model`, `relation`, `datasource` and `acl`: the files they write, and their errors. */
@@ -13,7 +14,7 @@ beforeEach(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-cli-'));
   app = path.join(tmp, 'shop');
   const made = await runCli(tmp, 'new', 'shop', '--loopline', 'file:/opt/loopline');
-  expect([made.code, made.err]).toEqual([0, '']);
+  expect([made.code, made.err, made.out.split('\n').slice(0, 2)]).toEqual([0, '', ['Created shop. Next:', '  cd shop']]);
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -221,5 +222,35 @@ describe('loopline itself', () => {
     for (const c of ['new', 'model', 'relation', 'datasource', 'acl', 'migrate', 'discover', 'types']) expect(help.out).toContain(`\n  ${c} `);
     const res = await runCli(tmp, 'frobnicate');
     expect([res.code, res.err.split('\n')[0]]).toEqual([2, 'loopline: unknown command "frobnicate" [CLI_USAGE]']);
+  });
+});
+
+describe('prompts, when stdin is a terminal', () => {
+  it('asks for what no flag gave, offering the defaults', async () => {
+    const answers = ['Book', '', '', 'n', 'title', 'string', 'y', 'pages', 'number', '', ''];
+    const asked: string[] = [];
+    const prompter = {
+      ask: async (question: string, fallback?: string) => {
+        asked.push(fallback ? `${question} (${fallback})` : question);
+        return answers.shift() || fallback || '';
+      },
+      close: () => undefined,
+    };
+    expect(await main(['model'], { cwd: app, interactive: true, prompter, log: () => undefined })).toBe(0);
+    expect(asked).toEqual([
+      'Model name',
+      'Base model (PersistedModel)',
+      'Data source ("null" for none) (db)',
+      'Expose it over REST? (Y/n) (Y)',
+      'Property name (empty to finish)',
+      'Type of title [string|number|boolean|date|buffer|geopoint|object|array|any] (string)',
+      'Required? (y/N) (N)',
+      'Property name (empty to finish)',
+      'Type of pages [string|number|boolean|date|buffer|geopoint|object|array|any] (string)',
+      'Required? (y/N) (N)',
+      'Property name (empty to finish)',
+    ]);
+    expect(json('common/models/book.json')).toEqual(expect.objectContaining({ name: 'Book', base: 'PersistedModel', properties: { title: { type: 'string', required: true }, pages: { type: 'number' } } }));
+    expect(json('server/model-config.json').Book).toEqual({ dataSource: 'db', public: false });
   });
 });

@@ -86,8 +86,8 @@ const PREPARABLE = /^(SELECT|INSERT|UPDATE|DELETE)\s/i;
 
 /** The callback API under a promise connection (see runnerOf). */
 interface CoreConnection {
-  query(options: { sql: string; timeout?: number }, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
-  execute(options: { sql: string; timeout?: number }, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
+  query(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
+  execute(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
   release(): void;
   destroy(): void;
 }
@@ -96,51 +96,76 @@ interface CorePool {
   getConnection(cb: (err: Error | null, conn: CoreConnection) => void): void;
 }
 
+/** A connection that failed fatally (lost, closed) must not go back to the pool. */
+function unusable(err: Error | null): boolean {
+  return (err as { fatal?: boolean } | null)?.fatal === true;
+}
+
+function timedOut(ms: number): Error {
+  return Object.assign(new Error(`Query inactivity timeout: no answer within ${ms} ms`), { code: QUERY_TIMEOUT });
+}
+
 /**
  * Runs statements through mysql2's callback API: its promise wrapper captures a stack trace per
  * query (a measurable share of a request), which our own errors do not need.
  *
- * A statement without an answer within `timeout` ms fails, and its connection is destroyed: the
- * server (or the wire) may still owe the answer, and a pooled connection waiting for it would
- * stall every later statement given to it.
+ * `timeout` bounds the whole statement — waiting for a pooled connection, preparing, executing —
+ * which mysql2's own per-query timeout does not (it starts after the prepare). A statement that
+ * runs out of time fails, and its connection is destroyed: the server (or the wire) may still owe
+ * the answer, and a pooled connection waiting for it would stall every later statement given to it.
  */
 function runnerOf(conn: Pool | PoolConnection, timeout: number | undefined): SqlRunner {
   const send = (core: CoreConnection, sql: string, params: unknown[], done: (err: Error | null, result: unknown) => void) => {
-    const options = { sql, timeout };
-    if (PREPARABLE.test(sql)) core.execute(options, params, done);
-    else core.query(options, params, done);
+    if (PREPARABLE.test(sql)) core.execute(sql, params, done);
+    else core.query(sql, params, done);
   };
   const settle = (resolve: (r: { rows: Row[]; affected: number; insertId?: unknown }) => void, result: unknown) => {
     if (Array.isArray(result)) return resolve({ rows: result as Row[], affected: result.length });
     const header = result as ResultSetHeader;
     resolve({ rows: [], affected: header.affectedRows, insertId: header.insertId });
   };
-  if ('pool' in conn) {
-    const pool = conn.pool as unknown as CorePool;
-    return {
-      query(sql, params) {
-        return new Promise((resolve, reject) => {
-          pool.getConnection((err, core) => {
-            if (err) return reject(err);
-            send(core, sql, params, (qerr, result) => {
-              if ((qerr as { code?: string } | null)?.code === QUERY_TIMEOUT) core.destroy();
-              else core.release();
-              if (qerr) return reject(qerr);
-              settle(resolve, result);
-            });
-          });
-        });
-      },
-    };
-  }
-  const core = conn.connection as unknown as CoreConnection;
+  const pool = 'pool' in conn ? (conn.pool as unknown as CorePool) : undefined;
+  const own = 'pool' in conn ? undefined : (conn.connection as unknown as CoreConnection);
   return {
     query(sql, params) {
       return new Promise((resolve, reject) => {
-        send(core, sql, params, (err, result) => {
-          if ((err as { code?: string } | null)?.code === QUERY_TIMEOUT) core.destroy();
-          if (err) return reject(err);
-          settle(resolve, result);
+        let core: CoreConnection | undefined = own;
+        let finished = false;
+        const timer =
+          timeout && timeout > 0
+            ? setTimeout(() => {
+                finished = true;
+                core?.destroy();
+                reject(timedOut(timeout));
+              }, timeout)
+            : undefined;
+        const run = (c: CoreConnection) => {
+          core = c;
+          send(c, sql, params, (err, result) => {
+            if (finished) return;
+            finished = true;
+            if (timer) clearTimeout(timer);
+            if (pool) {
+              if (unusable(err)) c.destroy();
+              else c.release();
+            }
+            if (err) return reject(err);
+            settle(resolve, result);
+          });
+        };
+        if (own) return run(own);
+        pool!.getConnection((err, c) => {
+          if (finished) {
+            // Too late for this statement; the connection itself is fine.
+            if (!err) c.release();
+            return;
+          }
+          if (err) {
+            finished = true;
+            if (timer) clearTimeout(timer);
+            return reject(err);
+          }
+          run(c);
         });
       });
     },
@@ -312,6 +337,8 @@ export class MySQLConnector extends SqlConnector {
     const id = insertRow[idName];
     for (let attempt = 0; ; attempt++) {
       if (await this.updateMatched(def, id, updateRow, options)) {
+        // A replace wrote every column: the row is known without reading it back.
+        if (def.propertyNames.every((n) => n in updateRow)) return { row: { ...updateRow, [idName]: id }, created: false };
         const row = await this.findById(def, id, options);
         if (row) return { row, created: false };
         // Deleted between the two statements: it is created anew below.

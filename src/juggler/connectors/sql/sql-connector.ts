@@ -75,7 +75,8 @@ export abstract class SqlConnector implements Connector {
     const tx = options?.transaction as SqlTransaction | undefined;
     const runner: SqlRunner = tx && tx.connector === this ? tx : this.pool;
     if (tx && tx.connector === this && tx.finished) throw new LooplineError('TRANSACTION_FINISHED', 400, 'The transaction is already committed or rolled back');
-    this.debug('%s %j', sql, params);
+    // Statements only: the values bound to them carry access tokens, hashes and user data.
+    this.debug('%s (%d values)', sql, params.length);
     try {
       return await runner.query(sql, params);
     } catch (err) {
