@@ -76,11 +76,15 @@ app.start = function () {
   });
 };
 
-// Configure models, data sources and middleware from the JSON files, then run server/boot/*.js.
-boot(app, __dirname, function (err) {
-  if (err) throw err;
-  if (require.main === module) app.start();
-});
+// WEB_CONCURRENCY=N (one per core, usually) makes this process fork N workers that each boot
+// and serve the app on the shared port; it then serves nothing itself.
+if (require.main !== module || !loopback.runWorkers(process.env.WEB_CONCURRENCY)) {
+  // Configure models, data sources and middleware from the JSON files, then run server/boot/*.js.
+  boot(app, __dirname, function (err) {
+    if (err) throw err;
+    if (require.main === module) app.start();
+  });
+}
 `;
 
 const ROOT_JS = `'use strict';
