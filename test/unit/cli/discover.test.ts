@@ -1,7 +1,6 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { DataSource } from '../../../src/juggler/datasource';
 import { loopback } from '../../../src/loopback/loopback';
 import { boot } from '../../../src/boot';
 import { STORES, describeStore } from '../../connectors/stores';
@@ -9,11 +8,10 @@ import { runCli } from '../../support/run-cli';
 
 /**
  * `loopline discover` on the SQL stores: a table made by `loopline migrate` is read back through
- * the data source's discoverSchema into a new model JSON. Where DataSource has no discoverSchema,
- * the command must say so with CLI_DISCOVERY_UNSUPPORTED and write nothing.
+ * the data source's discoverSchema into a new model JSON; a table that is not there is an error
+ * that writes nothing.
  */
 jest.setTimeout(60000);
-const canDiscover = typeof (DataSource.prototype as any).discoverSchema === 'function';
 
 for (const store of STORES.filter((s) => s.name !== 'memory')) {
   describeStore(store, () => {
@@ -41,7 +39,7 @@ for (const store of STORES.filter((s) => s.name !== 'memory')) {
       return table;
     }
 
-    (canDiscover ? it : it.skip)('writes the discovered table as a model attached to the data source', async () => {
+    it('writes the discovered table as a model attached to the data source', async () => {
       const table = await tableOf(source);
       const res = await runCli(dir, 'discover', '--datasource', 'sql', '--table', table, '--name', 'Discovered');
       expect([res.code, res.err]).toEqual([0, '']);
@@ -51,10 +49,12 @@ for (const store of STORES.filter((s) => s.name !== 'memory')) {
       expect(JSON.parse(fs.readFileSync(path.join(dir, 'server/model-config.json'), 'utf8')).Discovered).toEqual({ dataSource: 'sql', public: true });
     });
 
-    (canDiscover ? it.skip : it)('says discovery is unsupported, and writes nothing, while DataSource has no discoverSchema', async () => {
+    it('fails on a table that does not exist, and writes nothing', async () => {
       const before = fs.readFileSync(path.join(dir, 'server/model-config.json'), 'utf8');
-      const res = await runCli(dir, 'discover', '--datasource', 'sql', '--table', await tableOf(source));
-      expect([res.code, res.err]).toEqual([1, 'loopline discover: Data source "sql" cannot discover schemas (this loopline has no DataSource#discoverSchema). [CLI_DISCOVERY_UNSUPPORTED]\n']);
+      const res = await runCli(dir, 'discover', '--datasource', 'sql', '--table', 'no_such_table_here', '--name', 'Missing');
+      expect(res.code).not.toBe(0);
+      expect(res.err).toMatch(/no_such_table_here/);
+      expect(fs.existsSync(path.join(dir, 'common/models/missing.json'))).toBe(false);
       expect(fs.readFileSync(path.join(dir, 'server/model-config.json'), 'utf8')).toBe(before);
     });
 
