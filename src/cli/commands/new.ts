@@ -6,9 +6,19 @@ import { CliError } from '../cli-error';
 import type { Command } from '../command';
 import { writeJson } from '../json-file';
 
-function ownVersion(): string {
-  // The same relative path from src/cli/commands and from dist/cli/commands.
-  return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
+/** loopline's own folder: the same relative path from src/cli/commands and from dist/cli/commands. */
+const OWN_ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * The dependency the new app gets when `--loopline` is not given: an installed loopline (inside
+ * some node_modules) names its version; a loopline run from its own clone names that folder, so
+ * `npx loopline new demo && cd demo && npm install && npm start` works from a checkout.
+ */
+function defaultSpec(): string {
+  if (OWN_ROOT.split(path.sep).includes('node_modules')) {
+    return `^${(JSON.parse(fs.readFileSync(path.join(OWN_ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
+  }
+  return `file:${OWN_ROOT}`;
 }
 
 export const newCommand: Command = {
@@ -22,7 +32,7 @@ export const newCommand: Command = {
     if (!/^[a-z0-9][a-z0-9._-]*$/.test(packageName)) throw new CliError('CLI_INVALID_VALUE', `"${packageName}" cannot be a package name: use lower-case letters, digits, ".", "_" and "-".`);
     const dir = path.resolve(ctx.cwd, name);
     if (fs.existsSync(dir) && fs.readdirSync(dir).length) throw new CliError('CLI_ALREADY_EXISTS', `${dir} exists and is not empty; pick another name or remove it.`);
-    const files = appFiles(packageName, stringFlag(args, 'loopline') ?? `^${ownVersion()}`);
+    const files = appFiles(packageName, stringFlag(args, 'loopline') ?? defaultSpec());
     for (const [rel, content] of Object.entries(files)) {
       const file = path.join(dir, rel);
       fs.mkdirSync(path.dirname(file), { recursive: true });
