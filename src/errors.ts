@@ -34,7 +34,7 @@ export class InvalidFilterError extends LooplineError {
   }
 }
 
-/** 400: the store cannot hold a value the request carries (a NUL byte in PostgreSQL text, a number out of a column's range). */
+/** 400: the store refused a value the request carries (1.5 for an integer column, a number out of a column's range). */
 export class InvalidValueError extends LooplineError {
   constructor(message: string) {
     super('INVALID_VALUE', 400, message);
@@ -141,7 +141,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MALFORMED_BODY: { status: 400, meaning: 'The request body cannot be read: it claims gzip or deflate and does not inflate, or it ends early.' },
   NESTED_TOO_DEEPLY: { status: 400, meaning: 'A body or filter argument nests objects deeper than `remoting.rest.maxDepth` (32 by default).' },
   FORBIDDEN_KEY: { status: 400, meaning: 'A body, filter, form or query string uses `__proto__`, `constructor` or `prototype` as a key.' },
-  INVALID_VALUE: { status: 400, meaning: 'The store cannot hold a value of the request (a NUL byte in PostgreSQL text, a number out of range).' },
+  INVALID_VALUE: { status: 400, meaning: 'The store refused a value of the request as not fitting its column (text that is no number for an integer column, a number out of range).' },
   PROPERTY_NOT_WRITABLE: { status: 400, meaning: 'A REST client tried to write a property only the server manages (`emailVerified`, `verificationToken` of a user).' },
   USERNAME_EMAIL_REQUIRED: { status: 400, meaning: 'Login was called without an email or username.' },
   REALM_REQUIRED: { status: 400, meaning: 'Login on a user model with `realmRequired` was called without a realm.' },
