@@ -155,6 +155,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   ACCESS_TOKEN_REQUIRED: { status: 401, meaning: 'Logout was called without a valid access token.' },
   RESET_FAILED_EMAIL_NOT_VERIFIED: { status: 401, meaning: 'A password reset was requested for an unverified email while verification is required.' },
   ACCESS_DENIED: { status: 403, meaning: 'The ACLs deny the request to a signed-in user and `aclErrorStatus` is 403.' },
+  CORS_ORIGIN_DENIED: { status: 403, meaning: 'A CORS preflight came from an origin the `cors` settings in middleware.json do not allow.' },
   URL_NOT_FOUND: { status: 404, meaning: 'No route or remote method handles this verb and path.' },
   MODEL_NOT_FOUND: { status: 404, meaning: 'No instance has the given id.' },
   USER_NOT_FOUND: { status: 404, meaning: 'The user named by a confirm, setPassword or changePassword call does not exist.' },

@@ -4,6 +4,7 @@ import { rel } from './json-file';
 import { substitute } from './merge';
 import type { LooplineApp } from '../loopback/application';
 import { showingStoreCodes } from '../loopback/middleware/error-handler';
+import { refusingForeignPreflights } from '../loopback/middleware/cors-preflight';
 
 interface Entry {
   enabled?: boolean;
@@ -33,7 +34,9 @@ export function resolveReference(ref: string, configDir: string, appRootDir: str
   const mod = require(resolved);
   const value = exportName ? mod[exportName] : mod && typeof mod === 'object' && typeof mod.default === 'function' ? mod.default : mod;
   if (typeof value !== 'function') throw new BootError(`${rel(file)}: "${ref}" does not export a function`, 'INVALID_MIDDLEWARE');
-  return modulePart === 'strong-error-handler' && !exportName ? showingStoreCodes(value) : value;
+  if (modulePart === 'strong-error-handler' && !exportName) return showingStoreCodes(value);
+  if (modulePart === 'cors' && !exportName) return refusingForeignPreflights(value);
+  return value;
 }
 
 export function setupMiddleware(app: LooplineApp, config: Record<string, Record<string, Entry | Entry[]>>, file: string, appRootDir: string): void {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { format } from 'util';
 import loopback from '../../src';
 import { STORES, describeStore } from '../connectors/stores';
-import { bootHostileApp, HostileApp } from './hostile-app';
+import { bootHostileApp, HostileApp, snapshotStore } from './hostile-app';
 
 /**
  * The safe defaults that are not one request and one refusal: CORS allow-lists, what a 500 tells
@@ -16,10 +16,13 @@ describe('memory store: defaults', () => {
     h = await bootHostileApp(STORES[0]);
   });
 
-  it('a CORS preflight from an origin outside the allow-list gets no allow headers; an allowed origin does', async () => {
+  it('a CORS preflight from an origin outside the allow-list is 403 CORS_ORIGIN_DENIED without allow headers; an allowed origin passes', async () => {
+    const before = await snapshotStore(h.app);
     const evil = await request(h.app).options('/api/HostileThings').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
-    expect(evil.status).toBe(204);
+    expect(evil.status).toBe(403);
+    expect(evil.body.error).toEqual(expect.objectContaining({ statusCode: 403, code: 'CORS_ORIGIN_DENIED' }));
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+    expect(await snapshotStore(h.app)).toEqual(before);
     const evilGet = await request(h.app).get('/api/HostileThings').set('Origin', 'https://evil.example');
     expect(evilGet.headers['access-control-allow-origin']).toBeUndefined();
     const good = await request(h.app).options('/api/HostileThings').set('Origin', 'https://app.example.com').set('Access-Control-Request-Method', 'POST');
