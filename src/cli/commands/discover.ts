@@ -7,8 +7,6 @@ import { CliError } from '../cli-error';
 import type { Command } from '../command';
 import { writeJson } from '../json-file';
 
-type DiscoverSchema = (table: string, options: { owner?: string }, cb: (err: unknown, schema?: Record<string, any>) => void) => void;
-
 export const discoverCommand: Command = {
   name: 'discover',
   usage: 'discover --datasource <name> --table <table> [--schema owner] [--name Model] [--public|--no-public]',
@@ -21,10 +19,8 @@ export const discoverCommand: Command = {
     const { dataSource, close } = await bootApp(layout, dsName);
     let schema: Record<string, any>;
     try {
-      const discover = (dataSource as unknown as { discoverSchema?: DiscoverSchema }).discoverSchema;
-      if (typeof discover !== 'function') throw new CliError('CLI_DISCOVERY_UNSUPPORTED', `Data source "${dsName}" cannot discover schemas (this loopline has no DataSource#discoverSchema).`);
       const owner = stringFlag(args, 'schema');
-      schema = await new Promise((resolve, reject) => discover.call(dataSource, table, owner ? { owner } : {}, (err, result) => (err ? reject(err) : resolve(result ?? {}))));
+      schema = ((await dataSource.discoverSchema(table, owner ? { owner } : {})) ?? {}) as Record<string, any>;
     } finally {
       await close();
     }
