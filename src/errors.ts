@@ -75,7 +75,11 @@ export class StoreUnavailableError extends LooplineError {
  */
 export class DuplicateIdError extends LooplineError {
   constructor(modelName: string, idName: string, id: unknown) {
-    super('DUPLICATE_ID', 409, `Duplicate entry for ${modelName}.${idName}`, { model: modelName, property: idName, id });
+    super('DUPLICATE_ID', 409, `Duplicate entry for ${modelName}.${idName}`, {
+      model: modelName,
+      property: idName,
+      id,
+    });
   }
 }
 
@@ -92,7 +96,12 @@ export interface ValidationErrorDetails {
 export class ValidationError extends LooplineError {
   declare details: ValidationErrorDetails;
 
-  constructor(modelName: string, codes: Record<string, string[]>, messages: Record<string, string[]>, values: Record<string, unknown> = {}) {
+  constructor(
+    modelName: string,
+    codes: Record<string, string[]>,
+    messages: Record<string, string[]>,
+    values: Record<string, unknown> = {},
+  ) {
     super('VALIDATION_FAILED', 422, ValidationError.describe(modelName, messages, values), {
       context: modelName,
       codes,
@@ -102,7 +111,11 @@ export class ValidationError extends LooplineError {
   }
 
   /** LB3's message: "The `Customer` instance is not valid. Details: `email` can't be blank (value: undefined)." */
-  private static describe(modelName: string, messages: Record<string, string[]>, values: Record<string, unknown>): string {
+  private static describe(
+    modelName: string,
+    messages: Record<string, string[]>,
+    values: Record<string, unknown>,
+  ): string {
     const parts: string[] = [];
     for (const [prop, msgs] of Object.entries(messages)) {
       for (const msg of msgs) {
@@ -126,60 +139,172 @@ export class ValidationError extends LooplineError {
 
 /** The table of codes, kept in step with the README's error table by a test. */
 export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: string }>> = Object.freeze({
-  INVALID_FILTER: { status: 400, meaning: 'The filter (where, fields, order, limit, skip, include) is malformed, or names a hidden or unknown property.' },
-  INVALID_ARGUMENT: { status: 400, meaning: 'A remote method argument is missing or cannot be read as its type; `details.argument` names it.' },
+  INVALID_FILTER: {
+    status: 400,
+    meaning:
+      'The filter (where, fields, order, limit, skip, include) is malformed, or names a hidden or unknown property.',
+  },
+  INVALID_ARGUMENT: {
+    status: 400,
+    meaning:
+      'A remote method argument is missing or cannot be read as its type; `details.argument` names it.',
+  },
   INVALID_DATA: { status: 400, meaning: 'The data of a write is not an object.' },
   INVALID_OPTIONS: { status: 400, meaning: 'The options argument of a data-access call is not an object.' },
   MISSING_ID: { status: 400, meaning: 'A method that needs an id was called without one.' },
   ID_CHANGE_FORBIDDEN: { status: 400, meaning: 'A write tried to change the id of an existing instance.' },
   MULTIPLE_INSTANCES_FOUND: { status: 400, meaning: 'upsertWithWhere matched more than one instance.' },
-  TRANSACTIONS_UNSUPPORTED: { status: 400, meaning: 'beginTransaction was called on a store without transactions (the memory store).' },
-  TRANSACTION_FINISHED: { status: 400, meaning: 'A data-access call used a transaction that was already committed or rolled back.' },
-  UNSUPPORTED_CHARACTER: { status: 400, meaning: 'A value holds a character the store cannot keep in text (PostgreSQL: the NUL character, \\u0000); nothing was written.' },
-  DISCOVERY_UNSUPPORTED: { status: 400, meaning: 'Schema discovery was asked of a store that has no catalog to read (the memory store).' },
+  TRANSACTIONS_UNSUPPORTED: {
+    status: 400,
+    meaning: 'beginTransaction was called on a store without transactions (the memory store).',
+  },
+  TRANSACTION_FINISHED: {
+    status: 400,
+    meaning: 'A data-access call used a transaction that was already committed or rolled back.',
+  },
+  UNSUPPORTED_CHARACTER: {
+    status: 400,
+    meaning:
+      'A value holds a character the store cannot keep in text (PostgreSQL: the NUL character, \\u0000); nothing was written.',
+  },
+  DISCOVERY_UNSUPPORTED: {
+    status: 400,
+    meaning: 'Schema discovery was asked of a store that has no catalog to read (the memory store).',
+  },
   MALFORMED_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
-  MALFORMED_BODY: { status: 400, meaning: 'The request body cannot be read: it claims gzip or deflate and does not inflate, or it ends early.' },
-  NESTED_TOO_DEEPLY: { status: 400, meaning: 'A body or filter argument nests objects deeper than `remoting.rest.maxDepth` (32 by default).' },
-  FORBIDDEN_KEY: { status: 400, meaning: 'A body, filter, form or query string uses `__proto__`, `constructor` or `prototype` as a key.' },
-  INVALID_VALUE: { status: 400, meaning: 'The store refused a value of the request as not fitting its column (text that is no number for an integer column, a number out of range).' },
-  PROPERTY_NOT_WRITABLE: { status: 400, meaning: 'A REST client tried to write a property only the server manages (`emailVerified`, `verificationToken` of a user).' },
+  MALFORMED_BODY: {
+    status: 400,
+    meaning:
+      'The request body cannot be read: it claims gzip or deflate and does not inflate, or it ends early.',
+  },
+  NESTED_TOO_DEEPLY: {
+    status: 400,
+    meaning: 'A body or filter argument nests objects deeper than `remoting.rest.maxDepth` (32 by default).',
+  },
+  FORBIDDEN_KEY: {
+    status: 400,
+    meaning: 'A body, filter, form or query string uses `__proto__`, `constructor` or `prototype` as a key.',
+  },
+  INVALID_VALUE: {
+    status: 400,
+    meaning:
+      'The store refused a value of the request as not fitting its column (text that is no number for an integer column, a number out of range).',
+  },
+  PROPERTY_NOT_WRITABLE: {
+    status: 400,
+    meaning:
+      'A REST client tried to write a property only the server manages (`emailVerified`, `verificationToken`, `realm` of a user).',
+  },
   USERNAME_EMAIL_REQUIRED: { status: 400, meaning: 'Login was called without an email or username.' },
-  REALM_REQUIRED: { status: 400, meaning: 'Login on a user model with `realmRequired` was called without a realm.' },
+  REALM_REQUIRED: {
+    status: 400,
+    meaning: 'Login on a user model with `realmRequired` (or a `realmDelimiter`) was called without a realm.',
+  },
+  INVALID_REALM: { status: 400, meaning: 'The realm given at login is not a string.' },
   EMAIL_REQUIRED: { status: 400, meaning: 'A password reset was requested without an email.' },
   INVALID_TOKEN: { status: 400, meaning: 'An email-verification token does not match the user.' },
-  INVALID_PASSWORD: { status: 400, meaning: 'changePassword: the current password is wrong; a new password that is empty or not a string answers 422 with this code, as LB3.' },
-  AUTHORIZATION_REQUIRED: { status: 401, meaning: 'The ACLs deny the request to an anonymous caller (or to any caller, unless `aclErrorStatus` is 403).' },
+  INVALID_PASSWORD: {
+    status: 400,
+    meaning:
+      'changePassword: the current password is wrong; a new password that is empty or not a string answers 422 with this code, as LB3.',
+  },
+  AUTHORIZATION_REQUIRED: {
+    status: 401,
+    meaning:
+      'The ACLs deny the request to an anonymous caller (or to any caller, unless `aclErrorStatus` is 403).',
+  },
   LOGIN_FAILED: { status: 401, meaning: 'Unknown user or wrong password (the two are not told apart).' },
-  LOGIN_FAILED_EMAIL_NOT_VERIFIED: { status: 401, meaning: 'The password is right but the user model requires a verified email and it is not verified.' },
-  PASSWORD_CHANGE_NOT_ALLOWED: { status: 401, meaning: 'A REST patch or replace of a user carried a password; use changePassword or setPassword (`rejectPasswordChangesViaPatchOrReplace: false` allows it).' },
+  LOGIN_FAILED_EMAIL_NOT_VERIFIED: {
+    status: 401,
+    meaning: 'The password is right but the user model requires a verified email and it is not verified.',
+  },
+  PASSWORD_CHANGE_NOT_ALLOWED: {
+    status: 401,
+    meaning:
+      'A REST patch or replace of a user carried a password; use changePassword or setPassword (`rejectPasswordChangesViaPatchOrReplace: false` allows it).',
+  },
   ACCESS_TOKEN_REQUIRED: { status: 401, meaning: 'Logout was called without a valid access token.' },
-  RESET_FAILED_EMAIL_NOT_VERIFIED: { status: 401, meaning: 'A password reset was requested for an unverified email while verification is required.' },
-  ACCESS_DENIED: { status: 403, meaning: 'The ACLs deny the request to a signed-in user and `aclErrorStatus` is 403.' },
-  CORS_ORIGIN_DENIED: { status: 403, meaning: 'A CORS preflight came from an origin the `cors` settings in middleware.json do not allow.' },
+  RESET_FAILED_EMAIL_NOT_VERIFIED: {
+    status: 401,
+    meaning: 'A password reset was requested for an unverified email while verification is required.',
+  },
+  ACCESS_DENIED: {
+    status: 403,
+    meaning: 'The ACLs deny the request to a signed-in user and `aclErrorStatus` is 403.',
+  },
+  CORS_ORIGIN_DENIED: {
+    status: 403,
+    meaning: 'A CORS preflight came from an origin the `cors` settings in middleware.json do not allow.',
+  },
   URL_NOT_FOUND: { status: 404, meaning: 'No route or remote method handles this verb and path.' },
   MODEL_NOT_FOUND: { status: 404, meaning: 'No instance has the given id.' },
-  USER_NOT_FOUND: { status: 404, meaning: 'The user named by a confirm, setPassword or changePassword call does not exist.' },
-  EMAIL_NOT_FOUND: { status: 404, meaning: 'A password reset named an unknown email (only with `resetPasswordRevealsUnknownEmail: true`; by default the answer is 204).' },
-  TABLE_NOT_FOUND: { status: 404, meaning: 'discoverSchema named a table (or view) the store does not have.' },
+  USER_NOT_FOUND: {
+    status: 404,
+    meaning: 'The user named by a confirm, setPassword or changePassword call does not exist.',
+  },
+  EMAIL_NOT_FOUND: {
+    status: 404,
+    meaning:
+      'A password reset named an unknown email (only with `resetPasswordRevealsUnknownEmail: true`; by default the answer is 204).',
+  },
+  TABLE_NOT_FOUND: {
+    status: 404,
+    meaning: 'discoverSchema named a table (or view) the store does not have.',
+  },
   DUPLICATE_ID: { status: 409, meaning: 'A create named an id that is already taken.' },
-  DUPLICATE_RELATED: { status: 409, meaning: 'A hasOne relation already has its related instance; update it instead.' },
-  PAYLOAD_TOO_LARGE: { status: 413, meaning: 'The request body is over the configured limit (100 kB by default).' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'The request body has a content type the REST API does not read; send application/json or a form.' },
-  UNSUPPORTED_ENCODING: { status: 415, meaning: 'The request body uses a charset or encoding the server does not read.' },
+  DUPLICATE_RELATED: {
+    status: 409,
+    meaning: 'A hasOne relation already has its related instance; update it instead.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    meaning: 'The request body is over the configured limit (100 kB by default).',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    meaning:
+      'The request body has a content type the REST API does not read; send application/json or a form.',
+  },
+  UNSUPPORTED_ENCODING: {
+    status: 415,
+    meaning: 'The request body uses a charset or encoding the server does not read.',
+  },
   VALIDATION_FAILED: { status: 422, meaning: 'The instance is not valid; `details` lists each property.' },
   PASSWORD_TOO_LONG: { status: 422, meaning: 'A password is over 72 bytes, the most bcrypt reads.' },
-  CONFIGURATION_ERROR: { status: 500, meaning: 'The app is misconfigured (e.g. a model without a data source).' },
-  INVALID_MODEL: { status: 500, meaning: '`app.model()` was given something that is not a model class or model name.' },
+  CONFIGURATION_ERROR: {
+    status: 500,
+    meaning: 'The app is misconfigured (e.g. a model without a data source).',
+  },
+  INVALID_MODEL: {
+    status: 500,
+    meaning: '`app.model()` was given something that is not a model class or model name.',
+  },
   UNKNOWN_MODEL: { status: 500, meaning: 'A data source was asked to migrate a model it does not hold.' },
-  INVALID_MODEL_DEFINITION: { status: 500, meaning: 'A model definition has no name, a forbidden name, or extends an unknown model.' },
+  INVALID_MODEL_DEFINITION: {
+    status: 500,
+    meaning: 'A model definition has no name, a forbidden name, or extends an unknown model.',
+  },
   MODEL_NOT_DEFINED: { status: 500, meaning: 'A model was looked up by a name nobody defined.' },
-  UNKNOWN_DATASOURCE: { status: 500, meaning: 'A model was configured with a data source the app does not have.' },
+  UNKNOWN_DATASOURCE: {
+    status: 500,
+    meaning: 'A model was configured with a data source the app does not have.',
+  },
   UNKNOWN_MIXIN: { status: 500, meaning: 'A model definition names a mixin that is not registered.' },
   UNKNOWN_PHASE: { status: 500, meaning: 'Middleware was registered for a phase that does not exist.' },
   INVALID_MIDDLEWARE: { status: 500, meaning: 'A middleware entry is not a function or has no phase.' },
-  MODEL_NOT_ATTACHED: { status: 500, meaning: 'A data-access method was called on a model attached to no data source.' },
-  MODEL_WITHOUT_ID: { status: 500, meaning: 'An id-based method was called on a model that has no id property.' },
+  MODEL_NOT_ATTACHED: {
+    status: 500,
+    meaning: 'A data-access method was called on a model attached to no data source.',
+  },
+  MODEL_WITHOUT_ID: {
+    status: 500,
+    meaning: 'An id-based method was called on a model that has no id property.',
+  },
   METHOD_NOT_IMPLEMENTED: { status: 501, meaning: 'A remote method is declared but has no implementation.' },
   STORE_UNAVAILABLE: { status: 503, meaning: 'The store cannot be reached; retry later.' },
-  NOT_READY: { status: 503, meaning: '`GET /ready`: a data source did not answer a ping (`details.failed` names it), or the server is shutting down.' },
+  NOT_READY: {
+    status: 503,
+    meaning:
+      '`GET /ready`: a data source did not answer a ping (`details.failed` names it), or the server is shutting down.',
+  },
 });

@@ -18,7 +18,17 @@ export interface ValidationOptions {
   [key: string]: unknown;
 }
 
-type Kind = 'presence' | 'absence' | 'length' | 'numericality' | 'inclusion' | 'exclusion' | 'format' | 'uniqueness' | 'date' | 'custom';
+type Kind =
+  | 'presence'
+  | 'absence'
+  | 'length'
+  | 'numericality'
+  | 'inclusion'
+  | 'exclusion'
+  | 'format'
+  | 'uniqueness'
+  | 'date'
+  | 'custom';
 
 interface Rule {
   prop: string;
@@ -56,7 +66,8 @@ interface ValidatableCtor {
 }
 
 function ownRules(Model: ValidatableCtor): Rule[] {
-  if (!hasOwn(Model, '__validations')) Object.defineProperty(Model, '__validations', { value: [], writable: true });
+  if (!hasOwn(Model, '__validations'))
+    Object.defineProperty(Model, '__validations', { value: [], writable: true });
   return Model.__validations!;
 }
 
@@ -69,19 +80,33 @@ function rulesOf(Model: ValidatableCtor): Rule[] {
   return chain.flat();
 }
 
-function addRule(Model: ValidatableCtor, prop: string, kind: Kind, options: ValidationOptions = {}, fn?: Rule['fn'], isAsync = false): void {
+function addRule(
+  Model: ValidatableCtor,
+  prop: string,
+  kind: Kind,
+  options: ValidationOptions = {},
+  fn?: Rule['fn'],
+  isAsync = false,
+): void {
   ownRules(Model).push({ prop, kind, options: options ?? {}, fn, async: isAsync });
 }
 
 /** Splits LB3's `(prop1, prop2, ..., options?)` argument list. */
 function propsAndOptions(args: unknown[]): [string[], ValidationOptions] {
   const last = args[args.length - 1];
-  if (last && typeof last === 'object' && !Array.isArray(last)) return [args.slice(0, -1).flat() as string[], last as ValidationOptions];
+  if (last && typeof last === 'object' && !Array.isArray(last))
+    return [args.slice(0, -1).flat() as string[], last as ValidationOptions];
   return [args.flat() as string[], {}];
 }
 
 function blank(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'number' && isNaN(v));
+  return (
+    v === undefined ||
+    v === null ||
+    v === '' ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'number' && isNaN(v))
+  );
 }
 
 class Errors {
@@ -121,7 +146,14 @@ function messageFor(rule: Rule | undefined, code: string, kind?: string): string
 }
 
 function conditionHolds(inst: any, rule: Rule): boolean {
-  const test = (cond: ValidationOptions['if']) => (typeof cond === 'function' ? cond.call(inst) : typeof cond === 'string' ? (typeof inst[cond] === 'function' ? inst[cond]() : !!inst[cond]) : true);
+  const test = (cond: ValidationOptions['if']) =>
+    typeof cond === 'function'
+      ? cond.call(inst)
+      : typeof cond === 'string'
+        ? typeof inst[cond] === 'function'
+          ? inst[cond]()
+          : !!inst[cond]
+        : true;
   if (rule.options.if !== undefined && !test(rule.options.if)) return false;
   if (rule.options.unless !== undefined && test(rule.options.unless)) return false;
   return true;
@@ -130,7 +162,8 @@ function conditionHolds(inst: any, rule: Rule): boolean {
 /** LB3's null/blank pre-check shared by most validators; true means "stop, handled". */
 function nullCheck(inst: any, rule: Rule, errors: Errors): boolean {
   const v = inst[rule.prop];
-  const report = (kind: 'null' | 'blank') => errors.add(rule.prop, messageFor(rule, kind, kind), `${rule.options.code ?? rule.kind}.${kind}`);
+  const report = (kind: 'null' | 'blank') =>
+    errors.add(rule.prop, messageFor(rule, kind, kind), `${rule.options.code ?? rule.kind}.${kind}`);
   if (v === null) {
     if (!rule.options.allowNull) report('null');
     return true;
@@ -146,7 +179,12 @@ async function runRule(inst: any, rule: Rule, errors: Errors, options: object): 
   if (!conditionHolds(inst, rule)) return;
   const v = inst[rule.prop];
   // LB3: a custom `code` option replaces the rule's name, the kind is still appended (`myCode.min`).
-  const fail = (code: string, kind?: string) => errors.add(rule.prop, messageFor(rule, code, kind), rule.options.code !== undefined ? (kind ? `${rule.options.code}.${kind}` : rule.options.code) : code);
+  const fail = (code: string, kind?: string) =>
+    errors.add(
+      rule.prop,
+      messageFor(rule, code, kind),
+      rule.options.code !== undefined ? (kind ? `${rule.options.code}.${kind}` : rule.options.code) : code,
+    );
   switch (rule.kind) {
     case 'presence':
       if (blank(v)) fail('presence');
@@ -194,11 +232,19 @@ async function runRule(inst: any, rule: Rule, errors: Errors, options: object): 
       const Model = inst.constructor as ValidatableCtor;
       if (typeof Model.find !== 'function' || !(Model as any).dataSource) return;
       const where: Record<string, unknown> = {};
-      where[rule.prop] = rule.options.ignoreCase && typeof v === 'string' ? { regexp: new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'i') } : v;
-      for (const scoped of (rule.options.scopedTo as string[] | undefined) ?? []) where[scoped] = inst[scoped] ?? null;
+      where[rule.prop] =
+        rule.options.ignoreCase && typeof v === 'string'
+          ? { regexp: new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'i') }
+          : v;
+      // scopedTo may be worked out per model (the built-in User's depends on each subclass's settings).
+      const scopedTo = rule.options.scopedTo as string[] | ((M: unknown) => string[]) | undefined;
+      for (const scoped of (typeof scopedTo === 'function' ? scopedTo(Model) : scopedTo) ?? [])
+        where[scoped] = inst[scoped] ?? null;
       const found = await Model.find({ where, limit: 2 }, options);
       const idName = Model.definition.idName;
-      const others = found.filter((f: any) => inst.isNewRecord() || !idName || String(f[idName]) !== String(inst[idName]));
+      const others = found.filter(
+        (f: any) => inst.isNewRecord() || !idName || String(f[idName]) !== String(inst[idName]),
+      );
       if (others.length) fail('uniqueness');
       return;
     }
@@ -236,18 +282,25 @@ export async function isValid(inst: any, options: object = {}): Promise<boolean>
   const isNew = typeof inst.isNewRecord === 'function' ? inst.isNewRecord() : true;
   for (const name of def.propertyNames) {
     const p = def.properties[name];
-    if (p.required && !(p.id !== undefined && p.generated) && blank(inst.__data[name])) errors.add(name, MESSAGES.presence, 'presence');
+    if (p.required && !(p.id !== undefined && p.generated) && blank(inst.__data[name]))
+      errors.add(name, MESSAGES.presence, 'presence');
   }
   const idName = def.idName;
   if (isNew && def.forceId && idName && inst.__data[idName] !== undefined && inst.__data[idName] !== null) {
     errors.add(idName, MESSAGES.absence, 'absence');
   }
-  for (const name of inst.__unknownProperties ?? []) errors.add(name, MESSAGES['unknown-property'], 'unknown-property');
+  for (const name of inst.__unknownProperties ?? [])
+    errors.add(name, MESSAGES['unknown-property'], 'unknown-property');
   for (const name of Object.keys(inst.__invalidProperties ?? {})) {
     errors.add(name, `is not a valid ${def.properties[name]?.type.name.toLowerCase() ?? 'value'}`, 'type');
   }
   for (const rule of rulesOf(Model)) await runRule(inst, rule, errors, options);
-  Object.defineProperty(inst, 'errors', { value: Object.keys(errors).length ? errors : false, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(inst, 'errors', {
+    value: Object.keys(errors).length ? errors : false,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   return Object.keys(errors).length === 0;
 }
 
@@ -256,7 +309,12 @@ export function validationErrorFor(inst: any): ValidationError {
   const errors = inst.errors as Errors;
   const messages: Record<string, string[]> = {};
   for (const k of Object.keys(errors)) messages[k] = (errors as any)[k];
-  return new ValidationError((inst.constructor as ValidatableCtor).modelName, { ...errors.codes }, messages, inst.__data);
+  return new ValidationError(
+    (inst.constructor as ValidatableCtor).modelName,
+    { ...errors.codes },
+    messages,
+    inst.__data,
+  );
 }
 
 type Args = unknown[];

@@ -18,7 +18,11 @@ function settingsOf(User: AnyModel): Record<string, any> {
 }
 
 function tokenModelOf(User: AnyModel): AnyModel {
-  return User.relations?.accessTokens?.modelTo ?? User.app?.models?.AccessToken ?? User.modelBuilder?.getModel('AccessToken');
+  return (
+    User.relations?.accessTokens?.modelTo ??
+    User.app?.models?.AccessToken ??
+    User.modelBuilder?.getModel('AccessToken')
+  );
 }
 
 function hashRounds(User: AnyModel): number {
@@ -28,15 +32,22 @@ function hashRounds(User: AnyModel): number {
 
 /** LB3's checks of a plain password: a non-empty string that bcrypt will not truncate. */
 export function validatePlainPassword(plain: unknown): asserts plain is string {
-  if (typeof plain !== 'string' || plain.length === 0) throw new LooplineError('INVALID_PASSWORD', 422, 'Invalid password.');
+  if (typeof plain !== 'string' || plain.length === 0)
+    throw new LooplineError('INVALID_PASSWORD', 422, 'Invalid password.');
   const bytes = Buffer.byteLength(plain, 'utf8');
   if (bytes > MAX_PASSWORD_BYTES) {
-    throw new LooplineError('PASSWORD_TOO_LONG', 422, `The password entered was too long. Max length is ${MAX_PASSWORD_BYTES} (entered ${bytes})`);
+    throw new LooplineError(
+      'PASSWORD_TOO_LONG',
+      422,
+      `The password entered was too long. Max length is ${MAX_PASSWORD_BYTES} (entered ${bytes})`,
+    );
   }
 }
 
 function normalizeEmail(User: AnyModel, email: unknown): unknown {
-  return typeof email === 'string' && settingsOf(User).caseSensitiveEmail === false ? email.toLowerCase() : email;
+  return typeof email === 'string' && settingsOf(User).caseSensitiveEmail === false
+    ? email.toLowerCase()
+    : email;
 }
 
 function includesUser(include: unknown): boolean {
@@ -55,7 +66,8 @@ async function invalidateSessions(User: AnyModel, userIds: unknown[], options: a
   const where: Record<string, unknown> = { userId: { inq: userIds } };
   const current = options?.accessToken;
   // The session making the change stays signed in, unless it is a single-use reset token.
-  if (current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password'))) where.id = { neq: current.id };
+  if (current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password')))
+    where.id = { neq: current.id };
   await Token.destroyAll(where);
 }
 
@@ -63,35 +75,96 @@ async function invalidateSessions(User: AnyModel, userIds: unknown[], options: a
 const SERVER_MANAGED_WRITE = Symbol.for('loopline.userServerManagedWrite');
 
 /** Properties of a User only the server writes: a client choosing them could skip verification. */
-const SERVER_MANAGED = ['emailVerified', 'verificationToken'] as const;
+const SERVER_MANAGED = ['emailVerified', 'verificationToken', 'realm'] as const;
+
+/** The stored fields the hooks below compare a write with. */
+type UserSnapshot = { id: unknown; email: unknown; password: unknown } & Partial<
+  Record<(typeof SERVER_MANAGED)[number], unknown>
+>;
 
 function given(target: any, key: string): boolean {
   const data = target.__data ?? target;
   return Object.prototype.hasOwnProperty.call(data, key) && data[key] !== undefined && data[key] !== null;
 }
 
-/**
- * What a REST caller may not write on a user (server code, which passes no remoting context, may):
- * the verification state, and, unless `rejectPasswordChangesViaPatchOrReplace: false`, the
- * password through patch/replace (changePassword and setPassword are the ways to change it).
- */
-function guardClientWrite(Model: AnyModel, ctx: any, target: any): void {
+/** Realms partition the users (LB3: `realmRequired`, or a `realmDelimiter`, which implies it). */
+function usesRealms(User: AnyModel): boolean {
+  const settings = settingsOf(User);
+  return !!(settings.realmRequired || settings.realmDelimiter);
+}
+
+/** A REST write: server code passes no remoting context, and the User methods that may write the verification state mark theirs. */
+function isClientWrite(ctx: any): boolean {
   const options = ctx.options ?? {};
-  if (!options.remotingContext || options[SERVER_MANAGED_WRITE]) return;
+  return !!options.remotingContext && !options[SERVER_MANAGED_WRITE];
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return (
+    (a ?? null) === (b ?? null) || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime())
+  );
+}
+
+/**
+ * What a REST caller may not write on a user: the verification state and the realm (a user who
+ * picks a realm joins another partition), and, unless `rejectPasswordChangesViaPatchOrReplace:
+ * false`, the password through patch/replace (changePassword and setPassword are the ways to
+ * change it). A value equal to the stored one is no change, so a client may send back what it read.
+ */
+function guardClientWrite(Model: AnyModel, ctx: any, target: any, before: UserSnapshot[]): void {
+  if (!isClientWrite(ctx)) return;
   if (ctx.isNewInstance) {
-    // LB3 quietly resets emailVerified on a signup; a chosen verification token is refused.
+    // LB3 quietly resets emailVerified on a signup; a chosen verification token is refused, and
+    // so is a realm where the model has none (with realms, signing up into one is LB3's way).
     if (given(target, 'emailVerified')) target.emailVerified = false;
     if (given(target, 'verificationToken')) throw notWritable('verificationToken');
+    if (given(target, 'realm') && !usesRealms(Model))
+      throw notWritable(
+        'realm',
+        ' (it is accepted on signup when the model sets realmRequired or realmDelimiter)',
+      );
     return;
   }
-  for (const key of SERVER_MANAGED) if (given(target, key)) throw notWritable(key);
-  if (!options.setPassword && settingsOf(Model).rejectPasswordChangesViaPatchOrReplace !== false && given(target, 'password')) {
-    throw new LooplineError('PASSWORD_CHANGE_NOT_ALLOWED', 401, 'Changing the password through patch or replace is not allowed; use changePassword() or setPassword()');
+  for (const key of SERVER_MANAGED) {
+    if (given(target, key) && (before.length === 0 || before.some((u) => !sameValue(u[key], target[key]))))
+      throw notWritable(key);
+  }
+  if (
+    !ctx.options.setPassword &&
+    settingsOf(Model).rejectPasswordChangesViaPatchOrReplace !== false &&
+    given(target, 'password')
+  ) {
+    throw new LooplineError(
+      'PASSWORD_CHANGE_NOT_ALLOWED',
+      401,
+      'Changing the password through patch or replace is not allowed; use changePassword() or setPassword()',
+    );
   }
 }
 
-function notWritable(key: string): LooplineError {
-  return new LooplineError('PROPERTY_NOT_WRITABLE', 400, `"${key}" is managed by the server and cannot be written by a client`);
+/** The users an update is about to change, as stored, when the hooks need to compare. */
+async function storedUsers(Model: AnyModel, ctx: any): Promise<UserSnapshot[]> {
+  let found: any[] = [];
+  if (ctx.currentInstance) found = [ctx.currentInstance];
+  else if (ctx.instance?.id !== undefined)
+    found = [await Model.findById(ctx.instance.id, undefined, ctx.options)].filter(Boolean);
+  else if (ctx.where) found = await Model.find({ where: ctx.where }, ctx.options);
+  return found.map((u) => ({
+    id: u.id,
+    email: u.email,
+    password: u.password,
+    emailVerified: u.emailVerified,
+    verificationToken: u.verificationToken,
+    realm: u.realm,
+  }));
+}
+
+function notWritable(key: string, hint = ''): LooplineError {
+  return new LooplineError(
+    'PROPERTY_NOT_WRITABLE',
+    400,
+    `"${key}" is managed by the server and cannot be written by a client${hint}`,
+  );
 }
 
 function installHooks(User: AnyModel): void {
@@ -99,26 +172,37 @@ function installHooks(User: AnyModel): void {
     const Model = ctx.Model ?? User;
     const target = ctx.instance ?? ctx.data;
     if (!target) return;
-    guardClientWrite(Model, ctx, target);
+    // Compared below: what the write changes (sessions to end, verification to redo, client writes).
+    const touches =
+      !ctx.isNewInstance &&
+      (ctx.instance ||
+        target.password !== undefined ||
+        target.email !== undefined ||
+        (isClientWrite(ctx) && SERVER_MANAGED.some((k) => given(target, k))));
+    const before = touches ? await storedUsers(Model, ctx) : [];
+    guardClientWrite(Model, ctx, target, before);
     if (target.email !== undefined) target.email = normalizeEmail(Model, target.email);
     const pw = target.password;
     if (pw !== undefined && pw !== null && !isHashed(pw)) {
       validatePlainPassword(pw);
       target.password = await hashPassword(pw, hashRounds(Model));
     }
-    if (ctx.isNewInstance) return;
-    // Remember who is changing so `after save` can end their other sessions.
-    const touches = ctx.instance ? true : ctx.data && (ctx.data.password !== undefined || ctx.data.email !== undefined);
     if (!touches) return;
-    let before: any[] = [];
-    if (ctx.currentInstance) before = [ctx.currentInstance];
-    else if (ctx.instance?.id !== undefined) before = [await Model.findById(ctx.instance.id, undefined, ctx.options)].filter(Boolean);
-    else if (ctx.where) before = await Model.find({ where: ctx.where }, ctx.options);
-    ctx.hookState.userSnapshots = before.map((u: any) => ({ id: u.id, email: u.email, password: u.password }));
+    // A verified address that changes is no longer verified (LB3, with emailVerificationRequired).
+    if (
+      settingsOf(Model).emailVerificationRequired &&
+      target.email !== undefined &&
+      (before.length === 0 || before.some((u) => u.email !== target.email))
+    ) {
+      target.emailVerified = false;
+    }
+    // Remember who is changing so `after save` can end their other sessions.
+    ctx.hookState.userSnapshots = before;
   });
 
   User.observe('after save', async (ctx: any) => {
-    const snapshots = ctx.hookState?.userSnapshots as Array<{ id: unknown; email: unknown; password: unknown }> | undefined;
+    const snapshots = ctx.hookState?.userSnapshots as
+      Array<{ id: unknown; email: unknown; password: unknown }> | undefined;
     if (!snapshots?.length) return;
     const Model = ctx.Model ?? User;
     const changed: unknown[] = [];
@@ -137,20 +221,32 @@ const statics = {
       throw new LooplineError('USERNAME_EMAIL_REQUIRED', 400, 'username or email is required');
     }
     const settings = settingsOf(this);
-    const query: Record<string, unknown> = {};
-    if (typeof credentials.email === 'string' && credentials.email) query.email = normalizeEmail(this, credentials.email);
-    else if (typeof credentials.username === 'string' && credentials.username) query.username = credentials.username;
-    else throw new LooplineError('USERNAME_EMAIL_REQUIRED', 400, 'username or email is required');
-    if (settings.realmRequired) {
-      if (typeof credentials.realm !== 'string' || !credentials.realm) throw new LooplineError('REALM_REQUIRED', 400, 'realm is required');
-      query.realm = credentials.realm;
+    const realms = usesRealms(this);
+    // Only strings reach the query: an operator object ({"neq": null}) must not match a user.
+    const plain = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+    const query = this.normalizeCredentials(
+      { email: plain(credentials.email), username: plain(credentials.username), realm: credentials.realm },
+      realms,
+      settings.realmDelimiter,
+    );
+    if (realms) {
+      if (!query.realm) throw new LooplineError('REALM_REQUIRED', 400, 'realm is required');
+      if (typeof query.realm !== 'string') throw new LooplineError('INVALID_REALM', 400, 'Invalid realm');
     }
+    if (query.email !== undefined) query.email = normalizeEmail(this, query.email);
+    else if (query.username === undefined)
+      throw new LooplineError('USERNAME_EMAIL_REQUIRED', 400, 'username or email is required');
     const user = await this.findOne({ where: query });
     // Unknown user and wrong password take the same path: one bcrypt comparison, then 401.
     const ok = await verifyPassword(credentials.password, user?.password, hashRounds(this));
     if (!user || !ok) throw loginFailed();
     if (settings.emailVerificationRequired && !user.emailVerified) {
-      throw new LooplineError('LOGIN_FAILED_EMAIL_NOT_VERIFIED', 401, 'login failed as the email has not been verified', { userId: user.id });
+      throw new LooplineError(
+        'LOGIN_FAILED_EMAIL_NOT_VERIFIED',
+        401,
+        'login failed as the email has not been verified',
+        { userId: user.id },
+      );
     }
     const token = await user.createAccessToken(credentials.ttl);
     const body = token.toJSON();
@@ -159,10 +255,12 @@ const statics = {
   },
 
   async logout(this: AnyModel, tokenId: unknown): Promise<void> {
-    if (typeof tokenId !== 'string' || !tokenId) throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'accessToken is required to logout');
+    if (typeof tokenId !== 'string' || !tokenId)
+      throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'accessToken is required to logout');
     const Token = tokenModelOf(this);
     const info = await Token.destroyById(tokenId);
-    if (!info || info.count === 0) throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'could not find accessToken');
+    if (!info || info.count === 0)
+      throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'could not find accessToken');
   },
 
   async confirm(this: AnyModel, uid: unknown, token: unknown, _redirect?: unknown): Promise<void> {
@@ -177,17 +275,23 @@ const statics = {
   async resetPassword(this: AnyModel, options: any): Promise<void> {
     const settings = settingsOf(this);
     const email = options && typeof options === 'object' ? options.email : undefined;
-    if (typeof email !== 'string' || !email) throw new LooplineError('EMAIL_REQUIRED', 400, 'Email is required');
+    if (typeof email !== 'string' || !email)
+      throw new LooplineError('EMAIL_REQUIRED', 400, 'Email is required');
     const where: Record<string, unknown> = { email: normalizeEmail(this, email) };
     if (options.realm) where.realm = options.realm;
     const user = await this.findOne({ where });
     if (!user) {
       // Safe default: the answer does not tell whether an address is registered.
-      if (settings.resetPasswordRevealsUnknownEmail) throw new LooplineError('EMAIL_NOT_FOUND', 404, 'Email not found');
+      if (settings.resetPasswordRevealsUnknownEmail)
+        throw new LooplineError('EMAIL_NOT_FOUND', 404, 'Email not found');
       return;
     }
     if (settings.emailVerificationRequired && !user.emailVerified) {
-      throw new LooplineError('RESET_FAILED_EMAIL_NOT_VERIFIED', 401, 'Password reset failed as the email has not been verified');
+      throw new LooplineError(
+        'RESET_FAILED_EMAIL_NOT_VERIFIED',
+        401,
+        'Password reset failed as the email has not been verified',
+      );
     }
     const ttl = Number(settings.resetPasswordTokenTTL ?? 900);
     const accessToken = await user.createAccessToken(ttl, { scopes: ['reset-password'] });
@@ -201,7 +305,13 @@ const statics = {
     await user.setPassword(newPassword, options);
   },
 
-  async changePassword(this: AnyModel, userId: unknown, oldPassword: unknown, newPassword: unknown, options?: any): Promise<void> {
+  async changePassword(
+    this: AnyModel,
+    userId: unknown,
+    oldPassword: unknown,
+    newPassword: unknown,
+    options?: any,
+  ): Promise<void> {
     const user = await this.findById(userId, undefined, options);
     if (!user) throw new LooplineError('USER_NOT_FOUND', 404, `User not found: ${String(userId)}`);
     await user.changePassword(oldPassword, newPassword, options);
@@ -240,18 +350,29 @@ const prototype = {
     const User = this.constructor;
     const settings = settingsOf(User);
     const maxTTL = Number(settings.maxTTL ?? 31556926);
-    let value = typeof ttl === 'number' || (typeof ttl === 'string' && ttl !== '') ? Number(ttl) : Number(settings.ttl ?? 1209600);
+    let value =
+      typeof ttl === 'number' || (typeof ttl === 'string' && ttl !== '')
+        ? Number(ttl)
+        : Number(settings.ttl ?? 1209600);
     if (!Number.isFinite(value) || value === 0) value = Number(settings.ttl ?? 1209600);
     if (value === -1 && !settings.allowEternalTokens) value = maxTTL;
     else if (value < 0 && value !== -1) value = Number(settings.ttl ?? 1209600);
     else if (value > maxTTL) value = maxTTL;
     const Token = tokenModelOf(User);
-    const data: Record<string, unknown> = { userId: this.id, ttl: Math.floor(value), principalType: User.modelName };
+    const data: Record<string, unknown> = {
+      userId: this.id,
+      ttl: Math.floor(value),
+      principalType: User.modelName,
+    };
     if (options && Array.isArray(options.scopes)) data.scopes = options.scopes;
     return Token.create(data);
   },
 
-  async verify(this: any, verifyOptions: any = {}, options?: any): Promise<{ email: unknown; token: string; uid: unknown }> {
+  async verify(
+    this: any,
+    verifyOptions: any = {},
+    options?: any,
+  ): Promise<{ email: unknown; token: string; uid: unknown }> {
     const User = this.constructor;
     const app = User.app;
     const opts = verifyOptions && typeof verifyOptions === 'object' ? { ...verifyOptions } : {};
@@ -286,7 +407,8 @@ const prototype = {
   },
 
   async changePassword(this: any, oldPassword: unknown, newPassword: unknown, options?: any): Promise<void> {
-    if (!(await this.hasPassword(oldPassword))) throw new LooplineError('INVALID_PASSWORD', 400, 'Invalid current password');
+    if (!(await this.hasPassword(oldPassword)))
+      throw new LooplineError('INVALID_PASSWORD', 400, 'Invalid current password');
     validatePlainPassword(newPassword);
     await this.updateAttributes({ password: newPassword }, { ...options, setPassword: true });
   },
@@ -295,7 +417,12 @@ const prototype = {
 /** Only same-site redirects after confirm: a full URL elsewhere would make an open redirect. */
 function confirmRedirect(ctx: RemotingContext, next: (err?: unknown) => void): void {
   const redirect = ctx.args.redirect;
-  if (typeof redirect === 'string' && redirect.startsWith('/') && !redirect.startsWith('//') && !redirect.startsWith('/\\')) {
+  if (
+    typeof redirect === 'string' &&
+    redirect.startsWith('/') &&
+    !redirect.startsWith('//') &&
+    !redirect.startsWith('/\\')
+  ) {
     ctx.res.redirect(redirect);
   }
   next();
@@ -311,18 +438,36 @@ export const USER_METHODS: Record<string, unknown> = {
     description: 'Login a user with username/email and password.',
     accepts: [
       { arg: 'credentials', type: 'object', required: true, http: { source: 'body' } },
-      { arg: 'include', type: ['string'], http: { source: 'query' }, description: 'Related objects to include in the response. See the description of return value for more details.' },
+      {
+        arg: 'include',
+        type: ['string'],
+        http: { source: 'query' },
+        description:
+          'Related objects to include in the response. See the description of return value for more details.',
+      },
     ],
-    returns: { arg: 'accessToken', type: 'object', root: true, description: 'The response body contains properties of the AccessToken created on login.' },
+    returns: {
+      arg: 'accessToken',
+      type: 'object',
+      root: true,
+      description: 'The response body contains properties of the AccessToken created on login.',
+    },
     http: { verb: 'post' },
   },
   logout: {
     description: 'Logout a user with access token.',
-    accepts: [{ arg: 'access_token', type: 'string', http: tokenId, description: 'Do not supply this argument, it is automatically extracted from request headers.' }],
+    accepts: [
+      {
+        arg: 'access_token',
+        type: 'string',
+        http: tokenId,
+        description: 'Do not supply this argument, it is automatically extracted from request headers.',
+      },
+    ],
     http: { verb: 'all' },
   },
   'prototype.verify': {
-    description: 'Trigger user\'s identity verification with configured verifyOptions',
+    description: "Trigger user's identity verification with configured verifyOptions",
     accepts: [{ arg: 'verifyOptions', type: 'object', http: () => undefined }, OPTIONS_ARG],
     http: { verb: 'post' },
   },
@@ -342,7 +487,7 @@ export const USER_METHODS: Record<string, unknown> = {
     http: { verb: 'post', path: '/reset' },
   },
   changePassword: {
-    description: 'Change a user\'s password.',
+    description: "Change a user's password.",
     accepts: [
       { arg: 'id', type: 'any', http: tokenUserId },
       { arg: 'oldPassword', type: 'string', required: true, http: { source: 'form' } },
@@ -352,7 +497,7 @@ export const USER_METHODS: Record<string, unknown> = {
     http: { verb: 'POST', path: '/change-password' },
   },
   setPassword: {
-    description: 'Reset user\'s password via a password-reset token.',
+    description: "Reset user's password via a password-reset token.",
     accepts: [
       { arg: 'id', type: 'any', http: tokenUserId },
       { arg: 'newPassword', type: 'string', required: true, http: { source: 'form' } },
@@ -372,13 +517,29 @@ function bridge(fn: (...args: any[]) => Promise<unknown>) {
 
 export function setupUser(User: AnyModel): void {
   for (const [name, fn] of Object.entries(statics)) {
-    Object.defineProperty(User, name, { value: name === 'normalizeCredentials' ? fn : bridge(fn as any), writable: true, configurable: true });
+    Object.defineProperty(User, name, {
+      value: name === 'normalizeCredentials' ? fn : bridge(fn as any),
+      writable: true,
+      configurable: true,
+    });
   }
   for (const [name, fn] of Object.entries(prototype)) {
-    Object.defineProperty(User.prototype, name, { value: bridge(fn as any), writable: true, configurable: true });
+    Object.defineProperty(User.prototype, name, {
+      value: bridge(fn as any),
+      writable: true,
+      configurable: true,
+    });
   }
-  User.validatesFormatOf('email', { with: EMAIL, message: 'Must provide a valid email', allowNull: true, allowBlank: true });
-  User.validatesUniquenessOf('email', { message: 'Email already exists' });
-  User.validatesUniquenessOf('username', { message: 'User already exists' });
+  User.validatesFormatOf('email', {
+    with: EMAIL,
+    message: 'Must provide a valid email',
+    allowNull: true,
+    allowBlank: true,
+  });
+  // Per realm where the model partitions users by realm and delimiter (as LB3 scopes them).
+  const scopedTo = (Model: AnyModel) =>
+    settingsOf(Model).realmRequired && settingsOf(Model).realmDelimiter ? ['realm'] : [];
+  User.validatesUniquenessOf('email', { message: 'Email already exists', scopedTo });
+  User.validatesUniquenessOf('username', { message: 'User already exists', scopedTo });
   installHooks(User);
 }
