@@ -193,7 +193,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   PROPERTY_NOT_WRITABLE: {
     status: 400,
     meaning:
-      'A REST client tried to write a property only the server manages (`emailVerified`, `verificationToken`, `realm` of a user).',
+      'A REST client tried to write a property only the server manages (`emailVerified`, `verificationToken`, `realm` of a user), or to point an owner key at another user.',
   },
   USERNAME_EMAIL_REQUIRED: { status: 400, meaning: 'Login was called without an email or username.' },
   REALM_REQUIRED: {

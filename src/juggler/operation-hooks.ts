@@ -7,14 +7,7 @@
  */
 
 export type OperationName =
-  | 'access'
-  | 'before save'
-  | 'persist'
-  | 'loaded'
-  | 'after save'
-  | 'before delete'
-  | 'after delete'
-  | string;
+  'access' | 'before save' | 'persist' | 'loaded' | 'after save' | 'before delete' | 'after delete' | string;
 
 export type Observer = (ctx: any, next?: (err?: unknown) => void) => unknown;
 
@@ -34,6 +27,13 @@ export function observe(ctor: ObservableCtor, operation: string, fn: Observer): 
   const list = map.get(operation);
   if (list) list.push(fn);
   else map.set(operation, [fn]);
+}
+
+/** Like observe, but ahead of the model's own observers: a guard that must see what the caller sent. */
+export function observeFirst(ctor: ObservableCtor, operation: string, fn: Observer): void {
+  if (typeof fn !== 'function') throw new TypeError(`Observer for "${operation}" must be a function`);
+  const map = ownObservers(ctor);
+  map.set(operation, [fn, ...(map.get(operation) ?? [])]);
 }
 
 export function removeObserver(ctor: ObservableCtor, operation: string, fn: Observer): void {

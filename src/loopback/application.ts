@@ -12,6 +12,7 @@ import { logRequest, requestLogEnabled } from './operations/request-log';
 import { GracefulShutdown, shutdownTimeoutOf } from './operations/shutdown';
 import { installModelApi } from './model';
 import { createAuthorizer } from './security/access';
+import { guardOwnerKeys } from './security/owner-keys';
 import { ModelAppConfig, ModelClass, Registry, registry as defaultRegistry } from './registry';
 
 export interface MiddlewareConfig {
@@ -38,7 +39,11 @@ export interface LooplineApp extends Express {
   model(Model: ModelClass | string, config?: ModelAppConfig): ModelClass;
   dataSource(name: string, config: Record<string, unknown> | DataSource): DataSource;
   remotes(): RemoteObjects;
-  middleware(phase: string, paths: string | string[] | RequestHandler | RequestHandler[], handler?: RequestHandler | RequestHandler[]): LooplineApp;
+  middleware(
+    phase: string,
+    paths: string | string[] | RequestHandler | RequestHandler[],
+    handler?: RequestHandler | RequestHandler[],
+  ): LooplineApp;
   middlewareFromConfig(factory: (...args: any[]) => RequestHandler, config: MiddlewareConfig): LooplineApp;
   defineMiddlewarePhases(phases: string | string[]): void;
   enableAuth(options?: Record<string, unknown>): void;
@@ -64,22 +69,29 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   app.loopback = loopback;
   app.registry = registry;
   app.set('restApiRoot', '/api');
-  app.set('query parser', (str: string) => qs.parse(str, { depth: 8, arrayLimit: 1000, parameterLimit: 1000, allowPrototypes: false }));
+  app.set('query parser', (str: string) =>
+    qs.parse(str, { depth: 8, arrayLimit: 1000, parameterLimit: 1000, allowPrototypes: false }),
+  );
   app.disable('x-powered-by');
 
-  const models = (() => Object.values(models).filter((m, i, all) => all.indexOf(m) === i)) as LooplineApp['models'];
+  const models = (() =>
+    Object.values(models).filter((m, i, all) => all.indexOf(m) === i)) as LooplineApp['models'];
   app.models = models;
   app.dataSources = {};
 
   app.handle = function handle(this: LooplineApp, req: any, res: any, callback?: (err?: unknown) => void) {
     // Anything no handler answered ends in a safe error response: no stack traces by default.
-    const done = callback ?? ((err?: unknown) => (err ? defaultErrorHandler(err, req, res) : finalhandler(req, res, { env: 'production' })()));
+    const done =
+      callback ??
+      ((err?: unknown) =>
+        err ? defaultErrorHandler(err, req, res) : finalhandler(req, res, { env: 'production' })());
     req.res = res;
     res.req = req;
     Object.setPrototypeOf(req, this.request);
     Object.setPrototypeOf(res, this.response);
     if (!res.locals) res.locals = Object.create(null);
-    if ((logRequests ??= requestLogEnabled(this.get('requestLog')))) logRequest(req, res, (line) => process.stdout.write(line));
+    if ((logRequests ??= requestLogEnabled(this.get('requestLog'))))
+      logRequest(req, res, (line) => process.stdout.write(line));
     phases.run(req, res, this.router as unknown as RequestHandler, done);
   } as any;
 
@@ -93,11 +105,16 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
 
   app.model = (ModelOrName, config = {}) => {
     const Model = typeof ModelOrName === 'string' ? registry.getModel(ModelOrName) : ModelOrName;
-    if (!Model || typeof Model !== 'function' || !Model.modelName) throw new ConfigurationError('app.model() expects a model class or the name of one', 'INVALID_MODEL');
+    if (!Model || typeof Model !== 'function' || !Model.modelName)
+      throw new ConfigurationError('app.model() expects a model class or the name of one', 'INVALID_MODEL');
     let ds = config.dataSource;
     if (typeof ds === 'string') {
       const found = app.dataSources[ds];
-      if (!found) throw new ConfigurationError(`Model "${Model.modelName}" uses an unknown data source "${ds}"`, 'UNKNOWN_DATASOURCE');
+      if (!found)
+        throw new ConfigurationError(
+          `Model "${Model.modelName}" uses an unknown data source "${ds}"`,
+          'UNKNOWN_DATASOURCE',
+        );
       ds = found;
     }
     registry.configureModel(Model, { ...config, dataSource: ds ?? null });
@@ -105,6 +122,7 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     models[Model.modelName] = Model;
     models[camelize(Model.modelName)] = Model;
     Model.shared = config.public !== false;
+    if (Model.shared) guardOwnerKeys(Model);
     if (config.public !== false && Model.sharedClass) {
       app.remotes().addClass(Model.sharedClass);
       app.emit('modelRemoted', Model.sharedClass);
@@ -115,7 +133,10 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   };
 
   app.dataSource = (name, config) => {
-    const ds = config instanceof DataSource ? config : registry.createDataSource(name, config as Record<string, unknown>);
+    const ds =
+      config instanceof DataSource
+        ? config
+        : registry.createDataSource(name, config as Record<string, unknown>);
     app.dataSources[name] = ds;
     app.dataSources[camelize(name)] = ds;
     app.dataSources[name.charAt(0).toUpperCase() + name.slice(1)] = ds;
@@ -132,17 +153,26 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   };
 
   app.middlewareFromConfig = (factory, config) => {
-    if (!config || typeof config.phase !== 'string') throw new ConfigurationError('middlewareFromConfig needs a phase', 'INVALID_MIDDLEWARE');
+    if (!config || typeof config.phase !== 'string')
+      throw new ConfigurationError('middlewareFromConfig needs a phase', 'INVALID_MIDDLEWARE');
     if (config.enabled === false) return app;
     const params = config.params;
-    const handler = Array.isArray(params) ? factory(...params) : params === undefined ? factory() : factory(params);
+    const handler = Array.isArray(params)
+      ? factory(...params)
+      : params === undefined
+        ? factory()
+        : factory(params);
     return app.middleware(config.phase, config.paths ?? (undefined as any), handler);
   };
 
   app.defineMiddlewarePhases = (list) => phases.define(list);
 
   // After the app's own routes, so an app that serves these paths itself keeps its handlers.
-  phases.add('routes:after', undefined, healthEndpoints(app, () => shutdown?.shuttingDown ?? false));
+  phases.add(
+    'routes:after',
+    undefined,
+    healthEndpoints(app, () => shutdown?.shuttingDown ?? false),
+  );
 
   /**
    * Turns access control on: every remote invocation is checked against the model's ACLs. With
@@ -157,7 +187,8 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     if (ds) {
       for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping']) {
         const Model = registry.findModel(name);
-        if (Model && !models[name]) app.model(Model, { dataSource: ds as DataSource | string, public: name === 'User' });
+        if (Model && !models[name])
+          app.model(Model, { dataSource: ds as DataSource | string, public: name === 'User' });
       }
     }
     if (remotes) remotes.authorize = createAuthorizer(app);
@@ -180,7 +211,10 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
       const address = server.address();
       if (address && typeof address === 'object') {
         app.set('port', address.port);
-        const host = !app.get('host') || app.get('host') === '0.0.0.0' || app.get('host') === '::' ? 'localhost' : app.get('host');
+        const host =
+          !app.get('host') || app.get('host') === '0.0.0.0' || app.get('host') === '::'
+            ? 'localhost'
+            : app.get('host');
         app.set('url', `http://${host}:${address.port}/`);
       }
       if (cb) cb();
@@ -196,7 +230,12 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
  * source's pool. The handlers go when the server closes, so a test that listens and closes many
  * times leaves nothing behind.
  */
-function handleStopSignals(app: LooplineApp, server: http.Server, timeout: number, onCreated: (s: GracefulShutdown) => void): void {
+function handleStopSignals(
+  app: LooplineApp,
+  server: http.Server,
+  timeout: number,
+  onCreated: (s: GracefulShutdown) => void,
+): void {
   const graceful = new GracefulShutdown(server, {
     timeout,
     release: async () => {

@@ -6,16 +6,21 @@ import { validateOrThrow } from './validate';
 
 /**
  * create: `before save` (ctx.instance) → validation → `persist` (ctx.data) → store → `loaded`
- * → `after save`, each with `isNewInstance: true`, as LB3. An array creates each item; all items
- * are validated before the first is written, so a bad item leaves the store untouched.
+ * → `after save`, each with `isNewInstance: true`, as LB3. An array creates each item; every
+ * item's `before save` and validation run before the first is written, so an item that a hook
+ * or a validation refuses leaves the store untouched.
  */
 export async function create(Model: DaoModel, data: unknown, rawOptions: unknown): Promise<any> {
   const options = normalizeOptions(rawOptions);
   if (Array.isArray(data)) {
     const instances = data.map((item) => buildNew(Model, item));
-    if (options.validate !== false) await Promise.all(instances.map((inst) => validateOrThrow(inst, options)));
+    if (options.validate !== false)
+      await Promise.all(instances.map((inst) => validateOrThrow(inst, options)));
+    const prepared = [];
+    for (const inst of instances) prepared.push(await prepareNew(Model, inst, options));
     const out = [];
-    for (const inst of instances) out.push(await createInstance(Model, inst, options));
+    for (const [i, inst] of instances.entries())
+      out.push(await persistNew(Model, inst, prepared[i], options));
     return out;
   }
   return createInstance(Model, buildNew(Model, data), options);
@@ -28,17 +33,39 @@ export function buildNew(Model: DaoModel, data: unknown): any {
   }
   const scoped = scopeDefaults((Model.definition.settings.scope as any)?.where);
   // As LB3: the default scope's equalities win over the data (a scoped model only makes rows in scope).
-  const input = scoped ? { ...((data as object) ?? {}), ...scoped } : (data as Record<string, unknown> | undefined);
+  const input = scoped
+    ? { ...((data as object) ?? {}), ...scoped }
+    : (data as Record<string, unknown> | undefined);
   return new (Model as any)(input ?? {}, { applyDefaultValues: true });
 }
 
 export async function createInstance(Model: DaoModel, inst: any, options: OperationOptions): Promise<any> {
-  const store = await storeOf(Model, 'create');
+  return persistNew(Model, inst, await prepareNew(Model, inst, options), options);
+}
+
+/** `before save` and validation: everything that may refuse the instance before a write. */
+async function prepareNew(Model: DaoModel, inst: any, options: OperationOptions): Promise<object> {
   const hookState = {};
   await notify(Model, 'before save', { instance: inst, isNewInstance: true }, hookState, options);
   if (options.validate !== false) await validateOrThrow(inst, options);
+  return hookState;
+}
+
+async function persistNew(
+  Model: DaoModel,
+  inst: any,
+  hookState: object,
+  options: OperationOptions,
+): Promise<any> {
+  const store = await storeOf(Model, 'create');
   let row = instanceToRow(inst);
-  const persistCtx = await notify(Model, 'persist', { data: row, isNewInstance: true, currentInstance: inst }, hookState, options);
+  const persistCtx = await notify(
+    Model,
+    'persist',
+    { data: row, isNewInstance: true, currentInstance: inst },
+    hookState,
+    options,
+  );
   if (persistCtx) row = persistCtx.data;
   const id = await store.connector.create(store.def, row, options);
   const idName = store.def.idName;

@@ -7,9 +7,20 @@ import { createModelBuilder } from '../../../src/juggler/core-models';
  */
 function setup() {
   const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
-  const Customer: any = ds.createModel('Customer', { name: { type: 'string', required: true }, age: 'number' });
+  const Customer: any = ds.createModel('Customer', {
+    name: { type: 'string', required: true },
+    age: 'number',
+  });
   const log: string[] = [];
-  for (const op of ['access', 'before save', 'persist', 'loaded', 'after save', 'before delete', 'after delete']) {
+  for (const op of [
+    'access',
+    'before save',
+    'persist',
+    'loaded',
+    'after save',
+    'before delete',
+    'after delete',
+  ]) {
     Customer.observe(op, async (ctx: any) => {
       log.push(`${op}: ${Object.keys(ctx).sort().join(',')}`);
     });
@@ -37,7 +48,10 @@ describe('operation hooks', () => {
     await Customer.create([{ name: 'a' }, { name: 'b' }]);
     log.length = 0;
     await Customer.find({ where: { name: 'a' } });
-    expect(log).toEqual([`access: ${K('Model,query,hookState,options')}`, `loaded: ${K('Model,data,isNewInstance,hookState,options')}`]);
+    expect(log).toEqual([
+      `access: ${K('Model,query,hookState,options')}`,
+      `loaded: ${K('Model,data,isNewInstance,hookState,options')}`,
+    ]);
   });
 
   it('upsert of an existing id: access, loaded, before save (where, data, currentInstance), persist, loaded, after save', async () => {
@@ -122,6 +136,31 @@ describe('operation hooks', () => {
     });
     await expect(Customer.updateAll({}, { age: 1 })).rejects.toThrow('refused');
     expect(await Customer.count()).toBe(0);
+  });
+
+  it('an array create runs every before save first: a refused item leaves the store untouched', async () => {
+    const { Customer, log } = setup();
+    Customer.observe('before save', async (ctx: any) => {
+      if (ctx.instance.name === 'bad') throw new Error('refused');
+    });
+    await expect(Customer.create([{ name: 'ok' }, { name: 'bad' }])).rejects.toThrow('refused');
+    expect(await Customer.count()).toBe(0);
+    log.length = 0;
+    const made = await Customer.create([{ name: 'a' }, { name: 'b' }]);
+    expect(made.map((c: any) => [c.id, c.name])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
+    expect(log.map((l) => l.split(':')[0])).toEqual([
+      'before save',
+      'before save',
+      'persist',
+      'loaded',
+      'after save',
+      'persist',
+      'loaded',
+      'after save',
+    ]);
   });
 
   it('hooks may rewrite the query and the data', async () => {

@@ -1,0 +1,95 @@
+import { LooplineError } from '../../errors';
+import { observeFirst } from '../../juggler/operation-hooks';
+
+/**
+ * Owner keys are server-managed for REST writes. An owner key is what `$owner` reads: the foreign
+ * key of a belongsTo relation to a user model, else an `ownerId` or `userId` property. A REST
+ * client may set one only to its own user id, or leave the stored value as it is; pointing a
+ * record at another user (creating it "as" them, or handing it over) is 400
+ * PROPERTY_NOT_WRITABLE; a relation endpoint's key counts as sent (`POST /Users/2/notes` is
+ * bob's alone). Server code makes no REST write and sets owner keys freely. `"ownerWritable": true` in the model JSON restores LB3's rule
+ * (any writer with WRITE access sets any owner), e.g. for an admin tool that assigns records.
+ */
+
+type AnyModel = any;
+
+const FALLBACK_KEYS = ['ownerId', 'userId'];
+
+function isUserModel(M: AnyModel, User: AnyModel): boolean {
+  return !!User && !!M && (M === User || M.prototype instanceof User);
+}
+
+/** The owner keys of a model, as `isOwner` (access.ts) resolves ownership. */
+export function ownerKeysOf(Model: AnyModel): string[] {
+  const User = Model.app?.registry?.findModel?.('User');
+  const relations = Object.values((Model.relations ?? {}) as Record<string, any>).filter(
+    (r) => r.type === 'belongsTo' && isUserModel(r.modelTo, User),
+  );
+  if (relations.length) return [...new Set(relations.map((r) => String(r.keyFrom)))];
+  if (isUserModel(Model, User)) return [];
+  const properties = Model.definition?.properties ?? {};
+  return FALLBACK_KEYS.filter((k) => k in properties);
+}
+
+/** Could this model have owner keys? Decided at attach time, so other models pay nothing. */
+function mayHaveOwnerKeys(Model: AnyModel): boolean {
+  if (Model.settings?.ownerWritable === true) return false;
+  const declared = [
+    ...Object.values((Model.settings?.relations ?? {}) as Record<string, any>),
+    ...Object.values((Model.relations ?? {}) as Record<string, any>),
+  ];
+  if (declared.some((r) => r?.type === 'belongsTo')) return true;
+  const properties = Model.definition?.properties ?? {};
+  return FALLBACK_KEYS.some((k) => k in properties);
+}
+
+function given(target: any, key: string): boolean {
+  const data = target.__data ?? target;
+  return Object.prototype.hasOwnProperty.call(data, key) && data[key] !== undefined && data[key] !== null;
+}
+
+function sameId(a: unknown, b: unknown): boolean {
+  return a !== undefined && a !== null && b !== undefined && b !== null && String(a) === String(b);
+}
+
+/** The rows an update is about to change, as stored. */
+async function storedRows(Model: AnyModel, ctx: any): Promise<any[]> {
+  if (ctx.currentInstance) return [ctx.currentInstance];
+  const id = ctx.instance?.getId?.() ?? ctx.instance?.id;
+  if (id !== undefined && id !== null)
+    return [await Model.findById(id, undefined, ctx.options)].filter(Boolean);
+  if (ctx.where) return Model.find({ where: ctx.where }, ctx.options);
+  return [];
+}
+
+const resolved = new WeakMap<object, string[]>();
+
+export function guardOwnerKeys(Model: AnyModel): void {
+  if (!mayHaveOwnerKeys(Model)) return;
+  // First, so it sees what the client sent, before the app's own hooks fill in an owner.
+  observeFirst(Model, 'before save', async (ctx: any) => {
+    const options = ctx.options;
+    if (!options?.remotingContext) return;
+    const M = ctx.Model ?? Model;
+    let keys = resolved.get(M);
+    if (!keys) {
+      // Relation targets are known once every model is defined: resolved at the first write.
+      keys = ownerKeysOf(M);
+      resolved.set(M, keys);
+    }
+    const target = ctx.instance ?? ctx.data;
+    if (!target || keys.length === 0) return;
+    const caller = options.accessToken?.userId;
+    const foreign = keys.filter((k) => given(target, k) && !sameId(target[k], caller));
+    if (foreign.length === 0) return;
+    if (!ctx.isNewInstance) {
+      const before = await storedRows(M, ctx);
+      if (before.length && before.every((row) => foreign.every((k) => sameId(row[k], target[k])))) return;
+    }
+    throw new LooplineError(
+      'PROPERTY_NOT_WRITABLE',
+      400,
+      `"${foreign[0]}" names the owner of this ${M.modelName}; a client may set it only to its own user id ("ownerWritable": true on the model lifts this)`,
+    );
+  });
+}
