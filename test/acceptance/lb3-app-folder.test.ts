@@ -24,35 +24,49 @@ describe('an unchanged LB3 app folder (NODE_ENV=production)', () => {
   it('ran the JS boot scripts in order (callback form, then async form)', async () => {
     const res = await fetch(`${app.url}/api/CoffeeShops`);
     expect(res.status).toBe(200);
-    expect(await res.json() as any).toEqual([
+    expect((await res.json()) as any).toEqual([
       { name: 'Bel Cafe', city: 'Vancouver', id: 1 },
       { name: 'Three Bees Coffee House', city: 'San Mateo', id: 2 },
       { name: 'Caffe Artigiano', city: 'Vancouver', id: 3 },
     ]);
-    expect(await (await fetch(`${app.url}/sample-count`)).json() as any).toEqual({ count: 3 });
+    expect((await (await fetch(`${app.url}/sample-count`)).json()) as any).toEqual({ count: 3 });
     expect(app.output()).toContain('Models created: \n 3');
   });
 
   it('serves the remote methods the model script declares', async () => {
-    const status = await (await fetch(`${app.url}/api/CoffeeShops/status`)).json() as any;
+    const status = (await (await fetch(`${app.url}/api/CoffeeShops/status`)).json()) as any;
     expect(Object.keys(status)).toEqual(['status']);
-    expect(status.status).toMatch(/^(We are open for business\.|Sorry, we are closed\. Open daily from 6am to 8pm\.)$/);
+    expect(status.status).toMatch(
+      /^(We are open for business\.|Sorry, we are closed\. Open daily from 6am to 8pm\.)$/,
+    );
     const name = await fetch(`${app.url}/api/CoffeeShops/getname?id=2`);
-    expect(await name.json() as any).toEqual({ name: 'Name of coffee shop is Three Bees Coffee House' });
+    expect((await name.json()) as any).toEqual({ name: 'Name of coffee shop is Three Bees Coffee House' });
   });
 
   it('runs the beforeRemote hook of the model script', async () => {
-    const res = await fetch(`${app.url}/api/CoffeeShops`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Nowhere' }) });
+    const res = await fetch(`${app.url}/api/CoffeeShops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Nowhere' }),
+    });
     expect(res.status).toBe(200);
-    expect(await res.json() as any).toEqual({ name: 'Nowhere', city: 'Unknown', id: 4 });
+    expect((await res.json()) as any).toEqual({ name: 'Nowhere', city: 'Unknown', id: 4 });
   });
 
   it('loads a TypeScript model script beside the JSON', async () => {
-    const bad = await fetch(`${app.url}/api/Reviews`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rating: 7 }) });
+    const bad = await fetch(`${app.url}/api/Reviews`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rating: 7 }),
+    });
     expect(bad.status).toBe(422);
-    expect((await bad.json() as any).error.details.codes).toEqual({ rating: ['inclusion'] });
-    const good = await fetch(`${app.url}/api/Reviews`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rating: 5, comments: '  good  ' }) });
-    expect(await good.json() as any).toEqual({ rating: 5, comments: 'good', id: 1 });
+    expect(((await bad.json()) as any).error.details.codes).toEqual({ rating: ['inclusion'] });
+    const good = await fetch(`${app.url}/api/Reviews`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rating: 5, comments: '  good  ' }),
+    });
+    expect((await good.json()) as any).toEqual({ rating: 5, comments: 'good', id: 1 });
   });
 
   it('applies cors from middleware.json to a preflight', async () => {
@@ -68,21 +82,39 @@ describe('an unchanged LB3 app folder (NODE_ENV=production)', () => {
 
   it('mounts a middleware referenced by a relative path', async () => {
     const res = await fetch(`${app.url}/api/CoffeeShops/count`);
-    expect(await res.json() as any).toEqual({ count: expect.any(Number) });
+    expect((await res.json()) as any).toEqual({ count: expect.any(Number) });
     expect(res.headers.get('x-request-id')).toMatch(/^\d+$/);
   });
 
   it('answers unknown URLs and errors through strong-error-handler, without a stack', async () => {
     const missing = await fetch(`${app.url}/nowhere`);
     expect(missing.status).toBe(404);
-    expect(await missing.json() as any).toEqual({ error: { statusCode: 404, name: 'Error', message: 'Cannot GET /nowhere', code: 'URL_NOT_FOUND' } });
+    expect((await missing.json()) as any).toEqual({
+      error: { statusCode: 404, name: 'Error', message: 'Cannot GET /nowhere', code: 'URL_NOT_FOUND' },
+    });
     const boom = await fetch(`${app.url}/boom`);
     expect(boom.status).toBe(500);
-    expect(await boom.json() as any).toEqual({ error: { statusCode: 500, message: 'Internal Server Error' } });
+    expect((await boom.json()) as any).toEqual({
+      error: { statusCode: 500, message: 'Internal Server Error' },
+    });
+  });
+
+  it("keeps an access token in the URL out of strong-error-handler's log lines (log is on by default)", async () => {
+    const token = 'tok' + 'x'.repeat(61);
+    const missing = await fetch(`${app.url}/nowhere?access_token=${token}&page=2`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as any).error.message).toBe(
+      'Cannot GET /nowhere?access_token=[redacted]&page=2',
+    );
+    expect((await fetch(`${app.url}/api/CoffeeShops/999?access_token=${token}`)).status).toBe(404);
+    expect((await fetch(`${app.url}/boom?access_token=${token}`)).status).toBe(500);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(app.output()).toContain('Request GET /boom?access_token=[redacted] failed');
+    expect(app.output()).not.toContain(token);
   });
 
   it('serves the status route of the root boot script', async () => {
-    const body = await (await fetch(`${app.url}/`)).json() as any;
+    const body = (await (await fetch(`${app.url}/`)).json()) as any;
     expect(Object.keys(body).sort()).toEqual(['started', 'uptime']);
   });
 });
@@ -93,7 +125,7 @@ describe('the same folder without NODE_ENV (development, as loopback-boot defaul
     try {
       const res = await fetch(`${app.url}/boom`);
       expect(res.status).toBe(500);
-      const body = await res.json() as any;
+      const body = (await res.json()) as any;
       expect(body.error.message).toBe('kaboom');
       expect(body.error.stack).toContain('Error: kaboom');
     } finally {

@@ -1,6 +1,7 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LooplineError } from '../../errors';
 import { tokenMiddleware, TokenOptions } from '../security/token-middleware';
+import { redactUrl } from '../../util/redact-url';
 
 /** `loopback.rest()`: the app's REST API, served from the route table built once. */
 export function rest(): RequestHandler {
@@ -11,7 +12,9 @@ export function rest(): RequestHandler {
     // `loopback#token` middleware ran before it.
     if (app.isAuthEnabled && (req as any).accessToken === undefined) {
       findToken ??= tokenMiddleware();
-      return findToken(req, res, (err?: unknown) => (err ? next(err) : app.remotes().handler('rest')(req, res, next)));
+      return findToken(req, res, (err?: unknown) =>
+        err ? next(err) : app.remotes().handler('rest')(req, res, next),
+      );
     }
     app.remotes().handler('rest')(req, res, next);
   };
@@ -20,7 +23,14 @@ export function rest(): RequestHandler {
 /** `loopback.urlNotFound()`: 404 for anything no middleware answered, as LB3. */
 export function urlNotFound(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
-    next(new LooplineError('URL_NOT_FOUND', 404, `Cannot ${req.method} ${req.originalUrl ?? req.url}`));
+    // The message reaches error logs (strong-error-handler prints the stack): no token in it.
+    next(
+      new LooplineError(
+        'URL_NOT_FOUND',
+        404,
+        `Cannot ${req.method} ${redactUrl(req.originalUrl ?? req.url)}`,
+      ),
+    );
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { redactUrl } from '../../util/redact-url';
 
 /**
  * The error handler used when the app configured none: strong-error-handler in production mode,
@@ -20,13 +21,23 @@ const CODES_SHOWN_ON_5XX = new Set(['STORE_UNAVAILABLE']);
  * app has): the same handler, except that the codes above stay in a 5xx body, as they do with
  * the default handler. Other 5xx codes (a driver's) stay hidden unless `safeFields` names `code`.
  */
-export function showingStoreCodes(factory: (options?: Record<string, unknown>) => Handler): (options?: Record<string, unknown>) => Handler {
+export function showingStoreCodes(
+  factory: (options?: Record<string, unknown>) => Handler,
+): (options?: Record<string, unknown>) => Handler {
   return function strongErrorHandler(options: Record<string, unknown> = {}) {
     const plain = factory(options);
-    const safe = options.safeFields === undefined ? [] : Array.isArray(options.safeFields) ? options.safeFields : [options.safeFields];
+    const safe =
+      options.safeFields === undefined
+        ? []
+        : Array.isArray(options.safeFields)
+          ? options.safeFields
+          : [options.safeFields];
     const coded = safe.includes('code') ? plain : factory({ ...options, safeFields: [...safe, 'code'] });
     return (err, req, res, next) => {
       const code = (err as { code?: unknown } | null)?.code;
+      // Its log line (on by default) prints req.url: a token in the query string must not reach it.
+      // Nothing after the error handler reads the URL.
+      req.url = redactUrl(req.url);
       return (typeof code === 'string' && CODES_SHOWN_ON_5XX.has(code) ? coded : plain)(err, req, res, next);
     };
   };
