@@ -1,5 +1,5 @@
 import request from 'supertest';
-import loopback from '../../src';
+import { authApp } from '../support/auth-app';
 
 /**
  * Owner keys over REST: the key `$owner` reads may be set by a client only to its own user id, or
@@ -14,39 +14,29 @@ const ACLS = [
 ];
 
 async function makeApp() {
-  const app: any = loopback({ localRegistry: true });
-  const ds = app.dataSource('db', { connector: 'memory' });
+  const { app, models } = authApp((reg) => [
+    reg.createModel({
+      name: 'Member',
+      base: 'User',
+      saltWorkFactor: 4,
+      relations: { posts: { type: 'hasMany', model: 'Post', foreignKey: 'authorId' } },
+    }),
+    reg.createModel({
+      name: 'Post',
+      properties: { title: 'string', authorId: 'number' },
+      relations: { author: { type: 'belongsTo', model: 'Member', foreignKey: 'authorId' } },
+      acls: ACLS,
+    }),
+    reg.createModel({ name: 'Doc', properties: { body: 'string', ownerId: 'number' }, acls: ACLS }),
+    reg.createModel({
+      name: 'Task',
+      ownerWritable: true,
+      properties: { what: 'string', ownerId: 'number' },
+      acls: ACLS,
+    }),
+  ]);
+  const [Member, Post, Doc, Task] = models;
   const reg = app.registry;
-  const Member = reg.createModel({
-    name: 'Member',
-    base: 'User',
-    saltWorkFactor: 4,
-    relations: { posts: { type: 'hasMany', model: 'Post', foreignKey: 'authorId' } },
-  });
-  const Post = reg.createModel({
-    name: 'Post',
-    properties: { title: 'string', authorId: 'number' },
-    relations: { author: { type: 'belongsTo', model: 'Member', foreignKey: 'authorId' } },
-    acls: ACLS,
-  });
-  const Doc = reg.createModel({ name: 'Doc', properties: { body: 'string', ownerId: 'number' }, acls: ACLS });
-  const Task = reg.createModel({
-    name: 'Task',
-    ownerWritable: true,
-    properties: { what: 'string', ownerId: 'number' },
-    acls: ACLS,
-  });
-  for (const name of ['AccessToken', 'ACL', 'Role', 'RoleMapping'])
-    app.model(reg.getModel(name), { dataSource: ds, public: false });
-  for (const M of [Member, Post, Doc, Task]) app.model(M, { dataSource: ds });
-  app.enableAuth();
-  app.middleware('auth', loopback.token());
-  app.use('/api', loopback.rest());
-  app.use((err: any, _req: any, res: any, _next: any) =>
-    res
-      .status(err.statusCode || 500)
-      .json({ error: { statusCode: err.statusCode, message: err.message, code: err.code } }),
-  );
   const tokens: string[] = [];
   for (const name of ['ann', 'bob', 'root']) {
     await Member.create({ email: `${name}@example.com`, password: `${name}-secret` });

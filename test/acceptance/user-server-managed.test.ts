@@ -1,5 +1,5 @@
 import request from 'supertest';
-import loopback from '../../src';
+import { authApp } from '../support/auth-app';
 
 /**
  * A user's server-managed properties over REST — emailVerified, verificationToken and realm — and
@@ -7,22 +7,10 @@ import loopback from '../../src';
  * address losing its verification. Each refusal leaves the stored user as it was.
  */
 async function makeApp(userSettings: Record<string, unknown> = {}) {
-  const app: any = loopback({ localRegistry: true });
-  const ds = app.dataSource('db', { connector: 'memory' });
-  const reg = app.registry;
-  const Member = reg.createModel({ name: 'Member', base: 'User', saltWorkFactor: 4, ...userSettings });
-  for (const name of ['AccessToken', 'ACL', 'Role', 'RoleMapping'])
-    app.model(reg.getModel(name), { dataSource: ds, public: false });
-  app.model(Member, { dataSource: ds });
-  app.enableAuth();
-  app.middleware('auth', loopback.token());
-  app.use('/api', loopback.rest());
-  app.use((err: any, _req: any, res: any, _next: any) =>
-    res
-      .status(err.statusCode || 500)
-      .json({ error: { statusCode: err.statusCode, message: err.message, code: err.code } }),
-  );
-  return { app, Member };
+  const { app, models } = authApp((reg) => [
+    reg.createModel({ name: 'Member', base: 'User', saltWorkFactor: 4, ...userSettings }),
+  ]);
+  return { app, Member: models[0] };
 }
 
 async function login(app: any, credentials: Record<string, unknown>): Promise<string> {

@@ -1,0 +1,26 @@
+import loopback from '../../src';
+
+/**
+ * A small app with access control on the memory store, as the auth tests build it: the built-in
+ * AccessToken/ACL/Role/RoleMapping (not exposed), the given models over REST at /api, tokens
+ * read from the usual places, and errors answered as `{error: {statusCode, message, code}}`.
+ * `define` creates the app's own models in the app's registry.
+ */
+export function authApp(define: (registry: any) => any[]): { app: any; models: any[] } {
+  const app: any = loopback({ localRegistry: true });
+  const ds = app.dataSource('db', { connector: 'memory' });
+  const models = define(app.registry);
+  for (const name of ['AccessToken', 'ACL', 'Role', 'RoleMapping']) {
+    app.model(app.registry.getModel(name), { dataSource: ds, public: false });
+  }
+  for (const M of models) app.model(M, { dataSource: ds });
+  app.enableAuth();
+  app.middleware('auth', loopback.token());
+  app.use('/api', loopback.rest());
+  app.use((err: any, _req: any, res: any, _next: any) =>
+    res
+      .status(err.statusCode || 500)
+      .json({ error: { statusCode: err.statusCode, message: err.message, code: err.code } }),
+  );
+  return { app, models };
+}
