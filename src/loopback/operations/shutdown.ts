@@ -6,7 +6,9 @@ export const DEFAULT_SHUTDOWN_TIMEOUT = 10000;
 export function shutdownTimeoutOf(value: unknown): number | undefined {
   if (value === false) return undefined;
   const n = Number(value);
-  return value === undefined || value === null || !Number.isFinite(n) || n <= 0 ? DEFAULT_SHUTDOWN_TIMEOUT : n;
+  return value === undefined || value === null || !Number.isFinite(n) || n <= 0
+    ? DEFAULT_SHUTDOWN_TIMEOUT
+    : n;
 }
 
 export interface GracefulShutdownOptions {
@@ -31,7 +33,10 @@ export class GracefulShutdown {
     private readonly server: http.Server,
     private readonly options: GracefulShutdownOptions,
   ) {
-    server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Ahead of the app's own listener: a request that arrives while draining (its head was on the
+    // wire at the signal) may be answered synchronously — /ready's 503 is — and a header set after
+    // that would throw ERR_HTTP_HEADERS_SENT and kill the process mid-drain.
+    server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
       this.busy.add(res);
       if (this.started) res.setHeader('Connection', 'close');
       res.once('close', () => {
@@ -52,7 +57,9 @@ export class GracefulShutdown {
     const { timeout, log, exit } = this.options;
     log(`${signal} received: draining ${this.busy.size} in-flight request(s), ${timeout} ms at most`);
     const deadline = setTimeout(() => {
-      log(`shutdown deadline of ${timeout} ms passed with ${this.busy.size} request(s) unanswered; exiting with code 1`);
+      log(
+        `shutdown deadline of ${timeout} ms passed with ${this.busy.size} request(s) unanswered; exiting with code 1`,
+      );
       this.server.closeAllConnections();
       exit(1);
     }, timeout);
