@@ -165,7 +165,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   UNSUPPORTED_CHARACTER: {
     status: 400,
     meaning:
-      'A value holds a character the store cannot keep in text (PostgreSQL: the NUL character, \\u0000); nothing was written.',
+      'A value holds a character the store cannot keep in text (PostgreSQL: the NUL character, \\u0000; any SQL store: half of a UTF-16 surrogate pair); nothing was written.',
   },
   DISCOVERY_UNSUPPORTED: {
     status: 400,

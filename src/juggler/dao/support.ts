@@ -1,4 +1,4 @@
-import { ConfigurationError, InvalidArgumentError, ValidationError } from '../../errors';
+import { ConfigurationError, InvalidArgumentError, InvalidValueError, ValidationError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import type { Connector, OperationOptions, Row } from '../connectors/connector';
 import type { ModelBase } from '../model-base';
@@ -148,7 +148,13 @@ export function coerceId(Model: DaoModel, id: unknown): unknown {
   const prop = def.idName ? def.properties[def.idName] : undefined;
   if (!prop || id === null || id === undefined) return id;
   const coerced = prop.type.coerce(id);
-  return coerced === INVALID ? id : coerced;
+  if (coerced !== INVALID) return coerced;
+  // An object an id cannot be would reach the where as an operator: `{"id": {"gt": 0}}` in an
+  // upsert's data must not patch whichever row matches it.
+  if (typeof id === 'object' && !(id instanceof Date) && !Buffer.isBuffer(id)) {
+    throw new InvalidValueError(`${def.name}.${def.idName}: ${JSON.stringify(id)} is not a valid ${prop.type.name.toLowerCase()} id`);
+  }
+  return id;
 }
 
 export function idWhere(Model: DaoModel, id: unknown): Record<string, unknown> {

@@ -287,6 +287,10 @@ export class MySQLConnector extends SqlConnector {
     return (e?.fatal === true && !e.code?.startsWith('ER_')) || /connection is in closed state|Connection lost/i.test(e?.message ?? '');
   }
 
+  protected override isRegexpError(err: unknown): boolean {
+    return (err as { code?: string })?.code === 'ER_REGEXP_ERROR';
+  }
+
   protected isDuplicateKey(err: unknown): boolean {
     return (err as { code?: string })?.code === 'ER_DUP_ENTRY';
   }

@@ -163,6 +163,11 @@ export class PostgreSQLConnector extends SqlConnector {
     return code === '22021' || code === '22P05';
   }
 
+  /** 2201B: invalid_regular_expression. */
+  protected override isRegexpError(err: unknown): boolean {
+    return (err as { code?: string })?.code === '2201B';
+  }
+
   protected isDuplicateKey(err: unknown): boolean {
     return (err as { code?: string })?.code === '23505';
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { DuplicateIdError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
+import { DuplicateIdError, InvalidFilterError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
 import type Bluebird from 'bluebird';
 import { splitCallback, withCallback } from '../../../util/callback';
 import { debugFor } from '../../../util/debug';
@@ -32,6 +32,9 @@ interface ColumnLayout {
  * supplies the pool (`runner`), transactions and the error classification; everything else —
  * statements, row mapping, schema — is here, once.
  */
+/** ES2024's String#isWellFormed, on Node 20 ahead of the TypeScript lib this project targets. */
+type WellFormed = string & { isWellFormed(): boolean };
+
 export abstract class SqlConnector implements Connector {
   abstract readonly name: string;
   readonly capabilities: ConnectorCapabilities = Object.freeze({
@@ -78,14 +81,31 @@ export abstract class SqlConnector implements Connector {
     if (tx && tx.connector === this && tx.finished) throw new LooplineError('TRANSACTION_FINISHED', 400, 'The transaction is already committed or rolled back');
     // Statements only: the values bound to them carry access tokens, hashes and user data.
     this.debug('%s (%d values)', sql, params.length);
+    for (const p of params) {
+      // UTF-8 has no form for half a surrogate pair: the driver would store U+FFFD in its place.
+      if (typeof p === 'string' && !(p as WellFormed).isWellFormed()) {
+        throw new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${this.dialect.name} store cannot keep this text (it holds half of a UTF-16 surrogate pair, which no UTF-8 text can): send whole characters`);
+      }
+    }
     try {
       return await runner.query(sql, params);
     } catch (err) {
       if (this.isUnsupportedCharacter(err)) {
         throw new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${this.dialect.name} store cannot keep this text (it holds the NUL character, \\u0000): remove it and send again`);
       }
+      if (this.isRegexpError(err)) {
+        throw new InvalidFilterError(`The ${this.dialect.name} store's regular expressions cannot read this pattern: ${(err as Error).message}`);
+      }
       throw this.unavailable(err);
     }
+  }
+
+  /**
+   * True when the store's regular expression engine refused a pattern that JavaScript compiled
+   * (the dialects differ: PostgreSQL has no named groups, PCRE no `\u`): the filter's fault, 400.
+   */
+  protected isRegexpError(_err: unknown): boolean {
+    return false;
   }
 
   /** True when the store refused a value's text for a character it cannot hold (PostgreSQL: NUL). */

@@ -247,7 +247,7 @@ export class SqlBuilder {
     const insensitive = forceInsensitive || re.flags.includes('i');
     const c = col();
     const r = this.dialect.regexp(c, '$PATTERN$', insensitive);
-    const p = this.param(r.pattern(re.source));
+    const p = this.param(r.pattern(unicodeEscapesAsText(re.source, re.unicode)));
     return r.sql.replace('$PATTERN$', () => p);
   }
 
@@ -314,4 +314,42 @@ function isNumeric(cond: unknown): boolean {
     seen = true;
   }
   return seen;
+}
+
+const REGEXP_SYNTAX = /[\\^$.|?*+()[\]{}\-/]/;
+
+/**
+ * JavaScript's `\uHHHH` (surrogate pairs too) and, under the `u` flag, `\u{H…}` escapes as the
+ * characters they name: neither PostgreSQL's nor MariaDB's regular expressions read them (`\u` is
+ * an error in PCRE, and ARE has no `\u{…}`), while the characters themselves mean the same to every
+ * engine. A character with a meaning in a pattern keeps a backslash before it.
+ */
+export function unicodeEscapesAsText(source: string, unicodeFlag: boolean): string {
+  if (!source.includes('\\u')) return source;
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch !== '\\') {
+      out += ch;
+      continue;
+    }
+    const rest = source.slice(i + 1);
+    const braced = unicodeFlag ? /^u\{([0-9a-fA-F]{1,6})\}/.exec(rest) : null;
+    const pair = /^u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})/i.exec(rest);
+    const single = /^u([0-9a-fA-F]{4})/.exec(rest);
+    let text: string | undefined;
+    let length = 0;
+    if (braced && parseInt(braced[1], 16) <= 0x10ffff) [text, length] = [String.fromCodePoint(parseInt(braced[1], 16)), braced[0].length];
+    else if (pair) [text, length] = [String.fromCharCode(parseInt(pair[1], 16), parseInt(pair[2], 16)), pair[0].length];
+    else if (single) [text, length] = [String.fromCharCode(parseInt(single[1], 16)), single[0].length];
+    if (text === undefined) {
+      // Any other escape (`\\`, `\d`, …) passes whole, so its second character is never re-read.
+      out += ch + (source[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    out += (REGEXP_SYNTAX.test(text) ? '\\' : '') + text;
+    i += length;
+  }
+  return out;
 }
