@@ -387,6 +387,22 @@ for (const store of STORES) {
       expect(await Item.count(inUnicode)).toBe(texts.length + (store.name === 'memory' ? 1 : 0));
     });
 
+    it('keeps dates across the store\'s range exactly, and refuses one it cannot hold without writing', async () => {
+      const inRange = ['1000-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'];
+      const beyond = ['0001-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '-000001-06-30T12:00:00.000Z', '0999-12-31T23:59:59.999Z', '+010000-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z'];
+      // MySQL's DATETIME holds years 1000 to 9999; PostgreSQL's timestamptz and memory hold all of JavaScript's.
+      const kept = store.name === 'mysql' ? inRange : [...inRange, ...beyond];
+      for (const [i, at] of kept.entries()) {
+        await Item.create({ id: 400 + i, name: 'dated', at });
+        expect((await Item.findById(400 + i)).at.toISOString()).toBe(at);
+        expect(await names({ at })).toEqual([400 + i]);
+      }
+      if (store.name === 'mysql') {
+        for (const at of beyond) await expect(Item.create({ id: 450, name: 'dated', at })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_VALUE' });
+      }
+      expect(await Item.count({ name: 'dated' })).toBe(kept.length);
+    });
+
     it('keeps hostile property names and path segments out of the statement', async () => {
       const seen: string[] = [];
       const connector = ds.connector as any;

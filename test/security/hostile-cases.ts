@@ -652,6 +652,13 @@ export const HOSTILE_CASES: HostileCase[] = [
     expect: { default: { status: 200 }, postgresql: { status: 400, code: 'UNSUPPORTED_CHARACTER' } },
   },
   {
+    name: "a date past the store's range",
+    method: 'patch',
+    path: '/api/HostileThings/1',
+    body: { born: '+275760-09-13T00:00:00.000Z' },
+    expect: { default: { status: 200 }, mysql: { status: 400, code: 'INVALID_VALUE' } },
+  },
+  {
     name: 'half a surrogate pair in a written string',
     method: 'patch',
     path: '/api/HostileThings/1',

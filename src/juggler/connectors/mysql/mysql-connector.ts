@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { createPool, Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
-import { StoreUnavailableError } from '../../../errors';
+import { InvalidValueError, StoreUnavailableError } from '../../../errors';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
 import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
@@ -285,6 +285,16 @@ export class MySQLConnector extends SqlConnector {
     if (e?.code && CONNECTION_CODES.has(e.code)) return true;
     // mysql2 marks errors that end the connection `fatal`, and refuses commands on a closed one.
     return (e?.fatal === true && !e.code?.startsWith('ER_')) || /connection is in closed state|Connection lost/i.test(e?.message ?? '');
+  }
+
+  /**
+   * DATETIME's documented range is years 1000 to 9999; outside it values do not come back as they
+   * went in (year 0 reads as 1900, years 1 to 99 as 19xx) or cannot be sent at all (past 65535).
+   * A date outside it is the client's to fix, not a value to change silently.
+   */
+  protected override checkDate(date: Date): void {
+    const year = date.getUTCFullYear();
+    if (year < 1000 || year > 9999) throw new InvalidValueError(`The mysql store keeps dates from year 1000 to 9999; ${date.toISOString()} is outside them`);
   }
 
   protected override isRegexpError(err: unknown): boolean {

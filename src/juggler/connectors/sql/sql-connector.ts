@@ -86,6 +86,7 @@ export abstract class SqlConnector implements Connector {
       if (typeof p === 'string' && !(p as WellFormed).isWellFormed()) {
         throw new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${this.dialect.name} store cannot keep this text (it holds half of a UTF-16 surrogate pair, which no UTF-8 text can): send whole characters`);
       }
+      if (p instanceof Date) this.checkDate(p);
     }
     try {
       return await runner.query(sql, params);
@@ -99,6 +100,9 @@ export abstract class SqlConnector implements Connector {
       throw this.unavailable(err);
     }
   }
+
+  /** Throws 400 INVALID_VALUE for a date the store's date type cannot hold (each dialect knows its range). */
+  protected checkDate(_date: Date): void {}
 
   /**
    * True when the store's regular expression engine refused a pattern that JavaScript compiled
