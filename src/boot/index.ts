@@ -54,20 +54,9 @@ export function boot(app: LooplineApp, options?: string | BootOptions, cb?: Node
       throw err;
     },
   );
-  if (typeof cb !== 'function') return withCallback(done);
-  // loopback-boot calls back outside any promise, so server.js's `if (err) throw err` ends the
-  // process. Thrown from a promise handler it would be an unhandled (Bluebird) rejection: printed,
-  // not fatal, leaving a process that never listens — in a cluster, a worker never replaced.
-  const callback = cb;
-  return withCallback(done, (err, value) => {
-    try {
-      callback(err, value);
-    } catch (thrown) {
-      process.nextTick(() => {
-        throw thrown;
-      });
-    }
-  });
+  // As loopback-boot, the callback runs outside any promise (withCallback), so server.js's
+  // `if (err) throw err` ends the process rather than leaving one that never listens.
+  return withCallback(done, cb);
 }
 
 async function run(app: LooplineApp, opts: BootOptions): Promise<void> {

@@ -14,19 +14,30 @@ export type NodeCallback<T> = (err: Error | null, result?: T, ...rest: unknown[]
 /**
  * LB3 methods take an optional node-style callback as their last argument and otherwise return a
  * (Bluebird) promise. Inside we write async functions; this bridges the two at the public edge.
+ *
+ * The callback runs outside the promise chain, as LB3 calls it: an exception it throws is an
+ * uncaught exception (the process ends, and a cluster or supervisor starts another), not an
+ * unhandled rejection that is printed while the request it should have answered hangs for good.
  */
 export function withCallback<T>(promise: Promise<T>, cb?: NodeCallback<T>, spread = false): Bluebird<T> {
   const result = Bluebird.resolve(promise);
   if (typeof cb === 'function') {
     result.then(
-      (value) => {
-        if (spread && Array.isArray(value)) cb(null, ...(value as [T, ...unknown[]]));
-        else cb(null, value);
-      },
-      (err: Error) => cb(err),
+      (value) => outsidePromise(() => (spread && Array.isArray(value) ? cb(null, ...(value as [T, ...unknown[]])) : cb(null, value))),
+      (err: Error) => outsidePromise(() => cb(err)),
     );
   }
   return result;
+}
+
+function outsidePromise(call: () => void): void {
+  try {
+    call();
+  } catch (thrown) {
+    process.nextTick(() => {
+      throw thrown;
+    });
+  }
 }
 
 /** Picks the trailing callback out of an LB3-style variadic argument list. */
