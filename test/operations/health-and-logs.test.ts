@@ -50,6 +50,19 @@ describe('GET /health and GET /ready', () => {
     await app.dataSources.orders.disconnect();
   });
 
+  it('answers 503 NOT_READY when a shutdown begins while the stores are being pinged', async () => {
+    const express = (await import('express')).default;
+    const { healthEndpoints } = await import('../../src/loopback/operations/health');
+    let stopping = false;
+    const slowStore = { name: 'db', ping: () => new Promise<void>((resolve) => setTimeout(resolve, 150)) };
+    const app = express();
+    app.use(healthEndpoints({ get: () => undefined, dataSources: { db: slowStore as any } }, () => stopping));
+    setTimeout(() => (stopping = true), 30);
+    const res = await request(app).get('/ready');
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'NOT_READY', details: { shuttingDown: true } });
+  });
+
   it('moves to configured paths, and the default ones are free again', async () => {
     const app = appWith({ health: { livenessPath: '/_live', readinessPath: '/_ready' } });
     expect((await request(app).get('/_live')).body).toEqual({ status: 'UP' });

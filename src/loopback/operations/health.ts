@@ -80,7 +80,8 @@ export function healthEndpoints(app: HealthApp, isShuttingDown: () => boolean): 
       return;
     }
     if (req.path !== settings.readinessPath) return next();
-    if (isShuttingDown()) return notReady(res, 'The server is shutting down; send requests to another instance', { shuttingDown: true });
+    const shuttingDown = () => notReady(res, 'The server is shutting down; send requests to another instance', { shuttingDown: true });
+    if (isShuttingDown()) return shuttingDown();
     const timeout = settings.timeout;
     const sources = distinctDataSources(app);
     void Promise.all(
@@ -93,6 +94,8 @@ export function healthEndpoints(app: HealthApp, isShuttingDown: () => boolean): 
     ).then((results) => {
       const dataSources = Object.fromEntries(results.map((r) => [r.name, r.up ? 'UP' : 'DOWN']));
       const down = results.filter((r) => !r.up);
+      // A shutdown that began while the stores were pinged wins: the answer is "not ready" now.
+      if (isShuttingDown()) return shuttingDown();
       if (!down.length) {
         res.set('Cache-Control', 'no-store').json({ status: 'UP', dataSources });
         return;
