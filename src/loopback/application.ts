@@ -194,16 +194,16 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     if (remotes) remotes.authorize = createAuthorizer(app);
   };
 
-  const listen = app.listen.bind(app);
   app.listen = ((...args: any[]) => {
-    let server: http.Server;
     const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+    const server = http.createServer(slowClientBounds(app), app as unknown as http.RequestListener);
     if (args.length === 0) {
       const port = app.get('port') ?? 3000;
       const host = app.get('host');
-      server = host ? listen(port, host) : listen(port);
+      if (host) server.listen(port, host);
+      else server.listen(port);
     } else {
-      server = listen(...args);
+      server.listen(...args);
     }
     const timeout = shutdownTimeoutOf(app.get('shutdownTimeout'));
     if (timeout !== undefined) handleStopSignals(app, server, timeout, (s) => (shutdown = s));
@@ -223,6 +223,27 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   }) as any;
 
   return app;
+}
+
+/**
+ * How long a client may take to send a request: its head within `headersTimeout` (ms, default
+ * 10000), the whole of it within `requestTimeout` (default 60000; 0: no bound), else 408 and the
+ * connection closes. Node's own defaults (60 s, 300 s, checked every 30 s) let a few slow clients
+ * (slowloris) hold connections for minutes. Both from config.json.
+ */
+function slowClientBounds(app: LooplineApp): http.ServerOptions {
+  const ms = (key: string, fallback: number) => {
+    const v = Number(app.get(key));
+    return app.get(key) !== undefined && Number.isFinite(v) && v >= 0 ? v : fallback;
+  };
+  const requestTimeout = ms('requestTimeout', 60000);
+  const headersTimeout = ms('headersTimeout', 10000);
+  return {
+    requestTimeout,
+    // Node requires the head's bound to be within the request's (when that is on).
+    headersTimeout: requestTimeout > 0 ? Math.min(headersTimeout, requestTimeout) : headersTimeout,
+    connectionsCheckingInterval: 1000,
+  };
 }
 
 /**
