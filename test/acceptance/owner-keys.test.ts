@@ -34,6 +34,22 @@ async function makeApp() {
       properties: { what: 'string', ownerId: 'number' },
       acls: ACLS,
     }),
+    // Two users per message: naming the other one is the point, so neither key is guarded.
+    reg.createModel({
+      name: 'Message',
+      properties: { text: 'string', senderId: 'number', recipientId: 'number' },
+      relations: {
+        sender: { type: 'belongsTo', model: 'Member', foreignKey: 'senderId' },
+        recipient: { type: 'belongsTo', model: 'Member', foreignKey: 'recipientId' },
+      },
+      acls: ACLS,
+    }),
+    // No $owner in its ACLs: ownership grants nothing here, and LB3's rule stands.
+    reg.createModel({
+      name: 'Review',
+      properties: { stars: 'number', authorId: 'number' },
+      relations: { author: { type: 'belongsTo', model: 'Member', foreignKey: 'authorId' } },
+    }),
   ]);
   const [Member, Post, Doc, Task] = models;
   const reg = app.registry;
@@ -133,6 +149,16 @@ describe('owner keys over REST', () => {
       .set('Authorization', h.root)
       .send({ what: 'review', ownerId: 2 });
     expect([task.status, task.body.ownerId]).toEqual([200, 2]);
+  });
+
+  it('leaves models alone where ownership is ambiguous (two user relations) or grants nothing (no $owner ACL)', async () => {
+    const message = await request(h.app)
+      .post('/api/Messages')
+      .set('Authorization', h.ann)
+      .send({ text: 'hi bob', senderId: 1, recipientId: 2 });
+    expect([message.status, message.body.recipientId]).toEqual([200, 2]);
+    const review = await request(h.app).post('/api/Reviews').send({ stars: 5, authorId: 2 });
+    expect([review.status, review.body.authorId]).toEqual([200, 2]);
   });
 
   it('server code sets owner keys freely', async () => {

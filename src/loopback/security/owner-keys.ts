@@ -2,13 +2,18 @@ import { LooplineError } from '../../errors';
 import { observeFirst } from '../../juggler/operation-hooks';
 
 /**
- * Owner keys are server-managed for REST writes. An owner key is what `$owner` reads: the foreign
- * key of a belongsTo relation to a user model, else an `ownerId` or `userId` property. A REST
- * client may set one only to its own user id, or leave the stored value as it is; pointing a
- * record at another user (creating it "as" them, or handing it over) is 400
- * PROPERTY_NOT_WRITABLE; a relation endpoint's key counts as sent (`POST /Users/2/notes` is
- * bob's alone). Server code makes no REST write and sets owner keys freely. `"ownerWritable": true` in the model JSON restores LB3's rule
- * (any writer with WRITE access sets any owner), e.g. for an admin tool that assigns records.
+ * Owner keys are server-managed for REST writes, on models whose ACLs grant access to `$owner`.
+ * The owner key is what `$owner` reads: the foreign key of the model's belongsTo relation to a
+ * user model, else an `ownerId` or `userId` property. A REST client may set it only to its own
+ * user id, or leave the stored value as it is; pointing a record at another user (creating it
+ * "as" them, or handing it over) is 400 PROPERTY_NOT_WRITABLE, and a relation endpoint's key
+ * counts as sent (`POST /Users/2/notes` is bob's alone). Server code makes no REST write and sets
+ * owner keys freely.
+ *
+ * Left alone: models without `$owner` in their ACLs (ownership grants nothing there), and models
+ * with several belongsTo relations to users (a message's sender and recipient: naming another
+ * user is the point). `"ownerWritable": true` in the model JSON restores LB3's rule (any writer
+ * with WRITE access sets any owner), e.g. for an admin tool that assigns records.
  */
 
 type AnyModel = any;
@@ -19,21 +24,27 @@ function isUserModel(M: AnyModel, User: AnyModel): boolean {
   return !!User && !!M && (M === User || M.prototype instanceof User);
 }
 
-/** The owner keys of a model, as `isOwner` (access.ts) resolves ownership. */
+/** The owner key of a model, as `isOwner` (access.ts) resolves ownership; none when ambiguous. */
 export function ownerKeysOf(Model: AnyModel): string[] {
   const User = Model.app?.registry?.findModel?.('User');
   const relations = Object.values((Model.relations ?? {}) as Record<string, any>).filter(
     (r) => r.type === 'belongsTo' && isUserModel(r.modelTo, User),
   );
-  if (relations.length) return [...new Set(relations.map((r) => String(r.keyFrom)))];
+  const keys = [...new Set(relations.map((r) => String(r.keyFrom)))];
+  if (keys.length) return keys.length === 1 ? keys : [];
   if (isUserModel(Model, User)) return [];
   const properties = Model.definition?.properties ?? {};
   return FALLBACK_KEYS.filter((k) => k in properties);
 }
 
-/** Could this model have owner keys? Decided at attach time, so other models pay nothing. */
+function grantsOwner(Model: AnyModel): boolean {
+  const acls = Model.settings?.acls;
+  return Array.isArray(acls) && acls.some((a) => a?.principalType === 'ROLE' && a?.principalId === '$owner');
+}
+
+/** Could this model have an owner key? Decided at attach time, so other models pay nothing. */
 function mayHaveOwnerKeys(Model: AnyModel): boolean {
-  if (Model.settings?.ownerWritable === true) return false;
+  if (Model.settings?.ownerWritable === true || !grantsOwner(Model)) return false;
   const declared = [
     ...Object.values((Model.settings?.relations ?? {}) as Record<string, any>),
     ...Object.values((Model.relations ?? {}) as Record<string, any>),
