@@ -1,31 +1,9 @@
 import { spawn } from 'child_process';
-import http from 'http';
 import path from 'path';
 import { describeStore, STORES } from '../connectors/stores';
 import { makeOpsApp } from '../support/ops-app';
 import { startApp } from '../support/spawn-app';
-import { sleep } from './load';
-
-/** The status of a GET on a new connection, or 0 when no answer came within `ms`. */
-function getStatus(url: string, ms = 5000): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.get(url, { agent: false, timeout: ms }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(0));
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, getStatus, sleep } from './load';
 
 /** The pids in the request log lines (`LOOPLINE_REQUEST_LOG=1`) of `path`, from `output`. */
 function servingPids(output: string, path: string): number[] {

@@ -1,29 +1,8 @@
-import http from 'http';
 import path from 'path';
 import { describeStore, STORES } from '../connectors/stores';
 import { makeOpsApp } from '../support/ops-app';
 import { startApp } from '../support/spawn-app';
-import { sleep } from './load';
-
-function getStatus(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      })
-      .on('error', reject);
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, getStatus, sleep } from './load';
 
 /** `WEB_CONCURRENCY=2 node server`: two workers on one port, sharing the PostgreSQL data source. */
 describeStore(STORES.find((s) => s.name === 'postgresql')!, () => {

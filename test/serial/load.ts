@@ -1,3 +1,5 @@
+import http from 'http';
+
 /**
  * Concurrent writers for the process tests: each POSTs Notes one after another and keeps what
  * every request got back, so a test can check each outcome (and that no 2xx write was lost).
@@ -59,4 +61,26 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Outcomes of requests that started in [from, to). */
 export function between(outcomes: Outcome[], from: number, to: number): Outcome[] {
   return outcomes.filter((o) => o.at >= from && o.at < to);
+}
+
+/** The status of a GET on a new connection, or 0 when no answer came within `ms`. */
+export function getStatus(url: string, ms = 5000): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false, timeout: ms }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
+}
+
+/** Is a process with this pid still there? */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
