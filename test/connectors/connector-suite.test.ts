@@ -385,6 +385,17 @@ for (const store of STORES) {
       if (store.name === 'memory') expect((await lone).name).toBe('half \ud800 pair');
       else await expect(lone).rejects.toMatchObject({ statusCode: 400, code: 'UNSUPPORTED_CHARACTER' });
       expect(await Item.count(inUnicode)).toBe(texts.length + (store.name === 'memory' ? 1 : 0));
+      // Inside a JSON document too (an object, a list of strings, a key, a where on the document).
+      const inDocuments = [{ meta: { k: 'half \ud800' } }, { tags: ['\udfff'] }, { meta: { ['k\ud800']: 1 } }];
+      for (const [i, data] of inDocuments.entries()) {
+        const made = Item.create({ id: 321 + i, name: 'lone', ...data });
+        if (store.name === 'memory') await made;
+        else await expect(made).rejects.toMatchObject({ statusCode: 400, code: 'UNSUPPORTED_CHARACTER' });
+      }
+      const byDocument = Item.find({ where: { meta: { k: 'half \ud800' } } });
+      if (store.name === 'memory') expect(await byDocument).toHaveLength(1);
+      else await expect(byDocument).rejects.toMatchObject({ statusCode: 400, code: 'UNSUPPORTED_CHARACTER' });
+      expect(await Item.count({ name: 'lone' })).toBe(store.name === 'memory' ? inDocuments.length : 0);
     });
 
     it('keeps dates across the store\'s range exactly, and refuses one it cannot hold without writing', async () => {

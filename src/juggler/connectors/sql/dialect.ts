@@ -1,3 +1,4 @@
+import { LooplineError } from '../../../errors';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 
 /**
@@ -46,6 +47,25 @@ export function connectorSettings(source: Readonly<Record<string, unknown>> | un
 export function isJsonProperty(prop: PropertyDefinition): boolean {
   const t = prop.type;
   return t.name === 'Object' || t.name === 'Array' || t.name === 'Any' || t.name === 'GeoPoint' || t.model !== undefined;
+}
+
+/** An escape JSON.stringify writes only for half a surrogate pair (`\\ud800`), not itself escaped. */
+const LONE_SURROGATE = /(?:^|[^\\])(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/;
+
+/**
+ * A value as the JSON text of a JSON column or document comparison. Half a surrogate pair has no
+ * UTF-8 form: JSON.stringify writes it as an escape that PostgreSQL refuses and MariaDB's JSON
+ * check fails on, so it is refused here as a plain string is (400 UNSUPPORTED_CHARACTER).
+ */
+export function jsonDocument(value: unknown, store: string): string {
+  const text = JSON.stringify(value);
+  if (text.includes('\\ud') && LONE_SURROGATE.test(text)) throw halfSurrogatePair(store);
+  return text;
+}
+
+/** 400 UNSUPPORTED_CHARACTER for text holding half of a surrogate pair. */
+export function halfSurrogatePair(store: string): LooplineError {
+  return new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${store} store cannot keep this text (it holds half of a UTF-16 surrogate pair, which no UTF-8 text can): send whole characters`);
 }
 
 /** A property's declared size: `dataLength`/`dataPrecision`/`dataScale` of its connector settings, else `length`/`precision`/`scale`. */

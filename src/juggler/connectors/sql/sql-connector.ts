@@ -6,7 +6,7 @@ import { debugFor } from '../../../util/debug';
 import type { NormalizedFilter, WhereClause } from '../../filter/types';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { Connector, ConnectorCapabilities, OperationOptions, Row, UpsertResult } from '../connector';
-import { Dialect, isJsonProperty } from './dialect';
+import { Dialect, halfSurrogatePair, isJsonProperty, jsonDocument } from './dialect';
 import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
 import { openTransaction, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
@@ -84,7 +84,7 @@ export abstract class SqlConnector implements Connector {
     for (const p of params) {
       // UTF-8 has no form for half a surrogate pair: the driver would store U+FFFD in its place.
       if (typeof p === 'string' && !(p as WellFormed).isWellFormed()) {
-        throw new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${this.dialect.name} store cannot keep this text (it holds half of a UTF-16 surrogate pair, which no UTF-8 text can): send whole characters`);
+        throw halfSurrogatePair(this.dialect.name);
       }
       if (p instanceof Date) this.checkDate(p);
     }
@@ -154,7 +154,7 @@ export abstract class SqlConnector implements Connector {
 
   protected toDb(prop: PropertyDefinition, value: unknown): unknown {
     if (value === undefined || value === null) return null;
-    if (isJsonProperty(prop)) return JSON.stringify(value);
+    if (isJsonProperty(prop)) return jsonDocument(value, this.dialect.name);
     return value;
   }
 

@@ -2,7 +2,7 @@ import { InvalidFilterError } from '../../../errors';
 import type { ModelDefinition } from '../../model-definition';
 import { OPERATORS } from '../../filter/normalize-where';
 import type { OrderKey, WhereClause } from '../../filter/types';
-import { Dialect, isJsonProperty } from './dialect';
+import { Dialect, isJsonProperty, jsonDocument } from './dialect';
 
 /**
  * The filter language compiled to SQL. Every value travels as a parameter; every identifier comes
@@ -80,7 +80,7 @@ export class SqlBuilder {
     if (nested && typeof v === 'number') return this.param(v);
     // A dotted path yields text, so its other comparands are text too.
     if (nested) return this.param(v === null ? null : v instanceof Date ? v.toISOString() : String(v));
-    return this.param(json && v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v);
+    return this.param(json && v !== null && typeof v === 'object' && !(v instanceof Date) ? jsonDocument(v, this.dialect.name) : v);
   }
 
   /** A property the model does not define: server code may name one (LB3 matched nothing). */
@@ -186,8 +186,8 @@ export class SqlBuilder {
     const isArray = this.def.properties[key].type.name === 'Array';
     const equals = (v: unknown): string => {
       if (v === null || v === undefined) return `${col()} IS NULL`;
-      if (isArray && !Array.isArray(v)) return this.dialect.jsonContains(col(), this.param(JSON.stringify([v instanceof Date ? v.toISOString() : v])));
-      return this.dialect.jsonEquals(col(), this.param(JSON.stringify(v)));
+      if (isArray && !Array.isArray(v)) return this.dialect.jsonContains(col(), this.param(jsonDocument([v instanceof Date ? v.toISOString() : v], this.dialect.name)));
+      return this.dialect.jsonEquals(col(), this.param(jsonDocument(v, this.dialect.name)));
     };
     const differs = (v: unknown): string => (v === null || v === undefined ? `${col()} IS NOT NULL` : `(${col()} IS NULL OR NOT ${equals(v)})`);
     const refuse = (op: string) =>
