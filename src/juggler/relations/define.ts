@@ -133,9 +133,19 @@ export function hasAndBelongsToMany(Model: ModelClass, target: Target, params: R
   if (!Through) {
     const builder = builderOf(Model);
     Through = (builder.getModel(Model.modelName + To.modelName) ?? builder.getModel(To.modelName + Model.modelName)) as ModelClass | undefined;
+    // A join model whose keys point at an earlier definition of either side (another app booted
+    // in this process) belongs to that app and its data source: this one gets its own.
+    const stale = (Side: ModelClass) => {
+      const rel = Through?.relations?.[camelize(Side.modelName)] as RelationDefinition | undefined;
+      return rel !== undefined && rel.modelTo !== Side;
+    };
+    if (Through && (stale(Model) || stale(To))) Through = undefined;
     if (!Through) {
       Through = builder.define(Model.modelName + To.modelName, {}, {}, Model.__isPersistedModel ? 'PersistedModel' : undefined) as ModelClass;
-      if (Model.dataSource) Model.dataSource.attach(Through);
+      const Join = Through;
+      // A JSON relation is defined before boot attaches its owner: the join model follows it.
+      if (Model.dataSource) Model.dataSource.attach(Join);
+      else Model.once?.('attached', () => Model.dataSource && !Join.dataSource && Model.dataSource.attach(Join));
     }
   }
   if (!Through.relations?.[camelize(Model.modelName)]) belongsTo(Through, Model, {});

@@ -227,6 +227,29 @@ describe('hasMany through and hasAndBelongsToMany', () => {
     expect(Post.relations.tags.modelThrough.modelName).toBe('PostTag');
     expect(json(await Post.relations.tags.modelThrough.find())).toEqual([{ postId: 1, tagId: 1, id: 1 }]);
   });
+
+  it('hasAndBelongsToMany: a join model made before its owner is attached goes to the owner\'s data source (as boot attaches)', async () => {
+    const builder = createModelBuilder();
+    const ds = new DataSource('db', { connector: 'memory' }, builder);
+    const Post: any = builder.define('Post', { title: 'string' }, { relations: { tags: { type: 'hasAndBelongsToMany', model: 'Tag' } } }, 'PersistedModel');
+    const Tag: any = builder.define('Tag', { name: 'string' }, {}, 'PersistedModel');
+    ds.attach(Post);
+    ds.attach(Tag);
+    const post = await Post.create({ title: 'hello' });
+    await post.tags.create({ name: 'news' });
+    expect(json(await post.tags())).toEqual([{ name: 'news', id: 1 }]);
+    expect(Post.relations.tags.modelThrough.dataSource).toBe(ds);
+    // A second app in the process defines the models again on its own data source: its own join model.
+    const ds2 = new DataSource('db2', { connector: 'memory' }, builder);
+    const Post2: any = builder.define('Post', { title: 'string' }, { relations: { tags: { type: 'hasAndBelongsToMany', model: 'Tag' } } }, 'PersistedModel');
+    const Tag2: any = builder.define('Tag', { name: 'string' }, {}, 'PersistedModel');
+    ds2.attach(Post2);
+    ds2.attach(Tag2);
+    await (await Post2.create({ title: 'two' })).tags.create({ name: 'other' });
+    expect(Post2.relations.tags.modelThrough.dataSource).toBe(ds2);
+    expect(Post2.relations.tags.modelThrough).not.toBe(Post.relations.tags.modelThrough);
+    expect(await Post.relations.tags.modelThrough.count()).toBe(1);
+  });
 });
 
 describe('hasOne, referencesMany, polymorphic and embedded relations', () => {
