@@ -271,6 +271,30 @@ async function runRule(inst: any, rule: Rule, errors: Errors, options: object): 
   }
 }
 
+/** The first mistyped property inside an embedded instance (or a list of them), at any depth. */
+function mistypedEmbedded(value: unknown, path = ''): { path: string; type: string } | undefined {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const bad = mistypedEmbedded(item, `${path}${i}.`);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  const def = (value as any)?.constructor?.definition as ModelDefinition | undefined;
+  if (!def || !(value as any).__data) return undefined;
+  const name = Object.keys((value as any).__invalidProperties ?? {})[0];
+  if (name !== undefined) {
+    return { path: path + name, type: def.properties[name]?.type.name.toLowerCase() ?? 'value' };
+  }
+  for (const prop of def.propertyNames) {
+    const t = def.properties[prop].type;
+    if (!t.model && !t.itemType?.model) continue;
+    const bad = mistypedEmbedded((value as any).__data[prop], `${path}${prop}.`);
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
 /**
  * Validates an instance: fills `inst.errors` (LB3's shape: messages per property, `codes` beside
  * them, non-enumerable) and resolves to whether it is valid.
@@ -293,6 +317,12 @@ export async function isValid(inst: any, options: object = {}): Promise<boolean>
     errors.add(name, MESSAGES['unknown-property'], 'unknown-property');
   for (const name of Object.keys(inst.__invalidProperties ?? {})) {
     errors.add(name, `is not a valid ${def.properties[name]?.type.name.toLowerCase() ?? 'value'}`, 'type');
+  }
+  for (const name of def.propertyNames) {
+    const type = def.properties[name].type;
+    if (!type.model && !type.itemType?.model) continue;
+    const bad = mistypedEmbedded(inst.__data[name]);
+    if (bad) errors.add(name, `is invalid: \`${bad.path}\` is not a valid ${bad.type}`, 'invalid');
   }
   for (const rule of rulesOf(Model)) await runRule(inst, rule, errors, options);
   Object.defineProperty(inst, 'errors', {

@@ -7,13 +7,31 @@ import { REPO_ROOT } from '../support/example-app';
 /**
  * The app the hostile requests are thrown at: an LB3 app folder (test/fixtures/hostile-app) with a
  * User-based model carrying hidden and protected properties, a forceId model guarded by ownerId
- * ACLs with a belongsTo/hasMany pair to include, and an open strict model with typed properties.
+ * ACLs with a belongsTo/hasMany pair to include, an open strict model with typed properties, and
+ * open relation models: a shelf with hasMany books, hasAndBelongsToMany labels (its join model
+ * made on the fly) and an embedded address.
  * Its middleware.json carries a CORS allow-list and a 1 kB JSON limit on one path, as LB3 apps
  * configure them.
  */
 export const HOSTILE_APP_DIR = path.join(REPO_ROOT, 'test/fixtures/hostile-app');
 
-export const MODELS = ['HostileMember', 'HostileNote', 'HostileThing', 'AccessToken', 'RoleMapping', 'Role', 'ACL'] as const;
+export const MODELS = [
+  'HostileMember',
+  'HostileNote',
+  'HostileThing',
+  'HostileShelf',
+  'HostileBook',
+  'HostileLabel',
+  // The join model hasAndBelongsToMany makes for HostileShelf.labels (not in app.models).
+  'HostileShelfHostileLabel',
+  'AccessToken',
+  'RoleMapping',
+  'Role',
+  'ACL',
+] as const;
+
+/** A model of the app's data source by name (the made join model is there, not in app.models). */
+export const modelOf = (app: any, name: string): any => app.dataSources.db.models[name] ?? app.models[name];
 
 export interface HostileApp {
   app: any;
@@ -40,6 +58,10 @@ export async function bootHostileApp(store: StoreConfig): Promise<HostileApp> {
     { name: "O'Brien; DROP TABLE x; --", size: 2, born: new Date('2021-06-15T12:00:00Z'), flag: false },
     { name: 'ünïcödé 漢字 🎉', size: 3, flag: true },
   ]);
+  const { HostileShelf, HostileLabel } = app.models;
+  const shelf = await HostileShelf.create({ name: 'top', address: { street: 'Main', zip: 1000 } });
+  await shelf.books.create({ title: 'first', pages: 10 });
+  await shelf.labels.add(await HostileLabel.create({ text: 'new' }));
   const annToken = (await HostileMember.login({ email: 'ann@example.com', password: 'ann-secret' })).id;
   const bobToken = (await HostileMember.login({ email: 'bob@example.com', password: 'bob-secret' })).id;
   return { app, annToken, bobToken };
@@ -49,7 +71,7 @@ export async function bootHostileApp(store: StoreConfig): Promise<HostileApp> {
 export async function snapshotStore(app: any): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const name of MODELS) {
-    const Model = app.models[name];
+    const Model = modelOf(app, name);
     const rows = await Model.find({ order: `${Model.definition.idName} ASC` });
     out[name] = rows.map((r: any) => ({ ...r.__data }));
   }

@@ -910,4 +910,56 @@ export const HOSTILE_CASES: HostileCase[] = [
     path: '/api/HostileMembers',
     expect: { status: 401, code: 'AUTHORIZATION_REQUIRED' },
   },
+
+  // Relations: a join model made on the fly, arrays through a relation, embedded models.
+  {
+    name: 'the labels of a hasAndBelongsToMany without a through model',
+    method: 'get',
+    path: '/api/HostileShelves/1/labels',
+    expect: { status: 200 },
+    check: (res) => expect(res.body.map((l: any) => l.text)).toEqual(['new']),
+  },
+  {
+    name: 'a word as the fk of a hasAndBelongsToMany link',
+    method: 'put',
+    path: '/api/HostileShelves/1/labels/rel/abc',
+    expect: { status: 422, code: 'VALIDATION_FAILED' },
+  },
+  {
+    name: 'an array created through a relation with a bad second item',
+    method: 'post',
+    path: '/api/HostileShelves/1/books',
+    body: [{ title: 'fine' }, { title: 'bad', pages: 'many' }],
+    expect: { status: 422, code: 'VALIDATION_FAILED' },
+  },
+  {
+    name: 'an array linked through a made join model with a bad second item',
+    method: 'post',
+    path: '/api/HostileShelves/1/labels',
+    body: [{ text: 'fine' }, { text: { not: 'text' } }],
+    expect: { status: 422, code: 'VALIDATION_FAILED' },
+  },
+  {
+    name: 'a word for a number inside an embedded model on create',
+    method: 'post',
+    path: '/api/HostileShelves',
+    body: { name: 'x', address: { street: 'Elm', zip: 'abc' } },
+    expect: { status: 422, code: 'VALIDATION_FAILED' },
+    check: (res) => expect(res.body.error.details.messages.address[0]).toContain('`zip` is not a valid number'),
+  },
+  {
+    name: 'a word for a number inside an embedded model by PATCH',
+    method: 'patch',
+    path: '/api/HostileShelves/1',
+    body: { address: { street: 'Elm', zip: 'abc' } },
+    expect: { status: 422, code: 'VALIDATION_FAILED' },
+  },
+  {
+    name: '__proto__ inside an embedded model',
+    method: 'post',
+    path: '/api/HostileShelves/1/address',
+    headers: JSON_TYPE,
+    body: '{"street": "x", "__proto__": {"polluted": 1}}',
+    expect: { status: 400, code: 'FORBIDDEN_KEY' },
+  },
 ];

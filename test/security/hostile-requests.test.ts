@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { STORES, describeStore } from '../connectors/stores';
-import { bootHostileApp, HostileApp, snapshotStore } from './hostile-app';
+import { bootHostileApp, HostileApp, modelOf, snapshotStore } from './hostile-app';
 import { HOSTILE_CASES, HostileCase, Outcome, StoreName } from './hostile-cases';
 
 /** Values that must never appear in a response: hidden properties and secrets of the seed. */
@@ -51,7 +51,7 @@ for (const store of STORES) {
         // A write the store accepted: put the row back so the next case starts from the seed.
         const after = await snapshotStore(h.app);
         for (const name of Object.keys(before)) {
-          const Model = h.app.models[name];
+          const Model = modelOf(h.app, name);
           const idName = Model.definition.idName;
           const was = new Map(before[name].map((r: any) => [String(r[idName]), r]));
           for (const row of after[name] as any[]) {

@@ -111,14 +111,13 @@ export function buildRelated(rel: RelationDefinition, owner: Inst, data: unknown
 }
 
 export async function createRelated(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
-  if (Array.isArray(data)) {
-    const out = [];
-    for (const item of data) out.push(await createRelated(rel, owner, item, options));
-    return out;
+  // An array goes to the target's array create, which refuses every item before writing any.
+  const many = Array.isArray(data);
+  const created = await rel.modelTo!.create(many ? data.map((item) => targetData(rel, owner, item)) : targetData(rel, owner, data), options);
+  for (const target of many ? created : [created]) {
+    if (rel.isThrough) await addLink(rel, owner, target, undefined, options);
+    else if (rel.type === 'referencesMany') await addReference(rel, owner, target[targetIdName(rel)], options);
   }
-  const created = await rel.modelTo!.create(targetData(rel, owner, data), options);
-  if (rel.isThrough) await addLink(rel, owner, created, undefined, options);
-  else if (rel.type === 'referencesMany') await addReference(rel, owner, created[targetIdName(rel)], options);
   return created;
 }
 
