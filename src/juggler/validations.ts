@@ -231,15 +231,29 @@ async function runRule(inst: any, rule: Rule, errors: Errors, options: object): 
       if (blank(v) && !rule.options.allowNull) return;
       const Model = inst.constructor as ValidatableCtor;
       if (typeof Model.find !== 'function' || !(Model as any).dataSource) return;
-      const where: Record<string, unknown> = {};
-      where[rule.prop] =
-        rule.options.ignoreCase && typeof v === 'string'
-          ? { regexp: new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'i') }
-          : v;
       // scopedTo may be worked out per model (the built-in User's depends on each subclass's settings).
       const scopedTo = rule.options.scopedTo as string[] | ((M: unknown) => string[]) | undefined;
-      for (const scoped of (typeof scopedTo === 'function' ? scopedTo(Model) : scopedTo) ?? [])
-        where[scoped] = inst[scoped] ?? null;
+      const scopes = (typeof scopedTo === 'function' ? scopedTo(Model) : scopedTo) ?? [];
+      // A value its type refused already fails; as a where it would read as operators.
+      if ([rule.prop, ...scopes].some((p) => hasOwn(inst.__invalidProperties ?? {}, p))) return;
+      const ignoreCase = rule.options.ignoreCase && typeof v === 'string';
+      const where: Record<string, unknown> = {};
+      where[rule.prop] = ignoreCase
+        ? { regexp: new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'i') }
+        : v;
+      for (const scoped of scopes) where[scoped] = inst[scoped] ?? null;
+      // An earlier item of the same array create holds the value: nothing of the batch is stored yet.
+      const batch = batches.get(inst);
+      const key = (x: any) =>
+        [x[rule.prop], ...scopes.map((p) => x[p] ?? null)].map((k) =>
+          k instanceof Date ? k.getTime() : ignoreCase && typeof k === 'string' ? k.toLowerCase() : k,
+        );
+      const mine = key(inst);
+      const earlier = batch ? batch.slice(0, batch.indexOf(inst)) : [];
+      if (earlier.some((other) => key(other).every((k, i) => k === mine[i]))) {
+        fail('uniqueness');
+        return;
+      }
       const found = await Model.find({ where, limit: 2 }, options);
       const idName = Model.definition.idName;
       const others = found.filter(
@@ -268,6 +282,18 @@ async function runRule(inst: any, rule: Rule, errors: Errors, options: object): 
       for (const kind of kinds) fail(kind ? `custom.${kind}` : 'custom', kind);
       return;
     }
+  }
+}
+
+/** The items of an array create while it runs: uniqueness holds among them too (none is stored yet). */
+const batches = new WeakMap<object, readonly object[]>();
+
+export async function asBatch<T>(instances: readonly object[], run: () => Promise<T>): Promise<T> {
+  for (const inst of instances) batches.set(inst, instances);
+  try {
+    return await run();
+  } finally {
+    for (const inst of instances) batches.delete(inst);
   }
 }
 

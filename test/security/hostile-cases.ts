@@ -905,6 +905,25 @@ export const HOSTILE_CASES: HostileCase[] = [
     expect: { status: 401, code: 'LOGIN_FAILED' },
   },
   {
+    name: 'an object as the username on signup',
+    method: 'post',
+    path: '/api/HostileMembers',
+    body: { email: 'new@example.com', password: 'new-secret', username: { a: 1 } },
+    expect: { status: 422, code: 'VALIDATION_FAILED' },
+    check: (res) => expect(res.body.error.details.codes.username).toEqual(['type']),
+  },
+  {
+    name: 'one email twice in an array signup',
+    method: 'post',
+    path: '/api/HostileMembers',
+    body: [
+      { email: 'twin@example.com', password: 'twin-secret' },
+      { email: 'twin@example.com', password: 'twin-secret' },
+    ],
+    expect: { status: 422, code: 'VALIDATION_FAILED' },
+    check: (res) => expect(res.body.error.details.codes.email).toEqual(['uniqueness']),
+  },
+  {
     name: 'list the users anonymously',
     method: 'get',
     path: '/api/HostileMembers',

@@ -2,6 +2,7 @@ import { ValidationError } from '../../errors';
 import type { OperationOptions } from '../connectors/connector';
 import { scopeDefaults } from '../scope';
 import { DaoModel, instanceToRow, normalizeOptions, notify, storeOf } from './support';
+import { asBatch } from '../validations';
 import { validateOrThrow } from './validate';
 
 /**
@@ -14,14 +15,16 @@ export async function create(Model: DaoModel, data: unknown, rawOptions: unknown
   const options = normalizeOptions(rawOptions);
   if (Array.isArray(data)) {
     const instances = data.map((item) => buildNew(Model, item));
-    if (options.validate !== false)
-      await Promise.all(instances.map((inst) => validateOrThrow(inst, options)));
-    const prepared = [];
-    for (const inst of instances) prepared.push(await prepareNew(Model, inst, options));
-    const out = [];
-    for (const [i, inst] of instances.entries())
-      out.push(await persistNew(Model, inst, prepared[i], options));
-    return out;
+    return asBatch(instances, async () => {
+      if (options.validate !== false)
+        await Promise.all(instances.map((inst) => validateOrThrow(inst, options)));
+      const prepared = [];
+      for (const inst of instances) prepared.push(await prepareNew(Model, inst, options));
+      const out = [];
+      for (const [i, inst] of instances.entries())
+        out.push(await persistNew(Model, inst, prepared[i], options));
+      return out;
+    });
   }
   return createInstance(Model, buildNew(Model, data), options);
 }
