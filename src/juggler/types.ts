@@ -42,9 +42,9 @@ export const StringType: TypeDescriptor = {
 export const NumberType: TypeDescriptor = {
   name: 'Number',
   coerce(value) {
-    if (typeof value === 'number') return Number.isNaN(value) ? INVALID : value;
-    if (typeof value === 'string') return NUMERIC.test(value) ? Number(value) : INVALID;
-    return INVALID;
+    // Past the largest double (JSON's 1e309 parses as Infinity) is no number a store or JSON keeps.
+    const n = typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : NaN;
+    return Number.isFinite(n) ? n : INVALID;
   },
 };
 
@@ -74,10 +74,11 @@ export const BufferType: TypeDescriptor = {
   coerce(value) {
     if (Buffer.isBuffer(value)) return value;
     if (typeof value === 'string') return Buffer.from(value, 'utf8');
-    if (Array.isArray(value) && value.every((b) => Number.isInteger(b) && b >= 0 && b < 256)) return Buffer.from(value);
+    const bytes = (list: unknown[]) => list.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) < 256);
+    if (Array.isArray(value) && bytes(value)) return Buffer.from(value);
     // The JSON form of a Buffer, as LB3's memory file stores it.
     const v = value as { type?: unknown; data?: unknown };
-    if (v && v.type === 'Buffer' && Array.isArray(v.data)) return Buffer.from(v.data as number[]);
+    if (v && v.type === 'Buffer' && Array.isArray(v.data) && bytes(v.data)) return Buffer.from(v.data as number[]);
     return INVALID;
   },
 };

@@ -974,6 +974,27 @@ export const HOSTILE_CASES: HostileCase[] = [
     expect: { status: 422, code: 'VALIDATION_FAILED' },
   },
   {
+    name: 'a number past the largest double (1e309) for a number property',
+    method: 'post',
+    path: '/api/HostileThings',
+    headers: JSON_TYPE,
+    body: '{"name": "huge", "size": 1e309}',
+    expect: { status: 422, code: 'VALIDATION_FAILED' },
+  },
+  {
+    name: 'a number past the largest double in a where',
+    method: 'get',
+    path: '/api/HostileThings?filter=%7B%22where%22%3A%7B%22size%22%3A1e309%7D%7D',
+    expect: badFilter,
+  },
+  {
+    name: 'a Buffer-shaped object with bytes past 255',
+    method: 'post',
+    path: '/api/HostileBooks',
+    body: { title: 'x', cover: { type: 'Buffer', data: [1, 256, -1] } },
+    expect: { status: 422, code: 'VALIDATION_FAILED' },
+  },
+  {
     name: '__proto__ inside an embedded model',
     method: 'post',
     path: '/api/HostileShelves/1/address',

@@ -1,4 +1,4 @@
-import { INVALID, NumberType, BooleanType, DateType, StringType, arrayOf, GeoPointType } from '../../../src/juggler/types';
+import { INVALID, NumberType, BooleanType, BufferType, DateType, StringType, arrayOf, GeoPointType } from '../../../src/juggler/types';
 
 describe('type coercion', () => {
   it('reads numeric strings as numbers and refuses the rest', () => {
@@ -8,6 +8,16 @@ describe('type coercion', () => {
     expect(NumberType.coerce('')).toBe(INVALID);
     expect(NumberType.coerce(NaN)).toBe(INVALID);
     expect(NumberType.coerce({})).toBe(INVALID);
+    // Past the largest double: JSON's 1e309 parses as Infinity, which JSON writes back as null.
+    expect(NumberType.coerce(Infinity)).toBe(INVALID);
+    expect(NumberType.coerce('-1e999')).toBe(INVALID);
+    expect(NumberType.coerce(-0)).toBe(-0);
+  });
+  it('reads buffers from bytes only, in the array and the JSON form', () => {
+    expect(BufferType.coerce({ type: 'Buffer', data: [104, 105] })).toEqual(Buffer.from('hi'));
+    expect(BufferType.coerce({ type: 'Buffer', data: [1, 256] })).toBe(INVALID);
+    expect(BufferType.coerce({ type: 'Buffer', data: [-1] })).toBe(INVALID);
+    expect(BufferType.coerce([1.5])).toBe(INVALID);
   });
   it('reads booleans from their string and numeric forms only', () => {
     expect(BooleanType.coerce('true')).toBe(true);
