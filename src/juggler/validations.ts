@@ -312,13 +312,23 @@ function mistypedEmbedded(value: unknown, path = ''): { path: string; type: stri
   if (name !== undefined) {
     return { path: path + name, type: def.properties[name]?.type.name.toLowerCase() ?? 'value' };
   }
-  for (const prop of def.propertyNames) {
-    const t = def.properties[prop].type;
-    if (!t.model && !t.itemType?.model) continue;
+  for (const prop of embeddedNames(def)) {
     const bad = mistypedEmbedded((value as any).__data[prop], `${path}${prop}.`);
     if (bad) return bad;
   }
   return undefined;
+}
+
+const embedded = new WeakMap<ModelDefinition, readonly string[]>();
+
+/** A model's properties holding embedded models (or lists of them), worked out once per model. */
+function embeddedNames(def: ModelDefinition): readonly string[] {
+  let names = embedded.get(def);
+  if (!names) {
+    names = def.propertyNames.filter((n) => def.properties[n].type.model || def.properties[n].type.itemType?.model);
+    embedded.set(def, names);
+  }
+  return names;
 }
 
 /**
@@ -344,9 +354,7 @@ export async function isValid(inst: any, options: object = {}): Promise<boolean>
   for (const name of Object.keys(inst.__invalidProperties ?? {})) {
     errors.add(name, `is not a valid ${def.properties[name]?.type.name.toLowerCase() ?? 'value'}`, 'type');
   }
-  for (const name of def.propertyNames) {
-    const type = def.properties[name].type;
-    if (!type.model && !type.itemType?.model) continue;
+  for (const name of embeddedNames(def)) {
     const bad = mistypedEmbedded(inst.__data[name]);
     if (bad) errors.add(name, `is invalid: \`${bad.path}\` is not a valid ${bad.type}`, 'invalid');
   }
