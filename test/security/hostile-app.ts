@@ -41,7 +41,8 @@ export interface HostileApp {
 }
 
 export async function bootHostileApp(store: StoreConfig): Promise<HostileApp> {
-  const app: any = loopback();
+  // A registry of its own: apps booted one after another in this process must not share model classes.
+  const app: any = loopback({ localRegistry: true });
   await boot(app, {
     appRootDir: path.join(HOSTILE_APP_DIR, 'server'),
     dataSources: { db: { name: 'db', ...store.settings, filterLimits: { maxInq: 200, maxLimit: 500 } } },
