@@ -13,6 +13,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/** Does a write's data (plain, or an instance's `__data`) carry a value, not null, for `key`? */
+export function givenValue(target: any, key: string): boolean {
+  const data = target.__data ?? target;
+  return hasOwn(data, key) && data[key] !== undefined && data[key] !== null;
+}
+
 /** A null-prototype dictionary: lookups by user-supplied keys cannot reach Object.prototype. */
 export function dict<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;

@@ -1,5 +1,6 @@
 import { LooplineError } from '../../errors';
 import { withCallback } from '../../util/callback';
+import { givenValue as given } from '../../util/own';
 import type { RemotingContext } from '../../remoting/context';
 import { hashPassword, isHashed, MAX_PASSWORD_BYTES, verifyPassword } from '../security/password';
 import { generateTokenId, safeEqual } from '../security/token-id';
@@ -81,11 +82,6 @@ const SERVER_MANAGED = ['emailVerified', 'verificationToken', 'realm'] as const;
 type UserSnapshot = { id: unknown; email: unknown; password: unknown } & Partial<
   Record<(typeof SERVER_MANAGED)[number], unknown>
 >;
-
-function given(target: any, key: string): boolean {
-  const data = target.__data ?? target;
-  return Object.prototype.hasOwnProperty.call(data, key) && data[key] !== undefined && data[key] !== null;
-}
 
 /** Realms partition the users (LB3: `realmRequired`, or a `realmDelimiter`, which implies it). */
 function usesRealms(User: AnyModel): boolean {

@@ -61,7 +61,7 @@ export function createAccessContext(init: {
   return ctx;
 }
 
-function sameId(a: unknown, b: unknown): boolean {
+export function sameId(a: unknown, b: unknown): boolean {
   if (a === undefined || a === null || b === undefined || b === null) return false;
   return String(a) === String(b);
 }
@@ -70,7 +70,7 @@ function userModelOf(ctx: AccessContext): ModelClass | undefined {
   return ctx.registry?.findModel?.('User');
 }
 
-function isUserModel(M: ModelClass, User: ModelClass | undefined): boolean {
+export function isUserModel(M: ModelClass, User: ModelClass | undefined): boolean {
   return !!User && (M === User || M.prototype instanceof User);
 }
 

@@ -1,5 +1,7 @@
 import { LooplineError } from '../../errors';
 import { observeFirst } from '../../juggler/operation-hooks';
+import { givenValue as given } from '../../util/own';
+import { isUserModel, sameId } from './access';
 
 /**
  * Owner keys are server-managed for REST writes, on models whose ACLs grant access to `$owner`.
@@ -20,15 +22,11 @@ type AnyModel = any;
 
 const FALLBACK_KEYS = ['ownerId', 'userId'];
 
-function isUserModel(M: AnyModel, User: AnyModel): boolean {
-  return !!User && !!M && (M === User || M.prototype instanceof User);
-}
-
 /** The owner key of a model, as `isOwner` (access.ts) resolves ownership; none when ambiguous. */
 export function ownerKeysOf(Model: AnyModel): string[] {
   const User = Model.app?.registry?.findModel?.('User');
   const relations = Object.values((Model.relations ?? {}) as Record<string, any>).filter(
-    (r) => r.type === 'belongsTo' && isUserModel(r.modelTo, User),
+    (r) => r.type === 'belongsTo' && r.modelTo && isUserModel(r.modelTo, User),
   );
   const keys = [...new Set(relations.map((r) => String(r.keyFrom)))];
   if (keys.length) return keys.length === 1 ? keys : [];
@@ -52,15 +50,6 @@ function mayHaveOwnerKeys(Model: AnyModel): boolean {
   if (declared.some((r) => r?.type === 'belongsTo')) return true;
   const properties = Model.definition?.properties ?? {};
   return FALLBACK_KEYS.some((k) => k in properties);
-}
-
-function given(target: any, key: string): boolean {
-  const data = target.__data ?? target;
-  return Object.prototype.hasOwnProperty.call(data, key) && data[key] !== undefined && data[key] !== null;
-}
-
-function sameId(a: unknown, b: unknown): boolean {
-  return a !== undefined && a !== null && b !== undefined && b !== null && String(a) === String(b);
 }
 
 /** The rows an update is about to change, as stored. */
