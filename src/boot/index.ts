@@ -7,7 +7,7 @@ import { BootError } from './errors';
 import { ExplorerSettings, mountExplorer } from '../explorer';
 import { loadLayered, rel } from './json-file';
 import { mergeConfig, substitute } from './merge';
-import { discoverModels, loadMixins, orderModels, runModelScript } from './models';
+import { MixinNormalization, discoverModels, loadMixins, mixinsUsedBy, orderModels, runModelScript } from './models';
 import { resolveReference, setupMiddleware } from './middleware';
 import { validateFile } from './schemas';
 import { loadScript } from './script-loader';
@@ -26,7 +26,12 @@ export interface BootOptions {
   dataSources?: Record<string, Record<string, unknown>>;
   models?: Record<string, Record<string, unknown>>;
   modelSources?: string[];
+  /** Folders whose every script is a mixin. */
   mixinDirs?: string[];
+  /** Folders from which the mixins models name are loaded (default: model-config.json's `_meta.mixins`). */
+  mixinSources?: string[];
+  /** How a mixin file name becomes its name: `classify` (default), `dasherize`, `none`, or a function. */
+  normalization?: MixinNormalization;
   middleware?: Record<string, any>;
   components?: Record<string, any>;
   bootDirs?: string[];
@@ -91,10 +96,12 @@ async function run(app: LooplineApp, opts: BootOptions): Promise<void> {
   const modelConfigFile = mc.files[0] ?? path.join(modelsDir, 'model-config.json');
   if (mc.files[0]) validateFile('model-config', modelConfig, mc.files[0]);
   const meta = modelConfig._meta ?? {};
-  loadMixins(opts.mixinDirs ?? meta.mixins ?? DEFAULT_MIXINS, modelsDir, appRootDir, (name, fn) => app.registry.modelBuilder.mixins.define(name, fn));
   const sources = discoverModels(opts.modelSources ?? meta.sources ?? DEFAULT_SOURCES, modelsDir);
   const wanted = Object.keys(modelConfig).filter((k) => k !== '_meta');
-  for (const src of orderModels(wanted, sources, (n) => app.registry.hasModel(n))) {
+  const ordered = orderModels(wanted, sources, (n) => app.registry.hasModel(n));
+  const mixinFolders = { dirs: opts.mixinDirs ?? [], sources: opts.mixinSources ?? meta.mixins ?? DEFAULT_MIXINS, normalization: opts.normalization };
+  loadMixins(mixinFolders, mixinsUsedBy(ordered.map((s) => s.definition)), appRootDir, (name, fn) => app.registry.modelBuilder.mixins.define(name, fn));
+  for (const src of ordered) {
     const Model = app.registry.createModel(src.definition as any);
     runModelScript(src, Model, appRootDir);
     debug('defined model %s from %s', src.definition.name, rel(src.file));

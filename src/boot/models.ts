@@ -69,19 +69,82 @@ export function runModelScript(src: ModelSource, Model: unknown, appRootDir: str
   fn(Model);
 }
 
-/** Mixins from the mixin folders: `time-stamp.js` registers as `TimeStamp`. */
-export function loadMixins(dirs: string[], baseDir: string, appRootDir: string, define: (name: string, fn: any) => void): void {
+export type MixinNormalization = 'classify' | 'dasherize' | 'none' | false | ((name: string) => string);
+
+export interface MixinFolders {
+  /** Folders whose every mixin is defined (loopback-boot's `mixinDirs`). */
+  dirs: string[];
+  /** Folders from which only the mixins some model names are defined (`mixinSources`, `_meta.mixins`). */
+  sources: string[];
+  normalization?: MixinNormalization;
+}
+
+/**
+ * Mixins as loopback-boot finds them: each script of a folder (not `index.js`, not `_`-prefixed,
+ * not a sub-folder) is a mixin named after its file (`time-stamp.js` → `TimeStamp`), or by the
+ * `name` of a same-named `.json` beside it. From `sources` only the mixins that the given model
+ * definitions use are loaded, so a package folder listed there (with its `gulpfile.js`, tests…) is
+ * never required beyond the mixin the app uses.
+ */
+export function loadMixins(folders: MixinFolders, used: Set<string>, appRootDir: string, define: (name: string, fn: any) => void): void {
+  const fromDirs = findMixins(folders.dirs, appRootDir, folders.normalization);
+  const dirSet = new Set(folders.dirs);
+  const fromSources = findMixins(folders.sources.filter((d) => !dirSet.has(d)), appRootDir, folders.normalization);
+  for (const name of fromSources.keys()) if (!used.has(name)) fromSources.delete(name);
+  for (const [name, file] of new Map([...fromDirs, ...fromSources])) {
+    const fn = loadScript(file, appRootDir);
+    if (typeof fn !== 'function') {
+      // Only a mixin some model uses has to be one; other scripts of a mixinDirs folder may be helpers.
+      if (!used.has(name)) continue;
+      throw new BootError(`${rel(file)}: a mixin must export a function (module.exports = function(Model, options) {...})`, 'INVALID_SCRIPT');
+    }
+    define(name, fn);
+  }
+}
+
+/** The mixin names the definitions declare (`"mixins": {"TimeStamp": true}`). */
+export function mixinsUsedBy(definitions: Array<Record<string, any>>): Set<string> {
+  const used = new Set<string>();
+  for (const def of definitions) if (def.mixins && typeof def.mixins === 'object') for (const name of Object.keys(def.mixins)) used.add(name);
+  return used;
+}
+
+function findMixins(dirs: string[], appRootDir: string, normalization: MixinNormalization | undefined): Map<string, string> {
+  const found = new Map<string, string>();
   for (const src of dirs) {
     if (BUILTIN_SOURCES.has(src)) continue;
-    const dir = path.resolve(baseDir, src);
-    if (!fs.existsSync(dir)) continue;
-    for (const entry of fs.readdirSync(dir).sort()) {
-      if (!/\.(js|ts)$/.test(entry) || entry.endsWith('.d.ts')) continue;
-      const fn = loadScript(path.join(dir, entry), appRootDir);
-      if (typeof fn !== 'function') continue;
+    const dir = path.resolve(appRootDir, src);
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) continue;
+    const entries = fs.readdirSync(dir).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    for (const entry of entries) {
+      if (entry === 'index.js' || entry.startsWith('_') || !/\.(js|ts)$/.test(entry) || entry.endsWith('.d.ts')) continue;
+      const file = path.join(dir, entry);
+      if (!fs.statSync(file).isFile()) continue;
       const base = entry.replace(/\.(js|ts)$/, '');
-      const name = base.replace(/(^|[-_.])(\w)/g, (_m, _s, c: string) => c.toUpperCase());
-      define(name, fn);
+      let name = normalizeMixinName(base, normalization, file);
+      const meta = path.join(dir, base + '.json');
+      if (fs.existsSync(meta)) {
+        const given = (readConfigFile(meta) as { name?: unknown }).name;
+        if (typeof given === 'string' && given) name = given;
+      }
+      found.set(name, file);
     }
   }
+  return found;
+}
+
+/** loopback-boot's `normalization`: `classify` (default: `time-stamp`, `timeStamp` → `TimeStamp`), `dasherize`, `none`, or a function. */
+export function normalizeMixinName(base: string, normalization: MixinNormalization | undefined, file: string): string {
+  if (normalization === false || normalization === 'none') return base;
+  if (typeof normalization === 'function') return normalization(base);
+  const words = base
+    .replace(/([A-Z]+)/g, ' $1')
+    .replace(/[\W_]/g, ' ')
+    .trim()
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean);
+  if (normalization === undefined || normalization === 'classify') return words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  if (normalization === 'dasherize') return words.join('-');
+  throw new BootError(`${rel(file)}: unknown mixin normalization ${JSON.stringify(normalization)} (classify, dasherize, none or a function)`, 'INVALID_CONFIG');
 }

@@ -60,7 +60,8 @@ const modelDefinition = {
     acls: { type: 'array', items: { type: 'object' } },
     scope: { type: 'object' },
     scopes: { type: 'object', additionalProperties: { type: 'object' } },
-    methods: { type: 'object', additionalProperties: { type: 'object' } },
+    // Generated LB3 apps (slc, lb) write `"methods": []`: no remote methods.
+    methods: { anyOf: [{ type: 'object', additionalProperties: { type: 'object' } }, { type: 'array', maxItems: 0 }] },
     mixins: { type: 'object' },
     validations: { type: 'array' },
     options: { type: 'object' },

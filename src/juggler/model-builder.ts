@@ -51,6 +51,8 @@ export class ModelBuilder extends EventEmitter {
     const options = (config as { options?: unknown }).options;
     const settings: Record<string, unknown> = options && typeof options === 'object' && !Array.isArray(options) ? { ...(options as Record<string, unknown>) } : {};
     for (const key of Object.keys(config)) if (!DEFINITION_KEYS.has(key)) settings[key] = (config as any)[key];
+    // `"methods": []` (as slc/lb generate it) declares no remote methods and hides none of the base's.
+    if (Array.isArray(settings.methods) && settings.methods.length === 0) delete settings.methods;
     return this.define(config.name, config.properties ?? {}, settings, config.base);
   }
 

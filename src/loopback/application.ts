@@ -3,6 +3,7 @@ import finalhandler from 'finalhandler';
 import * as http from 'http';
 import * as qs from 'qs';
 import { ConfigurationError } from '../errors';
+import { camelizeName, classifyName } from '../util/lb3-names';
 import { DataSource } from '../juggler/datasource';
 import { RemoteObjects } from '../remoting/remote-objects';
 import { defaultErrorHandler } from './middleware/error-handler';
@@ -49,10 +50,6 @@ export interface LooplineApp extends Express {
   enableAuth(options?: Record<string, unknown>): void;
   start?: () => http.Server;
   [key: string]: any;
-}
-
-function camelize(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 /** `loopback()`: an Express 5 app with LB3's application API on top. */
@@ -119,8 +116,11 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     }
     registry.configureModel(Model, { ...config, dataSource: ds ?? null });
     Model.app = app;
+    // As LB3, a model is also listed under its classified and camelized names (`team` is also
+    // `app.models.Team`); a later model whose alias collides takes the alias over, as in LB3.
     models[Model.modelName] = Model;
-    models[camelize(Model.modelName)] = Model;
+    models[classifyName(Model.modelName)] = Model;
+    models[camelizeName(Model.modelName)] = Model;
     Model.shared = config.public !== false;
     if (Model.shared) guardOwnerKeys(Model);
     if (config.public !== false && Model.sharedClass) {
@@ -138,7 +138,7 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
         ? config
         : registry.createDataSource(name, config as Record<string, unknown>);
     app.dataSources[name] = ds;
-    app.dataSources[camelize(name)] = ds;
+    app.dataSources[name.charAt(0).toLowerCase() + name.slice(1)] = ds;
     app.dataSources[name.charAt(0).toUpperCase() + name.slice(1)] = ds;
     return ds;
   };
