@@ -271,6 +271,11 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   },
   VALIDATION_FAILED: { status: 422, meaning: 'The instance is not valid; `details` lists each property.' },
   PASSWORD_TOO_LONG: { status: 422, meaning: 'A password is over 72 bytes, the most bcrypt reads.' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    meaning:
+      'The request line and headers are over the server\'s limit (`maxHeaderSize`, 16 kB by default); the connection closes after the answer.',
+  },
   CONFIGURATION_ERROR: {
     status: 500,
     meaning: 'The app is misconfigured (e.g. a model without a data source).',

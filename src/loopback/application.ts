@@ -8,6 +8,7 @@ import { DataSource } from '../juggler/datasource';
 import { RemoteObjects } from '../remoting/remote-objects';
 import { defaultErrorHandler } from './middleware/error-handler';
 import { MiddlewarePhases } from './middleware-phases';
+import { answerClientErrors } from './operations/client-errors';
 import { healthEndpoints } from './operations/health';
 import { logRequest, requestLogEnabled } from './operations/request-log';
 import { GracefulShutdown, shutdownTimeoutOf } from './operations/shutdown';
@@ -197,6 +198,7 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   app.listen = ((...args: any[]) => {
     const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
     const server = http.createServer(slowClientBounds(app), app as unknown as http.RequestListener);
+    answerClientErrors(server);
     if (args.length === 0) {
       const port = app.get('port') ?? 3000;
       const host = app.get('host');
@@ -229,7 +231,8 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
  * How long a client may take to send a request: its head within `headersTimeout` (ms, default
  * 10000), the whole of it within `requestTimeout` (default 60000; 0: no bound), else 408 and the
  * connection closes. Node's own defaults (60 s, 300 s, checked every 30 s) let a few slow clients
- * (slowloris) hold connections for minutes. Both from config.json.
+ * (slowloris) hold connections for minutes. Both from config.json, as is `maxHeaderSize` (bytes of
+ * the request line and headers; Node's 16 kB by default), past which the answer is 431.
  */
 function slowClientBounds(app: LooplineApp): http.ServerOptions {
   const ms = (key: string, fallback: number) => {
@@ -243,6 +246,7 @@ function slowClientBounds(app: LooplineApp): http.ServerOptions {
     // Node requires the head's bound to be within the request's (when that is on).
     headersTimeout: requestTimeout > 0 ? Math.min(headersTimeout, requestTimeout) : headersTimeout,
     connectionsCheckingInterval: 1000,
+    ...(Number(app.get('maxHeaderSize')) > 0 ? { maxHeaderSize: Number(app.get('maxHeaderSize')) } : {}),
   };
 }
 
