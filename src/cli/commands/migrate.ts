@@ -3,22 +3,58 @@ import { findApp } from '../app-layout';
 import { bootApp } from '../boot-app';
 import { CliError } from '../cli-error';
 import type { Command } from '../command';
+import type { DataSource } from '../../juggler/datasource';
 
+/** What `--rebuild` would drop, one line per model: its table (on a SQL store) and how many rows it holds. */
+async function describeLosses(dataSource: DataSource, models: string[]): Promise<string[]> {
+  const connector = dataSource.connector as { table?: (def: unknown) => string } | undefined;
+  return Promise.all(
+    models.map(async (name) => {
+      const Model = dataSource.models[name] as unknown as { definition: unknown; count(): Promise<number> };
+      const table = typeof connector?.table === 'function' ? ` (table ${connector.table(Model.definition)})` : '';
+      let rows: string;
+      try {
+        const n = await Model.count();
+        rows = `${n} row${n === 1 ? '' : 's'}`;
+      } catch {
+        rows = 'no table yet';
+      }
+      return `${name}${table}: ${rows}`;
+    }),
+  );
+}
+
+/**
+ * By default the models' tables are brought up to date and keep their rows (autoupdate). LB3's
+ * generator and early loopline ran automigrate, so a second run emptied every table; dropping now
+ * takes `--rebuild` and a confirmation: a typed "yes" at a terminal, `--yes` in a script.
+ */
 export const migrateCommand: Command = {
   name: 'migrate',
-  usage: 'migrate --datasource <name> [--autoupdate] [--model Name]...',
+  usage: 'migrate --datasource <name> [--model Name]... [--rebuild [--yes]]   (default: autoupdate, keeps the rows)',
   async run(argv, ctx) {
-    const args = parseArgs(argv, { datasource: 'string', autoupdate: 'boolean', model: 'list' }, 'migrate');
+    const args = parseArgs(argv, { datasource: 'string', autoupdate: 'boolean', rebuild: 'boolean', yes: 'boolean', model: 'list' }, 'migrate');
+    const rebuild = booleanFlag(args, 'rebuild') === true;
+    const yes = booleanFlag(args, 'yes') === true;
+    if (rebuild && booleanFlag(args, 'autoupdate')) throw new CliError('CLI_USAGE', 'loopline migrate: --rebuild (drop and recreate) and --autoupdate (keep the rows) contradict each other; give one.');
+    if (yes && !rebuild) throw new CliError('CLI_USAGE', 'loopline migrate: --yes confirms --rebuild and means nothing without it; the default (autoupdate) keeps the rows and needs no confirmation.');
     const layout = findApp(ctx.cwd);
     const name = stringFlag(args, 'datasource') ?? (ctx.prompter ? await ctx.prompter.ask('Data source', 'db') : undefined);
-    if (!name) throw new CliError('CLI_USAGE', 'loopline migrate needs --datasource, e.g. "loopline migrate --datasource db" (add --autoupdate to keep the data).');
-    const kind = booleanFlag(args, 'autoupdate') ? 'autoupdate' : 'automigrate';
+    if (!name) throw new CliError('CLI_USAGE', 'loopline migrate needs --datasource, e.g. "loopline migrate --datasource db".');
     const { dataSource, close } = await bootApp(layout, name);
     try {
       const attached = Object.keys(dataSource.models);
       const wanted = args.flags.model ? (args.flags.model as string[]) : attached;
       const unknown = wanted.filter((m) => !attached.includes(m));
       if (unknown.length) throw new CliError('CLI_UNKNOWN_MODEL', `Data source "${name}" holds no model ${unknown.map((m) => `"${m}"`).join(', ')} (it holds ${attached.join(', ') || 'none'}).`);
+      if (rebuild && !yes && wanted.length) {
+        const losses = await describeLosses(dataSource, wanted);
+        const what = `--rebuild drops and recreates, losing every row of:\n  ${losses.join('\n  ')}`;
+        if (!ctx.prompter) throw new CliError('CLI_CONFIRMATION_REQUIRED', `${what}\nAdd --yes to confirm (nothing was changed), or leave out --rebuild to keep the rows (autoupdate).`);
+        const answer = await ctx.prompter.ask(`${what}\nType "yes" to drop them`, 'no');
+        if (answer !== 'yes') throw new CliError('CLI_ABORTED', 'Nothing was dropped (the answer was not "yes").');
+      }
+      const kind = rebuild ? 'automigrate' : 'autoupdate';
       await dataSource[kind](wanted);
       ctx.log(`${kind} of data source "${name}": ${wanted.join(', ') || 'no models'}.`);
     } finally {
