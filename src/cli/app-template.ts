@@ -45,7 +45,14 @@ export function appFiles(name: string, looplineSpec: string): Record<string, str
     },
     'server/middleware.json': {
       'initial:before': { 'loopback#favicon': {} },
-      initial: { cors: { params: { origin: true, credentials: true, maxAge: 86400 } } },
+      // LB3's template allowed every origin with credentials and set no security headers (its
+      // helmet entries came later). Here: helmet's defaults, gzip for clients that ask, and CORS
+      // for the origins listed only (none yet: a cross-origin preflight is refused with 403).
+      initial: {
+        compression: {},
+        helmet: {},
+        cors: { params: { origin: [], maxAge: 86400 } },
+      },
       session: {},
       auth: { 'loopback#token': {} },
       parse: {},
@@ -128,5 +135,11 @@ npx loopline types   # TypeScript declarations of the models in server/models.d.
 
 Models live in \`common/models\` (one JSON file and one script each); the app's configuration is in
 \`server/*.json\`.
+
+\`server/middleware.json\` sets helmet's security headers, compresses responses for clients that
+accept gzip, and allows cross-origin browser requests from no origin: list your front end's
+origins in \`initial.cors.params.origin\`, e.g. \`["https://app.example.com"]\` (and add
+\`"credentials": true\` only if the browser must send cookies; access tokens travel in the
+\`Authorization\` header without it).
 `;
 }

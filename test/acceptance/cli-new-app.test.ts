@@ -72,6 +72,11 @@ describe('loopline new demo && npm install && npm start', () => {
     expect([post.status, await post.json()]).toEqual([200, { title: 'first', id: 1 }]);
     const list = await fetch(`${url}/api/Notes`);
     expect([list.status, await list.json()]).toEqual([200, [{ title: 'first', id: 1 }]]);
+    // helmet and cors come from loopline's own dependencies: the app installed neither.
+    expect(fs.existsSync(path.join(demo, 'node_modules/helmet'))).toBe(false);
+    expect(list.headers.get('x-content-type-options')).toBe('nosniff');
+    const preflight = await fetch(`${url}/api/Notes`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([403, null]);
     const invalid = await fetch(`${url}/api/Notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect([invalid.status, ((await invalid.json()) as { error: { code: string } }).error.code]).toEqual([422, 'VALIDATION_FAILED']);
     expect((await fetch(`${url}/explorer/`)).status).toBe(404); // off under NODE_ENV=production
