@@ -2,6 +2,7 @@ import { DistanceUnit, GeoPoint, GeoPointLike } from '../geo-point';
 import { compareValues, pathReader, readPath, valuesEqual } from './compare';
 import { compileLike } from './like';
 import { OPERATORS } from './normalize-where';
+import { regexpTest } from './regexp';
 import type { WhereClause } from './types';
 
 type Row = Record<string, unknown>;
@@ -20,6 +21,7 @@ const ALWAYS: RowPredicate = () => true;
  * - gt/gte/lt/lte/between never match null or missing values; `between` is inclusive;
  * - dates compare by time, strings by UTF-16 code units;
  * - `like` is SQL LIKE, anchored (LB3's memory store was an unanchored regexp: see like.ts);
+ * - `regexp` runs on a linear-time engine (regexp.ts), never on JavaScript's backtracking one;
  * - `exists` is honoured (LB3's memory store matched nothing for it);
  * - `near` keeps rows within min/maxDistance (in `unit`, default miles); the store sorts by distance.
  */
@@ -121,13 +123,13 @@ function compileOperators(path: string, ops: Record<string, unknown>): RowPredic
       case 'nlike':
       case 'nilike': {
         const insensitive = op === 'ilike' || op === 'nilike' || flags.includes('i');
-        const test = arg instanceof RegExp ? regexpTest(arg) : compileLike(String(arg), insensitive);
+        const test = arg instanceof RegExp ? regexpTest(arg, `${path}.${op}`) : compileLike(String(arg), insensitive);
         const match = anyElement(path, (v) => typeof v === 'string' && test(v), false);
         tests.push(op[0] === 'n' ? not(match) : match);
         break;
       }
       case 'regexp': {
-        const test = regexpTest(arg as RegExp);
+        const test = regexpTest(arg as RegExp, `${path}.regexp`);
         tests.push(anyElement(path, (v) => typeof v === 'string' && test(v), false));
         break;
       }
@@ -156,15 +158,6 @@ function inList(path: string, list: unknown[]): RowPredicate {
     return anyElement(path, (v) => set.has(v), false);
   }
   return anyElement(path, (v) => list.some((x) => (x === null ? !present(v) : valuesEqual(v, x))), false);
-}
-
-/** Sticky (`y`) patterns keep a position between calls; every row starts from the beginning. */
-function regexpTest(re: RegExp): (s: string) => boolean {
-  if (!re.sticky && !re.global) return (s) => re.test(s);
-  return (s) => {
-    re.lastIndex = 0;
-    return re.test(s);
-  };
 }
 
 function compileNear(path: string, near: GeoPointLike, ops: Record<string, unknown>): RowPredicate {
