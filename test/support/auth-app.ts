@@ -4,11 +4,15 @@ import loopback from '../../src';
  * A small app with access control on the memory store, as the auth tests build it: the built-in
  * AccessToken/ACL/Role/RoleMapping (not exposed), the given models over REST at /api, tokens
  * read from the usual places, and errors answered as `{error: {statusCode, message, code}}`.
- * `define` creates the app's own models in the app's registry.
+ * `define` creates the app's own models in the app's registry; `settings` picks another store
+ * (test/connectors/stores.ts), whose tables the caller creates with `app.dataSources.db.automigrate()`.
  */
-export function authApp(define: (registry: any) => any[]): { app: any; models: any[] } {
+export function authApp(
+  define: (registry: any) => any[],
+  settings: Record<string, unknown> = { connector: 'memory' },
+): { app: any; models: any[] } {
   const app: any = loopback({ localRegistry: true });
-  const ds = app.dataSource('db', { connector: 'memory' });
+  const ds = app.dataSource('db', settings);
   const models = define(app.registry);
   for (const name of ['AccessToken', 'ACL', 'Role', 'RoleMapping']) {
     app.model(app.registry.getModel(name), { dataSource: ds, public: false });

@@ -4,6 +4,7 @@ import { givenValue as given } from '../../util/own';
 import type { RemotingContext } from '../../remoting/context';
 import { hashPassword, isHashed, MAX_PASSWORD_BYTES, verifyPassword } from '../security/password';
 import { generateTokenId, safeEqual } from '../security/token-id';
+import { appUserModels, tokenPrincipal } from '../security/principal';
 
 /**
  * The built-in User: hashed passwords, login/logout, email verification, password reset and
@@ -65,6 +66,13 @@ async function invalidateSessions(User: AnyModel, userIds: unknown[], options: a
   const Token = tokenModelOf(User);
   if (!Token?.dataSource) return;
   const where: Record<string, unknown> = { userId: { inq: userIds } };
+  // Only this model's users: Staff 1 keeps her sessions when Member 1 changes his password. A
+  // token without a model (made by server code) is the single user model's, if the app has one.
+  const own = appUserModels(User.app);
+  where.or =
+    own.length === 1 && own[0] === User
+      ? [{ principalType: User.modelName }, { principalType: null }]
+      : [{ principalType: User.modelName }];
   const current = options?.accessToken;
   // The session making the change stays signed in, unless it is a single-use reset token.
   if (current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password')))
@@ -424,7 +432,18 @@ function confirmRedirect(ctx: RemotingContext, next: (err?: unknown) => void): v
   next();
 }
 
-const tokenUserId = (ctx: RemotingContext) => (ctx.req as any)?.accessToken?.userId;
+/**
+ * The current user's id for the methods acting on "my" account, from a token of this very user
+ * model: a Staff token on `/Members/change-password` is 403, as in LB3 (Staff 1 is not Member 1).
+ */
+const tokenUserId = (ctx: RemotingContext) => {
+  const token = (ctx.req as any)?.accessToken;
+  if (!token || token.userId === undefined || token.userId === null) return undefined;
+  const Model = ctx.method.sharedClass.ctor as AnyModel;
+  const principal = tokenPrincipal(Model?.app, token);
+  if (!principal || principal.model !== Model) throw new LooplineError('ACCESS_DENIED', 403, 'Access Denied');
+  return token.userId;
+};
 const tokenId = (ctx: RemotingContext) => (ctx.req as any)?.accessToken?.id;
 const OPTIONS_ARG = { arg: 'options', type: 'object', http: 'optionsFromRequest' };
 

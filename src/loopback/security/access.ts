@@ -1,7 +1,8 @@
 import { LooplineError } from '../../errors';
 import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
-import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, USER, normalizeRules, ALL } from './acl-resolver';
+import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL } from './acl-resolver';
+import { isSameUser, isUserModel, principalTypeNames, sameId, tokenPrincipal, UserPrincipal } from './principal';
 
 /**
  * Access checks: who the request is (user, application, roles), which rules apply (the model's
@@ -22,6 +23,8 @@ export interface AccessContext {
   accessType: string;
   accessToken: any;
   userId: unknown;
+  /** The token's user as (model, id): what every comparison with a user goes through. */
+  principal: UserPrincipal | undefined;
   appId: unknown;
   remotingContext?: RemotingContext;
   /** The instance, loaded once if a role ($owner, a resolver) asks for it. */
@@ -40,6 +43,7 @@ export function createAccessContext(init: {
 }): AccessContext {
   const token = init.accessToken ?? null;
   let loaded: Promise<any> | undefined;
+  const app = init.app ?? init.model.app;
   const ctx: AccessContext = {
     app: init.app,
     registry: init.app?.registry ?? init.model.app?.registry,
@@ -51,6 +55,7 @@ export function createAccessContext(init: {
     accessType: (init.accessType ?? ALL).toUpperCase(),
     accessToken: token,
     userId: token && token.userId !== undefined && token.userId !== null ? token.userId : undefined,
+    principal: tokenPrincipal(app, token),
     appId: token && token.appId !== undefined && token.appId !== null ? token.appId : undefined,
     remotingContext: init.remotingContext,
     getInstance() {
@@ -61,34 +66,35 @@ export function createAccessContext(init: {
   return ctx;
 }
 
-export function sameId(a: unknown, b: unknown): boolean {
-  if (a === undefined || a === null || b === undefined || b === null) return false;
-  return String(a) === String(b);
-}
+export { isUserModel, sameId };
 
 function userModelOf(ctx: AccessContext): ModelClass | undefined {
   return ctx.registry?.findModel?.('User');
 }
 
-export function isUserModel(M: ModelClass, User: ModelClass | undefined): boolean {
-  return !!User && (M === User || M.prototype instanceof User);
-}
+/** Keys LB3 reads as the owner when a model has no relation to a user model. */
+const LEGACY_OWNER_KEYS = ['userId', 'ownerId', 'owner'];
 
-/** `$owner`: the user is the instance itself (a user model), or it points at the user. */
+/**
+ * `$owner`: the instance is the token's user (same user model, same id), or points at it through
+ * a belongsTo relation whose target is the token's user model. Without such a relation, LB3's
+ * `userId`/`ownerId`/`owner` property counts only in a single-user app (which user model the
+ * id is of is known there and nowhere else), and only when no relation claims that key.
+ */
 export async function isOwner(ctx: AccessContext): Promise<boolean> {
-  if (ctx.userId === undefined || ctx.modelId === undefined || ctx.modelId === null) return false;
+  const principal = ctx.principal;
+  if (!principal || ctx.modelId === undefined || ctx.modelId === null) return false;
   const User = userModelOf(ctx);
-  if (isUserModel(ctx.model, User)) {
-    // A token of one user model does not own an instance of another.
-    const tokenModel = ctx.accessToken?.principalType;
-    if (tokenModel && tokenModel !== ctx.model.modelName && !(User && ctx.model === User)) return false;
-    return sameId(ctx.modelId, ctx.userId);
-  }
+  if (isUserModel(ctx.model, User)) return isSameUser(principal, ctx.model, ctx.modelId);
   const inst = await ctx.getInstance();
   if (!inst) return false;
-  const relations = Object.values((ctx.model.relations ?? {}) as Record<string, any>).filter((r) => r.type === 'belongsTo' && r.modelTo && isUserModel(r.modelTo, User));
-  if (relations.length) return relations.some((r) => sameId(inst[r.keyFrom], ctx.userId));
-  return sameId(inst.userId ?? inst.ownerId ?? inst.owner, ctx.userId);
+  const belongsTo = Object.values((ctx.model.relations ?? {}) as Record<string, any>).filter((r) => r.type === 'belongsTo');
+  const toUsers = belongsTo.filter((r) => r.modelTo && isUserModel(r.modelTo, User));
+  if (toUsers.length) return toUsers.some((r) => isSameUser(principal, r.modelTo, inst[r.keyFrom]));
+  if (!principal.isUser) return false;
+  const claimed = new Set(belongsTo.map((r) => String(r.keyFrom)));
+  const key = LEGACY_OWNER_KEYS.find((k) => !claimed.has(k) && inst[k] !== undefined && inst[k] !== null && typeof inst[k] !== 'function');
+  return key !== undefined && sameId(inst[key], principal.id);
 }
 
 export type RoleResolver = (role: string, context: AccessContext, cb?: (err: unknown, yes?: boolean) => void) => unknown;
@@ -136,10 +142,9 @@ export async function isInRole(role: string, ctx: AccessContext, depth = 0): Pro
   const found = await Role.findOne({ where: { name: role } });
   if (!found) return false;
   const mappings: any[] = await RoleMapping.find({ where: { roleId: found.id } });
-  const userModelName = ctx.accessToken?.principalType;
   for (const m of mappings) {
     const type = String(m.principalType ?? '').toUpperCase();
-    if ((type === USER || (userModelName && m.principalType === userModelName)) && sameId(m.principalId, ctx.userId)) return true;
+    if (principalTypeNames(ctx.principal, m.principalType, m.principalId)) return true;
     if ((type === APP || type === 'APPLICATION') && sameId(m.principalId, ctx.appId)) return true;
     if (type === ROLE) {
       const inner = await Role.findById(m.principalId).catch(() => null);
@@ -152,14 +157,12 @@ export async function isInRole(role: string, ctx: AccessContext, depth = 0): Pro
 async function hasPrincipal(rule: AclRule, ctx: AccessContext): Promise<boolean> {
   const id = rule.principalId;
   switch (rule.principalType) {
-    case USER:
-      return sameId(id, ctx.userId);
     case APP:
       return sameId(id, ctx.appId);
     case ROLE:
       return typeof id === 'string' ? isInRole(id, ctx) : false;
     default:
-      return false;
+      return principalTypeNames(ctx.principal, rule.principalType, id);
   }
 }
 

@@ -44,6 +44,14 @@ export interface AccessRequest {
 
 const PERMISSION_ORDER: Record<string, number> = { DEFAULT: 1, ALLOW: 2, ALARM: 3, AUDIT: 4, DENY: 5 };
 
+const BUILTIN_PRINCIPAL_TYPES = new Set([USER, APP, APPLICATION, ROLE, SCOPE]);
+
+/** The built-in principal types in upper case; any other (a user model's name) as written, as LB3 compares it. */
+function principalTypeOf(type: string): string {
+  const upper = type.toUpperCase();
+  return BUILTIN_PRINCIPAL_TYPES.has(upper) ? upper : type;
+}
+
 /** Rules with `property: ['a', 'b']` become one rule per name; names are upper-cased where LB3 does. */
 export function normalizeRules(rules: unknown, modelName: string): AclRule[] {
   if (!Array.isArray(rules)) return [];
@@ -55,7 +63,7 @@ export function normalizeRules(rules: unknown, modelName: string): AclRule[] {
       model: typeof r.model === 'string' ? r.model : modelName,
       accessType: typeof r.accessType === 'string' ? r.accessType.toUpperCase() : ALL,
       permission: typeof r.permission === 'string' ? r.permission.toUpperCase() : DEFAULT,
-      principalType: typeof r.principalType === 'string' ? r.principalType.toUpperCase() : undefined,
+      principalType: typeof r.principalType === 'string' ? principalTypeOf(r.principalType) : undefined,
       principalId: r.principalId as string | number | undefined,
     };
     if (base.principalType === APPLICATION) base.principalType = APP;
@@ -96,7 +104,9 @@ export function matchingScore(rule: AclRule, req: AccessRequest): number {
       score += 2;
       break;
     default:
-      score += 1;
+      // A user model's name is a user principal, as specific as USER (LB3 ranked it below roles,
+      // so an ALLOW for one Staff user lost to any role rule at the same level).
+      score += rule.principalType && !BUILTIN_PRINCIPAL_TYPES.has(rule.principalType) ? 4 : 1;
   }
   score *= 8;
   if (rule.principalType === ROLE) {

@@ -1,7 +1,7 @@
 import { LooplineError } from '../../errors';
 import { observeFirst } from '../../juggler/operation-hooks';
 import { givenValue as given } from '../../util/own';
-import { isUserModel, sameId } from './access';
+import { isSameUser, isUserModel, sameId, tokenPrincipal, UserPrincipal } from './principal';
 
 /**
  * Owner keys are server-managed for REST writes, on models whose ACLs grant access to `$owner`.
@@ -10,7 +10,9 @@ import { isUserModel, sameId } from './access';
  * user id, or leave the stored value as it is; pointing a record at another user (creating it
  * "as" them, or handing it over) is 400 PROPERTY_NOT_WRITABLE, and a relation endpoint's key
  * counts as sent (`POST /Users/2/notes` is bob's alone). Server code makes no REST write and sets
- * owner keys freely.
+ * owner keys freely. "Its own user id" is the pair (model, id): a key whose relation targets
+ * `Member` takes only a Member token's id, and a plain ownerId/userId only the id of the single
+ * user model's token (with several user models nobody can claim one over REST).
  *
  * Left alone: models without `$owner` in their ACLs (ownership grants nothing there), and models
  * with several belongsTo relations to users (a message's sender and recipient: naming another
@@ -22,17 +24,29 @@ type AnyModel = any;
 
 const FALLBACK_KEYS = ['ownerId', 'userId'];
 
-/** The owner key of a model, as `isOwner` (access.ts) resolves ownership; none when ambiguous. */
-export function ownerKeysOf(Model: AnyModel): string[] {
+/** An owner key and the user model its relation targets (none for a plain ownerId/userId). */
+export interface OwnerKey {
+  key: string;
+  model?: AnyModel;
+}
+
+/** The owner keys of a model, as `isOwner` (access.ts) resolves ownership; none when ambiguous. */
+export function ownerKeysOf(Model: AnyModel): OwnerKey[] {
   const User = Model.app?.registry?.findModel?.('User');
   const relations = Object.values((Model.relations ?? {}) as Record<string, any>).filter(
     (r) => r.type === 'belongsTo' && r.modelTo && isUserModel(r.modelTo, User),
   );
   const keys = [...new Set(relations.map((r) => String(r.keyFrom)))];
-  if (keys.length) return keys.length === 1 ? keys : [];
+  if (keys.length) return keys.length === 1 ? [{ key: keys[0], model: relations[0].modelTo }] : [];
   if (isUserModel(Model, User)) return [];
   const properties = Model.definition?.properties ?? {};
-  return FALLBACK_KEYS.filter((k) => k in properties);
+  return FALLBACK_KEYS.filter((k) => k in properties).map((key) => ({ key }));
+}
+
+/** Whether the key's value names the caller: its user model and id. */
+function namesCaller(principal: UserPrincipal | undefined, owner: OwnerKey, value: unknown): boolean {
+  if (owner.model) return isSameUser(principal, owner.model, value);
+  return !!principal?.isUser && sameId(value, principal.id);
 }
 
 function grantsOwner(Model: AnyModel): boolean {
@@ -62,7 +76,7 @@ async function storedRows(Model: AnyModel, ctx: any): Promise<any[]> {
   return [];
 }
 
-const resolved = new WeakMap<object, string[]>();
+const resolved = new WeakMap<object, OwnerKey[]>();
 
 export function guardOwnerKeys(Model: AnyModel): void {
   if (!mayHaveOwnerKeys(Model)) return;
@@ -79,8 +93,8 @@ export function guardOwnerKeys(Model: AnyModel): void {
     }
     const target = ctx.instance ?? ctx.data;
     if (!target || keys.length === 0) return;
-    const caller = options.accessToken?.userId;
-    const foreign = keys.filter((k) => given(target, k) && !sameId(target[k], caller));
+    const caller = tokenPrincipal(M.app, options.accessToken);
+    const foreign = keys.filter((o) => given(target, o.key) && !namesCaller(caller, o, target[o.key])).map((o) => o.key);
     if (foreign.length === 0) return;
     if (!ctx.isNewInstance) {
       const before = await storedRows(M, ctx);
@@ -89,7 +103,7 @@ export function guardOwnerKeys(Model: AnyModel): void {
     throw new LooplineError(
       'PROPERTY_NOT_WRITABLE',
       400,
-      `"${foreign[0]}" names the owner of this ${M.modelName}; a client may set it only to its own user id ("ownerWritable": true on the model lifts this)`,
+      `"${foreign[0]}" names the owner of this ${M.modelName}; a client may set it only to its own user id, as a user of the model the key refers to ("ownerWritable": true on the model lifts this)`,
     );
   });
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { tokenPrincipal } from './principal';
 
 /**
  * `loopback.token()` / `loopback#token`: finds the access token a request presents and sets
@@ -71,7 +72,7 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
     try {
       const token = (await TokenModel.findForRequest(req, options)) ?? null;
       (req as any).accessToken = token;
-      if (token && options.currentUserLiteral) rewriteCurrentUser(req, app, options.currentUserLiteral, token.userId);
+      if (token && options.currentUserLiteral) rewriteCurrentUser(req, app, options.currentUserLiteral, token);
       next();
     } catch (err) {
       next(err);
@@ -79,21 +80,21 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
   };
 }
 
-/** `/api/Users/me/orders` → `/api/Users/42/orders`, only after the path of a model extending User. */
-function rewriteCurrentUser(req: Request, app: any, literal: string, userId: unknown): void {
-  if (userId === undefined || userId === null) return;
-  const User = app?.registry?.findModel?.('User');
-  if (!User) return;
-  const paths = new Set<string>();
-  for (const M of app.models() as any[]) {
-    if (M === User || M.prototype instanceof User) paths.add(String(M.sharedClass?.http?.path ?? '').replace(/^\//, '').toLowerCase());
-  }
+/**
+ * `/api/Members/me/orders` → `/api/Members/42/orders`, only after the path of the token's own user
+ * model: a Staff token's `me` is no Member (the path is left as it is, and `me` finds nobody).
+ */
+function rewriteCurrentUser(req: Request, app: any, literal: string, token: any): void {
+  const principal = tokenPrincipal(app, token);
+  const Model = principal?.model;
+  if (!Model) return;
+  const path = String(Model.sharedClass?.http?.path ?? '').replace(/^\//, '').toLowerCase();
   const [pathname, search] = splitUrl(req.url);
   const parts = pathname.split('/');
   let changed = false;
   for (let i = 1; i < parts.length; i++) {
-    if (parts[i] === literal && paths.has(parts[i - 1].toLowerCase())) {
-      parts[i] = encodeURIComponent(String(userId));
+    if (parts[i] === literal && parts[i - 1].toLowerCase() === path) {
+      parts[i] = encodeURIComponent(String(principal.id));
       changed = true;
     }
   }

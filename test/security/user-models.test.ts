@@ -1,0 +1,167 @@
+import request from 'supertest';
+import { describeStore, STORES } from '../connectors/stores';
+import { authApp } from '../support/auth-app';
+
+/**
+ * Two user models in one app (issue 16, item 2): `Member` and `Staff` both extend User, so each
+ * has its own user 1, 2, 3. Every access decision compares the pair (model, id): a Staff token is
+ * never Member 1, whatever its id. Over REST, on every store.
+ */
+const OWNER_ONLY = [
+  { principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' },
+  { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', property: 'create' },
+  { principalType: 'ROLE', principalId: '$owner', permission: 'ALLOW' },
+];
+const DENY_ALL = [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }];
+const MODELS = ['Member', 'Staff', 'Diary', 'Secret', 'Memo', 'Note', 'AccessToken', 'ACL', 'Role', 'RoleMapping'];
+
+async function makeApp(settings: Record<string, unknown>, sql: boolean) {
+  const { app } = authApp(
+    (reg) => [
+      reg.createModel({ name: 'Member', base: 'User', saltWorkFactor: 4 }),
+      reg.createModel({ name: 'Staff', base: 'User', saltWorkFactor: 4 }),
+      // Member-owned rows: belongsTo Member.
+      reg.createModel({
+        name: 'Diary',
+        properties: { text: 'string', memberId: 'number' },
+        relations: { member: { type: 'belongsTo', model: 'Member', foreignKey: 'memberId' } },
+        acls: OWNER_ONLY,
+      }),
+      // Open only to the role `vip` (mapped in each test) and to ACL rows naming a user.
+      reg.createModel({
+        name: 'Secret',
+        properties: { text: 'string' },
+        acls: [...DENY_ALL, { principalType: 'ROLE', principalId: 'vip', permission: 'ALLOW' }],
+      }),
+      // Owned through a plain `userId` property, no relation: which user model is meant is unknown.
+      reg.createModel({ name: 'Memo', properties: { text: 'string', userId: 'number' }, acls: OWNER_ONLY }),
+      // Owned through a relation to the built-in User: ambiguous with two user models.
+      reg.createModel({
+        name: 'Note',
+        properties: { text: 'string', userId: 'number' },
+        relations: { user: { type: 'belongsTo', model: 'User', foreignKey: 'userId' } },
+        acls: OWNER_ONLY,
+      }),
+    ],
+    settings,
+  );
+  // The built-in User, attached as `enableAuth({dataSource})` does in LB3 apps.
+  app.model(app.registry.getModel('User'), { dataSource: 'db', public: false });
+  if (sql) await app.dataSources.db.automigrate([...MODELS, 'User']);
+  const { Member, Staff, Diary, Memo, Note } = app.models;
+  const member: string[] = [];
+  const staff: string[] = [];
+  for (const n of [1, 2, 3]) {
+    await Member.create({ email: `m${n}@example.com`, password: 'same-secret' });
+    await Staff.create({ email: `s${n}@example.com`, password: 'same-secret' });
+    member.push((await Member.login({ email: `m${n}@example.com`, password: 'same-secret' })).id);
+    staff.push((await Staff.login({ email: `s${n}@example.com`, password: 'same-secret' })).id);
+  }
+  await Diary.create({ text: 'dear diary', memberId: 1 });
+  await app.models.Secret.create({ text: 'the vault code' });
+  await Memo.create({ text: 'memo of user 1', userId: 1 });
+  await Note.create({ text: 'note of user 1', userId: 1 });
+  const Role = app.models.Role;
+  const vip = await Role.create({ name: 'vip' });
+  return { app, Diary, Member, Staff, Role, vip, member, staff };
+}
+
+for (const store of STORES) {
+  describeStore(store, () => {
+    let h: Awaited<ReturnType<typeof makeApp>>;
+    beforeAll(async () => {
+      h = await makeApp(store.settings, store.name !== 'memory');
+    }, 60000);
+    afterAll(async () => {
+      await h?.app.dataSources.db.disconnect?.();
+    });
+    afterEach(async () => {
+      await h.app.models.RoleMapping.destroyAll();
+      await h.app.models.ACL.destroyAll();
+    });
+
+    it("Staff 1 is not the $owner of Member 1's rows: no read, no write, the store unchanged", async () => {
+      const mine = await request(h.app).get('/api/Diaries/1').set('Authorization', h.member[0]);
+      expect([mine.status, mine.body.text]).toEqual([200, 'dear diary']);
+      const read = await request(h.app).get('/api/Diaries/1').set('Authorization', h.staff[0]);
+      expect([read.status, read.body.error?.code]).toEqual([401, 'AUTHORIZATION_REQUIRED']);
+      const patch = await request(h.app).patch('/api/Diaries/1').set('Authorization', h.staff[0]).send({ text: 'forged' });
+      expect(patch.status).toBe(401);
+      const del = await request(h.app).delete('/api/Diaries/1').set('Authorization', h.staff[0]);
+      expect(del.status).toBe(401);
+      expect((await h.Diary.findById(1))?.text).toBe('dear diary');
+    });
+
+    it('Staff 1 is not Member 1: /Members/1 is closed to her', async () => {
+      const own = await request(h.app).get('/api/Members/1').set('Authorization', h.member[0]);
+      expect(own.status).toBe(200);
+      const read = await request(h.app).get('/api/Members/1').set('Authorization', h.staff[0]);
+      expect(read.status).toBe(401);
+      const patch = await request(h.app).patch('/api/Members/1').set('Authorization', h.staff[0]).send({ username: 'taken' });
+      expect(patch.status).toBe(401);
+      expect((await h.Member.findById(1)).username ?? null).toBeNull();
+    });
+
+    it("a Staff token cannot create a row in Member 1's name (owner key): 400, nothing stored", async () => {
+      const before = await h.Diary.count();
+      const res = await request(h.app).post('/api/Diaries').set('Authorization', h.staff[0]).send({ text: 'planted', memberId: 1 });
+      expect([res.status, res.body.error?.code]).toEqual([400, 'PROPERTY_NOT_WRITABLE']);
+      expect(await h.Diary.count()).toBe(before);
+      const own = await request(h.app).post('/api/Diaries').set('Authorization', h.member[1]).send({ text: 'mine', memberId: 2 });
+      expect([own.status, own.body.memberId]).toEqual([200, 2]);
+      await h.Diary.destroyById(own.body.id);
+    });
+
+    it('with two user models, an ownerId/userId property or a relation to the base User owns nothing', async () => {
+      for (const token of [h.member[0], h.staff[0]]) {
+        expect((await request(h.app).get('/api/Memos/1').set('Authorization', token)).status).toBe(401);
+        expect((await request(h.app).get('/api/Notes/1').set('Authorization', token)).status).toBe(401);
+      }
+    });
+
+    it('a RoleMapping {USER, 3} gives the role to neither Staff 3 nor Member 3: USER names no model here', async () => {
+      await h.vip.principals.create({ principalType: 'USER', principalId: '3' });
+      expect((await request(h.app).get('/api/Secrets').set('Authorization', h.staff[2])).status).toBe(401);
+      expect((await request(h.app).get('/api/Secrets').set('Authorization', h.member[2])).status).toBe(401);
+    });
+
+    it('a RoleMapping naming the model {Member, 3} gives the role to Member 3 only', async () => {
+      await h.vip.principals.create({ principalType: 'Member', principalId: '3' });
+      const member = await request(h.app).get('/api/Secrets').set('Authorization', h.member[2]);
+      expect([member.status, member.body.map((s: any) => s.text)]).toEqual([200, ['the vault code']]);
+      expect((await request(h.app).get('/api/Secrets').set('Authorization', h.staff[2])).status).toBe(401);
+    });
+
+    it('ACL rows with a user principal compare the model too', async () => {
+      const ACL = h.app.models.ACL;
+      await ACL.create({ model: 'Secret', property: '*', accessType: '*', permission: 'ALLOW', principalType: 'USER', principalId: '2' });
+      await ACL.create({ model: 'Secret', property: '*', accessType: '*', permission: 'ALLOW', principalType: 'Staff', principalId: '1' });
+      expect((await request(h.app).get('/api/Secrets').set('Authorization', h.member[1])).status).toBe(401);
+      expect((await request(h.app).get('/api/Secrets').set('Authorization', h.staff[1])).status).toBe(401);
+      expect((await request(h.app).get('/api/Secrets').set('Authorization', h.staff[0])).status).toBe(200);
+      expect((await request(h.app).get('/api/Secrets').set('Authorization', h.member[0])).status).toBe(401);
+    });
+
+    it("a Staff token cannot change Member 1's password, even knowing it: 403, as LB3", async () => {
+      const res = await request(h.app)
+        .post('/api/Members/change-password')
+        .set('Authorization', h.staff[0])
+        .send({ oldPassword: 'same-secret', newPassword: 'stolen-secret' });
+      expect(res.status).toBe(403);
+      expect(await (await h.Member.findById(1)).hasPassword('same-secret')).toBe(true);
+    });
+
+    it("a password change ends the sessions of that user model only, not Staff 2's", async () => {
+      const Token = h.app.models.AccessToken;
+      const extra = (await h.Member.login({ email: 'm2@example.com', password: 'same-secret' })).id;
+      const res = await request(h.app)
+        .post('/api/Members/change-password')
+        .set('Authorization', extra)
+        .send({ oldPassword: 'same-secret', newPassword: 'new-secret' });
+      expect(res.status).toBe(204);
+      expect(await Token.findById(h.member[1])).toBeNull();
+      expect(await Token.findById(h.staff[1])).not.toBeNull();
+      await (await h.Member.findById(2)).setPassword('same-secret');
+    });
+  });
+}
