@@ -1,4 +1,6 @@
-import { LooplineError } from '../../errors';
+import { InvalidFilterError, LooplineError } from '../../errors';
+import { filterLimits } from '../../juggler/dao/find';
+import { FilterLimits, resolveLimits } from '../../juggler/filter/limits';
 import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
 import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL } from './acl-resolver';
@@ -249,17 +251,40 @@ async function check(ctx: AccessContext): Promise<void> {
   if (!decision.allowed) throw denialError(ctx.model, ctx.app, ctx.accessToken);
 }
 
-/** READ on the target of every relation a filter includes, nested includes too. */
-async function checkIncludes(app: any, Model: ModelClass, include: unknown, token: any, remotingContext: RemotingContext | undefined, depth = 0): Promise<void> {
-  if (include === undefined || include === null || depth > 8) return;
-  for (const [name, nested] of includedRelations(include)) {
-    const rel = Model.relations?.[name];
-    const To = rel?.modelTo;
-    if (!To) continue;
-    await check(createAccessContext({ app, model: To, property: 'find', accessType: READ, accessToken: token, remotingContext }));
-    if (rel.modelThrough) await check(createAccessContext({ app, model: rel.modelThrough, property: 'find', accessType: READ, accessToken: token, remotingContext }));
-    await checkIncludes(app, To, nested, token, remotingContext, depth + 1);
-  }
+/** The include depth the DAO accepts for a filter on `Model` (its data source's `filterLimits`). */
+function includeDepthLimit(Model: ModelClass): number {
+  return resolveLimits(filterLimits(Model) as FilterLimits | undefined).maxDepth;
+}
+
+/**
+ * READ on the target of every relation a filter includes, at every level: the walk has no depth
+ * of its own, and an include nested deeper than the DAO would run (the same `maxDepth`) is
+ * refused here, so no level is ever run unchecked. Each target is judged as its own `find` (no
+ * row): an include shows at most what the caller may list at the target's endpoint, so
+ * `$owner`-only targets are not includable (LB3 checked no include at all). A model's decision is
+ * taken once per request, however often the filter names it.
+ */
+async function checkIncludes(app: any, Model: ModelClass, include: unknown, token: any, remotingContext: RemotingContext | undefined): Promise<void> {
+  const limit = includeDepthLimit(Model);
+  const decided = new Map<ModelClass, Promise<void>>();
+  const read = (M: ModelClass) => {
+    let done = decided.get(M);
+    if (!done) decided.set(M, (done = check(createAccessContext({ app, model: M, property: 'find', accessType: READ, accessToken: token, remotingContext }))));
+    return done;
+  };
+  const walk = async (From: ModelClass, value: unknown, depth: number): Promise<void> => {
+    if (value === undefined || value === null) return;
+    if (depth > limit) throw new InvalidFilterError(`include is nested deeper than ${limit} levels`);
+    for (const [name, nested] of includedRelations(value)) {
+      const rel = From.relations?.[name];
+      const To = rel?.modelTo;
+      if (!To) continue;
+      await read(To);
+      if (rel.modelThrough) await read(rel.modelThrough);
+      await walk(To, nested, depth + 1);
+    }
+  };
+  await walk(Model, include, 1);
 }
 
 /** What the REST adapter calls for every remote invocation once auth is enabled. */
