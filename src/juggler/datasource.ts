@@ -1,5 +1,6 @@
 import { EventEmitter } from 'events';
 import { ConfigurationError } from '../errors';
+import { hasOwn } from '../util/own';
 import { NodeCallback, splitCallback, withCallback } from '../util/callback';
 import { debugFor } from '../util/debug';
 import type { Connector } from './connectors/connector';
@@ -111,10 +112,10 @@ export class DataSource extends EventEmitter {
       this.emit('attached', Model);
       return Model;
     }
-    if (Model.settings.strict === undefined && !this.connector.capabilities.freeformProperties) {
-      Model.settings.strict = true;
-      this.modelBuilder.compile(Model);
-    }
+    const injectedId = Model.definition.idName === 'id' && !hasOwn((Model as any).__rawProperties ?? {}, 'id');
+    const strictNow = Model.settings.strict === undefined && !this.connector.capabilities.freeformProperties;
+    if (strictNow) Model.settings.strict = true;
+    if (strictNow || (injectedId && this.connector.capabilities.defaultIdType !== 'Number')) this.modelBuilder.compile(Model);
     this.connector.define(Model.definition);
     this.models[Model.modelName] = Model;
     (Model as any).emit?.('attached', this);

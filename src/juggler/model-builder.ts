@@ -138,15 +138,17 @@ export class ModelBuilder extends EventEmitter {
     const persisted = (ModelClass as any).__isPersistedModel === true;
     const idInjection = settings.idInjection;
     if (idNames.length === 0 && (idInjection === true || (persisted && idInjection !== false))) {
+      // As LB3, an injected id takes the type of ids its store generates (String on transient).
+      const idType = (ModelClass as any).dataSource?.connector?.capabilities?.defaultIdType === 'String' ? 'string' : 'number';
       properties.id = {
         name: 'id',
-        type: builtinType('number')!,
+        type: builtinType(idType)!,
         required: false,
         id: 1,
         generated: true,
         hidden: hidden.has('id'),
         protected: protectedSet.has('id'),
-        raw: { type: 'number', id: true, generated: true },
+        raw: { type: idType, id: true, generated: true },
       };
       names = [...names, 'id'];
       idNames = ['id'];

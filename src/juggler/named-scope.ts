@@ -40,4 +40,7 @@ export function defineScope(Model: DaoModel, name: string, scope: Record<string,
   Object.defineProperty(Model, name, { value: accessor, configurable: true, writable: true, enumerable: false });
   const scopes = Object.prototype.hasOwnProperty.call(Model, '__scopes') ? (Model as any).__scopes : ((Model as any).__scopes = { ...((Model as any).__scopes ?? {}) });
   scopes[name] = scope;
+  // A scope defined once the model's REST face exists (a boot script's `Model.scope(...)`) gets
+  // its endpoints at once, as the relations do.
+  (Model as any).modelBuilder?.emit('scope', Model, name);
 }

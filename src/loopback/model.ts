@@ -5,12 +5,14 @@ import type { RemoteHook } from '../remoting/remote-objects';
 import { ModelBase } from '../juggler/model-base';
 import { PersistedModel } from '../juggler/persisted-model';
 import { ModelNotFoundError } from '../errors';
-import { persistedModelMethods, scopeMethods } from './model-remoting';
+import { persistedModelMethods } from './model-remoting';
+import { defineScopeMethods } from './scope-remoting';
 import { defineRelationMethods } from './relation-remoting';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import type { ModelClass } from './registry';
 import { checkAccess, createAccessContext } from './security/access';
 import { withCallback } from '../util/callback';
+import { NestFilter, NestRemotingOptions, nestRemoting } from './nest-remoting';
 
 /**
  * LB3's model-level remoting API, installed on the core classes so every model inherits it:
@@ -43,17 +45,6 @@ function sharedClassOf(Model: ModelClass): SharedClass {
   return sharedClass;
 }
 
-function defineScopeMethods(Model: ModelClass, sharedClass: SharedClass, scopeName: string): void {
-  const scope = Model[scopeName];
-  Model[`__get__${scopeName}`] = (filter: unknown, options: unknown) => scope(filter, options);
-  Model[`__create__${scopeName}`] = (data: unknown, options: unknown) => scope.create(data, options);
-  Model[`__delete__${scopeName}`] = async (where: unknown, options: unknown) => {
-    await scope.destroyAll(where, options);
-  };
-  Model[`__count__${scopeName}`] = (where: unknown, options: unknown) => scope.count(where, options);
-  for (const [name, options] of scopeMethods(Model, scopeName)) sharedClass.defineMethod(name, options);
-}
-
 type HookKind = 'before' | 'after' | 'afterError';
 
 function registerRemoteHook(Model: ModelClass, kind: HookKind, name: string, userFn: (...args: any[]) => unknown): void {
@@ -77,6 +68,9 @@ const modelStatics = {
   remoteMethod(this: ModelClass, name: string, options: RemoteMethodOptions = {}): void {
     const methodName = (options as any).isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name;
     sharedClassOf(this).defineMethod(methodName, options);
+  },
+  nestRemoting(this: ModelClass, relationName: string, options?: NestRemotingOptions | NestFilter, filterCallback?: NestFilter): void {
+    nestRemoting(this, relationName, options, filterCallback);
   },
   disableRemoteMethodByName(this: ModelClass, name: string): void {
     sharedClassOf(this).disableMethodByName(name);

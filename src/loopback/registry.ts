@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors';
 import { hasOwn, isPlainObject } from '../util/own';
 import { defineRelationMethods } from './relation-remoting';
+import { defineScopeMethods } from './scope-remoting';
 import { defineBuiltinModels } from './models';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import { DataSource, DataSourceSettings } from '../juggler/datasource';
@@ -35,6 +36,9 @@ export class Registry {
     this.modelBuilder.on('relation', (rel: RelationDefinition) => {
       const Model = rel.modelFrom as any;
       if (Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) defineRelationMethods(Model.__sharedClass, rel);
+    });
+    this.modelBuilder.on('scope', (Model: ModelClass, name: string) => {
+      if (Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) defineScopeMethods(Model, Model.__sharedClass, name);
     });
     defineBuiltinModels(this);
   }

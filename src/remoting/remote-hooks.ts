@@ -30,6 +30,11 @@ export class RemoteHooks {
     this.cache = new Map();
   }
 
+  /** The hooks registered with exactly this pattern (no wildcard matching), in registration order. */
+  named(kind: HookKind, pattern: string): RemoteHook[] {
+    return this.registrations.filter((r) => r.kind === kind && r.segments.join('.') === pattern).map((r) => r.fn);
+  }
+
   /** The hooks for a method in registration order, or null when there are none (nothing to run). */
   chain(kind: HookKind, method: SharedMethod): RemoteHook[] | null {
     const key = `${kind}\u0000${method.stringName}`;

@@ -3,6 +3,7 @@ import type { Connector } from './connector';
 import { MemoryConnector } from './memory/memory-connector';
 import { MySQLConnector } from './mysql/mysql-connector';
 import { PostgreSQLConnector } from './postgresql/postgresql-connector';
+import { TransientConnector } from './transient/transient-connector';
 
 export type ConnectorFactory = (settings: Record<string, unknown>) => Connector;
 
@@ -17,6 +18,7 @@ const FACTORIES = new Map<string, ConnectorFactory>([
   ['postgres', (settings) => new PostgreSQLConnector(settings)],
   ['mysql', (settings) => new MySQLConnector(settings)],
   ['mariadb', (settings) => new MySQLConnector(settings)],
+  ['transient', (settings) => new TransientConnector(settings)],
 ]);
 
 /** Adds a connector under a name (for tests and third-party connectors). */

@@ -7,8 +7,9 @@ import { camelize, normalizePolymorphic, RELATION_TYPES, RelationDefinition, Rel
 
 /**
  * Defining relations: `Customer.hasMany(Order, params)` and friends, and the `relations` of a
- * model JSON (resolved once every model they name exists). Keys default as LB3's do, and the
- * foreign key property is added to the model that holds it, typed like the id it points at.
+ * model JSON (resolved once every model they name exists). Keys default as LB3's do (an empty
+ * `"foreignKey": ""`, as generators write it, means the default too), and the foreign key property
+ * is added to the model that holds it, typed like the id it points at.
  */
 
 type ModelClass = typeof ModelBase & Record<string, any>;
@@ -69,7 +70,7 @@ export function hasMany(Model: ModelClass, target: Target, params: RelationParam
   const name = params.as ?? camelize(pluralOf(To));
   const keyFrom = params.primaryKey ?? idNameOf(Model);
   const poly = normalizePolymorphic(params.polymorphic, name);
-  const keyTo = poly?.foreignKey ?? params.foreignKey ?? camelize(`${Model.modelName}_id`);
+  const keyTo = poly?.foreignKey ?? (params.foreignKey || camelize(`${Model.modelName}_id`));
   if (params.through) {
     const Through = resolveModel(Model, params.through as Target, 'through');
     const keyThrough = params.keyThrough ?? camelize(`${To.modelName}_id`);
@@ -110,7 +111,7 @@ export function belongsTo(Model: ModelClass, target: Target, params: RelationPar
   const To = resolveModel(Model, target, 'belongsTo');
   const name = params.as ?? camelize(To.modelName);
   const keyTo = params.primaryKey ?? idNameOf(To);
-  const keyFrom = params.foreignKey ?? `${name}Id`;
+  const keyFrom = params.foreignKey || `${name}Id`;
   ensureProperty(Model, keyFrom, { type: keyType(To, keyTo) });
   return register(new RelationDefinition({ name, type: 'belongsTo', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: false, ...common(params) }));
 }
@@ -120,7 +121,7 @@ export function hasOne(Model: ModelClass, target: Target, params: RelationParams
   const name = params.as ?? camelize(To.modelName);
   const keyFrom = params.primaryKey ?? idNameOf(Model);
   const poly = normalizePolymorphic(params.polymorphic, name);
-  const keyTo = poly?.foreignKey ?? params.foreignKey ?? camelize(`${Model.modelName}_id`);
+  const keyTo = poly?.foreignKey ?? (params.foreignKey || camelize(`${Model.modelName}_id`));
   ensureProperty(To, keyTo, { type: keyType(Model, keyFrom) });
   if (poly) ensureProperty(To, poly.discriminator, { type: 'string' });
   return register(new RelationDefinition({ name, type: 'hasOne', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: false, polymorphic: poly ? { ...poly, invert: false } : undefined, ...common(params) }));
@@ -158,7 +159,7 @@ export function hasAndBelongsToMany(Model: ModelClass, target: Target, params: R
 export function referencesMany(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
   const To = resolveModel(Model, target, 'referencesMany');
   const name = params.as ?? camelize(pluralOf(To));
-  const keyFrom = params.foreignKey ?? camelize(`${To.modelName}_ids`);
+  const keyFrom = params.foreignKey || camelize(`${To.modelName}_ids`);
   ensureProperty(Model, keyFrom, { type: [keyType(To, idNameOf(To))], default: [] });
   return register(new RelationDefinition({ name, type: 'referencesMany', modelFrom: Model, modelTo: To, keyFrom, keyTo: idNameOf(To), multiple: true, ...common(params) }));
 }

@@ -140,3 +140,89 @@ describe('app.models: the names LB3 also lists a model under', () => {
     expect(app.models.user).toBe(user);
   });
 });
+
+describe('what LB3 app boot scripts do to their models', () => {
+  const files = {
+    'server/datasources.json': { db: { name: 'db', connector: 'memory' }, transient: { name: 'transient', connector: 'transient' } },
+    'server/model-config.json': {
+      _meta: { sources: ['../common/models'] },
+      Customer: { dataSource: 'db' },
+      Order: { dataSource: 'db' },
+      Shipment: { dataSource: 'db' },
+      Note: { dataSource: 'transient' },
+    },
+    // `"foreignKey": ""` as generators write it: the default key (customerId, orderId).
+    'common/models/customer.json': { name: 'Customer', base: 'PersistedModel', properties: { name: 'string', age: 'number' }, relations: { orders: { type: 'hasMany', model: 'Order', foreignKey: '' } } },
+    'common/models/order.json': {
+      name: 'Order',
+      base: 'PersistedModel',
+      properties: { description: 'string' },
+      relations: { customer: { type: 'belongsTo', model: 'Customer', foreignKey: '' }, shipments: { type: 'hasMany', model: 'Shipment', foreignKey: '' } },
+    },
+    'common/models/shipment.json': { name: 'Shipment', base: 'PersistedModel', properties: { description: 'string' }, relations: { order: { type: 'belongsTo', model: 'Order', foreignKey: '' } } },
+    'common/models/note.json': { name: 'Note', base: 'Model', properties: { text: 'string' } },
+    'server/boot/a-nest.js': 'module.exports = function (app) { app.models.Customer.nestRemoting("orders"); };',
+    'server/boot/b-scope.js': 'module.exports = function (app) { app.models.Customer.scope("young", { where: { age: { lte: 22 } } }); };',
+    'server/boot/c-hook.js': `module.exports = function (app) {
+      app.models.Order.afterRemote('prototype.__get__shipments', function (ctx, result, next) { ctx.res.set('X-Shipments', String(result.length)); next(); });
+    };`,
+    'server/boot/d-data.js': `module.exports = async function (app) {
+      const { Customer, Order, Shipment } = app.models;
+      const ann = await Customer.create({ name: 'Ann', age: 21 });
+      const bob = await Customer.create({ name: 'Bob', age: 40 });
+      const o1 = await Order.create({ description: 'o1', customerId: ann.id });
+      const o2 = await Order.create({ description: 'o2', customerId: bob.id });
+      await Shipment.create({ description: 's1', orderId: o1.id });
+      await Shipment.create({ description: 's2', orderId: o2.id });
+    };`,
+  };
+
+  it('an empty "foreignKey" means the default key', async () => {
+    const app = await bootApp(files);
+    expect(Object.keys(app.models.Order.definition.properties)).toContain('customerId');
+    expect(Object.keys(app.models.Order.definition.properties)).not.toContain('');
+    const res = await request(app).get('/api/Customers/1/orders').expect(200);
+    expect(res.body).toEqual([{ description: 'o1', customerId: 1, id: 1 }]);
+  });
+
+  it('nestRemoting serves the related model’s relation endpoints one level down, through the relation', async () => {
+    const app = await bootApp(files);
+    const res = await request(app).get('/api/Customers/1/orders/1/shipments').expect(200);
+    expect(res.body).toEqual([{ description: 's1', orderId: 1, id: 1 }]);
+    // the related model's exact-name remote hooks run for the nested method too
+    expect(res.headers['x-shipments']).toBe('1');
+    // order 2 belongs to Bob: not reachable through Ann
+    const other = await request(app).get('/api/Customers/1/orders/2/shipments').expect(404);
+    expect(other.body.error.code).toBe('MODEL_NOT_FOUND');
+  });
+
+  it('nestRemoting of an unknown relation throws, naming it', async () => {
+    const app = await bootApp(files);
+    expect(() => app.models.Customer.nestRemoting('nosuch')).toThrow('Relation `nosuch` does not exist for model `Customer`');
+  });
+
+  it('a scope defined in a boot script is served over REST', async () => {
+    const app = await bootApp(files);
+    const res = await request(app).get('/api/Customers/young').expect(200);
+    expect(res.body).toEqual([{ name: 'Ann', age: 21, id: 1 }]);
+    const count = await request(app).get('/api/Customers/young/count').expect(200);
+    expect(count.body).toEqual({ count: 1 });
+  });
+
+  it('the transient connector keeps nothing and generates ids', async () => {
+    const app = await bootApp(files);
+    const Item = app.registry.createModel('Item', { label: 'string' }, { base: 'PersistedModel' });
+    const Counted = app.registry.createModel('Counted', { id: { type: 'number', id: true } }, { base: 'PersistedModel' });
+    app.model(Item, { dataSource: 'transient' });
+    app.model(Counted, { dataSource: 'transient' });
+    const item = await Item.create({ label: 'a' });
+    expect(item.id).toMatch(/^[0-9a-f]{24}$/);
+    const counted = await Counted.create({});
+    expect(Number.isInteger(counted.id) && counted.id >= 0 && counted.id < 10000).toBe(true);
+    expect(await Item.find()).toEqual([]);
+    expect(await Item.count()).toBe(0);
+    expect(await Item.findById(item.id)).toBeNull();
+    const given = await Counted.create({ id: 42 });
+    expect(given.id).toBe(42);
+  });
+});
