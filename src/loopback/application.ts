@@ -115,7 +115,13 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
         );
       ds = found;
     }
+    const ownSharedMethods = sharedMethodSettings(Model.settings, `model ${Model.modelName}`);
     registry.configureModel(Model, { ...config, dataSource: ds ?? null });
+    Model.sharedClass?.setSharedMethodSettings({
+      ...sharedMethodSettings({ remoting: app.get('remoting') }, 'config.json'),
+      ...ownSharedMethods,
+      ...sharedMethodSettings(config.options, `model-config.json ${Model.modelName}`),
+    });
     Model.app = app;
     // As LB3, a model is also listed under its classified and camelized names (`team` is also
     // `app.models.Team`); a later model whose alias collides takes the alias over, as in LB3.
@@ -278,3 +284,21 @@ function handleStopSignals(
     process.removeListener('SIGINT', onSignal);
   });
 }
+
+/**
+ * `remoting.sharedMethods` of one level (config.json's `remoting`, a model's options, its
+ * model-config.json `options`). LB3 read only config.json and model-config.json; loopline also
+ * honours the model JSON's own options, since an app that writes `"*": false` there means it.
+ */
+function sharedMethodSettings(holder: unknown, where: string): Record<string, boolean> {
+  const remoting = holder && typeof holder === 'object' ? (holder as { remoting?: unknown }).remoting : undefined;
+  const settings = remoting && typeof remoting === 'object' ? (remoting as { sharedMethods?: unknown }).sharedMethods : undefined;
+  if (settings === undefined || settings === null) return {};
+  if (typeof settings !== 'object' || Array.isArray(settings))
+    throw new ConfigurationError(`${where}: remoting.sharedMethods must be an object of method names to true/false`);
+  for (const [k, v] of Object.entries(settings))
+    if (typeof v !== 'boolean')
+      throw new ConfigurationError(`${where}: remoting.sharedMethods.${k} must be true or false, not ${JSON.stringify(v)}`);
+  return settings as Record<string, boolean>;
+}
+

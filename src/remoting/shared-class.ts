@@ -16,6 +16,9 @@ export class SharedClass {
   sharedCtorAccepts: AcceptArg[] = [{ arg: 'id', type: 'any', required: true, http: { source: 'path' }, description: 'Model id' }];
   private readonly byName = new Map<string, SharedMethod>();
   private readonly disabled = new Set<string>();
+  /** `remoting.sharedMethods` of the app and the model, merged (see setSharedMethodSettings). */
+  private specificSettings = new Map<string, boolean>();
+  private globSettings: Array<{ pattern: RegExp; enabled: boolean }> = [];
   /** Bumped on every change so the REST adapter knows to rebuild its routes. */
   version = 0;
 
@@ -40,9 +43,45 @@ export class SharedClass {
     this.version++;
   }
 
+  /**
+   * LB3's `remoting.sharedMethods` (config.json, model JSON options, model-config.json options):
+   * `{"*": false, "find": true, "prototype.patchAttributes": false, "*__orders": false}`. A
+   * method's own setting (by name, `prototype.name`, or one of its aliases) decides; otherwise
+   * every glob it matches applies, and a `false` glob wins over a `true` one whatever their order
+   * (as in LB3, where a glob's `false` disables the method for good). `true` also shares a method
+   * declared `shared: false`. Applied when methods are listed, so methods added later (relations,
+   * `remoteMethod` after the model was registered) obey the same settings.
+   */
+  setSharedMethodSettings(settings: Record<string, boolean>): void {
+    this.specificSettings = new Map();
+    this.globSettings = [];
+    for (const [key, enabled] of Object.entries(settings)) {
+      if (!key.includes('*')) this.specificSettings.set(key, enabled);
+      else this.globSettings.push({ pattern: new RegExp(key.replace(/[-[\]/{}()+?.\\^$|]/g, '\\$&').replace(/\*/g, '.*')), enabled });
+    }
+    this.version++;
+  }
+
+  /** Whether the method is served: shared, not disabled by name, not disabled by the settings. */
+  isMethodEnabled(method: SharedMethod): boolean {
+    const prefix = method.isStatic ? '' : 'prototype.';
+    const key = prefix + method.name;
+    if (this.disabled.has(key)) return false;
+    let specific = this.specificSettings.get(key);
+    for (let i = 0; specific === undefined && i < method.aliases.length; i++) specific = this.specificSettings.get(prefix + method.aliases[i]);
+    if (specific !== undefined) return specific;
+    let enabledByGlob = false;
+    for (const glob of this.globSettings) {
+      if (!glob.pattern.test(key)) continue;
+      if (!glob.enabled) return false;
+      enabledByGlob = true;
+    }
+    return enabledByGlob || method.shared !== false;
+  }
+
   methods(options: { includeDisabled?: boolean } = {}): SharedMethod[] {
     const out: SharedMethod[] = [];
-    for (const [key, m] of this.byName) if (options.includeDisabled || !this.disabled.has(key)) out.push(m);
+    for (const m of this.byName.values()) if (options.includeDisabled || this.isMethodEnabled(m)) out.push(m);
     return out;
   }
 

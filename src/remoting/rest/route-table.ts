@@ -45,7 +45,6 @@ export function buildRouteTable(classes: SharedClass[]): RestRoute[] {
   const routes: RestRoute[] = [];
   for (const sharedClass of classes) {
     for (const method of sharedClass.methods()) {
-      if (method.shared === false) continue;
       for (const route of method.routes) {
         const prefix = method.isStatic ? sharedClass.http.path : joinPath(sharedClass.http.path, '/:id');
         routes.push({
