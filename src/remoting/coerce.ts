@@ -86,8 +86,8 @@ function scalar(type: string, arg: string, maxDepth: number): Coercer {
         else if (typeof v === 'number') d = new Date(v);
         else if (typeof v === 'string') d = fromString && /^-?\d+$/.test(v) ? new Date(Number(v)) : new Date(v);
         else return fail(arg, 'Value is not a valid date.');
-        // LB3 names the argument in the message when a string failed to parse.
-        if (isNaN(d.getTime())) fail(arg, `Invalid argument "${arg}". Value is not a valid date.`);
+        // An unparsable date stays an invalid Date here: as in LB3, it is refused when the method is
+        // invoked (after the before-remote hooks, which may replace it), naming the argument.
         return d;
       };
     case 'object':

@@ -15,7 +15,9 @@ export interface AcceptArg {
   http?: { source?: HttpSource | string } | ((ctx: RemotingContext) => unknown) | string;
   /**
    * loopline's own: checks a client-supplied value after coercion and throws a 4xx error to refuse
-   * it. It runs before any remote hook, so server-side additions to the value are never checked.
+   * it. It sees the value as the client sent it, so server-side additions are never checked; the
+   * refusal is raised after the ACL check and the before-remote hooks (LB3's order for argument
+   * errors), and only if the argument still holds the client's value.
    */
   check?: (value: unknown) => void;
 }

@@ -32,6 +32,12 @@ const nest = (depth: number, leaf: unknown): unknown =>
   depth === 0 ? leaf : { and: [nest(depth - 1, leaf)] };
 const deepObject = (depth: number): unknown => (depth === 0 ? 'x' : { a: deepObject(depth - 1) });
 const badFilter = { status: 400, code: 'INVALID_FILTER' };
+/**
+ * A probe the caller may not make at all: access control answers first (LB3's order — argument
+ * checks come after the ACL check and the before-remote hooks). Here the caller may not list
+ * HostileMembers, nor include them, so the filter is never looked at.
+ */
+const deniedFirst = { status: 401, code: 'AUTHORIZATION_REQUIRED' };
 const tooDeep = { status: 400, code: 'NESTED_TOO_DEEPLY' };
 const forbiddenKey = { status: 400, code: 'FORBIDDEN_KEY' };
 const names = (expected: string[]) => (res: { body: any }) =>
@@ -267,50 +273,50 @@ export const HOSTILE_CASES: HostileCase[] = [
     method: 'get',
     path: `/api/HostileMembers?filter=${q({ where: { password: { neq: null } } })}`,
     as: 'ann',
-    expect: badFilter,
+    expect: deniedFirst,
   },
   {
     name: 'a hidden property in an include scope where',
     method: 'get',
     path: `/api/HostileNotes?filter=${q({ include: { relation: 'owner', scope: { where: { secretAnswer: 'blue' } } } })}`,
-    expect: badFilter,
+    expect: deniedFirst,
   },
   {
     name: 'password like in an include scope',
     method: 'get',
     path: `/api/HostileNotes?filter=${q({ include: { relation: 'owner', scope: { where: { password: { like: '$2%' } } } } })}`,
-    expect: badFilter,
+    expect: deniedFirst,
   },
   {
     name: 'a hidden property in an include scope order',
     method: 'get',
     path: `/api/HostileNotes?filter=${q({ include: { relation: 'owner', scope: { order: 'verificationToken DESC' } } })}`,
-    expect: badFilter,
+    expect: deniedFirst,
   },
   {
     name: 'a hidden property in an include scope fields',
     method: 'get',
     path: `/api/HostileNotes?filter=${q({ include: { relation: 'owner', scope: { fields: ['id', 'password'] } } })}`,
-    expect: badFilter,
+    expect: deniedFirst,
   },
   {
     name: 'a hidden property two includes down',
     method: 'get',
     path: `/api/HostileNotes?filter=${q({ include: { relation: 'owner', scope: { include: { relation: 'notes', scope: { include: { relation: 'owner', scope: { where: { verificationToken: 'ann-verify-token' } } } } } } } })}`,
-    expect: badFilter,
+    expect: deniedFirst,
   },
   {
     name: 'a hidden property in a findOne where',
     method: 'get',
     path: `/api/HostileNotes/findOne?filter=${q({ include: { relation: 'owner', scope: { where: { or: [{ secretAnswer: 'blue' }, { id: 0 }] } } } })}`,
-    expect: badFilter,
+    expect: deniedFirst,
   },
   {
     name: 'a hidden property in a relation scope over REST',
     method: 'get',
     path: `/api/HostileMembers/1/notes?filter=${q({ include: { relation: 'owner', scope: { where: { secretAnswer: { regexp: '^b' } } } } })}`,
     as: 'ann',
-    expect: badFilter,
+    expect: deniedFirst,
   },
   {
     name: 'an unknown property in where (strict model)',

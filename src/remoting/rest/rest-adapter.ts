@@ -2,7 +2,7 @@ import express, { NextFunction, Request, RequestHandler, Response } from 'expres
 import { LooplineError } from '../../errors';
 import { withBodyErrorCode } from '../../util/body-errors';
 import { debugFor } from '../../util/debug';
-import { compileCoercer, BadArgumentError, Coercer, CoerceOptions } from '../coerce';
+import { compileCoercer, BadArgumentError, Coercer, CoerceOptions, typeOf } from '../coerce';
 import { RemotingContext } from '../context';
 import type { RemoteObjects } from '../remote-objects';
 import { runChain } from '../remote-hooks';
@@ -28,6 +28,8 @@ interface CompiledArg {
   read: ArgReader;
   coerce: Coercer;
   required: boolean;
+  /** Holds dates (`date` or `[date]`), checked for validity when the method is invoked. */
+  dates: boolean;
 }
 
 const BODY_VERBS = new Set(['post', 'put', 'patch', 'delete', 'all']);
@@ -81,6 +83,11 @@ function isForm(req: Request): boolean {
 
 const PASSTHROUGH = new Set(['req', 'res', 'context']);
 
+function isDateType(accept: AcceptArg): boolean {
+  const t = typeOf(accept);
+  return (Array.isArray(t) ? t[0] : t) === 'date';
+}
+
 function compileArgs(accepts: AcceptArg[], verb: string, coerceOptions: CoerceOptions): CompiledArg[] {
   return accepts.map((accept) => {
     const src = typeof accept.http === 'object' && accept.http ? accept.http.source : undefined;
@@ -90,18 +97,65 @@ function compileArgs(accepts: AcceptArg[], verb: string, coerceOptions: CoerceOp
       read: reader(accept, verb),
       coerce: passthrough ? (v: unknown) => v : compileCoercer(accept, coerceOptions),
       required: accept.required === true,
+      dates: !passthrough && isDateType(accept),
     };
   });
 }
 
-function buildArgs(compiled: CompiledArg[], req: Request, ctx: RemotingContext, query: Record<string, unknown>): void {
+/** A client value refused by its argument's `check`, raised only if the argument still holds it. */
+interface RefusedArg {
+  arg: string;
+  value: unknown;
+  error: unknown;
+}
+
+/**
+ * Reads and coerces the arguments: a value that is not of its type ("not a number") is refused
+ * here, before access control, as LB3 does. What LB3 checks only when it invokes the method —
+ * required arguments, invalid dates, the filter checks — waits for validateArgs, after the ACL
+ * check and the before-remote hooks, so a hook can fill in or rewrite an argument. A `check` still
+ * looks at the value as the client sent it (server-side additions are never checked); its refusal
+ * is kept for later.
+ */
+function buildArgs(compiled: CompiledArg[], req: Request, ctx: RemotingContext, query: Record<string, unknown>, refused: RefusedArg[] | undefined): void {
   for (const c of compiled) {
     const { value, fromString } = c.read(req, ctx, query);
     let v = c.coerce(value, fromString);
     if (v === undefined && c.accept.default !== undefined) v = c.accept.default;
-    if (v === undefined && c.required) throw new BadArgumentError(`${c.accept.arg} is a required argument`, c.accept.arg);
-    if (v !== undefined && c.accept.check) c.accept.check(v);
     ctx.args[c.accept.arg] = v;
+    if (refused === undefined) {
+      validateArg(c, v);
+      if (v !== undefined && c.accept.check) c.accept.check(v);
+    } else if (v !== undefined && c.accept.check) {
+      try {
+        c.accept.check(v);
+      } catch (error) {
+        refused.push({ arg: c.accept.arg, value: v, error });
+      }
+    }
+  }
+}
+
+/** LB3's checks at invocation: a required argument has a value (not null, not ''), a date is a date. */
+function validateArg(c: CompiledArg, v: unknown): void {
+  if (c.required && (v === undefined || v === null || v === '')) throw new BadArgumentError(`${c.accept.arg} is a required argument`, c.accept.arg);
+  if (c.dates && !validDates(v)) throw new BadArgumentError(`Invalid argument "${c.accept.arg}". Value is not a valid date.`, c.accept.arg);
+}
+
+function validDates(v: unknown): boolean {
+  if (v instanceof Date) return !isNaN(v.getTime());
+  if (Array.isArray(v)) return v.every(validDates);
+  return true;
+}
+
+/** The arguments as the method will get them, after the before-remote hooks had their say. */
+function validateArgs(compiled: CompiledArg[], ctx: RemotingContext, refused: RefusedArg[]): void {
+  for (const c of compiled) {
+    const v = ctx.args[c.accept.arg];
+    validateArg(c, v);
+    // A hook that replaced the client's value took responsibility for it.
+    const refusal = refused.find((r) => r.arg === c.accept.arg);
+    if (refusal && refusal.value === v) throw refusal.error;
   }
 }
 
@@ -155,10 +209,11 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
       if (!method.isStatic) {
         const holder = new RemotingContext(req, res, method);
         (req as any).remotingContext = ctx;
-        buildArgs(ctorArgs, req, holder, query);
+        buildArgs(ctorArgs, req, holder, query, undefined);
         ctx.ctorArgs = holder.args;
       }
-      buildArgs(args, req, ctx, query);
+      const refused: RefusedArg[] = [];
+      buildArgs(args, req, ctx, query, refused);
       // Access control sees the coerced arguments and runs before the instance is loaded (no 404
       // that tells an intruder an id exists) and before any before-remote hook.
       if (remotes.authorize) await remotes.authorize(ctx);
@@ -168,6 +223,7 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
       }
       await runChain(remotes.hooks.chain('before', method), ctx);
       if (method.rest.before) await runStep(method.rest.before, ctx);
+      validateArgs(args, ctx, refused);
       const target = method.isStatic ? sharedClass.ctor : ctx.instance;
       const results = await method.invoke(target, method.accepts.map((a) => ctx.args[a.arg]));
       ctx.result = shapeResult(method.returns, results);
