@@ -47,10 +47,10 @@ export interface Re2Translation {
   syntax: string;
   /**
    * True when a backtracking engine runs the pattern in O(value × pattern) time too: no quantifier
-   * and at most 4 `|` (at most 16 ways through the pattern from each position), or no `|` and a
+   * (a fixed count on one character, `\d{3}`, is none) and at most 4 `|` (at most 16 ways through the pattern from each position), or no `|` and a
    * single quantifier on a single-character atom of a pattern anchored with `^` (no `m`), so it is
    * tried at one position only. JavaScript's engine is many times faster than RE2's on such
-   * patterns (`^Jo`, `/joh/i`, `@example\.com$`, `^(ann|bob)$`).
+   * patterns (`^Jo`, `/joh/i`, `@example\.com$`, `^(ann|bob)$`, `\d{3}-\d{4}`).
    */
   backtrackFree: boolean;
 }
@@ -68,6 +68,8 @@ class Translator {
   alternatives = 0;
   quantifiedGroup = false;
   private i = 0;
+  /** The last thing read closed a group (read at the top level of the loop, so never an escaped paren). */
+  private groupClosed = false;
   private readonly namedGroups: boolean;
 
   constructor(
@@ -83,9 +85,14 @@ class Translator {
     const src = this.src;
     while (this.i < src.length) {
       const ch = src[this.i];
-      if ('*+?{'.includes(ch) && (ch !== '{' || /^\{\d+(,\d*)?\}/.test(src.slice(this.i)))) {
+      const count = ch === '{' ? /^\{(\d+)(,(\d*))?\}/.exec(src.slice(this.i)) : null;
+      const afterGroup = this.groupClosed;
+      this.groupClosed = ch === ')';
+      // A fixed count on one character (`\d{3}`) is no choice for a backtracking engine.
+      const fixed = count !== null && (count[2] === undefined || count[3] === count[1]) && !afterGroup;
+      if ((count && !fixed) || ch === '*' || ch === '+' || ch === '?') {
         this.quantifiers++;
-        if (src[this.i - 1] === ')' && src[this.i - 2] !== '\\') this.quantifiedGroup = true;
+        if (afterGroup) this.quantifiedGroup = true;
       }
       if (ch === '|') this.alternatives++;
       switch (ch) {
