@@ -3,6 +3,7 @@ import type { OperationOptions } from '../connectors/connector';
 import { scopeDefaults } from '../scope';
 import { DaoModel, instanceToRow, normalizeOptions, notify, storeOf } from './support';
 import { asBatch } from '../validations';
+import { assertKeyValues } from '../relations/key-properties';
 import { validateOrThrow } from './validate';
 
 /**
@@ -34,6 +35,9 @@ export function buildNew(Model: DaoModel, data: unknown): any {
   if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data))) {
     throw new ValidationError(Model.modelName, { data: ['type'] }, { data: ['must be an object'] });
   }
+  // A key holding an object is refused before validation (which would call it a type error) and
+  // before any item of a batch is written.
+  assertKeyValues(Model, data as Record<string, unknown> | undefined);
   const scoped = scopeDefaults((Model.definition.settings.scope as any)?.where);
   // As LB3: the default scope's equalities win over the data (a scoped model only makes rows in scope).
   const input = scoped
@@ -51,6 +55,7 @@ async function prepareNew(Model: DaoModel, inst: any, options: OperationOptions)
   const hookState = {};
   await notify(Model, 'before save', { instance: inst, isNewInstance: true }, hookState, options);
   if (options.validate !== false) await validateOrThrow(inst, options);
+  assertKeyValues(Model, inst.__data);
   return hookState;
 }
 

@@ -6,6 +6,7 @@ import type { ModelDefinition } from '../model-definition';
 import { hasObservers, notifyObservers } from '../operation-hooks';
 import type { DataSource } from '../datasource';
 import { INVALID } from '../types';
+import { assertKeyValues } from '../relations/key-properties';
 
 /** A persisted model class as the DAO sees it. */
 export type DaoModel = typeof ModelBase & {
@@ -59,6 +60,7 @@ export function hooksObserved(Model: DaoModel, operation: string): boolean {
 export function instanceToRow(inst: ModelBase): Row {
   const def = (inst.constructor as typeof ModelBase).definition;
   const data = inst.__data;
+  assertKeyValues(inst.constructor as DaoModel, data);
   const row: Row = {};
   for (const name of def.propertyNames) {
     const v = data[name];
@@ -99,6 +101,7 @@ export function coercePartialData(Model: DaoModel, data: unknown): Row {
     throw new InvalidArgumentError(`The data argument for ${Model.modelName} must be an object`, 'INVALID_DATA');
   }
   const source = (data as any).__data && typeof (data as any).toObject === 'function' ? (data as any).toObject(true) : (data as Record<string, unknown>);
+  assertKeyValues(Model, source);
   const def = Model.definition;
   const row: Row = {};
   const codes: Record<string, string[]> = {};

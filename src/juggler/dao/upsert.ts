@@ -7,6 +7,7 @@ import { atomicReplaceOrCreate, atomicUpsert, atomicUpsertsFor } from './atomic-
 import { DaoModel, coerceId, normalizeOptions, storeOf } from './support';
 import { patchInstance, replaceById } from './update';
 import { validateOrThrow } from './validate';
+import { assertKeyValues } from '../relations/key-properties';
 
 /**
  * The combined writes. On a connector that writes upserts atomically (SQL), upsert and
@@ -110,6 +111,7 @@ export async function upsertWithWhere(
 ): Promise<any> {
   const options = normalizeOptions(rawOptions);
   const w = parseWhereArg(where) ?? {};
+  if (isPlainObject(data)) assertKeyValues(Model, data);
   // LB3 validates the given data on its own (no defaults, no current values), whether the row
   // exists or not; a partial update must still carry the required properties.
   if (options.validate !== false && isPlainObject(data)) {

@@ -3,6 +3,7 @@ import { hasOwn, isPlainObject } from '../../util/own';
 import type { ModelBase } from '../model-base';
 import type { ModelBuilder } from '../model-builder';
 import { installAccessors } from './accessors';
+import { noteRelationKeys } from './key-properties';
 import { camelize, normalizePolymorphic, RELATION_TYPES, RelationDefinition, RelationParams, RelationType } from './relation-definition';
 
 /**
@@ -51,6 +52,7 @@ function register(rel: RelationDefinition): RelationDefinition {
   const Model = rel.modelFrom;
   if (!hasOwn(Model, 'relations')) Model.relations = { ...(Model.relations ?? {}) };
   Model.relations[rel.name] = rel;
+  noteRelationKeys(rel);
   installAccessors(rel);
   builderOf(Model)?.emit('relation', rel);
   return rel;
@@ -98,14 +100,35 @@ export function hasMany(Model: ModelClass, target: Target, params: RelationParam
   return register(new RelationDefinition({ name, type: 'hasMany', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: true, polymorphic: poly ? { ...poly, invert: false } : undefined, ...common(params) }));
 }
 
+/** A polymorphic belongsTo's `models` setting: the names its discriminator may hold. */
+function targetList(Model: ModelClass, name: string, models: unknown): readonly string[] | undefined {
+  if (models === undefined) return undefined;
+  if (!Array.isArray(models) || !models.every((m) => typeof m === 'string' && m !== '')) {
+    throw new ConfigurationError(`${Model.modelName}: relation "${name}" has "models" that is not a list of model names (e.g. ["Picture", "Post"])`, 'INVALID_MODEL_DEFINITION');
+  }
+  return Object.freeze([...(models as string[])]);
+}
+
 export function belongsTo(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
   if (params.polymorphic) {
     const name = params.as ?? (typeof target === 'string' ? target : camelize((target as ModelClass).modelName));
     const poly = normalizePolymorphic(params.polymorphic, name)!;
+    const polymorphicModels = targetList(Model, name, params.models);
     ensureProperty(Model, poly.foreignKey, { type: 'any' });
     ensureProperty(Model, poly.discriminator, { type: 'string' });
     return register(
-      new RelationDefinition({ name, type: 'belongsTo', modelFrom: Model, modelTo: null, keyFrom: poly.foreignKey, keyTo: 'id', multiple: false, polymorphic: { ...poly, invert: true }, ...common(params) }),
+      new RelationDefinition({
+        name,
+        type: 'belongsTo',
+        modelFrom: Model,
+        modelTo: null,
+        keyFrom: poly.foreignKey,
+        keyTo: 'id',
+        multiple: false,
+        polymorphic: { ...poly, invert: true },
+        polymorphicModels,
+        ...common(params),
+      }),
     );
   }
   const To = resolveModel(Model, target, 'belongsTo');

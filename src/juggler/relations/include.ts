@@ -2,6 +2,7 @@ import { InvalidFilterError } from '../../errors';
 import type { IncludeSpec } from '../filter/types';
 import { mergeQuery, mergeWhere } from '../scope';
 import { embeddedList, embeddedValue } from './embedded';
+import { isScalarKey } from './key-properties';
 import type { RelationDefinition } from './relation-definition';
 
 /**
@@ -64,7 +65,8 @@ async function includeOne(rel: RelationDefinition, parents: Inst[], scope: Query
 function uniqueKeys(values: unknown[]): unknown[] {
   const seen = new Map<string, unknown>();
   for (const v of values) {
-    if (v === undefined || v === null) continue;
+    // Only single values join: a stored object or array never becomes part of the target query.
+    if (!isScalarKey(v)) continue;
     const k = keyString(v);
     if (!seen.has(k)) seen.set(k, v);
   }
@@ -161,7 +163,7 @@ async function includeChildren(rel: RelationDefinition, parents: Inst[], scope: 
   const merged = rel.scope ? mergeQuery(scope, rel.scope) : scope;
   for (const p of parents) {
     const v = valueOf(p, keyFrom);
-    const list = page((v === undefined || v === null ? undefined : byKey.get(keyOf(v))) ?? [], merged);
+    const list = page((isScalarKey(v) ? byKey.get(keyOf(v)) : undefined) ?? [], merged);
     p.__cachedRelations[rel.name] = rel.multiple ? list : (list[0] ?? null);
   }
 }
@@ -174,7 +176,7 @@ async function includeParents(rel: RelationDefinition, Target: any, keyTo: strin
   for (const p of parents) {
     const k = p[rel.keyFrom];
     if (rel.polymorphic && p[rel.polymorphic.discriminator] !== Target.modelName) continue;
-    p.__cachedRelations[rel.name] = k === undefined || k === null ? null : (byKey.get(keyString(k)) ?? null);
+    p.__cachedRelations[rel.name] = isScalarKey(k) ? (byKey.get(keyString(k)) ?? null) : null;
   }
 }
 

@@ -1,7 +1,8 @@
-import { LooplineError } from '../../errors';
+import { InvalidValueError, LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import { mergeQuery, mergeWhere, scopeDefaults } from '../scope';
 import { parseFilterArg, parseWhereArg } from '../dao/find';
+import { isScalarKey } from './key-properties';
 import type { RelationDefinition } from './relation-definition';
 
 /**
@@ -24,6 +25,9 @@ function targetIdName(rel: RelationDefinition): string {
 
 /** The where that ties targets to this owner (without the relation scope). */
 export function ownerWhere(rel: RelationDefinition, owner: Inst): Query {
+  // A key that is not one value would be read as operators and reach other owners' rows.
+  const key = owner[rel.keyFrom];
+  if (key !== undefined && key !== null && !isScalarKey(key)) throw new InvalidValueError(`${rel.modelFrom.modelName}.${rel.keyFrom} holds no single value: the relation "${rel.name}" has no rows to act on`);
   const where: Query = { [rel.keyTo]: owner[rel.keyFrom] };
   if (rel.polymorphic && !rel.polymorphic.invert) where[rel.polymorphic.discriminator] = rel.modelFrom.modelName;
   return where;
@@ -33,10 +37,10 @@ export function ownerWhere(rel: RelationDefinition, owner: Inst): Query {
 async function linkedIds(rel: RelationDefinition, owner: Inst, options: object): Promise<unknown[]> {
   if (rel.type === 'referencesMany') {
     const ids = owner[rel.keyFrom];
-    return Array.isArray(ids) ? ids : [];
+    return Array.isArray(ids) ? ids.filter(isScalarKey) : [];
   }
   const links = await rel.modelThrough!.find({ where: ownerWhere(rel, owner), fields: undefined }, options);
-  return links.map((l: Inst) => l[rel.keyThrough!]).filter((v: unknown) => v !== undefined && v !== null);
+  return links.map((l: Inst) => l[rel.keyThrough!]).filter(isScalarKey);
 }
 
 /** The where that selects this owner's targets: keyed directly, or by the linked ids. */
@@ -52,7 +56,7 @@ function scoped(rel: RelationDefinition, filter: Query | undefined, where: Query
 }
 
 export async function findRelated(rel: RelationDefinition, owner: Inst, filter: unknown, options: object): Promise<any[]> {
-  if (owner[rel.keyFrom] === undefined || owner[rel.keyFrom] === null) return [];
+  if (!isScalarKey(owner[rel.keyFrom]) && !(rel.type === 'referencesMany' && Array.isArray(owner[rel.keyFrom]))) return [];
   const where = await targetWhere(rel, owner, options);
   const list = await rel.modelTo!.find(scoped(rel, parseFilterArg(filter), where), options);
   if (rel.type === 'referencesMany' && !parseFilterArg(filter)?.order) return orderByIds(list, owner[rel.keyFrom], targetIdName(rel));

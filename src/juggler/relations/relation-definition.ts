@@ -1,6 +1,6 @@
-import { ConfigurationError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import type { ModelBase } from '../model-base';
+import { polymorphicTarget } from './polymorphic-targets';
 
 export type RelationType = 'belongsTo' | 'hasMany' | 'hasOne' | 'hasAndBelongsToMany' | 'referencesMany' | 'embedsOne' | 'embedsMany';
 
@@ -56,6 +56,8 @@ export class RelationDefinition {
   readonly modelThrough?: ModelClass;
   readonly keyThrough?: string;
   readonly polymorphic?: Polymorphic;
+  /** Polymorphic belongsTo: the `models` its discriminator may name, when the settings list them. */
+  readonly polymorphicModels?: readonly string[];
   readonly scope?: Record<string, any>;
   /** Properties copied from the owner onto created targets: `{targetProp: ownerProp}`. */
   readonly properties?: Record<string, string>;
@@ -76,15 +78,14 @@ export class RelationDefinition {
     return this.type === 'embedsOne' || this.type === 'embedsMany';
   }
 
-  /** The model a row points at: fixed, or (polymorphic belongsTo) named by the row's discriminator. */
+  /**
+   * The model a row points at: fixed, or (polymorphic belongsTo) named by the row's discriminator
+   * among the models the relation may point at. A row naming any other model, or none that
+   * exists (LB3 answered 500 "Polymorphic model not found"), points at nothing.
+   */
   targetFor(row: Record<string, any>): ModelClass | null {
     if (this.modelTo) return this.modelTo;
-    const name = this.polymorphic ? row[this.polymorphic.discriminator] : undefined;
-    if (typeof name !== 'string' || !name) return null;
-    const builder = (this.modelFrom as any).modelBuilder;
-    const Model = builder?.getModel(name);
-    if (!Model) throw new ConfigurationError(`Polymorphic model not found: \`${name}\``, 'MODEL_NOT_DEFINED');
-    return Model;
+    return this.polymorphic ? polymorphicTarget(this, row) : null;
   }
 
   /** LB3's shape when a relation is listed (`Model.relations.orders.toJSON()`). */

@@ -1,6 +1,7 @@
 import { LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import { mergeQuery, mergeWhere, scopeDefaults } from '../scope';
+import { isScalarKey } from './key-properties';
 import type { RelationDefinition } from './relation-definition';
 
 /**
@@ -21,7 +22,9 @@ function scopedQuery(rel: RelationDefinition, where: Record<string, unknown>): R
 
 export async function getParent(rel: RelationDefinition, owner: Inst, options: object): Promise<any | null> {
   const key = owner[rel.keyFrom];
-  if (key === undefined || key === null) return null;
+  // A stored key that is not one value (written before keys were checked) points at nothing; as
+  // a where it would be read as operators.
+  if (!isScalarKey(key)) return null;
   const Target = rel.targetFor(owner);
   if (!Target) return null;
   const keyTo = rel.modelTo ? rel.keyTo : (Target.definition.idName ?? 'id');
@@ -59,7 +62,7 @@ function childWhere(rel: RelationDefinition, owner: Inst): Record<string, unknow
 }
 
 export async function getChild(rel: RelationDefinition, owner: Inst, options: object): Promise<any | null> {
-  if (owner[rel.keyFrom] === undefined || owner[rel.keyFrom] === null) return null;
+  if (!isScalarKey(owner[rel.keyFrom])) return null;
   return rel.modelTo!.findOne(scopedQuery(rel, childWhere(rel, owner)), options);
 }
 

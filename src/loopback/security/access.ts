@@ -5,6 +5,7 @@ import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
 import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL } from './acl-resolver';
 import { isSameUser, isUserModel, principalTypeNames, sameId, tokenPrincipal, UserPrincipal } from './principal';
+import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo, polymorphicTargetModels } from './polymorphic-access';
 
 /**
  * Access checks: who the request is (user, application, roles), which rules apply (the model's
@@ -277,6 +278,13 @@ async function checkIncludes(app: any, Model: ModelClass, include: unknown, toke
     if (depth > limit) throw new InvalidFilterError(`include is nested deeper than ${limit} levels`);
     for (const [name, nested] of includedRelations(value)) {
       const rel = From.relations?.[name];
+      if (isPolymorphicBelongsTo(rel)) {
+        for (const Target of polymorphicTargetModels(rel)) {
+          await read(Target);
+          await walk(Target, nested, depth + 1);
+        }
+        continue;
+      }
       const To = rel?.modelTo;
       if (!To) continue;
       await read(To);
@@ -301,6 +309,11 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     await check(createAccessContext({ ...base, model: Model, modelId, property: method.name, methodNames: [method.name, ...method.aliases], accessType: method.accessType ?? 'EXECUTE' }));
     const m = RELATION_METHOD.exec(method.name);
     const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;
+    if (isPolymorphicBelongsTo(rel)) {
+      await checkPolymorphicRelationMethod(rel, Model, modelId, token, (Target, property, targetId) =>
+        check(createAccessContext({ ...base, model: Target, modelId: targetId, property, accessType: READ })),
+      );
+    }
     if (m && rel?.modelTo) {
       const [property, accessType] = TARGET_PROPERTY[m[1]] ?? ['find', method.accessType ?? READ];
       const targetId = rctx.args.fk;

@@ -299,6 +299,25 @@ describe('hasOne, referencesMany, polymorphic and embedded relations', () => {
     expect(json(await pics[1].imageable())).toEqual({ name: 'R', id: 1 });
   });
 
+  it('polymorphic keys from server code: one value each, a discriminator among the inverse relations or the "models" list', async () => {
+    const { define } = setup();
+    const Picture = define('Picture', { url: 'string' }, { relations: { imageable: { type: 'belongsTo', polymorphic: true } } });
+    define('Author', { name: 'string' }, { relations: { pictures: { type: 'hasMany', model: 'Picture', polymorphic: 'imageable' } } });
+    const Badge = define('Badge', { label: 'string' }, { relations: { holder: { type: 'belongsTo', polymorphic: true, models: ['Author'] } } });
+    const refused = { statusCode: 400, code: 'INVALID_VALUE' };
+    await expect(Picture.create({ imageableType: 'Author', imageableId: { neq: null } })).rejects.toMatchObject({ ...refused, message: expect.stringContaining('Picture.imageableId') });
+    await expect(Picture.create({ imageableType: 'Author', imageableId: { neq: null } }, { validate: false })).rejects.toMatchObject(refused);
+    await expect(Picture.create({ imageableType: 'Picture', imageableId: 1 })).rejects.toMatchObject({ ...refused, message: expect.stringContaining('one of Author; got "Picture"') });
+    await expect(Badge.create({ holderType: 'Picture', holderId: 1 })).rejects.toMatchObject({ ...refused, message: expect.stringContaining('one of Author') });
+    await expect(Picture.updateAll({}, { imageableId: [1] })).rejects.toMatchObject(refused);
+    // A hook writing an operator object is refused too, before the store sees it.
+    const pic = await Picture.create({ url: 'a.png', imageableType: 'Author', imageableId: 1 });
+    pic.imageableId = { gt: 0 };
+    await expect(pic.save()).rejects.toMatchObject(refused);
+    expect(json(await Picture.find())).toEqual([{ url: 'a.png', imageableId: 1, imageableType: 'Author', id: 1 }]);
+    expect(() => define('Bad', {}, { relations: { x: { type: 'belongsTo', polymorphic: true, models: 'Author' } } })).toThrow(/"models"/);
+  });
+
   it('embedsOne and embedsMany store in the owner and validate the embedded model', async () => {
     const { define } = setup();
     define('Address', { street: { type: 'string', required: true } }, { idInjection: false });
