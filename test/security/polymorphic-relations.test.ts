@@ -183,3 +183,28 @@ for (const store of STORES) {
     });
   });
 }
+
+describe("LB3's polymorphic access tokens (AccessToken belongsTo user, discriminator principalType)", () => {
+  it('tokens of every user model declaring the inverse relation are made and resolve; another principalType is refused', async () => {
+    const app: any = loopback({ localRegistry: true });
+    const ds = app.dataSource('db', { connector: 'memory' });
+    const { registry } = app;
+    const AccessToken = registry.getModel('AccessToken');
+    const OneUser = registry.createModel({ name: 'OneUser', base: 'User', saltWorkFactor: 4 });
+    const AnotherUser = registry.createModel({ name: 'AnotherUser', base: 'User', saltWorkFactor: 4 });
+    for (const M of [AccessToken, OneUser, AnotherUser]) app.model(M, { dataSource: ds });
+    const poly = { foreignKey: 'userId', discriminator: 'principalType' };
+    AccessToken.belongsTo('user', { idName: 'id', polymorphic: { idType: 'string', ...poly } });
+    OneUser.hasMany(AccessToken, { as: 'accessTokens', polymorphic: poly });
+    AnotherUser.hasMany(AccessToken, { as: 'accessTokens', polymorphic: poly });
+    const credentials = { email: 'same@example.com', password: 'same-secret' };
+    await OneUser.create(credentials);
+    await AnotherUser.create(credentials);
+    const one = await OneUser.login(credentials);
+    const another = await AnotherUser.login(credentials);
+    const stored = [await AccessToken.findById(one.id), await AccessToken.findById(another.id)];
+    expect(stored.map((t) => t.principalType)).toEqual(['OneUser', 'AnotherUser']);
+    expect((await stored[1].user()).constructor.modelName).toBe('AnotherUser');
+    await expect(AccessToken.create({ userId: 1, principalType: 'User' })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_VALUE' });
+  });
+});
