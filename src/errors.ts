@@ -295,6 +295,11 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     meaning: 'A model was configured with a data source the app does not have.',
   },
   UNKNOWN_MIXIN: { status: 500, meaning: 'A model definition names a mixin that is not registered.' },
+  UNKNOWN_RELATION: { status: 500, meaning: '`nestRemoting` was asked for a relation the model does not have.' },
+  INVALID_REMOTE_METHOD: {
+    status: 500,
+    meaning: '`nestRemoting` found no accessor method for a relation it was asked to nest.',
+  },
   UNKNOWN_PHASE: { status: 500, meaning: 'Middleware was registered for a phase that does not exist.' },
   INVALID_MIDDLEWARE: { status: 500, meaning: 'A middleware entry is not a function or has no phase.' },
   MODEL_NOT_ATTACHED: {
