@@ -44,6 +44,7 @@ async function makeApp(settings: Record<string, unknown>, sql: boolean) {
       }),
     ],
     settings,
+    { currentUserLiteral: 'me' },
   );
   // The built-in User, attached as `enableAuth({dataSource})` does in LB3 apps.
   app.model(app.registry.getModel('User'), { dataSource: 'db', public: false });
@@ -100,6 +101,16 @@ for (const store of STORES) {
       const patch = await request(h.app).patch('/api/Members/1').set('Authorization', h.staff[0]).send({ username: 'taken' });
       expect(patch.status).toBe(401);
       expect((await h.Member.findById(1)).username ?? null).toBeNull();
+    });
+
+    it('`me` is the token\'s user under its own model\'s path only', async () => {
+      const member = await request(h.app).get('/api/Members/me').set('Authorization', h.member[0]);
+      expect([member.status, member.body.email]).toEqual([200, 'm1@example.com']);
+      const staff = await request(h.app).get('/api/Staffs/me').set('Authorization', h.staff[0]);
+      expect([staff.status, staff.body.email]).toEqual([200, 's1@example.com']);
+      const crossed = await request(h.app).get('/api/Members/me').set('Authorization', h.staff[0]);
+      expect(crossed.status).toBe(401);
+      expect(crossed.text).not.toContain('m1@example.com');
     });
 
     it("a Staff token cannot create a row in Member 1's name (owner key): 400, nothing stored", async () => {
@@ -165,3 +176,49 @@ for (const store of STORES) {
     });
   });
 }
+
+/** One user model (`Member`, beside the built-in User it extends): LB3's single-user rules hold. */
+describe('one user model', () => {
+  async function singleApp() {
+    const { app } = authApp((reg) => [
+      reg.createModel({ name: 'Member', base: 'User', saltWorkFactor: 4 }),
+      reg.createModel({
+        name: 'Album',
+        properties: { title: 'string', userId: 'number' },
+        relations: { user: { type: 'belongsTo', model: 'User', foreignKey: 'userId' } },
+        acls: OWNER_ONLY,
+      }),
+      reg.createModel({ name: 'Memo', properties: { text: 'string', ownerId: 'number' }, acls: OWNER_ONLY }),
+      reg.createModel({
+        name: 'Secret',
+        properties: { text: 'string' },
+        acls: [...DENY_ALL, { principalType: 'ROLE', principalId: 'vip', permission: 'ALLOW' }],
+      }),
+    ]);
+    app.model(app.registry.getModel('User'), { dataSource: 'db', public: false });
+    const { Member, Album, Memo, Role } = app.models;
+    const tokens: string[] = [];
+    for (const n of [1, 2]) {
+      await Member.create({ email: `m${n}@example.com`, password: 'same-secret' });
+      tokens.push((await Member.login({ email: `m${n}@example.com`, password: 'same-secret' })).id);
+    }
+    await Album.create({ title: 'holidays', userId: 1 });
+    await Memo.create({ text: 'memo', ownerId: 1 });
+    await (await Role.create({ name: 'vip' })).principals.create({ principalType: 'USER', principalId: '2' });
+    return { app, tokens };
+  }
+
+  it('a relation to the base User, an ownerId property and a {USER, id} mapping all name the Member', async () => {
+    const { app, tokens } = await singleApp();
+    for (const path of ['/api/Albums/1', '/api/Memos/1']) {
+      expect((await request(app).get(path).set('Authorization', tokens[0])).status).toBe(200);
+      expect((await request(app).get(path).set('Authorization', tokens[1])).status).toBe(401);
+    }
+    const album = await request(app).post('/api/Albums').set('Authorization', tokens[1]).send({ title: 'mine', userId: 2 });
+    expect([album.status, album.body.userId]).toEqual([200, 2]);
+    const forged = await request(app).post('/api/Albums').set('Authorization', tokens[1]).send({ title: 'forged', userId: 1 });
+    expect([forged.status, forged.body.error?.code]).toEqual([400, 'PROPERTY_NOT_WRITABLE']);
+    expect((await request(app).get('/api/Secrets').set('Authorization', tokens[1])).status).toBe(200);
+    expect((await request(app).get('/api/Secrets').set('Authorization', tokens[0])).status).toBe(401);
+  });
+});

@@ -5,11 +5,13 @@ import loopback from '../../src';
  * AccessToken/ACL/Role/RoleMapping (not exposed), the given models over REST at /api, tokens
  * read from the usual places, and errors answered as `{error: {statusCode, message, code}}`.
  * `define` creates the app's own models in the app's registry; `settings` picks another store
- * (test/connectors/stores.ts), whose tables the caller creates with `app.dataSources.db.automigrate()`.
+ * (test/connectors/stores.ts), whose tables the caller creates with `app.dataSources.db.automigrate()`;
+ * `tokenOptions` go to `loopback.token()`.
  */
 export function authApp(
   define: (registry: any) => any[],
   settings: Record<string, unknown> = { connector: 'memory' },
+  tokenOptions: Record<string, unknown> = {},
 ): { app: any; models: any[] } {
   const app: any = loopback({ localRegistry: true });
   const ds = app.dataSource('db', settings);
@@ -19,7 +21,7 @@ export function authApp(
   }
   for (const M of models) app.model(M, { dataSource: ds });
   app.enableAuth();
-  app.middleware('auth', loopback.token());
+  app.middleware('auth', loopback.token(tokenOptions));
   app.use('/api', loopback.rest());
   app.use((err: any, _req: any, res: any, _next: any) =>
     res

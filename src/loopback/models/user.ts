@@ -61,18 +61,25 @@ function loginFailed(): LooplineError {
   return new LooplineError('LOGIN_FAILED', 401, 'login failed');
 }
 
+/**
+ * The where of the tokens of these users of this user model, and no other: Staff 1 keeps her
+ * sessions when Member 1's end. A token without a model (made by server code) is the single user
+ * model's, if the app has one (principal.ts).
+ */
+export function tokensOfUsers(User: AnyModel, userIds: unknown[]): Record<string, unknown> {
+  const own = appUserModels(User.app);
+  const types: unknown[] =
+    own.length === 1 && own[0] === User
+      ? [{ principalType: User.modelName }, { principalType: null }]
+      : [{ principalType: User.modelName }];
+  return { userId: { inq: userIds }, or: types };
+}
+
 async function invalidateSessions(User: AnyModel, userIds: unknown[], options: any): Promise<void> {
   if (settingsOf(User).logoutSessionsOnSensitiveChanges === false || userIds.length === 0) return;
   const Token = tokenModelOf(User);
   if (!Token?.dataSource) return;
-  const where: Record<string, unknown> = { userId: { inq: userIds } };
-  // Only this model's users: Staff 1 keeps her sessions when Member 1 changes his password. A
-  // token without a model (made by server code) is the single user model's, if the app has one.
-  const own = appUserModels(User.app);
-  where.or =
-    own.length === 1 && own[0] === User
-      ? [{ principalType: User.modelName }, { principalType: null }]
-      : [{ principalType: User.modelName }];
+  const where = tokensOfUsers(User, userIds);
   const current = options?.accessToken;
   // The session making the change stays signed in, unless it is a single-use reset token.
   if (current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password')))

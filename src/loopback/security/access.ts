@@ -4,7 +4,7 @@ import { FilterLimits, resolveLimits } from '../../juggler/filter/limits';
 import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
 import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL } from './acl-resolver';
-import { isSameUser, isUserModel, principalTypeNames, sameId, tokenPrincipal, UserPrincipal } from './principal';
+import { isReferencedUser, isSameUser, isUserModel, principalTypeNames, sameId, tokenPrincipal, UserPrincipal } from './principal';
 import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo, polymorphicTargetModels } from './polymorphic-access';
 
 /**
@@ -80,7 +80,8 @@ const LEGACY_OWNER_KEYS = ['userId', 'ownerId', 'owner'];
 
 /**
  * `$owner`: the instance is the token's user (same user model, same id), or points at it through
- * a belongsTo relation whose target is the token's user model. Without such a relation, LB3's
+ * a belongsTo relation whose target is the token's user model (or, in a single-user app, a base
+ * of it: principal.ts). Without a relation to a user model, LB3's
  * `userId`/`ownerId`/`owner` property counts only in a single-user app (which user model the
  * id is of is known there and nowhere else), and only when no relation claims that key.
  */
@@ -93,7 +94,7 @@ export async function isOwner(ctx: AccessContext): Promise<boolean> {
   if (!inst) return false;
   const belongsTo = Object.values((ctx.model.relations ?? {}) as Record<string, any>).filter((r) => r.type === 'belongsTo');
   const toUsers = belongsTo.filter((r) => r.modelTo && isUserModel(r.modelTo, User));
-  if (toUsers.length) return toUsers.some((r) => isSameUser(principal, r.modelTo, inst[r.keyFrom]));
+  if (toUsers.length) return toUsers.some((r) => isReferencedUser(principal, r.modelTo, inst[r.keyFrom]));
   if (!principal.isUser) return false;
   const claimed = new Set(belongsTo.map((r) => String(r.keyFrom)));
   const key = LEGACY_OWNER_KEYS.find((k) => !claimed.has(k) && inst[k] !== undefined && inst[k] !== null && typeof inst[k] !== 'function');

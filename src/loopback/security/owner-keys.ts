@@ -1,7 +1,7 @@
 import { LooplineError } from '../../errors';
 import { observeFirst } from '../../juggler/operation-hooks';
 import { givenValue as given } from '../../util/own';
-import { isSameUser, isUserModel, sameId, tokenPrincipal, UserPrincipal } from './principal';
+import { isReferencedUser, isUserModel, sameId, tokenPrincipal, UserPrincipal } from './principal';
 
 /**
  * Owner keys are server-managed for REST writes, on models whose ACLs grant access to `$owner`.
@@ -45,7 +45,7 @@ export function ownerKeysOf(Model: AnyModel): OwnerKey[] {
 
 /** Whether the key's value names the caller: its user model and id. */
 function namesCaller(principal: UserPrincipal | undefined, owner: OwnerKey, value: unknown): boolean {
-  if (owner.model) return isSameUser(principal, owner.model, value);
+  if (owner.model) return isReferencedUser(principal, owner.model, value);
   return !!principal?.isUser && sameId(value, principal.id);
 }
 

@@ -77,6 +77,18 @@ export function isSameUser(principal: UserPrincipal | undefined, Target: ModelCl
 }
 
 /**
+ * Whether a foreign key to `Target` (a belongsTo to a user model) names the principal. As
+ * `isSameUser`, except that in a single-user app a relation to a base of the user model (the
+ * `belongsTo: "User"` of an app whose users are its own `user`) counts too, as LB3's single-user
+ * rule has it; with several user models only the model itself does.
+ */
+export function isReferencedUser(principal: UserPrincipal | undefined, Target: ModelClass, id: unknown): boolean {
+  if (isSameUser(principal, Target, id)) return true;
+  const model = principal?.model;
+  return !!model && principal.isUser && sameId(principal.id, id) && typeof Target === 'function' && model.prototype instanceof Target;
+}
+
+/**
  * Whether a principal type (of a RoleMapping or an ACL rule) with an id names this principal:
  * the model's name exactly, or `USER` for the user of a single-user app.
  */
