@@ -106,16 +106,18 @@ export class DataSource extends EventEmitter {
   /** Attaches a model class to this data source; the connector learns its definition. */
   attach(Model: typeof ModelBase): typeof ModelBase {
     (Model as any).dataSource = this;
+    const injectedId = Model.definition.idName === 'id' && !hasOwn((Model as any).__rawProperties ?? {}, 'id');
+    if (injectedId && this.connector.capabilities.defaultIdType !== 'Number') this.modelBuilder.compile(Model);
     if (!(Model as any).__isPersistedModel) {
       // LB3 apps attach plain Models (remote methods only) to a data source; they store nothing.
       this.models[Model.modelName] = Model;
       this.emit('attached', Model);
       return Model;
     }
-    const injectedId = Model.definition.idName === 'id' && !hasOwn((Model as any).__rawProperties ?? {}, 'id');
-    const strictNow = Model.settings.strict === undefined && !this.connector.capabilities.freeformProperties;
-    if (strictNow) Model.settings.strict = true;
-    if (strictNow || (injectedId && this.connector.capabilities.defaultIdType !== 'Number')) this.modelBuilder.compile(Model);
+    if (Model.settings.strict === undefined && !this.connector.capabilities.freeformProperties) {
+      Model.settings.strict = true;
+      this.modelBuilder.compile(Model);
+    }
     this.connector.define(Model.definition);
     this.models[Model.modelName] = Model;
     (Model as any).emit?.('attached', this);

@@ -81,6 +81,11 @@ export interface Connector {
    */
   exclusive?<T>(model: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T>;
   /**
+   * A new id for a row of `model` that the store itself will not write (LB3's `generateId`):
+   * embedded models ask the store they are attached to for their items' ids.
+   */
+  generateId?(model: ModelDefinition, data: Row, idName: string): unknown;
+  /**
    * True when every row `find` returns for this model holds only properties the model defines
    * (SQL rows are built from the columns); the DAO then adopts rows without looking at their keys.
    */

@@ -71,9 +71,29 @@ function cachedOr(rel: RelationDefinition, owner: Inst, args: unknown[], load: (
   return load(...args);
 }
 
+function isModelInstance(value: unknown): value is Inst {
+  return !!value && typeof value === 'object' && typeof ((value as Inst).constructor as Inst | undefined)?.modelName === 'string' && '__data' in (value as Inst);
+}
+
+/**
+ * LB3's setter form, `order.customer(aCustomer)`: points the key at the given instance (and, when
+ * polymorphic, names its model), copies the relation's `properties` from it when
+ * `invertProperties` is set (`{name: 'name'}` denormalises the target's name). Nothing is saved:
+ * the owner's next save writes it.
+ */
+function setParent(rel: RelationDefinition, owner: Inst, target: Inst): Inst {
+  const Target = target.constructor as Inst;
+  owner[rel.keyFrom] = target[rel.keyTo === 'id' ? (Target.definition?.idName ?? 'id') : rel.keyTo];
+  if (rel.polymorphic) owner[rel.polymorphic.discriminator] = Target.modelName;
+  if (rel.properties && rel.options.invertProperties) {
+    for (const [targetProp, ownerProp] of Object.entries(rel.properties)) owner[ownerProp] = target[targetProp];
+  }
+  return target;
+}
+
 function belongsToAccessor(rel: RelationDefinition, owner: Inst) {
   const get = method((_refresh, options) => single.getParent(rel, owner, opts(options)), 2);
-  const accessor = (...args: unknown[]) => cachedOr(rel, owner, args, get);
+  const accessor = (...args: unknown[]) => (isModelInstance(args[0]) ? setParent(rel, owner, args[0]) : cachedOr(rel, owner, args, get));
   return Object.assign(accessor, {
     get,
     create: method((data, options) => single.createParent(rel, owner, data, opts(options)), 2),
@@ -101,7 +121,7 @@ function embedsOneAccessor(rel: RelationDefinition, owner: Inst) {
   const accessor = () => embedded.embeddedValue(rel, owner);
   return Object.assign(accessor, {
     value: () => embedded.embeddedValue(rel, owner),
-    build: (data?: unknown) => new (rel.modelTo as any)(data ?? {}),
+    build: (data?: unknown) => embedded.buildEmbedded(rel, owner, data ?? {}),
     create: method((data, options) => embedded.setEmbedded(rel, owner, data, opts(options)), 2),
     update: method((data, options) => embedded.updateEmbedded(rel, owner, data, opts(options)), 2),
     destroy: method((options) => embedded.unsetEmbedded(rel, owner, opts(options)), 1),
@@ -119,14 +139,17 @@ function embedsManyAccessor(rel: RelationDefinition, owner: Inst) {
     findById: method(async (fk) => embedded.findEmbeddedById(rel, owner, fk), 1),
     exists: method(async (fk) => embedded.embeddedList(rel, owner).some((x) => String(x[rel.modelTo!.definition.idName ?? 'id']) === String(fk)), 1),
     count: method(async () => embedded.embeddedList(rel, owner).length, 0),
-    build: (data?: unknown) => new (rel.modelTo as any)(data ?? {}),
+    build: (data?: unknown) => embedded.buildEmbeddedItem(rel, owner, data ?? {}),
     create: method((data, options) => embedded.addEmbedded(rel, owner, data, opts(options)), 2),
     add: method((data, options) => embedded.addEmbedded(rel, owner, data, opts(options)), 2),
     updateById: method((fk, data, options) => embedded.updateEmbeddedById(rel, owner, fk, data, opts(options)), 3),
     destroyById: method((fk, options) => embedded.destroyEmbeddedById(rel, owner, fk, opts(options)), 2),
     remove: method((fk, options) => embedded.destroyEmbeddedById(rel, owner, fk, opts(options)), 2),
     destroyAll: method((options) => embedded.clearEmbedded(rel, owner, opts(options)), 1),
-    unset: method((options) => embedded.clearEmbedded(rel, owner, opts(options)), 1),
+    // LB3's other names for the by-id methods of an embedded list.
+    get: method(async (fk) => embedded.findEmbeddedById(rel, owner, fk), 1),
+    set: method((fk, data, options) => embedded.updateEmbeddedById(rel, owner, fk, data, opts(options)), 3),
+    unset: method((fk, options) => embedded.destroyEmbeddedById(rel, owner, fk, opts(options)), 2),
     _targetClass: rel.modelTo?.modelName,
   });
 }

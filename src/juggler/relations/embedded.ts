@@ -3,6 +3,7 @@ import { LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import type { RelationDefinition } from './relation-definition';
 import { isValid, validationErrorFor } from '../validations';
+import type { Connector } from '../connectors/connector';
 
 /**
  * embedsOne and embedsMany: the related data lives inside the owner, in `rel.embedProperty`, and
@@ -34,8 +35,37 @@ export function embeddedValue(rel: RelationDefinition, owner: Inst): any | null 
   return v === undefined || v === null ? null : wrap(rel, v);
 }
 
+/**
+ * As LB3: an embedded item without an id gets one when the target's id is generated — from the
+ * store the target is attached to (transient: 24 hex characters), else a UUID or the next number.
+ */
+function assignId(rel: RelationDefinition, item: Inst, list: Inst[] | undefined): void {
+  const pk = idName(rel);
+  if (item[pk] !== undefined && item[pk] !== null) return;
+  const def = rel.modelTo!.definition;
+  const prop = def.properties[pk];
+  if (!prop) return;
+  if (list && prop.type.name === 'Number') {
+    item[pk] = list.reduce((max, x) => (typeof x[pk] === 'number' && x[pk] > max ? x[pk] : max), 0) + 1;
+    return;
+  }
+  if (!list && !prop.generated) return;
+  const connector = (rel.modelTo as any).dataSource?.connector as Connector | undefined;
+  const generated = connector?.generateId?.(def, plain(item), pk);
+  item[pk] = generated ?? (prop.type.name === 'Number' ? 1 : randomUUID());
+}
+
+/** embedsOne's `build`: the item becomes the owner's (unsaved) value at once, as LB3. */
+export function buildEmbedded(rel: RelationDefinition, owner: Inst, data: unknown): any {
+  const item = wrap(rel, data);
+  assignId(rel, item, undefined);
+  ((owner.__data ?? owner) as Inst)[rel.embedProperty!] = item;
+  return item;
+}
+
 export async function setEmbedded(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
   const item = wrap(rel, data);
+  assignId(rel, item, undefined);
   await validateItem(rel, item, options);
   await owner.updateAttributes({ [rel.embedProperty!]: plain(item) }, options);
   return embeddedValue(rel, owner);
@@ -62,14 +92,40 @@ export function embeddedList(rel: RelationDefinition, owner: Inst): any[] {
   return Array.isArray(v) ? v.map((item) => wrap(rel, item)) : [];
 }
 
-function nextId(rel: RelationDefinition, list: Inst[]): unknown {
-  const type = rel.modelTo!.definition.properties[idName(rel)]?.type.name;
-  if (type === 'String') return randomUUID();
-  return list.reduce((max, item) => (typeof item[idName(rel)] === 'number' && item[idName(rel)] > max ? item[idName(rel)] : max), 0) + 1;
+/**
+ * The owner's own list, its items as instances. Built and created items join it at once, in place
+ * (as LB3), so an item changed after `build` (`link.linked(author)`) reaches the owner's next save,
+ * and several creates started together on one instance all land.
+ */
+function liveList(rel: RelationDefinition, owner: Inst): any[] {
+  const data = (owner.__data ?? owner) as Inst;
+  let list = data[rel.embedProperty!];
+  if (!Array.isArray(list)) data[rel.embedProperty!] = list = [];
+  for (let i = 0; i < list.length; i++) if (!(list[i] instanceof (rel.modelTo as any))) list[i] = wrap(rel, list[i]);
+  return list;
 }
 
+/** embedsMany's `build`: the item, with its id, joins the owner's list (unsaved), as LB3. */
+export function buildEmbeddedItem(rel: RelationDefinition, owner: Inst, data: unknown): any {
+  const list = liveList(rel, owner);
+  const item = wrap(rel, data);
+  assignId(rel, item, list);
+  list.push(item);
+  return item;
+}
+
+/**
+ * The item's own rules. Its id is the relation's to give, so the target's forceId (which refuses
+ * a client id on create) does not apply to it — LB3 accepts the ids it assigns to embedded items.
+ */
 async function validateItem(_rel: RelationDefinition, item: any, options: object): Promise<void> {
-  if (!(await isValid(item, options))) throw validationErrorFor(item);
+  const persisted = item.__persisted;
+  item.__persisted = true;
+  try {
+    if (!(await isValid(item, options))) throw validationErrorFor(item);
+  } finally {
+    item.__persisted = persisted;
+  }
 }
 
 async function saveList(rel: RelationDefinition, owner: Inst, list: any[], options: object): Promise<void> {
@@ -83,14 +139,20 @@ export function findEmbeddedById(rel: RelationDefinition, owner: Inst, fk: unkno
 }
 
 export async function addEmbedded(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
-  const list = embeddedList(rel, owner);
+  const list = liveList(rel, owner);
   const item = wrap(rel, data);
-  if (item[idName(rel)] === undefined || item[idName(rel)] === null) item[idName(rel)] = nextId(rel, list);
+  assignId(rel, item, list);
   if (list.some((x) => String(x[idName(rel)]) === String(item[idName(rel)]))) {
     throw new LooplineError('DUPLICATE_ID', 409, `Duplicate entry for ${rel.modelTo!.modelName}.${idName(rel)}: ${String(item[idName(rel)])}`);
   }
-  await validateItem(rel, item, options);
-  await saveList(rel, owner, [...list, item], options);
+  list.push(item);
+  try {
+    await validateItem(rel, item, options);
+  } catch (err) {
+    if (list.includes(item)) list.splice(list.indexOf(item), 1);
+    throw err;
+  }
+  await saveList(rel, owner, list, options);
   return item;
 }
 

@@ -171,9 +171,12 @@ function idOf(rel: RelationDefinition, target: unknown): unknown {
 }
 
 async function addReference(rel: RelationDefinition, owner: Inst, id: unknown, options: object): Promise<any> {
-  const ids: unknown[] = Array.isArray(owner[rel.keyFrom]) ? [...owner[rel.keyFrom]] : [];
+  // As LB3, the id joins the owner's own list at once, before the write: several adds started
+  // together on one instance (async.each over accounts.create) all land, none overwrites another.
+  if (!Array.isArray(owner[rel.keyFrom])) owner[rel.keyFrom] = [];
+  const ids: unknown[] = owner[rel.keyFrom];
   if (!ids.some((x) => String(x) === String(id))) ids.push(id);
-  await owner.updateAttributes({ [rel.keyFrom]: ids }, options);
+  await owner.updateAttributes({ [rel.keyFrom]: [...ids] }, options);
   return rel.modelTo!.findById(id, undefined, options);
 }
 

@@ -226,3 +226,75 @@ describe('what LB3 app boot scripts do to their models', () => {
     expect(given.id).toBe(42);
   });
 });
+
+describe('relations as the LB3 relations example uses them', () => {
+  async function setup() {
+    const app = loopback({ localRegistry: true } as any);
+    app.dataSource('db', { connector: 'memory' });
+    app.dataSource('transient', { connector: 'transient' });
+    const r = app.registry;
+    const defs = [
+      { name: 'Account', base: 'PersistedModel', properties: { name: 'string' } },
+      { name: 'Author', base: 'PersistedModel', properties: { name: 'string' } },
+      { name: 'EmailAddress', base: 'Model', idInjection: true, properties: { label: 'string', address: 'string' } },
+      { name: 'Address', base: 'Model', idInjection: true, properties: { street: 'string' } },
+      {
+        name: 'Link',
+        base: 'Model',
+        properties: { id: { type: 'number', id: true }, name: 'string', notes: 'string' },
+        relations: { linked: { type: 'belongsTo', polymorphic: { idType: 'number' }, properties: { name: 'name' }, options: { invertProperties: true } } },
+      },
+      {
+        name: 'Customer',
+        base: 'PersistedModel',
+        properties: { name: 'string' },
+        relations: {
+          address: { type: 'embedsOne', model: 'Address', property: 'billingAddress', options: { validate: true, forceId: false } },
+          emails: { type: 'embedsMany', model: 'EmailAddress', property: 'emailList', options: { validate: true, forceId: false } },
+          accounts: { type: 'referencesMany', model: 'Account', foreignKey: 'accountIds' },
+        },
+      },
+      { name: 'Book', base: 'PersistedModel', properties: { name: 'string' }, relations: { people: { type: 'embedsMany', model: 'Link' } } },
+    ];
+    const transient = new Set(['EmailAddress', 'Address', 'Link']);
+    for (const def of defs) app.model(r.createModel(def as any), { dataSource: transient.has(def.name) ? 'transient' : 'db' });
+    return app;
+  }
+
+  it('creates started together on one instance all land (referencesMany, embedsMany)', async () => {
+    const { Customer } = (await setup()).models as Record<string, any>;
+    const c = await Customer.create({ name: 'Mary' });
+    await Promise.all([c.accounts.create({ name: 'Checking' }), c.accounts.create({ name: 'Saving' })]);
+    await Promise.all([c.emails.create({ label: 'work', address: 'a@x.com' }), c.emails.create({ label: 'home', address: 'b@x.com' })]);
+    const stored = (await Customer.findById(c.id)).toJSON();
+    expect(stored.accountIds).toEqual([1, 2]);
+    expect(stored.emailList.map((e: any) => e.label)).toEqual(['work', 'home']);
+    // ids of items of a model on the transient store come from it, as LB3's
+    for (const e of stored.emailList) expect(e.id).toMatch(/^[0-9a-f]{24}$/);
+  });
+
+  it('embedsOne create gives the item an id; embedsMany get/set/unset work by id', async () => {
+    const { Customer } = (await setup()).models as Record<string, any>;
+    const c = await Customer.create({ name: 'Larry' });
+    const address = await c.address.create({ street: '1 A St' });
+    expect(address.id).toMatch(/^[0-9a-f]{24}$/);
+    const [a, b] = [await c.emails.create({ label: 'work' }), await c.emails.create({ label: 'x', name: 'home' })];
+    expect((await c.emails.get(a.id)).label).toBe('work');
+    await c.emails.set(b.id, { label: 'home' });
+    await c.emails.unset(a.id);
+    const stored = (await Customer.findById(c.id)).toJSON();
+    expect(stored.emailList).toEqual([{ label: 'home', name: 'home', id: b.id }]);
+    expect(stored.billingAddress).toEqual({ street: '1 A St', id: address.id });
+  });
+
+  it('build adds to the list; a polymorphic belongsTo set with an instance fills key, type and properties; save writes them', async () => {
+    const { Book, Author } = (await setup()).models as Record<string, any>;
+    const author = await Author.create({ name: 'Author 1' });
+    const book = await Book.create({ name: 'Book 1' });
+    const link = book.people.build({ notes: 'Note 1' });
+    link.linked(author);
+    await book.save();
+    const stored = (await Book.findById(book.id)).toJSON();
+    expect(stored.links).toEqual([{ id: 1, notes: 'Note 1', name: 'Author 1', linkedId: author.id, linkedType: 'Author' }]);
+  });
+});

@@ -41,7 +41,7 @@ export class TransientConnector implements Connector {
     if (!idName) return undefined;
     let id = data[idName];
     if (id === undefined || id === null || id === '') {
-      id = this.generate ? this.generate(def.name, data, idName) : this.generateId(def, idName);
+      id = this.generateId(def, data, idName);
       data[idName] = id;
     }
     return id;
@@ -90,7 +90,8 @@ export class TransientConnector implements Connector {
   async autoupdate(): Promise<void> {}
   async ping(): Promise<void> {}
 
-  private generateId(def: ModelDefinition, idName: string): unknown {
+  generateId(def: ModelDefinition, data: Row, idName: string): unknown {
+    if (this.generate) return this.generate(def.name, data, idName);
     const type = def.properties[idName]?.type.name ?? this.capabilities.defaultIdType;
     if (type === 'Number') return Math.floor(Math.random() * 10000);
     return randomBytes(12).toString('hex');
