@@ -28,7 +28,9 @@ function sharedClassOf(Model: ModelClass): SharedClass {
   Object.defineProperty(Model, '__sharedClass', { value: sharedClass, configurable: true });
   if ((Model as any).__isPersistedModel && Model !== (PersistedModel as unknown)) {
     sharedClass.resolveInstance = async (id: unknown, ctx: RemotingContext) => {
-      const options = Model.createOptionsFromRemotingContext(ctx);
+      // The options the method itself gets (one object per call, as the operation hooks see it).
+      const given = ctx.args.options;
+      const options = given && typeof given === 'object' ? given : remotingOptions(Model, ctx);
       const inst = await Model.findById(id, undefined, options);
       // LB3's shared constructor words this 404 differently from findById's.
       if (!inst) throw new ModelNotFoundError(Model.modelName, id, `could not find a model with id ${String(id)}`);
@@ -43,6 +45,12 @@ function sharedClassOf(Model: ModelClass): SharedClass {
     sharedClass.defineMethod(name.startsWith('prototype.') || (options as any).isStatic !== false ? name : `prototype.${name}`, options);
   }
   return sharedClass;
+}
+
+function remotingOptions(Model: ModelClass, ctx: RemotingContext): Record<string, unknown> {
+  const options = Object.assign((Model as any).remotingOptionDefaults(), Model.createOptionsFromRemotingContext(ctx));
+  if (!Object.prototype.hasOwnProperty.call(options, 'remotingContext')) Object.defineProperty(options, 'remotingContext', { value: ctx, enumerable: false, writable: true, configurable: true });
+  return options;
 }
 
 type HookKind = 'before' | 'after' | 'afterError';
@@ -87,10 +95,27 @@ const modelStatics = {
   afterRemoteError(this: ModelClass, name: string, fn: RemoteHook): void {
     registerRemoteHook(this, 'afterError', name, fn);
   },
-  /** What DAO methods called over REST receive as `options` (LB3 3.x: `{accessToken}`). */
+  /**
+   * What DAO methods called over REST receive as `options` (LB3 3.x: `{accessToken}`), on top of
+   * remotingOptionDefaults; the REST adapter adds the remoting context as a non-enumerable
+   * `remotingContext`, whatever an app's override returns.
+   */
   createOptionsFromRemotingContext(this: ModelClass, ctx: RemotingContext): Record<string, unknown> {
     const req = ctx.req as any;
-    return { accessToken: req?.accessToken ?? null, remotingContext: ctx };
+    return { accessToken: req ? req.accessToken : null };
+  },
+  /**
+   * LB3's protective defaults in the options of every REST call, each read from the model's
+   * settings, then its data source's, then LB3's default.
+   */
+  remotingOptionDefaults(this: ModelClass): Record<string, unknown> {
+    const setting = (key: string): unknown => (this.settings as Record<string, unknown>)?.[key] ?? (this.dataSource?.settings as Record<string, unknown> | undefined)?.[key];
+    const prohibit = setting('prohibitHiddenPropertiesInQuery');
+    return {
+      prohibitHiddenPropertiesInQuery: prohibit === undefined || prohibit === null ? true : !!prohibit,
+      maxDepthOfQuery: Number(setting('maxDepthOfQuery') ?? 12),
+      maxDepthOfData: Number(setting('maxDepthOfData') ?? 32),
+    };
   },
   /**
    * LB3's `Model.checkAccess(token, modelId, sharedMethod, ctx, cb)`: whether the token may

@@ -3,7 +3,7 @@ import { filterLimits } from '../../juggler/dao/find';
 import { FilterLimits, resolveLimits } from '../../juggler/filter/limits';
 import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
-import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL } from './acl-resolver';
+import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, DEFAULT, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL, matchingScore } from './acl-resolver';
 import { isReferencedUser, isSameUser, isUserModel, principalTypeNames, sameId, tokenPrincipal, UserPrincipal } from './principal';
 import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo, polymorphicTargetModels } from './polymorphic-access';
 
@@ -185,14 +185,39 @@ export interface AccessDecision {
   allowed: boolean;
   permission: string;
   rule?: AclRule;
+  /** With `checkAccess(ctx, {authorizedRoles: true})`: the roles that granted the access. */
+  authorizedRoles?: Record<string, boolean>;
 }
 
-export async function checkAccess(ctx: AccessContext): Promise<AccessDecision> {
+export async function checkAccess(ctx: AccessContext, options: { authorizedRoles?: boolean } = {}): Promise<AccessDecision> {
   const rules = await rulesFor(ctx);
   const req: AccessRequest = { model: ctx.modelName, property: ctx.property, methodNames: ctx.methodNames, accessType: ctx.accessType };
   const defaultPermission = String(ctx.model.settings?.defaultPermission ?? ctx.app?.get?.('defaultPermission') ?? ALLOW).toUpperCase();
-  const decision = await resolvePermission(rules, req, (rule) => hasPrincipal(rule, ctx), defaultPermission);
-  return { allowed: decision.permission !== DENY, permission: decision.permission, rule: decision.rule };
+  const known = new Map<AclRule, Promise<boolean>>();
+  const has = (rule: AclRule): Promise<boolean> => {
+    let p = known.get(rule);
+    if (!p) known.set(rule, (p = hasPrincipal(rule, ctx)));
+    return p;
+  };
+  const decision = await resolvePermission(rules, req, has, defaultPermission);
+  const allowed = decision.permission !== DENY;
+  const out: AccessDecision = { allowed, permission: decision.permission, rule: decision.rule };
+  if (options.authorizedRoles) out.authorizedRoles = allowed ? await authorizedRoles(rules, req, has, ctx.model.settings?.defaultPermission) : {};
+  return out;
+}
+
+/**
+ * LB3's `authorizedRoles`: every role of a rule that applies to the request, allows it (a
+ * DEFAULT rule by the model's default permission) and holds for the caller.
+ */
+async function authorizedRoles(rules: AclRule[], req: AccessRequest, has: (rule: AclRule) => Promise<boolean>, modelDefault: unknown): Promise<Record<string, boolean>> {
+  const roles: Record<string, boolean> = {};
+  for (const rule of rules) {
+    if (rule.principalType !== ROLE || typeof rule.principalId !== 'string' || matchingScore(rule, req) < 0) continue;
+    const permission = rule.permission === DEFAULT ? String(modelDefault ?? ALLOW).toUpperCase() : rule.permission;
+    if (permission !== DENY && (await has(rule))) roles[rule.principalId] = true;
+  }
+  return roles;
 }
 
 /** LB3's denial: 401 AUTHORIZATION_REQUIRED, or 403 ACCESS_DENIED with `aclErrorStatus: 403` for a signed-in user. */
@@ -307,7 +332,12 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     if (!tokenScopeAllows(token, method)) throw denialError(Model, app, null);
     const modelId = method.isStatic ? rctx.args.id : (rctx.ctorArgs?.id ?? req?.params?.id);
     const base = { app, accessToken: token, remotingContext: rctx };
-    await check(createAccessContext({ ...base, model: Model, modelId, property: method.name, methodNames: [method.name, ...method.aliases], accessType: method.accessType ?? 'EXECUTE' }));
+    // LB3 hands the roles that granted the call to the method's options (when it takes options).
+    const options = rctx.args.options;
+    const wantsRoles = !!options && typeof options === 'object';
+    const decision = await checkAccess(createAccessContext({ ...base, model: Model, modelId, property: method.name, methodNames: [method.name, ...method.aliases], accessType: method.accessType ?? 'EXECUTE' }), { authorizedRoles: wantsRoles });
+    if (!decision.allowed) throw denialError(Model, app, token);
+    if (wantsRoles) options.authorizedRoles = decision.authorizedRoles;
     const m = RELATION_METHOD.exec(method.name);
     const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;
     if (isPolymorphicBelongsTo(rel)) {

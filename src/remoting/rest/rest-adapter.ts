@@ -41,7 +41,13 @@ function reader(accept: AcceptArg, verb: string): ArgReader {
   if (http === 'optionsFromRequest') {
     return (_req, ctx) => {
       const ctor = ctx.method.sharedClass.ctor;
-      const value = typeof ctor?.createOptionsFromRemotingContext === 'function' ? ctor.createOptionsFromRemotingContext(ctx) : {};
+      const defaults = typeof ctor?.remotingOptionDefaults === 'function' ? ctor.remotingOptionDefaults() : {};
+      const own = typeof ctor?.createOptionsFromRemotingContext === 'function' ? ctor.createOptionsFromRemotingContext(ctx) : {};
+      const value = Object.assign(defaults, own);
+      // Server code tells a REST call by it; not enumerable, so JSON.stringify(options) works.
+      if (!Object.prototype.hasOwnProperty.call(value, 'remotingContext')) {
+        Object.defineProperty(value, 'remotingContext', { value: ctx, enumerable: false, writable: true, configurable: true });
+      }
       return { value, fromString: false };
     };
   }

@@ -1,0 +1,81 @@
+import request from 'supertest';
+import loopback from '../../../src';
+import { authApp } from '../../support/auth-app';
+
+/**
+ * The `options` a REST call hands to the DAO and its operation hooks, as observed on LB3 for the
+ * same apps: LB3's protective defaults, the access token, the roles that granted the call, and the
+ * remoting context kept out of enumeration (JSON.stringify(ctx.options) works).
+ */
+describe('options of a REST call', () => {
+  it('carries LB3 defaults (from the model settings first) and serialises without the remoting context', async () => {
+    const app: any = loopback({ localRegistry: true });
+    app.dataSource('db', { connector: 'memory' });
+    const Gauge = app.registry.createModel('Gauge', { n: 'number' }, { base: 'PersistedModel', maxDepthOfQuery: 5 });
+    app.model(Gauge, { dataSource: 'db' });
+    app.use(loopback.rest());
+    const seen: Array<[string, string, boolean]> = [];
+    for (const hook of ['access', 'before save']) {
+      Gauge.observe(hook, async (ctx: any) => {
+        seen.push([hook, JSON.stringify(ctx.options), ctx.options.remotingContext?.method?.name]);
+      });
+    }
+    expect((await request(app).get('/Gauges')).status).toBe(200);
+    expect((await request(app).post('/Gauges').send({ n: 1 })).status).toBe(200);
+    const defaults = '{"prohibitHiddenPropertiesInQuery":true,"maxDepthOfQuery":5,"maxDepthOfData":32}';
+    expect(seen).toEqual([
+      ['access', defaults, 'find'],
+      ['before save', defaults, 'create'],
+    ]);
+  });
+
+  it('names the roles that granted the call (only those allowing it and held by the caller)', async () => {
+    const { app, models } = authApp((registry) => {
+      const User = registry.getModel('User');
+      const Dial = registry.createModel({
+        name: 'Dial',
+        base: 'PersistedModel',
+        properties: { n: 'number' },
+        acls: [
+          { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', accessType: 'READ' },
+          { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', accessType: 'READ' },
+          { principalType: 'ROLE', principalId: '$unauthenticated', permission: 'DENY', property: 'count' },
+          { principalType: 'ROLE', principalId: '$owner', permission: 'DENY', accessType: 'READ' },
+          { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', accessType: 'WRITE' },
+        ],
+      });
+      return [User, Dial];
+    });
+    const [User, Dial] = models;
+    const seen: string[] = [];
+    Dial.observe('access', async (ctx: any) => {
+      seen.push(JSON.stringify(ctx.options));
+    });
+    await User.create({ email: 'a@example.com', password: 'pass-word-1' });
+    const token = (await User.login({ email: 'a@example.com', password: 'pass-word-1' })).id;
+
+    expect((await request(app).get('/api/Dials')).status).toBe(200);
+    expect((await request(app).get('/api/Dials').set('Authorization', token)).status).toBe(200);
+    expect((await request(app).get('/api/Dials/count')).status).toBe(401);
+    expect(seen).toEqual([
+      '{"prohibitHiddenPropertiesInQuery":true,"maxDepthOfQuery":12,"maxDepthOfData":32,"accessToken":null,"authorizedRoles":{"$everyone":true}}',
+      expect.stringMatching(/"authorizedRoles":\{"\$everyone":true,"\$authenticated":true\}\}$/),
+    ]);
+  });
+
+  it("keeps the remoting context when an app's createOptionsFromRemotingContext leaves it out", async () => {
+    const app: any = loopback({ localRegistry: true });
+    app.dataSource('db', { connector: 'memory' });
+    const Gauge = app.registry.createModel('Gauge', { n: 'number' }, { base: 'PersistedModel' });
+    Gauge.createOptionsFromRemotingContext = (ctx: any) => ({ ip: ctx.req.ip ? 'known' : 'unknown' });
+    app.model(Gauge, { dataSource: 'db' });
+    app.use(loopback.rest());
+    let options: any;
+    Gauge.observe('before save', async (ctx: any) => {
+      options = ctx.options;
+    });
+    expect((await request(app).post('/Gauges').send({ n: 1 })).status).toBe(200);
+    expect(JSON.parse(JSON.stringify(options))).toEqual({ prohibitHiddenPropertiesInQuery: true, maxDepthOfQuery: 12, maxDepthOfData: 32, ip: 'known' });
+    expect(options.remotingContext.method.name).toBe('create');
+  });
+});
