@@ -104,6 +104,7 @@ async function run(app: LooplineApp, opts: BootOptions): Promise<void> {
   for (const src of ordered) {
     const Model = app.registry.createModel(src.definition as any);
     runModelScript(src, Model, appRootDir);
+    app.registry.modelBuilder.applyDefinitionEdits(Model);
     debug('defined model %s from %s', src.definition.name, rel(src.file));
   }
   for (const name of wanted) {
@@ -154,6 +155,8 @@ async function run(app: LooplineApp, opts: BootOptions): Promise<void> {
       await (fn as any)(app);
     }
   }
+  // Boot scripts may edit model definitions too (LB3 reads them at each construction).
+  for (const Model of Object.values(app.registry.modelBuilder.models)) app.registry.modelBuilder.applyDefinitionEdits(Model);
 }
 
 function listBootScripts(dirs: string[]): string[] {

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { BootError } from './errors';
 import { rel } from './json-file';
 import { substitute } from './merge';
+import { isPlainObject } from '../util/own';
 import type { LooplineApp } from '../loopback/application';
 import { showingStoreCodes } from '../loopback/middleware/error-handler';
 import { refusingForeignPreflights } from '../loopback/middleware/cors-preflight';
@@ -51,8 +52,23 @@ export function setupMiddleware(app: LooplineApp, config: Record<string, Record<
         const entry = substitute(raw, lookup) as Entry;
         if (entry.enabled === false) continue;
         const factory = resolveReference(ref, configDir, appRootDir, app.loopback, file);
-        app.middlewareFromConfig(factory, { phase, paths: entry.paths, params: entry.params, enabled: true });
+        app.middlewareFromConfig(factory, { phase, paths: entry.paths, params: resolvePathParams(entry.params, configDir), enabled: true });
       }
     }
   }
+}
+
+/**
+ * loopback-boot's path params: a string starting `$!./` or `$!../` anywhere in `params` is a path
+ * relative to the middleware config's folder (`"$!../client"` for loopback#static).
+ */
+export function resolvePathParams(value: unknown, configDir: string): unknown {
+  if (typeof value === 'string') return /^\$!\.\.?\//.test(value) ? path.resolve(configDir, value.slice(2)) : value;
+  if (Array.isArray(value)) return value.map((v) => resolvePathParams(v, configDir));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = resolvePathParams(v, configDir);
+    return out;
+  }
+  return value;
 }

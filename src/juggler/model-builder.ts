@@ -160,7 +160,9 @@ export class ModelBuilder extends EventEmitter {
     const forceId = typeof settings.forceId === 'boolean' ? settings.forceId : !!firstId?.generated;
     return Object.freeze({
       name,
-      properties: Object.freeze(properties),
+      // Left open: LB3 model scripts edit them (`definition.properties.x.default = …`), and
+      // applyDefinitionEdits takes such edits in.
+      properties,
       propertyNames: Object.freeze(names),
       settings,
       idNames: Object.freeze(idNames),
@@ -185,7 +187,7 @@ export class ModelBuilder extends EventEmitter {
     }
     if (spec.hidden === true) hidden.add(prop);
     if (spec.protected === true) protectedSet.add(prop);
-    return Object.freeze({
+    return {
       name: prop,
       type,
       required: spec.required === true,
@@ -198,7 +200,45 @@ export class ModelBuilder extends EventEmitter {
       protected: protectedSet.has(prop),
       description: Array.isArray(spec.description) ? spec.description.join('\n') : (spec.description as string | undefined),
       raw: spec,
-    });
+    };
+  }
+
+  /**
+   * Takes in edits an LB3 script made to a built model's definition — `Model.definition.properties
+   * .x.default = 5` (also `required`, `defaultFn`), a property added there in JSON form, one deleted —
+   * and recompiles, so instances built from then on follow them (LB3 reads the definition on every
+   * construction; loopline compiles it). Boot calls it after each model script and after the boot
+   * scripts. Returns whether anything changed.
+   */
+  applyDefinitionEdits(ModelClass: typeof ModelBase): boolean {
+    const raw = (ModelClass as any).__rawProperties as RawProperties;
+    const props = ModelClass.definition.properties as Record<string, PropertyDefinition | Record<string, unknown>>;
+    let changed = false;
+    for (const [name, prop] of Object.entries(props)) {
+      const normalized = prop as PropertyDefinition;
+      if (!normalized.raw || normalized.name !== name) {
+        raw[name] = prop;
+        changed = true;
+        continue;
+      }
+      const spec = normalized.raw as Record<string, unknown>;
+      const edits: Record<string, unknown> = {};
+      if (normalized.default !== spec.default) edits.default = normalized.default;
+      if (normalized.defaultFn !== spec.defaultFn) edits.defaultFn = normalized.defaultFn;
+      if (normalized.required !== (spec.required === true)) edits.required = normalized.required;
+      if (Object.keys(edits).length === 0) continue;
+      // The injected id is not in the raw properties; an edit to it makes it declared.
+      raw[name] = { ...spec, ...edits };
+      changed = true;
+    }
+    for (const name of Object.keys(raw)) {
+      if (!hasOwn(props, name)) {
+        delete raw[name];
+        changed = true;
+      }
+    }
+    if (changed) this.compile(ModelClass);
+    return changed;
   }
 
   /** A property's `type`: built-in name or constructor, `[type]`, a model name, or a nested definition. */

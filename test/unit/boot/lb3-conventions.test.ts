@@ -298,3 +298,33 @@ describe('relations as the LB3 relations example uses them', () => {
     expect(stored.links).toEqual([{ id: 1, notes: 'Note 1', name: 'Author 1', linkedId: author.id, linkedType: 'Author' }]);
   });
 });
+
+describe('boot: middleware path params and definition edits', () => {
+  it('resolves "$!../client" in middleware.json params against the file’s folder', async () => {
+    const app = await bootApp({
+      'server/model-config.json': { _meta: { sources: ['../common/models'] } },
+      'server/middleware.json': { files: { 'loopback#static': { params: '$!../client' } } },
+      'client/hello.txt': 'hi from client',
+    });
+    const res = await request(app).get('/hello.txt').expect(200);
+    expect(res.text).toBe('hi from client');
+  });
+
+  it('a model script that edits Model.definition.properties changes what instances get', async () => {
+    const app = await bootApp({
+      'server/model-config.json': { _meta: { sources: ['../common/models'] }, Car: { dataSource: 'db' } },
+      'common/models/car.json': { name: 'Car', base: 'PersistedModel', properties: { make: 'string', wheels: 'number', model: 'string' } },
+      'common/models/car.js': `'use strict';
+        module.exports = function (Car) {
+          Car.definition.properties.wheels.default = 4;
+          Car.definition.properties.model.required = true;
+        };`,
+      'server/boot/edit.js': `'use strict';
+        module.exports = function (app) { app.models.Car.definition.properties.make.default = 'vw'; };`,
+    });
+    const bad = await request(app).post('/api/Cars').send({}).expect(422);
+    expect(bad.body.error.details.codes).toEqual({ model: ['presence'] });
+    const res = await request(app).post('/api/Cars').send({ model: 'golf' }).expect(200);
+    expect(res.body).toEqual({ make: 'vw', wheels: 4, model: 'golf', id: 1 });
+  });
+});
