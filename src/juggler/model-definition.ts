@@ -71,3 +71,15 @@ export interface ModelDefinition {
 export function pluralize(name: string): string {
   return inflection.pluralize(name);
 }
+
+/**
+ * The values an error message may quote: hidden properties left out (LB3 quotes `toJSON()`, so a
+ * hidden value reads as `undefined` there too). A uniqueness or type error on a secret must not
+ * hand the secret back to the client.
+ */
+export function shownValues(def: ModelDefinition, values: Record<string, unknown>): Record<string, unknown> {
+  if (def.hidden.size === 0) return values;
+  const shown: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) if (!def.hidden.has(key)) shown[key] = values[key];
+  return shown;
+}

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import { hasOwn } from '../util/own';
-import type { ModelDefinition } from './model-definition';
+import { shownValues, type ModelDefinition } from './model-definition';
 
 /**
  * LB3's validations: the `validates*` statics, `required` and `forceId` from the definition,
@@ -377,7 +377,7 @@ export function validationErrorFor(inst: any): ValidationError {
     (inst.constructor as ValidatableCtor).modelName,
     { ...errors.codes },
     messages,
-    inst.__data,
+    shownValues((inst.constructor as ValidatableCtor).definition, inst.__data),
   );
 }
 

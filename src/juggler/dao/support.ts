@@ -2,7 +2,7 @@ import { ConfigurationError, InvalidArgumentError, InvalidValueError, Validation
 import { isPlainObject } from '../../util/own';
 import type { Connector, OperationOptions, Row } from '../connectors/connector';
 import type { ModelBase } from '../model-base';
-import type { ModelDefinition } from '../model-definition';
+import { shownValues, type ModelDefinition } from '../model-definition';
 import { hasObservers, notifyObservers } from '../operation-hooks';
 import type { DataSource } from '../datasource';
 import { INVALID } from '../types';
@@ -132,7 +132,7 @@ export function coercePartialData(Model: DaoModel, data: unknown): Row {
     }
     row[key] = plainValue(coerced);
   }
-  if (Object.keys(codes).length) throw new ValidationError(Model.modelName, codes, messages, source);
+  if (Object.keys(codes).length) throw new ValidationError(Model.modelName, codes, messages, shownValues(def, source));
   return row;
 }
 

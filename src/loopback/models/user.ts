@@ -1,56 +1,28 @@
 import { LooplineError } from '../../errors';
 import { withCallback } from '../../util/callback';
-import { givenValue as given } from '../../util/own';
 import type { RemotingContext } from '../../remoting/context';
-import { hashPassword, isHashed, MAX_PASSWORD_BYTES, verifyPassword } from '../security/password';
+import { verifyPassword } from '../security/password';
+import { tokenPrincipal } from '../security/principal';
 import { generateTokenId, safeEqual } from '../security/token-id';
-import { appUserModels, tokenPrincipal } from '../security/principal';
+import { installDeleteHook, tokenModelOf } from './user-sessions';
+import {
+  hashRounds,
+  installWriteHooks,
+  normalizeEmail,
+  SERVER_MANAGED_WRITE,
+  settingsOf,
+  usesRealms,
+  validatePlainPassword,
+} from './user-writes';
 
 /**
- * The built-in User: hashed passwords, login/logout, email verification, password reset and
- * change, and invalidation of other sessions when the password or email changes.
+ * The built-in User: login/logout, email verification, password reset and change, and its remote
+ * methods. What a write on a user does is in user-writes.ts; the sessions it ends in user-sessions.ts.
  */
 
 type AnyModel = any;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-function settingsOf(User: AnyModel): Record<string, any> {
-  return User.settings ?? {};
-}
-
-function tokenModelOf(User: AnyModel): AnyModel {
-  return (
-    User.relations?.accessTokens?.modelTo ??
-    User.app?.models?.AccessToken ??
-    User.modelBuilder?.getModel('AccessToken')
-  );
-}
-
-function hashRounds(User: AnyModel): number {
-  const r = Number(settingsOf(User).saltWorkFactor ?? 10);
-  return Number.isInteger(r) && r >= 4 && r <= 31 ? r : 10;
-}
-
-/** LB3's checks of a plain password: a non-empty string that bcrypt will not truncate. */
-export function validatePlainPassword(plain: unknown): asserts plain is string {
-  if (typeof plain !== 'string' || plain.length === 0)
-    throw new LooplineError('INVALID_PASSWORD', 422, 'Invalid password.');
-  const bytes = Buffer.byteLength(plain, 'utf8');
-  if (bytes > MAX_PASSWORD_BYTES) {
-    throw new LooplineError(
-      'PASSWORD_TOO_LONG',
-      422,
-      `The password entered was too long. Max length is ${MAX_PASSWORD_BYTES} (entered ${bytes})`,
-    );
-  }
-}
-
-function normalizeEmail(User: AnyModel, email: unknown): unknown {
-  return typeof email === 'string' && settingsOf(User).caseSensitiveEmail === false
-    ? email.toLowerCase()
-    : email;
-}
 
 function includesUser(include: unknown): boolean {
   const list = Array.isArray(include) ? include : typeof include === 'string' ? include.split(',') : [];
@@ -59,171 +31,6 @@ function includesUser(include: unknown): boolean {
 
 function loginFailed(): LooplineError {
   return new LooplineError('LOGIN_FAILED', 401, 'login failed');
-}
-
-/**
- * The where of the tokens of these users of this user model, and no other: Staff 1 keeps her
- * sessions when Member 1's end. A token without a model (made by server code) is the single user
- * model's, if the app has one (principal.ts).
- */
-export function tokensOfUsers(User: AnyModel, userIds: unknown[]): Record<string, unknown> {
-  const own = appUserModels(User.app);
-  const types: unknown[] =
-    own.length === 1 && own[0] === User
-      ? [{ principalType: User.modelName }, { principalType: null }]
-      : [{ principalType: User.modelName }];
-  return { userId: { inq: userIds }, or: types };
-}
-
-async function invalidateSessions(User: AnyModel, userIds: unknown[], options: any): Promise<void> {
-  if (settingsOf(User).logoutSessionsOnSensitiveChanges === false || userIds.length === 0) return;
-  const Token = tokenModelOf(User);
-  if (!Token?.dataSource) return;
-  const where = tokensOfUsers(User, userIds);
-  const current = options?.accessToken;
-  // The session making the change stays signed in, unless it is a single-use reset token.
-  if (current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password')))
-    where.id = { neq: current.id };
-  await Token.destroyAll(where);
-}
-
-/** Set by the User methods that legitimately write the verification state for a REST caller. */
-const SERVER_MANAGED_WRITE = Symbol.for('loopline.userServerManagedWrite');
-
-/** Properties of a User only the server writes: a client choosing them could skip verification. */
-const SERVER_MANAGED = ['emailVerified', 'verificationToken', 'realm'] as const;
-
-/** The stored fields the hooks below compare a write with. */
-type UserSnapshot = { id: unknown; email: unknown; password: unknown } & Partial<
-  Record<(typeof SERVER_MANAGED)[number], unknown>
->;
-
-/** Realms partition the users (LB3: `realmRequired`, or a `realmDelimiter`, which implies it). */
-function usesRealms(User: AnyModel): boolean {
-  const settings = settingsOf(User);
-  return !!(settings.realmRequired || settings.realmDelimiter);
-}
-
-/** A REST write: server code passes no remoting context, and the User methods that may write the verification state mark theirs. */
-function isClientWrite(ctx: any): boolean {
-  const options = ctx.options ?? {};
-  return !!options.remotingContext && !options[SERVER_MANAGED_WRITE];
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  return (
-    (a ?? null) === (b ?? null) || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime())
-  );
-}
-
-/**
- * What a REST caller may not write on a user: the verification state and the realm (a user who
- * picks a realm joins another partition), and, unless `rejectPasswordChangesViaPatchOrReplace:
- * false`, the password through patch/replace (changePassword and setPassword are the ways to
- * change it). A value equal to the stored one is no change, so a client may send back what it read.
- */
-function guardClientWrite(Model: AnyModel, ctx: any, target: any, before: UserSnapshot[]): void {
-  if (!isClientWrite(ctx)) return;
-  if (ctx.isNewInstance) {
-    // LB3 quietly resets emailVerified on a signup; a chosen verification token is refused, and
-    // so is a realm where the model has none (with realms, signing up into one is LB3's way).
-    if (given(target, 'emailVerified')) target.emailVerified = false;
-    if (given(target, 'verificationToken')) throw notWritable('verificationToken');
-    if (given(target, 'realm') && !usesRealms(Model))
-      throw notWritable(
-        'realm',
-        ' (it is accepted on signup when the model sets realmRequired or realmDelimiter)',
-      );
-    return;
-  }
-  for (const key of SERVER_MANAGED) {
-    if (given(target, key) && (before.length === 0 || before.some((u) => !sameValue(u[key], target[key]))))
-      throw notWritable(key);
-  }
-  if (
-    !ctx.options.setPassword &&
-    settingsOf(Model).rejectPasswordChangesViaPatchOrReplace !== false &&
-    given(target, 'password')
-  ) {
-    throw new LooplineError(
-      'PASSWORD_CHANGE_NOT_ALLOWED',
-      401,
-      'Changing the password through patch or replace is not allowed; use changePassword() or setPassword()',
-    );
-  }
-}
-
-/** The users an update is about to change, as stored, when the hooks need to compare. */
-async function storedUsers(Model: AnyModel, ctx: any): Promise<UserSnapshot[]> {
-  let found: any[] = [];
-  if (ctx.currentInstance) found = [ctx.currentInstance];
-  else if (ctx.instance?.id !== undefined)
-    found = [await Model.findById(ctx.instance.id, undefined, ctx.options)].filter(Boolean);
-  else if (ctx.where) found = await Model.find({ where: ctx.where }, ctx.options);
-  return found.map((u) => ({
-    id: u.id,
-    email: u.email,
-    password: u.password,
-    emailVerified: u.emailVerified,
-    verificationToken: u.verificationToken,
-    realm: u.realm,
-  }));
-}
-
-function notWritable(key: string, hint = ''): LooplineError {
-  return new LooplineError(
-    'PROPERTY_NOT_WRITABLE',
-    400,
-    `"${key}" is managed by the server and cannot be written by a client${hint}`,
-  );
-}
-
-function installHooks(User: AnyModel): void {
-  User.observe('before save', async (ctx: any) => {
-    const Model = ctx.Model ?? User;
-    const target = ctx.instance ?? ctx.data;
-    if (!target) return;
-    // Compared below: what the write changes (sessions to end, verification to redo, client writes).
-    const touches =
-      !ctx.isNewInstance &&
-      (ctx.instance ||
-        target.password !== undefined ||
-        target.email !== undefined ||
-        (isClientWrite(ctx) && SERVER_MANAGED.some((k) => given(target, k))));
-    const before = touches ? await storedUsers(Model, ctx) : [];
-    guardClientWrite(Model, ctx, target, before);
-    if (target.email !== undefined) target.email = normalizeEmail(Model, target.email);
-    const pw = target.password;
-    if (pw !== undefined && pw !== null && !isHashed(pw)) {
-      validatePlainPassword(pw);
-      target.password = await hashPassword(pw, hashRounds(Model));
-    }
-    if (!touches) return;
-    // A verified address that changes is no longer verified (LB3, with emailVerificationRequired).
-    if (
-      settingsOf(Model).emailVerificationRequired &&
-      target.email !== undefined &&
-      (before.length === 0 || before.some((u) => u.email !== target.email))
-    ) {
-      target.emailVerified = false;
-    }
-    // Remember who is changing so `after save` can end their other sessions.
-    ctx.hookState.userSnapshots = before;
-  });
-
-  User.observe('after save', async (ctx: any) => {
-    const snapshots = ctx.hookState?.userSnapshots as
-      Array<{ id: unknown; email: unknown; password: unknown }> | undefined;
-    if (!snapshots?.length) return;
-    const Model = ctx.Model ?? User;
-    const changed: unknown[] = [];
-    for (const s of snapshots) {
-      const now = await Model.findById(s.id, undefined, ctx.options);
-      if (!now) continue;
-      if (now.email !== s.email || now.password !== s.password) changed.push(s.id);
-    }
-    await invalidateSessions(Model, changed, ctx.options);
-  });
 }
 
 const statics = {
@@ -563,5 +370,6 @@ export function setupUser(User: AnyModel): void {
     settingsOf(Model).realmRequired && settingsOf(Model).realmDelimiter ? ['realm'] : [];
   User.validatesUniquenessOf('email', { message: 'Email already exists', scopedTo });
   User.validatesUniquenessOf('username', { message: 'User already exists', scopedTo });
-  installHooks(User);
+  installWriteHooks(User);
+  installDeleteHook(User);
 }

@@ -1,0 +1,76 @@
+/**
+ * The sessions (access tokens) a user's own changes end: all of them when the user is deleted,
+ * the others when its email or password changes.
+ */
+
+import { appUserModels } from '../security/principal';
+
+type AnyModel = any;
+
+export function tokenModelOf(User: AnyModel): AnyModel {
+  return (
+    User.relations?.accessTokens?.modelTo ??
+    User.app?.models?.AccessToken ??
+    User.modelBuilder?.getModel('AccessToken')
+  );
+}
+
+/**
+ * Whether an email or password change ends the user's other sessions. On by default, as in LB3
+ * 3.x. `logoutSessionsOnSensitiveChanges: false` (LB3 2.x's app setting, also read on the user
+ * model) turns it off for the whole app or model; `{preserveAccessTokens: true}` (LB3 3.x's
+ * option) keeps the sessions for one call.
+ */
+export function logsOutOnSensitiveChanges(User: AnyModel, options: any): boolean {
+  if (options?.preserveAccessTokens) return false;
+  if (User.settings?.logoutSessionsOnSensitiveChanges === false) return false;
+  return User.app?.get?.('logoutSessionsOnSensitiveChanges') !== false;
+}
+
+/**
+ * The where of the tokens of these users of this model. A token names the user model it was made for
+ * (`principalType`): Member 1's tokens are not Staff 1's. A token without one (made by server
+ * code) is the single user model's, if the app has one (principal.ts).
+ */
+export function tokensOfUsers(User: AnyModel, userIds: unknown[], Token: AnyModel = tokenModelOf(User)): Record<string, unknown> {
+  const where: Record<string, unknown> = { userId: { inq: userIds } };
+  if (Token.definition?.properties?.principalType) {
+    const own = appUserModels(User.app);
+    where.or =
+      own.length === 1 && own[0] === User
+        ? [{ principalType: User.modelName }, { principalType: null }]
+        : [{ principalType: User.modelName }];
+  }
+  return where;
+}
+
+/** Ends the sessions of `userIds` except the one making the change (LB3: `options.accessToken`). */
+export async function endOtherSessions(User: AnyModel, userIds: unknown[], options: any): Promise<void> {
+  if (userIds.length === 0 || !logsOutOnSensitiveChanges(User, options)) return;
+  const Token = tokenModelOf(User);
+  if (!Token?.dataSource) return;
+  const where = tokensOfUsers(User, userIds, Token);
+  const current = options?.accessToken;
+  // A single-use reset token is not kept: setPassword ends it too.
+  if (current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password')))
+    where.id = { neq: current.id };
+  await Token.destroyAll(where);
+}
+
+/**
+ * Deleting users deletes their tokens (LB3 does, in `before delete`): by id, by a where, and an
+ * instance's destroy. The tokens go first and the delete is narrowed to the users found, so a
+ * failing delete leaves users signed out rather than tokens of deleted users signed in.
+ */
+export function installDeleteHook(User: AnyModel): void {
+  User.observe('before delete', async (ctx: any) => {
+    const Model = ctx.Model ?? User;
+    const Token = tokenModelOf(Model);
+    if (!Model.relations?.accessTokens || !Token?.dataSource) return;
+    const idName: string = Model.definition.idName ?? 'id';
+    const found = await Model.find({ where: ctx.where ?? {}, fields: [idName] }, ctx.options);
+    const ids = found.map((u: any) => u[idName]);
+    ctx.where = { [idName]: { inq: ids } };
+    if (ids.length) await Token.destroyAll(tokensOfUsers(Model, ids, Token));
+  });
+}

@@ -1,0 +1,197 @@
+import { LooplineError } from '../../errors';
+import { givenValue as given } from '../../util/own';
+import { hashPassword, isHashed, MAX_PASSWORD_BYTES } from '../security/password';
+import { endOtherSessions } from './user-sessions';
+
+/**
+ * What a write on a user does beyond storing it: the password is hashed, the server-managed
+ * properties are kept from clients, a changed address loses its verification, and a changed email
+ * or password ends the user's other sessions.
+ */
+
+type AnyModel = any;
+
+export function settingsOf(User: AnyModel): Record<string, any> {
+  return User.settings ?? {};
+}
+
+export function hashRounds(User: AnyModel): number {
+  const r = Number(settingsOf(User).saltWorkFactor ?? 10);
+  return Number.isInteger(r) && r >= 4 && r <= 31 ? r : 10;
+}
+
+/** LB3's checks of a plain password: a non-empty string that bcrypt will not truncate. */
+export function validatePlainPassword(plain: unknown): asserts plain is string {
+  if (typeof plain !== 'string' || plain.length === 0)
+    throw new LooplineError('INVALID_PASSWORD', 422, 'Invalid password.');
+  const bytes = Buffer.byteLength(plain, 'utf8');
+  if (bytes > MAX_PASSWORD_BYTES) {
+    throw new LooplineError(
+      'PASSWORD_TOO_LONG',
+      422,
+      `The password entered was too long. Max length is ${MAX_PASSWORD_BYTES} (entered ${bytes})`,
+    );
+  }
+}
+
+export function normalizeEmail(User: AnyModel, email: unknown): unknown {
+  return typeof email === 'string' && settingsOf(User).caseSensitiveEmail === false
+    ? email.toLowerCase()
+    : email;
+}
+
+/** Realms partition the users (LB3: `realmRequired`, or a `realmDelimiter`, which implies it). */
+export function usesRealms(User: AnyModel): boolean {
+  const settings = settingsOf(User);
+  return !!(settings.realmRequired || settings.realmDelimiter);
+}
+
+/** Set by the User methods that legitimately write the verification state for a REST caller. */
+export const SERVER_MANAGED_WRITE = Symbol.for('loopline.userServerManagedWrite');
+
+/** Properties of a User only the server writes: a client choosing them could skip verification. */
+const SERVER_MANAGED = ['emailVerified', 'verificationToken', 'realm'] as const;
+
+/** The stored fields the hooks below compare a write with. */
+type UserSnapshot = { id: unknown; email: unknown; password: unknown } & Partial<
+  Record<(typeof SERVER_MANAGED)[number], unknown>
+>;
+
+/** A REST write: server code passes no remoting context, and the User methods that may write the verification state mark theirs. */
+function isClientWrite(ctx: any): boolean {
+  const options = ctx.options ?? {};
+  return !!options.remotingContext && !options[SERVER_MANAGED_WRITE];
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return (
+    (a ?? null) === (b ?? null) || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime())
+  );
+}
+
+/**
+ * What a REST caller may not write on a user: the verification state and the realm (a user who
+ * picks a realm joins another partition), and, unless `rejectPasswordChangesViaPatchOrReplace:
+ * false`, the password through patch/replace (changePassword and setPassword are the ways to
+ * change it). A value equal to the stored one is no change, so a client may send back what it read.
+ */
+function guardClientWrite(Model: AnyModel, ctx: any, target: any, before: UserSnapshot[]): void {
+  if (!isClientWrite(ctx)) return;
+  if (ctx.isNewInstance) {
+    // LB3 quietly resets emailVerified on a signup; a chosen verification token is refused, and
+    // so is a realm where the model has none (with realms, signing up into one is LB3's way).
+    if (given(target, 'emailVerified')) target.emailVerified = false;
+    if (given(target, 'verificationToken')) throw notWritable('verificationToken');
+    if (given(target, 'realm') && !usesRealms(Model))
+      throw notWritable(
+        'realm',
+        ' (it is accepted on signup when the model sets realmRequired or realmDelimiter)',
+      );
+    return;
+  }
+  for (const key of SERVER_MANAGED) {
+    if (given(target, key) && (before.length === 0 || before.some((u) => !sameValue(u[key], target[key]))))
+      throw notWritable(key);
+  }
+  if (
+    !ctx.options.setPassword &&
+    settingsOf(Model).rejectPasswordChangesViaPatchOrReplace !== false &&
+    given(target, 'password')
+  ) {
+    throw new LooplineError(
+      'PASSWORD_CHANGE_NOT_ALLOWED',
+      401,
+      'Changing the password through patch or replace is not allowed; use changePassword() or setPassword()',
+    );
+  }
+}
+
+/**
+ * The value to store for a written password. What is written is always a plain password and is
+ * hashed, even when it looks like a bcrypt hash: taking such a value as the hash would let a
+ * client choose the hash of a weak password (LB3 did, for any `$2a$`/`$2b$` string of 60
+ * characters). Two writes keep the value: the stored hash written back unchanged (an instance
+ * saved again), and server code passing `{hashedPassword: true}` with a bcrypt hash (users
+ * imported with their hashes), a deliberate option no REST request can set.
+ */
+async function passwordToStore(Model: AnyModel, ctx: any, pw: unknown, before: UserSnapshot[]): Promise<unknown> {
+  if (pw === undefined || pw === null) return pw;
+  if (!ctx.isNewInstance && before.length > 0 && before.every((u) => u.password === pw)) return pw;
+  if (ctx.options?.hashedPassword === true) {
+    if (!isHashed(pw))
+      throw new LooplineError('INVALID_PASSWORD', 422, 'options.hashedPassword is set but the password is not a bcrypt hash.');
+    return pw;
+  }
+  validatePlainPassword(pw);
+  return hashPassword(pw, hashRounds(Model));
+}
+
+/** The users an update is about to change, as stored, when the hooks need to compare. */
+async function storedUsers(Model: AnyModel, ctx: any): Promise<UserSnapshot[]> {
+  let found: any[] = [];
+  if (ctx.currentInstance) found = [ctx.currentInstance];
+  else if (ctx.instance?.id !== undefined)
+    found = [await Model.findById(ctx.instance.id, undefined, ctx.options)].filter(Boolean);
+  else if (ctx.where) found = await Model.find({ where: ctx.where }, ctx.options);
+  return found.map((u) => ({
+    id: u.id,
+    email: u.email,
+    password: u.password,
+    emailVerified: u.emailVerified,
+    verificationToken: u.verificationToken,
+    realm: u.realm,
+  }));
+}
+
+function notWritable(key: string, hint = ''): LooplineError {
+  return new LooplineError(
+    'PROPERTY_NOT_WRITABLE',
+    400,
+    `"${key}" is managed by the server and cannot be written by a client${hint}`,
+  );
+}
+
+export function installWriteHooks(User: AnyModel): void {
+  User.observe('before save', async (ctx: any) => {
+    const Model = ctx.Model ?? User;
+    const target = ctx.instance ?? ctx.data;
+    if (!target) return;
+    // Compared below: what the write changes (sessions to end, verification to redo, client writes).
+    const touches =
+      !ctx.isNewInstance &&
+      (ctx.instance ||
+        target.password !== undefined ||
+        target.email !== undefined ||
+        (isClientWrite(ctx) && SERVER_MANAGED.some((k) => given(target, k))));
+    const before = touches ? await storedUsers(Model, ctx) : [];
+    guardClientWrite(Model, ctx, target, before);
+    if (target.email !== undefined) target.email = normalizeEmail(Model, target.email);
+    const pw = target.password;
+    const stored = await passwordToStore(Model, ctx, pw, before);
+    if (stored !== pw) target.password = stored;
+    if (!touches) return;
+    // A verified address that changes is no longer verified (LB3, with emailVerificationRequired).
+    if (
+      settingsOf(Model).emailVerificationRequired &&
+      target.email !== undefined &&
+      (before.length === 0 || before.some((u) => u.email !== target.email))
+    ) {
+      target.emailVerified = false;
+    }
+    // Remember who is changing so `after save` can end their other sessions.
+    ctx.hookState.userSnapshots = before;
+  });
+
+  User.observe('after save', async (ctx: any) => {
+    const snapshots = ctx.hookState?.userSnapshots as UserSnapshot[] | undefined;
+    if (!snapshots?.length) return;
+    const Model = ctx.Model ?? User;
+    const changed: unknown[] = [];
+    for (const s of snapshots) {
+      const now = await Model.findById(s.id, undefined, ctx.options);
+      if (!now) continue;
+      if (now.email !== s.email || now.password !== s.password) changed.push(s.id);
+    }
+    await endOtherSessions(Model, changed, ctx.options);
+  });
+}

@@ -1,0 +1,159 @@
+import request from 'supertest';
+import { hashPassword } from '../../src/loopback/security/password';
+import { describeStore, STORES } from '../connectors/stores';
+import { login, signup, userApp } from '../support/user-app';
+
+/**
+ * The user model against an attacker, over HTTP on every store: a deleted user's sessions end,
+ * an email or password change ends the others, a bcrypt-shaped password is still hashed, hidden
+ * values never appear in a validation error. Each asserts the status, the code and the rows.
+ */
+
+const auth = (token: string) => ({ Authorization: token });
+
+for (const store of STORES) {
+  describeStore(store, () => {
+    let h: Awaited<ReturnType<typeof userApp>>;
+
+    beforeAll(async () => {
+      h = await userApp(store);
+    });
+    afterAll(async () => {
+      await h?.ds.disconnect();
+    });
+    beforeEach(async () => {
+      for (const M of [h.AccessToken, h.Member, h.Staff, h.Note, h.Vault]) await M.destroyAll();
+    });
+
+    const tokensOf = (userId: number, principalType = 'Member') =>
+      h.AccessToken.count({ userId, principalType });
+
+    describe('deleting a user ends its sessions', () => {
+      it('DELETE /Members/{id}: 200, then its tokens neither read nor write, and no token row is left', async () => {
+        const ann = await signup(h.app, 'ann@example.com');
+        const token = await login(h.app, 'ann@example.com');
+        const other = await login(h.app, 'ann@example.com');
+        expect((await request(h.app).post('/api/Notes').set(auth(token)).send({ text: 'mine', ownerId: ann.id })).status).toBe(200);
+        const del = await request(h.app).delete(`/api/Members/${ann.id}`).set(auth(token));
+        expect([del.status, del.body]).toEqual([200, { count: 1 }]);
+        expect(await tokensOf(ann.id)).toBe(0);
+        for (const t of [token, other]) {
+          const read = await request(h.app).get('/api/Notes').set(auth(t));
+          expect([read.status, read.body.error.code]).toEqual([401, 'AUTHORIZATION_REQUIRED']);
+          const write = await request(h.app).post('/api/Notes').set(auth(t)).send({ text: 'ghost' });
+          expect([write.status, write.body.error.code]).toEqual([401, 'AUTHORIZATION_REQUIRED']);
+        }
+        expect(await h.Note.count()).toBe(1);
+      });
+
+      it('destroyAll with a where and an instance destroy delete the tokens of exactly those users', async () => {
+        const ann = await signup(h.app, 'ann@example.com');
+        const bob = await signup(h.app, 'bob@example.com');
+        const cy = await signup(h.app, 'cy@example.com');
+        // A Staff user with Ann's id: a different user model, its session is not Ann's.
+        const staff = await h.Staff.create({ id: ann.id, email: 'staff@example.com', password: 'staff-pw' });
+        await h.Staff.login({ email: 'staff@example.com', password: 'staff-pw' });
+        for (const e of ['ann', 'bob', 'cy']) await login(h.app, `${e}@example.com`);
+        expect(await h.Member.destroyAll({ email: { inq: ['ann@example.com', 'bob@example.com'] } })).toEqual({ count: 2 });
+        expect([await tokensOf(ann.id), await tokensOf(bob.id), await tokensOf(cy.id)]).toEqual([0, 0, 1]);
+        expect(await tokensOf(staff.id, 'Staff')).toBe(1);
+        await (await h.Member.findById(cy.id)).destroy();
+        expect(await tokensOf(cy.id)).toBe(0);
+        expect(await h.AccessToken.count()).toBe(1);
+      });
+    });
+
+    describe('an email or password change ends the other sessions', () => {
+      it('PATCH of the email: the session making it is kept, the others end', async () => {
+        const ann = await signup(h.app, 'ann@example.com');
+        const current = await login(h.app, 'ann@example.com');
+        const other = await login(h.app, 'ann@example.com');
+        const res = await request(h.app).patch(`/api/Members/${ann.id}`).set(auth(current)).send({ email: 'ann2@example.com' });
+        expect(res.status).toBe(200);
+        expect(await h.AccessToken.find({ where: { userId: ann.id } }).then((l: any[]) => l.map((t) => t.id))).toEqual([current]);
+        expect((await request(h.app).get('/api/Notes').set(auth(other))).status).toBe(401);
+        expect((await request(h.app).get('/api/Notes').set(auth(current))).status).toBe(200);
+      });
+
+      it('a change of another property ends nothing; changePassword keeps only the current session', async () => {
+        const ann = await signup(h.app, 'ann@example.com');
+        const current = await login(h.app, 'ann@example.com');
+        await login(h.app, 'ann@example.com');
+        expect((await request(h.app).patch(`/api/Members/${ann.id}`).set(auth(current)).send({ username: 'ann' })).status).toBe(200);
+        expect(await tokensOf(ann.id)).toBe(2);
+        const res = await request(h.app)
+          .post('/api/Members/change-password')
+          .set(auth(current))
+          .send({ oldPassword: 'ann@example.com-pw', newPassword: 'new-secret' });
+        expect(res.status).toBe(204);
+        expect(await h.AccessToken.find({ where: { userId: ann.id } }).then((l: any[]) => l.map((t) => t.id))).toEqual([current]);
+      });
+
+      it('server code: {preserveAccessTokens: true} keeps the sessions for one call (LB3 3.x)', async () => {
+        const ann = await signup(h.app, 'ann@example.com');
+        await login(h.app, 'ann@example.com');
+        const user = await h.Member.findById(ann.id);
+        await user.updateAttributes({ email: 'kept@example.com' }, { preserveAccessTokens: true });
+        expect(await tokensOf(ann.id)).toBe(1);
+        await user.updateAttributes({ email: 'ended@example.com' });
+        expect(await tokensOf(ann.id)).toBe(0);
+      });
+    });
+
+    describe('a password is always hashed', () => {
+      it('a bcrypt hash sent as the password on signup is hashed again: its plaintext does not log in', async () => {
+        const weakHash = await hashPassword('weak', 4);
+        const res = await request(h.app).post('/api/Members').send({ email: 'eve@example.com', password: weakHash });
+        expect(res.status).toBe(200);
+        const stored = await h.Member.findById(res.body.id);
+        expect(stored.password).not.toBe(weakHash);
+        const weak = await request(h.app).post('/api/Members/login').send({ email: 'eve@example.com', password: 'weak' });
+        expect([weak.status, weak.body.error.code]).toEqual([401, 'LOGIN_FAILED']);
+        expect((await request(h.app).post('/api/Members/login').send({ email: 'eve@example.com', password: weakHash })).status).toBe(200);
+      });
+
+      it('server code: the same through create and setPassword; {hashedPassword: true} stores a known hash; a save keeps it', async () => {
+        const weakHash = await hashPassword('weak', 4);
+        const eve = await h.Member.create({ email: 'eve@example.com', password: weakHash });
+        expect(eve.password).not.toBe(weakHash);
+        await h.Member.setPassword(eve.id, weakHash);
+        expect((await h.Member.findById(eve.id)).password).not.toBe(weakHash);
+        const imported = await h.Member.create({ email: 'imp@example.com', password: weakHash }, { hashedPassword: true });
+        expect((await h.Member.findById(imported.id)).password).toBe(weakHash);
+        const again = await h.Member.findById(imported.id);
+        again.username = 'imp';
+        await again.save();
+        expect((await h.Member.findById(imported.id)).password).toBe(weakHash);
+        expect((await request(h.app).post('/api/Members/login').send({ email: 'imp@example.com', password: 'weak' })).status).toBe(200);
+        await expect(h.Member.create({ email: 'x@example.com', password: 'plain' }, { hashedPassword: true })).rejects.toMatchObject({ code: 'INVALID_PASSWORD', statusCode: 422 });
+        expect(await h.Member.count({ email: 'x@example.com' })).toBe(0);
+      });
+    });
+
+    describe('validation errors never show hidden values', () => {
+      it('a duplicate hidden unique value: 422 uniqueness, its value in neither message nor details', async () => {
+        expect((await request(h.app).post('/api/Vaults').send({ label: 'a', secret: 'top-secret-42' })).status).toBe(200);
+        const dup = await request(h.app).post('/api/Vaults').send({ label: 'b', secret: 'top-secret-42' });
+        expect([dup.status, dup.body.error.code]).toEqual([422, 'VALIDATION_FAILED']);
+        expect(dup.body.error.details.codes).toEqual({ secret: ['uniqueness'] });
+        expect(dup.text).not.toContain('top-secret-42');
+        expect(dup.body.error.message).toContain('`secret` is not unique');
+        expect(await h.Vault.count()).toBe(1);
+      });
+
+      it('a mistyped hidden value on create and on update: 422 type, the value not echoed', async () => {
+        const made = await request(h.app).post('/api/Vaults').send({ label: 'a', pin: 'pin-7781-secret' });
+        expect([made.status, made.body.error.details.codes]).toEqual([422, { pin: ['type'] }]);
+        expect(made.text).not.toContain('pin-7781-secret');
+        const v = await h.Vault.create({ label: 'b', pin: 1234 });
+        const upd = await request(h.app).patch(`/api/Vaults/${v.id}`).send({ pin: 'pin-7781-secret' });
+        expect([upd.status, upd.body.error.details.codes]).toEqual([422, { pin: ['type'] }]);
+        expect(upd.text).not.toContain('pin-7781-secret');
+        const all = await request(h.app).post(`/api/Vaults/update?where=${encodeURIComponent(JSON.stringify({ id: v.id }))}`).send({ pin: 'pin-7781-secret' });
+        expect(all.status).toBe(422);
+        expect(all.text).not.toContain('pin-7781-secret');
+        expect((await h.Vault.findById(v.id)).pin).toBe(1234);
+      });
+    });
+  });
+}
