@@ -130,6 +130,27 @@ for (const store of STORES) {
       });
     });
 
+    describe('POST /Members/{id}/verify is for the user itself', () => {
+      it('anonymous and another user: 401, no mail, the verification token untouched; the owner: 204', async () => {
+        const Email = h.app.registry.getModel('Email');
+        const ann = await signup(h.app, 'ann@example.com');
+        await signup(h.app, 'bob@example.com');
+        const bob = await login(h.app, 'bob@example.com');
+        const sent = Email.sent.length;
+        const anon = await request(h.app).post(`/api/Members/${ann.id}/verify`);
+        expect([anon.status, anon.body.error.code]).toEqual([401, 'AUTHORIZATION_REQUIRED']);
+        const other = await request(h.app).post(`/api/Members/${ann.id}/verify`).set(auth(bob));
+        expect([other.status, other.body.error.code]).toEqual([401, 'AUTHORIZATION_REQUIRED']);
+        expect(Email.sent.length).toBe(sent);
+        expect((await h.Member.findById(ann.id)).verificationToken ?? null).toBeNull();
+        const own = await request(h.app).post(`/api/Members/${ann.id}/verify`).set(auth(await login(h.app, 'ann@example.com')));
+        expect(own.status).toBe(204);
+        expect(Email.sent.length).toBe(sent + 1);
+        expect(Email.sent[sent].to).toBe('ann@example.com');
+        expect((await h.Member.findById(ann.id)).verificationToken).toMatch(/^[A-Za-z0-9]{64}$/);
+      });
+    });
+
     describe('validation errors never show hidden values', () => {
       it('a duplicate hidden unique value: 422 uniqueness, its value in neither message nor details', async () => {
         expect((await request(h.app).post('/api/Vaults').send({ label: 'a', secret: 'top-secret-42' })).status).toBe(200);
@@ -157,3 +178,24 @@ for (const store of STORES) {
     });
   });
 }
+
+describe('the LB3 switches, on memory', () => {
+  it('logoutSessionsOnSensitiveChanges: false (app setting, LB3 2.x) keeps the other sessions', async () => {
+    const h = await userApp(STORES[0], { app: { logoutSessionsOnSensitiveChanges: false } });
+    const ann = await signup(h.app, 'ann@example.com');
+    const current = await login(h.app, 'ann@example.com');
+    await login(h.app, 'ann@example.com');
+    expect((await request(h.app).patch(`/api/Members/${ann.id}`).set(auth(current)).send({ email: 'ann2@example.com' })).status).toBe(200);
+    expect(await h.AccessToken.count({ userId: ann.id })).toBe(2);
+    // Deleting the user still deletes them: a deleted user has no session to keep.
+    await h.Member.destroyById(ann.id);
+    expect(await h.AccessToken.count({ userId: ann.id })).toBe(0);
+  });
+
+  it("an app's ACL reopening verify to $everyone gives LB3's anonymous verify back", async () => {
+    const everyone = { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'verify' };
+    const h = await userApp(STORES[0], { member: { acls: [everyone] } });
+    const ann = await signup(h.app, 'ann@example.com');
+    expect((await request(h.app).post(`/api/Members/${ann.id}/verify`)).status).toBe(204);
+  });
+});

@@ -2,8 +2,9 @@
  * The built-in models' definitions, in the JSON form of `common/models/*.json`: LB3's property
  * names, relations, hidden lists and default ACLs. Behaviour lives beside them (user.ts, ...).
  *
- * Deviation from LB3, for safety: ACL, Role, RoleMapping and Application deny everyone over REST
- * by default (LB3 left them open, relying on apps not to expose them).
+ * Deviations from LB3, for safety: ACL, Role, RoleMapping and Application deny everyone over REST
+ * by default (LB3 left them open, relying on apps not to expose them), and a user's `verify` is
+ * for the user itself.
  */
 
 const DENY_EVERYONE = { principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' };
@@ -36,7 +37,9 @@ export const USER_DEFINITION = {
     { principalType: 'ROLE', principalId: '$owner', permission: 'ALLOW', property: 'findById' },
     { principalType: 'ROLE', principalId: '$owner', permission: 'ALLOW', property: 'patchAttributes' },
     { principalType: 'ROLE', principalId: '$owner', permission: 'ALLOW', property: 'replaceById' },
-    { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'verify', accessType: 'EXECUTE' },
+    // LB3 lets $everyone call verify, so anyone could mail a user and replace its pending
+    // verification token; the user alone may ask again (an app's ACL can reopen it).
+    { principalType: 'ROLE', principalId: '$owner', permission: 'ALLOW', property: 'verify', accessType: 'EXECUTE' },
     { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'confirm' },
     { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'resetPassword', accessType: 'EXECUTE' },
     { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', property: 'changePassword', accessType: 'EXECUTE' },
