@@ -260,6 +260,10 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     status: 413,
     meaning: 'The request body is over the configured limit (100 kB by default).',
   },
+  BATCH_TOO_LARGE: {
+    status: 413,
+    meaning: 'A create sent more items than the model takes in one request (`maxArrayCreate`; 10 for users).',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     meaning:

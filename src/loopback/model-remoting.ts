@@ -3,6 +3,7 @@ import { assertClientFilter } from '../juggler/dao/find';
 import { SharedClass } from '../remoting/shared-class';
 import type { RemoteMethodOptions } from '../remoting/shared-method';
 import type { RemotingContext } from '../remoting/context';
+import { assertBatchSize } from './batch-limit';
 import type { ModelClass } from './registry';
 
 /**
@@ -51,7 +52,7 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
   const replaceOnPUT = Model.settings.replaceOnPUT !== false;
   const type = name;
   return [
-    ['create', { description: 'Create a new instance of the model and persist it into the data source.', accessType: 'WRITE', accepts: [dataArg(name), OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: '/' } }],
+    ['create', { description: 'Create a new instance of the model and persist it into the data source.', accessType: 'WRITE', accepts: [{ ...dataArg(name), check: (v: unknown) => assertBatchSize(Model, v) }, OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: '/' } }],
     ['patchOrCreate', {
       aliases: ['upsert', 'updateOrCreate'],
       description: 'Patch an existing model instance or insert a new one into the data source.',

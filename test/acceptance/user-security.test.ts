@@ -130,6 +130,22 @@ for (const store of STORES) {
       });
     });
 
+    describe('one request signs up a bounded number of users', () => {
+      const users = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ email: `${tag}${i}@example.com`, password: 'pw' }));
+
+      it('an array of 1,600 (within the body limit) and of 11: 413 BATCH_TOO_LARGE, no user stored; 10 are made', async () => {
+        const huge = await request(h.app).post('/api/Members').send(users(1600, 'h'));
+        expect([huge.status, huge.body.error.code]).toEqual([413, 'BATCH_TOO_LARGE']);
+        const eleven = await request(h.app).post('/api/Members').send(users(11, 'e'));
+        expect([eleven.status, eleven.body.error.code]).toEqual([413, 'BATCH_TOO_LARGE']);
+        expect(eleven.body.error.message).toContain('at most 10');
+        expect(await h.Member.count()).toBe(0);
+        const ten = await request(h.app).post('/api/Members').send(users(10, 't'));
+        expect([ten.status, ten.body.length]).toEqual([200, 10]);
+        expect(await h.Member.count()).toBe(10);
+      });
+    });
+
     describe('POST /Members/{id}/verify is for the user itself', () => {
       it('anonymous and another user: 401, no mail, the verification token untouched; the owner: 204', async () => {
         const Email = h.app.registry.getModel('Email');
@@ -190,6 +206,15 @@ describe('the LB3 switches, on memory', () => {
     // Deleting the user still deletes them: a deleted user has no session to keep.
     await h.Member.destroyById(ann.id);
     expect(await h.AccessToken.count({ userId: ann.id })).toBe(0);
+  });
+
+  it('maxArrayCreate: false on the user model lifts the bound (LB3 had none); other models have none', async () => {
+    const h = await userApp(STORES[0], { member: { maxArrayCreate: false } });
+    const many = Array.from({ length: 12 }, (_, i) => ({ email: `m${i}@example.com`, password: 'pw' }));
+    expect((await request(h.app).post('/api/Members').send(many)).status).toBe(200);
+    expect(await h.Member.count()).toBe(12);
+    expect((await request(h.app).post('/api/Vaults').send(many.map((_, i) => ({ label: `v${i}` })))).status).toBe(200);
+    expect(await h.Vault.count()).toBe(12);
   });
 
   it("an app's ACL reopening verify to $everyone gives LB3's anonymous verify back", async () => {

@@ -25,6 +25,8 @@ export const USER_DEFINITION = {
   ttl: 1209600,
   maxTTL: 31556926,
   resetPasswordTokenTTL: 900,
+  /** loopline: one REST create makes at most this many users (each costs a bcrypt hash). */
+  maxArrayCreate: 10,
   relations: {
     accessTokens: { type: 'hasMany', model: 'AccessToken', foreignKey: 'userId', options: { disableInclude: true } },
   },
