@@ -275,6 +275,10 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   },
   VALIDATION_FAILED: { status: 422, meaning: 'The instance is not valid; `details` lists each property.' },
   PASSWORD_TOO_LONG: { status: 422, meaning: 'A password is over 72 bytes, the most bcrypt reads.' },
+  TOO_MANY_LOGIN_ATTEMPTS: {
+    status: 429,
+    meaning: 'Too many failed logins for this account or from this address; retry after `Retry-After` seconds.',
+  },
   HEADERS_TOO_LARGE: {
     status: 431,
     meaning:

@@ -22,7 +22,7 @@ for (const store of STORES) {
       await h?.ds.disconnect();
     });
     beforeEach(async () => {
-      for (const M of [h.AccessToken, h.Member, h.Staff, h.Note, h.Vault]) await M.destroyAll();
+      for (const M of [h.AccessToken, h.Member, h.Staff, h.Note, h.Vault, h.ds.models.LoginAttempt]) await M.destroyAll();
     });
 
     const tokensOf = (userId: number, principalType = 'Member') =>
@@ -146,6 +146,75 @@ for (const store of STORES) {
       });
     });
 
+    describe('login is throttled per account and per address', () => {
+      const attempt = (app: any, email: string, password: string) =>
+        request(app).post('/api/Members/login').send({ email, password });
+      const attemptsStored = () => h.ds.models.LoginAttempt.count();
+
+      it('15 wrong passwords: 10 get 401, then 429 TOO_MANY_LOGIN_ATTEMPTS with Retry-After, even with the right one', async () => {
+        await signup(h.app, 'ann@example.com');
+        const statuses: number[] = [];
+        for (let i = 0; i < 15; i++) statuses.push((await attempt(h.app, 'ann@example.com', `guess-${i}`)).status);
+        expect(statuses).toEqual([...Array(10).fill(401), ...Array(5).fill(429)]);
+        const right = await attempt(h.app, 'ann@example.com', 'ann@example.com-pw');
+        expect([right.status, right.body.error.code]).toEqual([429, 'TOO_MANY_LOGIN_ATTEMPTS']);
+        const wait = Number(right.headers['retry-after']);
+        expect(wait).toBeGreaterThan(890);
+        expect(wait).toBeLessThanOrEqual(900);
+        expect(right.body.error.details).toEqual({ retryAfter: wait });
+        // The ten failures are kept (twice: account and address); refused attempts are not.
+        expect(await attemptsStored()).toBe(20);
+        expect(await h.AccessToken.count()).toBe(0);
+      });
+
+      it('an unknown account is locked the same way: the 429 does not tell whether it exists', async () => {
+        await signup(h.app, 'ann@example.com');
+        for (let i = 0; i < 10; i++) {
+          expect((await attempt(h.app, 'ann@example.com', 'x')).status).toBe(401);
+          expect((await attempt(h.app, 'ghost@example.com', 'x')).status).toBe(401);
+        }
+        const known = await attempt(h.app, 'ann@example.com', 'x');
+        const ghost = await attempt(h.app, 'ghost@example.com', 'x');
+        expect([known.status, ghost.status]).toEqual([429, 429]);
+        expect(Object.keys(known.body.error).sort()).toEqual(Object.keys(ghost.body.error).sort());
+        expect(known.body.error.code).toBe(ghost.body.error.code);
+      });
+
+      it("a successful login clears the account's failures; other accounts are not affected", async () => {
+        await signup(h.app, 'ann@example.com');
+        await signup(h.app, 'bob@example.com');
+        for (let i = 0; i < 9; i++) expect((await attempt(h.app, 'ann@example.com', 'x')).status).toBe(401);
+        expect((await attempt(h.app, 'ann@example.com', 'ann@example.com-pw')).status).toBe(200);
+        for (let i = 0; i < 10; i++) expect((await attempt(h.app, 'ann@example.com', 'x')).status).toBe(401);
+        expect((await attempt(h.app, 'ann@example.com', 'x')).status).toBe(429);
+        expect((await attempt(h.app, 'bob@example.com', 'bob@example.com-pw')).status).toBe(200);
+      });
+
+      it('a concurrent burst of 15 cannot slip past the limit: exactly 10 are checked', async () => {
+        await signup(h.app, 'ann@example.com');
+        const burst = await Promise.all(Array.from({ length: 15 }, (_, i) => attempt(h.app, 'ann@example.com', `b${i}`)));
+        const counts = burst.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+        expect(counts).toEqual({ 401: 10, 429: 5 });
+        expect((await attempt(h.app, 'ann@example.com', 'ann@example.com-pw')).status).toBe(429);
+      });
+
+      if (store.name !== 'memory') {
+        it('two processes of one app (two boots on one database) share the counts', async () => {
+          const second = await userApp(store, { migrate: false });
+          try {
+            await signup(h.app, 'ann@example.com');
+            for (let i = 0; i < 5; i++) expect((await attempt(h.app, 'ann@example.com', 'x')).status).toBe(401);
+            for (let i = 0; i < 5; i++) expect((await attempt(second.app, 'ann@example.com', 'x')).status).toBe(401);
+            const locked = await attempt(second.app, 'ann@example.com', 'ann@example.com-pw');
+            expect([locked.status, locked.body.error.code]).toEqual([429, 'TOO_MANY_LOGIN_ATTEMPTS']);
+            expect((await attempt(h.app, 'ann@example.com', 'ann@example.com-pw')).status).toBe(429);
+          } finally {
+            await second.ds.disconnect();
+          }
+        });
+      }
+    });
+
     describe('POST /Members/{id}/verify is for the user itself', () => {
       it('anonymous and another user: 401, no mail, the verification token untouched; the owner: 204', async () => {
         const Email = h.app.registry.getModel('Email');
@@ -215,6 +284,30 @@ describe('the LB3 switches, on memory', () => {
     expect(await h.Member.count()).toBe(12);
     expect((await request(h.app).post('/api/Vaults').send(many.map((_, i) => ({ label: `v${i}` })))).status).toBe(200);
     expect(await h.Vault.count()).toBe(12);
+  });
+
+  it('loginThrottle: per address (maxAttempts 5) locks a fresh account from the same address; lockouts end', async () => {
+    const h = await userApp(STORES[0], {
+      app: { loginThrottle: { account: { maxAttempts: 3, window: 60, lockout: 1 }, address: { maxAttempts: 5, lockout: 1 } } },
+    });
+    await signup(h.app, 'ann@example.com');
+    const attempt = (email: string, password = 'x') => request(h.app).post('/api/Members/login').send({ email, password });
+    expect([(await attempt('ann@example.com')).status, (await attempt('ann@example.com')).status, (await attempt('ann@example.com')).status]).toEqual([401, 401, 401]);
+    const locked = await attempt('ann@example.com', 'ann@example.com-pw');
+    expect([locked.status, locked.headers['retry-after']]).toEqual([429, '1']);
+    for (const who of ['a', 'b']) expect((await attempt(`${who}@example.com`)).status).toBe(401);
+    // Five failures from this address: a sixth account is refused too.
+    expect((await attempt('fresh@example.com')).status).toBe(429);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await attempt('ann@example.com', 'ann@example.com-pw')).status).toBe(200);
+  });
+
+  it('loginThrottle: false turns it off: 15 wrong passwords all get 401; a bad setting fails at boot', async () => {
+    const h = await userApp(STORES[0], { app: { loginThrottle: false } });
+    await signup(h.app, 'ann@example.com');
+    for (let i = 0; i < 15; i++) expect((await request(h.app).post('/api/Members/login').send({ email: 'ann@example.com', password: 'x' })).status).toBe(401);
+    expect(h.ds.models.LoginAttempt).toBeUndefined();
+    await expect(userApp(STORES[0], { app: { loginThrottle: { account: { maxAttempts: -1 } } } })).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
   });
 
   it("an app's ACL reopening verify to $everyone gives LB3's anonymous verify back", async () => {

@@ -1,6 +1,15 @@
 import { LooplineError } from '../../errors';
 import { withCallback } from '../../util/callback';
 import type { RemotingContext } from '../../remoting/context';
+import {
+  attemptModelFor,
+  clientAddressOf,
+  loginThrottleOf,
+  rememberLoginRequest,
+  setRetryAfter,
+  throttleSettings,
+  tooManyAttempts,
+} from '../security/login-throttle';
 import { verifyPassword } from '../security/password';
 import { tokenPrincipal } from '../security/principal';
 import { generateTokenId, safeEqual } from '../security/token-id';
@@ -54,9 +63,23 @@ const statics = {
     if (query.email !== undefined) query.email = normalizeEmail(this, query.email);
     else if (query.username === undefined)
       throw new LooplineError('USERNAME_EMAIL_REQUIRED', 400, 'username or email is required');
+    // The throttle records this attempt while the user is looked up and the password compared.
+    const throttle = loginThrottleOf(this);
+    const gate = throttle?.enter(throttle.keys(query, clientAddressOf(credentials)));
+    gate?.catch(() => undefined);
     const user = await this.findOne({ where: query });
     // Unknown user and wrong password take the same path: one bcrypt comparison, then 401.
     const ok = await verifyPassword(credentials.password, user?.password, hashRounds(this));
+    const passed = await gate;
+    if (throttle && passed) {
+      // Locked: the same answer whatever the password and whether the account exists.
+      if (passed.retryAfter > 0) {
+        await throttle.refused(passed);
+        setRetryAfter(credentials, passed.retryAfter);
+        throw tooManyAttempts(passed.retryAfter);
+      }
+      if (user && ok) await throttle.succeeded(passed);
+    }
     if (!user || !ok) throw loginFailed();
     if (settings.emailVerificationRequired && !user.emailVerified) {
       throw new LooplineError(
@@ -282,6 +305,7 @@ export const USER_METHODS: Record<string, unknown> = {
       description: 'The response body contains properties of the AccessToken created on login.',
     },
     http: { verb: 'post' },
+    rest: { before: rememberLoginRequest },
   },
   logout: {
     description: 'Logout a user with access token.',
@@ -372,4 +396,13 @@ export function setupUser(User: AnyModel): void {
   User.validatesUniquenessOf('username', { message: 'User already exists', scopedTo });
   installWriteHooks(User);
   installDeleteHook(User);
+  // The throttle's model joins the user model's data source at boot, so migrations include it.
+  Object.defineProperty(User, '__attachedToApp', {
+    value(this: AnyModel, app: any) {
+      Object.getPrototypeOf(User).__attachedToApp?.call(this, app);
+      if (this.dataSource && throttleSettings(app)) attemptModelFor(this.dataSource);
+    },
+    writable: true,
+    configurable: true,
+  });
 }
