@@ -71,6 +71,8 @@ const statics = {
     // Unknown user and wrong password take the same path: one bcrypt comparison, then 401.
     const ok = await verifyPassword(credentials.password, user?.password, hashRounds(this));
     const passed = await gate;
+    // Clearing the account's failures runs beside the token's creation, off the critical path.
+    let cleared: Promise<void> | undefined;
     if (throttle && passed) {
       // Locked: the same answer whatever the password and whether the account exists.
       if (passed.retryAfter > 0) {
@@ -78,10 +80,14 @@ const statics = {
         setRetryAfter(credentials, passed.retryAfter);
         throw tooManyAttempts(passed.retryAfter);
       }
-      if (user && ok) await throttle.succeeded(passed);
+      if (user && ok) {
+        cleared = throttle.succeeded(passed);
+        cleared.catch(() => undefined);
+      }
     }
     if (!user || !ok) throw loginFailed();
     if (settings.emailVerificationRequired && !user.emailVerified) {
+      await cleared;
       throw new LooplineError(
         'LOGIN_FAILED_EMAIL_NOT_VERIFIED',
         401,
@@ -90,6 +96,7 @@ const statics = {
       );
     }
     const token = await user.createAccessToken(credentials.ttl);
+    await cleared;
     const body = token.toJSON();
     if (includesUser(include)) body.user = user.toJSON();
     return body;
