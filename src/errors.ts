@@ -290,7 +290,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   },
   INVALID_MODEL: {
     status: 500,
-    meaning: '`app.model()` was given something that is not a model class or model name.',
+    meaning: '`app.model()` was given something that is not a model class (a model name is refused, as in LB3 3.x).',
   },
   UNKNOWN_MODEL: { status: 500, meaning: 'A data source was asked to migrate a model it does not hold.' },
   INVALID_MODEL_DEFINITION: {

@@ -25,6 +25,8 @@ function registerCoreModels(builder: ModelBuilder): void {
       M.settings = {};
       M.relations = {};
       builder.compile(M);
+      // `loopback.Model.extend(...)` defines through the first builder (the default registry's).
+      Object.defineProperty(M, 'modelBuilder', { value: builder, writable: true, configurable: true });
     }
     installRelationMethods(ModelBase as any);
   }

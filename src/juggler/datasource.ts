@@ -5,6 +5,7 @@ import { NodeCallback, splitCallback, withCallback } from '../util/callback';
 import { debugFor } from '../util/debug';
 import type { Connector } from './connectors/connector';
 import { resolveConnector } from './connectors/registry';
+import type { ConnectorModule } from './connectors/registry';
 import { ModelBase } from './model-base';
 import { ModelBuilder, RawProperties } from './model-builder';
 import type { ModelSettings } from './model-definition';
@@ -19,7 +20,7 @@ const debug = debugFor('datasource');
 export interface DataSourceSettings {
   [key: string]: unknown;
   name?: string;
-  connector?: string | Connector | { initialize?: unknown };
+  connector?: string | Connector | ConnectorModule | { initialize?: unknown };
 }
 
 let sharedBuilder: ModelBuilder | undefined;
@@ -34,6 +35,8 @@ export class DataSource extends EventEmitter {
   readonly connector: Connector;
   readonly modelBuilder: ModelBuilder;
   readonly models: Record<string, typeof ModelBase> = Object.create(null);
+  /** The app that registered this data source (`app.dataSource()`), as LB3 sets it. */
+  app: unknown = undefined;
   connected = false;
   connecting = false;
   private readyPromise: Promise<void> | undefined;
@@ -111,6 +114,7 @@ export class DataSource extends EventEmitter {
     if (!(Model as any).__isPersistedModel) {
       // LB3 apps attach plain Models (remote methods only) to a data source; they store nothing.
       this.models[Model.modelName] = Model;
+      Model.emit('dataSourceAttached', Model);
       this.emit('attached', Model);
       return Model;
     }
@@ -120,13 +124,22 @@ export class DataSource extends EventEmitter {
     }
     this.connector.define(Model.definition);
     this.models[Model.modelName] = Model;
-    (Model as any).emit?.('attached', this);
+    // LB3: 'dataSourceAttached' on the model; its 'attached' event is for joining an app.
+    Model.emit('dataSourceAttached', Model);
     this.emit('attached', Model);
     return Model;
   }
 
   getModel(name: string): typeof ModelBase | undefined {
     return this.models[name];
+  }
+
+  /** Forgets a model: it is detached here and no longer known by name to the model builder. */
+  deleteModelByName(name: string): void {
+    const Model = this.models[name];
+    delete this.models[name];
+    if (Model && (Model as { dataSource?: unknown }).dataSource === this) (Model as { dataSource?: unknown }).dataSource = undefined;
+    this.modelBuilder.deleteModelByName(name);
   }
 
   /** Drops and recreates the store of the given models (all attached ones by default). */

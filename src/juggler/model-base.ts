@@ -1,3 +1,4 @@
+import { EventEmitter } from 'events';
 import { ModelDefinition, ModelSettings, StrictMode } from './model-definition';
 import { CompiledModel, ModelBaseToJSON } from './model-compile';
 import { TO_JSON_TEXT } from '../util/json-text';
@@ -31,11 +32,68 @@ export class ModelBase {
     (this.constructor as typeof ModelBase).__compiled.init(this, data, options);
   }
 
-  /** `Model.extend('Admin', properties, settings)`: a model based on this one (LB3). */
-  static extend(this: typeof ModelBase, name: string, properties?: Record<string, unknown>, settings?: Record<string, unknown>): typeof ModelBase {
+  /**
+   * `Model.extend('Admin', properties, settings)`: a model based on this one (LB3). The core
+   * classes (`loopback.Model`, `loopback.PersistedModel`) extend through the default registry's
+   * builder, so the new model is known by name there.
+   */
+  static extend<M extends typeof ModelBase>(this: M, name: string, properties?: Record<string, unknown>, settings?: Record<string, unknown>): M {
     const builder = (this as any).modelBuilder;
     if (!builder) throw new TypeError(`${this.modelName} was not built by a ModelBuilder and cannot be extended`);
     return builder.define(name, properties ?? {}, settings ?? {}, this);
+  }
+
+  /** `Model.attachTo(dataSource)`: LB3's way to give a model its store after it was built. */
+  static attachTo(this: typeof ModelBase, dataSource: { attach(Model: typeof ModelBase): unknown }): void {
+    dataSource.attach(this);
+  }
+
+  // ---- events: every model class is an event emitter of its own (LB3: 'attached',
+  // 'dataSourceAttached', 'remoteMethodAdded', 'changed'…); a subclass never hears its parent's. ----
+  static on<M extends typeof ModelBase>(this: M, event: string | symbol, fn: (...args: any[]) => void): M {
+    emitterOf(this).on(event, fn);
+    return this;
+  }
+  static addListener<M extends typeof ModelBase>(this: M, event: string | symbol, fn: (...args: any[]) => void): M {
+    emitterOf(this).addListener(event, fn);
+    return this;
+  }
+  static prependListener<M extends typeof ModelBase>(this: M, event: string | symbol, fn: (...args: any[]) => void): M {
+    emitterOf(this).prependListener(event, fn);
+    return this;
+  }
+  static once<M extends typeof ModelBase>(this: M, event: string | symbol, fn: (...args: any[]) => void): M {
+    emitterOf(this).once(event, fn);
+    return this;
+  }
+  static off<M extends typeof ModelBase>(this: M, event: string | symbol, fn: (...args: any[]) => void): M {
+    emitterOf(this).off(event, fn);
+    return this;
+  }
+  static removeListener<M extends typeof ModelBase>(this: M, event: string | symbol, fn: (...args: any[]) => void): M {
+    emitterOf(this).removeListener(event, fn);
+    return this;
+  }
+  static removeAllListeners<M extends typeof ModelBase>(this: M, event?: string | symbol): M {
+    if (event === undefined) emitterOf(this).removeAllListeners();
+    else emitterOf(this).removeAllListeners(event);
+    return this;
+  }
+  static emit(this: typeof ModelBase, event: string | symbol, ...args: unknown[]): boolean {
+    return emitterOf(this).emit(event, ...args);
+  }
+  static listeners(this: typeof ModelBase, event: string | symbol): Array<(...args: any[]) => void> {
+    return emitterOf(this).listeners(event) as Array<(...args: any[]) => void>;
+  }
+  static listenerCount(this: typeof ModelBase, event: string | symbol): number {
+    return emitterOf(this).listenerCount(event);
+  }
+  static setMaxListeners<M extends typeof ModelBase>(this: M, n: number): M {
+    emitterOf(this).setMaxListeners(n);
+    return this;
+  }
+  static getMaxListeners(this: typeof ModelBase): number {
+    return emitterOf(this).getMaxListeners();
   }
 
   /** Adds (or replaces) a property after the model was built, as LB3's `defineProperty`. */
@@ -136,5 +194,43 @@ export interface ModelInitOptions {
 }
 
 export type ModelClass = typeof ModelBase;
+
+const EMITTER = Symbol('loopline.modelEmitter');
+
+const EMITTER_METHODS = [
+  'on', 'addListener', 'prependListener', 'once', 'off', 'removeListener', 'removeAllListeners',
+  'emit', 'listeners', 'listenerCount', 'setMaxListeners', 'getMaxListeners',
+] as const;
+
+/**
+ * Gives a newly built model class its own `extend` and emitter methods, as LB3's builder does:
+ * `Sub.extend` extends `Sub` even when an app (or LB3's own test helpers) replaced the parent's
+ * `extend`, and `User1.once !== User2.once`.
+ */
+export function installOwnStatics(Model: typeof ModelBase): void {
+  const own = (name: string, value: unknown) =>
+    Object.defineProperty(Model, name, { value, writable: true, configurable: true, enumerable: false });
+  own('extend', function extend(name: string, properties?: Record<string, unknown>, settings?: Record<string, unknown>) {
+    return ModelBase.extend.call(Model, name, properties, settings);
+  });
+  for (const method of EMITTER_METHODS) {
+    const shared = ModelBase[method] as (...args: any[]) => unknown;
+    own(method, function (this: unknown, ...args: unknown[]) {
+      return shared.apply(Model, args);
+    });
+  }
+}
+
+/** The class's own emitter, made on first use (a model nobody listens to carries none). */
+function emitterOf(Model: typeof ModelBase): EventEmitter {
+  const holder = Model as unknown as { [EMITTER]?: EventEmitter };
+  if (!Object.prototype.hasOwnProperty.call(Model, EMITTER)) {
+    const emitter = new EventEmitter();
+    // LB3 apps hang many listeners on a model (one per related model, boot script, mixin).
+    emitter.setMaxListeners(0);
+    Object.defineProperty(Model, EMITTER, { value: emitter });
+  }
+  return holder[EMITTER]!;
+}
 
 ModelBaseToJSON.fn = ModelBase.prototype.toJSON;

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'events';
 import { ConfigurationError } from '../errors';
 import { FORBIDDEN_KEYS, hasOwn, isPlainObject } from '../util/own';
-import { ModelBase } from './model-base';
+import { installOwnStatics, ModelBase } from './model-base';
 import { compileModel, defineAccessors } from './model-compile';
 import { DEFAULT_FNS, DefaultFn, ModelDefinition, ModelSettings, PropertyDefinition, StrictMode, pluralize } from './model-definition';
 import { TypeDescriptor, arrayOf, builtinType, embeddedModelType } from './types';
@@ -40,6 +40,13 @@ export class ModelBuilder extends EventEmitter {
 
   getModel(name: string): typeof ModelBase | undefined {
     return hasOwn(this.models, name) ? this.models[name] : undefined;
+  }
+
+  /** Forgets the model of that name (LB3's `deleteModelByName`); the class itself lives on. */
+  deleteModelByName(name: string): void {
+    if (!hasOwn(this.models, name)) return;
+    delete this.models[name];
+    delete this.definitions[name];
   }
 
   /** Builds a model from the JSON form `{name, base, properties, ...settings}`. */
@@ -82,6 +89,7 @@ export class ModelBuilder extends EventEmitter {
     ModelClass.base = Parent;
     ModelClass.relations = { ...(Parent.relations ?? {}) };
     (ModelClass as any).modelBuilder = this;
+    installOwnStatics(ModelClass);
     ModelClass.settings = rawSettings;
     this.models[name] = ModelClass;
     this.compile(ModelClass);

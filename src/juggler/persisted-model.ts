@@ -1,4 +1,3 @@
-import { EventEmitter } from 'events';
 import { LooplineError } from '../errors';
 import { splitCallback, withCallback } from '../util/callback';
 import { ModelBase } from './model-base';
@@ -42,16 +41,6 @@ function run<T>(args: Args, arity: number, impl: (...params: any[]) => Promise<T
   return withCallback(promise, cb, spread);
 }
 
-/** One EventEmitter per model class (LB3 models emit 'attached', 'changed'…). */
-function emitterOf(Model: any): EventEmitter {
-  if (!Object.prototype.hasOwnProperty.call(Model, '__emitter')) {
-    const emitter = new EventEmitter();
-    emitter.setMaxListeners(0);
-    Object.defineProperty(Model, '__emitter', { value: emitter });
-  }
-  return Model.__emitter;
-}
-
 /**
  * PersistedModel: a model backed by a data source, with LB3's data access API. Every method takes
  * an optional node-style callback last and otherwise returns a Bluebird promise.
@@ -60,23 +49,6 @@ export class PersistedModel extends ModelBase {
   static readonly __isPersistedModel = true;
   declare static dataSource: DataSource | undefined;
   declare static app: any;
-
-  // ---- events ----
-  static on(this: any, event: string, fn: (...a: any[]) => void): any {
-    emitterOf(this).on(event, fn);
-    return this;
-  }
-  static once(this: any, event: string, fn: (...a: any[]) => void): any {
-    emitterOf(this).once(event, fn);
-    return this;
-  }
-  static emit(this: any, event: string, ...args: any[]): boolean {
-    return emitterOf(this).emit(event, ...args);
-  }
-  static removeListener(this: any, event: string, fn: (...a: any[]) => void): any {
-    emitterOf(this).removeListener(event, fn);
-    return this;
-  }
 
   // ---- operation hooks ----
   static observe(this: any, operation: string, fn: Observer): void {
@@ -202,8 +174,9 @@ export class PersistedModel extends ModelBase {
     defineScope(this, name, filter);
   }
 
-  static getDataSource(this: DaoModel): DataSource | undefined {
-    return this.dataSource;
+  /** The model's data source; null when it has none (LB3). */
+  static getDataSource(this: DaoModel): DataSource | null {
+    return this.dataSource ?? null;
   }
 
   static async ready(this: DaoModel): Promise<void> {

@@ -175,7 +175,11 @@ function nullCheck(inst: any, rule: Rule, errors: Errors): boolean {
   return false;
 }
 
-async function runRule(inst: any, rule: Rule, errors: Errors, options: object): Promise<void> {
+/**
+ * Runs one rule. Synchronous unless the rule needs the store (uniqueness) or is asynchronous
+ * (validateAsync, a validator returning a promise): then the promise to wait for.
+ */
+function runRule(inst: any, rule: Rule, errors: Errors, options: object): void | Promise<void> {
   if (!conditionHolds(inst, rule)) return;
   const v = inst[rule.prop];
   // LB3: a custom `code` option replaces the rule's name, the kind is still appended (`myCode.min`).
@@ -227,41 +231,8 @@ async function runRule(inst: any, rule: Rule, errors: Errors, options: object): 
       // LB3 accepts anything `new Date()` can read (ISO strings, timestamps).
       if (isNaN((v instanceof Date ? v : new Date(v as string | number)).getTime())) fail('date');
       return;
-    case 'uniqueness': {
-      if (blank(v) && !rule.options.allowNull) return;
-      const Model = inst.constructor as ValidatableCtor;
-      if (typeof Model.find !== 'function' || !(Model as any).dataSource) return;
-      // scopedTo may be worked out per model (the built-in User's depends on each subclass's settings).
-      const scopedTo = rule.options.scopedTo as string[] | ((M: unknown) => string[]) | undefined;
-      const scopes = (typeof scopedTo === 'function' ? scopedTo(Model) : scopedTo) ?? [];
-      // A value its type refused already fails; as a where it would read as operators.
-      if ([rule.prop, ...scopes].some((p) => hasOwn(inst.__invalidProperties ?? {}, p))) return;
-      const ignoreCase = rule.options.ignoreCase && typeof v === 'string';
-      const where: Record<string, unknown> = {};
-      where[rule.prop] = ignoreCase
-        ? { regexp: new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'i') }
-        : v;
-      for (const scoped of scopes) where[scoped] = inst[scoped] ?? null;
-      // An earlier item of the same array create holds the value: nothing of the batch is stored yet.
-      const batch = batches.get(inst);
-      const key = (x: any) =>
-        [x[rule.prop], ...scopes.map((p) => x[p] ?? null)].map((k) =>
-          k instanceof Date ? k.getTime() : ignoreCase && typeof k === 'string' ? k.toLowerCase() : k,
-        );
-      const mine = key(inst);
-      const earlier = batch ? batch.slice(0, batch.indexOf(inst)) : [];
-      if (earlier.some((other) => key(other).every((k, i) => k === mine[i]))) {
-        fail('uniqueness');
-        return;
-      }
-      const found = await Model.find({ where, limit: 2 }, options);
-      const idName = Model.definition.idName;
-      const others = found.filter(
-        (f: any) => inst.isNewRecord() || !idName || String(f[idName]) !== String(inst[idName]),
-      );
-      if (others.length) fail('uniqueness');
-      return;
-    }
+    case 'uniqueness':
+      return checkUniqueness(inst, rule, options, () => fail('uniqueness'));
     case 'custom': {
       // Each `err(kind?)` call is one error: LB3 appends the kind to the code (`custom.kind`) and
       // picks `message[kind]`.
@@ -270,19 +241,58 @@ async function runRule(inst: any, rule: Rule, errors: Errors, options: object): 
         if (kind === false) return;
         kinds.push(typeof kind === 'string' && kind ? kind : undefined);
       };
+      const report = () => {
+        for (const kind of kinds) fail(kind ? `custom.${kind}` : 'custom', kind);
+      };
       if (rule.async) {
-        await new Promise<void>((resolve) => {
+        return new Promise<void>((resolve) => {
           // LB3 passes the options to validators declared with three parameters.
           if (rule.fn!.length === 3) rule.fn!.call(inst, err, options, () => resolve());
           else rule.fn!.call(inst, err, () => resolve());
-        });
-      } else {
-        await rule.fn!.call(inst, err, options);
+        }).then(report);
       }
-      for (const kind of kinds) fail(kind ? `custom.${kind}` : 'custom', kind);
+      const result = rule.fn!.call(inst, err, options) as unknown;
+      if (result && typeof (result as PromiseLike<unknown>).then === 'function') return Promise.resolve(result).then(report);
+      report();
       return;
     }
   }
+}
+
+async function checkUniqueness(inst: any, rule: Rule, options: object, fail: () => void): Promise<void> {
+  const v = inst[rule.prop];
+  if (blank(v) && !rule.options.allowNull) return;
+  const Model = inst.constructor as ValidatableCtor;
+  if (typeof Model.find !== 'function' || !(Model as any).dataSource) return;
+  // scopedTo may be worked out per model (the built-in User's depends on each subclass's settings).
+  const scopedTo = rule.options.scopedTo as string[] | ((M: unknown) => string[]) | undefined;
+  const scopes = (typeof scopedTo === 'function' ? scopedTo(Model) : scopedTo) ?? [];
+  // A value its type refused already fails; as a where it would read as operators.
+  if ([rule.prop, ...scopes].some((p) => hasOwn(inst.__invalidProperties ?? {}, p))) return;
+  const ignoreCase = rule.options.ignoreCase && typeof v === 'string';
+  const where: Record<string, unknown> = {};
+  where[rule.prop] = ignoreCase
+    ? { regexp: new RegExp(`^${v.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'i') }
+    : v;
+  for (const scoped of scopes) where[scoped] = inst[scoped] ?? null;
+  // An earlier item of the same array create holds the value: nothing of the batch is stored yet.
+  const batch = batches.get(inst);
+  const key = (x: any) =>
+    [x[rule.prop], ...scopes.map((p) => x[p] ?? null)].map((k) =>
+      k instanceof Date ? k.getTime() : ignoreCase && typeof k === 'string' ? k.toLowerCase() : k,
+    );
+  const mine = key(inst);
+  const earlier = batch ? batch.slice(0, batch.indexOf(inst)) : [];
+  if (earlier.some((other) => key(other).every((k, i) => k === mine[i]))) {
+    fail();
+    return;
+  }
+  const found = await Model.find({ where, limit: 2 }, options);
+  const idName = Model.definition.idName;
+  const others = found.filter(
+    (f: any) => inst.isNewRecord() || !idName || String(f[idName]) !== String(inst[idName]),
+  );
+  if (others.length) fail();
 }
 
 /** The items of an array create while it runs: uniqueness holds among them too (none is stored yet). */
@@ -335,7 +345,16 @@ function embeddedNames(def: ModelDefinition): readonly string[] {
  * Validates an instance: fills `inst.errors` (LB3's shape: messages per property, `codes` beside
  * them, non-enumerable) and resolves to whether it is valid.
  */
+/** Validates an instance (for the DAO, which always waits). */
 export async function isValid(inst: any, options: object = {}): Promise<boolean> {
+  return validateInstance(inst, options);
+}
+
+/**
+ * Validates an instance and sets `inst.errors`. As LB3's `isValid()`, the answer is a boolean at
+ * once when every rule is synchronous; a promise of it when a rule needs the store or is async.
+ */
+export function validateInstance(inst: any, options: object = {}): boolean | Promise<boolean> {
   const Model = inst.constructor as ValidatableCtor;
   const def = Model.definition;
   const errors = new Errors();
@@ -358,14 +377,25 @@ export async function isValid(inst: any, options: object = {}): Promise<boolean>
     const bad = mistypedEmbedded(inst.__data[name]);
     if (bad) errors.add(name, `is invalid: \`${bad.path}\` is not a valid ${bad.type}`, 'invalid');
   }
-  for (const rule of rulesOf(Model)) await runRule(inst, rule, errors, options);
-  Object.defineProperty(inst, 'errors', {
-    value: Object.keys(errors).length ? errors : false,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
-  return Object.keys(errors).length === 0;
+  const finish = (): boolean => {
+    Object.defineProperty(inst, 'errors', {
+      value: Object.keys(errors).length ? errors : false,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+    return Object.keys(errors).length === 0;
+  };
+  const pending = runRules(inst, rulesOf(Model), errors, options, 0);
+  return pending ? pending.then(finish) : finish();
+}
+
+/** The rules from `from` on, in order; synchronous until one of them has to wait. */
+function runRules(inst: any, rules: readonly Rule[], errors: Errors, options: object, from: number): void | Promise<void> {
+  for (let i = from; i < rules.length; i++) {
+    const waiting = runRule(inst, rules[i], errors, options);
+    if (waiting) return waiting.then(() => runRules(inst, rules, errors, options, i + 1));
+  }
 }
 
 /** The 422 error for an instance that `isValid` found wanting. */
@@ -427,9 +457,12 @@ export function installValidationMethods(Root: abstract new (...args: any[]) => 
   }
   Object.defineProperty(Root.prototype, 'isValid', {
     value: function (this: any, cb?: (valid: boolean) => void, _data?: unknown, options?: object) {
-      const p = isValid(this, options);
-      if (typeof cb === 'function') p.then(cb, () => cb(false));
-      return p;
+      const result = validateInstance(this, options);
+      if (typeof cb === 'function') {
+        if (typeof result === 'boolean') cb(result);
+        else result.then(cb, () => cb(false));
+      }
+      return result;
     },
     writable: true,
     configurable: true,

@@ -16,6 +16,7 @@ import { installModelApi } from './model';
 import { createAuthorizer } from './security/access';
 import { guardOwnerKeys } from './security/owner-keys';
 import { ModelAppConfig, ModelClass, Registry, registry as defaultRegistry } from './registry';
+import { connectorModule, ConnectorModule } from '../juggler/connectors/registry';
 
 export interface MiddlewareConfig {
   phase: string;
@@ -37,9 +38,21 @@ export interface LooplineApp extends Express {
   registry: Registry;
   models: (() => ModelClass[]) & AppModels;
   dataSources: Record<string, DataSource>;
+  /** LB3's other spelling of `dataSources`: the same object. */
+  datasources: Record<string, DataSource>;
+  /** Connectors `app.dataSource(name, {connector: 'name'})` looks up first, by name. */
+  connectors: Record<string, ConnectorModule | unknown>;
   booting?: boolean;
-  model(Model: ModelClass | string, config?: ModelAppConfig): ModelClass;
+  model(Model: ModelClass, config?: ModelAppConfig): ModelClass;
   dataSource(name: string, config: Record<string, unknown> | DataSource): DataSource;
+  /** Registers a connector for this app's data sources under `name` (and its LB3 aliases). */
+  connector(name: string, connector: ConnectorModule | unknown): void;
+  /** Removes a model from the app, its REST API, its data source and the registry. */
+  deleteModelByName(modelName: string): void;
+  /** The app's shared classes' constructors by name (LB3). */
+  remoteObjects(): Record<string, ModelClass>;
+  /** The remoting handler of the given type (only 'rest'), rebuilt when the models change. */
+  handler(type: 'rest', options?: Record<string, unknown>): RequestHandler;
   remotes(): RemoteObjects;
   middleware(
     phase: string,
@@ -51,6 +64,17 @@ export interface LooplineApp extends Express {
   enableAuth(options?: Record<string, unknown>): void;
   start?: () => http.Server;
   [key: string]: any;
+}
+
+/** The names LB3 lists a model or connector under: its own, classified and camelized. */
+function modelAliases(name: string): string[] {
+  return Array.from(new Set([name, classifyName(name), camelizeName(name)]));
+}
+
+/** A data source's names: LB3's, and the lower- and upper-first forms loopline always gave. */
+function dataSourceAliases(name: string): string[] {
+  const more = [name.charAt(0).toLowerCase() + name.slice(1), name.charAt(0).toUpperCase() + name.slice(1)];
+  return Array.from(new Set([...modelAliases(name), ...more]));
 }
 
 /** `loopback()`: an Express 5 app with LB3's application API on top. */
@@ -76,6 +100,10 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     Object.values(models).filter((m, i, all) => all.indexOf(m) === i)) as LooplineApp['models'];
   app.models = models;
   app.dataSources = {};
+  app.datasources = app.dataSources;
+  app.connectors = {};
+  const memory = connectorModule('memory');
+  if (memory) app.connectors.memory = memory;
 
   app.handle = function handle(this: LooplineApp, req: any, res: any, callback?: (err?: unknown) => void) {
     // Anything no handler answered ends in a safe error response: no stack traces by default.
@@ -101,53 +129,91 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     return remotes;
   };
 
-  app.model = (ModelOrName, config = {}) => {
-    const Model = typeof ModelOrName === 'string' ? registry.getModel(ModelOrName) : ModelOrName;
+  app.model = (Model: ModelClass, config?: ModelAppConfig) => {
+    if (typeof Model === 'string')
+      throw new ConfigurationError(
+        `app.model("${String(Model)}") is not supported (nor in LB3 3.x): create the model with app.registry.createModel(definition), then call app.model(ModelCtor, config)`,
+        'INVALID_MODEL',
+      );
     if (!Model || typeof Model !== 'function' || !Model.modelName)
-      throw new ConfigurationError('app.model() expects a model class or the name of one', 'INVALID_MODEL');
-    let ds = config.dataSource;
-    if (typeof ds === 'string') {
-      const found = app.dataSources[ds];
-      if (!found)
-        throw new ConfigurationError(
-          `Model "${Model.modelName}" uses an unknown data source "${ds}"`,
-          'UNKNOWN_DATASOURCE',
-        );
-      ds = found;
-    }
+      throw new ConfigurationError('app.model() expects a model class', 'INVALID_MODEL');
+    // Read before model-config.json options are merged into the settings.
     const ownSharedMethods = sharedMethodSettings(Model.settings, `model ${Model.modelName}`);
-    registry.configureModel(Model, { ...config, dataSource: ds ?? null });
+    // Without a config (LB3), the model keeps its data source and is public.
+    if (config !== undefined) {
+      let ds = config.dataSource;
+      if (typeof ds === 'string') {
+        const found = app.dataSources[ds];
+        if (!found)
+          throw new ConfigurationError(
+            `Model "${Model.modelName}" uses an unknown data source "${ds}"`,
+            'UNKNOWN_DATASOURCE',
+          );
+        ds = found;
+      }
+      registry.configureModel(Model, { ...config, dataSource: ds || null });
+    }
     Model.sharedClass?.setSharedMethodSettings({
       ...sharedMethodSettings({ remoting: app.get('remoting') }, 'config.json'),
       ...ownSharedMethods,
-      ...sharedMethodSettings(config.options, `model-config.json ${Model.modelName}`),
+      ...sharedMethodSettings(config?.options, `model-config.json ${Model.modelName}`),
     });
     Model.app = app;
     // As LB3, a model is also listed under its classified and camelized names (`team` is also
     // `app.models.Team`); a later model whose alias collides takes the alias over, as in LB3.
-    models[Model.modelName] = Model;
-    models[classifyName(Model.modelName)] = Model;
-    models[camelizeName(Model.modelName)] = Model;
-    Model.shared = config.public !== false;
+    for (const alias of modelAliases(Model.modelName)) models[alias] = Model;
+    Model.shared = config?.public !== false;
     if (Model.shared) guardOwnerKeys(Model);
-    if (config.public !== false && Model.sharedClass) {
+    if (Model.shared && Model.sharedClass) {
       app.remotes().addClass(Model.sharedClass);
       app.emit('modelRemoted', Model.sharedClass);
     }
+    // LB3 apps (and the explorer) learn of remote methods added or disabled after the model joined.
+    Model.on('remoteMethodAdded', (sharedClass: unknown) => app.emit('remoteMethodAdded', sharedClass));
+    Model.on('remoteMethodDisabled', (sharedClass: unknown, name: string) => app.emit('remoteMethodDisabled', sharedClass, name));
     Model.__attachedToApp?.(app);
-    Model.emit?.('attached', app);
+    Model.emit('attached', app);
     return Model;
   };
 
+  app.deleteModelByName = (modelName: string) => {
+    const Model = models[modelName] as ModelClass | undefined;
+    for (const alias of modelAliases(modelName)) if (models[alias] === Model) delete models[alias];
+    if (Model) {
+      Model.removeAllListeners();
+      app.remotes().deleteClassByName(Model.modelName);
+      (Model.dataSource as DataSource | undefined)?.deleteModelByName(Model.modelName);
+      registry.modelBuilder.deleteModelByName(Model.modelName);
+    }
+    app.emit('modelDeleted', Model ?? modelName);
+  };
+
+  app.remoteObjects = () => {
+    const out: Record<string, ModelClass> = {};
+    for (const sharedClass of app.remotes().classes()) out[sharedClass.name] = sharedClass.ctor;
+    return out;
+  };
+
+  app.handler = (type: 'rest', options?: Record<string, unknown>) => app.remotes().handler(type, options);
+
   app.dataSource = (name, config) => {
-    const ds =
-      config instanceof DataSource
-        ? config
-        : registry.createDataSource(name, config as Record<string, unknown>);
-    app.dataSources[name] = ds;
-    app.dataSources[name.charAt(0).toLowerCase() + name.slice(1)] = ds;
-    app.dataSources[name.charAt(0).toUpperCase() + name.slice(1)] = ds;
+    let ds: DataSource;
+    try {
+      ds = config instanceof DataSource ? config : registry.createDataSource(name, withAppConnector(app, config));
+    } catch (err) {
+      // LB3 names the data source (and the connector asked for) in the message.
+      const connector = (config as { connector?: unknown })?.connector;
+      if (err instanceof Error)
+        err.message = `Cannot create data source "${name}"${typeof connector === 'string' ? ` (connector "${connector}")` : ''}: ${err.message}`;
+      throw err;
+    }
+    for (const alias of dataSourceAliases(name)) app.dataSources[alias] = ds;
+    if (!ds.app) ds.app = app;
     return ds;
+  };
+
+  app.connector = (name: string, connector: unknown) => {
+    for (const alias of modelAliases(name)) app.connectors[alias] = connector;
   };
 
   app.middleware = (phase, paths, handler) => {
@@ -231,6 +297,15 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   }) as any;
 
   return app;
+}
+
+/** `{connector: 'custom'}` names a connector the app registered with `app.connector()` first. */
+function withAppConnector(app: LooplineApp, config: Record<string, unknown>): Record<string, unknown> {
+  const name = config?.connector;
+  if (typeof name === 'string' && Object.prototype.hasOwnProperty.call(app.connectors, name)) {
+    return { ...config, connector: app.connectors[name] };
+  }
+  return config;
 }
 
 /**

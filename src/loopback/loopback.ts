@@ -9,10 +9,22 @@ import { ModelBuilder } from '../juggler/model-builder';
 import { GeoPoint } from '../juggler/geo-point';
 import { ValidationError } from '../errors';
 import { installModelApi } from './model';
+import { connectorModule, ConnectorModule } from '../juggler/connectors/registry';
 
 installModelApi();
 
-const { version } = require('../../package.json') as { version: string };
+const { version: looplineVersion } = require('../../package.json') as { version: string };
+
+/**
+ * The LoopBack release whose API loopline provides. LB3 packages (components, mixins, connectors)
+ * check `loopback.version` with semver ranges such as `^3.0.0`, so it carries LB3's version;
+ * loopline's own is `loopback.looplineVersion`.
+ */
+export const LB3_COMPATIBLE_VERSION = '3.28.0';
+
+// `loopback.Model.extend()` and `loopback.PersistedModel.extend()` define in the default registry.
+(ModelBase as unknown as { modelBuilder: unknown }).modelBuilder = registry.modelBuilder;
+(PersistedModel as unknown as { modelBuilder: unknown }).modelBuilder = registry.modelBuilder;
 
 function loopbackFn(options?: { localRegistry?: boolean }): LooplineApp {
   return createApplication(loopback, options);
@@ -23,8 +35,14 @@ function loopbackFn(options?: { localRegistry?: boolean }): LooplineApp {
  * registry, the core model classes and the built-in middleware as its properties.
  */
 export const loopback = Object.assign(loopbackFn, {
-  version,
+  version: LB3_COMPATIBLE_VERSION,
+  looplineVersion,
+  /** LB3 code asks whether it runs in Node (`loopback.isServer`) or a browser bundle. */
+  isServer: true,
+  isBrowser: false,
   registry,
+  /** The default registry's model builder (replaced below by a getter reading `loopback.registry`). */
+  modelBuilder: registry.modelBuilder as ModelBuilder,
   Registry,
   Model: ModelBase,
   PersistedModel,
@@ -49,10 +67,14 @@ export const loopback = Object.assign(loopbackFn, {
   static: staticFiles,
   status,
   token,
+  /** The memory connector, to pass by value: `createDataSource({connector: loopback.Memory})`. */
+  Memory: connectorModule('memory') as ConnectorModule,
   /** LB3 apps call `loopback.remoteMethod(fn, options)` on plain functions. */
-  remoteMethod(fn: any, options: Record<string, unknown>) {
+  remoteMethod(fn: any, options?: Record<string, unknown>) {
     fn.shared = true;
-    Object.assign(fn, options);
+    if (options && typeof options === 'object') Object.assign(fn, options);
+    // LB3: a function shared this way answers GET unless it says otherwise.
+    fn.http = fn.http || { verb: 'get' };
     return fn;
   },
   // Replaced below by getters reading the default registry.
@@ -70,5 +92,8 @@ export const loopback = Object.assign(loopbackFn, {
 for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Application', 'Email']) {
   Object.defineProperty(loopback, name, { get: () => registry.getModel(name), enumerable: true, configurable: true });
 }
+
+// The default registry's builder (LB3: `loopback.modelBuilder`), read live like `loopback.registry`.
+Object.defineProperty(loopback, 'modelBuilder', { get: () => loopback.registry.modelBuilder, enumerable: true, configurable: true });
 
 export type Loopback = typeof loopback;

@@ -4,7 +4,7 @@ import type { RemotingContext } from '../remoting/context';
 import type { RemoteHook } from '../remoting/remote-objects';
 import { ModelBase } from '../juggler/model-base';
 import { PersistedModel } from '../juggler/persisted-model';
-import { ModelNotFoundError } from '../errors';
+import { ConfigurationError, ModelNotFoundError } from '../errors';
 import { persistedModelMethods } from './model-remoting';
 import { defineScopeMethods } from './scope-remoting';
 import { defineRelationMethods } from './relation-remoting';
@@ -53,6 +53,15 @@ function remotingOptions(Model: ModelClass, ctx: RemotingContext): Record<string
   return options;
 }
 
+const ACCESS_TYPES = new Set(['READ', 'REPLICATE', 'WRITE', 'EXECUTE']);
+
+/** LB3's access types of the DAO methods an ACL may name without a declared `accessType`. */
+const DEFAULT_ACCESS_TYPES: Record<string, string> = {
+  create: 'WRITE', updateOrCreate: 'WRITE', upsertWithWhere: 'WRITE', upsert: 'WRITE',
+  exists: 'READ', findById: 'READ', find: 'READ', findOne: 'READ', count: 'READ',
+  destroyById: 'WRITE', deleteById: 'WRITE', removeById: 'WRITE',
+};
+
 type HookKind = 'before' | 'after' | 'afterError';
 
 function registerRemoteHook(Model: ModelClass, kind: HookKind, name: string, userFn: (...args: any[]) => unknown): void {
@@ -75,16 +84,50 @@ const modelStatics = {
   },
   remoteMethod(this: ModelClass, name: string, options: RemoteMethodOptions = {}): void {
     const methodName = (options as any).isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name;
-    sharedClassOf(this).defineMethod(methodName, options);
+    const sharedClass = sharedClassOf(this);
+    sharedClass.defineMethod(methodName, options);
+    // The app (and through it the REST handler and explorer) learns of it, as in LB3.
+    this.emit('remoteMethodAdded', sharedClass);
   },
   nestRemoting(this: ModelClass, relationName: string, options?: NestRemotingOptions | NestFilter, filterCallback?: NestFilter): void {
     nestRemoting(this, relationName, options, filterCallback);
   },
   disableRemoteMethodByName(this: ModelClass, name: string): void {
-    sharedClassOf(this).disableMethodByName(name);
+    const sharedClass = sharedClassOf(this);
+    sharedClass.disableMethodByName(name);
+    this.emit('remoteMethodDisabled', sharedClass, name);
   },
   disableRemoteMethod(this: ModelClass, name: string, isStatic: boolean): void {
-    sharedClassOf(this).disableMethodByName(isStatic === false ? `prototype.${name}` : name);
+    const sharedClass = sharedClassOf(this);
+    sharedClass.disableMethodByName(isStatic === false ? `prototype.${name}` : name);
+    this.emit('remoteMethodDisabled', sharedClass, name);
+  },
+  /**
+   * LB3's `Model._getAccessTypeForMethod(method)`: the access type an ACL check uses for a
+   * remote method (by name or `{name, accessType, http}`): its declared `accessType`, else READ
+   * for GET/HEAD routes and the DAO's readers, WRITE for its writers, EXECUTE for the rest.
+   */
+  _getAccessTypeForMethod(this: ModelClass, method: string | { name: string; accessType?: string; http?: { verb?: string } }): string {
+    const m = typeof method === 'string' ? { name: method } : method;
+    if (!m || typeof m !== 'object' || typeof m.name !== 'string')
+      throw new ConfigurationError('_getAccessTypeForMethod needs a method name or a remote method object');
+    if (m.accessType) {
+      const type = String(m.accessType).toUpperCase();
+      if (!ACCESS_TYPES.has(type))
+        throw new ConfigurationError(`invalid accessType ${String(m.accessType)}: it must be READ, REPLICATE, WRITE or EXECUTE`);
+      return type;
+    }
+    const verb = typeof m.http?.verb === 'string' ? m.http.verb.toUpperCase() : undefined;
+    if (verb === 'GET' || verb === 'HEAD') return 'READ';
+    return DEFAULT_ACCESS_TYPES[m.name] ?? 'EXECUTE';
+  },
+  /** LB3's `Model.getApp(cb)`: the app, now if the model is in one, else once it joins one. */
+  getApp(this: ModelClass, cb: (err: Error | null, app?: any) => void): void {
+    if (this.app) {
+      process.nextTick(() => cb(null, this.app));
+      return;
+    }
+    this.once('attached', (app: unknown) => cb(null, app));
   },
   beforeRemote(this: ModelClass, name: string, fn: RemoteHook): void {
     registerRemoteHook(this, 'before', name, fn);

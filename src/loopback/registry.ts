@@ -13,7 +13,7 @@ import type { ModelSettings } from '../juggler/model-definition';
 export type ModelClass = typeof ModelBase & Record<string, any>;
 
 export interface ModelAppConfig {
-  dataSource?: DataSource | string | null;
+  dataSource?: DataSource | string | null | false;
   public?: boolean;
   relations?: Record<string, unknown>;
   acls?: unknown[];
@@ -35,10 +35,14 @@ export class Registry {
     // gets its endpoints at once.
     this.modelBuilder.on('relation', (rel: RelationDefinition) => {
       const Model = rel.modelFrom as any;
-      if (Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) defineRelationMethods(Model.__sharedClass, rel);
+      if (!Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) return;
+      defineRelationMethods(Model.__sharedClass, rel);
+      Model.emit('remoteMethodAdded', Model.__sharedClass);
     });
     this.modelBuilder.on('scope', (Model: ModelClass, name: string) => {
-      if (Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) defineScopeMethods(Model, Model.__sharedClass, name);
+      if (!Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) return;
+      defineScopeMethods(Model, Model.__sharedClass, name);
+      Model.emit('remoteMethodAdded', Model.__sharedClass);
     });
     defineBuiltinModels(this);
   }
@@ -65,7 +69,8 @@ export class Registry {
     }
     const ds = config.dataSource;
     if (ds instanceof DataSource) ds.attach(Model);
-    else if (ds !== undefined && ds !== null) {
+    // LB3: `dataSource: false` (or null) leaves the model without a store.
+    else if (ds !== undefined && ds !== null && ds !== false) {
       throw new ConfigurationError(`Model "${Model.modelName}" names data source ${String(ds)} that was not given as a DataSource`, 'UNKNOWN_DATASOURCE');
     }
     // Relations the app config adds (model-config.json `relations`) are defined now.

@@ -36,6 +36,11 @@ export class RemoteObjects {
     this.classVersion++;
   }
 
+  /** Takes a class off the API (LB3: `app.deleteModelByName`); its routes go with the next request. */
+  deleteClassByName(name: string): void {
+    if (this.classMap.delete(name)) this.classVersion++;
+  }
+
   classes(): SharedClass[] {
     return Array.from(this.classMap.values());
   }

@@ -21,6 +21,34 @@ const FACTORIES = new Map<string, ConnectorFactory>([
   ['transient', (settings) => new TransientConnector(settings)],
 ]);
 
+/**
+ * A connector as LB3 code hands it around by value: `loopback.Memory`, `app.connector(name, c)`,
+ * `createDataSource({connector: loopback.Memory})`. One frozen object per built-in name, so
+ * `app.connectors.memory === loopback.Memory` holds.
+ */
+export interface ConnectorModule {
+  readonly name: string;
+  createConnector(settings: Record<string, unknown>): Connector;
+}
+
+const MODULES = new Map<string, ConnectorModule>();
+
+/** The module of a registered connector name (`memory`, `postgresql`, …); undefined when unknown. */
+export function connectorModule(name: string): ConnectorModule | undefined {
+  const factory = FACTORIES.get(name);
+  if (!factory) return undefined;
+  let mod = MODULES.get(name);
+  if (!mod) {
+    mod = Object.freeze({ name, createConnector: (settings: Record<string, unknown>) => factory(settings) });
+    MODULES.set(name, mod);
+  }
+  return mod;
+}
+
+function isConnectorModule(value: object): value is ConnectorModule {
+  return typeof (value as Partial<ConnectorModule>).createConnector === 'function';
+}
+
 /** Adds a connector under a name (for tests and third-party connectors). */
 export function registerConnector(name: string, factory: ConnectorFactory): void {
   FACTORIES.set(name, factory);
@@ -34,6 +62,11 @@ export function registerConnector(name: string, factory: ConnectorFactory): void
 export function resolveConnector(nameOrConnector: unknown, settings: Record<string, unknown>): Connector {
   if (nameOrConnector && typeof nameOrConnector === 'object') {
     if (isConnector(nameOrConnector)) return nameOrConnector;
+    if (isConnectorModule(nameOrConnector)) return nameOrConnector.createConnector(settings);
+    const label = typeof (nameOrConnector as { name?: unknown }).name === 'string' ? ` "${(nameOrConnector as { name: string }).name}"` : '';
+    if (typeof (nameOrConnector as { initialize?: unknown }).initialize === 'function') {
+      throw new ConfigurationError(`Cannot initialize connector${label}: it is an LB3 connector module (initialize(dataSource, cb)); loopline runs connectors that implement its Connector interface`);
+    }
     throw new ConfigurationError('The connector object does not implement the loopline Connector interface (find, create, …)');
   }
   const given = nameOrConnector ?? 'memory';

@@ -169,7 +169,7 @@ export function hasAndBelongsToMany(Model: ModelClass, target: Target, params: R
       const Join = Through;
       // A JSON relation is defined before boot attaches its owner: the join model follows it.
       if (Model.dataSource) Model.dataSource.attach(Join);
-      else Model.once?.('attached', () => Model.dataSource && !Join.dataSource && Model.dataSource.attach(Join));
+      else Model.once('dataSourceAttached', () => Model.dataSource && !Join.dataSource && Model.dataSource.attach(Join));
     }
   }
   if (!Through.relations?.[camelize(Model.modelName)]) belongsTo(Through, Model, {});
