@@ -251,6 +251,10 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     status: 404,
     meaning: 'discoverSchema named a table (or view) the store does not have.',
   },
+  NOT_ACCEPTABLE: {
+    status: 406,
+    meaning: 'The Accept header names no type the endpoint can answer with (application/json).',
+  },
   DUPLICATE_ID: { status: 409, meaning: 'A create named an id that is already taken.' },
   DUPLICATE_RELATED: {
     status: 409,

@@ -24,6 +24,8 @@ export interface AcceptArg {
 
 export interface ReturnArg {
   arg?: string;
+  /** LB3: the value sets the answer's status or a header (named `header`, else `arg`) instead of the body. */
+  http?: { target?: 'status' | 'header' | string; header?: string };
   type?: string | unknown[] | Record<string, unknown>;
   root?: boolean;
   description?: string | string[];

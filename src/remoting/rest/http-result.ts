@@ -8,14 +8,16 @@ import { toJSONText } from '../../util/json-text';
  * status (200 by default), 204 when the method declares no return value.
  */
 export function sendResult(req: Request, res: Response, ctx: RemotingContext, route: RestRoute): void {
+  if (returnsFile(route.returns) && ctx.result !== undefined && ctx.result !== null) return sendFile(req, res, ctx, route);
   if (route.returns.length === 0 && ctx.result === undefined) {
-    res.status(route.status ?? 204);
+    res.status(route.status ?? (res.statusCode !== 200 ? res.statusCode : 204));
     // LB3 labels even an empty answer as JSON.
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end();
     return;
   }
-  const status = route.status ?? 200;
+  // A `status` return set res.statusCode already; the route's own status wins, as in LB3.
+  const status = route.status ?? (res.statusCode !== 200 ? res.statusCode : 200);
   const body = ctx.result === undefined ? null : ctx.result;
   const text = toJSONText(body);
   res.status(status);
@@ -25,4 +27,28 @@ export function sendResult(req: Request, res: Response, ctx: RemotingContext, ro
     return;
   }
   res.end(text === undefined ? 'null' : text);
+}
+
+/** A root return of `type: 'file'`: the method's value is the body itself. */
+export function returnsFile(returns: RestRoute['returns']): boolean {
+  return returns.some((r) => r.root && typeof r.type === 'string' && r.type.toLowerCase() === 'file');
+}
+
+/**
+ * A `type: 'file'` root return (LB3): a string or Buffer is the body as it is, a stream is piped,
+ * with the Content-Type a header return set. Anything else cannot be a file: 500.
+ */
+function sendFile(req: Request, res: Response, ctx: RemotingContext, route: RestRoute): void {
+  const root = ctx.result as any;
+  if (route.status) res.status(route.status);
+  if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'application/octet-stream');
+  if (typeof root === 'string' || Buffer.isBuffer(root)) {
+    res.end(req.method === 'HEAD' ? undefined : root);
+    return;
+  }
+  if (typeof root.pipe === 'function') {
+    root.pipe(res);
+    return;
+  }
+  throw Object.assign(new Error(`Cannot create a file response from ${Array.isArray(root) ? 'an array' : typeof root}`), { statusCode: 500 });
 }

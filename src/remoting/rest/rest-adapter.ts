@@ -7,7 +7,7 @@ import { RemotingContext } from '../context';
 import type { RemoteObjects } from '../remote-objects';
 import { runChain } from '../remote-hooks';
 import type { AcceptArg } from '../shared-method';
-import { sendResult } from './http-result';
+import { returnsFile, sendResult } from './http-result';
 import { parseQueryString, QueryOptions } from './query-string';
 import { buildRouteTable, RestRoute } from './route-table';
 
@@ -58,7 +58,8 @@ function reader(accept: AcceptArg, verb: string): ArgReader {
     case 'query':
       return (_req, _ctx, query) => ({ value: query[name], fromString: true });
     case 'body':
-      return (req) => ({ value: req.body, fromString: isForm(req) });
+      // LB3's body parser always left an object: a request without a body gives `{}`.
+      return (req) => ({ value: req.body === undefined ? {} : req.body, fromString: isForm(req) });
     case 'form':
     case 'formData':
       return (req) => ({ value: req.body?.[name], fromString: isForm(req) });
@@ -205,13 +206,24 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
   const args = compileArgs(method.accepts, route.verb, coerceOptions);
   const ctorArgs = method.isStatic ? [] : compileArgs(sharedClass.sharedCtorAccepts, route.verb, coerceOptions);
   const classPath = sharedClass.http.path;
+  // A method that writes its own answer (a `res` argument, a `file` return) chooses its own type.
+  const negotiates = !method.accepts.some((a) => typeof a.http === 'object' && a.http !== null && (a.http.source === 'res' || a.http.source === 'context')) && !returnsFile(method.returns);
   return async (req: Request, res: Response, next: NextFunction) => {
     const ctx = new RemotingContext(req, res, method);
     // LB3 mounts one router per class, so hooks see `req.baseUrl` as e.g. `/api/Orders`.
     const outerBase = req.baseUrl;
     req.baseUrl = outerBase + classPath;
+    const fail = (err: any): void => {
+      req.baseUrl = outerBase;
+      if (err && typeof err === 'object' && !err.statusCode && !err.status && route.errorStatus) err.statusCode = route.errorStatus;
+      debug('%s failed: %s', method.stringName, err?.message);
+      next(err);
+    };
     try {
       const query = parseQuery(req, options.query);
+      if (negotiates && !acceptable(req, query)) {
+        throw new LooplineError('NOT_ACCEPTABLE', 406, `This endpoint answers with application/json, which the Accept header (${String(req.headers.accept)}) does not allow`);
+      }
       if (!method.isStatic) {
         const holder = new RemotingContext(req, res, method);
         (req as any).remotingContext = ctx;
@@ -220,23 +232,20 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
       }
       const refused: RefusedArg[] = [];
       buildArgs(args, req, ctx, query, refused);
-      // Access control sees the coerced arguments and runs before the instance is loaded (no 404
-      // that tells an intruder an id exists) and before any before-remote hook.
+      // LB3's order: the method's own rest.before step, then access control (before the instance
+      // is loaded: no 404 that tells an intruder an id exists), then the before-remote hooks.
+      if (method.rest.before) await runStep(method.rest.before, ctx);
       if (remotes.authorize) await remotes.authorize(ctx);
       if (!method.isStatic) {
         if (!sharedClass.resolveInstance) throw new LooplineError('CONFIGURATION_ERROR', 500, `${sharedClass.name} cannot resolve instances`);
         ctx.instance = await sharedClass.resolveInstance(ctx.ctorArgs.id, ctx);
       }
       await runChain(remotes.hooks.chain('before', method), ctx);
-      if (method.rest.before) await runStep(method.rest.before, ctx);
       validateArgs(args, ctx, refused);
       const target = method.isStatic ? sharedClass.ctor : ctx.instance;
       const results = await method.invoke(target, method.accepts.map((a) => ctx.args[a.arg]));
-      ctx.result = shapeResult(method.returns, results);
-      if (method.rest.after) await runStep(method.rest.after, ctx);
+      ctx.result = shapeResult(method.returns, results, ctx);
       await runChain(remotes.hooks.chain('after', method), ctx);
-      if (!res.headersSent) sendResult(req, res, ctx, route);
-      req.baseUrl = outerBase;
     } catch (err: any) {
       ctx.error = err;
       try {
@@ -245,29 +254,62 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
         req.baseUrl = outerBase;
         return next(hookErr);
       }
+      return fail(err);
+    }
+    // After the after-remote hooks, outside the afterError hooks, as LB3: so an afterRemote hook
+    // of findById sees a null result before rest.after turns it into a 404.
+    try {
+      if (method.rest.after) await runStep(method.rest.after, ctx);
+      if (!res.headersSent) sendResult(req, res, ctx, route);
       req.baseUrl = outerBase;
-      if (err && typeof err === 'object' && !err.statusCode && !err.status && route.errorStatus) err.statusCode = route.errorStatus;
-      debug('%s failed: %s', method.stringName, err?.message);
-      next(err);
+    } catch (err) {
+      fail(err);
     }
   };
 }
+
+/** The types LB3 answers with when XML is off (its default), JSON for all of them here. */
+const ANSWER_TYPES = ['application/json', 'application/javascript', 'text/javascript', 'json'];
+
+/**
+ * LB3 answers 406 when the Accept header (or `?_format=`) allows none of its types. It did so
+ * after running the method; loopline refuses first, so a refused request changes nothing.
+ */
+function acceptable(req: Request, query: Record<string, unknown>): boolean {
+  const format = query._format;
+  if (format !== undefined) return typeof format === 'string' && format.toLowerCase() === 'json';
+  return req.headers.accept === undefined || req.accepts(ANSWER_TYPES) !== false;
+}
+
 
 function runStep(step: (ctx: RemotingContext, next: (err?: unknown) => void) => unknown, ctx: RemotingContext): Promise<void> {
   return runChain([step as any], ctx);
 }
 
-/** One value for a root return; an object of named values otherwise; nothing (204) without returns. */
-function shapeResult(returns: RestRoute['returns'], results: unknown[]): unknown {
+/**
+ * One value for a root return; an object of named values otherwise; nothing (204) without returns.
+ * Returns marked `http: {target: 'header' | 'status'}` set the answer's header or status instead
+ * (LB3), and are left out of the body.
+ */
+function shapeResult(returns: RestRoute['returns'], results: unknown[], ctx: RemotingContext): unknown {
   // LB3 answers 204 for a method that declares no return value, whatever it resolved to.
   if (returns.length === 0) return undefined;
-  const root = returns.find((r) => r.root);
-  if (root) return results[returns.indexOf(root)] ?? results[0];
   const out: Record<string, unknown> = {};
+  let rootValue: unknown;
+  let hasRoot = false;
   returns.forEach((r, i) => {
-    if (r.arg) out[r.arg] = results[i];
+    const target = r.http?.target;
+    if (target === 'header' || target === 'status') {
+      if (results[i] === undefined) return;
+      if (target === 'status') ctx.res.status(Number(results[i]));
+      else ctx.res.set(r.http?.header ?? r.arg ?? '', String(results[i]));
+      return;
+    }
+    if (r.root) {
+      if (!hasRoot) [hasRoot, rootValue] = [true, results[i] ?? results[0]];
+    } else if (r.arg) out[r.arg] = results[i];
   });
-  return out;
+  return hasRoot ? rootValue : out;
 }
 
 interface CompiledRoute {
@@ -292,35 +334,50 @@ function splitPath(path: string): string[] {
   return parts;
 }
 
-/** The first route (in table order) for this verb and path; HEAD also takes GET routes, as Express. */
+/**
+ * The route for this verb and path: the first (in table order) declared for the verb itself, else
+ * for GET when the verb is HEAD (as Express), else for `all` — LB3 sorts `all` routes after every
+ * verb's, so a `verb: "all"` method never shadows `GET /:id`.
+ */
 function findRoute(routes: CompiledRoute[], method: string, parts: string[]): { route: CompiledRoute; params: () => Record<string, string> } | undefined {
   const verb = method.toLowerCase();
+  let headAsGet: CompiledRoute | undefined;
+  let any: CompiledRoute | undefined;
+  let found: CompiledRoute | undefined;
   for (const route of routes) {
-    if (route.verb !== verb && route.verb !== 'all' && !(verb === 'head' && route.verb === 'get')) continue;
-    const segs = route.segments;
-    if (segs.length !== parts.length) continue;
-    let ok = true;
-    for (let i = 0; i < segs.length; i++) {
-      const seg = segs[i];
-      if (typeof seg === 'string' ? seg !== parts[i].toLowerCase() : parts[i] === '') {
-        ok = false;
-        break;
-      }
+    const exact = route.verb === verb;
+    if (!exact && !(route.verb === 'all' && !any) && !(verb === 'head' && route.verb === 'get' && !headAsGet)) continue;
+    if (!pathMatches(route.segments, parts)) continue;
+    if (exact) {
+      found = route;
+      break;
     }
-    if (!ok) continue;
-    return {
-      route,
-      params: () => {
-        const out: Record<string, string> = {};
-        for (let i = 0; i < segs.length; i++) {
-          const seg = segs[i];
-          if (typeof seg !== 'string') out[seg.param] = decodeURIComponent(parts[i]);
-        }
-        return out;
-      },
-    };
+    if (route.verb === 'all') any = route;
+    else headAsGet = route;
   }
-  return undefined;
+  const route = found ?? headAsGet ?? any;
+  if (!route) return undefined;
+  const segs = route.segments;
+  return {
+    route,
+    params: () => {
+      const out: Record<string, string> = {};
+      for (let i = 0; i < segs.length; i++) {
+        const seg = segs[i];
+        if (typeof seg !== 'string') out[seg.param] = decodeURIComponent(parts[i]);
+      }
+      return out;
+    },
+  };
+}
+
+function pathMatches(segs: CompiledRoute['segments'], parts: string[]): boolean {
+  if (segs.length !== parts.length) return false;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
+    if (typeof seg === 'string' ? seg !== parts[i].toLowerCase() : parts[i] === '') return false;
+  }
+  return true;
 }
 
 /** LB3's wording: a path under a known class names the class, any other names the whole path. */
