@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { hashPassword } from '../../src/loopback/security/password';
 import { describeStore, STORES } from '../connectors/stores';
+import { authApp } from '../support/auth-app';
 import { login, signup, userApp } from '../support/user-app';
 
 /**
@@ -315,5 +316,23 @@ describe('the LB3 switches, on memory', () => {
     const h = await userApp(STORES[0], { member: { acls: [everyone] } });
     const ann = await signup(h.app, 'ann@example.com');
     expect((await request(h.app).post(`/api/Members/${ann.id}/verify`)).status).toBe(204);
+  });
+});
+
+describe('the signup bound on relation creates', () => {
+  it('POST /Teams/{id}/members with 11 users: 413 BATCH_TOO_LARGE, none stored; 10 are made', async () => {
+    const { app, models } = authApp((reg) => [
+      reg.createModel({ name: 'Team', properties: { name: 'string' }, relations: { members: { type: 'hasMany', model: 'Player', foreignKey: 'teamId' } } }),
+      reg.createModel({ name: 'Player', base: 'User', saltWorkFactor: 4, properties: { teamId: 'number' }, acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW' }] }),
+    ]);
+    const [Team, Player] = models;
+    const team = await Team.create({ name: 'reds' });
+    const players = (n: number) => Array.from({ length: n }, (_, i) => ({ email: `p${i}@example.com`, password: 'pw' }));
+    const eleven = await request(app).post(`/api/Teams/${team.id}/members`).send(players(11));
+    expect([eleven.status, eleven.body.error.code]).toEqual([413, 'BATCH_TOO_LARGE']);
+    expect(await Player.count()).toBe(0);
+    const ten = await request(app).post(`/api/Teams/${team.id}/members`).send(players(10));
+    expect(ten.status).toBe(200);
+    expect(await Player.count({ teamId: team.id })).toBe(10);
   });
 });
