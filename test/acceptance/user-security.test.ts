@@ -58,6 +58,7 @@ for (const store of STORES) {
         expect(await h.Member.destroyAll({ email: { inq: ['ann@example.com', 'bob@example.com'] } })).toEqual({ count: 2 });
         expect([await tokensOf(ann.id), await tokensOf(bob.id), await tokensOf(cy.id)]).toEqual([0, 0, 1]);
         expect(await tokensOf(staff.id, 'Staff')).toBe(1);
+        expect(await h.Member.destroyAll({ email: 'nobody@example.com' })).toEqual({ count: 0 });
         await (await h.Member.findById(cy.id)).destroy();
         expect(await tokensOf(cy.id)).toBe(0);
         expect(await h.AccessToken.count()).toBe(1);
@@ -200,6 +201,15 @@ for (const store of STORES) {
       });
 
       if (store.name !== 'memory') {
+        it('an app that has not migrated since the throttle came: its table is made on the first login', async () => {
+          // The table's name as each store spells it (PostgreSQL folds it to lower case).
+          await h.ds.connector.execute(`DROP TABLE ${store.name === 'postgresql' ? 'loginattempt' : 'LoginAttempt'}`);
+          await signup(h.app, 'ann@example.com');
+          expect((await attempt(h.app, 'ann@example.com', 'x')).status).toBe(401);
+          expect((await attempt(h.app, 'ann@example.com', 'ann@example.com-pw')).status).toBe(200);
+          expect(await attemptsStored()).toBe(1);
+        });
+
         it('two processes of one app (two boots on one database) share the counts', async () => {
           const second = await userApp(store, { migrate: false });
           try {
