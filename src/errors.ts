@@ -171,6 +171,8 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     status: 400,
     meaning: 'Schema discovery was asked of a store that has no catalog to read (the memory store).',
   },
+  INVALID_KEY: { status: 400, meaning: 'A key-value model was given a key that is not a non-empty string of at most 1024 characters.' },
+  INVALID_TTL: { status: 400, meaning: 'A key-value TTL is not a positive number of milliseconds (at most 100 years).' },
   MALFORMED_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
   MALFORMED_BODY: {
     status: 400,
@@ -238,6 +240,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   },
   URL_NOT_FOUND: { status: 404, meaning: 'No route or remote method handles this verb and path.' },
   MODEL_NOT_FOUND: { status: 404, meaning: 'No instance has the given id.' },
+  KEY_NOT_FOUND: { status: 404, meaning: 'A key-value model has no value (or no live key) under the given key.' },
   USER_NOT_FOUND: {
     status: 404,
     meaning: 'The user named by a confirm, setPassword or changePassword call does not exist.',
@@ -317,6 +320,15 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MODEL_NOT_ATTACHED: {
     status: 500,
     meaning: 'A data-access method was called on a model attached to no data source.',
+  },
+  WRONG_STORE_KIND: {
+    status: 500,
+    meaning:
+      'A model is attached to a data source of another kind: a PersistedModel on a key-value or mail store, a KeyValueModel on a data store.',
+  },
+  MAIL_TRANSPORT_UNSUPPORTED: {
+    status: 500,
+    meaning: 'A mail data source names a transport type other than smtp, direct or stub, or a transport that is not an object.',
   },
   MODEL_WITHOUT_ID: {
     status: 500,

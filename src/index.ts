@@ -22,6 +22,7 @@ export type { NestRemotingOptions, NestFilter } from './loopback/nest-remoting';
 export type { BootOptions } from './boot';
 export type { MixinNormalization } from './boot/models';
 export type { TransientSettings } from './juggler/connectors/transient/transient-connector';
+export type { AnyConnector, KeyValueConnector, MailSender } from './juggler/connectors/store-kinds';
 export type { Filter, Where, Fields, Order, Inclusion, PropertyCondition } from './juggler/filter/types';
 export type { Connector, ConnectorCapabilities, Row } from './juggler/connectors/connector';
 export { SharedClass } from './remoting/shared-class';

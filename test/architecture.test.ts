@@ -62,14 +62,14 @@ describe('architecture', () => {
   it('names concrete connectors only in connectors/registry.ts', () => {
     const offenders = files
       .filter((f) => !f.includes(path.join('connectors')))
-      .filter((f) => importsOf(f).some((t) => /connectors[\\/](memory|postgresql|mysql)/.test(t)))
+      .filter((f) => importsOf(f).some((t) => /connectors[\\/](memory|postgresql|mysql|mail|kv-memory|kv-redis)/.test(t)))
       .map((f) => path.relative(SRC, f));
     const inConnectors = files
       .filter((f) => f.includes(path.join('juggler', 'connectors')) && !f.endsWith('registry.ts'))
       .filter((f) => {
         const own = path.relative(path.join(SRC, 'juggler', 'connectors'), f).split(path.sep)[0];
         return importsOf(f).some((t) => {
-          const m = /juggler[\\/]connectors[\\/](memory|postgresql|mysql)/.exec(t);
+          const m = /juggler[\\/]connectors[\\/](memory|postgresql|mysql|mail|kv-memory|kv-redis)/.exec(t);
           return m !== null && m[1] !== own;
         });
       })

@@ -4,6 +4,7 @@ import { hasOwn } from '../util/own';
 import { NodeCallback, splitCallback, withCallback } from '../util/callback';
 import { debugFor } from '../util/debug';
 import type { Connector } from './connectors/connector';
+import { AnyConnector, isDataConnector } from './connectors/store-kinds';
 import { resolveConnector } from './connectors/registry';
 import type { ConnectorModule } from './connectors/registry';
 import { ModelBase } from './model-base';
@@ -20,7 +21,7 @@ const debug = debugFor('datasource');
 export interface DataSourceSettings {
   [key: string]: unknown;
   name?: string;
-  connector?: string | Connector | ConnectorModule | { initialize?: unknown };
+  connector?: string | Connector | ConnectorModule | { initialize?: unknown } | (new (settings: Record<string, unknown>) => AnyConnector);
 }
 
 let sharedBuilder: ModelBuilder | undefined;
@@ -32,7 +33,8 @@ let sharedBuilder: ModelBuilder | undefined;
 export class DataSource extends EventEmitter {
   readonly name: string;
   readonly settings: DataSourceSettings;
-  readonly connector: Connector;
+  /** A data store, a key-value store or a mail sender (store-kinds.ts). */
+  readonly connector: AnyConnector;
   readonly modelBuilder: ModelBuilder;
   readonly models: Record<string, typeof ModelBase> = Object.create(null);
   /** The app that registered this data source (`app.dataSource()`), as LB3 sets it. */
@@ -109,20 +111,22 @@ export class DataSource extends EventEmitter {
   /** Attaches a model class to this data source; the connector learns its definition. */
   attach(Model: typeof ModelBase): typeof ModelBase {
     (Model as any).dataSource = this;
+    const connector = this.connector;
     const injectedId = Model.definition.idName === 'id' && !hasOwn((Model as any).__rawProperties ?? {}, 'id');
-    if (injectedId && this.connector.capabilities.defaultIdType !== 'Number') this.modelBuilder.compile(Model);
-    if (!(Model as any).__isPersistedModel) {
+    if (injectedId && isDataConnector(connector) && connector.capabilities.defaultIdType !== 'Number') this.modelBuilder.compile(Model);
+    if (!(Model as any).__isPersistedModel || !isDataConnector(connector)) {
       // LB3 apps attach plain Models (remote methods only) to a data source; they store nothing.
+      // KeyValueModel and Email find their key-value or mail connector here when called.
       this.models[Model.modelName] = Model;
       Model.emit('dataSourceAttached', Model);
       this.emit('attached', Model);
       return Model;
     }
-    if (Model.settings.strict === undefined && !this.connector.capabilities.freeformProperties) {
+    if (Model.settings.strict === undefined && !connector.capabilities.freeformProperties) {
       Model.settings.strict = true;
       this.modelBuilder.compile(Model);
     }
-    this.connector.define(Model.definition);
+    connector.define(Model.definition);
     this.models[Model.modelName] = Model;
     // LB3: 'dataSourceAttached' on the model; its 'attached' event is for joining an app.
     Model.emit('dataSourceAttached', Model);

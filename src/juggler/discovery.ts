@@ -1,5 +1,5 @@
 import { LooplineError } from '../errors';
-import type { Connector } from './connectors/connector';
+import type { AnyConnector } from './connectors/store-kinds';
 import type { Catalog, ColumnEntry, ColumnOptions, ForeignKeyEntry, PrimaryKeyEntry, TableEntry } from './connectors/sql/catalog';
 
 /**
@@ -26,7 +26,7 @@ export interface ModelJson {
   properties: Record<string, Record<string, unknown>>;
 }
 
-function catalogOf(connector: Connector): Catalog {
+function catalogOf(connector: AnyConnector): Catalog {
   const catalog = (connector as { catalog?: Catalog }).catalog;
   if (!catalog) throw new LooplineError('DISCOVERY_UNSUPPORTED', 400, `The ${connector.name} connector keeps no catalog to discover models from; discovery needs a SQL store (postgresql, mysql)`);
   return catalog;
@@ -63,24 +63,24 @@ export function propertyNameOf(column: string): string {
   return first.toLowerCase() + rest.map(capitalize).join('');
 }
 
-export function discoverModelDefinitions(connector: Connector, options: DiscoveryOptions = {}): Promise<TableEntry[]> {
+export function discoverModelDefinitions(connector: AnyConnector, options: DiscoveryOptions = {}): Promise<TableEntry[]> {
   const catalog = catalogOf(connector);
   return catalog.tables({ owner: ownerOf(options), all: !!options.all, views: !!options.views, limit: count(options.limit, 'limit'), offset: count(options.offset, 'offset') });
 }
 
-export function discoverModelProperties(connector: Connector, table: string, options: DiscoveryOptions = {}): Promise<ColumnEntry[]> {
+export function discoverModelProperties(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<ColumnEntry[]> {
   return catalogOf(connector).columns(ownerOf(options), tableName(table), options);
 }
 
-export function discoverPrimaryKeys(connector: Connector, table: string, options: DiscoveryOptions = {}): Promise<PrimaryKeyEntry[]> {
+export function discoverPrimaryKeys(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<PrimaryKeyEntry[]> {
   return catalogOf(connector).primaryKeys(ownerOf(options), tableName(table));
 }
 
-export function discoverForeignKeys(connector: Connector, table: string, options: DiscoveryOptions = {}): Promise<ForeignKeyEntry[]> {
+export function discoverForeignKeys(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<ForeignKeyEntry[]> {
   return catalogOf(connector).foreignKeys(ownerOf(options), tableName(table));
 }
 
-export function discoverExportedForeignKeys(connector: Connector, table: string, options: DiscoveryOptions = {}): Promise<ForeignKeyEntry[]> {
+export function discoverExportedForeignKeys(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<ForeignKeyEntry[]> {
   return catalogOf(connector).exportedForeignKeys(ownerOf(options), tableName(table));
 }
 
@@ -88,7 +88,7 @@ export function discoverExportedForeignKeys(connector: Connector, table: string,
  * The model JSON of a table and, with `relations` (or `associations`), of every table its foreign
  * keys reach, keyed by "owner.table" — the table asked for first. An unknown table is 404.
  */
-export async function discoverSchemas(connector: Connector, table: string, options: DiscoveryOptions = {}): Promise<Record<string, ModelJson>> {
+export async function discoverSchemas(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<Record<string, ModelJson>> {
   const catalog = catalogOf(connector);
   const visited = (options.visited ??= {});
   await visit(catalog, ownerOf(options), tableName(table), options, visited);
@@ -96,7 +96,7 @@ export async function discoverSchemas(connector: Connector, table: string, optio
 }
 
 /** The model JSON of one table, relations included when asked for. */
-export async function discoverSchema(connector: Connector, table: string, options: DiscoveryOptions = {}): Promise<ModelJson> {
+export async function discoverSchema(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<ModelJson> {
   const schemas = await discoverSchemas(connector, table, { ...options, visited: {} });
   return Object.values(schemas)[0];
 }

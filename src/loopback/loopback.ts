@@ -9,7 +9,7 @@ import { ModelBuilder } from '../juggler/model-builder';
 import { GeoPoint } from '../juggler/geo-point';
 import { ValidationError } from '../errors';
 import { installModelApi } from './model';
-import { connectorModule, ConnectorModule } from '../juggler/connectors/registry';
+import { connectorModule, ConnectorModule, CONNECTOR_CLASSES } from '../juggler/connectors/registry';
 
 installModelApi();
 
@@ -85,11 +85,14 @@ export const loopback = Object.assign(loopbackFn, {
   RoleMapping: undefined as unknown as ModelClass,
   Application: undefined as unknown as ModelClass,
   Email: undefined as unknown as ModelClass,
+  KeyValueModel: undefined as unknown as ModelClass,
+  /** LB3's mail connector class: `createDataSource({connector: loopback.Mail, transports: […]})`. */
+  Mail: CONNECTOR_CLASSES.Mail,
   boot: undefined as unknown as (app: LooplineApp, options?: unknown, cb?: (err?: Error) => void) => Promise<void>,
 });
 
 // The built-in models of the default registry: `loopback.User`, `loopback.AccessToken`, ...
-for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Application', 'Email']) {
+for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Application', 'Email', 'KeyValueModel']) {
   Object.defineProperty(loopback, name, { get: () => registry.getModel(name), enumerable: true, configurable: true });
 }
 

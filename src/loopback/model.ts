@@ -6,6 +6,7 @@ import { ModelBase } from '../juggler/model-base';
 import { PersistedModel } from '../juggler/persisted-model';
 import { ConfigurationError, ModelNotFoundError } from '../errors';
 import { persistedModelMethods } from './model-remoting';
+import { keyValueModelMethods } from './models/key-value-model';
 import { defineScopeMethods } from './scope-remoting';
 import { defineRelationMethods } from './relation-remoting';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
@@ -40,6 +41,9 @@ function sharedClassOf(Model: ModelClass): SharedClass {
     const scopes = (Model as any).__scopes as Record<string, unknown> | undefined;
     for (const scopeName of Object.keys(scopes ?? {})) defineScopeMethods(Model, sharedClass, scopeName);
     for (const rel of Object.values((Model as any).relations ?? {})) defineRelationMethods(sharedClass, rel as RelationDefinition);
+  }
+  if ((Model as any).__isKeyValueModel && Model.modelName !== 'KeyValueModel') {
+    for (const [name, options] of keyValueModelMethods()) sharedClass.defineMethod(name, options);
   }
   for (const [name, options] of Object.entries((Model.settings.methods ?? {}) as Record<string, RemoteMethodOptions>)) {
     sharedClass.defineMethod(name.startsWith('prototype.') || (options as any).isStatic !== false ? name : `prototype.${name}`, options);

@@ -100,13 +100,6 @@ export class Registry {
   }
 
   createDataSource(name: string | DataSourceSettings | undefined, settings?: DataSourceSettings): DataSource {
-    // LB3's `mail` connector: loopline has no SMTP client; Email sends through its own log/collect
-    // transport (see models/email.ts), so such a data source only needs to exist.
-    const given = (typeof name === 'object' && name !== null ? name : settings) as Record<string, unknown> | undefined;
-    if (given && (given.connector === 'mail' || given.connector === 'loopback-connector-mail')) {
-      const mail = { ...given, connector: 'memory', mailConnector: true };
-      return typeof name === 'object' && name !== null ? new DataSource(undefined, mail, this.modelBuilder) : new DataSource(name, mail, this.modelBuilder);
-    }
     if (typeof name === 'object' && name !== null) return new DataSource(undefined, name, this.modelBuilder);
     return new DataSource(name, settings ?? {}, this.modelBuilder);
   }

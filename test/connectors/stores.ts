@@ -26,6 +26,20 @@ export const STORES: StoreConfig[] = [
   },
 ];
 
+/** The key-value stores KeyValueModel runs on: in process always, Redis when its server answers. */
+export interface KvStoreConfig {
+  name: 'kv-memory' | 'kv-redis';
+  settings: Record<string, unknown>;
+}
+
+export const KV_STORES: KvStoreConfig[] = [
+  { name: 'kv-memory', settings: { connector: 'kv-memory' } },
+  {
+    name: 'kv-redis',
+    settings: { connector: 'kv-redis', host: env.REDIS_HOST ?? '127.0.0.1', port: Number(env.REDIS_PORT ?? 6379), db: Number(env.REDIS_DB ?? 0) },
+  },
+];
+
 const PROBE = `
 const net = require('net');
 const [host, port] = process.argv.slice(1);
@@ -38,8 +52,8 @@ s.on('error', () => process.exit(1));
 const cache = new Map<string, boolean>();
 
 /** True when the store's server accepts connections (checked once, synchronously, at collection time). */
-export function storeAvailable(store: StoreConfig): boolean {
-  if (store.name === 'memory') return true;
+export function storeAvailable(store: StoreConfig | KvStoreConfig): boolean {
+  if (store.name === 'memory' || store.name === 'kv-memory') return true;
   if (!cache.has(store.name)) {
     let ok = true;
     try {
@@ -57,7 +71,7 @@ export function storeAvailable(store: StoreConfig): boolean {
 }
 
 /** describe() for a store: skipped, with the message above, when its server is down. */
-export function describeStore(store: StoreConfig, fn: () => void): void {
+export function describeStore(store: StoreConfig | KvStoreConfig, fn: () => void): void {
   (storeAvailable(store) ? describe : describe.skip)(`${store.name} store`, fn);
 }
 

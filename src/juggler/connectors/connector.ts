@@ -37,6 +37,8 @@ export interface ConnectorCapabilities {
 }
 
 export interface Connector {
+  /** Absent or 'data': a store of model rows (the key-value and mail kinds are in store-kinds.ts). */
+  readonly kind?: 'data';
   readonly name: string;
   readonly capabilities: ConnectorCapabilities;
 

@@ -4,8 +4,12 @@ import { MemoryConnector } from './memory/memory-connector';
 import { MySQLConnector } from './mysql/mysql-connector';
 import { PostgreSQLConnector } from './postgresql/postgresql-connector';
 import { TransientConnector } from './transient/transient-connector';
+import { KeyValueMemoryConnector } from './kv-memory/kv-memory-connector';
+import { KeyValueRedisConnector } from './kv-redis/kv-redis-connector';
+import { MailConnector } from './mail/mail-connector';
+import type { AnyConnector } from './store-kinds';
 
-export type ConnectorFactory = (settings: Record<string, unknown>) => Connector;
+export type ConnectorFactory = (settings: Record<string, unknown>) => AnyConnector;
 
 /**
  * Connector name → factory: the only file that names a concrete connector; everything else speaks
@@ -19,6 +23,9 @@ const FACTORIES = new Map<string, ConnectorFactory>([
   ['mysql', (settings) => new MySQLConnector(settings)],
   ['mariadb', (settings) => new MySQLConnector(settings)],
   ['transient', (settings) => new TransientConnector(settings)],
+  ['kv-memory', (settings) => new KeyValueMemoryConnector(settings)],
+  ['kv-redis', (settings) => new KeyValueRedisConnector(settings)],
+  ['mail', (settings) => new MailConnector(settings)],
 ]);
 
 /**
@@ -28,7 +35,7 @@ const FACTORIES = new Map<string, ConnectorFactory>([
  */
 export interface ConnectorModule {
   readonly name: string;
-  createConnector(settings: Record<string, unknown>): Connector;
+  createConnector(settings: Record<string, unknown>): AnyConnector;
 }
 
 const MODULES = new Map<string, ConnectorModule>();
@@ -49,6 +56,14 @@ function isConnectorModule(value: object): value is ConnectorModule {
   return typeof (value as Partial<ConnectorModule>).createConnector === 'function';
 }
 
+/**
+ * The connector classes LB3 exports from `loopback` (`loopback.Mail`); a data source may name one
+ * as its `connector` instead of a string.
+ */
+export const CONNECTOR_CLASSES = { Mail: MailConnector } as const;
+
+const BY_CLASS = new Map<unknown, ConnectorFactory>([[MailConnector, (settings) => new MailConnector(settings)]]);
+
 /** Adds a connector under a name (for tests and third-party connectors). */
 export function registerConnector(name: string, factory: ConnectorFactory): void {
   FACTORIES.set(name, factory);
@@ -59,7 +74,9 @@ export function registerConnector(name: string, factory: ConnectorFactory): void
  * already implements Connector is used as is. An unknown name is a configuration error that says
  * which names are available.
  */
-export function resolveConnector(nameOrConnector: unknown, settings: Record<string, unknown>): Connector {
+export function resolveConnector(nameOrConnector: unknown, settings: Record<string, unknown>): AnyConnector {
+  const byClass = BY_CLASS.get(nameOrConnector);
+  if (byClass) return byClass(settings);
   if (nameOrConnector && typeof nameOrConnector === 'object') {
     if (isConnector(nameOrConnector)) return nameOrConnector;
     if (isConnectorModule(nameOrConnector)) return nameOrConnector.createConnector(settings);

@@ -1,6 +1,7 @@
 import { ConfigurationError, InvalidArgumentError, InvalidValueError, ValidationError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import type { Connector, OperationOptions, Row } from '../connectors/connector';
+import { isDataConnector } from '../connectors/store-kinds';
 import type { ModelBase } from '../model-base';
 import { shownValues, type ModelDefinition } from '../model-definition';
 import { hasObservers, notifyObservers } from '../operation-hooks';
@@ -30,6 +31,13 @@ export async function storeOf(Model: DaoModel, method: string): Promise<Store> {
       `Cannot call ${Model.modelName}.${method}(). The ${method} method has not been setup. ` +
         'The PersistedModel has not been correctly attached to a DataSource!',
       'MODEL_NOT_ATTACHED',
+    );
+  }
+  if (!isDataConnector(ds.connector)) {
+    throw new ConfigurationError(
+      `Cannot call ${Model.modelName}.${method}(): its data source "${ds.name}" uses the ${ds.connector.name} connector, ` +
+        'which stores no model instances; attach the model to a data store (memory, postgresql, mysql)',
+      'WRONG_STORE_KIND',
     );
   }
   if (!ds.connected) await ds.ready();

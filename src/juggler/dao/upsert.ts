@@ -1,7 +1,7 @@
 import { LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import { buildNew, createInstance } from './create';
-import type { OperationOptions } from '../connectors/connector';
+import type { Connector, OperationOptions } from '../connectors/connector';
 import { accessAndQuery, parseFilterArg, parseWhereArg, ReadResult, rowsToInstances } from './find';
 import { atomicReplaceOrCreate, atomicUpsert, atomicUpsertsFor } from './atomic-upsert';
 import { DaoModel, coerceId, normalizeOptions, storeOf } from './support';
@@ -59,7 +59,8 @@ async function exclusivelyAgain<T>(
   read: ReadResult,
   fn: (found: any[], options: OperationOptions) => Promise<T>,
 ): Promise<T> {
-  const connector = Model.dataSource!.connector;
+  // The read before this went through storeOf, so the data source holds a data connector.
+  const connector = Model.dataSource!.connector as Connector;
   const def = Model.definition;
   if (!connector.exclusive) return fn([], read.options);
   return connector.exclusive(def, JSON.stringify(read.filter.where ?? {}), read.options, async (options) => {

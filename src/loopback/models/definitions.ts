@@ -144,3 +144,8 @@ export const EMAIL_DEFINITION = {
     html: 'string',
   },
 };
+
+export const KEY_VALUE_MODEL_DEFINITION = {
+  name: 'KeyValueModel',
+  base: 'Model',
+};

@@ -1,18 +1,21 @@
 import type { Registry } from '../registry';
 import { setupAccessToken } from './access-token';
-import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, USER_DEFINITION } from './definitions';
+import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION, KEY_VALUE_MODEL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, USER_DEFINITION } from './definitions';
 import { setupEmail } from './email';
+import { setupKeyValueModel } from './key-value-model';
 import { setupAcl, setupRole, setupRoleMapping } from './roles';
 import { setupUser, USER_METHODS } from './user';
 
-export const BUILTIN_MODEL_NAMES = ['Email', 'Application', 'AccessToken', 'User', 'RoleMapping', 'Role', 'ACL'] as const;
+export const BUILTIN_MODEL_NAMES = ['KeyValueModel', 'Email', 'Application', 'AccessToken', 'User', 'RoleMapping', 'Role', 'ACL'] as const;
 
 /**
  * Defines LB3's built-in models in a registry, so `loopback.User`, `app.registry.getModel('User')`
- * and a model-config.json naming `User`, `AccessToken`, `ACL`, `Role`, `RoleMapping` work as in LB3.
+ * and a model-config.json naming `User`, `AccessToken`, `ACL`, `Role`, `RoleMapping` work as in LB3;
+ * `KeyValueModel` is the base of models kept in a key-value store.
  */
 export function defineBuiltinModels(registry: Registry): void {
   const define = (def: Record<string, any>) => registry.createModel(JSON.parse(JSON.stringify(def)));
+  setupKeyValueModel(define(KEY_VALUE_MODEL_DEFINITION));
   setupEmail(define(EMAIL_DEFINITION));
   define(APPLICATION_DEFINITION);
   setupAccessToken(define(ACCESS_TOKEN_DEFINITION));

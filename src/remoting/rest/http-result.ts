@@ -5,11 +5,12 @@ import { toJSONText } from '../../util/json-text';
 
 /**
  * Writes a method's result as LB3 does: JSON with `application/json; charset=utf-8`, the route's
- * status (200 by default), 204 when the method declares no return value.
+ * status (200 by default), 204 when there is no result (no return value declared, or a root
+ * return the method left undefined: strong-remoting sends 204 whenever the data is undefined).
  */
 export function sendResult(req: Request, res: Response, ctx: RemotingContext, route: RestRoute): void {
   if (returnsFile(route.returns) && ctx.result !== undefined && ctx.result !== null) return sendFile(req, res, ctx, route);
-  if (route.returns.length === 0 && ctx.result === undefined) {
+  if (ctx.result === undefined) {
     res.status(route.status ?? (res.statusCode !== 200 ? res.statusCode : 204));
     // LB3 labels even an empty answer as JSON.
     res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -1,5 +1,6 @@
 import { DataSource } from '../../../src/juggler/datasource';
 import { createModelBuilder } from '../../../src/juggler/core-models';
+import type { Connector } from '../../../src/juggler/connectors/connector';
 
 /**
  * Default scopes (`scope` in a model's settings) and named scopes (`scopes` in settings, or
@@ -28,7 +29,7 @@ async function raw(ds: DataSource, name = 'RawProduct'): Promise<any> {
 
 /** Every stored row of the model, read from the connector (so no scope applies), by name. */
 async function storedRows(ds: DataSource, Model: any): Promise<Record<string, any>[]> {
-  const rows = await ds.connector.find(Model.definition, {}, {});
+  const rows = await (ds.connector as Connector).find(Model.definition, {}, {});
   return rows.slice().sort((a: any, b: any) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -37,7 +38,7 @@ async function storedRows(ds: DataSource, Model: any): Promise<Record<string, an
  * written into the rows on create, and the tests want rows outside the scope too.
  */
 async function seed(ds: DataSource, Model: any): Promise<void> {
-  for (const row of PRODUCTS) await ds.connector.create(Model.definition, { ...row }, {});
+  for (const row of PRODUCTS) await (ds.connector as Connector).create(Model.definition, { ...row }, {});
 }
 
 function names(list: any[]): string[] {

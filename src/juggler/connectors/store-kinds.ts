@@ -1,0 +1,60 @@
+import type { Connector } from './connector';
+
+/**
+ * The stores LB3 ships besides data stores: a key-value store behind `KeyValueModel` and a mail
+ * sender behind `Email`. A data source holds one connector of one of the three kinds; `kind` tells
+ * them apart (a data connector has none, so third-party connectors need not declare it).
+ */
+export type AnyConnector = Connector | KeyValueConnector | MailSender;
+
+/**
+ * A key-value store. Keys live in one namespace per model; values come back as copies of what was
+ * stored (objects, arrays, strings, numbers, booleans, Dates and Buffers keep their type). TTLs are
+ * in milliseconds.
+ */
+export interface KeyValueConnector {
+  readonly kind: 'key-value';
+  readonly name: string;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** The value under `key`, or null when there is none (never set, deleted or expired). */
+  get(model: string, key: string): Promise<unknown>;
+  /** Stores `value` under `key`, replacing any previous value and TTL; `ttl` in ms, none = kept for good. */
+  set(model: string, key: string, value: unknown, ttl: number | undefined): Promise<void>;
+  /** Gives an existing key a TTL; false when the key does not exist (nothing changed). */
+  expire(model: string, key: string, ttl: number): Promise<boolean>;
+  /** The ms left before `key` expires; undefined when it has no TTL, null when the key does not exist. */
+  ttl(model: string, key: string): Promise<number | undefined | null>;
+  /** The model's keys matching the glob `match` (`*`, `?`, `[abc]`, `\` escapes), read in batches. */
+  iterateKeys(model: string, match: string | undefined): AsyncIterator<string>;
+  delete(model: string, key: string): Promise<void>;
+  deleteAll(model: string): Promise<void>;
+}
+
+/** A mail sender: delivers a nodemailer message through the transport it names (`transport`, an alias) or the first one. */
+export interface MailSender {
+  readonly kind: 'mail';
+  readonly name: string;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /**
+   * Sends the message; resolves to the transport's report (envelope, messageId, response). With no
+   * transport configured nothing is sent and the message itself is the result, as LB3.
+   */
+  send(message: Record<string, unknown>): Promise<unknown>;
+  /** True when at least one transport is configured. */
+  readonly delivers: boolean;
+}
+
+export function isDataConnector(c: AnyConnector): c is Connector {
+  const kind = (c as { kind?: unknown }).kind;
+  return kind === undefined || kind === 'data';
+}
+
+export function isKeyValueConnector(c: AnyConnector | undefined): c is KeyValueConnector {
+  return (c as { kind?: unknown } | undefined)?.kind === 'key-value';
+}
+
+export function isMailSender(c: AnyConnector | undefined): c is MailSender {
+  return (c as { kind?: unknown } | undefined)?.kind === 'mail';
+}
