@@ -24,6 +24,14 @@ export interface DataSourceSettings {
   connector?: string | Connector | ConnectorModule | { initialize?: unknown } | (new (settings: Record<string, unknown>) => AnyConnector);
 }
 
+/** An operation a data source offers (LB3's `dataSource.defineOperation`). */
+export interface DataSourceOperation {
+  name: string;
+  fn: (...args: any[]) => unknown;
+  remoteEnabled?: boolean;
+  [key: string]: unknown;
+}
+
 let sharedBuilder: ModelBuilder | undefined;
 
 /**
@@ -41,6 +49,7 @@ export class DataSource extends EventEmitter {
   app: unknown = undefined;
   connected = false;
   connecting = false;
+  private readonly ops: Record<string, DataSourceOperation> = Object.create(null);
   private readyPromise: Promise<void> | undefined;
 
   constructor(name?: string | DataSourceSettings, settings?: DataSourceSettings, modelBuilder?: ModelBuilder) {
@@ -136,6 +145,37 @@ export class DataSource extends EventEmitter {
 
   getModel(name: string): typeof ModelBase | undefined {
     return this.models[name];
+  }
+
+  /**
+   * LB3's data source operations: named functions a data source offers beside its models'
+   * methods (`defineOperation`), listed by `operations()`, each marked remote-enabled or not
+   * (`enableRemote` / `disableRemote`) for an app that exposes them.
+   */
+  defineOperation(name: string, options: Record<string, unknown>, fn: (...args: any[]) => unknown): void {
+    this.ops[name] = { ...options, name, fn };
+  }
+
+  operations(): Record<string, DataSourceOperation> {
+    return this.ops;
+  }
+
+  getOperation(name: string): DataSourceOperation | undefined {
+    return Object.prototype.hasOwnProperty.call(this.ops, name) ? this.ops[name] : undefined;
+  }
+
+  enableRemote(name: string): void {
+    this.operationOf(name).remoteEnabled = true;
+  }
+
+  disableRemote(name: string): void {
+    this.operationOf(name).remoteEnabled = false;
+  }
+
+  private operationOf(name: string): DataSourceOperation {
+    const op = this.getOperation(name);
+    if (!op) throw new ConfigurationError(`${name} is not an operation of data source "${this.name}"`);
+    return op;
   }
 
   /** Forgets a model: it is detached here and no longer known by name to the model builder. */

@@ -31,18 +31,22 @@ export class GeoPoint {
     return { lat, lng };
   }
 
-  /** Great-circle distance (haversine) between two points, in `unit` (default miles, as LB3). */
-  static distanceBetween(a: GeoPointLike, b: GeoPointLike, unit: DistanceUnit = 'miles'): number {
+  /**
+   * Great-circle distance (haversine) between two points, in a unit (default miles, as LB3): given
+   * by name or as LB3's `{type}` options.
+   */
+  static distanceBetween(a: GeoPointLike, b: GeoPointLike, unit: DistanceUnit | { type?: DistanceUnit } = 'miles'): number {
+    const type = (typeof unit === 'object' && unit !== null ? unit.type : unit) ?? 'miles';
     const rad = Math.PI / 180;
     const dLat = (b.lat - a.lat) * rad;
     const dLng = (b.lng - a.lng) * rad;
     const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
     const radians = 2 * Math.atan2(Math.sqrt(h), Math.sqrt(1 - h));
-    return radians * EARTH_RADIUS[unit];
+    return radians * EARTH_RADIUS[type];
   }
 
   distanceTo(other: GeoPointLike, options?: { type?: DistanceUnit }): number {
-    return GeoPoint.distanceBetween(this, other, options?.type);
+    return GeoPoint.distanceBetween(this, other, options?.type ?? 'miles');
   }
 
   toJSON(): GeoPointLike {
@@ -62,8 +66,9 @@ export interface GeoPointLike {
 export type DistanceUnit = 'kilometers' | 'meters' | 'miles' | 'feet' | 'radians' | 'degrees';
 
 const EARTH_RADIUS: Record<DistanceUnit, number> = {
-  kilometers: 6371,
-  meters: 6371000,
+  // LB3's figures, so distances and `near`/`maxDistance` answers match it to the metre.
+  kilometers: 6370.99056,
+  meters: 6370990.56,
   miles: 3958.75,
   feet: 20902200,
   radians: 1,

@@ -128,7 +128,7 @@ export class ModelBuilder extends EventEmitter {
     if (typeof base === 'function') return base;
     const found = this.getModel(base);
     if (!found) {
-      throw new ConfigurationError(`Model "${forModel}" extends an unknown model "${base}"`, 'INVALID_MODEL_DEFINITION');
+      throw new ConfigurationError(`The model \`${forModel}\` extends an unknown model \`${base}\`; define the base model first`, 'INVALID_MODEL_DEFINITION');
     }
     return found;
   }

@@ -7,7 +7,7 @@ import { PersistedModel } from '../juggler/persisted-model';
 import { DataSource } from '../juggler/datasource';
 import { ModelBuilder } from '../juggler/model-builder';
 import { GeoPoint } from '../juggler/geo-point';
-import { ValidationError } from '../errors';
+import { ConfigurationError, ValidationError } from '../errors';
 import { installModelApi } from './model';
 import { connectorModule, ConnectorModule, CONNECTOR_CLASSES } from '../juggler/connectors/registry';
 
@@ -25,6 +25,10 @@ export const LB3_COMPATIBLE_VERSION = '3.28.0';
 // `loopback.Model.extend()` and `loopback.PersistedModel.extend()` define in the default registry.
 (ModelBase as unknown as { modelBuilder: unknown }).modelBuilder = registry.modelBuilder;
 (PersistedModel as unknown as { modelBuilder: unknown }).modelBuilder = registry.modelBuilder;
+
+function removedContextApi(what: string): ConfigurationError {
+  return new ConfigurationError(`${what} was removed in version 3.0 (as in LB3); pass \`options\` through your calls instead. See http://loopback.io/doc/en/lb2/Using-current-context.html`);
+}
 
 function loopbackFn(options?: { localRegistry?: boolean }): LooplineApp {
   return createApplication(loopback, options);
@@ -62,6 +66,23 @@ export const loopback = Object.assign(loopbackFn, {
     return registry.createDataSource(name ?? 'memory', { connector: 'memory' });
   },
   rest,
+  /** Removed in LB3 3.0 (as there): says what to use instead. */
+  errorHandler(): never {
+    throw new ConfigurationError('loopback.errorHandler is no longer available. Please use the module "strong-error-handler" instead.');
+  },
+  /** LB3 2.x's request context, removed in 3.0 (as there): says where to read about it. */
+  context(): never {
+    throw removedContextApi('loopback#context middleware');
+  },
+  getCurrentContext(): never {
+    throw removedContextApi('loopback.getCurrentContext()');
+  },
+  runInContext(): never {
+    throw removedContextApi('loopback.runInContext()');
+  },
+  createContext(): never {
+    throw removedContextApi('loopback.createContext()');
+  },
   urlNotFound,
   favicon,
   static: staticFiles,

@@ -197,4 +197,37 @@ describe('LB3 application API', () => {
     expect(loopback.isBrowser).toBe(false);
     expect(loopback.createDataSource({ connector: loopback.Memory }).connector.name).toBe('memory');
   });
+
+  it('says what replaced the APIs LB3 3.0 removed', () => {
+    expect(() => loopback.errorHandler()).toThrow(/no longer available.*strong-error-handler/);
+    expect(() => loopback.getCurrentContext()).toThrow(/removed in version 3\.0/);
+    expect(() => loopback.context()).toThrow(/loopback#context middleware was removed/);
+  });
+
+  it('names both models when a base model is unknown', () => {
+    const app: any = loopback({ localRegistry: true });
+    expect(() => app.registry.createModel('aModel', {}, { base: 'nonexistent' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_MODEL_DEFINITION', message: expect.stringMatching(/model `aModel`.*unknown model `nonexistent`/) }),
+    );
+  });
+
+  it('measures distances with LB3\'s earth radii, the unit by name or as {type}', () => {
+    const here = new loopback.GeoPoint({ lat: 10, lng: 10 });
+    const there = new loopback.GeoPoint({ lat: 5, lng: 5 });
+    expect(Math.floor(here.distanceTo(there, { type: 'meters' }))).toBe(782777);
+    expect(Math.floor(loopback.GeoPoint.distanceBetween(here, there, { type: 'feet' }))).toBe(2568169);
+    expect(Math.floor(loopback.GeoPoint.distanceBetween(here, there, 'kilometers'))).toBe(782);
+  });
+
+  it('keeps data source operations and their remote flag', () => {
+    const ds = loopback.createDataSource({ connector: loopback.Memory });
+    const fn = () => 'pong';
+    ds.defineOperation('ping', { accepts: [] }, fn);
+    expect(ds.operations().ping).toMatchObject({ name: 'ping', fn });
+    ds.enableRemote('ping');
+    expect(ds.getOperation('ping')?.remoteEnabled).toBe(true);
+    ds.disableRemote('ping');
+    expect(ds.getOperation('ping')?.remoteEnabled).toBe(false);
+    expect(() => ds.enableRemote('nope')).toThrow(/nope is not an operation/);
+  });
 });

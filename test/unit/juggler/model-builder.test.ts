@@ -53,7 +53,7 @@ describe('model definitions', () => {
 
   it('refuses an unknown base and an unknown type with a message naming them', () => {
     const ds = memory();
-    expect(() => ds.createModel('A', {}, { base: 'Nope' })).toThrow(/unknown model "Nope"/);
+    expect(() => ds.createModel('A', {}, { base: 'Nope' })).toThrow(/unknown model `Nope`/);
     expect(() => ds.createModel('B', { x: 'widget' })).toThrow(/B\.x: unknown type "widget"/);
   });
 });
