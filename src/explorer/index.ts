@@ -94,6 +94,11 @@ export function mountExplorer(app: ExplorerApp, settings: ExplorerSettings = {})
     docs.swagger ??= toSwagger2(docs.openapi, restApiRoot);
     res.json(docs.swagger);
   });
+  // LB3's explorer answers where its Swagger 2.0 document is, relative to where it is mounted.
+  router.get('/config.json', (req: Request, res: Response) => {
+    const base = req.originalUrl.split('?')[0].replace(/\/config\.json$/, '');
+    res.json({ url: `${base}/swagger.json` });
+  });
   router.get('/explorer-init.js', (_req: Request, res: Response) => {
     res.type('application/javascript').send(INIT_JS);
   });

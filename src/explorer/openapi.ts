@@ -156,7 +156,8 @@ function operation(route: RestRoute, refs: Set<string>, models: Set<string>): Js
     const schema = accept.model ? remotingTypeSchema(accept.model, refs, models) : remotingTypeSchema(accept.type ?? 'any', refs, models);
     const description = Array.isArray(accept.description) ? accept.description.join('\n') : accept.description;
     if (source === 'body') {
-      body = { content: { 'application/json': { schema: accept.allowArray ? { oneOf: [schema, { type: 'array', items: schema }] } : schema } }, ...(description ? { description } : {}) };
+      // x-name keeps the argument's name for the Swagger 2.0 body parameter (LB3: `credentials` for login).
+      body = { content: { 'application/json': { schema: accept.allowArray ? { oneOf: [schema, { type: 'array', items: schema }] } : schema } }, ...(description ? { description } : {}), 'x-name': accept.arg };
       if (accept.required) body.required = true;
     } else if (source === 'form') {
       form[accept.arg] = schema;
@@ -183,7 +184,9 @@ function operation(route: RestRoute, refs: Set<string>, models: Set<string>): Js
   };
   const op: Json = {
     tags: [route.sharedClass.name],
-    operationId: `${method.stringName}${route.verb === 'head' ? '__head' : ''}`,
+    // LB3 (loopback-swagger): a method with several routes gets one id per route, e.g.
+    // `Customer.replaceOrCreate__put_Customers` and `…__post_Customers_replaceOrCreate`.
+    operationId: method.routes.length > 1 ? `${method.stringName}__${route.verb}_${openApiPath(route.path).replace(/^\/+/, '').replace(/\//g, '_')}` : method.stringName,
     responses,
   };
   if (method.description) op.summary = method.description;

@@ -39,7 +39,7 @@ export function toSwagger2(doc: Json, basePath: string): Json {
           parameters.push({ name, in: 'formData', required: (schema.required ?? []).includes(name), type: (s as Json).type ?? 'string' });
         }
       } else if (content?.['application/json']) {
-        parameters.push({ name: 'data', in: 'body', required: op.requestBody.required === true, schema: retarget(content['application/json'].schema) });
+        parameters.push({ name: op.requestBody['x-name'] ?? 'data', in: 'body', required: op.requestBody.required === true, schema: retarget(content['application/json'].schema) });
       }
       const responses: Json = {};
       for (const [status, r] of Object.entries(op.responses as Json)) {

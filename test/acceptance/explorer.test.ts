@@ -32,6 +32,21 @@ describe('the API explorer of the example app', () => {
     expect((await request(app).get('/explorer/explorer-init.js')).text).toContain("url: './openapi.json'");
   });
 
+  it("answers LB3's /explorer/config.json and names each route of a many-route method as loopback-swagger does", async () => {
+    expect((await request(app).get('/explorer/config.json')).body).toEqual({ url: '/explorer/swagger.json' });
+    const doc = (await request(app).get('/explorer/swagger.json')).body;
+    expect(doc.paths['/Customers'].put.operationId).toBe('Customer.replaceOrCreate__put_Customers');
+    expect(doc.paths['/Customers/replaceOrCreate'].post.operationId).toBe('Customer.replaceOrCreate__post_Customers_replaceOrCreate');
+    expect(doc.paths['/Customers/{id}'].head.operationId).toBe('Customer.exists__head_Customers_{id}');
+    expect(doc.paths['/Customers/{id}/exists'].get.operationId).toBe('Customer.exists__get_Customers_{id}_exists');
+    expect(doc.paths['/Customers/{id}'].get.operationId).toBe('Customer.findById');
+    // The body parameter keeps its argument's name, as LB3's.
+    const userPath = Object.keys(doc.paths).find((p) => p.endsWith('/login'))!;
+    const bodyOf = (op: any) => op.parameters.find((p: any) => p.in === 'body');
+    expect(bodyOf(doc.paths[userPath].post)).toMatchObject({ name: 'credentials', in: 'body', required: true });
+    expect(bodyOf(doc.paths['/Customers'].post)).toMatchObject({ name: 'data', in: 'body' });
+  });
+
   it('describes every route, parameter, body and response in OpenAPI 3.1, valid by the official schema', async () => {
     const doc = (await request(app).get('/explorer/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
