@@ -6,6 +6,7 @@ import { compileModel, defineAccessors } from './model-compile';
 import { DEFAULT_FNS, DefaultFn, ModelDefinition, ModelSettings, PropertyDefinition, StrictMode, pluralize } from './model-definition';
 import { TypeDescriptor, arrayOf, builtinType, embeddedModelType } from './types';
 import { applyMixins, MixinRegistry } from './mixins';
+import { uniquenessKeys } from './validations';
 
 export type RawProperties = Record<string, unknown>;
 
@@ -180,6 +181,7 @@ export class ModelBuilder extends EventEmitter {
       hidden,
       protected: protectedSet,
       pluralName: typeof settings.plural === 'string' && settings.plural ? settings.plural : pluralize(name),
+      uniqueKeys: () => uniquenessKeys(ModelClass as unknown as Parameters<typeof uniquenessKeys>[0]),
     });
   }
 

@@ -1,5 +1,6 @@
 import * as inflection from 'inflection';
 import { TypeDescriptor } from './types';
+import type { UniqueKey } from './unique-keys';
 
 /**
  * The normalised, frozen description of a model that every layer below the model class reads:
@@ -47,7 +48,6 @@ export interface ModelSettings {
   options?: Record<string, unknown>;
   description?: string | string[];
 }
-
 export interface ModelDefinition {
   readonly name: string;
   /** Properties in definition order; the injected `id` (if any) comes last, as in LB3. */
@@ -65,6 +65,11 @@ export interface ModelDefinition {
   readonly protected: ReadonlySet<string>;
   /** Name of the model in the store, for connectors: `settings[connector].table` wins over this. */
   readonly pluralName: string;
+  /**
+   * The model's `validatesUniquenessOf` rules a store can enforce (see unique-keys.ts), base
+   * models' included; read when needed, since rules are added after the definition is made.
+   */
+  readonly uniqueKeys?: () => readonly UniqueKey[];
 }
 
 /** LB3's default plural: `Customer` → `Customers`, `Category` → `Categories`, `Address` → `Addresses`. */

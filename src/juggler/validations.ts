@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors';
 import { hasOwn } from '../util/own';
 import { shownValues, type ModelDefinition } from './model-definition';
+import type { UniqueKey } from './unique-keys';
 
 /**
  * LB3's validations: the `validates*` statics, `required` and `forceId` from the definition,
@@ -264,9 +265,7 @@ async function checkUniqueness(inst: any, rule: Rule, options: object, fail: () 
   if (blank(v) && !rule.options.allowNull) return;
   const Model = inst.constructor as ValidatableCtor;
   if (typeof Model.find !== 'function' || !(Model as any).dataSource) return;
-  // scopedTo may be worked out per model (the built-in User's depends on each subclass's settings).
-  const scopedTo = rule.options.scopedTo as string[] | ((M: unknown) => string[]) | undefined;
-  const scopes = (typeof scopedTo === 'function' ? scopedTo(Model) : scopedTo) ?? [];
+  const scopes = scopesOf(rule, Model);
   // A value its type refused already fails; as a where it would read as operators.
   if ([rule.prop, ...scopes].some((p) => hasOwn(inst.__invalidProperties ?? {}, p))) return;
   const ignoreCase = rule.options.ignoreCase && typeof v === 'string';
@@ -293,6 +292,40 @@ async function checkUniqueness(inst: any, rule: Rule, options: object, fail: () 
     (f: any) => inst.isNewRecord() || !idName || String(f[idName]) !== String(inst[idName]),
   );
   if (others.length) fail();
+}
+
+/** scopedTo may be worked out per model (the built-in User's depends on each subclass's settings). */
+function scopesOf(rule: Rule, Model: ValidatableCtor): string[] {
+  const scopedTo = rule.options.scopedTo as string[] | ((M: unknown) => string[]) | undefined;
+  return (typeof scopedTo === 'function' ? scopedTo(Model) : scopedTo) ?? [];
+}
+
+/**
+ * The uniqueness rules a store can enforce (a unique index on SQL stores, the memory store's
+ * check in the write's own step), so two concurrent writes cannot both pass the query above.
+ * Conditional rules (`if`/`unless`) stay checked in code only.
+ */
+export function uniquenessKeys(Model: ValidatableCtor): UniqueKey[] {
+  const out: UniqueKey[] = [];
+  for (const rule of rulesOf(Model)) {
+    if (rule.kind !== 'uniqueness' || rule.options.if !== undefined || rule.options.unless !== undefined) continue;
+    const properties = [rule.prop, ...scopesOf(rule, Model).filter((p) => p !== rule.prop)];
+    if (out.some((k) => k.properties.join() === properties.join())) continue;
+    out.push({ property: rule.prop, properties, ignoreCase: rule.options.ignoreCase === true, source: 'validation', allowNull: rule.options.allowNull === true });
+  }
+  return out;
+}
+
+/**
+ * The 422 of a sequential duplicate, for a write the store refused under the uniqueness key of
+ * `property`: a concurrent write took the value after this one's validation passed.
+ */
+export function uniquenessErrorFor(inst: any, property: string): ValidationError {
+  const rule = rulesOf(inst.constructor as ValidatableCtor).find((r) => r.kind === 'uniqueness' && r.prop === property);
+  const errors = new Errors();
+  errors.add(property, messageFor(rule, 'uniqueness'), rule?.options.code ?? 'uniqueness');
+  Object.defineProperty(inst, 'errors', { value: errors, writable: true, configurable: true, enumerable: false });
+  return validationErrorFor(inst);
 }
 
 /** The items of an array create while it runs: uniqueness holds among them too (none is stored yet). */

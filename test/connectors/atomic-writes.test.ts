@@ -62,11 +62,6 @@ for (const store of STORES) {
       });
     });
 
-    const sqlOnly = (title: string, fn: () => Promise<void>) =>
-      store.name === 'memory'
-        ? it.skip(`${title} [skipped: the memory store keeps no unique indexes]`, fn)
-        : it(title, fn);
-
     const recordHooks = () => {
       for (const op of ['access', 'before save', 'persist', 'loaded', 'after save']) {
         Thing.observe(op, async (ctx: any) => {
@@ -228,7 +223,7 @@ for (const store of STORES) {
       expect(json(await Thing.find())).toEqual([expect.objectContaining({ id: 1, name: 'one', qty: 3 })]);
     });
 
-    sqlOnly(
+    it(
       'upsert refuses a value another row holds under a unique index with 409, and changes neither row',
       async () => {
         await Person.create([

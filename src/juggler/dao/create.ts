@@ -4,7 +4,7 @@ import { scopeDefaults } from '../scope';
 import { DaoModel, instanceToRow, normalizeOptions, notify, storeOf } from './support';
 import { asBatch } from '../validations';
 import { assertKeyValues } from '../relations/key-properties';
-import { validateOrThrow } from './validate';
+import { uniqueWrite, validateOrThrow } from './validate';
 
 /**
  * create: `before save` (ctx.instance) → validation → `persist` (ctx.data) → store → `loaded`
@@ -75,7 +75,8 @@ async function persistNew(
     options,
   );
   if (persistCtx) row = persistCtx.data;
-  const id = await store.connector.create(store.def, row, options);
+  const stored = row;
+  const id = await uniqueWrite(store.def, () => inst, () => store.connector.create(store.def, stored, options));
   const idName = store.def.idName;
   if (idName !== undefined && id !== undefined && id !== null) row[idName] = id;
   const loadedCtx = await notify(Model, 'loaded', { data: row, isNewInstance: true }, hookState, options);

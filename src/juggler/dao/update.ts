@@ -6,7 +6,7 @@ import { isPlainObject } from '../../util/own';
 import { createInstance } from './create';
 import { filterLimits, parseWhereArg } from './find';
 import { DaoModel, coerceId, coercePartialData, idWhere, instanceToRow, normalizeOptions, notify, requireId, storeOf } from './support';
-import { validateOrThrow } from './validate';
+import { uniqueWrite, validateOrThrow } from './validate';
 
 /** updateAll(where, data): `access` → `before save` (where, data) → `persist` → store → `after save`. */
 export async function updateAll(Model: DaoModel, where: unknown, data: unknown, rawOptions: unknown): Promise<{ count: number }> {
@@ -65,7 +65,8 @@ export async function patchInstance(Model: DaoModel, inst: any, data: unknown, r
   }
   const persist = await notify(Model, 'persist', { where, data: row, currentInstance: inst, isNewInstance: false }, hookState, options);
   if (persist) row = persist.data;
-  const updated = await store.connector.patchById(store.def, id, row, options);
+  const patch = row;
+  const updated = await uniqueWrite(store.def, () => new (Model as any)({ ...inst.__data, ...patch }, { applyDefaultValues: false, persisted: true }), () => store.connector.patchById(store.def, id, patch, options));
   if (!updated) throw notFound(Model, id, 'update');
   const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
   inst.setAttributes(loaded ? loaded.data : row);
@@ -86,12 +87,11 @@ export async function saveInstance(Model: DaoModel, inst: any, rawOptions: unkno
   let row = instanceToRow(inst);
   const persist = await notify(Model, 'persist', { data: row, where: idWhere(Model, id), currentInstance: inst }, hookState, options);
   if (persist) row = persist.data;
-  let written = await store.connector.replaceById(store.def, id, row, options);
-  if (!written) {
+  const whole = row;
+  await uniqueWrite(store.def, () => inst, async () => {
     // LB3's save upserts: a persisted instance whose row vanished is written again.
-    await store.connector.create(store.def, row, options);
-    written = row;
-  }
+    if (!(await store.connector.replaceById(store.def, id, whole, options))) await store.connector.create(store.def, whole, options);
+  });
   const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
   inst.setAttributes(loaded ? loaded.data : row);
   inst.__persisted = true;
@@ -122,7 +122,8 @@ export async function replaceById(Model: DaoModel, id: unknown, data: unknown, r
   let row = instanceToRow(inst);
   const persist = await notify(Model, 'persist', { where: idWhere(Model, idValue), data: row, isNewInstance: false, currentInstance: inst }, hookState, options);
   if (persist) row = persist.data;
-  const replaced = await store.connector.replaceById(store.def, idValue, row, options);
+  const replacement = row;
+  const replaced = await uniqueWrite(store.def, () => inst, () => store.connector.replaceById(store.def, idValue, replacement, options));
   if (!replaced) throw notFound(Model, idValue, 'replace');
   const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
   if (loaded) inst.setAttributes(loaded.data);

@@ -1,5 +1,7 @@
 import type { OperationOptions } from '../connectors/connector';
-import { isValid, validationErrorFor } from '../validations';
+import { LooplineError } from '../../errors';
+import type { ModelDefinition } from '../model-definition';
+import { isValid, uniquenessErrorFor, validationErrorFor } from '../validations';
 
 /** Validates an instance and throws LB3's ValidationError (422) when it is not valid. */
 export async function validateOrThrow(inst: any, options: OperationOptions): Promise<void> {
@@ -7,4 +9,20 @@ export async function validateOrThrow(inst: any, options: OperationOptions): Pro
   // caller asks for it with `options.validate`.
   if (options.validate === undefined && inst?.constructor?.settings?.automaticValidation === false) return;
   if (!(await isValid(inst, options))) throw validationErrorFor(inst);
+}
+
+/**
+ * The store refused a write under the unique key of a `validatesUniquenessOf` rule: a concurrent
+ * write took the value after this one's validation passed. The caller gets the 422 a sequential
+ * duplicate gets (code `uniqueness` on the property), not the store's 409.
+ */
+export async function uniqueWrite<T>(def: ModelDefinition, instance: () => any, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!(err instanceof LooplineError) || err.code !== 'DUPLICATE_ID') throw err;
+    const property = (err.details as { property?: unknown } | undefined)?.property;
+    if (typeof property !== 'string' || property === def.idName || !(def.uniqueKeys?.() ?? []).some((k) => k.property === property)) throw err;
+    throw uniquenessErrorFor(instance(), property);
+  }
 }

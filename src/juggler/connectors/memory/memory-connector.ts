@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
 import { DuplicateIdError } from '../../../errors';
+import { assertUnique } from './unique-check';
 import { debugFor } from '../../../util/debug';
 import type { Connector, ConnectorCapabilities, OperationOptions, Row } from '../connector';
 import type { ModelDefinition } from '../../model-definition';
@@ -208,6 +209,7 @@ export class MemoryConnector implements Connector {
       // LB3: 409 "Duplicate entry for Customer.id" (the value is not in the message).
       if (table.has(key)) throw new DuplicateIdError(def.name, idName, id);
     }
+    assertUnique(def, table, [{ row }]);
     table.set(key, row);
     await this.persisted();
     return id;
@@ -245,11 +247,13 @@ export class MemoryConnector implements Connector {
     const table = this.table(def);
     const rows = this.matching(table, where);
     const names = Object.keys(data).filter((k) => k !== def.idName);
-    for (const row of rows) {
+    const writes = rows.map((row) => {
       const next = { ...row };
       for (const k of names) next[k] = copyValue(data[k]);
-      table.set(this.keyOf(def, row), next);
-    }
+      return { row: next, replaces: row };
+    });
+    assertUnique(def, table, writes);
+    for (const { row: next, replaces } of writes) table.set(this.keyOf(def, replaces), next);
     if (rows.length) await this.persisted();
     return rows.length;
   }
@@ -276,6 +280,7 @@ export class MemoryConnector implements Connector {
     if (!row) return null;
     const next = { ...row };
     for (const k of Object.keys(data)) if (k !== def.idName) next[k] = copyValue(data[k]);
+    assertUnique(def, table, [{ row: next, replaces: row }]);
     table.set(key, next);
     await this.persisted();
     return copyRow(next);
@@ -288,6 +293,7 @@ export class MemoryConnector implements Connector {
     if (!row) return null;
     const next = copyRow(data);
     if (def.idName) next[def.idName] = row[def.idName];
+    assertUnique(def, table, [{ row: next, replaces: row }]);
     table.set(key, next);
     await this.persisted();
     return copyRow(next);

@@ -37,6 +37,8 @@ function makeDialect(collation: () => string): Dialect {
     jsonContains: (col, p) => `JSON_CONTAINS(${col}, ${p})`,
     // NULL already sorts first ascending and last descending.
     nullsOrder: () => '',
+    // No partial indexes and no NULLS NOT DISTINCT: a plain unique index (NULLs distinct).
+    uniqueRuleClauses: () => '',
     columnType(prop: PropertyDefinition, generatedId: boolean): string {
       const own = connectorSettings(prop.raw, 'mysql').dataType;
       const size = columnSize(prop, 'mysql');
@@ -307,6 +309,11 @@ export class MySQLConnector extends SqlConnector {
   protected isDuplicateKey(err: unknown): boolean {
     return (err as { code?: string })?.code === 'ER_DUP_ENTRY';
   }
+
+  protected override isDeadlock(err: unknown): boolean {
+    return (err as { code?: string })?.code === 'ER_LOCK_DEADLOCK';
+  }
+
 
   protected override isValueError(err: unknown): boolean {
     const code = (err as { code?: unknown })?.code;

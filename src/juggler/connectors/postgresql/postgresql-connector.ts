@@ -29,6 +29,9 @@ const dialect: Dialect = {
   jsonContains: (col, p) => `${col} @> ${p}::jsonb`,
   jsonString: (col, pathParam) => `(CASE WHEN jsonb_typeof(${col} #> ${pathParam()}::text[]) = 'string' THEN ${col} #>> ${pathParam()}::text[] END)`,
   nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
+  // NULLS NOT DISTINCT: PostgreSQL 15 and later.
+  uniqueRuleClauses: (column, rule) =>
+    `${rule.scoped || rule.allowNull ? ' NULLS NOT DISTINCT' : ''}${rule.allowNull ? '' : ` WHERE ${column} IS NOT NULL${rule.text ? ` AND ${column} <> ''` : ''}`}`,
   columnType(prop: PropertyDefinition, generatedId: boolean): string {
     const own = connectorSettings(prop.raw, 'postgresql').dataType;
     const size = columnSize(prop, 'postgresql');
@@ -174,6 +177,11 @@ export class PostgreSQLConnector extends SqlConnector {
   protected isDuplicateKey(err: unknown): boolean {
     return (err as { code?: string })?.code === '23505';
   }
+
+  protected override isDeadlock(err: unknown): boolean {
+    return (err as { code?: string })?.code === '40P01';
+  }
+
 
   /** SQLSTATE class 22, data exception: bad text for a type, out of range, a NUL byte in text. */
   protected override isValueError(err: unknown): boolean {

@@ -40,6 +40,13 @@ export interface Dialect {
   tableName(def: ModelDefinition): string;
   schemaName(def: ModelDefinition): string | undefined;
   columnName(def: ModelDefinition, property: string): string;
+  /**
+   * What follows the columns of a `validatesUniquenessOf` rule's unique index so the index holds
+   * as the rule does: a NULL scope equal to a NULL scope, a blank value (NULL, '' for text) never
+   * a duplicate. `column` is the rule's property's column, quoted. '' where the store has neither
+   * (MariaDB: a row whose scope is NULL is then unique by the rule's query only).
+   */
+  uniqueRuleClauses(column: string, rule: { scoped: boolean; allowNull: boolean; text: boolean }): string;
 }
 
 /** Per-connector settings of a model or property: `{"postgresql": {"table": "..."}}`. */

@@ -75,6 +75,29 @@ export abstract class SqlConnector implements Connector {
   }
 
   /** Runs a statement on the transaction given in options, or on the pool; store faults become 503. */
+  /**
+   * A statement run in autocommit mode that the store chose as a deadlock's victim was rolled
+   * back whole, so it is run again (up to three more times). MariaDB picks such victims among
+   * concurrent inserts of one value under a long (hashed) unique key; the retry then meets the
+   * winner's row and fails as a duplicate. Inside a caller's transaction the error stands: the
+   * store rolled back the whole transaction.
+   */
+  private async queryRetryingDeadlocks(runner: SqlRunner, autocommit: boolean, sql: string, params: unknown[]): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runner.query(sql, params);
+      } catch (err) {
+        if (!autocommit || attempt >= 4 || !this.isDeadlock(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 20)));
+      }
+    }
+  }
+
+  /** The store's "deadlock, statement rolled back" error. */
+  protected isDeadlock(_err: unknown): boolean {
+    return false;
+  }
+
   async run(sql: string, params: unknown[], options?: OperationOptions): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
     const tx = options?.transaction as SqlTransaction | undefined;
     const runner: SqlRunner = tx && tx.connector === this ? tx : this.pool;
@@ -89,7 +112,7 @@ export abstract class SqlConnector implements Connector {
       if (p instanceof Date) this.checkDate(p);
     }
     try {
-      return await runner.query(sql, params);
+      return await this.queryRetryingDeadlocks(runner, runner !== tx, sql, params);
     } catch (err) {
       if (this.isUnsupportedCharacter(err)) {
         throw new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${this.dialect.name} store cannot keep this text (it holds the NUL character, \\u0000): remove it and send again`);

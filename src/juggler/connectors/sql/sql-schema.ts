@@ -128,6 +128,28 @@ export class SqlSchema {
         add(name, options.unique === true || spec.unique === true, keys);
       }
     }
+    out.push(...this.uniqueRuleIndexes(def, out));
+    return out;
+  }
+
+  /**
+   * A unique index per `validatesUniquenessOf` rule (its property, then its scope), so that of
+   * concurrent writes of one value exactly one is stored; the rule's query alone lets several
+   * pass. Not for `ignoreCase` rules, nor where a declared unique index has the same columns.
+   */
+  private uniqueRuleIndexes(def: ModelDefinition, declared: DeclaredIndex[]): DeclaredIndex[] {
+    const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((p) => b.includes(p));
+    const out: DeclaredIndex[] = [];
+    for (const key of def.uniqueKeys?.() ?? []) {
+      if (key.ignoreCase || declared.some((d) => d.unique && same(d.properties, key.properties))) continue;
+      if (!key.properties.every((p) => Object.prototype.hasOwnProperty.call(def.properties, p))) continue;
+      const name = `${this.dialect.tableName(def)}_${key.properties.map((p) => this.dialect.columnName(def, p)).join('_')}_uniq`.slice(0, 60);
+      const column = this.dialect.quote(this.dialect.columnName(def, key.property));
+      const clauses = this.dialect.uniqueRuleClauses(column, { scoped: key.properties.length > 1, allowNull: key.allowNull, text: def.properties[key.property].type.name === 'String' });
+      // Whole columns, never a prefix: MariaDB keeps a long unique key (TEXT) as a hash of the value.
+      const sql = `CREATE UNIQUE INDEX ${this.dialect.quote(name)} ON ${this.host.table(def)} (${key.properties.map((p) => this.host.col(def, p)).join(', ')})${clauses}`;
+      out.push({ name, unique: true, properties: [...key.properties], sql });
+    }
     return out;
   }
 
