@@ -11,6 +11,7 @@ import { MixinNormalization, discoverModels, loadMixins, mixinsUsedBy, orderMode
 import { resolveReference, setupMiddleware } from './middleware';
 import { validateFile } from './schemas';
 import { loadScript } from './script-loader';
+import { Step, callbackStep, inSeries } from './series';
 
 const debug = debugFor('boot');
 
@@ -49,7 +50,13 @@ export function boot(app: LooplineApp, options?: string | BootOptions, cb?: Node
   if (typeof options === 'function') [cb, options] = [options as NodeCallback<void>, undefined];
   const opts: BootOptions = typeof options === 'string' ? { appRootDir: options } : (options ?? {});
   app.booting = true;
-  const done = run(app, opts).then(
+  let pending: Promise<void> | undefined;
+  try {
+    pending = run(app, opts);
+  } catch (err) {
+    pending = Promise.reject(err);
+  }
+  const done = Promise.resolve(pending).then(
     () => {
       app.booting = false;
       app.emit('booted');
@@ -64,7 +71,12 @@ export function boot(app: LooplineApp, options?: string | BootOptions, cb?: Node
   return withCallback(done, cb);
 }
 
-async function run(app: LooplineApp, opts: BootOptions): Promise<void> {
+/**
+ * As loopback-boot, everything up to the first boot script or component that is asynchronous runs
+ * before `boot()` returns: code after `boot(app, __dirname)` in server.js sees the models, the
+ * middleware and what synchronous boot scripts did (`enableAuth`, routes, sample data started).
+ */
+function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   const appRootDir = path.resolve(opts.appRootDir ?? process.cwd());
   // As loopback-boot: an unset or empty NODE_ENV means development.
   const env = opts.env || process.env.NODE_ENV || 'development';
@@ -128,35 +140,34 @@ async function run(app: LooplineApp, opts: BootOptions): Promise<void> {
   // 5. components
   const compDir = dir(opts.componentRootDir);
   const cc = opts.components ? { value: opts.components, files: [path.join(compDir, 'component-config.json')] } : loadLayered(compDir, 'component-config', env, mergeConfig);
+  const steps: Step[] = [];
   for (const [ref, settings] of Object.entries((cc.value ?? {}) as Record<string, unknown>)) {
     if (settings === null || settings === false) continue;
     const resolvedSettings = substitute(settings, lookup);
     if (ref === 'loopback-component-explorer') {
       // loopline serves its own explorer for this key, installed or not.
-      mountExplorer(app as any, (resolvedSettings ?? {}) as ExplorerSettings);
+      steps.push(() => mountExplorer(app as any, (resolvedSettings ?? {}) as ExplorerSettings));
       continue;
     }
     const component = resolveReference(ref, compDir, appRootDir, app.loopback, cc.files[0]);
-    await component(app, resolvedSettings);
+    steps.push(() => component(app, resolvedSettings));
   }
 
   // 6. boot scripts, in file-name order
   const scripts = opts.bootScripts ?? listBootScripts((opts.bootDirs ?? ['boot']).map((d) => path.resolve(appRootDir, d)));
   for (const file of scripts) {
-    const fn = loadScript(file, appRootDir);
+    const fn = loadScript(file, appRootDir) as ((...args: unknown[]) => unknown) | undefined;
     if (typeof fn !== 'function') continue;
-    debug('running boot script %s', rel(file));
-    if (fn.length >= 2) {
-      await new Promise<void>((resolve, reject) => {
-        const ret = (fn as any)(app, (err?: Error) => (err ? reject(err) : resolve()));
-        if (ret && typeof ret.then === 'function') ret.then(() => undefined, reject);
-      });
-    } else {
-      await (fn as any)(app);
-    }
+    steps.push(() => {
+      debug('running boot script %s', rel(file));
+      return fn.length >= 2 ? callbackStep((cb) => fn(app, cb)) : fn(app);
+    });
   }
   // Boot scripts may edit model definitions too (LB3 reads them at each construction).
-  for (const Model of Object.values(app.registry.modelBuilder.models)) app.registry.modelBuilder.applyDefinitionEdits(Model);
+  steps.push(() => {
+    for (const Model of Object.values(app.registry.modelBuilder.models)) app.registry.modelBuilder.applyDefinitionEdits(Model);
+  });
+  return inSeries(steps);
 }
 
 function listBootScripts(dirs: string[]): string[] {

@@ -328,3 +328,36 @@ describe('boot: middleware path params and definition edits', () => {
     expect(res.body).toEqual({ make: 'vw', wheels: 4, model: 'golf', id: 1 });
   });
 });
+
+describe('boot: synchronous as far as the app is', () => {
+  it('runs components and synchronous boot scripts before boot() returns, as loopback-boot', () => {
+    const root = writeApp({
+      ...BASE_APP,
+      'server/model-config.json': { _meta: { sources: ['../common/models'] } },
+      'server/component-config.json': { './my-component': { flag: 'on' } },
+      'server/my-component.js': 'module.exports = function (app, options) { app.set("component", options.flag); };',
+      'server/boot/a-sync.js': 'module.exports = function (app) { app.set("order", ["a"]); };',
+      'server/boot/b-callback.js': 'module.exports = function (app, cb) { app.get("order").push("b"); cb(); };',
+      'server/boot/c-later.js': 'module.exports = function (app, cb) { setTimeout(() => { app.get("order").push("c"); cb(); }, 20); };',
+      'server/boot/d-after.js': 'module.exports = function (app) { app.get("order").push("d"); };',
+    });
+    const app = loopback({ localRegistry: true } as any);
+    const booted = boot(app, path.join(root, 'server'));
+    expect([app.get('component'), app.get('order')]).toEqual(['on', ['a', 'b']]);
+    expect(app.booting).toBe(true);
+    return booted.then(() => {
+      expect(app.get('order')).toEqual(['a', 'b', 'c', 'd']);
+      expect(app.booting).toBe(false);
+    });
+  });
+
+  it('a synchronous boot script that throws fails boot through the promise and the callback', async () => {
+    const root = writeApp({
+      ...BASE_APP,
+      'server/model-config.json': { _meta: { sources: ['../common/models'] } },
+      'server/boot/bad.js': 'module.exports = function () { throw new Error("seed failed"); };',
+    });
+    const app = loopback({ localRegistry: true } as any);
+    await expect(boot(app, path.join(root, 'server'))).rejects.toThrow('seed failed');
+  });
+});
