@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../../errors';
+import { singularize } from 'inflection';
 import { hasOwn, isPlainObject } from '../../util/own';
 import type { ModelBase } from '../model-base';
 import type { ModelBuilder } from '../model-builder';
@@ -213,11 +214,31 @@ const DEFINERS: Record<RelationType, (Model: ModelClass, target: Target, params:
   embedsMany,
 };
 
+/** Relation types whose name is plural when it names the target (`hasMany('orders')`). */
+const TO_MANY = new Set(['hasMany', 'hasAndBelongsToMany', 'referencesMany', 'embedsMany']);
+
+/**
+ * LB3's lookup of a string that names no model: it is the relation's name, and the target is
+ * `params.model` or that name (singular for a to-many relation), matched without regard to case:
+ * `User.hasMany('accessTokens', {...})` relates AccessToken as `accessTokens`.
+ */
+function targetByRelationName(Model: ModelClass, type: string, name: string, params: RelationParams): ModelClass | undefined {
+  const models = builderOf(Model)?.models ?? {};
+  const wanted = typeof params.model === 'string' ? params.model : TO_MANY.has(type) ? singularize(name) : name;
+  const lower = wanted.toLowerCase();
+  const found = Object.keys(models).find((n) => n.toLowerCase() === lower);
+  return found ? (models[found] as ModelClass) : undefined;
+}
+
 /** `Model.hasMany(...)` and friends, as statics of every model class. */
 export function installRelationMethods(Root: ModelClass): void {
   for (const [type, definer] of Object.entries(DEFINERS)) {
     Object.defineProperty(Root, type, {
       value: function (this: ModelClass, target: Target, params?: RelationParams) {
+        if (typeof target === 'string' && !builderOf(this)?.getModel(target)) {
+          const To = targetByRelationName(this, type, target, params ?? {});
+          if (To) return definer(this, To, { ...params, as: params?.as ?? target });
+        }
         return definer(this, target, params ?? {});
       },
       configurable: true,
