@@ -222,3 +222,61 @@ describe('one user model', () => {
     expect((await request(app).get('/api/Secrets').set('Authorization', tokens[0])).status).toBe(401);
   });
 });
+
+/** The server API with LB3's plain contexts, and LB3's `ownerRelations` setting. */
+describe('Role.isInRole with a plain context', () => {
+  it('types the principal by its model: OneUser 1 owns her album, AnotherUser 1 and USER 1 do not', async () => {
+    const { app } = authApp((reg) => [
+      reg.createModel({ name: 'OneUser', base: 'User', saltWorkFactor: 4 }),
+      reg.createModel({ name: 'AnotherUser', base: 'User', saltWorkFactor: 4 }),
+      reg.createModel({
+        name: 'Album',
+        properties: { name: 'string', userId: 'number', owner: 'number' },
+        relations: { user: { type: 'belongsTo', model: 'OneUser', foreignKey: 'userId' } },
+      }),
+      reg.createModel({
+        name: 'Message',
+        properties: { text: 'string', senderId: 'number', receiverId: 'number' },
+        relations: {
+          sender: { type: 'belongsTo', model: 'OneUser', foreignKey: 'senderId' },
+          receiver: { type: 'belongsTo', model: 'OneUser', foreignKey: 'receiverId' },
+        },
+        ownerRelations: ['receiver'],
+      }),
+      reg.createModel({ name: 'Loose', properties: { userId: 'number' }, ownerRelations: true }),
+    ]);
+    const { Role, OneUser, AnotherUser, Album, Message, Loose } = app.models;
+    await OneUser.create({ email: 'one@example.com', password: 'secret' });
+    await AnotherUser.create({ email: 'another@example.com', password: 'secret' });
+    const album = await Album.create({ name: 'a', userId: 1, owner: 1 });
+    const owner = (principalType: string, model: unknown, id: unknown) =>
+      Role.isInRole(Role.OWNER, { principalType, principalId: 1, model, id });
+    expect(await owner('OneUser', Album, album.id)).toBe(true);
+    expect(await owner('AnotherUser', Album, album.id)).toBe(false);
+    expect(await owner('USER', Album, album.id)).toBe(false);
+    expect(await owner('OneUser', 'OneUser', 1)).toBe(true);
+    expect(await owner('AnotherUser', 'OneUser', 1)).toBe(false);
+    expect(await Role.isInRole(Role.AUTHENTICATED, { principalType: 'OneUser', principalId: 1 })).toBe(true);
+    expect(await Role.isInRole(Role.UNAUTHENTICATED, { principalType: 'OneUser', principalId: 1 })).toBe(false);
+    // ownerRelations: only the named relations make an owner, and no userId/owner fallback.
+    const sent = await Message.create({ text: 'hi', senderId: 1, receiverId: 2 });
+    const received = await Message.create({ text: 'hi', senderId: 2, receiverId: 1 });
+    expect(await owner('OneUser', Message, sent.id)).toBe(false);
+    expect(await owner('OneUser', Message, received.id)).toBe(true);
+    const loose = await Loose.create({ userId: 1 });
+    expect(await owner('USER', Loose, loose.id)).toBe(false);
+  });
+
+  it("a relation defined by its name finds its model as LB3 does: hasMany('albums') relates Album", async () => {
+    const { app } = authApp((reg) => [
+      reg.createModel({ name: 'OneUser', base: 'User', saltWorkFactor: 4 }),
+      reg.createModel({ name: 'Album', properties: { name: 'string', oneUserId: 'number' } }),
+    ]);
+    const { OneUser, Album } = app.models;
+    OneUser.hasMany('albums', { foreignKey: 'oneUserId' });
+    expect(OneUser.relations.albums.modelTo).toBe(Album);
+    const user = await OneUser.create({ email: 'one@example.com', password: 'secret' });
+    await user.albums.create({ name: 'first' });
+    expect((await user.albums()).map((a: any) => a.name)).toEqual(['first']);
+  });
+});

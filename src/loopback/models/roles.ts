@@ -18,9 +18,42 @@ export function setupRole(Role: AnyModel): void {
     if (!Object.prototype.hasOwnProperty.call(this, 'resolvers')) Object.defineProperty(this, 'resolvers', { value: Object.create(this.resolvers ?? null), writable: true, configurable: true });
     this.resolvers[name] = fn;
   };
-  Role.isInRole = function (this: AnyModel, role: string, context: AccessContext, cb?: (err: Error | null, yes?: boolean) => void) {
-    return withCallback(isInRole(role, context), cb);
+  Role.isInRole = function (this: AnyModel, role: string, context: AccessContext | PlainContext, cb?: (err: Error | null, yes?: boolean) => void) {
+    return withCallback(isInRole(role, accessContextOf(this, context)), cb);
   };
+}
+
+/** LB3's plain form of an access context: `{principalType, principalId, model, id, accessType}`. */
+interface PlainContext {
+  principalType?: string;
+  principalId?: unknown;
+  model?: AnyModel | string;
+  id?: unknown;
+  property?: string;
+  accessType?: string;
+  accessToken?: unknown;
+}
+
+/**
+ * An access context from either form. The plain form's principal becomes a token of that type:
+ * a user model's name or `USER` types the user (so `{principalType: "OneUser", principalId: 1}`
+ * is OneUser 1, and `USER` is the single user model's user, principal.ts), `APP`/`APPLICATION`
+ * the application.
+ */
+function accessContextOf(Role: AnyModel, context: AccessContext | PlainContext): AccessContext {
+  if (context && typeof (context as AccessContext).getInstance === 'function') return context as AccessContext;
+  const plain = (context ?? {}) as PlainContext;
+  const app = Role.app;
+  const Model = typeof plain.model === 'string' ? (app?.models?.[plain.model] ?? Role.modelBuilder?.getModel(plain.model)) : plain.model;
+  const type = typeof plain.principalType === 'string' ? plain.principalType : C.USER;
+  const upper = type.toUpperCase();
+  let token = plain.accessToken ?? null;
+  if (!token && plain.principalId !== undefined && plain.principalId !== null) {
+    if (upper === C.APP || upper === C.APPLICATION) token = { appId: plain.principalId };
+    else if (upper === C.USER) token = { userId: plain.principalId };
+    else if (upper !== C.ROLE) token = { userId: plain.principalId, principalType: type };
+  }
+  return createAccessContext({ app, model: Model ?? Role, modelId: plain.id, property: plain.property ?? C.ALL, accessType: plain.accessType, accessToken: token });
 }
 
 export function setupRoleMapping(RoleMapping: AnyModel): void {

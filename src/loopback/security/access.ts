@@ -75,6 +75,16 @@ function userModelOf(ctx: AccessContext): ModelClass | undefined {
   return ctx.registry?.findModel?.('User');
 }
 
+/**
+ * The belongsTo relations to user models that make an owner: all of them, or with LB3's
+ * `ownerRelations: ["sender"]` setting only those named (`ownerRelations: true` keeps all, and,
+ * like a list, turns off the userId/owner property fallback).
+ */
+export function ownerRelationsOf<R extends { name: string }>(Model: ModelClass, relations: R[]): R[] {
+  const named = Model.settings?.ownerRelations;
+  return Array.isArray(named) ? relations.filter((r) => named.includes(r.name)) : relations;
+}
+
 /** Keys LB3 reads as the owner when a model has no relation to a user model. */
 const LEGACY_OWNER_KEYS = ['userId', 'ownerId', 'owner'];
 
@@ -93,9 +103,9 @@ export async function isOwner(ctx: AccessContext): Promise<boolean> {
   const inst = await ctx.getInstance();
   if (!inst) return false;
   const belongsTo = Object.values((ctx.model.relations ?? {}) as Record<string, any>).filter((r) => r.type === 'belongsTo');
-  const toUsers = belongsTo.filter((r) => r.modelTo && isUserModel(r.modelTo, User));
+  const toUsers = ownerRelationsOf(ctx.model, belongsTo.filter((r) => r.modelTo && isUserModel(r.modelTo, User)));
   if (toUsers.length) return toUsers.some((r) => isReferencedUser(principal, r.modelTo, inst[r.keyFrom]));
-  if (!principal.isUser) return false;
+  if (!principal.isUser || ctx.model.settings?.ownerRelations) return false;
   const claimed = new Set(belongsTo.map((r) => String(r.keyFrom)));
   const key = LEGACY_OWNER_KEYS.find((k) => !claimed.has(k) && inst[k] !== undefined && inst[k] !== null && typeof inst[k] !== 'function');
   return key !== undefined && sameId(inst[key], principal.id);

@@ -1,6 +1,7 @@
 import { LooplineError } from '../../errors';
 import { observeFirst } from '../../juggler/operation-hooks';
 import { givenValue as given } from '../../util/own';
+import { ownerRelationsOf } from './access';
 import { isReferencedUser, isUserModel, sameId, tokenPrincipal, UserPrincipal } from './principal';
 
 /**
@@ -33,12 +34,15 @@ export interface OwnerKey {
 /** The owner keys of a model, as `isOwner` (access.ts) resolves ownership; none when ambiguous. */
 export function ownerKeysOf(Model: AnyModel): OwnerKey[] {
   const User = Model.app?.registry?.findModel?.('User');
-  const relations = Object.values((Model.relations ?? {}) as Record<string, any>).filter(
-    (r) => r.type === 'belongsTo' && r.modelTo && isUserModel(r.modelTo, User),
+  const relations = ownerRelationsOf(
+    Model,
+    Object.values((Model.relations ?? {}) as Record<string, any>).filter(
+      (r) => r.type === 'belongsTo' && r.modelTo && isUserModel(r.modelTo, User),
+    ),
   );
   const keys = [...new Set(relations.map((r) => String(r.keyFrom)))];
   if (keys.length) return keys.length === 1 ? [{ key: keys[0], model: relations[0].modelTo }] : [];
-  if (isUserModel(Model, User)) return [];
+  if (isUserModel(Model, User) || Model.settings?.ownerRelations) return [];
   const properties = Model.definition?.properties ?? {};
   return FALLBACK_KEYS.filter((k) => k in properties).map((key) => ({ key }));
 }
