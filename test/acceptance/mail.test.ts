@@ -1,6 +1,11 @@
+import fs from 'fs';
 import { AddressInfo } from 'net';
+import os from 'os';
+import path from 'path';
+import request from 'supertest';
 import { SMTPServer } from 'smtp-server';
 import loopback from '../../src';
+import { boot } from '../../src/boot';
 
 /**
  * The `mail` connector behind Email, as LB3 apps configure it (`{"connector": "mail",
@@ -195,5 +200,35 @@ describe('mail connector', () => {
     expect([got.from, got.to]).toEqual(['noreply@example.com', ['ann@example.com']]);
     expect(headerOf(got.raw, 'Content-Transfer-Encoding')).toBe('quoted-printable');
     expect(unquote(bodyOf(got.raw))).toContain(`https://app.example.com/api/Members/confirm?uid=${String(ann.id)}&redirect=%2F&token=${result.token}`);
+  });
+
+  it('an LB3 app folder: datasources.json "mail" (SMTP) and "kv" (loopback-connector-kv-memory) with Email and a KeyValueModel in model-config.json', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-lb3-stores-'));
+    const files: Record<string, unknown> = {
+      'server/config.json': { restApiRoot: '/api', port: 3000 },
+      'server/datasources.json': {
+        db: { name: 'db', connector: 'memory' },
+        mail: { name: 'mail', connector: 'mail', transports: [smtpSettings] },
+        kv: { name: 'kv', connector: 'loopback-connector-kv-memory' },
+      },
+      'server/model-config.json': {
+        _meta: { sources: ['../common/models'] },
+        Email: { dataSource: 'mail' },
+        Session: { dataSource: 'kv', public: true },
+      },
+      'server/middleware.json': { routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'loopback#urlNotFound': {} } },
+      'common/models/session.json': { name: 'Session', base: 'KeyValueModel' },
+    };
+    for (const [rel, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), JSON.stringify(content));
+    }
+    const app = loopback();
+    await boot(app, { appRootDir: path.join(root, 'server') });
+    await app.models.Email.send(MESSAGE);
+    expect(smtp.received.map((r) => headerOf(r.raw, 'Subject'))).toEqual(['Hello from loopline']);
+    await request(app).put('/api/Sessions/abc?ttl=60000').send({ user: 1 }).expect(204);
+    expect((await request(app).get('/api/Sessions/abc')).body).toEqual({ user: 1 });
+    expect(await app.models.Session.keys()).toEqual(['abc']);
   });
 });
