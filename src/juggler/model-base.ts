@@ -2,6 +2,7 @@ import { EventEmitter } from 'events';
 import { ModelDefinition, ModelSettings, StrictMode } from './model-definition';
 import { CompiledModel, ModelBaseToJSON } from './model-compile';
 import { TO_JSON_TEXT } from '../util/json-text';
+import type { ValidationOptions } from './validations';
 
 /**
  * The root of every model class (`loopback.Model`). An instance keeps its values in `__data`;
@@ -18,6 +19,18 @@ export class ModelBase {
   declare static relations: Record<string, any>;
   declare static __compiled: CompiledModel;
   declare static base: typeof ModelBase | undefined;
+  // The `validates*` statics, installed by validations.ts on this class.
+  declare static validatesPresenceOf: (...propertiesThenOptions: Array<string | ValidationOptions>) => void;
+  declare static validatesAbsenceOf: (...propertiesThenOptions: Array<string | ValidationOptions>) => void;
+  declare static validatesLengthOf: (property: string, options: ValidationOptions) => void;
+  declare static validatesNumericalityOf: (property: string, options?: ValidationOptions) => void;
+  declare static validatesInclusionOf: (property: string, options: ValidationOptions) => void;
+  declare static validatesExclusionOf: (property: string, options: ValidationOptions) => void;
+  declare static validatesFormatOf: (property: string, options: ValidationOptions) => void;
+  declare static validatesUniquenessOf: (property: string, options?: ValidationOptions) => void;
+  declare static validatesDateOf: (property: string, options?: ValidationOptions) => void;
+  declare static validate: (property: string, fn: (this: any, err: (kind?: string | false) => void, options?: object) => unknown, options?: ValidationOptions) => void;
+  declare static validateAsync: (property: string, fn: (this: any, err: (kind?: string | false) => void, done: () => void) => unknown, options?: ValidationOptions) => void;
 
   declare __data: Record<string, any>;
   declare __cachedRelations: Record<string, any>;

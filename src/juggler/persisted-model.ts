@@ -47,6 +47,16 @@ function run<T>(args: Args, arity: number, impl: (...params: any[]) => Promise<T
  */
 export class PersistedModel extends ModelBase {
   static readonly __isPersistedModel = true;
+  // LB3's aliases (assigned below), typed as the methods they name.
+  declare static patchOrCreate: typeof PersistedModel.upsert;
+  declare static updateOrCreate: typeof PersistedModel.upsert;
+  declare static patchOrCreateWithWhere: typeof PersistedModel.upsertWithWhere;
+  declare static update: typeof PersistedModel.updateAll;
+  declare static deleteAll: typeof PersistedModel.destroyAll;
+  declare static remove: typeof PersistedModel.destroyAll;
+  declare static deleteById: typeof PersistedModel.destroyById;
+  declare static removeById: typeof PersistedModel.destroyById;
+  declare static all: typeof PersistedModel.find;
   declare static dataSource: DataSource | undefined;
   declare static app: any;
 

@@ -26,6 +26,13 @@ export async function typedUsage(): Promise<void> {
   const created: Customer = await Customer.create({ name: 'Ann' });
   const many: Customer[] = await Customer.create([{ name: 'a' }, { name: 'b' }]);
   const n: number = await Customer.count({ vip: true });
+  // LB3's aliases and the validations are statics of every model class.
+  await Customer.deleteAll({ vip: false });
+  await Customer.patchOrCreate({ name: 'Ann' });
+  Customer.validatesPresenceOf('name', 'vip');
+  Customer.validatesLengthOf('name', { min: 2 });
+  // @ts-expect-error: a length rule needs its options
+  Customer.validatesLengthOf('name');
   const where: Where<{ name: string; age: number }> = { or: [{ name: 'x' }, { age: { between: [1, 2] } }] };
   const filter: Filter<{ name: string }> = { where: { name: { inq: ['a', 'b'] } }, fields: ['name'] };
   // @ts-expect-error: age is a number, `like` applies to strings only
