@@ -291,7 +291,8 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
             : app.get('host');
         app.set('url', `http://${host}:${address.port}/`);
       }
-      if (cb) cb();
+      // As http.Server#listen, the callback runs with the server as `this` (LB3 tests read this.address()).
+      if (cb) cb.call(server);
     });
     return server;
   }) as any;

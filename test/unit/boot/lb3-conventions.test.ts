@@ -361,3 +361,17 @@ describe('boot: synchronous as far as the app is', () => {
     await expect(boot(app, path.join(root, 'server'))).rejects.toThrow('seed failed');
   });
 });
+
+describe('app.listen as LB3 tests call it', () => {
+  it('runs the callback with the server as this', async () => {
+    const app = loopback({ localRegistry: true } as any);
+    const port = await new Promise<number>((resolve) => {
+      const server = app.listen(0, function (this: any) {
+        const p = this.address().port;
+        server.close();
+        resolve(p);
+      });
+    });
+    expect(port).toBeGreaterThan(0);
+  });
+});
