@@ -122,6 +122,16 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       returns: { arg: 'info', type: 'object', root: true, description: 'Information related to the outcome of the operation' },
       http: { verb: 'post', path: '/update' },
     }],
+    // Not served unless an app shares it (`remoting.sharedMethods`: `"destroyAll": true` or `"*": true`), as in LB3.
+    ['destroyAll', {
+      aliases: ['deleteAll', 'remove'],
+      shared: false,
+      description: 'Delete all matching records.',
+      accessType: 'WRITE',
+      accepts: [whereArg(Model), OPTIONS_ARG],
+      returns: { arg: 'count', type: 'object', root: true, description: 'The number of instances deleted' },
+      http: { verb: 'del', path: '/' },
+    }],
     ['deleteById', {
       aliases: ['destroyById', 'removeById'],
       description: 'Delete a model instance by {{id}} from the data source.',

@@ -90,6 +90,7 @@ export class SharedMethod {
     this.aliases = options.aliases ?? [];
     this.documented = options.documented !== false;
     this.rest = options.rest ?? {};
+    this.shared = options.shared !== false;
     const http = toArray(options.http);
     if (http.length === 0) http.push({});
     this.routes = http.map((h) => ({

@@ -150,6 +150,19 @@ describe('remoting.sharedMethods', () => {
     expect(await names(app)).toEqual(['a', 'b', 'c']);
   });
 
+  it('destroyAll (DELETE /Things) is served only when shared: `"*": true` or by name, as in LB3', async () => {
+    const plain = await bootApp();
+    expect((await request(plain).delete('/api/Things')).status).toBe(404);
+    expect(await names(plain)).toEqual(['a', 'b']);
+    const everything = await bootApp({ thingConfig: { options: { remoting: { sharedMethods: { '*': true } } } } });
+    const del = await request(everything).delete('/api/Things').query({ where: JSON.stringify({ name: 'a' }) });
+    expect([del.status, del.body]).toEqual([200, { count: 1 }]);
+    expect(await names(everything)).toEqual(['b']);
+    const byAlias = await bootApp({ thingConfig: { options: { remoting: { sharedMethods: { deleteAll: true } } } } });
+    expect((await request(byAlias).delete('/api/Things')).body).toEqual({ count: 2 });
+    expect(await names(byAlias)).toEqual([]);
+  });
+
   it('a value that is not true/false stops boot with a message naming it', async () => {
     await expect(bootApp({ thingConfig: { options: { remoting: { sharedMethods: { find: 'no' } } } } })).rejects.toThrow(/sharedMethods\.find must be true or false/);
   });
