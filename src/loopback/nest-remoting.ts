@@ -91,6 +91,8 @@ export function nestRemoting(Model: ModelClass, relationName: string, options: N
     sharedClass.defineMethod(`prototype.${name}`, opts);
     if (options.hooks !== false) inheritHooks(Model, name, `${To.modelName}.prototype.${method.name}`);
   }
+  // As LB3: the app (REST handler, explorer) learns of the nested methods.
+  Model.emit('remoteMethodAdded', sharedClass);
 }
 
 /** Runs, for the nested method, the hooks registered by exact name on the method it delegates to. */

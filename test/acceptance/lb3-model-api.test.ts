@@ -115,7 +115,10 @@ describe('LB3 model API', () => {
     for (const M of [Book, Page, Note]) app.model(M, { dataSource: 'db' });
     Book.hasMany(Page);
     Page.hasMany(Note);
+    const added: unknown[] = [];
+    app.on('remoteMethodAdded', (sc: unknown) => added.push(sc));
     Book.nestRemoting('pages');
+    expect(added).toEqual([Book.sharedClass]);
     const [b1, b2] = await Book.create([{ title: 'one' }, { title: 'two' }]);
     const p1 = await b1.pages.create({ n: 1 });
     const p2 = await b2.pages.create({ n: 1 });
