@@ -25,6 +25,7 @@ export type { TransientSettings } from './juggler/connectors/transient/transient
 export type { AnyConnector, KeyValueConnector, MailSender } from './juggler/connectors/store-kinds';
 export type { Filter, Where, Fields, Order, Inclusion, PropertyCondition } from './juggler/filter/types';
 export type { Connector, ConnectorCapabilities, Row } from './juggler/connectors/connector';
+export { AccessContext, AccessRequest, Principal } from './loopback/security/access-context';
 export { SharedClass } from './remoting/shared-class';
 export { RemotingContext } from './remoting/context';
 export * from './errors';

@@ -86,6 +86,10 @@ const modelStatics = {
   get sharedClass(): SharedClass {
     return sharedClassOf(this as unknown as ModelClass);
   },
+  /** LB3's `Model.pluralModelName`: the `plural` setting, else the pluralised name. */
+  get pluralModelName(): string {
+    return (this as unknown as ModelClass).definition.pluralName;
+  },
   remoteMethod(this: ModelClass, name: string, options: RemoteMethodOptions = {}): void {
     const methodName = (options as any).isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name;
     const sharedClass = sharedClassOf(this);

@@ -3,7 +3,8 @@ import { setupAccessToken } from './access-token';
 import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION, KEY_VALUE_MODEL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, USER_DEFINITION } from './definitions';
 import { setupEmail } from './email';
 import { setupKeyValueModel } from './key-value-model';
-import { setupAcl, setupRole, setupRoleMapping } from './roles';
+import { setupAcl } from './acl';
+import { setupRole, setupRoleMapping } from './roles';
 import { setupUser, USER_METHODS } from './user';
 
 export const BUILTIN_MODEL_NAMES = ['KeyValueModel', 'Email', 'Application', 'AccessToken', 'User', 'RoleMapping', 'Role', 'ACL'] as const;

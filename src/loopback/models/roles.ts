@@ -1,10 +1,42 @@
 import { withCallback } from '../../util/callback';
 import * as C from '../security/acl-resolver';
-import { AccessContext, checkAccess, createAccessContext, isInRole, RoleResolver } from '../security/access';
+import { isInRole, isOwner, RoleResolver } from '../security/access';
+import { AccessContext, toAccessContext } from '../security/access-context';
+import { sameId } from '../security/principal';
 
 type AnyModel = any;
+type Callback<T> = (err: Error | null, result?: T) => void;
 
-/** Role: LB3's constants, `registerResolver` and `isInRole`. RoleMapping: principal type names. */
+/** The model a built-in model's companion is in its app (app-local registries have their own). */
+function companion(Model: AnyModel, name: string): AnyModel {
+  return Model.app?.models?.[name] ?? Model.modelBuilder?.getModel?.(name);
+}
+
+/** The model a RoleMapping principal type names: USER (the app's User), APP, ROLE, or a user model's name. */
+function principalModel(Model: AnyModel, type: unknown): AnyModel {
+  switch (type) {
+    case C.USER:
+      return companion(Model, 'User');
+    case C.APP:
+    case C.APPLICATION:
+      return companion(Model, 'Application');
+    case C.ROLE:
+      return companion(Model, 'Role');
+    default:
+      return typeof type === 'string' ? companion(Model, type) : undefined;
+  }
+}
+
+/** `LB3`'s last-argument callback among optional ones: `(a, [b], cb)`. */
+function splitCallback<T>(args: unknown[]): [unknown[], Callback<T> | undefined] {
+  const last = args[args.length - 1];
+  return typeof last === 'function' ? [args.slice(0, -1), last as Callback<T>] : [args, undefined];
+}
+
+/** The built-in roles in the order LB3's `getRoles` lists them. */
+const BUILTIN_ROLES = [C.OWNER, C.AUTHENTICATED, C.UNAUTHENTICATED, C.EVERYONE];
+
+/** Role: LB3's constants, `registerResolver`, `isInRole`, `getRoles`, `isOwner` and the principal lists. */
 export function setupRole(Role: AnyModel): void {
   Object.assign(Role, {
     OWNER: C.OWNER,
@@ -13,82 +45,108 @@ export function setupRole(Role: AnyModel): void {
     UNAUTHENTICATED: C.UNAUTHENTICATED,
     EVERYONE: C.EVERYONE,
   });
+  Role.validatesUniquenessOf('name', { message: 'already exists' });
   Object.defineProperty(Role, 'resolvers', { value: Object.create(null), writable: true, configurable: true });
   Role.registerResolver = function registerResolver(this: AnyModel, name: string, fn: RoleResolver) {
     if (!Object.prototype.hasOwnProperty.call(this, 'resolvers')) Object.defineProperty(this, 'resolvers', { value: Object.create(this.resolvers ?? null), writable: true, configurable: true });
     this.resolvers[name] = fn;
   };
-  Role.isInRole = function (this: AnyModel, role: string, context: AccessContext | PlainContext, cb?: (err: Error | null, yes?: boolean) => void) {
-    return withCallback(isInRole(role, accessContextOf(this, context)), cb);
+  const contextOf = (R: AnyModel, context: unknown) => toAccessContext(context, { app: R.app, registry: R.app?.registry });
+  /** `isInRole(role, context)`: `context` an AccessContext or LB3's `{principalType, principalId, model, id}`. */
+  Role.isInRole = function (this: AnyModel, role: string, context: unknown, cb?: Callback<boolean>) {
+    return withCallback(isInRole(role, contextOf(this, context)), cb);
   };
-}
+  /**
+   * `getRoles(context, [options], cb)`: the built-in and registered roles the principal is in,
+   * then the ids (names with `returnOnlyRoleNames`) of the roles RoleMappings give its principals.
+   */
+  Role.getRoles = function (this: AnyModel, context: unknown, ...rest: unknown[]) {
+    const [[options], cb] = splitCallback<unknown[]>(rest);
+    const ctx = contextOf(this, context);
+    const namesOnly = !!(options && typeof options === 'object' && (options as Record<string, unknown>).returnOnlyRoleNames === true);
+    const run = async () => {
+      const roles: unknown[] = [];
+      const add = (r: unknown) => {
+        if (r !== undefined && r !== null && !roles.some((x) => sameId(x, r))) roles.push(r);
+      };
+      const names = [...BUILTIN_ROLES.filter((r) => r !== C.OWNER || (ctx.modelId !== undefined && ctx.modelId !== null)), ...Object.keys(this.resolvers ?? {})];
+      for (const name of names) if (await isInRole(name, ctx)) add(name);
+      const RoleMapping = companion(this, 'RoleMapping');
+      for (const p of ctx.principals) {
+        if (p.id === undefined || p.id === null || !p.type) continue;
+        if (p.type === C.ROLE) add(p.id);
+        if (!RoleMapping?.dataSource) continue;
+        const mappings: any[] = await RoleMapping.find({ where: { principalType: p.type, principalId: String(p.id) } });
+        for (const m of mappings) {
+          if (!namesOnly) add(m.roleId);
+          else add((await this.findById(m.roleId))?.name);
+        }
+      }
+      return roles;
+    };
+    return withCallback(run(), cb);
+  };
+  /** `isOwner(Model, modelId, userId, [principalType], [options], cb)`: the `$owner` decision. */
+  Role.isOwner = function (this: AnyModel, Model: AnyModel, modelId: unknown, userId: unknown, ...rest: unknown[]) {
+    const [[principalType, options], cb] = splitCallback<boolean>(rest);
+    const accessToken = options && typeof options === 'object' ? (options as Record<string, unknown>).accessToken : undefined;
+    const ctx = new AccessContext({ app: this.app ?? Model.app, model: Model, modelId, principalType: typeof principalType === 'string' ? principalType : C.USER, principalId: userId, accessToken });
+    return withCallback(isOwner(ctx), cb);
+  };
 
-/** LB3's plain form of an access context: `{principalType, principalId, model, id, accessType}`. */
-interface PlainContext {
-  principalType?: string;
-  principalId?: unknown;
-  model?: AnyModel | string;
-  id?: unknown;
-  property?: string;
-  accessType?: string;
-  accessToken?: unknown;
-}
-
-/**
- * An access context from either form. The plain form's principal becomes a token of that type:
- * a user model's name or `USER` types the user (so `{principalType: "OneUser", principalId: 1}`
- * is OneUser 1, and `USER` is the single user model's user, principal.ts), `APP`/`APPLICATION`
- * the application.
- */
-function accessContextOf(Role: AnyModel, context: AccessContext | PlainContext): AccessContext {
-  if (context && typeof (context as AccessContext).getInstance === 'function') return context as AccessContext;
-  const plain = (context ?? {}) as PlainContext;
-  const app = Role.app;
-  const Model = typeof plain.model === 'string' ? (app?.models?.[plain.model] ?? Role.modelBuilder?.getModel(plain.model)) : plain.model;
-  const type = typeof plain.principalType === 'string' ? plain.principalType : C.USER;
-  const upper = type.toUpperCase();
-  let token = plain.accessToken ?? null;
-  if (!token && plain.principalId !== undefined && plain.principalId !== null) {
-    if (upper === C.APP || upper === C.APPLICATION) token = { appId: plain.principalId };
-    else if (upper === C.USER) token = { userId: plain.principalId };
-    else if (upper !== C.ROLE) token = { userId: plain.principalId, principalType: type };
+  // role.users(), role.applications(), role.roles(): the principals of one type mapped to the role.
+  const lists: Array<[string, string]> = [
+    ['users', C.USER],
+    ['applications', C.APP],
+    ['roles', C.ROLE],
+  ];
+  for (const [name, type] of lists) {
+    Object.defineProperty(Role.prototype, name, {
+      value(this: AnyModel, ...args: unknown[]) {
+        const [[query], cb] = splitCallback<unknown[]>(args);
+        const Self = this.constructor as AnyModel;
+        const run = async () => {
+          const Target = principalModel(Self, type);
+          const RoleMapping = companion(Self, 'RoleMapping');
+          if (!Target || !RoleMapping) return [];
+          const mappings: any[] = await RoleMapping.find({ where: { roleId: this.id, principalType: type } });
+          const ids = mappings.map((m) => m.principalId);
+          // LB3 adds the id condition to the caller's query object, and hands that object to find.
+          const q = (query && typeof query === 'object' ? query : {}) as Record<string, any>;
+          const idName = Target.getIdName?.() ?? 'id';
+          q.where = { ...(q.where ?? {}), [idName]: { inq: ids } };
+          return Target.find(q);
+        };
+        return withCallback(run(), cb);
+      },
+      writable: true,
+      configurable: true,
+    });
   }
-  return createAccessContext({ app, model: Model ?? Role, modelId: plain.id, property: plain.property ?? C.ALL, accessType: plain.accessType, accessToken: token });
 }
 
+/** RoleMapping: principal type names, and the principal of a mapping (`user()`, `application()`, `childRole()`). */
 export function setupRoleMapping(RoleMapping: AnyModel): void {
-  Object.assign(RoleMapping, { USER: 'USER', APP: 'APP', APPLICATION: 'APP', ROLE: 'ROLE' });
-}
-
-/** ACL: constants and `checkPermission` / `checkAccessForContext`. */
-export function setupAcl(ACL: AnyModel): void {
-  Object.assign(ACL, {
-    ALL: C.ALL,
-    DEFAULT: C.DEFAULT,
-    ALLOW: C.ALLOW,
-    DENY: C.DENY,
-    READ: C.READ,
-    WRITE: C.WRITE,
-    EXECUTE: C.EXECUTE,
-    REPLICATE: C.REPLICATE,
-    USER: C.USER,
-    APP: C.APP,
-    ROLE: C.ROLE,
-    SCOPE: C.SCOPE,
-  });
-  /** Whether an access context (`{model, property, accessType, modelId, accessToken}`) is allowed. */
-  ACL.checkAccessForContext = function (this: AnyModel, context: any, cb?: (err: Error | null, decision?: unknown) => void) {
-    const app = this.app;
-    const Model = typeof context.model === 'string' ? (app?.models?.[context.model] ?? this.modelBuilder.getModel(context.model)) : context.model;
-    const ctx = createAccessContext({ app, model: Model, modelId: context.modelId, property: context.property ?? C.ALL, accessType: context.accessType, accessToken: context.accessToken });
-    return withCallback(checkAccess(ctx), cb);
-  };
-  /** LB3's `checkPermission(principalType, principalId, model, property, accessType)`: rules for one principal. */
-  ACL.checkPermission = function (this: AnyModel, principalType: string, principalId: unknown, model: string, property: string, accessType: string, cb?: (err: Error | null, decision?: unknown) => void) {
-    const app = this.app;
-    const Model = app?.models?.[model] ?? this.modelBuilder.getModel(model);
-    const token = principalType === C.USER ? { userId: principalId } : principalType === C.APP ? { appId: principalId } : null;
-    const ctx = createAccessContext({ app, model: Model, property, accessType, accessToken: token });
-    return withCallback(checkAccess(ctx), cb);
-  };
+  Object.assign(RoleMapping, { USER: C.USER, APP: C.APP, APPLICATION: C.APP, ROLE: C.ROLE });
+  const principals: Array<[string, (type: unknown, M: AnyModel) => boolean]> = [
+    // `user()` also resolves a mapping typed with a user model's name (several user models).
+    ['user', (type, M) => type === C.USER || (typeof type === 'string' && !!principalModel(M, type) && principalModel(M, type).prototype instanceof companion(M, 'User'))],
+    ['application', (type) => type === C.APP || type === C.APPLICATION],
+    ['childRole', (type) => type === C.ROLE],
+  ];
+  for (const [name, accepts] of principals) {
+    Object.defineProperty(RoleMapping.prototype, name, {
+      value(this: AnyModel, cb?: Callback<unknown>) {
+        const Self = this.constructor as AnyModel;
+        const run = async () => {
+          if (!accepts(this.principalType, Self)) return null;
+          const Target = principalModel(Self, this.principalType);
+          return Target ? Target.findById(this.principalId) : null;
+        };
+        return withCallback(run(), cb);
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
 }

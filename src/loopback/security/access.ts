@@ -3,8 +3,9 @@ import { filterLimits } from '../../juggler/dao/find';
 import { FilterLimits, resolveLimits } from '../../juggler/filter/limits';
 import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
-import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, DEFAULT, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL, matchingScore } from './acl-resolver';
+import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, DEFAULT, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL, matchingScore, SCOPE } from './acl-resolver';
 import { isReferencedUser, isSameUser, isUserModel, principalTypeNames, sameId, tokenPrincipal, UserPrincipal } from './principal';
+import { AccessContext } from './access-context';
 import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo, polymorphicTargetModels } from './polymorphic-access';
 
 /**
@@ -15,24 +16,7 @@ import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo, polymorphicTarg
 
 type ModelClass = any;
 
-export interface AccessContext {
-  app: any;
-  registry: any;
-  model: ModelClass;
-  modelName: string;
-  modelId: unknown;
-  property: string;
-  methodNames: string[];
-  accessType: string;
-  accessToken: any;
-  userId: unknown;
-  /** The token's user as (model, id): what every comparison with a user goes through. */
-  principal: UserPrincipal | undefined;
-  appId: unknown;
-  remotingContext?: RemotingContext;
-  /** The instance, loaded once if a role ($owner, a resolver) asks for it. */
-  getInstance(): Promise<any>;
-}
+export { AccessContext };
 
 export function createAccessContext(init: {
   app: any;
@@ -44,29 +28,7 @@ export function createAccessContext(init: {
   accessToken?: any;
   remotingContext?: RemotingContext;
 }): AccessContext {
-  const token = init.accessToken ?? null;
-  let loaded: Promise<any> | undefined;
-  const app = init.app ?? init.model.app;
-  const ctx: AccessContext = {
-    app: init.app,
-    registry: init.app?.registry ?? init.model.app?.registry,
-    model: init.model,
-    modelName: init.model.modelName,
-    modelId: init.modelId,
-    property: init.property,
-    methodNames: init.methodNames ?? [init.property],
-    accessType: (init.accessType ?? ALL).toUpperCase(),
-    accessToken: token,
-    userId: token && token.userId !== undefined && token.userId !== null ? token.userId : undefined,
-    principal: tokenPrincipal(app, token),
-    appId: token && token.appId !== undefined && token.appId !== null ? token.appId : undefined,
-    remotingContext: init.remotingContext,
-    getInstance() {
-      if (ctx.modelId === undefined || ctx.modelId === null || typeof ctx.model.findById !== 'function') return Promise.resolve(null);
-      return (loaded ??= Promise.resolve(ctx.model.findById(ctx.modelId, undefined, { accessToken: token, skipAccessCheck: true })).catch(() => null));
-    },
-  };
-  return ctx;
+  return new AccessContext({ ...init, app: init.app ?? init.model.app, accessToken: init.accessToken ?? null });
 }
 
 export { isUserModel, sameId };
@@ -89,6 +51,17 @@ export function ownerRelationsOf<R extends { name: string }>(Model: ModelClass, 
 const LEGACY_OWNER_KEYS = ['userId', 'ownerId', 'owner'];
 
 /**
+ * LB3's rule without `ownerRelations`: only the first belongsTo that could name this principal
+ * (to its user model, or in a single-user app to a base of it) decides; a second relation to a
+ * user (a message's receiver) owns nothing.
+ */
+function legacyOwnerRelation(principal: UserPrincipal, candidates: any[]): any[] {
+  const model = principal.model;
+  const first = candidates.find((r) => !model || r.modelTo === model || (principal.isUser && model.prototype instanceof r.modelTo));
+  return first ? [first] : [];
+}
+
+/**
  * `$owner`: the instance is the token's user (same user model, same id), or points at it through
  * a belongsTo relation whose target is the token's user model (or, in a single-user app, a base
  * of it: principal.ts). Without a relation to a user model, LB3's
@@ -103,9 +76,10 @@ export async function isOwner(ctx: AccessContext): Promise<boolean> {
   const inst = await ctx.getInstance();
   if (!inst) return false;
   const belongsTo = Object.values((ctx.model.relations ?? {}) as Record<string, any>).filter((r) => r.type === 'belongsTo');
-  const toUsers = ownerRelationsOf(ctx.model, belongsTo.filter((r) => r.modelTo && isUserModel(r.modelTo, User)));
+  const candidates = belongsTo.filter((r) => r.modelTo && isUserModel(r.modelTo, User));
+  const toUsers = ctx.model.settings?.ownerRelations ? ownerRelationsOf(ctx.model, candidates) : legacyOwnerRelation(principal, candidates);
   if (toUsers.length) return toUsers.some((r) => isReferencedUser(principal, r.modelTo, inst[r.keyFrom]));
-  if (!principal.isUser || ctx.model.settings?.ownerRelations) return false;
+  if (candidates.length || !principal.isUser || ctx.model.settings?.ownerRelations) return false;
   const claimed = new Set(belongsTo.map((r) => String(r.keyFrom)));
   const key = LEGACY_OWNER_KEYS.find((k) => !claimed.has(k) && inst[k] !== undefined && inst[k] !== null && typeof inst[k] !== 'function');
   return key !== undefined && sameId(inst[key], principal.id);
@@ -141,9 +115,9 @@ export async function isInRole(role: string, ctx: AccessContext, depth = 0): Pro
     case EVERYONE:
       return true;
     case AUTHENTICATED:
-      return ctx.userId !== undefined;
+      return ctx.isAuthenticated();
     case UNAUTHENTICATED:
-      return ctx.userId === undefined;
+      return !ctx.isAuthenticated();
     case OWNER:
       return isOwner(ctx);
   }
@@ -161,6 +135,7 @@ export async function isInRole(role: string, ctx: AccessContext, depth = 0): Pro
     if (principalTypeNames(ctx.principal, m.principalType, m.principalId)) return true;
     if ((type === APP || type === 'APPLICATION') && sameId(m.principalId, ctx.appId)) return true;
     if (type === ROLE) {
+      if (ctx.principals.some((p) => p.type === ROLE && sameId(p.id, m.principalId))) return true;
       const inner = await Role.findById(m.principalId).catch(() => null);
       if (inner && inner.name !== role && (await isInRole(inner.name, ctx, depth + 1))) return true;
     }
@@ -174,16 +149,31 @@ async function hasPrincipal(rule: AclRule, ctx: AccessContext): Promise<boolean>
     case APP:
       return sameId(id, ctx.appId);
     case ROLE:
+      if (ctx.principals.some((p) => p.type === ROLE && sameId(p.id, id))) return true;
       return typeof id === 'string' ? isInRole(id, ctx) : false;
+    case SCOPE:
+      return ctx.principals.some((p) => p.type === SCOPE && sameId(p.id, id));
     default:
       return principalTypeNames(ctx.principal, rule.principalType, id);
   }
 }
 
-/** The model's rules: JSON `acls` (accumulated through `base`) and the ACL model's rows for it. */
-export async function rulesFor(ctx: AccessContext): Promise<AclRule[]> {
-  const rules = normalizeRules(ctx.model.settings?.acls, ctx.modelName);
-  const ACL = ctx.app?.models?.ACL;
+/** The rules a property's definition carries (`properties.name.acls`), for that property. */
+function propertyRules(Model: ModelClass): unknown[] {
+  const out: unknown[] = [];
+  for (const [name, def] of Object.entries((Model?.definition?.properties ?? {}) as Record<string, any>)) {
+    const acls = def?.raw?.acls;
+    if (Array.isArray(acls)) for (const a of acls) if (a && typeof a === 'object') out.push({ ...a, property: name });
+  }
+  return out;
+}
+
+/**
+ * The model's rules: JSON `acls` (accumulated through `base`), those of its properties, and the
+ * ACL model's rows for it (`ACL` is the app's unless given, as `ACL.checkAccessForContext` does).
+ */
+export async function rulesFor(ctx: AccessContext, ACL: ModelClass = ctx.app?.models?.ACL): Promise<AclRule[]> {
+  const rules = normalizeRules([...(ctx.model?.settings?.acls ?? []), ...propertyRules(ctx.model)], ctx.modelName);
   if (ACL?.dataSource && typeof ACL.find === 'function') {
     const rows: any[] = await ACL.find({ where: { model: { inq: [ctx.modelName, ALL] } } });
     rules.push(...normalizeRules(rows.map((r) => (typeof r.toJSON === 'function' ? r.toJSON() : r)), ctx.modelName));
@@ -199,10 +189,10 @@ export interface AccessDecision {
   authorizedRoles?: Record<string, boolean>;
 }
 
-export async function checkAccess(ctx: AccessContext, options: { authorizedRoles?: boolean } = {}): Promise<AccessDecision> {
-  const rules = await rulesFor(ctx);
+export async function checkAccess(ctx: AccessContext, options: { authorizedRoles?: boolean; acl?: ModelClass } = {}): Promise<AccessDecision> {
+  const rules = await rulesFor(ctx, options.acl);
   const req: AccessRequest = { model: ctx.modelName, property: ctx.property, methodNames: ctx.methodNames, accessType: ctx.accessType };
-  const defaultPermission = String(ctx.model.settings?.defaultPermission ?? ctx.app?.get?.('defaultPermission') ?? ALLOW).toUpperCase();
+  const defaultPermission = String(ctx.model?.settings?.defaultPermission ?? ctx.app?.get?.('defaultPermission') ?? ALLOW).toUpperCase();
   const known = new Map<AclRule, Promise<boolean>>();
   const has = (rule: AclRule): Promise<boolean> => {
     let p = known.get(rule);
@@ -212,7 +202,7 @@ export async function checkAccess(ctx: AccessContext, options: { authorizedRoles
   const decision = await resolvePermission(rules, req, has, defaultPermission);
   const allowed = decision.permission !== DENY;
   const out: AccessDecision = { allowed, permission: decision.permission, rule: decision.rule };
-  if (options.authorizedRoles) out.authorizedRoles = allowed ? await authorizedRoles(rules, req, has, ctx.model.settings?.defaultPermission) : {};
+  if (options.authorizedRoles) out.authorizedRoles = allowed ? await authorizedRoles(rules, req, has, ctx.model?.settings?.defaultPermission) : {};
   return out;
 }
 

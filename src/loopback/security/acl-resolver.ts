@@ -139,18 +139,53 @@ export interface Decision {
   rule: AclRule | undefined;
 }
 
+/** A request for no particular property or access type (LB3: `AccessRequest.isWildcard`). */
+function isWildcard(req: AccessRequest): boolean {
+  return req.model === ALL || req.property === ALL || req.accessType === ALL;
+}
+
+function exactlyMatches(rule: AclRule, req: AccessRequest): boolean {
+  return rule.model === req.model && rule.accessType === req.accessType && (rule.property === req.property || req.methodNames.includes(String(rule.property)));
+}
+
 /**
  * Resolves `req` against `rules`: most specific first; principals are checked lazily (a role may
- * need a query) and only for rules that could decide.
+ * need a query) and only for rules that could decide. A wildcard request (property or access type
+ * `*`, as `ACL.checkPermission` may ask) is decided as LB3 does: a rule naming exactly what was
+ * asked decides, else the strongest permission among the rules that apply (DENY over ALLOW).
  */
 export async function resolvePermission(rules: AclRule[], req: AccessRequest, hasPrincipal: (rule: AclRule) => Promise<boolean>, defaultPermission = ALLOW): Promise<Decision> {
   const scored = rules
     .map((rule, i) => ({ rule, i, score: matchingScore(rule, req) }))
     .filter((s) => s.score >= 0)
     .sort((a, b) => b.score - a.score || a.i - b.i);
+  const wildcard = isWildcard(req);
+  let strongest: AclRule | undefined;
   for (const { rule } of scored) {
     if (rule.permission === DEFAULT) continue;
-    if (await hasPrincipal(rule)) return { permission: rule.permission === DENY ? DENY : ALLOW, rule };
+    if (!(await hasPrincipal(rule))) continue;
+    if (!wildcard || exactlyMatches(rule, req)) return { permission: rule.permission === DENY ? DENY : ALLOW, rule };
+    if (!strongest || (PERMISSION_ORDER[rule.permission ?? ALLOW] ?? 2) > (PERMISSION_ORDER[strongest.permission ?? ALLOW] ?? 2)) strongest = rule;
   }
+  if (strongest) return { permission: strongest.permission === DENY ? DENY : ALLOW, rule: strongest };
   return { permission: defaultPermission === DENY ? DENY : ALLOW, rule: undefined };
+}
+
+/**
+ * LB3's `ACL.resolvePermission(acls, req)`: the same ordering and wildcard rule over rules whose
+ * principals the caller has already chosen (no principal is checked here). DEFAULT when none applies.
+ */
+export function resolveRulesPermission(rules: AclRule[], req: AccessRequest): string {
+  const scored = rules
+    .map((rule, i) => ({ rule, i, score: matchingScore(rule, req) }))
+    .filter((s) => s.score >= 0)
+    .sort((a, b) => b.score - a.score || a.i - b.i);
+  const wildcard = isWildcard(req);
+  let permission = DEFAULT;
+  for (const { rule } of scored) {
+    const p = rule.permission ?? ALLOW;
+    if (!wildcard || exactlyMatches(rule, req)) return p;
+    if ((PERMISSION_ORDER[p] ?? 2) > (PERMISSION_ORDER[permission] ?? 1)) permission = p;
+  }
+  return permission;
 }
