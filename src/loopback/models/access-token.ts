@@ -20,16 +20,37 @@ export function setupAccessToken(AccessToken: AnyModel): void {
     getIdForRequest(req: Request, options?: TokenOptions) {
       return tokenIdForRequest(req, options);
     },
-    /** The valid token a request presents, or null; an expired token is deleted. */
-    findForRequest(this: AnyModel, req: Request, options?: TokenOptions, cb?: (err: Error | null, token?: unknown) => void) {
+    /** `resolve(id, cb)`: the stored, valid token with exactly this id, or null (an expired one is deleted). */
+    resolve(this: AnyModel, id: unknown, cb?: (err: Error | null, token?: unknown) => void) {
       const run = async () => {
-        const id = tokenIdForRequest(req, options);
-        if (!id || id.length > 512) return null;
+        if (typeof id !== 'string' || !id || id.length > 512) return null;
         const token = await this.findById(id);
         // The store found it; the ids are compared again in constant time, so a store that
         // matches case-insensitively (some SQL collations) cannot accept a different token.
         if (!token || !safeEqual(String(token.id), id)) return null;
         return (await token.validate()) ? token : null;
+      };
+      return withCallback(run(), cb);
+    },
+    /**
+     * `findForRequest(req, [options], [cb])`: the valid token a request presents, or null. Goes
+     * through `getIdForRequest` and `resolve`, so a token model may replace either (as in LB3).
+     */
+    findForRequest(this: AnyModel, req: Request, options?: TokenOptions | ((err: Error | null, token?: unknown) => void), cb?: (err: Error | null, token?: unknown) => void) {
+      if (typeof options === 'function') {
+        cb = options;
+        options = undefined;
+      }
+      const opts = options ?? {};
+      const run = async () => {
+        const id = this.getIdForRequest(req, opts);
+        if (id === undefined || id === null || id === '') return null;
+        // An app's `resolve` may answer through the callback only, or return a promise.
+        const found = await new Promise((resolve, reject) => {
+          const ret = this.resolve(id, (err: Error | null, token?: unknown) => (err ? reject(err) : resolve(token)));
+          if (ret && typeof ret.then === 'function') ret.then(resolve, reject);
+        });
+        return found ?? null;
       };
       return withCallback(run(), cb);
     },

@@ -97,9 +97,10 @@ const statics = {
     }
     const token = await user.createAccessToken(credentials.ttl);
     await cleared;
-    const body = token.toJSON();
-    if (includesUser(include)) body.user = user.toJSON();
-    return body;
+    // LB3 resolves the AccessToken instance (server code calls token.destroy()); with
+    // include=user the user rides along as the token's cached `user` relation, as an include would.
+    if (includesUser(include)) token.__cachedRelations.user = user;
+    return token;
   },
 
   async logout(this: AnyModel, tokenId: unknown): Promise<void> {

@@ -1,3 +1,4 @@
+import { LooplineError } from '../../errors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { tokenPrincipal } from './principal';
 
@@ -11,14 +12,17 @@ import { tokenPrincipal } from './principal';
  *   (cookie-parser with a secret): an unsigned cookie is never trusted.
  */
 export interface TokenOptions {
+  /** The token model, or its name. */
   model?: any;
   params?: string[];
   headers?: string[];
   cookies?: string[];
   /** `/Users/me/...` → `/Users/<current user id>/...` for user models when set (e.g. `'me'`). */
   currentUserLiteral?: string;
-  /** Ignored: LB3's double-check is always on (a token presented twice must be the same). */
+  /** A token an earlier middleware set without an id (null, `{}`) is looked up again when true. */
   enableDoublecheck?: boolean;
+  /** `Bearer <id>`: false, the id as sent; true, base64-decoded (LB3 3.x); unset, either. */
+  bearerTokenBase64Encoded?: boolean;
   overwriteExistingToken?: boolean;
   searchDefaultTokenKeys?: boolean;
 }
@@ -29,15 +33,43 @@ export const DEFAULT_TOKEN_SOURCES = {
   cookies: ['access_token', 'authorization'],
 };
 
-function stripBearer(value: string): string {
-  const m = /^Bearer\s+(.+)$/i.exec(value.trim());
-  return (m ? m[1] : value).trim();
+/** Printable ASCII without spaces: what a decoded token id must look like to be taken. */
+const PRINTABLE = /^[\x21-\x7e]+$/;
+
+function decodeBase64(value: string): string {
+  return Buffer.from(value, 'base64').toString('utf8');
+}
+
+/**
+ * A header or cookie value as LB3 reads it: `Bearer <id>` (LB3 3.x sends the id base64-encoded
+ * and decodes it unless `bearerTokenBase64Encoded: false`; left unset, loopline takes the decoded
+ * form when it is printable and the raw id otherwise, so both clients work), `Basic <base64>` (the
+ * longer of user and password is the token), else the value itself.
+ */
+function parseAuthorization(value: string, options: TokenOptions): string {
+  const trimmed = value.trim();
+  const bearer = /^Bearer\s+(.+)$/i.exec(trimmed);
+  if (bearer) {
+    const raw = bearer[1].trim();
+    if (options.bearerTokenBase64Encoded === false) return raw;
+    const decoded = decodeBase64(raw);
+    if (options.bearerTokenBase64Encoded === true) return decoded;
+    return PRINTABLE.test(decoded) && decoded.length >= 16 ? decoded : raw;
+  }
+  const basic = /^Basic\s+(.+)$/i.exec(trimmed);
+  if (basic) {
+    const decoded = decodeBase64(basic[1].trim());
+    const parts = /^([^:]*):(.*)$/.exec(decoded);
+    return parts ? (parts[2].length > parts[1].length ? parts[2] : parts[1]) : decoded;
+  }
+  return trimmed;
 }
 
 /** The token id a request carries, or undefined. */
 export function tokenIdForRequest(req: Request, options: TokenOptions = {}): string | undefined {
+  // As LB3: given lists extend the defaults, unless searchDefaultTokenKeys is false (then only they count).
   const useDefaults = options.searchDefaultTokenKeys !== false;
-  const merge = (given: string[] | undefined, defaults: string[]) => (given ? (useDefaults ? [...given, ...defaults.filter((d) => !given.includes(d))] : given) : defaults);
+  const merge = (given: string[] | undefined, defaults: string[]) => (useDefaults ? [...(given ?? []), ...defaults.filter((d) => !(given ?? []).includes(d))] : (given ?? []));
   const params = merge(options.params, DEFAULT_TOKEN_SOURCES.params);
   const headers = merge(options.headers, DEFAULT_TOKEN_SOURCES.headers);
   const cookies = merge(options.cookies, DEFAULT_TOKEN_SOURCES.cookies);
@@ -48,13 +80,13 @@ export function tokenIdForRequest(req: Request, options: TokenOptions = {}): str
   }
   for (const h of headers) {
     const v = req.headers[h.toLowerCase()];
-    if (typeof v === 'string' && v.trim()) return stripBearer(v);
+    if (typeof v === 'string' && v.trim()) return parseAuthorization(v, options);
   }
   const signed = (req as any).signedCookies as Record<string, unknown> | undefined;
   if (signed) {
     for (const c of cookies) {
       const v = signed[c];
-      if (typeof v === 'string' && v) return stripBearer(v);
+      if (typeof v === 'string' && v) return parseAuthorization(v, options);
     }
   }
   return undefined;
@@ -63,21 +95,38 @@ export function tokenIdForRequest(req: Request, options: TokenOptions = {}): str
 export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const app = (req as any).app;
-    const TokenModel = options.model ?? app?.models?.AccessToken;
-    if ((req as any).accessToken !== undefined && !options.overwriteExistingToken) return next();
+    const TokenModel = typeof options.model === 'string' ? (app?.models?.[options.model] ?? app?.registry?.findModel?.(options.model)) : (options.model ?? app?.models?.AccessToken);
+    const existing = (req as any).accessToken;
+    if (existing !== undefined && !options.overwriteExistingToken) {
+      // LB3: a token set earlier stands, unless double-checking and it has no id.
+      const hasId = !!existing && existing.id !== undefined && existing.id !== null;
+      if (hasId || !options.enableDoublecheck) return literalWithoutToken(req, existing, options) ? next(authorizationRequired()) : next();
+    }
     if (!TokenModel || typeof TokenModel.findForRequest !== 'function') {
       (req as any).accessToken = null;
-      return next();
+      return literalWithoutToken(req, null, options) ? next(authorizationRequired()) : next();
     }
     try {
       const token = (await TokenModel.findForRequest(req, options)) ?? null;
       (req as any).accessToken = token;
+      if (literalWithoutToken(req, token, options)) return next(authorizationRequired());
       if (token && options.currentUserLiteral) rewriteCurrentUser(req, app, options.currentUserLiteral, token);
       next();
     } catch (err) {
       next(err);
     }
   };
+}
+
+function authorizationRequired(): LooplineError {
+  return new LooplineError('AUTHORIZATION_REQUIRED', 401, 'Authorization Required');
+}
+
+/** As LB3: with `currentUserLiteral` set, a path naming it (`/Users/me`) without a token is 401. */
+function literalWithoutToken(req: Request, token: any, options: TokenOptions): boolean {
+  const literal = options.currentUserLiteral;
+  if (!literal || (token && token.userId !== undefined && token.userId !== null)) return false;
+  return splitUrl(req.url)[0].split('/').includes(literal);
 }
 
 /**
