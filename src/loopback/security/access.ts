@@ -4,7 +4,7 @@ import { FilterLimits, resolveLimits } from '../../juggler/filter/limits';
 import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
 import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, DEFAULT, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL, matchingScore, SCOPE } from './acl-resolver';
-import { isReferencedUser, isSameUser, isUserModel, principalTypeNames, sameId } from './principal';
+import { isReferencedUser, isSameUser, isUserModel, principalTypeNames, sameId, UserPrincipal } from './principal';
 import { AccessContext } from './access-context';
 import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo, polymorphicTargetModels } from './polymorphic-access';
 
