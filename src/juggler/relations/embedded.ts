@@ -1,4 +1,3 @@
-import { randomUUID } from 'crypto';
 import { LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import type { RelationDefinition } from './relation-definition';
@@ -36,12 +35,17 @@ export function embeddedValue(rel: RelationDefinition, owner: Inst): any | null 
 }
 
 /**
- * As LB3: an embedded item without an id gets one when the target's id is generated — from the
- * store the target is attached to (transient: 24 hex characters), else a UUID or the next number.
+ * As LB3: an item without an id (or any item, with the relation's `forceId`) gets one unless the
+ * relation is `persistent`: embedsMany numbers a Number id after the list's largest; otherwise the
+ * id comes from the target's store when it generates ids (transient: 24 hex characters). A store
+ * without id generation (memory, SQL) leaves an embedsOne item, or a string-keyed embedsMany item,
+ * without one — LB3 answers `{url}` for an embedsOne cover, not `{url, id}`.
  */
 function assignId(rel: RelationDefinition, item: Inst, list: Inst[] | undefined): void {
   const pk = idName(rel);
-  if (item[pk] !== undefined && item[pk] !== null) return;
+  const opts = rel.options ?? {};
+  if (opts.persistent) return;
+  if (!opts.forceId && item[pk] !== undefined && item[pk] !== null) return;
   const def = rel.modelTo!.definition;
   const prop = def.properties[pk];
   if (!prop) return;
@@ -52,7 +56,7 @@ function assignId(rel: RelationDefinition, item: Inst, list: Inst[] | undefined)
   if (!list && !prop.generated) return;
   const connector = (rel.modelTo as any).dataSource?.connector as Connector | undefined;
   const generated = connector?.generateId?.(def, plain(item), pk);
-  item[pk] = generated ?? (prop.type.name === 'Number' ? 1 : randomUUID());
+  if (generated !== undefined) item[pk] = generated;
 }
 
 /** embedsOne's `build`: the item becomes the owner's (unsaved) value at once, as LB3. */
