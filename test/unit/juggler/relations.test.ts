@@ -346,4 +346,19 @@ describe('hasOne, referencesMany, polymorphic and embedded relations', () => {
     expect(p.emails.at(0).label).toBe('office');
     expect(p.address.value().street).toBe('Main 1');
   });
+  it('embedded ids as LB3 assigns them: only a store that generates ids (transient) gives an embedsOne item one', async () => {
+    const { ds, define } = setup();
+    define('Poster', { url: 'string' });
+    const Group = define('Group', { name: 'string' }, { relations: { cover: { type: 'embedsOne', model: 'Poster', property: 'poster' } } });
+    const g = await Group.create({ name: 'G' });
+    await g.cover.create({ url: 'http://image.url' });
+    expect(json((await Group.findById(g.id)).poster)).toEqual({ url: 'http://image.url' });
+
+    const transient = new DataSource('t', { connector: 'transient' }, ds.modelBuilder);
+    transient.createModel('Stamp', { label: 'string' } as any, {} as any);
+    const Letter = define('Letter', { name: 'string' }, { relations: { stamp: { type: 'embedsOne', model: 'Stamp', property: 'stampData' } } });
+    const l = await Letter.create({ name: 'L' });
+    await l.stamp.create({ label: 'rare' });
+    expect((await Letter.findById(l.id)).stampData.id).toMatch(/^[0-9a-f]{24}$/);
+  });
 });
