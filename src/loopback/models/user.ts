@@ -1,4 +1,5 @@
 import { LooplineError } from '../../errors';
+import { signupsInFlight, trackSignups } from './pending-signups';
 import { withCallback } from '../../util/callback';
 import type { RemotingContext } from '../../remoting/context';
 import {
@@ -67,6 +68,8 @@ const statics = {
     const throttle = loginThrottleOf(this);
     const gate = throttle?.enter(throttle.keys(query, clientAddressOf(credentials)));
     gate?.catch(() => undefined);
+    const signup = signupsInFlight(this, query);
+    if (signup) await signup;
     const user = await this.findOne({ where: query });
     // Unknown user and wrong password take the same path: one bcrypt comparison, then 401.
     const ok = await verifyPassword(credentials.password, user?.password, hashRounds(this));
@@ -376,7 +379,22 @@ function bridge(fn: (...args: any[]) => Promise<unknown>) {
   };
 }
 
+/**
+ * `create` on a user model: the identities being signed up are known to `login` from this call on
+ * (pending-signups.ts), so a login sent right after an unawaited create finds the user, as on LB3.
+ */
+function trackingCreate(User: AnyModel) {
+  const baseCreate = Object.getPrototypeOf(User).create as (...args: unknown[]) => Promise<unknown>;
+  return function create(this: AnyModel, data: unknown, ...rest: unknown[]) {
+    const written = trackSignups(this, data, (id) => ({ ...id, email: normalizeEmail(this, id.email) }));
+    const result = baseCreate.call(this, data, ...rest);
+    result.then(written, written);
+    return result;
+  };
+}
+
 export function setupUser(User: AnyModel): void {
+  Object.defineProperty(User, 'create', { value: trackingCreate(User), writable: true, configurable: true });
   for (const [name, fn] of Object.entries(statics)) {
     Object.defineProperty(User, name, {
       value: name === 'normalizeCredentials' ? fn : bridge(fn as any),
