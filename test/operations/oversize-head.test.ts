@@ -1,22 +1,12 @@
 import http from 'http';
 import net from 'net';
-import loopback from '../../src';
+import { listening } from '../support/listening-app';
 
 /**
  * A request line and headers over Node's 16 kB limit: 431 with a code, then a graceful close.
  * Node's own answer destroyed the socket while the client was still sending, and the reset beat
  * the status line: every connection below saw ECONNRESET and no status.
  */
-function listening(settings: Record<string, unknown> = {}): Promise<{ server: http.Server; port: number }> {
-  const app = loopback({ localRegistry: true } as any);
-  for (const [k, v] of Object.entries(settings)) app.set(k, v);
-  app.set('shutdownTimeout', false);
-  app.get('/ok', (_req: unknown, res: { json(v: unknown): void }) => res.json({ ok: true }));
-  return new Promise((resolve) => {
-    const server: http.Server = app.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port }));
-  });
-}
-
 /** A 20 kB URL, then 200 kB of headers in eleven writes, as a client that does not wait for an answer. */
 function oversize(port: number): Promise<{ reply: string; error?: string }> {
   return new Promise((resolve) => {

@@ -1,18 +1,7 @@
-import http from 'http';
 import net from 'net';
-import loopback from '../../src';
+import { listening } from '../support/listening-app';
 
 /** Slow clients (slowloris): a head or body that trickles in is cut off with 408, not waited on. */
-function listening(settings: Record<string, unknown> = {}): Promise<{ server: http.Server; port: number }> {
-  const app = loopback({ localRegistry: true } as any);
-  for (const [k, v] of Object.entries(settings)) app.set(k, v);
-  app.set('shutdownTimeout', false);
-  app.get('/ok', (_req: unknown, res: { json(v: unknown): void }) => res.json({ ok: true }));
-  return new Promise((resolve) => {
-    const server: http.Server = app.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as net.AddressInfo).port }));
-  });
-}
-
 /** Sends `text` and keeps the connection open; resolves with what came back and when it closed. */
 function trickle(port: number, text: string): Promise<{ reply: string; ms: number }> {
   return new Promise((resolve) => {
