@@ -125,7 +125,27 @@ export const APPLICATION_DEFINITION = {
     url: 'string',
     callbackUrls: ['string'],
     permissions: ['string'],
-    status: 'string',
+    clientKey: 'string',
+    javaScriptKey: 'string',
+    restApiKey: 'string',
+    windowsKey: 'string',
+    masterKey: 'string',
+    // Settings of the push component (APNs, GCM), kept with the application they belong to.
+    pushSettings: {
+      apns: {
+        production: { type: 'boolean' },
+        certData: { type: 'string' },
+        keyData: { type: 'string' },
+        pushOptions: { type: { gateway: 'string', port: 'number' } },
+        feedbackOptions: { type: { gateway: 'string', port: 'number', batchFeedback: 'boolean', interval: 'number' } },
+      },
+      gcm: { serverApiKey: 'string' },
+    },
+    authenticationEnabled: { type: 'boolean', default: true },
+    anonymousAllowed: { type: 'boolean', default: true },
+    authenticationSchemes: [{ scheme: { type: 'string' }, credential: { type: 'object' } }],
+    /** production, sandbox or disabled. */
+    status: { type: 'string', default: 'sandbox' },
     created: { type: 'date', defaultFn: 'now' },
     modified: { type: 'date', defaultFn: 'now' },
   },

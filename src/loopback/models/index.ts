@@ -1,5 +1,6 @@
 import type { Registry } from '../registry';
 import { setupAccessToken } from './access-token';
+import { setupApplication } from './application';
 import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION, KEY_VALUE_MODEL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, USER_DEFINITION } from './definitions';
 import { setupEmail } from './email';
 import { setupKeyValueModel } from './key-value-model';
@@ -18,7 +19,7 @@ export function defineBuiltinModels(registry: Registry): void {
   const define = (def: Record<string, any>) => registry.createModel(JSON.parse(JSON.stringify(def)));
   setupKeyValueModel(define(KEY_VALUE_MODEL_DEFINITION));
   setupEmail(define(EMAIL_DEFINITION));
-  define(APPLICATION_DEFINITION);
+  setupApplication(define(APPLICATION_DEFINITION));
   setupAccessToken(define(ACCESS_TOKEN_DEFINITION));
   const User = registry.createModel({ ...JSON.parse(JSON.stringify(USER_DEFINITION)), methods: USER_METHODS } as any);
   setupUser(User);
