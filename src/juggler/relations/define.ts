@@ -188,8 +188,21 @@ export function referencesMany(Model: ModelClass, target: Target, params: Relati
   return register(new RelationDefinition({ name, type: 'referencesMany', modelFrom: Model, modelTo: To, keyFrom, keyTo: idNameOf(To), multiple: true, ...common(params) }));
 }
 
+/**
+ * LB3 gives every model an id unless its `idInjection` is false; loopline injects one only into
+ * PersistedModels. An embedded model based on Model gets its id here, so its items can be
+ * numbered, found, updated and removed by id as LB3's are (without it every item was id-less
+ * and a second `create` clashed with the first).
+ */
+function ensureEmbeddedId(To: ModelClass): void {
+  if (To.definition.idName || To.settings?.idInjection === false) return;
+  To.settings.idInjection = true;
+  builderOf(To).compile(To);
+}
+
 export function embedsOne(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
   const To = resolveModel(Model, target, 'embedsOne');
+  ensureEmbeddedId(To);
   const name = params.as ?? `${camelize(To.modelName)}Item`;
   const property = params.property ?? camelize(To.modelName);
   ensureProperty(Model, property, { type: To.modelName });
@@ -198,6 +211,7 @@ export function embedsOne(Model: ModelClass, target: Target, params: RelationPar
 
 export function embedsMany(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
   const To = resolveModel(Model, target, 'embedsMany');
+  ensureEmbeddedId(To);
   const name = params.as ?? `${camelize(To.modelName)}List`;
   const property = params.property ?? camelize(pluralOf(To));
   ensureProperty(Model, property, { type: [To.modelName], default: [] });

@@ -176,11 +176,32 @@ async function addReference(rel: RelationDefinition, owner: Inst, id: unknown, o
   if (!Array.isArray(owner[rel.keyFrom])) owner[rel.keyFrom] = [];
   const ids: unknown[] = owner[rel.keyFrom];
   if (!ids.some((x) => String(x) === String(id))) ids.push(id);
-  await owner.updateAttributes({ [rel.keyFrom]: [...ids] }, options);
+  await editReferences(rel, owner, options, (stored) => (stored.some((x) => String(x) === String(id)) ? stored : [...stored, id]));
   return rel.modelTo!.findById(id, undefined, options);
 }
 
 async function removeReference(rel: RelationDefinition, owner: Inst, id: unknown, options: object): Promise<void> {
-  const ids: unknown[] = Array.isArray(owner[rel.keyFrom]) ? owner[rel.keyFrom] : [];
-  await owner.updateAttributes({ [rel.keyFrom]: ids.filter((x) => String(x) !== String(id)) }, options);
+  await editReferences(rel, owner, options, (stored) => stored.filter((x) => String(x) !== String(id)));
+}
+
+/**
+ * Writes the owner's id list as `edit` makes it from the list the store holds now, read and
+ * written inside the store's exclusive section for this owner. Two adds on separately loaded
+ * copies of one owner (two REST calls at once, in one process or several) both land: neither
+ * writes back a list read before the other's write. An owner not (yet) stored edits its own list.
+ */
+async function editReferences(rel: RelationDefinition, owner: Inst, options: object, edit: (stored: unknown[]) => unknown[]): Promise<void> {
+  const Owner = rel.modelFrom as any;
+  const def = Owner.definition;
+  const idName: string | undefined = def.idName;
+  const ownerId = idName ? owner[idName] : undefined;
+  const connector = Owner.dataSource?.connector;
+  const write = async (opts: object): Promise<void> => {
+    const fresh = isScalarKey(ownerId) ? await Owner.findById(ownerId, { fields: [idName, rel.keyFrom] }, opts) : null;
+    const source = fresh ? fresh[rel.keyFrom] : owner[rel.keyFrom];
+    const stored = Array.isArray(source) ? source : [];
+    await owner.updateAttributes({ [rel.keyFrom]: edit(stored) }, opts);
+  };
+  if (!isScalarKey(ownerId) || typeof connector?.exclusive !== 'function') return write(options);
+  await connector.exclusive(def, `references:${rel.keyFrom}:${String(ownerId)}`, options, write);
 }
