@@ -121,6 +121,15 @@ export class ModelBase {
     return this.definition.idName;
   }
 
+  /**
+   * Properties a client may send on update but not on create (LB3): those declared `updateOnly`,
+   * and the id when the model forces it (a generated id, `forceId` not false).
+   */
+  static getUpdateOnlyProperties(this: typeof ModelBase): string[] {
+    const def = this.definition;
+    return def.propertyNames.filter((name) => (name === def.idName && def.forceId) || def.properties[name].raw?.updateOnly === true);
+  }
+
   static getPropertyType(this: typeof ModelBase, name: string): string | undefined {
     return this.definition.properties[name]?.type.name;
   }

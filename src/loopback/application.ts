@@ -6,6 +6,7 @@ import { ConfigurationError } from '../errors';
 import { camelizeName, classifyName } from '../util/lb3-names';
 import { DataSource } from '../juggler/datasource';
 import { RemoteObjects } from '../remoting/remote-objects';
+import type { RestHandler } from '../remoting/rest/rest-adapter';
 import { defaultErrorHandler } from './middleware/error-handler';
 import { MiddlewarePhases } from './middleware-phases';
 import { answerClientErrors } from './operations/client-errors';
@@ -52,7 +53,7 @@ export interface LooplineApp extends Express {
   /** The app's shared classes' constructors by name (LB3). */
   remoteObjects(): Record<string, ModelClass>;
   /** The remoting handler of the given type (only 'rest'), rebuilt when the models change. */
-  handler(type: 'rest', options?: Record<string, unknown>): RequestHandler;
+  handler(type: 'rest', options?: Record<string, unknown>): RestHandler;
   remotes(): RemoteObjects;
   middleware(
     phase: string,

@@ -17,6 +17,15 @@ function dataArg(modelName: string, description = 'Model instance data') {
   return { arg: 'data', type: 'object', model: modelName, allowArray: true, description, http: { source: 'body' } };
 }
 
+/**
+ * LB3's `createOnlyInstance` flag on the data of a create: true when the model has properties a
+ * create may not set (a forced id), so API descriptions show a separate shape for creating.
+ */
+export function createOnlyInstance(Model: ModelClass | undefined): boolean {
+  const getUpdateOnly = (Model as { getUpdateOnlyProperties?: () => string[] } | undefined)?.getUpdateOnlyProperties;
+  return typeof getUpdateOnly === 'function' && getUpdateOnly.call(Model).length > 0;
+}
+
 function idArg(description = 'Model id') {
   return { arg: 'id', type: 'any', description, required: true, http: { source: 'path' } };
 }
@@ -52,14 +61,14 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
   const replaceOnPUT = Model.settings.replaceOnPUT !== false;
   const type = name;
   return [
-    ['create', { description: 'Create a new instance of the model and persist it into the data source.', accessType: 'WRITE', accepts: [{ ...dataArg(name), check: (v: unknown) => assertBatchSize(Model, v) }, OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: '/' } }],
+    ['create', { description: 'Create a new instance of the model and persist it into the data source.', accessType: 'WRITE', accepts: [{ ...dataArg(name), createOnlyInstance: createOnlyInstance(Model), check: (v: unknown) => assertBatchSize(Model, v) }, OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: '/' } }],
     ['patchOrCreate', {
       aliases: ['upsert', 'updateOrCreate'],
       description: 'Patch an existing model instance or insert a new one into the data source.',
       accessType: 'WRITE',
       accepts: [dataArg(name), OPTIONS_ARG],
       returns: { arg: 'data', type, root: true },
-      http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'patch', path: '/' }, { verb: 'put', path: '/' }],
+      http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'put', path: '/' }, { verb: 'patch', path: '/' }],
     }],
     ['replaceOrCreate', {
       description: 'Replace an existing model instance or insert a new one into the data source.',
@@ -153,7 +162,7 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       accessType: 'WRITE',
       accepts: [dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
       returns: { arg: 'data', type, root: true },
-      http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'patch', path: '/' }, { verb: 'put', path: '/' }],
+      http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'put', path: '/' }, { verb: 'patch', path: '/' }],
     }],
   ];
 }
@@ -163,8 +172,9 @@ export function scopeMethods(Model: ModelClass, scopeName: string): Array<[strin
   const type = Model.modelName;
   return [
     [`__get__${scopeName}`, { description: `Queries ${scopeName} of ${type}.`, accessType: 'READ', accepts: [filterArg(Model), OPTIONS_ARG], returns: { arg: scopeName, type: [type], root: true }, http: { verb: 'get', path: `/${scopeName}` } }],
-    [`__create__${scopeName}`, { description: `Creates a new instance in ${scopeName} of this model.`, accessType: 'WRITE', accepts: [dataArg(type), OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: `/${scopeName}` } }],
-    [`__delete__${scopeName}`, { description: `Deletes all ${scopeName} of this model.`, accessType: 'WRITE', accepts: [whereArg(Model), OPTIONS_ARG], http: { verb: 'delete', path: `/${scopeName}` } }],
+    [`__create__${scopeName}`, { description: `Creates a new instance in ${scopeName} of this model.`, accessType: 'WRITE', accepts: [{ ...dataArg(type), createOnlyInstance: createOnlyInstance(Model) }, OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: `/${scopeName}` } }],
+    // As LB3: the whole scope goes; a client cannot narrow it with a where (no such argument).
+    [`__delete__${scopeName}`, { description: `Deletes all ${scopeName} of this model.`, accessType: 'WRITE', accepts: [{ arg: 'where', type: 'object', http: () => undefined }, OPTIONS_ARG], http: { verb: 'delete', path: `/${scopeName}` } }],
     [`__count__${scopeName}`, { description: `Counts ${scopeName} of ${type}.`, accessType: 'READ', accepts: [whereArg(Model), OPTIONS_ARG], returns: { arg: 'count', type: 'number' }, http: { verb: 'get', path: `/${scopeName}/count` } }],
   ];
 }

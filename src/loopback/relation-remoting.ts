@@ -1,6 +1,6 @@
 import { LooplineError } from '../errors';
 import { assertBatchSize } from './batch-limit';
-import { filterArg, whereArg } from './model-remoting';
+import { createOnlyInstance, filterArg, whereArg } from './model-remoting';
 import type { ModelClass } from './registry';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import type { RemotingContext } from '../remoting/context';
@@ -75,7 +75,7 @@ export function relationMethods(rel: RelationDefinition): Array<[string, RemoteM
   }
   methods.push(
     [`__get__${name}`, proto({ http: { verb: 'get', path }, accepts: [filterArg(To as ModelClass), OPTIONS_ARG], description: `Queries ${name} of ${rel.modelFrom.modelName}.`, accessType: 'READ', returns: { arg: name, type: [toName], root: true } })],
-    [`__create__${name}`, proto({ http: { verb: 'post', path }, accepts: [{ ...dataArg(), allowArray: true, check: (v: unknown) => assertBatchSize(rel.modelTo as ModelClass | undefined, v) }, OPTIONS_ARG], description: `Creates a new instance in ${name} of this model.`, accessType: 'WRITE', returns: { arg: 'data', type: toName, root: true } })],
+    [`__create__${name}`, proto({ http: { verb: 'post', path }, accepts: [{ ...dataArg(), allowArray: true, createOnlyInstance: createOnlyInstance(rel.modelTo as ModelClass | undefined), check: (v: unknown) => assertBatchSize(rel.modelTo as ModelClass | undefined, v) }, OPTIONS_ARG], description: `Creates a new instance in ${name} of this model.`, accessType: 'WRITE', returns: { arg: 'data', type: toName, root: true } })],
     [`__delete__${name}`, proto({ http: { verb: 'delete', path }, accepts: [{ arg: 'where', type: 'object', http: () => undefined }, OPTIONS_ARG], description: `Deletes all ${name} of this model.`, accessType: 'WRITE' })],
     [`__count__${name}`, proto({ http: { verb: 'get', path: `${path}/count` }, accepts: [whereArg(To as ModelClass), OPTIONS_ARG], description: `Counts ${name} of ${rel.modelFrom.modelName}.`, accessType: 'READ', returns: { arg: 'count', type: 'number' } })],
   );

@@ -1,9 +1,8 @@
-import type { RequestHandler } from 'express';
 import type { SharedClass } from './shared-class';
 import type { SharedMethod } from './shared-method';
 import type { RemotingContext } from './context';
 import { RemoteHook, RemoteHooks } from './remote-hooks';
-import { createRestHandler, RestOptions } from './rest/rest-adapter';
+import { createRestHandler, RestHandler, RestOptions } from './rest/rest-adapter';
 
 export type { RemoteHook } from './remote-hooks';
 
@@ -20,7 +19,7 @@ export class RemoteObjects {
   readonly hooks = new RemoteHooks();
   private readonly classMap = new Map<string, SharedClass>();
   private classVersion = 0;
-  private restHandler: RequestHandler | undefined;
+  private restHandler: RestHandler | undefined;
   /**
    * Set by the app when access control is on: called for every invocation after its arguments
    * are read and coerced, before before-remote hooks; it throws (401/403) to refuse.
@@ -29,6 +28,9 @@ export class RemoteObjects {
 
   constructor(options: RemotingOptions = {}) {
     this.options = options;
+    // The form parser reads nested keys unless told otherwise; LB3 wrote that default back into
+    // the app's remoting options, where apps and tests read it.
+    if (options.urlencoded && options.urlencoded.extended === undefined) options.urlencoded.extended = true;
   }
 
   addClass(sharedClass: SharedClass): void {
@@ -73,7 +75,7 @@ export class RemoteObjects {
     this.hooks.add('afterError', pattern, fn);
   }
 
-  handler(name: 'rest', options?: RestOptions): RequestHandler {
+  handler(name: 'rest', options?: RestOptions): RestHandler {
     if (name !== 'rest') throw new Error(`Unknown remoting handler "${String(name)}"`);
     if (!options && this.restHandler) return this.restHandler;
     const handler = createRestHandler(this, { ...this.options, ...(options ?? {}) } as RestOptions);

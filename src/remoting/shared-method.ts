@@ -12,6 +12,8 @@ export interface AcceptArg {
   default?: unknown;
   model?: string;
   allowArray?: boolean;
+  /** LB3: the data of a create, whose model has properties only an update may set (a forced id). */
+  createOnlyInstance?: boolean;
   http?: { source?: HttpSource | string } | ((ctx: RemotingContext) => unknown) | string;
   /**
    * loopline's own: checks a client-supplied value after coercion and throws a 4xx error to refuse

@@ -9,6 +9,7 @@ import { runChain } from '../remote-hooks';
 import type { AcceptArg } from '../shared-method';
 import { returnsFile, sendResult } from './http-result';
 import { parseQueryString, QueryOptions } from './query-string';
+import { RestAdapter } from './rest-classes';
 import { buildRouteTable, RestRoute } from './route-table';
 
 const debug = debugFor('remoting');
@@ -38,19 +39,7 @@ function reader(accept: AcceptArg, verb: string): ArgReader {
   const http = accept.http;
   const name = accept.arg;
   if (typeof http === 'function') return (_req, ctx) => ({ value: http(ctx), fromString: false });
-  if (http === 'optionsFromRequest') {
-    return (_req, ctx) => {
-      const ctor = ctx.method.sharedClass.ctor;
-      const defaults = typeof ctor?.remotingOptionDefaults === 'function' ? ctor.remotingOptionDefaults() : {};
-      const own = typeof ctor?.createOptionsFromRemotingContext === 'function' ? ctor.createOptionsFromRemotingContext(ctx) : {};
-      const value = Object.assign(defaults, own);
-      // Server code tells a REST call by it; not enumerable, so JSON.stringify(options) works.
-      if (!Object.prototype.hasOwnProperty.call(value, 'remotingContext')) {
-        Object.defineProperty(value, 'remotingContext', { value: ctx, enumerable: false, writable: true, configurable: true });
-      }
-      return { value, fromString: false };
-    };
-  }
+  if (http === 'optionsFromRequest') return (_req, ctx) => ({ value: optionsFromContext(ctx), fromString: false });
   const source = typeof http === 'object' && http ? http.source : undefined;
   switch (source) {
     case 'path':
@@ -82,6 +71,22 @@ function reader(accept: AcceptArg, verb: string): ArgReader {
         return { value: undefined, fromString: true };
       };
   }
+}
+
+/**
+ * The value of an `options` argument (`http: 'optionsFromRequest'`): the model's defaults and
+ * what its `createOptionsFromRemotingContext` makes of the call.
+ */
+export function optionsFromContext(ctx: RemotingContext): Record<string, unknown> {
+  const ctor = ctx.method.sharedClass.ctor;
+  const defaults = typeof ctor?.remotingOptionDefaults === 'function' ? ctor.remotingOptionDefaults() : {};
+  const own = typeof ctor?.createOptionsFromRemotingContext === 'function' ? ctor.createOptionsFromRemotingContext(ctx) : {};
+  const value = Object.assign(defaults, own);
+  // Server code tells a REST call by it; not enumerable, so JSON.stringify(options) works.
+  if (!Object.prototype.hasOwnProperty.call(value, 'remotingContext')) {
+    Object.defineProperty(value, 'remotingContext', { value: ctx, enumerable: false, writable: true, configurable: true });
+  }
+  return value;
 }
 
 function isForm(req: Request): boolean {
@@ -421,7 +426,10 @@ function verifyForm(_req: unknown, _res: unknown, buf: Buffer): void {
  * The REST handler: an Express router over the route table, rebuilt only when classes or methods
  * change (checked by a version number, not per request work).
  */
-export function createRestHandler(remotes: RemoteObjects, options: RestOptions): RequestHandler {
+/** The REST handler, with the route table it serves and LB3's description of it (`adapter`). */
+export type RestHandler = RequestHandler & { routes?: () => RestRoute[]; adapter?: RestAdapter };
+
+export function createRestHandler(remotes: RemoteObjects, options: RestOptions): RestHandler {
   let router: RequestHandler | undefined;
   let builtFor = -1;
   const json = express.json({ limit: options.json?.limit ?? '100kb', strict: options.json?.strict ?? false });
@@ -472,7 +480,7 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
     };
   };
 
-  const handler: RequestHandler & { routes?: () => RestRoute[] } = (req, res, next) => {
+  const handler: RestHandler = (req, res, next) => {
     const v = remotes.version();
     if (!router || v !== builtFor) {
       router = build();
@@ -481,5 +489,6 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
     router(req, res, next);
   };
   handler.routes = () => buildRouteTable(remotes.classes());
+  handler.adapter = new RestAdapter(remotes, options as Record<string, unknown>, optionsFromContext);
   return handler;
 }
