@@ -316,6 +316,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     meaning: '`nestRemoting` found no accessor method for a relation it was asked to nest.',
   },
   UNKNOWN_PHASE: { status: 500, meaning: 'Middleware was registered for a phase that does not exist.' },
+  PHASE_ORDER_CONFLICT: { status: 500, meaning: '`defineMiddlewarePhases([...])` lists two known phases in the opposite order.' },
   INVALID_MIDDLEWARE: { status: 500, meaning: 'A middleware entry is not a function or has no phase.' },
   MODEL_NOT_ATTACHED: {
     status: 500,

@@ -8,7 +8,8 @@ import { DataSource } from '../juggler/datasource';
 import { RemoteObjects } from '../remoting/remote-objects';
 import type { RestHandler } from '../remoting/rest/rest-adapter';
 import { defaultErrorHandler } from './middleware/error-handler';
-import { MiddlewarePhases } from './middleware-phases';
+import { MiddlewarePhases, PhasedLayer, PhaseHandler } from './middleware-phases';
+import { withBodyErrorCode } from '../util/body-errors';
 import { answerClientErrors } from './operations/client-errors';
 import { healthEndpoints } from './operations/health';
 import { logRequest, requestLogEnabled } from './operations/request-log';
@@ -21,9 +22,12 @@ import { connectorModule, ConnectorModule } from '../juggler/connectors/registry
 
 export interface MiddlewareConfig {
   phase: string;
-  paths?: string | string[];
+  paths?: string | RegExp | Array<string | RegExp>;
   params?: unknown;
   enabled?: boolean;
+  /** Run the handler only for these HTTP verbs (`['get', 'head']`; `all`: every verb). LB3 also read `verbs`. */
+  methods?: string[];
+  verbs?: string[];
 }
 
 /**
@@ -57,14 +61,21 @@ export interface LooplineApp extends Express {
   remotes(): RemoteObjects;
   middleware(
     phase: string,
-    paths: string | string[] | RequestHandler | RequestHandler[],
-    handler?: RequestHandler | RequestHandler[],
+    paths: string | RegExp | Array<string | RegExp> | RequestHandler | RequestHandler[] | Express,
+    handler?: RequestHandler | RequestHandler[] | Express,
   ): LooplineApp;
+  /** The router layer a handler was registered as, with its `phase` (LB3's internal, used by APM agents). */
+  _findLayerByHandler(handler: unknown): PhasedLayer | null;
   middlewareFromConfig(factory: (...args: any[]) => RequestHandler, config: MiddlewareConfig): LooplineApp;
   defineMiddlewarePhases(phases: string | string[]): void;
   enableAuth(options?: Record<string, unknown>): void;
   start?: () => http.Server;
   [key: string]: any;
+}
+
+/** The app router's entry point (Express 5's types leave it out). */
+interface RouterHandle {
+  handle(req: unknown, res: unknown, done: (err?: unknown) => void): void;
 }
 
 /** The names LB3 lists a model or connector under: its own, classified and camelized. */
@@ -82,8 +93,8 @@ function dataSourceAliases(name: string): string[] {
 export function createApplication(loopback: any, options: { localRegistry?: boolean } = {}): LooplineApp {
   installModelApi();
   const app = express() as unknown as LooplineApp;
+  const phases = new MiddlewarePhases(app);
   const registry = options.localRegistry ? new Registry() : defaultRegistry;
-  const phases = new MiddlewarePhases();
   let remotes: RemoteObjects | undefined;
   let shutdown: GracefulShutdown | undefined;
   // Read on the first request, once boot has applied config.json.
@@ -119,8 +130,20 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     if (!res.locals) res.locals = Object.create(null);
     if ((logRequests ??= requestLogEnabled(this.get('requestLog'))))
       logRequest(req, res, (line) => process.stdout.write(line));
-    phases.run(req, res, this.router as unknown as RequestHandler, done);
+    // A body-parser failure nobody handled still reaches the final handler with its code.
+    (this.router as unknown as RouterHandle).handle(req, res, (err?: unknown) => done(withBodyErrorCode(err)));
   } as any;
+  // LB3 apps run on Express 4, whose request had `param(name)`: a route parameter, else a body
+  // field, else a query parameter (Express 5 dropped it; LB3 middleware still calls it).
+  (app.request as express.Request & { param: unknown }).param = function param(this: express.Request, name: string, defaultValue?: unknown): unknown {
+    const params = this.params ?? {};
+    const body = (this.body ?? {}) as Record<string, unknown>;
+    const query = (this.query ?? {}) as Record<string, unknown>;
+    if (Object.prototype.hasOwnProperty.call(params, name) && params[name] !== undefined) return params[name];
+    if (Object.prototype.hasOwnProperty.call(body, name) && body[name] !== undefined) return body[name];
+    if (Object.prototype.hasOwnProperty.call(query, name) && query[name] !== undefined) return query[name];
+    return defaultValue;
+  };
 
   app.remotes = () => {
     if (!remotes) {
@@ -218,13 +241,12 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   };
 
   app.middleware = (phase, paths, handler) => {
-    if (handler === undefined) {
-      phases.add(phase, undefined, paths as RequestHandler | RequestHandler[]);
-    } else {
-      phases.add(phase, paths as string | string[], handler);
-    }
+    if (handler === undefined) phases.add(phase, undefined, paths as PhaseHandler | PhaseHandler[]);
+    else phases.add(phase, paths, handler as PhaseHandler | PhaseHandler[]);
     return app;
   };
+
+  app._findLayerByHandler = (handler: unknown) => phases.findLayer(handler);
 
   app.middlewareFromConfig = (factory, config) => {
     if (!config || typeof config.phase !== 'string')
@@ -236,17 +258,13 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
       : params === undefined
         ? factory()
         : factory(params);
-    return app.middleware(config.phase, config.paths ?? (undefined as any), handler);
+    return app.middleware(config.phase, config.paths ?? (undefined as any), onlyForVerbs(handler, config.methods ?? config.verbs));
   };
 
   app.defineMiddlewarePhases = (list) => phases.define(list);
 
   // After the app's own routes, so an app that serves these paths itself keeps its handlers.
-  phases.add(
-    'routes:after',
-    undefined,
-    healthEndpoints(app, () => shutdown?.shuttingDown ?? false),
-  );
+  phases.addBuiltin('routes:after', healthEndpoints(app, () => shutdown?.shuttingDown ?? false));
 
   /**
    * Turns access control on: every remote invocation is checked against the model's ACLs. With
@@ -299,6 +317,25 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   }) as any;
 
   return app;
+}
+
+/**
+ * `methods` of a middleware config: the handler runs only for those verbs (an error handler passes
+ * the error on for the others). No list, or one with `all`: every verb.
+ */
+function onlyForVerbs(handler: RequestHandler, verbs: unknown): RequestHandler {
+  if (!Array.isArray(verbs)) return handler;
+  const allowed = verbs.map((v) => String(v).toUpperCase());
+  if (allowed.includes('ALL')) return handler;
+  const wrapped: any =
+    handler.length === 4
+      ? (err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) =>
+          allowed.includes(req.method.toUpperCase()) ? (handler as any)(err, req, res, next) : next(err)
+      : (req: express.Request, res: express.Response, next: express.NextFunction) =>
+          allowed.includes(req.method.toUpperCase()) ? handler(req, res, next) : next();
+  // app._findLayerByHandler(handler) still finds the layer of the original.
+  wrapped.__handler = handler;
+  return wrapped;
 }
 
 /** `{connector: 'custom'}` names a connector the app registered with `app.connector()` first. */
