@@ -104,6 +104,7 @@ export const loopback = Object.assign(loopbackFn, {
   ACL: undefined as unknown as ModelClass,
   Role: undefined as unknown as ModelClass,
   RoleMapping: undefined as unknown as ModelClass,
+  Scope: undefined as unknown as ModelClass,
   Application: undefined as unknown as ModelClass,
   Email: undefined as unknown as ModelClass,
   KeyValueModel: undefined as unknown as ModelClass,
@@ -113,7 +114,7 @@ export const loopback = Object.assign(loopbackFn, {
 });
 
 // The built-in models of the default registry: `loopback.User`, `loopback.AccessToken`, ...
-for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Application', 'Email', 'KeyValueModel']) {
+for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Scope', 'Application', 'Email', 'KeyValueModel']) {
   Object.defineProperty(loopback, name, { get: () => registry.getModel(name), enumerable: true, configurable: true });
 }
 

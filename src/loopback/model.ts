@@ -11,8 +11,7 @@ import { defineScopeMethods } from './scope-remoting';
 import { defineRelationMethods } from './relation-remoting';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import type { ModelClass } from './registry';
-import { checkAccess, createAccessContext } from './security/access';
-import { withCallback } from '../util/callback';
+import { modelCheckAccess } from './security/access';
 import { NestFilter, NestRemotingOptions, nestRemoting } from './nest-remoting';
 
 /**
@@ -168,26 +167,8 @@ const modelStatics = {
       maxDepthOfData: Number(setting('maxDepthOfData') ?? 32),
     };
   },
-  /**
-   * LB3's `Model.checkAccess(token, modelId, sharedMethod, ctx, cb)`: whether the token may
-   * invoke the method (by the model's ACLs and the ACL model), as a boolean.
-   */
-  checkAccess(this: ModelClass, token: any, modelId: unknown, sharedMethod: any, ctx?: any, cb?: (err: Error | null, allowed?: boolean) => void): Promise<boolean> {
-    if (typeof ctx === 'function') [cb, ctx] = [ctx, undefined];
-    const name = typeof sharedMethod === 'string' ? sharedMethod : (sharedMethod?.name ?? '*');
-    const aliases: string[] = typeof sharedMethod === 'object' && Array.isArray(sharedMethod?.aliases) ? sharedMethod.aliases : [];
-    const access = createAccessContext({
-      app: this.app,
-      model: this,
-      modelId,
-      property: name,
-      methodNames: [name, ...aliases],
-      accessType: (typeof sharedMethod === 'object' && sharedMethod?.accessType) || 'EXECUTE',
-      accessToken: token,
-      remotingContext: ctx,
-    });
-    return withCallback(checkAccess(access).then((d) => d.allowed), cb);
-  },
+  /** LB3's `Model.checkAccess(token, modelId, sharedMethod, ctx, cb)`: whether the token may invoke the method. */
+  checkAccess: modelCheckAccess,
   /** Called by `app.model()` once the app owns the model: queued remote hooks are registered. */
   __attachedToApp(this: ModelClass, app: any): void {
     const queue = Object.prototype.hasOwnProperty.call(this, '__pendingRemoteHooks') ? this.__pendingRemoteHooks : [];

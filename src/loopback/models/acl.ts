@@ -1,6 +1,6 @@
 import { withCallback } from '../../util/callback';
 import * as C from '../security/acl-resolver';
-import { checkAccess } from '../security/access';
+import { checkAccess, checkAccessRecordingRoles } from '../security/access';
 import { AccessContext, AccessRequest, toAccessContext } from '../security/access-context';
 
 type AnyModel = any;
@@ -66,7 +66,9 @@ export function setupAcl(ACL: AnyModel): void {
   ACL.resolvePermission = function (this: AnyModel, acls: any[], req: any) {
     const request = toRequest(req, registryOf(this));
     const permission = C.resolveRulesPermission((acls ?? []).map(toRule), request);
-    return new AccessRequest({ model: request.model, property: request.property, accessType: request.accessType, permission, registry: request.registry });
+    const resolved = new AccessRequest({ model: request.model, property: request.property, accessType: request.accessType, permission, registry: request.registry });
+    // As LB3: no rule decided, so the model's defaultPermission (ALLOW without one).
+    return settle(resolved, modelNamed(this, request.model), this);
   };
 
   /** The rules a model's definition carries for `property` (model-level and property-level), as ACL instances. */
@@ -88,21 +90,24 @@ export function setupAcl(ACL: AnyModel): void {
   ACL.checkAccessForContext = function (this: AnyModel, context: unknown, cb?: Callback<AccessRequest>) {
     const run = async () => {
       const ctx = toAccessContext(context, { app: this.app, registry: registryOf(this) });
-      const decision = await checkAccess(ctx, { acl: this });
+      const decision = await checkAccessRecordingRoles(ctx, this);
       return new AccessRequest({ model: ctx.modelName, property: ctx.property, accessType: ctx.accessType, permission: decision.permission, methodNames: ctx.methodNames, registry: ctx.registry });
     };
     return withCallback(run(), cb);
   };
 
   /**
-   * `checkPermission(principalType, principalId, model, property, accessType, cb)`: the rules for
-   * one principal (a role principal counts as a member of that role), settled by the model's default.
-   * Unlike LB3, the model's own rules are matched against the principal too (LB3 applied another
-   * user's static rule to everyone).
+   * `checkPermission(principalType, principalId, model, property, accessType, cb)`: first, as LB3,
+   * a model's own (static) rules that deny the request whoever asks deny it; then the rules for
+   * this one principal (a role principal counts as a member of that role), settled by the model's
+   * default. Unlike LB3, the second step matches the model's own rules against the principal too
+   * (LB3 let a static ALLOW for one user answer for everyone).
    */
   ACL.checkPermission = function (this: AnyModel, principalType: string, principalId: unknown, model: string, property: string, accessType: string, cb?: Callback<AccessRequest>) {
     const run = async () => {
       const Model = modelNamed(this, model);
+      const staticOnly = ACL.resolvePermission.call(this, ACL.getStaticACLs.call(this, model, property || C.ALL), { model, property: property || C.ALL, accessType: accessType || C.ALL });
+      if (staticOnly.permission === C.DENY) return staticOnly;
       const ctx = new AccessContext({ app: this.app, registry: registryOf(this), model: Model ?? model, property: property || C.ALL, accessType: accessType || C.ALL, principals: [{ type: principalType, id: principalId }] });
       const decision = await checkAccess(ctx, { acl: this });
       return settle(new AccessRequest({ model: ctx.modelName, property: ctx.property, accessType: ctx.accessType, permission: decision.permission, registry: ctx.registry }), Model, this);

@@ -2,7 +2,7 @@
  * The built-in models' definitions, in the JSON form of `common/models/*.json`: LB3's property
  * names, relations, hidden lists and default ACLs. Behaviour lives beside them (user.ts, ...).
  *
- * Deviations from LB3, for safety: ACL, Role, RoleMapping and Application deny everyone over REST
+ * Deviations from LB3, for safety: ACL, Role, RoleMapping, Scope and Application deny everyone over REST
  * by default (LB3 left them open, relying on apps not to expose them), and a user's `verify` is
  * for the user itself.
  */
@@ -105,6 +105,17 @@ export const ROLE_MAPPING_DEFINITION = {
   },
   relations: {
     role: { type: 'belongsTo', model: 'Role', foreignKey: 'roleId' },
+  },
+  acls: [DENY_EVERYONE],
+};
+
+/** A permission a resource owner grants client applications; ACL rules name it as a SCOPE principal. */
+export const SCOPE_DEFINITION = {
+  name: 'Scope',
+  base: 'PersistedModel',
+  properties: {
+    name: { type: 'string', required: true },
+    description: 'string',
   },
   acls: [DENY_EVERYONE],
 };

@@ -1,18 +1,19 @@
 import type { Registry } from '../registry';
 import { setupAccessToken } from './access-token';
 import { setupApplication } from './application';
-import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION, KEY_VALUE_MODEL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, USER_DEFINITION } from './definitions';
+import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION, KEY_VALUE_MODEL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, SCOPE_DEFINITION, USER_DEFINITION } from './definitions';
 import { setupEmail } from './email';
 import { setupKeyValueModel } from './key-value-model';
 import { setupAcl } from './acl';
 import { setupRole, setupRoleMapping } from './roles';
+import { setupScope } from './scope';
 import { setupUser, USER_METHODS } from './user';
 
-export const BUILTIN_MODEL_NAMES = ['KeyValueModel', 'Email', 'Application', 'AccessToken', 'User', 'RoleMapping', 'Role', 'ACL'] as const;
+export const BUILTIN_MODEL_NAMES = ['KeyValueModel', 'Email', 'Application', 'AccessToken', 'User', 'RoleMapping', 'Role', 'ACL', 'Scope'] as const;
 
 /**
  * Defines LB3's built-in models in a registry, so `loopback.User`, `app.registry.getModel('User')`
- * and a model-config.json naming `User`, `AccessToken`, `ACL`, `Role`, `RoleMapping` work as in LB3;
+ * and a model-config.json naming `User`, `AccessToken`, `ACL`, `Role`, `RoleMapping`, `Scope` work as in LB3;
  * `KeyValueModel` is the base of models kept in a key-value store.
  */
 export function defineBuiltinModels(registry: Registry): void {
@@ -26,4 +27,5 @@ export function defineBuiltinModels(registry: Registry): void {
   setupRoleMapping(define(ROLE_MAPPING_DEFINITION));
   setupRole(define(ROLE_DEFINITION));
   setupAcl(define(ACL_DEFINITION));
+  setupScope(define(SCOPE_DEFINITION));
 }

@@ -6,6 +6,7 @@ import type { SharedMethod } from '../../remoting/shared-method';
 import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, DEFAULT, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL, matchingScore, SCOPE } from './acl-resolver';
 import { isReferencedUser, isSameUser, isUserModel, principalTypeNames, sameId, UserPrincipal } from './principal';
 import { AccessContext } from './access-context';
+import { withCallback } from '../../util/callback';
 import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo, polymorphicTargetModels } from './polymorphic-access';
 
 /**
@@ -321,6 +322,68 @@ async function checkIncludes(app: any, Model: ModelClass, include: unknown, toke
   await walk(Model, include, 1);
 }
 
+/** LB3 hands the roles that granted a remote call to the method's `options` argument, when it has one. */
+function optionsOf(remotingContext: unknown): Record<string, unknown> | undefined {
+  const options = (remotingContext as RemotingContext | undefined)?.args?.options;
+  return options && typeof options === 'object' ? (options as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Decides an access context and, when it carries a remoting context whose method takes options,
+ * records there the roles that granted it (an empty object when denied), as LB3's
+ * `ACL.checkAccessForContext` does.
+ */
+export async function checkAccessRecordingRoles(ctx: AccessContext, acl?: ModelClass): Promise<AccessDecision> {
+  const options = optionsOf(ctx.remotingContext);
+  const decision = await checkAccess(ctx, { authorizedRoles: !!options, acl });
+  if (options) options.authorizedRoles = decision.authorizedRoles;
+  return decision;
+}
+
+type AllowedCallback = (err: Error | null, allowed?: boolean) => void;
+
+/**
+ * The built-in `Model.checkAccess(token, modelId, sharedMethod, ctx, cb)`: whether the token may
+ * invoke the method by the model's ACLs and the ACL model's rows. The REST authorizer calls
+ * `Model.checkAccess`, so an app that overrides it decides its models' calls, as in LB3.
+ */
+export function modelCheckAccess(this: ModelClass, token: any, modelId: unknown, sharedMethod: any, ctx?: any, cb?: AllowedCallback): Promise<boolean> {
+  if (typeof ctx === 'function') [cb, ctx] = [ctx, undefined];
+  const name = typeof sharedMethod === 'string' ? sharedMethod : (sharedMethod?.name ?? ALL);
+  const aliases: string[] = typeof sharedMethod === 'object' && Array.isArray(sharedMethod?.aliases) ? sharedMethod.aliases : [];
+  const access = createAccessContext({
+    app: this.app,
+    model: this,
+    modelId,
+    property: name,
+    methodNames: [name, ...aliases],
+    accessType: (typeof sharedMethod === 'object' && sharedMethod?.accessType) || 'EXECUTE',
+    accessToken: token,
+    remotingContext: ctx,
+  });
+  return withCallback(checkAccessRecordingRoles(access).then((d) => d.allowed), cb);
+}
+
+/** Calls a model's `checkAccess`, the built-in one or an app's, in callback or promise style. */
+function askModel(Model: ModelClass, token: any, modelId: unknown, method: SharedMethod, rctx: RemotingContext): Promise<boolean> {
+  if (Model.checkAccess === modelCheckAccess) return modelCheckAccess.call(Model, token, modelId, method, rctx);
+  return new Promise<boolean>((resolve, reject) => {
+    let settled = false;
+    const done: AllowedCallback = (err, allowed) => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(err);
+      else resolve(!!allowed);
+    };
+    try {
+      const ret = Model.checkAccess(token, modelId, method, rctx, done);
+      if (ret && typeof ret.then === 'function') ret.then((allowed: unknown) => done(null, !!allowed), (err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
+    } catch (err) {
+      done(err as Error);
+    }
+  });
+}
+
 /** What the REST adapter calls for every remote invocation once auth is enabled. */
 export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<void> {
   return async (rctx: RemotingContext) => {
@@ -332,12 +395,7 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     if (!tokenScopeAllows(token, method)) throw denialError(Model, app, null);
     const modelId = method.isStatic ? rctx.args.id : (rctx.ctorArgs?.id ?? req?.params?.id);
     const base = { app, accessToken: token, remotingContext: rctx };
-    // LB3 hands the roles that granted the call to the method's options (when it takes options).
-    const options = rctx.args.options;
-    const wantsRoles = !!options && typeof options === 'object';
-    const decision = await checkAccess(createAccessContext({ ...base, model: Model, modelId, property: method.name, methodNames: [method.name, ...method.aliases], accessType: method.accessType ?? 'EXECUTE' }), { authorizedRoles: wantsRoles });
-    if (!decision.allowed) throw denialError(Model, app, token);
-    if (wantsRoles) options.authorizedRoles = decision.authorizedRoles;
+    if (!(await askModel(Model, token, modelId, method, rctx))) throw denialError(Model, app, token);
     const m = RELATION_METHOD.exec(method.name);
     const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;
     if (isPolymorphicBelongsTo(rel)) {

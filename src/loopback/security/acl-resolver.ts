@@ -149,26 +149,29 @@ function exactlyMatches(rule: AclRule, req: AccessRequest): boolean {
 }
 
 /**
- * Resolves `req` against `rules`: most specific first; principals are checked lazily (a role may
- * need a query) and only for rules that could decide. A wildcard request (property or access type
- * `*`, as `ACL.checkPermission` may ask) is decided as LB3 does: a rule naming exactly what was
- * asked decides, else the strongest permission among the rules that apply (DENY over ALLOW).
+ * Resolves `req` against `rules` as LB3 does: most specific first, and the first rule whose
+ * principal the request has decides (a DEFAULT rule by the model's default permission).
+ * Principals are checked lazily (a role may need a query) and only for rules that could decide.
+ * A wildcard request (property or access type `*`, as `ACL.checkPermission` may ask) passes over
+ * DEFAULT rules unless one names exactly what was asked.
  */
 export async function resolvePermission(rules: AclRule[], req: AccessRequest, hasPrincipal: (rule: AclRule) => Promise<boolean>, defaultPermission = ALLOW): Promise<Decision> {
-  const scored = rules
-    .map((rule, i) => ({ rule, i, score: matchingScore(rule, req) }))
-    .filter((s) => s.score >= 0)
-    .sort((a, b) => b.score - a.score || a.i - b.i);
-  const wildcard = isWildcard(req);
-  let strongest: AclRule | undefined;
-  for (const { rule } of scored) {
-    if (rule.permission === DEFAULT) continue;
+  const settled = (p: string | undefined) => ((p === DEFAULT ? defaultPermission : p) === DENY ? DENY : ALLOW);
+  for (const rule of decidingOrder(rules, req)) {
     if (!(await hasPrincipal(rule))) continue;
-    if (!wildcard || exactlyMatches(rule, req)) return { permission: rule.permission === DENY ? DENY : ALLOW, rule };
-    if (!strongest || (PERMISSION_ORDER[rule.permission ?? ALLOW] ?? 2) > (PERMISSION_ORDER[strongest.permission ?? ALLOW] ?? 2)) strongest = rule;
+    return { permission: settled(rule.permission), rule };
   }
-  if (strongest) return { permission: strongest.permission === DENY ? DENY : ALLOW, rule: strongest };
-  return { permission: defaultPermission === DENY ? DENY : ALLOW, rule: undefined };
+  return { permission: settled(DEFAULT), rule: undefined };
+}
+
+/** The rules that apply to `req`, most specific first, without the DEFAULT rules a wildcard request passes over. */
+function decidingOrder(rules: AclRule[], req: AccessRequest): AclRule[] {
+  const wildcard = isWildcard(req);
+  return rules
+    .map((rule, i) => ({ rule, i, score: matchingScore(rule, req) }))
+    .filter((s) => s.score >= 0 && (!wildcard || s.rule.permission !== DEFAULT || exactlyMatches(s.rule, req)))
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .map((s) => s.rule);
 }
 
 /**
@@ -176,16 +179,5 @@ export async function resolvePermission(rules: AclRule[], req: AccessRequest, ha
  * principals the caller has already chosen (no principal is checked here). DEFAULT when none applies.
  */
 export function resolveRulesPermission(rules: AclRule[], req: AccessRequest): string {
-  const scored = rules
-    .map((rule, i) => ({ rule, i, score: matchingScore(rule, req) }))
-    .filter((s) => s.score >= 0)
-    .sort((a, b) => b.score - a.score || a.i - b.i);
-  const wildcard = isWildcard(req);
-  let permission = DEFAULT;
-  for (const { rule } of scored) {
-    const p = rule.permission ?? ALLOW;
-    if (!wildcard || exactlyMatches(rule, req)) return p;
-    if ((PERMISSION_ORDER[p] ?? 2) > (PERMISSION_ORDER[permission] ?? 1)) permission = p;
-  }
-  return permission;
+  return decidingOrder(rules, req)[0]?.permission ?? DEFAULT;
 }

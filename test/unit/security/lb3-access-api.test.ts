@@ -122,23 +122,42 @@ describe('ACL: constants, principals, permissions (LB3 API)', () => {
     expect(await ACL.isMappedToRole('APP', 'demo', 'admin')).toBe(true);
   });
 
-  it('checkPermission: the rules of that principal, a wildcard request takes the strongest, the model default settles', async () => {
+  it('checkPermission: the rules of that principal, most specific first; another user\'s rules do not apply', async () => {
     const { app, ACL } = givenApp();
-    const Note = app.registry.createModel('Note', { name: String }, { defaultPermission: 'DENY' });
+    const Note = app.registry.createModel('Note', { name: String });
     app.model(Note, { dataSource: 'db' });
     await ACL.create([
       { principalType: 'USER', principalId: 'u1', model: 'Note', property: '*', accessType: '*', permission: 'DENY' },
       { principalType: 'USER', principalId: 'u1', model: 'Note', property: '*', accessType: 'READ', permission: 'ALLOW' },
+      { principalType: 'USER', principalId: 'u2', model: 'Note', property: '*', accessType: '*', permission: 'DENY' },
     ]);
     const perm = async (id: string, property: string, accessType: string) => (await ACL.checkPermission('USER', id, 'Note', property, accessType)).permission;
     expect(await perm('u1', 'name', 'READ')).toBe('ALLOW');
     expect(await perm('u1', 'name', 'WRITE')).toBe('DENY');
+    // A wildcard request: the most specific rule that is not DEFAULT decides (here the one naming every access type).
     expect(await perm('u1', 'name', '*')).toBe('DENY');
-    // Another user's rules do not apply; the model's default decides.
-    expect(await perm('u2', 'name', 'READ')).toBe('DENY');
+    // u2's DENY is not u3's; no rule for u3, so the model's default (ALLOW).
+    expect(await perm('u3', 'name', 'WRITE')).toBe('ALLOW');
     const result = await ACL.checkPermission('USER', 'u1', 'Note', 'name', 'READ');
     expect(result).toBeInstanceOf(AccessRequest);
     expect(result.isAllowed()).toBe(true);
+  });
+
+  it('checkPermission: a model\'s own rule that denies whoever asks denies (LB3), and so does a DENY default with no own rule', async () => {
+    const { app, ACL } = givenApp();
+    const Closed = app.registry.createModel('Closed', { name: String }, { defaultPermission: 'DENY' });
+    const Guarded = app.registry.createModel('Guarded', { name: String }, { acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }] });
+    app.model(Closed, { dataSource: 'db' });
+    app.model(Guarded, { dataSource: 'db' });
+    await ACL.create([
+      { principalType: 'USER', principalId: 'u1', model: 'Closed', property: '*', accessType: 'READ', permission: 'ALLOW' },
+      { principalType: 'USER', principalId: 'u1', model: 'Guarded', property: '*', accessType: '*', permission: 'ALLOW' },
+    ]);
+    expect((await ACL.checkPermission('USER', 'u1', 'Closed', 'name', 'READ')).permission).toBe('DENY');
+    expect((await ACL.checkPermission('USER', 'u1', 'Guarded', 'name', '*')).permission).toBe('DENY');
+    // Over REST the same u1 rule on Guarded is more specific than the $everyone rule and allows.
+    const ctx = await ACL.checkAccessForContext({ principals: [{ type: 'USER', id: 'u1' }], model: 'Guarded', property: 'find', accessType: 'READ' });
+    expect(ctx.permission).toBe('ALLOW');
   });
 
   it('checkAccessForContext takes LB3 principals and answers an AccessRequest; property-level acls count', async () => {
@@ -168,6 +187,42 @@ describe('ACL: constants, principals, permissions (LB3 API)', () => {
     ].map((a) => new ACL(a));
     const res = ACL.resolvePermission(acls, { model: 'account', property: 'find', accessType: 'WRITE' });
     expect({ ...res, registry: undefined }).toEqual({ model: 'account', property: 'find', accessType: 'WRITE', permission: 'ALLOW', methodNames: [], registry: undefined });
+  });
+
+  it('resolvePermission on a wildcard request: the most specific rule that is not DEFAULT decides; none, the model default', () => {
+    const { app, ACL } = givenApp();
+    const acls = [
+      { model: 'account', accessType: '*', permission: 'DENY', principalType: 'ROLE', principalId: '$everyone' },
+      { model: 'account', accessType: '*', permission: 'ALLOW', principalType: 'ROLE', principalId: '$owner' },
+    ].map((a) => new ACL(a));
+    expect(ACL.resolvePermission(acls, { model: 'account', property: '*', accessType: 'WRITE' }).permission).toBe('ALLOW');
+    const onlyDefault = [new ACL({ model: 'Shut', accessType: 'READ', permission: 'DEFAULT', principalType: 'ROLE', principalId: '$everyone' })];
+    app.model(app.registry.createModel('Shut', {}, { defaultPermission: 'DENY' }), { dataSource: 'db' });
+    expect(ACL.resolvePermission(onlyDefault, { model: 'Shut', property: '*', accessType: 'READ' }).permission).toBe('DENY');
+    expect(ACL.resolvePermission([], { model: 'account', property: 'find', accessType: 'READ' }).permission).toBe('ALLOW');
+  });
+});
+
+describe('Scope: permissions granted to client applications', () => {
+  it('Scope.checkPermission(name, model, property, accessType) answers for the scope named; an unknown name is 404', async () => {
+    const { app, ACL } = givenApp();
+    const Scope = app.registry.getModel('Scope');
+    app.model(Scope, { dataSource: 'db' });
+    const Note = app.registry.createModel('Note', { name: String });
+    app.model(Note, { dataSource: 'db' });
+    const scope = await Scope.create({ name: 'notes', description: 'read notes' });
+    await ACL.create([
+      { principalType: ACL.SCOPE, principalId: scope.id, model: 'Note', property: 'name', accessType: 'READ', permission: 'ALLOW' },
+      { principalType: ACL.SCOPE, principalId: scope.id, model: 'Note', property: 'name', accessType: 'WRITE', permission: 'DENY' },
+    ]);
+    const perm = async (property: string, accessType: string) => (await Scope.checkPermission('notes', 'Note', property, accessType)).permission;
+    expect(await perm('name', 'READ')).toBe('ALLOW');
+    expect(await perm('name', 'WRITE')).toBe('DENY');
+    expect(await perm('*', '*')).toBe('DENY');
+    const viaCallback = await new Promise((resolve, reject) => Scope.checkPermission('notes', 'Note', 'name', 'READ', (err: Error | null, r: AccessRequest) => (err ? reject(err) : resolve(r.permission))));
+    expect(viaCallback).toBe('ALLOW');
+    await expect(Scope.checkPermission('nope', 'Note', 'name', 'READ')).rejects.toMatchObject({ statusCode: 404, code: 'MODEL_NOT_FOUND' });
+    expect((loopback as any).Scope.modelName).toBe('Scope');
   });
 });
 
