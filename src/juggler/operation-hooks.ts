@@ -49,6 +49,15 @@ export function clearObservers(ctor: ObservableCtor, operation?: string): void {
   else map.clear();
 }
 
+/** The model's own observers by operation, copied: what LB3 code reads as `Model._observers`. */
+export function ownObserverLists(ctor: ObservableCtor): Record<string, Observer[]> {
+  const out: Record<string, Observer[]> = {};
+  if (Object.prototype.hasOwnProperty.call(ctor, '__observers') && ctor.__observers) {
+    for (const [operation, list] of ctor.__observers) out[operation] = list.slice();
+  }
+  return out;
+}
+
 /** Observers for an operation, base model's first; an empty array when nobody observes. */
 export function observersOf(ctor: ObservableCtor, operation: string): Observer[] {
   const chain: Observer[][] = [];

@@ -1,7 +1,9 @@
 import { LooplineError } from '../errors';
 import { splitCallback, withCallback } from '../util/callback';
 import { ModelBase } from './model-base';
-import { observe, Observer, removeObserver, clearObservers } from './operation-hooks';
+import { observe, Observer, removeObserver, clearObservers, ownObserverLists } from './operation-hooks';
+import { createChangeStream, type ChangeStreamOptions } from './change-stream';
+import type { PassThrough } from 'stream';
 import { create } from './dao/create';
 import { count, exists, find, findById, findByIds, findOne } from './dao/find';
 import { destroyAll, destroyById, destroyInstance } from './dao/delete';
@@ -69,6 +71,20 @@ export class PersistedModel extends ModelBase {
   }
   static clearObservers(this: any, operation?: string): void {
     clearObservers(this, operation);
+  }
+  /** LB3's `Model._observers`: the model's own observers by operation (a copy, for inspection). */
+  static get _observers(): Record<string, Observer[]> {
+    return ownObserverLists(this);
+  }
+
+  /** A readable object stream of this model's writes (see change-stream.ts); the stream comes on the next tick, as LB3. */
+  static createChangeStream(this: any, options?: ChangeStreamOptions | NodeCallback<PassThrough>, cb?: NodeCallback<PassThrough>): Bluebird<PassThrough>;
+  static createChangeStream(this: any, ...args: Args): Bluebird<PassThrough> {
+    return run(args, 1, async (options) => {
+      const stream = createChangeStream(this, options ?? undefined);
+      await new Promise((resolve) => process.nextTick(resolve));
+      return stream;
+    });
   }
 
   // ---- data access: statics ----

@@ -156,6 +156,14 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       returns: { arg: 'count', type: 'number' },
       http: { verb: 'get', path: '/count' },
     }],
+    ['createChangeStream', {
+      description: 'Create a change stream.',
+      accessType: 'READ',
+      // LB3's own argument: `{where, fields}` selecting the changes (not the request's options).
+      accepts: [{ arg: 'options', type: 'object', http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, changeSelection(v), 'filter') }],
+      returns: { arg: 'changes', type: 'ReadableStream', json: true },
+      http: [{ verb: 'post', path: '/change-stream' }, { verb: 'get', path: '/change-stream' }],
+    }],
     ['prototype.patchAttributes', {
       aliases: ['updateAttributes'],
       description: 'Patch attributes for a model instance and persist it into the data source.',
@@ -165,6 +173,13 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'put', path: '/' }, { verb: 'patch', path: '/' }],
     }],
   ];
+}
+
+/** The part of a change stream's options a client may send: a where and fields, checked as a filter's. */
+function changeSelection(value: unknown): unknown {
+  if (!value || typeof value !== 'object') return value;
+  const { where, fields } = value as { where?: unknown; fields?: unknown };
+  return { where, fields };
 }
 
 /** Remote methods of a named scope: GET/POST/DELETE /<scope> and GET /<scope>/count. */

@@ -30,6 +30,8 @@ export interface ReturnArg {
   http?: { target?: 'status' | 'header' | string; header?: string };
   type?: string | unknown[] | Record<string, unknown>;
   root?: boolean;
+  /** LB3: with `type: 'ReadableStream'`, the stream carries JSON objects (sent as server-sent events). */
+  json?: boolean;
   description?: string | string[];
 }
 

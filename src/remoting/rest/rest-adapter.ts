@@ -7,7 +7,7 @@ import { RemotingContext } from '../context';
 import type { RemoteObjects } from '../remote-objects';
 import { runChain } from '../remote-hooks';
 import type { AcceptArg } from '../shared-method';
-import { returnsFile, sendResult } from './http-result';
+import { returnedStream, returnsFile, sendResult } from './http-result';
 import { parseQueryString, QueryOptions } from './query-string';
 import { RestAdapter } from './rest-classes';
 import { buildRouteTable, RestRoute } from './route-table';
@@ -212,7 +212,7 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
   const ctorArgs = method.isStatic ? [] : compileArgs(sharedClass.sharedCtorAccepts, route.verb, coerceOptions);
   const classPath = sharedClass.http.path;
   // A method that writes its own answer (a `res` argument, a `file` return) chooses its own type.
-  const negotiates = !method.accepts.some((a) => typeof a.http === 'object' && a.http !== null && (a.http.source === 'res' || a.http.source === 'context')) && !returnsFile(method.returns);
+  const negotiates = !method.accepts.some((a) => typeof a.http === 'object' && a.http !== null && (a.http.source === 'res' || a.http.source === 'context')) && !returnsFile(method.returns) && !returnedStream(method.returns);
   return async (req: Request, res: Response, next: NextFunction) => {
     const ctx = new RemotingContext(req, res, method);
     // LB3 mounts one router per class, so hooks see `req.baseUrl` as e.g. `/api/Orders`.
