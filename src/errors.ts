@@ -313,7 +313,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   UNKNOWN_RELATION: { status: 500, meaning: '`nestRemoting` was asked for a relation the model does not have.' },
   INVALID_REMOTE_METHOD: {
     status: 500,
-    meaning: '`nestRemoting` found no accessor method for a relation it was asked to nest.',
+    meaning: 'A remote method declaration is malformed (its metadata is not an object, or a `prototype.` method says `isStatic: true`), or `nestRemoting` found no accessor method for a relation it was asked to nest.',
   },
   UNKNOWN_PHASE: { status: 500, meaning: 'Middleware was registered for a phase that does not exist.' },
   PHASE_ORDER_CONFLICT: { status: 500, meaning: '`defineMiddlewarePhases([...])` lists two known phases in the opposite order.' },

@@ -23,6 +23,11 @@ function registerCoreModels(builder: ModelBuilder): void {
       Object.defineProperty(M, '__rawProperties', { value: {}, writable: true });
       Object.defineProperty(M, '__rawSettings', { value: {}, writable: true });
       M.settings = {};
+      if (M === PersistedModel) {
+        // As every model built by a builder (see ModelBuilder.define): its base under LB3's names.
+        Object.defineProperty(M.settings, 'base', { value: ModelBase, enumerable: false, writable: true, configurable: true });
+        M.super_ = ModelBase;
+      }
       M.relations = {};
       builder.compile(M);
       // `loopback.Model.extend(...)` defines through the first builder (the default registry's).

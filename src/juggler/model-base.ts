@@ -19,6 +19,8 @@ export class ModelBase {
   declare static relations: Record<string, any>;
   declare static __compiled: CompiledModel;
   declare static base: typeof ModelBase | undefined;
+  /** The same base class under LB3's (util.inherits) name. */
+  declare static super_: typeof ModelBase | undefined;
   // The `validates*` statics, installed by validations.ts on this class.
   declare static validatesPresenceOf: (...propertiesThenOptions: Array<string | ValidationOptions>) => void;
   declare static validatesAbsenceOf: (...propertiesThenOptions: Array<string | ValidationOptions>) => void;

@@ -55,13 +55,17 @@ export class ModelBuilder extends EventEmitter {
     if (!config || typeof config.name !== 'string' || !config.name) {
       throw new ConfigurationError('A model definition needs a non-empty "name"', 'INVALID_MODEL_DEFINITION');
     }
-    // LB3 reads settings from `options` too (the form discoverSchema writes), top-level keys winning.
+    // LB3 reads settings from `options` too (the form discoverSchema writes); a key given both
+    // there and at the top level takes the `options` value, `base` included.
     const options = (config as { options?: unknown }).options;
     const settings: Record<string, unknown> = options && typeof options === 'object' && !Array.isArray(options) ? { ...(options as Record<string, unknown>) } : {};
-    for (const key of Object.keys(config)) if (!DEFINITION_KEYS.has(key)) settings[key] = (config as any)[key];
+    for (const key of Object.keys(config)) {
+      if (!DEFINITION_KEYS.has(key) && settings[key] === undefined) settings[key] = (config as any)[key];
+    }
+    if (settings.base === undefined) settings.base = config.base;
     // `"methods": []` (as slc/lb generate it) declares no remote methods and hides none of the base's.
     if (Array.isArray(settings.methods) && settings.methods.length === 0) delete settings.methods;
-    return this.define(config.name, config.properties ?? {}, settings, config.base);
+    return this.define(config.name, config.properties ?? {}, settings);
   }
 
   /**
@@ -71,7 +75,8 @@ export class ModelBuilder extends EventEmitter {
    */
   define(name: string, properties: RawProperties = {}, settings: ModelSettings = {}, base?: string | typeof ModelBase): typeof ModelBase {
     if (FORBIDDEN_KEYS.has(name)) throw new ConfigurationError(`"${name}" cannot name a model`, 'INVALID_MODEL_DEFINITION');
-    const Parent = this.resolveBase(base ?? (settings.base as string | typeof ModelBase | undefined), name);
+    // LB3 also spells the base `super`.
+    const Parent = this.resolveBase(base ?? ((settings.base ?? settings.super) as string | typeof ModelBase | undefined), name);
     const parentRaw = (Parent as any).__rawProperties as RawProperties | undefined;
     const parentSettings = (Parent as any).__rawSettings as ModelSettings | undefined;
 
@@ -82,12 +87,18 @@ export class ModelBuilder extends EventEmitter {
     }
     const rawSettings = mergeSettings(parentSettings ?? {}, settings ?? {});
     delete rawSettings.base;
+    delete rawSettings.super;
+    // As LB3, `settings.base` is the base class (app code reads `Model.settings.base.modelName`);
+    // kept out of enumeration so settings still print and serialise as plain JSON.
+    Object.defineProperty(rawSettings, 'base', { value: Parent, enumerable: false, writable: true, configurable: true });
 
     const ModelClass = { [name]: class extends (Parent as any) {} }[name] as unknown as typeof ModelBase;
     Object.defineProperty(ModelClass, '__rawProperties', { value: rawProperties, writable: true });
     Object.defineProperty(ModelClass, '__rawSettings', { value: rawSettings, writable: true });
     ModelClass.modelName = name;
     ModelClass.base = Parent;
+    // LB3 (util.inherits) names the base class `super_` too.
+    ModelClass.super_ = Parent;
     ModelClass.relations = { ...(Parent.relations ?? {}) };
     (ModelClass as any).modelBuilder = this;
     installOwnStatics(ModelClass);

@@ -13,6 +13,7 @@ import type { RelationDefinition } from '../juggler/relations/relation-definitio
 import type { ModelClass } from './registry';
 import { modelCheckAccess } from './security/access';
 import { NestFilter, NestRemotingOptions, nestRemoting } from './nest-remoting';
+import { remoteMethodDeclarations } from './remote-method-declaration';
 
 /**
  * LB3's model-level remoting API, installed on the core classes so every model inherits it:
@@ -44,9 +45,7 @@ function sharedClassOf(Model: ModelClass): SharedClass {
   if ((Model as any).__isKeyValueModel && Model.modelName !== 'KeyValueModel') {
     for (const [name, options] of keyValueModelMethods()) sharedClass.defineMethod(name, options);
   }
-  for (const [name, options] of Object.entries((Model.settings.methods ?? {}) as Record<string, RemoteMethodOptions>)) {
-    sharedClass.defineMethod(name.startsWith('prototype.') || (options as any).isStatic !== false ? name : `prototype.${name}`, options);
-  }
+  for (const [name, options] of remoteMethodDeclarations(Model.modelName, Model.settings.methods)) sharedClass.defineMethod(name, options);
   return sharedClass;
 }
 

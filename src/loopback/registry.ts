@@ -3,6 +3,7 @@ import { hasOwn, isPlainObject } from '../util/own';
 import { defineRelationMethods } from './relation-remoting';
 import { defineScopeMethods } from './scope-remoting';
 import { defineBuiltinModels } from './models';
+import { remoteMethodDeclarations } from './remote-method-declaration';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import { DataSource, DataSourceSettings } from '../juggler/datasource';
 import { createModelBuilder } from '../juggler/core-models';
@@ -51,21 +52,44 @@ export class Registry {
   createModel(config: ModelConfig | string, properties?: RawProperties, settings?: ModelSettings): ModelClass {
     if (typeof config === 'string') {
       const options = settings ?? {};
-      return this.modelBuilder.define(config, properties ?? {}, options, (options.base as string | undefined) ?? undefined) as ModelClass;
+      remoteMethodDeclarations(config, options.methods);
+      return this.modelBuilder.define(config, properties ?? {}, options) as ModelClass;
     }
     if (!isPlainObject(config)) throw new ConfigurationError('createModel expects a model definition object or a name', 'INVALID_MODEL_DEFINITION');
+    const options = (config as { options?: { methods?: unknown } }).options;
+    remoteMethodDeclarations(String(config.name), options?.methods ?? config.methods);
     return this.modelBuilder.buildModelFromConfig(config) as ModelClass;
   }
 
-  /** Applies app-level config (model-config.json entry) to a model: relations, acls, options, data source. */
+  /**
+   * Applies app-level config (a model-config.json entry) to a model, as LB3: each relation named
+   * is merged into the model's (a changed relation is defined again), an ACL for the same
+   * property, access type and principal replaces the model's, `options` become settings (except
+   * `base`, `super`, `relations`, `acls` and `dataSource`, which cannot change here), the data
+   * source is attached, and `methods` become remote methods of this model only (its subclasses
+   * do not inherit them).
+   */
   configureModel(Model: ModelClass, config: ModelAppConfig): void {
     const settings = Model.settings as Record<string, any>;
-    if (config.relations && isPlainObject(config.relations)) {
-      settings.relations = { ...(settings.relations ?? {}), ...config.relations };
+    const where = `The configuration of model "${Model.modelName}"`;
+    const changedRelations = config.relations === undefined || config.relations === null ? [] : mergeRelations(settings, config.relations, where);
+    if (config.acls !== undefined && config.acls !== null) {
+      if (!Array.isArray(config.acls)) throw new ConfigurationError(`${where}: "acls" must be an array of ACL entries`, 'INVALID_MODEL_DEFINITION');
+      // A copy: a model that declares no ACLs of its own shares its base's array.
+      const acls: Array<Record<string, unknown>> = [...(settings.acls ?? [])];
+      for (const acl of config.acls as Array<Record<string, unknown>>) addOrReplaceAcl(acls, acl);
+      settings.acls = acls;
     }
-    if (Array.isArray(config.acls)) settings.acls = [...(settings.acls ?? []), ...config.acls];
-    if (config.options && isPlainObject(config.options)) {
-      for (const [k, v] of Object.entries(config.options)) settings[k] = v;
+    if (config.options !== undefined && config.options !== null) {
+      if (!isPlainObject(config.options)) throw new ConfigurationError(`${where}: "options" must be an object of settings`, 'INVALID_MODEL_DEFINITION');
+      for (const [k, v] of Object.entries(config.options)) {
+        if (FIXED_SETTINGS.has(k)) process.emitWarning(`${where}: option "${k}" cannot be reconfigured and is ignored`, 'LooplineConfigWarning');
+        else settings[k] = v;
+      }
+    }
+    // Defined again below from the merged settings (when the models they name exist).
+    for (const name of changedRelations) {
+      if (Object.prototype.hasOwnProperty.call(Model, 'relations') && Model.relations[name]?.modelFrom === Model) delete Model.relations[name];
     }
     const ds = config.dataSource;
     if (ds instanceof DataSource) ds.attach(Model);
@@ -75,6 +99,7 @@ export class Registry {
     }
     // Relations the app config adds (model-config.json `relations`) are defined now.
     if (config.relations) this.modelBuilder.emit('settings-changed', Model);
+    for (const [name, options] of remoteMethodDeclarations(Model.modelName, config.methods)) Model.remoteMethod(name, options);
   }
 
   getModel(name: string): ModelClass {
@@ -107,6 +132,45 @@ export class Registry {
   hasModel(name: string): boolean {
     return hasOwn(this.modelBuilder.models, name);
   }
+}
+
+/** Settings a model's configuration cannot change (LB3 warns and keeps them). */
+const FIXED_SETTINGS = new Set(['base', 'super', 'relations', 'acls', 'dataSource']);
+
+/** Merges configured relations into the settings' (a copy); returns the names whose definition changed. */
+function mergeRelations(settings: Record<string, any>, configured: unknown, where: string): string[] {
+  if (!isPlainObject(configured)) throw new ConfigurationError(`${where}: "relations" must be an object of relation names to definitions`, 'INVALID_MODEL_DEFINITION');
+  // A copy: a model that declares no relations of its own shares its base's object.
+  const relations: Record<string, unknown> = { ...(settings.relations ?? {}) };
+  const changed: string[] = [];
+  for (const [name, spec] of Object.entries(configured as Record<string, unknown>)) {
+    if (!isPlainObject(spec)) throw new ConfigurationError(`${where}: relation "${name}" must be an object`, 'INVALID_MODEL_DEFINITION');
+    const before = relations[name];
+    const merged = { ...(isPlainObject(before) ? (before as Record<string, unknown>) : {}), ...(spec as Record<string, unknown>) };
+    relations[name] = merged;
+    if (before !== undefined && !sameSpec(before, merged)) changed.push(name);
+  }
+  settings.relations = relations;
+  return changed;
+}
+
+/** Whether two relation specs say the same; a model class stands for itself. */
+function sameSpec(a: unknown, b: unknown): boolean {
+  const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+  for (const k of keys) {
+    const x = (a as Record<string, unknown>)[k];
+    const y = (b as Record<string, unknown>)[k];
+    if (x === y) continue;
+    if (typeof x === 'function' || typeof y === 'function' || JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
+}
+
+/** LB3: an ACL naming the same property, access type and principal replaces the earlier one. */
+function addOrReplaceAcl(acls: Array<Record<string, unknown>>, acl: Record<string, unknown>): void {
+  const same = acls.findIndex((a) => a.property === acl.property && a.accessType === acl.accessType && a.principalType === acl.principalType && a.principalId === acl.principalId);
+  if (same === -1) acls.push(acl);
+  else acls[same] = acl;
 }
 
 export const registry = new Registry();

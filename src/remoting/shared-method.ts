@@ -71,6 +71,8 @@ export class SharedMethod {
   readonly accepts: AcceptArg[];
   readonly returns: ReturnArg[];
   readonly routes: Array<Route & { status?: number; errorStatus?: number }>;
+  /** The `http` metadata as declared (one route or several), as LB3 apps read it; `{}` when none. */
+  readonly http: NonNullable<RemoteMethodOptions['http']>;
   readonly description: string | undefined;
   readonly notes: string | undefined;
   readonly accessType: string | undefined;
@@ -95,6 +97,7 @@ export class SharedMethod {
     this.documented = options.documented !== false;
     this.rest = options.rest ?? {};
     this.shared = options.shared !== false;
+    this.http = options.http ?? {};
     const http = toArray(options.http);
     if (http.length === 0) http.push({});
     this.routes = http.map((h) => ({

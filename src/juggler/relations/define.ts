@@ -287,14 +287,16 @@ export function defineRelationsFromSettings(Model: ModelClass): string[] {
       throw new ConfigurationError(`${Model.modelName}: relation "${name}" has an unknown type "${String(spec.type)}"`, 'INVALID_MODEL_DEFINITION');
     }
     const polymorphicBelongsTo = spec.type === 'belongsTo' && spec.polymorphic;
-    if (!polymorphicBelongsTo && typeof spec.model !== 'string') {
+    // Code (not JSON) may give the model class itself, as LB3 allows.
+    const givenClass = typeof spec.model === 'function' && typeof (spec.model as ModelClass).modelName === 'string';
+    if (!polymorphicBelongsTo && typeof spec.model !== 'string' && !givenClass) {
       throw new ConfigurationError(`${Model.modelName}: relation "${name}" needs a "model"`, 'INVALID_MODEL_DEFINITION');
     }
     if (missingModel(Model, spec)) {
       waiting.push(name);
       continue;
     }
-    DEFINERS[spec.type as RelationType](Model, (spec.model as string) ?? name, { ...spec, as: name });
+    DEFINERS[spec.type as RelationType](Model, (spec.model as Target | undefined) ?? name, { ...spec, as: name });
   }
   return waiting;
 }

@@ -13,7 +13,7 @@ export interface RelationParams {
   primaryKey?: string;
   keyThrough?: string;
   through?: string | typeof ModelBase;
-  model?: string;
+  model?: string | typeof ModelBase;
   type?: string;
   polymorphic?: boolean | string | { as?: string; foreignKey?: string; discriminator?: string; selector?: string };
   invert?: boolean;
