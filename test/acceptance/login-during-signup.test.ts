@@ -7,6 +7,10 @@ import { userApp } from '../support/user-app';
  * access-control example's tests do): LB3 hashed synchronously, so the user existed before the
  * login was read. Here the login for that identity waits for the signup instead of racing it.
  */
+// Real bcrypt at cost 10 on a real store: on a loaded machine (CI beside other work) a test here
+// takes seconds, not the default 5.
+jest.setTimeout(30_000);
+
 for (const store of STORES) {
   describeStore(store, () => {
     const opened: any[] = [];
