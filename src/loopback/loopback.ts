@@ -10,6 +10,7 @@ import { GeoPoint } from '../juggler/geo-point';
 import { ConfigurationError, ValidationError } from '../errors';
 import { installModelApi } from './model';
 import { connectorModule, ConnectorModule, CONNECTOR_CLASSES } from '../juggler/connectors/registry';
+import { markShared } from '../remoting/shared-functions';
 
 installModelApi();
 
@@ -92,11 +93,7 @@ export const loopback = Object.assign(loopbackFn, {
   Memory: connectorModule('memory') as ConnectorModule,
   /** LB3 apps call `loopback.remoteMethod(fn, options)` on plain functions. */
   remoteMethod(fn: any, options?: Record<string, unknown>) {
-    fn.shared = true;
-    if (options && typeof options === 'object') Object.assign(fn, options);
-    // LB3: a function shared this way answers GET unless it says otherwise.
-    fn.http = fn.http || { verb: 'get' };
-    return fn;
+    return markShared(fn, options);
   },
   // Replaced below by getters reading the default registry.
   User: undefined as unknown as ModelClass,

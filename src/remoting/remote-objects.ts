@@ -2,6 +2,7 @@ import type { SharedClass } from './shared-class';
 import type { SharedMethod } from './shared-method';
 import type { RemotingContext } from './context';
 import { RemoteHook, RemoteHooks } from './remote-hooks';
+import { sharedFunctionsMarked } from './shared-functions';
 import { createRestHandler, RestHandler, RestOptions } from './rest/rest-adapter';
 
 export type { RemoteHook } from './remote-hooks';
@@ -58,7 +59,8 @@ export class RemoteObjects {
 
   /** A number that changes whenever a class or one of its methods changes. */
   version(): number {
-    let v = this.classVersion;
+    // A function marked shared anywhere may belong to one of these classes (see shared-functions.ts).
+    let v = this.classVersion + sharedFunctionsMarked() * 104729;
     for (const c of this.classMap.values()) v += c.version * 7919;
     return v;
   }

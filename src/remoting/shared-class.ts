@@ -1,4 +1,5 @@
 import type { RemotingContext } from './context';
+import { findSharedFunctions } from './shared-functions';
 import { RemoteMethodOptions, SharedMethod, AcceptArg } from './shared-method';
 
 export interface SharedClassOptions {
@@ -25,7 +26,9 @@ export class SharedClass {
   constructor(name: string, ctor: any, options: SharedClassOptions = {}) {
     this.name = name;
     this.ctor = ctor;
-    this.http = { path: options.http?.path ?? `/${name}` };
+    const path = options.http?.path ?? `/${name}`;
+    // LB3 takes `http.path: "domain1/Things"` as `/domain1/Things`.
+    this.http = { path: path.startsWith('/') ? path : `/${path}` };
   }
 
   defineMethod(name: string, options: RemoteMethodOptions = {}): SharedMethod {
@@ -80,9 +83,24 @@ export class SharedClass {
   }
 
   methods(options: { includeDisabled?: boolean } = {}): SharedMethod[] {
+    this.adoptSharedFunctions();
     const out: SharedMethod[] = [];
     for (const m of this.byName.values()) if (options.includeDisabled || this.isMethodEnabled(m)) out.push(m);
     return out;
+  }
+
+  /**
+   * Declares the functions marked shared on the class (statics) or its prototype (instance
+   * methods) that are not declared yet (see shared-functions.ts); a declared name is left as is.
+   */
+  private adoptSharedFunctions(): void {
+    if (typeof this.ctor !== 'function') return;
+    for (const [name, declaration] of findSharedFunctions(this.ctor)) {
+      if (!this.findMethodByName(name)) this.defineMethod(name, { ...declaration, isStatic: true });
+    }
+    for (const [name, declaration] of findSharedFunctions(this.ctor.prototype)) {
+      if (!this.findMethodByName(`prototype.${name}`)) this.defineMethod(`prototype.${name}`, { ...declaration, isStatic: false });
+    }
   }
 
   findMethodByName(name: string): SharedMethod | undefined {

@@ -5,6 +5,8 @@ export type HttpSource = 'path' | 'query' | 'body' | 'form' | 'formData' | 'head
 
 export interface AcceptArg {
   arg: string;
+  /** LB3's other spelling of `arg`. */
+  name?: string;
   type?: string | unknown[] | Record<string, unknown>;
   required?: boolean;
   root?: boolean;
@@ -26,6 +28,8 @@ export interface AcceptArg {
 
 export interface ReturnArg {
   arg?: string;
+  /** LB3's other spelling of `arg`. */
+  name?: string;
   /** LB3: the value sets the answer's status or a header (named `header`, else `arg`) instead of the body. */
   http?: { target?: 'status' | 'header' | string; header?: string };
   type?: string | unknown[] | Record<string, unknown>;
@@ -88,8 +92,9 @@ export class SharedMethod {
     this.isStatic = !isProto && options.isStatic !== false;
     this.sharedClass = sharedClass;
     this.options = options;
-    this.accepts = toArray(options.accepts).map((a) => (typeof a === 'string' ? { arg: a } : a));
-    this.returns = toArray(options.returns);
+    // LB3 also names an argument or a return value by `name` instead of `arg`.
+    this.accepts = toArray(options.accepts).map((a) => (typeof a === 'string' ? { arg: a } : a.arg === undefined && typeof a.name === 'string' ? { ...a, arg: a.name } : a));
+    this.returns = toArray(options.returns).map((r) => (r.arg === undefined && typeof r.name === 'string' ? { ...r, arg: r.name } : r));
     this.description = Array.isArray(options.description) ? options.description.join('\n') : options.description;
     this.notes = Array.isArray(options.notes) ? options.notes.join('\n') : options.notes;
     this.accessType = options.accessType;

@@ -484,7 +484,8 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
     const v = remotes.version();
     if (!router || v !== builtFor) {
       router = build();
-      builtFor = v;
+      // Listing the methods may have declared newly marked shared functions: the table has them.
+      builtFor = remotes.version();
     }
     router(req, res, next);
   };
