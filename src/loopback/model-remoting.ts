@@ -156,14 +156,6 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       returns: { arg: 'count', type: 'number' },
       http: { verb: 'get', path: '/count' },
     }],
-    ['createChangeStream', {
-      description: 'Create a change stream.',
-      accessType: 'READ',
-      // LB3's own argument: `{where, fields}` selecting the changes (not the request's options).
-      accepts: [{ arg: 'options', type: 'object', http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, changeSelection(v), 'filter') }],
-      returns: { arg: 'changes', type: 'ReadableStream', json: true },
-      http: [{ verb: 'post', path: '/change-stream' }, { verb: 'get', path: '/change-stream' }],
-    }],
     ['prototype.patchAttributes', {
       aliases: ['updateAttributes'],
       description: 'Patch attributes for a model instance and persist it into the data source.',
@@ -171,6 +163,15 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       accepts: [dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
       returns: { arg: 'data', type, root: true },
       http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'put', path: '/' }, { verb: 'patch', path: '/' }],
+    }],
+    // Last, as LB3 lists it.
+    ['createChangeStream', {
+      description: 'Create a change stream.',
+      accessType: 'READ',
+      // LB3's own argument: `{where, fields}` selecting the changes (not the request's options).
+      accepts: [{ arg: 'options', type: 'object', http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, changeSelection(v), 'filter') }],
+      returns: { arg: 'changes', type: 'ReadableStream', json: true },
+      http: [{ verb: 'post', path: '/change-stream' }, { verb: 'get', path: '/change-stream' }],
     }],
   ];
 }
