@@ -29,6 +29,7 @@ function registerCoreModels(builder: ModelBuilder): void {
         M.super_ = ModelBase;
       }
       M.relations = {};
+      Object.defineProperty(M, 'dataSource', { value: null, writable: true, configurable: true, enumerable: false });
       builder.compile(M);
       // `loopback.Model.extend(...)` defines through the first builder (the default registry's).
       Object.defineProperty(M, 'modelBuilder', { value: builder, writable: true, configurable: true });

@@ -182,7 +182,7 @@ export class DataSource extends EventEmitter {
   deleteModelByName(name: string): void {
     const Model = this.models[name];
     delete this.models[name];
-    if (Model && (Model as { dataSource?: unknown }).dataSource === this) (Model as { dataSource?: unknown }).dataSource = undefined;
+    if (Model && (Model as { dataSource?: unknown }).dataSource === this) (Model as { dataSource?: unknown }).dataSource = null;
     this.modelBuilder.deleteModelByName(name);
   }
 

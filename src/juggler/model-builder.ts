@@ -99,6 +99,8 @@ export class ModelBuilder extends EventEmitter {
     ModelClass.base = Parent;
     // LB3 (util.inherits) names the base class `super_` too.
     ModelClass.super_ = Parent;
+    // Own, as in LB3: a model starts with no store (null), whatever data source its base has.
+    Object.defineProperty(ModelClass, 'dataSource', { value: null, writable: true, configurable: true, enumerable: false });
     ModelClass.relations = { ...(Parent.relations ?? {}) };
     (ModelClass as any).modelBuilder = this;
     installOwnStatics(ModelClass);

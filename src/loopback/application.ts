@@ -277,10 +277,14 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     app.isAuthEnabled = true;
     const ds = opts.dataSource;
     if (ds) {
+      const known = Object.values(registry.modelBuilder.models) as ModelClass[];
+      const inUse = (M: ModelClass) => !!(M.dataSource || M.app);
       for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping']) {
         const Model = registry.findModel(name);
-        if (Model && !models[name])
-          app.model(Model, { dataSource: ds as DataSource | string, public: name === 'User' });
+        if (!Model) throw new ConfigurationError(`Access control needs the model ${name}, which this registry does not define`, 'MODEL_NOT_DEFINED');
+        // The app already has it, or a model extending it (a Customer based on User) in its place.
+        if (inUse(Model) || known.some((M) => M.prototype instanceof Model && inUse(M))) continue;
+        app.model(Model, { dataSource: ds as DataSource | string, public: name === 'User' });
       }
     }
     if (remotes) remotes.authorize = createAuthorizer(app);

@@ -44,6 +44,11 @@ export class RemoteObjects {
     if (this.classMap.delete(name)) this.classVersion++;
   }
 
+  /** The classes by name (strong-remoting's `_classes`, which LB3 code and tests read). */
+  get _classes(): Record<string, SharedClass> {
+    return Object.fromEntries(this.classMap);
+  }
+
   classes(): SharedClass[] {
     return Array.from(this.classMap.values());
   }

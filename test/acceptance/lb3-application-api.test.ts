@@ -1,0 +1,52 @@
+import request from 'supertest';
+import loopback from '../../src';
+
+/** LB3's application API as LB3 code and tests use it: data source defaults, enableAuth, remotes. */
+describe('LB3 application API', () => {
+  it('a model starts with dataSource null, its own, whatever its base is attached to', async () => {
+    const app: any = loopback({ localRegistry: true });
+    const db = app.dataSource('db', { connector: 'memory' });
+    const Base = app.registry.createModel('AppApiBase', { name: String });
+    app.model(Base, { dataSource: 'db' });
+    const Child = app.registry.createModel('AppApiChild', {}, { base: 'AppApiBase' });
+    expect(Base.dataSource).toBe(db);
+    expect(Child.dataSource).toBeNull();
+    expect(Child.getDataSource()).toBeNull();
+    app.model(Child, { dataSource: null });
+    expect(Child.dataSource).toBeNull();
+    // The base keeps serving from its store.
+    await request(app.use('/api', loopback.rest())).get('/api/AppApiBases').expect(200, []);
+    app.deleteModelByName('AppApiBase');
+    expect(Base.dataSource).toBeNull();
+  });
+
+  it('enableAuth({dataSource}) attaches the access models, leaving one a subclass stands in for', () => {
+    const app: any = loopback({ localRegistry: true });
+    const db = app.dataSource('db', { connector: 'memory' });
+    const Customer = app.registry.createModel('Customer', {}, { base: 'User' });
+    app.model(Customer, { dataSource: 'db' });
+    app.enableAuth({ dataSource: 'db' });
+    expect(Object.keys(app.models)).not.toContain('User');
+    for (const name of ['AccessToken', 'ACL', 'Role', 'RoleMapping']) {
+      expect(app.models[name].dataSource).toBe(db);
+      expect(app.models[name].shared).toBe(false);
+    }
+  });
+
+  it('enableAuth({dataSource}) refuses a registry without the access models', () => {
+    const app: any = loopback({ localRegistry: true });
+    app.dataSource('db', { connector: 'memory' });
+    app.registry.modelBuilder.deleteModelByName('RoleMapping');
+    expect(() => app.enableAuth({ dataSource: 'db' })).toThrow(expect.objectContaining({ code: 'MODEL_NOT_DEFINED' }));
+  });
+
+  it('app.remotes()._classes lists the shared classes by name, and loses a deleted model', () => {
+    const app: any = loopback({ localRegistry: true });
+    app.dataSource('db', { connector: 'memory' });
+    const Thing = app.registry.createModel('AppApiThing', {});
+    app.model(Thing, { dataSource: 'db' });
+    expect(app.remotes()._classes.AppApiThing).toBe(Thing.sharedClass);
+    app.deleteModelByName('AppApiThing');
+    expect(Object.keys(app.remotes()._classes)).not.toContain('AppApiThing');
+  });
+});
