@@ -8,6 +8,7 @@ import { DataSource } from '../juggler/datasource';
 import { RemoteObjects } from '../remoting/remote-objects';
 import type { RestHandler } from '../remoting/rest/rest-adapter';
 import { defaultErrorHandler } from './middleware/error-handler';
+import { QUERY_STRING_LIMITS } from './middleware/builtin';
 import { MiddlewarePhases, PhasedLayer, PhaseHandler } from './middleware-phases';
 import { withBodyErrorCode } from '../util/body-errors';
 import { answerClientErrors } from './operations/client-errors';
@@ -103,9 +104,7 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   app.loopback = loopback;
   app.registry = registry;
   app.set('restApiRoot', '/api');
-  app.set('query parser', (str: string) =>
-    qs.parse(str, { depth: 8, arrayLimit: 1000, parameterLimit: 1000, allowPrototypes: false }),
-  );
+  app.set('query parser', (str: string) => qs.parse(str, QUERY_STRING_LIMITS));
   app.disable('x-powered-by');
 
   const models = (() =>

@@ -1,7 +1,7 @@
 import express from 'express';
 import { createApplication, LooplineApp } from './application';
 import { registry, Registry, ModelClass } from './registry';
-import { favicon, rest, staticFiles, status, token, urlNotFound } from './middleware/builtin';
+import { favicon, faviconFile, query, rest, staticFiles, status, token, urlNotFound } from './middleware/builtin';
 import { ModelBase } from '../juggler/model-base';
 import { PersistedModel } from '../juggler/persisted-model';
 import { DataSource } from '../juggler/datasource';
@@ -31,6 +31,9 @@ function removedContextApi(what: string): ConfigurationError {
   return new ConfigurationError(`${what} was removed in version 3.0 (as in LB3); pass \`options\` through your calls instead. See http://loopback.io/doc/en/lb2/Using-current-context.html`);
 }
 
+/** Express's body parsers, typed without naming body-parser's declarations in ours. */
+type BodyParserFactory = (options?: Record<string, unknown>) => express.RequestHandler;
+
 function loopbackFn(options?: { localRegistry?: boolean }): LooplineApp {
   return createApplication(loopback, options);
 }
@@ -55,7 +58,19 @@ export const loopback = Object.assign(loopbackFn, {
   ModelBuilder,
   GeoPoint,
   ValidationError,
+  // What LB3 took over from Express: the prototypes of apps, requests and responses (extend them
+  // to give every loopline app, request or response a member), routers and the body parsers.
+  application: express.application,
+  request: express.request,
+  response: express.response,
+  // Exported by Express at run time, though its type declarations leave it out.
+  Route: (express as unknown as { Route: new (path: string) => express.IRoute }).Route,
   Router: express.Router,
+  json: express.json as BodyParserFactory,
+  raw: express.raw as BodyParserFactory,
+  text: express.text as BodyParserFactory,
+  urlencoded: express.urlencoded as BodyParserFactory,
+  query,
   createModel: registry.createModel.bind(registry),
   configureModel: registry.configureModel.bind(registry),
   getModel: registry.getModel.bind(registry),
@@ -86,6 +101,7 @@ export const loopback = Object.assign(loopbackFn, {
   },
   urlNotFound,
   favicon,
+  faviconFile,
   static: staticFiles,
   status,
   token,

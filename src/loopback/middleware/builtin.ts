@@ -1,4 +1,7 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as qs from 'qs';
 import { LooplineError } from '../../errors';
 import { tokenMiddleware, TokenOptions } from '../security/token-middleware';
 import { redactUrl } from '../../util/redact-url';
@@ -34,19 +37,52 @@ export function urlNotFound(): RequestHandler {
   };
 }
 
-/** A 1×1 transparent icon (ICO with an embedded PNG), so browsers stop asking. */
-const FAVICON = Buffer.from(
-  'AAABAAEAAQEAAAEAIAA2AAAAFgAAAIlQTkcNChoKAAAADUlIRFIAAAABAAAAAQgGAAAAHxXEiQAAAA1JREFUeJxjYGBgYAAAAAUAAYS1Y4kAAAAASUVORK5CYII=',
-  'base64',
-);
+/**
+ * LB3's `loopback.faviconFile`: the icon shipped with the package (a 1×1 transparent ICO), which
+ * `favicon()` serves unless given another file.
+ */
+export const faviconFile = path.resolve(__dirname, '..', '..', '..', 'favicon.ico');
 
-export function favicon(file?: string): RequestHandler {
+/** `loopback.favicon([file])`: answers `/favicon.ico` with the icon, read once on first use. */
+export function favicon(file: string = faviconFile): RequestHandler {
+  let icon: Promise<Buffer> | undefined;
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.path !== '/favicon.ico') return next();
-    if (file) return res.sendFile(file);
-    res.setHeader('Content-Type', 'image/x-icon');
-    res.setHeader('Cache-Control', 'public, max-age=86400');
-    res.end(FAVICON);
+    icon ??= fs.promises.readFile(file);
+    icon.then(
+      (body) => {
+        res.setHeader('Content-Type', 'image/x-icon');
+        res.setHeader('Cache-Control', 'public, max-age=86400');
+        res.end(body);
+      },
+      (err: unknown) => {
+        // A missing file stays an error on every request (and is read again once it exists).
+        icon = undefined;
+        next(err);
+      },
+    );
+  };
+}
+
+/** How far a query string is read: the bounds of every loopline app's query parser. */
+export const QUERY_STRING_LIMITS: qs.IParseOptions = { depth: 8, arrayLimit: 1000, parameterLimit: 1000, allowPrototypes: false };
+
+/**
+ * `loopback.query([options])`, Express 4's query middleware: sets `req.query` from the URL when
+ * nothing did yet (an app's own query parser always has, so there it changes nothing). `options`
+ * are qs options over loopline's bounds, or a function that parses the query string itself.
+ * Express 4 let keys such as `hasOwnProperty` through by default; here that takes
+ * `{allowPrototypes: true}`.
+ */
+export function query(options?: qs.IParseOptions | ((queryString: string) => unknown)): RequestHandler {
+  const parse = typeof options === 'function' ? options : (str: string) => qs.parse(str, { ...QUERY_STRING_LIMITS, ...(options ?? {}) });
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (req.query === undefined || req.query === null) {
+      const url = req.url ?? '';
+      const at = url.indexOf('?');
+      Object.defineProperty(req, 'query', { value: parse(at === -1 ? '' : url.slice(at + 1)), writable: true, enumerable: true, configurable: true });
+    }
+    next();
   };
 }
 
