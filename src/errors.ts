@@ -342,4 +342,34 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     meaning:
       '`GET /ready`: a data source did not answer a ping (`details.failed` names it), or the server is shutting down.',
   },
+  INVALID_UPDATE: {
+    status: 400,
+    meaning:
+      'A replication call (`diff`, `createUpdates`, `bulkUpdate`) was given a malformed change or update list; nothing was written.',
+  },
+  MISSING_CHANGE_DATA: {
+    status: 404,
+    meaning:
+      '`createUpdates` was given a change for an instance that no longer exists.',
+  },
+  REPLICATION_CONFLICT: {
+    status: 409,
+    meaning:
+      '`bulkUpdate`: instances changed since the changes being applied were based on them; `details.conflicts` lists those changes (the others were applied).',
+  },
+  CHANGE_TRACKING_NOT_SETUP: {
+    status: 500,
+    meaning:
+      'A replication method was called on a model without `trackChanges` (or not attached to a data source).',
+  },
+  CHANGE_RECTIFY_FAILED: {
+    status: 500,
+    meaning:
+      'Change records could not be brought up to date; `details.errors` has the cause per instance.',
+  },
+  BULK_UPDATE_FAILED: {
+    status: 500,
+    meaning:
+      'A replicated update or delete affected more than the one instance it was for.',
+  },
 });

@@ -127,7 +127,7 @@ export const loopback = Object.assign(loopbackFn, {
 });
 
 // The built-in models of the default registry: `loopback.User`, `loopback.AccessToken`, ...
-for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Scope', 'Application', 'Email', 'KeyValueModel']) {
+for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Scope', 'Application', 'Email', 'KeyValueModel', 'Change', 'Checkpoint']) {
   Object.defineProperty(loopback, name, { get: () => registry.getModel(name), enumerable: true, configurable: true });
 }
 

@@ -108,7 +108,8 @@ export function coercePartialData(Model: DaoModel, data: unknown): Row {
   if (!isPlainObject(data) && !(data && typeof data === 'object' && (data as any).__data)) {
     throw new InvalidArgumentError(`The data argument for ${Model.modelName} must be an object`, 'INVALID_DATA');
   }
-  const source = (data as any).__data && typeof (data as any).toObject === 'function' ? (data as any).toObject(true) : (data as Record<string, unknown>);
+  // An instance of a non-strict model carries its free-form properties too (LB3 keeps them).
+  const source = (data as any).__data && typeof (data as any).toObject === 'function' ? (data as any).toObject(Model.definition.strict !== false) : (data as Record<string, unknown>);
   assertKeyValues(Model, source);
   const def = Model.definition;
   const row: Row = {};

@@ -8,8 +8,9 @@ import { setupAcl } from './acl';
 import { setupRole, setupRoleMapping } from './roles';
 import { setupScope } from './scope';
 import { setupUser, USER_METHODS } from './user';
+import { defineReplicationModels } from '../replication';
 
-export const BUILTIN_MODEL_NAMES = ['KeyValueModel', 'Email', 'Application', 'AccessToken', 'User', 'RoleMapping', 'Role', 'ACL', 'Scope'] as const;
+export const BUILTIN_MODEL_NAMES = ['KeyValueModel', 'Email', 'Application', 'AccessToken', 'User', 'RoleMapping', 'Role', 'ACL', 'Scope', 'Change', 'Checkpoint'] as const;
 
 /**
  * Defines LB3's built-in models in a registry, so `loopback.User`, `app.registry.getModel('User')`
@@ -28,4 +29,5 @@ export function defineBuiltinModels(registry: Registry): void {
   setupRole(define(ROLE_DEFINITION));
   setupAcl(define(ACL_DEFINITION));
   setupScope(define(SCOPE_DEFINITION));
+  defineReplicationModels(registry, define);
 }
