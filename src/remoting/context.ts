@@ -1,5 +1,8 @@
 import type { Request, Response } from 'express';
 import type { SharedMethod } from './shared-method';
+import { ContextKeeper, requestContextKeeper } from './request-context';
+
+const keepers = new WeakMap<RemotingContext, ContextKeeper>();
 
 /**
  * What remote hooks and methods see of one invocation: LB3's `ctx` with `req`, `res`, `args`,
@@ -26,5 +29,12 @@ export class RemotingContext {
     this.method = method;
     this.methodString = method.stringName;
     (req as any).remotingContext = this;
+    keepers.set(this, requestContextKeeper(req));
+  }
+
+  /** Calls app code (a hook, the method) inside the request's loopback-context, if it has one. */
+  inRequestContext<T>(fn: () => T): T {
+    const keep = keepers.get(this);
+    return keep ? keep(fn) : fn();
   }
 }

@@ -94,7 +94,7 @@ export function runHook(fn: RemoteHook, ctx: RemotingContext): Promise<void> {
       else resolve();
     };
     try {
-      const ret = fn(ctx, next, ctx.method) as { then?: unknown } | undefined;
+      const ret = (typeof ctx.inRequestContext === 'function' ? ctx.inRequestContext(() => fn(ctx, next, ctx.method)) : fn(ctx, next, ctx.method)) as { then?: unknown } | undefined;
       if (ret && typeof ret.then === 'function') (ret as Promise<unknown>).then(() => next(), (e) => next(e ?? new Error('Remote hook rejected')));
     } catch (err) {
       next(err);

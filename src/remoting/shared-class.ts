@@ -103,6 +103,20 @@ export class SharedClass {
     }
   }
 
+  /**
+   * LB3's `sharedClass._methods`: the declared methods, shared or not. LB3 code reads it and
+   * assigns a filtered copy to drop a method; the assignment is taken as the new declarations.
+   */
+  get _methods(): SharedMethod[] {
+    return [...this.byName.values()];
+  }
+
+  set _methods(list: SharedMethod[]) {
+    this.byName.clear();
+    for (const m of Array.isArray(list) ? list : []) if (m instanceof SharedMethod) this.byName.set(m.isStatic ? m.name : `prototype.${m.name}`, m);
+    this.version++;
+  }
+
   findMethodByName(name: string): SharedMethod | undefined {
     const direct = this.byName.get(name);
     if (direct) return direct;

@@ -375,6 +375,20 @@ describe('ACL enforcement over REST', () => {
     expect(track(await request(strict).get('/api/Docs/1')).status).toBe(401);
   });
 
+  it('aclErrorStatus 404 answers MODEL_NOT_FOUND to a signed-in user (the record is not revealed), 401 still to the anonymous', async () => {
+    const hiding = await makeApp({ aclErrorStatus: 404 });
+    await signup(hiding, 'eve@example.com');
+    const { id } = await login(hiding, 'eve@example.com');
+    await hiding.models.Doc.create({ body: 'x', ownerId: 99 });
+    const denied = track(await request(hiding).get('/api/Docs/1').set('Authorization', id));
+    expect(denied.status).toBe(404);
+    expect(denied.body.error).toEqual({ statusCode: 404, message: 'could not find Doc with id 1', code: 'MODEL_NOT_FOUND' });
+    expect(track(await request(hiding).get('/api/Docs/1')).status).toBe(401);
+    // A model's own setting wins over the app's.
+    hiding.models.Doc.settings.aclErrorStatus = 403;
+    expect(track(await request(hiding).get('/api/Docs/1').set('Authorization', id)).status).toBe(403);
+  });
+
   it('Model.checkAccess and ACL.checkPermission answer from the same rules', async () => {
     const token = await app.models.AccessToken.findById(ann);
     expect(await app.models.Doc.checkAccess(token, 1, { name: 'findById', accessType: 'READ', aliases: [] })).toBe(true);

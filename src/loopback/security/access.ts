@@ -1,4 +1,4 @@
-import { InvalidFilterError, LooplineError } from '../../errors';
+import { InvalidFilterError, LooplineError, ModelNotFoundError } from '../../errors';
 import { filterLimits } from '../../juggler/dao/find';
 import { FilterLimits, resolveLimits } from '../../juggler/filter/limits';
 import type { RemotingContext } from '../../remoting/context';
@@ -221,13 +221,18 @@ async function authorizedRoles(rules: AclRule[], req: AccessRequest, has: (rule:
   return roles;
 }
 
-/** LB3's denial: 401 AUTHORIZATION_REQUIRED, or 403 ACCESS_DENIED with `aclErrorStatus: 403` for a signed-in user. */
-export function denialError(Model: ModelClass, app: any, accessToken: any): LooplineError {
+/**
+ * LB3's denial: 401 AUTHORIZATION_REQUIRED without a token; with one, the status `aclErrorStatus`
+ * (model, else app setting) names: 403 ACCESS_DENIED, 404 MODEL_NOT_FOUND (the record is not
+ * revealed to exist), any other 4xx/5xx with ACCESS_DENIED's code, as LB3 answered.
+ */
+export function denialError(Model: ModelClass, app: any, accessToken: any, modelId?: unknown): LooplineError {
   const configured = Number(Model.settings?.aclErrorStatus ?? app?.get?.('aclErrorStatus') ?? 401);
-  if (configured === 403 && accessToken && accessToken.userId !== undefined && accessToken.userId !== null) {
-    return new LooplineError('ACCESS_DENIED', 403, 'Access Denied');
+  if (!accessToken || typeof accessToken !== 'object' || configured === 401 || !Number.isInteger(configured) || configured < 400 || configured > 599) {
+    return new LooplineError('AUTHORIZATION_REQUIRED', 401, 'Authorization Required');
   }
-  return new LooplineError('AUTHORIZATION_REQUIRED', 401, 'Authorization Required');
+  if (configured === 404) return new ModelNotFoundError(Model.modelName, modelId, `could not find ${Model.modelName} with id ${String(modelId)}`);
+  return new LooplineError('ACCESS_DENIED', configured, 'Access Denied');
 }
 
 /** A token with `scopes` (e.g. a password-reset token) only opens methods declaring one of them. */
@@ -276,7 +281,7 @@ function includedRelations(include: unknown, out: Array<[string, unknown]> = [])
 
 async function check(ctx: AccessContext): Promise<void> {
   const decision = await checkAccess(ctx);
-  if (!decision.allowed) throw denialError(ctx.model, ctx.app, ctx.accessToken);
+  if (!decision.allowed) throw denialError(ctx.model, ctx.app, ctx.accessToken, ctx.modelId);
 }
 
 /** The include depth the DAO accepts for a filter on `Model` (its data source's `filterLimits`). */
@@ -392,10 +397,10 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     if (!Model || typeof Model !== 'function' || !Model.modelName) return;
     const req = rctx.req as any;
     const token = req?.accessToken ?? null;
-    if (!tokenScopeAllows(token, method)) throw denialError(Model, app, null);
     const modelId = method.isStatic ? rctx.args.id : (rctx.ctorArgs?.id ?? req?.params?.id);
+    if (!tokenScopeAllows(token, method)) throw denialError(Model, app, token, modelId);
     const base = { app, accessToken: token, remotingContext: rctx };
-    if (!(await askModel(Model, token, modelId, method, rctx))) throw denialError(Model, app, token);
+    if (!(await askModel(Model, token, modelId, method, rctx))) throw denialError(Model, app, token, modelId);
     const m = RELATION_METHOD.exec(method.name);
     const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;
     if (isPolymorphicBelongsTo(rel)) {

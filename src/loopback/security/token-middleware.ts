@@ -1,3 +1,4 @@
+import { requestContextKeeper } from '../../remoting/request-context';
 import { LooplineError } from '../../errors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { tokenPrincipal } from './principal';
@@ -93,7 +94,9 @@ export function tokenIdForRequest(req: Request, options: TokenOptions = {}): str
 }
 
 export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
-  return async (req: Request, _res: Response, next: NextFunction) => {
+  return async (req: Request, _res: Response, nextHandler: NextFunction) => {
+    const keep = requestContextKeeper(req);
+    const next = (err?: unknown) => keep(() => nextHandler(err));
     const app = (req as any).app;
     const TokenModel = typeof options.model === 'string' ? (app?.models?.[options.model] ?? app?.registry?.findModel?.(options.model)) : (options.model ?? app?.models?.AccessToken);
     const existing = (req as any).accessToken;
@@ -109,6 +112,11 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
     try {
       const token = (await TokenModel.findForRequest(req, options)) ?? null;
       (req as any).accessToken = token;
+      // As LB3: loopback-context's per-request middleware, when in use, gets the token too.
+      keep(() => {
+        const perRequest = (req as any).loopbackContext;
+        if (perRequest && perRequest.active && typeof perRequest.set === 'function') perRequest.set('accessToken', token);
+      });
       if (literalWithoutToken(req, token, options)) return next(authorizationRequired());
       if (token && options.currentUserLiteral) rewriteCurrentUser(req, app, options.currentUserLiteral, token);
       next();

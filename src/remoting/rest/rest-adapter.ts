@@ -248,7 +248,7 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
       await runChain(remotes.hooks.chain('before', method), ctx);
       validateArgs(args, ctx, refused);
       const target = method.isStatic ? sharedClass.ctor : ctx.instance;
-      const results = await method.invoke(target, method.accepts.map((a) => ctx.args[a.arg]));
+      const results = await ctx.inRequestContext(() => method.invoke(target, method.accepts.map((a) => ctx.args[a.arg])));
       ctx.result = shapeResult(method.returns, results, ctx);
       await runChain(remotes.hooks.chain('after', method), ctx);
     } catch (err: any) {
