@@ -490,6 +490,6 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
     router(req, res, next);
   };
   handler.routes = () => buildRouteTable(remotes.classes());
-  handler.adapter = new RestAdapter(remotes, options as Record<string, unknown>, optionsFromContext);
+  handler.adapter = new RestAdapter(remotes, options.rest ?? {}, optionsFromContext);
   return handler;
 }

@@ -156,6 +156,7 @@ export class RestClass {
 /** `app.handler('rest').adapter`: the remotes it serves and the description of their REST API. */
 export class RestAdapter {
   readonly remotes: RemoteObjects;
+  /** The `rest` part of the remoting options (`normalizeHttpPath`, `handleErrors`, …), as LB3's. */
   readonly options: Record<string, unknown>;
   private readonly optionsFromContext: (ctx: RemotingContext) => unknown;
 

@@ -9,7 +9,7 @@ import loopback from '../../../src';
  */
 function build() {
   const app: any = loopback({ localRegistry: true });
-  app.set('remoting', { urlencoded: { limit: '8kb' } });
+  app.set('remoting', { urlencoded: { limit: '8kb' }, rest: { normalizeHttpPath: false } });
   app.dataSource('db', { connector: 'memory' });
   const Shop = app.registry.createModel({
     name: 'Shop',
@@ -132,6 +132,8 @@ describe('the REST adapter description (getClasses)', () => {
   it('writes the form parser\'s nested-keys default into the app\'s remoting options, as LB3', () => {
     const { app } = build();
     expect(app.remotes().options.urlencoded).toEqual({ limit: '8kb', extended: true });
+    // The adapter's own options are the `rest` part, as LB3's.
+    expect(app.handler('rest').adapter.options).toEqual({ normalizeHttpPath: false });
   });
 
   it('DELETE on a scope deletes the whole scope: a where in the query does not narrow it', async () => {
