@@ -108,6 +108,14 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
   function assignUnknown(inst: ModelBase, key: string, value: unknown, fromStore: boolean): void {
     const relations = relationNames();
     if (relations && hasOwn(relations, key)) {
+      const rel = relations[key] as { type?: string; modelTo?: new (...a: any[]) => unknown; keyFrom?: string; keyTo?: string; polymorphic?: unknown } | undefined;
+      if (!fromStore && rel?.type === 'belongsTo' && !rel.polymorphic && rel.modelTo && value instanceof rel.modelTo && rel.keyFrom && rel.keyTo) {
+        // LB3: `Image.create({book: aBook})` sets the foreign key (bookId) from the instance given.
+        const fk = (value as Record<string, unknown>)[rel.keyTo];
+        if (byName[rel.keyFrom]) coerceInto(inst, byName[rel.keyFrom], fk);
+        else inst.__data[rel.keyFrom] = fk;
+        return;
+      }
       // Included related data travels under the relation name; the relations layer revives it.
       inst.__cachedRelations[key] = value;
       return;

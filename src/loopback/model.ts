@@ -8,7 +8,7 @@ import { ConfigurationError, ModelNotFoundError } from '../errors';
 import { persistedModelMethods } from './model-remoting';
 import { keyValueModelMethods } from './models/key-value-model';
 import { defineScopeMethods } from './scope-remoting';
-import { defineRelationMethods } from './relation-remoting';
+import { defineRelationMethods, nestFlaggedRelation } from './relation-remoting';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import type { ModelClass } from './registry';
 import { modelCheckAccess } from './security/access';
@@ -41,6 +41,7 @@ function sharedClassOf(Model: ModelClass): SharedClass {
     const scopes = (Model as any).__scopes as Record<string, unknown> | undefined;
     for (const scopeName of Object.keys(scopes ?? {})) defineScopeMethods(Model, sharedClass, scopeName);
     for (const rel of Object.values((Model as any).relations ?? {})) defineRelationMethods(sharedClass, rel as RelationDefinition);
+    for (const rel of Object.values((Model as any).relations ?? {})) nestFlaggedRelation(Model, rel as RelationDefinition);
   }
   if ((Model as any).__isKeyValueModel && Model.modelName !== 'KeyValueModel') {
     for (const [name, options] of keyValueModelMethods()) sharedClass.defineMethod(name, options);

@@ -54,45 +54,74 @@ export function nestRemoting(Model: ModelClass, relationName: string, options: N
       return m ? `__${m[1]}__${relationName}__${m[2]}` : undefined;
     });
 
-  for (const method of toShared.methods()) {
-    const name = method.isStatic ? undefined : choose(method, rel);
-    if (!name) continue;
-    if (typeof proto[getterName] !== 'function') throw new ConfigurationError(`Invalid remote method: \`${getterName}\``, 'INVALID_REMOTE_METHOD');
-    const accepts = [
-      ...(rel.multiple ? [{ arg: paramName, type: 'any', http: { source: 'path' }, description: `Foreign key for ${relationName}.`, required: true }] : []),
-      ...method.accepts,
-    ];
-    const lastArg = method.accepts[method.accepts.length - 1];
-    const takesOptions = lastArg?.arg === 'options' && lastArg.type === 'object' && !!lastArg.http;
-    const opts: RemoteMethodOptions = {
-      ...method.options,
-      isStatic: false,
-      accepts,
-      returns: method.returns,
-      description: method.description,
-      accessType: method.accessType as RemoteMethodOptions['accessType'],
-      http: method.routes.map((r) => ({ verb: r.verb, path: prefix + r.path, status: r.status, errorStatus: r.errorStatus })),
-    };
-    proto[name] = function nestedMethod(this: any, ...args: unknown[]) {
-      const cb = args.pop() as (err: unknown, ...results: unknown[]) => void;
-      const fk = rel.multiple ? args.shift() : undefined;
-      const contextOptions = (takesOptions && args[args.length - 1]) || {};
-      const getterArgs = rel.multiple ? [fk, contextOptions] : [contextOptions];
-      this[getterName](...getterArgs, (err: unknown, inst: unknown) => {
-        if (err) return cb(err);
-        if (!(inst instanceof To)) return cb(null, null);
-        try {
-          (inst as unknown as Record<string, (...a: unknown[]) => unknown>)[method.name](...args, cb);
-        } catch (e) {
-          cb(e);
-        }
-      });
-    };
-    sharedClass.defineMethod(`prototype.${name}`, opts);
-    if (options.hooks !== false) inheritHooks(Model, name, `${To.modelName}.prototype.${method.name}`);
-  }
+  const nested = new Set<string>();
+  const nestNew = (): boolean => {
+    let added = false;
+    for (const method of toShared.methods()) {
+      const name = method.isStatic ? undefined : choose(method, rel);
+      if (!name || nested.has(name)) continue;
+      if (typeof proto[getterName] !== 'function') throw new ConfigurationError(`Invalid remote method: \`${getterName}\``, 'INVALID_REMOTE_METHOD');
+      nested.add(name);
+      nestMethod(Model, rel, method, name, { prefix, paramName, getterName, hooks: options.hooks });
+      added = true;
+    }
+    return added;
+  };
+  nestNew();
   // As LB3: the app (REST handler, explorer) learns of the nested methods.
   Model.emit('remoteMethodAdded', sharedClass);
+  // LB3 nests when the API is described, after every model is set up; here the related model's
+  // methods added later (its own relations defined after this one) are nested as they come.
+  To.on('remoteMethodAdded', () => {
+    if (nestNew()) Model.emit('remoteMethodAdded', sharedClass);
+  });
+}
+
+interface NestPlan {
+  prefix: string;
+  paramName: string;
+  getterName: string;
+  hooks?: boolean;
+}
+
+/** Defines `prototype.<name>` on Model: fetch the related instance through the relation, then run `method` on it. */
+function nestMethod(Model: ModelClass, rel: RelationDefinition, method: SharedMethod, name: string, plan: NestPlan): void {
+  const To = rel.modelTo as ModelClass;
+  const proto = Model.prototype as unknown as Record<string, unknown>;
+  const { prefix, paramName, getterName } = plan;
+  const accepts = [
+    ...(rel.multiple ? [{ arg: paramName, type: 'any', http: { source: 'path' }, description: `Foreign key for ${rel.name}.`, required: true }] : []),
+    ...method.accepts,
+  ];
+  const lastArg = method.accepts[method.accepts.length - 1];
+  const takesOptions = lastArg?.arg === 'options' && lastArg.type === 'object' && !!lastArg.http;
+  const opts: RemoteMethodOptions = {
+    ...method.options,
+    isStatic: false,
+    accepts,
+    returns: method.returns,
+    description: method.description,
+    accessType: method.accessType as RemoteMethodOptions['accessType'],
+    http: method.routes.map((r) => ({ verb: r.verb, path: prefix + r.path, status: r.status, errorStatus: r.errorStatus })),
+  };
+  proto[name] = function nestedMethod(this: any, ...args: unknown[]) {
+    const cb = args.pop() as (err: unknown, ...results: unknown[]) => void;
+    const fk = rel.multiple ? args.shift() : undefined;
+    const contextOptions = (takesOptions && args[args.length - 1]) || {};
+    // A to-one getter takes (refresh, options, cb): the cached value is fine, as LB3's.
+    const getterArgs = rel.multiple ? [fk, contextOptions] : [false, contextOptions];
+    this[getterName](...getterArgs, (err: unknown, inst: unknown) => {
+      if (err) return cb(err);
+      if (!(inst instanceof To)) return cb(null, null);
+      try {
+        (inst as unknown as Record<string, (...a: unknown[]) => unknown>)[method.name](...args, cb);
+      } catch (e) {
+        cb(e);
+      }
+    });
+  };
+  Model.sharedClass.defineMethod(`prototype.${name}`, opts);
+  if (plan.hooks !== false) inheritHooks(Model, name, `${To.modelName}.prototype.${method.name}`);
 }
 
 /** Runs, for the nested method, the hooks registered by exact name on the method it delegates to. */

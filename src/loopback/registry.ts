@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../errors';
 import { hasOwn, isPlainObject } from '../util/own';
-import { defineRelationMethods } from './relation-remoting';
+import { defineRelationMethods, nestFlaggedRelation } from './relation-remoting';
 import { defineScopeMethods } from './scope-remoting';
 import { defineBuiltinModels } from './models';
 import { remoteMethodDeclarations } from './remote-method-declaration';
@@ -39,6 +39,7 @@ export class Registry {
       if (!Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) return;
       defineRelationMethods(Model.__sharedClass, rel);
       Model.emit('remoteMethodAdded', Model.__sharedClass);
+      nestFlaggedRelation(Model, rel);
     });
     this.modelBuilder.on('scope', (Model: ModelClass, name: string) => {
       if (!Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) return;

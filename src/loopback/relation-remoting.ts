@@ -1,6 +1,7 @@
 import { LooplineError } from '../errors';
 import { assertBatchSize } from './batch-limit';
 import { createOnlyInstance, filterArg, whereArg } from './model-remoting';
+import { nestRemoting } from './nest-remoting';
 import type { ModelClass } from './registry';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import type { RemotingContext } from '../remoting/context';
@@ -84,4 +85,10 @@ export function relationMethods(rel: RelationDefinition): Array<[string, RemoteM
 
 export function defineRelationMethods(sharedClass: SharedClass, rel: RelationDefinition): void {
   for (const [name, options] of relationMethods(rel)) sharedClass.defineMethod(name, options);
+}
+
+/** LB3: a relation with `options.nestRemoting: true` gets its model's nested endpoints, as if `nestRemoting(name)` were called. */
+export function nestFlaggedRelation(Model: ModelClass, rel: RelationDefinition): void {
+  if (rel.options?.nestRemoting !== true || rel.modelFrom !== (Model as unknown)) return;
+  nestRemoting(Model, rel.name);
 }

@@ -27,8 +27,18 @@ export class RemoteObjects {
    */
   authorize: ((ctx: RemotingContext) => Promise<void>) | undefined = undefined;
 
+  /**
+   * LB3 code reads and sets `app.remotes()._typeRegistry._options.warnWhenOverridingType` (or the
+   * `types` remoting option) to silence strong-remoting's warning when a model defined again
+   * replaces its remoting type. loopline never warns about that, so the flag changes nothing; it
+   * is kept where LB3 code expects it.
+   */
+  readonly _typeRegistry: { _options: { warnWhenOverridingType: boolean } };
+
   constructor(options: RemotingOptions = {}) {
     this.options = options;
+    const types = options.types as { warnWhenOverridingType?: unknown } | undefined;
+    this._typeRegistry = { _options: { warnWhenOverridingType: types?.warnWhenOverridingType !== false } };
     // The form parser reads nested keys unless told otherwise; LB3 wrote that default back into
     // the app's remoting options, where apps and tests read it.
     if (options.urlencoded && options.urlencoded.extended === undefined) options.urlencoded.extended = true;

@@ -135,10 +135,10 @@ function embedsManyAccessor(rel: RelationDefinition, owner: Inst) {
   return Object.assign(accessor, {
     value: () => embedded.embeddedList(rel, owner),
     at: (index: number) => embedded.embeddedList(rel, owner)[index],
-    find: method(async () => embedded.embeddedList(rel, owner), 0),
+    find: method(async (filter) => embedded.findEmbedded(rel, owner, filter), 1),
     findById: method(async (fk) => embedded.findEmbeddedById(rel, owner, fk), 1),
     exists: method(async (fk) => embedded.embeddedList(rel, owner).some((x) => String(x[rel.modelTo!.definition.idName ?? 'id']) === String(fk)), 1),
-    count: method(async () => embedded.embeddedList(rel, owner).length, 0),
+    count: method(async (where) => embedded.countEmbedded(rel, owner, where), 1),
     build: (data?: unknown) => embedded.buildEmbeddedItem(rel, owner, data ?? {}),
     create: method((data, options) => embedded.addEmbedded(rel, owner, data, opts(options)), 2),
     add: method((data, options) => embedded.addEmbedded(rel, owner, data, opts(options)), 2),

@@ -3,6 +3,10 @@ import { isPlainObject } from '../../util/own';
 import type { RelationDefinition } from './relation-definition';
 import { isValid, validationErrorFor } from '../validations';
 import type { Connector } from '../connectors/connector';
+import { normalizeFilter } from '../filter/normalize-filter';
+import { compileWhere } from '../filter/where-matcher';
+import { sortRows } from '../filter/order';
+import { projectFields } from '../filter/fields';
 
 /**
  * embedsOne and embedsMany: the related data lives inside the owner, in `rel.embedProperty`, and
@@ -136,10 +140,41 @@ async function saveList(rel: RelationDefinition, owner: Inst, list: any[], optio
   await owner.updateAttributes({ [rel.embedProperty!]: list.map(plain) }, options);
 }
 
+/** LB3's answer for an embedded id the list lacks (its findById wording, not hasMany's). */
+function embeddedNotFound(rel: RelationDefinition, fk: unknown): LooplineError {
+  return new LooplineError('MODEL_NOT_FOUND', 404, `Unknown "${rel.modelTo!.modelName}" id "${String(fk)}".`);
+}
+
+/** The item with this id, or null as LB3 answers (its REST findById turns null into a 404). */
 export function findEmbeddedById(rel: RelationDefinition, owner: Inst, fk: unknown): any {
-  const found = embeddedList(rel, owner).find((item) => String(item[idName(rel)]) === String(fk));
-  if (!found) throw new LooplineError('MODEL_NOT_FOUND', 404, `No instance with id ${String(fk)} found for ${rel.modelTo!.modelName}`);
-  return found;
+  return embeddedList(rel, owner).find((item) => String(item[idName(rel)]) === String(fk)) ?? null;
+}
+
+/**
+ * The owner's items a filter selects, as LB3 filters an embedded list: `where`, `order`, `skip`,
+ * `limit` and `fields`, checked against the item model like any filter (400 INVALID_FILTER) and
+ * applied in memory, since the items live in the owner.
+ */
+export function findEmbedded(rel: RelationDefinition, owner: Inst, filter: unknown): any[] {
+  const list = embeddedList(rel, owner);
+  if (filter === undefined || filter === null) return list;
+  const normalized = normalizeFilter(filter, rel.modelTo!.definition);
+  const matches = compileWhere(normalized.where);
+  const rows = list.map((item) => ({ item, row: plain(item) }));
+  let kept = rows.filter((r) => matches(r.row));
+  if (normalized.order?.length) {
+    const byRow = new Map(kept.map((r) => [r.row, r]));
+    kept = sortRows(kept.map((r) => r.row), normalized.order).map((row) => byRow.get(row)!);
+  }
+  const start = normalized.skip ?? 0;
+  kept = kept.slice(start, normalized.limit === undefined ? undefined : start + normalized.limit);
+  return normalized.fields ? kept.map((r) => wrap(rel, projectFields(r.row, normalized.fields))) : kept.map((r) => r.item);
+}
+
+/** How many of the owner's items match `where` (all of them without one). */
+export function countEmbedded(rel: RelationDefinition, owner: Inst, where: unknown): number {
+  if (where === undefined || where === null) return embeddedList(rel, owner).length;
+  return findEmbedded(rel, owner, { where }).length;
 }
 
 export async function addEmbedded(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
@@ -163,7 +198,7 @@ export async function addEmbedded(rel: RelationDefinition, owner: Inst, data: un
 export async function updateEmbeddedById(rel: RelationDefinition, owner: Inst, fk: unknown, data: unknown, options: object): Promise<any> {
   const list = embeddedList(rel, owner);
   const index = list.findIndex((item) => String(item[idName(rel)]) === String(fk));
-  if (index < 0) throw new LooplineError('MODEL_NOT_FOUND', 404, `No instance with id ${String(fk)} found for ${rel.modelTo!.modelName}`);
+  if (index < 0) throw embeddedNotFound(rel, fk);
   const patch = plain(data);
   delete patch[idName(rel)];
   const updated = wrap(rel, { ...plain(list[index]), ...patch });
@@ -176,7 +211,7 @@ export async function updateEmbeddedById(rel: RelationDefinition, owner: Inst, f
 export async function destroyEmbeddedById(rel: RelationDefinition, owner: Inst, fk: unknown, options: object): Promise<void> {
   const list = embeddedList(rel, owner);
   const kept = list.filter((item) => String(item[idName(rel)]) !== String(fk));
-  if (kept.length === list.length) throw new LooplineError('MODEL_NOT_FOUND', 404, `No instance with id ${String(fk)} found for ${rel.modelTo!.modelName}`);
+  if (kept.length === list.length) throw embeddedNotFound(rel, fk);
   await saveList(rel, owner, kept, options);
 }
 

@@ -96,9 +96,31 @@ export async function existsRelated(rel: RelationDefinition, owner: Inst, fk: un
   return (await rel.modelTo!.count(mergeWhere({ [targetIdName(rel)]: fk }, ownerWhere(rel, owner)), options)) > 0;
 }
 
+/**
+ * The through model's row that links this owner to the target `fk`, as LB3 finds it for add,
+ * remove and exists: by the through model's own belongsTo keys to the owner's and the target's
+ * models when it declares them (LB3 takes those over the relation's `foreignKey`, so a link made
+ * by `PUT .../rel/{fk}` carries both ids even when the foreignKey names the target's key), by the
+ * relation's keys otherwise (polymorphic or self-referencing relations, undeclared belongsTo).
+ */
+function linkWhere(rel: RelationDefinition, owner: Inst, fk: unknown): Inst {
+  const Through = rel.modelThrough as { relations?: Record<string, RelationDefinition> } | undefined;
+  if (!rel.polymorphic && rel.modelFrom !== rel.modelTo && Through?.relations) {
+    const belongsTo = Object.values(Through.relations).filter((r) => r.type === 'belongsTo' && !r.polymorphic);
+    const toOwner = belongsTo.find((r) => r.modelTo === rel.modelFrom && r.keyTo === rel.keyFrom);
+    const toTarget = belongsTo.find((r) => r.modelTo === rel.modelTo && r.keyTo === targetIdName(rel));
+    if (toOwner && toTarget && toOwner.keyFrom !== toTarget.keyFrom) {
+      const ownerKey = owner[rel.keyFrom];
+      if (ownerKey !== undefined && ownerKey !== null && !isScalarKey(ownerKey)) return ownerWhere(rel, owner);
+      return { [toOwner.keyFrom]: ownerKey, [toTarget.keyFrom]: fk };
+    }
+  }
+  return { ...ownerWhere(rel, owner), [rel.keyThrough!]: fk };
+}
+
 async function linkExists(rel: RelationDefinition, owner: Inst, fk: unknown, options: object): Promise<boolean> {
   if (rel.type === 'referencesMany') return (Array.isArray(owner[rel.keyFrom]) ? owner[rel.keyFrom] : []).some((id: unknown) => String(id) === String(fk));
-  return (await rel.modelThrough!.count({ ...ownerWhere(rel, owner), [rel.keyThrough!]: fk }, options)) > 0;
+  return (await rel.modelThrough!.count(linkWhere(rel, owner, fk), options)) > 0;
 }
 
 /** Data for a new target: the owner's key, the discriminator, `properties` and scope equalities. */
@@ -154,16 +176,22 @@ export async function updateAllRelated(rel: RelationDefinition, owner: Inst, whe
   return rel.modelTo!.updateAll(mergeWhere(parseWhereArg(where), base), data, options);
 }
 
-/** hasMany-through `add` / REST `__link__`: links an existing target, with extra through data. */
+/**
+ * hasMany-through `add` / REST `__link__`: links an existing target, with extra through data. As
+ * LB3, linking a pair already linked answers the existing link (findOrCreate on the two keys,
+ * atomic on every store), so a repeated `PUT .../rel/{fk}` makes no second link.
+ */
 export async function addLink(rel: RelationDefinition, owner: Inst, target: unknown, data: unknown, options: object): Promise<any> {
   if (rel.type === 'referencesMany') return addReference(rel, owner, idOf(rel, target), options);
-  const link: Inst = { ...(isPlainObject(data) ? data : {}), ...ownerWhere(rel, owner), [rel.keyThrough!]: idOf(rel, target) };
-  return rel.modelThrough!.create(link, options);
+  const keys: Inst = linkWhere(rel, owner, idOf(rel, target));
+  const extra = data && typeof (data as Inst).toObject === 'function' ? (data as Inst).toObject(false) : isPlainObject(data) ? data : {};
+  const [link] = await rel.modelThrough!.findOrCreate({ where: keys }, { ...extra, ...keys }, options);
+  return link;
 }
 
 export async function removeLink(rel: RelationDefinition, owner: Inst, target: unknown, options: object): Promise<void> {
   if (rel.type === 'referencesMany') return removeReference(rel, owner, idOf(rel, target), options);
-  await rel.modelThrough!.destroyAll({ ...ownerWhere(rel, owner), [rel.keyThrough!]: idOf(rel, target) }, options);
+  await rel.modelThrough!.destroyAll(linkWhere(rel, owner, idOf(rel, target)), options);
 }
 
 function idOf(rel: RelationDefinition, target: unknown): unknown {
