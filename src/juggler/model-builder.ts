@@ -180,10 +180,11 @@ export class ModelBuilder extends EventEmitter {
     const strict: StrictMode = settings.strict === true || settings.strict === 'filter' ? settings.strict : false;
     const firstId = idNames.length ? properties[idNames[0]] : undefined;
     const forceId = typeof settings.forceId === 'boolean' ? settings.forceId : !!firstId?.generated;
-    return Object.freeze({
+    // Not frozen: LB3 code assigns `Model.definition.settings = {...}` (read by the REST options,
+    // as LB3 reads them) and edits `definition.properties.x.default = …` (applyDefinitionEdits
+    // takes such edits in).
+    return {
       name,
-      // Left open: LB3 model scripts edit them (`definition.properties.x.default = …`), and
-      // applyDefinitionEdits takes such edits in.
       properties,
       propertyNames: Object.freeze(names),
       settings,
@@ -195,7 +196,7 @@ export class ModelBuilder extends EventEmitter {
       protected: protectedSet,
       pluralName: typeof settings.plural === 'string' && settings.plural ? settings.plural : pluralize(name),
       uniqueKeys: () => uniquenessKeys(ModelClass as unknown as Parameters<typeof uniquenessKeys>[0]),
-    });
+    };
   }
 
   private normalizeProperty(model: string, prop: string, raw: unknown, hidden: Set<string>, protectedSet: Set<string>): PropertyDefinition {

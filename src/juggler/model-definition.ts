@@ -3,8 +3,9 @@ import { TypeDescriptor } from './types';
 import type { UniqueKey } from './unique-keys';
 
 /**
- * The normalised, frozen description of a model that every layer below the model class reads:
- * the filter compiler, the validators and the connectors. Built once per model by the ModelBuilder.
+ * The normalised description of a model that every layer below the model class reads: the filter
+ * compiler, the validators and the connectors. Built once per model by the ModelBuilder; readonly
+ * to our code, while LB3 code may replace its `settings`.
  */
 
 export type DefaultFn = 'now' | 'guid' | 'uuid' | 'uuidv4' | 'shortid' | 'nanoid';
@@ -53,7 +54,8 @@ export interface ModelDefinition {
   /** Properties in definition order; the injected `id` (if any) comes last, as in LB3. */
   readonly properties: Readonly<Record<string, PropertyDefinition>>;
   readonly propertyNames: readonly string[];
-  readonly settings: Readonly<ModelSettings>;
+  /** The model's settings; LB3 code may replace the object (`definition.settings = {...}`). */
+  settings: Readonly<ModelSettings>;
   /** Id property names ordered by their `id` position; empty for a model without an id. */
   readonly idNames: readonly string[];
   /** The first id property name, the one `findById` uses. */

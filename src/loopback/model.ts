@@ -159,13 +159,31 @@ const modelStatics = {
    * settings, then its data source's, then LB3's default.
    */
   remotingOptionDefaults(this: ModelClass): Record<string, unknown> {
-    const setting = (key: string): unknown => (this.settings as Record<string, unknown>)?.[key] ?? (this.dataSource?.settings as Record<string, unknown> | undefined)?.[key];
+    // The definition's settings, as LB3 reads them (code may replace `Model.definition.settings`).
+    const own = (this.definition?.settings ?? this.settings) as Record<string, unknown> | undefined;
+    const setting = (key: string): unknown => own?.[key] ?? (this.dataSource?.settings as Record<string, unknown> | undefined)?.[key];
     const prohibit = setting('prohibitHiddenPropertiesInQuery');
     return {
       prohibitHiddenPropertiesInQuery: prohibit === undefined || prohibit === null ? true : !!prohibit,
       maxDepthOfQuery: Number(setting('maxDepthOfQuery') ?? 12),
       maxDepthOfData: Number(setting('maxDepthOfData') ?? 32),
     };
+  },
+  /**
+   * LB3's `Model._ACL([ACL])`: the ACL model this model's rules are read from — the most specific
+   * model extending `ACL` in the model's registry, found once and kept. Given a class it keeps
+   * that one; given null it forgets, so the next call looks again.
+   */
+  _ACL(this: ModelClass, ACL?: ModelClass | null): ModelClass {
+    if (ACL !== undefined) Object.defineProperty(this, '__aclModel', { value: ACL, writable: true, configurable: true });
+    const kept = Object.prototype.hasOwnProperty.call(this, '__aclModel') ? (this as any).__aclModel : null;
+    if (kept) return kept;
+    const builder = (this as any).modelBuilder as { models: Record<string, ModelClass> } | undefined;
+    let found = builder?.models.ACL;
+    if (!found) throw new ConfigurationError(`${this.modelName} has no ACL model in its registry`, 'MODEL_NOT_DEFINED');
+    for (const M of Object.values(builder!.models)) if (M.prototype instanceof found) found = M;
+    Object.defineProperty(this, '__aclModel', { value: found, writable: true, configurable: true });
+    return found;
   },
   /** LB3's `Model.checkAccess(token, modelId, sharedMethod, ctx, cb)`: whether the token may invoke the method. */
   checkAccess: modelCheckAccess,

@@ -49,4 +49,16 @@ describe('LB3 application API', () => {
     app.deleteModelByName('AppApiThing');
     expect(Object.keys(app.remotes()._classes)).not.toContain('AppApiThing');
   });
+
+  it('Model._ACL() is the most specific ACL model of the registry, kept until reset with null', () => {
+    const app: any = loopback({ localRegistry: true });
+    const ACL = app.registry.getModel('ACL');
+    const Thing = app.registry.createModel('AclThing', {});
+    expect(Thing._ACL()).toBe(ACL);
+    const MyACL = app.registry.createModel('MyACL', {}, { base: 'ACL' });
+    expect(Thing._ACL()).toBe(ACL);
+    expect(Thing._ACL(null)).toBe(MyACL);
+    expect(Thing._ACL(ACL)).toBe(ACL);
+    expect(Thing._ACL()).toBe(ACL);
+  });
 });

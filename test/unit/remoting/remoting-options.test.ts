@@ -29,6 +29,21 @@ describe('options of a REST call', () => {
     ]);
   });
 
+  it('reads the defaults from Model.definition.settings, which LB3 code may replace', async () => {
+    const app: any = loopback({ localRegistry: true });
+    app.dataSource('db', { connector: 'memory' });
+    const Meter = app.registry.createModel('Meter', { n: 'number' }, { base: 'PersistedModel' });
+    app.model(Meter, { dataSource: 'db' });
+    app.use(loopback.rest());
+    let seen = '';
+    Meter.observe('access', async (ctx: any) => {
+      seen = JSON.stringify(ctx.options);
+    });
+    Meter.definition.settings = { prohibitHiddenPropertiesInQuery: false, maxDepthOfData: 64 };
+    expect((await request(app).get('/Meters')).status).toBe(200);
+    expect(seen).toBe('{"prohibitHiddenPropertiesInQuery":false,"maxDepthOfQuery":12,"maxDepthOfData":64}');
+  });
+
   it('names the roles that granted the call (only those allowing it and held by the caller)', async () => {
     const { app, models } = authApp((registry) => {
       const User = registry.getModel('User');
