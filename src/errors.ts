@@ -14,15 +14,17 @@ export class LooplineError extends Error {
   code: string;
   statusCode: number;
   /** LB3 exposes `status` beside `statusCode`; strong-error-handler reads either. */
-  status: number;
-  details?: unknown;
+  declare status: number;
+  declare details?: unknown;
 
   constructor(code: string, statusCode: number, message: string, details?: unknown) {
     super(message);
-    this.name = 'Error';
+    // Own but not enumerable, so a copy of the error (`Object.assign({}, err)`) holds what an LB3
+    // error held: statusCode, code and details.
+    Object.defineProperty(this, 'name', { value: 'Error', writable: true, configurable: true, enumerable: false });
     this.code = code;
     this.statusCode = statusCode;
-    this.status = statusCode;
+    Object.defineProperty(this, 'status', { value: statusCode, writable: true, configurable: true, enumerable: false });
     if (details !== undefined) this.details = details;
   }
 }
@@ -203,6 +205,8 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     meaning: 'Login on a user model with `realmRequired` (or a `realmDelimiter`) was called without a realm.',
   },
   INVALID_REALM: { status: 400, meaning: 'The realm given at login is not a string.' },
+  INVALID_EMAIL: { status: 400, meaning: 'The email given at login is not a string (an operator object is no email).' },
+  INVALID_USERNAME: { status: 400, meaning: 'The username given at login is not a string.' },
   EMAIL_REQUIRED: { status: 400, meaning: 'A password reset was requested without an email.' },
   INVALID_TOKEN: { status: 400, meaning: 'An email-verification token does not match the user.' },
   INVALID_PASSWORD: {
@@ -243,7 +247,8 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   KEY_NOT_FOUND: { status: 404, meaning: 'A key-value model has no value (or no live key) under the given key.' },
   USER_NOT_FOUND: {
     status: 404,
-    meaning: 'The user named by a confirm, setPassword or changePassword call does not exist.',
+    meaning:
+      'The user named by a confirm call does not exist; for setPassword and changePassword the answer is 401, as LB3.',
   },
   EMAIL_NOT_FOUND: {
     status: 404,
@@ -290,6 +295,11 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     status: 431,
     meaning:
       'The request line and headers are over the server\'s limit (`maxHeaderSize`, 16 kB by default); the connection closes after the answer.',
+  },
+  INVALID_VERIFY_OPTIONS: {
+    status: 500,
+    meaning:
+      '`user.verify()` was given options it cannot work with (no `type: "email"`, no `from`, a mailer without `send`, no way to build the link).',
   },
   CONFIGURATION_ERROR: {
     status: 500,

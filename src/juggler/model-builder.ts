@@ -129,6 +129,9 @@ export class ModelBuilder extends EventEmitter {
     const compiled = compileModel(definition, () => ModelClass.relations);
     ModelClass.__compiled = compiled;
     defineAccessors(ModelClass.prototype, definition, compiled);
+    // A model family may adjust what is compiled for each of its models (the built-in User
+    // hashes the password of an instance user code builds, as LB3 did); inherited by subclasses.
+    (ModelClass as any).__adjustCompiled?.(compiled);
   }
 
   /** Adds or replaces one property on a built model, as LB3's `defineProperty`. */

@@ -335,4 +335,18 @@ export function defineAccessors(proto: object, def: ModelDefinition, compiled: C
       configurable: true,
     });
   }
+  // LB3: a model whose single id property has another name (`pk`) still answers `inst.id`.
+  const idName = def.idNames.length === 1 ? def.idNames[0] : undefined;
+  if (idName !== undefined && idName !== 'id' && !def.propertyNames.includes('id')) {
+    Object.defineProperty(proto, 'id', {
+      get(this: ModelBase) {
+        return this.__data[idName];
+      },
+      set(this: ModelBase, value: unknown) {
+        compiled.assign(this, { [idName]: value });
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
 }

@@ -46,3 +46,14 @@ export function splitCallback(args: unknown[]): { args: unknown[]; cb: NodeCallb
   if (typeof last === 'function') return { args: args.slice(0, -1), cb: last as NodeCallback<any> };
   return { args, cb: undefined };
 }
+
+/**
+ * Calls a function an app may have written either way, LB3-style: it answers through the
+ * callback it is given, or returns a promise (or both; the first answer wins).
+ */
+export function callbackOrPromise<T>(invoke: (cb: (err?: unknown, value?: T) => void) => unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const ret = invoke((err, value) => (err ? reject(err) : resolve(value as T)));
+    if (ret && typeof (ret as PromiseLike<T>).then === 'function') (ret as PromiseLike<T>).then(resolve, reject);
+  });
+}

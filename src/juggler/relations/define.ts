@@ -49,6 +49,21 @@ function ensureProperty(Model: ModelClass, name: string, definition: Record<stri
   if (ds && Model.__isPersistedModel) ds.connector.define(Model.definition);
 }
 
+/**
+ * A relation's foreign key: added like any property, and an existing one takes the type of the
+ * key it references (LB3 resets it: `AccessToken.belongsTo(MyUser)` with string ids turns the
+ * built-in `userId` into a string). An id property keeps its type.
+ */
+function ensureForeignKey(Model: ModelClass, name: string, type: string): void {
+  const existing = Model.definition.properties[name];
+  if (!existing) return ensureProperty(Model, name, { type });
+  if (existing.id !== undefined || existing.type.name === type) return;
+  const raw = isPlainObject(existing.raw) ? (existing.raw as Record<string, unknown>) : {};
+  builderOf(Model).defineProperty(Model, name, { ...raw, type });
+  const ds = Model.dataSource;
+  if (ds && Model.__isPersistedModel) ds.connector.define(Model.definition);
+}
+
 function register(rel: RelationDefinition): RelationDefinition {
   const Model = rel.modelFrom;
   if (!hasOwn(Model, 'relations')) Model.relations = { ...(Model.relations ?? {}) };
@@ -96,7 +111,9 @@ export function hasMany(Model: ModelClass, target: Target, params: RelationParam
       }),
     );
   }
-  ensureProperty(To, keyTo, { type: keyType(Model, keyFrom) });
+  // A polymorphic key points at several models: it keeps the type its belongsTo gave it.
+  if (poly) ensureProperty(To, keyTo, { type: keyType(Model, keyFrom) });
+  else ensureForeignKey(To, keyTo, keyType(Model, keyFrom));
   if (poly) ensureProperty(To, poly.discriminator, { type: 'string' });
   return register(new RelationDefinition({ name, type: 'hasMany', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: true, polymorphic: poly ? { ...poly, invert: false } : undefined, ...common(params) }));
 }
@@ -136,7 +153,7 @@ export function belongsTo(Model: ModelClass, target: Target, params: RelationPar
   const name = params.as ?? camelize(To.modelName);
   const keyTo = params.primaryKey ?? idNameOf(To);
   const keyFrom = params.foreignKey || `${name}Id`;
-  ensureProperty(Model, keyFrom, { type: keyType(To, keyTo) });
+  ensureForeignKey(Model, keyFrom, keyType(To, keyTo));
   return register(new RelationDefinition({ name, type: 'belongsTo', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: false, ...common(params) }));
 }
 

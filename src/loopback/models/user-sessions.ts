@@ -54,7 +54,7 @@ export async function endOtherSessions(User: AnyModel, userIds: unknown[], optio
   // A single-use reset token is not kept: setPassword ends it too.
   if (current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password')))
     where.id = { neq: current.id };
-  await Token.destroyAll(where);
+  await Token.destroyAll(where, options);
 }
 
 /**

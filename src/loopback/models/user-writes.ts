@@ -2,6 +2,7 @@ import { LooplineError } from '../../errors';
 import { givenValue as given } from '../../util/own';
 import { hashPassword, isHashed, MAX_PASSWORD_BYTES } from '../security/password';
 import { endOtherSessions } from './user-sessions';
+import { hashPasswordSync, isConstructedHash } from './user-password-hashing';
 
 /**
  * What a write on a user does beyond storing it: the password is hashed, the server-managed
@@ -122,19 +123,34 @@ async function passwordToStore(Model: AnyModel, ctx: any, pw: unknown, before: U
       throw new LooplineError('INVALID_PASSWORD', 422, 'options.hashedPassword is set but the password is not a bcrypt hash.');
     return pw;
   }
-  validatePlainPassword(pw);
-  return hashPassword(pw, hashRounds(Model));
+  // Hashed as user code built the instance (user-password-hashing.ts), or a written hash the
+  // model takes as it is (`acceptHashedPasswords: true`, LB3's rule; off by default).
+  if (isConstructedHash(ctx.instance, pw)) return pw;
+  if (isHashed(pw) && settingsOf(Model).acceptHashedPasswords === true) return pw;
+  // The model's own rules (an app may replace `validatePassword`, e.g. with a minimum length)
+  // and, where the app replaced it, its own `hashPassword`.
+  if (typeof Model.validatePassword === 'function') Model.validatePassword(pw);
+  else validatePlainPassword(pw);
+  if (typeof Model.hashPassword === 'function' && Model.hashPassword !== hashPasswordSync) return Model.hashPassword(pw);
+  return hashPassword(pw as string, hashRounds(Model));
 }
 
-/** The users an update is about to change, as stored, when the hooks need to compare. */
+/**
+ * The users an update is about to change, as stored, when the hooks need to compare: read with
+ * the write's own options, as LB3 reads them (its `access` hooks see the caller's options).
+ */
 async function storedUsers(Model: AnyModel, ctx: any): Promise<UserSnapshot[]> {
-  let found: any[] = [];
-  if (ctx.currentInstance) found = [ctx.currentInstance];
-  else if (ctx.instance?.id !== undefined)
-    found = [await Model.findById(ctx.instance.id, undefined, ctx.options)].filter(Boolean);
-  else if (ctx.where) found = await Model.find({ where: ctx.where }, ctx.options);
+  const idName: string = Model.definition.idName ?? 'id';
+  let where = ctx.where;
+  if (!where) {
+    const inst = ctx.currentInstance ?? ctx.instance;
+    const id = inst?.[idName];
+    if (id === undefined || id === null) return [];
+    where = { [idName]: id };
+  }
+  const found: any[] = await Model.find({ where }, ctx.options);
   return found.map((u) => ({
-    id: u.id,
+    id: u[idName],
     email: u.email,
     password: u.password,
     emailVerified: u.emailVerified,
@@ -152,6 +168,13 @@ function notWritable(key: string, hint = ''): LooplineError {
 }
 
 export function installWriteHooks(User: AnyModel): void {
+  // Emails are stored lower-case when the model is case-insensitive; so are the ones a query names.
+  User.observe('access', async (ctx: any) => {
+    const where = ctx.query?.where;
+    if (where && typeof where.email === 'string' && settingsOf(ctx.Model ?? User).caseSensitiveEmail === false)
+      where.email = where.email.toLowerCase();
+  });
+
   User.observe('before save', async (ctx: any) => {
     const Model = ctx.Model ?? User;
     const target = ctx.instance ?? ctx.data;
@@ -186,12 +209,14 @@ export function installWriteHooks(User: AnyModel): void {
     const snapshots = ctx.hookState?.userSnapshots as UserSnapshot[] | undefined;
     if (!snapshots?.length) return;
     const Model = ctx.Model ?? User;
-    const changed: unknown[] = [];
-    for (const s of snapshots) {
-      const now = await Model.findById(s.id, undefined, ctx.options);
-      if (!now) continue;
-      if (now.email !== s.email || now.password !== s.password) changed.push(s.id);
-    }
+    // The users whose email or password this write set to something else (LB3's comparison).
+    const written = ctx.instance ?? ctx.data ?? {};
+    const email = written.email;
+    const password = written.password;
+    if (!email && !password) return;
+    const changed = snapshots
+      .filter((s) => (email && s.email !== email) || (password && s.password !== password))
+      .map((s) => s.id);
     await endOtherSessions(Model, changed, ctx.options);
   });
 }

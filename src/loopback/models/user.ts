@@ -1,6 +1,6 @@
 import { LooplineError } from '../../errors';
 import { signupsInFlight, trackSignups } from './pending-signups';
-import { withCallback } from '../../util/callback';
+import { callbackOrPromise, withCallback } from '../../util/callback';
 import type { RemotingContext } from '../../remoting/context';
 import {
   attemptModelFor,
@@ -13,7 +13,9 @@ import {
 } from '../security/login-throttle';
 import { verifyPassword } from '../security/password';
 import { tokenPrincipal } from '../security/principal';
-import { generateTokenId, safeEqual } from '../security/token-id';
+import { safeEqual } from '../security/token-id';
+import { generateVerificationToken, getVerifyOptions, verifyUser } from './user-verify';
+import { adjustCompiledUser, hashPasswordSync, validatePassword } from './user-password-hashing';
 import { installDeleteHook, tokenModelOf } from './user-sessions';
 import {
   hashRounds,
@@ -32,7 +34,18 @@ import {
 
 type AnyModel = any;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** An address as LB3 accepted it: something@domain, a bare top-level domain included (`local@com`). */
+const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)*$/;
+
+function validEmail(this: any, err: (kind?: string) => void): void {
+  const value = this.email;
+  if (value === null || value === undefined || value === '') return;
+  if (typeof value !== 'string') return err('string');
+  if (value.length > 254 || !EMAIL.test(value)) err('email');
+}
+
+/** The `createAccessToken` loopline installs; a login calls an app's replacement LB3's way. */
+const builtinCreateAccessTokens = new WeakSet<object>();
 
 function includesUser(include: unknown): boolean {
   const list = Array.isArray(include) ? include : typeof include === 'string' ? include.split(',') : [];
@@ -43,6 +56,48 @@ function loginFailed(): LooplineError {
   return new LooplineError('LOGIN_FAILED', 401, 'login failed');
 }
 
+function userNotFound(userId: unknown): LooplineError {
+  // LB3 answers 401 here (confirm's unknown user is 404): the caller is not that user.
+  return new LooplineError('USER_NOT_FOUND', 401, `User ${String(userId)} not found`);
+}
+
+/** LB3's split of `realm<delimiter>name` at the first delimiter; a name without one has no realm. */
+function splitPrincipal(name: unknown, delimiter: unknown): [unknown, unknown] {
+  if (typeof name !== 'string' || typeof delimiter !== 'string' || !delimiter) return [undefined, name];
+  const at = name.indexOf(delimiter);
+  return at === -1 ? [undefined, name] : [name.slice(0, at), name.slice(at + delimiter.length)];
+}
+
+/**
+ * The token a login issues: through the model's `createAccessToken`, which an app may replace
+ * with one taking `(ttl, cb)` or `(ttl, credentials, cb)` (LB3 passes the credentials to the
+ * three-parameter form) and answering through the callback or a promise.
+ */
+function issueLoginToken(user: AnyModel, credentials: any): Promise<any> {
+  const create = user.createAccessToken;
+  if (builtinCreateAccessTokens.has(create)) return create.call(user, credentials.ttl);
+  return callbackOrPromise((cb) =>
+    create.length === 2 ? create.call(user, credentials.ttl, cb) : create.call(user, credentials.ttl, credentials, cb),
+  );
+}
+
+/**
+ * The short-lived token of a password reset, made by the model's `createAccessToken`. By default
+ * it is scoped to `reset-password` (it can set the password and nothing else); with
+ * `restrictResetPasswordTokenScope: false` it is a full token, as LB3 made it by default. An
+ * app's `createAccessToken(ttl, cb)` cannot take scopes and is called LB3's way, `(ttl, cb)`.
+ */
+function issueResetToken(user: AnyModel, ttl: number, restricted: boolean): Promise<any> {
+  const create = user.createAccessToken;
+  if (builtinCreateAccessTokens.has(create))
+    return restricted ? create.call(user, { ttl, scopes: ['reset-password'] }, {}) : create.call(user, ttl);
+  return callbackOrPromise((cb) =>
+    restricted && create.length !== 2
+      ? create.call(user, { ttl, scopes: ['reset-password'] }, {}, cb)
+      : create.call(user, ttl, cb),
+  );
+}
+
 const statics = {
   async login(this: AnyModel, credentials: any, include?: unknown): Promise<any> {
     if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials)) {
@@ -50,20 +105,22 @@ const statics = {
     }
     const settings = settingsOf(this);
     const realms = usesRealms(this);
-    // Only strings reach the query: an operator object ({"neq": null}) must not match a user.
-    const plain = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     const query = this.normalizeCredentials(
-      { email: plain(credentials.email), username: plain(credentials.username), realm: credentials.realm },
+      { email: credentials.email, username: credentials.username, realm: credentials.realm },
       realms,
-      settings.realmDelimiter,
+      realms ? settings.realmDelimiter : undefined,
     );
     if (realms) {
       if (!query.realm) throw new LooplineError('REALM_REQUIRED', 400, 'realm is required');
       if (typeof query.realm !== 'string') throw new LooplineError('INVALID_REALM', 400, 'Invalid realm');
     }
-    if (query.email !== undefined) query.email = normalizeEmail(this, query.email);
-    else if (query.username === undefined)
+    if (!query.email && !query.username)
       throw new LooplineError('USERNAME_EMAIL_REQUIRED', 400, 'username or email is required');
+    // Only strings reach the query: an operator object ({"neq": null}) must not match a user.
+    if (query.username && typeof query.username !== 'string')
+      throw new LooplineError('INVALID_USERNAME', 400, 'Invalid username');
+    if (query.email && typeof query.email !== 'string') throw new LooplineError('INVALID_EMAIL', 400, 'Invalid email');
+    if (query.email !== undefined) query.email = normalizeEmail(this, query.email);
     // The throttle records this attempt while the user is looked up and the password compared.
     const throttle = loginThrottleOf(this);
     const gate = throttle?.enter(throttle.keys(query, clientAddressOf(credentials)));
@@ -95,14 +152,14 @@ const statics = {
         'LOGIN_FAILED_EMAIL_NOT_VERIFIED',
         401,
         'login failed as the email has not been verified',
-        { userId: user.id },
+        { userId: user.getId() },
       );
     }
-    const token = await user.createAccessToken(credentials.ttl);
+    const token = await issueLoginToken(user, credentials);
     await cleared;
     // LB3 resolves the AccessToken instance (server code calls token.destroy()); with
     // include=user the user rides along as the token's cached `user` relation, as an include would.
-    if (includesUser(include)) token.__cachedRelations.user = user;
+    if (token && includesUser(include)) token.__cachedRelations.user = user;
     return token;
   },
 
@@ -121,7 +178,10 @@ const statics = {
     if (!user.verificationToken || !safeEqual(token, user.verificationToken)) {
       throw new LooplineError('INVALID_TOKEN', 400, 'Invalid token');
     }
-    await user.updateAttributes({ emailVerified: true, verificationToken: null });
+    await user.updateAttributes(
+      { emailVerified: true, verificationToken: null },
+      { [SERVER_MANAGED_WRITE]: true },
+    );
   },
 
   async resetPassword(this: AnyModel, options: any): Promise<void> {
@@ -129,14 +189,15 @@ const statics = {
     const email = options && typeof options === 'object' ? options.email : undefined;
     if (typeof email !== 'string' || !email)
       throw new LooplineError('EMAIL_REQUIRED', 400, 'Email is required');
+    if (options.password) this.validatePassword(options.password);
     const where: Record<string, unknown> = { email: normalizeEmail(this, email) };
     if (options.realm) where.realm = options.realm;
     const user = await this.findOne({ where });
     if (!user) {
-      // Safe default: the answer does not tell whether an address is registered.
-      if (settings.resetPasswordRevealsUnknownEmail)
-        throw new LooplineError('EMAIL_NOT_FOUND', 404, 'Email not found');
-      return;
+      // Safe default over REST: the answer does not tell a client whether an address is
+      // registered. Server code gets LB3's error.
+      if (options[OVER_REST] && !settings.resetPasswordRevealsUnknownEmail) return;
+      throw new LooplineError('EMAIL_NOT_FOUND', 404, 'Email not found');
     }
     if (settings.emailVerificationRequired && !user.emailVerified) {
       throw new LooplineError(
@@ -146,14 +207,15 @@ const statics = {
       );
     }
     const ttl = Number(settings.resetPasswordTokenTTL ?? 900);
-    const accessToken = await user.createAccessToken(ttl, { scopes: ['reset-password'] });
-    this.emit('resetPasswordRequest', { email: user.email, accessToken, user, options });
+    const accessToken = await issueResetToken(user, ttl, settings.restrictResetPasswordTokenScope !== false);
+    // LB3 answers the caller first, then announces the request (the app mails the token).
+    setImmediate(() => this.emit('resetPasswordRequest', { email, accessToken, user, options }));
   },
 
   async setPassword(this: AnyModel, userId: unknown, newPassword: unknown, options?: any): Promise<void> {
     validatePlainPassword(newPassword);
     const user = await this.findById(userId, undefined, options);
-    if (!user) throw new LooplineError('USER_NOT_FOUND', 404, `User not found: ${String(userId)}`);
+    if (!user) throw userNotFound(userId);
     await user.setPassword(newPassword, options);
   },
 
@@ -165,11 +227,11 @@ const statics = {
     options?: any,
   ): Promise<void> {
     const user = await this.findById(userId, undefined, options);
-    if (!user) throw new LooplineError('USER_NOT_FOUND', 404, `User not found: ${String(userId)}`);
+    if (!user) throw userNotFound(userId);
     await user.changePassword(oldPassword, newPassword, options);
   },
 
-  /** Password check used by login; exposed as LB3's `user.hasPassword`. */
+  /** LB3's query for a login: email (else username), and with realms the realm, also from `realm:name`. */
   normalizeCredentials(credentials: any, realmRequired: boolean, realmDelimiter?: string): any {
     const query: Record<string, unknown> = {};
     credentials = credentials || {};
@@ -179,79 +241,57 @@ const statics = {
       return query;
     }
     if (credentials.realm) query.realm = credentials.realm;
-    let parts: string[];
-    if (credentials.email) {
-      parts = realmDelimiter ? String(credentials.email).split(realmDelimiter) : [];
-      if (parts.length === 2) [query.realm, query.email] = parts;
-      else query.email = credentials.email;
-    } else if (credentials.username) {
-      parts = realmDelimiter ? String(credentials.username).split(realmDelimiter) : [];
-      if (parts.length === 2) [query.realm, query.username] = parts;
-      else query.username = credentials.username;
+    const key = credentials.email ? 'email' : credentials.username ? 'username' : undefined;
+    if (key) {
+      const [realm, name] = splitPrincipal(credentials[key], realmDelimiter);
+      query[key] = name;
+      if (realm) query.realm = realm;
     }
     return query;
   },
 };
+
+/** LB3's `createAccessToken` forms: `(ttl)`, `(ttl, options)`, `({ttl, scopes…}, options)`, `(options)`. */
+async function createAccessToken(this: any, ttlOrData?: unknown, options?: unknown): Promise<any> {
+  const User = this.constructor;
+  const settings = settingsOf(User);
+  let data: Record<string, unknown>;
+  if (ttlOrData === null || typeof ttlOrData !== 'object') data = { ttl: ttlOrData };
+  else if (options !== undefined) data = { ...(ttlOrData as Record<string, unknown>) };
+  else {
+    data = {};
+    options = ttlOrData;
+  }
+  const defaultTtl = Number(settings.ttl ?? 1209600);
+  const maxTTL = Number(settings.maxTTL ?? 31556926);
+  const ttl = data.ttl;
+  let value = typeof ttl === 'number' || (typeof ttl === 'string' && ttl !== '') ? Number(ttl) : defaultTtl;
+  if (!Number.isFinite(value) || value === 0) value = defaultTtl;
+  if (value === -1 && !settings.allowEternalTokens) value = maxTTL;
+  else if (value < 0 && value !== -1) value = defaultTtl;
+  else if (value > maxTTL) value = maxTTL;
+  const Token = tokenModelOf(User);
+  const tokenData: Record<string, unknown> = {
+    ...(Array.isArray(data.scopes) ? { scopes: data.scopes } : {}),
+    userId: this.getId(),
+    ttl: Math.floor(value),
+    principalType: User.modelName,
+  };
+  return Token.create(tokenData, options && typeof options === 'object' ? options : undefined);
+}
 
 const prototype = {
   hasPassword(this: any, plain: unknown): Promise<boolean> {
     return verifyPassword(plain, this.password, hashRounds(this.constructor));
   },
 
-  async createAccessToken(this: any, ttl?: unknown, options: { scopes?: string[] } = {}): Promise<any> {
-    const User = this.constructor;
-    const settings = settingsOf(User);
-    const maxTTL = Number(settings.maxTTL ?? 31556926);
-    let value =
-      typeof ttl === 'number' || (typeof ttl === 'string' && ttl !== '')
-        ? Number(ttl)
-        : Number(settings.ttl ?? 1209600);
-    if (!Number.isFinite(value) || value === 0) value = Number(settings.ttl ?? 1209600);
-    if (value === -1 && !settings.allowEternalTokens) value = maxTTL;
-    else if (value < 0 && value !== -1) value = Number(settings.ttl ?? 1209600);
-    else if (value > maxTTL) value = maxTTL;
-    const Token = tokenModelOf(User);
-    const data: Record<string, unknown> = {
-      userId: this.id,
-      ttl: Math.floor(value),
-      principalType: User.modelName,
-    };
-    if (options && Array.isArray(options.scopes)) data.scopes = options.scopes;
-    return Token.create(data);
-  },
+  createAccessToken,
 
-  async verify(
-    this: any,
-    verifyOptions: any = {},
-    options?: any,
-  ): Promise<{ email: unknown; token: string; uid: unknown }> {
-    const User = this.constructor;
-    const app = User.app;
-    const opts = verifyOptions && typeof verifyOptions === 'object' ? { ...verifyOptions } : {};
-    const token = generateTokenId(64);
-    await this.updateAttributes({ verificationToken: token }, { ...options, [SERVER_MANAGED_WRITE]: true });
-    const restApiRoot = app?.get?.('restApiRoot') ?? '/api';
-    const host = opts.host ?? app?.get?.('host') ?? 'localhost';
-    const port = opts.port ?? app?.get?.('port') ?? 3000;
-    const protocol = opts.protocol ?? 'http';
-    const path = User.sharedClass?.http?.path ?? `/${User.definition.pluralName}`;
-    const redirect = typeof opts.redirect === 'string' ? opts.redirect : '/';
-    const href = `${protocol}://${host}${port === 80 || port === 443 ? '' : ':' + String(port)}${restApiRoot}${path}/confirm?uid=${encodeURIComponent(String(this.id))}&redirect=${encodeURIComponent(redirect)}&token=${token}`;
-    const Email = opts.mailer ?? User.email ?? app?.models?.Email ?? User.modelBuilder?.getModel('Email');
-    const message = {
-      to: opts.to ?? this.email,
-      from: opts.from ?? settingsOf(User).emailFrom ?? 'noreply@localhost',
-      subject: opts.subject ?? 'Thanks for Registering',
-      text: opts.text ?? `Please verify your email by opening this link in a web browser:\n\t${href}`,
-      html: opts.html,
-    };
-    if (Email && typeof Email.send === 'function') await Email.send(message);
-    return { email: message.to, token, uid: this.id };
-  },
+  verify: verifyUser,
 
   async setPassword(this: any, newPassword: unknown, options?: any): Promise<void> {
-    validatePlainPassword(newPassword);
-    await this.updateAttributes({ password: newPassword }, { ...options, setPassword: true });
+    this.constructor.validatePassword(newPassword);
+    await this.patchAttributes({ password: newPassword }, { ...options, setPassword: true });
     const current = options?.accessToken;
     if (current?.id && Array.isArray(current.scopes) && current.scopes.includes('reset-password')) {
       await tokenModelOf(this.constructor).destroyById(current.id);
@@ -261,20 +301,42 @@ const prototype = {
   async changePassword(this: any, oldPassword: unknown, newPassword: unknown, options?: any): Promise<void> {
     if (!(await this.hasPassword(oldPassword)))
       throw new LooplineError('INVALID_PASSWORD', 400, 'Invalid current password');
-    validatePlainPassword(newPassword);
-    await this.updateAttributes({ password: newPassword }, { ...options, setPassword: true });
+    await this.setPassword(newPassword, options);
   },
 };
 
-/** Only same-site redirects after confirm: a full URL elsewhere would make an open redirect. */
+/** Marks the options of a `POST /reset` (resetPassword's REST form): see resetPassword. */
+const OVER_REST = Symbol('loopline.resetPasswordOverRest');
+
+function markResetOverRest(ctx: RemotingContext, next: (err?: unknown) => void): void {
+  const options = ctx.args.options;
+  if (options && typeof options === 'object')
+    Object.defineProperty(options, OVER_REST, { value: true, enumerable: false, configurable: true });
+  next();
+}
+
+/**
+ * Where confirm may send the browser: a path of this site, or a URL whose origin the user model
+ * lists in `confirmRedirectOrigins` (`"*"`: anywhere, LB3's rule). Any other full URL would make
+ * the confirm link an open redirect, so it is not followed (the answer is 204).
+ */
+function confirmRedirectAllowed(Model: AnyModel, redirect: string): boolean {
+  if (redirect.startsWith('/') && !redirect.startsWith('//') && !redirect.startsWith('/\\')) return true;
+  const allowed = settingsOf(Model).confirmRedirectOrigins;
+  if (allowed === undefined || allowed === null || allowed === false) return false;
+  let url: URL;
+  try {
+    url = new URL(redirect);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  return allowed === '*' || (Array.isArray(allowed) && allowed.includes(url.origin));
+}
+
 function confirmRedirect(ctx: RemotingContext, next: (err?: unknown) => void): void {
   const redirect = ctx.args.redirect;
-  if (
-    typeof redirect === 'string' &&
-    redirect.startsWith('/') &&
-    !redirect.startsWith('//') &&
-    !redirect.startsWith('/\\')
-  ) {
+  if (typeof redirect === 'string' && confirmRedirectAllowed(ctx.method.sharedClass.ctor, redirect)) {
     ctx.res.redirect(redirect);
   }
   next();
@@ -332,7 +394,15 @@ export const USER_METHODS: Record<string, unknown> = {
   },
   'prototype.verify': {
     description: "Trigger user's identity verification with configured verifyOptions",
-    accepts: [{ arg: 'verifyOptions', type: 'object', http: () => undefined }, OPTIONS_ARG],
+    accepts: [
+      {
+        arg: 'verifyOptions',
+        type: 'object',
+        // Never from the request: the model's own options (a client must not pick the mailer or link).
+        http: (ctx: RemotingContext) => (ctx.method.sharedClass.ctor as AnyModel).getVerifyOptions(),
+      },
+      OPTIONS_ARG,
+    ],
     http: { verb: 'post' },
   },
   confirm: {
@@ -349,6 +419,7 @@ export const USER_METHODS: Record<string, unknown> = {
     description: 'Reset password for a user with email.',
     accepts: [{ arg: 'options', type: 'object', required: true, http: { source: 'body' } }],
     http: { verb: 'post', path: '/reset' },
+    rest: { before: markResetOverRest },
   },
   changePassword: {
     description: "Change a user's password.",
@@ -403,18 +474,25 @@ export function setupUser(User: AnyModel): void {
     });
   }
   for (const [name, fn] of Object.entries(prototype)) {
-    Object.defineProperty(User.prototype, name, {
-      value: bridge(fn as any),
-      writable: true,
-      configurable: true,
-    });
+    const bridged = bridge(fn as any);
+    if (name === 'createAccessToken') builtinCreateAccessTokens.add(bridged);
+    Object.defineProperty(User.prototype, name, { value: bridged, writable: true, configurable: true });
   }
-  User.validatesFormatOf('email', {
-    with: EMAIL,
-    message: 'Must provide a valid email',
-    allowNull: true,
-    allowBlank: true,
-  });
+  for (const [name, value] of Object.entries({
+    getVerifyOptions,
+    generateVerificationToken,
+    hashPassword: hashPasswordSync,
+    validatePassword,
+    __adjustCompiled: adjustCompiledUser,
+  })) {
+    Object.defineProperty(User, name, { value, writable: true, configurable: true });
+  }
+  // The built-in User itself was compiled before it had the hook its subclasses inherit.
+  adjustCompiledUser(User.__compiled);
+  // LB3's defaults for the mailer of `verify` and the token model (an app may set others).
+  User.email = User.modelBuilder?.getModel('Email');
+  User.accessToken = User.modelBuilder?.getModel('AccessToken');
+  User.validate('email', validEmail, { message: 'Must provide a valid email' });
   // Per realm where the model partitions users by realm and delimiter (as LB3 scopes them).
   const scopedTo = (Model: AnyModel) =>
     settingsOf(Model).realmRequired && settingsOf(Model).realmDelimiter ? ['realm'] : [];
@@ -427,6 +505,11 @@ export function setupUser(User: AnyModel): void {
     value(this: AnyModel, app: any) {
       Object.getPrototypeOf(User).__attachedToApp?.call(this, app);
       if (this.dataSource && throttleSettings(app)) attemptModelFor(this.dataSource);
+      // LB3 declares setPassword for reset tokens only when they are scoped; with full reset
+      // tokens (`restrictResetPasswordTokenScope: false`) any session of the user may call it.
+      const setPassword = this.sharedClass?.findMethodByName('setPassword');
+      if (settingsOf(this).restrictResetPasswordTokenScope === false && setPassword?.options.accessScopes)
+        this.sharedClass.defineMethod('setPassword', { ...setPassword.options, accessScopes: undefined });
     },
     writable: true,
     configurable: true,
