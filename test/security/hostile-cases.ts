@@ -917,7 +917,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     method: 'post',
     path: '/api/HostileMembers/login',
     body: { email: { neq: null }, password: 'ann-secret' },
-    expect: { status: 400, code: 'USERNAME_EMAIL_REQUIRED' },
+    expect: { status: 400, code: 'INVALID_EMAIL' },
   },
   {
     name: 'an operator as the login password',
