@@ -5,6 +5,7 @@ import type { RemoteMethodOptions } from '../remoting/shared-method';
 import type { RemotingContext } from '../remoting/context';
 import { assertBatchSize } from './batch-limit';
 import type { ModelClass } from './registry';
+import { replicationMethods } from './replication/remoting';
 
 /**
  * The REST face of a PersistedModel: LB3's remote method table (verbs, paths, accepts, returns,
@@ -164,6 +165,7 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
       returns: { arg: 'data', type, root: true },
       http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'put', path: '/' }, { verb: 'patch', path: '/' }],
     }],
+    ...replicationMethods(Model),
     // Last, as LB3 lists it.
     ['createChangeStream', {
       description: 'Create a change stream.',
