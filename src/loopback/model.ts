@@ -96,6 +96,18 @@ const modelStatics = {
     // The app (and through it the REST handler and explorer) learns of it, as in LB3.
     this.emit('remoteMethodAdded', sharedClass);
   },
+  /**
+   * LB3's `Model.setupRemoting()`: defines the model's built-in remote methods again from its
+   * current settings (`replaceOnPUT`, the model's name as their type), as LB3 code calls it after
+   * changing them. Methods disabled stay disabled; the REST handler picks the change up.
+   */
+  setupRemoting(this: ModelClass): void {
+    const sharedClass = sharedClassOf(this);
+    if ((this as any).__isPersistedModel) {
+      for (const [name, options] of persistedModelMethods(this)) sharedClass.defineMethod(name, options);
+    }
+    this.emit('remoteMethodAdded', sharedClass);
+  },
   nestRemoting(this: ModelClass, relationName: string, options?: NestRemotingOptions | NestFilter, filterCallback?: NestFilter): void {
     nestRemoting(this, relationName, options, filterCallback);
   },
