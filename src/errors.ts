@@ -200,6 +200,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
       'A REST client tried to write a property only the server manages (`emailVerified`, `verificationToken`, `realm` of a user), or to point an owner key at another user.',
   },
   USERNAME_EMAIL_REQUIRED: { status: 400, meaning: 'Login was called without an email or username.' },
+  INVALID_PRINCIPAL_TYPE: { status: 400, meaning: "`ACL.resolvePrincipal` / `isMappedToRole` was given a principal type that is none of USER, APP, ROLE or a user model's name." },
   REALM_REQUIRED: {
     status: 400,
     meaning: 'Login on a user model with `realmRequired` (or a `realmDelimiter`) was called without a realm.',

@@ -46,6 +46,10 @@ export class Registry {
       defineScopeMethods(Model, Model.__sharedClass, name);
       Model.emit('remoteMethodAdded', Model.__sharedClass);
     });
+    // As LB3: every model a registry builds knows it (`Model.registry`), e.g. for `new AccessContext({registry})`.
+    this.modelBuilder.on('define', (Model: ModelClass) => {
+      if (!Object.prototype.hasOwnProperty.call(Model, 'registry')) Object.defineProperty(Model, 'registry', { value: this, writable: true, configurable: true, enumerable: false });
+    });
     defineBuiltinModels(this);
   }
 

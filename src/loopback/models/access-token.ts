@@ -77,3 +77,21 @@ export function setupAccessToken(AccessToken: AnyModel): void {
     configurable: true,
   });
 }
+
+/**
+ * loopline records every token's user model in `principalType` and hides it, so a token reads
+ * `{id, ttl, created, userId}` as in LB3. An LB3 app with several user models declares the token's
+ * `user` as a polymorphic belongsTo with `principalType` as discriminator, and LB3 then shows it:
+ * once such a relation is defined on a token model, its `principalType` is shown too.
+ */
+export function showPrincipalTypeOfPolymorphicTokens(builder: any, AccessToken: AnyModel): void {
+  builder.on('relation', (rel: any) => {
+    const Token = rel?.modelFrom;
+    if (rel?.type !== 'belongsTo' || rel.polymorphic?.discriminator !== 'principalType') return;
+    if (!Token || (Token !== AccessToken && !(Token.prototype instanceof AccessToken))) return;
+    const hidden = Token.settings?.hidden;
+    if (!Array.isArray(hidden) || !hidden.includes('principalType')) return;
+    Token.settings.hidden = hidden.filter((p: string) => p !== 'principalType');
+    builder.compile(Token);
+  });
+}

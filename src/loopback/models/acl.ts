@@ -1,3 +1,4 @@
+import { LooplineError } from '../../errors';
 import { withCallback } from '../../util/callback';
 import * as C from '../security/acl-resolver';
 import { checkAccess, checkAccessRecordingRoles } from '../security/access';
@@ -15,6 +16,13 @@ function registryOf(ACL: AnyModel): { findModel(name: string): AnyModel } {
 function modelNamed(ACL: AnyModel, name: unknown): AnyModel {
   if (typeof name === 'function') return name;
   return typeof name === 'string' ? (ACL.app?.models?.[name] ?? registryOf(ACL).findModel(name)) : undefined;
+}
+
+/** A model based on the User model, by name; anything else is no user principal. */
+function userModelNamed(ACL: AnyModel, name: unknown): AnyModel {
+  const Model = typeof name === 'string' ? modelNamed(ACL, name) : undefined;
+  const User = companion(ACL, 'User');
+  return Model && User && (Model === User || Model.prototype instanceof User) ? Model : undefined;
 }
 
 function companion(ACL: AnyModel, name: string): AnyModel {
@@ -120,8 +128,11 @@ export function setupAcl(ACL: AnyModel): void {
     const run = async () => {
       const upper = String(type ?? '').toUpperCase();
       const [Model, keys] =
-        upper === C.USER ? [companion(this, 'User'), ['username', 'email']] : upper === C.APP || upper === C.APPLICATION ? [companion(this, 'Application'), ['name', 'email']] : upper === C.ROLE ? [companion(this, 'Role'), ['name']] : [modelNamed(this, type), ['username', 'email']];
-      if (!Model?.dataSource || id === undefined || id === null) return null;
+        upper === C.USER ? [companion(this, 'User'), ['username', 'email']] : upper === C.APP || upper === C.APPLICATION ? [companion(this, 'Application'), ['name', 'email']] : upper === C.ROLE || !type ? [companion(this, 'Role'), ['name']] : [userModelNamed(this, type), ['username', 'email']];
+      // As LB3, a type that names no principal model is refused; unlike LB3, only a user model
+      // counts beside USER/APP/ROLE (LB3 looked any model up, tokens included).
+      if (!Model) throw new LooplineError('INVALID_PRINCIPAL_TYPE', 400, `Invalid principal type: ${String(type)} (one of USER, APP, ROLE or a user model's name)`);
+      if (!Model.dataSource || id === undefined || id === null) return null;
       const byId = await Model.findById(id).catch(() => null);
       if (byId) return byId;
       const props = Model.definition?.properties ?? {};

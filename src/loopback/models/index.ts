@@ -1,5 +1,5 @@
 import type { Registry } from '../registry';
-import { setupAccessToken } from './access-token';
+import { setupAccessToken, showPrincipalTypeOfPolymorphicTokens } from './access-token';
 import { setupApplication } from './application';
 import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION, KEY_VALUE_MODEL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, SCOPE_DEFINITION, USER_DEFINITION } from './definitions';
 import { setupEmail } from './email';
@@ -22,7 +22,9 @@ export function defineBuiltinModels(registry: Registry): void {
   setupKeyValueModel(define(KEY_VALUE_MODEL_DEFINITION));
   setupEmail(define(EMAIL_DEFINITION));
   setupApplication(define(APPLICATION_DEFINITION));
-  setupAccessToken(define(ACCESS_TOKEN_DEFINITION));
+  const AccessToken = define(ACCESS_TOKEN_DEFINITION);
+  setupAccessToken(AccessToken);
+  showPrincipalTypeOfPolymorphicTokens(registry.modelBuilder, AccessToken);
   const User = registry.createModel({ ...JSON.parse(JSON.stringify(USER_DEFINITION)), methods: USER_METHODS } as any);
   setupUser(User);
   setupRoleMapping(define(ROLE_MAPPING_DEFINITION));

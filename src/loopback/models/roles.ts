@@ -27,6 +27,13 @@ function principalModel(Model: AnyModel, type: unknown): AnyModel {
   }
 }
 
+/** A user model by name (one based on the app's User), else undefined: another model is no user principal. */
+function userModelNamed(Model: AnyModel, name: string): AnyModel {
+  const Target = companion(Model, name);
+  const User = Model.modelBuilder?.getModel?.('User');
+  return Target && User && (Target === User || Target.prototype instanceof User) ? Target : undefined;
+}
+
 /** `LB3`'s last-argument callback among optional ones: `(a, [b], cb)`. */
 function splitCallback<T>(args: unknown[]): [unknown[], Callback<T> | undefined] {
   const last = args[args.length - 1];
@@ -106,15 +113,21 @@ export function setupRole(Role: AnyModel): void {
         const [[query], cb] = splitCallback<unknown[]>(args);
         const Self = this.constructor as AnyModel;
         const run = async () => {
-          const Target = principalModel(Self, type);
-          const RoleMapping = companion(Self, 'RoleMapping');
-          if (!Target || !RoleMapping) return [];
-          const mappings: any[] = await RoleMapping.find({ where: { roleId: this.id, principalType: type } });
-          const ids = mappings.map((m) => m.principalId);
           // LB3 adds the id condition to the caller's query object, and hands that object to find.
           const q = (query && typeof query === 'object' ? query : {}) as Record<string, any>;
+          const where = { ...(q.where && typeof q.where === 'object' ? q.where : {}) };
+          // As LB3: `users({where: {principalType: 'Member'}})` lists the mappings of that user model.
+          const asked = name === 'users' ? where.principalType : undefined;
+          delete where.principalType;
+          const customUserType = typeof asked === 'string' && asked !== C.USER;
+          const mappedType = customUserType ? asked : type;
+          const Target = customUserType ? userModelNamed(Self, asked) : principalModel(Self, type);
+          const RoleMapping = companion(Self, 'RoleMapping');
+          if (!Target?.dataSource || !RoleMapping) return [];
+          const mappings: any[] = await RoleMapping.find({ where: { roleId: this.id, principalType: mappedType } });
+          const ids = mappings.map((m) => m.principalId);
           const idName = Target.getIdName?.() ?? 'id';
-          q.where = { ...(q.where ?? {}), [idName]: { inq: ids } };
+          q.where = { ...where, [idName]: { inq: ids } };
           return Target.find(q);
         };
         return withCallback(run(), cb);

@@ -203,6 +203,61 @@ describe('ACL: constants, principals, permissions (LB3 API)', () => {
   });
 });
 
+describe('several user models (LB3 principalType)', () => {
+  function givenTwoUserModels() {
+    const { app, Role, RoleMapping, ACL } = givenApp();
+    const make = (name: string) => {
+      const M = app.registry.createModel(name, {}, { base: 'User', saltWorkFactor: 4 });
+      app.model(M, { dataSource: 'db' });
+      return M;
+    };
+    return { app, Role, RoleMapping, ACL, OneUser: make('OneUser'), AnotherUser: make('AnotherUser') };
+  }
+
+  it('models know their registry; an AccessContext on it finds the user principal among others', async () => {
+    const { app, OneUser } = givenTwoUserModels();
+    expect(OneUser.registry).toBe(app.registry);
+    const ctx = new AccessContext({ registry: OneUser.registry });
+    ctx.addPrincipal('ROLE', undefined);
+    ctx.addPrincipal('AccessToken', undefined);
+    ctx.addPrincipal('OneUser', 7);
+    expect(ctx.getUser()).toEqual({ id: 7, principalType: 'OneUser' });
+  });
+
+  it('role.users({where: {principalType}}) lists that user model\'s mapped users; a type that is no user model lists none', async () => {
+    const { Role, OneUser, AnotherUser } = givenTwoUserModels();
+    const one = await OneUser.create({ email: 'a@example.com', password: 'p' });
+    await AnotherUser.create({ email: 'a@example.com', password: 'p' });
+    const role = await Role.create({ name: 'staff' });
+    await role.principals.create({ principalType: 'OneUser', principalId: one.id });
+    await role.principals.create({ principalType: 'RoleMapping', principalId: one.id });
+    expect((await role.users({ where: { principalType: 'OneUser' } })).map((u: any) => [u.constructor.modelName, u.id])).toEqual([['OneUser', one.id]]);
+    expect(await role.users({ where: { principalType: 'AnotherUser' } })).toEqual([]);
+    expect(await role.users({ where: { principalType: 'RoleMapping' } })).toEqual([]);
+  });
+
+  it('resolvePrincipal: a type that names no principal model is 400 INVALID_PRINCIPAL_TYPE (a model that is no user model too)', async () => {
+    const { ACL, OneUser } = givenTwoUserModels();
+    const one = await OneUser.create({ email: 'b@example.com', password: 'p', username: 'bee' });
+    expect((await ACL.resolvePrincipal('OneUser', 'bee')).id).toBe(one.id);
+    await expect(ACL.resolvePrincipal('nope', one.id)).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_PRINCIPAL_TYPE' });
+    await expect(ACL.resolvePrincipal('AccessToken', 'x')).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_PRINCIPAL_TYPE' });
+    await expect(ACL.isMappedToRole('nope', one.id, 'staff')).rejects.toMatchObject({ code: 'INVALID_PRINCIPAL_TYPE' });
+  });
+
+  it('a token\'s principalType is hidden, and shown once the token\'s user is a polymorphic belongsTo on it (LB3\'s multi-user setup)', async () => {
+    const { app, OneUser } = givenTwoUserModels();
+    await OneUser.create({ email: 'c@example.com', password: 'p' });
+    const before = await OneUser.login({ email: 'c@example.com', password: 'p' });
+    expect(before.toJSON()).not.toHaveProperty('principalType');
+    expect(before.principalType).toBe('OneUser');
+    app.models.AccessToken.belongsTo('user', { idName: 'id', polymorphic: { idType: 'string', foreignKey: 'userId', discriminator: 'principalType' } });
+    OneUser.hasMany('accessTokens', { polymorphic: { foreignKey: 'userId', discriminator: 'principalType' } });
+    const after = await OneUser.login({ email: 'c@example.com', password: 'p' });
+    expect(after.toJSON()).toMatchObject({ principalType: 'OneUser', userId: 1 });
+  });
+});
+
 describe('Scope: permissions granted to client applications', () => {
   it('Scope.checkPermission(name, model, property, accessType) answers for the scope named; an unknown name is 404', async () => {
     const { app, ACL } = givenApp();
