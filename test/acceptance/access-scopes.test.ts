@@ -59,4 +59,17 @@ describe('access scopes of remote methods and tokens', () => {
     defineScoped(User, ['read', 'write']);
     expect((await request(app).get('/Users/scoped').set('Authorization', token.id)).status).toBe(200);
   });
+
+  it('a session token patches a password only with rejectPasswordChangesViaPatchOrReplace: false (LB3\'s default), reset tokens still scoped', async () => {
+    const { app, User } = makeApp();
+    const user = await User.create({ email: 'c@example.com', password: 'pass' });
+    const token = await user.createAccessToken(60);
+    const refused = await request(app).patch(`/Users/${user.id}`).set('Authorization', token.id).send({ password: 'new-pass' });
+    expect(refused.status).toBe(401);
+    expect(refused.body.error.code).toBe('PASSWORD_CHANGE_NOT_ALLOWED');
+    User.settings.restrictResetPasswordTokenScope = true;
+    User.settings.rejectPasswordChangesViaPatchOrReplace = false;
+    expect((await request(app).patch(`/Users/${user.id}`).set('Authorization', token.id).send({ password: 'new-pass' })).status).toBe(200);
+    expect((await User.login({ email: 'c@example.com', password: 'new-pass' })).userId).toBe(user.id);
+  });
 });
