@@ -308,7 +308,7 @@ function cloneDefault(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value));
 }
 
-function defineDynamicProperty(inst: ModelBase, key: string): void {
+export function defineDynamicProperty(inst: ModelBase, key: string): void {
   Object.defineProperty(inst, key, {
     get(this: ModelBase) {
       return this.__data[key];

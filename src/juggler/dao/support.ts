@@ -1,5 +1,6 @@
 import { ConfigurationError, InvalidArgumentError, InvalidValueError, ValidationError } from '../../errors';
-import { isPlainObject } from '../../util/own';
+import { FORBIDDEN_KEYS, isPlainObject } from '../../util/own';
+import { defineDynamicProperty } from '../model-compile';
 import type { Connector, OperationOptions, Row } from '../connectors/connector';
 import { isDataConnector } from '../connectors/store-kinds';
 import type { ModelBase } from '../model-base';
@@ -75,11 +76,28 @@ export function instanceToRow(inst: ModelBase): Row {
     if (v !== undefined) row[name] = plainValue(v);
   }
   if (def.strict === false) {
+    adoptAssignedProperties(inst);
     for (const key of Object.keys(data)) {
       if (!(key in def.properties) && data[key] !== undefined) row[key] = plainValue(data[key]);
     }
   }
   return row;
+}
+
+/**
+ * A non-strict model's instance keeps what code assigned to it directly (`inst.nickname = 'x'`
+ * for a property the model does not define), as LB3 did: such a value joins the instance's data
+ * (and is read through an accessor from then on) when the instance is written.
+ */
+function adoptAssignedProperties(inst: ModelBase): void {
+  for (const key of Object.keys(inst)) {
+    if (key.startsWith('__') || FORBIDDEN_KEYS.has(key)) continue;
+    const value = (inst as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'function' || value === undefined) continue;
+    delete (inst as unknown as Record<string, unknown>)[key];
+    inst.__data[key] = value;
+    defineDynamicProperty(inst, key);
+  }
 }
 
 /** Nested model instances and GeoPoints become plain objects; Dates and Buffers stay as they are. */
