@@ -20,14 +20,14 @@ export interface OpenApiOptions {
 
 /** What the explorer needs of a model definition (duck-typed: remoting does not know models). */
 interface DescribedProperty {
-  type: { name: string; itemType?: DescribedType; model?: { modelName: string } };
+  kind: { name: string; itemType?: DescribedType; model?: { modelName: string } };
   required: boolean;
   hidden: boolean;
   description?: string;
   generated?: boolean;
   id?: number;
 }
-type DescribedType = DescribedProperty['type'];
+type DescribedType = DescribedProperty['kind'];
 interface DescribedModel {
   name: string;
   properties: Record<string, DescribedProperty>;
@@ -76,7 +76,7 @@ export function modelSchema(def: DescribedModel, refs: Set<string>): Json {
   for (const name of def.propertyNames) {
     const p = def.properties[name];
     if (p.hidden) continue;
-    const schema = typeSchema(p.type, refs);
+    const schema = typeSchema(p.kind, refs);
     if (p.description) schema.description = p.description;
     properties[name] = schema;
     if (p.required) required.push(name);

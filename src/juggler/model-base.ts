@@ -133,7 +133,7 @@ export class ModelBase {
   }
 
   static getPropertyType(this: typeof ModelBase, name: string): string | undefined {
-    return this.definition.properties[name]?.type.name;
+    return this.definition.properties[name]?.kind.name;
   }
 
   getId(): any {

@@ -4,7 +4,7 @@ import { FORBIDDEN_KEYS, hasOwn, isPlainObject } from '../util/own';
 import { installOwnStatics, ModelBase } from './model-base';
 import { compileModel, defineAccessors } from './model-compile';
 import { DEFAULT_FNS, DefaultFn, ModelDefinition, ModelSettings, PropertyDefinition, StrictMode, pluralize } from './model-definition';
-import { TypeDescriptor, arrayOf, builtinType, embeddedModelType } from './types';
+import { TypeDescriptor, arrayOf, builtinType, embeddedModelType, lb3PropertyType } from './types';
 import { applyMixins, MixinRegistry } from './mixins';
 import { uniquenessKeys } from './validations';
 
@@ -167,7 +167,8 @@ export class ModelBuilder extends EventEmitter {
       const idType = (ModelClass as any).dataSource?.connector?.capabilities?.defaultIdType === 'String' ? 'string' : 'number';
       properties.id = {
         name: 'id',
-        type: builtinType(idType)!,
+        kind: builtinType(idType)!,
+        type: lb3PropertyType(builtinType(idType)!),
         required: false,
         id: 1,
         generated: true,
@@ -216,7 +217,8 @@ export class ModelBuilder extends EventEmitter {
     if (spec.protected === true) protectedSet.add(prop);
     return {
       name: prop,
-      type,
+      kind: type,
+      type: lb3PropertyType(type),
       required: spec.required === true,
       id,
       generated: spec.generated === true,

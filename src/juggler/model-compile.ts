@@ -76,7 +76,7 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
     return {
       name,
       jsonKey: JSON.stringify(name) + ':',
-      type: p.type,
+      type: p.kind,
       hidden: p.hidden,
       protected: p.protected,
       hasDefault: p.default !== undefined,

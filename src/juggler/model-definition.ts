@@ -1,5 +1,5 @@
 import * as inflection from 'inflection';
-import { TypeDescriptor } from './types';
+import { PropertyType, TypeDescriptor } from './types';
 import type { UniqueKey } from './unique-keys';
 
 /**
@@ -13,7 +13,10 @@ export const DEFAULT_FNS: readonly DefaultFn[] = ['now', 'guid', 'uuid', 'uuidv4
 
 export interface PropertyDefinition {
   readonly name: string;
-  readonly type: TypeDescriptor;
+  /** How loopline reads and checks the values (name, item type, embedded model, coercion). */
+  readonly kind: TypeDescriptor;
+  /** LB3's view of the type: the constructor (`String`, a model class) or `[Item]`. */
+  readonly type: PropertyType;
   readonly required: boolean;
   /** Position in a composite id (1-based), or undefined when not part of the id. */
   readonly id?: number;

@@ -21,6 +21,19 @@ export interface TypeDescriptor {
   coerce(value: unknown): Coerced;
 }
 
+/**
+ * A property's type as LB3 code reads it from `Model.definition.properties.x.type`: the constructor
+ * (`String`, `Number`, `Date`, `GeoPoint`, the model class of an embedded model, `Any`), or for a
+ * typed list a one-element array of the item's (`[String]`).
+ */
+export type PropertyTypeCtor = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+export type PropertyType = PropertyTypeCtor | readonly [PropertyType];
+
+/** LB3's type of a property that takes any value (juggler's `ModelBuilder.Any`). */
+export function Any(value?: unknown): unknown {
+  return value;
+}
+
 /** What types.ts needs of an embedded model class (kept structural to avoid a cycle). */
 export interface EmbeddableModel {
   modelName: string;
@@ -166,4 +179,23 @@ export function builtinType(type: unknown): TypeDescriptor | undefined {
   if (type === Array) return BUILTIN.array;
   if (type === GeoPoint) return GeoPointType;
   return undefined;
+}
+
+const CTOR_BY_NAME: Record<string, PropertyTypeCtor> = {
+  String,
+  Number,
+  Boolean,
+  Date,
+  Buffer,
+  Object,
+  Any,
+  GeoPoint,
+  Array,
+};
+
+/** The LB3 form of a resolved type (see PropertyType). */
+export function lb3PropertyType(type: TypeDescriptor): PropertyType {
+  if (type.model) return type.model;
+  if (type.name === 'Array' && type.itemType) return [lb3PropertyType(type.itemType)];
+  return CTOR_BY_NAME[type.name] ?? Any;
 }

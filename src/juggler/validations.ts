@@ -353,7 +353,7 @@ function mistypedEmbedded(value: unknown, path = ''): { path: string; type: stri
   if (!def || !(value as any).__data) return undefined;
   const name = Object.keys((value as any).__invalidProperties ?? {})[0];
   if (name !== undefined) {
-    return { path: path + name, type: def.properties[name]?.type.name.toLowerCase() ?? 'value' };
+    return { path: path + name, type: def.properties[name]?.kind.name.toLowerCase() ?? 'value' };
   }
   for (const prop of embeddedNames(def)) {
     const bad = mistypedEmbedded((value as any).__data[prop], `${path}${prop}.`);
@@ -368,7 +368,7 @@ const embedded = new WeakMap<ModelDefinition, readonly string[]>();
 function embeddedNames(def: ModelDefinition): readonly string[] {
   let names = embedded.get(def);
   if (!names) {
-    names = def.propertyNames.filter((n) => def.properties[n].type.model || def.properties[n].type.itemType?.model);
+    names = def.propertyNames.filter((n) => def.properties[n].kind.model || def.properties[n].kind.itemType?.model);
     embedded.set(def, names);
   }
   return names;
@@ -404,7 +404,7 @@ export function validateInstance(inst: any, options: object = {}): boolean | Pro
   for (const name of inst.__unknownProperties ?? [])
     errors.add(name, MESSAGES['unknown-property'], 'unknown-property');
   for (const name of Object.keys(inst.__invalidProperties ?? {})) {
-    errors.add(name, `is not a valid ${def.properties[name]?.type.name.toLowerCase() ?? 'value'}`, 'type');
+    errors.add(name, `is not a valid ${def.properties[name]?.kind.name.toLowerCase() ?? 'value'}`, 'type');
   }
   for (const name of embeddedNames(def)) {
     const bad = mistypedEmbedded(inst.__data[name]);

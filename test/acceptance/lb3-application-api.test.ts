@@ -61,4 +61,20 @@ describe('LB3 application API', () => {
     expect(Thing._ACL(ACL)).toBe(ACL);
     expect(Thing._ACL()).toBe(ACL);
   });
+
+  it('Model.definition.properties.x.type is the constructor LB3 code compares with', () => {
+    const app: any = loopback({ localRegistry: true });
+    const Part = app.registry.createModel('TypePart', { label: String }, { base: 'Model' });
+    const M = app.registry.createModel('TypedThing', {
+      s: String, n: { type: 'number' }, b: 'boolean', d: Date, g: loopback.GeoPoint, x: 'any', o: 'object',
+      tags: ['string'], part: 'TypePart', parts: ['TypePart'],
+    });
+    const type = (name: string) => M.definition.properties[name].type;
+    expect([type('s'), type('n'), type('b'), type('d'), type('g'), type('o'), type('id')]).toEqual([String, Number, Boolean, Date, loopback.GeoPoint, Object, Number]);
+    expect(type('x').name).toBe('Any');
+    expect(type('tags')).toEqual([String]);
+    expect(type('part')).toBe(Part);
+    expect(type('parts')).toEqual([Part]);
+    expect(M.getPropertyType('n')).toBe('Number');
+  });
 });

@@ -168,7 +168,7 @@ export async function findById(Model: DaoModel, id: unknown, filter: unknown, op
   requireId(Model, id, 'findById');
   const idValue = coerceId(Model, id);
   const def = Model.definition;
-  if (def.properties[def.idName!].type.coerce(idValue) === INVALID) return null;
+  if (def.properties[def.idName!].kind.coerce(idValue) === INVALID) return null;
   const base = parseFilterArg(filter) ?? {};
   const where = mergeWhere(base.where, idWhere(Model, idValue));
   let result: ReadResult;
@@ -219,7 +219,7 @@ export async function exists(Model: DaoModel, id: unknown, options: unknown): Pr
   requireId(Model, id, 'exists');
   const idValue = coerceId(Model, id);
   const def = Model.definition;
-  if (def.properties[def.idName!].type.coerce(idValue) === INVALID) return false;
+  if (def.properties[def.idName!].kind.coerce(idValue) === INVALID) return false;
   try {
     return (await count(Model, idWhere(Model, idValue), options)) > 0;
   } catch (err) {

@@ -151,10 +151,10 @@ export function coercePartialData(Model: DaoModel, data: unknown): Row {
       row[key] = null;
       continue;
     }
-    const coerced = prop.type.coerce(value);
+    const coerced = prop.kind.coerce(value);
     if (coerced === INVALID) {
       codes[key] = ['type'];
-      messages[key] = [`is not a valid ${prop.type.name.toLowerCase()}`];
+      messages[key] = [`is not a valid ${prop.kind.name.toLowerCase()}`];
       continue;
     }
     row[key] = plainValue(coerced);
@@ -177,12 +177,12 @@ export function coerceId(Model: DaoModel, id: unknown): unknown {
   const def = Model.definition;
   const prop = def.idName ? def.properties[def.idName] : undefined;
   if (!prop || id === null || id === undefined) return id;
-  const coerced = prop.type.coerce(id);
+  const coerced = prop.kind.coerce(id);
   if (coerced !== INVALID) return coerced;
   // An object an id cannot be would reach the where as an operator: `{"id": {"gt": 0}}` in an
   // upsert's data must not patch whichever row matches it.
   if (typeof id === 'object' && !(id instanceof Date) && !Buffer.isBuffer(id)) {
-    throw new InvalidValueError(`${def.name}.${def.idName}: ${JSON.stringify(id)} is not a valid ${prop.type.name.toLowerCase()} id`);
+    throw new InvalidValueError(`${def.name}.${def.idName}: ${JSON.stringify(id)} is not a valid ${prop.kind.name.toLowerCase()} id`);
   }
   return id;
 }

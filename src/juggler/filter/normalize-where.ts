@@ -126,7 +126,7 @@ function operators(ops: Record<string, unknown>, prop: PropertyDefinition | unde
         else throw new InvalidFilterError(`${at} must be true or false, not ${describe(v)}`);
         break;
       case 'near': {
-        if (prop && prop.type.name !== 'GeoPoint') throw new InvalidFilterError(`${at}: near needs a GeoPoint property, and this one is a ${prop.type.name}`);
+        if (prop && prop.kind.name !== 'GeoPoint') throw new InvalidFilterError(`${at}: near needs a GeoPoint property, and this one is a ${prop.kind.name}`);
         const point = GeoPoint.parse(v);
         if (!point) throw new InvalidFilterError(`${at} must be a GeoPoint ({lat, lng}, [lat, lng] or "lat,lng")`);
         out[op] = Object.freeze(point);
@@ -175,7 +175,7 @@ function list(v: unknown, prop: PropertyDefinition | undefined, limits: Resolved
 function scalar(value: unknown, prop: PropertyDefinition | undefined, at: string): unknown {
   if (value === null || value === undefined) return value;
   if (!prop) return value;
-  const type: TypeDescriptor = prop.type.itemType ?? prop.type;
+  const type: TypeDescriptor = prop.kind.itemType ?? prop.kind;
   if (type.name === 'Array' || type.name === 'Object' || type.name === 'Any' || type.model) return value;
   if (typeof value === 'object' && !(value instanceof Date) && type.name !== 'GeoPoint' && type.name !== 'Buffer') {
     throw new InvalidFilterError(`${at} must be a single ${type.name.toLowerCase()} value, not ${describe(value)}`);

@@ -29,7 +29,7 @@ export function resolvePath(key: string, model: ModelDefinition, limits: Resolve
   if (limits.rejectUnknown) {
     if (!property) throw new InvalidFilterError(`${path}: ${model.name} has no property "${top}"`);
     if (segments.length > 1 && !isStructured(property)) {
-      throw new InvalidFilterError(`${path}: "${top}" is a ${property.type.name}, so "${key}" cannot reach into it`);
+      throw new InvalidFilterError(`${path}: "${top}" is a ${property.kind.name}, so "${key}" cannot reach into it`);
     }
   }
   return { property, nested: segments.length > 1 };
@@ -37,6 +37,6 @@ export function resolvePath(key: string, model: ModelDefinition, limits: Resolve
 
 /** Properties whose values are objects: dotted paths may reach into them. */
 export function isStructured(property: PropertyDefinition): boolean {
-  const t = property.type;
+  const t = property.kind;
   return t.name === 'Object' || t.name === 'Any' || t.name === 'GeoPoint' || t.name === 'Array' || t.model !== undefined;
 }

@@ -38,7 +38,7 @@ function pluralOf(Model: ModelClass): string {
 
 /** The raw type of a key property, so a foreign key is declared like the id it references. */
 function keyType(Model: ModelClass, key: string): string {
-  return Model.definition.properties[key]?.type.name ?? 'Number';
+  return Model.definition.properties[key]?.kind.name ?? 'Number';
 }
 
 /** Adds `name` to `Model` unless it already has it; the store learns the new property. */
@@ -57,7 +57,7 @@ function ensureProperty(Model: ModelClass, name: string, definition: Record<stri
 function ensureForeignKey(Model: ModelClass, name: string, type: string): void {
   const existing = Model.definition.properties[name];
   if (!existing) return ensureProperty(Model, name, { type });
-  if (existing.id !== undefined || existing.type.name === type) return;
+  if (existing.id !== undefined || existing.kind.name === type) return;
   const raw = isPlainObject(existing.raw) ? (existing.raw as Record<string, unknown>) : {};
   builderOf(Model).defineProperty(Model, name, { ...raw, type });
   const ds = Model.dataSource;

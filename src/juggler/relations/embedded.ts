@@ -53,7 +53,7 @@ function assignId(rel: RelationDefinition, item: Inst, list: Inst[] | undefined)
   const def = rel.modelTo!.definition;
   const prop = def.properties[pk];
   if (!prop) return;
-  if (list && prop.type.name === 'Number') {
+  if (list && prop.kind.name === 'Number') {
     item[pk] = list.reduce((max, x) => (typeof x[pk] === 'number' && x[pk] > max ? x[pk] : max), 0) + 1;
     return;
   }

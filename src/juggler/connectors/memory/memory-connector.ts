@@ -137,7 +137,7 @@ export class MemoryConnector implements Connector {
    */
   private indexedCondition(def: ModelDefinition, where: WhereClause): { prop: string; valueKeys: string[] } | undefined {
     for (const prop of Object.keys(where)) {
-      const type = def.properties[prop]?.type.name;
+      const type = def.properties[prop]?.kind.name;
       if (type !== 'String' && type !== 'Number' && type !== 'Boolean' && type !== 'Date') continue;
       const cond = where[prop];
       let values: unknown[] | undefined;
@@ -200,7 +200,7 @@ export class MemoryConnector implements Connector {
     } else {
       id = row[idName];
       if (id === undefined || id === null) {
-        id = def.properties[idName]?.type.name === 'String' ? randomUUID() : table.nextId++;
+        id = def.properties[idName]?.kind.name === 'String' ? randomUUID() : table.nextId++;
         row[idName] = id;
       } else if (typeof id === 'number' && Number.isInteger(id) && id >= table.nextId) {
         table.nextId = id + 1;

@@ -6,9 +6,9 @@ export function reviveRow(def: ModelDefinition, row: Record<string, unknown>): R
   for (const name of def.propertyNames) {
     const v = row[name];
     if (v === null || v === undefined) continue;
-    const type = def.properties[name].type.name;
+    const type = def.properties[name].kind.name;
     if (type === 'Date' || type === 'Buffer') {
-      const coerced = def.properties[name].type.coerce(v);
+      const coerced = def.properties[name].kind.coerce(v);
       if (coerced !== INVALID) row[name] = coerced;
     }
   }

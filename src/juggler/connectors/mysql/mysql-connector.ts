@@ -43,10 +43,10 @@ function makeDialect(collation: () => string): Dialect {
       const own = connectorSettings(prop.raw, 'mysql').dataType;
       const size = columnSize(prop, 'mysql');
       if (typeof own === 'string') return sizedType(own, size);
-      if (generatedId) return prop.type.name === 'String' ? 'VARCHAR(64)' : 'INT NOT NULL AUTO_INCREMENT';
-      if (prop.id) return prop.type.name === 'Number' ? 'INT' : `VARCHAR(${size.length ?? 255})`;
+      if (generatedId) return prop.kind.name === 'String' ? 'VARCHAR(64)' : 'INT NOT NULL AUTO_INCREMENT';
+      if (prop.id) return prop.kind.name === 'Number' ? 'INT' : `VARCHAR(${size.length ?? 255})`;
       if (isJsonProperty(prop)) return 'JSON';
-      switch (prop.type.name) {
+      switch (prop.kind.name) {
         case 'String':
           return size.length ? `VARCHAR(${size.length})` : prop.index ? 'VARCHAR(255)' : 'TEXT';
         case 'Number':

@@ -36,9 +36,9 @@ const dialect: Dialect = {
     const own = connectorSettings(prop.raw, 'postgresql').dataType;
     const size = columnSize(prop, 'postgresql');
     if (typeof own === 'string') return sizedType(own, size);
-    if (generatedId) return prop.type.name === 'String' ? 'TEXT' : 'SERIAL';
+    if (generatedId) return prop.kind.name === 'String' ? 'TEXT' : 'SERIAL';
     if (isJsonProperty(prop)) return 'JSONB';
-    switch (prop.type.name) {
+    switch (prop.kind.name) {
       case 'String':
         return size.length ? `VARCHAR(${size.length})` : 'TEXT';
       case 'Number':

@@ -57,7 +57,7 @@ export function connectorSettings(source: Readonly<Record<string, unknown>> | un
 
 /** Property types stored as JSON text/documents. */
 export function isJsonProperty(prop: PropertyDefinition): boolean {
-  const t = prop.type;
+  const t = prop.kind;
   return t.name === 'Object' || t.name === 'Array' || t.name === 'Any' || t.name === 'GeoPoint' || t.model !== undefined;
 }
 

@@ -183,7 +183,7 @@ export abstract class SqlConnector implements Connector {
 
   /** How a column's value becomes the property's (chosen once per property, not per value). */
   protected readerFor(prop: PropertyDefinition): (value: unknown) => unknown {
-    switch (prop.type.name) {
+    switch (prop.kind.name) {
       case 'Boolean':
         return (v) => (v === null || v === undefined ? null : typeof v === 'boolean' ? v : v === 1 || v === '1' || v === 'true');
       case 'Number':
@@ -250,7 +250,7 @@ export abstract class SqlConnector implements Connector {
   async create(def: ModelDefinition, data: Row, options: OperationOptions): Promise<unknown> {
     const idName = def.idName;
     const row = { ...data };
-    if (idName && (row[idName] === undefined || row[idName] === null) && def.properties[idName]?.type.name === 'String') row[idName] = randomUUID();
+    if (idName && (row[idName] === undefined || row[idName] === null) && def.properties[idName]?.kind.name === 'String') row[idName] = randomUUID();
     const names = def.propertyNames.filter((n) => row[n] !== undefined);
     const b = new SqlBuilder(this.dialect, def);
     const cols = names.map((n) => this.col(def, n));

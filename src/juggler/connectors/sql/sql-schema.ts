@@ -145,7 +145,7 @@ export class SqlSchema {
       if (!key.properties.every((p) => Object.prototype.hasOwnProperty.call(def.properties, p))) continue;
       const name = `${this.dialect.tableName(def)}_${key.properties.map((p) => this.dialect.columnName(def, p)).join('_')}_uniq`.slice(0, 60);
       const column = this.dialect.quote(this.dialect.columnName(def, key.property));
-      const clauses = this.dialect.uniqueRuleClauses(column, { scoped: key.properties.length > 1, allowNull: key.allowNull, text: def.properties[key.property].type.name === 'String' });
+      const clauses = this.dialect.uniqueRuleClauses(column, { scoped: key.properties.length > 1, allowNull: key.allowNull, text: def.properties[key.property].kind.name === 'String' });
       // Whole columns, never a prefix: MariaDB keeps a long unique key (TEXT) as a hash of the value.
       const sql = `CREATE UNIQUE INDEX ${this.dialect.quote(name)} ON ${this.host.table(def)} (${key.properties.map((p) => this.host.col(def, p)).join(', ')})${clauses}`;
       out.push({ name, unique: true, properties: [...key.properties], sql });

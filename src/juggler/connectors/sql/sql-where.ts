@@ -184,7 +184,7 @@ export class SqlBuilder {
    * no portable meaning on a document; they are refused with a 400 instead of comparing JSON text.
    */
   private document(key: string, col: () => string, cond: unknown): string {
-    const isArray = this.def.properties[key].type.name === 'Array';
+    const isArray = this.def.properties[key].kind.name === 'Array';
     const equals = (v: unknown): string => {
       if (v === null || v === undefined) return `${col()} IS NULL`;
       if (isArray && !Array.isArray(v)) return this.dialect.jsonContains(col(), this.param(jsonDocument([v instanceof Date ? v.toISOString() : v], this.dialect.name)));
@@ -193,7 +193,7 @@ export class SqlBuilder {
     const differs = (v: unknown): string => (v === null || v === undefined ? `${col()} IS NOT NULL` : `(${col()} IS NULL OR NOT ${equals(v)})`);
     const refuse = (op: string) =>
       new InvalidFilterError(
-        `${key}: "${op}" cannot compare the ${this.def.properties[key].type.name} property "${key}" on the ${this.dialect.name} store; use eq/neq/inq/nin/exists on it, or a dotted path such as "${key}.<field>"`,
+        `${key}: "${op}" cannot compare the ${this.def.properties[key].kind.name} property "${key}" on the ${this.dialect.name} store; use eq/neq/inq/nin/exists on it, or a dotted path such as "${key}.<field>"`,
       );
     if (cond instanceof RegExp) throw refuse('regexp');
     if (!isOperators(cond)) return equals(cond);

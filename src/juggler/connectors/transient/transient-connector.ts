@@ -92,7 +92,7 @@ export class TransientConnector implements Connector {
 
   generateId(def: ModelDefinition, data: Row, idName: string): unknown {
     if (this.generate) return this.generate(def.name, data, idName);
-    const type = def.properties[idName]?.type.name ?? this.capabilities.defaultIdType;
+    const type = def.properties[idName]?.kind.name ?? this.capabilities.defaultIdType;
     if (type === 'Number') return Math.floor(Math.random() * 10000);
     return randomBytes(12).toString('hex');
   }
