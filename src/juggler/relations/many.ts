@@ -2,6 +2,8 @@ import { InvalidValueError, LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
 import { mergeQuery, mergeWhere, scopeDefaults } from '../scope';
 import { parseFilterArg, parseWhereArg } from '../dao/find';
+import { validateOrThrow } from '../dao/validate';
+import type { OperationOptions } from '../connectors/connector';
 import { isScalarKey } from './key-properties';
 import type { RelationDefinition } from './relation-definition';
 
@@ -185,8 +187,18 @@ export async function addLink(rel: RelationDefinition, owner: Inst, target: unkn
   if (rel.type === 'referencesMany') return addReference(rel, owner, idOf(rel, target), options);
   const keys: Inst = linkWhere(rel, owner, idOf(rel, target));
   const extra = data && typeof (data as Inst).toObject === 'function' ? (data as Inst).toObject(false) : isPlainObject(data) ? data : {};
-  const [link] = await rel.modelThrough!.findOrCreate({ where: keys }, { ...extra, ...keys }, options);
-  return link;
+  const linkData = { ...extra, ...keys };
+  try {
+    const [link] = await rel.modelThrough!.findOrCreate({ where: keys }, linkData, options);
+    return link;
+  } catch (err) {
+    // A key the through model cannot hold (a word for a number id) fails as a where before it
+    // could fail as data: answer what creating the link answered before it was a findOrCreate, the
+    // link's validation error (422 on the property), not a filter error the caller never wrote.
+    if ((err as LooplineError).code !== 'INVALID_FILTER') throw err;
+    await validateOrThrow(new (rel.modelThrough as new (data: object) => Inst)(linkData), options as OperationOptions);
+    throw err;
+  }
 }
 
 export async function removeLink(rel: RelationDefinition, owner: Inst, target: unknown, options: object): Promise<void> {
