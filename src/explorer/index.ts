@@ -75,7 +75,7 @@ export function mountExplorer(app: ExplorerApp, settings: ExplorerSettings = {})
     const remotes = app.remotes();
     const version = remotes.version();
     if (!cache || cache.version !== version) {
-      cache = { version, openapi: buildOpenApi(remotes.classes(), { basePath: restApiRoot, title: settings.title, version: settings.version }) };
+      cache = { version, openapi: buildOpenApi(remotes.classes(), { basePath: restApiRoot, title: settings.title, version: settings.version, rest: app.get('remoting')?.rest }) };
     }
     return cache;
   };

@@ -16,6 +16,8 @@ export interface OpenApiOptions {
   description?: string;
   /** The REST root the routes are mounted under, e.g. `/api`. */
   basePath: string;
+  /** The app's `remoting.rest` settings: `normalizeHttpPath` changes the documented paths too. */
+  rest?: { normalizeHttpPath?: boolean };
 }
 
 /** What the explorer needs of a model definition (duck-typed: remoting does not know models). */
@@ -209,7 +211,7 @@ export function buildOpenApi(classes: SharedClass[], options: OpenApiOptions): J
   }
   const paths: Json = {};
   const seenIds = new Set<string>();
-  for (const route of buildRouteTable(classes)) {
+  for (const route of buildRouteTable(classes, options.rest)) {
     if (route.method.documented === false) continue;
     const path = openApiPath(`${options.basePath.replace(/\/+$/, '')}${route.path}`);
     const op = operation(route, refs, models);

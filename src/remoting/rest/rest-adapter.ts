@@ -441,7 +441,7 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
    * without a regular expression or a router layer per route.
    */
   const build = (): RequestHandler => {
-    const routes = buildRouteTable(remotes.classes());
+    const routes = buildRouteTable(remotes.classes(), options.rest);
     const byClass = new Map<string, CompiledRoute[]>();
     const anyClass: CompiledRoute[] = [];
     const classByPath = new Map(remotes.classes().map((c) => [c.http.path.replace(/\/+$/, ''), c.name]));
@@ -489,7 +489,7 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
     }
     router(req, res, next);
   };
-  handler.routes = () => buildRouteTable(remotes.classes());
+  handler.routes = () => buildRouteTable(remotes.classes(), options.rest);
   handler.adapter = new RestAdapter(remotes, options.rest ?? {}, optionsFromContext);
   return handler;
 }

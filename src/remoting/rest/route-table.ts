@@ -41,15 +41,36 @@ function compareRoutes(a: RestRoute, b: RestRoute): number {
   return sa.length - sb.length;
 }
 
-export function buildRouteTable(classes: SharedClass[]): RestRoute[] {
+/** The words of a path segment as lodash's kebabCase finds them (`UserAccounts`, `HTTPServer2`). */
+const WORD = /[A-Z]{2,}(?=[A-Z][a-z]|[^A-Za-z]|$)|[A-Z]?[a-z]+|[A-Z]+|[0-9]+/g;
+
+/**
+ * strong-remoting's `normalizeHttpPath`: every literal segment in dashed lower case
+ * (`/UserAccounts/:id/userRoles` → `/user-accounts/:id/user-roles`); parameters are kept.
+ */
+export function normalizeHttpPath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') || segment === '' ? segment : (segment.match(WORD) ?? []).map((w) => w.toLowerCase()).join('-')))
+    .join('/');
+}
+
+/** A model's `remoting.normalizeHttpPath` setting wins over the app's `remoting.rest` one, as LB3. */
+function normalizesPaths(sharedClass: SharedClass, appLevel: boolean | undefined): boolean {
+  const own = (sharedClass.ctor as { settings?: { remoting?: { normalizeHttpPath?: unknown } } } | undefined)?.settings?.remoting?.normalizeHttpPath;
+  return typeof own === 'boolean' ? own : appLevel === true;
+}
+
+export function buildRouteTable(classes: SharedClass[], rest: { normalizeHttpPath?: boolean } = {}): RestRoute[] {
   const routes: RestRoute[] = [];
   for (const sharedClass of classes) {
+    const normalize = normalizesPaths(sharedClass, rest.normalizeHttpPath);
     for (const method of sharedClass.methods()) {
       for (const route of method.routes) {
         const prefix = method.isStatic ? sharedClass.http.path : joinPath(sharedClass.http.path, '/:id');
         routes.push({
           verb: route.verb,
-          path: toExpressPath(joinPath(prefix, route.path)),
+          path: toExpressPath(normalize ? normalizeHttpPath(joinPath(prefix, route.path)) : joinPath(prefix, route.path)),
           method,
           sharedClass,
           accepts: method.accepts,
