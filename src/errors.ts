@@ -208,6 +208,10 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   INVALID_REALM: { status: 400, meaning: 'The realm given at login is not a string.' },
   INVALID_EMAIL: { status: 400, meaning: 'The email given at login is not a string (an operator object is no email).' },
   INVALID_USERNAME: { status: 400, meaning: 'The username given at login is not a string.' },
+  SET_PASSWORD_MISUSE: {
+    status: 400,
+    meaning: 'Server code wrote a user with `options.setPassword` and changed more than the password.',
+  },
   EMAIL_REQUIRED: { status: 400, meaning: 'A password reset was requested without an email.' },
   INVALID_TOKEN: { status: 400, meaning: 'An email-verification token does not match the user.' },
   INVALID_PASSWORD: {

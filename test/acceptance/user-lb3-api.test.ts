@@ -49,6 +49,28 @@ describe('User with a custom id and REST path (LB3 tests set it up so)', () => {
     expect(res.body.user.password).toBeUndefined();
   });
 
+  it('options.setPassword lets a write change the password and nothing else (400 SET_PASSWORD_MISUSE)', async () => {
+    const { User, user } = await givenApp({ properties: { pk: { type: 'String', defaultFn: 'guid', id: true }, name: 'string' } });
+    await expect(user.patchAttributes({ password: 'new-pass', name: 'New Name' }, { setPassword: true })).rejects.toMatchObject({
+      code: 'SET_PASSWORD_MISUSE',
+      statusCode: 400,
+      message: expect.stringMatching(/Invalid use.*options\.setPassword/),
+    });
+    const stored = await User.findById(user.pk);
+    expect(stored.name).toBeUndefined();
+    expect(await stored.hasPassword('bar')).toBe(true);
+    // setPassword itself (a password alone) still works.
+    await user.setPassword('new-pass');
+    expect(await (await User.findById(user.pk)).hasPassword('new-pass')).toBe(true);
+    // Without the password rule (LB3's default) the option has nothing to guard: the write goes through.
+    const open = await givenApp({
+      properties: { pk: { type: 'String', defaultFn: 'guid', id: true }, name: 'string' },
+      rejectPasswordChangesViaPatchOrReplace: false,
+    });
+    await open.user.patchAttributes({ password: 'other-pass', name: 'New Name' }, { setPassword: true });
+    expect((await open.User.findById(open.user.pk)).name).toBe('New Name');
+  });
+
   it('a login with an operator object as email or username is 400 INVALID_EMAIL / INVALID_USERNAME', async () => {
     const { User } = await givenApp();
     await expect(User.login({ email: { neq: 'x' }, password: 'x' })).rejects.toMatchObject({ code: 'INVALID_EMAIL', statusCode: 400 });

@@ -108,6 +108,23 @@ function guardClientWrite(Model: AnyModel, ctx: any, target: any, before: UserSn
 }
 
 /**
+ * `options.setPassword` lets a write past the password rule (setPassword() uses it). As LB3, such
+ * a write may change the password and nothing else while that rule is on: server code that passes
+ * it along with other changes would otherwise carry them past the rules that guard a user's other
+ * properties. With `rejectPasswordChangesViaPatchOrReplace: false` there is no rule to get past.
+ */
+function guardSetPasswordOption(ctx: any, target: any): void {
+  if (!ctx.options?.setPassword) return;
+  const keys = ctx.instance ? null : Object.keys(target).filter((k) => target[k] !== undefined);
+  if (keys && keys.length === 1 && keys[0] === 'password') return;
+  throw new LooplineError(
+    'SET_PASSWORD_MISUSE',
+    400,
+    'Invalid use of "options.setPassword". Only "password" can be changed when using this option.',
+  );
+}
+
+/**
  * The value to store for a written password. What is written is always a plain password and is
  * hashed, even when it looks like a bcrypt hash: taking such a value as the hash would let a
  * client choose the hash of a weak password (LB3 did, for any `$2a$`/`$2b$` string of 60
@@ -187,6 +204,7 @@ export function installWriteHooks(User: AnyModel): void {
         target.email !== undefined ||
         (isClientWrite(ctx) && SERVER_MANAGED.some((k) => given(target, k))));
     const before = touches ? await storedUsers(Model, ctx) : [];
+    if (settingsOf(Model).rejectPasswordChangesViaPatchOrReplace !== false) guardSetPasswordOption(ctx, target);
     guardClientWrite(Model, ctx, target, before);
     if (target.email !== undefined) target.email = normalizeEmail(Model, target.email);
     const pw = target.password;
