@@ -33,6 +33,14 @@ export class ModelBuilder extends EventEmitter {
   /** The class a definition without `base` extends. */
   defaultBase: typeof ModelBase = ModelBase;
   private anonymousCount = 0;
+  /** The models being compiled, innermost last: who is naming a type not defined yet. */
+  private readonly compiling: Array<typeof ModelBase> = [];
+  /**
+   * Forward references: a type name no model has yet → the models whose properties name it. LB3
+   * apps name models defined later (model-config order, a model JSON loaded after another), so
+   * such a property holds anything until the model comes, and its models are compiled again then.
+   */
+  private readonly pendingTypes = new Map<string, Set<typeof ModelBase>>();
 
   constructor() {
     super();
@@ -107,6 +115,7 @@ export class ModelBuilder extends EventEmitter {
     ModelClass.settings = rawSettings;
     this.models[name] = ModelClass;
     this.compile(ModelClass);
+    this.resolvePendingType(name);
 
     if (rawSettings.mixins && isPlainObject(rawSettings.mixins)) {
       applyMixins(this.mixins, ModelClass, rawSettings.mixins as Record<string, unknown>);
@@ -123,7 +132,13 @@ export class ModelBuilder extends EventEmitter {
   /** (Re)builds the definition, accessors and serialisers, e.g. after a property is added. */
   compile(ModelClass: typeof ModelBase): void {
     const name = ModelClass.modelName;
-    const definition = this.normalize(name, (ModelClass as any).__rawProperties, ModelClass.settings, ModelClass);
+    this.compiling.push(ModelClass);
+    let definition: ModelDefinition;
+    try {
+      definition = this.normalize(name, (ModelClass as any).__rawProperties, ModelClass.settings, ModelClass);
+    } finally {
+      this.compiling.pop();
+    }
     ModelClass.definition = definition;
     this.definitions[name] = definition;
     const compiled = compileModel(definition, () => ModelClass.relations);
@@ -270,6 +285,15 @@ export class ModelBuilder extends EventEmitter {
     return changed;
   }
 
+  /** The models that named `name` before it was defined take it as their property's type now. */
+  private resolvePendingType(name: string): void {
+    const waiting = this.pendingTypes.get(name);
+    if (!waiting) return;
+    this.pendingTypes.delete(name);
+    // A dependent replaced or deleted since keeps what it was compiled with.
+    for (const Dependent of waiting) if (this.models[Dependent.modelName] === Dependent) this.compile(Dependent);
+  }
+
   /** A property's `type`: built-in name or constructor, `[type]`, a model name, or a nested definition. */
   resolveType(type: unknown, where: string): TypeDescriptor {
     if (type === undefined || type === null) return builtinType('any')!;
@@ -279,7 +303,13 @@ export class ModelBuilder extends EventEmitter {
     if (typeof type === 'string') {
       const model = this.getModel(type);
       if (model) return embeddedModelType(model as any);
-      throw new ConfigurationError(`${where}: unknown type "${type}"`, 'INVALID_MODEL_DEFINITION');
+      const naming = this.compiling[this.compiling.length - 1];
+      if (!naming || type === '') throw new ConfigurationError(`${where}: unknown type "${type}"`, 'INVALID_MODEL_DEFINITION');
+      // A model defined later (LB3's placeholder type): any value until then.
+      let waiting = this.pendingTypes.get(type);
+      if (!waiting) this.pendingTypes.set(type, (waiting = new Set()));
+      waiting.add(naming);
+      return builtinType('any')!;
     }
     if (typeof type === 'function' && (type as any).modelName) return embeddedModelType(type as any);
     if (isPlainObject(type)) {
