@@ -27,8 +27,21 @@ const PASSING = path.join(here, 'passing.json');
 const EXPECTED = path.join(here, 'expected-failures.json');
 const EXAMPLES = { 'access-control': 5, relations: 14, 'app-logic': 2, mixins: 3 };
 
+/** A clone made from a local checkout (`git clone . /tmp/ci-check`) finds shared/ beside its origin. */
+function originCheckout() {
+  const r = spawnSync('git', ['config', '--get', 'remote.origin.url'], { cwd: root, encoding: 'utf8' });
+  const url = r.status === 0 ? r.stdout.trim() : '';
+  return url && path.isAbsolute(url) ? url : undefined;
+}
+
 function sharedDir() {
-  const candidates = [process.env.LOOPLINE_SHARED, path.join(root, '..', 'shared'), path.join(root, '..', '..', 'shared')];
+  const origin = originCheckout();
+  const candidates = [
+    process.env.LOOPLINE_SHARED,
+    path.join(root, '..', 'shared'),
+    path.join(root, '..', '..', 'shared'),
+    origin && path.join(origin, '..', 'shared'),
+  ];
   for (const c of candidates) {
     if (c && fs.existsSync(path.join(c, 'compat', 'run-lb3-tests.sh'))) return path.join(c, 'compat');
   }
