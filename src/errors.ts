@@ -330,7 +330,8 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     status: 500,
     meaning: 'A remote method declaration is malformed (its metadata is not an object, or a `prototype.` method says `isStatic: true`), or `nestRemoting` found no accessor method for a relation it was asked to nest.',
   },
-  UNKNOWN_PHASE: { status: 500, meaning: 'Middleware was registered for a phase that does not exist.' },
+  UNKNOWN_PHASE: { status: 500, meaning: 'Middleware or a remoting phase handler was registered for a phase that does not exist.' },
+  DUPLICATE_PHASE: { status: 500, meaning: 'A remoting phase was added under a name the phase list already holds.' },
   PHASE_ORDER_CONFLICT: { status: 500, meaning: '`defineMiddlewarePhases([...])` lists two known phases in the opposite order.' },
   INVALID_MIDDLEWARE: { status: 500, meaning: 'A middleware entry is not a function or has no phase.' },
   MODEL_NOT_ATTACHED: {

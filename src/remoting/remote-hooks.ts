@@ -71,7 +71,7 @@ function compareRanks(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
-function compilePattern(pattern: string): RegExp {
+export function compilePattern(pattern: string): RegExp {
   const source = pattern
     .split('.')
     .map((seg) => (seg === '**' ? '.*' : seg.split('*').map(escape).join('[^.]*')))

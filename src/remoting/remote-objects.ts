@@ -1,11 +1,13 @@
 import type { SharedClass } from './shared-class';
 import type { SharedMethod } from './shared-method';
 import type { RemotingContext } from './context';
-import { RemoteHook, RemoteHooks } from './remote-hooks';
+import { compilePattern, RemoteHook, RemoteHooks } from './remote-hooks';
+import { defaultRemotingPhases, RemotingPhaseHandler, RemotingPhaseList } from './phases';
 import { sharedFunctionsMarked } from './shared-functions';
 import { createRestHandler, RestHandler, RestOptions } from './rest/rest-adapter';
 
 export type { RemoteHook } from './remote-hooks';
+export type { RemotingPhase, RemotingPhaseHandler, RemotingPhaseList } from './phases';
 
 export interface RemotingOptions {
   rest?: RestOptions['rest'];
@@ -18,6 +20,11 @@ export interface RemotingOptions {
 export class RemoteObjects {
   readonly options: RemotingOptions;
   readonly hooks = new RemoteHooks();
+  /**
+   * The phases of every invocation (LB3's `remotes.phases`): `auth` (access control) and `invoke`
+   * (before-remote hooks, the method, after-remote hooks). Apps add their own steps between them.
+   */
+  readonly phases: RemotingPhaseList = defaultRemotingPhases();
   private readonly classMap = new Map<string, SharedClass>();
   private classVersion = 0;
   private restHandler: RestHandler | undefined;
@@ -90,6 +97,15 @@ export class RemoteObjects {
 
   afterError(pattern: string, fn: RemoteHook): void {
     this.hooks.add('afterError', pattern, fn);
+  }
+
+  /**
+   * strong-remoting's `registerPhaseHandler('auth', 'Customer.*', fn)`: a phase handler that runs
+   * only for the methods the pattern matches (`*` one name segment, `**` any number).
+   */
+  registerPhaseHandler(phaseName: string, methodPattern: string, handler: RemotingPhaseHandler): void {
+    const matcher = compilePattern(methodPattern);
+    this.phases.registerHandler(phaseName, (ctx, next) => (matcher.test(ctx.method.stringName) ? handler(ctx, next) : next()));
   }
 
   handler(name: 'rest', options?: RestOptions): RestHandler {

@@ -240,17 +240,36 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
       // LB3's order: the method's own rest.before step, then access control (before the instance
       // is loaded: no 404 that tells an intruder an id exists), then the before-remote hooks.
       if (method.rest.before) await runStep(method.rest.before, ctx);
-      if (remotes.authorize) await remotes.authorize(ctx);
-      if (!method.isStatic) {
-        if (!sharedClass.resolveInstance) throw new LooplineError('CONFIGURATION_ERROR', 500, `${sharedClass.name} cannot resolve instances`);
-        ctx.instance = await sharedClass.resolveInstance(ctx.ctorArgs.id, ctx);
+      // Then the phases (remotes.phases): loopline's own steps, and any an app added around them.
+      for (const step of remotes.phases.steps()) {
+        if (typeof step === 'function') {
+          await runStep(step, ctx);
+          continue;
+        }
+        switch (step) {
+          case 'authorize':
+            if (remotes.authorize) await remotes.authorize(ctx);
+            break;
+          case 'resolveInstance':
+            if (method.isStatic) break;
+            if (!sharedClass.resolveInstance) throw new LooplineError('CONFIGURATION_ERROR', 500, `${sharedClass.name} cannot resolve instances`);
+            ctx.instance = await sharedClass.resolveInstance(ctx.ctorArgs.id, ctx);
+            break;
+          case 'beforeHooks':
+            await runChain(remotes.hooks.chain('before', method), ctx);
+            break;
+          case 'invoke': {
+            validateArgs(args, ctx, refused);
+            const target = method.isStatic ? sharedClass.ctor : ctx.instance;
+            const results = await ctx.inRequestContext(() => method.invoke(target, method.accepts.map((a) => ctx.args[a.arg])));
+            ctx.result = shapeResult(method.returns, results, ctx);
+            break;
+          }
+          case 'afterHooks':
+            await runChain(remotes.hooks.chain('after', method), ctx);
+            break;
+        }
       }
-      await runChain(remotes.hooks.chain('before', method), ctx);
-      validateArgs(args, ctx, refused);
-      const target = method.isStatic ? sharedClass.ctor : ctx.instance;
-      const results = await ctx.inRequestContext(() => method.invoke(target, method.accepts.map((a) => ctx.args[a.arg])));
-      ctx.result = shapeResult(method.returns, results, ctx);
-      await runChain(remotes.hooks.chain('after', method), ctx);
     } catch (err: any) {
       ctx.error = err;
       try {
