@@ -91,7 +91,7 @@ function dataSourceAliases(name: string): string[] {
 }
 
 /** `loopback()`: an Express 5 app with LB3's application API on top. */
-export function createApplication(loopback: any, options: { localRegistry?: boolean } = {}): LooplineApp {
+export function createApplication(loopback: any, options: { localRegistry?: boolean; loadBuiltinModels?: boolean } = {}): LooplineApp {
   installModelApi();
   const app = express() as unknown as LooplineApp;
   const phases = new MiddlewarePhases(app);

@@ -34,7 +34,7 @@ function removedContextApi(what: string): ConfigurationError {
 /** Express's body parsers, typed without naming body-parser's declarations in ours. */
 type BodyParserFactory = (options?: Record<string, unknown>) => express.RequestHandler;
 
-function loopbackFn(options?: { localRegistry?: boolean }): LooplineApp {
+function loopbackFn(options?: { localRegistry?: boolean; loadBuiltinModels?: boolean }): LooplineApp {
   return createApplication(loopback, options);
 }
 
