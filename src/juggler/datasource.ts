@@ -6,6 +6,7 @@ import { debugFor } from '../util/debug';
 import type { Connector } from './connectors/connector';
 import { AnyConnector, isDataConnector } from './connectors/store-kinds';
 import { resolveConnector } from './connectors/registry';
+import { installLb3ConnectorApi } from './connectors/lb3-connector-api';
 import type { ConnectorModule } from './connectors/registry';
 import { ModelBase } from './model-base';
 import { ModelBuilder, RawProperties } from './model-builder';
@@ -65,6 +66,9 @@ export class DataSource extends EventEmitter {
     this.settings.name ??= this.name;
     this.modelBuilder = modelBuilder ?? (sharedBuilder ??= createModelBuilder());
     this.connector = resolveConnector(this.settings.connector ?? 'memory', this.settings);
+    if (isDataConnector(this.connector)) {
+      installLb3ConnectorApi(this.connector, (modelName) => (this.models[modelName] as typeof ModelBase | undefined)?.definition, () => this.ready());
+    }
   }
 
   /** Resolves once the connector is connected; the first call connects. */

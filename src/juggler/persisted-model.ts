@@ -4,7 +4,7 @@ import { ModelBase } from './model-base';
 import { observe, Observer, removeObserver, clearObservers, ownObserverLists } from './operation-hooks';
 import { createChangeStream, type ChangeStreamOptions } from './change-stream';
 import type { PassThrough } from 'stream';
-import { create } from './dao/create';
+import { create, instanceOfFailedCreate } from './dao/create';
 import { count, exists, find, findById, findByIds, findOne } from './dao/find';
 import { destroyAll, destroyById, destroyInstance } from './dao/delete';
 import { patchInstance, replaceById, saveInstance, updateAll } from './dao/update';
@@ -32,7 +32,7 @@ type Data<M extends ModelCtor> = Partial<Props<M>> & Record<string, unknown>;
 /** The relation names of a model class typed by ModelOf (any string otherwise). */
 export type RelationsOf<M> = M extends { readonly __relationNames?: infer R } ? (R extends string ? (string extends R ? string : R) : string) : string;
 
-function run<T>(args: Args, arity: number, impl: (...params: any[]) => Promise<T>, spread = false): Bluebird<T> {
+function run<T>(args: Args, arity: number, impl: (...params: any[]) => Promise<T>, spread = false, resultOfError?: (err: Error) => T | undefined): Bluebird<T> {
   const { args: params, cb } = splitCallback(args);
   let promise: Promise<T>;
   try {
@@ -40,7 +40,7 @@ function run<T>(args: Args, arity: number, impl: (...params: any[]) => Promise<T
   } catch (err) {
     promise = Promise.reject(err);
   }
-  return withCallback(promise, cb, spread);
+  return withCallback(promise, cb, spread, resultOfError);
 }
 
 /**
@@ -91,7 +91,8 @@ export class PersistedModel extends ModelBase {
   static create<M extends ModelCtor>(this: M, data: Data<M>[], options?: object | NodeCallback<InstanceType<M>[]>, cb?: NodeCallback<InstanceType<M>[]>): Bluebird<InstanceType<M>[]>;
   static create<M extends ModelCtor>(this: M, data?: Data<M>, options?: object | NodeCallback<InstanceType<M>>, cb?: NodeCallback<InstanceType<M>>): Bluebird<InstanceType<M>>;
   static create(this: any, ...args: Args): Bluebird<any> {
-    return run(args, 2, (data, options) => create(this, data, options));
+    // As LB3, a create refused by validation, the store or an 'after save' observer calls back the instance with the error.
+    return run(args, 2, (data, options) => create(this, data, options), false, instanceOfFailedCreate);
   }
 
   static find<M extends ModelCtor>(this: M, filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M>[]>, options?: object | NodeCallback<InstanceType<M>[]>, cb?: NodeCallback<InstanceType<M>[]>): Bluebird<InstanceType<M>[]>;

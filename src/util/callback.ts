@@ -19,12 +19,16 @@ export type NodeCallback<T> = (err: Error | null, result?: T, ...rest: unknown[]
  * uncaught exception (the process ends, and a cluster or supervisor starts another), not an
  * unhandled rejection that is printed while the request it should have answered hangs for good.
  */
-export function withCallback<T>(promise: Promise<T>, cb?: NodeCallback<T>, spread = false): Bluebird<T> {
+export function withCallback<T>(promise: Promise<T>, cb?: NodeCallback<T>, spread = false, resultOfError?: (err: Error) => T | undefined): Bluebird<T> {
   const result = Bluebird.resolve(promise);
   if (typeof cb === 'function') {
     result.then(
       (value) => outsidePromise(() => (spread && Array.isArray(value) ? cb(null, ...(value as [T, ...unknown[]])) : cb(null, value))),
-      (err: Error) => outsidePromise(() => cb(err)),
+      (err: Error) => {
+        // Some LB3 methods call back a result beside the error (create: the instance it tried to save).
+        const partial = resultOfError?.(err);
+        outsidePromise(() => (partial === undefined ? cb(err) : cb(err, partial)));
+      },
     );
   }
   return result;

@@ -16,7 +16,7 @@ export async function create(Model: DaoModel, data: unknown, rawOptions: unknown
   const options = normalizeOptions(rawOptions);
   if (Array.isArray(data)) {
     const instances = data.map((item) => buildNew(Model, item));
-    return asBatch(instances, async () => {
+    return forgetFailedInstance(asBatch(instances, async () => {
       if (options.validate !== false)
         await Promise.all(instances.map((inst) => validateOrThrow(inst, options)));
       const prepared = [];
@@ -25,7 +25,7 @@ export async function create(Model: DaoModel, data: unknown, rawOptions: unknown
       for (const [i, inst] of instances.entries())
         out.push(await persistNew(Model, inst, prepared[i], options));
       return out;
-    });
+    }));
   }
   return createInstance(Model, buildNew(Model, data), options);
 }
@@ -46,6 +46,32 @@ export function buildNew(Model: DaoModel, data: unknown): any {
   return new (Model as any)(input ?? {}, { applyDefaultValues: true });
 }
 
+/** The instance a single create was saving when it failed (validation, the store, 'after save'): LB3 calls it back with the error. */
+const failedCreates = new WeakMap<object, unknown>();
+
+export function instanceOfFailedCreate(err: unknown): any {
+  return err && typeof err === 'object' ? failedCreates.get(err) : undefined;
+}
+
+/** A batch answers with its error alone (loopline writes a batch all or nothing). */
+async function forgetFailedInstance<T>(batch: Promise<T>): Promise<T> {
+  try {
+    return await batch;
+  } catch (err) {
+    if (err && typeof err === 'object') failedCreates.delete(err);
+    throw err;
+  }
+}
+
+async function failingWith<T>(inst: unknown, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (err) {
+    if (err && typeof err === 'object') failedCreates.set(err, inst);
+    throw err;
+  }
+}
+
 export async function createInstance(Model: DaoModel, inst: any, options: OperationOptions): Promise<any> {
   return persistNew(Model, inst, await prepareNew(Model, inst, options), options);
 }
@@ -54,7 +80,7 @@ export async function createInstance(Model: DaoModel, inst: any, options: Operat
 async function prepareNew(Model: DaoModel, inst: any, options: OperationOptions): Promise<object> {
   const hookState = {};
   await notify(Model, 'before save', { instance: inst, isNewInstance: true }, hookState, options);
-  if (options.validate !== false) await validateOrThrow(inst, options);
+  if (options.validate !== false) await failingWith(inst, validateOrThrow(inst, options));
   assertKeyValues(Model, inst.__data);
   return hookState;
 }
@@ -76,12 +102,12 @@ async function persistNew(
   );
   if (persistCtx) row = persistCtx.data;
   const stored = row;
-  const id = await uniqueWrite(store.def, () => inst, () => store.connector.create(store.def, stored, options));
+  const id = await failingWith(inst, uniqueWrite(store.def, () => inst, () => store.connector.create(store.def, stored, options)));
   const idName = store.def.idName;
   if (idName !== undefined && id !== undefined && id !== null) row[idName] = id;
   const loadedCtx = await notify(Model, 'loaded', { data: row, isNewInstance: true }, hookState, options);
   inst.setAttributes(loadedCtx ? loadedCtx.data : row);
   inst.__persisted = true;
-  await notify(Model, 'after save', { instance: inst, isNewInstance: true }, hookState, options);
+  await failingWith(inst, notify(Model, 'after save', { instance: inst, isNewInstance: true }, hookState, options));
   return inst;
 }

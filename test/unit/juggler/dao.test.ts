@@ -28,6 +28,33 @@ describe('PersistedModel data access', () => {
     expect(many.map((c: any) => c.id)).toEqual([2, 3]);
   });
 
+  it('calls back the instance beside the error when validation, the store or an after-save observer refuses a create (LB3), not a batch', async () => {
+    const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
+    const Customer: any = ds.createModel('Pen', { id: { type: 'number', id: true }, name: { type: 'string', required: true }, email: 'string' });
+    const answer = (data: unknown) => new Promise<[any, any]>((resolve) => Customer.create(data, (err: Error | null, inst?: any) => resolve([err, inst])));
+    let [err, inst] = await answer({ email: 'no-name' });
+    expect(err).toMatchObject({ statusCode: 422 });
+    expect(inst).toBeInstanceOf(Customer);
+    expect(inst.email).toBe('no-name');
+
+    await Customer.create({ id: 7, name: 'Ann' });
+    [err, inst] = await answer({ id: 7, name: 'Dup' });
+    expect(err).toBeTruthy();
+    expect([inst.id, inst.name]).toEqual([7, 'Dup']);
+
+    const refusal = new Error('after save refused');
+    Customer.observe('after save', async () => {
+      throw refusal;
+    });
+    [err, inst] = await answer({ name: 'Cy' });
+    expect(err).toBe(refusal);
+    expect(inst.name).toBe('Cy');
+    [err, inst] = await answer([{ name: 'Di' }]);
+    expect(err).toBe(refusal);
+    expect(inst).toBeUndefined();
+    await expect(Customer.create({ name: 'Ed' })).rejects.toBe(refusal);
+  });
+
   it('returns Bluebird promises and supports node callbacks', async () => {
     const { Customer } = setup();
     const p = Customer.create({ name: 'Ann' });
