@@ -10,4 +10,10 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // As `loopline/register` at run time: the LB3 packages the tests load (components, connectors)
+  // and LB3-style app folders `require('loopback')` and `require('loopback-boot')`.
+  moduleNameMapper: {
+    '^loopback$': '<rootDir>/src/index.ts',
+    '^loopback-boot$': '<rootDir>/src/boot/index.ts',
+  },
 };

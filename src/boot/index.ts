@@ -145,8 +145,15 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
     if (settings === null || settings === false) continue;
     const resolvedSettings = substitute(settings, lookup);
     if (ref === 'loopback-component-explorer') {
-      // loopline serves its own explorer for this key, installed or not.
-      steps.push(() => mountExplorer(app as any, (resolvedSettings ?? {}) as ExplorerSettings));
+      const { useInstalledPackage, ...explorerSettings } = (resolvedSettings ?? {}) as ExplorerSettings & { useInstalledPackage?: boolean };
+      if (useInstalledPackage !== true) {
+        // loopline serves its own explorer for this key, installed or not.
+        steps.push(() => mountExplorer(app as any, explorerSettings));
+        continue;
+      }
+      // The LB3 package itself (Swagger UI 2 over loopback-swagger's document), as the app had it.
+      const lb3Explorer = resolveReference(ref, compDir, appRootDir, app.loopback, cc.files[0]);
+      steps.push(() => lb3Explorer(app, explorerSettings));
       continue;
     }
     const component = resolveReference(ref, compDir, appRootDir, app.loopback, cc.files[0]);

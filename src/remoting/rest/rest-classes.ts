@@ -169,4 +169,52 @@ export class RestAdapter {
   getClasses(): RestClass[] {
     return this.remotes.classes().map((c) => new RestClass(c, this.optionsFromContext));
   }
+
+  /**
+   * Every route of every enabled method, flat, as LB3's `allRoutes()` lists them: the path below
+   * the REST root (class path joined with the method's, no trailing slash), the verb as declared
+   * (lower case), the method's `Class.name` and its accepts/returns/errors (undefined when empty).
+   * loopback-swagger (the LB3 explorer) builds its document from this list.
+   */
+  allRoutes(): RestRouteDescription[] {
+    const routes: RestRouteDescription[] = [];
+    for (const restClass of this.getClasses()) {
+      const classPath = restClass.getPath();
+      for (const method of restClass.methods) {
+        for (const route of method.routes) {
+          let path = route.path === '/' || route.path === '//' ? classPath : classPath + route.path;
+          if (path.endsWith('/')) path = path.slice(0, -1);
+          routes.push({
+            verb: String(route.verb || 'all').toLowerCase(),
+            path: path.replace(/\/\//g, '/'),
+            description: method.description,
+            notes: method.notes,
+            documented: method.documented,
+            method: method.fullName,
+            accepts: method.accepts.length ? method.accepts : undefined,
+            returns: method.returns.length ? method.returns : undefined,
+            errors: method.errors?.length ? method.errors : undefined,
+            http: method.sharedMethod.http,
+          });
+        }
+      }
+    }
+    return routes;
+  }
+}
+
+/** One entry of `RestAdapter#allRoutes()`. */
+export interface RestRouteDescription {
+  verb: string;
+  path: string;
+  description: string | undefined;
+  notes: string | undefined;
+  documented: boolean;
+  /** `Product.find`, `Product.prototype.__get__parts`. */
+  method: string;
+  accepts: AcceptArg[] | undefined;
+  returns: ReturnArg[] | undefined;
+  errors: unknown[] | undefined;
+  /** The method's `http` option as declared (`status`, `errorStatus`, the route or routes). */
+  http: SharedMethod['http'];
 }

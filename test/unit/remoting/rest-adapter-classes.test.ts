@@ -144,3 +144,32 @@ describe('the REST adapter description (getClasses)', () => {
     expect((await Shop.find()).map((s: any) => s.name)).toEqual(['c']);
   });
 });
+
+describe('the REST adapter route list (allRoutes)', () => {
+  it('lists every route flat, as LB3 lists them for loopback-swagger', () => {
+    const { app } = build();
+    const routes = app.handler('rest').adapter.allRoutes();
+    const line = (r: any) => `${r.verb} ${r.path} ${r.method}`;
+    expect(routes.map(line)).toEqual(expect.arrayContaining([
+      'post /shops Shop.create',
+      'get /shops Shop.find',
+      'get /shops/:id Shop.findById',
+      'head /shops/:id Shop.exists',
+      'get /shops/:id/exists Shop.exists',
+      'patch /shops/:id Shop.prototype.patchAttributes',
+      'get /shops/:id/items Shop.prototype.__get__items',
+      'get /shops/bigOnes Shop.__get__bigOnes',
+    ]));
+    const find = routes.find((r: any) => r.method === 'Shop.find');
+    expect(find).toMatchObject({ documented: true, description: expect.any(String), errors: undefined });
+    expect(find.accepts.map((a: any) => a.arg)).toEqual(['filter', 'options']);
+    expect(find.returns).toEqual([expect.objectContaining({ arg: 'data', root: true })]);
+    expect(find.http).toEqual({ verb: 'get', path: '/' });
+    const destroyScope = routes.find((r: any) => r.method === 'Shop.__delete__bigOnes');
+    expect(destroyScope.returns).toBeUndefined();
+    expect(routes.filter((r: any) => r.method === 'Shop.replaceById').map(line)).toEqual([
+      'post /shops/:id/replace Shop.replaceById',
+      'put /shops/:id Shop.replaceById',
+    ]);
+  });
+});
