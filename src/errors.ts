@@ -338,6 +338,10 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     status: 500,
     meaning: 'A data-access method was called on a model attached to no data source.',
   },
+  REMOTE_METHOD_UNAVAILABLE: {
+    status: 500,
+    meaning: 'A model attached to the remote connector was asked for a relation method the server does not serve.',
+  },
   WRONG_STORE_KIND: {
     status: 500,
     meaning:

@@ -4,7 +4,7 @@ import { hasOwn } from '../util/own';
 import { NodeCallback, splitCallback, withCallback } from '../util/callback';
 import { debugFor } from '../util/debug';
 import type { Connector } from './connectors/connector';
-import { AnyConnector, isDataConnector } from './connectors/store-kinds';
+import { AnyConnector, isDataConnector, isRemoteModelConnector } from './connectors/store-kinds';
 import { resolveConnector } from './connectors/registry';
 import { installLb3ConnectorApi } from './connectors/lb3-connector-api';
 import type { ConnectorModule } from './connectors/registry';
@@ -127,6 +127,14 @@ export class DataSource extends EventEmitter {
     const connector = this.connector;
     const injectedId = Model.definition.idName === 'id' && !hasOwn((Model as any).__rawProperties ?? {}, 'id');
     if (injectedId && isDataConnector(connector) && connector.capabilities.defaultIdType !== 'Number') this.modelBuilder.compile(Model);
+    if (isRemoteModelConnector(connector)) {
+      // A model of another server's REST API: its methods call that server from now on.
+      connector.bindModel(Model);
+      this.models[Model.modelName] = Model;
+      Model.emit('dataSourceAttached', Model);
+      this.emit('attached', Model);
+      return Model;
+    }
     if (!(Model as any).__isPersistedModel || !isDataConnector(connector)) {
       // LB3 apps attach plain Models (remote methods only) to a data source; they store nothing.
       // KeyValueModel and Email find their key-value or mail connector here when called.

@@ -107,6 +107,11 @@ export const loopback = Object.assign(loopbackFn, {
   token,
   /** The memory connector, to pass by value: `createDataSource({connector: loopback.Memory})`. */
   Memory: connectorModule('memory') as ConnectorModule,
+  /**
+   * The remote connector, by value: `createDataSource({connector: loopback.Remote, url})` makes a
+   * data source whose models are another loopline or LB3 server's REST API.
+   */
+  Remote: connectorModule('remote') as ConnectorModule,
   /** LB3 apps call `loopback.remoteMethod(fn, options)` on plain functions. */
   remoteMethod(fn: any, options?: Record<string, unknown>) {
     return markShared(fn, options);

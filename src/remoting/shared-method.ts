@@ -1,5 +1,6 @@
 import type { RemotingContext } from './context';
 import type { SharedClass } from './shared-class';
+import { fromHttpAnswer, toHttpCall, type HttpAnswer, type HttpCall } from './rest/http-invocation';
 
 export type HttpSource = 'path' | 'query' | 'body' | 'form' | 'formData' | 'header' | 'req' | 'res' | 'context';
 
@@ -122,6 +123,16 @@ export class SharedMethod {
   get hookNames(): string[] {
     const prefix = `${this.sharedClass.name}.${this.isStatic ? '' : 'prototype.'}`;
     return [this.name, ...this.aliases].map((n) => prefix + n);
+  }
+
+  /** The HTTP request that calls this method on a server (see rest/http-invocation.ts). */
+  toHttpCall(args: readonly unknown[], instanceId?: unknown): HttpCall {
+    return toHttpCall(this, args, instanceId);
+  }
+
+  /** The results a server's successful answer carries, in the order of `returns`. */
+  fromHttpAnswer(answer: HttpAnswer): unknown[] {
+    return fromHttpAnswer(this, answer);
   }
 
   /**

@@ -7,6 +7,7 @@ import { TransientConnector } from './transient/transient-connector';
 import { KeyValueMemoryConnector } from './kv-memory/kv-memory-connector';
 import { KeyValueRedisConnector } from './kv-redis/kv-redis-connector';
 import { MailConnector } from './mail/mail-connector';
+import { RemoteConnector } from './remote/remote-connector';
 import type { AnyConnector } from './store-kinds';
 
 export type ConnectorFactory = (settings: Record<string, unknown>) => AnyConnector;
@@ -26,6 +27,7 @@ const FACTORIES = new Map<string, ConnectorFactory>([
   ['kv-memory', (settings) => new KeyValueMemoryConnector(settings)],
   ['kv-redis', (settings) => new KeyValueRedisConnector(settings)],
   ['mail', (settings) => new MailConnector(settings)],
+  ['remote', (settings) => new RemoteConnector(settings)],
 ]);
 
 /**

@@ -1,11 +1,12 @@
 import type { Connector } from './connector';
+import type { ModelDefinition } from '../model-definition';
 
 /**
  * The stores LB3 ships besides data stores: a key-value store behind `KeyValueModel` and a mail
  * sender behind `Email`. A data source holds one connector of one of the three kinds; `kind` tells
  * them apart (a data connector has none, so third-party connectors need not declare it).
  */
-export type AnyConnector = Connector | KeyValueConnector | MailSender;
+export type AnyConnector = Connector | KeyValueConnector | MailSender | RemoteModelConnector;
 
 /**
  * A key-value store. Keys live in one namespace per model; values come back as copies of what was
@@ -44,6 +45,25 @@ export interface MailSender {
   send(message: Record<string, unknown>): Promise<unknown>;
   /** True when at least one transport is configured. */
   readonly delivers: boolean;
+}
+
+/**
+ * A store that is another server's REST API (LB3's remote connector): a model attached to it gets
+ * methods that call the same model's routes on that server, in place of the local data access.
+ */
+export interface RemoteModelConnector {
+  readonly kind: 'remote';
+  readonly name: string;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Nothing to do: the server holds the schema (relations call it when they add a key property). */
+  define(model: ModelDefinition): void;
+  /** Called when a model is attached: its methods now call the server. */
+  bindModel(Model: object): void;
+}
+
+export function isRemoteModelConnector(c: AnyConnector | undefined): c is RemoteModelConnector {
+  return (c as { kind?: unknown } | undefined)?.kind === 'remote';
 }
 
 export function isDataConnector(c: AnyConnector): c is Connector {
