@@ -387,6 +387,41 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     meaning:
       'Change records could not be brought up to date; `details.errors` has the cause per instance.',
   },
+  PUSH_INSTALLATION_NOT_FOUND: { status: 404, meaning: '`Push.notifyById`: no installation has the given id; nothing was sent.' },
+  PUSH_PAYLOAD_TOO_LARGE: {
+    status: 422,
+    meaning:
+      'The notification, encoded for a provider its audience uses, is over that provider\'s limit (APNs and FCM 4096 bytes, Web Push 3993 bytes before encryption); `details` names the provider, size and limit; nothing was sent.',
+  },
+  PUSH_APPLICATION_NOT_FOUND: { status: 422, meaning: 'Per device: the installation\'s `appId` names no application; nothing was sent to it.' },
+  PUSH_CREDENTIALS_MISSING: {
+    status: 422,
+    meaning:
+      'Per device: the application\'s `pushSettings` lack what its provider needs (APNs: `apns.token` keyId, key, teamId and `apns.bundle`; FCM: `fcm.serviceAccount`; Web Push: `webPush.vapid`), or hold a key that cannot be read; nothing was sent to it.',
+  },
+  PUSH_UNSUPPORTED_DEVICE_TYPE: { status: 422, meaning: 'Per device: the installation\'s `deviceType` has no provider (`ios`, `android` and `webpush` have).' },
+  PUSH_INVALID_DEVICE_TOKEN: {
+    status: 422,
+    meaning:
+      'Per device: the device token or Web Push subscription is malformed, or the provider refused it as such; nothing was delivered to it.',
+  },
+  PUSH_ENDPOINT_NOT_ALLOWED: {
+    status: 422,
+    meaning:
+      'Per device: a Web Push subscription endpoint is not https (or not on `webPush.allowedHosts` when that list is set); the server never calls it.',
+  },
+  PUSH_DEVICE_GONE: { status: 410, meaning: 'Per device: the provider says the device is no longer registered (APNs 410, FCM `UNREGISTERED`, Web Push 404/410); its installation is now `Inactive`.' },
+  PUSH_DEVICE_INACTIVE: { status: 410, meaning: 'Per device: the installation is `Inactive` (a provider reported it gone); it is skipped.' },
+  PUSH_PROVIDER_REJECTED: { status: 502, meaning: 'Per device: the provider refused the message for another reason; `details.reason` is the provider\'s own reason.' },
+  PUSH_PROVIDER_AUTH_FAILED: {
+    status: 502,
+    meaning: 'Per device: the provider refused the server\'s credentials (APNs provider token, the FCM OAuth token or its token endpoint, the VAPID signature).',
+  },
+  PUSH_PROVIDER_UNAVAILABLE: {
+    status: 503,
+    meaning:
+      'Per device: the provider still answered 429 or 5xx (or could not be reached) after the retries, or asked to wait longer than `maxRetryDelay`; `details.retryAfter` carries its wait in seconds when it gave one.',
+  },
   BULK_UPDATE_FAILED: {
     status: 500,
     meaning:

@@ -3,8 +3,10 @@ import * as path from 'path';
 
 /**
  * The import arrows of DESIGN.md, enforced: boot → loopback → {remoting, juggler}, explorer →
- * remoting, juggler → connectors; errors.ts and util/ import nothing of ours; remoting never
- * imports juggler; only connectors/registry.ts names a concrete connector.
+ * remoting, juggler → connectors, boot → components (those component-config.json names); a
+ * component imports only its own folder, errors.ts and util/ (it uses the app it is handed);
+ * errors.ts and util/ import nothing of ours; remoting never imports juggler; only
+ * connectors/registry.ts names a concrete connector.
  */
 const SRC = path.join(__dirname, '..', 'src');
 
@@ -36,7 +38,9 @@ const ALLOWED: Record<string, string[]> = {
   loopback: ['loopback', 'remoting', 'juggler', 'errors', 'util'],
   explorer: ['explorer', 'remoting', 'errors', 'util'],
   // boot mounts the explorer when component-config.json names loopback-component-explorer.
-  boot: ['boot', 'loopback', 'explorer', 'errors', 'util'],
+  boot: ['boot', 'loopback', 'explorer', 'components', 'errors', 'util'],
+  // A component depends only on the public app/model API it is handed, never on loopline's insides.
+  components: ['components', 'errors', 'util'],
   index: ['loopback', 'juggler', 'remoting', 'boot', 'explorer', 'errors', 'util'],
   cli: ['cli', 'boot', 'loopback', 'juggler', 'explorer', 'errors', 'util'],
 };

@@ -156,7 +156,8 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
       steps.push(() => lb3Explorer(app, explorerSettings));
       continue;
     }
-    const component = resolveReference(ref, compDir, appRootDir, app.loopback, cc.files[0]);
+    const builtin = BUILTIN_COMPONENTS[ref];
+    const component = builtin ? builtin() : resolveReference(ref, compDir, appRootDir, app.loopback, cc.files[0]);
     steps.push(() => component(app, resolvedSettings));
   }
 
@@ -176,6 +177,14 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   });
   return inSeries(steps);
 }
+
+/**
+ * loopline's own components, by the name component-config.json gives them; loaded only when named
+ * (push brings its providers' libraries).
+ */
+const BUILTIN_COMPONENTS: Record<string, () => (app: any, settings: unknown) => unknown> = {
+  'loopline/push': () => require('../components/push').default,
+};
 
 function listBootScripts(dirs: string[]): string[] {
   return dirs.flatMap((d) =>
