@@ -73,12 +73,22 @@ export default function push(app: PushApp, options: PushComponentOptions = {}): 
   const Application = modelFor(app, options.application ?? 'Application', {}, dataSource);
   setupInstallation(Installation);
   const Push = modelFor(app, options.name ?? 'Push', { ...PUSH_DEFINITION, plural: options.plural ?? PUSH_DEFINITION.plural }, null);
+  // An app's own push model (LB3 apps define one, with their ACLs) gets LB3's endpoint too, and is
+  // closed to everyone its ACLs do not name: sending is never anonymous by default.
+  const acls: unknown[] = (Push.settings.acls ??= []);
+  if (!acls.some((a) => isDenyEveryone(a))) acls.unshift(PUSH_DEFINITION.acls[0]);
+  if (!Push.sharedClass?.findMethodByName?.('notifyByQuery')) Push.remoteMethod('notifyByQuery', PUSH_DEFINITION.methods.notifyByQuery);
   const manager = new PushManager({ Installation, Notification, Application, Push }, settings);
   Push.notifyById = (installationId: unknown, notification: unknown, cb?: NodeCallback<PushReport>) => withCallback(manager.notifyById(installationId, notification), cb);
   Push.notifyByQuery = (query: unknown, notification: unknown, cb?: NodeCallback<PushReport>) => withCallback(manager.notifyByQuery(query, notification), cb);
   /** Closes the providers' connections (APNs keeps an HTTP/2 session per application). */
   Push.closeConnections = () => manager.close();
   return Push;
+}
+
+function isDenyEveryone(acl: unknown): boolean {
+  const a = acl as Record<string, unknown>;
+  return a?.principalId === '$everyone' && a.permission === 'DENY' && (a.property === undefined || a.property === '*') && (a.accessType === undefined || a.accessType === '*');
 }
 
 /** LB3's Installation statics and its `modified` stamp. */

@@ -1,0 +1,75 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import request from 'supertest';
+import loopback from '../../src';
+import { boot } from '../../src/boot';
+
+/**
+ * The push component in an LB3-style app folder, enabled from component-config.json: LB3's
+ * endpoints over REST and their default access — a device registers itself, nobody else reads
+ * installations or sends unless the app's ACLs say so.
+ */
+function writeApp(files: Record<string, unknown>): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-push-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(root, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(content, null, 2));
+  }
+  return root;
+}
+
+async function bootApp(pushModel?: object): Promise<any> {
+  const root = writeApp({
+    'server/config.json': { restApiRoot: '/api' },
+    'server/datasources.json': { db: { name: 'db', connector: 'memory' } },
+    'server/middleware.json': { auth: { 'loopback#token': {} }, routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'strong-error-handler': {} } },
+    'server/model-config.json': {
+      _meta: { sources: ['loopback/common/models', '../common/models'] },
+      User: { dataSource: 'db' },
+      AccessToken: { dataSource: 'db', public: false },
+      ACL: { dataSource: 'db', public: false },
+      RoleMapping: { dataSource: 'db', public: false },
+      Role: { dataSource: 'db', public: false },
+      Application: { dataSource: 'db', public: false },
+      ...(pushModel ? { push: { dataSource: null } } : {}),
+    },
+    'server/component-config.json': { 'loopline/push': pushModel ? { name: 'push' } : {} },
+    ...(pushModel ? { 'common/models/push.json': pushModel } : {}),
+  });
+  const app = loopback({ localRegistry: true } as any);
+  app.enableAuth();
+  await boot(app, { appRootDir: path.join(root, 'server') });
+  return app;
+}
+
+describe('push component over REST', () => {
+  it('lets a device register anonymously, and denies listing installations and sending to anonymous callers', async () => {
+    const app = await bootApp();
+    const created = await request(app).post('/api/Installations').send({ appId: 'a1', deviceType: 'android', deviceToken: 'tok-1' }).expect(200);
+    expect(created.body).toMatchObject({ appId: 'a1', deviceType: 'android', deviceToken: 'tok-1' });
+    await request(app).get('/api/Installations').expect(401);
+    await request(app).get('/api/Installations/byUser').query({ deviceType: 'android', userId: 'u' }).expect(401);
+    const sent = await request(app).post('/api/push').query({ deviceQuery: JSON.stringify({ appId: 'a1' }) }).send({ alert: 'hi' }).expect(401);
+    expect(sent.body.error.code).toBe('AUTHORIZATION_REQUIRED');
+  });
+
+  it("serves LB3's POST /push?deviceQuery= on the app's own push model, with the ACL the app gives it", async () => {
+    const app = await bootApp({
+      name: 'push',
+      base: 'Model',
+      plural: 'push',
+      acls: [{ principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', property: 'notifyByQuery' }],
+    });
+    await app.models.User.create({ email: 'ops@example.com', password: 'secret-pass' });
+    const login = await request(app).post('/api/Users/login').send({ email: 'ops@example.com', password: 'secret-pass' }).expect(200);
+    await app.models.Installation.create({ appId: 'no-such-app', deviceType: 'android', deviceToken: 'tok-1' });
+    await request(app).post('/api/push').send({ alert: 'hi' }).expect(401);
+    const res = await request(app).post('/api/push').set('Authorization', login.body.id).query({ deviceQuery: JSON.stringify({ deviceType: 'android' }) }).send({ alert: 'hi' }).expect(200);
+    expect(res.body).toMatchObject({ total: 1, sent: 0, failed: 1, results: [{ deviceType: 'android', status: 'failed', code: 'PUSH_APPLICATION_NOT_FOUND' }] });
+    // A notification that is not a valid Notification is refused before anything is looked up.
+    const bad = await request(app).post('/api/push').set('Authorization', login.body.id).send({ badge: 'many' }).expect(422);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+  });
+});
