@@ -62,6 +62,88 @@ for (const store of STORES) {
       expect(await Server.changes(3, {})).toHaveLength(0);
     });
 
+    it('keeps change records in step with updateAll by where, replaceById, upsert and save, and changes(since) by checkpoint', async () => {
+      const Change = Server.getChangeModel();
+      const a = await Server.create({ id: 'a', name: 'a', qty: 1 });
+      await Server.create({ id: 'b', name: 'b', qty: 1 });
+      await Server.checkpoint();
+      await Server.updateAll({ qty: 1 }, { qty: 2 });
+      await Server.replaceById('a', { name: 'a2' });
+      await Server.upsert({ id: 'c', name: 'c' });
+      a.name = 'a3';
+      await a.save();
+      const records = json(await Change.find()).sort((x: any, y: any) => x.modelId.localeCompare(y.modelId));
+      const rows = byId(await Server.find());
+      expect(records.map((c: any) => [c.modelId, c.rev])).toEqual(rows.map((r: any) => [r.id, Change.revisionForInst(r)]));
+      expect(records.map((c: any) => c.checkpoint)).toEqual([2, 2, 2]);
+      expect((await Server.changes(2, {})).map((c: any) => c.modelId).sort()).toEqual(['a', 'b', 'c']);
+      expect(await Server.changes(3, {})).toEqual([]);
+    });
+
+    it('keeps one change record per instance, matching the row, under concurrent writes', async () => {
+      const Change = Server.getChangeModel();
+      const car = await Server.create({ id: 'race', name: 'start', qty: 0 });
+      await Promise.all(Array.from({ length: 8 }, (_, i) => Server.updateAll({ id: car.id }, { qty: i + 1 })));
+      const records = json(await Change.find({ where: { modelId: 'race' } }));
+      expect(records).toHaveLength(1);
+      expect(records[0].rev).toBe(Change.revisionForInst(await Server.findById('race')));
+    });
+
+    if (store.name === 'memory') {
+      it('keeps the write and reports a failed change record on the model\'s error event (LB3; the memory store has no transactions)', async () => {
+        const Change = Server.getChangeModel();
+        const refused = new Error('change store refused');
+        Change.observe('persist', async () => {
+          throw refused;
+        });
+        const reported: unknown[] = [];
+        Server.on('error', (err: unknown) => reported.push(err));
+        await Server.create({ id: 'kept', name: 'kept' });
+        expect((await Server.findById('kept')).name).toBe('kept');
+        expect(reported).toHaveLength(1);
+        expect(String(reported[0])).toContain('change store refused');
+      });
+    } else {
+      it('commits a write and its change record together: a failing change write rolls the write back and reaches the caller', async () => {
+        const Change = Server.getChangeModel();
+        await Server.create({ id: 'before', name: 'before', qty: 1 });
+        const refused = new Error('change store refused');
+        let refuse = true;
+        Change.observe('persist', async () => {
+          if (refuse) throw refused;
+        });
+        // As LB3 reports a failed rectify: 500 CHANGE_RECTIFY_FAILED holding the store's error.
+        const failed = { statusCode: 500, code: 'CHANGE_RECTIFY_FAILED', details: { errors: [refused] } };
+        await expect(Server.create({ id: 'new', name: 'new' })).rejects.toMatchObject(failed);
+        await expect(Server.updateAll({ id: 'before' }, { name: 'changed' })).rejects.toMatchObject(failed);
+        // A where naming no id rectifies every record (LB3's rectifyAllChanges): the store's error as is.
+        await expect(Server.updateAll({ qty: 1 }, { name: 'changed by where' })).rejects.toBe(refused);
+        const inst = await Server.findById('before');
+        await expect(inst.updateAttributes({ qty: 5 })).rejects.toMatchObject(failed);
+        await expect(Server.deleteById('before')).rejects.toMatchObject(failed);
+        // Nothing of the refused writes is in the store: neither the rows nor their change records.
+        expect(json(await Server.find()).map((r: any) => [r.id, r.name, r.qty])).toEqual([['before', 'before', 1]]);
+        const records = json(await Change.find());
+        expect(records.map((c: any) => [c.modelId, c.rev])).toEqual([['before', Change.revisionForInst(await Server.findById('before'))]]);
+        refuse = false;
+        await Server.create({ id: 'new', name: 'new' });
+        expect((await Change.find()).map((c: any) => c.modelId).sort()).toEqual(['before', 'new']);
+      });
+
+      it('writes the change record in the caller\'s transaction: a rollback leaves neither row nor record, a commit both', async () => {
+        const Change = Server.getChangeModel();
+        let tx = await Server.beginTransaction({});
+        await Server.create({ id: 'rolled', name: 'x' }, { transaction: tx });
+        await tx.rollback();
+        expect(await Server.findById('rolled')).toBeNull();
+        expect(await Change.find()).toEqual([]);
+        tx = await Server.beginTransaction({});
+        await Server.create({ id: 'kept', name: 'y' }, { transaction: tx });
+        await tx.commit();
+        expect(json(await Change.find()).map((c: any) => c.modelId)).toEqual(['kept']);
+      });
+    }
+
     it('costs nothing on a model without trackChanges', async () => {
       expect(Plain.Change).toBeUndefined();
       expect(hasObservers(Plain, 'after save')).toBe(false);

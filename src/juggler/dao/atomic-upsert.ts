@@ -6,6 +6,7 @@ import { DaoModel, Store, coercePartialData, instanceToRow, notify } from './sup
 import { patchInstance, replaceById } from './update';
 import { createInstance, buildNew } from './create';
 import { validateOrThrow } from './validate';
+import { writeWithCompanions } from './write-companions';
 
 /**
  * upsert and replaceOrCreate on a connector that writes them atomically (the SQL stores). The
@@ -140,7 +141,8 @@ export async function atomicUpsert(
   if (persist) patch = persist.data;
   if (invalid) return patchOnly(Model, store, inst, id, patch, invalid, hookState, options);
   const insertRow = { ...instanceToRow(inst), ...patch };
-  const result = await store.connector.upsert!(def, insertRow, patch, options);
+  const patchRow = patch;
+  const result = await writeWithCompanions(Model, store, options, (o) => store.connector.upsert!(def, insertRow, patchRow, o), (r) => ({ kind: 'save', id: r.row[idName] ?? id, isNewInstance: r.created }));
   return finish(Model, inst, result, hookState, options);
 }
 
@@ -163,7 +165,7 @@ async function patchOnly(
   if (!current) throw invalid;
   const merged = new (Model as any)({ ...current, ...patch }, { applyDefaultValues: false, persisted: true });
   await validateOrThrow(merged, options);
-  const updated = await store.connector.patchById(store.def, id, patch, options);
+  const updated = await writeWithCompanions(Model, store, options, (o) => store.connector.patchById(store.def, id, patch, o), (r) => (r ? { kind: 'save', id } : undefined));
   if (!updated) throw invalid;
   return finish(
     Model,
@@ -203,6 +205,7 @@ export async function atomicReplaceOrCreate(
     options,
   );
   if (persist) row = persist.data;
-  const result = await store.connector.replaceOrCreate!(def, row, options);
+  const whole = row;
+  const result = await writeWithCompanions(Model, store, options, (o) => store.connector.replaceOrCreate!(def, whole, o), (r) => ({ kind: 'save', id: r.row[idName] ?? id, isNewInstance: r.created }));
   return finish(Model, inst, result, hookState, options);
 }

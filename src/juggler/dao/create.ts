@@ -5,6 +5,7 @@ import { DaoModel, instanceToRow, normalizeOptions, notify, storeOf } from './su
 import { asBatch } from '../validations';
 import { assertKeyValues } from '../relations/key-properties';
 import { uniqueWrite, validateOrThrow } from './validate';
+import { writeWithCompanions } from './write-companions';
 
 /**
  * create: `before save` (ctx.instance) → validation → `persist` (ctx.data) → store → `loaded`
@@ -102,8 +103,10 @@ async function persistNew(
   );
   if (persistCtx) row = persistCtx.data;
   const stored = row;
-  const id = await failingWith(inst, uniqueWrite(store.def, () => inst, () => store.connector.create(store.def, stored, options)));
   const idName = store.def.idName;
+  const write = (o: OperationOptions) => store.connector.create(store.def, stored, o);
+  const written = (newId: unknown) => ({ kind: 'save' as const, id: newId ?? (idName ? stored[idName] : undefined), isNewInstance: true });
+  const id = await failingWith(inst, uniqueWrite(store.def, () => inst, () => writeWithCompanions(Model, store, options, write, written)));
   if (idName !== undefined && id !== undefined && id !== null) row[idName] = id;
   const loadedCtx = await notify(Model, 'loaded', { data: row, isNewInstance: true }, hookState, options);
   inst.setAttributes(loadedCtx ? loadedCtx.data : row);

@@ -2,6 +2,7 @@ import { normalizeWhere } from '../filter/normalize-filter';
 import { mergeWhere } from '../scope';
 import { filterLimits, parseWhereArg } from './find';
 import { DaoModel, coerceId, idWhere, normalizeOptions, notify, requireId, storeOf } from './support';
+import { writeWithCompanions } from './write-companions';
 
 /** destroyAll(where): `access` → `before delete` (where) → store → `after delete` (where, info). */
 export async function destroyAll(Model: DaoModel, where: unknown, rawOptions: unknown, instance?: any): Promise<{ count: number }> {
@@ -16,7 +17,8 @@ export async function destroyAll(Model: DaoModel, where: unknown, rawOptions: un
   const fields: Record<string, unknown> = instance ? { where: w, instance } : { where: w };
   const before = await notify(Model, 'before delete', fields, hookState, options);
   if (before) w = before.where;
-  const count = await store.connector.destroyAll(store.def, normalizeWhere(w, store.def, limits), options);
+  const normalized = normalizeWhere(w, store.def, limits);
+  const count = await writeWithCompanions(Model, store, options, (o) => store.connector.destroyAll(store.def, normalized, o), (n) => (n > 0 ? { kind: 'delete', where: w } : undefined));
   const info = { count };
   await notify(Model, 'after delete', { ...fields, where: w, info }, hookState, options);
   return info;

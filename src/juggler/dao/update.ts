@@ -7,6 +7,7 @@ import { createInstance } from './create';
 import { filterLimits, parseWhereArg } from './find';
 import { DaoModel, coerceId, coercePartialData, idWhere, instanceToRow, normalizeOptions, notify, requireId, storeOf } from './support';
 import { uniqueWrite, validateOrThrow } from './validate';
+import { writeWithCompanions } from './write-companions';
 
 /** updateAll(where, data): `access` → `before save` (where, data) → `persist` → store → `after save`. */
 export async function updateAll(Model: DaoModel, where: unknown, data: unknown, rawOptions: unknown): Promise<{ count: number }> {
@@ -28,7 +29,9 @@ export async function updateAll(Model: DaoModel, where: unknown, data: unknown, 
   }
   const persist = await notify(Model, 'persist', { where: w, data: row }, hookState, options);
   if (persist) row = persist.data;
-  const count = await store.connector.updateAll(store.def, normalizeWhere(w, store.def, limits), row, options);
+  const normalized = normalizeWhere(w, store.def, limits);
+  const patchRow = row;
+  const count = await writeWithCompanions(Model, store, options, (o) => store.connector.updateAll(store.def, normalized, patchRow, o), (n) => (n > 0 ? { kind: 'save', where: w } : undefined));
   const info = { count };
   await notify(Model, 'after save', { where: w, data: row, info }, hookState, options);
   return info;
@@ -66,7 +69,7 @@ export async function patchInstance(Model: DaoModel, inst: any, data: unknown, r
   const persist = await notify(Model, 'persist', { where, data: row, currentInstance: inst, isNewInstance: false }, hookState, options);
   if (persist) row = persist.data;
   const patch = row;
-  const updated = await uniqueWrite(store.def, () => new (Model as any)({ ...inst.__data, ...patch }, { applyDefaultValues: false, persisted: true }), () => store.connector.patchById(store.def, id, patch, options));
+  const updated = await uniqueWrite(store.def, () => new (Model as any)({ ...inst.__data, ...patch }, { applyDefaultValues: false, persisted: true }), () => writeWithCompanions(Model, store, options, (o) => store.connector.patchById(store.def, id, patch, o), (r) => (r ? { kind: 'save', id } : undefined)));
   if (!updated) throw notFound(Model, id, 'update');
   const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
   inst.setAttributes(loaded ? loaded.data : row);
@@ -88,10 +91,11 @@ export async function saveInstance(Model: DaoModel, inst: any, rawOptions: unkno
   const persist = await notify(Model, 'persist', { data: row, where: idWhere(Model, id), currentInstance: inst }, hookState, options);
   if (persist) row = persist.data;
   const whole = row;
-  await uniqueWrite(store.def, () => inst, async () => {
-    // LB3's save upserts: a persisted instance whose row vanished is written again.
-    if (!(await store.connector.replaceById(store.def, id, whole, options))) await store.connector.create(store.def, whole, options);
-  });
+  // LB3's save upserts: a persisted instance whose row vanished is written again.
+  const upsertWhole = async (o: OperationOptions) => {
+    if (!(await store.connector.replaceById(store.def, id, whole, o))) await store.connector.create(store.def, whole, o);
+  };
+  await uniqueWrite(store.def, () => inst, () => writeWithCompanions(Model, store, options, upsertWhole, () => ({ kind: 'save', id })));
   const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
   inst.setAttributes(loaded ? loaded.data : row);
   inst.__persisted = true;
@@ -123,7 +127,7 @@ export async function replaceById(Model: DaoModel, id: unknown, data: unknown, r
   const persist = await notify(Model, 'persist', { where: idWhere(Model, idValue), data: row, isNewInstance: false, currentInstance: inst }, hookState, options);
   if (persist) row = persist.data;
   const replacement = row;
-  const replaced = await uniqueWrite(store.def, () => inst, () => store.connector.replaceById(store.def, idValue, replacement, options));
+  const replaced = await uniqueWrite(store.def, () => inst, () => writeWithCompanions(Model, store, options, (o) => store.connector.replaceById(store.def, idValue, replacement, o), (r) => (r ? { kind: 'save', id: idValue } : undefined)));
   if (!replaced) throw notFound(Model, idValue, 'replace');
   const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
   if (loaded) inst.setAttributes(loaded.data);

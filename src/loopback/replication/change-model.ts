@@ -1,5 +1,5 @@
 import { ConfigurationError, LooplineError } from '../../errors';
-import { withCallback, type NodeCallback } from '../../util/callback';
+import { splitCallback, withCallback, type NodeCallback } from '../../util/callback';
 import { coerceId } from '../../juggler/dao/support';
 import { observe } from '../../juggler/operation-hooks';
 import type { DataSource } from '../../juggler/datasource';
@@ -241,10 +241,13 @@ const changeStatics = {
   diff(this: ModelClass, modelName: string, since: unknown, remoteChanges: unknown, cb?: NodeCallback<unknown>) {
     return withCallback(diffChanges(this, modelName, since, remoteChanges), cb);
   },
-  rectifyAll(this: ModelClass, cb?: NodeCallback<void>) {
+  /** `rectifyAll([options], cb)`: options may carry the transaction the records are read and written in. */
+  rectifyAll(this: ModelClass, ...args: unknown[]) {
+    const { args: params, cb } = splitCallback(args);
+    const options = params[0] && typeof params[0] === 'object' ? (params[0] as object) : {};
     const all = async () => {
-      const changes = await this.find();
-      await Promise.all(changes.map((c: any) => rectifyRecord(c, {})));
+      const changes = await this.find({}, options);
+      await Promise.all(changes.map((c: any) => rectifyRecord(c, options)));
     };
     return withCallback(all(), cb);
   },

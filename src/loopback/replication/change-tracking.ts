@@ -1,6 +1,6 @@
 import { ConfigurationError, LooplineError, ModelNotFoundError } from '../../errors';
 import { withCallback, splitCallback, type NodeCallback } from '../../util/callback';
-import { observe } from '../../juggler/operation-hooks';
+import { addWriteCompanion, type WriteCompanion } from '../../juggler/dao/write-companions';
 import type { ModelClass } from '../registry';
 import { installChangeIdAccessor, rectifyModelChanges } from './change-model';
 import { noCustomChangeProperties } from './custom-properties';
@@ -63,35 +63,35 @@ function idFromWhere(Model: ModelClass, where: unknown): unknown {
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
 
-/** Options for the change writes a model write causes: its transaction, so both commit together. */
-function changeOptions(options: unknown): object {
-  const tx = options && typeof options === 'object' ? (options as { transaction?: unknown }).transaction : undefined;
-  return tx ? { transaction: tx } : {};
-}
-
-function rectifyAfterWrite(operation: string) {
-  return async (ctx: { Model: ModelClass; instance?: any; currentInstance?: any; where?: unknown; options?: unknown }) => {
-    const Model = ctx.Model;
-    const inst = ctx.instance ?? ctx.currentInstance;
-    const id = inst ? inst.getId() : idFromWhere(Model, ctx.where);
-    const tx = changeOptions(ctx.options);
-    const run = (method: string, args: unknown[]) =>
-      new Promise<void>((resolve) => {
-        const report = (err?: Error | null) => {
-          if (err) Model.handleChangeError(err, operation);
-          resolve();
-        };
-        try {
-          const ret = Model[method](...args, report);
-          if (ret && typeof ret.then === 'function') ret.then(() => undefined, report);
-        } catch (err) {
-          report(err as Error);
-        }
-      });
-    if (id !== undefined && id !== null) await run('rectifyChange', Object.keys(tx).length ? [id, tx] : [id]);
-    else await run('rectifyAllChanges', []);
-  };
-}
+/**
+ * The change record of every write, made as the write's companion (juggler/dao/write-companions):
+ * on SQL stores in the write's transaction, so the write and its record commit together and a
+ * failure of either leaves neither; on the memory store after the write, a failure reported on
+ * the model's 'error' event with the write kept, as LB3.
+ */
+const recordChange: WriteCompanion = async (Model, written, options, inTransaction) => {
+  const M = Model as ModelClass;
+  const id = written.id ?? idFromWhere(M, written.where);
+  const tx = inTransaction ? [{ transaction: options.transaction }] : [];
+  const operation = written.kind === 'delete' ? 'after delete' : 'after save';
+  await new Promise<void>((resolve, reject) => {
+    let answered = false;
+    const report = (err?: Error | null) => {
+      if (answered) return;
+      answered = true;
+      if (err && inTransaction) return reject(err);
+      if (err) M.handleChangeError(err, operation);
+      resolve();
+    };
+    try {
+      // Through the model's own methods, so an app (or LB3's tests) overriding them is obeyed.
+      const ret = id !== undefined && id !== null ? M.rectifyChange(id, ...tx, report) : M.rectifyAllChanges(...tx, report);
+      if (ret && typeof ret.then === 'function') ret.then(() => report(), report);
+    } catch (err) {
+      report(err as Error);
+    }
+  });
+};
 
 function startCleanup(Model: ModelClass): void {
   const configured = Number((Model.settings as Record<string, unknown>).changeCleanupInterval);
@@ -160,8 +160,7 @@ export const trackingStatics = {
     if (!this.dataSource) throw new ConfigurationError(`Cannot enableChangeTracking(): ${this.modelName} is not attached to a dataSource`, 'MODEL_NOT_ATTACHED');
     if (!trackingEnabled.has(this)) {
       trackingEnabled.add(this);
-      observe(this, 'after save', rectifyAfterWrite('after save'));
-      observe(this, 'after delete', rectifyAfterWrite('after delete'));
+      addWriteCompanion(this, 'change-tracking', recordChange);
     }
     startCleanup(this);
   },
@@ -169,8 +168,10 @@ export const trackingStatics = {
     const { args, cb } = splitCallback(rest);
     return withCallback(rectifyModelChanges(this.getChangeModel(), this.modelName, [id], (args[0] as object) ?? {}), cb);
   },
-  rectifyAllChanges(this: ModelClass, cb?: NodeCallback<void>) {
-    return withCallback(Promise.resolve(this.getChangeModel().rectifyAll()), cb);
+  /** `rectifyAllChanges([options], cb)`: options may carry the transaction the records are written in. */
+  rectifyAllChanges(this: ModelClass, ...args: unknown[]) {
+    const { args: params, cb } = splitCallback(args);
+    return withCallback(Promise.resolve(this.getChangeModel().rectifyAll(params[0] ?? {})), cb);
   },
   /** A failed change-record write: reported on the model's 'error' event, or as a process warning when nobody listens. */
   handleChangeError(this: ModelClass, err: unknown, operationName: string): void {

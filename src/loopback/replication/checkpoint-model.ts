@@ -21,8 +21,14 @@ interface CheckpointRow {
   seq: number;
 }
 
-/** The single checkpoint row, made with seq 1 on first use (findOrCreate: one row even when callers race). */
+/**
+ * The single checkpoint row, made with seq 1 on first use (findOrCreate: one row even when callers
+ * race). Read first: findOrCreate takes the store's lock for its where, which a write's
+ * transaction would hold until it commits, making every tracked write wait for the others.
+ */
 async function singleton(Checkpoint: ModelClass, options?: object): Promise<CheckpointRow> {
+  const found = (await Checkpoint.findOne({}, options ?? {})) as CheckpointRow | null;
+  if (found) return found;
   const [cp] = (await Checkpoint.findOrCreate({ limit: 1 }, { seq: 1 }, options ?? {})) as [CheckpointRow, boolean];
   return cp;
 }
