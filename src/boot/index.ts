@@ -12,6 +12,7 @@ import { resolveReference, setupMiddleware } from './middleware';
 import { validateFile } from './schemas';
 import { loadScript } from './script-loader';
 import { Step, callbackStep, inSeries } from './series';
+import { BUILTIN_COMPONENTS, definePushBaseModels, isPushDataSource, pushDataSourceComponent } from './builtin-components';
 
 const debug = debugFor('boot');
 
@@ -94,11 +95,24 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   // 2. data sources
   const dsDir = dir(opts.dsRootDir);
   const ds = opts.dataSources ? { value: opts.dataSources, files: [] as string[] } : loadLayered(dsDir, 'datasources', env, mergeConfig);
+  const pushDataSources = new Map<string, Record<string, unknown>>();
   if (ds.files[0]) validateFile('datasources', ds.value, ds.files[0]);
   for (const [name, settings] of Object.entries((ds.value ?? {}) as Record<string, Record<string, unknown>>)) {
     const resolved = substitute(settings, lookup) as Record<string, unknown>;
     if (typeof resolved.file === 'string' && !path.isAbsolute(resolved.file)) resolved.file = path.resolve(appRootDir, '..', resolved.file);
+    if (isPushDataSource(resolved)) {
+      // LB3's push connector: the models attached here become push models (component step below).
+      pushDataSources.set(name, resolved);
+      app.dataSource(name, { connector: 'transient' });
+      continue;
+    }
     app.dataSource(name, resolved);
+  }
+  const compDir = dir(opts.componentRootDir);
+  const cc = opts.components ? { value: opts.components, files: [path.join(compDir, 'component-config.json')] } : loadLayered(compDir, 'component-config', env, mergeConfig);
+  const components = (cc.value ?? {}) as Record<string, unknown>;
+  if (pushDataSources.size > 0 || (components['loopline/push'] !== undefined && components['loopline/push'] !== null && components['loopline/push'] !== false)) {
+    definePushBaseModels(app.registry);
   }
 
   // 3. mixins and models
@@ -137,11 +151,13 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
     setupMiddleware(app, mw.value, mw.files[0], appRootDir);
   }
 
-  // 5. components
-  const compDir = dir(opts.componentRootDir);
-  const cc = opts.components ? { value: opts.components, files: [path.join(compDir, 'component-config.json')] } : loadLayered(compDir, 'component-config', env, mergeConfig);
+  // 5. components (loaded with the data sources, above)
   const steps: Step[] = [];
-  for (const [ref, settings] of Object.entries((cc.value ?? {}) as Record<string, unknown>)) {
+  for (const [name, entry] of Object.entries(modelConfig)) {
+    const settings = name !== '_meta' && typeof entry?.dataSource === 'string' ? pushDataSources.get(entry.dataSource) : undefined;
+    if (settings) steps.push(pushDataSourceComponent(name, settings).bind(null, app));
+  }
+  for (const [ref, settings] of Object.entries(components)) {
     if (settings === null || settings === false) continue;
     const resolvedSettings = substitute(settings, lookup);
     if (ref === 'loopback-component-explorer') {
@@ -177,14 +193,6 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   });
   return inSeries(steps);
 }
-
-/**
- * loopline's own components, by the name component-config.json gives them; loaded only when named
- * (push brings its providers' libraries).
- */
-const BUILTIN_COMPONENTS: Record<string, () => (app: any, settings: unknown) => unknown> = {
-  'loopline/push': () => require('../components/push').default,
-};
 
 function listBootScripts(dirs: string[]): string[] {
   return dirs.flatMap((d) =>

@@ -72,4 +72,41 @@ describe('push component over REST', () => {
     const bad = await request(app).post('/api/push').set('Authorization', login.body.id).send({ badge: 'many' }).expect(422);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
   });
+
+  it('runs an LB3 app folder unchanged: a loopback-component-push data source, models based on Installation and Notification', async () => {
+    const root = writeApp({
+      'server/config.json': { restApiRoot: '/api' },
+      'server/datasources.json': {
+        db: { name: 'db', connector: 'memory' },
+        push: { name: 'push', connector: 'loopback-component-push', installation: 'installation', notification: 'notification', application: 'application' },
+      },
+      'server/middleware.json': { routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'strong-error-handler': {} } },
+      'server/model-config.json': {
+        _meta: { sources: ['loopback/common/models', '../common/models'] },
+        AccessToken: { dataSource: 'db', public: false },
+        ACL: { dataSource: 'db', public: false },
+        RoleMapping: { dataSource: 'db', public: false },
+        Role: { dataSource: 'db', public: false },
+        application: { dataSource: 'db', public: true },
+        installation: { dataSource: 'db', public: true },
+        notification: { dataSource: 'db', public: true },
+        push: { dataSource: 'push', public: true },
+      },
+      'common/models/application.json': { name: 'application', base: 'Application' },
+      'common/models/installation.json': { name: 'installation', base: 'Installation' },
+      'common/models/notification.json': { name: 'notification', base: 'Notification' },
+      'common/models/push.json': { name: 'push', base: 'Model', plural: 'Push' },
+    });
+    const app = loopback({ localRegistry: true } as any);
+    app.enableAuth();
+    await boot(app, { appRootDir: path.join(root, 'server') });
+    const { application, installation, push } = app.models;
+    const registered = await application.register('owner', 'Shop', { pushSettings: { apns: { bundle: 'com.example' } } });
+    const created = await request(app).post('/api/installations').send({ appId: registered.id, deviceType: 'ios', deviceToken: 'a'.repeat(64) }).expect(200);
+    await request(app).get('/api/installations/byApp').query({ deviceType: 'ios', appId: registered.id }).expect(401);
+    expect(await installation.findByApp('ios', registered.id)).toHaveLength(1);
+    await request(app).post('/api/Push').send({ alert: 'hi' }).expect(401);
+    const report = await push.notifyByQuery({ appId: registered.id }, { alert: 'hi' });
+    expect(report.results).toEqual([expect.objectContaining({ installationId: created.body.id, status: 'failed', code: 'PUSH_CREDENTIALS_MISSING' })]);
+  });
 });

@@ -43,6 +43,7 @@ function positive(options: PushComponentOptions, name: keyof typeof DEFAULTS, mi
 /** The app's model of that name, or the built-in definition created under it and attached. */
 function modelFor(app: PushApp, name: string, definition: object, dataSource: string | null): AnyModel {
   if (app.models[name]) return app.models[name];
+  if (dataSource !== null && !app.dataSources[dataSource]) throw new ConfigurationError(`loopline/push: no data source named "${dataSource}" for the ${name} model`);
   const Model = app.registry.hasModel(name) ? app.registry.getModel(name) : app.registry.createModel({ ...definition, name });
   app.model(Model, { dataSource, public: true });
   return Model;
@@ -56,7 +57,6 @@ function modelFor(app: PushApp, name: string, definition: object, dataSource: st
  */
 export default function push(app: PushApp, options: PushComponentOptions = {}): AnyModel {
   const dataSource = options.dataSource ?? 'db';
-  if (!app.dataSources[dataSource]) throw new ConfigurationError(`loopline/push: no data source named "${dataSource}" for installations and notifications`);
   const settings: DeliverySettings = {
     batchSize: positive(options, 'batchSize', 1),
     concurrency: positive(options, 'concurrency', 1),
@@ -91,6 +91,15 @@ function isDenyEveryone(acl: unknown): boolean {
   return a?.principalId === '$everyone' && a.permission === 'DENY' && (a.property === undefined || a.property === '*') && (a.accessType === undefined || a.accessType === '*');
 }
 
+/**
+ * Puts Installation and Notification in the registry, unattached, so an app's models may extend
+ * them (`"base": "Installation"`) before the component runs.
+ */
+export function defineBaseModels(registry: PushApp['registry']): void {
+  if (!registry.hasModel(INSTALLATION_DEFINITION.name)) registry.createModel(INSTALLATION_DEFINITION);
+  if (!registry.hasModel(NOTIFICATION_DEFINITION.name)) registry.createModel(NOTIFICATION_DEFINITION);
+}
+
 /** LB3's Installation statics and its `modified` stamp. */
 function setupInstallation(Installation: AnyModel): void {
   if (Installation.findByApp) return;
@@ -116,4 +125,4 @@ function setupInstallation(Installation: AnyModel): void {
   };
 }
 
-module.exports = Object.assign(push, { default: push, push });
+module.exports = Object.assign(push, { default: push, push, defineBaseModels });
