@@ -5,7 +5,7 @@ import type { Connector, OperationOptions } from '../connectors/connector';
 import { accessAndQuery, parseFilterArg, parseWhereArg, ReadResult, rowsToInstances } from './find';
 import { atomicReplaceOrCreate, atomicUpsert, atomicUpsertsFor } from './atomic-upsert';
 import { DaoModel, coerceId, normalizeOptions, storeOf } from './support';
-import { patchInstance, replaceById } from './update';
+import { notFound, patchInstance, replaceById } from './update';
 import { validateOrThrow } from './validate';
 import { assertKeyValues } from '../relations/key-properties';
 
@@ -16,7 +16,9 @@ import { assertKeyValues } from '../relations/key-properties';
  * non-atomic path does so hooks see `currentInstance`, then patches, replaces or creates.
  * findOrCreate and upsertWithWhere read first everywhere; when nothing matched, they look again
  * and create inside the connector's `exclusive` section for that where, so concurrent callers on
- * SQL stores make one row, not one each.
+ * SQL stores make one row, not one each. Under `forceId` a client may not choose an id, so an
+ * upsert or replaceOrCreate naming one writes that existing row or is 404 `MODEL_NOT_FOUND`, as
+ * LB3 (which looked the row up by id first): never a create.
  */
 
 function idOf(Model: DaoModel, data: unknown): unknown {
@@ -80,6 +82,7 @@ export async function upsert(Model: DaoModel, data: unknown, rawOptions: unknown
   const read = await readById(Model, id, options, 'upsert');
   const [current] = await rowsToInstances(Model, read);
   if (current) return patchInstance(Model, current, withoutOtherId(Model, current, data), options);
+  if (Model.definition.forceId) throw notFound(Model, id, 'update');
   return exclusivelyAgain(Model, read, ([again], opts) =>
     again ? patchInstance(Model, again, data, opts) : createInstance(Model, buildNew(Model, data), opts),
   );
@@ -96,6 +99,7 @@ export async function replaceOrCreate(Model: DaoModel, data: unknown, rawOptions
   const read = await readById(Model, id, options, 'replaceOrCreate');
   const [current] = await rowsToInstances(Model, read);
   if (current) return replaceById(Model, current.getId(), data, options);
+  if (Model.definition.forceId) throw notFound(Model, id, 'replace');
   return exclusivelyAgain(Model, read, ([again], opts) =>
     again
       ? replaceById(Model, again.getId(), data, opts)

@@ -132,7 +132,17 @@ export function setupAcl(ACL: AnyModel): void {
       // As LB3, a type that names no principal model is refused; unlike LB3, only a user model
       // counts beside USER/APP/ROLE (LB3 looked any model up, tokens included).
       if (!Model) throw new LooplineError('INVALID_PRINCIPAL_TYPE', 400, `Invalid principal type: ${String(type)} (one of USER, APP, ROLE or a user model's name)`);
-      if (!Model.dataSource || id === undefined || id === null) return null;
+      if (!Model.dataSource) return null;
+      if (id === undefined || id === null) {
+        // An absent id names no principal. LB3 queried `{or: [{username: id}, {email: id}, {id: id}]}`
+        // with it, which matches the first row lacking any of them (a user without a username), so
+        // `isMappedToRole('Member', user.username, 'admin')` for a user without one asked about
+        // whichever member came first; `matchAbsentPrincipalId: true` on the ACL model restores it.
+        if (this.settings?.matchAbsentPrincipalId !== true) return null;
+        const props = Model.definition?.properties ?? {};
+        const names = [...(keys as string[]).filter((k) => props[k]), Model.definition?.idName ?? 'id'];
+        return Model.findOne({ where: { or: names.map((k) => ({ [k]: id })) } });
+      }
       const byId = await Model.findById(id).catch(() => null);
       if (byId) return byId;
       const props = Model.definition?.properties ?? {};

@@ -1,13 +1,12 @@
-import { InvalidFilterError, LooplineError, ModelNotFoundError } from '../../errors';
-import { filterLimits } from '../../juggler/dao/find';
-import { FilterLimits, resolveLimits } from '../../juggler/filter/limits';
+import { LooplineError, ModelNotFoundError } from '../../errors';
 import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
 import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, DEFAULT, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL, matchingScore, SCOPE } from './acl-resolver';
 import { isReferencedUser, isSameUser, isUserModel, principalTypeNames, sameId, UserPrincipal } from './principal';
 import { AccessContext } from './access-context';
 import { withCallback } from '../../util/callback';
-import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo, polymorphicTargetModels } from './polymorphic-access';
+import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo } from './polymorphic-access';
+import { checkIncludes } from './include-access';
 
 /**
  * Access checks: who the request is (user, application, roles), which rules apply (the model's
@@ -265,66 +264,9 @@ const TARGET_ALIASES: Record<string, string[]> = {
   deleteById: ['destroyById', 'removeById'],
 };
 
-/** Relation names a client filter's `include` asks for, with the nested includes of each. */
-function includedRelations(include: unknown, out: Array<[string, unknown]> = []): Array<[string, unknown]> {
-  if (typeof include === 'string') out.push([include, undefined]);
-  else if (Array.isArray(include)) for (const i of include) includedRelations(i, out);
-  else if (include && typeof include === 'object') {
-    const o = include as Record<string, unknown>;
-    if (typeof o.relation === 'string') {
-      const scope = o.scope as Record<string, unknown> | undefined;
-      out.push([o.relation, scope && typeof scope === 'object' ? scope.include : undefined]);
-    } else for (const [k, v] of Object.entries(o)) out.push([k, v]);
-  }
-  return out;
-}
-
 async function check(ctx: AccessContext): Promise<void> {
   const decision = await checkAccess(ctx);
   if (!decision.allowed) throw denialError(ctx.model, ctx.app, ctx.accessToken, ctx.modelId);
-}
-
-/** The include depth the DAO accepts for a filter on `Model` (its data source's `filterLimits`). */
-function includeDepthLimit(Model: ModelClass): number {
-  return resolveLimits(filterLimits(Model) as FilterLimits | undefined).maxDepth;
-}
-
-/**
- * READ on the target of every relation a filter includes, at every level: the walk has no depth
- * of its own, and an include nested deeper than the DAO would run (the same `maxDepth`) is
- * refused here, so no level is ever run unchecked. Each target is judged as its own `find` (no
- * row): an include shows at most what the caller may list at the target's endpoint, so
- * `$owner`-only targets are not includable (LB3 checked no include at all). A model's decision is
- * taken once per request, however often the filter names it.
- */
-async function checkIncludes(app: any, Model: ModelClass, include: unknown, token: any, remotingContext: RemotingContext | undefined): Promise<void> {
-  const limit = includeDepthLimit(Model);
-  const decided = new Map<ModelClass, Promise<void>>();
-  const read = (M: ModelClass) => {
-    let done = decided.get(M);
-    if (!done) decided.set(M, (done = check(createAccessContext({ app, model: M, property: 'find', accessType: READ, accessToken: token, remotingContext }))));
-    return done;
-  };
-  const walk = async (From: ModelClass, value: unknown, depth: number): Promise<void> => {
-    if (value === undefined || value === null) return;
-    if (depth > limit) throw new InvalidFilterError(`include is nested deeper than ${limit} levels`);
-    for (const [name, nested] of includedRelations(value)) {
-      const rel = From.relations?.[name];
-      if (isPolymorphicBelongsTo(rel)) {
-        for (const Target of polymorphicTargetModels(rel)) {
-          await read(Target);
-          await walk(Target, nested, depth + 1);
-        }
-        continue;
-      }
-      const To = rel?.modelTo;
-      if (!To) continue;
-      await read(To);
-      if (rel.modelThrough) await read(rel.modelThrough);
-      await walk(To, nested, depth + 1);
-    }
-  };
-  await walk(Model, include, 1);
 }
 
 /** LB3 hands the roles that granted a remote call to the method's `options` argument, when it has one. */
@@ -389,6 +331,22 @@ function askModel(Model: ModelClass, token: any, modelId: unknown, method: Share
   });
 }
 
+/** The static methods that write exactly the one record whose id their data carries. */
+const WRITES_RECORD_OF_DATA_ID = new Set(['replaceOrCreate', 'patchOrCreate']);
+
+/**
+ * The record `PUT /Models` and `PATCH /Models` write: the id in their data, so `$owner` rules
+ * apply to them as LB3 applied them (it took the id from the body). Only these methods: LB3 read
+ * `id` from the body or query of any call, so a user's own id in a `find`'s query or an
+ * `updateAll`'s data made that call pass as one on the user's own record.
+ */
+function idOfWrittenRecord(Model: ModelClass, method: SharedMethod, data: unknown): unknown {
+  if (!WRITES_RECORD_OF_DATA_ID.has(method.name) || !data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const idName: string | undefined = Model.definition?.idName;
+  const id = idName ? (data as Record<string, unknown>)[idName] : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+}
+
 /** What the REST adapter calls for every remote invocation once auth is enabled. */
 export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<void> {
   return async (rctx: RemotingContext) => {
@@ -397,7 +355,7 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     if (!Model || typeof Model !== 'function' || !Model.modelName) return;
     const req = rctx.req as any;
     const token = req?.accessToken ?? null;
-    const modelId = method.isStatic ? rctx.args.id : (rctx.ctorArgs?.id ?? req?.params?.id);
+    const modelId = method.isStatic ? (rctx.args.id ?? idOfWrittenRecord(Model, method, rctx.args.data)) : (rctx.ctorArgs?.id ?? req?.params?.id);
     if (!tokenScopeAllows(token, method)) throw denialError(Model, app, token, modelId);
     const base = { app, accessToken: token, remotingContext: rctx };
     if (!(await askModel(Model, token, modelId, method, rctx))) throw denialError(Model, app, token, modelId);
@@ -413,11 +371,11 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
       const targetId = rctx.args.fk;
       const target = m[1] === 'link' || m[1] === 'unlink' ? (rel.modelThrough ?? rel.modelTo) : rel.modelTo;
       await check(createAccessContext({ ...base, model: target, modelId: targetId, property, methodNames: [property, ...(TARGET_ALIASES[property] ?? [])], accessType }));
-      const filter = rctx.args.filter as Record<string, unknown> | undefined;
-      if (filter && typeof filter === 'object') await checkIncludes(app, rel.modelTo, filter.include, token, rctx);
-    } else {
-      const filter = rctx.args.filter as Record<string, unknown> | undefined;
-      if (filter && typeof filter === 'object') await checkIncludes(app, Model, filter.include, token, rctx);
+    }
+    const filter = rctx.args.filter as Record<string, unknown> | undefined;
+    if (filter && typeof filter === 'object') {
+      const readable = (Target: ModelClass) => check(createAccessContext({ ...base, model: Target, property: 'find', accessType: READ }));
+      await checkIncludes(app, m && rel?.modelTo ? rel.modelTo : Model, filter.include, readable);
     }
   };
 }

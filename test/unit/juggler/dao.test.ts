@@ -128,14 +128,17 @@ describe('PersistedModel data access', () => {
     expect(await Customer.count()).toBe(0);
   });
 
-  it('upserts: patch existing, create new, refuse a client id under forceId', async () => {
+  it('upserts: patch existing, create new; under forceId a client id names an existing row or is 404', async () => {
     const { Customer } = setup();
     await Customer.create({ name: 'a', age: 1, email: 'a@x' });
     const patched = await Customer.patchOrCreate({ id: 1, age: 5 });
     expect(patched.toJSON()).toEqual({ name: 'a', email: 'a@x', age: 5, vip: false, id: 1 });
     const created = await Customer.upsert({ name: 'new' });
     expect(created.id).toBe(2);
-    await expect(Customer.upsert({ id: 50, name: 'z' })).rejects.toMatchObject({ statusCode: 422 });
+    // As LB3: under forceId the id is looked up, never used to create.
+    await expect(Customer.upsert({ id: 50, name: 'z' })).rejects.toMatchObject({ statusCode: 404, code: 'MODEL_NOT_FOUND' });
+    await expect(Customer.replaceOrCreate({ id: 50, name: 'z' })).rejects.toMatchObject({ statusCode: 404, code: 'MODEL_NOT_FOUND' });
+    expect(await Customer.count()).toBe(2);
     const replaced = await Customer.replaceOrCreate({ id: 1, name: 'R' });
     expect(replaced.toJSON()).toEqual({ name: 'R', vip: false, id: 1 });
     expect((await Customer.findById(1)).toJSON()).toEqual({ name: 'R', vip: false, id: 1 });

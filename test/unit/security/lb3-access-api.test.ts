@@ -122,6 +122,26 @@ describe('ACL: constants, principals, permissions (LB3 API)', () => {
     expect(await ACL.isMappedToRole('APP', 'demo', 'admin')).toBe(true);
   });
 
+  it('an absent principal id names nobody; matchAbsentPrincipalId: true on the ACL model restores LB3 (the first row lacking a username or email)', async () => {
+    const { User, Role, ACL } = givenApp();
+    // The admin has no username: LB3's `{username: undefined}` matched her for any absent id.
+    const admin = await User.create({ email: 'admin@example.com', password: 'p' });
+    await User.create({ username: 'eve', email: 'eve@example.com', password: 'p' });
+    const role = await Role.create({ name: 'admin' });
+    await role.principals.create({ principalType: 'USER', principalId: admin.id });
+    for (const absent of [undefined, null]) {
+      expect(await ACL.resolvePrincipal('USER', absent)).toBeNull();
+      expect(await ACL.isMappedToRole('USER', absent, 'admin')).toBe(false);
+    }
+    ACL.settings.matchAbsentPrincipalId = true;
+    for (const absent of [undefined, null]) {
+      expect((await ACL.resolvePrincipal('USER', absent)).id).toBe(admin.id);
+      expect(await ACL.isMappedToRole('USER', absent, 'admin')).toBe(true);
+    }
+    // A given id is resolved as without the setting.
+    expect(await ACL.isMappedToRole('USER', 'eve', 'admin')).toBe(false);
+  });
+
   it('checkPermission: the rules of that principal, most specific first; another user\'s rules do not apply', async () => {
     const { app, ACL } = givenApp();
     const Note = app.registry.createModel('Note', { name: String });
