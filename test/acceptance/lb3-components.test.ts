@@ -140,6 +140,26 @@ describe('loopback-component-passport (the LB3 package) with passport-local', ()
     expect(await app.models.user.count({ username: 'example.carol' })).toBe(1);
   });
 
+  it('logs in through a provider on the web: a signed access_token cookie and the session carry the user', async () => {
+    const agent = request.agent(app);
+    const res = await agent.get('/auth/example-web/callback?code=dave').expect(302);
+    expect(res.headers.location).toBe('/auth/account');
+    const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+    const tokenCookie = cookies.find((c) => c.startsWith('access_token='));
+    // cookie-parser's signature: s:<value>.<hmac>, so loopline's token middleware trusts it.
+    expect(decodeURIComponent(tokenCookie!.split(';')[0].slice('access_token='.length))).toMatch(/^s:\w{64}\./);
+    const user = await app.models.user.findOne({ where: { username: 'example.dave' } });
+    expect(await app.models.AccessToken.count({ userId: user.id })).toBe(1);
+
+    const account = await agent.get('/auth/account').expect(200);
+    expect(account.body.user).toMatchObject({ id: user.id, username: 'example.dave' });
+    expect(account.body.profiles).toEqual(['ext-dave']);
+    expect(account.body.accounts).toEqual([]);
+    // The cookie alone (no Authorization header) opens the protected REST route.
+    await agent.get('/api/Notes').expect(200);
+    await request(app).get('/auth/account').expect(302).expect('location', '/login');
+  });
+
   it('links a provider account to a user as a UserCredential', async () => {
     const ann = await app.models.user.findOne({ where: { email: 'ann@example.org' } });
     const credential = await new Promise<any>((resolve, reject) =>
