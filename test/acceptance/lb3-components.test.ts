@@ -27,7 +27,7 @@ describe('loopback-component-explorer (the LB3 package) from component-config.js
   let app: any;
   beforeAll(async () => {
     app = await loadApp();
-  });
+  }, 30000);
 
   it('serves its Swagger UI at the mount path', async () => {
     await request(app).get('/explorer').expect(301).expect('location', '/explorer/');
@@ -76,7 +76,7 @@ describe('loopback-component-passport (the LB3 package) with passport-local', ()
     app = await loadApp();
     await app.models.user.create({ email: 'ann@example.org', password: 'secret-pass-1', emailVerified: true });
     await app.models.user.create({ email: 'bob@example.org', password: 'secret-pass-2', emailVerified: false });
-  });
+  }, 30000);
 
   it('defines UserIdentity and UserCredential, which the app\'s models extend', () => {
     const loopback = app.loopback;
