@@ -340,7 +340,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   },
   REMOTE_METHOD_UNAVAILABLE: {
     status: 500,
-    meaning: 'A model attached to the remote connector was asked for a relation method the server does not serve.',
+    meaning: 'A model attached to the remote connector was asked for a method the server\'s REST API does not serve (`destroyAll` unless shared there, a relation method it does not expose).',
   },
   WRONG_STORE_KIND: {
     status: 500,

@@ -214,6 +214,35 @@ describe('remote connector', () => {
     expect(withOrders.toJSON().orders.map((o: any) => o.total)).toEqual([20]);
   });
 
+  it('makes findOrCreate and findByIds of remote calls; destroyAll the server does not share is a clear error', async () => {
+    const { Customer } = clientApp(server.url);
+    const [made, created] = await Customer.findOrCreate({ where: { name: 'Fay' } }, { name: 'Fay' });
+    expect(created).toBe(true);
+    const again: any[] = await new Promise((resolve, reject) =>
+      Customer.findOrCreate({ where: { name: 'Fay' } }, { name: 'Fay' }, (err: unknown, inst: unknown, wasCreated: boolean) => (err ? reject(err) : resolve([inst, wasCreated]))),
+    );
+    expect([again[0].id, again[1]]).toEqual([made.id, false]);
+    expect(await server.Customer.count({ name: 'Fay' })).toBe(1);
+    const other = await Customer.create({ name: 'Gil' });
+    expect((await Customer.findByIds([other.id, made.id], { order: 'name ASC' })).map((c: any) => c.name)).toEqual(['Fay', 'Gil']);
+    await expect(Customer.destroyAll({ name: 'Fay' })).rejects.toMatchObject({ statusCode: 500, code: 'REMOTE_METHOD_UNAVAILABLE' });
+    expect(await server.Customer.count()).toBe(2);
+  });
+
+  it('proxies remote methods and relations added after the model was attached', async () => {
+    const { app, Customer } = clientApp(server.url);
+    Customer.remoteMethod('greet', { accepts: { arg: 'name', type: 'string', required: true }, returns: { arg: 'greeting', type: 'string' }, http: { verb: 'get', path: '/greet' } });
+    expect(await Customer.greet('Hal')).toBe('Hello, Hal');
+    const Order = app.models.Order;
+    Order.belongsTo(Customer, { as: 'buyer', foreignKey: 'customerId' });
+    const ann = await server.Customer.create({ name: 'Ann' });
+    await server.Order.create({ total: 5, customerId: ann.id });
+    const order = await Order.findOne();
+    // Served by the server's relation named "customer"; "buyer" is not one of its routes.
+    await expect(order.buyer()).rejects.toMatchObject({ statusCode: 404 });
+    expect((await order.customer()).name).toBe('Ann');
+  });
+
   it('keeps a server model extending the client model local (no loop back to itself)', async () => {
     const { Customer } = clientApp(server.url);
     const ServerSide = Customer.extend('ServerSideCustomer');

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../../errors';
+import { ConfigurationError, LooplineError } from '../../../errors';
 import { Bluebird, splitCallback, withCallback } from '../../../util/callback';
 import { installRemoteRelations } from './remote-relations';
 
@@ -176,6 +176,7 @@ function installProxies(transport: RemoteTransport, Model: ModelCtor, sharedClas
     }
   }
   installInstanceMethods(transport, Model);
+  installStaticMethods(transport, Model, sharedClass);
   installRemoteRelations(Model);
 }
 
@@ -199,6 +200,43 @@ function installInstanceMethods(transport: RemoteTransport, Model: ModelCtor): v
   method('replaceAttributes', async (inst, Ctor, [data, options]) => adopt(inst, await Ctor.replaceById(inst.getId(), data, options)));
   for (const name of ['destroy', 'delete', 'remove']) method(name, async (inst, Ctor, [options]) => Ctor.deleteById(inst.getId(), options));
   method('reload', async (inst, Ctor, [options]) => Ctor.findById(inst.getId(), undefined, options));
+}
+
+/**
+ * The static methods a remote model has without a route of their own: `findOrCreate` (a findOne,
+ * then a create: not atomic over REST), `findByIds` (a find), `rectifyChange`/`rectifyAllChanges`
+ * (nothing to do: the server records its own changes on every write), and a clear error for
+ * `destroyAll` when the server does not share it (LB3 does not by default).
+ */
+function installStaticMethods(transport: RemoteTransport, Model: ModelCtor, sharedClass: SharedClassShape): void {
+  const method = (name: string, impl: (Ctor: ModelCtor, args: unknown[]) => Promise<unknown>, spread = false) =>
+    replace(Model, Model, name, name, (original) =>
+      function (this: any, ...all: unknown[]) {
+        if (!isBound(transport, this) && original) return original.apply(this, all);
+        const { args, cb } = splitCallback(all);
+        return withCallback(Promise.resolve().then(() => impl(this as ModelCtor, args)), cb, spread);
+      },
+    );
+  method('findOrCreate', async (Ctor, args) => {
+    const [filter, data, options] = args.length === 1 ? [{ where: args[0] }, args[0], undefined] : args;
+    const found = await Ctor.findOne(filter, options);
+    return found ? [found, false] : [await Ctor.create(data, options), true];
+  }, true);
+  method('findByIds', async (Ctor, [ids, filter, options]) => {
+    const idName = Ctor.definition?.idName ?? 'id';
+    const given = (filter ?? {}) as Record<string, unknown>;
+    const where = given.where ? { and: [{ [idName]: { inq: ids } }, given.where] } : { [idName]: { inq: ids } };
+    return Ctor.find({ ...given, where }, options);
+  });
+  method('rectifyChange', async () => undefined);
+  method('rectifyAllChanges', async () => undefined);
+  const served = new Set(sharedClass.methods().filter((m) => m.isStatic).flatMap((m) => [m.name, ...m.aliases]));
+  for (const name of ['destroyAll', 'deleteAll', 'remove']) {
+    if (served.has(name)) continue;
+    method(name, async (Ctor) => {
+      throw new LooplineError('REMOTE_METHOD_UNAVAILABLE', 500, `${String(Ctor.modelName)}.${name}() is not served by the server's REST API (share destroyAll there to use it through the remote connector)`);
+    });
+  }
 }
 
 /** Makes `Model`'s methods call the server `transport` talks to (see the top of this file). */
