@@ -46,6 +46,9 @@ export interface WishlistProps {
   ownerAccountId?: number;
 }
 
+export interface containerProps {
+}
+
 declare module 'loopline' {
   interface AppModels {
     Customer: ModelOf<CustomerProps, "orders">;
@@ -54,5 +57,6 @@ declare module 'loopline' {
     Review: ModelOf<ReviewProps, "product">;
     Account: ModelOf<AccountProps, "wishlists">;
     Wishlist: ModelOf<WishlistProps, "owner">;
+    container: ModelOf<containerProps, never>;
   }
 }

@@ -175,6 +175,16 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   },
   INVALID_KEY: { status: 400, meaning: 'A key-value model was given a key that is not a non-empty string of at most 1024 characters.' },
   INVALID_TTL: { status: 400, meaning: 'A key-value TTL is not a positive number of milliseconds (at most 100 years).' },
+  INVALID_STORAGE_NAME: { status: 400, meaning: 'A storage container or file name is empty, longer than 255 bytes, starts with a dot, or holds `/`, `\\`, `..` or a control character (NUL included); nothing was read or written.' },
+  NO_FILE_UPLOADED: { status: 400, meaning: 'An upload is not a `multipart/form-data` body, or holds no file part.' },
+  MALFORMED_UPLOAD: { status: 400, meaning: 'A multipart upload cannot be read (a broken part, a body that ends early); no file of the request was kept.' },
+  CONTAINER_NOT_FOUND: { status: 404, meaning: 'The storage container does not exist.' },
+  FILE_NOT_FOUND: { status: 404, meaning: 'The file does not exist in its storage container.' },
+  CONTAINER_EXISTS: { status: 409, meaning: 'A storage container of that name exists already.' },
+  FILE_TOO_LARGE: { status: 413, meaning: 'An uploaded file is larger than the storage `maxFileSize` (10 MB by default); no file of the request was kept.' },
+  UPLOAD_LIMIT_EXCEEDED: { status: 413, meaning: 'An upload has too many parts, files or fields, or a field value longer than `maxFieldsSize`; no file of the request was kept.' },
+  CONTENT_TYPE_NOT_ALLOWED: { status: 415, meaning: "An uploaded file's content type is not in the storage `allowedContentTypes`; no file of the request was kept." },
+  RANGE_NOT_SATISFIABLE: { status: 416, meaning: "A download's `Range` header starts past the end of the file." },
   MALFORMED_JSON: { status: 400, meaning: 'The request body is not valid JSON.' },
   MALFORMED_BODY: {
     status: 400,
@@ -350,6 +360,10 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MAIL_TRANSPORT_UNSUPPORTED: {
     status: 500,
     meaning: 'A mail data source names a transport type other than smtp, direct or stub, or a transport that is not an object.',
+  },
+  STORAGE_PROVIDER_UNSUPPORTED: {
+    status: 500,
+    meaning: 'A storage data source names a `provider` other than filesystem or s3 (amazon), or its settings cannot build one (a `root` that is a file).',
   },
   MODEL_WITHOUT_ID: {
     status: 500,

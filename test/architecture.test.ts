@@ -6,7 +6,8 @@ import * as path from 'path';
  * remoting, juggler → connectors, boot → components (those component-config.json names); a
  * component imports only its own folder, errors.ts and util/ (it uses the app it is handed);
  * errors.ts and util/ import nothing of ours; remoting never imports juggler; only
- * connectors/registry.ts names a concrete connector.
+ * connectors/registry.ts names a concrete connector. Outside components/, a component is reached
+ * only through its index.ts, and only by boot and by the registry (the storage component's connector).
  */
 const SRC = path.join(__dirname, '..', 'src');
 
@@ -45,6 +46,9 @@ const ALLOWED: Record<string, string[]> = {
   cli: ['cli', 'boot', 'loopback', 'juggler', 'explorer', 'errors', 'util'],
 };
 
+/** The one place besides boot that names a component: the registry, for the storage connector. */
+const COMPONENT_USERS = [path.join('juggler', 'connectors', 'registry.ts')];
+
 describe('architecture', () => {
   const files = walk(SRC);
 
@@ -57,7 +61,24 @@ describe('architecture', () => {
       for (const target of importsOf(file)) {
         if (target === path.join('..', 'package.json')) continue; // the version number
         const to = area(target);
+        if (to === 'components' && from !== 'components' && COMPONENT_USERS.includes(rel)) continue;
         if (!allowed || !allowed.includes(to)) violations.push(`${rel} → ${target}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps each component to its folder, reached only through its index.ts', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const rel = path.relative(SRC, file);
+      const own = area(rel) === 'components' ? rel.split(path.sep).slice(0, 2).join(path.sep) : undefined;
+      for (const target of importsOf(file)) {
+        if (area(target) === 'components') {
+          const inOwn = own !== undefined && (target + path.sep).startsWith(own + path.sep);
+          const entry = /^components[\\/][^\\/]+([\\/]index)?$/.test(target);
+          if (!inOwn && !entry) violations.push(`${rel} → ${target}`);
+        }
       }
     }
     expect(violations).toEqual([]);

@@ -113,6 +113,9 @@ function remotingTypeSchema(type: unknown, refs: Set<string>, models: Set<string
       return { type: 'string', format: 'date-time' };
     case 'buffer':
       return { type: 'string', format: 'byte' };
+    // A file sent in a multipart form (an upload): the explorer offers a file picker.
+    case 'file':
+      return { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' };
     case 'object':
       return { type: 'object' };
     case 'array':
@@ -177,7 +180,8 @@ function operation(route: RestRoute, refs: Set<string>, models: Set<string>): Js
   if (!body && Object.keys(form).length) {
     const schema: Json = { type: 'object', properties: form };
     if (formRequired.length) schema.required = formRequired;
-    body = { content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema } } };
+    const hasFile = Object.values(form).some((s: Json) => s.format === 'binary');
+    body = hasFile ? { content: { 'multipart/form-data': { schema } } } : { content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema } } };
   }
   const status = String(route.status ?? (route.returns.length ? 200 : 204));
   const schema = responseSchema(route.returns, refs, models);

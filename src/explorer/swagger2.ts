@@ -33,10 +33,12 @@ export function toSwagger2(doc: Json, basePath: string): Json {
     for (const [verb, op] of Object.entries(ops as Json)) {
       const parameters: Json[] = (op.parameters ?? []).map(inlineParameter);
       const content = op.requestBody?.content;
-      if (content?.['application/x-www-form-urlencoded']) {
-        const schema = content['application/x-www-form-urlencoded'].schema;
+      const form = content?.['multipart/form-data'] ?? content?.['application/x-www-form-urlencoded'];
+      if (form) {
+        const schema = form.schema;
         for (const [name, s] of Object.entries(schema.properties as Json)) {
-          parameters.push({ name, in: 'formData', required: (schema.required ?? []).includes(name), type: (s as Json).type ?? 'string' });
+          const type = (s as Json).format === 'binary' ? 'file' : ((s as Json).type ?? 'string');
+          parameters.push({ name, in: 'formData', required: (schema.required ?? []).includes(name), type });
         }
       } else if (content?.['application/json']) {
         parameters.push({ name: op.requestBody['x-name'] ?? 'data', in: 'body', required: op.requestBody.required === true, schema: retarget(content['application/json'].schema) });
@@ -52,6 +54,7 @@ export function toSwagger2(doc: Json, basePath: string): Json {
         ...(op.summary ? { summary: op.summary } : {}),
         ...(op.description ? { description: op.description } : {}),
         ...(parameters.length ? { parameters } : {}),
+        ...(content?.['multipart/form-data'] ? { consumes: ['multipart/form-data'] } : {}),
         responses,
       };
     }

@@ -4,7 +4,7 @@ import { hasOwn } from '../util/own';
 import { NodeCallback, splitCallback, withCallback } from '../util/callback';
 import { debugFor } from '../util/debug';
 import type { Connector } from './connectors/connector';
-import { AnyConnector, isDataConnector, isRemoteModelConnector } from './connectors/store-kinds';
+import { AnyConnector, isDataConnector, isRemoteModelConnector, isServiceConnector } from './connectors/store-kinds';
 import { resolveConnector } from './connectors/registry';
 import { installLb3ConnectorApi } from './connectors/lb3-connector-api';
 import type { ConnectorModule } from './connectors/registry';
@@ -138,6 +138,8 @@ export class DataSource extends EventEmitter {
     if (!(Model as any).__isPersistedModel || !isDataConnector(connector)) {
       // LB3 apps attach plain Models (remote methods only) to a data source; they store nothing.
       // KeyValueModel and Email find their key-value or mail connector here when called.
+      // A service's methods become the model's statics (LB3 overrides same-named ones too).
+      if (isServiceConnector(connector)) Object.assign(Model, connector.DataAccessObject);
       this.models[Model.modelName] = Model;
       Model.emit('dataSourceAttached', Model);
       this.emit('attached', Model);

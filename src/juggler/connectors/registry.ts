@@ -9,6 +9,7 @@ import { KeyValueRedisConnector } from './kv-redis/kv-redis-connector';
 import { MailConnector } from './mail/mail-connector';
 import { RemoteConnector } from './remote/remote-connector';
 import type { AnyConnector } from './store-kinds';
+import { createStorageConnector } from '../../components/storage';
 
 export type ConnectorFactory = (settings: Record<string, unknown>) => AnyConnector;
 
@@ -28,6 +29,9 @@ const FACTORIES = new Map<string, ConnectorFactory>([
   ['kv-redis', (settings) => new KeyValueRedisConnector(settings)],
   ['mail', (settings) => new MailConnector(settings)],
   ['remote', (settings) => new RemoteConnector(settings)],
+  // The storage component's service (components/storage), under LB3's package name too.
+  ['storage', (settings) => createStorageConnector(settings)],
+  ['loopback-component-storage', (settings) => createStorageConnector(settings)],
 ]);
 
 /**

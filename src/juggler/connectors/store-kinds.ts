@@ -2,11 +2,28 @@ import type { Connector } from './connector';
 import type { ModelDefinition } from '../model-definition';
 
 /**
- * The stores LB3 ships besides data stores: a key-value store behind `KeyValueModel` and a mail
- * sender behind `Email`. A data source holds one connector of one of the three kinds; `kind` tells
- * them apart (a data connector has none, so third-party connectors need not declare it).
+ * The stores LB3 ships besides data stores: a key-value store behind `KeyValueModel`, a mail
+ * sender behind `Email`, and services that bring their models' methods themselves (the storage
+ * component), and the remote store (another server's REST API). A data source holds one connector of one of these kinds; `kind` tells them apart
+ * (a data connector has none, so third-party connectors need not declare it).
  */
-export type AnyConnector = Connector | KeyValueConnector | MailSender | RemoteModelConnector;
+export type AnyConnector = Connector | KeyValueConnector | MailSender | RemoteModelConnector | ServiceConnector;
+
+/** A function a service gives its models; it may carry its remote declaration (`shared`, `accepts`, `returns`, `http`). */
+export type ServiceFunction = ((...args: any[]) => unknown) & Record<string, unknown>;
+
+/**
+ * A service: its models store nothing through the DAO; they get the service's own methods instead
+ * (LB3's `connector.DataAccessObject`), copied onto every model attached as statics, remote
+ * declarations included, so they are served over REST like any remote method.
+ */
+export interface ServiceConnector {
+  readonly kind: 'service';
+  readonly name: string;
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  readonly DataAccessObject: Readonly<Record<string, ServiceFunction>>;
+}
 
 /**
  * A key-value store. Keys live in one namespace per model; values come back as copies of what was
@@ -77,4 +94,8 @@ export function isKeyValueConnector(c: AnyConnector | undefined): c is KeyValueC
 
 export function isMailSender(c: AnyConnector | undefined): c is MailSender {
   return (c as { kind?: unknown } | undefined)?.kind === 'mail';
+}
+
+export function isServiceConnector(c: AnyConnector | undefined): c is ServiceConnector {
+  return (c as { kind?: unknown } | undefined)?.kind === 'service';
 }
