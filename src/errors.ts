@@ -156,6 +156,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MISSING_ID: { status: 400, meaning: 'A method that needs an id was called without one.' },
   ID_CHANGE_FORBIDDEN: { status: 400, meaning: 'A write tried to change the id of an existing instance.' },
   MULTIPLE_INSTANCES_FOUND: { status: 400, meaning: 'upsertWithWhere matched more than one instance.' },
+  OPERATION_UNSUPPORTED: { status: 400, meaning: 'The model\'s LB3 connector does not implement the method this call needs (a REST backend without `count`, a store without `execute`).' },
   TRANSACTIONS_UNSUPPORTED: {
     status: 400,
     meaning: 'beginTransaction was called on a store without transactions (the memory store).',
@@ -357,6 +358,15 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     meaning:
       'A model is attached to a data source of another kind: a PersistedModel on a key-value or mail store, a KeyValueModel on a data store.',
   },
+  CONNECTOR_NOT_INSTALLED: {
+    status: 500,
+    meaning: 'A data source names a connector that is neither one of loopline\'s own nor an installed package (`loopback-connector-<name>` or `<name>`); the message names the `npm install` to run.',
+  },
+  NOT_A_CONNECTOR: {
+    status: 500,
+    meaning: 'A data source\'s connector (a package or an object) is not a connector: it has neither loopline\'s Connector methods nor LB3\'s `initialize(dataSource, callback)`, or its initialize installed no `dataSource.connector`; the message says which.',
+  },
+  CONNECTOR_INIT_FAILED: { status: 500, meaning: 'An LB3 connector\'s `initialize(dataSource, callback)` threw; the message carries its error.' },
   MAIL_TRANSPORT_UNSUPPORTED: {
     status: 500,
     meaning: 'A mail data source names a transport type other than smtp, direct or stub, or a transport that is not an object.',

@@ -13,6 +13,7 @@ import { validateFile } from './schemas';
 import { loadScript } from './script-loader';
 import { Step, callbackStep, inSeries } from './series';
 import { BUILTIN_COMPONENTS, definePushBaseModels, isPushDataSource, pushDataSourceComponent } from './builtin-components';
+import { addConnectorSearchRoot } from '../juggler/connectors/lb3-bridge/load-module';
 
 const debug = debugFor('boot');
 
@@ -92,7 +93,8 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   if (process.env.HOST) app.set('host', process.env.HOST);
   debug('config loaded (env %s)', env);
 
-  // 2. data sources
+  // 2. data sources (an LB3 connector package named there is looked for from the app's folder first)
+  addConnectorSearchRoot(appRootDir);
   const dsDir = dir(opts.dsRootDir);
   const ds = opts.dataSources ? { value: opts.dataSources, files: [] as string[] } : loadLayered(dsDir, 'datasources', env, mergeConfig);
   const pushDataSources = new Map<string, Record<string, unknown>>();

@@ -7,6 +7,7 @@ import type { Connector } from './connectors/connector';
 import { AnyConnector, isDataConnector, isRemoteModelConnector, isServiceConnector } from './connectors/store-kinds';
 import { resolveConnector } from './connectors/registry';
 import { installLb3ConnectorApi } from './connectors/lb3-connector-api';
+import { mixinConnectorDao } from './connectors/lb3-bridge/connector-dao';
 import type { ConnectorModule } from './connectors/registry';
 import { ModelBase } from './model-base';
 import { ModelBuilder, RawProperties } from './model-builder';
@@ -69,6 +70,7 @@ export class DataSource extends EventEmitter {
     if (isDataConnector(this.connector)) {
       installLb3ConnectorApi(this.connector, (modelName) => (this.models[modelName] as typeof ModelBase | undefined)?.definition, () => this.ready());
     }
+    (this.connector as { adoptDataSource?: (ds: DataSource) => void }).adoptDataSource?.(this);
   }
 
   /** Resolves once the connector is connected; the first call connects. */
@@ -125,6 +127,9 @@ export class DataSource extends EventEmitter {
   attach(Model: typeof ModelBase): typeof ModelBase {
     (Model as any).dataSource = this;
     const connector = this.connector;
+    // A connector with data-access methods of its own (an LB3 connector's DataAccessObject) gives them to its models.
+    const dao = (connector as { DataAccessObject?: unknown }).DataAccessObject;
+    if (dao) mixinConnectorDao(Model, dao);
     const injectedId = Model.definition.idName === 'id' && !hasOwn((Model as any).__rawProperties ?? {}, 'id');
     if (injectedId && isDataConnector(connector) && connector.capabilities.defaultIdType !== 'Number') this.modelBuilder.compile(Model);
     if (isRemoteModelConnector(connector)) {

@@ -1,6 +1,6 @@
 import { DataSource } from '../../src/juggler/datasource';
 import { createModelBuilder } from '../../src/juggler/core-models';
-import { describeStore, Relay, STORES } from './stores';
+import { describeStore, LB3_STORES, Relay, STORES, storeIt } from './stores';
 
 /**
  * ONE suite, run unchanged against every store: memory, PostgreSQL and MariaDB. No mocks: real
@@ -19,8 +19,9 @@ const json = (v: unknown) => JSON.parse(JSON.stringify(v));
 /** SQL stores answer every column (null when unset, as LB3's SQL connectors); memory only what was set. */
 const present = (v: unknown) => JSON.parse(JSON.stringify(v), (_k, x) => (x === null ? undefined : x));
 
-for (const store of STORES) {
+for (const store of [...STORES, ...LB3_STORES]) {
   describeStore(store, () => {
+    const it = storeIt(store);
     let ds: DataSource;
     let Item: any;
     let Owner: any;
@@ -43,7 +44,8 @@ for (const store of STORES) {
           id: { type: 'number', id: true, generated: false },
           name: { type: 'string' },
           qty: { type: 'number' },
-          price: { type: 'number' },
+          // LB3's SQL packages store a Number as an integer column unless told otherwise (their own rule).
+          price: { type: 'number', ...(store.name.startsWith('lb3-') ? { postgresql: { dataType: 'double precision' }, mysql: { dataType: 'double' } } : {}) },
           active: { type: 'boolean' },
           at: { type: 'date' },
           meta: { type: 'object' },
@@ -631,8 +633,9 @@ for (const store of STORES) {
 
     sqlOnly('runs raw SQL through connector.execute with bound parameters (LB3 API)', 'sql', async () => {
       const c = ds.connector as any;
-      const p = (n: number) => (store.name === 'postgresql' ? `$${n}` : '?');
-      const table = store.name === 'postgresql' ? 'ctitem' : '`CtItem`';
+      const pg = store.name === 'postgresql' || store.name === 'lb3-postgresql';
+      const p = (n: number) => (pg ? `$${n}` : '?');
+      const table = pg ? 'ctitem' : '`CtItem`';
       const rows = await c.execute(`SELECT id FROM ${table} WHERE name = ${p(1)} OR name = ${p(2)} ORDER BY id`, ['apple', "x' OR '1'='1"]);
       expect(rows.map((r: any) => Number(r.id))).toEqual([1]);
       const result = await c.execute(`UPDATE ${table} SET qty = ${p(1)} WHERE id = ${p(2)}`, [9, 1]);

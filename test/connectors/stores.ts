@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import net from 'net';
 import path from 'path';
+import { LB3_SKIPS } from './lb3-skips';
 
 /**
  * The stores the connector suite runs against. Memory always; PostgreSQL and MariaDB when their
@@ -9,22 +10,40 @@ import path from 'path';
 export interface StoreConfig {
   name: 'memory' | 'postgresql' | 'mysql';
   settings: Record<string, unknown>;
+  /** Cases of the suite this store does not run, by title, each with its reason (shown in the skipped title). */
+  skips?: Readonly<Record<string, string>>;
 }
 
 const env = process.env;
+const pgSettings = { host: env.PGHOST ?? '127.0.0.1', port: Number(env.PGPORT ?? 5432), user: env.PGUSER ?? 'postgres', password: env.PGPASSWORD, database: env.PGDATABASE ?? 'test' };
+const mysqlSettings = { host: env.MYSQL_HOST ?? '127.0.0.1', port: Number(env.MYSQL_PORT ?? 3306), user: env.MYSQL_USER ?? 'root', password: env.MYSQL_PASSWORD ?? '', database: env.MYSQL_DATABASE ?? 'test' };
 
 /** The servers of the house rules (DESIGN.md); the usual client variables point elsewhere. */
 export const STORES: StoreConfig[] = [
   { name: 'memory', settings: { connector: 'memory' } },
-  {
-    name: 'postgresql',
-    settings: { connector: 'postgresql', host: env.PGHOST ?? '127.0.0.1', port: Number(env.PGPORT ?? 5432), user: env.PGUSER ?? 'postgres', password: env.PGPASSWORD, database: env.PGDATABASE ?? 'test' },
-  },
-  {
-    name: 'mysql',
-    settings: { connector: 'mysql', host: env.MYSQL_HOST ?? '127.0.0.1', port: Number(env.MYSQL_PORT ?? 3306), user: env.MYSQL_USER ?? 'root', password: env.MYSQL_PASSWORD ?? '', database: env.MYSQL_DATABASE ?? 'test' },
-  },
+  { name: 'postgresql', settings: { connector: 'postgresql', ...pgSettings } },
+  { name: 'mysql', settings: { connector: 'mysql', ...mysqlSettings } },
 ];
+
+/** The real LB3 SQL packages, driven through the LB3 connector bridge (src/juggler/connectors/lb3-bridge), for the shared suite. */
+export interface Lb3StoreConfig extends Omit<StoreConfig, 'name'> {
+  name: 'lb3-postgresql' | 'lb3-mysql';
+}
+
+export const LB3_STORES: Lb3StoreConfig[] = [
+  { name: 'lb3-postgresql', settings: { connector: require('loopback-connector-postgresql'), ...pgSettings }, skips: LB3_SKIPS.postgresql },
+  { name: 'lb3-mysql', settings: { connector: require('loopback-connector-mysql'), ...mysqlSettings }, skips: LB3_SKIPS.mysql },
+];
+
+/** `it` for one store: a case the store lists in `skips` is reported skipped, its reason in the title. */
+export function storeIt(store: StoreConfig | Lb3StoreConfig): typeof it {
+  const skips = store.skips ?? {};
+  const wrapped = ((title: string, fn?: jest.ProvidesCallback, timeout?: number) => {
+    const reason = skips[title];
+    return reason ? it.skip(`${title} [skipped: ${reason}]`, fn) : it(title, fn, timeout);
+  }) as typeof it;
+  return Object.assign(wrapped, { skip: it.skip, only: it.only, todo: it.todo, each: it.each, failing: it.failing, concurrent: it.concurrent });
+}
 
 /** The key-value stores KeyValueModel runs on: in process always, Redis when its server answers. */
 export interface KvStoreConfig {
@@ -52,9 +71,10 @@ s.on('error', () => process.exit(1));
 const cache = new Map<string, boolean>();
 
 /** True when the store's server accepts connections (checked once, synchronously, at collection time). */
-export function storeAvailable(store: StoreConfig | KvStoreConfig): boolean {
+export function storeAvailable(store: StoreConfig | KvStoreConfig | Lb3StoreConfig): boolean {
   if (store.name === 'memory' || store.name === 'kv-memory') return true;
-  if (!cache.has(store.name)) {
+  const key = `${String(store.settings.host)}:${String(store.settings.port)}`;
+  if (!cache.has(key)) {
     let ok = true;
     try {
       execFileSync(process.execPath, ['-e', PROBE, String(store.settings.host), String(store.settings.port)], { stdio: 'ignore', timeout: 5000 });
@@ -65,13 +85,13 @@ export function storeAvailable(store: StoreConfig | KvStoreConfig): boolean {
       throw new Error(`CI=true but the ${store.name} server at ${String(store.settings.host)}:${String(store.settings.port)} does not answer; start it (see README, "Stores")`);
     }
     if (!ok) console.warn(`[connectors] ${store.name} is not reachable at ${String(store.settings.host)}:${String(store.settings.port)}: its suite is skipped (CI=true makes this a failure)`);
-    cache.set(store.name, ok);
+    cache.set(key, ok);
   }
-  return cache.get(store.name)!;
+  return cache.get(key)!;
 }
 
 /** describe() for a store: skipped, with the message above, when its server is down. */
-export function describeStore(store: StoreConfig | KvStoreConfig, fn: () => void): void {
+export function describeStore(store: StoreConfig | KvStoreConfig | Lb3StoreConfig, fn: () => void): void {
   (storeAvailable(store) ? describe : describe.skip)(`${store.name} store`, fn);
 }
 

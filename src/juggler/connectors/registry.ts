@@ -10,6 +10,8 @@ import { MailConnector } from './mail/mail-connector';
 import { RemoteConnector } from './remote/remote-connector';
 import type { AnyConnector } from './store-kinds';
 import { createStorageConnector } from '../../components/storage';
+import { createLb3Connector } from './lb3-bridge/create-bridge';
+import { asConnectorModule, loadConnectorModule } from './lb3-bridge/load-module';
 
 export type ConnectorFactory = (settings: Record<string, unknown>) => AnyConnector;
 
@@ -86,20 +88,22 @@ export function resolveConnector(nameOrConnector: unknown, settings: Record<stri
   if (nameOrConnector && typeof nameOrConnector === 'object') {
     if (isConnector(nameOrConnector)) return nameOrConnector;
     if (isConnectorModule(nameOrConnector)) return nameOrConnector.createConnector(settings);
-    const label = typeof (nameOrConnector as { name?: unknown }).name === 'string' ? ` "${(nameOrConnector as { name: string }).name}"` : '';
+    const label = typeof (nameOrConnector as { name?: unknown }).name === 'string' ? (nameOrConnector as { name: string }).name : 'the connector object';
     if (typeof (nameOrConnector as { initialize?: unknown }).initialize === 'function') {
-      throw new ConfigurationError(`Cannot initialize connector${label}: it is an LB3 connector module (initialize(dataSource, cb)); loopline runs connectors that implement its Connector interface`);
+      return createLb3Connector(asConnectorModule(nameOrConnector, label), settings, label);
     }
-    throw new ConfigurationError('The connector object does not implement the loopline Connector interface (find, create, …)');
+    throw new ConfigurationError(
+      `The connector object is not a connector: it implements neither loopline's Connector interface (find, create, findById, define, …) nor LB3's initialize(dataSource, callback)`,
+      'NOT_A_CONNECTOR',
+    );
   }
   const given = nameOrConnector ?? 'memory';
   if (typeof given !== 'string') throw new ConfigurationError(`The connector setting must be a name such as "memory", not ${typeof given}`);
   const name = given.replace(/^loopback-connector-/, '');
   const factory = FACTORIES.get(name);
-  if (!factory) {
-    throw new ConfigurationError(`Unknown connector "${given}"; available: ${Array.from(FACTORIES.keys()).join(', ')}`);
-  }
-  return factory(settings);
+  if (factory) return factory(settings);
+  // Not one of loopline's own: an LB3 connector package from the app's node_modules, as LB3 loads it.
+  return createLb3Connector(loadConnectorModule(given, undefined, Array.from(FACTORIES.keys())), settings, given);
 }
 
 function isConnector(value: object): value is Connector {

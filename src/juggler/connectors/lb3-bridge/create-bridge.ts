@@ -1,0 +1,59 @@
+import { ConfigurationError } from '../../../errors';
+import type { ConnectorCapabilities } from '../connector';
+import type { AnyConnector } from '../store-kinds';
+import { Lb3BridgeConnector } from './bridge-connector';
+import { Lb3KeyValueBridge } from './kv-bridge';
+import { KEY_VALUE_ACCESS_OBJECT, Lb3DataSource } from './lb3-data-source';
+import type { Lb3ConnectorModule } from './load-module';
+import { mixinObservers } from './observer-mixin';
+import { debugFor } from '../../../util/debug';
+
+const debug = debugFor('connector:lb3-bridge');
+
+/**
+ * Initializes an LB3 connector module as the juggler does — `initialize(dataSource, cb)` on a data
+ * source object holding the settings — and puts what it installed on `dataSource.connector`
+ * behind loopline's interface: a key-value bridge when the connector brings the juggler's
+ * KeyValueAccessObject, the data bridge otherwise.
+ *
+ * The connector must install itself during `initialize` (every LB3 connector does, before it
+ * calls back); connecting may finish later, and loopline waits for it before the first call.
+ * `settings.capabilities` may correct what the bridge infers (ConnectorCapabilities, as data).
+ */
+export function createLb3Connector(mod: Lb3ConnectorModule, settings: Record<string, unknown>, label: string): AnyConnector {
+  const facade = new Lb3DataSource(String(settings.name ?? label), { ...settings });
+  let settle: (err?: unknown) => void = () => undefined;
+  const initialized = new Promise<void>((resolve, reject) => {
+    settle = (err?: unknown) => (err ? reject(err) : resolve());
+  });
+  initialized.catch(() => undefined);
+  // Connectors report a lost connection as an 'error' event on their data source; the next call
+  // answers for it (503), so an unheard event must not crash the process.
+  facade.on('error', (err: unknown) => debug('%s: %s', label, (err as Error)?.message ?? err));
+  try {
+    mod.initialize(facade, (err?: unknown, result?: unknown) => {
+      facade.initialized = !err;
+      facade.connecting = false;
+      if (!err && !facade.settings.lazyConnect && result !== false) facade.connected = true;
+      if (facade.connected) facade.emit('connected');
+      settle(err);
+    });
+  } catch (err) {
+    throw new ConfigurationError(`Cannot initialize connector "${label}": ${(err as Error)?.message ?? String(err)}`, 'CONNECTOR_INIT_FAILED');
+  }
+  const lb3 = facade.connector ?? facade.adapter;
+  if (!lb3 || (typeof lb3 !== 'object' && typeof lb3 !== 'function')) {
+    throw new ConfigurationError(
+      `"${label}" is not a LoopBack connector: its initialize(dataSource, callback) did not set dataSource.connector, where a connector puts the object that reads and writes the store`,
+      'NOT_A_CONNECTOR',
+    );
+  }
+  facade.connector = lb3;
+  facade.adapter = lb3;
+  lb3.dataSource ??= facade;
+  if (typeof lb3.log !== 'function') lb3.log = () => undefined;
+  mixinObservers(lb3);
+  if (lb3.DataAccessObject === KEY_VALUE_ACCESS_OBJECT) return new Lb3KeyValueBridge(facade, initialized);
+  const capabilities = (settings.capabilities ?? {}) as Partial<ConnectorCapabilities>;
+  return new Lb3BridgeConnector(facade, initialized, capabilities);
+}
