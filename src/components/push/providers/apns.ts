@@ -58,6 +58,8 @@ export class ApnsProvider implements PushProvider {
   private readonly endpoint: string;
   private session: http2.ClientHttp2Session | undefined;
   private token: { value: string; madeAt: number } | undefined;
+  /** Streams open per session: a session keeps the process alive only while it has some. */
+  private readonly openStreams = new WeakMap<http2.ClientHttp2Session, number>();
 
   constructor(
     settings: ApnsSettings | undefined,
@@ -101,7 +103,7 @@ export class ApnsProvider implements PushProvider {
     session.on('close', () => {
       if (this.session === session) this.session = undefined;
     });
-    // An idle session does not keep the process alive.
+    // An idle session does not keep the process alive; one with streams open does (see request).
     session.unref();
     this.session = session;
     return session;
@@ -149,8 +151,17 @@ export class ApnsProvider implements PushProvider {
   }
 
   private request(headers: http2.OutgoingHttpHeaders, body: string): Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string }> {
-    return new Promise((resolve, reject) => {
-      const stream = this.connection().request(headers);
+    const session = this.connection();
+    const open = this.openStreams.get(session) ?? 0;
+    this.openStreams.set(session, open + 1);
+    if (open === 0) session.ref();
+    const done = () => {
+      const left = (this.openStreams.get(session) ?? 1) - 1;
+      this.openStreams.set(session, left);
+      if (left === 0 && !session.destroyed) session.unref();
+    };
+    return new Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const stream = session.request(headers);
       stream.setTimeout(this.options.requestTimeout, () => stream.close(http2.constants.NGHTTP2_CANCEL));
       let responseHeaders: http2.IncomingHttpHeaders = {};
       const chunks: Buffer[] = [];
@@ -166,7 +177,7 @@ export class ApnsProvider implements PushProvider {
         if (stream.rstCode && stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR) reject(new Error(`the stream was reset (code ${stream.rstCode})`));
       });
       stream.end(body);
-    });
+    }).finally(done);
   }
 
   close(): Promise<void> {
