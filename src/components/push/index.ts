@@ -81,6 +81,9 @@ export default function push(app: PushApp, options: PushComponentOptions = {}): 
   const manager = new PushManager({ Installation, Notification, Application, Push }, settings);
   Push.notifyById = (installationId: unknown, notification: unknown, cb?: NodeCallback<PushReport>) => withCallback(manager.notifyById(installationId, notification), cb);
   Push.notifyByQuery = (query: unknown, notification: unknown, cb?: NodeCallback<PushReport>) => withCallback(manager.notifyByQuery(query, notification), cb);
+  Push.notify = (installation: unknown, notification: unknown, cb?: NodeCallback<PushReport>) => withCallback(manager.notify(installation, notification), cb);
+  Push.notifyMany = (appId: unknown, deviceType: unknown, deviceTokens: unknown, notification: unknown, cb?: NodeCallback<PushReport>) =>
+    withCallback(manager.notifyMany(appId, deviceType, deviceTokens, notification), cb);
   /** Closes the providers' connections (APNs keeps an HTTP/2 session per application). */
   Push.closeConnections = () => manager.close();
   return Push;

@@ -20,6 +20,8 @@ export interface DeliverySettings extends RetryPolicy, ProviderOptions {
 export interface DeviceResult {
   installationId: unknown;
   deviceType: string;
+  /** For notifyMany, which has tokens rather than installations. */
+  deviceToken?: string;
   status: 'sent' | 'failed' | 'gone' | 'skipped';
   attempts: number;
   code?: string;
@@ -99,9 +101,34 @@ export class PushManager {
     if (installation.status === INACTIVE) {
       return summarise([{ installationId: installation.id, deviceType: installation.deviceType, status: 'skipped', attempts: 0, code: 'PUSH_DEVICE_INACTIVE', message: 'The installation is inactive' }]);
     }
-    const kind = PROVIDER_KINDS[installation.deviceType];
-    if (kind) kind.encode(note); // over the limit: 422 before anything is sent
-    return summarise(await this.deliver([installation], note, new Map()));
+    return this.sendTo([installation], note);
+  }
+
+  /** LB3's low-level `notify(installation, notification)`: to an installation the caller holds. */
+  async notify(installation: unknown, notification: unknown): Promise<PushReport> {
+    const note = await this.validated(notification);
+    if (!installation || typeof installation !== 'object') throw new LooplineError('INVALID_ARGUMENT', 400, 'notify needs an installation (an object with appId, deviceType and deviceToken)', { argument: 'installation' });
+    return this.sendTo([installation], note);
+  }
+
+  /** LB3's `notifyMany(appId, deviceType, deviceTokens, notification)`: to tokens with no installation looked up. */
+  async notifyMany(appId: unknown, deviceType: unknown, deviceTokens: unknown, notification: unknown): Promise<PushReport> {
+    const note = await this.validated(notification);
+    if (typeof appId !== 'string' && typeof appId !== 'number') throw new LooplineError('INVALID_ARGUMENT', 400, 'notifyMany needs the application id', { argument: 'appId' });
+    if (typeof deviceType !== 'string') throw new LooplineError('INVALID_ARGUMENT', 400, 'notifyMany needs the device type', { argument: 'deviceType' });
+    if (!Array.isArray(deviceTokens) || deviceTokens.length === 0 || !deviceTokens.every((t) => typeof t === 'string')) {
+      throw new LooplineError('INVALID_ARGUMENT', 400, 'deviceTokens must be a non-empty array of strings', { argument: 'deviceTokens' });
+    }
+    return this.sendTo(deviceTokens.map((deviceToken) => ({ id: undefined, appId, deviceType, deviceToken })), note);
+  }
+
+  /** A small audience the caller named: the payload checked first, then one page. */
+  private async sendTo(installations: AnyModel[], note: PushNotification): Promise<PushReport> {
+    for (const type of new Set(installations.map((i) => i.deviceType))) {
+      // Over the limit: 422 before anything is sent.
+      if (own(PROVIDER_KINDS, type)) PROVIDER_KINDS[type].encode(note);
+    }
+    return summarise(await this.deliver(installations, note, new Map()));
   }
 
   async notifyByQuery(query: unknown, notification: unknown): Promise<PushReport> {
@@ -137,7 +164,8 @@ export class PushManager {
   private async deliver(installations: AnyModel[], note: PushNotification, applications: Map<string, Promise<AnyModel>>): Promise<DeviceResult[]> {
     const payloads = new Map<string, EncodedPayload>();
     const results = await mapConcurrently(installations, this.settings.concurrency, async (inst): Promise<DeviceResult> => {
-      const base = { installationId: inst.id, deviceType: inst.deviceType as string };
+      // notifyMany's devices have no installation: their token names them.
+      const base = { installationId: inst.id, deviceType: inst.deviceType as string, ...(inst.id === undefined ? { deviceToken: inst.deviceToken as string } : {}) };
       const resolved = await this.providerFor(inst, applications);
       if ('code' in resolved) return this.failed(base, resolved, inst);
       const provider = resolved;
@@ -156,15 +184,15 @@ export class PushManager {
       return result;
     });
     const gone = installations.filter((_inst, i) => results[i].status === 'gone');
-    if (gone.length > 0) {
-      const idName: string = this.models.Installation.getIdName?.() ?? 'id';
-      await this.models.Installation.updateAll({ [idName]: { inq: gone.map((g) => g[idName]) } }, { status: INACTIVE, modified: new Date() });
-      for (const [deviceType, tokens] of groupTokens(gone)) this.emit('devicesGone', tokens, deviceType);
+    // A dead token is dead for every installation holding it (an app reinstalled, a second app id).
+    for (const [deviceType, tokens] of groupTokens(gone)) {
+      await this.models.Installation.updateAll({ and: [{ deviceType }, { deviceToken: { inq: tokens } }] }, { status: INACTIVE, modified: new Date() });
+      this.emit('devicesGone', tokens, deviceType);
     }
     return results;
   }
 
-  private failed(base: { installationId: unknown; deviceType: string }, problem: DeviceProblem, inst: AnyModel): DeviceResult {
+  private failed(base: { installationId: unknown; deviceType: string; deviceToken?: string }, problem: DeviceProblem, inst: AnyModel): DeviceResult {
     const result: DeviceResult = { ...base, status: 'failed', attempts: 0, code: problem.code, message: problem.message };
     this.emitError(result, inst);
     return result;

@@ -118,4 +118,26 @@ describe('FCM provider', () => {
     expect(report.results).toEqual([expect.objectContaining({ status: 'failed', code: 'PUSH_CREDENTIALS_MISSING' })]);
     expect(sends).toHaveLength(0);
   });
+
+  it("notifyMany sends to tokens as LB3's did, and a gone token makes every installation holding it inactive", async () => {
+    const { Push, Installation, application } = await setup();
+    sends.length = 0;
+    const holder = await Installation.create({ appId: application.id, deviceType: 'android', deviceToken: 'gone-token' });
+    const report = await Push.notifyMany(application.id, 'android', ['token-x', 'gone-token'], { alert: 'hi' });
+    expect(report.results).toEqual([
+      expect.objectContaining({ deviceToken: 'token-x', status: 'sent' }),
+      expect.objectContaining({ deviceToken: 'gone-token', status: 'gone', code: 'PUSH_DEVICE_GONE' }),
+    ]);
+    expect((await Installation.findById(holder.id)).status).toBe('Inactive');
+    await expect(Push.notifyMany(application.id, 'android', [], { alert: 'hi' })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_ARGUMENT' });
+  });
+
+  it('reports a device type no provider serves, even one named like an Object property', async () => {
+    const { Push, Installation, application } = await setup();
+    sends.length = 0;
+    const odd = await Installation.create({ appId: application.id, deviceType: 'constructor', deviceToken: 't' });
+    const report = await Push.notifyById(odd.id, { alert: 'hi' });
+    expect(report.results).toEqual([expect.objectContaining({ status: 'failed', code: 'PUSH_UNSUPPORTED_DEVICE_TYPE' })]);
+    expect(sends).toHaveLength(0);
+  });
 });
