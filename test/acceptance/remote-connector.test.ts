@@ -243,6 +243,23 @@ describe('remote connector', () => {
     expect((await order.customer()).name).toBe('Ann');
   });
 
+  it("streams the server's changes (createChangeStream over server-sent events) until destroyed", async () => {
+    const { Customer } = clientApp(server.url);
+    const observersBefore = (server.Customer._observers['after save'] ?? []).length;
+    const stream = await Customer.createChangeStream({ where: { tier: 'gold' } });
+    const seen: any[] = [];
+    stream.on('data', (change: unknown) => seen.push(change));
+    await server.Customer.create({ name: 'Ivy', tier: 'gold', secret: 'x' });
+    await server.Customer.create({ name: 'Jo', tier: 'silver' });
+    for (let i = 0; i < 100 && seen.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toEqual([expect.objectContaining({ type: 'create', data: expect.objectContaining({ name: 'Ivy', tier: 'gold' }) })]);
+    expect(seen[0].data.secret).toBeUndefined();
+    stream.destroy();
+    // The server drops its observers once the connection is gone.
+    for (let i = 0; i < 100 && (server.Customer._observers['after save'] ?? []).length > observersBefore; i++) await new Promise((r) => setTimeout(r, 20));
+    expect((server.Customer._observers['after save'] ?? []).length).toBe(observersBefore);
+  });
+
   it('keeps a server model extending the client model local (no loop back to itself)', async () => {
     const { Customer } = clientApp(server.url);
     const ServerSide = Customer.extend('ServerSideCustomer');

@@ -63,6 +63,17 @@ function remoteError(status: number, body: unknown, statusText: string): Error {
   return err;
 }
 
+/** The answer's JSON (its text when it is not JSON; undefined when empty). */
+async function bodyOf(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
  * The remote connector (LB3's `loopback-connector-remote`): a data source whose models are another
  * loopline or LB3 server's REST API. Attaching a model makes its methods — the data access
@@ -110,6 +121,20 @@ export class RemoteConnector implements RemoteModelConnector {
 
   /** Sends one call to the server; resolves to its answer, rejects with the server's error. */
   async send(call: HttpCall, options: unknown): Promise<HttpAnswer> {
+    const res = await this.fetch(call, options, AbortSignal.timeout(this.settings.timeout ?? 60000));
+    const body = await bodyOf(res);
+    if (res.status >= 400) throw remoteError(res.status, body, res.statusText);
+    return { status: res.status, headers: res.headers, body };
+  }
+
+  /** Opens a long-lived call (a change stream): its body once the headers arrived; no timeout but the caller's abort. */
+  async openStream(call: HttpCall, options: unknown, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.fetch({ ...call, headers: { ...call.headers, Accept: 'text/event-stream' } }, options, signal);
+    if (res.status >= 400 || !res.body) throw remoteError(res.status, await bodyOf(res), res.statusText);
+    return res.body;
+  }
+
+  private async fetch(call: HttpCall, options: unknown, signal: AbortSignal): Promise<Response> {
     const query = new URLSearchParams(call.query).toString();
     const target = `${this.url}${call.path}${query ? `?${query}` : ''}`;
     const headers: Record<string, string> = { Accept: 'application/json', ...(this.settings.headers ?? {}), ...call.headers };
@@ -121,25 +146,13 @@ export class RemoteConnector implements RemoteModelConnector {
       headers['Content-Type'] = 'application/json';
     }
     debug('%s %s', call.verb, redactUrl(target));
-    let res: Response;
     try {
-      res = await fetch(target, { method: call.verb, headers, body: payload, signal: AbortSignal.timeout(this.settings.timeout ?? 60000) });
+      return await fetch(target, { method: call.verb, headers, body: payload, signal });
     } catch (err) {
       const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
       const why = cause?.code ?? cause?.message ?? (err as Error).message;
       throw new StoreUnavailableError(`The remote server ${redactUrl(this.url)} cannot be reached (${String(why)})`);
     }
-    const text = await res.text();
-    let body: unknown;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
-    if (res.status >= 400) throw remoteError(res.status, body, res.statusText);
-    return { status: res.status, headers: res.headers, body };
   }
 
   /** The call's own access token first (`options.accessToken`), then `remotes.auth`, then the `accessToken` setting. */

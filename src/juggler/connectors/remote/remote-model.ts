@@ -1,6 +1,7 @@
 import { ConfigurationError, LooplineError } from '../../../errors';
 import { Bluebird, splitCallback, withCallback } from '../../../util/callback';
 import { installRemoteRelations } from './remote-relations';
+import { openRemoteChangeStream, type StreamTransport } from './remote-change-stream';
 
 /**
  * A model attached to the remote connector: its methods call the server instead of a store, as
@@ -47,7 +48,7 @@ interface SharedClassShape {
   methods(): RemoteMethodShape[];
 }
 
-export interface RemoteTransport {
+export interface RemoteTransport extends StreamTransport {
   send(call: HttpCall, options: unknown): Promise<HttpAnswer>;
 }
 
@@ -140,6 +141,16 @@ function proxyFor(transport: RemoteTransport, Model: ModelCtor, method: RemoteMe
   };
 }
 
+/** A proxy opening a server-sent event stream (`createChangeStream`): resolves to an object stream. */
+function streamProxyFor(transport: RemoteTransport, method: RemoteMethodShape, original: ((...args: unknown[]) => unknown) | undefined) {
+  return function remoteStreamProxy(this: any, ...all: unknown[]): unknown {
+    if (!isBound(transport, method.isStatic ? this : this?.constructor) && original) return original.apply(this, all);
+    const { args, cb } = splitCallback(all);
+    const run = async () => openRemoteChangeStream(transport, method.toHttpCall(args, method.isStatic ? undefined : this.getId()), undefined);
+    return withCallback(run(), cb);
+  };
+}
+
 function adopt(inst: any, saved: any): any {
   if (saved && typeof saved === 'object' && saved !== inst) inst.setAttributes(saved.__data ?? saved);
   inst.__persisted = true;
@@ -169,10 +180,10 @@ function isReplicationModel(Model: ModelCtor): boolean {
 function installProxies(transport: RemoteTransport, Model: ModelCtor, sharedClass: SharedClassShape): void {
   for (const method of sharedClass.methods()) {
     // A change stream is an open event stream, not a call with an answer.
-    if (method.returns.some((r) => r.type === 'ReadableStream')) continue;
+    const streams = method.returns.some((r) => r.type === 'ReadableStream');
     const scope = method.isStatic ? Model : Model.prototype;
     for (const name of [method.name, ...method.aliases]) {
-      replace(Model, scope, `${method.isStatic ? '' : 'prototype.'}${name}`, name, (original) => proxyFor(transport, Model, method, original));
+      replace(Model, scope, `${method.isStatic ? '' : 'prototype.'}${name}`, name, (original) => (streams ? streamProxyFor(transport, method, original) : proxyFor(transport, Model, method, original)));
     }
   }
   installInstanceMethods(transport, Model);
