@@ -4,6 +4,7 @@ import { compileWhere } from './filter/where-matcher';
 import { projectFields } from './filter/fields';
 import { observe, removeObserver, type Observer } from './operation-hooks';
 import type { ModelDefinition } from './model-definition';
+import type { ChangeNotice, StoreChangeFeed } from './connectors/change-feed';
 
 /**
  * `Model.createChangeStream([options])`: a readable object stream of the model's writes, made from
@@ -30,6 +31,15 @@ export interface ChangeStreamOptions {
 
 interface ObservedModel {
   definition: ModelDefinition;
+  modelName: string;
+  dataSource?: { connector: object; ready(): Promise<void> };
+  findById(id: unknown): PromiseLike<unknown>;
+}
+
+/** A stream of a model's changes, and when it also hears other processes' writes (see subscribeToStore). */
+export interface ChangeStreamHandle {
+  stream: PassThrough;
+  ready: Promise<void>;
 }
 
 type Row = Record<string, unknown>;
@@ -64,7 +74,7 @@ function compileSelection(def: ModelDefinition, options: ChangeStreamOptions | u
   };
 }
 
-export function createChangeStream(Model: ObservedModel, options: ChangeStreamOptions | undefined): PassThrough {
+export function createChangeStream(Model: ObservedModel, options: ChangeStreamOptions | undefined): ChangeStreamHandle {
   const def = Model.definition;
   const idName = def.idName ?? 'id';
   const select = compileSelection(def, options);
@@ -92,6 +102,9 @@ export function createChangeStream(Model: ObservedModel, options: ChangeStreamOp
     }
     changes.write({ type, target, where, data: selected.data } satisfies Change);
   };
+  const fromStore = subscribeToStore(Model, idName, select, (change) => {
+    if (!changes.destroyed && !changes.writableEnded) changes.write(change);
+  });
   const afterSave: Observer = async (ctx: Row) => emit(ctx, 'save');
   const afterDelete: Observer = async (ctx: Row) => emit(ctx, 'delete');
   observe(Model, 'after save', afterSave);
@@ -103,7 +116,41 @@ export function createChangeStream(Model: ObservedModel, options: ChangeStreamOp
     removed = true;
     removeObserver(Model, 'after save', afterSave);
     removeObserver(Model, 'after delete', afterDelete);
+    void fromStore.then((unsubscribe) => unsubscribe?.()).catch(() => undefined);
   }
   for (const event of ['close', 'end', 'finish', 'error']) changes.on(event, stop);
-  return changes;
+  return { stream: changes, ready: fromStore.then(() => undefined) };
+}
+
+/**
+ * The writes other processes make to the same store, carried by its change feed
+ * (connectors/change-feed.ts): a notice names the instance; its data is read here, through the
+ * model (so hidden properties stay hidden and the stream's where and fields apply alike). Changes
+ * reach the stream in the order their notices came. Resolves to the unsubscribe function, or
+ * undefined when the store carries no feed.
+ */
+function subscribeToStore(Model: ObservedModel, idName: string, select: (data: unknown) => { keep: boolean; data: unknown }, write: (change: Change) => void): Promise<(() => Promise<void>) | undefined> {
+  const ds = Model.dataSource;
+  const feed = (ds?.connector as { changeFeed?: () => StoreChangeFeed | undefined } | undefined)?.changeFeed?.();
+  if (!ds || !feed) return Promise.resolve(undefined);
+  let order: Promise<void> = Promise.resolve();
+  const toChange = async (notice: ChangeNotice): Promise<Change | undefined> => {
+    const where = notice.where ?? (notice.id !== undefined ? { [idName]: notice.id } : undefined);
+    let source: unknown = notice.data;
+    if (notice.kind !== 'remove' && notice.id !== undefined) {
+      // Gone again before this process read it (its removal follows): the change comes without data.
+      source = (await Model.findById(notice.id)) ?? undefined;
+    }
+    const selected = select(source);
+    return selected.keep ? { type: notice.kind, target: notice.id, where, data: selected.data } : undefined;
+  };
+  const hear = (notice: ChangeNotice) => {
+    if (notice.model !== Model.modelName) return;
+    const next = order.then(() => toChange(notice));
+    order = next.then(
+      (change) => (change ? write(change) : undefined),
+      () => undefined,
+    );
+  };
+  return ds.ready().then(() => feed.subscribe(hear));
 }

@@ -81,8 +81,13 @@ export class PersistedModel extends ModelBase {
   static createChangeStream(this: any, options?: ChangeStreamOptions | NodeCallback<PassThrough>, cb?: NodeCallback<PassThrough>): Bluebird<PassThrough>;
   static createChangeStream(this: any, ...args: Args): Bluebird<PassThrough> {
     return run(args, 1, async (options) => {
-      const stream = createChangeStream(this, options ?? undefined);
+      const { stream, ready } = createChangeStream(this, options ?? undefined);
       await new Promise((resolve) => process.nextTick(resolve));
+      // Listening to the store's feed too (other processes' writes) before the stream is handed out.
+      await ready.catch((err) => {
+        stream.destroy();
+        throw err;
+      });
       return stream;
     });
   }

@@ -130,6 +130,34 @@ for (const store of STORES) {
         expect((await Change.find()).map((c: any) => c.modelId).sort()).toEqual(['before', 'new']);
       });
 
+      it('announces a tracked model\'s writes to the change streams of another data source on the store, with no setting, once committed', async () => {
+        const far = new Registry();
+        const farDs = far.createDataSource('db', { ...store.settings, changeFeedInterval: 50 } as any);
+        const Far = far.createModel(Server.modelName, { id: { type: 'string', id: true }, name: 'string', qty: 'number' }, { trackChanges: true, changeCleanupInterval: -1 } as any);
+        Far.attachTo(farDs);
+        const stream = await (Far as any).createChangeStream();
+        const seen: any[] = [];
+        stream.on('data', (c: any) => seen.push([c.type, c.target]));
+        try {
+          const tx = await Server.beginTransaction({});
+          await Server.create({ id: 'rolled', name: 'x' }, { transaction: tx });
+          await tx.rollback();
+          await Server.create({ id: 'n1', name: 'one' });
+          await Server.updateAll({ id: 'n1' }, { qty: 2 });
+          await Server.deleteById('n1');
+          for (let i = 0; i < 200 && seen.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, 200));
+          expect(seen).toEqual([
+            ['create', 'n1'],
+            ['update', 'n1'],
+            ['remove', 'n1'],
+          ]);
+        } finally {
+          stream.destroy();
+          await farDs.disconnect();
+        }
+      });
+
       it('writes the change record in the caller\'s transaction: a rollback leaves neither row nor record, a commit both', async () => {
         const Change = Server.getChangeModel();
         let tx = await Server.beginTransaction({});

@@ -1,5 +1,6 @@
 import { ModelDefinition } from '../model-definition';
 import { NormalizedFilter, WhereClause } from '../filter/types';
+import type { StoreChangeFeed } from './change-feed';
 
 /**
  * THE connector contract. The DAO speaks only this; the memory, PostgreSQL and MySQL connectors
@@ -92,4 +93,10 @@ export interface Connector {
    * (SQL rows are built from the columns); the DAO then adopts rows without looking at their keys.
    */
   rowsHoldOnlyDefinedKeys?(model: ModelDefinition): boolean;
+  /**
+   * The store's change feed (change-feed.ts): carries the writes made through this data source to
+   * the change streams of other processes on the same store. Undefined when the store has none or
+   * the data source turned it off (`changeFeed: false`).
+   */
+  changeFeed?(): StoreChangeFeed | undefined;
 }

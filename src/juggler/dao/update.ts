@@ -31,7 +31,7 @@ export async function updateAll(Model: DaoModel, where: unknown, data: unknown, 
   if (persist) row = persist.data;
   const normalized = normalizeWhere(w, store.def, limits);
   const patchRow = row;
-  const count = await writeWithCompanions(Model, store, options, (o) => store.connector.updateAll(store.def, normalized, patchRow, o), (n) => (n > 0 ? { kind: 'save', where: w } : undefined));
+  const count = await writeWithCompanions(Model, store, options, (o) => store.connector.updateAll(store.def, normalized, patchRow, o), (n) => (n > 0 ? { kind: 'save', where: w, data: patchRow } : undefined));
   const info = { count };
   await notify(Model, 'after save', { where: w, data: row, info }, hookState, options);
   return info;

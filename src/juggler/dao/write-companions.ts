@@ -1,5 +1,6 @@
 import type { OperationOptions } from '../connectors/connector';
 import type { DaoModel, Store } from './support';
+import type { StoreChangeFeed } from '../connectors/change-feed';
 
 /**
  * Work that must commit together with a model's writes: change tracking's change record, the
@@ -23,6 +24,8 @@ export interface Written {
   id?: unknown;
   where?: unknown;
   isNewInstance?: boolean;
+  /** An updateAll's patch (the change streams of other processes carry it, as LB3's carries it in-process). */
+  data?: Record<string, unknown>;
 }
 
 export type WriteCompanion = (Model: DaoModel, written: Written, options: OperationOptions, inTransaction: boolean) => Promise<void>;
@@ -62,18 +65,29 @@ async function runCompanions(Model: DaoModel, own: Map<string, WriteCompanion>, 
  */
 export async function writeWithCompanions<T>(Model: DaoModel, store: Store, options: OperationOptions, write: (options: OperationOptions) => Promise<T>, written: (result: T) => Written | undefined): Promise<T> {
   const own = companions.get(Model);
-  if (!own) return write(options);
+  if (!own) {
+    // A plain model's write announces itself only on a data source with `changeFeed: true`
+    // (one statement more per write), after the write.
+    const feed = store.connector.changeFeed?.();
+    const result = await write(options);
+    if (feed?.everyModel) await announce(feed, Model, written(result), options);
+    return result;
+  }
+  // A model with companions (change tracking) announces every write, with its companions.
+  const feed = store.connector.changeFeed?.();
   const connector = store.connector as Store['connector'] & { beginTransaction?: (o?: object) => Promise<TransactionHandle> };
   if (!connector.capabilities.transactions || typeof connector.beginTransaction !== 'function') {
     const result = await write(options);
     const what = written(result);
     if (what) await runCompanions(Model, own, what, options, false);
+    if (feed) await announce(feed, Model, what, options);
     return result;
   }
   if (options.transaction) {
     const result = await write(options);
     const what = written(result);
     if (what) await runCompanions(Model, own, what, options, true);
+    if (feed) await announce(feed, Model, what, options);
     return result;
   }
   const tx = await connector.beginTransaction();
@@ -82,10 +96,41 @@ export async function writeWithCompanions<T>(Model: DaoModel, store: Store, opti
     const result = await write(inTx);
     const what = written(result);
     if (what) await runCompanions(Model, own, what, inTx, true);
+    // In the transaction: the notice travels if, and when, the write commits.
+    if (feed) await announce(feed, Model, what, inTx);
     await tx.commit();
     return result;
   } catch (err) {
     await tx.rollback().catch(() => undefined);
     throw err;
   }
+}
+
+function plainId(value: unknown): string | number | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * Tells the store's change feed about a write (the change streams of other processes hear it), as
+ * LB3 types changes: a delete is 'remove'; a new instance 'create'; a write naming its target
+ * 'update' — and a bulk update naming none 'create', as LB3's change stream calls it.
+ */
+function announce(feed: StoreChangeFeed, Model: DaoModel, what: Written | undefined, options: OperationOptions): Promise<void> | undefined {
+  if (!what) return undefined;
+  const idName = Model.definition.idName;
+  const where = what.where && typeof what.where === 'object' ? (what.where as Record<string, unknown>) : undefined;
+  const id = plainId(what.id) ?? (idName && where ? plainId(where[idName]) : undefined);
+  const kind = what.kind === 'delete' ? 'remove' : what.isNewInstance || id === undefined ? 'create' : 'update';
+  const hidden = Model.definition.hidden;
+  // Hidden values never travel through the store: not in a patch, nor as a where that names one.
+  const data = what.data && hidden.size ? Object.fromEntries(Object.entries(what.data).filter(([k]) => !hidden.has(k))) : what.data;
+  const sendWhere = what.id === undefined && where && !namesAny(where, hidden);
+  const notice = { model: Model.modelName, kind, ...(id !== undefined ? { id } : {}), ...(sendWhere ? { where } : {}), ...(data ? { data } : {}) } as const;
+  return feed.publish(notice, options);
+}
+
+function namesAny(where: unknown, names: ReadonlySet<string>): boolean {
+  if (names.size === 0 || !where || typeof where !== 'object') return false;
+  if (Array.isArray(where)) return where.some((w) => namesAny(w, names));
+  return Object.entries(where as Record<string, unknown>).some(([k, v]) => names.has(k) || namesAny(v, names));
 }

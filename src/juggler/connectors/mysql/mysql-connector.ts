@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { createPool, Pool, PoolConnection, PoolOptions, ResultSetHeader } from 'mysql2/promise';
+import { MySQLChangeFeed } from './mysql-change-feed';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import { InvalidValueError, StoreUnavailableError } from '../../../errors';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
@@ -278,7 +279,25 @@ export class MySQLConnector extends SqlConnector {
     }
   }
 
+  private feed: MySQLChangeFeed | undefined;
+
+  /**
+   * A table polled by the data sources with change streams open (mysql-change-feed.ts):
+   * `changeFeedTable`, `changeFeedInterval` (ms), `changeFeedRetention` (s); `changeFeed`: true for every model's writes, false for none.
+   */
+  changeFeed(): MySQLChangeFeed | undefined {
+    const s = this.settings;
+    if (s.changeFeed === false) return undefined;
+    const table = typeof s.changeFeedTable === 'string' ? s.changeFeedTable : 'loopline_change_feed';
+    const interval = Number(s.changeFeedInterval) > 0 ? Number(s.changeFeedInterval) : undefined;
+    const retention = Number(s.changeFeedRetention) > 0 ? Number(s.changeFeedRetention) : undefined;
+    return (this.feed ??= new MySQLChangeFeed((sql, params, options) => this.run(sql, params, options), table, interval, retention, this.debug, s.changeFeed === true));
+  }
+
   async disconnect(): Promise<void> {
+    const feed = this.feed;
+    this.feed = undefined;
+    if (feed && this.poolInstance) await feed.close().catch(() => undefined);
     const pool = this.poolInstance;
     this.poolInstance = undefined;
     this.poolRunner = undefined;

@@ -7,6 +7,7 @@ import { SqlBuilder } from '../sql/sql-where';
 import { PostgreSQLSchemaDialect } from './postgresql-schema';
 import { PostgreSQLCatalog } from './postgresql-discovery';
 import { STALE_STATEMENT_CODES, StatementNames } from './statement-names';
+import { PostgreSQLChangeFeed } from './postgresql-change-feed';
 
 /**
  * PostgreSQL on `pg`. Names follow loopback-connector-postgresql: a model's table and its
@@ -151,7 +152,19 @@ export class PostgreSQLConnector extends SqlConnector {
     }
   }
 
+  private feed: PostgreSQLChangeFeed | undefined;
+
+  /** LISTEN/NOTIFY on `changeFeedChannel` (default loopline_changes); `changeFeed`: true for every model's writes, false for none (change-feed.ts). */
+  changeFeed(): PostgreSQLChangeFeed | undefined {
+    if (this.settings.changeFeed === false) return undefined;
+    const channel = typeof this.settings.changeFeedChannel === 'string' ? this.settings.changeFeedChannel : 'loopline_changes';
+    return (this.feed ??= new PostgreSQLChangeFeed((sql, params, options) => this.run(sql, params, options), () => this.config(), channel, this.debug, this.settings.changeFeed === true));
+  }
+
   async disconnect(): Promise<void> {
+    const feed = this.feed;
+    this.feed = undefined;
+    if (feed && this.poolInstance) await feed.close().catch(() => undefined);
     const pool = this.poolInstance;
     this.poolInstance = undefined;
     this.poolRunner = undefined;
