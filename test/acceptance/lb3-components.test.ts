@@ -1,3 +1,5 @@
+import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import { REPO_ROOT } from '../support/example-app';
@@ -11,7 +13,13 @@ import { REPO_ROOT } from '../support/example-app';
  */
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/lb3-components-app');
 
+// The app's storage data source (loopback-component-storage, tested in lb3-component-storage)
+// gets a folder of its own.
+const storageRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-lb3-components-'));
+afterAll(() => fs.rmSync(storageRoot, { recursive: true, force: true }));
+
 function loadApp(): Promise<any> {
+  process.env.COMPONENTS_APP_STORAGE_ROOT = storageRoot;
   let app: any;
   jest.isolateModules(() => {
     app = require(path.join(FIXTURE, 'server/server.js'));
@@ -46,7 +54,7 @@ describe('loopback-component-explorer (the LB3 package) from component-config.js
     const doc = res.body;
     expect(doc.swagger).toBe('2.0');
     expect(doc.basePath).toBe('/api');
-    expect(doc.tags.map((t: { name: string }) => t.name).sort()).toEqual(['Note', 'user']);
+    expect(doc.tags.map((t: { name: string }) => t.name).sort()).toEqual(['Note', 'container', 'user']);
     expect(doc.paths['/Notes'].get).toMatchObject({ tags: ['Note'], operationId: 'Note.find' });
     expect(doc.paths['/Notes/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
     expect(doc.paths['/users/login'].post).toMatchObject({ operationId: 'user.login' });
