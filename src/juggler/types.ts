@@ -1,3 +1,4 @@
+import { isValueObject } from '../util/own';
 import { GeoPoint } from './geo-point';
 
 /**
@@ -48,6 +49,8 @@ export const StringType: TypeDescriptor = {
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
     if (value instanceof Date) return isNaN(value.getTime()) ? INVALID : value.toISOString();
+    // An object server code made to stand for a string, such as a MongoDB ObjectID (never from JSON).
+    if (isValueObject(value)) return value.toString();
     return INVALID;
   },
 };

@@ -23,3 +23,15 @@ export function givenValue(target: any, key: string): boolean {
 export function dict<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
+
+/**
+ * An object standing for one value, such as a MongoDB ObjectID made by server code: it has a
+ * `toString` function of its own kind. Request bodies cannot make one (JSON has no functions), so
+ * reading it as its string can never turn an operator object into a value.
+ */
+export function isValueObject(value: unknown): value is { toString(): string } {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  if (value instanceof Date || value instanceof RegExp || Buffer.isBuffer(value)) return false;
+  const toString = (value as { toString?: unknown }).toString;
+  return typeof toString === 'function' && toString !== Object.prototype.toString;
+}

@@ -1,5 +1,5 @@
 import { ConfigurationError, InvalidArgumentError, InvalidValueError, ValidationError } from '../../errors';
-import { FORBIDDEN_KEYS, isPlainObject } from '../../util/own';
+import { FORBIDDEN_KEYS, isPlainObject, isValueObject } from '../../util/own';
 import { defineDynamicProperty } from '../model-compile';
 import type { Connector, OperationOptions, Row } from '../connectors/connector';
 import { isDataConnector } from '../connectors/store-kinds';
@@ -73,7 +73,9 @@ export function instanceToRow(inst: ModelBase): Row {
   const row: Row = {};
   for (const name of def.propertyNames) {
     const v = data[name];
-    if (v !== undefined) row[name] = plainValue(v);
+    if (v === undefined) continue;
+    // A string property (an id, say) holding a value object such as a MongoDB ObjectID is stored as its text.
+    row[name] = isValueObject(v) && def.properties[name]?.kind.name === 'String' ? v.toString() : plainValue(v);
   }
   if (def.strict === false) {
     adoptAssignedProperties(inst);

@@ -1,5 +1,5 @@
 import { InvalidFilterError } from '../../errors';
-import { FORBIDDEN_KEYS, isPlainObject } from '../../util/own';
+import { FORBIDDEN_KEYS, isPlainObject, isValueObject } from '../../util/own';
 import { GeoPoint, isDistanceUnit } from '../geo-point';
 import type { ModelDefinition, PropertyDefinition } from '../model-definition';
 import { INVALID, TypeDescriptor } from '../types';
@@ -68,7 +68,7 @@ function condition(value: unknown, prop: PropertyDefinition | undefined, limits:
   if (value instanceof RegExp) return Object.freeze({ regexp: toSafeRegExp(value, at, limits.maxRegexpLength) });
   // An array means "any of these" (LB3's SQL connectors read it so; its memory store matched nothing).
   if (Array.isArray(value)) return Object.freeze({ inq: list(value, prop, limits, `${at}.inq`) });
-  if (!isPlainObject(value)) return scalar(value, prop, at);
+  if (!isPlainObject(value) || isValueObject(value)) return scalar(value, prop, at);
   const keys = Object.keys(value);
   const unknown = keys.filter((k) => !OPERATORS.has(k));
   if (keys.length > 0 && unknown.length === 0) {
@@ -177,7 +177,7 @@ function scalar(value: unknown, prop: PropertyDefinition | undefined, at: string
   if (!prop) return value;
   const type: TypeDescriptor = prop.kind.itemType ?? prop.kind;
   if (type.name === 'Array' || type.name === 'Object' || type.name === 'Any' || type.model) return value;
-  if (typeof value === 'object' && !(value instanceof Date) && type.name !== 'GeoPoint' && type.name !== 'Buffer') {
+  if (typeof value === 'object' && !(value instanceof Date) && !isValueObject(value) && type.name !== 'GeoPoint' && type.name !== 'Buffer') {
     throw new InvalidFilterError(`${at} must be a single ${type.name.toLowerCase()} value, not ${describe(value)}`);
   }
   const coerced = type.coerce(value);

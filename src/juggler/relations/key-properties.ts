@@ -1,5 +1,5 @@
 import { InvalidValueError } from '../../errors';
-import { hasOwn } from '../../util/own';
+import { hasOwn, isValueObject } from '../../util/own';
 import type { ModelBase } from '../model-base';
 import type { ModelDefinition } from '../model-definition';
 import { allowedTargets } from './polymorphic-targets';
@@ -78,10 +78,13 @@ function planFor(Model: ModelClass): KeyPlan {
   return plan;
 }
 
-/** A value a key may hold: one string, number, boolean, bigint, date or buffer (null and undefined are "no key"). */
+/**
+ * A value a key may hold: one string, number, boolean, bigint, date or buffer, or an object server
+ * code made to stand for one (an ObjectID: see isValueObject). null and undefined are "no key".
+ */
 export function isScalarKey(value: unknown): boolean {
   const t = typeof value;
-  return t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint' || value instanceof Date || Buffer.isBuffer(value);
+  return t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint' || value instanceof Date || Buffer.isBuffer(value) || isValueObject(value);
 }
 
 function preview(value: unknown): string {

@@ -101,6 +101,8 @@ export async function verifyUser(this: AnyModel, verifyOptions: unknown, options
   check(typeof o.generateVerificationToken === 'function', 'generateVerificationToken must be a function');
   check(o.mailer && typeof o.mailer.send === 'function', 'verifyOptions.mailer must have a send() function');
 
+  // The id as the instance holds it (an ObjectID stays one), as LB3 answers it.
+  const uid: unknown = user.getId();
   const token = await callStep<unknown>(o.generateVerificationToken, undefined, user, options);
   // Saved as LB3 saves it: an instance not stored yet is created with its token.
   user.verificationToken = token;
@@ -117,5 +119,5 @@ export async function verifyUser(this: AnyModel, verifyOptions: unknown, options
   delete o.template;
   const mailer = o.mailer;
   const email = await callStep<unknown>(mailer.send, mailer, o, options);
-  return { email, token, uid: user.getId() };
+  return { email, token, uid };
 }
