@@ -261,13 +261,21 @@ export function bindRemoteModel(transport: RemoteTransport, ModelArg: object): v
   const first = !originals.has(Model);
   installProxies(transport, Model, sharedClass);
   if (!first) return;
-  // Remote methods and relations added later are proxied too.
-  const rebind = () => {
-    const connector = Model.dataSource?.connector as RemoteTransport | undefined;
-    if (connector && typeof connector.send === 'function') installProxies(connector, Model, Model.sharedClass as SharedClassShape);
-  };
-  Model.on('remoteMethodAdded', rebind);
-  Model.modelBuilder?.on?.('relation', (rel: { modelFrom?: unknown }) => {
-    if (rel.modelFrom === Model) rebind();
-  });
+  // Remote methods and relations added later are proxied too (one relation listener per builder).
+  Model.on('remoteMethodAdded', () => rebind(Model));
+  const builder = Model.modelBuilder as { on?: (event: string, fn: (rel: { modelFrom?: unknown }) => void) => void } | undefined;
+  if (builder && typeof builder.on === 'function' && !watchedBuilders.has(builder)) {
+    watchedBuilders.add(builder);
+    builder.on('relation', (rel) => {
+      if (rel.modelFrom && originals.has(rel.modelFrom as object)) rebind(rel.modelFrom as ModelCtor);
+    });
+  }
+}
+
+const watchedBuilders = new WeakSet<object>();
+
+/** Proxies what a bound model gained since, while it is still attached to a remote connector. */
+function rebind(Model: ModelCtor): void {
+  const connector = Model.dataSource?.connector as RemoteTransport | undefined;
+  if (connector && typeof connector.send === 'function') installProxies(connector, Model, Model.sharedClass as SharedClassShape);
 }
