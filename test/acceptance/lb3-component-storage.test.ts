@@ -10,6 +10,9 @@ import { REPO_ROOT } from '../support/example-app';
  * `container` model takes its data-access methods (connector.DataAccessObject) and their remote
  * declarations, served over REST as in LB3: containers, multipart upload, download, delete.
  */
+// Boot, bcrypt and the packages' file I/O take seconds on a loaded machine (CI runs suites in parallel).
+jest.setTimeout(30000);
+
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/lb3-components-app');
 
 let root: string;

@@ -11,6 +11,9 @@ import { REPO_ROOT } from '../support/example-app';
  * and an OAuth-style provider. Their `require('loopback')` is loopline (as under
  * `node -r loopline/register`; jest maps the name the same way).
  */
+// Boot, bcrypt and the packages' file I/O take seconds on a loaded machine (CI runs suites in parallel).
+jest.setTimeout(30000);
+
 const FIXTURE = path.join(REPO_ROOT, 'test/fixtures/lb3-components-app');
 
 // The app's storage data source (loopback-component-storage, tested in lb3-component-storage)
