@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import request from 'supertest';
 import loopback from '../../src';
-import { describeStore, KV_STORES } from './stores';
+import { describeStore, KV_STORES, storeIt } from './stores';
 
 /**
  * KeyValueModel on every key-value store (kv-memory, and Redis when it answers): values, TTLs,
@@ -22,6 +22,7 @@ async function failure(p: PromiseLike<unknown>): Promise<{ code: string; statusC
 
 for (const store of KV_STORES) {
   describeStore(store, () => {
+    const it = storeIt(store);
     let app: any;
     let Cache: any;
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import net from 'net';
 import path from 'path';
-import { LB3_SKIPS } from './lb3-skips';
+import { LB3_KV_SKIPS, LB3_SKIPS } from './lb3-skips';
 
 /**
  * The stores the connector suite runs against. Memory always; PostgreSQL and MariaDB when their
@@ -36,7 +36,7 @@ export const LB3_STORES: Lb3StoreConfig[] = [
 ];
 
 /** `it` for one store: a case the store lists in `skips` is reported skipped, its reason in the title. */
-export function storeIt(store: StoreConfig | Lb3StoreConfig): typeof it {
+export function storeIt(store: StoreConfig | Lb3StoreConfig | KvStoreConfig): typeof it {
   const skips = store.skips ?? {};
   const wrapped = ((title: string, fn?: jest.ProvidesCallback, timeout?: number) => {
     const reason = skips[title];
@@ -47,8 +47,10 @@ export function storeIt(store: StoreConfig | Lb3StoreConfig): typeof it {
 
 /** The key-value stores KeyValueModel runs on: in process always, Redis when its server answers. */
 export interface KvStoreConfig {
-  name: 'kv-memory' | 'kv-redis';
+  name: 'kv-memory' | 'kv-redis' | 'lb3-kv-redis';
   settings: Record<string, unknown>;
+  /** Cases this store does not run, by title, each with its reason (shown in the skipped title). */
+  skips?: Readonly<Record<string, string>>;
 }
 
 export const KV_STORES: KvStoreConfig[] = [
@@ -56,6 +58,12 @@ export const KV_STORES: KvStoreConfig[] = [
   {
     name: 'kv-redis',
     settings: { connector: 'kv-redis', host: env.REDIS_HOST ?? '127.0.0.1', port: Number(env.REDIS_PORT ?? 6379), db: Number(env.REDIS_DB ?? 0) },
+  },
+  // The real loopback-connector-kv-redis package, driven through the LB3 connector bridge.
+  {
+    name: 'lb3-kv-redis',
+    settings: { connector: require('loopback-connector-kv-redis'), host: env.REDIS_HOST ?? '127.0.0.1', port: Number(env.REDIS_PORT ?? 6379), db: Number(env.REDIS_DB ?? 0) },
+    skips: LB3_KV_SKIPS,
   },
 ];
 

@@ -96,6 +96,12 @@ export class Lb3BridgeConnector implements Connector {
   async find(model: ModelDefinition, filter: NormalizedFilter, options: OperationOptions): Promise<Row[]> {
     const where = lb3Where(model, filter.where, this.nestedPaths);
     if (where === false) return [];
+    const byId = model.idName !== undefined && where !== true && Object.keys(where).length === 1 ? (where as Row)[model.idName] : undefined;
+    if (byId !== undefined && byId !== null && typeof byId !== 'object' && !filter.skip) {
+      // One id: LB3's findById filter, which connectors such as loopback-connector-rest answer with a GET of that resource.
+      const row = await this.findById(model, byId, options);
+      return row ? [project(row, filter.fields)] : [];
+    }
     const lb3Filter: Record<string, unknown> = {};
     if (where !== true) lb3Filter.where = where;
     if (filter.fields) lb3Filter.fields = [...filter.fields];
@@ -108,8 +114,15 @@ export class Lb3BridgeConnector implements Connector {
 
   async findById(model: ModelDefinition, id: unknown, options: OperationOptions): Promise<Row | null> {
     const idName = idOf(model);
-    const [row] = await this.find(model, { where: { [idName]: id }, limit: 1 }, options);
-    return row ?? null;
+    // LB3's own findById filter (offset 0 included): connectors such as loopback-connector-rest read it as a GET of one resource.
+    try {
+      const rows = await this.invoke<Row[]>(model, 'all', [{ where: { [idName]: id }, limit: 1, offset: 0, skip: 0 }], options);
+      return rows?.length ? toRow(model, rows[0]) : null;
+    } catch (err) {
+      // A REST backend answers 404 for an id it does not have: that is "no row", not a failure.
+      if ((err as { statusCode?: unknown }).statusCode === 404) return null;
+      throw err;
+    }
   }
 
   async count(model: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number> {
@@ -200,11 +213,11 @@ export class Lb3BridgeConnector implements Connector {
     await call(this.lb3, kind, [defs.map((d) => d.name)]);
   }
 
-  /** `exists(model, id)`, through the connector's own exists when it has one. */
+  /** Whether the row with this id is there. */
   private async exists(model: ModelDefinition, id: unknown, options: OperationOptions): Promise<boolean> {
-    // By count: loopback-connector's SqlConnector.exists builds a broken statement on some versions.
-    if (!has(this.lb3, 'count') && has(this.lb3, 'exists')) return Boolean(await this.invoke(model, 'exists', [id], options));
-    return (await this.count(model, { [idOf(model)]: id }, options)) > 0;
+    // By reading the row: loopback-connector's SqlConnector.exists builds a broken statement on some
+    // versions, and a REST backend has no count.
+    return (await this.findById(model, id, options)) !== null;
   }
 
   /** One model method on the LB3 connector, with loopline's transaction handed over and store errors mapped. */
@@ -261,6 +274,13 @@ function toRow(model: ModelDefinition, row: unknown): Row {
       out[name] = Number(value);
     }
   }
+  return out;
+}
+
+function project(row: Row, fields: readonly string[] | undefined): Row {
+  if (!fields) return row;
+  const out: Row = {};
+  for (const f of fields) if (f in row) out[f] = row[f];
   return out;
 }
 
