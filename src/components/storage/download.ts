@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { pipeline } from 'stream/promises';
 import { LooplineError } from '../../errors';
 import type { ByteRange, StorageProvider } from './providers/provider';
 
@@ -8,7 +7,8 @@ import type { ByteRange, StorageProvider } from './providers/provider';
  * kept, else from the name's extension), Content-Length, ETag and Last-Modified (a matching
  * If-None-Match / If-Modified-Since answers 304), one `Range` (206 with Content-Range; 416 past
  * the end; several ranges get the whole file), `Content-Disposition` naming the file (attachment
- * by default; the `contentDisposition: "inline"` setting lets browsers show it), and `nosniff`.
+ * by default; the `contentDisposition: "inline"` setting lets browsers show it), `nosniff`, and
+ * `no-transform`.
  */
 export async function handleDownload(provider: StorageProvider, container: string, file: string, req: IncomingMessage, res: ServerResponse, settings: Record<string, unknown>): Promise<void> {
   const info = await provider.getFile(container, file);
@@ -22,6 +22,9 @@ export async function handleDownload(provider: StorageProvider, container: strin
   res.setHeader('Last-Modified', info.mtime.toUTCString());
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  // The bytes go out as stored: compression middleware leaves the answer alone, so its
+  // Content-Length and byte ranges hold.
+  res.setHeader('Cache-Control', 'no-transform');
   res.setHeader('Content-Disposition', contentDisposition(settings.contentDisposition === 'inline' ? 'inline' : 'attachment', file));
 
   if (notModified(req, etag, info.mtime)) {
@@ -53,7 +56,18 @@ export async function handleDownload(provider: StorageProvider, container: strin
     return;
   }
   const source = await provider.createReadStream(container, file, range);
-  await pipeline(source, res);
+  await new Promise<void>((resolve, reject) => {
+    // A failing store fails the answer; a client that goes away ends the read, and is no error.
+    source.once('error', (err) => {
+      res.destroy();
+      reject(err);
+    });
+    res.once('close', () => {
+      source.destroy();
+      resolve();
+    });
+    source.pipe(res);
+  });
 }
 
 /** Both file name forms: a plain quoted one (non-ASCII replaced) and the exact UTF-8 one. */
