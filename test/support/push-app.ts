@@ -4,11 +4,12 @@ import push, { type PushComponentOptions } from '../../src/components/push';
 /**
  * An app with the push component over the memory store: the built-in Application holding the
  * push settings, Installation and Notification in `db`, and the push model at /api/push.
- * Delivery settings default to quick retries, so tests of backoff take milliseconds.
+ * Delivery settings default to quick retries, so tests of backoff take milliseconds; `store` picks
+ * another store (test/connectors/stores.ts), whose tables the caller creates.
  */
-export function pushApp(options: PushComponentOptions = {}): { app: any; Push: any; Installation: any; Application: any } {
+export function pushApp(options: PushComponentOptions = {}, store: Record<string, unknown> = { connector: 'memory' }): { app: any; Push: any; Installation: any; Application: any } {
   const app: any = loopback({ localRegistry: true });
-  app.dataSource('db', { connector: 'memory' });
+  app.dataSource('db', store);
   app.model(app.registry.getModel('Application'), { dataSource: 'db', public: false });
   const Push = push(app, { retryDelay: 5, maxRetryDelay: 2000, ...options });
   return { app, Push, Installation: app.models.Installation, Application: app.models.Application };
