@@ -373,10 +373,18 @@ function slowClientBounds(app: LooplineApp): http.ServerOptions {
   };
 }
 
+/** The servers a stop signal reaches; the process listens for the signals only while there are some. */
+const listeningServers = new Set<GracefulShutdown>();
+
+function onStopSignal(signal: NodeJS.Signals): void {
+  for (const graceful of listeningServers) graceful.begin(signal);
+}
+
 /**
  * SIGTERM (and SIGINT) stop the server gracefully (see GracefulShutdown), then close every data
- * source's pool. The handlers go when the server closes, so a test that listens and closes many
- * times leaves nothing behind.
+ * source's pool. One pair of process handlers serves every listening server (an app, or a test
+ * suite, may listen many times without closing: one handler each would pass Node's listener
+ * limit), and it goes when the last server closes.
  */
 function handleStopSignals(
   app: LooplineApp,
@@ -393,12 +401,16 @@ function handleStopSignals(
     exit: (code) => process.exit(code),
   });
   onCreated(graceful);
-  const onSignal = (signal: NodeJS.Signals) => graceful.begin(signal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  if (listeningServers.size === 0) {
+    process.on('SIGTERM', onStopSignal);
+    process.on('SIGINT', onStopSignal);
+  }
+  listeningServers.add(graceful);
   server.once('close', () => {
-    process.removeListener('SIGTERM', onSignal);
-    process.removeListener('SIGINT', onSignal);
+    listeningServers.delete(graceful);
+    if (listeningServers.size > 0) return;
+    process.removeListener('SIGTERM', onStopSignal);
+    process.removeListener('SIGINT', onStopSignal);
   });
 }
 
