@@ -87,6 +87,9 @@ for (const store of STORES) {
       const records = json(await Change.find({ where: { modelId: 'race' } }));
       expect(records).toHaveLength(1);
       expect(records[0].rev).toBe(Change.revisionForInst(await Server.findById('race')));
+      // Concurrent writes of different instances neither wait on each other for good nor lose a record.
+      await Promise.all(Array.from({ length: 10 }, (_, i) => Server.create({ id: `p${i}`, name: 'parallel', qty: i })));
+      expect(await Change.count({ modelId: { like: 'p%' } })).toBe(10);
     });
 
     if (store.name === 'memory') {

@@ -63,6 +63,11 @@ export abstract class StoreChangeFeed {
   protected abstract unlisten(): Promise<void>;
   protected abstract report(err: unknown): void;
 
+  /** Whatever the feed needs made once before a write's transaction begins (MariaDB: its table). */
+  prepare(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Announces one write. In the caller's transaction it is awaited; otherwise batched and not awaited. */
   async publish(notice: Omit<ChangeNotice, 'origin'>, options: OperationOptions): Promise<void> {
     const full = { origin: this.origin, ...notice };

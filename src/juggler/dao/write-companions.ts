@@ -90,6 +90,7 @@ export async function writeWithCompanions<T>(Model: DaoModel, store: Store, opti
     if (feed) await announce(feed, Model, what, options);
     return result;
   }
+  if (feed) await feed.prepare();
   const tx = await connector.beginTransaction();
   const inTx = { ...options, transaction: tx };
   try {

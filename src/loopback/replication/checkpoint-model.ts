@@ -1,4 +1,4 @@
-import { withCallback, type NodeCallback } from '../../util/callback';
+import { splitCallback, withCallback, type NodeCallback } from '../../util/callback';
 import type { ModelClass } from '../registry';
 
 /**
@@ -54,8 +54,11 @@ export function setupCheckpoint(Checkpoint: ModelClass): void {
       };
       return withCallback(bump(), cb);
     },
-    _getSingleton(this: ModelClass, cb?: NodeCallback<CheckpointRow>) {
-      return withCallback(singleton(this), cb);
+    /** `_getSingleton([options], cb)`: options may carry the transaction of the write asking. */
+    _getSingleton(this: ModelClass, ...args: unknown[]) {
+      const { args: params, cb } = splitCallback(args);
+      const options = params[0] && typeof params[0] === 'object' ? (params[0] as object) : undefined;
+      return withCallback(singleton(this, options), cb as NodeCallback<CheckpointRow> | undefined);
     },
   });
 }

@@ -51,16 +51,21 @@ export class MySQLChangeFeed extends StoreChangeFeed {
    * Makes the table once per data source. Looked up first: a CREATE … IF NOT EXISTS on a table
    * that exists still waits for the metadata lock of any open transaction that wrote to it.
    */
-  private ensureTable(): Promise<void> {
-    this.ready ??= this.createTable().catch((err) => {
+  ensureTable(options?: OperationOptions): Promise<void> {
+    this.ready ??= this.createTable(options).catch((err) => {
       this.ready = undefined;
       throw err;
     });
     return this.ready;
   }
 
-  private async createTable(): Promise<void> {
-    const { rows } = await this.run('SELECT 1 AS present FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [this.table]);
+  /**
+   * Looked up on the caller's connection (a write's transaction must not wait for a second one
+   * from a pool its peers may hold); made on the pool, outside any transaction (a CREATE inside one
+   * would commit it). A write prepares the feed before it opens its transaction (prepare()).
+   */
+  private async createTable(options?: OperationOptions): Promise<void> {
+    const { rows } = await this.run('SELECT 1 AS present FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [this.table], options);
     if (rows.length) return;
     await this.run(
       `CREATE TABLE IF NOT EXISTS ${this.quoted()} (seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), notice TEXT NOT NULL, KEY at_idx (at)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
@@ -71,13 +76,18 @@ export class MySQLChangeFeed extends StoreChangeFeed {
   private async insert(notices: ChangeNotice[], options?: OperationOptions): Promise<void> {
     const texts = notices.map((n) => noticeText(n, NOTICE_LIMIT)).filter((t): t is string => t !== undefined);
     if (!texts.length) return;
-    await this.ensureTable();
+    await this.ensureTable(options);
     await this.run(`INSERT INTO ${this.quoted()} (notice) VALUES ${texts.map(() => '(?)').join(', ')}`, texts, options);
     const now = Date.now();
     if (now - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = now;
-      await this.run(`DELETE FROM ${this.quoted()} WHERE at < NOW(3) - INTERVAL ? SECOND`, [this.retention]);
+      // Not awaited: the write (and its transaction) does not wait for the clean-up.
+      this.run(`DELETE FROM ${this.quoted()} WHERE at < NOW(3) - INTERVAL ? SECOND`, [this.retention]).catch((err) => this.report(err));
     }
+  }
+
+  override prepare(): Promise<void> {
+    return this.ensureTable();
   }
 
   protected send(notices: ChangeNotice[]): Promise<void> {
