@@ -69,6 +69,21 @@ describe.each([
     await expect(Container.getContainer('node-api')).rejects.toMatchObject({ statusCode: 404, code: 'CONTAINER_NOT_FOUND' });
   });
 
+  it('keeps nothing of a large upload abandoned after several parts were sent (S3: the multipart upload is aborted)', async () => {
+    const app = storageApp(settings());
+    const Container = app.models.container;
+    await Container.createContainer({ name: 'abandon' });
+    const writer = Container.uploadStream('abandon', 'big.bin');
+    const block = Buffer.alloc(1024 * 1024, 7);
+    for (let i = 0; i < 20; i++) {
+      if (!writer.write(block)) await new Promise((r) => writer.once('drain', r));
+    }
+    writer.destroy();
+    await new Promise((r) => writer.on('close', r));
+    expect(await Container.getFiles('abandon')).toEqual([]);
+    await Container.destroyContainer('abandon');
+  });
+
   it("applies getFilename, nameConflict: 'makeUnique' and acl as LB3", async () => {
     const s = settings();
     const renaming = storageApp({ ...s, getFilename: (file: { name: string; field: string }) => `${file.field}_${file.name}`, acl: 'public-read' }, 'imageContainer');
