@@ -71,3 +71,27 @@ describe('loading an LB3 connector', () => {
     expect(new Greeter({ word: 'hey' }).shout()).toBe('hey!');
   });
 });
+
+describe('an LB3 connector object made by the app', () => {
+  it('is used as the installed connector (LB3 code passes `new MyConnector()`)', async () => {
+    const rows: Record<string, unknown>[] = [];
+    function Lb3Store(this: any) {
+      this.name = 'mine';
+    }
+    Lb3Store.prototype.getTypes = () => ['db', 'nosql'];
+    Lb3Store.prototype.create = function (_model: string, data: Record<string, unknown>, _options: unknown, cb: (err: null, id: number) => void) {
+      rows.push({ ...data, id: rows.length + 1 });
+      process.nextTick(() => cb(null, rows.length));
+    };
+    Lb3Store.prototype.all = function (_model: string, filter: { where?: { id?: number } }, _options: unknown, cb: (err: null, r: unknown[]) => void) {
+      process.nextTick(() => cb(null, rows.filter((r) => filter.where?.id === undefined || r.id === filter.where.id)));
+    };
+    const ds = make({ connector: new (Lb3Store as any)() });
+    const Note: any = ds.createModel('Note', { text: 'string' });
+    const made = await Note.create({ text: 'hi' });
+    expect(made.id).toBe(1);
+    expect(rows).toEqual([{ text: 'hi', id: 1 }]);
+    expect((await Note.findById(1)).text).toBe('hi');
+    expect(ds.connector.name).toBe('mine');
+  });
+});

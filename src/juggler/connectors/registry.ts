@@ -10,7 +10,7 @@ import { MailConnector } from './mail/mail-connector';
 import { RemoteConnector } from './remote/remote-connector';
 import type { AnyConnector } from './store-kinds';
 import { createStorageConnector } from '../../components/storage';
-import { createLb3Connector } from './lb3-bridge/create-bridge';
+import { createLb3Connector, looksLikeLb3Connector, wrapLb3ConnectorInstance } from './lb3-bridge/create-bridge';
 import { asConnectorModule, loadConnectorModule } from './lb3-bridge/load-module';
 
 export type ConnectorFactory = (settings: Record<string, unknown>) => AnyConnector;
@@ -92,8 +92,9 @@ export function resolveConnector(nameOrConnector: unknown, settings: Record<stri
     if (typeof (nameOrConnector as { initialize?: unknown }).initialize === 'function') {
       return createLb3Connector(asConnectorModule(nameOrConnector, label), settings, label);
     }
+    if (looksLikeLb3Connector(nameOrConnector)) return wrapLb3ConnectorInstance(nameOrConnector as Record<string, any>, settings, label);
     throw new ConfigurationError(
-      `The connector object is not a connector: it implements neither loopline's Connector interface (find, create, findById, define, …) nor LB3's initialize(dataSource, callback)`,
+      `The connector object is not a connector: it implements neither loopline's Connector interface (find, create, findById, define, …) nor LB3's initialize(dataSource, callback) or connector methods (getTypes, all, connect, execute)`,
       'NOT_A_CONNECTOR',
     );
   }

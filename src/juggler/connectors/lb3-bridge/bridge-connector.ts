@@ -31,7 +31,7 @@ export class Lb3BridgeConnector implements Connector {
     capabilities: Partial<ConnectorCapabilities>,
   ) {
     this.lb3 = dataSource.connector!;
-    this.name = String(this.lb3.name ?? dataSource.settings.connector ?? 'lb3');
+    this.name = typeof this.lb3.name === 'string' ? this.lb3.name : typeof dataSource.settings.connector === 'string' ? dataSource.settings.connector : 'lb3';
     const sql = has(this.lb3, 'buildWhere') && has(this.lb3, 'executeSQL');
     this.nestedPaths = !sql;
     const idType = has(this.lb3, 'getDefaultIdType') ? (this.lb3.getDefaultIdType() as unknown) : Number;

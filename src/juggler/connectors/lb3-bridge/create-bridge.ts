@@ -48,6 +48,27 @@ export function createLb3Connector(mod: Lb3ConnectorModule, settings: Record<str
       'NOT_A_CONNECTOR',
     );
   }
+  return bridgeOf(facade, lb3, initialized, settings);
+}
+
+/**
+ * An LB3 connector object made by the app itself (`createDataSource({connector: new MyConnector()})`,
+ * one with LB3's callback methods or `getTypes`): used as the installed connector, already initialized.
+ */
+export function wrapLb3ConnectorInstance(instance: Record<string, any>, settings: Record<string, unknown>, label: string): AnyConnector {
+  const facade = new Lb3DataSource(String(settings.name ?? label), { ...settings });
+  facade.on('error', (err: unknown) => debug('%s: %s', label, (err as Error)?.message ?? err));
+  facade.initialized = true;
+  return bridgeOf(facade, instance, Promise.resolve(), settings);
+}
+
+/** LB3's methods that mark an object as an LB3 connector instance. */
+export function looksLikeLb3Connector(value: object): boolean {
+  const c = value as Record<string, unknown>;
+  return ['getTypes', 'all', 'connect', 'execute'].some((m) => typeof c[m] === 'function');
+}
+
+function bridgeOf(facade: Lb3DataSource, lb3: Record<string, any>, initialized: Promise<unknown>, settings: Record<string, unknown>): AnyConnector {
   facade.connector = lb3;
   facade.adapter = lb3;
   lb3.dataSource ??= facade;

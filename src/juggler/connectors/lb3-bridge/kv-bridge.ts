@@ -18,7 +18,7 @@ export class Lb3KeyValueBridge implements KeyValueConnector {
     private readonly initialized: Promise<unknown>,
   ) {
     this.lb3 = dataSource.connector!;
-    this.name = String(this.lb3.name ?? dataSource.settings.connector ?? 'lb3-kv');
+    this.name = typeof this.lb3.name === 'string' ? this.lb3.name : typeof dataSource.settings.connector === 'string' ? dataSource.settings.connector : 'lb3-kv';
   }
 
   async connect(): Promise<void> {
