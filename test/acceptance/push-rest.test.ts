@@ -35,7 +35,7 @@ async function bootApp(pushModel?: object): Promise<any> {
       Application: { dataSource: 'db', public: false },
       ...(pushModel ? { push: { dataSource: null } } : {}),
     },
-    'server/component-config.json': { 'loopline/push': pushModel ? { name: 'push' } : {} },
+    'server/component-config.json': { 'loopline/push': pushModel ? { name: 'push' } : {}, 'loopback-component-explorer': { mountPath: '/explorer' } },
     ...(pushModel ? { 'common/models/push.json': pushModel } : {}),
   });
   const app = loopback({ localRegistry: true } as any);
@@ -53,6 +53,12 @@ describe('push component over REST', () => {
     await request(app).get('/api/Installations/byUser').query({ deviceType: 'android', userId: 'u' }).expect(401);
     const sent = await request(app).post('/api/push').query({ deviceQuery: JSON.stringify({ appId: 'a1' }) }).send({ alert: 'hi' }).expect(401);
     expect(sent.body.error.code).toBe('AUTHORIZATION_REQUIRED');
+    // The explorer describes LB3's endpoint: the query in the query string, the notification as the body.
+    const doc = (await request(app).get('/explorer/openapi.json').expect(200)).body;
+    const post = doc.paths['/api/push'].post;
+    expect(post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'deviceQuery', in: 'query' })]));
+    expect(post.requestBody).toBeDefined();
+    expect(doc.paths['/api/Installations/byApp'].get).toBeDefined();
   });
 
   it("serves LB3's POST /push?deviceQuery= on the app's own push model, with the ACL the app gives it", async () => {

@@ -1,4 +1,4 @@
-import { LooplineError, ValidationError } from '../../errors';
+import { ERROR_CODES, LooplineError, ValidationError } from '../../errors';
 import { mapConcurrently, sendWithRetries, type RetryPolicy } from './delivery';
 import { encodeForApns, encodeForFcm, encodeForWebPush, type EncodedPayload, type PushNotification } from './notification-payload';
 import type { DeviceProblem, ProviderOptions, PushDevice, PushProvider } from './provider';
@@ -233,7 +233,8 @@ export class PushManager {
   /** `error` only reaches listeners: with none, a failed device is in the report, not a crash. */
   private emitError(result: DeviceResult, inst: AnyModel): void {
     if (this.models.Push.listenerCount('error') === 0) return;
-    const err = new LooplineError(result.code ?? 'PUSH_PROVIDER_REJECTED', 502, result.message ?? 'push failed', { installationId: result.installationId, deviceType: result.deviceType, deviceToken: inst.deviceToken });
+    const code = result.code ?? 'PUSH_PROVIDER_REJECTED';
+    const err = new LooplineError(code, ERROR_CODES[code]?.status ?? 502, result.message ?? 'push failed', { installationId: result.installationId, deviceType: result.deviceType, deviceToken: inst.deviceToken });
     this.emit('error', err);
   }
 

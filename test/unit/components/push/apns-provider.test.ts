@@ -140,7 +140,7 @@ describe('APNs provider', () => {
     const inst = await Installation.create({ appId: application.id, deviceType: 'ios', deviceToken: OK });
     const report = await Push.notifyById(inst.id, { alert: 'hi' });
     expect(report.results).toEqual([expect.objectContaining({ status: 'failed', code: 'PUSH_CREDENTIALS_MISSING' })]);
-    expect(errors.map((e) => e.code)).toEqual(['PUSH_CREDENTIALS_MISSING']);
+    expect(errors.map((e) => [e.code, e.statusCode, e.details.installationId])).toEqual([['PUSH_CREDENTIALS_MISSING', 422, inst.id]]);
     expect(received).toHaveLength(0);
   });
 });
