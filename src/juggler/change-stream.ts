@@ -5,6 +5,7 @@ import { projectFields } from './filter/fields';
 import { observe, removeObserver, type Observer } from './operation-hooks';
 import type { ModelDefinition } from './model-definition';
 import type { ChangeNotice, StoreChangeFeed } from './connectors/change-feed';
+import { hasWriteCompanions } from './dao/write-companions';
 
 /**
  * `Model.createChangeStream([options])`: a readable object stream of the model's writes, made from
@@ -132,7 +133,8 @@ export function createChangeStream(Model: ObservedModel, options: ChangeStreamOp
 function subscribeToStore(Model: ObservedModel, idName: string, select: (data: unknown) => { keep: boolean; data: unknown }, write: (change: Change) => void): Promise<(() => Promise<void>) | undefined> {
   const ds = Model.dataSource;
   const feed = (ds?.connector as { changeFeed?: () => StoreChangeFeed | undefined } | undefined)?.changeFeed?.();
-  if (!ds || !feed) return Promise.resolve(undefined);
+  // Other processes announce only a tracked model's writes, or every model's with `changeFeed: true`.
+  if (!ds || !feed || !(feed.everyModel || hasWriteCompanions(Model))) return Promise.resolve(undefined);
   let order: Promise<void> = Promise.resolve();
   const toChange = async (notice: ChangeNotice): Promise<Change | undefined> => {
     const where = notice.where ?? (notice.id !== undefined ? { [idName]: notice.id } : undefined);

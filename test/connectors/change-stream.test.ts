@@ -164,6 +164,23 @@ for (const store of STORES) {
         expect(extra).toEqual([]);
       });
 
+      it('leaves an untracked model on a data source without changeFeed to its own process\'s writes (no listening, no polling)', async () => {
+        const plain = new DataSource('db', { ...store.settings, changeFeedInterval: 50 }, createModelBuilder());
+        const PlainScore: any = plain.createModel('CsScore', { team: 'string', player: 'string', value: 'number', secret: 'string' });
+        try {
+          const stream = await PlainScore.createChangeStream();
+          const seen: any[] = [];
+          stream.on('data', (c: any) => seen.push(c.type));
+          await OtherScore.create({ team: 'elsewhere' });
+          await PlainScore.create({ team: 'here' });
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          stream.destroy();
+          expect(seen).toEqual(['create']);
+        } finally {
+          await plain.disconnect();
+        }
+      });
+
       it('carries a write made in a transaction only once it commits, and never one rolled back', async () => {
         const stream = await Score.createChangeStream();
         const came = take(stream, 1);

@@ -51,6 +51,11 @@ export function removeWriteCompanion(Model: object, name: string): void {
   if (own.size === 0) companions.delete(Model);
 }
 
+/** True when the model's writes have any companion (their notices then go on the store's feed). */
+export function hasWriteCompanions(Model: object): boolean {
+  return companions.has(Model);
+}
+
 export function hasWriteCompanion(Model: object, name: string): boolean {
   return companions.get(Model)?.has(name) ?? false;
 }
