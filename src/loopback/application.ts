@@ -113,15 +113,18 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   app.dataSources = {};
   app.datasources = app.dataSources;
   app.connectors = {};
-  const memory = connectorModule('memory');
-  if (memory) app.connectors.memory = memory;
+  // As LB3, every app lists the two connectors loopback itself ships.
+  for (const name of ['memory', 'remote'] as const) {
+    const connector = connectorModule(name);
+    if (connector) app.connectors[name] = connector;
+  }
 
   app.handle = function handle(this: LooplineApp, req: any, res: any, callback?: (err?: unknown) => void) {
     // Anything no handler answered ends in a safe error response: no stack traces by default.
     const done =
       callback ??
       ((err?: unknown) =>
-        err ? defaultErrorHandler(err, req, res) : finalhandler(req, res, { env: 'production' })());
+        err ? defaultErrorHandler(err, req, res, this.get('remoting')?.errorHandler) : finalhandler(req, res, { env: 'production' })());
     req.res = res;
     res.req = req;
     Object.setPrototypeOf(req, this.request);

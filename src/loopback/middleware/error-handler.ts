@@ -43,9 +43,48 @@ export function showingStoreCodes(
   };
 }
 
-export function defaultErrorHandler(err: unknown, req: Request, res: Response): void {
+/** LB3's `remoting.errorHandler` options: strong-error-handler's, plus a `handler` run first. */
+export interface RemotingErrorHandlerOptions {
+  debug?: boolean;
+  log?: boolean;
+  safeFields?: string | string[];
+  handler?: (err: unknown, req: Request, res: Response, next: (handlerError?: unknown) => void) => void;
+  [key: string]: unknown;
+}
+
+const configured = new WeakMap<RemotingErrorHandlerOptions, Handler>();
+
+/**
+ * The app's `remoting.errorHandler` (LB3 handed it to strong-error-handler for REST errors):
+ * `debug: true` shows messages and stacks of 5xx errors, `handler(err, req, res, next)` runs first
+ * and may answer or call `next([anotherError])`. Logging stays off unless `log: true`.
+ */
+function configuredHandler(options: RemotingErrorHandlerOptions): Handler {
+  let h = configured.get(options);
+  if (!h) {
+    const { handler: custom, ...rest } = options;
+    const render = showingStoreCodes(require('strong-error-handler'))({ log: false, ...rest });
+    h = (err, req, res, next) => {
+      if (typeof custom !== 'function') return render(err, req, res, next);
+      const fallback = (handlerError?: unknown) => render((handlerError ?? err) as Error, req, res, next);
+      try {
+        custom(err, req, res, fallback);
+      } catch (thrown) {
+        fallback(thrown);
+      }
+    };
+    configured.set(options, h);
+  }
+  return h;
+}
+
+export function defaultErrorHandler(err: unknown, req: Request, res: Response, remotingErrorHandler?: RemotingErrorHandlerOptions): void {
   if (res.headersSent) {
     res.end();
+    return;
+  }
+  if (remotingErrorHandler && typeof remotingErrorHandler === 'object') {
+    configuredHandler(remotingErrorHandler)(err as Error, req, res, () => undefined);
     return;
   }
   const code = (err as { code?: unknown } | null)?.code;
