@@ -111,9 +111,13 @@ export class DataSource extends EventEmitter {
     return withCallback(done, cb);
   }
 
-  /** `ds.createModel(name, properties, settings)`: a PersistedModel attached to this data source. */
+  /**
+   * `ds.createModel(name, properties, settings)`: a PersistedModel attached to this data source —
+   * a plain Model on a service (the storage component), as LB3 made one on a connector that is no
+   * database.
+   */
   createModel(name: string, properties?: RawProperties, settings: ModelSettings = {}): typeof PersistedModel {
-    const base = (settings.base as string | typeof ModelBase | undefined) ?? PersistedModel;
+    const base = (settings.base as string | typeof ModelBase | undefined) ?? (isServiceConnector(this.connector) ? ModelBase : PersistedModel);
     const Model = this.modelBuilder.define(name, properties, settings, base) as typeof PersistedModel;
     this.attach(Model);
     return Model;

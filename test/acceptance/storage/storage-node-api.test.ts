@@ -123,6 +123,20 @@ describe('the storage component in an LB3 app', () => {
     expect(fs.readFileSync(path.join(root, 'album1', 'customimagefield_test.jpg'), 'utf8')).toBe('jpeg bytes');
   });
 
+  it("makes ds.createModel(name) a plain Model on a storage data source, as LB3 (its routes are the storage ones)", async () => {
+    const app = loopback();
+    app.use(loopback.rest());
+    const ds: any = loopback.createDataSource({ connector: 'loopback-component-storage', provider: 'filesystem', root: tempRoot(), getFilename: (f: { name: string }) => `image-${f.name}`, allowedContentTypes: ['image/jpeg'] });
+    const ImageContainer = ds.createModel('imageContainer');
+    app.model(ImageContainer);
+    await ImageContainer.createContainer({ name: 'album1' });
+    expect((await request(app).get('/imageContainers').expect(200)).body.map((c: { name: string }) => c.name)).toEqual(['album1']);
+    expect((await request(app).get('/imageContainers/album1').expect(200)).body.name).toBe('album1');
+    const up = await request(app).post('/imageContainers/album1/upload').attach('image', Buffer.from('jpg'), { filename: 'test.jpg', contentType: 'image/jpeg' }).expect(200);
+    expect(up.body.result.files.image[0]).toMatchObject({ name: 'image-test.jpg', originalFilename: 'test.jpg' });
+    expect((await request(app).get('/imageContainers/album1/files/image-test.jpg').expect(200)).body.size).toBe(3);
+  });
+
   it('runs remote hooks around upload and download, afterRemoteError on a failed download', async () => {
     const app = storageApp({ root: tempRoot() });
     const Container = app.models.container;
