@@ -1,5 +1,6 @@
 import { DataSource } from '../../src/juggler/datasource';
 import { createModelBuilder } from '../../src/juggler/core-models';
+import { describeStore, LB3_STORES } from './stores';
 
 /**
  * The LB3 connector protocol: how a data source loads an LB3 connector (a package name or a module
@@ -95,3 +96,30 @@ describe('an LB3 connector object made by the app', () => {
     expect(ds.connector.name).toBe('mine');
   });
 });
+
+for (const store of LB3_STORES) {
+  describeStore(store, () => {
+    it('discovers tables, columns and keys through the package (LB3 discovery behind loopline\'s)', async () => {
+      const ds = new DataSource('db', store.settings, createModelBuilder());
+      const Shelf: any = ds.createModel('BrShelf', { label: { type: 'string', required: true }, slots: 'number' });
+      try {
+        await ds.automigrate('BrShelf');
+        await Shelf.create({ label: 'a', slots: 2 });
+        const table = store.name === 'lb3-postgresql' ? 'brshelf' : 'BrShelf';
+        // loopback-connector-mysql lists the schema named after the user unless told the owner (its own rule).
+        const owner = store.name === 'lb3-mysql' ? { owner: store.settings.database } : {};
+        const tables = (await ds.discoverModelDefinitions(owner)) as { name: string }[];
+        expect(tables.map((t) => t.name)).toContain(table);
+        const keys = (await ds.discoverPrimaryKeys(table, owner)) as { columnName: string }[];
+        expect(keys.map((k) => k.columnName)).toEqual(['id']);
+        const schema = (await ds.discoverSchema(table, owner)) as { name: string; properties: Record<string, { type: string; id?: number }> };
+        expect(schema.name).toBe('Brshelf');
+        expect(Object.keys(schema.properties).sort()).toEqual(['id', 'label', 'slots']);
+        expect(schema.properties.id.id).toBe(1);
+        expect(schema.properties.label.type).toBe('String');
+      } finally {
+        await ds.disconnect();
+      }
+    });
+  });
+}

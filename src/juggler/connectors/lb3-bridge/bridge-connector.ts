@@ -8,6 +8,7 @@ import { Lb3DataSource } from './lb3-data-source';
 import { isolationLevelOf } from '../sql/sql-transaction';
 import { mapStoreError } from './store-errors';
 import { lb3Where, whereToSend } from './lb3-where';
+import { Lb3Catalog } from './lb3-catalog';
 
 /**
  * Drives a connector written for LB3 (`loopback-connector-*`, callback methods on a connector
@@ -22,6 +23,8 @@ export class Lb3BridgeConnector implements Connector {
   readonly capabilities: ConnectorCapabilities;
   /** LB3 discovery, raw SQL and the like are reached through here (`ds.connector.lb3`). */
   readonly lb3: Lb3Connector;
+  /** LB3 discovery as loopline's Catalog (discovery.ts), when the connector offers it. */
+  readonly catalog: Lb3Catalog | undefined;
   /** Whether where clauses may name paths into documents (`'address.city'`): not on LB3's SQL connectors, which keep documents as text. */
   private readonly nestedPaths: boolean;
 
@@ -34,6 +37,7 @@ export class Lb3BridgeConnector implements Connector {
     this.name = typeof this.lb3.name === 'string' ? this.lb3.name : typeof dataSource.settings.connector === 'string' ? dataSource.settings.connector : 'lb3';
     const sql = has(this.lb3, 'buildWhere') && has(this.lb3, 'executeSQL');
     this.nestedPaths = !sql;
+    this.catalog = Lb3Catalog.offeredBy(this.lb3) ? new Lb3Catalog(this.lb3, this.name, () => this.connect()) : undefined;
     const idType = has(this.lb3, 'getDefaultIdType') ? (this.lb3.getDefaultIdType() as unknown) : Number;
     this.capabilities = Object.freeze({
       defaultIdType: idType === String ? 'String' : 'Number',

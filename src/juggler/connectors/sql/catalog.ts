@@ -63,7 +63,7 @@ export interface ColumnOptions {
 
 export interface Catalog {
   /** The connector's name, the key of its per-model and per-property settings. */
-  readonly connectorName: 'postgresql' | 'mysql';
+  readonly connectorName: string;
   tables(options: TableListOptions): Promise<TableEntry[]>;
   /** Columns in table order; an unknown table has none. */
   columns(owner: string | undefined, table: string, options?: ColumnOptions): Promise<ColumnEntry[]>;
