@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { debugFor } from '../util/debug';
 import { NodeCallback, withCallback } from '../util/callback';
-import type { LooplineApp } from '../loopback/application';
+import { addConnectorSearchRoot, type LooplineApp } from '../loopback/application';
 import { BootError } from './errors';
 import { ExplorerSettings, mountExplorer } from '../explorer';
 import { loadLayered, rel } from './json-file';
@@ -13,7 +13,6 @@ import { validateFile } from './schemas';
 import { loadScript } from './script-loader';
 import { Step, callbackStep, inSeries } from './series';
 import { BUILTIN_COMPONENTS, definePushBaseModels, isPushDataSource, pushDataSourceComponent } from './builtin-components';
-import { addConnectorSearchRoot } from '../juggler/connectors/lb3-bridge/load-module';
 
 const debug = debugFor('boot');
 

@@ -21,6 +21,9 @@ import { guardOwnerKeys } from './security/owner-keys';
 import { ModelAppConfig, ModelClass, Registry, registry as defaultRegistry } from './registry';
 import { connectorModule, ConnectorModule } from '../juggler/connectors/registry';
 
+// For the boot loader, which reaches the data layer only through here.
+export { addConnectorSearchRoot } from '../juggler/connectors/registry';
+
 export interface MiddlewareConfig {
   phase: string;
   paths?: string | RegExp | Array<string | RegExp>;

@@ -13,6 +13,9 @@ import { createStorageConnector } from '../../components/storage';
 import { createLb3Connector, looksLikeLb3Connector, wrapLb3ConnectorInstance } from './lb3-bridge/create-bridge';
 import { asConnectorModule, loadConnectorModule } from './lb3-bridge/load-module';
 
+/** Where LB3 connector packages are looked for besides the working directory (the boot loader adds the app's folder). */
+export { addConnectorSearchRoot } from './lb3-bridge/load-module';
+
 export type ConnectorFactory = (settings: Record<string, unknown>) => AnyConnector;
 
 /**
