@@ -33,7 +33,7 @@ afterAll(() => {
 });
 
 describe('loopback-component-storage (the LB3 package) through the connector bridge', () => {
-  it('is the package\'s own StorageService behind the data source, its methods on the model', () => {
+  it("is the package's own StorageService behind the data source, its methods on the model", () => {
     // (The app was loaded in its own module registry: compared by name, not by identity.)
     const storage = app.dataSources.storage;
     expect(storage.connector.lb3.constructor.name).toBe('StorageService');
@@ -41,6 +41,26 @@ describe('loopback-component-storage (the LB3 package) through the connector bri
     expect(storage.connector.lb3.client.root).toBe(root);
     expect(app.models.container.getContainers.shared).toBe(true);
     expect(app.models.container.upload.http).toEqual({ verb: 'post', path: '/:container/upload' });
+  });
+
+  it("offers the package's own members on dataSource.connector, as LB3 code calls them there", async () => {
+    const connector = app.dataSources.storage.connector;
+    expect(connector.client.root).toBe(root);
+    expect(typeof connector.upload).toBe('function');
+    await new Promise<void>((resolve, reject) =>
+      connector.createContainer({ name: 'direct' }, (err: Error | null) => (err ? reject(err) : resolve())),
+    );
+    const names = await new Promise<string[]>((resolve, reject) =>
+      connector.getContainers((err: Error | null, list: Array<{ name: string }>) =>
+        err ? reject(err) : resolve(list.map((c) => c.name)),
+      ),
+    );
+    expect(names).toContain('direct');
+    expect(fs.statSync(path.join(root, 'direct')).isDirectory()).toBe(true);
+    await new Promise<void>((resolve, reject) =>
+      connector.destroyContainer('direct', (err: Error | null) => (err ? reject(err) : resolve())),
+    );
+    expect(fs.existsSync(path.join(root, 'direct'))).toBe(false);
   });
 
   it('creates, lists, reads and deletes containers: folders under the provider root', async () => {
@@ -68,16 +88,27 @@ describe('loopback-component-storage (the LB3 package) through the connector bri
       .expect(200);
     expect(upload.body.result.fields).toEqual({ caption: ['holidays'] });
     expect(upload.body.result.files.doc).toEqual([
-      expect.objectContaining({ container: 'album', name: 'hello.txt', type: 'text/plain', size: 15, field: 'doc' }),
+      expect.objectContaining({
+        container: 'album',
+        name: 'hello.txt',
+        type: 'text/plain',
+        size: 15,
+        field: 'doc',
+      }),
     ]);
     expect(fs.readFileSync(path.join(root, 'album', 'hello.txt'), 'utf8')).toBe('hello, storage\n');
 
     const files = await request(app).get('/api/containers/album/files').expect(200);
-    expect(files.body).toEqual([expect.objectContaining({ container: 'album', name: 'hello.txt', size: 15 })]);
+    expect(files.body).toEqual([
+      expect.objectContaining({ container: 'album', name: 'hello.txt', size: 15 }),
+    ]);
     const info = await request(app).get('/api/containers/album/files/hello.txt').expect(200);
     expect(info.body).toMatchObject({ container: 'album', name: 'hello.txt', size: 15 });
 
-    const download = await request(app).get('/api/containers/album/download/hello.txt').buffer(true).expect(200);
+    const download = await request(app)
+      .get('/api/containers/album/download/hello.txt')
+      .buffer(true)
+      .expect(200);
     expect(download.headers['content-type']).toMatch(/^text\/plain/);
     expect(download.text).toBe('hello, storage\n');
 
@@ -105,7 +136,7 @@ describe('loopback-component-storage (the LB3 package) through the connector bri
     expect(files.text).not.toContain('root:');
   });
 
-  it('refuses an upload over the data source\'s maxFileSize as the package does (500, the part written stays)', async () => {
+  it("refuses an upload over the data source's maxFileSize as the package does (500, the part written stays)", async () => {
     await request(app).post('/api/containers').send({ name: 'big' }).expect(200);
     await request(app)
       .post('/api/containers/big/upload')
