@@ -2,12 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { discoverModels, ModelSource } from '../boot/models';
 import { readConfigFile } from '../boot/json-file';
+import { builtinModelSources } from './builtin-model-sources';
 
 /**
  * `loopline types`: TypeScript declarations for an app's models, read from the same files boot
  * reads (`model-config.json` and the model JSON in its `_meta.sources`). Each model gets a
  * `<Name>Props` interface and an entry in `AppModels`, so `app.models.Customer.find({where,
- * include})` is checked against the model's properties and relation names.
+ * include})` is checked against the model's properties and relation names. The built-in models
+ * (User, AccessToken, Role…) count as sources too: a model based on `User` inherits `email`,
+ * `username`…, and the built-ins model-config.json names are declared like the app's own.
  */
 
 const DEFAULT_SOURCES = ['../common/models', './models'];
@@ -90,6 +93,35 @@ function fieldsOf(name: string, sources: Map<string, ModelSource>, known: Set<st
   return fields;
 }
 
+/** Relation names of a model, its bases' (which it inherits, as in LB3) first. */
+function relationNames(name: string, sources: Map<string, ModelSource>, seen = new Set<string>()): string[] {
+  const def = sources.get(name)?.definition;
+  if (!def || seen.has(name)) return [];
+  seen.add(name);
+  const inherited = typeof def.base === 'string' ? relationNames(def.base, sources, seen) : [];
+  const own = Object.keys((def.relations ?? {}) as Record<string, unknown>);
+  return [...new Set([...inherited, ...own])];
+}
+
+/**
+ * The app's model sources plus the built-in models it uses: those model-config.json names and
+ * those its models (transitively) extend. An app's own JSON of the same name wins.
+ */
+function withBuiltinsInUse(appSources: Map<string, ModelSource>, configured: string[]): Map<string, ModelSource> {
+  const builtins = builtinModelSources();
+  const sources = new Map(appSources);
+  const pending = [...configured, ...[...appSources.values()].map((s) => s.definition.base)];
+  while (pending.length) {
+    const name = pending.pop();
+    if (typeof name !== 'string' || sources.has(name)) continue;
+    const builtin = builtins.get(name);
+    if (!builtin) continue;
+    sources.set(name, builtin);
+    pending.push(builtin.definition.base);
+  }
+  return sources;
+}
+
 export interface GeneratedTypes {
   text: string;
   models: string[];
@@ -98,7 +130,8 @@ export interface GeneratedTypes {
 export function generateTypes(appRootDir: string): GeneratedTypes {
   const configFile = path.join(appRootDir, 'model-config.json');
   const config = readConfigFile(configFile) as Record<string, any>;
-  const sources = discoverModels(config._meta?.sources ?? DEFAULT_SOURCES, appRootDir);
+  const appSources = discoverModels(config._meta?.sources ?? DEFAULT_SOURCES, appRootDir);
+  const sources = withBuiltinsInUse(appSources, Object.keys(config));
   const models = Object.keys(config).filter((k) => k !== '_meta' && sources.has(k));
   const known = new Set(sources.keys());
   const relationsOf = new Map<string, string[]>();
@@ -110,7 +143,7 @@ export function generateTypes(appRootDir: string): GeneratedTypes {
   };
   for (const [name, src] of sources) {
     const rels = Object.entries((src.definition.relations ?? {}) as Record<string, any>);
-    relationsOf.set(name, rels.map(([r]) => r));
+    relationsOf.set(name, relationNames(name, sources));
     for (const [relName, rel] of rels) {
       // Foreign keys the relation adds, named as loopline (and LB3) names them.
       if (rel.type === 'belongsTo' && !rel.polymorphic) addField(name, rel.foreignKey ?? `${relName}Id`, 'number');

@@ -21,7 +21,10 @@ export async function use(app: LooplineApp): Promise<string[]> {
   const order = await app.models.Order.create({ total: 3 });
   const total: number | undefined = order.total;
   const age: number | undefined = one?.age;
-  void [total, age];
+  // Inherited from the built-in User model (the new app's model-config.json names User).
+  const user = await app.models.User.findOne({ where: { email: 'ann@example.com', emailVerified: true, realm: 'staff' } });
+  const username: string | undefined = user?.username;
+  void [total, age, username];
   return list.map((c) => c.email);
 }
 `;
@@ -37,6 +40,8 @@ export async function misuse(app: LooplineApp): Promise<void> {
   const c = await app.models.Customer.findById(1);
   const n: number | undefined = c?.email; // ERROR: email is a string
   void n;
+  await app.models.User.find({ where: { emailVerified: 'yes' } }); // ERROR: emailVerified is a boolean
+  await app.models.User.find({ include: 'orders' }); // ERROR: User's relation is accessTokens
 }
 `;
 

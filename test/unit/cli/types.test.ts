@@ -31,4 +31,48 @@ describe('loopline types', () => {
     expect(logged).toEqual(['Wrote types.d.ts']);
     expect(fs.readFileSync(out, 'utf8')).toBe(text);
   });
+
+  it('declares what a model inherits from the built-in models, and the built-ins model-config.json names', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-types-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'server'));
+      fs.mkdirSync(path.join(dir, 'common', 'models'), { recursive: true });
+      const write = (f: string, v: unknown) => fs.writeFileSync(path.join(dir, f), JSON.stringify(v));
+      write('server/model-config.json', {
+        _meta: { sources: ['loopback/common/models', '../common/models'] },
+        Member: { dataSource: 'db' },
+        AccessToken: { dataSource: 'db' },
+        Role: { dataSource: 'db' },
+      });
+      write('common/models/member.json', { name: 'Member', base: 'User', properties: { nickname: 'string' }, relations: { pets: { type: 'hasMany', model: 'Pet' } } });
+      const { text, models } = generateTypes(path.join(dir, 'server'));
+      expect(models).toEqual(['Member', 'AccessToken', 'Role']);
+      expect(text).toContain(
+        'export interface MemberProps {\n  realm?: string;\n  username?: string;\n  password: string;\n  email: string;\n  emailVerified?: boolean;\n  verificationToken?: string;\n  id?: number;\n  nickname?: string;\n}',
+      );
+      // The base itself is declared (MemberProps' bases are User's), but only named models join AppModels.
+      expect(text).toContain('export interface UserProps {\n  realm?: string;');
+      expect(text).toContain('export interface AccessTokenProps {\n  id?: string;\n  /** time to live in seconds (2 weeks by default) */\n  ttl?: number;');
+      expect(text).toContain('export interface RoleProps {\n  name: string;\n  description?: string;\n  created?: Date;\n  modified?: Date;\n  id?: number;\n}');
+      expect(text).not.toContain('ApplicationProps');
+      // A relation is inherited with the properties: Member has User's accessTokens.
+      expect(text).toContain('    Member: ModelOf<MemberProps, "accessTokens" | "pets">;\n    AccessToken: ModelOf<AccessTokenProps, "user">;\n    Role: ModelOf<RoleProps, "principals">;');
+      expect(text).not.toMatch(/^ {4}User:/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('lets an app model of a built-in name replace the built-in', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-types-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'server', 'models'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'server/model-config.json'), JSON.stringify({ _meta: { sources: ['./models'] }, Role: { dataSource: 'db' } }));
+      fs.writeFileSync(path.join(dir, 'server/models/role.json'), JSON.stringify({ name: 'Role', base: 'PersistedModel', properties: { label: { type: 'string', required: true } } }));
+      const { text } = generateTypes(path.join(dir, 'server'));
+      expect(text).toContain('export interface RoleProps {\n  label: string;\n  id?: number;\n}');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
