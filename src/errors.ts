@@ -246,6 +246,15 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
       'A REST patch or replace of a user carried a password; use changePassword or setPassword (`rejectPasswordChangesViaPatchOrReplace: false` allows it).',
   },
   ACCESS_TOKEN_REQUIRED: { status: 401, meaning: 'Logout was called without a valid access token.' },
+  INVALID_ACCESS_TOKEN: {
+    status: 401,
+    meaning: 'A JWT access token failed verification: unknown `kid`, an algorithm other than its key\'s (`alg: none`, HS256), a bad signature or payload, another issuer or audience; nothing was granted.',
+  },
+  ACCESS_TOKEN_EXPIRED: { status: 401, meaning: 'A JWT access token is past its expiry (`exp`, from its ttl).' },
+  ACCESS_TOKEN_REVOKED: {
+    status: 401,
+    meaning: 'A JWT access token was revoked: logged out, or its user was deleted or changed email or password after it was issued.',
+  },
   RESET_FAILED_EMAIL_NOT_VERIFIED: {
     status: 401,
     meaning: 'A password reset was requested for an unverified email while verification is required.',
@@ -335,6 +344,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     status: 500,
     meaning: 'A model was configured with a data source the app does not have.',
   },
+  INVALID_JWT_SETTINGS: { status: 500, meaning: 'The app\'s `jwt` settings name an algorithm other than ES256/RS256, or hold no private key to sign with.' },
   UNKNOWN_MIXIN: { status: 500, meaning: 'A model definition names a mixin that is not registered.' },
   UNKNOWN_RELATION: { status: 500, meaning: '`nestRemoting` was asked for a relation the model does not have.' },
   INVALID_REMOTE_METHOD: {

@@ -1,4 +1,5 @@
 import express, { Express, RequestHandler } from 'express';
+import { jwksRoute } from './security/jwt-tokens';
 import finalhandler from 'finalhandler';
 import * as http from 'http';
 import * as qs from 'qs';
@@ -109,6 +110,8 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   app.set('restApiRoot', '/api');
   app.set('query parser', (str: string) => qs.parse(str, QUERY_STRING_LIMITS));
   app.disable('x-powered-by');
+  // The public keys of JWT access tokens, for other services to verify them (passes on when the app issues none).
+  app.get('/.well-known/jwks.json', jwksRoute(app) as express.RequestHandler);
 
   const models = (() =>
     Object.values(models).filter((m, i, all) => all.indexOf(m) === i)) as LooplineApp['models'];

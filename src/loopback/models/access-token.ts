@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { withCallback } from '../../util/callback';
 import { generateTokenId, safeEqual } from '../security/token-id';
 import { tokenIdForRequest, TokenOptions } from '../security/token-middleware';
+import { jwtServiceOf, looksLikeJwt } from '../security/jwt-tokens';
 
 type AnyModel = any;
 
@@ -23,6 +24,9 @@ export function setupAccessToken(AccessToken: AnyModel): void {
     /** `resolve(id, cb)`: the stored, valid token with exactly this id, or null (an expired one is deleted). */
     resolve(this: AnyModel, id: unknown, cb?: (err: Error | null, token?: unknown) => void) {
       const run = async () => {
+        // A JWT is checked by its signature and claims, with no store lookup; a bad one is a 401.
+        const jwt = looksLikeJwt(id) ? jwtServiceOf(this.app) : undefined;
+        if (jwt) return jwtAccessToken(this, await jwt.verify(id as string));
         if (typeof id !== 'string' || !id || id.length > 512) return null;
         const token = await this.findById(id);
         // The store found it; the ids are compared again in constant time, so a store that
@@ -76,6 +80,12 @@ export function setupAccessToken(AccessToken: AnyModel): void {
     writable: true,
     configurable: true,
   });
+}
+
+/** An unsaved AccessToken instance carrying a verified JWT's data, as a stored token reads. */
+export function jwtAccessToken(Token: AnyModel, data: { id: string; userId: unknown; principalType?: string; scopes?: string[]; ttl: number; created: Date }): AnyModel {
+  const { id, userId, principalType, scopes, ttl, created } = data;
+  return new Token({ id, userId, ttl, created, ...(principalType ? { principalType } : {}), ...(scopes ? { scopes } : {}) });
 }
 
 /**

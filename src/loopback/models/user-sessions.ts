@@ -4,6 +4,7 @@
  */
 
 import { appUserModels } from '../security/principal';
+import { jwtServiceOf, looksLikeJwt } from '../security/jwt-tokens';
 
 type AnyModel = any;
 
@@ -47,14 +48,45 @@ export function tokensOfUsers(User: AnyModel, userIds: unknown[], Token: AnyMode
 /** Ends the sessions of `userIds` except the one making the change (LB3: `options.accessToken`). */
 export async function endOtherSessions(User: AnyModel, userIds: unknown[], options: any): Promise<void> {
   if (userIds.length === 0 || !logsOutOnSensitiveChanges(User, options)) return;
+  const current = options?.accessToken;
+  // A single-use reset token is not kept: setPassword ends it too.
+  const keepCurrent = !!current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password'));
+  revokeJwts(User, userIds, keepCurrent ? current.id : undefined);
   const Token = tokenModelOf(User);
   if (!Token?.dataSource) return;
   const where = tokensOfUsers(User, userIds, Token);
-  const current = options?.accessToken;
-  // A single-use reset token is not kept: setPassword ends it too.
-  if (current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password')))
-    where.id = { neq: current.id };
+  if (keepCurrent) where.id = { neq: current.id };
   await Token.destroyAll(where, options);
+}
+
+/**
+ * Ends one session (logout, a used reset token): a stored token is deleted, a valid JWT is
+ * revoked until it expires. Whether there was such a session.
+ */
+export async function endSession(User: AnyModel, tokenId: string): Promise<boolean> {
+  const jwt = looksLikeJwt(tokenId) ? jwtServiceOf(User.app) : undefined;
+  if (jwt) {
+    const token = await jwt.verify(tokenId).catch(() => undefined);
+    if (token) jwt.revoke(token);
+    return !!token;
+  }
+  const info = await tokenModelOf(User).destroyById(tokenId);
+  return !!info && info.count !== 0;
+}
+
+/** The JWTs of these users made until now end too (all but the one making the change, if given). */
+function revokeJwts(User: AnyModel, userIds: unknown[], keepTokenId?: unknown): void {
+  const jwt = jwtServiceOf(User.app);
+  if (!jwt || userIds.length === 0) return;
+  let keep: string | undefined;
+  if (looksLikeJwt(keepTokenId)) {
+    try {
+      keep = (JSON.parse(Buffer.from(keepTokenId.split('.')[1], 'base64url').toString('utf8')) as { jti?: unknown }).jti as string | undefined;
+    } catch {
+      keep = undefined;
+    }
+  }
+  jwt.revokeUsers(User.modelName, userIds, typeof keep === 'string' ? keep : undefined);
 }
 
 /**
@@ -71,6 +103,7 @@ export function installDeleteHook(User: AnyModel): void {
     const found = await Model.find({ where: ctx.where ?? {}, fields: [idName] }, ctx.options);
     const ids = found.map((u: any) => u[idName]);
     ctx.where = { [idName]: { inq: ids } };
+    revokeJwts(Model, ids);
     if (ids.length) await Token.destroyAll(tokensOfUsers(Model, ids, Token));
   });
 }

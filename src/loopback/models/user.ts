@@ -16,7 +16,9 @@ import { tokenPrincipal } from '../security/principal';
 import { safeEqual } from '../security/token-id';
 import { generateVerificationToken, getVerifyOptions, verifyUser } from './user-verify';
 import { adjustCompiledUser, hashPasswordSync, validatePassword } from './user-password-hashing';
-import { installDeleteHook, tokenModelOf } from './user-sessions';
+import { endSession, installDeleteHook, tokenModelOf } from './user-sessions';
+import { issuesJwt, jwtServiceOf } from '../security/jwt-tokens';
+import { jwtAccessToken } from './access-token';
 import {
   hashRounds,
   installWriteHooks,
@@ -166,9 +168,7 @@ const statics = {
   async logout(this: AnyModel, tokenId: unknown): Promise<void> {
     if (typeof tokenId !== 'string' || !tokenId)
       throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'accessToken is required to logout');
-    const Token = tokenModelOf(this);
-    const info = await Token.destroyById(tokenId);
-    if (!info || info.count === 0)
+    if (!(await endSession(this, tokenId)))
       throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'could not find accessToken');
   },
 
@@ -277,6 +277,12 @@ async function createAccessToken(this: any, ttlOrData?: unknown, options?: unkno
     ttl: Math.floor(value),
     principalType: User.modelName,
   };
+  const jwt = issuesJwt(User.app, User) ? jwtServiceOf(User.app) : undefined;
+  if (jwt) {
+    // A JWT cannot be eternal: it always carries an expiry (at most maxTTL).
+    const signed = await jwt.sign({ ...tokenData, ttl: value === -1 ? Math.floor(maxTTL) : Math.floor(value) } as Parameters<typeof jwt.sign>[0]);
+    return jwtAccessToken(Token, signed);
+  }
   return Token.create(tokenData, options && typeof options === 'object' ? options : undefined);
 }
 
@@ -294,7 +300,7 @@ const prototype = {
     await this.patchAttributes({ password: newPassword }, { ...options, setPassword: true });
     const current = options?.accessToken;
     if (current?.id && Array.isArray(current.scopes) && current.scopes.includes('reset-password')) {
-      await tokenModelOf(this.constructor).destroyById(current.id);
+      await endSession(this.constructor, current.id);
     }
   },
 
