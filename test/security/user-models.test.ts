@@ -15,7 +15,10 @@ const OWNER_ONLY = [
 const DENY_ALL = [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }];
 const MODELS = ['Member', 'Staff', 'Diary', 'Secret', 'Memo', 'Note', 'AccessToken', 'ACL', 'Role', 'RoleMapping'];
 
-async function makeApp(settings: Record<string, unknown>, sql: boolean) {
+/** Both token formats decide the same: the suites run with stored tokens and with JWTs (memory store). */
+type TokenFormat = 'stored' | 'jwt';
+
+async function makeApp(settings: Record<string, unknown>, sql: boolean, format: TokenFormat = 'stored') {
   const { app } = authApp(
     (reg) => [
       reg.createModel({ name: 'Member', base: 'User', saltWorkFactor: 4 }),
@@ -46,6 +49,7 @@ async function makeApp(settings: Record<string, unknown>, sql: boolean) {
     settings,
     { currentUserLiteral: 'me' },
   );
+  if (format === 'jwt') app.set('accessTokenFormat', 'jwt');
   // The built-in User, attached as `enableAuth({dataSource})` does in LB3 apps.
   app.model(app.registry.getModel('User'), { dataSource: 'db', public: false });
   if (sql) await app.dataSources.db.automigrate([...MODELS, 'User']);
@@ -67,11 +71,16 @@ async function makeApp(settings: Record<string, unknown>, sql: boolean) {
   return { app, Diary, Member, Staff, Role, vip, member, staff };
 }
 
-for (const store of STORES) {
-  describeStore(store, () => {
+const MEMORY = STORES.find((s) => s.name === 'memory')!;
+const RUNS: Array<[(typeof STORES)[number], TokenFormat]> = [...STORES.map((s): [(typeof STORES)[number], TokenFormat] => [s, 'stored']), [MEMORY, 'jwt']];
+
+for (const [store, format] of RUNS) {
+  const describeRun = (fn: () => void) => (format === 'jwt' ? describe('memory, JWT access tokens', fn) : describeStore(store, fn));
+  describeRun(() => {
     let h: Awaited<ReturnType<typeof makeApp>>;
     beforeAll(async () => {
-      h = await makeApp(store.settings, store.name !== 'memory');
+      h = await makeApp(store.settings, store.name !== 'memory', format);
+      if (format === 'jwt') expect(h.member[0].split('.')).toHaveLength(3);
     }, 60000);
     afterAll(async () => {
       await h?.app.dataSources.db.disconnect?.();
@@ -170,15 +179,20 @@ for (const store of STORES) {
         .set('Authorization', extra)
         .send({ oldPassword: 'same-secret', newPassword: 'new-secret' });
       expect(res.status).toBe(204);
-      expect(await Token.findById(h.member[1])).toBeNull();
-      expect(await Token.findById(h.staff[1])).not.toBeNull();
+      expect((await request(h.app).get('/api/Members/2').set('Authorization', h.member[1])).status).toBe(401);
+      expect((await request(h.app).get('/api/Staffs/2').set('Authorization', h.staff[1])).status).toBe(200);
+      expect((await request(h.app).get('/api/Members/2').set('Authorization', extra)).status).toBe(200);
+      if (format === 'stored') {
+        expect(await Token.findById(h.member[1])).toBeNull();
+        expect(await Token.findById(h.staff[1])).not.toBeNull();
+      }
       await (await h.Member.findById(2)).setPassword('same-secret');
     });
   });
 }
 
 /** One user model (`Member`, beside the built-in User it extends): LB3's single-user rules hold. */
-describe('one user model', () => {
+describe.each(['stored', 'jwt'] as const)('one user model (%s tokens)', (format) => {
   async function singleApp() {
     const { app } = authApp((reg) => [
       reg.createModel({ name: 'Member', base: 'User', saltWorkFactor: 4 }),
@@ -195,6 +209,7 @@ describe('one user model', () => {
         acls: [...DENY_ALL, { principalType: 'ROLE', principalId: 'vip', permission: 'ALLOW' }],
       }),
     ]);
+    if (format === 'jwt') app.set('accessTokenFormat', 'jwt');
     app.model(app.registry.getModel('User'), { dataSource: 'db', public: false });
     const { Member, Album, Memo, Role } = app.models;
     const tokens: string[] = [];
