@@ -7,8 +7,9 @@ import loopback from '../../src';
  * Also LB3's `sharedClass._methods`, which LB3 code filters to drop a method before redefining it.
  */
 
-function makeApp() {
+function makeApp(accessTokenFormat: 'stored' | 'jwt' = 'stored') {
   const app: any = (loopback as any)({ localRegistry: true, loadBuiltinModels: true });
+  if (accessTokenFormat === 'jwt') app.set('accessTokenFormat', 'jwt');
   app.dataSource('db', { connector: 'memory' });
   app.enableAuth({ dataSource: 'db' });
   app.use(loopback.rest());
@@ -26,13 +27,15 @@ function defineScoped(User: any, accessScopes: string[]) {
 }
 
 describe('access scopes of remote methods and tokens', () => {
-  it('a scoped method opens only to a token sharing a scope; a scoped token opens no DEFAULT method', async () => {
-    const { app, User } = makeApp();
+  // Whatever the token format: stored tokens and JWTs (which carry their scopes as a claim).
+  it.each(['stored', 'jwt'] as const)('a scoped method opens only to a token sharing a scope; a scoped token opens no DEFAULT method (%s tokens)', async (format) => {
+    const { app, User } = makeApp(format);
     defineScoped(User, ['read:custom']);
     const user = await User.create({ email: 'a@example.com', password: 'pass' });
     const regular = await user.createAccessToken(60);
-    const scoped = await user.accessTokens.create({ ttl: 60, scopes: ['read:custom'] });
-    const both = await user.accessTokens.create({ ttl: 60, scopes: ['DEFAULT', 'read:custom'] });
+    const scoped = await user.createAccessToken({ ttl: 60, scopes: ['read:custom'] }, {});
+    const both = await user.createAccessToken({ ttl: 60, scopes: ['DEFAULT', 'read:custom'] }, {});
+    expect(String(scoped.id).split('.')).toHaveLength(format === 'jwt' ? 3 : 1);
     const denied = await request(app).get('/Users/scoped').set('Authorization', regular.id);
     expect(denied.status).toBe(401);
     expect(denied.body.error.code).toBe('AUTHORIZATION_REQUIRED');
