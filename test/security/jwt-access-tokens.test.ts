@@ -173,8 +173,18 @@ describe('JWT access tokens', () => {
       const out = await request(app).post('/api/Customers/logout').set('Authorization', id);
       expect(out.status).toBe(204);
       await refused(id, 'ACCESS_TOKEN_REVOKED');
-      const again = await request(app).post('/api/Customers/logout').query({ access_token: 'x' });
-      expect(again.status).toBe(401);
+      const again = await request(app).post('/api/Customers/logout').set('Authorization', id);
+      expect([again.status, again.body.error.code]).toEqual([401, 'ACCESS_TOKEN_REQUIRED']);
+    });
+
+    it('a refused token is no token: a login or a public method still answers, as LB3 treats an unknown token', async () => {
+      const past = Math.floor(Date.now() / 1000) - 10;
+      const expired = await forge(signingKey, { alg: 'ES256', kid: 'k1' }, { exp: past });
+      const res = await request(app).post('/api/Customers/login').set('Authorization', expired).send({ email: 'ann@example.com', password: 'secret-ann' });
+      expect(res.status).toBe(200);
+      expect(res.body.userId).toBe(1);
+      const me = await request(app).get('/api/Customers/1').set('Authorization', `${res.body.id.slice(0, -2)}xx`);
+      expect([me.status, me.body.error.code]).toEqual([401, 'INVALID_ACCESS_TOKEN']);
     });
   });
 

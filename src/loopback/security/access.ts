@@ -1,4 +1,5 @@
 import { LooplineError, ModelNotFoundError } from '../../errors';
+import { tokenRefusalOf } from './jwt-tokens';
 import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
 import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, DEFAULT, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL, matchingScore, SCOPE } from './acl-resolver';
@@ -358,7 +359,8 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     const modelId = method.isStatic ? (rctx.args.id ?? idOfWrittenRecord(Model, method, rctx.args.data)) : (rctx.ctorArgs?.id ?? req?.params?.id);
     if (!tokenScopeAllows(token, method)) throw denialError(Model, app, token, modelId);
     const base = { app, accessToken: token, remotingContext: rctx };
-    if (!(await askModel(Model, token, modelId, method, rctx))) throw denialError(Model, app, token, modelId);
+    // Without a token because the one sent was a refused JWT: the 401 says why.
+    if (!(await askModel(Model, token, modelId, method, rctx))) throw (token ? undefined : tokenRefusalOf(req)) ?? denialError(Model, app, token, modelId);
     const m = RELATION_METHOD.exec(method.name);
     const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;
     if (isPolymorphicBelongsTo(rel)) {

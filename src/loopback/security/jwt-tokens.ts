@@ -209,6 +209,28 @@ function stampKey(principalType: string | undefined, userId: unknown): string {
   return `${principalType ?? ''}\0${String(userId)}`;
 }
 
+/** The codes of a refused JWT. */
+const REFUSAL_CODES = new Set(['INVALID_ACCESS_TOKEN', 'ACCESS_TOKEN_EXPIRED', 'ACCESS_TOKEN_REVOKED']);
+
+export function isTokenRefusal(err: unknown): err is LooplineError {
+  return err instanceof LooplineError && REFUSAL_CODES.has(err.code);
+}
+
+/**
+ * Why the request's JWT was refused. The request then goes on without a token, as LB3 treats an
+ * unknown token (a login or a public method still answers); where it is refused for want of a
+ * token, the 401 carries this error's code rather than AUTHORIZATION_REQUIRED.
+ */
+const refusals = new WeakMap<object, LooplineError>();
+
+export function recordTokenRefusal(req: object, err: LooplineError): void {
+  refusals.set(req, err);
+}
+
+export function tokenRefusalOf(req: unknown): LooplineError | undefined {
+  return req && typeof req === 'object' ? refusals.get(req) : undefined;
+}
+
 const services = new WeakMap<object, JwtAccessTokens>();
 
 type AnyApp = { get?: (key: string) => unknown; models?: (() => Array<{ settings?: Record<string, unknown> }>) | undefined } | undefined | null;

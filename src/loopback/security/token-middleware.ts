@@ -2,6 +2,7 @@ import { requestContextKeeper } from '../../remoting/request-context';
 import { LooplineError } from '../../errors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { tokenPrincipal } from './principal';
+import { isTokenRefusal, recordTokenRefusal } from './jwt-tokens';
 
 /**
  * `loopback.token()` / `loopback#token`: finds the access token a request presents and sets
@@ -121,7 +122,12 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
       if (token && options.currentUserLiteral) rewriteCurrentUser(req, app, options.currentUserLiteral, token);
       next();
     } catch (err) {
-      next(err);
+      if (!isTokenRefusal(err)) return next(err);
+      // A refused JWT: on without a token; a refusal for want of one answers with its code.
+      recordTokenRefusal(req, err);
+      (req as any).accessToken = null;
+      if (literalWithoutToken(req, null, options)) return next(err);
+      next();
     }
   };
 }

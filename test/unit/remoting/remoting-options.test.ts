@@ -44,7 +44,7 @@ describe('options of a REST call', () => {
     expect(seen).toBe('{"prohibitHiddenPropertiesInQuery":false,"maxDepthOfQuery":12,"maxDepthOfData":64}');
   });
 
-  it('names the roles that granted the call (only those allowing it and held by the caller)', async () => {
+  it.each(['stored', 'jwt'])('names the roles that granted the call (only those allowing it and held by the caller; %s tokens)', async (format) => {
     const { app, models } = authApp((registry) => {
       const User = registry.getModel('User');
       const Dial = registry.createModel({
@@ -61,6 +61,7 @@ describe('options of a REST call', () => {
       });
       return [User, Dial];
     });
+    if (format === 'jwt') app.set('accessTokenFormat', 'jwt');
     const [User, Dial] = models;
     const seen: string[] = [];
     Dial.observe('access', async (ctx: any) => {
@@ -68,6 +69,7 @@ describe('options of a REST call', () => {
     });
     await User.create({ email: 'a@example.com', password: 'pass-word-1' });
     const token = (await User.login({ email: 'a@example.com', password: 'pass-word-1' })).id;
+    expect(token.split('.')).toHaveLength(format === 'jwt' ? 3 : 1);
 
     expect((await request(app).get('/api/Dials')).status).toBe(200);
     expect((await request(app).get('/api/Dials').set('Authorization', token)).status).toBe(200);
