@@ -30,6 +30,8 @@ export { SharedClass } from './remoting/shared-class';
 export { RemotingContext } from './remoting/context';
 export * from './errors';
 export { runWorkers } from './loopback/operations/cluster';
+export { createLogger } from './loopback/operations/logger';
+export type { Logger, LoggingSettings } from './loopback/operations/logger';
 
 // CommonJS: `require('loopline')` is the callable itself, carrying every named export too.
 const named = { ...exports };

@@ -14,7 +14,8 @@ import { MiddlewarePhases, PhasedLayer, PhaseHandler } from './middleware-phases
 import { withBodyErrorCode } from '../util/body-errors';
 import { answerClientErrors } from './operations/client-errors';
 import { healthEndpoints } from './operations/health';
-import { logRequest, requestLogEnabled } from './operations/request-log';
+import { createLogger, Logger, loggingSettings } from './operations/logger';
+import { requestLogEnabled, requestLogger } from './operations/request-log';
 import { GracefulShutdown, shutdownTimeoutOf } from './operations/shutdown';
 import { installModelApi } from './model';
 import { createAuthorizer } from './security/access';
@@ -74,6 +75,11 @@ export interface LooplineApp extends Express {
   middlewareFromConfig(factory: (...args: any[]) => RequestHandler, config: MiddlewareConfig): LooplineApp;
   defineMiddlewarePhases(phases: string | string[]): void;
   enableAuth(options?: Record<string, unknown>): void;
+  /**
+   * The app's pino logger, made on first use from config.json's `logging` (the request lines and
+   * error lines go through it). Assign another pino logger to send them elsewhere.
+   */
+  logger: Logger;
   start?: () => http.Server;
   [key: string]: any;
 }
@@ -104,6 +110,8 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   let shutdown: GracefulShutdown | undefined;
   // Read on the first request, once boot has applied config.json.
   let logRequests: boolean | undefined;
+  let logRequest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  let logger: Logger | undefined;
 
   app.loopback = loopback;
   app.registry = registry;
@@ -119,6 +127,15 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   app.dataSources = {};
   app.datasources = app.dataSources;
   app.connectors = {};
+  Object.defineProperty(app, 'logger', {
+    configurable: true,
+    enumerable: false,
+    get: () => (logger ??= createLogger(loggingSettings(app.get('logging')))),
+    set: (replacement: Logger) => {
+      logger = replacement;
+      logRequest = undefined;
+    },
+  });
   // As LB3, every app lists the two connectors loopback itself ships.
   for (const name of ['memory', 'remote'] as const) {
     const connector = connectorModule(name);
@@ -136,8 +153,9 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
     Object.setPrototypeOf(req, this.request);
     Object.setPrototypeOf(res, this.response);
     if (!res.locals) res.locals = Object.create(null);
-    if ((logRequests ??= requestLogEnabled(this.get('requestLog'))))
-      logRequest(req, res, (line) => process.stdout.write(line));
+    // Off (the default), a request pays this one test and nothing else.
+    if ((logRequests ??= requestLogEnabled(this.get('logging'), this.get('requestLog'))))
+      (logRequest ??= requestLogger(this.logger))(req, res);
     // A body-parser failure nobody handled still reaches the final handler with its code.
     (this.router as unknown as RouterHandle).handle(req, res, (err?: unknown) => done(withBodyErrorCode(err)));
   } as any;
@@ -300,6 +318,8 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
 
   app.listen = ((...args: any[]) => {
     const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
+    // A mistake in config.json's `logging` stops the start, rather than the first request.
+    void app.logger;
     const server = http.createServer(slowClientBounds(app), app as unknown as http.RequestListener);
     answerClientErrors(server);
     if (args.length === 0) {

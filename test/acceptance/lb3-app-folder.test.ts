@@ -99,7 +99,7 @@ describe('an unchanged LB3 app folder (NODE_ENV=production)', () => {
     });
   });
 
-  it("keeps an access token in the URL out of strong-error-handler's log lines (log is on by default)", async () => {
+  it("keeps an access token in the URL out of the error log lines (strong-error-handler's log is on by default)", async () => {
     const token = 'tok' + 'x'.repeat(61);
     const missing = await fetch(`${app.url}/nowhere?access_token=${token}&page=2`);
     expect(missing.status).toBe(404);
@@ -111,6 +111,21 @@ describe('an unchanged LB3 app folder (NODE_ENV=production)', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(app.output()).toContain('Request GET /boom?access_token=[redacted] failed');
     expect(app.output()).not.toContain(token);
+    // JSON lines through the app's logger: the 4xx ones without a stack, the 5xx one with it.
+    const logged = app
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{') && l.includes('"reqId"'))
+      .map((l) => JSON.parse(l));
+    const notFound = logged.filter((l) => l.err?.statusCode === 404);
+    expect(notFound.length).toBeGreaterThanOrEqual(2);
+    for (const l of notFound) {
+      expect(l.level).toBe(30);
+      expect(l.err.stack).toBeUndefined();
+    }
+    const failed = logged.filter((l) => l.level === 50 && l.req.url === '/boom?access_token=[redacted]');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].err.stack).toContain('Error: kaboom');
   });
 
   it('serves the status route of the root boot script', async () => {

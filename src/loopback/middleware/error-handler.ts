@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { redactUrl } from '../../util/redact-url';
+import { logHandledError } from '../operations/error-log';
 
 /**
  * The error handler used when the app configured none: strong-error-handler in production mode,
@@ -25,6 +26,10 @@ export function showingStoreCodes(
   factory: (options?: Record<string, unknown>) => Handler,
 ): (options?: Record<string, unknown>) => Handler {
   return function strongErrorHandler(options: Record<string, unknown> = {}) {
+    // Errors are logged through the app's logger (a 4xx without its stack, a 5xx once with it and
+    // the request id), not strong-error-handler's console lines; `log: false` still silences them.
+    const logging = options.log !== false;
+    options = { ...options, log: false };
     const plain = factory(options);
     const safe =
       options.safeFields === undefined
@@ -35,9 +40,10 @@ export function showingStoreCodes(
     const coded = safe.includes('code') ? plain : factory({ ...options, safeFields: [...safe, 'code'] });
     return (err, req, res, next) => {
       const code = (err as { code?: unknown } | null)?.code;
-      // Its log line (on by default) prints req.url: a token in the query string must not reach it.
-      // Nothing after the error handler reads the URL.
+      // A token in the query string must reach no log line, nor a 404 message. Nothing after the
+      // error handler reads the URL.
       req.url = redactUrl(req.url);
+      if (logging) logHandledError(err, req, res);
       return (typeof code === 'string' && CODES_SHOWN_ON_5XX.has(code) ? coded : plain)(err, req, res, next);
     };
   };
@@ -57,13 +63,13 @@ const configured = new WeakMap<RemotingErrorHandlerOptions, Handler>();
 /**
  * The app's `remoting.errorHandler` (LB3 handed it to strong-error-handler for REST errors):
  * `debug: true` shows messages and stacks of 5xx errors, `handler(err, req, res, next)` runs first
- * and may answer or call `next([anotherError])`. Logging stays off unless `log: true`.
+ * and may answer or call `next([anotherError])`. Errors are logged unless `log: false` (as LB3).
  */
 function configuredHandler(options: RemotingErrorHandlerOptions): Handler {
   let h = configured.get(options);
   if (!h) {
     const { handler: custom, ...rest } = options;
-    const render = showingStoreCodes(require('strong-error-handler'))({ log: false, ...rest });
+    const render = showingStoreCodes(require('strong-error-handler'))(rest);
     h = (err, req, res, next) => {
       if (typeof custom !== 'function') return render(err, req, res, next);
       const fallback = (handlerError?: unknown) => render((handlerError ?? err) as Error, req, res, next);
@@ -80,6 +86,7 @@ function configuredHandler(options: RemotingErrorHandlerOptions): Handler {
 
 export function defaultErrorHandler(err: unknown, req: Request, res: Response, remotingErrorHandler?: RemotingErrorHandlerOptions): void {
   if (res.headersSent) {
+    logHandledError(err, req, res);
     res.end();
     return;
   }
@@ -87,6 +94,7 @@ export function defaultErrorHandler(err: unknown, req: Request, res: Response, r
     configuredHandler(remotingErrorHandler)(err as Error, req, res, () => undefined);
     return;
   }
+  logHandledError(err, req, res);
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && CODES_SHOWN_ON_5XX.has(code)) {
     withCode ??= require('strong-error-handler')({ debug: false, log: false, safeFields: ['code'] });

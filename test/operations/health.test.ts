@@ -1,7 +1,6 @@
 import net from 'net';
 import request from 'supertest';
 import loopback from '../../src';
-import { requestLogEnabled } from '../../src/loopback/operations/request-log';
 
 /** A port nothing listens on: taken from the OS, then released. */
 async function closedPort(): Promise<number> {
@@ -86,56 +85,5 @@ describe('GET /health and GET /ready', () => {
   it('answers only GET and HEAD', async () => {
     expect((await request(appWith()).post('/health')).status).toBe(404);
     expect((await request(appWith()).head('/health')).status).toBe(200);
-  });
-});
-
-describe('request logs', () => {
-  let lines: string[];
-  let spy: jest.SpyInstance;
-  beforeEach(() => {
-    lines = [];
-    spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string) => {
-      lines.push(String(chunk));
-      return true;
-    }) as any);
-  });
-  afterEach(() => spy.mockRestore());
-
-  it('writes nothing and sends no X-Request-Id by default', async () => {
-    const res = await request(appWith()).get('/api/Notes');
-    expect(res.status).toBe(200);
-    expect(res.headers['x-request-id']).toBeUndefined();
-    expect(lines.filter((l) => l.includes('"method"'))).toEqual([]);
-  });
-
-  it('writes one JSON line per request with `requestLog: true`, without the query string', async () => {
-    const app = appWith({ requestLog: true });
-    const res = await request(app).get('/api/Notes?access_token=SECRET123&filter={"limit":1}');
-    expect(res.status).toBe(200);
-    const id = res.headers['x-request-id'];
-    expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    const logged = lines.filter((l) => l.includes(id));
-    expect(logged).toHaveLength(1);
-    expect(logged[0].endsWith('\n')).toBe(true);
-    const entry = JSON.parse(logged[0]);
-    expect(entry).toEqual({ time: expect.any(String), id, pid: process.pid, method: 'GET', path: '/api/Notes', status: 200, ms: expect.any(Number) });
-    expect(lines.join('')).not.toContain('SECRET123');
-  });
-
-  it('echoes a plain incoming X-Request-Id and replaces one that is not', async () => {
-    const app = appWith({ requestLog: true });
-    const echoed = await request(app).get('/api/nowhere').set('X-Request-Id', 'edge-42.a');
-    expect(echoed.status).toBe(404);
-    expect(echoed.headers['x-request-id']).toBe('edge-42.a');
-    expect(JSON.parse(lines.find((l) => l.includes('edge-42.a'))!)).toMatchObject({ method: 'GET', path: '/api/nowhere', status: 404 });
-    const replaced = await request(app).get('/health').set('X-Request-Id', 'bad id\u00e9{}');
-    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-  });
-
-  it('is switched by LOOPLINE_REQUEST_LOG over config', () => {
-    expect(requestLogEnabled(undefined, { LOOPLINE_REQUEST_LOG: '1' })).toBe(true);
-    expect(requestLogEnabled(true, { LOOPLINE_REQUEST_LOG: '0' })).toBe(false);
-    expect(requestLogEnabled(true, {})).toBe(true);
-    expect(requestLogEnabled(undefined, {})).toBe(false);
   });
 });
