@@ -177,6 +177,18 @@ describe('JWT access tokens', () => {
       expect([again.status, again.body.error.code]).toEqual([401, 'ACCESS_TOKEN_REQUIRED']);
     });
 
+    it("server code's token.destroy() revokes a JWT, as it ends a stored session", async () => {
+      const ann = await app.models.Customer.findById(1);
+      const token = await ann.createAccessToken(600);
+      expect((await request(app).get('/api/Diaries/1').set('Authorization', token.id)).status).toBe(200);
+      await token.destroy();
+      await refused(token.id, 'ACCESS_TOKEN_REVOKED');
+      const fresh = (await login(app, 'ann@example.com', 'secret-ann')).id;
+      const resolved = await new Promise<any>((resolve, reject) => app.models.AccessToken.resolve(fresh, (err: Error | null, t: any) => (err ? reject(err) : resolve(t))));
+      await new Promise<void>((resolve, reject) => resolved.destroy((err: Error | null) => (err ? reject(err) : resolve())));
+      await refused(resolved.id, 'ACCESS_TOKEN_REVOKED');
+    });
+
     it('a refused token is no token: a login or a public method still answers, as LB3 treats an unknown token', async () => {
       const past = Math.floor(Date.now() / 1000) - 10;
       const expired = await forge(signingKey, { alg: 'ES256', kid: 'k1' }, { exp: past });

@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import { withCallback } from '../../util/callback';
 import { generateTokenId, safeEqual } from '../security/token-id';
 import { tokenIdForRequest, TokenOptions } from '../security/token-middleware';
-import { jwtServiceOf, looksLikeJwt } from '../security/jwt-tokens';
+import { JwtAccessTokens, JwtTokenData, jwtServiceOf, looksLikeJwt } from '../security/jwt-tokens';
 
 type AnyModel = any;
 
@@ -26,7 +26,7 @@ export function setupAccessToken(AccessToken: AnyModel): void {
       const run = async () => {
         // A JWT is checked by its signature and claims, with no store lookup; a bad one is a 401.
         const jwt = looksLikeJwt(id) ? jwtServiceOf(this.app) : undefined;
-        if (jwt) return jwtAccessToken(this, await jwt.verify(id as string));
+        if (jwt) return jwtAccessToken(this, await jwt.verify(id as string), jwt);
         if (typeof id !== 'string' || !id || id.length > 512) return null;
         const token = await this.findById(id);
         // The store found it; the ids are compared again in constant time, so a store that
@@ -82,10 +82,20 @@ export function setupAccessToken(AccessToken: AnyModel): void {
   });
 }
 
-/** An unsaved AccessToken instance carrying a verified JWT's data, as a stored token reads. */
-export function jwtAccessToken(Token: AnyModel, data: { id: string; userId: unknown; principalType?: string; scopes?: string[]; ttl: number; created: Date }): AnyModel {
+/**
+ * An unsaved AccessToken instance carrying a verified JWT's data, as a stored token reads. Its
+ * `destroy()` (LB3 server code ends a session so) revokes the JWT until it expires.
+ */
+export function jwtAccessToken(Token: AnyModel, data: JwtTokenData, service: JwtAccessTokens): AnyModel {
   const { id, userId, principalType, scopes, ttl, created } = data;
-  return new Token({ id, userId, ttl, created, ...(principalType ? { principalType } : {}), ...(scopes ? { scopes } : {}) });
+  const token = new Token({ id, userId, ttl, created, ...(principalType ? { principalType } : {}), ...(scopes ? { scopes } : {}) });
+  const destroy = (...args: unknown[]) => {
+    const cb = typeof args[args.length - 1] === 'function' ? (args.pop() as (err: Error | null, info?: unknown) => void) : undefined;
+    service.revoke(data);
+    return withCallback(Promise.resolve({ count: 1 }), cb);
+  };
+  for (const name of ['destroy', 'remove', 'delete']) Object.defineProperty(token, name, { value: destroy, writable: true, configurable: true });
+  return token;
 }
 
 /**

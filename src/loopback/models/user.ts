@@ -281,7 +281,7 @@ async function createAccessToken(this: any, ttlOrData?: unknown, options?: unkno
   if (jwt) {
     // A JWT cannot be eternal: it always carries an expiry (at most maxTTL).
     const signed = await jwt.sign({ ...tokenData, ttl: value === -1 ? Math.floor(maxTTL) : Math.floor(value) } as Parameters<typeof jwt.sign>[0]);
-    return jwtAccessToken(Token, signed);
+    return jwtAccessToken(Token, signed, jwt);
   }
   return Token.create(tokenData, options && typeof options === 'object' ? options : undefined);
 }
