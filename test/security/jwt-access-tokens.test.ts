@@ -135,6 +135,9 @@ describe('JWT access tokens', () => {
       await refused(await forge(other, { alg: 'ES256', kid: 'k9' }), 'INVALID_ACCESS_TOKEN');
       await refused(await forge(other, { alg: 'ES256', kid: 'k1' }), 'INVALID_ACCESS_TOKEN');
       await refused(await forge(other, { alg: 'ES256' }), 'INVALID_ACCESS_TOKEN');
+      // Another algorithm under the known kid (an RSA key where the JWKS says ES256).
+      const rsa = await jose.importJWK(await privateJwk('RS256', 'k1'), 'RS256');
+      await refused(await forge(rsa, { alg: 'RS256', kid: 'k1' }), 'INVALID_ACCESS_TOKEN');
     });
 
     it('alg none, and HS256 keyed with the public key', async () => {
@@ -273,6 +276,13 @@ describe('JWT access tokens', () => {
     const again = await request(a).post('/api/Customers/reset-password').set('Authorization', accessToken.id).send({ newPassword: 'reset-ann-2' });
     expect(again.status).toBe(401);
     await login(a, 'ann@example.com', 'reset-ann');
+  });
+
+  it('jwt settings naming another algorithm are a 500 INVALID_JWT_SETTINGS at login, and no token', async () => {
+    const a = await makeApp({ algorithm: 'HS256' });
+    const res = await request(a).post('/api/Customers/login').send({ email: 'ann@example.com', password: 'secret-ann' });
+    expect([res.status, res.body.error.code]).toEqual([500, 'INVALID_JWT_SETTINGS']);
+    expect(res.body.id).toBeUndefined();
   });
 
   it('the format can be chosen per user model', async () => {
