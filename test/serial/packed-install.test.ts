@@ -2,6 +2,7 @@ import { execFile } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import ts from 'typescript';
 import { promisify } from 'util';
 import { REPO_ROOT } from '../support/example-app';
 import { RunningApp, startApp } from '../support/spawn-app';
@@ -18,6 +19,19 @@ import { RunningApp, startApp } from '../support/spawn-app';
 jest.setTimeout(600000);
 
 const run = promisify(execFile);
+
+/** A TypeScript app using the installed package: its declarations must compile strictly, lib checks on. */
+const CONSUMER_TS = `import loopline, { PersistedModel, type LooplineApp } from 'loopline';
+import boot from 'loopline/boot';
+
+export async function start(): Promise<LooplineApp> {
+  const app: LooplineApp = loopline();
+  await boot(app, __dirname);
+  const count: number = await (app.models.Note as typeof PersistedModel).count();
+  void count;
+  return app;
+}
+`;
 const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
 
 /**
@@ -82,6 +96,21 @@ describe('the packed package (npm pack → npx loopline new → npm install → 
     await npm(demo, ['exec', '--', 'loopline', 'model', 'Note', '--property', 'title:string:required']);
 
     // As `npm start` on a developer's machine: the explorer is off under NODE_ENV=production.
+    // The declarations compile for a TypeScript user (skipLibCheck off): the @types they use came along.
+    fs.writeFileSync(path.join(demo, 'consumer.ts'), CONSUMER_TS);
+    const program = ts.createProgram([path.join(demo, 'consumer.ts')], {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      types: ['node'],
+      typeRoots: [path.join(demo, 'node_modules', '@types')],
+    });
+    const problems = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    expect(problems).toEqual([]);
+
     app = await startApp('.', { cwd: demo, env: { NODE_ENV: 'development' } });
     const root = await fetch(`${app.url}/`);
     expect(root.status).toBe(200);
