@@ -5,11 +5,11 @@ import { makeOpsApp } from '../support/ops-app';
 import { startApp } from '../support/spawn-app';
 import { alive, getStatus, sleep } from './load';
 
-/** The pids in the request log lines (`LOOPLINE_REQUEST_LOG=1`) of `path`, from `output`. */
+/** The pids in the request lines (`LOOPLINE_REQUEST_LOG=1`, `req.url`) of `path`, from `output`. */
 function servingPids(output: string, path: string): number[] {
   const pids = output
     .split('\n')
-    .filter((l) => l.startsWith('{') && l.includes(`"path":"${path}"`))
+    .filter((l) => l.startsWith('{') && l.includes(`"url":"${path}"`))
     .map((l) => (JSON.parse(l) as { pid: number }).pid);
   return [...new Set(pids)];
 }

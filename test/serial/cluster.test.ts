@@ -21,7 +21,7 @@ describeStore(STORES.find((s) => s.name === 'postgresql')!, () => {
         .output()
         .split('\n')
         .filter((l) => l.startsWith('{') && l.includes('/api/Notes'))
-        .map((l) => JSON.parse(l) as { pid: number; status: number });
+        .map((l) => JSON.parse(l) as { pid: number; res: { statusCode: number } });
       expect(logged).toHaveLength(40);
       const pids = [...new Set(logged.map((e) => e.pid))];
       expect(pids).toHaveLength(2);

@@ -44,7 +44,7 @@ describe('a new app with WEB_CONCURRENCY=2', () => {
           .output()
           .split('\n')
           .filter((l) => l.startsWith('{'))
-          .map((l) => (JSON.parse(l) as { pid?: number; path?: string }).pid),
+          .map((l) => (JSON.parse(l) as { pid?: number }).pid),
       );
       expect(pids.size).toBe(2);
       expect(pids.has(running.child.pid)).toBe(false);
