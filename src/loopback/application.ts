@@ -319,7 +319,7 @@ export function createApplication(loopback: any, options: { localRegistry?: bool
   app.listen = ((...args: any[]) => {
     const cb = typeof args[args.length - 1] === 'function' ? args.pop() : undefined;
     // A mistake in config.json's `logging` stops the start, rather than the first request.
-    void app.logger;
+    loggingSettings(app.get('logging'));
     const server = http.createServer(slowClientBounds(app), app as unknown as http.RequestListener);
     answerClientErrors(server);
     if (args.length === 0) {

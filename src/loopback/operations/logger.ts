@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import pino, { DestinationStream, Logger, LoggerOptions } from 'pino';
+import type { DestinationStream, Logger, LoggerOptions } from 'pino';
 import { ConfigurationError } from '../../errors';
 import { redactUrl } from '../../util/redact-url';
 
@@ -13,6 +13,11 @@ export interface LoggingSettings {
   requests?: boolean;
   /** Readable lines through pino-pretty when it is installed; by default in development only. */
   pretty?: boolean;
+}
+
+/** pino is loaded with the first logger (tens of ms cold), not by `require('loopline')`: a CLI command needs none. */
+function pinoModule(): typeof import('pino') {
+  return require('pino');
 }
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -61,7 +66,7 @@ export const SERIALIZERS: Record<'req' | 'res' | 'err', (value: any) => unknown>
   req: (req: unknown) => (req && typeof req === 'object' && 'headers' in req ? requestFields(req as LoggedRequest) : req),
   res: (res: unknown) => (res && typeof res === 'object' && 'statusCode' in res && 'getHeader' in res ? responseFields(res as ServerResponse) : res),
   // An Error with its stack; the summary a 4xx line carries (no stack on purpose) as it is.
-  err: (err: unknown) => (err instanceof Error ? pino.stdSerializers.err(err) : err),
+  err: (err: unknown) => (err instanceof Error ? pinoModule().stdSerializers.err(err) : err),
 };
 
 /** The settings of config.json's `logging`, checked: a typo in a level is an error at start, not silence. */
@@ -113,5 +118,5 @@ export function createLogger(settings: LoggingSettings = {}, destination?: Desti
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: SERIALIZERS,
   };
-  return pino(options, destination ?? prettyStream(checked, env));
+  return pinoModule().pino(options, destination ?? prettyStream(checked, env));
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
-import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import { redactUrl } from '../../util/redact-url';
 import { SERIALIZERS } from './logger';
@@ -52,6 +51,7 @@ function levelOf(res: LoggedResponse, err?: Error): 'info' | 'error' {
  * (the error handler hands it over as `res.err`), a 4xx line the error's code and message only.
  */
 export function requestLogger(logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
+  const { pinoHttp } = require('pino-http') as typeof import('pino-http');
   const middleware = pinoHttp({
     logger,
     wrapSerializers: false,
