@@ -47,6 +47,8 @@ export class InvalidValueError extends LooplineError {
 export class ModelNotFoundError extends LooplineError {
   constructor(modelName: string, id: unknown, message = `Unknown "${modelName}" id "${String(id)}".`) {
     super('MODEL_NOT_FOUND', 404, message);
+    // LB3 set `status` on this error as a plain property, so a debug error body shows it.
+    Object.defineProperty(this, 'status', { value: 404, writable: true, configurable: true, enumerable: true });
   }
 }
 

@@ -7,7 +7,8 @@ import { BootError } from './errors';
 import { ExplorerSettings, mountExplorer } from '../explorer';
 import { loadLayered, rel } from './json-file';
 import { mergeConfig, substitute } from './merge';
-import { MixinNormalization, discoverModels, loadMixins, mixinsUsedBy, orderModels, runModelScript } from './models';
+import { MixinNormalization, discoverModels, loadMixins, mixinsUsedBy, namesBuiltinModel, orderModels, runModelScript } from './models';
+import { BUILTIN_MODEL_NAMES } from '../loopback/models';
 import { resolveReference, setupMiddleware } from './middleware';
 import { validateFile } from './schemas';
 import { loadScript } from './script-loader';
@@ -125,6 +126,9 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   const meta = modelConfig._meta ?? {};
   const sources = discoverModels(opts.modelSources ?? meta.sources ?? DEFAULT_SOURCES, modelsDir);
   const wanted = Object.keys(modelConfig).filter((k) => k !== '_meta');
+  // An app with a registry of its own made without the built-ins (`localRegistry: true`) still
+  // gets them when its config names one: LB3 defined them from the loopback sources it lists.
+  if (namesBuiltinModel(wanted, sources, BUILTIN_MODEL_NAMES)) app.registry.loadBuiltinModels();
   const ordered = orderModels(wanted, sources, (n) => app.registry.hasModel(n));
   const mixinFolders = { dirs: opts.mixinDirs ?? [], sources: opts.mixinSources ?? meta.mixins ?? DEFAULT_MIXINS, normalization: opts.normalization };
   loadMixins(mixinFolders, mixinsUsedBy(ordered.map((s) => s.definition)), appRootDir, (name, fn) => app.registry.modelBuilder.mixins.define(name, fn));

@@ -35,6 +35,28 @@ export function discoverModels(sources: string[], baseDir: string): Map<string, 
 }
 
 /**
+ * Whether the config names one of LB3's built-in models (in model-config.json, or as the base of
+ * a model it builds) that no source folder defines: LB3 apps get those from loopback's own
+ * `common/models`, which their `_meta.sources` list.
+ */
+export function namesBuiltinModel(wanted: string[], sources: Map<string, ModelSource>, builtins: readonly string[]): boolean {
+  const seen = new Set<string>();
+  const pending = [...wanted];
+  while (pending.length) {
+    const name = pending.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const src = sources.get(name);
+    if (!src) {
+      if (builtins.includes(name)) return true;
+      continue;
+    }
+    if (typeof src.definition.base === 'string') pending.push(src.definition.base);
+  }
+  return false;
+}
+
+/**
  * The definitions to build, bases before the models extending them: every model the config names,
  * plus (transitively) the bases they need from the sources.
  */

@@ -100,12 +100,24 @@ function dataSourceAliases(name: string): string[] {
   return Array.from(new Set([...modelAliases(name), ...more]));
 }
 
+/** `loopback(options)`, as LB3. */
+export interface ApplicationOptions {
+  /**
+   * Give the app its own registry instead of the shared `loopback.registry` (also when
+   * `loopback.localRegistry` is true), so its models do not meet other apps' models.
+   */
+  localRegistry?: boolean;
+  /** With `localRegistry`: define the built-in models (`User`, `AccessToken`, `ACL`, …) in it. */
+  loadBuiltinModels?: boolean;
+}
+
 /** `loopback()`: an Express 5 app with LB3's application API on top. */
-export function createApplication(loopback: any, options: { localRegistry?: boolean; loadBuiltinModels?: boolean } = {}): LooplineApp {
+export function createApplication(loopback: any, options: ApplicationOptions = {}): LooplineApp {
   installModelApi();
   const app = express() as unknown as LooplineApp;
   const phases = new MiddlewarePhases(app);
-  const registry = options.localRegistry ? new Registry() : defaultRegistry;
+  const local = options.localRegistry === true || loopback.localRegistry === true;
+  const registry = local ? new Registry({ loadBuiltinModels: options.loadBuiltinModels === true }) : defaultRegistry;
   let remotes: RemoteObjects | undefined;
   let shutdown: GracefulShutdown | undefined;
   // Read on the first request, once boot has applied config.json.

@@ -1,5 +1,5 @@
 import express from 'express';
-import { createApplication, LooplineApp } from './application';
+import { ApplicationOptions, createApplication, LooplineApp } from './application';
 import { registry, Registry, ModelClass } from './registry';
 import { favicon, faviconFile, query, rest, staticFiles, status, token, urlNotFound } from './middleware/builtin';
 import { ModelBase } from '../juggler/model-base';
@@ -11,6 +11,9 @@ import { ConfigurationError, ValidationError } from '../errors';
 import { installModelApi } from './model';
 import { connectorModule, ConnectorModule, CONNECTOR_CLASSES } from '../juggler/connectors/registry';
 import { markShared } from '../remoting/shared-functions';
+import { DateString } from '../juggler/date-string';
+import { BaseConnector } from './base-connector';
+import { template } from './template';
 
 installModelApi();
 
@@ -34,7 +37,7 @@ function removedContextApi(what: string): ConfigurationError {
 /** Express's body parsers, typed without naming body-parser's declarations in ours. */
 type BodyParserFactory = (options?: Record<string, unknown>) => express.RequestHandler;
 
-function loopbackFn(options?: { localRegistry?: boolean; loadBuiltinModels?: boolean }): LooplineApp {
+function loopbackFn(options?: ApplicationOptions): LooplineApp {
   return createApplication(loopback, options);
 }
 
@@ -57,7 +60,14 @@ export const loopback = Object.assign(loopbackFn, {
   DataSource,
   ModelBuilder,
   GeoPoint,
+  DateString,
   ValidationError,
+  /** LB3's base class of connectors (an event emitter with `options`), for connectors that extend it. */
+  Connector: BaseConnector,
+  /** `loopback.template('views/x.ejs')`: the ejs template in that file, compiled (see template.ts). */
+  template,
+  /** The default registry's `defaultDataSources` (replaced below by a getter reading `loopback.registry`). */
+  defaultDataSources: registry.defaultDataSources,
   // What LB3 took over from Express: the prototypes of apps, requests and responses (extend them
   // to give every loopline app, request or response a member), routers and the body parsers.
   application: express.application,
@@ -138,5 +148,6 @@ for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Scope'
 
 // The default registry's builder (LB3: `loopback.modelBuilder`), read live like `loopback.registry`.
 Object.defineProperty(loopback, 'modelBuilder', { get: () => loopback.registry.modelBuilder, enumerable: true, configurable: true });
+Object.defineProperty(loopback, 'defaultDataSources', { get: () => loopback.registry.defaultDataSources, enumerable: true, configurable: true });
 
 export type Loopback = typeof loopback;

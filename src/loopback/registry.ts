@@ -2,7 +2,7 @@ import { ConfigurationError } from '../errors';
 import { hasOwn, isPlainObject } from '../util/own';
 import { defineRelationMethods, nestFlaggedRelation } from './relation-remoting';
 import { defineScopeMethods } from './scope-remoting';
-import { defineBuiltinModels } from './models';
+import { BUILTIN_MODEL_NAMES, defineBuiltinModels } from './models';
 import { remoteMethodDeclarations } from './remote-method-declaration';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import { DataSource, DataSourceSettings } from '../juggler/datasource';
@@ -22,14 +22,28 @@ export interface ModelAppConfig {
   [key: string]: unknown;
 }
 
+export interface RegistryOptions {
+  /**
+   * Define LB3's built-in models (`User`, `AccessToken`, `ACL`, `Role`, `RoleMapping`, `Scope`,
+   * `Application`, `Email`, `KeyValueModel`, `Change`, `Checkpoint`) in this registry. Off by
+   * default, as LB3's `new Registry()`: a registry starts with `Model` and `PersistedModel` only.
+   */
+  loadBuiltinModels?: boolean;
+}
+
 /**
  * LB3's registry: models by name, built from JSON configs, with `PersistedModel` as the default
  * base; data sources share the registry's model builder so `base` and types resolve across them.
  */
 export class Registry {
   readonly modelBuilder: ModelBuilder;
+  /**
+   * LB3's `registry.defaultDataSources` (`loopback.defaultDataSources` for the default registry):
+   * data sources by name, for code that keeps its defaults there; loopline reads nothing from it.
+   */
+  readonly defaultDataSources: Record<string, DataSource> = {};
 
-  constructor() {
+  constructor(options: RegistryOptions = {}) {
     this.modelBuilder = createModelBuilder();
     this.modelBuilder.defaultBase = this.modelBuilder.getModel('PersistedModel')!;
     // A relation defined after its model's REST face exists (in a model script, a boot script)
@@ -50,7 +64,20 @@ export class Registry {
     this.modelBuilder.on('define', (Model: ModelClass) => {
       if (!Object.prototype.hasOwnProperty.call(Model, 'registry')) Object.defineProperty(Model, 'registry', { value: this, writable: true, configurable: true, enumerable: false });
     });
-    defineBuiltinModels(this);
+    if (options.loadBuiltinModels === true) defineBuiltinModels(this);
+  }
+
+  /** Whether LB3's built-in models are defined here (`User`, `AccessToken`, …). */
+  hasBuiltinModels(): boolean {
+    return BUILTIN_MODEL_NAMES.every((name) => this.hasModel(name));
+  }
+
+  /**
+   * Defines the built-in models in a registry made without them (`loadBuiltinModels`), e.g. when
+   * boot finds an app naming them; nothing when they are there.
+   */
+  loadBuiltinModels(): void {
+    if (!this.hasBuiltinModels()) defineBuiltinModels(this);
   }
 
   /** `createModel({name, base, properties, ...settings})` or `createModel(name, properties, settings)`. */
@@ -178,4 +205,5 @@ function addOrReplaceAcl(acls: Array<Record<string, unknown>>, acl: Record<strin
   else acls[same] = acl;
 }
 
-export const registry = new Registry();
+/** The default registry (`loopback.registry`), shared by apps made without `localRegistry`: it holds the built-in models. */
+export const registry = new Registry({ loadBuiltinModels: true });

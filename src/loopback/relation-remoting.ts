@@ -1,4 +1,4 @@
-import { LooplineError } from '../errors';
+import { ModelNotFoundError } from '../errors';
 import { assertBatchSize } from './batch-limit';
 import { createOnlyInstance, filterArg, whereArg } from './model-remoting';
 import { nestRemoting } from './nest-remoting';
@@ -29,14 +29,14 @@ function nullToNotFound(toModelName: string) {
     if (ctx.result !== null && ctx.result !== undefined) return next();
     const fk = ctx.args.fk;
     const message = fk !== undefined ? `Unknown "${toModelName}" id "${String(fk)}".` : `No "${toModelName}" instance(s) found`;
-    next(new LooplineError('MODEL_NOT_FOUND', 404, message));
+    next(new ModelNotFoundError(toModelName, fk, message));
   };
 }
 
 function linkNotFound(ctx: RemotingContext, next: (err?: unknown) => void): void {
   if (ctx.result !== false) return next();
   const id = ctx.req?.params?.id;
-  next(new LooplineError('MODEL_NOT_FOUND', 404, `Unknown "${(ctx.method.sharedClass as SharedClass).name}" id "${String(id)}".`));
+  next(new ModelNotFoundError((ctx.method.sharedClass as SharedClass).name, id));
 }
 
 export function relationMethods(rel: RelationDefinition): Array<[string, RemoteMethodOptions]> {

@@ -16,7 +16,7 @@ function track<T extends { text?: string; body?: unknown }>(res: T): T {
 const DENY_EVERYONE = { principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' };
 
 async function makeApp(appSettings: Record<string, unknown> = {}, userSettings: Record<string, unknown> = {}) {
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   for (const [k, v] of Object.entries(appSettings)) app.set(k, v);
   const ds = app.dataSource('db', { connector: 'memory' });
   const reg = app.registry;

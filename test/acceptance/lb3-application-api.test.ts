@@ -4,7 +4,7 @@ import loopback from '../../src';
 /** LB3's application API as LB3 code and tests use it: data source defaults, enableAuth, remotes. */
 describe('LB3 application API', () => {
   it('a model starts with dataSource null, its own, whatever its base is attached to', async () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const db = app.dataSource('db', { connector: 'memory' });
     const Base = app.registry.createModel('AppApiBase', { name: String });
     app.model(Base, { dataSource: 'db' });
@@ -21,7 +21,7 @@ describe('LB3 application API', () => {
   });
 
   it('enableAuth({dataSource}) attaches the access models, leaving one a subclass stands in for', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const db = app.dataSource('db', { connector: 'memory' });
     const Customer = app.registry.createModel('Customer', {}, { base: 'User' });
     app.model(Customer, { dataSource: 'db' });
@@ -34,14 +34,14 @@ describe('LB3 application API', () => {
   });
 
   it('enableAuth({dataSource}) refuses a registry without the access models', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     app.dataSource('db', { connector: 'memory' });
     app.registry.modelBuilder.deleteModelByName('RoleMapping');
     expect(() => app.enableAuth({ dataSource: 'db' })).toThrow(expect.objectContaining({ code: 'MODEL_NOT_DEFINED' }));
   });
 
   it('app.remotes()._classes lists the shared classes by name, and loses a deleted model', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     app.dataSource('db', { connector: 'memory' });
     const Thing = app.registry.createModel('AppApiThing', {});
     app.model(Thing, { dataSource: 'db' });
@@ -51,7 +51,7 @@ describe('LB3 application API', () => {
   });
 
   it('Model._ACL() is the most specific ACL model of the registry, kept until reset with null', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const ACL = app.registry.getModel('ACL');
     const Thing = app.registry.createModel('AclThing', {});
     expect(Thing._ACL()).toBe(ACL);
@@ -63,7 +63,7 @@ describe('LB3 application API', () => {
   });
 
   it('Model.definition.properties.x.type is the constructor LB3 code compares with', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const Part = app.registry.createModel('TypePart', { label: String }, { base: 'Model' });
     const M = app.registry.createModel('TypedThing', {
       s: String, n: { type: 'number' }, b: 'boolean', d: Date, g: loopback.GeoPoint, x: 'any', o: 'object',

@@ -148,6 +148,8 @@ describe('LB3 application API', () => {
   it('app.connectors, app.connector(name, c) with LB3 aliases, and data sources that name them', () => {
     const app: any = loopback();
     expect(app.connectors.memory).toBe(loopback.Memory);
+    expect(app.connectors.remote).toBe(loopback.Remote);
+    expect(loopback.Remote).toBeDefined();
     app.connector('foo-bar', loopback.Memory);
     expect(app.connectors['foo-bar']).toBe(loopback.Memory);
     expect(app.connectors.FooBar).toBe(loopback.Memory);

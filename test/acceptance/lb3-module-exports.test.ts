@@ -84,3 +84,62 @@ describe('loopback module exports', () => {
     await request(app).get('/?a=1').expect(200, { fromApp: true });
   });
 });
+
+describe('LB3 exports: Connector, DateString, defaultDataSources, template', () => {
+  it('loopback.Connector is an event-emitting base class, usable with extends and with util.inherits', () => {
+    class Mine extends loopback.Connector {}
+    const a = new Mine({ host: 'x' });
+    expect(a.options).toEqual({ host: 'x' });
+    expect(a).toBeInstanceOf(loopback.Connector);
+    const seen: unknown[] = [];
+    a.on('ready', (v: unknown) => seen.push(v));
+    a.emit('ready', 1);
+    expect(seen).toEqual([1]);
+
+    function Legacy(this: any, options: unknown) {
+      loopback.Connector.call(this, options);
+    }
+    require('util').inherits(Legacy, loopback.Connector);
+    const b = new (Legacy as any)({ port: 1 });
+    expect(b.options).toEqual({ port: 1 });
+    expect(b).toBeInstanceOf(loopback.Connector);
+    expect(typeof b.emit).toBe('function');
+  });
+
+  it('loopback.DateString keeps the string it was given and refuses what is no date', () => {
+    const d = new loopback.DateString('2026-12-06');
+    expect(String(d)).toBe('2026-12-06');
+    expect(d.when).toBe('2026-12-06');
+    expect(d._date.toISOString()).toBe('2026-12-06T00:00:00.000Z');
+    expect(JSON.stringify({ d })).toBe(JSON.stringify({ d: '{"when":"2026-12-06"}' }));
+    expect(new loopback.DateString(d).when).toBe('2026-12-06');
+    d.when = '2026-01-02T03:04:05Z';
+    expect(d._date.getTime()).toBe(Date.UTC(2026, 0, 2, 3, 4, 5));
+    expect(() => (d.when = 'not a date')).toThrow(/Invalid date/);
+    expect(d.when).toBe('2026-01-02T03:04:05Z');
+    expect(() => new loopback.DateString(5 as any)).toThrow(/must be a string/);
+  });
+
+  it('loopback.defaultDataSources is the default registry\'s map', () => {
+    expect(loopback.defaultDataSources).toBe(loopback.registry.defaultDataSources);
+    expect(new loopback.Registry().defaultDataSources).toEqual({});
+  });
+
+  it('loopback.template(file) compiles the ejs template in the file, escaping values, read once per path', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-template-'));
+    const file = path.join(dir, 'hello.ejs');
+    fs.writeFileSync(path.join(dir, 'footer.ejs'), '<footer><%= site %></footer>');
+    fs.writeFileSync(file, '<p>Hello <%= name %></p><%- include("footer") %>');
+    const render = loopback.template(file);
+    expect(render({ name: '<b>Ann</b>', site: 'shop' })).toBe('<p>Hello &lt;b&gt;Ann&lt;/b&gt;</p><footer>shop</footer>');
+
+    // As LB3: the file's text is kept, so an edit after the first use is not seen.
+    fs.writeFileSync(file, 'changed');
+    expect(loopback.template(file)({ name: 'Bo', site: 's' })).toBe('<p>Hello Bo</p><footer>s</footer>');
+
+    const app = loopback();
+    app.get('/hi', (req, res) => void res.type('html').send(render({ name: String(req.query.name), site: 'x' })));
+    await request(app).get('/hi?name=%3Cscript%3E').expect(200, '<p>Hello &lt;script&gt;</p><footer>x</footer>');
+    expect(() => loopback.template(path.join(dir, 'missing.ejs'))).toThrow(/ENOENT/);
+  });
+});

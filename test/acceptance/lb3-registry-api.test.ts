@@ -7,7 +7,7 @@ import loopback from '../../src';
  * observed over REST where there is something to serve.
  */
 function restApp(): any {
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   app.dataSource('db', { connector: 'memory' });
   app.use('/api', loopback.rest());
   return app;
@@ -15,7 +15,7 @@ function restApp(): any {
 
 describe('createModel', () => {
   it('takes a key from config.options over the same key at the top level, base included', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const M = app.registry.createModel({ name: 'Pref', base: 'User', ttl: 1, realmRequired: true, options: { base: 'Application', ttl: 2 } });
     expect(M.prototype).toBeInstanceOf(app.registry.getModel('Application'));
     expect(M.prototype).not.toBeInstanceOf(app.registry.getModel('User'));
@@ -24,7 +24,7 @@ describe('createModel', () => {
   });
 
   it('names the base class as LB3 does: Model.super_ and settings.base, left out of the settings JSON', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const Parent = app.registry.createModel('Parent', {}, { foo: { bar: 'bat' } });
     const Child = app.registry.createModel('Child', {}, { super: 'Parent', foo: { bat: 'baz' } });
     expect(Child.super_).toBe(Parent);
@@ -37,7 +37,7 @@ describe('createModel', () => {
   });
 
   it('refuses a prototype. method declared isStatic: true, naming the model and method', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     expect(() => app.registry.createModel('Bad', {}, { methods: { 'prototype.run': { isStatic: true } } })).toThrow(
       expect.objectContaining({ code: 'INVALID_REMOTE_METHOD', message: 'Remoting metadata for Bad.prototype.run "isStatic" does not match new method name-based style.' }),
     );
@@ -80,7 +80,7 @@ describe('configureModel', () => {
   });
 
   it('leaves the base model\'s relations and ACLs alone when configuring a subclass', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const Base = app.registry.createModel('Base', {}, {
       relations: { owner: { type: 'belongsTo', model: 'Base' } },
       acls: [{ property: 'find', accessType: 'EXECUTE', principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }],
@@ -97,7 +97,7 @@ describe('configureModel', () => {
   });
 
   it('replaces an ACL for the same property, access type and principal; adds any other', () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const deny = { property: 'find', accessType: 'EXECUTE', principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' };
     const M = app.registry.createModel('Guarded', {}, { acls: [deny] });
     const allowEveryone = { ...deny, permission: 'ALLOW' };
@@ -163,5 +163,46 @@ describe('configureModel', () => {
     await request(app).post(`/api/Owners/${o.id}/pet`).send({ name: 'rex' }).expect(404);
     expect(await Pet.count()).toBe(0);
     await request(app).get(`/api/Owners/${o.id}`).expect(200);
+  });
+});
+
+describe('built-in models in a local registry', () => {
+  afterEach(() => {
+    delete (loopback as any).localRegistry;
+  });
+
+  it('holds Model and PersistedModel only unless loadBuiltinModels is true, as LB3', () => {
+    const bare: any = loopback({ localRegistry: true });
+    expect(bare.registry).not.toBe(loopback.registry);
+    expect(bare.registry.findModel('User')).toBeUndefined();
+    expect(bare.registry.findModel('AccessToken')).toBeUndefined();
+    expect(bare.registry.findModel('PersistedModel')).toBeDefined();
+    expect(() => bare.registry.createModel({ name: 'Member', base: 'User' })).toThrow();
+
+    const full: any = loopback({ localRegistry: true, loadBuiltinModels: true });
+    expect(full.registry.findModel('User').modelName).toBe('User');
+    expect(full.registry.findModel('User')).not.toBe(loopback.User);
+
+    expect(new loopback.Registry().findModel('Role')).toBeUndefined();
+    expect(new loopback.Registry({ loadBuiltinModels: true }).findModel('Role')?.modelName).toBe('Role');
+    // The shared registry always has them.
+    expect(loopback().registry.findModel('User')).toBe(loopback.User);
+  });
+
+  it('gives every app its own registry when loopback.localRegistry is set', () => {
+    (loopback as any).localRegistry = true;
+    const app: any = loopback();
+    expect(app.registry).not.toBe(loopback.registry);
+    expect(app.registry.findModel('User')).toBeUndefined();
+  });
+
+  it('serves a model of a registry without built-ins over REST', async () => {
+    const app: any = loopback({ localRegistry: true });
+    app.dataSource('db', { connector: 'memory' });
+    const Book = app.registry.createModel('Book', { title: 'string' });
+    app.model(Book, { dataSource: 'db' });
+    app.use('/api', loopback.rest());
+    await request(app).post('/api/Books').send({ title: 'x' }).expect(200, { title: 'x', id: 1 });
+    await request(app).get('/api/Books').expect(200, [{ title: 'x', id: 1 }]);
   });
 });

@@ -10,7 +10,7 @@ import loopback from '../../src';
 const DENY_EVERYONE = { principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' };
 
 function makeApp() {
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   const ds = app.dataSource('db', { connector: 'memory' });
   const reg = app.registry;
   const Widget = reg.createModel({ name: 'Widget', properties: { name: 'string' }, acls: [DENY_EVERYONE] });

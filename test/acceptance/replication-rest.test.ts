@@ -16,7 +16,7 @@ const CAR_ACLS = [
 ];
 
 async function makeApp() {
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   const ds = app.dataSource('db', { connector: 'memory' });
   const reg = app.registry;
   for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping']) app.model(reg.getModel(name), { dataSource: ds, public: false });

@@ -21,7 +21,7 @@ for (const store of STORES) {
 
     beforeEach(async () => {
       n++;
-      registry = new Registry();
+      registry = new Registry({ loadBuiltinModels: true });
       const db = registry.createDataSource('db', store.settings as any);
       const device = registry.createDataSource('device', { connector: 'memory' });
       const props = { id: { type: 'string', id: true, defaultFn: 'guid' }, name: 'string', qty: 'number' };

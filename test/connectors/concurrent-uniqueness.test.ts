@@ -36,7 +36,7 @@ for (const store of STORES) {
     };
 
     beforeAll(async () => {
-      app = loopback({ localRegistry: true } as any);
+      app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
       const ds = app.dataSource('db', { ...store.settings, name: 'db' });
       const reg = app.registry;
       Item = reg.createModel({ name: 'CuItem', properties: { code: 'string', label: 'string' } });

@@ -42,7 +42,7 @@ export interface HostileApp {
 
 export async function bootHostileApp(store: StoreConfig): Promise<HostileApp> {
   // A registry of its own: apps booted one after another in this process must not share model classes.
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   await boot(app, {
     appRootDir: path.join(HOSTILE_APP_DIR, 'server'),
     dataSources: { db: { name: 'db', ...store.settings, filterLimits: { maxInq: 200, maxLimit: 500 } } },

@@ -16,7 +16,7 @@ const MODELS = ['Member', 'Post', 'Diary', 'Comment', 'Picture', 'AccessToken', 
 const WATCHED = ['Post', 'Diary', 'Comment', 'Picture', 'AccessToken'];
 
 async function bootPolyApp(store: StoreConfig) {
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   await boot(app, { appRootDir: APP_DIR, dataSources: { db: { name: 'db', ...store.settings } } });
   if (store.name !== 'memory') await app.dataSources.db.automigrate(MODELS);
   const { Member, Post, Diary, Comment, Picture } = app.models;
@@ -186,7 +186,7 @@ for (const store of STORES) {
 
 describe("LB3's polymorphic access tokens (AccessToken belongsTo user, discriminator principalType)", () => {
   it('tokens of every user model declaring the inverse relation are made and resolve; another principalType is refused', async () => {
-    const app: any = loopback({ localRegistry: true });
+    const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const ds = app.dataSource('db', { connector: 'memory' });
     const { registry } = app;
     const AccessToken = registry.getModel('AccessToken');

@@ -13,7 +13,7 @@ export function authApp(
   settings: Record<string, unknown> = { connector: 'memory' },
   tokenOptions: Record<string, unknown> = {},
 ): { app: any; models: any[] } {
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   const ds = app.dataSource('db', settings);
   const models = define(app.registry);
   for (const name of ['AccessToken', 'ACL', 'Role', 'RoleMapping']) {

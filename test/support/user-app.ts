@@ -18,7 +18,7 @@ export interface UserAppOptions {
 }
 
 export async function userApp(store: StoreConfig, options: UserAppOptions = {}) {
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   for (const [k, v] of Object.entries(options.app ?? {})) app.set(k, v);
   const ds = app.dataSource('db', store.settings);
   const reg = app.registry;

@@ -25,7 +25,7 @@ const BASE_APP = {
 
 async function bootApp(files: Record<string, unknown>, options: Record<string, unknown> = {}): Promise<any> {
   const root = writeApp({ ...BASE_APP, ...files });
-  const app = loopback({ localRegistry: true } as any);
+  const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
   await boot(app, { appRootDir: path.join(root, 'server'), ...options });
   return app;
 }
@@ -118,7 +118,7 @@ describe('boot: mixins, as loopback-boot finds them', () => {
 
 describe('app.models: the names LB3 also lists a model under', () => {
   it('a model named "team" is also app.models.Team; "order-item" is also OrderItem and orderItem', async () => {
-    const app = loopback({ localRegistry: true } as any);
+    const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
     const ds = app.dataSource('db', { connector: 'memory' });
     const team = app.registry.createModel('team', {}, {});
     const item = app.registry.createModel('order-item', {}, {});
@@ -130,7 +130,7 @@ describe('app.models: the names LB3 also lists a model under', () => {
   });
 
   it('as LB3, a model "user" registered after User takes over the alias User', async () => {
-    const app = loopback({ localRegistry: true } as any);
+    const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
     const ds = app.dataSource('db', { connector: 'memory' });
     const User = app.registry.getModel('User');
     app.model(User, { dataSource: ds });
@@ -229,7 +229,7 @@ describe('what LB3 app boot scripts do to their models', () => {
 
 describe('relations as the LB3 relations example uses them', () => {
   async function setup() {
-    const app = loopback({ localRegistry: true } as any);
+    const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
     app.dataSource('db', { connector: 'memory' });
     app.dataSource('transient', { connector: 'transient' });
     const r = app.registry;
@@ -341,7 +341,7 @@ describe('boot: synchronous as far as the app is', () => {
       'server/boot/c-later.js': 'module.exports = function (app, cb) { setTimeout(() => { app.get("order").push("c"); cb(); }, 20); };',
       'server/boot/d-after.js': 'module.exports = function (app) { app.get("order").push("d"); };',
     });
-    const app = loopback({ localRegistry: true } as any);
+    const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
     const booted = boot(app, path.join(root, 'server'));
     expect([app.get('component'), app.get('order')]).toEqual(['on', ['a', 'b']]);
     expect(app.booting).toBe(true);
@@ -357,14 +357,14 @@ describe('boot: synchronous as far as the app is', () => {
       'server/model-config.json': { _meta: { sources: ['../common/models'] } },
       'server/boot/bad.js': 'module.exports = function () { throw new Error("seed failed"); };',
     });
-    const app = loopback({ localRegistry: true } as any);
+    const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
     await expect(boot(app, path.join(root, 'server'))).rejects.toThrow('seed failed');
   });
 });
 
 describe('app.listen as LB3 tests call it', () => {
   it('runs the callback with the server as this', async () => {
-    const app = loopback({ localRegistry: true } as any);
+    const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
     const port = await new Promise<number>((resolve) => {
       const server = app.listen(0, function (this: any) {
         const p = this.address().port;
@@ -373,5 +373,41 @@ describe('app.listen as LB3 tests call it', () => {
       });
     });
     expect(port).toBeGreaterThan(0);
+  });
+});
+
+describe('boot: an app with a registry of its own made without the built-in models', () => {
+  it('defines them when the config names one (model-config or a base), as LB3 did from loopback\'s common/models', async () => {
+    const root = writeApp({
+      ...BASE_APP,
+      'server/model-config.json': {
+        _meta: { sources: ['../common/models'] },
+        ACL: { dataSource: 'db', public: false },
+        AccessToken: { dataSource: 'db', public: false },
+        Member: { dataSource: 'db', public: true },
+      },
+      'common/models/member.json': { name: 'Member', base: 'User', properties: { nick: 'string' } },
+    });
+    const app: any = loopback({ localRegistry: true });
+    expect(app.registry.findModel('User')).toBeUndefined();
+    await boot(app, { appRootDir: path.join(root, 'server') });
+    expect(app.registry.findModel('User')).not.toBe(loopback.User);
+    expect(app.models.ACL.dataSource).toBe(app.dataSources.db);
+    await request(app).post('/api/Members').send({ email: 'a@b.c', password: 'secret-pass-1', nick: 'a' }).expect(200);
+    const login = await request(app).post('/api/Members/login').send({ email: 'a@b.c', password: 'secret-pass-1' });
+    expect(login.status).toBe(200);
+    expect(typeof login.body.id).toBe('string');
+  });
+
+  it('leaves the registry without them when the config names none', async () => {
+    const root = writeApp({
+      ...BASE_APP,
+      'server/model-config.json': { _meta: { sources: ['../common/models'] }, Car: { dataSource: 'db' } },
+      'common/models/car.json': { name: 'Car', base: 'PersistedModel', properties: { make: 'string' } },
+    });
+    const app: any = loopback({ localRegistry: true });
+    await boot(app, { appRootDir: path.join(root, 'server') });
+    expect(app.registry.findModel('User')).toBeUndefined();
+    await request(app).post('/api/Cars').send({ make: 'vw' }).expect(200, { make: 'vw', id: 1 });
   });
 });

@@ -8,7 +8,7 @@ import loopback from '../../../src';
 const KEY_NAMES = ['clientKey', 'javaScriptKey', 'restApiKey', 'windowsKey', 'masterKey'];
 
 function appModel(): any {
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   app.dataSource('db', { connector: 'memory' });
   const Application = app.registry.getModel('Application');
   app.model(Application, { dataSource: 'db' });

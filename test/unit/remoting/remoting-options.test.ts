@@ -96,3 +96,56 @@ describe('options of a REST call', () => {
     expect(options.remotingContext.method.name).toBe('create');
   });
 });
+
+describe('remoting.errorHandler: how the REST API answers its errors', () => {
+  function appWith(remoting: Record<string, unknown> | undefined) {
+    const app: any = loopback({ localRegistry: true });
+    if (remoting) app.set('remoting', remoting);
+    app.dataSource('db', { connector: 'memory' });
+    const Gadget: any = app.registry.createModel('Gadget', { name: 'string' });
+    app.model(Gadget, { dataSource: 'db' });
+    Gadget.explode = async () => {
+      throw Object.assign(new Error('Kaboom'), { secret: 's3' });
+    };
+    Gadget.remoteMethod('explode', { http: { verb: 'get' } });
+    app.use('/api', loopback.rest());
+    return app;
+  }
+
+  it('with {debug: true}: the body carries the message, stack and every property of the error, 4xx and 5xx', async () => {
+    const app = appWith({ errorHandler: { debug: true, log: false } });
+    const boom = await request(app).get('/api/Gadgets/explode').expect(500);
+    expect(boom.body.error).toMatchObject({ statusCode: 500, name: 'Error', message: 'Kaboom', secret: 's3' });
+    expect(boom.body.error.stack).toContain('Kaboom');
+    const missing = await request(app).get('/api/Gadgets/7').expect(404);
+    expect(missing.body.error).toMatchObject({ statusCode: 404, status: 404, code: 'MODEL_NOT_FOUND', message: 'Unknown "Gadget" id "7".' });
+  });
+
+  it('by default, and with {debug: false}: a 5xx body has no message, stack or extra property', async () => {
+    for (const app of [appWith(undefined), appWith({ errorHandler: { debug: false, log: false } })]) {
+      const boom = await request(app).get('/api/Gadgets/explode').expect(500);
+      expect(boom.body.error).toEqual({ statusCode: 500, message: 'Internal Server Error' });
+      const missing = await request(app).get('/api/Gadgets/7').expect(404);
+      expect(missing.body.error).toMatchObject({ statusCode: 404, code: 'MODEL_NOT_FOUND' });
+      expect(missing.body.error.stack).toBeUndefined();
+    }
+  });
+
+  it('lets a handler answer an error itself or pass it on, and leaves errors to the app with rest.handleErrors: false', async () => {
+    const app = appWith({
+      errorHandler: {
+        log: false,
+        handler(err: any, _req: unknown, res: any, defaultHandler: () => void) {
+          if (err.statusCode === 404) return res.status(404).json({ gone: true });
+          defaultHandler();
+        },
+      },
+    });
+    await request(app).get('/api/Gadgets/7').expect(404, { gone: true });
+    await request(app).get('/api/Gadgets/explode').expect(500);
+
+    const own = appWith({ errorHandler: { debug: true }, rest: { handleErrors: false } });
+    own.use((err: any, _req: unknown, res: any, _next: unknown) => res.status(599).json({ mine: err.message }));
+    await request(own).get('/api/Gadgets/explode').expect(599, { mine: 'Kaboom' });
+  });
+});
