@@ -27,7 +27,7 @@ const VAULT = { name: 'CswVault', properties: { label: 'string' }, acls: [{ prin
 /** The other worker: the same models over REST, on the same store, in a process of its own. */
 const WORKER = `
 const loopback = require(process.env.LOOPLINE_ROOT);
-const app = loopback({ localRegistry: true });
+const app = loopback({ localRegistry: true, loadBuiltinModels: true });
 const ds = app.dataSource('db', JSON.parse(process.env.STORE_SETTINGS));
 for (const def of JSON.parse(process.env.MODELS)) app.model(app.registry.createModel(def), { dataSource: ds });
 app.use('/api', loopback.rest());

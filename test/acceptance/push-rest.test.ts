@@ -38,7 +38,7 @@ async function bootApp(pushModel?: object): Promise<any> {
     'server/component-config.json': { 'loopline/push': pushModel ? { name: 'push' } : {}, 'loopback-component-explorer': { mountPath: '/explorer' } },
     ...(pushModel ? { 'common/models/push.json': pushModel } : {}),
   });
-  const app = loopback({ localRegistry: true } as any);
+  const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
   app.enableAuth();
   await boot(app, { appRootDir: path.join(root, 'server') });
   return app;
@@ -103,7 +103,7 @@ describe('push component over REST', () => {
       'common/models/notification.json': { name: 'notification', base: 'Notification' },
       'common/models/push.json': { name: 'push', base: 'Model', plural: 'Push' },
     });
-    const app = loopback({ localRegistry: true } as any);
+    const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
     app.enableAuth();
     await boot(app, { appRootDir: path.join(root, 'server') });
     const { application, installation, push } = app.models;

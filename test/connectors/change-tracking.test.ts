@@ -134,7 +134,7 @@ for (const store of STORES) {
       });
 
       it('announces a tracked model\'s writes to the change streams of another data source on the store, with no setting, once committed', async () => {
-        const far = new Registry();
+        const far = new Registry({ loadBuiltinModels: true });
         const farDs = far.createDataSource('db', { ...store.settings, changeFeedInterval: 50 } as any);
         const Far = far.createModel(Server.modelName, { id: { type: 'string', id: true }, name: 'string', qty: 'number' }, { trackChanges: true, changeCleanupInterval: -1 } as any);
         Far.attachTo(farDs);

@@ -8,7 +8,7 @@ import push, { type PushComponentOptions } from '../../src/components/push';
  * another store (test/connectors/stores.ts), whose tables the caller creates.
  */
 export function pushApp(options: PushComponentOptions = {}, store: Record<string, unknown> = { connector: 'memory' }): { app: any; Push: any; Installation: any; Application: any } {
-  const app: any = loopback({ localRegistry: true });
+  const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   app.dataSource('db', store);
   app.model(app.registry.getModel('Application'), { dataSource: 'db', public: false });
   const Push = push(app, { retryDelay: 5, maxRetryDelay: 2000, ...options });
