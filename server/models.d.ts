@@ -101,8 +101,7 @@ export interface WishlistProps {
   ownerAccountId?: number;
 }
 
-export interface containerProps {
-}
+export type containerProps = object;
 
 declare module 'loopline' {
   interface AppModels {

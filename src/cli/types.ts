@@ -160,6 +160,12 @@ export function generateTypes(appRootDir: string): GeneratedTypes {
   for (const name of [...known].sort()) {
     const fields = fieldsOf(name, sources, known);
     for (const [k, f] of extraFields.get(name) ?? []) if (!fields.has(k)) fields.set(k, f);
+    if (fields.size === 0) {
+      // A model with no properties of its own (a storage container, say): an empty interface
+      // would accept any value, so the type says "an object" instead.
+      lines.push(`export type ${name}Props = object;`, '');
+      continue;
+    }
     lines.push(`export interface ${name}Props {`);
     for (const [prop, f] of fields) {
       if (f.doc) lines.push(`  /** ${f.doc.replace(/\*\//g, '* /')} */`);
