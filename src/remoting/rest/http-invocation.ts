@@ -1,5 +1,6 @@
 import type { AcceptArg, SharedMethod } from '../shared-method';
 import { normalizeHttpPath } from './route-table';
+import type { HttpAnswer, HttpCall } from '../../util/http-call';
 
 /**
  * The client side of a REST route (strong-remoting's HTTP invocation): how a call of a shared
@@ -9,24 +10,7 @@ import { normalizeHttpPath } from './route-table';
  * routes the REST adapter serves, so both sides agree on where every argument goes.
  */
 
-export interface HttpCall {
-  /** Upper-case HTTP verb. */
-  verb: string;
-  /** Path below the REST root, parameters filled in and encoded (`/Cars/a%2Fb/exists`). */
-  path: string;
-  /** Query parameters, each already a string (objects as JSON, as the server decodes them). */
-  query: Record<string, string>;
-  /** The JSON body, when the call has one. */
-  body?: unknown;
-  headers: Record<string, string>;
-}
-
-export interface HttpAnswer {
-  status: number;
-  headers: { get(name: string): string | null };
-  /** The parsed JSON body; undefined when the answer had none (204). */
-  body: unknown;
-}
+export type { HttpAnswer, HttpCall };
 
 const BODY_VERBS = new Set(['post', 'put', 'patch', 'delete']);
 

@@ -2,7 +2,7 @@ import { LooplineError } from '../../../errors';
 import type { NormalizedFilter, WhereClause } from '../../filter/types';
 import type { ModelDefinition } from '../../model-definition';
 import type { Connector, ConnectorCapabilities, OperationOptions, Row } from '../connector';
-import { call, callModelMethod, has, Lb3Connector } from './callback-call';
+import { call, callModelMethod, connectLb3, has, Lb3Connector } from './callback-call';
 import { BridgeTransaction, lb3TransactionOf } from './bridge-transaction';
 import { Lb3DataSource } from './lb3-data-source';
 import { isolationLevelOf } from '../sql/sql-transaction';
@@ -65,19 +65,8 @@ export class Lb3BridgeConnector implements Connector {
     for (const key of Object.keys(facade)) if (typeof facade[key] === 'function' && !(key in target)) target[key] = facade[key];
   }
 
-  async connect(): Promise<void> {
-    if (this.dataSource.connected) return;
-    // A failed initialize (the store was down) is retried here, as LB3 retries on the next call.
-    await this.initialized.catch(() => undefined);
-    if (this.dataSource.connected) return;
-    try {
-      if (has(this.lb3, 'connect')) await call(this.lb3, 'connect', []);
-    } catch (err) {
-      throw mapStoreError(err, undefined, this);
-    }
-    this.dataSource.connected = true;
-    this.dataSource.connecting = false;
-    this.dataSource.emit('connected');
+  connect(): Promise<void> {
+    return connectLb3(this.dataSource, this.initialized, this.lb3, (err) => mapStoreError(err, undefined, this));
   }
 
   async disconnect(): Promise<void> {

@@ -58,3 +58,34 @@ export function callModelMethod<T = unknown>(connector: Lb3Connector, method: st
   }
   return call<T>(connector, method, [modelName, ...args, ...(optionsSupported ? [options] : [])]);
 }
+
+/** What connecting reads and sets of the data source an LB3 connector was initialized with. */
+interface ConnectingDataSource {
+  connected: boolean;
+  connecting: boolean;
+  emit(event: string, ...args: unknown[]): boolean;
+}
+
+/**
+ * Connects an LB3 connector as the juggler does: waits for `initialize` (a failed one, the store
+ * being down, is retried here, as LB3 retries on the next call), then its `connect`, and marks the
+ * data source connected. `mapError` turns a driver's failure into loopline's (store-errors.ts).
+ */
+export async function connectLb3(
+  dataSource: ConnectingDataSource,
+  initialized: Promise<unknown>,
+  lb3: Lb3Connector,
+  mapError: (err: unknown) => unknown,
+): Promise<void> {
+  if (dataSource.connected) return;
+  await initialized.catch(() => undefined);
+  if (dataSource.connected) return;
+  try {
+    if (has(lb3, 'connect')) await call(lb3, 'connect', []);
+  } catch (err) {
+    throw mapError(err);
+  }
+  dataSource.connected = true;
+  dataSource.connecting = false;
+  dataSource.emit('connected');
+}

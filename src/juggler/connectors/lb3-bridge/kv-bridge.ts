@@ -1,5 +1,5 @@
 import type { KeyValueConnector } from '../store-kinds';
-import { call, has, Lb3Connector } from './callback-call';
+import { call, connectLb3, has, Lb3Connector } from './callback-call';
 import type { Lb3DataSource } from './lb3-data-source';
 import { mapStoreError } from './store-errors';
 
@@ -21,18 +21,8 @@ export class Lb3KeyValueBridge implements KeyValueConnector {
     this.name = typeof this.lb3.name === 'string' ? this.lb3.name : typeof dataSource.settings.connector === 'string' ? dataSource.settings.connector : 'lb3-kv';
   }
 
-  async connect(): Promise<void> {
-    if (this.dataSource.connected) return;
-    // A failed initialize (the store was down) is retried here, as LB3 retries on the next call.
-    await this.initialized.catch(() => undefined);
-    if (this.dataSource.connected) return;
-    try {
-      if (has(this.lb3, 'connect')) await call(this.lb3, 'connect', []);
-    } catch (err) {
-      throw mapStoreError(err, undefined, this);
-    }
-    this.dataSource.connected = true;
-    this.dataSource.emit('connected');
+  connect(): Promise<void> {
+    return connectLb3(this.dataSource, this.initialized, this.lb3, (err) => mapStoreError(err, undefined, this));
   }
 
   async disconnect(): Promise<void> {

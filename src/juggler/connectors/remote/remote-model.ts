@@ -2,6 +2,7 @@ import { ConfigurationError, LooplineError } from '../../../errors';
 import { Bluebird, splitCallback, withCallback } from '../../../util/callback';
 import { installRemoteRelations } from './remote-relations';
 import { openRemoteChangeStream, type StreamTransport } from './remote-change-stream';
+import type { HttpAnswer, HttpCall } from '../../../util/http-call';
 
 /**
  * A model attached to the remote connector: its methods call the server instead of a store, as
@@ -19,19 +20,7 @@ import { openRemoteChangeStream, type StreamTransport } from './remote-change-st
  * shared method offers to build a call and read its answer.
  */
 
-export interface HttpCall {
-  verb: string;
-  path: string;
-  query: Record<string, string>;
-  body?: unknown;
-  headers: Record<string, string>;
-}
-
-export interface HttpAnswer {
-  status: number;
-  headers: { get(name: string): string | null };
-  body: unknown;
-}
+export type { HttpAnswer, HttpCall };
 
 /** What the connector reads of a shared method (remoting/shared-method.ts provides it). */
 interface RemoteMethodShape {
