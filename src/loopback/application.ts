@@ -8,7 +8,7 @@ import { camelizeName, classifyName } from '../util/lb3-names';
 import { DataSource } from '../juggler/datasource';
 import { RemoteObjects } from '../remoting/remote-objects';
 import type { RestHandler } from '../remoting/rest/rest-adapter';
-import { defaultErrorHandler } from './middleware/error-handler';
+import { defaultErrorHandler, remotingErrorResponder, type RemotingErrorHandlerOptions } from './middleware/error-handler';
 import { QUERY_STRING_LIMITS } from './middleware/builtin';
 import { MiddlewarePhases, PhasedLayer, PhaseHandler } from './middleware-phases';
 import { withBodyErrorCode } from '../util/body-errors';
@@ -187,6 +187,11 @@ export function createApplication(loopback: any, options: ApplicationOptions = {
     if (!remotes) {
       remotes = new RemoteObjects(app.get('remoting') ?? {});
       if (app.isAuthEnabled) remotes.authorize = createAuthorizer(app);
+      remotes.errorResponder = (err, req, res, next) => {
+        const options = app.get('remoting')?.errorHandler as RemotingErrorHandlerOptions | undefined;
+        if (!options || typeof options !== 'object') return next(err);
+        remotingErrorResponder(options)(err as Error, req, res, next);
+      };
     }
     return remotes;
   };

@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express';
 import type { SharedClass } from './shared-class';
 import type { SharedMethod } from './shared-method';
 import type { RemotingContext } from './context';
@@ -33,6 +34,12 @@ export class RemoteObjects {
    * are read and coerced, before before-remote hooks; it throws (401/403) to refuse.
    */
   authorize: ((ctx: RemotingContext) => Promise<void>) | undefined = undefined;
+  /**
+   * Set by the app: how the REST API answers its own errors when the remoting options name an
+   * `errorHandler` (strong-remoting's `remoting.errorHandler`, e.g. `{debug: true}`) and leave
+   * `rest.handleErrors` on. Without that option errors go on to the app's error handler.
+   */
+  errorResponder: ((err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => void) | undefined = undefined;
 
   /**
    * LB3 code reads and sets `app.remotes()._typeRegistry._options.warnWhenOverridingType` (or the

@@ -84,6 +84,11 @@ function configuredHandler(options: RemotingErrorHandlerOptions): Handler {
   return h;
 }
 
+/** The REST API's own answer to its errors when `remoting.errorHandler` is configured (RemoteObjects.errorResponder). */
+export function remotingErrorResponder(options: RemotingErrorHandlerOptions): Handler {
+  return configuredHandler(options);
+}
+
 export function defaultErrorHandler(err: unknown, req: Request, res: Response, remotingErrorHandler?: RemotingErrorHandlerOptions): void {
   if (res.headersSent) {
     logHandledError(err, req, res);

@@ -20,6 +20,8 @@ export interface RestOptions {
   urlencoded?: { limit?: string | number; extended?: boolean };
   /** Bounds on query-string parsing (`?filter[where][a][gt]=1`). */
   query?: QueryOptions;
+  /** strong-remoting's `errorHandler` options: when given, the REST API answers its own errors (RemoteObjects.errorResponder). */
+  errorHandler?: unknown;
 }
 
 type ArgReader = (req: Request, ctx: RemotingContext, query: Record<string, unknown>) => { value: unknown; fromString: boolean };
@@ -499,6 +501,9 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
     };
   };
 
+  // As strong-remoting: with an errorHandler configured (and rest.handleErrors not false), the REST
+  // API answers its own errors; otherwise they reach the app's error handler.
+  const answersErrors = typeof options.errorHandler === 'object' && options.errorHandler !== null && options.rest?.handleErrors !== false;
   const handler: RestHandler = (req, res, next) => {
     const v = remotes.version();
     if (!router || v !== builtFor) {
@@ -506,7 +511,9 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
       // Listing the methods may have declared newly marked shared functions: the table has them.
       builtFor = remotes.version();
     }
-    router(req, res, next);
+    const respond = answersErrors ? remotes.errorResponder : undefined;
+    if (!respond) return router(req, res, next);
+    router(req, res, (err?: unknown) => (err && err !== 'route' && err !== 'router' ? respond(err, req, res, next) : next(err)));
   };
   handler.routes = () => buildRouteTable(remotes.classes(), options.rest);
   handler.adapter = new RestAdapter(remotes, options.rest ?? {}, optionsFromContext);
