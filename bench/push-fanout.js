@@ -60,7 +60,7 @@ async function main() {
   const standIn = await new Promise((resolve) => child.once('message', resolve));
   const loopline = require('../dist');
   const push = require('../dist/components/push').default;
-  const app = loopline({ localRegistry: true });
+  const app = loopline({ localRegistry: true, loadBuiltinModels: true });
   app.dataSource('db', { connector: 'memory' });
   app.model(app.registry.getModel('Application'), { dataSource: 'db', public: false });
   const base = `${provider === 'apns' ? 'https' : 'http'}://127.0.0.1:${standIn.port}`;
