@@ -169,7 +169,7 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
       const { useInstalledPackage, ...explorerSettings } = (resolvedSettings ?? {}) as ExplorerSettings & { useInstalledPackage?: boolean };
       if (useInstalledPackage !== true) {
         // loopline serves its own explorer for this key, installed or not.
-        steps.push(() => mountExplorer(app as any, explorerSettings));
+        steps.push(() => mountExplorer(app as any, { appRootDir, ...explorerSettings }));
         continue;
       }
       // The LB3 package itself (Swagger UI 2 over loopback-swagger's document), as the app had it.

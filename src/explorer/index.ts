@@ -3,6 +3,8 @@ import * as path from 'path';
 import { stringify as toYaml } from 'yaml';
 import type { RemoteObjects } from '../remoting/remote-objects';
 import { debugFor } from '../util/debug';
+import { anonymousMayCall } from '../loopback/security/anonymous-access';
+import { apiInfo } from './app-info';
 import { buildOpenApi } from './openapi';
 import { toSwagger2 } from './swagger2';
 
@@ -15,12 +17,19 @@ export interface ExplorerSettings {
   uiDirs?: string | string[];
   /** In production the explorer is off unless this is true. */
   enabled?: boolean;
+  /** The document's title and version, over `apiInfo`'s and package.json's. */
   title?: string;
   version?: string;
+  /** LB3's `apiInfo` option (the app's `apiInfo` setting when absent): the documents' `info`. */
+  apiInfo?: Record<string, unknown>;
+  /** Where the app's package.json is looked for, upwards (boot gives its app folder; else the working folder). */
+  appRootDir?: string;
 }
 
 interface ExplorerApp {
   remotes(): RemoteObjects;
+  isAuthEnabled?: boolean;
+  models?: Record<string, any>;
   get(name: string): any;
   use(path: string, handler: Router): unknown;
   set(name: string, value: unknown): unknown;
@@ -75,7 +84,19 @@ export function mountExplorer(app: ExplorerApp, settings: ExplorerSettings = {})
     const remotes = app.remotes();
     const version = remotes.version();
     if (!cache || cache.version !== version) {
-      cache = { version, openapi: buildOpenApi(remotes.classes(), { basePath: restApiRoot, title: settings.title, version: settings.version, rest: app.get('remoting')?.rest }) };
+      cache = {
+        version,
+        openapi: buildOpenApi(remotes.classes(), {
+          basePath: restApiRoot,
+          info: apiInfo(settings.apiInfo ?? app.get('apiInfo'), settings.appRootDir ?? process.cwd()),
+          title: settings.title,
+          version: settings.version,
+          rest: app.get('remoting')?.rest,
+          anonymousMayCall: (method) => anonymousMayCall(app, method),
+          denialStatus: (method) => Number(method.sharedClass.ctor?.settings?.aclErrorStatus ?? app.get('aclErrorStatus') ?? 401),
+          createExcludes: (model) => app.models?.[model]?.getUpdateOnlyProperties?.() ?? [],
+        }),
+      };
     }
     return cache;
   };

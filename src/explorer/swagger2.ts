@@ -10,7 +10,7 @@ function retarget(value: unknown): any {
   if (!value || typeof value !== 'object') return value;
   const out: Json = {};
   for (const [k, v] of Object.entries(value as Json)) {
-    if (k === '$ref' && typeof v === 'string') out[k] = v.replace('#/components/schemas/', '#/definitions/');
+    if (k === '$ref' && typeof v === 'string') out[k] = v.replace('#/components/schemas/', '#/definitions/').replace('#/components/responses/', '#/responses/');
     else if (k === 'oneOf') return retarget((v as unknown[])[0]); // 2.0 has no oneOf: the single form
     else out[k] = retarget(v);
   }
@@ -23,6 +23,13 @@ function inlineParameter(p: Json): Json {
   if (schema.format) out.format = schema.format;
   if (p.description) out.description = p.description;
   return out;
+}
+
+/** A 3.1 response (or a reference to a shared one) in 2.0's form: the JSON body's schema, no `content`. */
+function response2(r: Json): Json {
+  if (typeof r.$ref === 'string') return retarget(r);
+  const schema = r.content?.['application/json']?.schema;
+  return { description: r.description, ...(schema ? { schema: retarget(schema) } : {}) };
 }
 
 export function toSwagger2(doc: Json, basePath: string): Json {
@@ -44,10 +51,7 @@ export function toSwagger2(doc: Json, basePath: string): Json {
         parameters.push({ name: op.requestBody['x-name'] ?? 'data', in: 'body', required: op.requestBody.required === true, schema: retarget(content['application/json'].schema) });
       }
       const responses: Json = {};
-      for (const [status, r] of Object.entries(op.responses as Json)) {
-        const schema = (r as Json).content?.['application/json']?.schema;
-        responses[status] = { description: (r as Json).description, ...(schema ? { schema: retarget(schema) } : {}) };
-      }
+      for (const [status, r] of Object.entries(op.responses as Json)) responses[status] = response2(r as Json);
       target[verb] = {
         tags: op.tags,
         operationId: op.operationId,
@@ -56,18 +60,24 @@ export function toSwagger2(doc: Json, basePath: string): Json {
         ...(parameters.length ? { parameters } : {}),
         ...(content?.['multipart/form-data'] ? { consumes: ['multipart/form-data'] } : {}),
         responses,
+        ...(op.security ? { security: op.security } : {}),
       };
     }
   }
+  // 2.0's Info has no `summary`.
+  const { summary: _summary, ...info } = doc.info as Json;
+  const sharedResponses: Json = {};
+  for (const [name, r] of Object.entries((doc.components.responses ?? {}) as Json)) sharedResponses[name] = response2(r as Json);
   return {
     swagger: '2.0',
-    info: doc.info,
+    info,
     basePath: prefix || '/',
     consumes: ['application/json', 'application/x-www-form-urlencoded'],
     produces: ['application/json'],
     tags: doc.tags,
     paths,
     definitions: retarget(doc.components.schemas),
+    ...(Object.keys(sharedResponses).length ? { responses: sharedResponses } : {}),
     securityDefinitions: { AccessToken: { type: 'apiKey', in: 'header', name: 'Authorization' } },
   };
 }

@@ -160,7 +160,7 @@ async function hasPrincipal(rule: AclRule, ctx: AccessContext): Promise<boolean>
 }
 
 /** The rules a property's definition carries (`properties.name.acls`), for that property. */
-function propertyRules(Model: ModelClass): unknown[] {
+export function propertyRules(Model: ModelClass): unknown[] {
   const out: unknown[] = [];
   for (const [name, def] of Object.entries((Model?.definition?.properties ?? {}) as Record<string, any>)) {
     const acls = def?.raw?.acls;
@@ -244,8 +244,8 @@ export function tokenScopeAllows(token: any, method: SharedMethod | undefined): 
   return scopes.some((s) => allowed.includes(s));
 }
 
-const RELATION_METHOD = /^__([a-zA-Z]+)__(.+)$/;
-const TARGET_PROPERTY: Record<string, [string, string]> = {
+export const RELATION_METHOD = /^__([a-zA-Z]+)__(.+)$/;
+export const TARGET_PROPERTY: Record<string, [string, string]> = {
   get: ['find', READ],
   findById: ['findById', READ],
   count: ['count', READ],
@@ -260,7 +260,7 @@ const TARGET_PROPERTY: Record<string, [string, string]> = {
   unlink: ['deleteById', 'WRITE'],
 };
 
-const TARGET_ALIASES: Record<string, string[]> = {
+export const TARGET_ALIASES: Record<string, string[]> = {
   patchAttributes: ['updateAttributes'],
   deleteById: ['destroyById', 'removeById'],
 };

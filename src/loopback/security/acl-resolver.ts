@@ -164,6 +164,16 @@ export async function resolvePermission(rules: AclRule[], req: AccessRequest, ha
   return { permission: settled(DEFAULT), rule: undefined };
 }
 
+/**
+ * The same resolution when whether the caller has each principal is known without asking (the
+ * explorer's question: may a caller without a token call this?).
+ */
+export function resolvePermissionNow(rules: AclRule[], req: AccessRequest, hasPrincipal: (rule: AclRule) => boolean, defaultPermission = ALLOW): Decision {
+  const settled = (p: string | undefined) => ((p === DEFAULT ? defaultPermission : p) === DENY ? DENY : ALLOW);
+  const rule = decidingOrder(rules, req).find(hasPrincipal);
+  return { permission: settled(rule ? rule.permission : DEFAULT), rule };
+}
+
 /** The rules that apply to `req`, most specific first, without the DEFAULT rules a wildcard request passes over. */
 function decidingOrder(rules: AclRule[], req: AccessRequest): AclRule[] {
   const wildcard = isWildcard(req);
