@@ -1,17 +1,22 @@
 'use strict';
 /**
- * loopline side by side with LoopBack 3 and a bare Express baseline, in one run.
+ * loopline side by side with LoopBack 3 and its peers (hand-written Express 5, Fastify 5,
+ * node:http, LoopBack 4, FeathersJS 5, json-server), in one run.
  *
- *   npm run bench                       full run (memory store)
- *   npm run bench -- --smoke            a few seconds; CI keeps the harness working with it
- *   npm run bench -- --only get --rounds 5 --duration 10 --connections 50
+ *   npm run bench                       full run (memory store), every installed peer
+ *   npm run bench -- --smoke            under a minute; CI keeps the harness working with it
+ *   npm run bench -- --peers express,fastify --only include --rounds 5 --duration 10
+ *   npm run bench -- --store postgresql  the HTTP workloads on PostgreSQL (or mysql: MariaDB)
  *   npm run bench -- --cpu-prof         profiles of the loopline server in bench/profiles/
  *
- * Targets are measured interleaved (A B C A B C …); the server runs pinned to core 0 and the load
- * generator to core 1 where `taskset` exists. Reported: median req/s (or ops/s), p50/p99 latency,
- * peak RSS, and the ratios loopline ÷ LB3 and loopline ÷ baseline.
+ * Targets are measured interleaved (A B C A B C …) after each answered the workload's check; the
+ * server runs pinned to core 0 and the load generator to core 1 where `taskset` exists. Reported:
+ * median req/s (or ops/s), p50/p99, the ratios to Express and to Fastify, peak RSS and bytes per
+ * stored row after the POST run, and the boot of 100 models to the first 200.
  */
 const { spawn, execFileSync } = require('child_process');
+const { TARGETS, WORKLOADS, installed } = require('./lib/targets');
+const { hasTaskset, startServer, stopServer, memorySnapshot, peakRssMb, request } = require('./lib/servers');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -26,8 +31,8 @@ const only = args.only;
 // --store postgresql|mysql runs the HTTP workloads on that store (the servers on this machine).
 const store = args.store || 'memory';
 const STORE_SETTINGS = {
-  postgresql: { connector: 'postgresql', host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' },
-  mysql: { connector: 'mysql', host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' },
+  postgresql: { connector: 'postgresql', host: '127.0.0.1', port: 5432, user: 'postgres', database: process.env.PGDATABASE || 'test' },
+  mysql: { connector: 'mysql', host: '127.0.0.1', port: 3306, user: 'root', password: '', database: process.env.MYSQL_DATABASE || 'test' },
 };
 if (store !== 'memory' && !STORE_SETTINGS[store]) throw new Error(`--store must be memory, postgresql or mysql, not ${store}`);
 
@@ -46,7 +51,7 @@ function parseArgs(argv) {
 
 function requireBenchDeps() {
   if (!fs.existsSync(path.join(__dirname, 'node_modules', 'autocannon'))) {
-    console.log('Installing bench dependencies (LB3, Express, autocannon) into bench/node_modules …');
+    console.log('Installing bench dependencies (LB3 and the peers, autocannon) into bench/node_modules …');
     execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: __dirname, stdio: 'inherit' });
   }
   if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) {
@@ -55,28 +60,9 @@ function requireBenchDeps() {
   }
 }
 
-const hasTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return os.cpus().length > 1;
-  } catch {
-    return false;
-  }
-})();
-
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
-}
-
-function peakRssMb(pid) {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /VmHWM:\s+(\d+) kB/.exec(status);
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
 }
 
 // ---------- DAO level ----------
@@ -126,89 +112,83 @@ async function daoSuite(results) {
 }
 
 // ---------- HTTP ----------
-const SERVERS = {
-  lb3: path.join(__dirname, 'apps', 'lb3', 'server.js'),
-  loopline: path.join(__dirname, 'apps', 'loopline', 'server.js'),
-  express: path.join(__dirname, 'apps', store === 'memory' ? 'express' : 'express-sql', 'server.js'),
-};
+// Every installed target by default; --peers a,b,c picks some (loopline is always measured).
+const available = Object.keys(TARGETS).filter(installed);
+const selected = (() => {
+  if (!args.peers) return available;
+  const asked = String(args.peers).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of asked) if (!TARGETS[n]) throw new Error(`--peers: unknown target ${n} (known: ${Object.keys(TARGETS).join(', ')})`);
+  return Object.keys(TARGETS).filter((n) => n === 'loopline' || asked.includes(n));
+})();
+const missing = selected.filter((n) => !available.includes(n));
+const names = selected.filter((n) => available.includes(n) && TARGETS[n].stores.includes(store));
+const notOnStore = selected.filter((n) => available.includes(n) && !TARGETS[n].stores.includes(store));
+const wrongAnswers = [];
 
-function startServer(name, port, seedRows, seed = true) {
-  return new Promise((resolve, reject) => {
-    const nodeArgs = [];
-    if (args['cpu-prof'] && name === 'loopline') nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(__dirname, 'profiles'));
-    const argv = [...nodeArgs, SERVERS[name]];
-    const env = { ...process.env, PORT: String(port), SEED_ROWS: String(seedRows), NODE_ENV: 'production' };
-    if (store !== 'memory') {
-      // The targets share the database: the first one creates and seeds the tables.
-      Object.assign(env, { BENCH_STORE: store, BENCH_STORE_SETTINGS: JSON.stringify(STORE_SETTINGS[store]), BENCH_SEED: seed ? '1' : '0' });
+function serverEnv(name, seedRows, seed, extra = {}) {
+  const env = { SEED_ROWS: String(seedRows), ...extra };
+  if (store !== 'memory') {
+    // The targets share the database: the first one (LB3 or loopline, which boot the shared app
+    // and its seed script) creates and seeds the tables.
+    Object.assign(env, { BENCH_STORE: store, BENCH_STORE_SETTINGS: JSON.stringify(STORE_SETTINGS[store]), BENCH_SEED: seed ? '1' : '0' });
+  }
+  return env;
+}
+
+async function startTargets(seedRows) {
+  // The first target alone (on SQL it creates and seeds the tables), then the others together.
+  const servers = {};
+  const start = async (name) => {
+    const nodeArgs = args['cpu-prof'] && name === 'loopline' ? ['--cpu-prof', '--cpu-prof-dir', path.join(__dirname, 'profiles')] : [];
+    try {
+      servers[name] = await startServer(TARGETS[name].server(store), serverEnv(name, seedRows, name === names[0]), { nodeArgs });
+    } catch (err) {
+      servers[name] = { error: `${name} did not start: ${err.message}` };
     }
-    const child = hasTaskset ? spawn('taskset', ['-c', '0', process.execPath, ...argv], { env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const started = Date.now();
-    let log = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${name} did not start: ${log}`));
-    }, 30000);
-    child.stdout.on('data', (d) => {
-      log += d;
-      if (/READY/.test(log)) {
-        clearTimeout(timer);
-        resolve({ child, name, port, bootMs: Date.now() - started });
-      }
-    });
-    child.stderr.on('data', (d) => (log += d));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}): ${log.slice(0, 500)}`));
-    });
-  });
+  };
+  if (names.length) await start(names[0]);
+  await Promise.all(names.slice(1).map(start));
+  return servers;
 }
 
-function stopServer(s) {
-  return new Promise((resolve) => {
-    if (!s || !s.child || s.child.exitCode !== null) return resolve();
-    s.child.removeAllListeners('exit');
-    s.child.once('exit', resolve);
-    s.child.kill(args['cpu-prof'] ? 'SIGINT' : 'SIGTERM');
-    setTimeout(() => {
-      s.child.kill('SIGKILL');
-      resolve();
-    }, 5000);
-  });
+async function stopTargets(servers) {
+  for (const n of Object.keys(servers)) await stopServer(servers[n], args['cpu-prof'] && n === 'loopline' ? 'SIGINT' : 'SIGTERM');
 }
 
-const HTTP_WORKLOADS = [
-  { name: 'GET /api/Todos?filter={"limit":20}', method: 'GET', path: '/api/Todos?filter=' + encodeURIComponent('{"limit":20}') },
-  { name: 'GET /api/Todos/{id}', method: 'GET', path: '/api/Todos/', ids: true },
-  { name: 'POST /api/Todos', method: 'POST', path: '/api/Todos', body: JSON.stringify({ title: 'bench', done: false, priority: 42 }) },
-  {
-    name: 'GET where+order+limit',
-    method: 'GET',
-    path: '/api/Todos?filter=' + encodeURIComponent('{"where":{"priority":{"gt":50}},"order":"priority DESC","limit":20}'),
-  },
-  { name: 'PATCH /api/Todos/{id}', method: 'PATCH', path: '/api/Todos/', ids: true, body: JSON.stringify({ done: true }) },
-  { name: 'GET /api/Todos/count', method: 'GET', path: '/api/Todos/count' },
-  {
-    name: 'GET include hasMany (100 customers × 10 orders)',
-    method: 'GET',
-    path: '/api/Customers?filter=' + encodeURIComponent('{"include":"orders","limit":20}'),
-  },
-];
+/** The workload's request on `target`, or a string saying why the target cannot serve it. */
+function requestOf(w, target, id) {
+  return w.request(target, { id });
+}
 
-function loadOnce(port, w, seedRows) {
+/** Asks `target` once and checks the answer; returns undefined or what was wrong. */
+async function checkAnswer(w, target, server, seedRows) {
+  const id = 1 + (7 % seedRows);
+  const req = requestOf(w, target, id);
+  if (typeof req === 'string') return undefined;
+  try {
+    const { status, body } = await request(server.port, req);
+    w.check(status, body, { id, target, seedRows });
+    return undefined;
+  } catch (err) {
+    return `wrong answer to ${req.method} ${req.path}: ${err.message}`;
+  }
+}
+
+function loadOnce(port, w, target, seedRows, seconds) {
   const autocannon = require(path.join(__dirname, 'node_modules', 'autocannon'));
   return new Promise((resolve, reject) => {
     let i = 0;
+    const first = requestOf(w, target, 1);
     const opts = {
       url: `http://127.0.0.1:${port}`,
       connections,
-      duration,
+      duration: seconds,
       headers: { 'content-type': 'application/json' },
       requests: [
         {
-          method: w.method,
-          body: w.body,
-          setupRequest: (req) => ({ ...req, path: w.ids ? `${w.path}${1 + ((i++ * 7919) % seedRows)}` : w.path }),
+          method: first.method,
+          body: first.body,
+          setupRequest: (req) => ({ ...req, path: w.ids ? requestOf(w, target, 1 + ((i++ * 7919) % seedRows)).path : first.path }),
         },
       ],
     };
@@ -216,60 +196,115 @@ function loadOnce(port, w, seedRows) {
   });
 }
 
-async function httpSuite(results, boots) {
-  const seedRows = smoke ? 100 : 1000;
-  const workloads = HTTP_WORKLOADS.filter((w) => !only || w.name.includes(only)).slice(0, smoke ? 2 : undefined);
-  if (!workloads.length) return;
-  const names = ['lb3', 'loopline', 'express'];
-  let port = 4100;
+function workloadLabel(w, seedRows) {
+  return `${w.name} (${seedRows} rows${store === 'memory' ? '' : `, ${store}`})`;
+}
+
+function ratios(targets) {
+  const base = (n) => (targets[n] && Number.isFinite(targets[n].rate) ? targets[n].rate : NaN);
+  const out = {};
+  for (const [n, t] of Object.entries(targets)) if (Number.isFinite(t.rate)) out[n] = { express: t.rate / base('express'), fastify: t.rate / base('fastify') };
+  return out;
+}
+
+/** Smoke: one server per target, every workload asked once and checked, one short load each. */
+async function httpSmoke(results) {
+  const seedRows = 100;
+  const servers = await startTargets(seedRows);
+  try {
+    for (const w of WORKLOADS.filter((x) => !only || x.name.includes(only) || x.key === only)) {
+      const targets = {};
+      for (const n of names) {
+        const s = servers[n];
+        const why = typeof requestOf(w, n, 1) === 'string' ? requestOf(w, n, 1) : undefined;
+        if (s.error) targets[n] = { error: s.error };
+        else if (why) targets[n] = { skipped: why };
+        else {
+          const wrong = await checkAnswer(w, n, s, seedRows);
+          targets[n] = wrong ? { error: wrong } : { rate: NaN, checked: true };
+          if (wrong) wrongAnswers.push(`${n}: ${wrong}`);
+        }
+      }
+      results.push({ kind: 'http', key: w.key, workload: workloadLabel(w, seedRows), unit: 'req/s', targets });
+    }
+    // One short load per target, so the load path (autocannon, setupRequest) keeps working.
+    const w = WORKLOADS.find((x) => x.key === 'get');
+    const row = results.find((r) => r.kind === 'http' && r.key === 'get');
+    for (const n of names) {
+      if (servers[n].error || !row || row.targets[n].error) continue;
+      const res = await loadOnce(servers[n].port, w, n, seedRows, 1);
+      Object.assign(row.targets[n], { rate: res.requests.average, p50: res.latency.p50, p99: res.latency.p99, non2xx: res.non2xx + res.errors });
+    }
+    if (row) row.ratios = ratios(row.targets);
+  } finally {
+    await stopTargets(servers);
+  }
+}
+
+async function httpSuite(results) {
+  const seedRows = 1000;
+  const workloads = WORKLOADS.filter((w) => !only || w.name.includes(only) || w.key === only);
   for (const w of workloads) {
     // Fresh servers for every workload, so each one runs on the seeded rows it names and rows
     // created by an earlier workload (POST) never make a later one unequal between targets.
-    const servers = {};
+    const servers = await startTargets(seedRows);
     try {
-      for (const name of names) {
-        try {
-          servers[name] = await startServer(name, port++, seedRows, name === names[0]);
-          if (w === workloads[0]) boots.push({ target: name, models: 1, bootMs: servers[name].bootMs });
-        } catch (err) {
-          servers[name] = { error: err.message };
+      const targets = {};
+      const live = [];
+      for (const n of names) {
+        const why = requestOf(w, n, 1);
+        if (servers[n].error) targets[n] = { error: servers[n].error };
+        else if (typeof why === 'string') targets[n] = { skipped: why };
+        else {
+          const wrong = await checkAnswer(w, n, servers[n], seedRows);
+          if (wrong) {
+            targets[n] = { error: wrong };
+            wrongAnswers.push(`${n}: ${wrong}`);
+          } else live.push(n);
         }
       }
-      const samples = Object.fromEntries(names.map((n) => [n, { rps: [], p50: [], p99: [], errors: 0 }]));
-      for (const n of names) if (servers[n].child) await loadOnce(servers[n].port, { ...w, duration: 1 }, seedRows).catch(() => undefined); // warm-up
+      const samples = Object.fromEntries(live.map((n) => [n, { rps: [], p50: [], p99: [], non2xx: 0, stored: 0 }]));
+      const memBefore = {};
+      if (w.key === 'post' && store === 'memory') for (const n of live) memBefore[n] = await memorySnapshot(servers[n]);
+      for (const n of live) {
+        const res = await loadOnce(servers[n].port, w, n, seedRows, 1).catch(() => undefined); // warm-up
+        if (res) samples[n].stored += res['2xx'];
+      }
       for (let r = 0; r < rounds; r++) {
-        for (const n of names) {
-          if (!servers[n].child) continue;
-          const res = await loadOnce(servers[n].port, w, seedRows);
+        for (const n of live) {
+          const res = await loadOnce(servers[n].port, w, n, seedRows, duration);
           samples[n].rps.push(res.requests.average);
           samples[n].p50.push(res.latency.p50);
           samples[n].p99.push(res.latency.p99);
-          samples[n].errors += res.non2xx + res.errors;
+          samples[n].non2xx += res.non2xx + res.errors;
+          samples[n].stored += res['2xx'];
         }
       }
-      const targets = {};
-      for (const n of names) {
-        targets[n] = servers[n].child
-          ? { rate: median(samples[n].rps), p50: median(samples[n].p50), p99: median(samples[n].p99), non2xx: samples[n].errors, rssMb: peakRssMb(servers[n].child.pid) }
-          : { error: servers[n].error };
+      for (const n of live) {
+        const t = { rate: median(samples[n].rps), p50: median(samples[n].p50), p99: median(samples[n].p99), non2xx: samples[n].non2xx, rssMb: peakRssMb(servers[n].child.pid) };
+        if (memBefore[n]) {
+          // Bytes each stored row costs the server: its memory after a full GC, after the POST
+          // run minus before it, over the rows it stored (2xx answers).
+          const after = await memorySnapshot(servers[n]);
+          if (after) {
+            t.rowsStored = samples[n].stored;
+            t.heapBytesPerRow = (after.heapUsed + after.external - memBefore[n].heapUsed - memBefore[n].external) / samples[n].stored;
+            t.rssBytesPerRow = (after.rss - memBefore[n].rss) / samples[n].stored;
+          }
+        }
+        targets[n] = t;
       }
-      results.push({
-        kind: 'http',
-        workload: `${w.name} (${seedRows} rows${store === 'memory' ? '' : `, ${store}`})`,
-        unit: 'req/s',
-        targets,
-        ratioLb3: targets.loopline.rate / targets.lb3.rate,
-        ratioBaseline: targets.loopline.rate / targets.express.rate,
-      });
+      results.push({ kind: 'http', key: w.key, workload: workloadLabel(w, seedRows), unit: 'req/s', targets, ratios: ratios(targets) });
     } finally {
-      for (const n of names) await stopServer(servers[n]);
+      await stopTargets(servers);
     }
   }
 }
 
-// ---------- boot time and memory ----------
+// ---------- boot to the first 200 ----------
 function makeApp(models) {
-  // Inside bench/ so both frameworks resolve their modules (loopback#rest…) from bench/node_modules.
+  // An LB3 app folder for LB3 and loopline, inside bench/ so both resolve loopback#rest… from
+  // bench/node_modules. The peers make the same N models themselves (BENCH_MODELS=N).
   fs.mkdirSync(path.join(__dirname, '.tmp-apps'), { recursive: true });
   const dir = fs.mkdtempSync(path.join(__dirname, '.tmp-apps', `app-${models}-`));
   fs.mkdirSync(path.join(dir, 'server'), { recursive: true });
@@ -290,91 +325,121 @@ function makeApp(models) {
   return dir;
 }
 
-function probeBoot(target, dir) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'boot-probe.js'), target, dir], { cwd: __dirname, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', () => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop()));
-      } catch {
-        resolve({ error: (err || out).trim().slice(0, 300) });
-      }
-    });
-  });
-}
-
+/** From spawning the process to the first 200 on the last model's list route. */
 async function bootSuite(results) {
-  for (const models of smoke ? [5] : [5, 100]) {
-    if (only && !'boot'.includes(only)) continue;
-    const dir = makeApp(models);
-    const samples = { lb3: [], loopline: [] };
-    const rss = { lb3: [], loopline: [] };
-    const errors = {};
-    try {
-      for (let r = 0; r < Math.max(rounds, 3); r++) {
-        for (const target of ['lb3', 'loopline']) {
-          const res = await probeBoot(target, dir);
-          if (res.error) errors[target] = res.error;
-          else {
-            samples[target].push(res.bootMs);
-            rss[target].push(res.rssMb);
-          }
+  if (only && !'boot'.includes(only)) return;
+  const models = smoke ? 5 : 100;
+  const dir = makeApp(models);
+  // The smoke run boots loopline only: CI keeps the probe working, every peer's boot is checked
+  // by the HTTP smoke already.
+  const targetsToBoot = smoke ? names.filter((n) => n === 'loopline') : names;
+  const samples = Object.fromEntries(names.map((n) => [n, { ms: [], rss: [] }]));
+  const errors = {};
+  try {
+    for (let r = 0; r < (smoke ? 1 : Math.max(rounds, 3)); r++) {
+      for (const n of targetsToBoot) {
+        const env = n === 'lb3' || n === 'loopline' ? { BENCH_APP_DIR: dir } : { BENCH_MODELS: String(models) };
+        let s;
+        try {
+          // LB3 (and loopline) name a model's REST path by its plural.
+          const probePath = n === 'lb3' || n === 'loopline' ? `/api/Model${models - 1}s` : `/api/Model${models - 1}`;
+          s = await startServer(TARGETS[n].server('memory'), env, { probePath });
+          samples[n].ms.push(s.firstOkMs);
+          samples[n].rss.push(peakRssMb(s.child.pid));
+        } catch (err) {
+          errors[n] = err.message.slice(0, 300);
+        } finally {
+          await stopServer(s);
         }
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
     }
-    const t = (n) => (errors[n] ? { error: errors[n] } : { rate: median(samples[n]), rssMb: median(rss[n]) });
-    results.push({ kind: 'boot', workload: `boot, ${models} models`, unit: 'ms; lower is better', targets: { lb3: t('lb3'), loopline: t('loopline') }, ratioLb3: median(samples.lb3) / median(samples.loopline) });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
+  const targets = {};
+  for (const n of targetsToBoot) targets[n] = errors[n] ? { error: errors[n] } : { rate: median(samples[n].ms), rssMb: median(samples[n].rss) };
+  results.push({ kind: 'boot', workload: `boot, ${models} models, to the first 200`, unit: 'ms', targets });
 }
 
+// ---------- report ----------
 function fmt(n, digits = 0) {
   return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 }
 
-function table(results) {
-  const lines = ['| workload | LB3 | loopline | Express baseline | loopline ÷ LB3 | loopline ÷ baseline | p50 / p99 ms (loopline) | peak RSS MB (LB3 / loopline / Express) |', '|---|---:|---:|---:|---:|---:|---:|---:|'];
-  for (const r of results) {
-    const t = r.targets;
-    const rate = (x) => (x ? (x.error ? 'n/a' : fmt(x.rate)) : '—');
-    const ll = t.loopline || {};
-    const rssCell = r.kind === 'http' ? [t.lb3, t.loopline, t.express].map((x) => fmt(x && x.rssMb)).join(' / ') : r.kind === 'boot' ? [t.lb3, t.loopline].map((x) => fmt(x && x.rssMb)).join(' / ') : '—';
-    lines.push(
-      `| ${r.workload} (${r.unit}) | ${rate(t.lb3)} | ${rate(t.loopline)} | ${rate(t.express)} | ${fmt(r.ratioLb3, 2)}×${r.kind === 'boot' ? ' faster' : ''} | ${r.ratioBaseline === undefined ? '—' : fmt(r.ratioBaseline, 2) + '×'} | ${r.kind === 'http' ? `${fmt(ll.p50, 1)} / ${fmt(ll.p99, 1)}` : '—'} | ${rssCell} |`,
-    );
+function cell(t, render) {
+  if (!t) return '—';
+  if (t.skipped) return 'not served';
+  if (t.error) return 'failed';
+  if (t.checked && !Number.isFinite(t.rate)) return 'checked';
+  return render(t);
+}
+
+function tables(results) {
+  const cols = names;
+  const head = (first) => [`| ${first} | ${cols.map((n) => TARGETS[n].label).join(' | ')} |`, `|---|${cols.map(() => '---:').join('|')}|`];
+  const http = results.filter((r) => r.kind === 'http');
+  const out = [];
+  if (http.length) {
+    out.push('Requests per second (median of the rounds):', '', ...head('workload'));
+    for (const r of http) out.push(`| ${r.workload} | ${cols.map((n) => cell(r.targets[n], (t) => fmt(t.rate) + (t.non2xx ? ` (${t.non2xx} non-2xx)` : ''))).join(' | ')} |`);
+    if (smoke) return out.join('\n'); // smoke: the checks, and the rates of the short load
+    out.push('', 'Ratios: ÷ Express / ÷ Fastify, same run:', '', ...head('workload'));
+    for (const r of http) out.push(`| ${r.workload} | ${cols.map((n) => cell(r.targets[n], () => (r.ratios && r.ratios[n] ? `${fmt(r.ratios[n].express, 2)}× / ${fmt(r.ratios[n].fastify, 2)}×` : 'n/a'))).join(' | ')} |`);
+    out.push('', 'Latency p50 / p99 ms:', '', ...head('workload'));
+    for (const r of http) out.push(`| ${r.workload} | ${cols.map((n) => cell(r.targets[n], (t) => `${fmt(t.p50, 1)} / ${fmt(t.p99, 1)}`)).join(' | ')} |`);
+    const post = http.find((r) => r.key === 'post');
+    if (post && !smoke) {
+      out.push('', 'Memory after the POST run (server process):', '', ...head('measure'));
+      out.push(`| peak RSS MB | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.rssMb))).join(' | ')} |`);
+      if (store === 'memory') {
+        out.push(`| rows stored | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.rowsStored))).join(' | ')} |`);
+        out.push(`| heap bytes per row (after GC) | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.heapBytesPerRow))).join(' | ')} |`);
+        out.push(`| RSS bytes per row | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.rssBytesPerRow))).join(' | ')} |`);
+      }
+    }
   }
-  return lines.join('\n');
+  for (const r of results.filter((x) => x.kind === 'boot')) {
+    out.push('', `${r.workload} (ms, median; peak RSS MB):`, '', ...head('boot'));
+    out.push(`| ${r.workload} | ${cols.map((n) => cell(r.targets[n], (t) => `${fmt(t.rate)} ms, ${fmt(t.rssMb)} MB`)).join(' | ')} |`);
+  }
+  const dao = results.filter((x) => x.kind === 'dao');
+  if (dao.length) {
+    out.push('', 'DAO level, in-process (ops/s):', '', '| workload | LB3 (juggler) | loopline | loopline ÷ LB3 |', '|---|---:|---:|---:|');
+    for (const r of dao) out.push(`| ${r.workload} | ${fmt(r.targets.lb3.rate)} | ${fmt(r.targets.loopline.rate)} | ${fmt(r.ratioLb3, 2)}× |`);
+  }
+  return out.join('\n');
 }
 
 async function main() {
   requireBenchDeps();
+  const t0 = Date.now();
   const results = [];
-  const boots = [];
   // DAO and boot figures are the memory store's; --store runs the HTTP workloads only.
   if (store === 'memory' && (!only || only.startsWith('dao') || ['findById', 'find', 'create'].some((w) => only === w))) await daoSuite(results);
-  await httpSuite(results, boots);
+  if (smoke) await httpSmoke(results);
+  else await httpSuite(results);
   if (store === 'memory') await bootSuite(results);
-  const machine = { cpu: os.cpus()[0] && os.cpus()[0].model, cores: os.cpus().length, node: process.version, taskset: hasTaskset };
-  const md = table(results);
-  console.log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${hasTaskset ? ', server on core 0, load on core 1' : ''}`);
-  console.log(`Rounds: ${rounds} × ${duration}s, ${connections} connections${smoke ? ' (smoke)' : ''}\n`);
+  const machine = { cpu: os.cpus()[0] && os.cpus()[0].model, cores: os.cpus().length, loadavg: os.loadavg().map((x) => Number(x.toFixed(2))), node: process.version, taskset: hasTaskset };
+  const md = tables(results);
+  const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  console.log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadavg.join(' ')} at the end, Node ${machine.node}${hasTaskset ? ', servers on core 0, load on core 1' : ''}`);
+  console.log(`Command: ${command}`);
+  console.log(`Targets: ${names.join(', ')}${missing.length ? `; not installed: ${missing.join(', ')}` : ''}${notOnStore.length ? `; not on ${store}: ${notOnStore.join(', ')}` : ''}`);
+  console.log(`Rounds: ${smoke ? 'smoke: every workload checked once per target, 1 s of load on get by id' : `${rounds} × ${duration}s, ${connections} connections`}; ${Math.round((Date.now() - t0) / 1000)} s\n`);
   console.log(md);
-  for (const r of results) for (const [n, t] of Object.entries(r.targets)) if (t && t.error) console.log(`\n${n} on ${r.workload}: ${t.error}`);
+  for (const r of results) for (const [n, t] of Object.entries(r.targets)) if (t && (t.error || t.skipped)) console.log(`\n${n} on ${r.workload}: ${t.error || `not run: ${t.skipped}`}`);
   if (!smoke) {
-    // A full run is the day's record; a partial one (--only) is kept beside it, never over it.
+    // A full run is the day's record; a partial one (--only, --peers) is kept beside it, never over it.
     const stamp = new Date().toISOString().slice(0, 10);
-    const suffix = (store !== 'memory' ? `-${store}` : '') + (only ? `-${String(only).replace(/[^a-zA-Z0-9]+/g, '_')}` : '');
+    const suffix = '-peers' + (store !== 'memory' ? `-${store}` : '') + (only ? `-${String(only).replace(/[^a-zA-Z0-9]+/g, '_')}` : '') + (args.peers ? `-${names.join('_')}` : '');
     const file = path.join(__dirname, 'results', `${stamp}${suffix}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, rounds, duration, connections, results, boots }, null, 2));
+    fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), command, machine, rounds, duration, connections, store, targets: names, results, markdown: md }, null, 2));
     console.log(`\nSaved ${path.relative(ROOT, file)}`);
   }
-  const failed = results.some((r) => r.targets.loopline && r.targets.loopline.error);
+  // Fails when loopline failed anywhere, or any target started but answered a workload wrongly.
+  const failed = results.some((r) => r.targets.loopline && r.targets.loopline.error) || wrongAnswers.length > 0 || results.some((r) => Object.values(r.targets).some((t) => t && t.error && smoke));
+  if (wrongAnswers.length) console.log(`\nWrong answers:\n${wrongAnswers.join('\n')}`);
   process.exit(failed ? 1 : 0);
 }
 

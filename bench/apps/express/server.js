@@ -67,4 +67,11 @@ app.patch('/api/Todos/:id', (req, res) => {
   res.json(row);
 });
 
+// Boot probe (BENCH_MODELS=N): list and get routes for N more (empty) models.
+for (let i = 0; i < Number(process.env.BENCH_MODELS || 0); i++) {
+  const rows = new Map();
+  app.get(`/api/Model${i}`, (req, res) => res.json(Array.from(rows.values())));
+  app.get(`/api/Model${i}/:id`, (req, res) => (rows.has(Number(req.params.id)) ? res.json(rows.get(Number(req.params.id))) : res.status(404).json({ error: { statusCode: 404 } })));
+}
+
 const server = app.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`READY ${server.address().port}`));
