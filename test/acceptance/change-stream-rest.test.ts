@@ -1,7 +1,7 @@
 import http from 'http';
-import net from 'net';
 import request from 'supertest';
 import { authApp } from '../support/auth-app';
+import { subscribe } from '../support/sse-client';
 
 /**
  * `GET|POST /<Models>/change-stream` as LB3 serves it: server-sent events (`:ok`, then one
@@ -22,54 +22,6 @@ function makeApp() {
     reg.createModel({ name: 'Vault', properties: { label: 'string' }, acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }] }),
   ]);
   return { app, Score: models[0] };
-}
-
-interface Subscription {
-  status: number;
-  contentType: string;
-  /** Resolves with the raw text once `count` data events arrived. */
-  events(count: number): Promise<string>;
-  close(): void;
-}
-
-function subscribe(server: http.Server, path: string): Promise<Subscription> {
-  const port = (server.address() as net.AddressInfo).port;
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream' } }, (res) => {
-      let text = '';
-      const waiters: Array<[number, (t: string) => void]> = [];
-      const check = () => {
-        const n = text.split('event: data\n').length - 1;
-        for (const w of waiters.filter(([count]) => n >= count)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w[1](text);
-        }
-      };
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-        check();
-      });
-      resolve({
-        status: res.statusCode ?? 0,
-        contentType: String(res.headers['content-type']),
-        events: (count) =>
-          new Promise((done) => {
-            waiters.push([count, done]);
-            check();
-          }),
-        close: () => req.destroy(),
-      });
-    });
-    req.on('error', reject);
-  });
-}
-
-function dataOf(text: string): unknown[] {
-  return text
-    .split('\n\n')
-    .filter((frame) => frame.startsWith('event: data\n'))
-    .map((frame) => JSON.parse(frame.slice('event: data\ndata: '.length)));
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -102,11 +54,11 @@ describe('change streams over REST', () => {
     const created = await request(h.app).post('/api/Scores').send({ team: 'a', value: 1, secret: 'pin' }).expect(200);
     await request(h.app).post('/api/Scores/update').query({ where: JSON.stringify({ team: 'a' }) }).send({ value: 2, secret: 'new-pin' }).expect(200);
     await request(h.app).delete(`/api/Scores/${created.body.id}`).expect(200);
-    const text = await sub.events(3);
+    const events = await sub.events(3);
     sub.close();
-    expect(text.startsWith(':ok\n\n')).toBe(true);
-    expect(text).not.toContain('pin');
-    expect(dataOf(text)).toEqual([
+    expect(sub.text().startsWith(':ok\n\n')).toBe(true);
+    expect(sub.text()).not.toContain('pin');
+    expect(events).toEqual([
       { type: 'create', target: created.body.id, data: { team: 'a', value: 1, id: created.body.id } },
       { type: 'create', where: { team: 'a' }, data: { value: 2 } },
       { type: 'remove', target: created.body.id, where: { id: created.body.id } },
@@ -117,9 +69,9 @@ describe('change streams over REST', () => {
     const options = encodeURIComponent(JSON.stringify({ where: { team: 'b' }, fields: ['value'] }));
     const sub = await subscribe(server, `/api/Scores/change-stream?options=${options}`);
     await h.Score.create([{ team: 'c', value: 1 }, { team: 'b', value: 2 }, { team: 'b', value: 3 }]);
-    const text = await sub.events(2);
+    const events = await sub.events(2);
     sub.close();
-    expect(dataOf(text).map((c: any) => [c.type, c.data])).toEqual([
+    expect(events.map((c: any) => [c.type, c.data])).toEqual([
       ['create', { value: 2 }],
       ['create', { value: 3 }],
     ]);

@@ -1,12 +1,12 @@
 import fs from 'fs';
 import http from 'http';
-import net from 'net';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import { authApp } from '../support/auth-app';
 import { startApp, type RunningApp } from '../support/spawn-app';
 import { describeStore, REPO_ROOT, STORES } from '../connectors/stores';
+import { subscribe } from '../support/sse-client';
 
 /**
  * Change streams across worker processes: a client subscribed to `GET /api/Scores/change-stream`
@@ -33,50 +33,6 @@ for (const def of JSON.parse(process.env.MODELS)) app.model(app.registry.createM
 app.use('/api', loopback.rest());
 const server = app.listen(0, '127.0.0.1', () => console.log('Web server listening at: http://127.0.0.1:' + server.address().port));
 `;
-
-interface Subscription {
-  status: number;
-  events(count: number): Promise<unknown[]>;
-  close(): void;
-}
-
-function subscribe(server: http.Server, urlPath: string): Promise<Subscription> {
-  const port = (server.address() as net.AddressInfo).port;
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers: { accept: 'text/event-stream' } }, (res) => {
-      let text = '';
-      const waiters: Array<[number, (events: unknown[]) => void]> = [];
-      const parsed = () =>
-        text
-          .split('\n\n')
-          .filter((frame) => frame.startsWith('event: data\n'))
-          .map((frame) => JSON.parse(frame.slice('event: data\ndata: '.length)));
-      const check = () => {
-        const events = parsed();
-        for (const w of waiters.filter(([count]) => events.length >= count)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w[1](events);
-        }
-      };
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-        check();
-      });
-      resolve({
-        status: res.statusCode ?? 0,
-        events: (count) =>
-          new Promise((done, fail) => {
-            const timer = setTimeout(() => fail(new Error(`only ${parsed().length} of ${count} events came:\n${text}`)), 8000);
-            waiters.push([count, (events) => (clearTimeout(timer), done(events))]);
-            check();
-          }),
-        close: () => req.destroy(),
-      });
-    });
-    req.on('error', reject);
-  });
-}
 
 for (const store of STORES.filter((s) => s.name !== 'memory')) {
   describeStore(store, () => {

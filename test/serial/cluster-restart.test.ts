@@ -156,7 +156,9 @@ describe('an app that cannot boot', () => {
       expect(diedPids()).toHaveLength(deaths.length);
       // And the primary does wait that long before each replacement.
       const replaced = deaths.flatMap((d) => {
-        const started = server.lines.find(({ text }) => text.endsWith(`started in place of worker ${d.pid}`));
+        // The primary logs JSON lines (pino): the message is inside one.
+        const replacing = new RegExp(`started in place of worker ${d.pid}\\b`);
+        const started = server.lines.find(({ text }) => replacing.test(text));
         return started ? [{ ...d, waited: started.at - d.at }] : [];
       });
       expect(replaced.length).toBeGreaterThanOrEqual(1);
