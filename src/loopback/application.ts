@@ -443,7 +443,7 @@ function handleStopSignals(
     release: async () => {
       for (const ds of new Set(Object.values(app.dataSources))) await ds.disconnect();
     },
-    log: (message) => console.log(`[loopline] ${message}`),
+    log: (message, level = 'info') => app.logger[level](message),
     exit: (code) => process.exit(code),
   });
   onCreated(graceful);

@@ -7,7 +7,8 @@ import { setupKeyValueModel } from './key-value-model';
 import { setupAcl } from './acl';
 import { setupRole, setupRoleMapping } from './roles';
 import { setupScope } from './scope';
-import { setupUser, USER_METHODS } from './user';
+import { setupUser } from './user';
+import { USER_METHODS } from './user-remote-methods';
 import { defineReplicationModels } from '../replication';
 
 export const BUILTIN_MODEL_NAMES = ['KeyValueModel', 'Email', 'Application', 'AccessToken', 'User', 'RoleMapping', 'Role', 'ACL', 'Scope', 'Change', 'Checkpoint'] as const;

@@ -1,10 +1,18 @@
 import cluster, { Worker } from 'cluster';
-import { DEFAULT_SHUTDOWN_TIMEOUT } from './shutdown';
+import { createLogger } from './logger';
+import { DEFAULT_SHUTDOWN_TIMEOUT, type ShutdownLogLevel } from './shutdown';
 
 export interface ClusterOptions {
   /** ms the workers get to drain after SIGTERM before they are killed (default 10000, plus 1 s). */
   shutdownTimeout?: number;
-  log?: (message: string) => void;
+  /** Where the primary's lines go; by default a pino logger (config.json is not read by the primary). */
+  log?: (message: string, level?: ShutdownLogLevel) => void;
+}
+
+/** The primary's own pino logger: it boots no app, so it has no app.logger; LOOPLINE_LOG_LEVEL applies. */
+function primaryLog(): (message: string, level?: ShutdownLogLevel) => void {
+  const logger = createLogger().child({ component: 'cluster' });
+  return (message, level = 'info') => logger[level](message);
 }
 
 /** A worker that dies younger than this (ms) died of its boot or its start: replace it later. */
@@ -34,7 +42,7 @@ export function workerCount(value: string | number | undefined): number {
 export function runWorkers(concurrency: string | number | undefined, options: ClusterOptions = {}): boolean {
   const workers = workerCount(concurrency);
   if (workers < 2 || !cluster.isPrimary) return false;
-  const log = options.log ?? ((m: string) => console.log(`[loopline cluster] ${m}`));
+  const log = options.log ?? primaryLog();
   const deadline = (options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT) + 1000;
   let stopping = false;
   let failed = false;
@@ -61,13 +69,14 @@ export function runWorkers(concurrency: string | number | undefined, options: Cl
     const replace = () => log(`worker ${fork().process.pid} started in place of worker ${pid}`);
     if (lived >= EARLY_DEATH_MS) {
       restartDelay = 0;
-      log(`worker ${pid} exited (${signal ?? code}); replacing it`);
+      log(`worker ${pid} exited (${signal ?? code}); replacing it`, 'warn');
       replace();
       return;
     }
     restartDelay = restartDelay ? Math.min(restartDelay * 2, RESTART_DELAY_MAX_MS) : RESTART_DELAY_MIN_MS;
     log(
       `worker ${pid} exited (${signal ?? code}) ${lived} ms after it started; replacing it in ${restartDelay} ms`,
+      'warn',
     );
     const timer = setTimeout(() => {
       pending.delete(timer);
@@ -87,7 +96,7 @@ export function runWorkers(concurrency: string | number | undefined, options: Cl
     if (running.size === 0) return stopped();
     for (const worker of running.keys()) worker.process.kill('SIGTERM');
     setTimeout(() => {
-      log(`workers still running after ${deadline} ms; killing them`);
+      log(`workers still running after ${deadline} ms; killing them`, 'warn');
       for (const worker of running.keys()) worker.process.kill('SIGKILL');
       process.exit(1);
     }, deadline).unref();

@@ -11,11 +11,14 @@ export function shutdownTimeoutOf(value: unknown): number | undefined {
     : n;
 }
 
+/** How bad a shutdown line is: a forced or failed stop is what an operator must see. */
+export type ShutdownLogLevel = 'info' | 'warn' | 'error';
+
 export interface GracefulShutdownOptions {
   timeout: number;
   /** Closes what the server used (data source pools) once the last request is answered. */
   release: () => Promise<void>;
-  log: (message: string) => void;
+  log: (message: string, level?: ShutdownLogLevel) => void;
   exit: (code: number) => void;
 }
 
@@ -59,6 +62,7 @@ export class GracefulShutdown {
     const deadline = setTimeout(() => {
       log(
         `shutdown deadline of ${timeout} ms passed with ${this.busy.size} request(s) unanswered; exiting with code 1`,
+        'warn',
       );
       this.server.closeAllConnections();
       exit(1);
@@ -72,7 +76,7 @@ export class GracefulShutdown {
         },
         (err: unknown) => {
           clearTimeout(deadline);
-          log(`server closed; a data source failed to disconnect: ${(err as Error)?.message ?? String(err)}`);
+          log(`server closed; a data source failed to disconnect: ${(err as Error)?.message ?? String(err)}`, 'error');
           exit(1);
         },
       );
