@@ -29,7 +29,8 @@ import {
 
 /**
  * The built-in User: login/logout, email verification, password reset and change, and its remote
- * methods. What a write on a user does is in user-writes.ts; the sessions it ends in user-sessions.ts.
+ * methods (declared in user-remote-methods.ts). What a write on a user does is in user-writes.ts;
+ * the sessions it ends in user-sessions.ts.
  */
 
 type AnyModel = any;
