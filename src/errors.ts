@@ -148,6 +148,14 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     meaning:
       'The filter (where, fields, order, limit, skip, include) is malformed, or names a hidden or unknown property.',
   },
+  INVALID_REDIRECT_URI: {
+    status: 400,
+    meaning: 'An OAuth client registration named a redirect URI that is not absolute, has a fragment, or is plain http off localhost.',
+  },
+  INVALID_CLIENT_REGISTRATION: {
+    status: 400,
+    meaning: 'An OAuth client registration has no name, or names an unknown grant or scope, or a public client asks for client_credentials.',
+  },
   INVALID_ARGUMENT: {
     status: 400,
     meaning:
@@ -264,6 +272,11 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   ACCESS_DENIED: {
     status: 403,
     meaning: 'The ACLs deny the request to a signed-in user and `aclErrorStatus` is 403.',
+  },
+  INSUFFICIENT_SCOPE: {
+    status: 403,
+    meaning:
+      'An OAuth access token was not granted a scope that covers the method (RFC 6750 `insufficient_scope`; `WWW-Authenticate` and `details.scopes` name the scopes that would).',
   },
   CORS_ORIGIN_DENIED: {
     status: 403,

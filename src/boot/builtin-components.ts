@@ -15,6 +15,7 @@ const loadPush = (): PushModule => require('../components/push') as PushModule;
 
 export const BUILTIN_COMPONENTS: Record<string, () => Component> = {
   'loopline/push': () => loadPush().default,
+  'loopline/oauth2': () => (require('../components/oauth2') as { default: Component }).default,
 };
 
 /** LB3's push connector name; the data source itself holds nothing (a transient store). */

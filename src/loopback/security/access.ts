@@ -244,6 +244,15 @@ export function tokenScopeAllows(token: any, method: SharedMethod | undefined): 
   return scopes.some((s) => allowed.includes(s));
 }
 
+/**
+ * A token may supply the error for a method its scopes do not open (an OAuth token answers RFC
+ * 6750's 403 `insufficient_scope`); other tokens get the ACL denial, as in LB3.
+ */
+function scopeRefusalOf(token: any, method: SharedMethod, rctx: RemotingContext): Error | undefined {
+  const refuse = token?.scopeRefusal;
+  return typeof refuse === 'function' ? refuse.call(token, method, rctx) : undefined;
+}
+
 export const RELATION_METHOD = /^__([a-zA-Z]+)__(.+)$/;
 export const TARGET_PROPERTY: Record<string, [string, string]> = {
   get: ['find', READ],
@@ -357,7 +366,7 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     const req = rctx.req as any;
     const token = req?.accessToken ?? null;
     const modelId = method.isStatic ? (rctx.args.id ?? idOfWrittenRecord(Model, method, rctx.args.data)) : (rctx.ctorArgs?.id ?? req?.params?.id);
-    if (!tokenScopeAllows(token, method)) throw denialError(Model, app, token, modelId);
+    if (!tokenScopeAllows(token, method)) throw scopeRefusalOf(token, method, rctx) ?? denialError(Model, app, token, modelId);
     const base = { app, accessToken: token, remotingContext: rctx };
     // Without a token because the one sent was a refused JWT: the 401 says why.
     if (!(await askModel(Model, token, modelId, method, rctx))) throw (token ? undefined : tokenRefusalOf(req)) ?? denialError(Model, app, token, modelId);
