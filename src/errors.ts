@@ -141,6 +141,24 @@ export class ValidationError extends LooplineError {
   }
 }
 
+/**
+ * 401: a third-party login or account link did not succeed (the user denied it at the provider,
+ * the state or PKCE check failed, the provider refused the code, the profile had no id); nothing
+ * was created. `details.reason` says which, in the provider's words where it gave some.
+ */
+export class ThirdPartyLoginError extends LooplineError {
+  constructor(message: string, reason?: string, code = 'THIRD_PARTY_LOGIN_FAILED') {
+    super(code, 401, message, reason === undefined ? undefined : { reason });
+  }
+}
+
+/** 503: the OpenID Connect issuer's discovery document could not be read; safe to retry. */
+export class LoginProviderUnavailableError extends LooplineError {
+  constructor(message: string) {
+    super('LOGIN_PROVIDER_UNAVAILABLE', 503, message);
+  }
+}
+
 /** The table of codes, kept in step with the README's error table by a test. */
 export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: string }>> = Object.freeze({
   INVALID_FILTER: {
@@ -476,4 +494,11 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     meaning:
       'A replicated update or delete affected more than the one instance it was for.',
   },
+  THIRD_PARTY_LOGIN_FAILED: {
+    status: 401,
+    meaning:
+      'A third-party login or account link failed: denied at the provider, a state or PKCE check that did not match, a code the provider refused (a replayed one), or a profile without an id; `details.reason` says which; no user, identity or token was created.',
+  },
+  THIRD_PARTY_LINK_NO_USER: { status: 401, meaning: 'An account link (`/link/...`) came without a logged-in user (session or access token); nothing was linked.' },
+  LOGIN_PROVIDER_UNAVAILABLE: { status: 503, meaning: 'The OpenID Connect issuer\'s discovery document could not be read; safe to retry.' },
 });
