@@ -87,6 +87,26 @@ export class DuplicateIdError extends LooplineError {
   }
 }
 
+/**
+ * A write the store's foreign-key constraint refused: the row named a parent that does not exist
+ * (`missing`), or a delete or key change left rows of another table pointing at nothing
+ * (`referenced`). Only the constraint's name is quoted, never the store's message (it names
+ * tables and values).
+ */
+export class ForeignKeyViolationError extends LooplineError {
+  constructor(store: string, kind: 'missing' | 'referenced', constraint: string | undefined) {
+    const which = constraint ? ` (${constraint})` : '';
+    super(
+      'FOREIGN_KEY_VIOLATION',
+      409,
+      kind === 'missing'
+        ? `The ${store} store refused the write: its foreign key${which} names a row that does not exist`
+        : `The ${store} store refused the change: rows of another table still refer to this one through a foreign key${which}`,
+      constraint ? { constraint, reason: kind } : { reason: kind },
+    );
+  }
+}
+
 export interface ValidationErrorDetails {
   context: string;
   codes: Record<string, string[]>;
@@ -322,6 +342,10 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     meaning: 'The Accept header names no type the endpoint can answer with (application/json).',
   },
   DUPLICATE_ID: { status: 409, meaning: 'A create named an id that is already taken.' },
+  FOREIGN_KEY_VIOLATION: {
+    status: 409,
+    meaning: "A write a store's foreign-key constraint refused: it names a parent row that does not exist, or other rows still refer to the row it deletes or re-keys (`details.reason`: `missing` or `referenced`). Nothing is written.",
+  },
   DUPLICATE_RELATED: {
     status: 409,
     meaning: 'A hasOne relation already has its related instance; update it instead.',

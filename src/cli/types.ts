@@ -45,6 +45,7 @@ function tsType(type: unknown, known: Set<string>): string {
     case 'string':
       return 'string';
     case 'number':
+    case 'integer':
       return 'number';
     case 'boolean':
       return 'boolean';

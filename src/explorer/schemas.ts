@@ -19,6 +19,8 @@ export interface DescribedProperty {
 }
 export interface DescribedType {
   name: string;
+  /** A `Number` whose values are whole (the `integer` type). */
+  integer?: boolean;
   itemType?: DescribedType;
   model?: { modelName: string; definition?: { settings?: Record<string, any> } };
 }
@@ -118,7 +120,7 @@ export class SchemaRegistry {
       case 'String':
         return { type: 'string' };
       case 'Number':
-        return { type: 'number' };
+        return { type: type.integer ? 'integer' : 'number' };
       case 'Boolean':
         return { type: 'boolean' };
       case 'Date':

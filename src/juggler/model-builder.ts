@@ -7,6 +7,7 @@ import { DEFAULT_FNS, DefaultFn, ModelDefinition, ModelSettings, PropertyDefinit
 import { TypeDescriptor, arrayOf, builtinType, embeddedModelType, lb3PropertyType } from './types';
 import { applyMixins, MixinRegistry } from './mixins';
 import { uniquenessKeys } from './validations';
+import { modelReferences } from './relations/references';
 
 export type RawProperties = Record<string, unknown>;
 
@@ -215,6 +216,7 @@ export class ModelBuilder extends EventEmitter {
       protected: protectedSet,
       pluralName: typeof settings.plural === 'string' && settings.plural ? settings.plural : pluralize(name),
       uniqueKeys: () => uniquenessKeys(ModelClass as unknown as Parameters<typeof uniquenessKeys>[0]),
+      references: () => modelReferences(ModelClass as unknown as Parameters<typeof modelReferences>[0]),
     };
   }
 

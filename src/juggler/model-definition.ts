@@ -75,6 +75,22 @@ export interface ModelDefinition {
    * models' included; read when needed, since rules are added after the definition is made.
    */
   readonly uniqueKeys?: () => readonly UniqueKey[];
+  /**
+   * The keys of this model that point at another model's property (its relations' foreign keys,
+   * polymorphic ones left out), read when needed, since relations are defined after the model.
+   */
+  readonly references?: () => readonly ModelReference[];
+}
+
+/** A property of one model holding the value of another model's property (a relation's foreign key). */
+export interface ModelReference {
+  /** The relation that joins on it: `Order.customer`. */
+  readonly relation: string;
+  readonly property: string;
+  readonly target: ModelDefinition;
+  readonly targetProperty: string;
+  /** The FOREIGN KEY constraint the relation asks the SQL stores for (`foreignKeyConstraint`). */
+  readonly constraint?: { readonly name?: string; readonly onDelete?: string; readonly onUpdate?: string };
 }
 
 /** LB3's default plural: `Customer` → `Customers`, `Category` → `Categories`, `Address` → `Addresses`. */

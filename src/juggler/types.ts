@@ -18,6 +18,11 @@ export interface TypeDescriptor {
   readonly itemType?: TypeDescriptor;
   /** The model class of an embedded model type. */
   readonly model?: EmbeddableModel;
+  /**
+   * A `Number` whose values are whole (the `integer` type): LB3 code still sees `Number`, the
+   * SQL stores make an INTEGER column and OpenAPI says `integer`.
+   */
+  readonly integer?: boolean;
   /** Coerce a non-null value; null and undefined never reach here. */
   coerce(value: unknown): Coerced;
 }
@@ -63,6 +68,21 @@ export const NumberType: TypeDescriptor = {
     return Number.isFinite(n) ? n : INVALID;
   },
 };
+
+/** `"type": "integer"`: a Number with no fraction, within JavaScript's safe integers (a store or JSON keeps it exactly). */
+export const IntegerType: TypeDescriptor = {
+  name: 'Number',
+  integer: true,
+  coerce(value) {
+    const n = NumberType.coerce(value);
+    return typeof n === 'number' && Number.isSafeInteger(n) ? n : INVALID;
+  },
+};
+
+/** How messages name a type: `integer`, `number`, `string`, a model's name in lower case. */
+export function typeLabel(type: TypeDescriptor): string {
+  return type.integer ? 'integer' : type.name.toLowerCase();
+}
 
 export const BooleanType: TypeDescriptor = {
   name: 'Boolean',
@@ -160,6 +180,7 @@ export function embeddedModelType(model: EmbeddableModel): TypeDescriptor {
 const BUILTIN: Record<string, TypeDescriptor> = {
   string: StringType,
   number: NumberType,
+  integer: IntegerType,
   boolean: BooleanType,
   date: DateType,
   buffer: BufferType,

@@ -2,6 +2,7 @@ import { ValidationError } from '../errors';
 import { hasOwn } from '../util/own';
 import { shownValues, type ModelDefinition } from './model-definition';
 import type { UniqueKey } from './unique-keys';
+import { typeLabel } from './types';
 
 /**
  * LB3's validations: the `validates*` statics, `required` and `forceId` from the definition,
@@ -353,7 +354,7 @@ function mistypedEmbedded(value: unknown, path = ''): { path: string; type: stri
   if (!def || !(value as any).__data) return undefined;
   const name = Object.keys((value as any).__invalidProperties ?? {})[0];
   if (name !== undefined) {
-    return { path: path + name, type: def.properties[name]?.kind.name.toLowerCase() ?? 'value' };
+    return { path: path + name, type: (def.properties[name] ? typeLabel(def.properties[name].kind) : 'value') };
   }
   for (const prop of embeddedNames(def)) {
     const bad = mistypedEmbedded((value as any).__data[prop], `${path}${prop}.`);
@@ -404,7 +405,7 @@ export function validateInstance(inst: any, options: object = {}): boolean | Pro
   for (const name of inst.__unknownProperties ?? [])
     errors.add(name, MESSAGES['unknown-property'], 'unknown-property');
   for (const name of Object.keys(inst.__invalidProperties ?? {})) {
-    errors.add(name, `is not a valid ${def.properties[name]?.kind.name.toLowerCase() ?? 'value'}`, 'type');
+    errors.add(name, `is not a valid ${(def.properties[name] ? typeLabel(def.properties[name].kind) : 'value')}`, 'type');
   }
   for (const name of embeddedNames(def)) {
     const bad = mistypedEmbedded(inst.__data[name]);

@@ -6,7 +6,7 @@ import { CliError } from '../cli-error';
 import type { Command, CliContext } from '../command';
 import { writeJson } from '../json-file';
 
-const PROPERTY_TYPES = ['string', 'number', 'boolean', 'date', 'buffer', 'geopoint', 'object', 'array', 'any'];
+const PROPERTY_TYPES = ['string', 'number', 'integer', 'boolean', 'date', 'buffer', 'geopoint', 'object', 'array', 'any'];
 
 /** `name:type[:required]`; `type` may be `[string]` for an array of strings. */
 export function parseProperty(spec: string): [string, Record<string, unknown>] {

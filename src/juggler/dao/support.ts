@@ -7,7 +7,7 @@ import type { ModelBase } from '../model-base';
 import { shownValues, type ModelDefinition } from '../model-definition';
 import { hasObservers, notifyObservers } from '../operation-hooks';
 import type { DataSource } from '../datasource';
-import { INVALID } from '../types';
+import { INVALID, typeLabel } from '../types';
 import { assertKeyValues } from '../relations/key-properties';
 
 /** A persisted model class as the DAO sees it. */
@@ -156,7 +156,7 @@ export function coercePartialData(Model: DaoModel, data: unknown): Row {
     const coerced = prop.kind.coerce(value);
     if (coerced === INVALID) {
       codes[key] = ['type'];
-      messages[key] = [`is not a valid ${prop.kind.name.toLowerCase()}`];
+      messages[key] = [`is not a valid ${typeLabel(prop.kind)}`];
       continue;
     }
     row[key] = plainValue(coerced);
@@ -184,7 +184,7 @@ export function coerceId(Model: DaoModel, id: unknown): unknown {
   // An object an id cannot be would reach the where as an operator: `{"id": {"gt": 0}}` in an
   // upsert's data must not patch whichever row matches it.
   if (typeof id === 'object' && !(id instanceof Date) && !Buffer.isBuffer(id)) {
-    throw new InvalidValueError(`${def.name}.${def.idName}: ${JSON.stringify(id)} is not a valid ${prop.kind.name.toLowerCase()} id`);
+    throw new InvalidValueError(`${def.name}.${def.idName}: ${JSON.stringify(id)} is not a valid ${typeLabel(prop.kind)} id`);
   }
   return id;
 }

@@ -2,7 +2,7 @@ import { InvalidFilterError } from '../../errors';
 import { FORBIDDEN_KEYS, isPlainObject, isValueObject } from '../../util/own';
 import { GeoPoint, isDistanceUnit } from '../geo-point';
 import type { ModelDefinition, PropertyDefinition } from '../model-definition';
-import { INVALID, TypeDescriptor } from '../types';
+import { INVALID, NumberType, TypeDescriptor } from '../types';
 import { FilterLimits, ResolvedLimits, resolveLimits } from './limits';
 import { isStructured, resolvePath } from './property-path';
 import { toSafeRegExp } from './regexp';
@@ -175,7 +175,9 @@ function list(v: unknown, prop: PropertyDefinition | undefined, limits: Resolved
 function scalar(value: unknown, prop: PropertyDefinition | undefined, at: string): unknown {
   if (value === null || value === undefined) return value;
   if (!prop) return value;
-  const type: TypeDescriptor = prop.kind.itemType ?? prop.kind;
+  const own: TypeDescriptor = prop.kind.itemType ?? prop.kind;
+  // An integer property compares with any number (`{"gt": 2.5}`); only its writes must be whole.
+  const type = own.integer ? NumberType : own;
   if (type.name === 'Array' || type.name === 'Object' || type.name === 'Any' || type.model) return value;
   if (typeof value === 'object' && !(value instanceof Date) && !isValueObject(value) && type.name !== 'GeoPoint' && type.name !== 'Buffer') {
     throw new InvalidFilterError(`${at} must be a single ${type.name.toLowerCase()} value, not ${describe(value)}`);

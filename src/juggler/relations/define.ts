@@ -5,7 +5,7 @@ import type { ModelBase } from '../model-base';
 import type { ModelBuilder } from '../model-builder';
 import { installAccessors } from './accessors';
 import { noteRelationKeys } from './key-properties';
-import { camelize, normalizePolymorphic, RELATION_TYPES, RelationDefinition, RelationParams, RelationType } from './relation-definition';
+import { camelize, ForeignKeyConstraint, normalizePolymorphic, RELATION_TYPES, RelationDefinition, RelationParams, RelationType } from './relation-definition';
 
 /**
  * Defining relations: `Customer.hasMany(Order, params)` and friends, and the `relations` of a
@@ -38,7 +38,9 @@ function pluralOf(Model: ModelClass): string {
 
 /** The raw type of a key property, so a foreign key is declared like the id it references. */
 function keyType(Model: ModelClass, key: string): string {
-  return Model.definition.properties[key]?.kind.name ?? 'Number';
+  const kind = Model.definition.properties[key]?.kind;
+  if (!kind) return 'Number';
+  return kind.integer ? 'integer' : kind.name;
 }
 
 /** Adds `name` to `Model` unless it already has it; the store learns the new property. */
@@ -57,7 +59,8 @@ function ensureProperty(Model: ModelClass, name: string, definition: Record<stri
 function ensureForeignKey(Model: ModelClass, name: string, type: string): void {
   const existing = Model.definition.properties[name];
   if (!existing) return ensureProperty(Model, name, { type });
-  if (existing.id !== undefined || existing.kind.name === type) return;
+  // A key declared `number` that points at an `integer` id keeps the type its author gave it.
+  if (existing.id !== undefined || existing.kind.name === type || (type === 'integer' && existing.kind.name === 'Number')) return;
   const raw = isPlainObject(existing.raw) ? (existing.raw as Record<string, unknown>) : {};
   builderOf(Model).defineProperty(Model, name, { ...raw, type });
   const ds = Model.dataSource;
@@ -80,6 +83,7 @@ function common(params: RelationParams) {
     properties: isPlainObject(params.properties) ? (params.properties as Record<string, string>) : undefined,
     options: isPlainObject(params.options) ? (params.options as Record<string, any>) : {},
     disableInclude: params.disableInclude === true || (isPlainObject(params.options) && (params.options as any).disableInclude === true),
+    foreignKeyConstraint: params.foreignKeyConstraint === true ? {} : isPlainObject(params.foreignKeyConstraint) ? { ...(params.foreignKeyConstraint as ForeignKeyConstraint) } : undefined,
   };
 }
 

@@ -22,7 +22,16 @@ export interface RelationParams {
   options?: Record<string, any>;
   property?: string;
   disableInclude?: boolean;
+  /** Asks the SQL stores for a FOREIGN KEY constraint on the relation's key: `true` or `{name, onDelete, onUpdate}`. */
+  foreignKeyConstraint?: boolean | ForeignKeyConstraint;
   [key: string]: unknown;
+}
+
+/** A relation's `foreignKeyConstraint`: the constraint's name (else `<table>_<column>_fkey`) and its referential actions. */
+export interface ForeignKeyConstraint {
+  name?: string;
+  onDelete?: string;
+  onUpdate?: string;
 }
 
 export interface Polymorphic {
@@ -65,6 +74,8 @@ export class RelationDefinition {
   /** embedsOne/embedsMany: the owner's property that stores the embedded data. */
   readonly embedProperty?: string;
   readonly disableInclude!: boolean;
+  /** belongsTo, hasMany, hasOne: the FOREIGN KEY constraint the SQL stores make on the key, when asked for. */
+  readonly foreignKeyConstraint?: ForeignKeyConstraint;
 
   constructor(init: Omit<RelationDefinition, 'toJSON' | 'targetFor' | 'isThrough' | 'isEmbedded'>) {
     Object.assign(this, init);

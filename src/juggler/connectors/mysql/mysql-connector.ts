@@ -4,7 +4,7 @@ import { MySQLChangeFeed } from './mysql-change-feed';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import { InvalidValueError, StoreUnavailableError } from '../../../errors';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
-import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
+import { columnSize, connectorSettings, declaredDataType, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
 import { MySQLSchemaDialect } from './mysql-schema';
@@ -41,7 +41,7 @@ function makeDialect(collation: () => string): Dialect {
     // No partial indexes and no NULLS NOT DISTINCT: a plain unique index (NULLs distinct).
     uniqueRuleClauses: () => '',
     columnType(prop: PropertyDefinition, generatedId: boolean): string {
-      const own = connectorSettings(prop.raw, 'mysql').dataType;
+      const own = declaredDataType(prop, 'mysql');
       const size = columnSize(prop, 'mysql');
       if (typeof own === 'string') return sizedType(own, size);
       if (generatedId) return prop.kind.name === 'String' ? 'VARCHAR(64)' : 'INT NOT NULL AUTO_INCREMENT';
@@ -51,6 +51,7 @@ function makeDialect(collation: () => string): Dialect {
         case 'String':
           return size.length ? `VARCHAR(${size.length})` : prop.index ? 'VARCHAR(255)' : 'TEXT';
         case 'Number':
+          if (prop.kind.integer) return 'INT';
           if (size.precision) return sizedType('DECIMAL', size);
           return 'DOUBLE';
         case 'Boolean':
@@ -331,6 +332,14 @@ export class MySQLConnector extends SqlConnector {
 
   protected override isDeadlock(err: unknown): boolean {
     return (err as { code?: string })?.code === 'ER_LOCK_DEADLOCK';
+  }
+
+  /** 1452/1216: no parent row for the written key; 1451/1217: rows still refer to the deleted or re-keyed one. */
+  protected override foreignKeyViolation(err: unknown): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
+    const e = err as { errno?: number; message?: string };
+    const kind = e?.errno === 1452 || e?.errno === 1216 ? 'missing' : e?.errno === 1451 || e?.errno === 1217 ? 'referenced' : undefined;
+    if (!kind) return undefined;
+    return { kind, constraint: /CONSTRAINT `((?:[^`]|``)+)`/.exec(e.message ?? '')?.[1]?.replace(/``/g, '`') };
   }
 
 

@@ -1,5 +1,5 @@
 import type { CatalogQuery } from '../sql/catalog';
-import type { ColumnState, IndexState, SchemaDialect } from '../sql/sql-schema';
+import type { ColumnState, ForeignKeyState, IndexState, SchemaDialect } from '../sql/sql-schema';
 
 /** What autoupdate needs of MySQL/MariaDB: the table's columns and indexes, and how to change a column. */
 export class MySQLSchemaDialect implements SchemaDialect {
@@ -74,5 +74,24 @@ export class MySQLSchemaDialect implements SchemaDialect {
 
   dropForeignKey(table: string, name: string): string {
     return `ALTER TABLE ${table} DROP FOREIGN KEY ${name}`;
+  }
+
+  async foreignKeys(owner: string | undefined, table: string): Promise<ForeignKeyState[]> {
+    const { rows } = await this.query(
+      `SELECT k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col, k.REFERENCED_TABLE_NAME AS targetTable, k.REFERENCED_COLUMN_NAME AS targetColumn,
+        rc.DELETE_RULE AS onDelete, rc.UPDATE_RULE AS onUpdate
+       FROM information_schema.KEY_COLUMN_USAGE k
+       JOIN information_schema.REFERENTIAL_CONSTRAINTS rc ON rc.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND rc.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND rc.TABLE_NAME = k.TABLE_NAME
+       WHERE k.REFERENCED_TABLE_NAME IS NOT NULL AND k.ORDINAL_POSITION = 1 AND k.TABLE_SCHEMA = COALESCE(?, DATABASE()) AND k.TABLE_NAME = ?`,
+      [owner ?? null, table],
+    );
+    return rows.map((r) => ({
+      name: String(r.name),
+      column: String(r.col),
+      targetTable: String(r.targetTable),
+      targetColumn: String(r.targetColumn),
+      onDelete: String(r.onDelete).toUpperCase(),
+      onUpdate: String(r.onUpdate).toUpperCase(),
+    }));
   }
 }

@@ -1,7 +1,7 @@
 import { Pool, PoolClient, PoolConfig } from 'pg';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
-import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
+import { columnSize, connectorSettings, declaredDataType, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
 import { PostgreSQLSchemaDialect } from './postgresql-schema';
@@ -33,8 +33,9 @@ const dialect: Dialect = {
   // NULLS NOT DISTINCT: PostgreSQL 15 and later.
   uniqueRuleClauses: (column, rule) =>
     `${rule.scoped || rule.allowNull ? ' NULLS NOT DISTINCT' : ''}${rule.allowNull ? '' : ` WHERE ${column} IS NOT NULL${rule.text ? ` AND ${column} <> ''` : ''}`}`,
+  fractionParam: (placeholder) => `${placeholder}::numeric`,
   columnType(prop: PropertyDefinition, generatedId: boolean): string {
-    const own = connectorSettings(prop.raw, 'postgresql').dataType;
+    const own = declaredDataType(prop, 'postgresql');
     const size = columnSize(prop, 'postgresql');
     if (typeof own === 'string') return sizedType(own, size);
     if (generatedId) return prop.kind.name === 'String' ? 'TEXT' : 'SERIAL';
@@ -43,6 +44,7 @@ const dialect: Dialect = {
       case 'String':
         return size.length ? `VARCHAR(${size.length})` : 'TEXT';
       case 'Number':
+        if (prop.kind.integer) return 'INTEGER';
         if (size.precision) return sizedType('NUMERIC', size);
         return prop.id ? 'INTEGER' : 'DOUBLE PRECISION';
       case 'Boolean':
@@ -193,6 +195,13 @@ export class PostgreSQLConnector extends SqlConnector {
 
   protected override isDeadlock(err: unknown): boolean {
     return (err as { code?: string })?.code === '40P01';
+  }
+
+  /** 23503: foreign_key_violation; its message says which side ("insert or update" writes the child). */
+  protected override foreignKeyViolation(err: unknown): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
+    const e = err as { code?: string; message?: string; constraint?: string };
+    if (e?.code !== '23503') return undefined;
+    return { kind: /^insert or update on table/.test(e.message ?? '') ? 'missing' : 'referenced', constraint: e.constraint };
   }
 
 

@@ -1,5 +1,5 @@
 import type { CatalogQuery } from '../sql/catalog';
-import type { ColumnState, IndexState, SchemaDialect } from '../sql/sql-schema';
+import type { ColumnState, ForeignKeyState, IndexState, SchemaDialect } from '../sql/sql-schema';
 
 /** PostgreSQL's spellings of one type, as format_type() writes them. */
 const ALIASES: Record<string, string> = {
@@ -22,6 +22,9 @@ const ALIASES: Record<string, string> = {
   char: 'character',
   decimal: 'numeric',
 };
+
+/** pg_constraint's letters for the referential actions. */
+const ACTIONS: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
 
 /** What autoupdate needs of PostgreSQL: the table's columns and indexes, and how to change a column. */
 export class PostgreSQLSchemaDialect implements SchemaDialect {
@@ -87,5 +90,26 @@ export class PostgreSQLSchemaDialect implements SchemaDialect {
 
   dropForeignKey(table: string, name: string): string {
     return `ALTER TABLE ${table} DROP CONSTRAINT ${name}`;
+  }
+
+  async foreignKeys(owner: string | undefined, table: string): Promise<ForeignKeyState[]> {
+    const { rows } = await this.query(
+      `SELECT c.conname AS name, a.attname AS "column", rt.relname AS "targetTable", ra.attname AS "targetColumn",
+        c.confdeltype AS "onDelete", c.confupdtype AS "onUpdate"
+       FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+        JOIN pg_class rt ON rt.oid = c.confrelid
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        JOIN pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[1]
+       WHERE c.contype = 'f' AND n.nspname = COALESCE($1::text, current_schema()) AND t.relname = $2`,
+      [owner ?? null, table],
+    );
+    return rows.map((r) => ({
+      name: String(r.name),
+      column: String(r.column),
+      targetTable: String(r.targetTable),
+      targetColumn: String(r.targetColumn),
+      onDelete: ACTIONS[String(r.onDelete)] ?? 'NO ACTION',
+      onUpdate: ACTIONS[String(r.onUpdate)] ?? 'NO ACTION',
+    }));
   }
 }

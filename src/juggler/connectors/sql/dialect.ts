@@ -34,6 +34,11 @@ export interface Dialect {
   jsonString(column: string, pathParam: () => string): string;
   /** What follows ASC/DESC so NULL sorts first ascending and last descending ('' when native). */
   nullsOrder(desc: boolean): string;
+  /**
+   * A parameter holding a number with a fraction, compared with a column (optional): PostgreSQL
+   * types a parameter as its column, so `{"gt": 2.5}` against an INTEGER column needs a cast.
+   */
+  fractionParam?(placeholder: string): string;
   /** The column type for a property (a `dataType` setting wins). */
   columnType(prop: PropertyDefinition, isGeneratedId: boolean): string;
   /** The store's own name for the table and column (LB3's defaults per connector). */
@@ -53,6 +58,16 @@ export interface Dialect {
 export function connectorSettings(source: Readonly<Record<string, unknown>> | undefined, connector: string): Record<string, any> {
   const value = source?.[connector];
   return value && typeof value === 'object' ? (value as Record<string, any>) : {};
+}
+
+/**
+ * The column type a property names for this connector: `"<connector>": {"dataType"}`, else a
+ * `dataType` beside `type` (LB3's MySQL connector reads that one too); undefined when neither.
+ */
+export function declaredDataType(prop: PropertyDefinition, connector: string): string | undefined {
+  const own = connectorSettings(prop.raw, connector).dataType;
+  if (typeof own === 'string' && own) return own;
+  return typeof prop.raw.dataType === 'string' && prop.raw.dataType ? prop.raw.dataType : undefined;
 }
 
 /** Property types stored as JSON text/documents. */

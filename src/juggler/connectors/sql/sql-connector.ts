@@ -1,5 +1,5 @@
 import { randomUUID } from 'crypto';
-import { DuplicateIdError, InvalidFilterError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
+import { DuplicateIdError, ForeignKeyViolationError, InvalidFilterError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
 import type Bluebird from 'bluebird';
 import { splitCallback, withCallback } from '../../../util/callback';
 import { debugFor } from '../../../util/debug';
@@ -146,9 +146,20 @@ export abstract class SqlConnector implements Connector {
    * of the column's range), which is the client's to fix and no server fault.
    */
   protected unavailable(err: unknown): unknown {
+    const refused = this.foreignKeyViolation(err);
+    if (refused) return new ForeignKeyViolationError(this.dialect.name, refused.kind, refused.constraint);
     if (this.isValueError(err)) return new InvalidValueError(`The ${this.dialect.name} store cannot hold a value of this request: ${(err as Error).message}`);
     if (!this.isConnectionError(err)) return err;
     return new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${(err as Error).message}); retry later`);
+  }
+
+  /**
+   * The store's foreign-key refusal: `missing` when a written key names no parent row,
+   * `referenced` when other rows still point at a deleted or re-keyed one; undefined for any
+   * other error. Each dialect reads its own codes (and the constraint's name when it has one).
+   */
+  protected foreignKeyViolation(_err: unknown): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
+    return undefined;
   }
 
   /** True for the store's "this value does not fit" errors; each dialect names its own. */

@@ -1,8 +1,8 @@
 import { ConfigurationError } from '../../../errors';
-import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
+import type { ModelDefinition, ModelReference, PropertyDefinition } from '../../model-definition';
 import type { Row } from '../connector';
 import type { Catalog } from './catalog';
-import { connectorSettings, Dialect } from './dialect';
+import { connectorSettings, declaredDataType, Dialect } from './dialect';
 
 /** What the schema code needs of its connector: names, statements, and the dialect's hooks. */
 export interface SchemaHost {
@@ -19,17 +19,42 @@ export interface SchemaHost {
   definition(name: string): ModelDefinition | undefined;
 }
 
-/** A foreign key a model declares in LB3's `foreignKeys` setting. */
+/**
+ * A FOREIGN KEY constraint a model asks for: in LB3's `foreignKeys` setting, or with a relation's
+ * `foreignKeyConstraint`. `onDelete`/`onUpdate` are upper case; NO ACTION when not given.
+ */
 export interface DeclaredForeignKey {
   name: string;
   property: string;
   column: string;
   target: ModelDefinition;
+  targetProperty: string;
+  /** The referenced table's and column's names in the store (unquoted). */
+  targetTable: string;
   targetColumn: string;
+  onDelete: string;
+  onUpdate: string;
+  /** `ALTER TABLE … ADD CONSTRAINT …` (dialects that cannot add one to a table read the fields instead). */
   sql: string;
 }
 
+/** A FOREIGN KEY constraint as the store has it (single-column keys); rules upper case, as information_schema writes them. */
+export interface ForeignKeyState {
+  name: string;
+  column: string;
+  targetTable: string;
+  targetColumn: string;
+  onDelete: string;
+  onUpdate: string;
+}
+
 const REFERENTIAL_ACTIONS = /^(CASCADE|SET NULL|SET DEFAULT|RESTRICT|NO ACTION)$/i;
+
+/** InnoDB treats NO ACTION as RESTRICT and reports it so: autoupdate takes the two for one. */
+function sameAction(a: string, b: string): boolean {
+  const canon = (x: string) => (x.toUpperCase() === 'RESTRICT' ? 'NO ACTION' : x.toUpperCase());
+  return canon(a) === canon(b);
+}
 
 /** A column as the store has it: its type as the store writes it, and whether it takes NULL. */
 export interface ColumnState {
@@ -56,6 +81,8 @@ export interface SchemaDialect {
   alterColumn(table: string, column: string, type: string, notNull: boolean, change: { type: boolean; nullability: boolean }): string[];
   dropIndex(table: string, schema: string | undefined, index: string, quote: (id: string) => string): string;
   dropForeignKey(table: string, name: string): string;
+  /** The table's FOREIGN KEY constraints. */
+  foreignKeys(owner: string | undefined, table: string): Promise<ForeignKeyState[]>;
 }
 
 export interface DeclaredIndex {
@@ -129,7 +156,31 @@ export class SqlSchema {
       }
     }
     out.push(...this.uniqueRuleIndexes(def, out));
+    out.push(...this.foreignKeyIndexes(def, out));
     return out;
+  }
+
+  /**
+   * An index per foreign-key column (a relation's key, or one in `foreignKeys`), named as
+   * `"index": true` names it, so that reading a parent's children and checking a constraint on a
+   * parent's delete do not scan the table. Not where the property declares its own `index`, or an
+   * index already starts with the column.
+   */
+  private foreignKeyIndexes(def: ModelDefinition, declared: DeclaredIndex[]): DeclaredIndex[] {
+    const properties = new Set([...this.references(def).map((r) => r.property), ...this.foreignKeys(def).map((f) => f.property)]);
+    const out: DeclaredIndex[] = [];
+    for (const property of properties) {
+      const prop = def.properties[property];
+      if (!prop || prop.id !== undefined || prop.index || declared.some((d) => d.properties[0] === property)) continue;
+      const name = this.indexName(def, property);
+      out.push({ name, unique: false, properties: [property], sql: `CREATE INDEX ${this.dialect.quote(name)} ON ${this.host.table(def)} (${this.host.indexColumn(def, property)})` });
+    }
+    return out;
+  }
+
+  /** The model's relation keys whose target is a model with properties (see ModelDefinition.references). */
+  private references(def: ModelDefinition): readonly ModelReference[] {
+    return def.references?.() ?? [];
   }
 
   /**
@@ -154,41 +205,64 @@ export class SqlSchema {
   }
 
   /**
-   * LB3's `foreignKeys` setting: `{"name": {"name", "foreignKey": "customerId", "entity": "Customer",
-   * "entityKey": "id", "onDelete", "onUpdate"}}`; the entity must be a model of this store.
+   * The FOREIGN KEY constraints a model asks for. LB3's `foreignKeys` setting: `{"name": {"name",
+   * "foreignKey": "customerId", "entity": "Customer", "entityKey": "id", "onDelete", "onUpdate"}}`;
+   * and a relation's `"foreignKeyConstraint": true | {"name", "onDelete", "onUpdate"}` (named
+   * `<table>_<column>_fkey` by default), unless the setting already constrains that property. The
+   * referenced model must be a model of this store.
    */
   foreignKeys(def: ModelDefinition): DeclaredForeignKey[] {
+    const out: DeclaredForeignKey[] = [];
     const declared = def.settings.foreignKeys;
-    if (!declared || typeof declared !== 'object') return [];
-    return Object.entries(declared as Record<string, Record<string, unknown>>).map(([key, spec]) => {
-      const name = typeof spec?.name === 'string' && spec.name ? spec.name : key;
-      const property = String(spec?.foreignKey ?? '');
-      if (!Object.prototype.hasOwnProperty.call(def.properties, property)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} names "${property}", which is not a property of the model`);
-      const entity = spec.entity && typeof spec.entity === 'object' ? (spec.entity as { name?: unknown }).name : spec.entity;
-      const target = typeof entity === 'string' ? this.host.definition(entity) : undefined;
-      if (!target) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} references "${String(entity)}", which is not a model of this data source`);
-      const key2 = typeof spec.entityKey === 'string' ? spec.entityKey : target.idName;
-      if (!key2 || !Object.prototype.hasOwnProperty.call(target.properties, key2)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} references "${String(key2)}", which is not a property of ${target.name}`);
-      const actions = (['onDelete', 'onUpdate'] as const).map((k) => {
-        const action = spec[k];
-        if (action === undefined) return '';
-        if (typeof action !== 'string' || !REFERENTIAL_ACTIONS.test(action)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} has ${k} "${String(action)}"; use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION`);
-        return ` ON ${k === 'onDelete' ? 'DELETE' : 'UPDATE'} ${action.toUpperCase()}`;
-      });
-      const column = this.dialect.columnName(def, property);
-      const targetColumn = this.dialect.columnName(target, key2);
-      const sql = `ALTER TABLE ${this.host.table(def)} ADD CONSTRAINT ${this.dialect.quote(name)} FOREIGN KEY (${this.dialect.quote(column)}) REFERENCES ${this.host.table(target)} (${this.dialect.quote(targetColumn)})${actions.join('')}`;
-      return { name, property, column, target, targetColumn, sql };
-    });
+    if (declared && typeof declared === 'object') {
+      for (const [key, spec] of Object.entries(declared as Record<string, Record<string, unknown>>)) {
+        const name = typeof spec?.name === 'string' && spec.name ? spec.name : key;
+        const property = String(spec?.foreignKey ?? '');
+        if (!Object.prototype.hasOwnProperty.call(def.properties, property)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} names "${property}", which is not a property of the model`);
+        const entity = spec.entity && typeof spec.entity === 'object' ? (spec.entity as { name?: unknown }).name : spec.entity;
+        const target = typeof entity === 'string' ? this.host.definition(entity) : undefined;
+        if (!target) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} references "${String(entity)}", which is not a model of this data source`);
+        const targetProperty = typeof spec.entityKey === 'string' ? spec.entityKey : target.idName;
+        if (!targetProperty || !Object.prototype.hasOwnProperty.call(target.properties, targetProperty)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} references "${String(targetProperty)}", which is not a property of ${target.name}`);
+        out.push(this.foreignKey(def, name, property, target, targetProperty, spec.onDelete, spec.onUpdate));
+      }
+    }
+    for (const ref of this.references(def)) {
+      if (!ref.constraint || out.some((f) => f.property === ref.property)) continue;
+      const target = this.host.definition(ref.target.name);
+      if (!target) throw new ConfigurationError(`The relation ${ref.relation} asks for a foreign key constraint on ${def.name}.${ref.property}, but ${ref.target.name} is not a model of the same data source`);
+      const name = typeof ref.constraint.name === 'string' && ref.constraint.name ? ref.constraint.name : `${this.dialect.tableName(def)}_${this.dialect.columnName(def, ref.property)}_fkey`.slice(0, 60);
+      out.push(this.foreignKey(def, name, ref.property, target, ref.targetProperty, ref.constraint.onDelete, ref.constraint.onUpdate));
+    }
+    return out;
   }
 
-  /** A column's type; a foreign-key column without a `dataType` takes the type of the key it references. */
+  private foreignKey(def: ModelDefinition, name: string, property: string, target: ModelDefinition, targetProperty: string, onDelete: unknown, onUpdate: unknown): DeclaredForeignKey {
+    const actions = ([['onDelete', onDelete], ['onUpdate', onUpdate]] as const).map(([k, action]) => {
+      if (action === undefined || action === null) return undefined;
+      if (typeof action !== 'string' || !REFERENTIAL_ACTIONS.test(action)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} has ${k} "${String(action)}"; use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION`);
+      return action.toUpperCase().replace(/\s+/g, ' ');
+    });
+    const column = this.dialect.columnName(def, property);
+    const targetTable = this.dialect.tableName(target);
+    const targetColumn = this.dialect.columnName(target, targetProperty);
+    const clauses = `${actions[0] ? ` ON DELETE ${actions[0]}` : ''}${actions[1] ? ` ON UPDATE ${actions[1]}` : ''}`;
+    const sql = `ALTER TABLE ${this.host.table(def)} ADD CONSTRAINT ${this.dialect.quote(name)} FOREIGN KEY (${this.dialect.quote(column)}) REFERENCES ${this.host.table(target)} (${this.dialect.quote(targetColumn)})${clauses}`;
+    return { name, property, column, target, targetProperty, targetTable, targetColumn, onDelete: actions[0] ?? 'NO ACTION', onUpdate: actions[1] ?? 'NO ACTION', sql };
+  }
+
+  /**
+   * A column's type. A foreign-key column (a relation's key, or one in `foreignKeys`) without a
+   * `dataType` takes the type of the column it references: a generated numeric id's INTEGER, a
+   * string id's text.
+   */
   columnType(def: ModelDefinition, property: string): string {
     const prop = def.properties[property];
-    const fk = this.foreignKeys(def).find((f) => f.property === property);
-    if (fk && typeof connectorSettings(prop.raw, this.dialect.name).dataType !== 'string') {
-      const targetProp = fk.target.properties[fk.targetColumn] ?? Object.values(fk.target.properties).find((p) => this.dialect.columnName(fk.target, p.name) === fk.targetColumn);
-      if (targetProp) return this.dialect.columnType(targetProp, false);
+    if (declaredDataType(prop, this.dialect.name) === undefined) {
+      const fk = this.foreignKeys(def).find((f) => f.property === property);
+      const ref = fk ? { target: fk.target, targetProperty: fk.targetProperty } : this.references(def).find((r) => r.property === property);
+      const targetProp = ref?.target.properties[ref.targetProperty];
+      if (targetProp && targetProp !== prop) return this.dialect.columnType(targetProp, false);
     }
     return this.dialect.columnType(prop, false);
   }
@@ -236,17 +310,18 @@ export class SqlSchema {
   }
 
   /**
-   * Declared foreign keys the table lacks are added; one whose column or target changed is
+   * Declared foreign keys the table lacks are added; one whose column, target or rules changed is
    * dropped and added anew. Foreign keys the model does not declare are left as they are.
    */
   async foreignKeyChanges(def: ModelDefinition): Promise<string[]> {
     const declared = this.foreignKeys(def);
     if (!declared.length) return [];
-    const present = await this.host.catalog.foreignKeys(this.dialect.schemaName(def), this.dialect.tableName(def));
+    const present = await this.host.schemaDialect.foreignKeys(this.dialect.schemaName(def), this.dialect.tableName(def));
     const out: string[] = [];
     for (const fk of declared) {
-      const have = present.filter((p) => p.fkName === fk.name);
-      if (have.length === 1 && have[0].fkColumnName === fk.column && have[0].pkTableName === this.dialect.tableName(fk.target) && have[0].pkColumnName === fk.targetColumn) continue;
+      const have = present.filter((p) => p.name === fk.name);
+      const same = (p: ForeignKeyState) => p.column === fk.column && p.targetTable === fk.targetTable && p.targetColumn === fk.targetColumn && sameAction(p.onDelete, fk.onDelete) && sameAction(p.onUpdate, fk.onUpdate);
+      if (have.length === 1 && same(have[0])) continue;
       if (have.length) out.push(this.host.schemaDialect.dropForeignKey(this.host.table(def), this.dialect.quote(fk.name)));
       out.push(fk.sql);
     }

@@ -81,6 +81,7 @@ export class SqlBuilder {
     if (nested && typeof v === 'number') return this.param(v);
     // A dotted path yields text, so its other comparands are text too.
     if (nested) return this.param(v === null ? null : v instanceof Date ? v.toISOString() : String(v));
+    if (!json && typeof v === 'number' && !Number.isInteger(v) && this.dialect.fractionParam) return this.dialect.fractionParam(this.param(v));
     return this.param(json && v !== null && typeof v === 'object' && !(v instanceof Date) ? jsonDocument(v, this.dialect.name) : v);
   }
 
