@@ -229,7 +229,11 @@ export class PassportConfigurator {
       };
       this.app.get(routes.authPath, whenReady((req, res, next, extra) => this.passport.authenticate(name, { scope: options.scope, session, ...extra, ...options.authOptions })(req, res, next)));
       this.mountCallback(name, routes, options, ctx, whenReady((req, res, next, extra) => this.callback(name, routes, options, ctx, extra)(req, res, next)));
-      return ready();
+      // Discovery starts now; a failure is answered per request (LOGIN_PROVIDER_UNAVAILABLE, and
+      // the next request tries again), never an unhandled rejection of an app that does not await.
+      const discovered = ready();
+      discovered.catch(() => undefined);
+      return discovered;
     }
 
     const Strategy = this.strategyClass(name, options);
@@ -247,7 +251,8 @@ export class PassportConfigurator {
           ...options,
           clientID: options.clientID,
           clientSecret: options.clientSecret,
-          callbackURL: options.callbackURL,
+          // Without a callbackURL, the callback route (the strategy makes it absolute from the request).
+          callbackURL: options.callbackURL ?? routes.callbackPath,
           passReqToCallback: true,
           // Every OAuth login carries a state checked on return (and PKCE's verifier when the
           // strategy has pkce: true), without needing a server session.
