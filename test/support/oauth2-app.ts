@@ -12,6 +12,7 @@ export const SCOPES: OAuth2Options['scopes'] = {
   'orders:read': { description: 'Read your orders', models: { Order: ['find', 'findById', 'count'] } },
   'orders:write': { Order: ['create', 'WRITE'] },
   'notes:read': { Note: ['READ'] },
+  reports: { Report: ['*'] },
 };
 
 export interface ProviderApp {
@@ -26,8 +27,9 @@ export interface ProviderApp {
  * client) may read and write by its ACLs, a `Note` model, the OAuth component at /oauth, the REST
  * API at /api. On PostgreSQL the tables are created afresh.
  */
-export async function providerApp(store: StoreConfig, options: OAuth2Options = {}): Promise<ProviderApp> {
+export async function providerApp(store: StoreConfig, options: OAuth2Options = {}, setup?: (app: any) => void, reportClientId?: string): Promise<ProviderApp> {
   const app: any = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
+  setup?.(app);
   app.dataSource('db', store.settings);
   app.enableAuth({ dataSource: 'db' });
   app.models.User.settings.saltWorkFactor = 4;
@@ -35,14 +37,22 @@ export async function providerApp(store: StoreConfig, options: OAuth2Options = {
     { principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' },
     { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW' },
   ];
+  // A report only one registered client may run (LB3's APP principal).
+  const Report = app.registry.createModel({
+    name: 'Report',
+    base: 'PersistedModel',
+    properties: { title: 'string' },
+    acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }, ...(reportClientId ? [{ principalType: 'APP', principalId: reportClientId, permission: 'ALLOW', property: 'find' }] : [])],
+  });
   const Order = app.registry.createModel({ name: 'Order', base: 'PersistedModel', properties: { item: 'string', qty: 'number' }, acls });
   const Note = app.registry.createModel({ name: 'Note', base: 'PersistedModel', properties: { text: 'string' }, acls });
   app.model(Order, { dataSource: 'db' });
   app.model(Note, { dataSource: 'db' });
+  app.model(Report, { dataSource: 'db' });
   const models = oauth2(app, { scopes: SCOPES, ...options });
   app.use('/api', loopback.rest());
   if (store.name !== 'memory') {
-    await app.dataSources.db.automigrate(['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Order', 'Note', 'OAuthClient', 'OAuthAuthorizationCode', 'OAuthToken']);
+    await app.dataSources.db.automigrate(['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Order', 'Note', 'Report', 'OAuthClient', 'OAuthAuthorizationCode', 'OAuthToken']);
   }
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -108,4 +118,22 @@ export async function consentAndRedirect(base: string, sessionToken: string, que
   });
   if (answer.status !== 302) throw new Error(`consent answer got ${answer.status}: ${await answer.text()}`);
   return new URL(answer.headers.get('location') ?? '');
+}
+
+/** A confidential client that went through the code flow for a new user: its ids and first tokens. */
+export async function codeGrant(provider: ProviderApp, email: string, scope = 'orders:read'): Promise<{ clientId: string; clientSecret: string; session: string; body: any; auth: string }> {
+  const { app, base, models } = provider;
+  const { token: session } = await signedInUser(app, email);
+  const { clientId, clientSecret } = await models.Client.register({ name: `Client of ${email}`, redirectUris: ['https://client.example.com/cb'], scopes: ['orders:read', 'orders:write'] });
+  const pkce = pkcePair();
+  const redirect = await consentAndRedirect(base, session, { response_type: 'code', client_id: clientId, redirect_uri: 'https://client.example.com/cb', scope, code_challenge: pkce.challenge, code_challenge_method: 'S256' });
+  const auth = basicAuth(clientId, clientSecret);
+  const exchanged = await postForm(`${base}/oauth/token`, { grant_type: 'authorization_code', code: redirect.searchParams.get('code') ?? '', redirect_uri: 'https://client.example.com/cb', code_verifier: pkce.verifier }, { authorization: auth });
+  if (exchanged.status !== 200) throw new Error(`exchange answered ${exchanged.status}: ${JSON.stringify(exchanged.body)}`);
+  return { clientId, clientSecret, session, body: exchanged.body, auth };
+}
+
+/** The status of a GET on A's REST API with a bearer token. */
+export async function apiStatus(base: string, accessToken: string, path = '/api/Orders'): Promise<number> {
+  return (await fetch(base + path, { headers: { authorization: `Bearer ${accessToken}` } })).status;
 }

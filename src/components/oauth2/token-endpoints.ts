@@ -6,6 +6,8 @@ import { liveTokenRow } from './api-tokens';
 
 type AnyModel = any;
 
+const GRANT_TYPES = new Set(['authorization_code', 'client_credentials', 'refresh_token']);
+
 /** An RFC 6749 §5.2 error body, never cached. */
 function sendError(res: Response, status: number, error: string, description: string, basic = false): void {
   res.setHeader('Cache-Control', 'no-store');
@@ -47,6 +49,9 @@ function credentialsOf(req: Request, form: Record<string, unknown>): { id?: unkn
  */
 export function tokenEndpoint(server: OAuth2Server) {
   return async (req: Request, res: Response): Promise<void> => {
+    // The library also knows the password grant; this provider does not offer it (OAuth 2.1 drops it).
+    const grantType = formOf(req)?.grant_type;
+    if (typeof grantType === 'string' && grantType && !GRANT_TYPES.has(grantType)) return sendError(res, 400, 'unsupported_grant_type', `The grant type "${grantType}" is not supported`);
     const request = new OAuth2Server.Request({ method: req.method, headers: req.headers as Record<string, string>, query: req.query as Record<string, string>, body: req.body ?? {} });
     const response = new OAuth2Server.Response({ headers: {} });
     try {
