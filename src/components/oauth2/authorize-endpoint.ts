@@ -83,7 +83,13 @@ function sendRefusal(res: Response, refusal: Refusal): void {
 async function sessionToken(app: AnyModel, req: Request): Promise<AnyModel | null> {
   let token = (req as AnyModel).accessToken;
   const AccessToken = app.models?.AccessToken;
-  if (token === undefined && AccessToken && typeof AccessToken.findForRequest === 'function') token = await AccessToken.findForRequest(req);
+  if (token === undefined && AccessToken && typeof AccessToken.findForRequest === 'function') {
+    // A refused token (a JWT with a bad signature, an expired one) is no session: the user signs in.
+    token = await AccessToken.findForRequest(req).catch((err: { statusCode?: number }) => {
+      if (err?.statusCode === 401) return null;
+      throw err;
+    });
+  }
   if (!token || token.userId === undefined || token.userId === null || token.oauthClientId !== undefined) return null;
   return token;
 }
