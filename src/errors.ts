@@ -66,10 +66,16 @@ export class ConfigurationError extends LooplineError {
   }
 }
 
-/** 503: the store cannot be reached right now; safe to retry. */
+/**
+ * 503: the store cannot be used right now: unreachable (`STORE_UNAVAILABLE`, safe to retry), or
+ * refusing the app's credentials (`STORE_AUTH_FAILED`) or database name (`STORE_DATABASE_NOT_FOUND`),
+ * which its operator must fix in the data source's settings.
+ */
 export class StoreUnavailableError extends LooplineError {
-  constructor(message: string) {
-    super('STORE_UNAVAILABLE', 503, message);
+  constructor(message: string, code: 'STORE_UNAVAILABLE' | 'STORE_AUTH_FAILED' | 'STORE_DATABASE_NOT_FOUND' = 'STORE_UNAVAILABLE', cause?: unknown) {
+    super(code, 503, message);
+    // The driver's error, for logs and boot's warning; never part of a response body.
+    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, writable: true, configurable: true, enumerable: false });
   }
 }
 
@@ -448,6 +454,11 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   },
   METHOD_NOT_IMPLEMENTED: { status: 501, meaning: 'A remote method is declared but has no implementation.' },
   STORE_UNAVAILABLE: { status: 503, meaning: 'The store cannot be reached; retry later.' },
+  STORE_AUTH_FAILED: {
+    status: 503,
+    meaning: 'The store refused the data source\'s credentials (PostgreSQL 28P01/28000, MySQL 1045/1044); the operator must fix its `user`/`password`.',
+  },
+  STORE_DATABASE_NOT_FOUND: { status: 503, meaning: 'The database the data source names does not exist on the store (PostgreSQL 3D000, MySQL 1049).' },
   NOT_READY: {
     status: 503,
     meaning:

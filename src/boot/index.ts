@@ -11,6 +11,9 @@ import { MixinNormalization, discoverModels, loadMixins, mixinsUsedBy, namesBuil
 import { BUILTIN_MODEL_NAMES } from '../loopback/models';
 import { resolveReference, setupMiddleware } from './middleware';
 import { validateFile } from './schemas';
+import { BootDiagnostics, isStrictBoot } from './diagnostics';
+import { checkModelConfigEntry, checkModelDefinition, checkModelReferences, ModelLike } from './model-checks';
+import { DataSourceProbe, probeDataSource, reportProbes } from './datasource-checks';
 import { loadScript } from './script-loader';
 import { Step, callbackStep, inSeries } from './series';
 import { BUILTIN_COMPONENTS, definePushBaseModels, isPushDataSource, pushDataSourceComponent } from './builtin-components';
@@ -39,6 +42,12 @@ export interface BootOptions {
   components?: Record<string, any>;
   bootDirs?: string[];
   bootScripts?: string[];
+  /**
+   * Strict boot: every warning about the app folder (a likely typo of a known key, an ACL naming
+   * no method, a data source not reachable at boot) stops boot as an error. Default: config.json's
+   * `bootStrict`, else `LOOPLINE_BOOT_STRICT=1`.
+   */
+  strict?: boolean;
 }
 
 const DEFAULT_SOURCES = ['loopback/common/models', 'loopback/server/models', '../common/models', './models'];
@@ -92,12 +101,15 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   if (process.env.PORT) app.set('port', process.env.PORT);
   if (process.env.HOST) app.set('host', process.env.HOST);
   debug('config loaded (env %s)', env);
+  const diags = new BootDiagnostics(isStrictBoot(opts.strict, app.get('bootStrict'), process.env.LOOPLINE_BOOT_STRICT), () => app.logger);
 
   // 2. data sources (an LB3 connector package named there is looked for from the app's folder first)
   addConnectorSearchRoot(appRootDir);
   const dsDir = dir(opts.dsRootDir);
   const ds = opts.dataSources ? { value: opts.dataSources, files: [] as string[] } : loadLayered(dsDir, 'datasources', env, mergeConfig);
   const pushDataSources = new Map<string, Record<string, unknown>>();
+  // Stores are dialled now, in parallel with the rest of boot; the answers are read at its end.
+  const probes: DataSourceProbe[] = [];
   if (ds.files[0]) validateFile('datasources', ds.value, ds.files[0]);
   for (const [name, settings] of Object.entries((ds.value ?? {}) as Record<string, Record<string, unknown>>)) {
     const resolved = substitute(settings, lookup) as Record<string, unknown>;
@@ -109,6 +121,8 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
       continue;
     }
     app.dataSource(name, resolved);
+    const probe = probeDataSource(name, app.dataSources[name], ds.files);
+    if (probe) probes.push(probe);
   }
   const compDir = dir(opts.componentRootDir);
   const cc = opts.components ? { value: opts.components, files: [path.join(compDir, 'component-config.json')] } : loadLayered(compDir, 'component-config', env, mergeConfig);
@@ -130,6 +144,8 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   // gets them when its config names one: LB3 defined them from the loopback sources it lists.
   if (namesBuiltinModel(wanted, sources, BUILTIN_MODEL_NAMES)) app.registry.loadBuiltinModels();
   const ordered = orderModels(wanted, sources, (n) => app.registry.hasModel(n));
+  for (const src of ordered) checkModelDefinition(src.definition, src.file, diags);
+  for (const name of wanted) checkModelConfigEntry(name, modelConfig[name], modelConfigFile, diags);
   const mixinFolders = { dirs: opts.mixinDirs ?? [], sources: opts.mixinSources ?? meta.mixins ?? DEFAULT_MIXINS, normalization: opts.normalization };
   loadMixins(mixinFolders, mixinsUsedBy(ordered.map((s) => s.definition)), appRootDir, (name, fn) => app.registry.modelBuilder.mixins.define(name, fn));
   for (const src of ordered) {
@@ -196,7 +212,29 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   steps.push(() => {
     for (const Model of Object.values(app.registry.modelBuilder.models)) app.registry.modelBuilder.applyDefinitionEdits(Model);
   });
+  // What models, roles and methods exist is known only now, after the boot scripts.
+  steps.push(() => {
+    const registry = app.registry;
+    const booted = {
+      modelNames: () => Object.keys(registry.modelBuilder.models),
+      findModel: (name: string) => (registry.hasModel(name) ? (registry.findModel(name) as unknown as ModelLike) : undefined),
+      roleNames: () => roleResolverNames(Object.values(registry.modelBuilder.models)),
+    };
+    for (const src of ordered) checkModelReferences(src.definition, src.file, booted, diags);
+  });
+  if (probes.length) steps.push(() => reportProbes(probes, diags));
   return inSeries(steps);
+}
+
+/** The roles `Role.registerResolver` registered (on the Role model or a model extending it). */
+function roleResolverNames(models: unknown[]): string[] {
+  const names = new Set<string>();
+  for (const M of models) {
+    const resolvers = (M as { resolvers?: unknown }).resolvers;
+    // for-in: inherited resolvers (a Role subclass's) count too
+    if (resolvers && typeof resolvers === 'object') for (const name in resolvers) names.add(name);
+  }
+  return [...names];
 }
 
 function listBootScripts(dirs: string[]): string[] {

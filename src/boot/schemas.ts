@@ -1,6 +1,7 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { BootError } from './errors';
 import { rel } from './json-file';
+import { didYouMean } from '../util/did-you-mean';
 
 /**
  * JSON schemas of the LB3 file formats loopline boots from. They check structure (what LB3 would
@@ -117,11 +118,28 @@ const validators: Record<string, ValidateFunction> = {
 
 export type SchemaName = keyof typeof validators;
 
-function describe(e: ErrorObject): string {
-  const where = e.instancePath || '/';
-  if (e.keyword === 'enum') return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-  if (e.keyword === 'required') return `${where} must have the property "${(e.params as { missingProperty: string }).missingProperty}"`;
-  return `${where} ${e.message}`;
+/** `/relations/author/type` → `relations.author.type`, `/acls/0` → `acls[0]`: the path as the file's reader says it. */
+export function jsonPath(pointer: string): string {
+  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return parts.reduce((out, p) => (/^\d+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
+}
+
+function describe(e: ErrorObject, value: unknown): string {
+  const where = jsonPath(e.instancePath) || '(the file)';
+  if (e.keyword === 'enum') {
+    const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+    const given = valueAt(value, e.instancePath);
+    const hint = typeof given === 'string' ? didYouMean(given, allowed.filter((v): v is string => typeof v === 'string')) : '';
+    return `${where}: ${JSON.stringify(given)} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${hint}`;
+  }
+  if (e.keyword === 'required') return `${where}: must have the property "${(e.params as { missingProperty: string }).missingProperty}"`;
+  return `${where}: ${e.message}`;
+}
+
+function valueAt(value: unknown, pointer: string): unknown {
+  let at = value;
+  for (const p of pointer.split('/').slice(1)) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[p.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  return at;
 }
 
 /** Validates a parsed file; the error names the file, the JSON path and what is wrong. */
@@ -129,6 +147,6 @@ export function validateFile(schema: SchemaName, value: unknown, file: string): 
   const validate = validators[schema];
   if (validate(value)) return;
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
-  const shown = (errors.length ? errors : validate.errors ?? []).slice(0, 3).map(describe);
+  const shown = (errors.length ? errors : validate.errors ?? []).slice(0, 3).map((e) => describe(e, value));
   throw new BootError(`${rel(file)}: ${shown.join('; ')}`, 'INVALID_CONFIG');
 }

@@ -15,7 +15,7 @@ let withCode: Handler | undefined;
  * 5xx bodies show only status and message in production mode; a store that cannot be reached
  * also shows its code, STORE_UNAVAILABLE, so a client can tell "retry later" from a fault.
  */
-const CODES_SHOWN_ON_5XX = new Set(['STORE_UNAVAILABLE']);
+const CODES_SHOWN_ON_5XX = new Set(['STORE_UNAVAILABLE', 'STORE_AUTH_FAILED', 'STORE_DATABASE_NOT_FOUND']);
 
 /**
  * strong-error-handler as middleware.json mounts it (`"strong-error-handler": {}`, as every LB3

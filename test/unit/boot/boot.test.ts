@@ -93,7 +93,7 @@ describe('boot: configuration errors name the file, the place and the fault', ()
     const err = await bootError({ 'common/models/note.json': { name: 'Note', base: 'PersistedModel', properties: { title: { type: 'string', required: 'yes' } } } });
     expect(err.code).toBe('INVALID_CONFIG');
     expect(err.message).toContain('common/models/note.json');
-    expect(err.message).toContain('/properties/title/required');
+    expect(err.message).toContain('properties.title.required');
     expect(err.message).toContain('boolean');
   });
 

@@ -322,6 +322,12 @@ export class MySQLConnector extends SqlConnector {
     if (year < 1000 || year > 9999) throw new InvalidValueError(`The mysql store keeps dates from year 1000 to 9999; ${date.toISOString()} is outside them`);
   }
 
+  /** ER_ACCESS_DENIED_ERROR (1045), ER_DBACCESS_DENIED_ERROR (1044); ER_BAD_DB_ERROR (1049). */
+  protected override refusal(err: unknown): 'credentials' | 'database' | undefined {
+    const code = (err as { code?: string })?.code;
+    return code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR' ? 'credentials' : code === 'ER_BAD_DB_ERROR' ? 'database' : undefined;
+  }
+
   protected override isRegexpError(err: unknown): boolean {
     return (err as { code?: string })?.code === 'ER_REGEXP_ERROR';
   }

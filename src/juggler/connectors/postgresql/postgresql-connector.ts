@@ -178,6 +178,12 @@ export class PostgreSQLConnector extends SqlConnector {
     return (!!e?.code && CONNECTION_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(e?.message ?? '');
   }
 
+  /** 28P01 invalid_password, 28000 invalid_authorization_specification (no such role, no pg_hba entry); 3D000 invalid_catalog_name. */
+  protected override refusal(err: unknown): 'credentials' | 'database' | undefined {
+    const code = (err as { code?: string })?.code;
+    return code === '28P01' || code === '28000' ? 'credentials' : code === '3D000' ? 'database' : undefined;
+  }
+
   /** 22021: a NUL byte in text; 22P05: `\u0000` inside a JSON document. */
   protected override isUnsupportedCharacter(err: unknown): boolean {
     const code = (err as { code?: string })?.code;

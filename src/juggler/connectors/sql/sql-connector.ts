@@ -12,6 +12,7 @@ import { SqlBuilder } from './sql-where';
 import { openTransaction, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
 import type { Catalog } from './catalog';
 import { DeclaredIndex, SchemaDialect, SqlSchema } from './sql-schema';
+import { errorText } from '../../../util/error-text';
 
 export { isolationLevelOf } from './sql-transaction';
 export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
@@ -149,8 +150,16 @@ export abstract class SqlConnector implements Connector {
     const refused = this.foreignKeyViolation(err);
     if (refused) return new ForeignKeyViolationError(this.dialect.name, refused.kind, refused.constraint);
     if (this.isValueError(err)) return new InvalidValueError(`The ${this.dialect.name} store cannot hold a value of this request: ${(err as Error).message}`);
+    const refused = this.refusal(err);
+    if (refused === 'credentials') return new StoreUnavailableError(`The ${this.dialect.name} store refused the data source's credentials (${errorText(err)})`, 'STORE_AUTH_FAILED', err);
+    if (refused === 'database') return new StoreUnavailableError(`The ${this.dialect.name} store has no database of the data source's name (${errorText(err)})`, 'STORE_DATABASE_NOT_FOUND', err);
     if (!this.isConnectionError(err)) return err;
-    return new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${(err as Error).message}); retry later`);
+    return new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${errorText(err)}); retry later`, 'STORE_UNAVAILABLE', err);
+  }
+
+  /** Why the store refused a connection that reached it: the credentials, the database name, or neither. */
+  protected refusal(_err: unknown): 'credentials' | 'database' | undefined {
+    return undefined;
   }
 
   /**
