@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { debugFor } from '../util/debug';
-import { NodeCallback, withCallback } from '../util/callback';
+import { Bluebird, NodeCallback } from '../util/callback';
 import { addConnectorSearchRoot, type LooplineApp } from '../loopback/application';
 import { BootError } from './errors';
 import { ExplorerSettings, mountExplorer } from '../explorer';
@@ -77,9 +77,19 @@ export function boot(app: LooplineApp, options?: string | BootOptions, cb?: Node
       throw err;
     },
   );
-  // As loopback-boot, the callback runs outside any promise (withCallback), so server.js's
-  // `if (err) throw err` ends the process rather than leaving one that never listens.
-  return withCallback(done, cb);
+  // As loopback-boot, the callback runs outside any promise, so server.js's `if (err) throw err`
+  // ends the process rather than leaving one that never listens. It runs on a tick of its own, not
+  // inside a try/catch: what Node prints for that throw starts at the app's `throw err` line and the
+  // diagnosis under it, never at a line of loopline's.
+  const result = Bluebird.resolve(done);
+  if (typeof cb === 'function') {
+    const callback = cb;
+    result.then(
+      () => process.nextTick(callback, null),
+      (err: Error) => process.nextTick(callback, err),
+    );
+  }
+  return result;
 }
 
 /**
