@@ -150,9 +150,9 @@ export abstract class SqlConnector implements Connector {
     const refused = this.foreignKeyViolation(err);
     if (refused) return new ForeignKeyViolationError(this.dialect.name, refused.kind, refused.constraint);
     if (this.isValueError(err)) return new InvalidValueError(`The ${this.dialect.name} store cannot hold a value of this request: ${(err as Error).message}`);
-    const refused = this.refusal(err);
-    if (refused === 'credentials') return new StoreUnavailableError(`The ${this.dialect.name} store refused the data source's credentials (${errorText(err)})`, 'STORE_AUTH_FAILED', err);
-    if (refused === 'database') return new StoreUnavailableError(`The ${this.dialect.name} store has no database of the data source's name (${errorText(err)})`, 'STORE_DATABASE_NOT_FOUND', err);
+    const refusal = this.refusal(err);
+    if (refusal === 'credentials') return new StoreUnavailableError(`The ${this.dialect.name} store refused the data source's credentials (${errorText(err)})`, 'STORE_AUTH_FAILED', err);
+    if (refusal === 'database') return new StoreUnavailableError(`The ${this.dialect.name} store has no database of the data source's name (${errorText(err)})`, 'STORE_DATABASE_NOT_FOUND', err);
     if (!this.isConnectionError(err)) return err;
     return new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${errorText(err)}); retry later`, 'STORE_UNAVAILABLE', err);
   }
