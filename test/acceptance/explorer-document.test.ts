@@ -36,8 +36,15 @@ function securedApp(options: { auth?: boolean; settings?: Record<string, unknown
       { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'count' },
       { principalType: 'ROLE', principalId: '$owner', permission: 'ALLOW', property: 'findById' },
       { principalType: 'ROLE', principalId: 'auditor', permission: 'ALLOW', property: 'findOne' },
+      { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', accessType: 'READ', property: ['titles', 'touch'] },
     ],
   });
+  // As LB3: a custom remote method on a GET route is a READ, one on a POST route an EXECUTE.
+  const Secret = app.models.Secret;
+  Secret.titles = async () => ['t'];
+  Secret.remoteMethod('titles', { http: { verb: 'get' }, returns: { arg: 'titles', type: ['string'], root: true } });
+  Secret.touch = async () => 'touched';
+  Secret.remoteMethod('touch', { http: { verb: 'post' }, returns: { arg: 'touched', type: 'string', root: true } });
   define('Vault', { defaultPermission: 'DENY', aclErrorStatus: 403 });
   if (options.auth !== false) app.enableAuth();
   app.middleware('auth', loopback.token());
@@ -94,6 +101,7 @@ describe('the padlock', () => {
       ['/Secrets/count', 'get'],
       ['/Users', 'post'],
       ['/Users/login', 'post'],
+      ['/Secrets/titles', 'get'],
     ];
     const locked: Array<[string, string]> = [
       ['/Secrets', 'get'], // DENY $everyone
@@ -103,6 +111,7 @@ describe('the padlock', () => {
       ['/Vaults', 'get'], // defaultPermission DENY
       ['/Users/logout', 'post'], // reads the token
       ['/Users/{id}', 'get'],
+      ['/Secrets/touch', 'post'], // the READ rule does not cover an EXECUTE
     ];
     for (const [p, verb] of open) expect([p, verb, security(p, verb)]).toEqual([p, verb, []]);
     for (const [p, verb] of locked) expect([p, verb, security(p, verb)]).toEqual([p, verb, [{ AccessToken: [] }]]);
@@ -111,6 +120,8 @@ describe('the padlock', () => {
     const note = await request(app).post('/api/Notes').send({ title: 'n' }).expect(200);
     await request(app).get('/api/Notes').expect(200);
     await request(app).get('/api/Secrets/count').expect(200);
+    expect((await request(app).get('/api/Secrets/titles').expect(200)).body).toEqual(['t']);
+    expect((await request(app).post('/api/Secrets/touch').expect(401)).body.error.code).toBe('AUTHORIZATION_REQUIRED');
     for (const url of ['/api/Secrets', '/api/Secrets/1', '/api/Secrets/findOne', `/api/Notes/${note.body.id}/secrets`, '/api/Vaults']) {
       const res = await request(app).get(url);
       expect([url, res.status, res.body.error.code]).toEqual([url, 401, 'AUTHORIZATION_REQUIRED']);

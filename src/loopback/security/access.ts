@@ -300,6 +300,17 @@ export async function checkAccessRecordingRoles(ctx: AccessContext, acl?: ModelC
 type AllowedCallback = (err: Error | null, allowed?: boolean) => void;
 
 /**
+ * The access type a method is checked with, as LB3's `checkAccess` asks the model's
+ * `_getAccessTypeForMethod`: the declared one, else READ for a GET or HEAD route (a custom
+ * `GET /projects/list` is a read) and the DAO's readers, WRITE for its writers, else EXECUTE.
+ */
+export function accessTypeOf(Model: ModelClass, sharedMethod: any): string {
+  const named = typeof sharedMethod === 'string' || typeof sharedMethod?.name === 'string';
+  if (named && typeof Model?._getAccessTypeForMethod === 'function') return Model._getAccessTypeForMethod(sharedMethod);
+  return (typeof sharedMethod === 'object' && sharedMethod?.accessType) || 'EXECUTE';
+}
+
+/**
  * The built-in `Model.checkAccess(token, modelId, sharedMethod, ctx, cb)`: whether the token may
  * invoke the method by the model's ACLs and the ACL model's rows. The REST authorizer calls
  * `Model.checkAccess`, so an app that overrides it decides its models' calls, as in LB3.
@@ -314,7 +325,7 @@ export function modelCheckAccess(this: ModelClass, token: any, modelId: unknown,
     modelId,
     property: name,
     methodNames: [name, ...aliases],
-    accessType: (typeof sharedMethod === 'object' && sharedMethod?.accessType) || 'EXECUTE',
+    accessType: accessTypeOf(this, sharedMethod),
     accessToken: token,
     remotingContext: ctx,
   });

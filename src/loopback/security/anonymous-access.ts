@@ -1,6 +1,6 @@
 import type { SharedMethod } from '../../remoting/shared-method';
 import { AclRule, ALLOW, AUTHENTICATED, DENY, EVERYONE, normalizeRules, OWNER, READ, resolvePermissionNow, ROLE, UNAUTHENTICATED } from './acl-resolver';
-import { modelCheckAccess, propertyRules, RELATION_METHOD, TARGET_ALIASES, TARGET_PROPERTY } from './access';
+import { accessTypeOf, modelCheckAccess, propertyRules, RELATION_METHOD, TARGET_ALIASES, TARGET_PROPERTY } from './access';
 import { isPolymorphicBelongsTo } from './polymorphic-access';
 
 /**
@@ -63,7 +63,7 @@ export function anonymousMayCall(app: AppLike, method: SharedMethod): boolean {
   const Model = method.sharedClass.ctor as ModelLike | undefined;
   if (!app.isAuthEnabled || typeof (Model as unknown) !== 'function' || !Model?.modelName) return true;
   if (Model.checkAccess !== modelCheckAccess) return false;
-  if (!allowsAnonymous(app, Model, method.name, [method.name, ...method.aliases], method.accessType ?? 'EXECUTE')) return false;
+  if (!allowsAnonymous(app, Model, method.name, [method.name, ...method.aliases], accessTypeOf(Model, method))) return false;
   // A relation method is also checked against the related model, as the authorizer does.
   const m = RELATION_METHOD.exec(method.name);
   const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;
