@@ -29,10 +29,13 @@ export function modelFileBase(name: string): string {
     .toLowerCase();
 }
 
+export function modelNameProblem(name: string): string | undefined {
+  return /^[A-Za-z][A-Za-z0-9_]*$/.test(name) ? undefined : `"${name}" cannot be a model name: use letters, digits and _ , starting with a letter (e.g. CustomerOrder).`;
+}
+
 export function assertModelName(name: string): void {
-  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
-    throw new CliError('CLI_INVALID_VALUE', `"${name}" cannot be a model name: use letters, digits and _ , starting with a letter (e.g. CustomerOrder).`);
-  }
+  const problem = modelNameProblem(name);
+  if (problem) throw new CliError('CLI_INVALID_VALUE', problem);
 }
 
 /** The model JSON files of the app (common/models, then server/models), by the model's `name`. */

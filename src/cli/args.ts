@@ -1,49 +1,10 @@
 import { CliError } from './cli-error';
+import { closest } from './suggest';
 
-/** The flags a command reads: `string` takes a value, `list` may repeat, `boolean` also has `--no-<name>`. */
-export interface FlagSpec {
-  [name: string]: 'string' | 'list' | 'boolean';
-}
-
+/** A command's arguments as the parser hands them over, keyed by the flag names the command declared. */
 export interface ParsedArgs {
   positional: string[];
   flags: Record<string, string | string[] | boolean | undefined>;
-}
-
-/**
- * `--name value`, `--name=value`, `--flag`, `--no-flag`; a flag the command does not know is a
- * usage error, so a typo never passes silently.
- */
-export function parseArgs(argv: string[], spec: FlagSpec, command: string): ParsedArgs {
-  const positional: string[] = [];
-  const flags: ParsedArgs['flags'] = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    let name = arg.slice(2, eq < 0 ? undefined : eq);
-    let inline: string | undefined = eq < 0 ? undefined : arg.slice(eq + 1);
-    let kind = spec[name];
-    if (!kind && name.startsWith('no-') && spec[name.slice(3)] === 'boolean') {
-      name = name.slice(3);
-      kind = 'boolean';
-      inline = 'false';
-    }
-    if (!kind) throw new CliError('CLI_USAGE', `loopline ${command}: unknown flag --${name}. Known flags: ${Object.keys(spec).map((f) => `--${f}`).join(', ') || 'none'}.`);
-    if (kind === 'boolean') {
-      if (inline !== undefined && inline !== 'true' && inline !== 'false') throw new CliError('CLI_INVALID_VALUE', `loopline ${command}: --${name} is true or false, not "${inline}".`);
-      flags[name] = inline !== 'false';
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new CliError('CLI_USAGE', `loopline ${command}: --${name} needs a value.`);
-    if (kind === 'list') flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
-    else flags[name] = value;
-  }
-  return { positional, flags };
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {
@@ -61,9 +22,20 @@ export function booleanFlag(args: ParsedArgs, name: string): boolean | undefined
   return typeof v === 'boolean' ? v : undefined;
 }
 
+/** The spelling in `allowed` of `value` (compared case-insensitively); undefined when it is none of them. */
+export function findOneOf(value: string, allowed: readonly string[]): string | undefined {
+  return allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+}
+
+/** Why `value` is none of `allowed`, with the nearest one when there is a near one. */
+export function notOneOf(value: string, allowed: readonly string[]): string {
+  const near = closest(value, allowed);
+  return `"${value}" is not one of ${allowed.join(', ')}${near ? ` (did you mean ${near}?)` : ''}`;
+}
+
 /** One of `allowed` (compared case-insensitively, returned as spelled in `allowed`). */
-export function oneOf(command: string, flag: string, value: string, allowed: readonly string[]): string {
-  const hit = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-  if (!hit) throw new CliError('CLI_INVALID_VALUE', `loopline ${command}: --${flag} must be one of ${allowed.join(', ')}; got "${value}".`);
+export function oneOf(flag: string, value: string, allowed: readonly string[]): string {
+  const hit = findOneOf(value, allowed);
+  if (!hit) throw new CliError('CLI_INVALID_VALUE', `--${flag} must be one of ${allowed.join(', ')}; got "${value}"${closest(value, allowed) ? ` (did you mean ${closest(value, allowed)}?)` : ''}.`);
   return hit;
 }

@@ -1,48 +1,73 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { oneOf, parseArgs, stringFlag } from '../args';
-import { editJson, findApp } from '../app-layout';
+import { stringFlag } from '../args';
+import { editJson, findApp, readDataSources } from '../app-layout';
+import { obtain, obtainRequired } from '../ask';
 import { CliError } from '../cli-error';
-import type { Command } from '../command';
+import type { Command, FlagSpec } from '../command';
+import { connectorNames, connectorProblem } from '../connector-names';
+import { defaultPort, keepsAFile, SERVER_SETTINGS } from '../connector-settings';
 import { writeJson } from '../json-file';
 
-const CONNECTORS = ['memory', 'postgresql', 'mysql'] as const;
-const SQL_SETTINGS = ['host', 'port', 'database', 'user', 'password', 'url'] as const;
+export function dataSourceNameProblem(name: string): string | undefined {
+  return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(name) ? undefined : `"${name}" cannot name a data source: use letters, digits, _, - or $, starting with a letter.`;
+}
+
+function portProblem(value: string): string | undefined {
+  return /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535 ? undefined : `must be a number from 1 to 65535; got "${value}".`;
+}
+
+const SETTING_FLAGS: Record<string, FlagSpec> = {
+  file: { kind: 'string', value: 'path', help: 'memory (and sqlite): the file the data is kept in' },
+  host: { kind: 'string', value: 'host', help: 'database server host' },
+  port: { kind: 'string', value: 'port', help: 'database server port' },
+  database: { kind: 'string', value: 'name', help: 'database name' },
+  user: { kind: 'string', value: 'user', help: 'database user' },
+  password: { kind: 'string', value: 'password', help: 'database password' },
+  url: { kind: 'string', value: 'url', help: 'connection URL, instead of host/port/database/user/password' },
+};
 
 export const datasourceCommand: Command = {
   name: 'datasource',
-  usage: 'datasource --name <name> --connector <memory|postgresql|mysql> [--file f] [--host h] [--port n] [--database d] [--user u] [--password p] [--url u]',
-  async run(argv, ctx) {
-    const args = parseArgs(argv, { name: 'string', connector: 'string', file: 'string', host: 'string', port: 'string', database: 'string', user: 'string', password: 'string', url: 'string' }, 'datasource');
+  summary: 'add a data source to server/datasources.json',
+  flags: {
+    name: { kind: 'string', value: 'name', help: 'the data source name, e.g. db or pg' },
+    connector: { kind: 'string', value: 'connector', help: `a connector loopline has (${connectorNames().join(', ')}), LB3's package name of one (loopback-connector-postgresql), or an installed LB3 connector package` },
+    ...SETTING_FLAGS,
+  },
+  examples: ['datasource --name pg --connector postgresql --host 127.0.0.1 --database shop --user postgres', 'datasource --name cache --connector memory --file server/data/cache.json'],
+  async run(args, ctx) {
     const app = findApp(ctx.cwd);
     const p = ctx.prompter;
-    const name = stringFlag(args, 'name') ?? (p ? await p.ask('Data source name', 'db') : undefined);
-    const rawConnector = stringFlag(args, 'connector') ?? (p ? await p.ask(`Connector [${CONNECTORS.join('|')}]`, 'memory') : undefined);
-    if (!name || !rawConnector) throw new CliError('CLI_USAGE', 'loopline datasource needs --name and --connector, e.g. "loopline datasource --name pg --connector postgresql --database shop".');
-    if (!/^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(name)) throw new CliError('CLI_INVALID_VALUE', `--name "${name}" cannot name a data source: use letters, digits, _, - or $.`);
-    const connector = oneOf('datasource', 'connector', rawConnector, CONNECTORS);
+    const existing = readDataSources(app);
+    const givenName = stringFlag(args, 'name');
+    if (givenName !== undefined && givenName in existing) throw new CliError('CLI_ALREADY_EXISTS', `server/datasources.json already has a data source "${givenName}"; edit it there or pick another --name.`);
+    const name = await obtainRequired(ctx, 'datasource', { flag: '--name', given: givenName, message: 'Data source name', check: (n) => dataSourceNameProblem(n) ?? (n in existing ? `server/datasources.json already has a data source "${n}".` : undefined) }, 'loopline datasource --name pg --connector postgresql --database shop');
+    const givenConnector = stringFlag(args, 'connector');
+    let connector: string | undefined;
+    if (givenConnector !== undefined) {
+      const problem = connectorProblem(givenConnector, app.root);
+      if (problem) throw new CliError('CLI_INVALID_VALUE', `loopline datasource: --connector ${problem}`);
+      connector = givenConnector;
+    } else if (p) connector = await p.choose({ message: 'Connector', choices: connectorNames(), default: 'memory' });
+    if (!connector) throw new CliError('CLI_USAGE', 'loopline datasource needs --name and --connector, e.g. "loopline datasource --name pg --connector postgresql --database shop".');
     const entry: Record<string, unknown> = { name, connector };
-    if (connector === 'memory') {
-      for (const flag of SQL_SETTINGS) if (stringFlag(args, flag) !== undefined) throw new CliError('CLI_INVALID_VALUE', `--${flag} is a setting of SQL connectors; the memory connector takes only --file.`);
-      const file = stringFlag(args, 'file');
-      if (file) entry.file = file;
-    } else {
-      if (stringFlag(args, 'file') !== undefined) throw new CliError('CLI_INVALID_VALUE', '--file is a setting of the memory connector only.');
-      const defaults: Record<string, string> = { host: 'localhost', port: connector === 'postgresql' ? '5432' : '3306', database: '', user: '', password: '' };
-      for (const flag of SQL_SETTINGS) {
-        let value = stringFlag(args, flag);
-        if (value === undefined && p && flag !== 'url') value = await p.ask(`${flag}`, defaults[flag]);
-        if (value === undefined || value === '') continue;
-        if (flag === 'port') {
-          if (!/^\d+$/.test(value) || Number(value) > 65535) throw new CliError('CLI_INVALID_VALUE', `--port must be a number from 1 to 65535; got "${value}".`);
-          entry.port = Number(value);
-        } else entry[flag] = value;
-      }
+    if (connector === 'memory' || connector === 'loopback-connector-memory') {
+      for (const flag of SERVER_SETTINGS) if (stringFlag(args, flag) !== undefined) throw new CliError('CLI_INVALID_VALUE', `--${flag} is a setting of database servers; the memory connector takes only --file.`);
+    }
+    const port = defaultPort(connector);
+    const asked: Record<string, string | undefined> = port ? { host: 'localhost', port: String(port), database: name, user: '', password: '' } : keepsAFile(connector) && connector !== 'memory' ? { file: `server/data/${name}.db` } : {};
+    for (const flag of Object.keys(SETTING_FLAGS)) {
+      const given = stringFlag(args, flag);
+      const check = flag === 'port' ? portProblem : undefined;
+      // At a terminal only the connector's own settings are asked for; any may come as a flag.
+      const value = flag in asked || given !== undefined ? await obtain(ctx, { flag: `--${flag}`, given, message: flag, default: p ? asked[flag] : undefined, check }) : undefined;
+      if (value === undefined || value === '') continue;
+      entry[flag] = flag === 'port' ? Number(value) : value;
     }
     const file = path.join(app.serverDir, 'datasources.json');
     if (!fs.existsSync(file)) writeJson(file, {});
     editJson(file, (sources) => {
-      if (name in sources) throw new CliError('CLI_ALREADY_EXISTS', `server/datasources.json already has a data source "${name}"; edit it there or pick another --name.`);
       sources[name] = entry;
     });
     ctx.log(`Added data source "${name}" (${connector}) to ${path.relative(ctx.cwd, file)}.`);

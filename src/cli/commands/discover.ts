@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { booleanFlag, parseArgs, stringFlag } from '../args';
+import { booleanFlag, stringFlag } from '../args';
 import { assertModelName, editJson, findApp, modelFileBase, modelFiles } from '../app-layout';
 import { bootApp } from '../boot-app';
 import { CliError } from '../cli-error';
@@ -9,12 +9,19 @@ import { writeJson } from '../json-file';
 
 export const discoverCommand: Command = {
   name: 'discover',
-  usage: 'discover --datasource <name> --table <table> [--schema owner] [--name Model] [--public|--no-public]',
-  async run(argv, ctx) {
-    const args = parseArgs(argv, { datasource: 'string', table: 'string', schema: 'string', name: 'string', public: 'boolean' }, 'discover');
+  summary: "write a model from a database table's columns",
+  flags: {
+    datasource: { kind: 'string', value: 'name', help: 'the data source to read the table from' },
+    table: { kind: 'string', value: 'table', help: 'the table' },
+    schema: { kind: 'string', value: 'owner', help: 'the schema (owner) of the table' },
+    name: { kind: 'string', value: 'Model', help: 'the model name (default: from the table)' },
+    public: { kind: 'boolean', help: 'expose it over REST (the default)', negatable: true, negatedHelp: 'keep it off the REST API' },
+  },
+  examples: ['discover --datasource pg --table customer --schema public'],
+  async run(args, ctx) {
     const layout = findApp(ctx.cwd);
-    const dsName = stringFlag(args, 'datasource') ?? (ctx.prompter ? await ctx.prompter.ask('Data source', 'db') : undefined);
-    const table = stringFlag(args, 'table') ?? (ctx.prompter ? await ctx.prompter.ask('Table') : undefined);
+    const dsName = stringFlag(args, 'datasource') ?? (ctx.prompter ? await ctx.prompter.ask({ message: 'Data source', default: 'db' }) : undefined);
+    const table = stringFlag(args, 'table') ?? (ctx.prompter ? await ctx.prompter.ask({ message: 'Table' }) : undefined);
     if (!dsName || !table) throw new CliError('CLI_USAGE', 'loopline discover needs --datasource and --table, e.g. "loopline discover --datasource pg --table customer --schema public".');
     const { dataSource, close } = await bootApp(layout, dsName);
     let schema: Record<string, any>;

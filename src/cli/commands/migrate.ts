@@ -1,5 +1,6 @@
-import { booleanFlag, parseArgs, stringFlag } from '../args';
-import { findApp } from '../app-layout';
+import { booleanFlag, stringFlag } from '../args';
+import { findApp, readDataSources } from '../app-layout';
+import { explainMissingDatabase } from '../missing-database';
 import { bootApp } from '../boot-app';
 import { CliError } from '../cli-error';
 import type { Command } from '../command';
@@ -31,15 +32,22 @@ async function describeLosses(dataSource: DataSource, models: string[]): Promise
  */
 export const migrateCommand: Command = {
   name: 'migrate',
-  usage: 'migrate --datasource <name> [--model Name]... [--rebuild [--yes]]   (default: autoupdate, keeps the rows)',
-  async run(argv, ctx) {
-    const args = parseArgs(argv, { datasource: 'string', autoupdate: 'boolean', rebuild: 'boolean', yes: 'boolean', model: 'list' }, 'migrate');
+  summary: "create or update the tables of a data source's models (autoupdate: keeps the rows)",
+  flags: {
+    datasource: { kind: 'string', value: 'name', help: 'the data source whose models to migrate' },
+    model: { kind: 'list', value: 'Model', help: 'only this model (default: every model on the data source)' },
+    autoupdate: { kind: 'boolean', help: 'create missing tables and columns, keep the rows (the default)' },
+    rebuild: { kind: 'boolean', help: 'drop and recreate the tables (automigrate), losing their rows: asks first' },
+    yes: { kind: 'boolean', help: 'with --rebuild: confirm without asking' },
+  },
+  examples: ['migrate --datasource pg', 'migrate --datasource pg --model Customer --rebuild --yes'],
+  async run(args, ctx) {
     const rebuild = booleanFlag(args, 'rebuild') === true;
     const yes = booleanFlag(args, 'yes') === true;
     if (rebuild && booleanFlag(args, 'autoupdate')) throw new CliError('CLI_USAGE', 'loopline migrate: --rebuild (drop and recreate) and --autoupdate (keep the rows) contradict each other; give one.');
     if (yes && !rebuild) throw new CliError('CLI_USAGE', 'loopline migrate: --yes confirms --rebuild and means nothing without it; the default (autoupdate) keeps the rows and needs no confirmation.');
     const layout = findApp(ctx.cwd);
-    const name = stringFlag(args, 'datasource') ?? (ctx.prompter ? await ctx.prompter.ask('Data source', 'db') : undefined);
+    const name = stringFlag(args, 'datasource') ?? (ctx.prompter ? await ctx.prompter.choose({ message: 'Data source', choices: Object.keys(readDataSources(layout)), default: 'db' }) : undefined);
     if (!name) throw new CliError('CLI_USAGE', 'loopline migrate needs --datasource, e.g. "loopline migrate --datasource db".');
     const { dataSource, close } = await bootApp(layout, name);
     try {
@@ -51,12 +59,14 @@ export const migrateCommand: Command = {
         const losses = await describeLosses(dataSource, wanted);
         const what = `--rebuild drops and recreates, losing every row of:\n  ${losses.join('\n  ')}`;
         if (!ctx.prompter) throw new CliError('CLI_CONFIRMATION_REQUIRED', `${what}\nAdd --yes to confirm (nothing was changed), or leave out --rebuild to keep the rows (autoupdate).`);
-        const answer = await ctx.prompter.ask(`${what}\nType "yes" to drop them`, 'no');
+        const answer = await ctx.prompter.ask({ message: `${what}\nType "yes" to drop them`, default: 'no' });
         if (answer !== 'yes') throw new CliError('CLI_ABORTED', 'Nothing was dropped (the answer was not "yes").');
       }
       const kind = rebuild ? 'automigrate' : 'autoupdate';
       await dataSource[kind](wanted);
       ctx.log(`${kind} of data source "${name}": ${wanted.join(', ') || 'no models'}.`);
+    } catch (err) {
+      throw explainMissingDatabase(err, readDataSources(layout)[name] ?? {});
     } finally {
       await close();
     }

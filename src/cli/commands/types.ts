@@ -1,13 +1,14 @@
 import * as path from 'path';
-import { parseArgs, stringFlag } from '../args';
+import { stringFlag } from '../args';
 import type { Command } from '../command';
 import { writeTypes } from '../types';
 
 export const typesCommand: Command = {
   name: 'types',
-  usage: 'types [serverDir] [--out <file>]   (default serverDir ./server, file <serverDir>/models.d.ts)',
-  async run(argv, ctx) {
-    const args = parseArgs(argv, { out: 'string' }, 'types');
+  summary: "write TypeScript declarations of the app's models (server/models.d.ts)",
+  arguments: [{ name: 'serverDir', help: 'the folder with model-config.json (default ./server)' }],
+  flags: { out: { kind: 'string', value: 'file', help: 'where to write them (default <serverDir>/models.d.ts)' } },
+  async run(args, ctx) {
     const dir = path.resolve(ctx.cwd, args.positional[0] ?? 'server');
     const out = stringFlag(args, 'out');
     const file = writeTypes(dir, out ? path.resolve(ctx.cwd, out) : undefined);

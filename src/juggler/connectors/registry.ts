@@ -75,6 +75,11 @@ export const CONNECTOR_CLASSES = { Mail: MailConnector } as const;
 
 const BY_CLASS = new Map<unknown, ConnectorFactory>([[MailConnector, (settings) => new MailConnector(settings)]]);
 
+/** Every name `connector` may take without a package: loopline's own connectors, in registration order (the CLI offers these). */
+export function registeredConnectorNames(): string[] {
+  return Array.from(FACTORIES.keys());
+}
+
 /** Adds a connector under a name (for tests and third-party connectors). */
 export function registerConnector(name: string, factory: ConnectorFactory): void {
   FACTORIES.set(name, factory);

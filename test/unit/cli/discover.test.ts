@@ -22,7 +22,7 @@ for (const store of STORES.filter((s) => s.name !== 'memory')) {
     beforeAll(async () => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-discover-'));
       dir = path.join(tmp, 'app');
-      expect((await runCli(tmp, 'new', 'app')).code).toBe(0);
+      expect((await runCli(tmp, 'new', 'app', '--skip-install')).code).toBe(0);
       const flags = ['host', 'port', 'database', 'user', 'password'].flatMap((k) => (store.settings[k] === undefined || store.settings[k] === '' ? [] : [`--${k}`, String(store.settings[k])]));
       expect((await runCli(dir, 'datasource', '--name', 'sql', '--connector', store.name, ...flags)).code).toBe(0);
       expect((await runCli(dir, 'model', source, '--datasource', 'sql', '--property', 'title:string:required', '--property', 'score:number')).code).toBe(0);

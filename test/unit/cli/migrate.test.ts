@@ -32,11 +32,12 @@ async function atTerminal(cwd: string, answer: string, ...argv: string[]): Promi
   let err = '';
   let out = '';
   const prompter = {
-    ask: async (question: string) => {
-      asked.push(question);
+    ask: async ({ message }: { message: string }) => {
+      asked.push(message);
       return answer;
     },
-    close: () => undefined,
+    choose: async () => answer,
+    confirm: async () => answer === 'yes',
   };
   const code = await main(argv, { cwd, interactive: true, prompter, log: (line) => (out += `${line}\n`), error: (text) => (err += text) });
   return { code, err, out, asked };
@@ -58,7 +59,7 @@ for (const store of STORES) {
     beforeAll(async () => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-migrate-'));
       dir = path.join(tmp, 'app');
-      expect((await runCli(tmp, 'new', 'app')).code).toBe(0);
+      expect((await runCli(tmp, 'new', 'app', '--skip-install')).code).toBe(0);
       const ds = await runCli(dir, 'datasource', '--name', 'store', '--connector', store.name, ...settingsFlags(store.settings, tmp));
       expect([ds.code, ds.err]).toEqual([0, '']);
       expect((await runCli(dir, 'model', model, '--datasource', 'store', '--property', 'title:string:required')).code).toBe(0);

@@ -3,6 +3,7 @@ import os from 'os';
 import path from 'path';
 import { main } from '../../../src/cli';
 import { runCli } from '../../support/run-cli';
+import { scriptedPrompter } from '../../support/scripted-prompter';
 
 /** `loopline new`, `model`, `relation`, `datasource` and `acl`: the files they write, and their errors. */
 let tmp: string;
@@ -13,8 +14,8 @@ const json = (rel: string) => JSON.parse(read(rel));
 beforeEach(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-cli-'));
   app = path.join(tmp, 'shop');
-  const made = await runCli(tmp, 'new', 'shop', '--loopline', 'file:/opt/loopline');
-  expect([made.code, made.err, made.out.split('\n').slice(0, 2)]).toEqual([0, '', ['Created shop. Next:', '  cd shop']]);
+  const made = await runCli(tmp, 'new', 'shop', '--loopline', 'file:/opt/loopline', '--skip-install');
+  expect([made.code, made.err, made.out.split('\n').slice(0, 4)]).toEqual([0, '', ['Created shop (template empty, data source db on memory).', 'Next:', '  cd shop', '  npm install']]);
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -26,7 +27,11 @@ describe('loopline new', () => {
         '.gitignore',
         'README.md',
         'common/models/.gitkeep',
+        'eslint.config.js',
         'package.json',
+        'test/root.test.js',
+        'test/support/app.js',
+        'tsconfig.json',
         'server/boot/authentication.js',
         'server/boot/root.js',
         'server/component-config.json',
@@ -37,7 +42,7 @@ describe('loopline new', () => {
         'server/server.js',
       ].sort(),
     );
-    expect(json('package.json')).toEqual(expect.objectContaining({ name: 'shop', main: 'server/server.js', scripts: { start: 'node .', types: 'loopline types server' }, dependencies: { loopline: 'file:/opt/loopline' } }));
+    expect(json('package.json')).toEqual(expect.objectContaining({ name: 'shop', main: 'server/server.js', scripts: { start: 'node .', dev: 'node --watch server/server.js', test: 'node --test', lint: 'eslint .', types: 'loopline types server' }, dependencies: { loopline: 'file:/opt/loopline' } }));
     expect(json('server/datasources.json')).toEqual({ db: { name: 'db', connector: 'memory' } });
     expect(json('server/component-config.json')).toEqual({ 'loopback-component-explorer': { mountPath: '/explorer' } });
     expect(read('server/config.json').startsWith('{\n  "restApiRoot": "/api",\n')).toBe(true);
@@ -45,15 +50,15 @@ describe('loopline new', () => {
   });
 
   it('depends on the clone it runs from unless told otherwise (an installed loopline names its version)', async () => {
-    expect((await runCli(tmp, 'new', 'other')).code).toBe(0);
+    expect((await runCli(tmp, 'new', 'other', '--skip-install')).code).toBe(0);
     const root = path.resolve(__dirname, '../../..');
     expect(JSON.parse(fs.readFileSync(path.join(tmp, 'other/package.json'), 'utf8')).dependencies).toEqual({ loopline: `file:${root}` });
   });
 
   it('refuses a folder that is not empty, and a name npm would refuse', async () => {
-    const again = await runCli(tmp, 'new', 'shop');
+    const again = await runCli(tmp, 'new', 'shop', '--skip-install');
     expect([again.code, again.err]).toEqual([1, expect.stringMatching(/shop exists and is not empty.*\[CLI_ALREADY_EXISTS\]\n$/)]);
-    const bad = await runCli(tmp, 'new', 'My App');
+    const bad = await runCli(tmp, 'new', 'My App', '--skip-install');
     expect([bad.code, bad.err]).toEqual([1, expect.stringContaining('[CLI_INVALID_VALUE]')]);
     expect(fs.existsSync(path.join(tmp, 'My App'))).toBe(false);
   });
@@ -107,8 +112,8 @@ describe('loopline model', () => {
     [['model', 'Note', '--datasource', 'pg'], 'CLI_UNKNOWN_DATASOURCE', 'has no data source "pg" (it has db)'],
     [['model', 'Note', '--base', 'Nope'], 'CLI_UNKNOWN_MODEL', '--base "Nope"'],
     [['model', '2Note'], 'CLI_INVALID_VALUE', 'cannot be a model name'],
-    [['model', 'Note', '--colour', 'red'], 'CLI_USAGE', 'unknown flag --colour'],
-    [['model'], 'CLI_USAGE', 'name the model'],
+    [['model', 'Note', '--colour', 'red'], 'CLI_USAGE', "unknown option '--colour'"],
+    [['model'], 'CLI_USAGE', 'needs <Name>'],
   ])('%j fails with %s and writes nothing', async (argv, code, message) => {
     const before = read('server/model-config.json');
     const res = await runCli(app, ...argv);
@@ -145,7 +150,7 @@ describe('loopline relation', () => {
   });
 
   it.each([
-    [['--model', 'Customer', '--type', 'hasLots', '--target', 'Order'], 'CLI_INVALID_VALUE', '--type must be one of belongsTo, hasMany'],
+    [['--model', 'Customer', '--type', 'hasLots', '--target', 'Order'], 'CLI_INVALID_VALUE', '--type "hasLots" is not one of belongsTo, hasMany'],
     [['--model', 'Customer', '--type', 'hasMany', '--target', 'Nope'], 'CLI_UNKNOWN_MODEL', '--target "Nope"'],
     [['--model', 'Nope', '--type', 'hasMany', '--target', 'Order'], 'CLI_UNKNOWN_MODEL', 'no model "Nope"'],
     [['--model', 'Customer', '--type', 'belongsTo', '--target', 'Order', '--through', 'OrderLine'], 'CLI_INVALID_VALUE', '--through applies to hasMany'],
@@ -176,11 +181,12 @@ describe('loopline datasource', () => {
   });
 
   it.each([
-    [['--name', 'x', '--connector', 'mongodb'], 'CLI_INVALID_VALUE', '--connector must be one of memory, postgresql, mysql'],
-    [['--name', 'x', '--connector', 'mysql', '--port', 'abc'], 'CLI_INVALID_VALUE', '--port must be a number'],
+    [['--name', 'x', '--connector', 'mongodb'], 'CLI_INVALID_VALUE', '"mongodb" is not a connector loopline has (memory, postgresql, postgres, mysql, mariadb'],
+    [['--name', 'x', '--connector', 'postgresq'], 'CLI_INVALID_VALUE', 'did you mean postgresql?'],
+    [['--name', 'x', '--connector', 'mysql', '--port', 'abc'], 'CLI_INVALID_VALUE', '--port: must be a number'],
     [['--name', 'x', '--connector', 'memory', '--host', 'h'], 'CLI_INVALID_VALUE', 'the memory connector takes only --file'],
     [['--name', 'db', '--connector', 'memory'], 'CLI_ALREADY_EXISTS', 'already has a data source "db"'],
-    [['--connector', 'memory'], 'CLI_USAGE', 'needs --name and --connector'],
+    [['--connector', 'memory'], 'CLI_USAGE', 'needs --name'],
   ])('%j fails with %s', async (argv, code, message) => {
     const before = read('server/datasources.json');
     const res = await runCli(app, 'datasource', ...argv);
@@ -201,9 +207,9 @@ describe('loopline acl', () => {
   });
 
   it.each([
-    [['--model', 'Order', '--principalType', 'GROUP', '--principalId', 'x', '--permission', 'ALLOW'], 'CLI_INVALID_VALUE', '--principalType must be one of ROLE, USER, APP'],
-    [['--model', 'Order', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'MAYBE'], 'CLI_INVALID_VALUE', '--permission must be one of ALLOW, DENY'],
-    [['--model', 'Order', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'ALLOW', '--accessType', 'DELETE'], 'CLI_INVALID_VALUE', '--accessType must be one of'],
+    [['--model', 'Order', '--principalType', 'GROUP', '--principalId', 'x', '--permission', 'ALLOW'], 'CLI_INVALID_VALUE', '--principalType "GROUP" is not one of ROLE, USER, APP'],
+    [['--model', 'Order', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'MAYBE'], 'CLI_INVALID_VALUE', '--permission "MAYBE" is not one of ALLOW, DENY'],
+    [['--model', 'Order', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'ALLOW', '--accessType', 'DELETE'], 'CLI_INVALID_VALUE', '--accessType "DELETE" is not one of'],
     [['--model', 'Nope', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'ALLOW'], 'CLI_UNKNOWN_MODEL', 'no model "Nope"'],
     [['--model', 'Order'], 'CLI_USAGE', 'needs --model, --principalType, --principalId and --permission'],
   ])('%j fails with %s', async (argv, code, message) => {
@@ -216,40 +222,33 @@ describe('loopline acl', () => {
 });
 
 describe('loopline itself', () => {
-  it('lists its commands, and answers an unknown one with usage and exit code 2', async () => {
+  it('lists its commands, and answers an unknown one with exit code 2 and a suggestion', async () => {
     const help = await runCli(tmp, '--help');
-    expect(help.out).toMatch(/^Usage: loopline <command> \[flags\]\n\nCommands:\n {2}new <app>/);
-    for (const c of ['new', 'model', 'relation', 'datasource', 'acl', 'migrate', 'discover', 'types']) expect(help.out).toContain(`\n  ${c} `);
-    const res = await runCli(tmp, 'frobnicate');
-    expect([res.code, res.err.split('\n')[0]]).toEqual([2, 'loopline: unknown command "frobnicate" [CLI_USAGE]']);
+    expect(help.out).toMatch(/^Usage: loopline \[options\] \[command\]/);
+    for (const c of ['new', 'model', 'property', 'relation', 'remote-method', 'datasource', 'acl', 'boot-script', 'middleware', 'migrate', 'discover', 'types']) expect(help.out).toMatch(new RegExp(`\\n  ${c} `));
+    const res = await runCli(tmp, 'modle');
+    expect([res.code, res.err]).toEqual([2, expect.stringMatching(/^loopline: unknown command 'modle' \(Did you mean model\?\).*\[CLI_USAGE\]\n$/)]);
   });
 });
 
 describe('prompts, when stdin is a terminal', () => {
-  it('asks for what no flag gave, offering the defaults', async () => {
-    const answers = ['Book', '', '', 'n', 'title', 'string', 'y', 'pages', 'number', '', ''];
-    const asked: string[] = [];
-    const prompter = {
-      ask: async (question: string, fallback?: string) => {
-        asked.push(fallback ? `${question} (${fallback})` : question);
-        return answers.shift() || fallback || '';
-      },
-      close: () => undefined,
-    };
+  it('asks for what no flag gave, offering the defaults, and asks again after a bad answer', async () => {
+    const prompter = scriptedPrompter(['2Book', 'Book', '', 'db', false, 'title', 'text', 'string', true, 'pages', 'number', '', '']);
     expect(await main(['model'], { cwd: app, interactive: true, prompter, log: () => undefined })).toBe(0);
-    expect(asked).toEqual([
+    expect(prompter.asked).toEqual([
       'Model name',
-      'Base model (PersistedModel)',
-      'Data source ("null" for none) (db)',
-      'Expose it over REST? (Y/n) (Y)',
+      'Base model',
+      'Data source',
+      'Expose it over REST?',
       'Property name (empty to finish)',
-      'Type of title [string|number|boolean|date|buffer|geopoint|object|array|any] (string)',
-      'Required? (y/N) (N)',
+      'Type of title (string, number, boolean, date, buffer, geopoint, object, array, any, or [type])',
+      'Is title required?',
       'Property name (empty to finish)',
-      'Type of pages [string|number|boolean|date|buffer|geopoint|object|array|any] (string)',
-      'Required? (y/N) (N)',
+      'Type of pages (string, number, boolean, date, buffer, geopoint, object, array, any, or [type])',
+      'Is pages required?',
       'Property name (empty to finish)',
     ]);
+    expect(prompter.refused).toEqual([expect.stringContaining('"2Book" cannot be a model name'), expect.stringContaining('"text" is not a property type')]);
     expect(json('common/models/book.json')).toEqual(expect.objectContaining({ name: 'Book', base: 'PersistedModel', properties: { title: { type: 'string', required: true }, pages: { type: 'number' } } }));
     expect(json('server/model-config.json').Book).toEqual({ dataSource: 'db', public: false });
   });

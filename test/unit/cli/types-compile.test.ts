@@ -51,7 +51,7 @@ describe('loopline types, type-checked', () => {
     try {
       const dir = path.join(tmp, 'typed');
       const steps = [
-        ['new', 'typed'],
+        ['new', 'typed', '--skip-install'],
         ['model', 'Customer', '--property', 'email:string:required', '--property', 'age:number', '--property', 'vip:boolean'],
         ['model', 'Order', '--property', 'total:number'],
         ['relation', '--model', 'Customer', '--type', 'hasMany', '--target', 'Order'],
