@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { booleanFlag, stringFlag } from '../args';
 import { assertModelName, editJson, findApp, modelFileBase, modelFiles } from '../app-layout';
-import { bootApp } from '../boot-app';
+// Booting needs all of loopline: loaded only by the commands that boot, so the others start fast.
+const bootApp: typeof import('../boot-app').bootApp = async (...args) => (await import('../boot-app')).bootApp(...args);
 import { CliError } from '../cli-error';
 import type { Command } from '../command';
 import { writeJson } from '../json-file';

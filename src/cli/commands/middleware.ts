@@ -34,7 +34,7 @@ export const middlewareCommand: Command = {
   examples: ["middleware --phase routes:before --name morgan --params '\"dev\"'", "middleware --phase initial --name compression --params '{\"threshold\": 1024}' --paths /api"],
   async run(args, ctx) {
     const app = findApp(ctx.cwd);
-    const phase = await obtainRequired(ctx, 'middleware', { flag: '--phase', given: stringFlag(args, 'phase'), message: 'Phase', default: 'routes:before', check: phaseProblem }, 'loopline middleware --phase routes:before --name morgan');
+    const phase = await obtainRequired(ctx, 'middleware', { flag: '--phase', given: stringFlag(args, 'phase'), message: 'Phase', default: ctx.prompter ? 'routes:before' : undefined, check: phaseProblem }, 'loopline middleware --phase routes:before --name morgan');
     const name = await obtainRequired(ctx, 'middleware', { flag: '--name', given: stringFlag(args, 'name'), message: 'Module', check: moduleProblem }, 'loopline middleware --phase routes:before --name morgan');
     const rawParams = stringFlag(args, 'params');
     let params: unknown;

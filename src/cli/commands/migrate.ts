@@ -1,7 +1,8 @@
 import { booleanFlag, stringFlag } from '../args';
 import { findApp, readDataSources } from '../app-layout';
 import { explainMissingDatabase } from '../missing-database';
-import { bootApp } from '../boot-app';
+// Booting needs all of loopline: loaded only by the commands that boot, so the others start fast.
+const bootApp: typeof import('../boot-app').bootApp = async (...args) => (await import('../boot-app')).bootApp(...args);
 import { CliError } from '../cli-error';
 import type { Command } from '../command';
 import type { DataSource } from '../../juggler/datasource';

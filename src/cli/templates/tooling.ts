@@ -43,8 +43,9 @@ export const DEV_DEPENDENCIES = { eslint: '^9.39.0', '@eslint/js': '^9.39.0' };
 export const TEST_SUPPORT_JS = `'use strict';
 
 const { once } = require('node:events');
+const path = require('node:path');
 const { before, after } = require('node:test');
-const app = require('../../server/server');
+const app = require(path.join(__dirname, '..', '..', 'server', 'server'));
 
 /** The app served on a free local port for the tests of one file; \`base()\` is its URL. */
 function serveApp() {
