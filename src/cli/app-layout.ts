@@ -13,11 +13,18 @@ export interface AppLayout {
 export function findApp(cwd: string): AppLayout {
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'server', 'model-config.json'))) {
-      return { root: dir, serverDir: path.join(dir, 'server'), modelsDir: path.join(dir, 'common', 'models') };
+      return {
+        root: dir,
+        serverDir: path.join(dir, 'server'),
+        modelsDir: path.join(dir, 'common', 'models'),
+      };
     }
     if (path.dirname(dir) === dir) break;
   }
-  throw new CliError('CLI_APP_NOT_FOUND', `No app here: neither ${cwd} nor a folder above it has server/model-config.json. Run the command inside an app (create one with "loopline new <app>").`);
+  throw new CliError(
+    'CLI_APP_NOT_FOUND',
+    `No app here: neither ${cwd} nor a folder above it has server/model-config.json. Run the command inside an app (create one with "loopline new <app>").`,
+  );
 }
 
 /** LB3's file name for a model: `CustomerOrder` lives in `customer-order.json`. */
@@ -30,7 +37,9 @@ export function modelFileBase(name: string): string {
 }
 
 export function modelNameProblem(name: string): string | undefined {
-  return /^[A-Za-z][A-Za-z0-9_]*$/.test(name) ? undefined : `"${name}" cannot be a model name: use letters, digits and _ , starting with a letter (e.g. CustomerOrder).`;
+  return /^[A-Za-z][A-Za-z0-9_]*$/.test(name)
+    ? undefined
+    : `"${name}" cannot be a model name: use letters, digits and _ , starting with a letter (e.g. CustomerOrder).`;
 }
 
 export function assertModelName(name: string): void {
@@ -55,12 +64,27 @@ export function modelFiles(app: AppLayout): Map<string, string> {
 
 export function modelFile(app: AppLayout, name: string): string {
   const file = modelFiles(app).get(name);
-  if (!file) throw new CliError('CLI_UNKNOWN_MODEL', `The app has no model "${name}" in common/models or server/models. Add it with "loopline model ${name}".`);
+  if (!file)
+    throw new CliError(
+      'CLI_UNKNOWN_MODEL',
+      `The app has no model "${name}" in common/models or server/models. Add it with "loopline model ${name}".`,
+    );
   return file;
 }
 
 /** LoopBack's built-in models a relation or model-config entry may name without a file. */
-export const BUILTIN_MODELS = ['Model', 'PersistedModel', 'KeyValueModel', 'User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Application', 'Email'];
+export const BUILTIN_MODELS = [
+  'Model',
+  'PersistedModel',
+  'KeyValueModel',
+  'User',
+  'AccessToken',
+  'ACL',
+  'Role',
+  'RoleMapping',
+  'Application',
+  'Email',
+];
 
 export function knownModel(app: AppLayout, name: string): boolean {
   return BUILTIN_MODELS.includes(name) || modelFiles(app).has(name);
@@ -75,7 +99,10 @@ export function assertDataSource(app: AppLayout, name: string): void {
   const sources = readDataSources(app);
   if (!(name in sources)) {
     const known = Object.keys(sources);
-    throw new CliError('CLI_UNKNOWN_DATASOURCE', `server/datasources.json has no data source "${name}" (it has ${known.length ? known.join(', ') : 'none'}). Add one with "loopline datasource --name ${name} --connector memory".`);
+    throw new CliError(
+      'CLI_UNKNOWN_DATASOURCE',
+      `server/datasources.json has no data source "${name}" (it has ${known.length ? known.join(', ') : 'none'}). Add one with "loopline datasource --name ${name} --connector memory".`,
+    );
   }
 }
 

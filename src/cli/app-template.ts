@@ -1,6 +1,13 @@
 import { HELLO_WORLD_FILES, HELLO_WORLD_MODEL_CONFIG } from './templates/hello-world';
 import { NOTES_FILES, NOTES_MODEL_CONFIG } from './templates/notes';
-import { DEV_DEPENDENCIES, ESLINT_CONFIG_JS, ROOT_TEST_JS, SCRIPTS, TEST_SUPPORT_JS, TSCONFIG } from './templates/tooling';
+import {
+  DEV_DEPENDENCIES,
+  ESLINT_CONFIG_JS,
+  ROOT_TEST_JS,
+  SCRIPTS,
+  TEST_SUPPORT_JS,
+  TSCONFIG,
+} from './templates/tooling';
 
 export const TEMPLATES = ['empty', 'hello-world', 'notes'] as const;
 export type TemplateName = (typeof TEMPLATES)[number];
@@ -12,7 +19,10 @@ export interface AppOptions {
   db?: Record<string, unknown>;
 }
 
-const TEMPLATE_FILES: Record<TemplateName, { files: Record<string, string | Record<string, unknown>>; models: Record<string, unknown> }> = {
+const TEMPLATE_FILES: Record<
+  TemplateName,
+  { files: Record<string, string | Record<string, unknown>>; models: Record<string, unknown> }
+> = {
   empty: { files: { 'common/models/.gitkeep': '' }, models: {} },
   'hello-world': { files: HELLO_WORLD_FILES, models: HELLO_WORLD_MODEL_CONFIG },
   notes: { files: NOTES_FILES, models: NOTES_MODEL_CONFIG },
@@ -23,7 +33,11 @@ const TEMPLATE_FILES: Record<TemplateName, { files: Record<string, string | Reco
  * ordinary LB3 app folder that happens to depend on loopline; with tests (node:test), ESLint and
  * a tsconfig.json for editors.
  */
-export function appFiles(name: string, looplineSpec: string, options: AppOptions = {}): Record<string, string | Record<string, unknown>> {
+export function appFiles(
+  name: string,
+  looplineSpec: string,
+  options: AppOptions = {},
+): Record<string, string | Record<string, unknown>> {
   const template = TEMPLATE_FILES[options.template ?? 'empty'];
   return {
     'package.json': {

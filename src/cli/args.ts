@@ -36,6 +36,10 @@ export function notOneOf(value: string, allowed: readonly string[]): string {
 /** One of `allowed` (compared case-insensitively, returned as spelled in `allowed`). */
 export function oneOf(flag: string, value: string, allowed: readonly string[]): string {
   const hit = findOneOf(value, allowed);
-  if (!hit) throw new CliError('CLI_INVALID_VALUE', `--${flag} must be one of ${allowed.join(', ')}; got "${value}"${closest(value, allowed) ? ` (did you mean ${closest(value, allowed)}?)` : ''}.`);
+  if (!hit)
+    throw new CliError(
+      'CLI_INVALID_VALUE',
+      `--${flag} must be one of ${allowed.join(', ')}; got "${value}"${closest(value, allowed) ? ` (did you mean ${closest(value, allowed)}?)` : ''}.`,
+    );
   return hit;
 }

@@ -23,14 +23,21 @@ export async function obtain(ctx: CliContext, wanted: Wanted): Promise<string | 
     if (reason) throw new CliError('CLI_INVALID_VALUE', `${wanted.flag}: ${reason}`);
     return wanted.given;
   }
-  if (ctx.prompter) return ctx.prompter.ask({ message: wanted.message, default: wanted.default, check: wanted.check });
+  if (ctx.prompter)
+    return ctx.prompter.ask({ message: wanted.message, default: wanted.default, check: wanted.check });
   return wanted.default;
 }
 
 /** `obtain`, or a usage error naming the flag when neither a flag nor a terminal gave it. */
-export async function obtainRequired(ctx: CliContext, command: string, wanted: Wanted, example: string): Promise<string> {
+export async function obtainRequired(
+  ctx: CliContext,
+  command: string,
+  wanted: Wanted,
+  example: string,
+): Promise<string> {
   const check: Check = (answer) => (answer === '' ? 'is needed.' : wanted.check?.(answer));
   const value = await obtain(ctx, { ...wanted, check });
-  if (value === undefined || value === '') throw new CliError('CLI_USAGE', `loopline ${command} needs ${wanted.flag}, e.g. "${example}".`);
+  if (value === undefined || value === '')
+    throw new CliError('CLI_USAGE', `loopline ${command} needs ${wanted.flag}, e.g. "${example}".`);
   return value;
 }

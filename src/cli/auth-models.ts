@@ -12,7 +12,7 @@ export const AUTH_MODELS = ['AccessToken', 'ACL', 'RoleMapping', 'Role'] as cons
 export function basedOnUser(app: AppLayout, base: string): boolean {
   const files = modelFiles(app);
   const seen = new Set<string>();
-  for (let name: unknown = base; typeof name === 'string' && !seen.has(name); ) {
+  for (let name: unknown = base; typeof name === 'string' && !seen.has(name);) {
     if (name === 'User') return true;
     seen.add(name);
     const file = files.get(name);
@@ -29,21 +29,36 @@ export function basedOnUser(app: AppLayout, base: string): boolean {
  * `--builtins-datasource <ds>` puts them on <ds>, `--no-builtins-datasource` leaves them; without
  * either, a terminal asks (yes by default) and a script moves them (and says so).
  */
-export async function offerAuthModels(app: AppLayout, ctx: CliContext, model: string, dataSource: string, choice: string | false | undefined): Promise<void> {
+export async function offerAuthModels(
+  app: AppLayout,
+  ctx: CliContext,
+  model: string,
+  dataSource: string,
+  choice: string | false | undefined,
+): Promise<void> {
   if (choice === false) return;
   const configFile = path.join(app.serverDir, 'model-config.json');
   const config = readJson(configFile);
   const target = choice ?? dataSource;
-  if (choice !== undefined && !(choice in readDataSources(app))) throw new CliError('CLI_UNKNOWN_DATASOURCE', `--builtins-datasource "${choice}" is not in server/datasources.json.`);
+  if (choice !== undefined && !(choice in readDataSources(app)))
+    throw new CliError(
+      'CLI_UNKNOWN_DATASOURCE',
+      `--builtins-datasource "${choice}" is not in server/datasources.json.`,
+    );
   const elsewhere = AUTH_MODELS.filter((m) => config[m]?.dataSource !== target);
   if (!elsewhere.length) return;
   const where = [...new Set(elsewhere.map((m) => String(config[m]?.dataSource ?? 'nowhere')))].join(', ');
   if (choice === undefined && ctx.prompter) {
-    const yes = await ctx.prompter.confirm({ message: `${model} (based on User) is on "${dataSource}", but ${elsewhere.join(', ')} are on "${where}": its logins and roles would be kept there. Put them on "${target}" too?`, default: true });
+    const yes = await ctx.prompter.confirm({
+      message: `${model} (based on User) is on "${dataSource}", but ${elsewhere.join(', ')} are on "${where}": its logins and roles would be kept there. Put them on "${target}" too?`,
+      default: true,
+    });
     if (!yes) return;
   }
   editJson(configFile, (c) => {
     for (const m of elsewhere) c[m] = { ...(c[m] ?? { public: false }), dataSource: target };
   });
-  ctx.log(`${elsewhere.join(', ')} now use data source "${target}" too (they were on "${where}"), so ${model}'s access tokens and roles are kept with it${choice === undefined && !ctx.prompter ? '; --no-builtins-datasource leaves them where they were' : ''}.`);
+  ctx.log(
+    `${elsewhere.join(', ')} now use data source "${target}" too (they were on "${where}"), so ${model}'s access tokens and roles are kept with it${choice === undefined && !ctx.prompter ? '; --no-builtins-datasource leaves them where they were' : ''}.`,
+  );
 }

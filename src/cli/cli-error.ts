@@ -3,7 +3,20 @@
  * it), the message says what to change, and the process exits non-zero. Not an HTTP error, so it
  * has no status and stays out of ERROR_CODES.
  */
-export type CliErrorCode = 'CLI_USAGE' | 'CLI_INVALID_VALUE' | 'CLI_APP_NOT_FOUND' | 'CLI_ALREADY_EXISTS' | 'CLI_UNKNOWN_MODEL' | 'CLI_UNKNOWN_DATASOURCE' | 'CLI_CONFIRMATION_REQUIRED' | 'CLI_ABORTED' | 'CLI_UNKNOWN_PRINCIPAL' | 'CLI_UNKNOWN_METHOD' | 'CLI_NOT_FOUND' | 'CLI_INSTALL_FAILED' | 'CLI_DATABASE_MISSING';
+export type CliErrorCode =
+  | 'CLI_USAGE'
+  | 'CLI_INVALID_VALUE'
+  | 'CLI_APP_NOT_FOUND'
+  | 'CLI_ALREADY_EXISTS'
+  | 'CLI_UNKNOWN_MODEL'
+  | 'CLI_UNKNOWN_DATASOURCE'
+  | 'CLI_CONFIRMATION_REQUIRED'
+  | 'CLI_ABORTED'
+  | 'CLI_UNKNOWN_PRINCIPAL'
+  | 'CLI_UNKNOWN_METHOD'
+  | 'CLI_NOT_FOUND'
+  | 'CLI_INSTALL_FAILED'
+  | 'CLI_DATABASE_MISSING';
 
 export class CliError extends Error {
   readonly code: CliErrorCode;

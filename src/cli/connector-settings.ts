@@ -5,7 +5,12 @@ import { registeredName } from './connector-names';
  * and password; a file for the stores kept in one. Any connector takes the flags; only these are
  * asked for at a terminal.
  */
-const NETWORK_PORTS: Record<string, number> = { postgresql: 5432, postgres: 5432, mysql: 3306, mariadb: 3306 };
+const NETWORK_PORTS: Record<string, number> = {
+  postgresql: 5432,
+  postgres: 5432,
+  mysql: 3306,
+  mariadb: 3306,
+};
 const FILE_STORES = new Set(['memory', 'sqlite', 'sqlite3']);
 
 export const SERVER_SETTINGS = ['host', 'port', 'database', 'user', 'password', 'url'] as const;

@@ -41,7 +41,8 @@ export const COMMANDS: readonly Command[] = [
 export const OWN_ROOT = path.resolve(__dirname, '../..');
 
 export function looplineVersion(): string {
-  return (JSON.parse(fs.readFileSync(path.join(OWN_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  return (JSON.parse(fs.readFileSync(path.join(OWN_ROOT, 'package.json'), 'utf8')) as { version: string })
+    .version;
 }
 
 export interface MainOptions {
@@ -71,7 +72,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   };
   let selected;
   try {
-    selected = await parseCommandLine(argv, COMMANDS, looplineVersion(), { out: (text) => log(text.replace(/\n$/, '')) });
+    selected = await parseCommandLine(argv, COMMANDS, looplineVersion(), {
+      out: (text) => log(text.replace(/\n$/, '')),
+    });
   } catch (err) {
     return report(err);
   }

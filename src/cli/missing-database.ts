@@ -6,7 +6,9 @@ function driverErrors(err: unknown): Array<Record<string, unknown>> {
   const found: Array<Record<string, unknown>> = [];
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     found.push(e as Record<string, unknown>);
-    const next = (e as { cause?: unknown; details?: { cause?: unknown } }).cause ?? (e as { details?: { cause?: unknown } }).details?.cause;
+    const next =
+      (e as { cause?: unknown; details?: { cause?: unknown } }).cause ??
+      (e as { details?: { cause?: unknown } }).details?.cause;
     e = next;
   }
   return found;
@@ -14,7 +16,13 @@ function driverErrors(err: unknown): Array<Record<string, unknown>> {
 
 /** PostgreSQL's SQLSTATE 3D000 (invalid_catalog_name) or MySQL's ER_BAD_DB_ERROR (1049): the database named in the settings does not exist. */
 function isMissingDatabase(err: unknown): boolean {
-  return driverErrors(err).some((e) => e.code === '3D000' || e.code === 'ER_BAD_DB_ERROR' || e.errno === 1049 || /database "[^"]*" does not exist|Unknown database '/.test(String(e.message ?? '')));
+  return driverErrors(err).some(
+    (e) =>
+      e.code === '3D000' ||
+      e.code === 'ER_BAD_DB_ERROR' ||
+      e.errno === 1049 ||
+      /database "[^"]*" does not exist|Unknown database '/.test(String(e.message ?? '')),
+  );
 }
 
 /**
@@ -40,5 +48,8 @@ export function explainMissingDatabase(err: unknown, settings: Record<string, un
   const how = isMySQLFamily(settings.connector)
     ? `mysql -h ${host ?? 'localhost'}${port ? ` -P ${port}` : ''}${user ? ` -u ${user}` : ''} -e 'CREATE DATABASE \`${db}\`'`
     : `createdb -h ${host ?? 'localhost'}${port ? ` -p ${port}` : ''}${user ? ` -U ${user}` : ''} ${db}`;
-  return new CliError('CLI_DATABASE_MISSING', `The database "${db}" does not exist on ${where}. Create it (e.g. ${how}), then run this again.`);
+  return new CliError(
+    'CLI_DATABASE_MISSING',
+    `The database "${db}" does not exist on ${where}. Create it (e.g. ${how}), then run this again.`,
+  );
 }

@@ -34,7 +34,8 @@ async function interruptible<T>(pending: Promise<T>): Promise<T> {
   try {
     return await pending;
   } catch (err) {
-    if ((err as Error)?.name === 'ExitPromptError' || (err as Error)?.name === 'AbortPromptError') throw new CliError('CLI_ABORTED', 'Stopped at a question; nothing was written.');
+    if ((err as Error)?.name === 'ExitPromptError' || (err as Error)?.name === 'AbortPromptError')
+      throw new CliError('CLI_ABORTED', 'Stopped at a question; nothing was written.');
     throw err;
   }
 }
@@ -57,7 +58,14 @@ export function inquirerPrompter(streams: PromptStreams = {}): Prompter {
           context,
         ).then((answer) => answer.trim() || fallback || ''),
       ),
-    choose: ({ message, choices, default: fallback }) => interruptible(select({ message, choices: choices.map((value) => ({ value, name: value })), default: fallback }, context)),
-    confirm: ({ message, default: fallback }) => interruptible(confirm({ message, default: fallback }, context)),
+    choose: ({ message, choices, default: fallback }) =>
+      interruptible(
+        select(
+          { message, choices: choices.map((value) => ({ value, name: value })), default: fallback },
+          context,
+        ),
+      ),
+    confirm: ({ message, default: fallback }) =>
+      interruptible(confirm({ message, default: fallback }, context)),
   };
 }

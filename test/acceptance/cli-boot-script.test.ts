@@ -18,7 +18,16 @@ describe('loopline boot-script', () => {
     expect([res.code, res.err, res.out]).toEqual([0, '', 'Created server/boot/seed.js.\n']);
     const file = path.join(app.dir, 'server/boot/seed.js');
     expect(fs.readFileSync(file, 'utf8')).toContain('module.exports = async function seed(app) {');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('// e.g. ', '').replace("app.models.Note.findOrCreate({ where: { title: 'Welcome' } }, { title: 'Welcome' })", 'new Promise((r) => setTimeout(r, 20)); app.set(\'seeded\', true)'));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, 'utf8')
+        .replace('// e.g. ', '')
+        .replace(
+          "app.models.Note.findOrCreate({ where: { title: 'Welcome' } }, { title: 'Welcome' })",
+          "new Promise((r) => setTimeout(r, 20)); app.set('seeded', true)",
+        ),
+    );
     const server = loopback();
     await boot(server, { appRootDir: path.join(app.dir, 'server') });
     expect(server.get('seeded')).toBe(true);
@@ -26,10 +35,16 @@ describe('loopline boot-script', () => {
 
   it('refuses a name taken or not a file name', async () => {
     expect((await runCli(app.dir, 'boot-script', 'seed')).code).toBe(0);
-    expect((await runCli(app.dir, 'boot-script', 'seed')).err).toContain('server/boot/seed.js exists already; edit it, or pick another name. [CLI_ALREADY_EXISTS]');
+    expect((await runCli(app.dir, 'boot-script', 'seed')).err).toContain(
+      'server/boot/seed.js exists already; edit it, or pick another name. [CLI_ALREADY_EXISTS]',
+    );
     expect((await runCli(app.dir, 'boot-script', 'seed.js')).err).toContain('[CLI_INVALID_VALUE]');
     expect((await runCli(app.dir, 'boot-script', '../escape')).err).toContain('[CLI_INVALID_VALUE]');
     expect((await runCli(app.dir, 'boot-script')).err).toContain('[CLI_USAGE]');
-    expect(fs.readdirSync(path.join(app.dir, 'server/boot')).sort()).toEqual(['authentication.js', 'root.js', 'seed.js']);
+    expect(fs.readdirSync(path.join(app.dir, 'server/boot')).sort()).toEqual([
+      'authentication.js',
+      'root.js',
+      'seed.js',
+    ]);
   });
 });

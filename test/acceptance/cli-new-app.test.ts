@@ -57,8 +57,8 @@ describe('loopline new demo && npm install && npm start', () => {
   });
 
   it('serves the scaffolded model over REST', async () => {
-    const created = execFileSync(process.execPath, [CLI, 'new', 'demo', '--loopline', `file:${REPO_ROOT}`], { cwd: tmp, encoding: 'utf8' });
-    expect(created).toMatch(/^Created demo\. Next:/);
+    const created = execFileSync(process.execPath, [CLI, 'new', 'demo', '--skip-install', '--loopline', `file:${REPO_ROOT}`], { cwd: tmp, encoding: 'utf8' });
+    expect(created).toMatch(/^Created demo \(template empty, data source db on memory\)\.\nNext:/);
     const demo = path.join(tmp, 'demo');
     execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: demo, stdio: 'pipe', timeout: 240000 });
     expect(fs.realpathSync(path.join(demo, 'node_modules/loopline'))).toBe(fs.realpathSync(REPO_ROOT));

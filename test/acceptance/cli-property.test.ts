@@ -12,11 +12,19 @@ afterEach(() => app.remove());
 describe('loopline property', () => {
   it('adds a property and replaces one of the same name, keeping the others', async () => {
     const added = await runCli(app.dir, 'property', '--model', 'Customer', 'email:string:required');
-    expect([added.code, added.err, added.out]).toEqual([0, '', 'Added Customer.email ({"type":"string","required":true}) in common/models/customer.json.\n']);
+    expect([added.code, added.err, added.out]).toEqual([
+      0,
+      '',
+      'Added Customer.email ({"type":"string","required":true}) in common/models/customer.json.\n',
+    ]);
     expect((await runCli(app.dir, 'property', '--model', 'Customer', 'tags:[string]')).code).toBe(0);
     const replaced = await runCli(app.dir, 'property', '--model', 'Customer', 'name:string:required');
     expect(replaced.out).toMatch(/^Replaced Customer\.name/);
-    expect(app.json('common/models/customer.json').properties).toEqual({ name: { type: 'string', required: true }, email: { type: 'string', required: true }, tags: { type: ['string'] } });
+    expect(app.json('common/models/customer.json').properties).toEqual({
+      name: { type: 'string', required: true },
+      email: { type: 'string', required: true },
+      tags: { type: ['string'] },
+    });
   });
 
   it.each([

@@ -78,7 +78,7 @@ describe('the packed package (npm pack → npx loopline new → npm install → 
   it('scaffolds with `npx loopline new demo` from an install of the tarball, pointing at the published loopline', async () => {
     await npm(tmp, ['install', '--global', '--prefix', prefix, tarball]);
     // npx finds the global bin of this prefix: nothing lands in the user's npx cache.
-    await npm(work, ['exec', '--', 'loopline', 'new', 'plain'], { npm_config_prefix: prefix });
+    await npm(work, ['exec', '--', 'loopline', 'new', 'plain', '--skip-install'], { npm_config_prefix: prefix });
     const plain = JSON.parse(fs.readFileSync(path.join(work, 'plain', 'package.json'), 'utf8'));
     expect(plain.dependencies).toEqual({ loopline: `^${version}` });
     const readme = fs.readFileSync(path.join(work, 'plain', 'README.md'), 'utf8');
@@ -86,7 +86,7 @@ describe('the packed package (npm pack → npx loopline new → npm install → 
     expect(readme).toContain('npx loopline model');
 
     // The app under test: the same command, the tarball standing in for the published version.
-    await npm(work, ['exec', '--', 'loopline', 'new', 'demo', '--loopline', `file:${tarball}`], { npm_config_prefix: prefix });
+    await npm(work, ['exec', '--', 'loopline', 'new', 'demo', '--skip-install', '--loopline', `file:${tarball}`], { npm_config_prefix: prefix });
     expect(JSON.parse(fs.readFileSync(path.join(demo, 'package.json'), 'utf8')).dependencies).toEqual({ loopline: `file:${tarball}` });
   });
 

@@ -18,5 +18,11 @@ export async function scratchApp(name = 'shop', ...flags: string[]): Promise<Scr
   if (made.code !== 0) throw new Error(`loopline new failed: ${made.err}`);
   const dir = path.join(tmp, name);
   const read = (rel: string) => fs.readFileSync(path.join(dir, rel), 'utf8');
-  return { tmp, dir, read, json: (rel) => JSON.parse(read(rel)), remove: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+  return {
+    tmp,
+    dir,
+    read,
+    json: (rel) => JSON.parse(read(rel)),
+    remove: () => fs.rmSync(tmp, { recursive: true, force: true }),
+  };
 }

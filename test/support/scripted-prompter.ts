@@ -5,7 +5,9 @@ import type { Prompter } from '../../src/cli/prompt';
  * default, and an answer the question's check refuses is recorded and the question asked again
  * with the next answer (as the terminal prompter does).
  */
-export function scriptedPrompter(answers: Array<string | boolean>): Prompter & { asked: string[]; refused: string[] } {
+export function scriptedPrompter(
+  answers: Array<string | boolean>,
+): Prompter & { asked: string[]; refused: string[] } {
   const asked: string[] = [];
   const refused: string[] = [];
   const next = (): string | boolean => {
@@ -27,7 +29,8 @@ export function scriptedPrompter(answers: Array<string | boolean>): Prompter & {
     async choose({ message, choices, default: fallback }) {
       asked.push(message);
       const answer = String(next()) || fallback || '';
-      if (!choices.includes(answer)) throw new Error(`"${answer}" is not among the choices of ${message}: ${choices.join(', ')}`);
+      if (!choices.includes(answer))
+        throw new Error(`"${answer}" is not among the choices of ${message}: ${choices.join(', ')}`);
       return answer;
     },
     async confirm({ message, default: fallback }) {

@@ -6,7 +6,9 @@ import { CliError } from '../cli-error';
 import type { Command } from '../command';
 
 function scriptNameProblem(name: string): string | undefined {
-  return /^[a-z0-9][a-z0-9._-]*$/i.test(name) && !name.endsWith('.js') ? undefined : `"${name}" cannot name a boot script: use letters, digits, ".", "_" and "-" (without .js).`;
+  return /^[a-z0-9][a-z0-9._-]*$/i.test(name) && !name.endsWith('.js')
+    ? undefined
+    : `"${name}" cannot name a boot script: use letters, digits, ".", "_" and "-" (without .js).`;
 }
 
 const SCRIPT = (name: string) => `'use strict';
@@ -29,9 +31,18 @@ export const bootScriptCommand: Command = {
   examples: ['boot-script seed'],
   async run(args, ctx) {
     const app = findApp(ctx.cwd);
-    const name = await obtainRequired(ctx, 'boot-script', { flag: '<name>', given: args.positional[0], message: 'Boot script name', check: scriptNameProblem }, 'loopline boot-script seed');
+    const name = await obtainRequired(
+      ctx,
+      'boot-script',
+      { flag: '<name>', given: args.positional[0], message: 'Boot script name', check: scriptNameProblem },
+      'loopline boot-script seed',
+    );
     const file = path.join(app.serverDir, 'boot', `${name}.js`);
-    if (fs.existsSync(file)) throw new CliError('CLI_ALREADY_EXISTS', `${path.relative(ctx.cwd, file)} exists already; edit it, or pick another name.`);
+    if (fs.existsSync(file))
+      throw new CliError(
+        'CLI_ALREADY_EXISTS',
+        `${path.relative(ctx.cwd, file)} exists already; edit it, or pick another name.`,
+      );
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, SCRIPT(name));
     ctx.log(`Created ${path.relative(ctx.cwd, file)}.`);

@@ -15,15 +15,39 @@ export const propertyCommand: Command = {
   async run(args, ctx) {
     const app = findApp(ctx.cwd);
     const p = ctx.prompter;
-    const model = stringFlag(args, 'model') ?? (p ? await p.ask({ message: 'Model', check: (m) => (m === '' ? 'is needed.' : undefined) }) : undefined);
-    const spec = args.positional[0] ?? (p ? await p.ask({ message: 'Property (name:type[:required])', check: (s) => { try { parseProperty(s, 'the property'); return undefined; } catch (err) { return (err as Error).message; } } }) : undefined);
-    if (!model || !spec) throw new CliError('CLI_USAGE', 'loopline property needs --model and name:type[:required], e.g. "loopline property --model Customer email:string:required".');
+    const model =
+      stringFlag(args, 'model') ??
+      (p
+        ? await p.ask({ message: 'Model', check: (m) => (m === '' ? 'is needed.' : undefined) })
+        : undefined);
+    const spec =
+      args.positional[0] ??
+      (p
+        ? await p.ask({
+            message: 'Property (name:type[:required])',
+            check: (s) => {
+              try {
+                parseProperty(s, 'the property');
+                return undefined;
+              } catch (err) {
+                return (err as Error).message;
+              }
+            },
+          })
+        : undefined);
+    if (!model || !spec)
+      throw new CliError(
+        'CLI_USAGE',
+        'loopline property needs --model and name:type[:required], e.g. "loopline property --model Customer email:string:required".',
+      );
     const file = modelFile(app, model);
     const [name, definition] = parseProperty(spec, 'the property');
     const replaced = name in (readJson(file).properties ?? {});
     editJson(file, (def) => {
       def.properties = { ...(def.properties ?? {}), [name]: definition };
     });
-    ctx.log(`${replaced ? 'Replaced' : 'Added'} ${model}.${name} (${JSON.stringify(definition)}) in ${path.relative(ctx.cwd, file)}.`);
+    ctx.log(
+      `${replaced ? 'Replaced' : 'Added'} ${model}.${name} (${JSON.stringify(definition)}) in ${path.relative(ctx.cwd, file)}.`,
+    );
   },
 };

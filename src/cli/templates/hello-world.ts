@@ -10,7 +10,14 @@ export const HELLO_WORLD_FILES: Record<string, string | Record<string, unknown>>
     methods: {
       hello: {
         description: 'Greets the person named.',
-        accepts: [{ arg: 'name', type: 'string', http: { source: 'query' }, description: 'who to greet (default: world)' }],
+        accepts: [
+          {
+            arg: 'name',
+            type: 'string',
+            http: { source: 'query' },
+            description: 'who to greet (default: world)',
+          },
+        ],
         returns: { arg: 'greeting', type: 'string' },
         http: { verb: 'get', path: '/hello' },
       },

@@ -5,7 +5,11 @@ export const NOTES_FILES: Record<string, string | Record<string, unknown>> = {
     base: 'PersistedModel',
     idInjection: true,
     options: { validateUpsert: true },
-    properties: { title: { type: 'string', required: true }, body: { type: 'string' }, done: { type: 'boolean', default: false } },
+    properties: {
+      title: { type: 'string', required: true },
+      body: { type: 'string' },
+      done: { type: 'boolean', default: false },
+    },
     validations: [],
     relations: {},
     acls: [],

@@ -22,7 +22,16 @@ module.exports = [
 `;
 
 export const TSCONFIG = {
-  compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', allowJs: true, checkJs: false, noEmit: true, strict: true, skipLibCheck: true },
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'node16',
+    moduleResolution: 'node16',
+    allowJs: true,
+    checkJs: false,
+    noEmit: true,
+    strict: true,
+    skipLibCheck: true,
+  },
   include: ['common', 'server', 'test'],
 };
 
