@@ -18,6 +18,7 @@ function driverErrors(err: unknown): Array<Record<string, unknown>> {
 function isMissingDatabase(err: unknown): boolean {
   return driverErrors(err).some(
     (e) =>
+      e.code === 'STORE_DATABASE_NOT_FOUND' ||
       e.code === '3D000' ||
       e.code === 'ER_BAD_DB_ERROR' ||
       e.errno === 1049 ||

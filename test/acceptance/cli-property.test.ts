@@ -28,7 +28,7 @@ describe('loopline property', () => {
   });
 
   it.each([
-    [['--model', 'Customer', 'age:integer'], 'CLI_INVALID_VALUE', '"integer" is not a property type'],
+    [['--model', 'Customer', 'age:text'], 'CLI_INVALID_VALUE', '"text" is not a property type'],
     [['--model', 'Customer', 'age:numbr'], 'CLI_INVALID_VALUE', 'did you mean number?'],
     [['--model', 'Customer', '1age:number'], 'CLI_INVALID_VALUE', 'is not name:type[:required]'],
     [['--model', 'Nope', 'age:number'], 'CLI_UNKNOWN_MODEL', 'no model "Nope"'],

@@ -241,10 +241,10 @@ describe('prompts, when stdin is a terminal', () => {
       'Data source',
       'Expose it over REST?',
       'Property name (empty to finish)',
-      'Type of title (string, number, boolean, date, buffer, geopoint, object, array, any, or [type])',
+      'Type of title (string, number, integer, boolean, date, buffer, geopoint, object, array, any, or [type])',
       'Is title required?',
       'Property name (empty to finish)',
-      'Type of pages (string, number, boolean, date, buffer, geopoint, object, array, any, or [type])',
+      'Type of pages (string, number, integer, boolean, date, buffer, geopoint, object, array, any, or [type])',
       'Is pages required?',
       'Property name (empty to finish)',
     ]);
