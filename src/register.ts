@@ -12,6 +12,11 @@ const ALIASES: Record<string, string> = {
   'loopback-boot': path.join(__dirname, 'boot', 'index.js'),
 };
 
+// Opt-in (LOOPLINE_PASSPORT=loopline): an LB3 app's `require('loopback-component-passport')` gets
+// loopline/passport, the same API with PKCE, state without a session and OpenID Connect discovery.
+// Off by default, so the LB3 package itself keeps running where the app installed it.
+if (process.env.LOOPLINE_PASSPORT === 'loopline') ALIASES['loopback-component-passport'] = path.join(__dirname, 'components', 'passport', 'index.js');
+
 type Resolve = (request: string, parent: unknown, isMain: boolean, options?: unknown) => string;
 const moduleInternals = Module as unknown as { _resolveFilename: Resolve & { __loopline?: true } };
 
