@@ -247,6 +247,7 @@ async function httpSuite(results) {
   for (const w of workloads) {
     // Fresh servers for every workload, so each one runs on the seeded rows it names and rows
     // created by an earlier workload (POST) never make a later one unequal between targets.
+    console.error(`… ${workloadLabel(w, seedRows)}`);
     const servers = await startTargets(seedRows);
     try {
       const targets = {};
@@ -329,6 +330,7 @@ function makeApp(models) {
 async function bootSuite(results) {
   if (only && !'boot'.includes(only)) return;
   const models = smoke ? 5 : 100;
+  console.error(`… boot, ${models} models`);
   const dir = makeApp(models);
   // The smoke run boots loopline only: CI keeps the probe working, every peer's boot is checked
   // by the HTTP smoke already.
