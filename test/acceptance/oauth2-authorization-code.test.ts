@@ -66,6 +66,8 @@ describe.each(OAUTH_STORES)('OAuth 2.0 authorization code + PKCE ($name store)',
     expect(notes.status).toBe(403);
     // The user's own session token is not limited by the OAuth scopes.
     expect((await fetch(`${base}/api/Notes`, { headers: { authorization: session } })).status).toBe(200);
+    const withNote = await fetch(`${base}/api/Orders?filter=${encodeURIComponent(JSON.stringify({ include: 'note' }))}`, { headers: { authorization: session } });
+    expect(withNote.status).toBe(200);
 
     // A code is good once: the second exchange is invalid_grant and revokes what the first issued.
     const replay = await postForm(`${base}/oauth/token`, { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:9/cb', code_verifier: pkce.verifier }, { authorization: basicAuth(clientId, clientSecret) });

@@ -48,6 +48,16 @@ describe.each(OAUTH_STORES)('OAuth 2.0 client credentials ($name store)', (store
     expect(((await notes.json()) as any).error.code).toBe('INSUFFICIENT_SCOPE');
     expect(await app.models.Order.count()).toBe(1);
 
+    // Nor can it read Note through Order: not by an include, not through the relation's endpoint.
+    const order = await app.models.Order.create({ item: 'cake', noteId: (await app.models.Note.findOne()).id });
+    const include = await fetch(`${base}/api/Orders?filter=${encodeURIComponent(JSON.stringify({ include: 'note' }))}`, { headers: auth });
+    expect(include.status).toBe(403);
+    expect(((await include.json()) as any).error.code).toBe('INSUFFICIENT_SCOPE');
+    const related = await fetch(`${base}/api/Orders/${order.id}/note`, { headers: auth });
+    expect(related.status).toBe(403);
+    expect(await related.text()).not.toContain('secret');
+    await app.models.Order.destroyById(order.id);
+
     // The same client with orders:write (client_secret_post this time) may create.
     const writer = await clientToken(clientId, clientSecret, 'orders:write', true);
     expect(writer.status).toBe(200);

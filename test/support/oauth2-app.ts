@@ -9,7 +9,7 @@ import { STORES, type StoreConfig } from '../connectors/stores';
 export const OAUTH_STORES: StoreConfig[] = STORES.filter((s) => s.name === 'memory' || s.name === 'postgresql');
 
 export const SCOPES: OAuth2Options['scopes'] = {
-  'orders:read': { description: 'Read your orders', models: { Order: ['find', 'findById', 'count'] } },
+  'orders:read': { description: 'Read your orders', models: { Order: ['find', 'findById', 'count', '__get__note'] } },
   'orders:write': { Order: ['create', 'WRITE'] },
   'notes:read': { Note: ['READ'] },
   reports: { Report: ['*'] },
@@ -44,7 +44,7 @@ export async function providerApp(store: StoreConfig, options: OAuth2Options = {
     properties: { title: 'string' },
     acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }, ...(reportClientId ? [{ principalType: 'APP', principalId: reportClientId, permission: 'ALLOW', property: 'find' }] : [])],
   });
-  const Order = app.registry.createModel({ name: 'Order', base: 'PersistedModel', properties: { item: 'string', qty: 'number' }, acls });
+  const Order = app.registry.createModel({ name: 'Order', base: 'PersistedModel', properties: { item: 'string', qty: 'number' }, relations: { note: { type: 'belongsTo', model: 'Note', foreignKey: 'noteId' } }, acls });
   const Note = app.registry.createModel({ name: 'Note', base: 'PersistedModel', properties: { text: 'string' }, acls });
   app.model(Order, { dataSource: 'db' });
   app.model(Note, { dataSource: 'db' });

@@ -248,9 +248,20 @@ export function tokenScopeAllows(token: any, method: SharedMethod | undefined): 
  * A token may supply the error for a method its scopes do not open (an OAuth token answers RFC
  * 6750's 403 `insufficient_scope`); other tokens get the ACL denial, as in LB3.
  */
-function scopeRefusalOf(token: any, method: SharedMethod, rctx: RemotingContext): Error | undefined {
+function scopeRefusalOf(token: any, method: SharedMethod | undefined, rctx: RemotingContext): Error | undefined {
   const refuse = token?.scopeRefusal;
   return typeof refuse === 'function' ? refuse.call(token, method, rctx) : undefined;
+}
+
+/**
+ * Such a token is held to its scopes on what a call reaches through a relation or an include too
+ * (the target's method must be open to it); LB3 checked scopes on the invoked method only, which
+ * other tokens keep.
+ */
+function checkTargetScope(token: any, Target: ModelClass, property: string, rctx: RemotingContext): void {
+  if (typeof token?.scopeRefusal !== 'function') return;
+  const method: SharedMethod | undefined = Target?.sharedClass?.findMethodByName?.(property);
+  if (!tokenScopeAllows(token, method)) throw scopeRefusalOf(token, method, rctx);
 }
 
 export const RELATION_METHOD = /^__([a-zA-Z]+)__(.+)$/;
@@ -392,11 +403,15 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
       const [property, accessType] = TARGET_PROPERTY[m[1]] ?? ['find', method.accessType ?? READ];
       const targetId = rctx.args.fk;
       const target = m[1] === 'link' || m[1] === 'unlink' ? (rel.modelThrough ?? rel.modelTo) : rel.modelTo;
+      checkTargetScope(token, target, property, rctx);
       await check(createAccessContext({ ...base, model: target, modelId: targetId, property, methodNames: [property, ...(TARGET_ALIASES[property] ?? [])], accessType }));
     }
     const filter = rctx.args.filter as Record<string, unknown> | undefined;
     if (filter && typeof filter === 'object') {
-      const readable = (Target: ModelClass) => check(createAccessContext({ ...base, model: Target, property: 'find', accessType: READ }));
+      const readable = async (Target: ModelClass) => {
+        checkTargetScope(token, Target, 'find', rctx);
+        await check(createAccessContext({ ...base, model: Target, property: 'find', accessType: READ }));
+      };
       await checkIncludes(app, m && rel?.modelTo ? rel.modelTo : Model, filter.include, readable);
     }
   };
