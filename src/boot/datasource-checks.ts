@@ -43,7 +43,7 @@ function fileDefining(name: string, files: string[]): string {
       // read once already by boot; a file that fails now is no concern of this message
     }
   }
-  return files[0] ?? 'server/datasources.json';
+  return files[0] ?? '(boot option dataSources)';
 }
 
 const WHAT: Record<string, string> = {
