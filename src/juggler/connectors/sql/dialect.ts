@@ -7,7 +7,7 @@ import type { ModelDefinition, PropertyDefinition } from '../../model-definition
  * The compiler and the base connector are written once against this.
  */
 export interface Dialect {
-  readonly name: 'postgresql' | 'mysql';
+  readonly name: 'postgresql' | 'mysql' | 'sqlite';
   /** Quotes an identifier (already taken from a model definition, never from a client). */
   quote(identifier: string): string;
   /** The placeholder of the n-th parameter (1-based). */

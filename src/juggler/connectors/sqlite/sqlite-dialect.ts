@@ -1,0 +1,74 @@
+import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
+import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
+import { regexpParam } from './sqlite-driver';
+
+/**
+ * A model's or property's SQLite settings: `sqlite: {…}`, or `sqlite3: {…}` as LB3's
+ * loopback-connector-sqlite3 reads them (`sqlite` wins where both set a key).
+ */
+export function sqliteSettings(source: Readonly<Record<string, unknown>> | undefined): Record<string, any> {
+  return { ...connectorSettings(source, 'sqlite3'), ...connectorSettings(source, 'sqlite') };
+}
+
+/**
+ * A JSON path in SQLite's syntax. A key is quoted (`$."a b"`); SQLite reads no escape inside the
+ * quotes, so a key holding `"` is written unquoted, which SQLite reads up to the next `.` or `[`.
+ */
+function jsonPath(segments: string[]): string {
+  return '$' + segments.map((s) => (s.includes('"') ? `.${s}` : `."${s}"`)).join('');
+}
+
+/**
+ * SQLite: names as written (the model's name for its table, the property's for its column) unless
+ * `sqlite: {table}` / `sqlite: {columnName, dataType}` say otherwise. Dates are kept as integer
+ * milliseconds since 1970 UTC (every JavaScript date, ordered and compared as numbers), booleans
+ * as 0/1, objects and arrays as JSON text read with SQLite's JSON functions. LIKE, the
+ * case-insensitive like, REGEXP and document equality are JavaScript functions registered on each
+ * connection (sqlite-driver.ts), so they answer as the memory store does.
+ */
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  quote: (id) => `"${id.replace(/"/g, '""')}"`,
+  placeholder: () => '?',
+  ilike: (col, p, negate) => `${negate ? 'NOT ' : ''}loopline_ilike(${col}, ${p})`,
+  regexp: (col, p, insensitive) => ({ sql: `${col} REGEXP ${p}`, pattern: (s) => regexpParam(s, insensitive) }),
+  // The filter language's own matcher (RE2 where JavaScript would backtrack): linear in the value.
+  regexpBacktracks: false,
+  jsonText: (col, pathParam) => `json_extract(${col}, ${pathParam})`,
+  jsonPathValue: jsonPath,
+  jsonNumber: (col, pathParam) => `(CASE WHEN json_type(${col}, ${pathParam()}) IN ('integer', 'real') THEN json_extract(${col}, ${pathParam()}) END)`,
+  jsonString: (col, pathParam) => `(CASE WHEN json_type(${col}, ${pathParam()}) = 'text' THEN json_extract(${col}, ${pathParam()}) END)`,
+  jsonEquals: (col, p) => `loopline_json_equal(${col}, ${p})`,
+  jsonContains: (col, p) => `loopline_json_contains(${col}, ${p})`,
+  // NULL already sorts first ascending and last descending.
+  nullsOrder: () => '',
+  // Partial indexes, and NULLs distinct in a unique index: a NULL scope is not held by the index.
+  uniqueRuleClauses: (column, rule) => (rule.allowNull ? '' : ` WHERE ${column} IS NOT NULL${rule.text ? ` AND ${column} <> ''` : ''}`),
+  columnType(prop: PropertyDefinition, generatedId: boolean): string {
+    const own = sqliteSettings(prop.raw).dataType;
+    const size = columnSize(prop, 'sqlite');
+    if (typeof own === 'string') return sizedType(own, size);
+    // INTEGER (exactly) with the primary key is the rowid: numbered by SQLite.
+    if (generatedId) return prop.kind.name === 'String' ? 'TEXT' : 'INTEGER';
+    if (isJsonProperty(prop)) return 'JSON';
+    switch (prop.kind.name) {
+      case 'String':
+        return size.length ? `VARCHAR(${size.length})` : 'TEXT';
+      case 'Number':
+        if (size.precision) return sizedType('NUMERIC', size);
+        return prop.id ? 'INTEGER' : 'REAL';
+      case 'Boolean':
+        return 'BOOLEAN';
+      case 'Date':
+        return 'DATETIME';
+      case 'Buffer':
+        return 'BLOB';
+      default:
+        return 'TEXT';
+    }
+  },
+  tableName: (def: ModelDefinition) => String(sqliteSettings(def.settings).table ?? def.name),
+  // One database per file: no schemas (an attached database's name is not used).
+  schemaName: () => undefined,
+  columnName: (def, property) => String(sqliteSettings(def.properties[property]?.raw).columnName ?? property),
+};
