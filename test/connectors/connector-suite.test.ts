@@ -58,11 +58,11 @@ for (const store of [...STORES, ...LB3_STORES]) {
       Mapped = ds.createModel(
         'CtMapped',
         {
-          fullName: { type: 'string', postgresql: { columnName: 'full_name' }, mysql: { columnName: 'full_name' } },
+          fullName: { type: 'string', postgresql: { columnName: 'full_name' }, mysql: { columnName: 'full_name' }, sqlite: { columnName: 'full_name' } },
           code: { type: 'string', index: true },
           email: { type: 'string', index: { unique: true } },
         },
-        { postgresql: { table: 'ct_mapped_t' }, mysql: { table: 'ct_mapped_t' }, indexes: { ct_mapped_name_code: { fullName: 1, code: -1 } } } as any,
+        { postgresql: { table: 'ct_mapped_t' }, mysql: { table: 'ct_mapped_t' }, sqlite: { table: 'ct_mapped_t' }, indexes: { ct_mapped_name_code: { fullName: 1, code: -1 } } } as any,
       );
       await ds.automigrate(['CtOwner', 'CtPet', 'CtTag', 'CtTagging', 'CtItem', 'CtBlob', 'CtUuid', 'CtMapped']);
     });
@@ -479,22 +479,22 @@ for (const store of [...STORES, ...LB3_STORES]) {
       expect((await Mapped.findOne({ where: { fullName: "Ann O'Hara" } })).code).toBe('c1');
       if (store.name !== 'memory') {
         const c = ds.connector as any;
-        const sql =
-          store.name === 'postgresql'
-            ? "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY column_name"
-            : 'SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY COLUMN_NAME';
-        const cols = (await c.run(sql, ['ct_mapped_t'])).rows.map((r: any) => r.name);
-        expect(cols).toEqual(['code', 'email', 'full_name', 'id']);
-        // The default names: lower case on PostgreSQL (as loopback-connector-postgresql), as written on MySQL.
-        const itemCols = (await c.run(sql, [store.name === 'postgresql' ? 'ctitem' : 'CtItem'])).rows.map((r: any) => r.name);
-        expect(itemCols).toContain('active');
-        const idx =
-          store.name === 'postgresql'
-            ? (await c.run("SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'ct_mapped_t'", [])).rows.map((r: any) => r.def).join('\n')
-            : (await c.run('SHOW INDEX FROM `ct_mapped_t`', [])).rows.map((r: any) => `${r.Non_unique === 0 || r.Non_unique === '0' ? 'UNIQUE ' : ''}${r.Column_name}`).join('\n');
+        // The catalog discovery reads answers the columns on every SQL store alike.
+        const columnsOf = async (table: string) => ((await c.catalog.columns(undefined, table)) as any[]).map((col) => col.columnName).sort();
+        expect(await columnsOf('ct_mapped_t')).toEqual(['code', 'email', 'full_name', 'id']);
+        // The default names: lower case on PostgreSQL (as loopback-connector-postgresql), as written on MySQL and SQLite.
+        expect(await columnsOf(store.name === 'postgresql' ? 'ctitem' : 'CtItem')).toContain('active');
+        const indexQuery: Record<string, string> = {
+          postgresql: "SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'ct_mapped_t'",
+          mysql: "SELECT CONCAT(IF(NON_UNIQUE = 0, 'UNIQUE ', ''), COLUMN_NAME) AS def FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ct_mapped_t'",
+          sqlite: "SELECT CASE WHEN l.\"unique\" THEN 'UNIQUE ' ELSE '' END || i.name AS def FROM pragma_index_list('ct_mapped_t') l JOIN pragma_index_info(l.name) i",
+        };
+        const idx = (await c.run(indexQuery[store.name], [])).rows.map((r: any) => r.def).join('\n');
         expect(idx).toMatch(/UNIQUE.*email/);
         expect(idx).toMatch(/code/);
-        expect(await c.existingIndexes(Mapped.definition)).toEqual(new Set([...(store.name === 'mysql' ? ['PRIMARY'] : ['ct_mapped_t_pkey']), 'ct_mapped_t_code_idx', 'ct_mapped_t_email_idx', 'ct_mapped_name_code']));
+        // The primary key's own index: PRIMARY on MySQL, <table>_pkey on PostgreSQL, none on SQLite (the id is the rowid).
+        const primary: Record<string, string[]> = { mysql: ['PRIMARY'], postgresql: ['ct_mapped_t_pkey'], sqlite: [] };
+        expect(await c.existingIndexes(Mapped.definition)).toEqual(new Set([...primary[store.name], 'ct_mapped_t_code_idx', 'ct_mapped_t_email_idx', 'ct_mapped_name_code']));
       }
       await ds.automigrate('CtMapped');
       expect(await Mapped.count()).toBe(0);
@@ -504,7 +504,7 @@ for (const store of [...STORES, ...LB3_STORES]) {
       const Words: any = ds.createModel(
         'CtWords',
         { select: 'string', order: 'number', user: 'string', table: 'boolean', group: ['string'] },
-        { postgresql: { table: 'select' }, mysql: { table: 'select' } } as any,
+        { postgresql: { table: 'select' }, mysql: { table: 'select' }, sqlite: { table: 'select' } } as any,
       );
       await ds.automigrate('CtWords');
       await Words.create([

@@ -2,7 +2,7 @@ import request from 'supertest';
 import loopback from '../../src';
 import { DataSource } from '../../src/juggler/datasource';
 import { createModelBuilder } from '../../src/juggler/core-models';
-import { describeStore, Relay, STORES } from './stores';
+import { describeStore, Relay, STORES, storeIt } from './stores';
 
 /**
  * What the data layer promises on every store, beyond the main suite: text the store cannot keep
@@ -14,6 +14,7 @@ const json = (v: unknown) => JSON.parse(JSON.stringify(v));
 
 for (const store of STORES) {
   describeStore(store, () => {
+    const it = storeIt(store);
     let ds: DataSource;
     let Note: any;
 

@@ -1,15 +1,19 @@
 import { execFileSync } from 'child_process';
 import net from 'net';
+import os from 'os';
 import path from 'path';
 import { LB3_KV_SKIPS, LB3_SKIPS } from './lb3-skips';
 
 /**
- * The stores the connector suite runs against. Memory always; PostgreSQL and MariaDB when their
- * servers answer on this machine. Under CI=true an absent server is a failure, not a skip.
+ * The stores the connector suite runs against. Memory and SQLite always (they run in the test's
+ * process); PostgreSQL and MariaDB when their servers answer on this machine. Under CI=true an
+ * absent server is a failure, not a skip.
  */
 export interface StoreConfig {
-  name: 'memory' | 'postgresql' | 'mysql';
+  name: 'memory' | 'postgresql' | 'mysql' | 'sqlite';
   settings: Record<string, unknown>;
+  /** The store runs inside the process (no server to reach, to cut off or to wait for). */
+  embedded?: boolean;
   /** Cases of the suite this store does not run, by title, each with its reason (shown in the skipped title). */
   skips?: Readonly<Record<string, string>>;
 }
@@ -18,11 +22,24 @@ const env = process.env;
 const pgSettings = { host: env.PGHOST ?? '127.0.0.1', port: Number(env.PGPORT ?? 5432), user: env.PGUSER ?? 'postgres', password: env.PGPASSWORD, database: env.PGDATABASE ?? 'test' };
 const mysqlSettings = { host: env.MYSQL_HOST ?? '127.0.0.1', port: Number(env.MYSQL_PORT ?? 3306), user: env.MYSQL_USER ?? 'root', password: env.MYSQL_PASSWORD ?? '', database: env.MYSQL_DATABASE ?? 'test' };
 
+/** One SQLite file per database name the run uses (PGDATABASE), so parallel runs do not share it. */
+const sqliteSettings = { file: env.SQLITE_FILE ?? path.join(os.tmpdir(), `loopline-${env.PGDATABASE ?? 'test'}.sqlite`) };
+
+/** What a case cannot do on SQLite, by title (the titles of the suites that skip it). */
+const SQLITE_SKIPS: Readonly<Record<string, string>> = {
+  'answers 503 STORE_UNAVAILABLE quickly while the store is down, and recovers when it returns': 'SQLite is embedded: there is no server to lose',
+  'pings while the store is up, answers 503 while it is down, and disconnect closes every pooled connection': 'SQLite is embedded: there is no server to lose',
+  'answers 503 STORE_UNAVAILABLE over REST, quickly, while the store is cut off, and 200 again once it is back': 'SQLite is embedded: there is no server to lose',
+  'applies the isolation level asked for: REPEATABLE READ keeps its snapshot, READ COMMITTED sees commits':
+    'SQLite runs every transaction SERIALIZABLE with the write lock held from BEGIN IMMEDIATE: two open transactions, and a write beside them, take turns',
+};
+
 /** The servers of the house rules (DESIGN.md); the usual client variables point elsewhere. */
 export const STORES: StoreConfig[] = [
-  { name: 'memory', settings: { connector: 'memory' } },
+  { name: 'memory', settings: { connector: 'memory' }, embedded: true },
   { name: 'postgresql', settings: { connector: 'postgresql', ...pgSettings } },
   { name: 'mysql', settings: { connector: 'mysql', ...mysqlSettings } },
+  { name: 'sqlite', settings: { connector: 'sqlite', ...sqliteSettings }, embedded: true, skips: SQLITE_SKIPS },
 ];
 
 /** The real LB3 SQL packages, driven through the LB3 connector bridge (src/juggler/connectors/lb3-bridge), for the shared suite. */
@@ -80,7 +97,7 @@ const cache = new Map<string, boolean>();
 
 /** True when the store's server accepts connections (checked once, synchronously, at collection time). */
 export function storeAvailable(store: StoreConfig | KvStoreConfig | Lb3StoreConfig): boolean {
-  if (store.name === 'memory' || store.name === 'kv-memory') return true;
+  if (store.name === 'kv-memory' || ('embedded' in store && store.embedded)) return true;
   const key = `${String(store.settings.host)}:${String(store.settings.port)}`;
   if (!cache.has(key)) {
     let ok = true;

@@ -3,6 +3,7 @@ import type { Connector } from './connector';
 import { MemoryConnector } from './memory/memory-connector';
 import { MySQLConnector } from './mysql/mysql-connector';
 import { PostgreSQLConnector } from './postgresql/postgresql-connector';
+import { SQLiteConnector } from './sqlite/sqlite-connector';
 import { TransientConnector } from './transient/transient-connector';
 import { KeyValueMemoryConnector } from './kv-memory/kv-memory-connector';
 import { KeyValueRedisConnector } from './kv-redis/kv-redis-connector';
@@ -29,6 +30,9 @@ const FACTORIES = new Map<string, ConnectorFactory>([
   ['postgres', (settings) => new PostgreSQLConnector(settings)],
   ['mysql', (settings) => new MySQLConnector(settings)],
   ['mariadb', (settings) => new MySQLConnector(settings)],
+  // `sqlite3` is LB3's name (loopback-connector-sqlite3).
+  ['sqlite', (settings) => new SQLiteConnector(settings)],
+  ['sqlite3', (settings) => new SQLiteConnector(settings)],
   ['transient', (settings) => new TransientConnector(settings)],
   ['kv-memory', (settings) => new KeyValueMemoryConnector(settings)],
   ['kv-redis', (settings) => new KeyValueRedisConnector(settings)],

@@ -222,6 +222,11 @@ export class SQLiteConnector extends SqlConnector {
     return { row: this.rowFromDb(def, rows[0]), created: !existed };
   }
 
+  protected override offsetOnly(b: SqlBuilder, skip: number): string {
+    // SQLite has no OFFSET without LIMIT; a negative limit stands for "no limit".
+    return ` LIMIT -1 OFFSET ${b.param(skip)}`;
+  }
+
   /** One round trip: the updated row comes back with RETURNING. */
   protected override async updateReturning(def: ModelDefinition, sql: string, params: unknown[], _id: unknown, options: OperationOptions): Promise<Row | null> {
     const columns = def.propertyNames.map((n) => this.col(def, n)).join(', ');

@@ -51,13 +51,13 @@ export class SQLiteCatalog implements Catalog {
 
   async columns(owner: string | undefined, table: string): Promise<ColumnEntry[]> {
     if (owner !== undefined && owner !== SQLITE_OWNER) return [];
-    const { rows } = await this.query('SELECT name, type, "notnull" AS notNull, pk FROM pragma_table_info(?) ORDER BY cid', [table]);
+    const { rows } = await this.query('SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info(?) ORDER BY cid', [table]);
     const rowid = rows.filter((r) => Number(r.pk) > 0).length === 1;
     return rows.map((r) => {
       const declared = String(r.type ?? '');
       const size = sizeOf(declared);
       // The rowid column (INTEGER PRIMARY KEY) never holds NULL, whatever its NOT NULL says.
-      const notNull = Number(r.notNull) === 1 || (rowid && Number(r.pk) === 1 && /^INTEGER$/i.test(declared));
+      const notNull = Number(r.nn) === 1 || (rowid && Number(r.pk) === 1 && /^INTEGER$/i.test(declared));
       return {
         owner: SQLITE_OWNER,
         tableName: table,

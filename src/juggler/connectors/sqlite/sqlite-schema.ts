@@ -59,8 +59,8 @@ export class SQLiteSchemaDialect implements SchemaDialect {
   }
 
   async columns(_owner: string | undefined, table: string): Promise<ColumnState[]> {
-    const { rows } = await this.query('SELECT name, type, "notnull" AS notNull, pk FROM pragma_table_info(?) ORDER BY cid', [table]);
-    return rows.map((r) => ({ name: String(r.name), type: String(r.type ?? ''), nullable: Number(r.notNull) !== 1 && Number(r.pk) === 0 }));
+    const { rows } = await this.query('SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info(?) ORDER BY cid', [table]);
+    return rows.map((r) => ({ name: String(r.name), type: String(r.type ?? ''), nullable: Number(r.nn) !== 1 && Number(r.pk) === 0 }));
   }
 
   async indexes(_owner: string | undefined, table: string): Promise<IndexState[]> {
