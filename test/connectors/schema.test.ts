@@ -13,6 +13,7 @@ for (const store of STORES) {
   describeStore(store, () => {
     let ds: DataSource;
     const pg = store.name === 'postgresql';
+    const sqlite = store.name === 'sqlite';
     const table = 'schema_evolve';
     const run = async (sql: string, params: unknown[] = []): Promise<any[]> => (ds.connector as any).execute(sql, params);
     const p = (n: number) => (pg ? `$${n}` : '?');
@@ -21,7 +22,9 @@ for (const store of STORES) {
     async function columns(): Promise<Record<string, string>> {
       const rows = pg
         ? await run(`SELECT column_name AS name, format_type(a.atttypid, a.atttypmod) AS type, c.is_nullable AS nullable FROM information_schema.columns c JOIN pg_attribute a ON a.attrelid = ('public.' || c.table_name)::regclass AND a.attname = c.column_name WHERE c.table_schema = 'public' AND c.table_name = $1`, [table])
-        : await run('SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
+        : sqlite
+          ? await run(`SELECT name, lower(type) AS type, CASE WHEN "notnull" = 1 OR pk > 0 THEN 'NO' ELSE 'YES' END AS nullable FROM pragma_table_info(?)`, [table])
+          : await run('SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
       return Object.fromEntries(rows.map((r) => [String(r.name), `${String(r.type).replace(/^int\(11\)$/, 'int')} ${r.nullable === 'YES' ? 'NULL' : 'NOT NULL'}`]));
     }
 
@@ -29,7 +32,9 @@ for (const store of STORES) {
     async function indexes(): Promise<string[]> {
       const rows = pg
         ? await run(`SELECT i.relname AS name, ix.indisunique AS u, a.attname AS col FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(ix.indkey) WHERE t.relname = $1 AND NOT ix.indisprimary ORDER BY i.relname, array_position(ix.indkey::int[], a.attnum::int)`, [table])
-        : await run("SELECT INDEX_NAME AS name, NON_UNIQUE = 0 AS u, COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX", [table]);
+        : sqlite
+          ? await run(`SELECT l.name AS name, l."unique" AS u, i.name AS col FROM pragma_index_list(?) l JOIN pragma_index_info(l.name) i WHERE l.origin <> 'pk' ORDER BY l.name, i.seqno`, [table])
+          : await run("SELECT INDEX_NAME AS name, NON_UNIQUE = 0 AS u, COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX", [table]);
       const by = new Map<string, { u: boolean; cols: string[] }>();
       for (const r of rows) {
         const e = by.get(r.name) ?? { u: r.u === true || Number(r.u) === 1, cols: [] };
@@ -39,7 +44,7 @@ for (const store of STORES) {
       return [...by].map(([name, e]) => `${name}: ${e.u ? 'UNIQUE ' : ''}${e.cols.join(', ')}`);
     }
 
-    const settings = { postgresql: { table }, mysql: { table } };
+    const settings = { postgresql: { table }, mysql: { table }, sqlite: { table } };
 
     beforeAll(() => {
       ds = new DataSource('db', store.settings, createModelBuilder());
@@ -94,7 +99,7 @@ for (const store of STORES) {
       expect(await columns()).toMatchObject(
         pg
           ? { code: 'text NULL', size: 'character varying(10) NULL', label: 'text NOT NULL', price: 'numeric(8,2) NULL' }
-          : { code: 'text NULL', size: 'varchar(10) NULL', label: 'text NOT NULL', price: 'decimal(8,2) NULL' },
+          : { code: 'text NULL', size: 'varchar(10) NULL', label: 'text NOT NULL', price: sqlite ? 'numeric(8,2) NULL' : 'decimal(8,2) NULL' },
       );
 
       const V2: any = ds.createModel(
@@ -114,7 +119,9 @@ for (const store of STORES) {
       expect(await columns()).toEqual(
         pg
           ? { id: 'integer NOT NULL', code: 'double precision NULL', size: 'character varying(20) NOT NULL', label: 'text NULL', note: 'text NULL', price: 'numeric(10,3) NULL', added: 'text NULL' }
-          : { id: 'int NOT NULL', code: 'double NULL', size: 'varchar(20) NOT NULL', label: 'text NULL', note: 'text NULL', price: 'decimal(10,3) NULL', added: 'text NULL' },
+          : sqlite
+            ? { id: 'integer NOT NULL', code: 'real NULL', size: 'varchar(20) NOT NULL', label: 'text NULL', note: 'text NULL', price: 'numeric(10,3) NULL', added: 'text NULL' }
+            : { id: 'int NOT NULL', code: 'double NULL', size: 'varchar(20) NOT NULL', label: 'text NULL', note: 'text NULL', price: 'decimal(10,3) NULL', added: 'text NULL' },
       );
       expect(json(await V2.find({ order: 'id' }))).toEqual([
         { id: 1, code: 12, size: 'S', label: 'first', price: 9.99, added: null },
@@ -169,13 +176,14 @@ for (const store of STORES) {
     });
 
     it('foreign keys from the foreignKeys setting: automigrate and autoupdate create them, the store enforces them', async () => {
-      const Customer: any = ds.createModel('SchemaCustomer', { name: 'string' }, { postgresql: { table: 'schema_customer' }, mysql: { table: 'schema_customer' } } as any);
+      const Customer: any = ds.createModel('SchemaCustomer', { name: 'string' }, { postgresql: { table: 'schema_customer' }, mysql: { table: 'schema_customer' }, sqlite: { table: 'schema_customer' } } as any);
       const Order: any = ds.createModel(
         'SchemaOrder',
         { total: 'number', customerId: 'number' },
         {
           postgresql: { table: 'schema_order' },
           mysql: { table: 'schema_order' },
+          sqlite: { table: 'schema_order' },
           relations: { customer: { type: 'belongsTo', model: 'SchemaCustomer', foreignKey: 'customerId' } },
           foreignKeys: { schema_order_customer_fk: { name: 'schema_order_customer_fk', entity: 'SchemaCustomer', entityKey: 'id', foreignKey: 'customerId', onDelete: 'CASCADE' } },
         } as any,
@@ -201,7 +209,7 @@ for (const store of STORES) {
     });
 
     it('honours dataType, dataLength, dataPrecision, dataScale and columnName in automigrate and autoupdate', async () => {
-      const own = (settings: Record<string, unknown>) => ({ postgresql: settings, mysql: settings });
+      const own = (settings: Record<string, unknown>) => ({ postgresql: settings, mysql: settings, sqlite: settings });
       ds.createModel(
         'SchemaEvolve',
         { code: { type: 'string', ...own({ columnName: 'the_code', dataType: 'varchar', dataLength: 30 }) }, amount: { type: 'number', ...own({ dataType: 'decimal', dataPrecision: 12, dataScale: 4 }) } },

@@ -23,8 +23,9 @@ export interface RebuildSpec {
   dropForeignKey?: string;
 }
 
+/** A quoted name as written in a statement; the schema `main` before a table name is left out. */
 function unquote(id: string): string {
-  const t = id.trim();
+  const t = id.trim().replace(/^"main"\./, '');
   return t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t;
 }
 
