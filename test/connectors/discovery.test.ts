@@ -25,10 +25,63 @@ const DDL = {
     'CREATE TABLE lb3_order_line (id INT AUTO_INCREMENT PRIMARY KEY, customer_id INT NOT NULL, qty INT, FOREIGN KEY (customer_id) REFERENCES lb3_customer(id)) ENGINE=InnoDB',
     'CREATE VIEW lb3_customer_names AS SELECT id, full_name FROM lb3_customer',
   ],
+  sqlite: [
+    'DROP TABLE IF EXISTS lb3_order_line',
+    'DROP VIEW IF EXISTS lb3_customer_names',
+    'DROP TABLE IF EXISTS lb3_customer',
+    'CREATE TABLE lb3_customer (id INTEGER PRIMARY KEY, full_name VARCHAR(40) NOT NULL, balance NUMERIC(10,2), born DATETIME, flag BOOLEAN, meta JSON, note TEXT, score REAL, n INTEGER)',
+    'CREATE TABLE lb3_order_line (id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES lb3_customer(id), qty INTEGER)',
+    'CREATE VIEW lb3_customer_names AS SELECT id, full_name FROM lb3_customer',
+  ],
 };
 
-/** The LB3 recording with the schema this run uses in place of $OWNER. */
-function lb3(store: 'postgresql' | 'mysql', owner: string): any {
+/**
+ * What loopline answers for the SQLite tables above (LB3 has no recording here: its
+ * loopback-connector-sqlite3 is not among the recorded packages). The declared types, as written;
+ * SQLite keeps no foreign key's name unless the CREATE statement gives one.
+ */
+function sqliteExpected(): any {
+  const owner = 'main';
+  const column = (columnName: string, dataType: string, type: string, nullable: 'Y' | 'N', size: { length?: number; precision?: number; scale?: number } = {}, id?: number) => {
+    const [dataLength, dataPrecision, dataScale] = [size.length ?? null, size.precision ?? null, size.scale ?? null];
+    return { type, required: nullable === 'N', length: dataLength, precision: dataPrecision, scale: dataScale, ...(id ? { id } : {}), sqlite: { columnName, dataType, dataLength, dataPrecision, dataScale, nullable } };
+  };
+  const fk = { fkOwner: owner, fkName: 'fk_lb3_order_line_0', fkTableName: 'lb3_order_line', fkColumnName: 'customer_id', keySeq: 1, pkOwner: owner, pkName: null, pkTableName: 'lb3_customer', pkColumnName: 'id' };
+  return {
+    pks: [{ owner, tableName: 'lb3_customer', columnName: 'id', keySeq: 1, pkName: null }],
+    fks: [fk],
+    exportedFks: [fk],
+    fullNameColumn: { owner, tableName: 'lb3_customer', columnName: 'full_name', dataType: 'VARCHAR', dataLength: 40, dataPrecision: null, dataScale: null, nullable: 'N', type: 'String' },
+    missingProperties: [],
+    missingSchemaError: "Table 'no_such_table' does not exist.",
+    schemas: {
+      [`${owner}.lb3_order_line`]: {
+        name: 'Lb3OrderLine',
+        options: { idInjection: false, sqlite: { schema: owner, table: 'lb3_order_line' }, relations: { fkLb3OrderLine0rel: { model: 'Lb3Customer', type: 'belongsTo', foreignKey: 'customerId' } } },
+        properties: { id: column('id', 'INTEGER', 'Number', 'N', {}, 1), customerId: column('customer_id', 'INTEGER', 'Number', 'N'), qty: column('qty', 'INTEGER', 'Number', 'Y') },
+      },
+      [`${owner}.lb3_customer`]: {
+        name: 'Lb3Customer',
+        options: { idInjection: false, sqlite: { schema: owner, table: 'lb3_customer' }, relations: {} },
+        properties: {
+          id: column('id', 'INTEGER', 'Number', 'N', {}, 1),
+          fullName: column('full_name', 'VARCHAR', 'String', 'N', { length: 40 }),
+          balance: column('balance', 'NUMERIC', 'Number', 'Y', { precision: 10, scale: 2 }),
+          born: column('born', 'DATETIME', 'Date', 'Y'),
+          flag: column('flag', 'BOOLEAN', 'Boolean', 'Y'),
+          meta: column('meta', 'JSON', 'Object', 'Y'),
+          note: column('note', 'TEXT', 'String', 'Y'),
+          score: column('score', 'REAL', 'Number', 'Y'),
+          n: column('n', 'INTEGER', 'Number', 'Y'),
+        },
+      },
+    },
+  };
+}
+
+/** The LB3 recording with the schema this run uses in place of $OWNER (SQLite: loopline's own answers). */
+function lb3(store: 'postgresql' | 'mysql' | 'sqlite', owner: string): any {
+  if (store === 'sqlite') return sqliteExpected();
   return JSON.parse(JSON.stringify(LB3[store]).replace(/\$OWNER/g, owner));
 }
 
@@ -69,7 +122,7 @@ for (const store of STORES) {
 
     beforeAll(async () => {
       for (const sql of DDL[name]) await run(sql);
-      owner = name === 'postgresql' ? 'public' : String(store.settings.database);
+      owner = name === 'postgresql' ? 'public' : name === 'sqlite' ? 'main' : String(store.settings.database);
     });
 
     it('discoverModelDefinitions lists tables (views when asked), with owner, paged by limit/offset', async () => {
@@ -128,6 +181,8 @@ for (const store of STORES) {
     });
 
     it('round trip: automigrate a model, discover its table, and the discovered JSON reads the same rows', async () => {
+      // Booleans and documents come back as such from PostgreSQL's and SQLite's column types (MariaDB's TINYINT(1) and LONGTEXT say Number and String).
+      const documents = name === 'postgresql' || name === 'sqlite';
       const Trip: any = ds.createModel(
         'SchemaTrip',
         {
@@ -135,14 +190,14 @@ for (const store of STORES) {
           price: { type: 'number', precision: 10, scale: 2 },
           count: { type: 'number' },
           at: { type: 'date' },
-          ...(name === 'postgresql' ? { done: { type: 'boolean' }, doc: { type: 'object' } } : {}),
+          ...(documents ? { done: { type: 'boolean' }, doc: { type: 'object' } } : {}),
         },
-        { postgresql: { table: 'schema_trip' }, mysql: { table: 'schema_trip' } } as any,
+        { postgresql: { table: 'schema_trip' }, mysql: { table: 'schema_trip' }, sqlite: { table: 'schema_trip' } } as any,
       );
       await ds.automigrate('SchemaTrip');
       const at = new Date('2024-05-06T07:08:09.123Z');
       await Trip.create([
-        { title: "O'Brien", price: 12.5, count: 3, at, ...(name === 'postgresql' ? { done: true, doc: { a: [1] } } : {}) },
+        { title: "O'Brien", price: 12.5, count: 3, at, ...(documents ? { done: true, doc: { a: [1] } } : {}) },
         { title: 'second', price: null, count: -1.5, at: null },
       ]);
       const json: any = await ds.discoverSchema('schema_trip');
