@@ -4,7 +4,7 @@
  * code, that the store is exactly as before, that Object.prototype gained nothing, and that no
  * body carries a stack trace or a hidden value.
  */
-export type StoreName = 'memory' | 'postgresql' | 'mysql';
+export type StoreName = 'memory' | 'postgresql' | 'mysql' | 'sqlite';
 
 export interface Outcome {
   status: number;

@@ -111,7 +111,8 @@ export function attemptModelFor(ds: any): AnyModel {
 /** The store said the table is missing (an app that has not migrated since the model came). */
 function missingTable(err: any): boolean {
   const code = err?.code ?? err?.cause?.code;
-  return code === '42P01' || code === 'ER_NO_SUCH_TABLE' || err?.errno === 1146;
+  // PostgreSQL, MySQL/MariaDB, and SQLite (whose code says only SQLITE_ERROR).
+  return code === '42P01' || code === 'ER_NO_SUCH_TABLE' || err?.errno === 1146 || (code === 'SQLITE_ERROR' && /^no such table:/.test(String(err?.message)));
 }
 
 const ensured = new WeakMap<object, Promise<void>>();

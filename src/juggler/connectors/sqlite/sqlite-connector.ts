@@ -7,7 +7,7 @@ import type { OperationOptions, Row, UpsertResult } from '../connector';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
 import { Database, execute, isBusy, openDatabase, runnerOf, StatementCache } from './sqlite-driver';
-import { sqliteDialect } from './sqlite-dialect';
+import { GENERATED_INTEGER_ID, sqliteDialect } from './sqlite-dialect';
 import { SQLiteCatalog } from './sqlite-discovery';
 import { rebuildFromStatement, rebuildTable, RebuildSpec, SQLiteSchemaDialect } from './sqlite-schema';
 import { SQLiteChangeFeed } from './sqlite-change-feed';
@@ -22,6 +22,15 @@ interface Connection {
 const SECTIONS = new Map<string, KeyedMutex>();
 
 const IN_MEMORY = ':memory:';
+
+/**
+ * A CREATE TABLE whose id column is the AUTOINCREMENT rowid already names its primary key there:
+ * the shared schema code's separate PRIMARY KEY clause is left out (SQLite allows one).
+ */
+function withOnePrimaryKey(sql: string): string {
+  if (!sql.startsWith('CREATE TABLE') || !sql.includes(GENERATED_INTEGER_ID)) return sql;
+  return sql.replace(/,\n {2}PRIMARY KEY \([^)]*\)(?=\n\))/, '');
+}
 
 /**
  * SQLite on better-sqlite3: one database file, opened in WAL mode. Settings: `file` (LB3's
@@ -107,7 +116,7 @@ export class SQLiteConnector extends SqlConnector {
       await this.rebuild(rebuild);
       return { rows: [], affected: 0 };
     }
-    return super.run(sql, params, options);
+    return super.run(withOnePrimaryKey(sql), params, options);
   }
 
   private async rebuild(spec: RebuildSpec): Promise<void> {

@@ -10,6 +10,9 @@ export function sqliteSettings(source: Readonly<Record<string, unknown>> | undef
   return { ...connectorSettings(source, 'sqlite3'), ...connectorSettings(source, 'sqlite') };
 }
 
+/** The column type of a generated number id. */
+export const GENERATED_INTEGER_ID = 'INTEGER PRIMARY KEY AUTOINCREMENT';
+
 /**
  * A JSON path in SQLite's syntax. A key is quoted (`$."a b"`); SQLite reads no escape inside the
  * quotes, so a key holding `"` is written unquoted, which SQLite reads up to the next `.` or `[`.
@@ -48,8 +51,9 @@ export const sqliteDialect: Dialect = {
     const own = sqliteSettings(prop.raw).dataType;
     const size = columnSize(prop, 'sqlite');
     if (typeof own === 'string') return sizedType(own, size);
-    // INTEGER (exactly) with the primary key is the rowid: numbered by SQLite.
-    if (generatedId) return prop.kind.name === 'String' ? 'TEXT' : 'INTEGER';
+    // The rowid, numbered by SQLite; AUTOINCREMENT never hands out the id of a deleted row again.
+    // (The connector leaves out the table's separate PRIMARY KEY clause for it.)
+    if (generatedId) return prop.kind.name === 'String' ? 'TEXT' : GENERATED_INTEGER_ID;
     if (isJsonProperty(prop)) return 'JSON';
     switch (prop.kind.name) {
       case 'String':

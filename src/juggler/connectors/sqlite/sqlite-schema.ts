@@ -145,8 +145,13 @@ export function rebuildTable(db: Database, spec: RebuildSpec): void {
   }
 
   const pk = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
-  const defs = columns.map((c) => `${quote(c.name)}${c.type ? ' ' + c.type : ''}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${c.dflt_value}` : ''}`);
-  if (pk.length) defs.push(`PRIMARY KEY (${pk.map((c) => quote(c.name)).join(', ')})`);
+  // An AUTOINCREMENT rowid stays one, with its counter (sqlite_sequence) carried over.
+  const autoincrement = pk.length === 1 && /^INTEGER$/i.test(pk[0].type) && /AUTOINCREMENT/i.test(create) ? pk[0] : undefined;
+  const sequence = autoincrement ? (db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as { seq: number } | undefined) : undefined;
+  const defs = columns.map((c) =>
+    c === autoincrement ? `${quote(c.name)} INTEGER PRIMARY KEY AUTOINCREMENT` : `${quote(c.name)}${c.type ? ' ' + c.type : ''}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${c.dflt_value}` : ''}`,
+  );
+  if (pk.length && !autoincrement) defs.push(`PRIMARY KEY (${pk.map((c) => quote(c.name)).join(', ')})`);
   for (const u of uniques) defs.push(`UNIQUE (${u.cols.split('\0').map(quote).join(', ')})`);
   const byId = new Map<number, ForeignKeyInfo[]>();
   for (const fk of fks) byId.set(fk.id, [...(byId.get(fk.id) ?? []), fk]);
@@ -165,6 +170,7 @@ export function rebuildTable(db: Database, spec: RebuildSpec): void {
   db.prepare(`INSERT INTO ${quote(temp)} (${names}) SELECT ${names} FROM ${quote(table)}`).run();
   db.prepare(`DROP TABLE ${quote(table)}`).run();
   db.prepare(`ALTER TABLE ${quote(temp)} RENAME TO ${quote(table)}`).run();
+  if (sequence) db.prepare('UPDATE sqlite_sequence SET seq = ? WHERE name = ?').run(sequence.seq, table);
   for (const { sql } of indexes) db.prepare(sql).run();
   const broken = db.prepare('SELECT * FROM pragma_foreign_key_check(?)').all(table);
   if (broken.length) throw new InvalidValueError(`${broken.length} row(s) of ${table} reference rows that do not exist: the foreign key cannot be added`);
