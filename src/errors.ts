@@ -433,7 +433,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   },
   CONNECTOR_NOT_INSTALLED: {
     status: 500,
-    meaning: 'A data source names a connector that is neither one of loopline\'s own nor an installed package (`loopback-connector-<name>` or `<name>`); the message names the `npm install` to run.',
+    meaning: 'A data source names a connector that is neither one of loopline\'s own nor an installed package (`loopback-connector-<name>` or `<name>`), or a SQLite data source runs where the optional `better-sqlite3` is not installed; the message names the `npm install` to run.',
   },
   NOT_A_CONNECTOR: {
     status: 500,

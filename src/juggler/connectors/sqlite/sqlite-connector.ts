@@ -331,21 +331,23 @@ export class SQLiteConnector extends SqlConnector {
       if (!shared) this.idle.push(conn);
       throw this.unavailable(failedOpen);
     }
-    let handle: SqlTransaction | undefined;
     const release = (failed?: unknown) => {
       if (shared) return;
       if (failed || this.idle.length >= 4 || this.main === undefined) conn.db.close();
       else this.idle.push(conn);
     };
-    handle = this.transaction(
+    const handle: SqlTransaction = this.transaction(
       {
         runner,
         finish: async (commit) => {
           if (!begin) return;
+          let committed = false;
           try {
             if (conn.db.inTransaction) execute(conn.statements, commit ? 'COMMIT' : 'ROLLBACK', []);
+            committed = commit;
           } finally {
-            this.feed?.ended(handle, commit);
+            // The notices of its writes travel only once it has committed.
+            this.feed?.ended(handle, committed);
           }
         },
         release,
