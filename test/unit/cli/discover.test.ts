@@ -17,13 +17,13 @@ for (const store of STORES.filter((s) => s.name !== 'memory')) {
   describeStore(store, () => {
     let tmp: string;
     let dir: string;
-    const source = `CliDiscoverSource${store.name === 'mysql' ? 'My' : 'Pg'}`;
+    const source = `CliDiscoverSource${{ mysql: 'My', postgresql: 'Pg', sqlite: 'Lite' }[store.name as string]}`;
 
     beforeAll(async () => {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-discover-'));
       dir = path.join(tmp, 'app');
       expect((await runCli(tmp, 'new', 'app', '--skip-install')).code).toBe(0);
-      const flags = ['host', 'port', 'database', 'user', 'password'].flatMap((k) => (store.settings[k] === undefined || store.settings[k] === '' ? [] : [`--${k}`, String(store.settings[k])]));
+      const flags = ['host', 'port', 'database', 'user', 'password', 'file'].flatMap((k) => (store.settings[k] === undefined || store.settings[k] === '' ? [] : [`--${k}`, String(store.settings[k])]));
       expect((await runCli(dir, 'datasource', '--name', 'sql', '--connector', store.name, ...flags)).code).toBe(0);
       expect((await runCli(dir, 'model', source, '--datasource', 'sql', '--property', 'title:string:required', '--property', 'score:number')).code).toBe(0);
       expect((await runCli(dir, 'migrate', '--datasource', 'sql')).code).toBe(0);

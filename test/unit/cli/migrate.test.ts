@@ -17,6 +17,7 @@ jest.setTimeout(60000);
 
 function settingsFlags(settings: Record<string, unknown>, dataDir: string): string[] {
   if (settings.connector === 'memory') return ['--file', path.join(dataDir, 'db.json')];
+  if (settings.connector === 'sqlite') return ['--file', path.join(dataDir, 'db.sqlite')];
   return ['host', 'port', 'database', 'user', 'password'].flatMap((k) => (settings[k] === undefined || settings[k] === '' ? [] : [`--${k}`, String(settings[k])]));
 }
 
