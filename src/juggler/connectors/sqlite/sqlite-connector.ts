@@ -9,7 +9,7 @@ import { SqlBuilder } from '../sql/sql-where';
 import { Database, execute, isBusy, openDatabase, runnerOf, StatementCache } from './sqlite-driver';
 import { GENERATED_INTEGER_ID, sqliteDialect } from './sqlite-dialect';
 import { SQLiteCatalog } from './sqlite-discovery';
-import { rebuildFromStatement, rebuildTable, RebuildSpec, SQLiteSchemaDialect } from './sqlite-schema';
+import { foreignKeyConstraintName, rebuildFromStatement, rebuildTable, RebuildSpec, SQLiteSchemaDialect } from './sqlite-schema';
 import { SQLiteChangeFeed } from './sqlite-change-feed';
 
 /** A connection and its prepared statements. */
@@ -197,10 +197,34 @@ export class SQLiteConnector extends SqlConnector {
     return undefined;
   }
 
-  /** A value the column refuses (a NOT NULL or CHECK constraint, a foreign key): the client's to fix. */
+  /** A value the column refuses (a NOT NULL or CHECK constraint, too big a value): the client's to fix. */
   protected override isValueError(err: unknown): boolean {
     const code = (err as { code?: unknown })?.code;
-    return code === 'SQLITE_CONSTRAINT_NOTNULL' || code === 'SQLITE_CONSTRAINT_CHECK' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === 'SQLITE_TOOBIG';
+    return code === 'SQLITE_CONSTRAINT_NOTNULL' || code === 'SQLITE_CONSTRAINT_CHECK' || code === 'SQLITE_TOOBIG';
+  }
+
+  /**
+   * SQLite says only "FOREIGN KEY constraint failed", naming neither side nor the constraint: a
+   * DELETE was refused for rows still referring to the deleted one, an INSERT or UPDATE for a key
+   * naming no row (the statement's verb and table are kept on the error by the runner,
+   * sqlite-driver.ts). The constraint is named when the written table holds only one.
+   */
+  protected override foreignKeyViolation(err: unknown): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
+    const e = err as { code?: unknown; statement?: unknown; table?: unknown };
+    if (e?.code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') return undefined;
+    if (e.statement === 'DELETE') return { kind: 'referenced' };
+    return { kind: 'missing', constraint: typeof e.table === 'string' ? this.onlyForeignKey(e.table) : undefined };
+  }
+
+  private onlyForeignKey(table: string): string | undefined {
+    const main = this.main;
+    if (!main) return undefined;
+    try {
+      const rows = main.db.prepare("SELECT m.sql AS createSql, f.\"from\" AS col FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name = ? AND f.seq = 0").all(table) as { createSql: string; col: string }[];
+      return rows.length === 1 ? foreignKeyConstraintName(rows[0].createSql, rows[0].col) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   protected async insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, row: Row, options: OperationOptions): Promise<unknown> {

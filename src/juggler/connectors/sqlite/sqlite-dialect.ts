@@ -1,5 +1,5 @@
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
-import { columnSize, connectorSettings, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
+import { columnSize, connectorSettings, declaredDataType, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
 import { regexpParam } from './sqlite-driver';
 
 /**
@@ -48,7 +48,7 @@ export const sqliteDialect: Dialect = {
   // Partial indexes, and NULLs distinct in a unique index: a NULL scope is not held by the index.
   uniqueRuleClauses: (column, rule) => (rule.allowNull ? '' : ` WHERE ${column} IS NOT NULL${rule.text ? ` AND ${column} <> ''` : ''}`),
   columnType(prop: PropertyDefinition, generatedId: boolean): string {
-    const own = sqliteSettings(prop.raw).dataType;
+    const own = sqliteSettings(prop.raw).dataType ?? declaredDataType(prop, 'sqlite');
     const size = columnSize(prop, 'sqlite');
     if (typeof own === 'string') return sizedType(own, size);
     // The rowid, numbered by SQLite; AUTOINCREMENT never hands out the id of a deleted row again.
@@ -59,6 +59,7 @@ export const sqliteDialect: Dialect = {
       case 'String':
         return size.length ? `VARCHAR(${size.length})` : 'TEXT';
       case 'Number':
+        if (prop.kind.integer) return 'INTEGER';
         if (size.precision) return sizedType('NUMERIC', size);
         return prop.id ? 'INTEGER' : 'REAL';
       case 'Boolean':

@@ -161,6 +161,19 @@ export class StatementCache {
 
 /** Runs one statement synchronously: rows for a statement that returns them, else the change count. */
 export function execute(statements: StatementCache, sql: string, params: unknown[]): { rows: Row[]; affected: number; insertId?: unknown } {
+  try {
+    return executeOnce(statements, sql, params);
+  } catch (err) {
+    // The verb and the table, for errors that do not say which side refused (a foreign key's).
+    if (err && typeof err === 'object') {
+      const m = /^\s*(\w+)\s+(?:INTO\s+|FROM\s+)?"((?:[^"]|"")*)"/i.exec(sql);
+      Object.assign(err, { statement: /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase(), table: m?.[2]?.replace(/""/g, '"') });
+    }
+    throw err;
+  }
+}
+
+function executeOnce(statements: StatementCache, sql: string, params: unknown[]): { rows: Row[]; affected: number; insertId?: unknown } {
   const stmt = statements.get(sql);
   const values = params.map(bindable);
   if (stmt.reader) {

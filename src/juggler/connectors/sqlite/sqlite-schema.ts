@@ -1,6 +1,6 @@
 import { InvalidValueError } from '../../../errors';
 import type { CatalogQuery } from '../sql/catalog';
-import type { ColumnState, IndexState, SchemaDialect } from '../sql/sql-schema';
+import type { ColumnState, ForeignKeyState, IndexState, SchemaDialect } from '../sql/sql-schema';
 import type { Database } from './sqlite-driver';
 
 /**
@@ -91,6 +91,30 @@ export class SQLiteSchemaDialect implements SchemaDialect {
 
   dropForeignKey(table: string, name: string): string {
     return marker({ table: unquote(table), dropForeignKey: unquote(name) });
+  }
+
+  /** From SQLite's foreign-key list; the names from the table's CREATE statement (SQLite keeps none apart). */
+  async foreignKeys(_owner: string | undefined, table: string): Promise<ForeignKeyState[]> {
+    const { rows } = await this.query(
+      `SELECT m.sql AS createSql, f.id AS id, f."table" AS targetTable, f."from" AS col, f."to" AS targetColumn, f.on_update AS onUpdate, f.on_delete AS onDelete
+       FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name = ? AND f.seq = 0 ORDER BY f.id`,
+      [table],
+    );
+    const out: ForeignKeyState[] = [];
+    for (const r of rows) {
+      let targetColumn = r.targetColumn === null ? undefined : String(r.targetColumn);
+      // A key naming no column references the target's primary key.
+      targetColumn ??= String((await this.query('SELECT name FROM pragma_table_info(?) WHERE pk = 1', [String(r.targetTable)])).rows[0]?.name ?? 'id');
+      out.push({
+        name: foreignKeyConstraintName(String(r.createSql ?? ''), String(r.col)) ?? `fk_${table}_${Number(r.id)}`,
+        column: String(r.col),
+        targetTable: String(r.targetTable),
+        targetColumn,
+        onDelete: String(r.onDelete).toUpperCase(),
+        onUpdate: String(r.onUpdate).toUpperCase(),
+      });
+    }
+    return out;
   }
 }
 
