@@ -142,6 +142,22 @@ describe.each(OAUTH_STORES)('OAuth 2.0 refusals ($name store)', (store) => {
     expect(await provider.models.Token.count()).toBe(tokensBefore);
   });
 
+  it('lets one of two concurrent exchanges of a code win; the other gets invalid_grant and the winner\'s tokens are revoked', async () => {
+    const { token: session } = await signedInUser(provider.app, 'race@example.com');
+    const a = await client();
+    const pkce = pkcePair();
+    const to = await consentAndRedirect(provider.base, session, { response_type: 'code', client_id: a.clientId, redirect_uri: REDIRECT, code_challenge: pkce.challenge, code_challenge_method: 'S256' });
+    const fields = { grant_type: 'authorization_code', code: to.searchParams.get('code') ?? '', redirect_uri: REDIRECT, client_id: a.clientId, client_secret: a.clientSecret, code_verifier: pkce.verifier };
+    const answers = await Promise.all([1, 2, 3].map(() => postForm(`${provider.base}/oauth/token`, fields)));
+    const won = answers.filter((r) => r.status === 200);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(2);
+    expect(await provider.models.Token.count({ clientId: a.clientId })).toBe(1);
+    // Presenting the code again after the race revokes what the winner got.
+    expect((await postForm(`${provider.base}/oauth/token`, fields)).body.error).toBe('invalid_grant');
+    expect(await apiStatus(provider.base, won[0].body.access_token)).toBe(401);
+  });
+
   it('takes expired and revoked access tokens for no token: 401 on the API, inactive at introspection', async () => {
     const g = await codeGrant(provider, 'r5@example.com');
     expect(await apiStatus(provider.base, g.body.access_token)).toBe(200);
