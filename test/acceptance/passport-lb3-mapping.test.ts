@@ -6,7 +6,8 @@ import { REPO_ROOT } from '../support/example-app';
  * The opt-in mapping: with LOOPLINE_PASSPORT=loopline, `node -r loopline/register` gives an LB3
  * app's `require('loopback-component-passport')` loopline/passport. The LB3 components app runs
  * on it unchanged (server.js, boot/passport.js, providers.json, common/models): a third-party
- * login makes the user, identity and token, the local login the token. Uses dist/ (`npm run build`).
+ * login makes the user, identity and token, the local login the token, the web login
+ * (session: true) the session user and the signed access_token cookie. Uses dist/ (`npm run build`).
  */
 jest.setTimeout(60000);
 
@@ -29,6 +30,7 @@ describe('require("loopback-component-passport") mapped to loopline/passport (op
     expect(seen.identities).toEqual([{ provider: 'example', externalId: 'ext-zed' }]);
     expect(seen.local).toEqual({ status: 200, token: 'string' });
     expect(seen.notesWithToken).toBe(200);
+    expect(seen.web).toEqual({ status: 302, location: '/auth/account', signedTokenCookie: true, account: 200, profiles: ['ext-dave'], username: 'example.dave' });
   });
 
   it('leaves the LB3 package in place without the switch', () => {
