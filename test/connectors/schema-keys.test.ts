@@ -136,7 +136,7 @@ for (const store of STORES) {
       const Book = model({
         name: 'SkBook',
         properties: { title: 'string' },
-        relations: { author: { type: 'belongsTo', model: 'SkAuthor', foreignKey: 'authorId' } },
+        relations: { author: { type: 'belongsTo', model: 'SkAuthor', foreignKey: 'authorId', foreignKeyConstraint: true } },
         ...tables('sk_book'),
       });
       model({ name: 'SkShelf', properties: { label: 'string' }, relations: { books: { type: 'hasMany', model: 'SkBook', foreignKey: 'shelfId' } }, ...tables('sk_shelf') });
@@ -152,7 +152,10 @@ for (const store of STORES) {
       const shelfCol = pg ? 'shelfid' : 'shelfId';
       expect(await columnTypes('sk_book')).toMatchObject(pg ? { authorid: 'text', shelfid: 'integer' } : lite ? { authorId: 'text', shelfId: 'integer' } : { authorId: 'varchar(255)', shelfId: 'int' });
       const wanted = [`sk_book_${authorCol}_idx: ${authorCol}`, `sk_book_${shelfCol}_idx: ${shelfCol}`];
+      // The constraint on the string key uses the key's own index (whole column, no prefix): the store made none of its own.
       expect(await indexNames('sk_book')).toEqual(wanted);
+      if (!pg) expect((await run("SELECT SUB_PART AS part FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'sk_book' AND INDEX_NAME = 'sk_book_authorId_idx'"))[0].part).toBeNull();
+      expect(await constraints('sk_book')).toEqual([`sk_book_${authorCol}_fkey: ${authorCol} -> sk_author.id ON DELETE NO ACTION ON UPDATE NO ACTION`]);
       expect(await ds.isActual(['SkAuthor', 'SkShelf', 'SkBook'])).toBe(true);
 
       // An existing table without the index (made before relations had one): autoupdate adds it, once.

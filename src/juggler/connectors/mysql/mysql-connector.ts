@@ -371,10 +371,9 @@ export class MySQLConnector extends SqlConnector {
   }
 
   protected override indexColumn(def: ModelDefinition, property: string): string {
-    const prop = def.properties[property];
     const col = this.col(def, property);
-    // TEXT columns index by prefix in MySQL.
-    return /TEXT|BLOB/i.test(this.dialect.columnType(prop, false)) ? `${col}(191)` : col;
+    // TEXT columns index by prefix in MySQL. The schema's type: a relation key is the type of the id it points at.
+    return /TEXT|BLOB/i.test(this.schema.columnType(def, property)) ? `${col}(191)` : col;
   }
 
   protected async insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, row: Row, options: OperationOptions): Promise<unknown> {
