@@ -37,7 +37,8 @@ const ALLOWED: Record<string, string[]> = {
   juggler: ['juggler', 'errors', 'util'],
   remoting: ['remoting', 'errors', 'util'],
   loopback: ['loopback', 'remoting', 'juggler', 'errors', 'util'],
-  explorer: ['explorer', 'remoting', 'errors', 'util'],
+  // The explorer's padlock asks the app's own ACL resolution (loopback/security/anonymous-access).
+  explorer: ['explorer', 'remoting', 'loopback', 'errors', 'util'],
   // boot mounts the explorer when component-config.json names loopback-component-explorer.
   boot: ['boot', 'loopback', 'explorer', 'components', 'errors', 'util'],
   // A component depends only on the public app/model API it is handed, never on loopline's insides.

@@ -11,7 +11,7 @@ import { copyRow, copyValue } from './row-copy';
 import { FileStore, MemoryFileContent } from './file-store';
 import { indexValueKey, MemoryTable } from './memory-table';
 import { reviveRow } from './revive';
-import { KeyedMutex } from './keyed-mutex';
+import { KeyedMutex } from '../keyed-mutex';
 
 const debug = debugFor('connector:memory');
 

@@ -2,7 +2,7 @@ import fs from 'fs';
 import path from 'path';
 import { LooplineError } from '../../../errors';
 import type { ModelDefinition } from '../../model-definition';
-import { KeyedMutex } from '../memory/keyed-mutex';
+import { KeyedMutex } from '../keyed-mutex';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
