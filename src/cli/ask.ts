@@ -36,7 +36,8 @@ export async function obtainRequired(
   example: string,
 ): Promise<string> {
   const check: Check = (answer) => (answer === '' ? 'is needed.' : wanted.check?.(answer));
-  const value = await obtain(ctx, { ...wanted, check });
+  // A required value is never invented in a script: its default is only the terminal's suggestion.
+  const value = await obtain(ctx, { ...wanted, default: ctx.prompter ? wanted.default : undefined, check });
   if (value === undefined || value === '')
     throw new CliError('CLI_USAGE', `loopline ${command} needs ${wanted.flag}, e.g. "${example}".`);
   return value;

@@ -5,6 +5,8 @@ import { scratchApp, ScratchApp } from '../support/cli-app';
  * `loopline acl`: refuses a duplicate, an unknown built-in role, a USER/APP principal without an
  * id, and a method or property the model does not have; `--remove` takes an entry out.
  */
+jest.setTimeout(60000); // boots and file writes on a loaded machine
+
 let app: ScratchApp;
 const acls = () => app.json('common/models/order.json').acls;
 const base = ['--model', 'Order', '--principalType', 'ROLE'];

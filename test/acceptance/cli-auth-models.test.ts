@@ -9,6 +9,8 @@ import { scriptedPrompter } from '../support/scripted-prompter';
  * vanish on restart. In a script they move (and the output says so); at a terminal the question
  * defaults to yes; --builtins-datasource names another, --no-builtins-datasource leaves them.
  */
+jest.setTimeout(60000); // boots and file writes on a loaded machine
+
 let app: ScratchApp;
 const config = () => app.json('server/model-config.json');
 const builtins = () => ['AccessToken', 'ACL', 'RoleMapping', 'Role'].map((m) => config()[m].dataSource);

@@ -6,6 +6,8 @@ import { runCli } from '../support/run-cli';
 import { scratchApp, ScratchApp } from '../support/cli-app';
 
 /** `loopline boot-script <name>`: server/boot/<name>.js, which boot runs (and awaits) before the app listens. */
+jest.setTimeout(60000); // boots and file writes on a loaded machine
+
 let app: ScratchApp;
 beforeEach(async () => {
   app = await scratchApp();

@@ -7,6 +7,8 @@ import { runCli } from '../support/run-cli';
 import { scratchApp, ScratchApp } from '../support/cli-app';
 
 /** `loopline middleware`: an entry in a phase of server/middleware.json, the phase checked against loopline's phases. */
+jest.setTimeout(60000); // boots and file writes on a loaded machine
+
 let app: ScratchApp;
 beforeEach(async () => {
   app = await scratchApp();

@@ -17,9 +17,23 @@ for (const store of STORES.filter((s) => s.name !== 'memory')) {
     beforeAll(async () => {
       app = await scratchApp();
       const { host, port, user, password } = store.settings as Record<string, string | number | undefined>;
-      const flags = ['--host', String(host), '--port', String(port), '--user', String(user), ...(password ? ['--password', String(password)] : []), '--database', MISSING];
-      expect((await runCli(app.dir, 'datasource', '--name', 'sql', '--connector', store.name, ...flags)).code).toBe(0);
-      expect((await runCli(app.dir, 'model', 'Note', '--datasource', 'sql', '--property', 'title:string')).code).toBe(0);
+      const flags = [
+        '--host',
+        String(host),
+        '--port',
+        String(port),
+        '--user',
+        String(user),
+        ...(password ? ['--password', String(password)] : []),
+        '--database',
+        MISSING,
+      ];
+      expect(
+        (await runCli(app.dir, 'datasource', '--name', 'sql', '--connector', store.name, ...flags)).code,
+      ).toBe(0);
+      expect(
+        (await runCli(app.dir, 'model', 'Note', '--datasource', 'sql', '--property', 'title:string')).code,
+      ).toBe(0);
     });
     afterAll(() => app.remove());
 
@@ -27,8 +41,13 @@ for (const store of STORES.filter((s) => s.name !== 'memory')) {
       const res = await runCli(app.dir, 'migrate', '--datasource', 'sql');
       expect(res.code).toBe(1);
       const { host, port, user } = store.settings as Record<string, string | number>;
-      const how = store.name === 'postgresql' ? `createdb -h ${host} -p ${port} -U ${user} ${MISSING}` : `mysql -h ${host} -P ${port} -u ${user} -e 'CREATE DATABASE \`${MISSING}\`'`;
-      expect(res.err).toContain(`loopline migrate: The database "${MISSING}" does not exist on ${host}:${port}. Create it (e.g. ${how}), then run this again. [CLI_DATABASE_MISSING]\n`);
+      const how =
+        store.name === 'postgresql'
+          ? `createdb -h ${host} -p ${port} -U ${user} ${MISSING}`
+          : `mysql -h ${host} -P ${port} -u ${user} -e 'CREATE DATABASE \`${MISSING}\`'`;
+      expect(res.err).toContain(
+        `loopline migrate: The database "${MISSING}" does not exist on ${host}:${port}. Create it (e.g. ${how}), then run this again. [CLI_DATABASE_MISSING]\n`,
+      );
     });
   });
 }

@@ -28,7 +28,12 @@ function terminalOutput(): { output: PassThrough; shown: () => string } {
 }
 
 /** Types `keys` into `input` once `shown()` contains `prompt`. */
-async function answer(shown: () => string, prompt: string, input: NodeJS.WritableStream, keys: string): Promise<void> {
+async function answer(
+  shown: () => string,
+  prompt: string,
+  input: NodeJS.WritableStream,
+  keys: string,
+): Promise<void> {
   const deadline = Date.now() + 60000;
   while (!plain(shown()).includes(prompt)) {
     if (Date.now() > deadline) throw new Error(`"${prompt}" never shown:\n${plain(shown())}`);
@@ -48,7 +53,12 @@ describe('questions at a terminal', () => {
     const input = new PassThrough();
     const { output, shown } = terminalOutput();
     const prompter = inquirerPrompter({ input, output });
-    const done = main(['model', '--datasource', 'db', '--public'], { cwd: app.dir, interactive: true, prompter, log: () => undefined });
+    const done = main(['model', '--datasource', 'db', '--public'], {
+      cwd: app.dir,
+      interactive: true,
+      prompter,
+      log: () => undefined,
+    });
     await answer(shown, 'Model name', input, '2Book\r');
     await answer(shown, 'cannot be a model name', input, '\x7f'.repeat(5) + 'Book\r');
     await answer(shown, 'Base model', input, '\r');
@@ -56,9 +66,16 @@ describe('questions at a terminal', () => {
     await answer(shown, 'Type of title', input, 'text\r');
     await answer(shown, '"text" is not a property type', input, '\x7f'.repeat(4) + 'string\r');
     await answer(shown, 'Is title required?', input, 'y\r');
-    await answer(() => shown().slice(shown().lastIndexOf('Is title required?')), 'Property name', input, '\r');
+    await answer(
+      () => shown().slice(shown().lastIndexOf('Is title required?')),
+      'Property name',
+      input,
+      '\r',
+    );
     expect(await done).toBe(0);
-    expect(JSON.parse(fs.readFileSync(path.join(app.dir, 'common/models/book.json'), 'utf8')).properties).toEqual({ title: { type: 'string', required: true } });
+    expect(
+      JSON.parse(fs.readFileSync(path.join(app.dir, 'common/models/book.json'), 'utf8')).properties,
+    ).toEqual({ title: { type: 'string', required: true } });
   });
 
   it('Ctrl-C at a question ends the command with CLI_ABORTED and writes nothing', async () => {
@@ -67,16 +84,29 @@ describe('questions at a terminal', () => {
     let shown = '';
     let err = '';
     output.on('data', (c: Buffer) => (shown += c.toString()));
-    const done = main(['model'], { cwd: app.dir, interactive: true, prompter: inquirerPrompter({ input, output }), log: () => undefined, error: (t) => (err += t) });
+    const done = main(['model'], {
+      cwd: app.dir,
+      interactive: true,
+      prompter: inquirerPrompter({ input, output }),
+      log: () => undefined,
+      error: (t) => (err += t),
+    });
     await answer(() => shown, 'Model name', input, '\x03');
-    expect([await done, err]).toEqual([1, 'loopline model: Stopped at a question; nothing was written. [CLI_ABORTED]\n']);
+    expect([await done, err]).toEqual([
+      1,
+      'loopline model: Stopped at a question; nothing was written. [CLI_ABORTED]\n',
+    ]);
     expect(fs.readdirSync(path.join(app.dir, 'common/models'))).toEqual(['.gitkeep']);
   });
 
   it('the built bin asks when it has a terminal (a pseudo-terminal here)', async () => {
     const bin = path.join(REPO_ROOT, 'dist/cli/index.js');
     if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run "npm run build" first`);
-    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} boot-script`, '/dev/null'], { cwd: app.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'script',
+      ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} boot-script`, '/dev/null'],
+      { cwd: app.dir, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let shown = '';
     child.stdout.on('data', (c: Buffer) => (shown += c.toString()));
     child.stderr.on('data', (c: Buffer) => (shown += c.toString()));

@@ -10,6 +10,8 @@ import { scratchApp, ScratchApp } from '../support/cli-app';
  * `loopline remote-method`: the JSON `methods` entry LB3 boot turns into a remote method, and a
  * stub in the model's script; once the stub has a body, the method answers over REST.
  */
+jest.setTimeout(60000); // boots and file writes on a loaded machine
+
 let app: ScratchApp;
 beforeEach(async () => {
   app = await scratchApp();

@@ -17,6 +17,8 @@ module.exports = [
       sourceType: 'commonjs',
       globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly', __filename: 'readonly', process: 'readonly', console: 'readonly', fetch: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
     },
+    // A model script takes its model whether it uses it yet or not (module.exports = function (Note) {}).
+    rules: { 'no-unused-vars': ['error', { args: 'none' }] },
   },
 ];
 `;
