@@ -63,7 +63,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const label = COMMANDS.some((c) => c.name === argv[0]) ? `loopline ${argv[0]}` : 'loopline';
   const report = (err: unknown): number => {
     if (err instanceof CliError) {
-      error(`${label}: ${err.message} [${err.code}]\n`);
+      // "loopline new: needs <app>…", not "loopline new: loopline new needs <app>…".
+      const message = err.message.startsWith(`${label} `) ? err.message.slice(label.length + 1) : err.message;
+      error(`${label}: ${message} [${err.code}]\n`);
       return err.code === 'CLI_USAGE' ? 2 : 1;
     }
     const e = err as { code?: unknown; message?: unknown };
