@@ -72,7 +72,7 @@ describe('the packed package (npm pack → npx loopline new → npm install → 
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'favicon.ico', 'dist/index.js', 'dist/index.d.ts', 'dist/boot/index.js', 'dist/boot/index.d.ts', 'dist/register.js', 'dist/cli/index.js']));
-    expect(files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|package\.json|README\.md|favicon\.ico)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE|favicon\.ico)$/.test(f))).toEqual([]);
   });
 
   it('scaffolds with `npx loopline new demo` from an install of the tarball, pointing at the published loopline', async () => {
