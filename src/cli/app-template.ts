@@ -1,3 +1,4 @@
+import { addNativeDriver } from './connector-settings';
 import { HELLO_WORLD_FILES, HELLO_WORLD_MODEL_CONFIG } from './templates/hello-world';
 import { NOTES_FILES, NOTES_MODEL_CONFIG } from './templates/notes';
 import {
@@ -39,17 +40,20 @@ export function appFiles(
   options: AppOptions = {},
 ): Record<string, string | Record<string, unknown>> {
   const template = TEMPLATE_FILES[options.template ?? 'empty'];
+  const pkg: Record<string, unknown> = {
+    name,
+    version: '1.0.0',
+    private: true,
+    main: 'server/server.js',
+    scripts: SCRIPTS,
+    engines: { node: '>=20' },
+    dependencies: { loopline: looplineSpec },
+    devDependencies: DEV_DEPENDENCIES,
+  };
+  const connector = options.db?.connector;
+  if (typeof connector === 'string') addNativeDriver(pkg, connector);
   return {
-    'package.json': {
-      name,
-      version: '1.0.0',
-      private: true,
-      main: 'server/server.js',
-      scripts: SCRIPTS,
-      engines: { node: '>=20' },
-      dependencies: { loopline: looplineSpec },
-      devDependencies: DEV_DEPENDENCIES,
-    },
+    'package.json': pkg,
     '.gitignore': 'node_modules/\nserver/data/\n',
     'README.md': readme(name),
     'eslint.config.js': ESLINT_CONFIG_JS,

@@ -1,3 +1,5 @@
+import fs from 'fs';
+import path from 'path';
 import { registeredName } from './connector-names';
 
 /**
@@ -31,4 +33,33 @@ export function isServerDatabase(connector: unknown): boolean {
 
 export function isMySQLFamily(connector: unknown): boolean {
   return typeof connector === 'string' && defaultPort(connector) === 3306;
+}
+
+/**
+ * The native driver a connector loads from the app, by connector: loopline lists it only as an
+ * optional dependency, and npm 11 runs a dependency's install script (which builds the driver)
+ * only where the app's own package.json allows it, so the app names both.
+ */
+const NATIVE_DRIVERS: Record<string, string> = { sqlite: 'better-sqlite3', sqlite3: 'better-sqlite3' };
+
+/** `{dependency, range}` for a connector that needs a native driver in the app; undefined otherwise. */
+export function nativeDriverOf(connector: string): { dependency: string; range: string } | undefined {
+  const dependency = NATIVE_DRIVERS[registeredName(connector) ?? ''];
+  if (!dependency) return undefined;
+  const own = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as {
+    optionalDependencies?: Record<string, string>;
+  };
+  return { dependency, range: own.optionalDependencies?.[dependency] ?? '*' };
+}
+
+/** Adds the connector's native driver to an app's package.json object (dependency and `allowScripts`); true when it did. */
+export function addNativeDriver(pkg: Record<string, unknown>, connector: string): boolean {
+  const driver = nativeDriverOf(connector);
+  if (!driver) return false;
+  const dependencies = (pkg.dependencies ??= {}) as Record<string, string>;
+  const allowScripts = (pkg.allowScripts ??= {}) as Record<string, boolean>;
+  if (dependencies[driver.dependency] && allowScripts[driver.dependency] === true) return false;
+  dependencies[driver.dependency] ??= driver.range;
+  allowScripts[driver.dependency] = true;
+  return true;
 }

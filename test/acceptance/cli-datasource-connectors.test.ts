@@ -45,6 +45,33 @@ describe('loopline datasource --connector', () => {
     });
   });
 
+  it('a SQLite data source adds better-sqlite3 and its allowScripts entry to the app, once', async () => {
+    fs.writeFileSync(
+      path.join(app.dir, 'package.json'),
+      JSON.stringify({ name: 'shop', dependencies: { loopline: '^0.1.0' } }, null, 2) + '\n',
+    );
+    const first = await runCli(
+      app.dir,
+      'datasource',
+      '--name',
+      'lite',
+      '--connector',
+      'sqlite3',
+      '--file',
+      'server/data/lite.db',
+    );
+    expect([first.code, first.out]).toEqual([0, expect.stringContaining('Added better-sqlite3')]);
+    const pkg = app.json('package.json');
+    expect([pkg.dependencies['better-sqlite3'], pkg.allowScripts]).toEqual([
+      expect.stringMatching(/^\^12\./),
+      { 'better-sqlite3': true },
+    ]);
+    const again = await runCli(app.dir, 'datasource', '--name', 'lite2', '--connector', 'sqlite');
+    expect([again.code, again.out.includes('Added better-sqlite3')]).toEqual([0, false]);
+    expect((await runCli(app.dir, 'datasource', '--name', 'pg', '--connector', 'postgresql')).code).toBe(0);
+    expect(app.json('package.json')).toEqual(pkg);
+  });
+
   it('offers and takes a connector registered later, in help and as a value', async () => {
     registerConnector('cli-test-store', (settings) => new MemoryConnector(settings));
     expect(

@@ -92,6 +92,24 @@ describe('loopline new --template', () => {
     });
   });
 
+  it('--datasource sqlite: a file, and the app names better-sqlite3 and allows its build (npm 11 runs no unlisted install script)', async () => {
+    const own = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+    expect((await runCli(tmp, 'new', 'lite', '--datasource', 'sqlite', '--skip-install')).code).toBe(0);
+    expect(json('lite/server/datasources.json').db).toEqual({
+      name: 'db',
+      connector: 'sqlite',
+      file: 'server/data/db.sqlite',
+    });
+    const pkg = json('lite/package.json');
+    expect(pkg.dependencies['better-sqlite3']).toBe(own.optionalDependencies['better-sqlite3']);
+    expect(pkg.allowScripts).toEqual({ 'better-sqlite3': true });
+    expect((await runCli(tmp, 'new', 'mem', '--skip-install')).code).toBe(0);
+    expect([json('mem/package.json').dependencies, json('mem/package.json').allowScripts]).toEqual([
+      { loopline: expect.any(String) },
+      undefined,
+    ]);
+  });
+
   it.each([
     [
       ['new', 'x', '--template', 'blog'],

@@ -6,7 +6,13 @@ import { obtain, obtainRequired } from '../ask';
 import { CliError } from '../cli-error';
 import type { Command, FlagSpec } from '../command';
 import { connectorNames, connectorProblem } from '../connector-names';
-import { defaultPort, keepsAFile, SERVER_SETTINGS } from '../connector-settings';
+import {
+  addNativeDriver,
+  defaultPort,
+  keepsAFile,
+  nativeDriverOf,
+  SERVER_SETTINGS,
+} from '../connector-settings';
 import { writeJson } from '../json-file';
 
 export function dataSourceNameProblem(name: string): string | undefined {
@@ -124,5 +130,17 @@ export const datasourceCommand: Command = {
       sources[name] = entry;
     });
     ctx.log(`Added data source "${name}" (${connector}) to ${path.relative(ctx.cwd, file)}.`);
+    const driver = nativeDriverOf(connector);
+    const pkgFile = path.join(app.root, 'package.json');
+    if (driver && fs.existsSync(pkgFile)) {
+      let added = false;
+      editJson(pkgFile, (pkg) => {
+        added = addNativeDriver(pkg, connector);
+      });
+      if (added)
+        ctx.log(
+          `Added ${driver.dependency} (${driver.range}, its build allowed in allowScripts) to package.json: run npm install.`,
+        );
+    }
   },
 };
