@@ -94,7 +94,15 @@ describe('loopline new --template', () => {
 
   it('--datasource sqlite: a file, and the app names better-sqlite3 and allows its build (npm 11 runs no unlisted install script)', async () => {
     const own = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
-    expect((await runCli(tmp, 'new', 'lite', '--datasource', 'sqlite', '--skip-install')).code).toBe(0);
+    const res = await runCli(tmp, 'new', 'lite', '--datasource', 'sqlite', '--skip-install');
+    // Without the install there is no loopline in the app to make the tables: the step is named.
+    expect([res.code, res.out]).toEqual([
+      0,
+      expect.stringContaining('npx loopline migrate --datasource db   # creates the tables'),
+    ]);
+    expect(fs.readFileSync(path.join(tmp, 'lite/test/support/app.js'), 'utf8')).toContain(
+      'await ds.autoupdate()',
+    );
     expect(json('lite/server/datasources.json').db).toEqual({
       name: 'db',
       connector: 'sqlite',

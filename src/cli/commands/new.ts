@@ -7,7 +7,7 @@ import { obtainRequired } from '../ask';
 import { CliError } from '../cli-error';
 import type { Command, CliContext } from '../command';
 import { connectorNames, connectorProblem } from '../connector-names';
-import { defaultPort, keepsAFile } from '../connector-settings';
+import { defaultPort, keepsAFile, nativeDriverOf } from '../connector-settings';
 import { writeJson } from '../json-file';
 
 /** loopline's own folder: the same relative path from src/cli/commands and from dist/cli/commands. */
@@ -56,6 +56,20 @@ function npmInstall(dir: string): Promise<number> {
       ['install', '--no-fund', '--no-audit'],
       { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] },
     );
+    child.once('error', () => resolve(127));
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+/** `loopline migrate --datasource db` in the new folder, by the loopline it installed; resolves to its exit code. */
+function migrateNewApp(dir: string): Promise<number> {
+  const cli = path.join(dir, 'node_modules', 'loopline', 'dist', 'cli', 'index.js');
+  if (!fs.existsSync(cli)) return Promise.resolve(1);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, 'migrate', '--datasource', 'db'], {
+      cwd: dir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child.once('error', () => resolve(127));
     child.once('exit', (code) => resolve(code ?? 1));
   });
@@ -161,9 +175,16 @@ export const newCommand: Command = {
           `npm install in ${name} failed (exit code ${code}); the app's files are written: fix the cause, then run "cd ${name} && npm install".`,
         );
     }
-    const database = defaultPort(connector)
+    // An embedded SQL store (SQLite) gets its tables at once where loopline is installed; a server
+    // database must be created first, so its two steps are only named.
+    let database = defaultPort(connector)
       ? `\n  createdb ${String(dbSettings(connector, packageName).database)}   # or CREATE DATABASE, for the db data source\n  npx loopline migrate --datasource db`
       : '';
+    if (nativeDriverOf(connector)) {
+      const migrated = install && (await migrateNewApp(dir)) === 0;
+      if (migrated) ctx.log('Created the tables of the db data source (loopline migrate --datasource db).');
+      else database = '\n  npx loopline migrate --datasource db   # creates the tables';
+    }
     ctx.log(
       `Next:\n  cd ${name}${install ? '' : '\n  npm install'}${database}\n  npm start      # or npm run dev, npm test, npm run lint`,
     );

@@ -36,7 +36,8 @@ test('a note is created, listed, changed and deleted over REST', async () => {
   assert.equal(note.done, false);
 
   const list = await (await fetch(\`\${base()}/api/Notes?filter=\${encodeURIComponent(JSON.stringify({ where: { id: note.id } }))}\`)).json();
-  assert.deepEqual(list, [note]);
+  // A SQL store answers an unset property as null, the memory store leaves it out: compare what was set.
+  assert.deepEqual(list.map((n) => [n.id, n.title, n.done]), [[note.id, 'Buy milk', false]]);
 
   const patched = await fetch(\`\${base()}/api/Notes/\${note.id}\`, { method: 'PATCH', headers: json, body: JSON.stringify({ done: true }) });
   assert.equal((await patched.json()).done, true);

@@ -64,6 +64,8 @@ function serveApp() {
   let url;
   before(async () => {
     if (app.booting) await once(app, 'booted');
+    // A SQL store's tables are made, or brought up to date keeping their rows, before the tests.
+    for (const ds of new Set(Object.values(app.dataSources))) await ds.autoupdate();
     server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');
     url = \`http://127.0.0.1:\${server.address().port}\`;
