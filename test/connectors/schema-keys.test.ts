@@ -154,7 +154,8 @@ for (const store of STORES) {
       const wanted = [`sk_book_${authorCol}_idx: ${authorCol}`, `sk_book_${shelfCol}_idx: ${shelfCol}`];
       // The constraint on the string key uses the key's own index (whole column, no prefix): the store made none of its own.
       expect(await indexNames('sk_book')).toEqual(wanted);
-      if (!pg) expect((await run("SELECT SUB_PART AS part FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'sk_book' AND INDEX_NAME = 'sk_book_authorId_idx'"))[0].part).toBeNull();
+      // MySQL may index a VARCHAR by a prefix; the key's index must hold the whole column.
+      if (!pg && !lite) expect((await run("SELECT SUB_PART AS part FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'sk_book' AND INDEX_NAME = 'sk_book_authorId_idx'"))[0].part).toBeNull();
       expect(await constraints('sk_book')).toEqual([`sk_book_${authorCol}_fkey: ${authorCol} -> sk_author.id ON DELETE NO ACTION ON UPDATE NO ACTION`]);
       expect(await ds.isActual(['SkAuthor', 'SkShelf', 'SkBook'])).toBe(true);
 
