@@ -198,3 +198,18 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
     return { users: await app.models.Member.count(), identities: await app.models.UserIdentity.count(), tokens: await app.models.AccessToken.count() };
   }
 });
+
+describe('loopline/passport: schemes it does not carry', () => {
+  it.each([
+    ['ldap', { authScheme: 'ldap', module: 'passport-ldapauth' }],
+    ['saml', { authScheme: 'SAML', module: 'passport-saml' }],
+  ])('%s is refused when configured, naming the LB3 package that carries it, and mounts no route', async (scheme, options) => {
+    const { app, configurator } = passportApp();
+    const routes = () => (app._router?.stack ?? app.router?.stack ?? []).length;
+    const before = routes();
+    expect(() => configurator.configureProvider('corp', options)).toThrow(
+      `loopline/passport: provider "corp": the ${scheme} scheme is not supported; use loopback-component-passport for ${scheme.toUpperCase()}`,
+    );
+    expect(routes()).toBe(before);
+  });
+});

@@ -190,8 +190,13 @@ export class PassportConfigurator {
    * promise of it (discovery reads the issuer's configuration first; the routes wait for it).
    */
   configureProvider(name: string, options: ProviderOptions = {}): unknown {
-    if (!this.userModel) this.setupModels();
     const { scheme, authScheme } = schemeOf(options);
+    if (scheme === 'ldap' || scheme === 'saml')
+      // Their strategies call back with other arguments than OAuth's; no verify of ours fits them.
+      throw new ConfigurationError(
+        `loopline/passport: provider "${name}": the ${scheme} scheme is not supported; use loopback-component-passport for ${scheme.toUpperCase()}`,
+      );
+    if (!this.userModel) this.setupModels();
     const routes = routesOf(name, options);
     const ctx: VerifyContext = { provider: options.provider ?? name, authScheme, link: options.link === true, options, backend: this.backend };
     const stateCookie = new StateCookie({
@@ -243,8 +248,6 @@ export class PassportConfigurator {
         { ...options, usernameField: options.usernameField ?? 'username', passwordField: options.passwordField ?? 'password', session: options.session, authInfo: true },
         localVerify(this.userModel, options, this.backend.markStoreError),
       );
-    } else if (scheme === 'ldap') {
-      throw new ConfigurationError(`loopline/passport: provider "${name}": the ldap scheme is not supported; use loopback-component-passport for LDAP`);
     } else {
       strategy = new Strategy(
         {

@@ -57,7 +57,7 @@ export interface ProviderOptions extends LoginOptions {
   [key: string]: unknown;
 }
 
-export type Scheme = 'local' | 'ldap' | 'oauth1' | 'openid' | 'oidc' | 'oauth2';
+export type Scheme = 'local' | 'ldap' | 'saml' | 'oauth1' | 'openid' | 'oidc' | 'oauth2';
 
 /** LB3's names for a scheme (`oAuth 2.0`, `OpenID Connect`, …), and loopline's short ones. */
 export function schemeOf(options: ProviderOptions): { scheme: Scheme; authScheme: string } {
@@ -73,6 +73,7 @@ export function schemeOf(options: ProviderOptions): { scheme: Scheme; authScheme
   const key = authScheme.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
   if (key === 'local') return { scheme: 'local', authScheme };
   if (key === 'ldap') return { scheme: 'ldap', authScheme };
+  if (key === 'saml') return { scheme: 'saml', authScheme };
   if (key === 'oauth' || key === 'oauth1' || key === 'oauth 1.0' || key === 'oauth 1') return { scheme: 'oauth1', authScheme };
   if (key === 'openid connect' || key === 'oidc') return { scheme: 'oidc', authScheme };
   if (key === 'openid') return { scheme: options.issuer ? 'oidc' : 'openid', authScheme };

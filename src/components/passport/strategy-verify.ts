@@ -52,7 +52,7 @@ export function completeWithProfile(ctx: VerifyContext, req: Req, profile: Passp
  * tokenSecret, profile, done)`, OpenID 2.0 `(req, identifier, profile, done)`, and
  * passport-openidconnect's `(req, iss, sub, profile, jwtClaims, accessToken, refreshToken, params, done)`.
  */
-export function verifyFor(scheme: Exclude<Scheme, 'local' | 'ldap'>, ctx: VerifyContext): (...args: any[]) => void {
+export function verifyFor(scheme: Exclude<Scheme, 'local' | 'ldap' | 'saml'>, ctx: VerifyContext): (...args: any[]) => void {
   switch (scheme) {
     case 'oauth1':
       return (req: Req, token: string, tokenSecret: string, profile: PassportProfile, done: Done) => completeWithProfile(ctx, req, profile, { token, tokenSecret }, done);
