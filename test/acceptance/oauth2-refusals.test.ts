@@ -158,17 +158,24 @@ describe.each(OAUTH_STORES)('OAuth 2.0 refusals ($name store)', (store) => {
     expect(await apiStatus(provider.base, won[0].body.access_token)).toBe(401);
   });
 
-  it('takes expired and revoked access tokens for no token: 401 on the API, inactive at introspection', async () => {
+  it('takes expired, revoked and unknown access tokens for no token: 401 with RFC 6750\'s invalid_token challenge and the reason\'s code on the API, inactive at introspection', async () => {
+    const refused = async (token: string) => {
+      const res = await fetch(`${provider.base}/api/Orders`, { headers: { authorization: `Bearer ${token}` } });
+      return [res.status, ((await res.json()) as any).error.code, res.headers.get('www-authenticate')];
+    };
     const g = await codeGrant(provider, 'r5@example.com');
     expect(await apiStatus(provider.base, g.body.access_token)).toBe(200);
     await provider.models.Token.updateAll({ clientId: g.clientId }, { accessTokenExpiresAt: new Date(Date.now() - 1000) });
-    const expired = await fetch(`${provider.base}/api/Orders`, { headers: { authorization: `Bearer ${g.body.access_token}` } });
-    expect(expired.status).toBe(401);
-    expect(((await expired.json()) as any).error.code).toBe('AUTHORIZATION_REQUIRED');
+    expect(await refused(g.body.access_token)).toEqual([401, 'ACCESS_TOKEN_EXPIRED', 'Bearer error="invalid_token", error_description="The access token has expired"']);
     expect((await postForm(`${provider.base}/oauth/introspect`, { token: g.body.access_token }, { authorization: g.auth })).body).toEqual({ active: false });
     const h = await codeGrant(provider, 'r6@example.com');
     await postForm(`${provider.base}/oauth/revoke`, { token: h.body.access_token }, { authorization: h.auth });
-    expect(await apiStatus(provider.base, h.body.access_token)).toBe(401);
+    expect(await refused(h.body.access_token)).toEqual([401, 'ACCESS_TOKEN_REVOKED', 'Bearer error="invalid_token", error_description="The access token was revoked"']);
+    const madeUp = `${h.body.access_token.slice(0, 4)}${'x'.repeat(40)}`;
+    expect(await refused(madeUp)).toEqual([401, 'INVALID_ACCESS_TOKEN', 'Bearer error="invalid_token", error_description="The access token is not one this server issued"']);
+    // A method open to everyone still answers: a refused token is no token, as LB3 takes an unknown one.
+    const open = await fetch(`${provider.base}/api/Users/login`, { method: 'POST', headers: { authorization: `Bearer ${madeUp}`, 'content-type': 'application/json' }, body: '{}' });
+    expect(open.status).not.toBe(401);
   });
 
   it('refuses JWTs signed with an unknown key or with alg none, wherever a token is taken', async () => {

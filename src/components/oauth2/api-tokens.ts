@@ -7,13 +7,39 @@ type AnyModel = any;
 
 const WRAPPED = Symbol.for('loopline.oauth2.resolve');
 
+type TokenState = { row: AnyModel; refusal?: undefined } | { row?: undefined; refusal: 'unknown' | 'revoked' | 'expired' };
+
+/** The stored OAuth token a bearer token names, or why it opens nothing. */
+async function tokenState(models: OAuthModels, presented: unknown): Promise<TokenState> {
+  if (typeof presented !== 'string' || !presented.startsWith(ACCESS_TOKEN_PREFIX) || presented.length > 200) return { refusal: 'unknown' };
+  const row = await models.Token.findById(hashSecret(presented));
+  if (!row) return { refusal: 'unknown' };
+  if (row.revoked) return { refusal: 'revoked' };
+  const expires = new Date(row.accessTokenExpiresAt).getTime();
+  return Number.isFinite(expires) && Date.now() < expires ? { row } : { refusal: 'expired' };
+}
+
 /** The stored OAuth token a bearer token names, if it is live (not revoked, not expired). */
 export async function liveTokenRow(models: OAuthModels, presented: unknown): Promise<AnyModel | null> {
-  if (typeof presented !== 'string' || !presented.startsWith(ACCESS_TOKEN_PREFIX) || presented.length > 200) return null;
-  const row = await models.Token.findById(hashSecret(presented));
-  if (!row || row.revoked) return null;
-  const expires = new Date(row.accessTokenExpiresAt).getTime();
-  return Number.isFinite(expires) && Date.now() < expires ? row : null;
+  return (await tokenState(models, presented)).row ?? null;
+}
+
+const REFUSALS = {
+  unknown: ['INVALID_ACCESS_TOKEN', 'The access token is not one this server issued'],
+  revoked: ['ACCESS_TOKEN_REVOKED', 'The access token was revoked'],
+  expired: ['ACCESS_TOKEN_EXPIRED', 'The access token has expired'],
+} as const;
+
+/**
+ * Why an OAuth bearer token opens nothing, as the token middleware takes a refused token: the
+ * request goes on without one, and where it is refused for want of one, the 401 carries this
+ * code and RFC 6750's `WWW-Authenticate: Bearer error="invalid_token"`.
+ */
+function refusalOf(kind: keyof typeof REFUSALS): LooplineError {
+  const [code, message] = REFUSALS[kind];
+  const err = new LooplineError(code, 401, message);
+  Object.defineProperty(err, 'challenge', { value: `Bearer error="invalid_token", error_description="${message}"`, enumerable: false });
+  return err;
 }
 
 /**
@@ -63,8 +89,9 @@ export function acceptOAuthTokens(AccessToken: AnyModel, models: OAuthModels): v
   const resolve = function (this: AnyModel, id: unknown, cb?: NodeCallback<unknown>) {
     if (typeof id !== 'string' || !id.startsWith(ACCESS_TOKEN_PREFIX)) return own.call(this, id, cb);
     const run = async () => {
-      const row = await liveTokenRow(models, id);
-      return row ? accessTokenOf(this, models, row, id) : null;
+      const { row, refusal } = await tokenState(models, id);
+      if (refusal) throw refusalOf(refusal);
+      return accessTokenOf(this, models, row, id);
     };
     return withCallback(run(), cb);
   };

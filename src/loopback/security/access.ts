@@ -254,6 +254,17 @@ function scopeRefusalOf(token: any, method: SharedMethod | undefined, rctx: Remo
 }
 
 /**
+ * A refused token's error may name the `WWW-Authenticate` challenge its 401 carries (an OAuth
+ * token's RFC 6750 `Bearer error="invalid_token"`); it is set where the request is refused.
+ */
+function challenged(refusal: Error | undefined, rctx: RemotingContext): Error | undefined {
+  const challenge = (refusal as { challenge?: unknown } | undefined)?.challenge;
+  const res = rctx.res as { headersSent?: boolean; setHeader?(name: string, value: string): void } | undefined;
+  if (typeof challenge === 'string' && res && !res.headersSent && typeof res.setHeader === 'function') res.setHeader('WWW-Authenticate', challenge);
+  return refusal;
+}
+
+/**
  * Such a token is held to its scopes on what a call reaches through a relation or an include too
  * (the target's method must be open to it); LB3 checked scopes on the invoked method only, which
  * other tokens keep.
@@ -390,8 +401,8 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     const modelId = method.isStatic ? (rctx.args.id ?? idOfWrittenRecord(Model, method, rctx.args.data)) : (rctx.ctorArgs?.id ?? req?.params?.id);
     if (!tokenScopeAllows(token, method)) throw scopeRefusalOf(token, method, rctx) ?? denialError(Model, app, token, modelId);
     const base = { app, accessToken: token, remotingContext: rctx };
-    // Without a token because the one sent was a refused JWT: the 401 says why.
-    if (!(await askModel(Model, token, modelId, method, rctx))) throw (token ? undefined : tokenRefusalOf(req)) ?? denialError(Model, app, token, modelId);
+    // Without a token because the one sent was refused (a JWT, an OAuth token): the 401 says why.
+    if (!(await askModel(Model, token, modelId, method, rctx))) throw (token ? undefined : challenged(tokenRefusalOf(req), rctx)) ?? denialError(Model, app, token, modelId);
     const m = RELATION_METHOD.exec(method.name);
     const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;
     if (isPolymorphicBelongsTo(rel)) {
