@@ -302,12 +302,12 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   ACCESS_TOKEN_REQUIRED: { status: 401, meaning: 'Logout was called without a valid access token.' },
   INVALID_ACCESS_TOKEN: {
     status: 401,
-    meaning: 'A JWT access token failed verification: unknown `kid`, an algorithm other than its key\'s (`alg: none`, HS256), a bad signature or payload, another issuer or audience; nothing was granted.',
+    meaning: 'A JWT access token failed verification: unknown `kid`, an algorithm other than its key\'s (`alg: none`, HS256), a bad signature or payload, another issuer or audience; or an OAuth access token (`oat_…`) this server never issued; nothing was granted.',
   },
-  ACCESS_TOKEN_EXPIRED: { status: 401, meaning: 'A JWT access token is past its expiry (`exp`, from its ttl).' },
+  ACCESS_TOKEN_EXPIRED: { status: 401, meaning: 'A JWT access token is past its expiry (`exp`, from its ttl), or an OAuth access token past its lifetime.' },
   ACCESS_TOKEN_REVOKED: {
     status: 401,
-    meaning: 'A JWT access token was revoked: logged out, or its user was deleted or changed email or password after it was issued.',
+    meaning: 'A JWT access token was revoked: logged out, or its user was deleted or changed email or password after it was issued; or an OAuth access token revoked (RFC 7009, a replayed code, a reused refresh token).',
   },
   RESET_FAILED_EMAIL_NOT_VERIFIED: {
     status: 401,
