@@ -44,7 +44,10 @@ describe('a new app with WEB_CONCURRENCY=2', () => {
           .output()
           .split('\n')
           .filter((l) => l.startsWith('{'))
-          .map((l) => (JSON.parse(l) as { pid?: number }).pid),
+          .map((l) => JSON.parse(l) as { pid?: number; req?: unknown })
+          // The request lines (the primary logs JSON lines of its own, with its pid).
+          .filter((line) => line.req !== undefined)
+          .map((line) => line.pid),
       );
       expect(pids.size).toBe(2);
       expect(pids.has(running.child.pid)).toBe(false);
