@@ -113,16 +113,23 @@ async function daoSuite(results) {
 
 // ---------- HTTP ----------
 // Every installed target by default; --peers a,b,c picks some (loopline is always measured).
-const available = Object.keys(TARGETS).filter(installed);
-const selected = (() => {
-  if (!args.peers) return available;
-  const asked = String(args.peers).split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of asked) if (!TARGETS[n]) throw new Error(`--peers: unknown target ${n} (known: ${Object.keys(TARGETS).join(', ')})`);
-  return Object.keys(TARGETS).filter((n) => n === 'loopline' || asked.includes(n));
-})();
-const missing = selected.filter((n) => !available.includes(n));
-const names = selected.filter((n) => available.includes(n) && TARGETS[n].stores.includes(store));
-const notOnStore = selected.filter((n) => available.includes(n) && !TARGETS[n].stores.includes(store));
+// Decided in main(), after requireBenchDeps(): on a fresh clone the peers are installed only then.
+let missing = [];
+let names = [];
+let notOnStore = [];
+
+function chooseTargets() {
+  const available = Object.keys(TARGETS).filter(installed);
+  const selected = (() => {
+    if (!args.peers) return available;
+    const asked = String(args.peers).split(',').map((s) => s.trim()).filter(Boolean);
+    for (const n of asked) if (!TARGETS[n]) throw new Error(`--peers: unknown target ${n} (known: ${Object.keys(TARGETS).join(', ')})`);
+    return Object.keys(TARGETS).filter((n) => n === 'loopline' || asked.includes(n));
+  })();
+  missing = selected.filter((n) => !available.includes(n));
+  names = selected.filter((n) => available.includes(n) && TARGETS[n].stores.includes(store));
+  notOnStore = selected.filter((n) => available.includes(n) && !TARGETS[n].stores.includes(store));
+}
 const wrongAnswers = [];
 
 function serverEnv(name, seedRows, seed, extra = {}) {
@@ -414,6 +421,7 @@ function tables(results) {
 
 async function main() {
   requireBenchDeps();
+  chooseTargets();
   const t0 = Date.now();
   const results = [];
   // DAO and boot figures are the memory store's; --store runs the HTTP workloads only.
