@@ -16,13 +16,25 @@ function dataSource() {
 
 async function main() {
   const ds = dataSource();
-  const Todo = ds.createModel('Todo', { title: { type: 'string', required: true }, done: 'boolean', priority: 'number', createdAt: 'date' });
+  const Todo = ds.createModel('Todo', {
+    title: { type: 'string', required: true },
+    done: 'boolean',
+    priority: 'number',
+    createdAt: 'date',
+  });
   const seed = [];
-  for (let i = 0; i < rows; i++) seed.push({ title: `todo ${i}`, done: i % 3 === 0, priority: (i * 37) % 100, createdAt: new Date(1700000000000 + i * 1000) });
+  for (let i = 0; i < rows; i++)
+    seed.push({
+      title: `todo ${i}`,
+      done: i % 3 === 0,
+      priority: (i * 37) % 100,
+      createdAt: new Date(1700000000000 + i * 1000),
+    });
   for (let i = 0; i < seed.length; i += 1000) await Todo.create(seed.slice(i, i + 1000));
   const ops = {
     findById: (i) => Todo.findById(1 + ((i * 7919) % rows)),
-    find: () => Todo.find({ where: { priority: { gt: 50 }, done: false }, order: 'priority DESC', limit: 20 }),
+    find: () =>
+      Todo.find({ where: { priority: { gt: 50 }, done: false }, order: 'priority DESC', limit: 20 }),
     create: (i) => Todo.create({ title: `new ${i}`, done: false, priority: i % 100, createdAt: new Date() }),
   };
   const op = ops[workload];

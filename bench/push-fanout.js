@@ -27,9 +27,17 @@ const args = Object.fromEntries(
 async function serve(provider) {
   if (provider === 'apns') {
     const { generate } = require('selfsigned');
-    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], { keySize: 2048, algorithm: 'sha256', extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }] });
+    const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
     let n = 0;
-    const server = http2.createSecureServer({ key: pems.private, cert: pems.cert, settings: { maxConcurrentStreams: 1000 } });
+    const server = http2.createSecureServer({
+      key: pems.private,
+      cert: pems.cert,
+      settings: { maxConcurrentStreams: 1000 },
+    });
     server.on('stream', (stream) => {
       stream.resume();
       stream.on('end', () => {
@@ -74,21 +82,43 @@ async function main() {
   let pushSettings;
   if (provider === 'apns') {
     const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    pushSettings = { apns: { token: { keyId: 'K', teamId: 'T', key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }, bundle: 'com.example' } };
+    pushSettings = {
+      apns: {
+        token: {
+          keyId: 'K',
+          teamId: 'T',
+          key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        },
+        bundle: 'com.example',
+      },
+    };
   } else {
     const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-    pushSettings = { fcm: { serviceAccount: { project_id: 'p', client_email: 'x@p.iam', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), token_uri: `${base}/token` } } };
+    pushSettings = {
+      fcm: {
+        serviceAccount: {
+          project_id: 'p',
+          client_email: 'x@p.iam',
+          private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          token_uri: `${base}/token`,
+        },
+      },
+    };
   }
   const application = await Application.register('owner', 'Bench', { pushSettings });
   const deviceType = provider === 'apns' ? 'ios' : 'android';
   for (let i = 0; i < devices; i += 1000) {
     const rows = [];
-    for (let j = i; j < Math.min(devices, i + 1000); j++) rows.push({ appId: application.id, deviceType, deviceToken: crypto.randomBytes(32).toString('hex') });
+    for (let j = i; j < Math.min(devices, i + 1000); j++)
+      rows.push({ appId: application.id, deviceType, deviceToken: crypto.randomBytes(32).toString('hex') });
     await Installation.create(rows);
   }
   const rssBefore = process.memoryUsage().rss;
   const started = process.hrtime.bigint();
-  const report = await Push.notifyByQuery({ appId: application.id }, { alert: 'Fan-out', badge: 1, data: { id: 1 } });
+  const report = await Push.notifyByQuery(
+    { appId: application.id },
+    { alert: 'Fan-out', badge: 1, data: { id: 1 } },
+  );
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   await Push.closeConnections();
   child.kill();
@@ -108,7 +138,8 @@ async function main() {
 }
 
 if (args.serve) serve(args.serve);
-else main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+else
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -31,10 +31,24 @@ const only = args.only;
 // --store postgresql|mysql runs the HTTP workloads on that store (the servers on this machine).
 const store = args.store || 'memory';
 const STORE_SETTINGS = {
-  postgresql: { connector: 'postgresql', host: '127.0.0.1', port: 5432, user: 'postgres', database: process.env.PGDATABASE || 'test' },
-  mysql: { connector: 'mysql', host: '127.0.0.1', port: 3306, user: 'root', password: '', database: process.env.MYSQL_DATABASE || 'test' },
+  postgresql: {
+    connector: 'postgresql',
+    host: '127.0.0.1',
+    port: 5432,
+    user: 'postgres',
+    database: process.env.PGDATABASE || 'test',
+  },
+  mysql: {
+    connector: 'mysql',
+    host: '127.0.0.1',
+    port: 3306,
+    user: 'root',
+    password: '',
+    database: process.env.MYSQL_DATABASE || 'test',
+  },
 };
-if (store !== 'memory' && !STORE_SETTINGS[store]) throw new Error(`--store must be memory, postgresql or mysql, not ${store}`);
+if (store !== 'memory' && !STORE_SETTINGS[store])
+  throw new Error(`--store must be memory, postgresql or mysql, not ${store}`);
 
 function parseArgs(argv) {
   const out = {};
@@ -70,7 +84,10 @@ function runDao(target, workload, ms, rows) {
   return new Promise((resolve) => {
     const cmd = hasTaskset ? 'taskset' : process.execPath;
     const argv = [path.join(__dirname, 'dao-worker.js'), target, workload, String(ms), String(rows)];
-    const child = spawn(cmd, hasTaskset ? ['-c', '0', process.execPath, ...argv] : argv, { cwd: __dirname, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, hasTaskset ? ['-c', '0', process.execPath, ...argv] : argv, {
+      cwd: __dirname,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -122,8 +139,13 @@ function chooseTargets() {
   const available = Object.keys(TARGETS).filter(installed);
   const selected = (() => {
     if (!args.peers) return available;
-    const asked = String(args.peers).split(',').map((s) => s.trim()).filter(Boolean);
-    for (const n of asked) if (!TARGETS[n]) throw new Error(`--peers: unknown target ${n} (known: ${Object.keys(TARGETS).join(', ')})`);
+    const asked = String(args.peers)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const n of asked)
+      if (!TARGETS[n])
+        throw new Error(`--peers: unknown target ${n} (known: ${Object.keys(TARGETS).join(', ')})`);
     return Object.keys(TARGETS).filter((n) => n === 'loopline' || asked.includes(n));
   })();
   missing = selected.filter((n) => !available.includes(n));
@@ -137,7 +159,11 @@ function serverEnv(name, seedRows, seed, extra = {}) {
   if (store !== 'memory') {
     // The targets share the database: the first one (LB3 or loopline, which boot the shared app
     // and its seed script) creates and seeds the tables.
-    Object.assign(env, { BENCH_STORE: store, BENCH_STORE_SETTINGS: JSON.stringify(STORE_SETTINGS[store]), BENCH_SEED: seed ? '1' : '0' });
+    Object.assign(env, {
+      BENCH_STORE: store,
+      BENCH_STORE_SETTINGS: JSON.stringify(STORE_SETTINGS[store]),
+      BENCH_SEED: seed ? '1' : '0',
+    });
   }
   return env;
 }
@@ -146,9 +172,16 @@ async function startTargets(seedRows) {
   // The first target alone (on SQL it creates and seeds the tables), then the others together.
   const servers = {};
   const start = async (name) => {
-    const nodeArgs = args['cpu-prof'] && name === 'loopline' ? ['--cpu-prof', '--cpu-prof-dir', path.join(__dirname, 'profiles')] : [];
+    const nodeArgs =
+      args['cpu-prof'] && name === 'loopline'
+        ? ['--cpu-prof', '--cpu-prof-dir', path.join(__dirname, 'profiles')]
+        : [];
     try {
-      servers[name] = await startServer(TARGETS[name].server(store), serverEnv(name, seedRows, name === names[0]), { nodeArgs });
+      servers[name] = await startServer(
+        TARGETS[name].server(store),
+        serverEnv(name, seedRows, name === names[0]),
+        { nodeArgs },
+      );
     } catch (err) {
       servers[name] = { error: `${name} did not start: ${err.message}` };
     }
@@ -159,7 +192,8 @@ async function startTargets(seedRows) {
 }
 
 async function stopTargets(servers) {
-  for (const n of Object.keys(servers)) await stopServer(servers[n], args['cpu-prof'] && n === 'loopline' ? 'SIGINT' : 'SIGTERM');
+  for (const n of Object.keys(servers))
+    await stopServer(servers[n], args['cpu-prof'] && n === 'loopline' ? 'SIGINT' : 'SIGTERM');
 }
 
 /** The workload's request on `target`, or a string saying why the target cannot serve it. */
@@ -195,7 +229,10 @@ function loadOnce(port, w, target, seedRows, seconds) {
         {
           method: first.method,
           body: first.body,
-          setupRequest: (req) => ({ ...req, path: w.ids ? requestOf(w, target, 1 + ((i++ * 7919) % seedRows)).path : first.path }),
+          setupRequest: (req) => ({
+            ...req,
+            path: w.ids ? requestOf(w, target, 1 + ((i++ * 7919) % seedRows)).path : first.path,
+          }),
         },
       ],
     };
@@ -210,7 +247,9 @@ function workloadLabel(w, seedRows) {
 function ratios(targets) {
   const base = (n) => (targets[n] && Number.isFinite(targets[n].rate) ? targets[n].rate : NaN);
   const out = {};
-  for (const [n, t] of Object.entries(targets)) if (Number.isFinite(t.rate)) out[n] = { express: t.rate / base('express'), fastify: t.rate / base('fastify') };
+  for (const [n, t] of Object.entries(targets))
+    if (Number.isFinite(t.rate))
+      out[n] = { express: t.rate / base('express'), fastify: t.rate / base('fastify') };
   return out;
 }
 
@@ -232,7 +271,13 @@ async function httpSmoke(results) {
           if (wrong) wrongAnswers.push(`${n}: ${wrong}`);
         }
       }
-      results.push({ kind: 'http', key: w.key, workload: workloadLabel(w, seedRows), unit: 'req/s', targets });
+      results.push({
+        kind: 'http',
+        key: w.key,
+        workload: workloadLabel(w, seedRows),
+        unit: 'req/s',
+        targets,
+      });
     }
     // One short load per target, so the load path (autocannon, setupRequest) keeps working.
     const w = WORKLOADS.find((x) => x.key === 'get');
@@ -240,7 +285,12 @@ async function httpSmoke(results) {
     for (const n of names) {
       if (servers[n].error || !row || row.targets[n].error) continue;
       const res = await loadOnce(servers[n].port, w, n, seedRows, 1);
-      Object.assign(row.targets[n], { rate: res.requests.average, p50: res.latency.p50, p99: res.latency.p99, non2xx: res.non2xx + res.errors });
+      Object.assign(row.targets[n], {
+        rate: res.requests.average,
+        p50: res.latency.p50,
+        p99: res.latency.p99,
+        non2xx: res.non2xx + res.errors,
+      });
     }
     if (row) row.ratios = ratios(row.targets);
   } finally {
@@ -271,9 +321,12 @@ async function httpSuite(results) {
           } else live.push(n);
         }
       }
-      const samples = Object.fromEntries(live.map((n) => [n, { rps: [], p50: [], p99: [], non2xx: 0, stored: 0 }]));
+      const samples = Object.fromEntries(
+        live.map((n) => [n, { rps: [], p50: [], p99: [], non2xx: 0, stored: 0 }]),
+      );
       const memBefore = {};
-      if (w.key === 'post' && store === 'memory') for (const n of live) memBefore[n] = await memorySnapshot(servers[n]);
+      if (w.key === 'post' && store === 'memory')
+        for (const n of live) memBefore[n] = await memorySnapshot(servers[n]);
       for (const n of live) {
         const res = await loadOnce(servers[n].port, w, n, seedRows, 1).catch(() => undefined); // warm-up
         if (res) samples[n].stored += res['2xx'];
@@ -289,20 +342,35 @@ async function httpSuite(results) {
         }
       }
       for (const n of live) {
-        const t = { rate: median(samples[n].rps), p50: median(samples[n].p50), p99: median(samples[n].p99), non2xx: samples[n].non2xx, rssMb: peakRssMb(servers[n].child.pid) };
+        const t = {
+          rate: median(samples[n].rps),
+          p50: median(samples[n].p50),
+          p99: median(samples[n].p99),
+          non2xx: samples[n].non2xx,
+          rssMb: peakRssMb(servers[n].child.pid),
+        };
         if (memBefore[n]) {
           // Bytes each stored row costs the server: its memory after a full GC, after the POST
           // run minus before it, over the rows it stored (2xx answers).
           const after = await memorySnapshot(servers[n]);
           if (after) {
             t.rowsStored = samples[n].stored;
-            t.heapBytesPerRow = (after.heapUsed + after.external - memBefore[n].heapUsed - memBefore[n].external) / samples[n].stored;
+            t.heapBytesPerRow =
+              (after.heapUsed + after.external - memBefore[n].heapUsed - memBefore[n].external) /
+              samples[n].stored;
             t.rssBytesPerRow = (after.rss - memBefore[n].rss) / samples[n].stored;
           }
         }
         targets[n] = t;
       }
-      results.push({ kind: 'http', key: w.key, workload: workloadLabel(w, seedRows), unit: 'req/s', targets, ratios: ratios(targets) });
+      results.push({
+        kind: 'http',
+        key: w.key,
+        workload: workloadLabel(w, seedRows),
+        unit: 'req/s',
+        targets,
+        ratios: ratios(targets),
+      });
     } finally {
       await stopTargets(servers);
     }
@@ -320,13 +388,22 @@ function makeApp(models) {
   const write = (f, v) => fs.writeFileSync(path.join(dir, f), JSON.stringify(v, null, 2));
   write('server/config.json', { restApiRoot: '/api', host: '127.0.0.1', port: 0 });
   write('server/datasources.json', { db: { name: 'db', connector: 'memory' } });
-  write('server/middleware.json', { routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'loopback#urlNotFound': {} } });
+  write('server/middleware.json', {
+    routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+    final: { 'loopback#urlNotFound': {} },
+  });
   const config = { _meta: { sources: ['../common/models'], mixins: [] } };
   for (let i = 0; i < models; i++) {
     const name = `Model${i}`;
     const properties = {};
-    for (let p = 0; p < 10; p++) properties[`field${p}`] = { type: ['string', 'number', 'boolean', 'date'][p % 4], required: p === 0 };
-    write(`common/models/model-${i}.json`, { name, base: 'PersistedModel', properties, scopes: { recent: { order: 'field3 DESC', limit: 10 } } });
+    for (let p = 0; p < 10; p++)
+      properties[`field${p}`] = { type: ['string', 'number', 'boolean', 'date'][p % 4], required: p === 0 };
+    write(`common/models/model-${i}.json`, {
+      name,
+      base: 'PersistedModel',
+      properties,
+      scopes: { recent: { order: 'field3 DESC', limit: 10 } },
+    });
     config[name] = { dataSource: 'db', public: true };
   }
   write('server/model-config.json', config);
@@ -347,11 +424,13 @@ async function bootSuite(results) {
   try {
     for (let r = 0; r < (smoke ? 1 : Math.max(rounds, 3)); r++) {
       for (const n of targetsToBoot) {
-        const env = n === 'lb3' || n === 'loopline' ? { BENCH_APP_DIR: dir } : { BENCH_MODELS: String(models) };
+        const env =
+          n === 'lb3' || n === 'loopline' ? { BENCH_APP_DIR: dir } : { BENCH_MODELS: String(models) };
         let s;
         try {
           // LB3 (and loopline) name a model's REST path by its plural.
-          const probePath = n === 'lb3' || n === 'loopline' ? `/api/Model${models - 1}s` : `/api/Model${models - 1}`;
+          const probePath =
+            n === 'lb3' || n === 'loopline' ? `/api/Model${models - 1}s` : `/api/Model${models - 1}`;
           s = await startServer(TARGETS[n].server('memory'), env, { probePath });
           samples[n].ms.push(s.firstOkMs);
           samples[n].rss.push(peakRssMb(s.child.pid));
@@ -366,13 +445,18 @@ async function bootSuite(results) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const targets = {};
-  for (const n of targetsToBoot) targets[n] = errors[n] ? { error: errors[n] } : { rate: median(samples[n].ms), rssMb: median(samples[n].rss) };
+  for (const n of targetsToBoot)
+    targets[n] = errors[n]
+      ? { error: errors[n] }
+      : { rate: median(samples[n].ms), rssMb: median(samples[n].rss) };
   results.push({ kind: 'boot', workload: `boot, ${models} models, to the first 200`, unit: 'ms', targets });
 }
 
 // ---------- report ----------
 function fmt(n, digits = 0) {
-  return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
+  return Number.isFinite(n)
+    ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
 }
 
 function cell(t, render) {
@@ -385,36 +469,67 @@ function cell(t, render) {
 
 function tables(results) {
   const cols = names;
-  const head = (first) => [`| ${first} | ${cols.map((n) => TARGETS[n].label).join(' | ')} |`, `|---|${cols.map(() => '---:').join('|')}|`];
+  const head = (first) => [
+    `| ${first} | ${cols.map((n) => TARGETS[n].label).join(' | ')} |`,
+    `|---|${cols.map(() => '---:').join('|')}|`,
+  ];
   const http = results.filter((r) => r.kind === 'http');
   const out = [];
   if (http.length) {
     out.push('Requests per second (median of the rounds):', '', ...head('workload'));
-    for (const r of http) out.push(`| ${r.workload} | ${cols.map((n) => cell(r.targets[n], (t) => fmt(t.rate) + (t.non2xx ? ` (${t.non2xx} non-2xx)` : ''))).join(' | ')} |`);
+    for (const r of http)
+      out.push(
+        `| ${r.workload} | ${cols.map((n) => cell(r.targets[n], (t) => fmt(t.rate) + (t.non2xx ? ` (${t.non2xx} non-2xx)` : ''))).join(' | ')} |`,
+      );
     if (smoke) return out.join('\n'); // smoke: the checks, and the rates of the short load
     out.push('', 'Ratios: ÷ Express / ÷ Fastify, same run:', '', ...head('workload'));
-    for (const r of http) out.push(`| ${r.workload} | ${cols.map((n) => cell(r.targets[n], () => (r.ratios && r.ratios[n] ? `${fmt(r.ratios[n].express, 2)}× / ${fmt(r.ratios[n].fastify, 2)}×` : 'n/a'))).join(' | ')} |`);
+    for (const r of http)
+      out.push(
+        `| ${r.workload} | ${cols.map((n) => cell(r.targets[n], () => (r.ratios && r.ratios[n] ? `${fmt(r.ratios[n].express, 2)}× / ${fmt(r.ratios[n].fastify, 2)}×` : 'n/a'))).join(' | ')} |`,
+      );
     out.push('', 'Latency p50 / p99 ms:', '', ...head('workload'));
-    for (const r of http) out.push(`| ${r.workload} | ${cols.map((n) => cell(r.targets[n], (t) => `${fmt(t.p50, 1)} / ${fmt(t.p99, 1)}`)).join(' | ')} |`);
+    for (const r of http)
+      out.push(
+        `| ${r.workload} | ${cols.map((n) => cell(r.targets[n], (t) => `${fmt(t.p50, 1)} / ${fmt(t.p99, 1)}`)).join(' | ')} |`,
+      );
     const post = http.find((r) => r.key === 'post');
     if (post && !smoke) {
       out.push('', 'Memory after the POST run (server process):', '', ...head('measure'));
-      out.push(`| peak RSS MB | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.rssMb))).join(' | ')} |`);
+      out.push(
+        `| peak RSS MB | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.rssMb))).join(' | ')} |`,
+      );
       if (store === 'memory') {
-        out.push(`| rows stored | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.rowsStored))).join(' | ')} |`);
-        out.push(`| heap bytes per row (after GC) | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.heapBytesPerRow))).join(' | ')} |`);
-        out.push(`| RSS bytes per row | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.rssBytesPerRow))).join(' | ')} |`);
+        out.push(
+          `| rows stored | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.rowsStored))).join(' | ')} |`,
+        );
+        out.push(
+          `| heap bytes per row (after GC) | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.heapBytesPerRow))).join(' | ')} |`,
+        );
+        out.push(
+          `| RSS bytes per row | ${cols.map((n) => cell(post.targets[n], (t) => fmt(t.rssBytesPerRow))).join(' | ')} |`,
+        );
       }
     }
   }
   for (const r of results.filter((x) => x.kind === 'boot')) {
     out.push('', `${r.workload} (ms, median; peak RSS MB):`, '', ...head('boot'));
-    out.push(`| ${r.workload} | ${cols.map((n) => cell(r.targets[n], (t) => `${fmt(t.rate)} ms, ${fmt(t.rssMb)} MB`)).join(' | ')} |`);
+    out.push(
+      `| ${r.workload} | ${cols.map((n) => cell(r.targets[n], (t) => `${fmt(t.rate)} ms, ${fmt(t.rssMb)} MB`)).join(' | ')} |`,
+    );
   }
   const dao = results.filter((x) => x.kind === 'dao');
   if (dao.length) {
-    out.push('', 'DAO level, in-process (ops/s):', '', '| workload | LB3 (juggler) | loopline | loopline ÷ LB3 |', '|---|---:|---:|---:|');
-    for (const r of dao) out.push(`| ${r.workload} | ${fmt(r.targets.lb3.rate)} | ${fmt(r.targets.loopline.rate)} | ${fmt(r.ratioLb3, 2)}× |`);
+    out.push(
+      '',
+      'DAO level, in-process (ops/s):',
+      '',
+      '| workload | LB3 (juggler) | loopline | loopline ÷ LB3 |',
+      '|---|---:|---:|---:|',
+    );
+    for (const r of dao)
+      out.push(
+        `| ${r.workload} | ${fmt(r.targets.lb3.rate)} | ${fmt(r.targets.loopline.rate)} | ${fmt(r.ratioLb3, 2)}× |`,
+      );
   }
   return out.join('\n');
 }
@@ -425,30 +540,74 @@ async function main() {
   const t0 = Date.now();
   const results = [];
   // DAO and boot figures are the memory store's; --store runs the HTTP workloads only.
-  if (store === 'memory' && (!only || only.startsWith('dao') || ['findById', 'find', 'create'].some((w) => only === w))) await daoSuite(results);
+  if (
+    store === 'memory' &&
+    (!only || only.startsWith('dao') || ['findById', 'find', 'create'].some((w) => only === w))
+  )
+    await daoSuite(results);
   if (smoke) await httpSmoke(results);
   else await httpSuite(results);
   if (store === 'memory') await bootSuite(results);
-  const machine = { cpu: os.cpus()[0] && os.cpus()[0].model, cores: os.cpus().length, loadavg: os.loadavg().map((x) => Number(x.toFixed(2))), node: process.version, taskset: hasTaskset };
+  const machine = {
+    cpu: os.cpus()[0] && os.cpus()[0].model,
+    cores: os.cpus().length,
+    loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
+    node: process.version,
+    taskset: hasTaskset,
+  };
   const md = tables(results);
   const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-  console.log(`\nMachine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadavg.join(' ')} at the end, Node ${machine.node}${hasTaskset ? ', servers on core 0, load on core 1' : ''}`);
+  console.log(
+    `\nMachine: ${machine.cpu}, ${machine.cores} cores, load average ${machine.loadavg.join(' ')} at the end, Node ${machine.node}${hasTaskset ? ', servers on core 0, load on core 1' : ''}`,
+  );
   console.log(`Command: ${command}`);
-  console.log(`Targets: ${names.join(', ')}${missing.length ? `; not installed: ${missing.join(', ')}` : ''}${notOnStore.length ? `; not on ${store}: ${notOnStore.join(', ')}` : ''}`);
-  console.log(`Rounds: ${smoke ? 'smoke: every workload checked once per target, 1 s of load on get by id' : `${rounds} × ${duration}s, ${connections} connections`}; ${Math.round((Date.now() - t0) / 1000)} s\n`);
+  console.log(
+    `Targets: ${names.join(', ')}${missing.length ? `; not installed: ${missing.join(', ')}` : ''}${notOnStore.length ? `; not on ${store}: ${notOnStore.join(', ')}` : ''}`,
+  );
+  console.log(
+    `Rounds: ${smoke ? 'smoke: every workload checked once per target, 1 s of load on get by id' : `${rounds} × ${duration}s, ${connections} connections`}; ${Math.round((Date.now() - t0) / 1000)} s\n`,
+  );
   console.log(md);
-  for (const r of results) for (const [n, t] of Object.entries(r.targets)) if (t && (t.error || t.skipped)) console.log(`\n${n} on ${r.workload}: ${t.error || `not run: ${t.skipped}`}`);
+  for (const r of results)
+    for (const [n, t] of Object.entries(r.targets))
+      if (t && (t.error || t.skipped))
+        console.log(`\n${n} on ${r.workload}: ${t.error || `not run: ${t.skipped}`}`);
   if (!smoke) {
     // A full run is the day's record; a partial one (--only, --peers) is kept beside it, never over it.
     const stamp = new Date().toISOString().slice(0, 10);
-    const suffix = '-peers' + (store !== 'memory' ? `-${store}` : '') + (only ? `-${String(only).replace(/[^a-zA-Z0-9]+/g, '_')}` : '') + (args.peers ? `-${names.join('_')}` : '');
+    const suffix =
+      '-peers' +
+      (store !== 'memory' ? `-${store}` : '') +
+      (only ? `-${String(only).replace(/[^a-zA-Z0-9]+/g, '_')}` : '') +
+      (args.peers ? `-${names.join('_')}` : '');
     const file = path.join(__dirname, 'results', `${stamp}${suffix}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), command, machine, rounds, duration, connections, store, targets: names, results, markdown: md }, null, 2));
+    fs.writeFileSync(
+      file,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          command,
+          machine,
+          rounds,
+          duration,
+          connections,
+          store,
+          targets: names,
+          results,
+          markdown: md,
+        },
+        null,
+        2,
+      ),
+    );
     console.log(`\nSaved ${path.relative(ROOT, file)}`);
   }
   // Fails when loopline failed anywhere, or any target started but answered a workload wrongly.
-  const failed = results.some((r) => r.targets.loopline && r.targets.loopline.error) || wrongAnswers.length > 0 || results.some((r) => Object.values(r.targets).some((t) => t && t.error && smoke));
+  const failed =
+    results.some((r) => r.targets.loopline && r.targets.loopline.error) ||
+    wrongAnswers.length > 0 ||
+    results.some((r) => Object.values(r.targets).some((t) => t && t.error && smoke));
   if (wrongAnswers.length) console.log(`\nWrong answers:\n${wrongAnswers.join('\n')}`);
   process.exit(failed ? 1 : 0);
 }

@@ -15,14 +15,21 @@ const ALIASES: Record<string, string> = {
 // Opt-in (LOOPLINE_PASSPORT=loopline): an LB3 app's `require('loopback-component-passport')` gets
 // loopline/passport, the same API with PKCE, state without a session and OpenID Connect discovery.
 // Off by default, so the LB3 package itself keeps running where the app installed it.
-if (process.env.LOOPLINE_PASSPORT === 'loopline') ALIASES['loopback-component-passport'] = path.join(__dirname, 'components', 'passport', 'index.js');
+if (process.env.LOOPLINE_PASSPORT === 'loopline')
+  ALIASES['loopback-component-passport'] = path.join(__dirname, 'components', 'passport', 'index.js');
 
 type Resolve = (request: string, parent: unknown, isMain: boolean, options?: unknown) => string;
 const moduleInternals = Module as unknown as { _resolveFilename: Resolve & { __loopline?: true } };
 
 if (!moduleInternals._resolveFilename.__loopline) {
   const original = moduleInternals._resolveFilename;
-  const resolve: Resolve & { __loopline?: true } = function (this: unknown, request, parent, isMain, options) {
+  const resolve: Resolve & { __loopline?: true } = function (
+    this: unknown,
+    request,
+    parent,
+    isMain,
+    options,
+  ) {
     const alias = Object.prototype.hasOwnProperty.call(ALIASES, request) ? ALIASES[request] : undefined;
     return alias ?? original.call(this, request, parent, isMain, options);
   };

@@ -21,7 +21,8 @@ function walk(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
   const out: string[] = [];
-  const re = /(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|require\(\s*['"](\.[^'"]+)['"]\s*\)|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+  const re =
+    /(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|require\(\s*['"](\.[^'"]+)['"]\s*\)|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const spec = m[1] ?? m[2] ?? m[3];
     out.push(path.relative(SRC, path.resolve(path.dirname(file), spec)));
@@ -48,6 +49,18 @@ const ALLOWED: Record<string, string[]> = {
 };
 
 /** The one place besides boot that names a component: the registry, for the storage connector. */
+/** Files being split in the issue-25 round; this list only shrinks and is empty when the round lands. */
+const SPLIT_PENDING = [
+  'errors.ts',
+  'juggler/connectors/sql/sql-connector.ts',
+  'juggler/connectors/sql/sql-schema.ts',
+  'juggler/connectors/mysql/mysql-connector.ts',
+  'remoting/rest/rest-adapter.ts',
+  'loopback/security/access.ts',
+  'juggler/validations.ts',
+  'loopback/application.ts',
+].map((f) => f.split('/').join(path.sep));
+
 const COMPONENT_USERS = [path.join('juggler', 'connectors', 'registry.ts')];
 
 describe('architecture', () => {
@@ -88,7 +101,9 @@ describe('architecture', () => {
   it('names concrete connectors only in connectors/registry.ts', () => {
     const offenders = files
       .filter((f) => !f.includes(path.join('connectors')))
-      .filter((f) => importsOf(f).some((t) => /connectors[\\/](memory|postgresql|mysql|mail|kv-memory|kv-redis)/.test(t)))
+      .filter((f) =>
+        importsOf(f).some((t) => /connectors[\\/](memory|postgresql|mysql|mail|kv-memory|kv-redis)/.test(t)),
+      )
       .map((f) => path.relative(SRC, f));
     const inConnectors = files
       .filter((f) => f.includes(path.join('juggler', 'connectors')) && !f.endsWith('registry.ts'))
@@ -103,8 +118,12 @@ describe('architecture', () => {
     expect([...offenders, ...inConnectors]).toEqual([]);
   });
 
-  it('keeps source files small enough to read (under 600 lines)', () => {
-    const long = files.filter((f) => fs.readFileSync(f, 'utf8').split('\n').length > 600).map((f) => path.relative(SRC, f));
+  // Counted on prettier-formatted code (CI runs `prettier --check`), so a long line cannot hide length.
+  it('keeps source files small enough to read (at most 500 formatted lines)', () => {
+    const long = files
+      .filter((f) => fs.readFileSync(f, 'utf8').trimEnd().split('\n').length > 500)
+      .map((f) => path.relative(SRC, f))
+      .filter((f) => !SPLIT_PENDING.includes(f));
     expect(long).toEqual([]);
   });
 });

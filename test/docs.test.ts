@@ -17,7 +17,12 @@ function sourceFiles(dir: string): string[] {
  * The codes errors are raised with: the first or last string argument of an `...Error(...)`
  * call, and `code: '...'` / `.code = '...'` assignments (driver codes compared against are not).
  */
-const CODE_PATTERNS = [/Error\(\s*'([A-Z][A-Z_]{3,})'/g, /Error\([^;]*?,\s*'([A-Z][A-Z_]{3,})'\s*\)/g, /\bcode:\s*'([A-Z][A-Z_]{3,})'/g, /\.code = '([A-Z][A-Z_]{3,})'/g];
+const CODE_PATTERNS = [
+  /Error\(\s*'([A-Z][A-Z_]{3,})'/g,
+  /Error\([^;]*?,\s*'([A-Z][A-Z_]{3,})'\s*\)/g,
+  /\bcode:\s*'([A-Z][A-Z_]{3,})'/g,
+  /\.code = '([A-Z][A-Z_]{3,})'/g,
+];
 
 function codeLiterals(files: string[]): Set<string> {
   const found = new Set<string>();
@@ -32,12 +37,20 @@ const NOT_ERROR_CODES = new Set(['READ', 'WRITE', 'EXECUTE', 'ENOENT']);
 
 describe('README error codes', () => {
   it('has one row per entry of ERROR_CODES, with its status and meaning', () => {
-    const rows = [...README.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (.+) \|$/gm)].map((m) => [m[1], Number(m[2]), m[3]]);
-    expect(rows).toEqual(Object.entries(ERROR_CODES).map(([code, { status, meaning }]) => [code, status, meaning]));
+    const rows = [...README.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \| (.+) \|$/gm)].map((m) => [
+      m[1],
+      Number(m[2]),
+      m[3],
+    ]);
+    expect(rows).toEqual(
+      Object.entries(ERROR_CODES).map(([code, { status, meaning }]) => [code, status, meaning]),
+    );
   });
 
   it('declares every code the runtime raises', () => {
-    const runtime = sourceFiles(path.join(ROOT, 'src')).filter((f) => !f.includes(`${path.sep}boot${path.sep}`) && !f.includes(`${path.sep}cli${path.sep}`));
+    const runtime = sourceFiles(path.join(ROOT, 'src')).filter(
+      (f) => !f.includes(`${path.sep}boot${path.sep}`) && !f.includes(`${path.sep}cli${path.sep}`),
+    );
     const missing = [...codeLiterals(runtime)].filter((c) => !NOT_ERROR_CODES.has(c) && !(c in ERROR_CODES));
     expect(missing).toEqual([]);
   });

@@ -29,7 +29,10 @@ function startServer(script, env, { nodeArgs = [], probePath, timeoutMs = 60000 
     const fullEnv = { ...process.env, PORT: '0', NODE_ENV: 'production', ...env };
     const started = Date.now();
     const child = hasTaskset
-      ? spawn('taskset', ['-c', '0', process.execPath, ...argv], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+      ? spawn('taskset', ['-c', '0', process.execPath, ...argv], {
+          env: fullEnv,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
       : spawn(process.execPath, argv, { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     let ready = false;
@@ -41,7 +44,8 @@ function startServer(script, env, { nodeArgs = [], probePath, timeoutMs = 60000 
     child.stdout.on('data', (d) => {
       const text = String(d);
       for (const line of text.split('\n')) {
-        if (line.startsWith('BENCH_MEM ') && memWaiters.length) memWaiters.shift()(JSON.parse(line.slice(10)));
+        if (line.startsWith('BENCH_MEM ') && memWaiters.length)
+          memWaiters.shift()(JSON.parse(line.slice(10)));
       }
       if (ready) return;
       log += text;
@@ -116,7 +120,11 @@ function peakRssMb(pid) {
 
 /** One request; resolves {status, body} (body parsed as JSON when it is JSON). */
 async function request(port, { method, path: p, body }) {
-  const res = await fetch(`http://127.0.0.1:${port}${p}`, { method, body, headers: body ? { 'content-type': 'application/json' } : {} });
+  const res = await fetch(`http://127.0.0.1:${port}${p}`, {
+    method,
+    body,
+    headers: body ? { 'content-type': 'application/json' } : {},
+  });
   const text = await res.text();
   let parsed;
   try {

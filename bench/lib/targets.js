@@ -13,12 +13,28 @@ const ALL_STORES = ['memory', 'postgresql', 'mysql'];
 const TARGETS = {
   lb3: { label: 'LB3', pkg: 'loopback', stores: ALL_STORES, server: () => app('lb3') },
   loopline: { label: 'loopline', pkg: null, stores: ALL_STORES, server: () => app('loopline') },
-  express: { label: 'Express 5', pkg: 'express', stores: ALL_STORES, server: (store) => app(store === 'memory' ? 'express' : 'express-sql') },
+  express: {
+    label: 'Express 5',
+    pkg: 'express',
+    stores: ALL_STORES,
+    server: (store) => app(store === 'memory' ? 'express' : 'express-sql'),
+  },
   fastify: { label: 'Fastify 5', pkg: 'fastify', stores: ALL_STORES, server: () => app('fastify') },
   'node-http': { label: 'node:http', pkg: null, stores: ALL_STORES, server: () => app('node-http') },
   lb4: { label: 'LB4', pkg: '@loopback/rest', stores: ALL_STORES, server: () => app('lb4') },
-  feathers: { label: 'Feathers 5', pkg: '@feathersjs/koa', stores: ALL_STORES, sqlPkg: '@feathersjs/knex', server: () => app('feathers') },
-  'json-server': { label: 'json-server', pkg: 'json-server', stores: ['memory'], server: () => app('json-server') },
+  feathers: {
+    label: 'Feathers 5',
+    pkg: '@feathersjs/koa',
+    stores: ALL_STORES,
+    sqlPkg: '@feathersjs/knex',
+    server: () => app('feathers'),
+  },
+  'json-server': {
+    label: 'json-server',
+    pkg: 'json-server',
+    stores: ['memory'],
+    server: () => app('json-server'),
+  },
 };
 
 function installed(name) {
@@ -51,7 +67,12 @@ const WORKLOADS = [
     name: 'list, limit 20',
     request: (t) => ({
       method: 'GET',
-      path: t === 'feathers' ? '/api/Todos?%24limit=20' : t === 'json-server' ? '/api/todos?_limit=20' : `/api/Todos?filter=${q({ limit: 20 })}`,
+      path:
+        t === 'feathers'
+          ? '/api/Todos?%24limit=20'
+          : t === 'json-server'
+            ? '/api/todos?_limit=20'
+            : `/api/Todos?filter=${q({ limit: 20 })}`,
     }),
     check: (status, body) => {
       expect(status === 200, `status ${status}`);
@@ -92,7 +113,11 @@ const WORKLOADS = [
   {
     key: 'post',
     name: 'POST',
-    request: (t) => ({ method: 'POST', path: todos(t), body: JSON.stringify({ title: 'bench', done: false, priority: 42 }) }),
+    request: (t) => ({
+      method: 'POST',
+      path: todos(t),
+      body: JSON.stringify({ title: 'bench', done: false, priority: 42 }),
+    }),
     check: (status, body) => {
       expect(status === 200 || status === 201, `status ${status}`);
       expect(isTodo(body) && body.title === 'bench' && body.priority === 42, 'not the created todo');
@@ -102,7 +127,11 @@ const WORKLOADS = [
     key: 'patch',
     name: 'PATCH by id',
     ids: true,
-    request: (t, { id }) => ({ method: 'PATCH', path: `${todos(t)}/${id}`, body: JSON.stringify({ done: true }) }),
+    request: (t, { id }) => ({
+      method: 'PATCH',
+      path: `${todos(t)}/${id}`,
+      body: JSON.stringify({ done: true }),
+    }),
     // LB4's generated controller answers 204 without a body; the others answer the patched row.
     check: (status, body, { id, target }) => {
       if (target === 'lb4') return expect(status === 204, `status ${status}`);
@@ -113,7 +142,8 @@ const WORKLOADS = [
   {
     key: 'count',
     name: 'count',
-    request: (t) => (t === 'json-server' ? 'json-server has no count route' : { method: 'GET', path: '/api/Todos/count' }),
+    request: (t) =>
+      t === 'json-server' ? 'json-server has no count route' : { method: 'GET', path: '/api/Todos/count' },
     check: (status, body, { seedRows }) => {
       expect(status === 200, `status ${status}`);
       expect(body && typeof body.count === 'number' && body.count >= seedRows, `not {count: ≥ ${seedRows}}`);
@@ -135,7 +165,13 @@ const WORKLOADS = [
       expect(status === 200, `status ${status}`);
       expect(Array.isArray(body) && body.length === 20, 'not an array of 20 customers');
       expect(
-        body.every((c) => typeof c.name === 'string' && Array.isArray(c.orders) && c.orders.length === 10 && c.orders.every((o) => o.customerId === c.id)),
+        body.every(
+          (c) =>
+            typeof c.name === 'string' &&
+            Array.isArray(c.orders) &&
+            c.orders.length === 10 &&
+            c.orders.every((o) => o.customerId === c.id),
+        ),
         'not 10 orders of their own on every customer',
       );
     },

@@ -1,7 +1,10 @@
 'use strict';
 
 module.exports = function (Customer) {
-  Customer.validatesFormatOf('email', { with: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, message: 'is not a valid email' });
+  Customer.validatesFormatOf('email', {
+    with: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+    message: 'is not a valid email',
+  });
   Customer.validatesUniquenessOf('email');
   Customer.validatesInclusionOf('tier', { in: ['standard', 'gold'] });
 

@@ -37,8 +37,12 @@ export function definePushBaseModels(registry: unknown): void {
  * The component run for each model attached to an LB3 push data source, with the data source's
  * `installation`, `notification` and `application` model names (LB3's settings).
  */
-export function pushDataSourceComponent(modelName: string, settings: Record<string, unknown>): (app: any) => unknown {
+export function pushDataSourceComponent(
+  modelName: string,
+  settings: Record<string, unknown>,
+): (app: any) => unknown {
   const names: Record<string, unknown> = { name: modelName };
-  for (const key of ['installation', 'notification', 'application'] as const) if (typeof settings[key] === 'string') names[key] = settings[key];
+  for (const key of ['installation', 'notification', 'application'] as const)
+    if (typeof settings[key] === 'string') names[key] = settings[key];
   return (app) => loadPush().default(app, { ...((settings.push as object | undefined) ?? {}), ...names });
 }

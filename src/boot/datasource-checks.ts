@@ -23,9 +23,19 @@ const DIALLED_CONNECTORS = new Set(['postgresql', 'mysql']);
  * Starts connecting a SQL data source (unless its settings say `lazyConnect: true`), so that one the
  * app cannot reach is reported at boot rather than at its first request. The attempt never rejects.
  */
-export function probeDataSource(name: string, dataSource: ProbedDataSource | undefined, files: string[]): DataSourceProbe | undefined {
+export function probeDataSource(
+  name: string,
+  dataSource: ProbedDataSource | undefined,
+  files: string[],
+): DataSourceProbe | undefined {
   const connector = dataSource?.connector?.name;
-  if (!dataSource || !connector || !DIALLED_CONNECTORS.has(connector) || dataSource.settings.lazyConnect === true) return undefined;
+  if (
+    !dataSource ||
+    !connector ||
+    !DIALLED_CONNECTORS.has(connector) ||
+    dataSource.settings.lazyConnect === true
+  )
+    return undefined;
   const attempt = dataSource.ready().then(
     () => undefined,
     (err: unknown) => err,

@@ -44,7 +44,11 @@ export class BootDiagnostics {
 }
 
 /** Whether boot is strict: the boot option, else config.json's `bootStrict`, else LOOPLINE_BOOT_STRICT=1. */
-export function isStrictBoot(option: boolean | undefined, configured: unknown, env: string | undefined): boolean {
+export function isStrictBoot(
+  option: boolean | undefined,
+  configured: unknown,
+  env: string | undefined,
+): boolean {
   if (typeof option === 'boolean') return option;
   if (typeof configured === 'boolean') return configured;
   return env === '1' || env === 'true';

@@ -7,7 +7,15 @@ import { BootError } from './errors';
 import { ExplorerSettings, mountExplorer } from '../explorer';
 import { loadLayered, rel } from './json-file';
 import { mergeConfig, substitute } from './merge';
-import { MixinNormalization, discoverModels, loadMixins, mixinsUsedBy, namesBuiltinModel, orderModels, runModelScript } from './models';
+import {
+  MixinNormalization,
+  discoverModels,
+  loadMixins,
+  mixinsUsedBy,
+  namesBuiltinModel,
+  orderModels,
+  runModelScript,
+} from './models';
 import { BUILTIN_MODEL_NAMES } from '../loopback/models';
 import { resolveReference, setupMiddleware } from './middleware';
 import { validateFile } from './schemas';
@@ -16,7 +24,12 @@ import { checkModelConfigEntry, checkModelDefinition, checkModelReferences, Mode
 import { DataSourceProbe, probeDataSource, reportProbes } from './datasource-checks';
 import { loadScript } from './script-loader';
 import { Step, callbackStep, inSeries } from './series';
-import { BUILTIN_COMPONENTS, definePushBaseModels, isPushDataSource, pushDataSourceComponent } from './builtin-components';
+import {
+  BUILTIN_COMPONENTS,
+  definePushBaseModels,
+  isPushDataSource,
+  pushDataSourceComponent,
+} from './builtin-components';
 
 const debug = debugFor('boot');
 
@@ -57,7 +70,11 @@ const DEFAULT_MIXINS = ['loopback/common/mixins', 'loopback/server/mixins', '../
  * loopback-boot for loopline: `boot(app, __dirname, cb)`. Steps in loopback-boot's order:
  * app config, data sources, mixins and models, middleware, components, boot scripts.
  */
-export function boot(app: LooplineApp, options?: string | BootOptions, cb?: NodeCallback<void>): Promise<void> {
+export function boot(
+  app: LooplineApp,
+  options?: string | BootOptions,
+  cb?: NodeCallback<void>,
+): Promise<void> {
   if (typeof options === 'function') [cb, options] = [options as NodeCallback<void>, undefined];
   const opts: BootOptions = typeof options === 'string' ? { appRootDir: options } : (options ?? {});
   app.booting = true;
@@ -111,19 +128,27 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   if (process.env.PORT) app.set('port', process.env.PORT);
   if (process.env.HOST) app.set('host', process.env.HOST);
   debug('config loaded (env %s)', env);
-  const diags = new BootDiagnostics(isStrictBoot(opts.strict, app.get('bootStrict'), process.env.LOOPLINE_BOOT_STRICT), () => app.logger);
+  const diags = new BootDiagnostics(
+    isStrictBoot(opts.strict, app.get('bootStrict'), process.env.LOOPLINE_BOOT_STRICT),
+    () => app.logger,
+  );
 
   // 2. data sources (an LB3 connector package named there is looked for from the app's folder first)
   addConnectorSearchRoot(appRootDir);
   const dsDir = dir(opts.dsRootDir);
-  const ds = opts.dataSources ? { value: opts.dataSources, files: [] as string[] } : loadLayered(dsDir, 'datasources', env, mergeConfig);
+  const ds = opts.dataSources
+    ? { value: opts.dataSources, files: [] as string[] }
+    : loadLayered(dsDir, 'datasources', env, mergeConfig);
   const pushDataSources = new Map<string, Record<string, unknown>>();
   // Stores are dialled now, in parallel with the rest of boot; the answers are read at its end.
   const probes: DataSourceProbe[] = [];
   if (ds.files[0]) validateFile('datasources', ds.value, ds.files[0]);
-  for (const [name, settings] of Object.entries((ds.value ?? {}) as Record<string, Record<string, unknown>>)) {
+  for (const [name, settings] of Object.entries(
+    (ds.value ?? {}) as Record<string, Record<string, unknown>>,
+  )) {
     const resolved = substitute(settings, lookup) as Record<string, unknown>;
-    if (typeof resolved.file === 'string' && !path.isAbsolute(resolved.file)) resolved.file = path.resolve(appRootDir, '..', resolved.file);
+    if (typeof resolved.file === 'string' && !path.isAbsolute(resolved.file))
+      resolved.file = path.resolve(appRootDir, '..', resolved.file);
     if (isPushDataSource(resolved)) {
       // LB3's push connector: the models attached here become push models (component step below).
       pushDataSources.set(name, resolved);
@@ -135,15 +160,24 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
     if (probe) probes.push(probe);
   }
   const compDir = dir(opts.componentRootDir);
-  const cc = opts.components ? { value: opts.components, files: [path.join(compDir, 'component-config.json')] } : loadLayered(compDir, 'component-config', env, mergeConfig);
+  const cc = opts.components
+    ? { value: opts.components, files: [path.join(compDir, 'component-config.json')] }
+    : loadLayered(compDir, 'component-config', env, mergeConfig);
   const components = (cc.value ?? {}) as Record<string, unknown>;
-  if (pushDataSources.size > 0 || (components['loopline/push'] !== undefined && components['loopline/push'] !== null && components['loopline/push'] !== false)) {
+  if (
+    pushDataSources.size > 0 ||
+    (components['loopline/push'] !== undefined &&
+      components['loopline/push'] !== null &&
+      components['loopline/push'] !== false)
+  ) {
     definePushBaseModels(app.registry);
   }
 
   // 3. mixins and models
   const modelsDir = dir(opts.modelsRootDir);
-  const mc = opts.models ? { value: opts.models, files: [] as string[] } : loadLayered(modelsDir, 'model-config', env, mergeConfig);
+  const mc = opts.models
+    ? { value: opts.models, files: [] as string[] }
+    : loadLayered(modelsDir, 'model-config', env, mergeConfig);
   const modelConfig = (mc.value ?? {}) as Record<string, any>;
   const modelConfigFile = mc.files[0] ?? path.join(modelsDir, 'model-config.json');
   if (mc.files[0]) validateFile('model-config', modelConfig, mc.files[0]);
@@ -156,8 +190,14 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   const ordered = orderModels(wanted, sources, (n) => app.registry.hasModel(n));
   for (const src of ordered) checkModelDefinition(src.definition, src.file, diags);
   for (const name of wanted) checkModelConfigEntry(name, modelConfig[name], modelConfigFile, diags);
-  const mixinFolders = { dirs: opts.mixinDirs ?? [], sources: opts.mixinSources ?? meta.mixins ?? DEFAULT_MIXINS, normalization: opts.normalization };
-  loadMixins(mixinFolders, mixinsUsedBy(ordered.map((s) => s.definition)), appRootDir, (name, fn) => app.registry.modelBuilder.mixins.define(name, fn));
+  const mixinFolders = {
+    dirs: opts.mixinDirs ?? [],
+    sources: opts.mixinSources ?? meta.mixins ?? DEFAULT_MIXINS,
+    normalization: opts.normalization,
+  };
+  loadMixins(mixinFolders, mixinsUsedBy(ordered.map((s) => s.definition)), appRootDir, (name, fn) =>
+    app.registry.modelBuilder.mixins.define(name, fn),
+  );
   for (const src of ordered) {
     const Model = app.registry.createModel(src.definition as any);
     runModelScript(src, Model, appRootDir);
@@ -166,17 +206,26 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   }
   for (const name of wanted) {
     const entry = modelConfig[name] ?? {};
-    if (!app.registry.hasModel(name)) throw new BootError(`${rel(modelConfigFile)}: Cannot configure unknown model ${name}`, 'MODEL_NOT_DEFINED');
+    if (!app.registry.hasModel(name))
+      throw new BootError(
+        `${rel(modelConfigFile)}: Cannot configure unknown model ${name}`,
+        'MODEL_NOT_DEFINED',
+      );
     const dataSource = entry.dataSource;
     if (typeof dataSource === 'string' && !app.dataSources[dataSource]) {
-      throw new BootError(`${rel(modelConfigFile)}: /${name}/dataSource names an unknown data source "${dataSource}"`, 'UNKNOWN_DATASOURCE');
+      throw new BootError(
+        `${rel(modelConfigFile)}: /${name}/dataSource names an unknown data source "${dataSource}"`,
+        'UNKNOWN_DATASOURCE',
+      );
     }
     app.model(app.registry.getModel(name), { ...entry, dataSource: dataSource ?? null });
   }
 
   // 4. middleware
   const mwDir = dir(opts.middlewareRootDir);
-  const mw = opts.middleware ? { value: opts.middleware, files: [path.join(mwDir, 'middleware.json')] } : loadLayered(mwDir, 'middleware', env, mergeConfig);
+  const mw = opts.middleware
+    ? { value: opts.middleware, files: [path.join(mwDir, 'middleware.json')] }
+    : loadLayered(mwDir, 'middleware', env, mergeConfig);
   if (mw.value) {
     if (!opts.middleware) validateFile('middleware', mw.value, mw.files[0]);
     setupMiddleware(app, mw.value, mw.files[0], appRootDir);
@@ -185,14 +234,19 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   // 5. components (loaded with the data sources, above)
   const steps: Step[] = [];
   for (const [name, entry] of Object.entries(modelConfig)) {
-    const settings = name !== '_meta' && typeof entry?.dataSource === 'string' ? pushDataSources.get(entry.dataSource) : undefined;
+    const settings =
+      name !== '_meta' && typeof entry?.dataSource === 'string'
+        ? pushDataSources.get(entry.dataSource)
+        : undefined;
     if (settings) steps.push(pushDataSourceComponent(name, settings).bind(null, app));
   }
   for (const [ref, settings] of Object.entries(components)) {
     if (settings === null || settings === false) continue;
     const resolvedSettings = substitute(settings, lookup);
     if (ref === 'loopback-component-explorer') {
-      const { useInstalledPackage, ...explorerSettings } = (resolvedSettings ?? {}) as ExplorerSettings & { useInstalledPackage?: boolean };
+      const { useInstalledPackage, ...explorerSettings } = (resolvedSettings ?? {}) as ExplorerSettings & {
+        useInstalledPackage?: boolean;
+      };
       if (useInstalledPackage !== true) {
         // loopline serves its own explorer for this key, installed or not.
         steps.push(() => mountExplorer(app as any, { appRootDir, ...explorerSettings }));
@@ -204,12 +258,15 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
       continue;
     }
     const builtin = BUILTIN_COMPONENTS[ref];
-    const component = builtin ? builtin() : resolveReference(ref, compDir, appRootDir, app.loopback, cc.files[0]);
+    const component = builtin
+      ? builtin()
+      : resolveReference(ref, compDir, appRootDir, app.loopback, cc.files[0]);
     steps.push(() => component(app, resolvedSettings));
   }
 
   // 6. boot scripts, in file-name order
-  const scripts = opts.bootScripts ?? listBootScripts((opts.bootDirs ?? ['boot']).map((d) => path.resolve(appRootDir, d)));
+  const scripts =
+    opts.bootScripts ?? listBootScripts((opts.bootDirs ?? ['boot']).map((d) => path.resolve(appRootDir, d)));
   for (const file of scripts) {
     const fn = loadScript(file, appRootDir) as ((...args: unknown[]) => unknown) | undefined;
     if (typeof fn !== 'function') continue;
@@ -220,14 +277,16 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
   }
   // Boot scripts may edit model definitions too (LB3 reads them at each construction).
   steps.push(() => {
-    for (const Model of Object.values(app.registry.modelBuilder.models)) app.registry.modelBuilder.applyDefinitionEdits(Model);
+    for (const Model of Object.values(app.registry.modelBuilder.models))
+      app.registry.modelBuilder.applyDefinitionEdits(Model);
   });
   // What models, roles and methods exist is known only now, after the boot scripts.
   steps.push(() => {
     const registry = app.registry;
     const booted = {
       modelNames: () => Object.keys(registry.modelBuilder.models),
-      findModel: (name: string) => (registry.hasModel(name) ? (registry.findModel(name) as unknown as ModelLike) : undefined),
+      findModel: (name: string) =>
+        registry.hasModel(name) ? (registry.findModel(name) as unknown as ModelLike) : undefined,
       roleNames: () => roleResolverNames(Object.values(registry.modelBuilder.models)),
     };
     for (const src of ordered) checkModelReferences(src.definition, src.file, booted, diags);

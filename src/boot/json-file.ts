@@ -36,7 +36,12 @@ export function findFile(dir: string, base: string): string | undefined {
 }
 
 /** `config.json` overlaid by `config.local.*` and `config.<env>.*`, in that order. */
-export function loadLayered(dir: string, base: string, env: string, merge: (a: any, b: any) => any): { value: any; files: string[] } {
+export function loadLayered(
+  dir: string,
+  base: string,
+  env: string,
+  merge: (a: any, b: any) => any,
+): { value: any; files: string[] } {
   const files: string[] = [];
   let value: any = undefined;
   for (const name of [base, `${base}.local`, `${base}.${env}`]) {

@@ -12,7 +12,12 @@ export interface ModelSource {
 }
 
 /** Source folders that LB3 apps list and that name loopline's own built-ins. */
-export const BUILTIN_SOURCES = new Set(['loopback/common/models', 'loopback/server/models', 'loopback/common/mixins', 'loopback/server/mixins']);
+export const BUILTIN_SOURCES = new Set([
+  'loopback/common/models',
+  'loopback/server/models',
+  'loopback/common/mixins',
+  'loopback/server/mixins',
+]);
 
 /** Model JSON files in the source folders, by model name (the `name` inside the file). */
 export function discoverModels(sources: string[], baseDir: string): Map<string, ModelSource> {
@@ -27,7 +32,9 @@ export function discoverModels(sources: string[], baseDir: string): Map<string, 
       const definition = readConfigFile(file) as Record<string, any>;
       validateFile('model', definition, file);
       const base = path.join(dir, entry.slice(0, -5));
-      const script = ['.js', '.ts'].map((ext) => base + ext).find((f) => fs.existsSync(f) && !f.endsWith('.d.ts'));
+      const script = ['.js', '.ts']
+        .map((ext) => base + ext)
+        .find((f) => fs.existsSync(f) && !f.endsWith('.d.ts'));
       if (!found.has(definition.name)) found.set(definition.name, { definition, file, script });
     }
   }
@@ -39,7 +46,11 @@ export function discoverModels(sources: string[], baseDir: string): Map<string, 
  * a model it builds) that no source folder defines: LB3 apps get those from loopback's own
  * `common/models`, which their `_meta.sources` list.
  */
-export function namesBuiltinModel(wanted: string[], sources: Map<string, ModelSource>, builtins: readonly string[]): boolean {
+export function namesBuiltinModel(
+  wanted: string[],
+  sources: Map<string, ModelSource>,
+  builtins: readonly string[],
+): boolean {
   const seen = new Set<string>();
   const pending = [...wanted];
   while (pending.length) {
@@ -60,7 +71,11 @@ export function namesBuiltinModel(wanted: string[], sources: Map<string, ModelSo
  * The definitions to build, bases before the models extending them: every model the config names,
  * plus (transitively) the bases they need from the sources.
  */
-export function orderModels(wanted: string[], sources: Map<string, ModelSource>, isKnown: (name: string) => boolean): ModelSource[] {
+export function orderModels(
+  wanted: string[],
+  sources: Map<string, ModelSource>,
+  isKnown: (name: string) => boolean,
+): ModelSource[] {
   const ordered: ModelSource[] = [];
   const visiting = new Set<string>();
   const done = new Set<string>();
@@ -72,7 +87,8 @@ export function orderModels(wanted: string[], sources: Map<string, ModelSource>,
       if (isKnown(name) || !from) return;
       throw new BootError(`${from}: extends an unknown model "${name}"`, 'MODEL_NOT_DEFINED');
     }
-    if (visiting.has(name)) throw new BootError(`${rel(src.file)}: the base chain of "${name}" is circular`, 'INVALID_CONFIG');
+    if (visiting.has(name))
+      throw new BootError(`${rel(src.file)}: the base chain of "${name}" is circular`, 'INVALID_CONFIG');
     visiting.add(name);
     const base = src.definition.base;
     if (typeof base === 'string') visit(base, rel(src.file));
@@ -87,7 +103,11 @@ export function orderModels(wanted: string[], sources: Map<string, ModelSource>,
 export function runModelScript(src: ModelSource, Model: unknown, appRootDir: string): void {
   if (!src.script) return;
   const fn = loadScript(src.script, appRootDir);
-  if (typeof fn !== 'function') throw new BootError(`${rel(src.script)}: a model script must export a function (module.exports = function(Model) {...})`, 'INVALID_SCRIPT');
+  if (typeof fn !== 'function')
+    throw new BootError(
+      `${rel(src.script)}: a model script must export a function (module.exports = function(Model) {...})`,
+      'INVALID_SCRIPT',
+    );
   fn(Model);
 }
 
@@ -108,17 +128,29 @@ export interface MixinFolders {
  * definitions use are loaded, so a package folder listed there (with its `gulpfile.js`, tests…) is
  * never required beyond the mixin the app uses.
  */
-export function loadMixins(folders: MixinFolders, used: Set<string>, appRootDir: string, define: (name: string, fn: any) => void): void {
+export function loadMixins(
+  folders: MixinFolders,
+  used: Set<string>,
+  appRootDir: string,
+  define: (name: string, fn: any) => void,
+): void {
   const fromDirs = findMixins(folders.dirs, appRootDir, folders.normalization);
   const dirSet = new Set(folders.dirs);
-  const fromSources = findMixins(folders.sources.filter((d) => !dirSet.has(d)), appRootDir, folders.normalization);
+  const fromSources = findMixins(
+    folders.sources.filter((d) => !dirSet.has(d)),
+    appRootDir,
+    folders.normalization,
+  );
   for (const name of fromSources.keys()) if (!used.has(name)) fromSources.delete(name);
   for (const [name, file] of new Map([...fromDirs, ...fromSources])) {
     const fn = loadScript(file, appRootDir);
     if (typeof fn !== 'function') {
       // Only a mixin some model uses has to be one; other scripts of a mixinDirs folder may be helpers.
       if (!used.has(name)) continue;
-      throw new BootError(`${rel(file)}: a mixin must export a function (module.exports = function(Model, options) {...})`, 'INVALID_SCRIPT');
+      throw new BootError(
+        `${rel(file)}: a mixin must export a function (module.exports = function(Model, options) {...})`,
+        'INVALID_SCRIPT',
+      );
     }
     define(name, fn);
   }
@@ -127,19 +159,33 @@ export function loadMixins(folders: MixinFolders, used: Set<string>, appRootDir:
 /** The mixin names the definitions declare (`"mixins": {"TimeStamp": true}`). */
 export function mixinsUsedBy(definitions: Array<Record<string, any>>): Set<string> {
   const used = new Set<string>();
-  for (const def of definitions) if (def.mixins && typeof def.mixins === 'object') for (const name of Object.keys(def.mixins)) used.add(name);
+  for (const def of definitions)
+    if (def.mixins && typeof def.mixins === 'object')
+      for (const name of Object.keys(def.mixins)) used.add(name);
   return used;
 }
 
-function findMixins(dirs: string[], appRootDir: string, normalization: MixinNormalization | undefined): Map<string, string> {
+function findMixins(
+  dirs: string[],
+  appRootDir: string,
+  normalization: MixinNormalization | undefined,
+): Map<string, string> {
   const found = new Map<string, string>();
   for (const src of dirs) {
     if (BUILTIN_SOURCES.has(src)) continue;
     const dir = path.resolve(appRootDir, src);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) continue;
-    const entries = fs.readdirSync(dir).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
+    const entries = fs
+      .readdirSync(dir)
+      .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
     for (const entry of entries) {
-      if (entry === 'index.js' || entry.startsWith('_') || !/\.(js|ts)$/.test(entry) || entry.endsWith('.d.ts')) continue;
+      if (
+        entry === 'index.js' ||
+        entry.startsWith('_') ||
+        !/\.(js|ts)$/.test(entry) ||
+        entry.endsWith('.d.ts')
+      )
+        continue;
       const file = path.join(dir, entry);
       if (!fs.statSync(file).isFile()) continue;
       const base = entry.replace(/\.(js|ts)$/, '');
@@ -156,7 +202,11 @@ function findMixins(dirs: string[], appRootDir: string, normalization: MixinNorm
 }
 
 /** loopback-boot's `normalization`: `classify` (default: `time-stamp`, `timeStamp` → `TimeStamp`), `dasherize`, `none`, or a function. */
-export function normalizeMixinName(base: string, normalization: MixinNormalization | undefined, file: string): string {
+export function normalizeMixinName(
+  base: string,
+  normalization: MixinNormalization | undefined,
+  file: string,
+): string {
   if (normalization === false || normalization === 'none') return base;
   if (typeof normalization === 'function') return normalization(base);
   const words = base
@@ -166,7 +216,11 @@ export function normalizeMixinName(base: string, normalization: MixinNormalizati
     .toLowerCase()
     .split(/\s+/)
     .filter(Boolean);
-  if (normalization === undefined || normalization === 'classify') return words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  if (normalization === undefined || normalization === 'classify')
+    return words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   if (normalization === 'dasherize') return words.join('-');
-  throw new BootError(`${rel(file)}: unknown mixin normalization ${JSON.stringify(normalization)} (classify, dasherize, none or a function)`, 'INVALID_CONFIG');
+  throw new BootError(
+    `${rel(file)}: unknown mixin normalization ${JSON.stringify(normalization)} (classify, dasherize, none or a function)`,
+    'INVALID_CONFIG',
+  );
 }

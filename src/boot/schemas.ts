@@ -51,7 +51,17 @@ const modelDefinition = {
         type: 'object',
         required: ['type'],
         properties: {
-          type: { enum: ['belongsTo', 'hasMany', 'hasOne', 'hasAndBelongsToMany', 'referencesMany', 'embedsOne', 'embedsMany'] },
+          type: {
+            enum: [
+              'belongsTo',
+              'hasMany',
+              'hasOne',
+              'hasAndBelongsToMany',
+              'referencesMany',
+              'embedsOne',
+              'embedsMany',
+            ],
+          },
           model: { type: 'string' },
           foreignKey: { type: 'string' },
           through: { type: 'string' },
@@ -62,7 +72,12 @@ const modelDefinition = {
     scope: { type: 'object' },
     scopes: { type: 'object', additionalProperties: { type: 'object' } },
     // Generated LB3 apps (slc, lb) write `"methods": []`: no remote methods.
-    methods: { anyOf: [{ type: 'object', additionalProperties: { type: 'object' } }, { type: 'array', maxItems: 0 }] },
+    methods: {
+      anyOf: [
+        { type: 'object', additionalProperties: { type: 'object' } },
+        { type: 'array', maxItems: 0 },
+      ],
+    },
     mixins: { type: 'object' },
     validations: { type: 'array' },
     options: { type: 'object' },
@@ -75,7 +90,10 @@ const modelConfig = {
   properties: {
     _meta: {
       type: 'object',
-      properties: { sources: { type: 'array', items: { type: 'string' } }, mixins: { type: 'array', items: { type: 'string' } } },
+      properties: {
+        sources: { type: 'array', items: { type: 'string' } },
+        mixins: { type: 'array', items: { type: 'string' } },
+      },
     },
   },
   additionalProperties: {
@@ -92,12 +110,18 @@ const modelConfig = {
 
 const dataSources = {
   type: 'object',
-  additionalProperties: { type: 'object', properties: { connector: { type: ['string', 'object'] }, name: { type: 'string' } } },
+  additionalProperties: {
+    type: 'object',
+    properties: { connector: { type: ['string', 'object'] }, name: { type: 'string' } },
+  },
 };
 
 const middlewareEntry = {
   type: 'object',
-  properties: { enabled: { type: 'boolean' }, paths: { type: ['string', 'array'], items: { type: 'string' } } },
+  properties: {
+    enabled: { type: 'boolean' },
+    paths: { type: ['string', 'array'], items: { type: 'string' } },
+  },
 };
 
 const middleware = {
@@ -120,7 +144,10 @@ export type SchemaName = keyof typeof validators;
 
 /** `/relations/author/type` → `relations.author.type`, `/acls/0` → `acls[0]`: the path as the file's reader says it. */
 export function jsonPath(pointer: string): string {
-  const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   return parts.reduce((out, p) => (/^\d+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
 }
 
@@ -129,16 +156,27 @@ function describe(e: ErrorObject, value: unknown): string {
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
     const given = valueAt(value, e.instancePath);
-    const hint = typeof given === 'string' ? didYouMean(given, allowed.filter((v): v is string => typeof v === 'string')) : '';
+    const hint =
+      typeof given === 'string'
+        ? didYouMean(
+            given,
+            allowed.filter((v): v is string => typeof v === 'string'),
+          )
+        : '';
     return `${where}: ${JSON.stringify(given)} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}${hint}`;
   }
-  if (e.keyword === 'required') return `${where}: must have the property "${(e.params as { missingProperty: string }).missingProperty}"`;
+  if (e.keyword === 'required')
+    return `${where}: must have the property "${(e.params as { missingProperty: string }).missingProperty}"`;
   return `${where}: ${e.message}`;
 }
 
 function valueAt(value: unknown, pointer: string): unknown {
   let at = value;
-  for (const p of pointer.split('/').slice(1)) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[p.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+  for (const p of pointer.split('/').slice(1))
+    at =
+      at && typeof at === 'object'
+        ? (at as Record<string, unknown>)[p.replace(/~1/g, '/').replace(/~0/g, '~')]
+        : undefined;
   return at;
 }
 
@@ -147,6 +185,6 @@ export function validateFile(schema: SchemaName, value: unknown, file: string): 
   const validate = validators[schema];
   if (validate(value)) return;
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
-  const shown = (errors.length ? errors : validate.errors ?? []).slice(0, 3).map((e) => describe(e, value));
+  const shown = (errors.length ? errors : (validate.errors ?? [])).slice(0, 3).map((e) => describe(e, value));
   throw new BootError(`${rel(file)}: ${shown.join('; ')}`, 'INVALID_CONFIG');
 }

@@ -15,13 +15,21 @@ function ensureTsHook(file: string, appRootDir: string): void {
   try {
     ts = require(require.resolve('typescript', { paths: [appRootDir, __dirname] }));
   } catch {
-    throw new BootError(`${rel(file)}: loading a .ts script needs the "typescript" package (npm install --save-dev typescript) or a TypeScript loader`, 'TS_LOADER_MISSING');
+    throw new BootError(
+      `${rel(file)}: loading a .ts script needs the "typescript" package (npm install --save-dev typescript) or a TypeScript loader`,
+      'TS_LOADER_MISSING',
+    );
   }
   require.extensions['.ts'] = (module: any, filename: string) => {
     const source = fs.readFileSync(filename, 'utf8');
     const out = ts.transpileModule(source, {
       fileName: filename,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false },
+      compilerOptions: {
+        module: ts.ModuleKind.CommonJS,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+        sourceMap: false,
+      },
     });
     module._compile(out.outputText, filename);
   };
@@ -32,5 +40,7 @@ function ensureTsHook(file: string, appRootDir: string): void {
 export function loadScript(file: string, appRootDir: string): unknown {
   if (file.endsWith('.ts')) ensureTsHook(file, appRootDir);
   const mod = require(file);
-  return mod && typeof mod === 'object' && 'default' in mod && Object.keys(mod).length <= 2 ? mod.default : mod;
+  return mod && typeof mod === 'object' && 'default' in mod && Object.keys(mod).length <= 2
+    ? mod.default
+    : mod;
 }

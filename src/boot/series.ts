@@ -33,7 +33,11 @@ export function callbackStep(call: (cb: (err?: unknown) => void) => unknown): un
     onSettled?.(err);
   };
   const ret = call(cb);
-  if (isThenable(ret)) ret.then(() => cb(), (err: unknown) => cb(err ?? new Error('Boot script rejected')));
+  if (isThenable(ret))
+    ret.then(
+      () => cb(),
+      (err: unknown) => cb(err ?? new Error('Boot script rejected')),
+    );
   if (outcome.state === 'done') return undefined;
   if (outcome.state === 'failed') throw error;
   return new Promise<void>((resolve, reject) => {

@@ -9,7 +9,10 @@ import type { DataSource } from '../juggler/datasource';
  * listening, for commands that act through its data sources. `close()` disconnects them all so
  * the command's process can exit.
  */
-export async function bootApp(app: AppLayout, dataSourceName: string): Promise<{ app: any; dataSource: DataSource; close(): Promise<void> }> {
+export async function bootApp(
+  app: AppLayout,
+  dataSourceName: string,
+): Promise<{ app: any; dataSource: DataSource; close(): Promise<void> }> {
   assertDataSource(app, dataSourceName);
   const booted: any = loopback();
   await boot(booted, { appRootDir: app.serverDir });

@@ -1,5 +1,14 @@
 import type { ModelSource } from '../boot/models';
-import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, SCOPE_DEFINITION, USER_DEFINITION } from '../loopback/models/definitions';
+import {
+  ACCESS_TOKEN_DEFINITION,
+  ACL_DEFINITION,
+  APPLICATION_DEFINITION,
+  EMAIL_DEFINITION,
+  ROLE_DEFINITION,
+  ROLE_MAPPING_DEFINITION,
+  SCOPE_DEFINITION,
+  USER_DEFINITION,
+} from '../loopback/models/definitions';
 
 /**
  * loopline's built-in models in the shape of an app's model JSON, for `loopline types`: an app's
@@ -8,6 +17,24 @@ import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_
  * They have no file: boot defines them in code (src/loopback/models).
  */
 export function builtinModelSources(): Map<string, ModelSource> {
-  const definitions = [USER_DEFINITION, ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, SCOPE_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION];
-  return new Map(definitions.map((definition) => [definition.name, { definition: definition as Record<string, any>, file: `loopline built-in model ${definition.name}`, script: undefined }]));
+  const definitions = [
+    USER_DEFINITION,
+    ACCESS_TOKEN_DEFINITION,
+    ACL_DEFINITION,
+    ROLE_DEFINITION,
+    ROLE_MAPPING_DEFINITION,
+    SCOPE_DEFINITION,
+    APPLICATION_DEFINITION,
+    EMAIL_DEFINITION,
+  ];
+  return new Map(
+    definitions.map((definition) => [
+      definition.name,
+      {
+        definition: definition as Record<string, any>,
+        file: `loopline built-in model ${definition.name}`,
+        script: undefined,
+      },
+    ]),
+  );
 }

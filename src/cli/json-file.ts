@@ -11,7 +11,10 @@ export function readJson(file: string): Record<string, any> {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new CliError('CLI_INVALID_VALUE', `${file} is not valid JSON (${(err as Error).message}); fix it and run the command again.`);
+    throw new CliError(
+      'CLI_INVALID_VALUE',
+      `${file} is not valid JSON (${(err as Error).message}); fix it and run the command again.`,
+    );
   }
 }
 

@@ -35,8 +35,14 @@ function tsType(type: unknown, known: Set<string>): string {
   if (Array.isArray(type)) return `Array<${tsType(type[0] ?? 'any', known)}>`;
   if (type && typeof type === 'object') {
     const raw = type as Record<string, unknown>;
-    if (raw.type !== undefined && Object.keys(raw).every((k) => ['type', 'required', 'default', 'description'].includes(k))) return tsType(raw.type, known);
-    const fields = Object.entries(raw).map(([k, v]) => `${key(k)}?: ${tsType(isFullDefinition(v) ? (v as any).type : v, known)}`);
+    if (
+      raw.type !== undefined &&
+      Object.keys(raw).every((k) => ['type', 'required', 'default', 'description'].includes(k))
+    )
+      return tsType(raw.type, known);
+    const fields = Object.entries(raw).map(
+      ([k, v]) => `${key(k)}?: ${tsType(isFullDefinition(v) ? (v as any).type : v, known)}`,
+    );
     return `{ ${fields.join('; ')} }`;
   }
   if (typeof type !== 'string') return 'any';
@@ -70,7 +76,12 @@ function isFullDefinition(v: unknown): boolean {
 }
 
 /** The model's own and inherited (JSON) properties, bases first, as LB3 merges them. */
-function fieldsOf(name: string, sources: Map<string, ModelSource>, known: Set<string>, seen = new Set<string>()): Map<string, Field> {
+function fieldsOf(
+  name: string,
+  sources: Map<string, ModelSource>,
+  known: Set<string>,
+  seen = new Set<string>(),
+): Map<string, Field> {
   const src = sources.get(name);
   const fields = new Map<string, Field>();
   if (!src || seen.has(name)) return fields;
@@ -84,13 +95,23 @@ function fieldsOf(name: string, sources: Map<string, ModelSource>, known: Set<st
       continue;
     }
     const full = isFullDefinition(raw) ? (raw as Record<string, any>) : { type: raw };
-    fields.set(prop, { type: tsType(full.type, known), optional: full.required !== true || full.id === true, doc: typeof full.description === 'string' ? full.description : undefined });
+    fields.set(prop, {
+      type: tsType(full.type, known),
+      optional: full.required !== true || full.id === true,
+      doc: typeof full.description === 'string' ? full.description : undefined,
+    });
   }
   const hasId = [...fields.keys()].some((k) => {
     const raw = def.properties?.[k];
     return isFullDefinition(raw) && (raw as any).id;
   });
-  if (!hasId && def.idInjection !== false && !fields.has('id') && (BUILTIN_BASES.has(base) ? base !== 'Model' : true)) fields.set('id', { type: 'number', optional: true });
+  if (
+    !hasId &&
+    def.idInjection !== false &&
+    !fields.has('id') &&
+    (BUILTIN_BASES.has(base) ? base !== 'Model' : true)
+  )
+    fields.set('id', { type: 'number', optional: true });
   return fields;
 }
 
@@ -108,7 +129,10 @@ function relationNames(name: string, sources: Map<string, ModelSource>, seen = n
  * The app's model sources plus the built-in models it uses: those model-config.json names and
  * those its models (transitively) extend. An app's own JSON of the same name wins.
  */
-function withBuiltinsInUse(appSources: Map<string, ModelSource>, configured: string[]): Map<string, ModelSource> {
+function withBuiltinsInUse(
+  appSources: Map<string, ModelSource>,
+  configured: string[],
+): Map<string, ModelSource> {
   const builtins = builtinModelSources();
   const sources = new Map(appSources);
   const pending = [...configured, ...[...appSources.values()].map((s) => s.definition.base)];
@@ -147,8 +171,13 @@ export function generateTypes(appRootDir: string): GeneratedTypes {
     relationsOf.set(name, relationNames(name, sources));
     for (const [relName, rel] of rels) {
       // Foreign keys the relation adds, named as loopline (and LB3) names them.
-      if (rel.type === 'belongsTo' && !rel.polymorphic) addField(name, rel.foreignKey ?? `${relName}Id`, 'number');
-      if ((rel.type === 'hasMany' || rel.type === 'hasOne') && !rel.through && typeof rel.model === 'string') {
+      if (rel.type === 'belongsTo' && !rel.polymorphic)
+        addField(name, rel.foreignKey ?? `${relName}Id`, 'number');
+      if (
+        (rel.type === 'hasMany' || rel.type === 'hasOne') &&
+        !rel.through &&
+        typeof rel.model === 'string'
+      ) {
         addField(rel.model, rel.foreignKey ?? `${name.charAt(0).toLowerCase()}${name.slice(1)}Id`, 'number');
       }
     }
@@ -177,7 +206,9 @@ export function generateTypes(appRootDir: string): GeneratedTypes {
   lines.push("declare module 'loopline' {", '  interface AppModels {');
   for (const name of models) {
     const rels = relationsOf.get(name) ?? [];
-    lines.push(`    ${key(name)}: ModelOf<${name}Props${rels.length ? `, ${rels.map((r) => JSON.stringify(r)).join(' | ')}` : ', never'}>;`);
+    lines.push(
+      `    ${key(name)}: ModelOf<${name}Props${rels.length ? `, ${rels.map((r) => JSON.stringify(r)).join(' | ')}` : ', never'}>;`,
+    );
   }
   lines.push('  }', '}', '');
   return { text: lines.join('\n'), models };

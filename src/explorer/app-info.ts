@@ -26,7 +26,15 @@ export function findPackageJson(dir: string): Json | undefined {
 }
 
 /** The keys OpenAPI's Info Object has (others would make the document invalid). */
-const INFO_KEYS = new Set(['title', 'summary', 'description', 'termsOfService', 'contact', 'license', 'version']);
+const INFO_KEYS = new Set([
+  'title',
+  'summary',
+  'description',
+  'termsOfService',
+  'contact',
+  'license',
+  'version',
+]);
 
 export function apiInfo(apiInfoSetting: unknown, appRootDir: string): Json {
   const info: Json = {};
@@ -38,8 +46,10 @@ export function apiInfo(apiInfoSetting: unknown, appRootDir: string): Json {
   }
   const pkg = findPackageJson(appRootDir);
   if (info.title === undefined && typeof pkg?.name === 'string' && pkg.name) info.title = pkg.name;
-  if (info.version === undefined && typeof pkg?.version === 'string' && pkg.version) info.version = pkg.version;
-  if (info.description === undefined && typeof pkg?.description === 'string' && pkg.description) info.description = pkg.description;
+  if (info.version === undefined && typeof pkg?.version === 'string' && pkg.version)
+    info.version = pkg.version;
+  if (info.description === undefined && typeof pkg?.description === 'string' && pkg.description)
+    info.description = pkg.description;
   if (info.version !== undefined) info.version = String(info.version);
   return info;
 }

@@ -79,7 +79,9 @@ export function mountExplorer(app: ExplorerApp, settings: ExplorerSettings = {})
     return undefined;
   }
   const restApiRoot = app.get('restApiRoot') ?? '/api';
-  let cache: { version: number; openapi: Record<string, unknown>; swagger?: Record<string, unknown>; yaml?: string } | undefined;
+  let cache:
+    | { version: number; openapi: Record<string, unknown>; swagger?: Record<string, unknown>; yaml?: string }
+    | undefined;
   const documents = () => {
     const remotes = app.remotes();
     const version = remotes.version();
@@ -93,7 +95,8 @@ export function mountExplorer(app: ExplorerApp, settings: ExplorerSettings = {})
           version: settings.version,
           rest: app.get('remoting')?.rest,
           anonymousMayCall: (method) => anonymousMayCall(app, method),
-          denialStatus: (method) => Number(method.sharedClass.ctor?.settings?.aclErrorStatus ?? app.get('aclErrorStatus') ?? 401),
+          denialStatus: (method) =>
+            Number(method.sharedClass.ctor?.settings?.aclErrorStatus ?? app.get('aclErrorStatus') ?? 401),
           createExcludes: (model) => app.models?.[model]?.getUpdateOnlyProperties?.() ?? [],
         }),
       };
@@ -125,11 +128,13 @@ export function mountExplorer(app: ExplorerApp, settings: ExplorerSettings = {})
   });
   router.get('/', (req: Request, res: Response, next) => {
     // Relative asset URLs need the trailing slash.
-    if (!req.originalUrl.split('?')[0].endsWith('/')) return res.redirect(301, `${req.originalUrl.split('?')[0]}/`);
+    if (!req.originalUrl.split('?')[0].endsWith('/'))
+      return res.redirect(301, `${req.originalUrl.split('?')[0]}/`);
     next();
   });
   // As in LB3, the app's uiDirs come first, so their files (an index.html too) replace the UI's.
-  for (const dir of ([] as string[]).concat(settings.uiDirs ?? [])) router.use(express.static(dir, { redirect: false }));
+  for (const dir of ([] as string[]).concat(settings.uiDirs ?? []))
+    router.use(express.static(dir, { redirect: false }));
   router.get('/', (req: Request, res: Response, next) => {
     if (req.path !== '/') return next();
     res.type('html').send(INDEX_HTML(settings.title ?? 'loopline API explorer'));

@@ -43,7 +43,13 @@ function renderPlaceholders(value: unknown): any {
   if (Array.isArray(value)) return value.map(renderPlaceholders);
   if (!value || typeof value !== 'object') return value;
   const out: Json = {};
-  for (const [k, v] of Object.entries(value as Json)) out[k] = ['summary', 'description', 'title'].includes(k) && typeof v === 'string' ? renderPlaceholders(v) : typeof v === 'object' ? renderPlaceholders(v) : v;
+  for (const [k, v] of Object.entries(value as Json))
+    out[k] =
+      ['summary', 'description', 'title'].includes(k) && typeof v === 'string'
+        ? renderPlaceholders(v)
+        : typeof v === 'object'
+          ? renderPlaceholders(v)
+          : v;
   return out;
 }
 
@@ -76,7 +82,12 @@ function responseSchema(returns: ReturnArg[], schemas: SchemaRegistry): Json | u
 }
 
 /** The schema of a model's data in a body: as it is, as a create sends it, or as a patch does. */
-function dataSchema(accept: AcceptArg, route: RestRoute, schemas: SchemaRegistry, options: OpenApiOptions): Json {
+function dataSchema(
+  accept: AcceptArg,
+  route: RestRoute,
+  schemas: SchemaRegistry,
+  options: OpenApiOptions,
+): Json {
   const model = accept.model!;
   if (!schemas.exposed.has(model)) return schemas.remotingTypeSchema(accept.type ?? 'object');
   if (accept.createOnlyInstance) return schemas.refNew(model, options.createExcludes?.(model) ?? []);
@@ -85,7 +96,12 @@ function dataSchema(accept: AcceptArg, route: RestRoute, schemas: SchemaRegistry
 }
 
 /** The error statuses an operation documents (see error-responses.ts). */
-function errorStatuses(route: RestRoute, needsToken: boolean, validatesBody: boolean, options: OpenApiOptions): string[] {
+function errorStatuses(
+  route: RestRoute,
+  needsToken: boolean,
+  validatesBody: boolean,
+  options: OpenApiOptions,
+): string[] {
   const method = route.method;
   const out: string[] = [];
   if (needsToken) {
@@ -93,13 +109,19 @@ function errorStatuses(route: RestRoute, needsToken: boolean, validatesBody: boo
     const denial = String(options.denialStatus?.(method) ?? 401);
     if (denial === '403' || denial === '404') out.push(denial);
   }
-  const findsRecord = !method.isStatic || FINDS_BY_ID.has(method.name) || (method.name === 'exists' && route.verb === 'head');
+  const findsRecord =
+    !method.isStatic || FINDS_BY_ID.has(method.name) || (method.name === 'exists' && route.verb === 'head');
   if (findsRecord && !out.includes('404')) out.push('404');
   if (validatesBody) out.push('422');
   return out;
 }
 
-function operation(route: RestRoute, schemas: SchemaRegistry, options: OpenApiOptions, errorsUsed: Set<string>): Json {
+function operation(
+  route: RestRoute,
+  schemas: SchemaRegistry,
+  options: OpenApiOptions,
+  errorsUsed: Set<string>,
+): Json {
   const method = route.method;
   const pathParams = new Set(Array.from(route.path.matchAll(/:(\w+)/g), (m) => m[1]));
   const parameters: Json[] = [];
@@ -110,11 +132,23 @@ function operation(route: RestRoute, schemas: SchemaRegistry, options: OpenApiOp
   for (const accept of [...(method.isStatic ? [] : route.sharedClass.sharedCtorAccepts), ...route.accepts]) {
     const source = sourceOf(accept, route.verb, pathParams);
     if (!source || ['req', 'res', 'context'].includes(source)) continue;
-    const schema = accept.model ? dataSchema(accept, route, schemas, options) : schemas.remotingTypeSchema(accept.type ?? 'any');
-    const description = Array.isArray(accept.description) ? accept.description.join('\n') : accept.description;
+    const schema = accept.model
+      ? dataSchema(accept, route, schemas, options)
+      : schemas.remotingTypeSchema(accept.type ?? 'any');
+    const description = Array.isArray(accept.description)
+      ? accept.description.join('\n')
+      : accept.description;
     if (source === 'body') {
       // x-name keeps the argument's name for the Swagger 2.0 body parameter (LB3: `credentials` for login).
-      body = { content: { 'application/json': { schema: accept.allowArray ? { oneOf: [schema, { type: 'array', items: schema }] } : schema } }, ...(description ? { description } : {}), 'x-name': accept.arg };
+      body = {
+        content: {
+          'application/json': {
+            schema: accept.allowArray ? { oneOf: [schema, { type: 'array', items: schema }] } : schema,
+          },
+        },
+        ...(description ? { description } : {}),
+        'x-name': accept.arg,
+      };
       if (accept.required) body.required = true;
       // A model's data is validated before it is written (updateAll's is not, as in LB3).
       validatesBody = !!accept.model && schemas.exposed.has(accept.model) && method.name !== 'updateAll';
@@ -124,9 +158,14 @@ function operation(route: RestRoute, schemas: SchemaRegistry, options: OpenApiOp
     } else {
       const where = source === 'path' ? 'path' : source === 'header' ? 'header' : 'query';
       if (parameters.some((p) => p.name === accept.arg && p.in === where)) continue;
-      const param: Json = { name: accept.arg, in: where, required: where === 'path' ? true : accept.required === true };
+      const param: Json = {
+        name: accept.arg,
+        in: where,
+        required: where === 'path' ? true : accept.required === true,
+      };
       // Objects in the query travel as JSON text (`?filter={...}`), as LB3 documents them.
-      param.schema = schema.type === 'object' || schema.type === 'array' || schema.$ref ? { type: 'string' } : schema;
+      param.schema =
+        schema.type === 'object' || schema.type === 'array' || schema.$ref ? { type: 'string' } : schema;
       if (description) param.description = description;
       parameters.push(param);
     }
@@ -135,12 +174,17 @@ function operation(route: RestRoute, schemas: SchemaRegistry, options: OpenApiOp
     const schema: Json = { type: 'object', properties: form };
     if (formRequired.length) schema.required = formRequired;
     const hasFile = Object.values(form).some((s: Json) => s.format === 'binary');
-    body = hasFile ? { content: { 'multipart/form-data': { schema } } } : { content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema } } };
+    body = hasFile
+      ? { content: { 'multipart/form-data': { schema } } }
+      : { content: { 'application/json': { schema }, 'application/x-www-form-urlencoded': { schema } } };
   }
   const status = String(route.status ?? (route.returns.length ? 200 : 204));
   const schema = responseSchema(route.returns, schemas);
   const responses: Json = {
-    [status]: schema && status !== '204' ? { description: 'Request was successful', content: { 'application/json': { schema } } } : { description: 'Request was successful' },
+    [status]:
+      schema && status !== '204'
+        ? { description: 'Request was successful', content: { 'application/json': { schema } } }
+        : { description: 'Request was successful' },
   };
   const needsToken = options.anonymousMayCall ? !options.anonymousMayCall(method) : true;
   for (const s of errorStatuses(route, needsToken, validatesBody, options)) {
@@ -152,14 +196,20 @@ function operation(route: RestRoute, schemas: SchemaRegistry, options: OpenApiOp
     tags: [route.sharedClass.name],
     // LB3 (loopback-swagger): a method with several routes gets one id per route, e.g.
     // `Customer.replaceOrCreate__put_Customers` and `…__post_Customers_replaceOrCreate`.
-    operationId: method.routes.length > 1 ? `${method.stringName}__${route.verb}_${openApiPath(route.path).replace(/^\/+/, '').replace(/\//g, '_')}` : method.stringName,
+    operationId:
+      method.routes.length > 1
+        ? `${method.stringName}__${route.verb}_${openApiPath(route.path).replace(/^\/+/, '').replace(/\//g, '_')}`
+        : method.stringName,
     responses,
     // The padlock: Swagger UI sends the token set in "Authorize" only to these operations.
     security: needsToken ? [{ AccessToken: [] }] : [],
   };
   if (method.description) op.summary = method.description;
   if (method.notes) op.description = method.notes;
-  if (parameters.length) op.parameters = parameters.map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)));
+  if (parameters.length)
+    op.parameters = parameters.map((p) =>
+      Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)),
+    );
   if (body) op.requestBody = body;
   return op;
 }
@@ -181,7 +231,10 @@ export function buildOpenApi(classes: SharedClass[], options: OpenApiOptions): J
     const def = definitionOf(c);
     if (def) definitions.set(def.name, def);
   }
-  const schemas = new SchemaRegistry((name) => definitions.get(name) ?? findDefinition(classes, name), new Set(definitions.keys()));
+  const schemas = new SchemaRegistry(
+    (name) => definitions.get(name) ?? findDefinition(classes, name),
+    new Set(definitions.keys()),
+  );
   const errorsUsed = new Set<string>();
   const paths: Json = {};
   const seenIds = new Set<string>();
@@ -199,7 +252,8 @@ export function buildOpenApi(classes: SharedClass[], options: OpenApiOptions): J
   if (errorsUsed.size) {
     // `Error` unless a model has the name.
     let errorName = 'Error';
-    for (let n = 2; components.schemas[errorName] || definitions.has(errorName); n++) errorName = `LooplineError${n > 2 ? n : ''}`;
+    for (let n = 2; components.schemas[errorName] || definitions.has(errorName); n++)
+      errorName = `LooplineError${n > 2 ? n : ''}`;
     components.schemas[errorName] = errorSchema();
     components.responses = errorResponses(errorsUsed, errorName);
   }

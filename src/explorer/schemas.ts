@@ -44,7 +44,10 @@ function isAnonymous(model: NonNullable<DescribedType['model']>): boolean {
 export class SchemaRegistry {
   readonly schemas: Json = {};
   /** Schema name → what it describes; built on `build()`. */
-  private readonly wanted = new Map<string, { model: string; variant: Variant; excluded: readonly string[] }>();
+  private readonly wanted = new Map<
+    string,
+    { model: string; variant: Variant; excluded: readonly string[] }
+  >();
   /** An anonymous model's registry name → the schema name given at its first use. */
   private readonly anonymousNames = new Map<string, string>();
 
@@ -62,7 +65,12 @@ export class SchemaRegistry {
     for (let n = 1; ; n++) {
       const name = n === 1 ? preferred : `${preferred}_${n}`;
       const taken = this.wanted.get(name);
-      if (taken ? taken.model === model && taken.variant === variant : !this.exposed.has(name) && !this.definitionOf(name)) return name;
+      if (
+        taken
+          ? taken.model === model && taken.variant === variant
+          : !this.exposed.has(name) && !this.definitionOf(name)
+      )
+        return name;
     }
   }
 
@@ -93,7 +101,9 @@ export class SchemaRegistry {
       for (const name of pending) {
         const want = this.wanted.get(name)!;
         const def = this.definitionOf(want.model);
-        this.schemas[name] = def ? this.modelSchema(def, name, want.variant, want.excluded) : { type: 'object' };
+        this.schemas[name] = def
+          ? this.modelSchema(def, name, want.variant, want.excluded)
+          : { type: 'object' };
       }
     }
     return this.schemas;
@@ -128,7 +138,11 @@ export class SchemaRegistry {
       case 'Buffer':
         return { type: 'string', format: 'byte' };
       case 'GeoPoint':
-        return { type: 'object', properties: { lat: { type: 'number' }, lng: { type: 'number' } }, required: ['lat', 'lng'] };
+        return {
+          type: 'object',
+          properties: { lat: { type: 'number' }, lng: { type: 'number' } },
+          required: ['lat', 'lng'],
+        };
       case 'Array':
         return { type: 'array', items: this.typeSchema(type.itemType, path) };
       case 'Object':
@@ -138,7 +152,12 @@ export class SchemaRegistry {
     }
   }
 
-  private modelSchema(def: DescribedModel, schemaName: string, variant: Variant, excluded: readonly string[]): Json {
+  private modelSchema(
+    def: DescribedModel,
+    schemaName: string,
+    variant: Variant,
+    excluded: readonly string[],
+  ): Json {
     const properties: Json = {};
     const required: string[] = [];
     for (const name of def.propertyNames) {
@@ -155,7 +174,8 @@ export class SchemaRegistry {
     if (required.length) out.required = required;
     out.additionalProperties = def.settings.strict !== true;
     const description = def.settings.description;
-    if (description) out.description = Array.isArray(description) ? description.join('\n') : String(description);
+    if (description)
+      out.description = Array.isArray(description) ? description.join('\n') : String(description);
     return out;
   }
 

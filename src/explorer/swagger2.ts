@@ -10,8 +10,12 @@ function retarget(value: unknown): any {
   if (!value || typeof value !== 'object') return value;
   const out: Json = {};
   for (const [k, v] of Object.entries(value as Json)) {
-    if (k === '$ref' && typeof v === 'string') out[k] = v.replace('#/components/schemas/', '#/definitions/').replace('#/components/responses/', '#/responses/');
-    else if (k === 'oneOf') return retarget((v as unknown[])[0]); // 2.0 has no oneOf: the single form
+    if (k === '$ref' && typeof v === 'string')
+      out[k] = v
+        .replace('#/components/schemas/', '#/definitions/')
+        .replace('#/components/responses/', '#/responses/');
+    else if (k === 'oneOf')
+      return retarget((v as unknown[])[0]); // 2.0 has no oneOf: the single form
     else out[k] = retarget(v);
   }
   return out;
@@ -48,10 +52,16 @@ export function toSwagger2(doc: Json, basePath: string): Json {
           parameters.push({ name, in: 'formData', required: (schema.required ?? []).includes(name), type });
         }
       } else if (content?.['application/json']) {
-        parameters.push({ name: op.requestBody['x-name'] ?? 'data', in: 'body', required: op.requestBody.required === true, schema: retarget(content['application/json'].schema) });
+        parameters.push({
+          name: op.requestBody['x-name'] ?? 'data',
+          in: 'body',
+          required: op.requestBody.required === true,
+          schema: retarget(content['application/json'].schema),
+        });
       }
       const responses: Json = {};
-      for (const [status, r] of Object.entries(op.responses as Json)) responses[status] = response2(r as Json);
+      for (const [status, r] of Object.entries(op.responses as Json))
+        responses[status] = response2(r as Json);
       target[verb] = {
         tags: op.tags,
         operationId: op.operationId,
@@ -67,7 +77,8 @@ export function toSwagger2(doc: Json, basePath: string): Json {
   // 2.0's Info has no `summary`.
   const { summary: _summary, ...info } = doc.info as Json;
   const sharedResponses: Json = {};
-  for (const [name, r] of Object.entries((doc.components.responses ?? {}) as Json)) sharedResponses[name] = response2(r as Json);
+  for (const [name, r] of Object.entries((doc.components.responses ?? {}) as Json))
+    sharedResponses[name] = response2(r as Json);
   return {
     swagger: '2.0',
     info,

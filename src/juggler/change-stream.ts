@@ -64,8 +64,12 @@ function withoutHidden(def: ModelDefinition, data: unknown): unknown {
  * Compiles the options once: a function that turns one hook context's data into the change's
  * data, or undefined when the options filter it out. Bad options throw here, before any stream.
  */
-function compileSelection(def: ModelDefinition, options: ChangeStreamOptions | undefined): (data: unknown) => { keep: boolean; data: unknown } {
-  if (!options || (options.where === undefined && options.fields === undefined)) return (data) => ({ keep: true, data: withoutHidden(def, data) });
+function compileSelection(
+  def: ModelDefinition,
+  options: ChangeStreamOptions | undefined,
+): (data: unknown) => { keep: boolean; data: unknown } {
+  if (!options || (options.where === undefined && options.fields === undefined))
+    return (data) => ({ keep: true, data: withoutHidden(def, data) });
   const normalized = normalizeFilter({ where: options.where, fields: options.fields }, def);
   const matches = compileWhere(normalized.where);
   return (data) => {
@@ -75,7 +79,10 @@ function compileSelection(def: ModelDefinition, options: ChangeStreamOptions | u
   };
 }
 
-export function createChangeStream(Model: ObservedModel, options: ChangeStreamOptions | undefined): ChangeStreamHandle {
+export function createChangeStream(
+  Model: ObservedModel,
+  options: ChangeStreamOptions | undefined,
+): ChangeStreamHandle {
   const def = Model.definition;
   const idName = def.idName ?? 'id';
   const select = compileSelection(def, options);
@@ -93,13 +100,23 @@ export function createChangeStream(Model: ObservedModel, options: ChangeStreamOp
     const where = ctx.where as Row | undefined;
     const source = ctx.instance ?? ctx.data;
     const own = plainOf(source);
-    const target = own && own[idName] !== undefined && own[idName] !== null && own[idName] !== '' ? own[idName] : where?.[idName];
+    const target =
+      own && own[idName] !== undefined && own[idName] !== null && own[idName] !== ''
+        ? own[idName]
+        : where?.[idName];
     const selected = select(source);
     if (!selected.keep) return;
     let type: ChangeType = 'remove';
     if (kind === 'save') {
       const hasTarget = target !== undefined && target !== null && target !== '';
-      type = ctx.isNewInstance === undefined ? (hasTarget ? 'update' : 'create') : ctx.isNewInstance ? 'create' : 'update';
+      type =
+        ctx.isNewInstance === undefined
+          ? hasTarget
+            ? 'update'
+            : 'create'
+          : ctx.isNewInstance
+            ? 'create'
+            : 'update';
     }
     changes.write({ type, target, where, data: selected.data } satisfies Change);
   };
@@ -130,9 +147,16 @@ export function createChangeStream(Model: ObservedModel, options: ChangeStreamOp
  * reach the stream in the order their notices came. Resolves to the unsubscribe function, or
  * undefined when the store carries no feed.
  */
-function subscribeToStore(Model: ObservedModel, idName: string, select: (data: unknown) => { keep: boolean; data: unknown }, write: (change: Change) => void): Promise<(() => Promise<void>) | undefined> {
+function subscribeToStore(
+  Model: ObservedModel,
+  idName: string,
+  select: (data: unknown) => { keep: boolean; data: unknown },
+  write: (change: Change) => void,
+): Promise<(() => Promise<void>) | undefined> {
   const ds = Model.dataSource;
-  const feed = (ds?.connector as { changeFeed?: () => StoreChangeFeed | undefined } | undefined)?.changeFeed?.();
+  const feed = (
+    ds?.connector as { changeFeed?: () => StoreChangeFeed | undefined } | undefined
+  )?.changeFeed?.();
   // Other processes announce only a tracked model's writes, or every model's with `changeFeed: true`.
   if (!ds || !feed || !(feed.everyModel || hasWriteCompanions(Model))) return Promise.resolve(undefined);
   let order: Promise<void> = Promise.resolve();

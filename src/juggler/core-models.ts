@@ -25,11 +25,21 @@ function registerCoreModels(builder: ModelBuilder): void {
       M.settings = {};
       if (M === PersistedModel) {
         // As every model built by a builder (see ModelBuilder.define): its base under LB3's names.
-        Object.defineProperty(M.settings, 'base', { value: ModelBase, enumerable: false, writable: true, configurable: true });
+        Object.defineProperty(M.settings, 'base', {
+          value: ModelBase,
+          enumerable: false,
+          writable: true,
+          configurable: true,
+        });
         M.super_ = ModelBase;
       }
       M.relations = {};
-      Object.defineProperty(M, 'dataSource', { value: null, writable: true, configurable: true, enumerable: false });
+      Object.defineProperty(M, 'dataSource', {
+        value: null,
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
       builder.compile(M);
       // `loopback.Model.extend(...)` defines through the first builder (the default registry's).
       Object.defineProperty(M, 'modelBuilder', { value: builder, writable: true, configurable: true });

@@ -4,7 +4,12 @@ import { hasOwn } from '../util/own';
 import { NodeCallback, splitCallback, withCallback } from '../util/callback';
 import { debugFor } from '../util/debug';
 import type { Connector } from './connectors/connector';
-import { AnyConnector, isDataConnector, isRemoteModelConnector, isServiceConnector } from './connectors/store-kinds';
+import {
+  AnyConnector,
+  isDataConnector,
+  isRemoteModelConnector,
+  isServiceConnector,
+} from './connectors/store-kinds';
 import { resolveConnector } from './connectors/registry';
 import { installLb3ConnectorApi } from './connectors/lb3-connector-api';
 import { mixinConnectorDao } from './connectors/lb3-bridge/connector-dao';
@@ -23,7 +28,12 @@ const debug = debugFor('datasource');
 export interface DataSourceSettings {
   [key: string]: unknown;
   name?: string;
-  connector?: string | Connector | ConnectorModule | { initialize?: unknown } | (new (settings: Record<string, unknown>) => AnyConnector);
+  connector?:
+    | string
+    | Connector
+    | ConnectorModule
+    | { initialize?: unknown }
+    | (new (settings: Record<string, unknown>) => AnyConnector);
 }
 
 /** An operation a data source offers (LB3's `dataSource.defineOperation`). */
@@ -54,7 +64,11 @@ export class DataSource extends EventEmitter {
   private readonly ops: Record<string, DataSourceOperation> = Object.create(null);
   private readyPromise: Promise<void> | undefined;
 
-  constructor(name?: string | DataSourceSettings, settings?: DataSourceSettings, modelBuilder?: ModelBuilder) {
+  constructor(
+    name?: string | DataSourceSettings,
+    settings?: DataSourceSettings,
+    modelBuilder?: ModelBuilder,
+  ) {
     super();
     this.setMaxListeners(0);
     if (typeof name === 'object' && name !== null) {
@@ -63,12 +77,19 @@ export class DataSource extends EventEmitter {
       name = undefined;
     }
     this.settings = { ...(settings ?? {}) };
-    this.name = (name as string | undefined) ?? (this.settings.name as string | undefined) ?? connectorName(this.settings.connector);
+    this.name =
+      (name as string | undefined) ??
+      (this.settings.name as string | undefined) ??
+      connectorName(this.settings.connector);
     this.settings.name ??= this.name;
     this.modelBuilder = modelBuilder ?? (sharedBuilder ??= createModelBuilder());
     this.connector = resolveConnector(this.settings.connector ?? 'memory', this.settings);
     if (isDataConnector(this.connector)) {
-      installLb3ConnectorApi(this.connector, (modelName) => (this.models[modelName] as typeof ModelBase | undefined)?.definition, () => this.ready());
+      installLb3ConnectorApi(
+        this.connector,
+        (modelName) => (this.models[modelName] as typeof ModelBase | undefined)?.definition,
+        () => this.ready(),
+      );
     }
     (this.connector as { adoptDataSource?: (ds: DataSource) => void }).adoptDataSource?.(this);
   }
@@ -117,7 +138,9 @@ export class DataSource extends EventEmitter {
    * database.
    */
   createModel(name: string, properties?: RawProperties, settings: ModelSettings = {}): typeof PersistedModel {
-    const base = (settings.base as string | typeof ModelBase | undefined) ?? (isServiceConnector(this.connector) ? ModelBase : PersistedModel);
+    const base =
+      (settings.base as string | typeof ModelBase | undefined) ??
+      (isServiceConnector(this.connector) ? ModelBase : PersistedModel);
     const Model = this.modelBuilder.define(name, properties, settings, base) as typeof PersistedModel;
     this.attach(Model);
     return Model;
@@ -134,8 +157,10 @@ export class DataSource extends EventEmitter {
     // A connector with data-access methods of its own (an LB3 connector's DataAccessObject) gives them to its models.
     const dao = (connector as { DataAccessObject?: unknown }).DataAccessObject;
     if (dao) mixinConnectorDao(Model, dao);
-    const injectedId = Model.definition.idName === 'id' && !hasOwn((Model as any).__rawProperties ?? {}, 'id');
-    if (injectedId && isDataConnector(connector) && connector.capabilities.defaultIdType !== 'Number') this.modelBuilder.compile(Model);
+    const injectedId =
+      Model.definition.idName === 'id' && !hasOwn((Model as any).__rawProperties ?? {}, 'id');
+    if (injectedId && isDataConnector(connector) && connector.capabilities.defaultIdType !== 'Number')
+      this.modelBuilder.compile(Model);
     if (isRemoteModelConnector(connector)) {
       // A model of another server's REST API: its methods call that server from now on.
       connector.bindModel(Model);
@@ -205,7 +230,8 @@ export class DataSource extends EventEmitter {
   deleteModelByName(name: string): void {
     const Model = this.models[name];
     delete this.models[name];
-    if (Model && (Model as { dataSource?: unknown }).dataSource === this) (Model as { dataSource?: unknown }).dataSource = null;
+    if (Model && (Model as { dataSource?: unknown }).dataSource === this)
+      (Model as { dataSource?: unknown }).dataSource = null;
     this.modelBuilder.deleteModelByName(name);
   }
 
@@ -225,12 +251,19 @@ export class DataSource extends EventEmitter {
     const names = models === undefined ? Object.keys(this.models) : Array.isArray(models) ? models : [models];
     return names.map((n) => {
       const M = this.models[n];
-      if (!M) throw new ConfigurationError(`Cannot ${kind} unknown model "${n}" on data source "${this.name}"`, 'UNKNOWN_MODEL');
+      if (!M)
+        throw new ConfigurationError(
+          `Cannot ${kind} unknown model "${n}" on data source "${this.name}"`,
+          'UNKNOWN_MODEL',
+        );
       return M.definition;
     });
   }
 
-  private async schemaSync(kind: 'automigrate' | 'autoupdate', models: string | string[] | undefined): Promise<void> {
+  private async schemaSync(
+    kind: 'automigrate' | 'autoupdate',
+    models: string | string[] | undefined,
+  ): Promise<void> {
     await this.ready();
     const defs = this.definitionsOf(kind, models);
     const sync = (this.connector as any)[kind] as ((defs: unknown[]) => Promise<void>) | undefined;
@@ -246,7 +279,10 @@ export class DataSource extends EventEmitter {
   }
 
   discoverModelProperties(table: string, ...args: unknown[]): Bluebird<unknown> {
-    return this.discover((options) => discovery.discoverModelProperties(this.connector, table, options), args);
+    return this.discover(
+      (options) => discovery.discoverModelProperties(this.connector, table, options),
+      args,
+    );
   }
 
   discoverPrimaryKeys(table: string, ...args: unknown[]): Bluebird<unknown> {
@@ -258,7 +294,10 @@ export class DataSource extends EventEmitter {
   }
 
   discoverExportedForeignKeys(table: string, ...args: unknown[]): Bluebird<unknown> {
-    return this.discover((options) => discovery.discoverExportedForeignKeys(this.connector, table, options), args);
+    return this.discover(
+      (options) => discovery.discoverExportedForeignKeys(this.connector, table, options),
+      args,
+    );
   }
 
   discoverSchema(table: string, ...args: unknown[]): Bluebird<unknown> {
@@ -273,11 +312,17 @@ export class DataSource extends EventEmitter {
     const { args, cb } = splitCallback(rest);
     const options = (args[0] && typeof args[0] === 'object' ? args[0] : {}) as DiscoveryOptions;
     const needsStore = (this.connector as { catalog?: unknown }).catalog !== undefined;
-    return withCallback((needsStore ? this.ready() : Promise.resolve()).then(() => run(options)), cb);
+    return withCallback(
+      (needsStore ? this.ready() : Promise.resolve()).then(() => run(options)),
+      cb,
+    );
   }
 
   /** True when autoupdate would change nothing for the given models (all attached ones by default). */
-  isActual(models?: string | string[] | NodeCallback<boolean>, cb?: NodeCallback<boolean>): Bluebird<boolean> {
+  isActual(
+    models?: string | string[] | NodeCallback<boolean>,
+    cb?: NodeCallback<boolean>,
+  ): Bluebird<boolean> {
     if (typeof models === 'function') [cb, models] = [models, undefined];
     return withCallback(this.schemaCheck(models), cb);
   }
@@ -291,12 +336,16 @@ export class DataSource extends EventEmitter {
 
   ping(cb?: NodeCallback<void>): Bluebird<void> {
     const ping = (this.connector as any).ping as (() => Promise<void>) | undefined;
-    return withCallback(this.ready().then(() => (ping ? ping.call(this.connector) : undefined)), cb);
+    return withCallback(
+      this.ready().then(() => (ping ? ping.call(this.connector) : undefined)),
+      cb,
+    );
   }
 }
 
 function connectorName(connector: unknown): string {
   if (typeof connector === 'string') return connector.replace(/^loopback-connector-/, '');
-  if (connector && typeof connector === 'object' && typeof (connector as any).name === 'string') return (connector as any).name;
+  if (connector && typeof connector === 'object' && typeof (connector as any).name === 'string')
+    return (connector as any).name;
   return 'memory';
 }

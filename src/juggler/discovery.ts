@@ -1,6 +1,13 @@
 import { LooplineError } from '../errors';
 import type { AnyConnector } from './connectors/store-kinds';
-import type { Catalog, ColumnEntry, ColumnOptions, ForeignKeyEntry, PrimaryKeyEntry, TableEntry } from './connectors/sql/catalog';
+import type {
+  Catalog,
+  ColumnEntry,
+  ColumnOptions,
+  ForeignKeyEntry,
+  PrimaryKeyEntry,
+  TableEntry,
+} from './connectors/sql/catalog';
 
 /**
  * LB3's discovery API over a connector's catalog: the store's tables, columns and keys, and
@@ -28,7 +35,12 @@ export interface ModelJson {
 
 function catalogOf(connector: AnyConnector): Catalog {
   const catalog = (connector as { catalog?: Catalog }).catalog;
-  if (!catalog) throw new LooplineError('DISCOVERY_UNSUPPORTED', 400, `The ${connector.name} connector keeps no catalog to discover models from; discovery needs a SQL store (postgresql, mysql)`);
+  if (!catalog)
+    throw new LooplineError(
+      'DISCOVERY_UNSUPPORTED',
+      400,
+      `The ${connector.name} connector keeps no catalog to discover models from; discovery needs a SQL store (postgresql, mysql)`,
+    );
   return catalog;
 }
 
@@ -38,14 +50,20 @@ function ownerOf(options: DiscoveryOptions): string | undefined {
 }
 
 function tableName(table: unknown): string {
-  if (typeof table !== 'string' || !table) throw new LooplineError('INVALID_ARGUMENT', 400, 'Discovery needs a table name (a non-empty string)');
+  if (typeof table !== 'string' || !table)
+    throw new LooplineError('INVALID_ARGUMENT', 400, 'Discovery needs a table name (a non-empty string)');
   return table;
 }
 
 function count(value: unknown, what: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new LooplineError('INVALID_ARGUMENT', 400, `Discovery option "${what}" must be a whole number, not ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new LooplineError(
+      'INVALID_ARGUMENT',
+      400,
+      `Discovery option "${what}" must be a whole number, not ${JSON.stringify(value)}`,
+    );
   return n;
 }
 
@@ -63,24 +81,49 @@ export function propertyNameOf(column: string): string {
   return first.toLowerCase() + rest.map(capitalize).join('');
 }
 
-export function discoverModelDefinitions(connector: AnyConnector, options: DiscoveryOptions = {}): Promise<TableEntry[]> {
+export function discoverModelDefinitions(
+  connector: AnyConnector,
+  options: DiscoveryOptions = {},
+): Promise<TableEntry[]> {
   const catalog = catalogOf(connector);
-  return catalog.tables({ owner: ownerOf(options), all: !!options.all, views: !!options.views, limit: count(options.limit, 'limit'), offset: count(options.offset, 'offset') });
+  return catalog.tables({
+    owner: ownerOf(options),
+    all: !!options.all,
+    views: !!options.views,
+    limit: count(options.limit, 'limit'),
+    offset: count(options.offset, 'offset'),
+  });
 }
 
-export function discoverModelProperties(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<ColumnEntry[]> {
+export function discoverModelProperties(
+  connector: AnyConnector,
+  table: string,
+  options: DiscoveryOptions = {},
+): Promise<ColumnEntry[]> {
   return catalogOf(connector).columns(ownerOf(options), tableName(table), options);
 }
 
-export function discoverPrimaryKeys(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<PrimaryKeyEntry[]> {
+export function discoverPrimaryKeys(
+  connector: AnyConnector,
+  table: string,
+  options: DiscoveryOptions = {},
+): Promise<PrimaryKeyEntry[]> {
   return catalogOf(connector).primaryKeys(ownerOf(options), tableName(table));
 }
 
-export function discoverForeignKeys(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<ForeignKeyEntry[]> {
+export function discoverForeignKeys(
+  connector: AnyConnector,
+  table: string,
+  options: DiscoveryOptions = {},
+): Promise<ForeignKeyEntry[]> {
   return catalogOf(connector).foreignKeys(ownerOf(options), tableName(table));
 }
 
-export function discoverExportedForeignKeys(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<ForeignKeyEntry[]> {
+export function discoverExportedForeignKeys(
+  connector: AnyConnector,
+  table: string,
+  options: DiscoveryOptions = {},
+): Promise<ForeignKeyEntry[]> {
   return catalogOf(connector).exportedForeignKeys(ownerOf(options), tableName(table));
 }
 
@@ -88,7 +131,11 @@ export function discoverExportedForeignKeys(connector: AnyConnector, table: stri
  * The model JSON of a table and, with `relations` (or `associations`), of every table its foreign
  * keys reach, keyed by "owner.table" — the table asked for first. An unknown table is 404.
  */
-export async function discoverSchemas(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<Record<string, ModelJson>> {
+export async function discoverSchemas(
+  connector: AnyConnector,
+  table: string,
+  options: DiscoveryOptions = {},
+): Promise<Record<string, ModelJson>> {
   const catalog = catalogOf(connector);
   const visited = (options.visited ??= {});
   await visit(catalog, ownerOf(options), tableName(table), options, visited);
@@ -96,37 +143,73 @@ export async function discoverSchemas(connector: AnyConnector, table: string, op
 }
 
 /** The model JSON of one table, relations included when asked for. */
-export async function discoverSchema(connector: AnyConnector, table: string, options: DiscoveryOptions = {}): Promise<ModelJson> {
+export async function discoverSchema(
+  connector: AnyConnector,
+  table: string,
+  options: DiscoveryOptions = {},
+): Promise<ModelJson> {
   const schemas = await discoverSchemas(connector, table, { ...options, visited: {} });
   return Object.values(schemas)[0];
 }
 
-async function visit(catalog: Catalog, owner: string | undefined, table: string, options: DiscoveryOptions, visited: Record<string, ModelJson>): Promise<void> {
+async function visit(
+  catalog: Catalog,
+  owner: string | undefined,
+  table: string,
+  options: DiscoveryOptions,
+  visited: Record<string, ModelJson>,
+): Promise<void> {
   const follow = !!(options.relations || options.associations);
   const [columns, keys, foreign] = await Promise.all([
     catalog.columns(owner, table, options),
     catalog.primaryKeys(owner, table),
     follow ? catalog.foreignKeys(owner, table) : Promise.resolve([] as ForeignKeyEntry[]),
   ]);
-  if (!columns.length) throw new LooplineError('TABLE_NOT_FOUND', 404, `Table '${table}' does not exist${owner ? ` in schema '${owner}'` : ''}.`);
+  if (!columns.length)
+    throw new LooplineError(
+      'TABLE_NOT_FOUND',
+      404,
+      `Table '${table}' does not exist${owner ? ` in schema '${owner}'` : ''}.`,
+    );
   const schemaOwner = columns[0].owner;
   const key = `${schemaOwner}.${table}`;
   if (visited[key]) return;
   const idOf = new Map(keys.map((k) => [k.columnName, k.keySeq]));
   const properties: ModelJson['properties'] = {};
   for (const c of columns) {
-    const prop: Record<string, unknown> = { type: c.type, required: c.nullable === 'NO' || c.nullable === 'N', length: c.dataLength, precision: c.dataPrecision, scale: c.dataScale };
+    const prop: Record<string, unknown> = {
+      type: c.type,
+      required: c.nullable === 'NO' || c.nullable === 'N',
+      length: c.dataLength,
+      precision: c.dataPrecision,
+      scale: c.dataScale,
+    };
     if (idOf.has(c.columnName)) prop.id = idOf.get(c.columnName);
-    prop[catalog.connectorName] = { columnName: c.columnName, dataType: c.dataType, dataLength: c.dataLength, dataPrecision: c.dataPrecision, dataScale: c.dataScale, nullable: c.nullable };
+    prop[catalog.connectorName] = {
+      columnName: c.columnName,
+      dataType: c.dataType,
+      dataLength: c.dataLength,
+      dataPrecision: c.dataPrecision,
+      dataScale: c.dataScale,
+      nullable: c.nullable,
+    };
     properties[propertyNameOf(c.columnName)] = prop;
   }
-  const schema: ModelJson = { name: modelNameOf(table), options: { idInjection: false, [catalog.connectorName]: { schema: schemaOwner, table } }, properties };
+  const schema: ModelJson = {
+    name: modelNameOf(table),
+    options: { idInjection: false, [catalog.connectorName]: { schema: schemaOwner, table } },
+    properties,
+  };
   visited[key] = schema;
   if (!follow) return;
   schema.options.relations = {};
   const next = new Map<string, { owner: string; table: string }>();
   for (const fk of foreign) {
-    schema.options.relations[propertyNameOf(`${fk.fkName || fk.pkTableName}Rel`)] = { model: modelNameOf(fk.pkTableName), type: 'belongsTo', foreignKey: propertyNameOf(fk.fkColumnName) };
+    schema.options.relations[propertyNameOf(`${fk.fkName || fk.pkTableName}Rel`)] = {
+      model: modelNameOf(fk.pkTableName),
+      type: 'belongsTo',
+      foreignKey: propertyNameOf(fk.fkColumnName),
+    };
     const target = `${fk.pkOwner}.${fk.pkTableName}`;
     if (!visited[target]) next.set(target, { owner: fk.pkOwner, table: fk.pkTableName });
   }

@@ -35,12 +35,17 @@ export class GeoPoint {
    * Great-circle distance (haversine) between two points, in a unit (default miles, as LB3): given
    * by name or as LB3's `{type}` options.
    */
-  static distanceBetween(a: GeoPointLike, b: GeoPointLike, unit: DistanceUnit | { type?: DistanceUnit } = 'miles'): number {
+  static distanceBetween(
+    a: GeoPointLike,
+    b: GeoPointLike,
+    unit: DistanceUnit | { type?: DistanceUnit } = 'miles',
+  ): number {
     const type = (typeof unit === 'object' && unit !== null ? unit.type : unit) ?? 'miles';
     const rad = Math.PI / 180;
     const dLat = (b.lat - a.lat) * rad;
     const dLng = (b.lng - a.lng) * rad;
-    const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
+    const h =
+      Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLng / 2) ** 2;
     const radians = 2 * Math.atan2(Math.sqrt(h), Math.sqrt(1 - h));
     return radians * EARTH_RADIUS[type];
   }

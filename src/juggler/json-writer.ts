@@ -32,7 +32,8 @@ function propertyCode(p: WrittenProperty): string {
   const guard = p.protected ? 'v !== undefined && !nested' : 'v !== undefined';
   // The common scalar cases inline; anything else (null, dates, arrays, instances) is valueText's.
   let text = 'valueText(v, nested)';
-  if (p.typeName === 'String') text = `typeof v === 'string' && !NEEDS_ESCAPE.test(v) ? '"' + v + '"' : ${text}`;
+  if (p.typeName === 'String')
+    text = `typeof v === 'string' && !NEEDS_ESCAPE.test(v) ? '"' + v + '"' : ${text}`;
   else if (p.typeName === 'Number') text = `typeof v === 'number' && Number.isFinite(v) ? '' + v : ${text}`;
   else if (p.typeName === 'Boolean') text = `v === true ? 'true' : v === false ? 'false' : ${text}`;
   const key = JSON.stringify(p.jsonKey);
@@ -45,7 +46,11 @@ function propertyCode(p: WrittenProperty): string {
 `;
 }
 
-export function compileJSONWriter(props: readonly WrittenProperty[], valueText: ValueText, restText: RestText): InstanceWriter {
+export function compileJSONWriter(
+  props: readonly WrittenProperty[],
+  valueText: ValueText,
+  restText: RestText,
+): InstanceWriter {
   const body = props
     .filter((p) => !p.hidden)
     .map(propertyCode)
@@ -58,6 +63,10 @@ export function compileJSONWriter(props: readonly WrittenProperty[], valueText: 
 ${body}
   return restText(inst, out, first, nested);
 };`;
-  const factory = new Function('valueText', 'restText', 'NEEDS_ESCAPE', source) as (valueText: ValueText, restText: RestText, needsEscape: RegExp) => InstanceWriter;
+  const factory = new Function('valueText', 'restText', 'NEEDS_ESCAPE', source) as (
+    valueText: ValueText,
+    restText: RestText,
+    needsEscape: RegExp,
+  ) => InstanceWriter;
   return factory(valueText, restText, NEEDS_ESCAPE);
 }

@@ -25,7 +25,9 @@ export async function kvStore(Model: KeyValueModelLike, method: string): Promise
     throw new ConfigurationError(
       `Cannot call ${Model.modelName}.${method}(). The ${method} method has not been setup. ` +
         'The KeyValueModel has not been correctly attached to a DataSource!' +
-        (ds ? ` (data source "${ds.name}" uses the ${connector!.name} connector; use kv-memory or kv-redis)` : ''),
+        (ds
+          ? ` (data source "${ds.name}" uses the ${connector!.name} connector; use kv-memory or kv-redis)`
+          : ''),
       ds ? 'WRONG_STORE_KIND' : 'MODEL_NOT_ATTACHED',
     );
   }
@@ -34,14 +36,24 @@ export async function kvStore(Model: KeyValueModelLike, method: string): Promise
 }
 
 export function checkKey(key: unknown): string {
-  if (typeof key !== 'string' || key === '') throw new LooplineError('INVALID_KEY', 400, 'The key must be a non-empty string');
-  if (key.length > MAX_KEY_LENGTH) throw new LooplineError('INVALID_KEY', 400, `The key is ${key.length} characters long; the most is ${MAX_KEY_LENGTH}`);
+  if (typeof key !== 'string' || key === '')
+    throw new LooplineError('INVALID_KEY', 400, 'The key must be a non-empty string');
+  if (key.length > MAX_KEY_LENGTH)
+    throw new LooplineError(
+      'INVALID_KEY',
+      400,
+      `The key is ${key.length} characters long; the most is ${MAX_KEY_LENGTH}`,
+    );
   return key;
 }
 
 export function checkTtl(ttl: unknown, what = 'ttl'): number {
   if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0 || ttl > MAX_TTL) {
-    throw new LooplineError('INVALID_TTL', 400, `${what} must be a positive number of milliseconds, at most ${MAX_TTL} (given: ${String(ttl)})`);
+    throw new LooplineError(
+      'INVALID_TTL',
+      400,
+      `${what} must be a positive number of milliseconds, at most ${MAX_TTL} (given: ${String(ttl)})`,
+    );
   }
   return ttl;
 }
@@ -50,23 +62,31 @@ export function checkTtl(ttl: unknown, what = 'ttl'): number {
 export function ttlOfSetOptions(options: unknown): number | undefined {
   if (options === undefined || options === null) return undefined;
   if (typeof options === 'number') return checkTtl(options);
-  if (!isPlainObject(options)) throw new InvalidArgumentError('The options of set must be an object such as {ttl: 1000}', 'INVALID_OPTIONS');
+  if (!isPlainObject(options))
+    throw new InvalidArgumentError(
+      'The options of set must be an object such as {ttl: 1000}',
+      'INVALID_OPTIONS',
+    );
   return 'ttl' in options && options.ttl !== undefined ? checkTtl(options.ttl, 'options.ttl') : undefined;
 }
 
 export function checkValue(value: unknown): unknown {
-  if (value === undefined || value === null) throw new InvalidArgumentError('The value to set must be given and not null');
+  if (value === undefined || value === null)
+    throw new InvalidArgumentError('The value to set must be given and not null');
   return value;
 }
 
 /** The `match` glob of a keys/iterateKeys filter. */
 export function matchOfFilter(filter: unknown): string | undefined {
   if (filter === undefined || filter === null) return undefined;
-  if (!isPlainObject(filter)) throw new InvalidFilterError('The keys filter must be an object such as {match: "user:*"}');
+  if (!isPlainObject(filter))
+    throw new InvalidFilterError('The keys filter must be an object such as {match: "user:*"}');
   const match = filter.match;
   if (match === undefined || match === null) return undefined;
-  if (typeof match !== 'string') throw new InvalidFilterError('filter.match must be a glob string such as "user:*"');
-  if (match.length > MAX_KEY_LENGTH) throw new InvalidFilterError(`filter.match is over ${MAX_KEY_LENGTH} characters`);
+  if (typeof match !== 'string')
+    throw new InvalidFilterError('filter.match must be a glob string such as "user:*"');
+  if (match.length > MAX_KEY_LENGTH)
+    throw new InvalidFilterError(`filter.match is over ${MAX_KEY_LENGTH} characters`);
   return match;
 }
 

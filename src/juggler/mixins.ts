@@ -26,7 +26,11 @@ export function applyMixins(registry: MixinRegistry, Model: any, config: Record<
   for (const [name, options] of Object.entries(config)) {
     if (options === false || options === null) continue;
     const fn = registry.get(name);
-    if (!fn) throw new ConfigurationError(`Model "${Model.modelName}" uses an unknown mixin "${name}"`, 'UNKNOWN_MIXIN');
+    if (!fn)
+      throw new ConfigurationError(
+        `Model "${Model.modelName}" uses an unknown mixin "${name}"`,
+        'UNKNOWN_MIXIN',
+      );
     fn(Model, typeof options === 'object' ? (options as Record<string, unknown>) : {});
   }
 }

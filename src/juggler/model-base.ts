@@ -31,8 +31,16 @@ export class ModelBase {
   declare static validatesFormatOf: (property: string, options: ValidationOptions) => void;
   declare static validatesUniquenessOf: (property: string, options?: ValidationOptions) => void;
   declare static validatesDateOf: (property: string, options?: ValidationOptions) => void;
-  declare static validate: (property: string, fn: (this: any, err: (kind?: string | false) => void, options?: object) => unknown, options?: ValidationOptions) => void;
-  declare static validateAsync: (property: string, fn: (this: any, err: (kind?: string | false) => void, done: () => void) => unknown, options?: ValidationOptions) => void;
+  declare static validate: (
+    property: string,
+    fn: (this: any, err: (kind?: string | false) => void, options?: object) => unknown,
+    options?: ValidationOptions,
+  ) => void;
+  declare static validateAsync: (
+    property: string,
+    fn: (this: any, err: (kind?: string | false) => void, done: () => void) => unknown,
+    options?: ValidationOptions,
+  ) => void;
 
   declare __data: Record<string, any>;
   declare __cachedRelations: Record<string, any>;
@@ -52,9 +60,15 @@ export class ModelBase {
    * classes (`loopback.Model`, `loopback.PersistedModel`) extend through the default registry's
    * builder, so the new model is known by name there.
    */
-  static extend<M extends typeof ModelBase>(this: M, name: string, properties?: Record<string, unknown>, settings?: Record<string, unknown>): M {
+  static extend<M extends typeof ModelBase>(
+    this: M,
+    name: string,
+    properties?: Record<string, unknown>,
+    settings?: Record<string, unknown>,
+  ): M {
     const builder = (this as any).modelBuilder;
-    if (!builder) throw new TypeError(`${this.modelName} was not built by a ModelBuilder and cannot be extended`);
+    if (!builder)
+      throw new TypeError(`${this.modelName} was not built by a ModelBuilder and cannot be extended`);
     return builder.define(name, properties ?? {}, settings ?? {}, this);
   }
 
@@ -69,11 +83,19 @@ export class ModelBase {
     emitterOf(this).on(event, fn);
     return this;
   }
-  static addListener<M extends typeof ModelBase>(this: M, event: string | symbol, fn: (...args: any[]) => void): M {
+  static addListener<M extends typeof ModelBase>(
+    this: M,
+    event: string | symbol,
+    fn: (...args: any[]) => void,
+  ): M {
     emitterOf(this).addListener(event, fn);
     return this;
   }
-  static prependListener<M extends typeof ModelBase>(this: M, event: string | symbol, fn: (...args: any[]) => void): M {
+  static prependListener<M extends typeof ModelBase>(
+    this: M,
+    event: string | symbol,
+    fn: (...args: any[]) => void,
+  ): M {
     emitterOf(this).prependListener(event, fn);
     return this;
   }
@@ -85,7 +107,11 @@ export class ModelBase {
     emitterOf(this).off(event, fn);
     return this;
   }
-  static removeListener<M extends typeof ModelBase>(this: M, event: string | symbol, fn: (...args: any[]) => void): M {
+  static removeListener<M extends typeof ModelBase>(
+    this: M,
+    event: string | symbol,
+    fn: (...args: any[]) => void,
+  ): M {
     emitterOf(this).removeListener(event, fn);
     return this;
   }
@@ -129,7 +155,9 @@ export class ModelBase {
    */
   static getUpdateOnlyProperties(this: typeof ModelBase): string[] {
     const def = this.definition;
-    return def.propertyNames.filter((name) => (name === def.idName && def.forceId) || def.properties[name].raw?.updateOnly === true);
+    return def.propertyNames.filter(
+      (name) => (name === def.idName && def.forceId) || def.properties[name].raw?.updateOnly === true,
+    );
   }
 
   static getPropertyType(this: typeof ModelBase, name: string): string | undefined {
@@ -222,8 +250,18 @@ export type ModelClass = typeof ModelBase;
 const EMITTER = Symbol('loopline.modelEmitter');
 
 const EMITTER_METHODS = [
-  'on', 'addListener', 'prependListener', 'once', 'off', 'removeListener', 'removeAllListeners',
-  'emit', 'listeners', 'listenerCount', 'setMaxListeners', 'getMaxListeners',
+  'on',
+  'addListener',
+  'prependListener',
+  'once',
+  'off',
+  'removeListener',
+  'removeAllListeners',
+  'emit',
+  'listeners',
+  'listenerCount',
+  'setMaxListeners',
+  'getMaxListeners',
 ] as const;
 
 /**
@@ -234,9 +272,12 @@ const EMITTER_METHODS = [
 export function installOwnStatics(Model: typeof ModelBase): void {
   const own = (name: string, value: unknown) =>
     Object.defineProperty(Model, name, { value, writable: true, configurable: true, enumerable: false });
-  own('extend', function extend(name: string, properties?: Record<string, unknown>, settings?: Record<string, unknown>) {
-    return ModelBase.extend.call(Model, name, properties, settings);
-  });
+  own(
+    'extend',
+    function extend(name: string, properties?: Record<string, unknown>, settings?: Record<string, unknown>) {
+      return ModelBase.extend.call(Model, name, properties, settings);
+    },
+  );
   for (const method of EMITTER_METHODS) {
     const shared = ModelBase[method] as (...args: any[]) => unknown;
     own(method, function (this: unknown, ...args: unknown[]) {

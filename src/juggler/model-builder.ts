@@ -3,7 +3,15 @@ import { ConfigurationError } from '../errors';
 import { FORBIDDEN_KEYS, hasOwn, isPlainObject } from '../util/own';
 import { installOwnStatics, ModelBase } from './model-base';
 import { compileModel, defineAccessors } from './model-compile';
-import { DEFAULT_FNS, DefaultFn, ModelDefinition, ModelSettings, PropertyDefinition, StrictMode, pluralize } from './model-definition';
+import {
+  DEFAULT_FNS,
+  DefaultFn,
+  ModelDefinition,
+  ModelSettings,
+  PropertyDefinition,
+  StrictMode,
+  pluralize,
+} from './model-definition';
 import { TypeDescriptor, arrayOf, builtinType, embeddedModelType, lb3PropertyType } from './types';
 import { applyMixins, MixinRegistry } from './mixins';
 import { uniquenessKeys } from './validations';
@@ -67,7 +75,10 @@ export class ModelBuilder extends EventEmitter {
     // LB3 reads settings from `options` too (the form discoverSchema writes); a key given both
     // there and at the top level takes the `options` value, `base` included.
     const options = (config as { options?: unknown }).options;
-    const settings: Record<string, unknown> = options && typeof options === 'object' && !Array.isArray(options) ? { ...(options as Record<string, unknown>) } : {};
+    const settings: Record<string, unknown> =
+      options && typeof options === 'object' && !Array.isArray(options)
+        ? { ...(options as Record<string, unknown>) }
+        : {};
     for (const key of Object.keys(config)) {
       if (!DEFINITION_KEYS.has(key) && settings[key] === undefined) settings[key] = (config as any)[key];
     }
@@ -82,10 +93,19 @@ export class ModelBuilder extends EventEmitter {
    * name of a model already defined; properties and settings are merged over the base's as LB3
    * does (child wins; hidden/protected/acls accumulate).
    */
-  define(name: string, properties: RawProperties = {}, settings: ModelSettings = {}, base?: string | typeof ModelBase): typeof ModelBase {
-    if (FORBIDDEN_KEYS.has(name)) throw new ConfigurationError(`"${name}" cannot name a model`, 'INVALID_MODEL_DEFINITION');
+  define(
+    name: string,
+    properties: RawProperties = {},
+    settings: ModelSettings = {},
+    base?: string | typeof ModelBase,
+  ): typeof ModelBase {
+    if (FORBIDDEN_KEYS.has(name))
+      throw new ConfigurationError(`"${name}" cannot name a model`, 'INVALID_MODEL_DEFINITION');
     // LB3 also spells the base `super`.
-    const Parent = this.resolveBase(base ?? ((settings.base ?? settings.super) as string | typeof ModelBase | undefined), name);
+    const Parent = this.resolveBase(
+      base ?? ((settings.base ?? settings.super) as string | typeof ModelBase | undefined),
+      name,
+    );
     const parentRaw = (Parent as any).__rawProperties as RawProperties | undefined;
     const parentSettings = (Parent as any).__rawSettings as ModelSettings | undefined;
 
@@ -99,7 +119,12 @@ export class ModelBuilder extends EventEmitter {
     delete rawSettings.super;
     // As LB3, `settings.base` is the base class (app code reads `Model.settings.base.modelName`);
     // kept out of enumeration so settings still print and serialise as plain JSON.
-    Object.defineProperty(rawSettings, 'base', { value: Parent, enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(rawSettings, 'base', {
+      value: Parent,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
 
     const ModelClass = { [name]: class extends (Parent as any) {} }[name] as unknown as typeof ModelBase;
     Object.defineProperty(ModelClass, '__rawProperties', { value: rawProperties, writable: true });
@@ -109,7 +134,12 @@ export class ModelBuilder extends EventEmitter {
     // LB3 (util.inherits) names the base class `super_` too.
     ModelClass.super_ = Parent;
     // Own, as in LB3: a model starts with no store (null), whatever data source its base has.
-    Object.defineProperty(ModelClass, 'dataSource', { value: null, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(ModelClass, 'dataSource', {
+      value: null,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
     ModelClass.relations = { ...(Parent.relations ?? {}) };
     (ModelClass as any).modelBuilder = this;
     installOwnStatics(ModelClass);
@@ -161,26 +191,43 @@ export class ModelBuilder extends EventEmitter {
     if (typeof base === 'function') return base;
     const found = this.getModel(base);
     if (!found) {
-      throw new ConfigurationError(`The model \`${forModel}\` extends an unknown model \`${base}\`; define the base model first`, 'INVALID_MODEL_DEFINITION');
+      throw new ConfigurationError(
+        `The model \`${forModel}\` extends an unknown model \`${base}\`; define the base model first`,
+        'INVALID_MODEL_DEFINITION',
+      );
     }
     return found;
   }
 
-  private normalize(name: string, rawProperties: RawProperties, settings: ModelSettings, ModelClass: typeof ModelBase): ModelDefinition {
+  private normalize(
+    name: string,
+    rawProperties: RawProperties,
+    settings: ModelSettings,
+    ModelClass: typeof ModelBase,
+  ): ModelDefinition {
     const properties: Record<string, PropertyDefinition> = Object.create(null);
     const hidden = new Set<string>(Array.isArray(settings.hidden) ? settings.hidden : []);
     const protectedSet = new Set<string>(Array.isArray(settings.protected) ? settings.protected : []);
     let names = Object.keys(rawProperties);
     for (const prop of names) {
-      if (FORBIDDEN_KEYS.has(prop)) throw new ConfigurationError(`"${prop}" cannot name a property of ${name}`, 'INVALID_MODEL_DEFINITION');
+      if (FORBIDDEN_KEYS.has(prop))
+        throw new ConfigurationError(
+          `"${prop}" cannot name a property of ${name}`,
+          'INVALID_MODEL_DEFINITION',
+        );
       properties[prop] = this.normalizeProperty(name, prop, rawProperties[prop], hidden, protectedSet);
     }
-    let idNames = names.filter((n) => properties[n].id !== undefined).sort((a, b) => properties[a].id! - properties[b].id!);
+    let idNames = names
+      .filter((n) => properties[n].id !== undefined)
+      .sort((a, b) => properties[a].id! - properties[b].id!);
     const persisted = (ModelClass as any).__isPersistedModel === true;
     const idInjection = settings.idInjection;
     if (idNames.length === 0 && (idInjection === true || (persisted && idInjection !== false))) {
       // As LB3, an injected id takes the type of ids its store generates (String on transient).
-      const idType = (ModelClass as any).dataSource?.connector?.capabilities?.defaultIdType === 'String' ? 'string' : 'number';
+      const idType =
+        (ModelClass as any).dataSource?.connector?.capabilities?.defaultIdType === 'String'
+          ? 'string'
+          : 'number';
       properties.id = {
         name: 'id',
         kind: builtinType(idType)!,
@@ -197,7 +244,8 @@ export class ModelBuilder extends EventEmitter {
     }
     // LB3: strict defaults to false, except on stores that cannot keep free-form properties (SQL),
     // where the data source sets it to true when the model is attached.
-    const strict: StrictMode = settings.strict === true || settings.strict === 'filter' ? settings.strict : false;
+    const strict: StrictMode =
+      settings.strict === true || settings.strict === 'filter' ? settings.strict : false;
     const firstId = idNames.length ? properties[idNames[0]] : undefined;
     const forceId = typeof settings.forceId === 'boolean' ? settings.forceId : !!firstId?.generated;
     // Not frozen: LB3 code assigns `Model.definition.settings = {...}` (read by the REST options,
@@ -220,7 +268,13 @@ export class ModelBuilder extends EventEmitter {
     };
   }
 
-  private normalizeProperty(model: string, prop: string, raw: unknown, hidden: Set<string>, protectedSet: Set<string>): PropertyDefinition {
+  private normalizeProperty(
+    model: string,
+    prop: string,
+    raw: unknown,
+    hidden: Set<string>,
+    protectedSet: Set<string>,
+  ): PropertyDefinition {
     const spec: Record<string, unknown> =
       isPlainObject(raw) && !isAnonymousObjectType(raw) ? (raw as Record<string, unknown>) : { type: raw };
     const type = this.resolveType(spec.type, `${model}.${prop}`);
@@ -228,7 +282,10 @@ export class ModelBuilder extends EventEmitter {
     const id = idValue === true ? 1 : typeof idValue === 'number' && idValue > 0 ? idValue : undefined;
     const defaultFn = spec.defaultFn as string | undefined;
     if (defaultFn !== undefined && !DEFAULT_FNS.includes(defaultFn as DefaultFn)) {
-      throw new ConfigurationError(`${model}.${prop}: unknown defaultFn "${defaultFn}" (one of ${DEFAULT_FNS.join(', ')})`, 'INVALID_MODEL_DEFINITION');
+      throw new ConfigurationError(
+        `${model}.${prop}: unknown defaultFn "${defaultFn}" (one of ${DEFAULT_FNS.join(', ')})`,
+        'INVALID_MODEL_DEFINITION',
+      );
     }
     if (spec.hidden === true) hidden.add(prop);
     if (spec.protected === true) protectedSet.add(prop);
@@ -244,7 +301,9 @@ export class ModelBuilder extends EventEmitter {
       index: spec.index,
       hidden: hidden.has(prop),
       protected: protectedSet.has(prop),
-      description: Array.isArray(spec.description) ? spec.description.join('\n') : (spec.description as string | undefined),
+      description: Array.isArray(spec.description)
+        ? spec.description.join('\n')
+        : (spec.description as string | undefined),
       raw: spec,
     };
   }
@@ -258,7 +317,10 @@ export class ModelBuilder extends EventEmitter {
    */
   applyDefinitionEdits(ModelClass: typeof ModelBase): boolean {
     const raw = (ModelClass as any).__rawProperties as RawProperties;
-    const props = ModelClass.definition.properties as Record<string, PropertyDefinition | Record<string, unknown>>;
+    const props = ModelClass.definition.properties as Record<
+      string,
+      PropertyDefinition | Record<string, unknown>
+    >;
     let changed = false;
     for (const [name, prop] of Object.entries(props)) {
       const normalized = prop as PropertyDefinition;
@@ -293,7 +355,8 @@ export class ModelBuilder extends EventEmitter {
     if (!waiting) return;
     this.pendingTypes.delete(name);
     // A dependent replaced or deleted since keeps what it was compiled with.
-    for (const Dependent of waiting) if (this.models[Dependent.modelName] === Dependent) this.compile(Dependent);
+    for (const Dependent of waiting)
+      if (this.models[Dependent.modelName] === Dependent) this.compile(Dependent);
   }
 
   /** A property's `type`: built-in name or constructor, `[type]`, a model name, or a nested definition. */
@@ -306,7 +369,8 @@ export class ModelBuilder extends EventEmitter {
       const model = this.getModel(type);
       if (model) return embeddedModelType(model as any);
       const naming = this.compiling[this.compiling.length - 1];
-      if (!naming || type === '') throw new ConfigurationError(`${where}: unknown type "${type}"`, 'INVALID_MODEL_DEFINITION');
+      if (!naming || type === '')
+        throw new ConfigurationError(`${where}: unknown type "${type}"`, 'INVALID_MODEL_DEFINITION');
       // A model defined later (LB3's placeholder type): any value until then.
       let waiting = this.pendingTypes.get(type);
       if (!waiting) this.pendingTypes.set(type, (waiting = new Set()));
@@ -316,7 +380,10 @@ export class ModelBuilder extends EventEmitter {
     if (typeof type === 'function' && (type as any).modelName) return embeddedModelType(type as any);
     if (isPlainObject(type)) {
       // An anonymous nested object: a model of its own, without an id.
-      const anon = this.define(`AnonymousModel_${++this.anonymousCount}`, type as RawProperties, { idInjection: false, anonymous: true });
+      const anon = this.define(`AnonymousModel_${++this.anonymousCount}`, type as RawProperties, {
+        idInjection: false,
+        anonymous: true,
+      });
       return embeddedModelType(anon as any);
     }
     throw new ConfigurationError(`${where}: unsupported type ${String(type)}`, 'INVALID_MODEL_DEFINITION');
@@ -325,12 +392,33 @@ export class ModelBuilder extends EventEmitter {
 
 /** `{street: 'string'}` as a property value is a nested type, not a property spec with a `type` key. */
 function isAnonymousObjectType(raw: Record<string, unknown>): boolean {
-  return !hasOwn(raw, 'type') && Object.keys(raw).length > 0 && !Object.keys(raw).some((k) => PROPERTY_SPEC_KEYS.has(k));
+  return (
+    !hasOwn(raw, 'type') &&
+    Object.keys(raw).length > 0 &&
+    !Object.keys(raw).some((k) => PROPERTY_SPEC_KEYS.has(k))
+  );
 }
 
 const PROPERTY_SPEC_KEYS = new Set([
-  'required', 'id', 'generated', 'default', 'defaultFn', 'index', 'hidden', 'protected', 'description',
-  'length', 'precision', 'scale', 'doc', 'postgresql', 'mysql', 'memory', 'mongodb', 'jsonSchema', 'comments',
+  'required',
+  'id',
+  'generated',
+  'default',
+  'defaultFn',
+  'index',
+  'hidden',
+  'protected',
+  'description',
+  'length',
+  'precision',
+  'scale',
+  'doc',
+  'postgresql',
+  'mysql',
+  'memory',
+  'mongodb',
+  'jsonSchema',
+  'comments',
 ]);
 
 /** LB3's settings merge: objects merge deeply, scalars are replaced, some arrays accumulate. */

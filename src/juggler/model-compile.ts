@@ -46,7 +46,10 @@ const ADOPTER_SOURCE = `return function adopt(data) {
 };`;
 
 function makeAdopter(proto: object, strict: unknown): (data: Record<string, any>) => ModelBase {
-  const factory = new Function('proto', 'strict', ADOPTER_SOURCE) as (proto: object, strict: unknown) => (data: Record<string, any>) => ModelBase;
+  const factory = new Function('proto', 'strict', ADOPTER_SOURCE) as (
+    proto: object,
+    strict: unknown,
+  ) => (data: Record<string, any>) => ModelBase;
   return factory(proto, strict);
 }
 
@@ -70,7 +73,10 @@ interface CompiledProperty {
   defaultFn: (() => unknown) | undefined;
 }
 
-export function compileModel(def: ModelDefinition, relationNames: () => Record<string, unknown>): CompiledModel {
+export function compileModel(
+  def: ModelDefinition,
+  relationNames: () => Record<string, unknown>,
+): CompiledModel {
   const props: CompiledProperty[] = def.propertyNames.map((name) => {
     const p: PropertyDefinition = def.properties[name];
     return {
@@ -101,15 +107,32 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
       (inst.__invalidProperties ??= Object.create(null) as Record<string, unknown>)[p.name] = value;
     } else {
       inst.__data[p.name] = coerced;
-      if (inst.__invalidProperties && p.name in inst.__invalidProperties) delete inst.__invalidProperties[p.name];
+      if (inst.__invalidProperties && p.name in inst.__invalidProperties)
+        delete inst.__invalidProperties[p.name];
     }
   }
 
   function assignUnknown(inst: ModelBase, key: string, value: unknown, fromStore: boolean): void {
     const relations = relationNames();
     if (relations && hasOwn(relations, key)) {
-      const rel = relations[key] as { type?: string; modelTo?: new (...a: any[]) => unknown; keyFrom?: string; keyTo?: string; polymorphic?: unknown } | undefined;
-      if (!fromStore && rel?.type === 'belongsTo' && !rel.polymorphic && rel.modelTo && value instanceof rel.modelTo && rel.keyFrom && rel.keyTo) {
+      const rel = relations[key] as
+        | {
+            type?: string;
+            modelTo?: new (...a: any[]) => unknown;
+            keyFrom?: string;
+            keyTo?: string;
+            polymorphic?: unknown;
+          }
+        | undefined;
+      if (
+        !fromStore &&
+        rel?.type === 'belongsTo' &&
+        !rel.polymorphic &&
+        rel.modelTo &&
+        value instanceof rel.modelTo &&
+        rel.keyFrom &&
+        rel.keyTo
+      ) {
         // LB3: `Image.create({book: aBook})` sets the foreign key (bookId) from the instance given.
         const fk = (value as Record<string, unknown>)[rel.keyTo];
         if (byName[rel.keyFrom]) coerceInto(inst, byName[rel.keyFrom], fk);
@@ -165,7 +188,13 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
     return out + '}';
   }
   const writeInstance = compileJSONWriter(
-    props.map((p) => ({ name: p.name, jsonKey: p.jsonKey, typeName: p.type.name, hidden: p.hidden, protected: p.protected })),
+    props.map((p) => ({
+      name: p.name,
+      jsonKey: p.jsonKey,
+      typeName: p.type.name,
+      hidden: p.hidden,
+      protected: p.protected,
+    })),
     valueText,
     restText,
   );
@@ -245,12 +274,21 @@ export function compileModel(def: ModelDefinition, relationNames: () => Record<s
   };
 }
 
-const RELATED_JSON: SerializeOptions = { onlySchema: false, removeHidden: true, removeProtected: true, json: false };
+const RELATED_JSON: SerializeOptions = {
+  onlySchema: false,
+  removeHidden: true,
+  removeProtected: true,
+  json: false,
+};
 
 function serializeValue(v: unknown, how: SerializeOptions): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => serializeValue(x, how));
-  const model = v as { toJSON?: () => unknown; toObject?: (a: boolean, b: boolean, c: boolean) => unknown; __data?: unknown };
+  const model = v as {
+    toJSON?: () => unknown;
+    toObject?: (a: boolean, b: boolean, c: boolean) => unknown;
+    __data?: unknown;
+  };
   if (model.__data !== undefined && typeof model.toObject === 'function') {
     return how.json ? model.toJSON!() : model.toObject(false, how.removeHidden, how.removeProtected);
   }

@@ -14,31 +14,53 @@ export function defineScope(Model: DaoModel, name: string, scope: Record<string,
   const where = scope.where as Record<string, any> | undefined;
   const doFind = (...args: unknown[]) => {
     const { args: p, cb } = splitCallback(args);
-    return withCallback(Promise.resolve().then(() => find(Model, mergeQuery(parseFilterArg(p[0]), scope), p[1])), cb);
+    return withCallback(
+      Promise.resolve().then(() => find(Model, mergeQuery(parseFilterArg(p[0]), scope), p[1])),
+      cb,
+    );
   };
   const accessor = Object.assign(doFind, {
     find: doFind,
     count(...args: unknown[]) {
       const { args: p, cb } = splitCallback(args);
-      return withCallback(Promise.resolve().then(() => count(Model, mergeWhere(parseWhereArg(p[0]), where), p[1])), cb);
+      return withCallback(
+        Promise.resolve().then(() => count(Model, mergeWhere(parseWhereArg(p[0]), where), p[1])),
+        cb,
+      );
     },
     create(...args: unknown[]) {
       const { args: p, cb } = splitCallback(args);
       const defaults = scopeDefaults(where);
-      return withCallback(Promise.resolve().then(() => create(Model, { ...(p[0] as object), ...(defaults ?? {}) }, p[1])), cb);
+      return withCallback(
+        Promise.resolve().then(() => create(Model, { ...(p[0] as object), ...(defaults ?? {}) }, p[1])),
+        cb,
+      );
     },
     updateAll(...args: unknown[]) {
       const { args: p, cb } = splitCallback(args);
-      return withCallback(Promise.resolve().then(() => updateAll(Model, mergeWhere(parseWhereArg(p[0]), where), p[1], p[2])), cb);
+      return withCallback(
+        Promise.resolve().then(() => updateAll(Model, mergeWhere(parseWhereArg(p[0]), where), p[1], p[2])),
+        cb,
+      );
     },
     destroyAll(...args: unknown[]) {
       const { args: p, cb } = splitCallback(args);
-      return withCallback(Promise.resolve().then(() => destroyAll(Model, mergeWhere(parseWhereArg(p[0]), where), p[1])), cb);
+      return withCallback(
+        Promise.resolve().then(() => destroyAll(Model, mergeWhere(parseWhereArg(p[0]), where), p[1])),
+        cb,
+      );
     },
     _scope: scope,
   });
-  Object.defineProperty(Model, name, { value: accessor, configurable: true, writable: true, enumerable: false });
-  const scopes = Object.prototype.hasOwnProperty.call(Model, '__scopes') ? (Model as any).__scopes : ((Model as any).__scopes = { ...((Model as any).__scopes ?? {}) });
+  Object.defineProperty(Model, name, {
+    value: accessor,
+    configurable: true,
+    writable: true,
+    enumerable: false,
+  });
+  const scopes = Object.prototype.hasOwnProperty.call(Model, '__scopes')
+    ? (Model as any).__scopes
+    : ((Model as any).__scopes = { ...((Model as any).__scopes ?? {}) });
   scopes[name] = scope;
   // A scope defined once the model's REST face exists (a boot script's `Model.scope(...)`) gets
   // its endpoints at once, as the relations do.

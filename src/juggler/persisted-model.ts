@@ -26,13 +26,31 @@ type Args = unknown[];
 type ModelCtor = abstract new (...args: any[]) => PersistedModel;
 /** The data properties of a model's instances (methods and internals left out). */
 export type Props<M extends ModelCtor> = {
-  [K in keyof InstanceType<M> as InstanceType<M>[K] extends (...a: any[]) => any ? never : K extends `__${string}` ? never : K]: InstanceType<M>[K];
+  [
+    K in keyof InstanceType<M> as InstanceType<M>[K] extends (...a: any[]) => any
+      ? never
+      : K extends `__${string}`
+        ? never
+        : K
+  ]: InstanceType<M>[K];
 };
 type Data<M extends ModelCtor> = Partial<Props<M>> & Record<string, unknown>;
 /** The relation names of a model class typed by ModelOf (any string otherwise). */
-export type RelationsOf<M> = M extends { readonly __relationNames?: infer R } ? (R extends string ? (string extends R ? string : R) : string) : string;
+export type RelationsOf<M> = M extends { readonly __relationNames?: infer R }
+  ? R extends string
+    ? string extends R
+      ? string
+      : R
+    : string
+  : string;
 
-function run<T>(args: Args, arity: number, impl: (...params: any[]) => Promise<T>, spread = false, resultOfError?: (err: Error) => T | undefined): Bluebird<T> {
+function run<T>(
+  args: Args,
+  arity: number,
+  impl: (...params: any[]) => Promise<T>,
+  spread = false,
+  resultOfError?: (err: Error) => T | undefined,
+): Bluebird<T> {
   const { args: params, cb } = splitCallback(args);
   let promise: Promise<T>;
   try {
@@ -78,7 +96,11 @@ export class PersistedModel extends ModelBase {
   }
 
   /** A readable object stream of this model's writes (see change-stream.ts); the stream comes on the next tick, as LB3. */
-  static createChangeStream(this: any, options?: ChangeStreamOptions | NodeCallback<PassThrough>, cb?: NodeCallback<PassThrough>): Bluebird<PassThrough>;
+  static createChangeStream(
+    this: any,
+    options?: ChangeStreamOptions | NodeCallback<PassThrough>,
+    cb?: NodeCallback<PassThrough>,
+  ): Bluebird<PassThrough>;
   static createChangeStream(this: any, ...args: Args): Bluebird<PassThrough> {
     return run(args, 1, async (options) => {
       const { stream, ready } = createChangeStream(this, options ?? undefined);
@@ -93,24 +115,50 @@ export class PersistedModel extends ModelBase {
   }
 
   // ---- data access: statics ----
-  static create<M extends ModelCtor>(this: M, data: Data<M>[], options?: object | NodeCallback<InstanceType<M>[]>, cb?: NodeCallback<InstanceType<M>[]>): Bluebird<InstanceType<M>[]>;
-  static create<M extends ModelCtor>(this: M, data?: Data<M>, options?: object | NodeCallback<InstanceType<M>>, cb?: NodeCallback<InstanceType<M>>): Bluebird<InstanceType<M>>;
+  static create<M extends ModelCtor>(
+    this: M,
+    data: Data<M>[],
+    options?: object | NodeCallback<InstanceType<M>[]>,
+    cb?: NodeCallback<InstanceType<M>[]>,
+  ): Bluebird<InstanceType<M>[]>;
+  static create<M extends ModelCtor>(
+    this: M,
+    data?: Data<M>,
+    options?: object | NodeCallback<InstanceType<M>>,
+    cb?: NodeCallback<InstanceType<M>>,
+  ): Bluebird<InstanceType<M>>;
   static create(this: any, ...args: Args): Bluebird<any> {
     // As LB3, a create refused by validation, the store or an 'after save' observer calls back the instance with the error.
     return run(args, 2, (data, options) => create(this, data, options), false, instanceOfFailedCreate);
   }
 
-  static find<M extends ModelCtor>(this: M, filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M>[]>, options?: object | NodeCallback<InstanceType<M>[]>, cb?: NodeCallback<InstanceType<M>[]>): Bluebird<InstanceType<M>[]>;
+  static find<M extends ModelCtor>(
+    this: M,
+    filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M>[]>,
+    options?: object | NodeCallback<InstanceType<M>[]>,
+    cb?: NodeCallback<InstanceType<M>[]>,
+  ): Bluebird<InstanceType<M>[]>;
   static find(this: any, ...args: Args): Bluebird<any> {
     return run(args, 2, (filter, options) => find(this, filter, options));
   }
 
-  static findOne<M extends ModelCtor>(this: M, filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M> | null>, options?: object | NodeCallback<InstanceType<M> | null>, cb?: NodeCallback<InstanceType<M> | null>): Bluebird<InstanceType<M> | null>;
+  static findOne<M extends ModelCtor>(
+    this: M,
+    filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M> | null>,
+    options?: object | NodeCallback<InstanceType<M> | null>,
+    cb?: NodeCallback<InstanceType<M> | null>,
+  ): Bluebird<InstanceType<M> | null>;
   static findOne(this: any, ...args: Args): Bluebird<any> {
     return run(args, 2, (filter, options) => findOne(this, filter, options));
   }
 
-  static findById<M extends ModelCtor>(this: M, id: unknown, filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M> | null>, options?: object | NodeCallback<InstanceType<M> | null>, cb?: NodeCallback<InstanceType<M> | null>): Bluebird<InstanceType<M> | null>;
+  static findById<M extends ModelCtor>(
+    this: M,
+    id: unknown,
+    filter?: Filter<Props<M>, RelationsOf<M>> | string | NodeCallback<InstanceType<M> | null>,
+    options?: object | NodeCallback<InstanceType<M> | null>,
+    cb?: NodeCallback<InstanceType<M> | null>,
+  ): Bluebird<InstanceType<M> | null>;
   static findById(this: any, ...args: Args): Bluebird<any> {
     return run(args, 3, (id, filter, options) => findById(this, id, filter, options));
   }
@@ -119,7 +167,12 @@ export class PersistedModel extends ModelBase {
     return run(args, 3, (ids, filter, options) => findByIds(this, ids as unknown[], filter, options));
   }
 
-  static count<M extends ModelCtor>(this: M, where?: Where<Props<M>> | NodeCallback<number>, options?: object | NodeCallback<number>, cb?: NodeCallback<number>): Bluebird<number>;
+  static count<M extends ModelCtor>(
+    this: M,
+    where?: Where<Props<M>> | NodeCallback<number>,
+    options?: object | NodeCallback<number>,
+    cb?: NodeCallback<number>,
+  ): Bluebird<number>;
   static count(this: any, ...args: Args): Bluebird<number> {
     return run(args, 2, (where, options) => count(this, where, options));
   }
@@ -132,7 +185,10 @@ export class PersistedModel extends ModelBase {
     const { args: params, cb } = splitCallback(args);
     // updateAll(data) updates every instance, as LB3.
     const [where, data, options] = params.length === 1 ? [undefined, params[0], undefined] : params;
-    return withCallback(Promise.resolve().then(() => updateAll(this, where, data, options)), cb);
+    return withCallback(
+      Promise.resolve().then(() => updateAll(this, where, data, options)),
+      cb,
+    );
   }
 
   static destroyAll(this: DaoModel, ...args: Args): Bluebird<{ count: number }> {
@@ -157,8 +213,13 @@ export class PersistedModel extends ModelBase {
 
   static findOrCreate(this: DaoModel, ...args: Args): Bluebird<[any, boolean]> {
     const { args: params, cb } = splitCallback(args);
-    const [filter, data, options] = params.length === 1 ? [{ where: params[0] }, params[0], undefined] : params;
-    return withCallback(Promise.resolve().then(() => findOrCreate(this, filter, data, options)), cb, true);
+    const [filter, data, options] =
+      params.length === 1 ? [{ where: params[0] }, params[0], undefined] : params;
+    return withCallback(
+      Promise.resolve().then(() => findOrCreate(this, filter, data, options)),
+      cb,
+      true,
+    );
   }
 
   static replaceById(this: DaoModel, ...args: Args): Bluebird<any> {
@@ -167,9 +228,16 @@ export class PersistedModel extends ModelBase {
 
   /** Defines a named scope: `Model.scope('vips', {where: {vip: true}})` → `Model.vips(filter)`. */
   /** Fills each instance's included relations (batched: one query per relation per level). */
-  static include(this: DaoModel, instances: any[], include: unknown, options?: object, cb?: NodeCallback<any[]>): Bluebird<any[]> {
+  static include(
+    this: DaoModel,
+    instances: any[],
+    include: unknown,
+    options?: object,
+    cb?: NodeCallback<any[]>,
+  ): Bluebird<any[]> {
     const promise = (async () => {
-      const specs = normalizeInclude(include, resolveLimits((this.dataSource?.settings as any)?.filterLimits)) ?? [];
+      const specs =
+        normalizeInclude(include, resolveLimits((this.dataSource?.settings as any)?.filterLimits)) ?? [];
       await includeRelated(this, instances, specs, options ?? {});
       return instances;
     })();
@@ -188,14 +256,23 @@ export class PersistedModel extends ModelBase {
    * `Model.beginTransaction({isolationLevel, timeout})`: a transaction on the model's store, to
    * pass as `{transaction: tx}` in the options of DAO calls; `tx.commit()` / `tx.rollback()`.
    */
-  static beginTransaction(this: DaoModel, options?: { isolationLevel?: string; timeout?: number } | string | NodeCallback<any>, cb?: NodeCallback<any>): Bluebird<any> {
+  static beginTransaction(
+    this: DaoModel,
+    options?: { isolationLevel?: string; timeout?: number } | string | NodeCallback<any>,
+    cb?: NodeCallback<any>,
+  ): Bluebird<any> {
     if (typeof options === 'function') [cb, options] = [options, undefined];
     const opts = typeof options === 'string' ? { isolationLevel: options } : (options ?? {});
     const promise = (async () => {
       const store = await storeOf(this, 'beginTransaction');
-      const begin = (store.connector as any).beginTransaction as ((o: object) => Promise<unknown>) | undefined;
+      const begin = (store.connector as any).beginTransaction as
+        ((o: object) => Promise<unknown>) | undefined;
       if (typeof begin !== 'function' || !store.connector.capabilities.transactions) {
-        throw new LooplineError('TRANSACTIONS_UNSUPPORTED', 400, `The ${store.connector.name} connector does not support transactions`);
+        throw new LooplineError(
+          'TRANSACTIONS_UNSUPPORTED',
+          400,
+          `The ${store.connector.name} connector does not support transactions`,
+        );
       }
       return begin.call(store.connector, opts);
     })();

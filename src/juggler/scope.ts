@@ -47,7 +47,8 @@ export function scopeDefaults(scopeWhere: Query | undefined): Query | undefined 
   for (const [key, value] of Object.entries(scopeWhere)) {
     if (key === 'and' && Array.isArray(value)) {
       // Equalities inside an `and` hold for every row in scope too.
-      for (const part of value) if (isPlainObject(part)) Object.assign((out ??= {}), scopeDefaults(part as Query));
+      for (const part of value)
+        if (isPlainObject(part)) Object.assign((out ??= {}), scopeDefaults(part as Query));
       continue;
     }
     if (key === 'or') continue;

@@ -52,7 +52,8 @@ export const StringType: TypeDescriptor = {
   name: 'String',
   coerce(value) {
     if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+      return String(value);
     if (value instanceof Date) return isNaN(value.getTime()) ? INVALID : value.toISOString();
     // An object server code made to stand for a string, such as a MongoDB ObjectID (never from JSON).
     if (isValueObject(value)) return value.toString();
@@ -64,7 +65,12 @@ export const NumberType: TypeDescriptor = {
   name: 'Number',
   coerce(value) {
     // Past the largest double (JSON's 1e309 parses as Infinity) is no number a store or JSON keeps.
-    const n = typeof value === 'number' ? value : typeof value === 'string' && NUMERIC.test(value) ? Number(value) : NaN;
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && NUMERIC.test(value)
+          ? Number(value)
+          : NaN;
     return Number.isFinite(n) ? n : INVALID;
   },
 };
@@ -110,11 +116,13 @@ export const BufferType: TypeDescriptor = {
   coerce(value) {
     if (Buffer.isBuffer(value)) return value;
     if (typeof value === 'string') return Buffer.from(value, 'utf8');
-    const bytes = (list: unknown[]) => list.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) < 256);
+    const bytes = (list: unknown[]) =>
+      list.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) < 256);
     if (Array.isArray(value) && bytes(value)) return Buffer.from(value);
     // The JSON form of a Buffer, as LB3's memory file stores it.
     const v = value as { type?: unknown; data?: unknown };
-    if (v && v.type === 'Buffer' && Array.isArray(v.data) && bytes(v.data)) return Buffer.from(v.data as number[]);
+    if (v && v.type === 'Buffer' && Array.isArray(v.data) && bytes(v.data))
+      return Buffer.from(v.data as number[]);
     return INVALID;
   },
 };
@@ -193,7 +201,10 @@ const BUILTIN: Record<string, TypeDescriptor> = {
 
 /** Resolves a built-in type given by name (any case) or by JS constructor; undefined otherwise. */
 export function builtinType(type: unknown): TypeDescriptor | undefined {
-  if (typeof type === 'string') return Object.prototype.hasOwnProperty.call(BUILTIN, type.toLowerCase()) ? BUILTIN[type.toLowerCase()] : undefined;
+  if (typeof type === 'string')
+    return Object.prototype.hasOwnProperty.call(BUILTIN, type.toLowerCase())
+      ? BUILTIN[type.toLowerCase()]
+      : undefined;
   if (type === String) return StringType;
   if (type === Number) return NumberType;
   if (type === Boolean) return BooleanType;

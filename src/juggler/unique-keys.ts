@@ -30,16 +30,28 @@ export function declaredUniqueKeys(def: ModelDefinition): UniqueKey[] {
   };
   for (const n of def.propertyNames) {
     const index = def.properties[n].index;
-    if (n !== def.idName && index && typeof index === 'object' && (index as { unique?: unknown }).unique === true) add([n]);
+    if (
+      n !== def.idName &&
+      index &&
+      typeof index === 'object' &&
+      (index as { unique?: unknown }).unique === true
+    )
+      add([n]);
   }
   const declared = def.settings.indexes;
   if (declared && typeof declared === 'object') {
     for (const raw of Object.values(declared as Record<string, unknown>)) {
       if (!raw || typeof raw !== 'object') continue;
       const spec = raw as Record<string, unknown>;
-      const options = (spec.options && typeof spec.options === 'object' ? spec.options : {}) as Record<string, unknown>;
+      const options = (spec.options && typeof spec.options === 'object' ? spec.options : {}) as Record<
+        string,
+        unknown
+      >;
       if (options.unique !== true && spec.unique !== true) continue;
-      const keysOf = (spec.keys && typeof spec.keys === 'object' ? spec.keys : spec) as Record<string, unknown>;
+      const keysOf = (spec.keys && typeof spec.keys === 'object' ? spec.keys : spec) as Record<
+        string,
+        unknown
+      >;
       add(Object.keys(keysOf).filter((k) => k !== 'options' && k !== 'keys' && k !== 'unique'));
     }
   }
@@ -50,7 +62,11 @@ export function declaredUniqueKeys(def: ModelDefinition): UniqueKey[] {
 export function uniqueKeysOf(def: ModelDefinition): UniqueKey[] {
   const out: UniqueKey[] = [...(def.uniqueKeys?.() ?? [])];
   for (const key of declaredUniqueKeys(def)) {
-    const same = out.some((k) => k.properties.length === key.properties.length && k.properties.every((p) => key.properties.includes(p)));
+    const same = out.some(
+      (k) =>
+        k.properties.length === key.properties.length &&
+        k.properties.every((p) => key.properties.includes(p)),
+    );
     if (!same) out.push(key);
   }
   return out;

@@ -254,7 +254,8 @@ function runRule(inst: any, rule: Rule, errors: Errors, options: object): void |
         }).then(report);
       }
       const result = rule.fn!.call(inst, err, options) as unknown;
-      if (result && typeof (result as PromiseLike<unknown>).then === 'function') return Promise.resolve(result).then(report);
+      if (result && typeof (result as PromiseLike<unknown>).then === 'function')
+        return Promise.resolve(result).then(report);
       report();
       return;
     }
@@ -309,10 +310,17 @@ function scopesOf(rule: Rule, Model: ValidatableCtor): string[] {
 export function uniquenessKeys(Model: ValidatableCtor): UniqueKey[] {
   const out: UniqueKey[] = [];
   for (const rule of rulesOf(Model)) {
-    if (rule.kind !== 'uniqueness' || rule.options.if !== undefined || rule.options.unless !== undefined) continue;
+    if (rule.kind !== 'uniqueness' || rule.options.if !== undefined || rule.options.unless !== undefined)
+      continue;
     const properties = [rule.prop, ...scopesOf(rule, Model).filter((p) => p !== rule.prop)];
     if (out.some((k) => k.properties.join() === properties.join())) continue;
-    out.push({ property: rule.prop, properties, ignoreCase: rule.options.ignoreCase === true, source: 'validation', allowNull: rule.options.allowNull === true });
+    out.push({
+      property: rule.prop,
+      properties,
+      ignoreCase: rule.options.ignoreCase === true,
+      source: 'validation',
+      allowNull: rule.options.allowNull === true,
+    });
   }
   return out;
 }
@@ -322,10 +330,17 @@ export function uniquenessKeys(Model: ValidatableCtor): UniqueKey[] {
  * `property`: a concurrent write took the value after this one's validation passed.
  */
 export function uniquenessErrorFor(inst: any, property: string): ValidationError {
-  const rule = rulesOf(inst.constructor as ValidatableCtor).find((r) => r.kind === 'uniqueness' && r.prop === property);
+  const rule = rulesOf(inst.constructor as ValidatableCtor).find(
+    (r) => r.kind === 'uniqueness' && r.prop === property,
+  );
   const errors = new Errors();
   errors.add(property, messageFor(rule, 'uniqueness'), rule?.options.code ?? 'uniqueness');
-  Object.defineProperty(inst, 'errors', { value: errors, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(inst, 'errors', {
+    value: errors,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   return validationErrorFor(inst);
 }
 
@@ -354,7 +369,7 @@ function mistypedEmbedded(value: unknown, path = ''): { path: string; type: stri
   if (!def || !(value as any).__data) return undefined;
   const name = Object.keys((value as any).__invalidProperties ?? {})[0];
   if (name !== undefined) {
-    return { path: path + name, type: (def.properties[name] ? typeLabel(def.properties[name].kind) : 'value') };
+    return { path: path + name, type: def.properties[name] ? typeLabel(def.properties[name].kind) : 'value' };
   }
   for (const prop of embeddedNames(def)) {
     const bad = mistypedEmbedded((value as any).__data[prop], `${path}${prop}.`);
@@ -369,7 +384,9 @@ const embedded = new WeakMap<ModelDefinition, readonly string[]>();
 function embeddedNames(def: ModelDefinition): readonly string[] {
   let names = embedded.get(def);
   if (!names) {
-    names = def.propertyNames.filter((n) => def.properties[n].kind.model || def.properties[n].kind.itemType?.model);
+    names = def.propertyNames.filter(
+      (n) => def.properties[n].kind.model || def.properties[n].kind.itemType?.model,
+    );
     embedded.set(def, names);
   }
   return names;
@@ -405,7 +422,11 @@ export function validateInstance(inst: any, options: object = {}): boolean | Pro
   for (const name of inst.__unknownProperties ?? [])
     errors.add(name, MESSAGES['unknown-property'], 'unknown-property');
   for (const name of Object.keys(inst.__invalidProperties ?? {})) {
-    errors.add(name, `is not a valid ${(def.properties[name] ? typeLabel(def.properties[name].kind) : 'value')}`, 'type');
+    errors.add(
+      name,
+      `is not a valid ${def.properties[name] ? typeLabel(def.properties[name].kind) : 'value'}`,
+      'type',
+    );
   }
   for (const name of embeddedNames(def)) {
     const bad = mistypedEmbedded(inst.__data[name]);
@@ -425,7 +446,13 @@ export function validateInstance(inst: any, options: object = {}): boolean | Pro
 }
 
 /** The rules from `from` on, in order; synchronous until one of them has to wait. */
-function runRules(inst: any, rules: readonly Rule[], errors: Errors, options: object, from: number): void | Promise<void> {
+function runRules(
+  inst: any,
+  rules: readonly Rule[],
+  errors: Errors,
+  options: object,
+  from: number,
+): void | Promise<void> {
   for (let i = from; i < rules.length; i++) {
     const waiting = runRule(inst, rules[i], errors, options);
     if (waiting) return waiting.then(() => runRules(inst, rules, errors, options, i + 1));

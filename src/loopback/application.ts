@@ -8,7 +8,11 @@ import { camelizeName, classifyName } from '../util/lb3-names';
 import { DataSource } from '../juggler/datasource';
 import { RemoteObjects } from '../remoting/remote-objects';
 import type { RestHandler } from '../remoting/rest/rest-adapter';
-import { defaultErrorHandler, remotingErrorResponder, type RemotingErrorHandlerOptions } from './middleware/error-handler';
+import {
+  defaultErrorHandler,
+  remotingErrorResponder,
+  type RemotingErrorHandlerOptions,
+} from './middleware/error-handler';
 import { QUERY_STRING_LIMITS } from './middleware/builtin';
 import { MiddlewarePhases, PhasedLayer, PhaseHandler } from './middleware-phases';
 import { withBodyErrorCode } from '../util/body-errors';
@@ -117,7 +121,9 @@ export function createApplication(loopback: any, options: ApplicationOptions = {
   const app = express() as unknown as LooplineApp;
   const phases = new MiddlewarePhases(app);
   const local = options.localRegistry === true || loopback.localRegistry === true;
-  const registry = local ? new Registry({ loadBuiltinModels: options.loadBuiltinModels === true }) : defaultRegistry;
+  const registry = local
+    ? new Registry({ loadBuiltinModels: options.loadBuiltinModels === true })
+    : defaultRegistry;
   let remotes: RemoteObjects | undefined;
   let shutdown: GracefulShutdown | undefined;
   // Read on the first request, once boot has applied config.json.
@@ -159,7 +165,9 @@ export function createApplication(loopback: any, options: ApplicationOptions = {
     const done =
       callback ??
       ((err?: unknown) =>
-        err ? defaultErrorHandler(err, req, res, this.get('remoting')?.errorHandler) : finalhandler(req, res, { env: 'production' })());
+        err
+          ? defaultErrorHandler(err, req, res, this.get('remoting')?.errorHandler)
+          : finalhandler(req, res, { env: 'production' })());
     req.res = res;
     res.req = req;
     Object.setPrototypeOf(req, this.request);
@@ -169,11 +177,17 @@ export function createApplication(loopback: any, options: ApplicationOptions = {
     if ((logRequests ??= requestLogEnabled(this.get('logging'), this.get('requestLog'))))
       (logRequest ??= requestLogger(this.logger))(req, res);
     // A body-parser failure nobody handled still reaches the final handler with its code.
-    (this.router as unknown as RouterHandle).handle(req, res, (err?: unknown) => done(withBodyErrorCode(err)));
+    (this.router as unknown as RouterHandle).handle(req, res, (err?: unknown) =>
+      done(withBodyErrorCode(err)),
+    );
   } as any;
   // LB3 apps run on Express 4, whose request had `param(name)`: a route parameter, else a body
   // field, else a query parameter (Express 5 dropped it; LB3 middleware still calls it).
-  (app.request as express.Request & { param: unknown }).param = function param(this: express.Request, name: string, defaultValue?: unknown): unknown {
+  (app.request as express.Request & { param: unknown }).param = function param(
+    this: express.Request,
+    name: string,
+    defaultValue?: unknown,
+  ): unknown {
     const params = this.params ?? {};
     const body = (this.body ?? {}) as Record<string, unknown>;
     const query = (this.query ?? {}) as Record<string, unknown>;
@@ -237,7 +251,9 @@ export function createApplication(loopback: any, options: ApplicationOptions = {
     }
     // LB3 apps (and the explorer) learn of remote methods added or disabled after the model joined.
     Model.on('remoteMethodAdded', (sharedClass: unknown) => app.emit('remoteMethodAdded', sharedClass));
-    Model.on('remoteMethodDisabled', (sharedClass: unknown, name: string) => app.emit('remoteMethodDisabled', sharedClass, name));
+    Model.on('remoteMethodDisabled', (sharedClass: unknown, name: string) =>
+      app.emit('remoteMethodDisabled', sharedClass, name),
+    );
     Model.__attachedToApp?.(app);
     Model.emit('attached', app);
     return Model;
@@ -266,7 +282,10 @@ export function createApplication(loopback: any, options: ApplicationOptions = {
   app.dataSource = (name, config) => {
     let ds: DataSource;
     try {
-      ds = config instanceof DataSource ? config : registry.createDataSource(name, withAppConnector(app, config));
+      ds =
+        config instanceof DataSource
+          ? config
+          : registry.createDataSource(name, withAppConnector(app, config));
     } catch (err) {
       // LB3 names the data source (and the connector asked for) in the message.
       const connector = (config as { connector?: unknown })?.connector;
@@ -301,13 +320,20 @@ export function createApplication(loopback: any, options: ApplicationOptions = {
       : params === undefined
         ? factory()
         : factory(params);
-    return app.middleware(config.phase, config.paths ?? (undefined as any), onlyForVerbs(handler, config.methods ?? config.verbs));
+    return app.middleware(
+      config.phase,
+      config.paths ?? (undefined as any),
+      onlyForVerbs(handler, config.methods ?? config.verbs),
+    );
   };
 
   app.defineMiddlewarePhases = (list) => phases.define(list);
 
   // After the app's own routes, so an app that serves these paths itself keeps its handlers.
-  phases.addBuiltin('routes:after', healthEndpoints(app, () => shutdown?.shuttingDown ?? false));
+  phases.addBuiltin(
+    'routes:after',
+    healthEndpoints(app, () => shutdown?.shuttingDown ?? false),
+  );
 
   /**
    * Turns access control on: every remote invocation is checked against the model's ACLs. With
@@ -324,7 +350,11 @@ export function createApplication(loopback: any, options: ApplicationOptions = {
       const inUse = (M: ModelClass) => !!(M.dataSource || M.app);
       for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping']) {
         const Model = registry.findModel(name);
-        if (!Model) throw new ConfigurationError(`Access control needs the model ${name}, which this registry does not define`, 'MODEL_NOT_DEFINED');
+        if (!Model)
+          throw new ConfigurationError(
+            `Access control needs the model ${name}, which this registry does not define`,
+            'MODEL_NOT_DEFINED',
+          );
         // The app already has it, or a model extending it (a Customer based on User) in its place.
         if (inUse(Model) || known.some((M) => M.prototype instanceof Model && inUse(M))) continue;
         app.model(Model, { dataSource: ds as DataSource | string, public: name === 'User' });
@@ -466,14 +496,21 @@ function handleStopSignals(
  * honours the model JSON's own options, since an app that writes `"*": false` there means it.
  */
 function sharedMethodSettings(holder: unknown, where: string): Record<string, boolean> {
-  const remoting = holder && typeof holder === 'object' ? (holder as { remoting?: unknown }).remoting : undefined;
-  const settings = remoting && typeof remoting === 'object' ? (remoting as { sharedMethods?: unknown }).sharedMethods : undefined;
+  const remoting =
+    holder && typeof holder === 'object' ? (holder as { remoting?: unknown }).remoting : undefined;
+  const settings =
+    remoting && typeof remoting === 'object'
+      ? (remoting as { sharedMethods?: unknown }).sharedMethods
+      : undefined;
   if (settings === undefined || settings === null) return {};
   if (typeof settings !== 'object' || Array.isArray(settings))
-    throw new ConfigurationError(`${where}: remoting.sharedMethods must be an object of method names to true/false`);
+    throw new ConfigurationError(
+      `${where}: remoting.sharedMethods must be an object of method names to true/false`,
+    );
   for (const [k, v] of Object.entries(settings))
     if (typeof v !== 'boolean')
-      throw new ConfigurationError(`${where}: remoting.sharedMethods.${k} must be true or false, not ${JSON.stringify(v)}`);
+      throw new ConfigurationError(
+        `${where}: remoting.sharedMethods.${k} must be true or false, not ${JSON.stringify(v)}`,
+      );
   return settings as Record<string, boolean>;
 }
-

@@ -1,7 +1,16 @@
 import express from 'express';
 import { ApplicationOptions, createApplication, LooplineApp } from './application';
 import { registry, Registry, ModelClass } from './registry';
-import { favicon, faviconFile, query, rest, staticFiles, status, token, urlNotFound } from './middleware/builtin';
+import {
+  favicon,
+  faviconFile,
+  query,
+  rest,
+  staticFiles,
+  status,
+  token,
+  urlNotFound,
+} from './middleware/builtin';
 import { ModelBase } from '../juggler/model-base';
 import { PersistedModel } from '../juggler/persisted-model';
 import { DataSource } from '../juggler/datasource';
@@ -31,7 +40,9 @@ export const LB3_COMPATIBLE_VERSION = '3.28.0';
 (PersistedModel as unknown as { modelBuilder: unknown }).modelBuilder = registry.modelBuilder;
 
 function removedContextApi(what: string): ConfigurationError {
-  return new ConfigurationError(`${what} was removed in version 3.0 (as in LB3); pass \`options\` through your calls instead. See http://loopback.io/doc/en/lb2/Using-current-context.html`);
+  return new ConfigurationError(
+    `${what} was removed in version 3.0 (as in LB3); pass \`options\` through your calls instead. See http://loopback.io/doc/en/lb2/Using-current-context.html`,
+  );
 }
 
 /** Express's body parsers, typed without naming body-parser's declarations in ours. */
@@ -94,7 +105,9 @@ export const loopback = Object.assign(loopbackFn, {
   rest,
   /** Removed in LB3 3.0 (as there): says what to use instead. */
   errorHandler(): never {
-    throw new ConfigurationError('loopback.errorHandler is no longer available. Please use the module "strong-error-handler" instead.');
+    throw new ConfigurationError(
+      'loopback.errorHandler is no longer available. Please use the module "strong-error-handler" instead.',
+    );
   },
   /** LB3 2.x's request context, removed in 3.0 (as there): says where to read about it. */
   context(): never {
@@ -138,16 +151,44 @@ export const loopback = Object.assign(loopbackFn, {
   KeyValueModel: undefined as unknown as ModelClass,
   /** LB3's mail connector class: `createDataSource({connector: loopback.Mail, transports: […]})`. */
   Mail: CONNECTOR_CLASSES.Mail,
-  boot: undefined as unknown as (app: LooplineApp, options?: unknown, cb?: (err?: Error) => void) => Promise<void>,
+  boot: undefined as unknown as (
+    app: LooplineApp,
+    options?: unknown,
+    cb?: (err?: Error) => void,
+  ) => Promise<void>,
 });
 
 // The built-in models of the default registry: `loopback.User`, `loopback.AccessToken`, ...
-for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Scope', 'Application', 'Email', 'KeyValueModel', 'Change', 'Checkpoint']) {
-  Object.defineProperty(loopback, name, { get: () => registry.getModel(name), enumerable: true, configurable: true });
+for (const name of [
+  'User',
+  'AccessToken',
+  'ACL',
+  'Role',
+  'RoleMapping',
+  'Scope',
+  'Application',
+  'Email',
+  'KeyValueModel',
+  'Change',
+  'Checkpoint',
+]) {
+  Object.defineProperty(loopback, name, {
+    get: () => registry.getModel(name),
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 // The default registry's builder (LB3: `loopback.modelBuilder`), read live like `loopback.registry`.
-Object.defineProperty(loopback, 'modelBuilder', { get: () => loopback.registry.modelBuilder, enumerable: true, configurable: true });
-Object.defineProperty(loopback, 'defaultDataSources', { get: () => loopback.registry.defaultDataSources, enumerable: true, configurable: true });
+Object.defineProperty(loopback, 'modelBuilder', {
+  get: () => loopback.registry.modelBuilder,
+  enumerable: true,
+  configurable: true,
+});
+Object.defineProperty(loopback, 'defaultDataSources', {
+  get: () => loopback.registry.defaultDataSources,
+  enumerable: true,
+  configurable: true,
+});
 
 export type Loopback = typeof loopback;

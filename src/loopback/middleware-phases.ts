@@ -54,7 +54,8 @@ export class MiddlewarePhases {
     // `route`: keep the stack in phase order after each.
     const descriptor = Object.getOwnPropertyDescriptor(app, 'router');
     const create = descriptor?.get;
-    if (!create) throw new ConfigurationError('The Express app has no lazy router to put middleware phases on');
+    if (!create)
+      throw new ConfigurationError('The Express app has no lazy router to put middleware phases on');
     Object.defineProperty(app, 'router', {
       configurable: true,
       enumerable: true,
@@ -130,11 +131,19 @@ export class MiddlewarePhases {
   add(stage: string, paths: unknown, handlers: PhaseHandler | PhaseHandler[]): void {
     const phase = stage.replace(/:(before|after)$/, '');
     if (!this.phases.includes(phase)) {
-      throw new ConfigurationError(`Unknown middleware phase "${stage}" (known: ${this.phases.join(', ')})`, 'UNKNOWN_PHASE');
+      throw new ConfigurationError(
+        `Unknown middleware phase "${stage}" (known: ${this.phases.join(', ')})`,
+        'UNKNOWN_PHASE',
+      );
     }
-    const scope = paths !== undefined && paths !== null && (!Array.isArray(paths) || paths.length) ? paths : '/';
+    const scope =
+      paths !== undefined && paths !== null && (!Array.isArray(paths) || paths.length) ? paths : '/';
     for (const h of Array.isArray(handlers) ? handlers : [handlers]) {
-      if (typeof h !== 'function') throw new ConfigurationError(`Middleware for phase "${stage}" must be a function`, 'INVALID_MIDDLEWARE');
+      if (typeof h !== 'function')
+        throw new ConfigurationError(
+          `Middleware for phase "${stage}" must be a function`,
+          'INVALID_MIDDLEWARE',
+        );
       this.mount(stage, scope, h);
     }
   }

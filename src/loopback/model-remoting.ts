@@ -15,7 +15,14 @@ import { replicationMethods } from './replication/remoting';
 const OPTIONS_ARG = { arg: 'options', type: 'object', http: 'optionsFromRequest' } as const;
 
 function dataArg(modelName: string, description = 'Model instance data') {
-  return { arg: 'data', type: 'object', model: modelName, allowArray: true, description, http: { source: 'body' } };
+  return {
+    arg: 'data',
+    type: 'object',
+    model: modelName,
+    allowArray: true,
+    description,
+    http: { source: 'body' },
+  };
 }
 
 /**
@@ -23,7 +30,8 @@ function dataArg(modelName: string, description = 'Model instance data') {
  * create may not set (a forced id), so API descriptions show a separate shape for creating.
  */
 export function createOnlyInstance(Model: ModelClass | undefined): boolean {
-  const getUpdateOnly = (Model as { getUpdateOnlyProperties?: () => string[] } | undefined)?.getUpdateOnlyProperties;
+  const getUpdateOnly = (Model as { getUpdateOnlyProperties?: () => string[] } | undefined)
+    ?.getUpdateOnlyProperties;
   return typeof getUpdateOnly === 'function' && getUpdateOnly.call(Model).length > 0;
 }
 
@@ -31,15 +39,28 @@ function idArg(description = 'Model id') {
   return { arg: 'id', type: 'any', description, required: true, http: { source: 'path' } };
 }
 
-const FILTER_DESCRIPTION = 'Filter defining fields, where, include, order, offset, and limit - must be a JSON-encoded string ({"something":"value"})';
+const FILTER_DESCRIPTION =
+  'Filter defining fields, where, include, order, offset, and limit - must be a JSON-encoded string ({"something":"value"})';
 
 /** A `filter` query argument; what a client sends is checked against the model (hidden properties). */
 export function filterArg(Model: ModelClass, description = FILTER_DESCRIPTION) {
-  return { arg: 'filter', type: 'object', description, http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, v, 'filter') };
+  return {
+    arg: 'filter',
+    type: 'object',
+    description,
+    http: { source: 'query' },
+    check: (v: unknown) => assertClientFilter(Model as any, v, 'filter'),
+  };
 }
 
 export function whereArg(Model: ModelClass) {
-  return { arg: 'where', type: 'object', description: 'Criteria to match model instances', http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, v, 'where') };
+  return {
+    arg: 'where',
+    type: 'object',
+    description: 'Criteria to match model instances',
+    http: { source: 'query' },
+    check: (v: unknown) => assertClientFilter(Model as any, v, 'where'),
+  };
 }
 
 /** LB3 answers 404 MODEL_NOT_FOUND when findById/findOne resolve to null. */
@@ -62,119 +83,231 @@ export function persistedModelMethods(Model: ModelClass): Array<[string, RemoteM
   const replaceOnPUT = Model.settings.replaceOnPUT !== false;
   const type = name;
   return [
-    ['create', { description: 'Create a new instance of the model and persist it into the data source.', accessType: 'WRITE', accepts: [{ ...dataArg(name), createOnlyInstance: createOnlyInstance(Model), check: (v: unknown) => assertBatchSize(Model, v) }, OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: '/' } }],
-    ['patchOrCreate', {
-      aliases: ['upsert', 'updateOrCreate'],
-      description: 'Patch an existing model instance or insert a new one into the data source.',
-      accessType: 'WRITE',
-      accepts: [dataArg(name), OPTIONS_ARG],
-      returns: { arg: 'data', type, root: true },
-      http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'put', path: '/' }, { verb: 'patch', path: '/' }],
-    }],
-    ['replaceOrCreate', {
-      description: 'Replace an existing model instance or insert a new one into the data source.',
-      accessType: 'WRITE',
-      accepts: [dataArg(name), OPTIONS_ARG],
-      returns: { arg: 'data', type, root: true },
-      http: replaceOnPUT ? [{ verb: 'post', path: '/replaceOrCreate' }, { verb: 'put', path: '/' }] : [{ verb: 'post', path: '/replaceOrCreate' }],
-    }],
-    ['upsertWithWhere', {
-      aliases: ['patchOrCreateWithWhere'],
-      description: 'Update an existing model instance or insert a new one into the data source based on the where criteria.',
-      accessType: 'WRITE',
-      accepts: [whereArg(Model), dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
-      returns: { arg: 'data', type, root: true },
-      http: { verb: 'post', path: '/upsertWithWhere' },
-    }],
-    ['exists', {
-      description: 'Check whether a model instance exists in the data source.',
-      accessType: 'READ',
-      accepts: [idArg(), OPTIONS_ARG],
-      returns: { arg: 'exists', type: 'boolean' },
-      http: [{ verb: 'get', path: '/:id/exists' }, { verb: 'head', path: '/:id' }],
-      rest: { after: headExistsToStatus },
-    }],
-    ['findById', {
-      description: 'Find a model instance by {{id}} from the data source.',
-      accessType: 'READ',
-      accepts: [idArg(), filterArg(Model, 'Filter defining fields and include - must be a JSON-encoded string ({"something":"value"})'), OPTIONS_ARG],
-      returns: { arg: 'data', type, root: true },
-      http: { verb: 'get', path: '/:id' },
-      rest: { after: nullToNotFound },
-    }],
-    ['replaceById', {
-      description: 'Replace attributes for a model instance and persist it into the data source.',
-      accessType: 'WRITE',
-      accepts: [idArg(), dataArg(name, 'Model instance data'), OPTIONS_ARG],
-      returns: { arg: 'data', type, root: true },
-      http: replaceOnPUT ? [{ verb: 'post', path: '/:id/replace' }, { verb: 'put', path: '/:id' }] : [{ verb: 'post', path: '/:id/replace' }],
-    }],
-    ['find', {
-      description: 'Find all instances of the model matched by filter from the data source.',
-      accessType: 'READ',
-      accepts: [filterArg(Model), OPTIONS_ARG],
-      returns: { arg: 'data', type: [type], root: true },
-      http: { verb: 'get', path: '/' },
-    }],
-    ['findOne', {
-      description: 'Find first instance of the model matched by filter from the data source.',
-      accessType: 'READ',
-      accepts: [filterArg(Model), OPTIONS_ARG],
-      returns: { arg: 'data', type, root: true },
-      http: { verb: 'get', path: '/findOne' },
-      rest: { after: nullToNotFound },
-    }],
-    ['updateAll', {
-      aliases: ['update'],
-      description: 'Update instances of the model matched by {{where}} from the data source.',
-      accessType: 'WRITE',
-      accepts: [whereArg(Model), dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
-      returns: { arg: 'info', type: 'object', root: true, description: 'Information related to the outcome of the operation' },
-      http: { verb: 'post', path: '/update' },
-    }],
+    [
+      'create',
+      {
+        description: 'Create a new instance of the model and persist it into the data source.',
+        accessType: 'WRITE',
+        accepts: [
+          {
+            ...dataArg(name),
+            createOnlyInstance: createOnlyInstance(Model),
+            check: (v: unknown) => assertBatchSize(Model, v),
+          },
+          OPTIONS_ARG,
+        ],
+        returns: { arg: 'data', type, root: true },
+        http: { verb: 'post', path: '/' },
+      },
+    ],
+    [
+      'patchOrCreate',
+      {
+        aliases: ['upsert', 'updateOrCreate'],
+        description: 'Patch an existing model instance or insert a new one into the data source.',
+        accessType: 'WRITE',
+        accepts: [dataArg(name), OPTIONS_ARG],
+        returns: { arg: 'data', type, root: true },
+        http: replaceOnPUT
+          ? [{ verb: 'patch', path: '/' }]
+          : [
+              { verb: 'put', path: '/' },
+              { verb: 'patch', path: '/' },
+            ],
+      },
+    ],
+    [
+      'replaceOrCreate',
+      {
+        description: 'Replace an existing model instance or insert a new one into the data source.',
+        accessType: 'WRITE',
+        accepts: [dataArg(name), OPTIONS_ARG],
+        returns: { arg: 'data', type, root: true },
+        http: replaceOnPUT
+          ? [
+              { verb: 'post', path: '/replaceOrCreate' },
+              { verb: 'put', path: '/' },
+            ]
+          : [{ verb: 'post', path: '/replaceOrCreate' }],
+      },
+    ],
+    [
+      'upsertWithWhere',
+      {
+        aliases: ['patchOrCreateWithWhere'],
+        description:
+          'Update an existing model instance or insert a new one into the data source based on the where criteria.',
+        accessType: 'WRITE',
+        accepts: [
+          whereArg(Model),
+          dataArg(name, 'An object of model property name/value pairs'),
+          OPTIONS_ARG,
+        ],
+        returns: { arg: 'data', type, root: true },
+        http: { verb: 'post', path: '/upsertWithWhere' },
+      },
+    ],
+    [
+      'exists',
+      {
+        description: 'Check whether a model instance exists in the data source.',
+        accessType: 'READ',
+        accepts: [idArg(), OPTIONS_ARG],
+        returns: { arg: 'exists', type: 'boolean' },
+        http: [
+          { verb: 'get', path: '/:id/exists' },
+          { verb: 'head', path: '/:id' },
+        ],
+        rest: { after: headExistsToStatus },
+      },
+    ],
+    [
+      'findById',
+      {
+        description: 'Find a model instance by {{id}} from the data source.',
+        accessType: 'READ',
+        accepts: [
+          idArg(),
+          filterArg(
+            Model,
+            'Filter defining fields and include - must be a JSON-encoded string ({"something":"value"})',
+          ),
+          OPTIONS_ARG,
+        ],
+        returns: { arg: 'data', type, root: true },
+        http: { verb: 'get', path: '/:id' },
+        rest: { after: nullToNotFound },
+      },
+    ],
+    [
+      'replaceById',
+      {
+        description: 'Replace attributes for a model instance and persist it into the data source.',
+        accessType: 'WRITE',
+        accepts: [idArg(), dataArg(name, 'Model instance data'), OPTIONS_ARG],
+        returns: { arg: 'data', type, root: true },
+        http: replaceOnPUT
+          ? [
+              { verb: 'post', path: '/:id/replace' },
+              { verb: 'put', path: '/:id' },
+            ]
+          : [{ verb: 'post', path: '/:id/replace' }],
+      },
+    ],
+    [
+      'find',
+      {
+        description: 'Find all instances of the model matched by filter from the data source.',
+        accessType: 'READ',
+        accepts: [filterArg(Model), OPTIONS_ARG],
+        returns: { arg: 'data', type: [type], root: true },
+        http: { verb: 'get', path: '/' },
+      },
+    ],
+    [
+      'findOne',
+      {
+        description: 'Find first instance of the model matched by filter from the data source.',
+        accessType: 'READ',
+        accepts: [filterArg(Model), OPTIONS_ARG],
+        returns: { arg: 'data', type, root: true },
+        http: { verb: 'get', path: '/findOne' },
+        rest: { after: nullToNotFound },
+      },
+    ],
+    [
+      'updateAll',
+      {
+        aliases: ['update'],
+        description: 'Update instances of the model matched by {{where}} from the data source.',
+        accessType: 'WRITE',
+        accepts: [
+          whereArg(Model),
+          dataArg(name, 'An object of model property name/value pairs'),
+          OPTIONS_ARG,
+        ],
+        returns: {
+          arg: 'info',
+          type: 'object',
+          root: true,
+          description: 'Information related to the outcome of the operation',
+        },
+        http: { verb: 'post', path: '/update' },
+      },
+    ],
     // Not served unless an app shares it (`remoting.sharedMethods`: `"destroyAll": true` or `"*": true`), as in LB3.
-    ['destroyAll', {
-      aliases: ['deleteAll', 'remove'],
-      shared: false,
-      description: 'Delete all matching records.',
-      accessType: 'WRITE',
-      accepts: [whereArg(Model), OPTIONS_ARG],
-      returns: { arg: 'count', type: 'object', root: true, description: 'The number of instances deleted' },
-      http: { verb: 'del', path: '/' },
-    }],
-    ['deleteById', {
-      aliases: ['destroyById', 'removeById'],
-      description: 'Delete a model instance by {{id}} from the data source.',
-      accessType: 'WRITE',
-      accepts: [idArg(), OPTIONS_ARG],
-      returns: { arg: 'count', type: 'object', root: true },
-      http: { verb: 'del', path: '/:id' },
-    }],
-    ['count', {
-      description: 'Count instances of the model matched by where from the data source.',
-      accessType: 'READ',
-      accepts: [whereArg(Model), OPTIONS_ARG],
-      returns: { arg: 'count', type: 'number' },
-      http: { verb: 'get', path: '/count' },
-    }],
-    ['prototype.patchAttributes', {
-      aliases: ['updateAttributes'],
-      description: 'Patch attributes for a model instance and persist it into the data source.',
-      accessType: 'WRITE',
-      accepts: [dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
-      returns: { arg: 'data', type, root: true },
-      http: replaceOnPUT ? [{ verb: 'patch', path: '/' }] : [{ verb: 'put', path: '/' }, { verb: 'patch', path: '/' }],
-    }],
+    [
+      'destroyAll',
+      {
+        aliases: ['deleteAll', 'remove'],
+        shared: false,
+        description: 'Delete all matching records.',
+        accessType: 'WRITE',
+        accepts: [whereArg(Model), OPTIONS_ARG],
+        returns: { arg: 'count', type: 'object', root: true, description: 'The number of instances deleted' },
+        http: { verb: 'del', path: '/' },
+      },
+    ],
+    [
+      'deleteById',
+      {
+        aliases: ['destroyById', 'removeById'],
+        description: 'Delete a model instance by {{id}} from the data source.',
+        accessType: 'WRITE',
+        accepts: [idArg(), OPTIONS_ARG],
+        returns: { arg: 'count', type: 'object', root: true },
+        http: { verb: 'del', path: '/:id' },
+      },
+    ],
+    [
+      'count',
+      {
+        description: 'Count instances of the model matched by where from the data source.',
+        accessType: 'READ',
+        accepts: [whereArg(Model), OPTIONS_ARG],
+        returns: { arg: 'count', type: 'number' },
+        http: { verb: 'get', path: '/count' },
+      },
+    ],
+    [
+      'prototype.patchAttributes',
+      {
+        aliases: ['updateAttributes'],
+        description: 'Patch attributes for a model instance and persist it into the data source.',
+        accessType: 'WRITE',
+        accepts: [dataArg(name, 'An object of model property name/value pairs'), OPTIONS_ARG],
+        returns: { arg: 'data', type, root: true },
+        http: replaceOnPUT
+          ? [{ verb: 'patch', path: '/' }]
+          : [
+              { verb: 'put', path: '/' },
+              { verb: 'patch', path: '/' },
+            ],
+      },
+    ],
     ...replicationMethods(Model),
     // Last, as LB3 lists it.
-    ['createChangeStream', {
-      description: 'Create a change stream.',
-      accessType: 'READ',
-      // LB3's own argument: `{where, fields}` selecting the changes (not the request's options).
-      accepts: [{ arg: 'options', type: 'object', http: { source: 'query' }, check: (v: unknown) => assertClientFilter(Model as any, changeSelection(v), 'filter') }],
-      returns: { arg: 'changes', type: 'ReadableStream', json: true },
-      http: [{ verb: 'post', path: '/change-stream' }, { verb: 'get', path: '/change-stream' }],
-    }],
+    [
+      'createChangeStream',
+      {
+        description: 'Create a change stream.',
+        accessType: 'READ',
+        // LB3's own argument: `{where, fields}` selecting the changes (not the request's options).
+        accepts: [
+          {
+            arg: 'options',
+            type: 'object',
+            http: { source: 'query' },
+            check: (v: unknown) => assertClientFilter(Model as any, changeSelection(v), 'filter'),
+          },
+        ],
+        returns: { arg: 'changes', type: 'ReadableStream', json: true },
+        http: [
+          { verb: 'post', path: '/change-stream' },
+          { verb: 'get', path: '/change-stream' },
+        ],
+      },
+    ],
   ];
 }
 
@@ -189,10 +322,45 @@ function changeSelection(value: unknown): unknown {
 export function scopeMethods(Model: ModelClass, scopeName: string): Array<[string, RemoteMethodOptions]> {
   const type = Model.modelName;
   return [
-    [`__get__${scopeName}`, { description: `Queries ${scopeName} of ${type}.`, accessType: 'READ', accepts: [filterArg(Model), OPTIONS_ARG], returns: { arg: scopeName, type: [type], root: true }, http: { verb: 'get', path: `/${scopeName}` } }],
-    [`__create__${scopeName}`, { description: `Creates a new instance in ${scopeName} of this model.`, accessType: 'WRITE', accepts: [{ ...dataArg(type), createOnlyInstance: createOnlyInstance(Model) }, OPTIONS_ARG], returns: { arg: 'data', type, root: true }, http: { verb: 'post', path: `/${scopeName}` } }],
+    [
+      `__get__${scopeName}`,
+      {
+        description: `Queries ${scopeName} of ${type}.`,
+        accessType: 'READ',
+        accepts: [filterArg(Model), OPTIONS_ARG],
+        returns: { arg: scopeName, type: [type], root: true },
+        http: { verb: 'get', path: `/${scopeName}` },
+      },
+    ],
+    [
+      `__create__${scopeName}`,
+      {
+        description: `Creates a new instance in ${scopeName} of this model.`,
+        accessType: 'WRITE',
+        accepts: [{ ...dataArg(type), createOnlyInstance: createOnlyInstance(Model) }, OPTIONS_ARG],
+        returns: { arg: 'data', type, root: true },
+        http: { verb: 'post', path: `/${scopeName}` },
+      },
+    ],
     // As LB3: the whole scope goes; a client cannot narrow it with a where (no such argument).
-    [`__delete__${scopeName}`, { description: `Deletes all ${scopeName} of this model.`, accessType: 'WRITE', accepts: [{ arg: 'where', type: 'object', http: () => undefined }, OPTIONS_ARG], http: { verb: 'delete', path: `/${scopeName}` } }],
-    [`__count__${scopeName}`, { description: `Counts ${scopeName} of ${type}.`, accessType: 'READ', accepts: [whereArg(Model), OPTIONS_ARG], returns: { arg: 'count', type: 'number' }, http: { verb: 'get', path: `/${scopeName}/count` } }],
+    [
+      `__delete__${scopeName}`,
+      {
+        description: `Deletes all ${scopeName} of this model.`,
+        accessType: 'WRITE',
+        accepts: [{ arg: 'where', type: 'object', http: () => undefined }, OPTIONS_ARG],
+        http: { verb: 'delete', path: `/${scopeName}` },
+      },
+    ],
+    [
+      `__count__${scopeName}`,
+      {
+        description: `Counts ${scopeName} of ${type}.`,
+        accessType: 'READ',
+        accepts: [whereArg(Model), OPTIONS_ARG],
+        returns: { arg: 'count', type: 'number' },
+        http: { verb: 'get', path: `/${scopeName}/count` },
+      },
+    ],
   ];
 }

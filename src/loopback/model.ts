@@ -34,25 +34,38 @@ function sharedClassOf(Model: ModelClass): SharedClass {
       const options = given && typeof given === 'object' ? given : remotingOptions(Model, ctx);
       const inst = await Model.findById(id, undefined, options);
       // LB3's shared constructor words this 404 differently from findById's.
-      if (!inst) throw new ModelNotFoundError(Model.modelName, id, `could not find a model with id ${String(id)}`);
+      if (!inst)
+        throw new ModelNotFoundError(Model.modelName, id, `could not find a model with id ${String(id)}`);
       return inst;
     };
     for (const [name, options] of persistedModelMethods(Model)) sharedClass.defineMethod(name, options);
     const scopes = (Model as any).__scopes as Record<string, unknown> | undefined;
     for (const scopeName of Object.keys(scopes ?? {})) defineScopeMethods(Model, sharedClass, scopeName);
-    for (const rel of Object.values((Model as any).relations ?? {})) defineRelationMethods(sharedClass, rel as RelationDefinition);
-    for (const rel of Object.values((Model as any).relations ?? {})) nestFlaggedRelation(Model, rel as RelationDefinition);
+    for (const rel of Object.values((Model as any).relations ?? {}))
+      defineRelationMethods(sharedClass, rel as RelationDefinition);
+    for (const rel of Object.values((Model as any).relations ?? {}))
+      nestFlaggedRelation(Model, rel as RelationDefinition);
   }
   if ((Model as any).__isKeyValueModel && Model.modelName !== 'KeyValueModel') {
     for (const [name, options] of keyValueModelMethods()) sharedClass.defineMethod(name, options);
   }
-  for (const [name, options] of remoteMethodDeclarations(Model.modelName, Model.settings.methods)) sharedClass.defineMethod(name, options);
+  for (const [name, options] of remoteMethodDeclarations(Model.modelName, Model.settings.methods))
+    sharedClass.defineMethod(name, options);
   return sharedClass;
 }
 
 function remotingOptions(Model: ModelClass, ctx: RemotingContext): Record<string, unknown> {
-  const options = Object.assign((Model as any).remotingOptionDefaults(), Model.createOptionsFromRemotingContext(ctx));
-  if (!Object.prototype.hasOwnProperty.call(options, 'remotingContext')) Object.defineProperty(options, 'remotingContext', { value: ctx, enumerable: false, writable: true, configurable: true });
+  const options = Object.assign(
+    (Model as any).remotingOptionDefaults(),
+    Model.createOptionsFromRemotingContext(ctx),
+  );
+  if (!Object.prototype.hasOwnProperty.call(options, 'remotingContext'))
+    Object.defineProperty(options, 'remotingContext', {
+      value: ctx,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   return options;
 }
 
@@ -60,14 +73,28 @@ const ACCESS_TYPES = new Set(['READ', 'REPLICATE', 'WRITE', 'EXECUTE']);
 
 /** LB3's access types of the DAO methods an ACL may name without a declared `accessType`. */
 const DEFAULT_ACCESS_TYPES: Record<string, string> = {
-  create: 'WRITE', updateOrCreate: 'WRITE', upsertWithWhere: 'WRITE', upsert: 'WRITE',
-  exists: 'READ', findById: 'READ', find: 'READ', findOne: 'READ', count: 'READ',
-  destroyById: 'WRITE', deleteById: 'WRITE', removeById: 'WRITE',
+  create: 'WRITE',
+  updateOrCreate: 'WRITE',
+  upsertWithWhere: 'WRITE',
+  upsert: 'WRITE',
+  exists: 'READ',
+  findById: 'READ',
+  find: 'READ',
+  findOne: 'READ',
+  count: 'READ',
+  destroyById: 'WRITE',
+  deleteById: 'WRITE',
+  removeById: 'WRITE',
 };
 
 type HookKind = 'before' | 'after' | 'afterError';
 
-function registerRemoteHook(Model: ModelClass, kind: HookKind, name: string, userFn: (...args: any[]) => unknown): void {
+function registerRemoteHook(
+  Model: ModelClass,
+  kind: HookKind,
+  name: string,
+  userFn: (...args: any[]) => unknown,
+): void {
   const pattern = `${Model.modelName}.${name}`;
   // LB3 calls model-level before/after hooks as fn(ctx, ctx.result, next), error hooks as fn(ctx, next).
   const fn: RemoteHook = kind === 'afterError' ? userFn : (ctx, next) => userFn(ctx, ctx.result, next);
@@ -75,7 +102,10 @@ function registerRemoteHook(Model: ModelClass, kind: HookKind, name: string, use
     Model.app.remotes()[kind](pattern, fn);
     return;
   }
-  const queue: Array<[HookKind, string, RemoteHook]> = Object.prototype.hasOwnProperty.call(Model, '__pendingRemoteHooks')
+  const queue: Array<[HookKind, string, RemoteHook]> = Object.prototype.hasOwnProperty.call(
+    Model,
+    '__pendingRemoteHooks',
+  )
     ? Model.__pendingRemoteHooks
     : (Model.__pendingRemoteHooks = []);
   queue.push([kind, pattern, fn]);
@@ -90,7 +120,8 @@ const modelStatics = {
     return (this as unknown as ModelClass).definition.pluralName;
   },
   remoteMethod(this: ModelClass, name: string, options: RemoteMethodOptions = {}): void {
-    const methodName = (options as any).isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name;
+    const methodName =
+      (options as any).isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name;
     const sharedClass = sharedClassOf(this);
     sharedClass.defineMethod(methodName, options);
     // The app (and through it the REST handler and explorer) learns of it, as in LB3.
@@ -108,7 +139,12 @@ const modelStatics = {
     }
     this.emit('remoteMethodAdded', sharedClass);
   },
-  nestRemoting(this: ModelClass, relationName: string, options?: NestRemotingOptions | NestFilter, filterCallback?: NestFilter): void {
+  nestRemoting(
+    this: ModelClass,
+    relationName: string,
+    options?: NestRemotingOptions | NestFilter,
+    filterCallback?: NestFilter,
+  ): void {
     nestRemoting(this, relationName, options, filterCallback);
   },
   disableRemoteMethodByName(this: ModelClass, name: string): void {
@@ -126,14 +162,19 @@ const modelStatics = {
    * remote method (by name or `{name, accessType, http}`): its declared `accessType`, else READ
    * for GET/HEAD routes and the DAO's readers, WRITE for its writers, EXECUTE for the rest.
    */
-  _getAccessTypeForMethod(this: ModelClass, method: string | { name: string; accessType?: string; http?: { verb?: string } }): string {
+  _getAccessTypeForMethod(
+    this: ModelClass,
+    method: string | { name: string; accessType?: string; http?: { verb?: string } },
+  ): string {
     const m = typeof method === 'string' ? { name: method } : method;
     if (!m || typeof m !== 'object' || typeof m.name !== 'string')
       throw new ConfigurationError('_getAccessTypeForMethod needs a method name or a remote method object');
     if (m.accessType) {
       const type = String(m.accessType).toUpperCase();
       if (!ACCESS_TYPES.has(type))
-        throw new ConfigurationError(`invalid accessType ${String(m.accessType)}: it must be READ, REPLICATE, WRITE or EXECUTE`);
+        throw new ConfigurationError(
+          `invalid accessType ${String(m.accessType)}: it must be READ, REPLICATE, WRITE or EXECUTE`,
+        );
       return type;
     }
     const verb = typeof m.http?.verb === 'string' ? m.http.verb.toUpperCase() : undefined;
@@ -173,7 +214,8 @@ const modelStatics = {
   remotingOptionDefaults(this: ModelClass): Record<string, unknown> {
     // The definition's settings, as LB3 reads them (code may replace `Model.definition.settings`).
     const own = (this.definition?.settings ?? this.settings) as Record<string, unknown> | undefined;
-    const setting = (key: string): unknown => own?.[key] ?? (this.dataSource?.settings as Record<string, unknown> | undefined)?.[key];
+    const setting = (key: string): unknown =>
+      own?.[key] ?? (this.dataSource?.settings as Record<string, unknown> | undefined)?.[key];
     const prohibit = setting('prohibitHiddenPropertiesInQuery');
     return {
       prohibitHiddenPropertiesInQuery: prohibit === undefined || prohibit === null ? true : !!prohibit,
@@ -187,12 +229,14 @@ const modelStatics = {
    * that one; given null it forgets, so the next call looks again.
    */
   _ACL(this: ModelClass, ACL?: ModelClass | null): ModelClass {
-    if (ACL !== undefined) Object.defineProperty(this, '__aclModel', { value: ACL, writable: true, configurable: true });
+    if (ACL !== undefined)
+      Object.defineProperty(this, '__aclModel', { value: ACL, writable: true, configurable: true });
     const kept = Object.prototype.hasOwnProperty.call(this, '__aclModel') ? (this as any).__aclModel : null;
     if (kept) return kept;
     const builder = (this as any).modelBuilder as { models: Record<string, ModelClass> } | undefined;
     let found = builder?.models.ACL;
-    if (!found) throw new ConfigurationError(`${this.modelName} has no ACL model in its registry`, 'MODEL_NOT_DEFINED');
+    if (!found)
+      throw new ConfigurationError(`${this.modelName} has no ACL model in its registry`, 'MODEL_NOT_DEFINED');
     for (const M of Object.values(builder!.models)) if (M.prototype instanceof found) found = M;
     Object.defineProperty(this, '__aclModel', { value: found, writable: true, configurable: true });
     return found;
@@ -201,7 +245,9 @@ const modelStatics = {
   checkAccess: modelCheckAccess,
   /** Called by `app.model()` once the app owns the model: queued remote hooks are registered. */
   __attachedToApp(this: ModelClass, app: any): void {
-    const queue = Object.prototype.hasOwnProperty.call(this, '__pendingRemoteHooks') ? this.__pendingRemoteHooks : [];
+    const queue = Object.prototype.hasOwnProperty.call(this, '__pendingRemoteHooks')
+      ? this.__pendingRemoteHooks
+      : [];
     for (const [kind, pattern, fn] of queue) app.remotes()[kind](pattern, fn);
     this.__pendingRemoteHooks = [];
   },
@@ -213,6 +259,10 @@ export function installModelApi(): void {
   if (installed) return;
   installed = true;
   for (const key of Object.getOwnPropertyNames(modelStatics)) {
-    Object.defineProperty(ModelBase, key, { ...Object.getOwnPropertyDescriptor(modelStatics, key)!, enumerable: false, configurable: true });
+    Object.defineProperty(ModelBase, key, {
+      ...Object.getOwnPropertyDescriptor(modelStatics, key)!,
+      enumerable: false,
+      configurable: true,
+    });
   }
 }

@@ -19,7 +19,10 @@ export interface NestRemotingOptions {
   filterMethod?: NestFilter;
 }
 
-export type NestFilter = (method: SharedMethod, relation: RelationDefinition) => string | undefined | null | false;
+export type NestFilter = (
+  method: SharedMethod,
+  relation: RelationDefinition,
+) => string | undefined | null | false;
 
 const processed = new WeakSet<RelationDefinition>();
 const RELATION_METHOD = /^__([^_]+)__([^_]+)$/;
@@ -31,10 +34,19 @@ const RELATION_METHOD = /^__([^_]+)__([^_]+)$/;
  * relation (so an order of another customer is not reached), then the related method runs on it;
  * remote hooks registered by exact name on the related method run for the nested one too.
  */
-export function nestRemoting(Model: ModelClass, relationName: string, options: NestRemotingOptions | NestFilter = {}, filterCallback?: NestFilter): void {
+export function nestRemoting(
+  Model: ModelClass,
+  relationName: string,
+  options: NestRemotingOptions | NestFilter = {},
+  filterCallback?: NestFilter,
+): void {
   if (typeof options === 'function') [filterCallback, options] = [options, {}];
   const rel = (Model.relations as Record<string, RelationDefinition>)[relationName];
-  if (!rel) throw new ConfigurationError(`Relation \`${relationName}\` does not exist for model \`${Model.modelName}\``, 'UNKNOWN_RELATION');
+  if (!rel)
+    throw new ConfigurationError(
+      `Relation \`${relationName}\` does not exist for model \`${Model.modelName}\``,
+      'UNKNOWN_RELATION',
+    );
   // A relation already nested stops circular traversals (A nests B nests A).
   if (processed.has(rel) || !rel.modelTo) return;
   processed.add(rel);
@@ -60,7 +72,8 @@ export function nestRemoting(Model: ModelClass, relationName: string, options: N
     for (const method of toShared.methods()) {
       const name = method.isStatic ? undefined : choose(method, rel);
       if (!name || nested.has(name)) continue;
-      if (typeof proto[getterName] !== 'function') throw new ConfigurationError(`Invalid remote method: \`${getterName}\``, 'INVALID_REMOTE_METHOD');
+      if (typeof proto[getterName] !== 'function')
+        throw new ConfigurationError(`Invalid remote method: \`${getterName}\``, 'INVALID_REMOTE_METHOD');
       nested.add(name);
       nestMethod(Model, rel, method, name, { prefix, paramName, getterName, hooks: options.hooks });
       added = true;
@@ -85,12 +98,28 @@ interface NestPlan {
 }
 
 /** Defines `prototype.<name>` on Model: fetch the related instance through the relation, then run `method` on it. */
-function nestMethod(Model: ModelClass, rel: RelationDefinition, method: SharedMethod, name: string, plan: NestPlan): void {
+function nestMethod(
+  Model: ModelClass,
+  rel: RelationDefinition,
+  method: SharedMethod,
+  name: string,
+  plan: NestPlan,
+): void {
   const To = rel.modelTo as ModelClass;
   const proto = Model.prototype as unknown as Record<string, unknown>;
   const { prefix, paramName, getterName } = plan;
   const accepts = [
-    ...(rel.multiple ? [{ arg: paramName, type: 'any', http: { source: 'path' }, description: `Foreign key for ${rel.name}.`, required: true }] : []),
+    ...(rel.multiple
+      ? [
+          {
+            arg: paramName,
+            type: 'any',
+            http: { source: 'path' },
+            description: `Foreign key for ${rel.name}.`,
+            required: true,
+          },
+        ]
+      : []),
     ...method.accepts,
   ];
   const lastArg = method.accepts[method.accepts.length - 1];
@@ -102,7 +131,12 @@ function nestMethod(Model: ModelClass, rel: RelationDefinition, method: SharedMe
     returns: method.returns,
     description: method.description,
     accessType: method.accessType as RemoteMethodOptions['accessType'],
-    http: method.routes.map((r) => ({ verb: r.verb, path: prefix + r.path, status: r.status, errorStatus: r.errorStatus })),
+    http: method.routes.map((r) => ({
+      verb: r.verb,
+      path: prefix + r.path,
+      status: r.status,
+      errorStatus: r.errorStatus,
+    })),
   };
   proto[name] = function nestedMethod(this: any, ...args: unknown[]) {
     const cb = args.pop() as (err: unknown, ...results: unknown[]) => void;
@@ -126,10 +160,11 @@ function nestMethod(Model: ModelClass, rel: RelationDefinition, method: SharedMe
 
 /** Runs, for the nested method, the hooks registered by exact name on the method it delegates to. */
 function inheritHooks(Model: ModelClass, nestedName: string, delegateName: string): void {
-  const run = (kind: 'before' | 'after') => (ctx: RemotingContext, _result: unknown, next: (err?: unknown) => void) => {
-    const hooks = Model.app?.remotes().hooks.named(kind, delegateName) ?? [];
-    runChain(hooks.length ? hooks : null, ctx).then(() => next(), next);
-  };
+  const run =
+    (kind: 'before' | 'after') => (ctx: RemotingContext, _result: unknown, next: (err?: unknown) => void) => {
+      const hooks = Model.app?.remotes().hooks.named(kind, delegateName) ?? [];
+      runChain(hooks.length ? hooks : null, ctx).then(() => next(), next);
+    };
   Model.beforeRemote(`prototype.${nestedName}`, run('before'));
   Model.afterRemote(`prototype.${nestedName}`, run('after'));
 }

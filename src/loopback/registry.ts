@@ -62,7 +62,13 @@ export class Registry {
     });
     // As LB3: every model a registry builds knows it (`Model.registry`), e.g. for `new AccessContext({registry})`.
     this.modelBuilder.on('define', (Model: ModelClass) => {
-      if (!Object.prototype.hasOwnProperty.call(Model, 'registry')) Object.defineProperty(Model, 'registry', { value: this, writable: true, configurable: true, enumerable: false });
+      if (!Object.prototype.hasOwnProperty.call(Model, 'registry'))
+        Object.defineProperty(Model, 'registry', {
+          value: this,
+          writable: true,
+          configurable: true,
+          enumerable: false,
+        });
     });
     if (options.loadBuiltinModels === true) defineBuiltinModels(this);
   }
@@ -81,13 +87,21 @@ export class Registry {
   }
 
   /** `createModel({name, base, properties, ...settings})` or `createModel(name, properties, settings)`. */
-  createModel(config: ModelConfig | string, properties?: RawProperties, settings?: ModelSettings): ModelClass {
+  createModel(
+    config: ModelConfig | string,
+    properties?: RawProperties,
+    settings?: ModelSettings,
+  ): ModelClass {
     if (typeof config === 'string') {
       const options = settings ?? {};
       remoteMethodDeclarations(config, options.methods);
       return this.modelBuilder.define(config, properties ?? {}, options) as ModelClass;
     }
-    if (!isPlainObject(config)) throw new ConfigurationError('createModel expects a model definition object or a name', 'INVALID_MODEL_DEFINITION');
+    if (!isPlainObject(config))
+      throw new ConfigurationError(
+        'createModel expects a model definition object or a name',
+        'INVALID_MODEL_DEFINITION',
+      );
     const options = (config as { options?: { methods?: unknown } }).options;
     remoteMethodDeclarations(String(config.name), options?.methods ?? config.methods);
     return this.modelBuilder.buildModelFromConfig(config) as ModelClass;
@@ -104,34 +118,57 @@ export class Registry {
   configureModel(Model: ModelClass, config: ModelAppConfig): void {
     const settings = Model.settings as Record<string, any>;
     const where = `The configuration of model "${Model.modelName}"`;
-    const changedRelations = config.relations === undefined || config.relations === null ? [] : mergeRelations(settings, config.relations, where);
+    const changedRelations =
+      config.relations === undefined || config.relations === null
+        ? []
+        : mergeRelations(settings, config.relations, where);
     if (config.acls !== undefined && config.acls !== null) {
-      if (!Array.isArray(config.acls)) throw new ConfigurationError(`${where}: "acls" must be an array of ACL entries`, 'INVALID_MODEL_DEFINITION');
+      if (!Array.isArray(config.acls))
+        throw new ConfigurationError(
+          `${where}: "acls" must be an array of ACL entries`,
+          'INVALID_MODEL_DEFINITION',
+        );
       // A copy: a model that declares no ACLs of its own shares its base's array.
       const acls: Array<Record<string, unknown>> = [...(settings.acls ?? [])];
       for (const acl of config.acls as Array<Record<string, unknown>>) addOrReplaceAcl(acls, acl);
       settings.acls = acls;
     }
     if (config.options !== undefined && config.options !== null) {
-      if (!isPlainObject(config.options)) throw new ConfigurationError(`${where}: "options" must be an object of settings`, 'INVALID_MODEL_DEFINITION');
+      if (!isPlainObject(config.options))
+        throw new ConfigurationError(
+          `${where}: "options" must be an object of settings`,
+          'INVALID_MODEL_DEFINITION',
+        );
       for (const [k, v] of Object.entries(config.options)) {
-        if (FIXED_SETTINGS.has(k)) process.emitWarning(`${where}: option "${k}" cannot be reconfigured and is ignored`, 'LooplineConfigWarning');
+        if (FIXED_SETTINGS.has(k))
+          process.emitWarning(
+            `${where}: option "${k}" cannot be reconfigured and is ignored`,
+            'LooplineConfigWarning',
+          );
         else settings[k] = v;
       }
     }
     // Defined again below from the merged settings (when the models they name exist).
     for (const name of changedRelations) {
-      if (Object.prototype.hasOwnProperty.call(Model, 'relations') && Model.relations[name]?.modelFrom === Model) delete Model.relations[name];
+      if (
+        Object.prototype.hasOwnProperty.call(Model, 'relations') &&
+        Model.relations[name]?.modelFrom === Model
+      )
+        delete Model.relations[name];
     }
     const ds = config.dataSource;
     if (ds instanceof DataSource) ds.attach(Model);
     // LB3: `dataSource: false` (or null) leaves the model without a store.
     else if (ds !== undefined && ds !== null && ds !== false) {
-      throw new ConfigurationError(`Model "${Model.modelName}" names data source ${String(ds)} that was not given as a DataSource`, 'UNKNOWN_DATASOURCE');
+      throw new ConfigurationError(
+        `Model "${Model.modelName}" names data source ${String(ds)} that was not given as a DataSource`,
+        'UNKNOWN_DATASOURCE',
+      );
     }
     // Relations the app config adds (model-config.json `relations`) are defined now.
     if (config.relations) this.modelBuilder.emit('settings-changed', Model);
-    for (const [name, options] of remoteMethodDeclarations(Model.modelName, config.methods)) Model.remoteMethod(name, options);
+    for (const [name, options] of remoteMethodDeclarations(Model.modelName, config.methods))
+      Model.remoteMethod(name, options);
   }
 
   getModel(name: string): ModelClass {
@@ -171,14 +208,25 @@ const FIXED_SETTINGS = new Set(['base', 'super', 'relations', 'acls', 'dataSourc
 
 /** Merges configured relations into the settings' (a copy); returns the names whose definition changed. */
 function mergeRelations(settings: Record<string, any>, configured: unknown, where: string): string[] {
-  if (!isPlainObject(configured)) throw new ConfigurationError(`${where}: "relations" must be an object of relation names to definitions`, 'INVALID_MODEL_DEFINITION');
+  if (!isPlainObject(configured))
+    throw new ConfigurationError(
+      `${where}: "relations" must be an object of relation names to definitions`,
+      'INVALID_MODEL_DEFINITION',
+    );
   // A copy: a model that declares no relations of its own shares its base's object.
   const relations: Record<string, unknown> = { ...(settings.relations ?? {}) };
   const changed: string[] = [];
   for (const [name, spec] of Object.entries(configured as Record<string, unknown>)) {
-    if (!isPlainObject(spec)) throw new ConfigurationError(`${where}: relation "${name}" must be an object`, 'INVALID_MODEL_DEFINITION');
+    if (!isPlainObject(spec))
+      throw new ConfigurationError(
+        `${where}: relation "${name}" must be an object`,
+        'INVALID_MODEL_DEFINITION',
+      );
     const before = relations[name];
-    const merged = { ...(isPlainObject(before) ? (before as Record<string, unknown>) : {}), ...(spec as Record<string, unknown>) };
+    const merged = {
+      ...(isPlainObject(before) ? (before as Record<string, unknown>) : {}),
+      ...(spec as Record<string, unknown>),
+    };
     relations[name] = merged;
     if (before !== undefined && !sameSpec(before, merged)) changed.push(name);
   }
@@ -193,14 +241,21 @@ function sameSpec(a: unknown, b: unknown): boolean {
     const x = (a as Record<string, unknown>)[k];
     const y = (b as Record<string, unknown>)[k];
     if (x === y) continue;
-    if (typeof x === 'function' || typeof y === 'function' || JSON.stringify(x) !== JSON.stringify(y)) return false;
+    if (typeof x === 'function' || typeof y === 'function' || JSON.stringify(x) !== JSON.stringify(y))
+      return false;
   }
   return true;
 }
 
 /** LB3: an ACL naming the same property, access type and principal replaces the earlier one. */
 function addOrReplaceAcl(acls: Array<Record<string, unknown>>, acl: Record<string, unknown>): void {
-  const same = acls.findIndex((a) => a.property === acl.property && a.accessType === acl.accessType && a.principalType === acl.principalType && a.principalId === acl.principalId);
+  const same = acls.findIndex(
+    (a) =>
+      a.property === acl.property &&
+      a.accessType === acl.accessType &&
+      a.principalType === acl.principalType &&
+      a.principalId === acl.principalId,
+  );
   if (same === -1) acls.push(acl);
   else acls[same] = acl;
 }

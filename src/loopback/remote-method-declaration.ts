@@ -10,9 +10,16 @@ import type { RemoteMethodOptions } from '../remoting/shared-method';
  * Returns the name `SharedClass.defineMethod` takes and the metadata with `isStatic` set (a copy:
  * the settings object is left as the app wrote it).
  */
-export function remoteMethodDeclaration(modelName: string, key: string, meta: unknown): [string, RemoteMethodOptions] {
+export function remoteMethodDeclaration(
+  modelName: string,
+  key: string,
+  meta: unknown,
+): [string, RemoteMethodOptions] {
   if (!isPlainObject(meta)) {
-    throw new ConfigurationError(`Remoting metadata for ${modelName}.${key} must be an object (e.g. {"http": {"verb": "get"}})`, 'INVALID_REMOTE_METHOD');
+    throw new ConfigurationError(
+      `Remoting metadata for ${modelName}.${key} must be an object (e.g. {"http": {"verb": "get"}})`,
+      'INVALID_REMOTE_METHOD',
+    );
   }
   const options = meta as RemoteMethodOptions;
   const instanceName = key.startsWith('prototype.') ? key.slice('prototype.'.length) : undefined;
@@ -20,16 +27,28 @@ export function remoteMethodDeclaration(modelName: string, key: string, meta: un
     return [key, { ...options, isStatic: instanceName === undefined }];
   }
   if (options.isStatic && instanceName !== undefined) {
-    throw new ConfigurationError(`Remoting metadata for ${modelName}.${key} "isStatic" does not match new method name-based style.`, 'INVALID_REMOTE_METHOD');
+    throw new ConfigurationError(
+      `Remoting metadata for ${modelName}.${key} "isStatic" does not match new method name-based style.`,
+      'INVALID_REMOTE_METHOD',
+    );
   }
   return [options.isStatic ? key : `prototype.${instanceName ?? key}`, { ...options }];
 }
 
 /** Every entry of a `methods` setting, checked; nothing for none (or slc's empty array). */
-export function remoteMethodDeclarations(modelName: string, methods: unknown): Array<[string, RemoteMethodOptions]> {
-  if (methods === undefined || methods === null || (Array.isArray(methods) && methods.length === 0)) return [];
+export function remoteMethodDeclarations(
+  modelName: string,
+  methods: unknown,
+): Array<[string, RemoteMethodOptions]> {
+  if (methods === undefined || methods === null || (Array.isArray(methods) && methods.length === 0))
+    return [];
   if (!isPlainObject(methods)) {
-    throw new ConfigurationError(`The "methods" setting of ${modelName} must be an object of method names to remoting metadata`, 'INVALID_REMOTE_METHOD');
+    throw new ConfigurationError(
+      `The "methods" setting of ${modelName} must be an object of method names to remoting metadata`,
+      'INVALID_REMOTE_METHOD',
+    );
   }
-  return Object.entries(methods as Record<string, unknown>).map(([key, meta]) => remoteMethodDeclaration(modelName, key, meta));
+  return Object.entries(methods as Record<string, unknown>).map(([key, meta]) =>
+    remoteMethodDeclaration(modelName, key, meta),
+  );
 }

@@ -39,7 +39,21 @@ export function typeOf(accept: AcceptArg): string | [string] {
   if (Array.isArray(t)) return [typeof t[0] === 'string' ? t[0].toLowerCase() : 'any'];
   if (typeof t !== 'string') return t && typeof t === 'object' ? 'object' : 'any';
   const lower = t.toLowerCase();
-  if (['number', 'integer', 'boolean', 'string', 'date', 'object', 'array', 'any', 'buffer', 'geopoint'].includes(lower)) return lower;
+  if (
+    [
+      'number',
+      'integer',
+      'boolean',
+      'string',
+      'date',
+      'object',
+      'array',
+      'any',
+      'buffer',
+      'geopoint',
+    ].includes(lower)
+  )
+    return lower;
   return 'object';
 }
 
@@ -63,7 +77,8 @@ function scalar(type: string, arg: string, maxDepth: number): Coercer {
         else if (fromString && typeof v === 'string' && v.trim() !== '') n = +v;
         else return fail(arg, 'Value is not a number.');
         if (!Number.isFinite(n)) fail(arg, 'Value is not a number.');
-        if (type === 'integer' && (!Number.isInteger(n) || Math.abs(n) > MAX_SAFE)) fail(arg, 'Value is not a safe integer.');
+        if (type === 'integer' && (!Number.isInteger(n) || Math.abs(n) > MAX_SAFE))
+          fail(arg, 'Value is not a safe integer.');
         return n;
       };
     case 'boolean':
@@ -84,7 +99,8 @@ function scalar(type: string, arg: string, maxDepth: number): Coercer {
         let d: Date;
         if (v instanceof Date) d = v;
         else if (typeof v === 'number') d = new Date(v);
-        else if (typeof v === 'string') d = fromString && /^-?\d+$/.test(v) ? new Date(Number(v)) : new Date(v);
+        else if (typeof v === 'string')
+          d = fromString && /^-?\d+$/.test(v) ? new Date(Number(v)) : new Date(v);
         else return fail(arg, 'Value is not a valid date.');
         // An unparsable date stays an invalid Date here: as in LB3, it is refused when the method is
         // invoked (after the before-remote hooks, which may replace it), naming the argument.
@@ -152,13 +168,19 @@ function anyCoercer(arg: string, maxDepth: number): Coercer {
  */
 function assertNoForbiddenKeys(arg: string, value: unknown, budget: number): void {
   if (value === null || typeof value !== 'object') return;
-  if (budget < 0) throw new BadArgumentError('Value is nested too deeply (see remoting.rest.maxDepth)', arg, 'NESTED_TOO_DEEPLY');
+  if (budget < 0)
+    throw new BadArgumentError(
+      'Value is nested too deeply (see remoting.rest.maxDepth)',
+      arg,
+      'NESTED_TOO_DEEPLY',
+    );
   if (Array.isArray(value)) {
     for (const item of value) assertNoForbiddenKeys(arg, item, budget - 1);
     return;
   }
   for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) throw new BadArgumentError(`Value may not contain the key "${key}"`, arg, 'FORBIDDEN_KEY');
+    if (FORBIDDEN_KEYS.has(key))
+      throw new BadArgumentError(`Value may not contain the key "${key}"`, arg, 'FORBIDDEN_KEY');
     assertNoForbiddenKeys(arg, (value as Record<string, unknown>)[key], budget - 1);
   }
 }
@@ -177,7 +199,9 @@ function arrayCoercer(itemType: string, arg: string, allowSingle: boolean, maxDe
       return fail(arg, 'Value is not an array.');
     }
     // JSON array items are not coerced: they must already have the declared type.
-    return list.map((x) => (x === null ? fail(arg, 'Array items may not be null.') : item(x, fromString && typeof x === 'string')));
+    return list.map((x) =>
+      x === null ? fail(arg, 'Array items may not be null.') : item(x, fromString && typeof x === 'string'),
+    );
   };
 }
 
@@ -195,7 +219,11 @@ export function compileCoercer(accept: AcceptArg, options: CoerceOptions = {}): 
   const t = typeOf(accept);
   const arg = accept.arg;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  const core: Coercer = Array.isArray(t) ? arrayCoercer(t[0], arg, false, maxDepth) : t === 'array' ? arrayCoercer('any', arg, false, maxDepth) : scalar(t, arg, maxDepth);
+  const core: Coercer = Array.isArray(t)
+    ? arrayCoercer(t[0], arg, false, maxDepth)
+    : t === 'array'
+      ? arrayCoercer('any', arg, false, maxDepth)
+      : scalar(t, arg, maxDepth);
   const nullable = Array.isArray(t) || t === 'array' || t === 'object' || t === 'any' || t === 'geopoint';
   const allowArray = accept.allowArray === true;
   return (value, fromString) => {

@@ -52,7 +52,10 @@ export class RemotingPhase {
 
   private push(stage: Stage, handler: RemotingPhaseHandler): this {
     if (typeof handler !== 'function') {
-      throw new ConfigurationError(`A handler of remoting phase "${this.id}" must be a function`, 'INVALID_MIDDLEWARE');
+      throw new ConfigurationError(
+        `A handler of remoting phase "${this.id}" must be a function`,
+        'INVALID_MIDDLEWARE',
+      );
     }
     this.stages[stage].push(handler);
     this.changed();
@@ -80,8 +83,10 @@ export class RemotingPhaseList {
   }
 
   addAt(index: number, name: string): RemotingPhase {
-    if (typeof name !== 'string' || !name) throw new ConfigurationError('A remoting phase needs a name', 'UNKNOWN_PHASE');
-    if (this.find(name)) throw new ConfigurationError(`Remoting phase "${name}" already exists`, 'DUPLICATE_PHASE');
+    if (typeof name !== 'string' || !name)
+      throw new ConfigurationError('A remoting phase needs a name', 'UNKNOWN_PHASE');
+    if (this.find(name))
+      throw new ConfigurationError(`Remoting phase "${name}" already exists`, 'DUPLICATE_PHASE');
     const phase = new RemotingPhase(name, () => (this.flat = undefined));
     this.phases.splice(index, 0, phase);
     this.flat = undefined;
@@ -124,7 +129,11 @@ export class RemotingPhaseList {
   registerHandler(phaseName: string, handler: RemotingPhaseHandler): void {
     const m = /^(.+):(before|after)$/.exec(phaseName);
     const phase = this.find(m ? m[1] : phaseName);
-    if (!phase) throw new ConfigurationError(`Unknown remoting phase "${phaseName}" (known: ${this.getPhaseNames().join(', ')})`, 'UNKNOWN_PHASE');
+    if (!phase)
+      throw new ConfigurationError(
+        `Unknown remoting phase "${phaseName}" (known: ${this.getPhaseNames().join(', ')})`,
+        'UNKNOWN_PHASE',
+      );
     if (m?.[2] === 'before') phase.before(handler);
     else if (m?.[2] === 'after') phase.after(handler);
     else phase.use(handler);
@@ -138,7 +147,11 @@ export class RemotingPhaseList {
 
   private indexOf(name: string): number {
     const index = this.phases.findIndex((p) => p.id === name);
-    if (index < 0) throw new ConfigurationError(`Unknown remoting phase "${name}" (known: ${this.getPhaseNames().join(', ')})`, 'UNKNOWN_PHASE');
+    if (index < 0)
+      throw new ConfigurationError(
+        `Unknown remoting phase "${name}" (known: ${this.getPhaseNames().join(', ')})`,
+        'UNKNOWN_PHASE',
+      );
     return index;
   }
 }

@@ -1,7 +1,11 @@
 import type { RemotingContext } from './context';
 import type { SharedMethod } from './shared-method';
 
-export type RemoteHook = (ctx: RemotingContext, next: (err?: unknown) => void, method?: SharedMethod) => unknown;
+export type RemoteHook = (
+  ctx: RemotingContext,
+  next: (err?: unknown) => void,
+  method?: SharedMethod,
+) => unknown;
 export type HookKind = 'before' | 'after' | 'afterError';
 
 interface Registration {
@@ -32,7 +36,9 @@ export class RemoteHooks {
 
   /** The hooks registered with exactly this pattern (no wildcard matching), in registration order. */
   named(kind: HookKind, pattern: string): RemoteHook[] {
-    return this.registrations.filter((r) => r.kind === kind && r.segments.join('.') === pattern).map((r) => r.fn);
+    return this.registrations
+      .filter((r) => r.kind === kind && r.segments.join('.') === pattern)
+      .map((r) => r.fn);
   }
 
   /** The hooks for a method in registration order, or null when there are none (nothing to run). */
@@ -42,7 +48,11 @@ export class RemoteHooks {
     if (cached !== undefined) return cached;
     const names = method.hookNames;
     const list = this.registrations
-      .map((r, index) => ({ r, index, name: r.kind === kind ? names.find((n) => r.pattern.test(n)) : undefined }))
+      .map((r, index) => ({
+        r,
+        index,
+        name: r.kind === kind ? names.find((n) => r.pattern.test(n)) : undefined,
+      }))
       .filter((m) => m.name !== undefined)
       .map((m) => ({ ...m, rank: specificity(m.r.segments) }))
       .sort((a, b) => compareRanks(a.rank, b.rank) || a.index - b.index)
@@ -94,8 +104,16 @@ export function runHook(fn: RemoteHook, ctx: RemotingContext): Promise<void> {
       else resolve();
     };
     try {
-      const ret = (typeof ctx.inRequestContext === 'function' ? ctx.inRequestContext(() => fn(ctx, next, ctx.method)) : fn(ctx, next, ctx.method)) as { then?: unknown } | undefined;
-      if (ret && typeof ret.then === 'function') (ret as Promise<unknown>).then(() => next(), (e) => next(e ?? new Error('Remote hook rejected')));
+      const ret = (
+        typeof ctx.inRequestContext === 'function'
+          ? ctx.inRequestContext(() => fn(ctx, next, ctx.method))
+          : fn(ctx, next, ctx.method)
+      ) as { then?: unknown } | undefined;
+      if (ret && typeof ret.then === 'function')
+        (ret as Promise<unknown>).then(
+          () => next(),
+          (e) => next(e ?? new Error('Remote hook rejected')),
+        );
     } catch (err) {
       next(err);
     }

@@ -39,7 +39,9 @@ export class RemoteObjects {
    * `errorHandler` (strong-remoting's `remoting.errorHandler`, e.g. `{debug: true}`) and leave
    * `rest.handleErrors` on. Without that option errors go on to the app's error handler.
    */
-  errorResponder: ((err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => void) | undefined = undefined;
+  errorResponder:
+    ((err: unknown, req: Request, res: Response, next: (err?: unknown) => void) => void) | undefined =
+    undefined;
 
   /**
    * LB3 code reads and sets `app.remotes()._typeRegistry._options.warnWhenOverridingType` (or the
@@ -112,7 +114,9 @@ export class RemoteObjects {
    */
   registerPhaseHandler(phaseName: string, methodPattern: string, handler: RemotingPhaseHandler): void {
     const matcher = compilePattern(methodPattern);
-    this.phases.registerHandler(phaseName, (ctx, next) => (matcher.test(ctx.method.stringName) ? handler(ctx, next) : next()));
+    this.phases.registerHandler(phaseName, (ctx, next) =>
+      matcher.test(ctx.method.stringName) ? handler(ctx, next) : next(),
+    );
   }
 
   handler(name: 'rest', options?: RestOptions): RestHandler {

@@ -14,7 +14,9 @@ export class SharedClass {
   readonly http: { path: string };
   /** How a prototype method finds its instance from the `id` path param (LB3's sharedCtor). */
   resolveInstance: ((id: unknown, ctx: RemotingContext) => Promise<object>) | undefined;
-  sharedCtorAccepts: AcceptArg[] = [{ arg: 'id', type: 'any', required: true, http: { source: 'path' }, description: 'Model id' }];
+  sharedCtorAccepts: AcceptArg[] = [
+    { arg: 'id', type: 'any', required: true, http: { source: 'path' }, description: 'Model id' },
+  ];
   private readonly byName = new Map<string, SharedMethod>();
   private readonly disabled = new Set<string>();
   /** `remoting.sharedMethods` of the app and the model, merged (see setSharedMethodSettings). */
@@ -32,7 +34,11 @@ export class SharedClass {
   }
 
   defineMethod(name: string, options: RemoteMethodOptions = {}): SharedMethod {
-    const method = new SharedMethod(this, options.isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name, options);
+    const method = new SharedMethod(
+      this,
+      options.isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name,
+      options,
+    );
     const key = method.isStatic ? method.name : `prototype.${method.name}`;
     this.byName.set(key, method);
     this.version++;
@@ -60,7 +66,11 @@ export class SharedClass {
     this.globSettings = [];
     for (const [key, enabled] of Object.entries(settings)) {
       if (!key.includes('*')) this.specificSettings.set(key, enabled);
-      else this.globSettings.push({ pattern: new RegExp(key.replace(/[-[\]/{}()+?.\\^$|]/g, '\\$&').replace(/\*/g, '.*')), enabled });
+      else
+        this.globSettings.push({
+          pattern: new RegExp(key.replace(/[-[\]/{}()+?.\\^$|]/g, '\\$&').replace(/\*/g, '.*')),
+          enabled,
+        });
     }
     this.version++;
   }
@@ -71,7 +81,8 @@ export class SharedClass {
     const key = prefix + method.name;
     if (this.disabled.has(key)) return false;
     let specific = this.specificSettings.get(key);
-    for (let i = 0; specific === undefined && i < method.aliases.length; i++) specific = this.specificSettings.get(prefix + method.aliases[i]);
+    for (let i = 0; specific === undefined && i < method.aliases.length; i++)
+      specific = this.specificSettings.get(prefix + method.aliases[i]);
     if (specific !== undefined) return specific;
     let enabledByGlob = false;
     for (const glob of this.globSettings) {
@@ -99,7 +110,8 @@ export class SharedClass {
       if (!this.findMethodByName(name)) this.defineMethod(name, { ...declaration, isStatic: true });
     }
     for (const [name, declaration] of findSharedFunctions(this.ctor.prototype)) {
-      if (!this.findMethodByName(`prototype.${name}`)) this.defineMethod(`prototype.${name}`, { ...declaration, isStatic: false });
+      if (!this.findMethodByName(`prototype.${name}`))
+        this.defineMethod(`prototype.${name}`, { ...declaration, isStatic: false });
     }
   }
 
@@ -113,7 +125,8 @@ export class SharedClass {
 
   set _methods(list: SharedMethod[]) {
     this.byName.clear();
-    for (const m of Array.isArray(list) ? list : []) if (m instanceof SharedMethod) this.byName.set(m.isStatic ? m.name : `prototype.${m.name}`, m);
+    for (const m of Array.isArray(list) ? list : [])
+      if (m instanceof SharedMethod) this.byName.set(m.isStatic ? m.name : `prototype.${m.name}`, m);
     this.version++;
   }
 

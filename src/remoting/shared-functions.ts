@@ -8,7 +8,18 @@ import type { RemoteMethodOptions } from './shared-method';
  */
 
 /** What a marked function may carry, read as its remote method's declaration. */
-const DECLARATION_KEYS = ['accepts', 'returns', 'errors', 'http', 'description', 'notes', 'accessType', 'documented', 'aliases', 'rest'] as const;
+const DECLARATION_KEYS = [
+  'accepts',
+  'returns',
+  'errors',
+  'http',
+  'description',
+  'notes',
+  'accessType',
+  'documented',
+  'aliases',
+  'rest',
+] as const;
 
 /** Bumped on every `markShared`, so REST handlers know to look for newly marked functions. */
 let markedCount = 0;
@@ -34,7 +45,11 @@ export function sharedFunctionsMarked(): number {
  */
 export function findSharedFunctions(target: object | undefined): Map<string, RemoteMethodOptions> {
   const found = new Map<string, RemoteMethodOptions>();
-  for (let obj = target; obj && obj !== Function.prototype && obj !== Object.prototype; obj = Object.getPrototypeOf(obj)) {
+  for (
+    let obj = target;
+    obj && obj !== Function.prototype && obj !== Object.prototype;
+    obj = Object.getPrototypeOf(obj)
+  ) {
     for (const key of Object.keys(obj)) {
       if (found.has(key) || key === 'super_') continue;
       const value = Object.getOwnPropertyDescriptor(obj, key)?.value;

@@ -2,7 +2,8 @@ import type { RemotingContext } from './context';
 import type { SharedClass } from './shared-class';
 import { fromHttpAnswer, toHttpCall, type HttpAnswer, type HttpCall } from './rest/http-invocation';
 
-export type HttpSource = 'path' | 'query' | 'body' | 'form' | 'formData' | 'header' | 'req' | 'res' | 'context';
+export type HttpSource =
+  'path' | 'query' | 'body' | 'form' | 'formData' | 'header' | 'req' | 'res' | 'context';
 
 export interface AcceptArg {
   arg: string;
@@ -48,7 +49,9 @@ export interface Route {
 export interface RemoteMethodOptions {
   accepts?: AcceptArg | AcceptArg[];
   returns?: ReturnArg | ReturnArg[];
-  http?: (Partial<Route> & { status?: number; errorStatus?: number }) | Array<Partial<Route> & { status?: number; errorStatus?: number }>;
+  http?:
+    | (Partial<Route> & { status?: number; errorStatus?: number })
+    | Array<Partial<Route> & { status?: number; errorStatus?: number }>;
   description?: string | string[];
   notes?: string | string[];
   accessType?: 'READ' | 'WRITE' | 'EXECUTE';
@@ -66,7 +69,17 @@ function toArray<T>(v: T | T[] | undefined): T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-const VERBS: Record<string, string> = { del: 'delete', delete: 'delete', get: 'get', post: 'post', put: 'put', patch: 'patch', head: 'head', all: 'all', options: 'options' };
+const VERBS: Record<string, string> = {
+  del: 'delete',
+  delete: 'delete',
+  get: 'get',
+  post: 'post',
+  put: 'put',
+  patch: 'patch',
+  head: 'head',
+  all: 'all',
+  options: 'options',
+};
 
 /** One remotely callable method of a shared class, with its accepts, returns and routes. */
 export class SharedMethod {
@@ -94,9 +107,19 @@ export class SharedMethod {
     this.sharedClass = sharedClass;
     this.options = options;
     // LB3 also names an argument or a return value by `name` instead of `arg`.
-    this.accepts = toArray(options.accepts).map((a) => (typeof a === 'string' ? { arg: a } : a.arg === undefined && typeof a.name === 'string' ? { ...a, arg: a.name } : a));
-    this.returns = toArray(options.returns).map((r) => (r.arg === undefined && typeof r.name === 'string' ? { ...r, arg: r.name } : r));
-    this.description = Array.isArray(options.description) ? options.description.join('\n') : options.description;
+    this.accepts = toArray(options.accepts).map((a) =>
+      typeof a === 'string'
+        ? { arg: a }
+        : a.arg === undefined && typeof a.name === 'string'
+          ? { ...a, arg: a.name }
+          : a,
+    );
+    this.returns = toArray(options.returns).map((r) =>
+      r.arg === undefined && typeof r.name === 'string' ? { ...r, arg: r.name } : r,
+    );
+    this.description = Array.isArray(options.description)
+      ? options.description.join('\n')
+      : options.description;
     this.notes = Array.isArray(options.notes) ? options.notes.join('\n') : options.notes;
     this.accessType = options.accessType;
     this.aliases = options.aliases ?? [];
@@ -142,7 +165,12 @@ export class SharedMethod {
   invoke(target: any, args: unknown[]): Promise<unknown[]> {
     const fn = target[this.name];
     if (typeof fn !== 'function') {
-      return Promise.reject(Object.assign(new Error(`Method ${this.stringName} is not implemented`), { statusCode: 501, code: 'METHOD_NOT_IMPLEMENTED' }));
+      return Promise.reject(
+        Object.assign(new Error(`Method ${this.stringName} is not implemented`), {
+          statusCode: 501,
+          code: 'METHOD_NOT_IMPLEMENTED',
+        }),
+      );
     }
     return new Promise((resolve, reject) => {
       let done = false;

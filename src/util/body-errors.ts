@@ -15,7 +15,14 @@ const BY_TYPE: Record<string, { code: string; status: number }> = {
 
 export function withBodyErrorCode(err: unknown): unknown {
   if (!err || typeof err !== 'object') return err;
-  const e = err as { type?: unknown; code?: unknown; errno?: unknown; statusCode?: number; status?: number; expose?: boolean };
+  const e = err as {
+    type?: unknown;
+    code?: unknown;
+    errno?: unknown;
+    statusCode?: number;
+    status?: number;
+    expose?: boolean;
+  };
   const known = typeof e.type === 'string' ? BY_TYPE[e.type] : undefined;
   if (known) {
     e.code = known.code;

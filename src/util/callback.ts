@@ -19,11 +19,19 @@ export type NodeCallback<T> = (err: Error | null, result?: T, ...rest: unknown[]
  * uncaught exception (the process ends, and a cluster or supervisor starts another), not an
  * unhandled rejection that is printed while the request it should have answered hangs for good.
  */
-export function withCallback<T>(promise: Promise<T>, cb?: NodeCallback<T>, spread = false, resultOfError?: (err: Error) => T | undefined): Bluebird<T> {
+export function withCallback<T>(
+  promise: Promise<T>,
+  cb?: NodeCallback<T>,
+  spread = false,
+  resultOfError?: (err: Error) => T | undefined,
+): Bluebird<T> {
   const result = Bluebird.resolve(promise);
   if (typeof cb === 'function') {
     result.then(
-      (value) => outsidePromise(() => (spread && Array.isArray(value) ? cb(null, ...(value as [T, ...unknown[]])) : cb(null, value))),
+      (value) =>
+        outsidePromise(() =>
+          spread && Array.isArray(value) ? cb(null, ...(value as [T, ...unknown[]])) : cb(null, value),
+        ),
       (err: Error) => {
         // Some LB3 methods call back a result beside the error (create: the instance it tried to save).
         const partial = resultOfError?.(err);
@@ -55,9 +63,12 @@ export function splitCallback(args: unknown[]): { args: unknown[]; cb: NodeCallb
  * Calls a function an app may have written either way, LB3-style: it answers through the
  * callback it is given, or returns a promise (or both; the first answer wins).
  */
-export function callbackOrPromise<T>(invoke: (cb: (err?: unknown, value?: T) => void) => unknown): Promise<T> {
+export function callbackOrPromise<T>(
+  invoke: (cb: (err?: unknown, value?: T) => void) => unknown,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const ret = invoke((err, value) => (err ? reject(err) : resolve(value as T)));
-    if (ret && typeof (ret as PromiseLike<T>).then === 'function') (ret as PromiseLike<T>).then(resolve, reject);
+    if (ret && typeof (ret as PromiseLike<T>).then === 'function')
+      (ret as PromiseLike<T>).then(resolve, reject);
   });
 }

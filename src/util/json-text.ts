@@ -11,7 +11,11 @@ interface SelfSerializing {
 }
 
 function selfText(value: unknown): string | undefined {
-  if (value !== null && typeof value === 'object' && typeof (value as SelfSerializing)[TO_JSON_TEXT] === 'function') {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as SelfSerializing)[TO_JSON_TEXT] === 'function'
+  ) {
     return (value as SelfSerializing)[TO_JSON_TEXT]();
   }
   return undefined;

@@ -13,9 +13,13 @@ async function givenApp(tokenOptions: Record<string, unknown> = {}) {
   const user = await User.create({ email: 'a@example.com', password: 'pass' });
   const token = await User.login({ email: 'a@example.com', password: 'pass' });
   app.use(loopback.token(tokenOptions));
-  app.get('/whoami', (req: any, res: any) => res.json({ token: req.accessToken ? req.accessToken.id : null }));
+  app.get('/whoami', (req: any, res: any) =>
+    res.json({ token: req.accessToken ? req.accessToken.id : null }),
+  );
   app.get('/Users/:id', (req: any, res: any) => res.json({ id: req.params.id }));
-  app.use((err: any, _req: any, res: any, _next: any) => res.status(err.statusCode || 500).json({ code: err.code }));
+  app.use((err: any, _req: any, res: any, _next: any) =>
+    res.status(err.statusCode || 500).json({ code: err.code }),
+  );
   return { app, User, AccessToken, user, token };
 }
 
@@ -24,7 +28,14 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 describe('AccessToken: where a request carries it', () => {
   it('raw, Bearer raw, Bearer base64 (LB3 3.x), Basic with the token as user or password', async () => {
     const { app, token } = await givenApp();
-    for (const header of [token.id, `Bearer ${token.id}`, `Bearer ${b64(token.id)}`, `Basic ${b64(token.id)}`, `Basic ${b64(token.id + ':')}`, `Basic ${b64('user:' + token.id)}`]) {
+    for (const header of [
+      token.id,
+      `Bearer ${token.id}`,
+      `Bearer ${b64(token.id)}`,
+      `Basic ${b64(token.id)}`,
+      `Basic ${b64(token.id + ':')}`,
+      `Basic ${b64('user:' + token.id)}`,
+    ]) {
       const res = await request(app).get('/whoami').set('Authorization', header);
       expect([header, res.body.token]).toEqual([header, token.id]);
     }
@@ -33,11 +44,28 @@ describe('AccessToken: where a request carries it', () => {
 
   it('bearerTokenBase64Encoded: false takes the raw form only, true the encoded form only', async () => {
     const raw = await givenApp({ bearerTokenBase64Encoded: false });
-    expect((await request(raw.app).get('/whoami').set('Authorization', `Bearer ${raw.token.id}`)).body.token).toBe(raw.token.id);
-    expect((await request(raw.app).get('/whoami').set('Authorization', `Bearer ${b64(raw.token.id)}`)).body.token).toBeNull();
+    expect(
+      (await request(raw.app).get('/whoami').set('Authorization', `Bearer ${raw.token.id}`)).body.token,
+    ).toBe(raw.token.id);
+    expect(
+      (
+        await request(raw.app)
+          .get('/whoami')
+          .set('Authorization', `Bearer ${b64(raw.token.id)}`)
+      ).body.token,
+    ).toBeNull();
     const encoded = await givenApp({ bearerTokenBase64Encoded: true });
-    expect((await request(encoded.app).get('/whoami').set('Authorization', `Bearer ${b64(encoded.token.id)}`)).body.token).toBe(encoded.token.id);
-    expect((await request(encoded.app).get('/whoami').set('Authorization', `Bearer ${encoded.token.id}`)).body.token).toBeNull();
+    expect(
+      (
+        await request(encoded.app)
+          .get('/whoami')
+          .set('Authorization', `Bearer ${b64(encoded.token.id)}`)
+      ).body.token,
+    ).toBe(encoded.token.id);
+    expect(
+      (await request(encoded.app).get('/whoami').set('Authorization', `Bearer ${encoded.token.id}`)).body
+        .token,
+    ).toBeNull();
   });
 
   it('searchDefaultTokenKeys: false reads only the sources given', async () => {
@@ -50,7 +78,9 @@ describe('AccessToken: where a request carries it', () => {
   it('token({model: name}) finds the model by name; currentUserLiteral without a token is 401', async () => {
     const { app, token, user } = await givenApp({ model: 'AccessToken', currentUserLiteral: 'me' });
     expect((await request(app).get('/whoami').set('Authorization', token.id)).body.token).toBe(token.id);
-    expect((await request(app).get('/Users/me').set('Authorization', token.id)).body).toEqual({ id: String(user.id) });
+    expect((await request(app).get('/Users/me').set('Authorization', token.id)).body).toEqual({
+      id: String(user.id),
+    });
     const anonymous = await request(app).get('/Users/me');
     expect([anonymous.status, anonymous.body.code]).toEqual([401, 'AUTHORIZATION_REQUIRED']);
   });
@@ -71,12 +101,15 @@ describe('AccessToken API', () => {
   it('findForRequest(req, cb) goes through getIdForRequest and resolve, which a model may replace', async () => {
     const { AccessToken, token } = await givenApp();
     const req = { headers: { authorization: token.id }, query: {} } as unknown as express.Request;
-    const found: any = await new Promise((resolve, reject) => AccessToken.findForRequest(req, (err: Error | null, t: unknown) => (err ? reject(err) : resolve(t))));
+    const found: any = await new Promise((resolve, reject) =>
+      AccessToken.findForRequest(req, (err: Error | null, t: unknown) => (err ? reject(err) : resolve(t))),
+    );
     expect(found.id).toBe(token.id);
     expect((await AccessToken.resolve(token.id)).id).toBe(token.id);
     expect(await AccessToken.resolve('not-a-token')).toBeNull();
     const original = AccessToken.resolve;
-    AccessToken.resolve = (id: string, cb: (err: Error | null, t?: unknown) => void) => process.nextTick(() => cb(null, { id: `resolved:${id}` }));
+    AccessToken.resolve = (id: string, cb: (err: Error | null, t?: unknown) => void) =>
+      process.nextTick(() => cb(null, { id: `resolved:${id}` }));
     try {
       expect(await AccessToken.findForRequest(req)).toEqual({ id: `resolved:${token.id}` });
     } finally {

@@ -6,8 +6,23 @@ import { bootFixture, bootFixtureError } from '../support/boot-fixture';
  * cause) and goes on; its requests answer 503 with a code that says why, never a code-less 500.
  */
 const env = process.env;
-const pg = { name: 'db', connector: 'postgresql', host: '127.0.0.1', port: 5432, user: 'postgres', database: env.PGDATABASE ?? 'test' };
-const mysql = { name: 'db', connector: 'mysql', host: '127.0.0.1', port: 3306, user: 'root', password: '', database: env.MYSQL_DATABASE ?? 'test' };
+const pg = {
+  name: 'db',
+  connector: 'postgresql',
+  host: '127.0.0.1',
+  port: 5432,
+  user: 'postgres',
+  database: env.PGDATABASE ?? 'test',
+};
+const mysql = {
+  name: 'db',
+  connector: 'mysql',
+  host: '127.0.0.1',
+  port: 3306,
+  user: 'root',
+  password: '',
+  database: env.MYSQL_DATABASE ?? 'test',
+};
 
 async function bootWith(db: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const booted = await bootFixture({ 'server/datasources.json': { db }, ...extra });
@@ -27,26 +42,44 @@ async function answer(app: any) {
 describe('boot: a data source that cannot be used at boot', () => {
   it('PostgreSQL refusing connections (a wrong port): a warning naming the data source, the file, the cause; then 503 STORE_UNAVAILABLE', async () => {
     const { app, warnings } = await bootWith({ ...pg, port: 1 });
-    expect(warnings).toEqual([expect.objectContaining({ code: 'DATASOURCE_UNREACHABLE', file: 'server/datasources.json', path: 'db' })]);
-    expect(warnings[0].msg).toMatch(/^server\/datasources\.json: db: the postgresql store of data source "db" cannot be reached at boot: .*ECONNREFUSED 127\.0\.0\.1:1.*; boot goes on, and requests using it answer 503 STORE_UNAVAILABLE until it connects$/);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        code: 'DATASOURCE_UNREACHABLE',
+        file: 'server/datasources.json',
+        path: 'db',
+      }),
+    ]);
+    expect(warnings[0].msg).toMatch(
+      /^server\/datasources\.json: db: the postgresql store of data source "db" cannot be reached at boot: .*ECONNREFUSED 127\.0\.0\.1:1.*; boot goes on, and requests using it answer 503 STORE_UNAVAILABLE until it connects$/,
+    );
     expect(await answer(app)).toEqual([503, 'STORE_UNAVAILABLE']);
   });
 
   it('PostgreSQL, a role that does not exist (28000): STORE_AUTH_FAILED', async () => {
     const { app, warnings } = await bootWith({ ...pg, user: 'no_such_role' });
-    expect(warnings.map((w) => w.msg)).toEqual([expect.stringMatching(/data source "db" refused its credentials at boot: .*no_such_role.*503 STORE_AUTH_FAILED/)]);
+    expect(warnings.map((w) => w.msg)).toEqual([
+      expect.stringMatching(
+        /data source "db" refused its credentials at boot: .*no_such_role.*503 STORE_AUTH_FAILED/,
+      ),
+    ]);
     expect(await answer(app)).toEqual([503, 'STORE_AUTH_FAILED']);
   });
 
   it('PostgreSQL, a database that does not exist (3D000): STORE_DATABASE_NOT_FOUND', async () => {
     const { app, warnings } = await bootWith({ ...pg, database: 'no_such_database_h2' });
-    expect(warnings.map((w) => w.msg)).toEqual([expect.stringMatching(/has no database of its name at boot: .*no_such_database_h2/)]);
+    expect(warnings.map((w) => w.msg)).toEqual([
+      expect.stringMatching(/has no database of its name at boot: .*no_such_database_h2/),
+    ]);
     expect(await answer(app)).toEqual([503, 'STORE_DATABASE_NOT_FOUND']);
   });
 
   it('MariaDB, a wrong password (1045): STORE_AUTH_FAILED', async () => {
     const { app, warnings } = await bootWith({ ...mysql, password: 'not-the-password' });
-    expect(warnings.map((w) => w.msg)).toEqual([expect.stringMatching(/the mysql store of data source "db" refused its credentials at boot: Access denied/)]);
+    expect(warnings.map((w) => w.msg)).toEqual([
+      expect.stringMatching(
+        /the mysql store of data source "db" refused its credentials at boot: Access denied/,
+      ),
+    ]);
     expect(await answer(app)).toEqual([503, 'STORE_AUTH_FAILED']);
   });
 
@@ -57,7 +90,10 @@ describe('boot: a data source that cannot be used at boot', () => {
   });
 
   it('names the layered file the settings come from (datasources.<env>.json)', async () => {
-    const booted = await bootFixture({ 'server/datasources.json': { db: pg }, 'server/datasources.staging.json': { db: { port: 1 } } }, { env: 'staging' });
+    const booted = await bootFixture(
+      { 'server/datasources.json': { db: pg }, 'server/datasources.staging.json': { db: { port: 1 } } },
+      { env: 'staging' },
+    );
     expect(booted.warnings.map((w) => [w.file, w.path])).toEqual([['server/datasources.staging.json', 'db']]);
     await booted.app.dataSources.db.disconnect();
   });
@@ -73,7 +109,10 @@ describe('boot: a data source that cannot be used at boot', () => {
   });
 
   it('strict boot stops on it', async () => {
-    const err = await bootFixtureError({ 'server/datasources.json': { db: { ...pg, port: 1 } } }, { strict: true });
+    const err = await bootFixtureError(
+      { 'server/datasources.json': { db: { ...pg, port: 1 } } },
+      { strict: true },
+    );
     expect(err.code).toBe('DATASOURCE_UNREACHABLE');
     expect(err.message).toMatch(/^server\/datasources\.json: db: the postgresql store/);
   });

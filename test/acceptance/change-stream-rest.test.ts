@@ -18,8 +18,17 @@ const ACLS = [
 
 function makeApp() {
   const { app, models } = authApp((reg) => [
-    reg.createModel({ name: 'Score', properties: { team: 'string', value: 'number', secret: 'string' }, hidden: ['secret'], acls: ACLS }),
-    reg.createModel({ name: 'Vault', properties: { label: 'string' }, acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }] }),
+    reg.createModel({
+      name: 'Score',
+      properties: { team: 'string', value: 'number', secret: 'string' },
+      hidden: ['secret'],
+      acls: ACLS,
+    }),
+    reg.createModel({
+      name: 'Vault',
+      properties: { label: 'string' },
+      acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }],
+    }),
   ]);
   return { app, Score: models[0] };
 }
@@ -51,8 +60,15 @@ describe('change streams over REST', () => {
   it('sends each write as a server-sent event, without hidden properties', async () => {
     const sub = await subscribe(server, '/api/Scores/change-stream');
     expect([sub.status, sub.contentType]).toEqual([200, 'text/event-stream']);
-    const created = await request(h.app).post('/api/Scores').send({ team: 'a', value: 1, secret: 'pin' }).expect(200);
-    await request(h.app).post('/api/Scores/update').query({ where: JSON.stringify({ team: 'a' }) }).send({ value: 2, secret: 'new-pin' }).expect(200);
+    const created = await request(h.app)
+      .post('/api/Scores')
+      .send({ team: 'a', value: 1, secret: 'pin' })
+      .expect(200);
+    await request(h.app)
+      .post('/api/Scores/update')
+      .query({ where: JSON.stringify({ team: 'a' }) })
+      .send({ value: 2, secret: 'new-pin' })
+      .expect(200);
     await request(h.app).delete(`/api/Scores/${created.body.id}`).expect(200);
     const events = await sub.events(3);
     sub.close();
@@ -68,7 +84,11 @@ describe('change streams over REST', () => {
   it('selects changes by options.where and narrows them by options.fields', async () => {
     const options = encodeURIComponent(JSON.stringify({ where: { team: 'b' }, fields: ['value'] }));
     const sub = await subscribe(server, `/api/Scores/change-stream?options=${options}`);
-    await h.Score.create([{ team: 'c', value: 1 }, { team: 'b', value: 2 }, { team: 'b', value: 3 }]);
+    await h.Score.create([
+      { team: 'c', value: 1 },
+      { team: 'b', value: 2 },
+      { team: 'b', value: 3 },
+    ]);
     const events = await sub.events(2);
     sub.close();
     expect(events.map((c: any) => [c.type, c.data])).toEqual([
@@ -80,9 +100,13 @@ describe('change streams over REST', () => {
   it('refuses a bad where, or one on a hidden property, with 400 before any stream', async () => {
     const observers = () => h.Score._observers['after save']?.length ?? 0;
     const before = observers();
-    const bad = await request(h.app).get('/api/Scores/change-stream').query({ options: JSON.stringify({ where: { value: { inq: 'x' } } }) });
+    const bad = await request(h.app)
+      .get('/api/Scores/change-stream')
+      .query({ options: JSON.stringify({ where: { value: { inq: 'x' } } }) });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'INVALID_FILTER']);
-    const probing = await request(h.app).get('/api/Scores/change-stream').query({ options: JSON.stringify({ where: { secret: 'pin' } }) });
+    const probing = await request(h.app)
+      .get('/api/Scores/change-stream')
+      .query({ options: JSON.stringify({ where: { secret: 'pin' } }) });
     expect([probing.status, probing.body.error.code]).toEqual([400, 'INVALID_FILTER']);
     expect(observers()).toBe(before);
   });

@@ -21,8 +21,17 @@ const ACLS = [
   { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', accessType: 'READ' },
   { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', accessType: 'WRITE' },
 ];
-const SCORE = { name: 'CswScore', properties: { team: 'string', value: 'number', secret: 'string' }, hidden: ['secret'], acls: ACLS };
-const VAULT = { name: 'CswVault', properties: { label: 'string' }, acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }] };
+const SCORE = {
+  name: 'CswScore',
+  properties: { team: 'string', value: 'number', secret: 'string' },
+  hidden: ['secret'],
+  acls: ACLS,
+};
+const VAULT = {
+  name: 'CswVault',
+  properties: { label: 'string' },
+  acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }],
+};
 
 /** The other worker: the same models over REST, on the same store, in a process of its own. */
 const WORKER = `
@@ -44,7 +53,11 @@ for (const store of STORES.filter((s) => !s.embedded)) {
     let dir: string;
 
     beforeAll(async () => {
-      h = authApp((reg) => [reg.createModel(SCORE), reg.createModel(VAULT)], { ...store.settings, changeFeed: true, changeFeedInterval: 50 });
+      h = authApp((reg) => [reg.createModel(SCORE), reg.createModel(VAULT)], {
+        ...store.settings,
+        changeFeed: true,
+        changeFeedInterval: 50,
+      });
       await h.app.dataSources.db.automigrate();
       await new Promise<void>((resolve) => {
         server = h.app.listen(0, '127.0.0.1', resolve);
@@ -52,7 +65,11 @@ for (const store of STORES.filter((s) => !s.embedded)) {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-worker-'));
       fs.writeFileSync(path.join(dir, 'worker.js'), WORKER);
       worker = await startApp(path.join(dir, 'worker.js'), {
-        env: { LOOPLINE_ROOT: REPO_ROOT, STORE_SETTINGS: JSON.stringify({ ...store.settings, changeFeed: true }), MODELS: JSON.stringify([SCORE, VAULT]) },
+        env: {
+          LOOPLINE_ROOT: REPO_ROOT,
+          STORE_SETTINGS: JSON.stringify({ ...store.settings, changeFeed: true }),
+          MODELS: JSON.stringify([SCORE, VAULT]),
+        },
       });
     });
 
@@ -63,11 +80,15 @@ for (const store of STORES.filter((s) => !s.embedded)) {
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("hears over SSE the writes made through another worker process, without hidden properties", async () => {
+    it('hears over SSE the writes made through another worker process, without hidden properties', async () => {
       const sub = await subscribe(server, '/api/CswScores/change-stream');
       expect(sub.status).toBe(200);
       const post = (p: string, body: unknown, method = 'POST') =>
-        fetch(`${worker.url}/api${p}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+        fetch(`${worker.url}/api${p}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
       const created = await post('/CswScores', { team: 'far', value: 1, secret: 'pin-1' });
       expect(created.status).toBe(200);
       const patched = await post(`/CswScores/${created.body.id}`, { value: 2, secret: 'pin-2' }, 'PATCH');
@@ -82,13 +103,18 @@ for (const store of STORES.filter((s) => !s.embedded)) {
         ['remove', created.body.id],
       ]);
       expect(JSON.stringify(events)).not.toContain('pin');
-      for (const e of events.slice(0, 2)) if (e.data) expect(e.data).toMatchObject({ id: created.body.id, team: 'far' });
+      for (const e of events.slice(0, 2))
+        if (e.data) expect(e.data).toMatchObject({ id: created.body.id, team: 'far' });
     });
 
-    it('hears its own writes once, alongside the other worker\'s', async () => {
+    it("hears its own writes once, alongside the other worker's", async () => {
       const sub = await subscribe(server, '/api/CswScores/change-stream');
       await request(h.app).post('/api/CswScores').send({ team: 'here' }).expect(200);
-      await fetch(`${worker.url}/api/CswScores`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ team: 'there' }) });
+      await fetch(`${worker.url}/api/CswScores`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ team: 'there' }),
+      });
       const events: any[] = await sub.events(2);
       await new Promise((resolve) => setTimeout(resolve, 300));
       sub.close();
@@ -98,7 +124,7 @@ for (const store of STORES.filter((s) => !s.embedded)) {
       ]);
     });
 
-    it("refuses a subscriber without READ access (401), whatever the other worker writes", async () => {
+    it('refuses a subscriber without READ access (401), whatever the other worker writes', async () => {
       const denied = await request(h.app).get('/api/CswVaults/change-stream');
       expect([denied.status, denied.body.error.code]).toEqual([401, 'AUTHORIZATION_REQUIRED']);
     });

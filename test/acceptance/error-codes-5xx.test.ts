@@ -26,13 +26,21 @@ async function appWith(handlerParams?: Record<string, unknown>): Promise<any> {
   });
   const Probe = app.registry.createModel({ name: 'Probe', base: 'Model' });
   Probe.down = async () => {
-    throw new StoreUnavailableError('The postgresql store cannot be reached (connect ECONNREFUSED 10.0.0.5:5432); retry later');
+    throw new StoreUnavailableError(
+      'The postgresql store cannot be reached (connect ECONNREFUSED 10.0.0.5:5432); retry later',
+    );
   };
-  Probe.remoteMethod('down', { http: { verb: 'get', path: '/down' }, returns: { arg: 'r', type: 'object', root: true } });
+  Probe.remoteMethod('down', {
+    http: { verb: 'get', path: '/down' },
+    returns: { arg: 'r', type: 'object', root: true },
+  });
   Probe.broken = async () => {
     throw Object.assign(new Error('relation "secret_table" does not exist'), { code: '42P01' });
   };
-  Probe.remoteMethod('broken', { http: { verb: 'get', path: '/broken' }, returns: { arg: 'r', type: 'object', root: true } });
+  Probe.remoteMethod('broken', {
+    http: { verb: 'get', path: '/broken' },
+    returns: { arg: 'r', type: 'object', root: true },
+  });
   app.model(Probe, { dataSource: null });
   return app;
 }
@@ -41,7 +49,9 @@ describe('5xx bodies from the strong-error-handler of middleware.json', () => {
   it('keeps the code of a 503 STORE_UNAVAILABLE, not its message', async () => {
     const res = await request(await appWith()).get('/api/Probes/down');
     expect(res.status).toBe(503);
-    expect(res.body).toEqual({ error: { statusCode: 503, message: 'Service Unavailable', code: 'STORE_UNAVAILABLE' } });
+    expect(res.body).toEqual({
+      error: { statusCode: 503, message: 'Service Unavailable', code: 'STORE_UNAVAILABLE' },
+    });
   });
 
   it('shows neither the code nor the message of any other 5xx', async () => {
@@ -52,7 +62,11 @@ describe('5xx bodies from the strong-error-handler of middleware.json', () => {
 
   it('keeps the params given, safeFields included', async () => {
     const app = await appWith({ safeFields: ['code'] });
-    expect((await request(app).get('/api/Probes/broken')).body.error).toEqual({ statusCode: 500, message: 'Internal Server Error', code: '42P01' });
+    expect((await request(app).get('/api/Probes/broken')).body.error).toEqual({
+      statusCode: 500,
+      message: 'Internal Server Error',
+      code: '42P01',
+    });
     expect((await request(app).get('/api/Probes/down')).body.error.code).toBe('STORE_UNAVAILABLE');
   });
 });

@@ -17,7 +17,11 @@ describe('the example app as a process', () => {
   let dir: string;
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-example-'));
-    for (const sub of ['common', 'server']) fs.cpSync(path.join(REPO_ROOT, sub), path.join(dir, sub), { recursive: true, filter: (src) => src !== path.join(REPO_ROOT, 'server', 'data') });
+    for (const sub of ['common', 'server'])
+      fs.cpSync(path.join(REPO_ROOT, sub), path.join(dir, sub), {
+        recursive: true,
+        filter: (src) => src !== path.join(REPO_ROOT, 'server', 'data'),
+      });
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(REPO_ROOT, path.join(dir, 'node_modules', 'loopline'), 'dir');
   });
@@ -29,7 +33,11 @@ describe('the example app as a process', () => {
       expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       await until(() => app.output().includes('REST API at'));
       expect(app.output()).toContain(`REST API at ${app.url}/api`);
-      const res = await fetch(`${app.url}/api/Products`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Pen', price: 3 }) });
+      const res = await fetch(`${app.url}/api/Products`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Pen', price: 3 }),
+      });
       expect(res.status).toBe(200);
     } finally {
       await app.stop();
@@ -41,7 +49,9 @@ describe('the example app as a process', () => {
 
     app = await startApp(path.join(dir, 'server'), { cwd: dir });
     try {
-      expect(await (await fetch(`${app.url}/api/Products`)).json() as any).toEqual([{ name: 'Pen', price: 3, inStock: true, id: 1 }]);
+      expect((await (await fetch(`${app.url}/api/Products`)).json()) as any).toEqual([
+        { name: 'Pen', price: 3, inStock: true, id: 1 },
+      ]);
     } finally {
       await app.stop();
     }

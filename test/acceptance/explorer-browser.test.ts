@@ -15,7 +15,8 @@ const OUTPUT_DIR = path.join(REPO_ROOT, 'test-output');
 const haveChromium = fs.existsSync(CHROMIUM);
 
 if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing; CI must install it (apt-get install -y chromium, see .ci/run)`);
+  if (process.env.CI === 'true')
+    throw new Error(`${CHROMIUM} is missing; CI must install it (apt-get install -y chromium, see .ci/run)`);
   console.warn(`explorer-browser: skipped, ${CHROMIUM} is not installed (apt-get install -y chromium)`);
 }
 const describeInBrowser = haveChromium ? describe : describe.skip;
@@ -43,17 +44,28 @@ describeInBrowser('the explorer in headless Chromium', () => {
   });
 
   async function post(urlPath: string, body: unknown, token?: string): Promise<any> {
-    const res = await fetch(baseUrl + urlPath, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) }, body: JSON.stringify(body) });
+    const res = await fetch(baseUrl + urlPath, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     return res.json();
   }
 
   /** Expands the model's section and the GET operation on `apiPath`, and presses Execute. */
-  async function executeGet(page: Page, model: string, apiPath: string): Promise<{ status: string; body: string }> {
+  async function executeGet(
+    page: Page,
+    model: string,
+    apiPath: string,
+  ): Promise<{ status: string; body: string }> {
     const section = page.locator(`.opblock-tag-section:has(#operations-tag-${model})`);
     if (!(await section.locator('.opblock').count())) await page.click(`#operations-tag-${model}`);
-    const operation = section.locator('.opblock.opblock-get', { has: page.locator(`.opblock-summary-path[data-path="${apiPath}"]`) }).first();
-    if (!(await operation.locator('.opblock-body').count())) await operation.locator('.opblock-summary-control').click();
+    const operation = section
+      .locator('.opblock.opblock-get', { has: page.locator(`.opblock-summary-path[data-path="${apiPath}"]`) })
+      .first();
+    if (!(await operation.locator('.opblock-body').count()))
+      await operation.locator('.opblock-summary-control').click();
     const tryItOut = operation.locator('button.try-out__btn:has-text("Try it out")');
     if (await tryItOut.count()) await tryItOut.click();
     await operation.locator('button.execute').click();
@@ -73,7 +85,9 @@ describeInBrowser('the explorer in headless Chromium', () => {
     await page.waitForSelector('#operations-tag-Customer');
     const { status, body } = await executeGet(page, 'Customer', '/api/Customers');
     expect(status).toBe('200');
-    expect(JSON.parse(body)).toEqual([expect.objectContaining({ name: 'Ann', email: 'ann@example.com', id: 1 })]);
+    expect(JSON.parse(body)).toEqual([
+      expect.objectContaining({ name: 'Ann', email: 'ann@example.com', id: 1 }),
+    ]);
     // Execute again so the screenshot shows the response under the operation.
     await page.locator('.opblock.opblock-get button.execute').first().click();
     await page.locator('.live-responses-table').first().waitFor();
@@ -86,7 +100,8 @@ describeInBrowser('the explorer in headless Chromium', () => {
 
   it('sends the token set in the Authorize box: 401 without it, 200 with it', async () => {
     await post('/api/Accounts', { email: 'bob@example.com', password: 'bob secret' });
-    const token = (await post('/api/Accounts/login', { email: 'bob@example.com', password: 'bob secret' })).id as string;
+    const token = (await post('/api/Accounts/login', { email: 'bob@example.com', password: 'bob secret' }))
+      .id as string;
     await post('/api/Wishlists', { name: 'birthday' }, token);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });

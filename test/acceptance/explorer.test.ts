@@ -28,14 +28,22 @@ describe('the API explorer of the example app', () => {
     expect((await request(app).get('/explorer/config.json')).body).toEqual({ url: '/explorer/swagger.json' });
     const doc = (await request(app).get('/explorer/swagger.json')).body;
     expect(doc.paths['/Customers'].put.operationId).toBe('Customer.replaceOrCreate__put_Customers');
-    expect(doc.paths['/Customers/replaceOrCreate'].post.operationId).toBe('Customer.replaceOrCreate__post_Customers_replaceOrCreate');
+    expect(doc.paths['/Customers/replaceOrCreate'].post.operationId).toBe(
+      'Customer.replaceOrCreate__post_Customers_replaceOrCreate',
+    );
     expect(doc.paths['/Customers/{id}'].head.operationId).toBe('Customer.exists__head_Customers_{id}');
-    expect(doc.paths['/Customers/{id}/exists'].get.operationId).toBe('Customer.exists__get_Customers_{id}_exists');
+    expect(doc.paths['/Customers/{id}/exists'].get.operationId).toBe(
+      'Customer.exists__get_Customers_{id}_exists',
+    );
     expect(doc.paths['/Customers/{id}'].get.operationId).toBe('Customer.findById');
     // The body parameter keeps its argument's name, as LB3's.
     const userPath = Object.keys(doc.paths).find((p) => p.endsWith('/login'))!;
     const bodyOf = (op: any) => op.parameters.find((p: any) => p.in === 'body');
-    expect(bodyOf(doc.paths[userPath].post)).toMatchObject({ name: 'credentials', in: 'body', required: true });
+    expect(bodyOf(doc.paths[userPath].post)).toMatchObject({
+      name: 'credentials',
+      in: 'body',
+      required: true,
+    });
     expect(bodyOf(doc.paths['/Customers'].post)).toMatchObject({ name: 'data', in: 'body' });
   });
 
@@ -48,21 +56,34 @@ describe('the API explorer of the example app', () => {
       { name: 'id', in: 'path', required: true, schema: {}, description: 'Model id' },
       expect.objectContaining({ name: 'filter', in: 'query', required: false, schema: { type: 'string' } }),
     ]);
-    expect(findById.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Customer' });
-    expect(doc.paths['/api/Customers'].post.requestBody.content['application/json'].schema.oneOf[0]).toEqual({ $ref: '#/components/schemas/NewCustomer' });
-    expect(Object.keys(doc.paths['/api/Customers/{id}/orders'])).toEqual(expect.arrayContaining(['get', 'post', 'delete']));
+    expect(findById.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Customer',
+    });
+    expect(doc.paths['/api/Customers'].post.requestBody.content['application/json'].schema.oneOf[0]).toEqual({
+      $ref: '#/components/schemas/NewCustomer',
+    });
+    expect(Object.keys(doc.paths['/api/Customers/{id}/orders'])).toEqual(
+      expect.arrayContaining(['get', 'post', 'delete']),
+    );
     expect(doc.paths['/api/Customers/{id}'].delete.operationId).toBe('Customer.deleteById');
     const discount = doc.paths['/api/Products/{id}/discount'].get;
     expect(discount.parameters).toEqual([
       { name: 'id', in: 'path', required: true, schema: { type: 'number' } },
       { name: 'percent', in: 'query', required: true, schema: { type: 'number' } },
     ]);
-    expect(discount.responses['200'].content['application/json'].schema).toEqual({ type: 'object', properties: { price: { type: 'number' } } });
+    expect(discount.responses['200'].content['application/json'].schema).toEqual({
+      type: 'object',
+      properties: { price: { type: 'number' } },
+    });
     const customer = doc.components.schemas.Customer;
     expect(customer.required).toEqual(['name', 'email']);
     expect(customer.properties.createdAt).toEqual({ type: 'string', format: 'date-time' });
     expect(customer.properties.internalNotes).toBeUndefined();
-    expect(doc.components.securitySchemes.AccessToken).toEqual({ type: 'apiKey', in: 'header', name: 'Authorization' });
+    expect(doc.components.securitySchemes.AccessToken).toEqual({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+    });
     const result = validate(doc);
     expect(result).toEqual({ valid: true, version: '3.1', errors: null });
   });
@@ -73,7 +94,9 @@ describe('the API explorer of the example app', () => {
     expect(yaml.text.startsWith('openapi: 3.1.0\n')).toBe(true);
     const swagger = (await request(app).get('/explorer/swagger.json')).body;
     expect([swagger.swagger, swagger.basePath]).toEqual(['2.0', '/api']);
-    expect(swagger.paths['/Customers/{id}'].get.responses['200'].schema).toEqual({ $ref: '#/definitions/Customer' });
+    expect(swagger.paths['/Customers/{id}'].get.responses['200'].schema).toEqual({
+      $ref: '#/definitions/Customer',
+    });
     expect(validate(swagger)).toEqual({ valid: true, version: '2.0', errors: null });
   });
 });
@@ -87,7 +110,9 @@ describe('the explorer outside the example app', () => {
   function appWithModel() {
     const app = loopback();
     app.dataSource('db', { connector: 'memory' });
-    app.model(loopback.createModel({ name: 'Note', properties: { title: 'string' } } as any), { dataSource: 'db' });
+    app.model(loopback.createModel({ name: 'Note', properties: { title: 'string' } } as any), {
+      dataSource: 'db',
+    });
     app.use('/api', loopback.rest());
     return app;
   }
@@ -123,6 +148,8 @@ describe('the explorer outside the example app', () => {
     const Note = app.models.Note;
     Note.ping = async () => 'pong';
     Note.remoteMethod('ping', { http: { verb: 'get' }, returns: { arg: 'reply', type: 'string' } });
-    expect((await request(app).get('/explorer/openapi.json')).body.paths['/api/Notes/ping'].get.operationId).toBe('Note.ping');
+    expect(
+      (await request(app).get('/explorer/openapi.json')).body.paths['/api/Notes/ping'].get.operationId,
+    ).toBe('Note.ping');
   });
 });

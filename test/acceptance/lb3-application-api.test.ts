@@ -37,7 +37,9 @@ describe('LB3 application API', () => {
     const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     app.dataSource('db', { connector: 'memory' });
     app.registry.modelBuilder.deleteModelByName('RoleMapping');
-    expect(() => app.enableAuth({ dataSource: 'db' })).toThrow(expect.objectContaining({ code: 'MODEL_NOT_DEFINED' }));
+    expect(() => app.enableAuth({ dataSource: 'db' })).toThrow(
+      expect.objectContaining({ code: 'MODEL_NOT_DEFINED' }),
+    );
   });
 
   it('app.remotes()._classes lists the shared classes by name, and loses a deleted model', () => {
@@ -66,11 +68,27 @@ describe('LB3 application API', () => {
     const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
     const Part = app.registry.createModel('TypePart', { label: String }, { base: 'Model' });
     const M = app.registry.createModel('TypedThing', {
-      s: String, n: { type: 'number' }, b: 'boolean', d: Date, g: loopback.GeoPoint, x: 'any', o: 'object',
-      tags: ['string'], part: 'TypePart', parts: ['TypePart'],
+      s: String,
+      n: { type: 'number' },
+      b: 'boolean',
+      d: Date,
+      g: loopback.GeoPoint,
+      x: 'any',
+      o: 'object',
+      tags: ['string'],
+      part: 'TypePart',
+      parts: ['TypePart'],
     });
     const type = (name: string) => M.definition.properties[name].type;
-    expect([type('s'), type('n'), type('b'), type('d'), type('g'), type('o'), type('id')]).toEqual([String, Number, Boolean, Date, loopback.GeoPoint, Object, Number]);
+    expect([type('s'), type('n'), type('b'), type('d'), type('g'), type('o'), type('id')]).toEqual([
+      String,
+      Number,
+      Boolean,
+      Date,
+      loopback.GeoPoint,
+      Object,
+      Number,
+    ]);
     expect(type('x').name).toBe('Any');
     expect(type('tags')).toEqual([String]);
     expect(type('part')).toBe(Part);

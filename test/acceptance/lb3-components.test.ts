@@ -59,7 +59,11 @@ describe('loopback-component-explorer (the LB3 package) from component-config.js
     expect(doc.basePath).toBe('/api');
     expect(doc.tags.map((t: { name: string }) => t.name).sort()).toEqual(['Note', 'container', 'user']);
     expect(doc.paths['/Notes'].get).toMatchObject({ tags: ['Note'], operationId: 'Note.find' });
-    expect(doc.paths['/Notes/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
+    expect(doc.paths['/Notes/{id}'].get.parameters[0]).toMatchObject({
+      name: 'id',
+      in: 'path',
+      required: true,
+    });
     expect(doc.paths['/users/login'].post).toMatchObject({ operationId: 'user.login' });
     expect(doc.paths['/users/{id}/accessTokens']).toBeDefined();
     expect(doc.definitions.Note.properties.title).toEqual({ type: 'string' });
@@ -77,7 +81,9 @@ describe('loopback-component-explorer (the LB3 package) from component-config.js
     });
     const doc = (await request(app).get('/explorer/swagger.json').expect(200)).body;
     expect(doc.paths['/Notes/greet'].get).toMatchObject({ summary: 'Greets.', operationId: 'Note.greet' });
-    expect(doc.paths['/Notes/greet'].get.parameters).toEqual([expect.objectContaining({ name: 'name', in: 'query', required: true, type: 'string' })]);
+    expect(doc.paths['/Notes/greet'].get.parameters).toEqual([
+      expect.objectContaining({ name: 'name', in: 'query', required: true, type: 'string' }),
+    ]);
   });
 });
 
@@ -85,11 +91,19 @@ describe('loopback-component-passport (the LB3 package) with passport-local', ()
   let app: any;
   beforeAll(async () => {
     app = await loadApp();
-    await app.models.user.create({ email: 'ann@example.org', password: 'secret-pass-1', emailVerified: true });
-    await app.models.user.create({ email: 'bob@example.org', password: 'secret-pass-2', emailVerified: false });
+    await app.models.user.create({
+      email: 'ann@example.org',
+      password: 'secret-pass-1',
+      emailVerified: true,
+    });
+    await app.models.user.create({
+      email: 'bob@example.org',
+      password: 'secret-pass-2',
+      emailVerified: false,
+    });
   }, 30000);
 
-  it('defines UserIdentity and UserCredential, which the app\'s models extend', () => {
+  it("defines UserIdentity and UserCredential, which the app's models extend", () => {
     const loopback = app.loopback;
     expect(loopback.getModel('UserIdentity')).toBeDefined();
     expect(loopback.getModel('UserCredential')).toBeDefined();
@@ -103,9 +117,16 @@ describe('loopback-component-passport (the LB3 package) with passport-local', ()
 
   it('logs in with email and password: the login made a loopline AccessToken that opens a protected route', async () => {
     await request(app).get('/api/Notes').expect(401);
-    const res = await request(app).post('/auth/local').send({ email: 'ann@example.org', password: 'secret-pass-1' }).expect(200);
+    const res = await request(app)
+      .post('/auth/local')
+      .send({ email: 'ann@example.org', password: 'secret-pass-1' })
+      .expect(200);
     const user = await app.models.user.findOne({ where: { email: 'ann@example.org' } });
-    expect(res.body.user).toMatchObject({ provider: 'local', id: user.id, emails: [{ value: 'ann@example.org' }] });
+    expect(res.body.user).toMatchObject({
+      provider: 'local',
+      id: user.id,
+      emails: [{ value: 'ann@example.org' }],
+    });
     const token = res.body.accessToken;
     expect(token).toMatchObject({ id: expect.stringMatching(/^\w{64}$/), userId: user.id, ttl: 1209600 });
     const stored = await app.models.AccessToken.findById(token.id);
@@ -118,12 +139,18 @@ describe('loopback-component-passport (the LB3 package) with passport-local', ()
   it('refuses a wrong password and an unknown email (no token made) and an unverified email', async () => {
     const before = await app.models.AccessToken.count();
     await request(app).post('/auth/local').send({ email: 'ann@example.org', password: 'wrong' }).expect(401);
-    await request(app).post('/auth/local').send({ email: 'nobody@example.org', password: 'secret-pass-1' }).expect(401);
+    await request(app)
+      .post('/auth/local')
+      .send({ email: 'nobody@example.org', password: 'secret-pass-1' })
+      .expect(401);
     await request(app).post('/auth/local').send({ email: 'ann@example.org' }).expect(400);
     expect(await app.models.AccessToken.count()).toBe(before);
     // As in LB3, the component checks emailVerified after User.login made the token: the login is
     // refused and the token never handed out.
-    const bob = await request(app).post('/auth/local').send({ email: 'bob@example.org', password: 'secret-pass-2' }).expect(401);
+    const bob = await request(app)
+      .post('/auth/local')
+      .send({ email: 'bob@example.org', password: 'secret-pass-2' })
+      .expect(401);
     expect(bob.text).not.toMatch(/\w{64}/);
   });
 
@@ -136,8 +163,15 @@ describe('loopback-component-passport (the LB3 package) with passport-local', ()
     expect(user).toMatchObject({ username: 'example.carol', email: 'carol@loopback.example.com' });
     const identities = await app.models.userIdentity.find({ where: { userId: user.id } });
     expect(identities).toHaveLength(1);
-    expect(identities[0]).toMatchObject({ provider: 'example', authScheme: 'oAuth 2.0', externalId: 'ext-carol' });
-    expect(identities[0].credentials).toEqual({ accessToken: 'provider-token-carol', refreshToken: 'refresh-carol' });
+    expect(identities[0]).toMatchObject({
+      provider: 'example',
+      authScheme: 'oAuth 2.0',
+      externalId: 'ext-carol',
+    });
+    expect(identities[0].credentials).toEqual({
+      accessToken: 'provider-token-carol',
+      refreshToken: 'refresh-carol',
+    });
     expect(identities[0].profile.displayName).toBe('User carol');
     const token = await app.models.AccessToken.findById(res.body.access_token);
     expect(token.userId).toEqual(user.id);
@@ -158,7 +192,9 @@ describe('loopback-component-passport (the LB3 package) with passport-local', ()
     const cookies = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
     const tokenCookie = cookies.find((c) => c.startsWith('access_token='));
     // cookie-parser's signature: s:<value>.<hmac>, so loopline's token middleware trusts it.
-    expect(decodeURIComponent(tokenCookie!.split(';')[0].slice('access_token='.length))).toMatch(/^s:\w{64}\./);
+    expect(decodeURIComponent(tokenCookie!.split(';')[0].slice('access_token='.length))).toMatch(
+      /^s:\w{64}\./,
+    );
     const user = await app.models.user.findOne({ where: { username: 'example.dave' } });
     expect(await app.models.AccessToken.count({ userId: user.id })).toBe(1);
 
@@ -174,10 +210,20 @@ describe('loopback-component-passport (the LB3 package) with passport-local', ()
   it('links a provider account to a user as a UserCredential', async () => {
     const ann = await app.models.user.findOne({ where: { email: 'ann@example.org' } });
     const credential = await new Promise<any>((resolve, reject) =>
-      app.models.userCredential.link(ann.id, 'example', 'oAuth 2.0', { id: 'ext-ann', provider: 'example' }, { accessToken: 't' }, {}, (err: unknown, c: any) => (err ? reject(err) : resolve(c))),
+      app.models.userCredential.link(
+        ann.id,
+        'example',
+        'oAuth 2.0',
+        { id: 'ext-ann', provider: 'example' },
+        { accessToken: 't' },
+        {},
+        (err: unknown, c: any) => (err ? reject(err) : resolve(c)),
+      ),
     );
     expect(credential).toMatchObject({ provider: 'example', externalId: 'ext-ann', userId: ann.id });
-    const linked = await new Promise<any[]>((resolve, reject) => ann.credentials((err: unknown, list: any[]) => (err ? reject(err) : resolve(list))));
+    const linked = await new Promise<any[]>((resolve, reject) =>
+      ann.credentials((err: unknown, list: any[]) => (err ? reject(err) : resolve(list))),
+    );
     expect(linked.map((c) => c.externalId)).toEqual(['ext-ann']);
   });
 });

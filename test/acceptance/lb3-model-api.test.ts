@@ -74,7 +74,11 @@ describe('LB3 model API', () => {
 
   it('isValid() answers synchronously when every rule is synchronous, a promise when one needs the store', async () => {
     const ds = loopback.createDataSource({ connector: loopback.Memory });
-    const Person = (loopback.PersistedModel as any).extend('LbPerson', { first: String, last: String, email: String });
+    const Person = (loopback.PersistedModel as any).extend('LbPerson', {
+      first: String,
+      last: String,
+      email: String,
+    });
     Person.attachTo(ds);
     Person.validatesPresenceOf('first', 'last');
     const joe = new Person({ first: 'joe' });
@@ -93,13 +97,20 @@ describe('LB3 model API', () => {
     const app = serve(restApp());
     const Item = app.registry.createModel('Item', { name: String, on: Boolean });
     app.model(Item, { dataSource: 'db' });
-    await Item.create([{ name: 'a', on: true }, { name: 'b', on: false }]);
+    await Item.create([
+      { name: 'a', on: true },
+      { name: 'b', on: false },
+    ]);
     // The REST handler is built on the first request; what comes after must still be served.
     await request(app).get('/api/Items').expect(200);
     const added: unknown[] = [];
     app.on('remoteMethodAdded', (sc: unknown) => added.push(sc));
     Item.shout = async (word: string) => word.toUpperCase();
-    Item.remoteMethod('shout', { accepts: { arg: 'word', type: 'string' }, returns: { arg: 'loud', type: 'string' }, http: { verb: 'get' } });
+    Item.remoteMethod('shout', {
+      accepts: { arg: 'word', type: 'string' },
+      returns: { arg: 'loud', type: 'string' },
+      http: { verb: 'get' },
+    });
     Item.scope('lit', { where: { on: true } });
     expect(added).toEqual([Item.sharedClass, Item.sharedClass]);
     await request(app).get('/api/Items/shout?word=hey').expect(200, { loud: 'HEY' });
@@ -107,7 +118,7 @@ describe('LB3 model API', () => {
     expect(res.body.map((i: any) => i.name)).toEqual(['a']);
   });
 
-  it('nestRemoting serves the related model\'s relations through the parent, only for its own children', async () => {
+  it("nestRemoting serves the related model's relations through the parent, only for its own children", async () => {
     const app = serve(restApp());
     const Book = app.registry.createModel('Book', { title: String }, { plural: 'books' });
     const Page = app.registry.createModel('Page', { n: Number }, { plural: 'pages' });
@@ -212,11 +223,14 @@ describe('LB3 application API', () => {
   it('names both models when a base model is unknown', () => {
     const app: any = loopback({ localRegistry: true });
     expect(() => app.registry.createModel('aModel', {}, { base: 'nonexistent' })).toThrow(
-      expect.objectContaining({ code: 'INVALID_MODEL_DEFINITION', message: expect.stringMatching(/model `aModel`.*unknown model `nonexistent`/) }),
+      expect.objectContaining({
+        code: 'INVALID_MODEL_DEFINITION',
+        message: expect.stringMatching(/model `aModel`.*unknown model `nonexistent`/),
+      }),
     );
   });
 
-  it('measures distances with LB3\'s earth radii, the unit by name or as {type}', () => {
+  it("measures distances with LB3's earth radii, the unit by name or as {type}", () => {
     const here = new loopback.GeoPoint({ lat: 10, lng: 10 });
     const there = new loopback.GeoPoint({ lat: 5, lng: 5 });
     expect(Math.floor(here.distanceTo(there, { type: 'meters' }))).toBe(782777);

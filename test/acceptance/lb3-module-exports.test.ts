@@ -18,17 +18,20 @@ describe('loopback module exports', () => {
     expect(icon.subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0])); // the ICO signature
     const app = loopback();
     app.middleware('initial', loopback.favicon());
-    const res = await request(app).get('/favicon.ico').buffer(true).parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const res = await request(app)
+      .get('/favicon.ico')
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('image/x-icon');
     expect(res.body).toEqual(icon);
   });
 
-  it('serves an icon of the app\'s own, and answers a missing one as an error', async () => {
+  it("serves an icon of the app's own, and answers a missing one as an error", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-favicon-'));
     const own = path.join(dir, 'own.ico');
     fs.writeFileSync(own, 'ICON');
@@ -41,7 +44,7 @@ describe('loopback module exports', () => {
     expect(missing.text).not.toContain(dir);
   });
 
-  it('exports Express\'s prototypes, so a member added to loopback.request reaches every request', async () => {
+  it("exports Express's prototypes, so a member added to loopback.request reaches every request", async () => {
     expect(loopback.application).toBe(express.application);
     expect(loopback.response).toBe(express.response);
     expect(loopback.Router).toBe(express.Router);
@@ -62,7 +65,7 @@ describe('loopback module exports', () => {
     }
   });
 
-  it('query() parses the query string where nothing did, within loopline\'s bounds', async () => {
+  it("query() parses the query string where nothing did, within loopline's bounds", async () => {
     const server = http.createServer((req: any, res) => {
       loopback.query()(req, res as any, () => res.end(JSON.stringify(req.query)));
     });
@@ -74,7 +77,9 @@ describe('loopback module exports', () => {
     // Nested no deeper than the app's query parser goes (8 levels): the rest stays one key.
     expect(JSON.stringify(parsed.a)).toContain('[b][b][b][b]');
     const custom = http.createServer((req: any, res) => {
-      loopback.query((str: string) => ({ raw: str }))(req, res as any, () => res.end(JSON.stringify(req.query)));
+      loopback.query((str: string) => ({ raw: str }))(req, res as any, () =>
+        res.end(JSON.stringify(req.query)),
+      );
     });
     expect(JSON.parse((await request(custom).get('/?a=1')).text)).toEqual({ raw: 'a=1' });
     // In a loopline app, the app's own parser has set req.query already.
@@ -120,7 +125,7 @@ describe('LB3 exports: Connector, DateString, defaultDataSources, template', () 
     expect(() => new loopback.DateString(5 as any)).toThrow(/must be a string/);
   });
 
-  it('loopback.defaultDataSources is the default registry\'s map', () => {
+  it("loopback.defaultDataSources is the default registry's map", () => {
     expect(loopback.defaultDataSources).toBe(loopback.registry.defaultDataSources);
     expect(new loopback.Registry().defaultDataSources).toEqual({});
   });
@@ -131,15 +136,22 @@ describe('LB3 exports: Connector, DateString, defaultDataSources, template', () 
     fs.writeFileSync(path.join(dir, 'footer.ejs'), '<footer><%= site %></footer>');
     fs.writeFileSync(file, '<p>Hello <%= name %></p><%- include("footer") %>');
     const render = loopback.template(file);
-    expect(render({ name: '<b>Ann</b>', site: 'shop' })).toBe('<p>Hello &lt;b&gt;Ann&lt;/b&gt;</p><footer>shop</footer>');
+    expect(render({ name: '<b>Ann</b>', site: 'shop' })).toBe(
+      '<p>Hello &lt;b&gt;Ann&lt;/b&gt;</p><footer>shop</footer>',
+    );
 
     // As LB3: the file's text is kept, so an edit after the first use is not seen.
     fs.writeFileSync(file, 'changed');
     expect(loopback.template(file)({ name: 'Bo', site: 's' })).toBe('<p>Hello Bo</p><footer>s</footer>');
 
     const app = loopback();
-    app.get('/hi', (req, res) => void res.type('html').send(render({ name: String(req.query.name), site: 'x' })));
-    await request(app).get('/hi?name=%3Cscript%3E').expect(200, '<p>Hello &lt;script&gt;</p><footer>x</footer>');
+    app.get(
+      '/hi',
+      (req, res) => void res.type('html').send(render({ name: String(req.query.name), site: 'x' })),
+    );
+    await request(app)
+      .get('/hi?name=%3Cscript%3E')
+      .expect(200, '<p>Hello &lt;script&gt;</p><footer>x</footer>');
     expect(() => loopback.template(path.join(dir, 'missing.ejs'))).toThrow(/ENOENT/);
   });
 });

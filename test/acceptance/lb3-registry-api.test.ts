@@ -16,7 +16,13 @@ function restApp(): any {
 describe('createModel', () => {
   it('takes a key from config.options over the same key at the top level, base included', () => {
     const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
-    const M = app.registry.createModel({ name: 'Pref', base: 'User', ttl: 1, realmRequired: true, options: { base: 'Application', ttl: 2 } });
+    const M = app.registry.createModel({
+      name: 'Pref',
+      base: 'User',
+      ttl: 1,
+      realmRequired: true,
+      options: { base: 'Application', ttl: 2 },
+    });
     expect(M.prototype).toBeInstanceOf(app.registry.getModel('Application'));
     expect(M.prototype).not.toBeInstanceOf(app.registry.getModel('User'));
     expect(M.settings.ttl).toBe(2);
@@ -38,18 +44,39 @@ describe('createModel', () => {
 
   it('refuses a prototype. method declared isStatic: true, naming the model and method', () => {
     const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
-    expect(() => app.registry.createModel('Bad', {}, { methods: { 'prototype.run': { isStatic: true } } })).toThrow(
-      expect.objectContaining({ code: 'INVALID_REMOTE_METHOD', message: 'Remoting metadata for Bad.prototype.run "isStatic" does not match new method name-based style.' }),
+    expect(() =>
+      app.registry.createModel('Bad', {}, { methods: { 'prototype.run': { isStatic: true } } }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_REMOTE_METHOD',
+        message:
+          'Remoting metadata for Bad.prototype.run "isStatic" does not match new method name-based style.',
+      }),
     );
     expect(() => app.registry.createModel({ name: 'Bad2', methods: { run: null } })).toThrow(
-      expect.objectContaining({ code: 'INVALID_REMOTE_METHOD', message: expect.stringContaining('Bad2.run must be an object') }),
+      expect.objectContaining({
+        code: 'INVALID_REMOTE_METHOD',
+        message: expect.stringContaining('Bad2.run must be an object'),
+      }),
     );
   });
 
   it('lets a subclass redeclare an inherited remote method; the base keeps its own', async () => {
     const app = restApp();
-    const Greeter = app.registry.createModel('Greeter', {}, { methods: { greet: { http: { path: '/greet', verb: 'get' }, returns: { arg: 'msg', type: 'string' } } } });
-    const Polite = app.registry.createModel('Polite', {}, { base: 'Greeter', methods: { greet: { http: { path: '/hello', verb: 'get' } } } });
+    const Greeter = app.registry.createModel(
+      'Greeter',
+      {},
+      {
+        methods: {
+          greet: { http: { path: '/greet', verb: 'get' }, returns: { arg: 'msg', type: 'string' } },
+        },
+      },
+    );
+    const Polite = app.registry.createModel(
+      'Polite',
+      {},
+      { base: 'Greeter', methods: { greet: { http: { path: '/hello', verb: 'get' } } } },
+    );
     Greeter.greet = async () => 'hi';
     app.model(Greeter, { dataSource: 'db' });
     app.model(Polite, { dataSource: 'db' });
@@ -62,16 +89,24 @@ describe('createModel', () => {
 });
 
 describe('configureModel', () => {
-  it('merges each configured relation into the model\'s and defines a changed one again', async () => {
+  it("merges each configured relation into the model's and defines a changed one again", async () => {
     const app = restApp();
     const Author = app.registry.createModel('Author', { name: String });
     const Editor = app.registry.createModel('Editor', { name: String });
-    const Note = app.registry.createModel('Note', { text: String }, { relations: { owner: { type: 'belongsTo', model: 'Author', foreignKey: 'ownerId' } } });
+    const Note = app.registry.createModel(
+      'Note',
+      { text: String },
+      { relations: { owner: { type: 'belongsTo', model: 'Author', foreignKey: 'ownerId' } } },
+    );
     app.model(Author, { dataSource: 'db' });
     app.model(Editor, { dataSource: 'db' });
     expect(Note.relations.owner.modelTo).toBe(Author);
     app.model(Note, { dataSource: 'db', relations: { owner: { model: 'Editor' } } });
-    expect(Note.settings.relations.owner).toEqual({ type: 'belongsTo', model: 'Editor', foreignKey: 'ownerId' });
+    expect(Note.settings.relations.owner).toEqual({
+      type: 'belongsTo',
+      model: 'Editor',
+      foreignKey: 'ownerId',
+    });
     expect(Note.relations.owner.modelTo).toBe(Editor);
     const ed = await Editor.create({ name: 'ed' });
     const note = await Note.create({ text: 't', ownerId: ed.id });
@@ -79,17 +114,37 @@ describe('configureModel', () => {
     expect(res.body).toEqual({ id: ed.id, name: 'ed' });
   });
 
-  it('leaves the base model\'s relations and ACLs alone when configuring a subclass', () => {
+  it("leaves the base model's relations and ACLs alone when configuring a subclass", () => {
     const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
-    const Base = app.registry.createModel('Base', {}, {
-      relations: { owner: { type: 'belongsTo', model: 'Base' } },
-      acls: [{ property: 'find', accessType: 'EXECUTE', principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }],
-    });
+    const Base = app.registry.createModel(
+      'Base',
+      {},
+      {
+        relations: { owner: { type: 'belongsTo', model: 'Base' } },
+        acls: [
+          {
+            property: 'find',
+            accessType: 'EXECUTE',
+            principalType: 'ROLE',
+            principalId: '$everyone',
+            permission: 'DENY',
+          },
+        ],
+      },
+    );
     const Sub = app.registry.createModel('Sub', {}, { base: 'Base' });
     app.registry.configureModel(Sub, {
       dataSource: null,
       relations: { owner: { model: 'Sub' } },
-      acls: [{ property: 'find', accessType: 'EXECUTE', principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW' }],
+      acls: [
+        {
+          property: 'find',
+          accessType: 'EXECUTE',
+          principalType: 'ROLE',
+          principalId: '$everyone',
+          permission: 'ALLOW',
+        },
+      ],
     });
     expect(Base.settings.relations.owner.model).toBe('Base');
     expect(Base.settings.acls.map((a: any) => a.permission)).toEqual(['DENY']);
@@ -98,23 +153,37 @@ describe('configureModel', () => {
 
   it('replaces an ACL for the same property, access type and principal; adds any other', () => {
     const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
-    const deny = { property: 'find', accessType: 'EXECUTE', principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' };
+    const deny = {
+      property: 'find',
+      accessType: 'EXECUTE',
+      principalType: 'ROLE',
+      principalId: '$everyone',
+      permission: 'DENY',
+    };
     const M = app.registry.createModel('Guarded', {}, { acls: [deny] });
     const allowEveryone = { ...deny, permission: 'ALLOW' };
     const allowAdmin = { ...deny, principalId: 'admin', permission: 'ALLOW' };
     app.registry.configureModel(M, { dataSource: null, acls: [allowEveryone, allowAdmin] });
     expect(M.settings.acls).toEqual([allowEveryone, allowAdmin]);
-    expect(() => app.registry.configureModel(M, { dataSource: null, acls: { nope: 1 } })).toThrow(/"acls" must be an array/);
+    expect(() => app.registry.configureModel(M, { dataSource: null, acls: { nope: 1 } })).toThrow(
+      /"acls" must be an array/,
+    );
   });
 
   it('sets options as settings but never changes the base, with a warning', () => {
     const M = (loopback.Model as any).extend('Configured', {}, { ttl: 10, emailVerificationRequired: false });
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
-      loopback.configureModel(M, { dataSource: null, options: { ttl: 20, realmRequired: true, base: 'User' } });
+      loopback.configureModel(M, {
+        dataSource: null,
+        options: { ttl: 20, realmRequired: true, base: 'User' },
+      });
       expect(M.settings).toMatchObject({ ttl: 20, emailVerificationRequired: false, realmRequired: true });
       expect(M.settings.base).toBe(loopback.Model);
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/model "Configured": option "base" cannot be reconfigured/), 'LooplineConfigWarning');
+      expect(warn).toHaveBeenCalledWith(
+        expect.stringMatching(/model "Configured": option "base" cannot be reconfigured/),
+        'LooplineConfigWarning',
+      );
     } finally {
       warn.mockRestore();
     }
@@ -140,9 +209,9 @@ describe('configureModel', () => {
     await request(app).get('/api/Tools/count2').expect(200, { n: 2 });
     await request(app).get(`/api/Tools/${t.id}/shout`).expect(200, { loud: 'SAW' });
     await request(app).get('/api/Hammers/count2').expect(404);
-    expect(() => app.registry.configureModel(Tool, { dataSource: null, methods: { 'prototype.x': { isStatic: true } } })).toThrow(
-      expect.objectContaining({ code: 'INVALID_REMOTE_METHOD' }),
-    );
+    expect(() =>
+      app.registry.configureModel(Tool, { dataSource: null, methods: { 'prototype.x': { isStatic: true } } }),
+    ).toThrow(expect.objectContaining({ code: 'INVALID_REMOTE_METHOD' }));
   });
 
   it('takes the related model as a class, and hides its endpoints by a sharedMethods glob', async () => {
@@ -203,6 +272,8 @@ describe('built-in models in a local registry', () => {
     app.model(Book, { dataSource: 'db' });
     app.use('/api', loopback.rest());
     await request(app).post('/api/Books').send({ title: 'x' }).expect(200, { title: 'x', id: 1 });
-    await request(app).get('/api/Books').expect(200, [{ title: 'x', id: 1 }]);
+    await request(app)
+      .get('/api/Books')
+      .expect(200, [{ title: 'x', id: 1 }]);
   });
 });

@@ -31,7 +31,10 @@ class TestSmtp {
       allowInsecureAuth: true,
       authOptional: !auth,
       logger: false,
-      onAuth: (a, _session, cb) => (auth && a.username === auth.user && a.password === auth.pass ? cb(null, { user: a.username }) : cb(new Error('Invalid username or password'))),
+      onAuth: (a, _session, cb) =>
+        auth && a.username === auth.user && a.password === auth.pass
+          ? cb(null, { user: a.username })
+          : cb(new Error('Invalid username or password')),
       onData: (stream, session, cb) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -49,10 +52,12 @@ class TestSmtp {
   }
 
   start(): Promise<void> {
-    return new Promise((resolve) => this.server.listen(0, '127.0.0.1', () => {
-      this.port = (this.server.server.address() as AddressInfo).port;
-      resolve();
-    }));
+    return new Promise((resolve) =>
+      this.server.listen(0, '127.0.0.1', () => {
+        this.port = (this.server.server.address() as AddressInfo).port;
+        resolve();
+      }),
+    );
   }
 
   stop(): Promise<void> {
@@ -72,11 +77,18 @@ function bodyOf(raw: string): string {
 
 /** A quoted-printable body as text (soft line breaks joined, =XX bytes decoded). */
 function unquote(body: string): string {
-  const bytes = body.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const bytes = body
+    .replace(/=\r\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
-const MESSAGE = { to: 'to@example.com', from: 'from@example.com', subject: 'Hello from loopline', text: 'Plain body, line one.' };
+const MESSAGE = {
+  to: 'to@example.com',
+  from: 'from@example.com',
+  subject: 'Hello from loopline',
+  text: 'Plain body, line one.',
+};
 
 function mailApp(settings: Record<string, unknown>): any {
   const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
@@ -92,7 +104,14 @@ describe('mail connector', () => {
   beforeAll(async () => {
     await smtp.start();
     await second.start();
-    smtpSettings = { type: 'smtp', host: '127.0.0.1', port: smtp.port, secure: false, ignoreTLS: true, auth: { user: 'mailer', pass: 's3cret' } };
+    smtpSettings = {
+      type: 'smtp',
+      host: '127.0.0.1',
+      port: smtp.port,
+      secure: false,
+      ignoreTLS: true,
+      auth: { user: 'mailer', pass: 's3cret' },
+    };
   });
   afterAll(async () => {
     await smtp.stop();
@@ -105,7 +124,11 @@ describe('mail connector', () => {
 
   it('app.models.Email.send over SMTP: the server receives the envelope, headers and body; the callback gets the transport report', async () => {
     const app = mailApp({ transports: [smtpSettings] });
-    const info: any = await new Promise((resolve, reject) => app.models.Email.send(MESSAGE, (err: Error | null, result: unknown) => (err ? reject(err) : resolve(result))));
+    const info: any = await new Promise((resolve, reject) =>
+      app.models.Email.send(MESSAGE, (err: Error | null, result: unknown) =>
+        err ? reject(err) : resolve(result),
+      ),
+    );
     expect(smtp.received).toHaveLength(1);
     const got = smtp.received[0];
     expect([got.from, got.to, got.user]).toEqual(['from@example.com', ['to@example.com'], 'mailer']);
@@ -120,8 +143,14 @@ describe('mail connector', () => {
 
   it('email.send(cb) on an instance sends it; html goes as a multipart alternative', async () => {
     const app = mailApp({ transports: [smtpSettings] });
-    const mail = new app.models.Email({ ...MESSAGE, to: 'a@example.com, b@example.com', html: '<h1>html body</h1>' });
-    await new Promise<void>((resolve, reject) => mail.send((err: Error | null) => (err ? reject(err) : resolve())));
+    const mail = new app.models.Email({
+      ...MESSAGE,
+      to: 'a@example.com, b@example.com',
+      html: '<h1>html body</h1>',
+    });
+    await new Promise<void>((resolve, reject) =>
+      mail.send((err: Error | null) => (err ? reject(err) : resolve())),
+    );
     const got = smtp.received[0];
     expect(got.to).toEqual(['a@example.com', 'b@example.com']);
     expect(headerOf(got.raw, 'Content-Type')).toMatch(/^multipart\/alternative/);
@@ -136,7 +165,12 @@ describe('mail connector', () => {
   });
 
   it('a message names its transport by alias; without one the first transport is used', async () => {
-    const app = mailApp({ transports: [smtpSettings, { type: 'smtp', alias: 'bulk', host: '127.0.0.1', port: second.port, secure: false, ignoreTLS: true }] });
+    const app = mailApp({
+      transports: [
+        smtpSettings,
+        { type: 'smtp', alias: 'bulk', host: '127.0.0.1', port: second.port, secure: false, ignoreTLS: true },
+      ],
+    });
     await app.models.Email.send({ ...MESSAGE, transport: 'bulk' });
     await app.models.Email.send(MESSAGE);
     expect([smtp.received.length, second.received.length]).toEqual([1, 1]);
@@ -163,7 +197,12 @@ describe('mail connector', () => {
 
   it('loopback.Mail is the connector class: transports found by type or alias, usable as a data source connector', async () => {
     const Mail = (loopback as any).Mail;
-    const connector = new Mail({ transports: [{ type: 'smtp', service: 'gmail' }, { type: 'stub', alias: 'test' }] });
+    const connector = new Mail({
+      transports: [
+        { type: 'smtp', service: 'gmail' },
+        { type: 'stub', alias: 'test' },
+      ],
+    });
     expect(typeof connector.transportForName('smtp').sendMail).toBe('function');
     expect(connector.transportForName('test')).toBe(connector.transports[1]);
     expect(connector.transportForName('nope')).toBeUndefined();
@@ -183,8 +222,12 @@ describe('mail connector', () => {
   });
 
   it('an unknown transport type is refused when the data source is made: 500 MAIL_TRANSPORT_UNSUPPORTED', () => {
-    expect(() => loopback.createDataSource('m', { connector: 'mail', transports: [{ type: 'sendgrid' }] })).toThrow(expect.objectContaining({ code: 'MAIL_TRANSPORT_UNSUPPORTED', statusCode: 500 }));
-    expect(() => loopback.createDataSource('m', { connector: 'loopback-connector-mail', transports: ['smtp'] })).toThrow(expect.objectContaining({ code: 'MAIL_TRANSPORT_UNSUPPORTED' }));
+    expect(() =>
+      loopback.createDataSource('m', { connector: 'mail', transports: [{ type: 'sendgrid' }] }),
+    ).toThrow(expect.objectContaining({ code: 'MAIL_TRANSPORT_UNSUPPORTED', statusCode: 500 }));
+    expect(() =>
+      loopback.createDataSource('m', { connector: 'loopback-connector-mail', transports: ['smtp'] }),
+    ).toThrow(expect.objectContaining({ code: 'MAIL_TRANSPORT_UNSUPPORTED' }));
   });
 
   it("a user's verify email goes through the Email model's mail data source", async () => {
@@ -194,12 +237,19 @@ describe('mail connector', () => {
     const Member = app.registry.createModel({ name: 'Member', base: 'User' });
     app.model(Member, { dataSource: 'db' });
     const ann = await Member.create({ email: 'ann@example.com', password: 'open sesame' });
-    const result = await ann.verify({ from: 'noreply@example.com', host: 'app.example.com', port: 443, protocol: 'https' });
+    const result = await ann.verify({
+      from: 'noreply@example.com',
+      host: 'app.example.com',
+      port: 443,
+      protocol: 'https',
+    });
     expect(smtp.received).toHaveLength(1);
     const got = smtp.received[0];
     expect([got.from, got.to]).toEqual(['noreply@example.com', ['ann@example.com']]);
     expect(headerOf(got.raw, 'Content-Transfer-Encoding')).toBe('quoted-printable');
-    expect(unquote(bodyOf(got.raw))).toContain(`https://app.example.com/api/Members/confirm?uid=${String(ann.id)}&redirect=%2F&token=${result.token}`);
+    expect(unquote(bodyOf(got.raw))).toContain(
+      `https://app.example.com/api/Members/confirm?uid=${String(ann.id)}&redirect=%2F&token=${result.token}`,
+    );
   });
 
   it('an LB3 app folder: datasources.json "mail" (SMTP) and "kv" (loopback-connector-kv-memory) with Email and a KeyValueModel in model-config.json', async () => {
@@ -216,7 +266,10 @@ describe('mail connector', () => {
         Email: { dataSource: 'mail' },
         Session: { dataSource: 'kv', public: true },
       },
-      'server/middleware.json': { routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'loopback#urlNotFound': {} } },
+      'server/middleware.json': {
+        routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+        final: { 'loopback#urlNotFound': {} },
+      },
       'common/models/session.json': { name: 'Session', base: 'KeyValueModel' },
     };
     for (const [rel, content] of Object.entries(files)) {

@@ -22,12 +22,22 @@ describe('middleware phases', () => {
   it('runs the phases in order, with app.use first in routes', async () => {
     const app: any = loopback({ localRegistry: true });
     const steps: string[] = [];
-    for (const p of ['routes', 'files', 'parse', 'auth', 'session', 'initial']) app.middleware(p, trace(p, steps));
+    for (const p of ['routes', 'files', 'parse', 'auth', 'session', 'initial'])
+      app.middleware(p, trace(p, steps));
     app.middleware('routes:before', trace('routes:before', steps));
     app.use(trace('use', steps));
     finish(app, steps);
     const res = await request(app).get('/x').expect(200);
-    expect(res.body).toEqual(['initial', 'session', 'auth', 'parse', 'routes:before', 'use', 'routes', 'files']);
+    expect(res.body).toEqual([
+      'initial',
+      'session',
+      'auth',
+      'parse',
+      'routes:before',
+      'use',
+      'routes',
+      'files',
+    ]);
   });
 
   it('passes an error from an early phase to an error handler added with app.use', async () => {
@@ -40,8 +50,14 @@ describe('middleware phases', () => {
   it('gives error handlers body-parser failures with their code', async () => {
     const app: any = loopback({ localRegistry: true });
     app.middleware('parse', express.json());
-    app.use((err: any, _req: any, res: any, _next: any) => res.status(err.statusCode).json({ code: err.code }));
-    await request(app).post('/').set('Content-Type', 'application/json').send('{"a":').expect(400, { code: 'MALFORMED_JSON' });
+    app.use((err: any, _req: any, res: any, _next: any) =>
+      res.status(err.statusCode).json({ code: err.code }),
+    );
+    await request(app)
+      .post('/')
+      .set('Content-Type', 'application/json')
+      .send('{"a":')
+      .expect(400, { code: 'MALFORMED_JSON' });
   });
 
   it('mounts an Express app in a phase: mount event, mountpath, parent, and req/res restored after it', async () => {
@@ -54,7 +70,9 @@ describe('middleware phases', () => {
       next();
     });
     app.middleware('routes', '/sub', sub);
-    app.middleware('final', (req: any, res: any) => res.json({ ...req.seenInSub, appRestored: req.app === app }));
+    app.middleware('final', (req: any, res: any) =>
+      res.json({ ...req.seenInSub, appRestored: req.app === app }),
+    );
     expect(mounted).toBe(app);
     const res = await request(app).get('/sub/thing').expect(200);
     expect(res.body).toEqual({ mountpath: '/sub', parentIsApp: true, url: '/thing', appRestored: true });
@@ -77,9 +95,17 @@ describe('middleware phases', () => {
     const app: any = loopback({ localRegistry: true });
     app.middleware('parse', express.json());
     app.post('/items/:id', (req: any, res: any) =>
-      res.json({ id: req.param('id'), name: req.param('name'), q: req.param('q'), none: req.param('none', 'dflt') }),
+      res.json({
+        id: req.param('id'),
+        name: req.param('name'),
+        q: req.param('q'),
+        none: req.param('none', 'dflt'),
+      }),
     );
-    const res = await request(app).post('/items/7?q=query&id=fromQuery&name=fromQuery').send({ name: 'fromBody' }).expect(200);
+    const res = await request(app)
+      .post('/items/7?q=query&id=fromQuery&name=fromQuery')
+      .send({ name: 'fromBody' })
+      .expect(200);
     expect(res.body).toEqual({ id: '7', name: 'fromBody', q: 'query', none: 'dflt' });
   });
 
@@ -101,10 +127,21 @@ describe('middleware phases', () => {
     const steps: string[] = [];
     for (const p of ['subapps', 'routes', 'custom', 'initial', 'first']) app.middleware(p, trace(p, steps));
     finish(app, steps);
-    expect((await request(app).get('/').expect(200)).body).toEqual(['first', 'initial', 'custom', 'routes', 'subapps']);
+    expect((await request(app).get('/').expect(200)).body).toEqual([
+      'first',
+      'initial',
+      'custom',
+      'routes',
+      'subapps',
+    ]);
     expect(() => app.defineMiddlewarePhases(['subapps', 'first'])).toThrow(
-      expect.objectContaining({ code: 'PHASE_ORDER_CONFLICT', message: expect.stringMatching(/Ordering conflict.*first.*subapps/) }),
+      expect.objectContaining({
+        code: 'PHASE_ORDER_CONFLICT',
+        message: expect.stringMatching(/Ordering conflict.*first.*subapps/),
+      }),
     );
-    expect(() => app.middleware('nosuch', trace('x', steps))).toThrow(expect.objectContaining({ code: 'UNKNOWN_PHASE' }));
+    expect(() => app.middleware('nosuch', trace('x', steps))).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_PHASE' }),
+    );
   });
 });

@@ -14,15 +14,22 @@ function makeApp() {
   const ds = app.dataSource('db', { connector: 'memory' });
   const reg = app.registry;
   const Widget = reg.createModel({ name: 'Widget', properties: { name: 'string' }, acls: [DENY_EVERYONE] });
-  const Part = reg.createModel({ name: 'Part', properties: { name: 'string', widgetId: 'number' }, acls: [DENY_EVERYONE] });
+  const Part = reg.createModel({
+    name: 'Part',
+    properties: { name: 'string', widgetId: 'number' },
+    acls: [DENY_EVERYONE],
+  });
   Widget.hasMany(Part, { as: 'parts', foreignKey: 'widgetId' });
-  for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping']) app.model(reg.getModel(name), { dataSource: ds, public: false });
+  for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping'])
+    app.model(reg.getModel(name), { dataSource: ds, public: false });
   app.model(Widget, { dataSource: ds });
   app.model(Part, { dataSource: ds });
   app.enableAuth();
   app.middleware('auth', loopback.token());
   app.use('/api', loopback.rest());
-  app.use((err: any, _req: any, res: any, _next: any) => res.status(err.statusCode || 500).json({ error: { statusCode: err.statusCode, code: err.code } }));
+  app.use((err: any, _req: any, res: any, _next: any) =>
+    res.status(err.statusCode || 500).json({ error: { statusCode: err.statusCode, code: err.code } }),
+  );
   return app;
 }
 
@@ -34,7 +41,13 @@ describe('an app that overrides Model.checkAccess', () => {
     const order: string[] = [];
     const asked: unknown[][] = [];
     let allow = true;
-    Widget.checkAccess = function (token: unknown, modelId: unknown, method: any, ctx: any, cb: (err: Error | null, ok?: boolean) => void) {
+    Widget.checkAccess = function (
+      token: unknown,
+      modelId: unknown,
+      method: any,
+      ctx: any,
+      cb: (err: Error | null, ok?: boolean) => void,
+    ) {
       order.push('checkAccess');
       asked.push([token, modelId, method.name, typeof ctx.req]);
       setImmediate(() => cb(null, allow));
@@ -69,12 +82,19 @@ describe('an app that overrides Model.checkAccess', () => {
     expect(await Widget.count()).toBe(0);
   });
 
-  it('an override wrapping the built-in one keeps the model\'s rules', async () => {
+  it("an override wrapping the built-in one keeps the model's rules", async () => {
     const app = makeApp();
     const { Widget } = app.models;
     const builtin = Widget.checkAccess;
     const seen: string[] = [];
-    Widget.checkAccess = function (this: any, token: unknown, modelId: unknown, method: any, ctx: unknown, cb: (err: Error | null, ok?: boolean) => void) {
+    Widget.checkAccess = function (
+      this: any,
+      token: unknown,
+      modelId: unknown,
+      method: any,
+      ctx: unknown,
+      cb: (err: Error | null, ok?: boolean) => void,
+    ) {
       seen.push(method.name);
       return builtin.call(this, token, modelId, method, ctx, cb);
     };
@@ -82,7 +102,7 @@ describe('an app that overrides Model.checkAccess', () => {
     expect(seen).toEqual(['find']);
   });
 
-  it('what the override allows still passes loopline\'s checks of relation targets', async () => {
+  it("what the override allows still passes loopline's checks of relation targets", async () => {
     const app = makeApp();
     const { Widget, Part } = app.models;
     await Widget.create({ name: 'w1' });
@@ -91,6 +111,12 @@ describe('an app that overrides Model.checkAccess', () => {
     expect((await request(app).get('/api/Widgets/1')).status).toBe(200);
     // Part denies everyone: neither its relation endpoint nor an include of it opens.
     expect((await request(app).get('/api/Widgets/1/parts')).status).toBe(401);
-    expect((await request(app).get('/api/Widgets?filter=' + encodeURIComponent(JSON.stringify({ include: 'parts' })))).status).toBe(401);
+    expect(
+      (
+        await request(app).get(
+          '/api/Widgets?filter=' + encodeURIComponent(JSON.stringify({ include: 'parts' })),
+        )
+      ).status,
+    ).toBe(401);
   });
 });

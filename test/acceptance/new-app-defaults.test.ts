@@ -26,7 +26,9 @@ function request(url: string, options: http.RequestOptions = {}, body?: string):
     const req = http.request(url, { agent: false, ...options }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+      );
     });
     req.on('error', reject);
     req.end(body);
@@ -40,11 +42,24 @@ describe('a new app: secure middleware defaults', () => {
   beforeAll(async () => {
     for (const [rel, content] of Object.entries(appFiles('demo', 'file:../loopline'))) {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+      fs.writeFileSync(
+        path.join(dir, rel),
+        typeof content === 'string' ? content : JSON.stringify(content, null, 2),
+      );
     }
-    fs.writeFileSync(path.join(dir, 'common/models/note.json'), JSON.stringify({ name: 'Note', base: 'PersistedModel', properties: { title: { type: 'string', required: true } } }));
+    fs.writeFileSync(
+      path.join(dir, 'common/models/note.json'),
+      JSON.stringify({
+        name: 'Note',
+        base: 'PersistedModel',
+        properties: { title: { type: 'string', required: true } },
+      }),
+    );
     const modelConfig = JSON.parse(fs.readFileSync(path.join(dir, 'server/model-config.json'), 'utf8'));
-    fs.writeFileSync(path.join(dir, 'server/model-config.json'), JSON.stringify({ ...modelConfig, Note: { dataSource: 'db', public: true } }));
+    fs.writeFileSync(
+      path.join(dir, 'server/model-config.json'),
+      JSON.stringify({ ...modelConfig, Note: { dataSource: 'db', public: true } }),
+    );
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(REPO_ROOT, path.join(dir, 'node_modules', 'loopline'), 'dir');
     running = await startApp(dir, { cwd: dir });
@@ -71,7 +86,11 @@ describe('a new app: secure middleware defaults', () => {
 
   it('compresses a large JSON response for a client that accepts gzip, and only then', async () => {
     const notes = Array.from({ length: 100 }, (_, i) => ({ title: `note ${i} ${'x'.repeat(80)}` }));
-    const created = await request(`${running.url}/api/Notes`, { method: 'POST', headers: { 'content-type': 'application/json' } }, JSON.stringify(notes));
+    const created = await request(
+      `${running.url}/api/Notes`,
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
+      JSON.stringify(notes),
+    );
     expect(created.status).toBe(200);
     const gzipped = await request(`${running.url}/api/Notes`, { headers: { 'accept-encoding': 'gzip' } });
     expect([gzipped.status, gzipped.headers['content-encoding']]).toEqual([200, 'gzip']);
@@ -86,13 +105,21 @@ describe('a new app: secure middleware defaults', () => {
   it('refuses a cross-origin preflight (403 CORS_ORIGIN_DENIED, no allow headers) and allows no origin to read', async () => {
     const preflight = await request(`${running.url}/api/Notes`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'http://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(preflight.status).toBe(403);
-    expect((JSON.parse(preflight.body.toString('utf8')) as { error: { code: string } }).error.code).toBe('CORS_ORIGIN_DENIED');
+    expect((JSON.parse(preflight.body.toString('utf8')) as { error: { code: string } }).error.code).toBe(
+      'CORS_ORIGIN_DENIED',
+    );
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     expect(preflight.headers['access-control-allow-credentials']).toBeUndefined();
-    const read = await request(`${running.url}/api/Notes`, { headers: { origin: 'http://evil.example', cookie: 'a=b' } });
+    const read = await request(`${running.url}/api/Notes`, {
+      headers: { origin: 'http://evil.example', cookie: 'a=b' },
+    });
     expect(read.status).toBe(200);
     expect(read.headers['access-control-allow-origin']).toBeUndefined();
     expect(read.headers['access-control-allow-credentials']).toBeUndefined();

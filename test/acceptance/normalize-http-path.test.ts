@@ -5,11 +5,19 @@ import { normalizeHttpPath } from '../../src/remoting/rest/route-table';
 
 /** strong-remoting's `normalizeHttpPath`: dashed lower-case paths, per app or per model. */
 describe('normalizeHttpPath', () => {
-  async function appWith(appRest: object | undefined, modelRemoting: object | undefined, beforeRest?: (app: any) => void): Promise<any> {
+  async function appWith(
+    appRest: object | undefined,
+    modelRemoting: object | undefined,
+    beforeRest?: (app: any) => void,
+  ): Promise<any> {
     const app: any = loopback({ localRegistry: true });
     if (appRest) app.set('remoting', { rest: appRest });
     app.dataSource('db', { connector: 'memory' });
-    const Account = app.registry.createModel('UserAccount', { name: String }, modelRemoting ? { remoting: modelRemoting } : {});
+    const Account = app.registry.createModel(
+      'UserAccount',
+      { name: String },
+      modelRemoting ? { remoting: modelRemoting } : {},
+    );
     const Role = app.registry.createModel('UserRole', { name: String });
     app.model(Account, { dataSource: 'db' });
     app.model(Role, { dataSource: 'db' });

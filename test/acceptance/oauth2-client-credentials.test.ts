@@ -15,12 +15,24 @@ describe.each(OAUTH_STORES)('OAuth 2.0 client credentials ($name store)', (store
 
   async function clientToken(clientId: string, clientSecret: string, scope?: string, post = false) {
     const fields: Record<string, string> = { grant_type: 'client_credentials', ...(scope ? { scope } : {}) };
-    return post ? postForm(`${provider.base}/oauth/token`, { ...fields, client_id: clientId, client_secret: clientSecret }) : postForm(`${provider.base}/oauth/token`, fields, { authorization: basicAuth(clientId, clientSecret) });
+    return post
+      ? postForm(`${provider.base}/oauth/token`, {
+          ...fields,
+          client_id: clientId,
+          client_secret: clientSecret,
+        })
+      : postForm(`${provider.base}/oauth/token`, fields, {
+          authorization: basicAuth(clientId, clientSecret),
+        });
   }
 
   it('gets a token without a refresh token, which reads inside its scope and is refused outside it', async () => {
     const { app, base, models } = provider;
-    const { clientId, clientSecret } = await models.Client.register({ name: 'Batch job', grants: ['client_credentials'], scopes: ['orders:read', 'orders:write'] });
+    const { clientId, clientSecret } = await models.Client.register({
+      name: 'Batch job',
+      grants: ['client_credentials'],
+      scopes: ['orders:read', 'orders:write'],
+    });
     await app.models.Order.create({ item: 'tea', qty: 2 });
     await app.models.Note.create({ text: 'secret' });
 
@@ -39,9 +51,16 @@ describe.each(OAUTH_STORES)('OAuth 2.0 client credentials ($name store)', (store
     expect((await fetch(`${base}/api/Orders/count`, { headers: auth })).status).toBe(200);
 
     // Outside it: writing orders, and any other model — 403 with RFC 6750's challenge, nothing written.
-    const create = await fetch(`${base}/api/Orders`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ item: 'coffee' }) });
+    const create = await fetch(`${base}/api/Orders`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ item: 'coffee' }),
+    });
     expect(create.status).toBe(403);
-    expect(((await create.json()) as any).error).toMatchObject({ code: 'INSUFFICIENT_SCOPE', details: { scopes: ['orders:write'] } });
+    expect(((await create.json()) as any).error).toMatchObject({
+      code: 'INSUFFICIENT_SCOPE',
+      details: { scopes: ['orders:write'] },
+    });
     expect(create.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
     const notes = await fetch(`${base}/api/Notes`, { headers: auth });
     expect(notes.status).toBe(403);
@@ -49,8 +68,14 @@ describe.each(OAUTH_STORES)('OAuth 2.0 client credentials ($name store)', (store
     expect(await app.models.Order.count()).toBe(1);
 
     // Nor can it read Note through Order: not by an include, not through the relation's endpoint.
-    const order = await app.models.Order.create({ item: 'cake', noteId: (await app.models.Note.findOne()).id });
-    const include = await fetch(`${base}/api/Orders?filter=${encodeURIComponent(JSON.stringify({ include: 'note' }))}`, { headers: auth });
+    const order = await app.models.Order.create({
+      item: 'cake',
+      noteId: (await app.models.Note.findOne()).id,
+    });
+    const include = await fetch(
+      `${base}/api/Orders?filter=${encodeURIComponent(JSON.stringify({ include: 'note' }))}`,
+      { headers: auth },
+    );
     expect(include.status).toBe(403);
     expect(((await include.json()) as any).error.code).toBe('INSUFFICIENT_SCOPE');
     const related = await fetch(`${base}/api/Orders/${order.id}/note`, { headers: auth });
@@ -61,14 +86,22 @@ describe.each(OAUTH_STORES)('OAuth 2.0 client credentials ($name store)', (store
     // The same client with orders:write (client_secret_post this time) may create.
     const writer = await clientToken(clientId, clientSecret, 'orders:write', true);
     expect(writer.status).toBe(200);
-    const created = await fetch(`${base}/api/Orders`, { method: 'POST', headers: { authorization: `Bearer ${writer.body.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ item: 'coffee' }) });
+    const created = await fetch(`${base}/api/Orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer.body.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ item: 'coffee' }),
+    });
     expect(created.status).toBe(200);
     expect(await app.models.Order.count()).toBe(2);
   });
 
-  it('asks for no scope and gets all of the client\'s; asks beyond them and gets invalid_scope, no token', async () => {
+  it("asks for no scope and gets all of the client's; asks beyond them and gets invalid_scope, no token", async () => {
     const { models } = provider;
-    const { clientId, clientSecret } = await models.Client.register({ name: 'Reader', grants: ['client_credentials'], scopes: ['orders:read'] });
+    const { clientId, clientSecret } = await models.Client.register({
+      name: 'Reader',
+      grants: ['client_credentials'],
+      scopes: ['orders:read'],
+    });
     const all = await clientToken(clientId, clientSecret);
     expect(all.body.scope).toBe('orders:read');
     const before = await models.Token.count();
@@ -82,21 +115,44 @@ describe.each(OAUTH_STORES)('OAuth 2.0 client credentials ($name store)', (store
 
   it('is the APP principal: an ACL naming the client lets it in, another client with the same scope stays out', async () => {
     const { app, base, models } = provider;
-    await models.Client.create({ id: reportClient, name: 'Reporting', grants: ['client_credentials'], scopes: ['reports'], secretHash: require('crypto').createHash('sha256').update('ocs_report-secret').digest('hex') });
-    const other = await models.Client.register({ name: 'Other', grants: ['client_credentials'], scopes: ['reports'] });
+    await models.Client.create({
+      id: reportClient,
+      name: 'Reporting',
+      grants: ['client_credentials'],
+      scopes: ['reports'],
+      secretHash: require('crypto').createHash('sha256').update('ocs_report-secret').digest('hex'),
+    });
+    const other = await models.Client.register({
+      name: 'Other',
+      grants: ['client_credentials'],
+      scopes: ['reports'],
+    });
     await app.models.Report.create({ title: 'Q4' });
     const mine = await clientToken(reportClient, 'ocs_report-secret', 'reports');
     const theirs = await clientToken(other.clientId, other.clientSecret, 'reports');
-    expect((await fetch(`${base}/api/Reports`, { headers: { authorization: `Bearer ${mine.body.access_token}` } })).status).toBe(200);
-    const refused = await fetch(`${base}/api/Reports`, { headers: { authorization: `Bearer ${theirs.body.access_token}` } });
+    expect(
+      (await fetch(`${base}/api/Reports`, { headers: { authorization: `Bearer ${mine.body.access_token}` } }))
+        .status,
+    ).toBe(200);
+    const refused = await fetch(`${base}/api/Reports`, {
+      headers: { authorization: `Bearer ${theirs.body.access_token}` },
+    });
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as any).error.code).toBe('AUTHORIZATION_REQUIRED');
   });
 
   it('refuses a wrong secret (invalid_client, 401 by Basic), a client without the grant (unauthorized_client) and an unknown grant type; no token is stored', async () => {
     const { base, models } = provider;
-    const { clientId, clientSecret } = await models.Client.register({ name: 'Web', redirectUris: ['https://web.example.com/cb'], scopes: ['orders:read'] });
-    const batch = await models.Client.register({ name: 'Batch 2', grants: ['client_credentials'], scopes: ['orders:read'] });
+    const { clientId, clientSecret } = await models.Client.register({
+      name: 'Web',
+      redirectUris: ['https://web.example.com/cb'],
+      scopes: ['orders:read'],
+    });
+    const batch = await models.Client.register({
+      name: 'Batch 2',
+      grants: ['client_credentials'],
+      scopes: ['orders:read'],
+    });
     const before = await models.Token.count();
     const wrongBasic = await clientToken(batch.clientId, 'ocs_wrong');
     expect(wrongBasic.status).toBe(401);
@@ -108,9 +164,20 @@ describe.each(OAUTH_STORES)('OAuth 2.0 client credentials ($name store)', (store
     const noGrant = await clientToken(clientId, clientSecret);
     expect(noGrant.status).toBe(400);
     expect(noGrant.body.error).toBe('unauthorized_client');
-    const password = await postForm(`${base}/oauth/token`, { grant_type: 'password', username: 'a', password: 'b' }, { authorization: basicAuth(clientId, clientSecret) });
+    const password = await postForm(
+      `${base}/oauth/token`,
+      { grant_type: 'password', username: 'a', password: 'b' },
+      { authorization: basicAuth(clientId, clientSecret) },
+    );
     expect(password.body.error).toBe('unsupported_grant_type');
-    const json = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { authorization: basicAuth(batch.clientId, batch.clientSecret), 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credentials' }) });
+    const json = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        authorization: basicAuth(batch.clientId, batch.clientSecret),
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ grant_type: 'client_credentials' }),
+    });
     expect(json.status).toBe(400);
     expect(((await json.json()) as any).error).toBe('invalid_request');
     expect(await models.Token.count()).toBe(before);

@@ -23,11 +23,17 @@ describe('OAuth 2.0 login from app B through app A (both loopline)', () => {
   let client: { clientId: string; clientSecret: string };
 
   beforeAll(async () => {
-    a = await providerApp(STORES[0], { scopes: { ...SCOPES, profile: { description: 'Who you are', models: {} } } });
+    a = await providerApp(STORES[0], {
+      scopes: { ...SCOPES, profile: { description: 'Who you are', models: {} } },
+    });
     let configurator;
     ({ app: b, configurator } = passportApp());
     ({ base: bBase, close: closeB } = await listen(b));
-    client = await a.models.Client.register({ name: 'App B', redirectUris: [`${bBase}/auth/a/callback`], scopes: ['profile', 'orders:read'] });
+    client = await a.models.Client.register({
+      name: 'App B',
+      redirectUris: [`${bBase}/auth/a/callback`],
+      scopes: ['profile', 'orders:read'],
+    });
     configurator.configureProvider('a', {
       provider: 'A',
       module: STRATEGY,
@@ -51,9 +57,15 @@ describe('OAuth 2.0 login from app B through app A (both loopline)', () => {
 
   /** The user's consent at A, as A's consent page posts it (A knows the user by its session token). */
   async function consentAtA(authorizeURL: string, session: string, allowed: boolean): Promise<string> {
-    const page = await fetch(authorizeURL, { redirect: 'manual', headers: { authorization: session, accept: 'application/json' } });
+    const page = await fetch(authorizeURL, {
+      redirect: 'manual',
+      headers: { authorization: session, accept: 'application/json' },
+    });
     expect(page.status).toBe(200);
-    const { client: shown, fields } = (await page.json()) as { client: { name: string }; fields: Record<string, string> };
+    const { client: shown, fields } = (await page.json()) as {
+      client: { name: string };
+      fields: Record<string, string>;
+    };
     expect(shown.name).toBe('App B');
     const answer = await fetch(`${a.base}/oauth/authorize`, {
       method: 'POST',
@@ -65,7 +77,7 @@ describe('OAuth 2.0 login from app B through app A (both loopline)', () => {
     return answer.headers.get('location')!;
   }
 
-  it('creates the account at B, linked to the user of A, and B\'s own token opens B\'s API; a second login finds it', async () => {
+  it("creates the account at B, linked to the user of A, and B's own token opens B's API; a second login finds it", async () => {
     const { user, token: session } = await signedInUser(a.app, 'gus@a.example');
     const browser = new Browser();
     const start = await browser.request(`${bBase}/auth/a`);
@@ -86,12 +98,25 @@ describe('OAuth 2.0 login from app B through app A (both loopline)', () => {
     expect(member.username).toBe(`A.${user.id}`);
     const identities = await b.models.UserIdentity.find();
     expect(identities).toHaveLength(1);
-    expect(identities[0]).toMatchObject({ provider: 'A', externalId: String(user.id), authScheme: 'oAuth 2.0', userId: member.id });
+    expect(identities[0]).toMatchObject({
+      provider: 'A',
+      externalId: String(user.id),
+      authScheme: 'oAuth 2.0',
+      userId: member.id,
+    });
     expect(identities[0].credentials.accessToken).toMatch(/^oat_/);
     // B's own token opens B's API.
-    expect((await browser.request(`${bBase}/api/Notes`, { headers: { authorization: body.access_token } })).status).toBe(200);
+    expect(
+      (await browser.request(`${bBase}/api/Notes`, { headers: { authorization: body.access_token } })).status,
+    ).toBe(200);
     // A's token is A's: B does not take it.
-    expect((await browser.request(`${bBase}/api/Notes`, { headers: { authorization: identities[0].credentials.accessToken } })).status).toBe(401);
+    expect(
+      (
+        await browser.request(`${bBase}/api/Notes`, {
+          headers: { authorization: identities[0].credentials.accessToken },
+        })
+      ).status,
+    ).toBe(401);
 
     const again = new Browser();
     const s2 = await again.request(`${bBase}/auth/a`);
@@ -103,7 +128,11 @@ describe('OAuth 2.0 login from app B through app A (both loopline)', () => {
 
   it('the user refuses at A: B answers 401 THIRD_PARTY_LOGIN_FAILED and creates nothing', async () => {
     const { token: session } = await signedInUser(a.app, 'hal@a.example');
-    const before = { users: await b.models.Member.count(), identities: await b.models.UserIdentity.count(), tokens: await b.models.AccessToken.count() };
+    const before = {
+      users: await b.models.Member.count(),
+      identities: await b.models.UserIdentity.count(),
+      tokens: await b.models.AccessToken.count(),
+    };
     const browser = new Browser();
     const start = await browser.request(`${bBase}/auth/a`);
     const back = await consentAtA(start.location!, session, false);
@@ -111,7 +140,11 @@ describe('OAuth 2.0 login from app B through app A (both loopline)', () => {
     const res = await browser.request(back);
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body).error.code).toBe('THIRD_PARTY_LOGIN_FAILED');
-    expect({ users: await b.models.Member.count(), identities: await b.models.UserIdentity.count(), tokens: await b.models.AccessToken.count() }).toEqual(before);
+    expect({
+      users: await b.models.Member.count(),
+      identities: await b.models.UserIdentity.count(),
+      tokens: await b.models.AccessToken.count(),
+    }).toEqual(before);
   });
 
   it('a code replayed to B (with a fresh state) is refused by A: 401 at B, nothing created', async () => {
@@ -124,9 +157,13 @@ describe('OAuth 2.0 login from app B through app A (both loopline)', () => {
     const before = { users: await b.models.Member.count(), tokens: await b.models.AccessToken.count() };
     const fresh = await browser.request(`${bBase}/auth/a`);
     const state = new URL(fresh.location!).searchParams.get('state')!;
-    const replay = await browser.request(`${bBase}/auth/a/callback?code=${encodeURIComponent(usedCode)}&state=${encodeURIComponent(state)}`);
+    const replay = await browser.request(
+      `${bBase}/auth/a/callback?code=${encodeURIComponent(usedCode)}&state=${encodeURIComponent(state)}`,
+    );
     expect(replay.status).toBe(401);
     expect(JSON.parse(replay.body).error.code).toBe('THIRD_PARTY_LOGIN_FAILED');
-    expect({ users: await b.models.Member.count(), tokens: await b.models.AccessToken.count() }).toEqual(before);
+    expect({ users: await b.models.Member.count(), tokens: await b.models.AccessToken.count() }).toEqual(
+      before,
+    );
   });
 });

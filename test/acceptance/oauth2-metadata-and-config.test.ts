@@ -15,7 +15,11 @@ function writeApp(component: Record<string, unknown>): string {
   const files: Record<string, unknown> = {
     'server/config.json': { restApiRoot: '/api' },
     'server/datasources.json': { db: { name: 'db', connector: 'memory' } },
-    'server/middleware.json': { auth: { 'loopback#token': {} }, routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'strong-error-handler': {} } },
+    'server/middleware.json': {
+      auth: { 'loopback#token': {} },
+      routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+      final: { 'strong-error-handler': {} },
+    },
     'server/model-config.json': {
       _meta: { sources: ['loopback/common/models', '../common/models'] },
       User: { dataSource: 'db' },
@@ -25,7 +29,15 @@ function writeApp(component: Record<string, unknown>): string {
       Role: { dataSource: 'db', public: false },
       Order: { dataSource: 'db' },
     },
-    'common/models/order.json': { name: 'Order', base: 'PersistedModel', properties: { item: 'string' }, acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }, { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW' }] },
+    'common/models/order.json': {
+      name: 'Order',
+      base: 'PersistedModel',
+      properties: { item: 'string' },
+      acls: [
+        { principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' },
+        { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW' },
+      ],
+    },
     'server/component-config.json': { 'loopline/oauth2': component },
   };
   for (const [rel, content] of Object.entries(files)) {
@@ -60,30 +72,61 @@ describe('OAuth 2.0 provider from component-config.json', () => {
       grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
       code_challenge_methods_supported: ['S256'],
     });
-    expect(res.body.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post']));
+    expect(res.body.token_endpoint_auth_methods_supported).toEqual(
+      expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
+    );
     // The provider's models are closed over REST even when exposed.
     expect(app.models.OAuthClient).toBeDefined();
-    expect(app.models.OAuthToken.settings.acls).toEqual([expect.objectContaining({ permission: 'DENY', principalId: '$everyone' })]);
+    expect(app.models.OAuthToken.settings.acls).toEqual([
+      expect.objectContaining({ permission: 'DENY', principalId: '$everyone' }),
+    ]);
   });
 
   it("sends a user who is not signed in to the app's loginPage, and to its consentPage with the request; a trusted client skips consent", async () => {
     const app = await bootApp({ scopes: SCOPES, loginPage: '/login', consentPage: '/consent' });
-    const { clientId } = await app.models.OAuthClient.register({ name: 'B', redirectUris: ['https://b.example.com/cb'], scopes: ['orders:read'] });
-    const query = form({ response_type: 'code', client_id: clientId, code_challenge: pkcePair().challenge, code_challenge_method: 'S256' });
+    const { clientId } = await app.models.OAuthClient.register({
+      name: 'B',
+      redirectUris: ['https://b.example.com/cb'],
+      scopes: ['orders:read'],
+    });
+    const query = form({
+      response_type: 'code',
+      client_id: clientId,
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+    });
     const login = await request(app).get(`/oauth/authorize?${query}`).expect(302);
     expect(login.headers.location).toBe(`/login?returnTo=${encodeURIComponent(`/oauth/authorize?${query}`)}`);
     const user = await app.models.User.create({ email: 'u@example.com', password: 'correct horse' });
     const session = String((await user.createAccessToken(600)).id);
-    const consent = await request(app).get(`/oauth/authorize?${query}`).set('Authorization', session).expect(302);
+    const consent = await request(app)
+      .get(`/oauth/authorize?${query}`)
+      .set('Authorization', session)
+      .expect(302);
     expect(consent.headers.location).toBe(`/consent?${query}`);
     // The app's page reads what to show as JSON.
-    const info = await request(app).get(`/oauth/authorize?${query}`).set('Authorization', session).set('Accept', 'application/json').expect(200);
-    expect(info.body).toMatchObject({ client: { id: clientId, name: 'B' }, scopes: [{ name: 'orders:read', description: 'Read orders' }], redirectUri: 'https://b.example.com/cb' });
+    const info = await request(app)
+      .get(`/oauth/authorize?${query}`)
+      .set('Authorization', session)
+      .set('Accept', 'application/json')
+      .expect(200);
+    expect(info.body).toMatchObject({
+      client: { id: clientId, name: 'B' },
+      scopes: [{ name: 'orders:read', description: 'Read orders' }],
+      redirectUri: 'https://b.example.com/cb',
+    });
     expect(info.body.fields.consent_token).toEqual(expect.any(String));
 
-    const trusted = await app.models.OAuthClient.register({ name: 'First party', trusted: true, redirectUris: ['https://first.example.com/cb'], scopes: ['orders:read'] });
+    const trusted = await app.models.OAuthClient.register({
+      name: 'First party',
+      trusted: true,
+      redirectUris: ['https://first.example.com/cb'],
+      scopes: ['orders:read'],
+    });
     const direct = await request(app)
-      .get(`/oauth/authorize?${form({ response_type: 'code', client_id: trusted.clientId, state: 's', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })}`)
+      .get(
+        `/oauth/authorize?${form({ response_type: 'code', client_id: trusted.clientId, state: 's', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' })}`,
+      )
       .set('Authorization', session)
       .expect(302);
     const to = new URL(direct.headers.location);
@@ -95,20 +138,40 @@ describe('OAuth 2.0 provider from component-config.json', () => {
   it('checks registrations: redirect URIs, grants and scopes', async () => {
     const app = await bootApp({ scopes: SCOPES });
     const Client = app.models.OAuthClient;
-    await expect(Client.register({ name: 'x', redirectUris: ['http://b.example.com/cb'], scopes: ['orders:read'] })).rejects.toMatchObject({ code: 'INVALID_REDIRECT_URI', statusCode: 400 });
-    await expect(Client.register({ name: 'x', redirectUris: ['https://b.example.com/cb#frag'] })).rejects.toMatchObject({ code: 'INVALID_REDIRECT_URI' });
-    await expect(Client.register({ name: 'x', redirectUris: ['/relative'] })).rejects.toMatchObject({ code: 'INVALID_REDIRECT_URI' });
-    await expect(Client.register({ name: 'x', grants: ['password'] })).rejects.toMatchObject({ code: 'INVALID_CLIENT_REGISTRATION' });
-    await expect(Client.register({ name: 'x', grants: ['client_credentials'], scopes: ['nope'] })).rejects.toMatchObject({ code: 'INVALID_CLIENT_REGISTRATION' });
-    await expect(Client.register({ name: 'x', confidential: false, grants: ['client_credentials'] })).rejects.toMatchObject({ code: 'INVALID_CLIENT_REGISTRATION' });
-    await expect(Client.register({ name: 'x' })).rejects.toMatchObject({ code: 'INVALID_CLIENT_REGISTRATION' });
+    await expect(
+      Client.register({ name: 'x', redirectUris: ['http://b.example.com/cb'], scopes: ['orders:read'] }),
+    ).rejects.toMatchObject({ code: 'INVALID_REDIRECT_URI', statusCode: 400 });
+    await expect(
+      Client.register({ name: 'x', redirectUris: ['https://b.example.com/cb#frag'] }),
+    ).rejects.toMatchObject({ code: 'INVALID_REDIRECT_URI' });
+    await expect(Client.register({ name: 'x', redirectUris: ['/relative'] })).rejects.toMatchObject({
+      code: 'INVALID_REDIRECT_URI',
+    });
+    await expect(Client.register({ name: 'x', grants: ['password'] })).rejects.toMatchObject({
+      code: 'INVALID_CLIENT_REGISTRATION',
+    });
+    await expect(
+      Client.register({ name: 'x', grants: ['client_credentials'], scopes: ['nope'] }),
+    ).rejects.toMatchObject({ code: 'INVALID_CLIENT_REGISTRATION' });
+    await expect(
+      Client.register({ name: 'x', confidential: false, grants: ['client_credentials'] }),
+    ).rejects.toMatchObject({ code: 'INVALID_CLIENT_REGISTRATION' });
+    await expect(Client.register({ name: 'x' })).rejects.toMatchObject({
+      code: 'INVALID_CLIENT_REGISTRATION',
+    });
     expect(await Client.count()).toBe(0);
-    const ok = await Client.register({ name: 'native', confidential: false, redirectUris: ['http://127.0.0.1:8123/cb', 'com.example.app:/cb'] });
+    const ok = await Client.register({
+      name: 'native',
+      confidential: false,
+      redirectUris: ['http://127.0.0.1:8123/cb', 'com.example.app:/cb'],
+    });
     expect(ok.client.toJSON().secretHash).toBeUndefined();
   });
 
   it('stops boot on a bad setting', async () => {
-    await expect(bootApp({ scopes: { 'bad scope': { Order: ['find'] } } })).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
+    await expect(bootApp({ scopes: { 'bad scope': { Order: ['find'] } } })).rejects.toMatchObject({
+      code: 'CONFIGURATION_ERROR',
+    });
     await expect(bootApp({ accessTokenTtl: 0 })).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
     await expect(bootApp({ dataSource: 'nope' })).rejects.toMatchObject({ code: 'CONFIGURATION_ERROR' });
   });

@@ -1,4 +1,11 @@
-import { OAUTH_STORES, apiStatus, codeGrant, postForm, providerApp, type ProviderApp } from '../support/oauth2-app';
+import {
+  OAUTH_STORES,
+  apiStatus,
+  codeGrant,
+  postForm,
+  providerApp,
+  type ProviderApp,
+} from '../support/oauth2-app';
 
 /**
  * Refresh tokens rotate (each use spends one and issues a new one) and a spent one used again is
@@ -11,7 +18,12 @@ describe.each(OAUTH_STORES)('OAuth 2.0 refresh token rotation ($name store)', (s
   });
   afterAll(() => provider.close());
 
-  const refresh = (auth: string, refreshToken: string, extra: Record<string, string> = {}) => postForm(`${provider.base}/oauth/token`, { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra }, { authorization: auth });
+  const refresh = (auth: string, refreshToken: string, extra: Record<string, string> = {}) =>
+    postForm(
+      `${provider.base}/oauth/token`,
+      { grant_type: 'refresh_token', refresh_token: refreshToken, ...extra },
+      { authorization: auth },
+    );
 
   it('spends a refresh token on use and issues a new pair; the new access token works', async () => {
     const { base, models } = provider;
@@ -55,9 +67,16 @@ describe.each(OAUTH_STORES)('OAuth 2.0 refresh token rotation ($name store)', (s
     const b = await codeGrant(provider, 'rot4@example.com');
     const stolen = await refresh(b.auth, a.body.refresh_token);
     expect(stolen.body.error).toBe('invalid_grant');
-    const noSecret = await postForm(`${base}/oauth/token`, { grant_type: 'refresh_token', refresh_token: a.body.refresh_token, client_id: a.clientId });
+    const noSecret = await postForm(`${base}/oauth/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: a.body.refresh_token,
+      client_id: a.clientId,
+    });
     expect(noSecret.body.error).toBe('invalid_client');
-    await models.Token.updateAll({ clientId: a.clientId }, { refreshTokenExpiresAt: new Date(Date.now() - 1000) });
+    await models.Token.updateAll(
+      { clientId: a.clientId },
+      { refreshTokenExpiresAt: new Date(Date.now() - 1000) },
+    );
     const expired = await refresh(a.auth, a.body.refresh_token);
     expect(expired.body.error).toBe('invalid_grant');
     // None of the refusals spent or issued anything: b's token still refreshes, a has one row.

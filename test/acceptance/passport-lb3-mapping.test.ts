@@ -12,12 +12,20 @@ import { REPO_ROOT } from '../support/example-app';
 jest.setTimeout(60000);
 
 function runApp(env: Record<string, string>): any {
-  const out = execFileSync(process.execPath, ['-r', path.join(REPO_ROOT, 'dist/register.js'), path.join(REPO_ROOT, 'test/fixtures/passport/mapped-lb3-app.js')], {
-    cwd: path.join(REPO_ROOT, 'test/fixtures/lb3-components-app'),
-    env: { ...process.env, LOOPLINE_REPO: REPO_ROOT, ...env },
-    encoding: 'utf8',
-    timeout: 50000,
-  });
+  const out = execFileSync(
+    process.execPath,
+    [
+      '-r',
+      path.join(REPO_ROOT, 'dist/register.js'),
+      path.join(REPO_ROOT, 'test/fixtures/passport/mapped-lb3-app.js'),
+    ],
+    {
+      cwd: path.join(REPO_ROOT, 'test/fixtures/lb3-components-app'),
+      env: { ...process.env, LOOPLINE_REPO: REPO_ROOT, ...env },
+      encoding: 'utf8',
+      timeout: 50000,
+    },
+  );
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -26,11 +34,21 @@ describe('require("loopback-component-passport") mapped to loopline/passport (op
     const seen = runApp({ LOOPLINE_PASSPORT: 'loopline' });
     expect(seen.error).toBeUndefined();
     expect(seen.mapped).toBe(true);
-    expect(seen.thirdParty).toEqual({ status: 200, body: { access_token: expect.stringMatching(/^\w{64}$/), userId: expect.anything() } });
+    expect(seen.thirdParty).toEqual({
+      status: 200,
+      body: { access_token: expect.stringMatching(/^\w{64}$/), userId: expect.anything() },
+    });
     expect(seen.identities).toEqual([{ provider: 'example', externalId: 'ext-zed' }]);
     expect(seen.local).toEqual({ status: 200, token: 'string' });
     expect(seen.notesWithToken).toBe(200);
-    expect(seen.web).toEqual({ status: 302, location: '/auth/account', signedTokenCookie: true, account: 200, profiles: ['ext-dave'], username: 'example.dave' });
+    expect(seen.web).toEqual({
+      status: 302,
+      location: '/auth/account',
+      signedTokenCookie: true,
+      account: 200,
+      profiles: ['ext-dave'],
+      username: 'example.dave',
+    });
   });
 
   it('leaves the LB3 package in place without the switch', () => {

@@ -29,18 +29,24 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
     provider.service.on('beforeUserinfo', (userInfo: { body: unknown }) => {
       userInfo.body = person;
     });
-    provider.service.on('beforeAuthorizeRedirect', (_uri: unknown, req: { query: Record<string, string> }) => {
-      challenges.push(req.query.code_challenge);
-    });
+    provider.service.on(
+      'beforeAuthorizeRedirect',
+      (_uri: unknown, req: { query: Record<string, string> }) => {
+        challenges.push(req.query.code_challenge);
+      },
+    );
     // A code is good once: the provider refuses one it has seen (RFC 6749 §4.1.2).
-    provider.service.on('beforeResponse', (response: { body: unknown; statusCode: number }, req: { body: Record<string, string> }) => {
-      if (req.body.grant_type !== 'authorization_code') return;
-      if (exchanged.includes(req.body.code)) {
-        response.statusCode = 400;
-        response.body = { error: 'invalid_grant', error_description: 'code already used' };
-      }
-      exchanged.push(req.body.code);
-    });
+    provider.service.on(
+      'beforeResponse',
+      (response: { body: unknown; statusCode: number }, req: { body: Record<string, string> }) => {
+        if (req.body.grant_type !== 'authorization_code') return;
+        if (exchanged.includes(req.body.code)) {
+          response.statusCode = 400;
+          response.body = { error: 'invalid_grant', error_description: 'code already used' };
+        }
+        exchanged.push(req.body.code);
+      },
+    );
     let configurator: PassportConfigurator;
     ({ app, configurator } = passportApp());
     ({ base, close } = await listen(app));
@@ -56,8 +62,20 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
       pkce: true,
       state: true,
     };
-    configurator.configureProvider('mock', { ...common, callbackURL: '/auth/mock/callback', successRedirect: '/home', failureRedirect: '/login', session: false });
-    configurator.configureProvider('mock-json', { ...common, provider: 'mock', callbackURL: '/auth/mock-json/callback', json: true, ttl: 3600 });
+    configurator.configureProvider('mock', {
+      ...common,
+      callbackURL: '/auth/mock/callback',
+      successRedirect: '/home',
+      failureRedirect: '/login',
+      session: false,
+    });
+    configurator.configureProvider('mock-json', {
+      ...common,
+      provider: 'mock',
+      callbackURL: '/auth/mock-json/callback',
+      json: true,
+      ttl: 3600,
+    });
   });
 
   afterAll(async () => {
@@ -86,7 +104,12 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
     expect(users[0].email).toBe('ann@loopback.userinfo.com');
     const identities = await app.models.UserIdentity.find();
     expect(identities).toHaveLength(1);
-    expect(identities[0]).toMatchObject({ provider: 'mock', authScheme: 'oAuth 2.0', externalId: 'u-ann', userId: users[0].id });
+    expect(identities[0]).toMatchObject({
+      provider: 'mock',
+      authScheme: 'oAuth 2.0',
+      externalId: 'u-ann',
+      userId: users[0].id,
+    });
     expect(identities[0].profile).toMatchObject({ username: 'ann', displayName: 'Ann' });
     expect(identities[0].credentials.accessToken).toEqual(expect.any(String));
 
@@ -110,7 +133,7 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
     expect(await app.models.AccessToken.count()).toBe(2);
   });
 
-  it('json mode answers {access_token, userId}, the token with the provider\'s ttl, usable as Authorization', async () => {
+  it("json mode answers {access_token, userId}, the token with the provider's ttl, usable as Authorization", async () => {
     person = { sub: 'u-bob', preferred_username: 'bob', email: 'bob@provider.example', name: 'Bob' };
     const browser = new Browser();
     const hops = await browser.follow(`${base}/auth/mock-json`);
@@ -122,7 +145,9 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
     expect(token.ttl).toBe(3600);
     const bob = await app.models.Member.findById(body.userId);
     expect(bob.username).toBe('mock.bob');
-    expect((await browser.request(`${base}/api/Notes`, { headers: { authorization: body.access_token } })).status).toBe(200);
+    expect(
+      (await browser.request(`${base}/api/Notes`, { headers: { authorization: body.access_token } })).status,
+    ).toBe(200);
   });
 
   it('the user denies at the provider: failureRedirect, nothing created', async () => {
@@ -138,7 +163,7 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('json mode: denied → 401 THIRD_PARTY_LOGIN_FAILED with the provider\'s reason, nothing created', async () => {
+  it("json mode: denied → 401 THIRD_PARTY_LOGIN_FAILED with the provider's reason, nothing created", async () => {
     const before = await counts();
     provider.service.once('beforeAuthorizeRedirect', (uri: { url: URL }) => {
       uri.url.searchParams.delete('code');
@@ -148,7 +173,11 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
     const hops = await new Browser().follow(`${base}/auth/mock-json`);
     const last = hops[hops.length - 1];
     expect(last.status).toBe(401);
-    expect(JSON.parse(last.body).error).toMatchObject({ statusCode: 401, code: 'THIRD_PARTY_LOGIN_FAILED', details: { reason: 'The user said no' } });
+    expect(JSON.parse(last.body).error).toMatchObject({
+      statusCode: 401,
+      code: 'THIRD_PARTY_LOGIN_FAILED',
+      details: { reason: 'The user said no' },
+    });
     expect(await counts()).toEqual(before);
   });
 
@@ -162,7 +191,10 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
     callback.searchParams.set('state', 'forged-state-value-0123456789');
     const res = await browser.request(callback.href);
     expect(res.status).toBe(401);
-    expect(JSON.parse(res.body).error).toMatchObject({ code: 'THIRD_PARTY_LOGIN_FAILED', details: { reason: 'Unable to verify authorization request state.' } });
+    expect(JSON.parse(res.body).error).toMatchObject({
+      code: 'THIRD_PARTY_LOGIN_FAILED',
+      details: { reason: 'Unable to verify authorization request state.' },
+    });
     // Another browser (no state cookie) with the right state is refused too.
     const other = await new Browser().request(authorize.location!);
     expect(other.status).toBe(401);
@@ -180,7 +212,9 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
     const browser = new Browser();
     const start = await browser.request(`${base}/auth/mock-json`);
     const state = new URL(start.location!).searchParams.get('state')!;
-    const res = await browser.request(`${base}/auth/mock-json/callback?code=${encodeURIComponent(usedCode)}&state=${encodeURIComponent(state)}`);
+    const res = await browser.request(
+      `${base}/auth/mock-json/callback?code=${encodeURIComponent(usedCode)}&state=${encodeURIComponent(state)}`,
+    );
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body).error).toMatchObject({ code: 'THIRD_PARTY_LOGIN_FAILED' });
     expect(await counts()).toEqual(before);
@@ -195,7 +229,11 @@ describe('loopline/passport: OAuth 2.0 login with PKCE (memory store)', () => {
   });
 
   async function counts() {
-    return { users: await app.models.Member.count(), identities: await app.models.UserIdentity.count(), tokens: await app.models.AccessToken.count() };
+    return {
+      users: await app.models.Member.count(),
+      identities: await app.models.UserIdentity.count(),
+      tokens: await app.models.AccessToken.count(),
+    };
   }
 });
 
@@ -203,13 +241,16 @@ describe('loopline/passport: schemes it does not carry', () => {
   it.each([
     ['ldap', { authScheme: 'ldap', module: 'passport-ldapauth' }],
     ['saml', { authScheme: 'SAML', module: 'passport-saml' }],
-  ])('%s is refused when configured, naming the LB3 package that carries it, and mounts no route', async (scheme, options) => {
-    const { app, configurator } = passportApp();
-    const routes = () => (app._router?.stack ?? app.router?.stack ?? []).length;
-    const before = routes();
-    expect(() => configurator.configureProvider('corp', options)).toThrow(
-      `loopline/passport: provider "corp": the ${scheme} scheme is not supported; use loopback-component-passport for ${scheme.toUpperCase()}`,
-    );
-    expect(routes()).toBe(before);
-  });
+  ])(
+    '%s is refused when configured, naming the LB3 package that carries it, and mounts no route',
+    async (scheme, options) => {
+      const { app, configurator } = passportApp();
+      const routes = () => (app._router?.stack ?? app.router?.stack ?? []).length;
+      const before = routes();
+      expect(() => configurator.configureProvider('corp', options)).toThrow(
+        `loopline/passport: provider "corp": the ${scheme} scheme is not supported; use loopback-component-passport for ${scheme.toUpperCase()}`,
+      );
+      expect(routes()).toBe(before);
+    },
+  );
 });

@@ -33,11 +33,37 @@ describe('loopline/passport: OpenID Connect discovery, linking, local login (Pos
     });
     let configurator;
     ({ app, configurator } = passportApp(POSTGRES.settings));
-    await app.dataSources.db.automigrate(['Member', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'UserIdentity', 'UserCredential', 'Note']);
+    await app.dataSources.db.automigrate([
+      'Member',
+      'AccessToken',
+      'ACL',
+      'Role',
+      'RoleMapping',
+      'UserIdentity',
+      'UserCredential',
+      'Note',
+    ]);
     ({ base, close } = await listen(app));
     const issuer = issuerServer.issuer.url!;
-    await configurator.configureProvider('idp', { authScheme: 'openid connect', issuer, clientID: 'app-c', clientSecret: 'c-secret', allowInsecureRequests: true, json: true, callbackURL: '/auth/idp/callback' });
-    configurator.configureProvider('idp-web', { authScheme: 'OpenID Connect', provider: 'idp', issuer, clientID: 'app-c', clientSecret: 'c-secret', allowInsecureRequests: true, successRedirect: '/home', failureRedirect: '/login' });
+    await configurator.configureProvider('idp', {
+      authScheme: 'openid connect',
+      issuer,
+      clientID: 'app-c',
+      clientSecret: 'c-secret',
+      allowInsecureRequests: true,
+      json: true,
+      callbackURL: '/auth/idp/callback',
+    });
+    configurator.configureProvider('idp-web', {
+      authScheme: 'OpenID Connect',
+      provider: 'idp',
+      issuer,
+      clientID: 'app-c',
+      clientSecret: 'c-secret',
+      allowInsecureRequests: true,
+      successRedirect: '/home',
+      failureRedirect: '/login',
+    });
     configurator.configureProvider('other', {
       module: STRATEGY,
       authScheme: 'oauth2',
@@ -51,7 +77,14 @@ describe('loopline/passport: OpenID Connect discovery, linking, local login (Pos
       state: true,
       json: true,
     });
-    configurator.configureProvider('local', { module: 'passport-local', usernameField: 'email', passwordField: 'password', setAccessToken: true, json: true, ttl: 600 });
+    configurator.configureProvider('local', {
+      module: 'passport-local',
+      usernameField: 'email',
+      passwordField: 'password',
+      setAccessToken: true,
+      json: true,
+      ttl: 600,
+    });
     app.middleware('parse', require('express').json());
   });
 
@@ -77,10 +110,19 @@ describe('loopline/passport: OpenID Connect discovery, linking, local login (Pos
     expect(user.username).toBe('idp.dora');
     const identities = await app.models.UserIdentity.find({ where: { userId: user.id } });
     expect(identities).toHaveLength(1);
-    expect(identities[0]).toMatchObject({ provider: 'idp', authScheme: 'openid connect', externalId: 'oidc-dora' });
-    expect(identities[0].profile).toMatchObject({ displayName: 'Dora', emails: [{ value: 'dora@idp.example' }] });
+    expect(identities[0]).toMatchObject({
+      provider: 'idp',
+      authScheme: 'openid connect',
+      externalId: 'oidc-dora',
+    });
+    expect(identities[0].profile).toMatchObject({
+      displayName: 'Dora',
+      emails: [{ value: 'dora@idp.example' }],
+    });
     expect(identities[0].credentials.idToken).toEqual(expect.any(String));
-    expect((await browser.request(`${base}/api/Notes`, { headers: { authorization: body.access_token } })).status).toBe(200);
+    expect(
+      (await browser.request(`${base}/api/Notes`, { headers: { authorization: body.access_token } })).status,
+    ).toBe(200);
 
     // The web variant: same provider name, so the same user; cookies and a redirect.
     const web = new Browser();
@@ -91,7 +133,7 @@ describe('loopline/passport: OpenID Connect discovery, linking, local login (Pos
     expect((await web.request(`${base}/api/Notes`)).status).toBe(200);
   });
 
-  it('OpenID Connect: a callback without this browser\'s state, or an ID token the issuer did not sign for us, creates nothing', async () => {
+  it("OpenID Connect: a callback without this browser's state, or an ID token the issuer did not sign for us, creates nothing", async () => {
     claims = { sub: 'oidc-eve', email: 'eve@idp.example' };
     const before = await counts();
     const browser = new Browser();
@@ -117,10 +159,18 @@ describe('loopline/passport: OpenID Connect discovery, linking, local login (Pos
     const authorize = await browser.request(start.location!);
     const callback = await browser.request(authorize.location!, { headers: { authorization: token.id } });
     expect(callback.status).toBe(200);
-    expect(JSON.parse(callback.body)).toEqual({ userId: dora.id, provider: 'other', externalId: 'other-dora' });
+    expect(JSON.parse(callback.body)).toEqual({
+      userId: dora.id,
+      provider: 'other',
+      externalId: 'other-dora',
+    });
     const credentials = await app.models.UserCredential.find({ where: { userId: dora.id } });
     expect(credentials).toHaveLength(1);
-    expect(credentials[0]).toMatchObject({ provider: 'other', externalId: 'other-dora', authScheme: 'oauth2' });
+    expect(credentials[0]).toMatchObject({
+      provider: 'other',
+      externalId: 'other-dora',
+      authScheme: 'oauth2',
+    });
     expect(await app.models.Member.count()).toBe(1);
     const linked = await dora.credentials();
     expect(linked.map((c: any) => c.externalId)).toEqual(['other-dora']);
@@ -135,20 +185,36 @@ describe('loopline/passport: OpenID Connect discovery, linking, local login (Pos
   });
 
   it('local login: email and password of a verified user answer {access_token, userId}; a wrong password is 401 with a code', async () => {
-    const fay = await app.models.Member.create({ email: 'fay@example.org', password: 'fay-secret-1', emailVerified: true });
-    const ok = await new Browser().request(`${base}/auth/local`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'fay@example.org', password: 'fay-secret-1' }) });
+    const fay = await app.models.Member.create({
+      email: 'fay@example.org',
+      password: 'fay-secret-1',
+      emailVerified: true,
+    });
+    const ok = await new Browser().request(`${base}/auth/local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'fay@example.org', password: 'fay-secret-1' }),
+    });
     expect(ok.status).toBe(200);
     const body = JSON.parse(ok.body);
     expect(body.userId).toEqual(fay.id);
     expect((await app.models.AccessToken.findById(body.access_token)).ttl).toBe(600);
     const tokens = await app.models.AccessToken.count();
-    const bad = await new Browser().request(`${base}/auth/local`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'fay@example.org', password: 'wrong' }) });
+    const bad = await new Browser().request(`${base}/auth/local`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'fay@example.org', password: 'wrong' }),
+    });
     expect(bad.status).toBe(401);
     expect(JSON.parse(bad.body).error.code).toBe('THIRD_PARTY_LOGIN_FAILED');
     expect(await app.models.AccessToken.count()).toBe(tokens);
   });
 
   async function counts() {
-    return { users: await app.models.Member.count(), identities: await app.models.UserIdentity.count(), tokens: await app.models.AccessToken.count() };
+    return {
+      users: await app.models.Member.count(),
+      identities: await app.models.UserIdentity.count(),
+      tokens: await app.models.AccessToken.count(),
+    };
   }
 });

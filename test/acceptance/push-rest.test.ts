@@ -24,7 +24,11 @@ async function bootApp(pushModel?: object): Promise<any> {
   const root = writeApp({
     'server/config.json': { restApiRoot: '/api' },
     'server/datasources.json': { db: { name: 'db', connector: 'memory' } },
-    'server/middleware.json': { auth: { 'loopback#token': {} }, routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'strong-error-handler': {} } },
+    'server/middleware.json': {
+      auth: { 'loopback#token': {} },
+      routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+      final: { 'strong-error-handler': {} },
+    },
     'server/model-config.json': {
       _meta: { sources: ['loopback/common/models', '../common/models'] },
       User: { dataSource: 'db' },
@@ -35,7 +39,10 @@ async function bootApp(pushModel?: object): Promise<any> {
       Application: { dataSource: 'db', public: false },
       ...(pushModel ? { push: { dataSource: null } } : {}),
     },
-    'server/component-config.json': { 'loopline/push': pushModel ? { name: 'push' } : {}, 'loopback-component-explorer': { mountPath: '/explorer' } },
+    'server/component-config.json': {
+      'loopline/push': pushModel ? { name: 'push' } : {},
+      'loopback-component-explorer': { mountPath: '/explorer' },
+    },
     ...(pushModel ? { 'common/models/push.json': pushModel } : {}),
   });
   const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
@@ -47,16 +54,28 @@ async function bootApp(pushModel?: object): Promise<any> {
 describe('push component over REST', () => {
   it('lets a device register anonymously, and denies listing installations and sending to anonymous callers', async () => {
     const app = await bootApp();
-    const created = await request(app).post('/api/Installations').send({ appId: 'a1', deviceType: 'android', deviceToken: 'tok-1' }).expect(200);
+    const created = await request(app)
+      .post('/api/Installations')
+      .send({ appId: 'a1', deviceType: 'android', deviceToken: 'tok-1' })
+      .expect(200);
     expect(created.body).toMatchObject({ appId: 'a1', deviceType: 'android', deviceToken: 'tok-1' });
     await request(app).get('/api/Installations').expect(401);
-    await request(app).get('/api/Installations/byUser').query({ deviceType: 'android', userId: 'u' }).expect(401);
-    const sent = await request(app).post('/api/push').query({ deviceQuery: JSON.stringify({ appId: 'a1' }) }).send({ alert: 'hi' }).expect(401);
+    await request(app)
+      .get('/api/Installations/byUser')
+      .query({ deviceType: 'android', userId: 'u' })
+      .expect(401);
+    const sent = await request(app)
+      .post('/api/push')
+      .query({ deviceQuery: JSON.stringify({ appId: 'a1' }) })
+      .send({ alert: 'hi' })
+      .expect(401);
     expect(sent.body.error.code).toBe('AUTHORIZATION_REQUIRED');
     // The explorer describes LB3's endpoint: the query in the query string, the notification as the body.
     const doc = (await request(app).get('/explorer/openapi.json').expect(200)).body;
     const post = doc.paths['/api/push'].post;
-    expect(post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'deviceQuery', in: 'query' })]));
+    expect(post.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'deviceQuery', in: 'query' })]),
+    );
     expect(post.requestBody).toBeDefined();
     expect(doc.paths['/api/Installations/byApp'].get).toBeDefined();
   });
@@ -66,16 +85,44 @@ describe('push component over REST', () => {
       name: 'push',
       base: 'Model',
       plural: 'push',
-      acls: [{ principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', property: 'notifyByQuery' }],
+      acls: [
+        {
+          principalType: 'ROLE',
+          principalId: '$authenticated',
+          permission: 'ALLOW',
+          property: 'notifyByQuery',
+        },
+      ],
     });
     await app.models.User.create({ email: 'ops@example.com', password: 'secret-pass' });
-    const login = await request(app).post('/api/Users/login').send({ email: 'ops@example.com', password: 'secret-pass' }).expect(200);
-    await app.models.Installation.create({ appId: 'no-such-app', deviceType: 'android', deviceToken: 'tok-1' });
+    const login = await request(app)
+      .post('/api/Users/login')
+      .send({ email: 'ops@example.com', password: 'secret-pass' })
+      .expect(200);
+    await app.models.Installation.create({
+      appId: 'no-such-app',
+      deviceType: 'android',
+      deviceToken: 'tok-1',
+    });
     await request(app).post('/api/push').send({ alert: 'hi' }).expect(401);
-    const res = await request(app).post('/api/push').set('Authorization', login.body.id).query({ deviceQuery: JSON.stringify({ deviceType: 'android' }) }).send({ alert: 'hi' }).expect(200);
-    expect(res.body).toMatchObject({ total: 1, sent: 0, failed: 1, results: [{ deviceType: 'android', status: 'failed', code: 'PUSH_APPLICATION_NOT_FOUND' }] });
+    const res = await request(app)
+      .post('/api/push')
+      .set('Authorization', login.body.id)
+      .query({ deviceQuery: JSON.stringify({ deviceType: 'android' }) })
+      .send({ alert: 'hi' })
+      .expect(200);
+    expect(res.body).toMatchObject({
+      total: 1,
+      sent: 0,
+      failed: 1,
+      results: [{ deviceType: 'android', status: 'failed', code: 'PUSH_APPLICATION_NOT_FOUND' }],
+    });
     // A notification that is not a valid Notification is refused before anything is looked up.
-    const bad = await request(app).post('/api/push').set('Authorization', login.body.id).send({ badge: 'many' }).expect(422);
+    const bad = await request(app)
+      .post('/api/push')
+      .set('Authorization', login.body.id)
+      .send({ badge: 'many' })
+      .expect(422);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
   });
 
@@ -84,9 +131,18 @@ describe('push component over REST', () => {
       'server/config.json': { restApiRoot: '/api' },
       'server/datasources.json': {
         db: { name: 'db', connector: 'memory' },
-        push: { name: 'push', connector: 'loopback-component-push', installation: 'installation', notification: 'notification', application: 'application' },
+        push: {
+          name: 'push',
+          connector: 'loopback-component-push',
+          installation: 'installation',
+          notification: 'notification',
+          application: 'application',
+        },
       },
-      'server/middleware.json': { routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'strong-error-handler': {} } },
+      'server/middleware.json': {
+        routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+        final: { 'strong-error-handler': {} },
+      },
       'server/model-config.json': {
         _meta: { sources: ['loopback/common/models', '../common/models'] },
         AccessToken: { dataSource: 'db', public: false },
@@ -107,12 +163,26 @@ describe('push component over REST', () => {
     app.enableAuth();
     await boot(app, { appRootDir: path.join(root, 'server') });
     const { application, installation, push } = app.models;
-    const registered = await application.register('owner', 'Shop', { pushSettings: { apns: { bundle: 'com.example' } } });
-    const created = await request(app).post('/api/installations').send({ appId: registered.id, deviceType: 'ios', deviceToken: 'a'.repeat(64) }).expect(200);
-    await request(app).get('/api/installations/byApp').query({ deviceType: 'ios', appId: registered.id }).expect(401);
+    const registered = await application.register('owner', 'Shop', {
+      pushSettings: { apns: { bundle: 'com.example' } },
+    });
+    const created = await request(app)
+      .post('/api/installations')
+      .send({ appId: registered.id, deviceType: 'ios', deviceToken: 'a'.repeat(64) })
+      .expect(200);
+    await request(app)
+      .get('/api/installations/byApp')
+      .query({ deviceType: 'ios', appId: registered.id })
+      .expect(401);
     expect(await installation.findByApp('ios', registered.id)).toHaveLength(1);
     await request(app).post('/api/Push').send({ alert: 'hi' }).expect(401);
     const report = await push.notifyByQuery({ appId: registered.id }, { alert: 'hi' });
-    expect(report.results).toEqual([expect.objectContaining({ installationId: created.body.id, status: 'failed', code: 'PUSH_CREDENTIALS_MISSING' })]);
+    expect(report.results).toEqual([
+      expect.objectContaining({
+        installationId: created.body.id,
+        status: 'failed',
+        code: 'PUSH_CREDENTIALS_MISSING',
+      }),
+    ]);
   });
 });

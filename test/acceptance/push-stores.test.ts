@@ -26,7 +26,9 @@ describe.each(STORES)('push over the $name store', (store) => {
         tokens.push(token);
         if (token === 'device-3') {
           res.statusCode = 404;
-          return res.end(JSON.stringify({ error: { status: 'NOT_FOUND', details: [{ errorCode: 'UNREGISTERED' }] } }));
+          return res.end(
+            JSON.stringify({ error: { status: 'NOT_FOUND', details: [{ errorCode: 'UNREGISTERED' }] } }),
+          );
         }
         res.end(JSON.stringify({ name: `projects/p/messages/${tokens.length}` }));
       });
@@ -38,22 +40,45 @@ describe.each(STORES)('push over the $name store', (store) => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('pages through the active installations, marks the gone one Inactive in the store and skips it next time', async () => {
-    const { app, Push, Installation, Application } = pushApp({ fcm: { endpoint: base }, batchSize: 5 }, store.settings);
+    const { app, Push, Installation, Application } = pushApp(
+      { fcm: { endpoint: base }, batchSize: 5 },
+      store.settings,
+    );
     const ds = app.dataSources.db;
     await ds.automigrate(['Application', 'Installation', 'Notification']);
     try {
-      const serviceAccount = { project_id: 'p', client_email: 'x@p.iam', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), token_uri: `${base}/token` };
-      const application = await Application.register('owner', 'Shop', { pushSettings: { fcm: { serviceAccount } } });
-      const rows = Array.from({ length: 12 }, (_, i) => ({ appId: application.id, deviceType: 'android', deviceToken: `device-${i}`, ...(i === 7 ? { status: 'Inactive' } : i % 2 ? { status: 'Active' } : {}) }));
+      const serviceAccount = {
+        project_id: 'p',
+        client_email: 'x@p.iam',
+        private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        token_uri: `${base}/token`,
+      };
+      const application = await Application.register('owner', 'Shop', {
+        pushSettings: { fcm: { serviceAccount } },
+      });
+      const rows = Array.from({ length: 12 }, (_, i) => ({
+        appId: application.id,
+        deviceType: 'android',
+        deviceToken: `device-${i}`,
+        ...(i === 7 ? { status: 'Inactive' } : i % 2 ? { status: 'Active' } : {}),
+      }));
       for (const row of rows) await Installation.create(row);
       tokens.length = 0;
       const report = await Push.notifyByQuery({ appId: application.id }, { alert: 'hi' });
       expect(report).toMatchObject({ total: 11, sent: 10, gone: 1 });
-      expect(tokens.sort()).toEqual(rows.map((r) => r.deviceToken).filter((t) => t !== 'device-7').sort());
+      expect(tokens.sort()).toEqual(
+        rows
+          .map((r) => r.deviceToken)
+          .filter((t) => t !== 'device-7')
+          .sort(),
+      );
       const stored = await Installation.find({ where: { status: 'Inactive' }, order: 'deviceToken ASC' });
       expect(stored.map((i: any) => i.deviceToken)).toEqual(['device-3', 'device-7']);
       tokens.length = 0;
-      expect(await Push.notifyByQuery({ appId: application.id }, { alert: 'again' })).toMatchObject({ total: 10, sent: 10 });
+      expect(await Push.notifyByQuery({ appId: application.id }, { alert: 'again' })).toMatchObject({
+        total: 10,
+        sent: 10,
+      });
       expect(tokens).not.toContain('device-3');
     } finally {
       if (store.name !== 'memory') await ds.disconnect();

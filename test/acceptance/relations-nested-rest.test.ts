@@ -18,14 +18,26 @@ function makeApp() {
     app.model(M, { dataSource: 'db' });
     return M;
   };
-  const Physician = define('physician', { name: 'string' }, { relations: { patients: { model: 'patient', type: 'hasMany', through: 'appointment', foreignKey: 'patientId' } } });
-  const Patient = define('patient', { name: 'string' });
-  const Appointment = define('appointment', { date: 'date' }, {
-    relations: {
-      physician: { model: 'physician', type: 'belongsTo', foreignKey: 'physicianId' },
-      patient: { model: 'patient', type: 'belongsTo', foreignKey: 'patientId' },
+  const Physician = define(
+    'physician',
+    { name: 'string' },
+    {
+      relations: {
+        patients: { model: 'patient', type: 'hasMany', through: 'appointment', foreignKey: 'patientId' },
+      },
     },
-  });
+  );
+  const Patient = define('patient', { name: 'string' });
+  const Appointment = define(
+    'appointment',
+    { date: 'date' },
+    {
+      relations: {
+        physician: { model: 'physician', type: 'belongsTo', foreignKey: 'physicianId' },
+        patient: { model: 'patient', type: 'belongsTo', foreignKey: 'patientId' },
+      },
+    },
+  );
   const TodoItem = define('todoItem', { content: 'string' }, { forceId: false });
   const TodoList = define('todoList', { name: 'string' }, { plural: 'todo-lists' });
   TodoList.embedsMany(TodoItem, { as: 'items' });
@@ -48,15 +60,24 @@ describe('relation endpoints as LB3 relation tests drive them', () => {
     h = makeApp();
   });
 
-  it('PUT .../rel/{fk} twice keeps one link, keyed by the through model\'s belongsTo keys', async () => {
+  it("PUT .../rel/{fk} twice keeps one link, keyed by the through model's belongsTo keys", async () => {
     await h.Physician.create({ name: 'first' });
     const physician = await h.Physician.create({ name: 'ph' });
     const patient = await h.Patient.create({ name: 'pa' });
     const url = `/api/physicians/${physician.id}/patients/rel/${patient.id}`;
-    const first = await request(h.app).put(url).send({ date: new Date(5) });
-    const second = await request(h.app).put(url).send({ date: new Date(9) });
+    const first = await request(h.app)
+      .put(url)
+      .send({ date: new Date(5) });
+    const second = await request(h.app)
+      .put(url)
+      .send({ date: new Date(9) });
     expect([first.status, second.status]).toEqual([200, 200]);
-    expect(first.body).toEqual({ date: new Date(5).toISOString(), patientId: patient.id, physicianId: physician.id, id: first.body.id });
+    expect(first.body).toEqual({
+      date: new Date(5).toISOString(),
+      patientId: patient.id,
+      physicianId: physician.id,
+      id: first.body.id,
+    });
     expect(second.body).toEqual(first.body);
     expect(await h.Appointment.count()).toBe(1);
     expect((await request(h.app).head(url)).status).toBe(200);
@@ -71,14 +92,30 @@ describe('relation endpoints as LB3 relation tests drive them', () => {
     list.items.build({ content: 'Todo 3' });
     await list.save();
     const base = `/api/todo-lists/${list.id}/items`;
-    expect((await request(h.app).get(`${base}?filter[where][id]=2`)).body).toEqual([{ content: 'Todo 2', id: 2 }]);
-    const ordered = await request(h.app).get(base).query({ filter: JSON.stringify({ order: 'id DESC', skip: 1, limit: 1, fields: ['content'] }) });
+    expect((await request(h.app).get(`${base}?filter[where][id]=2`)).body).toEqual([
+      { content: 'Todo 2', id: 2 },
+    ]);
+    const ordered = await request(h.app)
+      .get(base)
+      .query({ filter: JSON.stringify({ order: 'id DESC', skip: 1, limit: 1, fields: ['content'] }) });
     expect(ordered.body).toEqual([{ content: 'Todo 2' }]);
-    expect((await request(h.app).get(`${base}/count`).query({ where: JSON.stringify({ content: { inq: ['Todo 1', 'Todo 3'] } }) })).body).toEqual({ count: 2 });
-    const bad = await request(h.app).get(base).query({ filter: JSON.stringify({ where: { id: { inq: 'x' } } }) });
+    expect(
+      (
+        await request(h.app)
+          .get(`${base}/count`)
+          .query({ where: JSON.stringify({ content: { inq: ['Todo 1', 'Todo 3'] } }) })
+      ).body,
+    ).toEqual({ count: 2 });
+    const bad = await request(h.app)
+      .get(base)
+      .query({ filter: JSON.stringify({ where: { id: { inq: 'x' } } }) });
     expect([bad.status, bad.body.error.code]).toEqual([400, 'INVALID_FILTER']);
     const missing = await request(h.app).get(`${base}/9`);
-    expect([missing.status, missing.body.error.code, missing.body.error.message]).toEqual([404, 'MODEL_NOT_FOUND', 'Unknown "todoItem" id "9".']);
+    expect([missing.status, missing.body.error.code, missing.body.error.message]).toEqual([
+      404,
+      'MODEL_NOT_FOUND',
+      'Unknown "todoItem" id "9".',
+    ]);
     expect(await (await h.TodoList.findById(list.id)).items.findById(9)).toBeNull();
   });
 
@@ -92,10 +129,14 @@ describe('relation endpoints as LB3 relation tests drive them', () => {
 
     const notes = await request(h.app).get(`/api/books/${book.id}/pages/${page.id}/notes`);
     expect([notes.status, notes.body.map((n: any) => n.text)]).toEqual([200, ['Note 1']]);
-    expect((await request(h.app).get(`/api/books/${book.id}/pages/${page.id}/notes/${note.id}`)).body.text).toBe('Note 1');
+    expect(
+      (await request(h.app).get(`/api/books/${book.id}/pages/${page.id}/notes/${note.id}`)).body.text,
+    ).toBe('Note 1');
     const pages = await request(h.app).get(`/api/images/${image.id}/book/pages`);
     expect([pages.status, pages.body.map((p: any) => p.name)]).toEqual([200, ['Page 1']]);
-    expect((await request(h.app).get(`/api/images/${image.id}/book/pages/${page.id}`)).body.name).toBe('Page 1');
+    expect((await request(h.app).get(`/api/images/${image.id}/book/pages/${page.id}`)).body.name).toBe(
+      'Page 1',
+    );
     // Another book's page is not reached through this book.
     const other = await h.Book.create({ name: 'Book 2' });
     expect((await request(h.app).get(`/api/books/${other.id}/pages/${page.id}/notes`)).status).toBe(404);

@@ -29,7 +29,11 @@ const CUSTOMER = {
     { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', property: 'deleteById' },
   ],
 };
-const ORDER = { name: 'Order', properties: { total: { type: 'number', required: true } }, relations: { customer: { type: 'belongsTo', model: 'Customer', foreignKey: 'customerId' } } };
+const ORDER = {
+  name: 'Order',
+  properties: { total: { type: 'number', required: true } },
+  relations: { customer: { type: 'belongsTo', model: 'Customer', foreignKey: 'customerId' } },
+};
 
 async function startServer(): Promise<Server> {
   const app: any = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
@@ -37,15 +41,23 @@ async function startServer(): Promise<Server> {
   app.set('remoting', { errorHandler: { debug: false, log: false } });
   const ds = app.dataSource('db', { connector: 'memory' });
   const reg = app.registry;
-  for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping']) app.model(reg.getModel(name), { dataSource: ds, public: name === 'User' });
+  for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping'])
+    app.model(reg.getModel(name), { dataSource: ds, public: name === 'User' });
   const Customer = reg.createModel(CUSTOMER);
   const Order = reg.createModel(ORDER);
   Customer.greet = async (name: string) => `Hello, ${name}`;
-  Customer.remoteMethod('greet', { accepts: { arg: 'name', type: 'string', required: true }, returns: { arg: 'greeting', type: 'string' }, http: { verb: 'get' } });
+  Customer.remoteMethod('greet', {
+    accepts: { arg: 'name', type: 'string', required: true },
+    returns: { arg: 'greeting', type: 'string' },
+    http: { verb: 'get' },
+  });
   Customer.prototype.rename = async function (this: any, to: string) {
     return this.updateAttributes({ name: to });
   };
-  Customer.remoteMethod('prototype.rename', { accepts: { arg: 'to', type: 'string' }, returns: { arg: 'data', type: 'Customer', root: true } });
+  Customer.remoteMethod('prototype.rename', {
+    accepts: { arg: 'to', type: 'string' },
+    returns: { arg: 'data', type: 'Customer', root: true },
+  });
   app.model(Customer, { dataSource: ds });
   app.model(Order, { dataSource: ds });
   app.enableAuth();
@@ -58,7 +70,14 @@ async function startServer(): Promise<Server> {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/api`;
-  return { app, url, Customer, Order, token, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    app,
+    url,
+    Customer,
+    Order,
+    token,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 function clientApp(url: string, settings: Record<string, unknown> = {}) {
@@ -66,8 +85,15 @@ function clientApp(url: string, settings: Record<string, unknown> = {}) {
   app.dataSource('remote', { connector: 'remote', url, ...settings });
   const Customer = app.registry.createModel({ ...CUSTOMER, acls: [] });
   const Order = app.registry.createModel({ ...ORDER });
-  Customer.remoteMethod('greet', { accepts: { arg: 'name', type: 'string', required: true }, returns: { arg: 'greeting', type: 'string' }, http: { verb: 'get' } });
-  Customer.remoteMethod('prototype.rename', { accepts: { arg: 'to', type: 'string' }, returns: { arg: 'data', type: 'Customer', root: true } });
+  Customer.remoteMethod('greet', {
+    accepts: { arg: 'name', type: 'string', required: true },
+    returns: { arg: 'greeting', type: 'string' },
+    http: { verb: 'get' },
+  });
+  Customer.remoteMethod('prototype.rename', {
+    accepts: { arg: 'to', type: 'string' },
+    returns: { arg: 'data', type: 'Customer', root: true },
+  });
   app.model(Customer, { dataSource: 'remote' });
   app.model(Order, { dataSource: 'remote' });
   return { app, Customer, Order, ds: app.dataSources.remote };
@@ -88,9 +114,21 @@ describe('remote connector', () => {
 
   it('is registered by name, by LB3 package name and exported as loopback.Remote', () => {
     const byName = loopback.createDataSource({ connector: 'remote', url: server.url } as any) as any;
-    const byPackage = loopback.createDataSource({ connector: 'loopback-connector-remote', url: server.url } as any) as any;
-    const byValue = loopback.createDataSource({ connector: (loopback as any).Remote, host: '127.0.0.1', port: 1, root: '/api' } as any) as any;
-    expect([byName.connector.name, byPackage.connector.name, byValue.connector.name]).toEqual(['remote', 'remote', 'remote']);
+    const byPackage = loopback.createDataSource({
+      connector: 'loopback-connector-remote',
+      url: server.url,
+    } as any) as any;
+    const byValue = loopback.createDataSource({
+      connector: (loopback as any).Remote,
+      host: '127.0.0.1',
+      port: 1,
+      root: '/api',
+    } as any) as any;
+    expect([byName.connector.name, byPackage.connector.name, byValue.connector.name]).toEqual([
+      'remote',
+      'remote',
+      'remote',
+    ]);
     expect(byValue.connector.url).toBe('http://127.0.0.1:1/api');
   });
 
@@ -100,7 +138,12 @@ describe('remote connector', () => {
     expect(ann).toBeInstanceOf(Customer);
     expect(ann.id).toBeDefined();
     // The row is on the server, with the hidden property stored.
-    expect((await server.Customer.findById(ann.id)).toObject()).toEqual({ id: ann.id, name: 'Ann', tier: 'gold', secret: 's' });
+    expect((await server.Customer.findById(ann.id)).toObject()).toEqual({
+      id: ann.id,
+      name: 'Ann',
+      tier: 'gold',
+      secret: 's',
+    });
     await Customer.create([{ name: 'Bob', tier: 'gold' }, { name: 'Cy' }]);
 
     const gold = await Customer.find({ where: { tier: 'gold' }, order: 'name DESC' });
@@ -148,7 +191,9 @@ describe('remote connector', () => {
     expect(badFilter).toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
 
     // Callbacks get the same error.
-    const viaCallback: any = await new Promise((resolve) => Customer.create({}, (err: unknown) => resolve(err)));
+    const viaCallback: any = await new Promise((resolve) =>
+      Customer.create({}, (err: unknown) => resolve(err)),
+    );
     expect(viaCallback.statusCode).toBe(422);
   });
 
@@ -172,7 +217,10 @@ describe('remote connector', () => {
 
     const d = await server.Customer.create({ name: 'Gone too' });
     const other = clientApp(server.url);
-    other.ds.connector.remotes.auth = { bearer: Buffer.from(server.token).toString('base64'), sendImmediately: true };
+    other.ds.connector.remotes.auth = {
+      bearer: Buffer.from(server.token).toString('base64'),
+      sendImmediately: true,
+    };
     expect(await other.Customer.deleteById(d.id)).toEqual({ count: 1 });
 
     const e = await server.Customer.create({ name: 'Gone three' });
@@ -219,19 +267,33 @@ describe('remote connector', () => {
     const [made, created] = await Customer.findOrCreate({ where: { name: 'Fay' } }, { name: 'Fay' });
     expect(created).toBe(true);
     const again: any[] = await new Promise((resolve, reject) =>
-      Customer.findOrCreate({ where: { name: 'Fay' } }, { name: 'Fay' }, (err: unknown, inst: unknown, wasCreated: boolean) => (err ? reject(err) : resolve([inst, wasCreated]))),
+      Customer.findOrCreate(
+        { where: { name: 'Fay' } },
+        { name: 'Fay' },
+        (err: unknown, inst: unknown, wasCreated: boolean) =>
+          err ? reject(err) : resolve([inst, wasCreated]),
+      ),
     );
     expect([again[0].id, again[1]]).toEqual([made.id, false]);
     expect(await server.Customer.count({ name: 'Fay' })).toBe(1);
     const other = await Customer.create({ name: 'Gil' });
-    expect((await Customer.findByIds([other.id, made.id], { order: 'name ASC' })).map((c: any) => c.name)).toEqual(['Fay', 'Gil']);
-    await expect(Customer.destroyAll({ name: 'Fay' })).rejects.toMatchObject({ statusCode: 500, code: 'REMOTE_METHOD_UNAVAILABLE' });
+    expect(
+      (await Customer.findByIds([other.id, made.id], { order: 'name ASC' })).map((c: any) => c.name),
+    ).toEqual(['Fay', 'Gil']);
+    await expect(Customer.destroyAll({ name: 'Fay' })).rejects.toMatchObject({
+      statusCode: 500,
+      code: 'REMOTE_METHOD_UNAVAILABLE',
+    });
     expect(await server.Customer.count()).toBe(2);
   });
 
   it('proxies remote methods and relations added after the model was attached', async () => {
     const { app, Customer } = clientApp(server.url);
-    Customer.remoteMethod('greet', { accepts: { arg: 'name', type: 'string', required: true }, returns: { arg: 'greeting', type: 'string' }, http: { verb: 'get', path: '/greet' } });
+    Customer.remoteMethod('greet', {
+      accepts: { arg: 'name', type: 'string', required: true },
+      returns: { arg: 'greeting', type: 'string' },
+      http: { verb: 'get', path: '/greet' },
+    });
     expect(await Customer.greet('Hal')).toBe('Hello, Hal');
     const Order = app.models.Order;
     Order.belongsTo(Customer, { as: 'buyer', foreignKey: 'customerId' });
@@ -252,11 +314,17 @@ describe('remote connector', () => {
     await server.Customer.create({ name: 'Ivy', tier: 'gold', secret: 'x' });
     await server.Customer.create({ name: 'Jo', tier: 'silver' });
     for (let i = 0; i < 100 && seen.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(seen).toEqual([expect.objectContaining({ type: 'create', data: expect.objectContaining({ name: 'Ivy', tier: 'gold' }) })]);
+    expect(seen).toEqual([
+      expect.objectContaining({
+        type: 'create',
+        data: expect.objectContaining({ name: 'Ivy', tier: 'gold' }),
+      }),
+    ]);
     expect(seen[0].data.secret).toBeUndefined();
     stream.destroy();
     // The server drops its observers once the connection is gone.
-    for (let i = 0; i < 100 && (server.Customer._observers['after save'] ?? []).length > observersBefore; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && (server.Customer._observers['after save'] ?? []).length > observersBefore; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect((server.Customer._observers['after save'] ?? []).length).toBe(observersBefore);
   });
 

@@ -10,7 +10,11 @@ function givenApp(remoting?: Record<string, unknown>): any {
   const app: any = loopback({ localRegistry: true } as any);
   if (remoting) app.set('remoting', remoting);
   app.dataSource('db', { connector: 'memory' });
-  const Widget = app.registry.createModel({ name: 'Widget', base: 'PersistedModel', properties: { name: 'string' } });
+  const Widget = app.registry.createModel({
+    name: 'Widget',
+    base: 'PersistedModel',
+    properties: { name: 'string' },
+  });
   app.model(Widget, { dataSource: 'db' });
   Widget.explode = async () => {
     throw new Error('the widget exploded at /srv/secret/path');
@@ -21,14 +25,20 @@ function givenApp(remoting?: Record<string, unknown>): any {
 }
 
 describe('remoting.errorHandler', () => {
-  it('hides a 5xx error\'s message by default', async () => {
+  it("hides a 5xx error's message by default", async () => {
     const res = await request(givenApp()).get('/api/Widgets/explode').expect(500);
     expect(res.body.error).toEqual({ statusCode: 500, message: 'Internal Server Error' });
   });
 
   it('shows its message and stack with debug: true, as LB3', async () => {
-    const res = await request(givenApp({ errorHandler: { debug: true, log: false } })).get('/api/Widgets/explode').expect(500);
-    expect(res.body.error).toMatchObject({ statusCode: 500, name: 'Error', message: 'the widget exploded at /srv/secret/path' });
+    const res = await request(givenApp({ errorHandler: { debug: true, log: false } }))
+      .get('/api/Widgets/explode')
+      .expect(500);
+    expect(res.body.error).toMatchObject({
+      statusCode: 500,
+      name: 'Error',
+      message: 'the widget exploded at /srv/secret/path',
+    });
     expect(res.body.error.stack).toContain('the widget exploded');
   });
 
@@ -55,6 +65,9 @@ describe('remoting.errorHandler', () => {
     expect(answered.body).toEqual({ custom: true });
     const replaced = await request(app).get('/api/Widgets/explode').expect(418);
     expect(replaced.body.error).toMatchObject({ statusCode: 418, message: 'replaced' });
-    expect(seen).toEqual(['the widget exploded at /srv/secret/path', 'the widget exploded at /srv/secret/path']);
+    expect(seen).toEqual([
+      'the widget exploded at /srv/secret/path',
+      'the widget exploded at /srv/secret/path',
+    ]);
   });
 });

@@ -36,7 +36,7 @@ function callbackOnlyNamespace() {
 }
 
 describe('loopback-context per-request store', () => {
-  it('loopback.token() stores the token there, and the next middleware, remote hooks and the method see the request\'s values', async () => {
+  it("loopback.token() stores the token there, and the next middleware, remote hooks and the method see the request's values", async () => {
     const app: any = (loopback as any)({ localRegistry: true, loadBuiltinModels: true });
     app.dataSource('db', { connector: 'memory' });
     app.enableAuth({ dataSource: 'db' });
@@ -47,7 +47,10 @@ describe('loopback-context per-request store', () => {
       const token = ns.get('accessToken') as { id?: string } | null | undefined;
       cb(null, { token: token ? token.id : null, marker: ns.get('marker') });
     };
-    Probe.remoteMethod('look', { returns: { arg: 'data', type: 'object', root: true }, http: { verb: 'get', path: '/look' } });
+    Probe.remoteMethod('look', {
+      returns: { arg: 'data', type: 'object', root: true },
+      http: { verb: 'get', path: '/look' },
+    });
     Probe.beforeRemote('look', (_ctx: unknown, _unused: unknown, next: () => void) => {
       seen.hookMarker = ns.get('marker');
       next();

@@ -36,7 +36,10 @@ async function bootApp(shape: AppShape = {}): Promise<any> {
       Thing: { dataSource: 'db', public: true, ...(shape.thingConfig ?? {}) },
       Part: { dataSource: 'db', public: true },
     },
-    'server/middleware.json': { routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'loopback#urlNotFound': {} } },
+    'server/middleware.json': {
+      routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+      final: { 'loopback#urlNotFound': {} },
+    },
     'common/models/thing.json': {
       name: 'Thing',
       base: 'PersistedModel',
@@ -44,7 +47,11 @@ async function bootApp(shape: AppShape = {}): Promise<any> {
       relations: { parts: { type: 'hasMany', model: 'Part', foreignKey: 'thingId' } },
       ...(shape.thing ?? {}),
     },
-    'common/models/part.json': { name: 'Part', base: 'PersistedModel', properties: { label: { type: 'string' } } },
+    'common/models/part.json': {
+      name: 'Part',
+      base: 'PersistedModel',
+      properties: { label: { type: 'string' } },
+    },
   });
   const app = loopback();
   await boot(app, { appRootDir: path.join(root, 'server') });
@@ -73,7 +80,13 @@ describe('remoting.sharedMethods', () => {
   });
 
   it('a named `true` re-enables one method after `"*": false`', async () => {
-    const app = await bootApp({ thingConfig: { options: { remoting: { sharedMethods: { '*': false, find: true, 'prototype.patchAttributes': true } } } } });
+    const app = await bootApp({
+      thingConfig: {
+        options: {
+          remoting: { sharedMethods: { '*': false, find: true, 'prototype.patchAttributes': true } },
+        },
+      },
+    });
     const list = await request(app).get('/api/Things');
     expect(list.status).toBe(200);
     expect(list.body.map((t: any) => t.name)).toEqual(['a', 'b']);
@@ -87,7 +100,11 @@ describe('remoting.sharedMethods', () => {
     mountExplorer(app);
     const doc = await request(app).get('/explorer/openapi.json');
     expect(doc.status).toBe(200);
-    expect(Object.keys(doc.body.paths).filter((p) => p.startsWith('/api/Things')).sort()).toEqual(['/api/Things', '/api/Things/{id}']);
+    expect(
+      Object.keys(doc.body.paths)
+        .filter((p) => p.startsWith('/api/Things'))
+        .sort(),
+    ).toEqual(['/api/Things', '/api/Things/{id}']);
     expect(Object.keys(doc.body.paths['/api/Things']).sort()).toEqual(['get']);
     expect(Object.keys(doc.body.paths['/api/Things/{id}']).sort()).toEqual(['patch']);
   });
@@ -103,7 +120,13 @@ describe('remoting.sharedMethods', () => {
   });
 
   it("the model JSON's own settings apply; an alias names its method; `prototype.x` names an instance method", async () => {
-    const app = await bootApp({ thing: { remoting: { sharedMethods: { upsert: false, 'prototype.updateAttributes': false, destroyById: false } } } });
+    const app = await bootApp({
+      thing: {
+        remoting: {
+          sharedMethods: { upsert: false, 'prototype.updateAttributes': false, destroyById: false },
+        },
+      },
+    });
     expect((await request(app).patch('/api/Things').send({ id: 1, name: 'x' })).status).toBe(404);
     expect((await request(app).patch('/api/Things/1').send({ name: 'x' })).status).toBe(404);
     expect((await request(app).delete('/api/Things/1')).status).toBe(404);
@@ -127,7 +150,9 @@ describe('remoting.sharedMethods', () => {
   });
 
   it('a glob disables relation methods, including those defined after the setting', async () => {
-    const app = await bootApp({ thingConfig: { options: { remoting: { sharedMethods: { '*__parts': false } } } } });
+    const app = await bootApp({
+      thingConfig: { options: { remoting: { sharedMethods: { '*__parts': false } } } },
+    });
     await app.models.Part.create({ label: 'p', thingId: 1 });
     expect((await request(app).get('/api/Things/1/parts')).status).toBe(404);
     expect((await request(app).post('/api/Things/1/parts').send({ label: 'q' })).status).toBe(404);
@@ -135,15 +160,25 @@ describe('remoting.sharedMethods', () => {
     expect(await app.models.Part.count()).toBe(1);
     expect((await request(app).get('/api/Things/1')).status).toBe(200);
     // A method declared after the model was registered obeys the same settings.
-    app.models.Thing.remoteMethod('extraStuff', { http: { verb: 'get', path: '/extra' }, returns: { arg: 'n', type: 'number' } });
+    app.models.Thing.remoteMethod('extraStuff', {
+      http: { verb: 'get', path: '/extra' },
+      returns: { arg: 'n', type: 'number' },
+    });
     app.models.Thing.extraStuff = async () => 1;
-    app.models.Thing.remoteMethod('prototype.__get__extra__parts', { http: { verb: 'get', path: '/extra-parts' }, returns: { arg: 'n', type: 'number' } });
+    app.models.Thing.remoteMethod('prototype.__get__extra__parts', {
+      http: { verb: 'get', path: '/extra-parts' },
+      returns: { arg: 'n', type: 'number' },
+    });
     expect((await request(app).get('/api/Things/extra')).body).toEqual({ n: 1 });
     expect((await request(app).get('/api/Things/1/extra-parts')).status).toBe(404);
   });
 
   it('a glob `true` does not undo a glob `false` (as LB3)', async () => {
-    const app = await bootApp({ thingConfig: { options: { remoting: { sharedMethods: { '*': false, 'prototype.*': true, create: true } } } } });
+    const app = await bootApp({
+      thingConfig: {
+        options: { remoting: { sharedMethods: { '*': false, 'prototype.*': true, create: true } } },
+      },
+    });
     expect((await request(app).patch('/api/Things/1').send({ name: 'x' })).status).toBe(404);
     const created = await request(app).post('/api/Things').send({ name: 'c' });
     expect(created.status).toBe(200);
@@ -154,16 +189,24 @@ describe('remoting.sharedMethods', () => {
     const plain = await bootApp();
     expect((await request(plain).delete('/api/Things')).status).toBe(404);
     expect(await names(plain)).toEqual(['a', 'b']);
-    const everything = await bootApp({ thingConfig: { options: { remoting: { sharedMethods: { '*': true } } } } });
-    const del = await request(everything).delete('/api/Things').query({ where: JSON.stringify({ name: 'a' }) });
+    const everything = await bootApp({
+      thingConfig: { options: { remoting: { sharedMethods: { '*': true } } } },
+    });
+    const del = await request(everything)
+      .delete('/api/Things')
+      .query({ where: JSON.stringify({ name: 'a' }) });
     expect([del.status, del.body]).toEqual([200, { count: 1 }]);
     expect(await names(everything)).toEqual(['b']);
-    const byAlias = await bootApp({ thingConfig: { options: { remoting: { sharedMethods: { deleteAll: true } } } } });
+    const byAlias = await bootApp({
+      thingConfig: { options: { remoting: { sharedMethods: { deleteAll: true } } } },
+    });
     expect((await request(byAlias).delete('/api/Things')).body).toEqual({ count: 2 });
     expect(await names(byAlias)).toEqual([]);
   });
 
   it('a value that is not true/false stops boot with a message naming it', async () => {
-    await expect(bootApp({ thingConfig: { options: { remoting: { sharedMethods: { find: 'no' } } } } })).rejects.toThrow(/sharedMethods\.find must be true or false/);
+    await expect(
+      bootApp({ thingConfig: { options: { remoting: { sharedMethods: { find: 'no' } } } } }),
+    ).rejects.toThrow(/sharedMethods\.find must be true or false/);
   });
 });

@@ -44,14 +44,20 @@ describe('User with a custom id and REST path (LB3 tests set it up so)', () => {
     const token = await User.login({ email: 'foo@bar.com', password: 'bar' });
     expect(token.userId).toBe(user.pk);
     expect(token.id).toHaveLength(64);
-    const res = await request(app).post('/test-users/login?include=USER').send({ email: 'foo@bar.com', password: 'bar' });
+    const res = await request(app)
+      .post('/test-users/login?include=USER')
+      .send({ email: 'foo@bar.com', password: 'bar' });
     expect([res.status, res.body.userId, res.body.user.email]).toEqual([200, user.pk, 'foo@bar.com']);
     expect(res.body.user.password).toBeUndefined();
   });
 
   it('options.setPassword lets a write change the password and nothing else (400 SET_PASSWORD_MISUSE)', async () => {
-    const { User, user } = await givenApp({ properties: { pk: { type: 'String', defaultFn: 'guid', id: true }, name: 'string' } });
-    await expect(user.patchAttributes({ password: 'new-pass', name: 'New Name' }, { setPassword: true })).rejects.toMatchObject({
+    const { User, user } = await givenApp({
+      properties: { pk: { type: 'String', defaultFn: 'guid', id: true }, name: 'string' },
+    });
+    await expect(
+      user.patchAttributes({ password: 'new-pass', name: 'New Name' }, { setPassword: true }),
+    ).rejects.toMatchObject({
       code: 'SET_PASSWORD_MISUSE',
       statusCode: 400,
       message: expect.stringMatching(/Invalid use.*options\.setPassword/),
@@ -73,14 +79,24 @@ describe('User with a custom id and REST path (LB3 tests set it up so)', () => {
 
   it('a login with an operator object as email or username is 400 INVALID_EMAIL / INVALID_USERNAME', async () => {
     const { User } = await givenApp();
-    await expect(User.login({ email: { neq: 'x' }, password: 'x' })).rejects.toMatchObject({ code: 'INVALID_EMAIL', statusCode: 400 });
-    await expect(User.login({ username: { neq: 'x' }, password: 'x' })).rejects.toMatchObject({ code: 'INVALID_USERNAME', statusCode: 400 });
+    await expect(User.login({ email: { neq: 'x' }, password: 'x' })).rejects.toMatchObject({
+      code: 'INVALID_EMAIL',
+      statusCode: 400,
+    });
+    await expect(User.login({ username: { neq: 'x' }, password: 'x' })).rejects.toMatchObject({
+      code: 'INVALID_USERNAME',
+      statusCode: 400,
+    });
   });
 
   it('an unverified login names the user in details; a copy of the error holds statusCode, code and details only', async () => {
     const { User, user } = await givenApp({ emailVerificationRequired: true });
     const err = await User.login({ email: 'foo@bar.com', password: 'bar' }).catch((e: unknown) => e);
-    expect({ ...err }).toEqual({ statusCode: 401, code: 'LOGIN_FAILED_EMAIL_NOT_VERIFIED', details: { userId: user.pk } });
+    expect({ ...err }).toEqual({
+      statusCode: 401,
+      code: 'LOGIN_FAILED_EMAIL_NOT_VERIFIED',
+      details: { userId: user.pk },
+    });
     expect(err.status).toBe(401);
   });
 
@@ -114,7 +130,9 @@ describe('User with a custom id and REST path (LB3 tests set it up so)', () => {
 
   it('createAccessToken(ttl, cb), ({ttl, scopes}, options) and ttl capped at maxTTL', async () => {
     const { user } = await givenApp();
-    const viaCallback: any = await new Promise((resolve, reject) => user.createAccessToken(120, (err: any, t: any) => (err ? reject(err) : resolve(t))));
+    const viaCallback: any = await new Promise((resolve, reject) =>
+      user.createAccessToken(120, (err: any, t: any) => (err ? reject(err) : resolve(t))),
+    );
     expect([viaCallback.ttl, viaCallback.userId]).toEqual([120, user.pk]);
     const withData = await user.createAccessToken({ ttl: 60, scopes: ['read'] }, {});
     expect([withData.ttl, withData.scopes]).toEqual([60, ['read']]);
@@ -123,8 +141,14 @@ describe('User with a custom id and REST path (LB3 tests set it up so)', () => {
 
   it('changePassword and setPassword of an unknown user are 401 USER_NOT_FOUND (as LB3)', async () => {
     const { User } = await givenApp();
-    await expect(User.changePassword('nobody', 'a', 'b')).rejects.toMatchObject({ code: 'USER_NOT_FOUND', statusCode: 401 });
-    await expect(User.setPassword('nobody', 'b')).rejects.toMatchObject({ code: 'USER_NOT_FOUND', statusCode: 401 });
+    await expect(User.changePassword('nobody', 'a', 'b')).rejects.toMatchObject({
+      code: 'USER_NOT_FOUND',
+      statusCode: 401,
+    });
+    await expect(User.setPassword('nobody', 'b')).rejects.toMatchObject({
+      code: 'USER_NOT_FOUND',
+      statusCode: 401,
+    });
   });
 
   it('resetPassword answers first, then emits resetPasswordRequest with the email and options given', async () => {
@@ -138,7 +162,9 @@ describe('User with a custom id and REST path (LB3 tests set it up so)', () => {
     expect([event.answered, event.email, event.options]).toEqual([true, 'foo@bar.com', options]);
     expect([event.accessToken.ttl, event.accessToken.scopes]).toEqual([900, ['reset-password']]);
     expect((await event.accessToken.user()).email).toBe('foo@bar.com');
-    await expect(User.resetPassword({ email: 'foo@bar.com', password: 'x'.repeat(73) })).rejects.toMatchObject({ code: 'PASSWORD_TOO_LONG' });
+    await expect(
+      User.resetPassword({ email: 'foo@bar.com', password: 'x'.repeat(73) }),
+    ).rejects.toMatchObject({ code: 'PASSWORD_TOO_LONG' });
   });
 
   it("resetPassword calls an app's createAccessToken(ttl, cb) with the reset ttl", async () => {
@@ -169,14 +195,26 @@ describe('user.verify (LB3 contract)', () => {
 
   it('mails the confirm link through the stub transport; squashes port 80 and "//"', async () => {
     const { user } = await givenApp();
-    const result = await user.verify({ type: 'email', from: 'noreply@example.org', host: 'myapp.org', port: 80, headers: { 'message-id': 'custom-id' } });
+    const result = await user.verify({
+      type: 'email',
+      from: 'noreply@example.org',
+      host: 'myapp.org',
+      port: 80,
+      headers: { 'message-id': 'custom-id' },
+    });
     const msg = result.email.response.toString('utf-8');
     expect(msg).toContain('http://myapp.org/api/test-users/confirm?uid=');
     expect(msg).toContain('To: foo@bar.com');
     expect(result.email.messageId).toBe('custom-id');
     expect(result.token).toMatch(/^[A-Za-z0-9]{64}$/);
     expect(result.uid).toBe(user.pk);
-    const root = await user.verify({ type: 'email', from: 'a@b.org', host: 'myapp.org', port: 3000, restApiRoot: '/' });
+    const root = await user.verify({
+      type: 'email',
+      from: 'a@b.org',
+      host: 'myapp.org',
+      port: 3000,
+      restApiRoot: '/',
+    });
     expect(root.email.response.toString('utf-8')).toContain('http://myapp.org:3000/test-users/confirm');
   });
 
@@ -209,7 +247,11 @@ describe('user.verify (LB3 contract)', () => {
     expect(new URL(String(seen.href)).searchParams.get('redirect')).toBe('#/some-path?a=1&b=2');
     expect([seen.verificationToken, result.token]).toEqual(['token-123', 'token-123']);
     expect((await User.findById(user.pk)).verificationToken).toBe('token-123');
-    const failing = user.verify({ type: 'email', from: 'a@b.org', generateVerificationToken: (_u: unknown, cb: any) => cb(new Error('Fake error')) });
+    const failing = user.verify({
+      type: 'email',
+      from: 'a@b.org',
+      generateVerificationToken: (_u: unknown, cb: any) => cb(new Error('Fake error')),
+    });
     await expect(failing).rejects.toThrow('Fake error');
   });
 
@@ -240,12 +282,14 @@ describe('User passwords as LB3 set them', () => {
     expect(u1.password).toMatch(/^\$2[ab]\$04\$/);
     expect(await u1.hasPassword('bar')).toBe(true);
     expect(new User({ username: 'foo', password: u1.password }).password).toBe(u1.password);
-    expect(() => new User({ username: 'foo', password: 'x'.repeat(73) })).toThrow(/password entered was too long/);
+    expect(() => new User({ username: 'foo', password: 'x'.repeat(73) })).toThrow(
+      /password entered was too long/,
+    );
     const saved = await new User({ email: 'z@z.net', password: 'b' }).save();
     expect(await (await User.findById(saved.pk)).hasPassword('b')).toBe(true);
   });
 
-  it("a bcrypt-shaped password written by code or a client is hashed like any other (LB3 stored it as the hash)", async () => {
+  it('a bcrypt-shaped password written by code or a client is hashed like any other (LB3 stored it as the hash)', async () => {
     const { app, User } = await givenApp();
     const hash = new User({ password: 'other' }).password;
     // A hash this process made is known; a hash from elsewhere is a password like any other.
@@ -268,7 +312,8 @@ describe('User passwords as LB3 set them', () => {
   it("the model's validatePassword and hashPassword are used, on construction and on create", async () => {
     const { User } = await givenApp();
     User.validatePassword = (plain: string) => {
-      if (!plain || plain.length < 3) throw Object.assign(new Error('Password must have at least 3 chars'), { statusCode: 422 });
+      if (!plain || plain.length < 3)
+        throw Object.assign(new Error('Password must have at least 3 chars'), { statusCode: 422 });
       return true;
     };
     expect(() => new User({ username: 'foo', password: 'aa' })).toThrow(/at least 3/);
@@ -285,7 +330,10 @@ describe('User passwords as LB3 set them', () => {
     const seen: unknown[] = [];
     User.observe('access', async (ctx: any) => void seen.push({ hook: 'access', ...ctx.options }));
     User.observe('before save', async (ctx: any) => void seen.push({ hook: 'before save', ...ctx.options }));
-    AccessToken.observe('before delete', async (ctx: any) => void seen.push({ hook: 'before delete', ...ctx.options }));
+    AccessToken.observe(
+      'before delete',
+      async (ctx: any) => void seen.push({ hook: 'before delete', ...ctx.options }),
+    );
     await User.changePassword(user.pk, 'bar', 'new', { testFlag: true });
     expect(seen).toEqual([
       { hook: 'access', testFlag: true },
@@ -301,7 +349,10 @@ describe('User passwords as LB3 set them', () => {
 describe('resetPassword, confirm: safe over REST, LB3 by switch', () => {
   it('an unknown email: server code gets 404 EMAIL_NOT_FOUND, a REST client 204 (no enumeration)', async () => {
     const { app, User } = await givenApp();
-    await expect(User.resetPassword({ email: 'unknown@example.com' })).rejects.toMatchObject({ code: 'EMAIL_NOT_FOUND', statusCode: 404 });
+    await expect(User.resetPassword({ email: 'unknown@example.com' })).rejects.toMatchObject({
+      code: 'EMAIL_NOT_FOUND',
+      statusCode: 404,
+    });
     const res = await request(app).post('/test-users/reset').send({ email: 'unknown@example.com' });
     expect([res.status, res.text]).toEqual([204, '']);
   });
@@ -314,41 +365,76 @@ describe('resetPassword, confirm: safe over REST, LB3 by switch', () => {
 
   async function confirmWithRedirect(settings: Record<string, unknown>, redirect: string) {
     const { app, user } = await givenApp(settings);
-    const { token } = await user.verify({ type: 'email', from: 'a@b.org', mailer: { send: (o: unknown, cb: any) => cb(null, o) } });
-    return request(app).get(`/test-users/confirm?uid=${user.pk}&token=${token}&redirect=${encodeURIComponent(redirect)}`);
+    const { token } = await user.verify({
+      type: 'email',
+      from: 'a@b.org',
+      mailer: { send: (o: unknown, cb: any) => cb(null, o) },
+    });
+    return request(app).get(
+      `/test-users/confirm?uid=${user.pk}&token=${token}&redirect=${encodeURIComponent(redirect)}`,
+    );
   }
 
   it('confirm follows a path of the site, not a full URL elsewhere, unless confirmRedirectOrigins lists its origin', async () => {
     expect((await confirmWithRedirect({}, '/welcome')).headers.location).toBe('/welcome');
     const elsewhere = await confirmWithRedirect({}, 'http://foo.com/bar');
     expect([elsewhere.status, elsewhere.headers.location]).toEqual([204, undefined]);
-    const listed = await confirmWithRedirect({ confirmRedirectOrigins: ['http://foo.com'] }, 'http://foo.com/bar');
+    const listed = await confirmWithRedirect(
+      { confirmRedirectOrigins: ['http://foo.com'] },
+      'http://foo.com/bar',
+    );
     expect([listed.status, listed.headers.location]).toEqual([302, 'http://foo.com/bar']);
-    const other = await confirmWithRedirect({ confirmRedirectOrigins: ['http://foo.com'] }, 'http://evil.example/');
+    const other = await confirmWithRedirect(
+      { confirmRedirectOrigins: ['http://foo.com'] },
+      'http://evil.example/',
+    );
     expect(other.status).toBe(204);
     const anywhere = await confirmWithRedirect({ confirmRedirectOrigins: '*' }, 'http://foo.com/bar');
     expect([anywhere.status, anywhere.headers.location]).toEqual([302, 'http://foo.com/bar']);
-    expect((await confirmWithRedirect({ confirmRedirectOrigins: '*' }, 'javascript:alert(1)')).status).toBe(204);
+    expect((await confirmWithRedirect({ confirmRedirectOrigins: '*' }, 'javascript:alert(1)')).status).toBe(
+      204,
+    );
   });
 
   async function resetToken(User: any) {
-    const [, info]: any = await Promise.all([User.resetPassword({ email: 'foo@bar.com' }), new Promise((resolve) => User.once('resetPasswordRequest', resolve))]);
+    const [, info]: any = await Promise.all([
+      User.resetPassword({ email: 'foo@bar.com' }),
+      new Promise((resolve) => User.once('resetPasswordRequest', resolve)),
+    ]);
     return info;
   }
 
   it('a reset token opens setPassword only; restrictResetPasswordTokenScope: false makes it a full token (LB3)', async () => {
     const scoped = await givenApp();
     const info = await resetToken(scoped.User);
-    expect((await request(scoped.app).get(`/test-users/${info.user.pk}`).set('Authorization', info.accessToken.id)).status).toBe(401);
-    const full = await givenApp({ restrictResetPasswordTokenScope: false, rejectPasswordChangesViaPatchOrReplace: false });
+    expect(
+      (await request(scoped.app).get(`/test-users/${info.user.pk}`).set('Authorization', info.accessToken.id))
+        .status,
+    ).toBe(401);
+    const full = await givenApp({
+      restrictResetPasswordTokenScope: false,
+      rejectPasswordChangesViaPatchOrReplace: false,
+    });
     const fullInfo = await resetToken(full.User);
     expect(fullInfo.accessToken.scopes).toBeUndefined();
-    expect((await request(full.app).get(`/test-users/${fullInfo.user.pk}`).set('Authorization', fullInfo.accessToken.id)).status).toBe(200);
-    const patched = await request(full.app).patch(`/test-users/${fullInfo.user.pk}`).set('Authorization', fullInfo.accessToken.id).send({ password: 'new-pass' });
+    expect(
+      (
+        await request(full.app)
+          .get(`/test-users/${fullInfo.user.pk}`)
+          .set('Authorization', fullInfo.accessToken.id)
+      ).status,
+    ).toBe(200);
+    const patched = await request(full.app)
+      .patch(`/test-users/${fullInfo.user.pk}`)
+      .set('Authorization', fullInfo.accessToken.id)
+      .send({ password: 'new-pass' });
     expect(patched.status).toBe(200);
     await full.User.login({ email: 'foo@bar.com', password: 'new-pass' });
     const again = await resetToken(full.User);
-    const set = await request(full.app).post('/test-users/reset-password').set('Authorization', again.accessToken.id).send({ newPassword: 'third' });
+    const set = await request(full.app)
+      .post('/test-users/reset-password')
+      .set('Authorization', again.accessToken.id)
+      .send({ newPassword: 'third' });
     expect(set.status).toBe(204);
     await full.User.login({ email: 'foo@bar.com', password: 'third' });
   });
@@ -356,7 +442,9 @@ describe('resetPassword, confirm: safe over REST, LB3 by switch', () => {
   it('verify over REST is for the user itself; an ACL granting $everyone verify restores LB3 (204, unknown id 404)', async () => {
     const owner = await givenApp();
     expect((await request(owner.app).post(`/test-users/${owner.user.pk}/verify`)).status).toBe(401);
-    const open = await givenApp({ acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'verify' }] });
+    const open = await givenApp({
+      acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'verify' }],
+    });
     const res = await request(open.app).post(`/test-users/${open.user.pk}/verify`);
     expect(res.status).toBe(204);
     expect((await open.User.findById(open.user.pk)).verificationToken).toMatch(/^[A-Za-z0-9]{64}$/);

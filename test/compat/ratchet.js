@@ -75,10 +75,20 @@ function expectedFailureProblems(entries, rows) {
     seen.add(where);
     const matches = rows.filter((r) => r.includes(e.row)).length;
     if (matches !== 1) {
-      problems.push(`${where}: row ${JSON.stringify(e.row)} matches ${matches} rows of the README's deliberate-differences table (needs exactly 1)`);
+      problems.push(
+        `${where}: row ${JSON.stringify(e.row)} matches ${matches} rows of the README's deliberate-differences table (needs exactly 1)`,
+      );
     }
   }
   return problems;
 }
 
-module.exports = { keyed, passedTitles, compare, updatedRecord, deliberateDifferenceRows, expectedFailureProblems, TABLE_INTRO };
+module.exports = {
+  keyed,
+  passedTitles,
+  compare,
+  updatedRecord,
+  deliberateDifferenceRows,
+  expectedFailureProblems,
+  TABLE_INTRO,
+};

@@ -15,7 +15,10 @@ const ratchet = require('./ratchet') as {
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-const passing = JSON.parse(fs.readFileSync(path.join(__dirname, 'passing.json'), 'utf8')) as Record<string, string[]>;
+const passing = JSON.parse(fs.readFileSync(path.join(__dirname, 'passing.json'), 'utf8')) as Record<
+  string,
+  string[]
+>;
 const expected = JSON.parse(fs.readFileSync(path.join(__dirname, 'expected-failures.json'), 'utf8')) as {
   failures: { file: string; test: string; row: string }[];
 };
@@ -48,9 +51,15 @@ describe('compat ratchet', () => {
   it('refuses an expected failure whose row is not exactly one row of the README table', () => {
     const rows = ['| LB3 did A. | loopline refuses A. |', '| LB3 did B. | loopline refuses B. |'];
     expect(ratchet.expectedFailureProblems([{ file: 'f.js', test: 't', row: 'did A' }], rows)).toEqual([]);
-    expect(ratchet.expectedFailureProblems([{ file: 'f.js', test: 't', row: 'LB3 did' }], rows)[0]).toMatch(/matches 2 rows/);
-    expect(ratchet.expectedFailureProblems([{ file: 'f.js', test: 't', row: 'nowhere' }], rows)[0]).toMatch(/matches 0 rows/);
-    expect(ratchet.expectedFailureProblems([{ file: 'f.js', test: 't' }], rows)[0]).toMatch(/needs "file", "test" and "row"/);
+    expect(ratchet.expectedFailureProblems([{ file: 'f.js', test: 't', row: 'LB3 did' }], rows)[0]).toMatch(
+      /matches 2 rows/,
+    );
+    expect(ratchet.expectedFailureProblems([{ file: 'f.js', test: 't', row: 'nowhere' }], rows)[0]).toMatch(
+      /matches 0 rows/,
+    );
+    expect(ratchet.expectedFailureProblems([{ file: 'f.js', test: 't' }], rows)[0]).toMatch(
+      /needs "file", "test" and "row"/,
+    );
   });
 
   it('finds the README deliberate-differences table', () => {
@@ -60,7 +69,9 @@ describe('compat ratchet', () => {
   });
 
   it("the project's expected failures each name a README row, and none is recorded as passing", () => {
-    expect(ratchet.expectedFailureProblems(expected.failures, ratchet.deliberateDifferenceRows(README))).toEqual([]);
+    expect(
+      ratchet.expectedFailureProblems(expected.failures, ratchet.deliberateDifferenceRows(README)),
+    ).toEqual([]);
     for (const e of expected.failures) expect(passing[e.file] ?? []).not.toContain(e.test);
   });
 

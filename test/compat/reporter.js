@@ -19,9 +19,16 @@ function CompatReporter(runner) {
   const file = process.env.COMPAT_RESULTS;
   const record = (state, test, err) => {
     const line = { state, title: titlePath(test) };
-    if (err) line.error = String((err && err.message) || err).split('\n').slice(0, 3).join(' ').slice(0, 300);
+    if (err)
+      line.error = String((err && err.message) || err)
+        .split('\n')
+        .slice(0, 3)
+        .join(' ')
+        .slice(0, 300);
     if (file) fs.appendFileSync(file, JSON.stringify(line) + '\n');
-    process.stdout.write(`${state === 'passed' ? 'ok  ' : state === 'failed' ? 'FAIL' : 'skip'} ${line.title}${line.error ? `\n       ${line.error}` : ''}\n`);
+    process.stdout.write(
+      `${state === 'passed' ? 'ok  ' : state === 'failed' ? 'FAIL' : 'skip'} ${line.title}${line.error ? `\n       ${line.error}` : ''}\n`,
+    );
   };
   runner.on('pass', (test) => record('passed', test));
   runner.on('fail', (test, err) => record('failed', test, err));

@@ -74,21 +74,30 @@ function runMocha(cwd, key, mochaArgs, timeoutSeconds, work) {
   const out = path.join(work, 'out', `ratchet.${safe}.out`);
   fs.rmSync(jsonl, { force: true });
   const fd = fs.openSync(out, 'w');
-  const res = spawnSync(path.join(cwd, 'node_modules', '.bin', 'mocha'), ['-R', path.join(here, 'reporter.js'), ...mochaArgs], {
-    cwd,
-    env: { ...process.env, COMPAT_RESULTS: jsonl },
-    stdio: ['ignore', fd, fd],
-    timeout: timeoutSeconds * 1000,
-    killSignal: 'SIGKILL',
-  });
+  const res = spawnSync(
+    path.join(cwd, 'node_modules', '.bin', 'mocha'),
+    ['-R', path.join(here, 'reporter.js'), ...mochaArgs],
+    {
+      cwd,
+      env: { ...process.env, COMPAT_RESULTS: jsonl },
+      stdio: ['ignore', fd, fd],
+      timeout: timeoutSeconds * 1000,
+      killSignal: 'SIGKILL',
+    },
+  );
   fs.closeSync(fd);
-  if (res.error && res.error.code === 'ETIMEDOUT') fs.appendFileSync(out, `\n[compat] killed after ${timeoutSeconds}s\n`);
+  if (res.error && res.error.code === 'ETIMEDOUT')
+    fs.appendFileSync(out, `\n[compat] killed after ${timeoutSeconds}s\n`);
   return ratchet.passedTitles(fs.existsSync(jsonl) ? fs.readFileSync(jsonl, 'utf8') : '');
 }
 
 function bash(script, args, work) {
-  const res = spawnSync('bash', [script, ...args], { env: { ...process.env, COMPAT_WORK: work }, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`compat: ${path.basename(script)} failed:\n${res.stdout}${res.stderr}`);
+  const res = spawnSync('bash', [script, ...args], {
+    env: { ...process.env, COMPAT_WORK: work },
+    encoding: 'utf8',
+  });
+  if (res.status !== 0)
+    throw new Error(`compat: ${path.basename(script)} failed:\n${res.stdout}${res.stderr}`);
   return res.stdout;
 }
 
@@ -103,7 +112,8 @@ function prepareLb3(shared, work) {
 /** An example app installed by run-examples.sh, with loopback/loopback-boot re-exporting loopline. */
 function prepareExample(shared, work, name) {
   const dir = path.join(work, 'examples', name);
-  if (!fs.existsSync(path.join(dir, '.installed'))) bash(path.join(shared, 'run-examples.sh'), [root, name], work);
+  if (!fs.existsSync(path.join(dir, '.installed')))
+    bash(path.join(shared, 'run-examples.sh'), [root, name], work);
   for (const [mod, body] of [
     ['loopback', `module.exports = require('${root}');`],
     ['loopback-boot', `const l = require('${root}'); module.exports = l.boot || require('${root}/boot');`],
@@ -123,13 +133,17 @@ function main(argv) {
   const shared = sharedDir();
   const work = process.env.COMPAT_WORK || path.join(os.tmpdir(), 'loopline-compat-ratchet');
   fs.mkdirSync(path.join(work, 'out'), { recursive: true });
-  if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) throw new Error('compat: run `npm run build` first');
+  if (!fs.existsSync(path.join(root, 'dist', 'index.js')))
+    throw new Error('compat: run `npm run build` first');
 
   const reference = referenceCounts(shared);
   const lb3Files = [...reference.keys()];
   const exampleKeys = Object.keys(EXAMPLES).map((n) => `examples/${n}`);
   const all = [...lb3Files, ...exampleKeys];
-  const selected = wanted.length === 0 ? all : all.filter((k) => wanted.includes(k) || (wanted.includes('examples') && k.startsWith('examples/')));
+  const selected =
+    wanted.length === 0
+      ? all
+      : all.filter((k) => wanted.includes(k) || (wanted.includes('examples') && k.startsWith('examples/')));
   const unknown = wanted.filter((w) => w !== 'examples' && !all.includes(w));
   if (unknown.length) throw new Error(`compat: unknown file(s): ${unknown.join(', ')}`);
 
@@ -145,7 +159,13 @@ function main(argv) {
       return runMocha(dir, key, ['test'], 180, work);
     }
     twin = twin || prepareLb3(shared, work);
-    return runMocha(twin, key, ['--require', './test/helpers/use-english', '--timeout', '10000', '--exit', `test/${key}`], 300, work);
+    return runMocha(
+      twin,
+      key,
+      ['--require', './test/helpers/use-english', '--timeout', '10000', '--exit', `test/${key}`],
+      300,
+      work,
+    );
   };
 
   const failures = [...problems];
@@ -167,21 +187,30 @@ function main(argv) {
     totalNow += passing.length;
     totalRef += ref;
     totalGained += gained.length;
-    console.log(`${key.padEnd(40)} ${String(passing.length).padStart(4)} ${String(recorded.length).padStart(4)} ${String(ref).padStart(4)}  ${gained.length ? '+' + gained.length : ''}`);
+    console.log(
+      `${key.padEnd(40)} ${String(passing.length).padStart(4)} ${String(recorded.length).padStart(4)} ${String(ref).padStart(4)}  ${gained.length ? '+' + gained.length : ''}`,
+    );
     if (!rewrite) for (const t of regressed) failures.push(`${key}: recorded as passing, now failing: ${t}`);
     const passingSet = new Set(passing);
     for (const e of expected) {
-      if (e.file === key && passingSet.has(e.test)) failures.push(`${key}: listed in expected-failures.json but passes: ${e.test}`);
+      if (e.file === key && passingSet.has(e.test))
+        failures.push(`${key}: listed in expected-failures.json but passes: ${e.test}`);
     }
     if (update) record[key] = ratchet.updatedRecord(recorded, passing, rewrite);
   }
-  console.log(`${'total'.padEnd(40)} ${String(totalNow).padStart(4)} ${''.padStart(4)} ${String(totalRef).padStart(4)}  ${totalGained ? '+' + totalGained : ''}`);
+  console.log(
+    `${'total'.padEnd(40)} ${String(totalNow).padStart(4)} ${''.padStart(4)} ${String(totalRef).padStart(4)}  ${totalGained ? '+' + totalGained : ''}`,
+  );
 
   if (update) {
     writeSorted(PASSING, record);
-    console.log(`compat: ${path.relative(root, PASSING)} ${rewrite ? 'rewritten' : 'updated'} for ${selected.length} file(s)`);
+    console.log(
+      `compat: ${path.relative(root, PASSING)} ${rewrite ? 'rewritten' : 'updated'} for ${selected.length} file(s)`,
+    );
   } else if (totalGained) {
-    console.log(`compat: ${totalGained} test(s) pass that are not recorded; record them with \`npm run compat -- --update\``);
+    console.log(
+      `compat: ${totalGained} test(s) pass that are not recorded; record them with \`npm run compat -- --update\``,
+    );
   }
   if (failures.length) {
     console.log(`\ncompat: FAILED\n  ${failures.join('\n  ')}`);

@@ -131,7 +131,16 @@ for (const store of STORES) {
         : it(title, async () => {
             // A second data source has its own pool, as another loopline process would.
             const other = new DataSource('other', store.settings, createModelBuilder());
-            const Other: any = other.createModel('AwThing', { id: { type: 'number', id: true, generated: false }, name: { type: 'string', required: true }, qty: 'number', note: 'string' }, { forceId: false } as any);
+            const Other: any = other.createModel(
+              'AwThing',
+              {
+                id: { type: 'number', id: true, generated: false },
+                name: { type: 'string', required: true },
+                qty: 'number',
+                note: 'string',
+              },
+              { forceId: false } as any,
+            );
             try {
               await fn(Other);
             } finally {
@@ -139,16 +148,23 @@ for (const store of STORES) {
             }
           });
 
-    twoProcesses('findOrCreate, upsertWithWhere and upsert from two pools at once still make one row each', async (Other) => {
-      const both = (i: number) => (i % 2 ? Thing : Other);
-      const found = await times(PARALLEL, (i) => both(i).findOrCreate({ where: { name: 'shared' } }, { id: 300 + i, name: 'shared' }));
-      expect(await Thing.count({ name: 'shared' })).toBe(1);
-      expect(found.filter(([, c]: any) => c)).toHaveLength(1);
-      await times(PARALLEL, (i) => both(i).upsertWithWhere({ name: 'ww2' }, { id: 400 + i, name: 'ww2', qty: i }));
-      expect(await Thing.count({ name: 'ww2' })).toBe(1);
-      await times(PARALLEL, (i) => both(i).upsert({ id: 500, name: `u${i}` }));
-      expect(await Thing.count({ id: 500 })).toBe(1);
-    });
+    twoProcesses(
+      'findOrCreate, upsertWithWhere and upsert from two pools at once still make one row each',
+      async (Other) => {
+        const both = (i: number) => (i % 2 ? Thing : Other);
+        const found = await times(PARALLEL, (i) =>
+          both(i).findOrCreate({ where: { name: 'shared' } }, { id: 300 + i, name: 'shared' }),
+        );
+        expect(await Thing.count({ name: 'shared' })).toBe(1);
+        expect(found.filter(([, c]: any) => c)).toHaveLength(1);
+        await times(PARALLEL, (i) =>
+          both(i).upsertWithWhere({ name: 'ww2' }, { id: 400 + i, name: 'ww2', qty: i }),
+        );
+        expect(await Thing.count({ name: 'ww2' })).toBe(1);
+        await times(PARALLEL, (i) => both(i).upsert({ id: 500, name: `u${i}` }));
+        expect(await Thing.count({ id: 500 })).toBe(1);
+      },
+    );
 
     const statementsOf = async (fn: () => Promise<unknown>): Promise<string[]> => {
       const connector = ds.connector as any;
@@ -166,35 +182,40 @@ for (const store of STORES) {
       return seen;
     };
 
-    (store.name === 'memory' ? it.skip : it)(`takes one statement per plain write and read, and for an upsert on PostgreSQL${store.name === 'memory' ? ' [skipped: the memory store runs no statements]' : ''}`, async () => {
-      expect(await statementsOf(() => Thing.create({ id: 2, name: 'two' }))).toEqual(['INSERT']);
-      expect(await statementsOf(() => Thing.find({ where: { name: 'two' } }))).toEqual(['SELECT']);
-      expect(await statementsOf(() => Thing.findById(2))).toEqual(['SELECT']);
-      const two = await Thing.findById(2);
-      expect(await statementsOf(() => two.patchAttributes({ qty: 3 }))).toEqual(['UPDATE']);
-      expect(await statementsOf(() => Thing.updateAll({ id: 2 }, { qty: 4 }))).toEqual(['UPDATE']);
-      const upserts = await statementsOf(async () => {
-        await Thing.upsert({ id: 2, name: 'two', qty: 5 });
-        await Thing.upsert({ id: 3, name: 'three' });
-        await Thing.replaceOrCreate({ id: 3, name: 'again' });
-      });
-      // PostgreSQL: one INSERT … ON CONFLICT each; MySQL: UPDATE, then SELECT (found, patched) or INSERT (not found);
-      // SQLite: a read of the id (its RETURNING does not tell created from updated), then INSERT … ON CONFLICT.
-      const upsertStatements: Record<string, string[]> = {
-        postgresql: ['INSERT', 'INSERT', 'INSERT'],
-        mysql: ['UPDATE', 'SELECT', 'UPDATE', 'INSERT', 'UPDATE'],
-        sqlite: ['SELECT', 'INSERT', 'SELECT', 'INSERT', 'SELECT', 'INSERT'],
-      };
-      expect(upserts).toEqual(upsertStatements[store.name]);
-      // Data that is no valid instance alone (no `name`) may only patch a row that exists: read, then update.
-      expect(await statementsOf(() => Thing.upsert({ id: 2, qty: 6 }))).toEqual(['SELECT', 'UPDATE']);
-      expect(await statementsOf(() => Thing.findOrCreate({ where: { name: 'two' } }, { id: 9, name: 'two' }))).toEqual(['SELECT']);
-      expect(json(await Thing.find({ order: 'id ASC' })).map((t: any) => [t.id, t.name, t.qty])).toEqual([
-        [1, 'one', 1],
-        [2, 'two', 6],
-        [3, 'again', 7],
-      ]);
-    });
+    (store.name === 'memory' ? it.skip : it)(
+      `takes one statement per plain write and read, and for an upsert on PostgreSQL${store.name === 'memory' ? ' [skipped: the memory store runs no statements]' : ''}`,
+      async () => {
+        expect(await statementsOf(() => Thing.create({ id: 2, name: 'two' }))).toEqual(['INSERT']);
+        expect(await statementsOf(() => Thing.find({ where: { name: 'two' } }))).toEqual(['SELECT']);
+        expect(await statementsOf(() => Thing.findById(2))).toEqual(['SELECT']);
+        const two = await Thing.findById(2);
+        expect(await statementsOf(() => two.patchAttributes({ qty: 3 }))).toEqual(['UPDATE']);
+        expect(await statementsOf(() => Thing.updateAll({ id: 2 }, { qty: 4 }))).toEqual(['UPDATE']);
+        const upserts = await statementsOf(async () => {
+          await Thing.upsert({ id: 2, name: 'two', qty: 5 });
+          await Thing.upsert({ id: 3, name: 'three' });
+          await Thing.replaceOrCreate({ id: 3, name: 'again' });
+        });
+        // PostgreSQL: one INSERT … ON CONFLICT each; MySQL: UPDATE, then SELECT (found, patched) or INSERT (not found);
+        // SQLite: a read of the id (its RETURNING does not tell created from updated), then INSERT … ON CONFLICT.
+        const upsertStatements: Record<string, string[]> = {
+          postgresql: ['INSERT', 'INSERT', 'INSERT'],
+          mysql: ['UPDATE', 'SELECT', 'UPDATE', 'INSERT', 'UPDATE'],
+          sqlite: ['SELECT', 'INSERT', 'SELECT', 'INSERT', 'SELECT', 'INSERT'],
+        };
+        expect(upserts).toEqual(upsertStatements[store.name]);
+        // Data that is no valid instance alone (no `name`) may only patch a row that exists: read, then update.
+        expect(await statementsOf(() => Thing.upsert({ id: 2, qty: 6 }))).toEqual(['SELECT', 'UPDATE']);
+        expect(
+          await statementsOf(() => Thing.findOrCreate({ where: { name: 'two' } }, { id: 9, name: 'two' })),
+        ).toEqual(['SELECT']);
+        expect(json(await Thing.find({ order: 'id ASC' })).map((t: any) => [t.id, t.name, t.qty])).toEqual([
+          [1, 'one', 1],
+          [2, 'two', 6],
+          [3, 'again', 7],
+        ]);
+      },
+    );
 
     it('findOrCreate and upsert answer created / isNewInstance and the stored data', async () => {
       const [made, wasMade] = await Thing.findOrCreate(
@@ -229,33 +250,28 @@ for (const store of STORES) {
       expect(json(await Thing.find())).toEqual([expect.objectContaining({ id: 1, name: 'one', qty: 3 })]);
     });
 
-    it(
-      'upsert refuses a value another row holds under a unique index with 409, and changes neither row',
-      async () => {
-        await Person.create([
-          { id: 1, name: 'a', email: 'a@x' },
-          { id: 2, name: 'b', email: 'b@x' },
-        ]);
-        await expect(Person.upsert({ id: 3, name: 'c', email: 'a@x' })).rejects.toMatchObject({
-          statusCode: 409,
-          code: 'DUPLICATE_ID',
-          details: { property: 'email' },
-        });
-        await expect(Person.upsert({ id: 2, email: 'a@x' })).rejects.toMatchObject({
-          statusCode: 409,
-          details: { property: 'email' },
-        });
-        await expect(Person.replaceOrCreate({ id: 2, name: 'b2', email: 'a@x' })).rejects.toMatchObject({
-          statusCode: 409,
-        });
-        expect(json(await Person.find({ order: 'id ASC' })).map((p: any) => [p.id, p.name, p.email])).toEqual(
-          [
-            [1, 'a', 'a@x'],
-            [2, 'b', 'b@x'],
-          ],
-        );
-      },
-    );
+    it('upsert refuses a value another row holds under a unique index with 409, and changes neither row', async () => {
+      await Person.create([
+        { id: 1, name: 'a', email: 'a@x' },
+        { id: 2, name: 'b', email: 'b@x' },
+      ]);
+      await expect(Person.upsert({ id: 3, name: 'c', email: 'a@x' })).rejects.toMatchObject({
+        statusCode: 409,
+        code: 'DUPLICATE_ID',
+        details: { property: 'email' },
+      });
+      await expect(Person.upsert({ id: 2, email: 'a@x' })).rejects.toMatchObject({
+        statusCode: 409,
+        details: { property: 'email' },
+      });
+      await expect(Person.replaceOrCreate({ id: 2, name: 'b2', email: 'a@x' })).rejects.toMatchObject({
+        statusCode: 409,
+      });
+      expect(json(await Person.find({ order: 'id ASC' })).map((p: any) => [p.id, p.name, p.email])).toEqual([
+        [1, 'a', 'a@x'],
+        [2, 'b', 'b@x'],
+      ]);
+    });
 
     // The hooks of each call. The SQL stores write upserts in one statement, so they run LB3's
     // atomic path (no read first: `before save` has no current instance); the memory store reads

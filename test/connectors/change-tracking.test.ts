@@ -25,9 +25,15 @@ for (const store of STORES) {
       const db = registry.createDataSource('db', store.settings as any);
       const device = registry.createDataSource('device', { connector: 'memory' });
       const props = { id: { type: 'string', id: true, defaultFn: 'guid' }, name: 'string', qty: 'number' };
-      Server = registry.createModel(`CtServer${n}`, props, { trackChanges: true, changeCleanupInterval: -1 } as any);
+      Server = registry.createModel(`CtServer${n}`, props, {
+        trackChanges: true,
+        changeCleanupInterval: -1,
+      } as any);
       Server.attachTo(db);
-      Device = registry.createModel(`CtDevice${n}`, props, { trackChanges: true, changeCleanupInterval: -1 } as any);
+      Device = registry.createModel(`CtDevice${n}`, props, {
+        trackChanges: true,
+        changeCleanupInterval: -1,
+      } as any);
       Device.attachTo(device);
       Plain = registry.createModel(`CtPlain${n}`, props, {} as any);
       Plain.attachTo(db);
@@ -42,7 +48,12 @@ for (const store of STORES) {
       const Change = Server.getChangeModel();
       const car = await Server.create({ name: 'a', qty: 1 });
       let [ch] = json(await Change.find());
-      expect(ch).toMatchObject({ modelName: Server.modelName, modelId: car.id, rev: Change.revisionForInst(car), checkpoint: 1 });
+      expect(ch).toMatchObject({
+        modelName: Server.modelName,
+        modelId: car.id,
+        rev: Change.revisionForInst(car),
+        checkpoint: 1,
+      });
       expect(ch.prev ?? null).toBeNull();
       const firstRev = ch.rev;
 
@@ -74,7 +85,9 @@ for (const store of STORES) {
       await a.save();
       const records = json(await Change.find()).sort((x: any, y: any) => x.modelId.localeCompare(y.modelId));
       const rows = byId(await Server.find());
-      expect(records.map((c: any) => [c.modelId, c.rev])).toEqual(rows.map((r: any) => [r.id, Change.revisionForInst(r)]));
+      expect(records.map((c: any) => [c.modelId, c.rev])).toEqual(
+        rows.map((r: any) => [r.id, Change.revisionForInst(r)]),
+      );
       expect(records.map((c: any) => c.checkpoint)).toEqual([2, 2, 2]);
       expect((await Server.changes(2, {})).map((c: any) => c.modelId).sort()).toEqual(['a', 'b', 'c']);
       expect(await Server.changes(3, {})).toEqual([]);
@@ -83,17 +96,21 @@ for (const store of STORES) {
     it('keeps one change record per instance, matching the row, under concurrent writes', async () => {
       const Change = Server.getChangeModel();
       const car = await Server.create({ id: 'race', name: 'start', qty: 0 });
-      await Promise.all(Array.from({ length: 8 }, (_, i) => Server.updateAll({ id: car.id }, { qty: i + 1 })));
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) => Server.updateAll({ id: car.id }, { qty: i + 1 })),
+      );
       const records = json(await Change.find({ where: { modelId: 'race' } }));
       expect(records).toHaveLength(1);
       expect(records[0].rev).toBe(Change.revisionForInst(await Server.findById('race')));
       // Concurrent writes of different instances neither wait on each other for good nor lose a record.
-      await Promise.all(Array.from({ length: 10 }, (_, i) => Server.create({ id: `p${i}`, name: 'parallel', qty: i })));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) => Server.create({ id: `p${i}`, name: 'parallel', qty: i })),
+      );
       expect(await Change.count({ modelId: { like: 'p%' } })).toBe(10);
     });
 
     if (store.name === 'memory') {
-      it('keeps the write and reports a failed change record on the model\'s error event (LB3; the memory store has no transactions)', async () => {
+      it("keeps the write and reports a failed change record on the model's error event (LB3; the memory store has no transactions)", async () => {
         const Change = Server.getChangeModel();
         const refused = new Error('change store refused');
         Change.observe('persist', async () => {
@@ -125,18 +142,26 @@ for (const store of STORES) {
         await expect(inst.updateAttributes({ qty: 5 })).rejects.toMatchObject(failed);
         await expect(Server.deleteById('before')).rejects.toMatchObject(failed);
         // Nothing of the refused writes is in the store: neither the rows nor their change records.
-        expect(json(await Server.find()).map((r: any) => [r.id, r.name, r.qty])).toEqual([['before', 'before', 1]]);
+        expect(json(await Server.find()).map((r: any) => [r.id, r.name, r.qty])).toEqual([
+          ['before', 'before', 1],
+        ]);
         const records = json(await Change.find());
-        expect(records.map((c: any) => [c.modelId, c.rev])).toEqual([['before', Change.revisionForInst(await Server.findById('before'))]]);
+        expect(records.map((c: any) => [c.modelId, c.rev])).toEqual([
+          ['before', Change.revisionForInst(await Server.findById('before'))],
+        ]);
         refuse = false;
         await Server.create({ id: 'new', name: 'new' });
         expect((await Change.find()).map((c: any) => c.modelId).sort()).toEqual(['before', 'new']);
       });
 
-      it('announces a tracked model\'s writes to the change streams of another data source on the store, with no setting, once committed', async () => {
+      it("announces a tracked model's writes to the change streams of another data source on the store, with no setting, once committed", async () => {
         const far = new Registry({ loadBuiltinModels: true });
         const farDs = far.createDataSource('db', { ...store.settings, changeFeedInterval: 50 } as any);
-        const Far = far.createModel(Server.modelName, { id: { type: 'string', id: true }, name: 'string', qty: 'number' }, { trackChanges: true, changeCleanupInterval: -1 } as any);
+        const Far = far.createModel(
+          Server.modelName,
+          { id: { type: 'string', id: true }, name: 'string', qty: 'number' },
+          { trackChanges: true, changeCleanupInterval: -1 } as any,
+        );
         Far.attachTo(farDs);
         const stream = await (Far as any).createChangeStream();
         const seen: any[] = [];
@@ -161,7 +186,7 @@ for (const store of STORES) {
         }
       });
 
-      it('writes the change record in the caller\'s transaction: a rollback leaves neither row nor record, a commit both', async () => {
+      it("writes the change record in the caller's transaction: a rollback leaves neither row nor record, a commit both", async () => {
         const Change = Server.getChangeModel();
         let tx = await Server.beginTransaction({});
         await Server.create({ id: 'rolled', name: 'x' }, { transaction: tx });
@@ -183,12 +208,21 @@ for (const store of STORES) {
     });
 
     it('replicates device → server and server → device, deletes included', async () => {
-      await Device.create([{ id: 'd1', name: 'one' }, { id: 'd2', name: 'two' }]);
+      await Device.create([
+        { id: 'd1', name: 'one' },
+        { id: 'd2', name: 'two' },
+      ]);
       let conflicts = await Device.replicate(Server);
       expect(conflicts).toEqual([]);
       const names = (list: any[]) => byId(list).map((c: any) => [c.id, c.name]);
-      expect(names(await Server.find())).toEqual([['d1', 'one'], ['d2', 'two']]);
-      expect(names(await Device.find())).toEqual([['d1', 'one'], ['d2', 'two']]);
+      expect(names(await Server.find())).toEqual([
+        ['d1', 'one'],
+        ['d2', 'two'],
+      ]);
+      expect(names(await Device.find())).toEqual([
+        ['d1', 'one'],
+        ['d2', 'two'],
+      ]);
 
       await Server.updateAll({ id: 'd1' }, { name: 'one on server' });
       await Server.create({ id: 's1', name: 'server made' });
@@ -236,8 +270,16 @@ for (const store of STORES) {
     it('refuses a malformed bulk update with 400 and writes nothing', async () => {
       await Server.create({ id: 'x1', name: 'kept' });
       const before = byId(await Server.find());
-      for (const bad of [{ not: 'an array' }, [{ type: 'explode', change: {}, data: {} }], [{ type: 'update', change: { modelId: 'x1' } }], [{ type: 'delete', change: {} }]]) {
-        await expect(Server.bulkUpdate(bad)).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_UPDATE' });
+      for (const bad of [
+        { not: 'an array' },
+        [{ type: 'explode', change: {}, data: {} }],
+        [{ type: 'update', change: { modelId: 'x1' } }],
+        [{ type: 'delete', change: {} }],
+      ]) {
+        await expect(Server.bulkUpdate(bad)).rejects.toMatchObject({
+          statusCode: 400,
+          code: 'INVALID_UPDATE',
+        });
       }
       expect(byId(await Server.find())).toEqual(before);
     });
@@ -246,8 +288,16 @@ for (const store of STORES) {
       const car = await Server.create({ id: 'm1', name: 'one' });
       const Change = Server.getChangeModel();
       const staleRev = Change.revisionForInst({ id: 'm1', name: 'something else' });
-      const update = { type: 'update', change: { modelId: 'm1', prev: staleRev, rev: 'r2' }, data: { id: 'm1', name: 'overwritten' } };
-      await expect(Server.bulkUpdate([update])).rejects.toMatchObject({ statusCode: 409, code: 'REPLICATION_CONFLICT', details: { conflicts: [expect.objectContaining({ modelId: 'm1' })] } });
+      const update = {
+        type: 'update',
+        change: { modelId: 'm1', prev: staleRev, rev: 'r2' },
+        data: { id: 'm1', name: 'overwritten' },
+      };
+      await expect(Server.bulkUpdate([update])).rejects.toMatchObject({
+        statusCode: 409,
+        code: 'REPLICATION_CONFLICT',
+        details: { conflicts: [expect.objectContaining({ modelId: 'm1' })] },
+      });
       expect((await Server.findById(car.id)).name).toBe('one');
     });
   });

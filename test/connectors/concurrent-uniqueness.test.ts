@@ -13,7 +13,8 @@ import { describeStore, STORES, storeIt } from './stores';
 jest.setTimeout(60000);
 
 const PARALLEL = 8;
-const times = <T>(n: number, fn: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => fn(i)));
+const times = <T>(n: number, fn: (i: number) => Promise<T>) =>
+  Promise.all(Array.from({ length: n }, (_, i) => fn(i)));
 
 interface Reply {
   status: number;
@@ -32,7 +33,11 @@ for (const store of STORES) {
     let Lower: any;
 
     const post = async (path: string, body: unknown): Promise<Reply> => {
-      const res = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, body: await res.json() };
     };
 
@@ -43,8 +48,19 @@ for (const store of STORES) {
       Item = reg.createModel({ name: 'CuItem', properties: { code: 'string', label: 'string' } });
       Item.validatesUniquenessOf('code');
       Member = reg.createModel({ name: 'CuMember', base: 'User', saltWorkFactor: 4 });
-      Realmed = reg.createModel({ name: 'CuRealmed', base: 'User', saltWorkFactor: 4, realmRequired: true, realmDelimiter: ':' });
-      Lower = reg.createModel({ name: 'CuLower', base: 'User', saltWorkFactor: 4, caseSensitiveEmail: false });
+      Realmed = reg.createModel({
+        name: 'CuRealmed',
+        base: 'User',
+        saltWorkFactor: 4,
+        realmRequired: true,
+        realmDelimiter: ':',
+      });
+      Lower = reg.createModel({
+        name: 'CuLower',
+        base: 'User',
+        saltWorkFactor: 4,
+        caseSensitiveEmail: false,
+      });
       for (const M of [Item, Member, Realmed, Lower]) {
         app.model(M, { dataSource: ds, public: true });
         // Work between validation and the insert (an app's persist hook, a slow store) widens the
@@ -77,7 +93,19 @@ for (const store of STORES) {
       expect(sequential.status).toBe(422);
       expect(sequential.body.error.details.codes).toEqual({ code: ['uniqueness'] });
       // The label differs per request: compare bodies without the echoed values.
-      const strip = (r: Reply): Reply => (r.status === 200 ? r : { status: r.status, body: { error: { ...r.body.error, message: undefined, details: { ...r.body.error.details, context: undefined } } } });
+      const strip = (r: Reply): Reply =>
+        r.status === 200
+          ? r
+          : {
+              status: r.status,
+              body: {
+                error: {
+                  ...r.body.error,
+                  message: undefined,
+                  details: { ...r.body.error.details, context: undefined },
+                },
+              },
+            };
       expectOneWinner(replies.map(strip), 'code', strip(sequential));
       expect(await Item.count({ code: 'same' })).toBe(1);
       // Blank values are not checked (as LB3): several rows may leave code unset.
@@ -86,29 +114,42 @@ for (const store of STORES) {
     });
 
     it('concurrent signups with one email make one user; the others get 422 like a sequential duplicate', async () => {
-      const replies = await times(PARALLEL, () => post('/CuMembers', { email: 'race@example.com', password: 'secret-pass' }));
+      const replies = await times(PARALLEL, () =>
+        post('/CuMembers', { email: 'race@example.com', password: 'secret-pass' }),
+      );
       const sequential = await post('/CuMembers', { email: 'race@example.com', password: 'secret-pass' });
       expect(sequential.status).toBe(422);
       expectOneWinner(replies, 'email', sequential);
       expect(await Member.count({ email: 'race@example.com' })).toBe(1);
       // With caseSensitiveEmail: false emails are stored lower-case, so case does not make a second user.
-      const shouted = await times(4, (i) => post('/CuLowers', { email: i % 2 ? 'RACE2@example.com' : 'race2@Example.com', password: 'secret-pass' }));
+      const shouted = await times(4, (i) =>
+        post('/CuLowers', {
+          email: i % 2 ? 'RACE2@example.com' : 'race2@Example.com',
+          password: 'secret-pass',
+        }),
+      );
       expect(shouted.map((r) => r.status).sort()).toEqual([200, 422, 422, 422]);
       expect(await Lower.count()).toBe(1);
     });
 
     it('concurrent signups with one username make one user; users without a username are many', async () => {
-      const replies = await times(PARALLEL, (i) => post('/CuMembers', { username: 'racer', email: `racer${i}@example.com`, password: 'secret-pass' }));
+      const replies = await times(PARALLEL, (i) =>
+        post('/CuMembers', { username: 'racer', email: `racer${i}@example.com`, password: 'secret-pass' }),
+      );
       expect(replies.map((r) => r.status).sort()).toEqual([200, ...Array(PARALLEL - 1).fill(422)]);
-      for (const r of replies.filter((x) => x.status === 422)) expect(r.body.error.details.codes).toEqual({ username: ['uniqueness'] });
+      for (const r of replies.filter((x) => x.status === 422))
+        expect(r.body.error.details.codes).toEqual({ username: ['uniqueness'] });
       expect(await Member.count({ username: 'racer' })).toBe(1);
     });
 
     it('per realm: one email once in each realm under concurrency, and the same email in two realms', async () => {
-      const inA = await times(PARALLEL, () => Realmed.create({ realm: 'a', email: 'r@example.com', password: 'secret-pass' }).then(
-        () => 200,
-        (e: any) => `${e.statusCode} ${Object.keys(e.details?.codes ?? {}).join()} ${e.details?.codes?.email}`,
-      ));
+      const inA = await times(PARALLEL, () =>
+        Realmed.create({ realm: 'a', email: 'r@example.com', password: 'secret-pass' }).then(
+          () => 200,
+          (e: any) =>
+            `${e.statusCode} ${Object.keys(e.details?.codes ?? {}).join()} ${e.details?.codes?.email}`,
+        ),
+      );
       expect(inA.sort()).toEqual([200, ...Array(PARALLEL - 1).fill('422 email uniqueness')]);
       await Realmed.create({ realm: 'b', email: 'r@example.com', password: 'secret-pass' });
       expect(await Realmed.count({ email: 'r@example.com' })).toBe(2);
@@ -116,22 +157,41 @@ for (const store of STORES) {
 
     // MariaDB has neither partial indexes nor NULLS NOT DISTINCT: there a NULL scope is distinct
     // in the index, and such rows are unique by the rule's query only (README, Stores).
-    (store.name === 'mysql' ? it.skip : it)('a user without a realm is unique per email among users without one, under concurrency', async () => {
-      const replies = await times(PARALLEL, () => Realmed.create({ email: 'norealm@example.com', password: 'secret-pass' }).then(() => 200, (e: any) => `${e.statusCode} ${e.details?.codes?.email}`));
-      expect(replies.sort()).toEqual([200, ...Array(PARALLEL - 1).fill('422 uniqueness')]);
-      expect(await Realmed.count({ email: 'norealm@example.com' })).toBe(1);
-    });
+    (store.name === 'mysql' ? it.skip : it)(
+      'a user without a realm is unique per email among users without one, under concurrency',
+      async () => {
+        const replies = await times(PARALLEL, () =>
+          Realmed.create({ email: 'norealm@example.com', password: 'secret-pass' }).then(
+            () => 200,
+            (e: any) => `${e.statusCode} ${e.details?.codes?.email}`,
+          ),
+        );
+        expect(replies.sort()).toEqual([200, ...Array(PARALLEL - 1).fill('422 uniqueness')]);
+        expect(await Realmed.count({ email: 'norealm@example.com' })).toBe(1);
+      },
+    );
 
     it('an update to a value another row holds is the sequential 422 too, and changes nothing', async () => {
       const [a, b] = await Promise.all([Item.create({ code: 'u1' }), Item.create({ code: 'u2' })]);
-      const res = await fetch(`${base}/CuItems/${b.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: 'u1' }) });
+      const res = await fetch(`${base}/CuItems/${b.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: 'u1' }),
+      });
       expect(res.status).toBe(422);
       expect(((await res.json()) as any).error.details.codes).toEqual({ code: ['uniqueness'] });
       expect((await Item.findById(a.id)).code).toBe('u1');
       expect((await Item.findById(b.id)).code).toBe('u2');
       // Concurrent patches of two rows to one value: one wins.
       const [c, d] = await Promise.all([Item.create({ code: 'p1' }), Item.create({ code: 'p2' })]);
-      const patched = await Promise.all([c, d].map((x) => x.patchAttributes({ code: 'pz' }).then(() => 200, (e: any) => e.statusCode)));
+      const patched = await Promise.all(
+        [c, d].map((x) =>
+          x.patchAttributes({ code: 'pz' }).then(
+            () => 200,
+            (e: any) => e.statusCode,
+          ),
+        ),
+      );
       expect(patched.sort()).toEqual([200, 422]);
       expect(await Item.count({ code: 'pz' })).toBe(1);
     });

@@ -34,8 +34,21 @@ for (const store of [...STORES, ...LB3_STORES]) {
 
     beforeAll(async () => {
       ds = new DataSource('db', store.settings, createModelBuilder());
-      Owner = ds.createModel('CtOwner', { name: { type: 'string', required: true } }, { relations: { pets: { type: 'hasMany', model: 'CtPet', foreignKey: 'ownerId' }, tags: { type: 'hasMany', model: 'CtTag', through: 'CtTagging', foreignKey: 'ownerId', keyThrough: 'tagId' } } } as any);
-      Pet = ds.createModel('CtPet', { name: 'string', ownerId: 'number' }, { relations: { owner: { type: 'belongsTo', model: 'CtOwner', foreignKey: 'ownerId' } } } as any);
+      Owner = ds.createModel('CtOwner', { name: { type: 'string', required: true } }, {
+        relations: {
+          pets: { type: 'hasMany', model: 'CtPet', foreignKey: 'ownerId' },
+          tags: {
+            type: 'hasMany',
+            model: 'CtTag',
+            through: 'CtTagging',
+            foreignKey: 'ownerId',
+            keyThrough: 'tagId',
+          },
+        },
+      } as any);
+      Pet = ds.createModel('CtPet', { name: 'string', ownerId: 'number' }, {
+        relations: { owner: { type: 'belongsTo', model: 'CtOwner', foreignKey: 'ownerId' } },
+      } as any);
       Tag = ds.createModel('CtTag', { label: 'string' });
       Tagging = ds.createModel('CtTagging', { ownerId: 'number', tagId: 'number' });
       Item = ds.createModel(
@@ -45,7 +58,12 @@ for (const store of [...STORES, ...LB3_STORES]) {
           name: { type: 'string' },
           qty: { type: 'number' },
           // LB3's SQL packages store a Number as an integer column unless told otherwise (their own rule).
-          price: { type: 'number', ...(store.name.startsWith('lb3-') ? { postgresql: { dataType: 'double precision' }, mysql: { dataType: 'double' } } : {}) },
+          price: {
+            type: 'number',
+            ...(store.name.startsWith('lb3-')
+              ? { postgresql: { dataType: 'double precision' }, mysql: { dataType: 'double' } }
+              : {}),
+          },
           active: { type: 'boolean' },
           at: { type: 'date' },
           meta: { type: 'object' },
@@ -53,18 +71,48 @@ for (const store of [...STORES, ...LB3_STORES]) {
         },
         { forceId: false } as any,
       );
-      Blob = ds.createModel('CtBlob', { data: 'buffer', doc: 'object', list: ['object'], loc: 'geopoint', when: 'date', anything: 'any' });
-      Uuid = ds.createModel('CtUuid', { id: { type: 'string', id: true, defaultFn: 'uuidv4' }, label: 'string' }, { forceId: false } as any);
+      Blob = ds.createModel('CtBlob', {
+        data: 'buffer',
+        doc: 'object',
+        list: ['object'],
+        loc: 'geopoint',
+        when: 'date',
+        anything: 'any',
+      });
+      Uuid = ds.createModel(
+        'CtUuid',
+        { id: { type: 'string', id: true, defaultFn: 'uuidv4' }, label: 'string' },
+        { forceId: false } as any,
+      );
       Mapped = ds.createModel(
         'CtMapped',
         {
-          fullName: { type: 'string', postgresql: { columnName: 'full_name' }, mysql: { columnName: 'full_name' }, sqlite: { columnName: 'full_name' } },
+          fullName: {
+            type: 'string',
+            postgresql: { columnName: 'full_name' },
+            mysql: { columnName: 'full_name' },
+            sqlite: { columnName: 'full_name' },
+          },
           code: { type: 'string', index: true },
           email: { type: 'string', index: { unique: true } },
         },
-        { postgresql: { table: 'ct_mapped_t' }, mysql: { table: 'ct_mapped_t' }, sqlite: { table: 'ct_mapped_t' }, indexes: { ct_mapped_name_code: { fullName: 1, code: -1 } } } as any,
+        {
+          postgresql: { table: 'ct_mapped_t' },
+          mysql: { table: 'ct_mapped_t' },
+          sqlite: { table: 'ct_mapped_t' },
+          indexes: { ct_mapped_name_code: { fullName: 1, code: -1 } },
+        } as any,
       );
-      await ds.automigrate(['CtOwner', 'CtPet', 'CtTag', 'CtTagging', 'CtItem', 'CtBlob', 'CtUuid', 'CtMapped']);
+      await ds.automigrate([
+        'CtOwner',
+        'CtPet',
+        'CtTag',
+        'CtTagging',
+        'CtItem',
+        'CtBlob',
+        'CtUuid',
+        'CtMapped',
+      ]);
     });
 
     afterAll(async () => {
@@ -74,9 +122,35 @@ for (const store of [...STORES, ...LB3_STORES]) {
     beforeEach(async () => {
       await Item.destroyAll();
       await Item.create([
-        { id: 1, name: 'apple', qty: 5, price: 1.25, active: true, at: new Date('2020-01-01T00:00:00.000Z'), meta: { color: 'red', size: 2 }, tags: ['fruit', 'red'] },
-        { id: 2, name: 'Banana', qty: 0, price: 0.5, active: false, at: new Date('2021-06-15T12:30:00.000Z'), meta: { color: 'yellow', size: 3 }, tags: ['fruit'] },
-        { id: 3, name: 'cherry pie', qty: 12, price: 7.75, active: true, at: new Date('2022-12-31T23:59:59.999Z'), meta: { color: 'red', size: 10 } },
+        {
+          id: 1,
+          name: 'apple',
+          qty: 5,
+          price: 1.25,
+          active: true,
+          at: new Date('2020-01-01T00:00:00.000Z'),
+          meta: { color: 'red', size: 2 },
+          tags: ['fruit', 'red'],
+        },
+        {
+          id: 2,
+          name: 'Banana',
+          qty: 0,
+          price: 0.5,
+          active: false,
+          at: new Date('2021-06-15T12:30:00.000Z'),
+          meta: { color: 'yellow', size: 3 },
+          tags: ['fruit'],
+        },
+        {
+          id: 3,
+          name: 'cherry pie',
+          qty: 12,
+          price: 7.75,
+          active: true,
+          at: new Date('2022-12-31T23:59:59.999Z'),
+          meta: { color: 'red', size: 10 },
+        },
         { id: 4, name: null, qty: null, price: 3, active: null },
       ]);
     });
@@ -85,10 +159,20 @@ for (const store of [...STORES, ...LB3_STORES]) {
     const sqlOnly = (title: string, reason: keyof typeof MEMORY_SKIPS, fn: () => Promise<void>) =>
       store.name === 'memory' ? it.skip(`${title} [skipped: ${MEMORY_SKIPS[reason]}]`, fn) : it(title, fn);
 
-    const names = async (where: object, extra: object = {}) => (await Item.find({ where, order: 'id ASC', ...extra })).map((i: any) => i.id);
+    const names = async (where: object, extra: object = {}) =>
+      (await Item.find({ where, order: 'id ASC', ...extra })).map((i: any) => i.id);
 
     it('round-trips every type', async () => {
-      expect(json(await Item.findById(1))).toEqual({ id: 1, name: 'apple', qty: 5, price: 1.25, active: true, at: '2020-01-01T00:00:00.000Z', meta: { color: 'red', size: 2 }, tags: ['fruit', 'red'] });
+      expect(json(await Item.findById(1))).toEqual({
+        id: 1,
+        name: 'apple',
+        qty: 5,
+        price: 1.25,
+        active: true,
+        at: '2020-01-01T00:00:00.000Z',
+        meta: { color: 'red', size: 2 },
+        tags: ['fruit', 'red'],
+      });
       const four = await Item.findById(4);
       expect(present(four)).toEqual({ id: 4, price: 3 });
       expect([four.name, four.qty, four.active]).toEqual([null, null, null]);
@@ -116,7 +200,9 @@ for (const store of [...STORES, ...LB3_STORES]) {
       expect(await names({ name: { regexp: /^[ab]/i } })).toEqual([1, 2]);
       expect(await names({ qty: { exists: true } })).toEqual([1, 2, 3]);
       expect(await names({ qty: { exists: false } })).toEqual([4]);
-      expect(await names({ or: [{ name: 'apple' }, { and: [{ active: true }, { qty: { gt: 10 } }] }] })).toEqual([1, 3]);
+      expect(
+        await names({ or: [{ name: 'apple' }, { and: [{ active: true }, { qty: { gt: 10 } }] }] }),
+      ).toEqual([1, 3]);
       expect(await names({ active: true, price: { gt: 2 } })).toEqual([3]);
       expect(await names({ at: { gt: '2021-01-01T00:00:00.000Z' } })).toEqual([2, 3]);
       expect(await names({ 'meta.color': 'red' })).toEqual([1, 3]);
@@ -124,10 +210,16 @@ for (const store of [...STORES, ...LB3_STORES]) {
 
     it('orders, pages and projects', async () => {
       expect((await Item.find({ order: 'price DESC', limit: 2 })).map((i: any) => i.id)).toEqual([3, 4]);
-      expect((await Item.find({ order: ['active DESC', 'id DESC'], where: { active: { neq: null } } })).map((i: any) => i.id)).toEqual([3, 1, 2]);
+      expect(
+        (await Item.find({ order: ['active DESC', 'id DESC'], where: { active: { neq: null } } })).map(
+          (i: any) => i.id,
+        ),
+      ).toEqual([3, 1, 2]);
       expect((await Item.find({ order: 'id ASC', skip: 1, limit: 2 })).map((i: any) => i.id)).toEqual([2, 3]);
       expect((await Item.find({ order: 'id ASC', offset: 3 })).map((i: any) => i.id)).toEqual([4]);
-      expect(present(await Item.find({ fields: ['name'], where: { id: { lt: 3 } }, order: 'id ASC' }))).toEqual([{ name: 'apple' }, { name: 'Banana' }]);
+      expect(
+        present(await Item.find({ fields: ['name'], where: { id: { lt: 3 } }, order: 'id ASC' })),
+      ).toEqual([{ name: 'apple' }, { name: 'Banana' }]);
       expect(json(await Item.findOne({ where: { qty: { gt: 1 } }, order: 'qty DESC' })).id).toBe(3);
       expect(await Item.count()).toBe(4);
       expect(await Item.count({ active: true })).toBe(2);
@@ -142,7 +234,10 @@ for (const store of [...STORES, ...LB3_STORES]) {
       expect(created.id).toBe(10);
       const replaced = await Item.replaceById(1, { name: 'only name' });
       expect(present(replaced)).toEqual({ id: 1, name: 'only name' });
-      const [found, wasCreated] = await Item.findOrCreate({ where: { name: 'new' } }, { id: 11, name: 'new' });
+      const [found, wasCreated] = await Item.findOrCreate(
+        { where: { name: 'new' } },
+        { id: 11, name: 'new' },
+      );
       expect([found.id, wasCreated]).toEqual([10, false]);
       const inst = await Item.findById(3);
       await inst.patchAttributes({ price: 8 });
@@ -153,12 +248,22 @@ for (const store of [...STORES, ...LB3_STORES]) {
     });
 
     it('refuses a duplicate id with 409 DUPLICATE_ID and keeps the row', async () => {
-      await expect(Item.create({ id: 1, name: 'again' })).rejects.toMatchObject({ statusCode: 409, code: 'DUPLICATE_ID' });
+      await expect(Item.create({ id: 1, name: 'again' })).rejects.toMatchObject({
+        statusCode: 409,
+        code: 'DUPLICATE_ID',
+      });
       expect((await Item.findById(1)).name).toBe('apple');
     });
 
     it('stores and matches SQL metacharacters literally, in values and in every filter position', async () => {
-      const hostile = ["'; DROP TABLE \"CtItem\"; --", 'a" OR "1"="1', 'back\\slash', '100% _sure_', 'ünïcødé ✓ 𝄞', '`tick`'];
+      const hostile = [
+        '\'; DROP TABLE "CtItem"; --',
+        'a" OR "1"="1',
+        'back\\slash',
+        '100% _sure_',
+        'ünïcødé ✓ 𝄞',
+        '`tick`',
+      ];
       await Item.create(hostile.map((name, i) => ({ id: 100 + i, name, meta: { note: name } })));
       for (const [i, name] of hostile.entries()) {
         expect(await names({ name })).toEqual([100 + i]);
@@ -190,7 +295,13 @@ for (const store of [...STORES, ...LB3_STORES]) {
       await ann.tags.add(t2);
       await bob.tags.add(t2);
       const owners = await Owner.find({ include: ['pets', 'tags'], order: 'name ASC' });
-      expect(json(owners).map((o: any) => [o.name, o.pets.map((p: any) => p.name), o.tags.map((t: any) => t.label)])).toEqual([
+      expect(
+        json(owners).map((o: any) => [
+          o.name,
+          o.pets.map((p: any) => p.name),
+          o.tags.map((t: any) => t.label),
+        ]),
+      ).toEqual([
         ['Ann', ['Rex', 'Tom'], ['x', 'y']],
         ['Bob', ['Kit'], ['y']],
       ]);
@@ -215,7 +326,9 @@ for (const store of [...STORES, ...LB3_STORES]) {
       expect(await names({ name: { inq: ['banana', 'Banana'] } })).toEqual([2]);
       expect(await names({ 'meta.color': 'RED' })).toEqual([]);
       expect(await names({ name: { gt: 'Zed' } })).toEqual([1, 3, 21]);
-      expect((await Item.find({ order: 'name ASC', where: { name: { neq: null } } })).map((i: any) => i.name)).toEqual(['Banana', 'Zed', 'apple', 'apple ', 'cherry pie']);
+      expect(
+        (await Item.find({ order: 'name ASC', where: { name: { neq: null } } })).map((i: any) => i.name),
+      ).toEqual(['Banana', 'Zed', 'apple', 'apple ', 'cherry pie']);
     });
 
     it('sorts null first ascending and last descending, as the memory store', async () => {
@@ -249,7 +362,9 @@ for (const store of [...STORES, ...LB3_STORES]) {
       expect(await names({ 'meta.color': { neq: 'red' } })).toEqual([2, 4]);
       expect(await names({ 'meta.color': { like: 'y%' } })).toEqual([2]);
       expect(await names({ 'meta.missing': { exists: true } })).toEqual([]);
-      expect((await Item.find({ order: 'meta.size DESC', where: { meta: { neq: null } } })).map((i: any) => i.id)).toEqual([3, 2, 1]);
+      expect(
+        (await Item.find({ order: 'meta.size DESC', where: { meta: { neq: null } } })).map((i: any) => i.id),
+      ).toEqual([3, 2, 1]);
     });
 
     it('compares whole documents, and array properties by element, as the memory store does', async () => {
@@ -272,15 +387,28 @@ for (const store of [...STORES, ...LB3_STORES]) {
       expect(await names({ name: { like: 'B%', options: 'i' } })).toEqual([2]);
       if (store.name !== 'memory') {
         // Ordering and patterns have no portable meaning on a whole document: a clear 400, not a 500.
-        await expect(Item.find({ where: { meta: { gt: 1 } } })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
-        await expect(Item.find({ where: { tags: { like: 'f%' } } })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
+        await expect(Item.find({ where: { meta: { gt: 1 } } })).rejects.toMatchObject({
+          statusCode: 400,
+          code: 'INVALID_FILTER',
+        });
+        await expect(Item.find({ where: { tags: { like: 'f%' } } })).rejects.toMatchObject({
+          statusCode: 400,
+          code: 'INVALID_FILTER',
+        });
       }
     });
 
     it('round-trips buffers, nested objects, arrays of objects, geo points and dates to the millisecond', async () => {
       const bytes = Buffer.from([0, 1, 2, 0xfe, 0xff, 0x27, 0x5c]);
       await Blob.destroyAll();
-      const created = await Blob.create({ data: bytes, doc: { a: { b: [1, 'two', { c: null }] }, 'we"ird': "it's" }, list: [{ x: 1 }, { y: [true, false] }], loc: { lat: 52.5, lng: 13.4 }, when: new Date('1999-12-31T23:59:59.123Z'), anything: 'text' });
+      const created = await Blob.create({
+        data: bytes,
+        doc: { a: { b: [1, 'two', { c: null }] }, 'we"ird': "it's" },
+        list: [{ x: 1 }, { y: [true, false] }],
+        loc: { lat: 52.5, lng: 13.4 },
+        when: new Date('1999-12-31T23:59:59.123Z'),
+        anything: 'text',
+      });
       const back = await Blob.findById(created.id);
       expect(Buffer.isBuffer(back.data)).toBe(true);
       expect(back.data.equals(bytes)).toBe(true);
@@ -291,7 +419,11 @@ for (const store of [...STORES, ...LB3_STORES]) {
       expect(back.when.toISOString()).toBe('1999-12-31T23:59:59.123Z');
       expect(back.anything).toBe('text');
       expect(await Blob.count({ when: new Date('1999-12-31T23:59:59.123Z') })).toBe(1);
-      expect(await Blob.count({ when: { lt: new Date('1999-12-31T23:59:59.124Z'), gt: new Date('1999-12-31T23:59:59.122Z') } })).toBe(1);
+      expect(
+        await Blob.count({
+          when: { lt: new Date('1999-12-31T23:59:59.124Z'), gt: new Date('1999-12-31T23:59:59.122Z') },
+        }),
+      ).toBe(1);
     });
 
     it('generates ids: numbers by default, uuids for string ids', async () => {
@@ -307,7 +439,10 @@ for (const store of [...STORES, ...LB3_STORES]) {
       const given = await Uuid.create({ id: "it's-mine", label: 'y' });
       expect(given.id).toBe("it's-mine");
       expect((await Uuid.findOne({ where: { id: "it's-mine" } })).label).toBe('y');
-      await expect(Uuid.create({ id: "it's-mine" })).rejects.toMatchObject({ statusCode: 409, code: 'DUPLICATE_ID' });
+      await expect(Uuid.create({ id: "it's-mine" })).rejects.toMatchObject({
+        statusCode: 409,
+        code: 'DUPLICATE_ID',
+      });
     });
 
     it('covers the remaining DAO writes: replaceOrCreate, upsertWithWhere, exists, replace, save', async () => {
@@ -334,7 +469,7 @@ for (const store of [...STORES, ...LB3_STORES]) {
     });
 
     it('matches hostile values literally with every operator', async () => {
-      const hostile = ["'; DELETE FROM \"CtItem\"; --", "O'Reilly\\", '%_\\%', '"$1"', '?', "); SELECT 1 --"];
+      const hostile = ['\'; DELETE FROM "CtItem"; --', "O'Reilly\\", '%_\\%', '"$1"', '?', '); SELECT 1 --'];
       await Item.create(hostile.map((name, i) => ({ id: 200 + i, name, tags: [name], meta: { k: name } })));
       for (const [i, name] of hostile.entries()) {
         const id = 200 + i;
@@ -351,7 +486,11 @@ for (const store of [...STORES, ...LB3_STORES]) {
         expect(await names({ name: { ilike: escaped } })).toEqual([id]);
         expect(await names({ and: [inHostile, { name: { nlike: escaped } }] })).toEqual(others);
         expect(await names({ and: [inHostile, { name: { nilike: escaped } }] })).toEqual(others);
-        expect(await names({ name: { regexp: new RegExp('^' + name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$') } })).toEqual([id]);
+        expect(
+          await names({
+            name: { regexp: new RegExp('^' + name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$') },
+          }),
+        ).toEqual([id]);
         expect(await Item.count({ name })).toBe(1);
         expect(await Item.updateAll({ name }, { qty: id })).toEqual({ count: 1 });
         expect((await Item.findById(id)).qty).toBe(id);
@@ -369,7 +508,15 @@ for (const store of [...STORES, ...LB3_STORES]) {
     });
 
     it('keeps any Unicode text exactly, and reads JavaScript unicode escapes in a regexp as the characters', async () => {
-      const texts = ['😀 grin', 'Ünïcödé', 'עברית', 'e\u0301 combining', '\u2028line\u2029sep', 'ＡＢＣ', '𝔘𝔫𝔦'];
+      const texts = [
+        '😀 grin',
+        'Ünïcödé',
+        'עברית',
+        'e\u0301 combining',
+        '\u2028line\u2029sep',
+        'ＡＢＣ',
+        '𝔘𝔫𝔦',
+      ];
       await Item.create(texts.map((name, i) => ({ id: 300 + i, name, meta: { k: name } })));
       for (const [i, name] of texts.entries()) {
         expect((await Item.findById(300 + i)).name).toBe(name);
@@ -387,7 +534,11 @@ for (const store of [...STORES, ...LB3_STORES]) {
       else await expect(lone).rejects.toMatchObject({ statusCode: 400, code: 'UNSUPPORTED_CHARACTER' });
       expect(await Item.count(inUnicode)).toBe(texts.length + (store.name === 'memory' ? 1 : 0));
       // Inside a JSON document too (an object, a list of strings, a key, a where on the document).
-      const inDocuments = [{ meta: { k: 'half \ud800' } }, { tags: ['\udfff'] }, { meta: { ['k\ud800']: 1 } }];
+      const inDocuments = [
+        { meta: { k: 'half \ud800' } },
+        { tags: ['\udfff'] },
+        { meta: { ['k\ud800']: 1 } },
+      ];
       for (const [i, data] of inDocuments.entries()) {
         const made = Item.create({ id: 321 + i, name: 'lone', ...data });
         if (store.name === 'memory') await made;
@@ -399,9 +550,16 @@ for (const store of [...STORES, ...LB3_STORES]) {
       expect(await Item.count({ name: 'lone' })).toBe(store.name === 'memory' ? inDocuments.length : 0);
     });
 
-    it('keeps dates across the store\'s range exactly, and refuses one it cannot hold without writing', async () => {
+    it("keeps dates across the store's range exactly, and refuses one it cannot hold without writing", async () => {
       const inRange = ['1000-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'];
-      const beyond = ['0001-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '-000001-06-30T12:00:00.000Z', '0999-12-31T23:59:59.999Z', '+010000-01-01T00:00:00.000Z', '+275760-09-13T00:00:00.000Z'];
+      const beyond = [
+        '0001-01-01T00:00:00.000Z',
+        '0000-01-01T00:00:00.000Z',
+        '-000001-06-30T12:00:00.000Z',
+        '0999-12-31T23:59:59.999Z',
+        '+010000-01-01T00:00:00.000Z',
+        '+275760-09-13T00:00:00.000Z',
+      ];
       // MySQL's DATETIME holds years 1000 to 9999; PostgreSQL's timestamptz and memory hold all of JavaScript's.
       const kept = store.name === 'mysql' ? inRange : [...inRange, ...beyond];
       for (const [i, at] of kept.entries()) {
@@ -410,7 +568,11 @@ for (const store of [...STORES, ...LB3_STORES]) {
         expect(await names({ at })).toEqual([400 + i]);
       }
       if (store.name === 'mysql') {
-        for (const at of beyond) await expect(Item.create({ id: 450, name: 'dated', at })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_VALUE' });
+        for (const at of beyond)
+          await expect(Item.create({ id: 450, name: 'dated', at })).rejects.toMatchObject({
+            statusCode: 400,
+            code: 'INVALID_VALUE',
+          });
       }
       expect(await Item.count({ name: 'dated' })).toBe(kept.length);
     });
@@ -463,7 +625,12 @@ for (const store of [...STORES, ...LB3_STORES]) {
       await Tag.destroyAll();
       const ann = await Owner.create({ name: 'Ann' });
       await ann.pets.create([{ name: 'Rex' }, { name: 'Tom' }, { name: "O'Mal" }]);
-      const only = await Owner.find({ include: { relation: 'pets', scope: { where: { name: { like: 'R%' } }, fields: ['name', 'ownerId'] } } });
+      const only = await Owner.find({
+        include: {
+          relation: 'pets',
+          scope: { where: { name: { like: 'R%' } }, fields: ['name', 'ownerId'] },
+        },
+      });
       expect(json(only)[0].pets.map((p: any) => p.name)).toEqual(['Rex']);
       expect(await ann.pets.count()).toBe(3);
       expect((await ann.pets.find({ where: { name: "O'Mal" } })).map((p: any) => p.name)).toEqual(["O'Mal"]);
@@ -480,21 +647,35 @@ for (const store of [...STORES, ...LB3_STORES]) {
       if (store.name !== 'memory') {
         const c = ds.connector as any;
         // The catalog discovery reads answers the columns on every SQL store alike.
-        const columnsOf = async (table: string) => ((await c.catalog.columns(undefined, table)) as any[]).map((col) => col.columnName).sort();
+        const columnsOf = async (table: string) =>
+          ((await c.catalog.columns(undefined, table)) as any[]).map((col) => col.columnName).sort();
         expect(await columnsOf('ct_mapped_t')).toEqual(['code', 'email', 'full_name', 'id']);
         // The default names: lower case on PostgreSQL (as loopback-connector-postgresql), as written on MySQL and SQLite.
         expect(await columnsOf(store.name === 'postgresql' ? 'ctitem' : 'CtItem')).toContain('active');
         const indexQuery: Record<string, string> = {
           postgresql: "SELECT indexdef AS def FROM pg_indexes WHERE tablename = 'ct_mapped_t'",
-          mysql: "SELECT CONCAT(IF(NON_UNIQUE = 0, 'UNIQUE ', ''), COLUMN_NAME) AS def FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ct_mapped_t'",
-          sqlite: "SELECT CASE WHEN l.\"unique\" THEN 'UNIQUE ' ELSE '' END || i.name AS def FROM pragma_index_list('ct_mapped_t') l JOIN pragma_index_info(l.name) i",
+          mysql:
+            "SELECT CONCAT(IF(NON_UNIQUE = 0, 'UNIQUE ', ''), COLUMN_NAME) AS def FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ct_mapped_t'",
+          sqlite:
+            "SELECT CASE WHEN l.\"unique\" THEN 'UNIQUE ' ELSE '' END || i.name AS def FROM pragma_index_list('ct_mapped_t') l JOIN pragma_index_info(l.name) i",
         };
         const idx = (await c.run(indexQuery[store.name], [])).rows.map((r: any) => r.def).join('\n');
         expect(idx).toMatch(/UNIQUE.*email/);
         expect(idx).toMatch(/code/);
         // The primary key's own index: PRIMARY on MySQL, <table>_pkey on PostgreSQL, none on SQLite (the id is the rowid).
-        const primary: Record<string, string[]> = { mysql: ['PRIMARY'], postgresql: ['ct_mapped_t_pkey'], sqlite: [] };
-        expect(await c.existingIndexes(Mapped.definition)).toEqual(new Set([...primary[store.name], 'ct_mapped_t_code_idx', 'ct_mapped_t_email_idx', 'ct_mapped_name_code']));
+        const primary: Record<string, string[]> = {
+          mysql: ['PRIMARY'],
+          postgresql: ['ct_mapped_t_pkey'],
+          sqlite: [],
+        };
+        expect(await c.existingIndexes(Mapped.definition)).toEqual(
+          new Set([
+            ...primary[store.name],
+            'ct_mapped_t_code_idx',
+            'ct_mapped_t_email_idx',
+            'ct_mapped_name_code',
+          ]),
+        );
       }
       await ds.automigrate('CtMapped');
       expect(await Mapped.count()).toBe(0);
@@ -511,7 +692,15 @@ for (const store of [...STORES, ...LB3_STORES]) {
         { select: 'a', order: 2, user: 'u1', table: true, group: ['g'] },
         { select: 'b', order: 1, user: 'u2', table: false, group: [] },
       ]);
-      expect((await Words.find({ where: { select: { inq: ['a', 'b'] }, table: { neq: null } }, order: 'order DESC', fields: ['select', 'order'] })).map((w: any) => w.select)).toEqual(['a', 'b']);
+      expect(
+        (
+          await Words.find({
+            where: { select: { inq: ['a', 'b'] }, table: { neq: null } },
+            order: 'order DESC',
+            fields: ['select', 'order'],
+          })
+        ).map((w: any) => w.select),
+      ).toEqual(['a', 'b']);
       expect(await Words.count({ user: 'u2', group: { nin: ['g'] } })).toBe(1);
       expect(await Words.updateAll({ table: true }, { order: 5 })).toEqual({ count: 1 });
       expect(await Words.destroyAll({ order: 5 })).toEqual({ count: 1 });
@@ -533,93 +722,148 @@ for (const store of [...STORES, ...LB3_STORES]) {
       await Item.updateAll({ id: 50 }, { name: 'changed' }, { transaction: tx2 });
       await tx2.rollback();
       expect((await Item.findById(50)).name).toBe('in tx');
-      await expect(Item.create({ id: 51 }, { transaction: tx2 })).rejects.toMatchObject({ code: 'TRANSACTION_FINISHED' });
+      await expect(Item.create({ id: 51 }, { transaction: tx2 })).rejects.toMatchObject({
+        code: 'TRANSACTION_FINISHED',
+      });
     });
 
-    sqlOnly('runs every DAO call in a transaction, across models, promise or callback style', 'tx', async () => {
-      const tx: any = await new Promise((resolve, reject) => Item.beginTransaction({ isolationLevel: 'SERIALIZABLE' }, (err: unknown, t: unknown) => (err ? reject(err) : resolve(t))));
-      const opts = { transaction: tx };
-      await Item.create({ id: 70, name: 'tx', qty: 1 }, opts);
-      expect((await Item.findById(70, {}, opts)).name).toBe('tx');
-      expect((await Item.find({ where: { id: { gte: 70 } } }, opts)).map((i: any) => i.id)).toEqual([70]);
-      expect(await Item.updateAll({ id: 70 }, { qty: 2 }, opts)).toEqual({ count: 1 });
-      const inst = await Item.findById(70, {}, opts);
-      await inst.patchAttributes({ name: 'patched' }, opts);
-      await Item.upsert({ id: 71, name: 'upserted' }, opts);
-      expect(await Item.destroyAll({ id: 1 }, opts)).toEqual({ count: 1 });
-      const owner = await Owner.create({ name: 'TxOwner' }, opts);
-      await Pet.create({ name: 'TxPet', ownerId: owner.id }, opts);
-      // Nothing is visible outside before the commit.
-      expect(await Item.count({ id: { inq: [70, 71] } })).toBe(0);
-      expect(await Item.count({ id: 1 })).toBe(1);
-      expect(await Owner.count({ name: 'TxOwner' })).toBe(0);
-      await new Promise<void>((resolve, reject) => tx.commit((err: unknown) => (err ? reject(err) : resolve())));
-      expect(json(await Item.find({ where: { id: { gte: 70 } } })).map((i: any) => [i.id, i.name, i.qty ?? null])).toEqual([
-        [70, 'patched', 2],
-        [71, 'upserted', null],
-      ]);
-      expect(await Item.count({ id: 1 })).toBe(0);
-      expect((await Pet.find({ where: { name: 'TxPet' }, include: 'owner' })).map((p: any) => json(p).owner.name)).toEqual(['TxOwner']);
+    sqlOnly(
+      'runs every DAO call in a transaction, across models, promise or callback style',
+      'tx',
+      async () => {
+        const tx: any = await new Promise((resolve, reject) =>
+          Item.beginTransaction({ isolationLevel: 'SERIALIZABLE' }, (err: unknown, t: unknown) =>
+            err ? reject(err) : resolve(t),
+          ),
+        );
+        const opts = { transaction: tx };
+        await Item.create({ id: 70, name: 'tx', qty: 1 }, opts);
+        expect((await Item.findById(70, {}, opts)).name).toBe('tx');
+        expect((await Item.find({ where: { id: { gte: 70 } } }, opts)).map((i: any) => i.id)).toEqual([70]);
+        expect(await Item.updateAll({ id: 70 }, { qty: 2 }, opts)).toEqual({ count: 1 });
+        const inst = await Item.findById(70, {}, opts);
+        await inst.patchAttributes({ name: 'patched' }, opts);
+        await Item.upsert({ id: 71, name: 'upserted' }, opts);
+        expect(await Item.destroyAll({ id: 1 }, opts)).toEqual({ count: 1 });
+        const owner = await Owner.create({ name: 'TxOwner' }, opts);
+        await Pet.create({ name: 'TxPet', ownerId: owner.id }, opts);
+        // Nothing is visible outside before the commit.
+        expect(await Item.count({ id: { inq: [70, 71] } })).toBe(0);
+        expect(await Item.count({ id: 1 })).toBe(1);
+        expect(await Owner.count({ name: 'TxOwner' })).toBe(0);
+        await new Promise<void>((resolve, reject) =>
+          tx.commit((err: unknown) => (err ? reject(err) : resolve())),
+        );
+        expect(
+          json(await Item.find({ where: { id: { gte: 70 } } })).map((i: any) => [
+            i.id,
+            i.name,
+            i.qty ?? null,
+          ]),
+        ).toEqual([
+          [70, 'patched', 2],
+          [71, 'upserted', null],
+        ]);
+        expect(await Item.count({ id: 1 })).toBe(0);
+        expect(
+          (await Pet.find({ where: { name: 'TxPet' }, include: 'owner' })).map(
+            (p: any) => json(p).owner.name,
+          ),
+        ).toEqual(['TxOwner']);
 
-      const tx2 = await Owner.beginTransaction('READ COMMITTED');
-      const gone = await Owner.create({ name: 'Gone' }, { transaction: tx2 });
-      await Pet.create({ name: 'GonePet', ownerId: gone.id }, { transaction: tx2 });
-      await Item.destroyAll({}, { transaction: tx2 });
-      await new Promise<void>((resolve, reject) => tx2.rollback((err: unknown) => (err ? reject(err) : resolve())));
-      expect(await Owner.count({ name: 'Gone' })).toBe(0);
-      expect(await Pet.count({ name: 'GonePet' })).toBe(0);
-      expect(await Item.count()).toBe(5);
-    });
+        const tx2 = await Owner.beginTransaction('READ COMMITTED');
+        const gone = await Owner.create({ name: 'Gone' }, { transaction: tx2 });
+        await Pet.create({ name: 'GonePet', ownerId: gone.id }, { transaction: tx2 });
+        await Item.destroyAll({}, { transaction: tx2 });
+        await new Promise<void>((resolve, reject) =>
+          tx2.rollback((err: unknown) => (err ? reject(err) : resolve())),
+        );
+        expect(await Owner.count({ name: 'Gone' })).toBe(0);
+        expect(await Pet.count({ name: 'GonePet' })).toBe(0);
+        expect(await Item.count()).toBe(5);
+      },
+    );
 
     sqlOnly('refuses an unknown isolation level with 400', 'tx', async () => {
-      await expect(Item.beginTransaction({ isolationLevel: 'READ COMMITTED; DROP TABLE x' })).rejects.toMatchObject({ statusCode: 400 });
+      await expect(
+        Item.beginTransaction({ isolationLevel: 'READ COMMITTED; DROP TABLE x' }),
+      ).rejects.toMatchObject({ statusCode: 400 });
       expect(await Item.count()).toBe(4);
     });
 
-    sqlOnly('answers 503 STORE_UNAVAILABLE quickly while the store is down, and recovers when it returns', 'server', async () => {
-      const relay = new Relay(String(store.settings.host), Number(store.settings.port));
-      await relay.start();
-      const cut = new DataSource('cut', { ...store.settings, port: relay.port, connectionTimeout: 1000, connectTimeout: 1000 }, createModelBuilder());
-      const Far: any = cut.createModel('CtItem', { id: { type: 'number', id: true, generated: false }, name: 'string' }, { forceId: false } as any);
-      try {
-        expect(await Far.count()).toBe(4);
-        // A transaction open (and idle) when the store goes away: no crash, and a clear answer.
-        const open = await Far.beginTransaction({});
-        await Far.create({ id: 90, name: 'lost' }, { transaction: open });
-        await relay.stop();
-        await new Promise((r) => setTimeout(r, 50));
-        await expect(Far.create({ id: 91 }, { transaction: open })).rejects.toMatchObject({ statusCode: 503, code: 'STORE_UNAVAILABLE' });
-        await expect(open.commit()).rejects.toMatchObject({ statusCode: 503, code: 'STORE_UNAVAILABLE' });
-        await expect(open.rollback()).resolves.toBeUndefined();
-        for (let i = 0; i < 2; i++) {
-          const t0 = Date.now();
-          await expect(Far.find({ where: { id: 1 } })).rejects.toMatchObject({ statusCode: 503, code: 'STORE_UNAVAILABLE' });
-          expect(Date.now() - t0).toBeLessThan(2500);
-        }
-        await expect(Far.beginTransaction({})).rejects.toMatchObject({ statusCode: 503, code: 'STORE_UNAVAILABLE' });
+    sqlOnly(
+      'answers 503 STORE_UNAVAILABLE quickly while the store is down, and recovers when it returns',
+      'server',
+      async () => {
+        const relay = new Relay(String(store.settings.host), Number(store.settings.port));
         await relay.start();
-        let answer: unknown;
-        for (let i = 0; i < 3 && answer === undefined; i++) answer = await Far.count().catch(() => undefined);
-        expect(answer).toBe(4);
-        expect((await Far.findById(1)).name).toBe('apple');
-        expect(await Far.findById(90)).toBeNull();
-        const again = await Far.beginTransaction({});
-        await Far.create({ id: 92, name: 'after' }, { transaction: again });
-        await again.rollback();
-        expect(await Far.count()).toBe(4);
-      } finally {
-        await cut.disconnect().catch(() => undefined);
-        await relay.stop();
-      }
-    });
+        const cut = new DataSource(
+          'cut',
+          { ...store.settings, port: relay.port, connectionTimeout: 1000, connectTimeout: 1000 },
+          createModelBuilder(),
+        );
+        const Far: any = cut.createModel(
+          'CtItem',
+          { id: { type: 'number', id: true, generated: false }, name: 'string' },
+          { forceId: false } as any,
+        );
+        try {
+          expect(await Far.count()).toBe(4);
+          // A transaction open (and idle) when the store goes away: no crash, and a clear answer.
+          const open = await Far.beginTransaction({});
+          await Far.create({ id: 90, name: 'lost' }, { transaction: open });
+          await relay.stop();
+          await new Promise((r) => setTimeout(r, 50));
+          await expect(Far.create({ id: 91 }, { transaction: open })).rejects.toMatchObject({
+            statusCode: 503,
+            code: 'STORE_UNAVAILABLE',
+          });
+          await expect(open.commit()).rejects.toMatchObject({ statusCode: 503, code: 'STORE_UNAVAILABLE' });
+          await expect(open.rollback()).resolves.toBeUndefined();
+          for (let i = 0; i < 2; i++) {
+            const t0 = Date.now();
+            await expect(Far.find({ where: { id: 1 } })).rejects.toMatchObject({
+              statusCode: 503,
+              code: 'STORE_UNAVAILABLE',
+            });
+            expect(Date.now() - t0).toBeLessThan(2500);
+          }
+          await expect(Far.beginTransaction({})).rejects.toMatchObject({
+            statusCode: 503,
+            code: 'STORE_UNAVAILABLE',
+          });
+          await relay.start();
+          let answer: unknown;
+          for (let i = 0; i < 3 && answer === undefined; i++)
+            answer = await Far.count().catch(() => undefined);
+          expect(answer).toBe(4);
+          expect((await Far.findById(1)).name).toBe('apple');
+          expect(await Far.findById(90)).toBeNull();
+          const again = await Far.beginTransaction({});
+          await Far.create({ id: 92, name: 'after' }, { transaction: again });
+          await again.rollback();
+          expect(await Far.count()).toBe(4);
+        } finally {
+          await cut.disconnect().catch(() => undefined);
+          await relay.stop();
+        }
+      },
+    );
 
     // The memory store keeps declared unique indexes too (checked in the write's own step).
     it('maps a unique-index violation to 409 naming the property, and keeps the rows', async () => {
       await Mapped.destroyAll();
       await Mapped.create({ fullName: 'A', email: "dup'@x" });
-      await expect(Mapped.create({ fullName: 'B', email: "dup'@x" })).rejects.toMatchObject({ statusCode: 409, code: 'DUPLICATE_ID', details: { property: 'email' } });
+      await expect(Mapped.create({ fullName: 'B', email: "dup'@x" })).rejects.toMatchObject({
+        statusCode: 409,
+        code: 'DUPLICATE_ID',
+        details: { property: 'email' },
+      });
       const b = await Mapped.create({ fullName: 'B', email: 'b@x' });
-      await expect(Mapped.updateAll({ id: b.id }, { email: "dup'@x" })).rejects.toMatchObject({ statusCode: 409, details: { property: 'email' } });
+      await expect(Mapped.updateAll({ id: b.id }, { email: "dup'@x" })).rejects.toMatchObject({
+        statusCode: 409,
+        details: { property: 'email' },
+      });
       expect((await Mapped.find({ order: 'id ASC' })).map((m: any) => m.email)).toEqual(["dup'@x", 'b@x']);
     });
 
@@ -636,11 +880,18 @@ for (const store of [...STORES, ...LB3_STORES]) {
       const pg = store.name === 'postgresql' || store.name === 'lb3-postgresql';
       const p = (n: number) => (pg ? `$${n}` : '?');
       const table = pg ? 'ctitem' : '`CtItem`';
-      const rows = await c.execute(`SELECT id FROM ${table} WHERE name = ${p(1)} OR name = ${p(2)} ORDER BY id`, ['apple', "x' OR '1'='1"]);
+      const rows = await c.execute(
+        `SELECT id FROM ${table} WHERE name = ${p(1)} OR name = ${p(2)} ORDER BY id`,
+        ['apple', "x' OR '1'='1"],
+      );
       expect(rows.map((r: any) => Number(r.id))).toEqual([1]);
       const result = await c.execute(`UPDATE ${table} SET qty = ${p(1)} WHERE id = ${p(2)}`, [9, 1]);
       expect(result).toMatchObject({ count: 1 });
-      const viaCb = await new Promise((resolve, reject) => c.execute(`SELECT COUNT(*) AS n FROM ${table}`, [], (err: unknown, r: any) => (err ? reject(err) : resolve(Number(r[0].n)))));
+      const viaCb = await new Promise((resolve, reject) =>
+        c.execute(`SELECT COUNT(*) AS n FROM ${table}`, [], (err: unknown, r: any) =>
+          err ? reject(err) : resolve(Number(r[0].n)),
+        ),
+      );
       expect(viaCb).toBe(4);
     });
 
@@ -649,7 +900,9 @@ for (const store of [...STORES, ...LB3_STORES]) {
       expect(await (ds.connector as any).isActual([Item.definition])).toBe(false);
       await ds.autoupdate(['CtItem']);
       expect(await (ds.connector as any).isActual([Item.definition])).toBe(true);
-      expect(await (ds.connector as any).existingIndexes(Item.definition)).toContain(store.name === 'postgresql' ? 'ctitem_extra_idx' : 'CtItem_extra_idx');
+      expect(await (ds.connector as any).existingIndexes(Item.definition)).toContain(
+        store.name === 'postgresql' ? 'ctitem_extra_idx' : 'CtItem_extra_idx',
+      );
       await ds.autoupdate(['CtItem']);
       expect(await Item.count()).toBe(4);
       await Item.updateAll({ id: 1 }, { extra: 'yes' });
@@ -658,7 +911,12 @@ for (const store of [...STORES, ...LB3_STORES]) {
 
     it('binds fresh values to a filter shape seen before, and tells apart shapes that differ', async () => {
       // Same shape, other values: each answer is the one for its own values.
-      for (const [qty, expected] of [[5, [1]], [-1, []], [5, [1]]] as const) expect(await names({ qty: { gte: qty, lte: qty } })).toEqual(expected);
+      for (const [qty, expected] of [
+        [5, [1]],
+        [-1, []],
+        [5, [1]],
+      ] as const)
+        expect(await names({ qty: { gte: qty, lte: qty } })).toEqual(expected);
       const all = await names({});
       const pick = (n: number) => all.slice(0, n);
       for (const n of [1, 2, 3, 2, 1]) expect(await names({ id: { inq: pick(n) } })).toEqual(pick(n));
@@ -678,10 +936,12 @@ for (const store of [...STORES, ...LB3_STORES]) {
       const first: any = ds.createModel('CtShape', { n: { type: 'number' } });
       await ds.automigrate(['CtShape']);
       await first.create({ n: 1 });
-      for (let i = 0; i < 3; i++) expect(json(await first.find({ where: { n: 1 } }))).toEqual([{ n: 1, id: 1 }]);
+      for (let i = 0; i < 3; i++)
+        expect(json(await first.find({ where: { n: 1 } }))).toEqual([{ n: 1, id: 1 }]);
       // Another process on the same server (memory has none), with statements of its own
       // prepared before the migration.
-      const other = store.name === 'memory' ? undefined : new DataSource('other', store.settings, createModelBuilder());
+      const other =
+        store.name === 'memory' ? undefined : new DataSource('other', store.settings, createModelBuilder());
       const elsewhere: any = other?.createModel('CtShape', { n: { type: 'string' } });
       if (other) {
         for (let i = 0; i < 3; i++) expect(await elsewhere.count({ id: 1 })).toBe(1);
@@ -691,7 +951,8 @@ for (const store of [...STORES, ...LB3_STORES]) {
       const second: any = ds.createModel('CtShape', { n: { type: 'string' } });
       await ds.automigrate(['CtShape']);
       await second.create({ n: '1' });
-      for (let i = 0; i < 3; i++) expect(json(await second.find({ where: { n: '1' } }))).toEqual([{ n: '1', id: 1 }]);
+      for (let i = 0; i < 3; i++)
+        expect(json(await second.find({ where: { n: '1' } }))).toEqual([{ n: '1', id: 1 }]);
       if (!other) return;
       try {
         // Its prepared count now meets a recreated table: it answers, unprepared, then prepares anew.
@@ -704,7 +965,10 @@ for (const store of [...STORES, ...LB3_STORES]) {
 
     if (store.name === 'memory') {
       it('has no transactions, and says so', async () => {
-        await expect(Item.beginTransaction({})).rejects.toMatchObject({ statusCode: 400, code: 'TRANSACTIONS_UNSUPPORTED' });
+        await expect(Item.beginTransaction({})).rejects.toMatchObject({
+          statusCode: 400,
+          code: 'TRANSACTIONS_UNSUPPORTED',
+        });
       });
     }
   });

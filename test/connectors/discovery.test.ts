@@ -42,23 +42,72 @@ const DDL = {
  */
 function sqliteExpected(): any {
   const owner = 'main';
-  const column = (columnName: string, dataType: string, type: string, nullable: 'Y' | 'N', size: { length?: number; precision?: number; scale?: number } = {}, id?: number) => {
-    const [dataLength, dataPrecision, dataScale] = [size.length ?? null, size.precision ?? null, size.scale ?? null];
-    return { type, required: nullable === 'N', length: dataLength, precision: dataPrecision, scale: dataScale, ...(id ? { id } : {}), sqlite: { columnName, dataType, dataLength, dataPrecision, dataScale, nullable } };
+  const column = (
+    columnName: string,
+    dataType: string,
+    type: string,
+    nullable: 'Y' | 'N',
+    size: { length?: number; precision?: number; scale?: number } = {},
+    id?: number,
+  ) => {
+    const [dataLength, dataPrecision, dataScale] = [
+      size.length ?? null,
+      size.precision ?? null,
+      size.scale ?? null,
+    ];
+    return {
+      type,
+      required: nullable === 'N',
+      length: dataLength,
+      precision: dataPrecision,
+      scale: dataScale,
+      ...(id ? { id } : {}),
+      sqlite: { columnName, dataType, dataLength, dataPrecision, dataScale, nullable },
+    };
   };
-  const fk = { fkOwner: owner, fkName: 'fk_lb3_order_line_0', fkTableName: 'lb3_order_line', fkColumnName: 'customer_id', keySeq: 1, pkOwner: owner, pkName: null, pkTableName: 'lb3_customer', pkColumnName: 'id' };
+  const fk = {
+    fkOwner: owner,
+    fkName: 'fk_lb3_order_line_0',
+    fkTableName: 'lb3_order_line',
+    fkColumnName: 'customer_id',
+    keySeq: 1,
+    pkOwner: owner,
+    pkName: null,
+    pkTableName: 'lb3_customer',
+    pkColumnName: 'id',
+  };
   return {
     pks: [{ owner, tableName: 'lb3_customer', columnName: 'id', keySeq: 1, pkName: null }],
     fks: [fk],
     exportedFks: [fk],
-    fullNameColumn: { owner, tableName: 'lb3_customer', columnName: 'full_name', dataType: 'VARCHAR', dataLength: 40, dataPrecision: null, dataScale: null, nullable: 'N', type: 'String' },
+    fullNameColumn: {
+      owner,
+      tableName: 'lb3_customer',
+      columnName: 'full_name',
+      dataType: 'VARCHAR',
+      dataLength: 40,
+      dataPrecision: null,
+      dataScale: null,
+      nullable: 'N',
+      type: 'String',
+    },
     missingProperties: [],
     missingSchemaError: "Table 'no_such_table' does not exist.",
     schemas: {
       [`${owner}.lb3_order_line`]: {
         name: 'Lb3OrderLine',
-        options: { idInjection: false, sqlite: { schema: owner, table: 'lb3_order_line' }, relations: { fkLb3OrderLine0rel: { model: 'Lb3Customer', type: 'belongsTo', foreignKey: 'customerId' } } },
-        properties: { id: column('id', 'INTEGER', 'Number', 'N', {}, 1), customerId: column('customer_id', 'INTEGER', 'Number', 'N'), qty: column('qty', 'INTEGER', 'Number', 'Y') },
+        options: {
+          idInjection: false,
+          sqlite: { schema: owner, table: 'lb3_order_line' },
+          relations: {
+            fkLb3OrderLine0rel: { model: 'Lb3Customer', type: 'belongsTo', foreignKey: 'customerId' },
+          },
+        },
+        properties: {
+          id: column('id', 'INTEGER', 'Number', 'N', {}, 1),
+          customerId: column('customer_id', 'INTEGER', 'Number', 'N'),
+          qty: column('qty', 'INTEGER', 'Number', 'Y'),
+        },
       },
       [`${owner}.lb3_customer`]: {
         name: 'Lb3Customer',
@@ -107,10 +156,19 @@ for (const store of STORES) {
       it('every discovery method is 400 DISCOVERY_UNSUPPORTED, by promise and by callback', async () => {
         const expected = { statusCode: 400, code: 'DISCOVERY_UNSUPPORTED' };
         expect(await code(ds.discoverModelDefinitions())).toEqual(expected);
-        for (const m of ['discoverModelProperties', 'discoverPrimaryKeys', 'discoverForeignKeys', 'discoverExportedForeignKeys', 'discoverSchema', 'discoverSchemas'] as const) {
+        for (const m of [
+          'discoverModelProperties',
+          'discoverPrimaryKeys',
+          'discoverForeignKeys',
+          'discoverExportedForeignKeys',
+          'discoverSchema',
+          'discoverSchemas',
+        ] as const) {
           expect(await code(ds[m]('anything', {}))).toEqual(expected);
         }
-        const viaCallback = await new Promise<any>((resolve) => ds.discoverSchema('anything', (err: any) => resolve(err)));
+        const viaCallback = await new Promise<any>((resolve) =>
+          ds.discoverSchema('anything', (err: any) => resolve(err)),
+        );
         expect(viaCallback.code).toBe('DISCOVERY_UNSUPPORTED');
       });
       return;
@@ -140,22 +198,39 @@ for (const store of STORES) {
       const page: any = await ds.discoverModelDefinitions({ schema: owner, limit: 1, offset: 1 });
       expect(page).toEqual(all.slice(1, 2));
       expect(await ds.discoverModelDefinitions({ owner: "no'such_schema" })).toEqual([]);
-      expect(await code(ds.discoverModelDefinitions({ limit: -1 }))).toEqual({ statusCode: 400, code: 'INVALID_ARGUMENT' });
-      const viaCallback = await new Promise<any>((resolve, reject) => ds.discoverModelDefinitions({ owner }, (err: any, list: any) => (err ? reject(err) : resolve(list))));
+      expect(await code(ds.discoverModelDefinitions({ limit: -1 }))).toEqual({
+        statusCode: 400,
+        code: 'INVALID_ARGUMENT',
+      });
+      const viaCallback = await new Promise<any>((resolve, reject) =>
+        ds.discoverModelDefinitions({ owner }, (err: any, list: any) => (err ? reject(err) : resolve(list))),
+      );
       expect(mine(viaCallback).map((d: any) => d.name)).toEqual(['lb3_customer', 'lb3_order_line']);
     });
 
     it('discoverModelProperties, discoverPrimaryKeys and discoverForeignKeys answer what LB3 answers', async () => {
       const expected = lb3(name, owner);
       const props: any = await ds.discoverModelProperties('lb3_customer', { owner });
-      expect(props.map((p: any) => p.columnName)).toEqual(['id', 'full_name', 'balance', 'born', 'flag', 'meta', 'note', 'score', 'n']);
+      expect(props.map((p: any) => p.columnName)).toEqual([
+        'id',
+        'full_name',
+        'balance',
+        'born',
+        'flag',
+        'meta',
+        'note',
+        'score',
+        'n',
+      ]);
       expect(props.find((p: any) => p.columnName === 'full_name')).toEqual(expected.fullNameColumn);
       expect(await ds.discoverModelProperties('no_such_table')).toEqual(expected.missingProperties);
       expect(await ds.discoverPrimaryKeys('lb3_customer')).toEqual(expected.pks);
       expect(await ds.discoverForeignKeys('lb3_order_line')).toEqual(expected.fks);
       expect(await ds.discoverForeignKeys('lb3_customer')).toEqual([]);
       // LB3's PostgreSQL connector fails here with an SQL error; loopline answers the keys.
-      expect(await ds.discoverExportedForeignKeys('lb3_customer')).toEqual(expected.exportedFks ?? expected.fks.map((fk: any) => fk));
+      expect(await ds.discoverExportedForeignKeys('lb3_customer')).toEqual(
+        expected.exportedFks ?? expected.fks.map((fk: any) => fk),
+      );
     });
 
     it('discoverSchemas follows foreign keys and builds the model JSON LB3 builds', async () => {
@@ -175,9 +250,14 @@ for (const store of STORES) {
       expect([err.statusCode, err.code]).toEqual([404, 'TABLE_NOT_FOUND']);
       expect(err.message).toContain(lb3(name, owner).missingSchemaError.replace(/\.$/, ''));
       const hostile = "lb3_customer'; DROP TABLE lb3_order_line; --";
-      expect(await code(ds.discoverSchema(hostile, { owner: "x' OR '1'='1" }))).toEqual({ statusCode: 404, code: 'TABLE_NOT_FOUND' });
+      expect(await code(ds.discoverSchema(hostile, { owner: "x' OR '1'='1" }))).toEqual({
+        statusCode: 404,
+        code: 'TABLE_NOT_FOUND',
+      });
       expect(await ds.discoverModelProperties(hostile)).toEqual([]);
-      expect(((await ds.discoverModelDefinitions()) as any[]).filter((d) => d.name === 'lb3_order_line')).toHaveLength(1);
+      expect(
+        ((await ds.discoverModelDefinitions()) as any[]).filter((d) => d.name === 'lb3_order_line'),
+      ).toHaveLength(1);
     });
 
     it('round trip: automigrate a model, discover its table, and the discovered JSON reads the same rows', async () => {
@@ -192,12 +272,22 @@ for (const store of STORES) {
           at: { type: 'date' },
           ...(documents ? { done: { type: 'boolean' }, doc: { type: 'object' } } : {}),
         },
-        { postgresql: { table: 'schema_trip' }, mysql: { table: 'schema_trip' }, sqlite: { table: 'schema_trip' } } as any,
+        {
+          postgresql: { table: 'schema_trip' },
+          mysql: { table: 'schema_trip' },
+          sqlite: { table: 'schema_trip' },
+        } as any,
       );
       await ds.automigrate('SchemaTrip');
       const at = new Date('2024-05-06T07:08:09.123Z');
       await Trip.create([
-        { title: "O'Brien", price: 12.5, count: 3, at, ...(documents ? { done: true, doc: { a: [1] } } : {}) },
+        {
+          title: "O'Brien",
+          price: 12.5,
+          count: 3,
+          at,
+          ...(documents ? { done: true, doc: { a: [1] } } : {}),
+        },
         { title: 'second', price: null, count: -1.5, at: null },
       ]);
       const json: any = await ds.discoverSchema('schema_trip');
@@ -210,7 +300,11 @@ for (const store of STORES) {
       expect(strip(await Discovered.find({ order: 'id' }))).toEqual(strip(await Trip.find({ order: 'id' })));
       expect(await Discovered.count({ title: "O'Brien" })).toBe(1);
       // The same JSON as a model file would hold it (settings under `options`, as LB3 reads them).
-      const FromFile: any = ds.modelBuilder.buildModelFromConfig({ ...json, name: 'SchemaTripFile', base: 'PersistedModel' });
+      const FromFile: any = ds.modelBuilder.buildModelFromConfig({
+        ...json,
+        name: 'SchemaTripFile',
+        base: 'PersistedModel',
+      });
       ds.attach(FromFile);
       expect(strip(await FromFile.find({ order: 'id' }))).toEqual(strip(await Trip.find({ order: 'id' })));
     });

@@ -30,7 +30,11 @@ for (const store of KV_STORES) {
       app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
       app.use(loopback.rest());
       // A name of its own per run: the Redis server is shared with other runs.
-      Cache = app.registry.createModel({ name: `Cache${randomBytes(4).toString('hex')}`, base: 'KeyValueModel', http: { path: '/cache' } });
+      Cache = app.registry.createModel({
+        name: `Cache${randomBytes(4).toString('hex')}`,
+        base: 'KeyValueModel',
+        http: { path: '/cache' },
+      });
       app.dataSource('kv', { ...store.settings });
       app.model(Cache, { dataSource: 'kv' });
     });
@@ -61,8 +65,12 @@ for (const store of KV_STORES) {
     });
 
     it('takes node callbacks as LB3 does', async () => {
-      await new Promise<void>((resolve, reject) => Cache.set('cb', { a: 1 }, (err: Error | null) => (err ? reject(err) : resolve())));
-      const value = await new Promise((resolve, reject) => Cache.get('cb', (err: Error | null, v: unknown) => (err ? reject(err) : resolve(v))));
+      await new Promise<void>((resolve, reject) =>
+        Cache.set('cb', { a: 1 }, (err: Error | null) => (err ? reject(err) : resolve())),
+      );
+      const value = await new Promise((resolve, reject) =>
+        Cache.get('cb', (err: Error | null, v: unknown) => (err ? reject(err) : resolve(v))),
+      );
       expect(value).toEqual({ a: 1 });
     });
 
@@ -77,7 +85,12 @@ for (const store of KV_STORES) {
       expect(left).toBeLessThanOrEqual(60);
       expect(await Cache.ttl('kept')).toBeUndefined();
       await sleep(150);
-      expect([await Cache.get('a'), await Cache.get('b'), await Cache.get('c'), await Cache.get('kept')]).toEqual([null, null, null, 'k']);
+      expect([
+        await Cache.get('a'),
+        await Cache.get('b'),
+        await Cache.get('c'),
+        await Cache.get('kept'),
+      ]).toEqual([null, null, null, 'k']);
       expect((await Cache.keys()).sort()).toEqual(['kept']);
     });
 
@@ -99,7 +112,8 @@ for (const store of KV_STORES) {
 
     it('keys({match}) filters with a glob: *, ?, [set], [^set], [a-z] and \\ escapes', async () => {
       for (const k of ['user:1', 'user:2', 'user:10', 'order:1', 'us?r', 'USER:3']) await Cache.set(k, true);
-      const keys = async (match?: string) => (await Cache.keys(match === undefined ? undefined : { match })).sort();
+      const keys = async (match?: string) =>
+        (await Cache.keys(match === undefined ? undefined : { match })).sort();
       expect(await keys()).toEqual(['USER:3', 'order:1', 'us?r', 'user:1', 'user:10', 'user:2']);
       expect(await keys('user:*')).toEqual(['user:1', 'user:10', 'user:2']);
       expect(await keys('user:?')).toEqual(['user:1', 'user:2']);
@@ -116,7 +130,11 @@ for (const store of KV_STORES) {
       const seen = [await it.next(), await it.next()];
       expect(seen.sort()).toEqual(['a1', 'a2']);
       expect(await it.next()).toBeUndefined();
-      const viaCb = await new Promise((resolve, reject) => Cache.iterateKeys({ match: 'b*' }).next((err: Error | null, k: string) => (err ? reject(err) : resolve(k))));
+      const viaCb = await new Promise((resolve, reject) =>
+        Cache.iterateKeys({ match: 'b*' }).next((err: Error | null, k: string) =>
+          err ? reject(err) : resolve(k),
+        ),
+      );
       expect(viaCb).toBe('b1');
       const all: string[] = [];
       for await (const k of Cache.iterateKeys()) all.push(k);
@@ -156,7 +174,9 @@ for (const store of KV_STORES) {
       for (const [label, call, code] of cases) {
         expect([label, await failure(call())]).toEqual([label, { code, statusCode: 400 }]);
       }
-      expect(() => Cache.iterateKeys({ match: [] })).toThrow(expect.objectContaining({ code: 'INVALID_FILTER' }));
+      expect(() => Cache.iterateKeys({ match: [] })).toThrow(
+        expect.objectContaining({ code: 'INVALID_FILTER' }),
+      );
       expect(await Cache.get('k')).toBe('before');
       expect(await Cache.ttl('k')).toBeUndefined();
       expect(await Cache.keys()).toEqual(['k']);
@@ -172,10 +192,14 @@ for (const store of KV_STORES) {
       });
 
       it('PUT /:key stores the body (204), ?ttl=ms expires it; keys with spaces, slashes and accents round-trip', async () => {
-        const put = await request(app).put('/cache/set-key').send({ a: [1, 2] });
+        const put = await request(app)
+          .put('/cache/set-key')
+          .send({ a: [1, 2] });
         expect(put.status).toBe(204);
         expect(await Cache.get('set-key')).toEqual({ a: [1, 2] });
-        const odd = await request(app).put(`/cache/${encodeURIComponent('a b/ü:1')}`).send({ v: 1 });
+        const odd = await request(app)
+          .put(`/cache/${encodeURIComponent('a b/ü:1')}`)
+          .send({ v: 1 });
         expect(odd.status).toBe(204);
         expect(await Cache.get('a b/ü:1')).toEqual({ v: 1 });
         expect((await request(app).get(`/cache/${encodeURIComponent('a b/ü:1')}`)).body).toEqual({ v: 1 });
@@ -219,9 +243,13 @@ for (const store of KV_STORES) {
         await Cache.set('other', 3);
         const all = await request(app).get('/cache/keys');
         expect([all.status, all.body.sort()]).toEqual([200, ['list-a', 'list-b', 'other']]);
-        const some = await request(app).get('/cache/keys').query({ filter: JSON.stringify({ match: 'list-*' }) });
+        const some = await request(app)
+          .get('/cache/keys')
+          .query({ filter: JSON.stringify({ match: 'list-*' }) });
         expect(some.body.sort()).toEqual(['list-a', 'list-b']);
-        const bad = await request(app).get('/cache/keys').query({ filter: JSON.stringify({ match: { $ne: 1 } }) });
+        const bad = await request(app)
+          .get('/cache/keys')
+          .query({ filter: JSON.stringify({ match: { $ne: 1 } }) });
         expect([bad.status, bad.body.error.code]).toEqual([400, 'INVALID_FILTER']);
       });
     });

@@ -13,18 +13,30 @@ const make = (settings: Record<string, unknown>) => new DataSource('ds', setting
 
 describe('loading an LB3 connector', () => {
   it('names the npm install to run for a connector that is not installed', () => {
-    expect(() => make({ connector: 'no-such-store' })).toThrow(expect.objectContaining({ statusCode: 500, code: 'CONNECTOR_NOT_INSTALLED' }));
-    expect(() => make({ connector: 'no-such-store' })).toThrow(/npm install loopback-connector-no-such-store --save/);
+    expect(() => make({ connector: 'no-such-store' })).toThrow(
+      expect.objectContaining({ statusCode: 500, code: 'CONNECTOR_NOT_INSTALLED' }),
+    );
+    expect(() => make({ connector: 'no-such-store' })).toThrow(
+      /npm install loopback-connector-no-such-store --save/,
+    );
     // LB3's own names are never tried without their prefix.
     expect(() => make({ connector: 'mongodb' })).toThrow(/looked for "loopback-connector-mongodb" from/);
   });
 
   it('says why a package that loads is not a connector', () => {
     // `debug` is installed and exports a function without initialize().
-    expect(() => make({ connector: 'debug' })).toThrow(expect.objectContaining({ statusCode: 500, code: 'NOT_A_CONNECTOR' }));
-    expect(() => make({ connector: 'debug' })).toThrow(/"debug" is not a LoopBack connector: a connector module exports initialize\(dataSource, callback\), and this one exports function with the keys/);
-    expect(() => make({ connector: { find: () => [] } })).toThrow(expect.objectContaining({ code: 'NOT_A_CONNECTOR' }));
-    expect(() => make({ connector: { name: 'lazy', initialize: () => undefined } })).toThrow(/did not set dataSource.connector/);
+    expect(() => make({ connector: 'debug' })).toThrow(
+      expect.objectContaining({ statusCode: 500, code: 'NOT_A_CONNECTOR' }),
+    );
+    expect(() => make({ connector: 'debug' })).toThrow(
+      /"debug" is not a LoopBack connector: a connector module exports initialize\(dataSource, callback\), and this one exports function with the keys/,
+    );
+    expect(() => make({ connector: { find: () => [] } })).toThrow(
+      expect.objectContaining({ code: 'NOT_A_CONNECTOR' }),
+    );
+    expect(() => make({ connector: { name: 'lazy', initialize: () => undefined } })).toThrow(
+      /did not set dataSource.connector/,
+    );
     expect(() =>
       make({
         connector: {
@@ -33,7 +45,12 @@ describe('loading an LB3 connector', () => {
           },
         },
       }),
-    ).toThrow(expect.objectContaining({ code: 'CONNECTOR_INIT_FAILED', message: expect.stringContaining('no host given') }));
+    ).toThrow(
+      expect.objectContaining({
+        code: 'CONNECTOR_INIT_FAILED',
+        message: expect.stringContaining('no host given'),
+      }),
+    );
   });
 
   it('resolves a package by name from the app (loopback-connector-<name> first)', async () => {
@@ -47,7 +64,12 @@ describe('loading an LB3 connector', () => {
       function greet(this: unknown, name: string, cb: (err: null, text: string) => void) {
         cb(null, `hello ${name}`);
       },
-      { shared: true, accepts: [{ arg: 'name', type: 'string' }], returns: { arg: 'text', type: 'string' }, http: { verb: 'get' } },
+      {
+        shared: true,
+        accepts: [{ arg: 'name', type: 'string' }],
+        returns: { arg: 'text', type: 'string' },
+        http: { verb: 'get' },
+      },
     );
     const settingsSeen: unknown[] = [];
     const module = {
@@ -68,7 +90,9 @@ describe('loading an LB3 connector', () => {
     expect(settingsSeen).toEqual(['/data']);
     expect(Greeter.greet).toBe(greet);
     expect(Greeter.greet.accepts).toEqual([{ arg: 'name', type: 'string' }]);
-    expect(await new Promise((resolve) => Greeter.greet('ann', (_e: unknown, t: string) => resolve(t)))).toBe('hello ann');
+    expect(await new Promise((resolve) => Greeter.greet('ann', (_e: unknown, t: string) => resolve(t)))).toBe(
+      'hello ann',
+    );
     expect(new Greeter({ word: 'hey' }).shout()).toBe('hey!');
   });
 });
@@ -80,12 +104,27 @@ describe('an LB3 connector object made by the app', () => {
       this.name = 'mine';
     }
     Lb3Store.prototype.getTypes = () => ['db', 'nosql'];
-    Lb3Store.prototype.create = function (_model: string, data: Record<string, unknown>, _options: unknown, cb: (err: null, id: number) => void) {
+    Lb3Store.prototype.create = function (
+      _model: string,
+      data: Record<string, unknown>,
+      _options: unknown,
+      cb: (err: null, id: number) => void,
+    ) {
       rows.push({ ...data, id: rows.length + 1 });
       process.nextTick(() => cb(null, rows.length));
     };
-    Lb3Store.prototype.all = function (_model: string, filter: { where?: { id?: number } }, _options: unknown, cb: (err: null, r: unknown[]) => void) {
-      process.nextTick(() => cb(null, rows.filter((r) => filter.where?.id === undefined || r.id === filter.where.id)));
+    Lb3Store.prototype.all = function (
+      _model: string,
+      filter: { where?: { id?: number } },
+      _options: unknown,
+      cb: (err: null, r: unknown[]) => void,
+    ) {
+      process.nextTick(() =>
+        cb(
+          null,
+          rows.filter((r) => filter.where?.id === undefined || r.id === filter.where.id),
+        ),
+      );
     };
     const ds = make({ connector: new (Lb3Store as any)() });
     const Note: any = ds.createModel('Note', { text: 'string' });
@@ -99,9 +138,12 @@ describe('an LB3 connector object made by the app', () => {
 
 for (const store of LB3_STORES) {
   describeStore(store, () => {
-    it('discovers tables, columns and keys through the package (LB3 discovery behind loopline\'s)', async () => {
+    it("discovers tables, columns and keys through the package (LB3 discovery behind loopline's)", async () => {
       const ds = new DataSource('db', store.settings, createModelBuilder());
-      const Shelf: any = ds.createModel('BrShelf', { label: { type: 'string', required: true }, slots: 'number' });
+      const Shelf: any = ds.createModel('BrShelf', {
+        label: { type: 'string', required: true },
+        slots: 'number',
+      });
       try {
         await ds.automigrate('BrShelf');
         await Shelf.create({ label: 'a', slots: 2 });
@@ -112,7 +154,10 @@ for (const store of LB3_STORES) {
         expect(tables.map((t) => t.name)).toContain(table);
         const keys = (await ds.discoverPrimaryKeys(table, owner)) as { columnName: string }[];
         expect(keys.map((k) => k.columnName)).toEqual(['id']);
-        const schema = (await ds.discoverSchema(table, owner)) as { name: string; properties: Record<string, { type: string; id?: number }> };
+        const schema = (await ds.discoverSchema(table, owner)) as {
+          name: string;
+          properties: Record<string, { type: string; id?: number }>;
+        };
         expect(schema.name).toBe('Brshelf');
         expect(Object.keys(schema.properties).sort()).toEqual(['id', 'label', 'slots']);
         expect(schema.properties.id.id).toBe(1);

@@ -27,7 +27,8 @@ for (const store of STORES) {
       await ds.automigrate(['LcThing']);
       connector = ds.connector;
       hooks = [];
-      for (const op of ['before save', 'after save', 'before delete', 'after delete']) Thing.observe(op, async () => void hooks.push(op));
+      for (const op of ['before save', 'after save', 'before delete', 'after delete'])
+        Thing.observe(op, async () => void hooks.push(op));
     });
 
     afterAll(async () => {
@@ -55,13 +56,21 @@ for (const store of STORES) {
         { id: 'b', name: 'two' },
       ]);
 
-      expect(present(await cb((done) => connector.find('LcThing', 'a', {}, done)))).toEqual({ id: 'a', name: 'one', qty: 2 });
+      expect(present(await cb((done) => connector.find('LcThing', 'a', {}, done)))).toEqual({
+        id: 'a',
+        name: 'one',
+        qty: 2,
+      });
       expect(await connector.find('LcThing', 'zz')).toBeNull();
       expect(await cb((done) => connector.exists('LcThing', 'b', done))).toBe(true);
-      expect(present(await connector.all('LcThing', { where: { qty: 2 } }, {}))).toEqual([{ id: 'a', name: 'one', qty: 2 }]);
+      expect(present(await connector.all('LcThing', { where: { qty: 2 } }, {}))).toEqual([
+        { id: 'a', name: 'one', qty: 2 },
+      ]);
       expect(await connector.count('LcThing', { name: 'two' })).toBe(1);
 
-      const patched = await cb((done) => connector.updateAttributes('LcThing', 'a', { name: 'patched' }, done));
+      const patched = await cb((done) =>
+        connector.updateAttributes('LcThing', 'a', { name: 'patched' }, done),
+      );
       expect(present(patched)).toEqual({ id: 'a', name: 'patched', qty: 2 });
       await connector.replaceById('LcThing', 'a', { name: 'replaced' }, {});
       expect(present(await Thing.findById('a'))).toEqual({ id: 'a', name: 'replaced' });
@@ -77,16 +86,24 @@ for (const store of STORES) {
 
     it('answers 404 for a patch of a missing id and a 400 code for an unknown model, the store unchanged', async () => {
       await Thing.create({ id: 'k', name: 'kept' });
-      await expect(connector.updateAttributes('LcThing', 'nope', { name: 'x' }, {})).rejects.toMatchObject({ statusCode: 404, code: 'MODEL_NOT_FOUND' });
-      const err = await new Promise<any>((resolve) => connector.create('NoSuchModel', { id: 'z' }, (e: Error) => resolve(e)));
+      await expect(connector.updateAttributes('LcThing', 'nope', { name: 'x' }, {})).rejects.toMatchObject({
+        statusCode: 404,
+        code: 'MODEL_NOT_FOUND',
+      });
+      const err = await new Promise<any>((resolve) =>
+        connector.create('NoSuchModel', { id: 'z' }, (e: Error) => resolve(e)),
+      );
       expect(err).toMatchObject({ code: 'MODEL_NOT_ATTACHED' });
       expect(json(await Thing.find())).toEqual([expect.objectContaining({ id: 'k', name: 'kept' })]);
     });
 
-    it('leaves the connector\'s own ModelDefinition-first methods as they are', async () => {
+    it("leaves the connector's own ModelDefinition-first methods as they are", async () => {
       await connector.create(Thing.definition, { id: 'own', name: 'direct' }, {});
       expect(await connector.count(Thing.definition, undefined, {})).toBe(1);
-      expect(present(await connector.findById(Thing.definition, 'own', {}))).toEqual({ id: 'own', name: 'direct' });
+      expect(present(await connector.findById(Thing.definition, 'own', {}))).toEqual({
+        id: 'own',
+        name: 'direct',
+      });
     });
   });
 }

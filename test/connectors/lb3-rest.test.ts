@@ -16,7 +16,12 @@ interface Person {
   age?: number;
 }
 
-function startBackend(): Promise<{ server: http.Server; url: string; people: Map<number, Person>; seen: string[] }> {
+function startBackend(): Promise<{
+  server: http.Server;
+  url: string;
+  people: Map<number, Person>;
+  seen: string[];
+}> {
   const people = new Map<number, Person>();
   const seen: string[] = [];
   let next = 1;
@@ -37,7 +42,10 @@ function startBackend(): Promise<{ server: http.Server; url: string; people: Map
       const person = id ? people.get(Number(id)) : undefined;
       if (!id && req.method === 'GET') {
         const name = url.searchParams.get('where[name]');
-        return send(200, [...people.values()].filter((p) => name === null || p.name === name));
+        return send(
+          200,
+          [...people.values()].filter((p) => name === null || p.name === name),
+        );
       }
       if (!id && req.method === 'POST') {
         const made = { ...data, id: next++ } as Person;
@@ -59,7 +67,9 @@ function startBackend(): Promise<{ server: http.Server; url: string; people: Map
     });
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, people, seen })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, people, seen }),
+    ),
   );
 }
 
@@ -76,9 +86,18 @@ describe('loopback-connector-rest through the LB3 connector bridge', () => {
     app.dataSource('backend', { connector: 'rest', baseURL: `${backend.url}/`, crud: true });
     app.dataSource('greetings', {
       connector: 'rest',
-      operations: [{ template: { method: 'GET', url: `${backend.url}/greet`, query: { name: '{name}' }}, functions: { greet: ['name'] } }],
+      operations: [
+        {
+          template: { method: 'GET', url: `${backend.url}/greet`, query: { name: '{name}' } },
+          functions: { greet: ['name'] },
+        },
+      ],
     });
-    Person = app.registry.createModel({ name: 'Person', plural: 'people', properties: { name: { type: 'string', required: true }, age: 'number' } });
+    Person = app.registry.createModel({
+      name: 'Person',
+      plural: 'people',
+      properties: { name: { type: 'string', required: true }, age: 'number' },
+    });
     app.model(Person, { dataSource: 'backend' });
     Greeter = app.registry.createModel({ name: 'Greeter', base: 'Model' });
     app.model(Greeter, { dataSource: 'greetings' });
@@ -116,7 +135,9 @@ describe('loopback-connector-rest through the LB3 connector bridge', () => {
 
   it("gives models the connector's template operations as methods (its DataAccessObject), and the data source too", async () => {
     expect(typeof Greeter.greet).toBe('function');
-    const viaCallback = await new Promise((resolve, reject) => Greeter.greet('ann', (err: unknown, text: unknown) => (err ? reject(err) : resolve(text))));
+    const viaCallback = await new Promise((resolve, reject) =>
+      Greeter.greet('ann', (err: unknown, text: unknown) => (err ? reject(err) : resolve(text))),
+    );
     expect(viaCallback).toEqual({ greeting: 'hello ann' });
     expect(await Greeter.greet('bob')).toEqual({ greeting: 'hello bob' });
     expect(Greeter.greet.accepts).toEqual([expect.objectContaining({ arg: 'name' })]);

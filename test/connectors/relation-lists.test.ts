@@ -25,7 +25,9 @@ for (const store of STORES) {
       ds = new DataSource('db', store.settings, createModelBuilder());
       const transient = new DataSource('t', { connector: 'transient' }, ds.modelBuilder);
       Product = ds.createModel('RlProduct', { name: 'string' });
-      Cart = ds.createModel('RlCart', { label: 'string' }, { relations: { products: { type: 'referencesMany', model: 'RlProduct', foreignKey: 'productIds' } } } as any);
+      Cart = ds.createModel('RlCart', { label: 'string' }, {
+        relations: { products: { type: 'referencesMany', model: 'RlProduct', foreignKey: 'productIds' } },
+      } as any);
       ds.modelBuilder.define('RlEmail', { label: 'string' } as any, {} as any, 'Model');
       transient.attach(ds.modelBuilder.define('RlStamp', { label: 'string' } as any, {} as any, 'Model'));
       Person = ds.createModel('RlPerson', { name: 'string' }, {
@@ -34,8 +36,12 @@ for (const store of STORES) {
           stamps: { type: 'embedsMany', model: 'RlStamp', property: 'stampList' },
         },
       } as any);
-      Customer = ds.createModel('RlCustomer', { name: 'string' }, { relations: { orders: { type: 'hasMany', model: 'RlOrder', foreignKey: '' } } } as any);
-      Order = ds.createModel('RlOrder', { total: 'number' }, { relations: { customer: { type: 'belongsTo', model: 'RlCustomer', foreignKey: '' } } } as any);
+      Customer = ds.createModel('RlCustomer', { name: 'string' }, {
+        relations: { orders: { type: 'hasMany', model: 'RlOrder', foreignKey: '' } },
+      } as any);
+      Order = ds.createModel('RlOrder', { total: 'number' }, {
+        relations: { customer: { type: 'belongsTo', model: 'RlCustomer', foreignKey: '' } },
+      } as any);
       await ds.automigrate(['RlProduct', 'RlCart', 'RlPerson', 'RlCustomer', 'RlOrder']);
     });
 
@@ -47,10 +53,14 @@ for (const store of STORES) {
       const products = await Product.create(Array.from({ length: PARALLEL }, (_, i) => ({ name: `p${i}` })));
       const cart = await Cart.create({ label: 'c' });
       const copies = await Promise.all(products.map(() => Cart.findById(cart.id)));
-      const added = await Promise.all(copies.map((copy: any, i: number) => copy.products.add(products[i].id)));
+      const added = await Promise.all(
+        copies.map((copy: any, i: number) => copy.products.add(products[i].id)),
+      );
       expect(added.map((p: any) => p.name)).toEqual(products.map((p: any) => p.name));
       const stored = (await Cart.findById(cart.id)).productIds;
-      expect([...stored].sort((a: number, b: number) => a - b)).toEqual(products.map((p: any) => p.id).sort((a: number, b: number) => a - b));
+      expect([...stored].sort((a: number, b: number) => a - b)).toEqual(
+        products.map((p: any) => p.id).sort((a: number, b: number) => a - b),
+      );
     });
 
     it('referencesMany: removes at once through separate copies each take their own id out, keeping the rest in order', async () => {
@@ -81,7 +91,7 @@ for (const store of STORES) {
       ]);
     });
 
-    it('embedsMany: items built on a new owner are stored, with ids, by the owner\'s save', async () => {
+    it("embedsMany: items built on a new owner are stored, with ids, by the owner's save", async () => {
       const person = new Person({ name: 'built' });
       person.emails.build({ label: 'b1' });
       person.emails.build({ label: 'b2' });
@@ -102,7 +112,10 @@ for (const store of STORES) {
       const built = new Person({ name: 'tb' });
       built.stamps.build({ label: 's2' });
       await built.save();
-      const ids = [...(await Person.findById(person.id)).stampList, ...(await Person.findById(built.id)).stampList].map((s: any) => s.id);
+      const ids = [
+        ...(await Person.findById(person.id)).stampList,
+        ...(await Person.findById(built.id)).stampList,
+      ].map((s: any) => s.id);
       expect(ids).toEqual([expect.stringMatching(/^[0-9a-f]{24}$/), expect.stringMatching(/^[0-9a-f]{24}$/)]);
       expect(ids[0]).not.toBe(ids[1]);
     });
@@ -111,10 +124,18 @@ for (const store of STORES) {
       const customer = await Customer.create({ name: 'c' });
       const order = await customer.orders.create({ total: 5 });
       expect(json(order)).toEqual({ total: 5, rlCustomerId: customer.id, id: order.id });
-      expect(Object.keys(Order.definition.properties).sort()).toEqual(['customerId', 'id', 'rlCustomerId', 'total']);
+      expect(Object.keys(Order.definition.properties).sort()).toEqual([
+        'customerId',
+        'id',
+        'rlCustomerId',
+        'total',
+      ]);
       expect(json(await customer.orders()).map((o: any) => o.total)).toEqual([5]);
       const placed = await Order.create({ total: 6, customerId: customer.id });
-      expect(json(await Order.findById(placed.id, { include: 'customer' })).customer).toEqual({ name: 'c', id: customer.id });
+      expect(json(await Order.findById(placed.id, { include: 'customer' })).customer).toEqual({
+        name: 'c',
+        id: customer.id,
+      });
     });
   });
 }

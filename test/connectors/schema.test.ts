@@ -15,26 +15,50 @@ for (const store of STORES) {
     const pg = store.name === 'postgresql';
     const sqlite = store.name === 'sqlite';
     const table = 'schema_evolve';
-    const run = async (sql: string, params: unknown[] = []): Promise<any[]> => (ds.connector as any).execute(sql, params);
+    const run = async (sql: string, params: unknown[] = []): Promise<any[]> =>
+      (ds.connector as any).execute(sql, params);
     const p = (n: number) => (pg ? `$${n}` : '?');
 
     /** Each column's type and nullability as the store reports them. */
     async function columns(): Promise<Record<string, string>> {
       const rows = pg
-        ? await run(`SELECT column_name AS name, format_type(a.atttypid, a.atttypmod) AS type, c.is_nullable AS nullable FROM information_schema.columns c JOIN pg_attribute a ON a.attrelid = ('public.' || c.table_name)::regclass AND a.attname = c.column_name WHERE c.table_schema = 'public' AND c.table_name = $1`, [table])
+        ? await run(
+            `SELECT column_name AS name, format_type(a.atttypid, a.atttypmod) AS type, c.is_nullable AS nullable FROM information_schema.columns c JOIN pg_attribute a ON a.attrelid = ('public.' || c.table_name)::regclass AND a.attname = c.column_name WHERE c.table_schema = 'public' AND c.table_name = $1`,
+            [table],
+          )
         : sqlite
-          ? await run(`SELECT name, lower(type) AS type, CASE WHEN "notnull" = 1 OR pk > 0 THEN 'NO' ELSE 'YES' END AS nullable FROM pragma_table_info(?)`, [table])
-          : await run('SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
-      return Object.fromEntries(rows.map((r) => [String(r.name), `${String(r.type).replace(/^int\(11\)$/, 'int')} ${r.nullable === 'YES' ? 'NULL' : 'NOT NULL'}`]));
+          ? await run(
+              `SELECT name, lower(type) AS type, CASE WHEN "notnull" = 1 OR pk > 0 THEN 'NO' ELSE 'YES' END AS nullable FROM pragma_table_info(?)`,
+              [table],
+            )
+          : await run(
+              'SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+              [table],
+            );
+      return Object.fromEntries(
+        rows.map((r) => [
+          String(r.name),
+          `${String(r.type).replace(/^int\(11\)$/, 'int')} ${r.nullable === 'YES' ? 'NULL' : 'NOT NULL'}`,
+        ]),
+      );
     }
 
     /** Each index (but the primary key): "name: [UNIQUE] col, col". */
     async function indexes(): Promise<string[]> {
       const rows = pg
-        ? await run(`SELECT i.relname AS name, ix.indisunique AS u, a.attname AS col FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(ix.indkey) WHERE t.relname = $1 AND NOT ix.indisprimary ORDER BY i.relname, array_position(ix.indkey::int[], a.attnum::int)`, [table])
+        ? await run(
+            `SELECT i.relname AS name, ix.indisunique AS u, a.attname AS col FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(ix.indkey) WHERE t.relname = $1 AND NOT ix.indisprimary ORDER BY i.relname, array_position(ix.indkey::int[], a.attnum::int)`,
+            [table],
+          )
         : sqlite
-          ? await run(`SELECT l.name AS name, l."unique" AS u, i.name AS col FROM pragma_index_list(?) l JOIN pragma_index_info(l.name) i WHERE l.origin <> 'pk' ORDER BY l.name, i.seqno`, [table])
-          : await run("SELECT INDEX_NAME AS name, NON_UNIQUE = 0 AS u, COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX", [table]);
+          ? await run(
+              `SELECT l.name AS name, l."unique" AS u, i.name AS col FROM pragma_index_list(?) l JOIN pragma_index_info(l.name) i WHERE l.origin <> 'pk' ORDER BY l.name, i.seqno`,
+              [table],
+            )
+          : await run(
+              "SELECT INDEX_NAME AS name, NON_UNIQUE = 0 AS u, COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+              [table],
+            );
       const by = new Map<string, { u: boolean; cols: string[] }>();
       for (const r of rows) {
         const e = by.get(r.name) ?? { u: r.u === true || Number(r.u) === 1, cols: [] };
@@ -74,7 +98,9 @@ for (const store of STORES) {
       await ds.autoupdate('SchemaEvolve');
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
       expect(await indexes()).toEqual(['schema_evolve_code_idx: code']);
-      const viaCallback = await new Promise((resolve, reject) => ds.isActual('SchemaEvolve', (err, actual) => (err ? reject(err) : resolve(actual))));
+      const viaCallback = await new Promise((resolve, reject) =>
+        ds.isActual('SchemaEvolve', (err, actual) => (err ? reject(err) : resolve(actual))),
+      );
       expect(viaCallback).toBe(true);
     });
 
@@ -98,8 +124,18 @@ for (const store of STORES) {
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
       expect(await columns()).toMatchObject(
         pg
-          ? { code: 'text NULL', size: 'character varying(10) NULL', label: 'text NOT NULL', price: 'numeric(8,2) NULL' }
-          : { code: 'text NULL', size: 'varchar(10) NULL', label: 'text NOT NULL', price: sqlite ? 'numeric(8,2) NULL' : 'decimal(8,2) NULL' },
+          ? {
+              code: 'text NULL',
+              size: 'character varying(10) NULL',
+              label: 'text NOT NULL',
+              price: 'numeric(8,2) NULL',
+            }
+          : {
+              code: 'text NULL',
+              size: 'varchar(10) NULL',
+              label: 'text NOT NULL',
+              price: sqlite ? 'numeric(8,2) NULL' : 'decimal(8,2) NULL',
+            },
       );
 
       const V2: any = ds.createModel(
@@ -118,17 +154,43 @@ for (const store of STORES) {
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
       expect(await columns()).toEqual(
         pg
-          ? { id: 'integer NOT NULL', code: 'double precision NULL', size: 'character varying(20) NOT NULL', label: 'text NULL', note: 'text NULL', price: 'numeric(10,3) NULL', added: 'text NULL' }
+          ? {
+              id: 'integer NOT NULL',
+              code: 'double precision NULL',
+              size: 'character varying(20) NOT NULL',
+              label: 'text NULL',
+              note: 'text NULL',
+              price: 'numeric(10,3) NULL',
+              added: 'text NULL',
+            }
           : sqlite
-            ? { id: 'integer NOT NULL', code: 'real NULL', size: 'varchar(20) NOT NULL', label: 'text NULL', note: 'text NULL', price: 'numeric(10,3) NULL', added: 'text NULL' }
-            : { id: 'int NOT NULL', code: 'double NULL', size: 'varchar(20) NOT NULL', label: 'text NULL', note: 'text NULL', price: 'decimal(10,3) NULL', added: 'text NULL' },
+            ? {
+                id: 'integer NOT NULL',
+                code: 'real NULL',
+                size: 'varchar(20) NOT NULL',
+                label: 'text NULL',
+                note: 'text NULL',
+                price: 'numeric(10,3) NULL',
+                added: 'text NULL',
+              }
+            : {
+                id: 'int NOT NULL',
+                code: 'double NULL',
+                size: 'varchar(20) NOT NULL',
+                label: 'text NULL',
+                note: 'text NULL',
+                price: 'decimal(10,3) NULL',
+                added: 'text NULL',
+              },
       );
       expect(json(await V2.find({ order: 'id' }))).toEqual([
         { id: 1, code: 12, size: 'S', label: 'first', price: 9.99, added: null },
         { id: 2, code: 7.5, size: 'M', label: 'second', price: null, added: null },
       ]);
       // The column no property maps to any more is kept, with its data.
-      expect((await run(`SELECT note FROM ${pg ? table : '`' + table + '`'} WHERE id = ${p(1)}`, [1]))[0].note).toBe("it's kept");
+      expect(
+        (await run(`SELECT note FROM ${pg ? table : '`' + table + '`'} WHERE id = ${p(1)}`, [1]))[0].note,
+      ).toBe("it's kept");
       // The required column added to rows that have no value stays NULL-able; once every row has one, it becomes NOT NULL.
       await V2.updateAll({}, { added: 'x' });
       expect(await ds.isActual('SchemaEvolve')).toBe(false);
@@ -151,19 +213,37 @@ for (const store of STORES) {
     it('autoupdate adds, recreates and drops indexes to match the model', async () => {
       const V1: any = ds.createModel(
         'SchemaEvolve',
-        { code: { type: 'string', length: 20, index: true }, size: { type: 'string', length: 20 }, label: { type: 'string', length: 20 } },
-        { ...settings, indexes: { schema_evolve_pair: { keys: { size: 1, label: 1 } }, schema_evolve_gone: { label: 1 } } } as any,
+        {
+          code: { type: 'string', length: 20, index: true },
+          size: { type: 'string', length: 20 },
+          label: { type: 'string', length: 20 },
+        },
+        {
+          ...settings,
+          indexes: { schema_evolve_pair: { keys: { size: 1, label: 1 } }, schema_evolve_gone: { label: 1 } },
+        } as any,
       );
       await ds.automigrate('SchemaEvolve');
       await V1.create([
         { code: 'a', size: 's', label: 'l1' },
         { code: 'b', size: 's', label: 'l2' },
       ]);
-      expect(await indexes()).toEqual(['schema_evolve_code_idx: code', 'schema_evolve_gone: label', 'schema_evolve_pair: size, label']);
+      expect(await indexes()).toEqual([
+        'schema_evolve_code_idx: code',
+        'schema_evolve_gone: label',
+        'schema_evolve_pair: size, label',
+      ]);
       ds.createModel(
         'SchemaEvolve',
-        { code: { type: 'string', length: 20 }, size: { type: 'string', length: 20, index: { unique: true } }, label: { type: 'string', length: 20 } },
-        { ...settings, indexes: { schema_evolve_pair: { keys: { size: 1, label: 1 }, options: { unique: true } } } } as any,
+        {
+          code: { type: 'string', length: 20 },
+          size: { type: 'string', length: 20, index: { unique: true } },
+          label: { type: 'string', length: 20 },
+        },
+        {
+          ...settings,
+          indexes: { schema_evolve_pair: { keys: { size: 1, label: 1 }, options: { unique: true } } },
+        } as any,
       );
       expect(await ds.isActual('SchemaEvolve')).toBe(false);
       // Two rows share a size: the unique index on size alone cannot be built, and autoupdate says so.
@@ -171,29 +251,51 @@ for (const store of STORES) {
       await V1.updateAll({ code: 'b' }, { size: 't' });
       await ds.autoupdate('SchemaEvolve');
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
-      expect(await indexes()).toEqual(['schema_evolve_pair: UNIQUE size, label', 'schema_evolve_size_idx: UNIQUE size']);
+      expect(await indexes()).toEqual([
+        'schema_evolve_pair: UNIQUE size, label',
+        'schema_evolve_size_idx: UNIQUE size',
+      ]);
       expect(await V1.count()).toBe(2);
     });
 
     it('foreign keys from the foreignKeys setting: automigrate and autoupdate create them, the store enforces them', async () => {
-      const Customer: any = ds.createModel('SchemaCustomer', { name: 'string' }, { postgresql: { table: 'schema_customer' }, mysql: { table: 'schema_customer' }, sqlite: { table: 'schema_customer' } } as any);
-      const Order: any = ds.createModel(
-        'SchemaOrder',
-        { total: 'number', customerId: 'number' },
-        {
-          postgresql: { table: 'schema_order' },
-          mysql: { table: 'schema_order' },
-          sqlite: { table: 'schema_order' },
-          relations: { customer: { type: 'belongsTo', model: 'SchemaCustomer', foreignKey: 'customerId' } },
-          foreignKeys: { schema_order_customer_fk: { name: 'schema_order_customer_fk', entity: 'SchemaCustomer', entityKey: 'id', foreignKey: 'customerId', onDelete: 'CASCADE' } },
-        } as any,
-      );
+      const Customer: any = ds.createModel('SchemaCustomer', { name: 'string' }, {
+        postgresql: { table: 'schema_customer' },
+        mysql: { table: 'schema_customer' },
+        sqlite: { table: 'schema_customer' },
+      } as any);
+      const Order: any = ds.createModel('SchemaOrder', { total: 'number', customerId: 'number' }, {
+        postgresql: { table: 'schema_order' },
+        mysql: { table: 'schema_order' },
+        sqlite: { table: 'schema_order' },
+        relations: { customer: { type: 'belongsTo', model: 'SchemaCustomer', foreignKey: 'customerId' } },
+        foreignKeys: {
+          schema_order_customer_fk: {
+            name: 'schema_order_customer_fk',
+            entity: 'SchemaCustomer',
+            entityKey: 'id',
+            foreignKey: 'customerId',
+            onDelete: 'CASCADE',
+          },
+        },
+      } as any);
       await ds.automigrate(['SchemaOrder', 'SchemaCustomer']);
-      const fks = async () => ((await ds.discoverForeignKeys('schema_order')) as any[]).map((f) => `${f.fkName}: ${f.fkColumnName} -> ${f.pkTableName}.${f.pkColumnName}`);
-      expect(await fks()).toEqual([pg ? 'schema_order_customer_fk: customerid -> schema_customer.id' : 'schema_order_customer_fk: customerId -> schema_customer.id']);
+      const fks = async () =>
+        ((await ds.discoverForeignKeys('schema_order')) as any[]).map(
+          (f) => `${f.fkName}: ${f.fkColumnName} -> ${f.pkTableName}.${f.pkColumnName}`,
+        );
+      expect(await fks()).toEqual([
+        pg
+          ? 'schema_order_customer_fk: customerid -> schema_customer.id'
+          : 'schema_order_customer_fk: customerId -> schema_customer.id',
+      ]);
       const ann = await Customer.create({ name: 'Ann' });
       await Order.create({ total: 5, customerId: ann.id });
-      await expect(Order.create({ total: 1, customerId: 999 })).rejects.toMatchObject({ statusCode: 409, code: 'FOREIGN_KEY_VIOLATION', details: { reason: 'missing', constraint: 'schema_order_customer_fk' } });
+      await expect(Order.create({ total: 1, customerId: 999 })).rejects.toMatchObject({
+        statusCode: 409,
+        code: 'FOREIGN_KEY_VIOLATION',
+        details: { reason: 'missing', constraint: 'schema_order_customer_fk' },
+      });
       expect(await Order.count()).toBe(1);
       expect(await ds.isActual(['SchemaCustomer', 'SchemaOrder'])).toBe(true);
       // Recreating the referenced table alone drops the key that pointed at it; autoupdate adds it back, keeping the rows.
@@ -210,18 +312,32 @@ for (const store of STORES) {
     });
 
     it('honours dataType, dataLength, dataPrecision, dataScale and columnName in automigrate and autoupdate', async () => {
-      const own = (settings: Record<string, unknown>) => ({ postgresql: settings, mysql: settings, sqlite: settings });
+      const own = (settings: Record<string, unknown>) => ({
+        postgresql: settings,
+        mysql: settings,
+        sqlite: settings,
+      });
       ds.createModel(
         'SchemaEvolve',
-        { code: { type: 'string', ...own({ columnName: 'the_code', dataType: 'varchar', dataLength: 30 }) }, amount: { type: 'number', ...own({ dataType: 'decimal', dataPrecision: 12, dataScale: 4 }) } },
+        {
+          code: { type: 'string', ...own({ columnName: 'the_code', dataType: 'varchar', dataLength: 30 }) },
+          amount: { type: 'number', ...own({ dataType: 'decimal', dataPrecision: 12, dataScale: 4 }) },
+        },
         settings as any,
       );
       await ds.automigrate('SchemaEvolve');
-      expect(await columns()).toMatchObject(pg ? { the_code: 'character varying(30) NULL', amount: 'numeric(12,4) NULL' } : { the_code: 'varchar(30) NULL', amount: 'decimal(12,4) NULL' });
+      expect(await columns()).toMatchObject(
+        pg
+          ? { the_code: 'character varying(30) NULL', amount: 'numeric(12,4) NULL' }
+          : { the_code: 'varchar(30) NULL', amount: 'decimal(12,4) NULL' },
+      );
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
       const M: any = ds.createModel(
         'SchemaEvolve',
-        { code: { type: 'string', ...own({ columnName: 'the_code', dataType: 'varchar', dataLength: 40 }) }, amount: { type: 'number', ...own({ dataType: 'decimal', dataPrecision: 12, dataScale: 4 }) } },
+        {
+          code: { type: 'string', ...own({ columnName: 'the_code', dataType: 'varchar', dataLength: 40 }) },
+          amount: { type: 'number', ...own({ dataType: 'decimal', dataPrecision: 12, dataScale: 4 }) },
+        },
         settings as any,
       );
       await M.create({ code: 'abc', amount: 1.2345 });

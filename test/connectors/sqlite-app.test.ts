@@ -23,10 +23,21 @@ function writeApp(root: string, files: Record<string, unknown>): void {
 const APP = {
   'server/config.json': { restApiRoot: '/api', port: 3000, remoting: {} },
   'server/datasources.json': { db: { name: 'db', connector: 'sqlite', file: 'data/db.sqlite' } },
-  'server/model-config.json': { _meta: { sources: ['../common/models'] }, Note: { dataSource: 'db', public: true } },
-  'server/middleware.json': { routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'loopback#urlNotFound': {} } },
-  'server/boot/migrate.js': "module.exports = function (app, done) { app.dataSources.db.autoupdate().then(() => done(), done); };\n",
-  'common/models/note.json': { name: 'Note', base: 'PersistedModel', properties: { title: { type: 'string', required: true }, done: 'boolean', at: 'date', tags: ['string'] } },
+  'server/model-config.json': {
+    _meta: { sources: ['../common/models'] },
+    Note: { dataSource: 'db', public: true },
+  },
+  'server/middleware.json': {
+    routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+    final: { 'loopback#urlNotFound': {} },
+  },
+  'server/boot/migrate.js':
+    'module.exports = function (app, done) { app.dataSources.db.autoupdate().then(() => done(), done); };\n',
+  'common/models/note.json': {
+    name: 'Note',
+    base: 'PersistedModel',
+    properties: { title: { type: 'string', required: true }, done: 'boolean', at: 'date', tags: ['string'] },
+  },
 };
 
 async function start(root: string): Promise<any> {
@@ -50,7 +61,9 @@ describe('an app folder on SQLite', () => {
   it('serves REST CRUD from data/db.sqlite under the project, and keeps the rows across a restart', async () => {
     const first = await start(root);
     try {
-      const made = await request(first).post('/api/Notes').send({ title: "it's kept", done: true, at: '2024-01-02T03:04:05.678Z', tags: ['a', 'b'] });
+      const made = await request(first)
+        .post('/api/Notes')
+        .send({ title: "it's kept", done: true, at: '2024-01-02T03:04:05.678Z', tags: ['a', 'b'] });
       expect(made.status).toBe(200);
       await request(first).post('/api/Notes').send({ title: 'second', done: false }).expect(200);
       await request(first).patch(`/api/Notes/${made.body.id}`).send({ title: 'patched' }).expect(200);
@@ -65,8 +78,13 @@ describe('an app folder on SQLite', () => {
     const second = await start(root);
     try {
       const list = await request(second).get('/api/Notes').expect(200);
-      expect(list.body).toEqual([{ id: 1, title: 'patched', done: true, at: '2024-01-02T03:04:05.678Z', tags: ['a', 'b'] }]);
-      const found = await request(second).get('/api/Notes').query({ filter: JSON.stringify({ where: { title: { ilike: 'PATCH%' } } }) }).expect(200);
+      expect(list.body).toEqual([
+        { id: 1, title: 'patched', done: true, at: '2024-01-02T03:04:05.678Z', tags: ['a', 'b'] },
+      ]);
+      const found = await request(second)
+        .get('/api/Notes')
+        .query({ filter: JSON.stringify({ where: { title: { ilike: 'PATCH%' } } }) })
+        .expect(200);
       expect(found.body.map((n: any) => n.id)).toEqual([1]);
       // A generated id is never handed out again, not even the deleted last one's (AUTOINCREMENT).
       expect((await request(second).post('/api/Notes').send({ title: 'third' }).expect(200)).body.id).toBe(3);
@@ -75,9 +93,13 @@ describe('an app folder on SQLite', () => {
     }
   }, 60000);
 
-  it('opens the file in WAL mode, and reads LB3\'s connector name and `database` setting', async () => {
+  it("opens the file in WAL mode, and reads LB3's connector name and `database` setting", async () => {
     const file = path.join(root, 'lb3', 'legacy.sqlite');
-    const ds = new DataSource('legacy', { connector: 'loopback-connector-sqlite3', database: file }, createModelBuilder());
+    const ds = new DataSource(
+      'legacy',
+      { connector: 'loopback-connector-sqlite3', database: file },
+      createModelBuilder(),
+    );
     try {
       const Thing: any = ds.createModel('LegacyThing', { name: 'string' });
       await ds.automigrate('LegacyThing');

@@ -19,17 +19,34 @@ export interface StoreConfig {
 }
 
 const env = process.env;
-const pgSettings = { host: env.PGHOST ?? '127.0.0.1', port: Number(env.PGPORT ?? 5432), user: env.PGUSER ?? 'postgres', password: env.PGPASSWORD, database: env.PGDATABASE ?? 'test' };
-const mysqlSettings = { host: env.MYSQL_HOST ?? '127.0.0.1', port: Number(env.MYSQL_PORT ?? 3306), user: env.MYSQL_USER ?? 'root', password: env.MYSQL_PASSWORD ?? '', database: env.MYSQL_DATABASE ?? 'test' };
+const pgSettings = {
+  host: env.PGHOST ?? '127.0.0.1',
+  port: Number(env.PGPORT ?? 5432),
+  user: env.PGUSER ?? 'postgres',
+  password: env.PGPASSWORD,
+  database: env.PGDATABASE ?? 'test',
+};
+const mysqlSettings = {
+  host: env.MYSQL_HOST ?? '127.0.0.1',
+  port: Number(env.MYSQL_PORT ?? 3306),
+  user: env.MYSQL_USER ?? 'root',
+  password: env.MYSQL_PASSWORD ?? '',
+  database: env.MYSQL_DATABASE ?? 'test',
+};
 
 /** One SQLite file per database name the run uses (PGDATABASE), so parallel runs do not share it. */
-const sqliteSettings = { file: env.SQLITE_FILE ?? path.join(os.tmpdir(), `loopline-${env.PGDATABASE ?? 'test'}.sqlite`) };
+const sqliteSettings = {
+  file: env.SQLITE_FILE ?? path.join(os.tmpdir(), `loopline-${env.PGDATABASE ?? 'test'}.sqlite`),
+};
 
 /** What a case cannot do on SQLite, by title (the titles of the suites that skip it). */
 const SQLITE_SKIPS: Readonly<Record<string, string>> = {
-  'answers 503 STORE_UNAVAILABLE quickly while the store is down, and recovers when it returns': 'SQLite is embedded: there is no server to lose',
-  'pings while the store is up, answers 503 while it is down, and disconnect closes every pooled connection': 'SQLite is embedded: there is no server to lose',
-  'answers 503 STORE_UNAVAILABLE over REST, quickly, while the store is cut off, and 200 again once it is back': 'SQLite is embedded: there is no server to lose',
+  'answers 503 STORE_UNAVAILABLE quickly while the store is down, and recovers when it returns':
+    'SQLite is embedded: there is no server to lose',
+  'pings while the store is up, answers 503 while it is down, and disconnect closes every pooled connection':
+    'SQLite is embedded: there is no server to lose',
+  'answers 503 STORE_UNAVAILABLE over REST, quickly, while the store is cut off, and 200 again once it is back':
+    'SQLite is embedded: there is no server to lose',
   'a user without a realm is unique per email among users without one, under concurrency':
     "SQLite's unique indexes hold NULLs distinct (as MariaDB's), so a NULL realm is unique by the rule's query only",
   'applies the isolation level asked for: REPEATABLE READ keeps its snapshot, READ COMMITTED sees commits':
@@ -41,7 +58,12 @@ export const STORES: StoreConfig[] = [
   { name: 'memory', settings: { connector: 'memory' }, embedded: true },
   { name: 'postgresql', settings: { connector: 'postgresql', ...pgSettings } },
   { name: 'mysql', settings: { connector: 'mysql', ...mysqlSettings } },
-  { name: 'sqlite', settings: { connector: 'sqlite', ...sqliteSettings }, embedded: true, skips: SQLITE_SKIPS },
+  {
+    name: 'sqlite',
+    settings: { connector: 'sqlite', ...sqliteSettings },
+    embedded: true,
+    skips: SQLITE_SKIPS,
+  },
 ];
 
 /** The real LB3 SQL packages, driven through the LB3 connector bridge (src/juggler/connectors/lb3-bridge), for the shared suite. */
@@ -50,8 +72,16 @@ export interface Lb3StoreConfig extends Omit<StoreConfig, 'name'> {
 }
 
 export const LB3_STORES: Lb3StoreConfig[] = [
-  { name: 'lb3-postgresql', settings: { connector: require('loopback-connector-postgresql'), ...pgSettings }, skips: LB3_SKIPS.postgresql },
-  { name: 'lb3-mysql', settings: { connector: require('loopback-connector-mysql'), ...mysqlSettings }, skips: LB3_SKIPS.mysql },
+  {
+    name: 'lb3-postgresql',
+    settings: { connector: require('loopback-connector-postgresql'), ...pgSettings },
+    skips: LB3_SKIPS.postgresql,
+  },
+  {
+    name: 'lb3-mysql',
+    settings: { connector: require('loopback-connector-mysql'), ...mysqlSettings },
+    skips: LB3_SKIPS.mysql,
+  },
 ];
 
 /** `it` for one store: a case the store lists in `skips` is reported skipped, its reason in the title. */
@@ -61,7 +91,14 @@ export function storeIt(store: StoreConfig | Lb3StoreConfig | KvStoreConfig): ty
     const reason = skips[title];
     return reason ? it.skip(`${title} [skipped: ${reason}]`, fn) : it(title, fn, timeout);
   }) as typeof it;
-  return Object.assign(wrapped, { skip: it.skip, only: it.only, todo: it.todo, each: it.each, failing: it.failing, concurrent: it.concurrent });
+  return Object.assign(wrapped, {
+    skip: it.skip,
+    only: it.only,
+    todo: it.todo,
+    each: it.each,
+    failing: it.failing,
+    concurrent: it.concurrent,
+  });
 }
 
 /** The key-value stores KeyValueModel runs on: in process always, Redis when its server answers. */
@@ -76,12 +113,22 @@ export const KV_STORES: KvStoreConfig[] = [
   { name: 'kv-memory', settings: { connector: 'kv-memory' } },
   {
     name: 'kv-redis',
-    settings: { connector: 'kv-redis', host: env.REDIS_HOST ?? '127.0.0.1', port: Number(env.REDIS_PORT ?? 6379), db: Number(env.REDIS_DB ?? 0) },
+    settings: {
+      connector: 'kv-redis',
+      host: env.REDIS_HOST ?? '127.0.0.1',
+      port: Number(env.REDIS_PORT ?? 6379),
+      db: Number(env.REDIS_DB ?? 0),
+    },
   },
   // The real loopback-connector-kv-redis package, driven through the LB3 connector bridge.
   {
     name: 'lb3-kv-redis',
-    settings: { connector: require('loopback-connector-kv-redis'), host: env.REDIS_HOST ?? '127.0.0.1', port: Number(env.REDIS_PORT ?? 6379), db: Number(env.REDIS_DB ?? 0) },
+    settings: {
+      connector: require('loopback-connector-kv-redis'),
+      host: env.REDIS_HOST ?? '127.0.0.1',
+      port: Number(env.REDIS_PORT ?? 6379),
+      db: Number(env.REDIS_DB ?? 0),
+    },
     skips: LB3_KV_SKIPS,
   },
 ];
@@ -104,14 +151,23 @@ export function storeAvailable(store: StoreConfig | KvStoreConfig | Lb3StoreConf
   if (!cache.has(key)) {
     let ok = true;
     try {
-      execFileSync(process.execPath, ['-e', PROBE, String(store.settings.host), String(store.settings.port)], { stdio: 'ignore', timeout: 5000 });
+      execFileSync(
+        process.execPath,
+        ['-e', PROBE, String(store.settings.host), String(store.settings.port)],
+        { stdio: 'ignore', timeout: 5000 },
+      );
     } catch {
       ok = false;
     }
     if (!ok && process.env.CI === 'true') {
-      throw new Error(`CI=true but the ${store.name} server at ${String(store.settings.host)}:${String(store.settings.port)} does not answer; start it (see README, "Stores")`);
+      throw new Error(
+        `CI=true but the ${store.name} server at ${String(store.settings.host)}:${String(store.settings.port)} does not answer; start it (see README, "Stores")`,
+      );
     }
-    if (!ok) console.warn(`[connectors] ${store.name} is not reachable at ${String(store.settings.host)}:${String(store.settings.port)}: its suite is skipped (CI=true makes this a failure)`);
+    if (!ok)
+      console.warn(
+        `[connectors] ${store.name} is not reachable at ${String(store.settings.host)}:${String(store.settings.port)}: its suite is skipped (CI=true makes this a failure)`,
+      );
     cache.set(key, ok);
   }
   return cache.get(key)!;

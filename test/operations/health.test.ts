@@ -37,11 +37,20 @@ describe('GET /health and GET /ready', () => {
 
   it('answers 503 NOT_READY naming the data source that did not answer', async () => {
     const app = appWith({ health: { timeout: 3000 } });
-    app.dataSource('orders', { connector: 'postgresql', host: '127.0.0.1', port: await closedPort(), user: 'postgres', database: 'postgres', connectionTimeout: 1000 });
+    app.dataSource('orders', {
+      connector: 'postgresql',
+      host: '127.0.0.1',
+      port: await closedPort(),
+      user: 'postgres',
+      database: 'postgres',
+      connectionTimeout: 1000,
+    });
     const res = await request(app).get('/ready');
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('NOT_READY');
-    expect(res.body.error.message).toBe('Data source orders did not answer a ping; the server is not ready for traffic');
+    expect(res.body.error.message).toBe(
+      'Data source orders did not answer a ping; the server is not ready for traffic',
+    );
     expect(res.body.error.details.dataSources).toEqual({ db: 'UP', orders: 'DOWN' });
     expect(res.body.error.details.failed).toEqual(['orders']);
     // Where the store lives (host, port) is not the public's business.

@@ -13,7 +13,15 @@ function memoryStream(): { stream: Writable; lines: () => any[]; text: () => str
     },
   });
   const text = () => chunks.join('');
-  return { stream, text, lines: () => text().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+  return {
+    stream,
+    text,
+    lines: () =>
+      text()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+  };
 }
 
 const TOKEN = 'tok' + 'x'.repeat(61);
@@ -22,7 +30,10 @@ const TOKEN = 'tok' + 'x'.repeat(61);
  * An app whose logs go to memory: a Note model, `GET /boom` throwing a 500, `GET /teapot`
  * answering 418 through next(err), and the error handler of config.json's middleware (or none).
  */
-function appWith(logging: Record<string, unknown>, options: { strongErrorHandler?: Record<string, unknown> } = {}) {
+function appWith(
+  logging: Record<string, unknown>,
+  options: { strongErrorHandler?: Record<string, unknown> } = {},
+) {
   const app: any = loopback({ localRegistry: true } as any);
   app.set('logging', logging);
   const memory = memoryStream();
@@ -37,10 +48,19 @@ function appWith(logging: Record<string, unknown>, options: { strongErrorHandler
   app.use('/api', loopback.rest());
   if (options.strongErrorHandler) {
     app.use(loopback.urlNotFound());
-    app.middlewareFromConfig(require('../../src/boot/middleware').resolveReference('strong-error-handler', __dirname, __dirname, loopback, 'middleware.json'), {
-      phase: 'final:after',
-      params: options.strongErrorHandler,
-    });
+    app.middlewareFromConfig(
+      require('../../src/boot/middleware').resolveReference(
+        'strong-error-handler',
+        __dirname,
+        __dirname,
+        loopback,
+        'middleware.json',
+      ),
+      {
+        phase: 'final:after',
+        params: options.strongErrorHandler,
+      },
+    );
   }
   return { app, ...memory };
 }
@@ -48,7 +68,10 @@ function appWith(logging: Record<string, unknown>, options: { strongErrorHandler
 describe('request lines (logging.requests: true)', () => {
   it('writes one line per request: method, URL without the token, status, responseTime, the X-Request-Id sent back', async () => {
     const { app, lines, text } = appWith({ requests: true });
-    const res = await request(app).get(`/api/Notes?access_token=${TOKEN}&page=2`).set('Authorization', TOKEN).set('Cookie', `access_token=${TOKEN}`);
+    const res = await request(app)
+      .get(`/api/Notes?access_token=${TOKEN}&page=2`)
+      .set('Authorization', TOKEN)
+      .set('Cookie', `access_token=${TOKEN}`);
     expect(res.status).toBe(200);
     const id = res.headers['x-request-id'];
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
@@ -56,7 +79,11 @@ describe('request lines (logging.requests: true)', () => {
     expect(line).toMatchObject({
       level: 30,
       reqId: id,
-      req: { method: 'GET', url: '/api/Notes?access_token=[redacted]&page=2', headers: { authorization: '[redacted]', cookie: '[redacted]' } },
+      req: {
+        method: 'GET',
+        url: '/api/Notes?access_token=[redacted]&page=2',
+        headers: { authorization: '[redacted]', cookie: '[redacted]' },
+      },
       res: { statusCode: 200 },
       responseTime: expect.any(Number),
     });
@@ -81,7 +108,10 @@ describe('request lines (logging.requests: true)', () => {
       res.json({ ok: true });
     });
     const res = await request(app).get('/paid');
-    expect(lines().find((l) => l.msg === 'order paid')).toMatchObject({ orderId: 7, reqId: res.headers['x-request-id'] });
+    expect(lines().find((l) => l.msg === 'order paid')).toMatchObject({
+      orderId: 7,
+      reqId: res.headers['x-request-id'],
+    });
   });
 
   it('logs a 4xx in its request line with the code and message, without a stack', async () => {
@@ -92,8 +122,17 @@ describe('request lines (logging.requests: true)', () => {
     expect(invalid.status).toBe(422);
     const logged = lines();
     expect(logged).toHaveLength(2);
-    expect(logged[0]).toMatchObject({ level: 30, reqId: missing.headers['x-request-id'], res: { statusCode: 404 }, err: { code: 'MODEL_NOT_FOUND', statusCode: 404 } });
-    expect(logged[1]).toMatchObject({ level: 30, res: { statusCode: 422 }, err: { code: 'VALIDATION_FAILED', statusCode: 422 } });
+    expect(logged[0]).toMatchObject({
+      level: 30,
+      reqId: missing.headers['x-request-id'],
+      res: { statusCode: 404 },
+      err: { code: 'MODEL_NOT_FOUND', statusCode: 404 },
+    });
+    expect(logged[1]).toMatchObject({
+      level: 30,
+      res: { statusCode: 422 },
+      err: { code: 'VALIDATION_FAILED', statusCode: 422 },
+    });
     for (const line of logged) expect(line.err.stack).toBeUndefined();
   });
 
@@ -103,7 +142,12 @@ describe('request lines (logging.requests: true)', () => {
     expect(res.status).toBe(500);
     const logged = lines();
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ level: 50, reqId: res.headers['x-request-id'], res: { statusCode: 500 }, err: { message: 'kaboom', type: 'Error' } });
+    expect(logged[0]).toMatchObject({
+      level: 50,
+      reqId: res.headers['x-request-id'],
+      res: { statusCode: 500 },
+      err: { message: 'kaboom', type: 'Error' },
+    });
     expect(logged[0].err.stack).toContain('Error: kaboom');
     expect(logged[0].err.stack).toContain('logs.test.ts');
   });
@@ -151,7 +195,12 @@ describe('error lines (request lines off, the default)', () => {
     expect(res.headers['x-request-id']).toBe('trace-7');
     const logged = lines();
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ level: 50, reqId: 'trace-7', req: { method: 'GET', url: '/boom' }, err: { message: 'kaboom' } });
+    expect(logged[0]).toMatchObject({
+      level: 50,
+      reqId: 'trace-7',
+      req: { method: 'GET', url: '/boom' },
+      err: { message: 'kaboom' },
+    });
     expect(logged[0].err.stack).toContain('Error: kaboom');
     expect(logged[0].msg).toBe('Request GET /boom failed: 500 kaboom');
   });
@@ -171,7 +220,11 @@ describe('error lines (request lines off, the default)', () => {
       printed.mockRestore();
     }
     const logged = lines();
-    expect(logged.map((l) => [l.level, l.err.statusCode ?? 500])).toEqual([[30, 404], [30, 422], [50, 500]]);
+    expect(logged.map((l) => [l.level, l.err.statusCode ?? 500])).toEqual([
+      [30, 404],
+      [30, 422],
+      [50, 500],
+    ]);
     expect(logged[0].err.stack).toBeUndefined();
     expect(logged[1].err.stack).toBeUndefined();
     expect(logged[2].err.stack).toContain('Error: kaboom');
@@ -197,8 +250,15 @@ describe('app.logger', () => {
   it('is offered to app code and redacts passwords and authorization headers', () => {
     const memory = memoryStream();
     const logger = createLogger({ level: 'info' }, memory.stream);
-    logger.info({ user: { email: 'a@b.c', password: 'hunter2' }, headers: { authorization: TOKEN } }, 'signed up');
-    expect(memory.lines()[0]).toMatchObject({ msg: 'signed up', user: { email: 'a@b.c', password: '[redacted]' }, headers: { authorization: '[redacted]' } });
+    logger.info(
+      { user: { email: 'a@b.c', password: 'hunter2' }, headers: { authorization: TOKEN } },
+      'signed up',
+    );
+    expect(memory.lines()[0]).toMatchObject({
+      msg: 'signed up',
+      user: { email: 'a@b.c', password: '[redacted]' },
+      headers: { authorization: '[redacted]' },
+    });
     expect(memory.text()).not.toContain('hunter2');
   });
 
@@ -213,7 +273,9 @@ describe('app.logger', () => {
   it('refuses a level pino does not know, when the app starts', () => {
     const app: any = loopback({ localRegistry: true } as any);
     app.set('logging', { level: 'verbose' });
-    expect(() => app.listen(0)).toThrow(/logging\.level must be one of trace, debug, info, warn, error, fatal, silent, not "verbose"/);
+    expect(() => app.listen(0)).toThrow(
+      /logging\.level must be one of trace, debug, info, warn, error, fatal, silent, not "verbose"/,
+    );
     expect(() => createLogger({ requests: 'yes' } as any)).toThrow(/logging\.requests must be true or false/);
   });
 });

@@ -51,7 +51,13 @@ describe('a request head over the limit', () => {
       for (const { reply, error } of replies) {
         expect(error).toBeUndefined();
         const [head, body] = reply.split('\r\n\r\n');
-        expect(head.split('\r\n')).toEqual(expect.arrayContaining(['HTTP/1.1 431 Request Header Fields Too Large', 'Connection: close', 'Content-Type: application/json; charset=utf-8']));
+        expect(head.split('\r\n')).toEqual(
+          expect.arrayContaining([
+            'HTTP/1.1 431 Request Header Fields Too Large',
+            'Connection: close',
+            'Content-Type: application/json; charset=utf-8',
+          ]),
+        );
         expect(JSON.parse(body).error).toMatchObject({ statusCode: 431, code: 'HEADERS_TOO_LARGE' });
       }
     }
@@ -66,7 +72,9 @@ describe('a request head over the limit', () => {
   it('takes its limit from maxHeaderSize in config.json', async () => {
     const small = await listening({ maxHeaderSize: 1024 });
     try {
-      expect(await send(small.port, `GET /${'a'.repeat(2000)} HTTP/1.1\r\nHost: x\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
+      expect(await send(small.port, `GET /${'a'.repeat(2000)} HTTP/1.1\r\nHost: x\r\n\r\n`)).toMatch(
+        /^HTTP\/1\.1 431 /,
+      );
       expect((await fetch(`http://127.0.0.1:${small.port}/ok`)).status).toBe(200);
     } finally {
       small.server.close();

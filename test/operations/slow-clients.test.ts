@@ -40,7 +40,10 @@ describe('slow clients', () => {
   it('answers 408 and closes a connection whose body does not arrive within requestTimeout', async () => {
     const { server, port } = await listening({ requestTimeout: 800 });
     try {
-      const { reply, ms } = await trickle(port, 'POST /ok HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a"');
+      const { reply, ms } = await trickle(
+        port,
+        'POST /ok HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a"',
+      );
       expect(reply).toMatch(/^HTTP\/1\.1 408 /);
       expect(ms).toBeLessThan(3000);
     } finally {

@@ -23,7 +23,11 @@ describe('a property assigned onto an instance', () => {
 
   it('is not stored on a strict model', async () => {
     const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
-    const Tight = ds.createModel('Tight', { id: { type: 'string', id: true }, title: 'string' }, { strict: true });
+    const Tight = ds.createModel(
+      'Tight',
+      { id: { type: 'string', id: true }, title: 'string' },
+      { strict: true },
+    );
     const inst: any = await Tight.create({ id: 'a', title: 't' });
     inst.name = 'assigned';
     await inst.save();

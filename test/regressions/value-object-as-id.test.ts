@@ -57,11 +57,15 @@ for (const store of STORES) {
     });
 
     it('still refuses an object id from a request body, and stores nothing', async () => {
-      const res = await request(app).post('/api/ValueObjectIdDocs').send({ pk: { toString: 'x' }, title: 't' });
+      const res = await request(app)
+        .post('/api/ValueObjectIdDocs')
+        .send({ pk: { toString: 'x' }, title: 't' });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('INVALID_VALUE');
       expect(await Doc.count()).toBe(0);
-      const query = await request(app).get('/api/ValueObjectIdDocs').query({ filter: JSON.stringify({ where: { pk: { toString: 'x' } } }) });
+      const query = await request(app)
+        .get('/api/ValueObjectIdDocs')
+        .query({ filter: JSON.stringify({ where: { pk: { toString: 'x' } } }) });
       expect(query.status).toBe(400);
       expect(query.body.error.code).toBe('INVALID_FILTER');
     });

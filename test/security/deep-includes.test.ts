@@ -37,7 +37,16 @@ async function makeApp(settings: Record<string, unknown>, sql: boolean) {
     ],
     settings,
   );
-  if (sql) await app.dataSources.db.automigrate(['Member', 'Step', 'Vault', 'AccessToken', 'ACL', 'Role', 'RoleMapping']);
+  if (sql)
+    await app.dataSources.db.automigrate([
+      'Member',
+      'Step',
+      'Vault',
+      'AccessToken',
+      'ACL',
+      'Role',
+      'RoleMapping',
+    ]);
   const { Member, Step, Vault } = app.models;
   const tokens: string[] = [];
   for (const name of ['ann', 'bob']) {
@@ -46,7 +55,8 @@ async function makeApp(settings: Record<string, unknown>, sql: boolean) {
   }
   await Vault.create({ code: 'bob-vault-code', memberId: 2 });
   // Steps 1 → 2 → … → 14, each pointing at bob's vault.
-  for (let i = 1; i <= MAX_DEPTH + 2; i++) await Step.create({ name: `step ${i}`, nextId: i + 1, vaultId: 1 });
+  for (let i = 1; i <= MAX_DEPTH + 2; i++)
+    await Step.create({ name: `step ${i}`, nextId: i + 1, vaultId: 1 });
   return { app, ann: tokens[0], bob: tokens[1] };
 }
 
@@ -64,7 +74,10 @@ function nextChain(levels: number): unknown {
 }
 
 const get = (app: any, token: string, include: unknown) =>
-  request(app).get('/api/Steps/1').query({ filter: JSON.stringify({ include }) }).set('Authorization', token);
+  request(app)
+    .get('/api/Steps/1')
+    .query({ filter: JSON.stringify({ include }) })
+    .set('Authorization', token);
 
 for (const store of STORES) {
   describeStore(store, () => {

@@ -49,9 +49,24 @@ export async function bootHostileApp(store: StoreConfig): Promise<HostileApp> {
   });
   if (store.name !== 'memory') await app.dataSources.db.automigrate([...MODELS]);
   const { HostileMember, HostileNote, HostileThing } = app.models;
-  const ann = await HostileMember.create({ email: 'ann@example.com', password: 'ann-secret', username: 'ann', secretAnswer: 'blue', nickname: 'annie' });
-  const bob = await HostileMember.create({ email: 'bob@example.com', password: 'bob-secret', username: 'bob', secretAnswer: 'green', nickname: 'bobby' });
-  await HostileMember.updateAll({ id: ann.id }, { emailVerified: true, verificationToken: 'ann-verify-token' });
+  const ann = await HostileMember.create({
+    email: 'ann@example.com',
+    password: 'ann-secret',
+    username: 'ann',
+    secretAnswer: 'blue',
+    nickname: 'annie',
+  });
+  const bob = await HostileMember.create({
+    email: 'bob@example.com',
+    password: 'bob-secret',
+    username: 'bob',
+    secretAnswer: 'green',
+    nickname: 'bobby',
+  });
+  await HostileMember.updateAll(
+    { id: ann.id },
+    { emailVerified: true, verificationToken: 'ann-verify-token' },
+  );
   await HostileNote.create({ title: 'ann note', body: 'by ann', ownerId: ann.id });
   await HostileNote.create({ title: 'bob note', body: 'by bob', ownerId: bob.id });
   await HostileThing.create([

@@ -986,7 +986,8 @@ export const HOSTILE_CASES: HostileCase[] = [
     path: '/api/HostileShelves',
     body: { name: 'x', address: { street: 'Elm', zip: 'abc' } },
     expect: { status: 422, code: 'VALIDATION_FAILED' },
-    check: (res) => expect(res.body.error.details.messages.address[0]).toContain('`zip` is not a valid number'),
+    check: (res) =>
+      expect(res.body.error.details.messages.address[0]).toContain('`zip` is not a valid number'),
   },
   {
     name: 'a word for a number inside an embedded model by PATCH',

@@ -20,7 +20,9 @@ function send(h: HostileApp, c: HostileCase) {
 }
 
 function prototypeKeys(): string[] {
-  return [Object.prototype, Array.prototype, Function.prototype].flatMap((p) => Object.getOwnPropertyNames(p)).sort();
+  return [Object.prototype, Array.prototype, Function.prototype]
+    .flatMap((p) => Object.getOwnPropertyNames(p))
+    .sort();
 }
 
 test('the table holds at least 60 distinct cases', () => {
@@ -43,7 +45,10 @@ for (const store of STORES) {
       const expected = outcomeFor(c, store.name);
       const before = await snapshotStore(h.app);
       const res = await send(h, c);
-      expect({ status: res.status, code: res.body?.error?.code }).toEqual({ status: expected.status, code: expected.code });
+      expect({ status: res.status, code: res.body?.error?.code }).toEqual({
+        status: expected.status,
+        code: expected.code,
+      });
       if (expected.status >= 400) {
         expect(await snapshotStore(h.app)).toEqual(before);
         if (c.method !== 'head') expect(typeof res.body.error.message).toBe('string');

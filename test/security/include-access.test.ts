@@ -15,7 +15,9 @@ async function makeApp() {
       base: 'User',
       saltWorkFactor: 4,
       // Signed-in members may list members (so a Post's `author` is includable for them).
-      acls: [{ principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', accessType: 'READ' }],
+      acls: [
+        { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', accessType: 'READ' },
+      ],
     }),
     reg.createModel({
       name: 'Post',
@@ -31,7 +33,9 @@ async function makeApp() {
 }
 
 const postsWith = (app: any, include: unknown, token?: string) => {
-  const req = request(app).get('/api/Posts').query({ filter: JSON.stringify({ include }) });
+  const req = request(app)
+    .get('/api/Posts')
+    .query({ filter: JSON.stringify({ include }) });
   return token ? req.set('Authorization', token) : req;
 };
 
@@ -62,7 +66,9 @@ describe('include access', () => {
     h.app.set('checkIncludeAccess', false);
     const res = await postsWith(h.app, { author: 'accessTokens' });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual([{ title: 'hello', authorId: 1, id: 1, author: { username: 'ann', email: 'ann@example.com', id: 1 } }]);
+    expect(res.body).toEqual([
+      { title: 'hello', authorId: 1, id: 1, author: { username: 'ann', email: 'ann@example.com', id: 1 } },
+    ]);
     // The model's own endpoint is still closed: only includes go unchecked.
     expect((await request(h.app).get('/api/Members')).status).toBe(401);
   });

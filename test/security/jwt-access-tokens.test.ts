@@ -53,7 +53,11 @@ async function login(app: any, email: string, password: string): Promise<any> {
   return res.body;
 }
 
-function forge(key: jose.KeyLike | Uint8Array, header: jose.JWTHeaderParameters, claims: Record<string, unknown> = {}) {
+function forge(
+  key: jose.KeyLike | Uint8Array,
+  header: jose.JWTHeaderParameters,
+  claims: Record<string, unknown> = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   return new jose.SignJWT({ uid: 1, created: Date.now(), ttl: 600, principalType: 'Customer', ...claims })
     .setProtectedHeader({ typ: 'at+jwt', ...header })
@@ -79,12 +83,24 @@ describe('JWT access tokens', () => {
 
   it('login answers an AccessToken whose id is a JWT, and nothing is stored', async () => {
     const token = await login(app, 'ann@example.com', 'secret-ann');
-    expect(token).toEqual({ id: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), ttl: 1209600, userId: 1, created: expect.any(String) });
+    expect(token).toEqual({
+      id: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      ttl: 1209600,
+      userId: 1,
+      created: expect.any(String),
+    });
     expect(await app.models.AccessToken.count()).toBe(0);
     const header = jose.decodeProtectedHeader(token.id);
     expect(header).toEqual({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' });
     const claims = jose.decodeJwt(token.id);
-    expect(claims).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: '1', uid: 1, principalType: 'Customer', ttl: 1209600 });
+    expect(claims).toMatchObject({
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: '1',
+      uid: 1,
+      principalType: 'Customer',
+      ttl: 1209600,
+    });
     expect((claims.exp as number) - (claims.iat as number)).toBe(1209600);
   });
 
@@ -115,7 +131,10 @@ describe('JWT access tokens', () => {
     expect(res.body.keys[0]).toMatchObject({ kid: 'k1', alg: 'ES256', use: 'sig', kty: 'EC' });
     expect(res.body.keys[0].d).toBeUndefined();
     const { id } = await login(app, 'ann@example.com', 'secret-ann');
-    const { payload } = await jose.jwtVerify(id, jose.createLocalJWKSet(res.body), { issuer: ISSUER, audience: AUDIENCE });
+    const { payload } = await jose.jwtVerify(id, jose.createLocalJWKSet(res.body), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
     expect(payload.sub).toBe('1');
   });
 
@@ -148,18 +167,30 @@ describe('JWT access tokens', () => {
       const publicJwk = (await request(app).get('/.well-known/jwks.json')).body.keys[0];
       const publicPem = await jose.exportSPKI((await jose.importJWK(publicJwk, 'ES256')) as jose.KeyLike);
       for (const secret of [publicPem, JSON.stringify(publicJwk)]) {
-        await refused(await forge(new TextEncoder().encode(secret), { alg: 'HS256', kid: 'k1' }), 'INVALID_ACCESS_TOKEN');
+        await refused(
+          await forge(new TextEncoder().encode(secret), { alg: 'HS256', kid: 'k1' }),
+          'INVALID_ACCESS_TOKEN',
+        );
       }
     });
 
     it('expired', async () => {
       const past = Math.floor(Date.now() / 1000) - 10;
-      await refused(await forge(signingKey, { alg: 'ES256', kid: 'k1' }, { exp: past }), 'ACCESS_TOKEN_EXPIRED');
+      await refused(
+        await forge(signingKey, { alg: 'ES256', kid: 'k1' }, { exp: past }),
+        'ACCESS_TOKEN_EXPIRED',
+      );
     });
 
     it('another issuer or audience', async () => {
-      await refused(await forge(signingKey, { alg: 'ES256', kid: 'k1' }, { iss: 'https://evil.test' }), 'INVALID_ACCESS_TOKEN');
-      await refused(await forge(signingKey, { alg: 'ES256', kid: 'k1' }, { aud: 'other-api' }), 'INVALID_ACCESS_TOKEN');
+      await refused(
+        await forge(signingKey, { alg: 'ES256', kid: 'k1' }, { iss: 'https://evil.test' }),
+        'INVALID_ACCESS_TOKEN',
+      );
+      await refused(
+        await forge(signingKey, { alg: 'ES256', kid: 'k1' }, { aud: 'other-api' }),
+        'INVALID_ACCESS_TOKEN',
+      );
     });
 
     it('a tampered payload (another user) under a genuine signature', async () => {
@@ -187,23 +218,34 @@ describe('JWT access tokens', () => {
       await token.destroy();
       await refused(token.id, 'ACCESS_TOKEN_REVOKED');
       const fresh = (await login(app, 'ann@example.com', 'secret-ann')).id;
-      const resolved = await new Promise<any>((resolve, reject) => app.models.AccessToken.resolve(fresh, (err: Error | null, t: any) => (err ? reject(err) : resolve(t))));
-      await new Promise<void>((resolve, reject) => resolved.destroy((err: Error | null) => (err ? reject(err) : resolve())));
+      const resolved = await new Promise<any>((resolve, reject) =>
+        app.models.AccessToken.resolve(fresh, (err: Error | null, t: any) =>
+          err ? reject(err) : resolve(t),
+        ),
+      );
+      await new Promise<void>((resolve, reject) =>
+        resolved.destroy((err: Error | null) => (err ? reject(err) : resolve())),
+      );
       await refused(resolved.id, 'ACCESS_TOKEN_REVOKED');
     });
 
     it('a refused token is no token: a login or a public method still answers, as LB3 treats an unknown token', async () => {
       const past = Math.floor(Date.now() / 1000) - 10;
       const expired = await forge(signingKey, { alg: 'ES256', kid: 'k1' }, { exp: past });
-      const res = await request(app).post('/api/Customers/login').set('Authorization', expired).send({ email: 'ann@example.com', password: 'secret-ann' });
+      const res = await request(app)
+        .post('/api/Customers/login')
+        .set('Authorization', expired)
+        .send({ email: 'ann@example.com', password: 'secret-ann' });
       expect(res.status).toBe(200);
       expect(res.body.userId).toBe(1);
-      const me = await request(app).get('/api/Customers/1').set('Authorization', `${res.body.id.slice(0, -2)}xx`);
+      const me = await request(app)
+        .get('/api/Customers/1')
+        .set('Authorization', `${res.body.id.slice(0, -2)}xx`);
       expect([me.status, me.body.error.code]).toEqual([401, 'INVALID_ACCESS_TOKEN']);
     });
   });
 
-  it('a password change revokes the user\'s other tokens, keeps the one making it; others\' stand', async () => {
+  it("a password change revokes the user's other tokens, keeps the one making it; others' stand", async () => {
     const a = await makeApp({ issuer: ISSUER, audience: AUDIENCE });
     const first = (await login(a, 'ann@example.com', 'secret-ann')).id;
     const current = (await login(a, 'ann@example.com', 'secret-ann')).id;
@@ -222,7 +264,7 @@ describe('JWT access tokens', () => {
     expect((await request(a).get('/api/Diaries/1').set('Authorization', fresh)).status).toBe(200);
   });
 
-  it("deleting a user revokes its tokens", async () => {
+  it('deleting a user revokes its tokens', async () => {
     const a = await makeApp({ issuer: ISSUER, audience: AUDIENCE });
     const { id } = await login(a, 'ann@example.com', 'secret-ann');
     expect((await request(a).delete('/api/Customers/1').set('Authorization', id)).status).toBe(200);
@@ -237,7 +279,11 @@ describe('JWT access tokens', () => {
     expect(jose.decodeProtectedHeader(oldToken)).toMatchObject({ alg: 'RS256', kid: 'old' });
     const { d, p, q, dp, dq, qi, ...oldPublic } = oldJwk;
     expect([d, p, q, dp, dq, qi].every(Boolean)).toBe(true);
-    const after = await makeApp({ issuer: ISSUER, audience: AUDIENCE, keys: [await privateJwk('ES256', 'new'), oldPublic] });
+    const after = await makeApp({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      keys: [await privateJwk('ES256', 'new'), oldPublic],
+    });
     expect((await request(after).get('/api/Diaries/1').set('Authorization', oldToken)).status).toBe(200);
     const newToken = (await login(after, 'ann@example.com', 'secret-ann')).id;
     expect(jose.decodeProtectedHeader(newToken)).toMatchObject({ alg: 'ES256', kid: 'new' });
@@ -266,21 +312,31 @@ describe('JWT access tokens', () => {
   it('a reset-password token is a scoped JWT: it sets the password and reads nothing', async () => {
     const a = await makeApp({});
     const issued = new Promise<any>((resolve) => a.models.Customer.once('resetPasswordRequest', resolve));
-    expect((await request(a).post('/api/Customers/reset').send({ email: 'ann@example.com' })).status).toBe(204);
+    expect((await request(a).post('/api/Customers/reset').send({ email: 'ann@example.com' })).status).toBe(
+      204,
+    );
     const { accessToken } = await issued;
     expect(jose.decodeJwt(accessToken.id).scopes).toEqual(['reset-password']);
     expect((await request(a).get('/api/Diaries/1').set('Authorization', accessToken.id)).status).toBe(401);
-    const set = await request(a).post('/api/Customers/reset-password').set('Authorization', accessToken.id).send({ newPassword: 'reset-ann' });
+    const set = await request(a)
+      .post('/api/Customers/reset-password')
+      .set('Authorization', accessToken.id)
+      .send({ newPassword: 'reset-ann' });
     expect(set.status).toBe(204);
     // Single use: the token ends with the change.
-    const again = await request(a).post('/api/Customers/reset-password').set('Authorization', accessToken.id).send({ newPassword: 'reset-ann-2' });
+    const again = await request(a)
+      .post('/api/Customers/reset-password')
+      .set('Authorization', accessToken.id)
+      .send({ newPassword: 'reset-ann-2' });
     expect(again.status).toBe(401);
     await login(a, 'ann@example.com', 'reset-ann');
   });
 
   it('jwt settings naming another algorithm are a 500 INVALID_JWT_SETTINGS at login, and no token', async () => {
     const a = await makeApp({ algorithm: 'HS256' });
-    const res = await request(a).post('/api/Customers/login').send({ email: 'ann@example.com', password: 'secret-ann' });
+    const res = await request(a)
+      .post('/api/Customers/login')
+      .send({ email: 'ann@example.com', password: 'secret-ann' });
     expect([res.status, res.body.error.code]).toEqual([500, 'INVALID_JWT_SETTINGS']);
     expect(res.body.id).toBeUndefined();
   });
@@ -292,8 +348,12 @@ describe('JWT access tokens', () => {
     ]);
     await a.models.Member.create({ email: 'm@example.com', password: 'secret-m' });
     await a.models.Staff.create({ email: 's@example.com', password: 'secret-s' });
-    const member = await request(a).post('/api/Members/login').send({ email: 'm@example.com', password: 'secret-m' });
-    const staff = await request(a).post('/api/Staffs/login').send({ email: 's@example.com', password: 'secret-s' });
+    const member = await request(a)
+      .post('/api/Members/login')
+      .send({ email: 'm@example.com', password: 'secret-m' });
+    const staff = await request(a)
+      .post('/api/Staffs/login')
+      .send({ email: 's@example.com', password: 'secret-s' });
     expect(member.body.id.split('.')).toHaveLength(3);
     expect(staff.body.id).toMatch(/^[A-Za-z0-9]{64}$/);
     expect((await request(a).get('/api/Members/1').set('Authorization', member.body.id)).status).toBe(200);

@@ -39,8 +39,10 @@ describe('upsert and replaceOrCreate: $owner of the body id', () => {
     h = await makeApp();
   });
 
-  const send = (verb: 'put' | 'patch', path: string, token: string, body: unknown) =>
-    request(h.app)[verb](path).set('Authorization', token).send(body as object);
+  const send = (verb: 'put' | 'patch', path: string, token: string, body: unknown) => {
+    const call = request(h.app)[verb](path);
+    return call.set('Authorization', token).send(body as object);
+  };
 
   it('the owner replaces and patches her own record through PUT/PATCH /Models', async () => {
     const put = await send('put', '/api/Notes', h.tokens.ann, { id: 1, text: 'replaced', memberId: 1 });
@@ -74,14 +76,19 @@ describe('upsert and replaceOrCreate: $owner of the body id', () => {
       .set('Authorization', h.tokens.ann)
       .send({ id: 1, text: 'everyone' });
     expect(all.status).toBe(401);
-    expect((await request(h.app).get('/api/Notes').query({ id: 1 }).set('Authorization', h.tokens.ann)).status).toBe(401);
+    expect(
+      (await request(h.app).get('/api/Notes').query({ id: 1 }).set('Authorization', h.tokens.ann)).status,
+    ).toBe(401);
     expect((await h.Note.find({ order: 'id' })).map((n: any) => n.text)).toEqual(["ann's", "bob's"]);
   });
 
-  it("a user replacing her own record after it was deleted gets 404 MODEL_NOT_FOUND (forceId: never a create), as LB3", async () => {
-    h.Member.beforeRemote('replaceOrCreate', (_ctx: unknown, _unused: unknown, next: (err?: unknown) => void) => {
-      h.Member.deleteById(1).then(() => next(), next);
-    });
+  it('a user replacing her own record after it was deleted gets 404 MODEL_NOT_FOUND (forceId: never a create), as LB3', async () => {
+    h.Member.beforeRemote(
+      'replaceOrCreate',
+      (_ctx: unknown, _unused: unknown, next: (err?: unknown) => void) => {
+        h.Member.deleteById(1).then(() => next(), next);
+      },
+    );
     const res = await send('put', '/api/Members', h.tokens.ann, { id: 1, email: 'ann@example.com' });
     expect([res.status, res.body.error?.code]).toEqual([404, 'MODEL_NOT_FOUND']);
     expect(await h.Member.count()).toBe(1);

@@ -13,7 +13,18 @@ const OWNER_ONLY = [
   { principalType: 'ROLE', principalId: '$owner', permission: 'ALLOW' },
 ];
 const DENY_ALL = [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }];
-const MODELS = ['Member', 'Staff', 'Diary', 'Secret', 'Memo', 'Note', 'AccessToken', 'ACL', 'Role', 'RoleMapping'];
+const MODELS = [
+  'Member',
+  'Staff',
+  'Diary',
+  'Secret',
+  'Memo',
+  'Note',
+  'AccessToken',
+  'ACL',
+  'Role',
+  'RoleMapping',
+];
 
 /** Both token formats decide the same: the suites run with stored tokens and with JWTs (memory store). */
 type TokenFormat = 'stored' | 'jwt';
@@ -72,10 +83,14 @@ async function makeApp(settings: Record<string, unknown>, sql: boolean, format: 
 }
 
 const MEMORY = STORES.find((s) => s.name === 'memory')!;
-const RUNS: Array<[(typeof STORES)[number], TokenFormat]> = [...STORES.map((s): [(typeof STORES)[number], TokenFormat] => [s, 'stored']), [MEMORY, 'jwt']];
+const RUNS: Array<[(typeof STORES)[number], TokenFormat]> = [
+  ...STORES.map((s): [(typeof STORES)[number], TokenFormat] => [s, 'stored']),
+  [MEMORY, 'jwt'],
+];
 
 for (const [store, format] of RUNS) {
-  const describeRun = (fn: () => void) => (format === 'jwt' ? describe('memory, JWT access tokens', fn) : describeStore(store, fn));
+  const describeRun = (fn: () => void) =>
+    format === 'jwt' ? describe('memory, JWT access tokens', fn) : describeStore(store, fn);
   describeRun(() => {
     let h: Awaited<ReturnType<typeof makeApp>>;
     beforeAll(async () => {
@@ -95,7 +110,10 @@ for (const [store, format] of RUNS) {
       expect([mine.status, mine.body.text]).toEqual([200, 'dear diary']);
       const read = await request(h.app).get('/api/Diaries/1').set('Authorization', h.staff[0]);
       expect([read.status, read.body.error?.code]).toEqual([401, 'AUTHORIZATION_REQUIRED']);
-      const patch = await request(h.app).patch('/api/Diaries/1').set('Authorization', h.staff[0]).send({ text: 'forged' });
+      const patch = await request(h.app)
+        .patch('/api/Diaries/1')
+        .set('Authorization', h.staff[0])
+        .send({ text: 'forged' });
       expect(patch.status).toBe(401);
       const del = await request(h.app).delete('/api/Diaries/1').set('Authorization', h.staff[0]);
       expect(del.status).toBe(401);
@@ -107,12 +125,15 @@ for (const [store, format] of RUNS) {
       expect(own.status).toBe(200);
       const read = await request(h.app).get('/api/Members/1').set('Authorization', h.staff[0]);
       expect(read.status).toBe(401);
-      const patch = await request(h.app).patch('/api/Members/1').set('Authorization', h.staff[0]).send({ username: 'taken' });
+      const patch = await request(h.app)
+        .patch('/api/Members/1')
+        .set('Authorization', h.staff[0])
+        .send({ username: 'taken' });
       expect(patch.status).toBe(401);
       expect((await h.Member.findById(1)).username ?? null).toBeNull();
     });
 
-    it('`me` is the token\'s user under its own model\'s path only', async () => {
+    it("`me` is the token's user under its own model's path only", async () => {
       const member = await request(h.app).get('/api/Members/me').set('Authorization', h.member[0]);
       expect([member.status, member.body.email]).toEqual([200, 'm1@example.com']);
       const staff = await request(h.app).get('/api/Staffs/me').set('Authorization', h.staff[0]);
@@ -124,10 +145,16 @@ for (const [store, format] of RUNS) {
 
     it("a Staff token cannot create a row in Member 1's name (owner key): 400, nothing stored", async () => {
       const before = await h.Diary.count();
-      const res = await request(h.app).post('/api/Diaries').set('Authorization', h.staff[0]).send({ text: 'planted', memberId: 1 });
+      const res = await request(h.app)
+        .post('/api/Diaries')
+        .set('Authorization', h.staff[0])
+        .send({ text: 'planted', memberId: 1 });
       expect([res.status, res.body.error?.code]).toEqual([400, 'PROPERTY_NOT_WRITABLE']);
       expect(await h.Diary.count()).toBe(before);
-      const own = await request(h.app).post('/api/Diaries').set('Authorization', h.member[1]).send({ text: 'mine', memberId: 2 });
+      const own = await request(h.app)
+        .post('/api/Diaries')
+        .set('Authorization', h.member[1])
+        .send({ text: 'mine', memberId: 2 });
       expect([own.status, own.body.memberId]).toEqual([200, 2]);
       await h.Diary.destroyById(own.body.id);
     });
@@ -154,8 +181,22 @@ for (const [store, format] of RUNS) {
 
     it('ACL rows with a user principal compare the model too', async () => {
       const ACL = h.app.models.ACL;
-      await ACL.create({ model: 'Secret', property: '*', accessType: '*', permission: 'ALLOW', principalType: 'USER', principalId: '2' });
-      await ACL.create({ model: 'Secret', property: '*', accessType: '*', permission: 'ALLOW', principalType: 'Staff', principalId: '1' });
+      await ACL.create({
+        model: 'Secret',
+        property: '*',
+        accessType: '*',
+        permission: 'ALLOW',
+        principalType: 'USER',
+        principalId: '2',
+      });
+      await ACL.create({
+        model: 'Secret',
+        property: '*',
+        accessType: '*',
+        permission: 'ALLOW',
+        principalType: 'Staff',
+        principalId: '1',
+      });
       expect((await request(h.app).get('/api/Secrets').set('Authorization', h.member[1])).status).toBe(401);
       expect((await request(h.app).get('/api/Secrets').set('Authorization', h.staff[1])).status).toBe(401);
       expect((await request(h.app).get('/api/Secrets').set('Authorization', h.staff[0])).status).toBe(200);
@@ -229,9 +270,15 @@ describe.each(['stored', 'jwt'] as const)('one user model (%s tokens)', (format)
       expect((await request(app).get(path).set('Authorization', tokens[0])).status).toBe(200);
       expect((await request(app).get(path).set('Authorization', tokens[1])).status).toBe(401);
     }
-    const album = await request(app).post('/api/Albums').set('Authorization', tokens[1]).send({ title: 'mine', userId: 2 });
+    const album = await request(app)
+      .post('/api/Albums')
+      .set('Authorization', tokens[1])
+      .send({ title: 'mine', userId: 2 });
     expect([album.status, album.body.userId]).toEqual([200, 2]);
-    const forged = await request(app).post('/api/Albums').set('Authorization', tokens[1]).send({ title: 'forged', userId: 1 });
+    const forged = await request(app)
+      .post('/api/Albums')
+      .set('Authorization', tokens[1])
+      .send({ title: 'forged', userId: 1 });
     expect([forged.status, forged.body.error?.code]).toEqual([400, 'PROPERTY_NOT_WRITABLE']);
     expect((await request(app).get('/api/Secrets').set('Authorization', tokens[1])).status).toBe(200);
     expect((await request(app).get('/api/Secrets').set('Authorization', tokens[0])).status).toBe(401);
@@ -272,7 +319,9 @@ describe('Role.isInRole with a plain context', () => {
     expect(await owner('OneUser', 'OneUser', 1)).toBe(true);
     expect(await owner('AnotherUser', 'OneUser', 1)).toBe(false);
     expect(await Role.isInRole(Role.AUTHENTICATED, { principalType: 'OneUser', principalId: 1 })).toBe(true);
-    expect(await Role.isInRole(Role.UNAUTHENTICATED, { principalType: 'OneUser', principalId: 1 })).toBe(false);
+    expect(await Role.isInRole(Role.UNAUTHENTICATED, { principalType: 'OneUser', principalId: 1 })).toBe(
+      false,
+    );
     // ownerRelations: only the named relations make an owner, and no userId/owner fallback.
     const sent = await Message.create({ text: 'hi', senderId: 1, receiverId: 2 });
     const received = await Message.create({ text: 'hi', senderId: 2, receiverId: 1 });

@@ -26,18 +26,28 @@ describe('SIGKILL during memory-store writes', () => {
     expect(load.outcomes.filter((o) => o.status !== 200 && o.status !== 0)).toEqual([]);
 
     const content = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const titles = new Set(Object.values(content.models.Note as Record<string, string>).map((row) => JSON.parse(row).title as string));
+    const titles = new Set(
+      Object.values(content.models.Note as Record<string, string>).map(
+        (row) => JSON.parse(row).title as string,
+      ),
+    );
     expect(acked.filter((t) => !titles.has(t))).toEqual([]);
     // No temp file is left looking like data, and none was taken for the store.
     expect(fs.readdirSync(path.dirname(file)).filter((f) => !f.startsWith('.'))).toEqual(['db.json']);
 
     const second = await startApp(path.join(app.dir, 'server'), { cwd: app.dir });
     try {
-      const served = (await (await fetch(`${second.url}/api/Notes?filter=${encodeURIComponent(JSON.stringify({ fields: ['title'] }))}`)).json()) as { title: string }[];
+      const served = (await (
+        await fetch(
+          `${second.url}/api/Notes?filter=${encodeURIComponent(JSON.stringify({ fields: ['title'] }))}`,
+        )
+      ).json()) as { title: string }[];
       const servedTitles = new Set(served.map((n) => n.title));
       expect(acked.filter((t) => !servedTitles.has(t))).toEqual([]);
       expect(servedTitles.size).toBe(titles.size);
-      console.log(`[sigkill] ${load.outcomes.length} writes sent, ${acked.length} acknowledged, ${titles.size} in the file after kill -9`);
+      console.log(
+        `[sigkill] ${load.outcomes.length} writes sent, ${acked.length} acknowledged, ${titles.size} in the file after kill -9`,
+      );
     } finally {
       await second.stop();
     }

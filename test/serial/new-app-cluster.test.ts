@@ -13,7 +13,9 @@ import { startApp } from '../support/spawn-app';
  */
 function get(url: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => (res.resume(), res.on('end', () => resolve(res.statusCode ?? 0)))).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => (res.resume(), res.on('end', () => resolve(res.statusCode ?? 0))))
+      .on('error', reject);
   });
 }
 
@@ -24,15 +26,22 @@ describe('a new app with WEB_CONCURRENCY=2', () => {
   it('serves from two worker pids and stops them all on SIGTERM', async () => {
     for (const [rel, content] of Object.entries(appFiles('demo', 'file:../loopline'))) {
       fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-      fs.writeFileSync(path.join(dir, rel), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+      fs.writeFileSync(
+        path.join(dir, rel),
+        typeof content === 'string' ? content : JSON.stringify(content, null, 2),
+      );
     }
     fs.mkdirSync(path.join(dir, 'node_modules'));
     fs.symlinkSync(REPO_ROOT, path.join(dir, 'node_modules', 'loopline'), 'dir');
 
-    const running = await startApp(dir, { cwd: dir, env: { WEB_CONCURRENCY: '2', LOOPLINE_REQUEST_LOG: '1' } });
+    const running = await startApp(dir, {
+      cwd: dir,
+      env: { WEB_CONCURRENCY: '2', LOOPLINE_REQUEST_LOG: '1' },
+    });
     try {
       const until = Date.now() + 20000;
-      while ((running.output().match(/listening at/g) ?? []).length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      while ((running.output().match(/listening at/g) ?? []).length < 2 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 50));
       expect((running.output().match(/listening at/g) ?? []).length).toBe(2);
 
       const statuses = [];

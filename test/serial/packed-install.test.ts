@@ -32,7 +32,9 @@ export async function start(): Promise<LooplineApp> {
   return app;
 }
 `;
-const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 /**
  * The environment of an npm run from a shell: without the `npm_*` variables `npm test` sets for
@@ -41,7 +43,14 @@ const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.jso
 function npmEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'INIT_CWD') env[k] = v;
-  return { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_prefer_offline: 'true', ...extra };
+  return {
+    ...env,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    npm_config_prefer_offline: 'true',
+    ...extra,
+  };
 }
 
 async function npm(cwd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
@@ -70,15 +79,34 @@ describe('the packed package (npm pack → npx loopline new → npm install → 
 
   it('holds what runs (dist, types, CLI, favicon) and nothing of the clone’s development', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
-    const files = stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'favicon.ico', 'dist/index.js', 'dist/index.d.ts', 'dist/boot/index.js', 'dist/boot/index.d.ts', 'dist/register.js', 'dist/cli/index.js']));
-    expect(files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE|favicon\.ico)$/.test(f))).toEqual([]);
+    const files = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'favicon.ico',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/boot/index.js',
+        'dist/boot/index.d.ts',
+        'dist/register.js',
+        'dist/cli/index.js',
+      ]),
+    );
+    expect(
+      files.filter((f) => !/^(dist\/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE|favicon\.ico)$/.test(f)),
+    ).toEqual([]);
   });
 
   it('scaffolds with `npx loopline new demo` from an install of the tarball, pointing at the published loopline', async () => {
     await npm(tmp, ['install', '--global', '--prefix', prefix, tarball]);
     // npx finds the global bin of this prefix: nothing lands in the user's npx cache.
-    await npm(work, ['exec', '--', 'loopline', 'new', 'plain', '--skip-install'], { npm_config_prefix: prefix });
+    await npm(work, ['exec', '--', 'loopline', 'new', 'plain', '--skip-install'], {
+      npm_config_prefix: prefix,
+    });
     const plain = JSON.parse(fs.readFileSync(path.join(work, 'plain', 'package.json'), 'utf8'));
     expect(plain.dependencies).toEqual({ loopline: `^${version}` });
     const readme = fs.readFileSync(path.join(work, 'plain', 'README.md'), 'utf8');
@@ -86,8 +114,14 @@ describe('the packed package (npm pack → npx loopline new → npm install → 
     expect(readme).toContain('npx loopline model');
 
     // The app under test: the same command, the tarball standing in for the published version.
-    await npm(work, ['exec', '--', 'loopline', 'new', 'demo', '--skip-install', '--loopline', `file:${tarball}`], { npm_config_prefix: prefix });
-    expect(JSON.parse(fs.readFileSync(path.join(demo, 'package.json'), 'utf8')).dependencies).toEqual({ loopline: `file:${tarball}` });
+    await npm(
+      work,
+      ['exec', '--', 'loopline', 'new', 'demo', '--skip-install', '--loopline', `file:${tarball}`],
+      { npm_config_prefix: prefix },
+    );
+    expect(JSON.parse(fs.readFileSync(path.join(demo, 'package.json'), 'utf8')).dependencies).toEqual({
+      loopline: `file:${tarball}`,
+    });
   });
 
   it('installs, takes a model from its own CLI, and serves /, the explorer and CRUD', async () => {
@@ -108,7 +142,9 @@ describe('the packed package (npm pack → npx loopline new → npm install → 
       types: ['node'],
       typeRoots: [path.join(demo, 'node_modules', '@types')],
     });
-    const problems = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     expect(problems).toEqual([]);
 
     app = await startApp('.', { cwd: demo, env: { NODE_ENV: 'development' } });
@@ -119,15 +155,25 @@ describe('the packed package (npm pack → npx loopline new → npm install → 
     const explorer = await fetch(`${app.url}/explorer/`);
     expect(explorer.status).toBe(200);
     expect(await explorer.text()).toContain('swagger-ui');
-    const spec = (await (await fetch(`${app.url}/explorer/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    const spec = (await (await fetch(`${app.url}/explorer/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/Notes', '/api/Users/login']));
     expect((await fetch(`${app.url}/favicon.ico`)).status).toBe(200);
 
-    const created = await fetch(`${app.url}/api/Notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'packed' }) });
+    const created = await fetch(`${app.url}/api/Notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'packed' }),
+    });
     expect(created.status).toBe(200);
     const note = (await created.json()) as { id: number; title: string };
     expect(note).toEqual({ id: expect.any(Number), title: 'packed' });
-    const refused = await fetch(`${app.url}/api/Notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const refused = await fetch(`${app.url}/api/Notes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused.status).toBe(422);
     expect(await (await fetch(`${app.url}/api/Notes`)).json()).toEqual([note]);
   });

@@ -19,9 +19,19 @@ export function writeAppFolder(files: Record<string, unknown>): string {
 export const MINIMAL_APP = {
   'server/config.json': { restApiRoot: '/api', port: 3000 },
   'server/datasources.json': { db: { name: 'db', connector: 'memory' } },
-  'server/model-config.json': { _meta: { sources: ['../common/models'] }, Note: { dataSource: 'db', public: true } },
-  'server/middleware.json': { routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'loopback#urlNotFound': {} } },
-  'common/models/note.json': { name: 'Note', base: 'PersistedModel', properties: { title: { type: 'string', required: true } } },
+  'server/model-config.json': {
+    _meta: { sources: ['../common/models'] },
+    Note: { dataSource: 'db', public: true },
+  },
+  'server/middleware.json': {
+    routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+    final: { 'loopback#urlNotFound': {} },
+  },
+  'common/models/note.json': {
+    name: 'Note',
+    base: 'PersistedModel',
+    properties: { title: { type: 'string', required: true } },
+  },
 };
 
 export interface BootedFixture {
@@ -35,7 +45,10 @@ export interface BootedFixture {
  * Boots an app folder (MINIMAL_APP overlaid with `files`) in this process, from the folder's root
  * as cwd would be for `node server`, with the app's log lines kept in memory.
  */
-export async function bootFixture(files: Record<string, unknown>, options: Omit<BootOptions, 'appRootDir'> = {}): Promise<BootedFixture> {
+export async function bootFixture(
+  files: Record<string, unknown>,
+  options: Omit<BootOptions, 'appRootDir'> = {},
+): Promise<BootedFixture> {
   const root = writeAppFolder({ ...MINIMAL_APP, ...files });
   const chunks: string[] = [];
   const stream = new Writable({
@@ -63,7 +76,10 @@ export async function bootFixture(files: Record<string, unknown>, options: Omit<
 }
 
 /** The error boot stopped with (fails the test when boot succeeds). */
-export async function bootFixtureError(files: Record<string, unknown>, options: Omit<BootOptions, 'appRootDir'> = {}): Promise<Error & { code?: string }> {
+export async function bootFixtureError(
+  files: Record<string, unknown>,
+  options: Omit<BootOptions, 'appRootDir'> = {},
+): Promise<Error & { code?: string }> {
   try {
     await bootFixture(files, options);
   } catch (err) {

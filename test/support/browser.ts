@@ -22,22 +22,39 @@ export class Browser {
     return this.jar(new URL(url)).get(name);
   }
 
-  async request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Hop> {
+  async request(
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Promise<Hop> {
     const target = new URL(url);
     const jar = this.jar(target);
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { method: init.method ?? 'GET', redirect: 'manual', headers: { ...(cookie ? { cookie } : {}), ...init.headers }, body: init.body });
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      redirect: 'manual',
+      headers: { ...(cookie ? { cookie } : {}), ...init.headers },
+      body: init.body,
+    });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now()));
+      const expired = attrs.some(
+        (a) =>
+          /^\s*max-age=0\s*$/i.test(a) ||
+          (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now()),
+      );
       if (expired || value === '') jar.delete(name);
       else jar.set(name, value);
     }
     const location = res.headers.get('location') ?? undefined;
-    return { url, status: res.status, location: location && new URL(location, url).href, body: await res.text() };
+    return {
+      url,
+      status: res.status,
+      location: location && new URL(location, url).href,
+      body: await res.text(),
+    };
   }
 
   /** GETs `url` and follows redirects until a page answers or `stop(url)` says the next one is the app's page. */

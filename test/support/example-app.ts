@@ -17,7 +17,11 @@ export async function bootExampleApp(): Promise<any> {
     appRootDir: path.join(REPO_ROOT, 'server'),
     dataSources: {
       db: { name: 'db', connector: 'memory' },
-      storage: { name: 'storage', connector: 'storage', root: fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-example-storage-')) },
+      storage: {
+        name: 'storage',
+        connector: 'storage',
+        root: fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-example-storage-')),
+      },
     },
   });
   return app;
@@ -25,5 +29,7 @@ export async function bootExampleApp(): Promise<any> {
 
 /** Replaces ISO date strings (createdAt, placedAt ...) so bodies compare exactly. */
 export function withoutDates(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value), (_k, v) => (typeof v === 'string' && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(v) ? '<date>' : v));
+  return JSON.parse(JSON.stringify(value), (_k, v) =>
+    typeof v === 'string' && /^\d{4}-\d\d-\d\dT[\d:.]+Z$/.test(v) ? '<date>' : v,
+  );
 }

@@ -10,7 +10,10 @@ import { PassportConfigurator } from '../../src/components/passport';
  * and UserCredential on `store`, cookie-parser with a secret (so the access_token cookie is
  * signed and trusted), the token middleware, and a Note model only a logged-in user may read.
  */
-export function passportApp(store: Record<string, unknown> = { connector: 'memory' }): { app: any; configurator: PassportConfigurator } {
+export function passportApp(store: Record<string, unknown> = { connector: 'memory' }): {
+  app: any;
+  configurator: PassportConfigurator;
+} {
   const app: any = loopback({ localRegistry: true, loadBuiltinModels: true });
   const ds = app.dataSource('db', store);
   const reg = app.registry;
@@ -24,14 +27,19 @@ export function passportApp(store: Record<string, unknown> = { connector: 'memor
       { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW' },
     ],
   });
-  for (const name of ['AccessToken', 'ACL', 'Role', 'RoleMapping', 'UserIdentity', 'UserCredential']) app.model(reg.getModel(name), { dataSource: ds, public: false });
+  for (const name of ['AccessToken', 'ACL', 'Role', 'RoleMapping', 'UserIdentity', 'UserCredential'])
+    app.model(reg.getModel(name), { dataSource: ds, public: false });
   app.model(Member, { dataSource: ds });
   app.model(Note, { dataSource: ds });
   app.middleware('session:before', cookieParser('passport-test-secret'));
   app.enableAuth();
   app.middleware('auth', loopback.token());
   configurator.init(true);
-  configurator.setupModels({ userModel: Member, userIdentityModel: app.models.UserIdentity, userCredentialModel: app.models.UserCredential });
+  configurator.setupModels({
+    userModel: Member,
+    userIdentityModel: app.models.UserIdentity,
+    userCredentialModel: app.models.UserCredential,
+  });
   app.use('/api', loopback.rest());
   return { app, configurator };
 }

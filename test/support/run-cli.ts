@@ -10,6 +10,11 @@ export interface CliRun {
 export async function runCli(cwd: string, ...argv: string[]): Promise<CliRun> {
   let out = '';
   let err = '';
-  const code = await main(argv, { cwd, interactive: false, log: (line) => (out += `${line}\n`), error: (text) => (err += text) });
+  const code = await main(argv, {
+    cwd,
+    interactive: false,
+    log: (line) => (out += `${line}\n`),
+    error: (text) => (err += text),
+  });
   return { code, out, err };
 }

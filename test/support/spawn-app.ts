@@ -14,14 +14,19 @@ export interface RunningApp {
  * Starts `node [nodeArgs] <script>` as a user would, on a free port (PORT=0), and resolves with
  * the URL it prints ("Web server listening at: ..."), so tests talk to a real process.
  */
-export function startApp(script: string, opts: { nodeArgs?: string[]; env?: Record<string, string>; cwd?: string } = {}): Promise<RunningApp> {
+export function startApp(
+  script: string,
+  opts: { nodeArgs?: string[]; env?: Record<string, string>; cwd?: string } = {},
+): Promise<RunningApp> {
   const child: ChildProcess = spawn(process.execPath, [...(opts.nodeArgs ?? []), script], {
     cwd: opts.cwd,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();

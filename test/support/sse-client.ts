@@ -24,34 +24,40 @@ export function dataEvents(text: string): unknown[] {
 export function subscribe(server: http.Server, urlPath: string): Promise<EventStreamSubscription> {
   const port = (server.address() as net.AddressInfo).port;
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers: { accept: 'text/event-stream' } }, (res) => {
-      let text = '';
-      const waiters: Array<[number, (events: unknown[]) => void]> = [];
-      const check = () => {
-        const events = dataEvents(text);
-        for (const w of waiters.filter(([count]) => events.length >= count)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w[1](events);
-        }
-      };
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-        check();
-      });
-      resolve({
-        status: res.statusCode ?? 0,
-        contentType: String(res.headers['content-type']),
-        text: () => text,
-        events: (count) =>
-          new Promise((done, fail) => {
-            const timer = setTimeout(() => fail(new Error(`only ${dataEvents(text).length} of ${count} events came:\n${text}`)), 8000);
-            waiters.push([count, (events) => (clearTimeout(timer), done(events))]);
-            check();
-          }),
-        close: () => req.destroy(),
-      });
-    });
+    const req = http.get(
+      { host: '127.0.0.1', port, path: urlPath, headers: { accept: 'text/event-stream' } },
+      (res) => {
+        let text = '';
+        const waiters: Array<[number, (events: unknown[]) => void]> = [];
+        const check = () => {
+          const events = dataEvents(text);
+          for (const w of waiters.filter(([count]) => events.length >= count)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w[1](events);
+          }
+        };
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          check();
+        });
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type']),
+          text: () => text,
+          events: (count) =>
+            new Promise((done, fail) => {
+              const timer = setTimeout(
+                () => fail(new Error(`only ${dataEvents(text).length} of ${count} events came:\n${text}`)),
+                8000,
+              );
+              waiters.push([count, (events) => (clearTimeout(timer), done(events))]);
+              check();
+            }),
+          close: () => req.destroy(),
+        });
+      },
+    );
     req.on('error', reject);
   });
 }

@@ -31,7 +31,13 @@ export class TestS3Server {
   }
 
   settings(): Record<string, unknown> {
-    return { provider: 's3', endpoint: `http://127.0.0.1:${this.port}`, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    return {
+      provider: 's3',
+      endpoint: `http://127.0.0.1:${this.port}`,
+      region: 'us-east-1',
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+    };
   }
 }
 

@@ -8,6 +8,10 @@ import { REPO_ROOT } from './example-app';
 export function validateDocument(doc: unknown): { valid: boolean; version: string; errors: unknown } {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-oas-')), 'doc.json');
   fs.writeFileSync(file, JSON.stringify(doc));
-  const out = execFileSync(process.execPath, [path.join(REPO_ROOT, 'test/support/validate-openapi.mjs'), file], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [path.join(REPO_ROOT, 'test/support/validate-openapi.mjs'), file],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out);
 }

@@ -4,4 +4,6 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 
 const validator = new Validator();
 const result = await validator.validate(process.argv[2]);
-console.log(JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors ?? null }));
+console.log(
+  JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors ?? null }),
+);

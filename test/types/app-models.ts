@@ -7,9 +7,15 @@ import type { LooplineApp } from '../../src';
 import '../../server/models';
 
 export async function typedAppModels(app: LooplineApp): Promise<void> {
-  const customers = await app.models.Customer.find({ where: { email: { like: '%@example.com' }, tier: 'gold' }, include: 'orders', order: 'name ASC' });
+  const customers = await app.models.Customer.find({
+    where: { email: { like: '%@example.com' }, tier: 'gold' },
+    include: 'orders',
+    order: 'name ASC',
+  });
   const name: string = customers[0].name;
-  const withScope = await app.models.Customer.findOne({ include: { relation: 'orders', scope: { where: { total: { gt: 10 } } } } });
+  const withScope = await app.models.Customer.findOne({
+    include: { relation: 'orders', scope: { where: { total: { gt: 10 } } } },
+  });
   const order = await app.models.Order.findById(1, { include: ['customer'] });
   const total: number | undefined = order?.total;
   // @ts-expect-error: `nope` is not a relation of Customer

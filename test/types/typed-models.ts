@@ -13,7 +13,10 @@ class Customer extends PersistedModel {
 
 export async function typedUsage(): Promise<void> {
   const ds = loopback.createDataSource({ connector: 'memory' });
-  const Product = ds.createModel('Product', { title: 'string', price: 'number' }) as ModelOf<{ title: string; price: number }>;
+  const Product = ds.createModel('Product', { title: 'string', price: 'number' }) as ModelOf<{
+    title: string;
+    price: number;
+  }>;
   const products = await Product.find({ where: { price: { lt: 10 } }, order: 'price ASC' });
   const title: string = products[0].title;
   // @ts-expect-error: price is a number
@@ -21,7 +24,11 @@ export async function typedUsage(): Promise<void> {
   // @ts-expect-error: `cost` is not a property of Product
   await Product.find({ where: { cost: 1 } });
   void [title, notString];
-  const list: Customer[] = await Customer.find({ where: { age: { gt: 18 }, name: { like: 'A%' } }, order: 'age DESC', limit: 10 });
+  const list: Customer[] = await Customer.find({
+    where: { age: { gt: 18 }, name: { like: 'A%' } },
+    order: 'age DESC',
+    limit: 10,
+  });
   const one: Customer | null = await Customer.findById(1, { fields: { name: true } });
   const created: Customer = await Customer.create({ name: 'Ann' });
   const many: Customer[] = await Customer.create([{ name: 'a' }, { name: 'b' }]);

@@ -7,13 +7,20 @@ let nextId = 1;
 const n = Number(process.env.SEED_ROWS || 1000);
 for (let i = 0; i < n; i++) {
   const id = nextId++;
-  todos.set(id, { title: `todo ${i}`, done: i % 3 === 0, priority: (i * 37) % 100, createdAt: new Date(1700000000000 + i * 1000), id });
+  todos.set(id, {
+    title: `todo ${i}`,
+    done: i % 3 === 0,
+    priority: (i * 37) % 100,
+    createdAt: new Date(1700000000000 + i * 1000),
+    id,
+  });
 }
 
 function query(filter) {
   let rows = Array.from(todos.values());
   const where = filter.where || {};
-  if (where.priority && where.priority.gt !== undefined) rows = rows.filter((r) => r.priority > where.priority.gt);
+  if (where.priority && where.priority.gt !== undefined)
+    rows = rows.filter((r) => r.priority > where.priority.gt);
   if (where.done !== undefined) rows = rows.filter((r) => r.done === where.done);
   if (filter.order === 'priority DESC') rows.sort((a, b) => b.priority - a.priority);
   const skip = filter.skip || 0;
@@ -45,7 +52,11 @@ app.get('/api/Todos', (req, res) => {
 app.get('/api/Customers', (req, res) => {
   const filter = req.query.filter ? JSON.parse(req.query.filter) : {};
   const page = Array.from(customers.values()).slice(0, filter.limit || undefined);
-  res.json(filter.include === 'orders' ? page.map((c) => ({ ...c, orders: ordersByCustomer.get(c.id) || [] })) : page);
+  res.json(
+    filter.include === 'orders'
+      ? page.map((c) => ({ ...c, orders: ordersByCustomer.get(c.id) || [] }))
+      : page,
+  );
 });
 app.get('/api/Todos/count', (req, res) => res.json({ count: todos.size }));
 app.get('/api/Todos/:id', (req, res) => {
@@ -56,7 +67,13 @@ app.get('/api/Todos/:id', (req, res) => {
 app.post('/api/Todos', (req, res) => {
   if (typeof req.body.title !== 'string') return res.status(422).json({ error: { statusCode: 422 } });
   const id = nextId++;
-  const row = { title: req.body.title, done: req.body.done === true, priority: req.body.priority, createdAt: req.body.createdAt ? new Date(req.body.createdAt) : undefined, id };
+  const row = {
+    title: req.body.title,
+    done: req.body.done === true,
+    priority: req.body.priority,
+    createdAt: req.body.createdAt ? new Date(req.body.createdAt) : undefined,
+    id,
+  };
   todos.set(id, row);
   res.json(row);
 });
@@ -71,7 +88,13 @@ app.patch('/api/Todos/:id', (req, res) => {
 for (let i = 0; i < Number(process.env.BENCH_MODELS || 0); i++) {
   const rows = new Map();
   app.get(`/api/Model${i}`, (req, res) => res.json(Array.from(rows.values())));
-  app.get(`/api/Model${i}/:id`, (req, res) => (rows.has(Number(req.params.id)) ? res.json(rows.get(Number(req.params.id))) : res.status(404).json({ error: { statusCode: 404 } })));
+  app.get(`/api/Model${i}/:id`, (req, res) =>
+    rows.has(Number(req.params.id))
+      ? res.json(rows.get(Number(req.params.id)))
+      : res.status(404).json({ error: { statusCode: 404 } }),
+  );
 }
 
-const server = app.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`READY ${server.address().port}`));
+const server = app.listen(Number(process.env.PORT), '127.0.0.1', () =>
+  console.log(`READY ${server.address().port}`),
+);

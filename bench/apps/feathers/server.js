@@ -24,11 +24,20 @@ if (storeName === 'memory') {
   const pg = storeName === 'postgresql';
   const db = require('knex')({
     client: pg ? 'pg' : 'mysql2',
-    connection: { host: settings.host, port: settings.port, user: settings.user, password: settings.password, database: settings.database, ...(pg ? {} : { timezone: 'Z' }) },
+    connection: {
+      host: settings.host,
+      port: settings.port,
+      user: settings.user,
+      password: settings.password,
+      database: settings.database,
+      ...(pg ? {} : { timezone: 'Z' }),
+    },
     pool: { min: 0, max: 10 },
   });
   // Table names as the LB3 connectors made them.
-  const tables = pg ? { Todo: 'todo', Customer: 'customer', Order: 'order' } : { Todo: 'Todo', Customer: 'Customer', Order: 'Order' };
+  const tables = pg
+    ? { Todo: 'todo', Customer: 'customer', Order: 'order' }
+    : { Todo: 'Todo', Customer: 'Customer', Order: 'Order' };
   makeService = (model) => new KnexService({ ...adapter, Model: db, name: tables[model], id: 'id' });
 }
 
@@ -63,12 +72,14 @@ async function main() {
         find: [
           async (ctx) => {
             const q = ctx.params.query;
-            if (q && q.priority && q.priority.$gt !== undefined) ctx.params.query = { ...q, priority: { ...q.priority, $gt: Number(q.priority.$gt) } };
+            if (q && q.priority && q.priority.$gt !== undefined)
+              ctx.params.query = { ...q, priority: { ...q.priority, $gt: Number(q.priority.$gt) } };
           },
         ],
         create: [
           async (ctx) => {
-            if (typeof ctx.data.title !== 'string') throw new (require('@feathersjs/errors').Unprocessable)('title is required');
+            if (typeof ctx.data.title !== 'string')
+              throw new (require('@feathersjs/errors').Unprocessable)('title is required');
           },
         ],
       },
@@ -91,7 +102,9 @@ async function main() {
             const ids = ctx.result.map((c) => c.id);
             // On PostgreSQL the LB3 connector made the column lower-case; knex returns it as is.
             const fk = storeName === 'postgresql' ? 'customerid' : 'customerId';
-            const orders = await app.service('api/Orders').find({ query: { [fk]: { $in: ids }, $sort: { id: 1 } } });
+            const orders = await app
+              .service('api/Orders')
+              .find({ query: { [fk]: { $in: ids }, $sort: { id: 1 } } });
             const by = new Map();
             for (const o of orders) {
               const row = fk === 'customerId' ? o : { total: o.total, customerId: o[fk], id: o.id };

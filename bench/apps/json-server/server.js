@@ -34,4 +34,6 @@ process.on('SIGTERM', () => {
   cleanup();
   process.exit(0);
 });
-const listener = server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => console.log(`READY ${listener.address().port}`));
+const listener = server.listen(Number(process.env.PORT || 0), '127.0.0.1', () =>
+  console.log(`READY ${listener.address().port}`),
+);

@@ -6,8 +6,25 @@
 // here by `decorate` (types are given explicitly, since there is no emitted design metadata).
 // Routes are LB3's (/api/Todos, ?filter=…), which LB4's filter syntax shares; differences: PATCH
 // and a missing id answer as the generated controller does (204 No Content; 404 on GET).
-const { RestApplication, get, post, patch, param, requestBody, getModelSchemaRef } = require('@loopback/rest');
-const { Entity, model, property, hasMany, DefaultCrudRepository, juggler, repository, RepositoryMixin } = require('@loopback/repository');
+const {
+  RestApplication,
+  get,
+  post,
+  patch,
+  param,
+  requestBody,
+  getModelSchemaRef,
+} = require('@loopback/rest');
+const {
+  Entity,
+  model,
+  property,
+  hasMany,
+  DefaultCrudRepository,
+  juggler,
+  repository,
+  RepositoryMixin,
+} = require('@loopback/repository');
 const { inject } = require('@loopback/core');
 
 function decorate(decorators, target, key, index) {
@@ -19,7 +36,10 @@ function decorate(decorators, target, key, index) {
 }
 
 const store = process.env.BENCH_STORE || 'memory';
-const settings = store === 'memory' ? { name: 'db', connector: 'memory' } : { name: 'db', ...JSON.parse(process.env.BENCH_STORE_SETTINGS) };
+const settings =
+  store === 'memory'
+    ? { name: 'db', connector: 'memory' }
+    : { name: 'db', ...JSON.parse(process.env.BENCH_STORE_SETTINGS) };
 const models = Number(process.env.BENCH_MODELS || 0);
 
 // ---- models ----
@@ -72,46 +92,79 @@ decorate([repository.getter('OrderRepository')], CustomerRepository, undefined, 
 // ---- controllers: the generated CRUD controller, one per model ----
 function crudController(Model, Repo, basePath) {
   const jsonBody = (schema) => ({ content: { 'application/json': { schema } } });
-  const Controller = { [`${Model.name}Controller`]: class {
-    constructor(repo) {
-      this.repo = repo;
-    }
-    async create(body) {
-      return this.repo.create(body);
-    }
-    async count(where) {
-      return this.repo.count(where);
-    }
-    async find(filter) {
-      return this.repo.find(filter);
-    }
-    async findById(id, filter) {
-      return this.repo.findById(id, filter);
-    }
-    async updateById(id, body) {
-      await this.repo.updateById(id, body);
-    }
-  } }[`${Model.name}Controller`]; // one binding per model: controllers are bound by class name
+  const Controller = {
+    [`${Model.name}Controller`]: class {
+      constructor(repo) {
+        this.repo = repo;
+      }
+      async create(body) {
+        return this.repo.create(body);
+      }
+      async count(where) {
+        return this.repo.count(where);
+      }
+      async find(filter) {
+        return this.repo.find(filter);
+      }
+      async findById(id, filter) {
+        return this.repo.findById(id, filter);
+      }
+      async updateById(id, body) {
+        await this.repo.updateById(id, body);
+      }
+    },
+  }[`${Model.name}Controller`]; // one binding per model: controllers are bound by class name
   const P = Controller.prototype;
-  const modelSchema = { description: `${Model.name} model instance`, content: { 'application/json': { schema: getModelSchemaRef(Model) } } };
+  const modelSchema = {
+    description: `${Model.name} model instance`,
+    content: { 'application/json': { schema: getModelSchemaRef(Model) } },
+  };
   decorate([repository(Repo)], Controller, undefined, 0);
-  decorate([post(basePath, { responses: { '200': modelSchema } })], P, 'create');
-  decorate([requestBody(jsonBody(getModelSchemaRef(Model, { title: `New${Model.name}`, exclude: ['id'] })))], P, 'create', 0);
-  decorate([get(`${basePath}/count`, { responses: { '200': { description: 'count' } } })], P, 'count');
+  decorate([post(basePath, { responses: { 200: modelSchema } })], P, 'create');
+  decorate(
+    [requestBody(jsonBody(getModelSchemaRef(Model, { title: `New${Model.name}`, exclude: ['id'] })))],
+    P,
+    'create',
+    0,
+  );
+  decorate([get(`${basePath}/count`, { responses: { 200: { description: 'count' } } })], P, 'count');
   decorate([param.where(Model)], P, 'count', 0);
-  decorate([get(basePath, { responses: { '200': { description: 'Array', content: { 'application/json': { schema: { type: 'array', items: getModelSchemaRef(Model, { includeRelations: true }) } } } } } })], P, 'find');
+  decorate(
+    [
+      get(basePath, {
+        responses: {
+          200: {
+            description: 'Array',
+            content: {
+              'application/json': {
+                schema: { type: 'array', items: getModelSchemaRef(Model, { includeRelations: true }) },
+              },
+            },
+          },
+        },
+      }),
+    ],
+    P,
+    'find',
+  );
   decorate([param.filter(Model)], P, 'find', 0);
-  decorate([get(`${basePath}/{id}`, { responses: { '200': modelSchema } })], P, 'findById');
+  decorate([get(`${basePath}/{id}`, { responses: { 200: modelSchema } })], P, 'findById');
   decorate([param.path.number('id')], P, 'findById', 0);
   decorate([param.filter(Model, { exclude: 'where' })], P, 'findById', 1);
-  decorate([patch(`${basePath}/{id}`, { responses: { '204': { description: 'PATCH success' } } })], P, 'updateById');
+  decorate(
+    [patch(`${basePath}/{id}`, { responses: { 204: { description: 'PATCH success' } } })],
+    P,
+    'updateById',
+  );
   decorate([param.path.number('id')], P, 'updateById', 0);
   decorate([requestBody(jsonBody(getModelSchemaRef(Model, { partial: true })))], P, 'updateById', 1);
   return Controller;
 }
 
 async function main() {
-  const app = new (RepositoryMixin(RestApplication))({ rest: { port: Number(process.env.PORT || 0), host: '127.0.0.1', openApiSpec: { disabled: true } } });
+  const app = new (RepositoryMixin(RestApplication))({
+    rest: { port: Number(process.env.PORT || 0), host: '127.0.0.1', openApiSpec: { disabled: true } },
+  });
   const ds = new juggler.DataSource(settings);
   app.dataSource(ds, 'db');
   if (models) {
@@ -119,9 +172,20 @@ async function main() {
     for (let i = 0; i < models; i++) {
       const M = { [`Model${i}`]: class extends Entity {} }[`Model${i}`];
       decorate([property({ type: 'number', id: true, generated: true })], M.prototype, 'id');
-      for (let p = 0; p < 10; p++) decorate([property({ type: ['string', 'number', 'boolean', 'date'][p % 4], required: p === 0 })], M.prototype, `field${p}`);
+      for (let p = 0; p < 10; p++)
+        decorate(
+          [property({ type: ['string', 'number', 'boolean', 'date'][p % 4], required: p === 0 })],
+          M.prototype,
+          `field${p}`,
+        );
       decorate([model()], M);
-      const R = { [`Model${i}Repository`]: class extends DefaultCrudRepository { constructor(d) { super(M, d); } } }[`Model${i}Repository`];
+      const R = {
+        [`Model${i}Repository`]: class extends DefaultCrudRepository {
+          constructor(d) {
+            super(M, d);
+          }
+        },
+      }[`Model${i}Repository`];
       decorate([inject('datasources.db')], R, undefined, 0);
       app.repository(R);
       app.controller(crudController(M, R, `/api/Model${i}`));

@@ -9,7 +9,10 @@ const store = openStore();
 
 function send(res, status, body) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -40,21 +43,28 @@ function filterOf(url) {
 async function handle(req, res) {
   const url = new URL(req.url, 'http://x');
   const parts = url.pathname.split('/'); // ['', 'api', Model, id?]
-  if (parts[1] !== 'api' || parts.length > 4) return send(res, 404, { error: { statusCode: 404, message: 'not found' } });
+  if (parts[1] !== 'api' || parts.length > 4)
+    return send(res, 404, { error: { statusCode: 404, message: 'not found' } });
   const [, , model, rest] = parts;
   if (model === 'Todos') {
     if (rest === undefined) {
       if (req.method === 'GET') return send(res, 200, await store.list(filterOf(url)));
       if (req.method === 'POST') {
         const body = await readJson(req);
-        if (typeof body.title !== 'string') return send(res, 422, { error: { statusCode: 422, message: 'title is required' } });
+        if (typeof body.title !== 'string')
+          return send(res, 422, { error: { statusCode: 422, message: 'title is required' } });
         return send(res, 200, await store.create(body));
       }
     } else if (rest === 'count' && req.method === 'GET') {
       return send(res, 200, { count: await store.count() });
     } else if (/^\d+$/.test(rest)) {
       const id = Number(rest);
-      const row = req.method === 'GET' ? await store.get(id) : req.method === 'PATCH' ? await store.patch(id, await readJson(req)) : null;
+      const row =
+        req.method === 'GET'
+          ? await store.get(id)
+          : req.method === 'PATCH'
+            ? await store.patch(id, await readJson(req))
+            : null;
       if (row === null) return send(res, 405, { error: { statusCode: 405, message: 'method not allowed' } });
       return row ? send(res, 200, row) : send(res, 404, { error: { statusCode: 404, message: 'not found' } });
     }
@@ -67,7 +77,13 @@ async function handle(req, res) {
 }
 
 const server = http.createServer((req, res) => {
-  handle(req, res).catch((err) => send(res, err.status || (err instanceof SyntaxError ? 400 : 500), { error: { statusCode: err.status || 500, message: err.message } }));
+  handle(req, res).catch((err) =>
+    send(res, err.status || (err instanceof SyntaxError ? 400 : 500), {
+      error: { statusCode: err.status || 500, message: err.message },
+    }),
+  );
 });
 process.on('SIGTERM', () => process.exit(0));
-server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => console.log(`READY ${server.address().port}`));
+server.listen(Number(process.env.PORT || 0), '127.0.0.1', () =>
+  console.log(`READY ${server.address().port}`),
+);

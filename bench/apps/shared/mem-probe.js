@@ -8,5 +8,7 @@ process.on('SIGUSR2', () => {
     global.gc();
   }
   const m = process.memoryUsage();
-  process.stdout.write(`BENCH_MEM ${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, external: m.external })}\n`);
+  process.stdout.write(
+    `BENCH_MEM ${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed, external: m.external })}\n`,
+  );
 });

@@ -7,11 +7,13 @@ type AnyModel = any;
 
 const WRAPPED = Symbol.for('loopline.oauth2.resolve');
 
-type TokenState = { row: AnyModel; refusal?: undefined } | { row?: undefined; refusal: 'unknown' | 'revoked' | 'expired' };
+type TokenState =
+  { row: AnyModel; refusal?: undefined } | { row?: undefined; refusal: 'unknown' | 'revoked' | 'expired' };
 
 /** The stored OAuth token a bearer token names, or why it opens nothing. */
 async function tokenState(models: OAuthModels, presented: unknown): Promise<TokenState> {
-  if (typeof presented !== 'string' || !presented.startsWith(ACCESS_TOKEN_PREFIX) || presented.length > 200) return { refusal: 'unknown' };
+  if (typeof presented !== 'string' || !presented.startsWith(ACCESS_TOKEN_PREFIX) || presented.length > 200)
+    return { refusal: 'unknown' };
   const row = await models.Token.findById(hashSecret(presented));
   if (!row) return { refusal: 'unknown' };
   if (row.revoked) return { refusal: 'revoked' };
@@ -38,7 +40,10 @@ const REFUSALS = {
 function refusalOf(kind: keyof typeof REFUSALS): LooplineError {
   const [code, message] = REFUSALS[kind];
   const err = new LooplineError(code, 401, message);
-  Object.defineProperty(err, 'challenge', { value: `Bearer error="invalid_token", error_description="${message}"`, enumerable: false });
+  Object.defineProperty(err, 'challenge', {
+    value: `Bearer error="invalid_token", error_description="${message}"`,
+    enumerable: false,
+  });
   return err;
 }
 
@@ -47,13 +52,22 @@ function refusalOf(kind: keyof typeof REFUSALS): LooplineError {
  * `insufficient_scope`, naming in `WWW-Authenticate` the scopes that would (the REST authorizer
  * asks the token for this error when the method's `accessScopes` share none of the token's scopes).
  */
-function insufficientScope(method: { options?: { accessScopes?: unknown } } | undefined, rctx: { res?: { headersSent?: boolean; setHeader?(name: string, value: string): void } } | undefined): LooplineError {
+function insufficientScope(
+  method: { options?: { accessScopes?: unknown } } | undefined,
+  rctx: { res?: { headersSent?: boolean; setHeader?(name: string, value: string): void } } | undefined,
+): LooplineError {
   const declared = method?.options?.accessScopes;
   const needed = Array.isArray(declared) ? declared.filter((s) => s !== 'DEFAULT').map(String) : [];
   const challenge = `Bearer error="insufficient_scope", error_description="The access token's scopes do not cover this method"${needed.length ? `, scope="${needed.join(' ')}"` : ''}`;
   const res = rctx?.res;
-  if (res && !res.headersSent && typeof res.setHeader === 'function') res.setHeader('WWW-Authenticate', challenge);
-  return new LooplineError('INSUFFICIENT_SCOPE', 403, 'The access token was not granted a scope that covers this method', needed.length ? { scopes: needed } : undefined);
+  if (res && !res.headersSent && typeof res.setHeader === 'function')
+    res.setHeader('WWW-Authenticate', challenge);
+  return new LooplineError(
+    'INSUFFICIENT_SCOPE',
+    403,
+    'The access token was not granted a scope that covers this method',
+    needed.length ? { scopes: needed } : undefined,
+  );
 }
 
 /**
@@ -61,18 +75,34 @@ function insufficientScope(method: { options?: { accessScopes?: unknown } } | un
  * ACLs: `userId`/`principalType` for a user's token, `appId` (LB3's APP principal) the client.
  * `destroy()` revokes the OAuth token.
  */
-function accessTokenOf(AccessToken: AnyModel, models: OAuthModels, row: AnyModel, presented: string): AnyModel {
+function accessTokenOf(
+  AccessToken: AnyModel,
+  models: OAuthModels,
+  row: AnyModel,
+  presented: string,
+): AnyModel {
   const created = new Date(row.created ?? Date.now());
   const expires = new Date(row.accessTokenExpiresAt);
   const ttl = Math.max(1, Math.round((expires.getTime() - created.getTime()) / 1000));
-  const token = new AccessToken({ id: presented, ttl, created, scopes: Array.isArray(row.scopes) ? row.scopes.map(String) : [], ...(row.userId ? { userId: row.userId, principalType: row.principalType ?? undefined } : {}) });
-  const hidden = (name: string, value: unknown) => Object.defineProperty(token, name, { value, writable: true, configurable: true, enumerable: false });
+  const token = new AccessToken({
+    id: presented,
+    ttl,
+    created,
+    scopes: Array.isArray(row.scopes) ? row.scopes.map(String) : [],
+    ...(row.userId ? { userId: row.userId, principalType: row.principalType ?? undefined } : {}),
+  });
+  const hidden = (name: string, value: unknown) =>
+    Object.defineProperty(token, name, { value, writable: true, configurable: true, enumerable: false });
   hidden('appId', String(row.clientId));
   hidden('oauthClientId', String(row.clientId));
   hidden('scopeRefusal', insufficientScope);
   const destroy = (...args: unknown[]) => {
-    const cb = typeof args[args.length - 1] === 'function' ? (args.pop() as NodeCallback<unknown>) : undefined;
-    return withCallback(models.Token.updateAll({ id: row.id }, { revoked: true }).then(() => ({ count: 1 })), cb);
+    const cb =
+      typeof args[args.length - 1] === 'function' ? (args.pop() as NodeCallback<unknown>) : undefined;
+    return withCallback(
+      models.Token.updateAll({ id: row.id }, { revoked: true }).then(() => ({ count: 1 })),
+      cb,
+    );
   };
   for (const name of ['destroy', 'remove', 'delete']) hidden(name, destroy);
   return token;

@@ -38,26 +38,47 @@ function param(source: Record<string, unknown>, name: string): string | undefine
  * never redirected (§4.1.2.1: the URI is not trusted yet) — then everything else, whose failures
  * go back to the client's redirect URI with `error` and `state`.
  */
-async function validate(models: OAuthModels, options: ResolvedOptions, source: Record<string, unknown>): Promise<ValidRequest | Refusal> {
+async function validate(
+  models: OAuthModels,
+  options: ResolvedOptions,
+  source: Record<string, unknown>,
+): Promise<ValidRequest | Refusal> {
   const row = await findClient(models, param(source, 'client_id'));
   if (!row) return { error: 'invalid_request', description: 'Unknown or missing client_id', status: 400 };
   const client = clientInfo(row);
   const given = param(source, 'redirect_uri');
   const redirectUri = given ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
   if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
-    return { error: 'invalid_request', description: given ? 'The redirect_uri is not registered for this client' : 'The client has several redirect URIs: redirect_uri is required', status: 400 };
+    return {
+      error: 'invalid_request',
+      description: given
+        ? 'The redirect_uri is not registered for this client'
+        : 'The client has several redirect URIs: redirect_uri is required',
+      status: 400,
+    };
   }
   const state = param(source, 'state');
-  const refuse = (error: string, description: string): Refusal => ({ error, description, status: 302, redirectUri, state });
-  if (param(source, 'response_type') !== 'code') return refuse('unsupported_response_type', 'Only response_type=code is supported');
-  if (!client.grants.includes('authorization_code')) return refuse('unauthorized_client', 'The client may not use the authorization code grant');
+  const refuse = (error: string, description: string): Refusal => ({
+    error,
+    description,
+    status: 302,
+    redirectUri,
+    state,
+  });
+  if (param(source, 'response_type') !== 'code')
+    return refuse('unsupported_response_type', 'Only response_type=code is supported');
+  if (!client.grants.includes('authorization_code'))
+    return refuse('unauthorized_client', 'The client may not use the authorization code grant');
   const asked = (param(source, 'scope') ?? '').split(' ').filter(Boolean);
   const allowed = client.scopes.filter((s) => options.scopes.has(s));
   const scopes = asked.length ? [...new Set(asked)] : allowed;
-  if (!scopes.length || !scopes.every((s) => allowed.includes(s))) return refuse('invalid_scope', 'The requested scope is unknown or not allowed for this client');
+  if (!scopes.length || !scopes.every((s) => allowed.includes(s)))
+    return refuse('invalid_scope', 'The requested scope is unknown or not allowed for this client');
   const codeChallenge = param(source, 'code_challenge');
-  if (!codeChallenge || !CODE_CHALLENGE.test(codeChallenge)) return refuse('invalid_request', 'PKCE is required: send code_challenge (S256)');
-  if (param(source, 'code_challenge_method') !== 'S256') return refuse('invalid_request', 'code_challenge_method must be S256');
+  if (!codeChallenge || !CODE_CHALLENGE.test(codeChallenge))
+    return refuse('invalid_request', 'PKCE is required: send code_challenge (S256)');
+  if (param(source, 'code_challenge_method') !== 'S256')
+    return refuse('invalid_request', 'code_challenge_method must be S256');
   if (state !== undefined && !/^[\x20-\x7e]+$/.test(state)) return refuse('invalid_request', 'Invalid state');
   return { client, redirectUri, state, scopes, codeChallenge };
 }
@@ -90,7 +111,8 @@ async function sessionToken(app: AnyModel, req: Request): Promise<AnyModel | nul
       throw err;
     });
   }
-  if (!token || token.userId === undefined || token.userId === null || token.oauthClientId !== undefined) return null;
+  if (!token || token.userId === undefined || token.userId === null || token.oauthClientId !== undefined)
+    return null;
   return token;
 }
 
@@ -119,7 +141,13 @@ export interface AuthorizeEndpoint {
  * a page that asks with `Accept: application/json`); `POST /authorize` takes the user's answer.
  * Codes are issued by the library's authorize handler, after these checks.
  */
-export function authorizeEndpoint(app: AnyModel, models: OAuthModels, options: ResolvedOptions, server: OAuth2Server, key: Buffer): AuthorizeEndpoint {
+export function authorizeEndpoint(
+  app: AnyModel,
+  models: OAuthModels,
+  options: ResolvedOptions,
+  server: OAuth2Server,
+  key: Buffer,
+): AuthorizeEndpoint {
   const loginRedirect = (req: Request, res: Response) => {
     res.setHeader('Cache-Control', 'no-store');
     if (options.loginPage) {
@@ -131,7 +159,10 @@ export function authorizeEndpoint(app: AnyModel, models: OAuthModels, options: R
   };
 
   const issue = async (req: Request, res: Response, valid: ValidRequest, session: AnyModel) => {
-    const subject: GrantSubject = { userId: String(session.userId), principalType: session.principalType ?? undefined };
+    const subject: GrantSubject = {
+      userId: String(session.userId),
+      principalType: session.principalType ?? undefined,
+    };
     const request = new OAuth2Server.Request({
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -147,11 +178,17 @@ export function authorizeEndpoint(app: AnyModel, models: OAuthModels, options: R
       },
     });
     const response = new OAuth2Server.Response({ headers: {} });
-    await server.authorize(request, response, { authenticateHandler: { handle: () => subject } }).catch(() => undefined);
+    await server
+      .authorize(request, response, { authenticateHandler: { handle: () => subject } })
+      .catch(() => undefined);
     res.setHeader('Cache-Control', 'no-store');
     const location = response.get('location') as string | undefined;
     if (location) res.redirect(302, location);
-    else res.status(500).type('html').send(renderErrorPage('server_error', 'The authorization could not be completed'));
+    else
+      res
+        .status(500)
+        .type('html')
+        .send(renderErrorPage('server_error', 'The authorization could not be completed'));
   };
 
   return {
@@ -173,13 +210,18 @@ export function authorizeEndpoint(app: AnyModel, models: OAuthModels, options: R
         return;
       }
       if (options.consentPage) {
-        const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+        const query = req.originalUrl.includes('?')
+          ? req.originalUrl.slice(req.originalUrl.indexOf('?'))
+          : '';
         res.redirect(302, options.consentPage + query);
         return;
       }
       // The page must not be framed by another site (a clickjacked "Allow").
       res.setHeader('X-Frame-Options', 'DENY');
-      res.setHeader('Content-Security-Policy', "default-src 'none'; form-action 'self'; frame-ancestors 'none'");
+      res.setHeader(
+        'Content-Security-Policy',
+        "default-src 'none'; form-action 'self'; frame-ancestors 'none'",
+      );
       res.type('html').send(renderConsentPage(info, req.baseUrl + '/authorize'));
     },
 
@@ -193,10 +235,22 @@ export function authorizeEndpoint(app: AnyModel, models: OAuthModels, options: R
       const given = param(body, 'consent_token');
       if (!given || !sameText(given, expected)) {
         res.setHeader('Cache-Control', 'no-store');
-        res.status(403).type('html').send(renderErrorPage('invalid_request', 'The consent form is stale or was not issued to this session'));
+        res
+          .status(403)
+          .type('html')
+          .send(
+            renderErrorPage('invalid_request', 'The consent form is stale or was not issued to this session'),
+          );
         return;
       }
-      if (param(body, 'allowed') !== 'true') return sendRefusal(res, { error: 'access_denied', description: 'The user denied the request', status: 302, redirectUri: valid.redirectUri, state: valid.state });
+      if (param(body, 'allowed') !== 'true')
+        return sendRefusal(res, {
+          error: 'access_denied',
+          description: 'The user denied the request',
+          status: 302,
+          redirectUri: valid.redirectUri,
+          state: valid.state,
+        });
       return issue(req, res, valid, session);
     },
   };

@@ -9,7 +9,13 @@ export interface ConsentInfo {
   fields: Record<string, string>;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
@@ -28,7 +34,9 @@ export function renderConsentPage(info: ConsentInfo, action: string): string {
   const hidden = Object.entries(info.fields)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
     .join('\n      ');
-  const scopes = info.scopes.map((s) => `<li><strong>${escapeHtml(s.name)}</strong>: ${escapeHtml(s.description)}</li>`).join('\n      ');
+  const scopes = info.scopes
+    .map((s) => `<li><strong>${escapeHtml(s.name)}</strong>: ${escapeHtml(s.description)}</li>`)
+    .join('\n      ');
   return `<!doctype html>
 <html lang="en">
   <head><meta charset="utf-8"><title>Authorize ${escapeHtml(info.client.name)}</title></head>

@@ -18,7 +18,11 @@ type AnyModel = any;
 
 /** The app, as far as the component uses it: the public registry, model and middleware API. */
 export interface OAuth2App {
-  registry: { hasModel(name: string): boolean; getModel(name: string): AnyModel; createModel(definition: object): AnyModel };
+  registry: {
+    hasModel(name: string): boolean;
+    getModel(name: string): AnyModel;
+    createModel(definition: object): AnyModel;
+  };
   models: Record<string, AnyModel>;
   dataSources: Record<string, unknown>;
   model(Model: AnyModel, config: { dataSource: string | null; public?: boolean }): AnyModel;
@@ -41,8 +45,13 @@ const GRANTS = new Set(['authorization_code', 'refresh_token', 'client_credentia
 
 function modelFor(app: OAuth2App, definition: { name: string }, dataSource: string): AnyModel {
   if (app.models[definition.name]) return app.models[definition.name];
-  if (!app.dataSources[dataSource]) throw new ConfigurationError(`loopline/oauth2: no data source named "${dataSource}" for the ${definition.name} model`);
-  const Model = app.registry.hasModel(definition.name) ? app.registry.getModel(definition.name) : app.registry.createModel(definition);
+  if (!app.dataSources[dataSource])
+    throw new ConfigurationError(
+      `loopline/oauth2: no data source named "${dataSource}" for the ${definition.name} model`,
+    );
+  const Model = app.registry.hasModel(definition.name)
+    ? app.registry.getModel(definition.name)
+    : app.registry.createModel(definition);
   app.model(Model, { dataSource, public: false });
   return Model;
 }
@@ -53,11 +62,24 @@ function checkRedirectUri(uri: unknown): string {
   try {
     url = new URL(String(uri));
   } catch {
-    throw new LooplineError('INVALID_REDIRECT_URI', 400, `loopline/oauth2: redirect URI "${String(uri)}" is not an absolute URL`);
+    throw new LooplineError(
+      'INVALID_REDIRECT_URI',
+      400,
+      `loopline/oauth2: redirect URI "${String(uri)}" is not an absolute URL`,
+    );
   }
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.hash || (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback) && /^(http|javascript|data|file):$/.test(url.protocol))) {
-    throw new LooplineError('INVALID_REDIRECT_URI', 400, `loopline/oauth2: redirect URI "${String(uri)}" must be https (http only on localhost) and have no fragment`);
+  if (
+    url.hash ||
+    (url.protocol !== 'https:' &&
+      !(url.protocol === 'http:' && loopback) &&
+      /^(http|javascript|data|file):$/.test(url.protocol))
+  ) {
+    throw new LooplineError(
+      'INVALID_REDIRECT_URI',
+      400,
+      `loopline/oauth2: redirect URI "${String(uri)}" must be https (http only on localhost) and have no fragment`,
+    );
   }
   return String(uri);
 }
@@ -65,15 +87,30 @@ function checkRedirectUri(uri: unknown): string {
 /** `OAuthClient.register({...})` → `{client, clientSecret}`: the secret is shown once, stored hashed. */
 function defineRegister(Client: AnyModel, options: ResolvedOptions): void {
   Client.register = async (registration: ClientRegistration) => {
-    if (!registration || typeof registration.name !== 'string' || !registration.name) throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, 'loopline/oauth2: a client needs a name');
+    if (!registration || typeof registration.name !== 'string' || !registration.name)
+      throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, 'loopline/oauth2: a client needs a name');
     const grants = registration.grants ?? ['authorization_code', 'refresh_token'];
     const confidential = registration.confidential !== false;
-    for (const g of grants) if (!GRANTS.has(g)) throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, `loopline/oauth2: unknown grant "${g}"`);
-    if (!confidential && grants.includes('client_credentials')) throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, 'loopline/oauth2: a public client cannot use client_credentials');
+    for (const g of grants)
+      if (!GRANTS.has(g))
+        throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, `loopline/oauth2: unknown grant "${g}"`);
+    if (!confidential && grants.includes('client_credentials'))
+      throw new LooplineError(
+        'INVALID_CLIENT_REGISTRATION',
+        400,
+        'loopline/oauth2: a public client cannot use client_credentials',
+      );
     const redirectUris = (registration.redirectUris ?? []).map(checkRedirectUri);
-    if (grants.includes('authorization_code') && !redirectUris.length) throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, 'loopline/oauth2: an authorization_code client needs a redirect URI');
+    if (grants.includes('authorization_code') && !redirectUris.length)
+      throw new LooplineError(
+        'INVALID_CLIENT_REGISTRATION',
+        400,
+        'loopline/oauth2: an authorization_code client needs a redirect URI',
+      );
     const scopes = registration.scopes ?? [];
-    for (const s of scopes) if (!options.scopes.has(s)) throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, `loopline/oauth2: unknown scope "${s}"`);
+    for (const s of scopes)
+      if (!options.scopes.has(s))
+        throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, `loopline/oauth2: unknown scope "${s}"`);
     const clientSecret = confidential ? randomSecret(CLIENT_SECRET_PREFIX) : undefined;
     const client = await Client.create({
       id: crypto.randomBytes(16).toString('hex'),
@@ -112,14 +149,19 @@ export default function oauth2(app: OAuth2App, given: OAuth2Options = {}): OAuth
       // A public client refreshes with its id alone (a confidential one is still held to its secret).
       requireClientAuthentication: { refresh_token: false },
     });
-  const key = options.consentSecret ? crypto.createHash('sha256').update(options.consentSecret).digest() : crypto.randomBytes(32);
+  const key = options.consentSecret
+    ? crypto.createHash('sha256').update(options.consentSecret).digest()
+    : crypto.randomBytes(32);
   const issuer = (req: Request) => options.issuer ?? `${req.protocol}://${req.get('host')}`;
 
   // OAuth tokens open the REST API: the token models learn to read them; the scopes become methods' accessScopes.
   const adopt = (Model: AnyModel) => {
     if (!Model?.modelName) return;
-    const AccessToken = app.registry.hasModel('AccessToken') ? app.registry.getModel('AccessToken') : undefined;
-    if (AccessToken && (Model === AccessToken || Model.prototype instanceof AccessToken)) acceptOAuthTokens(Model, models);
+    const AccessToken = app.registry.hasModel('AccessToken')
+      ? app.registry.getModel('AccessToken')
+      : undefined;
+    if (AccessToken && (Model === AccessToken || Model.prototype instanceof AccessToken))
+      acceptOAuthTokens(Model, models);
     applyScopes(Model, options.scopes);
   };
   if (app.registry.hasModel('AccessToken')) acceptOAuthTokens(app.registry.getModel('AccessToken'), models);
@@ -131,17 +173,24 @@ export default function oauth2(app: OAuth2App, given: OAuth2Options = {}): OAuth
   const tokenServer = server(true);
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
-  const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => fn(req, res).catch(next);
+  const wrap =
+    (fn: (req: Request, res: Response) => Promise<void>) =>
+    (req: Request, res: Response, next: NextFunction) =>
+      fn(req, res).catch(next);
   router.get('/authorize', wrap(authorize.show));
   router.post('/authorize', form, wrap(authorize.decide));
   router.post('/token', form, wrap(tokenEndpoint(tokenServer)));
   router.post('/revoke', form, wrap(revocationEndpoint(models)));
   router.post('/introspect', form, wrap(introspectionEndpoint(models, issuer)));
   app.middleware('routes:before', options.mountPath, router);
-  app.middleware('routes:before', '/.well-known/oauth-authorization-server', (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    res.json(metadataOf(issuer(req), options));
-  });
+  app.middleware(
+    'routes:before',
+    '/.well-known/oauth-authorization-server',
+    (req: Request, res: Response, next: NextFunction) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      res.json(metadataOf(issuer(req), options));
+    },
+  );
   return models;
 }
 

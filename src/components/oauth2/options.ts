@@ -51,20 +51,29 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 function ttl(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ConfigurationError(`loopline/oauth2: ${name} must be a whole number of seconds, at least 1`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    throw new ConfigurationError(`loopline/oauth2: ${name} must be a whole number of seconds, at least 1`);
   return value;
 }
 
 function resolveScopes(given: Record<string, ScopeSetting> | undefined): Map<string, Scope> {
   const scopes = new Map<string, Scope>();
   for (const [name, setting] of Object.entries(given ?? {})) {
-    if (!SCOPE_TOKEN.test(name) || name === 'DEFAULT') throw new ConfigurationError(`loopline/oauth2: "${name}" is not a usable scope name`);
-    const long = setting && typeof setting === 'object' && 'models' in setting && typeof setting.models === 'object';
+    if (!SCOPE_TOKEN.test(name) || name === 'DEFAULT')
+      throw new ConfigurationError(`loopline/oauth2: "${name}" is not a usable scope name`);
+    const long =
+      setting && typeof setting === 'object' && 'models' in setting && typeof setting.models === 'object';
     const models = (long ? (setting as { models: ScopeMethods }).models : setting) as ScopeMethods;
     for (const [model, methods] of Object.entries(models ?? {})) {
-      if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) throw new ConfigurationError(`loopline/oauth2: scope "${name}" must list ${model}'s methods as an array of names`);
+      if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string'))
+        throw new ConfigurationError(
+          `loopline/oauth2: scope "${name}" must list ${model}'s methods as an array of names`,
+        );
     }
-    const description = long && typeof (setting as { description?: unknown }).description === 'string' ? String((setting as { description: string }).description) : name;
+    const description =
+      long && typeof (setting as { description?: unknown }).description === 'string'
+        ? String((setting as { description: string }).description)
+        : name;
     scopes.set(name, { name, description, models: models ?? {} });
   }
   return scopes;
@@ -72,7 +81,8 @@ function resolveScopes(given: Record<string, ScopeSetting> | undefined): Map<str
 
 export function resolveOptions(options: OAuth2Options = {}): ResolvedOptions {
   const mountPath = (options.mountPath ?? '/oauth').replace(/\/+$/, '');
-  if (!mountPath.startsWith('/')) throw new ConfigurationError('loopline/oauth2: mountPath must start with "/"');
+  if (!mountPath.startsWith('/'))
+    throw new ConfigurationError('loopline/oauth2: mountPath must start with "/"');
   return {
     mountPath,
     dataSource: options.dataSource ?? 'db',

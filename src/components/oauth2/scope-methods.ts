@@ -16,12 +16,20 @@ const ACCESS_TYPES = new Set(['READ', 'WRITE', 'EXECUTE']);
 function accessTypeOf(method: MethodLike): string {
   const given = method.accessType ?? method.options.accessType;
   if (typeof given === 'string') return given.toUpperCase();
-  return /^(find|exists|count|get|__get__|__count__|__findById__|__exists__)/.test(method.name) ? 'READ' : /^(create|upsert|update|replace|patch|destroy|delete|remove|__create__|__update|__destroy|__delete|__link|__unlink)/.test(method.name) ? 'WRITE' : 'EXECUTE';
+  return /^(find|exists|count|get|__get__|__count__|__findById__|__exists__)/.test(method.name)
+    ? 'READ'
+    : /^(create|upsert|update|replace|patch|destroy|delete|remove|__create__|__update|__destroy|__delete|__link|__unlink)/.test(
+          method.name,
+        )
+      ? 'WRITE'
+      : 'EXECUTE';
 }
 
 function covers(entries: string[], method: MethodLike): boolean {
   const names = [method.name, ...(method.aliases ?? [])];
-  return entries.some((e) => e === '*' || names.includes(e) || (ACCESS_TYPES.has(e) && accessTypeOf(method) === e));
+  return entries.some(
+    (e) => e === '*' || names.includes(e) || (ACCESS_TYPES.has(e) && accessTypeOf(method) === e),
+  );
 }
 
 /**
@@ -45,6 +53,7 @@ export function applyScopes(Model: AnyModel, scopes: Map<string, Scope>): void {
     const declared = method.options.accessScopes;
     const current: string[] = Array.isArray(declared) && declared.length ? declared.map(String) : ['DEFAULT'];
     const next = [...new Set([...current, ...add])];
-    if (next.length !== current.length) (method as { options: object }).options = { ...method.options, accessScopes: next };
+    if (next.length !== current.length)
+      (method as { options: object }).options = { ...method.options, accessScopes: next };
   }
 }

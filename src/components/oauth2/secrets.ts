@@ -17,7 +17,8 @@ export function hashSecret(secret: string): string {
 
 /** Whether a presented secret hashes to the stored hash, in constant time. */
 export function secretMatches(presented: unknown, storedHash: unknown): boolean {
-  if (typeof presented !== 'string' || typeof storedHash !== 'string' || storedHash.length !== 64) return false;
+  if (typeof presented !== 'string' || typeof storedHash !== 'string' || storedHash.length !== 64)
+    return false;
   return crypto.timingSafeEqual(Buffer.from(hashSecret(presented), 'hex'), Buffer.from(storedHash, 'hex'));
 }
 

@@ -1,6 +1,12 @@
 import type OAuth2Server from '@node-oauth/oauth2-server';
 import type { ResolvedOptions } from './options';
-import { ACCESS_TOKEN_PREFIX, hashSecret, randomSecret, REFRESH_TOKEN_PREFIX, secretMatches } from './secrets';
+import {
+  ACCESS_TOKEN_PREFIX,
+  hashSecret,
+  randomSecret,
+  REFRESH_TOKEN_PREFIX,
+  secretMatches,
+} from './secrets';
 
 type AnyModel = any;
 
@@ -55,11 +61,20 @@ export async function findClient(models: OAuthModels, clientId: unknown): Promis
  * The client a token request authenticates as: a confidential client with its secret; a public
  * one with no secret (the grant then needs PKCE, which the library checks). Anything else is none.
  */
-export async function authenticateClient(models: OAuthModels, clientId: unknown, secret: unknown): Promise<OAuthClientInfo | null> {
+export async function authenticateClient(
+  models: OAuthModels,
+  clientId: unknown,
+  secret: unknown,
+): Promise<OAuthClientInfo | null> {
   const row = await findClient(models, clientId);
   if (!row) return null;
   const info = clientInfo(row);
-  if (info.confidential ? !secretMatches(secret, row.secretHash) : secret !== undefined && secret !== null && secret !== '') return null;
+  if (
+    info.confidential
+      ? !secretMatches(secret, row.secretHash)
+      : secret !== undefined && secret !== null && secret !== ''
+  )
+    return null;
   return info;
 }
 
@@ -69,7 +84,10 @@ export async function revokeFamily(models: OAuthModels, family: string): Promise
 }
 
 function subjectOf(row: AnyModel, family: string): GrantSubject {
-  return { ...(row.userId ? { userId: String(row.userId), principalType: row.principalType ?? undefined } : {}), family };
+  return {
+    ...(row.userId ? { userId: String(row.userId), principalType: row.principalType ?? undefined } : {}),
+    family,
+  };
 }
 
 function date(value: unknown): Date {
@@ -111,7 +129,11 @@ export function libraryModel(models: OAuthModels, options: ResolvedOptions, auth
       return {};
     },
 
-    async saveAuthorizationCode(code: Omit<OAuth2Server.AuthorizationCode, 'client' | 'user'>, client: OAuthClientInfo, user: GrantSubject) {
+    async saveAuthorizationCode(
+      code: Omit<OAuth2Server.AuthorizationCode, 'client' | 'user'>,
+      client: OAuthClientInfo,
+      user: GrantSubject,
+    ) {
       await models.Code.create({
         id: hashSecret(code.authorizationCode),
         clientId: client.id,
@@ -148,7 +170,10 @@ export function libraryModel(models: OAuthModels, options: ResolvedOptions, auth
 
     /** Marks the code used, once: of two concurrent exchanges only one gets a count of 1. */
     async revokeAuthorizationCode(code: OAuth2Server.AuthorizationCode) {
-      const { count } = await models.Code.updateAll({ id: hashSecret(code.authorizationCode), usedAt: null }, { usedAt: new Date() });
+      const { count } = await models.Code.updateAll(
+        { id: hashSecret(code.authorizationCode), usedAt: null },
+        { usedAt: new Date() },
+      );
       return count === 1;
     },
 
@@ -172,7 +197,13 @@ export function libraryModel(models: OAuthModels, options: ResolvedOptions, auth
     async getAccessToken(accessToken: string) {
       const row = await models.Token.findById(hashSecret(accessToken));
       if (!row || row.revoked) return null;
-      return { accessToken, accessTokenExpiresAt: date(row.accessTokenExpiresAt), scope: row.scopes ?? [], client: { id: String(row.clientId), grants: [] }, user: subjectOf(row, String(row.family)) };
+      return {
+        accessToken,
+        accessTokenExpiresAt: date(row.accessTokenExpiresAt),
+        scope: row.scopes ?? [],
+        client: { id: String(row.clientId), grants: [] },
+        user: subjectOf(row, String(row.family)),
+      };
     },
 
     /** A live refresh token; a rotated one presented again is a theft signal: its family is revoked. */
@@ -192,7 +223,10 @@ export function libraryModel(models: OAuthModels, options: ResolvedOptions, auth
 
     /** Rotation: the refresh token is spent, once (a concurrent second use gets invalid_grant). */
     async revokeToken(token: OAuth2Server.RefreshToken) {
-      const { count } = await models.Token.updateAll({ refreshTokenHash: hashSecret(token.refreshToken), rotated: false, revoked: false }, { rotated: true });
+      const { count } = await models.Token.updateAll(
+        { refreshTokenHash: hashSecret(token.refreshToken), rotated: false, revoked: false },
+        { rotated: true },
+      );
       return count === 1;
     },
   };

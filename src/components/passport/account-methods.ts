@@ -29,7 +29,11 @@ export interface LoginOptions {
   ttl?: number;
   profileMapping?: ProfileMappingEntry[];
   /** Builds the new user's data from the profile, instead of LB3's default. */
-  profileToUser?: (provider: string, profile: PassportProfile, options: LoginOptions) => Record<string, unknown>;
+  profileToUser?: (
+    provider: string,
+    profile: PassportProfile,
+    options: LoginOptions,
+  ) => Record<string, unknown>;
   /** Makes the token instead of `user.createAccessToken(ttl)` (LB3's hook, node-style). */
   createAccessToken?: (user: AnyInstance, cb: (err: unknown, token?: AnyInstance) => void) => void;
   [key: string]: unknown;
@@ -49,7 +53,8 @@ function unguessablePassword(): string {
 function valueAtPath(object: unknown, reference: string): unknown {
   let value: unknown = object;
   for (const part of reference.split(/\.|\[|\]/).filter(Boolean)) {
-    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, part)) return undefined;
+    if (value === null || typeof value !== 'object' || !Object.prototype.hasOwnProperty.call(value, part))
+      return undefined;
     value = (value as Record<string, unknown>)[part];
   }
   return value;
@@ -61,15 +66,23 @@ function valueAtPath(object: unknown, reference: string): unknown {
  * email, so a provider that does not verify emails cannot take over a local account. With
  * `profileMapping`, the mapped fields instead.
  */
-export function defaultProfileToUser(provider: string, profile: PassportProfile, options: LoginOptions): Record<string, unknown> {
+export function defaultProfileToUser(
+  provider: string,
+  profile: PassportProfile,
+  options: LoginOptions,
+): Record<string, unknown> {
   const user: Record<string, unknown> = { password: unguessablePassword() };
   if (options.profileMapping) {
-    for (const { userField, providerField } of options.profileMapping) user[userField] = valueAtPath(profile, providerField);
+    for (const { userField, providerField } of options.profileMapping)
+      user[userField] = valueAtPath(profile, providerField);
     return user;
   }
   const handle = String(profile.username ?? profile.id);
   user.username = `${provider}.${handle}`;
-  const email = provider === 'ldap' ? profile.emails?.[0]?.value : `${handle}@loopback.${profile.provider ?? provider}.com`;
+  const email =
+    provider === 'ldap'
+      ? profile.emails?.[0]?.value
+      : `${handle}@loopback.${profile.provider ?? provider}.com`;
   if (email) user.email = email;
   return user;
 }
@@ -77,14 +90,17 @@ export function defaultProfileToUser(provider: string, profile: PassportProfile,
 async function makeToken(user: AnyInstance, options: LoginOptions): Promise<AnyInstance> {
   if (typeof options.createAccessToken === 'function') {
     const custom = options.createAccessToken;
-    return new Promise((resolve, reject) => custom(user, (err, token) => (err ? reject(err) : resolve(token))));
+    return new Promise((resolve, reject) =>
+      custom(user, (err, token) => (err ? reject(err) : resolve(token))),
+    );
   }
   return user.createAccessToken(options.ttl);
 }
 
 function externalIdOf(profile: PassportProfile): string {
   const id = profile.id ?? (profile.openid as string | undefined) ?? (profile.sub as string | undefined);
-  if (id === undefined || id === null || id === '') throw new ThirdPartyLoginError('The provider\'s profile has no id.', 'profile without id');
+  if (id === undefined || id === null || id === '')
+    throw new ThirdPartyLoginError("The provider's profile has no id.", 'profile without id');
   profile.id = id;
   return String(id);
 }
@@ -117,18 +133,35 @@ export async function loginWithProfile(
     }
   }
   const data = (options.profileToUser ?? defaultProfileToUser)(provider, profile, options);
-  if (!data.email && !options.emailOptional) throw new ThirdPartyLoginError('The provider\'s profile has no email (set emailOptional to log in without one).', 'email missing');
+  if (!data.email && !options.emailOptional)
+    throw new ThirdPartyLoginError(
+      "The provider's profile has no email (set emailOptional to log in without one).",
+      'email missing',
+    );
   const match: Array<Record<string, unknown>> = [];
   if (data.username) match.push({ username: data.username });
   if (data.email) match.push({ email: data.email });
-  if (match.length === 0) throw new ThirdPartyLoginError('The provider\'s profile maps to no username or email.', 'no username or email');
+  if (match.length === 0)
+    throw new ThirdPartyLoginError(
+      "The provider's profile maps to no username or email.",
+      'no username or email',
+    );
   [user] = await UserModel.findOrCreate({ where: match.length === 1 ? match[0] : { or: match } }, data);
   if (identity) {
     await identity.updateAttributes({ userId: user.getId(), profile, credentials, modified: now });
   } else {
     [identity] = await IdentityModel.findOrCreate(
       { where: { provider, externalId } },
-      { provider, externalId, authScheme, profile, credentials, userId: user.getId(), created: now, modified: now },
+      {
+        provider,
+        externalId,
+        authScheme,
+        profile,
+        credentials,
+        userId: user.getId(),
+        created: now,
+        modified: now,
+      },
     );
   }
   return { user, identity, accessToken: autoLogin ? await makeToken(user, options) : undefined };
@@ -147,11 +180,26 @@ export async function linkAccount(
   const now = new Date();
   const existing = await CredentialModel.findOne({ where: { userId, provider, externalId } });
   if (existing) return existing.updateAttributes({ profile, credentials, modified: now });
-  return CredentialModel.create({ provider, externalId, authScheme, profile, credentials, userId, created: now, modified: now });
+  return CredentialModel.create({
+    provider,
+    externalId,
+    authScheme,
+    profile,
+    credentials,
+    userId,
+    created: now,
+    modified: now,
+  });
 }
 
 /** ApplicationCredential.link: the application's credentials at a provider, one per provider. */
-export async function linkApplicationCredential(Model: AnyModel, appId: unknown, provider: string, authScheme: string, credentials: unknown): Promise<AnyInstance> {
+export async function linkApplicationCredential(
+  Model: AnyModel,
+  appId: unknown,
+  provider: string,
+  authScheme: string,
+  credentials: unknown,
+): Promise<AnyInstance> {
   const now = new Date();
   const existing = await Model.findOne({ where: { appId, provider } });
   if (existing) return existing.updateAttributes({ credentials, modified: now });
@@ -160,7 +208,11 @@ export async function linkApplicationCredential(Model: AnyModel, appId: unknown,
 
 type Callback = (err: unknown, ...results: unknown[]) => void;
 
-function settle<T>(promise: Promise<T>, cb: Callback | undefined, spread: (value: T) => unknown[]): Promise<T> | undefined {
+function settle<T>(
+  promise: Promise<T>,
+  cb: Callback | undefined,
+  spread: (value: T) => unknown[],
+): Promise<T> | undefined {
   if (typeof cb !== 'function') return promise;
   promise.then(
     (value) => process.nextTick(() => cb(null, ...spread(value))),
@@ -176,24 +228,61 @@ function settle<T>(promise: Promise<T>, cb: Callback | undefined, spread: (value
  * profile, credentials[, options], cb)` and `ApplicationCredential.link(appId, provider,
  * authScheme, credentials, cb)`. An app's own definition of the method is kept.
  */
-export function installAccountMethods(models: { userIdentity?: AnyModel; userCredential?: AnyModel; applicationCredential?: AnyModel }, userModelFor: (IdentityModel: AnyModel) => AnyModel): void {
+export function installAccountMethods(
+  models: { userIdentity?: AnyModel; userCredential?: AnyModel; applicationCredential?: AnyModel },
+  userModelFor: (IdentityModel: AnyModel) => AnyModel,
+): void {
   const { userIdentity, userCredential, applicationCredential } = models;
   if (userIdentity && !Object.prototype.hasOwnProperty.call(userIdentity, 'login')) {
-    userIdentity.login = function (this: AnyModel, provider: string, authScheme: string, profile: PassportProfile, credentials: unknown, options?: LoginOptions | Callback, cb?: Callback) {
+    userIdentity.login = function (
+      this: AnyModel,
+      provider: string,
+      authScheme: string,
+      profile: PassportProfile,
+      credentials: unknown,
+      options?: LoginOptions | Callback,
+      cb?: Callback,
+    ) {
       if (typeof options === 'function') [cb, options] = [options, undefined];
-      const promise = loginWithProfile(this, userModelFor(this), provider, authScheme, profile, credentials, (options as LoginOptions | undefined) ?? {});
+      const promise = loginWithProfile(
+        this,
+        userModelFor(this),
+        provider,
+        authScheme,
+        profile,
+        credentials,
+        (options as LoginOptions | undefined) ?? {},
+      );
       return settle(promise, cb, (r) => [r.user, r.identity, r.accessToken]);
     };
   }
   if (userCredential && !Object.prototype.hasOwnProperty.call(userCredential, 'link')) {
-    userCredential.link = function (this: AnyModel, userId: unknown, provider: string, authScheme: string, profile: PassportProfile, credentials: unknown, options?: unknown, cb?: Callback) {
+    userCredential.link = function (
+      this: AnyModel,
+      userId: unknown,
+      provider: string,
+      authScheme: string,
+      profile: PassportProfile,
+      credentials: unknown,
+      options?: unknown,
+      cb?: Callback,
+    ) {
       if (typeof options === 'function') cb = options as Callback;
       return settle(linkAccount(this, userId, provider, authScheme, profile, credentials), cb, (c) => [c]);
     };
   }
   if (applicationCredential && !Object.prototype.hasOwnProperty.call(applicationCredential, 'link')) {
-    applicationCredential.link = function (this: AnyModel, appId: unknown, provider: string, authScheme: string, credentials: unknown, cb?: Callback) {
-      return settle(linkApplicationCredential(this, appId, provider, authScheme, credentials), cb, (c) => [c]);
+    applicationCredential.link = function (
+      this: AnyModel,
+      appId: unknown,
+      provider: string,
+      authScheme: string,
+      credentials: unknown,
+      cb?: Callback,
+    ) {
+      return settle(linkApplicationCredential(this, appId, provider, authScheme, credentials), cb, (c) => [
+        c,
+      ]);
     };
   }
 }

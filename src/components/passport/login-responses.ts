@@ -16,7 +16,13 @@ export interface IssuedToken {
  * token's lifetime. Unlike LB3, HttpOnly (a page script cannot read the token; `cookie.httpOnly:
  * false` lets it), SameSite=Lax, and Secure when the request came over https.
  */
-export function setTokenCookies(req: Req, res: Res, token: IssuedToken, userId: unknown, options: ProviderOptions): void {
+export function setTokenCookies(
+  req: Req,
+  res: Res,
+  token: IssuedToken,
+  userId: unknown,
+  options: ProviderOptions,
+): void {
   const cookie = options.cookie ?? {};
   const common: Record<string, unknown> = {
     signed: Boolean(req.signedCookies && req.secret),
@@ -32,7 +38,12 @@ export function setTokenCookies(req: Req, res: Res, token: IssuedToken, userId: 
 }
 
 /** Where a successful login goes: the page ensureLoggedIn remembered, else successRedirect. */
-export function successLocation(req: Req, routes: ProviderRoutes, token: IssuedToken | undefined, options: ProviderOptions): string {
+export function successLocation(
+  req: Req,
+  routes: ProviderRoutes,
+  token: IssuedToken | undefined,
+  options: ProviderOptions,
+): string {
   let url = routes.successRedirect;
   if (req.session?.returnTo) {
     url = req.session.returnTo;
@@ -46,14 +57,24 @@ export function successLocation(req: Req, routes: ProviderRoutes, token: IssuedT
 
 /** The error body loopline answers elsewhere: `{error: {statusCode, name, message, code, details}}`. */
 export function sendError(res: Res, err: LooplineError): void {
-  const body: Record<string, unknown> = { statusCode: err.statusCode, name: 'Error', message: err.message, code: err.code };
+  const body: Record<string, unknown> = {
+    statusCode: err.statusCode,
+    name: 'Error',
+    message: err.message,
+    code: err.code,
+  };
   if (err.details !== undefined) body.details = err.details;
   res.status(err.statusCode).json({ error: body });
 }
 
 function flash(req: Req, setting: ProviderOptions['failureFlash'], message: string): void {
   if (!setting || typeof req.flash !== 'function') return;
-  const entry = typeof setting === 'string' ? { type: 'error', message: setting } : typeof setting === 'object' ? setting : { type: 'error', message };
+  const entry =
+    typeof setting === 'string'
+      ? { type: 'error', message: setting }
+      : typeof setting === 'object'
+        ? setting
+        : { type: 'error', message };
   req.flash(entry.type ?? 'error', entry.message ?? message);
 }
 
@@ -62,7 +83,13 @@ function flash(req: Req, setting: ProviderOptions['failureFlash'], message: stri
  * failureRedirect (with `?error=<message>` when failureQueryString is set), flashing the message
  * when failureFlash is set and the app has connect-flash.
  */
-export function answerFailure(req: Req, res: Res, routes: ProviderRoutes, options: ProviderOptions, err: LooplineError): void {
+export function answerFailure(
+  req: Req,
+  res: Res,
+  routes: ProviderRoutes,
+  options: ProviderOptions,
+  err: LooplineError,
+): void {
   if (options.json) return sendError(res, err);
   const reason = (err.details as { reason?: string } | undefined)?.reason ?? err.message;
   flash(req, options.failureFlash, reason);
@@ -77,11 +104,20 @@ export function answerFailure(req: Req, res: Res, routes: ProviderRoutes, option
 export function loginErrorFrom(cause: unknown, fallback: string): LooplineError {
   if (cause instanceof ThirdPartyLoginError) return cause;
   if (cause && typeof cause === 'object') {
-    const c = cause as { code?: unknown; statusCode?: unknown; message?: unknown; error?: unknown; error_description?: unknown; name?: unknown };
-    if (typeof c.code === 'string' && typeof c.statusCode === 'number' && c.statusCode === 401) return cause as LooplineError;
+    const c = cause as {
+      code?: unknown;
+      statusCode?: unknown;
+      message?: unknown;
+      error?: unknown;
+      error_description?: unknown;
+      name?: unknown;
+    };
+    if (typeof c.code === 'string' && typeof c.statusCode === 'number' && c.statusCode === 401)
+      return cause as LooplineError;
     const text = [c.error, c.error_description, c.message].find((t) => typeof t === 'string' && t !== '');
     if (text) return new ThirdPartyLoginError(`${fallback}: ${String(text)}`, String(text));
   }
-  if (typeof cause === 'string' && cause !== '') return new ThirdPartyLoginError(`${fallback}: ${cause}`, cause);
+  if (typeof cause === 'string' && cause !== '')
+    return new ThirdPartyLoginError(`${fallback}: ${cause}`, cause);
   return new ThirdPartyLoginError(fallback, 'failed');
 }

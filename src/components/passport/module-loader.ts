@@ -21,13 +21,18 @@ export function createModuleLoader(appRootDir: string | undefined): (name: strin
   const api = nodeModuleApi();
   const roots = [...new Set([appRootDir, process.cwd()].filter((d): d is string => typeof d === 'string'))];
   return (name: string) => {
-    if (name.startsWith('.')) return api.createRequire(path.join(roots[0], 'noop.js'))(path.resolve(roots[0], name));
+    if (name.startsWith('.'))
+      return api.createRequire(path.join(roots[0], 'noop.js'))(path.resolve(roots[0], name));
     let firstError: unknown;
     for (const root of roots) {
       try {
         return api.createRequire(path.join(root, 'noop.js'))(name);
       } catch (err) {
-        if ((err as { code?: string }).code !== 'MODULE_NOT_FOUND' || !String((err as Error).message).includes(`'${name}'`)) throw err;
+        if (
+          (err as { code?: string }).code !== 'MODULE_NOT_FOUND' ||
+          !String((err as Error).message).includes(`'${name}'`)
+        )
+          throw err;
         firstError ??= err;
       }
     }

@@ -1,7 +1,24 @@
-import { ConfigurationError, LoginProviderUnavailableError, ThirdPartyLoginError, type LooplineError } from '../../errors';
+import {
+  ConfigurationError,
+  LoginProviderUnavailableError,
+  ThirdPartyLoginError,
+  type LooplineError,
+} from '../../errors';
 import { installAccountMethods } from './account-methods';
-import { answerFailure, loginErrorFrom, sendError, setTokenCookies, successLocation, type IssuedToken } from './login-responses';
-import { MODEL_DEFINITIONS, USER_CREDENTIAL_DEFINITION, USER_IDENTITY_DEFINITION, APPLICATION_CREDENTIAL_DEFINITION } from './models';
+import {
+  answerFailure,
+  loginErrorFrom,
+  sendError,
+  setTokenCookies,
+  successLocation,
+  type IssuedToken,
+} from './login-responses';
+import {
+  MODEL_DEFINITIONS,
+  USER_CREDENTIAL_DEFINITION,
+  USER_IDENTITY_DEFINITION,
+  APPLICATION_CREDENTIAL_DEFINITION,
+} from './models';
 import { createModuleLoader } from './module-loader';
 import { openIdConnectStrategy } from './openid-connect';
 import { routesOf, schemeOf, type ProviderOptions, type ProviderRoutes } from './provider-options';
@@ -16,7 +33,11 @@ type Handler = (req: Req, res: Res, next: Next) => void;
 
 /** The app, as far as the component uses it: its registry, models, data sources, routes and phases. */
 export interface PassportApp {
-  registry: { hasModel(name: string): boolean; getModel(name: string): AnyModel; createModel(definition: object): AnyModel };
+  registry: {
+    hasModel(name: string): boolean;
+    getModel(name: string): AnyModel;
+    createModel(definition: object): AnyModel;
+  };
   models: Record<string, AnyModel>;
   dataSources: Record<string, unknown>;
   model(Model: AnyModel, config: { dataSource: string | null; public?: boolean }): AnyModel;
@@ -31,7 +52,11 @@ export interface PassportInstance {
   use(name: string, strategy: unknown): unknown;
   initialize(options?: object): Handler;
   session(options?: object): Handler;
-  authenticate(name: string, options: object, callback?: (err: unknown, user: unknown, info: unknown, status?: unknown) => void): Handler;
+  authenticate(
+    name: string,
+    options: object,
+    callback?: (err: unknown, user: unknown, info: unknown, status?: unknown) => void,
+  ): Handler;
   serializeUser(fn: (user: any, done: (err: unknown, id?: unknown) => void) => void): void;
   deserializeUser(fn: (id: any, done: (err: unknown, user?: unknown) => void) => void): void;
 }
@@ -52,7 +77,8 @@ export interface SetupModelsOptions {
 
 /** Puts UserIdentity, UserCredential and ApplicationCredential in the registry, for app models to extend. */
 export function defineModels(registry: PassportApp['registry']): void {
-  for (const definition of MODEL_DEFINITIONS) if (!registry.hasModel(definition.name)) registry.createModel(definition);
+  for (const definition of MODEL_DEFINITIONS)
+    if (!registry.hasModel(definition.name)) registry.createModel(definition);
 }
 
 /**
@@ -89,14 +115,20 @@ export class PassportConfigurator {
     try {
       mod = this.load('passport') as typeof mod;
     } catch {
-      throw new ConfigurationError('loopline/passport needs the `passport` package: npm install --save passport');
+      throw new ConfigurationError(
+        'loopline/passport needs the `passport` package: npm install --save passport',
+      );
     }
-    if (typeof mod.Passport !== 'function') throw new ConfigurationError('loopline/passport: the installed `passport` package has no Passport class (0.6 or later is needed)');
+    if (typeof mod.Passport !== 'function')
+      throw new ConfigurationError(
+        'loopline/passport: the installed `passport` package has no Passport class (0.6 or later is needed)',
+      );
     return new mod.Passport();
   }
 
   private userModelFor(Identity: AnyModel): AnyModel {
-    if (this.userModel && (Identity === this.userIdentityModel || Identity === this.userCredentialModel)) return this.userModel;
+    if (this.userModel && (Identity === this.userIdentityModel || Identity === this.userCredentialModel))
+      return this.userModel;
     return Identity.relations?.user?.modelTo ?? this.userModel ?? this.app.models.User;
   }
 
@@ -111,7 +143,10 @@ export class PassportConfigurator {
       this.app.middleware('session:after', this.passport.session());
       this.passport.serializeUser((user, done) => done(null, user.id));
       this.passport.deserializeUser((id, done) => {
-        this.loadSessionUser(id).then((user) => done(null, user), (err) => done(err));
+        this.loadSessionUser(id).then(
+          (user) => done(null, user),
+          (err) => done(err),
+        );
       });
     }
     return this.passport;
@@ -132,20 +167,27 @@ export class PassportConfigurator {
    */
   setupModels(options: SetupModelsOptions = {}): void {
     this.userModel = options.userModel ?? this.app.models.User;
-    if (!this.userModel) throw new ConfigurationError('loopline/passport: setupModels found no user model (pass userModel)');
+    if (!this.userModel)
+      throw new ConfigurationError('loopline/passport: setupModels found no user model (pass userModel)');
     this.userIdentityModel = options.userIdentityModel ?? this.appModel(USER_IDENTITY_DEFINITION.name);
     this.userCredentialModel = options.userCredentialModel ?? this.appModel(USER_CREDENTIAL_DEFINITION.name);
-    this.applicationCredentialModel = options.applicationCredentialModel ?? this.app.models[APPLICATION_CREDENTIAL_DEFINITION.name];
+    this.applicationCredentialModel =
+      options.applicationCredentialModel ?? this.app.models[APPLICATION_CREDENTIAL_DEFINITION.name];
     const User = this.userModel;
     if (User.relations?.identities) this.userIdentityModel = User.relations.identities.modelTo;
     else User.hasMany(this.userIdentityModel, { as: 'identities', foreignKey: 'userId' });
     if (User.relations?.credentials) this.userCredentialModel = User.relations.credentials.modelTo;
     else User.hasMany(this.userCredentialModel, { as: 'credentials', foreignKey: 'userId' });
     for (const Account of [this.userIdentityModel, this.userCredentialModel]) {
-      if (Account.relations?.user?.modelTo !== User) Account.belongsTo(User, { as: 'user', foreignKey: 'userId' });
+      if (Account.relations?.user?.modelTo !== User)
+        Account.belongsTo(User, { as: 'user', foreignKey: 'userId' });
     }
     installAccountMethods(
-      { userIdentity: this.userIdentityModel, userCredential: this.userCredentialModel, applicationCredential: this.applicationCredentialModel },
+      {
+        userIdentity: this.userIdentityModel,
+        userCredential: this.userCredentialModel,
+        applicationCredential: this.applicationCredentialModel,
+      },
       (Identity) => this.userModelFor(Identity),
     );
   }
@@ -153,7 +195,10 @@ export class PassportConfigurator {
   /** The app's model of that name, or the component's definition attached to `db` (LB3's autoAttach). */
   private appModel(name: string): AnyModel {
     if (this.app.models[name]) return this.app.models[name];
-    if (!this.app.dataSources.db) throw new ConfigurationError(`loopline/passport: no ${name} model and no "db" data source to attach one to`);
+    if (!this.app.dataSources.db)
+      throw new ConfigurationError(
+        `loopline/passport: no ${name} model and no "db" data source to attach one to`,
+      );
     const Model = this.app.registry.getModel(name);
     this.app.model(Model, { dataSource: 'db', public: false });
     return Model;
@@ -163,14 +208,31 @@ export class PassportConfigurator {
   private readonly backend: AccountBackend = {
     login: (provider, authScheme, profile, credentials, options) =>
       new Promise((resolve, reject) =>
-        this.requireModel('userIdentityModel').login(provider, authScheme, profile, credentials, options, (err: unknown, user: unknown, identity: unknown, accessToken: unknown) =>
-          err ? reject(typeof err === 'string' ? new ThirdPartyLoginError(err, err) : err) : resolve({ user, identity, accessToken: accessToken ?? undefined }),
+        this.requireModel('userIdentityModel').login(
+          provider,
+          authScheme,
+          profile,
+          credentials,
+          options,
+          (err: unknown, user: unknown, identity: unknown, accessToken: unknown) =>
+            err
+              ? reject(typeof err === 'string' ? new ThirdPartyLoginError(err, err) : err)
+              : resolve({ user, identity, accessToken: accessToken ?? undefined }),
         ),
       ),
     link: (userId, provider, authScheme, profile, credentials) =>
       new Promise((resolve, reject) =>
-        this.requireModel('userCredentialModel').link(userId, provider, authScheme, profile, credentials, {}, (err: unknown, credential: unknown) =>
-          err ? reject(typeof err === 'string' ? new ThirdPartyLoginError(err, err) : err) : resolve(credential),
+        this.requireModel('userCredentialModel').link(
+          userId,
+          provider,
+          authScheme,
+          profile,
+          credentials,
+          {},
+          (err: unknown, credential: unknown) =>
+            err
+              ? reject(typeof err === 'string' ? new ThirdPartyLoginError(err, err) : err)
+              : resolve(credential),
         ),
       ),
     markStoreError: (err) => {
@@ -179,7 +241,8 @@ export class PassportConfigurator {
   };
 
   private requireModel(key: 'userIdentityModel' | 'userCredentialModel'): AnyModel {
-    if (!this[key]) throw new ConfigurationError('loopline/passport: call setupModels() before configureProvider()');
+    if (!this[key])
+      throw new ConfigurationError('loopline/passport: call setupModels() before configureProvider()');
     return this[key];
   }
 
@@ -198,7 +261,13 @@ export class PassportConfigurator {
       );
     if (!this.userModel) this.setupModels();
     const routes = routesOf(name, options);
-    const ctx: VerifyContext = { provider: options.provider ?? name, authScheme, link: options.link === true, options, backend: this.backend };
+    const ctx: VerifyContext = {
+      provider: options.provider ?? name,
+      authScheme,
+      link: options.link === true,
+      options,
+      backend: this.backend,
+    };
     const stateCookie = new StateCookie({
       name: `loopline.${options.link ? 'link' : 'auth'}.${name}`,
       path: routes.callbackPath,
@@ -223,17 +292,40 @@ export class PassportConfigurator {
       const sessionKey = `loopline:oidc:${name}`;
       const prepare = (req: Req) => {
         if (!req.session) req.session = cookieBackedSession(req, stateCookie, sessionKey);
-        const callbackURL = options.callbackURL && /^https?:\/\//.test(options.callbackURL) ? options.callbackURL : `${req.protocol}://${req.get('host')}${routes.callbackPath}`;
+        const callbackURL =
+          options.callbackURL && /^https?:\/\//.test(options.callbackURL)
+            ? options.callbackURL
+            : `${req.protocol}://${req.get('host')}${routes.callbackPath}`;
         return { callbackURL };
       };
-      const whenReady = (handler: (req: Req, res: Res, next: Next, extra: Record<string, unknown>) => void): Handler => (req, res, next) => {
-        ready().then(
-          () => handler(req, res, next, prepare(req)),
-          (err) => (options.json ? sendError(res, err as LooplineError) : next(err)),
-        );
-      };
-      this.app.get(routes.authPath, whenReady((req, res, next, extra) => this.passport.authenticate(name, { scope: options.scope, session, ...extra, ...options.authOptions })(req, res, next)));
-      this.mountCallback(name, routes, options, ctx, whenReady((req, res, next, extra) => this.callback(name, routes, options, ctx, extra)(req, res, next)));
+      const whenReady =
+        (handler: (req: Req, res: Res, next: Next, extra: Record<string, unknown>) => void): Handler =>
+        (req, res, next) => {
+          ready().then(
+            () => handler(req, res, next, prepare(req)),
+            (err) => (options.json ? sendError(res, err as LooplineError) : next(err)),
+          );
+        };
+      this.app.get(
+        routes.authPath,
+        whenReady((req, res, next, extra) =>
+          this.passport.authenticate(name, {
+            scope: options.scope,
+            session,
+            ...extra,
+            ...options.authOptions,
+          })(req, res, next),
+        ),
+      );
+      this.mountCallback(
+        name,
+        routes,
+        options,
+        ctx,
+        whenReady((req, res, next, extra) =>
+          this.callback(name, routes, options, ctx, extra)(req, res, next),
+        ),
+      );
       // Discovery starts now; a failure is answered per request (LOGIN_PROVIDER_UNAVAILABLE, and
       // the next request tries again), never an unhandled rejection of an app that does not await.
       const discovered = ready();
@@ -245,7 +337,13 @@ export class PassportConfigurator {
     let strategy: unknown;
     if (scheme === 'local') {
       strategy = new Strategy(
-        { ...options, usernameField: options.usernameField ?? 'username', passwordField: options.passwordField ?? 'password', session: options.session, authInfo: true },
+        {
+          ...options,
+          usernameField: options.usernameField ?? 'username',
+          passwordField: options.passwordField ?? 'password',
+          session: options.session,
+          authInfo: true,
+        },
         localVerify(this.userModel, options, this.backend.markStoreError),
       );
     } else {
@@ -267,35 +365,53 @@ export class PassportConfigurator {
     this.passport.use(name, strategy);
 
     if (scheme === 'local') {
-      this.app.post(routes.authPath, options.json ? this.callback(name, routes, options, ctx, {}) : this.passport.authenticate(name, {
-        successReturnToOrRedirect: options.successReturnToOrRedirect,
-        successRedirect: options.successRedirect,
-        failureRedirect: options.failureRedirect,
-        successFlash: options.successFlash,
-        failureFlash: options.failureFlash,
-        scope: options.scope,
-        session,
-        ...options.authOptions,
-      }));
+      this.app.post(
+        routes.authPath,
+        options.json
+          ? this.callback(name, routes, options, ctx, {})
+          : this.passport.authenticate(name, {
+              successReturnToOrRedirect: options.successReturnToOrRedirect,
+              successRedirect: options.successRedirect,
+              failureRedirect: options.failureRedirect,
+              successFlash: options.successFlash,
+              failureFlash: options.failureFlash,
+              scope: options.scope,
+              session,
+              ...options.authOptions,
+            }),
+      );
       return strategy;
     }
-    this.app.get(routes.authPath, this.passport.authenticate(name, { scope: options.scope, session, ...options.authOptions }));
+    this.app.get(
+      routes.authPath,
+      this.passport.authenticate(name, { scope: options.scope, session, ...options.authOptions }),
+    );
     this.mountCallback(name, routes, options, ctx, this.callback(name, routes, options, ctx, {}));
     return strategy;
   }
 
-  private mountCallback(name: string, routes: ProviderRoutes, options: ProviderOptions, ctx: VerifyContext, handler: Handler): void {
+  private mountCallback(
+    name: string,
+    routes: ProviderRoutes,
+    options: ProviderOptions,
+    ctx: VerifyContext,
+    handler: Handler,
+  ): void {
     const route = options.customCallback ?? handler;
     if (routes.callbackMethod === 'post') this.app.post(routes.callbackPath, route);
     else this.app.get(routes.callbackPath, route);
   }
 
   private strategyClass(name: string, options: ProviderOptions): new (...args: any[]) => unknown {
-    if (!options.module) throw new ConfigurationError(`loopline/passport: provider "${name}" names no strategy module`);
+    if (!options.module)
+      throw new ConfigurationError(`loopline/passport: provider "${name}" names no strategy module`);
     const mod = typeof options.module === 'string' ? this.load(options.module) : options.module;
     const exported = (mod as Record<string, unknown>)[options.strategy ?? 'Strategy'];
     const Strategy = typeof exported === 'function' ? exported : mod;
-    if (typeof Strategy !== 'function') throw new ConfigurationError(`loopline/passport: provider "${name}": ${String(options.module)} exports no strategy class`);
+    if (typeof Strategy !== 'function')
+      throw new ConfigurationError(
+        `loopline/passport: provider "${name}": ${String(options.module)} exports no strategy class`,
+      );
     return Strategy as new (...args: any[]) => unknown;
   }
 
@@ -305,30 +421,49 @@ export class PassportConfigurator {
    * redirects to successRedirect; failure answers 401 with a code or redirects to failureRedirect.
    * Errors of the store go to the app's error handler.
    */
-  private callback(name: string, routes: ProviderRoutes, options: ProviderOptions, ctx: VerifyContext, extra: Record<string, unknown>): Handler {
+  private callback(
+    name: string,
+    routes: ProviderRoutes,
+    options: ProviderOptions,
+    ctx: VerifyContext,
+    extra: Record<string, unknown>,
+  ): Handler {
     const session = options.session === true;
     return (req, res, next) => {
-      this.passport.authenticate(name, { session, ...extra, ...options.authOptions }, (err: unknown, user: any, info: any) => {
-        if (err && typeof err === 'object' && this.storeErrors.has(err)) return next(err);
-        if (err || !user) {
-          const what = ctx.link ? 'The account link failed' : 'The third-party login failed';
-          const cause = err ?? (info && typeof info === 'object' ? info : undefined) ?? (typeof info === 'string' ? info : 'denied');
-          return answerFailure(req, res, routes, options, loginErrorFrom(cause, what));
-        }
-        if (ctx.link) {
-          req.account = info?.credential;
-          if (options.json) return res.json({ userId: user.id, provider: ctx.provider, externalId: info?.credential?.externalId });
-          return res.redirect(successLocation(req, routes, undefined, options));
-        }
-        const token = info?.accessToken as IssuedToken | undefined;
-        const finish = () => {
-          if (options.json) return res.json(token ? { access_token: token.id, userId: user.id } : { userId: user.id });
-          if (token) setTokenCookies(req, res, token, user.id, options);
-          res.redirect(successLocation(req, routes, session ? undefined : token, options));
-        };
-        if (!session) return finish();
-        req.logIn(user, { session: true }, (loginErr: unknown) => (loginErr ? next(loginErr) : finish()));
-      })(req, res, next);
+      this.passport.authenticate(
+        name,
+        { session, ...extra, ...options.authOptions },
+        (err: unknown, user: any, info: any) => {
+          if (err && typeof err === 'object' && this.storeErrors.has(err)) return next(err);
+          if (err || !user) {
+            const what = ctx.link ? 'The account link failed' : 'The third-party login failed';
+            const cause =
+              err ??
+              (info && typeof info === 'object' ? info : undefined) ??
+              (typeof info === 'string' ? info : 'denied');
+            return answerFailure(req, res, routes, options, loginErrorFrom(cause, what));
+          }
+          if (ctx.link) {
+            req.account = info?.credential;
+            if (options.json)
+              return res.json({
+                userId: user.id,
+                provider: ctx.provider,
+                externalId: info?.credential?.externalId,
+              });
+            return res.redirect(successLocation(req, routes, undefined, options));
+          }
+          const token = info?.accessToken as IssuedToken | undefined;
+          const finish = () => {
+            if (options.json)
+              return res.json(token ? { access_token: token.id, userId: user.id } : { userId: user.id });
+            if (token) setTokenCookies(req, res, token, user.id, options);
+            res.redirect(successLocation(req, routes, session ? undefined : token, options));
+          };
+          if (!session) return finish();
+          req.logIn(user, { session: true }, (loginErr: unknown) => (loginErr ? next(loginErr) : finish()));
+        },
+      )(req, res, next);
     };
   }
 }

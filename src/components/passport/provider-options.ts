@@ -31,7 +31,12 @@ export interface ProviderOptions extends LoginOptions {
   /** Domain of the access_token and userId cookies. */
   domain?: string;
   /** Options of the access_token and userId cookies (default httpOnly, SameSite=Lax, Secure on https). */
-  cookie?: { httpOnly?: boolean; sameSite?: 'lax' | 'strict' | 'none' | boolean; secure?: boolean; path?: string };
+  cookie?: {
+    httpOnly?: boolean;
+    sameSite?: 'lax' | 'strict' | 'none' | boolean;
+    secure?: boolean;
+    path?: string;
+  };
   /** LB3 appended `?access-token=…&user-id=…` to successRedirect without a session; off unless true. */
   tokenInRedirect?: boolean;
   /** Replaces the callback route's handler (LB3's customCallback). */
@@ -70,11 +75,15 @@ export function schemeOf(options: ProviderOptions): { scheme: Scheme; authScheme
     else if (options.clientID) authScheme = 'oAuth 2.0';
     else authScheme = 'local';
   }
-  const key = authScheme.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+  const key = authScheme
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
   if (key === 'local') return { scheme: 'local', authScheme };
   if (key === 'ldap') return { scheme: 'ldap', authScheme };
   if (key === 'saml') return { scheme: 'saml', authScheme };
-  if (key === 'oauth' || key === 'oauth1' || key === 'oauth 1.0' || key === 'oauth 1') return { scheme: 'oauth1', authScheme };
+  if (key === 'oauth' || key === 'oauth1' || key === 'oauth 1.0' || key === 'oauth 1')
+    return { scheme: 'oauth1', authScheme };
   if (key === 'openid connect' || key === 'oidc') return { scheme: 'oidc', authScheme };
   if (key === 'openid') return { scheme: options.issuer ? 'oidc' : 'openid', authScheme };
   return { scheme: 'oauth2', authScheme };
@@ -90,7 +99,8 @@ export interface ProviderRoutes {
 
 export function routesOf(name: string, options: ProviderOptions): ProviderRoutes {
   const base = options.link ? '/link/' : '/auth/';
-  const callbackFromURL = options.callbackURL && /^\//.test(options.callbackURL) ? options.callbackURL : undefined;
+  const callbackFromURL =
+    options.callbackURL && /^\//.test(options.callbackURL) ? options.callbackURL : undefined;
   return {
     authPath: options.authPath ?? base + name,
     callbackPath: options.callbackPath ?? callbackFromURL ?? `${base}${name}/callback`,

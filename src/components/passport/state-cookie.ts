@@ -65,13 +65,22 @@ export class StateCookie {
     const secret = this.options.secret ?? (typeof req.secret === 'string' ? req.secret : undefined);
     if (!secret) return PROCESS_KEY;
     let key = this.keys.get(secret);
-    if (!key) this.keys.set(secret, (key = crypto.createHash('sha256').update(`loopline-passport-state:${secret}`).digest()));
+    if (!key)
+      this.keys.set(
+        secret,
+        (key = crypto.createHash('sha256').update(`loopline-passport-state:${secret}`).digest()),
+      );
     return key;
   }
 
   private cookieOptions(req: CookieRequest): Record<string, unknown> {
     const crossSite = this.options.crossSitePost === true;
-    return { httpOnly: true, sameSite: crossSite ? 'none' : 'lax', secure: crossSite || req.secure === true, path: this.options.path };
+    return {
+      httpOnly: true,
+      sameSite: crossSite ? 'none' : 'lax',
+      secure: crossSite || req.secure === true,
+      path: this.options.path,
+    };
   }
 
   write(req: CookieRequest, data: Record<string, unknown>): void {
@@ -79,7 +88,12 @@ export class StateCookie {
     const cipher = crypto.createCipheriv('aes-256-gcm', this.keyFor(req), iv);
     cipher.setAAD(Buffer.from(this.options.name));
     const plain = JSON.stringify({ ...data, exp: Date.now() + this.maxAge * 1000 });
-    const sealed = Buffer.concat([iv, cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64url');
+    const sealed = Buffer.concat([
+      iv,
+      cipher.update(plain, 'utf8'),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]).toString('base64url');
     req.res?.cookie(this.options.name, sealed, { ...this.cookieOptions(req), maxAge: this.maxAge * 1000 });
   }
 
@@ -94,7 +108,10 @@ export class StateCookie {
       const decipher = crypto.createDecipheriv('aes-256-gcm', this.keyFor(req), bytes.subarray(0, 12));
       decipher.setAAD(Buffer.from(this.options.name));
       decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-      const plain = Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+      const plain = Buffer.concat([
+        decipher.update(bytes.subarray(12, bytes.length - 16)),
+        decipher.final(),
+      ]).toString('utf8');
       const data = JSON.parse(plain) as Record<string, unknown>;
       return typeof data.exp === 'number' && data.exp > Date.now() ? data : undefined;
     } catch {
@@ -118,15 +135,30 @@ export class CookieStateStore {
   constructor(private readonly cookie: StateCookie) {}
 
   // Five parameters: passport-oauth2 hands the PKCE verifier to a store of this arity.
-  store(req: CookieRequest, verifier: string | undefined, _state: unknown, _meta: unknown, callback: (err: Error | null, state?: string) => void): void {
+  store(
+    req: CookieRequest,
+    verifier: string | undefined,
+    _state: unknown,
+    _meta: unknown,
+    callback: (err: Error | null, state?: string) => void,
+  ): void {
     const state = crypto.randomBytes(24).toString('base64url');
     this.cookie.write(req, verifier === undefined ? { state } : { state, verifier });
     callback(null, state);
   }
 
-  verify(req: CookieRequest, providedState: unknown, callback: (err: Error | null, ok: string | boolean, info?: { message: string }) => void): void {
+  verify(
+    req: CookieRequest,
+    providedState: unknown,
+    callback: (err: Error | null, ok: string | boolean, info?: { message: string }) => void,
+  ): void {
     const stored = this.cookie.take(req);
-    if (!stored || typeof stored.state !== 'string' || typeof providedState !== 'string' || !sameText(stored.state, providedState)) {
+    if (
+      !stored ||
+      typeof stored.state !== 'string' ||
+      typeof providedState !== 'string' ||
+      !sameText(stored.state, providedState)
+    ) {
       return callback(null, false, { message: 'Unable to verify authorization request state.' });
     }
     callback(null, typeof stored.verifier === 'string' ? stored.verifier : true);
@@ -138,7 +170,11 @@ export class CookieStateStore {
  * their pending state in the session (openid-client's): the one key they use lives in the state
  * cookie instead.
  */
-export function cookieBackedSession(req: CookieRequest, cookie: StateCookie, sessionKey: string): Record<string, unknown> {
+export function cookieBackedSession(
+  req: CookieRequest,
+  cookie: StateCookie,
+  sessionKey: string,
+): Record<string, unknown> {
   let taken: Record<string, unknown> | undefined;
   let read = false;
   return new Proxy<Record<string, unknown>>(

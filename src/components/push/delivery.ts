@@ -18,7 +18,13 @@ const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Sends to one device, trying again on answers worth it (429, 5xx, network) after the provider's
  * Retry-After or an exponential backoff. Answers the last outcome and the number of attempts.
  */
-export async function sendWithRetries(provider: PushProvider, device: PushDevice, payload: EncodedPayload, policy: RetryPolicy, wait: Sleep = sleep): Promise<{ outcome: SendOutcome; attempts: number }> {
+export async function sendWithRetries(
+  provider: PushProvider,
+  device: PushDevice,
+  payload: EncodedPayload,
+  policy: RetryPolicy,
+  wait: Sleep = sleep,
+): Promise<{ outcome: SendOutcome; attempts: number }> {
   let attempts = 0;
   for (;;) {
     attempts++;
@@ -27,14 +33,24 @@ export async function sendWithRetries(provider: PushProvider, device: PushDevice
     const backoff = policy.retryDelay * 2 ** (attempts - 1) * (1 + Math.random() / 2);
     const delay = outcome.retryAfterMs ?? backoff;
     if (delay > policy.maxRetryDelay) {
-      return { outcome: { ...outcome, message: `${outcome.message}; it asked to wait ${Math.ceil(delay / 1000)} s, over maxRetryDelay` }, attempts };
+      return {
+        outcome: {
+          ...outcome,
+          message: `${outcome.message}; it asked to wait ${Math.ceil(delay / 1000)} s, over maxRetryDelay`,
+        },
+        attempts,
+      };
     }
     await wait(delay);
   }
 }
 
 /** Runs `work` over `items` with at most `concurrency` at once; answers results in item order. */
-export async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

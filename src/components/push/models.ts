@@ -34,7 +34,10 @@ export const INSTALLATION_DEFINITION = {
     /** The browser's PushSubscription as JSON (`{endpoint, keys: {p256dh, auth}}`), for `webpush`. */
     pushSubscription: 'object',
   },
-  acls: [DENY_EVERYONE, { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'create' }],
+  acls: [
+    DENY_EVERYONE,
+    { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'create' },
+  ],
   methods: {
     findByApp: {
       description: 'Find installations by application id',

@@ -39,7 +39,8 @@ export const PAYLOAD_LIMITS = Object.freeze({ apns: 4096, fcm: 4096, webpush: 39
 
 /** LB3's `getTimeToLiveInSecondsFromNow`: the interval when given, else the time left until `expirationTime`. */
 export function ttlSecondsOf(note: PushNotification, now = Date.now()): number | undefined {
-  if (typeof note.expirationInterval === 'number' && note.expirationInterval > 0) return Math.floor(note.expirationInterval);
+  if (typeof note.expirationInterval === 'number' && note.expirationInterval > 0)
+    return Math.floor(note.expirationInterval);
   if (note.expirationTime !== undefined && note.expirationTime !== null) {
     const at = new Date(note.expirationTime).getTime();
     if (Number.isFinite(at)) return Math.max(0, Math.floor((at - now) / 1000));
@@ -48,30 +49,55 @@ export function ttlSecondsOf(note: PushNotification, now = Date.now()): number |
 }
 
 function titleOf(note: PushNotification): string | undefined {
-  if (note.alert && typeof note.alert === 'object' && typeof note.alert.title === 'string') return note.alert.title;
+  if (note.alert && typeof note.alert === 'object' && typeof note.alert.title === 'string')
+    return note.alert.title;
   return note.title ?? note.messageFrom;
 }
 
 function bodyOf(note: PushNotification): string | undefined {
   if (typeof note.alert === 'string') return note.alert;
-  if (note.alert && typeof note.alert === 'object' && typeof note.alert.body === 'string') return note.alert.body;
+  if (note.alert && typeof note.alert === 'object' && typeof note.alert.body === 'string')
+    return note.alert.body;
   return undefined;
 }
 
 /** A data-only (silent) notification: content-available without anything to show. */
 function isBackground(note: PushNotification): boolean {
-  return note.contentAvailable === true && note.alert === undefined && note.badge === undefined && note.sound === undefined && titleOf(note) === undefined;
+  return (
+    note.contentAvailable === true &&
+    note.alert === undefined &&
+    note.badge === undefined &&
+    note.sound === undefined &&
+    titleOf(note) === undefined
+  );
 }
 
-function encoded(provider: keyof typeof PAYLOAD_LIMITS, value: unknown, note: PushNotification): EncodedPayload {
+function encoded(
+  provider: keyof typeof PAYLOAD_LIMITS,
+  value: unknown,
+  note: PushNotification,
+): EncodedPayload {
   const body = JSON.stringify(value);
   const bytes = Buffer.byteLength(body);
   const limit = PAYLOAD_LIMITS[provider];
   if (bytes > limit) {
-    throw new LooplineError('PUSH_PAYLOAD_TOO_LARGE', 422, `The notification is ${bytes} bytes for ${provider}, over its limit of ${limit} bytes; nothing was sent`, { provider, bytes, limit });
+    throw new LooplineError(
+      'PUSH_PAYLOAD_TOO_LARGE',
+      422,
+      `The notification is ${bytes} bytes for ${provider}, over its limit of ${limit} bytes; nothing was sent`,
+      { provider, bytes, limit },
+    );
   }
   const background = isBackground(note);
-  return { provider, body, bytes, ttlSeconds: ttlSecondsOf(note), highPriority: !background && note.priority !== 'normal', background, collapseKey: note.collapseKey };
+  return {
+    provider,
+    body,
+    bytes,
+    ttlSeconds: ttlSecondsOf(note),
+    highPriority: !background && note.priority !== 'normal',
+    background,
+    collapseKey: note.collapseKey,
+  };
 }
 
 /** The APNs JSON payload: `aps` with what the device shows, the app's data beside it. */
@@ -79,7 +105,8 @@ export function encodeForApns(note: PushNotification): EncodedPayload {
   const aps: Record<string, unknown> = {};
   const title = titleOf(note);
   const body = bodyOf(note);
-  if (note.alert && typeof note.alert === 'object') aps.alert = { ...note.alert, ...(title === undefined ? {} : { title }) };
+  if (note.alert && typeof note.alert === 'object')
+    aps.alert = { ...note.alert, ...(title === undefined ? {} : { title }) };
   else if (title !== undefined) aps.alert = { title, ...(body === undefined ? {} : { body }) };
   else if (body !== undefined) aps.alert = body;
   if (note.badge !== undefined) aps.badge = note.badge;
@@ -97,14 +124,21 @@ export function encodeForFcm(note: PushNotification): EncodedPayload {
   const background = isBackground(note);
   // FCM data values must be strings.
   const data: Record<string, string> = {};
-  for (const [key, value] of Object.entries(note.data ?? {})) data[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(note.data ?? {}))
+    data[key] = typeof value === 'string' ? value : JSON.stringify(value);
   if (note.badge !== undefined) data.badge = String(note.badge);
   const message: Record<string, unknown> = {};
   const title = titleOf(note);
   const body = bodyOf(note);
-  if (!background && (title !== undefined || body !== undefined)) message.notification = { ...(title === undefined ? {} : { title }), ...(body === undefined ? {} : { body }) };
+  if (!background && (title !== undefined || body !== undefined))
+    message.notification = {
+      ...(title === undefined ? {} : { title }),
+      ...(body === undefined ? {} : { body }),
+    };
   if (Object.keys(data).length > 0) message.data = data;
-  const android: Record<string, unknown> = { priority: !background && note.priority !== 'normal' ? 'HIGH' : 'NORMAL' };
+  const android: Record<string, unknown> = {
+    priority: !background && note.priority !== 'normal' ? 'HIGH' : 'NORMAL',
+  };
   if (ttl !== undefined) android.ttl = `${ttl}s`;
   if (note.collapseKey !== undefined) android.collapse_key = note.collapseKey;
   if (note.sound !== undefined && message.notification) android.notification = { sound: note.sound };

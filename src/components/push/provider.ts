@@ -55,7 +55,10 @@ export interface ProviderOptions {
 }
 
 /** `Retry-After` as ms: delay-seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(value: string | string[] | null | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(
+  value: string | string[] | null | undefined,
+  now = Date.now(),
+): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (!text) return undefined;
   if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
@@ -64,18 +67,49 @@ export function retryAfterMs(value: string | string[] | null | undefined, now = 
 }
 
 /** The outcome of an HTTP status no provider-specific rule covered. */
-export function outcomeOfStatus(status: number, reason: string | undefined, retryAfter: number | undefined): SendOutcome {
+export function outcomeOfStatus(
+  status: number,
+  reason: string | undefined,
+  retryAfter: number | undefined,
+): SendOutcome {
   if (status === 429 || status >= 500) {
-    return { ok: false, code: 'PUSH_PROVIDER_UNAVAILABLE', message: `The provider answered ${status}${reason ? ` (${reason})` : ''}`, retryable: true, retryAfterMs: retryAfter, status, reason };
+    return {
+      ok: false,
+      code: 'PUSH_PROVIDER_UNAVAILABLE',
+      message: `The provider answered ${status}${reason ? ` (${reason})` : ''}`,
+      retryable: true,
+      retryAfterMs: retryAfter,
+      status,
+      reason,
+    };
   }
   if (status === 401 || status === 403) {
-    return { ok: false, code: 'PUSH_PROVIDER_AUTH_FAILED', message: `The provider refused the credentials (${status}${reason ? `, ${reason}` : ''})`, retryable: false, status, reason };
+    return {
+      ok: false,
+      code: 'PUSH_PROVIDER_AUTH_FAILED',
+      message: `The provider refused the credentials (${status}${reason ? `, ${reason}` : ''})`,
+      retryable: false,
+      status,
+      reason,
+    };
   }
-  return { ok: false, code: 'PUSH_PROVIDER_REJECTED', message: `The provider refused the message (${status}${reason ? `, ${reason}` : ''})`, retryable: false, status, reason };
+  return {
+    ok: false,
+    code: 'PUSH_PROVIDER_REJECTED',
+    message: `The provider refused the message (${status}${reason ? `, ${reason}` : ''})`,
+    retryable: false,
+    status,
+    reason,
+  };
 }
 
 /** A network failure (refused, reset, timed out): worth another try. */
 export function outcomeOfNetworkError(err: unknown): SendOutcome {
   const message = err instanceof Error ? err.message : String(err);
-  return { ok: false, code: 'PUSH_PROVIDER_UNAVAILABLE', message: `The provider could not be reached: ${message}`, retryable: true };
+  return {
+    ok: false,
+    code: 'PUSH_PROVIDER_UNAVAILABLE',
+    message: `The provider could not be reached: ${message}`,
+    retryable: true,
+  };
 }

@@ -1,6 +1,12 @@
 import { ERROR_CODES, LooplineError, ValidationError } from '../../errors';
 import { mapConcurrently, sendWithRetries, type RetryPolicy } from './delivery';
-import { encodeForApns, encodeForFcm, encodeForWebPush, type EncodedPayload, type PushNotification } from './notification-payload';
+import {
+  encodeForApns,
+  encodeForFcm,
+  encodeForWebPush,
+  type EncodedPayload,
+  type PushNotification,
+} from './notification-payload';
 import type { DeviceProblem, ProviderOptions, PushDevice, PushProvider } from './provider';
 import { ApnsProvider } from './providers/apns';
 import { FcmProvider } from './providers/fcm';
@@ -75,14 +81,23 @@ export class PushManager {
   private readonly providers = new Map<string, CachedProvider>();
 
   constructor(
-    private readonly models: { Installation: AnyModel; Notification: AnyModel; Application: AnyModel; Push: AnyModel },
+    private readonly models: {
+      Installation: AnyModel;
+      Notification: AnyModel;
+      Application: AnyModel;
+      Push: AnyModel;
+    },
     private readonly settings: DeliverySettings,
   ) {}
 
   /** The notification as a valid Notification instance's data; 422 otherwise. */
   private async validated(notification: unknown): Promise<PushNotification> {
     if (!notification || typeof notification !== 'object' || Array.isArray(notification)) {
-      throw new ValidationError(this.models.Notification.modelName, { notification: ['type'] }, { notification: ['must be an object'] });
+      throw new ValidationError(
+        this.models.Notification.modelName,
+        { notification: ['type'] },
+        { notification: ['must be an object'] },
+      );
     }
     const inst = new this.models.Notification(notification);
     if (!(await inst.isValid())) {
@@ -97,9 +112,24 @@ export class PushManager {
   async notifyById(installationId: unknown, notification: unknown): Promise<PushReport> {
     const note = await this.validated(notification);
     const installation = await this.models.Installation.findById(installationId);
-    if (!installation) throw new LooplineError('PUSH_INSTALLATION_NOT_FOUND', 404, `Installation ${String(installationId)} not found`, { installationId });
+    if (!installation)
+      throw new LooplineError(
+        'PUSH_INSTALLATION_NOT_FOUND',
+        404,
+        `Installation ${String(installationId)} not found`,
+        { installationId },
+      );
     if (installation.status === INACTIVE) {
-      return summarise([{ installationId: installation.id, deviceType: installation.deviceType, status: 'skipped', attempts: 0, code: 'PUSH_DEVICE_INACTIVE', message: 'The installation is inactive' }]);
+      return summarise([
+        {
+          installationId: installation.id,
+          deviceType: installation.deviceType,
+          status: 'skipped',
+          attempts: 0,
+          code: 'PUSH_DEVICE_INACTIVE',
+          message: 'The installation is inactive',
+        },
+      ]);
     }
     return this.sendTo([installation], note);
   }
@@ -107,19 +137,45 @@ export class PushManager {
   /** LB3's low-level `notify(installation, notification)`: to an installation the caller holds. */
   async notify(installation: unknown, notification: unknown): Promise<PushReport> {
     const note = await this.validated(notification);
-    if (!installation || typeof installation !== 'object') throw new LooplineError('INVALID_ARGUMENT', 400, 'notify needs an installation (an object with appId, deviceType and deviceToken)', { argument: 'installation' });
+    if (!installation || typeof installation !== 'object')
+      throw new LooplineError(
+        'INVALID_ARGUMENT',
+        400,
+        'notify needs an installation (an object with appId, deviceType and deviceToken)',
+        { argument: 'installation' },
+      );
     return this.sendTo([installation], note);
   }
 
   /** LB3's `notifyMany(appId, deviceType, deviceTokens, notification)`: to tokens with no installation looked up. */
-  async notifyMany(appId: unknown, deviceType: unknown, deviceTokens: unknown, notification: unknown): Promise<PushReport> {
+  async notifyMany(
+    appId: unknown,
+    deviceType: unknown,
+    deviceTokens: unknown,
+    notification: unknown,
+  ): Promise<PushReport> {
     const note = await this.validated(notification);
-    if (typeof appId !== 'string' && typeof appId !== 'number') throw new LooplineError('INVALID_ARGUMENT', 400, 'notifyMany needs the application id', { argument: 'appId' });
-    if (typeof deviceType !== 'string') throw new LooplineError('INVALID_ARGUMENT', 400, 'notifyMany needs the device type', { argument: 'deviceType' });
-    if (!Array.isArray(deviceTokens) || deviceTokens.length === 0 || !deviceTokens.every((t) => typeof t === 'string')) {
-      throw new LooplineError('INVALID_ARGUMENT', 400, 'deviceTokens must be a non-empty array of strings', { argument: 'deviceTokens' });
+    if (typeof appId !== 'string' && typeof appId !== 'number')
+      throw new LooplineError('INVALID_ARGUMENT', 400, 'notifyMany needs the application id', {
+        argument: 'appId',
+      });
+    if (typeof deviceType !== 'string')
+      throw new LooplineError('INVALID_ARGUMENT', 400, 'notifyMany needs the device type', {
+        argument: 'deviceType',
+      });
+    if (
+      !Array.isArray(deviceTokens) ||
+      deviceTokens.length === 0 ||
+      !deviceTokens.every((t) => typeof t === 'string')
+    ) {
+      throw new LooplineError('INVALID_ARGUMENT', 400, 'deviceTokens must be a non-empty array of strings', {
+        argument: 'deviceTokens',
+      });
     }
-    return this.sendTo(deviceTokens.map((deviceToken) => ({ id: undefined, appId, deviceType, deviceToken })), note);
+    return this.sendTo(
+      deviceTokens.map((deviceToken) => ({ id: undefined, appId, deviceType, deviceToken })),
+      note,
+    );
   }
 
   /** A small audience the caller named: the payload checked first, then one page. */
@@ -134,7 +190,12 @@ export class PushManager {
   async notifyByQuery(query: unknown, notification: unknown): Promise<PushReport> {
     const note = await this.validated(notification);
     if (query !== undefined && query !== null && (typeof query !== 'object' || Array.isArray(query))) {
-      throw new LooplineError('INVALID_ARGUMENT', 400, 'The installation query must be an object (a where filter)', { argument: 'deviceQuery' });
+      throw new LooplineError(
+        'INVALID_ARGUMENT',
+        400,
+        'The installation query must be an object (a where filter)',
+        { argument: 'deviceQuery' },
+      );
     }
     const active = { or: [{ status: null }, { status: { neq: INACTIVE } }] };
     const where = query && Object.keys(query).length > 0 ? { and: [query, active] } : active;
@@ -161,53 +222,112 @@ export class PushManager {
   }
 
   /** Sends to one page of installations; marks the gone ones inactive. */
-  private async deliver(installations: AnyModel[], note: PushNotification, applications: Map<string, Promise<AnyModel>>): Promise<DeviceResult[]> {
+  private async deliver(
+    installations: AnyModel[],
+    note: PushNotification,
+    applications: Map<string, Promise<AnyModel>>,
+  ): Promise<DeviceResult[]> {
     const payloads = new Map<string, EncodedPayload>();
-    const results = await mapConcurrently(installations, this.settings.concurrency, async (inst): Promise<DeviceResult> => {
-      // notifyMany's devices have no installation: their token names them.
-      const base = { installationId: inst.id, deviceType: inst.deviceType as string, ...(inst.id === undefined ? { deviceToken: inst.deviceToken as string } : {}) };
-      const resolved = await this.providerFor(inst, applications);
-      if ('code' in resolved) return this.failed(base, resolved, inst);
-      const provider = resolved;
-      const problem = provider.checkDevice(inst as PushDevice);
-      if (problem) return this.failed(base, problem, inst);
-      let payload = payloads.get(provider.name);
-      if (!payload) payloads.set(provider.name, (payload = provider.encode(note)));
-      const { outcome, attempts } = await sendWithRetries(provider, inst as PushDevice, payload, this.settings);
-      if (outcome.ok) {
-        this.emit('transmitted', note, inst.deviceToken, inst);
-        return { ...base, status: 'sent', attempts, ...(outcome.providerId ? { providerId: outcome.providerId } : {}) };
-      }
-      const details = { status: outcome.status, reason: outcome.reason, retryAfter: outcome.retryAfterMs === undefined ? undefined : Math.ceil(outcome.retryAfterMs / 1000) };
-      const result: DeviceResult = { ...base, status: outcome.code === 'PUSH_DEVICE_GONE' ? 'gone' : 'failed', attempts, code: outcome.code, message: outcome.message, details };
-      if (result.status === 'failed') this.emitError(result, inst);
-      return result;
-    });
+    const results = await mapConcurrently(
+      installations,
+      this.settings.concurrency,
+      async (inst): Promise<DeviceResult> => {
+        // notifyMany's devices have no installation: their token names them.
+        const base = {
+          installationId: inst.id,
+          deviceType: inst.deviceType as string,
+          ...(inst.id === undefined ? { deviceToken: inst.deviceToken as string } : {}),
+        };
+        const resolved = await this.providerFor(inst, applications);
+        if ('code' in resolved) return this.failed(base, resolved, inst);
+        const provider = resolved;
+        const problem = provider.checkDevice(inst as PushDevice);
+        if (problem) return this.failed(base, problem, inst);
+        let payload = payloads.get(provider.name);
+        if (!payload) payloads.set(provider.name, (payload = provider.encode(note)));
+        const { outcome, attempts } = await sendWithRetries(
+          provider,
+          inst as PushDevice,
+          payload,
+          this.settings,
+        );
+        if (outcome.ok) {
+          this.emit('transmitted', note, inst.deviceToken, inst);
+          return {
+            ...base,
+            status: 'sent',
+            attempts,
+            ...(outcome.providerId ? { providerId: outcome.providerId } : {}),
+          };
+        }
+        const details = {
+          status: outcome.status,
+          reason: outcome.reason,
+          retryAfter: outcome.retryAfterMs === undefined ? undefined : Math.ceil(outcome.retryAfterMs / 1000),
+        };
+        const result: DeviceResult = {
+          ...base,
+          status: outcome.code === 'PUSH_DEVICE_GONE' ? 'gone' : 'failed',
+          attempts,
+          code: outcome.code,
+          message: outcome.message,
+          details,
+        };
+        if (result.status === 'failed') this.emitError(result, inst);
+        return result;
+      },
+    );
     const gone = installations.filter((_inst, i) => results[i].status === 'gone');
     // A dead token is dead for every installation holding it (an app reinstalled, a second app id).
     for (const [deviceType, tokens] of groupTokens(gone)) {
-      await this.models.Installation.updateAll({ and: [{ deviceType }, { deviceToken: { inq: tokens } }] }, { status: INACTIVE, modified: new Date() });
+      await this.models.Installation.updateAll(
+        { and: [{ deviceType }, { deviceToken: { inq: tokens } }] },
+        { status: INACTIVE, modified: new Date() },
+      );
       this.emit('devicesGone', tokens, deviceType);
     }
     return results;
   }
 
-  private failed(base: { installationId: unknown; deviceType: string; deviceToken?: string }, problem: DeviceProblem, inst: AnyModel): DeviceResult {
-    const result: DeviceResult = { ...base, status: 'failed', attempts: 0, code: problem.code, message: problem.message };
+  private failed(
+    base: { installationId: unknown; deviceType: string; deviceToken?: string },
+    problem: DeviceProblem,
+    inst: AnyModel,
+  ): DeviceResult {
+    const result: DeviceResult = {
+      ...base,
+      status: 'failed',
+      attempts: 0,
+      code: problem.code,
+      message: problem.message,
+    };
     this.emitError(result, inst);
     return result;
   }
 
   /** The provider for an installation's application and device type, or why there is none. */
-  private async providerFor(inst: AnyModel, applications: Map<string, Promise<AnyModel>>): Promise<PushProvider | DeviceProblem> {
+  private async providerFor(
+    inst: AnyModel,
+    applications: Map<string, Promise<AnyModel>>,
+  ): Promise<PushProvider | DeviceProblem> {
     const kind = own(PROVIDER_KINDS, inst.deviceType) ? PROVIDER_KINDS[inst.deviceType] : undefined;
-    if (!kind) return { code: 'PUSH_UNSUPPORTED_DEVICE_TYPE', message: `No provider sends to device type ${JSON.stringify(inst.deviceType)}` };
+    if (!kind)
+      return {
+        code: 'PUSH_UNSUPPORTED_DEVICE_TYPE',
+        message: `No provider sends to device type ${JSON.stringify(inst.deviceType)}`,
+      };
     const appId = String(inst.appId);
     let pending = applications.get(appId);
     if (!pending) applications.set(appId, (pending = this.models.Application.findById(appId)));
     const application = await pending;
-    if (!application) return { code: 'PUSH_APPLICATION_NOT_FOUND', message: `No application has id ${JSON.stringify(appId)}` };
-    const pushSettings = application.pushSettings ? application.pushSettings.toObject?.() ?? application.pushSettings : undefined;
+    if (!application)
+      return {
+        code: 'PUSH_APPLICATION_NOT_FOUND',
+        message: `No application has id ${JSON.stringify(appId)}`,
+      };
+    const pushSettings = application.pushSettings
+      ? (application.pushSettings.toObject?.() ?? application.pushSettings)
+      : undefined;
     const settings = pushSettings?.[kind.settingsKey];
     // Rebuilt when the application's settings change; kept (with its connection) while they do not.
     const key = `${appId}\u0000${inst.deviceType}`;
@@ -234,7 +354,11 @@ export class PushManager {
   private emitError(result: DeviceResult, inst: AnyModel): void {
     if (this.models.Push.listenerCount('error') === 0) return;
     const code = result.code ?? 'PUSH_PROVIDER_REJECTED';
-    const err = new LooplineError(code, ERROR_CODES[code]?.status ?? 502, result.message ?? 'push failed', { installationId: result.installationId, deviceType: result.deviceType, deviceToken: inst.deviceToken });
+    const err = new LooplineError(code, ERROR_CODES[code]?.status ?? 502, result.message ?? 'push failed', {
+      installationId: result.installationId,
+      deviceType: result.deviceType,
+      deviceToken: inst.deviceToken,
+    });
     this.emit('error', err);
   }
 
@@ -258,5 +382,12 @@ function groupTokens(installations: AnyModel[]): Map<string, string[]> {
 
 function summarise(results: DeviceResult[]): PushReport {
   const count = (status: DeviceResult['status']) => results.filter((r) => r.status === status).length;
-  return { total: results.length, sent: count('sent'), failed: count('failed'), gone: count('gone'), skipped: count('skipped'), results };
+  return {
+    total: results.length,
+    sent: count('sent'),
+    failed: count('failed'),
+    gone: count('gone'),
+    skipped: count('skipped'),
+    results,
+  };
 }

@@ -10,7 +10,14 @@ import type { ByteRange, StorageProvider } from './providers/provider';
  * by default; the `contentDisposition: "inline"` setting lets browsers show it), `nosniff`, and
  * `no-transform`.
  */
-export async function handleDownload(provider: StorageProvider, container: string, file: string, req: IncomingMessage, res: ServerResponse, settings: Record<string, unknown>): Promise<void> {
+export async function handleDownload(
+  provider: StorageProvider,
+  container: string,
+  file: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  settings: Record<string, unknown>,
+): Promise<void> {
   const info = await provider.getFile(container, file);
   const size = info.size;
   const etag = info.etag ?? `W/"${size.toString(16)}-${info.mtime.getTime().toString(16)}"`;
@@ -25,7 +32,10 @@ export async function handleDownload(provider: StorageProvider, container: strin
   // The bytes go out as stored: compression middleware leaves the answer alone, so its
   // Content-Length and byte ranges hold.
   res.setHeader('Cache-Control', 'no-transform');
-  res.setHeader('Content-Disposition', contentDisposition(settings.contentDisposition === 'inline' ? 'inline' : 'attachment', file));
+  res.setHeader(
+    'Content-Disposition',
+    contentDisposition(settings.contentDisposition === 'inline' ? 'inline' : 'attachment', file),
+  );
 
   if (notModified(req, etag, info.mtime)) {
     res.statusCode = 304;
@@ -39,7 +49,11 @@ export async function handleDownload(provider: StorageProvider, container: strin
     const parsed = parseRange(asked, size);
     if (parsed === 'unsatisfiable') {
       res.setHeader('Content-Range', `bytes */${size}`);
-      throw new LooplineError('RANGE_NOT_SATISFIABLE', 416, `The range ${asked} is outside the file (${size} bytes)`);
+      throw new LooplineError(
+        'RANGE_NOT_SATISFIABLE',
+        416,
+        `The range ${asked} is outside the file (${size} bytes)`,
+      );
     }
     range = parsed;
   }
@@ -73,7 +87,10 @@ export async function handleDownload(provider: StorageProvider, container: strin
 /** Both file name forms: a plain quoted one (non-ASCII replaced) and the exact UTF-8 one. */
 function contentDisposition(kind: string, name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
+  );
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 

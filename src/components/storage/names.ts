@@ -10,7 +10,13 @@ const MAX_NAME_BYTES = 255;
  */
 export function checkName(value: unknown, what: 'container' | 'file'): string {
   const problem = nameProblem(value);
-  if (problem) throw new LooplineError('INVALID_STORAGE_NAME', 400, `Invalid ${what} name ${JSON.stringify(String(value))}: ${problem}`, { [what]: String(value) });
+  if (problem)
+    throw new LooplineError(
+      'INVALID_STORAGE_NAME',
+      400,
+      `Invalid ${what} name ${JSON.stringify(String(value))}: ${problem}`,
+      { [what]: String(value) },
+    );
   return value as string;
 }
 

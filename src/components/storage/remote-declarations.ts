@@ -53,14 +53,20 @@ export const REMOTE_DECLARATIONS: Readonly<Record<string, Record<string, unknown
     http: { verb: 'delete', path: '/:container/files/:file' },
   },
   upload: {
-    description: 'Upload files into a container: a multipart/form-data body with one or more file parts (any field names) and plain fields.',
+    description:
+      'Upload files into a container: a multipart/form-data body with one or more file parts (any field names) and plain fields.',
     accepts: [
       CONTAINER,
       REQ,
       RES,
       // Read from the multipart body by the method itself; declared so API descriptions (and
       // the explorer's "Try it out") offer a file to send.
-      { arg: 'file', type: 'file', http: { source: 'formData' }, description: 'A file to upload (the form may hold several, under any field names).' },
+      {
+        arg: 'file',
+        type: 'file',
+        http: { source: 'formData' },
+        description: 'A file to upload (the form may hold several, under any field names).',
+      },
     ],
     returns: { arg: 'result', type: 'object' },
     http: { verb: 'post', path: '/:container/upload' },

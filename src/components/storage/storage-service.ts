@@ -9,10 +9,27 @@ import { handleUpload, type UploadOptions, type UploadResult } from './upload';
 import { handleDownload } from './download';
 
 /** The options of a storage data source that shape uploads (per call they may be overridden). */
-const UPLOAD_SETTINGS = ['getFilename', 'nameConflict', 'maxFileSize', 'allowedContentTypes', 'acl', 'maxFieldsSize', 'maxFiles', 'maxFields'] as const;
+const UPLOAD_SETTINGS = [
+  'getFilename',
+  'nameConflict',
+  'maxFileSize',
+  'allowedContentTypes',
+  'acl',
+  'maxFieldsSize',
+  'maxFiles',
+  'maxFields',
+] as const;
 
 /** S3 upload parameters LB3 passed through from the data source settings. */
-const S3_UPLOAD_PARAMS = ['StorageClass', 'CacheControl', 'ServerSideEncryption', 'SSEKMSKeyId', 'SSECustomerAlgorithm', 'SSECustomerKey', 'SSECustomerKeyMD5'] as const;
+const S3_UPLOAD_PARAMS = [
+  'StorageClass',
+  'CacheControl',
+  'ServerSideEncryption',
+  'SSEKMSKeyId',
+  'SSECustomerAlgorithm',
+  'SSECustomerKey',
+  'SSECustomerKeyMD5',
+] as const;
 
 type Callback<T> = NodeCallback<T> | undefined;
 
@@ -48,13 +65,17 @@ export class StorageService {
   }
 
   getContainers(cb?: Callback<ContainerInfo[]>) {
-    return withCallback(this.provider.listContainers().then((list) => list.map(withMetadata)), cb);
+    return withCallback(
+      this.provider.listContainers().then((list) => list.map(withMetadata)),
+      cb,
+    );
   }
 
   /** `createContainer({name})`; a bare name is taken too. */
   createContainer(options: unknown, cb?: Callback<ContainerInfo>) {
     const run = async () => {
-      const name = typeof options === 'string' ? options : (options as { name?: unknown } | null | undefined)?.name;
+      const name =
+        typeof options === 'string' ? options : (options as { name?: unknown } | null | undefined)?.name;
       return withMetadata(await this.provider.createContainer(checkName(name, 'container')));
     };
     return withCallback(run(), cb);
@@ -69,7 +90,9 @@ export class StorageService {
 
   getContainer(container: string, cb?: Callback<ContainerInfo>) {
     return withCallback(
-      Promise.resolve().then(async () => withMetadata(await this.provider.getContainer(checkName(container, 'container')))),
+      Promise.resolve().then(async () =>
+        withMetadata(await this.provider.getContainer(checkName(container, 'container'))),
+      ),
       cb,
     );
   }
@@ -78,21 +101,27 @@ export class StorageService {
   getFiles(container: string, options?: unknown, cb?: Callback<FileInfo[]>) {
     if (typeof options === 'function') cb = options as NodeCallback<FileInfo[]>;
     return withCallback(
-      Promise.resolve().then(async () => (await this.provider.listFiles(checkName(container, 'container'))).map(withMetadata)),
+      Promise.resolve().then(async () =>
+        (await this.provider.listFiles(checkName(container, 'container'))).map(withMetadata),
+      ),
       cb,
     );
   }
 
   getFile(container: string, file: string, cb?: Callback<FileInfo>) {
     return withCallback(
-      Promise.resolve().then(async () => withMetadata(await this.provider.getFile(checkName(container, 'container'), checkName(file, 'file')))),
+      Promise.resolve().then(async () =>
+        withMetadata(await this.provider.getFile(checkName(container, 'container'), checkName(file, 'file'))),
+      ),
       cb,
     );
   }
 
   removeFile(container: string, file: string, cb?: Callback<void>) {
     return withCallback(
-      Promise.resolve().then(() => this.provider.removeFile(checkName(container, 'container'), checkName(file, 'file'))),
+      Promise.resolve().then(() =>
+        this.provider.removeFile(checkName(container, 'container'), checkName(file, 'file')),
+      ),
       cb,
     );
   }
@@ -105,7 +134,12 @@ export class StorageService {
   uploadStream(container: string, file: string, options?: unknown): Writable {
     const opts = options && typeof options === 'object' ? (options as Record<string, unknown>) : {};
     try {
-      const contentType = typeof opts.contentType === 'string' ? opts.contentType : typeof opts.type === 'string' ? opts.type : undefined;
+      const contentType =
+        typeof opts.contentType === 'string'
+          ? opts.contentType
+          : typeof opts.type === 'string'
+            ? opts.type
+            : undefined;
       return this.provider.createWriteStream(checkName(container, 'container'), checkName(file, 'file'), {
         contentType,
         acl: typeof opts.acl === 'string' ? opts.acl : undefined,
@@ -152,16 +186,31 @@ export class StorageService {
     if (typeof args[0] === 'string' || args[0] === undefined || args[0] === null) container = args.shift();
     const [req, res, given] = args as [IncomingMessage, ServerResponse, Record<string, unknown> | undefined];
     const options: UploadOptions = { ...(given && typeof given === 'object' ? given : {}) };
-    for (const key of UPLOAD_SETTINGS) if (options[key] === undefined && this.settings[key] !== undefined) (options as Record<string, unknown>)[key] = this.settings[key];
+    for (const key of UPLOAD_SETTINGS)
+      if (options[key] === undefined && this.settings[key] !== undefined)
+        (options as Record<string, unknown>)[key] = this.settings[key];
     options.extra = { ...this.s3Params(this.settings), ...this.s3Params(options as Record<string, unknown>) };
-    const target = typeof container === 'string' ? container : typeof options.container === 'string' ? options.container : (req as { params?: Record<string, string> })?.params?.container;
+    const target =
+      typeof container === 'string'
+        ? container
+        : typeof options.container === 'string'
+          ? options.container
+          : (req as { params?: Record<string, string> })?.params?.container;
     const run = async () => handleUpload(this.provider, checkName(target, 'container'), req, res, options);
     return withCallback(run(), cb);
   }
 
   /** LB3's `download(container, file, req, res, [cb])`: answers the request with the file. */
   download(container: string, file: string, req: IncomingMessage, res: ServerResponse, cb?: Callback<void>) {
-    const run = async () => handleDownload(this.provider, checkName(container, 'container'), checkName(file, 'file'), req, res, this.settings);
+    const run = async () =>
+      handleDownload(
+        this.provider,
+        checkName(container, 'container'),
+        checkName(file, 'file'),
+        req,
+        res,
+        this.settings,
+      );
     return withCallback(run(), cb);
   }
 
@@ -174,7 +223,19 @@ export class StorageService {
   /** The functions models get: each calls this service and carries its REST declaration. */
   private buildDataAccessObject(): Record<string, ServiceFunction> {
     const dao: Record<string, ServiceFunction> = {};
-    const methods: Array<keyof StorageService> = ['getContainers', 'getContainer', 'createContainer', 'destroyContainer', 'getFiles', 'getFile', 'removeFile', 'upload', 'download', 'uploadStream', 'downloadStream'];
+    const methods: Array<keyof StorageService> = [
+      'getContainers',
+      'getContainer',
+      'createContainer',
+      'destroyContainer',
+      'getFiles',
+      'getFile',
+      'removeFile',
+      'upload',
+      'download',
+      'uploadStream',
+      'downloadStream',
+    ];
     for (const name of methods) {
       const method = this[name] as (...args: unknown[]) => unknown;
       const fn = ((...args: unknown[]) => method.apply(this, args)) as ServiceFunction;
@@ -188,6 +249,10 @@ export class StorageService {
 
 /** LB3's containers and files answered `getMetadata()`; kept, out of their JSON. */
 function withMetadata<T extends object>(info: T): T {
-  Object.defineProperty(info, 'getMetadata', { value: () => ({ ...info }), enumerable: false, configurable: true });
+  Object.defineProperty(info, 'getMetadata', {
+    value: () => ({ ...info }),
+    enumerable: false,
+    configurable: true,
+  });
   return info;
 }

@@ -59,21 +59,45 @@ export interface UploadResult {
  * goes away) every file of this request is removed — those being written are aborted, those
  * already stored are deleted — and the error is the answer.
  */
-export async function handleUpload(provider: StorageProvider, container: string, req: IncomingMessage, res: ServerResponse, options: UploadOptions): Promise<UploadResult> {
+export async function handleUpload(
+  provider: StorageProvider,
+  container: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: UploadOptions,
+): Promise<UploadResult> {
   // Before any byte of the body is read: a missing container is a plain 404.
   await provider.getContainer(container);
   const contentType = req?.headers?.['content-type'];
   if (typeof contentType !== 'string' || !/^multipart\/form-data\b/i.test(contentType)) {
-    throw new LooplineError('NO_FILE_UPLOADED', 400, `No file content uploaded: send a multipart/form-data body (this one is ${contentType ?? 'without a content type'})`);
+    throw new LooplineError(
+      'NO_FILE_UPLOADED',
+      400,
+      `No file content uploaded: send a multipart/form-data body (this one is ${contentType ?? 'without a content type'})`,
+    );
   }
   const maxFieldsSize = positive(options.maxFieldsSize, DEFAULT_MAX_FIELDS_SIZE);
   const maxFiles = positive(options.maxFiles, DEFAULT_MAX_FILES);
   const maxFields = positive(options.maxFields, DEFAULT_MAX_FIELDS);
   let parser: busboy.Busboy;
   try {
-    parser = busboy({ headers: req.headers, preservePath: true, limits: { fieldSize: maxFieldsSize, fields: maxFields, files: maxFiles, parts: maxFields + maxFiles, fieldNameSize: 200 } });
+    parser = busboy({
+      headers: req.headers,
+      preservePath: true,
+      limits: {
+        fieldSize: maxFieldsSize,
+        fields: maxFields,
+        files: maxFiles,
+        parts: maxFields + maxFiles,
+        fieldNameSize: 200,
+      },
+    });
   } catch (err) {
-    throw new LooplineError('MALFORMED_UPLOAD', 400, `The multipart body cannot be read: ${(err as Error).message}`);
+    throw new LooplineError(
+      'MALFORMED_UPLOAD',
+      400,
+      `The multipart body cannot be read: ${(err as Error).message}`,
+    );
   }
 
   return new Promise<UploadResult>((resolve, reject) => {
@@ -98,7 +122,14 @@ export async function handleUpload(provider: StorageProvider, container: string,
         .then(removeStored)
         .then(() => reject(err));
     };
-    const limit = (what: string) => fail(new LooplineError('UPLOAD_LIMIT_EXCEEDED', 413, `The upload has too many ${what} (at most ${what === 'files' ? maxFiles : maxFields})`));
+    const limit = (what: string) =>
+      fail(
+        new LooplineError(
+          'UPLOAD_LIMIT_EXCEEDED',
+          413,
+          `The upload has too many ${what} (at most ${what === 'files' ? maxFiles : maxFields})`,
+        ),
+      );
 
     parser.on('file', (field, stream, info) => {
       if (failure || !info.filename) {
@@ -119,7 +150,12 @@ export async function handleUpload(provider: StorageProvider, container: string,
         checkName(file.name, 'file');
         const allowed = perFile(options.allowedContentTypes, file, req, res);
         if (Array.isArray(allowed) && allowed.length > 0 && !allowed.includes(file.type)) {
-          throw new LooplineError('CONTENT_TYPE_NOT_ALLOWED', 415, `contentType "${file.type}" is not allowed (Must be in [${allowed.join(', ')}])`, { type: file.type, allowed });
+          throw new LooplineError(
+            'CONTENT_TYPE_NOT_ALLOWED',
+            415,
+            `contentType "${file.type}" is not allowed (Must be in [${allowed.join(', ')}])`,
+            { type: file.type, allowed },
+          );
         }
         maxFileSize = positive(perFile(options.maxFileSize, file, req, res), DEFAULT_MAX_FILE_SIZE);
         const acl = perFile(options.acl, file, req, res);
@@ -129,7 +165,11 @@ export async function handleUpload(provider: StorageProvider, container: string,
         fail(err);
         return;
       }
-      const writer = provider.createWriteStream(container, file.name, { contentType: file.type, acl: file.acl, extra: options.extra });
+      const writer = provider.createWriteStream(container, file.name, {
+        contentType: file.type,
+        acl: file.acl,
+        extra: options.extra,
+      });
       writing.add(writer);
       // Listed in the order of the request's parts, whichever is stored first.
       (result.files[field] ??= []).push(file);
@@ -139,30 +179,46 @@ export async function handleUpload(provider: StorageProvider, container: string,
       const counter = new Transform({
         transform(chunk: Buffer, _enc, done) {
           size += chunk.length;
-          if (size > maxFileSize) done(new LooplineError('FILE_TOO_LARGE', 413, `maxFileSize exceeded: ${file.originalFilename ?? file.name} is over ${maxFileSize} bytes`, { file: file.name, maxFileSize }));
+          if (size > maxFileSize)
+            done(
+              new LooplineError(
+                'FILE_TOO_LARGE',
+                413,
+                `maxFileSize exceeded: ${file.originalFilename ?? file.name} is over ${maxFileSize} bytes`,
+                { file: file.name, maxFileSize },
+              ),
+            );
           else done(null, chunk);
         },
       });
       pending.push(
-        pipeline(stream, counter, writer).then(
-          () => {
-            writing.delete(writer);
-            stored.push(file.name);
-            file.size = size;
-            // Stored after the request failed: removed with the others.
-            if (failure) return removeStored();
-          },
-          (err: unknown) => {
-            writing.delete(writer);
-            fail(err);
-          },
-        ).then(() => closed),
+        pipeline(stream, counter, writer)
+          .then(
+            () => {
+              writing.delete(writer);
+              stored.push(file.name);
+              file.size = size;
+              // Stored after the request failed: removed with the others.
+              if (failure) return removeStored();
+            },
+            (err: unknown) => {
+              writing.delete(writer);
+              fail(err);
+            },
+          )
+          .then(() => closed),
       );
     });
     parser.on('field', (name, value, info) => {
       fieldsBytes += Buffer.byteLength(value) + Buffer.byteLength(name);
       if (info.valueTruncated || fieldsBytes > maxFieldsSize) {
-        fail(new LooplineError('UPLOAD_LIMIT_EXCEEDED', 413, `maxFieldsSize exceeded: the plain fields hold over ${maxFieldsSize} bytes`));
+        fail(
+          new LooplineError(
+            'UPLOAD_LIMIT_EXCEEDED',
+            413,
+            `maxFieldsSize exceeded: the plain fields hold over ${maxFieldsSize} bytes`,
+          ),
+        );
         return;
       }
       (result.fields[name] ??= []).push(value);
@@ -170,7 +226,9 @@ export async function handleUpload(provider: StorageProvider, container: string,
     parser.on('filesLimit', () => limit('files'));
     parser.on('fieldsLimit', () => limit('fields'));
     parser.on('partsLimit', () => limit('parts'));
-    parser.on('error', (err: Error) => fail(new LooplineError('MALFORMED_UPLOAD', 400, `The multipart body cannot be read: ${err.message}`)));
+    parser.on('error', (err: Error) =>
+      fail(new LooplineError('MALFORMED_UPLOAD', 400, `The multipart body cannot be read: ${err.message}`)),
+    );
     parser.on('close', () => {
       Promise.all(pending).then(() => {
         if (failure) return;
@@ -179,7 +237,8 @@ export async function handleUpload(provider: StorageProvider, container: string,
       });
     });
     // A client that goes away mid-body: whatever was written is removed.
-    const gone = () => fail(new LooplineError('MALFORMED_UPLOAD', 400, 'The request ended before the upload was complete'));
+    const gone = () =>
+      fail(new LooplineError('MALFORMED_UPLOAD', 400, 'The request ended before the upload was complete'));
     req.on('error', gone);
     req.on('close', () => {
       if (!req.complete) gone();
@@ -188,8 +247,15 @@ export async function handleUpload(provider: StorageProvider, container: string,
   });
 }
 
-function perFile<T>(value: PerFile<T> | undefined, file: UploadedFile, req: IncomingMessage, res: ServerResponse): T | undefined {
-  return typeof value === 'function' ? (value as (f: UploadedFile, q: IncomingMessage, s: ServerResponse) => T)(file, req, res) : value;
+function perFile<T>(
+  value: PerFile<T> | undefined,
+  file: UploadedFile,
+  req: IncomingMessage,
+  res: ServerResponse,
+): T | undefined {
+  return typeof value === 'function'
+    ? (value as (f: UploadedFile, q: IncomingMessage, s: ServerResponse) => T)(file, req, res)
+    : value;
 }
 
 function positive(value: unknown, fallback: number): number {

@@ -36,7 +36,12 @@ export function noticeText(notice: ChangeNotice, limit: number): string | undefi
   const text = JSON.stringify(notice);
   if (Buffer.byteLength(text) <= limit) return text;
   // Too big (a long where or patch): the receivers get the write without them.
-  const slim = JSON.stringify({ origin: notice.origin, model: notice.model, kind: notice.kind, id: notice.id });
+  const slim = JSON.stringify({
+    origin: notice.origin,
+    model: notice.model,
+    kind: notice.kind,
+    id: notice.id,
+  });
   return Buffer.byteLength(slim) <= limit ? slim : undefined;
 }
 
@@ -73,7 +78,8 @@ export abstract class StoreChangeFeed {
     const full = { origin: this.origin, ...notice };
     if (options.transaction) return this.sendInTransaction([full], options);
     this.queue.push(full);
-    if (!this.flushing) this.flushing = new Promise((resolve) => setImmediate(resolve)).then(() => this.flush());
+    if (!this.flushing)
+      this.flushing = new Promise((resolve) => setImmediate(resolve)).then(() => this.flush());
   }
 
   /** One batch at a time: notices sent on different connections could overtake each other. */

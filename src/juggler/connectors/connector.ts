@@ -58,9 +58,18 @@ export interface Connector {
   findById(model: ModelDefinition, id: unknown, options: OperationOptions): Promise<Row | null>;
   count(model: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number>;
   /** Set `data`'s properties on every matching row. Resolves to the number of rows matched. */
-  updateAll(model: ModelDefinition, where: WhereClause | undefined, data: Row, options: OperationOptions): Promise<number>;
+  updateAll(
+    model: ModelDefinition,
+    where: WhereClause | undefined,
+    data: Row,
+    options: OperationOptions,
+  ): Promise<number>;
   /** Delete every matching row. Resolves to the number deleted. */
-  destroyAll(model: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number>;
+  destroyAll(
+    model: ModelDefinition,
+    where: WhereClause | undefined,
+    options: OperationOptions,
+  ): Promise<number>;
   /**
    * Merge `data` into the row with this id; resolves to a row (the full row afterwards, or at least
    * its id: the DAO merges the patch into the instance it holds), or null if absent.
@@ -73,7 +82,12 @@ export interface Connector {
    * properties on that row, as one step no concurrent writer can split (no lost update, no
    * duplicate). Resolves to the row afterwards and whether it was inserted.
    */
-  upsert?(model: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult>;
+  upsert?(
+    model: ModelDefinition,
+    insertRow: Row,
+    updateRow: Row,
+    options: OperationOptions,
+  ): Promise<UpsertResult>;
   /** Atomic replaceOrCreate: inserts `row`, or replaces the row with its id whole (absent properties become null). */
   replaceOrCreate?(model: ModelDefinition, row: Row, options: OperationOptions): Promise<UpsertResult>;
   /**
@@ -82,7 +96,12 @@ export interface Connector {
    * resolves. `fn` gets the options to pass on. findOrCreate and upsertWithWhere use it so that
    * concurrent callers for the same where make one row.
    */
-  exclusive?<T>(model: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T>;
+  exclusive?<T>(
+    model: ModelDefinition,
+    key: string,
+    options: OperationOptions,
+    fn: (options: OperationOptions) => Promise<T>,
+  ): Promise<T>;
   /**
    * A new id for a row of `model` that the store itself will not write (LB3's `generateId`):
    * embedded models ask the store they are attached to for their items' ids.

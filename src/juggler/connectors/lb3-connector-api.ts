@@ -24,8 +24,14 @@ type Lb3Method = (this: Connector, ...args: unknown[]) => unknown;
 type ModelLookup = (modelName: string) => ModelDefinition | undefined;
 
 /** The model name, the remaining arguments and the callback of an LB3 connector call; options (if passed) last of `fixed`. */
-function parseCall(args: unknown[], fixed: number): { rest: unknown[]; options: OperationOptions; cb: NodeCallback<unknown> | undefined } {
-  const cb = typeof args[args.length - 1] === 'function' ? (args[args.length - 1] as NodeCallback<unknown>) : undefined;
+function parseCall(
+  args: unknown[],
+  fixed: number,
+): { rest: unknown[]; options: OperationOptions; cb: NodeCallback<unknown> | undefined } {
+  const cb =
+    typeof args[args.length - 1] === 'function'
+      ? (args[args.length - 1] as NodeCallback<unknown>)
+      : undefined;
   const params = cb ? args.slice(0, -1) : args.slice();
   const rest = params.slice(1, 1 + fixed);
   const options = params[1 + fixed];
@@ -33,7 +39,8 @@ function parseCall(args: unknown[], fixed: number): { rest: unknown[]; options: 
 }
 
 function coerceRow(def: ModelDefinition, data: unknown): Row {
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InvalidArgumentError(`The data for ${def.name} must be an object`, 'INVALID_DATA');
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new InvalidArgumentError(`The data for ${def.name} must be an object`, 'INVALID_DATA');
   const row: Row = {};
   for (const [key, value] of Object.entries(data as Row)) {
     if (value === undefined || key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
@@ -56,7 +63,8 @@ function coerceIdOf(def: ModelDefinition, id: unknown): unknown {
 }
 
 function requireIdValue(def: ModelDefinition, id: unknown, action: string): void {
-  if (id === undefined || id === null || id === '') throw new InvalidArgumentError(`You must provide an id when ${action} ${def.name}`, 'MISSING_ID');
+  if (id === undefined || id === null || id === '')
+    throw new InvalidArgumentError(`You must provide an id when ${action} ${def.name}`, 'MISSING_ID');
 }
 
 function idOfData(def: ModelDefinition, data: unknown): unknown {
@@ -67,15 +75,27 @@ function idOfData(def: ModelDefinition, data: unknown): unknown {
  * The LB3 methods by name: how many arguments follow the model name (before options and the
  * callback), and what each does with the resolved model definition.
  */
-const LB3_METHODS: Record<string, { fixed: number; run: (c: Connector, def: ModelDefinition, rest: unknown[], options: OperationOptions) => Promise<unknown> }> = {
+const LB3_METHODS: Record<
+  string,
+  {
+    fixed: number;
+    run: (c: Connector, def: ModelDefinition, rest: unknown[], options: OperationOptions) => Promise<unknown>;
+  }
+> = {
   create: { fixed: 1, run: (c, def, [data], o) => c.create(def, coerceRow(def, data), o) },
   all: { fixed: 1, run: (c, def, [filter], o) => c.find(def, normalizeFilter(filter ?? {}, def), o) },
   find: {
     fixed: 1,
     run: (c, def, [id], o) => c.findById(def, coerceIdOf(def, id), o),
   },
-  exists: { fixed: 1, run: async (c, def, [id], o) => (await c.findById(def, coerceIdOf(def, id), o)) !== null },
-  count: { fixed: 1, run: (c, def, [where], o) => c.count(def, where ? normalizeWhere(where, def) : undefined, o) },
+  exists: {
+    fixed: 1,
+    run: async (c, def, [id], o) => (await c.findById(def, coerceIdOf(def, id), o)) !== null,
+  },
+  count: {
+    fixed: 1,
+    run: (c, def, [where], o) => c.count(def, where ? normalizeWhere(where, def) : undefined, o),
+  },
   save: {
     fixed: 1,
     run: async (c, def, [data], o) => {
@@ -94,7 +114,12 @@ const LB3_METHODS: Record<string, { fixed: number; run: (c: Connector, def: Mode
       requireIdValue(def, id, 'updating attributes of');
       const key = coerceIdOf(def, id);
       const row = await c.patchById(def, key, coerceRow(def, data), o);
-      if (!row) throw new ModelNotFoundError(def.name, id, `Could not update attributes. ${def.name} with id ${String(id)} does not exist!`);
+      if (!row)
+        throw new ModelNotFoundError(
+          def.name,
+          id,
+          `Could not update attributes. ${def.name} with id ${String(id)} does not exist!`,
+        );
       return (await c.findById(def, key, o)) ?? row;
     },
   },
@@ -103,27 +128,52 @@ const LB3_METHODS: Record<string, { fixed: number; run: (c: Connector, def: Mode
     run: async (c, def, [id, data], o) => {
       requireIdValue(def, id, 'replacing');
       const key = coerceIdOf(def, id);
-      const row = await c.replaceById(def, key, { ...coerceRow(def, data), ...(def.idName ? { [def.idName]: key } : {}) }, o);
-      if (!row) throw new ModelNotFoundError(def.name, id, `Could not replace. ${def.name} with id ${String(id)} does not exist!`);
+      const row = await c.replaceById(
+        def,
+        key,
+        { ...coerceRow(def, data), ...(def.idName ? { [def.idName]: key } : {}) },
+        o,
+      );
+      if (!row)
+        throw new ModelNotFoundError(
+          def.name,
+          id,
+          `Could not replace. ${def.name} with id ${String(id)} does not exist!`,
+        );
       return row;
     },
   },
   updateAll: {
     fixed: 2,
-    run: async (c, def, [where, data], o) => ({ count: await c.updateAll(def, where ? normalizeWhere(where, def) : undefined, coerceRow(def, data), o) }),
+    run: async (c, def, [where, data], o) => ({
+      count: await c.updateAll(def, where ? normalizeWhere(where, def) : undefined, coerceRow(def, data), o),
+    }),
   },
   destroy: {
     fixed: 1,
     run: async (c, def, [id], o) => {
       requireIdValue(def, id, 'deleting');
-      return { count: await c.destroyAll(def, normalizeWhere({ [def.idName!]: coerceIdOf(def, id) }, def), o) };
+      return {
+        count: await c.destroyAll(def, normalizeWhere({ [def.idName!]: coerceIdOf(def, id) }, def), o),
+      };
     },
   },
-  destroyAll: { fixed: 1, run: async (c, def, [where], o) => ({ count: await c.destroyAll(def, where ? normalizeWhere(where, def) : undefined, o) }) },
+  destroyAll: {
+    fixed: 1,
+    run: async (c, def, [where], o) => ({
+      count: await c.destroyAll(def, where ? normalizeWhere(where, def) : undefined, o),
+    }),
+  },
 };
 LB3_METHODS.update = LB3_METHODS.updateAll;
 
-function lb3Method(name: string, spec: (typeof LB3_METHODS)[string], ready: () => Promise<void>, lookup: ModelLookup, own: Lb3Method | undefined): Lb3Method {
+function lb3Method(
+  name: string,
+  spec: (typeof LB3_METHODS)[string],
+  ready: () => Promise<void>,
+  lookup: ModelLookup,
+  own: Lb3Method | undefined,
+): Lb3Method {
   // The declared arity LB3 code reads (`connector.create.length`) is LB3 2.x's: model, fixed args, options, callback.
   // The connector's own calls (a ModelDefinition first, at most four arguments) pass straight through.
   const call = function (this: Connector, a0: unknown, a1: unknown, a2: unknown, a3: unknown): unknown {
@@ -137,7 +187,11 @@ function lb3Method(name: string, spec: (typeof LB3_METHODS)[string], ready: () =
     const modelName = a0;
     const run = async () => {
       const def = lookup(modelName);
-      if (!def) throw new InvalidArgumentError(`connector.${name}(): no model "${modelName}" is attached to this data source`, 'MODEL_NOT_ATTACHED');
+      if (!def)
+        throw new InvalidArgumentError(
+          `connector.${name}(): no model "${modelName}" is attached to this data source`,
+          'MODEL_NOT_ATTACHED',
+        );
       await ready();
       return spec.run(this, def, rest, options);
     };
@@ -152,13 +206,22 @@ function lb3Method(name: string, spec: (typeof LB3_METHODS)[string], ready: () =
  * Gives a data connector LB3's connector CRUD API (see above). `lookup` names the data source's
  * attached models; `ready` connects the data source before the first call.
  */
-export function installLb3ConnectorApi(connector: Connector, lookup: ModelLookup, ready: () => Promise<void>): void {
+export function installLb3ConnectorApi(
+  connector: Connector,
+  lookup: ModelLookup,
+  ready: () => Promise<void>,
+): void {
   const target = connector as unknown as Record<string, unknown>;
   for (const [name, spec] of Object.entries(LB3_METHODS)) {
     const own = typeof target[name] === 'function' ? (target[name] as Lb3Method) : undefined;
     if (own && (own as { lb3ConnectorApi?: boolean }).lb3ConnectorApi) continue;
     const method = lb3Method(name, spec, ready, lookup, own);
     Object.defineProperty(method, 'lb3ConnectorApi', { value: true });
-    Object.defineProperty(target, name, { value: method, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(target, name, {
+      value: method,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
 }

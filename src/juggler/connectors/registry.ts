@@ -11,7 +11,11 @@ import { MailConnector } from './mail/mail-connector';
 import { RemoteConnector } from './remote/remote-connector';
 import type { AnyConnector } from './store-kinds';
 import { createStorageConnector } from '../../components/storage';
-import { createLb3Connector, looksLikeLb3Connector, wrapLb3ConnectorInstance } from './lb3-bridge/create-bridge';
+import {
+  createLb3Connector,
+  looksLikeLb3Connector,
+  wrapLb3ConnectorInstance,
+} from './lb3-bridge/create-bridge';
 import { asConnectorModule, loadConnectorModule } from './lb3-bridge/load-module';
 
 /** Where LB3 connector packages are looked for besides the working directory (the boot loader adds the app's folder). */
@@ -77,7 +81,9 @@ function isConnectorModule(value: object): value is ConnectorModule {
  */
 export const CONNECTOR_CLASSES = { Mail: MailConnector } as const;
 
-const BY_CLASS = new Map<unknown, ConnectorFactory>([[MailConnector, (settings) => new MailConnector(settings)]]);
+const BY_CLASS = new Map<unknown, ConnectorFactory>([
+  [MailConnector, (settings) => new MailConnector(settings)],
+]);
 
 /** Every name `connector` may take without a package: loopline's own connectors, in registration order (the CLI offers these). */
 export function registeredConnectorNames(): string[] {
@@ -100,26 +106,42 @@ export function resolveConnector(nameOrConnector: unknown, settings: Record<stri
   if (nameOrConnector && typeof nameOrConnector === 'object') {
     if (isConnector(nameOrConnector)) return nameOrConnector;
     if (isConnectorModule(nameOrConnector)) return nameOrConnector.createConnector(settings);
-    const label = typeof (nameOrConnector as { name?: unknown }).name === 'string' ? (nameOrConnector as { name: string }).name : 'the connector object';
+    const label =
+      typeof (nameOrConnector as { name?: unknown }).name === 'string'
+        ? (nameOrConnector as { name: string }).name
+        : 'the connector object';
     if (typeof (nameOrConnector as { initialize?: unknown }).initialize === 'function') {
       return createLb3Connector(asConnectorModule(nameOrConnector, label), settings, label);
     }
-    if (looksLikeLb3Connector(nameOrConnector)) return wrapLb3ConnectorInstance(nameOrConnector as Record<string, any>, settings, label);
+    if (looksLikeLb3Connector(nameOrConnector))
+      return wrapLb3ConnectorInstance(nameOrConnector as Record<string, any>, settings, label);
     throw new ConfigurationError(
       `The connector object is not a connector: it implements neither loopline's Connector interface (find, create, findById, define, …) nor LB3's initialize(dataSource, callback) or connector methods (getTypes, all, connect, execute)`,
       'NOT_A_CONNECTOR',
     );
   }
   const given = nameOrConnector ?? 'memory';
-  if (typeof given !== 'string') throw new ConfigurationError(`The connector setting must be a name such as "memory", not ${typeof given}`);
+  if (typeof given !== 'string')
+    throw new ConfigurationError(
+      `The connector setting must be a name such as "memory", not ${typeof given}`,
+    );
   const name = given.replace(/^loopback-connector-/, '');
   const factory = FACTORIES.get(name);
   if (factory) return factory(settings);
   // Not one of loopline's own: an LB3 connector package from the app's node_modules, as LB3 loads it.
-  return createLb3Connector(loadConnectorModule(given, undefined, Array.from(FACTORIES.keys())), settings, given);
+  return createLb3Connector(
+    loadConnectorModule(given, undefined, Array.from(FACTORIES.keys())),
+    settings,
+    given,
+  );
 }
 
 function isConnector(value: object): value is Connector {
   const c = value as Partial<Record<keyof Connector, unknown>>;
-  return typeof c.find === 'function' && typeof c.create === 'function' && typeof c.findById === 'function' && typeof c.define === 'function';
+  return (
+    typeof c.find === 'function' &&
+    typeof c.create === 'function' &&
+    typeof c.findById === 'function' &&
+    typeof c.define === 'function'
+  );
 }

@@ -7,7 +7,8 @@ import type { ModelDefinition } from '../model-definition';
  * component), and the remote store (another server's REST API). A data source holds one connector of one of these kinds; `kind` tells them apart
  * (a data connector has none, so third-party connectors need not declare it).
  */
-export type AnyConnector = Connector | KeyValueConnector | MailSender | RemoteModelConnector | ServiceConnector;
+export type AnyConnector =
+  Connector | KeyValueConnector | MailSender | RemoteModelConnector | ServiceConnector;
 
 /** A function a service gives its models; it may carry its remote declaration (`shared`, `accepts`, `returns`, `http`). */
 export type ServiceFunction = ((...args: any[]) => unknown) & Record<string, unknown>;

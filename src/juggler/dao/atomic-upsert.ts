@@ -142,7 +142,13 @@ export async function atomicUpsert(
   if (invalid) return patchOnly(Model, store, inst, id, patch, invalid, hookState, options);
   const insertRow = { ...instanceToRow(inst), ...patch };
   const patchRow = patch;
-  const result = await writeWithCompanions(Model, store, options, (o) => store.connector.upsert!(def, insertRow, patchRow, o), (r) => ({ kind: 'save', id: r.row[idName] ?? id, isNewInstance: r.created }));
+  const result = await writeWithCompanions(
+    Model,
+    store,
+    options,
+    (o) => store.connector.upsert!(def, insertRow, patchRow, o),
+    (r) => ({ kind: 'save', id: r.row[idName] ?? id, isNewInstance: r.created }),
+  );
   return finish(Model, inst, result, hookState, options);
 }
 
@@ -165,7 +171,13 @@ async function patchOnly(
   if (!current) throw invalid;
   const merged = new (Model as any)({ ...current, ...patch }, { applyDefaultValues: false, persisted: true });
   await validateOrThrow(merged, options);
-  const updated = await writeWithCompanions(Model, store, options, (o) => store.connector.patchById(store.def, id, patch, o), (r) => (r ? { kind: 'save', id } : undefined));
+  const updated = await writeWithCompanions(
+    Model,
+    store,
+    options,
+    (o) => store.connector.patchById(store.def, id, patch, o),
+    (r) => (r ? { kind: 'save', id } : undefined),
+  );
   if (!updated) throw invalid;
   return finish(
     Model,
@@ -206,6 +218,12 @@ export async function atomicReplaceOrCreate(
   );
   if (persist) row = persist.data;
   const whole = row;
-  const result = await writeWithCompanions(Model, store, options, (o) => store.connector.replaceOrCreate!(def, whole, o), (r) => ({ kind: 'save', id: r.row[idName] ?? id, isNewInstance: r.created }));
+  const result = await writeWithCompanions(
+    Model,
+    store,
+    options,
+    (o) => store.connector.replaceOrCreate!(def, whole, o),
+    (r) => ({ kind: 'save', id: r.row[idName] ?? id, isNewInstance: r.created }),
+  );
   return finish(Model, inst, result, hookState, options);
 }

@@ -17,16 +17,18 @@ export async function create(Model: DaoModel, data: unknown, rawOptions: unknown
   const options = normalizeOptions(rawOptions);
   if (Array.isArray(data)) {
     const instances = data.map((item) => buildNew(Model, item));
-    return forgetFailedInstance(asBatch(instances, async () => {
-      if (options.validate !== false)
-        await Promise.all(instances.map((inst) => validateOrThrow(inst, options)));
-      const prepared = [];
-      for (const inst of instances) prepared.push(await prepareNew(Model, inst, options));
-      const out = [];
-      for (const [i, inst] of instances.entries())
-        out.push(await persistNew(Model, inst, prepared[i], options));
-      return out;
-    }));
+    return forgetFailedInstance(
+      asBatch(instances, async () => {
+        if (options.validate !== false)
+          await Promise.all(instances.map((inst) => validateOrThrow(inst, options)));
+        const prepared = [];
+        for (const inst of instances) prepared.push(await prepareNew(Model, inst, options));
+        const out = [];
+        for (const [i, inst] of instances.entries())
+          out.push(await persistNew(Model, inst, prepared[i], options));
+        return out;
+      }),
+    );
   }
   return createInstance(Model, buildNew(Model, data), options);
 }
@@ -105,12 +107,26 @@ async function persistNew(
   const stored = row;
   const idName = store.def.idName;
   const write = (o: OperationOptions) => store.connector.create(store.def, stored, o);
-  const written = (newId: unknown) => ({ kind: 'save' as const, id: newId ?? (idName ? stored[idName] : undefined), isNewInstance: true });
-  const id = await failingWith(inst, uniqueWrite(store.def, () => inst, () => writeWithCompanions(Model, store, options, write, written)));
+  const written = (newId: unknown) => ({
+    kind: 'save' as const,
+    id: newId ?? (idName ? stored[idName] : undefined),
+    isNewInstance: true,
+  });
+  const id = await failingWith(
+    inst,
+    uniqueWrite(
+      store.def,
+      () => inst,
+      () => writeWithCompanions(Model, store, options, write, written),
+    ),
+  );
   if (idName !== undefined && id !== undefined && id !== null) row[idName] = id;
   const loadedCtx = await notify(Model, 'loaded', { data: row, isNewInstance: true }, hookState, options);
   inst.setAttributes(loadedCtx ? loadedCtx.data : row);
   inst.__persisted = true;
-  await failingWith(inst, notify(Model, 'after save', { instance: inst, isNewInstance: true }, hookState, options));
+  await failingWith(
+    inst,
+    notify(Model, 'after save', { instance: inst, isNewInstance: true }, hookState, options),
+  );
   return inst;
 }

@@ -3,7 +3,16 @@ import { normalizeFilter, normalizeWhere } from '../filter/normalize-filter';
 import type { FilterLimits } from '../filter/limits';
 import type { IncludeSpec, NormalizedFilter } from '../filter/types';
 import { mergeQuery, mergeWhere } from '../scope';
-import { DaoModel, coerceId, hooksObserved, idWhere, normalizeOptions, notify, requireId, storeOf } from './support';
+import {
+  DaoModel,
+  coerceId,
+  hooksObserved,
+  idWhere,
+  normalizeOptions,
+  notify,
+  requireId,
+  storeOf,
+} from './support';
 import { INVALID } from '../types';
 import { InvalidFilterError, LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
@@ -43,7 +52,13 @@ export interface ReadResult {
   stripAfterInclude?: string[];
 }
 
-export async function accessAndQuery(Model: DaoModel, rawFilter: unknown, rawOptions: unknown, method: string, extra?: Record<string, any>): Promise<ReadResult> {
+export async function accessAndQuery(
+  Model: DaoModel,
+  rawFilter: unknown,
+  rawOptions: unknown,
+  method: string,
+  extra?: Record<string, any>,
+): Promise<ReadResult> {
   const options = normalizeOptions(rawOptions);
   const store = await storeOf(Model, method);
   let query = parseFilterArg(rawFilter);
@@ -67,7 +82,11 @@ export async function accessAndQuery(Model: DaoModel, rawFilter: unknown, rawOpt
     const needed = keysNeededFor(Model, filter.include);
     if (filter.fields) {
       stripAfterInclude = needed.filter((k) => !filter.fields!.includes(k));
-      if (stripAfterInclude.length) filter = Object.freeze({ ...filter, fields: Object.freeze([...filter.fields, ...stripAfterInclude]) });
+      if (stripAfterInclude.length)
+        filter = Object.freeze({
+          ...filter,
+          fields: Object.freeze([...filter.fields, ...stripAfterInclude]),
+        });
     }
   }
   const rows = await store.connector.find(store.def, filter, options);
@@ -75,7 +94,10 @@ export async function accessAndQuery(Model: DaoModel, rawFilter: unknown, rawOpt
 }
 
 /** The data source's `filterLimits` setting, if any (bounds on limit, inq size, depth ...). */
-export function filterLimits(Model: DaoModel, _options?: OperationOptions): Record<string, unknown> | undefined {
+export function filterLimits(
+  Model: DaoModel,
+  _options?: OperationOptions,
+): Record<string, unknown> | undefined {
   return (Model.dataSource?.settings as any)?.filterLimits as Record<string, unknown> | undefined;
 }
 
@@ -86,12 +108,20 @@ export function filterLimits(Model: DaoModel, _options?: OperationOptions): Reco
  */
 export function assertClientFilter(Model: DaoModel, value: unknown, kind: 'filter' | 'where'): void {
   if (value === undefined || value === null) return;
-  const filter = normalizeFilter(kind === 'where' ? { where: value } : value, Model.definition, clientLimits(Model));
+  const filter = normalizeFilter(
+    kind === 'where' ? { where: value } : value,
+    Model.definition,
+    clientLimits(Model),
+  );
   if (filter.include) assertClientIncludes(Model, filter.include, 'include');
 }
 
 function clientLimits(Model: DaoModel): FilterLimits {
-  return { ...(filterLimits(Model) ?? {}), rejectHidden: true, rejectUnknown: Model.definition.strict !== false };
+  return {
+    ...(filterLimits(Model) ?? {}),
+    rejectHidden: true,
+    rejectUnknown: Model.definition.strict !== false,
+  };
 }
 
 /**
@@ -101,7 +131,8 @@ function clientLimits(Model: DaoModel): FilterLimits {
  */
 function assertClientIncludes(Model: DaoModel, includes: readonly IncludeSpec[], path: string): void {
   for (const spec of includes) {
-    const rel = (Model as any).relations?.[spec.relation] as { modelTo?: DaoModel; modelThrough?: DaoModel } | undefined;
+    const rel = (Model as any).relations?.[spec.relation] as
+      { modelTo?: DaoModel; modelThrough?: DaoModel } | undefined;
     const Target = rel?.modelTo;
     if (!spec.scope || !Target?.definition) continue;
     const at = `${path}.${spec.relation}.scope`;
@@ -164,7 +195,12 @@ export async function findOne(Model: DaoModel, filter: unknown, options: unknown
   return list.length ? list[0] : null;
 }
 
-export async function findById(Model: DaoModel, id: unknown, filter: unknown, options: unknown): Promise<any | null> {
+export async function findById(
+  Model: DaoModel,
+  id: unknown,
+  filter: unknown,
+  options: unknown,
+): Promise<any | null> {
   requireId(Model, id, 'findById');
   const idValue = coerceId(Model, id);
   const def = Model.definition;
@@ -173,7 +209,12 @@ export async function findById(Model: DaoModel, id: unknown, filter: unknown, op
   const where = mergeWhere(base.where, idWhere(Model, idValue));
   let result: ReadResult;
   try {
-    result = await accessAndQuery(Model, { ...base, where, limit: 1, offset: 0, skip: 0 }, options, 'findById');
+    result = await accessAndQuery(
+      Model,
+      { ...base, where, limit: 1, offset: 0, skip: 0 },
+      options,
+      'findById',
+    );
   } catch (err) {
     // An id the id column cannot hold (1.5 or 1e30 for an integer key) names no instance.
     if (isIdValueError(err)) return null;
@@ -188,7 +229,12 @@ function isIdValueError(err: unknown): boolean {
 }
 
 /** Instances for the given ids, in the order of the ids (as LB3). */
-export async function findByIds(Model: DaoModel, ids: unknown[], filter: unknown, options: unknown): Promise<any[]> {
+export async function findByIds(
+  Model: DaoModel,
+  ids: unknown[],
+  filter: unknown,
+  options: unknown,
+): Promise<any[]> {
   if (!Array.isArray(ids) || ids.length === 0) return [];
   const idName = Model.definition.idName!;
   const coerced = ids.map((id) => coerceId(Model, id));

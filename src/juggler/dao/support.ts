@@ -54,7 +54,13 @@ export function normalizeOptions(options: unknown): OperationOptions {
 }
 
 /** Calls the observers of one operation with a fresh context, unless nobody observes. */
-export async function notify(Model: DaoModel, operation: string, fields: Record<string, unknown>, hookState: object, options: OperationOptions): Promise<Record<string, any> | undefined> {
+export async function notify(
+  Model: DaoModel,
+  operation: string,
+  fields: Record<string, unknown>,
+  hookState: object,
+  options: OperationOptions,
+): Promise<Record<string, any> | undefined> {
   if (!hasObservers(Model, operation)) return undefined;
   const ctx = { Model, ...fields, hookState, options };
   await notifyObservers(Model, operation, ctx);
@@ -75,7 +81,8 @@ export function instanceToRow(inst: ModelBase): Row {
     const v = data[name];
     if (v === undefined) continue;
     // A string property (an id, say) holding a value object such as a MongoDB ObjectID is stored as its text.
-    row[name] = isValueObject(v) && def.properties[name]?.kind.name === 'String' ? v.toString() : plainValue(v);
+    row[name] =
+      isValueObject(v) && def.properties[name]?.kind.name === 'String' ? v.toString() : plainValue(v);
   }
   if (def.strict === false) {
     adoptAssignedProperties(inst);
@@ -107,7 +114,8 @@ export function plainValue(v: unknown): unknown {
   if (v === null || typeof v !== 'object' || v instanceof Date || Buffer.isBuffer(v)) return v;
   if (Array.isArray(v)) return v.map(plainValue);
   const m = v as { __data?: unknown; toObject?: (...a: boolean[]) => unknown; toJSON?: () => unknown };
-  if (m.__data !== undefined && typeof m.toObject === 'function') return stripUndefined(m.toObject(false, false, false) as Record<string, unknown>);
+  if (m.__data !== undefined && typeof m.toObject === 'function')
+    return stripUndefined(m.toObject(false, false, false) as Record<string, unknown>);
   if (!isPlainObject(v) && typeof m.toJSON === 'function') return m.toJSON();
   return v;
 }
@@ -126,10 +134,16 @@ function stripUndefined(obj: Record<string, unknown>): Record<string, unknown> {
  */
 export function coercePartialData(Model: DaoModel, data: unknown): Row {
   if (!isPlainObject(data) && !(data && typeof data === 'object' && (data as any).__data)) {
-    throw new InvalidArgumentError(`The data argument for ${Model.modelName} must be an object`, 'INVALID_DATA');
+    throw new InvalidArgumentError(
+      `The data argument for ${Model.modelName} must be an object`,
+      'INVALID_DATA',
+    );
   }
   // An instance of a non-strict model carries its free-form properties too (LB3 keeps them).
-  const source = (data as any).__data && typeof (data as any).toObject === 'function' ? (data as any).toObject(Model.definition.strict !== false) : (data as Record<string, unknown>);
+  const source =
+    (data as any).__data && typeof (data as any).toObject === 'function'
+      ? (data as any).toObject(Model.definition.strict !== false)
+      : (data as Record<string, unknown>);
   assertKeyValues(Model, source);
   const def = Model.definition;
   const row: Row = {};
@@ -161,7 +175,8 @@ export function coercePartialData(Model: DaoModel, data: unknown): Row {
     }
     row[key] = plainValue(coerced);
   }
-  if (Object.keys(codes).length) throw new ValidationError(Model.modelName, codes, messages, shownValues(def, source));
+  if (Object.keys(codes).length)
+    throw new ValidationError(Model.modelName, codes, messages, shownValues(def, source));
   return row;
 }
 
@@ -184,7 +199,9 @@ export function coerceId(Model: DaoModel, id: unknown): unknown {
   // An object an id cannot be would reach the where as an operator: `{"id": {"gt": 0}}` in an
   // upsert's data must not patch whichever row matches it.
   if (typeof id === 'object' && !(id instanceof Date) && !Buffer.isBuffer(id)) {
-    throw new InvalidValueError(`${def.name}.${def.idName}: ${JSON.stringify(id)} is not a valid ${typeLabel(prop.kind)} id`);
+    throw new InvalidValueError(
+      `${def.name}.${def.idName}: ${JSON.stringify(id)} is not a valid ${typeLabel(prop.kind)} id`,
+    );
   }
   return id;
 }

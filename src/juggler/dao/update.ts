@@ -5,12 +5,27 @@ import { mergeWhere, scopeDefaults } from '../scope';
 import { isPlainObject } from '../../util/own';
 import { createInstance } from './create';
 import { filterLimits, parseWhereArg } from './find';
-import { DaoModel, coerceId, coercePartialData, idWhere, instanceToRow, normalizeOptions, notify, requireId, storeOf } from './support';
+import {
+  DaoModel,
+  coerceId,
+  coercePartialData,
+  idWhere,
+  instanceToRow,
+  normalizeOptions,
+  notify,
+  requireId,
+  storeOf,
+} from './support';
 import { uniqueWrite, validateOrThrow } from './validate';
 import { writeWithCompanions } from './write-companions';
 
 /** updateAll(where, data): `access` → `before save` (where, data) → `persist` → store → `after save`. */
-export async function updateAll(Model: DaoModel, where: unknown, data: unknown, rawOptions: unknown): Promise<{ count: number }> {
+export async function updateAll(
+  Model: DaoModel,
+  where: unknown,
+  data: unknown,
+  rawOptions: unknown,
+): Promise<{ count: number }> {
   const options = normalizeOptions(rawOptions);
   const store = await storeOf(Model, 'updateAll');
   let w = mergeWhere(parseWhereArg(where), (Model.definition.settings.scope as any)?.where);
@@ -31,7 +46,13 @@ export async function updateAll(Model: DaoModel, where: unknown, data: unknown, 
   if (persist) row = persist.data;
   const normalized = normalizeWhere(w, store.def, limits);
   const patchRow = row;
-  const count = await writeWithCompanions(Model, store, options, (o) => store.connector.updateAll(store.def, normalized, patchRow, o), (n) => (n > 0 ? { kind: 'save', where: w, data: patchRow } : undefined));
+  const count = await writeWithCompanions(
+    Model,
+    store,
+    options,
+    (o) => store.connector.updateAll(store.def, normalized, patchRow, o),
+    (n) => (n > 0 ? { kind: 'save', where: w, data: patchRow } : undefined),
+  );
   const info = { count };
   await notify(Model, 'after save', { where: w, data: row, info }, hookState, options);
   return info;
@@ -44,7 +65,10 @@ function assertIdUnchanged(Model: DaoModel, inst: any, data: Row): void {
   const next = coerceId(Model, data[idName]);
   const current = inst.__data[idName];
   if (next !== undefined && String(next) !== String(current)) {
-    throw new InvalidArgumentError(`id property (${idName}) cannot be updated from ${current} to ${next}`, 'ID_CHANGE_FORBIDDEN');
+    throw new InvalidArgumentError(
+      `id property (${idName}) cannot be updated from ${current} to ${next}`,
+      'ID_CHANGE_FORBIDDEN',
+    );
   }
 }
 
@@ -52,24 +76,56 @@ function assertIdUnchanged(Model: DaoModel, inst: any, data: Row): void {
  * instance.updateAttributes / patchAttributes(data): `before save` (where, data, currentInstance)
  * → validation of the merged instance → `persist` → store → `loaded` → `after save`.
  */
-export async function patchInstance(Model: DaoModel, inst: any, data: unknown, rawOptions: unknown, hookState: object = {}): Promise<any> {
+export async function patchInstance(
+  Model: DaoModel,
+  inst: any,
+  data: unknown,
+  rawOptions: unknown,
+  hookState: object = {},
+): Promise<any> {
   const options = normalizeOptions(rawOptions);
   const store = await storeOf(Model, 'updateAttributes');
   let row = coercePartialData(Model, data);
   assertIdUnchanged(Model, inst, row);
   const id = inst.getId();
   const where = idWhere(Model, id);
-  const before = await notify(Model, 'before save', { where, data: row, currentInstance: inst }, hookState, options);
+  const before = await notify(
+    Model,
+    'before save',
+    { where, data: row, currentInstance: inst },
+    hookState,
+    options,
+  );
   if (before) row = coercePartialData(Model, before.data);
   if (options.validate !== false) {
     // Validate the instance as it would be after the patch, without touching it if invalid.
-    const probe = new (Model as any)({ ...inst.__data, ...row }, { applyDefaultValues: false, persisted: true });
+    const probe = new (Model as any)(
+      { ...inst.__data, ...row },
+      { applyDefaultValues: false, persisted: true },
+    );
     await validateOrThrow(probe, options);
   }
-  const persist = await notify(Model, 'persist', { where, data: row, currentInstance: inst, isNewInstance: false }, hookState, options);
+  const persist = await notify(
+    Model,
+    'persist',
+    { where, data: row, currentInstance: inst, isNewInstance: false },
+    hookState,
+    options,
+  );
   if (persist) row = persist.data;
   const patch = row;
-  const updated = await uniqueWrite(store.def, () => new (Model as any)({ ...inst.__data, ...patch }, { applyDefaultValues: false, persisted: true }), () => writeWithCompanions(Model, store, options, (o) => store.connector.patchById(store.def, id, patch, o), (r) => (r ? { kind: 'save', id } : undefined)));
+  const updated = await uniqueWrite(
+    store.def,
+    () => new (Model as any)({ ...inst.__data, ...patch }, { applyDefaultValues: false, persisted: true }),
+    () =>
+      writeWithCompanions(
+        Model,
+        store,
+        options,
+        (o) => store.connector.patchById(store.def, id, patch, o),
+        (r) => (r ? { kind: 'save', id } : undefined),
+      ),
+  );
   if (!updated) throw notFound(Model, id, 'update');
   const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
   inst.setAttributes(loaded ? loaded.data : row);
@@ -81,21 +137,33 @@ export async function patchInstance(Model: DaoModel, inst: any, data: unknown, r
 /** instance.save(): a new instance is created; a persisted one is written whole. */
 export async function saveInstance(Model: DaoModel, inst: any, rawOptions: unknown): Promise<any> {
   const options = normalizeOptions(rawOptions);
-  if (inst.isNewRecord() || inst.getId() === undefined || inst.getId() === null) return createInstance(Model, inst, options);
+  if (inst.isNewRecord() || inst.getId() === undefined || inst.getId() === null)
+    return createInstance(Model, inst, options);
   const store = await storeOf(Model, 'save');
   const hookState = {};
   await notify(Model, 'before save', { instance: inst }, hookState, options);
   if (options.validate !== false) await validateOrThrow(inst, options);
   const id = inst.getId();
   let row = instanceToRow(inst);
-  const persist = await notify(Model, 'persist', { data: row, where: idWhere(Model, id), currentInstance: inst }, hookState, options);
+  const persist = await notify(
+    Model,
+    'persist',
+    { data: row, where: idWhere(Model, id), currentInstance: inst },
+    hookState,
+    options,
+  );
   if (persist) row = persist.data;
   const whole = row;
   // LB3's save upserts: a persisted instance whose row vanished is written again.
   const upsertWhole = async (o: OperationOptions) => {
-    if (!(await store.connector.replaceById(store.def, id, whole, o))) await store.connector.create(store.def, whole, o);
+    if (!(await store.connector.replaceById(store.def, id, whole, o)))
+      await store.connector.create(store.def, whole, o);
   };
-  await uniqueWrite(store.def, () => inst, () => writeWithCompanions(Model, store, options, upsertWhole, () => ({ kind: 'save', id })));
+  await uniqueWrite(
+    store.def,
+    () => inst,
+    () => writeWithCompanions(Model, store, options, upsertWhole, () => ({ kind: 'save', id })),
+  );
   const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
   inst.setAttributes(loaded ? loaded.data : row);
   inst.__persisted = true;
@@ -107,7 +175,12 @@ export async function saveInstance(Model: DaoModel, inst: any, rawOptions: unkno
  * replaceById(id, data): `before save` (instance) → validation → `persist` → store → `loaded` →
  * `after save`. Properties absent from data are removed. 404 when the id does not exist.
  */
-export async function replaceById(Model: DaoModel, id: unknown, data: unknown, rawOptions: unknown): Promise<any> {
+export async function replaceById(
+  Model: DaoModel,
+  id: unknown,
+  data: unknown,
+  rawOptions: unknown,
+): Promise<any> {
   requireId(Model, id, 'replaceById');
   const options = normalizeOptions(rawOptions);
   const store = await storeOf(Model, 'replaceById');
@@ -116,7 +189,10 @@ export async function replaceById(Model: DaoModel, id: unknown, data: unknown, r
   const idName = store.def.idName!;
   const given = (data as Record<string, unknown>)?.[idName];
   if (given !== undefined && given !== null && String(coerceId(Model, given)) !== String(idValue)) {
-    throw new InvalidArgumentError(`id property (${idName}) cannot be updated from ${String(idValue)} to ${String(given)}`, 'ID_CHANGE_FORBIDDEN');
+    throw new InvalidArgumentError(
+      `id property (${idName}) cannot be updated from ${String(idValue)} to ${String(given)}`,
+      'ID_CHANGE_FORBIDDEN',
+    );
   }
   const inst = new (Model as any)({ ...(data as object), [idName]: idValue }, { applyDefaultValues: true });
   inst.__persisted = true;
@@ -124,10 +200,27 @@ export async function replaceById(Model: DaoModel, id: unknown, data: unknown, r
   await notify(Model, 'before save', { instance: inst, isNewInstance: false }, hookState, options);
   if (options.validate !== false) await validateOrThrow(inst, options);
   let row = instanceToRow(inst);
-  const persist = await notify(Model, 'persist', { where: idWhere(Model, idValue), data: row, isNewInstance: false, currentInstance: inst }, hookState, options);
+  const persist = await notify(
+    Model,
+    'persist',
+    { where: idWhere(Model, idValue), data: row, isNewInstance: false, currentInstance: inst },
+    hookState,
+    options,
+  );
   if (persist) row = persist.data;
   const replacement = row;
-  const replaced = await uniqueWrite(store.def, () => inst, () => writeWithCompanions(Model, store, options, (o) => store.connector.replaceById(store.def, idValue, replacement, o), (r) => (r ? { kind: 'save', id: idValue } : undefined)));
+  const replaced = await uniqueWrite(
+    store.def,
+    () => inst,
+    () =>
+      writeWithCompanions(
+        Model,
+        store,
+        options,
+        (o) => store.connector.replaceById(store.def, idValue, replacement, o),
+        (r) => (r ? { kind: 'save', id: idValue } : undefined),
+      ),
+  );
   if (!replaced) throw notFound(Model, idValue, 'replace');
   const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
   if (loaded) inst.setAttributes(loaded.data);
@@ -137,7 +230,11 @@ export async function replaceById(Model: DaoModel, id: unknown, data: unknown, r
 
 export function notFound(Model: DaoModel, id: unknown, action: 'replace' | 'update'): LooplineError {
   const verb = action === 'replace' ? 'replace' : 'update';
-  return new LooplineError('MODEL_NOT_FOUND', 404, `Could not ${verb}. Object with id ${String(id)} does not exist!`);
+  return new LooplineError(
+    'MODEL_NOT_FOUND',
+    404,
+    `Could not ${verb}. Object with id ${String(id)} does not exist!`,
+  );
 }
 
 export type { OperationOptions };

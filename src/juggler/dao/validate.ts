@@ -16,13 +16,22 @@ export async function validateOrThrow(inst: any, options: OperationOptions): Pro
  * write took the value after this one's validation passed. The caller gets the 422 a sequential
  * duplicate gets (code `uniqueness` on the property), not the store's 409.
  */
-export async function uniqueWrite<T>(def: ModelDefinition, instance: () => any, write: () => Promise<T>): Promise<T> {
+export async function uniqueWrite<T>(
+  def: ModelDefinition,
+  instance: () => any,
+  write: () => Promise<T>,
+): Promise<T> {
   try {
     return await write();
   } catch (err) {
     if (!(err instanceof LooplineError) || err.code !== 'DUPLICATE_ID') throw err;
     const property = (err.details as { property?: unknown } | undefined)?.property;
-    if (typeof property !== 'string' || property === def.idName || !(def.uniqueKeys?.() ?? []).some((k) => k.property === property)) throw err;
+    if (
+      typeof property !== 'string' ||
+      property === def.idName ||
+      !(def.uniqueKeys?.() ?? []).some((k) => k.property === property)
+    )
+      throw err;
     throw uniquenessErrorFor(instance(), property);
   }
 }

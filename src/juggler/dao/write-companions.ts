@@ -28,7 +28,12 @@ export interface Written {
   data?: Record<string, unknown>;
 }
 
-export type WriteCompanion = (Model: DaoModel, written: Written, options: OperationOptions, inTransaction: boolean) => Promise<void>;
+export type WriteCompanion = (
+  Model: DaoModel,
+  written: Written,
+  options: OperationOptions,
+  inTransaction: boolean,
+) => Promise<void>;
 
 interface TransactionHandle {
   commit(): Promise<void>;
@@ -60,7 +65,13 @@ export function hasWriteCompanion(Model: object, name: string): boolean {
   return companions.get(Model)?.has(name) ?? false;
 }
 
-async function runCompanions(Model: DaoModel, own: Map<string, WriteCompanion>, written: Written, options: OperationOptions, inTransaction: boolean): Promise<void> {
+async function runCompanions(
+  Model: DaoModel,
+  own: Map<string, WriteCompanion>,
+  written: Written,
+  options: OperationOptions,
+  inTransaction: boolean,
+): Promise<void> {
   for (const companion of [...own.values()]) await companion(Model, written, options, inTransaction);
 }
 
@@ -68,7 +79,13 @@ async function runCompanions(Model: DaoModel, own: Map<string, WriteCompanion>, 
  * Runs the store write `write` of `Model` with its companions (see above). `written` says, from
  * the write's result, what it touched. Resolves to the write's result.
  */
-export async function writeWithCompanions<T>(Model: DaoModel, store: Store, options: OperationOptions, write: (options: OperationOptions) => Promise<T>, written: (result: T) => Written | undefined): Promise<T> {
+export async function writeWithCompanions<T>(
+  Model: DaoModel,
+  store: Store,
+  options: OperationOptions,
+  write: (options: OperationOptions) => Promise<T>,
+  written: (result: T) => Written | undefined,
+): Promise<T> {
   const own = companions.get(Model);
   if (!own) {
     // A plain model's write announces itself only on a data source with `changeFeed: true`
@@ -80,7 +97,9 @@ export async function writeWithCompanions<T>(Model: DaoModel, store: Store, opti
   }
   // A model with companions (change tracking) announces every write, with its companions.
   const feed = store.connector.changeFeed?.();
-  const connector = store.connector as Store['connector'] & { beginTransaction?: (o?: object) => Promise<TransactionHandle> };
+  const connector = store.connector as Store['connector'] & {
+    beginTransaction?: (o?: object) => Promise<TransactionHandle>;
+  };
   if (!connector.capabilities.transactions || typeof connector.beginTransaction !== 'function') {
     const result = await write(options);
     const what = written(result);
@@ -121,22 +140,40 @@ function plainId(value: unknown): string | number | undefined {
  * LB3 types changes: a delete is 'remove'; a new instance 'create'; a write naming its target
  * 'update' — and a bulk update naming none 'create', as LB3's change stream calls it.
  */
-function announce(feed: StoreChangeFeed, Model: DaoModel, what: Written | undefined, options: OperationOptions): Promise<void> | undefined {
+function announce(
+  feed: StoreChangeFeed,
+  Model: DaoModel,
+  what: Written | undefined,
+  options: OperationOptions,
+): Promise<void> | undefined {
   if (!what) return undefined;
   const idName = Model.definition.idName;
-  const where = what.where && typeof what.where === 'object' ? (what.where as Record<string, unknown>) : undefined;
+  const where =
+    what.where && typeof what.where === 'object' ? (what.where as Record<string, unknown>) : undefined;
   const id = plainId(what.id) ?? (idName && where ? plainId(where[idName]) : undefined);
-  const kind = what.kind === 'delete' ? 'remove' : what.isNewInstance || id === undefined ? 'create' : 'update';
+  const kind =
+    what.kind === 'delete' ? 'remove' : what.isNewInstance || id === undefined ? 'create' : 'update';
   const hidden = Model.definition.hidden;
   // Hidden values never travel through the store: not in a patch, nor as a where that names one.
-  const data = what.data && hidden.size ? Object.fromEntries(Object.entries(what.data).filter(([k]) => !hidden.has(k))) : what.data;
+  const data =
+    what.data && hidden.size
+      ? Object.fromEntries(Object.entries(what.data).filter(([k]) => !hidden.has(k)))
+      : what.data;
   const sendWhere = what.id === undefined && where && !namesAny(where, hidden);
-  const notice = { model: Model.modelName, kind, ...(id !== undefined ? { id } : {}), ...(sendWhere ? { where } : {}), ...(data ? { data } : {}) } as const;
+  const notice = {
+    model: Model.modelName,
+    kind,
+    ...(id !== undefined ? { id } : {}),
+    ...(sendWhere ? { where } : {}),
+    ...(data ? { data } : {}),
+  } as const;
   return feed.publish(notice, options);
 }
 
 function namesAny(where: unknown, names: ReadonlySet<string>): boolean {
   if (names.size === 0 || !where || typeof where !== 'object') return false;
   if (Array.isArray(where)) return where.some((w) => namesAny(w, names));
-  return Object.entries(where as Record<string, unknown>).some(([k, v]) => names.has(k) || namesAny(v, names));
+  return Object.entries(where as Record<string, unknown>).some(
+    ([k, v]) => names.has(k) || namesAny(v, names),
+  );
 }

@@ -16,7 +16,11 @@ export { normalizeWhere } from './normalize-where';
  * frozen form every connector executes. A filter may arrive as an object or as JSON text (what a
  * REST client sends). Keys LB3 does not know are ignored, as LB3 does.
  */
-export function normalizeFilter(filter: unknown, model: ModelDefinition, options?: FilterLimits): NormalizedFilter {
+export function normalizeFilter(
+  filter: unknown,
+  model: ModelDefinition,
+  options?: FilterLimits,
+): NormalizedFilter {
   if (filter === undefined || filter === null || filter === '') return EMPTY;
   if (typeof filter === 'string') {
     try {
@@ -25,7 +29,8 @@ export function normalizeFilter(filter: unknown, model: ModelDefinition, options
       throw new InvalidFilterError(`The filter is not valid JSON: ${(err as Error).message}`);
     }
   }
-  if (!isPlainObject(filter)) throw new InvalidFilterError('The filter must be an object, like {"where": {...}, "limit": 10}');
+  if (!isPlainObject(filter))
+    throw new InvalidFilterError('The filter must be an object, like {"where": {...}, "limit": 10}');
   const limits = resolveLimits(options);
   // where nests two levels (array + clause) per logical level; include and scope add a few more.
   assertSafeKeys(filter, 'filter', 2 * limits.maxDepth + 4);
@@ -54,7 +59,9 @@ function normalizeLimit(value: unknown, limits: ResolvedLimits): number | undefi
   const limit = normalizeCount(value, 'limit');
   if (limit === undefined || limit === 0) return limits.maxLimit;
   if (limits.maxLimit !== undefined && limit > limits.maxLimit) {
-    throw new InvalidFilterError(`The limit parameter ${limit} is not valid: at most ${limits.maxLimit} rows may be asked for`);
+    throw new InvalidFilterError(
+      `The limit parameter ${limit} is not valid: at most ${limits.maxLimit} rows may be asked for`,
+    );
   }
   return limit;
 }
@@ -64,7 +71,9 @@ function normalizeCount(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new InvalidFilterError(`The ${name} parameter ${JSON.stringify(value) ?? String(value)} is not valid`);
+    throw new InvalidFilterError(
+      `The ${name} parameter ${JSON.stringify(value) ?? String(value)} is not valid`,
+    );
   }
   return n;
 }

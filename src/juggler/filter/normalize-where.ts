@@ -10,8 +10,26 @@ import { assertSafeKeys } from './safe-keys';
 import type { WhereClause } from './types';
 
 export const OPERATORS: ReadonlySet<string> = new Set([
-  'eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'inq', 'nin',
-  'like', 'nlike', 'ilike', 'nilike', 'regexp', 'exists', 'near', 'maxDistance', 'minDistance', 'unit', 'options',
+  'eq',
+  'neq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'between',
+  'inq',
+  'nin',
+  'like',
+  'nlike',
+  'ilike',
+  'nilike',
+  'regexp',
+  'exists',
+  'near',
+  'maxDistance',
+  'minDistance',
+  'unit',
+  'options',
 ]);
 
 const OPERATOR_LIST = Array.from(OPERATORS).join(', ');
@@ -22,7 +40,11 @@ const OPERATOR_LIST = Array.from(OPERATORS).join(', ');
  * an array → `{inq: [...]}`). Anything it cannot honour is a 400 INVALID_FILTER naming the key.
  * A where clause may also arrive as JSON text.
  */
-export function normalizeWhere(where: unknown, model: ModelDefinition, limits?: FilterLimits): WhereClause | undefined {
+export function normalizeWhere(
+  where: unknown,
+  model: ModelDefinition,
+  limits?: FilterLimits,
+): WhereClause | undefined {
   if (where === undefined || where === null || where === '') return undefined;
   if (typeof where === 'string') {
     try {
@@ -37,15 +59,28 @@ export function normalizeWhere(where: unknown, model: ModelDefinition, limits?: 
 }
 
 /** For normalizeFilter, which has already resolved the limits and scanned the keys. */
-export function normalizeWhereResolved(where: unknown, model: ModelDefinition, limits: ResolvedLimits, path: string): WhereClause | undefined {
+export function normalizeWhereResolved(
+  where: unknown,
+  model: ModelDefinition,
+  limits: ResolvedLimits,
+  path: string,
+): WhereClause | undefined {
   if (where === undefined || where === null) return undefined;
   const out = whereNode(where, model, limits, path, 1);
   return Object.keys(out).length ? out : undefined;
 }
 
-function whereNode(where: unknown, model: ModelDefinition, limits: ResolvedLimits, path: string, depth: number): WhereClause {
-  if (!isPlainObject(where)) throw new InvalidFilterError(`${path} must be an object, not ${describe(where)}`);
-  if (depth > limits.maxDepth) throw new InvalidFilterError(`${path} is nested deeper than ${limits.maxDepth} levels`);
+function whereNode(
+  where: unknown,
+  model: ModelDefinition,
+  limits: ResolvedLimits,
+  path: string,
+  depth: number,
+): WhereClause {
+  if (!isPlainObject(where))
+    throw new InvalidFilterError(`${path} must be an object, not ${describe(where)}`);
+  if (depth > limits.maxDepth)
+    throw new InvalidFilterError(`${path} is nested deeper than ${limits.maxDepth} levels`);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(where)) {
     if (FORBIDDEN_KEYS.has(key)) throw new InvalidFilterError(`${path} may not use the key "${key}"`);
@@ -63,28 +98,46 @@ function whereNode(where: unknown, model: ModelDefinition, limits: ResolvedLimit
   return Object.freeze(out);
 }
 
-function condition(value: unknown, prop: PropertyDefinition | undefined, limits: ResolvedLimits, at: string, depth: number): unknown {
+function condition(
+  value: unknown,
+  prop: PropertyDefinition | undefined,
+  limits: ResolvedLimits,
+  at: string,
+  depth: number,
+): unknown {
   if (value === null) return null;
-  if (value instanceof RegExp) return Object.freeze({ regexp: toSafeRegExp(value, at, limits.maxRegexpLength) });
+  if (value instanceof RegExp)
+    return Object.freeze({ regexp: toSafeRegExp(value, at, limits.maxRegexpLength) });
   // An array means "any of these" (LB3's SQL connectors read it so; its memory store matched nothing).
   if (Array.isArray(value)) return Object.freeze({ inq: list(value, prop, limits, `${at}.inq`) });
   if (!isPlainObject(value) || isValueObject(value)) return scalar(value, prop, at);
   const keys = Object.keys(value);
   const unknown = keys.filter((k) => !OPERATORS.has(k));
   if (keys.length > 0 && unknown.length === 0) {
-    if (depth > limits.maxDepth) throw new InvalidFilterError(`${at} is nested deeper than ${limits.maxDepth} levels`);
+    if (depth > limits.maxDepth)
+      throw new InvalidFilterError(`${at} is nested deeper than ${limits.maxDepth} levels`);
     return operators(value, prop, limits, at);
   }
   // An object without operators is a value: allowed only where the property holds objects.
   if (unknown.length === keys.length && (!prop || isStructured(prop))) return value;
-  if (keys.length === 0) throw new InvalidFilterError(`${at} is an empty object; give a value or an operator such as {"eq": …}`);
-  throw new InvalidFilterError(`${at} uses an unknown operator "${unknown[0] ?? ''}" (known: ${OPERATOR_LIST})`);
+  if (keys.length === 0)
+    throw new InvalidFilterError(`${at} is an empty object; give a value or an operator such as {"eq": …}`);
+  throw new InvalidFilterError(
+    `${at} uses an unknown operator "${unknown[0] ?? ''}" (known: ${OPERATOR_LIST})`,
+  );
 }
 
-function operators(ops: Record<string, unknown>, prop: PropertyDefinition | undefined, limits: ResolvedLimits, path: string): WhereClause {
+function operators(
+  ops: Record<string, unknown>,
+  prop: PropertyDefinition | undefined,
+  limits: ResolvedLimits,
+  path: string,
+): WhereClause {
   const out: Record<string, unknown> = {};
   if (ops.options !== undefined && (typeof ops.options !== 'string' || !/^[gimsuy]*$/.test(ops.options))) {
-    throw new InvalidFilterError(`${path}.options must be a string of regular expression flags (g, i, m, s, u, y)`);
+    throw new InvalidFilterError(
+      `${path}.options must be a string of regular expression flags (g, i, m, s, u, y)`,
+    );
   }
   const flags = (ops.options as string | undefined) ?? '';
   for (const op of Object.keys(ops)) {
@@ -99,11 +152,13 @@ function operators(ops: Record<string, unknown>, prop: PropertyDefinition | unde
       case 'gte':
       case 'lt':
       case 'lte':
-        if (v === null || v === undefined) throw new InvalidFilterError(`${at} needs a value to compare with, not ${describe(v)}`);
+        if (v === null || v === undefined)
+          throw new InvalidFilterError(`${at} needs a value to compare with, not ${describe(v)}`);
         out[op] = scalar(v, prop, at);
         break;
       case 'between':
-        if (!Array.isArray(v) || v.length !== 2) throw new InvalidFilterError(`${at} must be an array of two values [low, high]`);
+        if (!Array.isArray(v) || v.length !== 2)
+          throw new InvalidFilterError(`${at} must be an array of two values [low, high]`);
         if (v[0] === null || v[1] === null) throw new InvalidFilterError(`${at} bounds may not be null`);
         out[op] = Object.freeze([scalar(v[0], prop, `${at}[0]`), scalar(v[1], prop, `${at}[1]`)]);
         break;
@@ -126,21 +181,29 @@ function operators(ops: Record<string, unknown>, prop: PropertyDefinition | unde
         else throw new InvalidFilterError(`${at} must be true or false, not ${describe(v)}`);
         break;
       case 'near': {
-        if (prop && prop.kind.name !== 'GeoPoint') throw new InvalidFilterError(`${at}: near needs a GeoPoint property, and this one is a ${prop.kind.name}`);
+        if (prop && prop.kind.name !== 'GeoPoint')
+          throw new InvalidFilterError(
+            `${at}: near needs a GeoPoint property, and this one is a ${prop.kind.name}`,
+          );
         const point = GeoPoint.parse(v);
-        if (!point) throw new InvalidFilterError(`${at} must be a GeoPoint ({lat, lng}, [lat, lng] or "lat,lng")`);
+        if (!point)
+          throw new InvalidFilterError(`${at} must be a GeoPoint ({lat, lng}, [lat, lng] or "lat,lng")`);
         out[op] = Object.freeze(point);
         break;
       }
       case 'maxDistance':
       case 'minDistance': {
         const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-        if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new InvalidFilterError(`${at} must be a non-negative number, not ${describe(v)}`);
+        if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+          throw new InvalidFilterError(`${at} must be a non-negative number, not ${describe(v)}`);
         out[op] = n;
         break;
       }
       case 'unit':
-        if (!isDistanceUnit(v)) throw new InvalidFilterError(`${at} must be one of kilometers, meters, miles, feet, radians, degrees`);
+        if (!isDistanceUnit(v))
+          throw new InvalidFilterError(
+            `${at} must be one of kilometers, meters, miles, feet, radians, degrees`,
+          );
         out[op] = v;
         break;
       case 'options':
@@ -157,15 +220,23 @@ function operators(ops: Record<string, unknown>, prop: PropertyDefinition | unde
 /** A like pattern: a string (numbers read as text) or a RegExp, bounded in length. */
 function pattern(v: unknown, limits: ResolvedLimits, at: string, flags: string): string | RegExp {
   if (v instanceof RegExp) return toSafeRegExp(v, at, limits.maxRegexpLength, flags);
-  if (typeof v !== 'string' && typeof v !== 'number') throw new InvalidFilterError(`${at} must be a string pattern, not ${describe(v)}`);
+  if (typeof v !== 'string' && typeof v !== 'number')
+    throw new InvalidFilterError(`${at} must be a string pattern, not ${describe(v)}`);
   const s = String(v);
-  if (s.length > limits.maxRegexpLength) throw new InvalidFilterError(`${at} is longer than ${limits.maxRegexpLength} characters`);
+  if (s.length > limits.maxRegexpLength)
+    throw new InvalidFilterError(`${at} is longer than ${limits.maxRegexpLength} characters`);
   return s;
 }
 
-function list(v: unknown, prop: PropertyDefinition | undefined, limits: ResolvedLimits, at: string): readonly unknown[] {
+function list(
+  v: unknown,
+  prop: PropertyDefinition | undefined,
+  limits: ResolvedLimits,
+  at: string,
+): readonly unknown[] {
   if (!Array.isArray(v)) throw new InvalidFilterError(`${at} must be an array, not ${describe(v)}`);
-  if (v.length > limits.maxInq) throw new InvalidFilterError(`${at} has ${v.length} values; at most ${limits.maxInq} are allowed`);
+  if (v.length > limits.maxInq)
+    throw new InvalidFilterError(`${at} has ${v.length} values; at most ${limits.maxInq} are allowed`);
   const out = new Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v[i] === null ? null : scalar(v[i], prop, `${at}[${i}]`);
   return Object.freeze(out);
@@ -179,12 +250,22 @@ function scalar(value: unknown, prop: PropertyDefinition | undefined, at: string
   // An integer property compares with any number (`{"gt": 2.5}`); only its writes must be whole.
   const type = own.integer ? NumberType : own;
   if (type.name === 'Array' || type.name === 'Object' || type.name === 'Any' || type.model) return value;
-  if (typeof value === 'object' && !(value instanceof Date) && !isValueObject(value) && type.name !== 'GeoPoint' && type.name !== 'Buffer') {
-    throw new InvalidFilterError(`${at} must be a single ${type.name.toLowerCase()} value, not ${describe(value)}`);
+  if (
+    typeof value === 'object' &&
+    !(value instanceof Date) &&
+    !isValueObject(value) &&
+    type.name !== 'GeoPoint' &&
+    type.name !== 'Buffer'
+  ) {
+    throw new InvalidFilterError(
+      `${at} must be a single ${type.name.toLowerCase()} value, not ${describe(value)}`,
+    );
   }
   const coerced = type.coerce(value);
   if (coerced === INVALID) {
-    throw new InvalidFilterError(`${at}: ${describe(value)} is not a valid ${type.name.toLowerCase()} for the property "${prop.name}"`);
+    throw new InvalidFilterError(
+      `${at}: ${describe(value)} is not a valid ${type.name.toLowerCase()} for the property "${prop.name}"`,
+    );
   }
   return coerced;
 }

@@ -13,21 +13,33 @@ type Row = Record<string, unknown>;
  * list of keys. The direction is case-insensitive and defaults to ASC; anything else is a 400
  * with LB3's message (`The order "name FOO" has invalid direction`).
  */
-export function normalizeOrder(order: unknown, model: ModelDefinition, limits: ResolvedLimits): readonly OrderKey[] | undefined {
+export function normalizeOrder(
+  order: unknown,
+  model: ModelDefinition,
+  limits: ResolvedLimits,
+): readonly OrderKey[] | undefined {
   if (order === undefined || order === null || order === '') return undefined;
   let items: unknown[];
   if (typeof order === 'string') items = order.split(',');
   else if (Array.isArray(order)) items = order.flatMap((o) => (typeof o === 'string' ? o.split(',') : [o]));
-  else throw new InvalidFilterError(`The order ${JSON.stringify(order)} is not valid; use a string like "name ASC" or an array of them`);
+  else
+    throw new InvalidFilterError(
+      `The order ${JSON.stringify(order)} is not valid; use a string like "name ASC" or an array of them`,
+    );
   const keys: OrderKey[] = [];
   for (const item of items) {
-    if (typeof item !== 'string') throw new InvalidFilterError(`The order ${JSON.stringify(item) ?? String(item)} is not valid`);
+    if (typeof item !== 'string')
+      throw new InvalidFilterError(`The order ${JSON.stringify(item) ?? String(item)} is not valid`);
     const text = item.trim();
     if (text === '') continue;
     const parts = text.split(/\s+/);
-    if (parts.length > 2) throw new InvalidFilterError(`The order ${JSON.stringify(text)} is not valid; use "property ASC" or "property DESC"`);
+    if (parts.length > 2)
+      throw new InvalidFilterError(
+        `The order ${JSON.stringify(text)} is not valid; use "property ASC" or "property DESC"`,
+      );
     const direction = (parts[1] ?? 'ASC').toUpperCase();
-    if (direction !== 'ASC' && direction !== 'DESC') throw new InvalidFilterError(`The order ${JSON.stringify(text)} has invalid direction`);
+    if (direction !== 'ASC' && direction !== 'DESC')
+      throw new InvalidFilterError(`The order ${JSON.stringify(text)} has invalid direction`);
     resolvePath(parts[0], model, limits, 'order');
     keys.push(Object.freeze({ property: parts[0], direction }));
   }
@@ -84,7 +96,11 @@ export function sortRows(rows: readonly Row[], order: readonly OrderKey[], top?:
 }
 
 /** Nearest first; rows without a point last. */
-export function compileDistanceOrder(path: string, point: GeoPointLike, unit: DistanceUnit = 'miles'): (a: Row, b: Row) => number {
+export function compileDistanceOrder(
+  path: string,
+  point: GeoPointLike,
+  unit: DistanceUnit = 'miles',
+): (a: Row, b: Row) => number {
   const distance = (row: Row): number => {
     const p = GeoPoint.parse(readPath(row, path));
     return p ? GeoPoint.distanceBetween(point, p, unit) : Infinity;

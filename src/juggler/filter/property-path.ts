@@ -16,20 +16,32 @@ export interface ResolvedPath {
   readonly nested: boolean;
 }
 
-export function resolvePath(key: string, model: ModelDefinition, limits: ResolvedLimits, path: string): ResolvedPath {
+export function resolvePath(
+  key: string,
+  model: ModelDefinition,
+  limits: ResolvedLimits,
+  path: string,
+): ResolvedPath {
   const segments = key.split('.');
   for (const s of segments) {
-    if (s === '' || FORBIDDEN_KEYS.has(s)) throw new InvalidFilterError(`${path} may not use the key "${key}"`);
+    if (s === '' || FORBIDDEN_KEYS.has(s))
+      throw new InvalidFilterError(`${path} may not use the key "${key}"`);
   }
   const top = segments[0];
-  const property = Object.prototype.hasOwnProperty.call(model.properties, top) ? model.properties[top] : undefined;
+  const property = Object.prototype.hasOwnProperty.call(model.properties, top)
+    ? model.properties[top]
+    : undefined;
   if (limits.rejectHidden && (model.hidden.has(top) || property?.hidden)) {
-    throw new InvalidFilterError(`${path}: the property "${top}" of ${model.name} is hidden and cannot be used in a filter`);
+    throw new InvalidFilterError(
+      `${path}: the property "${top}" of ${model.name} is hidden and cannot be used in a filter`,
+    );
   }
   if (limits.rejectUnknown) {
     if (!property) throw new InvalidFilterError(`${path}: ${model.name} has no property "${top}"`);
     if (segments.length > 1 && !isStructured(property)) {
-      throw new InvalidFilterError(`${path}: "${top}" is a ${property.kind.name}, so "${key}" cannot reach into it`);
+      throw new InvalidFilterError(
+        `${path}: "${top}" is a ${property.kind.name}, so "${key}" cannot reach into it`,
+      );
     }
   }
   return { property, nested: segments.length > 1 };
@@ -38,5 +50,11 @@ export function resolvePath(key: string, model: ModelDefinition, limits: Resolve
 /** Properties whose values are objects: dotted paths may reach into them. */
 export function isStructured(property: PropertyDefinition): boolean {
   const t = property.kind;
-  return t.name === 'Object' || t.name === 'Any' || t.name === 'GeoPoint' || t.name === 'Array' || t.model !== undefined;
+  return (
+    t.name === 'Object' ||
+    t.name === 'Any' ||
+    t.name === 'GeoPoint' ||
+    t.name === 'Array' ||
+    t.model !== undefined
+  );
 }

@@ -18,8 +18,16 @@ const MAX_CODE_POINT = 0x10ffff;
 
 /** JavaScript's WhiteSpace and LineTerminator characters, as code-point ranges (`\s`). */
 const SPACE: ReadonlyArray<readonly [number, number]> = [
-  [0x09, 0x0d], [0x20, 0x20], [0xa0, 0xa0], [0x1680, 0x1680], [0x2000, 0x200a],
-  [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff],
+  [0x09, 0x0d],
+  [0x20, 0x20],
+  [0xa0, 0xa0],
+  [0x1680, 0x1680],
+  [0x2000, 0x200a],
+  [0x2028, 0x2029],
+  [0x202f, 0x202f],
+  [0x205f, 0x205f],
+  [0x3000, 0x3000],
+  [0xfeff, 0xfeff],
 ];
 const NOT_SPACE = complement(SPACE);
 /** Characters `.` does not match without the `s` flag: JavaScript's line terminators. */
@@ -29,14 +37,48 @@ const ANY = '\\x{0}-\\x{10ffff}';
 
 /** Unicode general categories by their long names, as JavaScript's `\p{…}` accepts them. */
 const CATEGORIES: Readonly<Record<string, string>> = {
-  Letter: 'L', Cased_Letter: 'LC', Uppercase_Letter: 'Lu', Lowercase_Letter: 'Ll', Titlecase_Letter: 'Lt',
-  Modifier_Letter: 'Lm', Other_Letter: 'Lo', Mark: 'M', Combining_Mark: 'M', Nonspacing_Mark: 'Mn',
-  Spacing_Mark: 'Mc', Enclosing_Mark: 'Me', Number: 'N', Decimal_Number: 'Nd', digit: 'Nd', Letter_Number: 'Nl',
-  Other_Number: 'No', Punctuation: 'P', punct: 'P', Connector_Punctuation: 'Pc', Dash_Punctuation: 'Pd',
-  Open_Punctuation: 'Ps', Close_Punctuation: 'Pe', Initial_Punctuation: 'Pi', Final_Punctuation: 'Pf',
-  Other_Punctuation: 'Po', Symbol: 'S', Math_Symbol: 'Sm', Currency_Symbol: 'Sc', Modifier_Symbol: 'Sk',
-  Other_Symbol: 'So', Separator: 'Z', Space_Separator: 'Zs', Line_Separator: 'Zl', Paragraph_Separator: 'Zp',
-  Other: 'C', Control: 'Cc', cntrl: 'Cc', Format: 'Cf', Surrogate: 'Cs', Private_Use: 'Co', Unassigned: 'Cn',
+  Letter: 'L',
+  Cased_Letter: 'LC',
+  Uppercase_Letter: 'Lu',
+  Lowercase_Letter: 'Ll',
+  Titlecase_Letter: 'Lt',
+  Modifier_Letter: 'Lm',
+  Other_Letter: 'Lo',
+  Mark: 'M',
+  Combining_Mark: 'M',
+  Nonspacing_Mark: 'Mn',
+  Spacing_Mark: 'Mc',
+  Enclosing_Mark: 'Me',
+  Number: 'N',
+  Decimal_Number: 'Nd',
+  digit: 'Nd',
+  Letter_Number: 'Nl',
+  Other_Number: 'No',
+  Punctuation: 'P',
+  punct: 'P',
+  Connector_Punctuation: 'Pc',
+  Dash_Punctuation: 'Pd',
+  Open_Punctuation: 'Ps',
+  Close_Punctuation: 'Pe',
+  Initial_Punctuation: 'Pi',
+  Final_Punctuation: 'Pf',
+  Other_Punctuation: 'Po',
+  Symbol: 'S',
+  Math_Symbol: 'Sm',
+  Currency_Symbol: 'Sc',
+  Modifier_Symbol: 'Sk',
+  Other_Symbol: 'So',
+  Separator: 'Z',
+  Space_Separator: 'Zs',
+  Line_Separator: 'Zl',
+  Paragraph_Separator: 'Zp',
+  Other: 'C',
+  Control: 'Cc',
+  cntrl: 'Cc',
+  Format: 'Cf',
+  Surrogate: 'Cs',
+  Private_Use: 'Co',
+  Unassigned: 'Cn',
 };
 
 /** A piece of a character class: one character, or text already in RE2's class syntax. */
@@ -59,7 +101,10 @@ export function toRe2Syntax(source: string, flags: string): Re2Translation {
   const t = new Translator(source, flags.includes('u'), flags.includes('s'));
   const syntax = t.translate();
   const anchored = source.startsWith('^') && !flags.includes('m');
-  const backtrackFree = t.quantifiers === 0 ? t.alternatives <= 4 : t.alternatives === 0 && t.quantifiers === 1 && !t.quantifiedGroup && anchored;
+  const backtrackFree =
+    t.quantifiers === 0
+      ? t.alternatives <= 4
+      : t.alternatives === 0 && t.quantifiers === 1 && !t.quantifiedGroup && anchored;
   return { syntax, backtrackFree };
 }
 
@@ -155,7 +200,8 @@ class Translator {
       this.i += 2;
       return '(?:';
     }
-    if (next === '=' || next === '!') throw new UnsupportedRegExp('lookahead assertions ((?=…), (?!…)) are not supported');
+    if (next === '=' || next === '!')
+      throw new UnsupportedRegExp('lookahead assertions ((?=…), (?!…)) are not supported');
     if (next === '<' && (src[this.i + 2] === '=' || src[this.i + 2] === '!')) {
       throw new UnsupportedRegExp('lookbehind assertions ((?<=…), (?<!…)) are not supported');
     }
@@ -163,7 +209,9 @@ class Translator {
       this.i = src.indexOf('>', this.i) + 1;
       return '(?:';
     }
-    throw new UnsupportedRegExp('inline flag groups ((?i:…)) are not supported; use the flags after the pattern');
+    throw new UnsupportedRegExp(
+      'inline flag groups ((?i:…)) are not supported; use the flags after the pattern',
+    );
   }
 
   /** An escape outside a class; the cursor is past the backslash. */
@@ -178,7 +226,8 @@ class Translator {
       return `[${ranges(c === 's' ? SPACE : NOT_SPACE)}]`;
     }
     if (c >= '1' && c <= '9') throw new UnsupportedRegExp('back-references (\\1 …) are not supported');
-    if (c === 'k' && (this.unicode || this.namedGroups)) throw new UnsupportedRegExp('back-references (\\k<name>) are not supported');
+    if (c === 'k' && (this.unicode || this.namedGroups))
+      throw new UnsupportedRegExp('back-references (\\k<name>) are not supported');
     if ((c === 'p' || c === 'P') && this.unicode) {
       const body = this.property();
       return body ? `[${body}]` : `[^${ANY}]`;
@@ -201,8 +250,12 @@ class Translator {
     if (key === '' && value === 'ASCII') return ranges(negate ? [[0x80, MAX_CODE_POINT]] : [[0, 0x7f]]);
     let name: string | undefined;
     if (key === 'Script' || key === 'sc') name = value;
-    else if (key === '' || key === 'General_Category' || key === 'gc') name = CATEGORIES[value] ?? (/^[A-Z][a-z]?$/.test(value) ? value : undefined);
-    if (!name || !/^[A-Za-z_]+$/.test(name)) throw new UnsupportedRegExp(`the Unicode property \\p{${body}} is not supported (general categories and Script= are)`);
+    else if (key === '' || key === 'General_Category' || key === 'gc')
+      name = CATEGORIES[value] ?? (/^[A-Z][a-z]?$/.test(value) ? value : undefined);
+    if (!name || !/^[A-Za-z_]+$/.test(name))
+      throw new UnsupportedRegExp(
+        `the Unicode property \\p{${body}} is not supported (general categories and Script= are)`,
+      );
     return `\\${negate ? 'P' : 'p'}{${name}}`;
   }
 
@@ -317,7 +370,9 @@ function hex(cp: number): string {
 
 /** A character as RE2 reads it literally: letters and digits as they are, the rest by code. */
 function literal(cp: number): string {
-  return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) ? String.fromCharCode(cp) : hex(cp);
+  return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a)
+    ? String.fromCharCode(cp)
+    : hex(cp);
 }
 
 function ranges(list: ReadonlyArray<readonly [number, number]>): string {

@@ -37,9 +37,13 @@ export function toSafeRegExp(value: unknown, path: string, maxLength: number, ex
     throw new InvalidFilterError(`${path} must be a regular expression or a string`);
   }
   const all = flags + extraFlags;
-  if (!FLAGS.test(all)) throw new InvalidFilterError(`${path} has invalid regular expression flags "${all}" (allowed: g, i, m, s, u, y)`);
+  if (!FLAGS.test(all))
+    throw new InvalidFilterError(
+      `${path} has invalid regular expression flags "${all}" (allowed: g, i, m, s, u, y)`,
+    );
   flags = Array.from(new Set(all.replace(/g/g, ''))).join('');
-  if (source.length > maxLength) throw new InvalidFilterError(`${path} is longer than ${maxLength} characters`);
+  if (source.length > maxLength)
+    throw new InvalidFilterError(`${path} is longer than ${maxLength} characters`);
   let re: RegExp;
   try {
     re = new RegExp(source, flags);
@@ -68,21 +72,29 @@ function linearTest(re: RegExp, path: string): StringTest {
   try {
     translation = toRe2Syntax(re.source, re.flags);
   } catch (err) {
-    if (err instanceof UnsupportedRegExp) throw new InvalidFilterError(`${path}: ${err.message}; write the pattern without them`);
+    if (err instanceof UnsupportedRegExp)
+      throw new InvalidFilterError(`${path}: ${err.message}; write the pattern without them`);
     throw err;
   }
   if (translation.backtrackFree) return nativeTest(re);
   const syntax = re.sticky ? `\\A(?:${translation.syntax})` : translation.syntax;
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(syntax, (re.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (re.multiline ? RE2JS.MULTILINE : 0));
+    compiled = RE2JS.compile(
+      syntax,
+      (re.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (re.multiline ? RE2JS.MULTILINE : 0),
+    );
   } catch (err) {
-    throw new InvalidFilterError(`${path} cannot be matched in linear time: ${(err as Error).message.replace(/^error parsing regexp: /, '')}`);
+    throw new InvalidFilterError(
+      `${path} cannot be matched in linear time: ${(err as Error).message.replace(/^error parsing regexp: /, '')}`,
+    );
   }
   // Linear in the value, but the first pass over a value builds automaton states of up to the
   // program's size: `(?:a?){300}a{300}` (902) took 150-280 ms on 301 characters, 452 ~50 ms.
   if (compiled.programSize() > MAX_PROGRAM_SIZE) {
-    throw new InvalidFilterError(`${path} is too large to match quickly (it compiles to ${compiled.programSize()} steps, at most ${MAX_PROGRAM_SIZE}); use smaller counts in {n,m} repetitions`);
+    throw new InvalidFilterError(
+      `${path} is too large to match quickly (it compiles to ${compiled.programSize()} steps, at most ${MAX_PROGRAM_SIZE}); use smaller counts in {n,m} repetitions`,
+    );
   }
   return (value) => compiled.test(value);
 }
@@ -148,11 +160,13 @@ export function backtrackingRisk(source: string, caseInsensitive = false): strin
     }
     if (ch === ')' && stack.length > 1) {
       const group = stack.pop()!;
-      if (group.alternatives.length) group.alternatives.push(source.slice(lastAlternativeStart(source, group), i));
+      if (group.alternatives.length)
+        group.alternatives.push(source.slice(lastAlternativeStart(source, group), i));
       const q = quantifierAt(source, i + 1);
       if (q.repeats) {
         if (group.quantified) return 'a repeated group contains a quantifier';
-        if (overlappingAlternatives(group.alternatives, caseInsensitive)) return 'a repeated alternation has overlapping branches';
+        if (overlappingAlternatives(group.alternatives, caseInsensitive))
+          return 'a repeated alternation has overlapping branches';
       }
       const parent = stack[stack.length - 1];
       parent.quantified = parent.quantified || group.quantified || q.length > 0;

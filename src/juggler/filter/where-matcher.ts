@@ -109,7 +109,13 @@ function compileOperators(path: string, ops: Record<string, unknown>): RowPredic
         break;
       case 'between': {
         const [lo, hi] = arg as [unknown, unknown];
-        tests.push(anyElement(path, (v) => present(v) && compareValues(v, lo) >= 0 && compareValues(v, hi) <= 0, false));
+        tests.push(
+          anyElement(
+            path,
+            (v) => present(v) && compareValues(v, lo) >= 0 && compareValues(v, hi) <= 0,
+            false,
+          ),
+        );
         break;
       }
       case 'inq':
@@ -123,7 +129,8 @@ function compileOperators(path: string, ops: Record<string, unknown>): RowPredic
       case 'nlike':
       case 'nilike': {
         const insensitive = op === 'ilike' || op === 'nilike' || flags.includes('i');
-        const test = arg instanceof RegExp ? regexpTest(arg, `${path}.${op}`) : compileLike(String(arg), insensitive);
+        const test =
+          arg instanceof RegExp ? regexpTest(arg, `${path}.${op}`) : compileLike(String(arg), insensitive);
         const match = anyElement(path, (v) => typeof v === 'string' && test(v), false);
         tests.push(op[0] === 'n' ? not(match) : match);
         break;
@@ -173,11 +180,14 @@ function compileNear(path: string, near: GeoPointLike, ops: Record<string, unkno
 }
 
 /** The top-level `near` condition of a where clause, if any, so the store can sort by distance. */
-export function findNear(where: WhereClause | undefined): { path: string; point: GeoPointLike; unit?: DistanceUnit } | undefined {
+export function findNear(
+  where: WhereClause | undefined,
+): { path: string; point: GeoPointLike; unit?: DistanceUnit } | undefined {
   if (!where) return undefined;
   for (const key of Object.keys(where)) {
     const cond = where[key];
-    if (isOperatorObject(cond) && cond.near) return { path: key, point: cond.near as GeoPointLike, unit: cond.unit as DistanceUnit | undefined };
+    if (isOperatorObject(cond) && cond.near)
+      return { path: key, point: cond.near as GeoPointLike, unit: cond.unit as DistanceUnit | undefined };
   }
   return undefined;
 }

@@ -38,7 +38,8 @@ function collectionAccessor(rel: RelationDefinition, owner: Inst) {
     return many.findRelated(rel, owner, filter, opts(options));
   }, 2);
   const accessor = (...args: unknown[]) => {
-    if (args.length === 0 && owner.__cachedRelations && rel.name in owner.__cachedRelations) return owner.__cachedRelations[rel.name];
+    if (args.length === 0 && owner.__cachedRelations && rel.name in owner.__cachedRelations)
+      return owner.__cachedRelations[rel.name];
     return find(...args);
   };
   return Object.assign(accessor, {
@@ -51,7 +52,10 @@ function collectionAccessor(rel: RelationDefinition, owner: Inst) {
     build: (data?: unknown) => many.buildRelated(rel, owner, data),
     updateById: method((fk, data, options) => many.updateRelatedById(rel, owner, fk, data, opts(options)), 3),
     destroyById: method((fk, options) => many.destroyRelatedById(rel, owner, fk, opts(options)), 2),
-    updateAll: method((where, data, options) => many.updateAllRelated(rel, owner, where, data, opts(options)), 3),
+    updateAll: method(
+      (where, data, options) => many.updateAllRelated(rel, owner, where, data, opts(options)),
+      3,
+    ),
     destroyAll: method((where, options) => many.destroyAllRelated(rel, owner, where, opts(options)), 2),
     add: method((target, data, options) => many.addLink(rel, owner, target, data, opts(options)), 3),
     remove: method((target, options) => many.removeLink(rel, owner, target, opts(options)), 2),
@@ -72,7 +76,12 @@ function cachedOr(rel: RelationDefinition, owner: Inst, args: unknown[], load: (
 }
 
 function isModelInstance(value: unknown): value is Inst {
-  return !!value && typeof value === 'object' && typeof ((value as Inst).constructor as Inst | undefined)?.modelName === 'string' && '__data' in (value as Inst);
+  return (
+    !!value &&
+    typeof value === 'object' &&
+    typeof ((value as Inst).constructor as Inst | undefined)?.modelName === 'string' &&
+    '__data' in (value as Inst)
+  );
 }
 
 /**
@@ -86,14 +95,16 @@ function setParent(rel: RelationDefinition, owner: Inst, target: Inst): Inst {
   owner[rel.keyFrom] = target[rel.keyTo === 'id' ? (Target.definition?.idName ?? 'id') : rel.keyTo];
   if (rel.polymorphic) owner[rel.polymorphic.discriminator] = Target.modelName;
   if (rel.properties && rel.options.invertProperties) {
-    for (const [targetProp, ownerProp] of Object.entries(rel.properties)) owner[ownerProp] = target[targetProp];
+    for (const [targetProp, ownerProp] of Object.entries(rel.properties))
+      owner[ownerProp] = target[targetProp];
   }
   return target;
 }
 
 function belongsToAccessor(rel: RelationDefinition, owner: Inst) {
   const get = method((_refresh, options) => single.getParent(rel, owner, opts(options)), 2);
-  const accessor = (...args: unknown[]) => (isModelInstance(args[0]) ? setParent(rel, owner, args[0]) : cachedOr(rel, owner, args, get));
+  const accessor = (...args: unknown[]) =>
+    isModelInstance(args[0]) ? setParent(rel, owner, args[0]) : cachedOr(rel, owner, args, get);
   return Object.assign(accessor, {
     get,
     create: method((data, options) => single.createParent(rel, owner, data, opts(options)), 2),
@@ -137,12 +148,21 @@ function embedsManyAccessor(rel: RelationDefinition, owner: Inst) {
     at: (index: number) => embedded.embeddedList(rel, owner)[index],
     find: method(async (filter) => embedded.findEmbedded(rel, owner, filter), 1),
     findById: method(async (fk) => embedded.findEmbeddedById(rel, owner, fk), 1),
-    exists: method(async (fk) => embedded.embeddedList(rel, owner).some((x) => String(x[rel.modelTo!.definition.idName ?? 'id']) === String(fk)), 1),
+    exists: method(
+      async (fk) =>
+        embedded
+          .embeddedList(rel, owner)
+          .some((x) => String(x[rel.modelTo!.definition.idName ?? 'id']) === String(fk)),
+      1,
+    ),
     count: method(async (where) => embedded.countEmbedded(rel, owner, where), 1),
     build: (data?: unknown) => embedded.buildEmbeddedItem(rel, owner, data ?? {}),
     create: method((data, options) => embedded.addEmbedded(rel, owner, data, opts(options)), 2),
     add: method((data, options) => embedded.addEmbedded(rel, owner, data, opts(options)), 2),
-    updateById: method((fk, data, options) => embedded.updateEmbeddedById(rel, owner, fk, data, opts(options)), 3),
+    updateById: method(
+      (fk, data, options) => embedded.updateEmbeddedById(rel, owner, fk, data, opts(options)),
+      3,
+    ),
     destroyById: method((fk, options) => embedded.destroyEmbeddedById(rel, owner, fk, opts(options)), 2),
     remove: method((fk, options) => embedded.destroyEmbeddedById(rel, owner, fk, opts(options)), 2),
     destroyAll: method((options) => embedded.clearEmbedded(rel, owner, opts(options)), 1),
@@ -183,7 +203,12 @@ export function installAccessors(rel: RelationDefinition): void {
     enumerable: false,
   });
   const define = (verb: string, fn: (this: Inst, ...args: any[]) => unknown) =>
-    Object.defineProperty(proto, `__${verb}__${rel.name}`, { value: fn, configurable: true, writable: true, enumerable: false });
+    Object.defineProperty(proto, `__${verb}__${rel.name}`, {
+      value: fn,
+      configurable: true,
+      writable: true,
+      enumerable: false,
+    });
   const a = (self: Inst) => accessorFor(rel, self) as any;
   switch (rel.type) {
     case 'belongsTo':
@@ -194,7 +219,9 @@ export function installAccessors(rel: RelationDefinition): void {
     case 'hasOne':
     case 'embedsOne':
       define('get', function (refresh?: unknown, options?: unknown, cb?: unknown) {
-        return rel.type === 'hasOne' ? a(this).get(refresh, options, cb) : withCallback(Promise.resolve(a(this).value()), cb as any);
+        return rel.type === 'hasOne'
+          ? a(this).get(refresh, options, cb)
+          : withCallback(Promise.resolve(a(this).value()), cb as any);
       });
       define('create', function (data: unknown, options?: unknown, cb?: unknown) {
         return a(this).create(data, options, cb);
@@ -214,7 +241,9 @@ export function installAccessors(rel: RelationDefinition): void {
         return a(this).create(data, options, cb);
       });
       define('delete', function (where?: unknown, options?: unknown, cb?: unknown) {
-        return rel.type === 'embedsMany' ? a(this).destroyAll(options, cb) : a(this).destroyAll(where, options, cb);
+        return rel.type === 'embedsMany'
+          ? a(this).destroyAll(options, cb)
+          : a(this).destroyAll(where, options, cb);
       });
       define('count', function (where?: unknown, options?: unknown, cb?: unknown) {
         return a(this).count(where, options, cb);

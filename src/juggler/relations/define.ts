@@ -5,7 +5,15 @@ import type { ModelBase } from '../model-base';
 import type { ModelBuilder } from '../model-builder';
 import { installAccessors } from './accessors';
 import { noteRelationKeys } from './key-properties';
-import { camelize, ForeignKeyConstraint, normalizePolymorphic, RELATION_TYPES, RelationDefinition, RelationParams, RelationType } from './relation-definition';
+import {
+  camelize,
+  ForeignKeyConstraint,
+  normalizePolymorphic,
+  RELATION_TYPES,
+  RelationDefinition,
+  RelationParams,
+  RelationType,
+} from './relation-definition';
 
 /**
  * Defining relations: `Customer.hasMany(Order, params)` and friends, and the `relations` of a
@@ -24,7 +32,11 @@ function builderOf(Model: ModelClass): ModelBuilder {
 function resolveModel(Model: ModelClass, target: Target, what: string): ModelClass {
   if (typeof target === 'function') return target as ModelClass;
   const found = typeof target === 'string' ? builderOf(Model)?.getModel(target) : undefined;
-  if (!found) throw new ConfigurationError(`${Model.modelName}: ${what} names an unknown model "${String(target)}"`, 'MODEL_NOT_DEFINED');
+  if (!found)
+    throw new ConfigurationError(
+      `${Model.modelName}: ${what} names an unknown model "${String(target)}"`,
+      'MODEL_NOT_DEFINED',
+    );
   return found as ModelClass;
 }
 
@@ -60,7 +72,12 @@ function ensureForeignKey(Model: ModelClass, name: string, type: string): void {
   const existing = Model.definition.properties[name];
   if (!existing) return ensureProperty(Model, name, { type });
   // A key declared `number` that points at an `integer` id keeps the type its author gave it.
-  if (existing.id !== undefined || existing.kind.name === type || (type === 'integer' && existing.kind.name === 'Number')) return;
+  if (
+    existing.id !== undefined ||
+    existing.kind.name === type ||
+    (type === 'integer' && existing.kind.name === 'Number')
+  )
+    return;
   const raw = isPlainObject(existing.raw) ? (existing.raw as Record<string, unknown>) : {};
   builderOf(Model).defineProperty(Model, name, { ...raw, type });
   const ds = Model.dataSource;
@@ -82,8 +99,15 @@ function common(params: RelationParams) {
     scope: isPlainObject(params.scope) ? (params.scope as Record<string, any>) : undefined,
     properties: isPlainObject(params.properties) ? (params.properties as Record<string, string>) : undefined,
     options: isPlainObject(params.options) ? (params.options as Record<string, any>) : {},
-    disableInclude: params.disableInclude === true || (isPlainObject(params.options) && (params.options as any).disableInclude === true),
-    foreignKeyConstraint: params.foreignKeyConstraint === true ? {} : isPlainObject(params.foreignKeyConstraint) ? { ...(params.foreignKeyConstraint as ForeignKeyConstraint) } : undefined,
+    disableInclude:
+      params.disableInclude === true ||
+      (isPlainObject(params.options) && (params.options as any).disableInclude === true),
+    foreignKeyConstraint:
+      params.foreignKeyConstraint === true
+        ? {}
+        : isPlainObject(params.foreignKeyConstraint)
+          ? { ...(params.foreignKeyConstraint as ForeignKeyConstraint) }
+          : undefined,
   };
 }
 
@@ -119,21 +143,41 @@ export function hasMany(Model: ModelClass, target: Target, params: RelationParam
   if (poly) ensureProperty(To, keyTo, { type: keyType(Model, keyFrom) });
   else ensureForeignKey(To, keyTo, keyType(Model, keyFrom));
   if (poly) ensureProperty(To, poly.discriminator, { type: 'string' });
-  return register(new RelationDefinition({ name, type: 'hasMany', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: true, polymorphic: poly ? { ...poly, invert: false } : undefined, ...common(params) }));
+  return register(
+    new RelationDefinition({
+      name,
+      type: 'hasMany',
+      modelFrom: Model,
+      modelTo: To,
+      keyFrom,
+      keyTo,
+      multiple: true,
+      polymorphic: poly ? { ...poly, invert: false } : undefined,
+      ...common(params),
+    }),
+  );
 }
 
 /** A polymorphic belongsTo's `models` setting: the names its discriminator may hold. */
 function targetList(Model: ModelClass, name: string, models: unknown): readonly string[] | undefined {
   if (models === undefined) return undefined;
   if (!Array.isArray(models) || !models.every((m) => typeof m === 'string' && m !== '')) {
-    throw new ConfigurationError(`${Model.modelName}: relation "${name}" has "models" that is not a list of model names (e.g. ["Picture", "Post"])`, 'INVALID_MODEL_DEFINITION');
+    throw new ConfigurationError(
+      `${Model.modelName}: relation "${name}" has "models" that is not a list of model names (e.g. ["Picture", "Post"])`,
+      'INVALID_MODEL_DEFINITION',
+    );
   }
   return Object.freeze([...(models as string[])]);
 }
 
-export function belongsTo(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+export function belongsTo(
+  Model: ModelClass,
+  target: Target,
+  params: RelationParams = {},
+): RelationDefinition {
   if (params.polymorphic) {
-    const name = params.as ?? (typeof target === 'string' ? target : camelize((target as ModelClass).modelName));
+    const name =
+      params.as ?? (typeof target === 'string' ? target : camelize((target as ModelClass).modelName));
     const poly = normalizePolymorphic(params.polymorphic, name)!;
     const polymorphicModels = targetList(Model, name, params.models);
     ensureProperty(Model, poly.foreignKey, { type: 'any' });
@@ -158,7 +202,18 @@ export function belongsTo(Model: ModelClass, target: Target, params: RelationPar
   const keyTo = params.primaryKey ?? idNameOf(To);
   const keyFrom = params.foreignKey || `${name}Id`;
   ensureForeignKey(Model, keyFrom, keyType(To, keyTo));
-  return register(new RelationDefinition({ name, type: 'belongsTo', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: false, ...common(params) }));
+  return register(
+    new RelationDefinition({
+      name,
+      type: 'belongsTo',
+      modelFrom: Model,
+      modelTo: To,
+      keyFrom,
+      keyTo,
+      multiple: false,
+      ...common(params),
+    }),
+  );
 }
 
 export function hasOne(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
@@ -169,16 +224,33 @@ export function hasOne(Model: ModelClass, target: Target, params: RelationParams
   const keyTo = poly?.foreignKey ?? (params.foreignKey || camelize(`${Model.modelName}_id`));
   ensureProperty(To, keyTo, { type: keyType(Model, keyFrom) });
   if (poly) ensureProperty(To, poly.discriminator, { type: 'string' });
-  return register(new RelationDefinition({ name, type: 'hasOne', modelFrom: Model, modelTo: To, keyFrom, keyTo, multiple: false, polymorphic: poly ? { ...poly, invert: false } : undefined, ...common(params) }));
+  return register(
+    new RelationDefinition({
+      name,
+      type: 'hasOne',
+      modelFrom: Model,
+      modelTo: To,
+      keyFrom,
+      keyTo,
+      multiple: false,
+      polymorphic: poly ? { ...poly, invert: false } : undefined,
+      ...common(params),
+    }),
+  );
 }
 
 /** hasAndBelongsToMany: hasMany through a join model, found (`AB` or `BA`) or made on the fly. */
-export function hasAndBelongsToMany(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+export function hasAndBelongsToMany(
+  Model: ModelClass,
+  target: Target,
+  params: RelationParams = {},
+): RelationDefinition {
   const To = resolveModel(Model, target, 'hasAndBelongsToMany');
   let Through = params.through ? resolveModel(Model, params.through as Target, 'through') : undefined;
   if (!Through) {
     const builder = builderOf(Model);
-    Through = (builder.getModel(Model.modelName + To.modelName) ?? builder.getModel(To.modelName + Model.modelName)) as ModelClass | undefined;
+    Through = (builder.getModel(Model.modelName + To.modelName) ??
+      builder.getModel(To.modelName + Model.modelName)) as ModelClass | undefined;
     // A join model whose keys point at an earlier definition of either side (another app booted
     // in this process) belongs to that app and its data source: this one gets its own.
     const stale = (Side: ModelClass) => {
@@ -187,11 +259,20 @@ export function hasAndBelongsToMany(Model: ModelClass, target: Target, params: R
     };
     if (Through && (stale(Model) || stale(To))) Through = undefined;
     if (!Through) {
-      Through = builder.define(Model.modelName + To.modelName, {}, {}, Model.__isPersistedModel ? 'PersistedModel' : undefined) as ModelClass;
+      Through = builder.define(
+        Model.modelName + To.modelName,
+        {},
+        {},
+        Model.__isPersistedModel ? 'PersistedModel' : undefined,
+      ) as ModelClass;
       const Join = Through;
       // A JSON relation is defined before boot attaches its owner: the join model follows it.
       if (Model.dataSource) Model.dataSource.attach(Join);
-      else Model.once('dataSourceAttached', () => Model.dataSource && !Join.dataSource && Model.dataSource.attach(Join));
+      else
+        Model.once(
+          'dataSourceAttached',
+          () => Model.dataSource && !Join.dataSource && Model.dataSource.attach(Join),
+        );
     }
   }
   if (!Through.relations?.[camelize(Model.modelName)]) belongsTo(Through, Model, {});
@@ -201,12 +282,27 @@ export function hasAndBelongsToMany(Model: ModelClass, target: Target, params: R
   return rel;
 }
 
-export function referencesMany(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+export function referencesMany(
+  Model: ModelClass,
+  target: Target,
+  params: RelationParams = {},
+): RelationDefinition {
   const To = resolveModel(Model, target, 'referencesMany');
   const name = params.as ?? camelize(pluralOf(To));
   const keyFrom = params.foreignKey || camelize(`${To.modelName}_ids`);
   ensureProperty(Model, keyFrom, { type: [keyType(To, idNameOf(To))], default: [] });
-  return register(new RelationDefinition({ name, type: 'referencesMany', modelFrom: Model, modelTo: To, keyFrom, keyTo: idNameOf(To), multiple: true, ...common(params) }));
+  return register(
+    new RelationDefinition({
+      name,
+      type: 'referencesMany',
+      modelFrom: Model,
+      modelTo: To,
+      keyFrom,
+      keyTo: idNameOf(To),
+      multiple: true,
+      ...common(params),
+    }),
+  );
 }
 
 /**
@@ -221,25 +317,60 @@ function ensureEmbeddedId(To: ModelClass): void {
   builderOf(To).compile(To);
 }
 
-export function embedsOne(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+export function embedsOne(
+  Model: ModelClass,
+  target: Target,
+  params: RelationParams = {},
+): RelationDefinition {
   const To = resolveModel(Model, target, 'embedsOne');
   ensureEmbeddedId(To);
   const name = params.as ?? `${camelize(To.modelName)}Item`;
   const property = params.property ?? camelize(To.modelName);
   ensureProperty(Model, property, { type: To.modelName });
-  return register(new RelationDefinition({ name, type: 'embedsOne', modelFrom: Model, modelTo: To, keyFrom: property, keyTo: '', multiple: false, embedProperty: property, ...common(params) }));
+  return register(
+    new RelationDefinition({
+      name,
+      type: 'embedsOne',
+      modelFrom: Model,
+      modelTo: To,
+      keyFrom: property,
+      keyTo: '',
+      multiple: false,
+      embedProperty: property,
+      ...common(params),
+    }),
+  );
 }
 
-export function embedsMany(Model: ModelClass, target: Target, params: RelationParams = {}): RelationDefinition {
+export function embedsMany(
+  Model: ModelClass,
+  target: Target,
+  params: RelationParams = {},
+): RelationDefinition {
   const To = resolveModel(Model, target, 'embedsMany');
   ensureEmbeddedId(To);
   const name = params.as ?? `${camelize(To.modelName)}List`;
   const property = params.property ?? camelize(pluralOf(To));
   ensureProperty(Model, property, { type: [To.modelName], default: [] });
-  return register(new RelationDefinition({ name, type: 'embedsMany', modelFrom: Model, modelTo: To, keyFrom: property, keyTo: '', multiple: true, embedProperty: property, ...common(params) }));
+  return register(
+    new RelationDefinition({
+      name,
+      type: 'embedsMany',
+      modelFrom: Model,
+      modelTo: To,
+      keyFrom: property,
+      keyTo: '',
+      multiple: true,
+      embedProperty: property,
+      ...common(params),
+    }),
+  );
 }
 
-const DEFINERS: Record<RelationType, (Model: ModelClass, target: Target, params: RelationParams) => RelationDefinition> = {
+const DEFINERS: Record<
+  RelationType,
+  (Model: ModelClass, target: Target, params: RelationParams) => RelationDefinition
+> = {
   hasMany,
   belongsTo,
   hasOne,
@@ -257,9 +388,15 @@ const TO_MANY = new Set(['hasMany', 'hasAndBelongsToMany', 'referencesMany', 'em
  * `params.model` or that name (singular for a to-many relation), matched without regard to case:
  * `User.hasMany('accessTokens', {...})` relates AccessToken as `accessTokens`.
  */
-function targetByRelationName(Model: ModelClass, type: string, name: string, params: RelationParams): ModelClass | undefined {
+function targetByRelationName(
+  Model: ModelClass,
+  type: string,
+  name: string,
+  params: RelationParams,
+): ModelClass | undefined {
   const models = builderOf(Model)?.models ?? {};
-  const wanted = typeof params.model === 'string' ? params.model : TO_MANY.has(type) ? singularize(name) : name;
+  const wanted =
+    typeof params.model === 'string' ? params.model : TO_MANY.has(type) ? singularize(name) : name;
   const lower = wanted.toLowerCase();
   const found = Object.keys(models).find((n) => n.toLowerCase() === lower);
   return found ? (models[found] as ModelClass) : undefined;
@@ -305,19 +442,29 @@ export function defineRelationsFromSettings(Model: ModelClass): string[] {
     const existing = Model.relations?.[name] as RelationDefinition | undefined;
     if (existing && existing.modelFrom === Model) continue;
     if (typeof spec.type !== 'string' || !RELATION_TYPES.has(spec.type)) {
-      throw new ConfigurationError(`${Model.modelName}: relation "${name}" has an unknown type "${String(spec.type)}"`, 'INVALID_MODEL_DEFINITION');
+      throw new ConfigurationError(
+        `${Model.modelName}: relation "${name}" has an unknown type "${String(spec.type)}"`,
+        'INVALID_MODEL_DEFINITION',
+      );
     }
     const polymorphicBelongsTo = spec.type === 'belongsTo' && spec.polymorphic;
     // Code (not JSON) may give the model class itself, as LB3 allows.
-    const givenClass = typeof spec.model === 'function' && typeof (spec.model as ModelClass).modelName === 'string';
+    const givenClass =
+      typeof spec.model === 'function' && typeof (spec.model as ModelClass).modelName === 'string';
     if (!polymorphicBelongsTo && typeof spec.model !== 'string' && !givenClass) {
-      throw new ConfigurationError(`${Model.modelName}: relation "${name}" needs a "model"`, 'INVALID_MODEL_DEFINITION');
+      throw new ConfigurationError(
+        `${Model.modelName}: relation "${name}" needs a "model"`,
+        'INVALID_MODEL_DEFINITION',
+      );
     }
     if (missingModel(Model, spec)) {
       waiting.push(name);
       continue;
     }
-    DEFINERS[spec.type as RelationType](Model, (spec.model as Target | undefined) ?? name, { ...spec, as: name });
+    DEFINERS[spec.type as RelationType](Model, (spec.model as Target | undefined) ?? name, {
+      ...spec,
+      as: name,
+    });
   }
   return waiting;
 }

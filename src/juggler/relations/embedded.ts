@@ -16,7 +16,8 @@ import { projectFields } from '../filter/fields';
 type Inst = Record<string, any>;
 
 function plain(value: unknown): Inst {
-  if (value && typeof value === 'object' && typeof (value as any).toObject === 'function') return (value as any).toObject(false);
+  if (value && typeof value === 'object' && typeof (value as any).toObject === 'function')
+    return (value as any).toObject(false);
   return isPlainObject(value) ? { ...value } : {};
 }
 
@@ -71,7 +72,12 @@ export function buildEmbedded(rel: RelationDefinition, owner: Inst, data: unknow
   return item;
 }
 
-export async function setEmbedded(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
+export async function setEmbedded(
+  rel: RelationDefinition,
+  owner: Inst,
+  data: unknown,
+  options: object,
+): Promise<any> {
   const item = wrap(rel, data);
   assignId(rel, item, undefined);
   await validateItem(rel, item, options);
@@ -79,7 +85,12 @@ export async function setEmbedded(rel: RelationDefinition, owner: Inst, data: un
   return embeddedValue(rel, owner);
 }
 
-export async function updateEmbedded(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
+export async function updateEmbedded(
+  rel: RelationDefinition,
+  owner: Inst,
+  data: unknown,
+  options: object,
+): Promise<any> {
   const current = embeddedValue(rel, owner);
   if (!current) throw new LooplineError('MODEL_NOT_FOUND', 404, `EmbedsOne relation ${rel.name} is empty`);
   return setEmbedded(rel, owner, { ...plain(current), ...plain(data) }, options);
@@ -109,7 +120,8 @@ function liveList(rel: RelationDefinition, owner: Inst): any[] {
   const data = (owner.__data ?? owner) as Inst;
   let list = data[rel.embedProperty!];
   if (!Array.isArray(list)) data[rel.embedProperty!] = list = [];
-  for (let i = 0; i < list.length; i++) if (!(list[i] instanceof (rel.modelTo as any))) list[i] = wrap(rel, list[i]);
+  for (let i = 0; i < list.length; i++)
+    if (!(list[i] instanceof (rel.modelTo as any))) list[i] = wrap(rel, list[i]);
   return list;
 }
 
@@ -164,11 +176,16 @@ export function findEmbedded(rel: RelationDefinition, owner: Inst, filter: unkno
   let kept = rows.filter((r) => matches(r.row));
   if (normalized.order?.length) {
     const byRow = new Map(kept.map((r) => [r.row, r]));
-    kept = sortRows(kept.map((r) => r.row), normalized.order).map((row) => byRow.get(row)!);
+    kept = sortRows(
+      kept.map((r) => r.row),
+      normalized.order,
+    ).map((row) => byRow.get(row)!);
   }
   const start = normalized.skip ?? 0;
   kept = kept.slice(start, normalized.limit === undefined ? undefined : start + normalized.limit);
-  return normalized.fields ? kept.map((r) => wrap(rel, projectFields(r.row, normalized.fields))) : kept.map((r) => r.item);
+  return normalized.fields
+    ? kept.map((r) => wrap(rel, projectFields(r.row, normalized.fields)))
+    : kept.map((r) => r.item);
 }
 
 /** How many of the owner's items match `where` (all of them without one). */
@@ -177,12 +194,21 @@ export function countEmbedded(rel: RelationDefinition, owner: Inst, where: unkno
   return findEmbedded(rel, owner, { where }).length;
 }
 
-export async function addEmbedded(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
+export async function addEmbedded(
+  rel: RelationDefinition,
+  owner: Inst,
+  data: unknown,
+  options: object,
+): Promise<any> {
   const list = liveList(rel, owner);
   const item = wrap(rel, data);
   assignId(rel, item, list);
   if (list.some((x) => String(x[idName(rel)]) === String(item[idName(rel)]))) {
-    throw new LooplineError('DUPLICATE_ID', 409, `Duplicate entry for ${rel.modelTo!.modelName}.${idName(rel)}: ${String(item[idName(rel)])}`);
+    throw new LooplineError(
+      'DUPLICATE_ID',
+      409,
+      `Duplicate entry for ${rel.modelTo!.modelName}.${idName(rel)}: ${String(item[idName(rel)])}`,
+    );
   }
   list.push(item);
   try {
@@ -195,7 +221,13 @@ export async function addEmbedded(rel: RelationDefinition, owner: Inst, data: un
   return item;
 }
 
-export async function updateEmbeddedById(rel: RelationDefinition, owner: Inst, fk: unknown, data: unknown, options: object): Promise<any> {
+export async function updateEmbeddedById(
+  rel: RelationDefinition,
+  owner: Inst,
+  fk: unknown,
+  data: unknown,
+  options: object,
+): Promise<any> {
   const list = embeddedList(rel, owner);
   const index = list.findIndex((item) => String(item[idName(rel)]) === String(fk));
   if (index < 0) throw embeddedNotFound(rel, fk);
@@ -208,7 +240,12 @@ export async function updateEmbeddedById(rel: RelationDefinition, owner: Inst, f
   return updated;
 }
 
-export async function destroyEmbeddedById(rel: RelationDefinition, owner: Inst, fk: unknown, options: object): Promise<void> {
+export async function destroyEmbeddedById(
+  rel: RelationDefinition,
+  owner: Inst,
+  fk: unknown,
+  options: object,
+): Promise<void> {
   const list = embeddedList(rel, owner);
   const kept = list.filter((item) => String(item[idName(rel)]) !== String(fk));
   if (kept.length === list.length) throw embeddedNotFound(rel, fk);

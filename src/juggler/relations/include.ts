@@ -37,7 +37,12 @@ export function keysNeededFor(Model: any, include: readonly IncludeSpec[]): stri
   return [...out];
 }
 
-export async function includeRelated(Model: any, parents: Inst[], include: readonly IncludeSpec[], options: object): Promise<void> {
+export async function includeRelated(
+  Model: any,
+  parents: Inst[],
+  include: readonly IncludeSpec[],
+  options: object,
+): Promise<void> {
   for (const spec of include) {
     const rel = relationOf(Model, spec.relation);
     if (rel.disableInclude) continue;
@@ -45,7 +50,12 @@ export async function includeRelated(Model: any, parents: Inst[], include: reado
   }
 }
 
-async function includeOne(rel: RelationDefinition, parents: Inst[], scope: Query, options: object): Promise<void> {
+async function includeOne(
+  rel: RelationDefinition,
+  parents: Inst[],
+  scope: Query,
+  options: object,
+): Promise<void> {
   switch (rel.type) {
     case 'embedsOne':
       for (const p of parents) p.__cachedRelations[rel.name] = embeddedValue(rel, p);
@@ -54,11 +64,15 @@ async function includeOne(rel: RelationDefinition, parents: Inst[], scope: Query
       for (const p of parents) p.__cachedRelations[rel.name] = embeddedList(rel, p);
       return;
     case 'belongsTo':
-      return rel.modelTo ? includeParents(rel, rel.modelTo, rel.keyTo, parents, scope, options) : includePolymorphicParents(rel, parents, scope, options);
+      return rel.modelTo
+        ? includeParents(rel, rel.modelTo, rel.keyTo, parents, scope, options)
+        : includePolymorphicParents(rel, parents, scope, options);
     case 'referencesMany':
       return includeReferences(rel, parents, scope, options);
     default:
-      return rel.isThrough ? includeThrough(rel, parents, scope, options) : includeChildren(rel, parents, scope, options);
+      return rel.isThrough
+        ? includeThrough(rel, parents, scope, options)
+        : includeChildren(rel, parents, scope, options);
   }
 }
 
@@ -76,7 +90,11 @@ function uniqueKeys(values: unknown[]): unknown[] {
 /** Join keys compare by their text (LB3 matches 1 and '1'); dates by their time. */
 function keyString(v: unknown): string {
   if (typeof v === 'string') return v;
-  return v instanceof Date ? String(v.getTime()) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+  return v instanceof Date
+    ? String(v.getTime())
+    : typeof v === 'object' && v !== null
+      ? JSON.stringify(v)
+      : String(v);
 }
 
 /**
@@ -109,7 +127,14 @@ function inqLimitOf(Model: any): number {
  * the join key (LB3 answers with it even when the scope's fields leave it out); limit/skip are
  * applied per parent by the caller, so they are taken off the shared query here.
  */
-async function fetchByKeys(rel: RelationDefinition, Target: any, key: string, keys: unknown[], scope: Query, options: object): Promise<Inst[]> {
+async function fetchByKeys(
+  rel: RelationDefinition,
+  Target: any,
+  key: string,
+  keys: unknown[],
+  scope: Query,
+  options: object,
+): Promise<Inst[]> {
   if (!keys.length) return [];
   const query = mergeQuery(scope, rel.scope);
   const { limit: _limit, skip: _skip, offset: _offset, ...shared } = query;
@@ -147,12 +172,27 @@ function page(list: Inst[], scope: Query): Inst[] {
   return list.slice(skip, limit ? skip + limit : undefined);
 }
 
-async function includeChildren(rel: RelationDefinition, parents: Inst[], scope: Query, options: object): Promise<void> {
+async function includeChildren(
+  rel: RelationDefinition,
+  parents: Inst[],
+  scope: Query,
+  options: object,
+): Promise<void> {
   const { keyFrom, keyTo } = rel;
   const keys = uniqueKeys(parents.map((p) => valueOf(p, keyFrom)));
-  const discriminator = rel.polymorphic ? { [rel.polymorphic.discriminator]: rel.modelFrom.modelName } : undefined;
-  const rows = await fetchByKeys(rel, rel.modelTo, keyTo, keys, discriminator ? { ...scope, where: mergeWhere(scope.where, discriminator) } : scope, options);
-  const keyOf = allNumbers(keys) && rows.every((row) => typeof valueOf(row, keyTo) === 'number') ? sameValue : keyString;
+  const discriminator = rel.polymorphic
+    ? { [rel.polymorphic.discriminator]: rel.modelFrom.modelName }
+    : undefined;
+  const rows = await fetchByKeys(
+    rel,
+    rel.modelTo,
+    keyTo,
+    keys,
+    discriminator ? { ...scope, where: mergeWhere(scope.where, discriminator) } : scope,
+    options,
+  );
+  const keyOf =
+    allNumbers(keys) && rows.every((row) => typeof valueOf(row, keyTo) === 'number') ? sameValue : keyString;
   const byKey = new Map<unknown, Inst[]>();
   for (const row of rows) {
     const k = keyOf(valueOf(row, keyTo));
@@ -168,7 +208,14 @@ async function includeChildren(rel: RelationDefinition, parents: Inst[], scope: 
   }
 }
 
-async function includeParents(rel: RelationDefinition, Target: any, keyTo: string, parents: Inst[], scope: Query, options: object): Promise<void> {
+async function includeParents(
+  rel: RelationDefinition,
+  Target: any,
+  keyTo: string,
+  parents: Inst[],
+  scope: Query,
+  options: object,
+): Promise<void> {
   const keys = uniqueKeys(parents.map((p) => p[rel.keyFrom]));
   const rows = await fetchByKeys(rel, Target, keyTo, keys, scope, options);
   const byKey = new Map<string, Inst>();
@@ -180,7 +227,12 @@ async function includeParents(rel: RelationDefinition, Target: any, keyTo: strin
   }
 }
 
-async function includePolymorphicParents(rel: RelationDefinition, parents: Inst[], scope: Query, options: object): Promise<void> {
+async function includePolymorphicParents(
+  rel: RelationDefinition,
+  parents: Inst[],
+  scope: Query,
+  options: object,
+): Promise<void> {
   const byModel = new Map<any, Inst[]>();
   for (const p of parents) {
     const Target = rel.targetFor(p);
@@ -192,19 +244,37 @@ async function includePolymorphicParents(rel: RelationDefinition, parents: Inst[
     if (!list) byModel.set(Target, (list = []));
     list.push(p);
   }
-  for (const [Target, group] of byModel) await includeParents(rel, Target, Target.definition.idName ?? 'id', group, scope, options);
+  for (const [Target, group] of byModel)
+    await includeParents(rel, Target, Target.definition.idName ?? 'id', group, scope, options);
 }
 
-async function includeThrough(rel: RelationDefinition, parents: Inst[], scope: Query, options: object): Promise<void> {
+async function includeThrough(
+  rel: RelationDefinition,
+  parents: Inst[],
+  scope: Query,
+  options: object,
+): Promise<void> {
   const keys = uniqueKeys(parents.map((p) => p[rel.keyFrom]));
   const links: Inst[] = [];
   const chunk = inqLimitOf(rel.modelThrough);
   for (let i = 0; i < keys.length; i += chunk) {
     const part = keys.slice(i, i + chunk);
-    links.push(...(await rel.modelThrough!.find({ where: { [rel.keyTo]: part.length === 1 ? part[0] : { inq: part } } }, options)));
+    links.push(
+      ...(await rel.modelThrough!.find(
+        { where: { [rel.keyTo]: part.length === 1 ? part[0] : { inq: part } } },
+        options,
+      )),
+    );
   }
   const targetIdName = rel.modelTo!.definition.idName ?? 'id';
-  const rows = await fetchByKeys(rel, rel.modelTo, targetIdName, uniqueKeys(links.map((l) => l[rel.keyThrough!])), scope, options);
+  const rows = await fetchByKeys(
+    rel,
+    rel.modelTo,
+    targetIdName,
+    uniqueKeys(links.map((l) => l[rel.keyThrough!])),
+    scope,
+    options,
+  );
   const targets = new Map<string, Inst>();
   for (const row of rows) targets.set(keyString(row[targetIdName]), row);
   const linked = new Map<string, Inst[]>();
@@ -225,7 +295,12 @@ async function includeThrough(rel: RelationDefinition, parents: Inst[], scope: Q
   }
 }
 
-async function includeReferences(rel: RelationDefinition, parents: Inst[], scope: Query, options: object): Promise<void> {
+async function includeReferences(
+  rel: RelationDefinition,
+  parents: Inst[],
+  scope: Query,
+  options: object,
+): Promise<void> {
   const idName = rel.modelTo!.definition.idName ?? 'id';
   const all = uniqueKeys(parents.flatMap((p) => (Array.isArray(p[rel.keyFrom]) ? p[rel.keyFrom] : [])));
   const rows = await fetchByKeys(rel, rel.modelTo, idName, all, scope, options);
@@ -233,6 +308,9 @@ async function includeReferences(rel: RelationDefinition, parents: Inst[], scope
   for (const row of rows) byId.set(keyString(row[idName]), row);
   for (const p of parents) {
     const ids: unknown[] = Array.isArray(p[rel.keyFrom]) ? p[rel.keyFrom] : [];
-    p.__cachedRelations[rel.name] = page(ids.map((id) => byId.get(keyString(id))).filter((x): x is Inst => x !== undefined), mergeQuery(scope, rel.scope));
+    p.__cachedRelations[rel.name] = page(
+      ids.map((id) => byId.get(keyString(id))).filter((x): x is Inst => x !== undefined),
+      mergeQuery(scope, rel.scope),
+    );
   }
 }

@@ -22,7 +22,11 @@ type KeyKind = 'one' | 'list';
 
 const declared = new WeakMap<object, Map<string, KeyKind>>();
 
-function declare(Model: ModelClass | null | undefined, name: string | undefined, kind: KeyKind = 'one'): void {
+function declare(
+  Model: ModelClass | null | undefined,
+  name: string | undefined,
+  kind: KeyKind = 'one',
+): void {
   if (!Model || !name) return;
   let keys = declared.get(Model);
   if (!keys) declared.set(Model, (keys = new Map()));
@@ -84,7 +88,15 @@ function planFor(Model: ModelClass): KeyPlan {
  */
 export function isScalarKey(value: unknown): boolean {
   const t = typeof value;
-  return t === 'string' || t === 'number' || t === 'boolean' || t === 'bigint' || value instanceof Date || Buffer.isBuffer(value) || isValueObject(value);
+  return (
+    t === 'string' ||
+    t === 'number' ||
+    t === 'boolean' ||
+    t === 'bigint' ||
+    value instanceof Date ||
+    Buffer.isBuffer(value) ||
+    isValueObject(value)
+  );
 }
 
 function preview(value: unknown): string {
@@ -98,13 +110,21 @@ function preview(value: unknown): string {
 }
 
 function refuseKey(Model: ModelClass, name: string, kind: KeyKind, value: unknown): never {
-  const expected = kind === 'list' ? 'a list of single values (strings or numbers)' : 'a single value (a string or a number)';
+  const expected =
+    kind === 'list'
+      ? 'a list of single values (strings or numbers)'
+      : 'a single value (a string or a number)';
   throw new InvalidValueError(
     `${Model.modelName}.${name} is a key relations look rows up by: it takes ${expected}, not ${preview(value)}.`,
   );
 }
 
-function refuseDiscriminator(Model: ModelClass, rel: RelationDefinition, value: unknown, allowed: readonly string[]): never {
+function refuseDiscriminator(
+  Model: ModelClass,
+  rel: RelationDefinition,
+  value: unknown,
+  allowed: readonly string[],
+): never {
   const name = `${Model.modelName}.${rel.polymorphic!.discriminator}`;
   if (!allowed.length) {
     throw new InvalidValueError(
@@ -139,6 +159,7 @@ export function assertKeyValues(Model: ModelClass, data: Record<string, unknown>
     const value = data[name];
     if (value === undefined || value === null) continue;
     const allowed = allowedTargets(rel);
-    if (typeof value !== 'string' || !allowed.includes(value)) refuseDiscriminator(Model, rel, value, allowed);
+    if (typeof value !== 'string' || !allowed.includes(value))
+      refuseDiscriminator(Model, rel, value, allowed);
   }
 }

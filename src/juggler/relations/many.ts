@@ -18,7 +18,11 @@ type Query = Record<string, any>;
 type Inst = Record<string, any>;
 
 export function notFoundInRelation(rel: RelationDefinition, fk: unknown): LooplineError {
-  return new LooplineError('MODEL_NOT_FOUND', 404, `No instance with id ${String(fk)} found for ${rel.modelTo!.modelName}`);
+  return new LooplineError(
+    'MODEL_NOT_FOUND',
+    404,
+    `No instance with id ${String(fk)} found for ${rel.modelTo!.modelName}`,
+  );
 }
 
 function targetIdName(rel: RelationDefinition): string {
@@ -29,9 +33,13 @@ function targetIdName(rel: RelationDefinition): string {
 export function ownerWhere(rel: RelationDefinition, owner: Inst): Query {
   // A key that is not one value would be read as operators and reach other owners' rows.
   const key = owner[rel.keyFrom];
-  if (key !== undefined && key !== null && !isScalarKey(key)) throw new InvalidValueError(`${rel.modelFrom.modelName}.${rel.keyFrom} holds no single value: the relation "${rel.name}" has no rows to act on`);
+  if (key !== undefined && key !== null && !isScalarKey(key))
+    throw new InvalidValueError(
+      `${rel.modelFrom.modelName}.${rel.keyFrom} holds no single value: the relation "${rel.name}" has no rows to act on`,
+    );
   const where: Query = { [rel.keyTo]: owner[rel.keyFrom] };
-  if (rel.polymorphic && !rel.polymorphic.invert) where[rel.polymorphic.discriminator] = rel.modelFrom.modelName;
+  if (rel.polymorphic && !rel.polymorphic.invert)
+    where[rel.polymorphic.discriminator] = rel.modelFrom.modelName;
   return where;
 }
 
@@ -47,7 +55,8 @@ async function linkedIds(rel: RelationDefinition, owner: Inst, options: object):
 
 /** The where that selects this owner's targets: keyed directly, or by the linked ids. */
 async function targetWhere(rel: RelationDefinition, owner: Inst, options: object): Promise<Query> {
-  if (rel.isThrough || rel.type === 'referencesMany') return { [targetIdName(rel)]: { inq: await linkedIds(rel, owner, options) } };
+  if (rel.isThrough || rel.type === 'referencesMany')
+    return { [targetIdName(rel)]: { inq: await linkedIds(rel, owner, options) } };
   return ownerWhere(rel, owner);
 }
 
@@ -57,11 +66,21 @@ function scoped(rel: RelationDefinition, filter: Query | undefined, where: Query
   return q;
 }
 
-export async function findRelated(rel: RelationDefinition, owner: Inst, filter: unknown, options: object): Promise<any[]> {
-  if (!isScalarKey(owner[rel.keyFrom]) && !(rel.type === 'referencesMany' && Array.isArray(owner[rel.keyFrom]))) return [];
+export async function findRelated(
+  rel: RelationDefinition,
+  owner: Inst,
+  filter: unknown,
+  options: object,
+): Promise<any[]> {
+  if (
+    !isScalarKey(owner[rel.keyFrom]) &&
+    !(rel.type === 'referencesMany' && Array.isArray(owner[rel.keyFrom]))
+  )
+    return [];
   const where = await targetWhere(rel, owner, options);
   const list = await rel.modelTo!.find(scoped(rel, parseFilterArg(filter), where), options);
-  if (rel.type === 'referencesMany' && !parseFilterArg(filter)?.order) return orderByIds(list, owner[rel.keyFrom], targetIdName(rel));
+  if (rel.type === 'referencesMany' && !parseFilterArg(filter)?.order)
+    return orderByIds(list, owner[rel.keyFrom], targetIdName(rel));
   return list;
 }
 
@@ -70,12 +89,23 @@ function orderByIds(list: Inst[], ids: unknown[], idName: string): Inst[] {
   return [...list].sort((a, b) => (pos.get(String(a[idName])) ?? 0) - (pos.get(String(b[idName])) ?? 0));
 }
 
-export async function findOneRelated(rel: RelationDefinition, owner: Inst, filter: unknown, options: object): Promise<any | null> {
+export async function findOneRelated(
+  rel: RelationDefinition,
+  owner: Inst,
+  filter: unknown,
+  options: object,
+): Promise<any | null> {
   const [first] = await findRelated(rel, owner, { ...(parseFilterArg(filter) ?? {}), limit: 1 }, options);
   return first ?? null;
 }
 
-export async function findRelatedById(rel: RelationDefinition, owner: Inst, fk: unknown, filter: unknown, options: object): Promise<any> {
+export async function findRelatedById(
+  rel: RelationDefinition,
+  owner: Inst,
+  fk: unknown,
+  filter: unknown,
+  options: object,
+): Promise<any> {
   const idWhere = { [targetIdName(rel)]: fk };
   if (rel.isThrough || rel.type === 'referencesMany') {
     if (!(await linkExists(rel, owner, fk, options))) throw notFoundInRelation(rel, fk);
@@ -83,19 +113,34 @@ export async function findRelatedById(rel: RelationDefinition, owner: Inst, fk: 
     if (!found) throw notFoundInRelation(rel, fk);
     return found;
   }
-  const found = await rel.modelTo!.findOne(scoped(rel, parseFilterArg(filter), mergeWhere(idWhere, ownerWhere(rel, owner))!), options);
+  const found = await rel.modelTo!.findOne(
+    scoped(rel, parseFilterArg(filter), mergeWhere(idWhere, ownerWhere(rel, owner))!),
+    options,
+  );
   if (!found) throw notFoundInRelation(rel, fk);
   return found;
 }
 
-export async function countRelated(rel: RelationDefinition, owner: Inst, where: unknown, options: object): Promise<number> {
+export async function countRelated(
+  rel: RelationDefinition,
+  owner: Inst,
+  where: unknown,
+  options: object,
+): Promise<number> {
   const base = mergeWhere(await targetWhere(rel, owner, options), rel.scope?.where);
   return rel.modelTo!.count(mergeWhere(parseWhereArg(where), base), options);
 }
 
-export async function existsRelated(rel: RelationDefinition, owner: Inst, fk: unknown, options: object): Promise<boolean> {
+export async function existsRelated(
+  rel: RelationDefinition,
+  owner: Inst,
+  fk: unknown,
+  options: object,
+): Promise<boolean> {
   if (rel.isThrough || rel.type === 'referencesMany') return linkExists(rel, owner, fk, options);
-  return (await rel.modelTo!.count(mergeWhere({ [targetIdName(rel)]: fk }, ownerWhere(rel, owner)), options)) > 0;
+  return (
+    (await rel.modelTo!.count(mergeWhere({ [targetIdName(rel)]: fk }, ownerWhere(rel, owner)), options)) > 0
+  );
 }
 
 /**
@@ -108,28 +153,44 @@ export async function existsRelated(rel: RelationDefinition, owner: Inst, fk: un
 function linkWhere(rel: RelationDefinition, owner: Inst, fk: unknown): Inst {
   const Through = rel.modelThrough as { relations?: Record<string, RelationDefinition> } | undefined;
   if (!rel.polymorphic && rel.modelFrom !== rel.modelTo && Through?.relations) {
-    const belongsTo = Object.values(Through.relations).filter((r) => r.type === 'belongsTo' && !r.polymorphic);
+    const belongsTo = Object.values(Through.relations).filter(
+      (r) => r.type === 'belongsTo' && !r.polymorphic,
+    );
     const toOwner = belongsTo.find((r) => r.modelTo === rel.modelFrom && r.keyTo === rel.keyFrom);
     const toTarget = belongsTo.find((r) => r.modelTo === rel.modelTo && r.keyTo === targetIdName(rel));
     if (toOwner && toTarget && toOwner.keyFrom !== toTarget.keyFrom) {
       const ownerKey = owner[rel.keyFrom];
-      if (ownerKey !== undefined && ownerKey !== null && !isScalarKey(ownerKey)) return ownerWhere(rel, owner);
+      if (ownerKey !== undefined && ownerKey !== null && !isScalarKey(ownerKey))
+        return ownerWhere(rel, owner);
       return { [toOwner.keyFrom]: ownerKey, [toTarget.keyFrom]: fk };
     }
   }
   return { ...ownerWhere(rel, owner), [rel.keyThrough!]: fk };
 }
 
-async function linkExists(rel: RelationDefinition, owner: Inst, fk: unknown, options: object): Promise<boolean> {
-  if (rel.type === 'referencesMany') return (Array.isArray(owner[rel.keyFrom]) ? owner[rel.keyFrom] : []).some((id: unknown) => String(id) === String(fk));
+async function linkExists(
+  rel: RelationDefinition,
+  owner: Inst,
+  fk: unknown,
+  options: object,
+): Promise<boolean> {
+  if (rel.type === 'referencesMany')
+    return (Array.isArray(owner[rel.keyFrom]) ? owner[rel.keyFrom] : []).some(
+      (id: unknown) => String(id) === String(fk),
+    );
   return (await rel.modelThrough!.count(linkWhere(rel, owner, fk), options)) > 0;
 }
 
 /** Data for a new target: the owner's key, the discriminator, `properties` and scope equalities. */
 function targetData(rel: RelationDefinition, owner: Inst, data: unknown): Inst {
-  const out: Inst = isPlainObject(data) ? { ...data } : data && typeof data === 'object' && typeof (data as any).toObject === 'function' ? (data as any).toObject(true) : {};
+  const out: Inst = isPlainObject(data)
+    ? { ...data }
+    : data && typeof data === 'object' && typeof (data as any).toObject === 'function'
+      ? (data as any).toObject(true)
+      : {};
   Object.assign(out, scopeDefaults(rel.scope?.where));
-  for (const [targetProp, ownerProp] of Object.entries(rel.properties ?? {})) out[targetProp] = owner[ownerProp];
+  for (const [targetProp, ownerProp] of Object.entries(rel.properties ?? {}))
+    out[targetProp] = owner[ownerProp];
   if (!rel.isThrough && rel.type !== 'referencesMany') Object.assign(out, ownerWhere(rel, owner));
   return out;
 }
@@ -138,18 +199,33 @@ export function buildRelated(rel: RelationDefinition, owner: Inst, data: unknown
   return new (rel.modelTo as any)(targetData(rel, owner, data));
 }
 
-export async function createRelated(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
+export async function createRelated(
+  rel: RelationDefinition,
+  owner: Inst,
+  data: unknown,
+  options: object,
+): Promise<any> {
   // An array goes to the target's array create, which refuses every item before writing any.
   const many = Array.isArray(data);
-  const created = await rel.modelTo!.create(many ? data.map((item) => targetData(rel, owner, item)) : targetData(rel, owner, data), options);
+  const created = await rel.modelTo!.create(
+    many ? data.map((item) => targetData(rel, owner, item)) : targetData(rel, owner, data),
+    options,
+  );
   for (const target of many ? created : [created]) {
     if (rel.isThrough) await addLink(rel, owner, target, undefined, options);
-    else if (rel.type === 'referencesMany') await addReference(rel, owner, target[targetIdName(rel)], options);
+    else if (rel.type === 'referencesMany')
+      await addReference(rel, owner, target[targetIdName(rel)], options);
   }
   return created;
 }
 
-export async function updateRelatedById(rel: RelationDefinition, owner: Inst, fk: unknown, data: unknown, options: object): Promise<any> {
+export async function updateRelatedById(
+  rel: RelationDefinition,
+  owner: Inst,
+  fk: unknown,
+  data: unknown,
+  options: object,
+): Promise<any> {
   const inst = await findRelatedById(rel, owner, fk, undefined, options);
   const patch: Inst = isPlainObject(data) ? { ...data } : {};
   // The key that ties the target to its owner is not the client's to move.
@@ -157,23 +233,42 @@ export async function updateRelatedById(rel: RelationDefinition, owner: Inst, fk
   return inst.updateAttributes(patch, options);
 }
 
-export async function destroyRelatedById(rel: RelationDefinition, owner: Inst, fk: unknown, options: object): Promise<void> {
+export async function destroyRelatedById(
+  rel: RelationDefinition,
+  owner: Inst,
+  fk: unknown,
+  options: object,
+): Promise<void> {
   const inst = await findRelatedById(rel, owner, fk, undefined, options);
   if (rel.isThrough) await removeLink(rel, owner, fk, options);
   else if (rel.type === 'referencesMany') await removeReference(rel, owner, fk, options);
   await inst.destroy(options);
 }
 
-export async function destroyAllRelated(rel: RelationDefinition, owner: Inst, where: unknown, options: object): Promise<{ count: number }> {
+export async function destroyAllRelated(
+  rel: RelationDefinition,
+  owner: Inst,
+  where: unknown,
+  options: object,
+): Promise<{ count: number }> {
   const base = mergeWhere(await targetWhere(rel, owner, options), rel.scope?.where);
   if (rel.isThrough) {
-    const doomed = await rel.modelTo!.find({ where: mergeWhere(parseWhereArg(where), base), fields: [targetIdName(rel)] }, options);
+    const doomed = await rel.modelTo!.find(
+      { where: mergeWhere(parseWhereArg(where), base), fields: [targetIdName(rel)] },
+      options,
+    );
     for (const t of doomed) await removeLink(rel, owner, t[targetIdName(rel)], options);
   }
   return rel.modelTo!.destroyAll(mergeWhere(parseWhereArg(where), base), options);
 }
 
-export async function updateAllRelated(rel: RelationDefinition, owner: Inst, where: unknown, data: unknown, options: object): Promise<{ count: number }> {
+export async function updateAllRelated(
+  rel: RelationDefinition,
+  owner: Inst,
+  where: unknown,
+  data: unknown,
+  options: object,
+): Promise<{ count: number }> {
   const base = mergeWhere(await targetWhere(rel, owner, options), rel.scope?.where);
   return rel.modelTo!.updateAll(mergeWhere(parseWhereArg(where), base), data, options);
 }
@@ -183,10 +278,21 @@ export async function updateAllRelated(rel: RelationDefinition, owner: Inst, whe
  * LB3, linking a pair already linked answers the existing link (findOrCreate on the two keys,
  * atomic on every store), so a repeated `PUT .../rel/{fk}` makes no second link.
  */
-export async function addLink(rel: RelationDefinition, owner: Inst, target: unknown, data: unknown, options: object): Promise<any> {
+export async function addLink(
+  rel: RelationDefinition,
+  owner: Inst,
+  target: unknown,
+  data: unknown,
+  options: object,
+): Promise<any> {
   if (rel.type === 'referencesMany') return addReference(rel, owner, idOf(rel, target), options);
   const keys: Inst = linkWhere(rel, owner, idOf(rel, target));
-  const extra = data && typeof (data as Inst).toObject === 'function' ? (data as Inst).toObject(false) : isPlainObject(data) ? data : {};
+  const extra =
+    data && typeof (data as Inst).toObject === 'function'
+      ? (data as Inst).toObject(false)
+      : isPlainObject(data)
+        ? data
+        : {};
   const linkData = { ...extra, ...keys };
   try {
     const [link] = await rel.modelThrough!.findOrCreate({ where: keys }, linkData, options);
@@ -196,12 +302,20 @@ export async function addLink(rel: RelationDefinition, owner: Inst, target: unkn
     // could fail as data: answer what creating the link answered before it was a findOrCreate, the
     // link's validation error (422 on the property), not a filter error the caller never wrote.
     if ((err as LooplineError).code !== 'INVALID_FILTER') throw err;
-    await validateOrThrow(new (rel.modelThrough as new (data: object) => Inst)(linkData), options as OperationOptions);
+    await validateOrThrow(
+      new (rel.modelThrough as new (data: object) => Inst)(linkData),
+      options as OperationOptions,
+    );
     throw err;
   }
 }
 
-export async function removeLink(rel: RelationDefinition, owner: Inst, target: unknown, options: object): Promise<void> {
+export async function removeLink(
+  rel: RelationDefinition,
+  owner: Inst,
+  target: unknown,
+  options: object,
+): Promise<void> {
   if (rel.type === 'referencesMany') return removeReference(rel, owner, idOf(rel, target), options);
   await rel.modelThrough!.destroyAll(linkWhere(rel, owner, idOf(rel, target)), options);
 }
@@ -210,17 +324,29 @@ function idOf(rel: RelationDefinition, target: unknown): unknown {
   return target && typeof target === 'object' ? (target as Inst)[targetIdName(rel)] : target;
 }
 
-async function addReference(rel: RelationDefinition, owner: Inst, id: unknown, options: object): Promise<any> {
+async function addReference(
+  rel: RelationDefinition,
+  owner: Inst,
+  id: unknown,
+  options: object,
+): Promise<any> {
   // As LB3, the id joins the owner's own list at once, before the write: several adds started
   // together on one instance (async.each over accounts.create) all land, none overwrites another.
   if (!Array.isArray(owner[rel.keyFrom])) owner[rel.keyFrom] = [];
   const ids: unknown[] = owner[rel.keyFrom];
   if (!ids.some((x) => String(x) === String(id))) ids.push(id);
-  await editReferences(rel, owner, options, (stored) => (stored.some((x) => String(x) === String(id)) ? stored : [...stored, id]));
+  await editReferences(rel, owner, options, (stored) =>
+    stored.some((x) => String(x) === String(id)) ? stored : [...stored, id],
+  );
   return rel.modelTo!.findById(id, undefined, options);
 }
 
-async function removeReference(rel: RelationDefinition, owner: Inst, id: unknown, options: object): Promise<void> {
+async function removeReference(
+  rel: RelationDefinition,
+  owner: Inst,
+  id: unknown,
+  options: object,
+): Promise<void> {
   await editReferences(rel, owner, options, (stored) => stored.filter((x) => String(x) !== String(id)));
 }
 
@@ -230,14 +356,21 @@ async function removeReference(rel: RelationDefinition, owner: Inst, id: unknown
  * copies of one owner (two REST calls at once, in one process or several) both land: neither
  * writes back a list read before the other's write. An owner not (yet) stored edits its own list.
  */
-async function editReferences(rel: RelationDefinition, owner: Inst, options: object, edit: (stored: unknown[]) => unknown[]): Promise<void> {
+async function editReferences(
+  rel: RelationDefinition,
+  owner: Inst,
+  options: object,
+  edit: (stored: unknown[]) => unknown[],
+): Promise<void> {
   const Owner = rel.modelFrom as any;
   const def = Owner.definition;
   const idName: string | undefined = def.idName;
   const ownerId = idName ? owner[idName] : undefined;
   const connector = Owner.dataSource?.connector;
   const write = async (opts: object): Promise<void> => {
-    const fresh = isScalarKey(ownerId) ? await Owner.findById(ownerId, { fields: [idName, rel.keyFrom] }, opts) : null;
+    const fresh = isScalarKey(ownerId)
+      ? await Owner.findById(ownerId, { fields: [idName, rel.keyFrom] }, opts)
+      : null;
     const source = fresh ? fresh[rel.keyFrom] : owner[rel.keyFrom];
     const stored = Array.isArray(source) ? source : [];
     await owner.updateAttributes({ [rel.keyFrom]: edit(stored) }, opts);

@@ -28,7 +28,11 @@ function isInverse(rel: RelationDefinition, poly: RelationDefinition): boolean {
   if (!holder) return false;
   const from = poly.modelFrom;
   const related = holder === from || holder.prototype instanceof from || from.prototype instanceof holder;
-  return related && rel.keyTo === poly.polymorphic!.foreignKey && rel.polymorphic.discriminator === poly.polymorphic!.discriminator;
+  return (
+    related &&
+    rel.keyTo === poly.polymorphic!.foreignKey &&
+    rel.polymorphic.discriminator === poly.polymorphic!.discriminator
+  );
 }
 
 function inverseOwners(poly: RelationDefinition): string[] {
@@ -47,7 +51,10 @@ export function allowedTargets(rel: RelationDefinition): readonly string[] {
   const generation = relationsGeneration();
   let hit = cache.get(rel);
   if (!hit || hit.generation !== generation) {
-    hit = { generation, names: Object.freeze(rel.polymorphicModels ? [...rel.polymorphicModels] : inverseOwners(rel)) };
+    hit = {
+      generation,
+      names: Object.freeze(rel.polymorphicModels ? [...rel.polymorphicModels] : inverseOwners(rel)),
+    };
     cache.set(rel, hit);
   }
   return hit.names;

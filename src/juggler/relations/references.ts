@@ -15,8 +15,19 @@ type ModelClass = typeof ModelBase & Record<string, any>;
  */
 export function modelReferences(Model: ModelClass): ModelReference[] {
   const out = new Map<string, ModelReference>();
-  const add = (relation: RelationDefinition, property: string, Target: ModelClass | null | undefined, targetProperty: string | undefined) => {
-    if (!Target || !targetProperty || !Model.definition.properties[property] || !Target.definition?.properties[targetProperty]) return;
+  const add = (
+    relation: RelationDefinition,
+    property: string,
+    Target: ModelClass | null | undefined,
+    targetProperty: string | undefined,
+  ) => {
+    if (
+      !Target ||
+      !targetProperty ||
+      !Model.definition.properties[property] ||
+      !Target.definition?.properties[targetProperty]
+    )
+      return;
     const constraint = relation.foreignKeyConstraint;
     const have = out.get(property);
     if (have && (have.constraint || !constraint)) return;
@@ -38,7 +49,11 @@ export function modelReferences(Model: ModelClass): ModelReference[] {
       if (rel.modelThrough === Model) {
         add(rel, rel.keyTo, rel.modelFrom, rel.keyFrom);
         if (rel.keyThrough) add(rel, rel.keyThrough, rel.modelTo, rel.modelTo?.definition.idName);
-      } else if (!rel.modelThrough && (rel.type === 'hasMany' || rel.type === 'hasOne') && rel.modelTo === Model) {
+      } else if (
+        !rel.modelThrough &&
+        (rel.type === 'hasMany' || rel.type === 'hasOne') &&
+        rel.modelTo === Model
+      ) {
         add(rel, rel.keyTo, rel.modelFrom, rel.keyFrom);
       }
     }

@@ -2,9 +2,18 @@ import { isPlainObject } from '../../util/own';
 import type { ModelBase } from '../model-base';
 import { polymorphicTarget } from './polymorphic-targets';
 
-export type RelationType = 'belongsTo' | 'hasMany' | 'hasOne' | 'hasAndBelongsToMany' | 'referencesMany' | 'embedsOne' | 'embedsMany';
+export type RelationType =
+  'belongsTo' | 'hasMany' | 'hasOne' | 'hasAndBelongsToMany' | 'referencesMany' | 'embedsOne' | 'embedsMany';
 
-export const RELATION_TYPES: ReadonlySet<string> = new Set(['belongsTo', 'hasMany', 'hasOne', 'hasAndBelongsToMany', 'referencesMany', 'embedsOne', 'embedsMany']);
+export const RELATION_TYPES: ReadonlySet<string> = new Set([
+  'belongsTo',
+  'hasMany',
+  'hasOne',
+  'hasAndBelongsToMany',
+  'referencesMany',
+  'embedsOne',
+  'embedsMany',
+]);
 
 /** What a model JSON `relations` entry or a `Model.hasMany(Target, params)` call may say. */
 export interface RelationParams {
@@ -15,7 +24,8 @@ export interface RelationParams {
   through?: string | typeof ModelBase;
   model?: string | typeof ModelBase;
   type?: string;
-  polymorphic?: boolean | string | { as?: string; foreignKey?: string; discriminator?: string; selector?: string };
+  polymorphic?:
+    boolean | string | { as?: string; foreignKey?: string; discriminator?: string; selector?: string };
   invert?: boolean;
   scope?: Record<string, unknown>;
   properties?: Record<string, string>;
@@ -109,7 +119,9 @@ export class RelationDefinition {
       modelTo: this.modelTo?.modelName,
       keyTo: this.keyTo,
       multiple: this.multiple,
-      ...(this.modelThrough ? { modelThrough: this.modelThrough.modelName, keyThrough: this.keyThrough } : {}),
+      ...(this.modelThrough
+        ? { modelThrough: this.modelThrough.modelName, keyThrough: this.keyThrough }
+        : {}),
     };
   }
 }
@@ -120,9 +132,13 @@ export function camelize(s: string): string {
   return joined.charAt(0).toLowerCase() + joined.slice(1);
 }
 
-export function normalizePolymorphic(value: RelationParams['polymorphic'], relationName: string): { foreignKey: string; discriminator: string; selector: string } | undefined {
+export function normalizePolymorphic(
+  value: RelationParams['polymorphic'],
+  relationName: string,
+): { foreignKey: string; discriminator: string; selector: string } | undefined {
   if (value === undefined || value === false || value === null) return undefined;
-  const spec = typeof value === 'string' ? { as: value } : value === true ? {} : isPlainObject(value) ? value : {};
+  const spec =
+    typeof value === 'string' ? { as: value } : value === true ? {} : isPlainObject(value) ? value : {};
   const selector = spec.selector ?? spec.as ?? relationName;
   return {
     selector,

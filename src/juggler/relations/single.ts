@@ -32,15 +32,30 @@ export async function getParent(rel: RelationDefinition, owner: Inst, options: o
 }
 
 /** `order.customer.create(data)`: creates the parent and points the owner at it. */
-export async function createParent(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
+export async function createParent(
+  rel: RelationDefinition,
+  owner: Inst,
+  data: unknown,
+  options: object,
+): Promise<any> {
   const Target = rel.modelTo;
-  if (!Target) throw new LooplineError('INVALID_ARGUMENT', 400, `The polymorphic relation ${rel.name} cannot create its target`);
+  if (!Target)
+    throw new LooplineError(
+      'INVALID_ARGUMENT',
+      400,
+      `The polymorphic relation ${rel.name} cannot create its target`,
+    );
   const parent = await (Target as any).create(isPlainObject(data) ? data : {}, options);
   await owner.updateAttributes({ [rel.keyFrom]: parent[rel.keyTo] }, options);
   return parent;
 }
 
-export async function updateParent(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
+export async function updateParent(
+  rel: RelationDefinition,
+  owner: Inst,
+  data: unknown,
+  options: object,
+): Promise<any> {
   const parent = await getParent(rel, owner, options);
   if (!parent) throw new LooplineError('MODEL_NOT_FOUND', 404, `BelongsTo relation ${rel.name} is empty`);
   return parent.updateAttributes(isPlainObject(data) ? data : {}, options);
@@ -68,13 +83,23 @@ export async function getChild(rel: RelationDefinition, owner: Inst, options: ob
 
 function childData(rel: RelationDefinition, owner: Inst, data: unknown): Inst {
   const out: Inst = { ...(isPlainObject(data) ? data : {}), ...scopeDefaults(rel.scope?.where) };
-  for (const [targetProp, ownerProp] of Object.entries(rel.properties ?? {})) out[targetProp] = owner[ownerProp];
+  for (const [targetProp, ownerProp] of Object.entries(rel.properties ?? {}))
+    out[targetProp] = owner[ownerProp];
   return Object.assign(out, childWhere(rel, owner));
 }
 
-export async function createChild(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
+export async function createChild(
+  rel: RelationDefinition,
+  owner: Inst,
+  data: unknown,
+  options: object,
+): Promise<any> {
   if (await getChild(rel, owner, options)) {
-    throw new LooplineError('DUPLICATE_RELATED', 409, `HasOne relation cannot create more than one instance of ${rel.modelTo!.modelName}`);
+    throw new LooplineError(
+      'DUPLICATE_RELATED',
+      409,
+      `HasOne relation cannot create more than one instance of ${rel.modelTo!.modelName}`,
+    );
   }
   return rel.modelTo!.create(childData(rel, owner, data), options);
 }
@@ -83,7 +108,12 @@ export function buildChild(rel: RelationDefinition, owner: Inst, data: unknown):
   return new (rel.modelTo as any)(childData(rel, owner, data));
 }
 
-export async function updateChild(rel: RelationDefinition, owner: Inst, data: unknown, options: object): Promise<any> {
+export async function updateChild(
+  rel: RelationDefinition,
+  owner: Inst,
+  data: unknown,
+  options: object,
+): Promise<any> {
   const child = await getChild(rel, owner, options);
   if (!child) throw new LooplineError('MODEL_NOT_FOUND', 404, `HasOne relation ${rel.name} is empty`);
   const patch: Inst = { ...(isPlainObject(data) ? data : {}), ...childWhere(rel, owner) };

@@ -65,7 +65,12 @@ export function favicon(file: string = faviconFile): RequestHandler {
 }
 
 /** How far a query string is read: the bounds of every loopline app's query parser. */
-export const QUERY_STRING_LIMITS: qs.IParseOptions = { depth: 8, arrayLimit: 1000, parameterLimit: 1000, allowPrototypes: false };
+export const QUERY_STRING_LIMITS: qs.IParseOptions = {
+  depth: 8,
+  arrayLimit: 1000,
+  parameterLimit: 1000,
+  allowPrototypes: false,
+};
 
 /**
  * `loopback.query([options])`, Express 4's query middleware: sets `req.query` from the URL when
@@ -75,12 +80,20 @@ export const QUERY_STRING_LIMITS: qs.IParseOptions = { depth: 8, arrayLimit: 100
  * `{allowPrototypes: true}`.
  */
 export function query(options?: qs.IParseOptions | ((queryString: string) => unknown)): RequestHandler {
-  const parse = typeof options === 'function' ? options : (str: string) => qs.parse(str, { ...QUERY_STRING_LIMITS, ...(options ?? {}) });
+  const parse =
+    typeof options === 'function'
+      ? options
+      : (str: string) => qs.parse(str, { ...QUERY_STRING_LIMITS, ...(options ?? {}) });
   return (req: Request, _res: Response, next: NextFunction) => {
     if (req.query === undefined || req.query === null) {
       const url = req.url ?? '';
       const at = url.indexOf('?');
-      Object.defineProperty(req, 'query', { value: parse(at === -1 ? '' : url.slice(at + 1)), writable: true, enumerable: true, configurable: true });
+      Object.defineProperty(req, 'query', {
+        value: parse(at === -1 ? '' : url.slice(at + 1)),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
     }
     next();
   };

@@ -14,13 +14,23 @@ export function refusingForeignPreflights(factory: CorsFactory): CorsFactory {
   return function cors(options: Record<string, unknown> = {}) {
     if (options.preflightContinue === true) return factory(options);
     const inner = factory({ ...options, preflightContinue: true });
-    const successStatus = typeof options.optionsSuccessStatus === 'number' ? options.optionsSuccessStatus : 204;
+    const successStatus =
+      typeof options.optionsSuccessStatus === 'number' ? options.optionsSuccessStatus : 204;
     return (req: Request, res: Response, next: NextFunction) => {
-      const preflight = req.method === 'OPTIONS' && req.headers.origin !== undefined && req.headers['access-control-request-method'] !== undefined;
+      const preflight =
+        req.method === 'OPTIONS' &&
+        req.headers.origin !== undefined &&
+        req.headers['access-control-request-method'] !== undefined;
       inner(req, res, (err?: unknown) => {
         if (err || !preflight) return next(err);
         if (res.getHeader('Access-Control-Allow-Origin') === undefined) {
-          return next(new LooplineError('CORS_ORIGIN_DENIED', 403, `Cross-origin requests from ${String(req.headers.origin)} are not allowed by this server's CORS settings (middleware.json "cors" params.origin)`));
+          return next(
+            new LooplineError(
+              'CORS_ORIGIN_DENIED',
+              403,
+              `Cross-origin requests from ${String(req.headers.origin)} are not allowed by this server's CORS settings (middleware.json "cors" params.origin)`,
+            ),
+          );
         }
         res.statusCode = successStatus;
         res.setHeader('Content-Length', '0');

@@ -89,7 +89,12 @@ export function remotingErrorResponder(options: RemotingErrorHandlerOptions): Ha
   return configuredHandler(options);
 }
 
-export function defaultErrorHandler(err: unknown, req: Request, res: Response, remotingErrorHandler?: RemotingErrorHandlerOptions): void {
+export function defaultErrorHandler(
+  err: unknown,
+  req: Request,
+  res: Response,
+  remotingErrorHandler?: RemotingErrorHandlerOptions,
+): void {
   if (res.headersSent) {
     logHandledError(err, req, res);
     res.end();

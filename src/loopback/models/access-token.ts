@@ -40,7 +40,12 @@ export function setupAccessToken(AccessToken: AnyModel): void {
      * `findForRequest(req, [options], [cb])`: the valid token a request presents, or null. Goes
      * through `getIdForRequest` and `resolve`, so a token model may replace either (as in LB3).
      */
-    findForRequest(this: AnyModel, req: Request, options?: TokenOptions | ((err: Error | null, token?: unknown) => void), cb?: (err: Error | null, token?: unknown) => void) {
+    findForRequest(
+      this: AnyModel,
+      req: Request,
+      options?: TokenOptions | ((err: Error | null, token?: unknown) => void),
+      cb?: (err: Error | null, token?: unknown) => void,
+    ) {
       if (typeof options === 'function') {
         cb = options;
         options = undefined;
@@ -51,7 +56,9 @@ export function setupAccessToken(AccessToken: AnyModel): void {
         if (id === undefined || id === null || id === '') return null;
         // An app's `resolve` may answer through the callback only, or return a promise.
         const found = await new Promise((resolve, reject) => {
-          const ret = this.resolve(id, (err: Error | null, token?: unknown) => (err ? reject(err) : resolve(token)));
+          const ret = this.resolve(id, (err: Error | null, token?: unknown) =>
+            err ? reject(err) : resolve(token),
+          );
           if (ret && typeof ret.then === 'function') ret.then(resolve, reject);
         });
         return found ?? null;
@@ -59,16 +66,22 @@ export function setupAccessToken(AccessToken: AnyModel): void {
       return withCallback(run(), cb);
     },
   };
-  for (const [name, fn] of Object.entries(statics)) Object.defineProperty(AccessToken, name, { value: fn, writable: true, configurable: true });
+  for (const [name, fn] of Object.entries(statics))
+    Object.defineProperty(AccessToken, name, { value: fn, writable: true, configurable: true });
 
   Object.defineProperty(AccessToken.prototype, 'validate', {
     value(this: any, cb?: (err: Error | null, ok?: boolean) => void) {
       const run = async () => {
-        const created = this.created instanceof Date ? this.created.getTime() : new Date(this.created).getTime();
+        const created =
+          this.created instanceof Date ? this.created.getTime() : new Date(this.created).getTime();
         const ttl = Number(this.ttl);
         const Model = this.constructor;
-        const eternal = ttl === -1 && (Model.app?.models?.User?.settings?.allowEternalTokens || Model.settings?.allowEternalTokens);
-        const valid = eternal || (Number.isFinite(created) && Number.isFinite(ttl) && ttl > 0 && Date.now() < created + ttl * 1000);
+        const eternal =
+          ttl === -1 &&
+          (Model.app?.models?.User?.settings?.allowEternalTokens || Model.settings?.allowEternalTokens);
+        const valid =
+          eternal ||
+          (Number.isFinite(created) && Number.isFinite(ttl) && ttl > 0 && Date.now() < created + ttl * 1000);
         if (!valid) {
           await Model.destroyById(this.id).catch(() => undefined);
           return false;
@@ -88,13 +101,24 @@ export function setupAccessToken(AccessToken: AnyModel): void {
  */
 export function jwtAccessToken(Token: AnyModel, data: JwtTokenData, service: JwtAccessTokens): AnyModel {
   const { id, userId, principalType, scopes, ttl, created } = data;
-  const token = new Token({ id, userId, ttl, created, ...(principalType ? { principalType } : {}), ...(scopes ? { scopes } : {}) });
+  const token = new Token({
+    id,
+    userId,
+    ttl,
+    created,
+    ...(principalType ? { principalType } : {}),
+    ...(scopes ? { scopes } : {}),
+  });
   const destroy = (...args: unknown[]) => {
-    const cb = typeof args[args.length - 1] === 'function' ? (args.pop() as (err: Error | null, info?: unknown) => void) : undefined;
+    const cb =
+      typeof args[args.length - 1] === 'function'
+        ? (args.pop() as (err: Error | null, info?: unknown) => void)
+        : undefined;
     service.revoke(data);
     return withCallback(Promise.resolve({ count: 1 }), cb);
   };
-  for (const name of ['destroy', 'remove', 'delete']) Object.defineProperty(token, name, { value: destroy, writable: true, configurable: true });
+  for (const name of ['destroy', 'remove', 'delete'])
+    Object.defineProperty(token, name, { value: destroy, writable: true, configurable: true });
   return token;
 }
 

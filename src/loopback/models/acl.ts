@@ -41,7 +41,11 @@ function toRule(acl: any): C.AclRule {
 
 /** The permission the model's default gives when no rule decided. */
 function settle(request: AccessRequest, Model: AnyModel, ACL: AnyModel): AccessRequest {
-  request.settleDefaultPermission(String(Model?.settings?.defaultPermission ?? ACL.app?.get?.('defaultPermission') ?? C.ALLOW).toUpperCase());
+  request.settleDefaultPermission(
+    String(
+      Model?.settings?.defaultPermission ?? ACL.app?.get?.('defaultPermission') ?? C.ALLOW,
+    ).toUpperCase(),
+  );
   return request;
 }
 
@@ -74,7 +78,13 @@ export function setupAcl(ACL: AnyModel): void {
   ACL.resolvePermission = function (this: AnyModel, acls: any[], req: any) {
     const request = toRequest(req, registryOf(this));
     const permission = C.resolveRulesPermission((acls ?? []).map(toRule), request);
-    const resolved = new AccessRequest({ model: request.model, property: request.property, accessType: request.accessType, permission, registry: request.registry });
+    const resolved = new AccessRequest({
+      model: request.model,
+      property: request.property,
+      accessType: request.accessType,
+      permission,
+      registry: request.registry,
+    });
     // As LB3: no rule decided, so the model's defaultPermission (ALLOW without one).
     return settle(resolved, modelNamed(this, request.model), this);
   };
@@ -90,7 +100,8 @@ export function setupAcl(ACL: AnyModel): void {
       out.push(new this({ ...a, model: Model.modelName, property: named ?? C.ALL }));
     }
     const def = property ? Model?.definition?.properties?.[property] : undefined;
-    for (const a of (def?.raw?.acls ?? []) as any[]) out.push(new this({ ...a, model: Model.modelName, property }));
+    for (const a of (def?.raw?.acls ?? []) as any[])
+      out.push(new this({ ...a, model: Model.modelName, property }));
     return out;
   };
 
@@ -99,7 +110,14 @@ export function setupAcl(ACL: AnyModel): void {
     const run = async () => {
       const ctx = toAccessContext(context, { app: this.app, registry: registryOf(this) });
       const decision = await checkAccessRecordingRoles(ctx, this);
-      return new AccessRequest({ model: ctx.modelName, property: ctx.property, accessType: ctx.accessType, permission: decision.permission, methodNames: ctx.methodNames, registry: ctx.registry });
+      return new AccessRequest({
+        model: ctx.modelName,
+        property: ctx.property,
+        accessType: ctx.accessType,
+        permission: decision.permission,
+        methodNames: ctx.methodNames,
+        registry: ctx.registry,
+      });
     };
     return withCallback(run(), cb);
   };
@@ -111,14 +129,43 @@ export function setupAcl(ACL: AnyModel): void {
    * default. Unlike LB3, the second step matches the model's own rules against the principal too
    * (LB3 let a static ALLOW for one user answer for everyone).
    */
-  ACL.checkPermission = function (this: AnyModel, principalType: string, principalId: unknown, model: string, property: string, accessType: string, cb?: Callback<AccessRequest>) {
+  ACL.checkPermission = function (
+    this: AnyModel,
+    principalType: string,
+    principalId: unknown,
+    model: string,
+    property: string,
+    accessType: string,
+    cb?: Callback<AccessRequest>,
+  ) {
     const run = async () => {
       const Model = modelNamed(this, model);
-      const staticOnly = ACL.resolvePermission.call(this, ACL.getStaticACLs.call(this, model, property || C.ALL), { model, property: property || C.ALL, accessType: accessType || C.ALL });
+      const staticOnly = ACL.resolvePermission.call(
+        this,
+        ACL.getStaticACLs.call(this, model, property || C.ALL),
+        { model, property: property || C.ALL, accessType: accessType || C.ALL },
+      );
       if (staticOnly.permission === C.DENY) return staticOnly;
-      const ctx = new AccessContext({ app: this.app, registry: registryOf(this), model: Model ?? model, property: property || C.ALL, accessType: accessType || C.ALL, principals: [{ type: principalType, id: principalId }] });
+      const ctx = new AccessContext({
+        app: this.app,
+        registry: registryOf(this),
+        model: Model ?? model,
+        property: property || C.ALL,
+        accessType: accessType || C.ALL,
+        principals: [{ type: principalType, id: principalId }],
+      });
       const decision = await checkAccess(ctx, { acl: this });
-      return settle(new AccessRequest({ model: ctx.modelName, property: ctx.property, accessType: ctx.accessType, permission: decision.permission, registry: ctx.registry }), Model, this);
+      return settle(
+        new AccessRequest({
+          model: ctx.modelName,
+          property: ctx.property,
+          accessType: ctx.accessType,
+          permission: decision.permission,
+          registry: ctx.registry,
+        }),
+        Model,
+        this,
+      );
     };
     return withCallback(run(), cb);
   };
@@ -128,10 +175,21 @@ export function setupAcl(ACL: AnyModel): void {
     const run = async () => {
       const upper = String(type ?? '').toUpperCase();
       const [Model, keys] =
-        upper === C.USER ? [companion(this, 'User'), ['username', 'email']] : upper === C.APP || upper === C.APPLICATION ? [companion(this, 'Application'), ['name', 'email']] : upper === C.ROLE || !type ? [companion(this, 'Role'), ['name']] : [userModelNamed(this, type), ['username', 'email']];
+        upper === C.USER
+          ? [companion(this, 'User'), ['username', 'email']]
+          : upper === C.APP || upper === C.APPLICATION
+            ? [companion(this, 'Application'), ['name', 'email']]
+            : upper === C.ROLE || !type
+              ? [companion(this, 'Role'), ['name']]
+              : [userModelNamed(this, type), ['username', 'email']];
       // As LB3, a type that names no principal model is refused; unlike LB3, only a user model
       // counts beside USER/APP/ROLE (LB3 looked any model up, tokens included).
-      if (!Model) throw new LooplineError('INVALID_PRINCIPAL_TYPE', 400, `Invalid principal type: ${String(type)} (one of USER, APP, ROLE or a user model's name)`);
+      if (!Model)
+        throw new LooplineError(
+          'INVALID_PRINCIPAL_TYPE',
+          400,
+          `Invalid principal type: ${String(type)} (one of USER, APP, ROLE or a user model's name)`,
+        );
       if (!Model.dataSource) return null;
       if (id === undefined || id === null) {
         // An absent id names no principal. LB3 queried `{or: [{username: id}, {email: id}, {id: id}]}`
@@ -153,7 +211,13 @@ export function setupAcl(ACL: AnyModel): void {
   };
 
   /** Whether the principal (resolved as `resolvePrincipal` does) is mapped to the role named `role`. */
-  ACL.isMappedToRole = function (this: AnyModel, principalType: string, principalId: unknown, role: string, cb?: Callback<boolean>) {
+  ACL.isMappedToRole = function (
+    this: AnyModel,
+    principalType: string,
+    principalId: unknown,
+    role: string,
+    cb?: Callback<boolean>,
+  ) {
     const run = async () => {
       const principal = await ACL.resolvePrincipal.call(this, principalType, principalId);
       const id = principal ? principal.id : principalId;
@@ -163,10 +227,11 @@ export function setupAcl(ACL: AnyModel): void {
       const found = await Role.findOne({ where: { name: role } });
       if (!found) return false;
       const type = String(principalType).toUpperCase() === C.APPLICATION ? C.APP : principalType;
-      const mapping = await RoleMapping.findOne({ where: { roleId: found.id, principalType: type, principalId: String(id) } });
+      const mapping = await RoleMapping.findOne({
+        where: { roleId: found.id, principalType: type, principalId: String(id) },
+      });
       return !!mapping;
     };
     return withCallback(run(), cb);
   };
-
 }

@@ -5,7 +5,13 @@ import { generateTokenId, safeEqual } from '../security/token-id';
 type AnyModel = any;
 
 /** The keys an application authenticates with, in the order LB3 reports a match. */
-export const APPLICATION_KEY_NAMES = ['clientKey', 'javaScriptKey', 'restApiKey', 'windowsKey', 'masterKey'] as const;
+export const APPLICATION_KEY_NAMES = [
+  'clientKey',
+  'javaScriptKey',
+  'restApiKey',
+  'windowsKey',
+  'masterKey',
+] as const;
 
 export type ApplicationKeyName = (typeof APPLICATION_KEY_NAMES)[number];
 
@@ -39,7 +45,13 @@ export function setupApplication(Application: AnyModel): void {
 
   const statics: Record<string, (...args: any[]) => unknown> = {
     /** `register(owner, name, [options], [cb])`: creates an application; `options` adds other properties. */
-    register(this: AnyModel, owner: unknown, name: unknown, options?: Record<string, unknown> | NodeCallback<unknown>, cb?: NodeCallback<unknown>) {
+    register(
+      this: AnyModel,
+      owner: unknown,
+      name: unknown,
+      options?: Record<string, unknown> | NodeCallback<unknown>,
+      cb?: NodeCallback<unknown>,
+    ) {
       if (typeof options === 'function' && cb === undefined) {
         cb = options;
         options = undefined;

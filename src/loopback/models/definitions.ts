@@ -28,7 +28,12 @@ export const USER_DEFINITION = {
   /** loopline: one REST create makes at most this many users (each costs a bcrypt hash). */
   maxArrayCreate: 10,
   relations: {
-    accessTokens: { type: 'hasMany', model: 'AccessToken', foreignKey: 'userId', options: { disableInclude: true } },
+    accessTokens: {
+      type: 'hasMany',
+      model: 'AccessToken',
+      foreignKey: 'userId',
+      options: { disableInclude: true },
+    },
   },
   acls: [
     DENY_EVERYONE,
@@ -41,11 +46,35 @@ export const USER_DEFINITION = {
     { principalType: 'ROLE', principalId: '$owner', permission: 'ALLOW', property: 'replaceById' },
     // LB3 lets $everyone call verify, so anyone could mail a user and replace its pending
     // verification token; the user alone may ask again (an app's ACL can reopen it).
-    { principalType: 'ROLE', principalId: '$owner', permission: 'ALLOW', property: 'verify', accessType: 'EXECUTE' },
+    {
+      principalType: 'ROLE',
+      principalId: '$owner',
+      permission: 'ALLOW',
+      property: 'verify',
+      accessType: 'EXECUTE',
+    },
     { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'confirm' },
-    { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: 'resetPassword', accessType: 'EXECUTE' },
-    { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', property: 'changePassword', accessType: 'EXECUTE' },
-    { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', property: 'setPassword', accessType: 'EXECUTE' },
+    {
+      principalType: 'ROLE',
+      principalId: '$everyone',
+      permission: 'ALLOW',
+      property: 'resetPassword',
+      accessType: 'EXECUTE',
+    },
+    {
+      principalType: 'ROLE',
+      principalId: '$authenticated',
+      permission: 'ALLOW',
+      property: 'changePassword',
+      accessType: 'EXECUTE',
+    },
+    {
+      principalType: 'ROLE',
+      principalId: '$authenticated',
+      permission: 'ALLOW',
+      property: 'setPassword',
+      accessType: 'EXECUTE',
+    },
   ],
 };
 
@@ -54,7 +83,12 @@ export const ACCESS_TOKEN_DEFINITION = {
   base: 'PersistedModel',
   properties: {
     id: { type: 'string', id: true, generated: false },
-    ttl: { type: 'number', ttl: true, default: 1209600, description: 'time to live in seconds (2 weeks by default)' },
+    ttl: {
+      type: 'number',
+      ttl: true,
+      default: 1209600,
+      description: 'time to live in seconds (2 weeks by default)',
+    },
     scopes: { type: ['string'], description: 'Array of scopes granted to this access token.' },
     created: { type: 'date', defaultFn: 'now' },
     /** loopline: the name of the user model the token belongs to (an app may have several). */
@@ -100,7 +134,11 @@ export const ROLE_MAPPING_DEFINITION = {
   name: 'RoleMapping',
   base: 'PersistedModel',
   properties: {
-    principalType: { type: 'string', description: 'The principal type, such as USER, APPLICATION, ROLE, or user model name in case of multiple user models' },
+    principalType: {
+      type: 'string',
+      description:
+        'The principal type, such as USER, APPLICATION, ROLE, or user model name in case of multiple user models',
+    },
     principalId: { type: 'string', index: true },
   },
   relations: {
@@ -148,7 +186,9 @@ export const APPLICATION_DEFINITION = {
         certData: { type: 'string' },
         keyData: { type: 'string' },
         pushOptions: { type: { gateway: 'string', port: 'number' } },
-        feedbackOptions: { type: { gateway: 'string', port: 'number', batchFeedback: 'boolean', interval: 'number' } },
+        feedbackOptions: {
+          type: { gateway: 'string', port: 'number', batchFeedback: 'boolean', interval: 'number' },
+        },
       },
       gcm: { serverApiKey: 'string' },
     },

@@ -20,10 +20,15 @@ const KEEP_SENT = 100;
 export function setupEmail(Email: any): void {
   Object.defineProperty(Email, 'sent', { value: [], writable: true, configurable: true });
   Email.transport = undefined;
-  Email.send = function send(this: any, message: Record<string, unknown>, cb?: (err: Error | null, info?: unknown) => void) {
+  Email.send = function send(
+    this: any,
+    message: Record<string, unknown>,
+    cb?: (err: Error | null, info?: unknown) => void,
+  ) {
     const run = async () => {
       const msg = { ...message };
-      if (this.transport && typeof this.transport.sendMail === 'function') return this.transport.sendMail(msg);
+      if (this.transport && typeof this.transport.sendMail === 'function')
+        return this.transport.sendMail(msg);
       const connector = this.dataSource?.connector;
       if (isMailSender(connector) && connector.delivers) return connector.send(msg);
       debug('mail to %s: %s (not delivered: no mail transport)', msg.to, msg.subject);

@@ -1,7 +1,17 @@
 import type { Registry } from '../registry';
 import { setupAccessToken, showPrincipalTypeOfPolymorphicTokens } from './access-token';
 import { setupApplication } from './application';
-import { ACCESS_TOKEN_DEFINITION, ACL_DEFINITION, APPLICATION_DEFINITION, EMAIL_DEFINITION, KEY_VALUE_MODEL_DEFINITION, ROLE_DEFINITION, ROLE_MAPPING_DEFINITION, SCOPE_DEFINITION, USER_DEFINITION } from './definitions';
+import {
+  ACCESS_TOKEN_DEFINITION,
+  ACL_DEFINITION,
+  APPLICATION_DEFINITION,
+  EMAIL_DEFINITION,
+  KEY_VALUE_MODEL_DEFINITION,
+  ROLE_DEFINITION,
+  ROLE_MAPPING_DEFINITION,
+  SCOPE_DEFINITION,
+  USER_DEFINITION,
+} from './definitions';
 import { setupEmail } from './email';
 import { setupKeyValueModel } from './key-value-model';
 import { setupAcl } from './acl';
@@ -11,7 +21,19 @@ import { setupUser } from './user';
 import { USER_METHODS } from './user-remote-methods';
 import { defineReplicationModels } from '../replication';
 
-export const BUILTIN_MODEL_NAMES = ['KeyValueModel', 'Email', 'Application', 'AccessToken', 'User', 'RoleMapping', 'Role', 'ACL', 'Scope', 'Change', 'Checkpoint'] as const;
+export const BUILTIN_MODEL_NAMES = [
+  'KeyValueModel',
+  'Email',
+  'Application',
+  'AccessToken',
+  'User',
+  'RoleMapping',
+  'Role',
+  'ACL',
+  'Scope',
+  'Change',
+  'Checkpoint',
+] as const;
 
 /**
  * Defines LB3's built-in models in a registry, so `loopback.User`, `app.registry.getModel('User')`
@@ -26,7 +48,10 @@ export function defineBuiltinModels(registry: Registry): void {
   const AccessToken = define(ACCESS_TOKEN_DEFINITION);
   setupAccessToken(AccessToken);
   showPrincipalTypeOfPolymorphicTokens(registry.modelBuilder, AccessToken);
-  const User = registry.createModel({ ...JSON.parse(JSON.stringify(USER_DEFINITION)), methods: USER_METHODS } as any);
+  const User = registry.createModel({
+    ...JSON.parse(JSON.stringify(USER_DEFINITION)),
+    methods: USER_METHODS,
+  } as any);
   setupUser(User);
   setupRoleMapping(define(ROLE_MAPPING_DEFINITION));
   setupRole(define(ROLE_DEFINITION));

@@ -56,7 +56,8 @@ export function setupKeyValueModel(KeyValueModel: AnyModel): void {
       const run = async () => {
         const k = checkKey(key);
         const ms = checkTtl(ttl);
-        if (!(await (await kvStore(this, 'expire')).expire(this.modelName, k, ms))) throw keyNotFound(this, k);
+        if (!(await (await kvStore(this, 'expire')).expire(this.modelName, k, ms)))
+          throw keyNotFound(this, k);
       };
       return withCallback(run(), lastCallback(options, cb));
     },
@@ -72,7 +73,10 @@ export function setupKeyValueModel(KeyValueModel: AnyModel): void {
     },
     /** Every key matching `filter.match` (a glob), in one list; `iterateKeys` for large stores. */
     keys(this: AnyModel, filter?: unknown, options?: unknown, cb?: unknown) {
-      const callback = typeof filter === 'function' ? (filter as NodeCallback<string[]>) : lastCallback<string[]>(options, cb);
+      const callback =
+        typeof filter === 'function'
+          ? (filter as NodeCallback<string[]>)
+          : lastCallback<string[]>(options, cb);
       const run = async () => {
         const iterator = await keyIterator(this, typeof filter === 'function' ? undefined : filter);
         const keys: string[] = [];
@@ -90,7 +94,11 @@ export function setupKeyValueModel(KeyValueModel: AnyModel): void {
         return (await inner).next();
       };
       return {
-        next: (cb) => withCallback(step().then((r) => (r.done ? undefined : r.value)), cb),
+        next: (cb) =>
+          withCallback(
+            step().then((r) => (r.done ? undefined : r.value)),
+            cb,
+          ),
         [Symbol.asyncIterator]: () => ({ next: step }),
       };
     },
@@ -122,14 +130,58 @@ const keyArg = { arg: 'key', type: 'string', required: true, http: { source: 'pa
 /** The REST face LB3 gives a KeyValueModel: GET/PUT /:key, PUT /:key/expire, GET /:key/ttl, GET /keys. */
 export function keyValueModelMethods(): Array<[string, RemoteMethodOptions]> {
   return [
-    ['get', { accessType: 'READ', accepts: [keyArg], returns: { arg: 'value', type: 'any', root: true }, http: { path: '/:key', verb: 'get' }, rest: { after: nullToKeyNotFound } }],
-    ['set', {
-      accessType: 'WRITE',
-      accepts: [keyArg, { arg: 'value', type: 'any', required: true, http: { source: 'body' } }, { arg: 'ttl', type: 'number', http: { source: 'query' }, description: 'time to live in milliseconds' }],
-      http: { path: '/:key', verb: 'put' },
-    }],
-    ['expire', { accessType: 'WRITE', accepts: [keyArg, { arg: 'ttl', type: 'number', required: true, http: { source: 'form' } }], http: { path: '/:key/expire', verb: 'put' } }],
-    ['ttl', { accessType: 'READ', accepts: [keyArg], returns: { arg: 'value', type: 'any', root: true }, http: { path: '/:key/ttl', verb: 'get' } }],
-    ['keys', { accessType: 'READ', accepts: [{ arg: 'filter', type: 'object', required: false, http: { source: 'query' } }], returns: { arg: 'keys', type: ['string'], root: true }, http: { path: '/keys', verb: 'get' } }],
+    [
+      'get',
+      {
+        accessType: 'READ',
+        accepts: [keyArg],
+        returns: { arg: 'value', type: 'any', root: true },
+        http: { path: '/:key', verb: 'get' },
+        rest: { after: nullToKeyNotFound },
+      },
+    ],
+    [
+      'set',
+      {
+        accessType: 'WRITE',
+        accepts: [
+          keyArg,
+          { arg: 'value', type: 'any', required: true, http: { source: 'body' } },
+          {
+            arg: 'ttl',
+            type: 'number',
+            http: { source: 'query' },
+            description: 'time to live in milliseconds',
+          },
+        ],
+        http: { path: '/:key', verb: 'put' },
+      },
+    ],
+    [
+      'expire',
+      {
+        accessType: 'WRITE',
+        accepts: [keyArg, { arg: 'ttl', type: 'number', required: true, http: { source: 'form' } }],
+        http: { path: '/:key/expire', verb: 'put' },
+      },
+    ],
+    [
+      'ttl',
+      {
+        accessType: 'READ',
+        accepts: [keyArg],
+        returns: { arg: 'value', type: 'any', root: true },
+        http: { path: '/:key/ttl', verb: 'get' },
+      },
+    ],
+    [
+      'keys',
+      {
+        accessType: 'READ',
+        accepts: [{ arg: 'filter', type: 'object', required: false, http: { source: 'query' } }],
+        returns: { arg: 'keys', type: ['string'], root: true },
+        http: { path: '/keys', verb: 'get' },
+      },
+    ],
   ];
 }

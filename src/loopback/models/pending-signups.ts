@@ -32,7 +32,11 @@ function keysOf(identity: Identity): string[] {
  * `create` is called; the returned function marks them written (or failed). Each also settles by
  * itself after SIGNUP_WAIT_MS.
  */
-export function trackSignups(Model: Model, data: unknown, normalize: (identity: Identity) => Identity): () => void {
+export function trackSignups(
+  Model: Model,
+  data: unknown,
+  normalize: (identity: Identity) => Identity,
+): () => void {
   const items = Array.isArray(data) ? data : [data];
   const settles = items
     .filter((item): item is Identity => !!item && typeof item === 'object')

@@ -53,12 +53,22 @@ export function setupRole(Role: AnyModel): void {
     EVERYONE: C.EVERYONE,
   });
   Role.validatesUniquenessOf('name', { message: 'already exists' });
-  Object.defineProperty(Role, 'resolvers', { value: Object.create(null), writable: true, configurable: true });
+  Object.defineProperty(Role, 'resolvers', {
+    value: Object.create(null),
+    writable: true,
+    configurable: true,
+  });
   Role.registerResolver = function registerResolver(this: AnyModel, name: string, fn: RoleResolver) {
-    if (!Object.prototype.hasOwnProperty.call(this, 'resolvers')) Object.defineProperty(this, 'resolvers', { value: Object.create(this.resolvers ?? null), writable: true, configurable: true });
+    if (!Object.prototype.hasOwnProperty.call(this, 'resolvers'))
+      Object.defineProperty(this, 'resolvers', {
+        value: Object.create(this.resolvers ?? null),
+        writable: true,
+        configurable: true,
+      });
     this.resolvers[name] = fn;
   };
-  const contextOf = (R: AnyModel, context: unknown) => toAccessContext(context, { app: R.app, registry: R.app?.registry });
+  const contextOf = (R: AnyModel, context: unknown) =>
+    toAccessContext(context, { app: R.app, registry: R.app?.registry });
   /** `isInRole(role, context)`: `context` an AccessContext or LB3's `{principalType, principalId, model, id}`. */
   Role.isInRole = function (this: AnyModel, role: string, context: unknown, cb?: Callback<boolean>) {
     return withCallback(isInRole(role, contextOf(this, context)), cb);
@@ -70,20 +80,29 @@ export function setupRole(Role: AnyModel): void {
   Role.getRoles = function (this: AnyModel, context: unknown, ...rest: unknown[]) {
     const [[options], cb] = splitCallback<unknown[]>(rest);
     const ctx = contextOf(this, context);
-    const namesOnly = !!(options && typeof options === 'object' && (options as Record<string, unknown>).returnOnlyRoleNames === true);
+    const namesOnly = !!(
+      options &&
+      typeof options === 'object' &&
+      (options as Record<string, unknown>).returnOnlyRoleNames === true
+    );
     const run = async () => {
       const roles: unknown[] = [];
       const add = (r: unknown) => {
         if (r !== undefined && r !== null && !roles.some((x) => sameId(x, r))) roles.push(r);
       };
-      const names = [...BUILTIN_ROLES.filter((r) => r !== C.OWNER || (ctx.modelId !== undefined && ctx.modelId !== null)), ...Object.keys(this.resolvers ?? {})];
+      const names = [
+        ...BUILTIN_ROLES.filter((r) => r !== C.OWNER || (ctx.modelId !== undefined && ctx.modelId !== null)),
+        ...Object.keys(this.resolvers ?? {}),
+      ];
       for (const name of names) if (await isInRole(name, ctx)) add(name);
       const RoleMapping = companion(this, 'RoleMapping');
       for (const p of ctx.principals) {
         if (p.id === undefined || p.id === null || !p.type) continue;
         if (p.type === C.ROLE) add(p.id);
         if (!RoleMapping?.dataSource) continue;
-        const mappings: any[] = await RoleMapping.find({ where: { principalType: p.type, principalId: String(p.id) } });
+        const mappings: any[] = await RoleMapping.find({
+          where: { principalType: p.type, principalId: String(p.id) },
+        });
         for (const m of mappings) {
           if (!namesOnly) add(m.roleId);
           else add((await this.findById(m.roleId))?.name);
@@ -94,10 +113,24 @@ export function setupRole(Role: AnyModel): void {
     return withCallback(run(), cb);
   };
   /** `isOwner(Model, modelId, userId, [principalType], [options], cb)`: the `$owner` decision. */
-  Role.isOwner = function (this: AnyModel, Model: AnyModel, modelId: unknown, userId: unknown, ...rest: unknown[]) {
+  Role.isOwner = function (
+    this: AnyModel,
+    Model: AnyModel,
+    modelId: unknown,
+    userId: unknown,
+    ...rest: unknown[]
+  ) {
     const [[principalType, options], cb] = splitCallback<boolean>(rest);
-    const accessToken = options && typeof options === 'object' ? (options as Record<string, unknown>).accessToken : undefined;
-    const ctx = new AccessContext({ app: this.app ?? Model.app, model: Model, modelId, principalType: typeof principalType === 'string' ? principalType : C.USER, principalId: userId, accessToken });
+    const accessToken =
+      options && typeof options === 'object' ? (options as Record<string, unknown>).accessToken : undefined;
+    const ctx = new AccessContext({
+      app: this.app ?? Model.app,
+      model: Model,
+      modelId,
+      principalType: typeof principalType === 'string' ? principalType : C.USER,
+      principalId: userId,
+      accessToken,
+    });
     return withCallback(isOwner(ctx), cb);
   };
 
@@ -124,7 +157,9 @@ export function setupRole(Role: AnyModel): void {
           const Target = customUserType ? userModelNamed(Self, asked) : principalModel(Self, type);
           const RoleMapping = companion(Self, 'RoleMapping');
           if (!Target?.dataSource || !RoleMapping) return [];
-          const mappings: any[] = await RoleMapping.find({ where: { roleId: this.id, principalType: mappedType } });
+          const mappings: any[] = await RoleMapping.find({
+            where: { roleId: this.id, principalType: mappedType },
+          });
           const ids = mappings.map((m) => m.principalId);
           const idName = Target.getIdName?.() ?? 'id';
           q.where = { ...where, [idName]: { inq: ids } };
@@ -143,7 +178,14 @@ export function setupRoleMapping(RoleMapping: AnyModel): void {
   Object.assign(RoleMapping, { USER: C.USER, APP: C.APP, APPLICATION: C.APP, ROLE: C.ROLE });
   const principals: Array<[string, (type: unknown, M: AnyModel) => boolean]> = [
     // `user()` also resolves a mapping typed with a user model's name (several user models).
-    ['user', (type, M) => type === C.USER || (typeof type === 'string' && !!principalModel(M, type) && principalModel(M, type).prototype instanceof companion(M, 'User'))],
+    [
+      'user',
+      (type, M) =>
+        type === C.USER ||
+        (typeof type === 'string' &&
+          !!principalModel(M, type) &&
+          principalModel(M, type).prototype instanceof companion(M, 'User')),
+    ],
     ['application', (type) => type === C.APP || type === C.APPLICATION],
     ['childRole', (type) => type === C.ROLE],
   ];

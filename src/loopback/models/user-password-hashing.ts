@@ -27,7 +27,8 @@ const hashOfInstance = new WeakMap<object, unknown>();
 
 function remember(hash: string): void {
   constructedHashes.add(hash);
-  if (constructedHashes.size > REMEMBERED_HASHES) constructedHashes.delete(constructedHashes.values().next().value as string);
+  if (constructedHashes.size > REMEMBERED_HASHES)
+    constructedHashes.delete(constructedHashes.values().next().value as string);
 }
 
 /** Whether `pw`, written on `instance`, is a hash made on construction (and so is stored as it is). */
@@ -56,7 +57,8 @@ function hashOnConstruction(inst: any): void {
   if (typeof pw !== 'string') return;
   // A hash made here before (`new User({password: other.password})`) stays; so does any bcrypt
   // hash where the model takes written hashes as they are (`acceptHashedPasswords`, LB3's rule).
-  if (isConstructedHash(undefined, pw) || (isHashed(pw) && settingsOf(Model).acceptHashedPasswords === true)) return;
+  if (isConstructedHash(undefined, pw) || (isHashed(pw) && settingsOf(Model).acceptHashedPasswords === true))
+    return;
   const hashed = Model.hashPassword(pw);
   inst.__data.password = hashed;
   hashOfInstance.set(inst, hashed);
@@ -71,6 +73,7 @@ export function adjustCompiledUser(compiled: CompiledModel): void {
   const init = compiled.init;
   compiled.init = (inst, data, options) => {
     init(inst, data, options);
-    if (options === undefined && data && typeof data === 'object' && 'password' in data) hashOnConstruction(inst);
+    if (options === undefined && data && typeof data === 'object' && 'password' in data)
+      hashOnConstruction(inst);
   };
 }

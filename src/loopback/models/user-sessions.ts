@@ -33,7 +33,11 @@ export function logsOutOnSensitiveChanges(User: AnyModel, options: any): boolean
  * (`principalType`): Member 1's tokens are not Staff 1's. A token without one (made by server
  * code) is the single user model's, if the app has one (principal.ts).
  */
-export function tokensOfUsers(User: AnyModel, userIds: unknown[], Token: AnyModel = tokenModelOf(User)): Record<string, unknown> {
+export function tokensOfUsers(
+  User: AnyModel,
+  userIds: unknown[],
+  Token: AnyModel = tokenModelOf(User),
+): Record<string, unknown> {
   const where: Record<string, unknown> = { userId: { inq: userIds } };
   if (Token.definition?.properties?.principalType) {
     const own = appUserModels(User.app);
@@ -50,7 +54,8 @@ export async function endOtherSessions(User: AnyModel, userIds: unknown[], optio
   if (userIds.length === 0 || !logsOutOnSensitiveChanges(User, options)) return;
   const current = options?.accessToken;
   // A single-use reset token is not kept: setPassword ends it too.
-  const keepCurrent = !!current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password'));
+  const keepCurrent =
+    !!current?.id && !(Array.isArray(current.scopes) && current.scopes.includes('reset-password'));
   revokeJwts(User, userIds, keepCurrent ? current.id : undefined);
   const Token = tokenModelOf(User);
   if (!Token?.dataSource) return;
@@ -81,7 +86,9 @@ function revokeJwts(User: AnyModel, userIds: unknown[], keepTokenId?: unknown): 
   let keep: string | undefined;
   if (looksLikeJwt(keepTokenId)) {
     try {
-      keep = (JSON.parse(Buffer.from(keepTokenId.split('.')[1], 'base64url').toString('utf8')) as { jti?: unknown }).jti as string | undefined;
+      keep = (
+        JSON.parse(Buffer.from(keepTokenId.split('.')[1], 'base64url').toString('utf8')) as { jti?: unknown }
+      ).jti as string | undefined;
     } catch {
       keep = undefined;
     }

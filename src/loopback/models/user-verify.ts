@@ -24,7 +24,11 @@ export function getVerifyOptions(this: AnyModel): Options {
 }
 
 /** `User.generateVerificationToken(user, [options], cb)`: 64 random letters and digits (~381 bits). */
-export function generateVerificationToken(_user: unknown, options?: unknown, cb?: (err: Error | null, token?: string) => void): void {
+export function generateVerificationToken(
+  _user: unknown,
+  options?: unknown,
+  cb?: (err: Error | null, token?: string) => void,
+): void {
   const done = typeof options === 'function' ? (options as typeof cb) : cb;
   let token: string;
   try {
@@ -46,8 +50,15 @@ function joinUrlPath(...parts: string[]): string {
 }
 
 /** Calls an app-replaceable step with `options` only if it declares room for it (LB3's rule). */
-function callStep<T>(fn: (...args: any[]) => unknown, thisArg: unknown, first: unknown, options: unknown): Promise<T> {
-  return callbackOrPromise<T>((cb) => (fn.length >= 3 ? fn.call(thisArg, first, options, cb) : fn.call(thisArg, first, cb)));
+function callStep<T>(
+  fn: (...args: any[]) => unknown,
+  thisArg: unknown,
+  first: unknown,
+  options: unknown,
+): Promise<T> {
+  return callbackOrPromise<T>((cb) =>
+    fn.length >= 3 ? fn.call(thisArg, first, options, cb) : fn.call(thisArg, first, cb),
+  );
 }
 
 function check(ok: unknown, message: string): void {
@@ -66,22 +77,32 @@ function confirmHref(User: AnyModel, user: AnyModel, o: Options): string {
       'Cannot build the verification link: the confirm method is not public; give verifyOptions.verifyHref',
     );
   }
-  const defaultPort = (o.protocol === 'http' && String(o.port) === '80') || (o.protocol === 'https' && String(o.port) === '443');
+  const defaultPort =
+    (o.protocol === 'http' && String(o.port) === '80') ||
+    (o.protocol === 'https' && String(o.port) === '443');
   const path = joinUrlPath(String(o.restApiRoot), sharedClass.http.path, confirm.routes[0].path);
   const query = new URLSearchParams({ uid: String(user.getId()), redirect: String(o.redirect) });
   return `${o.protocol}://${o.host}${defaultPort ? '' : ':' + String(o.port)}${path}?${query.toString()}`;
 }
 
 /** `user.verify(verifyOptions, [options])` → `{email, token, uid}`. */
-export async function verifyUser(this: AnyModel, verifyOptions: unknown, options?: Options): Promise<{ email: unknown; token: unknown; uid: unknown }> {
+export async function verifyUser(
+  this: AnyModel,
+  verifyOptions: unknown,
+  options?: Options,
+): Promise<{ email: unknown; token: unknown; uid: unknown }> {
   const user = this;
   const User = user.constructor;
   const app = User.app;
-  check(verifyOptions === undefined || verifyOptions === null || typeof verifyOptions === 'object', 'user.verify() needs a verifyOptions object');
+  check(
+    verifyOptions === undefined || verifyOptions === null || typeof verifyOptions === 'object',
+    'user.verify() needs a verifyOptions object',
+  );
   // What the caller leaves out comes from the model's verifyOptions (LB3 required type and from).
   const o: Options = { ...User.getVerifyOptions(), ...(verifyOptions as Options | undefined) };
   o.templateFn = o.templateFn || defaultTemplate;
-  o.generateVerificationToken = o.generateVerificationToken || User.generateVerificationToken || generateVerificationToken;
+  o.generateVerificationToken =
+    o.generateVerificationToken || User.generateVerificationToken || generateVerificationToken;
   o.mailer = o.mailer || User.email || User.registry?.getModel?.('Email') || app?.models?.Email;
   o.redirect = o.redirect || '/';
   o.user = user;
@@ -95,7 +116,10 @@ export async function verifyUser(this: AnyModel, verifyOptions: unknown, options
   o.headers = o.headers || {};
   check(o.type, 'You must supply a verification type (verifyOptions.type)');
   check(o.type === 'email', 'Unsupported verification type');
-  check(o.to, 'Must include verifyOptions.to when calling user.verify() or the user must have an email property');
+  check(
+    o.to,
+    'Must include verifyOptions.to when calling user.verify() or the user must have an email property',
+  );
   check(o.from, 'Must include verifyOptions.from when calling user.verify()');
   check(typeof o.templateFn === 'function', 'templateFn must be a function');
   check(typeof o.generateVerificationToken === 'function', 'generateVerificationToken must be a function');
@@ -108,12 +132,12 @@ export async function verifyUser(this: AnyModel, verifyOptions: unknown, options
   user.verificationToken = token;
   await user.save({ ...options, [SERVER_MANAGED_WRITE]: true });
 
-  o.verifyHref += (String(o.verifyHref).includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(String(token));
+  o.verifyHref +=
+    (String(o.verifyHref).includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(String(token));
   o.verificationToken = token;
-  o.text = String(o.text || `Please verify your email by opening this link in a web browser:\n\t${o.verifyHref}`).replace(
-    /\{href\}/g,
-    o.verifyHref,
-  );
+  o.text = String(
+    o.text || `Please verify your email by opening this link in a web browser:\n\t${o.verifyHref}`,
+  ).replace(/\{href\}/g, o.verifyHref);
   o.html = await callStep<string>(o.templateFn, undefined, o, options);
   // A template path is LB3's (ejs) templating; it is no part of a message.
   delete o.template;

@@ -132,12 +132,21 @@ function guardSetPasswordOption(ctx: any, target: any): void {
  * saved again), and server code passing `{hashedPassword: true}` with a bcrypt hash (users
  * imported with their hashes), a deliberate option no REST request can set.
  */
-async function passwordToStore(Model: AnyModel, ctx: any, pw: unknown, before: UserSnapshot[]): Promise<unknown> {
+async function passwordToStore(
+  Model: AnyModel,
+  ctx: any,
+  pw: unknown,
+  before: UserSnapshot[],
+): Promise<unknown> {
   if (pw === undefined || pw === null) return pw;
   if (!ctx.isNewInstance && before.length > 0 && before.every((u) => u.password === pw)) return pw;
   if (ctx.options?.hashedPassword === true) {
     if (!isHashed(pw))
-      throw new LooplineError('INVALID_PASSWORD', 422, 'options.hashedPassword is set but the password is not a bcrypt hash.');
+      throw new LooplineError(
+        'INVALID_PASSWORD',
+        422,
+        'options.hashedPassword is set but the password is not a bcrypt hash.',
+      );
     return pw;
   }
   // Hashed as user code built the instance (user-password-hashing.ts), or a written hash the
@@ -148,7 +157,8 @@ async function passwordToStore(Model: AnyModel, ctx: any, pw: unknown, before: U
   // and, where the app replaced it, its own `hashPassword`.
   if (typeof Model.validatePassword === 'function') Model.validatePassword(pw);
   else validatePlainPassword(pw);
-  if (typeof Model.hashPassword === 'function' && Model.hashPassword !== hashPasswordSync) return Model.hashPassword(pw);
+  if (typeof Model.hashPassword === 'function' && Model.hashPassword !== hashPasswordSync)
+    return Model.hashPassword(pw);
   return hashPassword(pw as string, hashRounds(Model));
 }
 
@@ -188,7 +198,11 @@ export function installWriteHooks(User: AnyModel): void {
   // Emails are stored lower-case when the model is case-insensitive; so are the ones a query names.
   User.observe('access', async (ctx: any) => {
     const where = ctx.query?.where;
-    if (where && typeof where.email === 'string' && settingsOf(ctx.Model ?? User).caseSensitiveEmail === false)
+    if (
+      where &&
+      typeof where.email === 'string' &&
+      settingsOf(ctx.Model ?? User).caseSensitiveEmail === false
+    )
       where.email = where.email.toLowerCase();
   });
 
@@ -204,7 +218,8 @@ export function installWriteHooks(User: AnyModel): void {
         target.email !== undefined ||
         (isClientWrite(ctx) && SERVER_MANAGED.some((k) => given(target, k))));
     const before = touches ? await storedUsers(Model, ctx) : [];
-    if (settingsOf(Model).rejectPasswordChangesViaPatchOrReplace !== false) guardSetPasswordOption(ctx, target);
+    if (settingsOf(Model).rejectPasswordChangesViaPatchOrReplace !== false)
+      guardSetPasswordOption(ctx, target);
     guardClientWrite(Model, ctx, target, before);
     if (target.email !== undefined) target.email = normalizeEmail(Model, target.email);
     const pw = target.password;

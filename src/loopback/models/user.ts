@@ -78,7 +78,9 @@ function issueLoginToken(user: AnyModel, credentials: any): Promise<any> {
   const create = user.createAccessToken;
   if (builtinCreateAccessTokens.has(create)) return create.call(user, credentials.ttl);
   return callbackOrPromise((cb) =>
-    create.length === 2 ? create.call(user, credentials.ttl, cb) : create.call(user, credentials.ttl, credentials, cb),
+    create.length === 2
+      ? create.call(user, credentials.ttl, cb)
+      : create.call(user, credentials.ttl, credentials, cb),
   );
 }
 
@@ -120,7 +122,8 @@ const statics = {
     // Only strings reach the query: an operator object ({"neq": null}) must not match a user.
     if (query.username && typeof query.username !== 'string')
       throw new LooplineError('INVALID_USERNAME', 400, 'Invalid username');
-    if (query.email && typeof query.email !== 'string') throw new LooplineError('INVALID_EMAIL', 400, 'Invalid email');
+    if (query.email && typeof query.email !== 'string')
+      throw new LooplineError('INVALID_EMAIL', 400, 'Invalid email');
     if (query.email !== undefined) query.email = normalizeEmail(this, query.email);
     // The throttle records this attempt while the user is looked up and the password compared.
     const throttle = loginThrottleOf(this);
@@ -279,7 +282,10 @@ async function createAccessToken(this: any, ttlOrData?: unknown, options?: unkno
   const jwt = issuesJwt(User.app, User) ? jwtServiceOf(User.app) : undefined;
   if (jwt) {
     // A JWT cannot be eternal: it always carries an expiry (at most maxTTL).
-    const signed = await jwt.sign({ ...tokenData, ttl: value === -1 ? Math.floor(maxTTL) : Math.floor(value) } as Parameters<typeof jwt.sign>[0]);
+    const signed = await jwt.sign({
+      ...tokenData,
+      ttl: value === -1 ? Math.floor(maxTTL) : Math.floor(value),
+    } as Parameters<typeof jwt.sign>[0]);
     return jwtAccessToken(Token, signed, jwt);
   }
   return Token.create(tokenData, options && typeof options === 'object' ? options : undefined);

@@ -20,9 +20,11 @@ function headersTooLarge(): string {
   const err = new LooplineError(
     'HEADERS_TOO_LARGE',
     431,
-    'The request line and headers are over the server\'s limit (maxHeaderSize, 16 kB by default); shorten the URL (send a long filter in a POST body or as several requests) or the headers.',
+    "The request line and headers are over the server's limit (maxHeaderSize, 16 kB by default); shorten the URL (send a long filter in a POST body or as several requests) or the headers.",
   );
-  const body = JSON.stringify({ error: { statusCode: err.statusCode, name: err.name, message: err.message, code: err.code } });
+  const body = JSON.stringify({
+    error: { statusCode: err.statusCode, name: err.name, message: err.message, code: err.code },
+  });
   return [
     'HTTP/1.1 431 Request Header Fields Too Large',
     'Content-Type: application/json; charset=utf-8',
@@ -52,7 +54,8 @@ export function answerClientErrors(server: http.Server): void {
       socket.destroy();
       return;
     }
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? undefined : (PLAIN[err.code ?? ''] ?? '400 Bad Request');
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW' ? undefined : (PLAIN[err.code ?? ''] ?? '400 Bad Request');
     const answer = status ? `HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n` : headersTooLarge();
     // A request timeout gets no drain (as Node): its client is the slow one the bound is there for.
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {

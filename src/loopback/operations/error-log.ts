@@ -5,7 +5,11 @@ import { createLogger } from './logger';
 import { CLIENT_ERROR, LOGGED_BY_REQUEST_LINE, requestIdOf } from './request-log';
 
 type ErrorRequest = IncomingMessage & { id?: unknown; originalUrl?: string; app?: { logger?: Logger } };
-type ErrorResponse = ServerResponse & { err?: unknown; [LOGGED_BY_REQUEST_LINE]?: boolean; [CLIENT_ERROR]?: Record<string, unknown> };
+type ErrorResponse = ServerResponse & {
+  err?: unknown;
+  [LOGGED_BY_REQUEST_LINE]?: boolean;
+  [CLIENT_ERROR]?: Record<string, unknown>;
+};
 
 let fallback: Logger | undefined;
 
@@ -18,7 +22,8 @@ function loggerOf(req: ErrorRequest): Logger {
 
 /** The status strong-error-handler answers with: the error's `statusCode` or `status` when 4xx/5xx, else 500. */
 export function statusOfError(err: unknown): number {
-  const e = (Array.isArray(err) ? err[0] : err) as { statusCode?: unknown; status?: unknown } | null | undefined;
+  const e = (Array.isArray(err) ? err[0] : err) as
+    { statusCode?: unknown; status?: unknown } | null | undefined;
   const status = Number(e?.statusCode ?? e?.status);
   return status >= 400 && status <= 599 ? status : 500;
 }

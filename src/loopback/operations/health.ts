@@ -12,16 +12,24 @@ export interface HealthSettings {
   timeout: number;
 }
 
-export const DEFAULT_HEALTH: HealthSettings = Object.freeze({ livenessPath: '/health', readinessPath: '/ready', timeout: 2000 });
+export const DEFAULT_HEALTH: HealthSettings = Object.freeze({
+  livenessPath: '/health',
+  readinessPath: '/ready',
+  timeout: 2000,
+});
 
 export function healthSettings(value: unknown): HealthSettings | undefined {
   if (value === false) return undefined;
-  const own = value && typeof value === 'object' ? (value as Partial<HealthSettings> & { enabled?: boolean }) : {};
+  const own =
+    value && typeof value === 'object' ? (value as Partial<HealthSettings> & { enabled?: boolean }) : {};
   if (own.enabled === false) return undefined;
   return {
     livenessPath: typeof own.livenessPath === 'string' ? own.livenessPath : DEFAULT_HEALTH.livenessPath,
     readinessPath: typeof own.readinessPath === 'string' ? own.readinessPath : DEFAULT_HEALTH.readinessPath,
-    timeout: Number.isFinite(Number(own.timeout)) && Number(own.timeout) > 0 ? Number(own.timeout) : DEFAULT_HEALTH.timeout,
+    timeout:
+      Number.isFinite(Number(own.timeout)) && Number(own.timeout) > 0
+        ? Number(own.timeout)
+        : DEFAULT_HEALTH.timeout,
   };
 }
 
@@ -80,7 +88,8 @@ export function healthEndpoints(app: HealthApp, isShuttingDown: () => boolean): 
       return;
     }
     if (req.path !== settings.readinessPath) return next();
-    const shuttingDown = () => notReady(res, 'The server is shutting down; send requests to another instance', { shuttingDown: true });
+    const shuttingDown = () =>
+      notReady(res, 'The server is shutting down; send requests to another instance', { shuttingDown: true });
     if (isShuttingDown()) return shuttingDown();
     const timeout = settings.timeout;
     const sources = distinctDataSources(app);
@@ -102,7 +111,11 @@ export function healthEndpoints(app: HealthApp, isShuttingDown: () => boolean): 
       }
       for (const r of down) debug('data source %s did not answer a ping: %s', r.name, r.reason);
       const names = down.map((r) => r.name);
-      notReady(res, `Data source ${names.join(', ')} did not answer a ping; the server is not ready for traffic`, { dataSources, failed: names });
+      notReady(
+        res,
+        `Data source ${names.join(', ')} did not answer a ping; the server is not ready for traffic`,
+        { dataSources, failed: names },
+      );
     });
   };
 }

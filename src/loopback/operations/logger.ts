@@ -63,8 +63,12 @@ function responseFields(res: ServerResponse): Record<string, unknown> {
 
 /** Serializers for `req`, `res` and `err`, used by app.logger and by the request lines alike. */
 export const SERIALIZERS: Record<'req' | 'res' | 'err', (value: any) => unknown> = {
-  req: (req: unknown) => (req && typeof req === 'object' && 'headers' in req ? requestFields(req as LoggedRequest) : req),
-  res: (res: unknown) => (res && typeof res === 'object' && 'statusCode' in res && 'getHeader' in res ? responseFields(res as ServerResponse) : res),
+  req: (req: unknown) =>
+    req && typeof req === 'object' && 'headers' in req ? requestFields(req as LoggedRequest) : req,
+  res: (res: unknown) =>
+    res && typeof res === 'object' && 'statusCode' in res && 'getHeader' in res
+      ? responseFields(res as ServerResponse)
+      : res,
   // An Error with its stack; the summary a 4xx line carries (no stack on purpose) as it is.
   err: (err: unknown) => (err instanceof Error ? pinoModule().stdSerializers.err(err) : err),
 };
@@ -73,13 +77,22 @@ export const SERIALIZERS: Record<'req' | 'res' | 'err', (value: any) => unknown>
 export function loggingSettings(value: unknown): LoggingSettings {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
-    throw new ConfigurationError('config.json: "logging" must be an object such as {"level": "info", "requests": true}');
+    throw new ConfigurationError(
+      'config.json: "logging" must be an object such as {"level": "info", "requests": true}',
+    );
   const settings = value as Record<string, unknown>;
-  if (settings.level !== undefined && (typeof settings.level !== 'string' || !LEVELS.includes(settings.level)))
-    throw new ConfigurationError(`config.json: logging.level must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(settings.level)}`);
+  if (
+    settings.level !== undefined &&
+    (typeof settings.level !== 'string' || !LEVELS.includes(settings.level))
+  )
+    throw new ConfigurationError(
+      `config.json: logging.level must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(settings.level)}`,
+    );
   for (const flag of ['requests', 'pretty'])
     if (settings[flag] !== undefined && typeof settings[flag] !== 'boolean')
-      throw new ConfigurationError(`config.json: logging.${flag} must be true or false, not ${JSON.stringify(settings[flag])}`);
+      throw new ConfigurationError(
+        `config.json: logging.${flag} must be true or false, not ${JSON.stringify(settings[flag])}`,
+      );
   return settings as LoggingSettings;
 }
 
@@ -95,7 +108,8 @@ function defaultLevel(env: NodeJS.ProcessEnv): string {
  * plain JSON otherwise (production, or `--omit=optional`).
  */
 function prettyStream(settings: LoggingSettings, env: NodeJS.ProcessEnv): DestinationStream | undefined {
-  const wanted = settings.pretty ?? (env.NODE_ENV === undefined || env.NODE_ENV === '' || env.NODE_ENV === 'development');
+  const wanted =
+    settings.pretty ?? (env.NODE_ENV === undefined || env.NODE_ENV === '' || env.NODE_ENV === 'development');
   if (!wanted) return undefined;
   let pretty: (options: Record<string, unknown>) => DestinationStream;
   try {
@@ -103,7 +117,12 @@ function prettyStream(settings: LoggingSettings, env: NodeJS.ProcessEnv): Destin
   } catch {
     return undefined;
   }
-  return pretty({ sync: true, colorize: process.stdout.isTTY === true, ignore: 'pid,hostname,req,res', translateTime: 'SYS:HH:MM:ss.l' });
+  return pretty({
+    sync: true,
+    colorize: process.stdout.isTTY === true,
+    ignore: 'pid,hostname,req,res',
+    translateTime: 'SYS:HH:MM:ss.l',
+  });
 }
 
 /**
@@ -111,7 +130,11 @@ function prettyStream(settings: LoggingSettings, env: NodeJS.ProcessEnv): Destin
  * stdout, to `destination` when one is given (tests give a memory stream), readable lines in
  * development when pino-pretty is installed.
  */
-export function createLogger(settings: LoggingSettings = {}, destination?: DestinationStream, env: NodeJS.ProcessEnv = process.env): Logger {
+export function createLogger(
+  settings: LoggingSettings = {},
+  destination?: DestinationStream,
+  env: NodeJS.ProcessEnv = process.env,
+): Logger {
   const checked = loggingSettings(settings);
   const options: LoggerOptions = {
     level: checked.level ?? defaultLevel(env),

@@ -13,16 +13,25 @@ export const LOGGED_BY_REQUEST_LINE = Symbol('loopline.requestLine');
 export const CLIENT_ERROR = Symbol('loopline.clientError');
 
 type IdentifiedRequest = IncomingMessage & { id?: unknown; originalUrl?: string };
-type LoggedResponse = ServerResponse & { err?: unknown; [LOGGED_BY_REQUEST_LINE]?: boolean; [CLIENT_ERROR]?: Record<string, unknown> };
+type LoggedResponse = ServerResponse & {
+  err?: unknown;
+  [LOGGED_BY_REQUEST_LINE]?: boolean;
+  [CLIENT_ERROR]?: Record<string, unknown>;
+};
 
 /**
  * On when config.json says `"logging": {"requests": true}` (or the older `"requestLog": true`), or
  * the environment `LOOPLINE_REQUEST_LOG=1` (`=0` turns it off over the config).
  */
-export function requestLogEnabled(logging: unknown, legacySetting?: unknown, env: NodeJS.ProcessEnv = process.env): boolean {
+export function requestLogEnabled(
+  logging: unknown,
+  legacySetting?: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   const fromEnv = env.LOOPLINE_REQUEST_LOG;
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv === '1' || fromEnv === 'true';
-  const requests = logging && typeof logging === 'object' ? (logging as { requests?: unknown }).requests : undefined;
+  const requests =
+    logging && typeof logging === 'object' ? (logging as { requests?: unknown }).requests : undefined;
   return requests === undefined ? legacySetting === true : requests === true;
 }
 
@@ -59,15 +68,19 @@ export function requestLogger(logger: Logger): (req: IncomingMessage, res: Serve
     quietReqLogger: true,
     genReqId: (req, res) => requestIdOf(req as IdentifiedRequest, res),
     customLogLevel: (_req, res, err) => levelOf(res as LoggedResponse, err),
-    customSuccessMessage: (req, res, ms) => `${req.method} ${redactUrl((req as IdentifiedRequest).originalUrl ?? req.url ?? '/')} ${res.statusCode} ${ms}ms`,
-    customErrorMessage: (req, res, err) => `${req.method} ${redactUrl((req as IdentifiedRequest).originalUrl ?? req.url ?? '/')} ${res.statusCode}: ${err.message}`,
+    customSuccessMessage: (req, res, ms) =>
+      `${req.method} ${redactUrl((req as IdentifiedRequest).originalUrl ?? req.url ?? '/')} ${res.statusCode} ${ms}ms`,
+    customErrorMessage: (req, res, err) =>
+      `${req.method} ${redactUrl((req as IdentifiedRequest).originalUrl ?? req.url ?? '/')} ${res.statusCode}: ${err.message}`,
     customSuccessObject: (_req, res, line) => {
       const clientError = (res as LoggedResponse)[CLIENT_ERROR];
       return clientError ? { ...line, err: clientError } : line;
     },
     // pino-http makes up an Error for a 5xx nobody reported; its stack would point into pino-http.
     customErrorObject: (_req, res, err, line) =>
-      (res as LoggedResponse).err === undefined && err.message === `failed with status code ${res.statusCode}` ? { ...line, err: undefined } : line,
+      (res as LoggedResponse).err === undefined && err.message === `failed with status code ${res.statusCode}`
+        ? { ...line, err: undefined }
+        : line,
   });
   return (req, res) => {
     (res as LoggedResponse)[LOGGED_BY_REQUEST_LINE] = true;

@@ -76,7 +76,10 @@ export class GracefulShutdown {
         },
         (err: unknown) => {
           clearTimeout(deadline);
-          log(`server closed; a data source failed to disconnect: ${(err as Error)?.message ?? String(err)}`, 'error');
+          log(
+            `server closed; a data source failed to disconnect: ${(err as Error)?.message ?? String(err)}`,
+            'error',
+          );
           exit(1);
         },
       );

@@ -62,26 +62,45 @@ function targetId(Model: ModelClass, update: Update): string {
   const fromChange = update.change?.modelId;
   if (fromChange !== undefined && fromChange !== null) return String(fromChange);
   const fromData = update.data?.[idNameOf(Model)];
-  if (fromData === undefined || fromData === null) throw invalid(`The ${update.type} carries neither a change modelId nor an id in its data`);
+  if (fromData === undefined || fromData === null)
+    throw invalid(`The ${update.type} carries neither a change modelId nor an id in its data`);
   return String(fromData);
 }
 
-async function conflict(Model: ModelClass, id: string, change: any, outcome: Outcome, options: object): Promise<void> {
+async function conflict(
+  Model: ModelClass,
+  id: string,
+  change: any,
+  outcome: Outcome,
+  options: object,
+): Promise<void> {
   outcome.conflicts.push(change);
   await rectifyModelChanges(Model.getChangeModel(), Model.modelName, [id], options);
 }
 
 function unexpectedCount(Model: ModelClass, what: string, count: unknown): LooplineError {
-  return new LooplineError('BULK_UPDATE_FAILED', 500, `Bulk update failed: ${Model.modelName}.${what} affected ${JSON.stringify(count)} instances instead of one`);
+  return new LooplineError(
+    'BULK_UPDATE_FAILED',
+    500,
+    `Bulk update failed: ${Model.modelName}.${what} affected ${JSON.stringify(count)} instances instead of one`,
+  );
 }
 
 /** The data of an update as a plain object (in-process replication may hand over instances). */
 function plainData(data: unknown): Record<string, unknown> {
   const inst = data as { __data?: unknown; toObject?: () => Record<string, unknown> };
-  return inst.__data !== undefined && typeof inst.toObject === 'function' ? inst.toObject() : { ...(data as Record<string, unknown>) };
+  return inst.__data !== undefined && typeof inst.toObject === 'function'
+    ? inst.toObject()
+    : { ...(data as Record<string, unknown>) };
 }
 
-async function applyOne(Model: ModelClass, update: Update, current: any, outcome: Outcome, options: Record<string, unknown>): Promise<void> {
+async function applyOne(
+  Model: ModelClass,
+  update: Update,
+  current: any,
+  outcome: Outcome,
+  options: Record<string, unknown>,
+): Promise<void> {
   const Change = Model.getChangeModel();
   const change = update.change;
   const id = targetId(Model, update);
@@ -91,7 +110,11 @@ async function applyOne(Model: ModelClass, update: Update, current: any, outcome
       await Model.create(plainData(update.data), options);
     } catch (err) {
       // A create refused because the id is taken is a conflict; any other refusal is the error.
-      const existing = await Model.findById(Change.prototype.getModelId.call(new Change({ modelId: id })), undefined, txOnly).catch(() => null);
+      const existing = await Model.findById(
+        Change.prototype.getModelId.call(new Change({ modelId: id })),
+        undefined,
+        txOnly,
+      ).catch(() => null);
       if (!existing) throw err;
       await conflict(Model, id, change, outcome, txOnly);
     }
@@ -116,19 +139,31 @@ async function applyOne(Model: ModelClass, update: Update, current: any, outcome
   else if (count !== 1) throw unexpectedCount(Model, 'destroyAll', count);
 }
 
-async function bulkUpdate(Model: ModelClass, rawUpdates: unknown, options: Record<string, unknown>): Promise<void> {
+async function bulkUpdate(
+  Model: ModelClass,
+  rawUpdates: unknown,
+  options: Record<string, unknown>,
+): Promise<void> {
   const updates = checkUpdates(rawUpdates);
   const Change = Model.getChangeModel();
   const idName = idNameOf(Model);
-  const ids = updates.map((u) => Change.prototype.getModelId.call(new Change({ modelId: targetId(Model, u) })));
+  const ids = updates.map((u) =>
+    Change.prototype.getModelId.call(new Change({ modelId: targetId(Model, u) })),
+  );
   const currentById = new Map<string, any>();
   if (ids.length) {
     const txOnly = options.transaction ? { transaction: options.transaction } : {};
-    for (const inst of await Model.find({ where: { [idName]: { inq: ids } } }, txOnly)) currentById.set(String(inst.getId()), inst);
+    for (const inst of await Model.find({ where: { [idName]: { inq: ids } } }, txOnly))
+      currentById.set(String(inst.getId()), inst);
   }
   const outcome: Outcome = { conflicts: [] };
   const failures = await Promise.all(
-    updates.map((u) => applyOne(Model, u, currentById.get(targetId(Model, u)), outcome, options).then(() => null, (err: unknown) => err)),
+    updates.map((u) =>
+      applyOne(Model, u, currentById.get(targetId(Model, u)), outcome, options).then(
+        () => null,
+        (err: unknown) => err,
+      ),
+    ),
   );
   const failure = failures.find((f) => f !== null);
   if (failure) throw failure;

@@ -4,7 +4,11 @@ import type { ModelClass } from '../registry';
 /** The id property's name; replication needs models with an id. */
 export function idNameOf(Model: ModelClass): string {
   const name = Model.getIdName();
-  if (!name) throw new ConfigurationError(`${Model.modelName} has no id property, which change tracking and replication need`, 'MODEL_WITHOUT_ID');
+  if (!name)
+    throw new ConfigurationError(
+      `${Model.modelName} has no id property, which change tracking and replication need`,
+      'MODEL_WITHOUT_ID',
+    );
   return name;
 }
 
@@ -24,7 +28,11 @@ export function callModel(Model: ModelClass, method: string, args: unknown[]): P
     };
     try {
       const ret = Model[method](...args, cb);
-      if (ret && typeof ret.then === 'function') ret.then((v: unknown) => cb(null, v), (e: unknown) => cb(e ?? new Error(`${method} failed`)));
+      if (ret && typeof ret.then === 'function')
+        ret.then(
+          (v: unknown) => cb(null, v),
+          (e: unknown) => cb(e ?? new Error(`${method} failed`)),
+        );
     } catch (err) {
       cb(err);
     }

@@ -29,7 +29,12 @@ export const CHANGE_DEFINITION = {
   },
 };
 
-export const CHANGE_TYPES = Object.freeze({ UPDATE: 'update', CREATE: 'create', DELETE: 'delete', UNKNOWN: 'unknown' });
+export const CHANGE_TYPES = Object.freeze({
+  UPDATE: 'update',
+  CREATE: 'create',
+  DELETE: 'delete',
+  UNKNOWN: 'unknown',
+});
 
 /** ids per `inq` query when a change list is looked up by instance ids (well under the filter limit). */
 const IDS_PER_QUERY = 1000;
@@ -121,7 +126,12 @@ async function currentCheckpointOf(Change: ModelClass, options: object): Promise
   return cp.seq;
 }
 
-async function findOrCreateRecord(Change: ModelClass, modelName: string, modelId: unknown, options: object): Promise<any> {
+async function findOrCreateRecord(
+  Change: ModelClass,
+  modelName: string,
+  modelId: unknown,
+  options: object,
+): Promise<any> {
   if (!Change.modelBuilder?.getModel(modelName)) {
     throw new ConfigurationError(`${modelName} does not exist`, 'MODEL_NOT_DEFINED');
   }
@@ -132,7 +142,12 @@ async function findOrCreateRecord(Change: ModelClass, modelName: string, modelId
 }
 
 /** Rectifies the change records of the given instances; every failure is reported, none stops the others. */
-export async function rectifyModelChanges(Change: ModelClass, modelName: string, modelIds: unknown[], options: object = {}): Promise<void> {
+export async function rectifyModelChanges(
+  Change: ModelClass,
+  modelName: string,
+  modelIds: unknown[],
+  options: object = {},
+): Promise<void> {
   const failures: Array<{ id: unknown; err: Error }> = [];
   await Promise.all(
     modelIds.map(async (id) => {
@@ -146,27 +161,45 @@ export async function rectifyModelChanges(Change: ModelClass, modelName: string,
   );
   if (failures.length) {
     const list = failures.map((f) => `#${String(f.id)} - ${String(f.err)}`).join('\n');
-    const err = new LooplineError('CHANGE_RECTIFY_FAILED', 500, `Cannot rectify ${modelName} changes:\n${list}`, {
-      errors: failures.map((f) => Object.assign(f.err, { modelName, modelId: f.id })),
-    });
+    const err = new LooplineError(
+      'CHANGE_RECTIFY_FAILED',
+      500,
+      `Cannot rectify ${modelName} changes:\n${list}`,
+      {
+        errors: failures.map((f) => Object.assign(f.err, { modelName, modelId: f.id })),
+      },
+    );
     throw err;
   }
 }
 
 /** `Change.diff`: which remote changes apply here (deltas) and which collide with local ones (conflicts). */
-async function diffChanges(Change: ModelClass, modelName: string, since: unknown, remoteChanges: unknown): Promise<{ deltas: any[]; conflicts: any[] }> {
+async function diffChanges(
+  Change: ModelClass,
+  modelName: string,
+  since: unknown,
+  remoteChanges: unknown,
+): Promise<{ deltas: any[]; conflicts: any[] }> {
   if (!Array.isArray(remoteChanges) || remoteChanges.length === 0) return { deltas: [], conflicts: [] };
   const remoteById = new Map<string, any>();
   for (const raw of remoteChanges) {
-    if (!raw || typeof raw !== 'object') throw new LooplineError('INVALID_UPDATE', 400, 'Each remote change must be an object with modelId, rev and prev');
+    if (!raw || typeof raw !== 'object')
+      throw new LooplineError(
+        'INVALID_UPDATE',
+        400,
+        'Each remote change must be an object with modelId, rev and prev',
+      );
     const change: any = new Change(toChangeData(raw));
-    if (change.modelId === undefined || change.modelId === null) throw new LooplineError('INVALID_UPDATE', 400, 'A remote change has no modelId');
+    if (change.modelId === undefined || change.modelId === null)
+      throw new LooplineError('INVALID_UPDATE', 400, 'A remote change has no modelId');
     remoteById.set(String(change.modelId), change);
   }
   const ids = [...remoteById.keys()];
   const local: any[] = [];
   for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-    local.push(...(await Change.find({ where: { modelName, modelId: { inq: ids.slice(i, i + IDS_PER_QUERY) } } })));
+    local.push(
+      ...(await Change.find({ where: { modelName, modelId: { inq: ids.slice(i, i + IDS_PER_QUERY) } } })),
+    );
   }
   const from = Number(since) || 0;
   const deltas: any[] = [];
@@ -192,9 +225,11 @@ async function diffChanges(Change: ModelClass, modelName: string, since: unknown
 }
 
 export function toChangeData(raw: object): Record<string, unknown> {
-  const data = (raw as { __data?: unknown; toObject?: () => Record<string, unknown> }).__data && typeof (raw as any).toObject === 'function'
-    ? (raw as any).toObject()
-    : { ...(raw as Record<string, unknown>) };
+  const data =
+    (raw as { __data?: unknown; toObject?: () => Record<string, unknown> }).__data &&
+    typeof (raw as any).toObject === 'function'
+      ? (raw as any).toObject()
+      : { ...(raw as Record<string, unknown>) };
   if (data.modelId !== undefined && data.modelId !== null) data.modelId = String(data.modelId);
   return data;
 }
@@ -203,16 +238,29 @@ function checkpointModelOf(Change: ModelClass): ModelClass {
   const own = Change.Checkpoint as ModelClass | undefined;
   if (own) return own;
   const ds = Change.dataSource as DataSource | undefined;
-  if (!ds) throw new ConfigurationError(`Cannot getCheckpointModel(): ${Change.modelName} is not attached to a dataSource`, 'MODEL_NOT_ATTACHED');
+  if (!ds)
+    throw new ConfigurationError(
+      `Cannot getCheckpointModel(): ${Change.modelName} is not attached to a dataSource`,
+      'MODEL_NOT_ATTACHED',
+    );
   let shared = sharedCheckpoints.get(ds);
   if (!shared) {
     const Base = Change.modelBuilder.getModel('Checkpoint') as ModelClass | undefined;
-    if (!Base) throw new ConfigurationError('The Checkpoint model is not defined in this registry', 'MODEL_NOT_DEFINED');
+    if (!Base)
+      throw new ConfigurationError(
+        'The Checkpoint model is not defined in this registry',
+        'MODEL_NOT_DEFINED',
+      );
     shared = Base.extend('checkpoint') as ModelClass;
     shared.attachTo(ds);
     sharedCheckpoints.set(ds, shared);
   }
-  Object.defineProperty(Change, 'Checkpoint', { value: shared, writable: true, configurable: true, enumerable: true });
+  Object.defineProperty(Change, 'Checkpoint', {
+    value: shared,
+    writable: true,
+    configurable: true,
+    enumerable: true,
+  });
   return shared;
 }
 
@@ -223,7 +271,12 @@ const changeStatics = {
     return hashText(text, (this.settings.hashAlgorithm as string | undefined) ?? 'sha1');
   },
   revisionForInst(this: ModelClass, inst: unknown): string {
-    if (!inst) throw new LooplineError('INVALID_ARGUMENT', 400, 'Change.revisionForInst() requires an instance object.');
+    if (!inst)
+      throw new LooplineError(
+        'INVALID_ARGUMENT',
+        400,
+        'Change.revisionForInst() requires an instance object.',
+      );
     return this.hash(canonicalText(inst));
   },
   idForModel(this: ModelClass, modelName: string, modelId: unknown): string {
@@ -233,12 +286,21 @@ const changeStatics = {
     return a.type() === CHANGE_TYPES.DELETE && b.type() === CHANGE_TYPES.DELETE;
   },
   rectifyModelChanges(this: ModelClass, modelName: string, modelIds: unknown[], cb?: NodeCallback<void>) {
-    return withCallback(rectifyModelChanges(this, modelName, Array.isArray(modelIds) ? modelIds : [modelIds]), cb);
+    return withCallback(
+      rectifyModelChanges(this, modelName, Array.isArray(modelIds) ? modelIds : [modelIds]),
+      cb,
+    );
   },
   findOrCreateChange(this: ModelClass, modelName: string, modelId: unknown, cb?: NodeCallback<unknown>) {
     return withCallback(findOrCreateRecord(this, modelName, modelId, {}), cb);
   },
-  diff(this: ModelClass, modelName: string, since: unknown, remoteChanges: unknown, cb?: NodeCallback<unknown>) {
+  diff(
+    this: ModelClass,
+    modelName: string,
+    since: unknown,
+    remoteChanges: unknown,
+    cb?: NodeCallback<unknown>,
+  ) {
     return withCallback(diffChanges(this, modelName, since, remoteChanges), cb);
   },
   /** `rectifyAll([options], cb)`: options may carry the transaction the records are read and written in. */
@@ -307,7 +369,12 @@ export function setupChange(Change: ModelClass): void {
     Object.defineProperty(Change, key, { value, writable: true, configurable: true, enumerable: false });
   }
   for (const [key, value] of Object.entries(changeMethods)) {
-    Object.defineProperty(Change.prototype, key, { value, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(Change.prototype, key, {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
   installChangeIdAccessor(Change);
   observe(Change, 'before save', (ctx: { instance?: any; data?: Record<string, unknown> }) => {

@@ -33,13 +33,31 @@ export function setupChangeTracking(Model: ModelClass): void {
 
 function defineChangeModel(Model: ModelClass): ModelClass {
   const Base = Model.modelBuilder?.getModel('Change') as ModelClass | undefined;
-  if (!Base) throw new ConfigurationError(`Change model must be defined before enabling change replication (${Model.modelName})`, 'MODEL_NOT_DEFINED');
+  if (!Base)
+    throw new ConfigurationError(
+      `Change model must be defined before enabling change replication (${Model.modelName})`,
+      'MODEL_NOT_DEFINED',
+    );
   const extra = (Model.settings as Record<string, unknown>).additionalChangeModelProperties;
-  const Change = Base.extend(`${Model.modelName}-change`, extra && typeof extra === 'object' ? (extra as Record<string, unknown>) : {}, {}) as ModelClass;
+  const Change = Base.extend(
+    `${Model.modelName}-change`,
+    extra && typeof extra === 'object' ? (extra as Record<string, unknown>) : {},
+    {},
+  ) as ModelClass;
   // The tracked model is a class: kept out of the enumerable (JSON-like) settings.
-  Object.defineProperty(Change.settings, 'trackModel', { value: Model, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(Change.settings, 'trackModel', {
+    value: Model,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   installChangeIdAccessor(Change);
-  Object.defineProperty(Model, 'Change', { value: Change, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(Model, 'Change', {
+    value: Change,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   if (Model.dataSource) attachChangeModels(Model);
   if (!redefinesOnAttach.has(Model)) {
     redefinesOnAttach.add(Model);
@@ -58,7 +76,8 @@ function attachChangeModels(Model: ModelClass): void {
 /** The instance id a write's where names, when it names exactly one by a plain value. */
 function idFromWhere(Model: ModelClass, where: unknown): unknown {
   const idName = Model.getIdName();
-  if (!idName || !where || typeof where !== 'object' || !Object.prototype.hasOwnProperty.call(where, idName)) return undefined;
+  if (!idName || !where || typeof where !== 'object' || !Object.prototype.hasOwnProperty.call(where, idName))
+    return undefined;
   const id = (where as Record<string, unknown>)[idName];
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
 }
@@ -85,7 +104,10 @@ const recordChange: WriteCompanion = async (Model, written, options, inTransacti
     };
     try {
       // Through the model's own methods, so an app (or LB3's tests) overriding them is obeyed.
-      const ret = id !== undefined && id !== null ? M.rectifyChange(id, ...tx, report) : M.rectifyAllChanges(...tx, report);
+      const ret =
+        id !== undefined && id !== null
+          ? M.rectifyChange(id, ...tx, report)
+          : M.rectifyAllChanges(...tx, report);
       if (ret && typeof ret.then === 'function') ret.then(() => report(), report);
     } catch (err) {
       report(err as Error);
@@ -117,7 +139,9 @@ async function listChanges(Model: ModelClass, since: unknown, filter: unknown): 
   const modelFilter = filter && typeof filter === 'object' ? (filter as Record<string, any>) : {};
   const changeFilter = Model.createChangeFilter(since, modelFilter);
   const changes = await new Promise<any[] | undefined>((resolve, reject) => {
-    const ret = Change.find(changeFilter, (err: Error | null, list?: any[]) => (err ? reject(err) : resolve(list)));
+    const ret = Change.find(changeFilter, (err: Error | null, list?: any[]) =>
+      err ? reject(err) : resolve(list),
+    );
     if (ret && typeof ret.then === 'function') ret.then(resolve, reject);
   });
   if (!Array.isArray(changes) || changes.length === 0) return [];
@@ -125,12 +149,14 @@ async function listChanges(Model: ModelClass, since: unknown, filter: unknown): 
   const ids = changes.map((c) => c.getModelId());
   const present = new Set<string>();
   // A page of the model's instances (replication in chunks sends skip/limit) is one query over all ids.
-  const paged = modelFilter.limit !== undefined || modelFilter.skip !== undefined || modelFilter.offset !== undefined;
+  const paged =
+    modelFilter.limit !== undefined || modelFilter.skip !== undefined || modelFilter.offset !== undefined;
   const step = paged ? ids.length : IDS_PER_QUERY;
   for (let i = 0; i < ids.length; i += step) {
     const where = { ...(modelFilter.where ?? {}), [idName]: { inq: ids.slice(i, i + step) } };
     const query: Record<string, unknown> = { where, fields: { [idName]: true } };
-    for (const key of ['limit', 'skip', 'offset', 'order']) if (modelFilter[key] !== undefined) query[key] = modelFilter[key];
+    for (const key of ['limit', 'skip', 'offset', 'order'])
+      if (modelFilter[key] !== undefined) query[key] = modelFilter[key];
     const found = await Model.find(query);
     for (const inst of found) present.add(String(inst[idName]));
   }
@@ -140,7 +166,12 @@ async function listChanges(Model: ModelClass, since: unknown, filter: unknown): 
 function normalizeSince(since: unknown): number {
   if (since === undefined || since === null || since === '') return -1;
   const n = Number(since);
-  if (Number.isNaN(n)) throw new LooplineError('INVALID_ARGUMENT', 400, `"since" must be a checkpoint number, got ${JSON.stringify(since)}`);
+  if (Number.isNaN(n))
+    throw new LooplineError(
+      'INVALID_ARGUMENT',
+      400,
+      `"since" must be a checkpoint number, got ${JSON.stringify(since)}`,
+    );
   return n;
 }
 
@@ -151,13 +182,20 @@ export const trackingStatics = {
   getChangeModel(this: ModelClass): ModelClass {
     const Change = this.Change as ModelClass | undefined;
     if (!Change || !Change.dataSource) {
-      throw new ConfigurationError(`Cannot get a setup Change model for ${this.modelName}: enable "trackChanges" and attach it to a data source`, 'CHANGE_TRACKING_NOT_SETUP');
+      throw new ConfigurationError(
+        `Cannot get a setup Change model for ${this.modelName}: enable "trackChanges" and attach it to a data source`,
+        'CHANGE_TRACKING_NOT_SETUP',
+      );
     }
     return Change;
   },
   enableChangeTracking(this: ModelClass): void {
     if (!this.Change) this._defineChangeModel();
-    if (!this.dataSource) throw new ConfigurationError(`Cannot enableChangeTracking(): ${this.modelName} is not attached to a dataSource`, 'MODEL_NOT_ATTACHED');
+    if (!this.dataSource)
+      throw new ConfigurationError(
+        `Cannot enableChangeTracking(): ${this.modelName} is not attached to a dataSource`,
+        'MODEL_NOT_ATTACHED',
+      );
     if (!trackingEnabled.has(this)) {
       trackingEnabled.add(this);
       addWriteCompanion(this, 'change-tracking', recordChange);
@@ -166,7 +204,10 @@ export const trackingStatics = {
   },
   rectifyChange(this: ModelClass, id: unknown, ...rest: unknown[]) {
     const { args, cb } = splitCallback(rest);
-    return withCallback(rectifyModelChanges(this.getChangeModel(), this.modelName, [id], (args[0] as object) ?? {}), cb);
+    return withCallback(
+      rectifyModelChanges(this.getChangeModel(), this.modelName, [id], (args[0] as object) ?? {}),
+      cb,
+    );
   },
   /** `rectifyAllChanges([options], cb)`: options may carry the transaction the records are written in. */
   rectifyAllChanges(this: ModelClass, ...args: unknown[]) {
@@ -177,15 +218,27 @@ export const trackingStatics = {
   handleChangeError(this: ModelClass, err: unknown, operationName: string): void {
     if (!err) return;
     if (this.listenerCount('error') > 0) this.emit('error', err, operationName);
-    else process.emitWarning(`${this.modelName}: change tracking failed in ${operationName}: ${String((err as Error).message ?? err)}`, 'ChangeTrackingWarning');
+    else
+      process.emitWarning(
+        `${this.modelName}: change tracking failed in ${operationName}: ${String((err as Error).message ?? err)}`,
+        'ChangeTrackingWarning',
+      );
   },
   findLastChange(this: ModelClass, id: unknown, cb?: NodeCallback<unknown>) {
-    return withCallback(Promise.resolve(this.getChangeModel().findOne({ where: { modelId: String(id) } })), cb);
+    return withCallback(
+      Promise.resolve(this.getChangeModel().findOne({ where: { modelId: String(id) } })),
+      cb,
+    );
   },
   updateLastChange(this: ModelClass, id: unknown, data: unknown, cb?: NodeCallback<unknown>) {
     const run = async () => {
       const change = await this.getChangeModel().findOne({ where: { modelId: String(id) } });
-      if (!change) throw new ModelNotFoundError(this.modelName, id, `No change record found for ${this.modelName} with id ${String(id)}`);
+      if (!change)
+        throw new ModelNotFoundError(
+          this.modelName,
+          id,
+          `No change record found for ${this.modelName} with id ${String(id)}`,
+        );
       return change.updateAttributes(data ?? {});
     };
     return withCallback(run(), cb);
@@ -199,18 +252,29 @@ export const trackingStatics = {
     return withCallback(run(), cb);
   },
   diff(this: ModelClass, since: unknown, remoteChanges: unknown, cb?: NodeCallback<unknown>) {
-    return withCallback(Promise.resolve().then(() => this.getChangeModel().diff(this.modelName, since, remoteChanges)), cb);
+    return withCallback(
+      Promise.resolve().then(() => this.getChangeModel().diff(this.modelName, since, remoteChanges)),
+      cb,
+    );
   },
   checkpoint(this: ModelClass, cb?: NodeCallback<unknown>) {
-    return withCallback(Promise.resolve().then(() => this.getChangeModel().getCheckpointModel().bumpLastSeq()), cb);
+    return withCallback(
+      Promise.resolve().then(() => this.getChangeModel().getCheckpointModel().bumpLastSeq()),
+      cb,
+    );
   },
   currentCheckpoint(this: ModelClass, cb?: NodeCallback<number>) {
-    return withCallback(Promise.resolve().then(() => this.getChangeModel().getCheckpointModel().current()), cb);
+    return withCallback(
+      Promise.resolve().then(() => this.getChangeModel().getCheckpointModel().current()),
+      cb,
+    );
   },
   /** `<connector name>-<model name>`: names this model's store in replication. */
   getSourceId(this: ModelClass, cb?: NodeCallback<string>) {
     const run = async () => {
-      const ds = this.dataSource ?? (await new Promise((resolve) => this.once('dataSourceAttached', () => resolve(this.dataSource))));
+      const ds =
+        this.dataSource ??
+        (await new Promise((resolve) => this.once('dataSourceAttached', () => resolve(this.dataSource))));
       return `${(ds as { connector: { name: string } }).connector.name}-${this.modelName}`;
     };
     return withCallback(run(), cb);

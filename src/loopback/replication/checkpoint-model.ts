@@ -29,7 +29,10 @@ interface CheckpointRow {
 async function singleton(Checkpoint: ModelClass, options?: object): Promise<CheckpointRow> {
   const found = (await Checkpoint.findOne({}, options ?? {})) as CheckpointRow | null;
   if (found) return found;
-  const [cp] = (await Checkpoint.findOrCreate({ limit: 1 }, { seq: 1 }, options ?? {})) as [CheckpointRow, boolean];
+  const [cp] = (await Checkpoint.findOrCreate({ limit: 1 }, { seq: 1 }, options ?? {})) as [
+    CheckpointRow,
+    boolean,
+  ];
   return cp;
 }
 
@@ -37,7 +40,10 @@ export function setupCheckpoint(Checkpoint: ModelClass): void {
   Object.assign(Checkpoint, {
     /** `Checkpoint.current(cb)`: the current checkpoint number. */
     current(this: ModelClass, cb?: NodeCallback<number>) {
-      return withCallback(singleton(this).then((cp) => cp.seq), cb);
+      return withCallback(
+        singleton(this).then((cp) => cp.seq),
+        cb,
+      );
     },
     /**
      * `Checkpoint.bumpLastSeq(cb)`: starts a new checkpoint and gives the checkpoint row. The row is

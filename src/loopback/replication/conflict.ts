@@ -16,7 +16,11 @@ export class Conflict {
   readonly SourceChange: ModelClass;
   readonly TargetChange: ModelClass;
 
-  constructor(readonly modelId: unknown, readonly SourceModel: ModelClass, readonly TargetModel: ModelClass) {
+  constructor(
+    readonly modelId: unknown,
+    readonly SourceModel: ModelClass,
+    readonly TargetModel: ModelClass,
+  ) {
     this.SourceChange = SourceModel.getChangeModel();
     this.TargetChange = TargetModel.getChangeModel();
   }
@@ -36,11 +40,17 @@ export class Conflict {
    * so the next replication applies the source change without a conflict.
    */
   resolve(cb?: NodeCallback<void>) {
-    return withCallback(this.resolveInSource().then(() => undefined), cb);
+    return withCallback(
+      this.resolveInSource().then(() => undefined),
+      cb,
+    );
   }
 
   resolveUsingSource(cb?: NodeCallback<void>) {
-    return withCallback(this.resolveInSource().then(() => undefined), cb);
+    return withCallback(
+      this.resolveInSource().then(() => undefined),
+      cb,
+    );
   }
 
   /** Makes the source hold the target's data (or deletes it where the target was deleted). */
@@ -71,7 +81,9 @@ export class Conflict {
         return;
       }
       const [source, target] = await this.fetchModels();
-      const inst = source ?? new this.SourceModel(target ? plainData(target) : { [idNameOf(this.SourceModel)]: this.modelId });
+      const inst =
+        source ??
+        new this.SourceModel(target ? plainData(target) : { [idNameOf(this.SourceModel)]: this.modelId });
       inst.setAttributes(data);
       await inst.save();
       await this.resolveInSource();
@@ -105,7 +117,11 @@ export class Conflict {
 
   private async resolveInSource(): Promise<unknown> {
     const targetChange = await promiseOf(this.TargetModel.findLastChange(this.modelId));
-    return promiseOf(this.SourceModel.updateLastChange(this.modelId, { prev: targetChange ? (targetChange.rev ?? null) : null }));
+    return promiseOf(
+      this.SourceModel.updateLastChange(this.modelId, {
+        prev: targetChange ? (targetChange.rev ?? null) : null,
+      }),
+    );
   }
 }
 

@@ -24,7 +24,11 @@ export function fillCustomChangeProperties(inst: object, change: object): Promis
 }
 
 /** The default: nothing to copy. */
-export function noCustomChangeProperties(this: unknown, _change: unknown, cb?: (err?: Error | null) => void): Promise<void> | void {
+export function noCustomChangeProperties(
+  this: unknown,
+  _change: unknown,
+  cb?: (err?: Error | null) => void,
+): Promise<void> | void {
   if (typeof cb === 'function') {
     process.nextTick(cb);
     return;

@@ -16,17 +16,35 @@ let installed = false;
 function installPersistedModelApi(): void {
   if (installed) return;
   installed = true;
-  const statics: Record<string, unknown> = { ...trackingStatics, replicate: replicateMethod, createUpdates: createUpdatesMethod, bulkUpdate: bulkUpdateMethod };
+  const statics: Record<string, unknown> = {
+    ...trackingStatics,
+    replicate: replicateMethod,
+    createUpdates: createUpdatesMethod,
+    bulkUpdate: bulkUpdateMethod,
+  };
   for (const [key, value] of Object.entries(statics)) {
-    Object.defineProperty(PersistedModel, key, { value, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(PersistedModel, key, {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
   for (const [key, value] of Object.entries(trackingMethods)) {
-    Object.defineProperty(PersistedModel.prototype, key, { value, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(PersistedModel.prototype, key, {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
   }
 }
 
 /** Defines `Change` and `Checkpoint` in a registry and sets up change tracking for the models it builds from then on. */
-export function defineReplicationModels(registry: Registry, define: (def: Record<string, any>) => ModelClass): void {
+export function defineReplicationModels(
+  registry: Registry,
+  define: (def: Record<string, any>) => ModelClass,
+): void {
   installPersistedModelApi();
   const Change = define(CHANGE_DEFINITION);
   setupChange(Change);

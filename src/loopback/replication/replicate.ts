@@ -42,19 +42,30 @@ function chunks<T>(list: T[], size: number): T[][] {
   return out;
 }
 
-async function sourceChanges(Source: ModelClass, since: unknown, filter: Record<string, unknown> | undefined, chunkSize: number): Promise<any[]> {
+async function sourceChanges(
+  Source: ModelClass,
+  since: unknown,
+  filter: Record<string, unknown> | undefined,
+  chunkSize: number,
+): Promise<any[]> {
   const base: Record<string, unknown> = filter ? JSON.parse(JSON.stringify(filter)) : {};
   if (!(chunkSize > 0)) return (await callModel(Source, 'changes', [since, base])) ?? [];
   const all: any[] = [];
-  for (let skip = 0; ; ) {
-    const page: any[] = (await callModel(Source, 'changes', [since, { ...base, skip, limit: chunkSize }])) ?? [];
+  for (let skip = 0; ;) {
+    const page: any[] =
+      (await callModel(Source, 'changes', [since, { ...base, skip, limit: chunkSize }])) ?? [];
     all.push(...page);
     if (page.length < chunkSize) return all;
     skip += page.length;
   }
 }
 
-async function attempt(Source: ModelClass, Target: ModelClass, since: Since, options: Record<string, any>): Promise<Run> {
+async function attempt(
+  Source: ModelClass,
+  Target: ModelClass,
+  since: Since,
+  options: Record<string, any>,
+): Promise<Run> {
   Source.getChangeModel();
   Target.getChangeModel();
   const chunkSize = Number((Source.settings as Record<string, unknown>).replicationChunkSize) || -1;
@@ -74,7 +85,8 @@ async function attempt(Source: ModelClass, Target: ModelClass, since: Since, opt
   let updates: Update[] | undefined;
   if (deltas.length) {
     updates = [];
-    for (const part of chunks(deltas, chunkSize)) updates.push(...((await callModel(Source, 'createUpdates', [part])) ?? []));
+    for (const part of chunks(deltas, chunkSize))
+      updates.push(...((await callModel(Source, 'createUpdates', [part])) ?? []));
     let failure: unknown;
     for (const part of chunks(updates, chunkSize)) {
       try {
@@ -95,7 +107,12 @@ async function attempt(Source: ModelClass, Target: ModelClass, since: Since, opt
   return { conflicts: found, checkpoints, updates };
 }
 
-async function replicate(Source: ModelClass, since: Since, Target: ModelClass, options: Record<string, any>): Promise<Run> {
+async function replicate(
+  Source: ModelClass,
+  since: Since,
+  Target: ModelClass,
+  options: Record<string, any>,
+): Promise<Run> {
   let current = since;
   for (let n = 1; ; n++) {
     const run = await attempt(Source, Target, current, options);
@@ -118,8 +135,10 @@ export function replicateMethod(this: ModelClass, ...args: unknown[]) {
   let [since, Target, options] = params as [unknown, unknown, unknown];
   if (isModel(since)) [since, Target, options] = [-1, since, Target];
   const run = async () => {
-    if (!isModel(Target)) throw new LooplineError('INVALID_ARGUMENT', 400, 'replicate() needs the target model');
-    const window: Since = since && typeof since === 'object' ? (since as Since) : { source: since ?? -1, target: since ?? -1 };
+    if (!isModel(Target))
+      throw new LooplineError('INVALID_ARGUMENT', 400, 'replicate() needs the target model');
+    const window: Since =
+      since && typeof since === 'object' ? (since as Since) : { source: since ?? -1, target: since ?? -1 };
     const opts = options && typeof options === 'object' ? (options as Record<string, any>) : {};
     const result = await replicate(this, window, Target, opts);
     return [result.conflicts, result.checkpoints, result.updates] as const;
@@ -134,17 +153,24 @@ export function replicateMethod(this: ModelClass, ...args: unknown[]) {
 /** `createUpdates(deltas)`: each change with the source data to apply (none for a delete). */
 export function createUpdatesMethod(this: ModelClass, deltas: unknown, cb?: NodeCallback<Update[]>) {
   const run = async () => {
-    if (!Array.isArray(deltas)) throw new LooplineError('INVALID_ARGUMENT', 400, 'createUpdates expects an array of changes');
+    if (!Array.isArray(deltas))
+      throw new LooplineError('INVALID_ARGUMENT', 400, 'createUpdates expects an array of changes');
     const Change = this.getChangeModel();
     const updates: Update[] = [];
     for (const delta of deltas) {
-      if (!delta || typeof delta !== 'object') throw new LooplineError('INVALID_UPDATE', 400, 'Each delta must be a change object');
+      if (!delta || typeof delta !== 'object')
+        throw new LooplineError('INVALID_UPDATE', 400, 'Each delta must be a change object');
       const change = new Change(toChangeData(delta));
       const type = change.type();
       if (type === CHANGE_TYPES.DELETE) updates.push({ type, change });
       else if (type === CHANGE_TYPES.CREATE || type === CHANGE_TYPES.UPDATE) {
         const inst = await this.findById(change.getModelId());
-        if (!inst) throw new LooplineError('MISSING_CHANGE_DATA', 404, `Missing data for change: ${String(change.modelId)}`);
+        if (!inst)
+          throw new LooplineError(
+            'MISSING_CHANGE_DATA',
+            404,
+            `Missing data for change: ${String(change.modelId)}`,
+          );
         updates.push({ type, change, data: typeof inst.toObject === 'function' ? inst.toObject() : inst });
       }
     }

@@ -21,9 +21,18 @@ function plain(value: unknown): unknown {
   if (Buffer.isBuffer(value)) return value.toString('base64');
   if (Array.isArray(value)) return value.map(plain);
   if (typeof value === 'object') {
-    const obj = value as { __data?: unknown; toObject?: (onlySchema?: boolean, removeHidden?: boolean) => unknown; toJSON?: () => unknown };
-    if (obj.__data !== undefined && typeof obj.toObject === 'function') return plain(obj.toObject(false, false));
-    if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null && typeof obj.toJSON === 'function') {
+    const obj = value as {
+      __data?: unknown;
+      toObject?: (onlySchema?: boolean, removeHidden?: boolean) => unknown;
+      toJSON?: () => unknown;
+    };
+    if (obj.__data !== undefined && typeof obj.toObject === 'function')
+      return plain(obj.toObject(false, false));
+    if (
+      Object.getPrototypeOf(value) !== Object.prototype &&
+      Object.getPrototypeOf(value) !== null &&
+      typeof obj.toJSON === 'function'
+    ) {
       return plain(obj.toJSON());
     }
     const out: Record<string, unknown> = {};
@@ -43,7 +52,13 @@ function write(value: unknown): string {
   if (Array.isArray(value)) return '[' + value.map(write).join(',') + ']';
   if (typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    return '{' + Object.keys(obj).map((k) => JSON.stringify(k) + ':' + write(obj[k])).join(',') + '}';
+    return (
+      '{' +
+      Object.keys(obj)
+        .map((k) => JSON.stringify(k) + ':' + write(obj[k]))
+        .join(',') +
+      '}'
+    );
   }
   return JSON.stringify(value) ?? 'null';
 }

@@ -30,7 +30,9 @@ export class Principal {
 
   /** Same type and the same id (compared as strings, as ids arrive as numbers or strings). */
   equals(p: { type?: unknown; id?: unknown } | null | undefined): boolean {
-    return !!p && p.type === this.type && p.id !== undefined && p.id !== null && String(p.id) === String(this.id);
+    return (
+      !!p && p.type === this.type && p.id !== undefined && p.id !== null && String(p.id) === String(this.id)
+    );
   }
 }
 
@@ -43,7 +45,14 @@ export class AccessRequest {
   registry: unknown;
 
   /** `new AccessRequest(model, property, accessType, permission, methodNames, registry)` or one object. */
-  constructor(model: string | Record<string, any>, property?: string, accessType?: string, permission?: string, methodNames?: string[], registry?: unknown) {
+  constructor(
+    model: string | Record<string, any>,
+    property?: string,
+    accessType?: string,
+    permission?: string,
+    methodNames?: string[],
+    registry?: unknown,
+  ) {
     if (model && typeof model === 'object') {
       const o = model;
       ({ model, property, accessType, permission, methodNames, registry } = o);
@@ -120,23 +129,32 @@ export class AccessContext {
     const given = init.model;
     const app = init.app ?? (typeof given === 'function' ? given.app : undefined);
     this.app = app;
-    this.registry = init.registry ?? app?.registry ?? (typeof given === 'function' ? given.app?.registry : undefined);
-    const Model = typeof given === 'string' ? (app?.models?.[given] ?? this.registry?.findModel?.(given)) : given;
+    this.registry =
+      init.registry ?? app?.registry ?? (typeof given === 'function' ? given.app?.registry : undefined);
+    const Model =
+      typeof given === 'string' ? (app?.models?.[given] ?? this.registry?.findModel?.(given)) : given;
     this.model = Model;
     this.modelName = Model?.modelName ?? (typeof given === 'string' ? given : init.modelName);
     this.modelId = init.id !== undefined ? init.id : init.modelId;
     this.property = init.property ?? ALL;
     this.method = init.method;
     this.sharedMethod = init.sharedMethod;
-    this.methodNames = init.methodNames ?? (init.sharedMethod ? [init.sharedMethod.name, ...(init.sharedMethod.aliases ?? [])] : [this.property]);
+    this.methodNames =
+      init.methodNames ??
+      (init.sharedMethod ? [init.sharedMethod.name, ...(init.sharedMethod.aliases ?? [])] : [this.property]);
     this.accessType = String(init.accessType ?? ALL).toUpperCase();
     this.remotingContext = init.remotingContext;
     for (const p of init.principals ?? []) if (p) this.addPrincipal(p.type, p.id, p.name);
-    if (init.principalId !== undefined && init.principalId !== null) this.addPrincipal(init.principalType ?? USER, init.principalId, init.principalName);
+    if (init.principalId !== undefined && init.principalId !== null)
+      this.addPrincipal(init.principalType ?? USER, init.principalId, init.principalName);
     const token = init.accessToken ?? null;
     this.accessToken = token;
     if (token && typeof token === 'object') {
-      if (token.userId !== undefined && token.userId !== null) this.addPrincipal(typeof token.principalType === 'string' && token.principalType ? token.principalType : USER, token.userId);
+      if (token.userId !== undefined && token.userId !== null)
+        this.addPrincipal(
+          typeof token.principalType === 'string' && token.principalType ? token.principalType : USER,
+          token.userId,
+        );
       if (token.appId !== undefined && token.appId !== null) this.addPrincipal(APP, token.appId);
     }
   }
@@ -153,10 +171,19 @@ export class AccessContext {
   getUser(): { id: unknown; principalType: string } | undefined {
     const token = this.accessToken;
     if (token && typeof token === 'object' && token.userId !== undefined && token.userId !== null) {
-      return { id: token.userId, principalType: typeof token.principalType === 'string' && token.principalType ? token.principalType : USER };
+      return {
+        id: token.userId,
+        principalType:
+          typeof token.principalType === 'string' && token.principalType ? token.principalType : USER,
+      };
     }
     const userModelNames = new Set(appUserModels(this.app).map((M) => M.modelName));
-    const p = this.principals.find((q) => q.type === USER || userModelNames.has(q.type) || isUserModel(this.registry?.findModel?.(q.type), this.registry?.findModel?.('User')));
+    const p = this.principals.find(
+      (q) =>
+        q.type === USER ||
+        userModelNames.has(q.type) ||
+        isUserModel(this.registry?.findModel?.(q.type), this.registry?.findModel?.('User')),
+    );
     return p && p.id !== undefined && p.id !== null ? { id: p.id, principalType: p.type } : undefined;
   }
 
@@ -192,17 +219,25 @@ export class AccessContext {
    */
   get principal(): UserPrincipal | undefined {
     const token = this.accessToken;
-    if (token && typeof token === 'object' && token.userId !== undefined && token.userId !== null) return tokenPrincipal(this.app, token);
+    if (token && typeof token === 'object' && token.userId !== undefined && token.userId !== null)
+      return tokenPrincipal(this.app, token);
     const user = this.getUser();
     if (!user) return undefined;
-    return tokenPrincipal(this.app ?? { registry: this.registry }, { userId: user.id, principalType: user.principalType === USER ? undefined : user.principalType });
+    return tokenPrincipal(this.app ?? { registry: this.registry }, {
+      userId: user.id,
+      principalType: user.principalType === USER ? undefined : user.principalType,
+    });
   }
 
   /** The instance, loaded once if a role ($owner, a resolver) asks for it. */
   getInstance(): Promise<any> {
-    if (this.modelId === undefined || this.modelId === null || typeof this.model?.findById !== 'function') return Promise.resolve(null);
-    const options = this.accessToken === null || this.accessToken === undefined ? {} : { accessToken: this.accessToken };
-    return (this.loaded ??= Promise.resolve(this.model.findById(this.modelId, undefined, options)).catch(() => null));
+    if (this.modelId === undefined || this.modelId === null || typeof this.model?.findById !== 'function')
+      return Promise.resolve(null);
+    const options =
+      this.accessToken === null || this.accessToken === undefined ? {} : { accessToken: this.accessToken };
+    return (this.loaded ??= Promise.resolve(this.model.findById(this.modelId, undefined, options)).catch(
+      () => null,
+    ));
   }
 }
 
@@ -210,5 +245,9 @@ export class AccessContext {
 export function toAccessContext(context: unknown, defaults: { app?: any; registry?: any }): AccessContext {
   if (context instanceof AccessContext) return context;
   const init = (context && typeof context === 'object' ? context : {}) as AccessContextInit;
-  return new AccessContext({ ...init, app: init.app ?? defaults.app, registry: init.registry ?? defaults.registry });
+  return new AccessContext({
+    ...init,
+    app: init.app ?? defaults.app,
+    registry: init.registry ?? defaults.registry,
+  });
 }

@@ -2,8 +2,33 @@ import { LooplineError, ModelNotFoundError } from '../../errors';
 import { tokenRefusalOf } from './jwt-tokens';
 import type { RemotingContext } from '../../remoting/context';
 import type { SharedMethod } from '../../remoting/shared-method';
-import { AccessRequest, AclRule, ALLOW, APP, AUTHENTICATED, DENY, DEFAULT, EVERYONE, OWNER, READ, resolvePermission, ROLE, UNAUTHENTICATED, normalizeRules, ALL, matchingScore, SCOPE } from './acl-resolver';
-import { isReferencedUser, isSameUser, isUserModel, principalTypeNames, sameId, UserPrincipal } from './principal';
+import {
+  AccessRequest,
+  AclRule,
+  ALLOW,
+  APP,
+  AUTHENTICATED,
+  DENY,
+  DEFAULT,
+  EVERYONE,
+  OWNER,
+  READ,
+  resolvePermission,
+  ROLE,
+  UNAUTHENTICATED,
+  normalizeRules,
+  ALL,
+  matchingScore,
+  SCOPE,
+} from './acl-resolver';
+import {
+  isReferencedUser,
+  isSameUser,
+  isUserModel,
+  principalTypeNames,
+  sameId,
+  UserPrincipal,
+} from './principal';
 import { AccessContext } from './access-context';
 import { withCallback } from '../../util/callback';
 import { checkPolymorphicRelationMethod, isPolymorphicBelongsTo } from './polymorphic-access';
@@ -29,7 +54,11 @@ export function createAccessContext(init: {
   accessToken?: any;
   remotingContext?: RemotingContext;
 }): AccessContext {
-  return new AccessContext({ ...init, app: init.app ?? init.model.app, accessToken: init.accessToken ?? null });
+  return new AccessContext({
+    ...init,
+    app: init.app ?? init.model.app,
+    accessToken: init.accessToken ?? null,
+  });
 }
 
 export { isUserModel, sameId };
@@ -58,7 +87,9 @@ const LEGACY_OWNER_KEYS = ['userId', 'ownerId', 'owner'];
  */
 function legacyOwnerRelation(principal: UserPrincipal, candidates: any[]): any[] {
   const model = principal.model;
-  const first = candidates.find((r) => !model || r.modelTo === model || (principal.isUser && model.prototype instanceof r.modelTo));
+  const first = candidates.find(
+    (r) => !model || r.modelTo === model || (principal.isUser && model.prototype instanceof r.modelTo),
+  );
   return first ? [first] : [];
 }
 
@@ -76,17 +107,27 @@ export async function isOwner(ctx: AccessContext): Promise<boolean> {
   if (isUserModel(ctx.model, User)) return isSameUser(principal, ctx.model, ctx.modelId);
   const inst = await ctx.getInstance();
   if (!inst) return false;
-  const belongsTo = Object.values((ctx.model.relations ?? {}) as Record<string, any>).filter((r) => r.type === 'belongsTo');
+  const belongsTo = Object.values((ctx.model.relations ?? {}) as Record<string, any>).filter(
+    (r) => r.type === 'belongsTo',
+  );
   const candidates = belongsTo.filter((r) => r.modelTo && isUserModel(r.modelTo, User));
-  const toUsers = ctx.model.settings?.ownerRelations ? ownerRelationsOf(ctx.model, candidates) : legacyOwnerRelation(principal, candidates);
+  const toUsers = ctx.model.settings?.ownerRelations
+    ? ownerRelationsOf(ctx.model, candidates)
+    : legacyOwnerRelation(principal, candidates);
   if (toUsers.length) return toUsers.some((r) => isReferencedUser(principal, r.modelTo, inst[r.keyFrom]));
   if (candidates.length || !principal.isUser || ctx.model.settings?.ownerRelations) return false;
   const claimed = new Set(belongsTo.map((r) => String(r.keyFrom)));
-  const key = LEGACY_OWNER_KEYS.find((k) => !claimed.has(k) && inst[k] !== undefined && inst[k] !== null && typeof inst[k] !== 'function');
+  const key = LEGACY_OWNER_KEYS.find(
+    (k) => !claimed.has(k) && inst[k] !== undefined && inst[k] !== null && typeof inst[k] !== 'function',
+  );
   return key !== undefined && sameId(inst[key], principal.id);
 }
 
-export type RoleResolver = (role: string, context: AccessContext, cb?: (err: unknown, yes?: boolean) => void) => unknown;
+export type RoleResolver = (
+  role: string,
+  context: AccessContext,
+  cb?: (err: unknown, yes?: boolean) => void,
+) => unknown;
 
 /** Calls a resolver written in either style: callback `(role, ctx, cb)` or returning a value/promise. */
 function callResolver(fn: RoleResolver, role: string, ctx: AccessContext): Promise<boolean> {
@@ -101,7 +142,11 @@ function callResolver(fn: RoleResolver, role: string, ctx: AccessContext): Promi
     try {
       const ret = fn(role, ctx, cb) as any;
       if (ret !== undefined && !settled) {
-        if (ret && typeof ret.then === 'function') ret.then((v: unknown) => cb(null, !!v), (e: unknown) => cb(e ?? new Error('role resolver failed')));
+        if (ret && typeof ret.then === 'function')
+          ret.then(
+            (v: unknown) => cb(null, !!v),
+            (e: unknown) => cb(e ?? new Error('role resolver failed')),
+          );
         else cb(null, !!ret);
       }
     } catch (err) {
@@ -164,7 +209,8 @@ export function propertyRules(Model: ModelClass): unknown[] {
   const out: unknown[] = [];
   for (const [name, def] of Object.entries((Model?.definition?.properties ?? {}) as Record<string, any>)) {
     const acls = def?.raw?.acls;
-    if (Array.isArray(acls)) for (const a of acls) if (a && typeof a === 'object') out.push({ ...a, property: name });
+    if (Array.isArray(acls))
+      for (const a of acls) if (a && typeof a === 'object') out.push({ ...a, property: name });
   }
   return out;
 }
@@ -173,11 +219,22 @@ export function propertyRules(Model: ModelClass): unknown[] {
  * The model's rules: JSON `acls` (accumulated through `base`), those of its properties, and the
  * ACL model's rows for it (`ACL` is the app's unless given, as `ACL.checkAccessForContext` does).
  */
-export async function rulesFor(ctx: AccessContext, ACL: ModelClass = ctx.app?.models?.ACL): Promise<AclRule[]> {
-  const rules = normalizeRules([...(ctx.model?.settings?.acls ?? []), ...propertyRules(ctx.model)], ctx.modelName);
+export async function rulesFor(
+  ctx: AccessContext,
+  ACL: ModelClass = ctx.app?.models?.ACL,
+): Promise<AclRule[]> {
+  const rules = normalizeRules(
+    [...(ctx.model?.settings?.acls ?? []), ...propertyRules(ctx.model)],
+    ctx.modelName,
+  );
   if (ACL?.dataSource && typeof ACL.find === 'function') {
     const rows: any[] = await ACL.find({ where: { model: { inq: [ctx.modelName, ALL] } } });
-    rules.push(...normalizeRules(rows.map((r) => (typeof r.toJSON === 'function' ? r.toJSON() : r)), ctx.modelName));
+    rules.push(
+      ...normalizeRules(
+        rows.map((r) => (typeof r.toJSON === 'function' ? r.toJSON() : r)),
+        ctx.modelName,
+      ),
+    );
   }
   return rules;
 }
@@ -190,10 +247,20 @@ export interface AccessDecision {
   authorizedRoles?: Record<string, boolean>;
 }
 
-export async function checkAccess(ctx: AccessContext, options: { authorizedRoles?: boolean; acl?: ModelClass } = {}): Promise<AccessDecision> {
+export async function checkAccess(
+  ctx: AccessContext,
+  options: { authorizedRoles?: boolean; acl?: ModelClass } = {},
+): Promise<AccessDecision> {
   const rules = await rulesFor(ctx, options.acl);
-  const req: AccessRequest = { model: ctx.modelName, property: ctx.property, methodNames: ctx.methodNames, accessType: ctx.accessType };
-  const defaultPermission = String(ctx.model?.settings?.defaultPermission ?? ctx.app?.get?.('defaultPermission') ?? ALLOW).toUpperCase();
+  const req: AccessRequest = {
+    model: ctx.modelName,
+    property: ctx.property,
+    methodNames: ctx.methodNames,
+    accessType: ctx.accessType,
+  };
+  const defaultPermission = String(
+    ctx.model?.settings?.defaultPermission ?? ctx.app?.get?.('defaultPermission') ?? ALLOW,
+  ).toUpperCase();
   const known = new Map<AclRule, Promise<boolean>>();
   const has = (rule: AclRule): Promise<boolean> => {
     let p = known.get(rule);
@@ -203,7 +270,10 @@ export async function checkAccess(ctx: AccessContext, options: { authorizedRoles
   const decision = await resolvePermission(rules, req, has, defaultPermission);
   const allowed = decision.permission !== DENY;
   const out: AccessDecision = { allowed, permission: decision.permission, rule: decision.rule };
-  if (options.authorizedRoles) out.authorizedRoles = allowed ? await authorizedRoles(rules, req, has, ctx.model?.settings?.defaultPermission) : {};
+  if (options.authorizedRoles)
+    out.authorizedRoles = allowed
+      ? await authorizedRoles(rules, req, has, ctx.model?.settings?.defaultPermission)
+      : {};
   return out;
 }
 
@@ -211,11 +281,18 @@ export async function checkAccess(ctx: AccessContext, options: { authorizedRoles
  * LB3's `authorizedRoles`: every role of a rule that applies to the request, allows it (a
  * DEFAULT rule by the model's default permission) and holds for the caller.
  */
-async function authorizedRoles(rules: AclRule[], req: AccessRequest, has: (rule: AclRule) => Promise<boolean>, modelDefault: unknown): Promise<Record<string, boolean>> {
+async function authorizedRoles(
+  rules: AclRule[],
+  req: AccessRequest,
+  has: (rule: AclRule) => Promise<boolean>,
+  modelDefault: unknown,
+): Promise<Record<string, boolean>> {
   const roles: Record<string, boolean> = {};
   for (const rule of rules) {
-    if (rule.principalType !== ROLE || typeof rule.principalId !== 'string' || matchingScore(rule, req) < 0) continue;
-    const permission = rule.permission === DEFAULT ? String(modelDefault ?? ALLOW).toUpperCase() : rule.permission;
+    if (rule.principalType !== ROLE || typeof rule.principalId !== 'string' || matchingScore(rule, req) < 0)
+      continue;
+    const permission =
+      rule.permission === DEFAULT ? String(modelDefault ?? ALLOW).toUpperCase() : rule.permission;
     if (permission !== DENY && (await has(rule))) roles[rule.principalId] = true;
   }
   return roles;
@@ -228,10 +305,22 @@ async function authorizedRoles(rules: AclRule[], req: AccessRequest, has: (rule:
  */
 export function denialError(Model: ModelClass, app: any, accessToken: any, modelId?: unknown): LooplineError {
   const configured = Number(Model.settings?.aclErrorStatus ?? app?.get?.('aclErrorStatus') ?? 401);
-  if (!accessToken || typeof accessToken !== 'object' || configured === 401 || !Number.isInteger(configured) || configured < 400 || configured > 599) {
+  if (
+    !accessToken ||
+    typeof accessToken !== 'object' ||
+    configured === 401 ||
+    !Number.isInteger(configured) ||
+    configured < 400 ||
+    configured > 599
+  ) {
     return new LooplineError('AUTHORIZATION_REQUIRED', 401, 'Authorization Required');
   }
-  if (configured === 404) return new ModelNotFoundError(Model.modelName, modelId, `could not find ${Model.modelName} with id ${String(modelId)}`);
+  if (configured === 404)
+    return new ModelNotFoundError(
+      Model.modelName,
+      modelId,
+      `could not find ${Model.modelName} with id ${String(modelId)}`,
+    );
   return new LooplineError('ACCESS_DENIED', configured, 'Access Denied');
 }
 
@@ -248,7 +337,11 @@ export function tokenScopeAllows(token: any, method: SharedMethod | undefined): 
  * A token may supply the error for a method its scopes do not open (an OAuth token answers RFC
  * 6750's 403 `insufficient_scope`); other tokens get the ACL denial, as in LB3.
  */
-function scopeRefusalOf(token: any, method: SharedMethod | undefined, rctx: RemotingContext): Error | undefined {
+function scopeRefusalOf(
+  token: any,
+  method: SharedMethod | undefined,
+  rctx: RemotingContext,
+): Error | undefined {
   const refuse = token?.scopeRefusal;
   return typeof refuse === 'function' ? refuse.call(token, method, rctx) : undefined;
 }
@@ -259,8 +352,10 @@ function scopeRefusalOf(token: any, method: SharedMethod | undefined, rctx: Remo
  */
 function challenged(refusal: Error | undefined, rctx: RemotingContext): Error | undefined {
   const challenge = (refusal as { challenge?: unknown } | undefined)?.challenge;
-  const res = rctx.res as { headersSent?: boolean; setHeader?(name: string, value: string): void } | undefined;
-  if (typeof challenge === 'string' && res && !res.headersSent && typeof res.setHeader === 'function') res.setHeader('WWW-Authenticate', challenge);
+  const res = rctx.res as
+    { headersSent?: boolean; setHeader?(name: string, value: string): void } | undefined;
+  if (typeof challenge === 'string' && res && !res.headersSent && typeof res.setHeader === 'function')
+    res.setHeader('WWW-Authenticate', challenge);
   return refusal;
 }
 
@@ -312,7 +407,10 @@ function optionsOf(remotingContext: unknown): Record<string, unknown> | undefine
  * records there the roles that granted it (an empty object when denied), as LB3's
  * `ACL.checkAccessForContext` does.
  */
-export async function checkAccessRecordingRoles(ctx: AccessContext, acl?: ModelClass): Promise<AccessDecision> {
+export async function checkAccessRecordingRoles(
+  ctx: AccessContext,
+  acl?: ModelClass,
+): Promise<AccessDecision> {
   const options = optionsOf(ctx.remotingContext);
   const decision = await checkAccess(ctx, { authorizedRoles: !!options, acl });
   if (options) options.authorizedRoles = decision.authorizedRoles;
@@ -328,7 +426,8 @@ type AllowedCallback = (err: Error | null, allowed?: boolean) => void;
  */
 export function accessTypeOf(Model: ModelClass, sharedMethod: any): string {
   const named = typeof sharedMethod === 'string' || typeof sharedMethod?.name === 'string';
-  if (named && typeof Model?._getAccessTypeForMethod === 'function') return Model._getAccessTypeForMethod(sharedMethod);
+  if (named && typeof Model?._getAccessTypeForMethod === 'function')
+    return Model._getAccessTypeForMethod(sharedMethod);
   return (typeof sharedMethod === 'object' && sharedMethod?.accessType) || 'EXECUTE';
 }
 
@@ -337,10 +436,18 @@ export function accessTypeOf(Model: ModelClass, sharedMethod: any): string {
  * invoke the method by the model's ACLs and the ACL model's rows. The REST authorizer calls
  * `Model.checkAccess`, so an app that overrides it decides its models' calls, as in LB3.
  */
-export function modelCheckAccess(this: ModelClass, token: any, modelId: unknown, sharedMethod: any, ctx?: any, cb?: AllowedCallback): Promise<boolean> {
+export function modelCheckAccess(
+  this: ModelClass,
+  token: any,
+  modelId: unknown,
+  sharedMethod: any,
+  ctx?: any,
+  cb?: AllowedCallback,
+): Promise<boolean> {
   if (typeof ctx === 'function') [cb, ctx] = [ctx, undefined];
   const name = typeof sharedMethod === 'string' ? sharedMethod : (sharedMethod?.name ?? ALL);
-  const aliases: string[] = typeof sharedMethod === 'object' && Array.isArray(sharedMethod?.aliases) ? sharedMethod.aliases : [];
+  const aliases: string[] =
+    typeof sharedMethod === 'object' && Array.isArray(sharedMethod?.aliases) ? sharedMethod.aliases : [];
   const access = createAccessContext({
     app: this.app,
     model: this,
@@ -351,12 +458,22 @@ export function modelCheckAccess(this: ModelClass, token: any, modelId: unknown,
     accessToken: token,
     remotingContext: ctx,
   });
-  return withCallback(checkAccessRecordingRoles(access).then((d) => d.allowed), cb);
+  return withCallback(
+    checkAccessRecordingRoles(access).then((d) => d.allowed),
+    cb,
+  );
 }
 
 /** Calls a model's `checkAccess`, the built-in one or an app's, in callback or promise style. */
-function askModel(Model: ModelClass, token: any, modelId: unknown, method: SharedMethod, rctx: RemotingContext): Promise<boolean> {
-  if (Model.checkAccess === modelCheckAccess) return modelCheckAccess.call(Model, token, modelId, method, rctx);
+function askModel(
+  Model: ModelClass,
+  token: any,
+  modelId: unknown,
+  method: SharedMethod,
+  rctx: RemotingContext,
+): Promise<boolean> {
+  if (Model.checkAccess === modelCheckAccess)
+    return modelCheckAccess.call(Model, token, modelId, method, rctx);
   return new Promise<boolean>((resolve, reject) => {
     let settled = false;
     const done: AllowedCallback = (err, allowed) => {
@@ -367,7 +484,11 @@ function askModel(Model: ModelClass, token: any, modelId: unknown, method: Share
     };
     try {
       const ret = Model.checkAccess(token, modelId, method, rctx, done);
-      if (ret && typeof ret.then === 'function') ret.then((allowed: unknown) => done(null, !!allowed), (err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
+      if (ret && typeof ret.then === 'function')
+        ret.then(
+          (allowed: unknown) => done(null, !!allowed),
+          (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+        );
     } catch (err) {
       done(err as Error);
     }
@@ -384,7 +505,8 @@ const WRITES_RECORD_OF_DATA_ID = new Set(['replaceOrCreate', 'patchOrCreate']);
  * `updateAll`'s data made that call pass as one on the user's own record.
  */
 function idOfWrittenRecord(Model: ModelClass, method: SharedMethod, data: unknown): unknown {
-  if (!WRITES_RECORD_OF_DATA_ID.has(method.name) || !data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  if (!WRITES_RECORD_OF_DATA_ID.has(method.name) || !data || typeof data !== 'object' || Array.isArray(data))
+    return undefined;
   const idName: string | undefined = Model.definition?.idName;
   const id = idName ? (data as Record<string, unknown>)[idName] : undefined;
   return typeof id === 'string' || typeof id === 'number' ? id : undefined;
@@ -398,11 +520,17 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     if (!Model || typeof Model !== 'function' || !Model.modelName) return;
     const req = rctx.req as any;
     const token = req?.accessToken ?? null;
-    const modelId = method.isStatic ? (rctx.args.id ?? idOfWrittenRecord(Model, method, rctx.args.data)) : (rctx.ctorArgs?.id ?? req?.params?.id);
-    if (!tokenScopeAllows(token, method)) throw scopeRefusalOf(token, method, rctx) ?? denialError(Model, app, token, modelId);
+    const modelId = method.isStatic
+      ? (rctx.args.id ?? idOfWrittenRecord(Model, method, rctx.args.data))
+      : (rctx.ctorArgs?.id ?? req?.params?.id);
+    if (!tokenScopeAllows(token, method))
+      throw scopeRefusalOf(token, method, rctx) ?? denialError(Model, app, token, modelId);
     const base = { app, accessToken: token, remotingContext: rctx };
     // Without a token because the one sent was refused (a JWT, an OAuth token): the 401 says why.
-    if (!(await askModel(Model, token, modelId, method, rctx))) throw (token ? undefined : challenged(tokenRefusalOf(req), rctx)) ?? denialError(Model, app, token, modelId);
+    if (!(await askModel(Model, token, modelId, method, rctx)))
+      throw (
+        (token ? undefined : challenged(tokenRefusalOf(req), rctx)) ?? denialError(Model, app, token, modelId)
+      );
     const m = RELATION_METHOD.exec(method.name);
     const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;
     if (isPolymorphicBelongsTo(rel)) {
@@ -415,7 +543,16 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
       const targetId = rctx.args.fk;
       const target = m[1] === 'link' || m[1] === 'unlink' ? (rel.modelThrough ?? rel.modelTo) : rel.modelTo;
       checkTargetScope(token, target, property, rctx);
-      await check(createAccessContext({ ...base, model: target, modelId: targetId, property, methodNames: [property, ...(TARGET_ALIASES[property] ?? [])], accessType }));
+      await check(
+        createAccessContext({
+          ...base,
+          model: target,
+          modelId: targetId,
+          property,
+          methodNames: [property, ...(TARGET_ALIASES[property] ?? [])],
+          accessType,
+        }),
+      );
     }
     const filter = rctx.args.filter as Record<string, unknown> | undefined;
     if (filter && typeof filter === 'object') {

@@ -145,7 +145,11 @@ function isWildcard(req: AccessRequest): boolean {
 }
 
 function exactlyMatches(rule: AclRule, req: AccessRequest): boolean {
-  return rule.model === req.model && rule.accessType === req.accessType && (rule.property === req.property || req.methodNames.includes(String(rule.property)));
+  return (
+    rule.model === req.model &&
+    rule.accessType === req.accessType &&
+    (rule.property === req.property || req.methodNames.includes(String(rule.property)))
+  );
 }
 
 /**
@@ -155,8 +159,14 @@ function exactlyMatches(rule: AclRule, req: AccessRequest): boolean {
  * A wildcard request (property or access type `*`, as `ACL.checkPermission` may ask) passes over
  * DEFAULT rules unless one names exactly what was asked.
  */
-export async function resolvePermission(rules: AclRule[], req: AccessRequest, hasPrincipal: (rule: AclRule) => Promise<boolean>, defaultPermission = ALLOW): Promise<Decision> {
-  const settled = (p: string | undefined) => ((p === DEFAULT ? defaultPermission : p) === DENY ? DENY : ALLOW);
+export async function resolvePermission(
+  rules: AclRule[],
+  req: AccessRequest,
+  hasPrincipal: (rule: AclRule) => Promise<boolean>,
+  defaultPermission = ALLOW,
+): Promise<Decision> {
+  const settled = (p: string | undefined) =>
+    (p === DEFAULT ? defaultPermission : p) === DENY ? DENY : ALLOW;
   for (const rule of decidingOrder(rules, req)) {
     if (!(await hasPrincipal(rule))) continue;
     return { permission: settled(rule.permission), rule };
@@ -168,8 +178,14 @@ export async function resolvePermission(rules: AclRule[], req: AccessRequest, ha
  * The same resolution when whether the caller has each principal is known without asking (the
  * explorer's question: may a caller without a token call this?).
  */
-export function resolvePermissionNow(rules: AclRule[], req: AccessRequest, hasPrincipal: (rule: AclRule) => boolean, defaultPermission = ALLOW): Decision {
-  const settled = (p: string | undefined) => ((p === DEFAULT ? defaultPermission : p) === DENY ? DENY : ALLOW);
+export function resolvePermissionNow(
+  rules: AclRule[],
+  req: AccessRequest,
+  hasPrincipal: (rule: AclRule) => boolean,
+  defaultPermission = ALLOW,
+): Decision {
+  const settled = (p: string | undefined) =>
+    (p === DEFAULT ? defaultPermission : p) === DENY ? DENY : ALLOW;
   const rule = decidingOrder(rules, req).find(hasPrincipal);
   return { permission: settled(rule ? rule.permission : DEFAULT), rule };
 }
@@ -179,7 +195,9 @@ function decidingOrder(rules: AclRule[], req: AccessRequest): AclRule[] {
   const wildcard = isWildcard(req);
   return rules
     .map((rule, i) => ({ rule, i, score: matchingScore(rule, req) }))
-    .filter((s) => s.score >= 0 && (!wildcard || s.rule.permission !== DEFAULT || exactlyMatches(s.rule, req)))
+    .filter(
+      (s) => s.score >= 0 && (!wildcard || s.rule.permission !== DEFAULT || exactlyMatches(s.rule, req)),
+    )
     .sort((a, b) => b.score - a.score || a.i - b.i)
     .map((s) => s.rule);
 }

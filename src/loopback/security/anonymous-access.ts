@@ -1,6 +1,25 @@
 import type { SharedMethod } from '../../remoting/shared-method';
-import { AclRule, ALLOW, AUTHENTICATED, DENY, EVERYONE, normalizeRules, OWNER, READ, resolvePermissionNow, ROLE, UNAUTHENTICATED } from './acl-resolver';
-import { accessTypeOf, modelCheckAccess, propertyRules, RELATION_METHOD, TARGET_ALIASES, TARGET_PROPERTY } from './access';
+import {
+  AclRule,
+  ALLOW,
+  AUTHENTICATED,
+  DENY,
+  EVERYONE,
+  normalizeRules,
+  OWNER,
+  READ,
+  resolvePermissionNow,
+  ROLE,
+  UNAUTHENTICATED,
+} from './acl-resolver';
+import {
+  accessTypeOf,
+  modelCheckAccess,
+  propertyRules,
+  RELATION_METHOD,
+  TARGET_ALIASES,
+  TARGET_PROPERTY,
+} from './access';
 import { isPolymorphicBelongsTo } from './polymorphic-access';
 
 /**
@@ -48,14 +67,30 @@ function anonymousHas(rule: AclRule, roleResolvers: Record<string, unknown>): bo
   return typeof rule.principalId === 'string' && roleResolvers[rule.principalId] ? undefined : false;
 }
 
-function allowsAnonymous(app: AppLike, Model: ModelLike, property: string, methodNames: string[], accessType: string): boolean {
+function allowsAnonymous(
+  app: AppLike,
+  Model: ModelLike,
+  property: string,
+  methodNames: string[],
+  accessType: string,
+): boolean {
   const modelName = String(Model.modelName);
   const rules = normalizeRules([...(Model.settings?.acls ?? []), ...propertyRules(Model)], modelName);
   const req = { model: modelName, property, methodNames, accessType };
-  const defaultPermission = String(Model.settings?.defaultPermission ?? app.get('defaultPermission') ?? ALLOW).toUpperCase();
+  const defaultPermission = String(
+    Model.settings?.defaultPermission ?? app.get('defaultPermission') ?? ALLOW,
+  ).toUpperCase();
   const resolvers: Record<string, unknown> = app.models?.Role?.resolvers ?? {};
   // An unknown principal is tried both ways: the caller is let in only if it is either way.
-  return [true, false].every((unknownAs) => resolvePermissionNow(rules, req, (rule) => anonymousHas(rule, resolvers) ?? unknownAs, defaultPermission).permission !== DENY);
+  return [true, false].every(
+    (unknownAs) =>
+      resolvePermissionNow(
+        rules,
+        req,
+        (rule) => anonymousHas(rule, resolvers) ?? unknownAs,
+        defaultPermission,
+      ).permission !== DENY,
+  );
 }
 
 export function anonymousMayCall(app: AppLike, method: SharedMethod): boolean {
@@ -63,7 +98,10 @@ export function anonymousMayCall(app: AppLike, method: SharedMethod): boolean {
   const Model = method.sharedClass.ctor as ModelLike | undefined;
   if (!app.isAuthEnabled || typeof (Model as unknown) !== 'function' || !Model?.modelName) return true;
   if (Model.checkAccess !== modelCheckAccess) return false;
-  if (!allowsAnonymous(app, Model, method.name, [method.name, ...method.aliases], accessTypeOf(Model, method))) return false;
+  if (
+    !allowsAnonymous(app, Model, method.name, [method.name, ...method.aliases], accessTypeOf(Model, method))
+  )
+    return false;
   // A relation method is also checked against the related model, as the authorizer does.
   const m = RELATION_METHOD.exec(method.name);
   const rel = m && !method.isStatic ? Model.relations?.[m[2]] : undefined;

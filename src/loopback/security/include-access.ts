@@ -45,7 +45,12 @@ export function includeAccessChecked(app: any): boolean {
  * include, so neither it nor what it nests is checked. A model's decision is taken once per
  * request, however often the filter names it.
  */
-export async function checkIncludes(app: any, Model: ModelClass, include: unknown, read: (Target: ModelClass) => Promise<void>): Promise<void> {
+export async function checkIncludes(
+  app: any,
+  Model: ModelClass,
+  include: unknown,
+  read: (Target: ModelClass) => Promise<void>,
+): Promise<void> {
   if (!includeAccessChecked(app)) return;
   const limit = includeDepthLimit(Model);
   const decided = new Map<ModelClass, Promise<void>>();

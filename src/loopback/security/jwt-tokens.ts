@@ -62,8 +62,13 @@ function invalidToken(message = 'Invalid access token'): LooplineError {
 
 function algorithmOf(value: unknown): Algorithm {
   if (value === undefined) return 'ES256';
-  if (typeof value === 'string' && (ALGORITHMS as readonly string[]).includes(value)) return value as Algorithm;
-  throw new LooplineError('INVALID_JWT_SETTINGS', 500, `jwt.algorithm must be one of ${ALGORITHMS.join(', ')}`);
+  if (typeof value === 'string' && (ALGORITHMS as readonly string[]).includes(value))
+    return value as Algorithm;
+  throw new LooplineError(
+    'INVALID_JWT_SETTINGS',
+    500,
+    `jwt.algorithm must be one of ${ALGORITHMS.join(', ')}`,
+  );
 }
 
 async function generateKey(alg: Algorithm): Promise<jose.JWK> {
@@ -77,7 +82,9 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 async function importKey(jwk: jose.JWK, fallbackAlg: Algorithm): Promise<KeyEntry> {
   const alg = algorithmOf(jwk.alg ?? fallbackAlg);
-  const publicJwk = Object.fromEntries(Object.entries(jwk).filter(([k]) => !PRIVATE_MEMBERS.includes(k))) as jose.JWK;
+  const publicJwk = Object.fromEntries(
+    Object.entries(jwk).filter(([k]) => !PRIVATE_MEMBERS.includes(k)),
+  ) as jose.JWK;
   const kid = jwk.kid ?? (await jose.calculateJwkThumbprint(publicJwk));
   publicJwk.kid = kid;
   publicJwk.alg = alg;
@@ -124,12 +131,22 @@ export class JwtAccessTokens {
     this.keys.catch(() => undefined);
   }
 
-  async sign(data: { userId: unknown; principalType?: string; scopes?: string[]; ttl: number }): Promise<JwtTokenData> {
+  async sign(data: {
+    userId: unknown;
+    principalType?: string;
+    scopes?: string[];
+    ttl: number;
+  }): Promise<JwtTokenData> {
     const signer = (await this.keys).find((k) => k.privateKey);
-    if (!signer?.privateKey) throw new LooplineError('INVALID_JWT_SETTINGS', 500, 'jwt.keys holds no private key to sign with');
+    if (!signer?.privateKey)
+      throw new LooplineError('INVALID_JWT_SETTINGS', 500, 'jwt.keys holds no private key to sign with');
     const created = new Date();
     const jti = crypto.randomUUID();
-    const claims: jose.JWTPayload = { uid: data.userId as jose.JWTPayload[string], created: created.getTime(), ttl: data.ttl };
+    const claims: jose.JWTPayload = {
+      uid: data.userId as jose.JWTPayload[string],
+      created: created.getTime(),
+      ttl: data.ttl,
+    };
     if (data.principalType) claims.principalType = data.principalType;
     if (data.scopes) claims.scopes = data.scopes;
     const id = await new jose.SignJWT(claims)
@@ -141,7 +158,15 @@ export class JwtAccessTokens {
       .setIssuedAt(Math.floor(created.getTime() / 1000))
       .setExpirationTime(Math.floor((created.getTime() + data.ttl * 1000) / 1000))
       .sign(signer.privateKey);
-    return { id, userId: data.userId, principalType: data.principalType, scopes: data.scopes, ttl: data.ttl, created, jti };
+    return {
+      id,
+      userId: data.userId,
+      principalType: data.principalType,
+      scopes: data.scopes,
+      ttl: data.ttl,
+      created,
+      jti,
+    };
   }
 
   /**
@@ -160,10 +185,17 @@ export class JwtAccessTokens {
           if (!key || key.alg !== header.alg) throw invalidToken();
           return key.publicKey;
         },
-        { algorithms: [...ALGORITHMS], issuer: this.issuer, audience: this.audience, typ: 'at+jwt', requiredClaims: ['exp', 'iat', 'jti', 'sub'] },
+        {
+          algorithms: [...ALGORITHMS],
+          issuer: this.issuer,
+          audience: this.audience,
+          typ: 'at+jwt',
+          requiredClaims: ['exp', 'iat', 'jti', 'sub'],
+        },
       ));
     } catch (err) {
-      if (err instanceof jose.errors.JWTExpired) throw new LooplineError('ACCESS_TOKEN_EXPIRED', 401, 'Access token expired');
+      if (err instanceof jose.errors.JWTExpired)
+        throw new LooplineError('ACCESS_TOKEN_EXPIRED', 401, 'Access token expired');
       throw invalidToken();
     }
     const { uid, created, ttl, principalType, scopes, jti } = payload;
@@ -178,7 +210,15 @@ export class JwtAccessTokens {
       throw invalidToken();
     if (this.isRevoked(jti, principalType, uid, created))
       throw new LooplineError('ACCESS_TOKEN_REVOKED', 401, 'Access token revoked');
-    return { id: token, userId: uid, principalType, scopes: scopes as string[] | undefined, ttl, created: new Date(created), jti };
+    return {
+      id: token,
+      userId: uid,
+      principalType,
+      scopes: scopes as string[] | undefined,
+      ttl,
+      created: new Date(created),
+      jti,
+    };
   }
 
   /** The public keys, as `GET /.well-known/jwks.json` answers them. */
@@ -195,10 +235,16 @@ export class JwtAccessTokens {
   /** Revokes every token of these users made until now, except the token `keep` (its jti). */
   revokeUsers(principalType: string | undefined, userIds: unknown[], keep?: string): void {
     const before = Date.now() + 1;
-    for (const id of userIds) this.userStamps.set(stampKey(principalType, id), { before, keep: new Set(keep ? [keep] : []) });
+    for (const id of userIds)
+      this.userStamps.set(stampKey(principalType, id), { before, keep: new Set(keep ? [keep] : []) });
   }
 
-  private isRevoked(jti: string, principalType: string | undefined, userId: unknown, created: number): boolean {
+  private isRevoked(
+    jti: string,
+    principalType: string | undefined,
+    userId: unknown,
+    created: number,
+  ): boolean {
     if (this.revokedIds.has(jti)) return true;
     const stamp = this.userStamps.get(stampKey(principalType, userId));
     return !!stamp && created < stamp.before && !stamp.keep.has(jti);
@@ -233,7 +279,13 @@ export function tokenRefusalOf(req: unknown): LooplineError | undefined {
 
 const services = new WeakMap<object, JwtAccessTokens>();
 
-type AnyApp = { get?: (key: string) => unknown; models?: (() => Array<{ settings?: Record<string, unknown> }>) | undefined } | undefined | null;
+type AnyApp =
+  | {
+      get?: (key: string) => unknown;
+      models?: (() => Array<{ settings?: Record<string, unknown> }>) | undefined;
+    }
+  | undefined
+  | null;
 
 /** Whether the app issues JWTs: the app setting, or a user model's own `accessTokenFormat`. */
 export function issuesJwt(app: AnyApp, UserModel?: { settings?: Record<string, unknown> }): boolean {
@@ -260,7 +312,11 @@ export function jwtServiceOf(app: AnyApp): JwtAccessTokens | undefined {
 
 /** `GET /.well-known/jwks.json`: the app's public keys, or on to the next handler when it has none. */
 export function jwksRoute(app: AnyApp) {
-  return (_req: unknown, res: { set: (k: string, v: string) => void; json: (body: unknown) => void }, next: (err?: unknown) => void) => {
+  return (
+    _req: unknown,
+    res: { set: (k: string, v: string) => void; json: (body: unknown) => void },
+    next: (err?: unknown) => void,
+  ) => {
     const service = jwtServiceOf(app);
     if (!service) return next();
     service.jwks().then((body) => {

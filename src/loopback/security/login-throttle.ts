@@ -47,7 +47,9 @@ export const LOGIN_ATTEMPT_MODEL = 'LoginAttempt';
 function positive(v: unknown, fallback: number, what: string): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-    throw new ConfigurationError(`loginThrottle: ${what} must be a positive number (got ${JSON.stringify(v)})`);
+    throw new ConfigurationError(
+      `loginThrottle: ${what} must be a positive number (got ${JSON.stringify(v)})`,
+    );
   return v;
 }
 
@@ -112,7 +114,12 @@ export function attemptModelFor(ds: any): AnyModel {
 function missingTable(err: any): boolean {
   const code = err?.code ?? err?.cause?.code;
   // PostgreSQL, MySQL/MariaDB, and SQLite (whose code says only SQLITE_ERROR).
-  return code === '42P01' || code === 'ER_NO_SUCH_TABLE' || err?.errno === 1146 || (code === 'SQLITE_ERROR' && /^no such table:/.test(String(err?.message)));
+  return (
+    code === '42P01' ||
+    code === 'ER_NO_SUCH_TABLE' ||
+    err?.errno === 1146 ||
+    (code === 'SQLITE_ERROR' && /^no such table:/.test(String(err?.message)))
+  );
 }
 
 const ensured = new WeakMap<object, Promise<void>>();
@@ -134,7 +141,9 @@ async function withTable<T>(Model: AnyModel, run: () => Promise<T>): Promise<T> 
 }
 
 function bucketOf(kind: string, ...parts: unknown[]): string {
-  return createHash('sha256').update(JSON.stringify([kind, ...parts])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([kind, ...parts]))
+    .digest('hex');
 }
 
 interface Key {
@@ -163,8 +172,14 @@ export class LoginThrottle {
   keys(account: Record<string, unknown>, address: string | undefined): Key[] {
     const keys: Key[] = [];
     if (this.settings.account) {
-      const id = typeof account.email === 'string' ? ['email', account.email.toLowerCase()] : ['username', account.username];
-      keys.push({ bucket: bucketOf('account', this.userModelName, account.realm ?? null, ...id), rule: this.settings.account });
+      const id =
+        typeof account.email === 'string'
+          ? ['email', account.email.toLowerCase()]
+          : ['username', account.username];
+      keys.push({
+        bucket: bucketOf('account', this.userModelName, account.realm ?? null, ...id),
+        rule: this.settings.account,
+      });
     }
     if (this.settings.address && address)
       keys.push({ bucket: bucketOf('address', address), rule: this.settings.address });
@@ -210,13 +225,21 @@ export class LoginThrottle {
 
   /** A refused attempt does not count: its rows go. */
   async refused(gate: Gate): Promise<void> {
-    await this.forget(gate.rows.map((r) => r.id), []);
+    await this.forget(
+      gate.rows.map((r) => r.id),
+      [],
+    );
   }
 
   /** A right password: this attempt's rows go, and so do the account's earlier failures. */
   async succeeded(gate: Gate): Promise<void> {
-    const accountBuckets = gate.rows.filter((r) => r.key.rule === this.settings.account).map((r) => r.key.bucket);
-    await this.forget(gate.rows.map((r) => r.id), accountBuckets);
+    const accountBuckets = gate.rows
+      .filter((r) => r.key.rule === this.settings.account)
+      .map((r) => r.key.bucket);
+    await this.forget(
+      gate.rows.map((r) => r.id),
+      accountBuckets,
+    );
   }
 
   private async forget(ids: unknown[], buckets: string[]): Promise<void> {
@@ -267,9 +290,13 @@ export function loginThrottleOf(User: AnyModel): LoginThrottle | null {
  */
 const loginRequests = new WeakMap<object, { req: any; res: any }>();
 
-export function rememberLoginRequest(ctx: { args: Record<string, any>; req: any; res: any }, next: (err?: unknown) => void): void {
+export function rememberLoginRequest(
+  ctx: { args: Record<string, any>; req: any; res: any },
+  next: (err?: unknown) => void,
+): void {
   const credentials = ctx.args.credentials;
-  if (credentials && typeof credentials === 'object') loginRequests.set(credentials, { req: ctx.req, res: ctx.res });
+  if (credentials && typeof credentials === 'object')
+    loginRequests.set(credentials, { req: ctx.req, res: ctx.res });
   next();
 }
 

@@ -98,7 +98,9 @@ export function guardOwnerKeys(Model: AnyModel): void {
     const target = ctx.instance ?? ctx.data;
     if (!target || keys.length === 0) return;
     const caller = tokenPrincipal(M.app, options.accessToken);
-    const foreign = keys.filter((o) => given(target, o.key) && !namesCaller(caller, o, target[o.key])).map((o) => o.key);
+    const foreign = keys
+      .filter((o) => given(target, o.key) && !namesCaller(caller, o, target[o.key]))
+      .map((o) => o.key);
     if (foreign.length === 0) return;
     if (!ctx.isNewInstance) {
       const before = await storedRows(M, ctx);

@@ -18,7 +18,9 @@ export type TargetCheck = (Target: ModelClass, property: string, modelId?: unkno
 /** Whether `rel` is a polymorphic belongsTo, whose target comes from each row. */
 export function isPolymorphicBelongsTo(rel: unknown): rel is RelationDefinition {
   const r = rel as RelationDefinition | undefined;
-  return !!r && typeof r === 'object' && r.type === 'belongsTo' && !r.modelTo && r.polymorphic?.invert === true;
+  return (
+    !!r && typeof r === 'object' && r.type === 'belongsTo' && !r.modelTo && r.polymorphic?.invert === true
+  );
 }
 
 /** The model classes a polymorphic belongsTo may point at (those that exist). */
@@ -33,7 +35,13 @@ export function polymorphicTargetModels(rel: RelationDefinition): ModelClass[] {
  * `GET /Comments/{id}/commentable`: READ on the instance the comment points at. An owner that
  * does not exist or points at nothing passes here: the method itself answers 404 or null.
  */
-export async function checkPolymorphicRelationMethod(rel: RelationDefinition, Owner: ModelClass, ownerId: unknown, accessToken: unknown, check: TargetCheck): Promise<void> {
+export async function checkPolymorphicRelationMethod(
+  rel: RelationDefinition,
+  Owner: ModelClass,
+  ownerId: unknown,
+  accessToken: unknown,
+  check: TargetCheck,
+): Promise<void> {
   if (ownerId === undefined || ownerId === null || typeof Owner.findById !== 'function') return;
   const owner = await Owner.findById(ownerId, undefined, { accessToken, skipAccessCheck: true });
   if (!owner) return;

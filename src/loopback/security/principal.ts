@@ -44,8 +44,12 @@ export function appUserModels(app: any, User: ModelClass | undefined = builtinUs
   const count = Object.keys(app.models).length;
   const hit = cached.get(app);
   if (hit && hit.count === count) return hit.models;
-  const attached = [...new Set(Object.values(app.models as Record<string, ModelClass>))].filter((M) => isUserModel(M, User));
-  const models = attached.filter((M) => !attached.some((Other) => Other !== M && Other.prototype instanceof M));
+  const attached = [...new Set(Object.values(app.models as Record<string, ModelClass>))].filter((M) =>
+    isUserModel(M, User),
+  );
+  const models = attached.filter(
+    (M) => !attached.some((Other) => Other !== M && Other.prototype instanceof M),
+  );
   cached.set(app, { count, models });
   return models;
 }
@@ -59,7 +63,8 @@ export function tokenPrincipal(app: any, token: any): UserPrincipal | undefined 
   if (!token || token.userId === undefined || token.userId === null) return undefined;
   const User = builtinUser(app);
   const own = appUserModels(app, User);
-  const named = typeof token.principalType === 'string' && token.principalType ? token.principalType : undefined;
+  const named =
+    typeof token.principalType === 'string' && token.principalType ? token.principalType : undefined;
   if (named) {
     const Named = app?.registry?.findModel?.(named) ?? (app?.models?.[named] as ModelClass | undefined);
     const model = Named && Named.modelName === named && isUserModel(Named, User) ? Named : undefined;
@@ -82,17 +87,31 @@ export function isSameUser(principal: UserPrincipal | undefined, Target: ModelCl
  * `belongsTo: "User"` of an app whose users are its own `user`) counts too, as LB3's single-user
  * rule has it; with several user models only the model itself does.
  */
-export function isReferencedUser(principal: UserPrincipal | undefined, Target: ModelClass, id: unknown): boolean {
+export function isReferencedUser(
+  principal: UserPrincipal | undefined,
+  Target: ModelClass,
+  id: unknown,
+): boolean {
   if (isSameUser(principal, Target, id)) return true;
   const model = principal?.model;
-  return !!model && principal.isUser && sameId(principal.id, id) && typeof Target === 'function' && model.prototype instanceof Target;
+  return (
+    !!model &&
+    principal.isUser &&
+    sameId(principal.id, id) &&
+    typeof Target === 'function' &&
+    model.prototype instanceof Target
+  );
 }
 
 /**
  * Whether a principal type (of a RoleMapping or an ACL rule) with an id names this principal:
  * the model's name exactly, or `USER` for the user of a single-user app.
  */
-export function principalTypeNames(principal: UserPrincipal | undefined, type: unknown, id: unknown): boolean {
+export function principalTypeNames(
+  principal: UserPrincipal | undefined,
+  type: unknown,
+  id: unknown,
+): boolean {
   if (!principal || typeof type !== 'string' || !sameId(principal.id, id)) return false;
   if (principal.model && type === principal.model.modelName) return true;
   return type.toUpperCase() === 'USER' && principal.isUser;

@@ -71,7 +71,8 @@ function parseAuthorization(value: string, options: TokenOptions): string {
 export function tokenIdForRequest(req: Request, options: TokenOptions = {}): string | undefined {
   // As LB3: given lists extend the defaults, unless searchDefaultTokenKeys is false (then only they count).
   const useDefaults = options.searchDefaultTokenKeys !== false;
-  const merge = (given: string[] | undefined, defaults: string[]) => (useDefaults ? [...(given ?? []), ...defaults.filter((d) => !(given ?? []).includes(d))] : (given ?? []));
+  const merge = (given: string[] | undefined, defaults: string[]) =>
+    useDefaults ? [...(given ?? []), ...defaults.filter((d) => !(given ?? []).includes(d))] : (given ?? []);
   const params = merge(options.params, DEFAULT_TOKEN_SOURCES.params);
   const headers = merge(options.headers, DEFAULT_TOKEN_SOURCES.headers);
   const cookies = merge(options.cookies, DEFAULT_TOKEN_SOURCES.cookies);
@@ -99,12 +100,16 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
     const keep = requestContextKeeper(req);
     const next = (err?: unknown) => keep(() => nextHandler(err));
     const app = (req as any).app;
-    const TokenModel = typeof options.model === 'string' ? (app?.models?.[options.model] ?? app?.registry?.findModel?.(options.model)) : (options.model ?? app?.models?.AccessToken);
+    const TokenModel =
+      typeof options.model === 'string'
+        ? (app?.models?.[options.model] ?? app?.registry?.findModel?.(options.model))
+        : (options.model ?? app?.models?.AccessToken);
     const existing = (req as any).accessToken;
     if (existing !== undefined && !options.overwriteExistingToken) {
       // LB3: a token set earlier stands, unless double-checking and it has no id.
       const hasId = !!existing && existing.id !== undefined && existing.id !== null;
-      if (hasId || !options.enableDoublecheck) return literalWithoutToken(req, existing, options) ? next(authorizationRequired()) : next();
+      if (hasId || !options.enableDoublecheck)
+        return literalWithoutToken(req, existing, options) ? next(authorizationRequired()) : next();
     }
     if (!TokenModel || typeof TokenModel.findForRequest !== 'function') {
       (req as any).accessToken = null;
@@ -116,10 +121,12 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
       // As LB3: loopback-context's per-request middleware, when in use, gets the token too.
       keep(() => {
         const perRequest = (req as any).loopbackContext;
-        if (perRequest && perRequest.active && typeof perRequest.set === 'function') perRequest.set('accessToken', token);
+        if (perRequest && perRequest.active && typeof perRequest.set === 'function')
+          perRequest.set('accessToken', token);
       });
       if (literalWithoutToken(req, token, options)) return next(authorizationRequired());
-      if (token && options.currentUserLiteral) rewriteCurrentUser(req, app, options.currentUserLiteral, token);
+      if (token && options.currentUserLiteral)
+        rewriteCurrentUser(req, app, options.currentUserLiteral, token);
       next();
     } catch (err) {
       if (!isTokenRefusal(err)) return next(err);
@@ -151,7 +158,9 @@ function rewriteCurrentUser(req: Request, app: any, literal: string, token: any)
   const principal = tokenPrincipal(app, token);
   const Model = principal?.model;
   if (!Model) return;
-  const path = String(Model.sharedClass?.http?.path ?? '').replace(/^\//, '').toLowerCase();
+  const path = String(Model.sharedClass?.http?.path ?? '')
+    .replace(/^\//, '')
+    .toLowerCase();
   const [pathname, search] = splitUrl(req.url);
   const parts = pathname.split('/');
   let changed = false;

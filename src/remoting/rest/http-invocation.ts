@@ -45,7 +45,8 @@ function routePath(method: SharedMethod): { verb: string; path: string } {
   const route = method.routes[0];
   const sharedClass = method.sharedClass;
   const prefix = method.isStatic ? sharedClass.http.path : joinPath(sharedClass.http.path, '/:id');
-  const own = (sharedClass.ctor as { settings?: { remoting?: { normalizeHttpPath?: unknown } } } | undefined)?.settings?.remoting?.normalizeHttpPath;
+  const own = (sharedClass.ctor as { settings?: { remoting?: { normalizeHttpPath?: unknown } } } | undefined)
+    ?.settings?.remoting?.normalizeHttpPath;
   const full = joinPath(prefix, route.path).replace(/:(\w+)\([^)]*\)/g, ':$1');
   return { verb: route.verb, path: own === true ? normalizeHttpPath(full) : full };
 }
@@ -94,7 +95,9 @@ export function toHttpCall(method: SharedMethod, args: readonly unknown[], insta
         else query[name] = queryText(value);
     }
   });
-  const filled = path.replace(/:(\w+)/g, (_m, name: string) => encodeURIComponent(queryText(params[name] ?? '')));
+  const filled = path.replace(/:(\w+)/g, (_m, name: string) =>
+    encodeURIComponent(queryText(params[name] ?? '')),
+  );
   if (!hasBody && Object.keys(fields).length) {
     body = fields;
     hasBody = true;
@@ -116,6 +119,8 @@ export function fromHttpAnswer(method: SharedMethod, answer: HttpAnswer): unknow
     if (target === 'header') return answer.headers.get(ret.http?.header ?? ret.arg ?? '') ?? undefined;
     if (ret.root) return answer.body;
     const body = answer.body;
-    return body && typeof body === 'object' && ret.arg ? (body as Record<string, unknown>)[ret.arg] : undefined;
+    return body && typeof body === 'object' && ret.arg
+      ? (body as Record<string, unknown>)[ret.arg]
+      : undefined;
   });
 }

@@ -11,7 +11,8 @@ import { toJSONText } from '../../util/json-text';
 export function sendResult(req: Request, res: Response, ctx: RemotingContext, route: RestRoute): void {
   const streamReturn = returnedStream(route.returns);
   if (streamReturn) return sendEventStream(req, res, streamOf(ctx.result, streamReturn));
-  if (returnsFile(route.returns) && ctx.result !== undefined && ctx.result !== null) return sendFile(req, res, ctx, route);
+  if (returnsFile(route.returns) && ctx.result !== undefined && ctx.result !== null)
+    return sendFile(req, res, ctx, route);
   if (ctx.result === undefined) {
     res.status(route.status ?? (res.statusCode !== 200 ? res.statusCode : 204));
     // LB3 labels even an empty answer as JSON.
@@ -53,7 +54,10 @@ function sendFile(req: Request, res: Response, ctx: RemotingContext, route: Rest
     root.pipe(res);
     return;
   }
-  throw Object.assign(new Error(`Cannot create a file response from ${Array.isArray(root) ? 'an array' : typeof root}`), { statusCode: 500 });
+  throw Object.assign(
+    new Error(`Cannot create a file response from ${Array.isArray(root) ? 'an array' : typeof root}`),
+    { statusCode: 500 },
+  );
 }
 
 /** A `type: 'ReadableStream'` return (LB3's change streams): the method hands back an object stream. */
@@ -64,8 +68,16 @@ export function returnedStream(returns: RestRoute['returns']): RestRoute['return
 type ObjectStream = NodeJS.ReadableStream & { destroy?: () => void };
 
 function streamOf(result: unknown, spec: RestRoute['returns'][number]): ObjectStream {
-  const candidate = result && typeof result === 'object' && !spec.root && spec.arg && !(typeof (result as any).pipe === 'function') ? (result as any)[spec.arg] : result;
-  if (!candidate || typeof candidate.on !== 'function') throw Object.assign(new Error('The method returned no readable stream'), { statusCode: 500 });
+  const candidate =
+    result &&
+    typeof result === 'object' &&
+    !spec.root &&
+    spec.arg &&
+    !(typeof (result as any).pipe === 'function')
+      ? (result as any)[spec.arg]
+      : result;
+  if (!candidate || typeof candidate.on !== 'function')
+    throw Object.assign(new Error('The method returned no readable stream'), { statusCode: 500 });
   return candidate as ObjectStream;
 }
 
@@ -78,15 +90,27 @@ function streamOf(result: unknown, spec: RestRoute['returns'][number]): ObjectSt
  */
 function sendEventStream(req: Request, res: Response, stream: ObjectStream): void {
   req.socket?.setNoDelay(true);
-  res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+  });
   res.write(':ok\n\n');
   const send = (event: string, data: string): void => {
     if (res.writableEnded) return;
-    res.write(`event: ${event}\n${data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join('\n')}\n\n`);
+    res.write(
+      `event: ${event}\n${data
+        .split(/\r\n|\r|\n/)
+        .map((line) => `data: ${line}`)
+        .join('\n')}\n\n`,
+    );
   };
   stream.on('data', (item: unknown) => send('data', toJSONText(item) ?? 'null'));
   stream.on('error', (err: any) => {
-    send('error', JSON.stringify({ message: String(err?.message ?? err), code: err?.code, statusCode: err?.statusCode }));
+    send(
+      'error',
+      JSON.stringify({ message: String(err?.message ?? err), code: err?.code, statusCode: err?.statusCode }),
+    );
     res.end();
   });
   stream.on('end', () => {

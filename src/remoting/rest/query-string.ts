@@ -20,7 +20,11 @@ function decode(text: string): string {
   }
 }
 
-function fullParse(text: string, options: QueryOptions | undefined, check: ((text: string) => void) | undefined): Record<string, unknown> {
+function fullParse(
+  text: string,
+  options: QueryOptions | undefined,
+  check: ((text: string) => void) | undefined,
+): Record<string, unknown> {
   check?.(text);
   return qs.parse(text, {
     depth: options?.depth ?? 8,
@@ -37,7 +41,11 @@ function fullParse(text: string, options: QueryOptions | undefined, check: ((tex
  * carries or that merely mentions one, `]=` anywhere, more parameters than the limit — goes to
  * qs itself, after `check` (which may refuse the text) has seen it.
  */
-export function parseQueryString(text: string, options?: QueryOptions, check?: (text: string) => void): Record<string, unknown> {
+export function parseQueryString(
+  text: string,
+  options?: QueryOptions,
+  check?: (text: string) => void,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const limit = options?.parameterLimit ?? 1000;
   let count = 0;
@@ -53,7 +61,14 @@ export function parseQueryString(text: string, options?: QueryOptions, check?: (
       if (CLOSING_BRACKET_EQUALS.test(text.slice(start, end))) return fullParse(text, options, check);
       const key = decode(text.slice(start, hasValue ? eq : end));
       if (key !== '') {
-        if (key.indexOf('[') >= 0 || key.indexOf(']') >= 0 || key in out || key in Object.prototype || PROTOTYPE_WORDS.test(key)) return fullParse(text, options, check);
+        if (
+          key.indexOf('[') >= 0 ||
+          key.indexOf(']') >= 0 ||
+          key in out ||
+          key in Object.prototype ||
+          PROTOTYPE_WORDS.test(key)
+        )
+          return fullParse(text, options, check);
         out[key] = hasValue ? decode(text.slice(eq + 1, end)) : '';
       }
     }

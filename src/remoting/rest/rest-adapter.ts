@@ -24,7 +24,11 @@ export interface RestOptions {
   errorHandler?: unknown;
 }
 
-type ArgReader = (req: Request, ctx: RemotingContext, query: Record<string, unknown>) => { value: unknown; fromString: boolean };
+type ArgReader = (
+  req: Request,
+  ctx: RemotingContext,
+  query: Record<string, unknown>,
+) => { value: unknown; fromString: boolean };
 
 interface CompiledArg {
   accept: AcceptArg;
@@ -41,7 +45,8 @@ function reader(accept: AcceptArg, verb: string): ArgReader {
   const http = accept.http;
   const name = accept.arg;
   if (typeof http === 'function') return (_req, ctx) => ({ value: http(ctx), fromString: false });
-  if (http === 'optionsFromRequest') return (_req, ctx) => ({ value: optionsFromContext(ctx), fromString: false });
+  if (http === 'optionsFromRequest')
+    return (_req, ctx) => ({ value: optionsFromContext(ctx), fromString: false });
   const source = typeof http === 'object' && http ? http.source : undefined;
   switch (source) {
     case 'path':
@@ -67,7 +72,13 @@ function reader(accept: AcceptArg, verb: string): ArgReader {
       return (req, _ctx, query) => {
         if (req.params && name in req.params) return { value: req.params[name], fromString: true };
         if (query[name] !== undefined) return { value: query[name], fromString: true };
-        if (BODY_VERBS.has(verb) && req.body && typeof req.body === 'object' && !Array.isArray(req.body) && Object.prototype.hasOwnProperty.call(req.body, name)) {
+        if (
+          BODY_VERBS.has(verb) &&
+          req.body &&
+          typeof req.body === 'object' &&
+          !Array.isArray(req.body) &&
+          Object.prototype.hasOwnProperty.call(req.body, name)
+        ) {
           return { value: req.body[name], fromString: isForm(req) };
         }
         return { value: undefined, fromString: true };
@@ -82,17 +93,27 @@ function reader(accept: AcceptArg, verb: string): ArgReader {
 export function optionsFromContext(ctx: RemotingContext): Record<string, unknown> {
   const ctor = ctx.method.sharedClass.ctor;
   const defaults = typeof ctor?.remotingOptionDefaults === 'function' ? ctor.remotingOptionDefaults() : {};
-  const own = typeof ctor?.createOptionsFromRemotingContext === 'function' ? ctor.createOptionsFromRemotingContext(ctx) : {};
+  const own =
+    typeof ctor?.createOptionsFromRemotingContext === 'function'
+      ? ctor.createOptionsFromRemotingContext(ctx)
+      : {};
   const value = Object.assign(defaults, own);
   // Server code tells a REST call by it; not enumerable, so JSON.stringify(options) works.
   if (!Object.prototype.hasOwnProperty.call(value, 'remotingContext')) {
-    Object.defineProperty(value, 'remotingContext', { value: ctx, enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(value, 'remotingContext', {
+      value: ctx,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   }
   return value;
 }
 
 function isForm(req: Request): boolean {
-  return !!req.headers['content-type'] && req.headers['content-type'].includes('application/x-www-form-urlencoded');
+  return (
+    !!req.headers['content-type'] && req.headers['content-type'].includes('application/x-www-form-urlencoded')
+  );
 }
 
 const PASSTHROUGH = new Set(['req', 'res', 'context']);
@@ -105,7 +126,10 @@ function isDateType(accept: AcceptArg): boolean {
 function compileArgs(accepts: AcceptArg[], verb: string, coerceOptions: CoerceOptions): CompiledArg[] {
   return accepts.map((accept) => {
     const src = typeof accept.http === 'object' && accept.http ? accept.http.source : undefined;
-    const passthrough = typeof accept.http === 'function' || accept.http === 'optionsFromRequest' || (src !== undefined && PASSTHROUGH.has(src));
+    const passthrough =
+      typeof accept.http === 'function' ||
+      accept.http === 'optionsFromRequest' ||
+      (src !== undefined && PASSTHROUGH.has(src));
     return {
       accept,
       read: reader(accept, verb),
@@ -131,7 +155,13 @@ interface RefusedArg {
  * looks at the value as the client sent it (server-side additions are never checked); its refusal
  * is kept for later.
  */
-function buildArgs(compiled: CompiledArg[], req: Request, ctx: RemotingContext, query: Record<string, unknown>, refused: RefusedArg[] | undefined): void {
+function buildArgs(
+  compiled: CompiledArg[],
+  req: Request,
+  ctx: RemotingContext,
+  query: Record<string, unknown>,
+  refused: RefusedArg[] | undefined,
+): void {
   for (const c of compiled) {
     const { value, fromString } = c.read(req, ctx, query);
     let v = c.coerce(value, fromString);
@@ -152,8 +182,13 @@ function buildArgs(compiled: CompiledArg[], req: Request, ctx: RemotingContext, 
 
 /** LB3's checks at invocation: a required argument has a value (not null, not ''), a date is a date. */
 function validateArg(c: CompiledArg, v: unknown): void {
-  if (c.required && (v === undefined || v === null || v === '')) throw new BadArgumentError(`${c.accept.arg} is a required argument`, c.accept.arg);
-  if (c.dates && !validDates(v)) throw new BadArgumentError(`Invalid argument "${c.accept.arg}". Value is not a valid date.`, c.accept.arg);
+  if (c.required && (v === undefined || v === null || v === ''))
+    throw new BadArgumentError(`${c.accept.arg} is a required argument`, c.accept.arg);
+  if (c.dates && !validDates(v))
+    throw new BadArgumentError(
+      `Invalid argument "${c.accept.arg}". Value is not a valid date.`,
+      c.accept.arg,
+    );
 }
 
 function validDates(v: unknown): boolean {
@@ -191,7 +226,12 @@ export function assertNoForbiddenParams(text: string, where: string): void {
       // qs keeps an undecodable name as it is; so does the check.
     }
     const m = FORBIDDEN_PARAM.exec(name);
-    if (m) throw new LooplineError('FORBIDDEN_KEY', 400, `The ${where} may not use the key "${m[2]}" (in "${name}")`);
+    if (m)
+      throw new LooplineError(
+        'FORBIDDEN_KEY',
+        400,
+        `The ${where} may not use the key "${m[2]}" (in "${name}")`,
+      );
   }
 }
 
@@ -211,10 +251,20 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
   const sharedClass = route.sharedClass;
   const coerceOptions: CoerceOptions = { maxDepth: options.rest?.maxDepth };
   const args = compileArgs(method.accepts, route.verb, coerceOptions);
-  const ctorArgs = method.isStatic ? [] : compileArgs(sharedClass.sharedCtorAccepts, route.verb, coerceOptions);
+  const ctorArgs = method.isStatic
+    ? []
+    : compileArgs(sharedClass.sharedCtorAccepts, route.verb, coerceOptions);
   const classPath = sharedClass.http.path;
   // A method that writes its own answer (a `res` argument, a `file` return) chooses its own type.
-  const negotiates = !method.accepts.some((a) => typeof a.http === 'object' && a.http !== null && (a.http.source === 'res' || a.http.source === 'context')) && !returnsFile(method.returns) && !returnedStream(method.returns);
+  const negotiates =
+    !method.accepts.some(
+      (a) =>
+        typeof a.http === 'object' &&
+        a.http !== null &&
+        (a.http.source === 'res' || a.http.source === 'context'),
+    ) &&
+    !returnsFile(method.returns) &&
+    !returnedStream(method.returns);
   return async (req: Request, res: Response, next: NextFunction) => {
     const ctx = new RemotingContext(req, res, method);
     // LB3 mounts one router per class, so hooks see `req.baseUrl` as e.g. `/api/Orders`.
@@ -222,14 +272,19 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
     req.baseUrl = outerBase + classPath;
     const fail = (err: any): void => {
       req.baseUrl = outerBase;
-      if (err && typeof err === 'object' && !err.statusCode && !err.status && route.errorStatus) err.statusCode = route.errorStatus;
+      if (err && typeof err === 'object' && !err.statusCode && !err.status && route.errorStatus)
+        err.statusCode = route.errorStatus;
       debug('%s failed: %s', method.stringName, err?.message);
       next(err);
     };
     try {
       const query = parseQuery(req, options.query);
       if (negotiates && !acceptable(req, query)) {
-        throw new LooplineError('NOT_ACCEPTABLE', 406, `This endpoint answers with application/json, which the Accept header (${String(req.headers.accept)}) does not allow`);
+        throw new LooplineError(
+          'NOT_ACCEPTABLE',
+          406,
+          `This endpoint answers with application/json, which the Accept header (${String(req.headers.accept)}) does not allow`,
+        );
       }
       if (!method.isStatic) {
         const holder = new RemotingContext(req, res, method);
@@ -254,7 +309,12 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
             break;
           case 'resolveInstance':
             if (method.isStatic) break;
-            if (!sharedClass.resolveInstance) throw new LooplineError('CONFIGURATION_ERROR', 500, `${sharedClass.name} cannot resolve instances`);
+            if (!sharedClass.resolveInstance)
+              throw new LooplineError(
+                'CONFIGURATION_ERROR',
+                500,
+                `${sharedClass.name} cannot resolve instances`,
+              );
             ctx.instance = await sharedClass.resolveInstance(ctx.ctorArgs.id, ctx);
             break;
           case 'beforeHooks':
@@ -263,7 +323,12 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
           case 'invoke': {
             validateArgs(args, ctx, refused);
             const target = method.isStatic ? sharedClass.ctor : ctx.instance;
-            const results = await ctx.inRequestContext(() => method.invoke(target, method.accepts.map((a) => ctx.args[a.arg])));
+            const results = await ctx.inRequestContext(() =>
+              method.invoke(
+                target,
+                method.accepts.map((a) => ctx.args[a.arg]),
+              ),
+            );
             ctx.result = shapeResult(method.returns, results, ctx);
             break;
           }
@@ -307,8 +372,10 @@ function acceptable(req: Request, query: Record<string, unknown>): boolean {
   return req.headers.accept === undefined || req.accepts(ANSWER_TYPES) !== false;
 }
 
-
-function runStep(step: (ctx: RemotingContext, next: (err?: unknown) => void) => unknown, ctx: RemotingContext): Promise<void> {
+function runStep(
+  step: (ctx: RemotingContext, next: (err?: unknown) => void) => unknown,
+  ctx: RemotingContext,
+): Promise<void> {
   return runChain([step as any], ctx);
 }
 
@@ -348,8 +415,16 @@ interface CompiledRoute {
 }
 
 function compileRoute(route: RestRoute, handler: RequestHandler): CompiledRoute {
-  const segments = splitPath(route.path).map((s) => (s.startsWith(':') ? { param: s.slice(1) } : s.toLowerCase()));
-  return { verb: route.verb, segments, body: BODY_VERBS.has(route.verb), readsRawRequest: readsRawRequest(route), handler };
+  const segments = splitPath(route.path).map((s) =>
+    s.startsWith(':') ? { param: s.slice(1) } : s.toLowerCase(),
+  );
+  return {
+    verb: route.verb,
+    segments,
+    body: BODY_VERBS.has(route.verb),
+    readsRawRequest: readsRawRequest(route),
+    handler,
+  };
 }
 
 /** `/Customers/1/orders/` → `['Customers', '1', 'orders']` (a trailing slash is ignored, as Express does). */
@@ -365,14 +440,19 @@ function splitPath(path: string): string[] {
  * for GET when the verb is HEAD (as Express), else for `all` — LB3 sorts `all` routes after every
  * verb's, so a `verb: "all"` method never shadows `GET /:id`.
  */
-function findRoute(routes: CompiledRoute[], method: string, parts: string[]): { route: CompiledRoute; params: () => Record<string, string> } | undefined {
+function findRoute(
+  routes: CompiledRoute[],
+  method: string,
+  parts: string[],
+): { route: CompiledRoute; params: () => Record<string, string> } | undefined {
   const verb = method.toLowerCase();
   let headAsGet: CompiledRoute | undefined;
   let any: CompiledRoute | undefined;
   let found: CompiledRoute | undefined;
   for (const route of routes) {
     const exact = route.verb === verb;
-    if (!exact && !(route.verb === 'all' && !any) && !(verb === 'head' && route.verb === 'get' && !headAsGet)) continue;
+    if (!exact && !(route.verb === 'all' && !any) && !(verb === 'head' && route.verb === 'get' && !headAsGet))
+      continue;
     if (!pathMatches(route.segments, parts)) continue;
     if (exact) {
       found = route;
@@ -431,11 +511,20 @@ function unreadBody(req: Request, readsRawRequest: boolean): LooplineError | und
   const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
   if (!hasBody) return undefined;
   const type = req.headers['content-type'] ?? '(none)';
-  return new LooplineError('UNSUPPORTED_MEDIA_TYPE', 415, `The request body is ${type}; send application/json (or application/x-www-form-urlencoded)`);
+  return new LooplineError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    415,
+    `The request body is ${type}; send application/json (or application/x-www-form-urlencoded)`,
+  );
 }
 
 function readsRawRequest(route: RestRoute): boolean {
-  return route.method.accepts.some((a) => typeof a.http === 'object' && a.http !== null && (a.http.source === 'req' || a.http.source === 'context'));
+  return route.method.accepts.some(
+    (a) =>
+      typeof a.http === 'object' &&
+      a.http !== null &&
+      (a.http.source === 'req' || a.http.source === 'context'),
+  );
 }
 
 /** The urlencoded parser's `verify`: refuses prototype keys that qs would otherwise drop silently. */
@@ -454,7 +543,11 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
   let router: RequestHandler | undefined;
   let builtFor = -1;
   const json = express.json({ limit: options.json?.limit ?? '100kb', strict: options.json?.strict ?? false });
-  const urlencoded = express.urlencoded({ extended: options.urlencoded?.extended ?? true, limit: options.urlencoded?.limit ?? '100kb', verify: verifyForm });
+  const urlencoded = express.urlencoded({
+    extended: options.urlencoded?.extended ?? true,
+    limit: options.urlencoded?.limit ?? '100kb',
+    verify: verifyForm,
+  });
 
   /**
    * The routes, grouped by their first path segment (the class), each compiled to literal and
@@ -480,8 +573,13 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
     debug('built %d REST routes', routes.length);
     return (req, res, next) => {
       const parts = splitPath(req.path);
-      const match = findRoute(byClass.get(parts[0]?.toLowerCase() ?? '') ?? [], req.method, parts) ?? findRoute(anyClass, req.method, parts);
-      if (!match) return next(new LooplineError('URL_NOT_FOUND', 404, notFoundMessage(req.method, req.path, classByPath)));
+      const match =
+        findRoute(byClass.get(parts[0]?.toLowerCase() ?? '') ?? [], req.method, parts) ??
+        findRoute(anyClass, req.method, parts);
+      if (!match)
+        return next(
+          new LooplineError('URL_NOT_FOUND', 404, notFoundMessage(req.method, req.path, classByPath)),
+        );
       let params: Record<string, string>;
       try {
         params = match.params();
@@ -503,7 +601,10 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
 
   // As strong-remoting: with an errorHandler configured (and rest.handleErrors not false), the REST
   // API answers its own errors; otherwise they reach the app's error handler.
-  const answersErrors = typeof options.errorHandler === 'object' && options.errorHandler !== null && options.rest?.handleErrors !== false;
+  const answersErrors =
+    typeof options.errorHandler === 'object' &&
+    options.errorHandler !== null &&
+    options.rest?.handleErrors !== false;
   const handler: RestHandler = (req, res, next) => {
     const v = remotes.version();
     if (!router || v !== builtFor) {
@@ -513,7 +614,9 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
     }
     const respond = answersErrors ? remotes.errorResponder : undefined;
     if (!respond) return router(req, res, next);
-    router(req, res, (err?: unknown) => (err && err !== 'route' && err !== 'router' ? respond(err, req, res, next) : next(err)));
+    router(req, res, (err?: unknown) =>
+      err && err !== 'route' && err !== 'router' ? respond(err, req, res, next) : next(err),
+    );
   };
   handler.routes = () => buildRouteTable(remotes.classes(), options.rest);
   handler.adapter = new RestAdapter(remotes, options.rest ?? {}, optionsFromContext);

@@ -45,7 +45,10 @@ function defineHidden(target: object, name: string, value: unknown): void {
  * remoting context (not the `'optionsFromRequest'` marker it was declared with); the same
  * builder the REST handler uses to fill the argument.
  */
-function describeAccepts(accepts: AcceptArg[], optionsFromContext: (ctx: RemotingContext) => unknown): AcceptArg[] {
+function describeAccepts(
+  accepts: AcceptArg[],
+  optionsFromContext: (ctx: RemotingContext) => unknown,
+): AcceptArg[] {
   return accepts.map((a) => (a.http === 'optionsFromRequest' ? { ...a, http: optionsFromContext } : a));
 }
 
@@ -66,7 +69,11 @@ export class RestMethod {
   declare readonly restClass: RestClass;
   declare readonly sharedMethod: SharedMethod;
 
-  constructor(restClass: RestClass, sharedMethod: SharedMethod, optionsFromContext: (ctx: RemotingContext) => unknown) {
+  constructor(
+    restClass: RestClass,
+    sharedMethod: SharedMethod,
+    optionsFromContext: (ctx: RemotingContext) => unknown,
+  ) {
     defineHidden(this, 'restClass', restClass);
     defineHidden(this, 'sharedMethod', sharedMethod);
     this.fullName = sharedMethod.stringName;
@@ -80,9 +87,12 @@ export class RestMethod {
     this.notes = sharedMethod.notes;
     this.documented = sharedMethod.documented;
     const ctorRoutes = restClass.ctor?.routes;
-    this.routes = sharedMethod.isStatic || !ctorRoutes
-      ? sharedMethod.routes.map((r) => ({ ...r }))
-      : sharedMethod.routes.flatMap((r) => ctorRoutes.map((c) => ({ ...r, path: joinPaths(c.path, r.path) })));
+    this.routes =
+      sharedMethod.isStatic || !ctorRoutes
+        ? sharedMethod.routes.map((r) => ({ ...r }))
+        : sharedMethod.routes.flatMap((r) =>
+            ctorRoutes.map((c) => ({ ...r, path: joinPaths(c.path, r.path) })),
+          );
   }
 
   getEndpoints(): RestEndpoint[] {
@@ -115,14 +125,21 @@ export class RestMethod {
 
   /** True when the single return value is the whole body and an array. */
   isReturningArray(): boolean {
-    return this.returns.length === 1 && this.returns[0].root === true && typeName(this.returns[0].type) === 'array';
+    return (
+      this.returns.length === 1 && this.returns[0].root === true && typeName(this.returns[0].type) === 'array'
+    );
   }
 
   /** True when the only argument is an object read from the whole body. */
   acceptsSingleBodyArgument(): boolean {
     if (this.accepts.length !== 1) return false;
     const only = this.accepts[0];
-    return typeof only.http === 'object' && only.http !== null && only.http.source === 'body' && typeName(only.type) === 'object';
+    return (
+      typeof only.http === 'object' &&
+      only.http !== null &&
+      only.http.source === 'body' &&
+      typeName(only.type) === 'object'
+    );
   }
 }
 
@@ -160,7 +177,11 @@ export class RestAdapter {
   readonly options: Record<string, unknown>;
   private readonly optionsFromContext: (ctx: RemotingContext) => unknown;
 
-  constructor(remotes: RemoteObjects, options: Record<string, unknown>, optionsFromContext: (ctx: RemotingContext) => unknown) {
+  constructor(
+    remotes: RemoteObjects,
+    options: Record<string, unknown>,
+    optionsFromContext: (ctx: RemotingContext) => unknown,
+  ) {
     this.remotes = remotes;
     this.options = options;
     this.optionsFromContext = optionsFromContext;

@@ -51,17 +51,25 @@ const WORD = /[A-Z]{2,}(?=[A-Z][a-z]|[^A-Za-z]|$)|[A-Z]?[a-z]+|[A-Z]+|[0-9]+/g;
 export function normalizeHttpPath(path: string): string {
   return path
     .split('/')
-    .map((segment) => (segment.startsWith(':') || segment === '' ? segment : (segment.match(WORD) ?? []).map((w) => w.toLowerCase()).join('-')))
+    .map((segment) =>
+      segment.startsWith(':') || segment === ''
+        ? segment
+        : (segment.match(WORD) ?? []).map((w) => w.toLowerCase()).join('-'),
+    )
     .join('/');
 }
 
 /** A model's `remoting.normalizeHttpPath` setting wins over the app's `remoting.rest` one, as LB3. */
 function normalizesPaths(sharedClass: SharedClass, appLevel: boolean | undefined): boolean {
-  const own = (sharedClass.ctor as { settings?: { remoting?: { normalizeHttpPath?: unknown } } } | undefined)?.settings?.remoting?.normalizeHttpPath;
+  const own = (sharedClass.ctor as { settings?: { remoting?: { normalizeHttpPath?: unknown } } } | undefined)
+    ?.settings?.remoting?.normalizeHttpPath;
   return typeof own === 'boolean' ? own : appLevel === true;
 }
 
-export function buildRouteTable(classes: SharedClass[], rest: { normalizeHttpPath?: boolean } = {}): RestRoute[] {
+export function buildRouteTable(
+  classes: SharedClass[],
+  rest: { normalizeHttpPath?: boolean } = {},
+): RestRoute[] {
   const routes: RestRoute[] = [];
   for (const sharedClass of classes) {
     const normalize = normalizesPaths(sharedClass, rest.normalizeHttpPath);
@@ -70,7 +78,9 @@ export function buildRouteTable(classes: SharedClass[], rest: { normalizeHttpPat
         const prefix = method.isStatic ? sharedClass.http.path : joinPath(sharedClass.http.path, '/:id');
         routes.push({
           verb: route.verb,
-          path: toExpressPath(normalize ? normalizeHttpPath(joinPath(prefix, route.path)) : joinPath(prefix, route.path)),
+          path: toExpressPath(
+            normalize ? normalizeHttpPath(joinPath(prefix, route.path)) : joinPath(prefix, route.path),
+          ),
           method,
           sharedClass,
           accepts: method.accepts,

@@ -40,7 +40,11 @@ const PROVIDERS: Array<[string, () => Setup]> = [
     's3',
     () => {
       const app = storageApp({ ...s3.settings(), ...LIMITS });
-      return { app, appWith: (extra) => storageApp({ ...s3.settings(), ...LIMITS, ...extra }), entries: async (c) => s3.objectsIn(c).sort() };
+      return {
+        app,
+        appWith: (extra) => storageApp({ ...s3.settings(), ...LIMITS, ...extra }),
+        entries: async (c) => s3.objectsIn(c).sort(),
+      };
     },
   ],
 ];
@@ -59,7 +63,10 @@ describe.each(PROVIDERS)('storage limits and hostile input (%s)', (provider, set
   beforeAll(async () => {
     s = setup();
     await request(s.app).post('/api/containers').send({ name: 'safe-box' }).expect(200);
-    await request(s.app).post('/api/containers/safe-box/upload').attach('f', Buffer.from('keep me'), { filename: 'keep.txt', contentType: 'text/plain' }).expect(200);
+    await request(s.app)
+      .post('/api/containers/safe-box/upload')
+      .attach('f', Buffer.from('keep me'), { filename: 'keep.txt', contentType: 'text/plain' })
+      .expect(200);
   });
 
   it.each([
@@ -82,7 +89,10 @@ describe.each(PROVIDERS)('storage limits and hostile input (%s)', (provider, set
       if (res.status === 404 && res.body?.error?.code !== 'CONTAINER_NOT_FOUND') continue;
       expect([res.status, res.body.error?.code]).toEqual([400, 'INVALID_STORAGE_NAME']);
     }
-    const created = await request(s.app).post('/api/containers').send({ name: decodeURIComponent(name) }).expect(400);
+    const created = await request(s.app)
+      .post('/api/containers')
+      .send({ name: decodeURIComponent(name) })
+      .expect(400);
     expect(created.body.error.code).toBe('INVALID_STORAGE_NAME');
   });
 
@@ -115,7 +125,10 @@ describe.each(PROVIDERS)('storage limits and hostile input (%s)', (provider, set
   ])('refuses an uploaded file named %j: 400 %s, nothing stored', async (filename, code) => {
     const boundary = 'XBOUNDARY';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\nbad\r\n--${boundary}--\r\n`;
-    const res = await request(s.app).post('/api/containers/safe-box/upload').set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(body);
+    const res = await request(s.app)
+      .post('/api/containers/safe-box/upload')
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
     expect([res.status, res.body.error?.code]).toEqual([400, code]);
     expect(await s.entries('safe-box')).toEqual(['keep.txt']);
   });
@@ -131,7 +144,9 @@ describe.each(PROVIDERS)('storage limits and hostile input (%s)', (provider, set
   });
 
   it('refuses a content type outside allowedContentTypes with 415 CONTENT_TYPE_NOT_ALLOWED', async () => {
-    const res = await request(s.app).post('/api/containers/safe-box/upload').attach('f', Buffer.from('<script>'), { filename: 'x.html', contentType: 'text/html' });
+    const res = await request(s.app)
+      .post('/api/containers/safe-box/upload')
+      .attach('f', Buffer.from('<script>'), { filename: 'x.html', contentType: 'text/html' });
     expect([res.status, res.body.error.code]).toEqual([415, 'CONTENT_TYPE_NOT_ALLOWED']);
     expect(res.body.error.message).toContain('is not allowed');
     expect(await s.entries('safe-box')).toEqual(['keep.txt']);
@@ -143,21 +158,30 @@ describe.each(PROVIDERS)('storage limits and hostile input (%s)', (provider, set
     expect(none.body.error.message.toLowerCase()).toContain('no file');
     const json = await request(s.app).post('/api/containers/safe-box/upload').send({ a: 1 }).expect(400);
     expect(json.body.error.code).toBe('NO_FILE_UPLOADED');
-    const fieldsOnly = await request(s.app).post('/api/containers/safe-box/upload').field('a', '1').expect(400);
+    const fieldsOnly = await request(s.app)
+      .post('/api/containers/safe-box/upload')
+      .field('a', '1')
+      .expect(400);
     expect(fieldsOnly.body.error.code).toBe('NO_FILE_UPLOADED');
   });
 
   it('answers 400 MALFORMED_UPLOAD for a body cut short, keeping nothing', async () => {
     const boundary = 'XBOUNDARY';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="cut.txt"\r\nContent-Type: text/plain\r\n\r\npartial data`;
-    const res = await request(s.app).post('/api/containers/safe-box/upload').set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(body);
+    const res = await request(s.app)
+      .post('/api/containers/safe-box/upload')
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
     expect([res.status, res.body.error.code]).toEqual([400, 'MALFORMED_UPLOAD']);
     expect(await s.entries('safe-box')).toEqual(['keep.txt']);
   });
 
   it('refuses plain fields over maxFieldsSize with 413 UPLOAD_LIMIT_EXCEEDED', async () => {
     const app = s.appWith({ maxFieldsSize: 10 });
-    const res = await request(app).post('/api/containers/safe-box/upload').field('note', 'far more than ten bytes').attach('f', Buffer.from('x'), 'x.txt');
+    const res = await request(app)
+      .post('/api/containers/safe-box/upload')
+      .field('note', 'far more than ten bytes')
+      .attach('f', Buffer.from('x'), 'x.txt');
     expect([res.status, res.body.error.code]).toEqual([413, 'UPLOAD_LIMIT_EXCEEDED']);
     expect(await s.entries('safe-box')).toEqual(['keep.txt']);
   });
@@ -168,13 +192,23 @@ describe.each(PROVIDERS)('storage limits and hostile input (%s)', (provider, set
     const port = (server.address() as AddressInfo).port;
     try {
       const boundary = 'XBOUNDARY';
-      const req = http.request({ port, host: '127.0.0.1', method: 'POST', path: '/api/containers/safe-box/upload', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': '100000' } });
+      const req = http.request({
+        port,
+        host: '127.0.0.1',
+        method: 'POST',
+        path: '/api/containers/safe-box/upload',
+        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': '100000' },
+      });
       req.on('error', () => undefined);
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="gone.txt"\r\nContent-Type: text/plain\r\n\r\n`);
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="gone.txt"\r\nContent-Type: text/plain\r\n\r\n`,
+      );
       req.write(Buffer.alloc(500, 97));
       await new Promise((r) => setTimeout(r, 300));
       req.destroy();
-      await eventually(async () => JSON.stringify(await s.entries('safe-box')) === JSON.stringify(['keep.txt']));
+      await eventually(
+        async () => JSON.stringify(await s.entries('safe-box')) === JSON.stringify(['keep.txt']),
+      );
     } finally {
       await new Promise((r) => server.close(r));
     }

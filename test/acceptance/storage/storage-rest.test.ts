@@ -49,7 +49,10 @@ describe.each(PROVIDERS)('storage over REST (%s)', (provider, settings) => {
       const res = await request(app)[verb](url).expect(404);
       expect(res.body.error.code).toBe('CONTAINER_NOT_FOUND');
     }
-    const upload = await request(app).post('/api/containers/nothere/upload').attach('f', Buffer.from('x'), 'a.txt').expect(404);
+    const upload = await request(app)
+      .post('/api/containers/nothere/upload')
+      .attach('f', Buffer.from('x'), 'a.txt')
+      .expect(404);
     expect(upload.body.error.code).toBe('CONTAINER_NOT_FOUND');
   });
 
@@ -57,7 +60,10 @@ describe.each(PROVIDERS)('storage over REST (%s)', (provider, settings) => {
     const res = await request(app)
       .post('/api/containers/album1/upload')
       .attach('image', Buffer.from('hello world'), { filename: 'a.txt', contentType: 'text/plain' })
-      .attach('image', Buffer.from([1, 2, 3, 4]), { filename: 'b.bin', contentType: 'application/octet-stream' })
+      .attach('image', Buffer.from([1, 2, 3, 4]), {
+        filename: 'b.bin',
+        contentType: 'application/octet-stream',
+      })
       .attach('doc', Buffer.from('{"x":1}'), { filename: 'c.json', contentType: 'application/json' })
       .field('caption', 'holiday')
       .field('caption', 'beach')
@@ -113,24 +119,42 @@ describe.each(PROVIDERS)('storage over REST (%s)', (provider, settings) => {
       .expect(200);
     expect([...(bin.body as Buffer)]).toEqual([1, 2, 3, 4]);
     // A matching validator: 304, no body.
-    await request(app).get('/api/containers/album1/download/a.txt').set('If-None-Match', res.headers.etag).expect(304);
+    await request(app)
+      .get('/api/containers/album1/download/a.txt')
+      .set('If-None-Match', res.headers.etag)
+      .expect(304);
   });
 
   it('answers Range requests with 206 and the bytes asked for; 416 past the end', async () => {
-    const part = await request(app).get('/api/containers/album1/download/a.txt').set('Range', 'bytes=6-').expect(206);
+    const part = await request(app)
+      .get('/api/containers/album1/download/a.txt')
+      .set('Range', 'bytes=6-')
+      .expect(206);
     expect(part.text).toBe('world');
     expect(part.headers['content-range']).toBe('bytes 6-10/11');
     expect(part.headers['content-length']).toBe('5');
-    const middle = await request(app).get('/api/containers/album1/download/a.txt').set('Range', 'bytes=1-3').expect(206);
+    const middle = await request(app)
+      .get('/api/containers/album1/download/a.txt')
+      .set('Range', 'bytes=1-3')
+      .expect(206);
     expect(middle.text).toBe('ell');
-    const suffix = await request(app).get('/api/containers/album1/download/a.txt').set('Range', 'bytes=-2').expect(206);
+    const suffix = await request(app)
+      .get('/api/containers/album1/download/a.txt')
+      .set('Range', 'bytes=-2')
+      .expect(206);
     expect(suffix.text).toBe('ld');
     expect(suffix.headers['content-range']).toBe('bytes 9-10/11');
-    const past = await request(app).get('/api/containers/album1/download/a.txt').set('Range', 'bytes=20-30').expect(416);
+    const past = await request(app)
+      .get('/api/containers/album1/download/a.txt')
+      .set('Range', 'bytes=20-30')
+      .expect(416);
     expect(past.body.error.code).toBe('RANGE_NOT_SATISFIABLE');
     expect(past.headers['content-range']).toBe('bytes */11');
     // Several ranges: the whole file.
-    const several = await request(app).get('/api/containers/album1/download/a.txt').set('Range', 'bytes=0-1,3-4').expect(200);
+    const several = await request(app)
+      .get('/api/containers/album1/download/a.txt')
+      .set('Range', 'bytes=0-1,3-4')
+      .expect(200);
     expect(several.text).toBe('hello world');
   });
 
@@ -140,7 +164,10 @@ describe.each(PROVIDERS)('storage over REST (%s)', (provider, settings) => {
   });
 
   it('replaces a file uploaded again under the same name', async () => {
-    await request(app).post('/api/containers/album1/upload').attach('f', Buffer.from('second version'), { filename: 'a.txt', contentType: 'text/plain' }).expect(200);
+    await request(app)
+      .post('/api/containers/album1/upload')
+      .attach('f', Buffer.from('second version'), { filename: 'a.txt', contentType: 'text/plain' })
+      .expect(200);
     const res = await request(app).get('/api/containers/album1/download/a.txt').expect(200);
     expect(res.text).toBe('second version');
   });

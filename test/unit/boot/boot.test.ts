@@ -19,9 +19,19 @@ function writeApp(files: Record<string, unknown>): string {
 const BASE_APP = {
   'server/config.json': { restApiRoot: '/api', port: 3000, greeting: 'hello', remoting: {} },
   'server/datasources.json': { db: { name: 'db', connector: 'memory' } },
-  'server/model-config.json': { _meta: { sources: ['../common/models'] }, Note: { dataSource: 'db', public: true } },
-  'server/middleware.json': { routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } }, final: { 'loopback#urlNotFound': {} } },
-  'common/models/note.json': { name: 'Note', base: 'PersistedModel', properties: { title: { type: 'string', required: true } } },
+  'server/model-config.json': {
+    _meta: { sources: ['../common/models'] },
+    Note: { dataSource: 'db', public: true },
+  },
+  'server/middleware.json': {
+    routes: { 'loopback#rest': { paths: ['${restApiRoot}'] } },
+    final: { 'loopback#urlNotFound': {} },
+  },
+  'common/models/note.json': {
+    name: 'Note',
+    base: 'PersistedModel',
+    properties: { title: { type: 'string', required: true } },
+  },
 };
 
 async function bootApp(files: Record<string, unknown>, env?: string): Promise<any> {
@@ -62,7 +72,11 @@ describe('boot: configuration layering', () => {
     process.env.PORT = '5123';
     process.env.HOST = '127.0.0.9';
     const app = await bootApp({ 'server/config.local.json': { greeting: '${NOTE_GREETING}' } });
-    expect([app.get('greeting'), String(app.get('port')), app.get('host')]).toEqual(['from-env', '5123', '127.0.0.9']);
+    expect([app.get('greeting'), String(app.get('port')), app.get('host')]).toEqual([
+      'from-env',
+      '5123',
+      '127.0.0.9',
+    ]);
   });
 
   it('overlays datasources.<env>.json and model-config.<env>.json', async () => {
@@ -77,7 +91,10 @@ describe('boot: configuration layering', () => {
   });
 
   it('overlays middleware.<env>.json: the REST root moves', async () => {
-    const app = await bootApp({ 'server/middleware.prod.json': { routes: { 'loopback#rest': { paths: ['/v2'] } } } }, 'prod');
+    const app = await bootApp(
+      { 'server/middleware.prod.json': { routes: { 'loopback#rest': { paths: ['/v2'] } } } },
+      'prod',
+    );
     expect((await request(app).post('/v2/Notes').send({ title: 'a' })).status).toBe(200);
   });
 });
@@ -90,7 +107,13 @@ describe('boot: configuration errors name the file, the place and the fault', ()
   });
 
   it('a model definition that breaks the schema: file and JSON path', async () => {
-    const err = await bootError({ 'common/models/note.json': { name: 'Note', base: 'PersistedModel', properties: { title: { type: 'string', required: 'yes' } } } });
+    const err = await bootError({
+      'common/models/note.json': {
+        name: 'Note',
+        base: 'PersistedModel',
+        properties: { title: { type: 'string', required: 'yes' } },
+      },
+    });
     expect(err.code).toBe('INVALID_CONFIG');
     expect(err.message).toContain('common/models/note.json');
     expect(err.message).toContain('properties.title.required');
@@ -98,17 +121,25 @@ describe('boot: configuration errors name the file, the place and the fault', ()
   });
 
   it('a model-config entry naming an unknown data source', async () => {
-    const err = await bootError({ 'server/model-config.json': { _meta: { sources: ['../common/models'] }, Note: { dataSource: 'nope' } } });
-    expect(err.message).toMatch(/server\/model-config\.json: \/Note\/dataSource names an unknown data source "nope"$/);
+    const err = await bootError({
+      'server/model-config.json': { _meta: { sources: ['../common/models'] }, Note: { dataSource: 'nope' } },
+    });
+    expect(err.message).toMatch(
+      /server\/model-config\.json: \/Note\/dataSource names an unknown data source "nope"$/,
+    );
   });
 
   it('a model-config entry naming a model nobody defines', async () => {
-    const err = await bootError({ 'server/model-config.json': { _meta: { sources: ['../common/models'] }, Ghost: { dataSource: 'db' } } });
+    const err = await bootError({
+      'server/model-config.json': { _meta: { sources: ['../common/models'] }, Ghost: { dataSource: 'db' } },
+    });
     expect(err.message).toMatch(/server\/model-config\.json: Cannot configure unknown model Ghost$/);
   });
 
   it('a boot script that fails stops boot with its error', async () => {
-    const err = await bootError({ 'server/boot/fail.js': "module.exports = function (app, cb) { cb(new Error('no database')); };" });
+    const err = await bootError({
+      'server/boot/fail.js': "module.exports = function (app, cb) { cb(new Error('no database')); };",
+    });
     expect(err.message).toBe('no database');
   });
 });

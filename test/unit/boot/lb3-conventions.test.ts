@@ -34,7 +34,12 @@ describe('boot: "methods" in a model JSON', () => {
   it('accepts "methods": [] (slc/lb generate it) and serves the model', async () => {
     const app = await bootApp({
       'server/model-config.json': { _meta: { sources: ['../common/models'] }, Car: { dataSource: 'db' } },
-      'common/models/car.json': { name: 'Car', base: 'PersistedModel', properties: { make: 'string' }, methods: [] },
+      'common/models/car.json': {
+        name: 'Car',
+        base: 'PersistedModel',
+        properties: { make: 'string' },
+        methods: [],
+      },
     });
     await request(app).post('/api/Cars').send({ make: 'vw' }).expect(200);
     const res = await request(app).get('/api/Cars').expect(200);
@@ -47,9 +52,16 @@ describe('boot: "methods" in a model JSON', () => {
       'common/models/car.json': {
         name: 'Car',
         base: 'PersistedModel',
-        methods: { honk: { accepts: [{ arg: 'times', type: 'number' }], returns: { arg: 'sound', type: 'string' }, http: { verb: 'get' } } },
+        methods: {
+          honk: {
+            accepts: [{ arg: 'times', type: 'number' }],
+            returns: { arg: 'sound', type: 'string' },
+            http: { verb: 'get' },
+          },
+        },
       },
-      'common/models/car.js': 'module.exports = function (Car) { Car.honk = function (times, cb) { cb(null, "beep".repeat(times)); }; };',
+      'common/models/car.js':
+        'module.exports = function (Car) { Car.honk = function (times, cb) { cb(null, "beep".repeat(times)); }; };',
     });
     const res = await request(app).get('/api/Cars/honk?times=2').expect(200);
     expect(res.body).toEqual({ sound: 'beepbeep' });
@@ -66,13 +78,23 @@ describe('boot: "methods" in a model JSON', () => {
 });
 
 describe('boot: mixins, as loopback-boot finds them', () => {
-  const dog = { name: 'Dog', base: 'PersistedModel', properties: { breed: 'string' }, mixins: { TimeStamp: true, Tag: true } };
-  const stampMixin = 'module.exports = function (Model) { Model.defineProperty("stampedAt", { type: "date", defaultFn: "now" }); };';
-  const tagMixin = 'module.exports = function (Model) { Model.defineProperty("tag", { type: "string", default: "t1" }); };';
+  const dog = {
+    name: 'Dog',
+    base: 'PersistedModel',
+    properties: { breed: 'string' },
+    mixins: { TimeStamp: true, Tag: true },
+  };
+  const stampMixin =
+    'module.exports = function (Model) { Model.defineProperty("stampedAt", { type: "date", defaultFn: "now" }); };';
+  const tagMixin =
+    'module.exports = function (Model) { Model.defineProperty("tag", { type: "string", default: "t1" }); };';
 
   it('from a mixin source folder loads only the mixins models name: a package gulpfile.js is never required', async () => {
     const app = await bootApp({
-      'server/model-config.json': { _meta: { sources: ['../common/models'], mixins: ['../node_modules/stamp-mixin', '../common/mixins'] }, Dog: { dataSource: 'db' } },
+      'server/model-config.json': {
+        _meta: { sources: ['../common/models'], mixins: ['../node_modules/stamp-mixin', '../common/mixins'] },
+        Dog: { dataSource: 'db' },
+      },
       'common/models/dog.json': dog,
       'node_modules/stamp-mixin/time-stamp.js': stampMixin,
       'node_modules/stamp-mixin/gulpfile.js': 'require("gulp-not-installed");',
@@ -93,20 +115,30 @@ describe('boot: mixins, as loopback-boot finds them', () => {
         'mixins/timeStamp.js': stampMixin,
         'mixins/tag_it.js': tagMixin,
         'mixins/tag_it.json': { name: 'Tag' },
-        'mixins/loud.js': 'module.exports = function (Model) { Model.defineProperty("loud", { type: "boolean", default: true }); };',
+        'mixins/loud.js':
+          'module.exports = function (Model) { Model.defineProperty("loud", { type: "boolean", default: true }); };',
         'mixins/loud.json': { name: 'Shouty' },
         'mixins/_helper.js': 'throw new Error("_-prefixed files are not mixins");',
       },
       { mixinDirs: ['../mixins'] },
     );
-    expect(Object.keys(app.models.Dog.definition.properties).sort()).toEqual(['breed', 'id', 'loud', 'stampedAt', 'tag']);
+    expect(Object.keys(app.models.Dog.definition.properties).sort()).toEqual([
+      'breed',
+      'id',
+      'loud',
+      'stampedAt',
+      'tag',
+    ]);
     expect(app.registry.modelBuilder.mixins.names().sort()).toEqual(['Shouty', 'Tag', 'TimeStamp']);
   });
 
   it("honours loopback-boot's normalization option (dasherize)", async () => {
     const app = await bootApp(
       {
-        'server/model-config.json': { _meta: { sources: ['../common/models'], mixins: ['../common/mixins'] }, Dog: { dataSource: 'db' } },
+        'server/model-config.json': {
+          _meta: { sources: ['../common/models'], mixins: ['../common/mixins'] },
+          Dog: { dataSource: 'db' },
+        },
         'common/models/dog.json': { ...dog, mixins: { 'tag-it': true } },
         'common/mixins/TagIt.js': tagMixin,
       },
@@ -125,7 +157,11 @@ describe('app.models: the names LB3 also lists a model under', () => {
     app.model(team, { dataSource: ds });
     app.model(item, { dataSource: ds });
     expect([app.models.team, app.models.Team]).toEqual([team, team]);
-    expect([app.models['order-item'], app.models.OrderItem, app.models.orderItem]).toEqual([item, item, item]);
+    expect([app.models['order-item'], app.models.OrderItem, app.models.orderItem]).toEqual([
+      item,
+      item,
+      item,
+    ]);
     expect(app.models()).toEqual([team, item]);
   });
 
@@ -143,7 +179,10 @@ describe('app.models: the names LB3 also lists a model under', () => {
 
 describe('what LB3 app boot scripts do to their models', () => {
   const files = {
-    'server/datasources.json': { db: { name: 'db', connector: 'memory' }, transient: { name: 'transient', connector: 'transient' } },
+    'server/datasources.json': {
+      db: { name: 'db', connector: 'memory' },
+      transient: { name: 'transient', connector: 'transient' },
+    },
     'server/model-config.json': {
       _meta: { sources: ['../common/models'] },
       Customer: { dataSource: 'db' },
@@ -152,17 +191,32 @@ describe('what LB3 app boot scripts do to their models', () => {
       Note: { dataSource: 'transient' },
     },
     // `"foreignKey": ""` as generators write it: the default key (customerId, orderId).
-    'common/models/customer.json': { name: 'Customer', base: 'PersistedModel', properties: { name: 'string', age: 'number' }, relations: { orders: { type: 'hasMany', model: 'Order', foreignKey: '' } } },
+    'common/models/customer.json': {
+      name: 'Customer',
+      base: 'PersistedModel',
+      properties: { name: 'string', age: 'number' },
+      relations: { orders: { type: 'hasMany', model: 'Order', foreignKey: '' } },
+    },
     'common/models/order.json': {
       name: 'Order',
       base: 'PersistedModel',
       properties: { description: 'string' },
-      relations: { customer: { type: 'belongsTo', model: 'Customer', foreignKey: '' }, shipments: { type: 'hasMany', model: 'Shipment', foreignKey: '' } },
+      relations: {
+        customer: { type: 'belongsTo', model: 'Customer', foreignKey: '' },
+        shipments: { type: 'hasMany', model: 'Shipment', foreignKey: '' },
+      },
     },
-    'common/models/shipment.json': { name: 'Shipment', base: 'PersistedModel', properties: { description: 'string' }, relations: { order: { type: 'belongsTo', model: 'Order', foreignKey: '' } } },
+    'common/models/shipment.json': {
+      name: 'Shipment',
+      base: 'PersistedModel',
+      properties: { description: 'string' },
+      relations: { order: { type: 'belongsTo', model: 'Order', foreignKey: '' } },
+    },
     'common/models/note.json': { name: 'Note', base: 'Model', properties: { text: 'string' } },
-    'server/boot/a-nest.js': 'module.exports = function (app) { app.models.Customer.nestRemoting("orders"); };',
-    'server/boot/b-scope.js': 'module.exports = function (app) { app.models.Customer.scope("young", { where: { age: { lte: 22 } } }); };',
+    'server/boot/a-nest.js':
+      'module.exports = function (app) { app.models.Customer.nestRemoting("orders"); };',
+    'server/boot/b-scope.js':
+      'module.exports = function (app) { app.models.Customer.scope("young", { where: { age: { lte: 22 } } }); };',
     'server/boot/c-hook.js': `module.exports = function (app) {
       app.models.Order.afterRemote('prototype.__get__shipments', function (ctx, result, next) { ctx.res.set('X-Shipments', String(result.length)); next(); });
     };`,
@@ -198,7 +252,9 @@ describe('what LB3 app boot scripts do to their models', () => {
 
   it('nestRemoting of an unknown relation throws, naming it', async () => {
     const app = await bootApp(files);
-    expect(() => app.models.Customer.nestRemoting('nosuch')).toThrow('Relation `nosuch` does not exist for model `Customer`');
+    expect(() => app.models.Customer.nestRemoting('nosuch')).toThrow(
+      'Relation `nosuch` does not exist for model `Customer`',
+    );
   });
 
   it('a scope defined in a boot script is served over REST', async () => {
@@ -212,7 +268,11 @@ describe('what LB3 app boot scripts do to their models', () => {
   it('the transient connector keeps nothing and generates ids', async () => {
     const app = await bootApp(files);
     const Item = app.registry.createModel('Item', { label: 'string' }, { base: 'PersistedModel' });
-    const Counted = app.registry.createModel('Counted', { id: { type: 'number', id: true } }, { base: 'PersistedModel' });
+    const Counted = app.registry.createModel(
+      'Counted',
+      { id: { type: 'number', id: true } },
+      { base: 'PersistedModel' },
+    );
     app.model(Item, { dataSource: 'transient' });
     app.model(Counted, { dataSource: 'transient' });
     const item = await Item.create({ label: 'a' });
@@ -236,28 +296,56 @@ describe('relations as the LB3 relations example uses them', () => {
     const defs = [
       { name: 'Account', base: 'PersistedModel', properties: { name: 'string' } },
       { name: 'Author', base: 'PersistedModel', properties: { name: 'string' } },
-      { name: 'EmailAddress', base: 'Model', idInjection: true, properties: { label: 'string', address: 'string' } },
+      {
+        name: 'EmailAddress',
+        base: 'Model',
+        idInjection: true,
+        properties: { label: 'string', address: 'string' },
+      },
       { name: 'Address', base: 'Model', idInjection: true, properties: { street: 'string' } },
       {
         name: 'Link',
         base: 'Model',
         properties: { id: { type: 'number', id: true }, name: 'string', notes: 'string' },
-        relations: { linked: { type: 'belongsTo', polymorphic: { idType: 'number' }, properties: { name: 'name' }, options: { invertProperties: true } } },
+        relations: {
+          linked: {
+            type: 'belongsTo',
+            polymorphic: { idType: 'number' },
+            properties: { name: 'name' },
+            options: { invertProperties: true },
+          },
+        },
       },
       {
         name: 'Customer',
         base: 'PersistedModel',
         properties: { name: 'string' },
         relations: {
-          address: { type: 'embedsOne', model: 'Address', property: 'billingAddress', options: { validate: true, forceId: false } },
-          emails: { type: 'embedsMany', model: 'EmailAddress', property: 'emailList', options: { validate: true, forceId: false } },
+          address: {
+            type: 'embedsOne',
+            model: 'Address',
+            property: 'billingAddress',
+            options: { validate: true, forceId: false },
+          },
+          emails: {
+            type: 'embedsMany',
+            model: 'EmailAddress',
+            property: 'emailList',
+            options: { validate: true, forceId: false },
+          },
           accounts: { type: 'referencesMany', model: 'Account', foreignKey: 'accountIds' },
         },
       },
-      { name: 'Book', base: 'PersistedModel', properties: { name: 'string' }, relations: { people: { type: 'embedsMany', model: 'Link' } } },
+      {
+        name: 'Book',
+        base: 'PersistedModel',
+        properties: { name: 'string' },
+        relations: { people: { type: 'embedsMany', model: 'Link' } },
+      },
     ];
     const transient = new Set(['EmailAddress', 'Address', 'Link']);
-    for (const def of defs) app.model(r.createModel(def as any), { dataSource: transient.has(def.name) ? 'transient' : 'db' });
+    for (const def of defs)
+      app.model(r.createModel(def as any), { dataSource: transient.has(def.name) ? 'transient' : 'db' });
     return app;
   }
 
@@ -265,7 +353,10 @@ describe('relations as the LB3 relations example uses them', () => {
     const { Customer } = (await setup()).models as Record<string, any>;
     const c = await Customer.create({ name: 'Mary' });
     await Promise.all([c.accounts.create({ name: 'Checking' }), c.accounts.create({ name: 'Saving' })]);
-    await Promise.all([c.emails.create({ label: 'work', address: 'a@x.com' }), c.emails.create({ label: 'home', address: 'b@x.com' })]);
+    await Promise.all([
+      c.emails.create({ label: 'work', address: 'a@x.com' }),
+      c.emails.create({ label: 'home', address: 'b@x.com' }),
+    ]);
     const stored = (await Customer.findById(c.id)).toJSON();
     expect(stored.accountIds).toEqual([1, 2]);
     expect(stored.emailList.map((e: any) => e.label)).toEqual(['work', 'home']);
@@ -278,7 +369,10 @@ describe('relations as the LB3 relations example uses them', () => {
     const c = await Customer.create({ name: 'Larry' });
     const address = await c.address.create({ street: '1 A St' });
     expect(address.id).toMatch(/^[0-9a-f]{24}$/);
-    const [a, b] = [await c.emails.create({ label: 'work' }), await c.emails.create({ label: 'x', name: 'home' })];
+    const [a, b] = [
+      await c.emails.create({ label: 'work' }),
+      await c.emails.create({ label: 'x', name: 'home' }),
+    ];
     expect((await c.emails.get(a.id)).label).toBe('work');
     await c.emails.set(b.id, { label: 'home' });
     await c.emails.unset(a.id);
@@ -295,7 +389,9 @@ describe('relations as the LB3 relations example uses them', () => {
     link.linked(author);
     await book.save();
     const stored = (await Book.findById(book.id)).toJSON();
-    expect(stored.links).toEqual([{ id: 1, notes: 'Note 1', name: 'Author 1', linkedId: author.id, linkedType: 'Author' }]);
+    expect(stored.links).toEqual([
+      { id: 1, notes: 'Note 1', name: 'Author 1', linkedId: author.id, linkedType: 'Author' },
+    ]);
   });
 });
 
@@ -313,7 +409,11 @@ describe('boot: middleware path params and definition edits', () => {
   it('a model script that edits Model.definition.properties changes what instances get', async () => {
     const app = await bootApp({
       'server/model-config.json': { _meta: { sources: ['../common/models'] }, Car: { dataSource: 'db' } },
-      'common/models/car.json': { name: 'Car', base: 'PersistedModel', properties: { make: 'string', wheels: 'number', model: 'string' } },
+      'common/models/car.json': {
+        name: 'Car',
+        base: 'PersistedModel',
+        properties: { make: 'string', wheels: 'number', model: 'string' },
+      },
       'common/models/car.js': `'use strict';
         module.exports = function (Car) {
           Car.definition.properties.wheels.default = 4;
@@ -335,10 +435,13 @@ describe('boot: synchronous as far as the app is', () => {
       ...BASE_APP,
       'server/model-config.json': { _meta: { sources: ['../common/models'] } },
       'server/component-config.json': { './my-component': { flag: 'on' } },
-      'server/my-component.js': 'module.exports = function (app, options) { app.set("component", options.flag); };',
+      'server/my-component.js':
+        'module.exports = function (app, options) { app.set("component", options.flag); };',
       'server/boot/a-sync.js': 'module.exports = function (app) { app.set("order", ["a"]); };',
-      'server/boot/b-callback.js': 'module.exports = function (app, cb) { app.get("order").push("b"); cb(); };',
-      'server/boot/c-later.js': 'module.exports = function (app, cb) { setTimeout(() => { app.get("order").push("c"); cb(); }, 20); };',
+      'server/boot/b-callback.js':
+        'module.exports = function (app, cb) { app.get("order").push("b"); cb(); };',
+      'server/boot/c-later.js':
+        'module.exports = function (app, cb) { setTimeout(() => { app.get("order").push("c"); cb(); }, 20); };',
       'server/boot/d-after.js': 'module.exports = function (app) { app.get("order").push("d"); };',
     });
     const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
@@ -377,7 +480,7 @@ describe('app.listen as LB3 tests call it', () => {
 });
 
 describe('boot: an app with a registry of its own made without the built-in models', () => {
-  it('defines them when the config names one (model-config or a base), as LB3 did from loopback\'s common/models', async () => {
+  it("defines them when the config names one (model-config or a base), as LB3 did from loopback's common/models", async () => {
     const root = writeApp({
       ...BASE_APP,
       'server/model-config.json': {
@@ -393,8 +496,13 @@ describe('boot: an app with a registry of its own made without the built-in mode
     await boot(app, { appRootDir: path.join(root, 'server') });
     expect(app.registry.findModel('User')).not.toBe(loopback.User);
     expect(app.models.ACL.dataSource).toBe(app.dataSources.db);
-    await request(app).post('/api/Members').send({ email: 'a@b.c', password: 'secret-pass-1', nick: 'a' }).expect(200);
-    const login = await request(app).post('/api/Members/login').send({ email: 'a@b.c', password: 'secret-pass-1' });
+    await request(app)
+      .post('/api/Members')
+      .send({ email: 'a@b.c', password: 'secret-pass-1', nick: 'a' })
+      .expect(200);
+    const login = await request(app)
+      .post('/api/Members/login')
+      .send({ email: 'a@b.c', password: 'secret-pass-1' });
     expect(login.status).toBe(200);
     expect(typeof login.body.id).toBe('string');
   });

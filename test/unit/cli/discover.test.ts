@@ -23,9 +23,29 @@ for (const store of STORES.filter((s) => s.name !== 'memory')) {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-discover-'));
       dir = path.join(tmp, 'app');
       expect((await runCli(tmp, 'new', 'app', '--skip-install')).code).toBe(0);
-      const flags = ['host', 'port', 'database', 'user', 'password', 'file'].flatMap((k) => (store.settings[k] === undefined || store.settings[k] === '' ? [] : [`--${k}`, String(store.settings[k])]));
-      expect((await runCli(dir, 'datasource', '--name', 'sql', '--connector', store.name, ...flags)).code).toBe(0);
-      expect((await runCli(dir, 'model', source, '--datasource', 'sql', '--property', 'title:string:required', '--property', 'score:number')).code).toBe(0);
+      const flags = ['host', 'port', 'database', 'user', 'password', 'file'].flatMap((k) =>
+        store.settings[k] === undefined || store.settings[k] === ''
+          ? []
+          : [`--${k}`, String(store.settings[k])],
+      );
+      expect(
+        (await runCli(dir, 'datasource', '--name', 'sql', '--connector', store.name, ...flags)).code,
+      ).toBe(0);
+      expect(
+        (
+          await runCli(
+            dir,
+            'model',
+            source,
+            '--datasource',
+            'sql',
+            '--property',
+            'title:string:required',
+            '--property',
+            'score:number',
+          )
+        ).code,
+      ).toBe(0);
       expect((await runCli(dir, 'migrate', '--datasource', 'sql')).code).toBe(0);
     });
     afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -41,17 +61,39 @@ for (const store of STORES.filter((s) => s.name !== 'memory')) {
 
     it('writes the discovered table as a model attached to the data source', async () => {
       const table = await tableOf(source);
-      const res = await runCli(dir, 'discover', '--datasource', 'sql', '--table', table, '--name', 'Discovered');
+      const res = await runCli(
+        dir,
+        'discover',
+        '--datasource',
+        'sql',
+        '--table',
+        table,
+        '--name',
+        'Discovered',
+      );
       expect([res.code, res.err]).toEqual([0, '']);
       const def = JSON.parse(fs.readFileSync(path.join(dir, 'common/models/discovered.json'), 'utf8'));
       expect([def.name, def.base]).toEqual(['Discovered', 'PersistedModel']);
-      expect(Object.keys(def.properties).map((k) => k.toLowerCase())).toEqual(expect.arrayContaining(['id', 'title', 'score']));
-      expect(JSON.parse(fs.readFileSync(path.join(dir, 'server/model-config.json'), 'utf8')).Discovered).toEqual({ dataSource: 'sql', public: true });
+      expect(Object.keys(def.properties).map((k) => k.toLowerCase())).toEqual(
+        expect.arrayContaining(['id', 'title', 'score']),
+      );
+      expect(
+        JSON.parse(fs.readFileSync(path.join(dir, 'server/model-config.json'), 'utf8')).Discovered,
+      ).toEqual({ dataSource: 'sql', public: true });
     });
 
     it('fails on a table that does not exist, and writes nothing', async () => {
       const before = fs.readFileSync(path.join(dir, 'server/model-config.json'), 'utf8');
-      const res = await runCli(dir, 'discover', '--datasource', 'sql', '--table', 'no_such_table_here', '--name', 'Missing');
+      const res = await runCli(
+        dir,
+        'discover',
+        '--datasource',
+        'sql',
+        '--table',
+        'no_such_table_here',
+        '--name',
+        'Missing',
+      );
       expect(res.code).not.toBe(0);
       expect(res.err).toMatch(/no_such_table_here/);
       expect(fs.existsSync(path.join(dir, 'common/models/missing.json'))).toBe(false);

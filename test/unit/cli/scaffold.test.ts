@@ -15,13 +15,20 @@ beforeEach(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-cli-'));
   app = path.join(tmp, 'shop');
   const made = await runCli(tmp, 'new', 'shop', '--loopline', 'file:/opt/loopline', '--skip-install');
-  expect([made.code, made.err, made.out.split('\n').slice(0, 4)]).toEqual([0, '', ['Created shop (template empty, data source db on memory).', 'Next:', '  cd shop', '  npm install']]);
+  expect([made.code, made.err, made.out.split('\n').slice(0, 4)]).toEqual([
+    0,
+    '',
+    ['Created shop (template empty, data source db on memory).', 'Next:', '  cd shop', '  npm install'],
+  ]);
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('loopline new', () => {
   it('lays out an LB3 app folder that depends on loopline', () => {
-    const files = (dir: string): string[] => fs.readdirSync(path.join(app, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const files = (dir: string): string[] =>
+      fs
+        .readdirSync(path.join(app, dir), { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
     expect(files('.').sort()).toEqual(
       [
         '.gitignore',
@@ -42,9 +49,24 @@ describe('loopline new', () => {
         'server/server.js',
       ].sort(),
     );
-    expect(json('package.json')).toEqual(expect.objectContaining({ name: 'shop', main: 'server/server.js', scripts: { start: 'node .', dev: 'node --watch server/server.js', test: 'node --test', lint: 'eslint .', types: 'loopline types server' }, dependencies: { loopline: 'file:/opt/loopline' } }));
+    expect(json('package.json')).toEqual(
+      expect.objectContaining({
+        name: 'shop',
+        main: 'server/server.js',
+        scripts: {
+          start: 'node .',
+          dev: 'node --watch server/server.js',
+          test: 'node --test',
+          lint: 'eslint .',
+          types: 'loopline types server',
+        },
+        dependencies: { loopline: 'file:/opt/loopline' },
+      }),
+    );
     expect(json('server/datasources.json')).toEqual({ db: { name: 'db', connector: 'memory' } });
-    expect(json('server/component-config.json')).toEqual({ 'loopback-component-explorer': { mountPath: '/explorer' } });
+    expect(json('server/component-config.json')).toEqual({
+      'loopback-component-explorer': { mountPath: '/explorer' },
+    });
     expect(read('server/config.json').startsWith('{\n  "restApiRoot": "/api",\n')).toBe(true);
     expect(read('server/server.js')).toContain("require('loopline/boot')");
   });
@@ -52,12 +74,17 @@ describe('loopline new', () => {
   it('depends on the clone it runs from unless told otherwise (an installed loopline names its version)', async () => {
     expect((await runCli(tmp, 'new', 'other', '--skip-install')).code).toBe(0);
     const root = path.resolve(__dirname, '../../..');
-    expect(JSON.parse(fs.readFileSync(path.join(tmp, 'other/package.json'), 'utf8')).dependencies).toEqual({ loopline: `file:${root}` });
+    expect(JSON.parse(fs.readFileSync(path.join(tmp, 'other/package.json'), 'utf8')).dependencies).toEqual({
+      loopline: `file:${root}`,
+    });
   });
 
   it('refuses a folder that is not empty, and a name npm would refuse', async () => {
     const again = await runCli(tmp, 'new', 'shop', '--skip-install');
-    expect([again.code, again.err]).toEqual([1, expect.stringMatching(/shop exists and is not empty.*\[CLI_ALREADY_EXISTS\]\n$/)]);
+    expect([again.code, again.err]).toEqual([
+      1,
+      expect.stringMatching(/shop exists and is not empty.*\[CLI_ALREADY_EXISTS\]\n$/),
+    ]);
     const bad = await runCli(tmp, 'new', 'My App', '--skip-install');
     expect([bad.code, bad.err]).toEqual([1, expect.stringContaining('[CLI_INVALID_VALUE]')]);
     expect(fs.existsSync(path.join(tmp, 'My App'))).toBe(false);
@@ -66,7 +93,20 @@ describe('loopline new', () => {
 
 describe('loopline model', () => {
   it('writes the model JSON and script, and registers it in model-config.json', async () => {
-    const res = await runCli(app, 'model', 'CustomerOrder', '--property', 'title:string:required', '--property', 'total:number', '--property', 'tags:[string]', '--plural', 'Orders', '--no-public');
+    const res = await runCli(
+      app,
+      'model',
+      'CustomerOrder',
+      '--property',
+      'title:string:required',
+      '--property',
+      'total:number',
+      '--property',
+      'tags:[string]',
+      '--plural',
+      'Orders',
+      '--no-public',
+    );
     expect([res.code, res.err]).toEqual([0, '']);
     expect(read('common/models/customer-order.json')).toBe(
       JSON.stringify(
@@ -76,7 +116,11 @@ describe('loopline model', () => {
           base: 'PersistedModel',
           idInjection: true,
           options: { validateUpsert: true },
-          properties: { title: { type: 'string', required: true }, total: { type: 'number' }, tags: { type: ['string'] } },
+          properties: {
+            title: { type: 'string', required: true },
+            total: { type: 'number' },
+            tags: { type: ['string'] },
+          },
           validations: [],
           relations: {},
           acls: [],
@@ -86,9 +130,19 @@ describe('loopline model', () => {
         2,
       ) + '\n',
     );
-    expect(read('common/models/customer-order.js')).toBe("'use strict';\n\nmodule.exports = function (CustomerOrder) {};\n");
+    expect(read('common/models/customer-order.js')).toBe(
+      "'use strict';\n\nmodule.exports = function (CustomerOrder) {};\n",
+    );
     const config = json('server/model-config.json');
-    expect(Object.keys(config)).toEqual(['_meta', 'User', 'AccessToken', 'ACL', 'RoleMapping', 'Role', 'CustomerOrder']);
+    expect(Object.keys(config)).toEqual([
+      '_meta',
+      'User',
+      'AccessToken',
+      'ACL',
+      'RoleMapping',
+      'Role',
+      'CustomerOrder',
+    ]);
     expect(config.CustomerOrder).toEqual({ dataSource: 'db', public: false });
   });
 
@@ -96,20 +150,42 @@ describe('loopline model', () => {
     const file = path.join(app, 'server/model-config.json');
     fs.writeFileSync(file, JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')), null, 4) + '\n');
     expect((await runCli(app, 'model', 'Note')).code).toBe(0);
-    expect(fs.readFileSync(file, 'utf8')).toContain('\n    "Note": {\n        "dataSource": "db",\n        "public": true\n    }\n}\n');
+    expect(fs.readFileSync(file, 'utf8')).toContain(
+      '\n    "Note": {\n        "dataSource": "db",\n        "public": true\n    }\n}\n',
+    );
   });
 
   it('extends an app model given as --base, and runs from a sub-folder of the app', async () => {
     expect((await runCli(app, 'model', 'Person', '--property', 'name:string')).code).toBe(0);
-    expect((await runCli(path.join(app, 'common'), 'model', 'Employee', '--base', 'Person', '--datasource', 'null')).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          path.join(app, 'common'),
+          'model',
+          'Employee',
+          '--base',
+          'Person',
+          '--datasource',
+          'null',
+        )
+      ).code,
+    ).toBe(0);
     expect(json('common/models/employee.json').base).toBe('Person');
     expect(json('server/model-config.json').Employee).toEqual({ dataSource: null, public: true });
   });
 
   it.each([
     [['model', 'Note', '--property', 'title:text'], 'CLI_INVALID_VALUE', '"text" is not a property type'],
-    [['model', 'Note', '--property', 'title:string:optional'], 'CLI_INVALID_VALUE', 'is not name:type[:required]'],
-    [['model', 'Note', '--datasource', 'pg'], 'CLI_UNKNOWN_DATASOURCE', 'has no data source "pg" (it has db)'],
+    [
+      ['model', 'Note', '--property', 'title:string:optional'],
+      'CLI_INVALID_VALUE',
+      'is not name:type[:required]',
+    ],
+    [
+      ['model', 'Note', '--datasource', 'pg'],
+      'CLI_UNKNOWN_DATASOURCE',
+      'has no data source "pg" (it has db)',
+    ],
     [['model', 'Note', '--base', 'Nope'], 'CLI_UNKNOWN_MODEL', '--base "Nope"'],
     [['model', '2Note'], 'CLI_INVALID_VALUE', 'cannot be a model name'],
     [['model', 'Note', '--colour', 'red'], 'CLI_USAGE', "unknown option '--colour'"],
@@ -127,7 +203,10 @@ describe('loopline model', () => {
   it('refuses a model that exists', async () => {
     expect((await runCli(app, 'model', 'Note')).code).toBe(0);
     const res = await runCli(app, 'model', 'Note');
-    expect([res.code, res.err]).toEqual([1, expect.stringContaining('already has a model "Note" (common/models/note.json)')]);
+    expect([res.code, res.err]).toEqual([
+      1,
+      expect.stringContaining('already has a model "Note" (common/models/note.json)'),
+    ]);
   });
 
   it('needs an app folder', async () => {
@@ -138,22 +217,74 @@ describe('loopline model', () => {
 
 describe('loopline relation', () => {
   beforeEach(async () => {
-    for (const m of ['Customer', 'Order', 'Product', 'OrderLine']) expect((await runCli(app, 'model', m)).code).toBe(0);
+    for (const m of ['Customer', 'Order', 'Product', 'OrderLine'])
+      expect((await runCli(app, 'model', m)).code).toBe(0);
   });
 
   it('adds relations with LB3’s default names', async () => {
-    expect((await runCli(app, 'relation', '--model', 'Customer', '--type', 'hasMany', '--target', 'Order')).code).toBe(0);
-    expect((await runCli(app, 'relation', '--model', 'Order', '--type', 'belongsTo', '--target', 'Customer', '--foreign-key', 'buyerId', '--as', 'buyer')).code).toBe(0);
-    expect((await runCli(app, 'relation', '--model', 'Order', '--type', 'hasmany', '--target', 'Product', '--through', 'OrderLine')).code).toBe(0);
-    expect(json('common/models/customer.json').relations).toEqual({ orders: { type: 'hasMany', model: 'Order' } });
-    expect(json('common/models/order.json').relations).toEqual({ buyer: { type: 'belongsTo', model: 'Customer', foreignKey: 'buyerId' }, products: { type: 'hasMany', model: 'Product', through: 'OrderLine' } });
+    expect(
+      (await runCli(app, 'relation', '--model', 'Customer', '--type', 'hasMany', '--target', 'Order')).code,
+    ).toBe(0);
+    expect(
+      (
+        await runCli(
+          app,
+          'relation',
+          '--model',
+          'Order',
+          '--type',
+          'belongsTo',
+          '--target',
+          'Customer',
+          '--foreign-key',
+          'buyerId',
+          '--as',
+          'buyer',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await runCli(
+          app,
+          'relation',
+          '--model',
+          'Order',
+          '--type',
+          'hasmany',
+          '--target',
+          'Product',
+          '--through',
+          'OrderLine',
+        )
+      ).code,
+    ).toBe(0);
+    expect(json('common/models/customer.json').relations).toEqual({
+      orders: { type: 'hasMany', model: 'Order' },
+    });
+    expect(json('common/models/order.json').relations).toEqual({
+      buyer: { type: 'belongsTo', model: 'Customer', foreignKey: 'buyerId' },
+      products: { type: 'hasMany', model: 'Product', through: 'OrderLine' },
+    });
   });
 
   it.each([
-    [['--model', 'Customer', '--type', 'hasLots', '--target', 'Order'], 'CLI_INVALID_VALUE', '--type "hasLots" is not one of belongsTo, hasMany'],
-    [['--model', 'Customer', '--type', 'hasMany', '--target', 'Nope'], 'CLI_UNKNOWN_MODEL', '--target "Nope"'],
+    [
+      ['--model', 'Customer', '--type', 'hasLots', '--target', 'Order'],
+      'CLI_INVALID_VALUE',
+      '--type "hasLots" is not one of belongsTo, hasMany',
+    ],
+    [
+      ['--model', 'Customer', '--type', 'hasMany', '--target', 'Nope'],
+      'CLI_UNKNOWN_MODEL',
+      '--target "Nope"',
+    ],
     [['--model', 'Nope', '--type', 'hasMany', '--target', 'Order'], 'CLI_UNKNOWN_MODEL', 'no model "Nope"'],
-    [['--model', 'Customer', '--type', 'belongsTo', '--target', 'Order', '--through', 'OrderLine'], 'CLI_INVALID_VALUE', '--through applies to hasMany'],
+    [
+      ['--model', 'Customer', '--type', 'belongsTo', '--target', 'Order', '--through', 'OrderLine'],
+      'CLI_INVALID_VALUE',
+      '--through applies to hasMany',
+    ],
     [['--model', 'Customer', '--type', 'hasMany'], 'CLI_USAGE', 'needs --model, --type and --target'],
   ])('%j fails with %s', async (argv, code, message) => {
     const before = read('common/models/customer.json');
@@ -163,28 +294,105 @@ describe('loopline relation', () => {
   });
 
   it('refuses a relation name that is taken, leaving the file as it was', async () => {
-    expect((await runCli(app, 'relation', '--model', 'Customer', '--type', 'hasMany', '--target', 'Order')).code).toBe(0);
+    expect(
+      (await runCli(app, 'relation', '--model', 'Customer', '--type', 'hasMany', '--target', 'Order')).code,
+    ).toBe(0);
     const before = read('common/models/customer.json');
-    const res = await runCli(app, 'relation', '--model', 'Customer', '--type', 'hasOne', '--target', 'Order', '--as', 'orders');
-    expect([res.code, res.err]).toEqual([1, expect.stringContaining('already has a relation "orders"; pick another name with --as. [CLI_ALREADY_EXISTS]')]);
+    const res = await runCli(
+      app,
+      'relation',
+      '--model',
+      'Customer',
+      '--type',
+      'hasOne',
+      '--target',
+      'Order',
+      '--as',
+      'orders',
+    );
+    expect([res.code, res.err]).toEqual([
+      1,
+      expect.stringContaining(
+        'already has a relation "orders"; pick another name with --as. [CLI_ALREADY_EXISTS]',
+      ),
+    ]);
     expect(read('common/models/customer.json')).toBe(before);
   });
 });
 
 describe('loopline datasource', () => {
   it('adds memory and SQL data sources, in order, with typed settings', async () => {
-    expect((await runCli(app, 'datasource', '--name', 'pg', '--connector', 'postgresql', '--host', '127.0.0.1', '--port', '5432', '--database', 'shop', '--user', 'postgres')).code).toBe(0);
-    expect((await runCli(app, 'datasource', '--name', 'cache', '--connector', 'memory', '--file', 'server/data/cache.json')).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          app,
+          'datasource',
+          '--name',
+          'pg',
+          '--connector',
+          'postgresql',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          '5432',
+          '--database',
+          'shop',
+          '--user',
+          'postgres',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await runCli(
+          app,
+          'datasource',
+          '--name',
+          'cache',
+          '--connector',
+          'memory',
+          '--file',
+          'server/data/cache.json',
+        )
+      ).code,
+    ).toBe(0);
     expect(read('server/datasources.json')).toBe(
-      JSON.stringify({ db: { name: 'db', connector: 'memory' }, pg: { name: 'pg', connector: 'postgresql', host: '127.0.0.1', port: 5432, database: 'shop', user: 'postgres' }, cache: { name: 'cache', connector: 'memory', file: 'server/data/cache.json' } }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          db: { name: 'db', connector: 'memory' },
+          pg: {
+            name: 'pg',
+            connector: 'postgresql',
+            host: '127.0.0.1',
+            port: 5432,
+            database: 'shop',
+            user: 'postgres',
+          },
+          cache: { name: 'cache', connector: 'memory', file: 'server/data/cache.json' },
+        },
+        null,
+        2,
+      ) + '\n',
     );
   });
 
   it.each([
-    [['--name', 'x', '--connector', 'mongodb'], 'CLI_INVALID_VALUE', '"mongodb" is not a connector loopline has (memory, postgresql, postgres, mysql, mariadb'],
+    [
+      ['--name', 'x', '--connector', 'mongodb'],
+      'CLI_INVALID_VALUE',
+      '"mongodb" is not a connector loopline has (memory, postgresql, postgres, mysql, mariadb',
+    ],
     [['--name', 'x', '--connector', 'postgresq'], 'CLI_INVALID_VALUE', 'did you mean postgresql?'],
-    [['--name', 'x', '--connector', 'mysql', '--port', 'abc'], 'CLI_INVALID_VALUE', '--port: must be a number'],
-    [['--name', 'x', '--connector', 'memory', '--host', 'h'], 'CLI_INVALID_VALUE', 'the memory connector takes only --file'],
+    [
+      ['--name', 'x', '--connector', 'mysql', '--port', 'abc'],
+      'CLI_INVALID_VALUE',
+      '--port: must be a number',
+    ],
+    [
+      ['--name', 'x', '--connector', 'memory', '--host', 'h'],
+      'CLI_INVALID_VALUE',
+      'the memory connector takes only --file',
+    ],
     [['--name', 'db', '--connector', 'memory'], 'CLI_ALREADY_EXISTS', 'already has a data source "db"'],
     [['--connector', 'memory'], 'CLI_USAGE', 'needs --name'],
   ])('%j fails with %s', async (argv, code, message) => {
@@ -198,19 +406,86 @@ describe('loopline datasource', () => {
 describe('loopline acl', () => {
   it('appends entries to the model’s acls', async () => {
     expect((await runCli(app, 'model', 'Order')).code).toBe(0);
-    expect((await runCli(app, 'acl', '--model', 'Order', '--principalType', 'ROLE', '--principalId', '$everyone', '--permission', 'DENY')).code).toBe(0);
-    expect((await runCli(app, 'acl', '--model', 'Order', '--principalType', 'role', '--principalId', '$authenticated', '--permission', 'allow', '--accessType', 'read', '--property', 'find')).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          app,
+          'acl',
+          '--model',
+          'Order',
+          '--principalType',
+          'ROLE',
+          '--principalId',
+          '$everyone',
+          '--permission',
+          'DENY',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await runCli(
+          app,
+          'acl',
+          '--model',
+          'Order',
+          '--principalType',
+          'role',
+          '--principalId',
+          '$authenticated',
+          '--permission',
+          'allow',
+          '--accessType',
+          'read',
+          '--property',
+          'find',
+        )
+      ).code,
+    ).toBe(0);
     expect(json('common/models/order.json').acls).toEqual([
       { accessType: '*', principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' },
-      { accessType: 'READ', principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', property: 'find' },
+      {
+        accessType: 'READ',
+        principalType: 'ROLE',
+        principalId: '$authenticated',
+        permission: 'ALLOW',
+        property: 'find',
+      },
     ]);
   });
 
   it.each([
-    [['--model', 'Order', '--principalType', 'GROUP', '--principalId', 'x', '--permission', 'ALLOW'], 'CLI_INVALID_VALUE', '--principalType "GROUP" is not one of ROLE, USER, APP'],
-    [['--model', 'Order', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'MAYBE'], 'CLI_INVALID_VALUE', '--permission "MAYBE" is not one of ALLOW, DENY'],
-    [['--model', 'Order', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'ALLOW', '--accessType', 'DELETE'], 'CLI_INVALID_VALUE', '--accessType "DELETE" is not one of'],
-    [['--model', 'Nope', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'ALLOW'], 'CLI_UNKNOWN_MODEL', 'no model "Nope"'],
+    [
+      ['--model', 'Order', '--principalType', 'GROUP', '--principalId', 'x', '--permission', 'ALLOW'],
+      'CLI_INVALID_VALUE',
+      '--principalType "GROUP" is not one of ROLE, USER, APP',
+    ],
+    [
+      ['--model', 'Order', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'MAYBE'],
+      'CLI_INVALID_VALUE',
+      '--permission "MAYBE" is not one of ALLOW, DENY',
+    ],
+    [
+      [
+        '--model',
+        'Order',
+        '--principalType',
+        'ROLE',
+        '--principalId',
+        'x',
+        '--permission',
+        'ALLOW',
+        '--accessType',
+        'DELETE',
+      ],
+      'CLI_INVALID_VALUE',
+      '--accessType "DELETE" is not one of',
+    ],
+    [
+      ['--model', 'Nope', '--principalType', 'ROLE', '--principalId', 'x', '--permission', 'ALLOW'],
+      'CLI_UNKNOWN_MODEL',
+      'no model "Nope"',
+    ],
     [['--model', 'Order'], 'CLI_USAGE', 'needs --model, --principalType, --principalId and --permission'],
   ])('%j fails with %s', async (argv, code, message) => {
     expect((await runCli(app, 'model', 'Order')).code).toBe(0);
@@ -225,15 +500,46 @@ describe('loopline itself', () => {
   it('lists its commands, and answers an unknown one with exit code 2 and a suggestion', async () => {
     const help = await runCli(tmp, '--help');
     expect(help.out).toMatch(/^Usage: loopline \[options\] \[command\]/);
-    for (const c of ['new', 'model', 'property', 'relation', 'remote-method', 'datasource', 'acl', 'boot-script', 'middleware', 'migrate', 'discover', 'types']) expect(help.out).toMatch(new RegExp(`\\n  ${c} `));
+    for (const c of [
+      'new',
+      'model',
+      'property',
+      'relation',
+      'remote-method',
+      'datasource',
+      'acl',
+      'boot-script',
+      'middleware',
+      'migrate',
+      'discover',
+      'types',
+    ])
+      expect(help.out).toMatch(new RegExp(`\\n  ${c} `));
     const res = await runCli(tmp, 'modle');
-    expect([res.code, res.err]).toEqual([2, expect.stringMatching(/^loopline: unknown command 'modle' \(Did you mean model\?\).*\[CLI_USAGE\]\n$/)]);
+    expect([res.code, res.err]).toEqual([
+      2,
+      expect.stringMatching(/^loopline: unknown command 'modle' \(Did you mean model\?\).*\[CLI_USAGE\]\n$/),
+    ]);
   });
 });
 
 describe('prompts, when stdin is a terminal', () => {
   it('asks for what no flag gave, offering the defaults, and asks again after a bad answer', async () => {
-    const prompter = scriptedPrompter(['2Book', 'Book', '', 'db', false, 'title', 'text', 'string', true, 'pages', 'number', '', '']);
+    const prompter = scriptedPrompter([
+      '2Book',
+      'Book',
+      '',
+      'db',
+      false,
+      'title',
+      'text',
+      'string',
+      true,
+      'pages',
+      'number',
+      '',
+      '',
+    ]);
     expect(await main(['model'], { cwd: app, interactive: true, prompter, log: () => undefined })).toBe(0);
     expect(prompter.asked).toEqual([
       'Model name',
@@ -248,8 +554,17 @@ describe('prompts, when stdin is a terminal', () => {
       'Is pages required?',
       'Property name (empty to finish)',
     ]);
-    expect(prompter.refused).toEqual([expect.stringContaining('"2Book" cannot be a model name'), expect.stringContaining('"text" is not a property type')]);
-    expect(json('common/models/book.json')).toEqual(expect.objectContaining({ name: 'Book', base: 'PersistedModel', properties: { title: { type: 'string', required: true }, pages: { type: 'number' } } }));
+    expect(prompter.refused).toEqual([
+      expect.stringContaining('"2Book" cannot be a model name'),
+      expect.stringContaining('"text" is not a property type'),
+    ]);
+    expect(json('common/models/book.json')).toEqual(
+      expect.objectContaining({
+        name: 'Book',
+        base: 'PersistedModel',
+        properties: { title: { type: 'string', required: true }, pages: { type: 'number' } },
+      }),
+    );
     expect(json('server/model-config.json').Book).toEqual({ dataSource: 'db', public: false });
   });
 });

@@ -52,7 +52,16 @@ describe('loopline types, type-checked', () => {
       const dir = path.join(tmp, 'typed');
       const steps = [
         ['new', 'typed', '--skip-install'],
-        ['model', 'Customer', '--property', 'email:string:required', '--property', 'age:number', '--property', 'vip:boolean'],
+        [
+          'model',
+          'Customer',
+          '--property',
+          'email:string:required',
+          '--property',
+          'age:number',
+          '--property',
+          'vip:boolean',
+        ],
         ['model', 'Order', '--property', 'total:number'],
         ['relation', '--model', 'Customer', '--type', 'hasMany', '--target', 'Order'],
         ['types'],
@@ -77,7 +86,13 @@ describe('loopline types, type-checked', () => {
         paths: { loopline: ['src/index.ts'] },
       });
       const errorLines = (file: string) =>
-        ts.getPreEmitDiagnostics(program, program.getSourceFile(path.join(dir, file))).map((d) => (d.file ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1 : ts.flattenDiagnosticMessageText(d.messageText, '\n')));
+        ts
+          .getPreEmitDiagnostics(program, program.getSourceFile(path.join(dir, file)))
+          .map((d) =>
+            d.file
+              ? d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1
+              : ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+          );
       expect(errorLines('good.ts')).toEqual([]);
       const expected = BAD.split('\n').flatMap((line, i) => (line.includes('// ERROR') ? [i + 1] : []));
       expect([...new Set(errorLines('bad.ts'))]).toEqual(expected);

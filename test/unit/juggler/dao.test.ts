@@ -30,8 +30,15 @@ describe('PersistedModel data access', () => {
 
   it('calls back the instance beside the error when validation, the store or an after-save observer refuses a create (LB3), not a batch', async () => {
     const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
-    const Customer: any = ds.createModel('Pen', { id: { type: 'number', id: true }, name: { type: 'string', required: true }, email: 'string' });
-    const answer = (data: unknown) => new Promise<[any, any]>((resolve) => Customer.create(data, (err: Error | null, inst?: any) => resolve([err, inst])));
+    const Customer: any = ds.createModel('Pen', {
+      id: { type: 'number', id: true },
+      name: { type: 'string', required: true },
+      email: 'string',
+    });
+    const answer = (data: unknown) =>
+      new Promise<[any, any]>((resolve) =>
+        Customer.create(data, (err: Error | null, inst?: any) => resolve([err, inst])),
+      );
     let [err, inst] = await answer({ email: 'no-name' });
     expect(err).toMatchObject({ statusCode: 422 });
     expect(inst).toBeInstanceOf(Customer);
@@ -63,12 +70,18 @@ describe('PersistedModel data access', () => {
     expect(typeof p.tap).toBe('function');
     expect(typeof p.asCallback).toBe('function');
     await p;
-    const viaCb = await new Promise<any[]>((resolve, reject) => Customer.find({}, (err: Error | null, list: any[]) => (err ? reject(err) : resolve(list))));
+    const viaCb = await new Promise<any[]>((resolve, reject) =>
+      Customer.find({}, (err: Error | null, list: any[]) => (err ? reject(err) : resolve(list))),
+    );
     expect(viaCb).toHaveLength(1);
     const [inst, created] = await Customer.findOrCreate({ where: { name: 'Zed' } }, { name: 'Zed' });
     expect(created).toBe(true);
     expect(inst.name).toBe('Zed');
-    const spread = await new Promise<unknown[]>((resolve) => Customer.findOrCreate({ where: { name: 'Zed' } }, { name: 'Zed' }, (_e: unknown, i: any, c: boolean) => resolve([i.id, c])));
+    const spread = await new Promise<unknown[]>((resolve) =>
+      Customer.findOrCreate({ where: { name: 'Zed' } }, { name: 'Zed' }, (_e: unknown, i: any, c: boolean) =>
+        resolve([i.id, c]),
+      ),
+    );
     expect(spread).toEqual([2, false]);
   });
 
@@ -77,8 +90,14 @@ describe('PersistedModel data access', () => {
     const err = await Customer.create({ age: 3 }).catch((e: any) => e);
     expect(err.name).toBe('ValidationError');
     expect(err.statusCode).toBe(422);
-    expect(err.details).toEqual({ context: 'Customer', codes: { name: ['presence'] }, messages: { name: ["can't be blank"] } });
-    expect(err.message).toBe("The `Customer` instance is not valid. Details: `name` can't be blank (value: undefined).");
+    expect(err.details).toEqual({
+      context: 'Customer',
+      codes: { name: ['presence'] },
+      messages: { name: ["can't be blank"] },
+    });
+    expect(err.message).toBe(
+      "The `Customer` instance is not valid. Details: `name` can't be blank (value: undefined).",
+    );
     const forced = await Customer.create({ id: 99, name: 'x' }).catch((e: any) => e);
     expect(forced.details.codes).toEqual({ id: ['absence'] });
     const typed = await Customer.create({ name: 'x', age: 'abc' }).catch((e: any) => e);
@@ -91,7 +110,11 @@ describe('PersistedModel data access', () => {
 
   it('finds by id, one, many, by ids; counts and checks existence', async () => {
     const { Customer } = setup();
-    await Customer.create([{ name: 'a', age: 1 }, { name: 'b', age: 2 }, { name: 'c', age: 3 }]);
+    await Customer.create([
+      { name: 'a', age: 1 },
+      { name: 'b', age: 2 },
+      { name: 'c', age: 3 },
+    ]);
     expect((await Customer.findById(2)).name).toBe('b');
     expect((await Customer.findById('2')).name).toBe('b');
     expect(await Customer.findById(99)).toBeNull();
@@ -108,16 +131,29 @@ describe('PersistedModel data access', () => {
 
   it('accepts filters as JSON strings and refuses bad filters with 400 INVALID_FILTER', async () => {
     const { Customer } = setup();
-    await Customer.create([{ name: 'a', age: 1 }, { name: 'b', age: 2 }]);
+    await Customer.create([
+      { name: 'a', age: 1 },
+      { name: 'b', age: 2 },
+    ]);
     expect(await Customer.find('{"where":{"age":2}}')).toHaveLength(1);
-    await expect(Customer.find({ limit: 'abc' })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
-    await expect(Customer.find('{bad json')).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
+    await expect(Customer.find({ limit: 'abc' })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
+    await expect(Customer.find('{bad json')).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
     await expect(Customer.find({ include: 'orders' })).rejects.toMatchObject({ statusCode: 400 });
   });
 
   it('updates all matching rows, destroys by where and by id', async () => {
     const { Customer } = setup();
-    await Customer.create([{ name: 'a', age: 1 }, { name: 'b', age: 2 }, { name: 'c', age: 2 }]);
+    await Customer.create([
+      { name: 'a', age: 1 },
+      { name: 'b', age: 2 },
+      { name: 'c', age: 2 },
+    ]);
     expect(await Customer.updateAll({ age: 2 }, { vip: true })).toEqual({ count: 2 });
     expect(await Customer.update({ age: 99 }, { vip: true })).toEqual({ count: 0 });
     expect(await Customer.count({ vip: true })).toBe(2);
@@ -136,8 +172,14 @@ describe('PersistedModel data access', () => {
     const created = await Customer.upsert({ name: 'new' });
     expect(created.id).toBe(2);
     // As LB3: under forceId the id is looked up, never used to create.
-    await expect(Customer.upsert({ id: 50, name: 'z' })).rejects.toMatchObject({ statusCode: 404, code: 'MODEL_NOT_FOUND' });
-    await expect(Customer.replaceOrCreate({ id: 50, name: 'z' })).rejects.toMatchObject({ statusCode: 404, code: 'MODEL_NOT_FOUND' });
+    await expect(Customer.upsert({ id: 50, name: 'z' })).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'MODEL_NOT_FOUND',
+    });
+    await expect(Customer.replaceOrCreate({ id: 50, name: 'z' })).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'MODEL_NOT_FOUND',
+    });
     expect(await Customer.count()).toBe(2);
     const replaced = await Customer.replaceOrCreate({ id: 1, name: 'R' });
     expect(replaced.toJSON()).toEqual({ name: 'R', vip: false, id: 1 });
@@ -146,15 +188,24 @@ describe('PersistedModel data access', () => {
 
   it('upsertWithWhere patches the single match, creates when none, refuses several', async () => {
     const { Customer } = setup();
-    await Customer.create([{ name: 'a', age: 1 }, { name: 'b', age: 1 }]);
+    await Customer.create([
+      { name: 'a', age: 1 },
+      { name: 'b', age: 1 },
+    ]);
     const up = await Customer.upsertWithWhere({ name: 'a' }, { name: 'a', age: 10 });
     expect(up.toJSON()).toMatchObject({ name: 'a', age: 10, id: 1 });
     // As LB3: the given data is validated on its own, so it must carry the required properties.
-    await expect(Customer.upsertWithWhere({ name: 'a' }, { age: 11 })).rejects.toMatchObject({ statusCode: 422, details: { codes: { name: ['presence'] } } });
+    await expect(Customer.upsertWithWhere({ name: 'a' }, { age: 11 })).rejects.toMatchObject({
+      statusCode: 422,
+      details: { codes: { name: ['presence'] } },
+    });
     const made = await Customer.patchOrCreateWithWhere({ name: 'c' }, { name: 'c', age: 3 });
     expect(made.id).toBe(3);
     await Customer.create({ name: 'd', age: 1 });
-    await expect(Customer.upsertWithWhere({ age: 1 }, { name: 'x', age: 2 })).rejects.toMatchObject({ statusCode: 400, code: 'MULTIPLE_INSTANCES_FOUND' });
+    await expect(Customer.upsertWithWhere({ age: 1 }, { name: 'x', age: 2 })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'MULTIPLE_INSTANCES_FOUND',
+    });
   });
 
   it('replaceById removes absent properties and 404s on a missing id', async () => {
@@ -203,7 +254,11 @@ describe('PersistedModel data access', () => {
     expect(await Customer.vips.count()).toBe(1);
     const made = await Customer.vips.create({ name: 'c' });
     expect(made.vip).toBe(true);
-    const Scoped: any = ds.createModel('Scoped', { kind: 'string', n: 'number' }, { scope: { where: { kind: 'x' }, order: 'n DESC' } });
+    const Scoped: any = ds.createModel(
+      'Scoped',
+      { kind: 'string', n: 'number' },
+      { scope: { where: { kind: 'x' }, order: 'n DESC' } },
+    );
     // As LB3: a create through the default scope takes the scope's equalities, over the data.
     const made2 = await Scoped.create([{ n: 1 }, { kind: 'y', n: 2 }, { n: 3 }]);
     expect(made2.map((s: any) => s.kind)).toEqual(['x', 'x', 'x']);

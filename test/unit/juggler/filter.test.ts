@@ -17,9 +17,31 @@ interface PersonSeed {
 }
 
 const PEOPLE: PersonSeed[] = [
-  { name: 'Ann', age: 30, city: 'Oslo', born: '1994-03-01T00:00:00.000Z', address: { city: 'Oslo', zip: '0150' }, tags: ['a', 'b'], nick: 'annie' },
-  { name: 'Bob', age: 25, city: 'Bergen', born: '1999-07-15T00:00:00.000Z', address: { city: 'Bergen', zip: '5003' }, tags: ['b'] },
-  { name: 'Cy', age: 40, city: 'Oslo', born: '1984-12-31T00:00:00.000Z', address: { city: 'Oslo', zip: '0151' }, nick: null },
+  {
+    name: 'Ann',
+    age: 30,
+    city: 'Oslo',
+    born: '1994-03-01T00:00:00.000Z',
+    address: { city: 'Oslo', zip: '0150' },
+    tags: ['a', 'b'],
+    nick: 'annie',
+  },
+  {
+    name: 'Bob',
+    age: 25,
+    city: 'Bergen',
+    born: '1999-07-15T00:00:00.000Z',
+    address: { city: 'Bergen', zip: '5003' },
+    tags: ['b'],
+  },
+  {
+    name: 'Cy',
+    age: 40,
+    city: 'Oslo',
+    born: '1984-12-31T00:00:00.000Z',
+    address: { city: 'Oslo', zip: '0151' },
+    nick: null,
+  },
   { name: 'dora', age: 25, city: 'Tromsø', born: '1999-01-01T00:00:00.000Z', tags: [] },
   { name: 'Eve', age: null, city: 'Bergen', nick: 'evil_one' },
   { name: 'Fay_', city: '100%', nick: 'f%y' },
@@ -81,12 +103,21 @@ describe('filter language: where', () => {
     const { Person } = await setup();
     expect(await sortedNames(Person, { where: { age: null } })).toEqual(['Eve', 'Fay_']);
     expect(await sortedNames(Person, { where: { nick: { eq: null } } })).toEqual(['Bob', 'Cy', 'dora']);
-    expect(await sortedNames(Person, { where: { age: { neq: null } } })).toEqual(['Ann', 'Bob', 'Cy', 'dora']);
+    expect(await sortedNames(Person, { where: { age: { neq: null } } })).toEqual([
+      'Ann',
+      'Bob',
+      'Cy',
+      'dora',
+    ]);
   });
 
   it('combines and/or, nested', async () => {
     const { Person } = await setup();
-    expect(await sortedNames(Person, { where: { or: [{ name: 'Ann' }, { age: 25 }] } })).toEqual(['Ann', 'Bob', 'dora']);
+    expect(await sortedNames(Person, { where: { or: [{ name: 'Ann' }, { age: 25 }] } })).toEqual([
+      'Ann',
+      'Bob',
+      'dora',
+    ]);
     expect(await sortedNames(Person, { where: { and: [{ city: 'Bergen' }, { age: 25 }] } })).toEqual(['Bob']);
     const nested = {
       where: {
@@ -98,7 +129,9 @@ describe('filter language: where', () => {
     };
     expect(await sortedNames(Person, nested)).toEqual(['Cy', 'dora']);
     // A top-level property beside `or` is and-ed with it.
-    expect(await sortedNames(Person, { where: { city: 'Bergen', or: [{ age: 25 }, { name: 'Ann' }] } })).toEqual(['Bob']);
+    expect(
+      await sortedNames(Person, { where: { city: 'Bergen', or: [{ age: 25 }, { name: 'Ann' }] } }),
+    ).toEqual(['Bob']);
     expect(await names(Person, { where: { and: [{ city: 'Oslo' }, { city: 'Bergen' }] } })).toEqual([]);
   });
 
@@ -106,7 +139,11 @@ describe('filter language: where', () => {
     const { Person } = await setup();
     expect(await sortedNames(Person, { where: { age: { neq: 25 } } })).toEqual(['Ann', 'Cy', 'Eve', 'Fay_']);
     expect(await sortedNames(Person, { where: { age: { nin: [25, 30] } } })).toEqual(['Cy', 'Eve', 'Fay_']);
-    expect(await sortedNames(Person, { where: { age: { inq: [25, 40, 99] } } })).toEqual(['Bob', 'Cy', 'dora']);
+    expect(await sortedNames(Person, { where: { age: { inq: [25, 40, 99] } } })).toEqual([
+      'Bob',
+      'Cy',
+      'dora',
+    ]);
     expect(await sortedNames(Person, { where: { age: { inq: ['30'] } } })).toEqual(['Ann']);
     expect(await names(Person, { where: { age: { inq: [] } } })).toEqual([]);
   });
@@ -123,10 +160,19 @@ describe('filter language: where', () => {
     expect(await sortedNames(Person, { where: { age: { lt: 30 } } })).toEqual(['Bob', 'dora']);
     expect(await sortedNames(Person, { where: { age: { lte: 30 } } })).toEqual(['Ann', 'Bob', 'dora']);
     expect(await sortedNames(Person, { where: { age: { gt: 25, lt: 40 } } })).toEqual(['Ann']);
-    expect(await sortedNames(Person, { where: { age: { between: [25, 30] } } })).toEqual(['Ann', 'Bob', 'dora']);
+    expect(await sortedNames(Person, { where: { age: { between: [25, 30] } } })).toEqual([
+      'Ann',
+      'Bob',
+      'dora',
+    ]);
     expect(await names(Person, { where: { age: { between: [31, 39] } } })).toEqual([]);
     // Strings compare by code unit: lower-case letters sort after upper-case ones.
-    expect(await sortedNames(Person, { where: { name: { gte: 'Cy' } } })).toEqual(['Cy', 'Eve', 'Fay_', 'dora']);
+    expect(await sortedNames(Person, { where: { name: { gte: 'Cy' } } })).toEqual([
+      'Cy',
+      'Eve',
+      'Fay_',
+      'dora',
+    ]);
     expect(await sortedNames(Person, { where: { name: { between: ['B', 'D'] } } })).toEqual(['Bob', 'Cy']);
   });
 
@@ -141,8 +187,12 @@ describe('filter language: where', () => {
     expect(await names(Person, { where: { born: '1994-03-01T00:00:00.000Z' } })).toEqual(['Ann']);
     expect(await names(Person, { where: { born: new Date('1994-03-01T00:00:00.000Z') } })).toEqual(['Ann']);
     expect(await sortedNames(Person, { where: { born: { gt: '1995-01-01' } } })).toEqual(['Bob', 'dora']);
-    expect(await sortedNames(Person, { where: { born: { lte: new Date('1994-03-01T00:00:00.000Z') } } })).toEqual(['Ann', 'Cy']);
-    expect(await sortedNames(Person, { where: { born: { between: ['1990-01-01', '1999-06-30'] } } })).toEqual(['Ann', 'dora']);
+    expect(
+      await sortedNames(Person, { where: { born: { lte: new Date('1994-03-01T00:00:00.000Z') } } }),
+    ).toEqual(['Ann', 'Cy']);
+    expect(await sortedNames(Person, { where: { born: { between: ['1990-01-01', '1999-06-30'] } } })).toEqual(
+      ['Ann', 'dora'],
+    );
     expect(await names(Person, { where: { born: { gt: '1999-07-15T00:00:00.000Z' } } })).toEqual([]);
     await expectInvalid(Person, () => Person.find({ where: { born: { gt: 'not a date' } } }));
   });
@@ -171,7 +221,12 @@ describe('filter language: where', () => {
     expect(await names(Person, { where: { name: { like: '%\\_' } } })).toEqual(['Fay_']);
     expect(await names(Person, { where: { nick: { like: 'evil\\_%' } } })).toEqual(['Eve']);
     // nlike: the complement among string values.
-    expect(await sortedNames(Person, { where: { name: { nlike: '%o%' } } })).toEqual(['Ann', 'Cy', 'Eve', 'Fay_']);
+    expect(await sortedNames(Person, { where: { name: { nlike: '%o%' } } })).toEqual([
+      'Ann',
+      'Cy',
+      'Eve',
+      'Fay_',
+    ]);
   });
 
   it('ilike/nilike are case-insensitive; options "i" makes like case-insensitive', async () => {
@@ -179,7 +234,12 @@ describe('filter language: where', () => {
     expect(await sortedNames(Person, { where: { name: { ilike: 'd%' } } })).toEqual(['dora']);
     expect(await sortedNames(Person, { where: { name: { ilike: 'A%' } } })).toEqual(['Ann']);
     expect(await sortedNames(Person, { where: { name: { ilike: '%O%' } } })).toEqual(['Bob', 'dora']);
-    expect(await sortedNames(Person, { where: { name: { nilike: '%O%' } } })).toEqual(['Ann', 'Cy', 'Eve', 'Fay_']);
+    expect(await sortedNames(Person, { where: { name: { nilike: '%O%' } } })).toEqual([
+      'Ann',
+      'Cy',
+      'Eve',
+      'Fay_',
+    ]);
     expect(await sortedNames(Person, { where: { name: { like: 'BOB', options: 'i' } } })).toEqual(['Bob']);
   });
 
@@ -229,19 +289,41 @@ describe('filter language: near', () => {
 
   it('orders the rows with a location by distance, nearest first', async () => {
     const Place = await geo();
-    expect(await names(Place, { where: { location: { near: OSLO } } })).toEqual(['Oslo', 'Drammen', 'Bergen', 'Tromso']);
-    expect(await names(Place, { where: { location: { near: '60.3913,5.3221' } } })).toEqual(['Bergen', 'Drammen', 'Oslo', 'Tromso']);
-    expect(await names(Place, { where: { location: { near: [69.6492, 18.9553] } }, limit: 2 })).toEqual(['Tromso', 'Oslo']);
+    expect(await names(Place, { where: { location: { near: OSLO } } })).toEqual([
+      'Oslo',
+      'Drammen',
+      'Bergen',
+      'Tromso',
+    ]);
+    expect(await names(Place, { where: { location: { near: '60.3913,5.3221' } } })).toEqual([
+      'Bergen',
+      'Drammen',
+      'Oslo',
+      'Tromso',
+    ]);
+    expect(await names(Place, { where: { location: { near: [69.6492, 18.9553] } }, limit: 2 })).toEqual([
+      'Tromso',
+      'Oslo',
+    ]);
   });
 
   it('bounds by maxDistance in the given unit (miles by default)', async () => {
     const Place = await geo();
     // Oslo–Drammen ≈ 36 km ≈ 22 miles; Oslo–Bergen ≈ 305 km.
-    expect(await names(Place, { where: { location: { near: OSLO, maxDistance: 50, unit: 'kilometers' } } })).toEqual(['Oslo', 'Drammen']);
+    expect(
+      await names(Place, { where: { location: { near: OSLO, maxDistance: 50, unit: 'kilometers' } } }),
+    ).toEqual(['Oslo', 'Drammen']);
     expect(await names(Place, { where: { location: { near: OSLO, maxDistance: 10 } } })).toEqual(['Oslo']);
-    expect(await names(Place, { where: { location: { near: OSLO, maxDistance: 30 } } })).toEqual(['Oslo', 'Drammen']);
-    expect(await names(Place, { where: { location: { near: OSLO, maxDistance: 400, unit: 'kilometers' } } })).toEqual(['Oslo', 'Drammen', 'Bergen']);
-    expect(await names(Place, { where: { location: { near: OSLO, maxDistance: 400000, unit: 'meters' } } })).toEqual(['Oslo', 'Drammen', 'Bergen']);
+    expect(await names(Place, { where: { location: { near: OSLO, maxDistance: 30 } } })).toEqual([
+      'Oslo',
+      'Drammen',
+    ]);
+    expect(
+      await names(Place, { where: { location: { near: OSLO, maxDistance: 400, unit: 'kilometers' } } }),
+    ).toEqual(['Oslo', 'Drammen', 'Bergen']);
+    expect(
+      await names(Place, { where: { location: { near: OSLO, maxDistance: 400000, unit: 'meters' } } }),
+    ).toEqual(['Oslo', 'Drammen', 'Bergen']);
   });
 
   it('rejects a bad point, a bad unit, a negative distance, maxDistance without near, near on a non-GeoPoint', async () => {
@@ -262,7 +344,10 @@ describe('filter language: fields, order, limit, skip', () => {
     // When any value is true, the false ones are ignored (as LB3).
     const mixed = await Person.find({ where: { name: 'Ann' }, fields: { name: true, age: false } });
     expect(mixed[0].toJSON()).toEqual({ name: 'Ann' });
-    const excluded = await Person.find({ where: { name: 'Ann' }, fields: { address: false, tags: false, born: false, nick: false } });
+    const excluded = await Person.find({
+      where: { name: 'Ann' },
+      fields: { address: false, tags: false, born: false, nick: false },
+    });
     expect(excluded[0].toJSON()).toEqual({ name: 'Ann', age: 30, city: 'Oslo', id: 1 });
     const listed = await Person.find({ where: { name: 'Bob' }, fields: ['name', 'city'] });
     expect(listed[0].toJSON()).toEqual({ name: 'Bob', city: 'Bergen' });
@@ -281,17 +366,46 @@ describe('filter language: fields, order, limit, skip', () => {
     expect(await names(Person, { order: 'name DESC' })).toEqual(['dora', 'Fay_', 'Eve', 'Cy', 'Bob', 'Ann']);
     expect(await names(Person, { order: 'name desc' })).toEqual(['dora', 'Fay_', 'Eve', 'Cy', 'Bob', 'Ann']);
     expect(await names(Person, { order: 'name' })).toEqual(['Ann', 'Bob', 'Cy', 'Eve', 'Fay_', 'dora']);
-    expect(await names(Person, { where: { age: { neq: null } }, order: ['age DESC', 'name DESC'] })).toEqual(['Cy', 'Ann', 'dora', 'Bob']);
-    expect(await names(Person, { where: { age: { neq: null } }, order: 'age ASC, name DESC' })).toEqual(['dora', 'Bob', 'Ann', 'Cy']);
-    expect(await names(Person, { order: ['city ASC', 'age DESC'] })).toEqual(['Fay_', 'Bob', 'Eve', 'Cy', 'Ann', 'dora']);
-    expect(await names(Person, { order: 'born DESC', where: { born: { exists: true } } })).toEqual(['Bob', 'dora', 'Ann', 'Cy']);
-    expect(await names(Person, { order: 'address.zip DESC', where: { address: { exists: true } } })).toEqual(['Bob', 'Cy', 'Ann']);
+    expect(await names(Person, { where: { age: { neq: null } }, order: ['age DESC', 'name DESC'] })).toEqual([
+      'Cy',
+      'Ann',
+      'dora',
+      'Bob',
+    ]);
+    expect(await names(Person, { where: { age: { neq: null } }, order: 'age ASC, name DESC' })).toEqual([
+      'dora',
+      'Bob',
+      'Ann',
+      'Cy',
+    ]);
+    expect(await names(Person, { order: ['city ASC', 'age DESC'] })).toEqual([
+      'Fay_',
+      'Bob',
+      'Eve',
+      'Cy',
+      'Ann',
+      'dora',
+    ]);
+    expect(await names(Person, { order: 'born DESC', where: { born: { exists: true } } })).toEqual([
+      'Bob',
+      'dora',
+      'Ann',
+      'Cy',
+    ]);
+    expect(await names(Person, { order: 'address.zip DESC', where: { address: { exists: true } } })).toEqual([
+      'Bob',
+      'Cy',
+      'Ann',
+    ]);
   });
 
   it('keeps insertion order for equal keys (stable), also with limit', async () => {
     const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
     const Item: any = ds.createModel('Item', { label: 'string', rank: 'number' });
-    const rows = Array.from({ length: 60 }, (_, i) => ({ label: `i${String(i).padStart(2, '0')}`, rank: i % 3 }));
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      label: `i${String(i).padStart(2, '0')}`,
+      rank: i % 3,
+    }));
     await Item.create(rows);
     const asc = (await Item.find({ order: 'rank ASC' })).map((x: any) => x.label);
     const expected = [0, 1, 2].flatMap((r) => rows.filter((x) => x.rank === r).map((x) => x.label));
@@ -342,8 +456,12 @@ describe('filter language: filters as JSON text', () => {
   it('accepts the whole filter as a JSON string', async () => {
     const { Person } = await setup();
     expect(await sortedNames(Person, '{"where":{"age":{"gte":30}}}')).toEqual(['Ann', 'Cy']);
-    expect(await names(Person, JSON.stringify({ where: { city: 'Bergen' }, order: 'name DESC', limit: 1 }))).toEqual(['Eve']);
-    expect(await names(Person, JSON.stringify({ where: { born: { gt: '1999-03-01T00:00:00.000Z' } } }))).toEqual(['Bob']);
+    expect(
+      await names(Person, JSON.stringify({ where: { city: 'Bergen' }, order: 'name DESC', limit: 1 })),
+    ).toEqual(['Eve']);
+    expect(
+      await names(Person, JSON.stringify({ where: { born: { gt: '1999-03-01T00:00:00.000Z' } } })),
+    ).toEqual(['Bob']);
     expect(await names(Person, JSON.stringify({ where: { name: { regexp: '/^ev/i' } } }))).toEqual(['Eve']);
     expect((await Person.findOne('{"where":{"name":"Cy"}}')).age).toBe(40);
     expect(await Person.find('')).toHaveLength(PEOPLE.length);
@@ -432,7 +550,11 @@ describe('filter language: invalid filters are a 400 INVALID_FILTER and change n
   });
 
   it('the bound is configurable per data source (filterLimits)', async () => {
-    const ds = new DataSource('db', { connector: 'memory', filterLimits: { maxDepth: 2, maxInq: 3, maxLimit: 5 } }, createModelBuilder());
+    const ds = new DataSource(
+      'db',
+      { connector: 'memory', filterLimits: { maxDepth: 2, maxInq: 3, maxLimit: 5 } },
+      createModelBuilder(),
+    );
     const M: any = ds.createModel('M', { n: 'number' });
     await M.create(Array.from({ length: 8 }, (_, i) => ({ n: i })));
     expect(await M.find({ where: { or: [{ n: 1 }, { n: 2 }] } })).toHaveLength(2);

@@ -16,7 +16,8 @@ describe('the integer type', () => {
     expect(IntegerType.coerce(' -3 ')).toBe(-3);
     expect(IntegerType.coerce(7)).toBe(7);
     expect(IntegerType.coerce('1e3')).toBe(1000);
-    for (const bad of [1.5, '2.5', 'abc', '', Number.MAX_SAFE_INTEGER + 1, Infinity, true, {}]) expect(IntegerType.coerce(bad)).toBe(INVALID);
+    for (const bad of [1.5, '2.5', 'abc', '', Number.MAX_SAFE_INTEGER + 1, Infinity, true, {}])
+      expect(IntegerType.coerce(bad)).toBe(INVALID);
   });
 
   it('is a Number to LB3 code; a relation key pointing at an integer id is an integer; validation says "integer"', async () => {
@@ -29,7 +30,10 @@ describe('the integer type', () => {
     expect(Book.definition.properties.shelfId.kind.integer).toBe(true);
     const err = await Book.create({ pages: 10.5 }).catch((e: any) => e);
     expect(err.statusCode).toBe(422);
-    expect(err.details).toMatchObject({ codes: { pages: ['type'] }, messages: { pages: ['is not a valid integer'] } });
+    expect(err.details).toMatchObject({
+      codes: { pages: ['type'] },
+      messages: { pages: ['is not a valid integer'] },
+    });
     expect(await Book.count()).toBe(0);
     // A key already declared as a number keeps its type.
     const Note: any = ds.createModel('ItNote', { shelfId: 'number' });
@@ -40,7 +44,10 @@ describe('the integer type', () => {
   it('is "integer" in OpenAPI and "number" in loopline types', () => {
     const builder = createModelBuilder();
     const M: any = builder.define('ItDoc', { count: 'integer', ratio: 'number' });
-    const registry = new SchemaRegistry((name) => (name === 'ItDoc' ? M.definition : undefined), new Set(['ItDoc']));
+    const registry = new SchemaRegistry(
+      (name) => (name === 'ItDoc' ? M.definition : undefined),
+      new Set(['ItDoc']),
+    );
     registry.ref('ItDoc');
     const schema = registry.build().ItDoc;
     expect(schema.properties.count).toMatchObject({ type: 'integer' });
@@ -50,8 +57,14 @@ describe('the integer type', () => {
     try {
       fs.mkdirSync(path.join(dir, 'server'));
       fs.mkdirSync(path.join(dir, 'common', 'models'), { recursive: true });
-      fs.writeFileSync(path.join(dir, 'server/model-config.json'), JSON.stringify({ _meta: { sources: ['../common/models'] }, Tally: { dataSource: 'db' } }));
-      fs.writeFileSync(path.join(dir, 'common/models/tally.json'), JSON.stringify({ name: 'Tally', properties: { count: { type: 'integer', required: true } } }));
+      fs.writeFileSync(
+        path.join(dir, 'server/model-config.json'),
+        JSON.stringify({ _meta: { sources: ['../common/models'] }, Tally: { dataSource: 'db' } }),
+      );
+      fs.writeFileSync(
+        path.join(dir, 'common/models/tally.json'),
+        JSON.stringify({ name: 'Tally', properties: { count: { type: 'integer', required: true } } }),
+      );
       expect(generateTypes(path.join(dir, 'server')).text).toContain('  count: number;');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

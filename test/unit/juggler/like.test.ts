@@ -23,8 +23,49 @@ function escape(c: string): string {
   return c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
 
-const VALUES = ['', 'a', 'abc', 'ABC', 'aXc', 'a%c', 'a_c', 'a\\c', '🎉', 'x🎉y', 'x🎉🎉y', 'Ünïcödé', 'line\nbreak', '100%', 'aaaab', 'abab'];
-const PATTERNS = ['a%', '%c', 'a_c', '_', '__', '%', '', 'a\\%c', 'a\\_c', 'a\\\\c', 'x_y', 'x__y', 'x%y', '%🎉%', '🎉', 'ünï%', '%\\%', 'line%break', '%a%a%a%b', '%b%', 'a%b%', 'ABC', 'a\\'];
+const VALUES = [
+  '',
+  'a',
+  'abc',
+  'ABC',
+  'aXc',
+  'a%c',
+  'a_c',
+  'a\\c',
+  '🎉',
+  'x🎉y',
+  'x🎉🎉y',
+  'Ünïcödé',
+  'line\nbreak',
+  '100%',
+  'aaaab',
+  'abab',
+];
+const PATTERNS = [
+  'a%',
+  '%c',
+  'a_c',
+  '_',
+  '__',
+  '%',
+  '',
+  'a\\%c',
+  'a\\_c',
+  'a\\\\c',
+  'x_y',
+  'x__y',
+  'x%y',
+  '%🎉%',
+  '🎉',
+  'ünï%',
+  '%\\%',
+  'line%break',
+  '%a%a%a%b',
+  '%b%',
+  'a%b%',
+  'ABC',
+  'a\\',
+];
 
 describe('LIKE on the memory store', () => {
   it.each(PATTERNS)('%s answers as its definition, case-sensitive and not', (pattern) => {
@@ -38,7 +79,12 @@ describe('LIKE on the memory store', () => {
 
   it('walks wildcard-heavy patterns in linear time: well under 50 ms on 300 characters', () => {
     const value = 'a'.repeat(300) + '!';
-    for (const pattern of ['%a%a%a%a%a%b', '%a'.repeat(40) + '%zzz', '%a_'.repeat(30) + '%b', '%' + 'a%'.repeat(400) + 'b']) {
+    for (const pattern of [
+      '%a%a%a%a%a%b',
+      '%a'.repeat(40) + '%zzz',
+      '%a_'.repeat(30) + '%b',
+      '%' + 'a%'.repeat(400) + 'b',
+    ]) {
       const test = compileLike(pattern, false);
       test('warm up');
       const started = process.hrtime.bigint();

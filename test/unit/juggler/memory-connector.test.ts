@@ -169,7 +169,12 @@ describe('memory connector: rows are private copies', () => {
     const rows = await M.find({ where: { group: { inq: [2, 3, 1, 2] } } });
     expect(rows.map((r: any) => r.id)).toEqual([1, 2, 3, 4, 5, 6]);
     const two = await M.find({ where: { group: { inq: [3, 2] } } });
-    expect(two.map((r: any) => [r.id, r.group])).toEqual([[1, 3], [3, 2], [5, 3], [6, 2]]);
+    expect(two.map((r: any) => [r.id, r.group])).toEqual([
+      [1, 3],
+      [3, 2],
+      [5, 3],
+      [6, 2],
+    ]);
   });
 
   it('answers lookups whose lists already follow one another, and lookups past any buffer size', async () => {

@@ -40,8 +40,16 @@ describe('model definitions', () => {
 
   it('merges properties and settings down the base chain, accumulating hidden', () => {
     const ds = memory();
-    const Base = ds.createModel('Account', { email: 'string', password: 'string' }, { hidden: ['password'], strict: true, custom: { a: 1 } });
-    const Admin = ds.createModel('Admin', { level: 'number', email: { type: 'string', required: true } }, { base: 'Account', hidden: ['level'], custom: { b: 2 } });
+    const Base = ds.createModel(
+      'Account',
+      { email: 'string', password: 'string' },
+      { hidden: ['password'], strict: true, custom: { a: 1 } },
+    );
+    const Admin = ds.createModel(
+      'Admin',
+      { level: 'number', email: { type: 'string', required: true } },
+      { base: 'Account', hidden: ['level'], custom: { b: 2 } },
+    );
     expect(Object.getPrototypeOf(Admin)).toBe(Base);
     expect(Admin.definition.propertyNames).toEqual(['email', 'password', 'level', 'id']);
     expect(Admin.definition.properties.email.required).toBe(true);
@@ -70,8 +78,8 @@ describe('model definitions', () => {
     const Early = ds.createModel('FwdEarly', { spot: 'FwdSpot' });
     const Sub = ds.createModel('FwdSub', {}, { base: 'FwdEarly' });
     ds.createModel('FwdSpot', { n: 'number' }, { idInjection: false });
-    expect((await Sub.create({ spot: { n: '1' } }) as any).spot.n).toBe(1);
-    expect((await Early.create({ spot: { n: '2' } }) as any).spot.n).toBe(2);
+    expect(((await Sub.create({ spot: { n: '1' } })) as any).spot.n).toBe(1);
+    expect(((await Early.create({ spot: { n: '2' } })) as any).spot.n).toBe(2);
   });
 
   it('keeps a type no model ever takes as free-form (LB3 placeholder), inside nested objects too', async () => {
@@ -85,7 +93,11 @@ describe('model definitions', () => {
 
 describe('instances', () => {
   const ds = memory();
-  const Address = ds.modelBuilder.define('Address', { street: 'string', zip: 'number' }, { idInjection: false });
+  const Address = ds.modelBuilder.define(
+    'Address',
+    { street: 'string', zip: 'number' },
+    { idInjection: false },
+  );
   const Customer = ds.createModel(
     'Customer',
     {
@@ -114,7 +126,14 @@ describe('instances', () => {
   });
 
   it('coerces values to their property types', () => {
-    const c: any = new Customer({ age: '42', dob: '2000-01-01', tags: [1, 'a'], active: 'false', geo: '10,20', address: { street: 'x', zip: '7' } });
+    const c: any = new Customer({
+      age: '42',
+      dob: '2000-01-01',
+      tags: [1, 'a'],
+      active: 'false',
+      geo: '10,20',
+      address: { street: 'x', zip: '7' },
+    });
     expect(c.age).toBe(42);
     expect(c.dob).toBeInstanceOf(Date);
     expect(c.tags).toEqual(['1', 'a']);
@@ -138,7 +157,13 @@ describe('instances', () => {
   });
 
   it('serialises to JSON without hidden properties, dates as UTC ISO strings', () => {
-    const c: any = new Customer({ name: 'Ann', secret: 's3', dob: new Date(Date.UTC(2000, 0, 1)), geo: { lat: 1, lng: 2 }, meta: { color: 'red' } });
+    const c: any = new Customer({
+      name: 'Ann',
+      secret: 's3',
+      dob: new Date(Date.UTC(2000, 0, 1)),
+      geo: { lat: 1, lng: 2 },
+      meta: { color: 'red' },
+    });
     const json = JSON.parse(JSON.stringify(c));
     expect(json.secret).toBeUndefined();
     expect(json.dob).toBe('2000-01-01T00:00:00.000Z');
@@ -213,7 +238,18 @@ describe('the compiled JSON writer', () => {
     ds.createModel('Tag', { label: 'string', code: 'string' }, { protected: ['code'] } as any);
     const Item: any = ds.createModel(
       'Item',
-      { name: 'string', n: 'number', ok: 'boolean', at: 'date', meta: 'object', list: ['number'], blob: 'buffer', secret: 'string', loc: 'GeoPoint', weird: 'any' },
+      {
+        name: 'string',
+        n: 'number',
+        ok: 'boolean',
+        at: 'date',
+        meta: 'object',
+        list: ['number'],
+        blob: 'buffer',
+        secret: 'string',
+        loc: 'GeoPoint',
+        weird: 'any',
+      },
       { hidden: ['secret'], strict: false, relations: { tags: { type: 'hasMany', model: 'Tag' } } } as any,
     );
     const item = await Item.create({
@@ -229,11 +265,18 @@ describe('the compiled JSON writer', () => {
       weird: NaN,
       extra: 'kept',
     });
-    await item.tags.create([{ label: 'x', code: 'c1' }, { label: 'y', code: 'c2' }]);
+    await item.tags.create([
+      { label: 'x', code: 'c1' },
+      { label: 'y', code: 'c2' },
+    ]);
     const [loaded] = await Item.find({ include: 'tags' });
-    for (const inst of [item, loaded, ...loaded.tags()]) expect(toJSONText(inst)).toBe(JSON.stringify(inst.toJSON()));
+    for (const inst of [item, loaded, ...loaded.tags()])
+      expect(toJSONText(inst)).toBe(JSON.stringify(inst.toJSON()));
     expect(toJSONText([loaded, null, { plain: 1 }])).toBe(JSON.stringify([loaded, null, { plain: 1 }]));
-    expect(JSON.parse(toJSONText(loaded)).tags).toEqual([{ label: 'x', itemId: 1, id: 1 }, { label: 'y', itemId: 1, id: 2 }]);
+    expect(JSON.parse(toJSONText(loaded)).tags).toEqual([
+      { label: 'x', itemId: 1, id: 1 },
+      { label: 'y', itemId: 1, id: 2 },
+    ]);
   });
 
   it('writes properties with any name, values of the wrong type, and hidden or protected ones as toJSON does', async () => {
@@ -241,10 +284,24 @@ describe('the compiled JSON writer', () => {
     const { createModelBuilder } = await import('../../../src/juggler/core-models');
     const { toJSONText } = await import('../../../src/util/json-text');
     const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
-    const names = ['plain', 'a"quote', 'back\\slash', 'line\u2028sep', "it's", '${x}', '`tick`', '\u0001ctl', 'é'];
+    const names = [
+      'plain',
+      'a"quote',
+      'back\\slash',
+      'line\u2028sep',
+      "it's",
+      '${x}',
+      '`tick`',
+      '\u0001ctl',
+      'é',
+    ];
     const props: Record<string, string> = {};
     names.forEach((n, i) => (props[n] = ['string', 'number', 'boolean'][i % 3]));
-    const Odd: any = ds.createModel('Odd', { ...props, hid: 'string', prot: 'number' }, { hidden: ['hid'], protected: ['prot'], strict: false } as any);
+    const Odd: any = ds.createModel('Odd', { ...props, hid: 'string', prot: 'number' }, {
+      hidden: ['hid'],
+      protected: ['prot'],
+      strict: false,
+    } as any);
     const values: Record<string, unknown> = { hid: 'h', prot: 7, more: 'undeclared' };
     names.forEach((n, i) => (values[n] = [`v"${i}`, i + 0.5, i % 2 === 0][i % 3]));
     const inst = await Odd.create(values);
@@ -261,7 +318,9 @@ describe('the compiled JSON writer', () => {
     loaded.__data['line\u2028sep'] = 'x';
     expect(toJSONText(loaded)).toBe(JSON.stringify(loaded.toJSON()));
     // protected properties go only when the instance is not nested in another's output
-    const Holder: any = ds.createModel('Holder', { label: 'string' }, { relations: { odds: { type: 'hasMany', model: 'Odd' } } } as any);
+    const Holder: any = ds.createModel('Holder', { label: 'string' }, {
+      relations: { odds: { type: 'hasMany', model: 'Odd' } },
+    } as any);
     const holder = await Holder.create({ label: 'h' });
     await holder.odds.create({ plain: 'p', prot: 1 });
     const [withOdds] = await Holder.find({ include: 'odds' });

@@ -22,7 +22,12 @@ const PRODUCTS = [
 
 /** A model without a default scope, filled with PRODUCTS, to compare against. */
 async function raw(ds: DataSource, name = 'RawProduct'): Promise<any> {
-  const Raw: any = ds.createModel(name, { name: 'string', kind: 'string', price: 'number', active: 'boolean' });
+  const Raw: any = ds.createModel(name, {
+    name: 'string',
+    kind: 'string',
+    price: 'number',
+    active: 'boolean',
+  });
   await Raw.create(PRODUCTS);
   return Raw;
 }
@@ -48,7 +53,11 @@ function names(list: any[]): string[] {
 describe('default scope', () => {
   async function setup(scope: Record<string, unknown>) {
     const ds = dataSource();
-    const Product: any = ds.createModel('Product', { name: 'string', kind: 'string', price: 'number', active: 'boolean' }, { scope });
+    const Product: any = ds.createModel(
+      'Product',
+      { name: 'string', kind: 'string', price: 'number', active: 'boolean' },
+      { scope },
+    );
     await seed(ds, Product);
     return { ds, Product };
   }
@@ -57,7 +66,9 @@ describe('default scope', () => {
     const { Product } = await setup({ where: { active: true } });
     expect(names(await Product.find({ order: 'name ASC' }))).toEqual(['apple', 'bread', 'date', 'fig']);
     expect(names(await Product.find({ where: { kind: 'bakery' } }))).toEqual(['bread']);
-    expect(names(await Product.find({ where: { or: [{ kind: 'dairy' }, { price: { gt: 20 } }] } }))).toEqual([]);
+    expect(names(await Product.find({ where: { or: [{ kind: 'dairy' }, { price: { gt: 20 } }] } }))).toEqual(
+      [],
+    );
     // The query cannot widen the scope: contradicting it finds nothing.
     expect(await Product.find({ where: { active: false } })).toEqual([]);
     expect(await Product.findOne({ where: { name: 'cake' } })).toBeNull();
@@ -66,7 +77,10 @@ describe('default scope', () => {
     expect(await Product.count({ kind: 'fruit' })).toBe(3);
     expect(await Product.count({ active: false })).toBe(0);
     // The scope's where applies to a filter given as JSON text as well.
-    expect(names(await Product.find('{"where":{"price":{"lt":10}},"order":"price ASC"}'))).toEqual(['apple', 'date']);
+    expect(names(await Product.find('{"where":{"price":{"lt":10}},"order":"price ASC"}'))).toEqual([
+      'apple',
+      'date',
+    ]);
   });
 
   it('hides rows outside the scope from findById, exists, findByIds', async () => {
@@ -95,7 +109,10 @@ describe('default scope', () => {
 
   it('a scope where with operators, and-ed with the query where on the same property', async () => {
     const { Product } = await setup({ where: { price: { gte: 5 } } });
-    expect(names(await Product.find({ where: { price: { lte: 12 } }, order: 'price ASC' }))).toEqual(['date', 'bread']);
+    expect(names(await Product.find({ where: { price: { lte: 12 } }, order: 'price ASC' }))).toEqual([
+      'date',
+      'bread',
+    ]);
     expect(names(await Product.find({ where: { price: 3 } }))).toEqual([]);
     expect(await Product.count({ or: [{ name: 'egg' }, { name: 'fig' }] })).toBe(1);
   });
@@ -114,7 +131,11 @@ describe('default scope', () => {
     expect(names(await Product.find({ where: { kind: 'fruit' } }))).toEqual(['apple', 'date']);
     const { Product: Skipping } = await (async () => {
       const ds = dataSource();
-      const P: any = ds.createModel('P2', { name: 'string', price: 'number' }, { scope: { order: 'price ASC', skip: 1 } });
+      const P: any = ds.createModel(
+        'P2',
+        { name: 'string', price: 'number' },
+        { scope: { order: 'price ASC', skip: 1 } },
+      );
       await P.create(PRODUCTS.map(({ name, price }) => ({ name, price })));
       return { Product: P };
     })();
@@ -143,15 +164,28 @@ describe('default scope', () => {
 
   it('rejects an invalid query filter with 400 even when a scope applies', async () => {
     const { Product } = await setup({ where: { active: true }, order: 'name ASC' });
-    await expect(Product.find({ where: { price: { foo: 1 } } })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
-    await expect(Product.find({ limit: 'abc' })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
-    await expect(Product.count({ constructor: 1 })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
+    await expect(Product.find({ where: { price: { foo: 1 } } })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
+    await expect(Product.find({ limit: 'abc' })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
+    await expect(Product.count({ constructor: 1 })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
     expect(await Product.count()).toBe(4);
   });
 
   it('writes the scope where equalities into created instances when the data lacks them (as LB3)', async () => {
     const ds = dataSource();
-    const Task: any = ds.createModel('Task', { title: 'string', owner: 'string', done: 'boolean', prio: 'number' }, { scope: { where: { owner: 'ann', done: false } } });
+    const Task: any = ds.createModel(
+      'Task',
+      { title: 'string', owner: 'string', done: 'boolean', prio: 'number' },
+      { scope: { where: { owner: 'ann', done: false } } },
+    );
     const one = await Task.create({ title: 'write tests' });
     expect(one.owner).toBe('ann');
     expect(one.done).toBe(false);
@@ -162,7 +196,11 @@ describe('default scope', () => {
       ['ann', false],
     ]);
     // So created instances are found through the scope afterwards.
-    expect((await Task.find({ order: 'id ASC' })).map((t: any) => t.title)).toEqual(['write tests', 'a', 'b']);
+    expect((await Task.find({ order: 'id ASC' })).map((t: any) => t.title)).toEqual([
+      'write tests',
+      'a',
+      'b',
+    ]);
     expect(await Task.count()).toBe(3);
     const [found, created] = await Task.findOrCreate({ where: { title: 'c' } }, { title: 'c' });
     expect(created).toBe(true);
@@ -172,7 +210,11 @@ describe('default scope', () => {
 
   it('does not write scope conditions that are not plain equalities (as LB3)', async () => {
     const ds = dataSource();
-    const Q: any = ds.createModel('Q', { name: 'string', kind: 'string', n: 'number' }, { scope: { where: { kind: { inq: ['a', 'b'] }, n: { gt: 1 }, or: [{ name: 'x' }] } } });
+    const Q: any = ds.createModel(
+      'Q',
+      { name: 'string', kind: 'string', n: 'number' },
+      { scope: { where: { kind: { inq: ['a', 'b'] }, n: { gt: 1 }, or: [{ name: 'x' }] } } },
+    );
     const made = await Q.create({ name: 'z' });
     expect(made.toJSON()).toEqual({ name: 'z', id: 1 });
     // Not matching the scope, it is not found through it.
@@ -182,9 +224,15 @@ describe('default scope', () => {
   it('an empty scope changes nothing', async () => {
     const ds = dataSource();
     const Raw = await raw(ds);
-    const Empty: any = ds.createModel('Empty', { name: 'string', kind: 'string', price: 'number', active: 'boolean' }, { scope: {} });
+    const Empty: any = ds.createModel(
+      'Empty',
+      { name: 'string', kind: 'string', price: 'number', active: 'boolean' },
+      { scope: {} },
+    );
     await Empty.create(PRODUCTS);
-    expect(names(await Empty.find({ order: 'name ASC' }))).toEqual(names(await Raw.find({ order: 'name ASC' })));
+    expect(names(await Empty.find({ order: 'name ASC' }))).toEqual(
+      names(await Raw.find({ order: 'name ASC' })),
+    );
     expect(await Empty.count()).toBe(PRODUCTS.length);
     const blankWhere: any = ds.createModel('BlankWhere', { name: 'string' }, { scope: { where: {} } });
     await blankWhere.create([{ name: 'x' }, { name: 'y' }]);
@@ -225,13 +273,23 @@ describe('named scopes', () => {
 
   it('merge an extra filter: where and-ed, the caller order wins, the scope order/limit used otherwise', async () => {
     const { Product } = await setup();
-    expect(names(await Product.fruit({ where: { active: true, price: { gt: 5 } } }))).toEqual(['fig', 'date']);
+    expect(names(await Product.fruit({ where: { active: true, price: { gt: 5 } } }))).toEqual([
+      'fig',
+      'date',
+    ]);
     expect(names(await Product.fruit({ where: { kind: 'bakery' } }))).toEqual([]);
     expect(names(await Product.fruit({ order: 'name ASC' }))).toEqual(['apple', 'date', 'fig']);
     expect(names(await Product.fruit({ limit: 1 }))).toEqual(['fig']);
     expect(names(await Product.fruit({ skip: 1 }))).toEqual(['date', 'apple']);
-    expect((await Product.fruit({ fields: ['name'] })).map((p: any) => p.toJSON())).toEqual([{ name: 'fig' }, { name: 'date' }, { name: 'apple' }]);
-    expect(names(await Product.cheap({ where: { price: { gt: 2 } }, order: 'price ASC' }))).toEqual(['apple', 'date']);
+    expect((await Product.fruit({ fields: ['name'] })).map((p: any) => p.toJSON())).toEqual([
+      { name: 'fig' },
+      { name: 'date' },
+      { name: 'apple' },
+    ]);
+    expect(names(await Product.cheap({ where: { price: { gt: 2 } }, order: 'price ASC' }))).toEqual([
+      'apple',
+      'date',
+    ]);
     expect(names(await Product.topTwo({ where: { kind: 'fruit' } }))).toEqual(['fig', 'date']);
     expect(names(await Product.cheap('{"where":{"active":false}}'))).toEqual(['egg']);
   });
@@ -242,7 +300,12 @@ describe('named scopes', () => {
     expect(await Product.fruit.count({ active: true, price: { lt: 10 } })).toBe(2);
     expect(await Product.cheap.count({ kind: 'bakery' })).toBe(0);
     expect((await Product.cheap.updateAll({ kind: 'fruit' }, { active: false })).count).toBe(2);
-    expect(names(await Product.find({ where: { active: false }, order: 'name ASC' }))).toEqual(['apple', 'cake', 'date', 'egg']);
+    expect(names(await Product.find({ where: { active: false }, order: 'name ASC' }))).toEqual([
+      'apple',
+      'cake',
+      'date',
+      'egg',
+    ]);
     expect((await Product.cheap.destroyAll()).count).toBe(3);
     expect(names(await Product.find({ order: 'name ASC' }))).toEqual(['bread', 'cake', 'fig']);
   });
@@ -253,7 +316,9 @@ describe('named scopes', () => {
     expect(made.kind).toBe('fruit');
     const forced = await Product.fruit.create({ name: 'kiwi', kind: 'bakery' });
     expect(forced.kind).toBe('fruit');
-    expect(names(await Product.fruit({ where: { name: { inq: ['grape', 'kiwi'] } }, order: 'name ASC' }))).toEqual(['grape', 'kiwi']);
+    expect(
+      names(await Product.fruit({ where: { name: { inq: ['grape', 'kiwi'] } }, order: 'name ASC' })),
+    ).toEqual(['grape', 'kiwi']);
     // A scope with no plain equality leaves the data as given.
     const cheap = await Product.cheap.create({ name: 'lemon', price: 50 });
     expect(cheap.price).toBe(50);
@@ -262,22 +327,47 @@ describe('named scopes', () => {
 
   it('accept node callbacks', async () => {
     const { Product } = await setup();
-    const viaCb = await new Promise<string[]>((resolve, reject) => Product.fruit({ where: { price: { lt: 5 } } }, (err: Error | null, list: any[]) => (err ? reject(err) : resolve(names(list)))));
+    const viaCb = await new Promise<string[]>((resolve, reject) =>
+      Product.fruit({ where: { price: { lt: 5 } } }, (err: Error | null, list: any[]) =>
+        err ? reject(err) : resolve(names(list)),
+      ),
+    );
     expect(viaCb).toEqual(['apple']);
-    const noFilter = await new Promise<string[]>((resolve, reject) => Product.fruit((err: Error | null, list: any[]) => (err ? reject(err) : resolve(names(list)))));
+    const noFilter = await new Promise<string[]>((resolve, reject) =>
+      Product.fruit((err: Error | null, list: any[]) => (err ? reject(err) : resolve(names(list)))),
+    );
     expect(noFilter).toEqual(['fig', 'date', 'apple']);
-    const n = await new Promise<number>((resolve, reject) => Product.fruit.count((err: Error | null, c: number) => (err ? reject(err) : resolve(c))));
+    const n = await new Promise<number>((resolve, reject) =>
+      Product.fruit.count((err: Error | null, c: number) => (err ? reject(err) : resolve(c))),
+    );
     expect(n).toBe(3);
   });
 
   it('reject an invalid extra filter with 400 INVALID_FILTER and change nothing', async () => {
     const { Product } = await setup();
-    await expect(Product.fruit({ where: { price: { foo: 1 } } })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
-    await expect(Product.fruit({ limit: -1 })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
-    await expect(Product.fruit('{not json')).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
-    await expect(Product.cheap.destroyAll({ prototype: 1 })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
-    await expect(Product.cheap.updateAll({ price: { foo: 1 } }, { price: 0 })).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
-    const rejected = await new Promise<any>((resolve) => Product.fruit({ limit: 'abc' }, (err: any) => resolve(err)));
+    await expect(Product.fruit({ where: { price: { foo: 1 } } })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
+    await expect(Product.fruit({ limit: -1 })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
+    await expect(Product.fruit('{not json')).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
+    await expect(Product.cheap.destroyAll({ prototype: 1 })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
+    await expect(Product.cheap.updateAll({ price: { foo: 1 } }, { price: 0 })).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_FILTER',
+    });
+    const rejected = await new Promise<any>((resolve) =>
+      Product.fruit({ limit: 'abc' }, (err: any) => resolve(err)),
+    );
     expect(rejected).toMatchObject({ statusCode: 400, code: 'INVALID_FILTER' });
     expect(await Product.count()).toBe(PRODUCTS.length);
     expect(await Product.count({ price: 0 })).toBe(0);
@@ -302,7 +392,10 @@ describe('named scopes', () => {
     const Product: any = ds.createModel(
       'Product',
       { name: 'string', kind: 'string', price: 'number', active: 'boolean' },
-      { scope: { where: { active: true } }, scopes: { fruit: { where: { kind: 'fruit' }, order: 'name ASC' } } },
+      {
+        scope: { where: { active: true } },
+        scopes: { fruit: { where: { kind: 'fruit' }, order: 'name ASC' } },
+      },
     );
     await seed(ds, Product);
     expect(names(await Product.fruit())).toEqual(['apple', 'date', 'fig']);
@@ -318,7 +411,11 @@ describe('named scopes', () => {
 
 describe('the default scope where LB3 lets the scope win', () => {
   function scoped(scope: Record<string, unknown>): any {
-    return dataSource().createModel('Kept', { name: 'string', kind: 'string', active: 'boolean', n: 'number' }, { scope } as any);
+    return dataSource().createModel(
+      'Kept',
+      { name: 'string', kind: 'string', active: 'boolean', n: 'number' },
+      { scope } as any,
+    );
   }
 
   it('writes its equalities over the data on create, including those inside `and`', async () => {

@@ -1,4 +1,13 @@
-import { INVALID, NumberType, BooleanType, BufferType, DateType, StringType, arrayOf, GeoPointType } from '../../../src/juggler/types';
+import {
+  INVALID,
+  NumberType,
+  BooleanType,
+  BufferType,
+  DateType,
+  StringType,
+  arrayOf,
+  GeoPointType,
+} from '../../../src/juggler/types';
 
 describe('type coercion', () => {
   it('reads numeric strings as numbers and refuses the rest', () => {

@@ -365,16 +365,30 @@ describe('validatesUniquenessOf', () => {
 
   it('holds among the items of one array create (none is stored when two share a value)', async () => {
     const M = model((m) => m.validatesUniquenessOf('email', { scopedTo: ['role'], ignoreCase: true }));
-    const err = await createError(M, [{ email: 'a@b.c', role: 'x' }, { email: 'a@b.c', role: 'y' }, { email: 'A@B.C', role: 'x' }]);
+    const err = await createError(M, [
+      { email: 'a@b.c', role: 'x' },
+      { email: 'a@b.c', role: 'y' },
+      { email: 'A@B.C', role: 'x' },
+    ]);
     expect(err.statusCode).toBe(422);
     expect(err.details.codes).toEqual({ email: ['uniqueness'] });
     expect(await M.count()).toBe(0);
-    await expect(M.create([{ email: 'a@b.c', role: 'x' }, { email: 'a@b.c', role: 'y' }])).resolves.toHaveLength(2);
+    await expect(
+      M.create([
+        { email: 'a@b.c', role: 'x' },
+        { email: 'a@b.c', role: 'y' },
+      ]),
+    ).resolves.toHaveLength(2);
   });
 
   it('reports a value its type refuses as a type error, not as a query', async () => {
     const M = model((m) => m.validatesUniquenessOf('email'));
-    await expectInvalid(M, { email: { neq: null } }, { email: ['type'] }, { email: ['is not a valid string'] });
+    await expectInvalid(
+      M,
+      { email: { neq: null } },
+      { email: ['type'] },
+      { email: ['is not a valid string'] },
+    );
   });
 });
 

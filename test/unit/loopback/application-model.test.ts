@@ -26,7 +26,14 @@ describe('Application model', () => {
     const { Application } = appModel();
     const registered = await Application.register('owner-1', 'Shop', { description: 'the shop app' });
     const row = await storedRow(Application, registered.id);
-    expect(row).toMatchObject({ owner: 'owner-1', name: 'Shop', description: 'the shop app', status: 'sandbox', anonymousAllowed: true, authenticationEnabled: true });
+    expect(row).toMatchObject({
+      owner: 'owner-1',
+      name: 'Shop',
+      description: 'the shop app',
+      status: 'sandbox',
+      anonymousAllowed: true,
+      authenticationEnabled: true,
+    });
     expect(typeof row.id).toBe('string');
     expect(row.created).toBeInstanceOf(Date);
     expect(row.modified).toBeInstanceOf(Date);
@@ -39,23 +46,38 @@ describe('Application model', () => {
 
   it('answers through a callback too, and owner and name given as arguments win over options', (done) => {
     const { Application } = appModel();
-    Application.register('owner-2', 'Real', { name: 'Other', owner: 'someone-else' }, (err: Error | null, created: any) => {
-      expect(err).toBeNull();
-      expect([created.owner, created.name]).toEqual(['owner-2', 'Real']);
-      done();
-    });
+    Application.register(
+      'owner-2',
+      'Real',
+      { name: 'Other', owner: 'someone-else' },
+      (err: Error | null, created: any) => {
+        expect(err).toBeNull();
+        expect([created.owner, created.name]).toEqual(['owner-2', 'Real']);
+        done();
+      },
+    );
   });
 
   it('refuses a registration without owner or name with 400 INVALID_ARGUMENT and stores nothing', async () => {
     const { Application } = appModel();
-    await expect(Application.register('', 'NoOwner')).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_ARGUMENT' });
-    await expect(Application.register('owner', undefined)).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_ARGUMENT' });
+    await expect(Application.register('', 'NoOwner')).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_ARGUMENT',
+    });
+    await expect(Application.register('owner', undefined)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_ARGUMENT',
+    });
     expect(await Application.count()).toBe(0);
   });
 
   it('ignores keys a caller supplies on create, and keeps keys when an application is saved again', async () => {
     const { Application } = appModel();
-    const created = await Application.create({ name: 'Chosen', clientKey: 'my-own-key', masterKey: 'guessable' });
+    const created = await Application.create({
+      name: 'Chosen',
+      clientKey: 'my-own-key',
+      masterKey: 'guessable',
+    });
     expect(created.clientKey).not.toBe('my-own-key');
     expect(created.masterKey).not.toBe('guessable');
     const before = await storedRow(Application, created.id);
@@ -84,7 +106,10 @@ describe('Application model', () => {
 
   it('resetKeys of an unknown application fails with 404 MODEL_NOT_FOUND', async () => {
     const { Application } = appModel();
-    await expect(Application.resetKeys('no-such-app')).rejects.toMatchObject({ statusCode: 404, code: 'MODEL_NOT_FOUND' });
+    await expect(Application.resetKeys('no-such-app')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'MODEL_NOT_FOUND',
+    });
   });
 
   it('authenticate names the key type that matched, and answers null for a wrong key or application', async () => {
@@ -106,7 +131,10 @@ describe('Application model', () => {
 
   it('keeps push settings as nested objects', async () => {
     const { Application } = appModel();
-    const pushSettings = { apns: { production: false, certData: 'cert', pushOptions: { gateway: 'gw', port: 2195 } }, gcm: { serverApiKey: 'k' } };
+    const pushSettings = {
+      apns: { production: false, certData: 'cert', pushOptions: { gateway: 'gw', port: 2195 } },
+      gcm: { serverApiKey: 'k' },
+    };
     const created = await Application.create({ name: 'Push', pushSettings });
     const found = await Application.findById(created.id);
     expect(found.pushSettings.toObject()).toEqual(pushSettings);

@@ -10,7 +10,11 @@ describe('Model.setupRemoting()', () => {
   it('redefines the built-in methods from the current settings, keeping disabled ones off', async () => {
     const app: any = loopback({ localRegistry: true } as any);
     app.dataSource('db', { connector: 'memory' });
-    const Widget = app.registry.createModel('Widget', { name: 'string', size: 'number' }, { replaceOnPUT: false });
+    const Widget = app.registry.createModel(
+      'Widget',
+      { name: 'string', size: 'number' },
+      { replaceOnPUT: false },
+    );
     app.model(Widget, { dataSource: 'db' });
     app.use('/api', loopback.rest());
     Widget.disableRemoteMethodByName('deleteById');

@@ -65,7 +65,10 @@ describe('argument checks: before or after the ACL check and the before-remote h
     const before = t.hookCalls();
     const res = await request(t.app).get('/api/Notes/greet');
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ message: 'name is a required argument', code: 'INVALID_ARGUMENT' });
+    expect(res.body.error).toMatchObject({
+      message: 'name is a required argument',
+      code: 'INVALID_ARGUMENT',
+    });
     expect(t.hookCalls()).toBe(before + 1);
   });
 
@@ -93,14 +96,18 @@ describe('argument checks: before or after the ACL check and the before-remote h
 
   it('an anonymous caller denied by the ACL gets 401 before its bad filter is looked at', async () => {
     const before = t.hookCalls();
-    const res = await request(t.app).get('/api/Notes/count').query({ where: JSON.stringify({ secret: 's1' }) });
+    const res = await request(t.app)
+      .get('/api/Notes/count')
+      .query({ where: JSON.stringify({ secret: 's1' }) });
     expect(res.status).toBe(401);
     expect(t.hookCalls()).toBe(before);
   });
 
   it("a filter naming a hidden property is refused after the hooks; a hook's own additions are not checked", async () => {
     const before = t.hookCalls();
-    const probe = await request(t.app).get('/api/Notes').query({ filter: JSON.stringify({ where: { secret: 's1' } }) });
+    const probe = await request(t.app)
+      .get('/api/Notes')
+      .query({ filter: JSON.stringify({ where: { secret: 's1' } }) });
     expect(probe.status).toBe(400);
     expect(probe.body.error.code).toBe('INVALID_FILTER');
     expect(t.hookCalls()).toBe(before + 1);
@@ -111,10 +118,14 @@ describe('argument checks: before or after the ACL check and the before-remote h
   });
 
   it("a hook that changes the client's filter in place does not launder it; one that replaces it takes it over", async () => {
-    const inPlace = await request(t.app).get('/api/Notes?addHidden=1').query({ filter: JSON.stringify({ where: { secret: 's2' } }) });
+    const inPlace = await request(t.app)
+      .get('/api/Notes?addHidden=1')
+      .query({ filter: JSON.stringify({ where: { secret: 's2' } }) });
     expect(inPlace.status).toBe(400);
     expect(inPlace.body.error.code).toBe('INVALID_FILTER');
-    const replaced = await request(t.app).get('/api/Notes?replaceFilter=1').query({ filter: JSON.stringify({ where: { secret: 's1' } }) });
+    const replaced = await request(t.app)
+      .get('/api/Notes?replaceFilter=1')
+      .query({ filter: JSON.stringify({ where: { secret: 's1' } }) });
     expect(replaced.status).toBe(200);
     expect(replaced.body).toEqual([{ id: 2, title: 'b' }]);
   });

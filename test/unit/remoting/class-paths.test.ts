@@ -21,7 +21,13 @@ describe('model http paths', () => {
     const created = await request(app).post('/domain1/Notes').send({ text: 'b' });
     expect(created.status).toBe(200);
     expect((await request(app).get(`/domain1/Notes/${created.body.id}`)).body.text).toBe('b');
-    expect(app.handler('rest').adapter.getClasses().find((c: any) => c.name === 'Note').getPath()).toBe('/domain1/Notes');
+    expect(
+      app
+        .handler('rest')
+        .adapter.getClasses()
+        .find((c: any) => c.name === 'Note')
+        .getPath(),
+    ).toBe('/domain1/Notes');
   });
 
   it('serves a percent-encoded path as requested in its encoded form', async () => {

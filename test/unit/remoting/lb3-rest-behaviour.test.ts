@@ -13,11 +13,25 @@ function build() {
   const Meter = app.registry.createModel('Meter', { n: 'number' }, { base: 'PersistedModel' });
   app.model(Meter, { dataSource: 'db' });
   Meter.catchAll = async (id: unknown) => ({ all: id });
-  Meter.remoteMethod('catchAll', { accepts: { arg: 'id', type: 'any', http: { source: 'path' } }, returns: { arg: 'r', type: 'object', root: true }, http: { verb: 'all', path: '/:id' } });
+  Meter.remoteMethod('catchAll', {
+    accepts: { arg: 'id', type: 'any', http: { source: 'path' } },
+    returns: { arg: 'r', type: 'object', root: true },
+    http: { verb: 'all', path: '/:id' },
+  });
   Meter.echo = async (data: unknown) => ({ data, t: typeof data });
-  Meter.remoteMethod('echo', { accepts: { arg: 'data', type: 'object', http: { source: 'body' } }, returns: { arg: 'r', type: 'object', root: true }, http: { verb: 'post' } });
+  Meter.remoteMethod('echo', {
+    accepts: { arg: 'data', type: 'object', http: { source: 'body' } },
+    returns: { arg: 'r', type: 'object', root: true },
+    http: { verb: 'post' },
+  });
   Meter.file = async () => ['hello file', 'text/plain'];
-  Meter.remoteMethod('file', { returns: [{ arg: 'body', type: 'file', root: true }, { arg: 'Content-Type', type: 'string', http: { target: 'header' } }], http: { verb: 'get' } });
+  Meter.remoteMethod('file', {
+    returns: [
+      { arg: 'body', type: 'file', root: true },
+      { arg: 'Content-Type', type: 'string', http: { target: 'header' } },
+    ],
+    http: { verb: 'get' },
+  });
   Meter.made = async () => [{ a: 1 }, 3, 201];
   Meter.remoteMethod('made', {
     returns: [
@@ -28,7 +42,13 @@ function build() {
     http: { verb: 'get' },
   });
   Meter.named = async () => [5, 'v'];
-  Meter.remoteMethod('named', { returns: [{ arg: 'n', type: 'number' }, { arg: 'x-tag', type: 'string', http: { target: 'header' } }], http: { verb: 'get' } });
+  Meter.remoteMethod('named', {
+    returns: [
+      { arg: 'n', type: 'number' },
+      { arg: 'x-tag', type: 'string', http: { target: 'header' } },
+    ],
+    http: { verb: 'get' },
+  });
   const log: unknown[] = [];
   Meter.afterRemote('named', (ctx: any, _r: unknown, next: () => void) => {
     log.push(['named result', ctx.result]);
@@ -70,7 +90,9 @@ describe('REST behaviour observed on LB3', () => {
 
   it('a body argument with no body is an empty object', async () => {
     expect((await request(t.app).post('/Meters/echo')).body).toEqual({ data: {}, t: 'object' });
-    expect((await request(t.app).post('/Meters/echo').set('Content-Type', 'application/json').send('')).body).toEqual({ data: {}, t: 'object' });
+    expect(
+      (await request(t.app).post('/Meters/echo').set('Content-Type', 'application/json').send('')).body,
+    ).toEqual({ data: {}, t: 'object' });
   });
 
   it('a file return is sent as it is, with the Content-Type the method returned', async () => {
@@ -103,7 +125,11 @@ describe('REST behaviour observed on LB3', () => {
     expect((await request(t.app).get('/Meters?_format=json')).status).toBe(200);
     for (const accept of ['*/*', 'application/json', 'text/html, application/json;q=0.5']) {
       const res = await request(t.app).get('/Meters').set('Accept', accept);
-      expect([accept, res.status, res.headers['content-type']]).toEqual([accept, 200, 'application/json; charset=utf-8']);
+      expect([accept, res.status, res.headers['content-type']]).toEqual([
+        accept,
+        200,
+        'application/json; charset=utf-8',
+      ]);
     }
   });
 });

@@ -35,14 +35,20 @@ describe('parseQueryString gives what qs gives', () => {
   ];
   it.each(cases)('%s', (text) => {
     expect(parseQueryString(text)).toEqual(qs.parse(text, QS_OPTIONS));
-    expect(Object.getPrototypeOf(parseQueryString(text))).toBe(Object.getPrototypeOf(qs.parse(text, QS_OPTIONS)));
+    expect(Object.getPrototypeOf(parseQueryString(text))).toBe(
+      Object.getPrototypeOf(qs.parse(text, QS_OPTIONS)),
+    );
   });
 
   it('honours the parameter limit as qs does, empty parts included', () => {
     const text = '&'.repeat(5) + 'a=1&b=2';
-    expect(parseQueryString(text, { parameterLimit: 3 })).toEqual(qs.parse(text, { ...QS_OPTIONS, parameterLimit: 3 }));
+    expect(parseQueryString(text, { parameterLimit: 3 })).toEqual(
+      qs.parse(text, { ...QS_OPTIONS, parameterLimit: 3 }),
+    );
     const many = Array.from({ length: 12 }, (_, i) => `k${i}=${i}`).join('&');
-    expect(parseQueryString(many, { parameterLimit: 10 })).toEqual(qs.parse(many, { ...QS_OPTIONS, parameterLimit: 10 }));
+    expect(parseQueryString(many, { parameterLimit: 10 })).toEqual(
+      qs.parse(many, { ...QS_OPTIONS, parameterLimit: 10 }),
+    );
     expect(Object.keys(parseQueryString(many, { parameterLimit: 10 }))).toHaveLength(10);
   });
 

@@ -11,31 +11,86 @@ function buildApp() {
   const app = loopback();
   app.dataSource('db', { connector: 'memory' });
   const log: string[] = [];
-  const Thing: any = loopback.createModel({ name: 'Thing', base: 'PersistedModel', properties: { name: 'string' }, http: { path: '/stuff' }, replaceOnPUT: false } as any);
+  const Thing: any = loopback.createModel({
+    name: 'Thing',
+    base: 'PersistedModel',
+    properties: { name: 'string' },
+    http: { path: '/stuff' },
+    replaceOnPUT: false,
+  } as any);
   app.model(Thing, { dataSource: 'db' });
-  const Other: any = loopback.createModel({ name: 'Other', base: 'PersistedModel', plural: 'others2', properties: { name: 'string' } } as any);
+  const Other: any = loopback.createModel({
+    name: 'Other',
+    base: 'PersistedModel',
+    plural: 'others2',
+    properties: { name: 'string' },
+  } as any);
   app.model(Other, { dataSource: 'db' });
 
   Thing.beforeRemote('create', (ctx: any, second: unknown, next: () => void) => {
-    log.push(`model before create second=${JSON.stringify(second)} data=${JSON.stringify(ctx.args.data)} method=${ctx.method.name} instance=${ctx.instance}`);
+    log.push(
+      `model before create second=${JSON.stringify(second)} data=${JSON.stringify(ctx.args.data)} method=${ctx.method.name} instance=${ctx.instance}`,
+    );
     next();
   });
-  Thing.beforeRemote('*', (ctx: any, _u: unknown, next: () => void) => (log.push(`model before * ${ctx.method.name}`), next()));
-  Thing.beforeRemote('prototype.*', (ctx: any, _u: unknown, next: () => void) => (log.push(`model before prototype.* ${ctx.method.name} instance=${ctx.instance?.id}`), next()));
+  Thing.beforeRemote(
+    '*',
+    (ctx: any, _u: unknown, next: () => void) => (log.push(`model before * ${ctx.method.name}`), next()),
+  );
+  Thing.beforeRemote(
+    'prototype.*',
+    (ctx: any, _u: unknown, next: () => void) => (
+      log.push(`model before prototype.* ${ctx.method.name} instance=${ctx.instance?.id}`),
+      next()
+    ),
+  );
   Thing.beforeRemote('**', async (ctx: any) => {
     log.push(`model before ** ${ctx.method.name}`);
   });
-  app.remotes().before('**', (ctx: any, next: () => void) => (log.push(`app before ** ${ctx.method.name}`), next()));
-  app.remotes().before('Thing.*', (ctx: any, next: () => void) => (log.push(`app before Thing.* ${ctx.method.name}`), next()));
-  app.remotes().after('**', (ctx: any, next: () => void) => (log.push(`app after ** ${ctx.method.name}`), next()));
-  Thing.afterRemote('*', (ctx: any, result: unknown, next: () => void) => (log.push(`model after * ${ctx.method.name} result=${JSON.stringify(result)}`), next()));
-  Thing.afterRemote('prototype.patchAttributes', (ctx: any, result: unknown, next: () => void) => (log.push(`model after patchAttributes same=${result === ctx.result}`), next()));
-  Thing.afterRemoteError('*', (ctx: any, next: () => void) => (log.push(`model afterError * ${ctx.method.name} ${ctx.error.message}`), next()));
-  app.remotes().afterError('**', (ctx: any, next: () => void) => (log.push(`app afterError ** ${ctx.method.name}`), next()));
+  app
+    .remotes()
+    .before('**', (ctx: any, next: () => void) => (log.push(`app before ** ${ctx.method.name}`), next()));
+  app
+    .remotes()
+    .before(
+      'Thing.*',
+      (ctx: any, next: () => void) => (log.push(`app before Thing.* ${ctx.method.name}`), next()),
+    );
+  app
+    .remotes()
+    .after('**', (ctx: any, next: () => void) => (log.push(`app after ** ${ctx.method.name}`), next()));
+  Thing.afterRemote(
+    '*',
+    (ctx: any, result: unknown, next: () => void) => (
+      log.push(`model after * ${ctx.method.name} result=${JSON.stringify(result)}`),
+      next()
+    ),
+  );
+  Thing.afterRemote(
+    'prototype.patchAttributes',
+    (ctx: any, result: unknown, next: () => void) => (
+      log.push(`model after patchAttributes same=${result === ctx.result}`),
+      next()
+    ),
+  );
+  Thing.afterRemoteError(
+    '*',
+    (ctx: any, next: () => void) => (
+      log.push(`model afterError * ${ctx.method.name} ${ctx.error.message}`),
+      next()
+    ),
+  );
+  app
+    .remotes()
+    .afterError(
+      '**',
+      (ctx: any, next: () => void) => (log.push(`app afterError ** ${ctx.method.name}`), next()),
+    );
 
   Thing.fail = (cb: (err: Error) => void) => cb(new Error('nope'));
   Thing.remoteMethod('fail', { http: { verb: 'get' } });
-  Thing.made = (n: string, req: any, x: number, cb: (err: null, n: string, x: number) => void) => cb(null, n, x + (req.method === 'POST' ? 1 : 0));
+  Thing.made = (n: string, req: any, x: number, cb: (err: null, n: string, x: number) => void) =>
+    cb(null, n, x + (req.method === 'POST' ? 1 : 0));
   Thing.remoteMethod('made', {
     http: { verb: 'post', status: 201 },
     accepts: [
@@ -94,13 +149,26 @@ describe('remote hooks and remote method options', () => {
 
   it('runs error hooks (model and app) when the method fails; an unknown error is a bare 500', async () => {
     const res = await request(app).get('/api/stuff/fail');
-    expect([res.status, res.body]).toEqual([500, { error: { statusCode: 500, message: 'Internal Server Error' } }]);
-    expect(log).toEqual(['model before * fail', 'app before Thing.* fail', 'model before ** fail', 'app before ** fail', 'model afterError * fail nope', 'app afterError ** fail']);
+    expect([res.status, res.body]).toEqual([
+      500,
+      { error: { statusCode: 500, message: 'Internal Server Error' } },
+    ]);
+    expect(log).toEqual([
+      'model before * fail',
+      'app before Thing.* fail',
+      'model before ** fail',
+      'app before ** fail',
+      'model afterError * fail nope',
+      'app afterError ** fail',
+    ]);
   });
 
   it('uses http.errorStatus for an error without a status', async () => {
     const res = await request(app).get('/api/stuff/bad');
-    expect([res.status, res.body]).toEqual([418, { error: { statusCode: 418, name: 'Error', message: 'teapot' } }]);
+    expect([res.status, res.body]).toEqual([
+      418,
+      { error: { statusCode: 418, name: 'Error', message: 'teapot' } },
+    ]);
   });
 
   it('takes header, req and http-function arguments, answers named returns with http.status', async () => {
@@ -117,7 +185,10 @@ describe('remote hooks and remote method options', () => {
 
   it('drops a method disabled by name', async () => {
     const res = await request(app).delete('/api/stuff/1');
-    expect([res.status, res.body.error.message]).toEqual([404, 'Shared class "Thing" has no method handling DELETE /1']);
+    expect([res.status, res.body.error.message]).toEqual([
+      404,
+      'Shared class "Thing" has no method handling DELETE /1',
+    ]);
   });
 
   it('routes by http.path and plural instead of the model name', async () => {

@@ -11,7 +11,11 @@ describe('options of a REST call', () => {
   it('carries LB3 defaults (from the model settings first) and serialises without the remoting context', async () => {
     const app: any = loopback({ localRegistry: true });
     app.dataSource('db', { connector: 'memory' });
-    const Gauge = app.registry.createModel('Gauge', { n: 'number' }, { base: 'PersistedModel', maxDepthOfQuery: 5 });
+    const Gauge = app.registry.createModel(
+      'Gauge',
+      { n: 'number' },
+      { base: 'PersistedModel', maxDepthOfQuery: 5 },
+    );
     app.model(Gauge, { dataSource: 'db' });
     app.use(loopback.rest());
     const seen: Array<[string, string, boolean]> = [];
@@ -44,41 +48,49 @@ describe('options of a REST call', () => {
     expect(seen).toBe('{"prohibitHiddenPropertiesInQuery":false,"maxDepthOfQuery":12,"maxDepthOfData":64}');
   });
 
-  it.each(['stored', 'jwt'])('names the roles that granted the call (only those allowing it and held by the caller; %s tokens)', async (format) => {
-    const { app, models } = authApp((registry) => {
-      const User = registry.getModel('User');
-      const Dial = registry.createModel({
-        name: 'Dial',
-        base: 'PersistedModel',
-        properties: { n: 'number' },
-        acls: [
-          { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', accessType: 'READ' },
-          { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', accessType: 'READ' },
-          { principalType: 'ROLE', principalId: '$unauthenticated', permission: 'DENY', property: 'count' },
-          { principalType: 'ROLE', principalId: '$owner', permission: 'DENY', accessType: 'READ' },
-          { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', accessType: 'WRITE' },
-        ],
+  it.each(['stored', 'jwt'])(
+    'names the roles that granted the call (only those allowing it and held by the caller; %s tokens)',
+    async (format) => {
+      const { app, models } = authApp((registry) => {
+        const User = registry.getModel('User');
+        const Dial = registry.createModel({
+          name: 'Dial',
+          base: 'PersistedModel',
+          properties: { n: 'number' },
+          acls: [
+            { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', accessType: 'READ' },
+            { principalType: 'ROLE', principalId: '$authenticated', permission: 'ALLOW', accessType: 'READ' },
+            { principalType: 'ROLE', principalId: '$unauthenticated', permission: 'DENY', property: 'count' },
+            { principalType: 'ROLE', principalId: '$owner', permission: 'DENY', accessType: 'READ' },
+            {
+              principalType: 'ROLE',
+              principalId: '$authenticated',
+              permission: 'ALLOW',
+              accessType: 'WRITE',
+            },
+          ],
+        });
+        return [User, Dial];
       });
-      return [User, Dial];
-    });
-    if (format === 'jwt') app.set('accessTokenFormat', 'jwt');
-    const [User, Dial] = models;
-    const seen: string[] = [];
-    Dial.observe('access', async (ctx: any) => {
-      seen.push(JSON.stringify(ctx.options));
-    });
-    await User.create({ email: 'a@example.com', password: 'pass-word-1' });
-    const token = (await User.login({ email: 'a@example.com', password: 'pass-word-1' })).id;
-    expect(token.split('.')).toHaveLength(format === 'jwt' ? 3 : 1);
+      if (format === 'jwt') app.set('accessTokenFormat', 'jwt');
+      const [User, Dial] = models;
+      const seen: string[] = [];
+      Dial.observe('access', async (ctx: any) => {
+        seen.push(JSON.stringify(ctx.options));
+      });
+      await User.create({ email: 'a@example.com', password: 'pass-word-1' });
+      const token = (await User.login({ email: 'a@example.com', password: 'pass-word-1' })).id;
+      expect(token.split('.')).toHaveLength(format === 'jwt' ? 3 : 1);
 
-    expect((await request(app).get('/api/Dials')).status).toBe(200);
-    expect((await request(app).get('/api/Dials').set('Authorization', token)).status).toBe(200);
-    expect((await request(app).get('/api/Dials/count')).status).toBe(401);
-    expect(seen).toEqual([
-      '{"prohibitHiddenPropertiesInQuery":true,"maxDepthOfQuery":12,"maxDepthOfData":32,"accessToken":null,"authorizedRoles":{"$everyone":true}}',
-      expect.stringMatching(/"authorizedRoles":\{"\$everyone":true,"\$authenticated":true\}\}$/),
-    ]);
-  });
+      expect((await request(app).get('/api/Dials')).status).toBe(200);
+      expect((await request(app).get('/api/Dials').set('Authorization', token)).status).toBe(200);
+      expect((await request(app).get('/api/Dials/count')).status).toBe(401);
+      expect(seen).toEqual([
+        '{"prohibitHiddenPropertiesInQuery":true,"maxDepthOfQuery":12,"maxDepthOfData":32,"accessToken":null,"authorizedRoles":{"$everyone":true}}',
+        expect.stringMatching(/"authorizedRoles":\{"\$everyone":true,"\$authenticated":true\}\}$/),
+      ]);
+    },
+  );
 
   it("keeps the remoting context when an app's createOptionsFromRemotingContext leaves it out", async () => {
     const app: any = loopback({ localRegistry: true });
@@ -92,7 +104,12 @@ describe('options of a REST call', () => {
       options = ctx.options;
     });
     expect((await request(app).post('/Gauges').send({ n: 1 })).status).toBe(200);
-    expect(JSON.parse(JSON.stringify(options))).toEqual({ prohibitHiddenPropertiesInQuery: true, maxDepthOfQuery: 12, maxDepthOfData: 32, ip: 'known' });
+    expect(JSON.parse(JSON.stringify(options))).toEqual({
+      prohibitHiddenPropertiesInQuery: true,
+      maxDepthOfQuery: 12,
+      maxDepthOfData: 32,
+      ip: 'known',
+    });
     expect(options.remotingContext.method.name).toBe('create');
   });
 });
@@ -115,10 +132,20 @@ describe('remoting.errorHandler: how the REST API answers its errors', () => {
   it('with {debug: true}: the body carries the message, stack and every property of the error, 4xx and 5xx', async () => {
     const app = appWith({ errorHandler: { debug: true, log: false } });
     const boom = await request(app).get('/api/Gadgets/explode').expect(500);
-    expect(boom.body.error).toMatchObject({ statusCode: 500, name: 'Error', message: 'Kaboom', secret: 's3' });
+    expect(boom.body.error).toMatchObject({
+      statusCode: 500,
+      name: 'Error',
+      message: 'Kaboom',
+      secret: 's3',
+    });
     expect(boom.body.error.stack).toContain('Kaboom');
     const missing = await request(app).get('/api/Gadgets/7').expect(404);
-    expect(missing.body.error).toMatchObject({ statusCode: 404, status: 404, code: 'MODEL_NOT_FOUND', message: 'Unknown "Gadget" id "7".' });
+    expect(missing.body.error).toMatchObject({
+      statusCode: 404,
+      status: 404,
+      code: 'MODEL_NOT_FOUND',
+      message: 'Unknown "Gadget" id "7".',
+    });
   });
 
   it('by default, and with {debug: false}: a 5xx body has no message, stack or extra property', async () => {
@@ -145,7 +172,9 @@ describe('remoting.errorHandler: how the REST API answers its errors', () => {
     await request(app).get('/api/Gadgets/explode').expect(500);
 
     const own = appWith({ errorHandler: { debug: true }, rest: { handleErrors: false } });
-    own.use((err: any, _req: unknown, res: any, _next: unknown) => res.status(599).json({ mine: err.message }));
+    own.use((err: any, _req: unknown, res: any, _next: unknown) =>
+      res.status(599).json({ mine: err.message }),
+    );
     await request(own).get('/api/Gadgets/explode').expect(599, { mine: 'Kaboom' });
   });
 });

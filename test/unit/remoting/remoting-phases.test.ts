@@ -10,24 +10,39 @@ function buildApp(options: { auth?: boolean } = {}) {
   const app = loopback({ localRegistry: true, loadBuiltinModels: true });
   app.dataSource('db', { connector: 'memory' });
   const log: string[] = [];
-  const Note: any = app.registry.createModel({ name: 'Note', base: 'PersistedModel', properties: { title: 'string' } } as any);
+  const Note: any = app.registry.createModel({
+    name: 'Note',
+    base: 'PersistedModel',
+    properties: { title: 'string' },
+  } as any);
   app.model(Note, { dataSource: 'db' });
-  Note.beforeRemote('**', (ctx: any, _u: unknown, next: () => void) => (log.push(`beforeRemote ${ctx.method.name}`), next()));
-  Note.afterRemote('**', (ctx: any, _u: unknown, next: () => void) => (log.push(`afterRemote ${ctx.method.name}`), next()));
-  Note.afterRemoteError('**', (ctx: any, next: () => void) => (log.push(`afterRemoteError ${ctx.error.message}`), next()));
+  Note.beforeRemote(
+    '**',
+    (ctx: any, _u: unknown, next: () => void) => (log.push(`beforeRemote ${ctx.method.name}`), next()),
+  );
+  Note.afterRemote(
+    '**',
+    (ctx: any, _u: unknown, next: () => void) => (log.push(`afterRemote ${ctx.method.name}`), next()),
+  );
+  Note.afterRemoteError(
+    '**',
+    (ctx: any, next: () => void) => (log.push(`afterRemoteError ${ctx.error.message}`), next()),
+  );
   Note.observe('access', async () => {
     log.push('query');
   });
   if (options.auth) {
     app.enableAuth({ dataSource: 'db' });
-    Note.settings.acls = [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY', property: 'deleteById' }];
+    Note.settings.acls = [
+      { principalType: 'ROLE', principalId: '$everyone', permission: 'DENY', property: 'deleteById' },
+    ];
   }
   app.use('/api', loopback.rest());
   return { app, log, Note };
 }
 
 describe('app.remotes().phases', () => {
-  it('starts with LB3\'s two phases, auth then invoke', () => {
+  it("starts with LB3's two phases, auth then invoke", () => {
     const { app } = buildApp();
     expect(app.remotes().phases.getPhaseNames()).toEqual(['auth', 'invoke']);
   });
@@ -53,7 +68,10 @@ describe('app.remotes().phases', () => {
     mine.use((_ctx, next) => (log.push('mine:use'), next()));
     mine.before((_ctx, next) => (log.push('mine:before'), next()));
     phases.find('invoke')!.before((_ctx, next) => (log.push('invoke:before'), next()));
-    phases.registerHandler('invoke:after', (ctx, next) => (log.push(`invoke:after result=${JSON.stringify(ctx.result)}`), next()));
+    phases.registerHandler(
+      'invoke:after',
+      (ctx, next) => (log.push(`invoke:after result=${JSON.stringify(ctx.result)}`), next()),
+    );
     phases.add('last').use((_ctx, next) => (log.push('last'), next()));
     expect(phases.getPhaseNames()).toEqual(['auth', 'mine', 'invoke', 'last']);
 
@@ -73,7 +91,10 @@ describe('app.remotes().phases', () => {
   it('runs a handler in auth only after access was granted: a denied call never reaches it', async () => {
     const { app, log, Note } = buildApp({ auth: true });
     await Note.create({ title: 'kept' });
-    app.remotes().phases.find('auth')!.after((ctx, next) => (log.push(`auth:after ${ctx.method.name}`), next()));
+    app
+      .remotes()
+      .phases.find('auth')!
+      .after((ctx, next) => (log.push(`auth:after ${ctx.method.name}`), next()));
     const res = await request(app).delete('/api/Notes/1').expect(401);
     expect(res.body.error.code).toBe('AUTHORIZATION_REQUIRED');
     expect(log).toEqual(['afterRemoteError Authorization Required']);
@@ -82,7 +103,7 @@ describe('app.remotes().phases', () => {
     expect(log).toContain('auth:after findById');
   });
 
-  it('ends the call with a handler\'s error: the method does not run and afterRemoteError hooks see it', async () => {
+  it("ends the call with a handler's error: the method does not run and afterRemoteError hooks see it", async () => {
     const { app, log, Note } = buildApp();
     app
       .remotes()
@@ -98,7 +119,13 @@ describe('app.remotes().phases', () => {
 
   it('limits a handler to the methods a pattern names (registerPhaseHandler)', async () => {
     const { app, log } = buildApp();
-    app.remotes().registerPhaseHandler('invoke', 'Note.prototype.*', (ctx, next) => (log.push(`only ${ctx.method.name}`), next()));
+    app
+      .remotes()
+      .registerPhaseHandler(
+        'invoke',
+        'Note.prototype.*',
+        (ctx, next) => (log.push(`only ${ctx.method.name}`), next()),
+      );
     await request(app).post('/api/Notes').send({ title: 'a' }).expect(200);
     await request(app).patch('/api/Notes/1').send({ title: 'b' }).expect(200);
     expect(log.filter((l) => l.startsWith('only'))).toEqual(['only patchAttributes']);
@@ -108,9 +135,13 @@ describe('app.remotes().phases', () => {
     const { app } = buildApp();
     const phases = app.remotes().phases;
     expect(() => phases.addBefore('nosuch', 'x')).toThrow(expect.objectContaining({ code: 'UNKNOWN_PHASE' }));
-    expect(() => phases.registerHandler('nosuch:before', () => undefined)).toThrow(expect.objectContaining({ code: 'UNKNOWN_PHASE' }));
+    expect(() => phases.registerHandler('nosuch:before', () => undefined)).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_PHASE' }),
+    );
     expect(() => phases.add('auth')).toThrow(expect.objectContaining({ code: 'DUPLICATE_PHASE' }));
-    expect(() => phases.find('auth')!.use('x' as any)).toThrow(expect.objectContaining({ code: 'INVALID_MIDDLEWARE' }));
+    expect(() => phases.find('auth')!.use('x' as any)).toThrow(
+      expect.objectContaining({ code: 'INVALID_MIDDLEWARE' }),
+    );
     expect(phases.findOrAdd('auth')).toBe(phases.find('auth'));
     expect(phases.getPhaseNames()).toEqual(['auth', 'invoke']);
   });

@@ -21,7 +21,10 @@ describe('functions marked shared', () => {
     Lamp.brightest = function (limit: number, cb: (err: null, w: number) => void) {
       cb(null, limit * 2);
     };
-    loopback.remoteMethod(Lamp.brightest, { accepts: [{ arg: 'limit', type: 'number' }], returns: [{ type: 'number', name: 'watts' }] });
+    loopback.remoteMethod(Lamp.brightest, {
+      accepts: [{ arg: 'limit', type: 'number' }],
+      returns: [{ type: 'number', name: 'watts' }],
+    });
     const res = await request(app).get('/Lamps/brightest').query({ limit: 21 });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ watts: 42 });
@@ -58,7 +61,10 @@ describe('functions marked shared', () => {
     Lamp.whoami = function (req: any, cb: (err: null, id: unknown) => void) {
       cb(null, req.accessToken ? req.accessToken.id : null);
     };
-    loopback.remoteMethod(Lamp.whoami, { accepts: [{ type: 'object', http: { source: 'req' } }], returns: [{ type: 'object', name: 'id' }] });
+    loopback.remoteMethod(Lamp.whoami, {
+      accepts: [{ type: 'object', http: { source: 'req' } }],
+      returns: [{ type: 'object', name: 'id' }],
+    });
     const res = await request(app).get('/Lamps/whoami').set('Authorization', 'some-token');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: null });

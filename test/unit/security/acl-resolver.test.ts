@@ -1,9 +1,32 @@
-import { matchingScore, normalizeRules, resolvePermission, AclRule } from '../../../src/loopback/security/acl-resolver';
+import {
+  matchingScore,
+  normalizeRules,
+  resolvePermission,
+  AclRule,
+} from '../../../src/loopback/security/acl-resolver';
 import { generateTokenId, safeEqual } from '../../../src/loopback/security/token-id';
-import { compareTrace, hashPassword, isHashed, verifyPassword } from '../../../src/loopback/security/password';
+import {
+  compareTrace,
+  hashPassword,
+  isHashed,
+  verifyPassword,
+} from '../../../src/loopback/security/password';
 
-const req = (property: string, accessType = 'READ', aliases: string[] = []) => ({ model: 'Note', property, methodNames: [property, ...aliases], accessType });
-const role = (principalId: string, permission: string, extra: Partial<AclRule> = {}): AclRule => ({ model: 'Note', property: '*', accessType: '*', principalType: 'ROLE', principalId, permission, ...extra });
+const req = (property: string, accessType = 'READ', aliases: string[] = []) => ({
+  model: 'Note',
+  property,
+  methodNames: [property, ...aliases],
+  accessType,
+});
+const role = (principalId: string, permission: string, extra: Partial<AclRule> = {}): AclRule => ({
+  model: 'Note',
+  property: '*',
+  accessType: '*',
+  principalType: 'ROLE',
+  principalId,
+  permission,
+  ...extra,
+});
 
 describe('ACL resolution (LB3 order)', () => {
   const everyone = async (r: AclRule) => r.principalId === '$everyone' || r.principalId === '$authenticated';
@@ -22,8 +45,13 @@ describe('ACL resolution (LB3 order)', () => {
 
   it('accessType: exact beats wildcard; EXECUTE rules cover READ and WRITE; WRITE rules do not cover READ', async () => {
     expect(matchingScore(role('$everyone', 'ALLOW', { accessType: 'WRITE' }), req('find', 'READ'))).toBe(-1);
-    expect(matchingScore(role('$everyone', 'ALLOW', { accessType: 'EXECUTE' }), req('find', 'READ'))).toBeGreaterThan(0);
-    const rules = [role('$everyone', 'DENY', { accessType: '*' }), role('$everyone', 'ALLOW', { accessType: 'READ' })];
+    expect(
+      matchingScore(role('$everyone', 'ALLOW', { accessType: 'EXECUTE' }), req('find', 'READ')),
+    ).toBeGreaterThan(0);
+    const rules = [
+      role('$everyone', 'DENY', { accessType: '*' }),
+      role('$everyone', 'ALLOW', { accessType: 'READ' }),
+    ];
     expect((await resolvePermission(rules, req('find', 'READ'), everyone)).permission).toBe('ALLOW');
     expect((await resolvePermission(rules, req('create', 'WRITE'), everyone)).permission).toBe('DENY');
   });
@@ -31,17 +59,34 @@ describe('ACL resolution (LB3 order)', () => {
   it('principal specificity: USER > APP > ROLE; $owner > $authenticated > $everyone; a named role above $owner', () => {
     const r = req('find');
     const s = (rule: AclRule) => matchingScore(rule, r);
-    expect(s({ ...role('x', 'ALLOW'), principalType: 'USER', principalId: '1' })).toBeGreaterThan(s({ ...role('x', 'ALLOW'), principalType: 'APP', principalId: 'a' }));
-    expect(s({ ...role('x', 'ALLOW'), principalType: 'APP', principalId: 'a' })).toBeGreaterThan(s(role('admin', 'ALLOW')));
+    expect(s({ ...role('x', 'ALLOW'), principalType: 'USER', principalId: '1' })).toBeGreaterThan(
+      s({ ...role('x', 'ALLOW'), principalType: 'APP', principalId: 'a' }),
+    );
+    expect(s({ ...role('x', 'ALLOW'), principalType: 'APP', principalId: 'a' })).toBeGreaterThan(
+      s(role('admin', 'ALLOW')),
+    );
     expect(s(role('admin', 'ALLOW'))).toBeGreaterThan(s(role('$owner', 'ALLOW')));
     expect(s(role('$owner', 'ALLOW'))).toBeGreaterThan(s(role('$authenticated', 'ALLOW')));
     expect(s(role('$authenticated', 'ALLOW'))).toBeGreaterThan(s(role('$everyone', 'ALLOW')));
   });
 
   it('a rule matches a method by any of its aliases, and property arrays expand', async () => {
-    const rules = normalizeRules([{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }, { principalType: 'ROLE', principalId: '$everyone', permission: 'ALLOW', property: ['upsert', 'count'] }], 'Note');
+    const rules = normalizeRules(
+      [
+        { principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' },
+        {
+          principalType: 'ROLE',
+          principalId: '$everyone',
+          permission: 'ALLOW',
+          property: ['upsert', 'count'],
+        },
+      ],
+      'Note',
+    );
     expect(rules).toHaveLength(3);
-    expect((await resolvePermission(rules, req('patchOrCreate', 'WRITE', ['upsert']), everyone)).permission).toBe('ALLOW');
+    expect(
+      (await resolvePermission(rules, req('patchOrCreate', 'WRITE', ['upsert']), everyone)).permission,
+    ).toBe('ALLOW');
     expect((await resolvePermission(rules, req('count'), everyone)).permission).toBe('ALLOW');
     expect((await resolvePermission(rules, req('find'), everyone)).permission).toBe('DENY');
   });

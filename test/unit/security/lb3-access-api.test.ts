@@ -8,9 +8,17 @@ import loopback, { AccessContext, AccessRequest, Principal } from '../../../src'
 function givenApp() {
   const app = (loopback as any)({ localRegistry: true, loadBuiltinModels: true });
   app.dataSource('db', { connector: 'memory' });
-  for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Application']) app.model(app.registry.getModel(name), { dataSource: 'db' });
+  for (const name of ['User', 'AccessToken', 'ACL', 'Role', 'RoleMapping', 'Application'])
+    app.model(app.registry.getModel(name), { dataSource: 'db' });
   const m = app.models;
-  return { app, User: m.User, Role: m.Role, RoleMapping: m.RoleMapping, ACL: m.ACL, Application: m.Application };
+  return {
+    app,
+    User: m.User,
+    Role: m.Role,
+    RoleMapping: m.RoleMapping,
+    ACL: m.ACL,
+    Application: m.Application,
+  };
 }
 
 describe('Role: isInRole, getRoles, isOwner and principal lists (LB3 API)', () => {
@@ -22,23 +30,44 @@ describe('Role: isInRole, getRoles, isOwner and principal lists (LB3 API)', () =
     expect(await Role.isInRole('editor', { principalType: 'USER', principalId: user.id })).toBe(true);
     expect(await Role.isInRole('editor', { principalType: 'APP', principalId: user.id })).toBe(false);
     expect(await Role.isInRole('editor', { principalType: 'USER', principalId: 999 })).toBe(false);
-    expect(await Role.getRoles({ principalType: 'USER', principalId: user.id })).toEqual(['$authenticated', '$everyone', role.id]);
-    expect(await Role.getRoles({ principalType: 'USER', principalId: user.id }, { returnOnlyRoleNames: true })).toEqual(['$authenticated', '$everyone', 'editor']);
-    expect(await Role.getRoles({ principalType: 'USER', principalId: null })).toEqual(['$unauthenticated', '$everyone']);
-    const viaCallback = await new Promise((resolve, reject) => Role.isInRole('editor', { principalType: 'USER', principalId: user.id }, (err: Error | null, yes: boolean) => (err ? reject(err) : resolve(yes))));
+    expect(await Role.getRoles({ principalType: 'USER', principalId: user.id })).toEqual([
+      '$authenticated',
+      '$everyone',
+      role.id,
+    ]);
+    expect(
+      await Role.getRoles({ principalType: 'USER', principalId: user.id }, { returnOnlyRoleNames: true }),
+    ).toEqual(['$authenticated', '$everyone', 'editor']);
+    expect(await Role.getRoles({ principalType: 'USER', principalId: null })).toEqual([
+      '$unauthenticated',
+      '$everyone',
+    ]);
+    const viaCallback = await new Promise((resolve, reject) =>
+      Role.isInRole(
+        'editor',
+        { principalType: 'USER', principalId: user.id },
+        (err: Error | null, yes: boolean) => (err ? reject(err) : resolve(yes)),
+      ),
+    );
     expect(viaCallback).toBe(true);
   });
 
   it('a duplicate role name is 422 with a uniqueness code', async () => {
     const { Role } = givenApp();
     await Role.create({ name: 'admin' });
-    await expect(Role.create({ name: 'admin' })).rejects.toMatchObject({ statusCode: 422, details: { codes: { name: ['uniqueness'] } } });
+    await expect(Role.create({ name: 'admin' })).rejects.toMatchObject({
+      statusCode: 422,
+      details: { codes: { name: ['uniqueness'] } },
+    });
     expect(await Role.count()).toBe(1);
   });
 
   it('role.users(), role.applications(), role.roles() list the mapped principals; users(query) adds the ids to the query', async () => {
     const { User, Role, RoleMapping, Application } = givenApp();
-    const [u1] = await User.create([{ email: 'a@example.com', password: 'p' }, { email: 'b@example.com', password: 'p' }]);
+    const [u1] = await User.create([
+      { email: 'a@example.com', password: 'p' },
+      { email: 'b@example.com', password: 'p' },
+    ]);
     const application = await Application.create({ name: 'app' });
     const [role, child] = await Role.create([{ name: 'r' }, { name: 'child' }]);
     await role.principals.create([
@@ -60,22 +89,46 @@ describe('Role: isInRole, getRoles, isOwner and principal lists (LB3 API)', () =
     const user = await User.create({ email: 'a@example.com', password: 'p' });
     expect(await Role.isOwner(User, user.id, user.id)).toBe(true);
     expect(await Role.isOwner(User, user.id, 999)).toBe(false);
-    const Album = app.registry.createModel('Album', { name: String }, { relations: { user: { type: 'belongsTo', model: 'User', foreignKey: 'userId' } } });
+    const Album = app.registry.createModel(
+      'Album',
+      { name: String },
+      { relations: { user: { type: 'belongsTo', model: 'User', foreignKey: 'userId' } } },
+    );
     app.model(Album, { dataSource: 'db' });
     const album = await Album.create({ name: 'a', userId: user.id });
-    expect(await Role.isInRole('$owner', { principalType: 'USER', principalId: user.id, model: Album, id: album.id })).toBe(true);
-    expect(await Role.isInRole('$owner', { principalType: 'USER', principalId: 999, model: Album, id: album.id })).toBe(false);
+    expect(
+      await Role.isInRole('$owner', {
+        principalType: 'USER',
+        principalId: user.id,
+        model: Album,
+        id: album.id,
+      }),
+    ).toBe(true);
+    expect(
+      await Role.isInRole('$owner', { principalType: 'USER', principalId: 999, model: Album, id: album.id }),
+    ).toBe(false);
   });
 
   it('ownerRelations: unset, the first belongsTo to a user owns; true, any; a list, those named', async () => {
     const { app, User, Role } = givenApp();
-    const [sender, receiver] = await User.create([{ email: 's@example.com', password: 'p' }, { email: 'r@example.com', password: 'p' }]);
-    const relations = { sender: { type: 'belongsTo', model: 'User', foreignKey: 'senderId' }, receiver: { type: 'belongsTo', model: 'User', foreignKey: 'receiverId' } };
+    const [sender, receiver] = await User.create([
+      { email: 's@example.com', password: 'p' },
+      { email: 'r@example.com', password: 'p' },
+    ]);
+    const relations = {
+      sender: { type: 'belongsTo', model: 'User', foreignKey: 'senderId' },
+      receiver: { type: 'belongsTo', model: 'User', foreignKey: 'receiverId' },
+    };
     const owns = async (ownerRelations: unknown) => {
-      const M = app.registry.createModel(`Msg${String(ownerRelations)}`, { content: String }, { relations, ...(ownerRelations === undefined ? {} : { ownerRelations }) });
+      const M = app.registry.createModel(
+        `Msg${String(ownerRelations)}`,
+        { content: String },
+        { relations, ...(ownerRelations === undefined ? {} : { ownerRelations }) },
+      );
       app.model(M, { dataSource: 'db' });
       const msg = await M.create({ senderId: sender.id, receiverId: receiver.id });
-      const is = (u: any) => Role.isInRole('$owner', { principalType: 'USER', principalId: u.id, model: M, id: msg.id });
+      const is = (u: any) =>
+        Role.isInRole('$owner', { principalType: 'USER', principalId: u.id, model: M, id: msg.id });
       return [await is(sender), await is(receiver)];
     };
     expect(await owns(undefined)).toEqual([true, false]);
@@ -142,16 +195,38 @@ describe('ACL: constants, principals, permissions (LB3 API)', () => {
     expect(await ACL.isMappedToRole('USER', 'eve', 'admin')).toBe(false);
   });
 
-  it('checkPermission: the rules of that principal, most specific first; another user\'s rules do not apply', async () => {
+  it("checkPermission: the rules of that principal, most specific first; another user's rules do not apply", async () => {
     const { app, ACL } = givenApp();
     const Note = app.registry.createModel('Note', { name: String });
     app.model(Note, { dataSource: 'db' });
     await ACL.create([
-      { principalType: 'USER', principalId: 'u1', model: 'Note', property: '*', accessType: '*', permission: 'DENY' },
-      { principalType: 'USER', principalId: 'u1', model: 'Note', property: '*', accessType: 'READ', permission: 'ALLOW' },
-      { principalType: 'USER', principalId: 'u2', model: 'Note', property: '*', accessType: '*', permission: 'DENY' },
+      {
+        principalType: 'USER',
+        principalId: 'u1',
+        model: 'Note',
+        property: '*',
+        accessType: '*',
+        permission: 'DENY',
+      },
+      {
+        principalType: 'USER',
+        principalId: 'u1',
+        model: 'Note',
+        property: '*',
+        accessType: 'READ',
+        permission: 'ALLOW',
+      },
+      {
+        principalType: 'USER',
+        principalId: 'u2',
+        model: 'Note',
+        property: '*',
+        accessType: '*',
+        permission: 'DENY',
+      },
     ]);
-    const perm = async (id: string, property: string, accessType: string) => (await ACL.checkPermission('USER', id, 'Note', property, accessType)).permission;
+    const perm = async (id: string, property: string, accessType: string) =>
+      (await ACL.checkPermission('USER', id, 'Note', property, accessType)).permission;
     expect(await perm('u1', 'name', 'READ')).toBe('ALLOW');
     expect(await perm('u1', 'name', 'WRITE')).toBe('DENY');
     // A wildcard request: the most specific rule that is not DEFAULT decides (here the one naming every access type).
@@ -163,32 +238,65 @@ describe('ACL: constants, principals, permissions (LB3 API)', () => {
     expect(result.isAllowed()).toBe(true);
   });
 
-  it('checkPermission: a model\'s own rule that denies whoever asks denies (LB3), and so does a DENY default with no own rule', async () => {
+  it("checkPermission: a model's own rule that denies whoever asks denies (LB3), and so does a DENY default with no own rule", async () => {
     const { app, ACL } = givenApp();
     const Closed = app.registry.createModel('Closed', { name: String }, { defaultPermission: 'DENY' });
-    const Guarded = app.registry.createModel('Guarded', { name: String }, { acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }] });
+    const Guarded = app.registry.createModel(
+      'Guarded',
+      { name: String },
+      { acls: [{ principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' }] },
+    );
     app.model(Closed, { dataSource: 'db' });
     app.model(Guarded, { dataSource: 'db' });
     await ACL.create([
-      { principalType: 'USER', principalId: 'u1', model: 'Closed', property: '*', accessType: 'READ', permission: 'ALLOW' },
-      { principalType: 'USER', principalId: 'u1', model: 'Guarded', property: '*', accessType: '*', permission: 'ALLOW' },
+      {
+        principalType: 'USER',
+        principalId: 'u1',
+        model: 'Closed',
+        property: '*',
+        accessType: 'READ',
+        permission: 'ALLOW',
+      },
+      {
+        principalType: 'USER',
+        principalId: 'u1',
+        model: 'Guarded',
+        property: '*',
+        accessType: '*',
+        permission: 'ALLOW',
+      },
     ]);
     expect((await ACL.checkPermission('USER', 'u1', 'Closed', 'name', 'READ')).permission).toBe('DENY');
     expect((await ACL.checkPermission('USER', 'u1', 'Guarded', 'name', '*')).permission).toBe('DENY');
     // Over REST the same u1 rule on Guarded is more specific than the $everyone rule and allows.
-    const ctx = await ACL.checkAccessForContext({ principals: [{ type: 'USER', id: 'u1' }], model: 'Guarded', property: 'find', accessType: 'READ' });
+    const ctx = await ACL.checkAccessForContext({
+      principals: [{ type: 'USER', id: 'u1' }],
+      model: 'Guarded',
+      property: 'find',
+      accessType: 'READ',
+    });
     expect(ctx.permission).toBe('ALLOW');
   });
 
   it('checkAccessForContext takes LB3 principals and answers an AccessRequest; property-level acls count', async () => {
     const { app, ACL, User } = givenApp();
     const user = await User.create({ email: 'a@example.com', password: 'p' });
-    const Customer = app.registry.createModel('Customer', { name: { type: String, acls: [{ principalType: 'USER', principalId: user.id, accessType: 'WRITE', permission: 'DENY' }] } }, {
-      acls: [{ principalType: 'USER', principalId: user.id, accessType: '*', permission: 'ALLOW' }],
-      defaultPermission: 'DENY',
-    });
+    const Customer = app.registry.createModel(
+      'Customer',
+      {
+        name: {
+          type: String,
+          acls: [{ principalType: 'USER', principalId: user.id, accessType: 'WRITE', permission: 'DENY' }],
+        },
+      },
+      {
+        acls: [{ principalType: 'USER', principalId: user.id, accessType: '*', permission: 'ALLOW' }],
+        defaultPermission: 'DENY',
+      },
+    );
     app.model(Customer, { dataSource: 'db' });
-    const check = (principals: unknown[], accessType: string) => ACL.checkAccessForContext({ principals, model: 'Customer', property: 'name', accessType });
+    const check = (principals: unknown[], accessType: string) =>
+      ACL.checkAccessForContext({ principals, model: 'Customer', property: 'name', accessType });
     expect((await check([{ type: 'USER', id: user.id }], 'READ')).permission).toBe('ALLOW');
     expect((await check([{ type: 'USER', id: user.id }], 'WRITE')).permission).toBe('DENY');
     expect((await check([{ type: 'ROLE', id: '$everyone' }], 'READ')).permission).toBe('DENY');
@@ -197,29 +305,81 @@ describe('ACL: constants, principals, permissions (LB3 API)', () => {
   it('getMatchingScore ranks a named property over a wildcard; resolvePermission ignores principals as LB3 does', () => {
     const { ACL } = givenApp();
     const req = { model: 'account', property: 'find', accessType: 'WRITE', methodNames: ['find'] };
-    const named = { model: 'account', property: 'find', accessType: '*', principalType: 'ROLE', principalId: '$everyone', permission: 'DENY' };
+    const named = {
+      model: 'account',
+      property: 'find',
+      accessType: '*',
+      principalType: 'ROLE',
+      principalId: '$everyone',
+      permission: 'DENY',
+    };
     const wildcard = { ...named, property: '*' };
     expect(ACL.getMatchingScore(named, req)).toBeGreaterThan(ACL.getMatchingScore(wildcard, req));
     expect(ACL.getMatchingScore({ ...named, accessType: 'READ' }, req)).toBe(-1);
     const acls = [
-      { model: 'account', accessType: '*', permission: 'DENY', principalType: 'ROLE', principalId: '$everyone' },
-      { model: 'account', accessType: '*', permission: 'ALLOW', principalType: 'ROLE', principalId: '$owner' },
+      {
+        model: 'account',
+        accessType: '*',
+        permission: 'DENY',
+        principalType: 'ROLE',
+        principalId: '$everyone',
+      },
+      {
+        model: 'account',
+        accessType: '*',
+        permission: 'ALLOW',
+        principalType: 'ROLE',
+        principalId: '$owner',
+      },
     ].map((a) => new ACL(a));
     const res = ACL.resolvePermission(acls, { model: 'account', property: 'find', accessType: 'WRITE' });
-    expect({ ...res, registry: undefined }).toEqual({ model: 'account', property: 'find', accessType: 'WRITE', permission: 'ALLOW', methodNames: [], registry: undefined });
+    expect({ ...res, registry: undefined }).toEqual({
+      model: 'account',
+      property: 'find',
+      accessType: 'WRITE',
+      permission: 'ALLOW',
+      methodNames: [],
+      registry: undefined,
+    });
   });
 
   it('resolvePermission on a wildcard request: the most specific rule that is not DEFAULT decides; none, the model default', () => {
     const { app, ACL } = givenApp();
     const acls = [
-      { model: 'account', accessType: '*', permission: 'DENY', principalType: 'ROLE', principalId: '$everyone' },
-      { model: 'account', accessType: '*', permission: 'ALLOW', principalType: 'ROLE', principalId: '$owner' },
+      {
+        model: 'account',
+        accessType: '*',
+        permission: 'DENY',
+        principalType: 'ROLE',
+        principalId: '$everyone',
+      },
+      {
+        model: 'account',
+        accessType: '*',
+        permission: 'ALLOW',
+        principalType: 'ROLE',
+        principalId: '$owner',
+      },
     ].map((a) => new ACL(a));
-    expect(ACL.resolvePermission(acls, { model: 'account', property: '*', accessType: 'WRITE' }).permission).toBe('ALLOW');
-    const onlyDefault = [new ACL({ model: 'Shut', accessType: 'READ', permission: 'DEFAULT', principalType: 'ROLE', principalId: '$everyone' })];
+    expect(
+      ACL.resolvePermission(acls, { model: 'account', property: '*', accessType: 'WRITE' }).permission,
+    ).toBe('ALLOW');
+    const onlyDefault = [
+      new ACL({
+        model: 'Shut',
+        accessType: 'READ',
+        permission: 'DEFAULT',
+        principalType: 'ROLE',
+        principalId: '$everyone',
+      }),
+    ];
     app.model(app.registry.createModel('Shut', {}, { defaultPermission: 'DENY' }), { dataSource: 'db' });
-    expect(ACL.resolvePermission(onlyDefault, { model: 'Shut', property: '*', accessType: 'READ' }).permission).toBe('DENY');
-    expect(ACL.resolvePermission([], { model: 'account', property: 'find', accessType: 'READ' }).permission).toBe('ALLOW');
+    expect(
+      ACL.resolvePermission(onlyDefault, { model: 'Shut', property: '*', accessType: 'READ' }).permission,
+    ).toBe('DENY');
+    expect(
+      ACL.resolvePermission([], { model: 'account', property: 'find', accessType: 'READ' }).permission,
+    ).toBe('ALLOW');
   });
 });
 
@@ -244,14 +404,19 @@ describe('several user models (LB3 principalType)', () => {
     expect(ctx.getUser()).toEqual({ id: 7, principalType: 'OneUser' });
   });
 
-  it('role.users({where: {principalType}}) lists that user model\'s mapped users; a type that is no user model lists none', async () => {
+  it("role.users({where: {principalType}}) lists that user model's mapped users; a type that is no user model lists none", async () => {
     const { Role, OneUser, AnotherUser } = givenTwoUserModels();
     const one = await OneUser.create({ email: 'a@example.com', password: 'p' });
     await AnotherUser.create({ email: 'a@example.com', password: 'p' });
     const role = await Role.create({ name: 'staff' });
     await role.principals.create({ principalType: 'OneUser', principalId: one.id });
     await role.principals.create({ principalType: 'RoleMapping', principalId: one.id });
-    expect((await role.users({ where: { principalType: 'OneUser' } })).map((u: any) => [u.constructor.modelName, u.id])).toEqual([['OneUser', one.id]]);
+    expect(
+      (await role.users({ where: { principalType: 'OneUser' } })).map((u: any) => [
+        u.constructor.modelName,
+        u.id,
+      ]),
+    ).toEqual([['OneUser', one.id]]);
     expect(await role.users({ where: { principalType: 'AnotherUser' } })).toEqual([]);
     expect(await role.users({ where: { principalType: 'RoleMapping' } })).toEqual([]);
   });
@@ -260,19 +425,32 @@ describe('several user models (LB3 principalType)', () => {
     const { ACL, OneUser } = givenTwoUserModels();
     const one = await OneUser.create({ email: 'b@example.com', password: 'p', username: 'bee' });
     expect((await ACL.resolvePrincipal('OneUser', 'bee')).id).toBe(one.id);
-    await expect(ACL.resolvePrincipal('nope', one.id)).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_PRINCIPAL_TYPE' });
-    await expect(ACL.resolvePrincipal('AccessToken', 'x')).rejects.toMatchObject({ statusCode: 400, code: 'INVALID_PRINCIPAL_TYPE' });
-    await expect(ACL.isMappedToRole('nope', one.id, 'staff')).rejects.toMatchObject({ code: 'INVALID_PRINCIPAL_TYPE' });
+    await expect(ACL.resolvePrincipal('nope', one.id)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_PRINCIPAL_TYPE',
+    });
+    await expect(ACL.resolvePrincipal('AccessToken', 'x')).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'INVALID_PRINCIPAL_TYPE',
+    });
+    await expect(ACL.isMappedToRole('nope', one.id, 'staff')).rejects.toMatchObject({
+      code: 'INVALID_PRINCIPAL_TYPE',
+    });
   });
 
-  it('a token\'s principalType is hidden, and shown once the token\'s user is a polymorphic belongsTo on it (LB3\'s multi-user setup)', async () => {
+  it("a token's principalType is hidden, and shown once the token's user is a polymorphic belongsTo on it (LB3's multi-user setup)", async () => {
     const { app, OneUser } = givenTwoUserModels();
     await OneUser.create({ email: 'c@example.com', password: 'p' });
     const before = await OneUser.login({ email: 'c@example.com', password: 'p' });
     expect(before.toJSON()).not.toHaveProperty('principalType');
     expect(before.principalType).toBe('OneUser');
-    app.models.AccessToken.belongsTo('user', { idName: 'id', polymorphic: { idType: 'string', foreignKey: 'userId', discriminator: 'principalType' } });
-    OneUser.hasMany('accessTokens', { polymorphic: { foreignKey: 'userId', discriminator: 'principalType' } });
+    app.models.AccessToken.belongsTo('user', {
+      idName: 'id',
+      polymorphic: { idType: 'string', foreignKey: 'userId', discriminator: 'principalType' },
+    });
+    OneUser.hasMany('accessTokens', {
+      polymorphic: { foreignKey: 'userId', discriminator: 'principalType' },
+    });
     const after = await OneUser.login({ email: 'c@example.com', password: 'p' });
     expect(after.toJSON()).toMatchObject({ principalType: 'OneUser', userId: 1 });
   });
@@ -287,23 +465,50 @@ describe('Scope: permissions granted to client applications', () => {
     app.model(Note, { dataSource: 'db' });
     const scope = await Scope.create({ name: 'notes', description: 'read notes' });
     await ACL.create([
-      { principalType: ACL.SCOPE, principalId: scope.id, model: 'Note', property: 'name', accessType: 'READ', permission: 'ALLOW' },
-      { principalType: ACL.SCOPE, principalId: scope.id, model: 'Note', property: 'name', accessType: 'WRITE', permission: 'DENY' },
+      {
+        principalType: ACL.SCOPE,
+        principalId: scope.id,
+        model: 'Note',
+        property: 'name',
+        accessType: 'READ',
+        permission: 'ALLOW',
+      },
+      {
+        principalType: ACL.SCOPE,
+        principalId: scope.id,
+        model: 'Note',
+        property: 'name',
+        accessType: 'WRITE',
+        permission: 'DENY',
+      },
     ]);
-    const perm = async (property: string, accessType: string) => (await Scope.checkPermission('notes', 'Note', property, accessType)).permission;
+    const perm = async (property: string, accessType: string) =>
+      (await Scope.checkPermission('notes', 'Note', property, accessType)).permission;
     expect(await perm('name', 'READ')).toBe('ALLOW');
     expect(await perm('name', 'WRITE')).toBe('DENY');
     expect(await perm('*', '*')).toBe('DENY');
-    const viaCallback = await new Promise((resolve, reject) => Scope.checkPermission('notes', 'Note', 'name', 'READ', (err: Error | null, r: AccessRequest) => (err ? reject(err) : resolve(r.permission))));
+    const viaCallback = await new Promise((resolve, reject) =>
+      Scope.checkPermission('notes', 'Note', 'name', 'READ', (err: Error | null, r: AccessRequest) =>
+        err ? reject(err) : resolve(r.permission),
+      ),
+    );
     expect(viaCallback).toBe('ALLOW');
-    await expect(Scope.checkPermission('nope', 'Note', 'name', 'READ')).rejects.toMatchObject({ statusCode: 404, code: 'MODEL_NOT_FOUND' });
+    await expect(Scope.checkPermission('nope', 'Note', 'name', 'READ')).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'MODEL_NOT_FOUND',
+    });
     expect((loopback as any).Scope.modelName).toBe('Scope');
   });
 });
 
 describe('AccessContext, Principal, AccessRequest (exported as in LB3)', () => {
   it('AccessContext collects principals from the context and the token; authenticated by a user or an app', () => {
-    const ctx = new AccessContext({ principals: [{ type: 'ROLE', id: 'admin' }], principalType: 'USER', principalId: 0, accessToken: { id: 't', appId: 'a1', scopes: ['read'] } });
+    const ctx = new AccessContext({
+      principals: [{ type: 'ROLE', id: 'admin' }],
+      principalType: 'USER',
+      principalId: 0,
+      accessToken: { id: 't', appId: 'a1', scopes: ['read'] },
+    });
     expect(ctx.principals.map((p) => [p.type, p.id])).toEqual([
       ['ROLE', 'admin'],
       ['USER', 0],
@@ -326,6 +531,13 @@ describe('AccessContext, Principal, AccessRequest (exported as in LB3)', () => {
     expect(req.permission).toBe('DEFAULT');
     req.settleDefaultPermission('DENY');
     expect(req.isAllowed()).toBe(false);
-    expect(new AccessRequest({ model: 'Note', property: 'find', accessType: 'READ', permission: 'ALLOW' }).exactlyMatches({ model: 'Note', property: 'find', accessType: 'READ' })).toBe(true);
+    expect(
+      new AccessRequest({
+        model: 'Note',
+        property: 'find',
+        accessType: 'READ',
+        permission: 'ALLOW',
+      }).exactlyMatches({ model: 'Note', property: 'find', accessType: 'READ' }),
+    ).toBe(true);
   });
 });

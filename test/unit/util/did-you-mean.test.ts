@@ -2,7 +2,13 @@ import { closestName, didYouMean, editDistance } from '../../../src/util/did-you
 
 describe('did you mean', () => {
   it('measures edits', () => {
-    expect([editDistance('relatons', 'relations'), editDistance('requird', 'required'), editDistance('abc', 'abc'), editDistance('', 'ab'), editDistance('RAED', 'READ')]).toEqual([1, 1, 0, 2, 1]);
+    expect([
+      editDistance('relatons', 'relations'),
+      editDistance('requird', 'required'),
+      editDistance('abc', 'abc'),
+      editDistance('', 'ab'),
+      editDistance('RAED', 'READ'),
+    ]).toEqual([1, 1, 0, 2, 1]);
   });
 
   it('suggests a near name, another case of one, and nothing for far-off or known names', () => {

@@ -27,7 +27,8 @@ function memoryStore() {
     async list(filter) {
       let rows = Array.from(todos.values());
       const where = filter.where || {};
-      if (where.priority && where.priority.gt !== undefined) rows = rows.filter((r) => r.priority > where.priority.gt);
+      if (where.priority && where.priority.gt !== undefined)
+        rows = rows.filter((r) => r.priority > where.priority.gt);
       if (where.done !== undefined) rows = rows.filter((r) => r.done === where.done);
       if (filter.order === 'priority DESC') rows.sort((a, b) => b.priority - a.priority);
       const skip = filter.skip || 0;
@@ -41,7 +42,13 @@ function memoryStore() {
     },
     async create(body) {
       const id = nextId++;
-      const row = { title: body.title, done: body.done === true, priority: body.priority, createdAt: body.createdAt ? new Date(body.createdAt) : undefined, id };
+      const row = {
+        title: body.title,
+        done: body.done === true,
+        priority: body.priority,
+        createdAt: body.createdAt ? new Date(body.createdAt) : undefined,
+        id,
+      };
       todos.set(id, row);
       return row;
     },
@@ -52,7 +59,9 @@ function memoryStore() {
     },
     async customers(filter) {
       const page = Array.from(customers.values()).slice(0, filter.limit || undefined);
-      return filter.include === 'orders' ? page.map((c) => ({ ...c, orders: ordersByCustomer.get(c.id) || [] })) : page;
+      return filter.include === 'orders'
+        ? page.map((c) => ({ ...c, orders: ordersByCustomer.get(c.id) || [] }))
+        : page;
     },
     collections,
   };

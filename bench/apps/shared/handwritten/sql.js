@@ -10,20 +10,58 @@ function sqlStore() {
   let query;
   if (pg) {
     const { Pool } = require('pg');
-    const pool = new Pool({ host: settings.host, port: settings.port, user: settings.user, password: settings.password, database: settings.database, max: 10 });
+    const pool = new Pool({
+      host: settings.host,
+      port: settings.port,
+      user: settings.user,
+      password: settings.password,
+      database: settings.database,
+      max: 10,
+    });
     query = async (sql, params) => (await pool.query(sql, params)).rows;
   } else {
     const mysql = require('mysql2/promise');
-    const pool = mysql.createPool({ host: settings.host, port: settings.port, user: settings.user, password: settings.password, database: settings.database, connectionLimit: 10, timezone: 'Z' });
+    const pool = mysql.createPool({
+      host: settings.host,
+      port: settings.port,
+      user: settings.user,
+      password: settings.password,
+      database: settings.database,
+      connectionLimit: 10,
+      timezone: 'Z',
+    });
     query = async (sql, params) => (await pool.query(sql, params))[0];
   }
   // Table and column names as each store's LB3 connector names them.
   const T = pg
-    ? { todo: 'todo', customer: 'customer', order: '"order"', createdAt: 'createdat', customerId: 'customerid', p: (n) => `$${n}` }
-    : { todo: '`Todo`', customer: '`Customer`', order: '`Order`', createdAt: '`createdAt`', customerId: '`customerId`', p: () => '?' };
-  const todo = (r) => ({ title: r.title, done: r.done === true || r.done === 1, priority: r.priority, createdAt: r[pg ? 'createdat' : 'createdAt'], id: r.id });
+    ? {
+        todo: 'todo',
+        customer: 'customer',
+        order: '"order"',
+        createdAt: 'createdat',
+        customerId: 'customerid',
+        p: (n) => `$${n}`,
+      }
+    : {
+        todo: '`Todo`',
+        customer: '`Customer`',
+        order: '`Order`',
+        createdAt: '`createdAt`',
+        customerId: '`customerId`',
+        p: () => '?',
+      };
+  const todo = (r) => ({
+    title: r.title,
+    done: r.done === true || r.done === 1,
+    priority: r.priority,
+    createdAt: r[pg ? 'createdat' : 'createdAt'],
+    id: r.id,
+  });
   const byId = async (id) => {
-    const [row] = await query(`SELECT title, done, priority, ${T.createdAt}, id FROM ${T.todo} WHERE id = ${T.p(1)}`, [id]);
+    const [row] = await query(
+      `SELECT title, done, priority, ${T.createdAt}, id FROM ${T.todo} WHERE id = ${T.p(1)}`,
+      [id],
+    );
     return row && todo(row);
   };
 
@@ -48,7 +86,10 @@ function sqlStore() {
     async create(body) {
       const values = [body.title, body.done === true, body.priority ?? null];
       let id;
-      if (pg) id = (await query('INSERT INTO todo (title, done, priority) VALUES ($1, $2, $3) RETURNING id', values))[0].id;
+      if (pg)
+        id = (
+          await query('INSERT INTO todo (title, done, priority) VALUES ($1, $2, $3) RETURNING id', values)
+        )[0].id;
       else id = (await query('INSERT INTO `Todo` (title, done, priority) VALUES (?, ?, ?)', values)).insertId;
       return { title: values[0], done: values[1], priority: values[2], id };
     },
@@ -57,11 +98,16 @@ function sqlStore() {
       return byId(id);
     },
     async customers(filter) {
-      const customers = await query(`SELECT name, email, id FROM ${T.customer} ORDER BY id LIMIT ${T.p(1)}`, [filter.limit || 100]);
+      const customers = await query(`SELECT name, email, id FROM ${T.customer} ORDER BY id LIMIT ${T.p(1)}`, [
+        filter.limit || 100,
+      ]);
       if (filter.include === 'orders' && customers.length) {
         const ids = customers.map((c) => c.id);
         const marks = ids.map((_, i) => T.p(i + 1)).join(', ');
-        const orders = await query(`SELECT total, ${T.customerId}, id FROM ${T.order} WHERE ${T.customerId} IN (${marks}) ORDER BY id`, ids);
+        const orders = await query(
+          `SELECT total, ${T.customerId}, id FROM ${T.order} WHERE ${T.customerId} IN (${marks}) ORDER BY id`,
+          ids,
+        );
         const by = new Map();
         for (const o of orders) {
           const row = { total: o.total, customerId: o[pg ? 'customerid' : 'customerId'], id: o.id };

@@ -4,7 +4,16 @@ import * as http2 from 'http2';
 import jws from 'jws';
 import { LooplineError } from '../../../errors';
 import { encodeForApns, type EncodedPayload, type PushNotification } from '../notification-payload';
-import { outcomeOfNetworkError, outcomeOfStatus, retryAfterMs, type DeviceProblem, type ProviderOptions, type PushDevice, type PushProvider, type SendOutcome } from '../provider';
+import {
+  outcomeOfNetworkError,
+  outcomeOfStatus,
+  retryAfterMs,
+  type DeviceProblem,
+  type ProviderOptions,
+  type PushDevice,
+  type PushProvider,
+  type SendOutcome,
+} from '../provider';
 
 /** `pushSettings.apns` as LB3 apps hold it (token-based authentication). */
 export interface ApnsSettings {
@@ -33,7 +42,8 @@ function readKey(key: string): crypto.KeyObject {
   } catch {
     throw credentialsError('pushSettings.apns.token.key is not a readable PKCS#8 private key');
   }
-  if (object.asymmetricKeyType !== 'ec') throw credentialsError('pushSettings.apns.token.key must be an EC (P-256) key, as Apple issues');
+  if (object.asymmetricKeyType !== 'ec')
+    throw credentialsError('pushSettings.apns.token.key must be an EC (P-256) key, as Apple issues');
   return object;
 }
 
@@ -66,14 +76,22 @@ export class ApnsProvider implements PushProvider {
     private readonly options: ProviderOptions,
   ) {
     const token = settings?.token;
-    if (!token?.keyId || !token.key || !token.teamId) throw credentialsError('pushSettings.apns.token needs keyId, key and teamId');
-    if (!settings?.bundle) throw credentialsError('pushSettings.apns.bundle must name the app bundle id (the APNs topic)');
+    if (!token?.keyId || !token.key || !token.teamId)
+      throw credentialsError('pushSettings.apns.token needs keyId, key and teamId');
+    if (!settings?.bundle)
+      throw credentialsError('pushSettings.apns.bundle must name the app bundle id (the APNs topic)');
     this.key = readKey(token.key);
     this.keyId = token.keyId;
     this.teamId = token.teamId;
     this.bundle = settings.bundle;
     const gateway = settings.pushOptions?.gateway;
-    this.endpoint = options.apns.endpoint ?? (gateway ? `https://${gateway}:${settings.pushOptions?.port ?? 443}` : settings.production ? PRODUCTION : SANDBOX);
+    this.endpoint =
+      options.apns.endpoint ??
+      (gateway
+        ? `https://${gateway}:${settings.pushOptions?.port ?? 443}`
+        : settings.production
+          ? PRODUCTION
+          : SANDBOX);
   }
 
   encode(note: PushNotification): EncodedPayload {
@@ -82,7 +100,10 @@ export class ApnsProvider implements PushProvider {
 
   checkDevice(device: PushDevice): DeviceProblem | undefined {
     if (typeof device.deviceToken !== 'string' || !DEVICE_TOKEN.test(device.deviceToken)) {
-      return { code: 'PUSH_INVALID_DEVICE_TOKEN', message: 'An APNs device token is 64 or more hexadecimal digits' };
+      return {
+        code: 'PUSH_INVALID_DEVICE_TOKEN',
+        message: 'An APNs device token is 64 or more hexadecimal digits',
+      };
     }
     return undefined;
   }
@@ -90,7 +111,11 @@ export class ApnsProvider implements PushProvider {
   private providerToken(renew = false): string {
     const now = Date.now();
     if (!renew && this.token && now - this.token.madeAt < TOKEN_LIFETIME_MS) return this.token.value;
-    const value = jws.sign({ header: { alg: 'ES256', kid: this.keyId }, payload: { iss: this.teamId, iat: Math.floor(now / 1000) }, privateKey: this.key });
+    const value = jws.sign({
+      header: { alg: 'ES256', kid: this.keyId },
+      payload: { iss: this.teamId, iat: Math.floor(now / 1000) },
+      privateKey: this.key,
+    });
     this.token = { value, madeAt: now };
     return value;
   }
@@ -113,7 +138,11 @@ export class ApnsProvider implements PushProvider {
     return this.attempt(device, payload, false);
   }
 
-  private async attempt(device: PushDevice, payload: EncodedPayload, renewedToken: boolean): Promise<SendOutcome> {
+  private async attempt(
+    device: PushDevice,
+    payload: EncodedPayload,
+    renewedToken: boolean,
+  ): Promise<SendOutcome> {
     const headers: http2.OutgoingHttpHeaders = {
       ':method': 'POST',
       ':path': `/3/device/${device.deviceToken}`,
@@ -123,7 +152,8 @@ export class ApnsProvider implements PushProvider {
       'apns-priority': payload.highPriority ? '10' : '5',
       'content-type': 'application/json',
     };
-    if (payload.ttlSeconds !== undefined) headers['apns-expiration'] = String(Math.floor(Date.now() / 1000) + payload.ttlSeconds);
+    if (payload.ttlSeconds !== undefined)
+      headers['apns-expiration'] = String(Math.floor(Date.now() / 1000) + payload.ttlSeconds);
     if (payload.collapseKey !== undefined) headers['apns-collapse-id'] = payload.collapseKey;
     let answer: { status: number; headers: http2.IncomingHttpHeaders; body: string };
     try {
@@ -140,17 +170,35 @@ export class ApnsProvider implements PushProvider {
       reason = undefined;
     }
     if (status === 410 || reason === 'Unregistered') {
-      return { ok: false, code: 'PUSH_DEVICE_GONE', message: 'APNs says the device token is no longer active', retryable: false, status, reason };
+      return {
+        ok: false,
+        code: 'PUSH_DEVICE_GONE',
+        message: 'APNs says the device token is no longer active',
+        retryable: false,
+        status,
+        reason,
+      };
     }
     if (status === 400 && (reason === 'BadDeviceToken' || reason === 'DeviceTokenNotForTopic')) {
-      return { ok: false, code: 'PUSH_INVALID_DEVICE_TOKEN', message: `APNs refused the device token (${reason})`, retryable: false, status, reason };
+      return {
+        ok: false,
+        code: 'PUSH_INVALID_DEVICE_TOKEN',
+        message: `APNs refused the device token (${reason})`,
+        retryable: false,
+        status,
+        reason,
+      };
     }
     // An expired provider token is renewed once, at once.
-    if (status === 403 && reason === 'ExpiredProviderToken' && !renewedToken) return this.attempt(device, payload, true);
+    if (status === 403 && reason === 'ExpiredProviderToken' && !renewedToken)
+      return this.attempt(device, payload, true);
     return outcomeOfStatus(status, reason, retryAfterMs(answer.headers['retry-after'] as string | undefined));
   }
 
-  private request(headers: http2.OutgoingHttpHeaders, body: string): Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string }> {
+  private request(
+    headers: http2.OutgoingHttpHeaders,
+    body: string,
+  ): Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string }> {
     const session = this.connection();
     const open = this.openStreams.get(session) ?? 0;
     this.openStreams.set(session, open + 1);
@@ -160,24 +208,27 @@ export class ApnsProvider implements PushProvider {
       this.openStreams.set(session, left);
       if (left === 0 && !session.destroyed) session.unref();
     };
-    return new Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string }>((resolve, reject) => {
-      const stream = session.request(headers);
-      stream.setTimeout(this.options.requestTimeout, () => stream.close(http2.constants.NGHTTP2_CANCEL));
-      let responseHeaders: http2.IncomingHttpHeaders = {};
-      const chunks: Buffer[] = [];
-      stream.on('response', (h) => (responseHeaders = h));
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        const status = Number(responseHeaders[':status']);
-        if (!status) reject(new Error('the stream ended without a response'));
-        else resolve({ status, headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8') });
-      });
-      stream.on('error', reject);
-      stream.on('close', () => {
-        if (stream.rstCode && stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR) reject(new Error(`the stream was reset (code ${stream.rstCode})`));
-      });
-      stream.end(body);
-    }).finally(done);
+    return new Promise<{ status: number; headers: http2.IncomingHttpHeaders; body: string }>(
+      (resolve, reject) => {
+        const stream = session.request(headers);
+        stream.setTimeout(this.options.requestTimeout, () => stream.close(http2.constants.NGHTTP2_CANCEL));
+        let responseHeaders: http2.IncomingHttpHeaders = {};
+        const chunks: Buffer[] = [];
+        stream.on('response', (h) => (responseHeaders = h));
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          const status = Number(responseHeaders[':status']);
+          if (!status) reject(new Error('the stream ended without a response'));
+          else resolve({ status, headers: responseHeaders, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        stream.on('error', reject);
+        stream.on('close', () => {
+          if (stream.rstCode && stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR)
+            reject(new Error(`the stream was reset (code ${stream.rstCode})`));
+        });
+        stream.end(body);
+      },
+    ).finally(done);
   }
 
   close(): Promise<void> {

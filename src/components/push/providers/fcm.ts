@@ -2,7 +2,16 @@ import * as crypto from 'crypto';
 import jws from 'jws';
 import { LooplineError } from '../../../errors';
 import { encodeForFcm, type EncodedPayload, type PushNotification } from '../notification-payload';
-import { outcomeOfNetworkError, outcomeOfStatus, retryAfterMs, type DeviceProblem, type ProviderOptions, type PushDevice, type PushProvider, type SendOutcome } from '../provider';
+import {
+  outcomeOfNetworkError,
+  outcomeOfStatus,
+  retryAfterMs,
+  type DeviceProblem,
+  type ProviderOptions,
+  type PushDevice,
+  type PushProvider,
+  type SendOutcome,
+} from '../provider';
 
 /** A Google service-account key file's fields (the JSON the Firebase console hands out). */
 export interface ServiceAccount {
@@ -33,15 +42,25 @@ function readServiceAccount(value: FcmSettings['serviceAccount']): ServiceAccoun
     try {
       return JSON.parse(value) as ServiceAccount;
     } catch {
-      throw credentialsError('pushSettings.fcm.serviceAccount is text that is not the JSON of a service-account key');
+      throw credentialsError(
+        'pushSettings.fcm.serviceAccount is text that is not the JSON of a service-account key',
+      );
     }
   }
-  if (!value || typeof value !== 'object') throw credentialsError('pushSettings.fcm.serviceAccount must hold the service-account key (client_email, private_key, project_id)');
+  if (!value || typeof value !== 'object')
+    throw credentialsError(
+      'pushSettings.fcm.serviceAccount must hold the service-account key (client_email, private_key, project_id)',
+    );
   return value;
 }
 
 interface FcmErrorBody {
-  error?: { code?: number; status?: string; message?: string; details?: Array<{ '@type'?: string; errorCode?: string }> };
+  error?: {
+    code?: number;
+    status?: string;
+    message?: string;
+    details?: Array<{ '@type'?: string; errorCode?: string }>;
+  };
 }
 
 /**
@@ -50,7 +69,9 @@ interface FcmErrorBody {
  */
 export class FcmProvider implements PushProvider {
   readonly name = 'fcm';
-  private readonly account: Required<Pick<ServiceAccount, 'client_email' | 'token_uri'>> & { key: crypto.KeyObject };
+  private readonly account: Required<Pick<ServiceAccount, 'client_email' | 'token_uri'>> & {
+    key: crypto.KeyObject;
+  };
   private readonly sendUrl: string;
   private accessToken: { value: string; expiresAt: number } | undefined;
   private pendingToken: Promise<string> | undefined;
@@ -61,14 +82,21 @@ export class FcmProvider implements PushProvider {
   ) {
     const account = readServiceAccount(settings?.serviceAccount);
     const projectId = settings?.projectId ?? account.project_id;
-    if (!account.client_email || !account.private_key || !projectId) throw credentialsError('pushSettings.fcm.serviceAccount needs client_email, private_key and project_id');
+    if (!account.client_email || !account.private_key || !projectId)
+      throw credentialsError(
+        'pushSettings.fcm.serviceAccount needs client_email, private_key and project_id',
+      );
     let key: crypto.KeyObject;
     try {
       key = crypto.createPrivateKey(account.private_key);
     } catch {
       throw credentialsError('pushSettings.fcm.serviceAccount.private_key is not a readable private key');
     }
-    this.account = { client_email: account.client_email, token_uri: account.token_uri ?? GOOGLE_TOKEN_URI, key };
+    this.account = {
+      client_email: account.client_email,
+      token_uri: account.token_uri ?? GOOGLE_TOKEN_URI,
+      key,
+    };
     this.sendUrl = `${options.fcm.endpoint ?? FCM_ENDPOINT}/v1/projects/${encodeURIComponent(projectId)}/messages:send`;
   }
 
@@ -78,14 +106,18 @@ export class FcmProvider implements PushProvider {
 
   checkDevice(device: PushDevice): DeviceProblem | undefined {
     if (typeof device.deviceToken !== 'string' || !REGISTRATION_TOKEN.test(device.deviceToken)) {
-      return { code: 'PUSH_INVALID_DEVICE_TOKEN', message: 'An FCM registration token is a string of letters, digits, "-", "_", ":" and "."' };
+      return {
+        code: 'PUSH_INVALID_DEVICE_TOKEN',
+        message: 'An FCM registration token is a string of letters, digits, "-", "_", ":" and "."',
+      };
     }
     return undefined;
   }
 
   /** The access token; concurrent sends share one request for a new one. */
   private token(renew: boolean): Promise<string> {
-    if (!renew && this.accessToken && Date.now() < this.accessToken.expiresAt) return Promise.resolve(this.accessToken.value);
+    if (!renew && this.accessToken && Date.now() < this.accessToken.expiresAt)
+      return Promise.resolve(this.accessToken.value);
     if (!this.pendingToken) {
       this.pendingToken = this.fetchToken().finally(() => (this.pendingToken = undefined));
     }
@@ -96,22 +128,38 @@ export class FcmProvider implements PushProvider {
     const now = Math.floor(Date.now() / 1000);
     const assertion = jws.sign({
       header: { alg: 'RS256', typ: 'JWT' },
-      payload: { iss: this.account.client_email, scope: SCOPE, aud: this.account.token_uri, iat: now, exp: now + 3600 },
+      payload: {
+        iss: this.account.client_email,
+        scope: SCOPE,
+        aud: this.account.token_uri,
+        iat: now,
+        exp: now + 3600,
+      },
       privateKey: this.account.key,
     });
     const res = await fetch(this.account.token_uri, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+        assertion,
+      }).toString(),
       signal: AbortSignal.timeout(this.options.requestTimeout),
     });
-    const body = (await res.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string };
+    const body = (await res.json().catch(() => ({}))) as {
+      access_token?: string;
+      expires_in?: number;
+      error?: string;
+    };
     if (!res.ok || typeof body.access_token !== 'string') {
       throw new TokenRefused(res.status, body.error, retryAfterMs(res.headers.get('retry-after')));
     }
     // Renewed a minute early, so a token never expires in flight.
     const lifetime = typeof body.expires_in === 'number' ? body.expires_in : 3600;
-    this.accessToken = { value: body.access_token, expiresAt: Date.now() + Math.max(0, lifetime - 60) * 1000 };
+    this.accessToken = {
+      value: body.access_token,
+      expiresAt: Date.now() + Math.max(0, lifetime - 60) * 1000,
+    };
     return body.access_token;
   }
 
@@ -119,14 +167,26 @@ export class FcmProvider implements PushProvider {
     return this.attempt(device, payload, false);
   }
 
-  private async attempt(device: PushDevice, payload: EncodedPayload, renewedToken: boolean): Promise<SendOutcome> {
+  private async attempt(
+    device: PushDevice,
+    payload: EncodedPayload,
+    renewedToken: boolean,
+  ): Promise<SendOutcome> {
     let token: string;
     try {
       token = await this.token(renewedToken);
     } catch (err) {
       if (err instanceof TokenRefused) {
-        if (err.status === 429 || err.status >= 500) return outcomeOfStatus(err.status, err.reason, err.retryAfter);
-        return { ok: false, code: 'PUSH_PROVIDER_AUTH_FAILED', message: `The OAuth token endpoint refused the service account (${err.status}${err.reason ? `, ${err.reason}` : ''})`, retryable: false, status: err.status, reason: err.reason };
+        if (err.status === 429 || err.status >= 500)
+          return outcomeOfStatus(err.status, err.reason, err.retryAfter);
+        return {
+          ok: false,
+          code: 'PUSH_PROVIDER_AUTH_FAILED',
+          message: `The OAuth token endpoint refused the service account (${err.status}${err.reason ? `, ${err.reason}` : ''})`,
+          retryable: false,
+          status: err.status,
+          reason: err.reason,
+        };
       }
       return outcomeOfNetworkError(err);
     }
@@ -156,9 +216,24 @@ export class FcmProvider implements PushProvider {
       error = undefined;
     }
     const reason = error?.details?.find((d) => typeof d.errorCode === 'string')?.errorCode ?? error?.status;
-    if (reason === 'UNREGISTERED') return { ok: false, code: 'PUSH_DEVICE_GONE', message: 'FCM says the registration token is no longer valid', retryable: false, status: res.status, reason };
+    if (reason === 'UNREGISTERED')
+      return {
+        ok: false,
+        code: 'PUSH_DEVICE_GONE',
+        message: 'FCM says the registration token is no longer valid',
+        retryable: false,
+        status: res.status,
+        reason,
+      };
     if (res.status === 400 && reason === 'INVALID_ARGUMENT' && /token/i.test(error?.message ?? '')) {
-      return { ok: false, code: 'PUSH_INVALID_DEVICE_TOKEN', message: 'FCM refused the registration token', retryable: false, status: res.status, reason };
+      return {
+        ok: false,
+        code: 'PUSH_INVALID_DEVICE_TOKEN',
+        message: 'FCM refused the registration token',
+        retryable: false,
+        status: res.status,
+        reason,
+      };
     }
     // A token revoked before its time is renewed once.
     if (res.status === 401 && !renewedToken) return this.attempt(device, payload, true);

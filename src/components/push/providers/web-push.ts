@@ -1,7 +1,16 @@
 import webpush from 'web-push';
 import { LooplineError } from '../../../errors';
 import { encodeForWebPush, type EncodedPayload, type PushNotification } from '../notification-payload';
-import { outcomeOfNetworkError, outcomeOfStatus, retryAfterMs, type DeviceProblem, type ProviderOptions, type PushDevice, type PushProvider, type SendOutcome } from '../provider';
+import {
+  outcomeOfNetworkError,
+  outcomeOfStatus,
+  retryAfterMs,
+  type DeviceProblem,
+  type ProviderOptions,
+  type PushDevice,
+  type PushProvider,
+  type SendOutcome,
+} from '../provider';
 
 /** `pushSettings.webPush`: the application's VAPID key pair (base64url, as web-push generates) and contact. */
 export interface WebPushSettings {
@@ -12,7 +21,12 @@ export interface WebPushSettings {
  * The push services browsers subscribe with (host suffixes). A subscription names its endpoint
  * itself, so without this list a client could make the server POST to any address it likes.
  */
-export const KNOWN_PUSH_SERVICES = ['fcm.googleapis.com', 'push.services.mozilla.com', 'push.apple.com', 'notify.windows.com'];
+export const KNOWN_PUSH_SERVICES = [
+  'fcm.googleapis.com',
+  'push.services.mozilla.com',
+  'push.apple.com',
+  'notify.windows.com',
+];
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
@@ -34,10 +48,19 @@ export class WebPushProvider implements PushProvider {
     private readonly options: ProviderOptions,
   ) {
     const vapid = settings?.vapid;
-    if (!vapid?.subject || !vapid.publicKey || !vapid.privateKey) throw credentialsError('pushSettings.webPush.vapid needs subject (mailto: or https: URL), publicKey and privateKey');
+    if (!vapid?.subject || !vapid.publicKey || !vapid.privateKey)
+      throw credentialsError(
+        'pushSettings.webPush.vapid needs subject (mailto: or https: URL), publicKey and privateKey',
+      );
     try {
       // web-push checks the subject's form and the keys' lengths.
-      webpush.getVapidHeaders('https://push.example', vapid.subject, vapid.publicKey, vapid.privateKey, 'aes128gcm');
+      webpush.getVapidHeaders(
+        'https://push.example',
+        vapid.subject,
+        vapid.publicKey,
+        vapid.privateKey,
+        'aes128gcm',
+      );
     } catch (err) {
       throw credentialsError(`pushSettings.webPush.vapid is not usable: ${(err as Error).message}`);
     }
@@ -50,7 +73,10 @@ export class WebPushProvider implements PushProvider {
 
   private subscriptionOf(device: PushDevice): { endpoint: string; keys: { p256dh: string; auth: string } } {
     const sub = device.pushSubscription ?? {};
-    return { endpoint: sub.endpoint ?? device.deviceToken, keys: { p256dh: sub.keys?.p256dh ?? '', auth: sub.keys?.auth ?? '' } };
+    return {
+      endpoint: sub.endpoint ?? device.deviceToken,
+      keys: { p256dh: sub.keys?.p256dh ?? '', auth: sub.keys?.auth ?? '' },
+    };
   }
 
   checkDevice(device: PushDevice): DeviceProblem | undefined {
@@ -62,12 +88,21 @@ export class WebPushProvider implements PushProvider {
       return { code: 'PUSH_INVALID_DEVICE_TOKEN', message: 'A Web Push subscription endpoint must be a URL' };
     }
     const allowed = this.options.webPush.allowedHosts ?? KNOWN_PUSH_SERVICES;
-    const hostAllowed = allowed.includes('*') || allowed.some((h) => url.hostname === h || url.hostname.endsWith(`.${h}`));
-    const schemeAllowed = url.protocol === 'https:' || (url.protocol === 'http:' && this.options.webPush.allowHttp === true);
-    if (!hostAllowed || !schemeAllowed) return { code: 'PUSH_ENDPOINT_NOT_ALLOWED', message: `The server does not send to ${url.protocol}//${url.host}` };
+    const hostAllowed =
+      allowed.includes('*') || allowed.some((h) => url.hostname === h || url.hostname.endsWith(`.${h}`));
+    const schemeAllowed =
+      url.protocol === 'https:' || (url.protocol === 'http:' && this.options.webPush.allowHttp === true);
+    if (!hostAllowed || !schemeAllowed)
+      return {
+        code: 'PUSH_ENDPOINT_NOT_ALLOWED',
+        message: `The server does not send to ${url.protocol}//${url.host}`,
+      };
     // p256dh is an uncompressed P-256 point (65 bytes), auth a 16-byte secret.
     if (decodedLength(keys.p256dh) !== 65 || decodedLength(keys.auth) !== 16) {
-      return { code: 'PUSH_INVALID_DEVICE_TOKEN', message: 'A Web Push subscription needs keys.p256dh (65 bytes) and keys.auth (16 bytes), base64url' };
+      return {
+        code: 'PUSH_INVALID_DEVICE_TOKEN',
+        message: 'A Web Push subscription needs keys.p256dh (65 bytes) and keys.auth (16 bytes), base64url',
+      };
     }
     return undefined;
   }
@@ -80,25 +115,53 @@ export class WebPushProvider implements PushProvider {
         TTL: payload.ttlSeconds,
         urgency: payload.highPriority ? 'high' : 'normal',
         // A topic is at most 32 base64url characters; other collapse keys are not sent.
-        ...(payload.collapseKey && /^[A-Za-z0-9_-]{1,32}$/.test(payload.collapseKey) ? { topic: payload.collapseKey } : {}),
+        ...(payload.collapseKey && /^[A-Za-z0-9_-]{1,32}$/.test(payload.collapseKey)
+          ? { topic: payload.collapseKey }
+          : {}),
         contentEncoding: 'aes128gcm',
       });
     } catch (err) {
       // The key is not a point on the curve, for one.
-      return { ok: false, code: 'PUSH_INVALID_DEVICE_TOKEN', message: `The subscription cannot be encrypted to: ${(err as Error).message}`, retryable: false };
+      return {
+        ok: false,
+        code: 'PUSH_INVALID_DEVICE_TOKEN',
+        message: `The subscription cannot be encrypted to: ${(err as Error).message}`,
+        retryable: false,
+      };
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(details.headers)) headers[name] = String(value);
     let res: Response;
     try {
-      res = await fetch(details.endpoint, { method: 'POST', headers, body: details.body ?? undefined, redirect: 'manual', signal: AbortSignal.timeout(this.options.requestTimeout) });
+      res = await fetch(details.endpoint, {
+        method: 'POST',
+        headers,
+        body: details.body ?? undefined,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.requestTimeout),
+      });
       await res.arrayBuffer();
     } catch (err) {
       return outcomeOfNetworkError(err);
     }
-    if (res.status >= 200 && res.status < 300) return { ok: true, providerId: res.headers.get('location') ?? undefined };
-    if (res.status === 404 || res.status === 410) return { ok: false, code: 'PUSH_DEVICE_GONE', message: `The push service says the subscription has expired (${res.status})`, retryable: false, status: res.status };
-    if (res.status === 413) return { ok: false, code: 'PUSH_PAYLOAD_TOO_LARGE', message: 'The push service refused the payload as too large', retryable: false, status: res.status };
+    if (res.status >= 200 && res.status < 300)
+      return { ok: true, providerId: res.headers.get('location') ?? undefined };
+    if (res.status === 404 || res.status === 410)
+      return {
+        ok: false,
+        code: 'PUSH_DEVICE_GONE',
+        message: `The push service says the subscription has expired (${res.status})`,
+        retryable: false,
+        status: res.status,
+      };
+    if (res.status === 413)
+      return {
+        ok: false,
+        code: 'PUSH_PAYLOAD_TOO_LARGE',
+        message: 'The push service refused the payload as too large',
+        retryable: false,
+        status: res.status,
+      };
     return outcomeOfStatus(res.status, undefined, retryAfterMs(res.headers.get('retry-after')));
   }
 

@@ -19,6 +19,9 @@ export function createProvider(settings: Record<string, unknown>): StorageProvid
       return new S3Provider(settings);
     }
     default:
-      throw new ConfigurationError(`Unknown storage provider ${JSON.stringify(name)}; available: filesystem, s3 (also named amazon)`, 'STORAGE_PROVIDER_UNSUPPORTED');
+      throw new ConfigurationError(
+        `Unknown storage provider ${JSON.stringify(name)}; available: filesystem, s3 (also named amazon)`,
+        'STORAGE_PROVIDER_UNSUPPORTED',
+      );
   }
 }

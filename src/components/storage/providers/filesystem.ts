@@ -30,7 +30,11 @@ export class FileSystemProvider implements StorageProvider {
     } catch {
       stat = undefined;
     }
-    if (stat && !stat.isDirectory()) throw new ConfigurationError(`The storage root ${this.root} is not a folder`, 'STORAGE_PROVIDER_UNSUPPORTED');
+    if (stat && !stat.isDirectory())
+      throw new ConfigurationError(
+        `The storage root ${this.root} is not a folder`,
+        'STORAGE_PROVIDER_UNSUPPORTED',
+      );
   }
 
   private ensureRoot(): Promise<void> {
@@ -118,7 +122,11 @@ export class FileSystemProvider implements StorageProvider {
     try {
       handle = await fsp.open(path.join(dir, file), 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EISDIR') throw fileNotFound(container, file);
+      if (
+        (err as NodeJS.ErrnoException).code === 'ENOENT' ||
+        (err as NodeJS.ErrnoException).code === 'EISDIR'
+      )
+        throw fileNotFound(container, file);
       throw err;
     }
     return handle.createReadStream(range ? { start: range.start, end: range.end } : {});

@@ -34,7 +34,8 @@ export class S3Provider implements StorageProvider {
   readonly client: S3Client;
 
   constructor(settings: Record<string, unknown>) {
-    const str = (k: string): string | undefined => (typeof settings[k] === 'string' && settings[k] !== '' ? (settings[k] as string) : undefined);
+    const str = (k: string): string | undefined =>
+      typeof settings[k] === 'string' && settings[k] !== '' ? (settings[k] as string) : undefined;
     const accessKeyId = str('accessKeyId') ?? str('keyId');
     const secretAccessKey = str('secretAccessKey') ?? str('key');
     const endpoint = str('endpoint');
@@ -53,7 +54,11 @@ export class S3Provider implements StorageProvider {
 
   async listContainers(): Promise<ContainerInfo[]> {
     const out = await this.client.send(new ListBucketsCommand({}));
-    return (out.Buckets ?? []).map((b) => ({ name: b.Name ?? '', ctime: b.CreationDate, mtime: b.CreationDate }));
+    return (out.Buckets ?? []).map((b) => ({
+      name: b.Name ?? '',
+      ctime: b.CreationDate,
+      mtime: b.CreationDate,
+    }));
   }
 
   async getContainer(container: string): Promise<ContainerInfo> {
@@ -70,7 +75,8 @@ export class S3Provider implements StorageProvider {
       await this.client.send(new CreateBucketCommand({ Bucket: container }));
     } catch (err) {
       const code = errorName(err);
-      if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') throw containerExists(container);
+      if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists')
+        throw containerExists(container);
       throw mapError(err, container);
     }
     return { name: container };
@@ -82,7 +88,12 @@ export class S3Provider implements StorageProvider {
       const page = await this.client.send(new ListObjectsV2Command({ Bucket: container, MaxKeys: 1000 }));
       const keys = (page.Contents ?? []).map((o) => o.Key).filter((k): k is string => typeof k === 'string');
       if (keys.length === 0) break;
-      await this.client.send(new DeleteObjectsCommand({ Bucket: container, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+      await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: container,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
     }
     try {
       await this.client.send(new DeleteBucketCommand({ Bucket: container }));
@@ -97,12 +108,21 @@ export class S3Provider implements StorageProvider {
     do {
       let page;
       try {
-        page = await this.client.send(new ListObjectsV2Command({ Bucket: container, ContinuationToken: token }));
+        page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: container, ContinuationToken: token }),
+        );
       } catch (err) {
         throw mapError(err, container);
       }
       for (const o of page.Contents ?? []) {
-        if (o.Key) out.push({ container, name: o.Key, size: o.Size ?? 0, mtime: o.LastModified ?? new Date(0), etag: o.ETag });
+        if (o.Key)
+          out.push({
+            container,
+            name: o.Key,
+            size: o.Size ?? 0,
+            mtime: o.LastModified ?? new Date(0),
+            etag: o.ETag,
+          });
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -112,7 +132,14 @@ export class S3Provider implements StorageProvider {
   async getFile(container: string, file: string): Promise<FileInfo> {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: container, Key: file }));
-      return { container, name: file, size: head.ContentLength ?? 0, mtime: head.LastModified ?? new Date(0), etag: head.ETag, type: head.ContentType };
+      return {
+        container,
+        name: file,
+        size: head.ContentLength ?? 0,
+        mtime: head.LastModified ?? new Date(0),
+        etag: head.ETag,
+        type: head.ContentType,
+      };
     } catch (err) {
       // A HEAD answer has no body to tell a missing bucket from a missing key.
       if (status(err) === 404) await this.getContainer(container);
@@ -137,7 +164,13 @@ export class S3Provider implements StorageProvider {
 
   async createReadStream(container: string, file: string, range?: ByteRange): Promise<Readable> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: container, Key: file, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }));
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: container,
+          Key: file,
+          ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+        }),
+      );
       return out.Body as Readable;
     } catch (err) {
       throw mapError(err, container, file);
@@ -162,7 +195,13 @@ class S3UploadStream extends Writable {
     const { Bucket, Key } = params as { Bucket: string; Key: string };
     this.bucket = Bucket;
     this.key = Key;
-    this.upload = new Upload({ client, params: { ...(params as { Bucket: string; Key: string }), Body: this.body }, partSize: PART_SIZE, queueSize: QUEUE_SIZE, leavePartsOnError: false });
+    this.upload = new Upload({
+      client,
+      params: { ...(params as { Bucket: string; Key: string }), Body: this.body },
+      partSize: PART_SIZE,
+      queueSize: QUEUE_SIZE,
+      leavePartsOnError: false,
+    });
     this.done = this.upload.done().then(() => {
       this.stored = true;
     });
@@ -208,7 +247,14 @@ function mapError(err: unknown, container: string, file?: string): unknown {
   const name = errorName(err);
   if (name === 'NoSuchBucket') return containerNotFound(container);
   if (name === 'NoSuchKey') return fileNotFound(container, file ?? '');
-  if (name === 'InvalidBucketName') return new LooplineError('INVALID_STORAGE_NAME', 400, `Invalid container name ${JSON.stringify(container)}: S3 bucket names are 3 to 63 lower-case letters, digits, dots and hyphens`, { container });
-  if (status(err) === 404) return file === undefined ? containerNotFound(container) : fileNotFound(container, file);
+  if (name === 'InvalidBucketName')
+    return new LooplineError(
+      'INVALID_STORAGE_NAME',
+      400,
+      `Invalid container name ${JSON.stringify(container)}: S3 bucket names are 3 to 63 lower-case letters, digits, dots and hyphens`,
+      { container },
+    );
+  if (status(err) === 404)
+    return file === undefined ? containerNotFound(container) : fileNotFound(container, file);
   return err;
 }

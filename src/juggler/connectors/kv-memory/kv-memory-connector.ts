@@ -39,7 +39,10 @@ export class KeyValueMemoryConnector implements KeyValueConnector {
   }
 
   async set(model: string, key: string, value: unknown, ttl: number | undefined): Promise<void> {
-    this.store(model).set(key, { text: encodeValue(value), expires: ttl === undefined ? undefined : Date.now() + ttl });
+    this.store(model).set(key, {
+      text: encodeValue(value),
+      expires: ttl === undefined ? undefined : Date.now() + ttl,
+    });
   }
 
   async expire(model: string, key: string, ttl: number): Promise<boolean> {
@@ -98,7 +101,8 @@ export class KeyValueMemoryConnector implements KeyValueConnector {
   private sweep(): void {
     const now = Date.now();
     for (const store of this.models.values()) {
-      for (const [key, item] of store) if (item.expires !== undefined && item.expires <= now) store.delete(key);
+      for (const [key, item] of store)
+        if (item.expires !== undefined && item.expires <= now) store.delete(key);
     }
   }
 }

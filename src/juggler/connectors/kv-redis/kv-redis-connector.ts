@@ -28,7 +28,12 @@ export class KeyValueRedisConnector implements KeyValueConnector {
   }
 
   async connect(): Promise<void> {
-    if (this.client.status === 'ready' || this.client.status === 'connecting' || this.client.status === 'connect') return;
+    if (
+      this.client.status === 'ready' ||
+      this.client.status === 'connecting' ||
+      this.client.status === 'connect'
+    )
+      return;
     try {
       await this.client.connect();
     } catch (err) {
@@ -92,7 +97,13 @@ export class KeyValueRedisConnector implements KeyValueConnector {
   async deleteAll(model: string): Promise<void> {
     let cursor = '0';
     do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', `${escapeGlob(model)}:*`, 'COUNT', SCAN_BATCH);
+      const [next, keys] = await this.client.scan(
+        cursor,
+        'MATCH',
+        `${escapeGlob(model)}:*`,
+        'COUNT',
+        SCAN_BATCH,
+      );
       if (keys.length) await this.client.unlink(...keys);
       cursor = next;
     } while (cursor !== '0');

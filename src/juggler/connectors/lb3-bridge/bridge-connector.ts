@@ -34,10 +34,17 @@ export class Lb3BridgeConnector implements Connector {
     capabilities: Partial<ConnectorCapabilities>,
   ) {
     this.lb3 = dataSource.connector!;
-    this.name = typeof this.lb3.name === 'string' ? this.lb3.name : typeof dataSource.settings.connector === 'string' ? dataSource.settings.connector : 'lb3';
+    this.name =
+      typeof this.lb3.name === 'string'
+        ? this.lb3.name
+        : typeof dataSource.settings.connector === 'string'
+          ? dataSource.settings.connector
+          : 'lb3';
     const sql = has(this.lb3, 'buildWhere') && has(this.lb3, 'executeSQL');
     this.nestedPaths = !sql;
-    this.catalog = Lb3Catalog.offeredBy(this.lb3) ? new Lb3Catalog(this.lb3, this.name, () => this.connect()) : undefined;
+    this.catalog = Lb3Catalog.offeredBy(this.lb3)
+      ? new Lb3Catalog(this.lb3, this.name, () => this.connect())
+      : undefined;
     const idType = has(this.lb3, 'getDefaultIdType') ? (this.lb3.getDefaultIdType() as unknown) : Number;
     this.capabilities = Object.freeze({
       defaultIdType: idType === String ? 'String' : 'Number',
@@ -62,11 +69,14 @@ export class Lb3BridgeConnector implements Connector {
   adoptDataSource(ds: object): void {
     const facade = this.dataSource as unknown as Record<string, unknown>;
     const target = ds as Record<string, unknown>;
-    for (const key of Object.keys(facade)) if (typeof facade[key] === 'function' && !(key in target)) target[key] = facade[key];
+    for (const key of Object.keys(facade))
+      if (typeof facade[key] === 'function' && !(key in target)) target[key] = facade[key];
   }
 
   connect(): Promise<void> {
-    return connectLb3(this.dataSource, this.initialized, this.lb3, (err) => mapStoreError(err, undefined, this));
+    return connectLb3(this.dataSource, this.initialized, this.lb3, (err) =>
+      mapStoreError(err, undefined, this),
+    );
   }
 
   async disconnect(): Promise<void> {
@@ -89,7 +99,10 @@ export class Lb3BridgeConnector implements Connector {
   async find(model: ModelDefinition, filter: NormalizedFilter, options: OperationOptions): Promise<Row[]> {
     const where = lb3Where(model, filter.where, this.nestedPaths);
     if (where === false) return [];
-    const byId = model.idName !== undefined && where !== true && Object.keys(where).length === 1 ? (where as Row)[model.idName] : undefined;
+    const byId =
+      model.idName !== undefined && where !== true && Object.keys(where).length === 1
+        ? (where as Row)[model.idName]
+        : undefined;
     if (byId !== undefined && byId !== null && typeof byId !== 'object' && !filter.skip) {
       // One id: LB3's findById filter, which connectors such as loopback-connector-rest answer with a GET of that resource.
       const row = await this.findById(model, byId, options);
@@ -109,7 +122,12 @@ export class Lb3BridgeConnector implements Connector {
     const idName = idOf(model);
     // LB3's own findById filter (offset 0 included): connectors such as loopback-connector-rest read it as a GET of one resource.
     try {
-      const rows = await this.invoke<Row[]>(model, 'all', [{ where: { [idName]: id }, limit: 1, offset: 0, skip: 0 }], options);
+      const rows = await this.invoke<Row[]>(
+        model,
+        'all',
+        [{ where: { [idName]: id }, limit: 1, offset: 0, skip: 0 }],
+        options,
+      );
       return rows?.length ? toRow(model, rows[0]) : null;
     } catch (err) {
       // A REST backend answers 404 for an id it does not have: that is "no row", not a failure.
@@ -118,13 +136,22 @@ export class Lb3BridgeConnector implements Connector {
     }
   }
 
-  async count(model: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number> {
+  async count(
+    model: ModelDefinition,
+    where: WhereClause | undefined,
+    options: OperationOptions,
+  ): Promise<number> {
     const w = lb3Where(model, where, this.nestedPaths);
     if (w === false) return 0;
     return Number(await this.invoke(model, 'count', [whereToSend(w)], options));
   }
 
-  async updateAll(model: ModelDefinition, where: WhereClause | undefined, data: Row, options: OperationOptions): Promise<number> {
+  async updateAll(
+    model: ModelDefinition,
+    where: WhereClause | undefined,
+    data: Row,
+    options: OperationOptions,
+  ): Promise<number> {
     const w = lb3Where(model, where, this.nestedPaths);
     if (w === false) return 0;
     const method = has(this.lb3, 'update') ? 'update' : 'updateAll';
@@ -133,13 +160,22 @@ export class Lb3BridgeConnector implements Connector {
     return countOf(await this.invoke(model, method, [whereToSend(w), clean(data)], options));
   }
 
-  async destroyAll(model: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number> {
+  async destroyAll(
+    model: ModelDefinition,
+    where: WhereClause | undefined,
+    options: OperationOptions,
+  ): Promise<number> {
     const w = lb3Where(model, where, this.nestedPaths);
     if (w === false) return 0;
     return countOf(await this.invoke(model, 'destroyAll', [whereToSend(w)], options));
   }
 
-  async patchById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null> {
+  async patchById(
+    model: ModelDefinition,
+    id: unknown,
+    data: Row,
+    options: OperationOptions,
+  ): Promise<Row | null> {
     const idName = idOf(model);
     const { [idName]: _sameId, ...patch } = data;
     if (has(this.lb3, 'update') || has(this.lb3, 'updateAll')) {
@@ -151,7 +187,12 @@ export class Lb3BridgeConnector implements Connector {
     return { ...data, [idName]: id };
   }
 
-  async replaceById(model: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null> {
+  async replaceById(
+    model: ModelDefinition,
+    id: unknown,
+    data: Row,
+    options: OperationOptions,
+  ): Promise<Row | null> {
     const idName = idOf(model);
     if (!(await this.exists(model, id, options))) return null;
     const whole: Row = {};
@@ -163,7 +204,9 @@ export class Lb3BridgeConnector implements Connector {
   }
 
   /** LB3's `beginTransaction(isolationLevel, cb)`, wrapped so loopline can commit, roll back and time it out. */
-  async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<BridgeTransaction> {
+  async beginTransaction(
+    options: { isolationLevel?: string; timeout?: number } = {},
+  ): Promise<BridgeTransaction> {
     const level = isolationLevelOf(options);
     await this.connect();
     try {
@@ -175,15 +218,30 @@ export class Lb3BridgeConnector implements Connector {
   }
 
   async ping(): Promise<void> {
-    if (has(this.lb3, 'ping')) await call(this.lb3, 'ping', []).catch((err: unknown) => Promise.reject(mapStoreError(err, undefined, this)));
+    if (has(this.lb3, 'ping'))
+      await call(this.lb3, 'ping', []).catch((err: unknown) =>
+        Promise.reject(mapStoreError(err, undefined, this)),
+      );
   }
 
   /** LB3's `connector.execute(command, params, [options], [cb])`: the store's own command language, promise or callback. */
   execute(command: unknown, ...rest: unknown[]): Promise<unknown> {
-    const cb = typeof rest[rest.length - 1] === 'function' ? (rest.pop() as (err: unknown, result?: unknown) => void) : undefined;
-    if (!has(this.lb3, 'execute')) throw new LooplineError('OPERATION_UNSUPPORTED', 400, `The ${this.name} connector does not implement execute()`);
+    const cb =
+      typeof rest[rest.length - 1] === 'function'
+        ? (rest.pop() as (err: unknown, result?: unknown) => void)
+        : undefined;
+    if (!has(this.lb3, 'execute'))
+      throw new LooplineError(
+        'OPERATION_UNSUPPORTED',
+        400,
+        `The ${this.name} connector does not implement execute()`,
+      );
     const promise = this.connect().then(() => call(this.lb3, 'execute', [command, ...rest]));
-    if (cb) promise.then((r) => cb(null, r), (err: unknown) => cb(err));
+    if (cb)
+      promise.then(
+        (r) => cb(null, r),
+        (err: unknown) => cb(err),
+      );
     return promise;
   }
 
@@ -214,8 +272,18 @@ export class Lb3BridgeConnector implements Connector {
   }
 
   /** One model method on the LB3 connector, with loopline's transaction handed over and store errors mapped. */
-  private async invoke<T = unknown>(model: ModelDefinition, method: string, args: unknown[], options: OperationOptions): Promise<T> {
-    if (!has(this.lb3, method)) throw new LooplineError('OPERATION_UNSUPPORTED', 400, `The ${this.name} connector does not implement ${method}()`);
+  private async invoke<T = unknown>(
+    model: ModelDefinition,
+    method: string,
+    args: unknown[],
+    options: OperationOptions,
+  ): Promise<T> {
+    if (!has(this.lb3, method))
+      throw new LooplineError(
+        'OPERATION_UNSUPPORTED',
+        400,
+        `The ${this.name} connector does not implement ${method}()`,
+      );
     const tx = options?.transaction;
     let lb3Options: Record<string, unknown> = { ...options };
     if (tx instanceof BridgeTransaction) {
@@ -250,20 +318,38 @@ const DOCUMENT_KINDS = new Set(['Object', 'Array', 'Any']);
  * connector kept as JSON text comes back parsed, a date as a Date, a number as a number.
  */
 function toRow(model: ModelDefinition, row: unknown): Row {
-  const out: Row = row && typeof row === 'object' && typeof (row as { toObject?: unknown }).toObject === 'function' ? (row as { toObject(): Row }).toObject() : { ...(row as Row) };
+  const out: Row =
+    row && typeof row === 'object' && typeof (row as { toObject?: unknown }).toObject === 'function'
+      ? (row as { toObject(): Row }).toObject()
+      : { ...(row as Row) };
   for (const [name, value] of Object.entries(out)) {
     const prop = model.properties[name];
     if (!prop || value === null || value === undefined) continue;
     const kind = prop.kind.name;
-    if (typeof value === 'string' && (kind === 'Object' || kind === 'Array' || prop.kind.model || (kind !== 'Any' && DOCUMENT_KINDS.has(kind)))) {
+    if (
+      typeof value === 'string' &&
+      (kind === 'Object' ||
+        kind === 'Array' ||
+        prop.kind.model ||
+        (kind !== 'Any' && DOCUMENT_KINDS.has(kind)))
+    ) {
       try {
         out[name] = JSON.parse(value);
       } catch {
         // Not JSON: the value stays as stored, and loopline's validation says what is wrong with it.
       }
-    } else if (kind === 'Date' && !(value instanceof Date) && (typeof value === 'string' || typeof value === 'number')) {
+    } else if (
+      kind === 'Date' &&
+      !(value instanceof Date) &&
+      (typeof value === 'string' || typeof value === 'number')
+    ) {
       out[name] = new Date(value);
-    } else if (kind === 'Number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+    } else if (
+      kind === 'Number' &&
+      typeof value === 'string' &&
+      value.trim() !== '' &&
+      Number.isFinite(Number(value))
+    ) {
       out[name] = Number(value);
     }
   }

@@ -37,7 +37,12 @@ export class BridgeTransaction {
 
   /** Refuses a call on a transaction that has ended, before it reaches the store. */
   ensureActive(): void {
-    if (this.finished) throw new LooplineError('TRANSACTION_FINISHED', 400, 'The transaction has already been committed or rolled back');
+    if (this.finished)
+      throw new LooplineError(
+        'TRANSACTION_FINISHED',
+        400,
+        'The transaction has already been committed or rolled back',
+      );
   }
 
   private async end(how: 'commit' | 'rollback'): Promise<void> {
@@ -48,7 +53,11 @@ export class BridgeTransaction {
   }
 
   private withCallback(p: Promise<void>, cb?: (err?: Error | null) => void): Promise<void> {
-    if (cb) p.then(() => cb(null), (err: Error) => cb(err));
+    if (cb)
+      p.then(
+        () => cb(null),
+        (err: Error) => cb(err),
+      );
     return p;
   }
 }
@@ -56,6 +65,7 @@ export class BridgeTransaction {
 /** The LB3 connector's answer to beginTransaction: a Transaction object of its own, or a bare connection. */
 export function lb3TransactionOf(connector: Lb3Connector, answer: unknown): Record<string, unknown> {
   const tx = answer as { connection?: unknown; connector?: unknown } | null;
-  if (tx && typeof tx === 'object' && 'connection' in tx && tx.connector === connector) return tx as Record<string, unknown>;
+  if (tx && typeof tx === 'object' && 'connection' in tx && tx.connector === connector)
+    return tx as Record<string, unknown>;
   return { connector, connection: answer };
 }

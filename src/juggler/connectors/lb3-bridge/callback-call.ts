@@ -17,7 +17,10 @@ export function callAll(connector: Lb3Connector, method: string, args: unknown[]
     const cb = (err?: unknown, ...results: unknown[]) => {
       if (settled) return;
       settled = true;
-      if (err) reject(err instanceof Error ? err : new Error(String((err as { message?: unknown })?.message ?? err)));
+      if (err)
+        reject(
+          err instanceof Error ? err : new Error(String((err as { message?: unknown })?.message ?? err)),
+        );
       else resolve(results);
     };
     try {
@@ -35,7 +38,11 @@ export function callAll(connector: Lb3Connector, method: string, args: unknown[]
 }
 
 /** `callAll`, resolving to the first value only. */
-export async function call<T = unknown>(connector: Lb3Connector, method: string, args: unknown[]): Promise<T> {
+export async function call<T = unknown>(
+  connector: Lb3Connector,
+  method: string,
+  args: unknown[],
+): Promise<T> {
   return (await callAll(connector, method, args))[0] as T;
 }
 
@@ -44,13 +51,24 @@ export async function call<T = unknown>(connector: Lb3Connector, method: string,
  * when the method declares room for options, else `(modelName, ...args, cb)` — and the old
  * `count(modelName, cb, where)` order for a count without options.
  */
-export function callModelMethod<T = unknown>(connector: Lb3Connector, method: string, modelName: string, args: unknown[], options: unknown): Promise<T> {
+export function callModelMethod<T = unknown>(
+  connector: Lb3Connector,
+  method: string,
+  modelName: string,
+  args: unknown[],
+  options: unknown,
+): Promise<T> {
   const fn = connector[method] as (...a: unknown[]) => unknown;
   const optionsSupported = fn.length >= args.length + 3;
   if (!optionsSupported && method === 'count') {
     return new Promise((resolve, reject) => {
       try {
-        fn.call(connector, modelName, (err: unknown, n: unknown) => (err ? reject(err) : resolve(n as T)), args[0]);
+        fn.call(
+          connector,
+          modelName,
+          (err: unknown, n: unknown) => (err ? reject(err) : resolve(n as T)),
+          args[0],
+        );
       } catch (err) {
         reject(err);
       }

@@ -18,11 +18,18 @@ export class Lb3KeyValueBridge implements KeyValueConnector {
     private readonly initialized: Promise<unknown>,
   ) {
     this.lb3 = dataSource.connector!;
-    this.name = typeof this.lb3.name === 'string' ? this.lb3.name : typeof dataSource.settings.connector === 'string' ? dataSource.settings.connector : 'lb3-kv';
+    this.name =
+      typeof this.lb3.name === 'string'
+        ? this.lb3.name
+        : typeof dataSource.settings.connector === 'string'
+          ? dataSource.settings.connector
+          : 'lb3-kv';
   }
 
   connect(): Promise<void> {
-    return connectLb3(this.dataSource, this.initialized, this.lb3, (err) => mapStoreError(err, undefined, this));
+    return connectLb3(this.dataSource, this.initialized, this.lb3, (err) =>
+      mapStoreError(err, undefined, this),
+    );
   }
 
   async disconnect(): Promise<void> {
@@ -60,9 +67,13 @@ export class Lb3KeyValueBridge implements KeyValueConnector {
   }
 
   async *iterateKeys(model: string, match: string | undefined): AsyncGenerator<string> {
-    const it = this.lb3.iterateKeys(model, match === undefined ? {} : { match }, {}) as { next(cb: (err: unknown, key?: string) => void): void };
+    const it = this.lb3.iterateKeys(model, match === undefined ? {} : { match }, {}) as {
+      next(cb: (err: unknown, key?: string) => void): void;
+    };
     for (;;) {
-      const key = await new Promise<string | undefined>((resolve, reject) => it.next((err, k) => (err ? reject(mapStoreError(err, undefined, this)) : resolve(k))));
+      const key = await new Promise<string | undefined>((resolve, reject) =>
+        it.next((err, k) => (err ? reject(mapStoreError(err, undefined, this)) : resolve(k))),
+      );
       if (key === undefined) return;
       yield key;
     }

@@ -1,4 +1,12 @@
-import type { Catalog, ColumnEntry, ColumnOptions, ForeignKeyEntry, PrimaryKeyEntry, TableEntry, TableListOptions } from '../sql/catalog';
+import type {
+  Catalog,
+  ColumnEntry,
+  ColumnOptions,
+  ForeignKeyEntry,
+  PrimaryKeyEntry,
+  TableEntry,
+  TableListOptions,
+} from '../sql/catalog';
 import { call, has, Lb3Connector } from './callback-call';
 
 /**
@@ -23,7 +31,11 @@ export class Lb3Catalog implements Catalog {
     return this.ask<TableEntry[]>('discoverModelDefinitions', [{ ...options }]);
   }
 
-  async columns(owner: string | undefined, table: string, options: ColumnOptions = {}): Promise<ColumnEntry[]> {
+  async columns(
+    owner: string | undefined,
+    table: string,
+    options: ColumnOptions = {},
+  ): Promise<ColumnEntry[]> {
     return this.ask<ColumnEntry[]>('discoverModelProperties', [table, { ...options, owner }]);
   }
 

@@ -39,7 +39,12 @@ export interface Lb3ModelClass {
   dataSource: Lb3DataSource;
   definition: Lb3ModelDefinition;
   settings: Record<string, unknown>;
-  include(objects: unknown[], include: unknown, options: unknown, cb: (err: unknown, objs?: unknown[]) => void): void;
+  include(
+    objects: unknown[],
+    include: unknown,
+    options: unknown,
+    cb: (err: unknown, objs?: unknown[]) => void,
+  ): void;
 }
 
 /** What `connector.define()` receives in LB3. */
@@ -50,7 +55,9 @@ export interface Lb3DefineArgument {
 }
 
 /** LB3's KeyValueAccessObject marker: a connector that installs it as its DAO is a key-value store. */
-export const KEY_VALUE_ACCESS_OBJECT: Record<string, unknown> = Object.freeze({ kind: 'KeyValueAccessObject' }) as Record<string, unknown>;
+export const KEY_VALUE_ACCESS_OBJECT: Record<string, unknown> = Object.freeze({
+  kind: 'KeyValueAccessObject',
+}) as Record<string, unknown>;
 
 /** The default DAO a connector may copy (`dataSource.constructor.DataAccessObject`): empty, so loopline's stays. */
 function DefaultDataAccessObject(): void {
@@ -79,7 +86,11 @@ export class Lb3DataSource extends EventEmitter {
   connecting = false;
   initialized = false;
   /** The juggler exports connectors reach for. */
-  readonly juggler = { KeyValueAccessObject: KEY_VALUE_ACCESS_OBJECT, DataSource: Lb3DataSource, ModelBuilder: EventEmitter };
+  readonly juggler = {
+    KeyValueAccessObject: KEY_VALUE_ACCESS_OBJECT,
+    DataSource: Lb3DataSource,
+    ModelBuilder: EventEmitter,
+  };
   /** Value types a connector registers (mysql's Point, Enum factories): kept, as loopline has its own types. */
   readonly valueTypes: Record<string, unknown> = Object.create(null);
   readonly modelBuilder = {
@@ -121,7 +132,7 @@ export class Lb3DataSource extends EventEmitter {
       idNames: () => [...def.idNames],
       ids: () => def.idNames.map((n, i) => ({ name: n, id: i + 1, property: properties[n] })),
       columnMetadata: (type, prop) => (properties[prop]?.[type] as unknown) ?? undefined,
-      tableName: (type) => ((settings[type] as { table?: string } | undefined)?.table ?? def.name),
+      tableName: (type) => (settings[type] as { table?: string } | undefined)?.table ?? def.name,
       columnName: (type, prop) => {
         const meta = properties[prop]?.[type] as { columnName?: string; column?: string } | undefined;
         return meta?.columnName ?? meta?.column ?? prop;
@@ -201,7 +212,11 @@ export class Lb3DataSource extends EventEmitter {
     if (typeof hook === 'function') hook.call(this.connector, model, property, definition);
   }
 
-  defineOperation(name: string, options: Record<string, unknown>, fn?: (...args: unknown[]) => unknown): void {
+  defineOperation(
+    name: string,
+    options: Record<string, unknown>,
+    fn?: (...args: unknown[]) => unknown,
+  ): void {
     this.operations[name] = { ...options, name, fn };
   }
 

@@ -11,7 +11,8 @@ export type Lb3Where = WhereClause | boolean;
 const MODIFIERS = new Set(['options', 'maxDistance', 'minDistance', 'unit']);
 
 function isOperatorObject(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Date || v instanceof RegExp) return false;
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Date || v instanceof RegExp)
+    return false;
   const keys = Object.keys(v);
   return keys.length > 0 && keys.every((k) => OPERATORS.has(k));
 }
@@ -37,8 +38,12 @@ function conditionFor(key: string, cond: unknown): Lb3Where {
     const value = cond[op];
     if (op === 'eq') parts.push({ [key]: value });
     else if (op === 'exists') parts.push(value ? { [key]: { neq: null } } : { [key]: null });
-    else if (op === 'nlike' || op === 'nilike') parts.push(or([{ [key]: { [op]: value, ...modifiers } }, { [key]: null }]));
-    else if (op === 'neq') parts.push(value === null ? { [key]: { neq: null } } : or([{ [key]: { neq: value } }, { [key]: null }]));
+    else if (op === 'nlike' || op === 'nilike')
+      parts.push(or([{ [key]: { [op]: value, ...modifiers } }, { [key]: null }]));
+    else if (op === 'neq')
+      parts.push(
+        value === null ? { [key]: { neq: null } } : or([{ [key]: { neq: value } }, { [key]: null }]),
+      );
     else if (op === 'inq' || op === 'nin') parts.push(listCondition(key, op, value as unknown[]));
     else parts.push({ [key]: { [op]: value, ...modifiers } });
   }
@@ -57,7 +62,9 @@ function listCondition(key: string, op: 'inq' | 'nin', values: unknown[]): Lb3Wh
     return parts.length ? or(parts) : false;
   }
   if (!nonNull.length) return hasNull ? { [key]: { neq: null } } : true;
-  return hasNull ? and([{ [key]: { nin: nonNull } }, { [key]: { neq: null } }]) : or([{ [key]: { nin: nonNull } }, { [key]: null }]);
+  return hasNull
+    ? and([{ [key]: { nin: nonNull } }, { [key]: { neq: null } }])
+    : or([{ [key]: { nin: nonNull } }, { [key]: null }]);
 }
 
 function isKnown(model: ModelDefinition, key: string): boolean {
@@ -70,7 +77,11 @@ function isKnown(model: ModelDefinition, key: string): boolean {
  * model does not define is decided here (a row has no such property): LB3's SQL connectors skip
  * it, which would turn `destroyAll({typo: 1})` into "delete every row".
  */
-export function lb3Where(model: ModelDefinition, where: WhereClause | undefined, nestedPaths = true): Lb3Where {
+export function lb3Where(
+  model: ModelDefinition,
+  where: WhereClause | undefined,
+  nestedPaths = true,
+): Lb3Where {
   if (!where) return true;
   const parts: WhereClause[] = [];
   for (const [key, cond] of Object.entries(where)) {
@@ -88,7 +99,9 @@ export function lb3Where(model: ModelDefinition, where: WhereClause | undefined,
     } else if (isKnown(model, key)) {
       if (!nestedPaths && key.includes('.')) {
         // LB3's SQL connectors skip (MySQL) or fail on (PostgreSQL's text columns) a path into a document.
-        throw new InvalidFilterError(`The ${model.name} model's store cannot query inside a document ("${key}"): its LB3 connector keeps documents as text`);
+        throw new InvalidFilterError(
+          `The ${model.name} model's store cannot query inside a document ("${key}"): its LB3 connector keeps documents as text`,
+        );
       }
       part = conditionFor(key, cond);
     } else {

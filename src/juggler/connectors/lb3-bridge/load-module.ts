@@ -8,7 +8,17 @@ export interface Lb3ConnectorModule {
 }
 
 /** Names LB3 ships under its own scope: the short name alone is never tried for these (LB3's rule). */
-const LB3_OWNED = new Set(['mongodb', 'oracle', 'mysql', 'postgresql', 'mssql', 'rest', 'soap', 'db2', 'cloudant']);
+const LB3_OWNED = new Set([
+  'mongodb',
+  'oracle',
+  'mysql',
+  'postgresql',
+  'mssql',
+  'rest',
+  'soap',
+  'db2',
+  'cloudant',
+]);
 
 /**
  * The package names tried for a connector name, in LB3's order: `loopback-connector-<name>` first,
@@ -34,7 +44,9 @@ export function addConnectorSearchRoot(dir: string): void {
 }
 
 function searchPaths(appRoot: string | undefined): string[] {
-  const paths = [appRoot, ...searchRoots, process.cwd()].filter((p): p is string => typeof p === 'string' && p !== '');
+  const paths = [appRoot, ...searchRoots, process.cwd()].filter(
+    (p): p is string => typeof p === 'string' && p !== '',
+  );
   const main = require.main?.paths ?? [];
   return [...paths, ...main];
 }
@@ -50,7 +62,11 @@ function isMissing(err: unknown, name: string): boolean {
  * CONNECTOR_NOT_INSTALLED error naming the `npm install` to run; one that loads but has no
  * `initialize` is NOT_A_CONNECTOR, saying what it exports instead.
  */
-export function loadConnectorModule(name: string, appRoot?: string, builtIn: readonly string[] = []): Lb3ConnectorModule {
+export function loadConnectorModule(
+  name: string,
+  appRoot?: string,
+  builtIn: readonly string[] = [],
+): Lb3ConnectorModule {
   const names = candidateModules(name);
   for (const candidate of names) {
     let file: string;
@@ -73,10 +89,19 @@ export function loadConnectorModule(name: string, appRoot?: string, builtIn: rea
 
 /** The module as a connector module, or NOT_A_CONNECTOR saying why it is not one. */
 export function asConnectorModule(mod: unknown, label: string): Lb3ConnectorModule {
-  if ((typeof mod === 'object' || typeof mod === 'function') && mod !== null && typeof (mod as { initialize?: unknown }).initialize === 'function') {
+  if (
+    (typeof mod === 'object' || typeof mod === 'function') &&
+    mod !== null &&
+    typeof (mod as { initialize?: unknown }).initialize === 'function'
+  ) {
     return mod as Lb3ConnectorModule;
   }
-  const what = mod === null || mod === undefined ? String(mod) : typeof mod === 'object' || typeof mod === 'function' ? `${typeof mod} with ${describeKeys(mod as object)}` : typeof mod;
+  const what =
+    mod === null || mod === undefined
+      ? String(mod)
+      : typeof mod === 'object' || typeof mod === 'function'
+        ? `${typeof mod} with ${describeKeys(mod as object)}`
+        : typeof mod;
   throw new ConfigurationError(
     `"${label}" is not a LoopBack connector: a connector module exports initialize(dataSource, callback), and this one exports ${what}`,
     'NOT_A_CONNECTOR',

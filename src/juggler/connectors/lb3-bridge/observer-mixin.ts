@@ -11,7 +11,11 @@ interface Observable {
   notifyObserversOf(operation: string, context: Record<string, unknown>, callback?: Done): void;
 }
 
-function runObservers(list: Observer[], context: Record<string, unknown>, done: (err?: unknown) => void): void {
+function runObservers(
+  list: Observer[],
+  context: Record<string, unknown>,
+  done: (err?: unknown) => void,
+): void {
   let i = 0;
   const next = (err?: unknown): void => {
     if (err || i >= list.length) return done(err);
@@ -24,7 +28,8 @@ function runObservers(list: Observer[], context: Record<string, unknown>, done: 
     };
     try {
       const out = fn(context, once);
-      if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then(() => once(), once);
+      if (out && typeof (out as Promise<unknown>).then === 'function')
+        (out as Promise<unknown>).then(() => once(), once);
     } catch (e) {
       once(e);
     }
@@ -45,17 +50,30 @@ const methods: Record<string, (this: Observable, ...args: any[]) => unknown> = {
   clearObservers(this: Observable, operation: string): void {
     if (this._observers) delete this._observers[operation];
   },
-  notifyObserversOf(this: Observable, operation: string, context: Record<string, unknown>, callback?: Done): void {
+  notifyObserversOf(
+    this: Observable,
+    operation: string,
+    context: Record<string, unknown>,
+    callback?: Done,
+  ): void {
     const list = this._observers?.[operation] ?? [];
     runObservers([...list], context, (err) => callback?.(err, context));
   },
-  notifyObserversAround(this: Observable, operation: string, context: Record<string, unknown>, fn: (ctx: Record<string, unknown>, done: Done) => void, callback: Done): void {
+  notifyObserversAround(
+    this: Observable,
+    operation: string,
+    context: Record<string, unknown>,
+    fn: (ctx: Record<string, unknown>, done: Done) => void,
+    callback: Done,
+  ): void {
     this.notifyObserversOf(`before ${operation}`, context, (err?: unknown) => {
       if (err) return callback(err);
       fn(context, (workErr?: unknown, ...results: unknown[]) => {
         if (workErr) {
           context.error = workErr;
-          return this.notifyObserversOf(`after ${operation} error`, context, () => callback(workErr, ...results));
+          return this.notifyObserversOf(`after ${operation} error`, context, () =>
+            callback(workErr, ...results),
+          );
         }
         context.results = results;
         this.notifyObserversOf(`after ${operation}`, context, (afterErr?: unknown) => {

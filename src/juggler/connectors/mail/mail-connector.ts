@@ -21,9 +21,14 @@ export class MailConnector implements MailSender {
   readonly transportsIndex: Record<string, MailTransport> = Object.create(null);
 
   constructor(settings: Record<string, unknown> = {}) {
-    if (!settings || typeof settings !== 'object') throw new ConfigurationError('The mail connector needs a settings object');
+    if (!settings || typeof settings !== 'object')
+      throw new ConfigurationError('The mail connector needs a settings object');
     const list = settings.transports ?? (settings.transport ? [settings.transport] : []);
-    if (!Array.isArray(list)) throw new ConfigurationError('The mail data source setting "transports" must be a list of transports', 'MAIL_TRANSPORT_UNSUPPORTED');
+    if (!Array.isArray(list))
+      throw new ConfigurationError(
+        'The mail data source setting "transports" must be a list of transports',
+        'MAIL_TRANSPORT_UNSUPPORTED',
+      );
     for (const setting of list) this.setupTransport(setting as Record<string, unknown>);
   }
 
@@ -33,7 +38,11 @@ export class MailConnector implements MailSender {
 
   /** Adds a transport (LB3's `setupTransport`), found later by its alias or type. */
   setupTransport(setting: Record<string, unknown>): void {
-    if (!setting || typeof setting !== 'object') throw new ConfigurationError('A mail transport must be an object such as {"type": "smtp", "host": …}', 'MAIL_TRANSPORT_UNSUPPORTED');
+    if (!setting || typeof setting !== 'object')
+      throw new ConfigurationError(
+        'A mail transport must be an object such as {"type": "smtp", "host": …}',
+        'MAIL_TRANSPORT_UNSUPPORTED',
+      );
     const transport = createTransport(setting);
     const key = (setting.alias ?? setting.type ?? 'STUB') as string;
     this.transportsIndex[key] = transport;

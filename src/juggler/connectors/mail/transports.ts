@@ -50,7 +50,12 @@ function stubTransport(): MailTransport {
   return {
     async sendMail(message) {
       const built = await build(message);
-      return { envelope: built.envelope, messageId: built.messageId.replace(/[<>\s]/g, ''), response: built.message, message: built.message };
+      return {
+        envelope: built.envelope,
+        messageId: built.messageId.replace(/[<>\s]/g, ''),
+        response: built.message,
+        message: built.message,
+      };
     },
   };
 }
@@ -76,16 +81,29 @@ function directTransport(options: Setting): MailTransport {
       const responses: string[] = [];
       for (const [domain, to] of byDomain) {
         const host = await exchangerOf(domain);
-        const smtp = nodemailer.createTransport({ host, port, name: options.name as string | undefined, tls } as any);
+        const smtp = nodemailer.createTransport({
+          host,
+          port,
+          name: options.name as string | undefined,
+          tls,
+        } as any);
         try {
-          const info = (await smtp.sendMail({ envelope: { from: built.envelope.from || undefined, to }, raw: built.message } as any)) as any;
+          const info = (await smtp.sendMail({
+            envelope: { from: built.envelope.from || undefined, to },
+            raw: built.message,
+          } as any)) as any;
           accepted.push(...(info.accepted ?? []));
           responses.push(String(info.response));
         } finally {
           smtp.close();
         }
       }
-      return { envelope: built.envelope, messageId: built.messageId.replace(/[<>\s]/g, ''), accepted, response: responses.join('\n') };
+      return {
+        envelope: built.envelope,
+        messageId: built.messageId.replace(/[<>\s]/g, ''),
+        accepted,
+        response: responses.join('\n'),
+      };
     },
   };
 }

@@ -38,26 +38,37 @@ export class FileStore {
       text = readFileSync(this.file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new ConfigurationError(`The memory store file ${this.file} cannot be read: ${(err as Error).message}`);
+      throw new ConfigurationError(
+        `The memory store file ${this.file} cannot be read: ${(err as Error).message}`,
+      );
     }
     if (!text.trim()) return undefined;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new ConfigurationError(`The memory store file ${this.file} is not valid JSON: ${(err as Error).message}`);
+      throw new ConfigurationError(
+        `The memory store file ${this.file} is not valid JSON: ${(err as Error).message}`,
+      );
     }
     const content = parsed as Partial<MemoryFileContent> | null;
     if (!isRecord(content) || !isRecord(content.ids ?? {}) || !isRecord(content.models ?? {})) {
-      throw new ConfigurationError(`The memory store file ${this.file} is not in the memory connector's format ({"ids": {...}, "models": {...}})`);
+      throw new ConfigurationError(
+        `The memory store file ${this.file} is not in the memory connector's format ({"ids": {...}, "models": {...}})`,
+      );
     }
     const models = content.models ?? {};
     for (const [model, rows] of Object.entries(models)) {
       if (!isRecord(rows) || Object.values(rows).some((r) => typeof r !== 'string')) {
-        throw new ConfigurationError(`The memory store file ${this.file}: models.${model} must map ids to rows as JSON text`);
+        throw new ConfigurationError(
+          `The memory store file ${this.file}: models.${model} must map ids to rows as JSON text`,
+        );
       }
     }
-    return { ids: (content.ids ?? {}) as Record<string, number>, models: models as Record<string, Record<string, string>> };
+    return {
+      ids: (content.ids ?? {}) as Record<string, number>,
+      models: models as Record<string, Record<string, string>>,
+    };
   }
 
   /** Resolves once the store's state as of this call is on disk. */
@@ -90,7 +101,10 @@ export class FileStore {
     const text = JSON.stringify(this.snapshot(), null, 2);
     const dir = path.dirname(this.file);
     await fs.mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `.${path.basename(this.file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const tmp = path.join(
+      dir,
+      `.${path.basename(this.file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+    );
     try {
       const handle = await fs.open(tmp, 'wx', 0o600);
       try {

@@ -40,7 +40,10 @@ export class MemoryConnector implements Connector {
   private loaded: MemoryFileContent | undefined;
 
   constructor(settings: MemorySettings = {}) {
-    this.fileStore = typeof settings.file === 'string' && settings.file ? new FileStore(settings.file, () => this.snapshot()) : undefined;
+    this.fileStore =
+      typeof settings.file === 'string' && settings.file
+        ? new FileStore(settings.file, () => this.snapshot())
+        : undefined;
   }
 
   async connect(): Promise<void> {
@@ -68,7 +71,9 @@ export class MemoryConnector implements Connector {
 
   private restore(table: MemoryTable): void {
     const name = table.def.name;
-    const data = Object.prototype.hasOwnProperty.call(this.loaded!.models, name) ? this.loaded!.models[name] : undefined;
+    const data = Object.prototype.hasOwnProperty.call(this.loaded!.models, name)
+      ? this.loaded!.models[name]
+      : undefined;
     const nextId = this.loaded!.ids[name];
     if (typeof nextId === 'number' && nextId > table.nextId) table.nextId = nextId;
     if (!data) return;
@@ -125,8 +130,10 @@ export class MemoryConnector implements Connector {
     const ops = cond as Record<string, unknown>;
     const opKeys = Object.keys(ops);
     if (opKeys.length !== 1) return undefined;
-    if (opKeys[0] === 'inq') return (ops.inq as unknown[]).filter((v) => v !== null && typeof v !== 'object').map(String);
-    if (opKeys[0] === 'eq') return ops.eq === null ? [] : typeof ops.eq !== 'object' ? [String(ops.eq)] : undefined;
+    if (opKeys[0] === 'inq')
+      return (ops.inq as unknown[]).filter((v) => v !== null && typeof v !== 'object').map(String);
+    if (opKeys[0] === 'eq')
+      return ops.eq === null ? [] : typeof ops.eq !== 'object' ? [String(ops.eq)] : undefined;
     return undefined;
   }
 
@@ -135,7 +142,10 @@ export class MemoryConnector implements Connector {
    * `{customerId: 5}`, `{customerId: {inq: [1, 2]}}`. Other conditions beside it are then tested
    * on the candidates only.
    */
-  private indexedCondition(def: ModelDefinition, where: WhereClause): { prop: string; valueKeys: string[] } | undefined {
+  private indexedCondition(
+    def: ModelDefinition,
+    where: WhereClause,
+  ): { prop: string; valueKeys: string[] } | undefined {
     for (const prop of Object.keys(where)) {
       const type = def.properties[prop]?.kind.name;
       if (type !== 'String' && type !== 'Number' && type !== 'Boolean' && type !== 'Date') continue;
@@ -144,8 +154,10 @@ export class MemoryConnector implements Connector {
       if (cond !== null && (typeof cond !== 'object' || cond instanceof Date)) values = [cond];
       else if (cond && typeof cond === 'object' && !Array.isArray(cond) && !(cond instanceof RegExp)) {
         const ops = Object.keys(cond);
-        if (ops.length === 1 && ops[0] === 'inq' && Array.isArray((cond as any).inq)) values = (cond as any).inq;
-        else if (ops.length === 1 && ops[0] === 'eq' && (cond as any).eq !== null) values = [(cond as any).eq];
+        if (ops.length === 1 && ops[0] === 'inq' && Array.isArray((cond as any).inq))
+          values = (cond as any).inq;
+        else if (ops.length === 1 && ops[0] === 'eq' && (cond as any).eq !== null)
+          values = [(cond as any).eq];
       }
       if (!values) continue;
       const valueKeys: string[] = [];
@@ -222,7 +234,8 @@ export class MemoryConnector implements Connector {
     const near = findNear(filter.where);
     // LB3 orders by distance when `near` is used; an explicit order still wins, distance breaks ties.
     if (near) rows = rows.slice().sort(compileDistanceOrder(near.path, near.point));
-    if (filter.order) rows = sortRows(rows, filter.order, filter.limit !== undefined ? skip + filter.limit : undefined);
+    if (filter.order)
+      rows = sortRows(rows, filter.order, filter.limit !== undefined ? skip + filter.limit : undefined);
     const end = filter.limit !== undefined ? Math.min(skip + filter.limit, rows.length) : rows.length;
     const out = new Array<Row>(Math.max(0, end - skip));
     if (filter.fields) for (let i = skip; i < end; i++) out[i - skip] = copyRow(rows[i], filter.fields);
@@ -237,13 +250,22 @@ export class MemoryConnector implements Connector {
     return row ? table.copyOut(row) : null;
   }
 
-  async count(def: ModelDefinition, where: WhereClause | undefined, _options: OperationOptions): Promise<number> {
+  async count(
+    def: ModelDefinition,
+    where: WhereClause | undefined,
+    _options: OperationOptions,
+  ): Promise<number> {
     const table = this.table(def);
     if (!where) return table.size;
     return this.matching(table, where).length;
   }
 
-  async updateAll(def: ModelDefinition, where: WhereClause | undefined, data: Row, _options: OperationOptions): Promise<number> {
+  async updateAll(
+    def: ModelDefinition,
+    where: WhereClause | undefined,
+    data: Row,
+    _options: OperationOptions,
+  ): Promise<number> {
     const table = this.table(def);
     const rows = this.matching(table, where);
     const names = Object.keys(data).filter((k) => k !== def.idName);
@@ -258,7 +280,11 @@ export class MemoryConnector implements Connector {
     return rows.length;
   }
 
-  async destroyAll(def: ModelDefinition, where: WhereClause | undefined, _options: OperationOptions): Promise<number> {
+  async destroyAll(
+    def: ModelDefinition,
+    where: WhereClause | undefined,
+    _options: OperationOptions,
+  ): Promise<number> {
     const table = this.table(def);
     let count: number;
     if (!where) {
@@ -273,7 +299,12 @@ export class MemoryConnector implements Connector {
     return count;
   }
 
-  async patchById(def: ModelDefinition, id: unknown, data: Row, _options: OperationOptions): Promise<Row | null> {
+  async patchById(
+    def: ModelDefinition,
+    id: unknown,
+    data: Row,
+    _options: OperationOptions,
+  ): Promise<Row | null> {
     const table = this.table(def);
     const key = String(id);
     const row = table.get(key);
@@ -286,7 +317,12 @@ export class MemoryConnector implements Connector {
     return copyRow(next);
   }
 
-  async replaceById(def: ModelDefinition, id: unknown, data: Row, _options: OperationOptions): Promise<Row | null> {
+  async replaceById(
+    def: ModelDefinition,
+    id: unknown,
+    data: Row,
+    _options: OperationOptions,
+  ): Promise<Row | null> {
     const table = this.table(def);
     const key = String(id);
     const row = table.get(key);
@@ -316,7 +352,12 @@ export class MemoryConnector implements Connector {
   private readonly sections = new KeyedMutex();
 
   /** Serialises callers with the same key in this process (the memory store has no other). */
-  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
+  async exclusive<T>(
+    def: ModelDefinition,
+    key: string,
+    options: OperationOptions,
+    fn: (options: OperationOptions) => Promise<T>,
+  ): Promise<T> {
     return this.sections.run(`${def.name}:${key}`, () => fn(options));
   }
 

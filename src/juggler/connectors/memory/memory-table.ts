@@ -208,7 +208,8 @@ export class MemoryTable {
     for (const k in row) {
       if (!this.seenKeys.has(k)) this.seenKeys.add(k);
       const v = row[k];
-      if (v !== null && typeof v === 'object' && !this.objectKeys.includes(k)) this.objectKeys = [...this.objectKeys, k];
+      if (v !== null && typeof v === 'object' && !this.objectKeys.includes(k))
+        this.objectKeys = [...this.objectKeys, k];
     }
   }
 

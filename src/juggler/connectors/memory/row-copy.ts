@@ -14,7 +14,13 @@ export function copyValue(v: unknown): unknown {
   const out: Row = {};
   for (const k of Object.keys(v)) {
     // A `__proto__` key parsed from JSON is data; assigning it would swap the copy's prototype.
-    if (k === '__proto__') Object.defineProperty(out, k, { value: copyValue((v as Row)[k]), enumerable: true, writable: true, configurable: true });
+    if (k === '__proto__')
+      Object.defineProperty(out, k, {
+        value: copyValue((v as Row)[k]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else out[k] = copyValue((v as Row)[k]);
   }
   return out;

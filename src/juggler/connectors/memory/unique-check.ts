@@ -5,15 +5,32 @@ import type { Row } from '../connector';
 import type { MemoryTable } from './memory-table';
 
 function blank(v: unknown): boolean {
-  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'number' && isNaN(v));
+  return (
+    v === undefined ||
+    v === null ||
+    v === '' ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'number' && isNaN(v))
+  );
 }
 
 /** The row's value of the key as one string, or undefined when the key does not apply to it. */
 function keyText(key: UniqueKey, row: Row): string | undefined {
   const values = key.properties.map((p) => row[p]);
-  if (key.source === 'index' ? values.some((v) => v === undefined || v === null) : blank(values[0]) && !key.allowNull) return undefined;
+  if (
+    key.source === 'index'
+      ? values.some((v) => v === undefined || v === null)
+      : blank(values[0]) && !key.allowNull
+  )
+    return undefined;
   return JSON.stringify(
-    values.map((v) => (v instanceof Date ? `d${v.getTime()}` : key.ignoreCase && typeof v === 'string' ? v.toLowerCase() : v ?? null)),
+    values.map((v) =>
+      v instanceof Date
+        ? `d${v.getTime()}`
+        : key.ignoreCase && typeof v === 'string'
+          ? v.toLowerCase()
+          : (v ?? null),
+    ),
   );
 }
 
@@ -24,7 +41,11 @@ function keyText(key: UniqueKey, row: Row): string | undefined {
  * DAO turns into the 422 of a sequential duplicate when a uniqueness rule declared the key.
  * `writes` are the rows about to be stored, each with the stored row it replaces (if any).
  */
-export function assertUnique(def: ModelDefinition, table: MemoryTable, writes: ReadonlyArray<{ row: Row; replaces?: Row }>): void {
+export function assertUnique(
+  def: ModelDefinition,
+  table: MemoryTable,
+  writes: ReadonlyArray<{ row: Row; replaces?: Row }>,
+): void {
   const keys = uniqueKeysOf(def);
   if (!keys.length || !writes.length) return;
   const replaced = new Set(writes.map((w) => w.replaces));
@@ -40,7 +61,8 @@ export function assertUnique(def: ModelDefinition, table: MemoryTable, writes: R
     for (const row of table.rows()) {
       if (replaced.has(row)) continue;
       const text = keyText(key, row);
-      if (text !== undefined && taken.has(text)) throw new DuplicateIdError(def.name, key.property, row[key.property]);
+      if (text !== undefined && taken.has(text))
+        throw new DuplicateIdError(def.name, key.property, row[key.property]);
     }
   }
 }

@@ -65,7 +65,11 @@ export class MySQLChangeFeed extends StoreChangeFeed {
    * would commit it). A write prepares the feed before it opens its transaction (prepare()).
    */
   private async createTable(options?: OperationOptions): Promise<void> {
-    const { rows } = await this.run('SELECT 1 AS present FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [this.table], options);
+    const { rows } = await this.run(
+      'SELECT 1 AS present FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+      [this.table],
+      options,
+    );
     if (rows.length) return;
     await this.run(
       `CREATE TABLE IF NOT EXISTS ${this.quoted()} (seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), notice TEXT NOT NULL, KEY at_idx (at)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
@@ -77,12 +81,18 @@ export class MySQLChangeFeed extends StoreChangeFeed {
     const texts = notices.map((n) => noticeText(n, NOTICE_LIMIT)).filter((t): t is string => t !== undefined);
     if (!texts.length) return;
     await this.ensureTable(options);
-    await this.run(`INSERT INTO ${this.quoted()} (notice) VALUES ${texts.map(() => '(?)').join(', ')}`, texts, options);
+    await this.run(
+      `INSERT INTO ${this.quoted()} (notice) VALUES ${texts.map(() => '(?)').join(', ')}`,
+      texts,
+      options,
+    );
     const now = Date.now();
     if (now - this.lastPrune > PRUNE_EVERY_MS) {
       this.lastPrune = now;
       // Not awaited: the write (and its transaction) does not wait for the clean-up.
-      this.run(`DELETE FROM ${this.quoted()} WHERE at < NOW(3) - INTERVAL ? SECOND`, [this.retention]).catch((err) => this.report(err));
+      this.run(`DELETE FROM ${this.quoted()} WHERE at < NOW(3) - INTERVAL ? SECOND`, [this.retention]).catch(
+        (err) => this.report(err),
+      );
     }
   }
 
@@ -120,7 +130,10 @@ export class MySQLChangeFeed extends StoreChangeFeed {
     if (this.polling) return;
     this.polling = true;
     try {
-      const { rows } = await this.run(`SELECT seq, notice FROM ${this.quoted()} WHERE seq > ? ORDER BY seq LIMIT ${ROWS_PER_POLL}`, [this.last]);
+      const { rows } = await this.run(
+        `SELECT seq, notice FROM ${this.quoted()} WHERE seq > ? ORDER BY seq LIMIT ${ROWS_PER_POLL}`,
+        [this.last],
+      );
       const now = Date.now();
       for (const row of rows) {
         const seq = Number(row.seq);
@@ -130,7 +143,10 @@ export class MySQLChangeFeed extends StoreChangeFeed {
         this.deliverRow(row, deliver);
       }
       // Seqs read past a gap become contiguous once the gap is filled or given up.
-      while (this.seenPastGap.size > 0 && (this.seenPastGap.has(this.last + 1) || this.gapExpired(this.last + 1, now))) {
+      while (
+        this.seenPastGap.size > 0 &&
+        (this.seenPastGap.has(this.last + 1) || this.gapExpired(this.last + 1, now))
+      ) {
         this.advanceTo(this.last + 1);
       }
     } finally {

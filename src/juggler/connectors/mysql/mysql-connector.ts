@@ -4,7 +4,14 @@ import { MySQLChangeFeed } from './mysql-change-feed';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import { InvalidValueError, StoreUnavailableError } from '../../../errors';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
-import { columnSize, connectorSettings, declaredDataType, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
+import {
+  columnSize,
+  connectorSettings,
+  declaredDataType,
+  Dialect,
+  isJsonProperty,
+  sizedType,
+} from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
 import { MySQLSchemaDialect } from './mysql-schema';
@@ -24,13 +31,17 @@ function makeDialect(collation: () => string): Dialect {
     placeholder: () => '?',
     ilike: (col, p, negate) => `LOWER(${col}) ${negate ? 'NOT LIKE' : 'LIKE'} LOWER(${p})`,
     // PCRE inline flags make case sensitivity explicit whatever the column's collation says.
-    regexp: (col, p, insensitive) => ({ sql: `${col} REGEXP ${p}`, pattern: (s) => (insensitive ? '(?i)' : '(?-i)') + s }),
+    regexp: (col, p, insensitive) => ({
+      sql: `${col} REGEXP ${p}`,
+      pattern: (s) => (insensitive ? '(?i)' : '(?-i)') + s,
+    }),
     // PCRE2 backtracks: `(a|\x61)+$` on 300 characters ran 0.3 s per row before its match limit
     // stopped it, and then the row silently did not match (measured on MariaDB 10.11).
     regexpBacktracks: true,
     jsonText: (col, pathParam) => `(JSON_UNQUOTE(JSON_EXTRACT(${col}, ${pathParam})) COLLATE ${collation()})`,
     jsonPathValue: (segments) => '$' + segments.map((s) => `."${s.replace(/["\\]/g, '\\$&')}"`).join(''),
-    jsonNumber: (col, pathParam) => `(CASE WHEN JSON_TYPE(JSON_EXTRACT(${col}, ${pathParam()})) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL') THEN JSON_EXTRACT(${col}, ${pathParam()}) + 0 END)`,
+    jsonNumber: (col, pathParam) =>
+      `(CASE WHEN JSON_TYPE(JSON_EXTRACT(${col}, ${pathParam()})) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL') THEN JSON_EXTRACT(${col}, ${pathParam()}) + 0 END)`,
     jsonString: (col, pathParam) =>
       `(CASE WHEN JSON_TYPE(JSON_EXTRACT(${col}, ${pathParam()})) = 'STRING' THEN JSON_UNQUOTE(JSON_EXTRACT(${col}, ${pathParam()})) END COLLATE ${collation()})`,
     // JSON_EXTRACT(…, '$') reads both sides as documents (MariaDB keeps JSON as text).
@@ -69,7 +80,8 @@ function makeDialect(collation: () => string): Dialect {
       const own = connectorSettings(def.settings, 'mysql');
       return (own.schema ?? own.database) as string | undefined;
     },
-    columnName: (def, property) => String(connectorSettings(def.properties[property]?.raw, 'mysql').columnName ?? property),
+    columnName: (def, property) =>
+      String(connectorSettings(def.properties[property]?.raw, 'mysql').columnName ?? property),
   };
 }
 
@@ -84,7 +96,17 @@ const BINARY_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin', 'utf8mb4_bin
 /** mysql2's error when a statement got no answer within its `timeout`. */
 const QUERY_TIMEOUT = 'PROTOCOL_SEQUENCE_TIMEOUT';
 
-const CONNECTION_CODES = new Set([QUERY_TIMEOUT, 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN']);
+const CONNECTION_CODES = new Set([
+  QUERY_TIMEOUT,
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+]);
 
 /**
  * Statements that run as server-side prepared statements (mysql2 keeps them per connection): the
@@ -110,7 +132,9 @@ function unusable(err: Error | null): boolean {
 }
 
 function timedOut(ms: number): Error {
-  return Object.assign(new Error(`Query inactivity timeout: no answer within ${ms} ms`), { code: QUERY_TIMEOUT });
+  return Object.assign(new Error(`Query inactivity timeout: no answer within ${ms} ms`), {
+    code: QUERY_TIMEOUT,
+  });
 }
 
 /**
@@ -123,11 +147,19 @@ function timedOut(ms: number): Error {
  * the answer, and a pooled connection waiting for it would stall every later statement given to it.
  */
 function runnerOf(conn: Pool | PoolConnection, timeout: number | undefined): SqlRunner {
-  const send = (core: CoreConnection, sql: string, params: unknown[], done: (err: Error | null, result: unknown) => void) => {
+  const send = (
+    core: CoreConnection,
+    sql: string,
+    params: unknown[],
+    done: (err: Error | null, result: unknown) => void,
+  ) => {
     if (PREPARABLE.test(sql)) core.execute(sql, params, done);
     else core.query(sql, params, done);
   };
-  const settle = (resolve: (r: { rows: Row[]; affected: number; insertId?: unknown }) => void, result: unknown) => {
+  const settle = (
+    resolve: (r: { rows: Row[]; affected: number; insertId?: unknown }) => void,
+    result: unknown,
+  ) => {
     if (Array.isArray(result)) return resolve({ rows: result as Row[], affected: result.length });
     const header = result as ResultSetHeader;
     resolve({ rows: [], affected: header.affectedRows, insertId: header.insertId });
@@ -202,9 +234,15 @@ export class MySQLConnector extends SqlConnector {
   private readonly text: { collation: string; chosen: boolean };
 
   constructor(settings: Record<string, unknown>) {
-    const own = typeof settings.collation === 'string' && /^\w+$/.test(settings.collation) ? settings.collation : undefined;
+    const own =
+      typeof settings.collation === 'string' && /^\w+$/.test(settings.collation)
+        ? settings.collation
+        : undefined;
     const text = { collation: own ?? 'utf8mb4_bin', chosen: own !== undefined };
-    super(makeDialect(() => text.collation), settings);
+    super(
+      makeDialect(() => text.collation),
+      settings,
+    );
     this.text = text;
   }
 
@@ -219,7 +257,12 @@ export class MySQLConnector extends SqlConnector {
       password: s.password as string | undefined,
       database: (s.database ?? s.db) as string | undefined,
       ssl: s.ssl as PoolOptions['ssl'],
-      connectionLimit: s.max !== undefined ? Number(s.max) : s.connectionLimit !== undefined ? Number(s.connectionLimit) : 10,
+      connectionLimit:
+        s.max !== undefined
+          ? Number(s.max)
+          : s.connectionLimit !== undefined
+            ? Number(s.connectionLimit)
+            : 10,
       connectTimeout: s.connectTimeout !== undefined ? Number(s.connectTimeout) : 5000,
       timezone: 'Z',
       dateStrings: false,
@@ -252,9 +295,12 @@ export class MySQLConnector extends SqlConnector {
       // (a connection runs its queries in order, so this precedes any statement of ours).
       pool.on('connection', (conn) => {
         const core = conn as unknown as { query(sql: string, cb: (err: Error | null) => void): void };
-        core.query("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')", (err) => {
-          if (err) this.debug('cannot reset sql_mode: %s', err.message);
-        });
+        core.query(
+          "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
+          (err) => {
+            if (err) this.debug('cannot reset sql_mode: %s', err.message);
+          },
+        );
       });
       this.poolInstance = pool;
     }
@@ -270,7 +316,10 @@ export class MySQLConnector extends SqlConnector {
     }
     try {
       if (!this.text.chosen) {
-        const [rows] = await conn.query('SELECT COLLATION_NAME AS name FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN (?)', [BINARY_COLLATIONS]);
+        const [rows] = await conn.query(
+          'SELECT COLLATION_NAME AS name FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN (?)',
+          [BINARY_COLLATIONS],
+        );
         const have = new Set((rows as Row[]).map((r) => String(r.name)));
         this.text.collation = BINARY_COLLATIONS.find((c) => have.has(c)) ?? 'utf8mb4_bin';
         this.text.chosen = true;
@@ -292,7 +341,14 @@ export class MySQLConnector extends SqlConnector {
     const table = typeof s.changeFeedTable === 'string' ? s.changeFeedTable : 'loopline_change_feed';
     const interval = Number(s.changeFeedInterval) > 0 ? Number(s.changeFeedInterval) : undefined;
     const retention = Number(s.changeFeedRetention) > 0 ? Number(s.changeFeedRetention) : undefined;
-    return (this.feed ??= new MySQLChangeFeed((sql, params, options) => this.run(sql, params, options), table, interval, retention, this.debug, s.changeFeed === true));
+    return (this.feed ??= new MySQLChangeFeed(
+      (sql, params, options) => this.run(sql, params, options),
+      table,
+      interval,
+      retention,
+      this.debug,
+      s.changeFeed === true,
+    ));
   }
 
   async disconnect(): Promise<void> {
@@ -309,7 +365,10 @@ export class MySQLConnector extends SqlConnector {
     const e = err as { code?: string; fatal?: boolean; message?: string } | undefined;
     if (e?.code && CONNECTION_CODES.has(e.code)) return true;
     // mysql2 marks errors that end the connection `fatal`, and refuses commands on a closed one.
-    return (e?.fatal === true && !e.code?.startsWith('ER_')) || /connection is in closed state|Connection lost/i.test(e?.message ?? '');
+    return (
+      (e?.fatal === true && !e.code?.startsWith('ER_')) ||
+      /connection is in closed state|Connection lost/i.test(e?.message ?? '')
+    );
   }
 
   /**
@@ -319,13 +378,20 @@ export class MySQLConnector extends SqlConnector {
    */
   protected override checkDate(date: Date): void {
     const year = date.getUTCFullYear();
-    if (year < 1000 || year > 9999) throw new InvalidValueError(`The mysql store keeps dates from year 1000 to 9999; ${date.toISOString()} is outside them`);
+    if (year < 1000 || year > 9999)
+      throw new InvalidValueError(
+        `The mysql store keeps dates from year 1000 to 9999; ${date.toISOString()} is outside them`,
+      );
   }
 
   /** ER_ACCESS_DENIED_ERROR (1045), ER_DBACCESS_DENIED_ERROR (1044); ER_BAD_DB_ERROR (1049). */
   protected override refusal(err: unknown): 'credentials' | 'database' | undefined {
     const code = (err as { code?: string })?.code;
-    return code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR' ? 'credentials' : code === 'ER_BAD_DB_ERROR' ? 'database' : undefined;
+    return code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR'
+      ? 'credentials'
+      : code === 'ER_BAD_DB_ERROR'
+        ? 'database'
+        : undefined;
   }
 
   protected override isRegexpError(err: unknown): boolean {
@@ -341,13 +407,22 @@ export class MySQLConnector extends SqlConnector {
   }
 
   /** 1452/1216: no parent row for the written key; 1451/1217: rows still refer to the deleted or re-keyed one. */
-  protected override foreignKeyViolation(err: unknown): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
+  protected override foreignKeyViolation(
+    err: unknown,
+  ): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
     const e = err as { errno?: number; message?: string };
-    const kind = e?.errno === 1452 || e?.errno === 1216 ? 'missing' : e?.errno === 1451 || e?.errno === 1217 ? 'referenced' : undefined;
+    const kind =
+      e?.errno === 1452 || e?.errno === 1216
+        ? 'missing'
+        : e?.errno === 1451 || e?.errno === 1217
+          ? 'referenced'
+          : undefined;
     if (!kind) return undefined;
-    return { kind, constraint: /CONSTRAINT `((?:[^`]|``)+)`/.exec(e.message ?? '')?.[1]?.replace(/``/g, '`') };
+    return {
+      kind,
+      constraint: /CONSTRAINT `((?:[^`]|``)+)`/.exec(e.message ?? '')?.[1]?.replace(/``/g, '`'),
+    };
   }
-
 
   protected override isValueError(err: unknown): boolean {
     const code = (err as { code?: unknown })?.code;
@@ -376,8 +451,18 @@ export class MySQLConnector extends SqlConnector {
     return /TEXT|BLOB/i.test(this.schema.columnType(def, property)) ? `${col}(191)` : col;
   }
 
-  protected async insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, row: Row, options: OperationOptions): Promise<unknown> {
-    const sql = cols.length ? `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${this.table(def)} () VALUES ()`;
+  protected async insert(
+    def: ModelDefinition,
+    cols: string[],
+    vals: string[],
+    params: unknown[],
+    idName: string | undefined,
+    row: Row,
+    options: OperationOptions,
+  ): Promise<unknown> {
+    const sql = cols.length
+      ? `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})`
+      : `INSERT INTO ${this.table(def)} () VALUES ()`;
     const { insertId } = await this.run(sql, params, options);
     if (idName && row[idName] !== undefined && row[idName] !== null) return row[idName];
     return insertId;
@@ -390,13 +475,19 @@ export class MySQLConnector extends SqlConnector {
    * nothing from an insert. The connection counts matched rows (mysql2's FOUND_ROWS flag), so a
    * row set to its own values still counts as found.
    */
-  async upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult> {
+  async upsert(
+    def: ModelDefinition,
+    insertRow: Row,
+    updateRow: Row,
+    options: OperationOptions,
+  ): Promise<UpsertResult> {
     const idName = def.idName!;
     const id = insertRow[idName];
     for (let attempt = 0; ; attempt++) {
       if (await this.updateMatched(def, id, updateRow, options)) {
         // A replace wrote every column: the row is known without reading it back.
-        if (def.propertyNames.every((n) => n in updateRow)) return { row: { ...updateRow, [idName]: id }, created: false };
+        if (def.propertyNames.every((n) => n in updateRow))
+          return { row: { ...updateRow, [idName]: id }, created: false };
         const row = await this.findById(def, id, options);
         if (row) return { row, created: false };
         // Deleted between the two statements: it is created anew below.
@@ -404,7 +495,11 @@ export class MySQLConnector extends SqlConnector {
       const b = new SqlBuilder(this.dialect, def);
       const { cols, vals } = this.insertColumns(def, insertRow, b);
       try {
-        const { insertId } = await this.run(`INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})`, b.params, options);
+        const { insertId } = await this.run(
+          `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})`,
+          b.params,
+          options,
+        );
         return { row: { ...insertRow, [idName]: id ?? insertId }, created: true };
       } catch (err) {
         if (attempt < 3 && this.isDuplicateKey(err) && this.duplicateKeyName(err) === 'PRIMARY') continue;
@@ -414,7 +509,12 @@ export class MySQLConnector extends SqlConnector {
   }
 
   /** Sets the row's non-id properties on the row with this id; true when such a row exists. */
-  private async updateMatched(def: ModelDefinition, id: unknown, row: Row, options: OperationOptions): Promise<boolean> {
+  private async updateMatched(
+    def: ModelDefinition,
+    id: unknown,
+    row: Row,
+    options: OperationOptions,
+  ): Promise<boolean> {
     const idName = def.idName!;
     const b = new SqlBuilder(this.dialect, def);
     const idCol = this.col(def, idName);
@@ -423,7 +523,11 @@ export class MySQLConnector extends SqlConnector {
       .map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], row[n]))}`);
     if (!sets.length) sets.push(`${idCol} = ${idCol}`);
     try {
-      const { affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${idCol} = ${b.param(id)}`, b.params, options);
+      const { affected } = await this.run(
+        `UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${idCol} = ${b.param(id)}`,
+        b.params,
+        options,
+      );
       return affected > 0;
     } catch (err) {
       throw this.duplicate(def, err, row);
@@ -435,12 +539,24 @@ export class MySQLConnector extends SqlConnector {
    * (released once that transaction has ended, so a waiter reads what the holder committed) or
    * on a connection of its own whose writes commit as they run (released when `fn` is done).
    */
-  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
-    const name = 'loopline:' + createHash('sha1').update(`${this.table(def)}:${key}`).digest('hex');
+  async exclusive<T>(
+    def: ModelDefinition,
+    key: string,
+    options: OperationOptions,
+    fn: (options: OperationOptions) => Promise<T>,
+  ): Promise<T> {
+    const name =
+      'loopline:' +
+      createHash('sha1')
+        .update(`${this.table(def)}:${key}`)
+        .digest('hex');
     const wait = this.settings.lockTimeout !== undefined ? Number(this.settings.lockTimeout) : 10;
     return this.onOwnConnection(options, async (tx, inner) => {
       const { rows } = await this.run('SELECT GET_LOCK(?, ?) AS got', [name, wait], inner);
-      if (Number(rows[0]?.got) !== 1) throw new StoreUnavailableError(`Waited ${wait}s for another writer of the same ${def.name} to finish; retry later`);
+      if (Number(rows[0]?.got) !== 1)
+        throw new StoreUnavailableError(
+          `Waited ${wait}s for another writer of the same ${def.name} to finish; retry later`,
+        );
       tx.atEnd((runner) => runner.query('SELECT RELEASE_LOCK(?)', [name]));
       return fn(inner);
     });
@@ -464,7 +580,9 @@ export class MySQLConnector extends SqlConnector {
     return new Set(rows.map((r) => String(r.name)));
   }
 
-  async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
+  async beginTransaction(
+    options: { isolationLevel?: string; timeout?: number } = {},
+  ): Promise<SqlTransaction> {
     return this.checkout(isolationLevelOf(options), options.timeout);
   }
 

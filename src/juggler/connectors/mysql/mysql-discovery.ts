@@ -1,4 +1,13 @@
-import type { Catalog, CatalogQuery, ColumnEntry, ColumnOptions, ForeignKeyEntry, PrimaryKeyEntry, TableEntry, TableListOptions } from '../sql/catalog';
+import type {
+  Catalog,
+  CatalogQuery,
+  ColumnEntry,
+  ColumnOptions,
+  ForeignKeyEntry,
+  PrimaryKeyEntry,
+  TableEntry,
+  TableListOptions,
+} from '../sql/catalog';
 import { numberOrNull } from '../sql/catalog';
 
 /** The schemas the server keeps for itself, left out of `all`. */
@@ -14,8 +23,10 @@ const OWNER = 'COALESCE(?, DATABASE())';
 export function mysqlTypeOf(dataType: string, columnType: string, options: ColumnOptions = {}): string {
   const t = dataType.toUpperCase();
   if (t === 'BIT') return columnType === 'bit(1)' ? 'Boolean' : 'Buffer';
-  if (t === 'TINYINT' && options.treatTINYINT1AsTinyInt === false && columnType.startsWith('tinyint(1)')) return 'Boolean';
-  if (/^(TINYINT|SMALLINT|INT|MEDIUMINT|YEAR|FLOAT|DOUBLE|BIGINT|INTEGER|DECIMAL|NUMERIC)$/.test(t)) return 'Number';
+  if (t === 'TINYINT' && options.treatTINYINT1AsTinyInt === false && columnType.startsWith('tinyint(1)'))
+    return 'Boolean';
+  if (/^(TINYINT|SMALLINT|INT|MEDIUMINT|YEAR|FLOAT|DOUBLE|BIGINT|INTEGER|DECIMAL|NUMERIC)$/.test(t))
+    return 'Number';
   if (/^(DATE|TIMESTAMP|DATETIME)$/.test(t)) return 'Date';
   if (/^(TINYBLOB|MEDIUMBLOB|LONGBLOB|BLOB|BINARY|VARBINARY)$/.test(t)) return 'Buffer';
   if (t === 'POINT') return 'GeoPoint';
@@ -48,10 +59,18 @@ export class MySQLCatalog implements Catalog {
       sql += ' LIMIT ? OFFSET ?';
     }
     const { rows } = await this.query(sql, params);
-    return rows.map((r) => ({ type: r.kind === 'VIEW' ? 'view' : 'table', name: String(r.name), owner: String(r.owner) }));
+    return rows.map((r) => ({
+      type: r.kind === 'VIEW' ? 'view' : 'table',
+      name: String(r.name),
+      owner: String(r.owner),
+    }));
   }
 
-  async columns(owner: string | undefined, table: string, options: ColumnOptions = {}): Promise<ColumnEntry[]> {
+  async columns(
+    owner: string | undefined,
+    table: string,
+    options: ColumnOptions = {},
+  ): Promise<ColumnEntry[]> {
     const { rows } = await this.query(
       `SELECT TABLE_SCHEMA AS owner, TABLE_NAME AS tableName, COLUMN_NAME AS columnName, DATA_TYPE AS dataType,
         CHARACTER_MAXIMUM_LENGTH AS dataLength, NUMERIC_PRECISION AS dataPrecision, NUMERIC_SCALE AS dataScale,
@@ -81,19 +100,37 @@ export class MySQLCatalog implements Catalog {
        WHERE TABLE_SCHEMA = ${OWNER} AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY ORDINAL_POSITION`,
       [owner ?? null, table],
     );
-    return rows.map((r) => ({ owner: String(r.owner), tableName: String(r.tableName), columnName: String(r.columnName), keySeq: Number(r.keySeq), pkName: String(r.pkName) }));
+    return rows.map((r) => ({
+      owner: String(r.owner),
+      tableName: String(r.tableName),
+      columnName: String(r.columnName),
+      keySeq: Number(r.keySeq),
+      pkName: String(r.pkName),
+    }));
   }
 
   async foreignKeys(owner: string | undefined, table: string): Promise<ForeignKeyEntry[]> {
-    return (await this.references(`k.TABLE_SCHEMA = ${OWNER} AND k.TABLE_NAME = ?`, owner, table)).map(({ onDelete: _d, onUpdate: _u, ...fk }) => fk);
+    return (await this.references(`k.TABLE_SCHEMA = ${OWNER} AND k.TABLE_NAME = ?`, owner, table)).map(
+      ({ onDelete: _d, onUpdate: _u, ...fk }) => fk,
+    );
   }
 
   async exportedForeignKeys(owner: string | undefined, table: string): Promise<ForeignKeyEntry[]> {
     // LB3's MySQL connector names no key on the referenced side here.
-    return (await this.references(`k.REFERENCED_TABLE_SCHEMA = ${OWNER} AND k.REFERENCED_TABLE_NAME = ?`, owner, table)).map(({ onDelete: _d, onUpdate: _u, ...fk }) => ({ ...fk, pkName: null }));
+    return (
+      await this.references(
+        `k.REFERENCED_TABLE_SCHEMA = ${OWNER} AND k.REFERENCED_TABLE_NAME = ?`,
+        owner,
+        table,
+      )
+    ).map(({ onDelete: _d, onUpdate: _u, ...fk }) => ({ ...fk, pkName: null }));
   }
 
-  private async references(where: string, owner: string | undefined, table: string): Promise<ForeignKeyEntry[]> {
+  private async references(
+    where: string,
+    owner: string | undefined,
+    table: string,
+  ): Promise<ForeignKeyEntry[]> {
     const { rows } = await this.query(
       `SELECT k.TABLE_SCHEMA AS fkOwner, k.CONSTRAINT_NAME AS fkName, k.TABLE_NAME AS fkTableName, k.COLUMN_NAME AS fkColumnName, k.ORDINAL_POSITION AS keySeq,
         k.REFERENCED_TABLE_SCHEMA AS pkOwner, rc.UNIQUE_CONSTRAINT_NAME AS pkName, k.REFERENCED_TABLE_NAME AS pkTableName, k.REFERENCED_COLUMN_NAME AS pkColumnName,

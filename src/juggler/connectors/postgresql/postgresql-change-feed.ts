@@ -64,7 +64,8 @@ export class PostgreSQLChangeFeed extends StoreChangeFeed {
 
   protected async sendInTransaction(notices: ChangeNotice[], options: OperationOptions): Promise<void> {
     const payloads = this.payloads(notices);
-    if (payloads.length) await this.run(this.notifyStatement(payloads.length), [this.channel, ...payloads], options);
+    if (payloads.length)
+      await this.run(this.notifyStatement(payloads.length), [this.channel, ...payloads], options);
   }
 
   protected async listen(deliver: (notice: ChangeNotice) => void): Promise<void> {
@@ -82,7 +83,8 @@ export class PostgreSQLChangeFeed extends StoreChangeFeed {
       } catch {
         return;
       }
-      for (const notice of Array.isArray(notices) ? notices : [notices]) this.deliver?.(notice as ChangeNotice);
+      for (const notice of Array.isArray(notices) ? notices : [notices])
+        this.deliver?.(notice as ChangeNotice);
     });
     // A lost listening connection is made again while streams are open (notices meanwhile are missed).
     client.on('error', (err) => {

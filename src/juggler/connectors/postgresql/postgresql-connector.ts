@@ -1,7 +1,14 @@
 import { Pool, PoolClient, PoolConfig } from 'pg';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
-import { columnSize, connectorSettings, declaredDataType, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
+import {
+  columnSize,
+  connectorSettings,
+  declaredDataType,
+  Dialect,
+  isJsonProperty,
+  sizedType,
+} from '../sql/dialect';
 import { isolationLevelOf, SqlConnector, SqlRunner, SqlTransaction } from '../sql/sql-connector';
 import { SqlBuilder } from '../sql/sql-where';
 import { PostgreSQLSchemaDialect } from './postgresql-schema';
@@ -25,10 +32,12 @@ const dialect: Dialect = {
   regexpBacktracks: false,
   jsonText: (col, pathParam) => `(${col} #>> ${pathParam}::text[])`,
   jsonPathValue: (segments) => segments,
-  jsonNumber: (col, pathParam) => `(CASE WHEN jsonb_typeof(${col} #> ${pathParam()}::text[]) = 'number' THEN (${col} #>> ${pathParam()}::text[])::double precision END)`,
+  jsonNumber: (col, pathParam) =>
+    `(CASE WHEN jsonb_typeof(${col} #> ${pathParam()}::text[]) = 'number' THEN (${col} #>> ${pathParam()}::text[])::double precision END)`,
   jsonEquals: (col, p) => `${col} = ${p}::jsonb`,
   jsonContains: (col, p) => `${col} @> ${p}::jsonb`,
-  jsonString: (col, pathParam) => `(CASE WHEN jsonb_typeof(${col} #> ${pathParam()}::text[]) = 'string' THEN ${col} #>> ${pathParam()}::text[] END)`,
+  jsonString: (col, pathParam) =>
+    `(CASE WHEN jsonb_typeof(${col} #> ${pathParam()}::text[]) = 'string' THEN ${col} #>> ${pathParam()}::text[] END)`,
   nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
   // NULLS NOT DISTINCT: PostgreSQL 15 and later.
   uniqueRuleClauses: (column, rule) =>
@@ -59,10 +68,27 @@ const dialect: Dialect = {
   },
   tableName: (def) => String(connectorSettings(def.settings, 'postgresql').table ?? def.name.toLowerCase()),
   schemaName: (def) => String(connectorSettings(def.settings, 'postgresql').schema ?? 'public'),
-  columnName: (def, property) => String(connectorSettings(def.properties[property]?.raw, 'postgresql').columnName ?? property.toLowerCase()),
+  columnName: (def, property) =>
+    String(
+      connectorSettings(def.properties[property]?.raw, 'postgresql').columnName ?? property.toLowerCase(),
+    ),
 };
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08003',
+  '08006',
+  '08001',
+  '08004',
+]);
 
 function runnerOf(client: Pool | PoolClient, names: StatementNames): SqlRunner {
   return {
@@ -70,7 +96,9 @@ function runnerOf(client: Pool | PoolClient, names: StatementNames): SqlRunner {
       const name = names.nameFor(sql);
       let result;
       try {
-        result = name ? await client.query({ name, text: sql, values: params as unknown[] }) : await client.query(sql, params as unknown[]);
+        result = name
+          ? await client.query({ name, text: sql, values: params as unknown[] })
+          : await client.query(sql, params as unknown[]);
       } catch (err) {
         if (!name || !STALE_STATEMENT_CODES.has((err as { code?: string })?.code ?? '')) throw err;
         // Prepared before the table changed: prepare anew under fresh names.
@@ -105,7 +133,12 @@ export class PostgreSQLConnector extends SqlConnector {
       connectionTimeoutMillis: s.connectionTimeout !== undefined ? Number(s.connectionTimeout) : 5000,
       idleTimeoutMillis: 30000,
       // A statement unanswered for this long fails (503) and its client is discarded by the pool.
-      query_timeout: s.queryTimeout === 0 || s.queryTimeout === false ? undefined : s.queryTimeout !== undefined ? Number(s.queryTimeout) : 10000,
+      query_timeout:
+        s.queryTimeout === 0 || s.queryTimeout === false
+          ? undefined
+          : s.queryTimeout !== undefined
+            ? Number(s.queryTimeout)
+            : 10000,
     };
   }
 
@@ -159,8 +192,17 @@ export class PostgreSQLConnector extends SqlConnector {
   /** LISTEN/NOTIFY on `changeFeedChannel` (default loopline_changes); `changeFeed`: true for every model's writes, false for none (change-feed.ts). */
   changeFeed(): PostgreSQLChangeFeed | undefined {
     if (this.settings.changeFeed === false) return undefined;
-    const channel = typeof this.settings.changeFeedChannel === 'string' ? this.settings.changeFeedChannel : 'loopline_changes';
-    return (this.feed ??= new PostgreSQLChangeFeed((sql, params, options) => this.run(sql, params, options), () => this.config(), channel, this.debug, this.settings.changeFeed === true));
+    const channel =
+      typeof this.settings.changeFeedChannel === 'string'
+        ? this.settings.changeFeedChannel
+        : 'loopline_changes';
+    return (this.feed ??= new PostgreSQLChangeFeed(
+      (sql, params, options) => this.run(sql, params, options),
+      () => this.config(),
+      channel,
+      this.debug,
+      this.settings.changeFeed === true,
+    ));
   }
 
   async disconnect(): Promise<void> {
@@ -175,7 +217,12 @@ export class PostgreSQLConnector extends SqlConnector {
 
   protected isConnectionError(err: unknown): boolean {
     const e = err as { code?: string; message?: string };
-    return (!!e?.code && CONNECTION_CODES.has(e.code)) || /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(e?.message ?? '');
+    return (
+      (!!e?.code && CONNECTION_CODES.has(e.code)) ||
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
+        e?.message ?? '',
+      )
+    );
   }
 
   /** 28P01 invalid_password, 28000 invalid_authorization_specification (no such role, no pg_hba entry); 3D000 invalid_catalog_name. */
@@ -204,12 +251,16 @@ export class PostgreSQLConnector extends SqlConnector {
   }
 
   /** 23503: foreign_key_violation; its message says which side ("insert or update" writes the child). */
-  protected override foreignKeyViolation(err: unknown): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
+  protected override foreignKeyViolation(
+    err: unknown,
+  ): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
     const e = err as { code?: string; message?: string; constraint?: string };
     if (e?.code !== '23503') return undefined;
-    return { kind: /^insert or update on table/.test(e.message ?? '') ? 'missing' : 'referenced', constraint: e.constraint };
+    return {
+      kind: /^insert or update on table/.test(e.message ?? '') ? 'missing' : 'referenced',
+      constraint: e.constraint,
+    };
   }
-
 
   /** SQLSTATE class 22, data exception: bad text for a type, out of range, a NUL byte in text. */
   protected override isValueError(err: unknown): boolean {
@@ -221,9 +272,19 @@ export class PostgreSQLConnector extends SqlConnector {
     return (err as { constraint?: string })?.constraint;
   }
 
-  protected async insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, _row: Row, options: OperationOptions): Promise<unknown> {
+  protected async insert(
+    def: ModelDefinition,
+    cols: string[],
+    vals: string[],
+    params: unknown[],
+    idName: string | undefined,
+    _row: Row,
+    options: OperationOptions,
+  ): Promise<unknown> {
     const returning = idName ? ` RETURNING ${this.col(def, idName)} AS id` : '';
-    const sql = cols.length ? `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})${returning}` : `INSERT INTO ${this.table(def)} DEFAULT VALUES${returning}`;
+    const sql = cols.length
+      ? `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})${returning}`
+      : `INSERT INTO ${this.table(def)} DEFAULT VALUES${returning}`;
     const { rows } = await this.run(sql, params, options);
     return rows[0]?.id;
   }
@@ -233,7 +294,12 @@ export class PostgreSQLConnector extends SqlConnector {
    * a row version this statement inserted, which tells a created row from an updated one. A
    * conflict on another unique index is not caught by the ON CONFLICT and stays a 409.
    */
-  async upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult> {
+  async upsert(
+    def: ModelDefinition,
+    insertRow: Row,
+    updateRow: Row,
+    options: OperationOptions,
+  ): Promise<UpsertResult> {
     const idName = def.idName!;
     const b = new SqlBuilder(this.dialect, def);
     const { cols, vals } = this.insertColumns(def, insertRow, b);
@@ -260,7 +326,12 @@ export class PostgreSQLConnector extends SqlConnector {
    * otherwise it is taken on a connection of its own, whose writes commit as they run, and
    * released once `fn` is done. A hash collision only makes two keys wait for each other.
    */
-  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
+  async exclusive<T>(
+    def: ModelDefinition,
+    key: string,
+    options: OperationOptions,
+    fn: (options: OperationOptions) => Promise<T>,
+  ): Promise<T> {
     const name = `${this.table(def)}:${key}`;
     return this.onOwnConnection(options, async (conn, inner, inCallerTransaction) => {
       if (inCallerTransaction) {
@@ -274,18 +345,29 @@ export class PostgreSQLConnector extends SqlConnector {
   }
 
   /** One round trip: the updated row comes back with RETURNING. */
-  protected override async updateReturning(def: ModelDefinition, sql: string, params: unknown[], _id: unknown, options: OperationOptions): Promise<Row | null> {
+  protected override async updateReturning(
+    def: ModelDefinition,
+    sql: string,
+    params: unknown[],
+    _id: unknown,
+    options: OperationOptions,
+  ): Promise<Row | null> {
     const columns = def.propertyNames.map((n) => this.col(def, n)).join(', ');
     const { rows } = await this.run(`${sql} RETURNING ${columns}`, params, options);
     return rows.length ? this.rowFromDb(def, rows[0]) : null;
   }
 
   protected async existingIndexes(def: ModelDefinition): Promise<Set<string>> {
-    const { rows } = await this.run('SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [dialect.schemaName(def), dialect.tableName(def)]);
+    const { rows } = await this.run(
+      'SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2',
+      [dialect.schemaName(def), dialect.tableName(def)],
+    );
     return new Set(rows.map((r) => String(r.indexname)));
   }
 
-  async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
+  async beginTransaction(
+    options: { isolationLevel?: string; timeout?: number } = {},
+  ): Promise<SqlTransaction> {
     return this.checkout(`BEGIN ISOLATION LEVEL ${isolationLevelOf(options)}`, options.timeout);
   }
 

@@ -1,4 +1,12 @@
-import type { Catalog, CatalogQuery, ColumnEntry, ForeignKeyEntry, PrimaryKeyEntry, TableEntry, TableListOptions } from '../sql/catalog';
+import type {
+  Catalog,
+  CatalogQuery,
+  ColumnEntry,
+  ForeignKeyEntry,
+  PrimaryKeyEntry,
+  TableEntry,
+  TableListOptions,
+} from '../sql/catalog';
 import { numberOrNull } from '../sql/catalog';
 
 /** The schemas the store keeps for itself, left out of `all`. */
@@ -17,7 +25,8 @@ export function postgresqlTypeOf(dataType: string): string {
   if (t === 'boolean') return 'Boolean';
   if (t === 'json' || t === 'jsonb') return 'Object';
   if (t === 'bytea') return 'Buffer';
-  if (/^(smallint|integer|bigint|decimal|numeric|real|double precision|float|serial|bigserial)$/.test(t)) return 'Number';
+  if (/^(smallint|integer|bigint|decimal|numeric|real|double precision|float|serial|bigserial)$/.test(t))
+    return 'Number';
   if (/^(date|timestamp|time)\b/.test(t)) return 'Date';
   if (t === 'point') return 'GeoPoint';
   return 'String';
@@ -51,7 +60,11 @@ export class PostgreSQLCatalog implements Catalog {
       sql += ` OFFSET $${params.length}`;
     }
     const { rows } = await this.query(sql, params);
-    return rows.map((r) => ({ type: r.kind === 'VIEW' ? 'view' : 'table', name: String(r.name), owner: String(r.owner) }));
+    return rows.map((r) => ({
+      type: r.kind === 'VIEW' ? 'view' : 'table',
+      name: String(r.name),
+      owner: String(r.owner),
+    }));
   }
 
   async columns(owner: string | undefined, table: string): Promise<ColumnEntry[]> {
@@ -92,7 +105,13 @@ export class PostgreSQLCatalog implements Catalog {
        ORDER BY kc.ordinal_position`,
       [owner ?? null, table],
     );
-    return rows.map((r) => ({ owner: String(r.owner), tableName: String(r.tableName), columnName: String(r.columnName), keySeq: Number(r.keySeq), pkName: String(r.pkName) }));
+    return rows.map((r) => ({
+      owner: String(r.owner),
+      tableName: String(r.tableName),
+      columnName: String(r.columnName),
+      keySeq: Number(r.keySeq),
+      pkName: String(r.pkName),
+    }));
   }
 
   foreignKeys(owner: string | undefined, table: string): Promise<ForeignKeyEntry[]> {
@@ -104,7 +123,11 @@ export class PostgreSQLCatalog implements Catalog {
   }
 
   /** Foreign-key columns paired with the key columns they reference, filtered on either side. */
-  private async references(side: 'fk' | 'pk', owner: string | undefined, table: string): Promise<ForeignKeyEntry[]> {
+  private async references(
+    side: 'fk' | 'pk',
+    owner: string | undefined,
+    table: string,
+  ): Promise<ForeignKeyEntry[]> {
     const { rows } = await this.query(
       `SELECT fk.table_schema AS "fkOwner", fk.constraint_name AS "fkName", fk.table_name AS "fkTableName", fk.column_name AS "fkColumnName",
         fk.ordinal_position AS "keySeq", rc.delete_rule AS "onDelete", rc.update_rule AS "onUpdate",

@@ -24,7 +24,13 @@ const ALIASES: Record<string, string> = {
 };
 
 /** pg_constraint's letters for the referential actions. */
-const ACTIONS: Record<string, string> = { a: 'NO ACTION', r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+const ACTIONS: Record<string, string> = {
+  a: 'NO ACTION',
+  r: 'RESTRICT',
+  c: 'CASCADE',
+  n: 'SET NULL',
+  d: 'SET DEFAULT',
+};
 
 /** What autoupdate needs of PostgreSQL: the table's columns and indexes, and how to change a column. */
 export class PostgreSQLSchemaDialect implements SchemaDialect {

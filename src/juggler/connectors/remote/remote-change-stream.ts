@@ -49,7 +49,11 @@ function errorOf(data: string): Error {
   return Object.assign(new Error(String(described.message ?? 'change stream error')), described);
 }
 
-export async function openRemoteChangeStream(transport: StreamTransport, call: HttpCall, options: unknown): Promise<PassThrough> {
+export async function openRemoteChangeStream(
+  transport: StreamTransport,
+  call: HttpCall,
+  options: unknown,
+): Promise<PassThrough> {
   const controller = new AbortController();
   const body = await transport.openStream(call, options, controller.signal);
   const out = new PassThrough({ objectMode: true });

@@ -95,7 +95,10 @@ export class RemoteConnector implements RemoteModelConnector {
   constructor(settings: Record<string, unknown>) {
     this.settings = settings as RemoteSettings;
     const s = this.settings;
-    const url = typeof s.url === 'string' && s.url ? s.url : `${s.protocol ?? 'http'}://${s.host ?? 'localhost'}:${s.port ?? 3000}${s.root ?? ''}`;
+    const url =
+      typeof s.url === 'string' && s.url
+        ? s.url
+        : `${s.protocol ?? 'http'}://${s.host ?? 'localhost'}:${s.port ?? 3000}${s.root ?? ''}`;
     // Credentials in the URL (`http://user:pass@host/api`) become Basic auth: fetch refuses them in a URL.
     const parsed = URL.canParse(url) ? new URL(url) : undefined;
     let auth: RemoteAuth | undefined;
@@ -128,8 +131,16 @@ export class RemoteConnector implements RemoteModelConnector {
   }
 
   /** Opens a long-lived call (a change stream): its body once the headers arrived; no timeout but the caller's abort. */
-  async openStream(call: HttpCall, options: unknown, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
-    const res = await this.fetch({ ...call, headers: { ...call.headers, Accept: 'text/event-stream' } }, options, signal);
+  async openStream(
+    call: HttpCall,
+    options: unknown,
+    signal: AbortSignal,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.fetch(
+      { ...call, headers: { ...call.headers, Accept: 'text/event-stream' } },
+      options,
+      signal,
+    );
     if (res.status >= 400 || !res.body) throw remoteError(res.status, await bodyOf(res), res.statusText);
     return res.body;
   }
@@ -137,7 +148,11 @@ export class RemoteConnector implements RemoteModelConnector {
   private async fetch(call: HttpCall, options: unknown, signal: AbortSignal): Promise<Response> {
     const query = new URLSearchParams(call.query).toString();
     const target = `${this.url}${call.path}${query ? `?${query}` : ''}`;
-    const headers: Record<string, string> = { Accept: 'application/json', ...(this.settings.headers ?? {}), ...call.headers };
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      ...(this.settings.headers ?? {}),
+      ...call.headers,
+    };
     const auth = this.authorization(options);
     if (auth) headers.Authorization = auth;
     let payload: string | undefined;
@@ -151,17 +166,23 @@ export class RemoteConnector implements RemoteModelConnector {
     } catch (err) {
       const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
       const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      throw new StoreUnavailableError(`The remote server ${redactUrl(this.url)} cannot be reached (${String(why)})`);
+      throw new StoreUnavailableError(
+        `The remote server ${redactUrl(this.url)} cannot be reached (${String(why)})`,
+      );
     }
   }
 
   /** The call's own access token first (`options.accessToken`), then `remotes.auth`, then the `accessToken` setting. */
   private authorization(options: unknown): string | undefined {
-    const own = options && typeof options === 'object' ? tokenIdOf((options as { accessToken?: unknown }).accessToken) : undefined;
+    const own =
+      options && typeof options === 'object'
+        ? tokenIdOf((options as { accessToken?: unknown }).accessToken)
+        : undefined;
     if (own) return own;
     const auth = this.remotes.auth;
     if (auth?.bearer) return `Bearer ${auth.bearer}`;
-    if (auth?.username !== undefined) return `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`;
+    if (auth?.username !== undefined)
+      return `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`;
     return tokenIdOf(this.settings.accessToken);
   }
 }

@@ -102,9 +102,15 @@ function isBound(transport: RemoteTransport, callee: unknown): boolean {
  * strong-remoting did) or a Bluebird promise of the first result. If the model has since been
  * attached to another data source, the method it had before runs instead.
  */
-function proxyFor(transport: RemoteTransport, Model: ModelCtor, method: RemoteMethodShape, original: ((...args: unknown[]) => unknown) | undefined) {
+function proxyFor(
+  transport: RemoteTransport,
+  Model: ModelCtor,
+  method: RemoteMethodShape,
+  original: ((...args: unknown[]) => unknown) | undefined,
+) {
   return function remoteMethodProxy(this: any, ...all: unknown[]): unknown {
-    if (!isBound(transport, method.isStatic ? this : this?.constructor) && original) return original.apply(this, all);
+    if (!isBound(transport, method.isStatic ? this : this?.constructor) && original)
+      return original.apply(this, all);
     const { args, cb } = splitCallback(all);
     const run = async (): Promise<unknown[]> => {
       const call = method.toHttpCall(args, method.isStatic ? undefined : this.getId());
@@ -114,7 +120,8 @@ function proxyFor(transport: RemoteTransport, Model: ModelCtor, method: RemoteMe
         if (call.verb === 'HEAD') return [true];
         const results = convert(Model, method, method.fromHttpAnswer(answer));
         // An instance method answering with the instance (patchAttributes) updates the one it was called on.
-        if (!method.isStatic && results[0] instanceof Model && this instanceof Model) return [adopt(this, results[0]), ...results.slice(1)];
+        if (!method.isStatic && results[0] instanceof Model && this instanceof Model)
+          return [adopt(this, results[0]), ...results.slice(1)];
         return results;
       } catch (err) {
         if (call.verb === 'HEAD' && (err as { statusCode?: unknown }).statusCode === 404) return [false];
@@ -131,11 +138,21 @@ function proxyFor(transport: RemoteTransport, Model: ModelCtor, method: RemoteMe
 }
 
 /** A proxy opening a server-sent event stream (`createChangeStream`): resolves to an object stream. */
-function streamProxyFor(transport: RemoteTransport, method: RemoteMethodShape, original: ((...args: unknown[]) => unknown) | undefined) {
+function streamProxyFor(
+  transport: RemoteTransport,
+  method: RemoteMethodShape,
+  original: ((...args: unknown[]) => unknown) | undefined,
+) {
   return function remoteStreamProxy(this: any, ...all: unknown[]): unknown {
-    if (!isBound(transport, method.isStatic ? this : this?.constructor) && original) return original.apply(this, all);
+    if (!isBound(transport, method.isStatic ? this : this?.constructor) && original)
+      return original.apply(this, all);
     const { args, cb } = splitCallback(all);
-    const run = async () => openRemoteChangeStream(transport, method.toHttpCall(args, method.isStatic ? undefined : this.getId()), undefined);
+    const run = async () =>
+      openRemoteChangeStream(
+        transport,
+        method.toHttpCall(args, method.isStatic ? undefined : this.getId()),
+        undefined,
+      );
     return withCallback(run(), cb);
   };
 }
@@ -151,7 +168,13 @@ function define(target: object, name: string, value: unknown): void {
 }
 
 /** Defines `scope[name]`, remembering (once) what the model had there before. */
-function replace(Model: ModelCtor, scope: Record<string, unknown>, key: string, name: string, make: (original: ((...args: unknown[]) => unknown) | undefined) => unknown): void {
+function replace(
+  Model: ModelCtor,
+  scope: Record<string, unknown>,
+  key: string,
+  name: string,
+  make: (original: ((...args: unknown[]) => unknown) | undefined) => unknown,
+): void {
   let saved = originals.get(Model);
   if (!saved) originals.set(Model, (saved = new Map()));
   if (!saved.has(key)) saved.set(key, scope[name] as ((...args: unknown[]) => unknown) | undefined);
@@ -172,7 +195,9 @@ function installProxies(transport: RemoteTransport, Model: ModelCtor, sharedClas
     const streams = method.returns.some((r) => r.type === 'ReadableStream');
     const scope = method.isStatic ? Model : Model.prototype;
     for (const name of [method.name, ...method.aliases]) {
-      replace(Model, scope, `${method.isStatic ? '' : 'prototype.'}${name}`, name, (original) => (streams ? streamProxyFor(transport, method, original) : proxyFor(transport, Model, method, original)));
+      replace(Model, scope, `${method.isStatic ? '' : 'prototype.'}${name}`, name, (original) =>
+        streams ? streamProxyFor(transport, method, original) : proxyFor(transport, Model, method, original),
+      );
     }
   }
   installInstanceMethods(transport, Model);
@@ -188,17 +213,35 @@ function installProxies(transport: RemoteTransport, Model: ModelCtor, sharedClas
 function installInstanceMethods(transport: RemoteTransport, Model: ModelCtor): void {
   const proto = Model.prototype as Record<string, unknown>;
   const method = (name: string, impl: (inst: any, Ctor: ModelCtor, args: unknown[]) => Promise<unknown>) =>
-    replace(Model, proto, `prototype.${name}`, name, (original) =>
-      function (this: any, ...all: unknown[]) {
-        if (!isBound(transport, this?.constructor) && original) return original.apply(this, all);
-        const { args, cb } = splitCallback(all);
-        return withCallback(Promise.resolve().then(() => impl(this, this.constructor as ModelCtor, args)), cb);
-      },
+    replace(
+      Model,
+      proto,
+      `prototype.${name}`,
+      name,
+      (original) =>
+        function (this: any, ...all: unknown[]) {
+          if (!isBound(transport, this?.constructor) && original) return original.apply(this, all);
+          const { args, cb } = splitCallback(all);
+          return withCallback(
+            Promise.resolve().then(() => impl(this, this.constructor as ModelCtor, args)),
+            cb,
+          );
+        },
     );
   const isNew = (inst: any) => inst.isNewRecord() || inst.getId() === undefined || inst.getId() === null;
-  method('save', async (inst, Ctor, [options]) => adopt(inst, isNew(inst) ? await Ctor.create(inst.toObject(), options) : await Ctor.replaceOrCreate(inst.toObject(), options)));
-  method('replaceAttributes', async (inst, Ctor, [data, options]) => adopt(inst, await Ctor.replaceById(inst.getId(), data, options)));
-  for (const name of ['destroy', 'delete', 'remove']) method(name, async (inst, Ctor, [options]) => Ctor.deleteById(inst.getId(), options));
+  method('save', async (inst, Ctor, [options]) =>
+    adopt(
+      inst,
+      isNew(inst)
+        ? await Ctor.create(inst.toObject(), options)
+        : await Ctor.replaceOrCreate(inst.toObject(), options),
+    ),
+  );
+  method('replaceAttributes', async (inst, Ctor, [data, options]) =>
+    adopt(inst, await Ctor.replaceById(inst.getId(), data, options)),
+  );
+  for (const name of ['destroy', 'delete', 'remove'])
+    method(name, async (inst, Ctor, [options]) => Ctor.deleteById(inst.getId(), options));
   method('reload', async (inst, Ctor, [options]) => Ctor.findById(inst.getId(), undefined, options));
 }
 
@@ -208,33 +251,65 @@ function installInstanceMethods(transport: RemoteTransport, Model: ModelCtor): v
  * (nothing to do: the server records its own changes on every write), and a clear error for
  * `destroyAll` when the server does not share it (LB3 does not by default).
  */
-function installStaticMethods(transport: RemoteTransport, Model: ModelCtor, sharedClass: SharedClassShape): void {
-  const method = (name: string, impl: (Ctor: ModelCtor, args: unknown[]) => Promise<unknown>, spread = false) =>
-    replace(Model, Model, name, name, (original) =>
-      function (this: any, ...all: unknown[]) {
-        if (!isBound(transport, this) && original) return original.apply(this, all);
-        const { args, cb } = splitCallback(all);
-        return withCallback(Promise.resolve().then(() => impl(this as ModelCtor, args)), cb, spread);
-      },
+function installStaticMethods(
+  transport: RemoteTransport,
+  Model: ModelCtor,
+  sharedClass: SharedClassShape,
+): void {
+  const method = (
+    name: string,
+    impl: (Ctor: ModelCtor, args: unknown[]) => Promise<unknown>,
+    spread = false,
+  ) =>
+    replace(
+      Model,
+      Model,
+      name,
+      name,
+      (original) =>
+        function (this: any, ...all: unknown[]) {
+          if (!isBound(transport, this) && original) return original.apply(this, all);
+          const { args, cb } = splitCallback(all);
+          return withCallback(
+            Promise.resolve().then(() => impl(this as ModelCtor, args)),
+            cb,
+            spread,
+          );
+        },
     );
-  method('findOrCreate', async (Ctor, args) => {
-    const [filter, data, options] = args.length === 1 ? [{ where: args[0] }, args[0], undefined] : args;
-    const found = await Ctor.findOne(filter, options);
-    return found ? [found, false] : [await Ctor.create(data, options), true];
-  }, true);
+  method(
+    'findOrCreate',
+    async (Ctor, args) => {
+      const [filter, data, options] = args.length === 1 ? [{ where: args[0] }, args[0], undefined] : args;
+      const found = await Ctor.findOne(filter, options);
+      return found ? [found, false] : [await Ctor.create(data, options), true];
+    },
+    true,
+  );
   method('findByIds', async (Ctor, [ids, filter, options]) => {
     const idName = Ctor.definition?.idName ?? 'id';
     const given = (filter ?? {}) as Record<string, unknown>;
-    const where = given.where ? { and: [{ [idName]: { inq: ids } }, given.where] } : { [idName]: { inq: ids } };
+    const where = given.where
+      ? { and: [{ [idName]: { inq: ids } }, given.where] }
+      : { [idName]: { inq: ids } };
     return Ctor.find({ ...given, where }, options);
   });
   method('rectifyChange', async () => undefined);
   method('rectifyAllChanges', async () => undefined);
-  const served = new Set(sharedClass.methods().filter((m) => m.isStatic).flatMap((m) => [m.name, ...m.aliases]));
+  const served = new Set(
+    sharedClass
+      .methods()
+      .filter((m) => m.isStatic)
+      .flatMap((m) => [m.name, ...m.aliases]),
+  );
   for (const name of ['destroyAll', 'deleteAll', 'remove']) {
     if (served.has(name)) continue;
     method(name, async (Ctor) => {
-      throw new LooplineError('REMOTE_METHOD_UNAVAILABLE', 500, `${String(Ctor.modelName)}.${name}() is not served by the server's REST API (share destroyAll there to use it through the remote connector)`);
+      throw new LooplineError(
+        'REMOTE_METHOD_UNAVAILABLE',
+        500,
+        `${String(Ctor.modelName)}.${name}() is not served by the server's REST API (share destroyAll there to use it through the remote connector)`,
+      );
     });
   }
 }
@@ -245,14 +320,17 @@ export function bindRemoteModel(transport: RemoteTransport, ModelArg: object): v
   if (isReplicationModel(Model)) return;
   const sharedClass = Model.sharedClass as SharedClassShape | undefined;
   if (!sharedClass || typeof sharedClass.methods !== 'function') {
-    throw new ConfigurationError(`Cannot attach ${String(Model.modelName)} to a remote connector: it has no remoting metadata (Model.sharedClass)`);
+    throw new ConfigurationError(
+      `Cannot attach ${String(Model.modelName)} to a remote connector: it has no remoting metadata (Model.sharedClass)`,
+    );
   }
   const first = !originals.has(Model);
   installProxies(transport, Model, sharedClass);
   if (!first) return;
   // Remote methods and relations added later are proxied too (one relation listener per builder).
   Model.on('remoteMethodAdded', () => rebind(Model));
-  const builder = Model.modelBuilder as { on?: (event: string, fn: (rel: { modelFrom?: unknown }) => void) => void } | undefined;
+  const builder = Model.modelBuilder as
+    { on?: (event: string, fn: (rel: { modelFrom?: unknown }) => void) => void } | undefined;
   if (builder && typeof builder.on === 'function' && !watchedBuilders.has(builder)) {
     watchedBuilders.add(builder);
     builder.on('relation', (rel) => {
@@ -266,5 +344,6 @@ const watchedBuilders = new WeakSet<object>();
 /** Proxies what a bound model gained since, while it is still attached to a remote connector. */
 function rebind(Model: ModelCtor): void {
   const connector = Model.dataSource?.connector as RemoteTransport | undefined;
-  if (connector && typeof connector.send === 'function') installProxies(connector, Model, Model.sharedClass as SharedClassShape);
+  if (connector && typeof connector.send === 'function')
+    installProxies(connector, Model, Model.sharedClass as SharedClassShape);
 }

@@ -22,7 +22,10 @@ interface RelationShape {
 function call(owner: Inst, verb: string, rel: RelationShape, args: unknown[]): unknown {
   const fn = owner[`__${verb}__${rel.name}`] as Fn | undefined;
   if (typeof fn !== 'function') {
-    throw new ConfigurationError(`${String((owner.constructor as { modelName?: string }).modelName)}.${rel.name}: the server's REST API has no "${verb}" method for this relation (__${verb}__${rel.name})`, 'REMOTE_METHOD_UNAVAILABLE');
+    throw new ConfigurationError(
+      `${String((owner.constructor as { modelName?: string }).modelName)}.${rel.name}: the server's REST API has no "${verb}" method for this relation (__${verb}__${rel.name})`,
+      'REMOTE_METHOD_UNAVAILABLE',
+    );
   }
   return fn.apply(owner, args);
 }
@@ -30,23 +33,43 @@ function call(owner: Inst, verb: string, rel: RelationShape, args: unknown[]): u
 /** `exists(fk)` where the server has no exists route (a plain hasMany): a findById that answers. */
 function existsByFind(owner: Inst, rel: RelationShape, args: unknown[]): unknown {
   const cb = typeof args[args.length - 1] === 'function' ? (args.pop() as Fn) : undefined;
-  const found = Promise.resolve(call(owner, 'findById', rel, args)).then((x) => x !== null && x !== undefined);
-  if (cb) found.then((v) => cb(null, v), (e: unknown) => cb(e));
+  const found = Promise.resolve(call(owner, 'findById', rel, args)).then(
+    (x) => x !== null && x !== undefined,
+  );
+  if (cb)
+    found.then(
+      (v) => cb(null, v),
+      (e: unknown) => cb(e),
+    );
   return cb ? undefined : found;
 }
 
 function accessorFor(rel: RelationShape, owner: Inst): Fn {
-  const cached = () => owner.__cachedRelations && rel.name in owner.__cachedRelations ? owner.__cachedRelations[rel.name] : undefined;
+  const cached = () =>
+    owner.__cachedRelations && rel.name in owner.__cachedRelations
+      ? owner.__cachedRelations[rel.name]
+      : undefined;
   const get = (...args: unknown[]) => call(owner, 'get', rel, args);
   const accessor = (...args: unknown[]) => {
     const hit = cached();
     return args.length === 0 && hit !== undefined ? hit : get(...args);
   };
   const build = (data?: unknown) => new rel.modelTo!(data ?? {});
-  const verb = (v: string) => (...args: unknown[]) => call(owner, v, rel, args);
-  if (rel.type === 'belongsTo') return Object.assign(accessor, { get, build, _targetClass: rel.modelTo?.modelName });
+  const verb =
+    (v: string) =>
+    (...args: unknown[]) =>
+      call(owner, v, rel, args);
+  if (rel.type === 'belongsTo')
+    return Object.assign(accessor, { get, build, _targetClass: rel.modelTo?.modelName });
   if (rel.type === 'hasOne' || rel.type === 'embedsOne') {
-    return Object.assign(accessor, { get, build, create: verb('create'), update: verb('update'), destroy: verb('destroy'), _targetClass: rel.modelTo?.modelName });
+    return Object.assign(accessor, {
+      get,
+      build,
+      create: verb('create'),
+      update: verb('update'),
+      destroy: verb('destroy'),
+      _targetClass: rel.modelTo?.modelName,
+    });
   }
   const linked = rel.isThrough || rel.modelThrough !== undefined || rel.type === 'referencesMany';
   return Object.assign(accessor, {
@@ -67,7 +90,10 @@ function accessorFor(rel: RelationShape, owner: Inst): Fn {
 }
 
 /** Gives the remote model's prototype an accessor per relation (the local ones read a store). */
-export function installRemoteRelations(Model: { prototype: object; relations?: Record<string, RelationShape> }): void {
+export function installRemoteRelations(Model: {
+  prototype: object;
+  relations?: Record<string, RelationShape>;
+}): void {
   for (const rel of Object.values(Model.relations ?? {})) {
     Object.defineProperty(Model.prototype, rel.name, {
       get(this: Inst) {

@@ -15,7 +15,11 @@ export interface Dialect {
   /** Case-insensitive LIKE of a column against a parameter placeholder. */
   ilike(column: string, param: string, negate: boolean): string;
   /** A regular-expression match of a column against a pattern parameter. */
-  regexp(column: string, param: string, caseInsensitive: boolean): { sql: string; pattern: (source: string) => string };
+  regexp(
+    column: string,
+    param: string,
+    caseInsensitive: boolean,
+  ): { sql: string; pattern: (source: string) => string };
   /**
    * True when the store's regular-expression engine backtracks (MariaDB's PCRE2): patterns of the
    * shapes that backtrack catastrophically are then refused before they reach it.
@@ -55,7 +59,10 @@ export interface Dialect {
 }
 
 /** Per-connector settings of a model or property: `{"postgresql": {"table": "..."}}`. */
-export function connectorSettings(source: Readonly<Record<string, unknown>> | undefined, connector: string): Record<string, any> {
+export function connectorSettings(
+  source: Readonly<Record<string, unknown>> | undefined,
+  connector: string,
+): Record<string, any> {
   const value = source?.[connector];
   return value && typeof value === 'object' ? (value as Record<string, any>) : {};
 }
@@ -73,7 +80,13 @@ export function declaredDataType(prop: PropertyDefinition, connector: string): s
 /** Property types stored as JSON text/documents. */
 export function isJsonProperty(prop: PropertyDefinition): boolean {
   const t = prop.kind;
-  return t.name === 'Object' || t.name === 'Array' || t.name === 'Any' || t.name === 'GeoPoint' || t.model !== undefined;
+  return (
+    t.name === 'Object' ||
+    t.name === 'Array' ||
+    t.name === 'Any' ||
+    t.name === 'GeoPoint' ||
+    t.model !== undefined
+  );
 }
 
 /** An escape JSON.stringify writes only for half a surrogate pair (`\\ud800`), not itself escaped. */
@@ -92,7 +105,11 @@ export function jsonDocument(value: unknown, store: string): string {
 
 /** 400 UNSUPPORTED_CHARACTER for text holding half of a surrogate pair. */
 export function halfSurrogatePair(store: string): LooplineError {
-  return new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${store} store cannot keep this text (it holds half of a UTF-16 surrogate pair, which no UTF-8 text can): send whole characters`);
+  return new LooplineError(
+    'UNSUPPORTED_CHARACTER',
+    400,
+    `The ${store} store cannot keep this text (it holds half of a UTF-16 surrogate pair, which no UTF-8 text can): send whole characters`,
+  );
 }
 
 /** A property's declared size: `dataLength`/`dataPrecision`/`dataScale` of its connector settings, else `length`/`precision`/`scale`. */
@@ -122,6 +139,7 @@ export function columnSize(prop: PropertyDefinition, connector: string): ColumnS
 export function sizedType(base: string, size: ColumnSize): string {
   if (base.includes('(')) return base;
   if (size.length && /(char|binary|bit)( varying)?$/i.test(base)) return `${base}(${size.length})`;
-  if (size.precision && /^(decimal|numeric|dec|fixed)$/i.test(base)) return `${base}(${size.precision}${size.scale !== undefined ? `,${size.scale}` : ''})`;
+  if (size.precision && /^(decimal|numeric|dec|fixed)$/i.test(base))
+    return `${base}(${size.precision}${size.scale !== undefined ? `,${size.scale}` : ''})`;
   return base;
 }

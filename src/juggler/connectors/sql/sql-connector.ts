@@ -1,5 +1,12 @@
 import { randomUUID } from 'crypto';
-import { DuplicateIdError, ForeignKeyViolationError, InvalidFilterError, InvalidValueError, LooplineError, StoreUnavailableError } from '../../../errors';
+import {
+  DuplicateIdError,
+  ForeignKeyViolationError,
+  InvalidFilterError,
+  InvalidValueError,
+  LooplineError,
+  StoreUnavailableError,
+} from '../../../errors';
 import type Bluebird from 'bluebird';
 import { splitCallback, withCallback } from '../../../util/callback';
 import { debugFor } from '../../../util/debug';
@@ -68,7 +75,13 @@ export abstract class SqlConnector implements Connector {
 
   /** A transaction handle over a connection taken from the pool (sql-transaction.ts). */
   protected transaction(conn: TransactionConnection, timeout: number | undefined): SqlTransaction {
-    return openTransaction(this, conn, timeout, (err) => this.isConnectionError(err), (err) => this.unavailable(err));
+    return openTransaction(
+      this,
+      conn,
+      timeout,
+      (err) => this.isConnectionError(err),
+      (err) => this.unavailable(err),
+    );
   }
 
   define(def: ModelDefinition): void {
@@ -83,7 +96,12 @@ export abstract class SqlConnector implements Connector {
    * winner's row and fails as a duplicate. Inside a caller's transaction the error stands: the
    * store rolled back the whole transaction.
    */
-  private async queryRetryingDeadlocks(runner: SqlRunner, autocommit: boolean, sql: string, params: unknown[]): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
+  private async queryRetryingDeadlocks(
+    runner: SqlRunner,
+    autocommit: boolean,
+    sql: string,
+    params: unknown[],
+  ): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await runner.query(sql, params);
@@ -99,10 +117,19 @@ export abstract class SqlConnector implements Connector {
     return false;
   }
 
-  async run(sql: string, params: unknown[], options?: OperationOptions): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
+  async run(
+    sql: string,
+    params: unknown[],
+    options?: OperationOptions,
+  ): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
     const tx = options?.transaction as SqlTransaction | undefined;
     const runner: SqlRunner = tx && tx.connector === this ? tx : this.pool;
-    if (tx && tx.connector === this && tx.finished) throw new LooplineError('TRANSACTION_FINISHED', 400, 'The transaction is already committed or rolled back');
+    if (tx && tx.connector === this && tx.finished)
+      throw new LooplineError(
+        'TRANSACTION_FINISHED',
+        400,
+        'The transaction is already committed or rolled back',
+      );
     // Statements only: the values bound to them carry access tokens, hashes and user data.
     this.debug('%s (%d values)', sql, params.length);
     for (const p of params) {
@@ -116,10 +143,16 @@ export abstract class SqlConnector implements Connector {
       return await this.queryRetryingDeadlocks(runner, runner !== tx, sql, params);
     } catch (err) {
       if (this.isUnsupportedCharacter(err)) {
-        throw new LooplineError('UNSUPPORTED_CHARACTER', 400, `The ${this.dialect.name} store cannot keep this text (it holds the NUL character, \\u0000): remove it and send again`);
+        throw new LooplineError(
+          'UNSUPPORTED_CHARACTER',
+          400,
+          `The ${this.dialect.name} store cannot keep this text (it holds the NUL character, \\u0000): remove it and send again`,
+        );
       }
       if (this.isRegexpError(err)) {
-        throw new InvalidFilterError(`The ${this.dialect.name} store's regular expressions cannot read this pattern: ${(err as Error).message}`);
+        throw new InvalidFilterError(
+          `The ${this.dialect.name} store's regular expressions cannot read this pattern: ${(err as Error).message}`,
+        );
       }
       throw this.unavailable(err);
     }
@@ -149,12 +182,29 @@ export abstract class SqlConnector implements Connector {
   protected unavailable(err: unknown): unknown {
     const refused = this.foreignKeyViolation(err);
     if (refused) return new ForeignKeyViolationError(this.dialect.name, refused.kind, refused.constraint);
-    if (this.isValueError(err)) return new InvalidValueError(`The ${this.dialect.name} store cannot hold a value of this request: ${(err as Error).message}`);
+    if (this.isValueError(err))
+      return new InvalidValueError(
+        `The ${this.dialect.name} store cannot hold a value of this request: ${(err as Error).message}`,
+      );
     const refusal = this.refusal(err);
-    if (refusal === 'credentials') return new StoreUnavailableError(`The ${this.dialect.name} store refused the data source's credentials (${errorText(err)})`, 'STORE_AUTH_FAILED', err);
-    if (refusal === 'database') return new StoreUnavailableError(`The ${this.dialect.name} store has no database of the data source's name (${errorText(err)})`, 'STORE_DATABASE_NOT_FOUND', err);
+    if (refusal === 'credentials')
+      return new StoreUnavailableError(
+        `The ${this.dialect.name} store refused the data source's credentials (${errorText(err)})`,
+        'STORE_AUTH_FAILED',
+        err,
+      );
+    if (refusal === 'database')
+      return new StoreUnavailableError(
+        `The ${this.dialect.name} store has no database of the data source's name (${errorText(err)})`,
+        'STORE_DATABASE_NOT_FOUND',
+        err,
+      );
     if (!this.isConnectionError(err)) return err;
-    return new StoreUnavailableError(`The ${this.dialect.name} store cannot be reached (${errorText(err)}); retry later`, 'STORE_UNAVAILABLE', err);
+    return new StoreUnavailableError(
+      `The ${this.dialect.name} store cannot be reached (${errorText(err)}); retry later`,
+      'STORE_UNAVAILABLE',
+      err,
+    );
   }
 
   /** Why the store refused a connection that reached it: the credentials, the database name, or neither. */
@@ -167,7 +217,9 @@ export abstract class SqlConnector implements Connector {
    * `referenced` when other rows still point at a deleted or re-keyed one; undefined for any
    * other error. Each dialect reads its own codes (and the constraint's name when it has one).
    */
-  protected foreignKeyViolation(_err: unknown): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
+  protected foreignKeyViolation(
+    _err: unknown,
+  ): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
     return undefined;
   }
 
@@ -205,7 +257,12 @@ export abstract class SqlConnector implements Connector {
   protected readerFor(prop: PropertyDefinition): (value: unknown) => unknown {
     switch (prop.kind.name) {
       case 'Boolean':
-        return (v) => (v === null || v === undefined ? null : typeof v === 'boolean' ? v : v === 1 || v === '1' || v === 'true');
+        return (v) =>
+          v === null || v === undefined
+            ? null
+            : typeof v === 'boolean'
+              ? v
+              : v === 1 || v === '1' || v === 'true';
       case 'Number':
         return (v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : Number(v));
       case 'Date':
@@ -235,7 +292,11 @@ export abstract class SqlConnector implements Connector {
   private layout(def: ModelDefinition): ColumnLayout {
     let layout = this.layouts.get(def);
     if (!layout) {
-      const all = def.propertyNames.map((name) => ({ name, column: this.dialect.columnName(def, name), read: this.readerFor(def.properties[name]) }));
+      const all = def.propertyNames.map((name) => ({
+        name,
+        column: this.dialect.columnName(def, name),
+        read: this.readerFor(def.properties[name]),
+      }));
       layout = { all, byName: new Map(all.map((c) => [c.name, c])) };
       this.layouts.set(def, layout);
     }
@@ -270,7 +331,12 @@ export abstract class SqlConnector implements Connector {
   async create(def: ModelDefinition, data: Row, options: OperationOptions): Promise<unknown> {
     const idName = def.idName;
     const row = { ...data };
-    if (idName && (row[idName] === undefined || row[idName] === null) && def.properties[idName]?.kind.name === 'String') row[idName] = randomUUID();
+    if (
+      idName &&
+      (row[idName] === undefined || row[idName] === null) &&
+      def.properties[idName]?.kind.name === 'String'
+    )
+      row[idName] = randomUUID();
     const names = def.propertyNames.filter((n) => row[n] !== undefined);
     const b = new SqlBuilder(this.dialect, def);
     const cols = names.map((n) => this.col(def, n));
@@ -289,14 +355,20 @@ export abstract class SqlConnector implements Connector {
   protected duplicate(def: ModelDefinition, err: unknown, row: Row): unknown {
     if (!this.isDuplicateKey(err)) return err;
     const key = this.duplicateKeyName(err);
-    const property = (key && this.indexes(def).find((i) => i.unique && i.name === key)?.properties[0]) || def.idName || 'id';
+    const property =
+      (key && this.indexes(def).find((i) => i.unique && i.name === key)?.properties[0]) || def.idName || 'id';
     return new DuplicateIdError(def.name, property, row[property]);
   }
 
   // ---- atomic writes (each dialect's statement in its connector) ----------------------------
 
   /** Inserts `insertRow`, or sets `updateRow`'s properties on the row with its id, as one step. */
-  abstract upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult>;
+  abstract upsert(
+    def: ModelDefinition,
+    insertRow: Row,
+    updateRow: Row,
+    options: OperationOptions,
+  ): Promise<UpsertResult>;
 
   /** Inserts the row, or replaces the row with its id whole: every property absent is written NULL. */
   async replaceOrCreate(def: ModelDefinition, row: Row, options: OperationOptions): Promise<UpsertResult> {
@@ -305,7 +377,12 @@ export abstract class SqlConnector implements Connector {
     return this.upsert(def, full, full, options);
   }
 
-  abstract exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T>;
+  abstract exclusive<T>(
+    def: ModelDefinition,
+    key: string,
+    options: OperationOptions,
+    fn: (options: OperationOptions) => Promise<T>,
+  ): Promise<T>;
 
   /**
    * A connection of its own from the pool in autocommit mode, as a handle shaped like a
@@ -318,7 +395,10 @@ export abstract class SqlConnector implements Connector {
    * when `fn` is done. Every statement of `fn` then runs where a session lock was taken, and the
    * work never waits for a second connection from a pool its waiters may have drained.
    */
-  protected async onOwnConnection<T>(options: OperationOptions, fn: (conn: SqlTransaction, options: OperationOptions, inCallerTransaction: boolean) => Promise<T>): Promise<T> {
+  protected async onOwnConnection<T>(
+    options: OperationOptions,
+    fn: (conn: SqlTransaction, options: OperationOptions, inCallerTransaction: boolean) => Promise<T>,
+  ): Promise<T> {
     const given = options.transaction as SqlTransaction | undefined;
     if (given && given.connector === this) return fn(given, options, true);
     const own = await this.session();
@@ -332,11 +412,22 @@ export abstract class SqlConnector implements Connector {
   /** The columns and placeholders of an INSERT of the row's set properties, bound on `b`. */
   protected insertColumns(def: ModelDefinition, row: Row, b: SqlBuilder): { cols: string[]; vals: string[] } {
     const names = def.propertyNames.filter((n) => row[n] !== undefined);
-    return { cols: names.map((n) => this.col(def, n)), vals: names.map((n) => b.param(this.toDb(def.properties[n], row[n]))) };
+    return {
+      cols: names.map((n) => this.col(def, n)),
+      vals: names.map((n) => b.param(this.toDb(def.properties[n], row[n]))),
+    };
   }
 
   /** INSERT and the id the row got (RETURNING on PostgreSQL, insertId on MySQL). */
-  protected abstract insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, row: Row, options: OperationOptions): Promise<unknown>;
+  protected abstract insert(
+    def: ModelDefinition,
+    cols: string[],
+    vals: string[],
+    params: unknown[],
+    idName: string | undefined,
+    row: Row,
+    options: OperationOptions,
+  ): Promise<unknown>;
 
   /** Statement text that depends only on the model definition, built once per definition. */
   private readonly fixed = new WeakMap<ModelDefinition, { all: string; byId?: string }>();
@@ -345,7 +436,9 @@ export abstract class SqlConnector implements Connector {
     let f = this.fixed.get(def);
     if (!f) {
       const all = this.buildSelectList(def, undefined);
-      const byId = def.idName ? `SELECT ${all} FROM ${this.table(def)} WHERE ${this.col(def, def.idName)} = ${this.dialect.placeholder(1)}` : undefined;
+      const byId = def.idName
+        ? `SELECT ${all} FROM ${this.table(def)} WHERE ${this.col(def, def.idName)} = ${this.dialect.placeholder(1)}`
+        : undefined;
       f = { all, byId };
       this.fixed.set(def, f);
     }
@@ -359,7 +452,12 @@ export abstract class SqlConnector implements Connector {
   private buildSelectList(def: ModelDefinition, fields: readonly string[] | undefined): string {
     const names = fields ?? def.propertyNames;
     // Fields naming no known property still select a real column (the row then comes back empty).
-    return names.filter((n) => def.properties[n]).map((n) => this.col(def, n)).join(', ') || this.col(def, def.idName ?? def.propertyNames[0]);
+    return (
+      names
+        .filter((n) => def.properties[n])
+        .map((n) => this.col(def, n))
+        .join(', ') || this.col(def, def.idName ?? def.propertyNames[0])
+    );
   }
 
   async find(def: ModelDefinition, filter: NormalizedFilter, options: OperationOptions): Promise<Row[]> {
@@ -374,12 +472,14 @@ export abstract class SqlConnector implements Connector {
     } else {
       const b = new SqlBuilder(this.dialect, def);
       sql = `SELECT ${this.selectList(def, filter.fields)} FROM ${this.table(def)}${b.where(filter.where)}`;
-      const order = filter.order ?? (def.idName ? [{ property: def.idName, direction: 'ASC' as const }] : undefined);
+      const order =
+        filter.order ?? (def.idName ? [{ property: def.idName, direction: 'ASC' as const }] : undefined);
       sql += b.orderBy(order);
       sql += this.limitClause(b, filter.limit, filter.skip);
       params = b.params;
       // Kept for the shape only if the shape binds exactly what the builder bound.
-      if (key !== undefined && sameParams(params, this.shapedParams(def, shape!, filter))) this.shapes.set(def, key, sql);
+      if (key !== undefined && sameParams(params, this.shapedParams(def, shape!, filter)))
+        this.shapes.set(def, key, sql);
     }
     const { rows } = await this.run(sql, params, options);
     return rows.map((r) => this.rowFromDb(def, r, filter.fields));
@@ -389,7 +489,11 @@ export abstract class SqlConnector implements Connector {
   private readonly shapes = new StatementCache();
 
   /** The parameters of a shaped filter: its values, then what the limit clause binds. */
-  private shapedParams(def: ModelDefinition, shape: FilterShape, filter: Pick<NormalizedFilter, 'limit' | 'skip'>): unknown[] {
+  private shapedParams(
+    def: ModelDefinition,
+    shape: FilterShape,
+    filter: Pick<NormalizedFilter, 'limit' | 'skip'>,
+  ): unknown[] {
     const b = new SqlBuilder(this.dialect, def);
     b.params.push(...shape.values);
     this.limitClause(b, filter.limit, filter.skip);
@@ -412,7 +516,11 @@ export abstract class SqlConnector implements Connector {
     return rows.length ? this.rowFromDb(def, rows[0]) : null;
   }
 
-  async count(def: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number> {
+  async count(
+    def: ModelDefinition,
+    where: WhereClause | undefined,
+    options: OperationOptions,
+  ): Promise<number> {
     const shape = filterShape(def, { where });
     const key = shape && 'count' + shape.key;
     const cached = key !== undefined ? this.shapes.get(def, key) : undefined;
@@ -431,26 +539,44 @@ export abstract class SqlConnector implements Connector {
     return Number(rows[0]?.cnt ?? 0);
   }
 
-  async updateAll(def: ModelDefinition, where: WhereClause | undefined, data: Row, options: OperationOptions): Promise<number> {
+  async updateAll(
+    def: ModelDefinition,
+    where: WhereClause | undefined,
+    data: Row,
+    options: OperationOptions,
+  ): Promise<number> {
     const names = Object.keys(data).filter((n) => def.properties[n] && n !== def.idName);
     if (!names.length) return this.count(def, where, options);
     const b = new SqlBuilder(this.dialect, def);
     const sets = names.map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], data[n]))}`);
     try {
-      const { affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')}${b.where(where)}`, b.params, options);
+      const { affected } = await this.run(
+        `UPDATE ${this.table(def)} SET ${sets.join(', ')}${b.where(where)}`,
+        b.params,
+        options,
+      );
       return affected;
     } catch (err) {
       throw this.duplicate(def, err, data);
     }
   }
 
-  async destroyAll(def: ModelDefinition, where: WhereClause | undefined, options: OperationOptions): Promise<number> {
+  async destroyAll(
+    def: ModelDefinition,
+    where: WhereClause | undefined,
+    options: OperationOptions,
+  ): Promise<number> {
     const b = new SqlBuilder(this.dialect, def);
     const { affected } = await this.run(`DELETE FROM ${this.table(def)}${b.where(where)}`, b.params, options);
     return affected;
   }
 
-  async patchById(def: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null> {
+  async patchById(
+    def: ModelDefinition,
+    id: unknown,
+    data: Row,
+    options: OperationOptions,
+  ): Promise<Row | null> {
     const idName = this.idName(def);
     const names = Object.keys(data).filter((n) => def.properties[n] && n !== idName);
     if (!names.length) return this.findById(def, id, options);
@@ -458,14 +584,26 @@ export abstract class SqlConnector implements Connector {
     const sets = names.map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], data[n]))}`);
     const where = `${this.col(def, idName)} = ${b.param(id)}`;
     try {
-      return await this.updateReturning(def, `UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${where}`, b.params, id, options);
+      return await this.updateReturning(
+        def,
+        `UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${where}`,
+        b.params,
+        id,
+        options,
+      );
     } catch (err) {
       throw this.duplicate(def, err, data);
     }
   }
 
   /** Runs an UPDATE of one row and answers the row afterwards (null when there was none). */
-  protected async updateReturning(def: ModelDefinition, sql: string, params: unknown[], id: unknown, options: OperationOptions): Promise<Row | null> {
+  protected async updateReturning(
+    def: ModelDefinition,
+    sql: string,
+    params: unknown[],
+    id: unknown,
+    options: OperationOptions,
+  ): Promise<Row | null> {
     const { affected } = await this.run(sql, params, options);
     // The DAO merges the patch into the instance it holds (as LB3 does), so a changed row needs
     // no second read; MySQL counts unchanged rows as unaffected, so only then is existence checked.
@@ -473,17 +611,28 @@ export abstract class SqlConnector implements Connector {
     return this.findById(def, id, options);
   }
 
-  async replaceById(def: ModelDefinition, id: unknown, data: Row, options: OperationOptions): Promise<Row | null> {
+  async replaceById(
+    def: ModelDefinition,
+    id: unknown,
+    data: Row,
+    options: OperationOptions,
+  ): Promise<Row | null> {
     const idName = this.idName(def);
     // Every column is written: properties absent from the data become NULL.
     const full: Row = {};
     for (const n of def.propertyNames) if (n !== idName) full[n] = data[n] ?? null;
     const b = new SqlBuilder(this.dialect, def);
-    const sets = Object.keys(full).map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], full[n]))}`);
+    const sets = Object.keys(full).map(
+      (n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], full[n]))}`,
+    );
     if (!sets.length) return this.findById(def, id, options);
     let affected: number;
     try {
-      ({ affected } = await this.run(`UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${this.col(def, idName)} = ${b.param(id)}`, b.params, options));
+      ({ affected } = await this.run(
+        `UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${this.col(def, idName)} = ${b.param(id)}`,
+        b.params,
+        options,
+      ));
     } catch (err) {
       throw this.duplicate(def, err, full);
     }
@@ -500,7 +649,9 @@ export abstract class SqlConnector implements Connector {
     const { args, cb } = splitCallback(rest);
     const [params, options] = args as [unknown[] | undefined, OperationOptions | undefined];
     const promise = this.run(sql, Array.isArray(params) ? params : [], options).then(({ rows, affected }) =>
-      rows.length || /^\s*(SELECT|WITH|SHOW|VALUES|EXPLAIN|DESCRIBE)\b/i.test(sql) ? rows : { affectedRows: affected, count: affected },
+      rows.length || /^\s*(SELECT|WITH|SHOW|VALUES|EXPLAIN|DESCRIBE)\b/i.test(sql)
+        ? rows
+        : { affectedRows: affected, count: affected },
     );
     return withCallback(promise, cb);
   }

@@ -78,7 +78,13 @@ export interface SchemaDialect {
   canonicalType(type: string): string;
   columns(owner: string | undefined, table: string): Promise<ColumnState[]>;
   indexes(owner: string | undefined, table: string): Promise<IndexState[]>;
-  alterColumn(table: string, column: string, type: string, notNull: boolean, change: { type: boolean; nullability: boolean }): string[];
+  alterColumn(
+    table: string,
+    column: string,
+    type: string,
+    notNull: boolean,
+    change: { type: boolean; nullability: boolean },
+  ): string[];
   dropIndex(table: string, schema: string | undefined, index: string, quote: (id: string) => string): string;
   dropForeignKey(table: string, name: string): string;
   /** The table's FOREIGN KEY constraints. */
@@ -132,26 +138,44 @@ export class SqlSchema {
   indexes(def: ModelDefinition): DeclaredIndex[] {
     const out: DeclaredIndex[] = [];
     const add = (name: string, unique: boolean, keys: [string, unknown][]) => {
-      const cols = keys.map(([n, dir]) => `${this.host.indexColumn(def, n)}${dir === -1 || dir === '-1' || /^desc$/i.test(String(dir)) ? ' DESC' : ''}`);
+      const cols = keys.map(
+        ([n, dir]) =>
+          `${this.host.indexColumn(def, n)}${dir === -1 || dir === '-1' || /^desc$/i.test(String(dir)) ? ' DESC' : ''}`,
+      );
       const sql = `CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${this.dialect.quote(name)} ON ${this.host.table(def)} (${cols.join(', ')})`;
       out.push({ name, unique, properties: keys.map(([n]) => n), sql });
     };
     for (const n of def.propertyNames) {
       const index = def.properties[n].index;
       if (!index || n === def.idName) continue;
-      add(this.indexName(def, n), typeof index === 'object' && (index as { unique?: unknown }).unique === true, [[n, 1]]);
+      add(
+        this.indexName(def, n),
+        typeof index === 'object' && (index as { unique?: unknown }).unique === true,
+        [[n, 1]],
+      );
     }
     const declared = def.settings.indexes;
     if (declared && typeof declared === 'object') {
       for (const [name, raw] of Object.entries(declared as Record<string, unknown>)) {
         if (!raw || typeof raw !== 'object') continue;
         const spec = raw as Record<string, unknown>;
-        const keysOf = (spec.keys && typeof spec.keys === 'object' ? spec.keys : spec) as Record<string, unknown>;
-        const keys = Object.entries(keysOf).filter(([k]) => k !== 'options' && k !== 'keys' && k !== 'unique');
+        const keysOf = (spec.keys && typeof spec.keys === 'object' ? spec.keys : spec) as Record<
+          string,
+          unknown
+        >;
+        const keys = Object.entries(keysOf).filter(
+          ([k]) => k !== 'options' && k !== 'keys' && k !== 'unique',
+        );
         const missing = keys.find(([k]) => !Object.prototype.hasOwnProperty.call(def.properties, k));
-        if (missing) throw new ConfigurationError(`The index "${name}" of ${def.name} names "${missing[0]}", which is not a property of the model`);
+        if (missing)
+          throw new ConfigurationError(
+            `The index "${name}" of ${def.name} names "${missing[0]}", which is not a property of the model`,
+          );
         if (!keys.length) continue;
-        const options = (spec.options && typeof spec.options === 'object' ? spec.options : {}) as Record<string, unknown>;
+        const options = (spec.options && typeof spec.options === 'object' ? spec.options : {}) as Record<
+          string,
+          unknown
+        >;
         add(name, options.unique === true || spec.unique === true, keys);
       }
     }
@@ -167,13 +191,22 @@ export class SqlSchema {
    * index already starts with the column.
    */
   private foreignKeyIndexes(def: ModelDefinition, declared: DeclaredIndex[]): DeclaredIndex[] {
-    const properties = new Set([...this.references(def).map((r) => r.property), ...this.foreignKeys(def).map((f) => f.property)]);
+    const properties = new Set([
+      ...this.references(def).map((r) => r.property),
+      ...this.foreignKeys(def).map((f) => f.property),
+    ]);
     const out: DeclaredIndex[] = [];
     for (const property of properties) {
       const prop = def.properties[property];
-      if (!prop || prop.id !== undefined || prop.index || declared.some((d) => d.properties[0] === property)) continue;
+      if (!prop || prop.id !== undefined || prop.index || declared.some((d) => d.properties[0] === property))
+        continue;
       const name = this.indexName(def, property);
-      out.push({ name, unique: false, properties: [property], sql: `CREATE INDEX ${this.dialect.quote(name)} ON ${this.host.table(def)} (${this.host.indexColumn(def, property)})` });
+      out.push({
+        name,
+        unique: false,
+        properties: [property],
+        sql: `CREATE INDEX ${this.dialect.quote(name)} ON ${this.host.table(def)} (${this.host.indexColumn(def, property)})`,
+      });
     }
     return out;
   }
@@ -189,14 +222,23 @@ export class SqlSchema {
    * pass. Not for `ignoreCase` rules, nor where a declared unique index has the same columns.
    */
   private uniqueRuleIndexes(def: ModelDefinition, declared: DeclaredIndex[]): DeclaredIndex[] {
-    const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((p) => b.includes(p));
+    const same = (a: readonly string[], b: readonly string[]) =>
+      a.length === b.length && a.every((p) => b.includes(p));
     const out: DeclaredIndex[] = [];
     for (const key of def.uniqueKeys?.() ?? []) {
       if (key.ignoreCase || declared.some((d) => d.unique && same(d.properties, key.properties))) continue;
       if (!key.properties.every((p) => Object.prototype.hasOwnProperty.call(def.properties, p))) continue;
-      const name = `${this.dialect.tableName(def)}_${key.properties.map((p) => this.dialect.columnName(def, p)).join('_')}_uniq`.slice(0, 60);
+      const name =
+        `${this.dialect.tableName(def)}_${key.properties.map((p) => this.dialect.columnName(def, p)).join('_')}_uniq`.slice(
+          0,
+          60,
+        );
       const column = this.dialect.quote(this.dialect.columnName(def, key.property));
-      const clauses = this.dialect.uniqueRuleClauses(column, { scoped: key.properties.length > 1, allowNull: key.allowNull, text: def.properties[key.property].kind.name === 'String' });
+      const clauses = this.dialect.uniqueRuleClauses(column, {
+        scoped: key.properties.length > 1,
+        allowNull: key.allowNull,
+        text: def.properties[key.property].kind.name === 'String',
+      });
       // Whole columns, never a prefix: MariaDB keeps a long unique key (TEXT) as a hash of the value.
       const sql = `CREATE UNIQUE INDEX ${this.dialect.quote(name)} ON ${this.host.table(def)} (${key.properties.map((p) => this.host.col(def, p)).join(', ')})${clauses}`;
       out.push({ name, unique: true, properties: [...key.properties], sql });
@@ -218,29 +260,73 @@ export class SqlSchema {
       for (const [key, spec] of Object.entries(declared as Record<string, Record<string, unknown>>)) {
         const name = typeof spec?.name === 'string' && spec.name ? spec.name : key;
         const property = String(spec?.foreignKey ?? '');
-        if (!Object.prototype.hasOwnProperty.call(def.properties, property)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} names "${property}", which is not a property of the model`);
-        const entity = spec.entity && typeof spec.entity === 'object' ? (spec.entity as { name?: unknown }).name : spec.entity;
+        if (!Object.prototype.hasOwnProperty.call(def.properties, property))
+          throw new ConfigurationError(
+            `The foreign key "${name}" of ${def.name} names "${property}", which is not a property of the model`,
+          );
+        const entity =
+          spec.entity && typeof spec.entity === 'object'
+            ? (spec.entity as { name?: unknown }).name
+            : spec.entity;
         const target = typeof entity === 'string' ? this.host.definition(entity) : undefined;
-        if (!target) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} references "${String(entity)}", which is not a model of this data source`);
+        if (!target)
+          throw new ConfigurationError(
+            `The foreign key "${name}" of ${def.name} references "${String(entity)}", which is not a model of this data source`,
+          );
         const targetProperty = typeof spec.entityKey === 'string' ? spec.entityKey : target.idName;
-        if (!targetProperty || !Object.prototype.hasOwnProperty.call(target.properties, targetProperty)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} references "${String(targetProperty)}", which is not a property of ${target.name}`);
+        if (!targetProperty || !Object.prototype.hasOwnProperty.call(target.properties, targetProperty))
+          throw new ConfigurationError(
+            `The foreign key "${name}" of ${def.name} references "${String(targetProperty)}", which is not a property of ${target.name}`,
+          );
         out.push(this.foreignKey(def, name, property, target, targetProperty, spec.onDelete, spec.onUpdate));
       }
     }
     for (const ref of this.references(def)) {
       if (!ref.constraint || out.some((f) => f.property === ref.property)) continue;
       const target = this.host.definition(ref.target.name);
-      if (!target) throw new ConfigurationError(`The relation ${ref.relation} asks for a foreign key constraint on ${def.name}.${ref.property}, but ${ref.target.name} is not a model of the same data source`);
-      const name = typeof ref.constraint.name === 'string' && ref.constraint.name ? ref.constraint.name : `${this.dialect.tableName(def)}_${this.dialect.columnName(def, ref.property)}_fkey`.slice(0, 60);
-      out.push(this.foreignKey(def, name, ref.property, target, ref.targetProperty, ref.constraint.onDelete, ref.constraint.onUpdate));
+      if (!target)
+        throw new ConfigurationError(
+          `The relation ${ref.relation} asks for a foreign key constraint on ${def.name}.${ref.property}, but ${ref.target.name} is not a model of the same data source`,
+        );
+      const name =
+        typeof ref.constraint.name === 'string' && ref.constraint.name
+          ? ref.constraint.name
+          : `${this.dialect.tableName(def)}_${this.dialect.columnName(def, ref.property)}_fkey`.slice(0, 60);
+      out.push(
+        this.foreignKey(
+          def,
+          name,
+          ref.property,
+          target,
+          ref.targetProperty,
+          ref.constraint.onDelete,
+          ref.constraint.onUpdate,
+        ),
+      );
     }
     return out;
   }
 
-  private foreignKey(def: ModelDefinition, name: string, property: string, target: ModelDefinition, targetProperty: string, onDelete: unknown, onUpdate: unknown): DeclaredForeignKey {
-    const actions = ([['onDelete', onDelete], ['onUpdate', onUpdate]] as const).map(([k, action]) => {
+  private foreignKey(
+    def: ModelDefinition,
+    name: string,
+    property: string,
+    target: ModelDefinition,
+    targetProperty: string,
+    onDelete: unknown,
+    onUpdate: unknown,
+  ): DeclaredForeignKey {
+    const actions = (
+      [
+        ['onDelete', onDelete],
+        ['onUpdate', onUpdate],
+      ] as const
+    ).map(([k, action]) => {
       if (action === undefined || action === null) return undefined;
-      if (typeof action !== 'string' || !REFERENTIAL_ACTIONS.test(action)) throw new ConfigurationError(`The foreign key "${name}" of ${def.name} has ${k} "${String(action)}"; use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION`);
+      if (typeof action !== 'string' || !REFERENTIAL_ACTIONS.test(action))
+        throw new ConfigurationError(
+          `The foreign key "${name}" of ${def.name} has ${k} "${String(action)}"; use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION`,
+        );
       return action.toUpperCase().replace(/\s+/g, ' ');
     });
     const column = this.dialect.columnName(def, property);
@@ -248,7 +334,18 @@ export class SqlSchema {
     const targetColumn = this.dialect.columnName(target, targetProperty);
     const clauses = `${actions[0] ? ` ON DELETE ${actions[0]}` : ''}${actions[1] ? ` ON UPDATE ${actions[1]}` : ''}`;
     const sql = `ALTER TABLE ${this.host.table(def)} ADD CONSTRAINT ${this.dialect.quote(name)} FOREIGN KEY (${this.dialect.quote(column)}) REFERENCES ${this.host.table(target)} (${this.dialect.quote(targetColumn)})${clauses}`;
-    return { name, property, column, target, targetProperty, targetTable, targetColumn, onDelete: actions[0] ?? 'NO ACTION', onUpdate: actions[1] ?? 'NO ACTION', sql };
+    return {
+      name,
+      property,
+      column,
+      target,
+      targetProperty,
+      targetTable,
+      targetColumn,
+      onDelete: actions[0] ?? 'NO ACTION',
+      onUpdate: actions[1] ?? 'NO ACTION',
+      sql,
+    };
   }
 
   /**
@@ -260,7 +357,9 @@ export class SqlSchema {
     const prop = def.properties[property];
     if (declaredDataType(prop, this.dialect.name) === undefined) {
       const fk = this.foreignKeys(def).find((f) => f.property === property);
-      const ref = fk ? { target: fk.target, targetProperty: fk.targetProperty } : this.references(def).find((r) => r.property === property);
+      const ref = fk
+        ? { target: fk.target, targetProperty: fk.targetProperty }
+        : this.references(def).find((r) => r.property === property);
       const targetProp = ref?.target.properties[ref.targetProperty];
       if (targetProp && targetProp !== prop) return this.dialect.columnType(targetProp, false);
     }
@@ -279,9 +378,15 @@ export class SqlSchema {
   async automigrate(defs: ModelDefinition[]): Promise<void> {
     for (const def of defs) this.host.define(def);
     for (const def of defs) {
-      for (const fk of await this.host.catalog.exportedForeignKeys(this.dialect.schemaName(def), this.dialect.tableName(def))) {
+      for (const fk of await this.host.catalog.exportedForeignKeys(
+        this.dialect.schemaName(def),
+        this.dialect.tableName(def),
+      )) {
         const referencing = `${this.dialect.quote(fk.fkOwner)}.${this.dialect.quote(fk.fkTableName)}`;
-        await this.host.run(this.host.schemaDialect.dropForeignKey(referencing, this.dialect.quote(fk.fkName)), []);
+        await this.host.run(
+          this.host.schemaDialect.dropForeignKey(referencing, this.dialect.quote(fk.fkName)),
+          [],
+        );
       }
       await this.host.run(`DROP TABLE IF EXISTS ${this.host.table(def)}`, []);
       await this.host.run(this.createTableSql(def), []);
@@ -305,7 +410,8 @@ export class SqlSchema {
 
   /** True exactly when autoupdate would run no statement for these models. */
   async isActual(defs: ModelDefinition[]): Promise<boolean> {
-    for (const def of defs) if ((await this.changes(def)).length || (await this.foreignKeyChanges(def)).length) return false;
+    for (const def of defs)
+      if ((await this.changes(def)).length || (await this.foreignKeyChanges(def)).length) return false;
     return true;
   }
 
@@ -316,13 +422,22 @@ export class SqlSchema {
   async foreignKeyChanges(def: ModelDefinition): Promise<string[]> {
     const declared = this.foreignKeys(def);
     if (!declared.length) return [];
-    const present = await this.host.schemaDialect.foreignKeys(this.dialect.schemaName(def), this.dialect.tableName(def));
+    const present = await this.host.schemaDialect.foreignKeys(
+      this.dialect.schemaName(def),
+      this.dialect.tableName(def),
+    );
     const out: string[] = [];
     for (const fk of declared) {
       const have = present.filter((p) => p.name === fk.name);
-      const same = (p: ForeignKeyState) => p.column === fk.column && p.targetTable === fk.targetTable && p.targetColumn === fk.targetColumn && sameAction(p.onDelete, fk.onDelete) && sameAction(p.onUpdate, fk.onUpdate);
+      const same = (p: ForeignKeyState) =>
+        p.column === fk.column &&
+        p.targetTable === fk.targetTable &&
+        p.targetColumn === fk.targetColumn &&
+        sameAction(p.onDelete, fk.onDelete) &&
+        sameAction(p.onUpdate, fk.onUpdate);
       if (have.length === 1 && same(have[0])) continue;
-      if (have.length) out.push(this.host.schemaDialect.dropForeignKey(this.host.table(def), this.dialect.quote(fk.name)));
+      if (have.length)
+        out.push(this.host.schemaDialect.dropForeignKey(this.host.table(def), this.dialect.quote(fk.name)));
       out.push(fk.sql);
     }
     return out;
@@ -346,7 +461,8 @@ export class SqlSchema {
       if (!existing) {
         // Added NULL-able: existing rows have no value. It becomes NOT NULL once no row holds NULL.
         out.push(`ALTER TABLE ${table} ADD COLUMN ${col} ${type}`);
-        if (this.notNull(prop) && !(await this.hasRows(table))) out.push(...sd.alterColumn(table, col, type, true, { type: false, nullability: true }));
+        if (this.notNull(prop) && !(await this.hasRows(table)))
+          out.push(...sd.alterColumn(table, col, type, true, { type: false, nullability: true }));
         continue;
       }
       // The id column (serial / auto-increment, primary key) is left as it is.
@@ -355,19 +471,31 @@ export class SqlSchema {
       const notNull = this.notNull(prop);
       let nullChanged = notNull === existing.nullable;
       if (nullChanged && notNull && (await this.hasNull(table, col))) nullChanged = false;
-      if (typeChanged || nullChanged) out.push(...sd.alterColumn(table, col, type, nullChanged ? notNull : !existing.nullable, { type: typeChanged, nullability: nullChanged }));
+      if (typeChanged || nullChanged)
+        out.push(
+          ...sd.alterColumn(table, col, type, nullChanged ? notNull : !existing.nullable, {
+            type: typeChanged,
+            nullability: nullChanged,
+          }),
+        );
     }
     const present = await sd.indexes(owner, tableName);
     const declared = this.indexes(def);
-    const columnsOf = (i: DeclaredIndex) => i.properties.map((p) => this.dialect.columnName(def, p).toLowerCase()).join(',');
+    const columnsOf = (i: DeclaredIndex) =>
+      i.properties.map((p) => this.dialect.columnName(def, p).toLowerCase()).join(',');
     for (const index of present) {
       if (index.kept) continue;
       const wanted = declared.find((d) => d.name === index.name);
-      if (!wanted || wanted.unique !== index.unique || columnsOf(wanted) !== index.columns.join(',')) out.push(sd.dropIndex(table, owner, index.name, (id) => this.dialect.quote(id)));
+      if (!wanted || wanted.unique !== index.unique || columnsOf(wanted) !== index.columns.join(','))
+        out.push(sd.dropIndex(table, owner, index.name, (id) => this.dialect.quote(id)));
     }
     for (const index of declared) {
       const have = present.find((p) => p.name === index.name);
-      if (!have || (!have.kept && (have.unique !== index.unique || columnsOf(index) !== have.columns.join(',')))) out.push(index.sql);
+      if (
+        !have ||
+        (!have.kept && (have.unique !== index.unique || columnsOf(index) !== have.columns.join(',')))
+      )
+        out.push(index.sql);
     }
     return out;
   }
@@ -377,6 +505,9 @@ export class SqlSchema {
   }
 
   private async hasNull(table: string, col: string): Promise<boolean> {
-    return (await this.host.run(`SELECT 1 AS found FROM ${table} WHERE ${col} IS NULL LIMIT 1`, [])).rows.length > 0;
+    return (
+      (await this.host.run(`SELECT 1 AS found FROM ${table} WHERE ${col} IS NULL LIMIT 1`, [])).rows.length >
+      0
+    );
   }
 }

@@ -24,7 +24,8 @@ export class SqlBuilder {
   }
 
   column(property: string): string {
-    if (!Object.prototype.hasOwnProperty.call(this.def.properties, property)) throw new InvalidFilterError(`${this.def.name} has no property "${property}"`);
+    if (!Object.prototype.hasOwnProperty.call(this.def.properties, property))
+      throw new InvalidFilterError(`${this.def.name} has no property "${property}"`);
     return this.dialect.quote(this.dialect.columnName(this.def, property));
   }
 
@@ -81,8 +82,13 @@ export class SqlBuilder {
     if (nested && typeof v === 'number') return this.param(v);
     // A dotted path yields text, so its other comparands are text too.
     if (nested) return this.param(v === null ? null : v instanceof Date ? v.toISOString() : String(v));
-    if (!json && typeof v === 'number' && !Number.isInteger(v) && this.dialect.fractionParam) return this.dialect.fractionParam(this.param(v));
-    return this.param(json && v !== null && typeof v === 'object' && !(v instanceof Date) ? jsonDocument(v, this.dialect.name) : v);
+    if (!json && typeof v === 'number' && !Number.isInteger(v) && this.dialect.fractionParam)
+      return this.dialect.fractionParam(this.param(v));
+    return this.param(
+      json && v !== null && typeof v === 'object' && !(v instanceof Date)
+        ? jsonDocument(v, this.dialect.name)
+        : v,
+    );
   }
 
   /** A property the model does not define: server code may name one (LB3 matched nothing). */
@@ -155,7 +161,9 @@ export class SqlBuilder {
           } else {
             const c = col();
             const p = this.param(likePattern(String(v)));
-            sql = insensitive ? this.dialect.ilike(c, p, negate) : `${c} ${negate ? 'NOT LIKE' : 'LIKE'} ${p}`;
+            sql = insensitive
+              ? this.dialect.ilike(c, p, negate)
+              : `${c} ${negate ? 'NOT LIKE' : 'LIKE'} ${p}`;
           }
           parts.push(negate ? `(${isNull}${sql})` : sql);
           break;
@@ -170,7 +178,9 @@ export class SqlBuilder {
         case 'maxDistance':
         case 'minDistance':
         case 'unit':
-          throw new InvalidFilterError(`${key}: "near" queries are not supported by the ${this.dialect.name} connector`);
+          throw new InvalidFilterError(
+            `${key}: "near" queries are not supported by the ${this.dialect.name} connector`,
+          );
         case 'options':
           break;
       }
@@ -188,10 +198,15 @@ export class SqlBuilder {
     const isArray = this.def.properties[key].kind.name === 'Array';
     const equals = (v: unknown): string => {
       if (v === null || v === undefined) return `${col()} IS NULL`;
-      if (isArray && !Array.isArray(v)) return this.dialect.jsonContains(col(), this.param(jsonDocument([v instanceof Date ? v.toISOString() : v], this.dialect.name)));
+      if (isArray && !Array.isArray(v))
+        return this.dialect.jsonContains(
+          col(),
+          this.param(jsonDocument([v instanceof Date ? v.toISOString() : v], this.dialect.name)),
+        );
       return this.dialect.jsonEquals(col(), this.param(jsonDocument(v, this.dialect.name)));
     };
-    const differs = (v: unknown): string => (v === null || v === undefined ? `${col()} IS NOT NULL` : `(${col()} IS NULL OR NOT ${equals(v)})`);
+    const differs = (v: unknown): string =>
+      v === null || v === undefined ? `${col()} IS NOT NULL` : `(${col()} IS NULL OR NOT ${equals(v)})`;
     const refuse = (op: string) =>
       new InvalidFilterError(
         `${key}: "${op}" cannot compare the ${this.def.properties[key].kind.name} property "${key}" on the ${this.dialect.name} store; use eq/neq/inq/nin/exists on it, or a dotted path such as "${key}.<field>"`,
@@ -249,7 +264,10 @@ export class SqlBuilder {
     const insensitive = forceInsensitive || re.flags.includes('i');
     if (this.dialect.regexpBacktracks) {
       const risk = backtrackingRisk(re.source, insensitive);
-      if (risk) throw new InvalidFilterError(`where.${at} could backtrack catastrophically in the ${this.dialect.name} store's regular-expression engine (${risk}); simplify the pattern`);
+      if (risk)
+        throw new InvalidFilterError(
+          `where.${at} could backtrack catastrophically in the ${this.dialect.name} store's regular-expression engine (${risk}); simplify the pattern`,
+        );
     }
     const c = col();
     const r = this.dialect.regexp(c, '$PATTERN$', insensitive);
@@ -289,7 +307,15 @@ function likePattern(pattern: string): string {
 
 /** An operator object (`{gt: 1}`), as opposed to an object value compared as a whole. */
 function isOperators(v: unknown): boolean {
-  if (!v || typeof v !== 'object' || Array.isArray(v) || v instanceof Date || v instanceof RegExp || Buffer.isBuffer(v)) return false;
+  if (
+    !v ||
+    typeof v !== 'object' ||
+    Array.isArray(v) ||
+    v instanceof Date ||
+    v instanceof RegExp ||
+    Buffer.isBuffer(v)
+  )
+    return false;
   const keys = Object.keys(v);
   return keys.length > 0 && keys.every((k) => OPERATORS.has(k));
 }
@@ -345,8 +371,10 @@ export function unicodeEscapesAsText(source: string, unicodeFlag: boolean): stri
     const single = /^u([0-9a-fA-F]{4})/.exec(rest);
     let text: string | undefined;
     let length = 0;
-    if (braced && parseInt(braced[1], 16) <= 0x10ffff) [text, length] = [String.fromCodePoint(parseInt(braced[1], 16)), braced[0].length];
-    else if (pair) [text, length] = [String.fromCharCode(parseInt(pair[1], 16), parseInt(pair[2], 16)), pair[0].length];
+    if (braced && parseInt(braced[1], 16) <= 0x10ffff)
+      [text, length] = [String.fromCodePoint(parseInt(braced[1], 16)), braced[0].length];
+    else if (pair)
+      [text, length] = [String.fromCharCode(parseInt(pair[1], 16), parseInt(pair[2], 16)), pair[0].length];
     else if (single) [text, length] = [String.fromCharCode(parseInt(single[1], 16)), single[0].length];
     if (text === undefined) {
       // Any other escape (`\\`, `\d`, …) passes whole, so its second character is never re-read.

@@ -19,7 +19,10 @@ export interface FilterShape {
 
 const SHAPED_OPERATORS = new Set(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'inq', 'nin']);
 
-export function filterShape(def: ModelDefinition, filter: Pick<NormalizedFilter, 'where' | 'fields' | 'order' | 'limit' | 'skip'>): FilterShape | undefined {
+export function filterShape(
+  def: ModelDefinition,
+  filter: Pick<NormalizedFilter, 'where' | 'fields' | 'order' | 'limit' | 'skip'>,
+): FilterShape | undefined {
   const values: unknown[] = [];
   let key = '';
   if (filter.where) {
@@ -52,7 +55,9 @@ function whereKey(def: ModelDefinition, where: WhereClause, values: unknown[]): 
       key += ']';
       continue;
     }
-    const prop = Object.prototype.hasOwnProperty.call(def.properties, name) ? def.properties[name] : undefined;
+    const prop = Object.prototype.hasOwnProperty.call(def.properties, name)
+      ? def.properties[name]
+      : undefined;
     if (!prop || isJsonProperty(prop)) return undefined;
     if (isScalar(cond)) {
       values.push(cond);

@@ -9,7 +9,13 @@ import { SqlBuilder } from '../sql/sql-where';
 import { Database, execute, isBusy, openDatabase, runnerOf, StatementCache } from './sqlite-driver';
 import { GENERATED_INTEGER_ID, sqliteDialect } from './sqlite-dialect';
 import { SQLiteCatalog } from './sqlite-discovery';
-import { foreignKeyConstraintName, rebuildFromStatement, rebuildTable, RebuildSpec, SQLiteSchemaDialect } from './sqlite-schema';
+import {
+  foreignKeyConstraintName,
+  rebuildFromStatement,
+  rebuildTable,
+  RebuildSpec,
+  SQLiteSchemaDialect,
+} from './sqlite-schema';
 import { SQLiteChangeFeed } from './sqlite-change-feed';
 
 /** A connection and its prepared statements. */
@@ -59,7 +65,9 @@ export class SQLiteConnector extends SqlConnector {
   /** The database file: `file`, `database` or `filename`; `:memory:` when none is set. */
   get file(): string {
     const s = this.settings;
-    const given = [s.file, s.database, s.filename].find((v): v is string => typeof v === 'string' && v !== '');
+    const given = [s.file, s.database, s.filename].find(
+      (v): v is string => typeof v === 'string' && v !== '',
+    );
     if (!given || given === IN_MEMORY) return IN_MEMORY;
     return path.resolve(given);
   }
@@ -77,7 +85,11 @@ export class SQLiteConnector extends SqlConnector {
       db = openDatabase(file, false);
     } catch (err) {
       if (err instanceof LooplineError) throw err;
-      throw new LooplineError('STORE_UNAVAILABLE', 503, `The sqlite store cannot open ${file}: ${(err as Error).message}`);
+      throw new LooplineError(
+        'STORE_UNAVAILABLE',
+        503,
+        `The sqlite store cannot open ${file}: ${(err as Error).message}`,
+      );
     }
     return { db, statements: new StatementCache(db) };
   }
@@ -110,7 +122,11 @@ export class SQLiteConnector extends SqlConnector {
    * Runs a statement. The schema code's table rebuilds (sqlite-schema.ts) arrive as statements
    * too and run here, in a transaction of their own.
    */
-  override async run(sql: string, params: unknown[], options?: OperationOptions): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
+  override async run(
+    sql: string,
+    params: unknown[],
+    options?: OperationOptions,
+  ): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
     const rebuild = rebuildFromStatement(sql);
     if (rebuild) {
       await this.rebuild(rebuild);
@@ -167,7 +183,12 @@ export class SQLiteConnector extends SqlConnector {
   /** A file that cannot be opened, or a lock held past busyTimeout, is the store being unavailable. */
   protected isConnectionError(err: unknown): boolean {
     const code = (err as { code?: unknown })?.code;
-    return isBusy(err) || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_IOERR' || (typeof code === 'string' && code.startsWith('SQLITE_IOERR'));
+    return (
+      isBusy(err) ||
+      code === 'SQLITE_CANTOPEN' ||
+      code === 'SQLITE_IOERR' ||
+      (typeof code === 'string' && code.startsWith('SQLITE_IOERR'))
+    );
   }
 
   protected isDuplicateKey(err: unknown): boolean {
@@ -191,7 +212,8 @@ export class SQLiteConnector extends SqlConnector {
       if (table !== undefined && this.dialect.tableName(def) !== table) continue;
       for (const index of this.indexes(def)) {
         const cols = index.properties.map((p) => this.dialect.columnName(def, p).toLowerCase());
-        if (index.unique && cols.length === columns.length && cols.every((c, i) => c === columns[i])) return index.name;
+        if (index.unique && cols.length === columns.length && cols.every((c, i) => c === columns[i]))
+          return index.name;
       }
     }
     return undefined;
@@ -200,7 +222,9 @@ export class SQLiteConnector extends SqlConnector {
   /** A value the column refuses (a NOT NULL or CHECK constraint, too big a value): the client's to fix. */
   protected override isValueError(err: unknown): boolean {
     const code = (err as { code?: unknown })?.code;
-    return code === 'SQLITE_CONSTRAINT_NOTNULL' || code === 'SQLITE_CONSTRAINT_CHECK' || code === 'SQLITE_TOOBIG';
+    return (
+      code === 'SQLITE_CONSTRAINT_NOTNULL' || code === 'SQLITE_CONSTRAINT_CHECK' || code === 'SQLITE_TOOBIG'
+    );
   }
 
   /**
@@ -209,26 +233,45 @@ export class SQLiteConnector extends SqlConnector {
    * naming no row (the statement's verb and table are kept on the error by the runner,
    * sqlite-driver.ts). The constraint is named when the written table holds only one.
    */
-  protected override foreignKeyViolation(err: unknown): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
+  protected override foreignKeyViolation(
+    err: unknown,
+  ): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
     const e = err as { code?: unknown; statement?: unknown; table?: unknown };
     if (e?.code !== 'SQLITE_CONSTRAINT_FOREIGNKEY') return undefined;
     if (e.statement === 'DELETE') return { kind: 'referenced' };
-    return { kind: 'missing', constraint: typeof e.table === 'string' ? this.onlyForeignKey(e.table) : undefined };
+    return {
+      kind: 'missing',
+      constraint: typeof e.table === 'string' ? this.onlyForeignKey(e.table) : undefined,
+    };
   }
 
   private onlyForeignKey(table: string): string | undefined {
     const main = this.main;
     if (!main) return undefined;
     try {
-      const rows = main.db.prepare("SELECT m.sql AS createSql, f.\"from\" AS col FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND m.name = ? AND f.seq = 0").all(table) as { createSql: string; col: string }[];
+      const rows = main.db
+        .prepare(
+          'SELECT m.sql AS createSql, f."from" AS col FROM sqlite_schema m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = \'table\' AND m.name = ? AND f.seq = 0',
+        )
+        .all(table) as { createSql: string; col: string }[];
       return rows.length === 1 ? foreignKeyConstraintName(rows[0].createSql, rows[0].col) : undefined;
     } catch {
       return undefined;
     }
   }
 
-  protected async insert(def: ModelDefinition, cols: string[], vals: string[], params: unknown[], idName: string | undefined, row: Row, options: OperationOptions): Promise<unknown> {
-    const sql = cols.length ? `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})` : `INSERT INTO ${this.table(def)} DEFAULT VALUES`;
+  protected async insert(
+    def: ModelDefinition,
+    cols: string[],
+    vals: string[],
+    params: unknown[],
+    idName: string | undefined,
+    row: Row,
+    options: OperationOptions,
+  ): Promise<unknown> {
+    const sql = cols.length
+      ? `INSERT INTO ${this.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')})`
+      : `INSERT INTO ${this.table(def)} DEFAULT VALUES`;
     const { insertId } = await this.run(sql, params, options);
     if (idName && row[idName] !== undefined && row[idName] !== null) return row[idName];
     return insertId;
@@ -241,7 +284,12 @@ export class SQLiteConnector extends SqlConnector {
    * row itself is right whatever other processes do, since the statement is one step. A conflict
    * on another unique index is not caught by the ON CONFLICT and stays a 409.
    */
-  async upsert(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions): Promise<UpsertResult> {
+  async upsert(
+    def: ModelDefinition,
+    insertRow: Row,
+    updateRow: Row,
+    options: OperationOptions,
+  ): Promise<UpsertResult> {
     const idName = def.idName!;
     const id = insertRow[idName];
     if (id === undefined || id === null) return this.upsertNow(def, insertRow, updateRow, options, false);
@@ -251,7 +299,13 @@ export class SQLiteConnector extends SqlConnector {
     });
   }
 
-  private async upsertNow(def: ModelDefinition, insertRow: Row, updateRow: Row, options: OperationOptions, existed: boolean): Promise<UpsertResult> {
+  private async upsertNow(
+    def: ModelDefinition,
+    insertRow: Row,
+    updateRow: Row,
+    options: OperationOptions,
+    existed: boolean,
+  ): Promise<UpsertResult> {
     const idName = def.idName!;
     const b = new SqlBuilder(this.dialect, def);
     const { cols, vals } = this.insertColumns(def, insertRow, b);
@@ -284,7 +338,13 @@ export class SQLiteConnector extends SqlConnector {
   }
 
   /** One round trip: the updated row comes back with RETURNING. */
-  protected override async updateReturning(def: ModelDefinition, sql: string, params: unknown[], _id: unknown, options: OperationOptions): Promise<Row | null> {
+  protected override async updateReturning(
+    def: ModelDefinition,
+    sql: string,
+    params: unknown[],
+    _id: unknown,
+    options: OperationOptions,
+  ): Promise<Row | null> {
     const columns = def.propertyNames.map((n) => this.col(def, n)).join(', ');
     const { rows } = await this.run(`${sql} RETURNING ${columns}`, params, options);
     return rows.length ? this.rowFromDb(def, rows[0]) : null;
@@ -295,7 +355,12 @@ export class SQLiteConnector extends SqlConnector {
    * transaction it is held until the transaction ends. Writers of other processes are kept apart
    * by the write lock (one writer at a time) and the unique indexes, not by this section.
    */
-  async exclusive<T>(def: ModelDefinition, key: string, options: OperationOptions, fn: (options: OperationOptions) => Promise<T>): Promise<T> {
+  async exclusive<T>(
+    def: ModelDefinition,
+    key: string,
+    options: OperationOptions,
+    fn: (options: OperationOptions) => Promise<T>,
+  ): Promise<T> {
     const sections = this.sections();
     const given = options.transaction as SqlTransaction | undefined;
     const name = `${this.table(def)}:${key}`;
@@ -323,7 +388,9 @@ export class SQLiteConnector extends SqlConnector {
     return new Set(rows.map((r) => String(r.name)));
   }
 
-  async beginTransaction(options: { isolationLevel?: string; timeout?: number } = {}): Promise<SqlTransaction> {
+  async beginTransaction(
+    options: { isolationLevel?: string; timeout?: number } = {},
+  ): Promise<SqlTransaction> {
     // Checked for its spelling as on every SQL store; SQLite runs every transaction SERIALIZABLE.
     isolationLevelOf(options);
     return this.checkout(true, options.timeout);

@@ -1,5 +1,12 @@
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
-import { columnSize, connectorSettings, declaredDataType, Dialect, isJsonProperty, sizedType } from '../sql/dialect';
+import {
+  columnSize,
+  connectorSettings,
+  declaredDataType,
+  Dialect,
+  isJsonProperty,
+  sizedType,
+} from '../sql/dialect';
 import { regexpParam } from './sqlite-driver';
 
 /**
@@ -34,19 +41,25 @@ export const sqliteDialect: Dialect = {
   quote: (id) => `"${id.replace(/"/g, '""')}"`,
   placeholder: () => '?',
   ilike: (col, p, negate) => `${negate ? 'NOT ' : ''}loopline_ilike(${col}, ${p})`,
-  regexp: (col, p, insensitive) => ({ sql: `${col} REGEXP ${p}`, pattern: (s) => regexpParam(s, insensitive) }),
+  regexp: (col, p, insensitive) => ({
+    sql: `${col} REGEXP ${p}`,
+    pattern: (s) => regexpParam(s, insensitive),
+  }),
   // The filter language's own matcher (RE2 where JavaScript would backtrack): linear in the value.
   regexpBacktracks: false,
   jsonText: (col, pathParam) => `json_extract(${col}, ${pathParam})`,
   jsonPathValue: jsonPath,
-  jsonNumber: (col, pathParam) => `(CASE WHEN json_type(${col}, ${pathParam()}) IN ('integer', 'real') THEN json_extract(${col}, ${pathParam()}) END)`,
-  jsonString: (col, pathParam) => `(CASE WHEN json_type(${col}, ${pathParam()}) = 'text' THEN json_extract(${col}, ${pathParam()}) END)`,
+  jsonNumber: (col, pathParam) =>
+    `(CASE WHEN json_type(${col}, ${pathParam()}) IN ('integer', 'real') THEN json_extract(${col}, ${pathParam()}) END)`,
+  jsonString: (col, pathParam) =>
+    `(CASE WHEN json_type(${col}, ${pathParam()}) = 'text' THEN json_extract(${col}, ${pathParam()}) END)`,
   jsonEquals: (col, p) => `loopline_json_equal(${col}, ${p})`,
   jsonContains: (col, p) => `loopline_json_contains(${col}, ${p})`,
   // NULL already sorts first ascending and last descending.
   nullsOrder: () => '',
   // Partial indexes, and NULLs distinct in a unique index: a NULL scope is not held by the index.
-  uniqueRuleClauses: (column, rule) => (rule.allowNull ? '' : ` WHERE ${column} IS NOT NULL${rule.text ? ` AND ${column} <> ''` : ''}`),
+  uniqueRuleClauses: (column, rule) =>
+    rule.allowNull ? '' : ` WHERE ${column} IS NOT NULL${rule.text ? ` AND ${column} <> ''` : ''}`,
   columnType(prop: PropertyDefinition, generatedId: boolean): string {
     const own = sqliteSettings(prop.raw).dataType ?? declaredDataType(prop, 'sqlite');
     const size = columnSize(prop, 'sqlite');

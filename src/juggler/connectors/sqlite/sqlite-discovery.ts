@@ -1,5 +1,13 @@
 import { foreignKeyConstraintName } from './sqlite-schema';
-import type { Catalog, CatalogQuery, ColumnEntry, ForeignKeyEntry, PrimaryKeyEntry, TableEntry, TableListOptions } from '../sql/catalog';
+import type {
+  Catalog,
+  CatalogQuery,
+  ColumnEntry,
+  ForeignKeyEntry,
+  PrimaryKeyEntry,
+  TableEntry,
+  TableListOptions,
+} from '../sql/catalog';
 
 /** SQLite's only schema here: the database file itself (`main`). */
 export const SQLITE_OWNER = 'main';
@@ -46,12 +54,19 @@ export class SQLiteCatalog implements Catalog {
       sql += ' LIMIT ? OFFSET ?';
     }
     const { rows } = await this.query(sql, params);
-    return rows.map((r) => ({ type: r.type === 'view' ? 'view' : 'table', name: String(r.name), owner: SQLITE_OWNER }));
+    return rows.map((r) => ({
+      type: r.type === 'view' ? 'view' : 'table',
+      name: String(r.name),
+      owner: SQLITE_OWNER,
+    }));
   }
 
   async columns(owner: string | undefined, table: string): Promise<ColumnEntry[]> {
     if (owner !== undefined && owner !== SQLITE_OWNER) return [];
-    const { rows } = await this.query('SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info(?) ORDER BY cid', [table]);
+    const { rows } = await this.query(
+      'SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info(?) ORDER BY cid',
+      [table],
+    );
     const rowid = rows.filter((r) => Number(r.pk) > 0).length === 1;
     return rows.map((r) => {
       const declared = String(r.type ?? '');
@@ -74,8 +89,16 @@ export class SQLiteCatalog implements Catalog {
 
   async primaryKeys(owner: string | undefined, table: string): Promise<PrimaryKeyEntry[]> {
     if (owner !== undefined && owner !== SQLITE_OWNER) return [];
-    const { rows } = await this.query('SELECT name, pk FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk', [table]);
-    return rows.map((r) => ({ owner: SQLITE_OWNER, tableName: table, columnName: String(r.name), keySeq: Number(r.pk), pkName: null }));
+    const { rows } = await this.query('SELECT name, pk FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk', [
+      table,
+    ]);
+    return rows.map((r) => ({
+      owner: SQLITE_OWNER,
+      tableName: table,
+      columnName: String(r.name),
+      keySeq: Number(r.pk),
+      pkName: null,
+    }));
   }
 
   async foreignKeys(owner: string | undefined, table: string): Promise<ForeignKeyEntry[]> {
@@ -101,10 +124,12 @@ export class SQLiteCatalog implements Catalog {
       const fkColumn = String(r.fkColumnName);
       // A key naming no column references the target's primary key (SQLite leaves `to` NULL).
       let pkColumn = r.pkColumnName === null ? undefined : String(r.pkColumnName);
-      if (pkColumn === undefined) pkColumn = (await this.primaryKeys(undefined, String(r.pkTableName)))[0]?.columnName ?? 'id';
+      if (pkColumn === undefined)
+        pkColumn = (await this.primaryKeys(undefined, String(r.pkTableName)))[0]?.columnName ?? 'id';
       out.push({
         fkOwner: SQLITE_OWNER,
-        fkName: foreignKeyConstraintName(String(r.createSql ?? ''), fkColumn) ?? `fk_${fkTable}_${Number(r.id)}`,
+        fkName:
+          foreignKeyConstraintName(String(r.createSql ?? ''), fkColumn) ?? `fk_${fkTable}_${Number(r.id)}`,
         fkTableName: fkTable,
         fkColumnName: fkColumn,
         keySeq: Number(r.seq) + 1,

@@ -113,7 +113,8 @@ function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortedKeys((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value).sort())
+      out[key] = sortedKeys((value as Record<string, unknown>)[key]);
     return out;
   }
   return value;
@@ -160,20 +161,31 @@ export class StatementCache {
 }
 
 /** Runs one statement synchronously: rows for a statement that returns them, else the change count. */
-export function execute(statements: StatementCache, sql: string, params: unknown[]): { rows: Row[]; affected: number; insertId?: unknown } {
+export function execute(
+  statements: StatementCache,
+  sql: string,
+  params: unknown[],
+): { rows: Row[]; affected: number; insertId?: unknown } {
   try {
     return executeOnce(statements, sql, params);
   } catch (err) {
     // The verb and the table, for errors that do not say which side refused (a foreign key's).
     if (err && typeof err === 'object') {
       const m = /^\s*(\w+)\s+(?:INTO\s+|FROM\s+)?"((?:[^"]|"")*)"/i.exec(sql);
-      Object.assign(err, { statement: /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase(), table: m?.[2]?.replace(/""/g, '"') });
+      Object.assign(err, {
+        statement: /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase(),
+        table: m?.[2]?.replace(/""/g, '"'),
+      });
     }
     throw err;
   }
 }
 
-function executeOnce(statements: StatementCache, sql: string, params: unknown[]): { rows: Row[]; affected: number; insertId?: unknown } {
+function executeOnce(
+  statements: StatementCache,
+  sql: string,
+  params: unknown[],
+): { rows: Row[]; affected: number; insertId?: unknown } {
   const stmt = statements.get(sql);
   const values = params.map(bindable);
   if (stmt.reader) {
@@ -181,7 +193,11 @@ function executeOnce(statements: StatementCache, sql: string, params: unknown[])
     return { rows, affected: rows.length };
   }
   const info = stmt.run(...values);
-  return { rows: [], affected: info.changes, insertId: typeof info.lastInsertRowid === 'bigint' ? Number(info.lastInsertRowid) : info.lastInsertRowid };
+  return {
+    rows: [],
+    affected: info.changes,
+    insertId: typeof info.lastInsertRowid === 'bigint' ? Number(info.lastInsertRowid) : info.lastInsertRowid,
+  };
 }
 
 /**

@@ -56,12 +56,25 @@ export class SQLiteSchemaDialect implements SchemaDialect {
   constructor(private readonly query: CatalogQuery) {}
 
   canonicalType(type: string): string {
-    return type.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')');
+    return type
+      .trim()
+      .toLowerCase()
+      .replace(/\s+/g, ' ')
+      .replace(/\s*\(\s*/g, '(')
+      .replace(/\s*,\s*/g, ',')
+      .replace(/\s*\)/g, ')');
   }
 
   async columns(_owner: string | undefined, table: string): Promise<ColumnState[]> {
-    const { rows } = await this.query('SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info(?) ORDER BY cid', [table]);
-    return rows.map((r) => ({ name: String(r.name), type: String(r.type ?? ''), nullable: Number(r.nn) !== 1 && Number(r.pk) === 0 }));
+    const { rows } = await this.query(
+      'SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info(?) ORDER BY cid',
+      [table],
+    );
+    return rows.map((r) => ({
+      name: String(r.name),
+      type: String(r.type ?? ''),
+      nullable: Number(r.nn) !== 1 && Number(r.pk) === 0,
+    }));
   }
 
   async indexes(_owner: string | undefined, table: string): Promise<IndexState[]> {
@@ -75,7 +88,11 @@ export class SQLiteSchemaDialect implements SchemaDialect {
       const name = String(r.name);
       let index = byName.get(name);
       // Kept: the primary key's and UNIQUE constraints' own indexes (origin pk / u).
-      if (!index) byName.set(name, (index = { name, unique: Number(r.isUnique) === 1, kept: r.origin !== 'c', columns: [] }));
+      if (!index)
+        byName.set(
+          name,
+          (index = { name, unique: Number(r.isUnique) === 1, kept: r.origin !== 'c', columns: [] }),
+        );
       index.columns.push(String(r.col).toLowerCase());
     }
     return [...byName.values()];
@@ -104,9 +121,13 @@ export class SQLiteSchemaDialect implements SchemaDialect {
     for (const r of rows) {
       let targetColumn = r.targetColumn === null ? undefined : String(r.targetColumn);
       // A key naming no column references the target's primary key.
-      targetColumn ??= String((await this.query('SELECT name FROM pragma_table_info(?) WHERE pk = 1', [String(r.targetTable)])).rows[0]?.name ?? 'id');
+      targetColumn ??= String(
+        (await this.query('SELECT name FROM pragma_table_info(?) WHERE pk = 1', [String(r.targetTable)]))
+          .rows[0]?.name ?? 'id',
+      );
       out.push({
-        name: foreignKeyConstraintName(String(r.createSql ?? ''), String(r.col)) ?? `fk_${table}_${Number(r.id)}`,
+        name:
+          foreignKeyConstraintName(String(r.createSql ?? ''), String(r.col)) ?? `fk_${table}_${Number(r.id)}`,
         column: String(r.col),
         targetTable: String(r.targetTable),
         targetColumn,
@@ -144,12 +165,32 @@ interface ForeignKeyInfo {
  */
 export function rebuildTable(db: Database, spec: RebuildSpec): void {
   const table = spec.table;
-  const columns = db.prepare('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid').all(table) as ColumnInfo[];
+  const columns = db
+    .prepare('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid')
+    .all(table) as ColumnInfo[];
   if (!columns.length) throw new Error(`no such table: ${table}`);
-  const create = String((db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) as { sql: string }).sql);
-  const indexes = db.prepare("SELECT sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL").all(table) as { sql: string }[];
-  const uniques = db.prepare(`SELECT l.name AS name, group_concat(i.name, char(0)) AS cols FROM pragma_index_list(?) l JOIN pragma_index_info(l.name) i WHERE l.origin = 'u' GROUP BY l.name`).all(table) as { name: string; cols: string }[];
-  const fks = db.prepare('SELECT id, seq, "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq').all(table) as ForeignKeyInfo[];
+  const create = String(
+    (
+      db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) as {
+        sql: string;
+      }
+    ).sql,
+  );
+  const indexes = db
+    .prepare(
+      "SELECT sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL",
+    )
+    .all(table) as { sql: string }[];
+  const uniques = db
+    .prepare(
+      `SELECT l.name AS name, group_concat(i.name, char(0)) AS cols FROM pragma_index_list(?) l JOIN pragma_index_info(l.name) i WHERE l.origin = 'u' GROUP BY l.name`,
+    )
+    .all(table) as { name: string; cols: string }[];
+  const fks = db
+    .prepare(
+      'SELECT id, seq, "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq',
+    )
+    .all(table) as ForeignKeyInfo[];
 
   const alter = spec.alter;
   if (alter) {
@@ -157,12 +198,24 @@ export function rebuildTable(db: Database, spec: RebuildSpec): void {
     if (!col) throw new Error(`no such column: ${alter.column}`);
     // A value the new type cannot read (text that is no number for a numeric type) stops the rebuild.
     if (numericAffinity(alter.type) && !numericAffinity(col.type)) {
-      const texts = db.prepare(`SELECT ${quote(col.name)} AS v FROM ${quote(table)} WHERE typeof(${quote(col.name)}) = 'text'`).all() as { v: string }[];
+      const texts = db
+        .prepare(
+          `SELECT ${quote(col.name)} AS v FROM ${quote(table)} WHERE typeof(${quote(col.name)}) = 'text'`,
+        )
+        .all() as { v: string }[];
       const bad = texts.find((r) => r.v.trim() === '' || !Number.isFinite(Number(r.v)));
-      if (bad) throw new InvalidValueError(`The column "${col.name}" of ${table} holds "${bad.v}", which is not a ${alter.type}: change or remove such rows first`);
+      if (bad)
+        throw new InvalidValueError(
+          `The column "${col.name}" of ${table} holds "${bad.v}", which is not a ${alter.type}: change or remove such rows first`,
+        );
     }
-    if (alter.notNull && db.prepare(`SELECT 1 FROM ${quote(table)} WHERE ${quote(col.name)} IS NULL LIMIT 1`).get()) {
-      throw new InvalidValueError(`The column "${col.name}" of ${table} holds NULL: it cannot become NOT NULL`);
+    if (
+      alter.notNull &&
+      db.prepare(`SELECT 1 FROM ${quote(table)} WHERE ${quote(col.name)} IS NULL LIMIT 1`).get()
+    ) {
+      throw new InvalidValueError(
+        `The column "${col.name}" of ${table} holds NULL: it cannot become NOT NULL`,
+      );
     }
     col.type = alter.type;
     col.notnull = alter.notNull ? 1 : 0;
@@ -170,10 +223,15 @@ export function rebuildTable(db: Database, spec: RebuildSpec): void {
 
   const pk = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
   // An AUTOINCREMENT rowid stays one, with its counter (sqlite_sequence) carried over.
-  const autoincrement = pk.length === 1 && /^INTEGER$/i.test(pk[0].type) && /AUTOINCREMENT/i.test(create) ? pk[0] : undefined;
-  const sequence = autoincrement ? (db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as { seq: number } | undefined) : undefined;
+  const autoincrement =
+    pk.length === 1 && /^INTEGER$/i.test(pk[0].type) && /AUTOINCREMENT/i.test(create) ? pk[0] : undefined;
+  const sequence = autoincrement
+    ? (db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as { seq: number } | undefined)
+    : undefined;
   const defs = columns.map((c) =>
-    c === autoincrement ? `${quote(c.name)} INTEGER PRIMARY KEY AUTOINCREMENT` : `${quote(c.name)}${c.type ? ' ' + c.type : ''}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${c.dflt_value}` : ''}`,
+    c === autoincrement
+      ? `${quote(c.name)} INTEGER PRIMARY KEY AUTOINCREMENT`
+      : `${quote(c.name)}${c.type ? ' ' + c.type : ''}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${c.dflt_value}` : ''}`,
   );
   if (pk.length && !autoincrement) defs.push(`PRIMARY KEY (${pk.map((c) => quote(c.name)).join(', ')})`);
   for (const u of uniques) defs.push(`UNIQUE (${u.cols.split('\0').map(quote).join(', ')})`);
@@ -183,7 +241,9 @@ export function rebuildTable(db: Database, spec: RebuildSpec): void {
     const name = foreignKeyConstraintName(create, parts[0].from) ?? `fk_${table}_${id}`;
     if (spec.dropForeignKey !== undefined && name === spec.dropForeignKey) continue;
     const to = parts.every((p) => p.to !== null) ? ` (${parts.map((p) => quote(p.to!)).join(', ')})` : '';
-    defs.push(`CONSTRAINT ${quote(name)} FOREIGN KEY (${parts.map((p) => quote(p.from)).join(', ')}) REFERENCES ${quote(parts[0].table)}${to} ON UPDATE ${parts[0].on_update} ON DELETE ${parts[0].on_delete}`);
+    defs.push(
+      `CONSTRAINT ${quote(name)} FOREIGN KEY (${parts.map((p) => quote(p.from)).join(', ')}) REFERENCES ${quote(parts[0].table)}${to} ON UPDATE ${parts[0].on_update} ON DELETE ${parts[0].on_delete}`,
+    );
   }
   if (spec.addForeignKey) defs.push(spec.addForeignKey);
 
@@ -197,12 +257,17 @@ export function rebuildTable(db: Database, spec: RebuildSpec): void {
   if (sequence) db.prepare('UPDATE sqlite_sequence SET seq = ? WHERE name = ?').run(sequence.seq, table);
   for (const { sql } of indexes) db.prepare(sql).run();
   const broken = db.prepare('SELECT * FROM pragma_foreign_key_check(?)').all(table);
-  if (broken.length) throw new InvalidValueError(`${broken.length} row(s) of ${table} reference rows that do not exist: the foreign key cannot be added`);
+  if (broken.length)
+    throw new InvalidValueError(
+      `${broken.length} row(s) of ${table} reference rows that do not exist: the foreign key cannot be added`,
+    );
 }
 
 /** The name a table's CREATE statement gives the foreign key on a column. */
 export function foreignKeyConstraintName(createSql: string, column: string): string | undefined {
   const esc = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`CONSTRAINT\\s+"((?:[^"]|"")*)"\\s+FOREIGN\\s+KEY\\s*\\(\\s*"?${esc}"?`, 'i').exec(createSql);
+  const m = new RegExp(`CONSTRAINT\\s+"((?:[^"]|"")*)"\\s+FOREIGN\\s+KEY\\s*\\(\\s*"?${esc}"?`, 'i').exec(
+    createSql,
+  );
   return m ? m[1].replace(/""/g, '"') : undefined;
 }

@@ -76,7 +76,12 @@ export class TransientConnector implements Connector {
   }
 
   /** Nothing exists, so an upsert always creates. */
-  async upsert(def: ModelDefinition, insertRow: Row, _updateRow: Row, _options: OperationOptions): Promise<UpsertResult> {
+  async upsert(
+    def: ModelDefinition,
+    insertRow: Row,
+    _updateRow: Row,
+    _options: OperationOptions,
+  ): Promise<UpsertResult> {
     const row = { ...insertRow };
     await this.create(def, row);
     return { row, created: true };

@@ -61,7 +61,12 @@ describe('APNs provider', () => {
   async function setup() {
     const ctx = pushApp({ apns: { endpoint: url, ca } });
     const application = await ctx.Application.register('owner', 'Shop', {
-      pushSettings: { apns: { token: { keyId: 'KEY123', key: key.privatePem, teamId: 'TEAM99' }, bundle: 'com.example.shop' } },
+      pushSettings: {
+        apns: {
+          token: { keyId: 'KEY123', key: key.privatePem, teamId: 'TEAM99' },
+          bundle: 'com.example.shop',
+        },
+      },
     });
     return { ...ctx, application };
   }
@@ -70,12 +75,29 @@ describe('APNs provider', () => {
     const { Push, Installation, application } = await setup();
     received.length = 0;
     const inst = await Installation.create({ appId: application.id, deviceType: 'ios', deviceToken: OK });
-    const report = await Push.notifyById(inst.id, { alert: 'Your order shipped', badge: 3, sound: 'ping.aiff', expirationInterval: 3600, data: { orderId: 7 } });
+    const report = await Push.notifyById(inst.id, {
+      alert: 'Your order shipped',
+      badge: 3,
+      sound: 'ping.aiff',
+      expirationInterval: 3600,
+      data: { orderId: 7 },
+    });
     await Push.closeConnections();
-    expect(report).toMatchObject({ total: 1, sent: 1, failed: 0, results: [{ installationId: inst.id, status: 'sent', attempts: 1, providerId: 'id-1' }] });
+    expect(report).toMatchObject({
+      total: 1,
+      sent: 1,
+      failed: 0,
+      results: [{ installationId: inst.id, status: 'sent', attempts: 1, providerId: 'id-1' }],
+    });
     expect(received).toHaveLength(1);
     const { headers, body } = received[0];
-    expect(headers).toMatchObject({ ':method': 'POST', ':path': `/3/device/${OK}`, 'apns-topic': 'com.example.shop', 'apns-push-type': 'alert', 'apns-priority': '10' });
+    expect(headers).toMatchObject({
+      ':method': 'POST',
+      ':path': `/3/device/${OK}`,
+      'apns-topic': 'com.example.shop',
+      'apns-push-type': 'alert',
+      'apns-priority': '10',
+    });
     const expiration = Number(headers['apns-expiration']);
     expect(Math.abs(expiration - (Math.floor(Date.now() / 1000) + 3600))).toBeLessThan(5);
     const jwt = readJwt(String(headers.authorization).replace(/^bearer /, ''), key.publicKey, 'ES256');
@@ -96,12 +118,19 @@ describe('APNs provider', () => {
     const events: Record<string, unknown[][]> = { transmitted: [], devicesGone: [] };
     Push.on('transmitted', (...args: unknown[]) => events.transmitted.push(args));
     Push.on('devicesGone', (...args: unknown[]) => events.devicesGone.push(args));
-    const report = await Push.notifyByQuery({ appId: application.id }, { contentAvailable: true, data: { sync: true } });
+    const report = await Push.notifyByQuery(
+      { appId: application.id },
+      { contentAvailable: true, data: { sync: true } },
+    );
     expect(report).toMatchObject({ total: 3, sent: 2, gone: 1, failed: 0 });
     const byId = new Map(report.results.map((r: any) => [r.installationId, r]));
     expect(byId.get(ok.id)).toMatchObject({ status: 'sent', attempts: 1 });
     expect(byId.get(busy.id)).toMatchObject({ status: 'sent', attempts: 3 });
-    expect(byId.get(gone.id)).toMatchObject({ status: 'gone', code: 'PUSH_DEVICE_GONE', details: { status: 410, reason: 'Unregistered' } });
+    expect(byId.get(gone.id)).toMatchObject({
+      status: 'gone',
+      code: 'PUSH_DEVICE_GONE',
+      details: { status: 410, reason: 'Unregistered' },
+    });
     // A silent notification goes as background, priority 5.
     expect(received[0].headers).toMatchObject({ 'apns-push-type': 'background', 'apns-priority': '5' });
     expect(received[0].body).toEqual({ sync: true, aps: { 'content-available': 1 } });
@@ -115,32 +144,53 @@ describe('APNs provider', () => {
     await Push.closeConnections();
     expect(again).toMatchObject({ total: 2, sent: 2 });
     expect(received.map((r) => String(r.headers[':path']).split('/').pop()).sort()).toEqual([OK, BUSY]);
-    expect(await Push.notifyById(gone.id, { alert: 'x' })).toMatchObject({ skipped: 1, results: [{ status: 'skipped', code: 'PUSH_DEVICE_INACTIVE' }] });
+    expect(await Push.notifyById(gone.id, { alert: 'x' })).toMatchObject({
+      skipped: 1,
+      results: [{ status: 'skipped', code: 'PUSH_DEVICE_INACTIVE' }],
+    });
   });
 
   it('refuses a payload over 4096 bytes with 422 before sending anything, and reports a malformed token per device', async () => {
     const { Push, Installation, application } = await setup();
     received.length = 0;
     const inst = await Installation.create({ appId: application.id, deviceType: 'ios', deviceToken: OK });
-    await expect(Push.notifyById(inst.id, { alert: 'x'.repeat(5000) })).rejects.toMatchObject({ statusCode: 422, code: 'PUSH_PAYLOAD_TOO_LARGE', details: { provider: 'apns', limit: 4096 } });
-    await expect(Push.notifyByQuery({}, { alert: 'x'.repeat(5000) })).rejects.toMatchObject({ code: 'PUSH_PAYLOAD_TOO_LARGE' });
-    const bad = await Installation.create({ appId: application.id, deviceType: 'ios', deviceToken: 'not-a-token' });
+    await expect(Push.notifyById(inst.id, { alert: 'x'.repeat(5000) })).rejects.toMatchObject({
+      statusCode: 422,
+      code: 'PUSH_PAYLOAD_TOO_LARGE',
+      details: { provider: 'apns', limit: 4096 },
+    });
+    await expect(Push.notifyByQuery({}, { alert: 'x'.repeat(5000) })).rejects.toMatchObject({
+      code: 'PUSH_PAYLOAD_TOO_LARGE',
+    });
+    const bad = await Installation.create({
+      appId: application.id,
+      deviceType: 'ios',
+      deviceToken: 'not-a-token',
+    });
     const report = await Push.notifyById(bad.id, { alert: 'hi' });
     await Push.closeConnections();
-    expect(report.results).toEqual([expect.objectContaining({ status: 'failed', code: 'PUSH_INVALID_DEVICE_TOKEN', attempts: 0 })]);
+    expect(report.results).toEqual([
+      expect.objectContaining({ status: 'failed', code: 'PUSH_INVALID_DEVICE_TOKEN', attempts: 0 }),
+    ]);
     expect(received).toHaveLength(0);
   });
 
   it('reports missing APNs credentials per device and sends nothing', async () => {
     const { Push, Installation, Application } = pushApp({ apns: { endpoint: url, ca } });
-    const application = await Application.register('owner', 'NoKeys', { pushSettings: { apns: { bundle: 'com.example' } } });
+    const application = await Application.register('owner', 'NoKeys', {
+      pushSettings: { apns: { bundle: 'com.example' } },
+    });
     received.length = 0;
     const errors: any[] = [];
     Push.on('error', (err: unknown) => errors.push(err));
     const inst = await Installation.create({ appId: application.id, deviceType: 'ios', deviceToken: OK });
     const report = await Push.notifyById(inst.id, { alert: 'hi' });
-    expect(report.results).toEqual([expect.objectContaining({ status: 'failed', code: 'PUSH_CREDENTIALS_MISSING' })]);
-    expect(errors.map((e) => [e.code, e.statusCode, e.details.installationId])).toEqual([['PUSH_CREDENTIALS_MISSING', 422, inst.id]]);
+    expect(report.results).toEqual([
+      expect.objectContaining({ status: 'failed', code: 'PUSH_CREDENTIALS_MISSING' }),
+    ]);
+    expect(errors.map((e) => [e.code, e.statusCode, e.details.installationId])).toEqual([
+      ['PUSH_CREDENTIALS_MISSING', 422, inst.id],
+    ]);
     expect(received).toHaveLength(0);
   });
 });

@@ -51,12 +51,20 @@ describe('push delivery', () => {
   function subscription(endpoint: string) {
     const ua = crypto.createECDH('prime256v1');
     ua.generateKeys();
-    return { endpoint, keys: { p256dh: ua.getPublicKey().toString('base64url'), auth: crypto.randomBytes(16).toString('base64url') } };
+    return {
+      endpoint,
+      keys: {
+        p256dh: ua.getPublicKey().toString('base64url'),
+        auth: crypto.randomBytes(16).toString('base64url'),
+      },
+    };
   }
 
   async function setup(options: Record<string, unknown>) {
     const ctx = pushApp({ webPush: { allowHttp: true, allowedHosts: ['127.0.0.1'] }, ...options });
-    const application = await ctx.Application.register('owner', 'Site', { pushSettings: { webPush: { vapid: { subject: 'https://example.com/contact', ...vapid } } } });
+    const application = await ctx.Application.register('owner', 'Site', {
+      pushSettings: { webPush: { vapid: { subject: 'https://example.com/contact', ...vapid } } },
+    });
     return { ...ctx, application };
   }
 
@@ -64,7 +72,12 @@ describe('push delivery', () => {
     const { Push, Installation, application } = await setup({ batchSize: 25, concurrency: 4 });
     const rows = Array.from({ length: 60 }, (_, i) => {
       const sub = subscription(`${base}/device/${i}`);
-      return { appId: application.id, deviceType: 'webpush', deviceToken: sub.endpoint, pushSubscription: sub };
+      return {
+        appId: application.id,
+        deviceType: 'webpush',
+        deviceToken: sub.endpoint,
+        pushSubscription: sub,
+      };
     });
     await Installation.create(rows);
     const pageReads: number[] = [];
@@ -85,14 +98,29 @@ describe('push delivery', () => {
     const { Push, Installation, application } = await setup({ maxRetryDelay: 5000 });
     const byDate = subscription(`${base}/by-date`);
     const slow = subscription(`${base}/slow-down`);
-    const a = await Installation.create({ appId: application.id, deviceType: 'webpush', deviceToken: byDate.endpoint, pushSubscription: byDate });
-    const b = await Installation.create({ appId: application.id, deviceType: 'webpush', deviceToken: slow.endpoint, pushSubscription: slow });
+    const a = await Installation.create({
+      appId: application.id,
+      deviceType: 'webpush',
+      deviceToken: byDate.endpoint,
+      pushSubscription: byDate,
+    });
+    const b = await Installation.create({
+      appId: application.id,
+      deviceType: 'webpush',
+      deviceToken: slow.endpoint,
+      pushSubscription: slow,
+    });
     const started = Date.now();
     const report = await Push.notifyByQuery({ appId: application.id }, { alert: 'later' });
     const elapsed = Date.now() - started;
     const byId = new Map(report.results.map((r: any) => [r.installationId, r]));
     expect(byId.get(a.id)).toMatchObject({ status: 'sent', attempts: 2 });
-    expect(byId.get(b.id)).toMatchObject({ status: 'failed', code: 'PUSH_PROVIDER_UNAVAILABLE', attempts: 1, details: { status: 503, retryAfter: 120 } });
+    expect(byId.get(b.id)).toMatchObject({
+      status: 'failed',
+      code: 'PUSH_PROVIDER_UNAVAILABLE',
+      attempts: 1,
+      details: { status: 503, retryAfter: 120 },
+    });
     // The date (at least a second away) was waited for; the 120 s were not.
     expect(elapsed).toBeGreaterThanOrEqual(900);
     expect(elapsed).toBeLessThan(5000);
@@ -100,8 +128,17 @@ describe('push delivery', () => {
 
   it('refuses a notification that is not an object or not a valid Notification, and an unknown installation', async () => {
     const { Push } = await setup({});
-    await expect(Push.notifyByQuery({}, 'hello')).rejects.toMatchObject({ statusCode: 422, code: 'VALIDATION_FAILED' });
-    await expect(Push.notifyByQuery({}, { badge: 'many' })).rejects.toMatchObject({ statusCode: 422, code: 'VALIDATION_FAILED' });
-    await expect(Push.notifyById('nope', { alert: 'x' })).rejects.toMatchObject({ statusCode: 404, code: 'PUSH_INSTALLATION_NOT_FOUND' });
+    await expect(Push.notifyByQuery({}, 'hello')).rejects.toMatchObject({
+      statusCode: 422,
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(Push.notifyByQuery({}, { badge: 'many' })).rejects.toMatchObject({
+      statusCode: 422,
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(Push.notifyById('nope', { alert: 'x' })).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'PUSH_INSTALLATION_NOT_FOUND',
+    });
   });
 });
