@@ -56,7 +56,6 @@ const SPLIT_PENDING = [
   'juggler/connectors/sql/sql-schema.ts',
   'juggler/connectors/mysql/mysql-connector.ts',
   'remoting/rest/rest-adapter.ts',
-  'loopback/security/access.ts',
   'juggler/validations.ts',
   'loopback/application.ts',
 ].map((f) => f.split('/').join(path.sep));

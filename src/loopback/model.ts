@@ -11,7 +11,7 @@ import { defineScopeMethods } from './scope-remoting';
 import { defineRelationMethods, nestFlaggedRelation } from './relation-remoting';
 import type { RelationDefinition } from '../juggler/relations/relation-definition';
 import type { ModelClass } from './registry';
-import { modelCheckAccess } from './security/access';
+import { modelCheckAccess } from './security/model-check-access';
 import { NestFilter, NestRemotingOptions, nestRemoting } from './nest-remoting';
 import { remoteMethodDeclarations } from './remote-method-declaration';
 

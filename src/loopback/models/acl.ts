@@ -1,7 +1,7 @@
 import { LooplineError } from '../../errors';
 import { withCallback } from '../../util/callback';
 import * as C from '../security/acl-resolver';
-import { checkAccess, checkAccessRecordingRoles } from '../security/access';
+import { checkAccess, checkAccessRecordingRoles } from '../security/access-decision';
 import { AccessContext, AccessRequest, toAccessContext } from '../security/access-context';
 
 type AnyModel = any;

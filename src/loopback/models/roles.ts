@@ -1,6 +1,7 @@
 import { withCallback } from '../../util/callback';
 import * as C from '../security/acl-resolver';
-import { isInRole, isOwner, RoleResolver } from '../security/access';
+import { isOwner } from '../security/owner';
+import { isInRole, RoleResolver } from '../security/role-membership';
 import { AccessContext, toAccessContext } from '../security/access-context';
 import { sameId } from '../security/principal';
 

@@ -251,3 +251,21 @@ export function toAccessContext(context: unknown, defaults: { app?: any; registr
     registry: init.registry ?? defaults.registry,
   });
 }
+
+/** An access context for a model's method, its app taken from the model when not given. */
+export function createAccessContext(init: {
+  app: any;
+  model: ModelClass;
+  modelId?: unknown;
+  property: string;
+  methodNames?: string[];
+  accessType?: string;
+  accessToken?: any;
+  remotingContext?: RemotingContext;
+}): AccessContext {
+  return new AccessContext({
+    ...init,
+    app: init.app ?? init.model.app,
+    accessToken: init.accessToken ?? null,
+  });
+}

@@ -12,14 +12,9 @@ import {
   ROLE,
   UNAUTHENTICATED,
 } from './acl-resolver';
-import {
-  accessTypeOf,
-  modelCheckAccess,
-  propertyRules,
-  RELATION_METHOD,
-  TARGET_ALIASES,
-  TARGET_PROPERTY,
-} from './access';
+import { propertyRules } from './access-rules';
+import { accessTypeOf, modelCheckAccess } from './model-check-access';
+import { RELATION_METHOD, TARGET_ALIASES, TARGET_PROPERTY } from './relation-targets';
 import { isPolymorphicBelongsTo } from './polymorphic-access';
 
 /**

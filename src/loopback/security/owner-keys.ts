@@ -1,7 +1,7 @@
 import { LooplineError } from '../../errors';
 import { observeFirst } from '../../juggler/operation-hooks';
 import { givenValue as given } from '../../util/own';
-import { ownerRelationsOf } from './access';
+import { ownerRelationsOf } from './owner';
 import { isReferencedUser, isUserModel, sameId, tokenPrincipal, UserPrincipal } from './principal';
 
 /**
