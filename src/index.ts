@@ -3,7 +3,7 @@
  * app — with the registry, model classes and built-in middleware as its properties;
  * `import loopback, { PersistedModel, Filter } from 'loopline'` works from TypeScript and ESM.
  */
-import { loopback } from './loopback/loopback';
+import { loopback } from './loopback/app/loopback';
 import { boot } from './boot';
 
 loopback.boot = boot as any;
@@ -17,11 +17,11 @@ export { DataSource } from './juggler/datasource';
 export { ModelBuilder } from './juggler/model-builder';
 export { GeoPoint } from './juggler/geo-point';
 export { DateString } from './juggler/date-string';
-export type { BaseConnector, BaseConnectorClass } from './loopback/base-connector';
-export type { TemplateFunction } from './loopback/template';
+export type { BaseConnector, BaseConnectorClass } from './loopback/app/base-connector';
+export type { TemplateFunction } from './loopback/app/template';
 export { Registry } from './loopback/registry';
 export type { RegistryOptions } from './loopback/registry';
-export type { ApplicationOptions, LooplineApp, AppModels } from './loopback/application';
+export type { ApplicationOptions, LooplineApp, AppModels } from './loopback/app/application';
 export type { NestRemotingOptions, NestFilter } from './loopback/nest-remoting';
 export type { BootOptions } from './boot';
 export type { MixinNormalization } from './boot/models';
@@ -33,9 +33,9 @@ export { AccessContext, AccessRequest, Principal } from './loopback/security/acc
 export { SharedClass } from './remoting/shared-class';
 export { RemotingContext } from './remoting/context';
 export * from './errors';
-export { runWorkers } from './loopback/operations/cluster';
-export { createLogger } from './loopback/operations/logger';
-export type { Logger, LoggingSettings } from './loopback/operations/logger';
+export { runWorkers } from './loopback/app/operations/cluster';
+export { createLogger } from './loopback/app/operations/logger';
+export type { Logger, LoggingSettings } from './loopback/app/operations/logger';
 
 // CommonJS: `require('loopline')` is the callable itself, carrying every named export too.
 const named = { ...exports };

@@ -57,7 +57,7 @@ const SPLIT_PENDING = [
   'juggler/connectors/mysql/mysql-connector.ts',
   'remoting/rest/rest-adapter.ts',
   'juggler/validations.ts',
-  'loopback/application.ts',
+  'loopback/app/application.ts',
 ].map((f) => f.split('/').join(path.sep));
 
 const COMPONENT_USERS = [path.join('juggler', 'connectors', 'registry.ts')];

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { debugFor } from '../util/debug';
 import { Bluebird, NodeCallback } from '../util/callback';
-import { addConnectorSearchRoot, type LooplineApp } from '../loopback/application';
+import { addConnectorSearchRoot, type LooplineApp } from '../loopback/app/application';
 import { BootError } from './errors';
 import { ExplorerSettings, mountExplorer } from '../explorer';
 import { loadLayered, rel } from './json-file';

@@ -3,9 +3,9 @@ import { BootError } from './errors';
 import { rel } from './json-file';
 import { substitute } from './merge';
 import { isPlainObject } from '../util/own';
-import type { LooplineApp } from '../loopback/application';
-import { showingStoreCodes } from '../loopback/middleware/error-handler';
-import { refusingForeignPreflights } from '../loopback/middleware/cors-preflight';
+import type { LooplineApp } from '../loopback/app/application';
+import { showingStoreCodes } from '../loopback/app/middleware/error-handler';
+import { refusingForeignPreflights } from '../loopback/app/middleware/cors-preflight';
 
 interface Entry {
   enabled?: boolean;

@@ -1,4 +1,4 @@
-import { loopback } from '../loopback/loopback';
+import { loopback } from '../loopback/app/loopback';
 import { boot } from '../boot';
 import type { AppLayout } from './app-layout';
 import { assertDataSource } from './app-layout';

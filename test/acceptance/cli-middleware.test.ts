@@ -1,7 +1,7 @@
 import request from 'supertest';
 import fs from 'fs';
 import path from 'path';
-import { loopback } from '../../src/loopback/loopback';
+import { loopback } from '../../src/loopback/app/loopback';
 import { boot } from '../../src/boot';
 import { runCli } from '../support/run-cli';
 import { scratchApp, ScratchApp } from '../support/cli-app';

@@ -2,7 +2,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import { loopback } from '../../src/loopback/loopback';
+import { loopback } from '../../src/loopback/app/loopback';
 import { boot } from '../../src/boot';
 import { runCli } from '../support/run-cli';
 

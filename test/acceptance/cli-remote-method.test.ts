@@ -1,7 +1,7 @@
 import fs from 'fs';
 import path from 'path';
 import request from 'supertest';
-import { loopback } from '../../src/loopback/loopback';
+import { loopback } from '../../src/loopback/app/loopback';
 import { boot } from '../../src/boot';
 import { runCli } from '../support/run-cli';
 import { scratchApp, ScratchApp } from '../support/cli-app';

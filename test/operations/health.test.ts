@@ -60,7 +60,7 @@ describe('GET /health and GET /ready', () => {
 
   it('answers 503 NOT_READY when a shutdown begins while the stores are being pinged', async () => {
     const express = (await import('express')).default;
-    const { healthEndpoints } = await import('../../src/loopback/operations/health');
+    const { healthEndpoints } = await import('../../src/loopback/app/operations/health');
     let stopping = false;
     const slowStore = { name: 'db', ping: () => new Promise<void>((resolve) => setTimeout(resolve, 150)) };
     const app = express();

@@ -1,7 +1,7 @@
 import { Writable } from 'stream';
 import request from 'supertest';
 import loopback, { createLogger } from '../../src';
-import { requestLogEnabled } from '../../src/loopback/operations/request-log';
+import { requestLogEnabled } from '../../src/loopback/app/operations/request-log';
 
 /** A pino destination in memory: every line written, parsed. */
 function memoryStream(): { stream: Writable; lines: () => any[]; text: () => string } {

@@ -6,7 +6,7 @@ import { obtainRequired } from '../ask';
 import { CliError } from '../cli-error';
 import type { Command } from '../command';
 import { writeJson } from '../json-file';
-import { DEFAULT_PHASES } from '../../loopback/middleware-phases';
+import { DEFAULT_PHASES } from '../../loopback/app/middleware-phases';
 import { closest } from '../suggest';
 
 /** Every phase name middleware.json takes: the phases and their `:before` / `:after` sub-phases. */

@@ -1,6 +1,6 @@
 /**
  * The built-in models' definitions, in the JSON form of `common/models/*.json`: LB3's property
- * names, relations, hidden lists and default ACLs. Behaviour lives beside them (user.ts, ...).
+ * names, relations, hidden lists and default ACLs. Behaviour lives beside them (user/, ...).
  *
  * Deviations from LB3, for safety: ACL, Role, RoleMapping, Scope and Application deny everyone over REST
  * by default (LB3 left them open, relying on apps not to expose them), and a user's `verify` is

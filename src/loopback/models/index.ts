@@ -17,8 +17,8 @@ import { setupKeyValueModel } from './key-value-model';
 import { setupAcl } from './acl';
 import { setupRole, setupRoleMapping } from './roles';
 import { setupScope } from './scope';
-import { setupUser } from './user';
-import { USER_METHODS } from './user-remote-methods';
+import { setupUser } from './user/user';
+import { USER_METHODS } from './user/remote-methods';
 import { defineReplicationModels } from '../replication';
 
 export const BUILTIN_MODEL_NAMES = [

@@ -1,7 +1,7 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { loopback } from '../../../src/loopback/loopback';
+import { loopback } from '../../../src/loopback/app/loopback';
 import { boot } from '../../../src/boot';
 import { STORES, describeStore } from '../../connectors/stores';
 import { runCli } from '../../support/run-cli';

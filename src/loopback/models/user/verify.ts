@@ -1,7 +1,7 @@
-import { LooplineError } from '../../errors';
-import { callbackOrPromise } from '../../util/callback';
-import { generateTokenId } from '../security/token-id';
-import { SERVER_MANAGED_WRITE, settingsOf } from './user-writes';
+import { LooplineError } from '../../../errors';
+import { callbackOrPromise } from '../../../util/callback';
+import { generateTokenId } from '../../security/token-id';
+import { SERVER_MANAGED_WRITE, settingsOf } from './writes';
 
 /**
  * Email verification of a user (LB3's `user.verify(verifyOptions, [options])`): a token is made

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { LooplineError } from '../../errors';
+import { LooplineError } from '../../../errors';
 
 type CorsFactory = (options?: Record<string, unknown>) => RequestHandler;
 

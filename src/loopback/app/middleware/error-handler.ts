@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { redactUrl } from '../../util/redact-url';
+import { redactUrl } from '../../../util/redact-url';
 import { logHandledError } from '../operations/error-log';
 
 /**

@@ -2,9 +2,9 @@ import express, { NextFunction, Request, RequestHandler, Response } from 'expres
 import * as fs from 'fs';
 import * as path from 'path';
 import * as qs from 'qs';
-import { LooplineError } from '../../errors';
-import { tokenMiddleware, TokenOptions } from '../security/token-middleware';
-import { redactUrl } from '../../util/redact-url';
+import { LooplineError } from '../../../errors';
+import { tokenMiddleware, TokenOptions } from '../../security/token-middleware';
+import { redactUrl } from '../../../util/redact-url';
 
 /** `loopback.rest()`: the app's REST API, served from the route table built once. */
 export function rest(): RequestHandler {
@@ -41,7 +41,7 @@ export function urlNotFound(): RequestHandler {
  * LB3's `loopback.faviconFile`: the icon shipped with the package (a 1×1 transparent ICO), which
  * `favicon()` serves unless given another file.
  */
-export const faviconFile = path.resolve(__dirname, '..', '..', '..', 'favicon.ico');
+export const faviconFile = path.resolve(__dirname, '..', '..', '..', '..', 'favicon.ico');
 
 /** `loopback.favicon([file])`: answers `/favicon.ico` with the icon, read once on first use. */
 export function favicon(file: string = faviconFile): RequestHandler {

@@ -1,7 +1,7 @@
 import bcrypt from 'bcryptjs';
-import type { CompiledModel } from '../../juggler/model-compile';
-import { isHashed } from '../security/password';
-import { hashRounds, settingsOf, validatePlainPassword } from './user-writes';
+import type { CompiledModel } from '../../../juggler/model-compile';
+import { isHashed } from '../../security/password';
+import { hashRounds, settingsOf, validatePlainPassword } from './writes';
 
 /**
  * LB3 hashed a user's password the moment it was set, so `new User({password: 'bar'}).password`
@@ -9,7 +9,7 @@ import { hashRounds, settingsOf, validatePlainPassword } from './user-writes';
  * instances user code builds (`new User(data)`, a relation's `build`), hashing synchronously as LB3
  * did, through the model's `hashPassword` and `validatePassword` (both replaceable, as in LB3).
  * Its own writes (create, save, update over REST or from code) build instances with init options
- * and hash in `before save` without blocking the event loop (user-writes.ts).
+ * and hash in `before save` without blocking the event loop (writes.ts).
  */
 
 type AnyModel = any;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { Logger } from 'pino';
-import { redactUrl } from '../../util/redact-url';
+import { redactUrl } from '../../../util/redact-url';
 import { SERIALIZERS } from './logger';
 
 /** An incoming `X-Request-Id` is echoed only when it is short and plain (it lands in logs). */

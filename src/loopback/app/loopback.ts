@@ -1,6 +1,6 @@
 import express from 'express';
 import { ApplicationOptions, createApplication, LooplineApp } from './application';
-import { registry, Registry, ModelClass } from './registry';
+import { registry, Registry, ModelClass } from '../registry';
 import {
   favicon,
   faviconFile,
@@ -11,22 +11,22 @@ import {
   token,
   urlNotFound,
 } from './middleware/builtin';
-import { ModelBase } from '../juggler/model-base';
-import { PersistedModel } from '../juggler/persisted-model';
-import { DataSource } from '../juggler/datasource';
-import { ModelBuilder } from '../juggler/model-builder';
-import { GeoPoint } from '../juggler/geo-point';
-import { ConfigurationError, ValidationError } from '../errors';
-import { installModelApi } from './model';
-import { connectorModule, ConnectorModule, CONNECTOR_CLASSES } from '../juggler/connectors/registry';
-import { markShared } from '../remoting/shared-functions';
-import { DateString } from '../juggler/date-string';
+import { ModelBase } from '../../juggler/model-base';
+import { PersistedModel } from '../../juggler/persisted-model';
+import { DataSource } from '../../juggler/datasource';
+import { ModelBuilder } from '../../juggler/model-builder';
+import { GeoPoint } from '../../juggler/geo-point';
+import { ConfigurationError, ValidationError } from '../../errors';
+import { installModelApi } from '../model';
+import { connectorModule, ConnectorModule, CONNECTOR_CLASSES } from '../../juggler/connectors/registry';
+import { markShared } from '../../remoting/shared-functions';
+import { DateString } from '../../juggler/date-string';
 import { BaseConnector } from './base-connector';
 import { template } from './template';
 
 installModelApi();
 
-const { version: looplineVersion } = require('../../package.json') as { version: string };
+const { version: looplineVersion } = require('../../../package.json') as { version: string };
 
 /**
  * The LoopBack release whose API loopline provides. LB3 packages (components, mixins, connectors)

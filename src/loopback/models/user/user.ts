@@ -1,6 +1,6 @@
-import { LooplineError } from '../../errors';
-import { signupsInFlight, trackSignups } from './pending-signups';
-import { callbackOrPromise, withCallback } from '../../util/callback';
+import { LooplineError } from '../../../errors';
+import { signupsInFlight, trackSignups } from '../pending-signups';
+import { callbackOrPromise, withCallback } from '../../../util/callback';
 import {
   attemptModelFor,
   clientAddressOf,
@@ -8,15 +8,15 @@ import {
   setRetryAfter,
   throttleSettings,
   tooManyAttempts,
-} from '../security/login-throttle';
-import { verifyPassword } from '../security/password';
-import { safeEqual } from '../security/token-id';
-import { generateVerificationToken, getVerifyOptions, verifyUser } from './user-verify';
-import { adjustCompiledUser, hashPasswordSync, validatePassword } from './user-password-hashing';
-import { endSession, installDeleteHook, tokenModelOf } from './user-sessions';
-import { issuesJwt, jwtServiceOf } from '../security/jwt-tokens';
-import { jwtAccessToken } from './access-token';
-import { OVER_REST } from './user-remote-methods';
+} from '../../security/login-throttle';
+import { verifyPassword } from '../../security/password';
+import { safeEqual } from '../../security/token-id';
+import { generateVerificationToken, getVerifyOptions, verifyUser } from './verify';
+import { adjustCompiledUser, hashPasswordSync, validatePassword } from './password-hashing';
+import { endSession, installDeleteHook, tokenModelOf } from './sessions';
+import { issuesJwt, jwtServiceOf } from '../../security/jwt-tokens';
+import { jwtAccessToken } from '../access-token';
+import { OVER_REST } from './remote-methods';
 import {
   hashRounds,
   installWriteHooks,
@@ -25,12 +25,12 @@ import {
   settingsOf,
   usesRealms,
   validatePlainPassword,
-} from './user-writes';
+} from './writes';
 
 /**
  * The built-in User: login/logout, email verification, password reset and change, and its remote
- * methods (declared in user-remote-methods.ts). What a write on a user does is in user-writes.ts;
- * the sessions it ends in user-sessions.ts.
+ * methods (declared in remote-methods.ts). What a write on a user does is in writes.ts;
+ * the sessions it ends in sessions.ts.
  */
 
 type AnyModel = any;

@@ -1,8 +1,8 @@
-import { LooplineError } from '../../errors';
-import { givenValue as given } from '../../util/own';
-import { hashPassword, isHashed, MAX_PASSWORD_BYTES } from '../security/password';
-import { endOtherSessions } from './user-sessions';
-import { hashPasswordSync, isConstructedHash } from './user-password-hashing';
+import { LooplineError } from '../../../errors';
+import { givenValue as given } from '../../../util/own';
+import { hashPassword, isHashed, MAX_PASSWORD_BYTES } from '../../security/password';
+import { endOtherSessions } from './sessions';
+import { hashPasswordSync, isConstructedHash } from './password-hashing';
 
 /**
  * What a write on a user does beyond storing it: the password is hashed, the server-managed
@@ -149,7 +149,7 @@ async function passwordToStore(
       );
     return pw;
   }
-  // Hashed as user code built the instance (user-password-hashing.ts), or a written hash the
+  // Hashed as user code built the instance (password-hashing.ts), or a written hash the
   // model takes as it is (`acceptHashedPasswords: true`, LB3's rule; off by default).
   if (isConstructedHash(ctx.instance, pw)) return pw;
   if (isHashed(pw) && settingsOf(Model).acceptHashedPasswords === true) return pw;

@@ -3,8 +3,8 @@
  * the others when its email or password changes.
  */
 
-import { appUserModels } from '../security/principal';
-import { jwtServiceOf, looksLikeJwt } from '../security/jwt-tokens';
+import { appUserModels } from '../../security/principal';
+import { jwtServiceOf, looksLikeJwt } from '../../security/jwt-tokens';
 
 type AnyModel = any;
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { DestinationStream, Logger, LoggerOptions } from 'pino';
-import { ConfigurationError } from '../../errors';
-import { redactUrl } from '../../util/redact-url';
+import { ConfigurationError } from '../../../errors';
+import { redactUrl } from '../../../util/redact-url';
 
 export type { Logger } from 'pino';
 

@@ -1,6 +1,6 @@
 import type * as http from 'http';
 import type * as net from 'net';
-import { LooplineError } from '../../errors';
+import { LooplineError } from '../../../errors';
 
 /**
  * How long a connection refused before its request was read keeps reading (and discarding) what

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import type { Logger } from 'pino';
-import { redactUrl } from '../../util/redact-url';
+import { redactUrl } from '../../../util/redact-url';
 import { createLogger } from './logger';
 import { CLIENT_ERROR, LOGGED_BY_REQUEST_LINE, requestIdOf } from './request-log';
 

@@ -1,8 +1,8 @@
-import { LooplineError } from '../../errors';
-import type { RemotingContext } from '../../remoting/context';
-import { rememberLoginRequest } from '../security/login-throttle';
-import { tokenPrincipal } from '../security/principal';
-import { settingsOf } from './user-writes';
+import { LooplineError } from '../../../errors';
+import type { RemotingContext } from '../../../remoting/context';
+import { rememberLoginRequest } from '../../security/login-throttle';
+import { tokenPrincipal } from '../../security/principal';
+import { settingsOf } from './writes';
 
 /**
  * The built-in User's remote methods (LB3's names, routes and descriptions), as `methods` settings

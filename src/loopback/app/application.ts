@@ -1,13 +1,13 @@
 import express, { Express, RequestHandler } from 'express';
-import { jwksRoute } from './security/jwt-tokens';
+import { jwksRoute } from '../security/jwt-tokens';
 import finalhandler from 'finalhandler';
 import * as http from 'http';
 import * as qs from 'qs';
-import { ConfigurationError } from '../errors';
-import { camelizeName, classifyName } from '../util/lb3-names';
-import { DataSource } from '../juggler/datasource';
-import { RemoteObjects } from '../remoting/remote-objects';
-import type { RestHandler } from '../remoting/rest/rest-adapter';
+import { ConfigurationError } from '../../errors';
+import { camelizeName, classifyName } from '../../util/lb3-names';
+import { DataSource } from '../../juggler/datasource';
+import { RemoteObjects } from '../../remoting/remote-objects';
+import type { RestHandler } from '../../remoting/rest/rest-adapter';
 import {
   defaultErrorHandler,
   remotingErrorResponder,
@@ -15,20 +15,20 @@ import {
 } from './middleware/error-handler';
 import { QUERY_STRING_LIMITS } from './middleware/builtin';
 import { MiddlewarePhases, PhasedLayer, PhaseHandler } from './middleware-phases';
-import { withBodyErrorCode } from '../util/body-errors';
+import { withBodyErrorCode } from '../../util/body-errors';
 import { answerClientErrors } from './operations/client-errors';
 import { healthEndpoints } from './operations/health';
 import { createLogger, Logger, loggingSettings } from './operations/logger';
 import { requestLogEnabled, requestLogger } from './operations/request-log';
 import { GracefulShutdown, shutdownTimeoutOf } from './operations/shutdown';
-import { installModelApi } from './model';
-import { createAuthorizer } from './security/access';
-import { guardOwnerKeys } from './security/owner-keys';
-import { ModelAppConfig, ModelClass, Registry, registry as defaultRegistry } from './registry';
-import { connectorModule, ConnectorModule } from '../juggler/connectors/registry';
+import { installModelApi } from '../model';
+import { createAuthorizer } from '../security/access';
+import { guardOwnerKeys } from '../security/owner-keys';
+import { ModelAppConfig, ModelClass, Registry, registry as defaultRegistry } from '../registry';
+import { connectorModule, ConnectorModule } from '../../juggler/connectors/registry';
 
 // For the boot loader, which reaches the data layer only through here.
-export { addConnectorSearchRoot } from '../juggler/connectors/registry';
+export { addConnectorSearchRoot } from '../../juggler/connectors/registry';
 
 export interface MiddlewareConfig {
   phase: string;
