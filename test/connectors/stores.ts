@@ -1,8 +1,10 @@
 import { execFileSync } from 'child_process';
-import net from 'net';
 import os from 'os';
 import path from 'path';
+import type { SchemaFeatures, SqlFeatures, StoreFeatures } from '../../src/testing';
 import { LB3_KV_SKIPS, LB3_SKIPS } from './lb3-skips';
+
+export { Relay } from '../../src/testing';
 
 /**
  * The stores the connector suite runs against. Memory and SQLite always (they run in the test's
@@ -16,6 +18,20 @@ export interface StoreConfig {
   embedded?: boolean;
   /** Cases of the suite this store does not run, by title, each with its reason (shown in the skipped title). */
   skips?: Readonly<Record<string, string>>;
+  /** What the store does where stores differ: the cases read these, never the store's name. */
+  features: StoreConfigFeatures;
+}
+
+/** The features of loopline/testing, and those the suites of this folder read besides. */
+export interface StoreConfigFeatures extends StoreFeatures {
+  /** Isolation levels are applied as asked (SQLite runs every transaction SERIALIZABLE). */
+  readonly isolationLevels: boolean;
+  /**
+   * A unique index can hold a NULL scope as one value (a partial index, or NULLS NOT DISTINCT), so
+   * rows without a realm are unique per email in the store itself; MariaDB's and SQLite's indexes
+   * hold NULLs distinct.
+   */
+  readonly uniqueNullScope: boolean;
 }
 
 const env = process.env;
@@ -39,30 +55,92 @@ const sqliteSettings = {
   file: env.SQLITE_FILE ?? path.join(os.tmpdir(), `loopline-${env.PGDATABASE ?? 'test'}.sqlite`),
 };
 
-/** What a case cannot do on SQLite, by title (the titles of the suites that skip it). */
-const SQLITE_SKIPS: Readonly<Record<string, string>> = {
-  'answers 503 STORE_UNAVAILABLE quickly while the store is down, and recovers when it returns':
-    'SQLite is embedded: there is no server to lose',
-  'pings while the store is up, answers 503 while it is down, and disconnect closes every pooled connection':
-    'SQLite is embedded: there is no server to lose',
-  'answers 503 STORE_UNAVAILABLE over REST, quickly, while the store is cut off, and 200 again once it is back':
-    'SQLite is embedded: there is no server to lose',
-  'a user without a realm is unique per email among users without one, under concurrency':
-    "SQLite's unique indexes hold NULLs distinct (as MariaDB's), so a NULL realm is unique by the rule's query only",
-  'applies the isolation level asked for: REPEATABLE READ keeps its snapshot, READ COMMITTED sees commits':
-    'SQLite runs every transaction SERIALIZABLE with the write lock held from BEGIN IMMEDIATE: two open transactions, and a write beside them, take turns',
+const SQL_PARAMETER_DOLLAR: SqlFeatures = { parameter: (n) => `$${n}`, quote: (id) => `"${id}"` };
+const SQL_PARAMETER_MARK: SqlFeatures = { parameter: () => '?', quote: (id) => `\`${id}\`` };
+
+const POSTGRESQL_SCHEMA: SchemaFeatures = {
+  // As loopback-connector-postgresql: unquoted, so folded to lower case.
+  defaultName: (name) => name.toLowerCase(),
+  primaryKeyIndexes: (table) => [`${table}_pkey`],
+  indexDefinitions: (table) => `SELECT indexdef AS def FROM pg_indexes WHERE tablename = '${table}'`,
+};
+const MYSQL_SCHEMA: SchemaFeatures = {
+  defaultName: (name) => name,
+  primaryKeyIndexes: () => ['PRIMARY'],
+  indexDefinitions: (table) =>
+    `SELECT CONCAT(IF(NON_UNIQUE = 0, 'UNIQUE ', ''), COLUMN_NAME) AS def FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}'`,
+};
+const SQLITE_SCHEMA: SchemaFeatures = {
+  defaultName: (name) => name,
+  // The id is the rowid: no index of its own.
+  primaryKeyIndexes: () => [],
+  indexDefinitions: (table) =>
+    `SELECT CASE WHEN l."unique" THEN 'UNIQUE ' ELSE '' END || i.name AS def FROM pragma_index_list('${table}') l JOIN pragma_index_info(l.name) i`,
+};
+
+/** What every SQL store shares: text without half surrogate pairs, documents compared by equality only. */
+const SQL_STORE = {
+  transactions: true,
+  shared: true,
+  refusesDocumentOrdering: true,
+  dateYears: 'any',
+  isolationLevels: true,
+  uniqueNullScope: true,
+} as const;
+
+export const MEMORY_FEATURES: StoreConfigFeatures = {
+  transactions: false,
+  server: false,
+  shared: false,
+  text: { loneSurrogates: true, nul: true },
+  dateYears: 'any',
+  refusesDocumentOrdering: false,
+  isolationLevels: false,
+  uniqueNullScope: true,
+};
+const POSTGRESQL_FEATURES: StoreConfigFeatures = {
+  ...SQL_STORE,
+  server: true,
+  // PostgreSQL's text cannot hold NUL.
+  text: { loneSurrogates: false, nul: false },
+  schema: POSTGRESQL_SCHEMA,
+  sql: SQL_PARAMETER_DOLLAR,
+};
+const MYSQL_FEATURES: StoreConfigFeatures = {
+  ...SQL_STORE,
+  server: true,
+  text: { loneSurrogates: false, nul: true },
+  // DATETIME holds years 1000 to 9999.
+  dateYears: { min: 1000, max: 9999 },
+  // MariaDB has neither partial indexes nor NULLS NOT DISTINCT (README, Stores).
+  uniqueNullScope: false,
+  schema: MYSQL_SCHEMA,
+  sql: SQL_PARAMETER_MARK,
+};
+const SQLITE_FEATURES: StoreConfigFeatures = {
+  ...SQL_STORE,
+  // Embedded: there is no server to lose.
+  server: false,
+  text: { loneSurrogates: false, nul: true },
+  // Every transaction is SERIALIZABLE, with the write lock held from BEGIN IMMEDIATE: two open
+  // transactions, and a write beside them, take turns.
+  isolationLevels: false,
+  // Its unique indexes hold NULLs distinct (as MariaDB's).
+  uniqueNullScope: false,
+  schema: SQLITE_SCHEMA,
+  sql: SQL_PARAMETER_MARK,
 };
 
 /** The servers of the house rules (DESIGN.md); the usual client variables point elsewhere. */
 export const STORES: StoreConfig[] = [
-  { name: 'memory', settings: { connector: 'memory' }, embedded: true },
-  { name: 'postgresql', settings: { connector: 'postgresql', ...pgSettings } },
-  { name: 'mysql', settings: { connector: 'mysql', ...mysqlSettings } },
+  { name: 'memory', settings: { connector: 'memory' }, embedded: true, features: MEMORY_FEATURES },
+  { name: 'postgresql', settings: { connector: 'postgresql', ...pgSettings }, features: POSTGRESQL_FEATURES },
+  { name: 'mysql', settings: { connector: 'mysql', ...mysqlSettings }, features: MYSQL_FEATURES },
   {
     name: 'sqlite',
     settings: { connector: 'sqlite', ...sqliteSettings },
     embedded: true,
-    skips: SQLITE_SKIPS,
+    features: SQLITE_FEATURES,
   },
 ];
 
@@ -71,16 +149,21 @@ export interface Lb3StoreConfig extends Omit<StoreConfig, 'name'> {
   name: 'lb3-postgresql' | 'lb3-mysql';
 }
 
+/** LB3's SQL packages store a Number as an integer column unless told otherwise (their own rule). */
+const LB3_FRACTIONAL_NUMBER = { postgresql: { dataType: 'double precision' }, mysql: { dataType: 'double' } };
+
 export const LB3_STORES: Lb3StoreConfig[] = [
   {
     name: 'lb3-postgresql',
     settings: { connector: require('loopback-connector-postgresql'), ...pgSettings },
     skips: LB3_SKIPS.postgresql,
+    features: { ...POSTGRESQL_FEATURES, fractionalNumber: LB3_FRACTIONAL_NUMBER },
   },
   {
     name: 'lb3-mysql',
     settings: { connector: require('loopback-connector-mysql'), ...mysqlSettings },
     skips: LB3_SKIPS.mysql,
+    features: { ...MYSQL_FEATURES, fractionalNumber: LB3_FRACTIONAL_NUMBER },
   },
 ];
 
@@ -179,85 +262,3 @@ export function describeStore(store: StoreConfig | KvStoreConfig | Lb3StoreConfi
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
-
-/**
- * A TCP relay in front of a real server, so a test can cut the store off and bring it back
- * (`stop()` closes the listener and every open connection; `start()` listens again on the same
- * port). The store itself is real; only the wire between is interrupted.
- *
- * `stall()` keeps accepting connections but forwards nothing (a black-holed network: the client
- * waits for an answer that never comes); `slow(ms)` delays every chunk both ways; `pass()` brings
- * back a plain wire, closing the connections that lost bytes while stalled.
- */
-export class Relay {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  private mode: 'pass' | 'stall' | 'slow' = 'pass';
-  private delay = 0;
-  /** Connections that dropped bytes while stalled: their protocol state is lost. */
-  private readonly broken = new Set<() => void>();
-  port = 0;
-
-  constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {}
-
-  stall(): void {
-    this.mode = 'stall';
-  }
-
-  slow(ms: number): void {
-    this.mode = 'slow';
-    this.delay = ms;
-  }
-
-  pass(): void {
-    this.mode = 'pass';
-    for (const drop of this.broken) drop();
-    this.broken.clear();
-  }
-
-  async start(): Promise<number> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect({ host: this.targetHost, port: this.targetPort });
-      this.sockets.add(client);
-      this.sockets.add(upstream);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(upstream);
-        this.broken.delete(drop);
-      };
-      client.on('error', drop).on('close', drop);
-      upstream.on('error', drop).on('close', drop);
-      const forward = (to: net.Socket) => (chunk: Buffer) => {
-        if (this.mode === 'stall') {
-          this.broken.add(drop);
-          return;
-        }
-        if (this.mode === 'slow') setTimeout(() => to.destroyed || to.write(chunk), this.delay);
-        else to.write(chunk);
-      };
-      client.on('data', forward(upstream));
-      upstream.on('data', forward(client));
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as net.AddressInfo).port;
-    return this.port;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    this.broken.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
