@@ -28,7 +28,19 @@ export type { MixinNormalization } from './boot/models';
 export type { TransientSettings } from './juggler/connectors/transient/transient-connector';
 export type { AnyConnector, KeyValueConnector, MailSender } from './juggler/connectors/store-kinds';
 export type { Filter, Where, Fields, Order, Inclusion, PropertyCondition } from './juggler/filter/types';
-export type { Connector, ConnectorCapabilities, Row } from './juggler/connectors/connector';
+// The connector contract, for a third-party connector: implement Connector, then `registerConnector`
+// its name (and run loopline/testing's connector suite against it).
+export type {
+  Connector,
+  ConnectorCapabilities,
+  Row,
+  OperationOptions,
+  UpsertResult,
+} from './juggler/connectors/connector';
+export type { NormalizedFilter, WhereClause, OrderKey, IncludeSpec } from './juggler/filter/types';
+export type { ModelDefinition, PropertyDefinition, ModelSettings } from './juggler/model-definition';
+export { registerConnector } from './juggler/connectors/registry';
+export type { ConnectorFactory } from './juggler/connectors/registry';
 export { AccessContext, AccessRequest, Principal } from './loopback/security/access-context';
 export { SharedClass } from './remoting/shared-class';
 export { RemotingContext } from './remoting/context';

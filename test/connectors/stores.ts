@@ -184,6 +184,36 @@ export function storeIt(store: StoreConfig | Lb3StoreConfig | KvStoreConfig): ty
   });
 }
 
+/**
+ * Why a store does not run a case that needs a feature, by feature (false when it has it): the
+ * reason goes into the skipped case's title.
+ */
+export function lacking(features: StoreConfigFeatures) {
+  return {
+    transactions: !features.transactions && 'the store has no transactions (capability transactions: false)',
+    server: !features.server && 'the store is embedded: there is no server to lose',
+    shared: !features.shared && "the store is one data source's own: there is no other process on it",
+    isolationLevels:
+      !features.isolationLevels &&
+      'the store runs every transaction SERIALIZABLE (SQLite, with the write lock held from BEGIN IMMEDIATE: two open transactions, and a write beside them, take turns)',
+    uniqueNullScope:
+      !features.uniqueNullScope &&
+      "the store's unique indexes hold NULLs distinct (MariaDB, SQLite), so a NULL realm is unique by the rule's query only",
+  } as const;
+}
+
+/** `it`, or (when `skipped` gives a reason) the case listed as skipped with the reason in its title. */
+export function caseUnless(
+  it: jest.It,
+  skipped: string | false,
+  title: string,
+  fn: jest.ProvidesCallback,
+  timeout?: number,
+): void {
+  if (skipped) it.skip(`${title} [skipped: ${skipped}]`, fn);
+  else it(title, fn, timeout);
+}
+
 /** The key-value stores KeyValueModel runs on: in process always, Redis when its server answers. */
 export interface KvStoreConfig {
   name: 'kv-memory' | 'kv-redis' | 'lb3-kv-redis';

@@ -4,7 +4,6 @@ import { Relay } from '../relay';
 /** Transactions (capability transactions), and a store cut off and back (feature server). */
 export function defineTransactionCases(fx: SuiteFixture): void {
   const { it, expect, features } = fx;
-  const names = fx.ids;
   const noTransactions =
     !features.transactions && 'the store has no transactions (capability transactions: false)';
   const noServer = !features.server && 'the store is embedded: there is no server to lose';
