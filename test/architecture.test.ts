@@ -4,8 +4,8 @@ import * as path from 'path';
 /**
  * The import arrows of DESIGN.md, enforced: boot → loopback → {remoting, juggler}, explorer →
  * remoting, juggler → connectors, boot → components (those component-config.json names); a
- * component imports only its own folder, errors.ts and util/ (it uses the app it is handed);
- * errors.ts and util/ import nothing of ours; remoting never imports juggler; only
+ * component imports only its own folder, errors/ and util/ (it uses the app it is handed);
+ * errors/ and util/ import nothing of ours but themselves; remoting never imports juggler; only
  * connectors/registry.ts names a concrete connector. Outside components/, a component is reached
  * only through its index.ts, and only by boot and by the registry (the storage component's connector).
  */
@@ -33,7 +33,7 @@ function importsOf(file: string): string[] {
 const area = (rel: string) => rel.split(path.sep)[0].replace(/\.ts$/, '');
 
 const ALLOWED: Record<string, string[]> = {
-  errors: [],
+  errors: ['errors'],
   util: ['util'],
   juggler: ['juggler', 'errors', 'util'],
   remoting: ['remoting', 'errors', 'util'],
@@ -53,7 +53,6 @@ const ALLOWED: Record<string, string[]> = {
 /** The one place besides boot that names a component: the registry, for the storage connector. */
 /** Files being split in the issue-25 round; this list only shrinks and is empty when the round lands. */
 const SPLIT_PENDING = [
-  'errors.ts',
   'juggler/connectors/sql/sql-connector.ts',
   'juggler/connectors/sql/sql-schema.ts',
   'juggler/connectors/mysql/mysql-connector.ts',

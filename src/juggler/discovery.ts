@@ -38,7 +38,6 @@ function catalogOf(connector: AnyConnector): Catalog {
   if (!catalog)
     throw new LooplineError(
       'DISCOVERY_UNSUPPORTED',
-      400,
       `The ${connector.name} connector keeps no catalog to discover models from; discovery needs a SQL store (postgresql, mysql)`,
     );
   return catalog;
@@ -51,7 +50,7 @@ function ownerOf(options: DiscoveryOptions): string | undefined {
 
 function tableName(table: unknown): string {
   if (typeof table !== 'string' || !table)
-    throw new LooplineError('INVALID_ARGUMENT', 400, 'Discovery needs a table name (a non-empty string)');
+    throw new LooplineError('INVALID_ARGUMENT', 'Discovery needs a table name (a non-empty string)');
   return table;
 }
 
@@ -61,7 +60,6 @@ function count(value: unknown, what: string): number | undefined {
   if (!Number.isInteger(n) || n < 0)
     throw new LooplineError(
       'INVALID_ARGUMENT',
-      400,
       `Discovery option "${what}" must be a whole number, not ${JSON.stringify(value)}`,
     );
   return n;
@@ -168,7 +166,6 @@ async function visit(
   if (!columns.length)
     throw new LooplineError(
       'TABLE_NOT_FOUND',
-      404,
       `Table '${table}' does not exist${owner ? ` in schema '${owner}'` : ''}.`,
     );
   const schemaOwner = columns[0].owner;

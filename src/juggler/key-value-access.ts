@@ -37,11 +37,10 @@ export async function kvStore(Model: KeyValueModelLike, method: string): Promise
 
 export function checkKey(key: unknown): string {
   if (typeof key !== 'string' || key === '')
-    throw new LooplineError('INVALID_KEY', 400, 'The key must be a non-empty string');
+    throw new LooplineError('INVALID_KEY', 'The key must be a non-empty string');
   if (key.length > MAX_KEY_LENGTH)
     throw new LooplineError(
       'INVALID_KEY',
-      400,
       `The key is ${key.length} characters long; the most is ${MAX_KEY_LENGTH}`,
     );
   return key;
@@ -51,7 +50,6 @@ export function checkTtl(ttl: unknown, what = 'ttl'): number {
   if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0 || ttl > MAX_TTL) {
     throw new LooplineError(
       'INVALID_TTL',
-      400,
       `${what} must be a positive number of milliseconds, at most ${MAX_TTL} (given: ${String(ttl)})`,
     );
   }
@@ -91,5 +89,5 @@ export function matchOfFilter(filter: unknown): string | undefined {
 }
 
 export function keyNotFound(Model: KeyValueModelLike, key: string): LooplineError {
-  return new LooplineError('KEY_NOT_FOUND', 404, `Unknown "${Model.modelName}" key "${key}".`);
+  return new LooplineError('KEY_NOT_FOUND', `Unknown "${Model.modelName}" key "${key}".`);
 }

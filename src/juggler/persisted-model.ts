@@ -270,7 +270,6 @@ export class PersistedModel extends ModelBase {
       if (typeof begin !== 'function' || !store.connector.capabilities.transactions) {
         throw new LooplineError(
           'TRANSACTIONS_UNSUPPORTED',
-          400,
           `The ${store.connector.name} connector does not support transactions`,
         );
       }

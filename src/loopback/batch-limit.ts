@@ -19,7 +19,6 @@ export function assertBatchSize(Model: ModelClass | undefined, data: unknown): v
   if (max === undefined || data.length <= max) return;
   throw new LooplineError(
     'BATCH_TOO_LARGE',
-    413,
     `A create of ${Model!.modelName} takes at most ${max} items in one request (got ${data.length}); send them in several requests`,
   );
 }

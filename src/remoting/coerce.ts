@@ -1,4 +1,4 @@
-import { LooplineError } from '../errors';
+import { LooplineError, type ErrorCode } from '../errors';
 import { FORBIDDEN_KEYS, isPlainObject } from '../util/own';
 import type { AcceptArg } from './shared-method';
 
@@ -12,8 +12,8 @@ import type { AcceptArg } from './shared-method';
 
 export class BadArgumentError extends LooplineError {
   /** The message is LB3's own; which argument failed travels in `details.argument`. */
-  constructor(message: string, arg: string, code = 'INVALID_ARGUMENT') {
-    super(code, 400, message, { argument: arg });
+  constructor(message: string, arg: string, code: ErrorCode = 'INVALID_ARGUMENT') {
+    super(code, message, { argument: arg });
   }
 }
 

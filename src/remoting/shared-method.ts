@@ -1,3 +1,4 @@
+import { LooplineError } from '../errors';
 import type { RemotingContext } from './context';
 import type { SharedClass } from './shared-class';
 import { fromHttpAnswer, toHttpCall, type HttpAnswer, type HttpCall } from './rest/http-invocation';
@@ -166,10 +167,7 @@ export class SharedMethod {
     const fn = target[this.name];
     if (typeof fn !== 'function') {
       return Promise.reject(
-        Object.assign(new Error(`Method ${this.stringName} is not implemented`), {
-          statusCode: 501,
-          code: 'METHOD_NOT_IMPLEMENTED',
-        }),
+        new LooplineError('METHOD_NOT_IMPLEMENTED', `Method ${this.stringName} is not implemented`),
       );
     }
     return new Promise((resolve, reject) => {

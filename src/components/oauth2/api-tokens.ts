@@ -39,7 +39,7 @@ const REFUSALS = {
  */
 function refusalOf(kind: keyof typeof REFUSALS): LooplineError {
   const [code, message] = REFUSALS[kind];
-  const err = new LooplineError(code, 401, message);
+  const err = new LooplineError(code, message);
   Object.defineProperty(err, 'challenge', {
     value: `Bearer error="invalid_token", error_description="${message}"`,
     enumerable: false,
@@ -64,7 +64,6 @@ function insufficientScope(
     res.setHeader('WWW-Authenticate', challenge);
   return new LooplineError(
     'INSUFFICIENT_SCOPE',
-    403,
     'The access token was not granted a scope that covers this method',
     needed.length ? { scopes: needed } : undefined,
   );

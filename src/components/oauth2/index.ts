@@ -64,7 +64,6 @@ function checkRedirectUri(uri: unknown): string {
   } catch {
     throw new LooplineError(
       'INVALID_REDIRECT_URI',
-      400,
       `loopline/oauth2: redirect URI "${String(uri)}" is not an absolute URL`,
     );
   }
@@ -77,7 +76,6 @@ function checkRedirectUri(uri: unknown): string {
   ) {
     throw new LooplineError(
       'INVALID_REDIRECT_URI',
-      400,
       `loopline/oauth2: redirect URI "${String(uri)}" must be https (http only on localhost) and have no fragment`,
     );
   }
@@ -88,29 +86,27 @@ function checkRedirectUri(uri: unknown): string {
 function defineRegister(Client: AnyModel, options: ResolvedOptions): void {
   Client.register = async (registration: ClientRegistration) => {
     if (!registration || typeof registration.name !== 'string' || !registration.name)
-      throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, 'loopline/oauth2: a client needs a name');
+      throw new LooplineError('INVALID_CLIENT_REGISTRATION', 'loopline/oauth2: a client needs a name');
     const grants = registration.grants ?? ['authorization_code', 'refresh_token'];
     const confidential = registration.confidential !== false;
     for (const g of grants)
       if (!GRANTS.has(g))
-        throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, `loopline/oauth2: unknown grant "${g}"`);
+        throw new LooplineError('INVALID_CLIENT_REGISTRATION', `loopline/oauth2: unknown grant "${g}"`);
     if (!confidential && grants.includes('client_credentials'))
       throw new LooplineError(
         'INVALID_CLIENT_REGISTRATION',
-        400,
         'loopline/oauth2: a public client cannot use client_credentials',
       );
     const redirectUris = (registration.redirectUris ?? []).map(checkRedirectUri);
     if (grants.includes('authorization_code') && !redirectUris.length)
       throw new LooplineError(
         'INVALID_CLIENT_REGISTRATION',
-        400,
         'loopline/oauth2: an authorization_code client needs a redirect URI',
       );
     const scopes = registration.scopes ?? [];
     for (const s of scopes)
       if (!options.scopes.has(s))
-        throw new LooplineError('INVALID_CLIENT_REGISTRATION', 400, `loopline/oauth2: unknown scope "${s}"`);
+        throw new LooplineError('INVALID_CLIENT_REGISTRATION', `loopline/oauth2: unknown scope "${s}"`);
     const clientSecret = confidential ? randomSecret(CLIENT_SECRET_PREFIX) : undefined;
     const client = await Client.create({
       id: crypto.randomBytes(16).toString('hex'),

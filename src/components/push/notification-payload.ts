@@ -83,7 +83,6 @@ function encoded(
   if (bytes > limit) {
     throw new LooplineError(
       'PUSH_PAYLOAD_TOO_LARGE',
-      422,
       `The notification is ${bytes} bytes for ${provider}, over its limit of ${limit} bytes; nothing was sent`,
       { provider, bytes, limit },
     );

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../errors';
 import type { EncodedPayload, PushNotification } from './notification-payload';
 
 /** The installation fields a provider reads. */
@@ -16,7 +17,7 @@ export type SendOutcome =
   | { readonly ok: true; readonly providerId?: string }
   | {
       readonly ok: false;
-      readonly code: string;
+      readonly code: ErrorCode;
       readonly message: string;
       readonly retryable: boolean;
       /** The provider's Retry-After, in ms. */
@@ -28,7 +29,7 @@ export type SendOutcome =
 
 /** A problem found before sending, with its stable code. */
 export interface DeviceProblem {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly message: string;
 }
 

@@ -1,4 +1,4 @@
-import { ERROR_CODES, LooplineError, ValidationError } from '../../errors';
+import { LooplineError, ValidationError, type ErrorCode } from '../../errors';
 import { mapConcurrently, sendWithRetries, type RetryPolicy } from './delivery';
 import {
   encodeForApns,
@@ -30,7 +30,7 @@ export interface DeviceResult {
   deviceToken?: string;
   status: 'sent' | 'failed' | 'gone' | 'skipped';
   attempts: number;
-  code?: string;
+  code?: ErrorCode;
   message?: string;
   /** The provider's id for the message (apns-id, FCM message name, Web Push Location). */
   providerId?: string;
@@ -115,7 +115,6 @@ export class PushManager {
     if (!installation)
       throw new LooplineError(
         'PUSH_INSTALLATION_NOT_FOUND',
-        404,
         `Installation ${String(installationId)} not found`,
         { installationId },
       );
@@ -140,7 +139,6 @@ export class PushManager {
     if (!installation || typeof installation !== 'object')
       throw new LooplineError(
         'INVALID_ARGUMENT',
-        400,
         'notify needs an installation (an object with appId, deviceType and deviceToken)',
         { argument: 'installation' },
       );
@@ -156,11 +154,11 @@ export class PushManager {
   ): Promise<PushReport> {
     const note = await this.validated(notification);
     if (typeof appId !== 'string' && typeof appId !== 'number')
-      throw new LooplineError('INVALID_ARGUMENT', 400, 'notifyMany needs the application id', {
+      throw new LooplineError('INVALID_ARGUMENT', 'notifyMany needs the application id', {
         argument: 'appId',
       });
     if (typeof deviceType !== 'string')
-      throw new LooplineError('INVALID_ARGUMENT', 400, 'notifyMany needs the device type', {
+      throw new LooplineError('INVALID_ARGUMENT', 'notifyMany needs the device type', {
         argument: 'deviceType',
       });
     if (
@@ -168,7 +166,7 @@ export class PushManager {
       deviceTokens.length === 0 ||
       !deviceTokens.every((t) => typeof t === 'string')
     ) {
-      throw new LooplineError('INVALID_ARGUMENT', 400, 'deviceTokens must be a non-empty array of strings', {
+      throw new LooplineError('INVALID_ARGUMENT', 'deviceTokens must be a non-empty array of strings', {
         argument: 'deviceTokens',
       });
     }
@@ -192,7 +190,6 @@ export class PushManager {
     if (query !== undefined && query !== null && (typeof query !== 'object' || Array.isArray(query))) {
       throw new LooplineError(
         'INVALID_ARGUMENT',
-        400,
         'The installation query must be an object (a where filter)',
         { argument: 'deviceQuery' },
       );
@@ -354,7 +351,7 @@ export class PushManager {
   private emitError(result: DeviceResult, inst: AnyModel): void {
     if (this.models.Push.listenerCount('error') === 0) return;
     const code = result.code ?? 'PUSH_PROVIDER_REJECTED';
-    const err = new LooplineError(code, ERROR_CODES[code]?.status ?? 502, result.message ?? 'push failed', {
+    const err = new LooplineError(code, result.message ?? 'push failed', {
       installationId: result.installationId,
       deviceType: result.deviceType,
       deviceToken: inst.deviceToken,

@@ -51,7 +51,6 @@ export async function handleDownload(
       res.setHeader('Content-Range', `bytes */${size}`);
       throw new LooplineError(
         'RANGE_NOT_SATISFIABLE',
-        416,
         `The range ${asked} is outside the file (${size} bytes)`,
       );
     }

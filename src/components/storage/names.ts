@@ -13,7 +13,6 @@ export function checkName(value: unknown, what: 'container' | 'file'): string {
   if (problem)
     throw new LooplineError(
       'INVALID_STORAGE_NAME',
-      400,
       `Invalid ${what} name ${JSON.stringify(String(value))}: ${problem}`,
       { [what]: String(value) },
     );
@@ -32,13 +31,13 @@ function nameProblem(value: unknown): string | undefined {
 }
 
 export function containerNotFound(container: string): LooplineError {
-  return new LooplineError('CONTAINER_NOT_FOUND', 404, `Container not found: ${container}`, { container });
+  return new LooplineError('CONTAINER_NOT_FOUND', `Container not found: ${container}`, { container });
 }
 
 export function fileNotFound(container: string, file: string): LooplineError {
-  return new LooplineError('FILE_NOT_FOUND', 404, `File not found: ${file}`, { container, file });
+  return new LooplineError('FILE_NOT_FOUND', `File not found: ${file}`, { container, file });
 }
 
 export function containerExists(container: string): LooplineError {
-  return new LooplineError('CONTAINER_EXISTS', 409, `Container already exists: ${container}`, { container });
+  return new LooplineError('CONTAINER_EXISTS', `Container already exists: ${container}`, { container });
 }

@@ -72,7 +72,6 @@ export async function handleUpload(
   if (typeof contentType !== 'string' || !/^multipart\/form-data\b/i.test(contentType)) {
     throw new LooplineError(
       'NO_FILE_UPLOADED',
-      400,
       `No file content uploaded: send a multipart/form-data body (this one is ${contentType ?? 'without a content type'})`,
     );
   }
@@ -95,7 +94,6 @@ export async function handleUpload(
   } catch (err) {
     throw new LooplineError(
       'MALFORMED_UPLOAD',
-      400,
       `The multipart body cannot be read: ${(err as Error).message}`,
     );
   }
@@ -126,7 +124,6 @@ export async function handleUpload(
       fail(
         new LooplineError(
           'UPLOAD_LIMIT_EXCEEDED',
-          413,
           `The upload has too many ${what} (at most ${what === 'files' ? maxFiles : maxFields})`,
         ),
       );
@@ -152,7 +149,6 @@ export async function handleUpload(
         if (Array.isArray(allowed) && allowed.length > 0 && !allowed.includes(file.type)) {
           throw new LooplineError(
             'CONTENT_TYPE_NOT_ALLOWED',
-            415,
             `contentType "${file.type}" is not allowed (Must be in [${allowed.join(', ')}])`,
             { type: file.type, allowed },
           );
@@ -183,7 +179,6 @@ export async function handleUpload(
             done(
               new LooplineError(
                 'FILE_TOO_LARGE',
-                413,
                 `maxFileSize exceeded: ${file.originalFilename ?? file.name} is over ${maxFileSize} bytes`,
                 { file: file.name, maxFileSize },
               ),
@@ -215,7 +210,6 @@ export async function handleUpload(
         fail(
           new LooplineError(
             'UPLOAD_LIMIT_EXCEEDED',
-            413,
             `maxFieldsSize exceeded: the plain fields hold over ${maxFieldsSize} bytes`,
           ),
         );
@@ -227,18 +221,18 @@ export async function handleUpload(
     parser.on('fieldsLimit', () => limit('fields'));
     parser.on('partsLimit', () => limit('parts'));
     parser.on('error', (err: Error) =>
-      fail(new LooplineError('MALFORMED_UPLOAD', 400, `The multipart body cannot be read: ${err.message}`)),
+      fail(new LooplineError('MALFORMED_UPLOAD', `The multipart body cannot be read: ${err.message}`)),
     );
     parser.on('close', () => {
       Promise.all(pending).then(() => {
         if (failure) return;
-        if (stored.length === 0) fail(new LooplineError('NO_FILE_UPLOADED', 400, 'No file content uploaded'));
+        if (stored.length === 0) fail(new LooplineError('NO_FILE_UPLOADED', 'No file content uploaded'));
         else resolve(result);
       });
     });
     // A client that goes away mid-body: whatever was written is removed.
     const gone = () =>
-      fail(new LooplineError('MALFORMED_UPLOAD', 400, 'The request ended before the upload was complete'));
+      fail(new LooplineError('MALFORMED_UPLOAD', 'The request ended before the upload was complete'));
     req.on('error', gone);
     req.on('close', () => {
       if (!req.complete) gone();

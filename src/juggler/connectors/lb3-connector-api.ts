@@ -1,4 +1,4 @@
-import { InvalidArgumentError, ModelNotFoundError } from '../../errors';
+import { ConfigurationError, InvalidArgumentError, ModelNotFoundError } from '../../errors';
 import { withCallback, type NodeCallback } from '../../util/callback';
 import { normalizeFilter, normalizeWhere } from '../filter/normalize-filter';
 import type { ModelDefinition } from '../model-definition';
@@ -188,7 +188,7 @@ function lb3Method(
     const run = async () => {
       const def = lookup(modelName);
       if (!def)
-        throw new InvalidArgumentError(
+        throw new ConfigurationError(
           `connector.${name}(): no model "${modelName}" is attached to this data source`,
           'MODEL_NOT_ATTACHED',
         );

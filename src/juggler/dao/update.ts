@@ -232,7 +232,6 @@ export function notFound(Model: DaoModel, id: unknown, action: 'replace' | 'upda
   const verb = action === 'replace' ? 'replace' : 'update';
   return new LooplineError(
     'MODEL_NOT_FOUND',
-    404,
     `Could not ${verb}. Object with id ${String(id)} does not exist!`,
   );
 }

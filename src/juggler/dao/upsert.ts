@@ -132,7 +132,6 @@ export async function upsertWithWhere(
     if (matches.length > 1) {
       throw new LooplineError(
         'MULTIPLE_INSTANCES_FOUND',
-        400,
         'There are multiple instances found. Upsert Operation will not be performed!',
       );
     }

@@ -92,7 +92,7 @@ export async function updateEmbedded(
   options: object,
 ): Promise<any> {
   const current = embeddedValue(rel, owner);
-  if (!current) throw new LooplineError('MODEL_NOT_FOUND', 404, `EmbedsOne relation ${rel.name} is empty`);
+  if (!current) throw new LooplineError('MODEL_NOT_FOUND', `EmbedsOne relation ${rel.name} is empty`);
   return setEmbedded(rel, owner, { ...plain(current), ...plain(data) }, options);
 }
 
@@ -154,7 +154,7 @@ async function saveList(rel: RelationDefinition, owner: Inst, list: any[], optio
 
 /** LB3's answer for an embedded id the list lacks (its findById wording, not hasMany's). */
 function embeddedNotFound(rel: RelationDefinition, fk: unknown): LooplineError {
-  return new LooplineError('MODEL_NOT_FOUND', 404, `Unknown "${rel.modelTo!.modelName}" id "${String(fk)}".`);
+  return new LooplineError('MODEL_NOT_FOUND', `Unknown "${rel.modelTo!.modelName}" id "${String(fk)}".`);
 }
 
 /** The item with this id, or null as LB3 answers (its REST findById turns null into a 404). */
@@ -206,7 +206,6 @@ export async function addEmbedded(
   if (list.some((x) => String(x[idName(rel)]) === String(item[idName(rel)]))) {
     throw new LooplineError(
       'DUPLICATE_ID',
-      409,
       `Duplicate entry for ${rel.modelTo!.modelName}.${idName(rel)}: ${String(item[idName(rel)])}`,
     );
   }

@@ -20,7 +20,6 @@ type Inst = Record<string, any>;
 export function notFoundInRelation(rel: RelationDefinition, fk: unknown): LooplineError {
   return new LooplineError(
     'MODEL_NOT_FOUND',
-    404,
     `No instance with id ${String(fk)} found for ${rel.modelTo!.modelName}`,
   );
 }

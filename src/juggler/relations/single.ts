@@ -42,7 +42,6 @@ export async function createParent(
   if (!Target)
     throw new LooplineError(
       'INVALID_ARGUMENT',
-      400,
       `The polymorphic relation ${rel.name} cannot create its target`,
     );
   const parent = await (Target as any).create(isPlainObject(data) ? data : {}, options);
@@ -57,13 +56,13 @@ export async function updateParent(
   options: object,
 ): Promise<any> {
   const parent = await getParent(rel, owner, options);
-  if (!parent) throw new LooplineError('MODEL_NOT_FOUND', 404, `BelongsTo relation ${rel.name} is empty`);
+  if (!parent) throw new LooplineError('MODEL_NOT_FOUND', `BelongsTo relation ${rel.name} is empty`);
   return parent.updateAttributes(isPlainObject(data) ? data : {}, options);
 }
 
 export async function destroyParent(rel: RelationDefinition, owner: Inst, options: object): Promise<void> {
   const parent = await getParent(rel, owner, options);
-  if (!parent) throw new LooplineError('MODEL_NOT_FOUND', 404, `BelongsTo relation ${rel.name} is empty`);
+  if (!parent) throw new LooplineError('MODEL_NOT_FOUND', `BelongsTo relation ${rel.name} is empty`);
   await parent.destroy(options);
   await owner.updateAttributes({ [rel.keyFrom]: null }, options);
 }
@@ -97,7 +96,6 @@ export async function createChild(
   if (await getChild(rel, owner, options)) {
     throw new LooplineError(
       'DUPLICATE_RELATED',
-      409,
       `HasOne relation cannot create more than one instance of ${rel.modelTo!.modelName}`,
     );
   }
@@ -115,13 +113,13 @@ export async function updateChild(
   options: object,
 ): Promise<any> {
   const child = await getChild(rel, owner, options);
-  if (!child) throw new LooplineError('MODEL_NOT_FOUND', 404, `HasOne relation ${rel.name} is empty`);
+  if (!child) throw new LooplineError('MODEL_NOT_FOUND', `HasOne relation ${rel.name} is empty`);
   const patch: Inst = { ...(isPlainObject(data) ? data : {}), ...childWhere(rel, owner) };
   return child.updateAttributes(patch, options);
 }
 
 export async function destroyChild(rel: RelationDefinition, owner: Inst, options: object): Promise<void> {
   const child = await getChild(rel, owner, options);
-  if (!child) throw new LooplineError('MODEL_NOT_FOUND', 404, `HasOne relation ${rel.name} is empty`);
+  if (!child) throw new LooplineError('MODEL_NOT_FOUND', `HasOne relation ${rel.name} is empty`);
   await child.destroy(options);
 }

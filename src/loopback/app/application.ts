@@ -15,7 +15,7 @@ import {
 } from './middleware/error-handler';
 import { QUERY_STRING_LIMITS } from './middleware/builtin';
 import { MiddlewarePhases, PhasedLayer, PhaseHandler } from './middleware-phases';
-import { withBodyErrorCode } from '../../util/body-errors';
+import { withBodyErrorCode } from '../../errors/body-parser-errors';
 import { answerClientErrors } from './operations/client-errors';
 import { healthEndpoints } from './operations/health';
 import { createLogger, Logger, loggingSettings } from './operations/logger';

@@ -1,6 +1,6 @@
 import { NextFunction, Request, Response } from 'express';
 import { ConfigurationError } from '../../errors';
-import { withBodyErrorCode } from '../../util/body-errors';
+import { withBodyErrorCode } from '../../errors/body-parser-errors';
 
 export const DEFAULT_PHASES = ['initial', 'session', 'auth', 'parse', 'routes', 'files', 'final'];
 

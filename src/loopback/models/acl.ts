@@ -187,7 +187,6 @@ export function setupAcl(ACL: AnyModel): void {
       if (!Model)
         throw new LooplineError(
           'INVALID_PRINCIPAL_TYPE',
-          400,
           `Invalid principal type: ${String(type)} (one of USER, APP, ROLE or a user model's name)`,
         );
       if (!Model.dataSource) return null;

@@ -18,7 +18,7 @@ interface Outcome {
 }
 
 function invalid(message: string): LooplineError {
-  return new LooplineError('INVALID_UPDATE', 400, message);
+  return new LooplineError('INVALID_UPDATE', message);
 }
 
 /** Checks the shape of what a client sent before anything is written. */
@@ -81,7 +81,6 @@ async function conflict(
 function unexpectedCount(Model: ModelClass, what: string, count: unknown): LooplineError {
   return new LooplineError(
     'BULK_UPDATE_FAILED',
-    500,
     `Bulk update failed: ${Model.modelName}.${what} affected ${JSON.stringify(count)} instances instead of one`,
   );
 }
@@ -168,7 +167,7 @@ async function bulkUpdate(
   const failure = failures.find((f) => f !== null);
   if (failure) throw failure;
   if (outcome.conflicts.length) {
-    throw new LooplineError('REPLICATION_CONFLICT', 409, 'Conflict', { conflicts: outcome.conflicts });
+    throw new LooplineError('REPLICATION_CONFLICT', 'Conflict', { conflicts: outcome.conflicts });
   }
 }
 

@@ -161,14 +161,9 @@ export async function rectifyModelChanges(
   );
   if (failures.length) {
     const list = failures.map((f) => `#${String(f.id)} - ${String(f.err)}`).join('\n');
-    const err = new LooplineError(
-      'CHANGE_RECTIFY_FAILED',
-      500,
-      `Cannot rectify ${modelName} changes:\n${list}`,
-      {
-        errors: failures.map((f) => Object.assign(f.err, { modelName, modelId: f.id })),
-      },
-    );
+    const err = new LooplineError('CHANGE_RECTIFY_FAILED', `Cannot rectify ${modelName} changes:\n${list}`, {
+      errors: failures.map((f) => Object.assign(f.err, { modelName, modelId: f.id })),
+    });
     throw err;
   }
 }
@@ -186,12 +181,11 @@ async function diffChanges(
     if (!raw || typeof raw !== 'object')
       throw new LooplineError(
         'INVALID_UPDATE',
-        400,
         'Each remote change must be an object with modelId, rev and prev',
       );
     const change: any = new Change(toChangeData(raw));
     if (change.modelId === undefined || change.modelId === null)
-      throw new LooplineError('INVALID_UPDATE', 400, 'A remote change has no modelId');
+      throw new LooplineError('INVALID_UPDATE', 'A remote change has no modelId');
     remoteById.set(String(change.modelId), change);
   }
   const ids = [...remoteById.keys()];
@@ -272,11 +266,7 @@ const changeStatics = {
   },
   revisionForInst(this: ModelClass, inst: unknown): string {
     if (!inst)
-      throw new LooplineError(
-        'INVALID_ARGUMENT',
-        400,
-        'Change.revisionForInst() requires an instance object.',
-      );
+      throw new LooplineError('INVALID_ARGUMENT', 'Change.revisionForInst() requires an instance object.');
     return this.hash(canonicalText(inst));
   },
   idForModel(this: ModelClass, modelName: string, modelId: unknown): string {

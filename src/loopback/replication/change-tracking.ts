@@ -169,7 +169,6 @@ function normalizeSince(since: unknown): number {
   if (Number.isNaN(n))
     throw new LooplineError(
       'INVALID_ARGUMENT',
-      400,
       `"since" must be a checkpoint number, got ${JSON.stringify(since)}`,
     );
   return n;

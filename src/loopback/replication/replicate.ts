@@ -135,8 +135,7 @@ export function replicateMethod(this: ModelClass, ...args: unknown[]) {
   let [since, Target, options] = params as [unknown, unknown, unknown];
   if (isModel(since)) [since, Target, options] = [-1, since, Target];
   const run = async () => {
-    if (!isModel(Target))
-      throw new LooplineError('INVALID_ARGUMENT', 400, 'replicate() needs the target model');
+    if (!isModel(Target)) throw new LooplineError('INVALID_ARGUMENT', 'replicate() needs the target model');
     const window: Since =
       since && typeof since === 'object' ? (since as Since) : { source: since ?? -1, target: since ?? -1 };
     const opts = options && typeof options === 'object' ? (options as Record<string, any>) : {};
@@ -154,12 +153,12 @@ export function replicateMethod(this: ModelClass, ...args: unknown[]) {
 export function createUpdatesMethod(this: ModelClass, deltas: unknown, cb?: NodeCallback<Update[]>) {
   const run = async () => {
     if (!Array.isArray(deltas))
-      throw new LooplineError('INVALID_ARGUMENT', 400, 'createUpdates expects an array of changes');
+      throw new LooplineError('INVALID_ARGUMENT', 'createUpdates expects an array of changes');
     const Change = this.getChangeModel();
     const updates: Update[] = [];
     for (const delta of deltas) {
       if (!delta || typeof delta !== 'object')
-        throw new LooplineError('INVALID_UPDATE', 400, 'Each delta must be a change object');
+        throw new LooplineError('INVALID_UPDATE', 'Each delta must be a change object');
       const change = new Change(toChangeData(delta));
       const type = change.type();
       if (type === CHANGE_TYPES.DELETE) updates.push({ type, change });
@@ -168,7 +167,6 @@ export function createUpdatesMethod(this: ModelClass, deltas: unknown, cb?: Node
         if (!inst)
           throw new LooplineError(
             'MISSING_CHANGE_DATA',
-            404,
             `Missing data for change: ${String(change.modelId)}`,
           );
         updates.push({ type, change, data: typeof inst.toObject === 'function' ? inst.toObject() : inst });

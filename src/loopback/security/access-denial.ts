@@ -20,7 +20,7 @@ export function denialError(Model: ModelClass, app: any, accessToken: any, model
     configured < 400 ||
     configured > 599
   ) {
-    return new LooplineError('AUTHORIZATION_REQUIRED', 401, 'Authorization Required');
+    return new LooplineError('AUTHORIZATION_REQUIRED', 'Authorization Required');
   }
   if (configured === 404)
     return new ModelNotFoundError(
@@ -28,7 +28,7 @@ export function denialError(Model: ModelClass, app: any, accessToken: any, model
       modelId,
       `could not find ${Model.modelName} with id ${String(modelId)}`,
     );
-  return new LooplineError('ACCESS_DENIED', configured, 'Access Denied');
+  return new LooplineError('ACCESS_DENIED', 'Access Denied').withStatus(configured);
 }
 
 /**

@@ -57,18 +57,14 @@ interface KeyEntry {
 }
 
 function invalidToken(message = 'Invalid access token'): LooplineError {
-  return new LooplineError('INVALID_ACCESS_TOKEN', 401, message);
+  return new LooplineError('INVALID_ACCESS_TOKEN', message);
 }
 
 function algorithmOf(value: unknown): Algorithm {
   if (value === undefined) return 'ES256';
   if (typeof value === 'string' && (ALGORITHMS as readonly string[]).includes(value))
     return value as Algorithm;
-  throw new LooplineError(
-    'INVALID_JWT_SETTINGS',
-    500,
-    `jwt.algorithm must be one of ${ALGORITHMS.join(', ')}`,
-  );
+  throw new LooplineError('INVALID_JWT_SETTINGS', `jwt.algorithm must be one of ${ALGORITHMS.join(', ')}`);
 }
 
 async function generateKey(alg: Algorithm): Promise<jose.JWK> {
@@ -139,7 +135,7 @@ export class JwtAccessTokens {
   }): Promise<JwtTokenData> {
     const signer = (await this.keys).find((k) => k.privateKey);
     if (!signer?.privateKey)
-      throw new LooplineError('INVALID_JWT_SETTINGS', 500, 'jwt.keys holds no private key to sign with');
+      throw new LooplineError('INVALID_JWT_SETTINGS', 'jwt.keys holds no private key to sign with');
     const created = new Date();
     const jti = crypto.randomUUID();
     const claims: jose.JWTPayload = {
@@ -195,7 +191,7 @@ export class JwtAccessTokens {
       ));
     } catch (err) {
       if (err instanceof jose.errors.JWTExpired)
-        throw new LooplineError('ACCESS_TOKEN_EXPIRED', 401, 'Access token expired');
+        throw new LooplineError('ACCESS_TOKEN_EXPIRED', 'Access token expired');
       throw invalidToken();
     }
     const { uid, created, ttl, principalType, scopes, jti } = payload;
@@ -209,7 +205,7 @@ export class JwtAccessTokens {
     )
       throw invalidToken();
     if (this.isRevoked(jti, principalType, uid, created))
-      throw new LooplineError('ACCESS_TOKEN_REVOKED', 401, 'Access token revoked');
+      throw new LooplineError('ACCESS_TOKEN_REVOKED', 'Access token revoked');
     return {
       id: token,
       userId: uid,

@@ -262,7 +262,6 @@ export class LoginThrottle {
 export function tooManyAttempts(retryAfter: number): LooplineError {
   return new LooplineError(
     'TOO_MANY_LOGIN_ATTEMPTS',
-    429,
     `Too many failed login attempts; try again in ${retryAfter} seconds`,
     { retryAfter },
   );

@@ -108,7 +108,6 @@ export function guardOwnerKeys(Model: AnyModel): void {
     }
     throw new LooplineError(
       'PROPERTY_NOT_WRITABLE',
-      400,
       `"${foreign[0]}" names the owner of this ${M.modelName}; a client may set it only to its own user id, as a user of the model the key refers to ("ownerWritable": true on the model lifts this)`,
     );
   });

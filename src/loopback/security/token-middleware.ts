@@ -140,7 +140,7 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
 }
 
 function authorizationRequired(): LooplineError {
-  return new LooplineError('AUTHORIZATION_REQUIRED', 401, 'Authorization Required');
+  return new LooplineError('AUTHORIZATION_REQUIRED', 'Authorization Required');
 }
 
 /** As LB3: with `currentUserLiteral` set, a path naming it (`/Users/me`) without a token is 401. */

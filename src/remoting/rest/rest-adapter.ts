@@ -1,6 +1,6 @@
 import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LooplineError } from '../../errors';
-import { withBodyErrorCode } from '../../util/body-errors';
+import { withBodyErrorCode } from '../../errors/body-parser-errors';
 import { debugFor } from '../../util/debug';
 import { compileCoercer, BadArgumentError, Coercer, CoerceOptions, typeOf } from '../coerce';
 import { RemotingContext } from '../context';
@@ -227,11 +227,7 @@ export function assertNoForbiddenParams(text: string, where: string): void {
     }
     const m = FORBIDDEN_PARAM.exec(name);
     if (m)
-      throw new LooplineError(
-        'FORBIDDEN_KEY',
-        400,
-        `The ${where} may not use the key "${m[2]}" (in "${name}")`,
-      );
+      throw new LooplineError('FORBIDDEN_KEY', `The ${where} may not use the key "${m[2]}" (in "${name}")`);
   }
 }
 
@@ -282,7 +278,6 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
       if (negotiates && !acceptable(req, query)) {
         throw new LooplineError(
           'NOT_ACCEPTABLE',
-          406,
           `This endpoint answers with application/json, which the Accept header (${String(req.headers.accept)}) does not allow`,
         );
       }
@@ -310,11 +305,7 @@ function makeHandler(remotes: RemoteObjects, route: RestRoute, options: RestOpti
           case 'resolveInstance':
             if (method.isStatic) break;
             if (!sharedClass.resolveInstance)
-              throw new LooplineError(
-                'CONFIGURATION_ERROR',
-                500,
-                `${sharedClass.name} cannot resolve instances`,
-              );
+              throw new LooplineError('CONFIGURATION_ERROR', `${sharedClass.name} cannot resolve instances`);
             ctx.instance = await sharedClass.resolveInstance(ctx.ctorArgs.id, ctx);
             break;
           case 'beforeHooks':
@@ -513,7 +504,6 @@ function unreadBody(req: Request, readsRawRequest: boolean): LooplineError | und
   const type = req.headers['content-type'] ?? '(none)';
   return new LooplineError(
     'UNSUPPORTED_MEDIA_TYPE',
-    415,
     `The request body is ${type}; send application/json (or application/x-www-form-urlencoded)`,
   );
 }
@@ -577,14 +567,12 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
         findRoute(byClass.get(parts[0]?.toLowerCase() ?? '') ?? [], req.method, parts) ??
         findRoute(anyClass, req.method, parts);
       if (!match)
-        return next(
-          new LooplineError('URL_NOT_FOUND', 404, notFoundMessage(req.method, req.path, classByPath)),
-        );
+        return next(new LooplineError('URL_NOT_FOUND', notFoundMessage(req.method, req.path, classByPath)));
       let params: Record<string, string>;
       try {
         params = match.params();
       } catch {
-        return next(new LooplineError('INVALID_ARGUMENT', 400, `Failed to decode the path ${req.path}`));
+        return next(new LooplineError('INVALID_ARGUMENT', `Failed to decode the path ${req.path}`));
       }
       req.params = params;
       if (!match.route.body) return match.route.handler(req, res, next);

@@ -30,7 +30,7 @@ const TOKEN_LIFETIME_MS = 50 * 60 * 1000;
 const DEVICE_TOKEN = /^[0-9a-fA-F]{64,200}$/;
 
 function credentialsError(message: string): LooplineError {
-  return new LooplineError('PUSH_CREDENTIALS_MISSING', 422, message, { provider: 'apns' });
+  return new LooplineError('PUSH_CREDENTIALS_MISSING', message, { provider: 'apns' });
 }
 
 /** The .p8 key: PEM text, or the path of a file holding it (as LB3's `token.key` allowed). */

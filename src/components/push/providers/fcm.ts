@@ -34,7 +34,7 @@ const SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
 const REGISTRATION_TOKEN = /^[A-Za-z0-9_:\-.]{1,4096}$/;
 
 function credentialsError(message: string): LooplineError {
-  return new LooplineError('PUSH_CREDENTIALS_MISSING', 422, message, { provider: 'fcm' });
+  return new LooplineError('PUSH_CREDENTIALS_MISSING', message, { provider: 'fcm' });
 }
 
 function readServiceAccount(value: FcmSettings['serviceAccount']): ServiceAccount {

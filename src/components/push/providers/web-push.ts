@@ -31,7 +31,7 @@ export const KNOWN_PUSH_SERVICES = [
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
 function credentialsError(message: string): LooplineError {
-  return new LooplineError('PUSH_CREDENTIALS_MISSING', 422, message, { provider: 'webpush' });
+  return new LooplineError('PUSH_CREDENTIALS_MISSING', message, { provider: 'webpush' });
 }
 
 function decodedLength(value: unknown): number {

@@ -250,7 +250,6 @@ function mapError(err: unknown, container: string, file?: string): unknown {
   if (name === 'InvalidBucketName')
     return new LooplineError(
       'INVALID_STORAGE_NAME',
-      400,
       `Invalid container name ${JSON.stringify(container)}: S3 bucket names are 3 to 63 lower-case letters, digits, dots and hyphens`,
       { container },
     );

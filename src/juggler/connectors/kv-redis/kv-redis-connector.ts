@@ -37,7 +37,7 @@ export class KeyValueRedisConnector implements KeyValueConnector {
     try {
       await this.client.connect();
     } catch (err) {
-      throw new LooplineError('STORE_UNAVAILABLE', 503, `Redis cannot be reached: ${(err as Error).message}`);
+      throw new LooplineError('STORE_UNAVAILABLE', `Redis cannot be reached: ${(err as Error).message}`);
     }
   }
 

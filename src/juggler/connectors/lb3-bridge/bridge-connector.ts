@@ -233,7 +233,6 @@ export class Lb3BridgeConnector implements Connector {
     if (!has(this.lb3, 'execute'))
       throw new LooplineError(
         'OPERATION_UNSUPPORTED',
-        400,
         `The ${this.name} connector does not implement execute()`,
       );
     const promise = this.connect().then(() => call(this.lb3, 'execute', [command, ...rest]));
@@ -281,7 +280,6 @@ export class Lb3BridgeConnector implements Connector {
     if (!has(this.lb3, method))
       throw new LooplineError(
         'OPERATION_UNSUPPORTED',
-        400,
         `The ${this.name} connector does not implement ${method}()`,
       );
     const tx = options?.transaction;
@@ -300,7 +298,7 @@ export class Lb3BridgeConnector implements Connector {
 }
 
 function idOf(model: ModelDefinition): string {
-  if (!model.idName) throw new LooplineError('MISSING_ID', 400, `${model.name} has no id property`);
+  if (!model.idName) throw new LooplineError('MISSING_ID', `${model.name} has no id property`);
   return model.idName;
 }
 

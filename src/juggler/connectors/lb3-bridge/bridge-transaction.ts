@@ -40,7 +40,6 @@ export class BridgeTransaction {
     if (this.finished)
       throw new LooplineError(
         'TRANSACTION_FINISHED',
-        400,
         'The transaction has already been committed or rolled back',
       );
   }

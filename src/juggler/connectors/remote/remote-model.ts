@@ -307,7 +307,6 @@ function installStaticMethods(
     method(name, async (Ctor) => {
       throw new LooplineError(
         'REMOTE_METHOD_UNAVAILABLE',
-        500,
         `${String(Ctor.modelName)}.${name}() is not served by the server's REST API (share destroyAll there to use it through the remote connector)`,
       );
     });

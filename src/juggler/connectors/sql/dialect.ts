@@ -107,7 +107,6 @@ export function jsonDocument(value: unknown, store: string): string {
 export function halfSurrogatePair(store: string): LooplineError {
   return new LooplineError(
     'UNSUPPORTED_CHARACTER',
-    400,
     `The ${store} store cannot keep this text (it holds half of a UTF-16 surrogate pair, which no UTF-8 text can): send whole characters`,
   );
 }

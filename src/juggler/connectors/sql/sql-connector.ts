@@ -125,11 +125,7 @@ export abstract class SqlConnector implements Connector {
     const tx = options?.transaction as SqlTransaction | undefined;
     const runner: SqlRunner = tx && tx.connector === this ? tx : this.pool;
     if (tx && tx.connector === this && tx.finished)
-      throw new LooplineError(
-        'TRANSACTION_FINISHED',
-        400,
-        'The transaction is already committed or rolled back',
-      );
+      throw new LooplineError('TRANSACTION_FINISHED', 'The transaction is already committed or rolled back');
     // Statements only: the values bound to them carry access tokens, hashes and user data.
     this.debug('%s (%d values)', sql, params.length);
     for (const p of params) {
@@ -145,7 +141,6 @@ export abstract class SqlConnector implements Connector {
       if (this.isUnsupportedCharacter(err)) {
         throw new LooplineError(
           'UNSUPPORTED_CHARACTER',
-          400,
           `The ${this.dialect.name} store cannot keep this text (it holds the NUL character, \\u0000): remove it and send again`,
         );
       }
@@ -241,7 +236,7 @@ export abstract class SqlConnector implements Connector {
   }
 
   private idName(def: ModelDefinition): string {
-    if (!def.idName) throw new LooplineError('MODEL_WITHOUT_ID', 500, `${def.name} has no id property`);
+    if (!def.idName) throw new LooplineError('MODEL_WITHOUT_ID', `${def.name} has no id property`);
     return def.idName;
   }
 

@@ -29,7 +29,7 @@ export interface TransactionConnection {
 export function isolationLevelOf(options: { isolationLevel?: string }): string {
   const level = options.isolationLevel ?? 'READ COMMITTED';
   if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/i.test(level)) {
-    throw new LooplineError('INVALID_ARGUMENT', 400, `Unknown isolation level "${level}"`);
+    throw new LooplineError('INVALID_ARGUMENT', `Unknown isolation level "${level}"`);
   }
   return level.toUpperCase();
 }

@@ -87,7 +87,6 @@ export class SQLiteConnector extends SqlConnector {
       if (err instanceof LooplineError) throw err;
       throw new LooplineError(
         'STORE_UNAVAILABLE',
-        503,
         `The sqlite store cannot open ${file}: ${(err as Error).message}`,
       );
     }

@@ -27,13 +27,7 @@ export function rest(): RequestHandler {
 export function urlNotFound(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     // The message reaches error logs (strong-error-handler prints the stack): no token in it.
-    next(
-      new LooplineError(
-        'URL_NOT_FOUND',
-        404,
-        `Cannot ${req.method} ${redactUrl(req.originalUrl ?? req.url)}`,
-      ),
-    );
+    next(new LooplineError('URL_NOT_FOUND', `Cannot ${req.method} ${redactUrl(req.originalUrl ?? req.url)}`));
   };
 }
 

@@ -27,7 +27,6 @@ export function refusingForeignPreflights(factory: CorsFactory): CorsFactory {
           return next(
             new LooplineError(
               'CORS_ORIGIN_DENIED',
-              403,
               `Cross-origin requests from ${String(req.headers.origin)} are not allowed by this server's CORS settings (middleware.json "cors" params.origin)`,
             ),
           );

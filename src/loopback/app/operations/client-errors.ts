@@ -19,7 +19,6 @@ const PLAIN: Record<string, string> = {
 function headersTooLarge(): string {
   const err = new LooplineError(
     'HEADERS_TOO_LARGE',
-    431,
     "The request line and headers are over the server's limit (maxHeaderSize, 16 kB by default); shorten the URL (send a long filter in a POST body or as several requests) or the headers.",
   );
   const body = JSON.stringify({

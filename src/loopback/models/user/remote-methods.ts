@@ -57,7 +57,7 @@ const tokenUserId = (ctx: RemotingContext) => {
   if (!token || token.userId === undefined || token.userId === null) return undefined;
   const Model = ctx.method.sharedClass.ctor as AnyModel;
   const principal = tokenPrincipal(Model?.app, token);
-  if (!principal || principal.model !== Model) throw new LooplineError('ACCESS_DENIED', 403, 'Access Denied');
+  if (!principal || principal.model !== Model) throw new LooplineError('ACCESS_DENIED', 'Access Denied');
   return token.userId;
 };
 const tokenId = (ctx: RemotingContext) => (ctx.req as any)?.accessToken?.id;

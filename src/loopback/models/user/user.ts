@@ -54,12 +54,12 @@ function includesUser(include: unknown): boolean {
 }
 
 function loginFailed(): LooplineError {
-  return new LooplineError('LOGIN_FAILED', 401, 'login failed');
+  return new LooplineError('LOGIN_FAILED', 'login failed');
 }
 
 function userNotFound(userId: unknown): LooplineError {
   // LB3 answers 401 here (confirm's unknown user is 404): the caller is not that user.
-  return new LooplineError('USER_NOT_FOUND', 401, `User ${String(userId)} not found`);
+  return new LooplineError('USER_NOT_FOUND', `User ${String(userId)} not found`).withStatus(401);
 }
 
 /** LB3's split of `realm<delimiter>name` at the first delimiter; a name without one has no realm. */
@@ -104,7 +104,7 @@ function issueResetToken(user: AnyModel, ttl: number, restricted: boolean): Prom
 const statics = {
   async login(this: AnyModel, credentials: any, include?: unknown): Promise<any> {
     if (!credentials || typeof credentials !== 'object' || Array.isArray(credentials)) {
-      throw new LooplineError('USERNAME_EMAIL_REQUIRED', 400, 'username or email is required');
+      throw new LooplineError('USERNAME_EMAIL_REQUIRED', 'username or email is required');
     }
     const settings = settingsOf(this);
     const realms = usesRealms(this);
@@ -114,16 +114,16 @@ const statics = {
       realms ? settings.realmDelimiter : undefined,
     );
     if (realms) {
-      if (!query.realm) throw new LooplineError('REALM_REQUIRED', 400, 'realm is required');
-      if (typeof query.realm !== 'string') throw new LooplineError('INVALID_REALM', 400, 'Invalid realm');
+      if (!query.realm) throw new LooplineError('REALM_REQUIRED', 'realm is required');
+      if (typeof query.realm !== 'string') throw new LooplineError('INVALID_REALM', 'Invalid realm');
     }
     if (!query.email && !query.username)
-      throw new LooplineError('USERNAME_EMAIL_REQUIRED', 400, 'username or email is required');
+      throw new LooplineError('USERNAME_EMAIL_REQUIRED', 'username or email is required');
     // Only strings reach the query: an operator object ({"neq": null}) must not match a user.
     if (query.username && typeof query.username !== 'string')
-      throw new LooplineError('INVALID_USERNAME', 400, 'Invalid username');
+      throw new LooplineError('INVALID_USERNAME', 'Invalid username');
     if (query.email && typeof query.email !== 'string')
-      throw new LooplineError('INVALID_EMAIL', 400, 'Invalid email');
+      throw new LooplineError('INVALID_EMAIL', 'Invalid email');
     if (query.email !== undefined) query.email = normalizeEmail(this, query.email);
     // The throttle records this attempt while the user is looked up and the password compared.
     const throttle = loginThrottleOf(this);
@@ -154,7 +154,6 @@ const statics = {
       await cleared;
       throw new LooplineError(
         'LOGIN_FAILED_EMAIL_NOT_VERIFIED',
-        401,
         'login failed as the email has not been verified',
         { userId: user.getId() },
       );
@@ -169,16 +168,16 @@ const statics = {
 
   async logout(this: AnyModel, tokenId: unknown): Promise<void> {
     if (typeof tokenId !== 'string' || !tokenId)
-      throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'accessToken is required to logout');
+      throw new LooplineError('ACCESS_TOKEN_REQUIRED', 'accessToken is required to logout');
     if (!(await endSession(this, tokenId)))
-      throw new LooplineError('ACCESS_TOKEN_REQUIRED', 401, 'could not find accessToken');
+      throw new LooplineError('ACCESS_TOKEN_REQUIRED', 'could not find accessToken');
   },
 
   async confirm(this: AnyModel, uid: unknown, token: unknown, _redirect?: unknown): Promise<void> {
     const user = await this.findById(uid);
-    if (!user) throw new LooplineError('USER_NOT_FOUND', 404, `User not found: ${String(uid)}`);
+    if (!user) throw new LooplineError('USER_NOT_FOUND', `User not found: ${String(uid)}`);
     if (!user.verificationToken || !safeEqual(token, user.verificationToken)) {
-      throw new LooplineError('INVALID_TOKEN', 400, 'Invalid token');
+      throw new LooplineError('INVALID_TOKEN', 'Invalid token');
     }
     await user.updateAttributes(
       { emailVerified: true, verificationToken: null },
@@ -189,8 +188,7 @@ const statics = {
   async resetPassword(this: AnyModel, options: any): Promise<void> {
     const settings = settingsOf(this);
     const email = options && typeof options === 'object' ? options.email : undefined;
-    if (typeof email !== 'string' || !email)
-      throw new LooplineError('EMAIL_REQUIRED', 400, 'Email is required');
+    if (typeof email !== 'string' || !email) throw new LooplineError('EMAIL_REQUIRED', 'Email is required');
     if (options.password) this.validatePassword(options.password);
     const where: Record<string, unknown> = { email: normalizeEmail(this, email) };
     if (options.realm) where.realm = options.realm;
@@ -199,12 +197,11 @@ const statics = {
       // Safe default over REST: the answer does not tell a client whether an address is
       // registered. Server code gets LB3's error.
       if (options[OVER_REST] && !settings.resetPasswordRevealsUnknownEmail) return;
-      throw new LooplineError('EMAIL_NOT_FOUND', 404, 'Email not found');
+      throw new LooplineError('EMAIL_NOT_FOUND', 'Email not found');
     }
     if (settings.emailVerificationRequired && !user.emailVerified) {
       throw new LooplineError(
         'RESET_FAILED_EMAIL_NOT_VERIFIED',
-        401,
         'Password reset failed as the email has not been verified',
       );
     }
@@ -311,7 +308,7 @@ const prototype = {
 
   async changePassword(this: any, oldPassword: unknown, newPassword: unknown, options?: any): Promise<void> {
     if (!(await this.hasPassword(oldPassword)))
-      throw new LooplineError('INVALID_PASSWORD', 400, 'Invalid current password');
+      throw new LooplineError('INVALID_PASSWORD', 'Invalid current password');
     await this.setPassword(newPassword, options);
   },
 };

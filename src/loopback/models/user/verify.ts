@@ -62,7 +62,7 @@ function callStep<T>(
 }
 
 function check(ok: unknown, message: string): void {
-  if (!ok) throw new LooplineError('INVALID_VERIFY_OPTIONS', 500, message);
+  if (!ok) throw new LooplineError('INVALID_VERIFY_OPTIONS', message);
 }
 
 /** The confirm link without its token: from verifyOptions, or built from the app's address and the confirm route. */
@@ -73,7 +73,6 @@ function confirmHref(User: AnyModel, user: AnyModel, o: Options): string {
   if (!confirm || !sharedClass.isMethodEnabled(confirm)) {
     throw new LooplineError(
       'INVALID_VERIFY_OPTIONS',
-      500,
       'Cannot build the verification link: the confirm method is not public; give verifyOptions.verifyHref',
     );
   }

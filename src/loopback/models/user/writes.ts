@@ -24,12 +24,11 @@ export function hashRounds(User: AnyModel): number {
 /** LB3's checks of a plain password: a non-empty string that bcrypt will not truncate. */
 export function validatePlainPassword(plain: unknown): asserts plain is string {
   if (typeof plain !== 'string' || plain.length === 0)
-    throw new LooplineError('INVALID_PASSWORD', 422, 'Invalid password.');
+    throw new LooplineError('INVALID_PASSWORD', 'Invalid password.').withStatus(422);
   const bytes = Buffer.byteLength(plain, 'utf8');
   if (bytes > MAX_PASSWORD_BYTES) {
     throw new LooplineError(
       'PASSWORD_TOO_LONG',
-      422,
       `The password entered was too long. Max length is ${MAX_PASSWORD_BYTES} (entered ${bytes})`,
     );
   }
@@ -101,7 +100,6 @@ function guardClientWrite(Model: AnyModel, ctx: any, target: any, before: UserSn
   ) {
     throw new LooplineError(
       'PASSWORD_CHANGE_NOT_ALLOWED',
-      401,
       'Changing the password through patch or replace is not allowed; use changePassword() or setPassword()',
     );
   }
@@ -119,7 +117,6 @@ function guardSetPasswordOption(ctx: any, target: any): void {
   if (keys && keys.length === 1 && keys[0] === 'password') return;
   throw new LooplineError(
     'SET_PASSWORD_MISUSE',
-    400,
     'Invalid use of "options.setPassword". Only "password" can be changed when using this option.',
   );
 }
@@ -144,9 +141,8 @@ async function passwordToStore(
     if (!isHashed(pw))
       throw new LooplineError(
         'INVALID_PASSWORD',
-        422,
         'options.hashedPassword is set but the password is not a bcrypt hash.',
-      );
+      ).withStatus(422);
     return pw;
   }
   // Hashed as user code built the instance (password-hashing.ts), or a written hash the
@@ -189,7 +185,6 @@ async function storedUsers(Model: AnyModel, ctx: any): Promise<UserSnapshot[]> {
 function notWritable(key: string, hint = ''): LooplineError {
   return new LooplineError(
     'PROPERTY_NOT_WRITABLE',
-    400,
     `"${key}" is managed by the server and cannot be written by a client${hint}`,
   );
 }

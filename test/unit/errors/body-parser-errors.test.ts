@@ -1,4 +1,4 @@
-import { withBodyErrorCode } from '../../../src/util/body-errors';
+import { withBodyErrorCode } from '../../../src/errors/body-parser-errors';
 import { assertNoForbiddenParams } from '../../../src/remoting/rest/rest-adapter';
 
 describe('withBodyErrorCode', () => {

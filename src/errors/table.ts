@@ -1,217 +1,19 @@
 /**
- * Every error loopline raises on purpose is declared here, once, with a stable `code` and an HTTP
- * `statusCode`. Users and tests match on the code, never on the message text.
+ * Every error loopline raises on purpose has a row here, once: its stable code, its HTTP status and
+ * what it means. Errors are built from a code and take their status from its row; the README's
+ * error table is this table, row for row (a test keeps the two in step). Users and tests match on
+ * the code, never on the message text.
  *
  * This module is a leaf: it imports nothing of ours.
  */
 
-export interface ErrorDetails {
-  [key: string]: unknown;
-}
-
-export class LooplineError extends Error {
-  /** Stable machine-readable code, e.g. `INVALID_FILTER`. */
-  code: string;
-  statusCode: number;
-  /** LB3 exposes `status` beside `statusCode`; strong-error-handler reads either. */
-  declare status: number;
-  declare details?: unknown;
-
-  constructor(code: string, statusCode: number, message: string, details?: unknown) {
-    super(message);
-    // Own but not enumerable, so a copy of the error (`Object.assign({}, err)`) holds what an LB3
-    // error held: statusCode, code and details.
-    Object.defineProperty(this, 'name', {
-      value: 'Error',
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-    this.code = code;
-    this.statusCode = statusCode;
-    Object.defineProperty(this, 'status', {
-      value: statusCode,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-    if (details !== undefined) this.details = details;
-  }
-}
-
-/** 400: a filter (where, fields, order, limit, skip, include) that cannot be honoured. */
-export class InvalidFilterError extends LooplineError {
-  constructor(message: string, details?: unknown) {
-    super('INVALID_FILTER', 400, message, details);
-  }
-}
-
-/** 400: the store refused a value the request carries (1.5 for an integer column, a number out of a column's range). */
-export class InvalidValueError extends LooplineError {
-  constructor(message: string) {
-    super('INVALID_VALUE', 400, message);
-  }
-}
-
-/** 404 for a missing id, with LB3's message: `Unknown "Customer" id "5".` */
-export class ModelNotFoundError extends LooplineError {
-  constructor(modelName: string, id: unknown, message = `Unknown "${modelName}" id "${String(id)}".`) {
-    super('MODEL_NOT_FOUND', 404, message);
-    // LB3 set `status` on this error as a plain property, so a debug error body shows it.
-    Object.defineProperty(this, 'status', {
-      value: 404,
-      writable: true,
-      configurable: true,
-      enumerable: true,
-    });
-  }
-}
-
-/** 400: an argument that the method cannot use (a missing id, a non-object data argument). */
-export class InvalidArgumentError extends LooplineError {
-  constructor(message: string, code = 'INVALID_ARGUMENT') {
-    super(code, 400, message);
-  }
-}
-
-/** 500: a server-side programming error, such as a model without a data source. */
-export class ConfigurationError extends LooplineError {
-  constructor(message: string, code = 'CONFIGURATION_ERROR') {
-    super(code, 500, message);
-  }
-}
-
-/**
- * 503: the store cannot be used right now: unreachable (`STORE_UNAVAILABLE`, safe to retry), or
- * refusing the app's credentials (`STORE_AUTH_FAILED`) or database name (`STORE_DATABASE_NOT_FOUND`),
- * which its operator must fix in the data source's settings.
- */
-export class StoreUnavailableError extends LooplineError {
-  constructor(
-    message: string,
-    code: 'STORE_UNAVAILABLE' | 'STORE_AUTH_FAILED' | 'STORE_DATABASE_NOT_FOUND' = 'STORE_UNAVAILABLE',
-    cause?: unknown,
-  ) {
-    super(code, 503, message);
-    // The driver's error, for logs and boot's warning; never part of a response body.
-    if (cause !== undefined)
-      Object.defineProperty(this, 'cause', {
-        value: cause,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
-  }
-}
-
-/**
- * 409: a create named an id that is already taken. LB3's exact message,
- * `Duplicate entry for Customer.id`; the id itself is in `details`.
- */
-export class DuplicateIdError extends LooplineError {
-  constructor(modelName: string, idName: string, id: unknown) {
-    super('DUPLICATE_ID', 409, `Duplicate entry for ${modelName}.${idName}`, {
-      model: modelName,
-      property: idName,
-      id,
-    });
-  }
-}
-
-/**
- * A write the store's foreign-key constraint refused: the row named a parent that does not exist
- * (`missing`), or a delete or key change left rows of another table pointing at nothing
- * (`referenced`). Only the constraint's name is quoted, never the store's message (it names
- * tables and values).
- */
-export class ForeignKeyViolationError extends LooplineError {
-  constructor(store: string, kind: 'missing' | 'referenced', constraint: string | undefined) {
-    const which = constraint ? ` (${constraint})` : '';
-    super(
-      'FOREIGN_KEY_VIOLATION',
-      409,
-      kind === 'missing'
-        ? `The ${store} store refused the write: its foreign key${which} names a row that does not exist`
-        : `The ${store} store refused the change: rows of another table still refer to this one through a foreign key${which}`,
-      constraint ? { constraint, reason: kind } : { reason: kind },
-    );
-  }
-}
-
-export interface ValidationErrorDetails {
-  context: string;
-  codes: Record<string, string[]>;
-  messages: Record<string, string[]>;
-}
-
-/**
- * 422: an instance failed validation. `details` has LB3's shape:
- * `{context: 'Customer', codes: {email: ['presence']}, messages: {email: ["can't be blank"]}}`.
- */
-export class ValidationError extends LooplineError {
-  declare details: ValidationErrorDetails;
-
-  constructor(
-    modelName: string,
-    codes: Record<string, string[]>,
-    messages: Record<string, string[]>,
-    values: Record<string, unknown> = {},
-  ) {
-    super('VALIDATION_FAILED', 422, ValidationError.describe(modelName, messages, values), {
-      context: modelName,
-      codes,
-      messages,
-    });
-    this.name = 'ValidationError';
-  }
-
-  /** LB3's message: "The `Customer` instance is not valid. Details: `email` can't be blank (value: undefined)." */
-  private static describe(
-    modelName: string,
-    messages: Record<string, string[]>,
-    values: Record<string, unknown>,
-  ): string {
-    const parts: string[] = [];
-    for (const [prop, msgs] of Object.entries(messages)) {
-      for (const msg of msgs) {
-        parts.push(`\`${prop}\` ${msg} (value: ${ValidationError.showValue(values[prop])})`);
-      }
-    }
-    return `The \`${modelName}\` instance is not valid. Details: ${parts.join('; ')}.`;
-  }
-
-  private static showValue(value: unknown): string {
-    if (value === undefined) return 'undefined';
-    if (typeof value === 'string') return JSON.stringify(value);
-    try {
-      const text = JSON.stringify(value);
-      return text === undefined ? String(value) : text.length > 32 ? text.slice(0, 29) + '...' : text;
-    } catch {
-      return String(value);
-    }
-  }
-}
-
-/**
- * 401: a third-party login or account link did not succeed (the user denied it at the provider,
- * the state or PKCE check failed, the provider refused the code, the profile had no id); nothing
- * was created. `details.reason` says which, in the provider's words where it gave some.
- */
-export class ThirdPartyLoginError extends LooplineError {
-  constructor(message: string, reason?: string, code = 'THIRD_PARTY_LOGIN_FAILED') {
-    super(code, 401, message, reason === undefined ? undefined : { reason });
-  }
-}
-
-/** 503: the OpenID Connect issuer's discovery document could not be read; safe to retry. */
-export class LoginProviderUnavailableError extends LooplineError {
-  constructor(message: string) {
-    super('LOGIN_PROVIDER_UNAVAILABLE', 503, message);
-  }
+export interface ErrorTableEntry {
+  status: number;
+  meaning: string;
 }
 
 /** The table of codes, kept in step with the README's error table by a test. */
-export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: string }>> = Object.freeze({
+export const ERROR_CODES = Object.freeze({
   INVALID_FILTER: {
     status: 400,
     meaning:
@@ -307,7 +109,7 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   MALFORMED_BODY: {
     status: 400,
     meaning:
-      'The request body cannot be read: it claims gzip or deflate and does not inflate, or it ends early.',
+      'The request body cannot be read: it claims gzip or deflate and does not inflate, or it ends early; a form with more fields than the parser reads (1000) answers 413 with this code, as body-parser did in LB3.',
   },
   NESTED_TOO_DEEPLY: {
     status: 400,
@@ -391,7 +193,8 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
   },
   ACCESS_DENIED: {
     status: 403,
-    meaning: 'The ACLs deny the request to a signed-in user and `aclErrorStatus` is 403.',
+    meaning:
+      'The ACLs deny the request to a signed-in user and `aclErrorStatus` is 403 (another 4xx or 5xx there answers with that status and this code, as LB3).',
   },
   INSUFFICIENT_SCOPE: {
     status: 403,
@@ -673,4 +476,12 @@ export const ERROR_CODES: Readonly<Record<string, { status: number; meaning: str
     status: 503,
     meaning: "The OpenID Connect issuer's discovery document could not be read; safe to retry.",
   },
-});
+} satisfies Record<string, ErrorTableEntry>);
+
+/** A code loopline raises: a key of the error table. */
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The status the error table gives a code. */
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CODES[code].status;
+}
