@@ -1,9 +1,11 @@
 import { ConfigurationError } from '../../errors';
 import type { Connector } from './connector';
 import { MemoryConnector } from './memory/memory-connector';
-import { MySQLConnector } from './mysql/mysql-connector';
-import { PostgreSQLConnector } from './postgresql/postgresql-connector';
-import { SQLiteConnector } from './sqlite/sqlite-connector';
+import { mysqlDialect } from './mysql/dialect';
+import { postgresqlDialect } from './postgresql/dialect';
+import { SqlConnector } from './sql/sql-connector';
+import type { SqlDialect } from './sql/sql-dialect';
+import { sqliteDialect } from './sqlite/dialect';
 import { TransientConnector } from './transient/transient-connector';
 import { KeyValueMemoryConnector } from './kv-memory/kv-memory-connector';
 import { KeyValueRedisConnector } from './kv-redis/kv-redis-connector';
@@ -23,6 +25,11 @@ export { addConnectorSearchRoot } from './lb3-bridge/load-module';
 
 export type ConnectorFactory = (settings: Record<string, unknown>) => AnyConnector;
 
+/** A SQL store: the one SqlConnector, built from the store's dialect for each data source's settings. */
+function sqlStore(dialect: (settings: Record<string, unknown>) => SqlDialect): ConnectorFactory {
+  return (settings) => new SqlConnector(dialect(settings), settings);
+}
+
 /**
  * Connector name → factory: the only file that names a concrete connector; everything else speaks
  * the Connector interface. LB3's package names (`loopback-connector-memory`) resolve too, so an
@@ -30,13 +37,13 @@ export type ConnectorFactory = (settings: Record<string, unknown>) => AnyConnect
  */
 const FACTORIES = new Map<string, ConnectorFactory>([
   ['memory', (settings) => new MemoryConnector(settings)],
-  ['postgresql', (settings) => new PostgreSQLConnector(settings)],
-  ['postgres', (settings) => new PostgreSQLConnector(settings)],
-  ['mysql', (settings) => new MySQLConnector(settings)],
-  ['mariadb', (settings) => new MySQLConnector(settings)],
+  ['postgresql', sqlStore(postgresqlDialect)],
+  ['postgres', sqlStore(postgresqlDialect)],
+  ['mysql', sqlStore(mysqlDialect)],
+  ['mariadb', sqlStore(mysqlDialect)],
   // `sqlite3` is LB3's name (loopback-connector-sqlite3).
-  ['sqlite', (settings) => new SQLiteConnector(settings)],
-  ['sqlite3', (settings) => new SQLiteConnector(settings)],
+  ['sqlite', sqlStore(sqliteDialect)],
+  ['sqlite3', sqlStore(sqliteDialect)],
   ['transient', (settings) => new TransientConnector(settings)],
   ['kv-memory', (settings) => new KeyValueMemoryConnector(settings)],
   ['kv-redis', (settings) => new KeyValueRedisConnector(settings)],

@@ -1,50 +1,35 @@
 import { randomUUID } from 'crypto';
-import {
-  DuplicateIdError,
-  ForeignKeyViolationError,
-  InvalidFilterError,
-  InvalidValueError,
-  LooplineError,
-  StoreUnavailableError,
-} from '../../../errors';
 import type Bluebird from 'bluebird';
+import { DuplicateIdError, LooplineError } from '../../../errors';
 import { splitCallback, withCallback } from '../../../util/callback';
 import { debugFor } from '../../../util/debug';
 import type { NormalizedFilter, WhereClause } from '../../filter/types';
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
+import type { StoreChangeFeed } from '../change-feed';
 import type { Connector, ConnectorCapabilities, OperationOptions, Row, UpsertResult } from '../connector';
-import { Dialect, halfSurrogatePair, isJsonProperty, jsonDocument } from './dialect';
-import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
+import type { Catalog, CatalogQuery } from './catalog';
+import { DeclaredModels, matches } from './error-table';
+import type { DeclaredIndex, SchemaDialect } from './schema-dialect';
+import { SelectStatements } from './select-statements';
+import { StatementRunner } from './statement-runner';
+import type { SqlDialect, SqlDriver, SqlStatementHost } from './sql-dialect';
+import { SqlSchema } from './sql-schema';
+import { isolationLevelOf, QueryResult, SqlTransaction } from './sql-transaction';
 import { SqlBuilder } from './sql-where';
-import { openTransaction, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
-import type { Catalog } from './catalog';
-import { DeclaredIndex, SchemaDialect, SqlSchema } from './sql-schema';
-import { errorText } from '../../../util/error-text';
+import type { SqlSyntax } from './syntax';
+import { boundValue, RowReader } from './values';
 
 export { isolationLevelOf } from './sql-transaction';
 export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
 
-interface ColumnReader {
-  name: string;
-  column: string;
-  read: (value: unknown) => unknown;
-}
-
-interface ColumnLayout {
-  all: ColumnReader[];
-  byName: Map<string, ColumnReader>;
-}
-
 /**
- * The SQL connectors' shared implementation of the Connector contract. A dialect subclass
- * supplies the pool (`runner`), transactions and the error classification; everything else —
- * statements, row mapping, schema — is here, once.
+ * The SQL stores' one connector, built from a SqlDialect (sql-dialect.ts): the dialect says how
+ * statements are written, how its connections are made, which errors mean what, and how its
+ * schema and catalog are read; everything else — statements, row mapping, transactions, schema
+ * changes, the Connector contract — is here, once, for every SQL store.
  */
-/** ES2024's String#isWellFormed, on Node 20 ahead of the TypeScript lib this project targets. */
-type WellFormed = string & { isWellFormed(): boolean };
-
-export abstract class SqlConnector implements Connector {
-  abstract readonly name: string;
+export class SqlConnector implements Connector, SqlStatementHost {
+  readonly name: string;
   readonly capabilities: ConnectorCapabilities = Object.freeze({
     defaultIdType: 'Number' as const,
     regexp: true,
@@ -52,187 +37,107 @@ export abstract class SqlConnector implements Connector {
     transactions: true,
     freeformProperties: false,
   });
-  protected readonly defs = new Map<string, ModelDefinition>();
-  protected readonly debug;
+  private readonly defs = new Map<string, ModelDefinition>();
+  private readonly debug;
+  private readonly driver: SqlDriver;
+  /** How autoupdate reads and changes this store's tables (the dialect's schema rules). */
+  readonly schemaDialect: SchemaDialect;
+  /** information_schema in the shapes of LB3's discovery (catalog.ts). */
+  readonly catalog: Catalog;
+  private readonly schema: SqlSchema;
+  private readonly reads: SelectStatements;
+  private readonly rows: RowReader;
+  private readonly statements: StatementRunner;
 
   constructor(
-    readonly dialect: Dialect,
-    protected readonly settings: Record<string, unknown>,
+    readonly dialect: SqlDialect,
+    readonly settings: Readonly<Record<string, unknown>>,
   ) {
+    this.name = dialect.name;
     this.debug = debugFor(`connector:${dialect.name}`);
+    this.driver = dialect.createDriver({ debug: this.debug });
+    this.statements = new StatementRunner(this, dialect, this.driver, this.debug);
+    // Through `this.run`, so the catalog's and schema's statements are logged and mapped as any other.
+    const query: CatalogQuery = (sql, params) => this.run(sql, params);
+    this.schemaDialect = dialect.createSchema(query);
+    this.catalog = dialect.createCatalog(query);
+    this.schema = new SqlSchema({
+      name: dialect.name,
+      syntax: dialect.syntax,
+      rules: this.schemaDialect,
+      catalog: this.catalog,
+      run: (sql, params) => this.run(sql, params),
+      define: (def) => this.define(def),
+      table: (def) => this.table(def),
+      col: (def, property) => this.col(def, property),
+      definition: (name) => this.defs.get(name),
+    });
+    this.reads = new SelectStatements(this);
+    this.rows = new RowReader((def, property) => dialect.syntax.columnName(def, property));
   }
 
-  abstract connect(): Promise<void>;
-  abstract disconnect(): Promise<void>;
-  /** The pool's runner. */
-  protected abstract get pool(): SqlRunner;
-  /** True when the error means the store is unreachable (refused, reset, timed out). */
-  protected abstract isConnectionError(err: unknown): boolean;
-  protected abstract isDuplicateKey(err: unknown): boolean;
-  /** The name of the index (or primary key) a duplicate-key error names, when the store says. */
-  protected abstract duplicateKeyName(err: unknown): string | undefined;
-  abstract beginTransaction(options?: { isolationLevel?: string; timeout?: number }): Promise<SqlTransaction>;
-
-  /** A transaction handle over a connection taken from the pool (sql-transaction.ts). */
-  protected transaction(conn: TransactionConnection, timeout: number | undefined): SqlTransaction {
-    return openTransaction(
-      this,
-      conn,
-      timeout,
-      (err) => this.isConnectionError(err),
-      (err) => this.unavailable(err),
-    );
+  get syntax(): SqlSyntax {
+    return this.dialect.syntax;
   }
 
   define(def: ModelDefinition): void {
     this.defs.set(def.name, def);
   }
 
-  /** Runs a statement on the transaction given in options, or on the pool; store faults become 503. */
-  /**
-   * A statement run in autocommit mode that the store chose as a deadlock's victim was rolled
-   * back whole, so it is run again (up to three more times). MariaDB picks such victims among
-   * concurrent inserts of one value under a long (hashed) unique key; the retry then meets the
-   * winner's row and fails as a duplicate. Inside a caller's transaction the error stands: the
-   * store rolled back the whole transaction.
-   */
-  private async queryRetryingDeadlocks(
-    runner: SqlRunner,
-    autocommit: boolean,
-    sql: string,
-    params: unknown[],
-  ): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await runner.query(sql, params);
-      } catch (err) {
-        if (!autocommit || attempt >= 4 || !this.isDeadlock(err)) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 20)));
-      }
-    }
-  }
+  // ---- connections and transactions -------------------------------------------------------
 
-  /** The store's "deadlock, statement rolled back" error. */
-  protected isDeadlock(_err: unknown): boolean {
-    return false;
-  }
-
-  async run(
-    sql: string,
-    params: unknown[],
-    options?: OperationOptions,
-  ): Promise<{ rows: Row[]; affected: number; insertId?: unknown }> {
-    const tx = options?.transaction as SqlTransaction | undefined;
-    const runner: SqlRunner = tx && tx.connector === this ? tx : this.pool;
-    if (tx && tx.connector === this && tx.finished)
-      throw new LooplineError('TRANSACTION_FINISHED', 'The transaction is already committed or rolled back');
-    // Statements only: the values bound to them carry access tokens, hashes and user data.
-    this.debug('%s (%d values)', sql, params.length);
-    for (const p of params) {
-      // UTF-8 has no form for half a surrogate pair: the driver would store U+FFFD in its place.
-      if (typeof p === 'string' && !(p as WellFormed).isWellFormed()) {
-        throw halfSurrogatePair(this.dialect.name);
-      }
-      if (p instanceof Date) this.checkDate(p);
-    }
+  async connect(): Promise<void> {
     try {
-      return await this.queryRetryingDeadlocks(runner, runner !== tx, sql, params);
+      await this.driver.connect();
     } catch (err) {
-      if (this.isUnsupportedCharacter(err)) {
-        throw new LooplineError(
-          'UNSUPPORTED_CHARACTER',
-          `The ${this.dialect.name} store cannot keep this text (it holds the NUL character, \\u0000): remove it and send again`,
-        );
-      }
-      if (this.isRegexpError(err)) {
-        throw new InvalidFilterError(
-          `The ${this.dialect.name} store's regular expressions cannot read this pattern: ${(err as Error).message}`,
-        );
-      }
-      throw this.unavailable(err);
+      throw this.statements.unavailable(err);
     }
   }
 
-  /** Throws 400 INVALID_VALUE for a date the store's date type cannot hold (each dialect knows its range). */
-  protected checkDate(_date: Date): void {}
-
-  /**
-   * True when the store's regular expression engine refused a pattern that JavaScript compiled
-   * (the dialects differ: PostgreSQL has no named groups, PCRE no `\u`): the filter's fault, 400.
-   */
-  protected isRegexpError(_err: unknown): boolean {
-    return false;
+  async disconnect(): Promise<void> {
+    const feed = this.feed;
+    this.feed = undefined;
+    if (feed) await feed.close().catch(() => undefined);
+    await this.driver.close();
   }
 
-  /** True when the store refused a value's text for a character it cannot hold (PostgreSQL: NUL). */
-  protected isUnsupportedCharacter(_err: unknown): boolean {
-    return false;
+  async beginTransaction(
+    options: { isolationLevel?: string; timeout?: number } = {},
+  ): Promise<SqlTransaction> {
+    return this.statements.checkout(isolationLevelOf(options), options.timeout);
   }
 
-  /**
-   * A store fault as thrown to the DAO: 503 STORE_UNAVAILABLE when the store cannot be reached,
-   * 400 INVALID_VALUE when it refused a value the client sent (text it cannot hold, a number out
-   * of the column's range), which is the client's to fix and no server fault.
-   */
-  protected unavailable(err: unknown): unknown {
-    const refused = this.foreignKeyViolation(err);
-    if (refused) return new ForeignKeyViolationError(this.dialect.name, refused.kind, refused.constraint);
-    if (this.isValueError(err))
-      return new InvalidValueError(
-        `The ${this.dialect.name} store cannot hold a value of this request: ${(err as Error).message}`,
-      );
-    const refusal = this.refusal(err);
-    if (refusal === 'credentials')
-      return new StoreUnavailableError(
-        `The ${this.dialect.name} store refused the data source's credentials (${errorText(err)})`,
-        'STORE_AUTH_FAILED',
-        err,
-      );
-    if (refusal === 'database')
-      return new StoreUnavailableError(
-        `The ${this.dialect.name} store has no database of the data source's name (${errorText(err)})`,
-        'STORE_DATABASE_NOT_FOUND',
-        err,
-      );
-    if (!this.isConnectionError(err)) return err;
-    return new StoreUnavailableError(
-      `The ${this.dialect.name} store cannot be reached (${errorText(err)}); retry later`,
-      'STORE_UNAVAILABLE',
-      err,
-    );
+  async onOwnConnection<T>(
+    options: OperationOptions,
+    fn: (conn: SqlTransaction, options: OperationOptions, inCallerTransaction: boolean) => Promise<T>,
+  ): Promise<T> {
+    const given = options.transaction as SqlTransaction | undefined;
+    if (given && given.connector === this) return fn(given, options, true);
+    const own = await this.statements.checkout(undefined, undefined);
+    try {
+      return await fn(own, { ...options, transaction: own }, false);
+    } finally {
+      await own.commit().catch(() => undefined);
+    }
   }
 
-  /** Why the store refused a connection that reached it: the credentials, the database name, or neither. */
-  protected refusal(_err: unknown): 'credentials' | 'database' | undefined {
-    return undefined;
+  // ---- statements -------------------------------------------------------------------------
+
+  /** Runs a statement on the transaction given in options, or on the pool (statement-runner.ts). */
+  run(sql: string, params: unknown[], options?: OperationOptions): Promise<QueryResult> {
+    return this.statements.run(sql, params, options);
   }
 
-  /**
-   * The store's foreign-key refusal: `missing` when a written key names no parent row,
-   * `referenced` when other rows still point at a deleted or re-keyed one; undefined for any
-   * other error. Each dialect reads its own codes (and the constraint's name when it has one).
-   */
-  protected foreignKeyViolation(
-    _err: unknown,
-  ): { kind: 'missing' | 'referenced'; constraint?: string } | undefined {
-    return undefined;
-  }
-
-  /** True for the store's "this value does not fit" errors; each dialect names its own. */
-  protected isValueError(_err: unknown): boolean {
-    return false;
-  }
-
-  // ---- names ---------------------------------------------------------------------------------
+  // ---- names and values -------------------------------------------------------------------
 
   table(def: ModelDefinition): string {
-    const schema = this.dialect.schemaName(def);
-    const table = this.dialect.quote(this.dialect.tableName(def));
-    return schema ? `${this.dialect.quote(schema)}.${table}` : table;
+    const schema = this.syntax.schemaName(def);
+    const table = this.syntax.quote(this.syntax.tableName(def));
+    return schema ? `${this.syntax.quote(schema)}.${table}` : table;
   }
 
   col(def: ModelDefinition, property: string): string {
-    return this.dialect.quote(this.dialect.columnName(def, property));
+    return this.syntax.quote(this.syntax.columnName(def, property));
   }
 
   private idName(def: ModelDefinition): string {
@@ -240,80 +145,29 @@ export abstract class SqlConnector implements Connector {
     return def.idName;
   }
 
-  // ---- values ------------------------------------------------------------------------------
-
-  protected toDb(prop: PropertyDefinition, value: unknown): unknown {
-    if (value === undefined || value === null) return null;
-    if (isJsonProperty(prop)) return jsonDocument(value, this.dialect.name);
-    return value;
+  toDb(prop: PropertyDefinition, value: unknown): unknown {
+    return boundValue(this.name, prop, value, this.syntax.booleansAsIntegers === true);
   }
 
-  /** How a column's value becomes the property's (chosen once per property, not per value). */
-  protected readerFor(prop: PropertyDefinition): (value: unknown) => unknown {
-    switch (prop.kind.name) {
-      case 'Boolean':
-        return (v) =>
-          v === null || v === undefined
-            ? null
-            : typeof v === 'boolean'
-              ? v
-              : v === 1 || v === '1' || v === 'true';
-      case 'Number':
-        return (v) => (v === null || v === undefined ? null : typeof v === 'number' ? v : Number(v));
-      case 'Date':
-        return (v) => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(v as string));
-      case 'String':
-        return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
-      default:
-        if (!isJsonProperty(prop)) return (v) => (v === undefined ? null : v);
-        return (v) => {
-          if (v === null || v === undefined) return null;
-          if (typeof v !== 'string') return v;
-          try {
-            return JSON.parse(v);
-          } catch {
-            return v;
-          }
-        };
-    }
+  rowFromDb(def: ModelDefinition, record: Row, fields?: readonly string[]): Row {
+    return this.rows.row(def, record, fields);
   }
 
-  /**
-   * Per model definition, computed once: each property with its column and reader, in property
-   * order (a NULL column is a null property, as LB3's SQL connectors return it).
-   */
-  private readonly layouts = new WeakMap<ModelDefinition, ColumnLayout>();
-
-  private layout(def: ModelDefinition): ColumnLayout {
-    let layout = this.layouts.get(def);
-    if (!layout) {
-      const all = def.propertyNames.map((name) => ({
-        name,
-        column: this.dialect.columnName(def, name),
-        read: this.readerFor(def.properties[name]),
-      }));
-      layout = { all, byName: new Map(all.map((c) => [c.name, c])) };
-      this.layouts.set(def, layout);
-    }
-    return layout;
+  builder(def: ModelDefinition): SqlBuilder {
+    return new SqlBuilder(this.dialect, def);
   }
 
-  protected rowFromDb(def: ModelDefinition, record: Row, fields?: readonly string[]): Row {
-    const out: Row = {};
-    const layout = this.layout(def);
-    if (!fields) {
-      const all = layout.all;
-      for (let i = 0; i < all.length; i++) {
-        const c = all[i];
-        out[c.name] = c.read(record[c.column]);
-      }
-      return out;
-    }
-    for (const name of fields) {
-      const c = layout.byName.get(name);
-      if (c) out[name] = c.read(record[c.column]);
-    }
-    return out;
+  insertColumns(def: ModelDefinition, row: Row, b: SqlBuilder): { cols: string[]; vals: string[] } {
+    const names = def.propertyNames.filter((n) => row[n] !== undefined);
+    return {
+      cols: names.map((n) => this.col(def, n)),
+      vals: names.map((n) => b.param(this.toDb(def.properties[n], row[n]))),
+    };
+  }
+
+  /** `col = ?` for each property of `data` the model defines (the id too unless `withId` is false), bound on `b`. */
+  private assignments(def: ModelDefinition, data: Row, b: SqlBuilder, names: string[]): string[] {
+    return names.map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], data[n]))}`);
   }
 
   // ---- the Connector contract -------------------------------------------------------------
@@ -332,10 +186,8 @@ export abstract class SqlConnector implements Connector {
       def.properties[idName]?.kind.name === 'String'
     )
       row[idName] = randomUUID();
-    const names = def.propertyNames.filter((n) => row[n] !== undefined);
-    const b = new SqlBuilder(this.dialect, def);
-    const cols = names.map((n) => this.col(def, n));
-    const vals = names.map((n) => b.param(this.toDb(def.properties[n], row[n])));
+    const b = this.builder(def);
+    const { cols, vals } = this.insertColumns(def, row, b);
     try {
       return await this.insert(def, cols, vals, b.params, idName, row, options);
     } catch (err) {
@@ -343,27 +195,53 @@ export abstract class SqlConnector implements Connector {
     }
   }
 
-  /**
-   * A duplicate-key error as 409 DUPLICATE_ID naming the property whose unique index (or the id)
-   * refused the value; any other error unchanged.
-   */
-  protected duplicate(def: ModelDefinition, err: unknown, row: Row): unknown {
-    if (!this.isDuplicateKey(err)) return err;
-    const key = this.duplicateKeyName(err);
+  /** INSERT, and the id the row got: by RETURNING, or the driver's insert id where the store has no RETURNING of ours. */
+  private async insert(
+    def: ModelDefinition,
+    cols: string[],
+    vals: string[],
+    params: unknown[],
+    idName: string | undefined,
+    row: Row,
+    options: OperationOptions,
+  ): Promise<unknown> {
+    const into = `INSERT INTO ${this.table(def)}`;
+    const sql = cols.length
+      ? `${into} (${cols.join(', ')}) VALUES (${vals.join(', ')})`
+      : `${into} ${this.syntax.emptyInsert}`;
+    if (this.syntax.insertReturnsId) {
+      const returning = idName ? ` RETURNING ${this.col(def, idName)} AS id` : '';
+      const { rows } = await this.run(sql + returning, params, options);
+      return rows[0]?.id;
+    }
+    const { insertId } = await this.run(sql, params, options);
+    if (idName && row[idName] !== undefined && row[idName] !== null) return row[idName];
+    return insertId;
+  }
+
+  /** The models this connector knows and the indexes they declare (a duplicate key's reading). */
+  private readonly declared: DeclaredModels = {
+    definitions: () => this.defs.values(),
+    indexes: (def) => this.indexes(def),
+  };
+
+  duplicate(def: ModelDefinition, err: unknown, row: Row): unknown {
+    const errors = this.dialect.errors;
+    if (!matches(errors.duplicateKey, err)) return err;
+    const key = errors.duplicateKeyName(err, this.declared);
     const property =
       (key && this.indexes(def).find((i) => i.unique && i.name === key)?.properties[0]) || def.idName || 'id';
     return new DuplicateIdError(def.name, property, row[property]);
   }
 
-  // ---- atomic writes (each dialect's statement in its connector) ----------------------------
-
-  /** Inserts `insertRow`, or sets `updateRow`'s properties on the row with its id, as one step. */
-  abstract upsert(
+  upsert(
     def: ModelDefinition,
     insertRow: Row,
     updateRow: Row,
     options: OperationOptions,
-  ): Promise<UpsertResult>;
+  ): Promise<UpsertResult> {
+    return this.dialect.statements.upsert(this, def, insertRow, updateRow, options);
+  }
 
   /** Inserts the row, or replaces the row with its id whole: every property absent is written NULL. */
   async replaceOrCreate(def: ModelDefinition, row: Row, options: OperationOptions): Promise<UpsertResult> {
@@ -372,142 +250,25 @@ export abstract class SqlConnector implements Connector {
     return this.upsert(def, full, full, options);
   }
 
-  abstract exclusive<T>(
+  exclusive<T>(
     def: ModelDefinition,
     key: string,
     options: OperationOptions,
     fn: (options: OperationOptions) => Promise<T>,
-  ): Promise<T>;
-
-  /**
-   * A connection of its own from the pool in autocommit mode, as a handle shaped like a
-   * transaction's (passed in options the same way; commit or rollback gives it back).
-   */
-  protected abstract session(): Promise<SqlTransaction>;
-
-  /**
-   * Runs `fn` on one connection: the caller's transaction's, or a session of its own given back
-   * when `fn` is done. Every statement of `fn` then runs where a session lock was taken, and the
-   * work never waits for a second connection from a pool its waiters may have drained.
-   */
-  protected async onOwnConnection<T>(
-    options: OperationOptions,
-    fn: (conn: SqlTransaction, options: OperationOptions, inCallerTransaction: boolean) => Promise<T>,
   ): Promise<T> {
-    const given = options.transaction as SqlTransaction | undefined;
-    if (given && given.connector === this) return fn(given, options, true);
-    const own = await this.session();
-    try {
-      return await fn(own, { ...options, transaction: own }, false);
-    } finally {
-      await own.commit().catch(() => undefined);
-    }
-  }
-
-  /** The columns and placeholders of an INSERT of the row's set properties, bound on `b`. */
-  protected insertColumns(def: ModelDefinition, row: Row, b: SqlBuilder): { cols: string[]; vals: string[] } {
-    const names = def.propertyNames.filter((n) => row[n] !== undefined);
-    return {
-      cols: names.map((n) => this.col(def, n)),
-      vals: names.map((n) => b.param(this.toDb(def.properties[n], row[n]))),
-    };
-  }
-
-  /** INSERT and the id the row got (RETURNING on PostgreSQL, insertId on MySQL). */
-  protected abstract insert(
-    def: ModelDefinition,
-    cols: string[],
-    vals: string[],
-    params: unknown[],
-    idName: string | undefined,
-    row: Row,
-    options: OperationOptions,
-  ): Promise<unknown>;
-
-  /** Statement text that depends only on the model definition, built once per definition. */
-  private readonly fixed = new WeakMap<ModelDefinition, { all: string; byId?: string }>();
-
-  private fixedFor(def: ModelDefinition): { all: string; byId?: string } {
-    let f = this.fixed.get(def);
-    if (!f) {
-      const all = this.buildSelectList(def, undefined);
-      const byId = def.idName
-        ? `SELECT ${all} FROM ${this.table(def)} WHERE ${this.col(def, def.idName)} = ${this.dialect.placeholder(1)}`
-        : undefined;
-      f = { all, byId };
-      this.fixed.set(def, f);
-    }
-    return f;
-  }
-
-  private selectList(def: ModelDefinition, fields: readonly string[] | undefined): string {
-    return fields ? this.buildSelectList(def, fields) : this.fixedFor(def).all;
-  }
-
-  private buildSelectList(def: ModelDefinition, fields: readonly string[] | undefined): string {
-    const names = fields ?? def.propertyNames;
-    // Fields naming no known property still select a real column (the row then comes back empty).
-    return (
-      names
-        .filter((n) => def.properties[n])
-        .map((n) => this.col(def, n))
-        .join(', ') || this.col(def, def.idName ?? def.propertyNames[0])
-    );
+    return this.dialect.statements.exclusive(this, def, key, options, fn);
   }
 
   async find(def: ModelDefinition, filter: NormalizedFilter, options: OperationOptions): Promise<Row[]> {
-    const shape = filterShape(def, filter);
-    const key = shape && 'find' + shape.key;
-    const cached = key !== undefined ? this.shapes.get(def, key) : undefined;
-    let sql: string;
-    let params: unknown[];
-    if (cached !== undefined) {
-      sql = cached;
-      params = this.shapedParams(def, shape!, filter);
-    } else {
-      const b = new SqlBuilder(this.dialect, def);
-      sql = `SELECT ${this.selectList(def, filter.fields)} FROM ${this.table(def)}${b.where(filter.where)}`;
-      const order =
-        filter.order ?? (def.idName ? [{ property: def.idName, direction: 'ASC' as const }] : undefined);
-      sql += b.orderBy(order);
-      sql += this.limitClause(b, filter.limit, filter.skip);
-      params = b.params;
-      // Kept for the shape only if the shape binds exactly what the builder bound.
-      if (key !== undefined && sameParams(params, this.shapedParams(def, shape!, filter)))
-        this.shapes.set(def, key, sql);
-    }
+    const { sql, params } = this.reads.find(def, filter);
     const { rows } = await this.run(sql, params, options);
     return rows.map((r) => this.rowFromDb(def, r, filter.fields));
-  }
-
-  /** Statement texts by filter shape (statement-shapes.ts). */
-  private readonly shapes = new StatementCache();
-
-  /** The parameters of a shaped filter: its values, then what the limit clause binds. */
-  private shapedParams(
-    def: ModelDefinition,
-    shape: FilterShape,
-    filter: Pick<NormalizedFilter, 'limit' | 'skip'>,
-  ): unknown[] {
-    const b = new SqlBuilder(this.dialect, def);
-    b.params.push(...shape.values);
-    this.limitClause(b, filter.limit, filter.skip);
-    return b.params;
-  }
-
-  protected limitClause(b: SqlBuilder, limit: number | undefined, skip: number | undefined): string {
-    if (limit !== undefined) return ` LIMIT ${b.param(limit)}${skip ? ` OFFSET ${b.param(skip)}` : ''}`;
-    return skip ? this.offsetOnly(b, skip) : '';
-  }
-
-  protected offsetOnly(b: SqlBuilder, skip: number): string {
-    return ` OFFSET ${b.param(skip)}`;
   }
 
   async findById(def: ModelDefinition, id: unknown, options: OperationOptions): Promise<Row | null> {
     if (id === undefined || id === null) return null;
     this.idName(def);
-    const { rows } = await this.run(this.fixedFor(def).byId!, [id], options);
+    const { rows } = await this.run(this.reads.byId(def), [id], options);
     return rows.length ? this.rowFromDb(def, rows[0]) : null;
   }
 
@@ -516,20 +277,7 @@ export abstract class SqlConnector implements Connector {
     where: WhereClause | undefined,
     options: OperationOptions,
   ): Promise<number> {
-    const shape = filterShape(def, { where });
-    const key = shape && 'count' + shape.key;
-    const cached = key !== undefined ? this.shapes.get(def, key) : undefined;
-    let sql: string;
-    let params: unknown[];
-    if (cached !== undefined) {
-      sql = cached;
-      params = shape!.values;
-    } else {
-      const b = new SqlBuilder(this.dialect, def);
-      sql = `SELECT COUNT(*) AS cnt FROM ${this.table(def)}${b.where(where)}`;
-      params = b.params;
-      if (key !== undefined && sameParams(params, shape!.values)) this.shapes.set(def, key, sql);
-    }
+    const { sql, params } = this.reads.count(def, where);
     const { rows } = await this.run(sql, params, options);
     return Number(rows[0]?.cnt ?? 0);
   }
@@ -542,8 +290,8 @@ export abstract class SqlConnector implements Connector {
   ): Promise<number> {
     const names = Object.keys(data).filter((n) => def.properties[n] && n !== def.idName);
     if (!names.length) return this.count(def, where, options);
-    const b = new SqlBuilder(this.dialect, def);
-    const sets = names.map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], data[n]))}`);
+    const b = this.builder(def);
+    const sets = this.assignments(def, data, b, names);
     try {
       const { affected } = await this.run(
         `UPDATE ${this.table(def)} SET ${sets.join(', ')}${b.where(where)}`,
@@ -561,7 +309,7 @@ export abstract class SqlConnector implements Connector {
     where: WhereClause | undefined,
     options: OperationOptions,
   ): Promise<number> {
-    const b = new SqlBuilder(this.dialect, def);
+    const b = this.builder(def);
     const { affected } = await this.run(`DELETE FROM ${this.table(def)}${b.where(where)}`, b.params, options);
     return affected;
   }
@@ -575,8 +323,8 @@ export abstract class SqlConnector implements Connector {
     const idName = this.idName(def);
     const names = Object.keys(data).filter((n) => def.properties[n] && n !== idName);
     if (!names.length) return this.findById(def, id, options);
-    const b = new SqlBuilder(this.dialect, def);
-    const sets = names.map((n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], data[n]))}`);
+    const b = this.builder(def);
+    const sets = this.assignments(def, data, b, names);
     const where = `${this.col(def, idName)} = ${b.param(id)}`;
     try {
       return await this.updateReturning(
@@ -592,13 +340,19 @@ export abstract class SqlConnector implements Connector {
   }
 
   /** Runs an UPDATE of one row and answers the row afterwards (null when there was none). */
-  protected async updateReturning(
+  private async updateReturning(
     def: ModelDefinition,
     sql: string,
     params: unknown[],
     id: unknown,
     options: OperationOptions,
   ): Promise<Row | null> {
+    if (this.syntax.updateReturning) {
+      // One round trip: the updated row comes back with RETURNING.
+      const columns = def.propertyNames.map((n) => this.col(def, n)).join(', ');
+      const { rows } = await this.run(`${sql} RETURNING ${columns}`, params, options);
+      return rows.length ? this.rowFromDb(def, rows[0]) : null;
+    }
     const { affected } = await this.run(sql, params, options);
     // The DAO merges the patch into the instance it holds (as LB3 does), so a changed row needs
     // no second read; MySQL counts unchanged rows as unaffected, so only then is existence checked.
@@ -616,10 +370,8 @@ export abstract class SqlConnector implements Connector {
     // Every column is written: properties absent from the data become NULL.
     const full: Row = {};
     for (const n of def.propertyNames) if (n !== idName) full[n] = data[n] ?? null;
-    const b = new SqlBuilder(this.dialect, def);
-    const sets = Object.keys(full).map(
-      (n) => `${this.col(def, n)} = ${b.param(this.toDb(def.properties[n], full[n]))}`,
-    );
+    const b = this.builder(def);
+    const sets = this.assignments(def, full, b, Object.keys(full));
     if (!sets.length) return this.findById(def, id, options);
     let affected: number;
     try {
@@ -657,56 +409,49 @@ export abstract class SqlConnector implements Connector {
 
   // ---- schema (sql-schema.ts) ---------------------------------------------------------------
 
-  private schemaInstance: SqlSchema | undefined;
-
-  protected get schema(): SqlSchema {
-    return (this.schemaInstance ??= new SqlSchema({
-      dialect: this.dialect,
-      run: (sql, params) => this.run(sql, params),
-      define: (def) => this.define(def),
-      table: (def) => this.table(def),
-      col: (def, property) => this.col(def, property),
-      indexColumn: (def, property) => this.indexColumn(def, property),
-      tableOptions: (def) => this.tableOptions(def),
-      schemaDialect: this.schemaDialect,
-      catalog: this.catalog,
-      definition: (name) => this.defs.get(name),
-    }));
+  /** The indexes a model declares (declared-keys.ts). */
+  indexes(def: ModelDefinition): DeclaredIndex[] {
+    return this.schema.keys.indexes(def);
   }
 
-  /** The indexes a model declares (see SqlSchema.indexes). */
-  protected indexes(def: ModelDefinition): DeclaredIndex[] {
-    return this.schema.indexes(def);
+  /** The names of the table's indexes, as the store has them. */
+  async existingIndexes(def: ModelDefinition): Promise<Set<string>> {
+    const present = await this.schemaDialect.indexes(this.syntax.schemaName(def), this.syntax.tableName(def));
+    return new Set(present.map((index) => index.name));
   }
 
-  /** A key column of an index, as the dialect needs it written. */
-  protected indexColumn(def: ModelDefinition, property: string): string {
-    return this.col(def, property);
+  // Statements prepared before a migration may carry the old column types: prepared anew after.
+  async automigrate(defs: ModelDefinition[]): Promise<void> {
+    try {
+      await this.schema.automigrate(defs);
+    } finally {
+      this.driver.schemaChanged?.();
+    }
   }
 
-  /** What follows CREATE TABLE's column list ('' by default). */
-  protected tableOptions(_def: ModelDefinition): string {
-    return '';
-  }
-
-  /** information_schema in the shapes of LB3's discovery (catalog.ts). */
-  abstract readonly catalog: Catalog;
-
-  /** How autoupdate reads and changes this store's tables (sql-schema.ts). */
-  protected abstract readonly schemaDialect: SchemaDialect;
-
-  /** The names of the table's indexes. */
-  protected abstract existingIndexes(def: ModelDefinition): Promise<Set<string>>;
-
-  automigrate(defs: ModelDefinition[]): Promise<void> {
-    return this.schema.automigrate(defs);
-  }
-
-  autoupdate(defs: ModelDefinition[]): Promise<void> {
-    return this.schema.autoupdate(defs);
+  async autoupdate(defs: ModelDefinition[]): Promise<void> {
+    try {
+      await this.schema.autoupdate(defs);
+    } finally {
+      this.driver.schemaChanged?.();
+    }
   }
 
   isActual(defs: ModelDefinition[]): Promise<boolean> {
     return this.schema.isActual(defs);
+  }
+
+  // ---- change feed (change-feed.ts) ---------------------------------------------------------
+
+  private feed: StoreChangeFeed | undefined;
+
+  /** The store's change feed; the data source setting `changeFeed`: true for every model's writes, false for none. */
+  changeFeed(): StoreChangeFeed | undefined {
+    if (this.settings.changeFeed === false || !this.dialect.createChangeFeed) return undefined;
+    return (this.feed ??= this.dialect.createChangeFeed({
+      run: (sql, params, options) => this.run(sql, params, options),
+      debug: this.debug,
+      everyModel: this.settings.changeFeed === true,
+    }));
   }
 }

@@ -4,7 +4,14 @@ import type { SqlConnector } from './sql-connector';
 
 /** A query runner: a pool, or the client of a transaction. */
 export interface SqlRunner {
-  query(sql: string, params: unknown[]): Promise<{ rows: Row[]; affected: number; insertId?: unknown }>;
+  query(sql: string, params: unknown[]): Promise<QueryResult>;
+}
+
+/** What a statement answers: its rows, the rows it changed, and the id an INSERT generated (where the driver says). */
+export interface QueryResult {
+  rows: Row[];
+  affected: number;
+  insertId?: unknown;
 }
 
 /** A transaction handle, passed as `{transaction: tx}` in a DAO call's options. */
@@ -17,10 +24,11 @@ export interface SqlTransaction extends SqlRunner {
   atEnd(task: (runner: SqlRunner) => Promise<unknown>): void;
 }
 
-/** What a dialect hands a transaction: its connection's runner, and how to end and release it. */
+/** What a driver hands a transaction: its connection's runner, and how to end and release it. */
 export interface TransactionConnection {
   readonly runner: SqlRunner;
-  finish(commit: boolean): Promise<void>;
+  /** Commits or rolls back (nothing for a connection in autocommit mode); `tx` is the handle over it. */
+  finish(commit: boolean, tx: SqlTransaction): Promise<void>;
   /** Returns the connection to the pool; one that failed is discarded instead. */
   release(failed?: unknown): void;
 }
@@ -56,7 +64,7 @@ export function openTransaction(
     if (timer) clearTimeout(timer);
     let failed: unknown;
     try {
-      await conn.finish(commit);
+      await conn.finish(commit, tx);
     } catch (err) {
       failed = err;
     }

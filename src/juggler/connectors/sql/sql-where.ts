@@ -3,7 +3,9 @@ import type { ModelDefinition } from '../../model-definition';
 import { OPERATORS } from '../../filter/normalize-where';
 import { backtrackingRisk } from '../../filter/regexp';
 import type { OrderKey, WhereClause } from '../../filter/types';
-import { Dialect, isJsonProperty, jsonDocument } from './dialect';
+import { isJsonProperty } from './column-types';
+import type { SqlSyntax } from './syntax';
+import { jsonDocument } from './values';
 
 /**
  * The filter language compiled to SQL. Every value travels as a parameter; every identifier comes
@@ -13,20 +15,27 @@ import { Dialect, isJsonProperty, jsonDocument } from './dialect';
 export class SqlBuilder {
   readonly params: unknown[] = [];
 
+  private readonly syntax: SqlSyntax;
+  /** The store's name, in the messages of refused filters. */
+  private readonly store: string;
+
   constructor(
-    private readonly dialect: Dialect,
+    dialect: { readonly name: string; readonly syntax: SqlSyntax },
     private readonly def: ModelDefinition,
-  ) {}
+  ) {
+    this.syntax = dialect.syntax;
+    this.store = dialect.name;
+  }
 
   param(value: unknown): string {
     this.params.push(value);
-    return this.dialect.placeholder(this.params.length);
+    return this.syntax.placeholder(this.params.length);
   }
 
   column(property: string): string {
     if (!Object.prototype.hasOwnProperty.call(this.def.properties, property))
       throw new InvalidFilterError(`${this.def.name} has no property "${property}"`);
-    return this.dialect.quote(this.dialect.columnName(this.def, property));
+    return this.syntax.quote(this.syntax.columnName(this.def, property));
   }
 
   where(where: WhereClause | undefined): string {
@@ -69,12 +78,12 @@ export class SqlBuilder {
       return { sql: () => col, json: !!prop && isJsonProperty(prop) };
     }
     const col = this.column(key.slice(0, dot));
-    const path = this.dialect.jsonPathValue(key.slice(dot + 1).split('.'));
+    const path = this.syntax.jsonPathValue(key.slice(dot + 1).split('.'));
     return {
-      sql: () => this.dialect.jsonText(col, this.param(path)),
+      sql: () => this.syntax.jsonText(col, this.param(path)),
       json: true,
-      num: () => this.dialect.jsonNumber(col, () => this.param(path)),
-      str: () => this.dialect.jsonString(col, () => this.param(path)),
+      num: () => this.syntax.jsonNumber(col, () => this.param(path)),
+      str: () => this.syntax.jsonString(col, () => this.param(path)),
     };
   }
 
@@ -82,12 +91,10 @@ export class SqlBuilder {
     if (nested && typeof v === 'number') return this.param(v);
     // A dotted path yields text, so its other comparands are text too.
     if (nested) return this.param(v === null ? null : v instanceof Date ? v.toISOString() : String(v));
-    if (!json && typeof v === 'number' && !Number.isInteger(v) && this.dialect.fractionParam)
-      return this.dialect.fractionParam(this.param(v));
+    if (!json && typeof v === 'number' && !Number.isInteger(v) && this.syntax.fractionParam)
+      return this.syntax.fractionParam(this.param(v));
     return this.param(
-      json && v !== null && typeof v === 'object' && !(v instanceof Date)
-        ? jsonDocument(v, this.dialect.name)
-        : v,
+      json && v !== null && typeof v === 'object' && !(v instanceof Date) ? jsonDocument(v, this.store) : v,
     );
   }
 
@@ -161,9 +168,7 @@ export class SqlBuilder {
           } else {
             const c = col();
             const p = this.param(likePattern(String(v)));
-            sql = insensitive
-              ? this.dialect.ilike(c, p, negate)
-              : `${c} ${negate ? 'NOT LIKE' : 'LIKE'} ${p}`;
+            sql = insensitive ? this.syntax.ilike(c, p, negate) : `${c} ${negate ? 'NOT LIKE' : 'LIKE'} ${p}`;
           }
           parts.push(negate ? `(${isNull}${sql})` : sql);
           break;
@@ -179,7 +184,7 @@ export class SqlBuilder {
         case 'minDistance':
         case 'unit':
           throw new InvalidFilterError(
-            `${key}: "near" queries are not supported by the ${this.dialect.name} connector`,
+            `${key}: "near" queries are not supported by the ${this.store} connector`,
           );
         case 'options':
           break;
@@ -199,17 +204,17 @@ export class SqlBuilder {
     const equals = (v: unknown): string => {
       if (v === null || v === undefined) return `${col()} IS NULL`;
       if (isArray && !Array.isArray(v))
-        return this.dialect.jsonContains(
+        return this.syntax.jsonContains(
           col(),
-          this.param(jsonDocument([v instanceof Date ? v.toISOString() : v], this.dialect.name)),
+          this.param(jsonDocument([v instanceof Date ? v.toISOString() : v], this.store)),
         );
-      return this.dialect.jsonEquals(col(), this.param(jsonDocument(v, this.dialect.name)));
+      return this.syntax.jsonEquals(col(), this.param(jsonDocument(v, this.store)));
     };
     const differs = (v: unknown): string =>
       v === null || v === undefined ? `${col()} IS NOT NULL` : `(${col()} IS NULL OR NOT ${equals(v)})`;
     const refuse = (op: string) =>
       new InvalidFilterError(
-        `${key}: "${op}" cannot compare the ${this.def.properties[key].kind.name} property "${key}" on the ${this.dialect.name} store; use eq/neq/inq/nin/exists on it, or a dotted path such as "${key}.<field>"`,
+        `${key}: "${op}" cannot compare the ${this.def.properties[key].kind.name} property "${key}" on the ${this.store} store; use eq/neq/inq/nin/exists on it, or a dotted path such as "${key}.<field>"`,
       );
     if (cond instanceof RegExp) throw refuse('regexp');
     if (!isOperators(cond)) return equals(cond);
@@ -262,15 +267,15 @@ export class SqlBuilder {
 
   private regexp(at: string, col: () => string, re: RegExp, forceInsensitive: boolean): string {
     const insensitive = forceInsensitive || re.flags.includes('i');
-    if (this.dialect.regexpBacktracks) {
+    if (this.syntax.regexpBacktracks) {
       const risk = backtrackingRisk(re.source, insensitive);
       if (risk)
         throw new InvalidFilterError(
-          `where.${at} could backtrack catastrophically in the ${this.dialect.name} store's regular-expression engine (${risk}); simplify the pattern`,
+          `where.${at} could backtrack catastrophically in the ${this.store} store's regular-expression engine (${risk}); simplify the pattern`,
         );
     }
     const c = col();
-    const r = this.dialect.regexp(c, '$PATTERN$', insensitive);
+    const r = this.syntax.regexp(c, '$PATTERN$', insensitive);
     const p = this.param(r.pattern(unicodeEscapesAsText(re.source, re.unicode)));
     return r.sql.replace('$PATTERN$', () => p);
   }
@@ -285,7 +290,7 @@ export class SqlBuilder {
       const { sql, num } = this.target(o.property);
       // As the memory store: NULL first ascending, last descending; not needed for the id column,
       // which is never NULL (and whose index then serves the ORDER BY as is).
-      const nulls = this.def.idNames.includes(o.property) ? '' : this.dialect.nullsOrder(desc);
+      const nulls = this.def.idNames.includes(o.property) ? '' : this.syntax.nullsOrder(desc);
       // Numbers inside JSON order numerically, then the text of everything else.
       if (num) parts.push(`${num()} ${desc ? 'DESC' : 'ASC'}${nulls}`);
       parts.push(`${sql()} ${desc ? 'DESC' : 'ASC'}${nulls}`);

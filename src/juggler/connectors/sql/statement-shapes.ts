@@ -1,6 +1,6 @@
 import type { ModelDefinition } from '../../model-definition';
 import type { NormalizedFilter, WhereClause } from '../../filter/types';
-import { isJsonProperty } from './dialect';
+import { isJsonProperty } from './column-types';
 
 /**
  * The shape of a filter: what its SQL text depends on, without the values. Two requests of one

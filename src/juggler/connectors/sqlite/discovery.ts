@@ -1,4 +1,4 @@
-import { foreignKeyConstraintName } from './sqlite-schema';
+import { foreignKeyConstraintName } from './schema';
 import type {
   Catalog,
   CatalogQuery,

@@ -1,9 +1,27 @@
+import type { ModelDefinition } from '../../model-definition';
 import type { CatalogQuery } from '../sql/catalog';
-import type { ColumnState, ForeignKeyState, IndexState, SchemaDialect } from '../sql/sql-schema';
+import { connectorSettings } from '../sql/column-types';
+import type { ColumnState, ForeignKeyState, IndexState, SchemaDialect } from '../sql/schema-dialect';
 
 /** What autoupdate needs of MySQL/MariaDB: the table's columns and indexes, and how to change a column. */
 export class MySQLSchemaDialect implements SchemaDialect {
-  constructor(private readonly query: CatalogQuery) {}
+  constructor(
+    private readonly query: CatalogQuery,
+    /** The collation chosen for the server (driver.ts). */
+    private readonly collation: () => string,
+  ) {}
+
+  /** InnoDB, utf8mb4, and the binary collation chosen for the server unless the model names its own. */
+  tableOptions(def: ModelDefinition): string {
+    const own = connectorSettings(def.settings, 'mysql').collation;
+    const collation = typeof own === 'string' && /^\w+$/.test(own) ? own : this.collation();
+    return ` ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
+  }
+
+  /** TEXT and BLOB columns index by prefix (a relation key's type is the type of the id it points at). */
+  indexColumn(column: string, type: string): string {
+    return /TEXT|BLOB/i.test(type) ? `${column}(191)` : column;
+  }
 
   canonicalType(type: string): string {
     let s = type

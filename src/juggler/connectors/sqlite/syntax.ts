@@ -3,17 +3,19 @@ import {
   columnSize,
   connectorSettings,
   declaredDataType,
-  Dialect,
   isJsonProperty,
   sizedType,
-} from '../sql/dialect';
-import { regexpParam } from './sqlite-driver';
+} from '../sql/column-types';
+import type { SqlSyntax } from '../sql/syntax';
+import { regexpParam } from './database';
 
 /**
  * A model's or property's SQLite settings: `sqlite: {…}`, or `sqlite3: {…}` as LB3's
  * loopback-connector-sqlite3 reads them (`sqlite` wins where both set a key).
  */
-export function sqliteSettings(source: Readonly<Record<string, unknown>> | undefined): Record<string, any> {
+export function sqliteSettings(
+  source: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
   return { ...connectorSettings(source, 'sqlite3'), ...connectorSettings(source, 'sqlite') };
 }
 
@@ -34,10 +36,9 @@ function jsonPath(segments: string[]): string {
  * milliseconds since 1970 UTC (every JavaScript date, ordered and compared as numbers), booleans
  * as 0/1, objects and arrays as JSON text read with SQLite's JSON functions. LIKE, the
  * case-insensitive like, REGEXP and document equality are JavaScript functions registered on each
- * connection (sqlite-driver.ts), so they answer as the memory store does.
+ * connection (database.ts), so they answer as the memory store does.
  */
-export const sqliteDialect: Dialect = {
-  name: 'sqlite',
+export const sqliteSyntax: SqlSyntax = {
   quote: (id) => `"${id.replace(/"/g, '""')}"`,
   placeholder: () => '?',
   ilike: (col, p, negate) => `${negate ? 'NOT ' : ''}loopline_ilike(${col}, ${p})`,
@@ -65,7 +66,7 @@ export const sqliteDialect: Dialect = {
     const size = columnSize(prop, 'sqlite');
     if (typeof own === 'string') return sizedType(own, size);
     // The rowid, numbered by SQLite; AUTOINCREMENT never hands out the id of a deleted row again.
-    // (The connector leaves out the table's separate PRIMARY KEY clause for it.)
+    // (The type names the primary key, so the table has no separate PRIMARY KEY clause.)
     if (generatedId) return prop.kind.name === 'String' ? 'TEXT' : GENERATED_INTEGER_ID;
     if (isJsonProperty(prop)) return 'JSON';
     switch (prop.kind.name) {
@@ -89,4 +90,10 @@ export const sqliteDialect: Dialect = {
   // One database per file: no schemas (an attached database's name is not used).
   schemaName: () => undefined,
   columnName: (def, property) => String(sqliteSettings(def.properties[property]?.raw).columnName ?? property),
+  // The driver's last insert rowid; an UPDATE answers the row with RETURNING.
+  insertReturnsId: false,
+  emptyInsert: 'DEFAULT VALUES',
+  updateReturning: true,
+  // SQLite has no OFFSET without LIMIT; a negative limit stands for "no limit".
+  unboundedLimit: '-1',
 };

@@ -1,5 +1,5 @@
 import type { CatalogQuery } from '../sql/catalog';
-import type { ColumnState, ForeignKeyState, IndexState, SchemaDialect } from '../sql/sql-schema';
+import type { ColumnState, ForeignKeyState, IndexState, SchemaDialect } from '../sql/schema-dialect';
 
 /** PostgreSQL's spellings of one type, as format_type() writes them. */
 const ALIASES: Record<string, string> = {

@@ -1,14 +1,14 @@
 import { InvalidValueError } from '../../../errors';
 import type { CatalogQuery } from '../sql/catalog';
-import type { ColumnState, ForeignKeyState, IndexState, SchemaDialect } from '../sql/sql-schema';
-import type { Database } from './sqlite-driver';
+import type { ColumnState, ForeignKeyState, IndexState, SchemaDialect } from '../sql/schema-dialect';
+import type { Database } from './database';
 
 /**
  * What autoupdate needs of SQLite. SQLite's ALTER TABLE adds, renames and drops columns but cannot
  * change a column's type or NULL-ability, nor add or drop a foreign key: those changes rebuild the
  * table as SQLite documents it (new table, rows copied, old dropped, new renamed, indexes and
  * triggers made again, foreign keys checked), in one transaction. The statements that call for a
- * rebuild are written as a marker the connector reads (`rebuildFromStatement`), since the rebuild
+ * rebuild are written as a marker the driver reads (`rebuildFromStatement`), since the rebuild
  * reads the table's state first.
  */
 const MARKER = '/* loopline:sqlite-rebuild */ ';

@@ -46,7 +46,7 @@ const likes = new PatternCache<LikeTest>();
 const regexps = new PatternCache<(value: string) => boolean>();
 
 /**
- * The text of a regexp pattern parameter: its flags, a slash, its source (sqlite-dialect.ts
+ * The text of a regexp pattern parameter: its flags, a slash, its source (syntax.ts
  * writes it so). The REGEXP function reads it back.
  */
 export function regexpParam(source: string, insensitive: boolean): string {
