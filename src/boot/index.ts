@@ -199,7 +199,7 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
     app.registry.modelBuilder.mixins.define(name, fn),
   );
   for (const src of ordered) {
-    const Model = app.registry.createModel(src.definition as any);
+    const Model = app.registry.createModel(src.definition);
     runModelScript(src, Model, appRootDir);
     app.registry.modelBuilder.applyDefinitionEdits(Model);
     debug('defined model %s from %s', src.definition.name, rel(src.file));
@@ -249,7 +249,7 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
       };
       if (useInstalledPackage !== true) {
         // loopline serves its own explorer for this key, installed or not.
-        steps.push(() => mountExplorer(app as any, { appRootDir, ...explorerSettings }));
+        steps.push(() => mountExplorer(app, { appRootDir, ...explorerSettings }));
         continue;
       }
       // The LB3 package itself (Swagger UI 2 over loopback-swagger's document), as the app had it.

@@ -5,8 +5,11 @@ import { readConfigFile, rel } from './json-file';
 import { validateFile } from './schemas';
 import { loadScript } from './script-loader';
 
+/** A model JSON file's content: its `name`, which the model schema requires, and LB3's other keys. */
+export type ModelDefinitionJson = { name: string } & Record<string, any>;
+
 export interface ModelSource {
-  definition: Record<string, any>;
+  definition: ModelDefinitionJson;
   file: string;
   script: string | undefined;
 }
@@ -29,7 +32,7 @@ export function discoverModels(sources: string[], baseDir: string): Map<string, 
     for (const entry of fs.readdirSync(dir).sort()) {
       if (!entry.endsWith('.json')) continue;
       const file = path.join(dir, entry);
-      const definition = readConfigFile(file) as Record<string, any>;
+      const definition = readConfigFile(file) as ModelDefinitionJson;
       validateFile('model', definition, file);
       const base = path.join(dir, entry.slice(0, -5));
       const script = ['.js', '.ts']

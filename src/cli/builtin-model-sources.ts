@@ -1,4 +1,4 @@
-import type { ModelSource } from '../boot/models';
+import type { ModelDefinitionJson, ModelSource } from '../boot/models';
 import {
   ACCESS_TOKEN_DEFINITION,
   ACL_DEFINITION,
@@ -31,7 +31,7 @@ export function builtinModelSources(): Map<string, ModelSource> {
     definitions.map((definition) => [
       definition.name,
       {
-        definition: definition as Record<string, any>,
+        definition: definition as ModelDefinitionJson,
         file: `loopline built-in model ${definition.name}`,
         script: undefined,
       },

@@ -41,7 +41,7 @@ function tsType(type: unknown, known: Set<string>): string {
     )
       return tsType(raw.type, known);
     const fields = Object.entries(raw).map(
-      ([k, v]) => `${key(k)}?: ${tsType(isFullDefinition(v) ? (v as any).type : v, known)}`,
+      ([k, v]) => `${key(k)}?: ${tsType(isFullDefinition(v) ? v.type : v, known)}`,
     );
     return `{ ${fields.join('; ')} }`;
   }
@@ -71,7 +71,15 @@ function tsType(type: unknown, known: Set<string>): string {
   }
 }
 
-function isFullDefinition(v: unknown): boolean {
+/** A property written out in full (`{type, required, id, description, ...}`) rather than as its type. */
+interface FullPropertyDefinition {
+  type: unknown;
+  id?: unknown;
+  required?: unknown;
+  description?: unknown;
+}
+
+function isFullDefinition(v: unknown): v is FullPropertyDefinition {
   return !!v && typeof v === 'object' && !Array.isArray(v) && 'type' in (v as object);
 }
 
@@ -94,7 +102,7 @@ function fieldsOf(
       fields.delete(prop);
       continue;
     }
-    const full = isFullDefinition(raw) ? (raw as Record<string, any>) : { type: raw };
+    const full: FullPropertyDefinition = isFullDefinition(raw) ? raw : { type: raw };
     fields.set(prop, {
       type: tsType(full.type, known),
       optional: full.required !== true || full.id === true,
@@ -103,7 +111,7 @@ function fieldsOf(
   }
   const hasId = [...fields.keys()].some((k) => {
     const raw = def.properties?.[k];
-    return isFullDefinition(raw) && (raw as any).id;
+    return isFullDefinition(raw) && !!raw.id;
   });
   if (
     !hasId &&

@@ -7,6 +7,11 @@ import { AccessContext, AccessRequest, toAccessContext } from '../security/acces
 type AnyModel = any;
 type Callback<T> = (err: Error | null, result?: T) => void;
 
+/** An ACL rule as a model's JSON (or a property's) writes it: `property` may name several. */
+interface StaticRule {
+  property?: string | string[];
+}
+
 /** Where the ACL model finds models by name: its app, else the registry it was built in. */
 function registryOf(ACL: AnyModel): { findModel(name: string): AnyModel } {
   const app = ACL.app;
@@ -93,14 +98,14 @@ export function setupAcl(ACL: AnyModel): void {
   ACL.getStaticACLs = function (this: AnyModel, modelName: string, property?: string) {
     const Model = modelNamed(this, modelName);
     const out: any[] = [];
-    for (const a of (Model?.settings?.acls ?? []) as any[]) {
+    for (const a of (Model?.settings?.acls ?? []) as StaticRule[]) {
       const props = Array.isArray(a.property) ? a.property : [a.property ?? C.ALL];
       const named = property ? props.find((p: string) => p === property || p === C.ALL) : props[0];
       if (property && named === undefined) continue;
       out.push(new this({ ...a, model: Model.modelName, property: named ?? C.ALL }));
     }
     const def = property ? Model?.definition?.properties?.[property] : undefined;
-    for (const a of (def?.raw?.acls ?? []) as any[])
+    for (const a of (def?.raw?.acls ?? []) as StaticRule[])
       out.push(new this({ ...a, model: Model.modelName, property }));
     return out;
   };

@@ -51,7 +51,7 @@ export function defineBuiltinModels(registry: Registry): void {
   const User = registry.createModel({
     ...JSON.parse(JSON.stringify(USER_DEFINITION)),
     methods: USER_METHODS,
-  } as any);
+  });
   setupUser(User);
   setupRoleMapping(define(ROLE_MAPPING_DEFINITION));
   setupRole(define(ROLE_DEFINITION));

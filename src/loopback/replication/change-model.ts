@@ -219,10 +219,10 @@ async function diffChanges(
 }
 
 export function toChangeData(raw: object): Record<string, unknown> {
+  const instance = raw as { __data?: unknown; toObject?: () => Record<string, unknown> };
   const data =
-    (raw as { __data?: unknown; toObject?: () => Record<string, unknown> }).__data &&
-    typeof (raw as any).toObject === 'function'
-      ? (raw as any).toObject()
+    instance.__data && typeof instance.toObject === 'function'
+      ? instance.toObject()
       : { ...(raw as Record<string, unknown>) };
   if (data.modelId !== undefined && data.modelId !== null) data.modelId = String(data.modelId);
   return data;

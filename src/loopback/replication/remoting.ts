@@ -61,7 +61,7 @@ export function replicationMethods(Model: ModelClass): Array<[string, RemoteMeth
             arg: 'filter',
             type: 'object',
             description: 'Only include changes that match this filter',
-            check: (v: unknown) => assertClientFilter(Model as any, v, 'filter'),
+            check: (v: unknown) => assertClientFilter(Model, v, 'filter'),
           },
         ],
         returns: { arg: 'changes', type: 'array', root: true },

@@ -48,7 +48,7 @@ export function createAuthorizer(app: any): (ctx: RemotingContext) => Promise<vo
     const method = rctx.method;
     const Model = method.sharedClass.ctor as ModelClass;
     if (!Model || typeof Model !== 'function' || !Model.modelName) return;
-    const req = rctx.req as any;
+    const req = rctx.req;
     const token = req?.accessToken ?? null;
     const modelId = method.isStatic
       ? (rctx.args.id ?? idOfWrittenRecord(Model, method, rctx.args.data))

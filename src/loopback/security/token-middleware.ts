@@ -3,6 +3,8 @@ import { LooplineError } from '../../errors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { tokenPrincipal } from './principal';
 import { isTokenRefusal, recordTokenRefusal } from './jwt-tokens';
+import type { RequestAccessToken } from './request-access-token';
+import type { LooplineApp } from '../app/application';
 
 /**
  * `loopback.token()` / `loopback#token`: finds the access token a request presents and sets
@@ -85,7 +87,8 @@ export function tokenIdForRequest(req: Request, options: TokenOptions = {}): str
     const v = req.headers[h.toLowerCase()];
     if (typeof v === 'string' && v.trim()) return parseAuthorization(v, options);
   }
-  const signed = (req as any).signedCookies as Record<string, unknown> | undefined;
+  // cookie-parser's, when the app uses it with a secret.
+  const signed = req.signedCookies as Record<string, unknown> | undefined;
   if (signed) {
     for (const c of cookies) {
       const v = signed[c];
@@ -99,12 +102,12 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
   return async (req: Request, _res: Response, nextHandler: NextFunction) => {
     const keep = requestContextKeeper(req);
     const next = (err?: unknown) => keep(() => nextHandler(err));
-    const app = (req as any).app;
+    const app = req.app as LooplineApp | undefined;
     const TokenModel =
       typeof options.model === 'string'
         ? (app?.models?.[options.model] ?? app?.registry?.findModel?.(options.model))
         : (options.model ?? app?.models?.AccessToken);
-    const existing = (req as any).accessToken;
+    const existing = req.accessToken;
     if (existing !== undefined && !options.overwriteExistingToken) {
       // LB3: a token set earlier stands, unless double-checking and it has no id.
       const hasId = !!existing && existing.id !== undefined && existing.id !== null;
@@ -112,15 +115,15 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
         return literalWithoutToken(req, existing, options) ? next(authorizationRequired()) : next();
     }
     if (!TokenModel || typeof TokenModel.findForRequest !== 'function') {
-      (req as any).accessToken = null;
+      req.accessToken = null;
       return literalWithoutToken(req, null, options) ? next(authorizationRequired()) : next();
     }
     try {
       const token = (await TokenModel.findForRequest(req, options)) ?? null;
-      (req as any).accessToken = token;
+      req.accessToken = token;
       // As LB3: loopback-context's per-request middleware, when in use, gets the token too.
       keep(() => {
-        const perRequest = (req as any).loopbackContext;
+        const perRequest = (req as { loopbackContext?: PerRequestContext }).loopbackContext;
         if (perRequest && perRequest.active && typeof perRequest.set === 'function')
           perRequest.set('accessToken', token);
       });
@@ -132,11 +135,17 @@ export function tokenMiddleware(options: TokenOptions = {}): RequestHandler {
       if (!isTokenRefusal(err)) return next(err);
       // A refused JWT: on without a token; a refusal for want of one answers with its code.
       recordTokenRefusal(req, err);
-      (req as any).accessToken = null;
+      req.accessToken = null;
       if (literalWithoutToken(req, null, options)) return next(err);
       next();
     }
   };
+}
+
+/** loopback-context's per-request namespace, which its `perRequest` middleware sets on the request. */
+interface PerRequestContext {
+  active?: unknown;
+  set?(key: string, value: unknown): void;
 }
 
 function authorizationRequired(): LooplineError {
@@ -144,7 +153,7 @@ function authorizationRequired(): LooplineError {
 }
 
 /** As LB3: with `currentUserLiteral` set, a path naming it (`/Users/me`) without a token is 401. */
-function literalWithoutToken(req: Request, token: any, options: TokenOptions): boolean {
+function literalWithoutToken(req: Request, token: RequestAccessToken | null, options: TokenOptions): boolean {
   const literal = options.currentUserLiteral;
   if (!literal || (token && token.userId !== undefined && token.userId !== null)) return false;
   return splitUrl(req.url)[0].split('/').includes(literal);
@@ -154,7 +163,12 @@ function literalWithoutToken(req: Request, token: any, options: TokenOptions): b
  * `/api/Members/me/orders` → `/api/Members/42/orders`, only after the path of the token's own user
  * model: a Staff token's `me` is no Member (the path is left as it is, and `me` finds nobody).
  */
-function rewriteCurrentUser(req: Request, app: any, literal: string, token: any): void {
+function rewriteCurrentUser(
+  req: Request,
+  app: LooplineApp | undefined,
+  literal: string,
+  token: RequestAccessToken,
+): void {
   const principal = tokenPrincipal(app, token);
   const Model = principal?.model;
   if (!Model) return;

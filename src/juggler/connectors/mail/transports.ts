@@ -1,5 +1,8 @@
 import { promises as dns } from 'dns';
 import nodemailer from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type StreamTransport from 'nodemailer/lib/stream-transport';
 import { ConfigurationError } from '../../../errors';
 
 /** What the mail connector sends through: a nodemailer transport or one of the two below. */
@@ -20,7 +23,8 @@ type Setting = Record<string, unknown>;
 export function createTransport(setting: Setting): MailTransport {
   const type = typeof setting.type === 'string' ? setting.type.toLowerCase() : 'stub';
   const { type: _t, alias: _a, ...options } = setting;
-  if (type === 'smtp') return nodemailer.createTransport(options as any) as unknown as MailTransport;
+  if (type === 'smtp')
+    return nodemailer.createTransport(options as SMTPTransport.Options) as unknown as MailTransport;
   if (type === 'stub') return stubTransport();
   if (type === 'direct') return directTransport(options);
   throw new ConfigurationError(
@@ -29,9 +33,8 @@ export function createTransport(setting: Setting): MailTransport {
   );
 }
 
-interface BuiltMessage {
-  envelope: { from: string | false; to: string[] };
-  messageId: string;
+/** A built message: the stream transport's answer, its `message` a Buffer as `buffer: true` asks. */
+interface BuiltMessage extends StreamTransport.SentMessageInfo {
   message: Buffer;
 }
 
@@ -39,7 +42,7 @@ interface BuiltMessage {
 const builder = nodemailer.createTransport({ streamTransport: true, buffer: true });
 
 function build(message: Setting): Promise<BuiltMessage> {
-  return builder.sendMail(message as any) as unknown as Promise<BuiltMessage>;
+  return builder.sendMail(message as Mail.Options) as Promise<BuiltMessage>;
 }
 
 /**
@@ -77,7 +80,7 @@ function directTransport(options: Setting): MailTransport {
         const domain = rcpt.slice(rcpt.lastIndexOf('@') + 1).toLowerCase();
         byDomain.set(domain, [...(byDomain.get(domain) ?? []), rcpt]);
       }
-      const accepted: string[] = [];
+      const accepted: Array<string | Mail.Address> = [];
       const responses: string[] = [];
       for (const [domain, to] of byDomain) {
         const host = await exchangerOf(domain);
@@ -86,12 +89,12 @@ function directTransport(options: Setting): MailTransport {
           port,
           name: options.name as string | undefined,
           tls,
-        } as any);
+        });
         try {
-          const info = (await smtp.sendMail({
+          const info = await smtp.sendMail({
             envelope: { from: built.envelope.from || undefined, to },
             raw: built.message,
-          } as any)) as any;
+          });
           accepted.push(...(info.accepted ?? []));
           responses.push(String(info.response));
         } finally {

@@ -5,15 +5,16 @@ import * as qs from 'qs';
 import { LooplineError } from '../../../errors';
 import { tokenMiddleware, TokenOptions } from '../../security/token-middleware';
 import { redactUrl } from '../../../util/redact-url';
+import type { LooplineApp } from '../application';
 
 /** `loopback.rest()`: the app's REST API, served from the route table built once. */
 export function rest(): RequestHandler {
   let findToken: RequestHandler | undefined;
   return (req: Request, res: Response, next: NextFunction) => {
-    const app = (req as any).app;
+    const app = req.app as LooplineApp;
     // As LB3: with auth enabled, the REST handler resolves the token itself when no
     // `loopback#token` middleware ran before it.
-    if (app.isAuthEnabled && (req as any).accessToken === undefined) {
+    if (app.isAuthEnabled && req.accessToken === undefined) {
       findToken ??= tokenMiddleware();
       return findToken(req, res, (err?: unknown) =>
         err ? next(err) : app.remotes().handler('rest')(req, res, next),
