@@ -4,6 +4,9 @@ import { ContextKeeper, requestContextKeeper } from './request-context';
 
 const keepers = new WeakMap<RemotingContext, ContextKeeper>();
 
+/** A request being served by a remote method: LB3 code finds the method's context on it. */
+export type RemotingRequest = Request & { remotingContext?: RemotingContext };
+
 /**
  * What remote hooks and methods see of one invocation: LB3's `ctx` with `req`, `res`, `args`,
  * `result`, `method`, `methodString` and, for prototype methods, `instance`.
@@ -28,7 +31,7 @@ export class RemotingContext {
     this.res = res;
     this.method = method;
     this.methodString = method.stringName;
-    (req as any).remotingContext = this;
+    (req as RemotingRequest).remotingContext = this;
     keepers.set(this, requestContextKeeper(req));
   }
 

@@ -1,7 +1,71 @@
 import type { Request, Response } from 'express';
 import type { RemotingContext } from '../context';
+import type { SharedMethod } from '../shared-method';
 import type { RestRoute } from './route-table';
 import { toJSONText } from '../../util/json-text';
+
+/**
+ * The HTTP answer to a REST call: whether the client accepts it (406), the method's results shaped
+ * into `ctx.result` (with status and header returns applied), and the result written as JSON, a
+ * file or a stream of server-sent events.
+ */
+
+/** The types LB3 answers with when XML is off (its default), JSON for all of them here. */
+const ANSWER_TYPES = ['application/json', 'application/javascript', 'text/javascript', 'json'];
+
+/** A method that writes its own answer (a `res` argument, a `file` return) chooses its own type. */
+export function negotiatesAnswer(method: SharedMethod): boolean {
+  return (
+    !method.accepts.some(
+      (a) =>
+        typeof a.http === 'object' &&
+        a.http !== null &&
+        (a.http.source === 'res' || a.http.source === 'context'),
+    ) &&
+    !returnsFile(method.returns) &&
+    !returnedStream(method.returns)
+  );
+}
+
+/**
+ * LB3 answers 406 when the Accept header (or `?_format=`) allows none of its types. It did so
+ * after running the method; loopline refuses first, so a refused request changes nothing.
+ */
+export function acceptsAnswer(req: Request, query: Record<string, unknown>): boolean {
+  const format = query._format;
+  if (format !== undefined) return typeof format === 'string' && format.toLowerCase() === 'json';
+  return req.headers.accept === undefined || req.accepts(ANSWER_TYPES) !== false;
+}
+
+/**
+ * One value for a root return; an object of named values otherwise; nothing (204) without returns.
+ * Returns marked `http: {target: 'header' | 'status'}` set the answer's header or status instead
+ * (LB3), and are left out of the body.
+ */
+export function shapeResult(
+  returns: RestRoute['returns'],
+  results: unknown[],
+  ctx: RemotingContext,
+): unknown {
+  // LB3 answers 204 for a method that declares no return value, whatever it resolved to.
+  if (returns.length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  let rootValue: unknown;
+  let hasRoot = false;
+  returns.forEach((r, i) => {
+    const target = r.http?.target;
+    if (target === 'header' || target === 'status') {
+      if (results[i] === undefined) return;
+      if (target === 'status') ctx.res.status(Number(results[i]));
+      else ctx.res.set(r.http?.header ?? r.arg ?? '', String(results[i]));
+      return;
+    }
+    if (r.root) {
+      if (!hasRoot) [hasRoot, rootValue] = [true, results[i] ?? results[0]];
+    } else if (r.arg) out[r.arg] = results[i];
+  });
+  return hasRoot ? rootValue : out;
+}
 
 /**
  * Writes a method's result as LB3 does: JSON with `application/json; charset=utf-8`, the route's
@@ -43,14 +107,14 @@ export function returnsFile(returns: RestRoute['returns']): boolean {
  * with the Content-Type a header return set. Anything else cannot be a file: 500.
  */
 function sendFile(req: Request, res: Response, ctx: RemotingContext, route: RestRoute): void {
-  const root = ctx.result as any;
+  const root: unknown = ctx.result;
   if (route.status) res.status(route.status);
   if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'application/octet-stream');
   if (typeof root === 'string' || Buffer.isBuffer(root)) {
     res.end(req.method === 'HEAD' ? undefined : root);
     return;
   }
-  if (typeof root.pipe === 'function') {
+  if (isPipeable(root)) {
     root.pipe(res);
     return;
   }
@@ -67,16 +131,17 @@ export function returnedStream(returns: RestRoute['returns']): RestRoute['return
 
 type ObjectStream = NodeJS.ReadableStream & { destroy?: () => void };
 
+/** Something with a `pipe` method: a stream, as far as an answer is concerned. */
+function isPipeable(value: unknown): value is { pipe(to: Response): unknown } {
+  return value !== null && value !== undefined && typeof (value as { pipe?: unknown }).pipe === 'function';
+}
+
 function streamOf(result: unknown, spec: RestRoute['returns'][number]): ObjectStream {
   const candidate =
-    result &&
-    typeof result === 'object' &&
-    !spec.root &&
-    spec.arg &&
-    !(typeof (result as any).pipe === 'function')
-      ? (result as any)[spec.arg]
+    result && typeof result === 'object' && !spec.root && spec.arg && !isPipeable(result)
+      ? (result as Record<string, unknown>)[spec.arg]
       : result;
-  if (!candidate || typeof candidate.on !== 'function')
+  if (!candidate || typeof (candidate as { on?: unknown }).on !== 'function')
     throw Object.assign(new Error('The method returned no readable stream'), { statusCode: 500 });
   return candidate as ObjectStream;
 }

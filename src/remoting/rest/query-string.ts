@@ -1,4 +1,6 @@
+import type { Request } from 'express';
 import * as qs from 'qs';
+import { LooplineError } from '../../errors';
 
 export interface QueryOptions {
   depth?: number;
@@ -75,4 +77,39 @@ export function parseQueryString(
     start = end + 1;
   }
   return out;
+}
+
+/** A parameter name with `__proto__`, `constructor` or `prototype` as one of its `a[b].c` parts. */
+const FORBIDDEN_PARAM = /(^|[[.])(__proto__|constructor|prototype)(\]|[[.]|$)/;
+
+/**
+ * qs (with allowPrototypes off) silently drops `?a[__proto__][x]=1`; a request that tries it is
+ * refused instead, so a probe is told no rather than answered as if the key were absent.
+ */
+export function assertNoForbiddenParams(text: string, where: string): void {
+  if (!/__proto__|constructor|prototype/i.test(text) && !text.includes('%')) return;
+  for (const pair of text.split('&')) {
+    const eq = pair.indexOf('=');
+    let name = eq < 0 ? pair : pair.slice(0, eq);
+    try {
+      name = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // qs keeps an undecodable name as it is; so does the check.
+    }
+    const m = FORBIDDEN_PARAM.exec(name);
+    if (m)
+      throw new LooplineError('FORBIDDEN_KEY', `The ${where} may not use the key "${m[2]}" (in "${name}")`);
+  }
+}
+
+function checkQueryString(text: string): void {
+  assertNoForbiddenParams(text, 'query string');
+}
+
+/** The request's query string, parsed as LB3 parsed it (`{}` without one). */
+export function requestQuery(req: Request, options: QueryOptions | undefined): Record<string, unknown> {
+  const url = req.url;
+  const q = url.indexOf('?');
+  if (q < 0) return {};
+  return parseQueryString(url.slice(q + 1), options, checkQueryString);
 }

@@ -1,5 +1,5 @@
 import { withBodyErrorCode } from '../../../src/errors/body-parser-errors';
-import { assertNoForbiddenParams } from '../../../src/remoting/rest/rest-adapter';
+import { assertNoForbiddenParams } from '../../../src/remoting/rest/query-string';
 
 describe('withBodyErrorCode', () => {
   it.each([
