@@ -101,7 +101,7 @@ for (const store of STORES) {
       expect(Score._observers['after delete']).toHaveLength(0);
     });
 
-    const describeFeed = store.name === 'memory' ? describe.skip : describe;
+    const describeFeed = store.features.shared ? describe : describe.skip;
     describeFeed(
       "across processes (another data source on the same store stands for another worker; the memory store is one process's own)",
       () => {

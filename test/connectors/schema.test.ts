@@ -1,6 +1,6 @@
 import { DataSource } from '../../src/juggler/datasource';
 import { createModelBuilder } from '../../src/juggler/core-models';
-import { describeStore, STORES } from './stores';
+import { describeStore, STORES, type SqlStoreName } from './stores';
 
 /**
  * autoupdate and isActual against real tables: what information_schema says afterwards, and that
@@ -9,32 +9,38 @@ import { describeStore, STORES } from './stores';
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v));
 
+/** How each SQL store's catalog answers a table's columns and its indexes (but the primary key's). */
+const CATALOG: Record<SqlStoreName, { columns: string; indexes: string }> = {
+  postgresql: {
+    columns: `SELECT column_name AS name, format_type(a.atttypid, a.atttypmod) AS type, c.is_nullable AS nullable FROM information_schema.columns c JOIN pg_attribute a ON a.attrelid = ('public.' || c.table_name)::regclass AND a.attname = c.column_name WHERE c.table_schema = 'public' AND c.table_name = $1`,
+    indexes: `SELECT i.relname AS name, ix.indisunique AS u, a.attname AS col FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(ix.indkey) WHERE t.relname = $1 AND NOT ix.indisprimary ORDER BY i.relname, array_position(ix.indkey::int[], a.attnum::int)`,
+  },
+  sqlite: {
+    columns: `SELECT name, lower(type) AS type, CASE WHEN "notnull" = 1 OR pk > 0 THEN 'NO' ELSE 'YES' END AS nullable FROM pragma_table_info(?)`,
+    indexes: `SELECT l.name AS name, l."unique" AS u, i.name AS col FROM pragma_index_list(?) l JOIN pragma_index_info(l.name) i WHERE l.origin <> 'pk' ORDER BY l.name, i.seqno`,
+  },
+  mysql: {
+    columns:
+      'SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+    indexes:
+      "SELECT INDEX_NAME AS name, NON_UNIQUE = 0 AS u, COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+  },
+};
+
 for (const store of STORES) {
   describeStore(store, () => {
     let ds: DataSource;
-    const pg = store.name === 'postgresql';
-    const sqlite = store.name === 'sqlite';
+    const { schema, sql } = store.features;
+    /** This store's entry of a table of expectations by store (as the hostile-case table's). */
+    const byStore = <T>(table: Record<SqlStoreName, T>): T => table[store.name as SqlStoreName];
     const table = 'schema_evolve';
-    const run = async (sql: string, params: unknown[] = []): Promise<any[]> =>
-      (ds.connector as any).execute(sql, params);
-    const p = (n: number) => (pg ? `$${n}` : '?');
+    const run = async (statement: string, params: unknown[] = []): Promise<any[]> =>
+      (ds.connector as any).execute(statement, params);
+    const p = (n: number) => sql!.parameter(n);
 
     /** Each column's type and nullability as the store reports them. */
     async function columns(): Promise<Record<string, string>> {
-      const rows = pg
-        ? await run(
-            `SELECT column_name AS name, format_type(a.atttypid, a.atttypmod) AS type, c.is_nullable AS nullable FROM information_schema.columns c JOIN pg_attribute a ON a.attrelid = ('public.' || c.table_name)::regclass AND a.attname = c.column_name WHERE c.table_schema = 'public' AND c.table_name = $1`,
-            [table],
-          )
-        : sqlite
-          ? await run(
-              `SELECT name, lower(type) AS type, CASE WHEN "notnull" = 1 OR pk > 0 THEN 'NO' ELSE 'YES' END AS nullable FROM pragma_table_info(?)`,
-              [table],
-            )
-          : await run(
-              'SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type, IS_NULLABLE AS nullable FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-              [table],
-            );
+      const rows = await run(byStore(CATALOG).columns, [table]);
       return Object.fromEntries(
         rows.map((r) => [
           String(r.name),
@@ -45,20 +51,7 @@ for (const store of STORES) {
 
     /** Each index (but the primary key): "name: [UNIQUE] col, col". */
     async function indexes(): Promise<string[]> {
-      const rows = pg
-        ? await run(
-            `SELECT i.relname AS name, ix.indisunique AS u, a.attname AS col FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(ix.indkey) WHERE t.relname = $1 AND NOT ix.indisprimary ORDER BY i.relname, array_position(ix.indkey::int[], a.attnum::int)`,
-            [table],
-          )
-        : sqlite
-          ? await run(
-              `SELECT l.name AS name, l."unique" AS u, i.name AS col FROM pragma_index_list(?) l JOIN pragma_index_info(l.name) i WHERE l.origin <> 'pk' ORDER BY l.name, i.seqno`,
-              [table],
-            )
-          : await run(
-              "SELECT INDEX_NAME AS name, NON_UNIQUE = 0 AS u, COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
-              [table],
-            );
+      const rows = await run(byStore(CATALOG).indexes, [table]);
       const by = new Map<string, { u: boolean; cols: string[] }>();
       for (const r of rows) {
         const e = by.get(r.name) ?? { u: r.u === true || Number(r.u) === 1, cols: [] };
@@ -78,7 +71,7 @@ for (const store of STORES) {
       await ds?.disconnect();
     });
 
-    if (store.name === 'memory') {
+    if (!schema) {
       it('autoupdate keeps the rows and isActual is true (the memory store has no schema)', async () => {
         const M: any = ds.createModel('SchemaEvolve', { code: 'string' });
         await ds.automigrate('SchemaEvolve');
@@ -92,7 +85,7 @@ for (const store of STORES) {
     }
 
     it('autoupdate creates a missing table with its indexes; isActual is false before and true after', async () => {
-      await run(`DROP TABLE IF EXISTS ${pg ? table : '`' + table + '`'}`);
+      await run(`DROP TABLE IF EXISTS ${sql!.quote(table)}`);
       ds.createModel('SchemaEvolve', { code: { type: 'string', length: 12, index: true } }, settings as any);
       expect(await ds.isActual('SchemaEvolve')).toBe(false);
       await ds.autoupdate('SchemaEvolve');
@@ -123,19 +116,26 @@ for (const store of STORES) {
       ]);
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
       expect(await columns()).toMatchObject(
-        pg
-          ? {
-              code: 'text NULL',
-              size: 'character varying(10) NULL',
-              label: 'text NOT NULL',
-              price: 'numeric(8,2) NULL',
-            }
-          : {
-              code: 'text NULL',
-              size: 'varchar(10) NULL',
-              label: 'text NOT NULL',
-              price: sqlite ? 'numeric(8,2) NULL' : 'decimal(8,2) NULL',
-            },
+        byStore({
+          postgresql: {
+            code: 'text NULL',
+            size: 'character varying(10) NULL',
+            label: 'text NOT NULL',
+            price: 'numeric(8,2) NULL',
+          },
+          sqlite: {
+            code: 'text NULL',
+            size: 'varchar(10) NULL',
+            label: 'text NOT NULL',
+            price: 'numeric(8,2) NULL',
+          },
+          mysql: {
+            code: 'text NULL',
+            size: 'varchar(10) NULL',
+            label: 'text NOT NULL',
+            price: 'decimal(8,2) NULL',
+          },
+        }),
       );
 
       const V2: any = ds.createModel(
@@ -153,44 +153,44 @@ for (const store of STORES) {
       await ds.autoupdate('SchemaEvolve');
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
       expect(await columns()).toEqual(
-        pg
-          ? {
-              id: 'integer NOT NULL',
-              code: 'double precision NULL',
-              size: 'character varying(20) NOT NULL',
-              label: 'text NULL',
-              note: 'text NULL',
-              price: 'numeric(10,3) NULL',
-              added: 'text NULL',
-            }
-          : sqlite
-            ? {
-                id: 'integer NOT NULL',
-                code: 'real NULL',
-                size: 'varchar(20) NOT NULL',
-                label: 'text NULL',
-                note: 'text NULL',
-                price: 'numeric(10,3) NULL',
-                added: 'text NULL',
-              }
-            : {
-                id: 'int NOT NULL',
-                code: 'double NULL',
-                size: 'varchar(20) NOT NULL',
-                label: 'text NULL',
-                note: 'text NULL',
-                price: 'decimal(10,3) NULL',
-                added: 'text NULL',
-              },
+        byStore({
+          postgresql: {
+            id: 'integer NOT NULL',
+            code: 'double precision NULL',
+            size: 'character varying(20) NOT NULL',
+            label: 'text NULL',
+            note: 'text NULL',
+            price: 'numeric(10,3) NULL',
+            added: 'text NULL',
+          },
+          sqlite: {
+            id: 'integer NOT NULL',
+            code: 'real NULL',
+            size: 'varchar(20) NOT NULL',
+            label: 'text NULL',
+            note: 'text NULL',
+            price: 'numeric(10,3) NULL',
+            added: 'text NULL',
+          },
+          mysql: {
+            id: 'int NOT NULL',
+            code: 'double NULL',
+            size: 'varchar(20) NOT NULL',
+            label: 'text NULL',
+            note: 'text NULL',
+            price: 'decimal(10,3) NULL',
+            added: 'text NULL',
+          },
+        }),
       );
       expect(json(await V2.find({ order: 'id' }))).toEqual([
         { id: 1, code: 12, size: 'S', label: 'first', price: 9.99, added: null },
         { id: 2, code: 7.5, size: 'M', label: 'second', price: null, added: null },
       ]);
       // The column no property maps to any more is kept, with its data.
-      expect(
-        (await run(`SELECT note FROM ${pg ? table : '`' + table + '`'} WHERE id = ${p(1)}`, [1]))[0].note,
-      ).toBe("it's kept");
+      expect((await run(`SELECT note FROM ${sql!.quote(table)} WHERE id = ${p(1)}`, [1]))[0].note).toBe(
+        "it's kept",
+      );
       // The required column added to rows that have no value stays NULL-able; once every row has one, it becomes NOT NULL.
       await V2.updateAll({}, { added: 'x' });
       expect(await ds.isActual('SchemaEvolve')).toBe(false);
@@ -285,9 +285,7 @@ for (const store of STORES) {
           (f) => `${f.fkName}: ${f.fkColumnName} -> ${f.pkTableName}.${f.pkColumnName}`,
         );
       expect(await fks()).toEqual([
-        pg
-          ? 'schema_order_customer_fk: customerid -> schema_customer.id'
-          : 'schema_order_customer_fk: customerId -> schema_customer.id',
+        `schema_order_customer_fk: ${schema.defaultName('customerId')} -> schema_customer.id`,
       ]);
       const ann = await Customer.create({ name: 'Ann' });
       await Order.create({ total: 5, customerId: ann.id });
@@ -327,9 +325,11 @@ for (const store of STORES) {
       );
       await ds.automigrate('SchemaEvolve');
       expect(await columns()).toMatchObject(
-        pg
-          ? { the_code: 'character varying(30) NULL', amount: 'numeric(12,4) NULL' }
-          : { the_code: 'varchar(30) NULL', amount: 'decimal(12,4) NULL' },
+        byStore({
+          postgresql: { the_code: 'character varying(30) NULL', amount: 'numeric(12,4) NULL' },
+          mysql: { the_code: 'varchar(30) NULL', amount: 'decimal(12,4) NULL' },
+          sqlite: { the_code: 'varchar(30) NULL', amount: 'decimal(12,4) NULL' },
+        }),
       );
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
       const M: any = ds.createModel(
@@ -343,7 +343,13 @@ for (const store of STORES) {
       await M.create({ code: 'abc', amount: 1.2345 });
       expect(await ds.isActual('SchemaEvolve')).toBe(false);
       await ds.autoupdate('SchemaEvolve');
-      expect((await columns()).the_code).toBe(pg ? 'character varying(40) NULL' : 'varchar(40) NULL');
+      expect((await columns()).the_code).toBe(
+        byStore({
+          postgresql: 'character varying(40) NULL',
+          mysql: 'varchar(40) NULL',
+          sqlite: 'varchar(40) NULL',
+        }),
+      );
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
       expect(json(await M.find())).toEqual([{ id: 1, code: 'abc', amount: 1.2345 }]);
     });
@@ -352,7 +358,7 @@ for (const store of STORES) {
       ds.createModel('SchemaEvolve', { code: { type: 'string' }, size: { type: 'number' } }, settings as any);
       await ds.automigrate('SchemaEvolve');
       expect(await ds.isActual('SchemaEvolve')).toBe(true);
-      await run(`ALTER TABLE ${pg ? table : '`' + table + '`'} DROP COLUMN size`);
+      await run(`ALTER TABLE ${sql!.quote(table)} DROP COLUMN size`);
       expect(await ds.isActual('SchemaEvolve')).toBe(false);
       await ds.autoupdate('SchemaEvolve');
       expect(await ds.isActual('SchemaEvolve')).toBe(true);

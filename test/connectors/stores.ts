@@ -11,6 +11,9 @@ export { Relay } from '../../src/testing';
  * process); PostgreSQL and MariaDB when their servers answer on this machine. Under CI=true an
  * absent server is a failure, not a skip.
  */
+/** The SQL stores, by name: the key of a table of per-store expectations (as the hostile-case table's). */
+export type SqlStoreName = 'postgresql' | 'mysql' | 'sqlite';
+
 export interface StoreConfig {
   name: 'memory' | 'postgresql' | 'mysql' | 'sqlite';
   settings: Record<string, unknown>;
@@ -193,6 +196,8 @@ export function lacking(features: StoreConfigFeatures) {
     transactions: !features.transactions && 'the store has no transactions (capability transactions: false)',
     server: !features.server && 'the store is embedded: there is no server to lose',
     shared: !features.shared && "the store is one data source's own: there is no other process on it",
+    sql: !features.sql && 'the store runs no SQL statements',
+    schema: !features.schema && 'the store has no schema',
     isolationLevels:
       !features.isolationLevels &&
       'the store runs every transaction SERIALIZABLE (SQLite, with the write lock held from BEGIN IMMEDIATE: two open transactions, and a write beside them, take turns)',
