@@ -23,6 +23,11 @@ export class Relay {
     private readonly targetPort: number,
   ) {}
 
+  /** The sockets open through the relay (both ends of each connection). */
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
   stall(): void {
     this.mode = 'stall';
   }

@@ -147,9 +147,9 @@ for (const store of LB3_STORES) {
       try {
         await ds.automigrate('BrShelf');
         await Shelf.create({ label: 'a', slots: 2 });
-        const table = store.name === 'lb3-postgresql' ? 'brshelf' : 'BrShelf';
+        const table = store.features.schema!.defaultName('BrShelf');
         // loopback-connector-mysql lists the schema named after the user unless told the owner (its own rule).
-        const owner = store.name === 'lb3-mysql' ? { owner: store.settings.database } : {};
+        const owner = { 'lb3-postgresql': {}, 'lb3-mysql': { owner: store.settings.database } }[store.name];
         const tables = (await ds.discoverModelDefinitions(owner)) as { name: string }[];
         expect(tables.map((t) => t.name)).toContain(table);
         const keys = (await ds.discoverPrimaryKeys(table, owner)) as { columnName: string }[];

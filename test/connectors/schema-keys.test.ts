@@ -1,6 +1,6 @@
 import request from 'supertest';
 import loopback from '../../src';
-import { describeStore, STORES } from './stores';
+import { describeStore, expectedOn, STORES, type SqlStoreName } from './stores';
 
 /**
  * Schema quality over every store: the `integer` type (REST coercion, 422 on a fraction, the
@@ -17,28 +17,28 @@ const tables = (name: string) => ({
 
 for (const store of STORES) {
   describeStore(store, () => {
-    const pg = store.name === 'postgresql';
-    const lite = store.name === 'sqlite';
-    const sql = store.name !== 'memory';
+    const { schema, sql } = store.features;
+    /** This store's entry of a table of expectations by store (as the hostile-case table's). */
+    const byStore = <T>(table: Record<SqlStoreName, T>): T => expectedOn(store, table);
+    /** A property's default column name on this store (PostgreSQL folds it to lower case). */
+    const col = (property: string) => schema!.defaultName(property);
     let app: any;
     let ds: any;
     const run = async (text: string, params: unknown[] = []): Promise<any[]> =>
       ds.connector.execute(text, params);
-    const q = (id: string) => (pg ? `"${id}"` : `\`${id}\``);
+    const q = (id: string) => sql!.quote(id);
 
     /** Column → its type, as the store writes it (display widths of MySQL integers left out). */
     async function columnTypes(table: string): Promise<Record<string, string>> {
-      const rows = pg
-        ? await run(
-            `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = ('public.' || $1)::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
-            [table],
-          )
-        : lite
-          ? await run('SELECT name, lower(type) AS type FROM pragma_table_info(?)', [table])
-          : await run(
-              'SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
-              [table],
-            );
+      const rows = await run(
+        byStore({
+          postgresql: `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = ('public.' || $1)::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
+          sqlite: 'SELECT name, lower(type) AS type FROM pragma_table_info(?)',
+          mysql:
+            'SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?',
+        }),
+        [table],
+      );
       return Object.fromEntries(
         rows.map((r) => [String(r.name), String(r.type).replace(/^int\(\d+\)$/, 'int')]),
       );
@@ -46,48 +46,54 @@ for (const store of STORES) {
 
     /** Each non-primary index of the table: "name: col, col". */
     async function indexNames(table: string): Promise<string[]> {
-      const rows = pg
-        ? await run(
-            `SELECT i.relname AS name, a.attname AS col FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(ix.indkey) WHERE t.relname = $1 AND NOT ix.indisprimary ORDER BY i.relname`,
-            [table],
-          )
-        : lite
-          ? await run(
-              "SELECT l.name AS name, i.name AS col FROM pragma_index_list(?) l JOIN pragma_index_info(l.name) i WHERE l.origin <> 'pk' ORDER BY l.name, i.seqno",
-              [table],
-            )
-          : await run(
-              "SELECT INDEX_NAME AS name, COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
-              [table],
-            );
+      const rows = await run(
+        byStore({
+          postgresql: `SELECT i.relname AS name, a.attname AS col FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY(ix.indkey) WHERE t.relname = $1 AND NOT ix.indisprimary ORDER BY i.relname`,
+          sqlite:
+            "SELECT l.name AS name, i.name AS col FROM pragma_index_list(?) l JOIN pragma_index_info(l.name) i WHERE l.origin <> 'pk' ORDER BY l.name, i.seqno",
+          mysql:
+            "SELECT INDEX_NAME AS name, COLUMN_NAME AS col FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+        }),
+        [table],
+      );
       return rows.map((r) => `${r.name}: ${r.col}`);
     }
 
     /** Each FOREIGN KEY constraint of the table: "name: col -> table.col ON DELETE x ON UPDATE y". */
     async function constraints(table: string): Promise<string[]> {
       // SQLite keeps the constraints in the CREATE statement only: its schema dialect reads them.
-      if (lite)
-        return ((await ds.connector.schemaDialect.foreignKeys(undefined, table)) as any[]).map(
-          (f) =>
-            `${f.name}: ${f.column} -> ${f.targetTable}.${f.targetColumn} ON DELETE ${f.onDelete} ON UPDATE ${f.onUpdate}`,
-        );
-      const rows = pg
-        ? await run(
+      const fromDialect = async (): Promise<any[]> =>
+        ((await ds.connector.schemaDialect.foreignKeys(undefined, table)) as any[]).map((f) => ({
+          name: f.name,
+          col: f.column,
+          ref: f.targetTable,
+          refcol: f.targetColumn,
+          del: f.onDelete,
+          upd: f.onUpdate,
+        }));
+      const rows = await byStore({
+        postgresql: () =>
+          run(
             `SELECT rc.constraint_name AS name, k.column_name AS col, u.table_name AS ref, u.column_name AS refcol, rc.delete_rule AS del, rc.update_rule AS upd
              FROM information_schema.referential_constraints rc
              JOIN information_schema.key_column_usage k ON k.constraint_name = rc.constraint_name AND k.constraint_schema = rc.constraint_schema
              JOIN information_schema.key_column_usage u ON u.constraint_name = rc.unique_constraint_name AND u.constraint_schema = rc.unique_constraint_schema
              WHERE k.table_schema = 'public' AND k.table_name = $1 ORDER BY 1`,
             [table],
-          )
-        : await run(
+          ),
+        mysql: () =>
+          run(
             `SELECT rc.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col, k.REFERENCED_TABLE_NAME AS ref, k.REFERENCED_COLUMN_NAME AS refcol, rc.DELETE_RULE AS del, rc.UPDATE_RULE AS upd
              FROM information_schema.REFERENTIAL_CONSTRAINTS rc JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = rc.CONSTRAINT_NAME AND k.TABLE_NAME = rc.TABLE_NAME
              WHERE rc.CONSTRAINT_SCHEMA = DATABASE() AND rc.TABLE_NAME = ? ORDER BY 1`,
             [table],
-          );
+          ),
+        sqlite: fromDialect,
+      })();
       // InnoDB reports an unspecified (NO ACTION) rule as RESTRICT.
-      const rule = (r: string) => (r === 'RESTRICT' && !pg ? 'NO ACTION' : r);
+      // (SQLite's schema dialect reads the rule as written.)
+      const restrict = byStore({ postgresql: 'RESTRICT', mysql: 'NO ACTION', sqlite: 'RESTRICT' });
+      const rule = (r: string) => (r === 'RESTRICT' ? restrict : r);
       return rows.map(
         (r) =>
           `${r.name}: ${r.col} -> ${r.ref}.${r.refcol} ON DELETE ${rule(r.del)} ON UPDATE ${rule(r.upd)}`,
@@ -164,17 +170,23 @@ for (const store of STORES) {
 
       if (sql) {
         expect(await columnTypes('sk_counter')).toMatchObject(
-          pg || lite
-            ? { count: 'integer', big: 'integer', legacy: 'integer', plain: 'integer' }
-            : { count: 'int', big: 'int', legacy: 'int', plain: 'int' },
+          byStore({
+            postgresql: { count: 'integer', big: 'integer', legacy: 'integer', plain: 'integer' },
+            sqlite: { count: 'integer', big: 'integer', legacy: 'integer', plain: 'integer' },
+            mysql: { count: 'int', big: 'int', legacy: 'int', plain: 'int' },
+          }),
         );
         expect(await ds.isActual(['SkCounter'])).toBe(true);
         // Past the 32-bit column: the store refuses the value and nothing is written (SQLite's INTEGER holds 64 bits: stored).
         const tooBig = await request(app).post('/api/SkCounters').send({ big: 2147483648 });
         expect([tooBig.status, tooBig.body.error?.code]).toEqual(
-          lite ? [200, undefined] : [400, 'INVALID_VALUE'],
+          byStore<unknown[]>({
+            sqlite: [200, undefined],
+            postgresql: [400, 'INVALID_VALUE'],
+            mysql: [400, 'INVALID_VALUE'],
+          }),
         );
-        expect(await Counter.count()).toBe(lite ? 2 : 1);
+        expect(await Counter.count()).toBe(byStore({ sqlite: 2, postgresql: 1, mysql: 1 }));
       }
     });
 
@@ -215,20 +227,21 @@ for (const store of STORES) {
       expect((await request(app).get(`/api/SkBooks/${book.body.id}/author`)).body.name).toBe('Ann');
       if (!sql) return;
 
-      const authorCol = pg ? 'authorid' : 'authorId';
-      const shelfCol = pg ? 'shelfid' : 'shelfId';
+      const authorCol = col('authorId');
+      const shelfCol = col('shelfId');
       expect(await columnTypes('sk_book')).toMatchObject(
-        pg
-          ? { authorid: 'text', shelfid: 'integer' }
-          : lite
-            ? { authorId: 'text', shelfId: 'integer' }
-            : { authorId: 'varchar(255)', shelfId: 'int' },
+        byStore({
+          postgresql: { authorid: 'text', shelfid: 'integer' },
+          sqlite: { authorId: 'text', shelfId: 'integer' },
+          mysql: { authorId: 'varchar(255)', shelfId: 'int' },
+        }),
       );
       const wanted = [`sk_book_${authorCol}_idx: ${authorCol}`, `sk_book_${shelfCol}_idx: ${shelfCol}`];
       // The constraint on the string key uses the key's own index (whole column, no prefix): the store made none of its own.
       expect(await indexNames('sk_book')).toEqual(wanted);
       // MySQL may index a VARCHAR by a prefix; the key's index must hold the whole column.
-      if (!pg && !lite)
+      const indexPrefixes = byStore({ mysql: true, postgresql: false, sqlite: false });
+      if (indexPrefixes)
         expect(
           (
             await run(
@@ -243,9 +256,11 @@ for (const store of STORES) {
 
       // An existing table without the index (made before relations had one): autoupdate adds it, once.
       await run(
-        pg || lite
-          ? `DROP INDEX ${q(`sk_book_${shelfCol}_idx`)}`
-          : `DROP INDEX ${q(`sk_book_${shelfCol}_idx`)} ON sk_book`,
+        byStore({
+          postgresql: `DROP INDEX ${q(`sk_book_${shelfCol}_idx`)}`,
+          sqlite: `DROP INDEX ${q(`sk_book_${shelfCol}_idx`)}`,
+          mysql: `DROP INDEX ${q(`sk_book_${shelfCol}_idx`)} ON sk_book`,
+        }),
       );
       expect(await ds.isActual(['SkBook'])).toBe(false);
       await ds.autoupdate(['SkBook']);
@@ -265,8 +280,8 @@ for (const store of STORES) {
       });
       await ds.automigrate(['SkHolder', 'SkItem']);
       await Before.create({ name: 'a', holderId: 7 });
-      expect((await columnTypes('sk_item'))[pg ? 'holderid' : 'holderId']).toBe(
-        pg ? 'double precision' : lite ? 'real' : 'double',
+      expect((await columnTypes('sk_item'))[col('holderId')]).toBe(
+        byStore({ postgresql: 'double precision', sqlite: 'real', mysql: 'double' }),
       );
       const After = model({
         name: 'SkItem',
@@ -276,8 +291,8 @@ for (const store of STORES) {
       });
       expect(await ds.isActual(['SkItem'])).toBe(false);
       await ds.autoupdate(['SkItem']);
-      expect((await columnTypes('sk_item'))[pg ? 'holderid' : 'holderId']).toBe(
-        pg || lite ? 'integer' : 'int',
+      expect((await columnTypes('sk_item'))[col('holderId')]).toBe(
+        byStore({ postgresql: 'integer', sqlite: 'integer', mysql: 'int' }),
       );
       expect(await ds.isActual(['SkHolder', 'SkItem'])).toBe(true);
       expect((await After.find()).map((r: any) => r.toJSON())).toEqual([{ id: 1, name: 'a', holderId: 7 }]);
@@ -322,8 +337,8 @@ for (const store of STORES) {
         await request(app).post('/api/SkOrders').send({ total: 1, customerId: 999 }).expect(200);
         return;
       }
-      const customerCol = pg ? 'customerid' : 'customerId';
-      const orderCol = pg ? 'orderid' : 'orderId';
+      const customerCol = col('customerId');
+      const orderCol = col('orderId');
       expect(await constraints('sk_order')).toEqual([
         `sk_order_${customerCol}_fkey: ${customerCol} -> sk_customer.id ON DELETE NO ACTION ON UPDATE NO ACTION`,
       ]);
@@ -355,11 +370,11 @@ for (const store of STORES) {
       expect(await ds.isActual(names)).toBe(true);
       // SQLite cannot drop a constraint by ALTER TABLE: its schema dialect's statement rebuilds the table.
       await run(
-        pg
-          ? `ALTER TABLE sk_line DROP CONSTRAINT sk_line_order`
-          : lite
-            ? ds.connector.schemaDialect.dropForeignKey('"sk_line"', '"sk_line_order"')
-            : 'ALTER TABLE sk_line DROP FOREIGN KEY sk_line_order',
+        byStore({
+          postgresql: () => `ALTER TABLE sk_line DROP CONSTRAINT sk_line_order`,
+          sqlite: () => ds.connector.schemaDialect.dropForeignKey('"sk_line"', '"sk_line_order"'),
+          mysql: () => 'ALTER TABLE sk_line DROP FOREIGN KEY sk_line_order',
+        })(),
       );
       expect(await ds.isActual(names)).toBe(false);
       await ds.autoupdate(names);
@@ -397,12 +412,10 @@ for (const store of STORES) {
         ...tables('sk_child'),
       });
       await ds.automigrate(['SkParent', 'SkChild']);
-      expect((await columnTypes('sk_child'))[pg ? 'parentid' : 'parentId']).toBe(
-        pg || lite ? 'integer' : 'int',
+      expect((await columnTypes('sk_child'))[col('parentId')]).toBe(
+        byStore({ postgresql: 'integer', sqlite: 'integer', mysql: 'int' }),
       );
-      expect(await indexNames('sk_child')).toContain(
-        `sk_child_${pg ? 'parentid' : 'parentId'}_idx: ${pg ? 'parentid' : 'parentId'}`,
-      );
+      expect(await indexNames('sk_child')).toContain(`sk_child_${col('parentId')}_idx: ${col('parentId')}`);
       const res = await request(app).post('/api/SkChildren').send({ parentId: 42 });
       expect(res.status).toBe(409);
       expect(res.body.error).toMatchObject({

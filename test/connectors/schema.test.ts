@@ -1,6 +1,6 @@
 import { DataSource } from '../../src/juggler/datasource';
 import { createModelBuilder } from '../../src/juggler/core-models';
-import { describeStore, STORES, type SqlStoreName } from './stores';
+import { describeStore, expectedOn, STORES, type SqlStoreName } from './stores';
 
 /**
  * autoupdate and isActual against real tables: what information_schema says afterwards, and that
@@ -32,7 +32,7 @@ for (const store of STORES) {
     let ds: DataSource;
     const { schema, sql } = store.features;
     /** This store's entry of a table of expectations by store (as the hostile-case table's). */
-    const byStore = <T>(table: Record<SqlStoreName, T>): T => table[store.name as SqlStoreName];
+    const byStore = <T>(table: Record<SqlStoreName, T>): T => expectedOn(store, table);
     const table = 'schema_evolve';
     const run = async (statement: string, params: unknown[] = []): Promise<any[]> =>
       (ds.connector as any).execute(statement, params);

@@ -188,6 +188,15 @@ export function storeIt(store: StoreConfig | Lb3StoreConfig | KvStoreConfig): ty
 }
 
 /**
+ * This SQL store's entry of a table of expectations by store, as the hostile-case table's per-store
+ * expectations: what differs between the SQL dialects' catalogs is written as data, side by side.
+ */
+export function expectedOn<T>(store: StoreConfig, table: Record<SqlStoreName, T>): T {
+  if (!(store.name in table)) throw new Error(`no expectation for the ${store.name} store`);
+  return table[store.name as SqlStoreName];
+}
+
+/**
  * Why a store does not run a case that needs a feature, by feature (false when it has it): the
  * reason goes into the skipped case's title.
  */

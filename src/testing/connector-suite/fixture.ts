@@ -31,6 +31,22 @@ export interface SuiteFixture {
   Mapped: any;
 }
 
+/**
+ * What the suite reads of a store's connector beyond the Connector contract, where the store has
+ * it: the statements it runs (`run`, observed by the injection checks), LB3's `execute`, and the
+ * schema's `isActual`, `existingIndexes` and `catalog` (a store declaring `schema` answers them).
+ */
+export interface StoreConnector {
+  run?(sql: string, params: unknown[], options: unknown): Promise<unknown>;
+  execute(sql: string, params: unknown[], callback?: (err: unknown, result: any) => void): Promise<any>;
+  isActual(models: unknown[]): Promise<boolean>;
+  existingIndexes(model: unknown): Promise<Set<string>>;
+  readonly catalog: { columns(owner: string | undefined, table: string): Promise<{ columnName: string }[]> };
+}
+
+/** The data source's connector, as the suite reads it (StoreConnector). */
+export const storeConnector = (ds: DataSource): StoreConnector => ds.connector as unknown as StoreConnector;
+
 /** JSON's view of a value (what a REST client gets). */
 export const json = (v: unknown): any => JSON.parse(JSON.stringify(v));
 /** SQL stores answer every column (null when unset, as LB3's SQL connectors); memory only what was set. */
@@ -62,21 +78,29 @@ export function defineFixture(store: SuiteStore, jest: JestGlobals): SuiteFixtur
 
   jest.beforeAll(async () => {
     const ds = (fx.ds = fx.dataSource('db'));
-    fx.Owner = ds.createModel('CtOwner', { name: { type: 'string', required: true } }, {
-      relations: {
-        pets: { type: 'hasMany', model: 'CtPet', foreignKey: 'ownerId' },
-        tags: {
-          type: 'hasMany',
-          model: 'CtTag',
-          through: 'CtTagging',
-          foreignKey: 'ownerId',
-          keyThrough: 'tagId',
+    fx.Owner = ds.createModel(
+      'CtOwner',
+      { name: { type: 'string', required: true } },
+      {
+        relations: {
+          pets: { type: 'hasMany', model: 'CtPet', foreignKey: 'ownerId' },
+          tags: {
+            type: 'hasMany',
+            model: 'CtTag',
+            through: 'CtTagging',
+            foreignKey: 'ownerId',
+            keyThrough: 'tagId',
+          },
         },
       },
-    } as any);
-    fx.Pet = ds.createModel('CtPet', { name: 'string', ownerId: 'number' }, {
-      relations: { owner: { type: 'belongsTo', model: 'CtOwner', foreignKey: 'ownerId' } },
-    } as any);
+    );
+    fx.Pet = ds.createModel(
+      'CtPet',
+      { name: 'string', ownerId: 'number' },
+      {
+        relations: { owner: { type: 'belongsTo', model: 'CtOwner', foreignKey: 'ownerId' } },
+      },
+    );
     fx.Tag = ds.createModel('CtTag', { label: 'string' });
     fx.Tagging = ds.createModel('CtTagging', { ownerId: 'number', tagId: 'number' });
     fx.Item = ds.createModel(
@@ -91,7 +115,7 @@ export function defineFixture(store: SuiteStore, jest: JestGlobals): SuiteFixtur
         meta: { type: 'object' },
         tags: { type: ['string'] },
       },
-      { forceId: false } as any,
+      { forceId: false },
     );
     fx.Blob = ds.createModel('CtBlob', {
       data: 'buffer',
@@ -104,7 +128,7 @@ export function defineFixture(store: SuiteStore, jest: JestGlobals): SuiteFixtur
     fx.Uuid = ds.createModel(
       'CtUuid',
       { id: { type: 'string', id: true, defaultFn: 'uuidv4' }, label: 'string' },
-      { forceId: false } as any,
+      { forceId: false },
     );
     fx.Mapped = ds.createModel(
       'CtMapped',
@@ -123,7 +147,7 @@ export function defineFixture(store: SuiteStore, jest: JestGlobals): SuiteFixtur
         mysql: { table: 'ct_mapped_t' },
         sqlite: { table: 'ct_mapped_t' },
         indexes: { ct_mapped_name_code: { fullName: 1, code: -1 } },
-      } as any,
+      },
     );
     await ds.automigrate([
       'CtOwner',

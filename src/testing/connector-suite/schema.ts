@@ -1,4 +1,4 @@
-import { json, type SuiteFixture } from './fixture';
+import { json, storeConnector, type SuiteFixture } from './fixture';
 
 /** Relations through the store, migrations and the schema, raw SQL, and statements the store prepares. */
 export function defineSchemaCases(fx: SuiteFixture): void {
@@ -33,10 +33,10 @@ export function defineSchemaCases(fx: SuiteFixture): void {
     await fx.Mapped.create({ fullName: "Ann O'Hara", code: 'c1', email: 'a@x' });
     expect((await fx.Mapped.findOne({ where: { fullName: "Ann O'Hara" } })).code).toBe('c1');
     if (schema) {
-      const c = fx.ds.connector as any;
+      const c = storeConnector(fx.ds);
       // The catalog discovery reads answers the columns on every SQL store alike.
       const columnsOf = async (table: string) =>
-        ((await c.catalog.columns(undefined, table)) as any[]).map((col) => col.columnName).sort();
+        (await c.catalog.columns(undefined, table)).map((col) => col.columnName).sort();
       expect(await columnsOf('ct_mapped_t')).toEqual(['code', 'email', 'full_name', 'id']);
       // The default names: lower case on PostgreSQL (as loopback-connector-postgresql), as written on MySQL and SQLite.
       expect(await columnsOf(schema.defaultName('CtItem'))).toContain('active');
@@ -64,7 +64,7 @@ export function defineSchemaCases(fx: SuiteFixture): void {
     const Words: any = fx.ds.createModel(
       'CtWords',
       { select: 'string', order: 'number', user: 'string', table: 'boolean', group: ['string'] },
-      { postgresql: { table: 'select' }, mysql: { table: 'select' }, sqlite: { table: 'select' } } as any,
+      { postgresql: { table: 'select' }, mysql: { table: 'select' }, sqlite: { table: 'select' } },
     );
     await fx.ds.automigrate('CtWords');
     await Words.create([
@@ -111,7 +111,7 @@ export function defineSchemaCases(fx: SuiteFixture): void {
     !sql && 'the store speaks no SQL',
     'runs raw SQL through connector.execute with bound parameters (LB3 API)',
     async () => {
-      const c = fx.ds.connector as any;
+      const c = storeConnector(fx.ds);
       const p = (n: number) => sql!.parameter(n);
       const table = sql!.quote(schema?.defaultName('CtItem') ?? 'CtItem');
       const rows = await c.execute(
@@ -135,10 +135,10 @@ export function defineSchemaCases(fx: SuiteFixture): void {
     'autoupdate adds a column and keeps the rows',
     async () => {
       fx.Item.defineProperty('extra', { type: 'string', index: true });
-      expect(await (fx.ds.connector as any).isActual([fx.Item.definition])).toBe(false);
+      expect(await storeConnector(fx.ds).isActual([fx.Item.definition])).toBe(false);
       await fx.ds.autoupdate(['CtItem']);
-      expect(await (fx.ds.connector as any).isActual([fx.Item.definition])).toBe(true);
-      expect(await (fx.ds.connector as any).existingIndexes(fx.Item.definition)).toContain(
+      expect(await storeConnector(fx.ds).isActual([fx.Item.definition])).toBe(true);
+      expect(await storeConnector(fx.ds).existingIndexes(fx.Item.definition)).toContain(
         `${schema!.defaultName('CtItem')}_extra_idx`,
       );
       await fx.ds.autoupdate(['CtItem']);

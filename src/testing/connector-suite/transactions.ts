@@ -103,7 +103,7 @@ export function defineTransactionCases(fx: SuiteFixture): void {
       const Far: any = cut.createModel(
         'CtItem',
         { id: { type: 'number', id: true, generated: false }, name: 'string' },
-        { forceId: false } as any,
+        { forceId: false },
       );
       try {
         expect(await Far.count()).toBe(4);

@@ -1,4 +1,4 @@
-import { json, present, type SuiteFixture } from './fixture';
+import { json, present, storeConnector, type StoreConnector, type SuiteFixture } from './fixture';
 
 /** Every type and hostile value kept exactly, and refused with a clear 400 where the store cannot hold it. */
 export function defineValueCases(fx: SuiteFixture): void {
@@ -185,10 +185,10 @@ export function defineValueCases(fx: SuiteFixture): void {
 
   it('keeps hostile property names and path segments out of the statement', async () => {
     const seen: string[] = [];
-    const connector = fx.ds.connector as any;
+    const connector = storeConnector(fx.ds);
     const run = connector.run;
     if (typeof run === 'function') {
-      connector.run = function (sql: string, params: unknown[], options: unknown) {
+      connector.run = function (this: StoreConnector, sql: string, params: unknown[], options: unknown) {
         seen.push(sql);
         return run.call(this, sql, params, options);
       };
