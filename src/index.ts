@@ -21,7 +21,7 @@ export type { BaseConnector, BaseConnectorClass } from './loopback/app/base-conn
 export type { TemplateFunction } from './loopback/app/template';
 export { Registry } from './loopback/registry';
 export type { RegistryOptions } from './loopback/registry';
-export type { ApplicationOptions, LooplineApp, AppModels } from './loopback/app/application';
+export type { ApplicationOptions, LooplineApp, AppModels } from './loopback/app/types';
 export type { NestRemotingOptions, NestFilter } from './loopback/nest-remoting';
 export type { BootOptions } from './boot';
 export type { MixinNormalization } from './boot/models';

@@ -3,7 +3,7 @@ import { BootError } from './errors';
 import { rel } from './json-file';
 import { substitute } from './merge';
 import { isPlainObject } from '../util/own';
-import type { LooplineApp } from '../loopback/app/application';
+import type { LooplineApp } from '../loopback/app/types';
 import { showingStoreCodes } from '../loopback/app/middleware/error-handler';
 import { refusingForeignPreflights } from '../loopback/app/middleware/cors-preflight';
 

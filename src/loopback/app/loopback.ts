@@ -1,5 +1,6 @@
 import express from 'express';
-import { ApplicationOptions, createApplication, LooplineApp } from './application';
+import { createApplication } from './application';
+import type { ApplicationOptions, LooplineApp } from './types';
 import { registry, Registry, ModelClass } from '../registry';
 import {
   favicon,

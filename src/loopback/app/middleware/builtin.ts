@@ -5,7 +5,7 @@ import * as qs from 'qs';
 import { LooplineError } from '../../../errors';
 import { tokenMiddleware, TokenOptions } from '../../security/token-middleware';
 import { redactUrl } from '../../../util/redact-url';
-import type { LooplineApp } from '../application';
+import type { LooplineApp } from '../types';
 
 /** `loopback.rest()`: the app's REST API, served from the route table built once. */
 export function rest(): RequestHandler {

@@ -1,0 +1,78 @@
+import type * as express from 'express';
+import finalhandler from 'finalhandler';
+import type * as http from 'http';
+import { withBodyErrorCode } from '../../errors/body-parser-errors';
+import { defaultErrorHandler } from './middleware/error-handler';
+import { createLogger, Logger, loggingSettings } from './operations/logger';
+import { requestLogEnabled, requestLogger } from './operations/request-log';
+import type { LooplineApp } from './types';
+
+/**
+ * The path every request takes into the app: Express's entry point with a safe final handler and
+ * the request log, the app's logger that log writes to, and Express 4's `req.param()`.
+ */
+
+/** The app router's entry point (Express 5's types leave it out). */
+interface RouterHandle {
+  handle(req: unknown, res: unknown, done: (err?: unknown) => void): void;
+}
+
+export function installRequestHandling(app: LooplineApp): void {
+  // Read on the first request, once boot has applied config.json.
+  let logRequests: boolean | undefined;
+  let logRequest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  let logger: Logger | undefined;
+
+  Object.defineProperty(app, 'logger', {
+    configurable: true,
+    enumerable: false,
+    get: () => (logger ??= createLogger(loggingSettings(app.get('logging')))),
+    set: (replacement: Logger) => {
+      logger = replacement;
+      logRequest = undefined;
+    },
+  });
+
+  app.handle = function handle(
+    this: LooplineApp,
+    req: express.Request,
+    res: express.Response,
+    callback?: (err?: unknown) => void,
+  ) {
+    // Anything no handler answered ends in a safe error response: no stack traces by default.
+    const done =
+      callback ??
+      ((err?: unknown) =>
+        err
+          ? defaultErrorHandler(err, req, res, this.get('remoting')?.errorHandler)
+          : finalhandler(req, res, { env: 'production' })());
+    req.res = res;
+    res.req = req;
+    Object.setPrototypeOf(req, this.request);
+    Object.setPrototypeOf(res, this.response);
+    if (!res.locals) res.locals = Object.create(null);
+    // Off (the default), a request pays this one test and nothing else.
+    if ((logRequests ??= requestLogEnabled(this.get('logging'), this.get('requestLog'))))
+      (logRequest ??= requestLogger(this.logger))(req, res);
+    // A body-parser failure nobody handled still reaches the final handler with its code.
+    (this.router as unknown as RouterHandle).handle(req, res, (err?: unknown) =>
+      done(withBodyErrorCode(err)),
+    );
+  };
+
+  // LB3 apps run on Express 4, whose request had `param(name)`: a route parameter, else a body
+  // field, else a query parameter (Express 5 dropped it; LB3 middleware still calls it).
+  (app.request as express.Request & { param: unknown }).param = function param(
+    this: express.Request,
+    name: string,
+    defaultValue?: unknown,
+  ): unknown {
+    const params = this.params ?? {};
+    const body = (this.body ?? {}) as Record<string, unknown>;
+    const query = (this.query ?? {}) as Record<string, unknown>;
+    if (Object.prototype.hasOwnProperty.call(params, name) && params[name] !== undefined) return params[name];
+    if (Object.prototype.hasOwnProperty.call(body, name) && body[name] !== undefined) return body[name];
+    if (Object.prototype.hasOwnProperty.call(query, name) && query[name] !== undefined) return query[name];
+    return defaultValue;
+  };
+}
