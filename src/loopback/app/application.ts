@@ -16,6 +16,8 @@ import type { ApplicationOptions, LooplineApp } from './types';
 
 // For the boot loader, which reaches the data layer only through here.
 export { addConnectorSearchRoot } from '../../juggler/connectors/registry';
+// The app's types, where code that makes or receives an app has always found them.
+export type { AppModels, ApplicationOptions, LooplineApp, MiddlewareConfig } from './types';
 
 /**
  * `loopback()`: an Express 5 app with LB3's application API on top. Each part of that API is
