@@ -6,7 +6,7 @@ import {
   isJsonProperty,
   sizedType,
 } from '../sql/column-types';
-import type { SqlSyntax } from '../sql/syntax';
+import type { SqlSyntaxSpec } from '../sql/syntax';
 
 /**
  * MySQL and MariaDB on `mysql2`. Names follow loopback-connector-mysql: the model and property
@@ -15,11 +15,9 @@ import type { SqlSyntax } from '../sql/syntax';
  * The dialect is made per connector: text read from JSON documents compares in the collation the
  * connector chose for its server (see BINARY_COLLATIONS).
  */
-export function mysqlSyntax(collation: () => string): SqlSyntax {
+export function mysqlSyntax(collation: () => string): SqlSyntaxSpec {
   return {
     quote: (id) => `\`${id.replace(/`/g, '``')}\``,
-    placeholder: () => '?',
-    ilike: (col, p, negate) => `LOWER(${col}) ${negate ? 'NOT LIKE' : 'LIKE'} LOWER(${p})`,
     // PCRE inline flags make case sensitivity explicit whatever the column's collation says.
     regexp: (col, p, insensitive) => ({
       sql: `${col} REGEXP ${p}`,
@@ -65,17 +63,12 @@ export function mysqlSyntax(collation: () => string): SqlSyntax {
           return 'TEXT';
       }
     },
-    tableName: (def) => String(connectorSettings(def.settings, 'mysql').table ?? def.name),
     schemaName: (def) => {
       const own = connectorSettings(def.settings, 'mysql');
       return (own.schema ?? own.database) as string | undefined;
     },
-    columnName: (def, property) =>
-      String(connectorSettings(def.properties[property]?.raw, 'mysql').columnName ?? property),
-    // No RETURNING: the driver's insert id; an UPDATE answers the number of rows it matched.
-    insertReturnsId: false,
+    // No RETURNING (standard): the driver's insert id; an UPDATE answers the rows it matched.
     emptyInsert: '() VALUES ()',
-    updateReturning: false,
     // MySQL has no OFFSET without LIMIT; the largest BIGINT UNSIGNED stands for "no limit".
     unboundedLimit: '18446744073709551615',
     booleansAsIntegers: true,

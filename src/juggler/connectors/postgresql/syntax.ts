@@ -6,15 +6,14 @@ import {
   isJsonProperty,
   sizedType,
 } from '../sql/column-types';
-import type { SqlSyntax } from '../sql/syntax';
+import type { SqlSyntaxSpec } from '../sql/syntax';
 
 /**
  * PostgreSQL on `pg`. Names follow loopback-connector-postgresql: a model's table and its
  * columns are the lower-cased names unless `postgresql: {schema, table}` on the model or
  * `postgresql: {columnName, dataType}` on a property say otherwise; the schema is `public`.
  */
-export const postgresqlSyntax: SqlSyntax = {
-  quote: (id) => `"${id.replace(/"/g, '""')}"`,
+export const postgresqlSyntax: SqlSyntaxSpec = {
   placeholder: (n) => `$${n}`,
   ilike: (col, p, negate) => `${col} ${negate ? 'NOT ILIKE' : 'ILIKE'} ${p}`,
   regexp: (col, p, insensitive) => ({ sql: `${col} ${insensitive ? '~*' : '~'} ${p}`, pattern: (s) => s }),
@@ -29,7 +28,6 @@ export const postgresqlSyntax: SqlSyntax = {
   jsonContains: (col, p) => `${col} @> ${p}::jsonb`,
   jsonString: (col, pathParam) =>
     `(CASE WHEN jsonb_typeof(${col} #> ${pathParam()}::text[]) = 'string' THEN ${col} #>> ${pathParam()}::text[] END)`,
-  nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
   // NULLS NOT DISTINCT: PostgreSQL 15 and later.
   uniqueRuleClauses: (column, rule) =>
     `${rule.scoped || rule.allowNull ? ' NULLS NOT DISTINCT' : ''}${rule.allowNull ? '' : ` WHERE ${column} IS NOT NULL${rule.text ? ` AND ${column} <> ''` : ''}`}`,
@@ -65,6 +63,5 @@ export const postgresqlSyntax: SqlSyntax = {
     ),
   // RETURNING answers the generated id and the updated row in the statement's own round trip.
   insertReturnsId: true,
-  emptyInsert: 'DEFAULT VALUES',
   updateReturning: true,
 };

@@ -40,8 +40,8 @@ export interface SqlErrorTable {
   readonly badCredentials?: ErrorMatch;
   /** The store has no database of the data source's name: 503 STORE_DATABASE_NOT_FOUND. */
   readonly unknownDatabase?: ErrorMatch;
-  /** The name of the index (or primary key) a duplicate-key error names, when the store says. */
-  duplicateKeyName(err: unknown, models: DeclaredModels): string | undefined;
+  /** The name of the index (or primary key) a duplicate-key error names, when the store says (else the id is named). */
+  duplicateKeyName?(err: unknown, models: DeclaredModels): string | undefined;
   /** The foreign-key refusal an error is (409 FOREIGN_KEY_VIOLATION), undefined for any other error. */
   foreignKeyViolation?(err: unknown): ForeignKeyRefusal | undefined;
 }

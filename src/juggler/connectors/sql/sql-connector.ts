@@ -16,7 +16,7 @@ import type { SqlDialect, SqlDriver, SqlStatementHost } from './sql-dialect';
 import { SqlSchema } from './sql-schema';
 import { isolationLevelOf, QueryResult, SqlTransaction } from './sql-transaction';
 import { SqlBuilder } from './sql-where';
-import type { SqlSyntax } from './syntax';
+import { SqlSyntax, standardSyntax } from './syntax';
 import { boundValue, RowReader } from './values';
 
 export { isolationLevelOf } from './sql-transaction';
@@ -30,6 +30,8 @@ export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-tra
  */
 export class SqlConnector implements Connector, SqlStatementHost {
   readonly name: string;
+  /** How statements are written: the dialect's syntax, completed from standard SQL. */
+  readonly syntax: SqlSyntax;
   readonly capabilities: ConnectorCapabilities = Object.freeze({
     defaultIdType: 'Number' as const,
     regexp: true,
@@ -54,6 +56,7 @@ export class SqlConnector implements Connector, SqlStatementHost {
     readonly settings: Readonly<Record<string, unknown>>,
   ) {
     this.name = dialect.name;
+    this.syntax = standardSyntax(dialect.name, dialect.syntax);
     this.debug = debugFor(`connector:${dialect.name}`);
     this.driver = dialect.createDriver({ debug: this.debug });
     this.statements = new StatementRunner(this, dialect, this.driver, this.debug);
@@ -63,7 +66,7 @@ export class SqlConnector implements Connector, SqlStatementHost {
     this.catalog = dialect.createCatalog(query);
     this.schema = new SqlSchema({
       name: dialect.name,
-      syntax: dialect.syntax,
+      syntax: this.syntax,
       rules: this.schemaDialect,
       catalog: this.catalog,
       run: (sql, params) => this.run(sql, params),
@@ -73,11 +76,7 @@ export class SqlConnector implements Connector, SqlStatementHost {
       definition: (name) => this.defs.get(name),
     });
     this.reads = new SelectStatements(this);
-    this.rows = new RowReader((def, property) => dialect.syntax.columnName(def, property));
-  }
-
-  get syntax(): SqlSyntax {
-    return this.dialect.syntax;
+    this.rows = new RowReader((def, property) => this.syntax.columnName(def, property));
   }
 
   define(def: ModelDefinition): void {
@@ -154,7 +153,7 @@ export class SqlConnector implements Connector, SqlStatementHost {
   }
 
   builder(def: ModelDefinition): SqlBuilder {
-    return new SqlBuilder(this.dialect, def);
+    return new SqlBuilder(this, def);
   }
 
   insertColumns(def: ModelDefinition, row: Row, b: SqlBuilder): { cols: string[]; vals: string[] } {
@@ -228,7 +227,7 @@ export class SqlConnector implements Connector, SqlStatementHost {
   duplicate(def: ModelDefinition, err: unknown, row: Row): unknown {
     const errors = this.dialect.errors;
     if (!matches(errors.duplicateKey, err)) return err;
-    const key = errors.duplicateKeyName(err, this.declared);
+    const key = errors.duplicateKeyName?.(err, this.declared);
     const property =
       (key && this.indexes(def).find((i) => i.unique && i.name === key)?.properties[0]) || def.idName || 'id';
     return new DuplicateIdError(def.name, property, row[property]);

@@ -6,7 +6,7 @@ import type { SqlErrorTable } from './error-table';
 import type { SchemaDialect } from './schema-dialect';
 import type { SqlBuilder } from './sql-where';
 import type { QueryResult, SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
-import type { SqlSyntax } from './syntax';
+import type { SqlSyntax, SqlSyntaxSpec } from './syntax';
 
 /**
  * A SQL store, as data: SqlConnector is written once and built from one of these (as Kysely
@@ -16,8 +16,8 @@ import type { SqlSyntax } from './syntax';
 export interface SqlDialect {
   /** The store's name: the connector's name, the key of per-model and per-property settings, the name in messages. */
   readonly name: string;
-  /** How statements are written. */
-  readonly syntax: SqlSyntax;
+  /** How statements are written (what standard SQL has may be left out: syntax.ts). */
+  readonly syntax: SqlSyntaxSpec;
   /** Which of the store's errors mean what. */
   readonly errors: SqlErrorTable;
   /** The statements each store writes its own way. */

@@ -106,7 +106,7 @@ export class StatementRunner {
    * could not be sent at all): the client's to fix, not a value to change silently.
    */
   private checkDate(date: Date): void {
-    const years = this.dialect.syntax.dateYears;
+    const years = this.connector.syntax.dateYears;
     if (!years) return;
     const year = date.getUTCFullYear();
     if (year < years[0] || year > years[1])

@@ -1,4 +1,5 @@
 import type { ModelDefinition, PropertyDefinition } from '../../model-definition';
+import { connectorSettings } from './column-types';
 
 /**
  * How a SQL store writes statements, as data and small functions: how identifiers are quoted,
@@ -73,4 +74,48 @@ export interface SqlSyntax {
   readonly booleansAsIntegers?: boolean;
   /** The years the store's date type holds as sent (MySQL's DATETIME: 1000 to 9999); any year when absent. */
   readonly dateYears?: readonly [number, number];
+}
+
+/** The members a dialect may leave out, which then take standard SQL's (or LB3's default naming). */
+type StandardMember =
+  | 'quote'
+  | 'placeholder'
+  | 'ilike'
+  | 'regexpBacktracks'
+  | 'nullsOrder'
+  | 'tableName'
+  | 'schemaName'
+  | 'columnName'
+  | 'uniqueRuleClauses'
+  | 'insertReturnsId'
+  | 'emptyInsert'
+  | 'updateReturning';
+
+/** A dialect's syntax as written: what standard SQL has it may leave out (standardSyntax fills it in). */
+export type SqlSyntaxSpec = Omit<SqlSyntax, StandardMember> & Partial<Pick<SqlSyntax, StandardMember>>;
+
+/**
+ * A dialect's syntax with what it left out filled in from standard SQL: double-quoted identifiers,
+ * `?` placeholders, a case-insensitive like by LOWER(), NULLS FIRST/LAST, no schema, the model's
+ * and property's names unless `<store>: {table}` / `<store>: {columnName}` say otherwise, a plain
+ * unique index for a uniqueness rule, `DEFAULT VALUES`, no RETURNING; and a regular-expression
+ * engine taken to backtrack (risky patterns refused) unless the dialect says it does not.
+ */
+export function standardSyntax(store: string, spec: SqlSyntaxSpec): SqlSyntax {
+  return {
+    quote: (id) => `"${id.replace(/"/g, '""')}"`,
+    placeholder: () => '?',
+    ilike: (col, p, negate) => `LOWER(${col}) ${negate ? 'NOT LIKE' : 'LIKE'} LOWER(${p})`,
+    regexpBacktracks: true,
+    nullsOrder: (desc) => (desc ? ' NULLS LAST' : ' NULLS FIRST'),
+    tableName: (def) => String(connectorSettings(def.settings, store).table ?? def.name),
+    schemaName: () => undefined,
+    columnName: (def, property) =>
+      String(connectorSettings(def.properties[property]?.raw, store).columnName ?? property),
+    uniqueRuleClauses: () => '',
+    insertReturnsId: false,
+    emptyInsert: 'DEFAULT VALUES',
+    updateReturning: false,
+    ...spec,
+  };
 }

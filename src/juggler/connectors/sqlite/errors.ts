@@ -1,7 +1,7 @@
 import { codeOf, type SqlErrorTable } from '../sql/error-table';
 import { isBusy } from './database';
 import type { SQLiteDriver } from './driver';
-import { sqliteSyntax } from './syntax';
+import { sqliteColumnName, sqliteTableName } from './syntax';
 
 /**
  * What better-sqlite3's extended result codes mean to the connector. The driver reads the one
@@ -32,9 +32,9 @@ export function sqliteErrors(driver: SQLiteDriver): SqlErrorTable {
       const table = named[0].includes('.') ? named[0].slice(0, named[0].lastIndexOf('.')) : undefined;
       const columns = named.map((c) => c.slice(c.lastIndexOf('.') + 1).toLowerCase());
       for (const def of models.definitions()) {
-        if (table !== undefined && sqliteSyntax.tableName(def) !== table) continue;
+        if (table !== undefined && sqliteTableName(def) !== table) continue;
         for (const declared of models.indexes(def)) {
-          const cols = declared.properties.map((p) => sqliteSyntax.columnName(def, p).toLowerCase());
+          const cols = declared.properties.map((p) => sqliteColumnName(def, p).toLowerCase());
           if (declared.unique && cols.length === columns.length && cols.every((c, i) => c === columns[i]))
             return declared.name;
         }

@@ -6,7 +6,7 @@ import {
   isJsonProperty,
   sizedType,
 } from '../sql/column-types';
-import type { SqlSyntax } from '../sql/syntax';
+import type { SqlSyntaxSpec } from '../sql/syntax';
 import { regexpParam } from './database';
 
 /**
@@ -17,6 +17,16 @@ export function sqliteSettings(
   source: Readonly<Record<string, unknown>> | undefined,
 ): Record<string, unknown> {
   return { ...connectorSettings(source, 'sqlite3'), ...connectorSettings(source, 'sqlite') };
+}
+
+/** A model's table: `sqlite: {table}` (or `sqlite3:`), else the model's name. */
+export function sqliteTableName(def: ModelDefinition): string {
+  return String(sqliteSettings(def.settings).table ?? def.name);
+}
+
+/** A property's column: `sqlite: {columnName}` (or `sqlite3:`), else the property's name. */
+export function sqliteColumnName(def: ModelDefinition, property: string): string {
+  return String(sqliteSettings(def.properties[property]?.raw).columnName ?? property);
 }
 
 /** The column type of a generated number id. */
@@ -38,9 +48,7 @@ function jsonPath(segments: string[]): string {
  * case-insensitive like, REGEXP and document equality are JavaScript functions registered on each
  * connection (database.ts), so they answer as the memory store does.
  */
-export const sqliteSyntax: SqlSyntax = {
-  quote: (id) => `"${id.replace(/"/g, '""')}"`,
-  placeholder: () => '?',
+export const sqliteSyntax: SqlSyntaxSpec = {
   ilike: (col, p, negate) => `${negate ? 'NOT ' : ''}loopline_ilike(${col}, ${p})`,
   regexp: (col, p, insensitive) => ({
     sql: `${col} REGEXP ${p}`,
@@ -86,13 +94,10 @@ export const sqliteSyntax: SqlSyntax = {
         return 'TEXT';
     }
   },
-  tableName: (def: ModelDefinition) => String(sqliteSettings(def.settings).table ?? def.name),
-  // One database per file: no schemas (an attached database's name is not used).
-  schemaName: () => undefined,
-  columnName: (def, property) => String(sqliteSettings(def.properties[property]?.raw).columnName ?? property),
-  // The driver's last insert rowid; an UPDATE answers the row with RETURNING.
-  insertReturnsId: false,
-  emptyInsert: 'DEFAULT VALUES',
+  tableName: sqliteTableName,
+  columnName: sqliteColumnName,
+  // The driver's last insert rowid (standard); an UPDATE answers the row with RETURNING. One
+  // database per file: no schemas (standard: an attached database's name is not used).
   updateReturning: true,
   // SQLite has no OFFSET without LIMIT; a negative limit stands for "no limit".
   unboundedLimit: '-1',
