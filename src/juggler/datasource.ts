@@ -2,8 +2,6 @@ import { EventEmitter } from 'events';
 import { ConfigurationError } from '../errors';
 import { hasOwn } from '../util/own';
 import { NodeCallback, splitCallback, withCallback } from '../util/callback';
-import { debugFor } from '../util/debug';
-import type { Connector } from './connectors/connector';
 import {
   AnyConnector,
   isDataConnector,
@@ -13,28 +11,18 @@ import {
 import { resolveConnector } from './connectors/registry';
 import { installLb3ConnectorApi } from './connectors/lb3-connector-api';
 import { mixinConnectorDao } from './connectors/lb3-bridge/connector-dao';
-import type { ConnectorModule } from './connectors/registry';
 import { ModelBase } from './model-base';
 import { ModelBuilder, RawProperties } from './model-builder';
-import type { ModelSettings } from './model-definition';
+import type { ModelDefinition, ModelSettings } from './model-definition';
 import { PersistedModel } from './persisted-model';
-import * as discovery from './discovery';
-import type { DiscoveryOptions } from './discovery';
+import * as discovery from './store/discovery';
+import type { DiscoveryOptions } from './store/discovery';
+import { Store } from './store/store';
+import type { DataSourceSettings, ModelDataSource } from './store/model-data-source';
 import { createModelBuilder } from './core-models';
 import type Bluebird from 'bluebird';
 
-const debug = debugFor('datasource');
-
-export interface DataSourceSettings {
-  [key: string]: unknown;
-  name?: string;
-  connector?:
-    | string
-    | Connector
-    | ConnectorModule
-    | { initialize?: unknown }
-    | (new (settings: Record<string, unknown>) => AnyConnector);
-}
+export type { DataSourceSettings } from './store/model-data-source';
 
 /** An operation a data source offers (LB3's `dataSource.defineOperation`). */
 export interface DataSourceOperation {
@@ -47,22 +35,21 @@ export interface DataSourceOperation {
 let sharedBuilder: ModelBuilder | undefined;
 
 /**
- * A named store: wraps one connector, connects lazily before the first operation, and attaches
- * models to it.
+ * LB3's DataSource: a named store (store/store.ts: the connector, connected lazily; its schema,
+ * discovery and transactions) and the models built on and attached to it. The data layer sees
+ * it as a ModelDataSource; this façade adds what LB3 apps call on it.
  */
-export class DataSource extends EventEmitter {
+export class DataSource extends EventEmitter implements ModelDataSource {
   readonly name: string;
   readonly settings: DataSourceSettings;
   /** A data store, a key-value store or a mail sender (store-kinds.ts). */
   readonly connector: AnyConnector;
+  readonly store: Store;
   readonly modelBuilder: ModelBuilder;
   readonly models: Record<string, typeof ModelBase> = Object.create(null);
   /** The app that registered this data source (`app.dataSource()`), as LB3 sets it. */
   app: unknown = undefined;
-  connected = false;
-  connecting = false;
   private readonly ops: Record<string, DataSourceOperation> = Object.create(null);
-  private readyPromise: Promise<void> | undefined;
 
   constructor(
     name?: string | DataSourceSettings,
@@ -84,39 +71,38 @@ export class DataSource extends EventEmitter {
     this.settings.name ??= this.name;
     this.modelBuilder = modelBuilder ?? (sharedBuilder ??= createModelBuilder());
     this.connector = resolveConnector(this.settings.connector ?? 'memory', this.settings);
+    this.store = new Store(this.name, this.connector, this);
     if (isDataConnector(this.connector)) {
       installLb3ConnectorApi(
         this.connector,
         (modelName) => (this.models[modelName] as typeof ModelBase | undefined)?.definition,
         () => this.ready(),
       );
+      this.connector.adoptDataSource?.(this);
     }
-    (this.connector as { adoptDataSource?: (ds: DataSource) => void }).adoptDataSource?.(this);
+  }
+
+  /** True once the store is connected (LB3's flag). */
+  get connected(): boolean {
+    return this.store.connected;
+  }
+
+  set connected(value: boolean) {
+    this.store.connected = value;
+  }
+
+  /** True while the store's first connect is under way (LB3's flag). */
+  get connecting(): boolean {
+    return this.store.connecting;
+  }
+
+  set connecting(value: boolean) {
+    this.store.connecting = value;
   }
 
   /** Resolves once the connector is connected; the first call connects. */
   ready(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    if (!this.readyPromise) {
-      this.connecting = true;
-      this.readyPromise = this.connector.connect().then(
-        () => {
-          this.connected = true;
-          this.connecting = false;
-          debug('%s connected', this.name);
-          this.emit('connected');
-        },
-        (err: unknown) => {
-          this.connecting = false;
-          this.readyPromise = undefined;
-          this.emit('error', err);
-          throw err;
-        },
-      );
-      // An 'error' event with no listener would throw; the promise carries the error instead.
-      if (this.listenerCount('error') === 0) this.on('error', () => undefined);
-    }
-    return this.readyPromise;
+    return this.store.ready();
   }
 
   connect(cb?: NodeCallback<void>): Bluebird<void> {
@@ -124,12 +110,7 @@ export class DataSource extends EventEmitter {
   }
 
   disconnect(cb?: NodeCallback<void>): Bluebird<void> {
-    const done = this.connector.disconnect().then(() => {
-      this.connected = false;
-      this.readyPromise = undefined;
-      this.emit('disconnected');
-    });
-    return withCallback(done, cb);
+    return withCallback(this.store.disconnect(), cb);
   }
 
   /**
@@ -152,13 +133,14 @@ export class DataSource extends EventEmitter {
 
   /** Attaches a model class to this data source; the connector learns its definition. */
   attach(Model: typeof ModelBase): typeof ModelBase {
-    (Model as any).dataSource = this;
+    (Model as { dataSource?: unknown }).dataSource = this;
     const connector = this.connector;
     // A connector with data-access methods of its own (an LB3 connector's DataAccessObject) gives them to its models.
-    const dao = (connector as { DataAccessObject?: unknown }).DataAccessObject;
+    const dao = isDataConnector(connector) ? connector.DataAccessObject : undefined;
     if (dao) mixinConnectorDao(Model, dao);
     const injectedId =
-      Model.definition.idName === 'id' && !hasOwn((Model as any).__rawProperties ?? {}, 'id');
+      Model.definition.idName === 'id' &&
+      !hasOwn((Model as { __rawProperties?: object }).__rawProperties ?? {}, 'id');
     if (injectedId && isDataConnector(connector) && connector.capabilities.defaultIdType !== 'Number')
       this.modelBuilder.compile(Model);
     if (isRemoteModelConnector(connector)) {
@@ -169,7 +151,7 @@ export class DataSource extends EventEmitter {
       this.emit('attached', Model);
       return Model;
     }
-    if (!(Model as any).__isPersistedModel || !isDataConnector(connector)) {
+    if (!(Model as { __isPersistedModel?: boolean }).__isPersistedModel || !isDataConnector(connector)) {
       // LB3 apps attach plain Models (remote methods only) to a data source; they store nothing.
       // KeyValueModel and Email find their key-value or mail connector here when called.
       // A service's methods become the model's statics (LB3 overrides same-named ones too).
@@ -247,7 +229,7 @@ export class DataSource extends EventEmitter {
     return withCallback(this.schemaSync('autoupdate', models), cb);
   }
 
-  private definitionsOf(kind: string, models: string | string[] | undefined): unknown[] {
+  private definitionsOf(kind: string, models: string | string[] | undefined): ModelDefinition[] {
     const names = models === undefined ? Object.keys(this.models) : Array.isArray(models) ? models : [models];
     return names.map((n) => {
       const M = this.models[n];
@@ -265,9 +247,7 @@ export class DataSource extends EventEmitter {
     models: string | string[] | undefined,
   ): Promise<void> {
     await this.ready();
-    const defs = this.definitionsOf(kind, models);
-    const sync = (this.connector as any)[kind] as ((defs: unknown[]) => Promise<void>) | undefined;
-    if (typeof sync === 'function') await sync.call(this.connector, defs);
+    await this.store[kind](this.definitionsOf(kind, models));
   }
 
   /**
@@ -311,9 +291,8 @@ export class DataSource extends EventEmitter {
   private discover(run: (options: DiscoveryOptions) => Promise<unknown>, rest: unknown[]): Bluebird<unknown> {
     const { args, cb } = splitCallback(rest);
     const options = (args[0] && typeof args[0] === 'object' ? args[0] : {}) as DiscoveryOptions;
-    const needsStore = (this.connector as { catalog?: unknown }).catalog !== undefined;
     return withCallback(
-      (needsStore ? this.ready() : Promise.resolve()).then(() => run(options)),
+      this.store.readyForDiscovery().then(() => run(options)),
       cb,
     );
   }
@@ -329,23 +308,17 @@ export class DataSource extends EventEmitter {
 
   private async schemaCheck(models: string | string[] | undefined): Promise<boolean> {
     await this.ready();
-    const check = (this.connector as any).isActual as ((defs: unknown[]) => Promise<boolean>) | undefined;
-    if (typeof check !== 'function') return true;
-    return check.call(this.connector, this.definitionsOf('isActual', models));
+    return this.store.isActual(this.definitionsOf('isActual', models));
   }
 
   ping(cb?: NodeCallback<void>): Bluebird<void> {
-    const ping = (this.connector as any).ping as (() => Promise<void>) | undefined;
-    return withCallback(
-      this.ready().then(() => (ping ? ping.call(this.connector) : undefined)),
-      cb,
-    );
+    return withCallback(this.store.ping(), cb);
   }
 }
 
 function connectorName(connector: unknown): string {
   if (typeof connector === 'string') return connector.replace(/^loopback-connector-/, '');
-  if (connector && typeof connector === 'object' && typeof (connector as any).name === 'string')
-    return (connector as any).name;
-  return 'memory';
+  const name =
+    connector && typeof connector === 'object' ? (connector as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : 'memory';
 }

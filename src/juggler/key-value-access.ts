@@ -1,12 +1,12 @@
 import { ConfigurationError, InvalidArgumentError, InvalidFilterError, LooplineError } from '../errors';
 import { isPlainObject } from '../util/own';
-import type { DataSource } from './datasource';
+import type { ModelDataSource } from './store/model-data-source';
 import { isKeyValueConnector, KeyValueConnector } from './connectors/store-kinds';
 
 /** A model that may be attached to a key-value data source (KeyValueModel and its subclasses). */
 export interface KeyValueModelLike {
   modelName: string;
-  dataSource?: DataSource;
+  dataSource?: ModelDataSource | null;
 }
 
 /** Longest key accepted: Redis keys may be huge, but a key is an identifier, not a payload. */

@@ -1,4 +1,3 @@
-import { LooplineError } from '../errors';
 import { splitCallback, withCallback } from '../util/callback';
 import { ModelBase } from './model-base';
 import { observe, Observer, removeObserver, clearObservers, ownObserverLists } from './operation-hooks';
@@ -15,7 +14,7 @@ import { includeRelated } from './relations/include';
 import { normalizeInclude } from './filter/include';
 import { resolveLimits } from './filter/limits';
 import { installValidationMethods } from './validations';
-import type { DataSource } from './datasource';
+import type { ModelDataSource } from './store/model-data-source';
 import type { Filter, Where } from './filter/types';
 import type { NodeCallback } from '../util/callback';
 import type Bluebird from 'bluebird';
@@ -77,7 +76,7 @@ export class PersistedModel extends ModelBase {
   declare static deleteById: typeof PersistedModel.destroyById;
   declare static removeById: typeof PersistedModel.destroyById;
   declare static all: typeof PersistedModel.find;
-  declare static dataSource: DataSource | undefined;
+  declare static dataSource: ModelDataSource | undefined;
   declare static app: any;
 
   // ---- operation hooks ----
@@ -264,16 +263,8 @@ export class PersistedModel extends ModelBase {
     if (typeof options === 'function') [cb, options] = [options, undefined];
     const opts = typeof options === 'string' ? { isolationLevel: options } : (options ?? {});
     const promise = (async () => {
-      const store = await storeOf(this, 'beginTransaction');
-      const begin = (store.connector as any).beginTransaction as
-        ((o: object) => Promise<unknown>) | undefined;
-      if (typeof begin !== 'function' || !store.connector.capabilities.transactions) {
-        throw new LooplineError(
-          'TRANSACTIONS_UNSUPPORTED',
-          `The ${store.connector.name} connector does not support transactions`,
-        );
-      }
-      return begin.call(store.connector, opts);
+      const { store } = await storeOf(this, 'beginTransaction');
+      return store.beginTransaction(opts);
     })();
     return withCallback(promise, cb);
   }
@@ -283,7 +274,7 @@ export class PersistedModel extends ModelBase {
   }
 
   /** The model's data source; null when it has none (LB3). */
-  static getDataSource(this: DaoModel): DataSource | null {
+  static getDataSource(this: DaoModel): ModelDataSource | null {
     return this.dataSource ?? null;
   }
 

@@ -1,6 +1,7 @@
 import { ModelDefinition } from '../model-definition';
 import { NormalizedFilter, WhereClause } from '../filter/types';
 import type { StoreChangeFeed } from './change-feed';
+import type { Catalog } from './sql/catalog';
 
 /**
  * THE connector contract. The DAO speaks only this; the memory, PostgreSQL and MySQL connectors
@@ -35,6 +36,18 @@ export interface ConnectorCapabilities {
   readonly transactions: boolean;
   /** Properties not in the model definition can be stored (strict: false). */
   readonly freeformProperties: boolean;
+}
+
+/** What `beginTransaction` takes: LB3's isolation level names, and a timeout (ms) after which the transaction rolls back. */
+export interface TransactionOptions {
+  isolationLevel?: string;
+  timeout?: number;
+}
+
+/** A transaction a connector began: passed on as `options.transaction`, ended by one of these. */
+export interface Transaction {
+  commit(cb?: (err?: Error | null) => void): Promise<void>;
+  rollback(cb?: (err?: Error | null) => void): Promise<void>;
 }
 
 export interface Connector {
@@ -118,4 +131,34 @@ export interface Connector {
    * the data source turned it off (`changeFeed: false`).
    */
   changeFeed?(): StoreChangeFeed | undefined;
+
+  /*
+   * Optional features: the store (store/) calls each only where the connector has it, and says
+   * what LB3 said when it has not (a ping and the schema calls do nothing; a transaction or a
+   * discovery is refused).
+   */
+  /** Checks the store answers (LB3's `dataSource.ping`). */
+  ping?(): Promise<void>;
+  /** Drops and recreates the stores of these models (tables, collections). */
+  automigrate?(models: ModelDefinition[]): Promise<void>;
+  /** Brings the stores of these models up to date, keeping their rows. */
+  autoupdate?(models: ModelDefinition[]): Promise<void>;
+  /** True when autoupdate would change nothing for these models. */
+  isActual?(models: ModelDefinition[]): Promise<boolean>;
+  /** A new transaction; offered when `capabilities.transactions` is true. */
+  beginTransaction?(options?: TransactionOptions): Promise<Transaction>;
+  /** The store's catalog of tables, columns and keys, which discovery reads (SQL stores). */
+  readonly catalog?: Catalog;
+  /** The model's table as the store's statements name it (SQL stores; the CLI shows it). */
+  table?(model: ModelDefinition): string;
+  /**
+   * An LB3 connector's own data-access methods (`connector.DataAccessObject`), mixed into every
+   * model attached (lb3-bridge/connector-dao.ts).
+   */
+  readonly DataAccessObject?: unknown;
+  /**
+   * Called once with the data source built over the connector: an LB3 connector's functions on
+   * its own data source (operations, `invoke`) are offered on it too (lb3-bridge).
+   */
+  adoptDataSource?(dataSource: object): void;
 }

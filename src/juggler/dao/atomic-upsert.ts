@@ -2,7 +2,7 @@ import { ValidationError } from '../../errors';
 import type { OperationOptions, Row, UpsertResult } from '../connectors/connector';
 import { normalizeFilter } from '../filter/normalize-filter';
 import { filterLimits } from './find';
-import { DaoModel, Store, coercePartialData, instanceToRow, notify } from './support';
+import { DaoModel, ModelStore, coercePartialData, instanceToRow, notify } from './support';
 import { patchInstance, replaceById } from './update';
 import { createInstance, buildNew } from './create';
 import { validateOrThrow } from './validate';
@@ -19,7 +19,7 @@ import { writeWithCompanions } from './write-companions';
 /** True when the model's upserts can go to the connector's atomic write. */
 export function atomicUpsertsFor(
   Model: DaoModel,
-  store: Store,
+  store: ModelStore,
   method: 'upsert' | 'replaceOrCreate',
 ): boolean {
   const def = store.def;
@@ -58,7 +58,7 @@ async function accessById(
  */
 async function byRewrittenQuery(
   Model: DaoModel,
-  store: Store,
+  store: ModelStore,
   where: Record<string, any>,
   data: Record<string, unknown>,
   options: OperationOptions,
@@ -69,7 +69,7 @@ async function byRewrittenQuery(
   const rest = { ...data };
   delete rest[store.def.idName!];
   if (!row) return createInstance(Model, buildNew(Model, rest), options);
-  const current = new (Model as any)(row, { applyDefaultValues: false, persisted: true });
+  const current = new Model(row, { applyDefaultValues: false, persisted: true });
   if (replace) return replaceById(Model, current.getId(), rest, options);
   return patchInstance(Model, current, rest, options);
 }
@@ -106,7 +106,7 @@ async function finish(
 /** upsert(data) with an id: one atomic write that patches the row or inserts it. */
 export async function atomicUpsert(
   Model: DaoModel,
-  store: Store,
+  store: ModelStore,
   id: unknown,
   data: unknown,
   options: OperationOptions,
@@ -121,7 +121,7 @@ export async function atomicUpsert(
   if (before) patch = coercePartialData(Model, before.data);
   patch[idName] = id;
   // The row as it would be inserted: the data with the model's defaults for what it leaves out.
-  const inst = withId(new (Model as any)(patch, { applyDefaultValues: true }));
+  const inst = withId(new Model(patch, { applyDefaultValues: true }));
   let invalid: unknown;
   if (options.validate !== false) {
     try {
@@ -159,7 +159,7 @@ export async function atomicUpsert(
  */
 async function patchOnly(
   Model: DaoModel,
-  store: Store,
+  store: ModelStore,
   inst: any,
   id: unknown,
   patch: Row,
@@ -169,7 +169,7 @@ async function patchOnly(
 ): Promise<any> {
   const current = await store.connector.findById(store.def, id, options);
   if (!current) throw invalid;
-  const merged = new (Model as any)({ ...current, ...patch }, { applyDefaultValues: false, persisted: true });
+  const merged = new Model({ ...current, ...patch }, { applyDefaultValues: false, persisted: true });
   await validateOrThrow(merged, options);
   const updated = await writeWithCompanions(
     Model,
@@ -191,7 +191,7 @@ async function patchOnly(
 /** replaceOrCreate(data) with an id: one atomic write that replaces the row whole or inserts it. */
 export async function atomicReplaceOrCreate(
   Model: DaoModel,
-  store: Store,
+  store: ModelStore,
   id: unknown,
   data: unknown,
   options: OperationOptions,
@@ -202,9 +202,7 @@ export async function atomicReplaceOrCreate(
   const { where, byId } = await accessById(Model, idName, id, hookState, options);
   coercePartialData(Model, data);
   if (!byId) return byRewrittenQuery(Model, store, where, data as Record<string, unknown>, options, true);
-  const inst = withId(
-    new (Model as any)({ ...(data as object), [idName]: id }, { applyDefaultValues: true }),
-  );
+  const inst = withId(new Model({ ...(data as object), [idName]: id }, { applyDefaultValues: true }));
   await notify(Model, 'before save', { instance: inst }, hookState, options);
   if (options.validate !== false) await validateOrThrow(inst, options);
   let row = instanceToRow(inst);

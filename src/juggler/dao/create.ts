@@ -1,7 +1,7 @@
 import { ValidationError } from '../../errors';
 import type { OperationOptions } from '../connectors/connector';
 import { scopeDefaults } from '../scope';
-import { DaoModel, instanceToRow, normalizeOptions, notify, storeOf } from './support';
+import { DaoModel, instanceToRow, normalizeOptions, notify, scopeWhereOf, storeOf } from './support';
 import { asBatch } from '../validations';
 import { assertKeyValues } from '../relations/key-properties';
 import { uniqueWrite, validateOrThrow } from './validate';
@@ -41,12 +41,12 @@ export function buildNew(Model: DaoModel, data: unknown): any {
   // A key holding an object is refused before validation (which would call it a type error) and
   // before any item of a batch is written.
   assertKeyValues(Model, data as Record<string, unknown> | undefined);
-  const scoped = scopeDefaults((Model.definition.settings.scope as any)?.where);
+  const scoped = scopeDefaults(scopeWhereOf(Model));
   // As LB3: the default scope's equalities win over the data (a scoped model only makes rows in scope).
   const input = scoped
     ? { ...((data as object) ?? {}), ...scoped }
     : (data as Record<string, unknown> | undefined);
-  return new (Model as any)(input ?? {}, { applyDefaultValues: true });
+  return new Model(input ?? {}, { applyDefaultValues: true });
 }
 
 /** The instance a single create was saving when it failed (validation, the store, 'after save'): LB3 calls it back with the error. */

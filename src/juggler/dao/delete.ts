@@ -1,7 +1,16 @@
 import { normalizeWhere } from '../filter/normalize-filter';
 import { mergeWhere } from '../scope';
 import { filterLimits, parseWhereArg } from './find';
-import { DaoModel, coerceId, idWhere, normalizeOptions, notify, requireId, storeOf } from './support';
+import {
+  DaoModel,
+  coerceId,
+  idWhere,
+  normalizeOptions,
+  notify,
+  requireId,
+  scopeWhereOf,
+  storeOf,
+} from './support';
 import { writeWithCompanions } from './write-companions';
 
 /** destroyAll(where): `access` → `before delete` (where) → store → `after delete` (where, info). */
@@ -13,7 +22,7 @@ export async function destroyAll(
 ): Promise<{ count: number }> {
   const options = normalizeOptions(rawOptions);
   const store = await storeOf(Model, 'destroyAll');
-  let w = mergeWhere(parseWhereArg(where), (Model.definition.settings.scope as any)?.where);
+  let w = mergeWhere(parseWhereArg(where), scopeWhereOf(Model));
   const limits = filterLimits(Model, options);
   normalizeWhere(w, store.def, limits);
   const hookState = {};

@@ -1,4 +1,5 @@
 import type { Connector, OperationOptions, Row } from '../connectors/connector';
+import type { ModelInitOptions } from '../model-base';
 import { normalizeFilter, normalizeWhere } from '../filter/normalize-filter';
 import type { FilterLimits } from '../filter/limits';
 import type { IncludeSpec, NormalizedFilter } from '../filter/types';
@@ -98,7 +99,7 @@ export function filterLimits(
   Model: DaoModel,
   _options?: OperationOptions,
 ): Record<string, unknown> | undefined {
-  return (Model.dataSource?.settings as any)?.filterLimits as Record<string, unknown> | undefined;
+  return Model.dataSource?.settings.filterLimits as Record<string, unknown> | undefined;
 }
 
 /**
@@ -131,7 +132,7 @@ function clientLimits(Model: DaoModel): FilterLimits {
  */
 function assertClientIncludes(Model: DaoModel, includes: readonly IncludeSpec[], path: string): void {
   for (const spec of includes) {
-    const rel = (Model as any).relations?.[spec.relation] as
+    const rel = Model.relations?.[spec.relation] as
       { modelTo?: DaoModel; modelThrough?: DaoModel } | undefined;
     const Target = rel?.modelTo;
     if (!spec.scope || !Target?.definition) continue;
@@ -153,18 +154,27 @@ export async function rowsToInstances(Model: DaoModel, result: ReadResult): Prom
   const out = new Array(rows.length);
   const observed = hooksObserved(Model, 'loaded');
   const connector = Model.dataSource?.connector as Connector | undefined;
-  const adopt = observed ? false : connector?.rowsHoldOnlyDefinedKeys?.(Model.definition) ? 'defined' : true;
-  const initOptions = { persisted: true, applyDefaultValues: false, fields: filter.fields, adopt };
+  const adopt: ModelInitOptions['adopt'] = observed
+    ? false
+    : connector?.rowsHoldOnlyDefinedKeys?.(Model.definition)
+      ? 'defined'
+      : true;
+  const initOptions: ModelInitOptions = {
+    persisted: true,
+    applyDefaultValues: false,
+    fields: filter.fields,
+    adopt,
+  };
   if (observed) {
     for (let i = 0; i < rows.length; i++) {
       const ctx = await notify(Model, 'loaded', { data: rows[i], isNewInstance: false }, hookState, options);
-      out[i] = new (Model as any)(ctx!.data, initOptions);
+      out[i] = new Model(ctx!.data, initOptions);
     }
   } else {
     // What the constructor chain would do (every model constructor only runs the compiled
     // initialiser), without walking it once per row.
-    const proto = (Model as any).prototype;
-    const compiled = (Model as any).__compiled;
+    const proto = Model.prototype;
+    const compiled = Model.__compiled;
     const make = adopt ? compiled.adopter(proto, adopt) : undefined;
     if (make) {
       for (let i = 0; i < rows.length; i++) out[i] = make(rows[i]);

@@ -2,30 +2,32 @@ import { ConfigurationError, InvalidArgumentError, InvalidValueError, Validation
 import { FORBIDDEN_KEYS, isPlainObject, isValueObject } from '../../util/own';
 import { defineDynamicProperty } from '../model-compile';
 import type { Connector, OperationOptions, Row } from '../connectors/connector';
-import { isDataConnector } from '../connectors/store-kinds';
 import type { ModelBase } from '../model-base';
 import { shownValues, type ModelDefinition } from '../model-definition';
 import { hasObservers, notifyObservers } from '../operation-hooks';
-import type { DataSource } from '../datasource';
+import type { ModelDataSource } from '../store/model-data-source';
+import type { Store } from '../store/store';
 import { INVALID, typeLabel } from '../types';
 import { assertKeyValues } from '../relations/key-properties';
 
-/** A persisted model class as the DAO sees it. */
+/** A persisted model class as the DAO sees it: its data source is the store it works on. */
 export type DaoModel = typeof ModelBase & {
-  dataSource?: DataSource;
+  dataSource?: ModelDataSource | null;
   [key: string]: any;
 };
 
-export interface Store {
+/** What a DAO operation works with: the model's connector (connected), its definition, and the store. */
+export interface ModelStore {
   connector: Connector;
   def: ModelDefinition;
+  store: Store;
 }
 
 /**
  * The connector behind a model, connected. LB3's message when the model was never attached is
  * kept, since users search for it.
  */
-export async function storeOf(Model: DaoModel, method: string): Promise<Store> {
+export async function storeOf(Model: DaoModel, method: string): Promise<ModelStore> {
   const ds = Model.dataSource;
   if (!ds) {
     throw new ConfigurationError(
@@ -34,15 +36,8 @@ export async function storeOf(Model: DaoModel, method: string): Promise<Store> {
       'MODEL_NOT_ATTACHED',
     );
   }
-  if (!isDataConnector(ds.connector)) {
-    throw new ConfigurationError(
-      `Cannot call ${Model.modelName}.${method}(): its data source "${ds.name}" uses the ${ds.connector.name} connector, ` +
-        'which stores no model instances; attach the model to a data store (memory, postgresql, mysql)',
-      'WRONG_STORE_KIND',
-    );
-  }
-  if (!ds.connected) await ds.ready();
-  return { connector: ds.connector, def: Model.definition };
+  const connector = await ds.store.forDataAccess(Model.modelName, method);
+  return { connector, def: Model.definition, store: ds.store };
 }
 
 export function normalizeOptions(options: unknown): OperationOptions {
@@ -133,7 +128,8 @@ function stripUndefined(obj: Record<string, unknown>): Record<string, unknown> {
  * strict model and values of the wrong type are refused with LB3's ValidationError shape.
  */
 export function coercePartialData(Model: DaoModel, data: unknown): Row {
-  if (!isPlainObject(data) && !(data && typeof data === 'object' && (data as any).__data)) {
+  const instance = data as { __data?: unknown; toObject?: (onlySchema: boolean) => Record<string, unknown> };
+  if (!isPlainObject(data) && !(data && typeof data === 'object' && instance.__data)) {
     throw new InvalidArgumentError(
       `The data argument for ${Model.modelName} must be an object`,
       'INVALID_DATA',
@@ -141,8 +137,8 @@ export function coercePartialData(Model: DaoModel, data: unknown): Row {
   }
   // An instance of a non-strict model carries its free-form properties too (LB3 keeps them).
   const source =
-    (data as any).__data && typeof (data as any).toObject === 'function'
-      ? (data as any).toObject(Model.definition.strict !== false)
+    instance.__data && typeof instance.toObject === 'function'
+      ? instance.toObject(Model.definition.strict !== false)
       : (data as Record<string, unknown>);
   assertKeyValues(Model, source);
   const def = Model.definition;
@@ -208,4 +204,9 @@ export function coerceId(Model: DaoModel, id: unknown): unknown {
 
 export function idWhere(Model: DaoModel, id: unknown): Record<string, unknown> {
   return { [Model.definition.idName!]: id };
+}
+
+/** The where of the model's default scope (`settings.scope.where`), which every query and write is held to. */
+export function scopeWhereOf(Model: DaoModel): Record<string, unknown> | undefined {
+  return Model.definition.settings.scope?.where as Record<string, unknown> | undefined;
 }

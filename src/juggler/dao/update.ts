@@ -15,6 +15,7 @@ import {
   notify,
   requireId,
   storeOf,
+  scopeWhereOf,
 } from './support';
 import { uniqueWrite, validateOrThrow } from './validate';
 import { writeWithCompanions } from './write-companions';
@@ -28,11 +29,11 @@ export async function updateAll(
 ): Promise<{ count: number }> {
   const options = normalizeOptions(rawOptions);
   const store = await storeOf(Model, 'updateAll');
-  let w = mergeWhere(parseWhereArg(where), (Model.definition.settings.scope as any)?.where);
+  let w = mergeWhere(parseWhereArg(where), scopeWhereOf(Model));
   const limits = filterLimits(Model, options);
   normalizeWhere(w, store.def, limits);
   // As LB3: an update through a default scope cannot move rows out of it.
-  const scoped = scopeDefaults((Model.definition.settings.scope as any)?.where);
+  const scoped = scopeDefaults(scopeWhereOf(Model));
   let row = coercePartialData(Model, scoped && isPlainObject(data) ? { ...data, ...scoped } : data);
   const hookState = {};
   const access = await notify(Model, 'access', { query: { where: w } }, hookState, options);
@@ -99,10 +100,7 @@ export async function patchInstance(
   if (before) row = coercePartialData(Model, before.data);
   if (options.validate !== false) {
     // Validate the instance as it would be after the patch, without touching it if invalid.
-    const probe = new (Model as any)(
-      { ...inst.__data, ...row },
-      { applyDefaultValues: false, persisted: true },
-    );
+    const probe = new Model({ ...inst.__data, ...row }, { applyDefaultValues: false, persisted: true });
     await validateOrThrow(probe, options);
   }
   const persist = await notify(
@@ -116,7 +114,7 @@ export async function patchInstance(
   const patch = row;
   const updated = await uniqueWrite(
     store.def,
-    () => new (Model as any)({ ...inst.__data, ...patch }, { applyDefaultValues: false, persisted: true }),
+    () => new Model({ ...inst.__data, ...patch }, { applyDefaultValues: false, persisted: true }),
     () =>
       writeWithCompanions(
         Model,
@@ -194,7 +192,7 @@ export async function replaceById(
       'ID_CHANGE_FORBIDDEN',
     );
   }
-  const inst = new (Model as any)({ ...(data as object), [idName]: idValue }, { applyDefaultValues: true });
+  const inst = new Model({ ...(data as object), [idName]: idValue }, { applyDefaultValues: true });
   inst.__persisted = true;
   const hookState = {};
   await notify(Model, 'before save', { instance: inst, isNewInstance: false }, hookState, options);

@@ -24,14 +24,15 @@ import { assertKeyValues } from '../relations/key-properties';
 function idOf(Model: DaoModel, data: unknown): unknown {
   const idName = Model.definition.idName;
   if (!idName || (!isPlainObject(data) && !(data && typeof data === 'object'))) return undefined;
-  const v = (data as any)[idName];
+  const v = (data as Record<string, unknown>)[idName];
   return v === null || v === '' ? undefined : v;
 }
 
 /** As LB3: when an `access` hook led the read to another row, the client's id is dropped from the patch. */
 function withoutOtherId(Model: DaoModel, current: any, data: unknown): unknown {
   const idName = Model.definition.idName!;
-  if (String(current.getId()) === String(coerceId(Model, (data as any)[idName]))) return data;
+  if (String(current.getId()) === String(coerceId(Model, (data as Record<string, unknown>)[idName])))
+    return data;
   const rest = { ...(data as object) } as Record<string, unknown>;
   delete rest[idName];
   return rest;
@@ -120,7 +121,7 @@ export async function upsertWithWhere(
   // LB3 validates the given data on its own (no defaults, no current values), whether the row
   // exists or not; a partial update must still carry the required properties.
   if (options.validate !== false && isPlainObject(data)) {
-    await validateOrThrow(new (Model as any)(data, { applyDefaultValues: false }), options);
+    await validateOrThrow(new Model(data, { applyDefaultValues: false }), options);
   }
   const read = await accessAndQuery(
     Model,
@@ -136,9 +137,9 @@ export async function upsertWithWhere(
       );
     }
     if (matches.length === 1) {
-      const patch = { ...(data as object) };
+      const patch: Record<string, unknown> = { ...(data as object) };
       const idName = Model.definition.idName;
-      if (idName) delete (patch as any)[idName];
+      if (idName) delete patch[idName];
       return patchInstance(Model, matches[0], patch, opts);
     }
     return createInstance(Model, buildNew(Model, data), opts);

@@ -1,5 +1,5 @@
 import type { OperationOptions } from '../connectors/connector';
-import type { DaoModel, Store } from './support';
+import type { DaoModel, ModelStore } from './support';
 import type { StoreChangeFeed } from '../connectors/change-feed';
 
 /**
@@ -34,11 +34,6 @@ export type WriteCompanion = (
   options: OperationOptions,
   inTransaction: boolean,
 ) => Promise<void>;
-
-interface TransactionHandle {
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
-}
 
 const companions = new WeakMap<object, Map<string, WriteCompanion>>();
 
@@ -81,7 +76,7 @@ async function runCompanions(
  */
 export async function writeWithCompanions<T>(
   Model: DaoModel,
-  store: Store,
+  store: ModelStore,
   options: OperationOptions,
   write: (options: OperationOptions) => Promise<T>,
   written: (result: T) => Written | undefined,
@@ -97,10 +92,8 @@ export async function writeWithCompanions<T>(
   }
   // A model with companions (change tracking) announces every write, with its companions.
   const feed = store.connector.changeFeed?.();
-  const connector = store.connector as Store['connector'] & {
-    beginTransaction?: (o?: object) => Promise<TransactionHandle>;
-  };
-  if (!connector.capabilities.transactions || typeof connector.beginTransaction !== 'function') {
+  const connector = store.connector;
+  if (!connector.capabilities.transactions || !connector.beginTransaction) {
     const result = await write(options);
     const what = written(result);
     if (what) await runCompanions(Model, own, what, options, false);

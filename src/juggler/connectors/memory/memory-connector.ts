@@ -100,10 +100,10 @@ export class MemoryConnector implements Connector {
   }
 
   rowsHoldOnlyDefinedKeys(def: ModelDefinition): boolean {
-    return this.table(def).onlyKnownKeys(def);
+    return this.tableOf(def).onlyKnownKeys(def);
   }
 
-  private table(def: ModelDefinition): MemoryTable {
+  private tableOf(def: ModelDefinition): MemoryTable {
     let t = this.tables.get(def.name);
     if (!t) {
       this.define(def);
@@ -201,7 +201,7 @@ export class MemoryConnector implements Connector {
   }
 
   async create(def: ModelDefinition, data: Row, _options: OperationOptions): Promise<unknown> {
-    const table = this.table(def);
+    const table = this.tableOf(def);
     const idName = def.idName;
     const row = copyRow(data);
     let key: string;
@@ -228,7 +228,7 @@ export class MemoryConnector implements Connector {
   }
 
   async find(def: ModelDefinition, filter: NormalizedFilter, _options: OperationOptions): Promise<Row[]> {
-    const table = this.table(def);
+    const table = this.tableOf(def);
     let rows = this.matching(table, filter.where);
     const skip = filter.skip ?? 0;
     const near = findNear(filter.where);
@@ -245,7 +245,7 @@ export class MemoryConnector implements Connector {
 
   async findById(def: ModelDefinition, id: unknown, _options: OperationOptions): Promise<Row | null> {
     if (id === undefined || id === null) return null;
-    const table = this.table(def);
+    const table = this.tableOf(def);
     const row = table.get(String(id));
     return row ? table.copyOut(row) : null;
   }
@@ -255,7 +255,7 @@ export class MemoryConnector implements Connector {
     where: WhereClause | undefined,
     _options: OperationOptions,
   ): Promise<number> {
-    const table = this.table(def);
+    const table = this.tableOf(def);
     if (!where) return table.size;
     return this.matching(table, where).length;
   }
@@ -266,7 +266,7 @@ export class MemoryConnector implements Connector {
     data: Row,
     _options: OperationOptions,
   ): Promise<number> {
-    const table = this.table(def);
+    const table = this.tableOf(def);
     const rows = this.matching(table, where);
     const names = Object.keys(data).filter((k) => k !== def.idName);
     const writes = rows.map((row) => {
@@ -285,7 +285,7 @@ export class MemoryConnector implements Connector {
     where: WhereClause | undefined,
     _options: OperationOptions,
   ): Promise<number> {
-    const table = this.table(def);
+    const table = this.tableOf(def);
     let count: number;
     if (!where) {
       count = table.size;
@@ -305,7 +305,7 @@ export class MemoryConnector implements Connector {
     data: Row,
     _options: OperationOptions,
   ): Promise<Row | null> {
-    const table = this.table(def);
+    const table = this.tableOf(def);
     const key = String(id);
     const row = table.get(key);
     if (!row) return null;
@@ -323,7 +323,7 @@ export class MemoryConnector implements Connector {
     data: Row,
     _options: OperationOptions,
   ): Promise<Row | null> {
-    const table = this.table(def);
+    const table = this.tableOf(def);
     const key = String(id);
     const row = table.get(key);
     if (!row) return null;
@@ -338,7 +338,7 @@ export class MemoryConnector implements Connector {
   /** Drops the rows of the given models and restarts their ids (memory has no schema to recreate). */
   async automigrate(defs: ModelDefinition[]): Promise<void> {
     for (const def of defs) {
-      const table = this.table(def);
+      const table = this.tableOf(def);
       table.clear();
       table.nextId = 1;
     }
@@ -346,7 +346,7 @@ export class MemoryConnector implements Connector {
   }
 
   async autoupdate(defs: ModelDefinition[]): Promise<void> {
-    for (const def of defs) this.table(def).def = def;
+    for (const def of defs) this.tableOf(def).def = def;
   }
 
   private readonly sections = new KeyedMutex();

@@ -1,5 +1,5 @@
-import { LooplineError } from '../errors';
-import type { AnyConnector } from './connectors/store-kinds';
+import { LooplineError } from '../../errors';
+import { isDataConnector, type AnyConnector } from '../connectors/store-kinds';
 import type {
   Catalog,
   ColumnEntry,
@@ -7,7 +7,7 @@ import type {
   ForeignKeyEntry,
   PrimaryKeyEntry,
   TableEntry,
-} from './connectors/sql/catalog';
+} from '../connectors/sql/catalog';
 
 /**
  * LB3's discovery API over a connector's catalog: the store's tables, columns and keys, and
@@ -33,8 +33,13 @@ export interface ModelJson {
   properties: Record<string, Record<string, unknown>>;
 }
 
-function catalogOf(connector: AnyConnector): Catalog {
-  const catalog = (connector as { catalog?: Catalog }).catalog;
+/** The connector's catalog, if it keeps one (SQL stores; LB3 connectors with discovery). */
+export function catalogOf(connector: AnyConnector): Catalog | undefined {
+  return isDataConnector(connector) ? connector.catalog : undefined;
+}
+
+function requireCatalog(connector: AnyConnector): Catalog {
+  const catalog = catalogOf(connector);
   if (!catalog)
     throw new LooplineError(
       'DISCOVERY_UNSUPPORTED',
@@ -83,7 +88,7 @@ export function discoverModelDefinitions(
   connector: AnyConnector,
   options: DiscoveryOptions = {},
 ): Promise<TableEntry[]> {
-  const catalog = catalogOf(connector);
+  const catalog = requireCatalog(connector);
   return catalog.tables({
     owner: ownerOf(options),
     all: !!options.all,
@@ -98,7 +103,7 @@ export function discoverModelProperties(
   table: string,
   options: DiscoveryOptions = {},
 ): Promise<ColumnEntry[]> {
-  return catalogOf(connector).columns(ownerOf(options), tableName(table), options);
+  return requireCatalog(connector).columns(ownerOf(options), tableName(table), options);
 }
 
 export function discoverPrimaryKeys(
@@ -106,7 +111,7 @@ export function discoverPrimaryKeys(
   table: string,
   options: DiscoveryOptions = {},
 ): Promise<PrimaryKeyEntry[]> {
-  return catalogOf(connector).primaryKeys(ownerOf(options), tableName(table));
+  return requireCatalog(connector).primaryKeys(ownerOf(options), tableName(table));
 }
 
 export function discoverForeignKeys(
@@ -114,7 +119,7 @@ export function discoverForeignKeys(
   table: string,
   options: DiscoveryOptions = {},
 ): Promise<ForeignKeyEntry[]> {
-  return catalogOf(connector).foreignKeys(ownerOf(options), tableName(table));
+  return requireCatalog(connector).foreignKeys(ownerOf(options), tableName(table));
 }
 
 export function discoverExportedForeignKeys(
@@ -122,7 +127,7 @@ export function discoverExportedForeignKeys(
   table: string,
   options: DiscoveryOptions = {},
 ): Promise<ForeignKeyEntry[]> {
-  return catalogOf(connector).exportedForeignKeys(ownerOf(options), tableName(table));
+  return requireCatalog(connector).exportedForeignKeys(ownerOf(options), tableName(table));
 }
 
 /**
@@ -134,7 +139,7 @@ export async function discoverSchemas(
   table: string,
   options: DiscoveryOptions = {},
 ): Promise<Record<string, ModelJson>> {
-  const catalog = catalogOf(connector);
+  const catalog = requireCatalog(connector);
   const visited = (options.visited ??= {});
   await visit(catalog, ownerOf(options), tableName(table), options, visited);
   return visited;
