@@ -10,13 +10,13 @@ loopback.boot = boot as any;
 
 export default loopback;
 export { boot };
-export { ModelBase as Model } from './juggler/model-base';
-export { PersistedModel } from './juggler/persisted-model';
-export type { Props, ModelOf, RelationsOf } from './juggler/persisted-model';
-export { DataSource } from './juggler/datasource';
-export { ModelBuilder } from './juggler/model-builder';
-export { GeoPoint } from './juggler/geo-point';
-export { DateString } from './juggler/date-string';
+export { ModelBase as Model } from './juggler';
+export { PersistedModel } from './juggler';
+export type { Props, ModelOf, RelationsOf } from './juggler';
+export { DataSource } from './juggler';
+export { ModelBuilder } from './juggler';
+export { GeoPoint } from './juggler';
+export { DateString } from './juggler';
 export type { BaseConnector, BaseConnectorClass } from './loopback/app/base-connector';
 export type { TemplateFunction } from './loopback/app/template';
 export { Registry } from './loopback/registry';
@@ -25,22 +25,16 @@ export type { ApplicationOptions, LooplineApp, AppModels } from './loopback/app/
 export type { NestRemotingOptions, NestFilter } from './loopback/nest-remoting';
 export type { BootOptions } from './boot';
 export type { MixinNormalization } from './boot/models';
-export type { TransientSettings } from './juggler/connectors/transient/transient-connector';
-export type { AnyConnector, KeyValueConnector, MailSender } from './juggler/connectors/store-kinds';
-export type { Filter, Where, Fields, Order, Inclusion, PropertyCondition } from './juggler/filter/types';
+export type { TransientSettings } from './juggler';
+export type { AnyConnector, KeyValueConnector, MailSender } from './juggler';
+export type { Filter, Where, Fields, Order, Inclusion, PropertyCondition } from './juggler';
 // The connector contract, for a third-party connector: implement Connector, then `registerConnector`
 // its name (and run loopline/testing's connector suite against it).
-export type {
-  Connector,
-  ConnectorCapabilities,
-  Row,
-  OperationOptions,
-  UpsertResult,
-} from './juggler/connectors/connector';
-export type { NormalizedFilter, WhereClause, OrderKey, IncludeSpec } from './juggler/filter/types';
-export type { ModelDefinition, PropertyDefinition, ModelSettings } from './juggler/model-definition';
-export { registerConnector } from './juggler/connectors/registry';
-export type { ConnectorFactory } from './juggler/connectors/registry';
+export type { Connector, ConnectorCapabilities, Row, OperationOptions, UpsertResult } from './juggler';
+export type { NormalizedFilter, WhereClause, OrderKey, IncludeSpec } from './juggler';
+export type { ModelDefinition, PropertyDefinition, ModelSettings } from './juggler';
+export { registerConnector } from './juggler';
+export type { ConnectorFactory } from './juggler';
 export { AccessContext, AccessRequest, Principal } from './loopback/security/access-context';
 export { SharedClass } from './remoting/shared-class';
 export { RemotingContext } from './remoting/context';

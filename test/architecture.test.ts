@@ -8,6 +8,7 @@ import * as path from 'path';
  * errors/ and util/ import nothing of ours but themselves; remoting never imports juggler; only
  * connectors/registry.ts names a concrete connector. Outside components/, a component is reached
  * only through its index.ts, and only by boot and by the registry (the storage component's connector).
+ * juggler is reached from outside only through its index.ts.
  */
 const SRC = path.join(__dirname, '..', 'src');
 
@@ -93,6 +94,21 @@ describe('architecture', () => {
           const entry = /^components[\\/][^\\/]+([\\/]index)?$/.test(target);
           if (!inOwn && !entry) violations.push(`${rel} → ${target}`);
         }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  // juggler's public face is juggler/index.ts: the app layer does not reach into its files, so
+  // they can move without touching their users.
+  it('reaches juggler from outside only through juggler/index.ts', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const rel = path.relative(SRC, file);
+      if (area(rel) === 'juggler') continue;
+      for (const target of importsOf(file)) {
+        if (area(target) === 'juggler' && target !== 'juggler' && target !== path.join('juggler', 'index'))
+          violations.push(`${rel} → ${target}`);
       }
     }
     expect(violations).toEqual([]);

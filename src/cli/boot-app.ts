@@ -2,7 +2,7 @@ import { loopback } from '../loopback/app/loopback';
 import { boot } from '../boot';
 import type { AppLayout } from './app-layout';
 import { assertDataSource } from './app-layout';
-import type { DataSource } from '../juggler/datasource';
+import type { DataSource } from '../juggler';
 
 /**
  * Boots the app as `node server` would (config, data sources, models, boot scripts) without

@@ -1,5 +1,4 @@
-import { registeredConnectorNames } from '../juggler/connectors/registry';
-import { candidateModules } from '../juggler/connectors/lb3-bridge/load-module';
+import { registeredConnectorNames, candidateModules } from '../juggler';
 import { closest } from './suggest';
 
 const LB3_PREFIX = 'loopback-connector-';

@@ -1,5 +1,5 @@
 import { ModelNotFoundError } from '../errors';
-import { assertClientFilter } from '../juggler/dao/find';
+import { assertClientFilter } from '../juggler';
 import { SharedClass } from '../remoting/shared-class';
 import type { RemoteMethodOptions } from '../remoting/shared-method';
 import type { RemotingContext } from '../remoting/context';

@@ -4,12 +4,17 @@ import { defineRelationMethods, nestFlaggedRelation } from './relation-remoting'
 import { defineScopeMethods } from './scope-remoting';
 import { BUILTIN_MODEL_NAMES, defineBuiltinModels } from './models';
 import { remoteMethodDeclarations } from './remote-method-declaration';
-import type { RelationDefinition } from '../juggler/relations/relation-definition';
-import { DataSource, DataSourceSettings } from '../juggler/datasource';
-import { createModelBuilder } from '../juggler/core-models';
-import type { ModelBase } from '../juggler/model-base';
-import type { ModelBuilder, ModelConfig, RawProperties } from '../juggler/model-builder';
-import type { ModelSettings } from '../juggler/model-definition';
+import {
+  type RelationDefinition,
+  DataSource,
+  DataSourceSettings,
+  createModelBuilder,
+  type ModelBase,
+  type ModelBuilder,
+  type ModelConfig,
+  type RawProperties,
+  type ModelSettings,
+} from '../juggler';
 
 export type ModelClass = typeof ModelBase & Record<string, any>;
 

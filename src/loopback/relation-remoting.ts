@@ -3,7 +3,7 @@ import { assertBatchSize } from './batch-limit';
 import { createOnlyInstance, filterArg, whereArg } from './model-remoting';
 import { nestRemoting } from './nest-remoting';
 import type { ModelClass } from './registry';
-import type { RelationDefinition } from '../juggler/relations/relation-definition';
+import type { RelationDefinition } from '../juggler';
 import type { RemotingContext } from '../remoting/context';
 import type { RemoteMethodOptions } from '../remoting/shared-method';
 import type { SharedClass } from '../remoting/shared-class';

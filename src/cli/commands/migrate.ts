@@ -6,16 +6,19 @@ const bootApp: typeof import('../boot-app').bootApp = async (...args) =>
   (await import('../boot-app')).bootApp(...args);
 import { CliError } from '../cli-error';
 import type { Command } from '../command';
-import type { DataSource } from '../../juggler/datasource';
+import { isDataConnector, type DataSource, type ModelDefinition } from '../../juggler';
 
 /** What `--rebuild` would drop, one line per model: its table (on a SQL store) and how many rows it holds. */
 async function describeLosses(dataSource: DataSource, models: string[]): Promise<string[]> {
-  const connector = dataSource.connector as { table?: (def: unknown) => string } | undefined;
+  const connector = dataSource.connector;
+  const tableOf = isDataConnector(connector) ? connector.table?.bind(connector) : undefined;
   return Promise.all(
     models.map(async (name) => {
-      const Model = dataSource.models[name] as unknown as { definition: unknown; count(): Promise<number> };
-      const table =
-        typeof connector?.table === 'function' ? ` (table ${connector.table(Model.definition)})` : '';
+      const Model = dataSource.models[name] as unknown as {
+        definition: ModelDefinition;
+        count(): Promise<number>;
+      };
+      const table = tableOf ? ` (table ${tableOf(Model.definition)})` : '';
       let rows: string;
       try {
         const n = await Model.count();

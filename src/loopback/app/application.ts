@@ -15,7 +15,7 @@ import { installRequestHandling } from './request-handling';
 import type { ApplicationOptions, LooplineApp } from './types';
 
 // For the boot loader, which reaches the data layer only through here.
-export { addConnectorSearchRoot } from '../../juggler/connectors/registry';
+export { addConnectorSearchRoot } from '../../juggler';
 // The app's types, where code that makes or receives an app has always found them.
 export type { AppModels, ApplicationOptions, LooplineApp, MiddlewareConfig } from './types';
 

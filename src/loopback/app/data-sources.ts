@@ -1,5 +1,4 @@
-import { DataSource } from '../../juggler/datasource';
-import { connectorModule } from '../../juggler/connectors/registry';
+import { DataSource, connectorModule } from '../../juggler';
 import type { Registry } from '../registry';
 import { dataSourceAliases, modelAliases } from './names';
 import type { LooplineApp } from './types';

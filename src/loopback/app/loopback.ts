@@ -12,16 +12,20 @@ import {
   token,
   urlNotFound,
 } from './middleware/builtin';
-import { ModelBase } from '../../juggler/model-base';
-import { PersistedModel } from '../../juggler/persisted-model';
-import { DataSource } from '../../juggler/datasource';
-import { ModelBuilder } from '../../juggler/model-builder';
-import { GeoPoint } from '../../juggler/geo-point';
+import {
+  ModelBase,
+  PersistedModel,
+  DataSource,
+  ModelBuilder,
+  GeoPoint,
+  connectorModule,
+  ConnectorModule,
+  CONNECTOR_CLASSES,
+  DateString,
+} from '../../juggler';
 import { ConfigurationError, ValidationError } from '../../errors';
 import { installModelApi } from '../model';
-import { connectorModule, ConnectorModule, CONNECTOR_CLASSES } from '../../juggler/connectors/registry';
 import { markShared } from '../../remoting/shared-functions';
-import { DateString } from '../../juggler/date-string';
 import { BaseConnector } from './base-connector';
 import { template } from './template';
 

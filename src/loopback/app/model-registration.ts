@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../errors';
-import type { DataSource } from '../../juggler/datasource';
+import type { DataSource } from '../../juggler';
 import { RemoteObjects } from '../../remoting/remote-objects';
 import { remotingErrorResponder, type RemotingErrorHandlerOptions } from './middleware/error-handler';
 import { createAuthorizer } from '../security/access';

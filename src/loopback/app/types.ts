@@ -1,8 +1,7 @@
 import type { Express, RequestHandler } from 'express';
 import type * as express from 'express';
 import type * as http from 'http';
-import type { DataSource } from '../../juggler/datasource';
-import type { ConnectorModule } from '../../juggler/connectors/registry';
+import type { DataSource, ConnectorModule } from '../../juggler';
 import type { RemoteObjects } from '../../remoting/remote-objects';
 import type { RestHandler } from '../../remoting/rest/rest-adapter';
 import type { ModelAppConfig, ModelClass, Registry } from '../registry';

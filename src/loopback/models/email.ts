@@ -1,6 +1,6 @@
 import { debugFor } from '../../util/debug';
 import { withCallback } from '../../util/callback';
-import { isMailSender } from '../../juggler/connectors/store-kinds';
+import { isMailSender } from '../../juggler';
 
 const debug = debugFor('email');
 

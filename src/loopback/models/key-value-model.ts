@@ -9,7 +9,7 @@ import {
   kvStore,
   matchOfFilter,
   ttlOfSetOptions,
-} from '../../juggler/key-value-access';
+} from '../../juggler';
 import type { RemotingContext } from '../../remoting/context';
 import type { RemoteMethodOptions } from '../../remoting/shared-method';
 import type { SharedClass } from '../../remoting/shared-class';

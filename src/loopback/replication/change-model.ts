@@ -1,8 +1,6 @@
 import { ConfigurationError, LooplineError } from '../../errors';
 import { splitCallback, withCallback, type NodeCallback } from '../../util/callback';
-import { coerceId } from '../../juggler/dao/support';
-import { observe } from '../../juggler/operation-hooks';
-import type { DataSource } from '../../juggler/datasource';
+import { coerceId, observe, type DataSource } from '../../juggler';
 import type { ModelClass } from '../registry';
 import { canonicalText, hashText } from './revision';
 import { Conflict } from './conflict';

@@ -1,6 +1,6 @@
 import { ConfigurationError, LooplineError, ModelNotFoundError } from '../../errors';
 import { withCallback, splitCallback, type NodeCallback } from '../../util/callback';
-import { addWriteCompanion, type WriteCompanion } from '../../juggler/dao/write-companions';
+import { addWriteCompanion, type WriteCompanion } from '../../juggler';
 import type { ModelClass } from '../registry';
 import { installChangeIdAccessor, rectifyModelChanges } from './change-model';
 import { noCustomChangeProperties } from './custom-properties';

@@ -1,4 +1,4 @@
-import { PersistedModel } from '../../juggler/persisted-model';
+import { PersistedModel } from '../../juggler';
 import type { Registry, ModelClass } from '../registry';
 import { CHANGE_DEFINITION, installChangeIdAccessor, setupChange } from './change-model';
 import { CHECKPOINT_DEFINITION, setupCheckpoint } from './checkpoint-model';

@@ -1,6 +1,6 @@
 import type { RemoteMethodOptions } from '../../remoting/shared-method';
 import type { RemotingContext } from '../../remoting/context';
-import { assertClientFilter } from '../../juggler/dao/find';
+import { assertClientFilter } from '../../juggler';
 import type { ModelClass } from '../registry';
 
 /**

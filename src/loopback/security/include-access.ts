@@ -1,6 +1,5 @@
 import { InvalidFilterError } from '../../errors';
-import { filterLimits } from '../../juggler/dao/find';
-import { FilterLimits, resolveLimits } from '../../juggler/filter/limits';
+import { filterLimits, FilterLimits, resolveLimits } from '../../juggler';
 import { isPolymorphicBelongsTo, polymorphicTargetModels } from './polymorphic-access';
 
 /**

@@ -1,7 +1,6 @@
 import { createHash } from 'crypto';
 import { ConfigurationError, LooplineError } from '../../errors';
-import { createModelBuilder } from '../../juggler/core-models';
-import { PersistedModel } from '../../juggler/persisted-model';
+import { createModelBuilder, PersistedModel } from '../../juggler';
 
 /**
  * Login throttling: failed logins are counted per account and per client address, and past a

@@ -1,5 +1,5 @@
 import { LooplineError } from '../../errors';
-import { observeFirst } from '../../juggler/operation-hooks';
+import { observeFirst } from '../../juggler';
 import { givenValue as given } from '../../util/own';
 import { ownerRelationsOf } from './owner';
 import { isReferencedUser, isUserModel, sameId, tokenPrincipal, UserPrincipal } from './principal';

@@ -1,6 +1,4 @@
-import { isScalarKey } from '../../juggler/relations/key-properties';
-import { allowedTargets } from '../../juggler/relations/polymorphic-targets';
-import type { RelationDefinition } from '../../juggler/relations/relation-definition';
+import { isScalarKey, allowedTargets, type RelationDefinition } from '../../juggler';
 
 /**
  * The target ACL of a polymorphic belongsTo (`comment.commentable`), whose target model is not

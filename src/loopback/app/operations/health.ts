@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { debugFor } from '../../../util/debug';
-import type { DataSource } from '../../../juggler/datasource';
+import type { DataSource } from '../../../juggler';
 
 /**
  * `config.json` `health`: `false` turns both endpoints off; an object may move them

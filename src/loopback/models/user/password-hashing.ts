@@ -1,5 +1,5 @@
 import bcrypt from 'bcryptjs';
-import type { CompiledModel } from '../../../juggler/model-compile';
+import type { CompiledModel } from '../../../juggler';
 import { isHashed } from '../../security/password';
 import { hashRounds, settingsOf, validatePlainPassword } from './writes';
 
