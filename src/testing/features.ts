@@ -34,7 +34,10 @@ export interface StoreFeatures {
   readonly refusesDocumentOrdering: boolean;
   /** Settings a `number` property with decimals needs (LB3's SQL packages make an integer column otherwise). */
   readonly fractionalNumber?: Readonly<Record<string, unknown>>;
-  /** The store keeps a schema of tables (automigrate/autoupdate alter it; isActual and the catalog answer). */
+  /**
+   * The store keeps a schema of tables: automigrate/autoupdate alter it, and its connector answers
+   * `isActual(models)`, `existingIndexes(model)` and `catalog.columns(owner, table)`.
+   */
   readonly schema?: SchemaFeatures;
   /** The store runs raw SQL through `connector.execute(sql, params[, callback])` (LB3's API). */
   readonly sql?: SqlFeatures;
