@@ -54,7 +54,7 @@ for (const store of STORES.filter((s) => s.name !== 'memory')) {
       const app: any = loopback();
       await boot(app, { appRootDir: path.join(dir, 'server') });
       const M = app.models[model];
-      const table = M.dataSource.connector.dialect.tableName(M.definition) as string;
+      const table = M.dataSource.connector.syntax.tableName(M.definition) as string;
       await M.dataSource.disconnect();
       return table;
     }
