@@ -29,7 +29,7 @@ interface BodyParserError {
   status?: number;
 }
 
-function recode(e: BodyParserError, code: ErrorCode, status = ERROR_CODES[code].status): void {
+function recode(e: BodyParserError, code: ErrorCode, status: number = ERROR_CODES[code].status): void {
   e.code = code;
   e.statusCode = e.status = status;
 }

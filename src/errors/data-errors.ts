@@ -1,5 +1,5 @@
 import { LooplineError } from './loopline-error';
-import type { ErrorCode } from './table';
+import type { ErrorCodeWithStatus } from './table';
 
 /** Errors of a data-access call: its filter, arguments or values, or the instance it names. */
 
@@ -31,9 +31,9 @@ export class ModelNotFoundError extends LooplineError {
   }
 }
 
-/** An argument that the method cannot use (a missing id, a non-object data argument): 400 by default. */
+/** 400: an argument that the method cannot use (a missing id, a non-object data argument). */
 export class InvalidArgumentError extends LooplineError {
-  constructor(message: string, code: ErrorCode = 'INVALID_ARGUMENT') {
+  constructor(message: string, code: ErrorCodeWithStatus<400> = 'INVALID_ARGUMENT') {
     super(code, message);
   }
 }

@@ -4,7 +4,13 @@
  *
  * This folder is a leaf: it imports nothing of ours.
  */
-export { ERROR_CODES, statusOf, type ErrorCode, type ErrorTableEntry } from './table';
+export {
+  ERROR_CODES,
+  statusOf,
+  type ErrorCode,
+  type ErrorCodeWithStatus,
+  type ErrorTableEntry,
+} from './table';
 export { LooplineError, type ErrorDetails } from './loopline-error';
 export {
   InvalidFilterError,

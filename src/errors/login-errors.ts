@@ -1,4 +1,5 @@
 import { LooplineError } from './loopline-error';
+import type { ErrorCodeWithStatus } from './table';
 
 /** Errors of logging in through a third party (the passport and OpenID Connect components). */
 
@@ -11,7 +12,7 @@ export class ThirdPartyLoginError extends LooplineError {
   constructor(
     message: string,
     reason?: string,
-    code: 'THIRD_PARTY_LOGIN_FAILED' | 'THIRD_PARTY_LINK_NO_USER' = 'THIRD_PARTY_LOGIN_FAILED',
+    code: Extract<ErrorCodeWithStatus<401>, `THIRD_PARTY_${string}`> = 'THIRD_PARTY_LOGIN_FAILED',
   ) {
     super(code, message, reason === undefined ? undefined : { reason });
   }

@@ -18,7 +18,9 @@ export class LooplineError<Code extends string = ErrorCode> extends Error {
 
   constructor(code: Code & ErrorCode, message: string, details?: unknown) {
     super(message);
-    const statusCode = ERROR_CODES[code].status;
+    // Plain JavaScript can pass any string; a code without a row would have no status.
+    if (!Object.hasOwn(ERROR_CODES, code)) throw new TypeError(`"${code}" is not a code of the error table`);
+    const statusCode: number = ERROR_CODES[code].status;
     // Own but not enumerable, so a copy of the error (`Object.assign({}, err)`) holds what an LB3
     // error held: statusCode, code and details.
     Object.defineProperty(this, 'name', {

@@ -1,11 +1,11 @@
 import { LooplineError } from './loopline-error';
-import type { ErrorCode } from './table';
+import type { ErrorCodeWithStatus } from './table';
 
 /** Errors that are not the caller's: the app's configuration, or a store it cannot use now. */
 
-/** A server-side programming error, such as a model without a data source: 500 by default. */
+/** 500: a server-side programming error, such as a model without a data source. */
 export class ConfigurationError extends LooplineError {
-  constructor(message: string, code: ErrorCode = 'CONFIGURATION_ERROR') {
+  constructor(message: string, code: ErrorCodeWithStatus<500> = 'CONFIGURATION_ERROR') {
     super(code, message);
   }
 }
@@ -18,7 +18,7 @@ export class ConfigurationError extends LooplineError {
 export class StoreUnavailableError extends LooplineError {
   constructor(
     message: string,
-    code: 'STORE_UNAVAILABLE' | 'STORE_AUTH_FAILED' | 'STORE_DATABASE_NOT_FOUND' = 'STORE_UNAVAILABLE',
+    code: Extract<ErrorCodeWithStatus<503>, `STORE_${string}`> = 'STORE_UNAVAILABLE',
     cause?: unknown,
   ) {
     super(code, message);

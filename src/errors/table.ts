@@ -476,10 +476,15 @@ export const ERROR_CODES = Object.freeze({
     status: 503,
     meaning: "The OpenID Connect issuer's discovery document could not be read; safe to retry.",
   },
-} satisfies Record<string, ErrorTableEntry>);
+} as const satisfies Record<string, ErrorTableEntry>);
 
 /** A code loopline raises: a key of the error table. */
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes whose row gives `Status`: the codes an error class of that status may carry. */
+export type ErrorCodeWithStatus<Status extends number> = {
+  [Code in ErrorCode]: (typeof ERROR_CODES)[Code]['status'] extends Status ? Code : never;
+}[ErrorCode];
 
 /** The status the error table gives a code. */
 export function statusOf(code: ErrorCode): number {

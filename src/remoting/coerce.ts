@@ -1,4 +1,4 @@
-import { LooplineError, type ErrorCode } from '../errors';
+import { LooplineError, type ErrorCodeWithStatus } from '../errors';
 import { FORBIDDEN_KEYS, isPlainObject } from '../util/own';
 import type { AcceptArg } from './shared-method';
 
@@ -12,7 +12,7 @@ import type { AcceptArg } from './shared-method';
 
 export class BadArgumentError extends LooplineError {
   /** The message is LB3's own; which argument failed travels in `details.argument`. */
-  constructor(message: string, arg: string, code: ErrorCode = 'INVALID_ARGUMENT') {
+  constructor(message: string, arg: string, code: ErrorCodeWithStatus<400> = 'INVALID_ARGUMENT') {
     super(code, message, { argument: arg });
   }
 }

@@ -1,6 +1,14 @@
 import fs from 'fs';
 import path from 'path';
-import { ERROR_CODES, LooplineError, statusOf, type ErrorCode } from '../../../src/errors';
+import {
+  ConfigurationError,
+  ERROR_CODES,
+  InvalidArgumentError,
+  LooplineError,
+  StoreUnavailableError,
+  statusOf,
+  type ErrorCode,
+} from '../../../src/errors';
 import { withBodyErrorCode } from '../../../src/errors/body-parser-errors';
 
 /**
@@ -63,5 +71,19 @@ describe('the error table', () => {
     const err = new LooplineError('ACCESS_DENIED', 'Access Denied').withStatus(418);
     expect([err.code, err.statusCode, err.status]).toEqual(['ACCESS_DENIED', 418, 418]);
     expect(Object.keys(err)).toEqual(['code', 'statusCode']);
+  });
+
+  it('lets an error class carry only codes whose row has its status (the compiler checks)', () => {
+    expect(new InvalidArgumentError('x', 'MISSING_ID').statusCode).toBe(400);
+    expect(new ConfigurationError('x', 'MODEL_NOT_ATTACHED').statusCode).toBe(500);
+    expect(new StoreUnavailableError('x', 'STORE_AUTH_FAILED').statusCode).toBe(503);
+    // @ts-expect-error MODEL_NOT_ATTACHED's row says 500: it is no invalid argument (400).
+    expect(new InvalidArgumentError('x', 'MODEL_NOT_ATTACHED').statusCode).toBe(500);
+    // @ts-expect-error INVALID_FILTER's row says 400: it is no configuration error (500).
+    expect(new ConfigurationError('x', 'INVALID_FILTER').statusCode).toBe(400);
+    // @ts-expect-error a code that is not in the table.
+    expect(() => new LooplineError('NO_SUCH_CODE', 'x')).toThrow(
+      '"NO_SUCH_CODE" is not a code of the error table',
+    );
   });
 });
