@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { LooplineError } from '../../../errors';
 import { debugFor } from '../../../util/debug';
 import type { DataSource } from '../../../juggler';
 
@@ -41,10 +42,11 @@ const debug = debugFor('health');
  * Only data source names travel; why a ping failed (hosts, ports) stays in the server's debug log.
  */
 function notReady(res: Response, message: string, details: Record<string, unknown>): void {
+  const err = new LooplineError('NOT_READY', message, details);
   res
-    .status(503)
+    .status(err.statusCode)
     .set('Cache-Control', 'no-store')
-    .json({ error: { statusCode: 503, name: 'Error', message, code: 'NOT_READY', details } });
+    .json({ error: { statusCode: err.statusCode, name: err.name, message, code: err.code, details } });
 }
 
 interface HealthApp {
