@@ -1,7 +1,8 @@
 import bcrypt from 'bcryptjs';
 import type { CompiledModel } from '../../../juggler';
-import { isHashed } from '../../security/password';
-import { hashRounds, settingsOf, validatePlainPassword } from './writes';
+import { LooplineError } from '../../../errors';
+import { isHashed, MAX_PASSWORD_BYTES } from '../../security/password';
+import { hashRounds, settingsOf } from './settings';
 
 /**
  * LB3 hashed a user's password the moment it was set, so `new User({password: 'bar'}).password`
@@ -36,6 +37,19 @@ export function isConstructedHash(instance: unknown, pw: unknown): boolean {
   if (typeof pw !== 'string') return false;
   if (instance && typeof instance === 'object' && hashOfInstance.get(instance) === pw) return true;
   return constructedHashes.has(pw);
+}
+
+/** LB3's checks of a plain password: a non-empty string that bcrypt will not truncate. */
+export function validatePlainPassword(plain: unknown): asserts plain is string {
+  if (typeof plain !== 'string' || plain.length === 0)
+    throw new LooplineError('INVALID_PASSWORD', 'Invalid password.').withStatus(422);
+  const bytes = Buffer.byteLength(plain, 'utf8');
+  if (bytes > MAX_PASSWORD_BYTES) {
+    throw new LooplineError(
+      'PASSWORD_TOO_LONG',
+      `The password entered was too long. Max length is ${MAX_PASSWORD_BYTES} (entered ${bytes})`,
+    );
+  }
 }
 
 /** `User.validatePassword(plain)`: LB3's rules (a non-empty string of at most 72 bytes), throwing a 422. */

@@ -2,7 +2,7 @@ import { LooplineError } from '../../../errors';
 import type { RemotingContext } from '../../../remoting/context';
 import { rememberLoginRequest } from '../../security/login-throttle';
 import { tokenPrincipal } from '../../security/principal';
-import { settingsOf } from './writes';
+import { settingsOf } from './settings';
 
 /**
  * The built-in User's remote methods (LB3's names, routes and descriptions), as `methods` settings
@@ -53,14 +53,14 @@ function confirmRedirect(ctx: RemotingContext, next: (err?: unknown) => void): v
  * model: a Staff token on `/Members/change-password` is 403, as in LB3 (Staff 1 is not Member 1).
  */
 const tokenUserId = (ctx: RemotingContext) => {
-  const token = (ctx.req as any)?.accessToken;
+  const token = ctx.req?.accessToken;
   if (!token || token.userId === undefined || token.userId === null) return undefined;
   const Model = ctx.method.sharedClass.ctor as AnyModel;
   const principal = tokenPrincipal(Model?.app, token);
   if (!principal || principal.model !== Model) throw new LooplineError('ACCESS_DENIED', 'Access Denied');
   return token.userId;
 };
-const tokenId = (ctx: RemotingContext) => (ctx.req as any)?.accessToken?.id;
+const tokenId = (ctx: RemotingContext) => ctx.req?.accessToken?.id;
 const OPTIONS_ARG = { arg: 'options', type: 'object', http: 'optionsFromRequest' };
 
 /** The remote methods, as `methods` settings so models extending User inherit them. */

@@ -1,10 +1,13 @@
 /**
- * The sessions (access tokens) a user's own changes end: all of them when the user is deleted,
- * the others when its email or password changes.
+ * A user's sessions (access tokens): the one `user.createAccessToken()` makes (stored, or a JWT),
+ * and the ones that end — by logout, and on the user's own changes: all of them when the user is
+ * deleted, the others when its email or password changes.
  */
 
 import { appUserModels } from '../../security/principal';
-import { jwtServiceOf, looksLikeJwt } from '../../security/jwt-tokens';
+import { issuesJwt, jwtServiceOf, looksLikeJwt } from '../../security/jwt-tokens';
+import { jwtAccessToken } from '../access-token';
+import { settingsOf } from './settings';
 
 type AnyModel = any;
 
@@ -14,6 +17,50 @@ export function tokenModelOf(User: AnyModel): AnyModel {
     User.app?.models?.AccessToken ??
     User.modelBuilder?.getModel('AccessToken')
   );
+}
+
+/**
+ * The `createAccessToken` loopline installs (as bridged onto the user prototype); a login or a
+ * password reset calls an app's replacement LB3's way instead.
+ */
+export const builtinCreateAccessTokens = new WeakSet<object>();
+
+/** LB3's `createAccessToken` forms: `(ttl)`, `(ttl, options)`, `({ttl, scopes…}, options)`, `(options)`. */
+export async function createAccessToken(this: any, ttlOrData?: unknown, options?: unknown): Promise<any> {
+  const User = this.constructor;
+  const settings = settingsOf(User);
+  let data: Record<string, unknown>;
+  if (ttlOrData === null || typeof ttlOrData !== 'object') data = { ttl: ttlOrData };
+  else if (options !== undefined) data = { ...(ttlOrData as Record<string, unknown>) };
+  else {
+    data = {};
+    options = ttlOrData;
+  }
+  const defaultTtl = Number(settings.ttl ?? 1209600);
+  const maxTTL = Number(settings.maxTTL ?? 31556926);
+  const ttl = data.ttl;
+  let value = typeof ttl === 'number' || (typeof ttl === 'string' && ttl !== '') ? Number(ttl) : defaultTtl;
+  if (!Number.isFinite(value) || value === 0) value = defaultTtl;
+  if (value === -1 && !settings.allowEternalTokens) value = maxTTL;
+  else if (value < 0 && value !== -1) value = defaultTtl;
+  else if (value > maxTTL) value = maxTTL;
+  const Token = tokenModelOf(User);
+  const tokenData: Record<string, unknown> = {
+    ...(Array.isArray(data.scopes) ? { scopes: data.scopes } : {}),
+    userId: this.getId(),
+    ttl: Math.floor(value),
+    principalType: User.modelName,
+  };
+  const jwt = issuesJwt(User.app, User) ? jwtServiceOf(User.app) : undefined;
+  if (jwt) {
+    // A JWT cannot be eternal: it always carries an expiry (at most maxTTL).
+    const signed = await jwt.sign({
+      ...tokenData,
+      ttl: value === -1 ? Math.floor(maxTTL) : Math.floor(value),
+    } as Parameters<typeof jwt.sign>[0]);
+    return jwtAccessToken(Token, signed, jwt);
+  }
+  return Token.create(tokenData, options && typeof options === 'object' ? options : undefined);
 }
 
 /**

@@ -1,14 +1,16 @@
 import { LooplineError } from '../../../errors';
 import { callbackOrPromise } from '../../../util/callback';
-import { generateTokenId } from '../../security/token-id';
-import { SERVER_MANAGED_WRITE, settingsOf } from './writes';
+import { generateTokenId, safeEqual } from '../../security/token-id';
+import { settingsOf } from './settings';
+import { SERVER_MANAGED_WRITE } from './writes';
 
 /**
  * Email verification of a user (LB3's `user.verify(verifyOptions, [options])`): a token is made
- * and stored on the user, and a message with the confirm link is sent through the mailer. Every
- * step an app may replace keeps LB3's contract: `generateVerificationToken(user, [options], cb)`,
- * `templateFn(verifyOptions, [options], cb)`, `mailer.send(verifyOptions, [options], cb)` — the
- * `options` argument only when the function declares three parameters.
+ * and stored on the user, and a message with the confirm link is sent through the mailer; the
+ * link's `User.confirm(uid, token)` marks the address verified. Every step an app may replace
+ * keeps LB3's contract: `generateVerificationToken(user, [options], cb)`, `templateFn(verifyOptions,
+ * [options], cb)`, `mailer.send(verifyOptions, [options], cb)` — the `options` argument only when
+ * the function declares three parameters.
  */
 
 type AnyModel = any;
@@ -143,4 +145,22 @@ export async function verifyUser(
   const mailer = o.mailer;
   const email = await callStep<unknown>(mailer.send, mailer, o, options);
   return { email, token, uid };
+}
+
+/** `User.confirm(uid, token, [redirect])`: the user's address is verified (the redirect is the REST route's). */
+export async function confirm(
+  this: AnyModel,
+  uid: unknown,
+  token: unknown,
+  _redirect?: unknown,
+): Promise<void> {
+  const user = await this.findById(uid);
+  if (!user) throw new LooplineError('USER_NOT_FOUND', `User not found: ${String(uid)}`);
+  if (!user.verificationToken || !safeEqual(token, user.verificationToken)) {
+    throw new LooplineError('INVALID_TOKEN', 'Invalid token');
+  }
+  await user.updateAttributes(
+    { emailVerified: true, verificationToken: null },
+    { [SERVER_MANAGED_WRITE]: true },
+  );
 }

@@ -1,8 +1,9 @@
 import { LooplineError } from '../../../errors';
 import { givenValue as given } from '../../../util/own';
-import { hashPassword, isHashed, MAX_PASSWORD_BYTES } from '../../security/password';
+import { hashPassword, isHashed } from '../../security/password';
 import { endOtherSessions } from './sessions';
-import { hashPasswordSync, isConstructedHash } from './password-hashing';
+import { hashPasswordSync, isConstructedHash, validatePlainPassword } from './password-hashing';
+import { hashRounds, normalizeEmail, settingsOf, usesRealms } from './settings';
 
 /**
  * What a write on a user does beyond storing it: the password is hashed, the server-managed
@@ -11,40 +12,6 @@ import { hashPasswordSync, isConstructedHash } from './password-hashing';
  */
 
 type AnyModel = any;
-
-export function settingsOf(User: AnyModel): Record<string, any> {
-  return User.settings ?? {};
-}
-
-export function hashRounds(User: AnyModel): number {
-  const r = Number(settingsOf(User).saltWorkFactor ?? 10);
-  return Number.isInteger(r) && r >= 4 && r <= 31 ? r : 10;
-}
-
-/** LB3's checks of a plain password: a non-empty string that bcrypt will not truncate. */
-export function validatePlainPassword(plain: unknown): asserts plain is string {
-  if (typeof plain !== 'string' || plain.length === 0)
-    throw new LooplineError('INVALID_PASSWORD', 'Invalid password.').withStatus(422);
-  const bytes = Buffer.byteLength(plain, 'utf8');
-  if (bytes > MAX_PASSWORD_BYTES) {
-    throw new LooplineError(
-      'PASSWORD_TOO_LONG',
-      `The password entered was too long. Max length is ${MAX_PASSWORD_BYTES} (entered ${bytes})`,
-    );
-  }
-}
-
-export function normalizeEmail(User: AnyModel, email: unknown): unknown {
-  return typeof email === 'string' && settingsOf(User).caseSensitiveEmail === false
-    ? email.toLowerCase()
-    : email;
-}
-
-/** Realms partition the users (LB3: `realmRequired`, or a `realmDelimiter`, which implies it). */
-export function usesRealms(User: AnyModel): boolean {
-  const settings = settingsOf(User);
-  return !!(settings.realmRequired || settings.realmDelimiter);
-}
 
 /** Set by the User methods that legitimately write the verification state for a REST caller. */
 export const SERVER_MANAGED_WRITE = Symbol.for('loopline.userServerManagedWrite');
