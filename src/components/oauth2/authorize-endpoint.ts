@@ -102,7 +102,7 @@ function sendRefusal(res: Response, refusal: Refusal): void {
 
 /** The signed-in user of the app: a session token (header or signed cookie), never an OAuth token. */
 async function sessionToken(app: AnyModel, req: Request): Promise<AnyModel | null> {
-  let token = (req as AnyModel).accessToken;
+  let token: AnyModel = req.accessToken;
   const AccessToken = app.models?.AccessToken;
   if (token === undefined && AccessToken && typeof AccessToken.findForRequest === 'function') {
     // A refused token (a JWT with a bad signature, an expired one) is no session: the user signs in.
