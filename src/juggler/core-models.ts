@@ -1,7 +1,7 @@
 import { ModelBase } from './model-base';
 import { ModelBuilder } from './model-builder';
 import { PersistedModel } from './persisted-model';
-import { installRelationMethods, watchRelations } from './relations/define';
+import { watchRelations } from './relations/define';
 
 ModelBase.modelName = 'Model';
 PersistedModel.modelName = 'PersistedModel';
@@ -44,7 +44,6 @@ function registerCoreModels(builder: ModelBuilder): void {
       // `loopback.Model.extend(...)` defines through the first builder (the default registry's).
       Object.defineProperty(M, 'modelBuilder', { value: builder, writable: true, configurable: true });
     }
-    installRelationMethods(ModelBase as any);
   }
   builder.models.Model = ModelBase;
   builder.models.PersistedModel = PersistedModel;

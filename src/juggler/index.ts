@@ -36,7 +36,9 @@ export type { TransientSettings } from './connectors/transient/transient-connect
 // Models: the classes, the builder, and what a definition holds.
 export { ModelBase } from './model-base';
 export { PersistedModel } from './persisted-model';
-export type { Props, ModelOf, RelationsOf } from './persisted-model';
+export type { Props, ModelOf, RelationsOf, ModelClass, ModelInstance } from './persisted-model';
+export type { ModelStatics } from './model-base';
+export { namedScope } from './named-scope';
 export { ModelBuilder } from './model-builder';
 export type { ModelConfig, RawProperties } from './model-builder';
 export type { ModelDefinition, ModelSettings, PropertyDefinition } from './model-definition';

@@ -6,11 +6,35 @@ import { destroyAll } from './dao/delete';
 import { updateAll } from './dao/update';
 import type { DaoModel } from './dao/support';
 
+/** A named scope's accessor: `Model.vips(filter?)`, with `.find`, `.count`, `.create`, … beside it. */
+export type ScopeAccessor = ReturnType<typeof scopeAccessorFor>;
+
+/** The accessor of the named scope `name` on a model (inherited scopes included). */
+export function namedScope(Model: object, name: string): ScopeAccessor {
+  return (Model as Record<string, ScopeAccessor>)[name];
+}
+
 /**
  * A named scope: `Model.vips(filter?, options?, cb?)` finds within the scope, with `.find`,
  * `.count`, `.create`, `.updateAll` and `.destroyAll` beside it, as LB3's scope objects.
  */
 export function defineScope(Model: DaoModel, name: string, scope: Record<string, any>): void {
+  Object.defineProperty(Model, name, {
+    value: scopeAccessorFor(Model, scope),
+    configurable: true,
+    writable: true,
+    enumerable: false,
+  });
+  const scopes = Object.prototype.hasOwnProperty.call(Model, '__scopes')
+    ? Model.__scopes!
+    : (Model.__scopes = { ...(Model.__scopes ?? {}) });
+  scopes[name] = scope;
+  // A scope defined once the model's REST face exists (a boot script's `Model.scope(...)`) gets
+  // its endpoints at once, as the relations do.
+  Model.modelBuilder?.emit('scope', Model, name);
+}
+
+function scopeAccessorFor(Model: DaoModel, scope: Record<string, any>) {
   const where = scope.where as Record<string, any> | undefined;
   const doFind = (...args: unknown[]) => {
     const { args: p, cb } = splitCallback(args);
@@ -52,17 +76,5 @@ export function defineScope(Model: DaoModel, name: string, scope: Record<string,
     },
     _scope: scope,
   });
-  Object.defineProperty(Model, name, {
-    value: accessor,
-    configurable: true,
-    writable: true,
-    enumerable: false,
-  });
-  const scopes = Object.prototype.hasOwnProperty.call(Model, '__scopes')
-    ? (Model as any).__scopes
-    : ((Model as any).__scopes = { ...((Model as any).__scopes ?? {}) });
-  scopes[name] = scope;
-  // A scope defined once the model's REST face exists (a boot script's `Model.scope(...)`) gets
-  // its endpoints at once, as the relations do.
-  (Model as any).modelBuilder?.emit('scope', Model, name);
+  return accessor;
 }

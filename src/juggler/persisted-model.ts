@@ -13,7 +13,6 @@ import { defineScope } from './named-scope';
 import { includeRelated } from './relations/include';
 import { normalizeInclude } from './filter/include';
 import { resolveLimits } from './filter/limits';
-import { installValidationMethods } from './validations';
 import type { ModelDataSource } from './store/model-data-source';
 import type { Filter, Where } from './filter/types';
 import type { NodeCallback } from '../util/callback';
@@ -65,17 +64,7 @@ function run<T>(
  * an optional node-style callback last and otherwise returns a Bluebird promise.
  */
 export class PersistedModel extends ModelBase {
-  static readonly __isPersistedModel = true;
-  // LB3's aliases (assigned below), typed as the methods they name.
-  declare static patchOrCreate: typeof PersistedModel.upsert;
-  declare static updateOrCreate: typeof PersistedModel.upsert;
-  declare static patchOrCreateWithWhere: typeof PersistedModel.upsertWithWhere;
-  declare static update: typeof PersistedModel.updateAll;
-  declare static deleteAll: typeof PersistedModel.destroyAll;
-  declare static remove: typeof PersistedModel.destroyAll;
-  declare static deleteById: typeof PersistedModel.destroyById;
-  declare static removeById: typeof PersistedModel.destroyById;
-  declare static all: typeof PersistedModel.find;
+  static override readonly __isPersistedModel = true;
   declare static dataSource: ModelDataSource | undefined;
   declare static app: any;
 
@@ -282,6 +271,17 @@ export class PersistedModel extends ModelBase {
     await storeOf(this, 'ready');
   }
 
+  // LB3's aliases: the same functions under their other names, inherited by every model.
+  static patchOrCreate = PersistedModel.upsert;
+  static updateOrCreate = PersistedModel.upsert;
+  static patchOrCreateWithWhere = PersistedModel.upsertWithWhere;
+  static update = PersistedModel.updateAll;
+  static deleteAll = PersistedModel.destroyAll;
+  static remove = PersistedModel.destroyAll;
+  static deleteById = PersistedModel.destroyById;
+  static removeById = PersistedModel.destroyById;
+  static all = PersistedModel.find;
+
   // ---- data access: instances ----
   save(options?: object | NodeCallback<this>, cb?: NodeCallback<this>): Bluebird<this>;
   save(...args: Args): Bluebird<this> {
@@ -328,19 +328,16 @@ export class PersistedModel extends ModelBase {
   }
 }
 
-// LB3's aliases, as static members so they show in TypeScript and are inherited.
-const statics = PersistedModel as any;
-statics.patchOrCreate = PersistedModel.upsert;
-statics.updateOrCreate = PersistedModel.upsert;
-statics.patchOrCreateWithWhere = PersistedModel.upsertWithWhere;
-statics.update = PersistedModel.updateAll;
-statics.deleteAll = PersistedModel.destroyAll;
-statics.remove = PersistedModel.destroyAll;
-statics.deleteById = PersistedModel.destroyById;
-statics.removeById = PersistedModel.destroyById;
-statics.all = PersistedModel.find;
+/**
+ * A model class as code that handles any model sees it: LB3 code calls the data access API on
+ * every model it is handed (a model without a store refuses at the call), so this is the class of
+ * PersistedModel, with every static of ModelBase and the layers above (ModelStatics); its
+ * instances are ModelInstance.
+ */
+export type ModelClass = typeof PersistedModel & (abstract new (...args: any[]) => ModelInstance);
 
-installValidationMethods(ModelBase);
+/** An instance of a model whose properties the type system does not know: any of them may be read. */
+export type ModelInstance = PersistedModel & Record<string, any>;
 
 /**
  * The class of a model whose instances carry `P`: `ds.createModel('Customer', {...}) as

@@ -25,18 +25,22 @@ async function appWith(handlerParams?: Record<string, unknown>): Promise<any> {
     bootScripts: [],
   });
   const Probe = app.registry.createModel({ name: 'Probe', base: 'Model' });
-  Probe.down = async () => {
-    throw new StoreUnavailableError(
-      'The postgresql store cannot be reached (connect ECONNREFUSED 10.0.0.5:5432); retry later',
-    );
-  };
+  Object.assign(Probe, {
+    down: async () => {
+      throw new StoreUnavailableError(
+        'The postgresql store cannot be reached (connect ECONNREFUSED 10.0.0.5:5432); retry later',
+      );
+    },
+  });
   Probe.remoteMethod('down', {
     http: { verb: 'get', path: '/down' },
     returns: { arg: 'r', type: 'object', root: true },
   });
-  Probe.broken = async () => {
-    throw Object.assign(new Error('relation "secret_table" does not exist'), { code: '42P01' });
-  };
+  Object.assign(Probe, {
+    broken: async () => {
+      throw Object.assign(new Error('relation "secret_table" does not exist'), { code: '42P01' });
+    },
+  });
   Probe.remoteMethod('broken', {
     http: { verb: 'get', path: '/broken' },
     returns: { arg: 'r', type: 'object', root: true },

@@ -4,7 +4,7 @@ import os from 'os';
 import path from 'path';
 import request from 'supertest';
 import { SMTPServer } from 'smtp-server';
-import loopback from '../../src';
+import loopback, { type ModelClass } from '../../src';
 import { boot } from '../../src/boot';
 
 /**
@@ -278,10 +278,12 @@ describe('mail connector', () => {
     }
     const app = loopback();
     await boot(app, { appRootDir: path.join(root, 'server') });
-    await app.models.Email.send(MESSAGE);
+    const Email = app.models.Email as ModelClass & { send(message: object): Promise<unknown> };
+    await Email.send(MESSAGE);
     expect(smtp.received.map((r) => headerOf(r.raw, 'Subject'))).toEqual(['Hello from loopline']);
     await request(app).put('/api/Sessions/abc?ttl=60000').send({ user: 1 }).expect(204);
     expect((await request(app).get('/api/Sessions/abc')).body).toEqual({ user: 1 });
-    expect(await app.models.Session.keys()).toEqual(['abc']);
+    const Session = app.models.Session as ModelClass & { keys(): Promise<string[]> };
+    expect(await Session.keys()).toEqual(['abc']);
   });
 });

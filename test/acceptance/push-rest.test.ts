@@ -2,7 +2,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import request from 'supertest';
-import loopback from '../../src';
+import loopback, { type ModelClass } from '../../src';
 import { boot } from '../../src/boot';
 
 /**
@@ -162,7 +162,15 @@ describe('push component over REST', () => {
     const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
     app.enableAuth();
     await boot(app, { appRootDir: path.join(root, 'server') });
-    const { application, installation, push } = app.models;
+    const application = app.models.application as ModelClass & {
+      register(owner: string, name: string, options: object): Promise<{ id: unknown }>;
+    };
+    const installation = app.models.installation as ModelClass & {
+      findByApp(deviceType: string, appId: unknown): Promise<unknown[]>;
+    };
+    const push = app.models.push as ModelClass & {
+      notifyByQuery(query: object, notification: object): Promise<{ results: unknown[] }>;
+    };
     const registered = await application.register('owner', 'Shop', {
       pushSettings: { apns: { bundle: 'com.example' } },
     });

@@ -1,4 +1,4 @@
-import { Registry } from '../../src/loopback/registry';
+import { Registry } from '../../src/loopback/model-api/registry';
 import { hasObservers } from '../../src/juggler/operation-hooks';
 import { describeStore, STORES } from './stores';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import request from 'supertest';
-import loopback from '../../src';
+import loopback, { type ModelClass } from '../../src';
 import { describeStore, KV_STORES, storeIt } from './stores';
 
 /**
@@ -256,10 +256,13 @@ for (const store of KV_STORES) {
   });
 }
 
+/** A model based on KeyValueModel, with the key-value statics this test calls. */
+type KeyValueModelClass = ModelClass & { get(key: string): Promise<unknown> };
+
 describe('a model on a store of another kind', () => {
   it('KeyValueModel on a data store, PersistedModel on a key-value store: 500 WRONG_STORE_KIND naming both', async () => {
     const app = loopback({ localRegistry: true, loadBuiltinModels: true } as any);
-    const Cache = app.registry.createModel({ name: 'Cache', base: 'KeyValueModel' });
+    const Cache = app.registry.createModel({ name: 'Cache', base: 'KeyValueModel' }) as KeyValueModelClass;
     const Thing = app.registry.createModel({ name: 'Thing', base: 'PersistedModel' });
     app.dataSource('db', { connector: 'memory' });
     app.dataSource('kv', { connector: 'kv-memory' });
@@ -267,7 +270,10 @@ describe('a model on a store of another kind', () => {
     app.model(Thing, { dataSource: 'kv' });
     expect(await failure(Cache.get('a'))).toEqual({ code: 'WRONG_STORE_KIND', statusCode: 500 });
     expect(await failure(Thing.find())).toEqual({ code: 'WRONG_STORE_KIND', statusCode: 500 });
-    const Unattached = app.registry.createModel({ name: 'Loose', base: 'KeyValueModel' });
+    const Unattached = app.registry.createModel({
+      name: 'Loose',
+      base: 'KeyValueModel',
+    }) as KeyValueModelClass;
     expect(await failure(Unattached.get('a'))).toEqual({ code: 'MODEL_NOT_ATTACHED', statusCode: 500 });
   });
 });

@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../errors';
 import { singularize } from 'inflection';
 import { hasOwn, isPlainObject } from '../../util/own';
-import type { ModelBase } from '../model-base';
+import type { ModelClass } from '../persisted-model';
 import type { ModelBuilder } from '../model-builder';
 import { installAccessors } from './accessors';
 import { noteRelationKeys } from './key-properties';
@@ -22,8 +22,9 @@ import {
  * is added to the model that holds it, typed like the id it points at.
  */
 
-type ModelClass = typeof ModelBase & Record<string, any>;
-type Target = ModelClass | string;
+/** A relation's target: the model class, or its name (or the relation's name, as LB3 reads it). */
+export type RelationTarget = ModelClass | string;
+type Target = RelationTarget;
 
 function builderOf(Model: ModelClass): ModelBuilder {
   return Model.modelBuilder as ModelBuilder;
@@ -60,7 +61,7 @@ function ensureProperty(Model: ModelClass, name: string, definition: Record<stri
   if (Model.definition.properties[name]) return;
   builderOf(Model).defineProperty(Model, name, definition);
   const ds = Model.dataSource;
-  if (ds && Model.__isPersistedModel) ds.connector.define(Model.definition);
+  if (ds && Model.__isPersistedModel && 'define' in ds.connector) ds.connector.define(Model.definition);
 }
 
 /**
@@ -81,7 +82,7 @@ function ensureForeignKey(Model: ModelClass, name: string, type: string): void {
   const raw = isPlainObject(existing.raw) ? (existing.raw as Record<string, unknown>) : {};
   builderOf(Model).defineProperty(Model, name, { ...raw, type });
   const ds = Model.dataSource;
-  if (ds && Model.__isPersistedModel) ds.connector.define(Model.definition);
+  if (ds && Model.__isPersistedModel && 'define' in ds.connector) ds.connector.define(Model.definition);
 }
 
 function register(rel: RelationDefinition): RelationDefinition {
@@ -402,21 +403,19 @@ function targetByRelationName(
   return found ? (models[found] as ModelClass) : undefined;
 }
 
-/** `Model.hasMany(...)` and friends, as statics of every model class. */
-export function installRelationMethods(Root: ModelClass): void {
-  for (const [type, definer] of Object.entries(DEFINERS)) {
-    Object.defineProperty(Root, type, {
-      value: function (this: ModelClass, target: Target, params?: RelationParams) {
-        if (typeof target === 'string' && !builderOf(this)?.getModel(target)) {
-          const To = targetByRelationName(this, type, target, params ?? {});
-          if (To) return definer(this, To, { ...params, as: params?.as ?? target });
-        }
-        return definer(this, target, params ?? {});
-      },
-      configurable: true,
-      writable: true,
-    });
+/** `Model.hasMany(target, params)` and friends (statics of ModelBase). */
+export function defineRelation(
+  Model: ModelClass,
+  type: RelationType,
+  target: Target,
+  params: RelationParams = {},
+): RelationDefinition {
+  const definer = DEFINERS[type];
+  if (typeof target === 'string' && !builderOf(Model)?.getModel(target)) {
+    const To = targetByRelationName(Model, type, target, params);
+    if (To) return definer(Model, To, { ...params, as: params.as ?? target });
   }
+  return definer(Model, target, params);
 }
 
 /** What a relation entry of a model JSON still waits for (a model not defined yet), if anything. */

@@ -259,12 +259,8 @@ async function includeThrough(
   const chunk = inqLimitOf(rel.modelThrough);
   for (let i = 0; i < keys.length; i += chunk) {
     const part = keys.slice(i, i + chunk);
-    links.push(
-      ...(await rel.modelThrough!.find(
-        { where: { [rel.keyTo]: part.length === 1 ? part[0] : { inq: part } } },
-        options,
-      )),
-    );
+    const where: Query = { [rel.keyTo]: part.length === 1 ? part[0] : { inq: part } };
+    links.push(...(await rel.modelThrough!.find({ where }, options)));
   }
   const targetIdName = rel.modelTo!.definition.idName ?? 'id';
   const rows = await fetchByKeys(

@@ -15,15 +15,13 @@ import type { RelationDefinition } from './relation-definition';
  * INVALID_VALUE; a non-scalar key already stored is read as "no related instance".
  */
 
-type ModelClass = typeof ModelBase & Record<string, any>;
-
 /** `one`: a scalar; `list`: an array of scalars (referencesMany's id list). */
 type KeyKind = 'one' | 'list';
 
 const declared = new WeakMap<object, Map<string, KeyKind>>();
 
 function declare(
-  Model: ModelClass | null | undefined,
+  Model: typeof ModelBase | null | undefined,
   name: string | undefined,
   kind: KeyKind = 'one',
 ): void {
@@ -63,7 +61,7 @@ interface KeyPlan {
 
 const plans = new WeakMap<ModelDefinition, KeyPlan>();
 
-function planFor(Model: ModelClass): KeyPlan {
+function planFor(Model: typeof ModelBase): KeyPlan {
   const def = Model.definition;
   const generation = relationsGeneration();
   let plan = plans.get(def);
@@ -109,7 +107,7 @@ function preview(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-function refuseKey(Model: ModelClass, name: string, kind: KeyKind, value: unknown): never {
+function refuseKey(Model: typeof ModelBase, name: string, kind: KeyKind, value: unknown): never {
   const expected =
     kind === 'list'
       ? 'a list of single values (strings or numbers)'
@@ -120,7 +118,7 @@ function refuseKey(Model: ModelClass, name: string, kind: KeyKind, value: unknow
 }
 
 function refuseDiscriminator(
-  Model: ModelClass,
+  Model: typeof ModelBase,
   rel: RelationDefinition,
   value: unknown,
   allowed: readonly string[],
@@ -143,7 +141,10 @@ function refuseDiscriminator(
  * objects or arrays, or whose polymorphic discriminator names a model its relation may not point
  * at: 400 INVALID_VALUE naming the property, before anything is written.
  */
-export function assertKeyValues(Model: ModelClass, data: Record<string, unknown> | null | undefined): void {
+export function assertKeyValues(
+  Model: typeof ModelBase,
+  data: Record<string, unknown> | null | undefined,
+): void {
   if (!data || typeof data !== 'object' || !Model.definition) return;
   const plan = planFor(Model);
   for (const [name, kind] of plan.keys) {

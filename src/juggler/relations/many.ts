@@ -206,11 +206,13 @@ export async function createRelated(
 ): Promise<any> {
   // An array goes to the target's array create, which refuses every item before writing any.
   const many = Array.isArray(data);
-  const created = await rel.modelTo!.create(
-    many ? data.map((item) => targetData(rel, owner, item)) : targetData(rel, owner, data),
-    options,
-  );
-  for (const target of many ? created : [created]) {
+  const created = many
+    ? await rel.modelTo!.create(
+        data.map((item) => targetData(rel, owner, item)),
+        options,
+      )
+    : await rel.modelTo!.create(targetData(rel, owner, data), options);
+  for (const target of Array.isArray(created) ? created : [created]) {
     if (rel.isThrough) await addLink(rel, owner, target, undefined, options);
     else if (rel.type === 'referencesMany')
       await addReference(rel, owner, target[targetIdName(rel)], options);

@@ -1,4 +1,4 @@
-import type { ModelBase } from '../model-base';
+import type { ModelClass } from '../persisted-model';
 import type { ModelBuilder } from '../model-builder';
 import { relationsGeneration } from './relation-generation';
 import type { RelationDefinition } from './relation-definition';
@@ -11,8 +11,6 @@ import type { RelationDefinition } from './relation-definition';
  * `AccessToken`, a model that does not exist — names no target: refused when written, and read
  * as "no related instance".
  */
-
-type ModelClass = typeof ModelBase & Record<string, any>;
 
 interface Targets {
   generation: number;

@@ -1,8 +1,6 @@
-import type { ModelBase } from '../model-base';
+import type { ModelClass } from '../persisted-model';
 import type { ModelReference } from '../model-definition';
 import type { RelationDefinition } from './relation-definition';
-
-type ModelClass = typeof ModelBase & Record<string, any>;
 
 /**
  * The foreign keys a model holds, from every relation of its builder that joins on one of its

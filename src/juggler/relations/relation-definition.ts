@@ -1,5 +1,6 @@
 import { isPlainObject } from '../../util/own';
 import type { ModelBase } from '../model-base';
+import type { ModelClass } from '../persisted-model';
 import { polymorphicTarget } from './polymorphic-targets';
 
 export type RelationType =
@@ -54,8 +55,6 @@ export interface Polymorphic {
   /** belongsTo side: the target model is chosen per row by the discriminator. */
   invert: boolean;
 }
-
-type ModelClass = typeof ModelBase & Record<string, any>;
 
 /**
  * One relation of a model, resolved: which model and keys sit on each side. The words follow

@@ -5,8 +5,7 @@ import { QUERY_STRING_LIMITS } from './middleware/builtin';
 import { MiddlewarePhases } from './middleware-phases';
 import { healthEndpoints } from './operations/health';
 import type { GracefulShutdown } from './operations/shutdown';
-import { installModelApi } from '../model';
-import { Registry, registry as defaultRegistry } from '../registry';
+import { Registry, registry as defaultRegistry } from '../model-api/registry';
 import { installDataSources } from './data-sources';
 import { installListen } from './listen';
 import { installMiddlewareRegistration } from './middleware-registration';
@@ -26,7 +25,6 @@ export type { AppModels, ApplicationOptions, LooplineApp, MiddlewareConfig } fro
  * (middleware-registration) and the server's life (listen).
  */
 export function createApplication(loopback: any, options: ApplicationOptions = {}): LooplineApp {
-  installModelApi();
   const app = express() as unknown as LooplineApp;
   const phases = new MiddlewarePhases(app);
   const local = options.localRegistry === true || loopback.localRegistry === true;

@@ -1,5 +1,5 @@
 import { DataSource, connectorModule } from '../../juggler';
-import type { Registry } from '../registry';
+import type { Registry } from '../model-api/registry';
 import { dataSourceAliases, modelAliases } from './names';
 import type { LooplineApp } from './types';
 

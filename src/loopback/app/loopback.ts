@@ -1,7 +1,7 @@
 import express from 'express';
 import { createApplication } from './application';
 import type { ApplicationOptions, LooplineApp } from './types';
-import { registry, Registry, ModelClass } from '../registry';
+import { registry, Registry, ModelClass } from '../model-api/registry';
 import {
   favicon,
   faviconFile,
@@ -24,12 +24,9 @@ import {
   DateString,
 } from '../../juggler';
 import { ConfigurationError, ValidationError } from '../../errors';
-import { installModelApi } from '../model';
 import { markShared } from '../../remoting/shared-functions';
 import { BaseConnector } from './base-connector';
 import { template } from './template';
-
-installModelApi();
 
 const { version: looplineVersion } = require('../../../package.json') as { version: string };
 

@@ -4,7 +4,7 @@ import { RemoteObjects } from '../../remoting/remote-objects';
 import { remotingErrorResponder, type RemotingErrorHandlerOptions } from './middleware/error-handler';
 import { createAuthorizer } from '../security/access';
 import { guardOwnerKeys } from '../security/owner-keys';
-import type { ModelAppConfig, ModelClass, Registry } from '../registry';
+import type { ModelAppConfig, ModelClass, Registry } from '../model-api/registry';
 import { modelAliases } from './names';
 import type { LooplineApp } from './types';
 

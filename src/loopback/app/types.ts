@@ -4,7 +4,7 @@ import type * as http from 'http';
 import type { DataSource, ConnectorModule } from '../../juggler';
 import type { RemoteObjects } from '../../remoting/remote-objects';
 import type { RestHandler } from '../../remoting/rest/rest-adapter';
-import type { ModelAppConfig, ModelClass, Registry } from '../registry';
+import type { ModelAppConfig, ModelClass, Registry } from '../model-api/registry';
 import type { PhasedLayer } from './middleware-phases';
 import type { Logger } from './operations/logger';
 
@@ -25,7 +25,7 @@ export interface MiddlewareConfig {
  * with its properties and relations: `declare module 'loopline' { interface AppModels {...} }`.
  */
 export interface AppModels {
-  [name: string]: any;
+  [name: string]: ModelClass;
 }
 
 export interface LooplineApp extends Express {

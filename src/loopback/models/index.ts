@@ -1,4 +1,4 @@
-import type { Registry } from '../registry';
+import type { Registry } from '../model-api/registry';
 import { setupAccessToken, showPrincipalTypeOfPolymorphicTokens } from './access-token';
 import { setupApplication } from './application';
 import {

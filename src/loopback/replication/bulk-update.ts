@@ -1,6 +1,6 @@
 import { LooplineError } from '../../errors';
 import { splitCallback, withCallback } from '../../util/callback';
-import type { ModelClass } from '../registry';
+import type { ModelClass } from '../model-api/registry';
 import { CHANGE_TYPES, rectifyModelChanges } from './change-model';
 import type { Update } from './replicate';
 import { idNameOf } from './call-model';

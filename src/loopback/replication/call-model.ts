@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../errors';
-import type { ModelClass } from '../registry';
+import type { ModelClass } from '../model-api/registry';
 
 /** The id property's name; replication needs models with an id. */
 export function idNameOf(Model: ModelClass): string {
@@ -27,7 +27,8 @@ export function callModel(Model: ModelClass, method: string, args: unknown[]): P
       else resolve(result);
     };
     try {
-      const ret = Model[method](...args, cb);
+      // A replication method named by the caller (`changes`, `diff`, `createUpdates`, …).
+      const ret = (Model as unknown as Record<string, (...params: unknown[]) => any>)[method](...args, cb);
       if (ret && typeof ret.then === 'function')
         ret.then(
           (v: unknown) => cb(null, v),

@@ -1,7 +1,8 @@
 import { ConfigurationError, LooplineError } from '../../errors';
 import { splitCallback, withCallback, type NodeCallback } from '../../util/callback';
 import { coerceId, observe, type DataSource } from '../../juggler';
-import type { ModelClass } from '../registry';
+import type { ModelClass } from '../model-api/registry';
+import type { ChangeModelClass, CheckpointModelClass } from './statics';
 import { canonicalText, hashText } from './revision';
 import { Conflict } from './conflict';
 import { fillCustomChangeProperties } from './custom-properties';
@@ -45,7 +46,7 @@ export interface ChangeRecord {
   checkpoint?: number;
   modelName?: string;
   modelId?: string;
-  constructor: ModelClass;
+  constructor: ChangeModelClass;
   type(): string;
   equals(other: ChangeRecord | null | undefined): boolean;
   isBasedOn(other: ChangeRecord): boolean;
@@ -58,16 +59,16 @@ export interface ChangeRecord {
 }
 
 /** One checkpoint model per data source, shared by the change models there that name none of their own (as LB3). */
-const sharedCheckpoints = new WeakMap<DataSource, ModelClass>();
+const sharedCheckpoints = new WeakMap<DataSource, CheckpointModelClass>();
 
-export function changeIdFor(Change: ModelClass, modelName: string, modelId: unknown): string {
+export function changeIdFor(Change: ChangeModelClass, modelName: string, modelId: unknown): string {
   return Change.hash([modelName, modelId].join('-'));
 }
 
 function changeId(change: { __data: Record<string, unknown>; constructor: unknown }): string | null {
   const { modelName, modelId } = change.__data;
   if (!modelName || modelId === undefined || modelId === null || modelId === '') return null;
-  return changeIdFor(change.constructor as ModelClass, String(modelName), modelId);
+  return changeIdFor(change.constructor as ChangeModelClass, String(modelName), modelId);
 }
 
 /**
@@ -90,7 +91,7 @@ export function installChangeIdAccessor(ChangeModel: ModelClass): void {
 }
 
 async function rectifyRecord(change: any, options: object): Promise<any> {
-  const Change = change.constructor as ModelClass;
+  const Change = change.constructor as ChangeModelClass;
   const Model = change.getModelCtor() as ModelClass;
   const before: string | null | undefined = change.rev;
   const inst = await Model.findById(change.getModelId(), undefined, options);
@@ -118,14 +119,14 @@ async function rectifyRecord(change: any, options: object): Promise<any> {
   return change;
 }
 
-async function currentCheckpointOf(Change: ModelClass, options: object): Promise<number> {
+async function currentCheckpointOf(Change: ChangeModelClass, options: object): Promise<number> {
   const Checkpoint = Change.getCheckpointModel();
   const cp = await Checkpoint._getSingleton(options);
   return cp.seq;
 }
 
 async function findOrCreateRecord(
-  Change: ModelClass,
+  Change: ChangeModelClass,
   modelName: string,
   modelId: unknown,
   options: object,
@@ -141,7 +142,7 @@ async function findOrCreateRecord(
 
 /** Rectifies the change records of the given instances; every failure is reported, none stops the others. */
 export async function rectifyModelChanges(
-  Change: ModelClass,
+  Change: ChangeModelClass,
   modelName: string,
   modelIds: unknown[],
   options: object = {},
@@ -168,7 +169,7 @@ export async function rectifyModelChanges(
 
 /** `Change.diff`: which remote changes apply here (deltas) and which collide with local ones (conflicts). */
 async function diffChanges(
-  Change: ModelClass,
+  Change: ChangeModelClass,
   modelName: string,
   since: unknown,
   remoteChanges: unknown,
@@ -226,8 +227,8 @@ export function toChangeData(raw: object): Record<string, unknown> {
   return data;
 }
 
-function checkpointModelOf(Change: ModelClass): ModelClass {
-  const own = Change.Checkpoint as ModelClass | undefined;
+function checkpointModelOf(Change: ChangeModelClass): CheckpointModelClass {
+  const own = Change.Checkpoint;
   if (own) return own;
   const ds = Change.dataSource as DataSource | undefined;
   if (!ds)
@@ -237,13 +238,13 @@ function checkpointModelOf(Change: ModelClass): ModelClass {
     );
   let shared = sharedCheckpoints.get(ds);
   if (!shared) {
-    const Base = Change.modelBuilder.getModel('Checkpoint') as ModelClass | undefined;
+    const Base = Change.modelBuilder!.getModel('Checkpoint') as ModelClass | undefined;
     if (!Base)
       throw new ConfigurationError(
         'The Checkpoint model is not defined in this registry',
         'MODEL_NOT_DEFINED',
       );
-    shared = Base.extend('checkpoint') as ModelClass;
+    shared = Base.extend('checkpoint') as CheckpointModelClass;
     shared.attachTo(ds);
     sharedCheckpoints.set(ds, shared);
   }
@@ -259,31 +260,41 @@ function checkpointModelOf(Change: ModelClass): ModelClass {
 const changeStatics = {
   ...CHANGE_TYPES,
   Conflict,
-  hash(this: ModelClass, text: string): string {
+  hash(this: ChangeModelClass, text: string): string {
     return hashText(text, (this.settings.hashAlgorithm as string | undefined) ?? 'sha1');
   },
-  revisionForInst(this: ModelClass, inst: unknown): string {
+  revisionForInst(this: ChangeModelClass, inst: unknown): string {
     if (!inst)
       throw new LooplineError('INVALID_ARGUMENT', 'Change.revisionForInst() requires an instance object.');
     return this.hash(canonicalText(inst));
   },
-  idForModel(this: ModelClass, modelName: string, modelId: unknown): string {
+  idForModel(this: ChangeModelClass, modelName: string, modelId: unknown): string {
     return changeIdFor(this, modelName, modelId);
   },
   bothDeleted(a: ChangeRecord, b: ChangeRecord): boolean {
     return a.type() === CHANGE_TYPES.DELETE && b.type() === CHANGE_TYPES.DELETE;
   },
-  rectifyModelChanges(this: ModelClass, modelName: string, modelIds: unknown[], cb?: NodeCallback<void>) {
+  rectifyModelChanges(
+    this: ChangeModelClass,
+    modelName: string,
+    modelIds: unknown[],
+    cb?: NodeCallback<void>,
+  ) {
     return withCallback(
       rectifyModelChanges(this, modelName, Array.isArray(modelIds) ? modelIds : [modelIds]),
       cb,
     );
   },
-  findOrCreateChange(this: ModelClass, modelName: string, modelId: unknown, cb?: NodeCallback<unknown>) {
+  findOrCreateChange(
+    this: ChangeModelClass,
+    modelName: string,
+    modelId: unknown,
+    cb?: NodeCallback<unknown>,
+  ) {
     return withCallback(findOrCreateRecord(this, modelName, modelId, {}), cb);
   },
   diff(
-    this: ModelClass,
+    this: ChangeModelClass,
     modelName: string,
     since: unknown,
     remoteChanges: unknown,
@@ -292,7 +303,7 @@ const changeStatics = {
     return withCallback(diffChanges(this, modelName, since, remoteChanges), cb);
   },
   /** `rectifyAll([options], cb)`: options may carry the transaction the records are read and written in. */
-  rectifyAll(this: ModelClass, ...args: unknown[]) {
+  rectifyAll(this: ChangeModelClass, ...args: unknown[]) {
     const { args: params, cb } = splitCallback(args);
     const options = params[0] && typeof params[0] === 'object' ? (params[0] as object) : {};
     const all = async () => {
@@ -301,7 +312,7 @@ const changeStatics = {
     };
     return withCallback(all(), cb);
   },
-  getCheckpointModel(this: ModelClass): ModelClass {
+  getCheckpointModel(this: ChangeModelClass): CheckpointModelClass {
     return checkpointModelOf(this);
   },
 };
@@ -313,7 +324,7 @@ const changeMethods = {
   currentRevision(this: any, cb?: NodeCallback<string | null>) {
     const read = async () => {
       const inst = await this.getModelCtor().findById(this.getModelId());
-      return inst ? (this.constructor as ModelClass).revisionForInst(inst) : null;
+      return inst ? (this.constructor as ChangeModelClass).revisionForInst(inst) : null;
     };
     return withCallback(read(), cb);
   },

@@ -1,10 +1,11 @@
 import { ConfigurationError, LooplineError, ModelNotFoundError } from '../../errors';
 import { withCallback, splitCallback, type NodeCallback } from '../../util/callback';
 import { addWriteCompanion, type WriteCompanion } from '../../juggler';
-import type { ModelClass } from '../registry';
+import type { ModelClass } from '../model-api/registry';
 import { installChangeIdAccessor, rectifyModelChanges } from './change-model';
 import { noCustomChangeProperties } from './custom-properties';
 import { idNameOf } from './call-model';
+import type { ChangeModelClass, ReplicationStatics } from './statics';
 
 /**
  * Change tracking on PersistedModel (LB3's `"trackChanges": true`): the model's change model, the
@@ -31,7 +32,7 @@ export function setupChangeTracking(Model: ModelClass): void {
   }
 }
 
-function defineChangeModel(Model: ModelClass): ModelClass {
+function defineChangeModel(Model: ModelClass): ChangeModelClass {
   const Base = Model.modelBuilder?.getModel('Change') as ModelClass | undefined;
   if (!Base)
     throw new ConfigurationError(
@@ -43,7 +44,7 @@ function defineChangeModel(Model: ModelClass): ModelClass {
     `${Model.modelName}-change`,
     extra && typeof extra === 'object' ? (extra as Record<string, unknown>) : {},
     {},
-  ) as ModelClass;
+  ) as ChangeModelClass;
   // The tracked model is a class: kept out of the enumerable (JSON-like) settings.
   Object.defineProperty(Change.settings, 'trackModel', {
     value: Model,
@@ -67,10 +68,11 @@ function defineChangeModel(Model: ModelClass): ModelClass {
 }
 
 function attachChangeModels(Model: ModelClass): void {
-  const Change = Model.Change as ModelClass;
-  if (Change.dataSource !== Model.dataSource) Change.attachTo(Model.dataSource);
+  const Change = Model.Change!;
+  const ds = Model.dataSource!;
+  if (Change.dataSource !== ds) Change.attachTo(ds);
   const Checkpoint = Change.getCheckpointModel();
-  if (Checkpoint.dataSource !== Model.dataSource) Checkpoint.attachTo(Model.dataSource);
+  if (Checkpoint.dataSource !== ds) Checkpoint.attachTo(ds);
 }
 
 /** The instance id a write's where names, when it names exactly one by a plain value. */
@@ -174,12 +176,15 @@ function normalizeSince(since: unknown): number {
   return n;
 }
 
-export const trackingStatics = {
-  _defineChangeModel(this: ModelClass): ModelClass {
+export const trackingStatics: Omit<
+  ReplicationStatics,
+  'Change' | 'replicate' | 'createUpdates' | 'bulkUpdate'
+> = {
+  _defineChangeModel(this: ModelClass): ChangeModelClass {
     return defineChangeModel(this);
   },
-  getChangeModel(this: ModelClass): ModelClass {
-    const Change = this.Change as ModelClass | undefined;
+  getChangeModel(this: ModelClass): ChangeModelClass {
+    const Change = this.Change;
     if (!Change || !Change.dataSource) {
       throw new ConfigurationError(
         `Cannot get a setup Change model for ${this.modelName}: enable "trackChanges" and attach it to a data source`,

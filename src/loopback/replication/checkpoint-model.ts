@@ -1,5 +1,5 @@
 import { splitCallback, withCallback, type NodeCallback } from '../../util/callback';
-import type { ModelClass } from '../registry';
+import type { ModelClass } from '../model-api/registry';
 
 /**
  * LB3's `Checkpoint`: one row per store holding the current checkpoint number (`seq`). Change
@@ -16,7 +16,7 @@ export const CHECKPOINT_DEFINITION = {
   },
 };
 
-interface CheckpointRow {
+export interface CheckpointRow {
   id: unknown;
   seq: number;
 }

@@ -1,5 +1,5 @@
 import { withCallback, type NodeCallback } from '../../util/callback';
-import type { ModelClass } from '../registry';
+import type { ModelClass } from '../model-api/registry';
 import { idNameOf } from './call-model';
 
 const UPDATE = 'update';

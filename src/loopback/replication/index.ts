@@ -1,5 +1,5 @@
 import { PersistedModel } from '../../juggler';
-import type { Registry, ModelClass } from '../registry';
+import type { Registry, ModelClass } from '../model-api/registry';
 import { CHANGE_DEFINITION, installChangeIdAccessor, setupChange } from './change-model';
 import { CHECKPOINT_DEFINITION, setupCheckpoint } from './checkpoint-model';
 import { setupChangeTracking, trackingMethods, trackingStatics } from './change-tracking';

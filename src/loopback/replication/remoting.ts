@@ -1,7 +1,7 @@
 import type { RemoteMethodOptions } from '../../remoting/shared-method';
 import type { RemotingContext } from '../../remoting/context';
 import { assertClientFilter } from '../../juggler';
-import type { ModelClass } from '../registry';
+import type { ModelClass } from '../model-api/registry';
 
 /**
  * The REST face of replication, for models with `trackChanges` or `enableRemoteReplication`, with

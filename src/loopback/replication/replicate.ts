@@ -1,7 +1,7 @@
 import Bluebird from 'bluebird';
 import { LooplineError } from '../../errors';
 import { withCallback, type NodeCallback } from '../../util/callback';
-import type { ModelClass } from '../registry';
+import type { ModelClass } from '../model-api/registry';
 import { Conflict } from './conflict';
 import { callModel } from './call-model';
 import { CHANGE_TYPES, toChangeData } from './change-model';

@@ -9,7 +9,7 @@ import { appUserModels, isUserModel, tokenPrincipal, UserPrincipal } from './pri
  * over REST or from `Role.isInRole(role, {principalType, principalId, model, id})`.
  */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 export class Principal {
   static readonly USER = USER;

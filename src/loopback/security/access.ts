@@ -18,7 +18,7 @@ import { checkIncludes } from './include-access';
  * arguments are read and before any before-remote hook.
  */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 async function check(ctx: AccessContext): Promise<void> {
   const decision = await checkAccess(ctx);

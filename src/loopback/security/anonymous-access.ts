@@ -16,6 +16,7 @@ import { propertyRules } from './access-rules';
 import { accessTypeOf, modelCheckAccess } from './model-check-access';
 import { RELATION_METHOD, TARGET_ALIASES, TARGET_PROPERTY } from './relation-targets';
 import { isPolymorphicBelongsTo } from './polymorphic-access';
+import type { ModelClass } from '../model-api/registry';
 
 /**
  * May a caller without an access token call a remote method? Decided before any request, from
@@ -27,13 +28,7 @@ import { isPolymorphicBelongsTo } from './polymorphic-access';
  * The API explorer puts its padlock on the methods this says no to.
  */
 
-type ModelLike = {
-  modelName?: string;
-  settings?: Record<string, any>;
-  relations?: Record<string, any>;
-  checkAccess?: unknown;
-  definition?: unknown;
-};
+type ModelLike = ModelClass;
 
 interface AppLike {
   isAuthEnabled?: boolean;

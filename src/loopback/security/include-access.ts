@@ -8,7 +8,7 @@ import { isPolymorphicBelongsTo, polymorphicTargetModels } from './polymorphic-a
  * target's own endpoints refuse; `"checkIncludeAccess": false` in config.json restores that.
  */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 /** Relation names a client filter's `include` asks for, with the nested includes of each. */
 function includedRelations(include: unknown, out: Array<[string, unknown]> = []): Array<[string, unknown]> {

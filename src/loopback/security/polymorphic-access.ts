@@ -8,7 +8,7 @@ import { isScalarKey, allowedTargets, type RelationDefinition } from '../../jugg
  * relation may point at, before the query runs, as includes of fixed relations are checked.
  */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 /** Checks one access request against a model (and an instance of it, when an id is given). */
 export type TargetCheck = (Target: ModelClass, property: string, modelId?: unknown) => Promise<void>;

@@ -13,7 +13,7 @@
  * extends (the built-in User beside the app's own `user` model, as LB3 apps attach both).
  */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 export interface UserPrincipal {
   /** The token's user model; undefined when the token names none the app knows. */

@@ -1,22 +1,24 @@
-import { ConfigurationError } from '../errors';
-import { hasOwn, isPlainObject } from '../util/own';
+import { ConfigurationError } from '../../errors';
+// The remoting API every model class of a registry has (defined on ModelBase as it loads).
+import './model';
+import { hasOwn, isPlainObject } from '../../util/own';
 import { defineRelationMethods, nestFlaggedRelation } from './relation-remoting';
 import { defineScopeMethods } from './scope-remoting';
-import { BUILTIN_MODEL_NAMES, defineBuiltinModels } from './models';
+import { BUILTIN_MODEL_NAMES, defineBuiltinModels } from '../models';
 import { remoteMethodDeclarations } from './remote-method-declaration';
 import {
   type RelationDefinition,
   DataSource,
   DataSourceSettings,
   createModelBuilder,
-  type ModelBase,
   type ModelBuilder,
   type ModelConfig,
   type RawProperties,
   type ModelSettings,
-} from '../juggler';
+} from '../../juggler';
 
-export type ModelClass = typeof ModelBase & Record<string, any>;
+export type { ModelClass } from '../../juggler';
+import type { ModelClass } from '../../juggler';
 
 export interface ModelAppConfig {
   dataSource?: DataSource | string | null | false;
@@ -54,16 +56,16 @@ export class Registry {
     // A relation defined after its model's REST face exists (in a model script, a boot script)
     // gets its endpoints at once.
     this.modelBuilder.on('relation', (rel: RelationDefinition) => {
-      const Model = rel.modelFrom as any;
+      const Model = rel.modelFrom;
       if (!Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) return;
-      defineRelationMethods(Model.__sharedClass, rel);
-      Model.emit('remoteMethodAdded', Model.__sharedClass);
+      defineRelationMethods(Model.sharedClass, rel);
+      Model.emit('remoteMethodAdded', Model.sharedClass);
       nestFlaggedRelation(Model, rel);
     });
     this.modelBuilder.on('scope', (Model: ModelClass, name: string) => {
       if (!Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) return;
-      defineScopeMethods(Model, Model.__sharedClass, name);
-      Model.emit('remoteMethodAdded', Model.__sharedClass);
+      defineScopeMethods(Model, Model.sharedClass, name);
+      Model.emit('remoteMethodAdded', Model.sharedClass);
     });
     // As LB3: every model a registry builds knows it (`Model.registry`), e.g. for `new AccessContext({registry})`.
     this.modelBuilder.on('define', (Model: ModelClass) => {

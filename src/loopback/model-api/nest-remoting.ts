@@ -1,9 +1,9 @@
-import { ConfigurationError } from '../errors';
-import type { RemoteMethodOptions, SharedMethod } from '../remoting/shared-method';
-import type { SharedClass } from '../remoting/shared-class';
-import type { RelationDefinition } from '../juggler';
-import type { RemotingContext } from '../remoting/context';
-import { runChain } from '../remoting/remote-hooks';
+import { ConfigurationError } from '../../errors';
+import type { RemoteMethodOptions, SharedMethod } from '../../remoting/shared-method';
+import type { SharedClass } from '../../remoting/shared-class';
+import type { RelationDefinition } from '../../juggler';
+import type { RemotingContext } from '../../remoting/context';
+import { runChain } from '../../remoting/remote-hooks';
 import type { ModelClass } from './registry';
 
 export interface NestRemotingOptions {

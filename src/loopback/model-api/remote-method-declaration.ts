@@ -1,6 +1,6 @@
-import { ConfigurationError } from '../errors';
-import { isPlainObject } from '../util/own';
-import type { RemoteMethodOptions } from '../remoting/shared-method';
+import { ConfigurationError } from '../../errors';
+import { isPlainObject } from '../../util/own';
+import type { RemoteMethodOptions } from '../../remoting/shared-method';
 
 /**
  * One entry of LB3's `methods` setting (a model JSON, `createModel` settings, a model-config.json

@@ -1,11 +1,11 @@
-import { ModelNotFoundError } from '../errors';
-import { assertClientFilter } from '../juggler';
-import { SharedClass } from '../remoting/shared-class';
-import type { RemoteMethodOptions } from '../remoting/shared-method';
-import type { RemotingContext } from '../remoting/context';
-import { assertBatchSize } from './batch-limit';
+import { ModelNotFoundError } from '../../errors';
+import { assertClientFilter } from '../../juggler';
+import { SharedClass } from '../../remoting/shared-class';
+import type { RemoteMethodOptions } from '../../remoting/shared-method';
+import type { RemotingContext } from '../../remoting/context';
+import { assertBatchSize } from '../batch-limit';
 import type { ModelClass } from './registry';
-import { replicationMethods } from './replication/remoting';
+import { replicationMethods } from '../replication/remoting';
 
 /**
  * The REST face of a PersistedModel: LB3's remote method table (verbs, paths, accepts, returns,

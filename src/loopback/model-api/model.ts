@@ -1,31 +1,96 @@
-import { SharedClass } from '../remoting/shared-class';
-import type { RemoteMethodOptions } from '../remoting/shared-method';
-import type { RemotingContext } from '../remoting/context';
-import type { RemoteHook } from '../remoting/remote-objects';
-import { ModelBase, PersistedModel, type RelationDefinition } from '../juggler';
-import { ConfigurationError, ModelNotFoundError } from '../errors';
+import { SharedClass } from '../../remoting/shared-class';
+import type { RemoteMethodOptions } from '../../remoting/shared-method';
+import type { RemotingContext } from '../../remoting/context';
+import type { RemoteHook } from '../../remoting/remote-objects';
+import { ModelBase, PersistedModel, type RelationDefinition } from '../../juggler';
+import { ConfigurationError, ModelNotFoundError } from '../../errors';
 import { persistedModelMethods } from './model-remoting';
-import { keyValueModelMethods } from './models/key-value-model';
+import { keyValueModelMethods } from '../models/key-value-model';
 import { defineScopeMethods } from './scope-remoting';
 import { defineRelationMethods, nestFlaggedRelation } from './relation-remoting';
-import type { ModelClass } from './registry';
-import { modelCheckAccess } from './security/model-check-access';
+import type { ModelClass, Registry } from './registry';
+import { modelCheckAccess } from '../security/model-check-access';
 import { NestFilter, NestRemotingOptions, nestRemoting } from './nest-remoting';
 import { remoteMethodDeclarations } from './remote-method-declaration';
 
 /**
- * LB3's model-level remoting API, installed on the core classes so every model inherits it:
- * `Model.sharedClass`, `remoteMethod`, `disableRemoteMethodByName`, `beforeRemote`/`afterRemote`/
- * `afterRemoteError` (queued until the model joins an app), `createOptionsFromRemotingContext`.
+ * LB3's model-level remoting API, defined on ModelBase when this module loads so every model
+ * inherits it, and declared on every model class through ModelStatics: `Model.sharedClass`,
+ * `remoteMethod`, `disableRemoteMethodByName`, `beforeRemote`/`afterRemote`/`afterRemoteError`
+ * (queued until the model joins an app), `createOptionsFromRemotingContext`.
  */
+export interface ModelRemotingStatics {
+  /** The model's remoting face, made on first use. */
+  readonly sharedClass: SharedClass;
+  /** LB3's `Model.pluralModelName`: the `plural` setting, else the pluralised name. */
+  readonly pluralModelName: string;
+  /** Whether the app serves the model over REST (model-config.json `public`), set by `app.model()`. */
+  shared?: boolean;
+  /** The registry that built the model (LB3's `Model.registry`). */
+  registry?: Registry;
+  remoteMethod(name: string, options?: RemoteMethodOptions): void;
+  setupRemoting(): void;
+  nestRemoting(
+    relationName: string,
+    options?: NestRemotingOptions | NestFilter,
+    filterCallback?: NestFilter,
+  ): void;
+  disableRemoteMethodByName(name: string): void;
+  disableRemoteMethod(name: string, isStatic: boolean): void;
+  _getAccessTypeForMethod(method: string | RemoteMethodAccess): string;
+  getApp(cb: (err: Error | null, app?: any) => void): void;
+  beforeRemote(name: string, fn: ModelRemoteHook): void;
+  afterRemote(name: string, fn: ModelRemoteHook): void;
+  afterRemoteError(name: string, fn: ModelRemoteErrorHook): void;
+  createOptionsFromRemotingContext(ctx: RemotingContext): Record<string, unknown>;
+  remotingOptionDefaults(): Record<string, unknown>;
+  _ACL(ACL?: ModelClass | null): ModelClass;
+  checkAccess: typeof modelCheckAccess;
+  __attachedToApp(app: any): void;
+}
+
+declare module '../../juggler/model-base' {
+  // Declaration merging: every model class gets these statics' types.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ModelStatics extends ModelRemotingStatics {}
+}
+
+/** A model's before/after remote hook, as LB3 calls it: `fn(ctx, ctx.result, next)`. */
+export type ModelRemoteHook = (
+  ctx: RemotingContext,
+  result: unknown,
+  next: (err?: unknown) => void,
+) => unknown;
+/** A model's afterRemoteError hook: `fn(ctx, next)`. */
+export type ModelRemoteErrorHook = (ctx: RemotingContext, next: (err?: unknown) => void) => unknown;
+
+/** A remote method as `_getAccessTypeForMethod` reads it. */
+interface RemoteMethodAccess {
+  name: string;
+  accessType?: string;
+  http?: { verb?: string };
+}
+
+type HookKind = 'before' | 'after' | 'afterError';
+
+/** What the remoting API keeps on each model class, own to it. */
+interface RemotingState {
+  __sharedClass?: SharedClass;
+  __pendingRemoteHooks?: Array<[HookKind, string, RemoteHook]>;
+  __aclModel?: ModelClass | null;
+}
+
+function stateOf(Model: ModelClass): RemotingState {
+  return Model as unknown as RemotingState;
+}
 
 function sharedClassOf(Model: ModelClass): SharedClass {
-  if (Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) return Model.__sharedClass;
+  if (Object.prototype.hasOwnProperty.call(Model, '__sharedClass')) return stateOf(Model).__sharedClass!;
   const settings = Model.settings as Record<string, any>;
   const path = settings.http?.path ?? '/' + Model.definition.pluralName;
   const sharedClass = new SharedClass(Model.modelName, Model, { http: { path } });
   Object.defineProperty(Model, '__sharedClass', { value: sharedClass, configurable: true });
-  if ((Model as any).__isPersistedModel && Model !== (PersistedModel as unknown)) {
+  if (Model.__isPersistedModel && Model !== PersistedModel) {
     sharedClass.resolveInstance = async (id: unknown, ctx: RemotingContext) => {
       // The options the method itself gets (one object per call, as the operation hooks see it).
       const given = ctx.args.options;
@@ -37,14 +102,13 @@ function sharedClassOf(Model: ModelClass): SharedClass {
       return inst;
     };
     for (const [name, options] of persistedModelMethods(Model)) sharedClass.defineMethod(name, options);
-    const scopes = (Model as any).__scopes as Record<string, unknown> | undefined;
-    for (const scopeName of Object.keys(scopes ?? {})) defineScopeMethods(Model, sharedClass, scopeName);
-    for (const rel of Object.values((Model as any).relations ?? {}))
-      defineRelationMethods(sharedClass, rel as RelationDefinition);
-    for (const rel of Object.values((Model as any).relations ?? {}))
-      nestFlaggedRelation(Model, rel as RelationDefinition);
+    for (const scopeName of Object.keys(Model.__scopes ?? {}))
+      defineScopeMethods(Model, sharedClass, scopeName);
+    const relations: RelationDefinition[] = Object.values(Model.relations ?? {});
+    for (const rel of relations) defineRelationMethods(sharedClass, rel);
+    for (const rel of relations) nestFlaggedRelation(Model, rel);
   }
-  if ((Model as any).__isKeyValueModel && Model.modelName !== 'KeyValueModel') {
+  if ((Model as { __isKeyValueModel?: boolean }).__isKeyValueModel && Model.modelName !== 'KeyValueModel') {
     for (const [name, options] of keyValueModelMethods()) sharedClass.defineMethod(name, options);
   }
   for (const [name, options] of remoteMethodDeclarations(Model.modelName, Model.settings.methods))
@@ -53,10 +117,7 @@ function sharedClassOf(Model: ModelClass): SharedClass {
 }
 
 function remotingOptions(Model: ModelClass, ctx: RemotingContext): Record<string, unknown> {
-  const options = Object.assign(
-    (Model as any).remotingOptionDefaults(),
-    Model.createOptionsFromRemotingContext(ctx),
-  );
+  const options = Object.assign(Model.remotingOptionDefaults(), Model.createOptionsFromRemotingContext(ctx));
   if (!Object.prototype.hasOwnProperty.call(options, 'remotingContext'))
     Object.defineProperty(options, 'remotingContext', {
       value: ctx,
@@ -85,8 +146,6 @@ const DEFAULT_ACCESS_TYPES: Record<string, string> = {
   removeById: 'WRITE',
 };
 
-type HookKind = 'before' | 'after' | 'afterError';
-
 function registerRemoteHook(
   Model: ModelClass,
   kind: HookKind,
@@ -100,26 +159,23 @@ function registerRemoteHook(
     Model.app.remotes()[kind](pattern, fn);
     return;
   }
-  const queue: Array<[HookKind, string, RemoteHook]> = Object.prototype.hasOwnProperty.call(
-    Model,
-    '__pendingRemoteHooks',
-  )
-    ? Model.__pendingRemoteHooks
-    : (Model.__pendingRemoteHooks = []);
+  const state = stateOf(Model);
+  const queue = Object.prototype.hasOwnProperty.call(Model, '__pendingRemoteHooks')
+    ? state.__pendingRemoteHooks!
+    : (state.__pendingRemoteHooks = []);
   queue.push([kind, pattern, fn]);
 }
 
-const modelStatics = {
+const modelStatics: Omit<ModelRemotingStatics, 'shared' | 'registry'> & ThisType<ModelClass> = {
   get sharedClass(): SharedClass {
-    return sharedClassOf(this as unknown as ModelClass);
+    return sharedClassOf(this);
   },
-  /** LB3's `Model.pluralModelName`: the `plural` setting, else the pluralised name. */
   get pluralModelName(): string {
-    return (this as unknown as ModelClass).definition.pluralName;
+    return this.definition.pluralName;
   },
   remoteMethod(this: ModelClass, name: string, options: RemoteMethodOptions = {}): void {
     const methodName =
-      (options as any).isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name;
+      options.isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name;
     const sharedClass = sharedClassOf(this);
     sharedClass.defineMethod(methodName, options);
     // The app (and through it the REST handler and explorer) learns of it, as in LB3.
@@ -132,7 +188,7 @@ const modelStatics = {
    */
   setupRemoting(this: ModelClass): void {
     const sharedClass = sharedClassOf(this);
-    if ((this as any).__isPersistedModel) {
+    if (this.__isPersistedModel) {
       for (const [name, options] of persistedModelMethods(this)) sharedClass.defineMethod(name, options);
     }
     this.emit('remoteMethodAdded', sharedClass);
@@ -160,10 +216,7 @@ const modelStatics = {
    * remote method (by name or `{name, accessType, http}`): its declared `accessType`, else READ
    * for GET/HEAD routes and the DAO's readers, WRITE for its writers, EXECUTE for the rest.
    */
-  _getAccessTypeForMethod(
-    this: ModelClass,
-    method: string | { name: string; accessType?: string; http?: { verb?: string } },
-  ): string {
+  _getAccessTypeForMethod(this: ModelClass, method: string | RemoteMethodAccess): string {
     const m = typeof method === 'string' ? { name: method } : method;
     if (!m || typeof m !== 'object' || typeof m.name !== 'string')
       throw new ConfigurationError('_getAccessTypeForMethod needs a method name or a remote method object');
@@ -187,13 +240,13 @@ const modelStatics = {
     }
     this.once('attached', (app: unknown) => cb(null, app));
   },
-  beforeRemote(this: ModelClass, name: string, fn: RemoteHook): void {
+  beforeRemote(this: ModelClass, name: string, fn: ModelRemoteHook): void {
     registerRemoteHook(this, 'before', name, fn);
   },
-  afterRemote(this: ModelClass, name: string, fn: RemoteHook): void {
+  afterRemote(this: ModelClass, name: string, fn: ModelRemoteHook): void {
     registerRemoteHook(this, 'after', name, fn);
   },
-  afterRemoteError(this: ModelClass, name: string, fn: RemoteHook): void {
+  afterRemoteError(this: ModelClass, name: string, fn: ModelRemoteErrorHook): void {
     registerRemoteHook(this, 'afterError', name, fn);
   },
   /**
@@ -202,7 +255,7 @@ const modelStatics = {
    * `remotingContext`, whatever an app's override returns.
    */
   createOptionsFromRemotingContext(this: ModelClass, ctx: RemotingContext): Record<string, unknown> {
-    const req = ctx.req as any;
+    const req = ctx.req as { accessToken?: unknown } | undefined;
     return { accessToken: req ? req.accessToken : null };
   },
   /**
@@ -229,13 +282,13 @@ const modelStatics = {
   _ACL(this: ModelClass, ACL?: ModelClass | null): ModelClass {
     if (ACL !== undefined)
       Object.defineProperty(this, '__aclModel', { value: ACL, writable: true, configurable: true });
-    const kept = Object.prototype.hasOwnProperty.call(this, '__aclModel') ? (this as any).__aclModel : null;
+    const kept = Object.prototype.hasOwnProperty.call(this, '__aclModel') ? stateOf(this).__aclModel : null;
     if (kept) return kept;
-    const builder = (this as any).modelBuilder as { models: Record<string, ModelClass> } | undefined;
-    let found = builder?.models.ACL;
+    const models = this.modelBuilder?.models as Record<string, ModelClass> | undefined;
+    let found = models?.ACL;
     if (!found)
       throw new ConfigurationError(`${this.modelName} has no ACL model in its registry`, 'MODEL_NOT_DEFINED');
-    for (const M of Object.values(builder!.models)) if (M.prototype instanceof found) found = M;
+    for (const M of Object.values(models!)) if (M.prototype instanceof found) found = M;
     Object.defineProperty(this, '__aclModel', { value: found, writable: true, configurable: true });
     return found;
   },
@@ -243,24 +296,21 @@ const modelStatics = {
   checkAccess: modelCheckAccess,
   /** Called by `app.model()` once the app owns the model: queued remote hooks are registered. */
   __attachedToApp(this: ModelClass, app: any): void {
+    const state = stateOf(this);
     const queue = Object.prototype.hasOwnProperty.call(this, '__pendingRemoteHooks')
-      ? this.__pendingRemoteHooks
+      ? state.__pendingRemoteHooks!
       : [];
     for (const [kind, pattern, fn] of queue) app.remotes()[kind](pattern, fn);
-    this.__pendingRemoteHooks = [];
+    state.__pendingRemoteHooks = [];
   },
 };
 
-let installed = false;
-
-export function installModelApi(): void {
-  if (installed) return;
-  installed = true;
-  for (const key of Object.getOwnPropertyNames(modelStatics)) {
-    Object.defineProperty(ModelBase, key, {
-      ...Object.getOwnPropertyDescriptor(modelStatics, key)!,
-      enumerable: false,
-      configurable: true,
-    });
-  }
+// Defined on the root class once, as this module is first loaded (by `loopback` and by the app):
+// every model class, built before or after, inherits them.
+for (const key of Object.getOwnPropertyNames(modelStatics)) {
+  Object.defineProperty(ModelBase, key, {
+    ...Object.getOwnPropertyDescriptor(modelStatics, key)!,
+    enumerable: false,
+    configurable: true,
+  });
 }

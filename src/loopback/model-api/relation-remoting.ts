@@ -1,12 +1,12 @@
-import { ModelNotFoundError } from '../errors';
-import { assertBatchSize } from './batch-limit';
+import { ModelNotFoundError } from '../../errors';
+import { assertBatchSize } from '../batch-limit';
 import { createOnlyInstance, filterArg, whereArg } from './model-remoting';
 import { nestRemoting } from './nest-remoting';
 import type { ModelClass } from './registry';
-import type { RelationDefinition } from '../juggler';
-import type { RemotingContext } from '../remoting/context';
-import type { RemoteMethodOptions } from '../remoting/shared-method';
-import type { SharedClass } from '../remoting/shared-class';
+import type { RelationDefinition } from '../../juggler';
+import type { RemotingContext } from '../../remoting/context';
+import type { RemoteMethodOptions } from '../../remoting/shared-method';
+import type { SharedClass } from '../../remoting/shared-class';
 
 /**
  * The REST face of relations, as LB3 generates it: for `Customer hasMany orders`,
