@@ -12,7 +12,14 @@ import {
   StrictMode,
   pluralize,
 } from './model-definition';
-import { TypeDescriptor, arrayOf, builtinType, embeddedModelType, lb3PropertyType } from './types';
+import {
+  EmbeddableModel,
+  TypeDescriptor,
+  arrayOf,
+  builtinType,
+  embeddedModelType,
+  lb3PropertyType,
+} from './types';
 import { applyMixins, MixinRegistry } from './mixins';
 import { uniquenessKeys } from './validations';
 import { modelReferences } from './relations/references';
@@ -79,8 +86,8 @@ export class ModelBuilder extends EventEmitter {
       options && typeof options === 'object' && !Array.isArray(options)
         ? { ...(options as Record<string, unknown>) }
         : {};
-    for (const key of Object.keys(config)) {
-      if (!DEFINITION_KEYS.has(key) && settings[key] === undefined) settings[key] = (config as any)[key];
+    for (const [key, value] of Object.entries(config)) {
+      if (!DEFINITION_KEYS.has(key) && settings[key] === undefined) settings[key] = value;
     }
     if (settings.base === undefined) settings.base = config.base;
     // `"methods": []` (as slc/lb generate it) declares no remote methods and hides none of the base's.
@@ -106,8 +113,8 @@ export class ModelBuilder extends EventEmitter {
       base ?? ((settings.base ?? settings.super) as string | typeof ModelBase | undefined),
       name,
     );
-    const parentRaw = (Parent as any).__rawProperties as RawProperties | undefined;
-    const parentSettings = (Parent as any).__rawSettings as ModelSettings | undefined;
+    const parentRaw: RawProperties | undefined = Parent.__rawProperties;
+    const parentSettings: ModelSettings | undefined = Parent.__rawSettings;
 
     const rawProperties: RawProperties = { ...(parentRaw ?? {}) };
     for (const [key, value] of Object.entries(properties ?? {})) {
@@ -126,7 +133,8 @@ export class ModelBuilder extends EventEmitter {
       configurable: true,
     });
 
-    const ModelClass = { [name]: class extends (Parent as any) {} }[name] as unknown as typeof ModelBase;
+    // A class named after the model (stack traces, `Model.name`).
+    const ModelClass: typeof ModelBase = { [name]: class extends Parent {} }[name];
     Object.defineProperty(ModelClass, '__rawProperties', { value: rawProperties, writable: true });
     Object.defineProperty(ModelClass, '__rawSettings', { value: rawSettings, writable: true });
     ModelClass.modelName = name;
@@ -141,7 +149,7 @@ export class ModelBuilder extends EventEmitter {
       enumerable: false,
     });
     ModelClass.relations = { ...(Parent.relations ?? {}) };
-    (ModelClass as any).modelBuilder = this;
+    ModelClass.modelBuilder = this;
     installOwnStatics(ModelClass);
     ModelClass.settings = rawSettings;
     this.models[name] = ModelClass;
@@ -152,10 +160,11 @@ export class ModelBuilder extends EventEmitter {
       applyMixins(this.mixins, ModelClass, rawSettings.mixins as Record<string, unknown>);
     }
     const scopes = rawSettings.scopes;
-    if (scopes && isPlainObject(scopes) && typeof (ModelClass as any).scope === 'function') {
-      for (const [scopeName, scope] of Object.entries(scopes)) (ModelClass as any).scope(scopeName, scope);
+    // Named scopes are PersistedModel's (`Model.scope`); a plain model's `scopes` setting does nothing.
+    if (scopes && isPlainObject(scopes) && 'scope' in ModelClass && typeof ModelClass.scope === 'function') {
+      for (const [scopeName, scope] of Object.entries(scopes)) ModelClass.scope(scopeName, scope);
     }
-    if (typeof (ModelClass as any).setup === 'function') (ModelClass as any).setup();
+    if (typeof ModelClass.setup === 'function') ModelClass.setup();
     this.emit('define', ModelClass, name, rawProperties, rawSettings);
     return ModelClass;
   }
@@ -166,7 +175,7 @@ export class ModelBuilder extends EventEmitter {
     this.compiling.push(ModelClass);
     let definition: ModelDefinition;
     try {
-      definition = this.normalize(name, (ModelClass as any).__rawProperties, ModelClass.settings, ModelClass);
+      definition = this.normalize(name, ModelClass.__rawProperties, ModelClass.settings, ModelClass);
     } finally {
       this.compiling.pop();
     }
@@ -177,12 +186,12 @@ export class ModelBuilder extends EventEmitter {
     defineAccessors(ModelClass.prototype, definition, compiled);
     // A model family may adjust what is compiled for each of its models (the built-in User
     // hashes the password of an instance user code builds, as LB3 did); inherited by subclasses.
-    (ModelClass as any).__adjustCompiled?.(compiled);
+    ModelClass.__adjustCompiled?.(compiled);
   }
 
   /** Adds or replaces one property on a built model, as LB3's `defineProperty`. */
   defineProperty(ModelClass: typeof ModelBase, name: string, definition: unknown): void {
-    (ModelClass as any).__rawProperties[name] = definition;
+    ModelClass.__rawProperties[name] = definition;
     this.compile(ModelClass);
   }
 
@@ -220,14 +229,11 @@ export class ModelBuilder extends EventEmitter {
     let idNames = names
       .filter((n) => properties[n].id !== undefined)
       .sort((a, b) => properties[a].id! - properties[b].id!);
-    const persisted = (ModelClass as any).__isPersistedModel === true;
+    const persisted = ModelClass.__isPersistedModel === true;
     const idInjection = settings.idInjection;
     if (idNames.length === 0 && (idInjection === true || (persisted && idInjection !== false))) {
       // As LB3, an injected id takes the type of ids its store generates (String on transient).
-      const idType =
-        (ModelClass as any).dataSource?.connector?.capabilities?.defaultIdType === 'String'
-          ? 'string'
-          : 'number';
+      const idType = connectorCapabilities(ModelClass)?.defaultIdType === 'String' ? 'string' : 'number';
       properties.id = {
         name: 'id',
         kind: builtinType(idType)!,
@@ -316,7 +322,7 @@ export class ModelBuilder extends EventEmitter {
    * scripts. Returns whether anything changed.
    */
   applyDefinitionEdits(ModelClass: typeof ModelBase): boolean {
-    const raw = (ModelClass as any).__rawProperties as RawProperties;
+    const raw: RawProperties = ModelClass.__rawProperties;
     const props = ModelClass.definition.properties as Record<
       string,
       PropertyDefinition | Record<string, unknown>
@@ -367,7 +373,7 @@ export class ModelBuilder extends EventEmitter {
     if (builtin) return builtin;
     if (typeof type === 'string') {
       const model = this.getModel(type);
-      if (model) return embeddedModelType(model as any);
+      if (model) return embeddedModelType(model);
       const naming = this.compiling[this.compiling.length - 1];
       if (!naming || type === '')
         throw new ConfigurationError(`${where}: unknown type "${type}"`, 'INVALID_MODEL_DEFINITION');
@@ -377,17 +383,24 @@ export class ModelBuilder extends EventEmitter {
       waiting.add(naming);
       return builtinType('any')!;
     }
-    if (typeof type === 'function' && (type as any).modelName) return embeddedModelType(type as any);
+    if (typeof type === 'function' && 'modelName' in type && type.modelName)
+      return embeddedModelType(type as EmbeddableModel);
     if (isPlainObject(type)) {
       // An anonymous nested object: a model of its own, without an id.
       const anon = this.define(`AnonymousModel_${++this.anonymousCount}`, type as RawProperties, {
         idInjection: false,
         anonymous: true,
       });
-      return embeddedModelType(anon as any);
+      return embeddedModelType(anon);
     }
     throw new ConfigurationError(`${where}: unsupported type ${String(type)}`, 'INVALID_MODEL_DEFINITION');
   }
+}
+
+/** What the store behind a model says it does, when the model has a store. */
+function connectorCapabilities(Model: typeof ModelBase): { defaultIdType?: string } | undefined {
+  const connector = Model.dataSource?.connector as { capabilities?: { defaultIdType?: string } } | undefined;
+  return connector?.capabilities;
 }
 
 /** `{street: 'string'}` as a property value is a nested type, not a property spec with a `type` key. */

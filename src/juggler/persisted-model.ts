@@ -12,7 +12,7 @@ import { DaoModel, normalizeOptions, storeOf } from './dao/support';
 import { defineScope } from './named-scope';
 import { includeRelated } from './relations/include';
 import { normalizeInclude } from './filter/include';
-import { resolveLimits } from './filter/limits';
+import { resolveLimits, type FilterLimits } from './filter/limits';
 import type { ModelDataSource } from './store/model-data-source';
 import type { Filter, Where } from './filter/types';
 import type { NodeCallback } from '../util/callback';
@@ -225,7 +225,10 @@ export class PersistedModel extends ModelBase {
   ): Bluebird<any[]> {
     const promise = (async () => {
       const specs =
-        normalizeInclude(include, resolveLimits((this.dataSource?.settings as any)?.filterLimits)) ?? [];
+        normalizeInclude(
+          include,
+          resolveLimits(this.dataSource?.settings.filterLimits as FilterLimits | undefined),
+        ) ?? [];
       await includeRelated(this, instances, specs, options ?? {});
       return instances;
     })();

@@ -1,4 +1,4 @@
-import { splitCallback, withCallback } from '../../util/callback';
+import { splitCallback, withCallback, type NodeCallback } from '../../util/callback';
 import * as many from './many';
 import * as single from './single';
 import * as embedded from './embedded';
@@ -70,7 +70,7 @@ function cachedOr(rel: RelationDefinition, owner: Inst, args: unknown[], load: (
     const cached = owner.__cachedRelations[rel.name];
     if (!hasArgs && args.length === 0) return cached;
     const cb = args.find((a) => typeof a === 'function') as ((e: null, v: unknown) => void) | undefined;
-    return withCallback(Promise.resolve(cached), cb as any);
+    return withCallback(Promise.resolve(cached), cb as NodeCallback<unknown> | undefined);
   }
   return load(...args);
 }
@@ -108,7 +108,7 @@ function belongsToAccessor(rel: RelationDefinition, owner: Inst) {
   return Object.assign(accessor, {
     get,
     create: method((data, options) => single.createParent(rel, owner, data, opts(options)), 2),
-    build: (data?: unknown) => new (rel.modelTo as any)(data ?? {}),
+    build: (data?: unknown) => new rel.modelTo!(data ?? {}),
     update: method((data, options) => single.updateParent(rel, owner, data, opts(options)), 2),
     destroy: method((options) => single.destroyParent(rel, owner, opts(options)), 1),
     _targetClass: rel.modelTo?.modelName,

@@ -102,7 +102,7 @@ function common(params: RelationParams) {
     options: isPlainObject(params.options) ? (params.options as Record<string, any>) : {},
     disableInclude:
       params.disableInclude === true ||
-      (isPlainObject(params.options) && (params.options as any).disableInclude === true),
+      (isPlainObject(params.options) && (params.options as Record<string, unknown>).disableInclude === true),
     foreignKeyConstraint:
       params.foreignKeyConstraint === true
         ? {}

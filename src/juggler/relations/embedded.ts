@@ -1,5 +1,6 @@
 import { LooplineError } from '../../errors';
 import { isPlainObject } from '../../util/own';
+import { hasToObject } from './key-properties';
 import type { RelationDefinition } from './relation-definition';
 import { isValid, validationErrorFor } from '../validations';
 import type { Connector } from '../connectors/connector';
@@ -16,14 +17,13 @@ import { projectFields } from '../filter/fields';
 type Inst = Record<string, any>;
 
 function plain(value: unknown): Inst {
-  if (value && typeof value === 'object' && typeof (value as any).toObject === 'function')
-    return (value as any).toObject(false);
+  if (hasToObject(value)) return value.toObject(false);
   return isPlainObject(value) ? { ...value } : {};
 }
 
 function wrap(rel: RelationDefinition, data: unknown): any {
-  if (data instanceof (rel.modelTo as any)) return data;
-  return new (rel.modelTo as any)(plain(data));
+  if (data instanceof rel.modelTo!) return data;
+  return new rel.modelTo!(plain(data));
 }
 
 /** The stored value, read from the data: a relation named like its property hides the accessor. */
@@ -59,7 +59,7 @@ function assignId(rel: RelationDefinition, item: Inst, list: Inst[] | undefined)
     return;
   }
   if (!list && !prop.generated) return;
-  const connector = (rel.modelTo as any).dataSource?.connector as Connector | undefined;
+  const connector = rel.modelTo!.dataSource?.connector as Connector | undefined;
   const generated = connector?.generateId?.(def, plain(item), pk);
   if (generated !== undefined) item[pk] = generated;
 }
@@ -120,8 +120,7 @@ function liveList(rel: RelationDefinition, owner: Inst): any[] {
   const data = (owner.__data ?? owner) as Inst;
   let list = data[rel.embedProperty!];
   if (!Array.isArray(list)) data[rel.embedProperty!] = list = [];
-  for (let i = 0; i < list.length; i++)
-    if (!(list[i] instanceof (rel.modelTo as any))) list[i] = wrap(rel, list[i]);
+  for (let i = 0; i < list.length; i++) if (!(list[i] instanceof rel.modelTo!)) list[i] = wrap(rel, list[i]);
   return list;
 }
 

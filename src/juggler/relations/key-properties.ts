@@ -84,6 +84,15 @@ function planFor(Model: typeof ModelBase): KeyPlan {
  * A value a key may hold: one string, number, boolean, bigint, date or buffer, or an object server
  * code made to stand for one (an ObjectID: see isValueObject). null and undefined are "no key".
  */
+/** A model instance (or anything with LB3's `toObject(onlySchema)`), as data may be given. */
+export function hasToObject(
+  value: unknown,
+): value is { toObject(onlySchema?: boolean): Record<string, any> } {
+  return (
+    !!value && typeof value === 'object' && typeof (value as { toObject?: unknown }).toObject === 'function'
+  );
+}
+
 export function isScalarKey(value: unknown): boolean {
   const t = typeof value;
   return (

@@ -4,7 +4,7 @@ import { mergeQuery, mergeWhere, scopeDefaults } from '../scope';
 import { parseFilterArg, parseWhereArg } from '../dao/find';
 import { validateOrThrow } from '../dao/validate';
 import type { OperationOptions } from '../connectors/connector';
-import { isScalarKey } from './key-properties';
+import { hasToObject, isScalarKey } from './key-properties';
 import type { RelationDefinition } from './relation-definition';
 
 /**
@@ -182,11 +182,7 @@ async function linkExists(
 
 /** Data for a new target: the owner's key, the discriminator, `properties` and scope equalities. */
 function targetData(rel: RelationDefinition, owner: Inst, data: unknown): Inst {
-  const out: Inst = isPlainObject(data)
-    ? { ...data }
-    : data && typeof data === 'object' && typeof (data as any).toObject === 'function'
-      ? (data as any).toObject(true)
-      : {};
+  const out: Inst = isPlainObject(data) ? { ...data } : hasToObject(data) ? data.toObject(true) : {};
   Object.assign(out, scopeDefaults(rel.scope?.where));
   for (const [targetProp, ownerProp] of Object.entries(rel.properties ?? {}))
     out[targetProp] = owner[ownerProp];
@@ -195,7 +191,7 @@ function targetData(rel: RelationDefinition, owner: Inst, data: unknown): Inst {
 }
 
 export function buildRelated(rel: RelationDefinition, owner: Inst, data: unknown): any {
-  return new (rel.modelTo as any)(targetData(rel, owner, data));
+  return new rel.modelTo!(targetData(rel, owner, data));
 }
 
 export async function createRelated(
@@ -363,19 +359,30 @@ async function editReferences(
   options: object,
   edit: (stored: unknown[]) => unknown[],
 ): Promise<void> {
-  const Owner = rel.modelFrom as any;
+  const Owner = rel.modelFrom;
   const def = Owner.definition;
   const idName: string | undefined = def.idName;
   const ownerId = idName ? owner[idName] : undefined;
   const connector = Owner.dataSource?.connector;
   const write = async (opts: object): Promise<void> => {
     const fresh = isScalarKey(ownerId)
-      ? await Owner.findById(ownerId, { fields: [idName, rel.keyFrom] }, opts)
+      ? await Owner.findById(ownerId, { fields: [idName!, rel.keyFrom] }, opts)
       : null;
     const source = fresh ? fresh[rel.keyFrom] : owner[rel.keyFrom];
     const stored = Array.isArray(source) ? source : [];
     await owner.updateAttributes({ [rel.keyFrom]: edit(stored) }, opts);
   };
-  if (!isScalarKey(ownerId) || typeof connector?.exclusive !== 'function') return write(options);
-  await connector.exclusive(def, `references:${rel.keyFrom}:${String(ownerId)}`, options, write);
+  if (
+    !isScalarKey(ownerId) ||
+    !connector ||
+    !('exclusive' in connector) ||
+    typeof connector.exclusive !== 'function'
+  )
+    return write(options);
+  await connector.exclusive(
+    def,
+    `references:${rel.keyFrom}:${String(ownerId)}`,
+    options as OperationOptions,
+    write,
+  );
 }

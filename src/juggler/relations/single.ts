@@ -28,7 +28,7 @@ export async function getParent(rel: RelationDefinition, owner: Inst, options: o
   const Target = rel.targetFor(owner);
   if (!Target) return null;
   const keyTo = rel.modelTo ? rel.keyTo : (Target.definition.idName ?? 'id');
-  return (Target as any).findOne(scopedQuery(rel, { [keyTo]: key }), options);
+  return Target.findOne(scopedQuery(rel, { [keyTo]: key }), options);
 }
 
 /** `order.customer.create(data)`: creates the parent and points the owner at it. */
@@ -44,7 +44,7 @@ export async function createParent(
       'INVALID_ARGUMENT',
       `The polymorphic relation ${rel.name} cannot create its target`,
     );
-  const parent = await (Target as any).create(isPlainObject(data) ? data : {}, options);
+  const parent = await Target.create(isPlainObject(data) ? data : {}, options);
   await owner.updateAttributes({ [rel.keyFrom]: parent[rel.keyTo] }, options);
   return parent;
 }
@@ -103,7 +103,7 @@ export async function createChild(
 }
 
 export function buildChild(rel: RelationDefinition, owner: Inst, data: unknown): any {
-  return new (rel.modelTo as any)(childData(rel, owner, data));
+  return new rel.modelTo!(childData(rel, owner, data));
 }
 
 export async function updateChild(
