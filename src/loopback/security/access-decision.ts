@@ -21,7 +21,7 @@ import { isInRole } from './role-membership';
  * principals, with the model's (else the app's) default permission.
  */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 async function hasPrincipal(rule: AclRule, ctx: AccessContext): Promise<boolean> {
   const id = rule.principalId;

@@ -3,7 +3,7 @@ import type { RemotingContext } from '../../remoting/context';
 
 /** The error a refused call answers with. */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 /**
  * LB3's denial: 401 AUTHORIZATION_REQUIRED without a token; with one, the status `aclErrorStatus`

@@ -6,7 +6,7 @@ import { AclRule, ALL, normalizeRules } from './acl-resolver';
  * the ACL model.
  */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 /** The rules a property's definition carries (`properties.name.acls`), for that property. */
 export function propertyRules(Model: ModelClass): unknown[] {

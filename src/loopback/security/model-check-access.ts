@@ -10,7 +10,7 @@ import { ALL } from './acl-resolver';
  * has (an app may override it).
  */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 type AllowedCallback = (err: Error | null, allowed?: boolean) => void;
 

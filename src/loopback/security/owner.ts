@@ -5,7 +5,7 @@ import { isReferencedUser, isSameUser, isUserModel, sameId, UserPrincipal } from
  * The `$owner` role: whether the request's principal owns the record an access context names.
  */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 function userModelOf(ctx: AccessContext): ModelClass | undefined {
   return ctx.registry?.findModel?.('User');

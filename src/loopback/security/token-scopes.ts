@@ -3,7 +3,7 @@ import type { SharedMethod } from '../../remoting/shared-method';
 
 /** A token's `scopes` against the `accessScopes` a remote method declares. */
 
-type ModelClass = any;
+import type { ModelClass } from '../model-api/registry';
 
 /** A token with `scopes` (e.g. a password-reset token) only opens methods declaring one of them. */
 export function tokenScopeAllows(token: any, method: SharedMethod | undefined): boolean {
