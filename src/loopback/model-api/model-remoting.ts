@@ -3,7 +3,7 @@ import { assertClientFilter } from '../../juggler';
 import { SharedClass } from '../../remoting/shared-class';
 import type { RemoteMethodOptions } from '../../remoting/shared-method';
 import type { RemotingContext } from '../../remoting/context';
-import { assertBatchSize } from '../batch-limit';
+import { assertBatchSize } from './batch-limit';
 import type { ModelClass } from './registry';
 import { replicationMethods } from '../replication/remoting';
 

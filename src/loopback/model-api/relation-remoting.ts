@@ -1,5 +1,5 @@
 import { ModelNotFoundError } from '../../errors';
-import { assertBatchSize } from '../batch-limit';
+import { assertBatchSize } from './batch-limit';
 import { createOnlyInstance, filterArg, whereArg } from './model-remoting';
 import { nestRemoting } from './nest-remoting';
 import type { ModelClass } from './registry';

@@ -1,5 +1,5 @@
-import { LooplineError } from '../errors';
-import type { ModelClass } from './model-api/registry';
+import { LooplineError } from '../../errors';
+import type { ModelClass } from './registry';
 
 /**
  * The most items one REST create may carry, from the target model's `maxArrayCreate` setting (a
