@@ -1,11 +1,11 @@
 import type { ModelDefinition } from '../../model-definition';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
+import { onConflictUpsert } from '../sql/on-conflict-upsert';
 import type { SqlStatementHost, SqlStatements } from '../sql/sql-dialect';
 
 /**
- * One statement: INSERT … ON CONFLICT (id) DO UPDATE … RETURNING the row. `xmax` is 0 only on
- * a row version this statement inserted, which tells a created row from an updated one. A
- * conflict on another unique index is not caught by the ON CONFLICT and stays a 409.
+ * One statement (see onConflictUpsert). `xmax` is 0 only on a row version this statement
+ * inserted, which tells a created row from an updated one.
  */
 async function upsert(
   host: SqlStatementHost,
@@ -14,24 +14,15 @@ async function upsert(
   updateRow: Row,
   options: OperationOptions,
 ): Promise<UpsertResult> {
-  const idName = def.idName!;
-  const b = host.builder(def);
-  const { cols, vals } = host.insertColumns(def, insertRow, b);
-  const idCol = host.col(def, idName);
-  const sets = Object.keys(updateRow)
-    .filter((n) => n !== idName && def.properties[n] && updateRow[n] !== undefined)
-    .map((n) => `${host.col(def, n)} = ${b.param(host.toDb(def.properties[n], updateRow[n]))}`);
-  // With nothing to change, the row is still locked and returned.
-  if (!sets.length) sets.push(`${idCol} = EXCLUDED.${idCol}`);
-  const returning = def.propertyNames.map((n) => host.col(def, n)).join(', ');
-  const sql = `INSERT INTO ${host.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')}) ON CONFLICT (${idCol}) DO UPDATE SET ${sets.join(', ')} RETURNING ${returning}, (xmax = 0) AS "loopline$created"`;
-  let rows: Row[];
-  try {
-    ({ rows } = await host.run(sql, b.params, options));
-  } catch (err) {
-    throw host.duplicate(def, err, insertRow);
-  }
-  return { row: host.rowFromDb(def, rows[0]), created: rows[0]['loopline$created'] === true };
+  const raw = await onConflictUpsert(
+    host,
+    def,
+    insertRow,
+    updateRow,
+    options,
+    ', (xmax = 0) AS "loopline$created"',
+  );
+  return { row: host.rowFromDb(def, raw), created: raw['loopline$created'] === true };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { ModelDefinition } from '../../model-definition';
 import type { OperationOptions, Row, UpsertResult } from '../connector';
 import { KeyedMutex } from '../keyed-mutex';
+import { onConflictUpsert } from '../sql/on-conflict-upsert';
 import type { SqlStatementHost, SqlStatements } from '../sql/sql-dialect';
 import type { SqlTransaction } from '../sql/sql-transaction';
 
@@ -22,23 +23,8 @@ async function upsertNow(
   options: OperationOptions,
   existed: boolean,
 ): Promise<UpsertResult> {
-  const idName = def.idName!;
-  const b = host.builder(def);
-  const { cols, vals } = host.insertColumns(def, insertRow, b);
-  const idCol = host.col(def, idName);
-  const sets = Object.keys(updateRow)
-    .filter((n) => n !== idName && def.properties[n] && updateRow[n] !== undefined)
-    .map((n) => `${host.col(def, n)} = ${b.param(host.toDb(def.properties[n], updateRow[n]))}`);
-  if (!sets.length) sets.push(`${idCol} = excluded.${idCol}`);
-  const returning = def.propertyNames.map((n) => host.col(def, n)).join(', ');
-  const sql = `INSERT INTO ${host.table(def)} (${cols.join(', ')}) VALUES (${vals.join(', ')}) ON CONFLICT (${idCol}) DO UPDATE SET ${sets.join(', ')} RETURNING ${returning}`;
-  let rows: Row[];
-  try {
-    ({ rows } = await host.run(sql, b.params, options));
-  } catch (err) {
-    throw host.duplicate(def, err, insertRow);
-  }
-  return { row: host.rowFromDb(def, rows[0]), created: !existed };
+  const raw = await onConflictUpsert(host, def, insertRow, updateRow, options);
+  return { row: host.rowFromDb(def, raw), created: !existed };
 }
 
 /** The atomic writes of the SQLite data sources on `file()`. */
