@@ -45,12 +45,30 @@ export function noticeText(notice: ChangeNotice, limit: number): string | undefi
   return Buffer.byteLength(slim) <= limit ? slim : undefined;
 }
 
-export abstract class StoreChangeFeed {
+/** How a store carries notices between processes (NOTIFY, a polled table, within the process): a dialect's part of the feed. */
+export interface ChangeCarrier {
+  /** Sends notices outside any transaction (one statement per batch where the carrier allows). */
+  send(notices: ChangeNotice[]): Promise<void>;
+  /** Sends notices inside the app's transaction (they travel if it commits). */
+  sendInTransaction(notices: ChangeNotice[], options: OperationOptions): Promise<void>;
+  /** Starts carrying other processes' notices to `deliver`; resolves once it is listening. */
+  listen(deliver: (notice: ChangeNotice) => void): Promise<void>;
+  unlisten(): Promise<void>;
+  report(err: unknown): void;
+  /** Whatever the carrier needs made once before a write's transaction begins (MariaDB: its table). */
+  prepare?(): Promise<void>;
+}
+
+/** A data source's change feed: batching, listeners and origin marks, over its store's carrier. */
+export class StoreChangeFeed {
   /**
-   * Every model's writes announce themselves (data source setting `changeFeed: true`); otherwise
-   * only those of models tracking changes, whose writes are transactions already.
+   * `everyModel`: every model's writes announce themselves (data source setting `changeFeed:
+   * true`); otherwise only those of models tracking changes, whose writes are transactions already.
    */
-  constructor(readonly everyModel: boolean) {}
+  constructor(
+    readonly everyModel: boolean,
+    private readonly carrier: ChangeCarrier,
+  ) {}
 
   /** This data source's mark on its notices (its own streams do not hear them twice). */
   readonly origin = randomUUID();
@@ -59,24 +77,15 @@ export abstract class StoreChangeFeed {
   private flushing: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
 
-  /** Sends notices outside any transaction (one statement per batch where the carrier allows). */
-  protected abstract send(notices: ChangeNotice[]): Promise<void>;
-  /** Sends notices inside the app's transaction (they travel if it commits). */
-  protected abstract sendInTransaction(notices: ChangeNotice[], options: OperationOptions): Promise<void>;
-  /** Starts carrying other processes' notices to `deliver`; resolves once it is listening. */
-  protected abstract listen(deliver: (notice: ChangeNotice) => void): Promise<void>;
-  protected abstract unlisten(): Promise<void>;
-  protected abstract report(err: unknown): void;
-
-  /** Whatever the feed needs made once before a write's transaction begins (MariaDB: its table). */
+  /** Whatever the carrier needs made once before a write's transaction begins. */
   prepare(): Promise<void> {
-    return Promise.resolve();
+    return this.carrier.prepare?.() ?? Promise.resolve();
   }
 
   /** Announces one write. In the caller's transaction it is awaited; otherwise batched and not awaited. */
   async publish(notice: Omit<ChangeNotice, 'origin'>, options: OperationOptions): Promise<void> {
     const full = { origin: this.origin, ...notice };
-    if (options.transaction) return this.sendInTransaction([full], options);
+    if (options.transaction) return this.carrier.sendInTransaction([full], options);
     this.queue.push(full);
     if (!this.flushing)
       this.flushing = new Promise((resolve) => setImmediate(resolve)).then(() => this.flush());
@@ -89,7 +98,7 @@ export abstract class StoreChangeFeed {
     const batch = this.queue;
     this.queue = [];
     this.flushing = undefined;
-    this.sending = this.sending.then(() => this.send(batch)).catch((err) => this.report(err));
+    this.sending = this.sending.then(() => this.carrier.send(batch)).catch((err) => this.carrier.report(err));
     return this.sending;
   }
 
@@ -97,17 +106,19 @@ export abstract class StoreChangeFeed {
   async subscribe(listener: ChangeListener): Promise<() => Promise<void>> {
     this.listeners.add(listener);
     if (this.listeners.size === 1 || this.starting) {
-      this.starting ??= this.listen((notice) => this.dispatch(notice)).catch((err) => {
-        this.listeners.delete(listener);
-        this.starting = undefined;
-        throw err;
-      });
+      this.starting ??= this.carrier
+        .listen((notice) => this.dispatch(notice))
+        .catch((err) => {
+          this.listeners.delete(listener);
+          this.starting = undefined;
+          throw err;
+        });
     }
     await this.starting;
     return async () => {
       if (!this.listeners.delete(listener) || this.listeners.size > 0) return;
       this.starting = undefined;
-      await this.unlisten();
+      await this.carrier.unlisten();
     };
   }
 
@@ -117,7 +128,7 @@ export abstract class StoreChangeFeed {
       try {
         listener(notice);
       } catch (err) {
-        this.report(err);
+        this.carrier.report(err);
       }
     }
   }
@@ -127,6 +138,6 @@ export abstract class StoreChangeFeed {
     if (this.queue.length) await this.flush();
     this.listeners.clear();
     this.starting = undefined;
-    await this.unlisten();
+    await this.carrier.unlisten();
   }
 }

@@ -1,5 +1,5 @@
 import type { OperationOptions, Row } from '../connector';
-import { noticeText, StoreChangeFeed, type ChangeNotice } from '../change-feed';
+import { noticeText, type ChangeCarrier, type ChangeNotice } from '../change-feed';
 
 /**
  * The MariaDB/MySQL change feed: these stores have no NOTIFY, so notices are rows of a table of
@@ -21,7 +21,7 @@ const NOTICE_LIMIT = 16_000;
 
 type Run = (sql: string, params: unknown[], options?: OperationOptions) => Promise<{ rows: Row[] }>;
 
-export class MySQLChangeFeed extends StoreChangeFeed {
+export class MySQLChangeCarrier implements ChangeCarrier {
   private ready: Promise<void> | undefined;
   private lastPrune = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -38,10 +38,7 @@ export class MySQLChangeFeed extends StoreChangeFeed {
     private readonly interval: number = DEFAULT_INTERVAL,
     private readonly retention: number = DEFAULT_RETENTION,
     private readonly debug: (format: string, ...args: unknown[]) => void,
-    everyModel: boolean,
-  ) {
-    super(everyModel);
-  }
+  ) {}
 
   private quoted(): string {
     return '`' + this.table.replace(/`/g, '``') + '`';
@@ -96,19 +93,19 @@ export class MySQLChangeFeed extends StoreChangeFeed {
     }
   }
 
-  override prepare(): Promise<void> {
+  prepare(): Promise<void> {
     return this.ensureTable();
   }
 
-  protected send(notices: ChangeNotice[]): Promise<void> {
+  send(notices: ChangeNotice[]): Promise<void> {
     return this.insert(notices);
   }
 
-  protected sendInTransaction(notices: ChangeNotice[], options: OperationOptions): Promise<void> {
+  sendInTransaction(notices: ChangeNotice[], options: OperationOptions): Promise<void> {
     return this.insert(notices, options);
   }
 
-  protected async listen(deliver: (notice: ChangeNotice) => void): Promise<void> {
+  async listen(deliver: (notice: ChangeNotice) => void): Promise<void> {
     await this.ensureTable();
     const { rows } = await this.run(`SELECT COALESCE(MAX(seq), 0) AS last FROM ${this.quoted()}`, []);
     this.last = Number(rows[0]?.last ?? 0);
@@ -179,13 +176,13 @@ export class MySQLChangeFeed extends StoreChangeFeed {
     }
   }
 
-  protected async unlisten(): Promise<void> {
+  async unlisten(): Promise<void> {
     const timer = this.timer;
     this.timer = undefined;
     if (timer) clearTimeout(timer);
   }
 
-  protected report(err: unknown): void {
+  report(err: unknown): void {
     this.debug('change feed: %s', (err as Error)?.message ?? String(err));
   }
 }

@@ -1,5 +1,6 @@
 import type { SqlDialect } from '../sql/sql-dialect';
-import { MySQLChangeFeed } from './change-feed';
+import { StoreChangeFeed } from '../change-feed';
+import { MySQLChangeCarrier } from './change-feed';
 import { MySQLCatalog } from './discovery';
 import { mysqlDriver, textCollation } from './driver';
 import { mysqlErrors } from './errors';
@@ -28,7 +29,7 @@ export function mysqlDialect(settings: Readonly<Record<string, unknown>>): SqlDi
       const table = typeof s.changeFeedTable === 'string' ? s.changeFeedTable : 'loopline_change_feed';
       const interval = Number(s.changeFeedInterval) > 0 ? Number(s.changeFeedInterval) : undefined;
       const retention = Number(s.changeFeedRetention) > 0 ? Number(s.changeFeedRetention) : undefined;
-      return new MySQLChangeFeed(run, table, interval, retention, debug, everyModel);
+      return new StoreChangeFeed(everyModel, new MySQLChangeCarrier(run, table, interval, retention, debug));
     },
   };
 }

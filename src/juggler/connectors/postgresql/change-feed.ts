@@ -1,6 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
 import type { OperationOptions } from '../connector';
-import { noticeText, StoreChangeFeed, type ChangeNotice } from '../change-feed';
+import { noticeText, type ChangeCarrier, type ChangeNotice } from '../change-feed';
 
 /**
  * The PostgreSQL change feed: notices travel by NOTIFY on one channel (setting
@@ -17,7 +17,7 @@ const RECONNECT_DELAY = 1000;
 
 type Run = (sql: string, params: unknown[], options?: OperationOptions) => Promise<unknown>;
 
-export class PostgreSQLChangeFeed extends StoreChangeFeed {
+export class PostgreSQLChangeCarrier implements ChangeCarrier {
   private client: Client | undefined;
   private deliver: ((notice: ChangeNotice) => void) | undefined;
   private retry: NodeJS.Timeout | undefined;
@@ -27,10 +27,7 @@ export class PostgreSQLChangeFeed extends StoreChangeFeed {
     private readonly clientConfig: () => ClientConfig,
     private readonly channel: string,
     private readonly debug: (format: string, ...args: unknown[]) => void,
-    everyModel: boolean,
-  ) {
-    super(everyModel);
-  }
+  ) {}
 
   /** Notices packed into payloads, each a JSON array within the limit. */
   private payloads(notices: ChangeNotice[]): string[] {
@@ -57,18 +54,18 @@ export class PostgreSQLChangeFeed extends StoreChangeFeed {
     return `SELECT ${Array.from({ length: count }, (_, i) => `pg_notify($1, $${i + 2})`).join(', ')}`;
   }
 
-  protected async send(notices: ChangeNotice[]): Promise<void> {
+  async send(notices: ChangeNotice[]): Promise<void> {
     const payloads = this.payloads(notices);
     if (payloads.length) await this.run(this.notifyStatement(payloads.length), [this.channel, ...payloads]);
   }
 
-  protected async sendInTransaction(notices: ChangeNotice[], options: OperationOptions): Promise<void> {
+  async sendInTransaction(notices: ChangeNotice[], options: OperationOptions): Promise<void> {
     const payloads = this.payloads(notices);
     if (payloads.length)
       await this.run(this.notifyStatement(payloads.length), [this.channel, ...payloads], options);
   }
 
-  protected async listen(deliver: (notice: ChangeNotice) => void): Promise<void> {
+  async listen(deliver: (notice: ChangeNotice) => void): Promise<void> {
     this.deliver = deliver;
     await this.connectListener();
   }
@@ -110,7 +107,7 @@ export class PostgreSQLChangeFeed extends StoreChangeFeed {
     this.retry.unref();
   }
 
-  protected async unlisten(): Promise<void> {
+  async unlisten(): Promise<void> {
     this.deliver = undefined;
     if (this.retry) clearTimeout(this.retry);
     this.retry = undefined;
@@ -119,7 +116,7 @@ export class PostgreSQLChangeFeed extends StoreChangeFeed {
     if (client) await client.end().catch(() => undefined);
   }
 
-  protected report(err: unknown): void {
+  report(err: unknown): void {
     this.debug('change feed: %s', (err as Error)?.message ?? String(err));
   }
 }

@@ -1,5 +1,6 @@
 import type { SqlDialect } from '../sql/sql-dialect';
-import { PostgreSQLChangeFeed } from './change-feed';
+import { StoreChangeFeed } from '../change-feed';
+import { PostgreSQLChangeCarrier } from './change-feed';
 import { PostgreSQLCatalog } from './discovery';
 import { poolConfig, postgresqlDriver } from './driver';
 import { postgresqlErrors } from './errors';
@@ -21,12 +22,14 @@ export function postgresqlDialect(settings: Readonly<Record<string, unknown>>): 
     createSchema: (query) => new PostgreSQLSchemaDialect(query),
     createCatalog: (query) => new PostgreSQLCatalog(query),
     createChangeFeed: ({ run, debug, everyModel }) =>
-      new PostgreSQLChangeFeed(
-        run,
-        () => poolConfig(settings),
-        typeof settings.changeFeedChannel === 'string' ? settings.changeFeedChannel : 'loopline_changes',
-        debug,
+      new StoreChangeFeed(
         everyModel,
+        new PostgreSQLChangeCarrier(
+          run,
+          () => poolConfig(settings),
+          typeof settings.changeFeedChannel === 'string' ? settings.changeFeedChannel : 'loopline_changes',
+          debug,
+        ),
       ),
   };
 }

@@ -1,5 +1,5 @@
 import type { OperationOptions } from '../connector';
-import { StoreChangeFeed, type ChangeNotice } from '../change-feed';
+import { type ChangeCarrier, type ChangeNotice } from '../change-feed';
 
 /**
  * The SQLite change feed, within one process: the data sources of this process on the same
@@ -10,9 +10,9 @@ import { StoreChangeFeed, type ChangeNotice } from '../change-feed';
  */
 
 /** The feeds listening, by database file. */
-const LISTENING = new Map<string, Set<SQLiteChangeFeed>>();
+const LISTENING = new Map<string, Set<SQLiteChangeCarrier>>();
 
-export class SQLiteChangeFeed extends StoreChangeFeed {
+export class SQLiteChangeCarrier implements ChangeCarrier {
   private deliver: ((notice: ChangeNotice) => void) | undefined;
   /** Notices of writes in a transaction still open, by its handle. */
   private readonly held = new Map<unknown, ChangeNotice[]>();
@@ -20,12 +20,9 @@ export class SQLiteChangeFeed extends StoreChangeFeed {
   constructor(
     private readonly file: string,
     private readonly debug: (format: string, ...args: unknown[]) => void,
-    everyModel: boolean,
-  ) {
-    super(everyModel);
-  }
+  ) {}
 
-  protected async send(notices: ChangeNotice[]): Promise<void> {
+  async send(notices: ChangeNotice[]): Promise<void> {
     const peers = LISTENING.get(this.file);
     if (!peers) return;
     for (const peer of peers) {
@@ -35,7 +32,7 @@ export class SQLiteChangeFeed extends StoreChangeFeed {
     }
   }
 
-  protected async sendInTransaction(notices: ChangeNotice[], options: OperationOptions): Promise<void> {
+  async sendInTransaction(notices: ChangeNotice[], options: OperationOptions): Promise<void> {
     const tx = options.transaction;
     this.held.set(tx, [...(this.held.get(tx) ?? []), ...notices]);
   }
@@ -48,21 +45,21 @@ export class SQLiteChangeFeed extends StoreChangeFeed {
     if (committed) void this.send(notices).catch((err) => this.report(err));
   }
 
-  protected async listen(deliver: (notice: ChangeNotice) => void): Promise<void> {
+  async listen(deliver: (notice: ChangeNotice) => void): Promise<void> {
     this.deliver = deliver;
     let peers = LISTENING.get(this.file);
     if (!peers) LISTENING.set(this.file, (peers = new Set()));
     peers.add(this);
   }
 
-  protected async unlisten(): Promise<void> {
+  async unlisten(): Promise<void> {
     this.deliver = undefined;
     const peers = LISTENING.get(this.file);
     peers?.delete(this);
     if (peers && !peers.size) LISTENING.delete(this.file);
   }
 
-  protected report(err: unknown): void {
+  report(err: unknown): void {
     this.debug('change feed: %s', (err as Error)?.message ?? String(err));
   }
 }

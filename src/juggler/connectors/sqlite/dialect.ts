@@ -1,5 +1,6 @@
 import type { SqlDialect } from '../sql/sql-dialect';
-import { SQLiteChangeFeed } from './change-feed';
+import { StoreChangeFeed } from '../change-feed';
+import { SQLiteChangeCarrier } from './change-feed';
 import { SQLiteCatalog } from './discovery';
 import { IN_MEMORY, SQLiteDriver } from './driver';
 import { sqliteErrors } from './errors';
@@ -24,7 +25,8 @@ export function sqliteDialect(settings: Readonly<Record<string, unknown>>): SqlD
     createChangeFeed: ({ debug, everyModel }) => {
       // Each `:memory:` database is its data source's own: no other data source shares its writes.
       const key = driver.file === IN_MEMORY ? `${IN_MEMORY}:${Math.random()}` : driver.file;
-      return (driver.feed = new SQLiteChangeFeed(key, debug, everyModel));
+      driver.feed = new SQLiteChangeCarrier(key, debug);
+      return new StoreChangeFeed(everyModel, driver.feed);
     },
   };
 }

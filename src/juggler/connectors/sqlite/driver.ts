@@ -4,7 +4,7 @@ import { LooplineError } from '../../../errors';
 import type { QueryResult } from '../sql/sql-transaction';
 import type { SqlDriver } from '../sql/sql-dialect';
 import type { SqlRunner, TransactionConnection } from '../sql/sql-transaction';
-import type { SQLiteChangeFeed } from './change-feed';
+import type { SQLiteChangeCarrier } from './change-feed';
 import { Database, execute, openDatabase, runnerOf, StatementCache } from './database';
 import { foreignKeyConstraintName, rebuildFromStatement, rebuildTable, RebuildSpec } from './schema';
 
@@ -36,7 +36,7 @@ export class SQLiteDriver implements SqlDriver {
   private readonly idle: Connection[] = [];
   private poolRunner: SqlRunner | undefined;
   /** The change feed, told when a transaction ends (its notices travel only once it has committed). */
-  feed: SQLiteChangeFeed | undefined;
+  feed: SQLiteChangeCarrier | undefined;
 
   constructor(private readonly settings: Readonly<Record<string, unknown>>) {}
 
