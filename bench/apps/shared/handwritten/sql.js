@@ -1,6 +1,6 @@
 'use strict';
-// The data layer of the hand-written peers on a SQL store: the same parameterised statements as
-// apps/express-sql/server.js, over `pg` or `mysql2` (BENCH_STORE=postgresql|mysql), against the
+// The data layer of the hand-written peers (Express, Fastify, node:http) on a SQL store:
+// parameterised statements over `pg` or `mysql2` (BENCH_STORE=postgresql|mysql), against the
 // tables the first target of the run created and seeded.
 
 function sqlStore() {
