@@ -22,6 +22,19 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** The lines of an app's output that report an error, with a few lines after each (its stack). */
+function errorLines(output: string): string {
+  const lines = output.split('\n');
+  const picked = new Set<number>();
+  lines.forEach((line, i) => {
+    if (/error/i.test(line)) for (let j = i; j < Math.min(lines.length, i + 4); j++) picked.add(j);
+  });
+  return [...picked]
+    .map((i) => lines[i])
+    .join('\n')
+    .slice(0, 4000);
+}
+
 interface Reply {
   status: number;
   body: string;
@@ -55,7 +68,10 @@ function call(agent: http.Agent, base: string, method: string, url: string, body
 describeStore(
   STORES.find((s) => s.name === 'postgresql')!,
   () => {
-    const app = makeOpsApp({ dataSource: STORES.find((s) => s.name === 'postgresql')!.settings });
+    const app = makeOpsApp({
+      dataSource: STORES.find((s) => s.name === 'postgresql')!.settings,
+      table: 'soak_note',
+    });
     afterAll(() => app.remove());
 
     it(
@@ -139,6 +155,8 @@ describeStore(
               `[soak] RSS after warm-up ${mb(warm.rss)}, at the end ${mb(end.rss)}, peak ${mb(Math.max(...samples))} (bound: +${mb(RSS_GROWTH_BOUND)}); first to last quarter ${mb(trend)} (bound: ${mb(RSS_TREND_BOUND)})\n` +
               `[soak] event-loop delay in the app over the last 5 s: ${JSON.stringify(end.eld)} ms; worst p99 of any 5 s window ${Math.max(...windows.map((w) => w.eld.p99))} ms, worst max ${Math.max(...windows.map((w) => w.eld.max))} ms`,
           );
+          // A 5xx body keeps only its code in production: the app's own log says what failed.
+          if (failures.length) console.log(`[soak] the app's error output:\n${errorLines(running.output())}`);
           expect(failures).toEqual([]);
           expect([...counts.keys()].filter((s) => s >= 500)).toEqual([]);
           expect(total).toBeGreaterThan(1000);

@@ -38,7 +38,9 @@ async function storedTitles(store: StoreConfig): Promise<Set<string>> {
     });
     await client.connect();
     try {
-      return new Set((await client.query('SELECT title FROM note')).rows.map((r) => r.title as string));
+      return new Set(
+        (await client.query('SELECT title FROM faults_note')).rows.map((r) => r.title as string),
+      );
     } finally {
       await client.end();
     }
@@ -51,7 +53,7 @@ async function storedTitles(store: StoreConfig): Promise<Set<string>> {
     database: s.database,
   });
   try {
-    const [rows] = await conn.query('SELECT title FROM Note');
+    const [rows] = await conn.query('SELECT title FROM faults_note');
     return new Set((rows as { title: string }[]).map((r) => r.title));
   } finally {
     await conn.end();
@@ -139,7 +141,10 @@ for (const store of STORES.filter((s) => !s.embedded)) {
 
     beforeAll(async () => {
       await relay.start();
-      app = makeOpsApp({ dataSource: { ...store.settings, port: relay.port, ...TIMEOUTS } });
+      app = makeOpsApp({
+        dataSource: { ...store.settings, port: relay.port, ...TIMEOUTS },
+        table: 'faults_note',
+      });
       running = await startApp(path.join(app.dir, 'server'), { cwd: app.dir, env: { OPS_MIGRATE: '1' } });
     }, 30000);
 

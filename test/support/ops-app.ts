@@ -8,6 +8,11 @@ export interface OpsAppOptions {
   dataSource: Record<string, unknown>;
   /** Extra keys of server/config.json (shutdownTimeout, requestLog, health …). */
   config?: Record<string, unknown>;
+  /**
+   * The Note table on PostgreSQL and MySQL (default `note` / `Note`): a test whose app migrates
+   * at boot names its own, so no other test's migration can drop the table under its load.
+   */
+  table?: string;
 }
 
 /**
@@ -45,6 +50,7 @@ export function makeOpsApp(options: OpsAppOptions): { dir: string; remove: () =>
     name: 'Note',
     base: 'PersistedModel',
     properties: { title: { type: 'string', required: true }, n: { type: 'number' } },
+    ...(options.table ? { postgresql: { table: options.table }, mysql: { table: options.table } } : {}),
   });
   write(
     'server/boot/ops.js',
