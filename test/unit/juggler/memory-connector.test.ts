@@ -109,6 +109,73 @@ describe('memory connector: ids', () => {
   });
 });
 
+describe('memory connector: the default order with text and integer ids', () => {
+  // Rows keyed by integer ids (as numbers) and by any other text: LB3's plain-object order
+  // (integer-like ids ascending, then the others by insertion) must come out of every read path.
+  async function mixed() {
+    const ds = memory();
+    const M: any = ds.createModel(
+      'M',
+      { id: { type: String, id: true }, name: String, group: Number },
+      { forceId: false },
+    );
+    for (const [id, group] of [
+      ['b', 1],
+      ['10', 2],
+      ['a', 1],
+      ['2', 2],
+      ['-1', 1],
+      ['07', 2],
+      ['1.5', 1],
+      ['0', 2],
+    ] as const)
+      await M.create({ id, name: `n${id}`, group });
+    return M;
+  }
+  const ORDER = ['0', '2', '10', 'b', 'a', '-1', '07', '1.5'];
+
+  it('lists, pages, picks by id and looks up by index in that order', async () => {
+    const M = await mixed();
+    expect((await M.find()).map((m: any) => m.id)).toEqual(ORDER);
+    expect((await M.find({ limit: 3 })).map((m: any) => m.id)).toEqual(ORDER.slice(0, 3));
+    expect((await M.find({ skip: 2, limit: 3 })).map((m: any) => m.id)).toEqual(ORDER.slice(2, 5));
+    expect((await M.find({ skip: 7, limit: 3 })).map((m: any) => m.id)).toEqual(ORDER.slice(7));
+    expect(
+      (await M.find({ where: { id: { inq: ['1.5', 'a', '10', '0', 'b'] } } })).map((m: any) => m.id),
+    ).toEqual(['0', '10', 'b', 'a', '1.5']);
+    expect((await M.find({ where: { group: { inq: [2, 1] } } })).map((m: any) => m.id)).toEqual(ORDER);
+    expect((await M.find({ where: { group: 1 } })).map((m: any) => m.id)).toEqual(['b', 'a', '-1', '1.5']);
+    // A where the index cannot answer, paged without an order: the first matches.
+    const odd = { name: { like: 'n%' }, id: { neq: '2' } };
+    expect((await M.find({ where: odd, limit: 2 })).map((m: any) => m.id)).toEqual(['0', '10']);
+    expect((await M.find({ where: odd, skip: 2, limit: 2 })).map((m: any) => m.id)).toEqual(['b', 'a']);
+    expect(await M.count({ name: { like: 'n%' } })).toBe(8);
+  });
+
+  it('finds, replaces and deletes each row by its own id, and re-inserts a text id last', async () => {
+    const M = await mixed();
+    for (const id of ORDER) expect((await M.findById(id)).name).toBe(`n${id}`);
+    expect(await M.findById('010')).toBeNull();
+    await M.replaceById('a', { name: 'A', group: 1 });
+    expect((await M.findById('a')).name).toBe('A');
+    expect((await M.find()).map((m: any) => m.id)).toEqual(ORDER);
+    await M.destroyById('b');
+    await M.create({ id: 'b', name: 'again', group: 1 });
+    await M.create({ id: '1', name: 'one', group: 1 });
+    expect((await M.find()).map((m: any) => m.id)).toEqual([
+      '0',
+      '1',
+      '2',
+      '10',
+      'a',
+      '-1',
+      '07',
+      '1.5',
+      'b',
+    ]);
+  });
+});
+
 describe('memory connector: rows are private copies', () => {
   it('is not changed by mutating the input object', async () => {
     const ds = memory();

@@ -117,23 +117,21 @@ export class MemoryConnector implements Connector {
     return this.fileStore ? this.fileStore.persist() : Promise.resolve();
   }
 
-  /** The id keys a where clause pins down without a scan: `{id: v}`, `{id: {eq: v}}` or `{id: {inq: [...]}}`. */
-  private idKeys(def: ModelDefinition, where: WhereClause | undefined): string[] | undefined {
+  /** The ids a where clause pins down without a scan: `{id: v}`, `{id: {eq: v}}` or `{id: {inq: [...]}}`. */
+  private idKeys(def: ModelDefinition, where: WhereClause | undefined): unknown[] | undefined {
     const idName = def.idName;
     if (!where || !idName) return undefined;
     const keys = Object.keys(where);
     if (keys.length !== 1 || keys[0] !== idName) return undefined;
     const cond = where[idName];
     if (cond === null) return [];
-    if (typeof cond !== 'object' || cond instanceof Date) return [String(cond)];
+    if (typeof cond !== 'object' || cond instanceof Date) return [cond];
     if (cond instanceof RegExp || Array.isArray(cond)) return undefined;
     const ops = cond as Record<string, unknown>;
     const opKeys = Object.keys(ops);
     if (opKeys.length !== 1) return undefined;
-    if (opKeys[0] === 'inq')
-      return (ops.inq as unknown[]).filter((v) => v !== null && typeof v !== 'object').map(String);
-    if (opKeys[0] === 'eq')
-      return ops.eq === null ? [] : typeof ops.eq !== 'object' ? [String(ops.eq)] : undefined;
+    if (opKeys[0] === 'inq') return (ops.inq as unknown[]).filter((v) => v !== null && typeof v !== 'object');
+    if (opKeys[0] === 'eq') return ops.eq === null ? [] : typeof ops.eq !== 'object' ? [ops.eq] : undefined;
     return undefined;
   }
 
@@ -175,40 +173,42 @@ export class MemoryConnector implements Connector {
     return undefined;
   }
 
-  /** Matching stored rows (not copies), in the default order. */
-  private matching(table: MemoryTable, where: WhereClause | undefined): Row[] {
+  /**
+   * Matching stored rows (not copies), in the default order; the first `stopAt` of them when the
+   * caller needs no more (a page of an unordered query stops scanning once it is full).
+   */
+  private matching(table: MemoryTable, where: WhereClause | undefined, stopAt = Infinity): Row[] {
     const keys = this.idKeys(table.def, where);
     if (keys) return table.pick(keys);
-    if (where) {
-      const indexed = this.indexedCondition(table.def, where);
-      if (indexed) {
-        const candidates = table.lookup(indexed.prop, indexed.valueKeys);
-        if (Object.keys(where).length === 1) return candidates;
-        const test = compileWhere(where);
-        return candidates.filter((row) => test(row));
-      }
+    if (!where) return stopAt === Infinity ? table.rows() : table.slice(0, stopAt);
+    const indexed = this.indexedCondition(table.def, where);
+    if (indexed) {
+      const candidates = table.lookup(indexed.prop, indexed.valueKeys);
+      if (Object.keys(where).length === 1) return candidates;
+      const test = compileWhere(where);
+      return candidates.filter((row) => test(row));
     }
     const rows = table.rows();
-    if (!where) return rows;
     const test = compileWhere(where);
     const out: Row[] = [];
-    for (let i = 0; i < rows.length; i++) if (test(rows[i])) out.push(rows[i]);
+    for (let i = 0; i < rows.length && out.length < stopAt; i++) if (test(rows[i])) out.push(rows[i]);
     return out;
   }
 
-  private keyOf(def: ModelDefinition, row: Row): string {
-    return String(def.idName ? row[def.idName] : '');
+  /** The id of a stored row (its table key is made from it). */
+  private idOf(def: ModelDefinition, row: Row): unknown {
+    return def.idName ? row[def.idName] : '';
   }
 
   async create(def: ModelDefinition, data: Row, _options: OperationOptions): Promise<unknown> {
     const table = this.tableOf(def);
     const idName = def.idName;
     const row = copyRow(data);
-    let key: string;
+    let key: unknown;
     let id: unknown;
     if (!idName) {
       // A model without an id still needs a key; the row does not see it.
-      key = String(table.nextId++);
+      key = table.nextId++;
     } else {
       id = row[idName];
       if (id === undefined || id === null) {
@@ -217,7 +217,7 @@ export class MemoryConnector implements Connector {
       } else if (typeof id === 'number' && Number.isInteger(id) && id >= table.nextId) {
         table.nextId = id + 1;
       }
-      key = String(id);
+      key = id;
       // LB3: 409 "Duplicate entry for Customer.id" (the value is not in the message).
       if (table.has(key)) throw new DuplicateIdError(def.name, idName, id);
     }
@@ -229,9 +229,11 @@ export class MemoryConnector implements Connector {
 
   async find(def: ModelDefinition, filter: NormalizedFilter, _options: OperationOptions): Promise<Row[]> {
     const table = this.tableOf(def);
-    let rows = this.matching(table, filter.where);
     const skip = filter.skip ?? 0;
     const near = findNear(filter.where);
+    // Without an order the page is the first matches: the scan stops there.
+    const stopAt = near || filter.order || filter.limit === undefined ? Infinity : skip + filter.limit;
+    let rows = this.matching(table, filter.where, stopAt);
     // LB3 orders by distance when `near` is used; an explicit order still wins, distance breaks ties.
     if (near) rows = rows.slice().sort(compileDistanceOrder(near.path, near.point));
     if (filter.order)
@@ -246,7 +248,7 @@ export class MemoryConnector implements Connector {
   async findById(def: ModelDefinition, id: unknown, _options: OperationOptions): Promise<Row | null> {
     if (id === undefined || id === null) return null;
     const table = this.tableOf(def);
-    const row = table.get(String(id));
+    const row = table.get(id);
     return row ? table.copyOut(row) : null;
   }
 
@@ -275,7 +277,7 @@ export class MemoryConnector implements Connector {
       return { row: next, replaces: row };
     });
     assertUnique(def, table, writes);
-    for (const { row: next, replaces } of writes) table.set(this.keyOf(def, replaces), next);
+    for (const { row: next, replaces } of writes) table.set(this.idOf(def, replaces), next);
     if (rows.length) await this.persisted();
     return rows.length;
   }
@@ -292,7 +294,7 @@ export class MemoryConnector implements Connector {
       table.clear();
     } else {
       const rows = this.matching(table, where);
-      for (const row of rows) table.delete(this.keyOf(def, row));
+      for (const row of rows) table.delete(this.idOf(def, row));
       count = rows.length;
     }
     if (count) await this.persisted();
@@ -306,13 +308,12 @@ export class MemoryConnector implements Connector {
     _options: OperationOptions,
   ): Promise<Row | null> {
     const table = this.tableOf(def);
-    const key = String(id);
-    const row = table.get(key);
+    const row = table.get(id);
     if (!row) return null;
     const next = { ...row };
     for (const k of Object.keys(data)) if (k !== def.idName) next[k] = copyValue(data[k]);
     assertUnique(def, table, [{ row: next, replaces: row }]);
-    table.set(key, next);
+    table.set(id, next);
     await this.persisted();
     return copyRow(next);
   }
@@ -324,13 +325,12 @@ export class MemoryConnector implements Connector {
     _options: OperationOptions,
   ): Promise<Row | null> {
     const table = this.tableOf(def);
-    const key = String(id);
-    const row = table.get(key);
+    const row = table.get(id);
     if (!row) return null;
     const next = copyRow(data);
     if (def.idName) next[def.idName] = row[def.idName];
     assertUnique(def, table, [{ row: next, replaces: row }]);
-    table.set(key, next);
+    table.set(id, next);
     await this.persisted();
     return copyRow(next);
   }

@@ -3,25 +3,34 @@ import { copyValue } from './row-copy';
 
 type Row = Record<string, unknown>;
 
-interface Entry {
-  row: Row;
-  /** Insertion sequence: the default order among keys that are not integer-like. */
-  readonly seq: number;
-  /** The key as an array index, or -1 (computed once; the default order sorts on it). */
-  readonly index: number;
-  /** Place in the default order when the indexes were last built. */
-  position: number;
-  /** The row as JSON text, kept only when the store persists to a file (the file holds it so). */
-  json: string | undefined;
+/**
+ * A row's key in its table: the id as an array index (a number) when its text is one, otherwise
+ * that text. So 1 and '1' are the same row, as in LB3 (whose memory store kept rows in a plain
+ * object), and the usual integer ids key the Map as small integers: no key string per row.
+ */
+export type TableKey = number | string;
+
+export function tableKey(id: unknown): TableKey {
+  if (typeof id === 'number') {
+    // An integer in the array-index range is its own key (String(id) would be index-like text);
+    // any other number's text never is (a sign, a point or an exponent).
+    return Number.isInteger(id) && id >= 0 && id < 4294967295 ? id + 0 : String(id);
+  }
+  const text = typeof id === 'string' ? id : String(id);
+  const index = indexKey(text);
+  return index >= 0 ? index : text;
 }
 
 /**
- * One model's rows, keyed by the id's string form (so 1 and '1' are the same row, as in LB3).
+ * One model's rows. The Map holds each stored row itself, keyed by `tableKey` — nothing else per
+ * row: no wrapper object, no key string for integer ids, and the JSON text only when the store
+ * persists to a file (its own Map then).
  *
  * The default order is LB3's memory order, which came from keeping rows in a plain object:
  * integer-like ids ascending first, then the other ids in insertion order (observed: ids created
  * as 10, 2, 5 are found as 2, 5, 10). The Map is kept in that order lazily: auto-increment ids
- * arrive in order, and only a client-chosen smaller id costs one re-sort before the next read.
+ * arrive in order, and only a client-chosen smaller id (or an integer id after a text one) costs
+ * one stable re-sort before the next read.
  */
 /** Positions to sort, reused by every lookup (rows are read synchronously, one lookup at a time). */
 let scratch = new Float64Array(1024);
@@ -30,15 +39,21 @@ export class MemoryTable {
   def: ModelDefinition;
   /** The next auto-increment id, as LB3's file stores it in `ids`. */
   nextId = 1;
-  private entries = new Map<string, Entry>();
+  private entries = new Map<TableKey, Row>();
+  /** Insertion sequence of the text keys (the default order among them); integer keys sort by value. */
+  private readonly textSeq = new Map<string, number>();
   private seq = 0;
   private maxIndexKey = -1;
-  private hasOtherKeys = false;
   private unordered = false;
-  /** Property → value key → entries (in default order); built on first use, dropped on any write. */
-  private indexes = new Map<string, Map<string, Entry[]>>();
-  /** The entries by `position`, built with the indexes (a merge of index lists sorts positions). */
-  private ordered: Entry[] = [];
+  /** The rows' JSON text by key, kept only when the store persists to a file (the file holds it so). */
+  private readonly json: Map<TableKey, string> | undefined;
+  /**
+   * Property → value key → positions in `ordered` (ascending); built on first use, dropped on any
+   * write. Positions are small integers, so a list costs a few bytes per row.
+   */
+  private indexes = new Map<string, Map<string, number[]>>();
+  /** The rows in default order, built with the indexes. */
+  private ordered: Row[] = [];
   /**
    * Every key any stored row has held, and those that ever held an object (Date, array, nested
    * object): supersets kept at write time, so a read copies a row with one spread and deep-copies
@@ -48,56 +63,57 @@ export class MemoryTable {
   private objectKeys: string[] = [];
   private knownKeysFor: { def: ModelDefinition; seen: number; known: boolean } | undefined;
 
-  constructor(
-    def: ModelDefinition,
-    private readonly keepJson: boolean,
-  ) {
+  constructor(def: ModelDefinition, keepJson: boolean) {
     this.def = def;
+    this.json = keepJson ? new Map() : undefined;
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  get(key: string): Row | undefined {
-    return this.entries.get(key)?.row;
+  get(id: unknown): Row | undefined {
+    return this.entries.get(tableKey(id));
   }
 
-  has(key: string): boolean {
-    return this.entries.has(key);
+  has(id: unknown): boolean {
+    return this.entries.has(tableKey(id));
   }
 
   /** Inserts or replaces; a replaced row keeps its place. `json` is the row's text if already known. */
-  set(key: string, row: Row, json?: string): void {
+  set(id: unknown, row: Row, json?: string): void {
     if (this.indexes.size) this.indexes.clear();
     this.noteKeys(row);
-    const text = this.keepJson ? (json ?? JSON.stringify(row)) : undefined;
-    const existing = this.entries.get(key);
-    if (existing) {
-      existing.row = row;
-      existing.json = text;
+    const key = tableKey(id);
+    if (this.json) this.json.set(key, json ?? JSON.stringify(row));
+    const entries = this.entries;
+    if (entries.has(key)) {
+      entries.set(key, row);
       return;
     }
-    const index = indexKey(key);
-    if (index >= 0) {
-      if (index < this.maxIndexKey || this.hasOtherKeys) this.unordered = true;
-      if (index > this.maxIndexKey) this.maxIndexKey = index;
+    if (typeof key === 'number') {
+      if (key < this.maxIndexKey || this.textSeq.size) this.unordered = true;
+      if (key > this.maxIndexKey) this.maxIndexKey = key;
     } else {
-      this.hasOtherKeys = true;
+      this.textSeq.set(key, this.seq++);
     }
-    this.entries.set(key, { row, seq: this.seq++, index, position: 0, json: text });
+    entries.set(key, row);
   }
 
-  delete(key: string): boolean {
+  delete(id: unknown): boolean {
     if (this.indexes.size) this.indexes.clear();
+    const key = tableKey(id);
+    if (typeof key === 'string') this.textSeq.delete(key);
+    this.json?.delete(key);
     return this.entries.delete(key);
   }
 
   clear(): void {
     this.indexes.clear();
     this.entries.clear();
+    this.textSeq.clear();
+    this.json?.clear();
     this.maxIndexKey = -1;
-    this.hasOtherKeys = false;
     this.unordered = false;
   }
 
@@ -106,22 +122,38 @@ export class MemoryTable {
     this.reorder();
     const out = new Array<Row>(this.entries.size);
     let i = 0;
-    for (const e of this.entries.values()) out[i++] = e.row;
+    for (const row of this.entries.values()) out[i++] = row;
     return out;
   }
 
-  /** The rows with these keys (missing ones skipped, duplicates once), in the default order. */
-  pick(keys: readonly string[]): Row[] {
-    const found: Array<[string, Entry]> = [];
-    const seen = new Set<string>();
-    for (const k of keys) {
-      if (seen.has(k)) continue;
-      seen.add(k);
-      const e = this.entries.get(k);
-      if (e) found.push([k, e]);
+  /** The rows from `skip` up to `end` (exclusive) in the default order, without listing the others. */
+  slice(skip: number, end: number): Row[] {
+    this.reorder();
+    const out: Row[] = [];
+    if (end <= skip) return out;
+    let i = 0;
+    for (const row of this.entries.values()) {
+      if (i >= end) break;
+      if (i++ >= skip) out.push(row);
     }
-    if (found.length > 1) found.sort(compareEntries);
-    return found.map(([, e]) => e.row);
+    return out;
+  }
+
+  /** The rows with these ids (missing ones skipped, duplicates once), in the default order. */
+  pick(ids: readonly unknown[]): Row[] {
+    const found: Array<[TableKey, Row]> = [];
+    const seen = ids.length > 1 ? new Set<TableKey>() : undefined;
+    for (const id of ids) {
+      const k = tableKey(id);
+      if (seen) {
+        if (seen.has(k)) continue;
+        seen.add(k);
+      }
+      const row = this.entries.get(k);
+      if (row) found.push([k, row]);
+    }
+    if (found.length > 1) found.sort((a, b) => this.compareKeys(a[0], b[0]));
+    return found.map(([, row]) => row);
   }
 
   /**
@@ -131,9 +163,10 @@ export class MemoryTable {
    */
   lookup(prop: string, valueKeys: readonly string[]): Row[] {
     const index = this.indexes.get(prop) ?? this.buildIndex(prop);
-    // Each list is in default order and the lists are disjoint: one list needs no sort, several
-    // are merged by sorting their entries' positions (numbers, fixed until the next write).
-    const lists: Entry[][] = [];
+    const ordered = this.ordered;
+    // Each list is ascending and the lists are disjoint: one list needs no sort, several are
+    // merged by sorting their positions (numbers, fixed until the next write).
+    const lists: number[][] = [];
     let total = 0;
     const seen = valueKeys.length > 1 ? new Set<string>() : undefined;
     for (const vk of valueKeys) {
@@ -147,30 +180,24 @@ export class MemoryTable {
       total += list.length;
     }
     const out = new Array<Row>(total);
-    if (lists.length === 1) {
-      const list = lists[0];
-      for (let i = 0; i < total; i++) out[i] = list[i].row;
-      return out;
-    }
     // Keys usually arrive in the order their rows were stored (parents in id order, children
     // written parent by parent), so the lists often follow one another already: then no sort.
     let n = 0;
     let last = -1;
     let ascending = true;
     for (const list of lists) {
-      if (list[0].position < last) ascending = false;
-      for (const e of list) out[n++] = e.row;
-      last = list[list.length - 1].position;
+      if (list[0] < last) ascending = false;
+      for (let i = 0; i < list.length; i++) out[n++] = ordered[list[i]];
+      last = list[list.length - 1];
     }
     if (ascending) return out;
     // A typed array past 64 bytes is allocated outside the heap, which costs more than the sort:
     // one scratch buffer serves every lookup.
     if (scratch.length < total) scratch = new Float64Array(Math.max(total, scratch.length * 2));
     n = 0;
-    for (const list of lists) for (const e of list) scratch[n++] = e.position;
+    for (const list of lists) for (let i = 0; i < list.length; i++) scratch[n++] = list[i];
     const positions = scratch.subarray(0, total).sort();
-    const ordered = this.ordered;
-    for (let i = 0; i < total; i++) out[i] = ordered[positions[i]].row;
+    for (let i = 0; i < total; i++) out[i] = ordered[positions[i]];
     return out;
   }
 
@@ -213,19 +240,20 @@ export class MemoryTable {
     }
   }
 
-  private buildIndex(prop: string): Map<string, Entry[]> {
+  private buildIndex(prop: string): Map<string, number[]> {
     this.reorder();
-    const index = new Map<string, Entry[]>();
-    const ordered = new Array<Entry>(this.entries.size);
+    const index = new Map<string, number[]>();
+    const ordered = new Array<Row>(this.entries.size);
     let position = 0;
-    for (const e of this.entries.values()) {
-      ordered[position] = e;
-      e.position = position++;
-      const vk = indexValueKey(e.row[prop]);
-      if (vk === undefined) continue;
-      const list = index.get(vk);
-      if (list) list.push(e);
-      else index.set(vk, [e]);
+    for (const row of this.entries.values()) {
+      ordered[position] = row;
+      const vk = indexValueKey(row[prop]);
+      if (vk !== undefined) {
+        const list = index.get(vk);
+        if (list) list.push(position);
+        else index.set(vk, [position]);
+      }
+      position++;
     }
     this.ordered = ordered;
     this.indexes.set(prop, index);
@@ -235,24 +263,22 @@ export class MemoryTable {
   /** Key → JSON text, in the default order, for the file. */
   jsonRows(): Record<string, string> {
     const out: Record<string, string> = Object.create(null);
-    for (const [k, e] of this.entries) out[k] = e.json ?? JSON.stringify(e.row);
+    for (const [k, row] of this.entries) out[k] = this.json?.get(k) ?? JSON.stringify(row);
     return out;
+  }
+
+  /** Integer keys ascending first, then text keys in insertion order. */
+  private compareKeys(a: TableKey, b: TableKey): number {
+    if (typeof a === 'number') return typeof b === 'number' ? a - b : -1;
+    if (typeof b === 'number') return 1;
+    return (this.textSeq.get(a) ?? 0) - (this.textSeq.get(b) ?? 0);
   }
 
   private reorder(): void {
     if (!this.unordered) return;
-    this.entries = new Map(Array.from(this.entries).sort(compareEntries));
+    this.entries = new Map(Array.from(this.entries).sort((a, b) => this.compareKeys(a[0], b[0])));
     this.unordered = false;
   }
-}
-
-function compareEntries(a: [string, Entry], b: [string, Entry]): number {
-  const x = a[1].index;
-  const y = b[1].index;
-  if (x >= 0 && y >= 0) return x - y;
-  if (x >= 0) return -1;
-  if (y >= 0) return 1;
-  return a[1].seq - b[1].seq;
 }
 
 /** A value's key in a hash index: typed, so 1 and '1' differ; undefined for what is not indexed. */
