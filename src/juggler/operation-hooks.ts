@@ -14,7 +14,15 @@ export type Observer = (ctx: any, next?: (err?: unknown) => void) => unknown;
 /** Any model class; observers live in its own (non-inherited) `__observers` map. */
 type ObservableCtor = object & { __observers?: Map<string, Observer[]> };
 
+/**
+ * Bumped by every change to any model's observers, so the answer of `hasObservers` (asked several
+ * times by every write) is worked out once per model and kept until observers change.
+ */
+let observersVersion = 0;
+const observedOperations = new WeakMap<object, { version: number; operations: Set<string> }>();
+
 function ownObservers(ctor: ObservableCtor): Map<string, Observer[]> {
+  observersVersion++;
   if (!Object.prototype.hasOwnProperty.call(ctor, '__observers') || !ctor.__observers) {
     Object.defineProperty(ctor, '__observers', { value: new Map(), enumerable: false, writable: true });
   }
@@ -77,13 +85,17 @@ export function observersOf(ctor: ObservableCtor, operation: string): Observer[]
 const EMPTY: Observer[] = [];
 
 export function hasObservers(ctor: ObservableCtor, operation: string): boolean {
+  const cached = observedOperations.get(ctor);
+  if (cached && cached.version === observersVersion) return cached.operations.has(operation);
+  const operations = new Set<string>();
   for (let c: any = ctor; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     if (Object.prototype.hasOwnProperty.call(c, '__observers')) {
-      const list = (c.__observers as Map<string, Observer[]>).get(operation);
-      if (list && list.length) return true;
+      for (const [name, list] of c.__observers as Map<string, Observer[]>)
+        if (list.length) operations.add(name);
     }
   }
-  return false;
+  observedOperations.set(ctor, { version: observersVersion, operations });
+  return operations.has(operation);
 }
 
 /** Runs one observer, which may take `next` or return a promise (or both; first answer wins). */

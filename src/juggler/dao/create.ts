@@ -4,7 +4,7 @@ import { scopeDefaults } from '../scope';
 import { DaoModel, instanceToRow, normalizeOptions, notify, scopeWhereOf, storeOf } from './support';
 import { asBatch } from '../validations';
 import { assertKeyValues } from '../relations/key-properties';
-import { uniqueWrite, validateOrThrow } from './validate';
+import { uniqueWrite, validateOrThrow, validation } from './validate';
 import { writeWithCompanions } from './write-companions';
 
 /**
@@ -82,8 +82,12 @@ export async function createInstance(Model: DaoModel, inst: any, options: Operat
 /** `before save` and validation: everything that may refuse the instance before a write. */
 async function prepareNew(Model: DaoModel, inst: any, options: OperationOptions): Promise<object> {
   const hookState = {};
-  await notify(Model, 'before save', { instance: inst, isNewInstance: true }, hookState, options);
-  if (options.validate !== false) await failingWith(inst, validateOrThrow(inst, options));
+  const before = notify(Model, 'before save', { instance: inst, isNewInstance: true }, hookState, options);
+  if (before) await before;
+  if (options.validate !== false) {
+    const invalid = validation(inst, options);
+    if (invalid) await failingWith(inst, invalid);
+  }
   assertKeyValues(Model, inst.__data);
   return hookState;
 }
@@ -96,14 +100,14 @@ async function persistNew(
 ): Promise<any> {
   const store = await storeOf(Model, 'create');
   let row = instanceToRow(inst);
-  const persistCtx = await notify(
+  const persist = notify(
     Model,
     'persist',
     { data: row, isNewInstance: true, currentInstance: inst },
     hookState,
     options,
   );
-  if (persistCtx) row = persistCtx.data;
+  if (persist) row = (await persist).data;
   const stored = row;
   const idName = store.def.idName;
   const write = (o: OperationOptions) => store.connector.create(store.def, stored, o);
@@ -121,12 +125,10 @@ async function persistNew(
     ),
   );
   if (idName !== undefined && id !== undefined && id !== null) row[idName] = id;
-  const loadedCtx = await notify(Model, 'loaded', { data: row, isNewInstance: true }, hookState, options);
-  inst.setAttributes(loadedCtx ? loadedCtx.data : row);
+  const loaded = notify(Model, 'loaded', { data: row, isNewInstance: true }, hookState, options);
+  inst.setAttributes(loaded ? (await loaded).data : row);
   inst.__persisted = true;
-  await failingWith(
-    inst,
-    notify(Model, 'after save', { instance: inst, isNewInstance: true }, hookState, options),
-  );
+  const after = notify(Model, 'after save', { instance: inst, isNewInstance: true }, hookState, options);
+  if (after) await failingWith(inst, after);
   return inst;
 }

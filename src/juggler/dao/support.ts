@@ -48,16 +48,27 @@ export function normalizeOptions(options: unknown): OperationOptions {
   return options as OperationOptions;
 }
 
-/** Calls the observers of one operation with a fresh context, unless nobody observes. */
-export async function notify(
+/**
+ * Calls the observers of one operation with a fresh context, unless nobody observes: then it
+ * answers undefined at once (not a promise), so a hot path can skip the wait with
+ * `const pending = notify(...); if (pending) ctx = await pending`.
+ */
+export function notify(
   Model: DaoModel,
   operation: string,
   fields: Record<string, unknown>,
   hookState: object,
   options: OperationOptions,
-): Promise<Record<string, any> | undefined> {
+): Promise<Record<string, any>> | undefined {
   if (!hasObservers(Model, operation)) return undefined;
-  const ctx = { Model, ...fields, hookState, options };
+  return notifyWith(Model, operation, { Model, ...fields, hookState, options });
+}
+
+async function notifyWith(
+  Model: DaoModel,
+  operation: string,
+  ctx: Record<string, any>,
+): Promise<Record<string, any>> {
   await notifyObservers(Model, operation, ctx);
   return ctx;
 }

@@ -17,7 +17,7 @@ import {
   storeOf,
   scopeWhereOf,
 } from './support';
-import { uniqueWrite, validateOrThrow } from './validate';
+import { uniqueWrite, validateOrThrow, validation } from './validate';
 import { writeWithCompanions } from './write-companions';
 
 /** updateAll(where, data): `access` → `before save` (where, data) → `persist` → store → `after save`. */
@@ -90,27 +90,28 @@ export async function patchInstance(
   assertIdUnchanged(Model, inst, row);
   const id = inst.getId();
   const where = idWhere(Model, id);
-  const before = await notify(
+  const before = notify(
     Model,
     'before save',
     { where, data: row, currentInstance: inst },
     hookState,
     options,
   );
-  if (before) row = coercePartialData(Model, before.data);
+  if (before) row = coercePartialData(Model, (await before).data);
   if (options.validate !== false) {
     // Validate the instance as it would be after the patch, without touching it if invalid.
     const probe = new Model({ ...inst.__data, ...row }, { applyDefaultValues: false, persisted: true });
-    await validateOrThrow(probe, options);
+    const invalid = validation(probe, options);
+    if (invalid) await invalid;
   }
-  const persist = await notify(
+  const persist = notify(
     Model,
     'persist',
     { where, data: row, currentInstance: inst, isNewInstance: false },
     hookState,
     options,
   );
-  if (persist) row = persist.data;
+  if (persist) row = (await persist).data;
   const patch = row;
   const updated = await uniqueWrite(
     store.def,
@@ -125,10 +126,11 @@ export async function patchInstance(
       ),
   );
   if (!updated) throw notFound(Model, id, 'update');
-  const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
-  inst.setAttributes(loaded ? loaded.data : row);
+  const loaded = notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
+  inst.setAttributes(loaded ? (await loaded).data : row);
   inst.__persisted = true;
-  await notify(Model, 'after save', { instance: inst, isNewInstance: false }, hookState, options);
+  const after = notify(Model, 'after save', { instance: inst, isNewInstance: false }, hookState, options);
+  if (after) await after;
   return inst;
 }
 
@@ -162,10 +164,11 @@ export async function saveInstance(Model: DaoModel, inst: any, rawOptions: unkno
     () => inst,
     () => writeWithCompanions(Model, store, options, upsertWhole, () => ({ kind: 'save', id })),
   );
-  const loaded = await notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
-  inst.setAttributes(loaded ? loaded.data : row);
+  const loaded = notify(Model, 'loaded', { data: row, isNewInstance: false }, hookState, options);
+  inst.setAttributes(loaded ? (await loaded).data : row);
   inst.__persisted = true;
-  await notify(Model, 'after save', { instance: inst, isNewInstance: false }, hookState, options);
+  const after = notify(Model, 'after save', { instance: inst, isNewInstance: false }, hookState, options);
+  if (after) await after;
   return inst;
 }
 

@@ -55,13 +55,24 @@ function ownRules(Model: ValidatableCtor): Rule[] {
   return Model.__validations!;
 }
 
-/** Rules of the model and every base model, base first. */
-export function rulesOf(Model: ValidatableCtor): Rule[] {
+/** Bumped whenever a rule is added anywhere: the per-model lists below are built again then. */
+let rulesVersion = 0;
+const chains = new WeakMap<object, { version: number; rules: readonly Rule[] }>();
+
+/**
+ * Rules of the model and every base model, base first. Worked out once per model (and again
+ * after any rule is added), since every validated write reads it.
+ */
+export function rulesOf(Model: ValidatableCtor): readonly Rule[] {
+  const cached = chains.get(Model);
+  if (cached && cached.version === rulesVersion) return cached.rules;
   const chain: Rule[][] = [];
   for (let c: object | null = Model; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     if (hasOwn(c, '__validations')) chain.unshift((c as ValidatableCtor).__validations!);
   }
-  return chain.flat();
+  const rules = Object.freeze(chain.flat());
+  chains.set(Model, { version: rulesVersion, rules });
+  return rules;
 }
 
 export function addRule(
@@ -73,6 +84,7 @@ export function addRule(
   isAsync = false,
 ): void {
   ownRules(Model).push({ prop, kind, options: options ?? {}, fn, async: isAsync });
+  rulesVersion++;
 }
 
 /** Splits LB3's `(prop1, prop2, ..., options?)` argument list. */

@@ -69,41 +69,66 @@ export async function isValid(inst: any, options: object = {}): Promise<boolean>
 export function validateInstance(inst: any, options: object = {}): boolean | Promise<boolean> {
   const Model = inst.constructor as ValidatableCtor;
   const def = Model.definition;
-  const errors = new Errors();
-  const isNew = typeof inst.isNewRecord === 'function' ? inst.isNewRecord() : true;
-  for (const name of def.propertyNames) {
-    const p = def.properties[name];
-    if (p.required && !(p.id !== undefined && p.generated) && blank(inst.__data[name]))
-      errors.add(name, MESSAGES.presence, 'presence');
+  const data = inst.__data;
+  // Made when the first error is found (or a rule needs it): a valid instance of a model without
+  // rules allocates nothing but its `errors: false`.
+  let errors: Errors | undefined;
+  const names = def.propertyNames;
+  for (let i = 0; i < names.length; i++) {
+    const p = def.properties[names[i]];
+    if (p.required && !(p.id !== undefined && p.generated) && blank(data[names[i]]))
+      (errors ??= new Errors()).add(names[i], MESSAGES.presence, 'presence');
   }
   const idName = def.idName;
-  if (isNew && def.forceId && idName && inst.__data[idName] !== undefined && inst.__data[idName] !== null) {
-    errors.add(idName, MESSAGES.absence, 'absence');
+  if (
+    def.forceId &&
+    idName &&
+    data[idName] !== undefined &&
+    data[idName] !== null &&
+    (typeof inst.isNewRecord === 'function' ? inst.isNewRecord() : true)
+  ) {
+    (errors ??= new Errors()).add(idName, MESSAGES.absence, 'absence');
   }
-  for (const name of inst.__unknownProperties ?? [])
-    errors.add(name, MESSAGES['unknown-property'], 'unknown-property');
-  for (const name of Object.keys(inst.__invalidProperties ?? {})) {
-    errors.add(
-      name,
-      `is not a valid ${def.properties[name] ? typeLabel(def.properties[name].kind) : 'value'}`,
-      'type',
-    );
+  const unknown = inst.__unknownProperties as string[] | undefined;
+  if (unknown)
+    for (const name of unknown)
+      (errors ??= new Errors()).add(name, MESSAGES['unknown-property'], 'unknown-property');
+  const invalid = inst.__invalidProperties as Record<string, unknown> | undefined;
+  if (invalid) {
+    for (const name of Object.keys(invalid)) {
+      (errors ??= new Errors()).add(
+        name,
+        `is not a valid ${def.properties[name] ? typeLabel(def.properties[name].kind) : 'value'}`,
+        'type',
+      );
+    }
   }
   for (const name of embeddedNames(def)) {
-    const bad = mistypedEmbedded(inst.__data[name]);
-    if (bad) errors.add(name, `is invalid: \`${bad.path}\` is not a valid ${bad.type}`, 'invalid');
+    const bad = mistypedEmbedded(data[name]);
+    if (bad)
+      (errors ??= new Errors()).add(
+        name,
+        `is invalid: \`${bad.path}\` is not a valid ${bad.type}`,
+        'invalid',
+      );
   }
-  const finish = (): boolean => {
-    Object.defineProperty(inst, 'errors', {
-      value: Object.keys(errors).length ? errors : false,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-    return Object.keys(errors).length === 0;
-  };
-  const pending = runRules(inst, rulesOf(Model), errors, options, 0);
-  return pending ? pending.then(finish) : finish();
+  const rules = rulesOf(Model);
+  if (rules.length === 0) return finish(inst, errors);
+  const all = (errors ??= new Errors());
+  const pending = runRules(inst, rules, all, options, 0);
+  return pending ? pending.then(() => finish(inst, all)) : finish(inst, all);
+}
+
+/** Sets `inst.errors` (the errors, or false when there are none) and answers whether it is valid. */
+function finish(inst: any, errors: Errors | undefined): boolean {
+  const valid = errors === undefined || Object.keys(errors).length === 0;
+  Object.defineProperty(inst, 'errors', {
+    value: valid ? false : errors,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+  return valid;
 }
 
 /** The rules from `from` on, in order; synchronous until one of them has to wait. */

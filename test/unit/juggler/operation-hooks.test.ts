@@ -190,4 +190,66 @@ describe('operation hooks', () => {
     await Base.create({ name: 'y' });
     expect(order).toEqual(['base']);
   });
+
+  it('fires each hook exactly when observed: added after writes ran unobserved, removed again, on a base model later', async () => {
+    // Writes without observers skip the hooks (the answer is kept per model); a change to any
+    // model's observers must be seen by the next write, with the same context as always.
+    const builder = createModelBuilder();
+    const ds = new DataSource('db', { connector: 'memory' }, builder);
+    const Base: any = ds.createModel('Base', { name: { type: 'string', required: true } });
+    const Child: any = ds.createModel('Child', { age: 'number' }, { base: 'Base' });
+    const log: string[] = [];
+    const record = (op: string) => async (ctx: any) => {
+      log.push(`${op}: ${Object.keys(ctx).sort().join(',')}`);
+    };
+    const first = await Child.create({ name: 'a' });
+    await first.patchAttributes({ age: 1 });
+    expect(log).toEqual([]);
+    const hooks = ['before save', 'persist', 'loaded', 'after save'].map((op) => [op, record(op)] as const);
+    for (const [op, fn] of hooks) Child.observe(op, fn);
+    const second = await Child.create({ name: 'b' });
+    expect(log).toEqual([
+      `before save: ${K('Model,instance,isNewInstance,hookState,options')}`,
+      `persist: ${K('Model,data,isNewInstance,currentInstance,hookState,options')}`,
+      `loaded: ${K('Model,data,isNewInstance,hookState,options')}`,
+      `after save: ${K('Model,instance,isNewInstance,hookState,options')}`,
+    ]);
+    log.length = 0;
+    await second.patchAttributes({ age: 2 });
+    expect(log).toEqual([
+      `before save: ${K('Model,where,data,currentInstance,hookState,options')}`,
+      `persist: ${K('Model,where,data,currentInstance,isNewInstance,hookState,options')}`,
+      `loaded: ${K('Model,data,isNewInstance,hookState,options')}`,
+      `after save: ${K('Model,instance,isNewInstance,hookState,options')}`,
+    ]);
+    log.length = 0;
+    for (const [op, fn] of hooks) Child.removeObserver(op, fn);
+    await Child.create({ name: 'c' });
+    await second.patchAttributes({ age: 3 });
+    expect(log).toEqual([]);
+    Base.observe('persist', async (ctx: any) => {
+      ctx.data.name = ctx.data.name.toUpperCase();
+    });
+    const upper = await Child.create({ name: 'd' });
+    expect(upper.name).toBe('D');
+    expect((await Child.findById(upper.id)).name).toBe('D');
+    Base.clearObservers('persist');
+    expect((await Child.create({ name: 'e' })).name).toBe('e');
+    expect((await Child.find()).map((c: any) => [c.name, c.age])).toEqual([
+      ['a', 1],
+      ['b', 3],
+      ['c', undefined],
+      ['D', undefined],
+      ['e', undefined],
+    ]);
+  });
+
+  it('a failing after save reaches the caller of a create, with the row written', async () => {
+    const { Customer } = setup();
+    Customer.observe('after save', async () => {
+      throw new Error('after save failed');
+    });
+    await expect(Customer.create({ name: 'x' })).rejects.toThrow('after save failed');
+    expect(await Customer.count()).toBe(1);
+  });
 });

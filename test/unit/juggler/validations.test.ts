@@ -658,3 +658,48 @@ describe('invalid writes never reach the store', () => {
     expect(err.details.codes).toEqual({ email: ['presence'] });
   });
 });
+
+describe('validation of writes, with and without rules', () => {
+  it('a valid instance of a model without rules gets errors: false; a rule added later is applied from the next write on', async () => {
+    const M = model(undefined, { name: { type: String, required: true }, age: Number }, { strict: true });
+    const ok = await M.create({ name: 'a', age: 1 });
+    expect(ok.errors).toBe(false);
+    expect(Object.keys(ok)).not.toContain('errors');
+    expect(ok.isValid()).toBe(true);
+    // Required properties, unknown ones and wrong types, reported together as before.
+    await expectInvalid(
+      M,
+      { age: 'old', extra: 1 },
+      { name: ['presence'], extra: ['unknown-property'], age: ['type'] },
+      { name: ["can't be blank"], extra: ['is not defined in the model'], age: ['is not a valid number'] },
+    );
+    M.validatesLengthOf('name', { min: 2 });
+    await expectInvalid(M, { name: 'b' }, { name: ['length.min'] }, { name: ['too short'] });
+    const invalid = new M({ name: 'c' });
+    expect(invalid.isValid()).toBe(false);
+    expect(invalid.errors).toEqual({ name: ['too short'] });
+    expect(invalid.errors.codes).toEqual({ name: ['length.min'] });
+    // A patch is validated as the patched instance, and a refused patch changes nothing.
+    const err = await ok.patchAttributes({ name: 'z' }).catch((e: any) => e);
+    expect(err.statusCode).toBe(422);
+    expect(err.details.codes).toEqual({ name: ['length.min'] });
+    expect((await M.findById(ok.id)).toJSON()).toEqual({ id: ok.id, name: 'a', age: 1 });
+    expect((await M.find()).map((m: any) => m.name)).toEqual(['a']);
+  });
+
+  it('a rule added to a base model after its subclass has written applies to the subclass', async () => {
+    const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
+    const Base: any = ds.createModel('VBase', { name: String });
+    const Child: any = ds.createModel('VChild', { age: Number }, { base: 'VBase' });
+    await Child.create({ age: 1 });
+    Base.validatesPresenceOf('name');
+    const err = await Child.create({ age: 2 }).catch((e: any) => e);
+    expect(err.statusCode).toBe(422);
+    expect(err.details).toEqual({
+      context: 'VChild',
+      codes: { name: ['presence'] },
+      messages: { name: ["can't be blank"] },
+    });
+    expect(await Child.count()).toBe(1);
+  });
+});
