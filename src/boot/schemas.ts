@@ -1,4 +1,4 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { check, Schema, SchemaError } from './json-schema';
 import { BootError } from './errors';
 import { rel } from './json-file';
 import { didYouMean } from '../util/did-you-mean';
@@ -132,15 +132,15 @@ const middleware = {
   },
 };
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validators: Record<string, ValidateFunction> = {
-  model: ajv.compile(modelDefinition),
-  'model-config': ajv.compile(modelConfig),
-  datasources: ajv.compile(dataSources),
-  middleware: ajv.compile(middleware),
+/** The schema of each boot file (exported for the test that holds the checker to Ajv's results). */
+export const SCHEMAS: Readonly<Record<'model' | 'model-config' | 'datasources' | 'middleware', Schema>> = {
+  model: modelDefinition,
+  'model-config': modelConfig,
+  datasources: dataSources,
+  middleware,
 };
 
-export type SchemaName = keyof typeof validators;
+export type SchemaName = keyof typeof SCHEMAS;
 
 /** `/relations/author/type` → `relations.author.type`, `/acls/0` → `acls[0]`: the path as the file's reader says it. */
 export function jsonPath(pointer: string): string {
@@ -151,7 +151,7 @@ export function jsonPath(pointer: string): string {
   return parts.reduce((out, p) => (/^\d+$/.test(p) ? `${out}[${p}]` : out ? `${out}.${p}` : p), '');
 }
 
-function describe(e: ErrorObject, value: unknown): string {
+function describe(e: SchemaError, value: unknown): string {
   const where = jsonPath(e.instancePath) || '(the file)';
   if (e.keyword === 'enum') {
     const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
@@ -182,9 +182,10 @@ function valueAt(value: unknown, pointer: string): unknown {
 
 /** Validates a parsed file; the error names the file, the JSON path and what is wrong. */
 export function validateFile(schema: SchemaName, value: unknown, file: string): void {
-  const validate = validators[schema];
-  if (validate(value)) return;
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'anyOf');
-  const shown = (errors.length ? errors : (validate.errors ?? [])).slice(0, 3).map((e) => describe(e, value));
+  if (check(SCHEMAS[schema], value)) return;
+  const all: SchemaError[] = [];
+  check(SCHEMAS[schema], value, '', all);
+  const errors = all.filter((e) => e.keyword !== 'anyOf');
+  const shown = (errors.length ? errors : all).slice(0, 3).map((e) => describe(e, value));
   throw new BootError(`${rel(file)}: ${shown.join('; ')}`, 'INVALID_CONFIG');
 }

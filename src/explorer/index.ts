@@ -1,6 +1,5 @@
 import express, { Request, Response, Router } from 'express';
 import * as path from 'path';
-import { stringify as toYaml } from 'yaml';
 import type { RemoteObjects } from '../remoting/remote-objects';
 import { debugFor } from '../util/debug';
 import { anonymousMayCall } from '../loopback/security/anonymous-access';
@@ -110,7 +109,7 @@ export function mountExplorer(app: ExplorerApp, settings: ExplorerSettings = {})
   });
   router.get('/openapi.yaml', (_req: Request, res: Response) => {
     const docs = documents();
-    docs.yaml ??= toYaml(docs.openapi);
+    docs.yaml ??= (require('yaml') as typeof import('yaml')).stringify(docs.openapi); // loaded on the first .yaml request
     res.type('application/yaml').send(docs.yaml);
   });
   router.get('/swagger.json', (_req: Request, res: Response) => {

@@ -1,18 +1,9 @@
 import { ConfigurationError } from '../../errors';
 import type { Connector } from './connector';
 import { MemoryConnector } from './memory/memory-connector';
-import { mysqlDialect } from './mysql/dialect';
-import { postgresqlDialect } from './postgresql/dialect';
-import { SqlConnector } from './sql/sql-connector';
 import type { SqlDialect } from './sql/sql-dialect';
-import { sqliteDialect } from './sqlite/dialect';
-import { TransientConnector } from './transient/transient-connector';
-import { KeyValueMemoryConnector } from './kv-memory/kv-memory-connector';
-import { KeyValueRedisConnector } from './kv-redis/kv-redis-connector';
-import { MailConnector } from './mail/mail-connector';
-import { RemoteConnector } from './remote/remote-connector';
 import type { AnyConnector } from './store-kinds';
-import { createStorageConnector } from '../../components/storage';
+import type { MailConnector } from './mail/mail-connector';
 import {
   createLb3Connector,
   looksLikeLb3Connector,
@@ -25,9 +16,29 @@ export { addConnectorSearchRoot } from './lb3-bridge/load-module';
 
 export type ConnectorFactory = (settings: Record<string, unknown>) => AnyConnector;
 
+// Every store but memory is loaded with its first data source, not by `require('loopline')`: their
+// drivers (pg, mysql2, ioredis, nodemailer…) and dialect tables cost most of a cold require, and
+// an app uses one or two of them (test/unit/lazy-require.test.ts holds this).
+type Load<T> = () => T;
+const sqlConnector: Load<typeof import('./sql/sql-connector')> = () => require('./sql/sql-connector');
+const postgresql: Load<typeof import('./postgresql/dialect')> = () => require('./postgresql/dialect');
+const mysql: Load<typeof import('./mysql/dialect')> = () => require('./mysql/dialect');
+const sqlite: Load<typeof import('./sqlite/dialect')> = () => require('./sqlite/dialect');
+const transient: Load<typeof import('./transient/transient-connector')> = () =>
+  require('./transient/transient-connector');
+const kvMemory: Load<typeof import('./kv-memory/kv-memory-connector')> = () =>
+  require('./kv-memory/kv-memory-connector');
+const kvRedis: Load<typeof import('./kv-redis/kv-redis-connector')> = () =>
+  require('./kv-redis/kv-redis-connector');
+const remote: Load<typeof import('./remote/remote-connector')> = () => require('./remote/remote-connector');
+const storage: Load<typeof import('../../components/storage')> = () => require('../../components/storage');
+let mail: typeof import('./mail/mail-connector') | undefined;
+const mailModule = () =>
+  (mail ??= require('./mail/mail-connector') as typeof import('./mail/mail-connector'));
+
 /** A SQL store: the one SqlConnector, built from the store's dialect for each data source's settings. */
-function sqlStore(dialect: (settings: Record<string, unknown>) => SqlDialect): ConnectorFactory {
-  return (settings) => new SqlConnector(dialect(settings), settings);
+function sqlStore(dialect: () => (settings: Record<string, unknown>) => SqlDialect): ConnectorFactory {
+  return (settings) => new (sqlConnector().SqlConnector)(dialect()(settings), settings);
 }
 
 /**
@@ -37,21 +48,21 @@ function sqlStore(dialect: (settings: Record<string, unknown>) => SqlDialect): C
  */
 const FACTORIES = new Map<string, ConnectorFactory>([
   ['memory', (settings) => new MemoryConnector(settings)],
-  ['postgresql', sqlStore(postgresqlDialect)],
-  ['postgres', sqlStore(postgresqlDialect)],
-  ['mysql', sqlStore(mysqlDialect)],
-  ['mariadb', sqlStore(mysqlDialect)],
+  ['postgresql', sqlStore(() => postgresql().postgresqlDialect)],
+  ['postgres', sqlStore(() => postgresql().postgresqlDialect)],
+  ['mysql', sqlStore(() => mysql().mysqlDialect)],
+  ['mariadb', sqlStore(() => mysql().mysqlDialect)],
   // `sqlite3` is LB3's name (loopback-connector-sqlite3).
-  ['sqlite', sqlStore(sqliteDialect)],
-  ['sqlite3', sqlStore(sqliteDialect)],
-  ['transient', (settings) => new TransientConnector(settings)],
-  ['kv-memory', (settings) => new KeyValueMemoryConnector(settings)],
-  ['kv-redis', (settings) => new KeyValueRedisConnector(settings)],
-  ['mail', (settings) => new MailConnector(settings)],
-  ['remote', (settings) => new RemoteConnector(settings)],
+  ['sqlite', sqlStore(() => sqlite().sqliteDialect)],
+  ['sqlite3', sqlStore(() => sqlite().sqliteDialect)],
+  ['transient', (settings) => new (transient().TransientConnector)(settings)],
+  ['kv-memory', (settings) => new (kvMemory().KeyValueMemoryConnector)(settings)],
+  ['kv-redis', (settings) => new (kvRedis().KeyValueRedisConnector)(settings)],
+  ['mail', (settings) => new (mailModule().MailConnector)(settings)],
+  ['remote', (settings) => new (remote().RemoteConnector)(settings)],
   // The storage component's service (components/storage), under LB3's package name too.
-  ['storage', (settings) => createStorageConnector(settings)],
-  ['loopback-component-storage', (settings) => createStorageConnector(settings)],
+  ['storage', (settings) => storage().createStorageConnector(settings)],
+  ['loopback-component-storage', (settings) => storage().createStorageConnector(settings)],
 ]);
 
 /**
@@ -86,11 +97,17 @@ function isConnectorModule(value: object): value is ConnectorModule {
  * The connector classes LB3 exports from `loopback` (`loopback.Mail`); a data source may name one
  * as its `connector` instead of a string.
  */
-export const CONNECTOR_CLASSES = { Mail: MailConnector } as const;
+export const CONNECTOR_CLASSES: { readonly Mail: typeof MailConnector } = {
+  get Mail() {
+    return mailModule().MailConnector;
+  },
+};
 
-const BY_CLASS = new Map<unknown, ConnectorFactory>([
-  [MailConnector, (settings) => new MailConnector(settings)],
-]);
+/** A connector class passed by value (`loopback.Mail`): only a loaded class can have been passed. */
+function byClass(value: unknown): ConnectorFactory | undefined {
+  const Mail = mail?.MailConnector;
+  return Mail && value === Mail ? (settings) => new Mail(settings) : undefined;
+}
 
 /** Every name `connector` may take without a package: loopline's own connectors, in registration order (the CLI offers these). */
 export function registeredConnectorNames(): string[] {
@@ -108,8 +125,8 @@ export function registerConnector(name: string, factory: ConnectorFactory): void
  * which names are available.
  */
 export function resolveConnector(nameOrConnector: unknown, settings: Record<string, unknown>): AnyConnector {
-  const byClass = BY_CLASS.get(nameOrConnector);
-  if (byClass) return byClass(settings);
+  const classFactory = byClass(nameOrConnector);
+  if (classFactory) return classFactory(settings);
   if (nameOrConnector && typeof nameOrConnector === 'object') {
     if (isConnector(nameOrConnector)) return nameOrConnector;
     if (isConnectorModule(nameOrConnector)) return nameOrConnector.createConnector(settings);

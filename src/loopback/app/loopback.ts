@@ -151,8 +151,11 @@ export const loopback = Object.assign(loopbackFn, {
   Application: undefined as unknown as ModelClass,
   Email: undefined as unknown as ModelClass,
   KeyValueModel: undefined as unknown as ModelClass,
-  /** LB3's mail connector class: `createDataSource({connector: loopback.Mail, transports: […]})`. */
-  Mail: CONNECTOR_CLASSES.Mail,
+  /**
+   * LB3's mail connector class: `createDataSource({connector: loopback.Mail, transports: […]})`
+   * (replaced below by a getter: the connector and nodemailer load when first named).
+   */
+  Mail: undefined as unknown as typeof CONNECTOR_CLASSES.Mail,
   boot: undefined as unknown as (
     app: LooplineApp,
     options?: unknown,
@@ -184,6 +187,11 @@ for (const name of [
 // The default registry's builder (LB3: `loopback.modelBuilder`), read live like `loopback.registry`.
 Object.defineProperty(loopback, 'modelBuilder', {
   get: () => loopback.registry.modelBuilder,
+  enumerable: true,
+  configurable: true,
+});
+Object.defineProperty(loopback, 'Mail', {
+  get: () => CONNECTOR_CLASSES.Mail,
   enumerable: true,
   configurable: true,
 });

@@ -7,8 +7,9 @@ interface Ejs {
   compile(text: string, options: { filename: string }): TemplateFunction;
 }
 
-// ejs ships no type declarations: its one function used here is typed above.
-const ejs = require('ejs') as Ejs;
+// ejs ships no type declarations: its one function used here is typed above. Loaded with the first
+// template, not by `require('loopline')`.
+let ejs: Ejs | undefined;
 
 const sources = new Map<string, string>();
 
@@ -24,5 +25,6 @@ export function template(file: string): TemplateFunction {
     text = readFileSync(file, 'utf8');
     sources.set(file, text);
   }
+  ejs ??= require('ejs') as Ejs;
   return ejs.compile(text, { filename: file });
 }

@@ -1,7 +1,11 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as jose from 'jose';
+import type * as Jose from 'jose';
 import { LooplineError } from '../../errors';
+
+/** jose loads with the first JWT signed, checked or published (tens of ms cold), not by `require('loopline')`. */
+let joseModule: typeof Jose | undefined;
+const jose = (): typeof Jose => (joseModule ??= require('jose') as typeof Jose);
 
 /**
  * JWT access tokens (`accessTokenFormat: "jwt"`): a login answers a token whose `id` is a JWS
@@ -21,7 +25,7 @@ import { LooplineError } from '../../errors';
  */
 export interface JwtSettings {
   algorithm?: 'ES256' | 'RS256';
-  keys?: jose.JWK[];
+  keys?: Jose.JWK[];
   keyFile?: string;
   issuer?: string;
   audience?: string;
@@ -51,9 +55,9 @@ export function looksLikeJwt(id: unknown): id is string {
 interface KeyEntry {
   kid: string;
   alg: Algorithm;
-  publicKey: jose.KeyLike | Uint8Array;
-  privateKey?: jose.KeyLike | Uint8Array;
-  publicJwk: jose.JWK;
+  publicKey: Jose.KeyLike | Uint8Array;
+  privateKey?: Jose.KeyLike | Uint8Array;
+  publicJwk: Jose.JWK;
 }
 
 function invalidToken(message = 'Invalid access token'): LooplineError {
@@ -67,34 +71,34 @@ function algorithmOf(value: unknown): Algorithm {
   throw new LooplineError('INVALID_JWT_SETTINGS', `jwt.algorithm must be one of ${ALGORITHMS.join(', ')}`);
 }
 
-async function generateKey(alg: Algorithm): Promise<jose.JWK> {
-  const { privateKey } = await jose.generateKeyPair(alg, { extractable: true });
-  const jwk = await jose.exportJWK(privateKey);
+async function generateKey(alg: Algorithm): Promise<Jose.JWK> {
+  const { privateKey } = await jose().generateKeyPair(alg, { extractable: true });
+  const jwk = await jose().exportJWK(privateKey);
   return { ...jwk, alg, kid: crypto.randomUUID(), use: 'sig' };
 }
 
 /** The private part of a JWK: what the published copy must never hold. */
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
-async function importKey(jwk: jose.JWK, fallbackAlg: Algorithm): Promise<KeyEntry> {
+async function importKey(jwk: Jose.JWK, fallbackAlg: Algorithm): Promise<KeyEntry> {
   const alg = algorithmOf(jwk.alg ?? fallbackAlg);
   const publicJwk = Object.fromEntries(
     Object.entries(jwk).filter(([k]) => !PRIVATE_MEMBERS.includes(k)),
-  ) as jose.JWK;
-  const kid = jwk.kid ?? (await jose.calculateJwkThumbprint(publicJwk));
+  ) as Jose.JWK;
+  const kid = jwk.kid ?? (await jose().calculateJwkThumbprint(publicJwk));
   publicJwk.kid = kid;
   publicJwk.alg = alg;
   publicJwk.use = 'sig';
-  const publicKey = await jose.importJWK(publicJwk, alg);
-  const privateKey = jwk.d ? await jose.importJWK(jwk, alg) : undefined;
+  const publicKey = await jose().importJWK(publicJwk, alg);
+  const privateKey = jwk.d ? await jose().importJWK(jwk, alg) : undefined;
   return { kid, alg, publicKey, privateKey, publicJwk };
 }
 
-async function configuredJwks(settings: JwtSettings, alg: Algorithm): Promise<jose.JWK[]> {
+async function configuredJwks(settings: JwtSettings, alg: Algorithm): Promise<Jose.JWK[]> {
   if (Array.isArray(settings.keys) && settings.keys.length) return settings.keys;
   if (typeof settings.keyFile === 'string' && settings.keyFile) {
     if (fs.existsSync(settings.keyFile)) {
-      const read = JSON.parse(fs.readFileSync(settings.keyFile, 'utf8')) as { keys?: jose.JWK[] };
+      const read = JSON.parse(fs.readFileSync(settings.keyFile, 'utf8')) as { keys?: Jose.JWK[] };
       if (Array.isArray(read.keys) && read.keys.length) return read.keys;
     }
     const keys = [await generateKey(alg)];
@@ -138,14 +142,15 @@ export class JwtAccessTokens {
       throw new LooplineError('INVALID_JWT_SETTINGS', 'jwt.keys holds no private key to sign with');
     const created = new Date();
     const jti = crypto.randomUUID();
-    const claims: jose.JWTPayload = {
-      uid: data.userId as jose.JWTPayload[string],
+    const claims: Jose.JWTPayload = {
+      uid: data.userId as Jose.JWTPayload[string],
       created: created.getTime(),
       ttl: data.ttl,
     };
     if (data.principalType) claims.principalType = data.principalType;
     if (data.scopes) claims.scopes = data.scopes;
-    const id = await new jose.SignJWT(claims)
+    const { SignJWT } = jose();
+    const id = await new SignJWT(claims)
       .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'at+jwt' })
       .setSubject(String(data.userId))
       .setIssuer(this.issuer)
@@ -172,9 +177,9 @@ export class JwtAccessTokens {
    */
   async verify(token: string): Promise<JwtTokenData> {
     const keys = await this.keys;
-    let payload: jose.JWTPayload;
+    let payload: Jose.JWTPayload;
     try {
-      ({ payload } = await jose.jwtVerify(
+      ({ payload } = await jose().jwtVerify(
         token,
         (header) => {
           const key = keys.find((k) => k.kid === header.kid);
@@ -190,7 +195,7 @@ export class JwtAccessTokens {
         },
       ));
     } catch (err) {
-      if (err instanceof jose.errors.JWTExpired)
+      if (err instanceof jose().errors.JWTExpired)
         throw new LooplineError('ACCESS_TOKEN_EXPIRED', 'Access token expired');
       throw invalidToken();
     }
@@ -218,7 +223,7 @@ export class JwtAccessTokens {
   }
 
   /** The public keys, as `GET /.well-known/jwks.json` answers them. */
-  async jwks(): Promise<{ keys: jose.JWK[] }> {
+  async jwks(): Promise<{ keys: Jose.JWK[] }> {
     return { keys: (await this.keys).map((k) => k.publicJwk) };
   }
 

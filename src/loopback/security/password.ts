@@ -1,4 +1,8 @@
-import bcrypt from 'bcryptjs';
+import type * as Bcrypt from 'bcryptjs';
+
+/** bcryptjs loads with the first password hashed or checked, not by `require('loopline')`. */
+let bcrypt: typeof Bcrypt | undefined;
+export const bcryptjs = (): typeof Bcrypt => (bcrypt ??= require('bcryptjs') as typeof Bcrypt);
 
 /**
  * Password hashing for the built-in User: bcrypt (bcryptjs, pure JS). Hashes written by LB3
@@ -15,7 +19,7 @@ export function isHashed(value: unknown): value is string {
 }
 
 export function hashPassword(plain: string, rounds = 10): Promise<string> {
-  return bcrypt.hash(plain, rounds);
+  return bcryptjs().hash(plain, rounds);
 }
 
 /**
@@ -24,7 +28,7 @@ export function hashPassword(plain: string, rounds = 10): Promise<string> {
  */
 let dummyHash: string | undefined;
 function dummy(rounds: number): string {
-  return (dummyHash ??= bcrypt.hashSync(`no-such-user-${Math.random()}`, rounds));
+  return (dummyHash ??= bcryptjs().hashSync(`no-such-user-${Math.random()}`, rounds));
 }
 
 export interface CompareTrace {
@@ -39,6 +43,6 @@ export async function verifyPassword(plain: unknown, hash: unknown, rounds = 10)
   const candidate = typeof plain === 'string' ? plain : '';
   const target = isHashed(hash) ? hash : dummy(rounds);
   compareTrace.compares++;
-  const ok = await bcrypt.compare(candidate, target);
+  const ok = await bcryptjs().compare(candidate, target);
   return ok && isHashed(hash) && typeof plain === 'string';
 }

@@ -1,7 +1,6 @@
-import bcrypt from 'bcryptjs';
 import type { CompiledModel } from '../../../juggler';
 import { LooplineError } from '../../../errors';
-import { isHashed, MAX_PASSWORD_BYTES } from '../../security/password';
+import { bcryptjs, isHashed, MAX_PASSWORD_BYTES } from '../../security/password';
 import { hashRounds, settingsOf } from './settings';
 
 /**
@@ -61,7 +60,7 @@ export function validatePassword(plain: unknown): boolean {
 /** `User.hashPassword(plain)`: validated by the model's `validatePassword`, then bcrypt, synchronously (LB3). */
 export function hashPasswordSync(this: AnyModel, plain: unknown): string {
   this.validatePassword(plain);
-  return bcrypt.hashSync(plain as string, hashRounds(this));
+  return bcryptjs().hashSync(plain as string, hashRounds(this));
 }
 
 /** The password of an instance user code just built, hashed as LB3's setter hashed it. */
