@@ -187,17 +187,21 @@ export function compileModel(
     }
     return out + '}';
   }
-  const writeInstance = compileJSONWriter(
-    props.map((p) => ({
-      name: p.name,
-      jsonKey: p.jsonKey,
-      typeName: p.type.name,
-      hidden: p.hidden,
-      protected: p.protected,
-    })),
-    valueText,
-    restText,
-  );
+  // Generated with the model's first JSON answer, not at boot: most of an app's models are not
+  // serialised in a given process's first seconds (or at all), and each costs a compile.
+  let writeInstance: ReturnType<typeof compileJSONWriter> | undefined;
+  const writer = () =>
+    (writeInstance ??= compileJSONWriter(
+      props.map((p) => ({
+        name: p.name,
+        jsonKey: p.jsonKey,
+        typeName: p.type.name,
+        hidden: p.hidden,
+        protected: p.protected,
+      })),
+      valueText,
+      restText,
+    ));
 
   let adopterCache: { proto: object; make: (data: Record<string, any>) => ModelBase } | undefined;
 
@@ -243,7 +247,7 @@ export function compileModel(
       return p.type.coerce(value);
     },
     toJSONText(inst, nested) {
-      return writeInstance(inst, nested);
+      return (writeInstance ?? writer())(inst, nested);
     },
     toObject(inst, how) {
       const out: Record<string, any> = {};
