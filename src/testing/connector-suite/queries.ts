@@ -23,6 +23,38 @@ export function defineQueryCases(fx: SuiteFixture): void {
     expect((await fx.Item.findById(2)).active).toBe(false);
   });
 
+  it('reads lists and field lists alike: any order, unknown and repeated names, mapped columns', async () => {
+    const byId = json(await fx.Item.findById(1));
+    const listed = await fx.Item.find({ where: { id: { inq: [1, 4] } }, order: 'id ASC' });
+    expect([json(listed[0]), present(listed[1])]).toEqual([byId, { id: 4, price: 3 }]);
+    expect([listed[1].name, listed[1].qty, listed[1].active]).toEqual([null, null, null]);
+    expect(listed[0].at).toBeInstanceOf(Date);
+    // The same list, its fields named in another order (with a name the model lacks, and one twice).
+    const picked = await fx.Item.find({
+      fields: ['meta', 'nope', 'active', 'id', 'at', 'active'],
+      where: { id: { lt: 3 } },
+      order: 'id DESC',
+    });
+    expect(picked.map(json)).toEqual([
+      { meta: { color: 'yellow', size: 3 }, active: false, id: 2, at: '2021-06-15T12:30:00.000Z' },
+      { meta: { color: 'red', size: 2 }, active: true, id: 1, at: '2020-01-01T00:00:00.000Z' },
+    ]);
+    expect(picked[0].active).toBe(false);
+    expect(json(await fx.Item.find({ fields: ['nope'], where: { id: 1 } }))).toEqual([{}]);
+    // A property kept under a column of another name reads back under the property's name.
+    await fx.Mapped.destroyAll();
+    const made = await fx.Mapped.create({ fullName: 'Ada Lovelace', code: 'a1', email: 'ada@example.com' });
+    expect(json(await fx.Mapped.findById(made.id))).toEqual({
+      id: made.id,
+      fullName: 'Ada Lovelace',
+      code: 'a1',
+      email: 'ada@example.com',
+    });
+    expect(json(await fx.Mapped.find({ fields: ['code', 'fullName'] }))).toEqual([
+      { code: 'a1', fullName: 'Ada Lovelace' },
+    ]);
+  });
+
   it('answers every where operator as the other stores do', async () => {
     expect(await names({ name: 'apple' })).toEqual([1]);
     expect(await names({ name: null })).toEqual([4]);

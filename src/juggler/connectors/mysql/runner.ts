@@ -12,7 +12,11 @@ const PREPARABLE = /^(SELECT|INSERT|UPDATE|DELETE)\s/i;
 /** The callback API under a promise connection (see runnerOf). */
 interface CoreConnection {
   query(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
-  execute(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
+  execute(
+    sql: string | { sql: string; rowsAsArray?: boolean },
+    values: unknown[],
+    cb: (err: Error | null, result: unknown) => void,
+  ): unknown;
   release(): void;
   destroy(): void;
 }
@@ -46,20 +50,24 @@ export function runnerOf(conn: Pool | PoolConnection, timeout: number | undefine
     core: CoreConnection,
     sql: string,
     params: unknown[],
+    arrays: boolean,
     done: (err: Error | null, result: unknown) => void,
   ) => {
-    if (PREPARABLE.test(sql)) core.execute(sql, params, done);
+    // Rows as arrays only of a prepared statement (the only kind asked for them: SELECTs).
+    if (arrays) core.execute({ sql, rowsAsArray: true }, params, done);
+    else if (PREPARABLE.test(sql)) core.execute(sql, params, done);
     else core.query(sql, params, done);
   };
-  const settle = (resolve: (r: QueryResult) => void, result: unknown) => {
-    if (Array.isArray(result)) return resolve({ rows: result as Row[], affected: result.length });
+  const settle = (resolve: (r: QueryResult) => void, result: unknown, arrays: boolean) => {
+    if (Array.isArray(result)) return resolve({ rows: result as Row[], affected: result.length, arrays });
     const header = result as ResultSetHeader;
     resolve({ rows: [], affected: header.affectedRows, insertId: header.insertId });
   };
   const pool = 'pool' in conn ? (conn.pool as unknown as CorePool) : undefined;
   const own = 'pool' in conn ? undefined : (conn.connection as unknown as CoreConnection);
   return {
-    query(sql, params) {
+    query(sql, params, asked) {
+      const arrays = asked === true && PREPARABLE.test(sql);
       return new Promise((resolve, reject) => {
         let core: CoreConnection | undefined = own;
         let finished = false;
@@ -73,7 +81,7 @@ export function runnerOf(conn: Pool | PoolConnection, timeout: number | undefine
             : undefined;
         const run = (c: CoreConnection) => {
           core = c;
-          send(c, sql, params, (err, result) => {
+          send(c, sql, params, arrays, (err, result) => {
             if (finished) return;
             finished = true;
             if (timer) clearTimeout(timer);
@@ -82,7 +90,7 @@ export function runnerOf(conn: Pool | PoolConnection, timeout: number | undefine
               else c.release();
             }
             if (err) return reject(err);
-            settle(resolve, result);
+            settle(resolve, result, arrays);
           });
         };
         if (own) return run(own);

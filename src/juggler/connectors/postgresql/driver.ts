@@ -1,4 +1,4 @@
-import { Pool, PoolClient, PoolConfig } from 'pg';
+import { Pool, PoolClient, PoolConfig, QueryConfig } from 'pg';
 import type { Row } from '../connector';
 import type { DriverContext, SqlDriver } from '../sql/sql-dialect';
 import type { SqlRunner, TransactionConnection } from '../sql/sql-transaction';
@@ -28,22 +28,74 @@ export function poolConfig(s: Readonly<Record<string, unknown>>): PoolConfig {
   };
 }
 
-function runnerOf(client: Pool | PoolClient, names: StatementNames): SqlRunner {
+/** What a statement of ours asks of `pg`: named when prepared, rows as arrays when asked for. */
+interface Statement {
+  name?: string;
+  text: string;
+  values: unknown[];
+  rowMode?: 'array';
+}
+
+interface Answer {
+  rows: unknown[];
+  rowCount: number | null;
+}
+
+/** Pooled clients that carry our error listener (see onPool). */
+const watched = new WeakSet<PoolClient>();
+
+/**
+ * A statement on a client of the pool, given back when it is answered — what `pool.query` does,
+ * without its promise wrapper and its per-statement error listener: each client gets one listener
+ * for good (a client that loses its server mid-statement emits 'error', which must not crash the
+ * process; the statement itself fails with the error). A client whose statement failed is
+ * discarded, as `pool.query` does.
+ */
+function onPool(pool: Pool, statement: Statement, debug: DriverContext['debug']): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    pool.connect((err, client, release) => {
+      if (err || !client) return reject(err ?? new Error('no client'));
+      if (!watched.has(client)) {
+        watched.add(client);
+        client.on('error', (e: Error) => debug('client error: %s', e.message));
+      }
+      try {
+        client.query(statement as QueryConfig, (failed: Error | undefined, result: Answer) => {
+          release(failed);
+          if (failed) reject(failed);
+          else resolve(result);
+        });
+      } catch (thrown) {
+        release(thrown as Error);
+        reject(thrown);
+      }
+    });
+  });
+}
+
+function runnerOf(
+  target: { pool: Pool } | { client: PoolClient },
+  names: StatementNames,
+  debug: DriverContext['debug'],
+): SqlRunner {
+  const submit: (statement: Statement) => Promise<Answer> =
+    'pool' in target
+      ? (statement) => onPool(target.pool, statement, debug)
+      : (statement) => target.client.query(statement as QueryConfig);
   return {
-    async query(sql, params) {
+    async query(sql, params, arrays) {
       const name = names.nameFor(sql);
+      const rowMode = arrays ? ('array' as const) : undefined;
       let result;
       try {
-        result = name
-          ? await client.query({ name, text: sql, values: params })
-          : await client.query(sql, params);
+        result = await submit({ name, text: sql, values: params, rowMode });
       } catch (err) {
         if (!name || !STALE_STATEMENT_CODES.has((err as { code?: string })?.code ?? '')) throw err;
         // Prepared before the table changed: prepare anew under fresh names.
         names.retire();
-        result = await client.query(sql, params);
+        result = await submit({ text: sql, values: params, rowMode });
       }
-      return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
+      return { rows: result.rows as Row[], affected: result.rowCount ?? 0, arrays };
     },
   };
 }
@@ -88,7 +140,7 @@ export function postgresqlDriver(
       throw err;
     }
     return {
-      runner: runnerOf(client, statements),
+      runner: runnerOf({ client }, statements, context.debug),
       finish: async (commit) => {
         if (level) await client.query(commit ? 'COMMIT' : 'ROLLBACK');
       },
@@ -98,7 +150,7 @@ export function postgresqlDriver(
 
   return {
     get pool() {
-      return (poolRunner ??= runnerOf(ensurePool(), statements));
+      return (poolRunner ??= runnerOf({ pool: ensurePool() }, statements, context.debug));
     },
     async connect() {
       const client = await ensurePool().connect();

@@ -3,6 +3,7 @@ import type { ModelDefinition } from '../../model-definition';
 import { FilterShape, filterShape, sameParams, StatementCache } from './statement-shapes';
 import { SqlBuilder } from './sql-where';
 import type { SqlSyntax } from './syntax';
+import { selectedProperties } from './values';
 
 /** A statement and the values bound to it. */
 export interface BoundStatement {
@@ -49,11 +50,10 @@ export class SelectStatements {
   }
 
   private buildSelectList(def: ModelDefinition, fields: readonly string[] | undefined): string {
-    const names = fields ?? def.propertyNames;
     // Fields naming no known property still select a real column (the row then comes back empty).
+    // The row reader reads the columns by position in this same list (values.ts).
     return (
-      names
-        .filter((n) => def.properties[n])
+      selectedProperties(def, fields)
         .map((n) => this.host.col(def, n))
         .join(', ') || this.host.col(def, def.idName ?? def.propertyNames[0])
     );

@@ -17,7 +17,7 @@ import { SqlSchema } from './sql-schema';
 import { isolationLevelOf, QueryResult, SqlTransaction } from './sql-transaction';
 import { SqlBuilder } from './sql-where';
 import { SqlSyntax, standardSyntax } from './syntax';
-import { boundValue, RowReader } from './values';
+import { boundValue, RowReader, RowRecord } from './values';
 
 export { isolationLevelOf } from './sql-transaction';
 export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
@@ -123,8 +123,8 @@ export class SqlConnector implements Connector, SqlStatementHost {
   // ---- statements -------------------------------------------------------------------------
 
   /** Runs a statement on the transaction given in options, or on the pool (statement-runner.ts). */
-  run(sql: string, params: unknown[], options?: OperationOptions): Promise<QueryResult> {
-    return this.statements.run(sql, params, options);
+  run(sql: string, params: unknown[], options?: OperationOptions, arrays?: boolean): Promise<QueryResult> {
+    return this.statements.run(sql, params, options, arrays);
   }
 
   // ---- names and values -------------------------------------------------------------------
@@ -260,15 +260,22 @@ export class SqlConnector implements Connector, SqlStatementHost {
 
   async find(def: ModelDefinition, filter: NormalizedFilter, options: OperationOptions): Promise<Row[]> {
     const { sql, params } = this.reads.find(def, filter);
-    const { rows } = await this.run(sql, params, options);
-    return rows.map((r) => this.rowFromDb(def, r, filter.fields));
+    // Rows as arrays where the driver can: the compiled reader takes them by select-list position.
+    const result = await this.run(sql, params, options, true);
+    const read = this.rows.reader(def, filter.fields, result.arrays === true);
+    const rows = result.rows as RowRecord[];
+    const out: Row[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) out[i] = read(rows[i]);
+    return out;
   }
 
   async findById(def: ModelDefinition, id: unknown, options: OperationOptions): Promise<Row | null> {
     if (id === undefined || id === null) return null;
     this.idName(def);
-    const { rows } = await this.run(this.reads.byId(def), [id], options);
-    return rows.length ? this.rowFromDb(def, rows[0]) : null;
+    const result = await this.run(this.reads.byId(def), [id], options, true);
+    return result.rows.length
+      ? this.rows.reader(def, undefined, result.arrays === true)(result.rows[0] as RowRecord)
+      : null;
   }
 
   async count(

@@ -4,7 +4,11 @@ import type { SqlConnector } from './sql-connector';
 
 /** A query runner: a pool, or the client of a transaction. */
 export interface SqlRunner {
-  query(sql: string, params: unknown[]): Promise<QueryResult>;
+  /**
+   * Runs a statement. With `arrays`, a driver that can may answer each row as its columns' values
+   * in select order (saying so with `QueryResult.arrays`); others answer objects by column name.
+   */
+  query(sql: string, params: unknown[], arrays?: boolean): Promise<QueryResult>;
 }
 
 /** What a statement answers: its rows, the rows it changed, and the id an INSERT generated (where the driver says). */
@@ -12,6 +16,8 @@ export interface QueryResult {
   rows: Row[];
   affected: number;
   insertId?: unknown;
+  /** The rows are arrays of the columns' values in select order (asked for with `arrays`). */
+  arrays?: boolean;
 }
 
 /** A transaction handle, passed as `{transaction: tx}` in a DAO call's options. */
@@ -94,7 +100,7 @@ export function openTransaction(
     get finished() {
       return finished;
     },
-    query: (sql, params) => conn.runner.query(sql, params),
+    query: (sql, params, arrays) => conn.runner.query(sql, params, arrays),
     commit: (cb) => withCb(end(true), cb),
     rollback: (cb) => withCb(end(false), cb),
     atEnd: (task) => {

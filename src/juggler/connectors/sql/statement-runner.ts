@@ -56,10 +56,11 @@ export class StatementRunner {
     autocommit: boolean,
     sql: string,
     params: unknown[],
+    arrays: boolean | undefined,
   ): Promise<QueryResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await runner.query(sql, params);
+        return await runner.query(sql, params, arrays);
       } catch (err) {
         if (!autocommit || attempt >= 4 || !matches(this.dialect.errors.deadlock, err)) throw err;
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.floor(Math.random() * 20)));
@@ -68,7 +69,12 @@ export class StatementRunner {
   }
 
   /** Runs a statement on the transaction given in options, or on the pool; store faults become 503. */
-  async run(sql: string, params: unknown[], options?: OperationOptions): Promise<QueryResult> {
+  async run(
+    sql: string,
+    params: unknown[],
+    options?: OperationOptions,
+    arrays?: boolean,
+  ): Promise<QueryResult> {
     const tx = options?.transaction as SqlTransaction | undefined;
     const runner: SqlRunner = tx && tx.connector === this.connector ? tx : this.driver.pool;
     if (tx && tx.connector === this.connector && tx.finished)
@@ -83,7 +89,7 @@ export class StatementRunner {
       if (p instanceof Date) this.checkDate(p);
     }
     try {
-      return await this.queryRetryingDeadlocks(runner, runner !== tx, sql, params);
+      return await this.queryRetryingDeadlocks(runner, runner !== tx, sql, params, arrays);
     } catch (err) {
       const errors = this.dialect.errors;
       if (matches(errors.unsupportedCharacter, err)) {

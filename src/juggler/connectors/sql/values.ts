@@ -79,50 +79,99 @@ interface ColumnReader {
   read: (value: unknown) => unknown;
 }
 
-interface ColumnLayout {
-  all: ColumnReader[];
-  byName: Map<string, ColumnReader>;
+/** A record as the driver gives it: an object by column name, or the selected columns in order. */
+export type RowRecord = Row | readonly unknown[];
+
+/** A compiled record → row mapping. */
+export type ReadRow = (record: RowRecord) => Row;
+
+/**
+ * The properties a SELECT of `fields` (every property when none) lists, in order. Fields naming no
+ * known property select none (the statement then selects the id column alone, and the row comes
+ * back empty).
+ */
+export function selectedProperties(def: ModelDefinition, fields: readonly string[] | undefined): string[] {
+  const names = fields ?? def.propertyNames;
+  return names.filter((n) => Object.prototype.hasOwnProperty.call(def.properties, n));
 }
 
 /**
- * Rows read back as a model's properties. Per model definition, computed once: each property with
- * its column and reader, in property order (a NULL column is a null property, as LB3's SQL
- * connectors return it).
+ * The mapping compiled to one function with an object literal, so every row of a model has one
+ * hidden class and no per-column loop: `{"title": R[0](r["title"]), …}` (by column name) or
+ * `{"title": R[0](r[0]), …}` (by position). Names only ever appear as JSON string literals.
+ */
+function compile(columns: readonly (ColumnReader & { at: number })[], arrays: boolean): ReadRow {
+  // `"__proto__": v` in a literal would set the prototype: such a model keeps the plain loop.
+  if (columns.some((c) => c.name === '__proto__')) {
+    return (record) => {
+      const out: Row = {};
+      for (const c of columns)
+        out[c.name] = c.read((record as Record<string | number, unknown>)[arrays ? c.at : c.column]);
+      return out;
+    };
+  }
+  const fields = columns.map(
+    (c, i) => `${JSON.stringify(c.name)}: R[${i}](r[${arrays ? c.at : JSON.stringify(c.column)}])`,
+  );
+  const factory = new Function('R', `return function (r) { return {${fields.join(', ')}}; };`) as (
+    readers: ((value: unknown) => unknown)[],
+  ) => ReadRow;
+  return factory(columns.map((c) => c.read));
+}
+
+/**
+ * Rows read back as a model's properties. Per model definition and field list, compiled once: each
+ * property with its column and reader, in property (or field) order (a NULL column is a null
+ * property, as LB3's SQL connectors return it).
  */
 export class RowReader {
-  private readonly layouts = new WeakMap<ModelDefinition, ColumnLayout>();
+  private readonly layouts = new WeakMap<ModelDefinition, Map<string, ColumnReader>>();
+  private readonly compiled = new WeakMap<ModelDefinition, Map<string, ReadRow>>();
 
-  constructor(private readonly columnName: (def: ModelDefinition, property: string) => string) {}
+  constructor(
+    private readonly columnName: (def: ModelDefinition, property: string) => string,
+    /** Field lists kept compiled per model (others are compiled each time). */
+    private readonly maxPerModel = 256,
+  ) {}
 
-  private layout(def: ModelDefinition): ColumnLayout {
+  private layout(def: ModelDefinition): Map<string, ColumnReader> {
     let layout = this.layouts.get(def);
     if (!layout) {
-      const all = def.propertyNames.map((name) => ({
-        name,
-        column: this.columnName(def, name),
-        read: readerFor(def.properties[name]),
-      }));
-      layout = { all, byName: new Map(all.map((c) => [c.name, c])) };
+      layout = new Map(
+        def.propertyNames.map((name) => [
+          name,
+          { name, column: this.columnName(def, name), read: readerFor(def.properties[name]) },
+        ]),
+      );
       this.layouts.set(def, layout);
     }
     return layout;
   }
 
+  /**
+   * The mapping of the records of a SELECT of `fields` (every property when none): by column name,
+   * or with `arrays` by position in the select list (selectedProperties).
+   */
+  reader(def: ModelDefinition, fields: readonly string[] | undefined, arrays: boolean): ReadRow {
+    let byFields = this.compiled.get(def);
+    if (!byFields) this.compiled.set(def, (byFields = new Map()));
+    const key = (arrays ? 'a' : 'o') + (fields ? '|' + fields.join('\u0000') : '');
+    let read = byFields.get(key);
+    if (!read) {
+      const layout = this.layout(def);
+      const columns: (ColumnReader & { at: number })[] = [];
+      const names = arrays ? selectedProperties(def, fields) : (fields ?? def.propertyNames);
+      names.forEach((name, at) => {
+        const c = layout.get(name);
+        if (c) columns.push({ ...c, at });
+      });
+      read = compile(columns, arrays);
+      if (byFields.size < this.maxPerModel) byFields.set(key, read);
+    }
+    return read;
+  }
+
   row(def: ModelDefinition, record: Row, fields?: readonly string[]): Row {
-    const out: Row = {};
-    const layout = this.layout(def);
-    if (!fields) {
-      const all = layout.all;
-      for (let i = 0; i < all.length; i++) {
-        const c = all[i];
-        out[c.name] = c.read(record[c.column]);
-      }
-      return out;
-    }
-    for (const name of fields) {
-      const c = layout.byName.get(name);
-      if (c) out[name] = c.read(record[c.column]);
-    }
-    return out;
+    return this.reader(def, fields, false)(record);
   }
 }
