@@ -41,6 +41,14 @@ export function defineQueryCases(fx: SuiteFixture): void {
     ]);
     expect(picked[0].active).toBe(false);
     expect(json(await fx.Item.find({ fields: ['nope'], where: { id: 1 } }))).toEqual([{}]);
+    // Finds by id, however asked.
+    expect((await fx.Item.find({ where: { id: 2 }, limit: 1 })).map(json)).toEqual([
+      json(await fx.Item.findById(2)),
+    ]);
+    expect((await fx.Item.find({ where: { id: 3 } })).map((i: any) => i.name)).toEqual(['cherry pie']);
+    expect(await fx.Item.find({ where: { id: 99 }, limit: 1 })).toEqual([]);
+    expect(json(await fx.Item.findOne({ where: { id: 1 } }))).toEqual(byId);
+    expect(await fx.Item.find({ where: { id: 1 }, skip: 1 })).toEqual([]);
     // A property kept under a column of another name reads back under the property's name.
     await fx.Mapped.destroyAll();
     const made = await fx.Mapped.create({ fullName: 'Ada Lovelace', code: 'a1', email: 'ada@example.com' });

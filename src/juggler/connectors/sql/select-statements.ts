@@ -65,6 +65,8 @@ export class SelectStatements {
   }
 
   find(def: ModelDefinition, filter: NormalizedFilter): BoundStatement {
+    const id = byIdValue(def, filter);
+    if (id !== undefined) return { sql: this.byId(def), params: [id] };
     const shape = filterShape(def, filter);
     const key = shape && 'find' + shape.key;
     const cached = key !== undefined ? this.shapes.get(def, key) : undefined;
@@ -111,4 +113,22 @@ export class SelectStatements {
     const unbounded = this.host.syntax.unboundedLimit;
     return `${unbounded !== undefined ? ` LIMIT ${unbounded}` : ''} OFFSET ${b.param(skip)}`;
   }
+}
+
+/**
+ * The id of a filter asking for all the fields of the row with that id, at most one (a find by id:
+ * `{where: {id: 5}, limit: 1}`): such a find is the SELECT by id, without ordering or limit (the
+ * id is the primary key). Undefined for any other filter.
+ */
+function byIdValue(def: ModelDefinition, filter: NormalizedFilter): unknown {
+  const { where } = filter;
+  const idName = def.idName;
+  if (!idName || !where || filter.fields || filter.skip || (filter.limit ?? 1) < 1) return undefined;
+  let id: unknown;
+  for (const key in where) {
+    if (key !== idName || id !== undefined) return undefined;
+    id = where[key];
+  }
+  const t = typeof id;
+  return t === 'number' || t === 'string' ? id : undefined;
 }

@@ -264,8 +264,10 @@ export class SqlConnector implements Connector, SqlStatementHost {
     const result = await this.run(sql, params, options, true);
     const read = this.rows.reader(def, filter.fields, result.arrays === true);
     const rows = result.rows as RowRecord[];
-    const out: Row[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = read(rows[i]);
+    // A find by id runs unlimited (select-statements.ts): a table whose id is not its key may answer more.
+    const n = filter.limit !== undefined && filter.limit < rows.length ? filter.limit : rows.length;
+    const out: Row[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = read(rows[i]);
     return out;
   }
 
