@@ -26,6 +26,16 @@ export interface PhasedApp {
   use(...args: unknown[]): unknown;
 }
 
+const STACK_VERSION = Symbol('loopline.stackVersion');
+
+/**
+ * A number that changes whenever the phases code adds to or reorders the app router's stack (the
+ * REST fast lane works out again what runs before REST when it does).
+ */
+export function stackVersion(router: unknown): number {
+  return ((router as Record<symbol, number | undefined>)[STACK_VERSION] ??= 0);
+}
+
 /** Put before every error handler: body-parser failures from any phase reach it with their code. */
 function codeBodyErrors(err: unknown, _req: Request, _res: Response, next: NextFunction): void {
   next(withBodyErrorCode(err));
@@ -195,6 +205,10 @@ export class MiddlewarePhases {
   }
 
   private sort(): void {
+    if (this.created) {
+      const router = this.created as unknown as Record<symbol, number | undefined>;
+      router[STACK_VERSION] = (router[STACK_VERSION] ?? 0) + 1;
+    }
     if (!this.sorting || !this.rawUse) return;
     const stack = this.router.stack;
     for (let i = 0; i < stack.length; i++) {

@@ -5,6 +5,7 @@ import { withBodyErrorCode } from '../../errors/body-parser-errors';
 import { defaultErrorHandler } from './middleware/error-handler';
 import { createLogger, Logger, loggingSettings } from './operations/logger';
 import { requestLogEnabled, requestLogger } from './operations/request-log';
+import { RestLane } from './rest-lane';
 import type { LooplineApp } from './types';
 
 /**
@@ -15,6 +16,7 @@ import type { LooplineApp } from './types';
 /** The app router's entry point (Express 5's types leave it out). */
 interface RouterHandle {
   handle(req: unknown, res: unknown, done: (err?: unknown) => void): void;
+  stack: Parameters<RestLane['handle']>[0]['stack'];
 }
 
 export function installRequestHandling(app: LooplineApp): void {
@@ -22,6 +24,7 @@ export function installRequestHandling(app: LooplineApp): void {
   let logRequests: boolean | undefined;
   let logRequest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
   let logger: Logger | undefined;
+  const lane = new RestLane();
 
   Object.defineProperty(app, 'logger', {
     configurable: true,
@@ -55,9 +58,11 @@ export function installRequestHandling(app: LooplineApp): void {
     if ((logRequests ??= requestLogEnabled(this.get('logging'), this.get('requestLog'))))
       (logRequest ??= requestLogger(this.logger))(req, res);
     // A body-parser failure nobody handled still reaches the final handler with its code.
-    (this.router as unknown as RouterHandle).handle(req, res, (err?: unknown) =>
-      done(withBodyErrorCode(err)),
-    );
+    const finish = (err?: unknown) => done(withBodyErrorCode(err));
+    const router = this.router as unknown as RouterHandle;
+    // A request for the REST API that no earlier layer could apply to goes straight to it.
+    if (lane.handle(router, req, res, finish)) return;
+    router.handle(req, res, finish);
   };
 
   // LB3 apps run on Express 4, whose request had `param(name)`: a route parameter, else a body

@@ -7,10 +7,19 @@ import { tokenMiddleware, TokenOptions } from '../../security/token-middleware';
 import { redactUrl } from '../../../util/redact-url';
 import type { LooplineApp } from '../types';
 
+/** Marks the handler `rest()` returns: the app's REST fast lane (rest-lane.ts) looks for its layer. */
+export const REST_MIDDLEWARE: unique symbol = Symbol.for('loopline.restMiddleware');
+
+/**
+ * Marks a middleware that answers one path (relative to where it is mounted) and passes every
+ * other request on untouched: the REST fast lane need not run it for other paths.
+ */
+export const APPLIES_ONLY_TO: unique symbol = Symbol.for('loopline.appliesOnlyTo');
+
 /** `loopback.rest()`: the app's REST API, served from the route table built once. */
 export function rest(): RequestHandler {
   let findToken: RequestHandler | undefined;
-  return (req: Request, res: Response, next: NextFunction) => {
+  const handler = (req: Request, res: Response, next: NextFunction) => {
     const app = req.app as LooplineApp;
     // As LB3: with auth enabled, the REST handler resolves the token itself when no
     // `loopback#token` middleware ran before it.
@@ -22,6 +31,7 @@ export function rest(): RequestHandler {
     }
     app.remotes().handler('rest')(req, res, next);
   };
+  return Object.assign(handler, { [REST_MIDDLEWARE]: true });
 }
 
 /** `loopback.urlNotFound()`: 404 for anything no middleware answered, as LB3. */
@@ -41,7 +51,7 @@ export const faviconFile = path.resolve(__dirname, '..', '..', '..', '..', 'favi
 /** `loopback.favicon([file])`: answers `/favicon.ico` with the icon, read once on first use. */
 export function favicon(file: string = faviconFile): RequestHandler {
   let icon: Promise<Buffer> | undefined;
-  return (req: Request, res: Response, next: NextFunction) => {
+  const handler = (req: Request, res: Response, next: NextFunction) => {
     if (req.path !== '/favicon.ico') return next();
     icon ??= fs.promises.readFile(file);
     icon.then(
@@ -57,6 +67,7 @@ export function favicon(file: string = faviconFile): RequestHandler {
       },
     );
   };
+  return Object.assign(handler, { [APPLIES_ONLY_TO]: '/favicon.ico' });
 }
 
 /** How far a query string is read: the bounds of every loopline app's query parser. */
