@@ -27,11 +27,14 @@ interface Registration {
 export class RemoteHooks {
   private readonly registrations: Registration[] = [];
   private cache = new Map<string, RemoteHook[] | null>();
+  /** Changes whenever a hook is added: what was worked out from the chains is then stale. */
+  version = 0;
 
   add(kind: HookKind, pattern: string, fn: RemoteHook): void {
     if (typeof fn !== 'function') throw new TypeError(`A ${kind} hook for "${pattern}" must be a function`);
     this.registrations.push({ kind, segments: pattern.split('.'), pattern: compilePattern(pattern), fn });
     this.cache = new Map();
+    this.version++;
   }
 
   /** The hooks registered with exactly this pattern (no wildcard matching), in registration order. */

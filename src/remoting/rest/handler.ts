@@ -4,9 +4,10 @@ import { debugFor } from '../../util/debug';
 import type { CoerceOptions } from '../coerce';
 import { RemotingContext, RemotingRequest } from '../context';
 import type { RemoteObjects } from '../remote-objects';
-import { runChain, runHook } from '../remote-hooks';
+import type { RemotingStep } from '../phases';
+import { RemoteHook, runChain, runHook } from '../remote-hooks';
 import { buildArgs, compileArgs, RefusedArg, validateArgs } from './args';
-import { acceptsAnswer, negotiatesAnswer, sendResult, shapeResult } from './http-result';
+import { acceptsAnswer, compileSendResult, negotiatesAnswer, shapeResult } from './http-result';
 import { QueryOptions, requestQuery } from './query-string';
 import type { RestRoute } from './route-table';
 
@@ -42,6 +43,9 @@ function fail(err: unknown, route: RestRoute, req: Request, outerBase: string, n
   next(err);
 }
 
+/** A step that ran synchronously returns nothing; one that must wait returns its promise. */
+type Pending = Promise<unknown> | undefined;
+
 export function createInvokeHandler(
   remotes: RemoteObjects,
   route: RestRoute,
@@ -54,13 +58,112 @@ export function createInvokeHandler(
   const ctorArgs = method.isStatic
     ? []
     : compileArgs(sharedClass.sharedCtorAccepts, route.verb, coerceOptions);
+  const argNames = method.accepts.map((a) => a.arg);
   const classPath = sharedClass.http.path;
   const negotiates = negotiatesAnswer(method);
-  return async (req: Request, res: Response, next: NextFunction) => {
+  const send = compileSendResult(route);
+  const hooks = remotes.hooks;
+  // The method's hook chains, looked up again only when a hook is added.
+  let hooksSeen = -1;
+  let beforeChain: RemoteHook[] | null = null;
+  let afterChain: RemoteHook[] | null = null;
+  let errorChain: RemoteHook[] | null = null;
+  const refreshChains = (): void => {
+    if (hooks.version === hooksSeen) return;
+    beforeChain = hooks.chain('before', method);
+    afterChain = hooks.chain('after', method);
+    errorChain = hooks.chain('afterError', method);
+    hooksSeen = hooks.version;
+  };
+
+  const callMethod = (ctx: RemotingContext, refused: RefusedArg[]): Promise<unknown> => {
+    validateArgs(args, ctx, refused);
+    const target = method.isStatic ? sharedClass.ctor : ctx.instance;
+    const values = new Array<unknown>(argNames.length);
+    for (let i = 0; i < argNames.length; i++) values[i] = ctx.args[argNames[i]];
+    return ctx
+      .inRequestContext(() => method.invoke(target, values))
+      .then((results) => {
+        ctx.result = shapeResult(method.returns, results, ctx);
+      });
+  };
+
+  /** One step of the phases; a promise only when it has something to wait for. */
+  const runStep = (step: RemotingStep, ctx: RemotingContext, refused: RefusedArg[]): Pending => {
+    if (typeof step === 'function') return runHook(step, ctx);
+    switch (step) {
+      case 'authorize':
+        return remotes.authorize ? Promise.resolve(remotes.authorize(ctx)) : undefined;
+      case 'resolveInstance':
+        if (method.isStatic) return undefined;
+        if (!sharedClass.resolveInstance)
+          throw new LooplineError('CONFIGURATION_ERROR', `${sharedClass.name} cannot resolve instances`);
+        return Promise.resolve(sharedClass.resolveInstance(ctx.ctorArgs.id, ctx)).then(
+          (instance: unknown) => {
+            ctx.instance = instance;
+          },
+        );
+      case 'beforeHooks':
+        return beforeChain ? runChain(beforeChain, ctx) : undefined;
+      case 'invoke':
+        return callMethod(ctx, refused);
+      case 'afterHooks':
+        return afterChain ? runChain(afterChain, ctx) : undefined;
+    }
+    return undefined;
+  };
+
+  /** The phases (remotes.phases) from step `from` on: loopline's own steps, and any an app added around them. */
+  const runSteps = (
+    steps: readonly RemotingStep[],
+    from: number,
+    ctx: RemotingContext,
+    refused: RefusedArg[],
+  ): Pending => {
+    for (let i = from; i < steps.length; i++) {
+      const pending = runStep(steps[i], ctx, refused);
+      if (pending) return pending.then(() => runSteps(steps, i + 1, ctx, refused));
+    }
+    return undefined;
+  };
+
+  return (req: Request, res: Response, next: NextFunction) => {
     const ctx = new RemotingContext(req, res, method);
     // LB3 mounts one router per class, so hooks see `req.baseUrl` as e.g. `/api/Orders`.
     const outerBase = req.baseUrl;
     req.baseUrl = outerBase + classPath;
+    refreshChains();
+    const failed = (err: unknown): Pending => {
+      ctx.error = err;
+      const chain = errorChain;
+      if (!chain) return void fail(err, route, req, outerBase, next);
+      return runChain(chain, ctx).then(
+        () => fail(err, route, req, outerBase, next),
+        (hookErr: unknown) => {
+          req.baseUrl = outerBase;
+          next(hookErr);
+        },
+      );
+    };
+    // After the after-remote hooks, outside the afterError hooks, as LB3: so an afterRemote hook
+    // of findById sees a null result before rest.after turns it into a 404.
+    const answer = (): void => {
+      try {
+        if (!res.headersSent) send(req, res, ctx);
+        req.baseUrl = outerBase;
+      } catch (err) {
+        fail(err, route, req, outerBase, next);
+      }
+    };
+    const finish = (): Pending => {
+      if (method.rest.after)
+        return runHook(method.rest.after, ctx).then(answer, (err: unknown) =>
+          fail(err, route, req, outerBase, next),
+        );
+      answer();
+      return undefined;
+    };
+    let pending: Pending;
     try {
       const query = requestQuery(req, options.query);
       if (negotiates && !acceptsAnswer(req, query)) {
@@ -77,63 +180,16 @@ export function createInvokeHandler(
       }
       const refused: RefusedArg[] = [];
       buildArgs(args, req, ctx, query, refused);
+      const steps = remotes.phases.steps();
       // LB3's order: the method's own rest.before step, then access control (before the instance
       // is loaded: no 404 that tells an intruder an id exists), then the before-remote hooks.
-      if (method.rest.before) await runHook(method.rest.before, ctx);
-      // Then the phases (remotes.phases): loopline's own steps, and any an app added around them.
-      for (const step of remotes.phases.steps()) {
-        if (typeof step === 'function') {
-          await runHook(step, ctx);
-          continue;
-        }
-        switch (step) {
-          case 'authorize':
-            if (remotes.authorize) await remotes.authorize(ctx);
-            break;
-          case 'resolveInstance':
-            if (method.isStatic) break;
-            if (!sharedClass.resolveInstance)
-              throw new LooplineError('CONFIGURATION_ERROR', `${sharedClass.name} cannot resolve instances`);
-            ctx.instance = await sharedClass.resolveInstance(ctx.ctorArgs.id, ctx);
-            break;
-          case 'beforeHooks':
-            await runChain(remotes.hooks.chain('before', method), ctx);
-            break;
-          case 'invoke': {
-            validateArgs(args, ctx, refused);
-            const target = method.isStatic ? sharedClass.ctor : ctx.instance;
-            const results = await ctx.inRequestContext(() =>
-              method.invoke(
-                target,
-                method.accepts.map((a) => ctx.args[a.arg]),
-              ),
-            );
-            ctx.result = shapeResult(method.returns, results, ctx);
-            break;
-          }
-          case 'afterHooks':
-            await runChain(remotes.hooks.chain('after', method), ctx);
-            break;
-        }
-      }
+      pending = method.rest.before
+        ? runHook(method.rest.before, ctx).then(() => runSteps(steps, 0, ctx, refused))
+        : runSteps(steps, 0, ctx, refused);
     } catch (err) {
-      ctx.error = err;
-      try {
-        await runChain(remotes.hooks.chain('afterError', method), ctx);
-      } catch (hookErr) {
-        req.baseUrl = outerBase;
-        return next(hookErr);
-      }
-      return fail(err, route, req, outerBase, next);
+      return failed(err);
     }
-    // After the after-remote hooks, outside the afterError hooks, as LB3: so an afterRemote hook
-    // of findById sees a null result before rest.after turns it into a 404.
-    try {
-      if (method.rest.after) await runHook(method.rest.after, ctx);
-      if (!res.headersSent) sendResult(req, res, ctx, route);
-      req.baseUrl = outerBase;
-    } catch (err) {
-      fail(err, route, req, outerBase, next);
-    }
+    if (pending) return pending.then(finish, failed);
+    return finish();
   };
 }

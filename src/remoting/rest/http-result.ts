@@ -67,34 +67,39 @@ export function shapeResult(
   return hasRoot ? rootValue : out;
 }
 
+/** Writes a route's result; chosen once per route (compileSendResult). */
+export type ResultWriter = (req: Request, res: Response, ctx: RemotingContext) => void;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /**
- * Writes a method's result as LB3 does: JSON with `application/json; charset=utf-8`, the route's
- * status (200 by default), 204 when there is no result (no return value declared, or a root
- * return the method left undefined: strong-remoting sends 204 whenever the data is undefined).
+ * The writer of a route's results, as LB3 answers: JSON with `application/json; charset=utf-8`,
+ * the route's status (200 by default), 204 when there is no result (no return value declared, or
+ * a root return the method left undefined: strong-remoting sends 204 whenever the data is
+ * undefined); a `ReadableStream` return as server-sent events, a `file` return as the body itself.
+ * Which of these a route writes is worked out here, once per route.
  */
-export function sendResult(req: Request, res: Response, ctx: RemotingContext, route: RestRoute): void {
+export function compileSendResult(route: RestRoute): ResultWriter {
   const streamReturn = returnedStream(route.returns);
-  if (streamReturn) return sendEventStream(req, res, streamOf(ctx.result, streamReturn));
-  if (returnsFile(route.returns) && ctx.result !== undefined && ctx.result !== null)
-    return sendFile(req, res, ctx, route);
-  if (ctx.result === undefined) {
-    res.status(route.status ?? (res.statusCode !== 200 ? res.statusCode : 204));
-    // LB3 labels even an empty answer as JSON.
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end();
-    return;
-  }
-  // A `status` return set res.statusCode already; the route's own status wins, as in LB3.
-  const status = route.status ?? (res.statusCode !== 200 ? res.statusCode : 200);
-  const body = ctx.result === undefined ? null : ctx.result;
-  const text = toJSONText(body);
-  res.status(status);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  res.end(text === undefined ? 'null' : text);
+  if (streamReturn) return (req, res, ctx) => sendEventStream(req, res, streamOf(ctx.result, streamReturn));
+  const file = returnsFile(route.returns);
+  const routeStatus = route.status;
+  return (req, res, ctx) => {
+    const result: unknown = ctx.result;
+    if (file && result !== undefined && result !== null) return sendFile(req, res, ctx, route);
+    if (result === undefined) {
+      res.status(routeStatus ?? (res.statusCode !== 200 ? res.statusCode : 204));
+      // LB3 labels even an empty answer as JSON.
+      res.setHeader('Content-Type', JSON_TYPE);
+      res.end();
+      return;
+    }
+    const text = toJSONText(result);
+    // A `status` return (or a hook) set res.statusCode already; the route's own status wins, as in LB3.
+    if (routeStatus !== undefined && routeStatus !== null) res.status(routeStatus);
+    res.setHeader('Content-Type', JSON_TYPE);
+    res.end(req.method === 'HEAD' ? undefined : text);
+  };
 }
 
 /** A root return of `type: 'file'`: the method's value is the body itself. */
