@@ -19,6 +19,15 @@ interface RouterHandle {
   stack: Parameters<RestLane['handle']>[0]['stack'];
 }
 
+/**
+ * What Express's router sets on every request it routes (and the REST handler its
+ * `remotingContext`); the router always assigns them before any middleware runs, so an own
+ * `undefined` first changes no value anyone reads.
+ */
+const ROUTER_SETS = ['baseUrl', 'originalUrl', 'next', 'params', '_parsedUrl', 'remotingContext'];
+
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
 export function installRequestHandling(app: LooplineApp): void {
   // Read on the first request, once boot has applied config.json.
   let logRequests: boolean | undefined;
@@ -51,9 +60,19 @@ export function installRequestHandling(app: LooplineApp): void {
           : finalhandler(req, res, { env: 'production' })());
     req.res = res;
     res.req = req;
+    // Express's router gives every request these properties (and Express `res.locals`): they are
+    // made here, before the prototypes change, because V8 gives an object that gains a property
+    // after Object.setPrototypeOf a hidden class of its own — every request would pay for new
+    // maps and their garbage. Made here, all requests share one.
+    const ownReq = req as unknown as Record<string, unknown>;
+    for (const key of ROUTER_SETS) if (!hasOwn(ownReq, key)) ownReq[key] = undefined;
+    if (!(hasOwn(res, 'locals') ? res.locals : (this.response as { locals?: unknown }).locals))
+      res.locals = Object.create(null);
+    // Node keeps these two on ServerResponse.prototype until the answer is written: the same values, own.
+    if (!hasOwn(res, 'statusCode')) res.statusCode = res.statusCode; // eslint-disable-line no-self-assign
+    if (!hasOwn(res, 'statusMessage')) res.statusMessage = res.statusMessage; // eslint-disable-line no-self-assign
     Object.setPrototypeOf(req, this.request);
     Object.setPrototypeOf(res, this.response);
-    if (!res.locals) res.locals = Object.create(null);
     // Off (the default), a request pays this one test and nothing else.
     if ((logRequests ??= requestLogEnabled(this.get('logging'), this.get('requestLog'))))
       (logRequest ??= requestLogger(this.logger))(req, res);
