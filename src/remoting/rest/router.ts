@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { LooplineError } from '../../errors';
 import type { SharedClass } from '../shared-class';
 import type { RestRoute } from './route-table';
@@ -75,6 +75,17 @@ function paramsOf(route: CompiledRoute, parts: string[]): Record<string, string>
   return out;
 }
 
+/** URLs Express's parseurl reads with the legacy URL parser (whitespace, `#`): `req.path` for those. */
+const UNUSUAL_URL = /[\t\n\f\r #\u00a0\ufeff]/;
+
+/** `req.path` (the URL's pathname), read straight from `req.url` when it is an ordinary path. */
+function pathOf(req: Request): string {
+  const url: unknown = req.url;
+  if (typeof url !== 'string' || url.charCodeAt(0) !== 47 || UNUSUAL_URL.test(url)) return req.path;
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
 /** LB3's wording: a path under a known class names the class, any other names the whole path. */
 function notFoundMessage(verb: string, path: string, classByPath: Map<string, string>): string {
   const slash = path.indexOf('/', 1);
@@ -108,7 +119,7 @@ export function createRouter(
     }
   }
   return (req, res, next) => {
-    const parts = splitPath(req.path);
+    const parts = splitPath(pathOf(req));
     const route =
       findRoute(byClass.get(parts[0]?.toLowerCase() ?? '') ?? NO_ROUTES, req.method, parts) ??
       findRoute(anyClass, req.method, parts);
