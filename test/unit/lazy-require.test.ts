@@ -41,6 +41,7 @@ const OPTIONAL_DIST = [
   'juggler/connectors/kv-redis/',
   'juggler/connectors/mail/',
   'juggler/connectors/remote/',
+  'juggler/connectors/lb3-bridge/create-bridge',
   'components/',
 ];
 

@@ -4,11 +4,6 @@ import { MemoryConnector } from './memory/memory-connector';
 import type { SqlDialect } from './sql/sql-dialect';
 import type { AnyConnector } from './store-kinds';
 import type { MailConnector } from './mail/mail-connector';
-import {
-  createLb3Connector,
-  looksLikeLb3Connector,
-  wrapLb3ConnectorInstance,
-} from './lb3-bridge/create-bridge';
 import { asConnectorModule, loadConnectorModule } from './lb3-bridge/load-module';
 
 /** Where LB3 connector packages are looked for besides the working directory (the boot loader adds the app's folder). */
@@ -32,6 +27,9 @@ const kvRedis: Load<typeof import('./kv-redis/kv-redis-connector')> = () =>
   require('./kv-redis/kv-redis-connector');
 const remote: Load<typeof import('./remote/remote-connector')> = () => require('./remote/remote-connector');
 const storage: Load<typeof import('../../components/storage')> = () => require('../../components/storage');
+/** The bridge that drives an LB3 connector package: loaded with the first such data source. */
+const lb3Bridge: Load<typeof import('./lb3-bridge/create-bridge')> = () =>
+  require('./lb3-bridge/create-bridge');
 let mail: typeof import('./mail/mail-connector') | undefined;
 const mailModule = () =>
   (mail ??= require('./mail/mail-connector') as typeof import('./mail/mail-connector'));
@@ -135,10 +133,11 @@ export function resolveConnector(nameOrConnector: unknown, settings: Record<stri
         ? (nameOrConnector as { name: string }).name
         : 'the connector object';
     if (typeof (nameOrConnector as { initialize?: unknown }).initialize === 'function') {
-      return createLb3Connector(asConnectorModule(nameOrConnector, label), settings, label);
+      return lb3Bridge().createLb3Connector(asConnectorModule(nameOrConnector, label), settings, label);
     }
-    if (looksLikeLb3Connector(nameOrConnector))
-      return wrapLb3ConnectorInstance(nameOrConnector as Record<string, any>, settings, label);
+    const bridge = lb3Bridge();
+    if (bridge.looksLikeLb3Connector(nameOrConnector))
+      return bridge.wrapLb3ConnectorInstance(nameOrConnector as Record<string, any>, settings, label);
     throw new ConfigurationError(
       `The connector object is not a connector: it implements neither loopline's Connector interface (find, create, findById, define, …) nor LB3's initialize(dataSource, callback) or connector methods (getTypes, all, connect, execute)`,
       'NOT_A_CONNECTOR',
@@ -153,7 +152,7 @@ export function resolveConnector(nameOrConnector: unknown, settings: Record<stri
   const factory = FACTORIES.get(name);
   if (factory) return factory(settings);
   // Not one of loopline's own: an LB3 connector package from the app's node_modules, as LB3 loads it.
-  return createLb3Connector(
+  return lb3Bridge().createLb3Connector(
     loadConnectorModule(given, undefined, Array.from(FACTORIES.keys())),
     settings,
     given,
