@@ -169,8 +169,9 @@ export function compileModel(
   // Undeclared keys (non-strict models) and included relations, after the defined properties.
   function restText(inst: ModelBase, out: string, first: boolean, nested: boolean): string {
     const data = inst.__data;
-    for (const key of Object.keys(data)) {
-      if (key in byName || data[key] === undefined || def.hidden.has(key)) continue;
+    // for-in, not Object.keys: no array per instance for the usual data holding only defined keys.
+    for (const key in data) {
+      if (key in byName || data[key] === undefined || !hasOwn(data, key) || def.hidden.has(key)) continue;
       const text = valueText(data[key], nested);
       if (text === undefined) continue;
       out += (first ? '' : ',') + JSON.stringify(key) + ':' + text;
@@ -314,16 +315,18 @@ function valueText(v: unknown, nested: boolean): string | undefined {
       return v ? 'true' : 'false';
     case 'object': {
       if (v === null) return 'null';
-      if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'null' : '"' + v.toISOString() + '"';
       if (Array.isArray(v)) {
         let out = '[';
         for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (valueText(v[i], nested) ?? 'null');
         return out + ']';
       }
+      // Model instances (included relations) before dates: an instance's `__data` is its own,
+      // where `instanceof Date` would walk its whole prototype chain.
       const model = v as ModelBase;
       if (model.__data !== undefined && model.toJSON === ModelBaseToJSON.fn) {
         return (model.constructor as typeof ModelBase).__compiled.toJSONText(model, nested);
       }
+      if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'null' : '"' + v.toISOString() + '"';
       return JSON.stringify(v);
     }
     case 'undefined':

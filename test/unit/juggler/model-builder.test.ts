@@ -328,6 +328,35 @@ describe('the compiled JSON writer', () => {
     expect(JSON.parse(toJSONText(withOdds)).odds[0]).not.toHaveProperty('prot');
   });
 
+  it('writes undeclared keys holding dates, lists of dates and instances, as toJSON does', async () => {
+    const { DataSource } = await import('../../../src/juggler/datasource');
+    const { createModelBuilder } = await import('../../../src/juggler/core-models');
+    const { toJSONText } = await import('../../../src/util/json-text');
+    const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
+    const Free: any = ds.createModel('Free', { name: 'string' }, { strict: false, hidden: ['pin'] } as any);
+    const inst = await Free.create({
+      name: 'f',
+      when: new Date('2021-02-03T04:05:06.007Z'),
+      bad: new Date(NaN),
+      days: [new Date(0), null, new Date(86400000)],
+      pin: 1234,
+    });
+    inst.__data.other = new Free({ name: 'inner', at: new Date(1) });
+    const [loaded] = await Free.find();
+    for (const x of [inst, loaded]) {
+      const text = toJSONText(x);
+      expect(text).toBe(JSON.stringify(x.toJSON()));
+      expect(text).not.toContain('1234');
+    }
+    expect(JSON.parse(toJSONText(loaded))).toEqual({
+      name: 'f',
+      when: '2021-02-03T04:05:06.007Z',
+      bad: null,
+      days: ['1970-01-01T00:00:00.000Z', null, '1970-01-02T00:00:00.000Z'],
+      id: loaded.id,
+    });
+  });
+
   it('leaves a model with its own toJSON to that toJSON', async () => {
     const { DataSource } = await import('../../../src/juggler/datasource');
     const { createModelBuilder } = await import('../../../src/juggler/core-models');
