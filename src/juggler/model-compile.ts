@@ -3,7 +3,7 @@ import { DEFAULT_FN_GENERATORS } from './default-fns';
 import { ModelDefinition, PropertyDefinition } from './model-definition';
 import type { ModelBase, ModelInitOptions } from './model-base';
 import { INVALID, TypeDescriptor } from './types';
-import { compileJSONWriter, NEEDS_ESCAPE } from './json-writer';
+import { compileJSONWriter, dateText, NEEDS_ESCAPE } from './json-writer';
 
 /**
  * What a model class does per instance, prepared once per model: the initialiser that builds
@@ -326,7 +326,7 @@ function valueText(v: unknown, nested: boolean): string | undefined {
       if (model.__data !== undefined && model.toJSON === ModelBaseToJSON.fn) {
         return (model.constructor as typeof ModelBase).__compiled.toJSONText(model, nested);
       }
-      if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'null' : '"' + v.toISOString() + '"';
+      if (v instanceof Date) return dateText(v);
       return JSON.stringify(v);
     }
     case 'undefined':
