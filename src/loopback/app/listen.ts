@@ -1,4 +1,5 @@
 import * as http from 'http';
+import { serverClassesOf } from './born-requests';
 import { answerClientErrors } from './operations/client-errors';
 import { loggingSettings } from './operations/logger';
 import { GracefulShutdown, shutdownTimeoutOf } from './operations/shutdown';
@@ -14,7 +15,10 @@ export function installListen(app: LooplineApp, onShutdown: (shutdown: GracefulS
     const cb = typeof args[args.length - 1] === 'function' ? (args.pop() as () => void) : undefined;
     // A mistake in config.json's `logging` stops the start, rather than the first request.
     loggingSettings(app.get('logging'));
-    const server = http.createServer(slowClientBounds(app), app as unknown as http.RequestListener);
+    const server = http.createServer(
+      { ...slowClientBounds(app), ...serverClassesOf(app) },
+      app as unknown as http.RequestListener,
+    );
     answerClientErrors(server);
     if (args.length === 0) {
       const port = app.get('port') ?? 3000;

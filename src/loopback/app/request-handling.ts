@@ -1,6 +1,7 @@
 import type * as express from 'express';
 import finalhandler from 'finalhandler';
 import type * as http from 'http';
+import { adoptServer } from './born-requests';
 import { withBodyErrorCode } from '../../errors/body-parser-errors';
 import { defaultErrorHandler } from './middleware/error-handler';
 import { createLogger, Logger, loggingSettings } from './operations/logger';
@@ -58,6 +59,8 @@ export function installRequestHandling(app: LooplineApp): void {
         err
           ? defaultErrorHandler(err, req, res, this.get('remoting')?.errorHandler)
           : finalhandler(req, res, { env: 'production' })());
+    // As the server's own listener: its next requests are born with this app's prototypes.
+    if (!callback) adoptServer(this, req);
     req.res = res;
     res.req = req;
     // Express's router gives every request these properties (and Express `res.locals`): they are
