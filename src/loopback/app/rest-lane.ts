@@ -1,6 +1,6 @@
 import * as dc from 'node:diagnostics_channel';
 import express from 'express';
-import { APPLIES_ONLY_TO, REST_MIDDLEWARE } from './middleware/builtin';
+import { APPLIES_ONLY_TO, REST_MIDDLEWARE, RUNS_IN_LANE } from './middleware/builtin';
 import { stackVersion } from './middleware-phases';
 
 /**
@@ -12,9 +12,13 @@ import { stackVersion } from './middleware-phases';
  * - every layer before REST must be an error handler (it never runs without an error), or have
  *   literal paths that cannot match under the REST root (the built-in `/.well-known/jwks.json`
  *   route, a sub-app at `/admin`), or that match only some paths under it (an `app.get('/api/x')`
- *   route, `favicon()` at `/`): those paths are left to Express;
- * - anything else before REST (`app.use(fn)`, middleware.json middleware, `loopback#token`, cors,
- *   a regular-expression path, a mount at `/`) — no lane at all: Express serves every request;
+ *   route, `favicon()` at `/`, an Express router of literal routes such as LB3's `root.js`):
+ *   those paths are left to Express;
+ * - or be a middleware of loopline's own marked to run in the lane (`loopback#token`), mounted at
+ *   `/`: the lane calls it as the router would, in its place, and goes on when it calls `next()`;
+ *   if it changes `req.url` (the `currentUserLiteral` rewrite), Express serves the rest;
+ * - anything else before REST (`app.use(fn)`, middleware.json middleware, cors, a
+ *   regular-expression path, a mount at `/`) — no lane at all: Express serves every request;
  * - with a diagnostics-channel subscriber on Express's router (APM agents), Express serves it.
  *
  * In the lane the request gets exactly the state Express's router would have given the REST layer
@@ -40,9 +44,25 @@ interface AppRouter {
 
 type Done = (err?: unknown) => void;
 
+/** A middleware the lane calls itself, and its place in the app's stack. */
+interface LaneStep {
+  handle: Layer['handle'];
+  index: number;
+}
+
+/** A router before REST whose routes were read as exclusions: its stack as it was then. */
+interface WatchedStack {
+  stack: unknown[];
+  length: number;
+}
+
 interface Lane {
   rest: Layer;
   restIndex: number;
+  /** The middleware before REST the lane runs itself, in order. */
+  steps: LaneStep[];
+  /** Routers whose routes became exclusions: the lane is worked out again when one changes. */
+  watched: WatchedStack[];
   /** The layers up to and including REST, as the lane was worked out for. */
   head: Layer[];
   /** Paths under the REST root that a layer before REST may answer: those go through Express. */
@@ -95,6 +115,29 @@ function under(p: string, root: string): boolean {
   return root === '/' || p === root || p.startsWith(root + '/');
 }
 
+/** The paths of an Express router (`loopback.Router()`) that holds literal routes only; else null. */
+function literalRoutesOf(
+  handle: Layer['handle'],
+  sensitive: boolean,
+): { stack: unknown[]; paths: string[] } | null {
+  const stack = handle.stack;
+  if (!Array.isArray(stack) || typeof handle.handle !== 'function') return null;
+  const paths: string[] = [];
+  for (const inner of stack as Layer[]) {
+    if (!inner || inner.route === undefined) return null;
+    const own = literalPaths(inner.rawPath, sensitive);
+    if (!own) return null;
+    paths.push(...own);
+  }
+  return { stack, paths };
+}
+
+/** A route's full path under the path its router is mounted at. */
+function joinPath(mount: string, path: string): string {
+  if (mount === '/') return path;
+  return path === '/' ? mount : mount + path;
+}
+
 /** The lane for this stack, or null when a request for the REST API could meet a layer before REST. */
 export function workOutLane(router: AppRouter): Lane | null {
   const stack = router.stack;
@@ -105,6 +148,11 @@ export function workOutLane(router: AppRouter): Lane | null {
   const roots = literalPaths(rest.rawPath, sensitive);
   if (!roots || typeof rest.match !== 'function') return null;
   const excluded: string[] = [];
+  const steps: LaneStep[] = [];
+  const watched: WatchedStack[] = [];
+  const exclude = (p: string): void => {
+    if (roots.some((r) => under(p, r))) excluded.push(`${escapeRegExp(p)}\\/*$`);
+  };
   for (let i = 0; i < restIndex; i++) {
     const layer = stack[i];
     if (typeof layer.handle !== 'function') return null;
@@ -112,13 +160,34 @@ export function workOutLane(router: AppRouter): Lane | null {
     if (layer.handle.length > 3) continue;
     const paths = literalPaths(layer.rawPath, sensitive);
     if (!paths) return null;
+    if (
+      layer.route === undefined &&
+      layer.handle[RUNS_IN_LANE] === true &&
+      paths.length === 1 &&
+      paths[0] === '/'
+    ) {
+      steps.push({ handle: layer.handle, index: i });
+      continue;
+    }
+    const routes = layer.route === undefined ? literalRoutesOf(layer.handle, false) : null;
+    if (routes) {
+      // A router of routes only: each answers its own path (perhaps with a slash), nothing else.
+      // Its own case rule may differ from the app's: under a case-sensitive app, no lane.
+      for (const mount of paths)
+        for (const route of routes.paths) {
+          const full = joinPath(mount, route);
+          if (sensitive && roots.some((r) => under(full.toLowerCase(), r.toLowerCase()))) return null;
+          exclude(full);
+        }
+      watched.push({ stack: routes.stack, length: routes.stack.length });
+      continue;
+    }
     const only = layer.route === undefined ? layer.handle[APPLIES_ONLY_TO] : undefined;
     for (const path of paths) {
       // A route (or a middleware that answers one path only) matches its path, perhaps with a slash.
       if (layer.route !== undefined || typeof only === 'string') {
         const exact = typeof only === 'string' ? (path === '/' ? '' : path) + only : path;
-        const p = sensitive ? exact : exact.toLowerCase();
-        if (roots.some((r) => under(p, r))) excluded.push(`${escapeRegExp(p)}\\/*$`);
+        exclude(sensitive ? exact : exact.toLowerCase());
         continue;
       }
       // A middleware matches its path and everything below it.
@@ -129,6 +198,8 @@ export function workOutLane(router: AppRouter): Lane | null {
   return {
     rest,
     restIndex,
+    steps,
+    watched,
     head: stack.slice(0, restIndex + 1),
     excluded: excluded.length ? new RegExp(`^(?:${excluded.join('|')})`, sensitive ? '' : 'i') : undefined,
   };
@@ -161,7 +232,11 @@ export class RestLane {
     const stack = router.stack;
     let lane = this.lane;
     const version = stackVersion(router);
-    if (version !== this.version || stack.length !== this.length || (lane && !sameHead(lane, stack))) {
+    if (
+      version !== this.version ||
+      stack.length !== this.length ||
+      (lane && (!sameHead(lane, stack) || routersChanged(lane)))
+    ) {
       lane = this.lane = workOutLane(router);
       this.version = version;
       this.length = stack.length;
@@ -202,12 +277,18 @@ export class RestLane {
     const savedNext = req.next;
     const savedParams = req.params;
     const parentUrl: string = savedBase || '';
-    const restIndex = lane.restIndex;
     const finish = (err?: unknown): void => {
       req.baseUrl = savedBase;
       req.next = savedNext;
       req.params = savedParams;
       done(err);
+    };
+    // The rest of the app's stack from layer `from` on (the stack as it is now, as Express would).
+    const handOff = (err: unknown, from: number): void => {
+      const tail = this.tailRouter(router);
+      tail.stack = [this.passOnLayer, ...router.stack.slice(from)];
+      req[PENDING] = err;
+      tail.handle(req, res, finish);
     };
     let removed = '';
     let slashAdded = false;
@@ -226,32 +307,48 @@ export class RestLane {
         setImmediate(finish, null);
         return;
       }
-      // The rest of the app's stack, from right after REST (the stack as it is now, as Express would).
-      const tail = this.tailRouter(router);
-      tail.stack = [this.passOnLayer, ...router.stack.slice(restIndex + 1)];
-      req[PENDING] = err;
-      tail.handle(req, res, finish);
+      handOff(err, lane.restIndex + 1);
     };
-    req.next = next;
+    const enterRest = (): void => {
+      req.next = next;
+      req.params = params;
+      if (layerPath.length !== 0) {
+        removed = layerPath;
+        req.url = req.url.slice(removed.length);
+        if (req.url[0] !== '/') {
+          req.url = '/' + req.url;
+          slashAdded = true;
+        }
+        req.baseUrl = parentUrl + (removed.endsWith('/') ? removed.slice(0, -1) : removed);
+      }
+      call(lane.rest.handle, req, res, next);
+    };
     req.baseUrl = parentUrl;
     req.originalUrl = req.originalUrl || req.url;
-    req.params = params;
-    if (layerPath.length !== 0) {
-      removed = layerPath;
-      req.url = req.url.slice(removed.length);
-      if (req.url[0] !== '/') {
-        req.url = '/' + req.url;
-        slashAdded = true;
+    const steps = lane.steps;
+    if (steps.length === 0) return enterRest();
+    // The middleware before REST the lane runs itself, each as the router runs a layer at `/`.
+    const url: string = req.url;
+    let at = 0;
+    const stepNext = (err?: unknown): void => {
+      const from = steps[at - 1].index + 1;
+      if (err === 'router') {
+        setImmediate(finish, null);
+        return;
       }
-      req.baseUrl = parentUrl + (removed.endsWith('/') ? removed.slice(0, -1) : removed);
-    }
-    try {
-      const ret = lane.rest.handle(req, res, next) as { then?: unknown } | undefined;
-      if (ret && typeof ret.then === 'function')
-        (ret as Promise<unknown>).then(noop, (e: unknown) => next(e || new Error('Rejected promise')));
-    } catch (err) {
-      next(err);
-    }
+      if (err && err !== 'route') return handOff(err, from);
+      // It rewrote the URL: the layers after it decide again, in Express.
+      if (req.url !== url) return handOff(undefined, from);
+      if (at < steps.length) {
+        req.params = {};
+        call(steps[at++].handle, req, res, stepNext);
+        return;
+      }
+      enterRest();
+    };
+    req.next = stepNext;
+    req.params = {};
+    call(steps[at++].handle, req, res, stepNext);
   }
 
   private tailRouter(router: AppRouter): TailRouter {
@@ -268,6 +365,22 @@ export class RestLane {
     }
     return this.tail;
   }
+}
+
+/** Calls a layer's handler as Express's Layer does: a throw or a rejected promise goes to `next`. */
+function call(handle: Layer['handle'], req: unknown, res: unknown, next: Done): void {
+  try {
+    const ret = handle(req, res, next) as { then?: unknown } | undefined;
+    if (ret && typeof ret.then === 'function')
+      (ret as Promise<unknown>).then(noop, (e: unknown) => next(e || new Error('Rejected promise')));
+  } catch (err) {
+    next(err);
+  }
+}
+
+function routersChanged(lane: Lane): boolean {
+  for (const w of lane.watched) if (w.stack.length !== w.length) return true;
+  return false;
 }
 
 function sameHead(lane: Lane, stack: Layer[]): boolean {

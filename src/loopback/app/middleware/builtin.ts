@@ -16,6 +16,14 @@ export const REST_MIDDLEWARE: unique symbol = Symbol.for('loopline.restMiddlewar
  */
 export const APPLIES_ONLY_TO: unique symbol = Symbol.for('loopline.appliesOnlyTo');
 
+/**
+ * Marks a middleware of loopline's own that the REST fast lane may call itself, as Express's
+ * router would, when it is mounted at `/` before REST: it reads the request, sets what it sets and
+ * calls `next` (or `next(err)`), and needs nothing of the router but `req.next`, `req.baseUrl` and
+ * `req.params` as the router leaves them.
+ */
+export const RUNS_IN_LANE: unique symbol = Symbol.for('loopline.runsInLane');
+
 /** `loopback.rest()`: the app's REST API, served from the route table built once. */
 export function rest(): RequestHandler {
   let findToken: RequestHandler | undefined;
@@ -122,5 +130,5 @@ export function status(): RequestHandler {
  * security/token-middleware.ts for where tokens are looked for).
  */
 export function token(options: TokenOptions = {}): RequestHandler {
-  return tokenMiddleware(options);
+  return Object.assign(tokenMiddleware(options), { [RUNS_IN_LANE]: true });
 }
