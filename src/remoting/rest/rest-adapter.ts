@@ -17,7 +17,8 @@ import { buildRouteTable, RestRoute } from './route-table';
  *   3. body.ts (verbs with a body): JSON, then form; a body neither reads is refused (415);
  *   4. handler.ts: the invocation — arguments (args.ts), hooks and phases, the method, and the
  *      answer (http-result.ts).
- * Steps 2–4 are closures compiled once per route table, so a request makes no lookups by name.
+ * Steps 2–4 are closures compiled once per route table (a route's at its first request), so a
+ * request makes no lookups by name.
  */
 
 const debug = debugFor('remoting');
@@ -31,6 +32,16 @@ export interface RestOptions extends BodyOptions, InvokeOptions {
 /** The REST handler, with the route table it serves and LB3's description of it (`adapter`). */
 export type RestHandler = RequestHandler & { routes?: () => RestRoute[]; adapter?: RestAdapter };
 
+/**
+ * A route's handler compiled (its argument readers, answer writer, body reader) at the route's
+ * first request: an app of many models pays at boot for the route table only, not for a handler
+ * per route it may never serve. Compiling reads nothing that changes without a new table.
+ */
+function compiledOnFirstRequest(compile: () => RequestHandler): RequestHandler {
+  let handler: RequestHandler | undefined;
+  return (req, res, next) => (handler ??= compile())(req, res, next);
+}
+
 export function createRestHandler(remotes: RemoteObjects, options: RestOptions): RestHandler {
   let router: RequestHandler | undefined;
   let builtFor = -1;
@@ -39,7 +50,7 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
   const build = (): RequestHandler => {
     const routes = buildRouteTable(remotes.classes(), options.rest);
     const router = createRouter(routes, remotes.classes(), (route) =>
-      withBody(route, createInvokeHandler(remotes, route, options)),
+      compiledOnFirstRequest(() => withBody(route, createInvokeHandler(remotes, route, options))),
     );
     debug('built %d REST routes', routes.length);
     return router;
