@@ -28,17 +28,19 @@ function toExpressPath(path: string): string {
 /**
  * Literal segments before parameters, so `/Customers/count` wins over `/Customers/:id`. A route's
  * shape (literal or parameter per segment) is compared lexicographically, shorter first, which
- * keeps the comparison a total order; equal shapes keep declaration order.
+ * keeps the comparison a total order; equal shapes keep declaration order. The shapes are read
+ * once per route (`shapeOf`), not once per comparison.
  */
-function compareRoutes(a: RestRoute, b: RestRoute): number {
-  const sa = a.path.split('/');
-  const sb = b.path.split('/');
+function compareShapes(sa: boolean[], sb: boolean[]): number {
   for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
-    const pa = sa[i].startsWith(':');
-    const pb = sb[i].startsWith(':');
-    if (pa !== pb) return pa ? 1 : -1;
+    if (sa[i] !== sb[i]) return sa[i] ? 1 : -1;
   }
   return sa.length - sb.length;
+}
+
+/** Per segment of the path (split at `/`): whether it is a parameter. */
+function shapeOf(path: string): boolean[] {
+  return path.split('/').map((segment) => segment.startsWith(':'));
 }
 
 /** The words of a path segment as lodash's kebabCase finds them (`UserAccounts`, `HTTPServer2`). */
@@ -92,5 +94,7 @@ export function buildRouteTable(
     }
   }
   // Array#sort is stable: routes keep declaration order unless a literal must beat a parameter.
-  return routes.sort(compareRoutes);
+  const shaped = routes.map((route) => ({ route, shape: shapeOf(route.path) }));
+  shaped.sort((a, b) => compareShapes(a.shape, b.shape));
+  return shaped.map((s) => s.route);
 }
