@@ -5,7 +5,7 @@ import { Bluebird, NodeCallback } from '../util/callback';
 import { addConnectorSearchRoot } from '../loopback/app/application';
 import type { LooplineApp } from '../loopback/app/types';
 import { BootError } from './errors';
-import { ExplorerSettings, mountExplorer } from '../explorer';
+import type { ExplorerSettings } from '../explorer';
 import { loadLayered, rel } from './json-file';
 import { mergeConfig, substitute } from './merge';
 import {
@@ -250,7 +250,11 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
       };
       if (useInstalledPackage !== true) {
         // loopline serves its own explorer for this key, installed or not.
-        steps.push(() => mountExplorer(app, { appRootDir, ...explorerSettings }));
+        // The explorer's modules load with the app that mounts it, not with every boot.
+        steps.push(() => {
+          const { mountExplorer } = require('../explorer') as typeof import('../explorer');
+          return mountExplorer(app, { appRootDir, ...explorerSettings });
+        });
         continue;
       }
       // The LB3 package itself (Swagger UI 2 over loopback-swagger's document), as the app had it.

@@ -43,6 +43,8 @@ const OPTIONAL_DIST = [
   'juggler/connectors/remote/',
   'juggler/connectors/lb3-bridge/create-bridge',
   'components/',
+  // The explorer (document builders, Swagger 2 converter) loads with the app that mounts it.
+  'explorer/',
 ];
 
 /** What a fresh process has loaded after `script`, as package names and dist/ paths. */
