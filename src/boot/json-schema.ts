@@ -89,59 +89,81 @@ function typeError(schema: Schema, path: string): SchemaError {
  * `allErrors`); without, stops at the first fault and builds nothing (the path of every valid file).
  */
 export function check(schema: Schema, value: unknown, path = '', errors?: SchemaError[]): boolean {
+  // Without `errors` every fault returns false at once; the checks allocate nothing on the way
+  // (no closures, no lists), since boot runs them over every model file.
   const plan = planOf(schema);
   let ok = true;
-  const fail = (error: () => SchemaError): boolean => {
+  if (plan.types.length && !plan.inline && !hasAnyType(value, plan.types)) {
+    if (!errors) return false;
     ok = false;
-    errors?.push(error());
-    return errors !== undefined;
-  };
-  if (plan.types.length && !plan.inline && !plan.types.some((t) => hasType(value, t)))
-    if (!fail(() => typeError(schema, path))) return false;
+    errors.push(typeError(schema, path));
+  }
 
-  if (schema.enum && !schema.enum.includes(value))
-    if (
-      !fail(() => ({
-        instancePath: path,
-        keyword: 'enum',
-        params: { allowedValues: schema.enum },
-        message: 'must be equal to one of the allowed values',
-      }))
-    )
-      return false;
+  if (schema.enum && !schema.enum.includes(value)) {
+    if (!errors) return false;
+    ok = false;
+    errors.push({
+      instancePath: path,
+      keyword: 'enum',
+      params: { allowedValues: schema.enum },
+      message: 'must be equal to one of the allowed values',
+    });
+  }
   if (schema.anyOf) {
     const start = errors?.length ?? 0;
     if (schema.anyOf.some((branch) => check(branch, value, path, errors))) {
       if (errors) errors.length = start;
-    } else if (
-      !fail(() => ({
+    } else {
+      if (!errors) return false;
+      ok = false;
+      errors.push({
         instancePath: path,
         keyword: 'anyOf',
         params: {},
         message: 'must match a schema in anyOf',
-      }))
-    )
-      return false;
+      });
+    }
   }
 
-  for (const type of ['string', 'array', 'object'] as const) {
-    if (!plan[type]) continue;
-    if (!hasType(value, type)) {
-      if (plan.inline && plan.types[0] === type && !fail(() => typeError(schema, path))) return false;
-      continue;
-    }
-    const valid =
-      type === 'string'
-        ? checkString(schema, value as string, path, errors)
-        : type === 'array'
-          ? checkArray(schema, value as unknown[], path, errors)
-          : checkObject(schema, value as Record<string, unknown>, path, errors);
-    if (!valid) {
-      ok = false;
-      if (!errors) return false;
-    }
+  if (plan.string && !checkKind(schema, plan, 'string', value, path, errors)) {
+    if (!errors) return false;
+    ok = false;
+  }
+  if (plan.array && !checkKind(schema, plan, 'array', value, path, errors)) {
+    if (!errors) return false;
+    ok = false;
+  }
+  if (plan.object && !checkKind(schema, plan, 'object', value, path, errors)) {
+    if (!errors) return false;
+    ok = false;
   }
   return ok;
+}
+
+function hasAnyType(value: unknown, types: readonly string[]): boolean {
+  for (const t of types) if (hasType(value, t)) return true;
+  return false;
+}
+
+/** One type's keywords, where the value has that type (a value of another type passes them, as in Ajv). */
+function checkKind(
+  schema: Schema,
+  plan: Plan,
+  type: 'string' | 'array' | 'object',
+  value: unknown,
+  path: string,
+  errors: SchemaError[] | undefined,
+): boolean {
+  if (!hasType(value, type)) {
+    if (!(plan.inline && plan.types[0] === type)) return true;
+    errors?.push(typeError(schema, path));
+    return false;
+  }
+  return type === 'string'
+    ? checkString(schema, value as string, path, errors)
+    : type === 'array'
+      ? checkArray(schema, value as unknown[], path, errors)
+      : checkObject(schema, value as Record<string, unknown>, path, errors);
 }
 
 function checkString(schema: Schema, value: string, path: string, errors?: SchemaError[]): boolean {
