@@ -103,8 +103,10 @@ export class SharedClass {
   /**
    * Declares the functions marked shared on the class (statics) or its prototype (instance
    * methods) that are not declared yet (see shared-functions.ts); a declared name is left as is.
+   * Listing the methods does it; the REST handler does it for every class when it builds its
+   * routes, also for the classes whose routes it lists later.
    */
-  private adoptSharedFunctions(): void {
+  adoptSharedFunctions(): void {
     if (typeof this.ctor !== 'function') return;
     for (const [name, declaration] of findSharedFunctions(this.ctor)) {
       if (!this.findMethodByName(name)) this.defineMethod(name, { ...declaration, isStatic: true });

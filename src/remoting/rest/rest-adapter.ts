@@ -6,7 +6,7 @@ import { BodyOptions, createBodyReader } from './body';
 import { createInvokeHandler, InvokeOptions } from './handler';
 import { RestAdapter } from './rest-classes';
 import { createRouter } from './router';
-import { buildRouteTable, RestRoute } from './route-table';
+import { buildRouteTable, groupClassesByHead, RestRoute } from './route-table';
 
 /**
  * The REST handler (`remotes.handler('rest')`, mounted by the app at its REST root). The path a
@@ -48,11 +48,22 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
   const withBody = createBodyReader(options);
 
   const build = (): RequestHandler => {
-    const routes = buildRouteTable(remotes.classes(), options.rest);
-    const router = createRouter(routes, remotes.classes(), (route) =>
-      compiledOnFirstRequest(() => withBody(route, createInvokeHandler(remotes, route, options))),
+    // A class's routes are listed (its methods read, paths joined and ordered) at the first
+    // request under its path; only classes whose routes' first segment the class path does not
+    // fix are listed now.
+    const classes = remotes.classes();
+    // As when every class was listed here: the functions marked shared are declared now.
+    for (const sharedClass of classes) sharedClass.adoptSharedFunctions();
+    const { eagerRoutes, byHead } = groupClassesByHead(classes, options.rest);
+    const later = new Map<string, () => RestRoute[]>();
+    for (const [head, group] of byHead) later.set(head, () => buildRouteTable(group, options.rest));
+    const router = createRouter(
+      eagerRoutes,
+      classes,
+      (route) => compiledOnFirstRequest(() => withBody(route, createInvokeHandler(remotes, route, options))),
+      later,
     );
-    debug('built %d REST routes', routes.length);
+    debug('built %d REST routes, %d paths listed on first request', eagerRoutes.length, later.size);
     return router;
   };
 

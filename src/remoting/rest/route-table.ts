@@ -98,3 +98,53 @@ export function buildRouteTable(
   shaped.sort((a, b) => compareShapes(a.shape, b.shape));
   return shaped.map((s) => s.route);
 }
+
+/**
+ * The first path segment every route of the class starts with, as the router compares it (lower
+ * case); none when the class path has no plain literal first segment (`/`, `/:tenant/…`), whose
+ * routes' first segment comes from each method's own path.
+ */
+function literalHeadOf(sharedClass: SharedClass, normalize: boolean): string | undefined {
+  const first = joinPath(sharedClass.http.path, '').split('/')[1] ?? '';
+  if (first === '' || /[:()]/.test(first)) return undefined;
+  return (normalize ? normalizeHttpPath(first) : first).toLowerCase();
+}
+
+/**
+ * The classes split by the first path segment of their routes, for a router that builds a
+ * segment's routes at its first request (`byHead`); the classes whose routes' first segment is
+ * not fixed by the class path, and any class sharing a first segment with one of their routes,
+ * are built at once (`eager`). Each group keeps the classes' order, so `buildRouteTable(group)`
+ * orders the group's routes exactly as the whole table does.
+ */
+export function groupClassesByHead(
+  classes: SharedClass[],
+  rest: { normalizeHttpPath?: boolean } = {},
+): { eager: SharedClass[]; eagerRoutes: RestRoute[]; byHead: Map<string, SharedClass[]> } {
+  let eager: SharedClass[] = [];
+  const byHead = new Map<string, SharedClass[]>();
+  for (const sharedClass of classes) {
+    const head = literalHeadOf(sharedClass, normalizesPaths(sharedClass, rest.normalizeHttpPath));
+    if (head === undefined) {
+      eager.push(sharedClass);
+      continue;
+    }
+    let group = byHead.get(head);
+    if (!group) byHead.set(head, (group = []));
+    group.push(sharedClass);
+  }
+  let eagerRoutes = buildRouteTable(eager, rest);
+  const clashing = new Set<string>();
+  for (const route of eagerRoutes) {
+    const first = (route.path.split('/')[1] ?? '').toLowerCase();
+    if (byHead.has(first)) clashing.add(first);
+  }
+  if (clashing.size) {
+    for (const head of clashing) byHead.delete(head);
+    eager = classes.filter(
+      (c) => !byHead.has(literalHeadOf(c, normalizesPaths(c, rest.normalizeHttpPath)) ?? ''),
+    );
+    eagerRoutes = buildRouteTable(eager, rest);
+  }
+  return { eager, eagerRoutes, byHead };
+}

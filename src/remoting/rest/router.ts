@@ -103,6 +103,8 @@ export function createRouter(
   routes: RestRoute[],
   classes: SharedClass[],
   handlerFor: (route: RestRoute) => RequestHandler,
+  /** Routes by first path segment (lower case), none of them in `routes`: built at the segment's first request. */
+  later?: Map<string, () => RestRoute[]>,
 ): RequestHandler {
   const byClass = new Map<string, CompiledRoute[]>();
   const anyClass: CompiledRoute[] = [];
@@ -118,10 +120,19 @@ export function createRouter(
       list.push(compiled);
     }
   }
+  const routesUnder = (head: string): CompiledRoute[] => {
+    const compiled = byClass.get(head);
+    if (compiled || !later) return compiled ?? NO_ROUTES;
+    const build = later.get(head);
+    if (!build) return NO_ROUTES;
+    const list = build().map((route) => compileRoute(route, handlerFor(route)));
+    byClass.set(head, list);
+    return list;
+  };
   return (req, res, next) => {
     const parts = splitPath(pathOf(req));
     const route =
-      findRoute(byClass.get(parts[0]?.toLowerCase() ?? '') ?? NO_ROUTES, req.method, parts) ??
+      findRoute(routesUnder(parts[0]?.toLowerCase() ?? ''), req.method, parts) ??
       findRoute(anyClass, req.method, parts);
     if (!route)
       return next(new LooplineError('URL_NOT_FOUND', notFoundMessage(req.method, req.path, classByPath)));

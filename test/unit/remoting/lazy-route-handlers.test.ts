@@ -1,6 +1,9 @@
 import request from 'supertest';
 import loopback from '../../../src';
 import * as handlerModule from '../../../src/remoting/rest/handler';
+import * as routeTableModule from '../../../src/remoting/rest/route-table';
+import { SharedClass } from '../../../src/remoting/shared-class';
+import { RemoteObjects } from '../../../src/remoting/remote-objects';
 
 /**
  * A route's handler is compiled at the route's first request (rest-adapter.ts), not when the
@@ -104,5 +107,77 @@ describe('REST route handlers compiled on first request', () => {
       expect(routes.some((r: any) => r.verb === 'get' && r.path === `/${name}/top`)).toBe(true);
       expect(routes.some((r: any) => r.verb === 'get' && r.path === `/${name}/:id`)).toBe(true);
     }
+  });
+});
+
+describe('REST routes listed per first path segment on first request', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('lists only the classes under the requested segment', async () => {
+    const { app } = makeApp();
+    const list = jest.spyOn(routeTableModule, 'buildRouteTable');
+    expect((await request(app).get('/Cards')).status).toBe(200);
+    const listed = list.mock.calls.map((call) => call[0].map((c) => c.name));
+    // (The classes listed at once are listed inside route-table.ts, not through this spy.)
+    expect(listed).toEqual([['Card']]);
+    expect((await request(app).get('/Cards/count')).status).toBe(200);
+    expect((await request(app).get('/Notes')).status).toBe(200);
+    expect(list.mock.calls.map((call) => call[0].map((c) => c.name))).toEqual([['Card'], ['Note']]);
+  });
+
+  /** A bare remoting app: classes with the paths given, each with `ping` at `/ping` and `hello` at `/:id/hello`. */
+  function remotingApp(classes: Array<[string, string]>, rest: Record<string, unknown> = {}) {
+    const remotes = new RemoteObjects({ rest });
+    for (const [name, path] of classes) {
+      const ctor: any = {
+        ping: async () => `${name}.ping`,
+        hello: async (id: string) => `${name}.hello ${id}`,
+      };
+      const sharedClass = new SharedClass(name, ctor, { http: { path } });
+      sharedClass.defineMethod('ping', {
+        returns: { arg: 'r', type: 'string', root: true },
+        http: { verb: 'get', path: '/ping' },
+      });
+      sharedClass.defineMethod('hello', {
+        accepts: { arg: 'id', type: 'string', http: { source: 'path' } },
+        returns: { arg: 'r', type: 'string', root: true },
+        http: { verb: 'get', path: '/:id/hello' },
+      });
+      remotes.addClass(sharedClass);
+    }
+    const express = require('express');
+    const app = express();
+    app.use(remotes.handler('rest'));
+    return app;
+  }
+
+  it('matches as the whole table did when a class at the root shares a segment with another class', async () => {
+    // Root's `/:id/hello` and `/ping` routes start with whatever segment is requested.
+    const app = remotingApp([
+      ['Root', '/'],
+      ['Ping', '/ping'],
+      ['Deep', '/a/b'],
+    ]);
+    expect((await request(app).get('/ping')).body).toBe('Root.ping');
+    expect((await request(app).get('/ping/ping')).body).toBe('Ping.ping');
+    expect((await request(app).get('/PING/x/hello')).body).toBe('Ping.hello x');
+    expect((await request(app).get('/other/hello')).body).toBe('Root.hello other');
+    expect((await request(app).get('/a/b/ping')).body).toBe('Deep.ping');
+    expect((await request(app).get('/a/ping')).status).toBe(404);
+  });
+
+  it('finds the routes of classes whose paths are normalized, have several segments or a parameter', async () => {
+    const app = remotingApp(
+      [
+        ['UserAccount', '/UserAccounts'],
+        ['Tenant', '/:tenant/items'],
+        ['Spaced', 'domain%20one/Things'],
+      ],
+      { normalizeHttpPath: true },
+    );
+    expect((await request(app).get('/user-accounts/ping')).body).toBe('UserAccount.ping');
+    expect((await request(app).get('/UserAccounts/ping')).status).toBe(404);
+    expect((await request(app).get('/t1/items/ping')).body).toBe('Tenant.ping');
+    expect((await request(app).get('/domain-20-one/things/ping')).body).toBe('Spaced.ping');
   });
 });
