@@ -18,6 +18,12 @@ export class SharedClass {
     { arg: 'id', type: 'any', required: true, http: { source: 'path' }, description: 'Model id' },
   ];
   private readonly byName = new Map<string, SharedMethod>();
+  /**
+   * Declarations made with `declareLater`, in order, not yet made SharedMethods: they are made at
+   * the first look at the methods (an app of many models declares ~30 per model at boot and
+   * serves a few). Everything that reads or changes the methods declares them first.
+   */
+  private pending: Array<[string, RemoteMethodOptions]> | undefined;
   private readonly disabled = new Set<string>();
   /** `remoting.sharedMethods` of the app and the model, merged (see setSharedMethodSettings). */
   private specificSettings = new Map<string, boolean>();
@@ -33,7 +39,28 @@ export class SharedClass {
     this.http = { path: path.startsWith('/') ? path : `/${path}` };
   }
 
+  /**
+   * Declares these methods as `defineMethod` would, one after the other, when the methods are
+   * first read or changed. The options are taken as given now (their values are read then).
+   */
+  declareLater(declarations: Array<[string, RemoteMethodOptions]>): void {
+    if (!declarations.length) return;
+    if (this.pending) this.pending.push(...declarations);
+    else this.pending = declarations.slice();
+  }
+
+  /** Makes the pending declarations: not a change of the class, so the version stays. */
+  private declarePending(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    const version = this.version;
+    for (const [name, options] of pending) this.defineMethod(name, options);
+    this.version = version;
+  }
+
   defineMethod(name: string, options: RemoteMethodOptions = {}): SharedMethod {
+    this.declarePending();
     const method = new SharedMethod(
       this,
       options.isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name,
@@ -94,6 +121,7 @@ export class SharedClass {
   }
 
   methods(options: { includeDisabled?: boolean } = {}): SharedMethod[] {
+    this.declarePending();
     this.adoptSharedFunctions();
     const out: SharedMethod[] = [];
     for (const m of this.byName.values()) if (options.includeDisabled || this.isMethodEnabled(m)) out.push(m);
@@ -108,6 +136,7 @@ export class SharedClass {
    */
   adoptSharedFunctions(): void {
     if (typeof this.ctor !== 'function') return;
+    this.declarePending();
     for (const [name, declaration] of findSharedFunctions(this.ctor)) {
       if (!this.findMethodByName(name)) this.defineMethod(name, { ...declaration, isStatic: true });
     }
@@ -122,10 +151,12 @@ export class SharedClass {
    * assigns a filtered copy to drop a method; the assignment is taken as the new declarations.
    */
   get _methods(): SharedMethod[] {
+    this.declarePending();
     return [...this.byName.values()];
   }
 
   set _methods(list: SharedMethod[]) {
+    this.pending = undefined;
     this.byName.clear();
     for (const m of Array.isArray(list) ? list : [])
       if (m instanceof SharedMethod) this.byName.set(m.isStatic ? m.name : `prototype.${m.name}`, m);
@@ -133,6 +164,7 @@ export class SharedClass {
   }
 
   findMethodByName(name: string): SharedMethod | undefined {
+    this.declarePending();
     const direct = this.byName.get(name);
     if (direct) return direct;
     const isProto = name.startsWith('prototype.');

@@ -101,7 +101,8 @@ function sharedClassOf(Model: ModelClass): SharedClass {
         throw new ModelNotFoundError(Model.modelName, id, `could not find a model with id ${String(id)}`);
       return inst;
     };
-    for (const [name, options] of persistedModelMethods(Model)) sharedClass.defineMethod(name, options);
+    // The declarations are read now and made SharedMethods at the first look at the methods.
+    sharedClass.declareLater(persistedModelMethods(Model));
     for (const scopeName of Object.keys(Model.__scopes ?? {}))
       defineScopeMethods(Model, sharedClass, scopeName);
     const relations: RelationDefinition[] = Object.values(Model.relations ?? {});
@@ -109,10 +110,9 @@ function sharedClassOf(Model: ModelClass): SharedClass {
     for (const rel of relations) nestFlaggedRelation(Model, rel);
   }
   if ((Model as { __isKeyValueModel?: boolean }).__isKeyValueModel && Model.modelName !== 'KeyValueModel') {
-    for (const [name, options] of keyValueModelMethods()) sharedClass.defineMethod(name, options);
+    sharedClass.declareLater(keyValueModelMethods());
   }
-  for (const [name, options] of remoteMethodDeclarations(Model.modelName, Model.settings.methods))
-    sharedClass.defineMethod(name, options);
+  sharedClass.declareLater(remoteMethodDeclarations(Model.modelName, Model.settings.methods));
   return sharedClass;
 }
 

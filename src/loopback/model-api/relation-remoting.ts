@@ -242,7 +242,7 @@ export function relationMethods(rel: RelationDefinition): Array<[string, RemoteM
 }
 
 export function defineRelationMethods(sharedClass: SharedClass, rel: RelationDefinition): void {
-  for (const [name, options] of relationMethods(rel)) sharedClass.defineMethod(name, options);
+  sharedClass.declareLater(relationMethods(rel));
 }
 
 /** LB3: a relation with `options.nestRemoting: true` gets its model's nested endpoints, as if `nestRemoting(name)` were called. */

@@ -14,5 +14,5 @@ export function defineScopeMethods(Model: ModelClass, sharedClass: SharedClass, 
     await scope.destroyAll(where, options);
   };
   statics[`__count__${scopeName}`] = (where: unknown, options: unknown) => scope.count(where, options);
-  for (const [name, options] of scopeMethods(Model, scopeName)) sharedClass.defineMethod(name, options);
+  sharedClass.declareLater(scopeMethods(Model, scopeName));
 }
