@@ -31,6 +31,8 @@ const OPTIONAL_PACKAGES = [
   'passport',
   '@aws-sdk',
   'typescript',
+  // The linear-time matcher of regexp filters whose pattern could backtrack.
+  're2js',
 ];
 
 const OPTIONAL_DIST = [

@@ -1,4 +1,4 @@
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { InvalidFilterError } from '../../errors';
 import { Re2Translation, toRe2Syntax, UnsupportedRegExp } from './regexp-re2';
 
@@ -67,6 +67,10 @@ export function regexpTest(re: RegExp, path = 'regexp'): StringTest {
   return test;
 }
 
+let re2jsModule: typeof import('re2js') | undefined;
+/** re2js (~260 KB of source) loads with the first pattern that needs it, not with every app. */
+const re2js = (): typeof import('re2js') => (re2jsModule ??= require('re2js') as typeof import('re2js'));
+
 function linearTest(re: RegExp, path: string): StringTest {
   let translation: Re2Translation;
   try {
@@ -79,10 +83,11 @@ function linearTest(re: RegExp, path: string): StringTest {
   if (translation.backtrackFree) return nativeTest(re);
   const syntax = re.sticky ? `\\A(?:${translation.syntax})` : translation.syntax;
   let compiled: RE2JS;
+  const Re2 = re2js().RE2JS;
   try {
-    compiled = RE2JS.compile(
+    compiled = Re2.compile(
       syntax,
-      (re.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (re.multiline ? RE2JS.MULTILINE : 0),
+      (re.ignoreCase ? Re2.CASE_INSENSITIVE : 0) | (re.multiline ? Re2.MULTILINE : 0),
     );
   } catch (err) {
     throw new InvalidFilterError(
