@@ -136,7 +136,7 @@ export class SharedClass {
    */
   adoptSharedFunctions(): void {
     if (typeof this.ctor !== 'function') return;
-    this.declarePending();
+    // (Looking a name up makes the pending declarations, so a class without marked functions keeps them pending.)
     for (const [name, declaration] of findSharedFunctions(this.ctor)) {
       if (!this.findMethodByName(name)) this.defineMethod(name, { ...declaration, isStatic: true });
     }

@@ -125,6 +125,18 @@ describe('REST routes listed per first path segment on first request', () => {
     expect(list.mock.calls.map((call) => call[0].map((c) => c.name))).toEqual([['Card'], ['Note']]);
   });
 
+  it('leaves the method declarations of classes not requested pending (made on their first request)', async () => {
+    const { app, models } = makeApp();
+    const [Note, Book] = models;
+    const define = jest.spyOn(SharedClass.prototype, 'defineMethod');
+    expect((await request(app).get('/Notes')).status).toBe(200);
+    const definedOn = () => new Set(define.mock.contexts);
+    expect(definedOn().has(Note.sharedClass)).toBe(true);
+    expect(definedOn().has(Book.sharedClass)).toBe(false);
+    expect((await request(app).get('/Books/count')).body).toEqual({ count: 0 });
+    expect(definedOn().has(Book.sharedClass)).toBe(true);
+  });
+
   /** A bare remoting app: classes with the paths given, each with `ping` at `/ping` and `hello` at `/:id/hello`. */
   function remotingApp(classes: Array<[string, string]>, rest: Record<string, unknown> = {}) {
     const remotes = new RemoteObjects({ rest });
