@@ -1,8 +1,9 @@
-import express, { Request, RequestHandler } from 'express';
+import express, { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LooplineError } from '../../errors';
 import { withBodyErrorCode } from '../../errors/body-parser-errors';
 import { assertNoForbiddenParams } from './query-string';
 import type { RestRoute } from './route-table';
+import { limitInBytes, tryReadJson, type JsonReadOptions } from './json-body';
 
 /**
  * The request body of a REST call: read as JSON or as a form (as LB3's body parsers did) before
@@ -60,7 +61,12 @@ function readsRawRequest(route: RestRoute): boolean {
 export type BodyReader = (route: RestRoute, handler: RequestHandler) => RequestHandler;
 
 export function createBodyReader(options: BodyOptions): BodyReader {
-  const json = express.json({ limit: options.json?.limit ?? '100kb', strict: options.json?.strict ?? false });
+  const jsonLimit = options.json?.limit ?? '100kb';
+  const strict = options.json?.strict ?? false;
+  const json = express.json({ limit: jsonLimit, strict });
+  const limit = limitInBytes(jsonLimit);
+  // A limit spelled in a way not read here keeps every request on body-parser.
+  const plainJson: JsonReadOptions | undefined = limit === undefined ? undefined : { limit, strict };
   const urlencoded = express.urlencoded({
     extended: options.urlencoded?.extended ?? true,
     limit: options.urlencoded?.limit ?? '100kb',
@@ -69,7 +75,14 @@ export function createBodyReader(options: BodyOptions): BodyReader {
   return (route, handler) => {
     if (!BODY_VERBS.has(route.verb)) return handler;
     const raw = readsRawRequest(route);
+    const afterJson = (req: Request, res: Response, next: NextFunction) => (err?: unknown) => {
+      if (err) return next(withBodyErrorCode(err));
+      // A JSON body read here leaves nothing for the form parser (body-parser's would see the
+      // request finished and pass), and the body was read, so it is not refused as unread.
+      handler(req, res, next);
+    };
     return (req, res, next) => {
+      if (plainJson && tryReadJson(req, plainJson, afterJson(req, res, next))) return;
       json(req, res, (err?: unknown) => {
         if (err) return next(withBodyErrorCode(err));
         urlencoded(req, res, (err2?: unknown) => {
