@@ -23,21 +23,7 @@ export interface UniqueKey {
 
 /** The unique indexes the model JSON declares: `index: {unique: true}` on a property, unique entries of `indexes`. */
 export function declaredUniqueKeys(def: ModelDefinition): UniqueKey[] {
-  const out: UniqueKey[] = [];
-  const add = (properties: string[]) => {
-    if (properties.length && properties.every((p) => Object.prototype.hasOwnProperty.call(def.properties, p)))
-      out.push({ property: properties[0], properties, ignoreCase: false, source: 'index', allowNull: false });
-  };
-  for (const n of def.propertyNames) {
-    const index = def.properties[n].index;
-    if (
-      n !== def.idName &&
-      index &&
-      typeof index === 'object' &&
-      (index as { unique?: unknown }).unique === true
-    )
-      add([n]);
-  }
+  const out = propertyIndexKeys(def);
   const declared = def.settings.indexes;
   if (declared && typeof declared === 'object') {
     for (const raw of Object.values(declared as Record<string, unknown>)) {
@@ -52,16 +38,48 @@ export function declaredUniqueKeys(def: ModelDefinition): UniqueKey[] {
         string,
         unknown
       >;
-      add(Object.keys(keysOf).filter((k) => k !== 'options' && k !== 'keys' && k !== 'unique'));
+      const properties = Object.keys(keysOf).filter((k) => k !== 'options' && k !== 'keys' && k !== 'unique');
+      if (
+        properties.length &&
+        properties.every((p) => Object.prototype.hasOwnProperty.call(def.properties, p))
+      )
+        out.push(indexKey(properties));
     }
   }
   return out;
 }
 
+function indexKey(properties: string[]): UniqueKey {
+  return { property: properties[0], properties, ignoreCase: false, source: 'index', allowNull: false };
+}
+
+/**
+ * The keys of `index: {unique: true}` properties, read live (code may edit a definition's
+ * properties in place), with nothing allocated for a model that has none: every memory write asks.
+ */
+function propertyIndexKeys(def: ModelDefinition): UniqueKey[] {
+  let found: UniqueKey[] | undefined;
+  const names = def.propertyNames;
+  for (let i = 0; i < names.length; i++) {
+    const index = def.properties[names[i]].index;
+    if (
+      index &&
+      typeof index === 'object' &&
+      (index as { unique?: unknown }).unique === true &&
+      names[i] !== def.idName
+    )
+      (found ??= []).push(indexKey([names[i]]));
+  }
+  return found ?? [];
+}
+
 /** Every key a store enforces for the model: its uniqueness rules, then its declared unique indexes. */
 export function uniqueKeysOf(def: ModelDefinition): UniqueKey[] {
-  const out: UniqueKey[] = [...(def.uniqueKeys?.() ?? [])];
-  for (const key of declaredUniqueKeys(def)) {
+  const rules = def.uniqueKeys?.() ?? [];
+  const declared = declaredUniqueKeys(def);
+  if (!declared.length) return rules.length ? [...rules] : [];
+  const out: UniqueKey[] = [...rules];
+  for (const key of declared) {
     const same = out.some(
       (k) =>
         k.properties.length === key.properties.length &&
