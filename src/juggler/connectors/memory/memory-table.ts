@@ -1,5 +1,6 @@
 import type { ModelDefinition } from '../../model-definition';
 import { copyValue } from './row-copy';
+import { UniqueIndexes, type KeyText } from './unique-index';
 
 type Row = Record<string, unknown>;
 
@@ -52,6 +53,8 @@ export class MemoryTable {
    * write. Positions are small integers, so a list costs a few bytes per row.
    */
   private indexes = new Map<string, Map<string, number[]>>();
+  /** The unique keys' indexes, unlike `indexes` kept up to date by every write once built. */
+  private readonly unique = new UniqueIndexes();
   /** The rows in default order, built with the indexes. */
   private ordered: Row[] = [];
   /**
@@ -87,7 +90,9 @@ export class MemoryTable {
     const key = tableKey(id);
     if (this.json) this.json.set(key, json ?? JSON.stringify(row));
     const entries = this.entries;
-    if (entries.has(key)) {
+    const replaced = entries.get(key);
+    if (this.unique.size) this.unique.replace(replaced, row);
+    if (replaced !== undefined) {
       entries.set(key, row);
       return;
     }
@@ -105,16 +110,26 @@ export class MemoryTable {
     const key = tableKey(id);
     if (typeof key === 'string') this.textSeq.delete(key);
     this.json?.delete(key);
+    if (this.unique.size) this.unique.replace(this.entries.get(key), undefined);
     return this.entries.delete(key);
   }
 
   clear(): void {
     this.indexes.clear();
+    this.unique.clear();
     this.entries.clear();
     this.textSeq.clear();
     this.json?.clear();
     this.maxIndexKey = -1;
     this.unordered = false;
+  }
+
+  /**
+   * The stored rows by their text under a unique key (`signature` names the key, `text` reads a
+   * row's text, undefined when the key does not apply): built on first use, then kept by writes.
+   */
+  uniqueIndex(signature: string, text: KeyText): ReadonlyMap<string, readonly Row[]> {
+    return this.unique.get(signature, text, this.entries.values());
   }
 
   /** Every row in the default order. */

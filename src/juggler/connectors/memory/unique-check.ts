@@ -48,7 +48,7 @@ export function assertUnique(
 ): void {
   const keys = uniqueKeysOf(def);
   if (!keys.length || !writes.length) return;
-  const replaced = new Set(writes.map((w) => w.replaces));
+  let replaced: Set<Row | undefined> | undefined;
   for (const key of keys) {
     const taken = new Set<string>();
     for (const { row } of writes) {
@@ -58,11 +58,22 @@ export function assertUnique(
       taken.add(text);
     }
     if (!taken.size) continue;
-    for (const row of table.rows()) {
-      if (replaced.has(row)) continue;
-      const text = keyText(key, row);
-      if (text !== undefined && taken.has(text))
-        throw new DuplicateIdError(def.name, key.property, row[key.property]);
+    const index = table.uniqueIndex(signatureOf(key), (row) => keyText(key, row));
+    let clashes: Row[] | undefined;
+    for (const text of taken) {
+      const holders = index.get(text);
+      if (!holders) continue;
+      replaced ??= new Set(writes.map((w) => w.replaces));
+      for (const row of holders) if (!replaced.has(row)) (clashes ??= []).push(row);
     }
+    if (!clashes) continue;
+    // The stored row named is the first clash in the table's order, as a scan of the table finds it.
+    const first = clashes.length === 1 ? clashes[0] : table.rows().find((row) => clashes.includes(row))!;
+    throw new DuplicateIdError(def.name, key.property, first[key.property]);
   }
+}
+
+/** What a key's text depends on: rows index alike under keys with the same signature. */
+function signatureOf(key: UniqueKey): string {
+  return `${key.source}|${key.ignoreCase}|${key.allowNull}|${JSON.stringify(key.properties)}`;
 }
