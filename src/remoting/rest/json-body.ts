@@ -114,7 +114,8 @@ export function tryReadJson(req: ReadableRequest, options: JsonReadOptions, done
   const lengthHeader = headers['content-length'];
   const length = lengthHeader === undefined ? NaN : Number(lengthHeader);
   if (!(length > 0 && length <= options.limit && Number.isInteger(length))) return false;
-  if (alreadyRead(req) || req.readableEncoding !== null || req.readableFlowing === false) return false;
+  if (alreadyRead(req) || !req.readable || req.readableEncoding !== null || req.readableFlowing === false)
+    return false;
 
   if (!('body' in req)) req.body = undefined;
   // raw-body runs its callback in the async context of the middleware (AsyncLocalStorage users

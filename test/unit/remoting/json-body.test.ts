@@ -1,6 +1,7 @@
 import http from 'http';
 import type { AddressInfo } from 'net';
 import zlib from 'zlib';
+import express from 'express';
 import loopback from '../../../src';
 import * as jsonBody from '../../../src/remoting/rest/json-body';
 
@@ -12,8 +13,9 @@ import * as jsonBody from '../../../src/remoting/rest/json-body';
 const FAST = 'application/json';
 const BODY_PARSER = 'application/json; charset=utf-8; x=1';
 
-function build(remoting: Record<string, unknown>) {
+function build(remoting: Record<string, unknown>, before?: (app: any) => void) {
   const app: any = loopback({ localRegistry: true });
+  before?.(app);
   app.set('remoting', remoting);
   app.dataSource('db', { connector: 'memory' });
   const Note = app.registry.createModel('Note', { n: 'number' }, { base: 'PersistedModel' });
@@ -169,6 +171,30 @@ describe('requests the plain-JSON reader leaves to body-parser', () => {
     });
     expect(read.mock.results.map((r) => r.value)).toEqual([false]);
     expect(answer).toEqual({ status: 200, body: { data: { c: 2 } } });
+  });
+});
+
+describe('a body an earlier middleware read', () => {
+  let server: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    const app = build({ rest: { normalizeHttpPath: false } }, (a) =>
+      a.use(express.json(), (req: any, _res: unknown, next: () => void) => {
+        req.body = { ...req.body, seen: true };
+        next();
+      }),
+    );
+    server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/Notes/echo`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('is the body the method gets; the reader leaves the request alone', async () => {
+    const read = jest.spyOn(jsonBody, 'tryReadJson');
+    const answer = await send(url, { 'content-type': FAST }, [Buffer.from('{"a":1}')]);
+    expect(read.mock.results.map((r) => r.value)).toEqual([false]);
+    expect(answer).toEqual({ status: 200, body: { data: { a: 1, seen: true } } });
   });
 });
 
