@@ -145,7 +145,8 @@ export function tryReadJson(req: ReadableRequest, options: JsonReadOptions, done
   };
   const onError = (err: Error & { status?: number; statusCode?: number }): void => {
     if (!req.aborted) return finish(asHttpError(err, err.status || err.statusCode || 400, {}));
-    const props = { code: 'ECONNABORTED', expected: length, length, received, type: 'request.aborted' };
+    // raw-body's code (ECONNABORTED) is left out: withBodyErrorCode replaces it with MALFORMED_BODY.
+    const props = { expected: length, length, received, type: 'request.aborted' };
     finish(readError(400, 'request aborted', props));
   };
   const onEnd = (): void => {

@@ -2,6 +2,8 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import zlib from 'zlib';
 import express from 'express';
+import net from 'net';
+import { withBodyErrorCode } from '../../../src/errors/body-parser-errors';
 import loopback from '../../../src';
 import * as jsonBody from '../../../src/remoting/rest/json-body';
 
@@ -195,6 +197,36 @@ describe('a body an earlier middleware read', () => {
     const answer = await send(url, { 'content-type': FAST }, [Buffer.from('{"a":1}')]);
     expect(read.mock.results.map((r) => r.value)).toEqual([false]);
     expect(answer).toEqual({ status: 200, body: { data: { a: 1, seen: true } } });
+  });
+});
+
+describe('a request the client abandons', () => {
+  it('ends the read with body-parser\'s "request aborted" error', async () => {
+    let result: Promise<any> | undefined;
+    const server = http.createServer((req) => {
+      result = new Promise((resolve) => {
+        const taken = jsonBody.tryReadJson(req, { limit: 1024, strict: false }, (err) =>
+          resolve({ err, taken }),
+        );
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const socket = net.connect(port, '127.0.0.1');
+    socket.write(
+      'POST /x HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{"a":',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    const { err } = await result!;
+    server.close();
+    expect(err).toMatchObject({
+      message: 'request aborted',
+      status: 400,
+      type: 'request.aborted',
+      received: 5,
+    });
+    expect(withBodyErrorCode(err)).toMatchObject({ code: 'MALFORMED_BODY', statusCode: 400 });
   });
 });
 
