@@ -56,3 +56,23 @@ export function jestGlobals(): JestGlobals {
     );
   return scope as unknown as JestGlobals;
 }
+
+/** A case, or (when `skipped` gives a reason) the case listed as skipped with the reason in its title. */
+export function caseUnless(
+  it: CaseFunction,
+  skipped: string | false | undefined,
+  title: string,
+  fn: CaseBody,
+  timeout?: number,
+): void {
+  if (skipped) it.skip(`${title} [skipped: ${skipped}]`, fn);
+  else it(title, fn, timeout);
+}
+
+/** `it` with a store's skips applied by title: a listed case is reported skipped, its reason in its title. */
+export function skipByTitle(it: CaseFunction, skips: Readonly<Record<string, string>>): CaseFunction {
+  return Object.assign(
+    (title: string, fn: CaseBody, timeout?: number) => caseUnless(it, skips[title], title, fn, timeout),
+    { skip: it.skip },
+  );
+}

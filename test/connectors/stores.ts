@@ -2,6 +2,8 @@ import { execFileSync } from 'child_process';
 import os from 'os';
 import path from 'path';
 import type { SchemaFeatures, SqlFeatures, StoreFeatures } from '../../src/testing';
+import { caseUnless as sharedCaseUnless, skipByTitle } from '../../src/testing/jest-globals';
+import type { CaseBody, CaseFunction } from '../../src/testing/jest-globals';
 import { LB3_KV_SKIPS, LB3_SKIPS } from './lb3-skips';
 
 export { Relay } from '../../src/testing';
@@ -172,11 +174,7 @@ export const LB3_STORES: Lb3StoreConfig[] = [
 
 /** `it` for one store: a case the store lists in `skips` is reported skipped, its reason in the title. */
 export function storeIt(store: StoreConfig | Lb3StoreConfig | KvStoreConfig): typeof it {
-  const skips = store.skips ?? {};
-  const wrapped = ((title: string, fn?: jest.ProvidesCallback, timeout?: number) => {
-    const reason = skips[title];
-    return reason ? it.skip(`${title} [skipped: ${reason}]`, fn) : it(title, fn, timeout);
-  }) as typeof it;
+  const wrapped = skipByTitle(it as unknown as CaseFunction, store.skips ?? {}) as unknown as typeof it;
   return Object.assign(wrapped, {
     skip: it.skip,
     only: it.only,
@@ -224,8 +222,7 @@ export function caseUnless(
   fn: jest.ProvidesCallback,
   timeout?: number,
 ): void {
-  if (skipped) it.skip(`${title} [skipped: ${skipped}]`, fn);
-  else it(title, fn, timeout);
+  sharedCaseUnless(it as unknown as CaseFunction, skipped, title, fn as CaseBody, timeout);
 }
 
 /** The key-value stores KeyValueModel runs on: in process always, Redis when its server answers. */

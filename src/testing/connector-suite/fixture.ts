@@ -1,6 +1,7 @@
 import { Registry } from '../../index';
 import type { DataSource } from '../../index';
 import type { StoreFeatures, SuiteStore } from '../features';
+import { caseUnless, skipByTitle } from '../jest-globals';
 import type { CaseBody, CaseFunction, JestGlobals } from '../jest-globals';
 
 /**
@@ -55,21 +56,13 @@ export const present = (v: unknown): any =>
 
 /** The fixture of one store's suite; its models exist once the suite's beforeAll has run. */
 export function defineFixture(store: SuiteStore, jest: JestGlobals): SuiteFixture {
-  const skips = store.skips ?? {};
-  const it = Object.assign(
-    (title: string, fn: CaseBody, timeout?: number) => {
-      const reason = skips[title];
-      return reason ? jest.it.skip(`${title} [skipped: ${reason}]`, fn) : jest.it(title, fn, timeout);
-    },
-    { skip: jest.it.skip },
-  );
+  const it = skipByTitle(jest.it, store.skips ?? {});
   const fx = {
     store,
     features: store.features,
     expect: jest.expect,
     it,
-    caseUnless: (skipped: string | false, title: string, fn: CaseBody) =>
-      skipped ? jest.it.skip(`${title} [skipped: ${skipped}]`, fn) : it(title, fn),
+    caseUnless: (skipped: string | false, title: string, fn: CaseBody) => caseUnless(it, skipped, title, fn),
     dataSource: (name: string, settings: Record<string, unknown> = { ...store.settings }) =>
       new Registry().createDataSource(name, settings),
     ids: async (where: object, extra: object = {}) =>
