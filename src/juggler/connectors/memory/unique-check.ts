@@ -1,18 +1,9 @@
 import { DuplicateIdError } from '../../../errors';
 import type { ModelDefinition } from '../../model-definition';
 import { UniqueKey, uniqueKeysOf } from '../../unique-keys';
+import { blank } from '../../validations/rules';
 import type { Row } from '../connector';
 import type { MemoryTable } from './memory-table';
-
-function blank(v: unknown): boolean {
-  return (
-    v === undefined ||
-    v === null ||
-    v === '' ||
-    (Array.isArray(v) && v.length === 0) ||
-    (typeof v === 'number' && isNaN(v))
-  );
-}
 
 /** The row's value of the key as one string, or undefined when the key does not apply to it. */
 function keyText(key: UniqueKey, row: Row): string | undefined {
