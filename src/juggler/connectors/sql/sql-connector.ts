@@ -18,6 +18,7 @@ import { isolationLevelOf, QueryResult, SqlTransaction } from './sql-transaction
 import { SqlBuilder } from './sql-where';
 import { SqlSyntax, standardSyntax } from './syntax';
 import { boundValue, RowReader, RowRecord } from './values';
+import { WriteStatements, writtenProperties } from './write-statements';
 
 export { isolationLevelOf } from './sql-transaction';
 export type { SqlRunner, SqlTransaction, TransactionConnection } from './sql-transaction';
@@ -48,6 +49,8 @@ export class SqlConnector implements Connector, SqlStatementHost {
   readonly catalog: Catalog;
   private readonly schema: SqlSchema;
   private readonly reads: SelectStatements;
+  /** INSERT and UPDATE-by-id texts, kept by the set of properties written. */
+  private readonly writes: WriteStatements;
   private readonly rows: RowReader;
   private readonly statements: StatementRunner;
 
@@ -76,6 +79,7 @@ export class SqlConnector implements Connector, SqlStatementHost {
       definition: (name) => this.defs.get(name),
     });
     this.reads = new SelectStatements(this);
+    this.writes = new WriteStatements(this);
     this.rows = new RowReader((def, property) => this.syntax.columnName(def, property));
   }
 
@@ -185,10 +189,10 @@ export class SqlConnector implements Connector, SqlStatementHost {
       def.properties[idName]?.kind.name === 'String'
     )
       row[idName] = randomUUID();
-    const b = this.builder(def);
-    const { cols, vals } = this.insertColumns(def, row, b);
+    const written = writtenProperties(def, row);
+    const params = written.names.map((n) => this.toDb(def.properties[n], row[n]));
     try {
-      return await this.insert(def, cols, vals, b.params, idName, row, options);
+      return await this.insert(def, this.writes.insert(def, written), params, row, options);
     } catch (err) {
       throw this.duplicate(def, err, row);
     }
@@ -197,20 +201,14 @@ export class SqlConnector implements Connector, SqlStatementHost {
   /** INSERT, and the id the row got: by RETURNING, or the driver's insert id where the store has no RETURNING of ours. */
   private async insert(
     def: ModelDefinition,
-    cols: string[],
-    vals: string[],
+    sql: string,
     params: unknown[],
-    idName: string | undefined,
     row: Row,
     options: OperationOptions,
   ): Promise<unknown> {
-    const into = `INSERT INTO ${this.table(def)}`;
-    const sql = cols.length
-      ? `${into} (${cols.join(', ')}) VALUES (${vals.join(', ')})`
-      : `${into} ${this.syntax.emptyInsert}`;
+    const idName = def.idName;
     if (this.syntax.insertReturnsId) {
-      const returning = idName ? ` RETURNING ${this.col(def, idName)} AS id` : '';
-      const { rows } = await this.run(sql + returning, params, options);
+      const { rows } = await this.run(sql, params, options);
       return rows[0]?.id;
     }
     const { insertId } = await this.run(sql, params, options);
@@ -329,19 +327,12 @@ export class SqlConnector implements Connector, SqlStatementHost {
     options: OperationOptions,
   ): Promise<Row | null> {
     const idName = this.idName(def);
-    const names = Object.keys(data).filter((n) => def.properties[n] && n !== idName);
-    if (!names.length) return this.findById(def, id, options);
-    const b = this.builder(def);
-    const sets = this.assignments(def, data, b, names);
-    const where = `${this.col(def, idName)} = ${b.param(id)}`;
+    const written = writtenProperties(def, data, idName, true);
+    if (!written.names.length) return this.findById(def, id, options);
+    const params = written.names.map((n) => this.toDb(def.properties[n], data[n]));
+    params.push(id);
     try {
-      return await this.updateReturning(
-        def,
-        `UPDATE ${this.table(def)} SET ${sets.join(', ')} WHERE ${where}`,
-        b.params,
-        id,
-        options,
-      );
+      return await this.updateReturning(def, this.writes.updateById(def, written), params, id, options);
     } catch (err) {
       throw this.duplicate(def, err, data);
     }
@@ -356,10 +347,12 @@ export class SqlConnector implements Connector, SqlStatementHost {
     options: OperationOptions,
   ): Promise<Row | null> {
     if (this.syntax.updateReturning) {
-      // One round trip: the updated row comes back with RETURNING.
-      const columns = def.propertyNames.map((n) => this.col(def, n)).join(', ');
-      const { rows } = await this.run(`${sql} RETURNING ${columns}`, params, options);
-      return rows.length ? this.rowFromDb(def, rows[0]) : null;
+      // One round trip: the updated row comes back with RETURNING (every column, as a SELECT of
+      // every property lists them), read by position where the driver gives arrays.
+      const result = await this.run(sql, params, options, true);
+      return result.rows.length
+        ? this.rows.reader(def, undefined, result.arrays === true)(result.rows[0] as RowRecord)
+        : null;
     }
     const { affected } = await this.run(sql, params, options);
     // The DAO merges the patch into the instance it holds (as LB3 does), so a changed row needs
