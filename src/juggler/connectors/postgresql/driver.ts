@@ -1,8 +1,8 @@
-import { Pool, PoolClient, PoolConfig, QueryConfig } from 'pg';
+import { Pool, PoolClient, PoolConfig } from 'pg';
 import type { Row } from '../connector';
 import type { DriverContext, SqlDriver } from '../sql/sql-dialect';
 import type { SqlRunner, TransactionConnection } from '../sql/sql-transaction';
-import { STALE_STATEMENT_CODES, StatementNames } from './statement-names';
+import { pgConfig, STALE_STATEMENT_CODES, StatementNames, StatementShape, unnamed } from './statement-names';
 
 /** The pool's settings from the data source's: `url`/`connectionString` or host, port, user…; `max`, `connectionTimeout`, `queryTimeout` (ms). */
 export function poolConfig(s: Readonly<Record<string, unknown>>): PoolConfig {
@@ -28,17 +28,22 @@ export function poolConfig(s: Readonly<Record<string, unknown>>): PoolConfig {
   };
 }
 
-/** What a statement of ours asks of `pg`: named when prepared, rows as arrays when asked for. */
-interface Statement {
-  name?: string;
-  text: string;
-  values: unknown[];
-  rowMode?: 'array';
-}
-
 interface Answer {
   rows: unknown[];
   rowCount: number | null;
+}
+
+/**
+ * `client.query(config, values, callback?)`: pg takes the values beside a config object as it does
+ * beside a text (its typings name only the text form).
+ */
+interface ShapedClient {
+  query(
+    config: StatementShape,
+    values: unknown[],
+    callback: (failed: Error | undefined, result: Answer) => void,
+  ): void;
+  query(config: StatementShape, values: unknown[]): Promise<Answer>;
 }
 
 /** Pooled clients that carry our error listener (see onPool). */
@@ -51,7 +56,12 @@ const watched = new WeakSet<PoolClient>();
  * process; the statement itself fails with the error). A client whose statement failed is
  * discarded, as `pool.query` does.
  */
-function onPool(pool: Pool, statement: Statement, debug: DriverContext['debug']): Promise<Answer> {
+function onPool(
+  pool: Pool,
+  statement: StatementShape,
+  values: unknown[],
+  debug: DriverContext['debug'],
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     pool.connect((err, client, release) => {
       if (err || !client) return reject(err ?? new Error('no client'));
@@ -60,7 +70,7 @@ function onPool(pool: Pool, statement: Statement, debug: DriverContext['debug'])
         client.on('error', (e: Error) => debug('client error: %s', e.message));
       }
       try {
-        client.query(statement as QueryConfig, (failed: Error | undefined, result: Answer) => {
+        (client as unknown as ShapedClient).query(pgConfig(statement), values, (failed, result) => {
           release(failed);
           if (failed) reject(failed);
           else resolve(result);
@@ -78,22 +88,21 @@ function runnerOf(
   names: StatementNames,
   debug: DriverContext['debug'],
 ): SqlRunner {
-  const submit: (statement: Statement) => Promise<Answer> =
+  const submit: (statement: StatementShape, values: unknown[]) => Promise<Answer> =
     'pool' in target
-      ? (statement) => onPool(target.pool, statement, debug)
-      : (statement) => target.client.query(statement as QueryConfig);
+      ? (statement, values) => onPool(target.pool, statement, values, debug)
+      : (statement, values) => (target.client as unknown as ShapedClient).query(pgConfig(statement), values);
   return {
     async query(sql, params, arrays) {
-      const name = names.nameFor(sql);
-      const rowMode = arrays ? ('array' as const) : undefined;
+      const statement = names.shapeFor(sql, arrays === true);
       let result;
       try {
-        result = await submit({ name, text: sql, values: params, rowMode });
+        result = await submit(statement, params);
       } catch (err) {
-        if (!name || !STALE_STATEMENT_CODES.has((err as { code?: string })?.code ?? '')) throw err;
+        if (!statement.name || !STALE_STATEMENT_CODES.has((err as { code?: string })?.code ?? '')) throw err;
         // Prepared before the table changed: prepare anew under fresh names.
         names.retire();
-        result = await submit({ text: sql, values: params, rowMode });
+        result = await submit(unnamed(sql, arrays === true), params);
       }
       return { rows: result.rows as Row[], affected: result.rowCount ?? 0, arrays };
     },
