@@ -9,16 +9,46 @@ import { QUERY_TIMEOUT } from './errors';
  */
 const PREPARABLE = /^(SELECT|INSERT|UPDATE|DELETE)\s/i;
 
+/** What mysql2 answers a statement with: rows or a result header, and the columns of the rows. */
+type Answered = (err: Error | null, result: unknown, fields?: unknown) => void;
+
 /** The callback API under a promise connection (see runnerOf). */
 interface CoreConnection {
-  query(sql: string, values: unknown[], cb: (err: Error | null, result: unknown) => void): unknown;
-  execute(
-    sql: string | { sql: string; rowsAsArray?: boolean },
-    values: unknown[],
-    cb: (err: Error | null, result: unknown) => void,
-  ): unknown;
+  query(sql: string, values: unknown[], cb: Answered): unknown;
+  execute(sql: string, values: unknown[], cb: Answered): unknown;
   release(): void;
   destroy(): void;
+}
+
+interface Column {
+  name: string;
+}
+
+/** Rows as objects by column name, as mysql2 builds them (a later column of the same name wins). */
+function byName(rows: unknown[][], columns: readonly Column[]): Row[] {
+  const out: Row[] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const values = rows[r];
+    const row: Row = {};
+    for (let c = 0; c < columns.length; c++) row[columns[c].name] = values[c];
+    out[r] = row;
+  }
+  return out;
+}
+
+/**
+ * The rows of an answer as objects, for a caller that did not ask for arrays: of one result set
+ * (`fields` lists its columns), or of each set of several (a CALL; `fields` lists each set's).
+ */
+function asObjects(result: unknown, fields: unknown): unknown {
+  if (!Array.isArray(result) || !Array.isArray(fields)) return result;
+  if (fields.length && fields.every((f) => f === undefined || Array.isArray(f)))
+    return result.map((set, i) =>
+      Array.isArray(set) && Array.isArray(fields[i])
+        ? byName(set as unknown[][], fields[i] as Column[])
+        : set,
+    );
+  return byName(result as unknown[][], fields as Column[]);
 }
 
 interface CorePool {
@@ -46,20 +76,16 @@ function timedOut(ms: number): Error {
  * the answer, and a pooled connection waiting for it would stall every later statement given to it.
  */
 export function runnerOf(conn: Pool | PoolConnection, timeout: number | undefined): SqlRunner {
-  const send = (
-    core: CoreConnection,
-    sql: string,
-    params: unknown[],
-    arrays: boolean,
-    done: (err: Error | null, result: unknown) => void,
-  ) => {
-    // Rows as arrays only of a prepared statement (the only kind asked for them: SELECTs).
-    if (arrays) core.execute({ sql, rowsAsArray: true }, params, done);
-    else if (PREPARABLE.test(sql)) core.execute(sql, params, done);
+  const send = (core: CoreConnection, sql: string, params: unknown[], done: Answered) => {
+    if (PREPARABLE.test(sql)) core.execute(sql, params, done);
     else core.query(sql, params, done);
   };
-  const settle = (resolve: (r: QueryResult) => void, result: unknown, arrays: boolean) => {
-    if (Array.isArray(result)) return resolve({ rows: result as Row[], affected: result.length, arrays });
+  // The pool answers rows as arrays (driver.ts): as asked, or made objects here.
+  const settle = (resolve: (r: QueryResult) => void, result: unknown, fields: unknown, arrays: boolean) => {
+    if (Array.isArray(result)) {
+      const rows = arrays ? result : (asObjects(result, fields) as Row[]);
+      return resolve({ rows: rows as Row[], affected: result.length, arrays });
+    }
     const header = result as ResultSetHeader;
     resolve({ rows: [], affected: header.affectedRows, insertId: header.insertId });
   };
@@ -67,7 +93,7 @@ export function runnerOf(conn: Pool | PoolConnection, timeout: number | undefine
   const own = 'pool' in conn ? undefined : (conn.connection as unknown as CoreConnection);
   return {
     query(sql, params, asked) {
-      const arrays = asked === true && PREPARABLE.test(sql);
+      const arrays = asked === true;
       return new Promise((resolve, reject) => {
         let core: CoreConnection | undefined = own;
         let finished = false;
@@ -81,7 +107,7 @@ export function runnerOf(conn: Pool | PoolConnection, timeout: number | undefine
             : undefined;
         const run = (c: CoreConnection) => {
           core = c;
-          send(c, sql, params, arrays, (err, result) => {
+          send(c, sql, params, (err, result, fields) => {
             if (finished) return;
             finished = true;
             if (timer) clearTimeout(timer);
@@ -90,7 +116,7 @@ export function runnerOf(conn: Pool | PoolConnection, timeout: number | undefine
               else c.release();
             }
             if (err) return reject(err);
-            settle(resolve, result, arrays);
+            settle(resolve, result, fields, arrays);
           });
         };
         if (own) return run(own);
