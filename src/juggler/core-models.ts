@@ -2,6 +2,7 @@ import { ModelBase } from './model-base';
 import { ModelBuilder } from './model-builder';
 import { PersistedModel } from './persisted-model';
 import { watchRelations } from './relations/define';
+import { defineHidden } from '../util/own';
 
 ModelBase.modelName = 'Model';
 PersistedModel.modelName = 'PersistedModel';
@@ -25,21 +26,11 @@ function registerCoreModels(builder: ModelBuilder): void {
       M.settings = {};
       if (M === PersistedModel) {
         // As every model built by a builder (see ModelBuilder.define): its base under LB3's names.
-        Object.defineProperty(M.settings, 'base', {
-          value: ModelBase,
-          enumerable: false,
-          writable: true,
-          configurable: true,
-        });
+        defineHidden(M.settings, 'base', ModelBase);
         M.super_ = ModelBase;
       }
       M.relations = {};
-      Object.defineProperty(M, 'dataSource', {
-        value: null,
-        writable: true,
-        configurable: true,
-        enumerable: false,
-      });
+      defineHidden(M, 'dataSource', null);
       builder.compile(M);
       // `loopback.Model.extend(...)` defines through the first builder (the default registry's).
       Object.defineProperty(M, 'modelBuilder', { value: builder, writable: true, configurable: true });

@@ -2,6 +2,7 @@ import { EventEmitter } from 'events';
 import { ModelDefinition, ModelSettings, StrictMode } from './model-definition';
 import { CompiledModel, ModelBaseToJSON } from './model-compile';
 import { TO_JSON_TEXT } from '../util/json-text';
+import { defineHidden } from '../util/own';
 import type { ModelBuilder } from './model-builder';
 import type { ModelDataSource } from './store/model-data-source';
 import type { ModelClass } from './persisted-model';
@@ -375,8 +376,7 @@ const EMITTER_METHODS = [
  * `extend`, and `User1.once !== User2.once`.
  */
 export function installOwnStatics(Model: typeof ModelBase): void {
-  const own = (name: string, value: unknown) =>
-    Object.defineProperty(Model, name, { value, writable: true, configurable: true, enumerable: false });
+  const own = (name: string, value: unknown) => defineHidden(Model, name, value);
   own(
     'extend',
     function extend(name: string, properties?: Record<string, unknown>, settings?: Record<string, unknown>) {

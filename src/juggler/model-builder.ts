@@ -1,6 +1,6 @@
 import { EventEmitter } from 'events';
 import { ConfigurationError } from '../errors';
-import { FORBIDDEN_KEYS, hasOwn, isPlainObject } from '../util/own';
+import { defineHidden, FORBIDDEN_KEYS, hasOwn, isPlainObject } from '../util/own';
 import { installOwnStatics, ModelBase } from './model-base';
 import { compileModel, defineAccessors } from './model-compile';
 import {
@@ -126,12 +126,7 @@ export class ModelBuilder extends EventEmitter {
     delete rawSettings.super;
     // As LB3, `settings.base` is the base class (app code reads `Model.settings.base.modelName`);
     // kept out of enumeration so settings still print and serialise as plain JSON.
-    Object.defineProperty(rawSettings, 'base', {
-      value: Parent,
-      enumerable: false,
-      writable: true,
-      configurable: true,
-    });
+    defineHidden(rawSettings, 'base', Parent);
 
     // A class named after the model (stack traces, `Model.name`).
     const ModelClass: typeof ModelBase = { [name]: class extends Parent {} }[name];
@@ -142,12 +137,7 @@ export class ModelBuilder extends EventEmitter {
     // LB3 (util.inherits) names the base class `super_` too.
     ModelClass.super_ = Parent;
     // Own, as in LB3: a model starts with no store (null), whatever data source its base has.
-    Object.defineProperty(ModelClass, 'dataSource', {
-      value: null,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
+    defineHidden(ModelClass, 'dataSource', null);
     ModelClass.relations = { ...(Parent.relations ?? {}) };
     ModelClass.modelBuilder = this;
     installOwnStatics(ModelClass);

@@ -1,4 +1,5 @@
 import { withCallback, splitCallback } from '../util/callback';
+import { defineHidden } from '../util/own';
 import { mergeQuery, mergeWhere, scopeDefaults } from './scope';
 import { create } from './dao/create';
 import { count, find, parseFilterArg, parseWhereArg } from './dao/find';
@@ -19,12 +20,7 @@ export function namedScope(Model: object, name: string): ScopeAccessor {
  * `.count`, `.create`, `.updateAll` and `.destroyAll` beside it, as LB3's scope objects.
  */
 export function defineScope(Model: DaoModel, name: string, scope: Record<string, any>): void {
-  Object.defineProperty(Model, name, {
-    value: scopeAccessorFor(Model, scope),
-    configurable: true,
-    writable: true,
-    enumerable: false,
-  });
+  defineHidden(Model, name, scopeAccessorFor(Model, scope));
   const scopes = Object.prototype.hasOwnProperty.call(Model, '__scopes')
     ? Model.__scopes!
     : (Model.__scopes = { ...(Model.__scopes ?? {}) });

@@ -35,3 +35,21 @@ export function isValueObject(value: unknown): value is { toString(): string } {
   const toString = (value as { toString?: unknown }).toString;
   return typeof toString === 'function' && toString !== Object.prototype.toString;
 }
+
+/**
+ * Defines `obj[key]` as a writable, configurable own data property left out of enumeration, so
+ * `Object.keys`, spreads and `JSON.stringify` (what LB3 prints and serialises) never see it.
+ */
+export function defineHidden(obj: object, key: PropertyKey, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: false });
+}
+
+/**
+ * As `defineHidden`, only when `obj` has no own `key` (an inherited one is shadowed): a value the
+ * caller or app code already set on the object itself wins. Answers whether it defined one.
+ */
+export function defineHiddenIfAbsent(obj: object, key: PropertyKey, value: unknown): boolean {
+  if (hasOwn(obj, key)) return false;
+  defineHidden(obj, key, value);
+  return true;
+}

@@ -1,5 +1,6 @@
 import { LooplineError } from '../../errors';
 import { withCallback, type NodeCallback } from '../../util/callback';
+import { defineHidden } from '../../util/own';
 import type { OAuthModels } from './store';
 import { ACCESS_TOKEN_PREFIX, hashSecret } from './secrets';
 
@@ -90,8 +91,7 @@ function accessTokenOf(
     scopes: Array.isArray(row.scopes) ? row.scopes.map(String) : [],
     ...(row.userId ? { userId: row.userId, principalType: row.principalType ?? undefined } : {}),
   });
-  const hidden = (name: string, value: unknown) =>
-    Object.defineProperty(token, name, { value, writable: true, configurable: true, enumerable: false });
+  const hidden = (name: string, value: unknown) => defineHidden(token, name, value);
   hidden('appId', String(row.clientId));
   hidden('oauthClientId', String(row.clientId));
   hidden('scopeRefusal', insufficientScope);

@@ -1,5 +1,6 @@
 import { ConfigurationError, InvalidArgumentError, ModelNotFoundError } from '../../errors';
 import { withCallback, type NodeCallback } from '../../util/callback';
+import { defineHidden } from '../../util/own';
 import { normalizeFilter, normalizeWhere } from '../filter/normalize-filter';
 import type { ModelDefinition } from '../model-definition';
 import { INVALID } from '../types';
@@ -217,11 +218,6 @@ export function installLb3ConnectorApi(
     if (own && (own as { lb3ConnectorApi?: boolean }).lb3ConnectorApi) continue;
     const method = lb3Method(name, spec, ready, lookup, own);
     Object.defineProperty(method, 'lb3ConnectorApi', { value: true });
-    Object.defineProperty(target, name, {
-      value: method,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
+    defineHidden(target, name, method);
   }
 }

@@ -1,4 +1,5 @@
 import { splitCallback, withCallback, type NodeCallback } from '../../util/callback';
+import { defineHidden } from '../../util/own';
 import * as many from './many';
 import * as single from './single';
 import * as embedded from './embedded';
@@ -203,12 +204,7 @@ export function installAccessors(rel: RelationDefinition): void {
     enumerable: false,
   });
   const define = (verb: string, fn: (this: Inst, ...args: any[]) => unknown) =>
-    Object.defineProperty(proto, `__${verb}__${rel.name}`, {
-      value: fn,
-      configurable: true,
-      writable: true,
-      enumerable: false,
-    });
+    defineHidden(proto, `__${verb}__${rel.name}`, fn);
   const a = (self: Inst) => accessorFor(rel, self) as any;
   switch (rel.type) {
     case 'belongsTo':

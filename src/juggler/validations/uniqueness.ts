@@ -1,5 +1,5 @@
 import type { ValidationError } from '../../errors';
-import { hasOwn } from '../../util/own';
+import { defineHidden, hasOwn } from '../../util/own';
 import type { UniqueKey } from '../unique-keys';
 import { blank, rulesOf, type Rule, type ValidatableCtor } from './rules';
 import { Errors, messageFor, validationErrorFor } from './messages';
@@ -87,12 +87,7 @@ export function uniquenessErrorFor(inst: any, property: string): ValidationError
   );
   const errors = new Errors();
   errors.add(property, messageFor(rule, 'uniqueness'), rule?.options.code ?? 'uniqueness');
-  Object.defineProperty(inst, 'errors', {
-    value: errors,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+  defineHidden(inst, 'errors', errors);
   return validationErrorFor(inst);
 }
 

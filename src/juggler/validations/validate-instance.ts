@@ -1,4 +1,5 @@
 import type { ModelDefinition } from '../model-definition';
+import { defineHidden } from '../../util/own';
 import { typeLabel } from '../types';
 import { blank, rulesOf, type Rule, type ValidatableCtor } from './rules';
 import { Errors, MESSAGES } from './messages';
@@ -122,12 +123,7 @@ export function validateInstance(inst: any, options: object = {}): boolean | Pro
 /** Sets `inst.errors` (the errors, or false when there are none) and answers whether it is valid. */
 function finish(inst: any, errors: Errors | undefined): boolean {
   const valid = errors === undefined || Object.keys(errors).length === 0;
-  Object.defineProperty(inst, 'errors', {
-    value: valid ? false : errors,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+  defineHidden(inst, 'errors', valid ? false : errors);
   return valid;
 }
 

@@ -4,6 +4,7 @@ import type { RemotingContext } from '../../remoting/context';
 import type { RemoteHook } from '../../remoting/remote-objects';
 import { ModelBase, PersistedModel, type RelationDefinition } from '../../juggler';
 import { ConfigurationError, ModelNotFoundError } from '../../errors';
+import { defineHiddenIfAbsent } from '../../util/own';
 import { persistedModelMethods } from './model-remoting';
 import { keyValueModelMethods } from '../models/key-value-model';
 import { defineScopeMethods } from './scope-remoting';
@@ -118,13 +119,7 @@ function sharedClassOf(Model: ModelClass): SharedClass {
 
 function remotingOptions(Model: ModelClass, ctx: RemotingContext): Record<string, unknown> {
   const options = Object.assign(Model.remotingOptionDefaults(), Model.createOptionsFromRemotingContext(ctx));
-  if (!Object.prototype.hasOwnProperty.call(options, 'remotingContext'))
-    Object.defineProperty(options, 'remotingContext', {
-      value: ctx,
-      enumerable: false,
-      writable: true,
-      configurable: true,
-    });
+  defineHiddenIfAbsent(options, 'remotingContext', ctx);
   return options;
 }
 

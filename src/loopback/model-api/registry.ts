@@ -1,7 +1,7 @@
 import { ConfigurationError } from '../../errors';
 // The remoting API every model class of a registry has (defined on ModelBase as it loads).
 import './model';
-import { hasOwn, isPlainObject } from '../../util/own';
+import { defineHiddenIfAbsent, hasOwn, isPlainObject } from '../../util/own';
 import { defineRelationMethods, nestFlaggedRelation } from './relation-remoting';
 import { defineScopeMethods } from './scope-remoting';
 import { BUILTIN_MODEL_NAMES, defineBuiltinModels } from '../models';
@@ -69,13 +69,7 @@ export class Registry {
     });
     // As LB3: every model a registry builds knows it (`Model.registry`), e.g. for `new AccessContext({registry})`.
     this.modelBuilder.on('define', (Model: ModelClass) => {
-      if (!Object.prototype.hasOwnProperty.call(Model, 'registry'))
-        Object.defineProperty(Model, 'registry', {
-          value: this,
-          writable: true,
-          configurable: true,
-          enumerable: false,
-        });
+      defineHiddenIfAbsent(Model, 'registry', this);
     });
     if (options.loadBuiltinModels === true) defineBuiltinModels(this);
   }

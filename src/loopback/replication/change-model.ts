@@ -1,5 +1,6 @@
 import { ConfigurationError, LooplineError } from '../../errors';
 import { splitCallback, withCallback, type NodeCallback } from '../../util/callback';
+import { defineHidden } from '../../util/own';
 import { coerceId, observe, type DataSource } from '../../juggler';
 import type { ModelClass } from '../model-api/registry';
 import type { ChangeModelClass, CheckpointModelClass } from './statics';
@@ -364,17 +365,8 @@ const changeMethods = {
 
 /** Gives the registry's `Change` model LB3's API and fills a record's id before it is stored. */
 export function setupChange(Change: ModelClass): void {
-  for (const [key, value] of Object.entries(changeStatics)) {
-    Object.defineProperty(Change, key, { value, writable: true, configurable: true, enumerable: false });
-  }
-  for (const [key, value] of Object.entries(changeMethods)) {
-    Object.defineProperty(Change.prototype, key, {
-      value,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
+  for (const [key, value] of Object.entries(changeStatics)) defineHidden(Change, key, value);
+  for (const [key, value] of Object.entries(changeMethods)) defineHidden(Change.prototype, key, value);
   installChangeIdAccessor(Change);
   observe(Change, 'before save', (ctx: { instance?: any; data?: Record<string, unknown> }) => {
     if (ctx.instance && (ctx.instance.__data.id === undefined || ctx.instance.__data.id === null)) {

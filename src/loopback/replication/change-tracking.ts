@@ -1,5 +1,6 @@
 import { ConfigurationError, LooplineError, ModelNotFoundError } from '../../errors';
 import { withCallback, splitCallback, type NodeCallback } from '../../util/callback';
+import { defineHidden } from '../../util/own';
 import { addWriteCompanion, type WriteCompanion } from '../../juggler';
 import type { ModelClass } from '../model-api/registry';
 import { installChangeIdAccessor, rectifyModelChanges } from './change-model';
@@ -46,19 +47,9 @@ function defineChangeModel(Model: ModelClass): ChangeModelClass {
     {},
   ) as ChangeModelClass;
   // The tracked model is a class: kept out of the enumerable (JSON-like) settings.
-  Object.defineProperty(Change.settings, 'trackModel', {
-    value: Model,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+  defineHidden(Change.settings, 'trackModel', Model);
   installChangeIdAccessor(Change);
-  Object.defineProperty(Model, 'Change', {
-    value: Change,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+  defineHidden(Model, 'Change', Change);
   if (Model.dataSource) attachChangeModels(Model);
   if (!redefinesOnAttach.has(Model)) {
     redefinesOnAttach.add(Model);

@@ -1,4 +1,5 @@
 import { PersistedModel } from '../../juggler';
+import { defineHidden } from '../../util/own';
 import type { Registry, ModelClass } from '../model-api/registry';
 import { CHANGE_DEFINITION, installChangeIdAccessor, setupChange } from './change-model';
 import { CHECKPOINT_DEFINITION, setupCheckpoint } from './checkpoint-model';
@@ -22,22 +23,9 @@ function installPersistedModelApi(): void {
     createUpdates: createUpdatesMethod,
     bulkUpdate: bulkUpdateMethod,
   };
-  for (const [key, value] of Object.entries(statics)) {
-    Object.defineProperty(PersistedModel, key, {
-      value,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
-  for (const [key, value] of Object.entries(trackingMethods)) {
-    Object.defineProperty(PersistedModel.prototype, key, {
-      value,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
+  for (const [key, value] of Object.entries(statics)) defineHidden(PersistedModel, key, value);
+  for (const [key, value] of Object.entries(trackingMethods))
+    defineHidden(PersistedModel.prototype, key, value);
 }
 
 /** Defines `Change` and `Checkpoint` in a registry and sets up change tracking for the models it builds from then on. */

@@ -3,6 +3,7 @@ import { compileCoercer, BadArgumentError, Coercer, CoerceOptions, typeOf } from
 import type { RemotingContext } from '../context';
 import type { AcceptArg } from '../shared-method';
 import { BODY_VERBS, isForm } from './body';
+import { defineHiddenIfAbsent } from '../../util/own';
 
 /**
  * A method's arguments as the REST handler reads them: each accept compiled once per route into a
@@ -92,14 +93,7 @@ export function optionsFromContext(ctx: RemotingContext): Record<string, unknown
       : {};
   const value = Object.assign(defaults, own);
   // Server code tells a REST call by it; not enumerable, so JSON.stringify(options) works.
-  if (!Object.prototype.hasOwnProperty.call(value, 'remotingContext')) {
-    Object.defineProperty(value, 'remotingContext', {
-      value: ctx,
-      enumerable: false,
-      writable: true,
-      configurable: true,
-    });
-  }
+  defineHiddenIfAbsent(value, 'remotingContext', ctx);
   return value;
 }
 

@@ -1,5 +1,6 @@
 import { ConfigurationError, LooplineError } from '../../../errors';
 import { Bluebird, splitCallback, withCallback } from '../../../util/callback';
+import { defineHidden } from '../../../util/own';
 import { installRemoteRelations } from './remote-relations';
 import { openRemoteChangeStream, type StreamTransport } from './remote-change-stream';
 import type { HttpAnswer, HttpCall } from '../../../util/http-call';
@@ -163,10 +164,6 @@ function adopt(inst: any, saved: any): any {
   return inst;
 }
 
-function define(target: object, name: string, value: unknown): void {
-  Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: false });
-}
-
 /** Defines `scope[name]`, remembering (once) what the model had there before. */
 function replace(
   Model: ModelCtor,
@@ -178,7 +175,7 @@ function replace(
   let saved = originals.get(Model);
   if (!saved) originals.set(Model, (saved = new Map()));
   if (!saved.has(key)) saved.set(key, scope[name] as ((...args: unknown[]) => unknown) | undefined);
-  define(scope, name, make(saved.get(key)));
+  defineHidden(scope, name, make(saved.get(key)));
 }
 
 /** The change and checkpoint models of a remote model stay local: the server keeps its own. */
