@@ -36,7 +36,7 @@ function typeName(type: unknown): string {
   return Array.isArray(type) ? 'array' : 'undefined';
 }
 
-function defineHidden(target: object, name: string, value: unknown): void {
+function defineReadOnly(target: object, name: string, value: unknown): void {
   Object.defineProperty(target, name, { value, enumerable: false, writable: false, configurable: false });
 }
 
@@ -74,8 +74,8 @@ export class RestMethod {
     sharedMethod: SharedMethod,
     optionsFromContext: (ctx: RemotingContext) => unknown,
   ) {
-    defineHidden(this, 'restClass', restClass);
-    defineHidden(this, 'sharedMethod', sharedMethod);
+    defineReadOnly(this, 'restClass', restClass);
+    defineReadOnly(this, 'sharedMethod', sharedMethod);
     this.fullName = sharedMethod.stringName;
     this.name = this.fullName.slice(sharedMethod.sharedClass.name.length + 1);
     this.isStatic = sharedMethod.isStatic;
@@ -153,7 +153,7 @@ export class RestClass {
   declare readonly sharedClass: SharedClass;
 
   constructor(sharedClass: SharedClass, optionsFromContext: (ctx: RemotingContext) => unknown) {
-    defineHidden(this, 'sharedClass', sharedClass);
+    defineReadOnly(this, 'sharedClass', sharedClass);
     this.name = sharedClass.name;
     this.routes = [{ verb: 'all', path: sharedClass.http.path }];
     const sharedCtor = new SharedMethod(sharedClass, 'sharedCtor', {
