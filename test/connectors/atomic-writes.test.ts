@@ -127,28 +127,27 @@ for (const store of STORES) {
     });
 
     const lacks = lacking(store.features);
+    // Skipped, with the reason in its title, on a store that is one data source's own (memory).
     const twoProcesses = (title: string, fn: (Other: any) => Promise<void>) =>
-      lacks.shared
-        ? it.skip(`${title} [skipped: ${lacks.shared}]`, () => fn(undefined))
-        : it(title, async () => {
-            // A second data source has its own pool, as another loopline process would.
-            const other = new DataSource('other', store.settings, createModelBuilder());
-            const Other: any = other.createModel(
-              'AwThing',
-              {
-                id: { type: 'number', id: true, generated: false },
-                name: { type: 'string', required: true },
-                qty: 'number',
-                note: 'string',
-              },
-              { forceId: false } as any,
-            );
-            try {
-              await fn(Other);
-            } finally {
-              await other.disconnect();
-            }
-          });
+      caseUnless(it, lacks.shared, title, async () => {
+        // A second data source has its own pool, as another loopline process would.
+        const other = new DataSource('other', store.settings, createModelBuilder());
+        const Other: any = other.createModel(
+          'AwThing',
+          {
+            id: { type: 'number', id: true, generated: false },
+            name: { type: 'string', required: true },
+            qty: 'number',
+            note: 'string',
+          },
+          { forceId: false } as any,
+        );
+        try {
+          await fn(Other);
+        } finally {
+          await other.disconnect();
+        }
+      });
 
     twoProcesses(
       'findOrCreate, upsertWithWhere and upsert from two pools at once still make one row each',
