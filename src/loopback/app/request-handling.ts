@@ -2,6 +2,7 @@ import type * as express from 'express';
 import finalhandler from 'finalhandler';
 import type * as http from 'http';
 import { adoptServer } from './born-requests';
+import { hasOwn } from '../../util/own';
 import { withBodyErrorCode } from '../../errors/body-parser-errors';
 import { defaultErrorHandler } from './middleware/error-handler';
 import { createLogger, Logger, loggingSettings } from './operations/logger';
@@ -26,8 +27,6 @@ interface RouterHandle {
  * `undefined` first changes no value anyone reads.
  */
 const ROUTER_SETS = ['baseUrl', 'originalUrl', 'next', 'params', '_parsedUrl', 'remotingContext'];
-
-const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 export function installRequestHandling(app: LooplineApp): void {
   // Read on the first request, once boot has applied config.json.
@@ -97,9 +96,9 @@ export function installRequestHandling(app: LooplineApp): void {
     const params = this.params ?? {};
     const body = (this.body ?? {}) as Record<string, unknown>;
     const query = (this.query ?? {}) as Record<string, unknown>;
-    if (Object.prototype.hasOwnProperty.call(params, name) && params[name] !== undefined) return params[name];
-    if (Object.prototype.hasOwnProperty.call(body, name) && body[name] !== undefined) return body[name];
-    if (Object.prototype.hasOwnProperty.call(query, name) && query[name] !== undefined) return query[name];
+    if (hasOwn(params, name) && params[name] !== undefined) return params[name];
+    if (hasOwn(body, name) && body[name] !== undefined) return body[name];
+    if (hasOwn(query, name) && query[name] !== undefined) return query[name];
     return defaultValue;
   };
 }

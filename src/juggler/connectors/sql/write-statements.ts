@@ -1,3 +1,4 @@
+import { hasOwn } from '../../../util/own';
 import type { ModelDefinition } from '../../model-definition';
 import type { Row } from '../connector';
 import type { SqlSyntax } from './syntax';
@@ -8,8 +9,6 @@ export interface WriteHost {
   table(def: ModelDefinition): string;
   col(def: ModelDefinition, property: string): string;
 }
-
-const hasOwn = Object.prototype.hasOwnProperty;
 
 /** The properties a write binds, in definition order, and the key of that set. */
 export interface WrittenProperties {
@@ -32,7 +31,7 @@ export function writtenProperties(
 ): WrittenProperties {
   const all = def.propertyNames;
   const names: string[] = [];
-  const writes = (n: string) => n !== except && (data[n] !== undefined || (keys && hasOwn.call(data, n)));
+  const writes = (n: string) => n !== except && (data[n] !== undefined || (keys && hasOwn(data, n)));
   if (all.length <= 30) {
     let key = 0;
     for (let i = 0; i < all.length; i++) {
