@@ -16,7 +16,15 @@
  */
 const { spawn, execFileSync } = require('child_process');
 const { TARGETS, WORKLOADS, installed } = require('./lib/targets');
-const { hasTaskset, startServer, stopServer, memorySnapshot, peakRssMb, request } = require('./lib/servers');
+const {
+  hasTaskset,
+  startServer,
+  stopServer,
+  memorySnapshot,
+  peakRssMb,
+  request,
+  settle,
+} = require('./lib/servers');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -330,6 +338,7 @@ async function httpSuite(results) {
       for (const n of live) {
         const res = await loadOnce(servers[n].port, w, n, seedRows, 1).catch(() => undefined); // warm-up
         if (res) samples[n].stored += res['2xx'];
+        await settle(servers[n]);
       }
       for (let r = 0; r < rounds; r++) {
         for (const n of live) {
@@ -339,6 +348,8 @@ async function httpSuite(results) {
           samples[n].p99.push(res.latency.p99);
           samples[n].non2xx += res.non2xx + res.errors;
           samples[n].stored += res['2xx'];
+          // The next target is measured on a quiet core.
+          await settle(servers[n]);
         }
       }
       for (const n of live) {

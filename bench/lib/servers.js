@@ -118,6 +118,36 @@ function peakRssMb(pid) {
   }
 }
 
+/** CPU time (user + system) the process has used, in clock ticks; NaN where /proc is not there. */
+function cpuTicks(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Resolves once the server has gone quiet after a load: a server still working through the
+ * requests queued when the load generator stopped (or collecting their garbage) shares core 0
+ * with the next target measured, and would be counted against it. Waits for a 100 ms window with
+ * at most one clock tick of CPU, 10 s at most.
+ */
+async function settle(s) {
+  const pid = s && s.child && s.child.pid;
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  if (!pid || Number.isNaN(cpuTicks(pid))) return sleep(100);
+  const until = Date.now() + 10000;
+  let before = cpuTicks(pid);
+  while (Date.now() < until) {
+    await sleep(100);
+    const now = cpuTicks(pid);
+    if (!(now - before > 1)) return;
+    before = now;
+  }
+}
+
 /** One request; resolves {status, body} (body parsed as JSON when it is JSON). */
 async function request(port, { method, path: p, body }) {
   const res = await fetch(`http://127.0.0.1:${port}${p}`, {
@@ -135,4 +165,4 @@ async function request(port, { method, path: p, body }) {
   return { status: res.status, body: parsed };
 }
 
-module.exports = { hasTaskset, startServer, stopServer, memorySnapshot, peakRssMb, request };
+module.exports = { hasTaskset, startServer, stopServer, memorySnapshot, peakRssMb, request, settle };
