@@ -1,6 +1,7 @@
 import express from 'express';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
+import * as v8 from 'v8';
 import loopback from '../../src';
 
 /**
@@ -149,6 +150,38 @@ describe('requests born as the app’s own', () => {
       const base = await listening(server);
       for (const title of ['p', 'q']) expect((await postNote(base, title)).status).toBe(200);
       expect(kinds).toEqual([true, true]);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('requests and responses keep fast properties to the end of the answer', async () => {
+    // V8's own test of an object's representation; a dictionary-mode request or response makes
+    // every property read on it a hash lookup (born-requests.ts sizes the objects against it).
+    v8.setFlagsFromString('--allow-natives-syntax');
+    const hasFastProperties = new Function('o', 'return %HasFastProperties(o)') as (o: object) => boolean;
+    expect(hasFastProperties({ a: 1 })).toBe(true);
+    const app = buildApp();
+    const server: http.Server = app.listen(0, '127.0.0.1');
+    const seen: Array<[string, boolean, boolean]> = [];
+    server.prependListener('request', (req, res) =>
+      res.on('finish', () => seen.push([req.method ?? '', hasFastProperties(req), hasFastProperties(res)])),
+    );
+    try {
+      const base = await listening(server);
+      expect((await postNote(base, 'fast')).status).toBe(200);
+      const patched = await fetch(`${base}/api/Notes/1`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'faster' }),
+      });
+      expect(await patched.json()).toEqual({ title: 'faster', id: 1 });
+      expect(await (await fetch(`${base}/api/Notes/1`)).json()).toEqual({ title: 'faster', id: 1 });
+      expect(seen).toEqual([
+        ['POST', true, true],
+        ['PATCH', true, true],
+        ['GET', true, true],
+      ]);
     } finally {
       await close(server);
     }

@@ -21,13 +21,6 @@ interface RouterHandle {
   stack: Parameters<RestLane['handle']>[0]['stack'];
 }
 
-/**
- * What Express's router sets on every request it routes (and the REST handler its
- * `remotingContext`); the router always assigns them before any middleware runs, so an own
- * `undefined` first changes no value anyone reads.
- */
-const ROUTER_SETS = ['baseUrl', 'originalUrl', 'next', 'params', '_parsedUrl', 'remotingContext'];
-
 export function installRequestHandling(app: LooplineApp): void {
   // Read on the first request, once boot has applied config.json.
   let logRequests: boolean | undefined;
@@ -62,12 +55,20 @@ export function installRequestHandling(app: LooplineApp): void {
     if (!callback) adoptServer(this, req);
     req.res = res;
     res.req = req;
-    // Express's router gives every request these properties (and Express `res.locals`): they are
-    // made here, before the prototypes change, because V8 gives an object that gains a property
-    // after Object.setPrototypeOf a hidden class of its own — every request would pay for new
-    // maps and their garbage. Made here, all requests share one.
+    // What Express's router sets on every request it routes (and the REST handler its
+    // `remotingContext`), and Express's `res.locals`: the router always assigns them before any
+    // middleware runs, so an own `undefined` first changes no value anyone reads. They are made
+    // here, before the prototypes change, because V8 gives an object that gains a property after
+    // Object.setPrototypeOf a hidden class of its own (every request would pay for new maps and
+    // their garbage); and each by name, because an object that gains many fields through
+    // `obj[key] =` becomes a dictionary, every read on it a hash lookup.
     const ownReq = req as unknown as Record<string, unknown>;
-    for (const key of ROUTER_SETS) if (!hasOwn(ownReq, key)) ownReq[key] = undefined;
+    if (!hasOwn(ownReq, 'baseUrl')) ownReq.baseUrl = undefined;
+    if (!hasOwn(ownReq, 'originalUrl')) ownReq.originalUrl = undefined;
+    if (!hasOwn(ownReq, 'next')) ownReq.next = undefined;
+    if (!hasOwn(ownReq, 'params')) ownReq.params = undefined;
+    if (!hasOwn(ownReq, '_parsedUrl')) ownReq._parsedUrl = undefined;
+    if (!hasOwn(ownReq, 'remotingContext')) ownReq.remotingContext = undefined;
     if (!(hasOwn(res, 'locals') ? res.locals : (this.response as { locals?: unknown }).locals))
       res.locals = Object.create(null);
     // Node keeps these two on ServerResponse.prototype until the answer is written: the same values, own.
