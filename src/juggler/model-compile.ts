@@ -92,6 +92,7 @@ export function compileModel(
   });
   const byName: Record<string, CompiledProperty> = Object.create(null);
   for (const p of props) byName[p.name] = p;
+  const names = props.map((p) => p.name);
   const strict = def.strict;
   // Rows a connector returns already hold canonical values; when no property needs an instance
   // built from its value (embedded models, GeoPoint), such a row can become `__data` as it is.
@@ -170,7 +171,14 @@ export function compileModel(
   function restText(inst: ModelBase, out: string, first: boolean, nested: boolean): string {
     const data = inst.__data;
     // for-in, not Object.keys: no array per instance for the usual data holding only defined keys.
+    // Rows usually hold the defined keys in the definition's order: those are passed over by
+    // comparing with the next defined name, without a lookup in byName.
+    let next = 0;
     for (const key in data) {
+      if (key === names[next]) {
+        next++;
+        continue;
+      }
       if (key in byName || data[key] === undefined || !hasOwn(data, key) || def.hidden.has(key)) continue;
       const text = valueText(data[key], nested);
       if (text === undefined) continue;

@@ -357,6 +357,32 @@ describe('the compiled JSON writer', () => {
     });
   });
 
+  it('writes undeclared keys wherever they sit among the defined ones, in any order', async () => {
+    const { DataSource } = await import('../../../src/juggler/datasource');
+    const { createModelBuilder } = await import('../../../src/juggler/core-models');
+    const { toJSONText } = await import('../../../src/util/json-text');
+    const ds = new DataSource('db', { connector: 'memory' }, createModelBuilder());
+    const Mixed: any = ds.createModel('Mixed', { a: 'string', b: 'number', c: 'string' }, {
+      strict: false,
+      hidden: ['secret'],
+    } as any);
+    const inst = await Mixed.create({ a: 'x', b: 1, c: 'z' });
+    // as a hook or a connector might leave it: undeclared keys first, between and last, defined
+    // keys out of the definition's order, a hidden undeclared key among them
+    inst.__data = { extra0: 0, c: 'z', a: 'x', secret: 's', extra1: [1], b: 1, id: inst.id, extra2: 'e' };
+    const text = toJSONText(inst);
+    expect(text).toBe(JSON.stringify(inst.toJSON()));
+    expect(JSON.parse(text)).toEqual({
+      a: 'x',
+      b: 1,
+      c: 'z',
+      id: inst.id,
+      extra0: 0,
+      extra1: [1],
+      extra2: 'e',
+    });
+  });
+
   it('leaves a model with its own toJSON to that toJSON', async () => {
     const { DataSource } = await import('../../../src/juggler/datasource');
     const { createModelBuilder } = await import('../../../src/juggler/core-models');
