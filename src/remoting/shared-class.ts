@@ -24,6 +24,11 @@ export class SharedClass {
    * serves a few). Everything that reads or changes the methods declares them first.
    */
   private pending: Array<[string, RemoteMethodOptions]> | undefined;
+  /**
+   * Set by `adoptSharedFunctionsWhenRead`: the functions marked shared are declared at the next
+   * look at the methods, as if they had been declared when that was called.
+   */
+  private adoptionDue = false;
   private readonly disabled = new Set<string>();
   /** `remoting.sharedMethods` of the app and the model, merged (see setSharedMethodSettings). */
   private specificSettings = new Map<string, boolean>();
@@ -61,6 +66,7 @@ export class SharedClass {
 
   defineMethod(name: string, options: RemoteMethodOptions = {}): SharedMethod {
     this.declarePending();
+    this.adoptIfDue();
     const method = new SharedMethod(
       this,
       options.isStatic === false && !name.startsWith('prototype.') ? `prototype.${name}` : name,
@@ -122,17 +128,37 @@ export class SharedClass {
 
   methods(options: { includeDisabled?: boolean } = {}): SharedMethod[] {
     this.declarePending();
-    this.adoptSharedFunctions();
+    if (this.adoptionDue) this.adoptIfDue();
+    else this.adoptSharedFunctions();
     const out: SharedMethod[] = [];
     for (const m of this.byName.values()) if (options.includeDisabled || this.isMethodEnabled(m)) out.push(m);
     return out;
   }
 
   /**
+   * What the REST handler asks of every class when it builds its routes: the functions marked
+   * shared are declared at the class's next look at its methods (listing, finding, defining,
+   * disabling), as if declared now — the routes of most classes are listed later, and an app of
+   * many models serves its first request without walking every class's statics. The version stays
+   * as it is now: the REST handler has taken it, and the declarations are no change after it.
+   */
+  adoptSharedFunctionsWhenRead(): void {
+    this.adoptionDue = true;
+  }
+
+  private adoptIfDue(): void {
+    if (!this.adoptionDue) return;
+    this.adoptionDue = false;
+    const version = this.version;
+    this.adoptSharedFunctions();
+    this.version = version;
+  }
+
+  /**
    * Declares the functions marked shared on the class (statics) or its prototype (instance
    * methods) that are not declared yet (see shared-functions.ts); a declared name is left as is.
-   * Listing the methods does it; the REST handler does it for every class when it builds its
-   * routes, also for the classes whose routes it lists later.
+   * Listing the methods does it; the REST handler has it done for every class at its next look
+   * at its methods (`adoptSharedFunctionsWhenRead`) when it builds its routes.
    */
   adoptSharedFunctions(): void {
     if (typeof this.ctor !== 'function') return;
@@ -152,6 +178,7 @@ export class SharedClass {
    */
   get _methods(): SharedMethod[] {
     this.declarePending();
+    this.adoptIfDue();
     return [...this.byName.values()];
   }
 
@@ -165,6 +192,7 @@ export class SharedClass {
 
   findMethodByName(name: string): SharedMethod | undefined {
     this.declarePending();
+    this.adoptIfDue();
     const direct = this.byName.get(name);
     if (direct) return direct;
     const isProto = name.startsWith('prototype.');

@@ -52,8 +52,9 @@ export function createRestHandler(remotes: RemoteObjects, options: RestOptions):
     // request under its path; only classes whose routes' first segment the class path does not
     // fix are listed now.
     const classes = remotes.classes();
-    // As when every class was listed here: the functions marked shared are declared now.
-    for (const sharedClass of classes) sharedClass.adoptSharedFunctions();
+    // As when every class was listed here: the functions marked shared count as declared now
+    // (each class declares them at its next look at its methods: its routes' first request).
+    for (const sharedClass of classes) sharedClass.adoptSharedFunctionsWhenRead();
     const { eagerRoutes, byHead } = groupClassesByHead(classes, options.rest);
     const later = new Map<string, () => RestRoute[]>();
     for (const [head, group] of byHead) later.set(head, () => buildRouteTable(group, options.rest));

@@ -1,5 +1,7 @@
 import request from 'supertest';
 import loopback from '../../../src';
+import * as sharedFunctions from '../../../src/remoting/shared-functions';
+import * as routeTable from '../../../src/remoting/rest/route-table';
 
 /**
  * LB3's older way to expose a method, still in LB3 apps: a function marked with
@@ -68,5 +70,85 @@ describe('functions marked shared', () => {
     const res = await request(app).get('/Lamps/whoami').set('Authorization', 'some-token');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: null });
+  });
+});
+
+/**
+ * The REST handler builds its routes at the first request, but walks a class's statics for marked
+ * functions only at that class's next look at its methods (its routes' first request, a lookup, a
+ * listing): the answers are the ones given when every class was walked at the first request.
+ */
+describe('functions marked shared, found per class', () => {
+  function twoModels() {
+    const app: any = loopback({ localRegistry: true });
+    app.dataSource('db', { connector: 'memory' });
+    const make = (name: string) => {
+      const Model = app.registry.createModel(name, { watts: 'number' }, { base: 'PersistedModel' });
+      app.model(Model, { dataSource: 'db' });
+      return Model;
+    };
+    const Lamp = make('Lamp');
+    const Fan = make('Fan');
+    app.use(loopback.rest());
+    return { app, Lamp, Fan };
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('walks only the requested class at the first request, and serves the others at theirs', async () => {
+    const { app, Lamp, Fan } = twoModels();
+    Fan.spin = (cb: (err: null, r: string) => void) => cb(null, 'spinning');
+    loopback.remoteMethod(Fan.spin, { returns: { arg: 'state', type: 'string' } });
+    const walk = jest.spyOn(sharedFunctions, 'findSharedFunctions');
+    const names = new Map<unknown, string>([
+      [Lamp, 'Lamp'],
+      [Lamp.prototype, 'Lamp.prototype'],
+      [Fan, 'Fan'],
+      [Fan.prototype, 'Fan.prototype'],
+    ]);
+    const walked = () => [...new Set(walk.mock.calls.map((c) => names.get(c[0]) ?? 'other'))].sort();
+    expect((await request(app).get('/Lamps')).status).toBe(200);
+    expect(walked()).toEqual(['Lamp', 'Lamp.prototype']);
+    expect((await request(app).get('/Fans/spin')).body).toEqual({ state: 'spinning' });
+    expect(walked()).toEqual(['Fan', 'Fan.prototype', 'Lamp', 'Lamp.prototype']);
+  });
+
+  it('finds a marked function of a class not yet requested by name after the first request, as before', async () => {
+    const { app, Fan } = twoModels();
+    Fan.spin = (cb: (err: null, r: string) => void) => cb(null, 'spinning');
+    loopback.remoteMethod(Fan.spin, { returns: { arg: 'state', type: 'string' } });
+    expect(app.remotes().findMethod('Fan.spin')).toBeUndefined();
+    expect((await request(app).get('/Lamps')).status).toBe(200);
+    expect(app.remotes().findMethod('Fan.spin')?.stringName).toBe('Fan.spin');
+    expect(Fan.sharedClass._methods.some((m: any) => m.name === 'spin')).toBe(true);
+  });
+
+  it("builds the routes once: declaring a class's marked functions late does not count as a change", async () => {
+    const { app, Fan } = twoModels();
+    Fan.spin = (cb: (err: null, r: string) => void) => cb(null, 'spinning');
+    loopback.remoteMethod(Fan.spin, { returns: { arg: 'state', type: 'string' } });
+    const group = jest.spyOn(routeTable, 'groupClassesByHead');
+    expect((await request(app).get('/Lamps')).status).toBe(200);
+    expect((await request(app).get('/Fans/spin')).status).toBe(200);
+    expect((await request(app).get('/Lamps/count')).status).toBe(200);
+    expect(group).toHaveBeenCalledTimes(1);
+    // A function marked later is a change: the routes are built again and serve it.
+    Fan.stop = (cb: (err: null, r: string) => void) => cb(null, 'stopped');
+    loopback.remoteMethod(Fan.stop, { returns: { arg: 'state', type: 'string' } });
+    expect((await request(app).get('/Fans/stop')).body).toEqual({ state: 'stopped' });
+    expect(group).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps a method declared after the first request ahead of a marked function of the same name', async () => {
+    const { app, Fan } = twoModels();
+    Fan.spin = (cb: (err: null, r: string) => void) => cb(null, 'marked');
+    loopback.remoteMethod(Fan.spin, { returns: { arg: 'state', type: 'string' } });
+    expect((await request(app).get('/Lamps')).status).toBe(200);
+    Fan.remoteMethod('spin', {
+      returns: { arg: 'how', type: 'string' },
+      http: { verb: 'post', path: '/spin' },
+    });
+    expect((await request(app).get('/Fans/spin')).status).toBe(404);
+    expect((await request(app).post('/Fans/spin')).body).toEqual({ how: 'marked' });
   });
 });
