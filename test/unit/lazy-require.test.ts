@@ -33,6 +33,10 @@ const OPTIONAL_PACKAGES = [
   'typescript',
   // The linear-time matcher of regexp filters whose pattern could backtrack.
   're2js',
+  // Express's body parsers and static files (express/index.js loads both): with the first route
+  // that reads a body, or the first `loopback.static()`.
+  'body-parser',
+  'serve-static',
 ];
 
 const OPTIONAL_DIST = [

@@ -1,4 +1,5 @@
-import express from 'express';
+import type express from 'express';
+import { createExpressApp } from '../../util/express-parts';
 import { jwksRoute } from '../security/jwt-tokens';
 import * as qs from 'qs';
 import { QUERY_STRING_LIMITS } from './middleware/builtin';
@@ -25,7 +26,7 @@ export type { AppModels, ApplicationOptions, LooplineApp, MiddlewareConfig } fro
  * (middleware-registration) and the server's life (listen).
  */
 export function createApplication(loopback: any, options: ApplicationOptions = {}): LooplineApp {
-  const app = express() as unknown as LooplineApp;
+  const app = createExpressApp() as unknown as LooplineApp;
   const phases = new MiddlewarePhases(app);
   const local = options.localRegistry === true || loopback.localRegistry === true;
   const registry = local

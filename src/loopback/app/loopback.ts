@@ -1,4 +1,5 @@
-import express from 'express';
+import type express from 'express';
+import { application, bodyParsers, request, response, Router } from '../../util/express-parts';
 import { createApplication } from './application';
 import type { ApplicationOptions, LooplineApp } from './types';
 import { registry, Registry, ModelClass } from '../model-api/registry';
@@ -83,16 +84,17 @@ export const loopback = Object.assign(loopbackFn, {
   defaultDataSources: registry.defaultDataSources,
   // What LB3 took over from Express: the prototypes of apps, requests and responses (extend them
   // to give every loopline app, request or response a member), routers and the body parsers.
-  application: express.application,
-  request: express.request,
-  response: express.response,
+  application,
+  request,
+  response,
   // Exported by Express at run time, though its type declarations leave it out.
-  Route: (express as unknown as { Route: new (path: string) => express.IRoute }).Route,
-  Router: express.Router,
-  json: express.json as BodyParserFactory,
-  raw: express.raw as BodyParserFactory,
-  text: express.text as BodyParserFactory,
-  urlencoded: express.urlencoded as BodyParserFactory,
+  Route: Router.Route,
+  Router: Router as typeof express.Router,
+  // Replaced below by getters: body-parser loads when an app first asks for a parser.
+  json: undefined as unknown as BodyParserFactory,
+  raw: undefined as unknown as BodyParserFactory,
+  text: undefined as unknown as BodyParserFactory,
+  urlencoded: undefined as unknown as BodyParserFactory,
   query,
   createModel: registry.createModel.bind(registry),
   configureModel: registry.configureModel.bind(registry),
@@ -179,6 +181,15 @@ for (const name of [
 ]) {
   Object.defineProperty(loopback, name, {
     get: () => registry.getModel(name),
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+// Express's body parsers (`loopback.json === express.json`), loaded when first named.
+for (const name of ['json', 'raw', 'text', 'urlencoded'] as const) {
+  Object.defineProperty(loopback, name, {
+    get: () => bodyParsers()[name],
     enumerable: true,
     configurable: true,
   });

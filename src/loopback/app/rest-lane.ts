@@ -1,5 +1,5 @@
 import * as dc from 'node:diagnostics_channel';
-import express from 'express';
+import { Router } from '../../util/express-parts';
 import { APPLIES_ONLY_TO, REST_MIDDLEWARE, RUNS_IN_LANE } from './middleware/builtin';
 import { stackVersion } from './middleware-phases';
 
@@ -353,7 +353,7 @@ export class RestLane {
 
   private tailRouter(router: AppRouter): TailRouter {
     if (!this.tail) {
-      const tail = express.Router({
+      const tail = Router({
         caseSensitive: router.caseSensitive,
         strict: router.strict,
       }) as unknown as TailRouter & {

@@ -1,4 +1,5 @@
-import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { bodyParsers } from '../../util/express-parts';
 import { LooplineError } from '../../errors';
 import { withBodyErrorCode } from '../../errors/body-parser-errors';
 import { assertNoForbiddenParams } from './query-string';
@@ -63,17 +64,24 @@ export type BodyReader = (route: RestRoute, handler: RequestHandler) => RequestH
 export function createBodyReader(options: BodyOptions): BodyReader {
   const jsonLimit = options.json?.limit ?? '100kb';
   const strict = options.json?.strict ?? false;
-  const json = express.json({ limit: jsonLimit, strict });
   const limit = limitInBytes(jsonLimit);
   // A limit spelled in a way not read here keeps every request on body-parser.
   const plainJson: JsonReadOptions | undefined = limit === undefined ? undefined : { limit, strict };
-  const urlencoded = express.urlencoded({
-    extended: options.urlencoded?.extended ?? true,
-    limit: options.urlencoded?.limit ?? '100kb',
-    verify: verifyForm,
-  });
+  // body-parser's parsers are made with the first route that reads a body (an API served by GET
+  // alone never loads body-parser).
+  let parsers: { json: RequestHandler; urlencoded: RequestHandler } | undefined;
+  const bodyParsersOf = () =>
+    (parsers ??= {
+      json: bodyParsers().json({ limit: jsonLimit, strict }),
+      urlencoded: bodyParsers().urlencoded({
+        extended: options.urlencoded?.extended ?? true,
+        limit: options.urlencoded?.limit ?? '100kb',
+        verify: verifyForm,
+      }),
+    });
   return (route, handler) => {
     if (!BODY_VERBS.has(route.verb)) return handler;
+    const { json, urlencoded } = bodyParsersOf();
     const raw = readsRawRequest(route);
     const afterJson = (req: Request, res: Response, next: NextFunction) => (err?: unknown) => {
       if (err) return next(withBodyErrorCode(err));

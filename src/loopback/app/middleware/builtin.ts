@@ -1,4 +1,6 @@
-import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import type express from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { serveStatic } from '../../../util/express-parts';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as qs from 'qs';
@@ -114,7 +116,7 @@ export function query(options?: qs.IParseOptions | ((queryString: string) => unk
 }
 
 export function staticFiles(root: string, options?: Parameters<typeof express.static>[1]): RequestHandler {
-  return express.static(root, options);
+  return serveStatic()(root, options);
 }
 
 /** `loopback.status()`: `{started, uptime}` as LB3. */
