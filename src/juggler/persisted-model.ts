@@ -1,4 +1,4 @@
-import { splitCallback, withCallback } from '../util/callback';
+import { markAnswersByPromise, splitCallback, withCallback } from '../util/callback';
 import { ModelBase } from './model-base';
 import { observe, Observer, removeObserver, clearObservers, ownObserverLists } from './operation-hooks';
 import { createChangeStream, type ChangeStreamOptions } from './change-stream';
@@ -295,8 +295,9 @@ export class PersistedModel extends ModelBase {
     return run(args, 2, (data, options) => patchInstance(this.constructor as DaoModel, this, data, options));
   }
 
+  // LB3's patchAttributes is updateAttributes under a second name (one function), not a call of it.
   patchAttributes(...args: Args): Bluebird<this> {
-    return this.updateAttributes(...args);
+    return run(args, 2, (data, options) => patchInstance(this.constructor as DaoModel, this, data, options));
   }
 
   updateAttribute(name: string, value: unknown, ...rest: Args): Bluebird<this> {
@@ -351,3 +352,25 @@ export type ModelOf<P extends object, R extends string = string> = typeof Persis
     /** Type-level only: the names `include` accepts. */
     readonly __relationNames?: R;
   };
+
+// The methods that answer through run() or withCallback() without spreading their result: the same
+// value by promise as by callback (see ANSWERS_BY_PROMISE). Aliases share the function, and the mark.
+for (const name of [
+  'create',
+  'find',
+  'findOne',
+  'findById',
+  'findByIds',
+  'count',
+  'exists',
+  'updateAll',
+  'destroyAll',
+  'destroyById',
+  'upsert',
+  'replaceOrCreate',
+  'upsertWithWhere',
+  'replaceById',
+] as const)
+  markAnswersByPromise(PersistedModel[name]);
+for (const name of ['save', 'updateAttributes', 'patchAttributes', 'replaceAttributes', 'destroy'] as const)
+  markAnswersByPromise(PersistedModel.prototype[name]);

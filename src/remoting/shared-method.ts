@@ -1,4 +1,5 @@
 import { LooplineError } from '../errors';
+import { ANSWERS_BY_PROMISE } from '../util/callback';
 import type { RemotingContext } from './context';
 import type { SharedClass } from './shared-class';
 import { fromHttpAnswer, toHttpCall, type HttpAnswer, type HttpCall } from './rest/http-invocation';
@@ -168,6 +169,18 @@ export class SharedMethod {
     if (typeof fn !== 'function') {
       return Promise.reject(
         new LooplineError('METHOD_NOT_IMPLEMENTED', `Method ${this.stringName} is not implemented`),
+      );
+    }
+    // loopline's own methods answer by promise alone: called without a callback, same results.
+    if ((fn as { [ANSWERS_BY_PROMISE]?: boolean })[ANSWERS_BY_PROMISE] === true) {
+      let answer: unknown;
+      try {
+        answer = fn.apply(target, args);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return Promise.resolve(answer).then((value: unknown) =>
+        this.returns.length > 1 && Array.isArray(value) ? value : [value],
       );
     }
     return new Promise((resolve, reject) => {

@@ -9,6 +9,18 @@ export const Bluebird: typeof BluebirdBase = BluebirdBase.getNewLibraryCopy();
 Bluebird.setScheduler((fn) => queueMicrotask(fn));
 type Bluebird<T> = BluebirdBase<T>;
 
+/**
+ * Marks a function that answers only through the promise it returns, whatever the callback: the
+ * REST invocation then calls it without one (one promise settled instead of two, and no callback
+ * bridge), with the same results. Only loopline's own methods carry it; a function an app put in
+ * their place does not, and is called with a callback as LB3 calls it.
+ */
+export const ANSWERS_BY_PROMISE: unique symbol = Symbol.for('loopline.answersByPromise');
+
+export function markAnswersByPromise(fn: object): void {
+  Object.defineProperty(fn, ANSWERS_BY_PROMISE, { value: true });
+}
+
 export type NodeCallback<T> = (err: Error | null, result?: T, ...rest: unknown[]) => void;
 
 /**

@@ -5,6 +5,7 @@ import type { RemoteHook } from '../../remoting/remote-objects';
 import { ModelBase, PersistedModel, type RelationDefinition } from '../../juggler';
 import { ConfigurationError, ModelNotFoundError } from '../../errors';
 import { defineHiddenIfAbsent } from '../../util/own';
+import { ANSWERS_BY_PROMISE, callbackOrPromise } from '../../util/callback';
 import { persistedModelMethods } from './model-remoting';
 import { keyValueModelMethods } from '../models/key-value-model';
 import { defineScopeMethods } from './scope-remoting';
@@ -96,7 +97,15 @@ function sharedClassOf(Model: ModelClass): SharedClass {
       // The options the method itself gets (one object per call, as the operation hooks see it).
       const given = ctx.args.options;
       const options = given && typeof given === 'object' ? given : remotingOptions(Model, ctx);
-      const inst = await Model.findById(id, undefined, options);
+      // As LB3's shared constructor: with a callback, which a findById an app wrote in the
+      // model's place may answer through alone (loopline's own answers by its promise).
+      const findById = Model.findById as ((...args: unknown[]) => unknown) & {
+        [ANSWERS_BY_PROMISE]?: boolean;
+      };
+      const inst =
+        findById[ANSWERS_BY_PROMISE] === true
+          ? await Model.findById(id, undefined, options)
+          : await callbackOrPromise((cb) => findById.call(Model, id, undefined, options, cb));
       // LB3's shared constructor words this 404 differently from findById's.
       if (!inst)
         throw new ModelNotFoundError(Model.modelName, id, `could not find a model with id ${String(id)}`);
