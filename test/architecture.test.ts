@@ -8,7 +8,8 @@ import * as path from 'path';
  * errors/ and util/ import nothing of ours but themselves; remoting never imports juggler; only
  * connectors/registry.ts names a concrete connector. Outside components/, a component is reached
  * only through its index.ts, and only by boot and by the registry (the storage component's connector).
- * juggler is reached from outside only through its index.ts.
+ * juggler is reached from outside only through its index.ts. pack/ (how dist/ loads its modules)
+ * imports nothing of ours; the app's request path tells it when the first answer is out.
  */
 const SRC = path.join(__dirname, '..', 'src');
 
@@ -38,7 +39,8 @@ const ALLOWED: Record<string, string[]> = {
   util: ['util'],
   juggler: ['juggler', 'errors', 'util'],
   remoting: ['remoting', 'errors', 'util'],
-  loopback: ['loopback', 'remoting', 'juggler', 'errors', 'util'],
+  // request-handling tells the pack when the first answer is out (its code cache is written then).
+  loopback: ['loopback', 'remoting', 'juggler', 'errors', 'util', 'pack'],
   // The explorer's padlock asks the app's own ACL resolution (loopback/security/anonymous-access).
   explorer: ['explorer', 'remoting', 'loopback', 'errors', 'util'],
   // boot mounts the explorer when component-config.json names loopback-component-explorer.
@@ -49,6 +51,8 @@ const ALLOWED: Record<string, string[]> = {
   cli: ['cli', 'boot', 'loopback', 'juggler', 'explorer', 'errors', 'util'],
   // loopline/testing drives loopline through its public entry only, as a third-party connector's tests do.
   testing: ['testing', 'index'],
+  // dist/'s module loader and the build step that packs dist/: below everything, importing nothing of ours.
+  pack: ['pack'],
 };
 
 /** The one place besides boot that names a component: the registry, for the storage connector. */

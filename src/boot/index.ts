@@ -203,7 +203,7 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
     const Model = app.registry.createModel(src.definition);
     runModelScript(src, Model, appRootDir);
     app.registry.modelBuilder.applyDefinitionEdits(Model);
-    debug('defined model %s from %s', src.definition.name, rel(src.file));
+    if (debug.enabled) debug('defined model %s from %s', src.definition.name, rel(src.file));
   }
   for (const name of wanted) {
     const entry = modelConfig[name] ?? {};
@@ -276,7 +276,7 @@ function run(app: LooplineApp, opts: BootOptions): Promise<void> | undefined {
     const fn = loadScript(file, appRootDir) as ((...args: unknown[]) => unknown) | undefined;
     if (typeof fn !== 'function') continue;
     steps.push(() => {
-      debug('running boot script %s', rel(file));
+      if (debug.enabled) debug('running boot script %s', rel(file));
       return fn.length >= 2 ? callbackStep((cb) => fn(app, cb)) : fn(app);
     });
   }

@@ -82,19 +82,19 @@ export function orderModels(
   const ordered: ModelSource[] = [];
   const visiting = new Set<string>();
   const done = new Set<string>();
-  const visit = (name: string, from?: string) => {
+  const visit = (name: string, from?: ModelSource) => {
     if (done.has(name)) return;
     const src = sources.get(name);
     if (!src) {
       // A model-config entry nobody defines is reported by the caller, which knows the file.
       if (isKnown(name) || !from) return;
-      throw new BootError(`${from}: extends an unknown model "${name}"`, 'MODEL_NOT_DEFINED');
+      throw new BootError(`${rel(from.file)}: extends an unknown model "${name}"`, 'MODEL_NOT_DEFINED');
     }
     if (visiting.has(name))
       throw new BootError(`${rel(src.file)}: the base chain of "${name}" is circular`, 'INVALID_CONFIG');
     visiting.add(name);
     const base = src.definition.base;
-    if (typeof base === 'string') visit(base, rel(src.file));
+    if (typeof base === 'string') visit(base, src);
     visiting.delete(name);
     done.add(name);
     ordered.push(src);

@@ -1,6 +1,7 @@
 import type * as express from 'express';
 import finalhandler from 'finalhandler';
 import type * as http from 'http';
+import { packWarmed } from '../../pack/load-pack';
 import { adoptServer } from './born-requests';
 import { hasOwn } from '../../util/own';
 import { withBodyErrorCode } from '../../errors/body-parser-errors';
@@ -27,6 +28,7 @@ export function installRequestHandling(app: LooplineApp): void {
   let logRequest: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
   let logger: Logger | undefined;
   const lane = new RestLane();
+  let answeredOnce = false;
 
   Object.defineProperty(app, 'logger', {
     configurable: true,
@@ -53,6 +55,11 @@ export function installRequestHandling(app: LooplineApp): void {
           : finalhandler(req, res, { env: 'production' })());
     // As the server's own listener: its next requests are born with this app's prototypes.
     if (!callback) adoptServer(this, req);
+    // Once the first answer is out, a code cache of loopline's pack is written if it had none.
+    if (!answeredOnce) {
+      answeredOnce = true;
+      res.once('finish', packWarmed);
+    }
     req.res = res;
     res.req = req;
     // What Express's router sets on every request it routes (and the REST handler its

@@ -3,14 +3,18 @@ import path from 'path';
 import { promisify } from 'util';
 
 const run = promisify(execFile);
-const CALLBACK = path.resolve(__dirname, '../../../dist/util/callback.js');
+// dist/ keeps its modules in one pack (npm run build); load-pack serves one of them by its path.
+const LOAD_PACK = path.resolve(__dirname, '../../../dist/pack/load-pack.js');
 
 /** Runs a script that uses withCallback, in a process of its own; its exit code and output. */
 async function outcome(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['-e', `const { withCallback } = require(${JSON.stringify(CALLBACK)});\n${script}`],
+      [
+        '-e',
+        `const { withCallback } = require(${JSON.stringify(LOAD_PACK)}).requirePacked('util/callback.js');\n${script}`,
+      ],
       { timeout: 10000 },
     );
     return { code: 0, stdout, stderr };

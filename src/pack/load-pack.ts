@@ -1,0 +1,170 @@
+import * as fs from 'node:fs';
+import Module from 'node:module';
+import * as path from 'node:path';
+import * as vm from 'node:vm';
+import { openCodeCache, type CodeCache } from './code-cache';
+
+/**
+ * The pack: `npm run build` puts every compiled module of dist/ in one script (write-pack.ts),
+ * and the package's entry files become stubs that run their module from it. Booting an app then
+ * reads one file and compiles one script, with a V8 code cache, instead of resolving, reading and
+ * compiling some two hundred files: most of what `require('loopline')` cost.
+ *
+ * Each module still runs as a CommonJS module of its own file: its own `module`, `exports`,
+ * `__filename` and `__dirname` (its path in dist/, as before), a `require` that resolves as Node
+ * does from there, and a place in `require.cache` under that path. A module loaded from the pack
+ * and the same path required any other way are the one module.
+ */
+
+export const PACK_FILE_NAME = 'loopline-pack.js';
+
+/** The folder the pack and the modules' paths are in: dist/. */
+const DIST = path.resolve(__dirname, '..');
+
+type ModuleFunction = (
+  this: unknown,
+  exports: unknown,
+  require: NodeJS.Require,
+  module: NodeModule,
+  filename: string,
+  dirname: string,
+) => void;
+
+interface Pack {
+  /** The module functions by absolute file name. */
+  modules: Map<string, ModuleFunction>;
+  script: vm.Script;
+  cache: CodeCache;
+  cacheAccepted: boolean;
+}
+
+interface ModuleInternals {
+  new (id: string, parent?: NodeModule): NodeModule;
+  _nodeModulePaths(dir: string): string[];
+}
+const NodeModuleClass = Module as unknown as ModuleInternals;
+
+let pack: Pack | undefined;
+
+function openPack(): Pack {
+  if (pack) return pack;
+  const file = path.join(DIST, PACK_FILE_NAME);
+  const source = fs.readFileSync(file);
+  const cache = openCodeCache(source, DIST);
+  // The pack is ASCII (write-pack.ts): read as Latin-1, the one-byte string V8 would make of it anyway.
+  const script = new vm.Script(source.toString('latin1'), { filename: file, cachedData: cache.data });
+  const table = script.runInThisContext() as Record<string, ModuleFunction>;
+  const modules = new Map<string, ModuleFunction>();
+  for (const rel of Object.keys(table)) modules.set(path.join(DIST, rel), table[rel]);
+  pack = { modules, script, cache, cacheAccepted: cache.data !== undefined && !script.cachedDataRejected };
+  return pack;
+}
+
+/** Requests already resolved, by the requiring module's folder and the request (as Node keeps its own relative resolutions). */
+const resolved = new Map<string, string | null>();
+
+/** The file a relative or absolute request names, when it is one of the pack's (as Node resolves it: the path, then `.js`, then `index.js`). */
+function packedFile(fromDir: string, request: string): string | undefined {
+  if (request.charCodeAt(0) !== 46 /* . */ && !path.isAbsolute(request)) return undefined;
+  const key = `${fromDir}\0${request}`;
+  let file = resolved.get(key);
+  if (file === undefined) {
+    const modules = openPack().modules;
+    const target = path.resolve(fromDir, request);
+    file = null;
+    for (const candidate of [target, `${target}.js`, path.join(target, 'index.js')]) {
+      if (modules.has(candidate)) {
+        file = candidate;
+        break;
+      }
+    }
+    resolved.set(key, file);
+  }
+  return file ?? undefined;
+}
+
+/** The `require` a module of the pack sees: Node's, except that the pack's own files come from the pack. */
+function requireFor(mod: NodeModule): NodeJS.Require {
+  const dir = path.dirname(mod.filename);
+  let nodeRequire: NodeJS.Require | undefined;
+  const fromNode = () => (nodeRequire ??= Module.createRequire(mod.filename));
+  const req = function require(request: string) {
+    const file = packedFile(dir, request);
+    return file === undefined ? mod.require(request) : loadPacked(file, mod);
+  } as NodeJS.Require;
+  const resolve = ((request: string, options?: { paths?: string[] }) =>
+    fromNode().resolve(request, options)) as NodeJS.RequireResolve;
+  resolve.paths = (request: string) => fromNode().resolve.paths(request);
+  req.resolve = resolve;
+  req.cache = require.cache;
+  req.main = require.main;
+  req.extensions = require.extensions;
+  return req;
+}
+
+function run(mod: NodeModule): void {
+  const fn = openPack().modules.get(mod.filename);
+  if (!fn) throw new Error(`${mod.filename} is not in loopline's pack; run \`npm run build\` again`);
+  fn.call(mod.exports, mod.exports, requireFor(mod), mod, mod.filename, path.dirname(mod.filename));
+}
+
+/** As Node's loader: the cached module if there is one, else a new one, cached before it runs (cycles see its exports so far) and dropped if it throws. */
+function loadPacked(filename: string, parent: NodeModule | undefined): unknown {
+  const cached = require.cache[filename];
+  if (cached) return cached.exports;
+  const mod = new NodeModuleClass(filename, parent);
+  mod.filename = filename;
+  mod.paths = NodeModuleClass._nodeModulePaths(path.dirname(filename));
+  require.cache[filename] = mod;
+  let finished = false;
+  try {
+    run(mod);
+    finished = true;
+  } finally {
+    if (!finished) {
+      delete require.cache[filename];
+      const siblings = parent?.children;
+      const at = siblings ? siblings.indexOf(mod) : -1;
+      if (at >= 0) siblings!.splice(at, 1);
+    }
+  }
+  mod.loaded = true;
+  return mod.exports;
+}
+
+/** What an entry stub calls: its module's code, from the pack, as that very module. */
+export function runPacked(entry: NodeModule): void {
+  run(entry);
+}
+
+/** A module of the pack by its path in dist/ (`util/callback.js`), loaded as `require` would. */
+export function requirePacked(relativePath: string): unknown {
+  return loadPacked(path.join(DIST, relativePath), undefined);
+}
+
+/** What the pack did in this process: how many modules it holds, and whether V8 took a code cache for it (`off`: caching is off; `none`: no cache yet). */
+export function packStatus():
+  { modules: number; codeCache: 'accepted' | 'rejected' | 'none' | 'off' } | undefined {
+  if (!pack) return undefined;
+  const codeCache = !pack.cache.enabled
+    ? 'off'
+    : pack.cache.data === undefined
+      ? 'none'
+      : pack.cacheAccepted
+        ? 'accepted'
+        : 'rejected';
+  return { modules: pack.modules.size, codeCache };
+}
+
+let warmed = false;
+
+/**
+ * The app answered its first request: what boot and a request need is compiled now. If V8 did
+ * not take a cache for the pack, one is written, after the answer and on a turn of its own.
+ */
+export function packWarmed(): void {
+  if (warmed || !pack || pack.cacheAccepted) return;
+  warmed = true;
+  const { cache, script } = pack;
+  setImmediate(() => cache.save(script));
+}

@@ -1,0 +1,112 @@
+/**
+ * `node dist/pack/write-pack.js`, the last step of `npm run build` after tsc: every compiled
+ * module of dist/ goes into one script, dist/loopline-pack.js (load-pack.ts runs it). The files
+ * the package exposes (its `exports` and `bin`) become stubs that run their module from the pack;
+ * the other modules' files are removed, so each module's code is in one place only (a patch to
+ * dist/ is a patch to the pack, and its code cache, named by the pack's hash, follows).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PACK_FILE_NAME } from './load-pack';
+
+const DIST = path.resolve(__dirname, '..');
+const PACKAGE_ROOT = path.resolve(DIST, '..');
+/** The pack's own loader stays a file of its own: the stubs load it. */
+const NOT_PACKED = ['pack/'];
+
+const SHEBANG = /^#!.*\n/;
+const NON_ASCII = /[\u0080-\uffff]/g;
+const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=\S+\s*$/;
+
+function moduleFiles(dir: string, rel = ''): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const name = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...moduleFiles(dir, name));
+    else if (name.endsWith('.js') && !NOT_PACKED.some((p) => name.startsWith(p))) files.push(name);
+  }
+  return files.sort();
+}
+
+/** The dist/ files someone outside may load: package.json's `exports` and `bin`. */
+function entryFiles(): Set<string> {
+  const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
+    exports?: Record<string, string | { default?: string }>;
+    bin?: string | Record<string, string>;
+    main?: string;
+  };
+  const targets = [
+    pkg.main,
+    ...Object.values(pkg.exports ?? {}).map((e) => (typeof e === 'string' ? e : e.default)),
+    ...(typeof pkg.bin === 'string' ? [pkg.bin] : Object.values(pkg.bin ?? {})),
+  ];
+  const entries = new Set<string>();
+  for (const target of targets) {
+    if (!target) continue;
+    const rel = path.relative(DIST, path.resolve(PACKAGE_ROOT, target)).split(path.sep).join('/');
+    if (!rel.startsWith('..') && rel.endsWith('.js')) entries.add(rel);
+  }
+  return entries;
+}
+
+/**
+ * The pack in ASCII: every other character as its `\\u` escape (the same string in a literal or
+ * a regular expression; in a comment, the same comment), so V8 holds the pack's source as a string
+ * of one byte per character, half what one character outside Latin-1 would make it.
+ */
+function asciiOnly(source: string): string {
+  return source.replace(NON_ASCII, (char, offset: number) => {
+    // After a backslash an escape would change the meaning: `\…` is `…`, `\\u2026` is not.
+    if (source[offset - 1] === '\\') throw new Error(`a backslash before ${char} at ${offset} of the pack`);
+    return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+function stub(rel: string, shebang: string): string {
+  const loader = path.posix.relative(path.posix.dirname(rel), 'pack/load-pack.js');
+  return [
+    `${shebang}"use strict";`,
+    `// This module's code is in ${path.posix.relative(path.posix.dirname(rel), PACK_FILE_NAME)} with the rest of loopline's (npm run build).`,
+    `require(${JSON.stringify(loader.startsWith('.') ? loader : `./${loader}`)}).runPacked(module);`,
+    '',
+  ].join('\n');
+}
+
+export function writePack(): { modules: number; bytes: number; entries: string[] } {
+  const packFile = path.join(DIST, PACK_FILE_NAME);
+  if (fs.existsSync(packFile))
+    throw new Error(`${packFile} exists: dist/ is packed already (npm run build starts afresh)`);
+  const files = moduleFiles(DIST);
+  const entries = entryFiles();
+  for (const entry of entries)
+    if (!files.includes(entry)) throw new Error(`package.json names dist/${entry}, which tsc did not emit`);
+  const parts = ['(function () {', 'return {'];
+  const shebangs = new Map<string, string>();
+  for (const rel of files) {
+    const code = fs.readFileSync(path.join(DIST, rel), 'utf8');
+    shebangs.set(rel, SHEBANG.exec(code)?.[0] ?? '');
+    const body = code.replace(SHEBANG, '').replace(SOURCE_MAP_COMMENT, '\n');
+    parts.push(
+      `${JSON.stringify(rel)}: function (exports, require, module, __filename, __dirname) {`,
+      body,
+      '},',
+    );
+  }
+  parts.push('};', '})()', '');
+  const source = asciiOnly(parts.join('\n'));
+  fs.writeFileSync(packFile, source);
+  for (const rel of files) {
+    const file = path.join(DIST, rel);
+    if (entries.has(rel)) fs.writeFileSync(file, stub(rel, shebangs.get(rel)!));
+    else fs.rmSync(file);
+    fs.rmSync(`${file}.map`, { force: true });
+  }
+  return { modules: files.length, bytes: Buffer.byteLength(source), entries: [...entries] };
+}
+
+if (require.main === module) {
+  const { modules, bytes, entries } = writePack();
+  console.log(
+    `Packed ${modules} modules (${Math.round(bytes / 1024)} KB) into dist/${PACK_FILE_NAME}; entries: ${entries.join(', ')}`,
+  );
+}
