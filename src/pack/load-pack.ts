@@ -30,9 +30,21 @@ type ModuleFunction = (
   dirname: string,
 ) => void;
 
+/** What the pack's script evaluates to (write-pack.ts). */
+interface PackScript {
+  modules: Record<string, ModuleFunction>;
+  /** Per module, the pack's modules its literal relative requires name, resolved at build time. */
+  requires: Record<string, Record<string, string>>;
+}
+
+interface PackedModule {
+  fn: ModuleFunction;
+  requires: Record<string, string>;
+}
+
 interface Pack {
-  /** The module functions by absolute file name. */
-  modules: Map<string, ModuleFunction>;
+  /** The pack's modules by absolute file name. */
+  byFile: Map<string, PackedModule>;
   script: vm.Script;
   cache: CodeCache;
   cacheAccepted: boolean;
@@ -46,6 +58,9 @@ const NodeModuleClass = Module as unknown as ModuleInternals;
 
 let pack: Pack | undefined;
 
+/** A path of the pack (`juggler/index.js`) as a file name. */
+const fileOf = (rel: string) => DIST + path.sep + (path.sep === '/' ? rel : rel.split('/').join(path.sep));
+
 function openPack(): Pack {
   if (pack) return pack;
   const file = path.join(DIST, PACK_FILE_NAME);
@@ -53,14 +68,15 @@ function openPack(): Pack {
   const cache = openCodeCache(source, DIST);
   // The pack is ASCII (write-pack.ts): read as Latin-1, the one-byte string V8 would make of it anyway.
   const script = new vm.Script(source.toString('latin1'), { filename: file, cachedData: cache.data });
-  const table = script.runInThisContext() as Record<string, ModuleFunction>;
-  const modules = new Map<string, ModuleFunction>();
-  for (const rel of Object.keys(table)) modules.set(path.join(DIST, rel), table[rel]);
-  pack = { modules, script, cache, cacheAccepted: cache.data !== undefined && !script.cachedDataRejected };
+  const { modules, requires } = script.runInThisContext() as PackScript;
+  const byFile = new Map<string, PackedModule>();
+  for (const rel of Object.keys(modules))
+    byFile.set(fileOf(rel), { fn: modules[rel], requires: requires[rel] ?? {} });
+  pack = { byFile, script, cache, cacheAccepted: cache.data !== undefined && !script.cachedDataRejected };
   return pack;
 }
 
-/** Requests already resolved, by the requiring module's folder and the request (as Node keeps its own relative resolutions). */
+/** Requests resolved at run time (not a literal of the module's), by folder and request. */
 const resolved = new Map<string, string | null>();
 
 /** The file a relative or absolute request names, when it is one of the pack's (as Node resolves it: the path, then `.js`, then `index.js`). */
@@ -69,11 +85,11 @@ function packedFile(fromDir: string, request: string): string | undefined {
   const key = `${fromDir}\0${request}`;
   let file = resolved.get(key);
   if (file === undefined) {
-    const modules = openPack().modules;
+    const byFile = openPack().byFile;
     const target = path.resolve(fromDir, request);
     file = null;
     for (const candidate of [target, `${target}.js`, path.join(target, 'index.js')]) {
-      if (modules.has(candidate)) {
+      if (byFile.has(candidate)) {
         file = candidate;
         break;
       }
@@ -83,13 +99,23 @@ function packedFile(fromDir: string, request: string): string | undefined {
   return file ?? undefined;
 }
 
+/** Node's module search paths of a folder, worked out once per folder (each module gets its own copy, as from Node). */
+const searchPaths = new Map<string, string[]>();
+
+function nodeModulePaths(dir: string): string[] {
+  let paths = searchPaths.get(dir);
+  if (!paths) searchPaths.set(dir, (paths = NodeModuleClass._nodeModulePaths(dir)));
+  return paths.slice();
+}
+
 /** The `require` a module of the pack sees: Node's, except that the pack's own files come from the pack. */
-function requireFor(mod: NodeModule): NodeJS.Require {
+function requireFor(mod: NodeModule, literal: Record<string, string>): NodeJS.Require {
   const dir = path.dirname(mod.filename);
   let nodeRequire: NodeJS.Require | undefined;
   const fromNode = () => (nodeRequire ??= Module.createRequire(mod.filename));
   const req = function require(request: string) {
-    const file = packedFile(dir, request);
+    const rel = Object.prototype.hasOwnProperty.call(literal, request) ? literal[request] : undefined;
+    const file = rel === undefined ? packedFile(dir, request) : fileOf(rel);
     return file === undefined ? mod.require(request) : loadPacked(file, mod);
   } as NodeJS.Require;
   const resolve = ((request: string, options?: { paths?: string[] }) =>
@@ -103,9 +129,16 @@ function requireFor(mod: NodeModule): NodeJS.Require {
 }
 
 function run(mod: NodeModule): void {
-  const fn = openPack().modules.get(mod.filename);
-  if (!fn) throw new Error(`${mod.filename} is not in loopline's pack; run \`npm run build\` again`);
-  fn.call(mod.exports, mod.exports, requireFor(mod), mod, mod.filename, path.dirname(mod.filename));
+  const packed = openPack().byFile.get(mod.filename);
+  if (!packed) throw new Error(`${mod.filename} is not in loopline's pack; run \`npm run build\` again`);
+  packed.fn.call(
+    mod.exports,
+    mod.exports,
+    requireFor(mod, packed.requires),
+    mod,
+    mod.filename,
+    path.dirname(mod.filename),
+  );
 }
 
 /** As Node's loader: the cached module if there is one, else a new one, cached before it runs (cycles see its exports so far) and dropped if it throws. */
@@ -114,7 +147,7 @@ function loadPacked(filename: string, parent: NodeModule | undefined): unknown {
   if (cached) return cached.exports;
   const mod = new NodeModuleClass(filename, parent);
   mod.filename = filename;
-  mod.paths = NodeModuleClass._nodeModulePaths(path.dirname(filename));
+  mod.paths = nodeModulePaths(path.dirname(filename));
   require.cache[filename] = mod;
   let finished = false;
   try {
@@ -153,7 +186,7 @@ export function packStatus():
       : pack.cacheAccepted
         ? 'accepted'
         : 'rejected';
-  return { modules: pack.modules.size, codeCache };
+  return { modules: pack.byFile.size, codeCache };
 }
 
 let warmed = false;

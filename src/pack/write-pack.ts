@@ -62,6 +62,23 @@ function asciiOnly(source: string): string {
   });
 }
 
+const RELATIVE_REQUIRE = /\brequire\("(\.\.?(?:\/[^"]*)?)"\)/g;
+
+/**
+ * The pack's modules a module names with a literal relative `require("./x")` (how tsc writes
+ * them), resolved now as Node would at run time (the path, then `.js`, then `index.js`): the
+ * loader looks them up instead of resolving paths at every boot.
+ */
+function staticRequires(rel: string, code: string, packed: Set<string>): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [, request] of code.matchAll(RELATIVE_REQUIRE)) {
+    const target = path.posix.join(path.posix.dirname(rel), request).replace(/\/$/, '');
+    const file = [target, `${target}.js`, `${target}/index.js`].find((f) => packed.has(f));
+    if (file) found[request] = file;
+  }
+  return found;
+}
+
 function stub(rel: string, shebang: string): string {
   const loader = path.posix.relative(path.posix.dirname(rel), 'pack/load-pack.js');
   return [
@@ -80,19 +97,22 @@ export function writePack(): { modules: number; bytes: number; entries: string[]
   const entries = entryFiles();
   for (const entry of entries)
     if (!files.includes(entry)) throw new Error(`package.json names dist/${entry}, which tsc did not emit`);
-  const parts = ['(function () {', 'return {'];
+  const parts = ['(function () {', 'var modules = {'];
   const shebangs = new Map<string, string>();
+  const requires: Record<string, Record<string, string>> = {};
+  const packed = new Set(files);
   for (const rel of files) {
     const code = fs.readFileSync(path.join(DIST, rel), 'utf8');
     shebangs.set(rel, SHEBANG.exec(code)?.[0] ?? '');
     const body = code.replace(SHEBANG, '').replace(SOURCE_MAP_COMMENT, '\n');
+    requires[rel] = staticRequires(rel, body, packed);
     parts.push(
       `${JSON.stringify(rel)}: function (exports, require, module, __filename, __dirname) {`,
       body,
       '},',
     );
   }
-  parts.push('};', '})()', '');
+  parts.push('};', `return { modules: modules, requires: ${JSON.stringify(requires)} };`, '})()', '');
   const source = asciiOnly(parts.join('\n'));
   fs.writeFileSync(packFile, source);
   for (const rel of files) {
