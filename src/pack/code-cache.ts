@@ -22,8 +22,10 @@ const KEPT_PER_PACK = 8;
 export interface CodeCache {
   /** Whether caching is on (LOOPLINE_CODE_CACHE). */
   readonly enabled: boolean;
-  /** The cached data found for this pack and these flags, if any. */
-  readonly data: Buffer | undefined;
+  /** Whether a cache was found for this pack and these flags. */
+  readonly found: boolean;
+  /** The cached data, handed over once (the caller's compile is its only use; the buffer is not kept). */
+  take(): Buffer | undefined;
   /** Writes the script's cache now (once per process). */
   save(script: vm.Script): void;
 }
@@ -51,14 +53,19 @@ function flagsKey(): string {
 
 export function openCodeCache(source: Buffer, packDir: string): CodeCache {
   const folder = cacheFolder(packDir);
-  if (!folder) return { enabled: false, data: undefined, save: () => undefined };
+  if (!folder) return { enabled: false, found: false, take: () => undefined, save: () => undefined };
   const packKey = sha256(source).toString('hex').slice(0, 24);
   const file = path.join(folder, `${packKey}-${flagsKey()}.bin`);
-  const data = readCache(file);
+  let data = readCache(file);
   let saved = false;
   return {
     enabled: true,
-    data,
+    found: data !== undefined,
+    take() {
+      const taken = data;
+      data = undefined;
+      return taken;
+    },
     save(script) {
       if (saved) return;
       saved = true;

@@ -67,12 +67,13 @@ function openPack(): Pack {
   const source = fs.readFileSync(file);
   const cache = openCodeCache(source, DIST);
   // The pack is ASCII (write-pack.ts): read as Latin-1, the one-byte string V8 would make of it anyway.
-  const script = new vm.Script(source.toString('latin1'), { filename: file, cachedData: cache.data });
+  const cachedData = cache.take();
+  const script = new vm.Script(source.toString('latin1'), { filename: file, cachedData });
   const { modules, requires } = script.runInThisContext() as PackScript;
   const byFile = new Map<string, PackedModule>();
   for (const rel of Object.keys(modules))
     byFile.set(fileOf(rel), { fn: modules[rel], requires: requires[rel] ?? {} });
-  pack = { byFile, script, cache, cacheAccepted: cache.data !== undefined && !script.cachedDataRejected };
+  pack = { byFile, script, cache, cacheAccepted: cachedData !== undefined && !script.cachedDataRejected };
   return pack;
 }
 
@@ -181,7 +182,7 @@ export function packStatus():
   if (!pack) return undefined;
   const codeCache = !pack.cache.enabled
     ? 'off'
-    : pack.cache.data === undefined
+    : !pack.cache.found
       ? 'none'
       : pack.cacheAccepted
         ? 'accepted'
