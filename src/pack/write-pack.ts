@@ -50,9 +50,10 @@ function entryFiles(): Set<string> {
 }
 
 /**
- * The pack in ASCII: every other character as its `\\u` escape (the same string in a literal or
- * a regular expression; in a comment, the same comment), so V8 holds the pack's source as a string
- * of one byte per character, half what one character outside Latin-1 would make it.
+ * The pack in ASCII: every other character as its `\u` escape (the same string in a literal, a
+ * template or a regular expression; in a comment, the same comment; only a template's raw text,
+ * which loopline's code never reads, would differ), so V8 holds the pack's source as a string of
+ * one byte per character, half what one character outside Latin-1 would make it.
  */
 function asciiOnly(source: string): string {
   return source.replace(NON_ASCII, (char, offset: number) => {
