@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { debugFor } from '../util/debug';
-import { Bluebird, NodeCallback } from '../util/callback';
+import type { NodeCallback } from '../util/callback';
 import { addConnectorSearchRoot } from '../loopback/app/application';
 import type { LooplineApp } from '../loopback/app/types';
 import { BootError } from './errors';
@@ -99,15 +99,15 @@ export function boot(
   // ends the process rather than leaving one that never listens. It runs on a tick of its own, not
   // inside a try/catch: what Node prints for that throw starts at the app's `throw err` line and the
   // diagnosis under it, never at a line of loopline's.
-  const result = Bluebird.resolve(done);
+  // The promise is a plain one, as loopback-boot 3's (global.Promise).
   if (typeof cb === 'function') {
     const callback = cb;
-    result.then(
+    done.then(
       () => process.nextTick(callback, null),
       (err: Error) => process.nextTick(callback, err),
     );
   }
-  return result;
+  return done;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { markAnswersByPromise, splitCallback, withCallback } from '../util/callback';
+import { markAnswersByPromise, splitCallback, takePlainAnswer, withCallback } from '../util/callback';
 import { ModelBase } from './model-base';
 import { observe, Observer, removeObserver, clearObservers, ownObserverLists } from './operation-hooks';
 import { createChangeStream, type ChangeStreamOptions } from './change-stream';
@@ -49,6 +49,8 @@ function run<T>(
   spread = false,
   resultOfError?: (err: Error) => T | undefined,
 ): Bluebird<T> {
+  // Taken before the method's own code (and any observer of the app's it calls) runs.
+  const plain = takePlainAnswer();
   const { args: params, cb } = splitCallback(args);
   let promise: Promise<T>;
   try {
@@ -56,7 +58,7 @@ function run<T>(
   } catch (err) {
     promise = Promise.reject(err);
   }
-  return withCallback(promise, cb, spread, resultOfError);
+  return withCallback(promise, cb, spread, resultOfError, plain);
 }
 
 /**
@@ -170,12 +172,16 @@ export class PersistedModel extends ModelBase {
   }
 
   static updateAll(this: DaoModel, ...args: Args): Bluebird<{ count: number }> {
+    const plain = takePlainAnswer();
     const { args: params, cb } = splitCallback(args);
     // updateAll(data) updates every instance, as LB3.
     const [where, data, options] = params.length === 1 ? [undefined, params[0], undefined] : params;
     return withCallback(
       Promise.resolve().then(() => updateAll(this, where, data, options)),
       cb,
+      false,
+      undefined,
+      plain,
     );
   }
 

@@ -1,5 +1,5 @@
 import { LooplineError } from '../errors';
-import { ANSWERS_BY_PROMISE } from '../util/callback';
+import { ANSWERS_BY_PROMISE, callForPlainAnswer } from '../util/callback';
 import type { RemotingContext } from './context';
 import type { SharedClass } from './shared-class';
 import { fromHttpAnswer, toHttpCall, type HttpAnswer, type HttpCall } from './rest/http-invocation';
@@ -175,7 +175,8 @@ export class SharedMethod {
     if ((fn as { [ANSWERS_BY_PROMISE]?: boolean })[ANSWERS_BY_PROMISE] === true) {
       let answer: unknown;
       try {
-        answer = fn.apply(target, args);
+        // A plain promise (not a Bluebird one): it is only awaited here.
+        answer = callForPlainAnswer(() => fn.apply(target, args));
       } catch (err) {
         return Promise.reject(err);
       }

@@ -1,13 +1,22 @@
-import BluebirdBase from 'bluebird';
+import type BluebirdBase from 'bluebird';
+
+type Bluebird<T> = BluebirdBase<T>;
+let copy: typeof BluebirdBase | undefined;
 
 /**
  * loopline's own copy of Bluebird: the same API LB3 made part of its contract, but resolving on
  * the microtask queue (Bluebird's default scheduler in Node is setImmediate, a trip through the
  * event loop on every await). A copy, so the scheduling of the app's own Bluebird is left alone.
+ * Made at its first use (loading Bluebird is some 12 ms of a cold start): an app whose boot and
+ * requests never hand a promise to app code never loads it.
  */
-export const Bluebird: typeof BluebirdBase = BluebirdBase.getNewLibraryCopy();
-Bluebird.setScheduler((fn) => queueMicrotask(fn));
-type Bluebird<T> = BluebirdBase<T>;
+export function bluebird(): typeof BluebirdBase {
+  if (!copy) {
+    copy = (require('bluebird') as typeof BluebirdBase).getNewLibraryCopy();
+    copy.setScheduler((fn) => queueMicrotask(fn));
+  }
+  return copy;
+}
 
 /**
  * Marks a function that answers only through the promise it returns, whatever the callback: the
@@ -19,6 +28,30 @@ export const ANSWERS_BY_PROMISE: unique symbol = Symbol.for('loopline.answersByP
 
 export function markAnswersByPromise(fn: object): void {
   Object.defineProperty(fn, ANSWERS_BY_PROMISE, { value: true });
+}
+
+let plainAnswer = false;
+
+/**
+ * Calls one of loopline's own methods (marked ANSWERS_BY_PROMISE) for a caller of loopline's that
+ * only awaits the answer (the REST invocation): the method answers with the plain promise it
+ * made, not a Bluebird one, unless something else takes the request first. The method takes it
+ * (`takePlainAnswer`) at its entry, before any code of the app can run; it is cleared on return.
+ */
+export function callForPlainAnswer<T>(call: () => T): T {
+  plainAnswer = true;
+  try {
+    return call();
+  } finally {
+    plainAnswer = false;
+  }
+}
+
+/** Whether the method now starting was called for a plain promise (see callForPlainAnswer); the request is used up. */
+export function takePlainAnswer(): boolean {
+  const plain = plainAnswer;
+  plainAnswer = false;
+  return plain;
 }
 
 export type NodeCallback<T> = (err: Error | null, result?: T, ...rest: unknown[]) => void;
@@ -36,8 +69,11 @@ export function withCallback<T>(
   cb?: NodeCallback<T>,
   spread = false,
   resultOfError?: (err: Error) => T | undefined,
+  plain = false,
 ): Bluebird<T> {
-  const result = Bluebird.resolve(promise);
+  // Asked for by loopline's own awaiting caller only (callForPlainAnswer), never with a callback.
+  if (plain && typeof cb !== 'function') return promise as unknown as Bluebird<T>;
+  const result = bluebird().resolve(promise);
   if (typeof cb === 'function') {
     result.then(
       (value) =>

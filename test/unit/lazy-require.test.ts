@@ -37,6 +37,8 @@ const OPTIONAL_PACKAGES = [
   // that reads a body, or the first `loopback.static()`.
   'body-parser',
   'serve-static',
+  // loopline's Bluebird copy: made when app code is first handed a promise (REST awaits plain ones).
+  'bluebird',
 ];
 
 const OPTIONAL_DIST = [

@@ -5,7 +5,7 @@ import type { RemoteHook } from '../../remoting/remote-objects';
 import { ModelBase, PersistedModel, type RelationDefinition } from '../../juggler';
 import { ConfigurationError, ModelNotFoundError } from '../../errors';
 import { defineHiddenIfAbsent } from '../../util/own';
-import { ANSWERS_BY_PROMISE, callbackOrPromise } from '../../util/callback';
+import { ANSWERS_BY_PROMISE, callbackOrPromise, callForPlainAnswer } from '../../util/callback';
 import { persistedModelMethods } from './model-remoting';
 import { keyValueModelMethods } from '../models/key-value-model';
 import { defineScopeMethods } from './scope-remoting';
@@ -104,7 +104,7 @@ function sharedClassOf(Model: ModelClass): SharedClass {
       };
       const inst =
         findById[ANSWERS_BY_PROMISE] === true
-          ? await Model.findById(id, undefined, options)
+          ? await callForPlainAnswer(() => Model.findById(id, undefined, options))
           : await callbackOrPromise((cb) => findById.call(Model, id, undefined, options, cb));
       // LB3's shared constructor words this 404 differently from findById's.
       if (!inst)

@@ -1,6 +1,5 @@
-import Bluebird from 'bluebird';
 import { LooplineError } from '../../errors';
-import { withCallback, type NodeCallback } from '../../util/callback';
+import { bluebird, withCallback, type NodeCallback } from '../../util/callback';
 import type { ModelClass } from '../model-api/registry';
 import { Conflict } from './conflict';
 import { callModel } from './call-model';
@@ -146,7 +145,9 @@ export function replicateMethod(this: ModelClass, ...args: unknown[]) {
     withCallback(run(), cb, true);
     return undefined;
   }
-  return Bluebird.resolve(run()).then(([conflicts]) => conflicts);
+  return bluebird()
+    .resolve(run())
+    .then(([conflicts]) => conflicts);
 }
 
 /** `createUpdates(deltas)`: each change with the source data to apply (none for a delete). */

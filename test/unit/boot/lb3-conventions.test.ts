@@ -519,3 +519,24 @@ describe('boot: an app with a registry of its own made without the built-in mode
     await request(app).post('/api/Cars').send({ make: 'vw' }).expect(200, { make: 'vw', id: 1 });
   });
 });
+
+describe('boot: what it returns', () => {
+  it("a plain Promise, as loopback-boot 3's (global.Promise), with or without a callback", async () => {
+    const root = writeApp({
+      ...BASE_APP,
+      'server/model-config.json': { _meta: { sources: ['../common/models'] }, Car: { dataSource: 'db' } },
+      'common/models/car.json': { name: 'Car', base: 'PersistedModel', properties: { make: 'string' } },
+    });
+    const returned = boot(loopback({ localRegistry: true }), { appRootDir: path.join(root, 'server') });
+    expect(Object.getPrototypeOf(returned)).toBe(Promise.prototype);
+    await returned;
+    const called = await new Promise<unknown[]>((resolve) => {
+      const withCb = boot(
+        loopback({ localRegistry: true }),
+        { appRootDir: path.join(root, 'server') },
+        (...a) => resolve([withCb instanceof Promise, ...a]),
+      );
+    });
+    expect(called).toEqual([true, null]);
+  });
+});

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import loopback from '../../../src';
-import { ANSWERS_BY_PROMISE } from '../../../src/util/callback';
+import { ANSWERS_BY_PROMISE, callForPlainAnswer } from '../../../src/util/callback';
 
 /**
  * The REST invocation calls loopline's own data-access methods without a callback (they answer by
@@ -77,5 +77,30 @@ describe('loopline’s own methods answer REST calls by promise', () => {
     expect([patched.status, patched.body]).toEqual([200, { name: 'patched x', id: 1 }]);
     // findById (the GET, and the PATCH's instance lookup) and patchAttributes each got a callback
     expect(seen).toEqual(['function', 'function', 'function']);
+  });
+
+  it('hands REST a plain promise, and app code (an observer the method calls at once included) still a Bluebird one', async () => {
+    const { app, Item } = build();
+    await Item.create({ name: 'stored' });
+    const kinds: string[] = [];
+    // An observer that asks the model at once, before the method's first await.
+    let asking = false;
+    Item.observe('access', (ctx: unknown, next: () => void) => {
+      if (asking) return next(); // the observer's own count
+      asking = true;
+      const inner = Item.count();
+      kinds.push(typeof (inner as { spread?: unknown }).spread);
+      inner.then(() => next(), next);
+    });
+    const listed = await request(app).get('/api/Items');
+    expect([listed.status, listed.body]).toEqual([200, [{ name: 'stored', id: 1 }]]);
+    expect(kinds).toEqual(['function']);
+    // What app code calls is Bluebird's, as LB3's promises were; the REST invocation's call, plain.
+    expect(typeof (Item.find() as { spread?: unknown }).spread).toBe('function');
+    const plain = callForPlainAnswer(() => Item.find());
+    expect(typeof (plain as { spread?: unknown }).spread).toBe('undefined');
+    expect(await plain).toHaveLength(1);
+    // Asked for once: the next call is the app's again.
+    expect(typeof (Item.count() as { asCallback?: unknown }).asCallback).toBe('function');
   });
 });

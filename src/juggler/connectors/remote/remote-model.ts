@@ -1,5 +1,5 @@
 import { ConfigurationError, LooplineError } from '../../../errors';
-import { Bluebird, splitCallback, withCallback } from '../../../util/callback';
+import { bluebird, splitCallback, withCallback } from '../../../util/callback';
 import { defineHidden } from '../../../util/own';
 import { installRemoteRelations } from './remote-relations';
 import { openRemoteChangeStream, type StreamTransport } from './remote-change-stream';
@@ -134,7 +134,9 @@ function proxyFor(
       withCallback(run(), cb, true);
       return undefined;
     }
-    return Bluebird.resolve(run()).then((results) => results[0]);
+    return bluebird()
+      .resolve(run())
+      .then((results) => results[0]);
   };
 }
 
