@@ -13,7 +13,8 @@ import { openCodeCache, type CodeCache } from './code-cache';
  * Each module still runs as a CommonJS module of its own file: its own `module`, `exports`,
  * `__filename` and `__dirname` (its path in dist/, as before), a `require` that resolves as Node
  * does from there, and a place in `require.cache` under that path. A module loaded from the pack
- * and the same path required any other way are the one module.
+ * and the same path required any other way are the one module. The modules' files stay in dist/
+ * for module systems other than Node's own (`packRuns`).
  */
 
 export const PACK_FILE_NAME = 'loopline-pack.js';
@@ -164,6 +165,22 @@ function loadPacked(filename: string, parent: NodeModule | undefined): unknown {
   }
   mod.loaded = true;
   return mod.exports;
+}
+
+let mainContext: boolean | undefined;
+let packPresent: boolean | undefined;
+
+/**
+ * Whether a stub loaded with `req` runs its module from the pack: when Node's own loader loaded it
+ * (its `require.cache` is Node's), in the context the pack's script runs in, and the pack is
+ * there. Under jest (a registry of its own, a context per test file) or a bundler's `require`, the
+ * modules' own files run instead, so their objects are the test's own and its mocks apply.
+ */
+export function packRuns(req: NodeJS.Require): boolean {
+  if (req.cache !== (Module as unknown as { _cache: unknown })._cache) return false;
+  mainContext ??= vm.runInThisContext('globalThis') === globalThis;
+  packPresent ??= fs.existsSync(path.join(DIST, PACK_FILE_NAME));
+  return mainContext && packPresent;
 }
 
 /** What an entry stub calls: its module's code, from the pack, as that very module. */

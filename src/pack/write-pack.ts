@@ -1,9 +1,10 @@
 /**
  * `node dist/pack/write-pack.js`, the last step of `npm run build` after tsc: every compiled
  * module of dist/ goes into one script, dist/loopline-pack.js (load-pack.ts runs it). The files
- * the package exposes (its `exports` and `bin`) become stubs that run their module from the pack;
- * the other modules' files are removed, so each module's code is in one place only (a patch to
- * dist/ is a patch to the pack, and its code cache, named by the pack's hash, follows).
+ * the package exposes (its `exports` and `bin`) become stubs that run their module from the pack
+ * under Node's own loader; their code also stays beside them (`index.unpacked.js`), and every
+ * other module's file stays, for module systems that are not Node's (jest runs each module in a
+ * context of its own, through its own registry).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -80,12 +81,21 @@ function staticRequires(rel: string, code: string, packed: Set<string>): Record<
   return found;
 }
 
+/** Where an entry's own code stays on disk, for module systems other than Node's (see load-pack.ts). */
+export const unpackedName = (rel: string) => rel.replace(/\.js$/, '.unpacked.js');
+
 function stub(rel: string, shebang: string): string {
-  const loader = path.posix.relative(path.posix.dirname(rel), 'pack/load-pack.js');
+  const relative = (to: string) => {
+    const r = path.posix.relative(path.posix.dirname(rel), to);
+    return JSON.stringify(r.startsWith('.') ? r : `./${r}`);
+  };
   return [
     `${shebang}"use strict";`,
-    `// This module's code is in ${path.posix.relative(path.posix.dirname(rel), PACK_FILE_NAME)} with the rest of loopline's (npm run build).`,
-    `require(${JSON.stringify(loader.startsWith('.') ? loader : `./${loader}`)}).runPacked(module);`,
+    `// Under Node's own loader this module's code runs from ${PACK_FILE_NAME} (npm run build); in`,
+    `// another module system (jest's, a bundler's) from its own file, as every other module of dist/.`,
+    `const pack = require(${relative('pack/load-pack.js')});`,
+    `if (pack.packRuns(require)) pack.runPacked(module);`,
+    `else module.exports = require(${relative(unpackedName(rel))});`,
     '',
   ].join('\n');
 }
@@ -116,11 +126,11 @@ export function writePack(): { modules: number; bytes: number; entries: string[]
   parts.push('};', `return { modules: modules, requires: ${JSON.stringify(requires)} };`, '})()', '');
   const source = asciiOnly(parts.join('\n'));
   fs.writeFileSync(packFile, source);
-  for (const rel of files) {
+  for (const rel of entries) {
     const file = path.join(DIST, rel);
-    if (entries.has(rel)) fs.writeFileSync(file, stub(rel, shebangs.get(rel)!));
-    else fs.rmSync(file);
+    fs.renameSync(file, path.join(DIST, unpackedName(rel)));
     fs.rmSync(`${file}.map`, { force: true });
+    fs.writeFileSync(file, stub(rel, shebangs.get(rel)!));
   }
   return { modules: files.length, bytes: Buffer.byteLength(source), entries: [...entries] };
 }

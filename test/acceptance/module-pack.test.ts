@@ -22,11 +22,13 @@ function node(script: string, env: Record<string, string> = {}, cwd = REPO_ROOT)
 }
 
 describe("the built package's pack", () => {
-  it('the files the package exposes are stubs; the other modules live in the pack alone, their types beside them', () => {
-    for (const entry of ['index.js', 'boot/index.js', 'register.js', 'cli/index.js'])
+  it('the files the package exposes are stubs, their code beside them; every other module keeps its file (for other module systems) and its types', () => {
+    for (const entry of ['index.js', 'boot/index.js', 'register.js', 'cli/index.js']) {
       expect(fs.readFileSync(path.join(DIST, entry), 'utf8')).toContain('runPacked(module)');
+      expect(fs.existsSync(path.join(DIST, entry.replace(/\.js$/, '.unpacked.js')))).toBe(true);
+    }
     expect(fs.readFileSync(path.join(DIST, 'cli/index.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
-    expect(fs.existsSync(path.join(DIST, 'juggler/index.js'))).toBe(false);
+    expect(fs.existsSync(path.join(DIST, 'juggler/index.js'))).toBe(true);
     expect(fs.existsSync(path.join(DIST, 'juggler/index.d.ts'))).toBe(true);
     expect(fs.readFileSync(path.join(DIST, 'loopline-pack.js'), 'latin1')).not.toMatch(/[^\x00-\x7f]/); // eslint-disable-line no-control-regex
   });
@@ -179,9 +181,12 @@ exports.resolved = require('./lib/resolve');
   });
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('keeps the entries as stubs and removes the rest', () => {
+  it('makes the entries stubs, their code beside them, and leaves the other files', () => {
     expect(fs.readFileSync(path.join(root, 'dist/index.js'), 'utf8')).toContain('runPacked(module)');
-    expect(fs.existsSync(path.join(root, 'dist/lib/a.js'))).toBe(false);
+    expect(fs.readFileSync(path.join(root, 'dist/index.unpacked.js'), 'utf8')).toContain(
+      "require('./lib/a')",
+    );
+    expect(fs.existsSync(path.join(root, 'dist/lib/a.js'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'dist/lib/data.json'))).toBe(true);
   });
 
@@ -225,5 +230,51 @@ exports.resolved = require('./lib/resolve');
     const r = spawnSync(process.execPath, [path.join(root, 'dist/pack/write-pack.js')], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('packed already');
+  });
+});
+
+describe('under jest (a module registry and a context of its own)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopline-under-jest-'));
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(REPO_ROOT, path.join(dir, 'node_modules', 'loopline'), 'dir');
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ name: 'app-under-jest', private: true }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'app.test.js'),
+      `const loopback = require('loopline');
+const request = require(${JSON.stringify(require.resolve('supertest'))});
+test('an app of loopline', async () => {
+  const app = loopback();
+  app.dataSource('db', { connector: 'memory' });
+  const Note = app.registry.createModel({ name: 'Note', base: 'PersistedModel', properties: { title: { type: 'string', required: true } } });
+  app.model(Note, { dataSource: 'db' });
+  app.use('/api', loopback.rest());
+  expect((await request(app).post('/api/Notes').send({ title: 'a' })).status).toBe(200);
+  expect((await request(app).post('/api/Notes').send({})).status).toBe(422);
+  const found = await Note.find();
+  expect(found).toEqual([expect.objectContaining({ title: 'a' })]);
+  expect(Array.isArray(found)).toBe(true);
+  let refused;
+  try { await Note.create({}); } catch (err) { refused = err; }
+  expect(refused).toBeInstanceOf(Error);
+});
+`,
+    );
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("runs an app's test: the objects are the test context's own (instanceof Error, arrays)", () => {
+    const jest = path.join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+    const r = spawnSync(process.execPath, [jest, '--rootDir', dir, '--ci'], {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(`${r.stdout}${r.stderr}`).toContain('1 passed');
+    expect(r.status).toBe(0);
   });
 });
