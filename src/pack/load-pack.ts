@@ -81,21 +81,27 @@ function openPack(): Pack {
 /** Requests resolved at run time (not a literal of the module's), by folder and request. */
 const resolved = new Map<string, string | null>();
 
-/** The file a relative or absolute request names, when it is one of the pack's (as Node resolves it: the path, then `.js`, then `index.js`). */
+/**
+ * Of the files a request for `target` may name, the first `has` knows, in Node's order: the path,
+ * then `.js`, then the folder's `index.js`. write-pack.ts resolves literal requires with it at build
+ * time (posix paths), the loader the others at run time.
+ */
+export function firstCandidate(
+  target: string,
+  has: (file: string) => boolean,
+  join: (dir: string, name: string) => string = path.join,
+): string | undefined {
+  return [target, `${target}.js`, join(target, 'index.js')].find(has);
+}
+
+/** The file a relative or absolute request names, when it is one of the pack's. */
 function packedFile(fromDir: string, request: string): string | undefined {
   if (request.charCodeAt(0) !== 46 /* . */ && !path.isAbsolute(request)) return undefined;
   const key = `${fromDir}\0${request}`;
   let file = resolved.get(key);
   if (file === undefined) {
     const byFile = openPack().byFile;
-    const target = path.resolve(fromDir, request);
-    file = null;
-    for (const candidate of [target, `${target}.js`, path.join(target, 'index.js')]) {
-      if (byFile.has(candidate)) {
-        file = candidate;
-        break;
-      }
-    }
+    file = firstCandidate(path.resolve(fromDir, request), (f) => byFile.has(f)) ?? null;
     resolved.set(key, file);
   }
   return file ?? undefined;

@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PACK_FILE_NAME } from './load-pack';
+import { firstCandidate, PACK_FILE_NAME } from './load-pack';
 
 const DIST = path.resolve(__dirname, '..');
 const PACKAGE_ROOT = path.resolve(DIST, '..');
@@ -75,7 +75,7 @@ function staticRequires(rel: string, code: string, packed: Set<string>): Record<
   const found: Record<string, string> = {};
   for (const [, request] of code.matchAll(RELATIVE_REQUIRE)) {
     const target = path.posix.join(path.posix.dirname(rel), request).replace(/\/$/, '');
-    const file = [target, `${target}.js`, `${target}/index.js`].find((f) => packed.has(f));
+    const file = firstCandidate(target, (f) => packed.has(f), path.posix.join);
     if (file) found[request] = file;
   }
   return found;
